@@ -1,0 +1,1 @@
+"""``pos-admin``: the Typer admin CLI. One module per command group; never imports textual."""

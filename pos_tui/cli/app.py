@@ -1,0 +1,47 @@
+"""The root ``pos-admin`` app: global options and the command groups.
+
+Exit codes: 0 ok, 1 the operation failed, 2 usage (bad option, bad config).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from pos_tui.cli import audit, dbcmd, exports, imports, products, reports, sales, users
+from pos_tui.cli.common import make_typer, state
+
+app = make_typer("pos-admin", "Administer a pos_tui shop: users, imports, exports, reports, audit.")
+
+
+@app.callback()
+def root(
+    db: Annotated[
+        str | None,
+        typer.Option("--db", envvar="POS_DB", help="SQLite file or postgresql:// URL (default: $POS_HOME/pos.sqlite3)."),
+    ] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", envvar="POS_CONFIG", help="pos.toml to read (default: $POS_HOME/pos.toml).")
+    ] = None,
+) -> None:
+    """Administer a pos_tui shop."""
+    s = state()
+    s.db_url = db
+    s.config = config
+
+
+dbcmd.register(app)
+app.add_typer(dbcmd.db_app, name="db")
+app.add_typer(users.app, name="users")
+app.add_typer(imports.app, name="import")
+app.add_typer(exports.app, name="export")
+app.add_typer(products.app, name="products")
+app.add_typer(reports.app, name="report")
+app.add_typer(audit.app, name="audit")
+sales.register(imports.app, exports.app)
+
+
+def main() -> None:
+    app()

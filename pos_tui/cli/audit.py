@@ -1,0 +1,7 @@
+"""`pos-admin audit` commands."""
+
+from __future__ import annotations
+
+from pos_tui.cli.common import make_typer
+
+app = make_typer("audit", "audit commands.")

@@ -1,0 +1,109 @@
+"""What every command group shares: the app factory, global state, opening the database,
+and turning :class:`~pos_tui.core.errors.PosError` into a message and an exit code."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import ParamSpec, TypeVar
+
+import typer
+
+from pos_tui.cli.output import ExitCode, fail
+from pos_tui.core.errors import PosError
+from pos_tui.i18n import set_language
+from pos_tui.settings import ConfigError, Settings, load_settings
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def make_typer(name: str, help: str) -> typer.Typer:
+    """Every (sub-)app is built the same way: help on no args, ``-h`` too."""
+    return typer.Typer(
+        name=name,
+        help=help,
+        no_args_is_help=True,
+        context_settings={"help_option_names": ["-h", "--help"]},
+        rich_markup_mode=None,
+        pretty_exceptions_enable=False,
+        add_completion=False,
+    )
+
+
+@dataclass
+class State:
+    db_url: str | None = None
+    config: Path | None = None
+    _settings: Settings | None = None
+    _opened: bool = False
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            import os
+
+            env = dict(os.environ)
+            if self.db_url:
+                env["POS_DB"] = self.db_url
+            try:
+                self._settings = load_settings(env, self.config)
+            except ConfigError as exc:
+                fail(str(exc), ExitCode.USAGE)
+            set_language(self._settings.language)
+        return self._settings
+
+    def open_db(self, create: bool = True) -> Settings:
+        """Open (and create or upgrade when ``create``) the configured database."""
+        settings = self.settings
+        if not self._opened:
+            from pos_tui.store import open_database
+            from pos_tui.store.migrations import SchemaTooNew
+
+            try:
+                open_database(settings.db_url, create=create)
+            except SchemaTooNew as exc:
+                fail(str(exc))
+            except Exception as exc:  # an unreachable server, a locked or corrupt file
+                fail(f"cannot open database {settings.db_url}: {exc}")
+            self._opened = True
+        return settings
+
+
+STATE = State()
+
+
+def state() -> State:
+    return STATE
+
+
+def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
+    """Print a :class:`PosError` to stderr and exit with its code instead of a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except PosError as exc:
+            fail(exc.message, ExitCode(exc.exit_code))
+
+    return wrapper
+
+
+def parse_date(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        fail(f"{option}: {value!r} is not a date (YYYY-MM-DD)", ExitCode.USAGE)
+
+
+def now() -> datetime:
+    from pos_tui.core.clock import utcnow
+
+    return utcnow()
+

@@ -1,0 +1,47 @@
+"""Time at the edges: services receive ``now`` as an aware datetime; the store keeps naive UTC.
+
+Nothing in ``core`` reads the clock except :func:`utcnow`, which only the UI and CLI call to
+produce the ``now`` they pass down.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@lru_cache(maxsize=8)
+def zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def to_db(dt: datetime) -> datetime:
+    """Aware datetime → naive UTC for storage. Naive input is refused: it hides a bug."""
+    if dt.tzinfo is None:
+        raise ValueError("naive datetime passed to the store; services need aware datetimes")
+    return dt.astimezone(UTC).replace(tzinfo=None)
+
+
+def from_db(dt: datetime) -> datetime:
+    """Naive UTC from storage → aware UTC."""
+    return dt.replace(tzinfo=UTC)
+
+
+def local(dt: datetime, tz: str) -> datetime:
+    return dt.astimezone(zone(tz))
+
+
+def day_bounds(day: date, tz: str) -> tuple[datetime, datetime]:
+    """The aware UTC [start, end) of a local calendar day in ``tz``."""
+    start = datetime.combine(day, time.min, tzinfo=zone(tz))
+    return start.astimezone(UTC), (start + timedelta(days=1)).astimezone(UTC)
+
+
+def iso(dt: datetime, tz: str) -> str:
+    """ISO-8601 with the shop's offset, seconds precision: ``2026-11-01T10:15:00+03:00``."""
+    return local(dt, tz).isoformat(timespec="seconds")

@@ -1,0 +1,169 @@
+"""Exact money and quantities.
+
+Money is :class:`~decimal.Decimal` with two places in Python and integer kuruş in the
+database. Quantities are integer milli-units (grams for kg, millilitres for lt, millimetres
+for m, 1/1000 piece for pieces). No floats anywhere.
+
+Rounding rule (documented in README): the only rounding is price × quantity and percentage
+discounts, each rounded half-up to the kuruş *once per line*; everything derived afterwards
+(cart discounts spread over lines, KDV splits, refunds) is allocated so the parts always
+sum exactly to the whole.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
+
+from pos_tui.core.errors import ValidationError
+from pos_tui.i18n import _
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+MILLI = 1000
+
+_NUMBER = re.compile(r"^[+-]?(\d+|\d{1,3}([.,\s]\d{3})+)([.,]\d+)?$")
+
+
+def to_kurus(amount: Decimal) -> int:
+    """Decimal lira → integer kuruş. Refuses amounts finer than a kuruş instead of rounding."""
+    q = amount.quantize(CENT)
+    if q != amount:
+        raise ValidationError(_("Amount {amount} has more than two decimals").format(amount=amount))
+    return int(q * 100)
+
+
+def from_kurus(kurus: int) -> Decimal:
+    return (Decimal(kurus) / 100).quantize(CENT)
+
+
+def money(value: Decimal | int | str) -> Decimal:
+    """Normalise to a two-place Decimal; refuses anything finer than a kuruş."""
+    d = value if isinstance(value, Decimal) else Decimal(str(value))
+    return from_kurus(to_kurus(d))
+
+
+def _normalise_number(text: str) -> str:
+    """Accept ``12,50``, ``12.50``, ``1.234,50``, ``1,234.50``; return a Python decimal string.
+
+    When both separators occur, the last one is the decimal separator. A lone comma is a
+    decimal comma (Turkish). Thousands groups must have three digits.
+    """
+    s = text.strip().replace("\u00a0", " ").replace("₺", "").replace("TL", "").strip()
+    if not s or not _NUMBER.match(s):
+        raise ValueError(text)
+    has_comma, has_dot = "," in s, "." in s
+    if has_comma and has_dot:
+        dec = "," if s.rfind(",") > s.rfind(".") else "."
+        thousands = "." if dec == "," else ","
+        s = s.replace(thousands, "").replace(" ", "").replace(dec, ".")
+    elif has_comma:
+        if s.count(",") > 1:
+            s = s.replace(",", "")
+        else:
+            s = s.replace(",", ".")
+        s = s.replace(" ", "")
+    else:
+        if s.count(".") > 1:
+            s = s.replace(".", "")
+        s = s.replace(" ", "")
+    return s
+
+
+def parse_decimal(text: str, places: int, what: str = "value") -> Decimal:
+    """Parse a user-typed number with at most ``places`` decimals (``12,50`` or ``12.50``)."""
+    try:
+        d = Decimal(_normalise_number(text))
+    except (ValueError, InvalidOperation):
+        raise ValidationError(_("{what}: {text!r} is not a number").format(what=what, text=text)) from None
+    if not d.is_finite():
+        raise ValidationError(_("{what}: {text!r} is not a number").format(what=what, text=text))
+    exponent = d.as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > places:
+        raise ValidationError(
+            _("{what}: {text!r} has more than {places} decimals").format(what=what, text=text, places=places)
+        )
+    return d
+
+
+def parse_money(text: str, what: str = "amount") -> Decimal:
+    """Parse an amount in lira (``12,50``, ``1.234,50``, ``12.50``) to a two-place Decimal."""
+    return parse_decimal(text, 2, what).quantize(CENT)
+
+
+def parse_quantity(text: str, what: str = "quantity") -> int:
+    """Parse a quantity (``3``, ``1,5``, ``0.250``) into integer milli-units."""
+    return int(parse_decimal(text, 3, what) * MILLI)
+
+
+def qty_to_decimal(qty_milli: int) -> Decimal:
+    return (Decimal(qty_milli) / MILLI).normalize() if qty_milli % MILLI else Decimal(qty_milli // MILLI)
+
+
+def line_amount(unit_price: Decimal, qty_milli: int) -> Decimal:
+    """Price × quantity, rounded half-up to the kuruş (the one place a line is rounded)."""
+    return (unit_price * Decimal(qty_milli) / MILLI).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def percent_of(amount: Decimal, percent: Decimal) -> Decimal:
+    """``percent`` % of ``amount``, rounded half-up to the kuruş."""
+    return (amount * percent / 100).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def split_kdv(gross: Decimal, rate: int) -> tuple[Decimal, Decimal]:
+    """Split a KDV-inclusive amount into (base, kdv) that sum exactly to ``gross``."""
+    base = (gross * 100 / (100 + rate)).quantize(CENT, rounding=ROUND_HALF_UP)
+    return base, gross - base
+
+
+def allocate(total: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
+    """Split ``total`` over ``weights`` proportionally, in kuruş, summing exactly to ``total``.
+
+    Largest-remainder method: each part gets its floor share, the leftover kuruş go to the
+    parts with the largest remainders (ties to the earlier part). Used for cart discounts
+    spread over lines and for refunds spread over payments.
+    """
+    if not weights:
+        if total != 0:
+            raise ValueError("cannot allocate a non-zero total over nothing")
+        return []
+    total_k = to_kurus(total)
+    w = [to_kurus(x) for x in weights]
+    if any(x < 0 for x in w):
+        raise ValueError("weights must not be negative")
+    wsum = sum(w)
+    if wsum == 0:
+        w = [1] * len(w)
+        wsum = len(w)
+    sign = -1 if total_k < 0 else 1
+    magnitude = abs(total_k)
+    floors = [magnitude * x // wsum for x in w]
+    remainders = [magnitude * x % wsum for x in w]
+    leftover = magnitude - sum(floors)
+    order = sorted(range(len(w)), key=lambda i: (-remainders[i], i))
+    for i in order[:leftover]:
+        floors[i] += 1
+    return [from_kurus(sign * f) for f in floors]
+
+
+def floor_money(amount: Decimal) -> Decimal:
+    return amount.quantize(CENT, rounding=ROUND_DOWN)
+
+
+def format_money(amount: Decimal, language: str = "tr") -> str:
+    """``1234.5`` → ``1.234,50`` (tr) or ``1,234.50`` (en). No currency sign."""
+    text = f"{amount.quantize(CENT):,.2f}"
+    if language == "tr":
+        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return text
+
+
+def format_quantity(qty_milli: int, unit: str, language: str = "tr") -> str:
+    """``1500, 'kg'`` → ``1,500 kg``; pieces without decimals when whole."""
+    if unit == "piece" and qty_milli % MILLI == 0:
+        return str(qty_milli // MILLI)
+    text = f"{Decimal(qty_milli) / MILLI:.3f}"
+    if language == "tr":
+        text = text.replace(".", ",")
+    return f"{text} {unit}"

@@ -1,0 +1,229 @@
+"""Configuration: ``pos.toml`` plus environment, loaded into frozen dataclasses.
+
+Lookup order for the file: ``$POS_CONFIG``, then ``$POS_HOME/pos.toml``, then the
+``config/pos.toml`` shipped next to the package (a source checkout), then built-in defaults.
+Environment variables override single values: ``POS_HOME``, ``POS_DB``, ``POS_TERMINAL``, ``POS_LANG``.
+Nothing here imports Textual, Typer or Peewee, so every layer may read settings.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+APP_NAME = "pos_tui"
+REPO_CONFIG = Path(__file__).resolve().parent.parent / "config" / "pos.toml"
+
+ALL_PERMISSIONS = frozenset(
+    {
+        "sell",
+        "return",
+        "return_without_receipt",
+        "void",
+        "cancel_sale",
+        "price_override",
+        "no_sale",
+        "cash_movement",
+        "reports",
+        "manual_weight",
+        "admin",
+    }
+)
+
+
+class ConfigError(ValueError):
+    """The configuration file is unreadable or has a bad value; the message names the file and key."""
+
+
+@dataclass(frozen=True, slots=True)
+class ShopSettings:
+    name: str = "pos_tui"
+    legal_name: str = ""
+    vkn: str = ""
+    tax_office: str = ""
+    address: str = ""
+    phone: str = ""
+    currency: str = "TRY"
+    language: str = "tr"
+    timezone: str = "Europe/Istanbul"
+
+
+@dataclass(frozen=True, slots=True)
+class ScaleLabelMask:
+    """An in-store EAN-13 layout: ``prefix`` + PLU + value (grams or kuruş) + check digit."""
+
+    prefix: str
+    plu_digits: int
+    kind: str  # "weight" (grams) or "price" (kuruş)
+    value_digits: int
+
+
+@dataclass(frozen=True, slots=True)
+class RoleSettings:
+    max_discount_pct: int
+    permissions: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class SecuritySettings:
+    max_failed_logins: int = 5
+    lockout_seconds: int = 300
+    scan_burst_ms: int = 50
+
+
+DEFAULT_ROLES: Mapping[str, RoleSettings] = {
+    "cashier": RoleSettings(10, frozenset({"sell", "return", "void", "cash_movement"})),
+    "supervisor": RoleSettings(50, ALL_PERMISSIONS - {"admin"}),
+    "admin": RoleSettings(100, ALL_PERMISSIONS),
+}
+
+DEFAULT_SCALE_LABELS = (
+    ScaleLabelMask("27", 5, "weight", 5),
+    ScaleLabelMask("28", 5, "weight", 5),
+    ScaleLabelMask("29", 5, "price", 5),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything the app reads from configuration. Build with :func:`load_settings`."""
+
+    home: Path
+    db_url: str
+    terminal_id: str = "T1"
+    shop: ShopSettings = field(default_factory=ShopSettings)
+    kdv_rates: tuple[int, ...] = (0, 1, 10, 20)
+    default_kdv_rate: int = 20
+    receipt_header: tuple[str, ...] = ()
+    receipt_footer: tuple[str, ...] = ()
+    scale_labels: tuple[ScaleLabelMask, ...] = DEFAULT_SCALE_LABELS
+    security: SecuritySettings = field(default_factory=SecuritySettings)
+    roles: Mapping[str, RoleSettings] = field(default_factory=lambda: dict(DEFAULT_ROLES))
+    keymap: Mapping[str, str] = field(default_factory=dict)
+    source: Path | None = None
+
+    @property
+    def language(self) -> str:
+        return self.shop.language
+
+
+def default_home() -> Path:
+    """The platform's user data directory (``~/.local/share/pos_tui`` on Linux)."""
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME, appauthor=False)
+
+
+def _config_path(env: Mapping[str, str], home: Path) -> Path | None:
+    if env.get("POS_CONFIG"):
+        return Path(env["POS_CONFIG"])
+    for candidate in (home / "pos.toml", REPO_CONFIG):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_settings(env: Mapping[str, str] | None = None, config_file: Path | None = None) -> Settings:
+    """Read the config file and environment into :class:`Settings`.
+
+    ``env`` defaults to ``os.environ``; tests pass their own mapping.
+    Raises :class:`ConfigError` naming the file and key on any bad value.
+    """
+    env = os.environ if env is None else env
+    home = Path(env["POS_HOME"]) if env.get("POS_HOME") else default_home()
+    path = config_file or _config_path(env, home)
+    raw: dict[str, Any] = {}
+    if path is not None:
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError as exc:
+            raise ConfigError(f"{path}: file not found") from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: {exc}") from exc
+    try:
+        settings = _parse(raw, home, env, path)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ConfigError(f"{path or 'built-in defaults'}: {exc}") from exc
+    return settings
+
+
+def _parse(raw: dict[str, Any], home: Path, env: Mapping[str, str], path: Path | None) -> Settings:
+    shop_raw = dict(raw.get("shop", {}))
+    if env.get("POS_LANG"):
+        shop_raw["language"] = env["POS_LANG"]
+    shop = ShopSettings(**{k: str(v) for k, v in shop_raw.items()})
+    if shop.language not in ("tr", "en"):
+        raise ValueError(f"shop.language must be 'tr' or 'en', not {shop.language!r}")
+    try:
+        from zoneinfo import ZoneInfo
+
+        ZoneInfo(shop.timezone)
+    except Exception as exc:
+        raise ValueError(f"shop.timezone: unknown time zone {shop.timezone!r}") from exc
+
+    tax = raw.get("tax", {})
+    kdv_rates = tuple(int(r) for r in tax.get("kdv_rates", (0, 1, 10, 20)))
+    if not kdv_rates or any(r < 0 or r > 100 for r in kdv_rates):
+        raise ValueError("tax.kdv_rates must be a non-empty list of percentages between 0 and 100")
+    default_rate = int(tax.get("default_kdv_rate", max(kdv_rates)))
+    if default_rate not in kdv_rates:
+        raise ValueError(f"tax.default_kdv_rate {default_rate} is not one of tax.kdv_rates {list(kdv_rates)}")
+
+    masks = tuple(_parse_mask(i, m) for i, m in enumerate(raw.get("scale_labels", ()))) or DEFAULT_SCALE_LABELS
+
+    sec = raw.get("security", {})
+    security = SecuritySettings(
+        max_failed_logins=int(sec.get("max_failed_logins", 5)),
+        lockout_seconds=int(sec.get("lockout_seconds", 300)),
+        scan_burst_ms=int(sec.get("scan_burst_ms", 50)),
+    )
+    if security.max_failed_logins < 1 or security.lockout_seconds < 0:
+        raise ValueError("security.max_failed_logins must be >= 1 and security.lockout_seconds >= 0")
+
+    roles = dict(DEFAULT_ROLES)
+    for name, role in raw.get("roles", {}).items():
+        perms = frozenset(role.get("permissions", ()))
+        unknown = perms - ALL_PERMISSIONS
+        if unknown:
+            raise ValueError(f"roles.{name}.permissions: unknown {sorted(unknown)}; known: {sorted(ALL_PERMISSIONS)}")
+        pct = int(role.get("max_discount_pct", 0))
+        if not 0 <= pct <= 100:
+            raise ValueError(f"roles.{name}.max_discount_pct must be between 0 and 100")
+        roles[name] = RoleSettings(pct, perms)
+
+    receipt = raw.get("receipt", {})
+    db_url = env.get("POS_DB") or str(home / "pos.sqlite3")
+    return Settings(
+        home=home,
+        db_url=db_url,
+        terminal_id=env.get("POS_TERMINAL") or str(raw.get("terminal", {}).get("id", "T1")),
+        shop=shop,
+        kdv_rates=kdv_rates,
+        default_kdv_rate=default_rate,
+        receipt_header=tuple(str(x) for x in receipt.get("header", ())),
+        receipt_footer=tuple(str(x) for x in receipt.get("footer", ())),
+        scale_labels=masks,
+        security=security,
+        roles=roles,
+        keymap={str(k): str(v) for k, v in raw.get("keymap", {}).items()},
+        source=path,
+    )
+
+
+def _parse_mask(index: int, m: Mapping[str, Any]) -> ScaleLabelMask:
+    where = f"scale_labels[{index}]"
+    mask = ScaleLabelMask(
+        prefix=str(m["prefix"]),
+        plu_digits=int(m.get("plu_digits", 5)),
+        kind=str(m.get("kind", "weight")),
+        value_digits=int(m.get("value_digits", 5)),
+    )
+    if mask.kind not in ("weight", "price"):
+        raise ValueError(f"{where}.kind must be 'weight' or 'price', not {mask.kind!r}")
+    if not mask.prefix.isdigit() or len(mask.prefix) + mask.plu_digits + mask.value_digits != 12:
+        raise ValueError(f"{where}: prefix + plu_digits + value_digits must be 12 digits (13 with the check digit)")
+    return mask

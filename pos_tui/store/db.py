@@ -1,0 +1,84 @@
+"""Opening the database and the single write-transaction helper.
+
+Connections: Peewee keeps one connection per thread and opens it on first use
+(``autoconnect``). We deliberately keep that instead of ``connection_context()`` per unit of
+work: a till does thousands of tiny units (one per scan), and reopening SQLite and replaying
+the pragmas each time costs more than it protects. :func:`close_database` closes the calling
+thread's connection at shutdown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from peewee import Database, DatabaseProxy, PostgresqlDatabase, SqliteDatabase
+
+database = DatabaseProxy()
+
+# CONVENTIONS.md: synchronous=full, because with NORMAL the last committed sales can vanish
+# on power loss; WAL so readers (reports, the second window) never block the till.
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "synchronous": "full",
+    "foreign_keys": 1,
+    "busy_timeout": 5000,
+    "cache_size": -64000,
+}
+
+
+def is_postgres_url(url: str) -> bool:
+    return url.startswith(("postgres://", "postgresql://"))
+
+
+def open_database(url: str | Path, *, create: bool = True) -> Database:
+    """Open ``url`` (a SQLite file path, ``sqlite:///path`` or ``postgresql://…``) and bind the models.
+
+    With ``create`` the schema is created or upgraded to the current version, so a fresh
+    path gives a ready database. Returns the Peewee database (also reachable as
+    :data:`database`).
+    """
+    url = str(url)
+    db: Database
+    if is_postgres_url(url):
+        from playhouse.db_url import parse
+
+        params = parse(url)
+        name = params.pop("database")
+        db = PostgresqlDatabase(name, autorollback=True, **params)
+    else:
+        path = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else url
+        if path != ":memory:":
+            Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        db = SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, timeout=5)
+    database.initialize(db)
+    if create:
+        from pos_tui.store.migrations import upgrade
+
+        upgrade(db)
+    return db
+
+
+def close_database() -> None:
+    if database.obj is not None and not database.is_closed():
+        database.close()
+
+
+def is_sqlite() -> bool:
+    return isinstance(database.obj, SqliteDatabase)
+
+
+@contextmanager
+def write_tx() -> Iterator[None]:
+    """One write transaction. On SQLite ``BEGIN IMMEDIATE`` takes the write lock up front, so
+    two terminals never deadlock half-way through a sale; on PostgreSQL rows are locked as
+    they are touched (counters use ``UPDATE … RETURNING``-style increments). Nested calls
+    become savepoints.
+    """
+    if is_sqlite() and database.transaction_depth() == 0:
+        with database.atomic("IMMEDIATE"):
+            yield
+    else:
+        with database.atomic():
+            yield

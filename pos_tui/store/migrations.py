@@ -1,0 +1,83 @@
+"""Schema versions and in-place upgrades.
+
+A fresh database is created from the current models at :data:`CURRENT_VERSION`. An older
+one is upgraded step by step, each step in its own transaction, with ``playhouse.migrate``
+for column changes and plain inserts for backfills. ``pos-admin db upgrade`` calls
+:func:`upgrade`; ``tests/store/test_migrations.py`` proves the path from schema 1 (frozen in
+``tests/data/schema_v1.sql``) keeps every row.
+
+History
+-------
+1. The first schema: catalog, users, shifts, sales, journal, Z closures.
+2. Adds the word index for Turkish-aware name search (``product_word``, back-filled from
+   existing product names) and the crash-safe cart drafts (``cart_draft``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from peewee import Database
+
+from pos_tui.store import models as m
+from pos_tui.store.guards import install_guards
+
+CURRENT_VERSION = 2
+VERSION_KEY = "schema_version"
+
+
+class SchemaTooNew(RuntimeError):
+    """The database was written by a newer pos_tui than this one."""
+
+
+def schema_version(db: Database) -> int:
+    """The database's schema version; 0 for an empty database."""
+    if not db.table_exists("meta_entry"):
+        return 0
+    row = m.MetaEntry.get_or_none(m.MetaEntry.key == VERSION_KEY)
+    return int(row.value) if row else 0
+
+
+def _set_version(version: int) -> None:
+    m.MetaEntry.insert(key=VERSION_KEY, value=str(version)).on_conflict(
+        conflict_target=[m.MetaEntry.key], update={m.MetaEntry.value: str(version)}
+    ).execute()
+
+
+def _to_v2(db: Database) -> None:
+    from pos_tui.core.text import words  # pure function, no I/O
+
+    db.create_tables([m.ProductWord, m.CartDraft])
+    batch: list[dict[str, object]] = []
+    for pid, name in m.Product.select(m.Product.id, m.Product.name).tuples().iterator():
+        batch.extend({"word": w[:64], "product": pid} for w in words(name))
+        if len(batch) >= 5000:
+            m.ProductWord.insert_many(batch).execute()
+            batch.clear()
+    if batch:
+        m.ProductWord.insert_many(batch).execute()
+
+
+MIGRATIONS: dict[int, Callable[[Database], None]] = {2: _to_v2}
+
+
+def upgrade(db: Database) -> tuple[int, int]:
+    """Create or upgrade the schema; returns ``(version_before, version_after)``."""
+    before = schema_version(db)
+    if before > CURRENT_VERSION:
+        raise SchemaTooNew(
+            f"database schema {before} is newer than this pos_tui (schema {CURRENT_VERSION}); upgrade pos_tui"
+        )
+    if before == 0 and not db.table_exists("product"):
+        with db.atomic():
+            db.create_tables(m.ALL_MODELS)
+            install_guards(db)
+            _set_version(CURRENT_VERSION)
+        return 0, CURRENT_VERSION
+    for version in range(max(before, 1) + 1, CURRENT_VERSION + 1):
+        with db.atomic():
+            MIGRATIONS[version](db)
+            _set_version(version)
+    with db.atomic():
+        install_guards(db)
+    return before, CURRENT_VERSION

@@ -1,0 +1,318 @@
+"""Peewee models. Money columns are integer kuruş, quantity columns integer milli-units.
+
+Timestamps are naive UTC (``DateTimeField``); services convert from/to the shop's time zone
+at the edges. Posted documents (sales, their lines, payments, KDV rows, stock movements,
+cash movements, Z closures, journal entries) are insert-only: the guard is in
+:mod:`pos_tui.store.guards` (triggers on SQLite and PostgreSQL) and in the services, which
+never update them. Corrections are new documents.
+"""
+
+from __future__ import annotations
+
+from peewee import (
+    AutoField,
+    BooleanField,
+    CharField,
+    CompositeKey,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+from pos_tui.store.db import database
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class MetaEntry(BaseModel):
+    """Key/value facts about the database itself (schema version, PIN key, journal head)."""
+
+    key = CharField(primary_key=True, max_length=64)
+    value = TextField()
+
+
+class Counter(BaseModel):
+    """Gapless sequences (receipt numbers, Z numbers) per terminal, incremented inside the
+    transaction that uses the number, so a rolled-back sale never burns a number."""
+
+    scope = CharField(max_length=32)
+    name = CharField(max_length=32)
+    value = IntegerField(default=0)
+
+    class Meta:
+        primary_key = CompositeKey("scope", "name")
+
+
+class User(BaseModel):
+    id = AutoField()
+    name = CharField(max_length=64, unique=True)
+    role = CharField(max_length=16)
+    pin_tag = CharField(max_length=64, unique=True)  # keyed hash of the PIN, for PIN-only lookup
+    pin_hash = CharField(max_length=255)  # argon2id
+    active = BooleanField(default=True)
+    created_at = DateTimeField()
+
+
+class LoginAttempt(BaseModel):
+    """Every PIN typed on a terminal, right or wrong (login or manager override)."""
+
+    id = AutoField()
+    terminal = CharField(max_length=32, index=True)
+    at = DateTimeField()
+    user = ForeignKeyField(User, null=True, backref="login_attempts", on_delete="RESTRICT")
+    success = BooleanField()
+    purpose = CharField(max_length=16, default="login")  # login | override
+
+
+class Category(BaseModel):
+    id = AutoField()
+    name = CharField(max_length=128, unique=True)
+
+
+class Supplier(BaseModel):
+    id = AutoField()
+    code = CharField(max_length=64, unique=True)
+    name = CharField(max_length=255)
+    vkn = CharField(max_length=11, null=True)
+    tax_office = CharField(max_length=128, null=True)
+    phone = CharField(max_length=32, null=True)
+    email = CharField(max_length=255, null=True)
+    address = TextField(null=True)
+    created_at = DateTimeField()
+
+
+class Customer(BaseModel):
+    """A retail or wholesale customer ("cari"). The loyalty issue adds members on top."""
+
+    id = AutoField()
+    code = CharField(max_length=64, unique=True)
+    name = CharField(max_length=255)
+    name_key = CharField(max_length=255, index=True)
+    kind = CharField(max_length=16, default="retail")  # retail | wholesale
+    phone = CharField(max_length=20, null=True, unique=True)
+    email = CharField(max_length=255, null=True)
+    tax_id = CharField(max_length=11, null=True)  # VKN (10) or TCKN (11)
+    tax_office = CharField(max_length=128, null=True)
+    address = TextField(null=True)
+    created_at = DateTimeField()
+
+
+class Product(BaseModel):
+    id = AutoField()
+    code = CharField(max_length=64, unique=True)  # PLU
+    name = CharField(max_length=255)
+    name_key = CharField(max_length=255, index=True)  # pos_tui.core.text.fold(name)
+    unit = CharField(max_length=8, default="piece")  # piece | kg | lt | m
+    price = IntegerField()  # kuruş, KDV included
+    cost = IntegerField(default=0)  # kuruş
+    kdv_rate = IntegerField()  # percent
+    category = ForeignKeyField(Category, null=True, backref="products", on_delete="SET NULL")
+    supplier = ForeignKeyField(Supplier, null=True, backref="products", on_delete="SET NULL")
+    min_stock = IntegerField(default=0)  # milli-units
+    stock = IntegerField(default=0)  # milli-units; cache of SUM(stock_movement.qty), checked by audit
+    active = BooleanField(default=True)
+    updated_at = DateTimeField(index=True)
+
+
+class Barcode(BaseModel):
+    code = CharField(max_length=64, primary_key=True)
+    product = ForeignKeyField(Product, backref="barcodes", on_delete="CASCADE", index=True)
+
+
+class ProductWord(BaseModel):
+    """Search index: every folded word of every product name (schema v2).
+
+    A prefix range scan on ``word`` finds products by any word of their name in
+    milliseconds on a million products, on SQLite and PostgreSQL alike.
+    """
+
+    word = CharField(max_length=64)
+    product = ForeignKeyField(Product, on_delete="CASCADE", index=True)
+
+    class Meta:
+        primary_key = CompositeKey("word", "product")
+
+
+class Shift(BaseModel):
+    """A cash drawer session on one terminal. Closing fills the closing columns once."""
+
+    id = AutoField()
+    terminal = CharField(max_length=32, index=True)
+    opened_by = ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    opened_at = DateTimeField()
+    opening_float = IntegerField()
+    closed_by = ForeignKeyField(User, null=True, backref="+", on_delete="RESTRICT")
+    closed_at = DateTimeField(null=True)
+    counted_cash = IntegerField(null=True)
+    expected_cash = IntegerField(null=True)
+    variance = IntegerField(null=True)
+
+
+class CashMovement(BaseModel):
+    """Paid-in, paid-out and no-sale drawer openings (insert-only)."""
+
+    id = AutoField()
+    shift = ForeignKeyField(Shift, backref="cash_movements", on_delete="RESTRICT")
+    terminal = CharField(max_length=32)
+    user = ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    at = DateTimeField()
+    kind = CharField(max_length=16)  # paid_in | paid_out | no_sale
+    amount = IntegerField(default=0)  # kuruş, always >= 0
+    reason = TextField()
+
+
+class Sale(BaseModel):
+    """A posted sale or return document (insert-only). Totals are positive for both kinds."""
+
+    id = AutoField()
+    uid = CharField(max_length=64, unique=True)  # our uuid, or the external id of an imported sale
+    kind = CharField(max_length=8)  # sale | return
+    terminal = CharField(max_length=32)
+    receipt_no = IntegerField()
+    at = DateTimeField(index=True)
+    cashier = ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    customer = ForeignKeyField(Customer, null=True, backref="sales", on_delete="RESTRICT")
+    shift = ForeignKeyField(Shift, null=True, backref="sales", on_delete="RESTRICT")
+    return_of = ForeignKeyField("self", null=True, backref="returns", on_delete="RESTRICT")
+    subtotal = IntegerField()  # kuruş, before discounts
+    discount = IntegerField(default=0)  # kuruş, line + cart discounts
+    total = IntegerField()  # kuruş, what was paid (or refunded)
+    source = CharField(max_length=16, default="till")  # till | import
+    note = TextField(null=True)
+
+    class Meta:
+        indexes = ((("terminal", "receipt_no"), True),)
+
+
+class SaleLine(BaseModel):
+    id = AutoField()
+    sale = ForeignKeyField(Sale, backref="lines", on_delete="RESTRICT")
+    line_no = IntegerField()
+    product = ForeignKeyField(Product, backref="+", on_delete="RESTRICT")
+    code = CharField(max_length=64)
+    barcode = CharField(max_length=64, null=True)
+    name = CharField(max_length=255)
+    unit = CharField(max_length=8)
+    qty = IntegerField()  # milli-units, positive
+    unit_price = IntegerField()  # kuruş actually charged per unit (after override)
+    list_price = IntegerField()  # kuruş catalog price at the time
+    discount = IntegerField(default=0)  # kuruş: line discount + its share of the cart discount
+    total = IntegerField()  # kuruş net: line_amount(unit_price, qty) - discount
+    kdv_rate = IntegerField()
+    kdv = IntegerField()  # kuruş contained in total
+    origin_line = ForeignKeyField("self", null=True, backref="returned_by", on_delete="RESTRICT")
+    price_override_reason = TextField(null=True)
+
+
+class Payment(BaseModel):
+    id = AutoField()
+    sale = ForeignKeyField(Sale, backref="payments", on_delete="RESTRICT")
+    method = CharField(max_length=16)  # cash | card (later: points, store_credit, gift_card, on_account)
+    amount = IntegerField()  # kuruş applied to the document
+    tendered = IntegerField(null=True)  # cash handed over
+    change = IntegerField(null=True)
+    reference = CharField(max_length=64, null=True)  # card terminal reference; never a card number
+
+
+class SaleKdv(BaseModel):
+    """Per-rate KDV breakdown of a document; base + kdv over all rates == sale.total."""
+
+    sale = ForeignKeyField(Sale, backref="kdv_rows", on_delete="RESTRICT")
+    rate = IntegerField()
+    base = IntegerField()
+    kdv = IntegerField()
+
+    class Meta:
+        primary_key = CompositeKey("sale", "rate")
+
+
+class StockMovement(BaseModel):
+    id = AutoField()
+    product = ForeignKeyField(Product, backref="stock_movements", on_delete="RESTRICT", index=True)
+    at = DateTimeField()
+    qty = IntegerField()  # milli-units, signed: + in, - out
+    kind = CharField(max_length=16)  # sale | return | import | adjust | count | purchase
+    sale = ForeignKeyField(Sale, null=True, backref="+", on_delete="RESTRICT")
+    note = TextField(null=True)
+
+
+class ZClosure(BaseModel):
+    """End-of-day closure of one terminal; covers every document with id in (prev.last_sale_id, last_sale_id]."""
+
+    id = AutoField()
+    terminal = CharField(max_length=32)
+    z_no = IntegerField()
+    at = DateTimeField()
+    user = ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    first_sale_id = IntegerField(null=True)
+    last_sale_id = IntegerField()  # high-water mark (0 when the terminal has no documents yet)
+    from_at = DateTimeField(null=True)
+    to_at = DateTimeField(null=True)
+    sales_count = IntegerField()
+    returns_count = IntegerField()
+    gross = IntegerField()
+    returns = IntegerField()
+    net = IntegerField()
+    grand_total = IntegerField()
+    data = TextField()  # canonical JSON: by_payment, by_kdv
+
+    class Meta:
+        indexes = ((("terminal", "z_no"), True),)
+
+
+class JournalEntry(BaseModel):
+    """Append-only, hash-chained record of every document: hash = sha256(prev_hash + payload)."""
+
+    id = AutoField()  # the sequence: 1, 2, 3… with no gaps
+    at = DateTimeField()
+    terminal = CharField(max_length=32)
+    kind = CharField(max_length=24)  # sale | return | line_void | cart_cancel | override | cash | shift_open | shift_close | z | login_failed …
+    ref = CharField(max_length=64, null=True)  # the document's uid / id
+    payload = TextField()  # canonical JSON
+    prev_hash = CharField(max_length=64)
+    hash = CharField(max_length=64, unique=True)
+
+
+class CartDraft(BaseModel):
+    """The open and parked carts of a terminal, saved on every change so a crash loses nothing (schema v2)."""
+
+    id = AutoField()
+    terminal = CharField(max_length=32, index=True)
+    status = CharField(max_length=8)  # open | parked
+    cashier = ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    data = TextField()  # JSON of pos_tui.core.cart.Cart
+    created_at = DateTimeField()
+    updated_at = DateTimeField()
+
+
+ALL_MODELS: tuple[type[BaseModel], ...] = (
+    MetaEntry,
+    Counter,
+    User,
+    LoginAttempt,
+    Category,
+    Supplier,
+    Customer,
+    Product,
+    Barcode,
+    ProductWord,
+    Shift,
+    CashMovement,
+    Sale,
+    SaleLine,
+    Payment,
+    SaleKdv,
+    StockMovement,
+    ZClosure,
+    JournalEntry,
+    CartDraft,
+)
+
+# Tables whose rows are never updated or deleted once written.
+INSERT_ONLY = (CashMovement, Sale, SaleLine, Payment, SaleKdv, StockMovement, ZClosure, JournalEntry)
