@@ -34,8 +34,12 @@ def db_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def settings(tmp_path: Path, db_path: Path) -> Settings:
-    env = {"POS_HOME": str(tmp_path), "POS_DB": str(db_path), "POS_LANG": "en",
-           "POS_CONFIG": str(REPO / "config" / "pos.toml")}
+    env = {
+        "POS_HOME": str(tmp_path),
+        "POS_DB": str(db_path),
+        "POS_LANG": "en",
+        "POS_CONFIG": str(REPO / "config" / "pos.toml"),
+    }
     return load_settings(env)
 
 

@@ -20,10 +20,13 @@ app = make_typer("pos-admin", "Administer a pos_tui shop: users, imports, export
 def root(
     db: Annotated[
         str | None,
-        typer.Option("--db", envvar="POS_DB", help="SQLite file or postgresql:// URL (default: $POS_HOME/pos.sqlite3)."),
+        typer.Option(
+            "--db", envvar="POS_DB", help="SQLite file or postgresql:// URL (default: $POS_HOME/pos.sqlite3)."
+        ),
     ] = None,
     config: Annotated[
-        Path | None, typer.Option("--config", envvar="POS_CONFIG", help="pos.toml to read (default: $POS_HOME/pos.toml).")
+        Path | None,
+        typer.Option("--config", envvar="POS_CONFIG", help="pos.toml to read (default: $POS_HOME/pos.toml)."),
     ] = None,
 ) -> None:
     """Administer a pos_tui shop."""

@@ -106,4 +106,3 @@ def now() -> datetime:
     from pos_tui.core.clock import utcnow
 
     return utcnow()
-

@@ -31,7 +31,9 @@ def chain_hash(prev_hash: str, payload_text: str) -> str:
     return hashlib.sha256((prev_hash + payload_text).encode("utf-8")).hexdigest()
 
 
-def append(kind: str, payload: dict[str, Any], *, terminal: str, now: datetime, ref: str | None = None) -> m.JournalEntry:
+def append(
+    kind: str, payload: dict[str, Any], *, terminal: str, now: datetime, ref: str | None = None
+) -> m.JournalEntry:
     """Append one entry. Must be called inside the caller's write transaction, so the entry
     and the document it records commit or roll back together."""
     query = m.MetaEntry.select().where(m.MetaEntry.key == HEAD_KEY)

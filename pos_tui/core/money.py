@@ -59,10 +59,8 @@ def _normalise_number(text: str) -> str:
         thousands = "." if dec == "," else ","
         s = s.replace(thousands, "").replace(" ", "").replace(dec, ".")
     elif has_comma:
-        if s.count(",") > 1:
-            s = s.replace(",", "")
-        else:
-            s = s.replace(",", ".")
+        # "1,234,567" groups thousands; a single comma is the Turkish decimal comma.
+        s = s.replace(",", "") if s.count(",") > 1 else s.replace(",", ".")
         s = s.replace(" ", "")
     else:
         if s.count(".") > 1:

@@ -1,43 +1,5 @@
-"""Turkish-aware text folding for search.
+"""Re-export of :mod:`pos_tui.text` (shared by core and the store's migrations)."""
 
-Python's ``str.lower()`` is wrong for Turkish (``"İ".lower()`` is ``"i̇"``, ``"I".lower()``
-is ``"i"`` where Turkish wants ``"ı"``). Cashiers also type without Turkish letters on
-many keyboards. So search keys fold every letter to its plain Latin base: I, İ, ı, i → i;
-Ş → s; Ğ → g; Ç → c; Ö → o; Ü → u (and other accents likewise). ``ISPARTA``, ``ısparta``,
-``Isparta``, ``İSPARTA`` and ``isparta`` all give the key ``isparta``.
-"""
+from pos_tui.text import fold, turkish_lower, turkish_upper, words
 
-from __future__ import annotations
-
-import re
-import unicodedata
-
-_TURKISH = str.maketrans({"İ": "i", "I": "i", "ı": "i", "Ş": "s", "ş": "s", "Ğ": "g", "ğ": "g",
-                          "Ç": "c", "ç": "c", "Ö": "o", "ö": "o", "Ü": "u", "ü": "u"})
-_WORD = re.compile(r"[0-9a-z]+")
-
-
-def fold(text: str) -> str:
-    """The search key of ``text``: lower-case plain Latin letters and digits, spaces kept."""
-    text = text.translate(_TURKISH)
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return text.lower()
-
-
-def words(text: str) -> list[str]:
-    """The folded words of ``text`` in order, duplicates removed (for the search index)."""
-    seen: dict[str, None] = {}
-    for w in _WORD.findall(fold(text)):
-        seen.setdefault(w, None)
-    return list(seen)
-
-
-def turkish_upper(text: str) -> str:
-    """Upper-case the Turkish way (i → İ, ı → I), for receipts and labels."""
-    return text.replace("i", "İ").replace("ı", "I").upper()
-
-
-def turkish_lower(text: str) -> str:
-    """Lower-case the Turkish way (I → ı, İ → i)."""
-    return text.replace("I", "ı").replace("İ", "i").lower()
+__all__ = ["fold", "turkish_lower", "turkish_upper", "words"]

@@ -45,7 +45,7 @@ def _set_version(version: int) -> None:
 
 
 def _to_v2(db: Database) -> None:
-    from pos_tui.core.text import words  # pure function, no I/O
+    from pos_tui.text import words  # pure function, shared by every layer
 
     db.create_tables([m.ProductWord, m.CartDraft])
     batch: list[dict[str, object]] = []

@@ -272,7 +272,7 @@ class JournalEntry(BaseModel):
     id = AutoField()  # the sequence: 1, 2, 3… with no gaps
     at = DateTimeField()
     terminal = CharField(max_length=32)
-    kind = CharField(max_length=24)  # sale | return | line_void | cart_cancel | override | cash | shift_open | shift_close | z | login_failed …
+    kind = CharField(max_length=24)  # see docs/architecture.md, "Journal entry kinds"
     ref = CharField(max_length=64, null=True)  # the document's uid / id
     payload = TextField()  # canonical JSON
     prev_hash = CharField(max_length=64)
