@@ -23,7 +23,7 @@ CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 MILLI = 1000
 
-_NUMBER = re.compile(r"^[+-]?(\d+|\d{1,3}([.,\s]\d{3})+)([.,]\d+)?$")
+_DIGITS_AND_SEPARATORS = re.compile(r"^[0-9.,]+$")
 
 
 def to_kurus(amount: Decimal) -> int:
@@ -45,28 +45,31 @@ def money(value: Decimal | int | str) -> Decimal:
 
 
 def _normalise_number(text: str) -> str:
-    """Accept ``12,50``, ``12.50``, ``1.234,50``, ``1,234.50``; return a Python decimal string.
+    """Accept ``12,50``, ``12.50``, ``1.234,50``, ``1,234.50``, ``1.234.567``; return a Python decimal string.
 
-    When both separators occur, the last one is the decimal separator. A lone comma is a
-    decimal comma (Turkish). Thousands groups must have three digits.
+    A separator that occurs once is the decimal separator (so ``1,5`` and ``1.5`` are both
+    one and a half); one that repeats groups thousands. When both occur, the last one is the
+    decimal separator. Thousands groups must have exactly three digits.
     """
-    s = text.strip().replace("\u00a0", " ").replace("₺", "").replace("TL", "").strip()
-    if not s or not _NUMBER.match(s):
+    s = text.strip().replace("\u00a0", " ").replace("₺", "").replace("TL", "").replace(" ", "")
+    sign = ""
+    if s[:1] in ("+", "-"):
+        sign, s = s[0], s[1:]
+    if not s or not _DIGITS_AND_SEPARATORS.match(s) or not s[0].isdigit():
         raise ValueError(text)
-    has_comma, has_dot = "," in s, "." in s
-    if has_comma and has_dot:
-        dec = "," if s.rfind(",") > s.rfind(".") else "."
-        thousands = "." if dec == "," else ","
-        s = s.replace(thousands, "").replace(" ", "").replace(dec, ".")
-    elif has_comma:
-        # "1,234,567" groups thousands; a single comma is the Turkish decimal comma.
-        s = s.replace(",", "") if s.count(",") > 1 else s.replace(",", ".")
-        s = s.replace(" ", "")
+    last = max(s.rfind(","), s.rfind("."))
+    if last < 0:
+        return sign + s
+    mark = s[last]
+    if s.count(mark) > 1 and ("," if mark == "." else ".") not in s:
+        integer, fraction, thousands = s, "", mark
     else:
-        if s.count(".") > 1:
-            s = s.replace(".", "")
-        s = s.replace(" ", "")
-    return s
+        integer, fraction, thousands = s[:last], s[last + 1 :], ("." if mark == "," else ",")
+        if not fraction:
+            raise ValueError(text)
+    if not integer.isdigit() and not re.fullmatch(rf"\d{{1,3}}(\{thousands}\d{{3}})+", integer):
+        raise ValueError(text)
+    return sign + integer.replace(thousands, "") + ("." + fraction if fraction else "")
 
 
 def parse_decimal(text: str, places: int, what: str = "value") -> Decimal:

@@ -46,7 +46,7 @@ def open_database(url: str | Path, *, create: bool = True) -> Database:
 
         params = parse(url)
         name = params.pop("database")
-        db = PostgresqlDatabase(name, autorollback=True, **params)
+        db = PostgresqlDatabase(name, **params)
     else:
         path = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else url
         if path != ":memory:":

@@ -42,9 +42,10 @@ def sqlite_guard_sql() -> list[str]:
 
 
 def postgres_guard_sql() -> list[str]:
+    # "%%" because psycopg2 formats parameters into every statement; PL/pgSQL then sees "%".
     stmts = [
         """CREATE OR REPLACE FUNCTION pos_insert_only() RETURNS trigger AS $$
-        BEGIN RAISE EXCEPTION '% is insert-only: posted documents are never changed', TG_TABLE_NAME; END;
+        BEGIN RAISE EXCEPTION '%% is insert-only: posted documents are never changed', TG_TABLE_NAME; END;
         $$ LANGUAGE plpgsql""",
         """CREATE OR REPLACE FUNCTION pos_shift_guard() RETURNS trigger AS $$
         BEGIN

@@ -1,0 +1,123 @@
+"""Money and quantities are exact: parsing, rounding once per line, allocation that sums exactly."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pos_tui.core.errors import ValidationError
+from pos_tui.core.money import (
+    allocate,
+    format_money,
+    format_quantity,
+    from_kurus,
+    line_amount,
+    parse_money,
+    parse_quantity,
+    split_kdv,
+    to_kurus,
+)
+
+kurus = st.integers(min_value=0, max_value=10**10)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("12,50", "12.50"),
+        ("12.50", "12.50"),
+        ("12,5", "12.50"),
+        ("1.234,50", "1234.50"),
+        ("1,234.50", "1234.50"),
+        ("1 234,50", "1234.50"),
+        ("1.234.567", "1234567.00"),
+        ("0", "0.00"),
+        ("-3,10", "-3.10"),
+        ("₺ 7,00", "7.00"),
+        ("7 TL", "7.00"),
+    ],
+)
+def test_parse_money_accepts_turkish_and_dot_decimals(text: str, expected: str) -> None:
+    assert parse_money(text) == Decimal(expected)
+
+
+@pytest.mark.parametrize("text", ["", "abc", "12,345,6", "1.2.3,4,5", "12,555", "NaN", "1e5", "--1"])
+def test_parse_money_rejects_garbage_and_sub_kurus(text: str) -> None:
+    with pytest.raises(ValidationError):
+        parse_money(text)
+
+
+def test_parse_quantity_is_milli_units() -> None:
+    assert parse_quantity("3") == 3000
+    assert parse_quantity("1,5") == 1500
+    assert parse_quantity("0.250") == 250
+    with pytest.raises(ValidationError, match="more than 3 decimals"):
+        parse_quantity("0,2505")
+
+
+def test_to_kurus_refuses_to_round() -> None:
+    assert to_kurus(Decimal("12.34")) == 1234
+    with pytest.raises(ValidationError):
+        to_kurus(Decimal("12.345"))
+
+
+@given(kurus)
+def test_kurus_round_trip(k: int) -> None:
+    assert to_kurus(from_kurus(k)) == k
+
+
+def test_line_amount_rounds_half_up_once() -> None:
+    assert line_amount(Decimal("39.90"), 1255) == Decimal("50.07")  # 50.0745
+    assert line_amount(Decimal("0.05"), 500) == Decimal("0.03")  # 0.025 → half up
+    assert line_amount(Decimal("10.00"), 3000) == Decimal("30.00")
+
+
+@given(kurus, st.sampled_from([0, 1, 8, 10, 18, 20]))
+def test_split_kdv_sums_exactly(k: int, rate: int) -> None:
+    gross = from_kurus(k)
+    base, kdv = split_kdv(gross, rate)
+    assert base + kdv == gross
+    assert kdv >= 0
+    assert abs(base * (100 + rate) / 100 - gross) <= Decimal("0.01") * (100 + rate) / 100
+
+
+def test_split_kdv_known_value() -> None:
+    assert split_kdv(Decimal("120.00"), 20) == (Decimal("100.00"), Decimal("20.00"))
+    assert split_kdv(Decimal("10.00"), 1) == (Decimal("9.90"), Decimal("0.10"))
+
+
+@given(st.integers(min_value=-(10**9), max_value=10**9), st.lists(kurus, min_size=1, max_size=30))
+def test_allocate_sums_exactly_and_is_proportional(total_k: int, weights_k: list[int]) -> None:
+    total = from_kurus(total_k)
+    weights = [from_kurus(w) for w in weights_k]
+    parts = allocate(total, weights)
+    assert sum(parts, Decimal(0)) == total
+    wsum = sum(weights_k) or len(weights_k)
+    for part, w in zip(parts, weights_k or [1] * len(parts), strict=True):
+        share = Decimal(total_k) * (w if sum(weights_k) else 1) / wsum / 100
+        assert abs(part - share) < Decimal("0.01")
+
+
+def test_format_money_by_language() -> None:
+    assert format_money(Decimal("1234.5")) == "1.234,50"
+    assert format_money(Decimal("1234.5"), "en") == "1,234.50"
+    assert format_quantity(1500, "kg") == "1,500 kg"
+    assert format_quantity(3000, "piece") == "3"
+
+
+@given(st.integers(min_value=-(10**12), max_value=10**12), st.sampled_from(["tr", "en"]))
+def test_formatted_money_parses_back(k: int, language: str) -> None:
+    amount = from_kurus(k)
+    assert parse_money(format_money(amount, language)) == amount
+
+
+@given(st.text(alphabet="0123456789.,-+ ₺TLabc", max_size=20))
+def test_parse_money_never_crashes_and_never_rounds(text: str) -> None:
+    try:
+        value = parse_money(text)
+    except ValidationError:
+        return
+    assert value == value.quantize(Decimal("0.01"))
