@@ -1,9 +1,103 @@
-"""`pos-admin import sales` and `pos-admin export sales`, attached to the import/export groups."""
+"""``pos-admin import sales`` and ``pos-admin export sales``, attached to the import/export groups.
+
+The file formats are described in :mod:`pos_tui.core.sales_io`.
+"""
 
 from __future__ import annotations
 
+import sys
+from contextlib import nullcontext
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
+
+from pos_tui.cli.common import handle_errors, now, parse_date, state
+from pos_tui.cli.dbcmd import require_existing_db
+from pos_tui.cli.output import ExitCode, JsonOption, fail, info, print_json, progress
+from pos_tui.core.errors import ImportRejected
+from pos_tui.i18n import _
 
 
 def register(import_app: typer.Typer, export_app: typer.Typer) -> None:
     """Attach the sales commands to the import and export groups."""
+
+    @import_app.command("sales")
+    @handle_errors
+    def import_sales(
+        file: Annotated[
+            Path,
+            typer.Argument(help="JSONL file: one sale or return per line.", exists=True, dir_okay=False),
+        ],
+        dry_run: Annotated[
+            bool, typer.Option("--dry-run", help="Check every line through the engine, then import nothing.")
+        ] = False,
+        json_: JsonOption = False,
+    ) -> None:
+        """Post historic or external sales through the sale engine (idempotent, all or nothing)."""
+        from pos_tui.core import sales_io
+
+        require_existing_db(state().settings)
+        settings = state().open_db()
+        total = sum(1 for _line in sales_io.read_lines(file)) if not json_ else None
+        try:
+            with progress(_("Importing sales"), total, json_) as advance:
+                result = sales_io.import_sales(file, settings=settings, now=now(), dry_run=dry_run, progress=advance)
+        except ImportRejected as exc:
+            if json_:
+                print_json(
+                    {
+                        "file": str(file),
+                        "imported": 0,
+                        "errors": [{"line": e.line, "field": e.field, "reason": e.reason} for e in exc.errors],
+                    }
+                )
+            fail(exc.message, ExitCode.FAILED)
+        if json_:
+            print_json(result.as_json())
+            return
+        if dry_run:
+            message = _("{file}: {n} document(s) would be imported ({returns} returns), {skipped} already there.")
+        else:
+            message = _("{file}: imported {n} document(s) ({returns} returns), skipped {skipped} already there.")
+        info(message.format(file=file, n=result.imported, returns=result.returns, skipped=result.skipped))
+
+    @export_app.command("sales")
+    @handle_errors
+    def export_sales(
+        format_: Annotated[
+            str, typer.Option("--format", "-f", help="csv, json (a list of sale documents) or jsonl.")
+        ] = "json",
+        from_: Annotated[
+            str | None, typer.Option("--from", help="First day (YYYY-MM-DD, shop's local time), included.")
+        ] = None,
+        to: Annotated[str | None, typer.Option("--to", help="Last day (YYYY-MM-DD), included.")] = None,
+        output: Annotated[
+            Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.", dir_okay=False)
+        ] = None,
+        terminal: Annotated[str | None, typer.Option("--terminal", help="Only this terminal's documents.")] = None,
+        json_: JsonOption = False,
+    ) -> None:
+        """Export sales and returns in the documented JSON shape, as JSONL, or as CSV (one row per item)."""
+        from pos_tui.core import sales_io
+
+        fmt = "json" if json_ else format_.lower()
+        if fmt not in sales_io.EXPORT_FORMATS:
+            fail(
+                _("--format must be one of {formats}, not {value!r}").format(
+                    formats=", ".join(sales_io.EXPORT_FORMATS), value=format_
+                ),
+                ExitCode.USAGE,
+            )
+        since, until = parse_date(from_, "--from"), parse_date(to, "--to")
+        if since and until and since > until:
+            fail(_("--from {since} is after --to {until}").format(since=since, until=until), ExitCode.USAGE)
+        require_existing_db(state().settings)
+        settings = state().open_db()
+        target: Any = output.open("w", encoding="utf-8", newline="") if output is not None else nullcontext(sys.stdout)
+        with target as out:
+            count = sales_io.export_sales(
+                out, fmt, since=since, until=until, terminal=terminal, tz=settings.shop.timezone
+            )
+        if output is not None:
+            info(_("Exported {n} document(s) to {file}.").format(n=count, file=output))

@@ -1,0 +1,568 @@
+"""The open cart and the parked carts of a terminal, saved on every change.
+
+Each cashier has at most one *open* cart per terminal (``cart_draft`` row, status ``open``);
+the service functions below load it, apply one change from :mod:`pos_tui.core.cart`, save it
+and journal what needs journalling, all in one write transaction. Because the row is written
+before the function returns, a ``kill -9`` or a power cut never loses a scanned line: after
+restart :func:`load_open_cart` gives the cashier the same lines. A cashier who logs out with
+a cart in progress finds it again on their next login on that terminal; another cashier
+starts with an empty one.
+
+Parked (suspended) carts belong to the terminal: any cashier may resume one, and resuming
+parks the cashier's current cart first when it has lines.
+
+Permissions (see :mod:`pos_tui.core.actors`): voiding a line or lowering a quantity needs
+``void``; a typed weight ``manual_weight``; a price change ``price_override``; cancelling
+the cart ``cancel_sale``; a discount must be within the cashier's limit. A used manager
+override is journalled (kind ``override``) in the same transaction as the action.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from pos_tui.core import journal
+from pos_tui.core.actors import Actor, Override, require, require_discount
+from pos_tui.core.cart import WEIGHED_UNITS, Cart, CartLine, Discount
+from pos_tui.core.catalog import scan
+from pos_tui.core.clock import from_db, to_db
+from pos_tui.core.errors import IntegrityError, NotFound, ValidationError
+from pos_tui.core.money import MILLI, ZERO, qty_to_decimal
+from pos_tui.core.staff import record_override
+from pos_tui.i18n import _
+from pos_tui.settings import ScaleLabelMask
+from pos_tui.store import models as m
+from pos_tui.store import write_tx
+
+OPEN = "open"
+PARKED = "parked"
+
+
+@dataclass(frozen=True, slots=True)
+class ParkedCart:
+    """What the park/resume list shows for one parked cart."""
+
+    draft_id: int
+    cashier_id: int
+    cashier: str
+    lines: int
+    total: Decimal
+    customer_id: int | None
+    note: str | None
+    created_at: datetime
+    parked_at: datetime
+
+
+# --------------------------------------------------------------------------- storage
+
+
+def _open_row(terminal: str, cashier_id: int) -> m.CartDraft | None:
+    return (
+        m.CartDraft.select()
+        .where((m.CartDraft.terminal == terminal) & (m.CartDraft.status == OPEN) & (m.CartDraft.cashier == cashier_id))
+        .order_by(m.CartDraft.id.desc())
+        .first()
+    )
+
+
+def _decode(draft_id: int, data: str) -> Cart:
+    try:
+        return Cart.from_dict(json.loads(data))
+    except (ValueError, KeyError, TypeError) as exc:
+        raise IntegrityError(
+            _("The saved cart {draft_id} cannot be read: {error}").format(draft_id=draft_id, error=exc)
+        ) from exc
+
+
+def _cart_of(row: m.CartDraft | None) -> Cart:
+    return Cart() if row is None else _decode(int(row.id), row.data)
+
+
+def _encode(cart: Cart) -> str:
+    return json.dumps(cart.to_dict(), ensure_ascii=False, separators=(",", ":"))
+
+
+def _store(row: m.CartDraft | None, terminal: str, cashier_id: int, cart: Cart, now: datetime) -> int | None:
+    """Write ``cart`` as the open cart; a blank cart removes the row. Returns the draft id."""
+    if cart.is_blank:
+        if row is not None:
+            m.CartDraft.delete().where(m.CartDraft.id == row.id).execute()
+        return None
+    if row is None:
+        created = m.CartDraft.create(
+            terminal=terminal,
+            status=OPEN,
+            cashier=cashier_id,
+            data=_encode(cart),
+            created_at=to_db(now),
+            updated_at=to_db(now),
+        )
+        return int(created.id)
+    m.CartDraft.update(data=_encode(cart), updated_at=to_db(now)).where(m.CartDraft.id == row.id).execute()
+    return int(row.id)
+
+
+def load_open_cart(terminal: str, cashier_id: int) -> Cart:
+    """The cashier's open cart on ``terminal`` (an empty cart when there is none). Reads only."""
+    return _cart_of(_open_row(terminal, cashier_id))
+
+
+def save_cart(terminal: str, cashier_id: int, cart: Cart, *, now: datetime) -> None:
+    """Replace the cashier's open cart with ``cart`` (a blank cart deletes it)."""
+    with write_tx():
+        _store(_open_row(terminal, cashier_id), terminal, cashier_id, cart, now)
+
+
+def discard_open_cart(terminal: str, cashier_id: int) -> None:
+    """Drop the open cart without a trace; only for the sale engine once the cart is posted."""
+    with write_tx():
+        m.CartDraft.delete().where(
+            (m.CartDraft.terminal == terminal) & (m.CartDraft.status == OPEN) & (m.CartDraft.cashier == cashier_id)
+        ).execute()
+
+
+# --------------------------------------------------------------------------- journalling
+
+
+def _line_payload(line: CartLine) -> dict[str, Any]:
+    return {
+        "line_no": line.line_no,
+        "code": line.code,
+        "barcode": line.barcode,
+        "name": line.name,
+        "qty": str(qty_to_decimal(line.qty_milli)),
+        "unit_price": str(line.unit_price),
+        "list_price": str(line.list_price),
+        "amount": str(line.gross),
+    }
+
+
+def _record_override(
+    actor: Actor, used: Override | None, action: str, terminal: str, now: datetime, details: dict[str, Any]
+) -> None:
+    if used is not None:
+        record_override(actor, used, action, terminal=terminal, now=now, details=details)
+
+
+def _ref(draft_id: int | None) -> str | None:
+    return None if draft_id is None else f"cart:{draft_id}"
+
+
+def _amount_discount_pct(cart: Cart) -> Decimal:
+    """The highest equivalent percentage of the cart's *amount* discounts: those grow when the
+    line or cart they apply to shrinks, so such changes re-check the discount limit."""
+    pct = ZERO
+    for line in cart.active_lines:
+        if line.discount is not None and line.discount.kind == "amount":
+            pct = max(pct, line.discount.percent_on(line.gross))
+    if cart.discount is not None and cart.discount.kind == "amount" and not cart.is_empty:
+        pct = max(pct, cart.discount.percent_on(cart.discount_base))
+    return pct
+
+
+def _recheck_discounts(actor: Actor, before: Cart, after: Cart, override: Override | None) -> Override | None:
+    was, now_pct = _amount_discount_pct(before), _amount_discount_pct(after)
+    if now_pct > was:
+        return require_discount(actor, now_pct, override)
+    return None
+
+
+# --------------------------------------------------------------------------- services
+
+
+def _price_label_qty(line_price: Decimal, unit_price: Decimal, unit: str) -> int:
+    """The quantity a price-embedded label stands for (stock only; the label's price is charged)."""
+    if unit == "piece" or unit_price <= 0:
+        return MILLI
+    qty = (line_price * MILLI / unit_price).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return max(int(qty), 1)
+
+
+def add_item(
+    terminal: str,
+    actor: Actor,
+    code: str,
+    qty_milli: int | None = None,
+    *,
+    now: datetime,
+    masks: Sequence[ScaleLabelMask],
+    override: Override | None = None,
+    scale_weight: bool = False,
+) -> Cart:
+    """Add what ``code`` (barcode, scale label or PLU) names to the cashier's open cart.
+
+    ``qty_milli`` is the quantity multiplier typed before the scan (``3*``), or the weight of
+    an item sold by weight — read from a scale when ``scale_weight`` is true, typed by hand
+    otherwise, which needs ``manual_weight``. A scale label carries its own weight or price and
+    takes no multiplier. Returns the new cart; its :attr:`Cart.last_line` is the line added to.
+    """
+    require(actor, "sell")
+    result = scan(code, masks)
+    product = result.product
+    if not product.active:
+        raise ValidationError(_("{name} is not for sale (inactive product)").format(name=product.name))
+    fixed: Decimal | None = None
+    weighed = False
+    used: Override | None = None
+    if result.line_price is not None or result.qty_milli is not None:
+        if qty_milli is not None:
+            raise ValidationError(_("A scale label carries its own quantity; scan it without a multiplier"))
+        weighed = True
+        if result.line_price is not None:
+            fixed = result.line_price
+            qty = result.qty_milli or _price_label_qty(result.line_price, product.price, product.unit)
+        else:
+            qty = int(result.qty_milli or 0)
+    elif product.unit in WEIGHED_UNITS:
+        if qty_milli is None:
+            raise ValidationError(
+                _("{name} is sold by weight: weigh it or type its weight first").format(name=product.name)
+            )
+        qty = qty_milli
+        if scale_weight:
+            weighed = True
+        else:
+            used = require(actor, "manual_weight", override)
+    else:
+        qty = MILLI if qty_milli is None else qty_milli
+    with write_tx():
+        row = _open_row(terminal, actor.user_id)
+        cart = _cart_of(row).add(
+            product_id=product.id,
+            code=product.code,
+            name=product.name,
+            unit=product.unit,
+            kdv_rate=product.kdv_rate,
+            price=product.price,
+            qty_milli=qty,
+            barcode=result.barcode,
+            weighed=weighed,
+            fixed_amount=fixed,
+        )
+        _store(row, terminal, actor.user_id, cart, now)
+        last = cart.last_line
+        assert last is not None
+        _record_override(actor, used, "manual_weight", terminal, now, {"line": _line_payload(last)})
+    return cart
+
+
+def set_quantity(
+    terminal: str,
+    actor: Actor,
+    line_no: int,
+    qty_milli: int,
+    *,
+    now: datetime,
+    override: Override | None = None,
+    reason: str | None = None,
+) -> Cart:
+    """Change a line's quantity. Lowering it takes items off the receipt, so it needs ``void``
+    and is journalled as a ``line_void`` (with ``reason``, default "quantity lowered")."""
+    with write_tx():
+        row = _open_row(terminal, actor.user_id)
+        cart = _cart_of(row)
+        line = cart.active_line(line_no)
+        new = cart.set_quantity(line_no, qty_milli)
+        lowered = qty_milli < line.qty_milli
+        used = require(actor, "void", override) if lowered else None
+        if line.unit in WEIGHED_UNITS:
+            used = require(actor, "manual_weight", override) or used
+        used = _recheck_discounts(actor, cart, new, override) or used
+        draft_id = _store(row, terminal, actor.user_id, new, now)
+        if lowered:
+            journal.append(
+                "line_void",
+                {
+                    "cashier": actor.name,
+                    "cashier_id": actor.user_id,
+                    "supervisor": used.supervisor.name if used else None,
+                    "line": _line_payload(line),
+                    "qty_from": str(qty_to_decimal(line.qty_milli)),
+                    "qty_to": str(qty_to_decimal(qty_milli)),
+                    "reason": (reason or "").strip() or _("quantity lowered"),
+                },
+                terminal=terminal,
+                now=now,
+                ref=_ref(draft_id),
+            )
+        _record_override(
+            actor,
+            used,
+            "set_quantity",
+            terminal,
+            now,
+            {"line": _line_payload(line), "qty_to": str(qty_to_decimal(qty_milli))},
+        )
+    return new
+
+
+def void_line(
+    terminal: str,
+    actor: Actor,
+    line_no: int,
+    reason: str,
+    *,
+    now: datetime,
+    override: Override | None = None,
+) -> Cart:
+    """Void a line (it stays on the cart struck out and counts for nothing); needs ``void``."""
+    used = require(actor, "void", override)
+    with write_tx():
+        row = _open_row(terminal, actor.user_id)
+        cart = _cart_of(row)
+        line = cart.active_line(line_no)
+        new = cart.void(line_no, reason)
+        used = _recheck_discounts(actor, cart, new, override) or used
+        draft_id = _store(row, terminal, actor.user_id, new, now)
+        journal.append(
+            "line_void",
+            {
+                "cashier": actor.name,
+                "cashier_id": actor.user_id,
+                "supervisor": used.supervisor.name if used else None,
+                "line": _line_payload(line),
+                "reason": new.line(line_no).void_reason,
+            },
+            terminal=terminal,
+            now=now,
+            ref=_ref(draft_id),
+        )
+        _record_override(actor, used, "void", terminal, now, {"line": _line_payload(line)})
+    return new
+
+
+def _discount_of(kind: str, value: Decimal) -> Discount | None:
+    return None if value == 0 else Discount(kind, value)
+
+
+def discount_line(
+    terminal: str,
+    actor: Actor,
+    line_no: int,
+    kind: str,
+    value: Decimal,
+    *,
+    now: datetime,
+    override: Override | None = None,
+) -> Cart:
+    """Give a line a ``percent`` or ``amount`` discount (``value`` 0 removes it), within the
+    cashier's limit measured as the equivalent percentage of the line."""
+    discount = _discount_of(kind, value)
+    with write_tx():
+        row = _open_row(terminal, actor.user_id)
+        cart = _cart_of(row)
+        line = cart.active_line(line_no)
+        new = cart.discount_line(line_no, discount)
+        used = None
+        if discount is not None:
+            pct = discount.percent_on(line.gross)
+            used = require_discount(actor, pct, override)
+        _store(row, terminal, actor.user_id, new, now)
+        if discount is not None:
+            _record_override(
+                actor,
+                used,
+                "discount",
+                terminal,
+                now,
+                {"line": _line_payload(line), **discount.to_dict(), "percent": str(pct)},
+            )
+    return new
+
+
+def discount_cart(
+    terminal: str,
+    actor: Actor,
+    kind: str,
+    value: Decimal,
+    *,
+    now: datetime,
+    override: Override | None = None,
+) -> Cart:
+    """Give the whole cart a discount (``value`` 0 removes it), on top of line discounts and
+    within the cashier's limit measured on what the cart costs after them."""
+    discount = _discount_of(kind, value)
+    with write_tx():
+        row = _open_row(terminal, actor.user_id)
+        cart = _cart_of(row)
+        new = cart.discount_cart(discount)
+        used = None
+        if discount is not None:
+            pct = discount.percent_on(cart.discount_base)
+            used = require_discount(actor, pct, override)
+        _store(row, terminal, actor.user_id, new, now)
+        if discount is not None:
+            _record_override(
+                actor,
+                used,
+                "discount",
+                terminal,
+                now,
+                {"cart_total": str(cart.discount_base), **discount.to_dict(), "percent": str(pct)},
+            )
+    return new
+
+
+def override_price(
+    terminal: str,
+    actor: Actor,
+    line_no: int,
+    new_price: Decimal,
+    reason: str,
+    *,
+    now: datetime,
+    override: Override | None = None,
+) -> Cart:
+    """Charge ``new_price`` per unit on a line; needs ``price_override``; journalled with the
+    old and new price and the reason."""
+    used = require(actor, "price_override", override)
+    with write_tx():
+        row = _open_row(terminal, actor.user_id)
+        cart = _cart_of(row)
+        line = cart.active_line(line_no)
+        new = cart.override_price(line_no, new_price, reason)
+        used = _recheck_discounts(actor, cart, new, override) or used
+        draft_id = _store(row, terminal, actor.user_id, new, now)
+        changed = new.line(line_no)
+        journal.append(
+            "price_override",
+            {
+                "cashier": actor.name,
+                "cashier_id": actor.user_id,
+                "supervisor": used.supervisor.name if used else None,
+                "line": _line_payload(line),
+                "old_price": str(line.unit_price),
+                "new_price": str(changed.unit_price),
+                "reason": changed.price_override_reason,
+            },
+            terminal=terminal,
+            now=now,
+            ref=_ref(draft_id),
+        )
+        _record_override(
+            actor,
+            used,
+            "price_override",
+            terminal,
+            now,
+            {"line": _line_payload(line), "new_price": str(changed.unit_price)},
+        )
+    return new
+
+
+def set_customer(terminal: str, actor: Actor, customer_id: int | None, *, now: datetime) -> Cart:
+    """Attach a customer to the open cart (``None`` detaches)."""
+    if customer_id is not None and m.Customer.get_or_none(m.Customer.id == customer_id) is None:
+        raise NotFound(_("No customer {customer_id}").format(customer_id=customer_id))
+    with write_tx():
+        row = _open_row(terminal, actor.user_id)
+        new = _cart_of(row).with_customer(customer_id)
+        _store(row, terminal, actor.user_id, new, now)
+    return new
+
+
+def cancel_cart(
+    terminal: str,
+    actor: Actor,
+    reason: str,
+    *,
+    now: datetime,
+    override: Override | None = None,
+) -> None:
+    """Throw the whole cart away: needs ``cancel_sale`` and a reason; journalled (kind
+    ``cart_cancel``) with every active line. A cart with nothing on it just disappears."""
+    with write_tx():
+        row = _open_row(terminal, actor.user_id)
+        cart = _cart_of(row)
+        if cart.is_empty:
+            if row is not None:
+                m.CartDraft.delete().where(m.CartDraft.id == row.id).execute()
+            return
+        text = (reason or "").strip()
+        if not text:
+            raise ValidationError(_("A reason is needed"))
+        used = require(actor, "cancel_sale", override)
+        totals = cart.totals()
+        journal.append(
+            "cart_cancel",
+            {
+                "cashier": actor.name,
+                "cashier_id": actor.user_id,
+                "supervisor": used.supervisor.name if used else None,
+                "lines": [_line_payload(ln) for ln in cart.active_lines],
+                "total": str(totals.total),
+                "reason": text,
+            },
+            terminal=terminal,
+            now=now,
+            ref=_ref(row.id if row else None),
+        )
+        _record_override(actor, used, "cancel_sale", terminal, now, {"total": str(totals.total)})
+        if row is not None:
+            m.CartDraft.delete().where(m.CartDraft.id == row.id).execute()
+
+
+def park_cart(terminal: str, actor: Actor, now: datetime) -> None:
+    """Put the open cart aside (the customer went to fetch something); the next one starts empty."""
+    with write_tx():
+        row = _open_row(terminal, actor.user_id)
+        if row is None or _cart_of(row).is_empty:
+            raise ValidationError(_("There is nothing to park"))
+        m.CartDraft.update(status=PARKED, updated_at=to_db(now)).where(m.CartDraft.id == row.id).execute()
+
+
+def list_parked(terminal: str) -> list[ParkedCart]:
+    """The parked carts of ``terminal``, oldest first."""
+    D = m.CartDraft
+    rows: Any = (
+        D.select(D.id, D.cashier, m.User.name, D.data, D.created_at, D.updated_at)
+        .join(m.User, on=(D.cashier == m.User.id))
+        .where((D.terminal == terminal) & (D.status == PARKED))
+        .order_by(D.updated_at, D.id)
+        .tuples()
+    )
+    result = []
+    for draft_id, cashier_id, cashier, data, created_at, updated_at in iter(rows):
+        cart = _decode(draft_id, data)
+        result.append(
+            ParkedCart(
+                draft_id=draft_id,
+                cashier_id=cashier_id,
+                cashier=cashier,
+                lines=len(cart.active_lines),
+                total=cart.total,
+                customer_id=cart.customer_id,
+                note=cart.note,
+                created_at=from_db(created_at),
+                parked_at=from_db(updated_at),
+            )
+        )
+    return result
+
+
+def resume_cart(terminal: str, draft_id: int, actor: Actor, now: datetime) -> Cart:
+    """Make parked cart ``draft_id`` the cashier's open cart; the current open cart is parked
+    first when it has lines (and dropped when it has none)."""
+    with write_tx():
+        parked = m.CartDraft.get_or_none(
+            (m.CartDraft.id == draft_id) & (m.CartDraft.terminal == terminal) & (m.CartDraft.status == PARKED)
+        )
+        if parked is None:
+            raise NotFound(
+                _("No parked cart {draft_id} on terminal {terminal}").format(draft_id=draft_id, terminal=terminal)
+            )
+        current = _open_row(terminal, actor.user_id)
+        if current is not None:
+            if _cart_of(current).is_empty:
+                m.CartDraft.delete().where(m.CartDraft.id == current.id).execute()
+            else:
+                m.CartDraft.update(status=PARKED, updated_at=to_db(now)).where(m.CartDraft.id == current.id).execute()
+        m.CartDraft.update(status=OPEN, cashier=actor.user_id, updated_at=to_db(now)).where(
+            m.CartDraft.id == parked.id
+        ).execute()
+        return _cart_of(parked)

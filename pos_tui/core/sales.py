@@ -1,0 +1,1307 @@
+"""Posting sales and returns, tenders, and reading posted documents back.
+
+Everything a sale writes happens in one write transaction: the receipt number (gapless per
+terminal, from the ``counter`` table, so a failed sale never burns a number), the ``sale``
+row, its lines, payments, per-rate KDV rows, stock movements and the product stock cache,
+whatever the tenders post, and the journal entry whose payload is exactly
+:func:`sale_document`. Any error rolls all of it back.
+
+Returns are documents of kind ``return`` pointing at the sale (``return_of``) and, line by
+line, at the sold line (``origin_line``). A line never gives back more than was sold minus
+what earlier returns took, and the money follows the quantity *cumulatively*: after returning
+``c`` of ``n`` units in total, ``round(net × c / n)`` has been refunded, so the last units
+return exactly what is left and all returns of a line sum to its net to the kuruş.
+
+Tenders are pluggable (:func:`register_tender`): ``cash`` and ``card`` are built in; the
+loyalty issue adds points, store credit, gift cards and on-account payments without
+touching the sale flow.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import uuid
+from collections import defaultdict
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Protocol
+
+from peewee import JOIN, Case, fn
+from stdnum import luhn
+
+from pos_tui.core import journal
+from pos_tui.core.actors import Actor, Override, require
+from pos_tui.core.cart import Cart, KdvRow, check_quantity
+from pos_tui.core.carts import discard_open_cart, load_open_cart
+from pos_tui.core.catalog import get_product
+from pos_tui.core.clock import from_db, iso, to_db
+from pos_tui.core.errors import NotFound, StateError, ValidationError
+from pos_tui.core.money import ZERO, from_kurus, money, qty_to_decimal, split_kdv, to_kurus
+from pos_tui.core.staff import record_override
+from pos_tui.i18n import _
+from pos_tui.settings import ShopSettings
+from pos_tui.store import models as m
+from pos_tui.store import write_tx
+
+DEFAULT_TZ = ShopSettings().timezone
+SALE = "sale"
+RETURN = "return"
+REFUND_METHODS = ("original", "cash")
+
+# A reference is what the card terminal prints (approval code, RRN); a run of 13–19 digits
+# that passes the Luhn check is a card number and is refused.
+_DIGIT_RUN = re.compile(r"\d[\d -]{11,}\d")
+
+SaleRef = str | tuple[str, int]
+"""A posted document: its uid, or ``(terminal, receipt_no)``."""
+
+
+# --------------------------------------------------------------------------- tenders
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentInput:
+    """One payment as the cashier entered it. For cash ``amount`` is what the customer handed
+    over (the change is computed); for every other method it is the amount paid with it.
+    ``details`` carries what a later tender needs (a gift card code, a customer account)."""
+
+    method: str
+    amount: Decimal
+    reference: str | None = None
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class AppliedPayment:
+    """A validated payment: ``amount`` is what it contributes to the document."""
+
+    method: str
+    amount: Decimal
+    tendered: Decimal | None = None
+    change: Decimal | None = None
+    reference: str | None = None
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class TenderContext:
+    """What a tender handler may look at. ``kind`` is ``sale`` (money in) or ``return``
+    (money out); ``sale_id`` is set once the document row exists (for :meth:`Tender.post`)."""
+
+    kind: str
+    terminal: str
+    cashier_id: int
+    customer_id: int | None
+    total: Decimal
+    now: datetime
+    sale_id: int | None = None
+    return_of_id: int | None = None
+
+
+class Tender(Protocol):
+    """A payment method.
+
+    ``apply`` validates one payment against what is still to pay (``remaining``) and returns
+    the applied payment; only a method that gives change may apply less than it received.
+    ``post`` runs inside the sale's transaction after the ``payment`` row is written and
+    writes whatever else the method needs (a points ledger entry, a gift card debit).
+    Raise :class:`~pos_tui.core.errors.ValidationError` to refuse; nothing is written then.
+    """
+
+    def apply(self, payment: PaymentInput, remaining: Decimal, ctx: TenderContext) -> AppliedPayment: ...
+
+    def post(self, applied: AppliedPayment, ctx: TenderContext) -> None: ...
+
+
+def _check_reference(reference: str | None) -> str | None:
+    text = (reference or "").strip()
+    if not text:
+        return None
+    if len(text) > 64:
+        raise ValidationError(_("A payment reference has at most 64 characters"))
+    for run in _DIGIT_RUN.findall(text):
+        digits = re.sub(r"\D", "", run)
+        if 13 <= len(digits) <= 19 and luhn.is_valid(digits):
+            raise ValidationError(
+                _("That looks like a card number; enter only the card terminal's reference, never the card number")
+            )
+    return text
+
+
+class CashTender:
+    """Cash: a sale may receive more than is due and gives change; a refund pays out exactly."""
+
+    def apply(self, payment: PaymentInput, remaining: Decimal, ctx: TenderContext) -> AppliedPayment:
+        if ctx.kind == RETURN:
+            if payment.amount > remaining:
+                raise ValidationError(
+                    _("A cash refund of {amount} is more than the {remaining} to refund").format(
+                        amount=payment.amount, remaining=remaining
+                    )
+                )
+            return AppliedPayment("cash", payment.amount, reference=_check_reference(payment.reference))
+        applied = min(payment.amount, remaining)
+        return AppliedPayment(
+            "cash",
+            applied,
+            tendered=payment.amount,
+            change=payment.amount - applied,
+            reference=_check_reference(payment.reference),
+        )
+
+    def post(self, applied: AppliedPayment, ctx: TenderContext) -> None:
+        return None
+
+
+class CardTender:
+    """Card: the amount charged on the card terminal and its optional reference; never more
+    than what is still to pay, and never a card number."""
+
+    def apply(self, payment: PaymentInput, remaining: Decimal, ctx: TenderContext) -> AppliedPayment:
+        if payment.amount > remaining:
+            what = _("to refund") if ctx.kind == RETURN else _("still to pay")
+            raise ValidationError(
+                _("A card payment of {amount} is more than the {remaining} {what}; only cash may be more").format(
+                    amount=payment.amount, remaining=remaining, what=what
+                )
+            )
+        return AppliedPayment("card", payment.amount, reference=_check_reference(payment.reference))
+
+    def post(self, applied: AppliedPayment, ctx: TenderContext) -> None:
+        return None
+
+
+_TENDERS: dict[str, Tender] = {"cash": CashTender(), "card": CardTender()}
+
+
+def register_tender(method: str, handler: Tender) -> None:
+    """Add (or replace) the handler of payment ``method`` (≤ 16 characters, e.g. ``points``)."""
+    if not method or len(method) > 16 or not method.replace("_", "").isalnum():
+        raise ValueError(f"bad tender method name {method!r}")
+    _TENDERS[method] = handler
+
+
+def tender_methods() -> tuple[str, ...]:
+    return tuple(_TENDERS)
+
+
+def _tender(method: str) -> Tender:
+    try:
+        return _TENDERS[method]
+    except KeyError:
+        raise ValidationError(
+            _("Unknown payment method {method!r}; known: {known}").format(method=method, known=", ".join(_TENDERS))
+        ) from None
+
+
+def settle_payments(payments: Sequence[PaymentInput], ctx: TenderContext) -> list[AppliedPayment]:
+    """Validate ``payments`` in order against ``ctx.total``; they must cover it exactly (cash
+    may exceed it and gives change). Reads only, so the UI may call it to preview the change."""
+    remaining = ctx.total
+    applied: list[AppliedPayment] = []
+    for p in payments:
+        handler = _tender(p.method)
+        try:
+            amount = money(p.amount)
+        except ValidationError as exc:
+            raise ValidationError(_("{method}: {error}").format(method=p.method, error=exc.message)) from None
+        if amount <= 0:
+            raise ValidationError(
+                _("A {method} payment must be more than zero, not {amount}").format(method=p.method, amount=amount)
+            )
+        if remaining <= 0:
+            raise ValidationError(
+                _("Nothing is left to pay; the {method} payment of {amount} is one too many").format(
+                    method=p.method, amount=amount
+                )
+            )
+        a = handler.apply(dataclasses.replace(p, amount=amount), remaining, ctx)
+        if a.amount <= 0 or a.amount > remaining:
+            raise ValidationError(
+                _("The {method} payment applies {amount} to the {remaining} still open").format(
+                    method=p.method, amount=a.amount, remaining=remaining
+                )
+            )
+        remaining -= a.amount
+        applied.append(a)
+    if remaining > 0:
+        paid = ctx.total - remaining
+        if ctx.kind == RETURN:
+            raise ValidationError(
+                _("Refunds of {paid} do not cover the {total} to refund").format(paid=paid, total=ctx.total)
+            )
+        raise ValidationError(
+            _("Payments of {paid} do not cover the total of {total}; {remaining} is still to pay").format(
+                paid=paid, total=ctx.total, remaining=remaining
+            )
+        )
+    return applied
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True, slots=True)
+class SaleResult:
+    """A posted sale or return. ``change`` is the cash handed back (zero for returns)."""
+
+    sale_id: int
+    uid: str
+    receipt_no: int
+    total: Decimal
+    change: Decimal
+    document: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class SaleSummary:
+    """One row of the receipt list."""
+
+    sale_id: int
+    uid: str
+    kind: str
+    terminal: str
+    receipt_no: int
+    at: datetime
+    cashier: str
+    customer_id: int | None
+    total: Decimal
+    return_of_id: int | None
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnLineInput:
+    """Give back ``qty_milli`` of line ``line_no`` of the original receipt."""
+
+    line_no: int
+    qty_milli: int
+
+
+@dataclass(frozen=True, slots=True)
+class BlindReturnLineInput:
+    """Give back ``qty_milli`` of the product with this PLU or barcode, at today's price."""
+
+    code: str
+    qty_milli: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnableLine:
+    """What is left to return of one sold line."""
+
+    line_no: int
+    code: str
+    barcode: str | None
+    name: str
+    unit: str
+    kdv_rate: int
+    unit_price: Decimal
+    sold_milli: int
+    returned_milli: int
+    total: Decimal
+    refunded: Decimal
+
+    @property
+    def remaining_milli(self) -> int:
+        return self.sold_milli - self.returned_milli
+
+    @property
+    def remaining_amount(self) -> Decimal:
+        return self.total - self.refunded
+
+
+# --------------------------------------------------------------------------- documents
+
+
+def _tuples(query: Any) -> Iterator[tuple[Any, ...]]:
+    """Rows of a select as plain tuples (peewee's type hints describe model rows, not tuples)."""
+    return iter(query.tuples())
+
+
+@dataclass(frozen=True, slots=True)
+class _Head:
+    """The columns of a posted document that returns need."""
+
+    id: int
+    uid: str
+    kind: str
+    terminal: str
+    receipt_no: int
+    customer_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Sold:
+    """A sold line with what earlier returns took of it (quantity, net, discount)."""
+
+    id: int
+    line_no: int
+    product_id: int
+    code: str
+    barcode: str | None
+    name: str
+    unit: str
+    qty: int
+    unit_price: int
+    list_price: int
+    discount: int
+    total: int
+    kdv_rate: int
+    returned: int
+    refunded: int
+    discount_back: int
+
+
+def _amount(kurus: int | None) -> str | None:
+    return None if kurus is None else str(from_kurus(kurus))
+
+
+def _line_json(
+    line_no: int,
+    code: str,
+    barcode: str | None,
+    name: str,
+    unit: str,
+    qty: int,
+    unit_price: int,
+    list_price: int,
+    discount: int,
+    total: int,
+    kdv_rate: int,
+) -> dict[str, Any]:
+    return {
+        "line_no": line_no,
+        "code": code,
+        "barcode": barcode,
+        "name": name,
+        "unit": unit,
+        "qty": str(qty_to_decimal(qty)),
+        "unit_price": _amount(unit_price),
+        "list_price": _amount(list_price),
+        "discount": _amount(discount),
+        "total": _amount(total),
+        "kdv_rate": kdv_rate,
+    }
+
+
+def _payment_json(
+    method: str, amount: int, tendered: int | None, change: int | None, reference: str | None
+) -> dict[str, Any]:
+    return {
+        "method": method,
+        "amount": _amount(amount),
+        "tendered": _amount(tendered),
+        "change": _amount(change),
+        "reference": reference,
+    }
+
+
+def _document_json(
+    uid: str,
+    receipt_no: int,
+    kind: str,
+    terminal: str,
+    at: datetime,
+    cashier: str,
+    customer: str | None,
+    return_of: str | None,
+    subtotal: int,
+    discount: int,
+    total: int,
+    *,
+    kdv: dict[str, dict[str, str | None]],
+    lines: list[dict[str, Any]],
+    payments: list[dict[str, Any]],
+    tz: str,
+) -> dict[str, Any]:
+    """The contract shape from stored values (kuruş, milli-units, naive UTC ``at``): the one
+    formatter behind both :func:`sale_document` and the document a posting journals."""
+    return {
+        "id": uid,
+        "receipt_no": receipt_no,
+        "type": kind,
+        "terminal": terminal,
+        "at": iso(from_db(at), tz),
+        "cashier": cashier,
+        "customer": customer,
+        "return_of": return_of,
+        "subtotal": _amount(subtotal),
+        "discount": _amount(discount),
+        "total": _amount(total),
+        "kdv": kdv,
+        "lines": lines,
+        "payments": payments,
+    }
+
+
+def sale_document(sale_id: int, tz: str = DEFAULT_TZ) -> dict[str, Any]:
+    """The canonical JSON shape of a posted sale or return (docs/architecture.md), read from
+    the tables. It is the journal payload, the export record and what the audit recomputes;
+    ``tz`` is the shop's time zone (``Settings.shop.timezone``), which gives ``at`` its offset."""
+    docs = sale_documents([sale_id], tz)
+    if not docs:
+        raise NotFound(_("No sale {sale_id}").format(sale_id=sale_id))
+    return docs[0]
+
+
+_CHUNK = 500
+
+
+def sale_documents(sale_ids: Sequence[int], tz: str = DEFAULT_TZ) -> list[dict[str, Any]]:
+    """:func:`sale_document` of many documents with a handful of queries per 500 (exports),
+    in the order of ``sale_ids``; ids that do not exist are left out."""
+    docs: list[dict[str, Any]] = []
+    for start in range(0, len(sale_ids), _CHUNK):
+        docs.extend(_documents(list(sale_ids[start : start + _CHUNK]), tz))
+    return docs
+
+
+def _documents(ids: list[int], tz: str) -> list[dict[str, Any]]:
+    original = m.Sale.alias("original")
+    S = m.Sale
+    heads = _tuples(
+        S.select(
+            S.id,
+            S.uid,
+            S.receipt_no,
+            S.kind,
+            S.terminal,
+            S.at,
+            m.User.name,
+            m.Customer.code,
+            original.uid,
+            S.subtotal,
+            S.discount,
+            S.total,
+        )
+        .join(m.User, on=(S.cashier == m.User.id))
+        .switch(S)
+        .join(m.Customer, JOIN.LEFT_OUTER, on=(S.customer == m.Customer.id))
+        .switch(S)
+        .join(original, JOIN.LEFT_OUTER, on=(S.return_of == original.id))
+        .where(S.id.in_(ids))
+    )
+    lines: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    L = m.SaleLine
+    for sale_id, *line in _tuples(
+        L.select(
+            L.sale,
+            L.line_no,
+            L.code,
+            L.barcode,
+            L.name,
+            L.unit,
+            L.qty,
+            L.unit_price,
+            L.list_price,
+            L.discount,
+            L.total,
+            L.kdv_rate,
+        )
+        .where(L.sale.in_(ids))
+        .order_by(L.sale, L.line_no)
+    ):
+        lines[sale_id].append(_line_json(*line))
+    payments: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    P = m.Payment
+    for sale_id, *payment in _tuples(
+        P.select(P.sale, P.method, P.amount, P.tendered, P.change, P.reference)
+        .where(P.sale.in_(ids))
+        .order_by(P.sale, P.id)
+    ):
+        payments[sale_id].append(_payment_json(*payment))
+    kdv: dict[int, dict[str, dict[str, str | None]]] = defaultdict(dict)
+    K = m.SaleKdv
+    for sale_id, rate, base, tax in _tuples(
+        K.select(K.sale, K.rate, K.base, K.kdv).where(K.sale.in_(ids)).order_by(K.sale, K.rate)
+    ):
+        kdv[sale_id][str(rate)] = {"base": _amount(base), "kdv": _amount(tax)}
+    by_id = {
+        sale_id: _document_json(
+            *head,
+            kdv=kdv.get(sale_id, {}),
+            lines=lines.get(sale_id, []),
+            payments=payments.get(sale_id, []),
+            tz=tz,
+        )
+        for sale_id, *head in heads
+    }
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def _resolve(ref: SaleRef) -> _Head:
+    S = m.Sale
+    query = S.select(S.id, S.uid, S.kind, S.terminal, S.receipt_no, S.customer)
+    if isinstance(ref, str):
+        row = next(_tuples(query.where(S.uid == ref)), None)
+        if row is None:
+            raise NotFound(_("No receipt with id {uid}").format(uid=ref))
+        return _Head(*row)
+    terminal, receipt_no = ref
+    row = next(_tuples(query.where((S.terminal == terminal) & (S.receipt_no == receipt_no))), None)
+    if row is None:
+        raise NotFound(
+            _("No receipt {receipt_no} on terminal {terminal}").format(receipt_no=receipt_no, terminal=terminal)
+        )
+    return _Head(*row)
+
+
+def find_sale(receipt_no: int, terminal: str, tz: str = DEFAULT_TZ) -> dict[str, Any]:
+    """The document of receipt ``receipt_no`` of ``terminal`` (for reprints and returns)."""
+    return sale_document(_resolve((terminal, receipt_no)).id, tz)
+
+
+def get_sale(uid: str, tz: str = DEFAULT_TZ) -> dict[str, Any]:
+    """The document with id ``uid``."""
+    return sale_document(_resolve(uid).id, tz)
+
+
+def list_sales(
+    terminal: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int | None = 100,
+    kind: str | None = None,
+) -> list[SaleSummary]:
+    """Posted documents, newest first: ``since <= at < until`` (aware datetimes)."""
+    S = m.Sale
+    query = (
+        S.select(
+            S.id,
+            S.uid,
+            S.kind,
+            S.terminal,
+            S.receipt_no,
+            S.at,
+            m.User.name,
+            S.customer,
+            S.total,
+            S.return_of,
+            S.source,
+        )
+        .join(m.User, on=(S.cashier == m.User.id))
+        .order_by(S.at.desc(), S.id.desc())
+    )
+    if terminal is not None:
+        query = query.where(S.terminal == terminal)
+    if since is not None:
+        query = query.where(S.at >= to_db(since))
+    if until is not None:
+        query = query.where(S.at < to_db(until))
+    if kind is not None:
+        query = query.where(S.kind == kind)
+    if limit is not None:
+        query = query.limit(limit)
+    return [
+        SaleSummary(
+            sale_id=sale_id,
+            uid=uid,
+            kind=kind_,
+            terminal=term,
+            receipt_no=receipt_no,
+            at=from_db(at),
+            cashier=cashier,
+            customer_id=customer_id,
+            total=from_kurus(total),
+            return_of_id=return_of_id,
+            source=source,
+        )
+        for sale_id, uid, kind_, term, receipt_no, at, cashier, customer_id, total, return_of_id, source in _tuples(
+            query
+        )
+    ]
+
+
+# --------------------------------------------------------------------------- posting
+
+
+@dataclass(frozen=True, slots=True)
+class _DocLine:
+    product_id: int
+    code: str
+    barcode: str | None
+    name: str
+    unit: str
+    qty_milli: int
+    unit_price: Decimal
+    list_price: Decimal
+    discount: Decimal
+    total: Decimal
+    kdv_rate: int
+    origin_line_id: int | None = None
+    price_override_reason: str | None = None
+
+
+def next_receipt_no(terminal: str) -> int:
+    """Take the terminal's next receipt number. Only inside the transaction that uses it: a
+    rollback gives the number back, so the sequence has no gaps."""
+    m.Counter.insert(scope=terminal, name="receipt", value=1).on_conflict(
+        conflict_target=[m.Counter.scope, m.Counter.name],
+        update={m.Counter.value: m.Counter.value + 1},
+    ).execute()
+    return int(
+        m.Counter.select(m.Counter.value).where((m.Counter.scope == terminal) & (m.Counter.name == "receipt")).scalar()
+    )
+
+
+def _check_shift(shift_id: int | None, terminal: str) -> None:
+    if shift_id is None:
+        return
+    shift = m.Shift.get_or_none(m.Shift.id == shift_id)
+    if shift is None or shift.terminal != terminal:
+        raise StateError(
+            _("Shift {shift_id} is not a shift of terminal {terminal}").format(shift_id=shift_id, terminal=terminal)
+        )
+    if shift.closed_at is not None:
+        raise StateError(_("Shift {shift_id} is closed; open a new shift to sell").format(shift_id=shift_id))
+
+
+def _check_uid(uid: str | None) -> str:
+    if uid is None:
+        return uuid.uuid4().hex
+    uid = uid.strip()
+    if not uid or len(uid) > 64:
+        raise ValidationError(_("A document id must have 1 to 64 characters"))
+    if m.Sale.select().where(m.Sale.uid == uid).exists():
+        raise ValidationError(_("A document with id {uid} already exists").format(uid=uid))
+    return uid
+
+
+def _kdv_rows(lines: Sequence[_DocLine]) -> list[KdvRow]:
+    by_rate: dict[int, Decimal] = {}
+    for ln in lines:
+        by_rate[ln.kdv_rate] = by_rate.get(ln.kdv_rate, ZERO) + ln.total
+    return [KdvRow(rate, *split_kdv(amount, rate)) for rate, amount in sorted(by_rate.items())]
+
+
+def _write_document(
+    kind: str,
+    *,
+    uid: str,
+    terminal: str,
+    cashier_id: int,
+    customer_id: int | None,
+    shift_id: int | None,
+    return_of_id: int | None,
+    return_of_uid: str | None,
+    lines: Sequence[_DocLine],
+    kdv_rows: Sequence[KdvRow],
+    applied: Sequence[AppliedPayment],
+    ctx: TenderContext,
+    now: datetime,
+    source: str,
+    note: str | None,
+    tz: str,
+) -> SaleResult:
+    """Write one document and everything that hangs off it; the caller holds the transaction.
+
+    The journalled document is formatted from the very values written (with the formatter
+    :func:`sale_document` uses), which saves reading the rows back on every sale; the tests
+    and ``audit verify`` check that the two never differ.
+    """
+    receipt_no = next_receipt_no(terminal)
+    total = to_kurus(sum((ln.total for ln in lines), ZERO))
+    discount = to_kurus(sum((ln.discount for ln in lines), ZERO))
+    at = to_db(now)
+    sale = m.Sale.create(
+        uid=uid,
+        kind=kind,
+        terminal=terminal,
+        receipt_no=receipt_no,
+        at=at,
+        cashier=cashier_id,
+        customer=customer_id,
+        shift=shift_id,
+        return_of=return_of_id,
+        subtotal=total + discount,
+        discount=discount,
+        total=total,
+        source=source,
+        note=note,
+    )
+    sale_id = int(sale.id)
+    line_rows: list[dict[str, Any]] = [
+        {
+            "sale": sale_id,
+            "line_no": i,
+            "product": ln.product_id,
+            "code": ln.code,
+            "barcode": ln.barcode,
+            "name": ln.name,
+            "unit": ln.unit,
+            "qty": ln.qty_milli,
+            "unit_price": to_kurus(ln.unit_price),
+            "list_price": to_kurus(ln.list_price),
+            "discount": to_kurus(ln.discount),
+            "total": to_kurus(ln.total),
+            "kdv_rate": ln.kdv_rate,
+            "kdv": to_kurus(split_kdv(ln.total, ln.kdv_rate)[1]),
+            "origin_line": ln.origin_line_id,
+            "price_override_reason": ln.price_override_reason,
+        }
+        for i, ln in enumerate(lines, start=1)
+    ]
+    m.SaleLine.insert_many(line_rows).execute()
+    payment_rows: list[dict[str, Any]] = [
+        {
+            "sale": sale_id,
+            "method": a.method,
+            "amount": to_kurus(a.amount),
+            "tendered": None if a.tendered is None else to_kurus(a.tendered),
+            "change": None if a.change is None else to_kurus(a.change),
+            "reference": a.reference,
+        }
+        for a in applied
+    ]
+    if payment_rows:
+        m.Payment.insert_many(payment_rows).execute()
+    kdv_table = [(r.rate, to_kurus(r.base), to_kurus(r.kdv)) for r in kdv_rows]
+    m.SaleKdv.insert_many([{"sale": sale_id, "rate": r, "base": b, "kdv": k} for r, b, k in kdv_table]).execute()
+    sign = -1 if kind == SALE else 1
+    m.StockMovement.insert_many(
+        [
+            {"product": ln.product_id, "at": at, "qty": sign * ln.qty_milli, "kind": kind, "sale": sale_id}
+            for ln in lines
+        ]
+    ).execute()
+    per_product: dict[int, int] = {}
+    for ln in lines:
+        per_product[ln.product_id] = per_product.get(ln.product_id, 0) + sign * ln.qty_milli
+    m.Product.update(stock=m.Product.stock + Case(m.Product.id, list(per_product.items()), 0)).where(
+        m.Product.id.in_(list(per_product))
+    ).execute()
+    posted = dataclasses.replace(ctx, sale_id=sale_id)
+    for a in applied:
+        _tender(a.method).post(a, posted)
+    cashier = m.User.select(m.User.name).where(m.User.id == cashier_id).scalar()
+    customer = (
+        None if customer_id is None else m.Customer.select(m.Customer.code).where(m.Customer.id == customer_id).scalar()
+    )
+    document = _document_json(
+        uid,
+        receipt_no,
+        kind,
+        terminal,
+        at,
+        cashier,
+        customer,
+        return_of_uid,
+        total + discount,
+        discount,
+        total,
+        kdv={str(r): {"base": _amount(b), "kdv": _amount(k)} for r, b, k in kdv_table},
+        lines=[
+            _line_json(
+                row["line_no"],
+                row["code"],
+                row["barcode"],
+                row["name"],
+                row["unit"],
+                row["qty"],
+                row["unit_price"],
+                row["list_price"],
+                row["discount"],
+                row["total"],
+                row["kdv_rate"],
+            )
+            for row in line_rows
+        ],
+        payments=[
+            _payment_json(row["method"], row["amount"], row["tendered"], row["change"], row["reference"])
+            for row in payment_rows
+        ],
+        tz=tz,
+    )
+    journal.append(kind, document, terminal=terminal, now=now, ref=uid)
+    change = sum((a.change for a in applied if a.change is not None), ZERO)
+    return SaleResult(sale_id, uid, receipt_no, from_kurus(total), change, document)
+
+
+def post_cart(
+    cart: Cart,
+    payments: Sequence[PaymentInput],
+    *,
+    terminal: str,
+    cashier_id: int,
+    now: datetime,
+    shift_id: int | None = None,
+    uid: str | None = None,
+    source: str = "till",
+    tz: str = DEFAULT_TZ,
+) -> SaleResult:
+    """Post ``cart`` as a sale without a permission check: the engine under
+    :func:`complete_sale` and the sales import (whose authority is the admin running it)."""
+    if cart.is_empty:
+        raise ValidationError(_("The cart is empty"))
+    totals = cart.totals()
+    by_no = {lt.line_no: lt for lt in totals.lines}
+    lines = [
+        _DocLine(
+            product_id=ln.product_id,
+            code=ln.code,
+            barcode=ln.barcode,
+            name=ln.name,
+            unit=ln.unit,
+            qty_milli=ln.qty_milli,
+            unit_price=ln.unit_price,
+            list_price=ln.list_price,
+            discount=by_no[ln.line_no].discount,
+            total=by_no[ln.line_no].net,
+            kdv_rate=ln.kdv_rate,
+            price_override_reason=ln.price_override_reason,
+        )
+        for ln in cart.active_lines
+    ]
+    with write_tx():
+        _check_shift(shift_id, terminal)
+        uid = _check_uid(uid)
+        ctx = TenderContext(SALE, terminal, cashier_id, cart.customer_id, totals.total, now)
+        applied = settle_payments(payments, ctx)
+        return _write_document(
+            SALE,
+            uid=uid,
+            terminal=terminal,
+            cashier_id=cashier_id,
+            customer_id=cart.customer_id,
+            shift_id=shift_id,
+            return_of_id=None,
+            return_of_uid=None,
+            lines=lines,
+            kdv_rows=totals.kdv,
+            applied=applied,
+            ctx=ctx,
+            now=now,
+            source=source,
+            note=cart.note,
+            tz=tz,
+        )
+
+
+def complete_sale(
+    terminal: str,
+    actor: Actor,
+    payments: Sequence[PaymentInput],
+    *,
+    now: datetime,
+    shift_id: int | None = None,
+    cart: Cart | None = None,
+    tz: str = DEFAULT_TZ,
+) -> SaleResult:
+    """Post the cashier's open cart (or ``cart``) paid with ``payments``, in one transaction.
+
+    Raises ValidationError for an empty cart or payments that do not settle the total (only
+    cash may exceed it), StateError for a closed or foreign shift; nothing is written then.
+    Posting the open cart removes it, so the next scan starts a new sale.
+    """
+    require(actor, "sell")
+    with write_tx():
+        own = cart is None
+        posted = load_open_cart(terminal, actor.user_id) if cart is None else cart
+        result = post_cart(
+            posted, payments, terminal=terminal, cashier_id=actor.user_id, now=now, shift_id=shift_id, tz=tz
+        )
+        if own:
+            discard_open_cart(terminal, actor.user_id)
+    return result
+
+
+# --------------------------------------------------------------------------- returns
+
+
+def _share(amount: int, part: int, whole: int) -> int:
+    """round_half_up(amount × part / whole) on non-negative integers."""
+    return (2 * amount * part + whole) // (2 * whole)
+
+
+def _returnable(original: _Head) -> list[_Sold]:
+    """Each sold line of ``original`` with what its earlier returns took."""
+    L = m.SaleLine
+    sold = list(
+        _tuples(
+            L.select(
+                L.id,
+                L.line_no,
+                L.product,
+                L.code,
+                L.barcode,
+                L.name,
+                L.unit,
+                L.qty,
+                L.unit_price,
+                L.list_price,
+                L.discount,
+                L.total,
+                L.kdv_rate,
+            )
+            .where(L.sale == original.id)
+            .order_by(L.line_no)
+        )
+    )
+    taken: dict[int, tuple[int, int, int]] = {}
+    if sold:
+        rows = _tuples(
+            L.select(L.origin_line, fn.SUM(L.qty), fn.SUM(L.total), fn.SUM(L.discount))
+            .where(L.origin_line.in_([row[0] for row in sold]))
+            .group_by(L.origin_line)
+        )
+        taken = {int(origin): (int(q), int(t), int(d)) for origin, q, t, d in rows}
+    result = []
+    for sold_id, line_no, product_id, code, barcode, name, unit, qty, price, list_price, disc, total, rate in sold:
+        returned, refunded, discount_back = taken.get(sold_id, (0, 0, 0))
+        result.append(
+            _Sold(
+                sold_id,
+                line_no,
+                product_id,
+                code,
+                barcode,
+                name,
+                unit,
+                qty,
+                price,
+                list_price,
+                disc,
+                total,
+                rate,
+                returned,
+                refunded,
+                discount_back,
+            )
+        )
+    return result
+
+
+def returnable_lines(original: SaleRef) -> list[ReturnableLine]:
+    """What may still be returned of each line of a sale (for the return screen)."""
+    sale = _resolve(original)
+    return [
+        ReturnableLine(
+            line_no=ln.line_no,
+            code=ln.code,
+            barcode=ln.barcode,
+            name=ln.name,
+            unit=ln.unit,
+            kdv_rate=ln.kdv_rate,
+            unit_price=from_kurus(ln.unit_price),
+            sold_milli=ln.qty,
+            returned_milli=ln.returned,
+            total=from_kurus(ln.total),
+            refunded=from_kurus(ln.refunded),
+        )
+        for ln in _returnable(sale)
+    ]
+
+
+def _original_refundable(original: _Head) -> dict[str, Decimal]:
+    """Per method, in the order the sale was paid: what it paid minus what returns refunded."""
+    P = m.Payment
+    paid: dict[str, int] = {}
+    for method, amount in _tuples(P.select(P.method, P.amount).where(P.sale == original.id).order_by(P.id)):
+        paid[method] = paid.get(method, 0) + amount
+    refunded: dict[str, int] = {
+        method: int(amount)
+        for method, amount in _tuples(
+            P.select(P.method, fn.SUM(P.amount))
+            .join(m.Sale, on=(P.sale == m.Sale.id))
+            .where(m.Sale.return_of == original.id)
+            .group_by(P.method)
+        )
+    }
+    return {method: from_kurus(max(amount - int(refunded.get(method, 0)), 0)) for method, amount in paid.items()}
+
+
+def _refunds_by_original(original: _Head, total: Decimal) -> list[PaymentInput]:
+    remaining = total
+    refunds: list[PaymentInput] = []
+    for method, available in _original_refundable(original).items():
+        take = min(available, remaining)
+        if take > 0:
+            refunds.append(PaymentInput(method, take))
+            remaining -= take
+    if remaining > 0:
+        refunds.append(PaymentInput("cash", remaining))
+    return refunds
+
+
+def _check_refunds(original: _Head, refunds: Sequence[PaymentInput]) -> None:
+    """Explicit refunds may pay back by a non-cash method only what that method paid."""
+    available = _original_refundable(original)
+    asked: dict[str, Decimal] = {}
+    for r in refunds:
+        asked[r.method] = asked.get(r.method, ZERO) + money(r.amount)
+    for method, amount in asked.items():
+        if method != "cash" and amount > available.get(method, ZERO):
+            raise ValidationError(
+                _(
+                    "A {method} refund of {amount} is more than the {available} paid by {method} and not yet refunded"
+                ).format(method=method, amount=amount, available=available.get(method, ZERO))
+            )
+
+
+def _receipt_label(sale: _Head) -> str:
+    return f"{sale.terminal}/{sale.receipt_no}"
+
+
+def _plan_return(original: _Head, lines: Sequence[ReturnLineInput]) -> list[_DocLine]:
+    """The lines of a return of ``lines`` from ``original``: quantities checked against what
+    is left, money by the cumulative rule of the module docstring."""
+    if original.kind != SALE:
+        raise ValidationError(
+            _("Receipt {receipt} is a return; return against the sale itself").format(receipt=_receipt_label(original))
+        )
+    if not lines:
+        raise ValidationError(_("Choose at least one line to return"))
+    sold = {ln.line_no: ln for ln in _returnable(original)}
+    seen: set[int] = set()
+    doc_lines: list[_DocLine] = []
+    for req in lines:
+        if req.line_no in seen:
+            raise ValidationError(_("Line {line_no} is listed twice").format(line_no=req.line_no))
+        seen.add(req.line_no)
+        if req.line_no not in sold:
+            raise ValidationError(
+                _("Receipt {receipt} has no line {line_no}").format(
+                    receipt=_receipt_label(original), line_no=req.line_no
+                )
+            )
+        line = sold[req.line_no]
+        returned, refunded, disc_back = line.returned, line.refunded, line.discount_back
+        check_quantity(req.qty_milli, line.unit)
+        left = line.qty - returned
+        if req.qty_milli > left:
+            raise ValidationError(
+                _(
+                    "Line {line_no} ({name}): {asked} asked back, but {sold} were sold and {returned} already "
+                    "returned, so at most {left} can be returned"
+                ).format(
+                    line_no=line.line_no,
+                    name=line.name,
+                    asked=qty_to_decimal(req.qty_milli),
+                    sold=qty_to_decimal(line.qty),
+                    returned=qty_to_decimal(returned),
+                    left=qty_to_decimal(left),
+                )
+            )
+        after = returned + req.qty_milli
+        if after == line.qty:
+            net, disc = line.total - refunded, line.discount - disc_back
+        else:
+            net = min(max(_share(line.total, after, line.qty) - refunded, 0), line.total - refunded)
+            disc = min(max(_share(line.discount, after, line.qty) - disc_back, 0), line.discount - disc_back)
+        doc_lines.append(
+            _DocLine(
+                product_id=line.product_id,
+                code=line.code,
+                barcode=line.barcode,
+                name=line.name,
+                unit=line.unit,
+                qty_milli=req.qty_milli,
+                unit_price=from_kurus(line.unit_price),
+                list_price=from_kurus(line.list_price),
+                discount=from_kurus(max(disc, 0)),
+                total=from_kurus(max(net, 0)),
+                kdv_rate=line.kdv_rate,
+                origin_line_id=line.id,
+            )
+        )
+    return doc_lines
+
+
+def return_total(original: SaleRef, lines: Sequence[ReturnLineInput]) -> Decimal:
+    """What returning ``lines`` would refund, with the same checks as :func:`create_return`
+    (for the return screen, before the cashier confirms). Reads only."""
+    return sum((ln.total for ln in _plan_return(_resolve(original), lines)), ZERO)
+
+
+def post_return(
+    original_receipt: SaleRef,
+    lines: Sequence[ReturnLineInput],
+    *,
+    terminal: str,
+    cashier_id: int,
+    now: datetime,
+    reason: str,
+    refund_method: str = "original",
+    refunds: Sequence[PaymentInput] | None = None,
+    shift_id: int | None = None,
+    uid: str | None = None,
+    source: str = "till",
+    tz: str = DEFAULT_TZ,
+) -> SaleResult:
+    """Post a return against ``original_receipt`` without a permission check (see :func:`create_return`).
+
+    ``refunds`` overrides ``refund_method`` with explicit refund payments (the sales import);
+    they must sum to the refund, and a non-cash method may not refund more than it paid.
+    """
+    if refund_method not in REFUND_METHODS:
+        raise ValidationError(
+            _("Refund method must be 'original' or 'cash', not {method!r}").format(method=refund_method)
+        )
+    text = (reason or "").strip()
+    if not text:
+        raise ValidationError(_("A reason is needed"))
+    with write_tx():
+        original = _resolve(original_receipt)
+        _check_shift(shift_id, terminal)
+        uid = _check_uid(uid)
+        doc_lines = _plan_return(original, lines)
+        total = sum((ln.total for ln in doc_lines), ZERO)
+        ctx = TenderContext(RETURN, terminal, cashier_id, original.customer_id, total, now, return_of_id=original.id)
+        if refunds is not None:
+            _check_refunds(original, refunds)
+            wanted = list(refunds)
+        elif refund_method == "cash":
+            wanted = [PaymentInput("cash", total)] if total > 0 else []
+        else:
+            wanted = _refunds_by_original(original, total)
+        applied = settle_payments(wanted, ctx)
+        return _write_document(
+            RETURN,
+            uid=uid,
+            terminal=terminal,
+            cashier_id=cashier_id,
+            customer_id=original.customer_id,
+            shift_id=shift_id,
+            return_of_id=original.id,
+            return_of_uid=original.uid,
+            lines=doc_lines,
+            kdv_rows=_kdv_rows(doc_lines),
+            applied=applied,
+            ctx=ctx,
+            now=now,
+            source=source,
+            note=text,
+            tz=tz,
+        )
+
+
+def create_return(
+    terminal: str,
+    actor: Actor,
+    original_receipt: SaleRef,
+    lines: Sequence[ReturnLineInput],
+    *,
+    now: datetime,
+    reason: str,
+    refund_method: str = "original",
+    override: Override | None = None,
+    shift_id: int | None = None,
+    tz: str = DEFAULT_TZ,
+) -> SaleResult:
+    """Take back part or all of a sale: needs ``return``. Each line returns at most what was
+    sold minus earlier returns; the money is refunded by the original payment methods (in the
+    order they paid, each up to what it paid minus earlier refunds) or all in cash."""
+    used = require(actor, "return", override)
+    with write_tx():
+        original = _resolve(original_receipt)
+        result = post_return(
+            original.uid,
+            lines,
+            terminal=terminal,
+            cashier_id=actor.user_id,
+            now=now,
+            reason=reason,
+            refund_method=refund_method,
+            shift_id=shift_id,
+            tz=tz,
+        )
+        if used is not None:
+            record_override(
+                actor,
+                used,
+                "return",
+                terminal=terminal,
+                now=now,
+                details={"receipt": _receipt_label(original), "return": result.uid, "total": str(result.total)},
+            )
+    return result
+
+
+def create_blind_return(
+    terminal: str,
+    actor: Actor,
+    lines: Sequence[BlindReturnLineInput],
+    *,
+    now: datetime,
+    reason: str,
+    override: Override | None = None,
+    shift_id: int | None = None,
+    customer_id: int | None = None,
+    tz: str = DEFAULT_TZ,
+) -> SaleResult:
+    """Take back goods without a receipt, at today's prices, refunded in cash. Needs
+    ``return_without_receipt`` (a manager's override for a cashier)."""
+    used = require(actor, "return_without_receipt", override)
+    if not lines:
+        raise ValidationError(_("Choose at least one line to return"))
+    text = (reason or "").strip()
+    if not text:
+        raise ValidationError(_("A reason is needed"))
+    cart = Cart()
+    for req in lines:
+        product = get_product(req.code)
+        cart = cart.add(
+            product_id=product.id,
+            code=product.code,
+            name=product.name,
+            unit=product.unit,
+            kdv_rate=product.kdv_rate,
+            price=product.price,
+            qty_milli=req.qty_milli,
+            barcode=req.code if req.code != product.code else None,
+        )
+    totals = cart.totals()
+    by_no = {lt.line_no: lt for lt in totals.lines}
+    doc_lines = [
+        _DocLine(
+            product_id=ln.product_id,
+            code=ln.code,
+            barcode=ln.barcode,
+            name=ln.name,
+            unit=ln.unit,
+            qty_milli=ln.qty_milli,
+            unit_price=ln.unit_price,
+            list_price=ln.list_price,
+            discount=ZERO,
+            total=by_no[ln.line_no].net,
+            kdv_rate=ln.kdv_rate,
+        )
+        for ln in cart.active_lines
+    ]
+    with write_tx():
+        _check_shift(shift_id, terminal)
+        uid = _check_uid(None)
+        ctx = TenderContext(RETURN, terminal, actor.user_id, customer_id, totals.total, now)
+        applied = settle_payments([PaymentInput("cash", totals.total)] if totals.total > 0 else [], ctx)
+        result = _write_document(
+            RETURN,
+            uid=uid,
+            terminal=terminal,
+            cashier_id=actor.user_id,
+            customer_id=customer_id,
+            shift_id=shift_id,
+            return_of_id=None,
+            return_of_uid=None,
+            lines=doc_lines,
+            kdv_rows=totals.kdv,
+            applied=applied,
+            ctx=ctx,
+            now=now,
+            source="till",
+            note=text,
+            tz=tz,
+        )
+        if used is not None:
+            record_override(
+                actor,
+                used,
+                "return_without_receipt",
+                terminal=terminal,
+                now=now,
+                details={"return": result.uid, "total": str(result.total)},
+            )
+    return result

@@ -1,0 +1,120 @@
+"""The sale engine on PostgreSQL: counters, the stock update, returns' sums and the journal.
+
+Needs ``POS_TEST_PG_URL`` (``.ci/run`` starts a throwaway server and sets it); each test gets
+a fresh database on that server.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+
+import peewee
+import pytest
+
+from pos_tui.core.actors import Actor
+from pos_tui.core.cart import Cart, Discount
+from pos_tui.core.carts import load_open_cart, park_cart, resume_cart, save_cart
+from pos_tui.core.clock import to_db
+from pos_tui.core.journal import canonical
+from pos_tui.core.sales import (
+    PaymentInput,
+    ReturnLineInput,
+    complete_sale,
+    create_return,
+    returnable_lines,
+    sale_document,
+)
+from pos_tui.core.sales_io import export_sales, import_sales
+from pos_tui.settings import Settings
+from pos_tui.store import close_database, open_database
+from pos_tui.store import models as m
+
+pytestmark = pytest.mark.postgres
+PG_URL = os.environ.get("POS_TEST_PG_URL")
+D = Decimal
+
+
+@pytest.fixture
+def pg_db() -> Iterator[peewee.Database]:
+    if not PG_URL:
+        pytest.skip("POS_TEST_PG_URL is not set (.ci/run starts a PostgreSQL server and sets it)")
+    import psycopg2
+
+    name = f"pos_test_{uuid.uuid4().hex[:12]}"
+    admin = psycopg2.connect(PG_URL)
+    admin.autocommit = True
+    admin.cursor().execute(f'CREATE DATABASE "{name}"')
+    db = open_database(PG_URL.rsplit("/", 1)[0] + "/" + name)
+    try:
+        yield db
+    finally:
+        close_database()
+        admin.cursor().execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        admin.close()
+
+
+def test_sales_and_returns_on_postgres(
+    pg_db: peewee.Database, settings: Settings, now: datetime, tmp_path: Path
+) -> None:
+    user = m.User.create(name="ayse", role="cashier", pin_tag="t1", pin_hash="x", created_at=to_db(now))
+    cashier = Actor(int(user.id), "ayse", "cashier", settings.roles["cashier"].permissions, 10)
+    bread = m.Product.create(
+        code="1001", name="Ekmek", name_key="ekmek", price=1000, kdv_rate=1, stock=10_000, updated_at=to_db(now)
+    )
+    cheese = m.Product.create(
+        code="00101", name="Peynir", name_key="peynir", unit="kg", price=24000, kdv_rate=10, updated_at=to_db(now)
+    )
+    cart = Cart()
+    for product, qty in ((bread, 3000), (cheese, 1250)):
+        cart = cart.add(
+            product_id=product.id,
+            code=product.code,
+            name=product.name,
+            unit=product.unit,
+            kdv_rate=product.kdv_rate,
+            price=D(product.price) / 100,
+            qty_milli=qty,
+        )
+    cart = cart.discount_cart(Discount("percent", D(5)))
+    save_cart("T1", cashier.user_id, cart, now=now)
+    park_cart("T1", cashier, now)
+    draft = m.CartDraft.get()
+    assert resume_cart("T1", draft.id, cashier, now) == cart
+
+    sale = complete_sale("T1", cashier, [PaymentInput("card", D("100.00")), PaymentInput("cash", D("500"))], now=now)
+    assert load_open_cart("T1", cashier.user_id).is_empty
+    assert (sale.receipt_no, sale.total, sale.change) == (1, D("313.50"), D("286.50"))
+    assert complete_sale("T1", cashier, [PaymentInput("cash", D("313.50"))], now=now, cart=cart).receipt_no == 2
+    assert m.Product.get_by_id(bread.id).stock == 10_000 - 6000
+
+    first = create_return("T1", cashier, sale.uid, [ReturnLineInput(1, 1000)], now=now, reason="r")
+    rest = [ReturnLineInput(r.line_no, r.remaining_milli) for r in returnable_lines(sale.uid)]
+    second = create_return("T1", cashier, sale.uid, rest, now=now, reason="r")
+    assert first.total + second.total == sale.total
+    assert (first.receipt_no, second.receipt_no) == (3, 4)
+    for result in (sale, first, second):
+        entry = m.JournalEntry.get(m.JournalEntry.ref == result.uid)
+        assert entry.payload == canonical(sale_document(result.sale_id)) == canonical(result.document)
+
+    path = tmp_path / "sales.jsonl"
+    line = {
+        "id": "web-1",
+        "at": "2026-10-30T18:05:00+03:00",
+        "terminal": "T1",
+        "cashier": "ayse",
+        "lines": [{"code": "1001", "qty": 2}],
+        "payments": [{"method": "cash", "amount": "20.00"}],
+    }
+    path.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    assert import_sales(path, settings=settings, now=now).imported == 1
+    assert import_sales(path, settings=settings, now=now).skipped == 1
+    out = io.StringIO()
+    assert export_sales(out, "json", tz=settings.shop.timezone) == 5
+    assert [d["receipt_no"] for d in json.loads(out.getvalue())] == [5, 1, 2, 3, 4]
