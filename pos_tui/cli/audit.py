@@ -1,7 +1,51 @@
-"""`pos-admin audit` commands."""
+"""``pos-admin audit verify``: recompute the journal's hash chain and every total.
+
+Exit 0 when the database is intact; exit 1 with the first broken entry on stderr when
+anything was changed, deleted or cut off (see :mod:`pos_tui.core.audit` for the checks).
+It only reads: the schema is not upgraded first (run ``pos-admin db upgrade`` for that).
+"""
 
 from __future__ import annotations
 
-from pos_tui.cli.common import make_typer
+from pos_tui.cli.common import handle_errors, make_typer, state
+from pos_tui.cli.dbcmd import require_existing_db
+from pos_tui.cli.output import ExitCode, JsonOption, fail, info, print_json, progress
+from pos_tui.core import audit
+from pos_tui.i18n import _
 
-app = make_typer("audit", "audit commands.")
+app = make_typer("audit", "Check that nothing was changed behind pos_tui's back.")
+
+
+@app.command("verify")
+@handle_errors
+def verify(json_: JsonOption = False) -> None:
+    """Recompute the hash chain, the documents, stock and Z totals; exit 1 on any tampering."""
+    from pos_tui.store import database
+    from pos_tui.store.migrations import CURRENT_VERSION, schema_version
+
+    settings = state().settings
+    require_existing_db(settings)
+    state().open_db(create=False)
+    version = schema_version(database.obj)
+    if version != CURRENT_VERSION:
+        fail(
+            _("The database has schema {version}, this pos_tui expects {current}; run pos-admin db upgrade").format(
+                version=version, current=CURRENT_VERSION
+            )
+        )
+    with progress(_("Verifying the journal and documents"), audit.work_size(), json_) as advance:
+        report = audit.verify(settings=settings, progress=advance)
+    if json_:
+        print_json(report.as_json())
+    if report.ok:
+        if not json_:
+            intact = _("Intact: {n} journal entries; every document, stock figure and Z checks out.")
+            info(intact.format(n=report.entries))
+        return
+    info(_("First broken: {problem}").format(problem=report.problems[0]))
+    for problem in report.problems[1:]:
+        info(_("Also: {problem}").format(problem=problem))
+    fail(
+        _("{count} problem(s): the database was changed outside pos_tui").format(count=len(report.problems)),
+        ExitCode.FAILED,
+    )

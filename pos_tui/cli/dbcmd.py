@@ -1,13 +1,163 @@
-"""`pos-admin init`, `demo`, `backup` and `db upgrade`."""
+"""``pos-admin init``, ``demo``, ``backup`` and ``db upgrade``."""
 
 from __future__ import annotations
 
+import os
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
-from pos_tui.cli.common import make_typer
+from pos_tui.cli.common import handle_errors, make_typer, now, state
+from pos_tui.cli.output import JsonOption, YesOption, fail, info, print_json, progress
+from pos_tui.core import staff
+from pos_tui.core.demo import load_demo
+from pos_tui.i18n import _
+from pos_tui.settings import Settings
+from pos_tui.store import database
+from pos_tui.store.db import is_postgres_url
+from pos_tui.store.migrations import SchemaTooNew
+from pos_tui.store.migrations import upgrade as run_upgrade
 
 db_app = make_typer("db", "Database schema commands.")
 
 
+def sqlite_path(settings: Settings) -> Path | None:
+    """The SQLite file behind ``settings.db_url``, or None for PostgreSQL."""
+    url = settings.db_url
+    if is_postgres_url(url):
+        return None
+    return Path(url.removeprefix("sqlite:///")).expanduser()
+
+
+def require_existing_db(settings: Settings) -> None:
+    """Fail (exit 1) when the SQLite file does not exist, instead of silently creating an empty one."""
+    path = sqlite_path(settings)
+    if path is not None and not path.is_file():
+        fail(_("No database at {path}; create one with: pos-admin init").format(path=path))
+
+
+@db_app.command("upgrade")
+@handle_errors
+def upgrade(json_: JsonOption = False) -> None:
+    """Upgrade the database schema in place to this version of pos_tui (keeps every row)."""
+    settings = state().settings
+    require_existing_db(settings)
+    state().open_db(create=False)
+    try:
+        before, after = run_upgrade(database.obj)
+    except SchemaTooNew as exc:
+        fail(str(exc))
+    if json_:
+        print_json({"database": settings.db_url, "from": before, "to": after})
+    elif before == after:
+        info(_("{db}: schema {version} is up to date.").format(db=settings.db_url, version=after))
+    else:
+        upgraded = _("{db}: schema upgraded from {before} to {after}.")
+        info(upgraded.format(db=settings.db_url, before=before, after=after))
+
+
 def register(app: typer.Typer) -> None:
     """Attach the top-level database commands (init, demo, backup) to the root app."""
+
+    @app.command("init")
+    @handle_errors
+    def init(
+        admin_pin: Annotated[
+            str | None, typer.Option("--admin-pin", help="Also create an admin user with this PIN (4 to 8 digits).")
+        ] = None,
+        admin_name: Annotated[str, typer.Option("--admin-name", help="Name of that admin user.")] = "admin",
+    ) -> None:
+        """Create the database (or upgrade an existing one) and say where it is."""
+        settings = state().open_db()
+        info(_("Database ready: {db}").format(db=settings.db_url))
+        if admin_pin is None:
+            return
+        if any(u.name == admin_name for u in staff.list_users()):
+            exists = _("User {name} already exists; its PIN is unchanged (pos-admin users set-pin).")
+            info(exists.format(name=admin_name))
+            return
+        staff.add_user(admin_name, "admin", admin_pin, now=now(), settings=settings)
+        info(_("Added admin user {name}.").format(name=admin_name))
+
+    @app.command("demo")
+    @handle_errors
+    def demo() -> None:
+        """Create the database and load the demo shop: products, customers, suppliers and the users
+        ayse (cashier, PIN 1111), mehmet (supervisor, 2222), admin (admin, 9999). Safe to run again."""
+        settings = state().open_db()
+        report = load_demo(settings, now())
+        info(str(report))
+        info(_("Demo shop ready: {db}").format(db=settings.db_url))
+
+    @app.command("backup")
+    @handle_errors
+    def backup(
+        dest: Annotated[Path, typer.Argument(help="File to write the copy to.", dir_okay=False)],
+        yes: YesOption = False,
+    ) -> None:
+        """Copy the SQLite database with SQLite's online backup (safe while tills are selling),
+        then check the copy with ``PRAGMA integrity_check``."""
+        settings = state().settings
+        source = sqlite_path(settings)
+        if source is None:
+            fail(
+                _(
+                    "pos-admin backup copies SQLite databases; back up PostgreSQL with pg_dump, e.g. "
+                    "pg_dump --format=custom --file=pos.dump {db}"
+                ).format(db=settings.db_url)
+            )
+        require_existing_db(settings)
+        dest = dest.expanduser()
+        if dest.resolve() == source.resolve():
+            fail(_("The backup cannot overwrite the database itself"))
+        if dest.exists() and not yes:
+            typer.confirm(_("{dest} exists. Overwrite it?").format(dest=dest), abort=True, err=True)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        partial = dest.with_name(f".{dest.name}.partial-{os.getpid()}")
+        try:
+            _copy(source, partial)
+            verdict = integrity(partial)
+            if verdict != "ok":
+                fail(
+                    _("The copy failed its integrity check ({verdict}); nothing was written to {dest}").format(
+                        verdict=verdict, dest=dest
+                    )
+                )
+            partial.replace(dest)
+        finally:
+            partial.unlink(missing_ok=True)
+        info(
+            _("Backed up {source} to {dest} ({size} bytes, integrity ok).").format(
+                source=source, dest=dest, size=dest.stat().st_size
+            )
+        )
+
+
+def _copy(source: Path, target: Path) -> None:
+    """SQLite online backup of ``source`` into ``target``, as one self-contained file
+    (rollback journal, so the copy is complete without a ``-wal`` file beside it)."""
+    with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
+        pages = src.execute("PRAGMA page_count").fetchone()[0]
+        with progress(_("Backing up"), pages, json_mode=False) as advance:
+            done = 0
+
+            def step(status: int, remaining: int, total: int) -> None:
+                nonlocal done
+                advance(max(0, total - remaining - done))
+                done = total - remaining
+
+            src.backup(dst, pages=1024, progress=step)
+        dst.execute("PRAGMA journal_mode=delete")
+
+
+def integrity(path: Path) -> str:
+    """``PRAGMA integrity_check`` of the file at ``path``: ``"ok"`` or the problems found."""
+    try:
+        with closing(sqlite3.connect(path)) as conn:
+            rows = conn.execute("PRAGMA integrity_check").fetchall()
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    return "; ".join(str(r[0]) for r in rows)

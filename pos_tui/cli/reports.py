@@ -1,7 +1,155 @@
-"""`pos-admin reports` commands."""
+"""``pos-admin report``: X (since the last Z), Z (close the terminal) and sales reports.
+
+Who a Z is taken by: ``--user NAME`` when given, otherwise the first active user whose role
+has the ``admin`` permission (lowest id). That user is recorded on the Z and needs the
+``reports`` permission. A Z cannot be undone, so it asks first; ``--yes`` skips the question.
+"""
 
 from __future__ import annotations
 
-from pos_tui.cli.common import make_typer
+from datetime import date
+from decimal import Decimal
+from typing import Annotated
 
-app = make_typer("reports", "reports commands.")
+import typer
+
+from pos_tui.cli.common import handle_errors, make_typer, now, parse_date, state
+from pos_tui.cli.output import JsonOption, YesOption, info, print_json, stdout, table
+from pos_tui.core import closures, staff
+from pos_tui.core.clock import iso, local
+from pos_tui.core.money import format_money
+from pos_tui.core.reports import REPORT_BY, sales_report
+from pos_tui.i18n import _
+from pos_tui.settings import Settings
+
+app = make_typer("report", "X, Z and sales reports.")
+
+TerminalOption = Annotated[
+    str | None, typer.Option("--terminal", help="Terminal id (default: this terminal, from pos.toml).")
+]
+
+
+def _show(report: closures.ZReport, settings: Settings) -> None:
+    lang, tz = settings.language, settings.shop.timezone
+    t = report.totals
+
+    def fmt(amount: Decimal) -> str:
+        return format_money(amount, lang)
+
+    title = (_("X report of {terminal} (next Z: {no})") if report.preview else _("Z {no} of {terminal}")).format(
+        terminal=report.terminal, no=report.z_no
+    )
+    rows = [
+        (_("From"), iso(t.from_at, tz) if t.from_at else "-"),
+        (_("To"), iso(t.to_at, tz) if t.to_at else "-"),
+        (_("Sales"), t.sales_count),
+        (_("Returns"), t.returns_count),
+        (_("Gross"), fmt(t.gross)),
+        (_("Returned"), fmt(t.returns)),
+        (_("Net"), fmt(t.net)),
+        (_("Grand total"), fmt(report.grand_total)),
+    ]
+    table([_("Figure"), _("Value")], rows, title=title)
+    if t.by_payment:
+        table([_("Payment"), _("Amount")], [(k, fmt(v)) for k, v in t.by_payment.items()])
+    if t.by_kdv:
+        table(
+            [_("KDV %"), _("Base"), _("KDV"), _("Total")],
+            [(rate, fmt(v.base), fmt(v.kdv), fmt(v.base + v.kdv)) for rate, v in t.by_kdv.items()],
+        )
+    stdout.print(
+        _("Printed {at}").format(at=local(report.at, tz).strftime("%Y-%m-%d %H:%M:%S")), markup=False, style="dim"
+    )
+
+
+@app.command("x")
+@handle_errors
+def x(terminal: TerminalOption = None, json_: JsonOption = False) -> None:
+    """Figures of the terminal since its last Z; nothing is written or closed."""
+    settings = state().open_db()
+    report = closures.x_preview(terminal or settings.terminal_id, now=now())
+    if json_:
+        print_json(report.to_json(settings.shop.timezone))
+    else:
+        _show(report, settings)
+    if report.empty:
+        info(_("No documents since the last Z."))
+
+
+@app.command("z")
+@handle_errors
+def z(
+    terminal: TerminalOption = None,
+    user: Annotated[
+        str | None, typer.Option("--user", help="Take the Z as this user (default: the first active admin).")
+    ] = None,
+    yes: YesOption = False,
+    json_: JsonOption = False,
+) -> None:
+    """Close the terminal: every document not yet in a Z goes into a new, numbered Z."""
+    settings = state().open_db()
+    terminal = terminal or settings.terminal_id
+    actor = staff.actor_by_name(user, settings=settings) if user else staff.first_admin(settings=settings)
+    if not yes:
+        preview = closures.x_preview(terminal, now=now())
+        typer.confirm(
+            _("Take Z {no} of {terminal} ({count} documents, net {net})? It cannot be undone.").format(
+                no=preview.z_no,
+                terminal=terminal,
+                count=preview.totals.count,
+                net=format_money(preview.totals.net, settings.language),
+            ),
+            abort=True,
+            err=True,
+        )
+    report = closures.z_report(terminal, actor, now=now(), settings=settings)
+    if json_:
+        print_json(report.to_json(settings.shop.timezone))
+    else:
+        _show(report, settings)
+    if report.empty:
+        info(_("Z {no} is a zero Z: no documents since the previous one.").format(no=report.z_no))
+
+
+@app.command("sales")
+@handle_errors
+def sales(
+    by: Annotated[str, typer.Option("--by", help="product, category, cashier or hour.")] = "product",
+    from_: Annotated[str | None, typer.Option("--from", help="First day, YYYY-MM-DD (default: today).")] = None,
+    to: Annotated[str | None, typer.Option("--to", help="Last day, included, YYYY-MM-DD (default: --from).")] = None,
+    terminal: Annotated[str | None, typer.Option("--terminal", help="Only this terminal (default: all).")] = None,
+    json_: JsonOption = False,
+) -> None:
+    """Sales net of returns, grouped by product, category, cashier or hour of the day."""
+    if by not in REPORT_BY:
+        raise typer.BadParameter(_("choose one of {choices}").format(choices=", ".join(REPORT_BY)), param_hint="--by")
+    settings = state().open_db()
+    today = local(now(), settings.shop.timezone).date()
+    first: date = parse_date(from_, "--from") or today
+    last: date = parse_date(to, "--to") or first
+    rows = sales_report(by, first, last, settings=settings, terminal=terminal)
+    if json_:
+        print_json({"by": by, "from": first.isoformat(), "to": last.isoformat(), "rows": [r.as_json() for r in rows]})
+        return
+    if not rows:
+        info(_("No sales from {first} to {last}.").format(first=first.isoformat(), last=last.isoformat()))
+        return
+    lang = settings.language
+    heading = {"product": _("Product"), "category": _("Category"), "cashier": _("Cashier"), "hour": _("Hour")}[by]
+    table(
+        [heading, _("Name"), _("Qty"), _("Gross"), _("Discount"), _("Net"), _("Sales"), _("Returns")],
+        [
+            (
+                r.key,
+                r.label,
+                r.qty,
+                format_money(r.gross, lang),
+                format_money(r.discount, lang),
+                format_money(r.net, lang),
+                r.count,
+                r.returns_count,
+            )
+            for r in rows
+        ],
+        title=_("Sales by {by}, {first} to {last}").format(by=by, first=first.isoformat(), last=last.isoformat()),
+    )

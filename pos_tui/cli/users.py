@@ -1,7 +1,90 @@
-"""`pos-admin users` commands."""
+"""``pos-admin users``: add, list, disable users and change their PINs.
+
+pos-admin acts with the authority of whoever can open the database file, so these commands
+need no PIN of their own; every change is journalled (kind ``user``, never the PIN).
+A PIN left off the command line is asked for without echo, which keeps it out of the
+shell history.
+"""
 
 from __future__ import annotations
 
-from pos_tui.cli.common import make_typer
+from typing import Annotated
 
-app = make_typer("users", "users commands.")
+import typer
+
+from pos_tui.cli.common import handle_errors, make_typer, now, state
+from pos_tui.cli.output import JsonOption, YesOption, info, print_json, table
+from pos_tui.core import staff
+from pos_tui.core.clock import iso
+from pos_tui.i18n import _
+
+app = make_typer("users", "Cashiers, supervisors and admins: add, list, disable, change PINs.")
+
+NameArgument = Annotated[str, typer.Argument(help="The user's name, as shown on receipts and reports.")]
+PinOption = Annotated[
+    str,
+    typer.Option(
+        "--pin",
+        prompt=True,
+        hide_input=True,
+        confirmation_prompt=True,
+        help="4 to 8 digits, unique per user; asked for (without echo) when omitted.",
+    ),
+]
+
+
+@app.command("add")
+@handle_errors
+def add(
+    name: NameArgument,
+    role: Annotated[str, typer.Option("--role", help="cashier, supervisor or admin (or a role from pos.toml).")],
+    pin: PinOption,
+) -> None:
+    """Add a user who logs in with a PIN."""
+    settings = state().open_db()
+    user = staff.add_user(name, role, pin, now=now(), settings=settings)
+    info(_("Added {name} ({role}).").format(name=user.name, role=user.role))
+
+
+@app.command("list")
+@handle_errors
+def list_(json_: JsonOption = False) -> None:
+    """List every user, disabled ones included."""
+    settings = state().open_db()
+    users = staff.list_users()
+    tz = settings.shop.timezone
+    if json_:
+        print_json(
+            [
+                {"id": u.id, "name": u.name, "role": u.role, "active": u.active, "created_at": iso(u.created_at, tz)}
+                for u in users
+            ]
+        )
+        return
+    if not users:
+        info(_("No users yet; add one with: pos-admin users add NAME --role admin"))
+        return
+    table(
+        [_("Id"), _("Name"), _("Role"), _("Active"), _("Created")],
+        [(u.id, u.name, u.role, _("yes") if u.active else _("no"), iso(u.created_at, tz)) for u in users],
+    )
+
+
+@app.command("disable")
+@handle_errors
+def disable(name: NameArgument, yes: YesOption = False) -> None:
+    """Disable a user: their PIN stops working. Users are never deleted (their sales refer to them)."""
+    settings = state().open_db()
+    if not yes:
+        typer.confirm(_("Disable {name}? Their PIN will stop working.").format(name=name), abort=True, err=True)
+    user = staff.disable_user(name, now=now(), settings=settings)
+    info(_("Disabled {name}.").format(name=user.name))
+
+
+@app.command("set-pin")
+@handle_errors
+def set_pin(name: NameArgument, pin: PinOption) -> None:
+    """Give a user a new PIN."""
+    state().open_db()
+    user = staff.set_pin(name, pin, now=now())
+    info(_("Changed the PIN of {name}.").format(name=user.name))

@@ -1,0 +1,87 @@
+"""Staff, shifts, Z, sales reports and the audit on PostgreSQL: the SQL in these services is
+portable (``.ci/run`` starts a throwaway server and sets ``POS_TEST_PG_URL``)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+import peewee
+import pytest
+
+from pos_tui.core import audit, closures, shifts, staff
+from pos_tui.core.errors import AuthenticationFailed, LockedOut
+from pos_tui.core.reports import sales_report
+from pos_tui.core.sales import SaleResult
+from pos_tui.settings import Settings
+from pos_tui.store import close_database, open_database
+from pos_tui.store import models as m
+
+pytestmark = pytest.mark.postgres
+PG_URL = os.environ.get("POS_TEST_PG_URL")
+D = Decimal
+
+
+@pytest.fixture
+def db() -> Iterator[peewee.Database]:
+    """A fresh PostgreSQL database for the test (overrides the SQLite ``db`` fixture, so the
+    ``people``/``products``/``sell`` fixtures run on PostgreSQL too)."""
+    if not PG_URL:
+        pytest.skip("POS_TEST_PG_URL is not set (.ci/run starts a PostgreSQL server and sets it)")
+    import psycopg2
+
+    name = f"pos_test_{uuid.uuid4().hex[:12]}"
+    admin = psycopg2.connect(PG_URL)
+    admin.autocommit = True
+    admin.cursor().execute(f'CREATE DATABASE "{name}"')
+    database = open_database(PG_URL.rsplit("/", 1)[0] + "/" + name)
+    try:
+        yield database
+    finally:
+        close_database()
+        admin.cursor().execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        admin.close()
+
+
+def test_a_day_on_postgres(
+    db: peewee.Database,
+    people: dict[str, staff.Actor],
+    settings: Settings,
+    now: datetime,
+    sell: Callable[..., SaleResult],
+    refund: Callable[..., SaleResult],
+) -> None:
+    for _i in range(4):
+        with pytest.raises(AuthenticationFailed):
+            staff.login("0000", terminal="T1", now=now, settings=settings)
+    with pytest.raises(LockedOut):
+        staff.login("0000", terminal="T1", now=now, settings=settings)
+    ayse = staff.login("1111", terminal="T1", now=now + timedelta(minutes=5), settings=settings)
+
+    shift = shifts.open_shift("T1", ayse, D("100.00"), now=now)
+    first = sell(ayse, [("1001", 2000), ("2001", 1000)], [("cash", "100.00")], now=now, shift_id=shift.id)
+    sell(ayse, [("3001", 1500)], [("card", "300.00")], now=now, shift_id=shift.id)
+    refund(ayse, first.uid, [(2, 1000)], now=now, shift_id=shift.id)
+    shifts.paid_in("T1", ayse, D("10.00"), "change", now=now)
+    x = shifts.x_report("T1", now=now)
+    assert (x.expected_cash, x.totals.net, x.totals.returns_count) == (D("130.00"), D("320.00"), 1)
+    assert shifts.close_shift("T1", ayse, D("130.00"), now=now).variance == D("0.00")
+
+    z = closures.z_report("T1", people["mehmet"], now=now, settings=settings)
+    assert (z.z_no, z.totals.net, z.grand_total) == (1, D("320.00"), D("320.00"))
+    assert z.totals.by_payment == {"card": D("300.00"), "cash": D("20.00")}
+    assert closures.x_preview("T1", now=now).empty
+
+    day = now.date()
+    for by in ("product", "category", "cashier", "hour"):
+        rows = sales_report(by, day, day, settings=settings)
+        assert sum((r.net for r in rows), D("0")) == D("320.00"), by
+
+    assert audit.verify(settings=settings).ok
+    db.execute_sql("DROP TRIGGER sale_insert_only ON sale")
+    m.Sale.update(total=1).where(m.Sale.id == first.sale_id).execute()
+    report = audit.verify(settings=settings)
+    assert report.first_broken == m.JournalEntry.get(m.JournalEntry.ref == first.uid).id
