@@ -23,6 +23,7 @@ from pos_tui.core.reports import DocumentTotals, document_totals
 from pos_tui.settings import Settings
 from pos_tui.store import models as m
 from pos_tui.store import write_tx
+from pos_tui.store.counters import next_value
 
 Z_COUNTER = "z"
 
@@ -65,20 +66,6 @@ def last_z(terminal: str) -> m.ZClosure | None:
     return m.ZClosure.select().where(m.ZClosure.terminal == terminal).order_by(m.ZClosure.z_no.desc()).first()
 
 
-def next_number(scope: str, name: str) -> int:
-    """Increment and return the gapless counter ``(scope, name)``; call inside the write
-    transaction that uses the number, so a rollback returns it."""
-    updated = (
-        m.Counter.update(value=m.Counter.value + 1)
-        .where((m.Counter.scope == scope) & (m.Counter.name == name))
-        .execute()
-    )
-    if not updated:
-        m.Counter.create(scope=scope, name=name, value=1)
-        return 1
-    return int(m.Counter.select(m.Counter.value).where((m.Counter.scope == scope) & (m.Counter.name == name)).scalar())
-
-
 def _since_last(terminal: str) -> tuple[m.ZClosure | None, DocumentTotals]:
     prev = last_z(terminal)
     after = prev.last_sale_id if prev else 0
@@ -105,7 +92,7 @@ def z_report(terminal: str, actor: Actor, *, now: datetime, settings: Settings) 
     require(actor, "reports")
     with write_tx():
         prev, totals = _since_last(terminal)
-        z_no = next_number(terminal, Z_COUNTER)
+        z_no = next_value(terminal, Z_COUNTER)
         report = ZReport(
             z_no=z_no,
             terminal=terminal,

@@ -45,6 +45,7 @@ from pos_tui.i18n import _
 from pos_tui.settings import ShopSettings
 from pos_tui.store import models as m
 from pos_tui.store import write_tx
+from pos_tui.store.counters import next_value
 
 DEFAULT_TZ = ShopSettings().timezone
 SALE = "sale"
@@ -636,18 +637,6 @@ class _DocLine:
     price_override_reason: str | None = None
 
 
-def next_receipt_no(terminal: str) -> int:
-    """Take the terminal's next receipt number. Only inside the transaction that uses it: a
-    rollback gives the number back, so the sequence has no gaps."""
-    m.Counter.insert(scope=terminal, name="receipt", value=1).on_conflict(
-        conflict_target=[m.Counter.scope, m.Counter.name],
-        update={m.Counter.value: m.Counter.value + 1},
-    ).execute()
-    return int(
-        m.Counter.select(m.Counter.value).where((m.Counter.scope == terminal) & (m.Counter.name == "receipt")).scalar()
-    )
-
-
 def _check_shift(shift_id: int | None, terminal: str) -> None:
     if shift_id is None:
         return
@@ -703,7 +692,7 @@ def _write_document(
     :func:`sale_document` uses), which saves reading the rows back on every sale; the tests
     and ``audit verify`` check that the two never differ.
     """
-    receipt_no = next_receipt_no(terminal)
+    receipt_no = next_value(terminal, "receipt")
     total = to_kurus(sum((ln.total for ln in lines), ZERO))
     discount = to_kurus(sum((ln.discount for ln in lines), ZERO))
     at = to_db(now)

@@ -3,7 +3,7 @@
 A fresh database is created from the current models at :data:`CURRENT_VERSION`. An older
 one is upgraded step by step, each step in its own transaction, with ``playhouse.migrate``
 for column changes and plain inserts for backfills. ``pos-admin db upgrade`` calls
-:func:`upgrade`; ``tests/store/test_migrations.py`` proves the path from schema 1 (frozen in
+:func:`upgrade`; ``tests/staff/test_migrations.py`` proves the path from schema 1 (frozen in
 ``tests/data/schema_v1.sql``) keeps every row.
 
 History
