@@ -1,0 +1,103 @@
+"""``pos`` and ``python -m pos_tui``: start the till.
+
+``pos --demo`` runs on a separate database, ``$POS_HOME/demo.sqlite3``, created and filled
+with the demo shop (products, and the users ayse 1111, mehmet 2222, admin 9999) the first
+time, so a newcomer can sell right after ``pip install -e .``.
+
+Start-up is kept short: only the settings and the database are touched before the first
+paint, and Textual is imported after them (the demo load happens once, on first run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pos_tui.settings import Settings
+
+DEMO_DB = "demo.sqlite3"
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="pos", description="pos_tui: a keyboard-driven point of sale in the terminal.")
+    p.add_argument(
+        "--demo", action="store_true", help=f"use the demo shop in $POS_HOME/{DEMO_DB} (filled on first run)"
+    )
+    p.add_argument("--db", metavar="URL", help="SQLite file or postgresql:// URL (default: $POS_DB or the config)")
+    p.add_argument(
+        "--config", metavar="FILE", type=Path, help="pos.toml to read (default: $POS_CONFIG or $POS_HOME/pos.toml)"
+    )
+    p.add_argument("--terminal", metavar="ID", help="this terminal's id (default: from the config)")
+    return p
+
+
+def settings_for(args: argparse.Namespace, environ: dict[str, str] | None = None) -> Settings:
+    """Settings from the config and environment, with the command line on top.
+
+    ``--demo`` (without ``--db``) points the database at ``$POS_HOME/demo.sqlite3``, so the
+    demo never touches the shop's real database. Raises ConfigError on a bad config.
+    """
+    from pos_tui.settings import load_settings
+
+    env = dict(os.environ if environ is None else environ)
+    if args.terminal:
+        env["POS_TERMINAL"] = args.terminal
+    if args.db:
+        env["POS_DB"] = args.db
+    settings = load_settings(env, args.config)
+    if args.demo and not args.db:
+        settings = replace(settings, db_url=str(settings.home / DEMO_DB))
+    return settings
+
+
+def prepare_database(settings: Settings, *, demo: bool) -> None:
+    """Open the database (creating or upgrading its schema). With ``demo``, a database
+    without users gets the demo shop and its users (:func:`pos_tui.core.demo.load_demo`)."""
+    from pos_tui.store import models as m
+    from pos_tui.store import open_database
+
+    open_database(settings.db_url)
+    if demo and not m.User.select().exists():
+        from pos_tui.core.clock import utcnow
+        from pos_tui.core.demo import load_demo
+
+        load_demo(settings, utcnow())
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the till; returns the process exit code (2 for a bad config, 1 for a bad database)."""
+    args = parser().parse_args(argv)
+    from pos_tui.i18n import set_language
+    from pos_tui.settings import ConfigError
+
+    try:
+        settings = settings_for(args)
+    except ConfigError as exc:
+        print(f"pos: {exc}", file=sys.stderr)
+        return 2
+    set_language(settings.language)
+    try:
+        prepare_database(settings, demo=args.demo)
+    except Exception as exc:  # a locked, corrupt or unreachable database: one line, no traceback
+        print(f"pos: cannot open the database {settings.db_url}: {exc}", file=sys.stderr)
+        return 1
+
+    from pos_tui.store import close_database
+    from pos_tui.tui.app import PosApp
+
+    app = PosApp(settings, demo=args.demo)
+    try:
+        app.run()
+    finally:
+        close_database()
+    return app.return_code or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,211 @@
+"""Small prompts: an amount, a reason, a quantity, an amount with a reason."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TypeVar
+
+from textual import events, on
+from textual.app import ComposeResult
+from textual.widgets import Input, Label, OptionList
+
+from pos_tui.core.errors import ValidationError
+from pos_tui.core.money import parse_money, parse_quantity
+from pos_tui.i18n import _
+from pos_tui.tui.dialogs.base import Dialog
+
+T = TypeVar("T")
+
+
+class AmountPrompt(Dialog[T]):
+    """Ask for an amount of money; ``initial`` is pre-filled and selected, Enter accepts.
+
+    ``minimum`` rejects smaller amounts with a message (e.g. cash below what is due);
+    ``allow_zero`` lets an opening float of 0 through. What a valid amount does is the
+    subclass's :meth:`accept`.
+    """
+
+    def __init__(
+        self,
+        title: str,
+        prompt: str,
+        initial: Decimal | None = None,
+        *,
+        minimum: Decimal | None = None,
+        allow_zero: bool = False,
+        language: str = "en",
+    ) -> None:
+        super().__init__(title)
+        self.prompt = prompt
+        self.initial = initial
+        self.minimum = minimum
+        self.allow_zero = allow_zero
+        self.language = language
+
+    def compose_body(self) -> ComposeResult:
+        yield Label(self.prompt, classes="dialog-prompt")
+        value = "" if self.initial is None else plain_amount(self.initial, self.language)
+        yield Input(value=value, id="amount", select_on_focus=True)
+
+    @on(Input.Submitted, "#amount")
+    def _submitted(self, event: Input.Submitted) -> None:
+        try:
+            amount = parse_money(event.value, _("amount"))
+        except ValidationError as exc:
+            self.show_error(exc.message)
+            return
+        if amount < 0 or (amount == 0 and not self.allow_zero):
+            self.show_error(_("Type an amount above zero"))
+            return
+        if self.minimum is not None and amount < self.minimum:
+            self.show_error(_("At least {amount} is needed").format(amount=plain_amount(self.minimum, self.language)))
+            return
+        self.accept(amount)
+
+    def accept(self, amount: Decimal) -> None:
+        """A valid amount was typed."""
+        raise NotImplementedError
+
+
+class AmountDialog(AmountPrompt[Decimal]):
+    """An amount prompt that dismisses with the amount."""
+
+    def accept(self, amount: Decimal) -> None:
+        self.dismiss(amount)
+
+
+def plain_amount(amount: Decimal, language: str) -> str:
+    """An amount as the cashier would type it (no thousands separator): ``125,50``."""
+    text = f"{amount:.2f}"
+    return text.replace(".", ",") if language == "tr" else text
+
+
+class ReasonDialog(Dialog[str]):
+    """Ask why (a void, a paid-out, a price change). Digits 1–9 pick a common reason."""
+
+    def __init__(self, title: str, prompt: str, presets: Sequence[str] = ()) -> None:
+        super().__init__(title)
+        self.prompt = prompt
+        self.presets = list(presets)
+
+    def compose_body(self) -> ComposeResult:
+        yield Label(self.prompt, classes="dialog-prompt")
+        if self.presets:
+            yield Label("  ".join(f"{i}) {p}" for i, p in enumerate(self.presets, 1)), classes="dialog-presets")
+        yield Input(id="reason", placeholder=_("Reason"))
+
+    def hint(self) -> str:
+        if self.presets:
+            return _("A number picks a reason · Enter: OK · Esc: cancel")
+        return super().hint()
+
+    @on(Input.Submitted, "#reason")
+    def _submitted(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        if text.isdigit() and 1 <= int(text) <= len(self.presets):
+            text = self.presets[int(text) - 1]
+        if not text:
+            self.show_error(_("A reason is needed"))
+            return
+        self.dismiss(text)
+
+
+class QuantityDialog(Dialog[int]):
+    """Ask for a quantity (``3``, ``1,5``) and return it in milli-units."""
+
+    def __init__(self, title: str, prompt: str, initial: str = "") -> None:
+        super().__init__(title)
+        self.prompt = prompt
+        self.initial = initial
+
+    def compose_body(self) -> ComposeResult:
+        yield Label(self.prompt, classes="dialog-prompt")
+        yield Input(value=self.initial, id="quantity", select_on_focus=True)
+
+    @on(Input.Submitted, "#quantity")
+    def _submitted(self, event: Input.Submitted) -> None:
+        try:
+            qty = parse_quantity(event.value, _("quantity"))
+        except ValidationError as exc:
+            self.show_error(exc.message)
+            return
+        if qty <= 0:
+            self.show_error(_("Type a quantity above zero"))
+            return
+        self.dismiss(qty)
+
+
+@dataclass(frozen=True, slots=True)
+class CashMovementRequest:
+    amount: Decimal
+    reason: str
+
+
+class CashMovementDialog(Dialog[CashMovementRequest]):
+    """Paid-in or paid-out: an amount and the reason (both required)."""
+
+    def __init__(self, title: str, language: str = "en") -> None:
+        super().__init__(title)
+        self.language = language
+
+    def compose_body(self) -> ComposeResult:
+        yield Label(_("Amount"), classes="dialog-prompt")
+        yield Input(id="amount")
+        yield Label(_("Reason"), classes="dialog-prompt")
+        yield Input(id="reason")
+
+    @on(Input.Submitted, "#amount")
+    def _amount(self) -> None:
+        self.query_one("#reason", Input).focus()
+
+    @on(Input.Submitted, "#reason")
+    def _submitted(self) -> None:
+        try:
+            amount = parse_money(self.query_one("#amount", Input).value, _("amount"))
+        except ValidationError as exc:
+            self.query_one("#amount", Input).focus()
+            self.show_error(exc.message)
+            return
+        reason = self.query_one("#reason", Input).value.strip()
+        if amount <= 0:
+            self.query_one("#amount", Input).focus()
+            self.show_error(_("Type an amount above zero"))
+            return
+        if not reason:
+            self.show_error(_("A reason is needed"))
+            return
+        self.dismiss(CashMovementRequest(amount, reason))
+
+
+class ChoiceDialog(Dialog[str]):
+    """Pick one of a few labelled options with the arrows and Enter (or its number)."""
+
+    def __init__(self, title: str, choices: Sequence[tuple[str, str]], prompt: str = "") -> None:
+        super().__init__(title)
+        self.choices = list(choices)
+        self.prompt = prompt
+
+    def compose_body(self) -> ComposeResult:
+        if self.prompt:
+            yield Label(self.prompt, classes="dialog-prompt")
+        yield OptionList(*[f"{i % 10}  {label}" for i, (_key, label) in enumerate(self.choices, 1)], id="choices")
+
+    def hint(self) -> str:
+        return _("↑↓ and Enter, or a number · Esc: cancel")
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).highlighted = 0
+
+    @on(OptionList.OptionSelected, "#choices")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self.choices[event.option_index][0])
+
+    def on_key(self, event: events.Key) -> None:
+        key = event.character
+        if key and key.isdigit():
+            index = (int(key) or 10) - 1  # 1…9, then 0 for the tenth
+            if index < len(self.choices):
+                event.stop()
+                self.dismiss(self.choices[index][0])

@@ -1,0 +1,106 @@
+"""Key bindings: stable ids, translated labels, and the user's keymap from ``[keymap]``.
+
+Every binding of the app has an ``id`` (``sale.cash``, ``app.logout``...) so a shop can move
+it in ``pos.toml``; Textual's :meth:`~textual.app.App.set_keymap` swaps the keys. Binding
+labels are English message ids marked with :func:`N_` so the catalog extractor finds them;
+:func:`localize_bindings` translates them per widget instance when it is created, because
+``BINDINGS`` are evaluated when the class is defined, before the shop's language is known.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+
+from textual.binding import Binding, BindingsMap
+from textual.dom import DOMNode
+
+from pos_tui.i18n import _
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for the translation catalog without translating it now."""
+    return message
+
+
+# Binding ids a shop may rebind, with the default keys (documented in the README and pos.toml).
+DEFAULT_KEYS: Mapping[str, str] = {
+    "sale.customer": "f2",
+    "sale.search": "f3",
+    "sale.return": "f4",
+    "sale.park": "f5",
+    "sale.discount": "f6",
+    "sale.quantity": "f7",
+    "sale.void_line": "delete",
+    "sale.cash": "f8",
+    "sale.card": "f9",
+    "sale.payment": "f10",
+    "sale.menu": "f12",
+    "sale.line_up": "up",
+    "sale.line_down": "down",
+    "payment.cash": "f8",
+    "payment.card": "f9",
+    "payment.remove": "delete",
+    "payment.complete": "f10",
+    "return.no_receipt": "f6",
+    "return.toggle": "f5",
+    "return.quantity": "f7",
+    "return.method": "f8",
+    "return.complete": "f10",
+    "list.up": "up",
+    "list.down": "down",
+    "list.page_up": "pageup",
+    "list.page_down": "pagedown",
+    "dialog.ok": "enter",
+    "dialog.line": "up",
+    "dialog.cart": "down",
+    "app.back": "escape",
+    "app.logout": "ctrl+q",
+    "app.palette": "ctrl+p",
+}
+
+
+def key_for(binding_id: str, keymap: Mapping[str, str]) -> str:
+    """The first key bound to ``binding_id`` once the shop's keymap is applied."""
+    return keymap.get(binding_id, DEFAULT_KEYS[binding_id]).split(",")[0].strip()
+
+
+def unknown_ids(keymap: Mapping[str, str]) -> list[str]:
+    """Binding ids in the shop's keymap that no binding has (a typo in ``pos.toml``)."""
+    return sorted(set(keymap) - set(DEFAULT_KEYS))
+
+
+def bind(
+    binding_id: str, action: str, description: str, tooltip: str, *, show: bool = True, priority: bool = False
+) -> Binding:
+    """A binding with its default key from :data:`DEFAULT_KEYS`, an id and a tooltip."""
+    return Binding(
+        DEFAULT_KEYS[binding_id],
+        action,
+        description,
+        show=show,
+        priority=priority,
+        tooltip=tooltip,
+        id=binding_id,
+    )
+
+
+def localize_bindings(node: DOMNode) -> None:
+    """Translate the labels and tooltips of ``node``'s bindings into the active language.
+
+    Works on the instance's own copy of the class bindings, so a language switch takes effect
+    for every screen created afterwards.
+    """
+    merged = type(node)._merged_bindings
+    source: Iterable[tuple[str, list[Binding]]] = merged.key_to_bindings.items() if merged else ()
+    node._bindings = BindingsMap.from_keys(
+        {
+            key: [
+                replace(
+                    b, description=_(b.description) if b.description else "", tooltip=_(b.tooltip) if b.tooltip else ""
+                )
+                for b in bindings
+            ]
+            for key, bindings in source
+        }
+    )

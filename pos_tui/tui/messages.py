@@ -1,0 +1,121 @@
+"""Messages the app's parts send each other, named for what happened (past tense).
+
+Core calls run in thread workers and post one of these with their result to the widget or
+screen that asked ("attributes down, messages up"). ``post_message`` is thread-safe.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from textual.message import Message
+
+from pos_tui.core.actors import Actor, Override
+from pos_tui.core.errors import PosError
+
+if TYPE_CHECKING:
+    from pos_tui.core.catalog import ProductInfo
+    from pos_tui.core.sales import SaleResult
+    from pos_tui.core.shifts import CashMovementInfo, ShiftInfo
+
+
+@dataclass
+class CoreFailed(Message, bubble=False):
+    """A core call ended with an error the cashier can read; show it where they look."""
+
+    error: PosError
+
+
+@dataclass
+class LoggedIn(Message, bubble=False):
+    """A PIN was accepted; ``shift`` is the terminal's open shift, or None."""
+
+    actor: Actor
+    shift: ShiftInfo | None
+
+
+@dataclass
+class ShiftOpened(Message, bubble=False):
+    """A shift was opened on this terminal."""
+
+    shift: ShiftInfo
+
+
+@dataclass
+class ItemScanned(Message):
+    """The cashier entered something in the scan field.
+
+    ``code`` is a barcode, scale label or PLU; empty when only a multiplier was typed
+    (``3*``), which then waits for the next code. ``qty_milli`` is the multiplier, or None.
+    ``error`` is set when the entry could not be read (a bad multiplier).
+    """
+
+    code: str
+    qty_milli: int | None
+    error: str | None = None
+
+
+@dataclass
+class ProductsFound(Message, bubble=False):
+    """Search results for ``query`` (type-ahead; older queries are dropped)."""
+
+    query: str
+    products: list[ProductInfo]
+
+
+@dataclass
+class SaleCompleted(Message, bubble=False):
+    """A sale was posted."""
+
+    result: SaleResult
+
+
+@dataclass
+class SaleFound(Message, bubble=False):
+    """A past receipt was found, with what is left to return of it (a ``FoundSale``)."""
+
+    sale: Any
+
+
+@dataclass
+class ReturnCompleted(Message, bubble=False):
+    """A return was posted."""
+
+    result: SaleResult
+
+
+@dataclass
+class ReportReady(Message, bubble=False):
+    """A report or receipt is ready to be shown (``body`` is a Rich renderable)."""
+
+    title: str
+    body: Any
+
+
+@dataclass
+class ShiftClosed(Message, bubble=False):
+    """The shift was closed; it carries expected and counted cash and the variance."""
+
+    result: ShiftInfo
+
+
+@dataclass
+class CashMoved(Message, bubble=False):
+    """A paid-in, paid-out or no-sale was recorded."""
+
+    result: CashMovementInfo
+
+
+@dataclass
+class RowsLoaded(Message, bubble=False):
+    """The rows of a list screen (receipts, users) were read."""
+
+    rows: list[Any]
+
+
+@dataclass
+class OverrideGranted(Message, bubble=False):
+    """A supervisor's PIN allowed one action."""
+
+    override: Override

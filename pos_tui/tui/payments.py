@@ -1,0 +1,42 @@
+"""Building the core calls that post a sale, shared by the sale and payment screens."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from textual.message_pump import MessagePump
+
+from pos_tui.core import sales
+from pos_tui.core.actors import Override
+from pos_tui.i18n import _
+from pos_tui.tui.app import CoreCall
+from pos_tui.tui.messages import SaleCompleted
+from pos_tui.tui.session import Session
+
+
+def cash(tendered: Decimal) -> sales.PaymentInput:
+    """Cash handed over (may be more than due; the core computes the change)."""
+    return sales.PaymentInput("cash", tendered)
+
+
+def card(amount: Decimal, reference: str | None) -> sales.PaymentInput:
+    """A card payment with the card terminal's optional reference (never a card number)."""
+    return sales.PaymentInput("card", amount, reference or None)
+
+
+def complete_sale_call(
+    session: Session, payments: Sequence[sales.PaymentInput], target: MessagePump
+) -> CoreCall[sales.SaleResult]:
+    """Post the cashier's open cart with ``payments``; :class:`SaleCompleted` goes to ``target``."""
+    actor = session.require_actor()
+    shift_id = None if session.shift is None else session.shift.id
+    tz = session.settings.shop.timezone
+    paid = list(payments)
+
+    def run(_override: Override | None) -> sales.SaleResult:
+        return sales.complete_sale(session.terminal, actor, paid, now=session.now(), shift_id=shift_id, tz=tz)
+
+    return CoreCall(
+        run=run, reply=SaleCompleted, target=target, description=_("Posting the sale"), group="sale", overridable=False
+    )

@@ -1,0 +1,1 @@
+"""Full screens: login, sale, payment, return, menu and the lists behind it."""

@@ -1,0 +1,283 @@
+"""The F12 menu of the sale screen: reports, cash movements, receipts, users, closing the shift.
+
+Each entry starts a dialog and/or a core call whose result comes back to the sale screen as
+a message (:class:`ReportReady`, :class:`CashMoved`); permissions are the core's business,
+so a cashier who may not do something gets the manager PIN prompt.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from pos_tui.core.actors import Override
+from pos_tui.core.money import format_money
+from pos_tui.i18n import _
+from pos_tui.tui.app import CoreCall
+from pos_tui.tui.base import pos_app
+from pos_tui.tui.messages import CashMoved, ReportReady
+
+if TYPE_CHECKING:
+    from pos_tui.tui.screens.sale import SaleScreen
+
+
+def menu_entries(screen: SaleScreen) -> list[tuple[str, str]]:
+    """``(key, label)`` of each entry the logged-in user sees."""
+    entries = [
+        ("x", _("X report (this shift so far)")),
+        ("z", _("Z report (close the day)")),
+        ("paid_in", _("Paid in")),
+        ("paid_out", _("Paid out")),
+        ("no_sale", _("Open the drawer (no sale)")),
+        ("receipts", _("Receipts and reprint")),
+        ("price", _("Change the price of the selected line")),
+        ("cancel", _("Cancel this sale")),
+        ("close_shift", _("Close the shift")),
+    ]
+    if screen.session.require_actor().can("admin"):
+        entries.append(("users", _("Users")))
+    return entries
+
+
+def open_menu(screen: SaleScreen) -> None:
+    """Show the menu over ``screen`` and run the chosen entry."""
+    from pos_tui.tui.dialogs.prompts import ChoiceDialog
+
+    def chosen(key: str | None) -> None:
+        if key is not None:
+            ACTIONS[key](screen)
+
+    screen.app.push_screen(ChoiceDialog(_("Menu"), menu_entries(screen)), chosen)
+
+
+def _call(
+    screen: SaleScreen, run: Callable[[Override | None], Any], reply: Callable[[Any], Any], description: str, group: str
+) -> None:
+    pos_app(screen).call_core(CoreCall(run=run, reply=reply, target=screen, description=description, group=group))
+
+
+def x_report(screen: SaleScreen) -> None:
+    from pos_tui.core import shifts
+    from pos_tui.tui.render import render_x
+
+    session = screen.session
+
+    def run(_override: Override | None) -> Any:
+        return render_x(shifts.x_report(session.terminal, now=session.now()), session.settings)
+
+    _call(screen, run, lambda body: ReportReady(_("X report"), body), _("X report"), "report")
+
+
+def z_report(screen: SaleScreen) -> None:
+    from pos_tui.core import closures, staff
+    from pos_tui.tui.dialogs.views import ConfirmDialog
+    from pos_tui.tui.render import render_z
+
+    session = screen.session
+    actor = session.require_actor()
+
+    def run(override: Override | None) -> Any:
+        # A cashier without "reports" gets a supervisor's approval; the Z is then the supervisor's.
+        acting = override.supervisor if override is not None else actor
+        now = session.now()
+        report = closures.z_report(session.terminal, acting, now=now, settings=session.settings)
+        if override is not None:
+            staff.record_override(
+                actor, override, "z", terminal=session.terminal, now=now, details={"z_no": report.z_no}
+            )
+        return render_z(report, session.settings)
+
+    def confirmed(yes: bool | None) -> None:
+        if yes:
+            _call(screen, run, lambda body: ReportReady(_("Z report"), body), _("Z report"), "report")
+
+    screen.app.push_screen(
+        ConfirmDialog(
+            _("Z report"),
+            _("Close the day on terminal {terminal}? A Z report cannot be undone.").format(terminal=session.terminal),
+        ),
+        confirmed,
+    )
+
+
+def _cash_movement(screen: SaleScreen, kind: str) -> None:
+    from pos_tui.core import shifts
+    from pos_tui.tui.dialogs.prompts import CashMovementDialog, CashMovementRequest
+
+    session = screen.session
+    actor = session.require_actor()
+    service = shifts.paid_in if kind == "paid_in" else shifts.paid_out
+    title = _("Paid in") if kind == "paid_in" else _("Paid out")
+
+    def entered(req: CashMovementRequest | None) -> None:
+        if req is None:
+            return
+
+        def run(override: Override | None) -> Any:
+            return service(session.terminal, actor, req.amount, req.reason, now=session.now(), override=override)
+
+        _call(screen, run, CashMoved, title, "cash")
+
+    screen.app.push_screen(CashMovementDialog(title, session.language), entered)
+
+
+def paid_in(screen: SaleScreen) -> None:
+    _cash_movement(screen, "paid_in")
+
+
+def paid_out(screen: SaleScreen) -> None:
+    _cash_movement(screen, "paid_out")
+
+
+def no_sale(screen: SaleScreen) -> None:
+    from pos_tui.core import shifts
+    from pos_tui.tui.dialogs.prompts import ReasonDialog
+
+    session = screen.session
+    actor = session.require_actor()
+
+    def entered(reason: str | None) -> None:
+        if reason is None:
+            return
+
+        def run(override: Override | None) -> Any:
+            return shifts.no_sale(session.terminal, actor, reason, now=session.now(), override=override)
+
+        _call(screen, run, CashMoved, _("No sale"), "cash")
+
+    screen.app.push_screen(
+        ReasonDialog(
+            _("Open the drawer"),
+            _("Why is the drawer opened without a sale?"),
+            [_("Change for a customer"), _("Check the float")],
+        ),
+        entered,
+    )
+
+
+def receipts(screen: SaleScreen) -> None:
+    from pos_tui.tui.screens.receipts import ReceiptsScreen
+
+    screen.app.push_screen(ReceiptsScreen())
+
+
+def users(screen: SaleScreen) -> None:
+    from pos_tui.tui.screens.receipts import UsersScreen
+
+    screen.app.push_screen(UsersScreen())
+
+
+def cancel_sale(screen: SaleScreen) -> None:
+    from pos_tui.core import carts
+    from pos_tui.core.cart import Cart
+    from pos_tui.tui.dialogs.prompts import ReasonDialog
+
+    session = screen.session
+    actor = session.require_actor()
+    if screen.cart.is_blank:
+        screen.show_note(_("The cart is already empty"))
+        return
+
+    def entered(reason: str | None) -> None:
+        if reason is None:
+            return
+
+        def cancel(override: Override | None) -> Cart:
+            carts.cancel_cart(session.terminal, actor, reason, now=session.now(), override=override)
+            return Cart()
+
+        def done(cart: Cart) -> None:
+            screen.show_cart(cart)
+            screen.show_note(_("Sale cancelled"))
+
+        pos_app(screen).with_override(cancel, done, screen.failed)
+
+    screen.app.push_screen(
+        ReasonDialog(
+            _("Cancel this sale"), _("Why is the whole sale cancelled?"), [_("Customer left"), _("Customer cannot pay")]
+        ),
+        entered,
+    )
+
+
+def change_price(screen: SaleScreen) -> None:
+    """A new unit price for the selected line, with a reason (``price_override`` or a supervisor)."""
+    from pos_tui.core import carts
+    from pos_tui.core.cart import Cart
+    from pos_tui.tui.dialogs.prompts import AmountDialog, ReasonDialog
+
+    session = screen.session
+    actor = session.require_actor()
+    line_no = screen.selected_line_no()
+    if line_no is None or screen.cart.line(line_no).voided:
+        screen.show_error(_("Select a line with ↑↓ first"))
+        return
+    line = screen.cart.line(line_no)
+
+    def priced(price: Decimal | None) -> None:
+        if price is None:
+            return
+
+        def with_reason(reason: str | None) -> None:
+            if reason is None:
+                return
+
+            def change(override: Override | None) -> Cart:
+                return carts.override_price(
+                    session.terminal, actor, line_no, price, reason, now=session.now(), override=override
+                )
+
+            screen.run_cart_change(change, select=line_no)
+
+        screen.app.push_screen(
+            ReasonDialog(
+                _("Change the price"),
+                _("Why does {name} cost differently?").format(name=line.name),
+                [_("Shelf label price"), _("Damaged packaging")],
+            ),
+            with_reason,
+        )
+
+    screen.app.push_screen(
+        AmountDialog(
+            _("Change the price"),
+            _("New unit price of {name} (now {price}):").format(
+                name=line.name, price=format_money(line.unit_price, session.language)
+            ),
+            allow_zero=True,
+            language=session.language,
+        ),
+        priced,
+    )
+
+
+def close_shift(screen: SaleScreen) -> None:
+    from pos_tui.tui.dialogs.shift import CloseShiftDialog
+    from pos_tui.tui.dialogs.views import ReportDialog
+    from pos_tui.tui.render import render_shift_close
+
+    app = pos_app(screen)
+    session = screen.session
+
+    def closed(shift: Any) -> None:
+        if shift is None:
+            return
+        body = render_shift_close(shift, session.settings)
+        app.push_screen(ReportDialog(_("Shift closed"), body), lambda _none: app.action_logout())
+
+    app.push_screen(CloseShiftDialog(session.language), closed)
+
+
+ACTIONS: dict[str, Callable[[SaleScreen], None]] = {
+    "x": x_report,
+    "z": z_report,
+    "paid_in": paid_in,
+    "paid_out": paid_out,
+    "no_sale": no_sale,
+    "receipts": receipts,
+    "price": change_price,
+    "cancel": cancel_sale,
+    "close_shift": close_shift,
+    "users": users,
+}

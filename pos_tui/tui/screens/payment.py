@@ -1,0 +1,212 @@
+"""Split tender: add cash and card parts until the total is covered, then post the sale."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Digits, Input, Label, Static
+
+from pos_tui.core.cart import Cart
+from pos_tui.core.errors import PosError, ValidationError
+from pos_tui.core.money import ZERO, format_money, parse_money
+from pos_tui.i18n import _
+from pos_tui.tui.base import pos_app
+from pos_tui.tui.dialogs.prompts import plain_amount
+from pos_tui.tui.keymap import N_, bind
+from pos_tui.tui.messages import SaleCompleted
+from pos_tui.tui.render import method_label
+from pos_tui.tui.screens.base import PosScreen
+from pos_tui.tui.widgets.keybar import KeyBar
+from pos_tui.tui.widgets.scan_input import TillInput
+from pos_tui.tui.widgets.status import StatusLine
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One tender of the split: what it applies to the total and, for cash, the change."""
+
+    method: str
+    amount: Decimal
+    applied: Decimal
+    change: Decimal
+    reference: str | None = None
+
+
+class PaymentScreen(PosScreen):
+    """Type an amount (pre-filled with what remains), F8 adds it as cash, F9 as card; Del
+    removes the last part; Enter or F10 posts once the parts cover the total. Esc goes back to
+    the sale with nothing posted. Dismisses with the core's SaleResult."""
+
+    AUTO_FOCUS = "#tender"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        bind("payment.cash", "cash", N_("Cash"), N_("Add the typed amount as cash")),
+        bind("payment.card", "card", N_("Card"), N_("Add the typed amount as a card payment")),
+        bind("payment.remove", "remove", N_("Remove"), N_("Remove the last payment"), priority=True),
+        bind("payment.complete", "complete", N_("Post"), N_("Post the sale when the payments cover it")),
+        bind("app.back", "back", N_("Back"), N_("Back to the sale; nothing is posted")),
+    ]
+
+    def __init__(self, cart: Cart) -> None:
+        super().__init__()
+        self.cart = cart
+        self.total = cart.total
+        self.parts: list[Part] = []
+        self.posting = False
+
+    @property
+    def paid(self) -> Decimal:
+        return sum((p.applied for p in self.parts), ZERO)
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.total - self.paid
+
+    def compose(self) -> ComposeResult:
+        yield StatusLine(id="status")
+        with Horizontal(id="payment-main"):
+            with Vertical(id="parts-box"):
+                yield Label(_("Payments"), classes="section-title")
+                table: DataTable[Text] = DataTable(id="parts", cursor_type="none")
+                table.can_focus = False
+                yield table
+            with Vertical(id="payment-side"):
+                yield Label(_("TOTAL"), classes="figure-label")
+                yield Digits(format_money(self.total, self.language), id="pay-total")
+                yield Label(_("STILL TO PAY"), classes="figure-label", id="remaining-label")
+                yield Digits("", id="pay-remaining")
+                yield Static("", id="pay-summary")
+        with Horizontal(id="scan-row"):
+            yield Label(_("Amount"), id="tender-label")
+            yield TillInput(id="tender", select_on_focus=True)
+        yield Static("", id="message")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#parts", DataTable)
+        table.add_column(_("Method"), key="method")
+        table.add_column(Text(_("Amount"), justify="right"), key="amount")
+        table.add_column(Text(_("Given"), justify="right"), key="given")
+        table.add_column(Text(_("Change"), justify="right"), key="change")
+        table.add_column(_("Reference"), key="reference")
+        self.refresh_parts()
+
+    def refresh_parts(self) -> None:
+        lang = self.language
+        table = self.query_one("#parts", DataTable)
+        table.clear()
+        for part in self.parts:
+            table.add_row(
+                Text(method_label(part.method)),
+                Text(format_money(part.applied, lang), justify="right"),
+                Text(format_money(part.amount, lang), justify="right"),
+                Text(format_money(part.change, lang) if part.change else "", justify="right"),
+                Text(part.reference or ""),
+            )
+        remaining = self.remaining
+        change = sum((p.change for p in self.parts), ZERO)
+        covered = remaining <= 0
+        self.query_one("#remaining-label", Label).update(_("CHANGE") if covered else _("STILL TO PAY"))
+        self.query_one("#pay-remaining", Digits).update(format_money(change if covered else remaining, lang))
+        self.set_class(covered, "-covered")
+        self.query_one("#pay-summary", Static).update(
+            _("Paid {paid} in {n} part(s)").format(paid=format_money(self.paid, lang), n=len(self.parts))
+        )
+        tender = self.query_one("#tender", Input)
+        tender.value = "" if covered else plain_amount(remaining, lang)
+        tender.select_all()  # typing replaces the suggested amount
+        if covered:
+            post = pos_app(self).key_label("payment.complete")
+            self.show_note(_("Covered. Enter or {key} posts the sale.").format(key=post))
+
+    def _typed_amount(self) -> Decimal | None:
+        text = self.query_one("#tender", Input).value
+        try:
+            amount = parse_money(text, _("amount"))
+        except ValidationError as exc:
+            self.show_error(exc.message)
+            return None
+        if amount <= 0:
+            self.show_error(_("Type an amount above zero"))
+            return None
+        if self.remaining <= 0:
+            self.show_error(_("The total is covered; Enter posts the sale, Del removes a payment"))
+            return None
+        return amount
+
+    def action_cash(self) -> None:
+        amount = self._typed_amount()
+        if amount is None:
+            return
+        applied = min(amount, self.remaining)
+        self.parts.append(Part("cash", amount, applied, amount - applied))
+        self.clear_message()
+        self.refresh_parts()
+
+    def action_card(self) -> None:
+        from pos_tui.tui.dialogs.views import CardDialog
+
+        amount = self._typed_amount()
+        if amount is None:
+            return
+        if amount > self.remaining:
+            self.show_error(_("A card payment cannot be more than what is still to pay; only cash may be more"))
+            return
+
+        def approved(reference: str | None) -> None:
+            if reference is not None:
+                self.parts.append(Part("card", amount, amount, ZERO, reference or None))
+                self.clear_message()
+                self.refresh_parts()
+
+        self.app.push_screen(CardDialog(amount, self.language), approved)
+
+    def action_remove(self) -> None:
+        if self.parts:
+            self.parts.pop()
+            self.clear_message()
+            self.refresh_parts()
+
+    @on(Input.Submitted, "#tender")
+    def _submitted(self) -> None:
+        if self.remaining <= 0:
+            self.action_complete()
+        else:
+            app = pos_app(self)
+            self.show_note(
+                _("{cash} adds the amount as cash, {card} as card").format(
+                    cash=app.key_label("payment.cash"), card=app.key_label("payment.card")
+                )
+            )
+
+    def action_complete(self) -> None:
+        from pos_tui.tui.payments import card, cash, complete_sale_call
+
+        if self.posting:
+            return
+        if self.remaining > 0:
+            self.show_error(_("{amount} is still to pay").format(amount=format_money(self.remaining, self.language)))
+            return
+        payments = [cash(p.amount) if p.method == "cash" else card(p.amount, p.reference) for p in self.parts]
+        self.posting = True
+        self.show_note(_("Posting the sale…"))
+        pos_app(self).call_core(complete_sale_call(self.session, payments, target=self))
+
+    @on(SaleCompleted)
+    def _completed(self, event: SaleCompleted) -> None:
+        self.dismiss(event.result)
+
+    def failed(self, error: PosError) -> None:
+        self.posting = False
+        super().failed(error)
+
+    def action_back(self) -> None:
+        if not self.posting:
+            self.dismiss(None)

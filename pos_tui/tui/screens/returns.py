@@ -1,0 +1,442 @@
+"""Returns: by receipt number (pick lines and quantities) or, with a manager, without one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from rich.console import JustifyMethod
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Input, Label, Static
+
+from pos_tui.core.actors import Override
+from pos_tui.core.errors import PosError, ValidationError
+from pos_tui.core.money import MILLI, ZERO, format_money, format_quantity, from_kurus, to_kurus
+from pos_tui.i18n import _
+from pos_tui.tui.app import CoreCall
+from pos_tui.tui.base import pos_app
+from pos_tui.tui.keymap import N_, bind
+from pos_tui.tui.messages import ReturnCompleted, SaleFound
+from pos_tui.tui.screens.base import PosScreen
+from pos_tui.tui.widgets.keybar import KeyBar
+from pos_tui.tui.widgets.status import StatusLine
+
+RETURN_REASONS = (N_("Defective"), N_("Customer changed their mind"), N_("Wrong item sold"), N_("Expired"))
+
+
+@dataclass(frozen=True, slots=True)
+class FoundSale:
+    """A receipt to return against: its document and what is left to return of each line."""
+
+    document: dict[str, Any]
+    lines: list[Any]
+
+
+@dataclass(frozen=True, slots=True)
+class BlindLine:
+    """A product taken back without a receipt (at today's price)."""
+
+    code: str
+    name: str
+    unit: str
+    price: Decimal
+    qty_milli: int
+
+
+def refund_preview(line: Any, qty_milli: int) -> Decimal:
+    """What returning ``qty_milli`` more of a sold line refunds: the core's cumulative rule
+    (after ``c`` of ``n`` units, ``round(net × c / n)`` has been refunded)."""
+    if qty_milli <= 0:
+        return ZERO
+    total, refunded = to_kurus(line.total), to_kurus(line.refunded)
+    after = line.returned_milli + qty_milli
+    if after >= line.sold_milli:
+        return from_kurus(total - refunded)
+    share = (2 * total * after + line.sold_milli) // (2 * line.sold_milli)
+    return from_kurus(max(share - refunded, 0))
+
+
+class ReturnScreen(PosScreen):
+    """Type the receipt number and Enter; ↑↓ pick a line, F5 (or Enter on an empty field)
+    returns all that is left of it (or nothing), F7 types a quantity, F8 switches the refund
+    between the original payment and cash, F10 posts. F6 switches to a return without a
+    receipt: scan the items (``2*`` works); posting it asks a supervisor. Esc goes back."""
+
+    AUTO_FOCUS = "#return-input"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        bind("return.toggle", "toggle_line", N_("All/none"), N_("Return everything left of this line, or nothing")),
+        bind("return.quantity", "quantity", N_("Qty"), N_("Type the quantity to return of this line")),
+        bind("return.method", "method", N_("Refund"), N_("Refund by the original payment or in cash")),
+        bind("return.no_receipt", "blind", N_("No receipt"), N_("Return without a receipt (supervisor)")),
+        bind("return.complete", "complete", N_("Post"), N_("Post the return and refund")),
+        bind("sale.line_up", "line(-1)", N_("Line up"), N_("Select the line above"), show=False),
+        bind("sale.line_down", "line(1)", N_("Line down"), N_("Select the line below"), show=False),
+        bind("app.back", "back", N_("Back"), N_("Back to the sale; nothing is posted")),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: FoundSale | None = None
+        self.chosen: dict[int, int] = {}
+        self.refund_method = "original"
+        self.blind = False
+        self.blind_lines: list[BlindLine] = []
+        self.posting = False
+
+    def compose(self) -> ComposeResult:
+        yield StatusLine(id="status")
+        yield Label(_("Return"), id="return-title", classes="section-title")
+        table: DataTable[Text] = DataTable(id="return-lines", cursor_type="row", zebra_stripes=True)
+        table.can_focus = False
+        yield table
+        yield Static("", id="return-summary")
+        with Horizontal(id="scan-row"):
+            yield Label(_("Receipt no"), id="return-label")
+            yield Input(id="return-input", placeholder=_("Receipt number, then Enter"))
+        yield Static("", id="message")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self._columns()
+        self.refresh_summary()
+
+    # -- receipt mode --------------------------------------------------------------------------
+
+    def _columns(self) -> None:
+        table = self.query_one("#return-lines", DataTable)
+        table.clear(columns=True)
+        heads: list[tuple[str, str, JustifyMethod]]
+        if self.blind:
+            heads = [
+                ("code", _("Code"), "left"),
+                ("name", _("Item"), "left"),
+                ("qty", _("Qty"), "right"),
+                ("price", _("Price"), "right"),
+                ("amount", _("Refund"), "right"),
+            ]
+        else:
+            heads = [
+                ("no", "#", "right"),
+                ("name", _("Item"), "left"),
+                ("sold", _("Sold"), "right"),
+                ("left", _("Left"), "right"),
+                ("back", _("Return"), "right"),
+                ("amount", _("Refund"), "right"),
+            ]
+        for key, label, justify in heads:
+            table.add_column(Text(label, justify=justify), key=key)
+
+    @on(Input.Submitted, "#return-input")
+    def _submitted(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        event.input.value = ""
+        if not text:
+            self.action_toggle_line()
+            return
+        if self.blind:
+            self.add_blind(text)
+        else:
+            self.find(text)
+
+    def find(self, text: str) -> None:
+        from pos_tui.core import sales
+
+        terminal = self.session.terminal
+        number = text
+        if "/" in text:
+            terminal, number = text.split("/", 1)
+        if not number.strip().isdigit():
+            self.show_error(_("A receipt number is digits (or TERMINAL/NUMBER), not {text}").format(text=text))
+            return
+        receipt_no, tz = int(number), self.session.settings.shop.timezone
+
+        def run(_override: Override | None) -> FoundSale:
+            document = sales.find_sale(receipt_no, terminal.strip(), tz)
+            lines = sales.returnable_lines((terminal.strip(), receipt_no))
+            return FoundSale(document, lines)
+
+        pos_app(self).call_core(
+            CoreCall(
+                run=run,
+                reply=SaleFound,
+                target=self,
+                description=_("Finding the receipt"),
+                group="return",
+                overridable=False,
+            )
+        )
+
+    @on(SaleFound)
+    def _found(self, event: SaleFound) -> None:
+        found: FoundSale = event.sale
+        doc = found.document
+        if doc["type"] != "sale":
+            self.show_error(_("Receipt {no} is itself a return").format(no=doc["receipt_no"]))
+            return
+        self.found = found
+        self.chosen = {}
+        self.refund_method = "original"
+        self.query_one("#return-title", Label).update(
+            _("Return against receipt {terminal}/{no} ({total})").format(
+                terminal=doc["terminal"], no=doc["receipt_no"], total=format_money(Decimal(doc["total"]), self.language)
+            )
+        )
+        self.refresh_lines()
+        if all(ln.remaining_milli <= 0 for ln in found.lines):
+            self.show_error(_("Everything on this receipt has already been returned"))
+        else:
+            app = pos_app(self)
+            self.show_note(
+                _("↑↓ pick a line, Enter or {toggle} returns it all, {qty} types a quantity, {post} posts").format(
+                    toggle=app.key_label("return.toggle"),
+                    qty=app.key_label("return.quantity"),
+                    post=app.key_label("return.complete"),
+                )
+            )
+
+    def refresh_lines(self) -> None:
+        table = self.query_one("#return-lines", DataTable)
+        row = table.cursor_row
+        table.clear()
+        lang = self.language
+        if self.blind:
+            for i, bl in enumerate(self.blind_lines):
+                amount = (bl.price * bl.qty_milli / MILLI).quantize(Decimal("0.01"))
+                table.add_row(
+                    Text(bl.code),
+                    Text(bl.name),
+                    Text(format_quantity(bl.qty_milli, bl.unit, lang), justify="right"),
+                    Text(format_money(bl.price, lang), justify="right"),
+                    Text(format_money(amount, lang), justify="right"),
+                    key=str(i),
+                )
+        elif self.found is not None:
+            for ln in self.found.lines:
+                qty = self.chosen.get(ln.line_no, 0)
+                style = "dim" if ln.remaining_milli <= 0 else ""
+                table.add_row(
+                    Text(str(ln.line_no), justify="right", style=style),
+                    Text(ln.name, style=style),
+                    Text(format_quantity(ln.sold_milli, ln.unit, lang), justify="right", style=style),
+                    Text(format_quantity(ln.remaining_milli, ln.unit, lang), justify="right", style=style),
+                    Text(format_quantity(qty, ln.unit, lang) if qty else "", justify="right", style="bold yellow"),
+                    Text(format_money(refund_preview(ln, qty), lang) if qty else "", justify="right"),
+                    key=str(ln.line_no),
+                )
+        if table.row_count:
+            table.move_cursor(row=min(row, table.row_count - 1), animate=False)
+        self.refresh_summary()
+
+    def refund_total(self) -> Decimal:
+        if self.blind:
+            return sum(((bl.price * bl.qty_milli / MILLI).quantize(Decimal("0.01")) for bl in self.blind_lines), ZERO)
+        if self.found is None:
+            return ZERO
+        return sum((refund_preview(ln, self.chosen.get(ln.line_no, 0)) for ln in self.found.lines), ZERO)
+
+    def refresh_summary(self) -> None:
+        if self.blind:
+            method = _("cash (no receipt)")
+        elif self.refund_method == "cash":
+            method = _("cash")
+        else:
+            method = _("the original payment")
+        self.query_one("#return-summary", Static).update(
+            _("To refund: {amount} · by {method}").format(
+                amount=format_money(self.refund_total(), self.language), method=method
+            )
+        )
+
+    def _selected(self) -> Any | None:
+        if self.found is None or self.blind:
+            return None
+        table = self.query_one("#return-lines", DataTable)
+        if not table.row_count:
+            return None
+        return self.found.lines[table.cursor_row]
+
+    def action_line(self, delta: int) -> None:
+        table = self.query_one("#return-lines", DataTable)
+        if table.row_count:
+            table.move_cursor(row=max(0, min(table.row_count - 1, table.cursor_row + delta)), animate=False)
+
+    def action_toggle_line(self) -> None:
+        line = self._selected()
+        if line is None:
+            return
+        if line.remaining_milli <= 0:
+            self.show_error(_("Line {n} has been returned already").format(n=line.line_no))
+            return
+        if self.chosen.get(line.line_no):
+            del self.chosen[line.line_no]
+        else:
+            self.chosen[line.line_no] = line.remaining_milli
+        self.clear_message()
+        self.refresh_lines()
+
+    def action_quantity(self) -> None:
+        from pos_tui.tui.dialogs.prompts import QuantityDialog
+
+        line = self._selected()
+        if line is None:
+            return
+        if line.remaining_milli <= 0:
+            self.show_error(_("Line {n} has been returned already").format(n=line.line_no))
+            return
+
+        def entered(qty: int | None) -> None:
+            if qty is None:
+                return
+            if qty > line.remaining_milli:
+                self.show_error(
+                    _("At most {qty} can be returned of line {n}").format(
+                        qty=format_quantity(line.remaining_milli, line.unit, self.language), n=line.line_no
+                    )
+                )
+                return
+            self.chosen[line.line_no] = qty
+            self.clear_message()
+            self.refresh_lines()
+
+        self.app.push_screen(QuantityDialog(_("Return quantity"), line.name), entered)
+
+    def action_method(self) -> None:
+        if not self.blind:
+            self.refund_method = "cash" if self.refund_method == "original" else "original"
+            self.refresh_summary()
+
+    # -- without a receipt -----------------------------------------------------------------------
+
+    def action_blind(self) -> None:
+        self.blind = not self.blind
+        self.found, self.chosen, self.blind_lines = None, {}, []
+        self.query_one("#return-title", Label).update(
+            _("Return without a receipt: cash at today's prices, a supervisor must approve")
+            if self.blind
+            else _("Return")
+        )
+        self.query_one("#return-label", Label).update(_("Code") if self.blind else _("Receipt no"))
+        self.query_one("#return-input", Input).placeholder = (
+            _("Scan or type each item (2* for two)") if self.blind else _("Receipt number, then Enter")
+        )
+        self._columns()
+        self.refresh_lines()
+        self.clear_message()
+
+    def add_blind(self, text: str) -> None:
+        from pos_tui.core import catalog
+        from pos_tui.tui.widgets.scan_input import split_multiplier
+
+        try:
+            code, qty = split_multiplier(text)
+            product = catalog.get_product(code)
+            qty_milli = qty if qty is not None else MILLI
+            if product.unit == "piece" and qty_milli % MILLI:
+                raise ValidationError(_("Items sold by the piece need a whole quantity"))
+        except PosError as exc:
+            self.show_error(exc.message)
+            return
+        self.blind_lines.append(BlindLine(code, product.name, product.unit, product.price, qty_milli))
+        self.clear_message()
+        self.refresh_lines()
+
+    # -- posting ---------------------------------------------------------------------------------
+
+    def action_complete(self) -> None:
+        from pos_tui.tui.dialogs.prompts import ReasonDialog
+
+        if self.posting:
+            return
+        if self.blind and not self.blind_lines:
+            self.show_error(_("Scan the items that come back first"))
+            return
+        if not self.blind and not self.chosen:
+            self.show_error(_("Choose at least one line to return"))
+            return
+
+        def with_reason(reason: str | None) -> None:
+            if reason is not None:
+                self.post(reason)
+
+        self.app.push_screen(
+            ReasonDialog(_("Return"), _("Why is it returned?"), [_(r) for r in RETURN_REASONS]), with_reason
+        )
+
+    def post(self, reason: str) -> None:
+        from pos_tui.core import sales
+
+        session = self.session
+        actor = session.require_actor()
+        shift_id = None if session.shift is None else session.shift.id
+        tz = session.settings.shop.timezone
+        if self.blind:
+            blind = [sales.BlindReturnLineInput(bl.code, bl.qty_milli) for bl in self.blind_lines]
+
+            def run(override: Override | None) -> Any:
+                return sales.create_blind_return(
+                    session.terminal,
+                    actor,
+                    blind,
+                    now=session.now(),
+                    reason=reason,
+                    override=override,
+                    shift_id=shift_id,
+                    tz=tz,
+                )
+        else:
+            assert self.found is not None
+            doc = self.found.document
+            ref = (doc["terminal"], int(doc["receipt_no"]))
+            lines = [sales.ReturnLineInput(no, qty) for no, qty in sorted(self.chosen.items())]
+            method = self.refund_method
+
+            def run(override: Override | None) -> Any:
+                return sales.create_return(
+                    session.terminal,
+                    actor,
+                    ref,
+                    lines,
+                    now=session.now(),
+                    reason=reason,
+                    refund_method=method,
+                    override=override,
+                    shift_id=shift_id,
+                    tz=tz,
+                )
+
+        self.posting = True
+        self.show_note(_("Posting the return…"))
+        pos_app(self).call_core(
+            CoreCall(run=run, reply=ReturnCompleted, target=self, description=_("Posting the return"), group="return")
+        )
+
+    def failed(self, error: PosError) -> None:
+        self.posting = False
+        super().failed(error)
+
+    @on(ReturnCompleted)
+    def _completed(self, event: ReturnCompleted) -> None:
+        from pos_tui.tui.dialogs.views import ReportDialog
+        from pos_tui.tui.render import render_receipt
+
+        self.posting = False
+        result = event.result
+        body = render_receipt(result.document, self.session.settings)
+        title = _("Return {no}: refund {amount}").format(
+            no=result.receipt_no, amount=format_money(result.total, self.language)
+        )
+
+        def closed(_none: None) -> None:
+            self.dismiss(result)
+
+        self.app.push_screen(ReportDialog(title, body), closed)
+
+    def action_back(self) -> None:
+        if not self.posting:
+            self.dismiss(None)

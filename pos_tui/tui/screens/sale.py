@@ -1,0 +1,469 @@
+"""The sale screen: scan, see the cart and the total, take the money, next customer.
+
+The scan field never loses focus; every other part is driven by function keys (see
+:data:`~pos_tui.tui.keymap.DEFAULT_KEYS`). Cart changes are quick single-row writes and
+run on the UI thread (a scan must be on screen within a frame); posting a sale, reports and
+returns run in thread workers. The cart is saved by the core on every change, so no error,
+logout or crash loses it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Digits, Label, Static
+
+from pos_tui.core import carts
+from pos_tui.core.actors import Override
+from pos_tui.core.cart import Cart, Discount
+from pos_tui.core.errors import PosError
+from pos_tui.core.money import format_money, format_quantity
+from pos_tui.i18n import _
+from pos_tui.tui.base import pos_app
+from pos_tui.tui.commands import ProductCommands
+from pos_tui.tui.keymap import N_, bind
+from pos_tui.tui.messages import CashMoved, ItemScanned, ReportReady, SaleCompleted
+from pos_tui.tui.screens.base import PosScreen
+from pos_tui.tui.widgets.cart_table import CartTable
+from pos_tui.tui.widgets.keybar import KeyBar
+from pos_tui.tui.widgets.last_item import LastItemPanel
+from pos_tui.tui.widgets.scan_input import ScanInput, split_multiplier
+from pos_tui.tui.widgets.status import StatusLine
+from pos_tui.tui.widgets.totals import TotalsPanel
+
+VOID_REASONS = (N_("Scanned by mistake"), N_("Customer changed their mind"), N_("Damaged"), N_("Wrong price"))
+
+
+class SaleScreen(PosScreen):
+    """Scan field, cart table, last item, totals with KDV, and the keys in the footer."""
+
+    AUTO_FOCUS = "#scan"
+    COMMANDS: ClassVar[set[Any]] = {ProductCommands}
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        bind("sale.customer", "customer", N_("Customer"), N_("Attach a customer to this sale")),
+        bind("sale.search", "search", N_("Search"), N_("Find a product by name or code")),
+        bind("sale.return", "return", N_("Return"), N_("Return items from a receipt")),
+        bind("sale.park", "park", N_("Park"), N_("Park this cart, or resume a parked one when empty")),
+        bind("sale.discount", "discount", N_("Discount"), N_("Discount the selected line or the cart")),
+        bind("sale.quantity", "quantity", N_("Qty"), N_("Change the quantity of the selected line")),
+        bind("sale.void_line", "void", N_("Void"), N_("Void the selected line (asks a reason)"), priority=True),
+        bind("sale.cash", "cash", N_("Cash"), N_("Take cash for the total")),
+        bind("sale.card", "card", N_("Card"), N_("Take the total by card")),
+        bind("sale.payment", "payment", N_("Pay"), N_("Split the payment over cash and card")),
+        bind("sale.menu", "menu", N_("Menu"), N_("Reports, cash in/out, receipts, close the shift")),
+        bind("sale.line_up", "line(-1)", N_("Line up"), N_("Select the line above"), show=False),
+        bind("sale.line_down", "line(1)", N_("Line down"), N_("Select the line below"), show=False),
+        bind("app.back", "clear", N_("Clear"), N_("Clear the scan field and the message"), show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cart = Cart()
+        self.posting = False
+
+    def compose(self) -> ComposeResult:
+        lang = self.language
+        yield StatusLine(id="status")
+        with Horizontal(id="sale-main"):
+            yield CartTable(lang, id="cart")
+            with Vertical(id="side"):
+                yield LastItemPanel(lang, id="last-item")
+                yield TotalsPanel(lang, id="totals")
+                with Vertical(id="change-box"):
+                    yield Label(_("CHANGE"), id="change-label")
+                    yield Digits("", id="change")
+                    yield Static("", id="change-detail")
+        with Horizontal(id="scan-row"):
+            yield Label("", id="multiplier")
+            yield ScanInput(id="scan")
+        yield Static("", id="message")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        actor = self.session.require_actor()
+        self.show_cart(carts.load_open_cart(self.session.terminal, actor.user_id), follow=True)
+
+    # -- showing the cart -----------------------------------------------------------------------
+
+    def show_cart(self, cart: Cart, *, follow: bool = True, select: int | None = None) -> None:
+        """Put ``cart`` on screen: table rows, last item, totals and KDV."""
+        self.cart = cart
+        totals = cart.totals()
+        self.query_one(CartTable).show(cart, totals, follow=follow, select=select)
+        self.query_one(LastItemPanel).show(cart.last_line)
+        self.query_one(TotalsPanel).show(cart, totals)
+        self.set_class(False, "-change")
+
+    def selected_line_no(self) -> int | None:
+        line = self.query_one(CartTable).selected_line
+        return None if line is None else line.line_no
+
+    def run_cart_change(
+        self,
+        action: Callable[[Override | None], Cart],
+        *,
+        select: int | None = None,
+        discount_pct: Decimal | None = None,
+    ) -> None:
+        """Apply one cart change on the UI thread, asking a supervisor when it needs one."""
+
+        def done(cart: Cart) -> None:
+            self.clear_message()
+            self.show_cart(cart, follow=True, select=select)
+
+        pos_app(self).with_override(action, done, self.failed, discount_pct=discount_pct)
+
+    # -- scanning --------------------------------------------------------------------------------
+
+    @on(ItemScanned)
+    def _scanned(self, event: ItemScanned) -> None:
+        event.stop()
+        multiplier = self.query_one("#multiplier", Label)
+        if event.error:
+            multiplier.update("")
+            self.show_error(event.error)
+            return
+        if not event.code:
+            qty = event.qty_milli or 0
+            multiplier.update(f"{format_quantity(qty, 'kg' if qty % 1000 else 'piece', self.language)} ×")
+            self.clear_message()
+            return
+        multiplier.update("")
+        if self.posting:
+            self.show_error(_("Wait: the sale is being posted"))
+            return
+        self.add_code(event.code, event.qty_milli)
+
+    def add_code(self, code: str, qty_milli: int | None) -> None:
+        session = self.session
+        actor = session.require_actor()
+        masks = session.settings.scale_labels
+
+        def add(override: Override | None) -> Cart:
+            return carts.add_item(
+                session.terminal, actor, code, qty_milli, now=session.now(), masks=masks, override=override
+            )
+
+        self.run_cart_change(add)
+
+    # -- keys ------------------------------------------------------------------------------------
+
+    def action_line(self, delta: int) -> None:
+        self.query_one(CartTable).move_selection(delta)
+
+    def action_clear(self) -> None:
+        scan = self.query_one(ScanInput)
+        scan.value = ""
+        scan.pending_qty = None
+        self.query_one("#multiplier", Label).update("")
+        self.clear_message()
+
+    def action_customer(self) -> None:
+        self.show_note(_("Customer accounts arrive with the loyalty module"))
+
+    def take_multiplier(self) -> int | None:
+        """The quantity waiting for the next item: ``3*`` entered earlier, or still typed in
+        the scan field (``3*`` then F3). Consumed by the call."""
+        scan = self.query_one(ScanInput)
+        qty, scan.pending_qty = scan.pending_qty, None
+        try:
+            code, typed = split_multiplier(scan.value)
+        except PosError:
+            code, typed = scan.value, None
+        if not code and typed is not None:
+            qty = typed
+            scan.value = ""
+        self.query_one("#multiplier", Label).update("")
+        return qty
+
+    def add_product(self, code: str) -> None:
+        """Add a product picked from a list (search, palette) with the waiting multiplier."""
+        self.add_code(code, self.take_multiplier())
+
+    def action_search(self) -> None:
+        from pos_tui.tui.dialogs.lists import ProductSearchDialog
+
+        def chosen(product: Any) -> None:
+            if product is not None:
+                self.add_product(product.code)
+
+        self.app.push_screen(ProductSearchDialog(self.language), chosen)
+
+    def action_void(self) -> None:
+        from pos_tui.tui.dialogs.prompts import ReasonDialog
+
+        line_no = self.selected_line_no()
+        if line_no is None or self.cart.line(line_no).voided:
+            self.show_error(_("Select a line to void with ↑↓"))
+            return
+        line = self.cart.line(line_no)
+        session, actor = self.session, self.session.require_actor()
+
+        def with_reason(reason: str | None) -> None:
+            if reason is None:
+                return
+
+            def void(override: Override | None) -> Cart:
+                return carts.void_line(session.terminal, actor, line_no, reason, now=session.now(), override=override)
+
+            self.run_cart_change(void, select=line_no)
+
+        self.app.push_screen(
+            ReasonDialog(
+                _("Void line {n}").format(n=line_no),
+                _("Why is {name} taken off?").format(name=line.name),
+                [_(r) for r in VOID_REASONS],
+            ),
+            with_reason,
+        )
+
+    def action_quantity(self) -> None:
+        from pos_tui.tui.dialogs.prompts import QuantityDialog, ReasonDialog
+
+        line_no = self.selected_line_no()
+        if line_no is None or self.cart.line(line_no).voided:
+            self.show_error(_("Select a line with ↑↓ first"))
+            return
+        line = self.cart.line(line_no)
+        session, actor = self.session, self.session.require_actor()
+
+        def apply(qty: int, reason: str | None) -> None:
+            def change(override: Override | None) -> Cart:
+                return carts.set_quantity(
+                    session.terminal, actor, line_no, qty, now=session.now(), override=override, reason=reason
+                )
+
+            self.run_cart_change(change, select=line_no)
+
+        def with_qty(qty: int | None) -> None:
+            if qty is None or qty == line.qty_milli:
+                return
+            if qty > line.qty_milli:
+                apply(qty, None)
+                return
+            self.app.push_screen(
+                ReasonDialog(_("Lower the quantity"), _("Why are items taken off?"), [_(r) for r in VOID_REASONS]),
+                lambda reason: None if reason is None else apply(qty, reason),
+            )
+
+        self.app.push_screen(
+            QuantityDialog(
+                _("Quantity of line {n}").format(n=line_no),
+                line.name,
+                format_quantity(line.qty_milli, "piece", self.language) if line.unit == "piece" else "",
+            ),
+            with_qty,
+        )
+
+    def action_discount(self) -> None:
+        from pos_tui.tui.dialogs.discount import DiscountDialog, DiscountRequest
+
+        if self.cart.is_empty:
+            self.show_error(_("The cart is empty"))
+            return
+        lang = self.language
+        line_no = self.selected_line_no()
+        line = None if line_no is None else self.cart.line(line_no)
+        if line is not None and line.voided:
+            line = None
+        line_label = (
+            None
+            if line is None
+            else _("Line {n}: {name} ({amount})").format(
+                n=line.line_no, name=line.name, amount=format_money(line.gross, lang)
+            )
+        )
+        cart_label = _("Whole cart ({amount})").format(amount=format_money(self.cart.discount_base, lang))
+        session, actor = self.session, self.session.require_actor()
+
+        def chosen(req: DiscountRequest | None) -> None:
+            if req is None:
+                return
+            pct: Decimal | None = None
+            if req.value:
+                base = line.gross if req.scope == "line" and line is not None else self.cart.discount_base
+                try:
+                    pct = Discount(req.kind, req.value).percent_on(base)
+                except PosError as exc:
+                    self.failed(exc)
+                    return
+            if req.scope == "line" and line is not None:
+                target = line.line_no
+
+                def give(override: Override | None) -> Cart:
+                    return carts.discount_line(
+                        session.terminal, actor, target, req.kind, req.value, now=session.now(), override=override
+                    )
+
+                self.run_cart_change(give, select=target, discount_pct=pct)
+            else:
+
+                def give_cart(override: Override | None) -> Cart:
+                    return carts.discount_cart(
+                        session.terminal, actor, req.kind, req.value, now=session.now(), override=override
+                    )
+
+                self.run_cart_change(give_cart, select=line_no, discount_pct=pct)
+
+        self.app.push_screen(DiscountDialog(line_label, cart_label), chosen)
+
+    def action_park(self) -> None:
+        session, actor = self.session, self.session.require_actor()
+        if not self.cart.is_empty:
+            try:
+                carts.park_cart(session.terminal, actor, session.now())
+            except PosError as exc:
+                self.failed(exc)
+                return
+            self.show_cart(Cart())
+            key = pos_app(self).key_label("sale.park")
+            self.show_note(_("Cart parked; {key} on an empty cart resumes it").format(key=key))
+            return
+        try:
+            parked = carts.list_parked(session.terminal)
+        except PosError as exc:
+            self.failed(exc)
+            return
+        if not parked:
+            self.show_note(_("No parked carts"))
+            return
+        from pos_tui.tui.dialogs.lists import ParkedCartsDialog
+
+        def chosen(draft_id: int | None) -> None:
+            if draft_id is None:
+                return
+            try:
+                cart = carts.resume_cart(session.terminal, draft_id, actor, session.now())
+            except PosError as exc:
+                self.failed(exc)
+                return
+            self.show_cart(cart)
+            self.show_note(_("Parked cart resumed"))
+
+        self.app.push_screen(
+            ParkedCartsDialog(parked, timezone=session.settings.shop.timezone, language=self.language), chosen
+        )
+
+    # -- payment ---------------------------------------------------------------------------------
+
+    def _can_pay(self) -> bool:
+        if self.cart.is_empty:
+            self.show_error(_("The cart is empty"))
+            return False
+        return True
+
+    def action_cash(self) -> None:
+        from pos_tui.tui.dialogs.prompts import AmountDialog
+
+        if not self._can_pay():
+            return
+        total = self.cart.total
+
+        def tendered(amount: Decimal | None) -> None:
+            if amount is not None:
+                from pos_tui.tui.payments import cash
+
+                self.post_sale([cash(amount)])
+
+        self.app.push_screen(
+            AmountDialog(
+                _("Cash"),
+                _("Total {total}. Cash received:").format(total=format_money(total, self.language)),
+                total,
+                minimum=total,
+                language=self.language,
+            ),
+            tendered,
+        )
+
+    def action_card(self) -> None:
+        from pos_tui.tui.dialogs.views import CardDialog
+
+        if not self._can_pay():
+            return
+        total = self.cart.total
+
+        def approved(reference: str | None) -> None:
+            if reference is not None:
+                from pos_tui.tui.payments import card
+
+                self.post_sale([card(total, reference)])
+
+        self.app.push_screen(CardDialog(total, self.language), approved)
+
+    def action_payment(self) -> None:
+        from pos_tui.tui.screens.payment import PaymentScreen
+
+        if self._can_pay():
+            self.app.push_screen(PaymentScreen(self.cart), self._paid_on_screen)
+
+    def _paid_on_screen(self, result: Any) -> None:
+        if result is not None:
+            self.sale_done(result)
+
+    def post_sale(self, payments: list[Any]) -> None:
+        """Post the open cart with ``payments`` in a worker; :class:`SaleCompleted` comes back.
+        Scans wait until it is posted, so no item lands between the total and the receipt."""
+        from pos_tui.tui.payments import complete_sale_call
+
+        self.posting = True
+        self.show_note(_("Posting the sale…"))
+        pos_app(self).call_core(complete_sale_call(self.session, payments, target=self))
+
+    @on(SaleCompleted)
+    def _sale_completed(self, event: SaleCompleted) -> None:
+        self.posting = False
+        self.sale_done(event.result)
+
+    def failed(self, error: PosError) -> None:
+        self.posting = False
+        super().failed(error)
+
+    def sale_done(self, result: Any) -> None:
+        """The sale is posted: show the change big and start the next sale with an empty cart."""
+        lang = self.language
+        change = result.change
+        self.show_cart(Cart())
+        self.query_one("#change", Digits).update(format_money(change, lang))
+        self.query_one("#change-detail", Static).update(
+            _("Receipt {no} · total {total}").format(no=result.receipt_no, total=format_money(result.total, lang))
+        )
+        self.set_class(True, "-change")
+        self.show_note(
+            _("Sale {no} done. Change: {change}").format(no=result.receipt_no, change=format_money(change, lang))
+        )
+
+    # -- elsewhere -------------------------------------------------------------------------------
+
+    def action_return(self) -> None:
+        from pos_tui.tui.screens.returns import ReturnScreen
+
+        self.app.push_screen(ReturnScreen())
+
+    @on(ReportReady)
+    def _report(self, event: ReportReady) -> None:
+        from pos_tui.tui.dialogs.views import ReportDialog
+
+        self.clear_message()
+        self.app.push_screen(ReportDialog(event.title, event.body))
+
+    @on(CashMoved)
+    def _cash_moved(self, event: CashMoved) -> None:
+        move = event.result
+        labels = {"paid_in": _("Paid in"), "paid_out": _("Paid out"), "no_sale": _("Drawer opened (no sale)")}
+        text = labels.get(move.kind, move.kind)
+        if move.amount:
+            text += f": {format_money(move.amount, self.language)}"
+        self.show_note(text)
+
+    def action_menu(self) -> None:
+        from pos_tui.tui.screens.menu import open_menu
+
+        open_menu(self)

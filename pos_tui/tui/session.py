@@ -1,0 +1,44 @@
+"""Who is at the till right now: plain state the screens read (no Textual, no I/O)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from pos_tui.core.actors import Actor
+from pos_tui.settings import Settings
+
+if TYPE_CHECKING:
+    from pos_tui.core.shifts import ShiftInfo
+
+
+@dataclass
+class Session:
+    """The terminal's settings and clock, and the logged-in cashier and open shift.
+
+    ``clock`` returns an aware datetime; tests pass a fixed one so screens and snapshots
+    are deterministic.
+    """
+
+    settings: Settings
+    clock: Callable[[], datetime]
+    actor: Actor | None = None
+    shift: ShiftInfo | None = None
+
+    @property
+    def terminal(self) -> str:
+        return self.settings.terminal_id
+
+    @property
+    def language(self) -> str:
+        return self.settings.language
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def require_actor(self) -> Actor:
+        if self.actor is None:
+            raise RuntimeError("no cashier is logged in")
+        return self.actor

@@ -1,0 +1,1 @@
+"""Reusable widgets of the sale screen: cart table, totals, last item, status line."""
