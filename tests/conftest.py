@@ -4,10 +4,13 @@ read the same everywhere (Turkish output has its own tests)."""
 
 from __future__ import annotations
 
+import os
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import peewee
 import pytest
 
 from pos_tui.i18n import set_language
@@ -53,3 +56,27 @@ def db(db_path: Path) -> Iterator[object]:
 @pytest.fixture
 def now() -> datetime:
     return NOW
+
+
+PG_URL = os.environ.get("POS_TEST_PG_URL")
+
+
+@pytest.fixture
+def pg_db() -> Iterator[peewee.Database]:
+    """A fresh PostgreSQL database on the server at ``POS_TEST_PG_URL`` (``.ci/run`` starts a
+    throwaway one), dropped after the test. Skips when no server is configured."""
+    if not PG_URL:
+        pytest.skip("POS_TEST_PG_URL is not set (.ci/run starts a PostgreSQL server and sets it)")
+    import psycopg2
+
+    name = f"pos_test_{uuid.uuid4().hex[:12]}"
+    admin = psycopg2.connect(PG_URL)
+    admin.autocommit = True
+    admin.cursor().execute(f'CREATE DATABASE "{name}"')
+    database = open_database(PG_URL.rsplit("/", 1)[0] + "/" + name)
+    try:
+        yield database
+    finally:
+        close_database()
+        admin.cursor().execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        admin.close()

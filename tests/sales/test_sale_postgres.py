@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import uuid
-from collections.abc import Iterator
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -33,31 +30,10 @@ from pos_tui.core.sales import (
 )
 from pos_tui.core.sales_io import export_sales, import_sales
 from pos_tui.settings import Settings
-from pos_tui.store import close_database, open_database
 from pos_tui.store import models as m
 
 pytestmark = pytest.mark.postgres
-PG_URL = os.environ.get("POS_TEST_PG_URL")
 D = Decimal
-
-
-@pytest.fixture
-def pg_db() -> Iterator[peewee.Database]:
-    if not PG_URL:
-        pytest.skip("POS_TEST_PG_URL is not set (.ci/run starts a PostgreSQL server and sets it)")
-    import psycopg2
-
-    name = f"pos_test_{uuid.uuid4().hex[:12]}"
-    admin = psycopg2.connect(PG_URL)
-    admin.autocommit = True
-    admin.cursor().execute(f'CREATE DATABASE "{name}"')
-    db = open_database(PG_URL.rsplit("/", 1)[0] + "/" + name)
-    try:
-        yield db
-    finally:
-        close_database()
-        admin.cursor().execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-        admin.close()
 
 
 def test_sales_and_returns_on_postgres(

@@ -3,9 +3,7 @@ portable (``.ci/run`` starts a throwaway server and sets ``POS_TEST_PG_URL``).""
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -17,33 +15,16 @@ from pos_tui.core.errors import AuthenticationFailed, LockedOut
 from pos_tui.core.reports import sales_report
 from pos_tui.core.sales import SaleResult
 from pos_tui.settings import Settings
-from pos_tui.store import close_database, open_database
 from pos_tui.store import models as m
 
 pytestmark = pytest.mark.postgres
-PG_URL = os.environ.get("POS_TEST_PG_URL")
 D = Decimal
 
 
 @pytest.fixture
-def db() -> Iterator[peewee.Database]:
-    """A fresh PostgreSQL database for the test (overrides the SQLite ``db`` fixture, so the
-    ``people``/``products``/``sell`` fixtures run on PostgreSQL too)."""
-    if not PG_URL:
-        pytest.skip("POS_TEST_PG_URL is not set (.ci/run starts a PostgreSQL server and sets it)")
-    import psycopg2
-
-    name = f"pos_test_{uuid.uuid4().hex[:12]}"
-    admin = psycopg2.connect(PG_URL)
-    admin.autocommit = True
-    admin.cursor().execute(f'CREATE DATABASE "{name}"')
-    database = open_database(PG_URL.rsplit("/", 1)[0] + "/" + name)
-    try:
-        yield database
-    finally:
-        close_database()
-        admin.cursor().execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-        admin.close()
+def db(pg_db: peewee.Database) -> peewee.Database:
+    """Run the ``people``/``products``/``sell`` fixtures on PostgreSQL instead of SQLite."""
+    return pg_db
 
 
 def test_a_day_on_postgres(
