@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from textual.widgets import Input
+
 from pos_tui.core import shifts
 from pos_tui.store import models as m
 from pos_tui.tui.dialogs.shift import OpenShiftDialog
@@ -53,6 +55,23 @@ async def test_no_shift_asks_for_the_float_then_opens_the_sale_screen(make_app, 
         assert isinstance(app.screen, SaleScreen)
     shift = shifts.current_shift(settings.terminal_id)
     assert shift is not None and shift.opening_float == Decimal("150.50") and shift.opened_by == "ayse"
+
+
+async def test_float_prompt_starts_at_zero_and_refuses_a_scanned_barcode(make_app, shop, settings, till) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await till.login(pilot, "1111")
+        assert app.screen.query_one("#amount", Input).value == "0.00"
+        await till.type(pilot, shop.EKMEK, "enter")  # the cashier scanned before the sale screen was up
+        assert isinstance(app.screen, OpenShiftDialog)
+        assert "looks like a barcode" in till.screen_text(pilot)
+        assert shifts.current_shift(settings.terminal_id) is None
+        await till.type(pilot, "2000000", "enter")
+        assert "more than a till handles" in till.screen_text(pilot)
+        await till.type(pilot, "0", "enter")
+        assert isinstance(app.screen, SaleScreen)
+    shift = shifts.current_shift(settings.terminal_id)
+    assert shift is not None and shift.opening_float == Decimal("0.00")
 
 
 async def test_escape_at_the_float_prompt_logs_out(make_app, shop, settings, till) -> None:

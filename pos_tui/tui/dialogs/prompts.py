@@ -18,6 +18,12 @@ from pos_tui.tui.dialogs.base import Dialog
 
 T = TypeVar("T")
 
+# Nobody hands over or counts a million lira at a till by hand: a larger typed amount is a
+# slip (or a barcode scanned into the wrong field) and is refused instead of posted.
+MAX_TYPED_AMOUNT = Decimal("1000000.00")
+# A scanner types 8 or more digits with no separator; no cashier types an amount like that.
+BARCODE_LIKE_DIGITS = 8
+
 
 class AmountPrompt(Dialog[T]):
     """Ask for an amount of money; ``initial`` is pre-filled and selected, Enter accepts.
@@ -51,6 +57,11 @@ class AmountPrompt(Dialog[T]):
 
     @on(Input.Submitted, "#amount")
     def _submitted(self, event: Input.Submitted) -> None:
+        typed = event.value.strip()
+        if typed.isdigit() and len(typed) >= BARCODE_LIKE_DIGITS:
+            self.show_error(_("{text} looks like a barcode, not an amount").format(text=typed))
+            event.input.value = ""
+            return
         try:
             amount = parse_money(event.value, _("amount"))
         except ValidationError as exc:
@@ -61,6 +72,15 @@ class AmountPrompt(Dialog[T]):
             return
         if self.minimum is not None and amount < self.minimum:
             self.show_error(_("At least {amount} is needed").format(amount=plain_amount(self.minimum, self.language)))
+            return
+        if amount > MAX_TYPED_AMOUNT:
+            limit = plain_amount(MAX_TYPED_AMOUNT, self.language)
+            self.show_error(
+                _("{amount} is more than a till handles (at most {limit})").format(
+                    amount=plain_amount(amount, self.language), limit=limit
+                )
+            )
+            event.input.value = ""
             return
         self.accept(amount)
 

@@ -24,6 +24,7 @@ class OpenShiftDialog(AmountPrompt[ShiftInfo]):
         super().__init__(
             _("Open a shift"),
             _("No shift is open on this terminal. Count the cash in the drawer (the float) and type it:"),
+            Decimal("0"),
             allow_zero=True,
             language=language,
         )
