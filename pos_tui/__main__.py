@@ -73,7 +73,7 @@ def prepare_database(settings: Settings, *, demo: bool) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the till; returns the process exit code (2 for a bad config, 1 for a bad database)."""
     args = parser().parse_args(argv)
-    from pos_tui.i18n import set_language
+    from pos_tui.i18n import _, set_language
     from pos_tui.settings import ConfigError
 
     try:
@@ -85,7 +85,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         prepare_database(settings, demo=args.demo)
     except Exception as exc:  # a locked, corrupt or unreachable database: one line, no traceback
-        print(f"pos: cannot open the database {settings.db_url}: {exc}", file=sys.stderr)
+        message = _("cannot open the database {url}: {error}").format(url=settings.db_url, error=exc)
+        print(f"pos: {message}", file=sys.stderr)
         return 1
 
     from pos_tui.store import close_database

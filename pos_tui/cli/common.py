@@ -14,7 +14,7 @@ import typer
 
 from pos_tui.cli.output import ExitCode, fail
 from pos_tui.core.errors import PosError
-from pos_tui.i18n import set_language
+from pos_tui.i18n import _, set_language
 from pos_tui.settings import ConfigError, Settings, load_settings
 
 P = ParamSpec("P")
@@ -68,7 +68,7 @@ class State:
             except SchemaTooNew as exc:
                 fail(str(exc))
             except Exception as exc:  # an unreachable server, a locked or corrupt file
-                fail(f"cannot open database {settings.db_url}: {exc}")
+                fail(_("cannot open the database {url}: {error}").format(url=settings.db_url, error=exc))
             self._opened = True
         return settings
 

@@ -151,5 +151,5 @@ def sales(
             )
             for r in rows
         ],
-        title=_("Sales by {by}, {first} to {last}").format(by=by, first=first.isoformat(), last=last.isoformat()),
+        title=_("Sales by {by}, {first} to {last}").format(by=heading, first=first.isoformat(), last=last.isoformat()),
     )

@@ -13,21 +13,21 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from pos_tui.core.errors import PermissionDenied
-from pos_tui.i18n import _
+from pos_tui.i18n import N_, _
 
 PERMISSION_LABELS = {
-    "sell": "sell",
-    "return": "return items",
-    "return_without_receipt": "return without a receipt",
-    "void": "void a line",
-    "cancel_sale": "cancel a sale",
-    "price_override": "change a price",
-    "no_sale": "open the drawer without a sale",
-    "cash_movement": "pay in or pay out cash",
-    "reports": "see reports",
-    "manual_weight": "type a weight by hand",
-    "discount": "give this discount",
-    "admin": "administer users and settings",
+    "sell": N_("sell"),
+    "return": N_("return items"),
+    "return_without_receipt": N_("return without a receipt"),
+    "void": N_("void a line"),
+    "cancel_sale": N_("cancel a sale"),
+    "price_override": N_("change a price"),
+    "no_sale": N_("open the drawer without a sale"),
+    "cash_movement": N_("pay in or pay out cash"),
+    "reports": N_("see reports"),
+    "manual_weight": N_("type a weight by hand"),
+    "discount": N_("give this discount"),
+    "admin": N_("administer users and settings"),
 }
 
 
@@ -55,6 +55,11 @@ def permission_label(permission: str) -> str:
     return _(PERMISSION_LABELS.get(permission, permission))
 
 
+def percent_label(value: Decimal | int) -> str:
+    """``value`` with the percent sign where the shop's language puts it (``10%``, ``%10``)."""
+    return _("{n}%").format(n=value)
+
+
 def require(actor: Actor, permission: str, override: Override | None = None) -> Override | None:
     """Check ``permission``. Returns the override that was used (to be journalled), or None.
 
@@ -79,8 +84,8 @@ def require_discount(actor: Actor, percent: Decimal, override: Override | None =
     if override is not None and percent <= override.supervisor.max_discount_pct:
         return override
     raise PermissionDenied(
-        _("A {pct}% discount is above {name}'s limit of {limit}%; a supervisor's PIN is needed").format(
-            pct=percent, name=actor.name, limit=actor.max_discount_pct
+        _("A {pct} discount is above {name}'s limit of {limit}; a supervisor's PIN is needed").format(
+            pct=percent_label(percent), name=actor.name, limit=percent_label(actor.max_discount_pct)
         ),
         "discount",
     )

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pos_tui.i18n import _
+
 
 class PosError(Exception):
     """Base of every expected failure: a readable message, never a traceback for the user."""
@@ -63,14 +65,14 @@ class RowError:
     reason: str
 
     def __str__(self) -> str:
-        return f"line {self.line}, {self.field}: {self.reason}"
+        return _("line {line}, {field}: {reason}").format(line=self.line, field=self.field, reason=self.reason)
 
 
 class ImportRejected(ValidationError):
     """An import file had bad rows; nothing was imported. ``errors`` lists every bad row."""
 
     def __init__(self, source: str, errors: list[RowError]) -> None:
-        head = f"{source}: {len(errors)} bad row(s), nothing imported"
+        head = _("{source}: {n} bad row(s), nothing imported").format(source=source, n=len(errors))
         super().__init__(head + "\n" + "\n".join(f"{source}: {e}" for e in errors))
         self.source = source
         self.errors = errors

@@ -19,6 +19,7 @@ from collections.abc import Callable
 
 from peewee import Database
 
+from pos_tui.i18n import _
 from pos_tui.store import models as m
 from pos_tui.store.guards import install_guards
 
@@ -66,7 +67,9 @@ def upgrade(db: Database) -> tuple[int, int]:
     before = schema_version(db)
     if before > CURRENT_VERSION:
         raise SchemaTooNew(
-            f"database schema {before} is newer than this pos_tui (schema {CURRENT_VERSION}); upgrade pos_tui"
+            _("database schema {found} is newer than this pos_tui (schema {current}); upgrade pos_tui").format(
+                found=before, current=CURRENT_VERSION
+            )
         )
     if before == 0 and not db.table_exists("product"):
         with db.atomic():

@@ -52,7 +52,7 @@ class DiscountDialog(Dialog[DiscountRequest]):
                 id="scope-line",
             )
             yield RadioButton(self.cart_label, value=self.line_label is None, id="scope-cart")
-        yield Label(_("Discount: 10% for a percentage, 5,00 for an amount, 0 to remove"), classes="dialog-prompt")
+        yield Label(_("Discount: a percentage (10%), an amount (5,00), or 0 to remove"), classes="dialog-prompt")
         yield Input(id="value")
 
     def on_mount(self) -> None:

@@ -16,7 +16,7 @@ from textual.widgets.option_list import Option
 from pos_tui.core.actors import Override
 from pos_tui.core.clock import local
 from pos_tui.core.money import format_money
-from pos_tui.i18n import _
+from pos_tui.i18n import _, ngettext
 from pos_tui.tui.base import pos_app
 from pos_tui.tui.dialogs.base import Dialog
 from pos_tui.tui.keymap import N_, bind
@@ -136,7 +136,8 @@ class ParkedCartsDialog(Dialog[int]):
         options = []
         for cart in self.parked:
             at = local(cart.parked_at, self.timezone).strftime("%H:%M")
-            left = Text.assemble((at, "bold"), "  ", cart.cashier, "  ", (_("{n} lines").format(n=cart.lines), "dim"))
+            count = ngettext("{n} line", "{n} lines", cart.lines).format(n=cart.lines)
+            left = Text.assemble((at, "bold"), "  ", cart.cashier, "  ", (count, "dim"))
             options.append(Option(_row(left, format_money(cart.total, self.language))))
         yield OptionList(*options, id="parked")
 
