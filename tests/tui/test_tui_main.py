@@ -74,9 +74,12 @@ def test_sell_in_a_real_terminal_then_export(tmp_path: Path) -> None:
     env = {**os.environ, **env_for(tmp_path), "TERM": "xterm-256color"}
     session = f"pos-e2e-{os.getpid()}"
     pos = [sys.executable, "-m", "pos_tui", "--demo"]
+    # A server of our own (its own socket, no user config): a tmux server already running on
+    # the machine would otherwise start the session with *its* environment.
+    server = ["tmux", "-L", session, "-f", "/dev/null"]
 
     def tmux(*args: str) -> str:
-        return subprocess.run(["tmux", *args], env=env, check=True, capture_output=True, text=True).stdout
+        return subprocess.run([*server, *args], env=env, check=True, capture_output=True, text=True).stdout
 
     def wait_for(text: str, timeout: float = 30) -> str:
         deadline = time.monotonic() + timeout
@@ -88,7 +91,7 @@ def test_sell_in_a_real_terminal_then_export(tmp_path: Path) -> None:
         raise AssertionError(f"{text!r} never appeared; the screen shows:\n{screen}")
 
     def alive() -> bool:
-        return subprocess.run(["tmux", "has-session", "-t", session], env=env, capture_output=True).returncode == 0
+        return subprocess.run([*server, "has-session", "-t", session], env=env, capture_output=True).returncode == 0
 
     def send(*keys: str) -> None:
         tmux("send-keys", "-t", session, *keys)
@@ -116,7 +119,7 @@ def test_sell_in_a_real_terminal_then_export(tmp_path: Path) -> None:
             time.sleep(0.2)
         assert not alive(), "pos did not quit on Ctrl+Q at the login screen"
     finally:
-        subprocess.run(["tmux", "kill-session", "-t", session], env=env, capture_output=True)
+        subprocess.run([*server, "kill-server"], env=env, capture_output=True)
     exported = subprocess.run(
         [sys.executable, "-m", "pos_tui.cli.app", "--db", str(tmp_path / DEMO_DB), "export", "sales", "--json"],
         env=env,
