@@ -29,6 +29,7 @@ from typing import Any
 from peewee import JOIN, fn
 
 from pos_tui.core.journal import GENESIS, HEAD_KEY, canonical, chain_hash
+from pos_tui.core.labels import document_label
 from pos_tui.core.money import from_kurus, to_kurus
 from pos_tui.core.reports import document_totals, tuples_of
 from pos_tui.core.sales import sale_document
@@ -250,9 +251,9 @@ def _check_sums(found: _Found, chain: _Chain) -> None:
     def report(uid: str, kind: str, what: str, total: int, parts: int | None) -> None:
         entry_id = chain.sale_entries.get(uid)
         where = (
-            _("entry {id} ({kind} {uid})").format(id=entry_id, kind=kind, uid=uid)
+            _("entry {id} ({kind} {uid})").format(id=entry_id, kind=document_label(kind), uid=uid)
             if entry_id
-            else _("{kind} {uid}").format(kind=kind, uid=uid)
+            else _("{kind} {uid}").format(kind=document_label(kind), uid=uid)
         )
         found.add(
             entry_id,

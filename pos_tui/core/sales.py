@@ -39,6 +39,7 @@ from pos_tui.core.carts import discard_open_cart, load_open_cart
 from pos_tui.core.catalog import get_product
 from pos_tui.core.clock import from_db, iso, to_db
 from pos_tui.core.errors import NotFound, StateError, ValidationError
+from pos_tui.core.labels import method_label
 from pos_tui.core.money import ZERO, from_kurus, money, qty_to_decimal, split_kdv, to_kurus
 from pos_tui.core.staff import record_override
 from pos_tui.i18n import _
@@ -208,10 +209,13 @@ def settle_payments(payments: Sequence[PaymentInput], ctx: TenderContext) -> lis
         try:
             amount = money(p.amount)
         except ValidationError as exc:
-            raise ValidationError(_("{method}: {error}").format(method=p.method, error=exc.message)) from None
+            label = method_label(p.method)
+            raise ValidationError(_("{method}: {error}").format(method=label, error=exc.message)) from None
         if amount <= 0:
             raise ValidationError(
-                _("A {method} payment must be more than zero, not {amount}").format(method=p.method, amount=amount)
+                _("A {method} payment must be more than zero, not {amount}").format(
+                    method=method_label(p.method), amount=amount
+                )
             )
         if remaining <= 0:
             raise ValidationError(

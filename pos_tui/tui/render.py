@@ -17,10 +17,10 @@ from rich.table import Table
 from rich.text import Text
 
 from pos_tui.core.clock import local
+from pos_tui.core.labels import method_label
 from pos_tui.core.money import format_money
 from pos_tui.i18n import _
 from pos_tui.settings import Settings
-from pos_tui.tui.keymap import N_
 
 
 def _grid() -> Table:
@@ -43,25 +43,6 @@ def _kdv_table(by_kdv: Mapping[Any, Any], lang: str) -> Table:
         base, kdv = (Decimal(row["base"]), Decimal(row["kdv"])) if isinstance(row, Mapping) else (row.base, row.kdv)
         table.add_row(f"%{rate}", format_money(base, lang), format_money(kdv, lang))
     return table
-
-
-# Names the core stores in English; N_ marks them for the catalog, the functions translate.
-ROLE_LABELS = {"cashier": N_("cashier"), "supervisor": N_("supervisor"), "admin": N_("admin")}
-UNIT_LABELS = {"piece": N_("piece"), "kg": N_("kg"), "lt": N_("lt"), "m": N_("m")}
-
-
-def role_label(role: str) -> str:
-    """A role as the shop reads it (roles defined only in ``pos.toml`` show their own name)."""
-    return _(ROLE_LABELS[role]) if role in ROLE_LABELS else role
-
-
-def unit_label(unit: str) -> str:
-    return _(UNIT_LABELS[unit]) if unit in UNIT_LABELS else unit
-
-
-def method_label(method: str) -> str:
-    """A tender method as the cashier reads it (methods added later show their own name)."""
-    return {"cash": _("Cash"), "card": _("Card")}.get(method, method)
 
 
 def document_totals_rows(totals: Any, lang: str) -> Table:

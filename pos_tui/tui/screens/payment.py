@@ -15,13 +15,13 @@ from textual.widgets import DataTable, Digits, Input, Label, Static
 
 from pos_tui.core.cart import Cart
 from pos_tui.core.errors import PosError, ValidationError
+from pos_tui.core.labels import method_label
 from pos_tui.core.money import ZERO, format_money, parse_money
 from pos_tui.i18n import _
 from pos_tui.tui.base import pos_app
 from pos_tui.tui.dialogs.prompts import plain_amount
 from pos_tui.tui.keymap import N_, bind
 from pos_tui.tui.messages import SaleCompleted
-from pos_tui.tui.render import method_label
 from pos_tui.tui.screens.base import PosScreen
 from pos_tui.tui.widgets.keybar import KeyBar
 from pos_tui.tui.widgets.scan_input import TillInput

@@ -12,13 +12,13 @@ from textual.widgets import DataTable, Label, Static
 
 from pos_tui.core.actors import Override
 from pos_tui.core.clock import local
+from pos_tui.core.labels import role_label
 from pos_tui.core.money import format_money
 from pos_tui.i18n import _
 from pos_tui.tui.app import CoreCall
 from pos_tui.tui.base import pos_app
 from pos_tui.tui.keymap import N_, bind
 from pos_tui.tui.messages import ReportReady, RowsLoaded
-from pos_tui.tui.render import role_label
 from pos_tui.tui.screens.base import PosScreen
 from pos_tui.tui.widgets.keybar import KeyBar
 from pos_tui.tui.widgets.status import StatusLine

@@ -7,9 +7,9 @@ from rich.text import Text
 from textual.widgets import Static
 
 from pos_tui.core.clock import local
+from pos_tui.core.labels import role_label
 from pos_tui.i18n import _
 from pos_tui.tui.base import pos_app
-from pos_tui.tui.render import role_label
 
 
 class StatusLine(Static):
