@@ -35,6 +35,8 @@ _WORD = re.compile(r"[0-9a-z]+")
 def fold(text: str) -> str:
     """The search key of ``text``: lower-case plain Latin letters and digits, spaces kept."""
     text = text.translate(_TURKISH)
+    if text.isascii():  # most names once Turkish letters are mapped: NFKD would change nothing
+        return text.lower()
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return text.lower()

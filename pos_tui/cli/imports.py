@@ -1,7 +1,114 @@
-"""`pos-admin import …`: products, customers, suppliers (sales: see :mod:`pos_tui.cli.sales`)."""
+"""``pos-admin import products|customers|suppliers FILE`` (sales: :mod:`pos_tui.cli.sales`).
+
+The file's format comes from its extension (``.csv``, ``.json``, ``.jsonl``) unless
+``--format`` says otherwise. All or nothing: on any bad row every bad row is printed to
+stderr (``FILE: line N, FIELD: reason``), nothing is imported and the exit code is 1. With
+``--json`` stdout carries the report (or ``{"imported": 0, "errors": [...]}``).
+"""
 
 from __future__ import annotations
 
-from pos_tui.cli.common import make_typer
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from pos_tui.cli.common import handle_errors, make_typer, now, state
+from pos_tui.cli.output import ExitCode, JsonOption, fail, print_json, progress, stdout
+from pos_tui.core.errors import ImportRejected
+from pos_tui.i18n import _
 
 app = make_typer("import", "Import products, customers, suppliers and sales from CSV, JSON or JSONL.")
+
+FileArgument = Annotated[
+    Path, typer.Argument(help="CSV (, or ; separated, UTF-8), JSON (array) or JSONL file.", exists=True, dir_okay=False)
+]
+FormatOption = Annotated[
+    str | None, typer.Option("--format", "-f", help="csv, json or jsonl (default: from the file's extension).")
+]
+DryRunOption = Annotated[bool, typer.Option("--dry-run", help="Check every row and report, but import nothing.")]
+
+
+def _count_lines(path: Path) -> int:
+    """Physical lines, a cheap upper bound of the rows for the progress bar."""
+    count = 0
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            count += chunk.count(b"\n")
+    return count
+
+
+def _run(kind: str, file: Path, format_: str | None, dry_run: bool, json_: bool) -> None:
+    from pos_tui.core import imports
+
+    settings = state().open_db()
+    fmt = imports.detect_format(file, format_.lower() if format_ else None)
+    total = None if fmt == "json" or json_ else 2 * _count_lines(file)
+    try:
+        title = {
+            "products": _("Importing products"),
+            "customers": _("Importing customers"),
+            "suppliers": _("Importing suppliers"),
+        }[kind]
+        with progress(title, total, json_) as advance:
+            report = imports.IMPORTERS[kind](
+                file, now=now(), settings=settings, fmt=fmt, dry_run=dry_run, progress=advance
+            )
+    except ImportRejected as exc:
+        if json_:
+            print_json(
+                {
+                    "kind": kind,
+                    "file": str(file),
+                    "imported": 0,
+                    "errors": [{"line": e.line, "field": e.field, "reason": e.reason} for e in exc.errors],
+                }
+            )
+        fail(exc.message, ExitCode.FAILED)
+    if json_:
+        print_json(report.as_json())
+        return
+    if dry_run:
+        message = _(
+            "{file}: {rows} row(s) checked; would create {created}, update {updated}, leave {unchanged} as they are."
+        )
+    else:
+        message = _("{file}: {rows} row(s) imported; created {created}, updated {updated}, {unchanged} unchanged.")
+    stdout.print(
+        message.format(
+            file=file, rows=report.rows, created=report.created, updated=report.updated, unchanged=report.unchanged
+        ),
+        markup=False,
+    )
+
+
+@app.command("products")
+@handle_errors
+def products(
+    file: FileArgument, format_: FormatOption = None, dry_run: DryRunOption = False, json_: JsonOption = False
+) -> None:
+    """Import products: upsert by code (or barcode); columns code, barcode (several joined with |),
+    name, unit, price, cost, kdv_rate, category, supplier, min_stock, stock, active — or the
+    Turkish kod, barkod, ad, birim, fiyat, maliyet, kdv, kategori, tedarikçi, min_stok, stok."""
+    _run("products", file, format_, dry_run, json_)
+
+
+@app.command("customers")
+@handle_errors
+def customers(
+    file: FileArgument, format_: FormatOption = None, dry_run: DryRunOption = False, json_: JsonOption = False
+) -> None:
+    """Import customers: upsert by code; columns code, name, kind (retail|wholesale), phone, email,
+    tax_id (VKN or TCKN), tax_office, address — or kod, ad, tür, telefon, eposta, vkn/tckn,
+    vergi_dairesi, adres."""
+    _run("customers", file, format_, dry_run, json_)
+
+
+@app.command("suppliers")
+@handle_errors
+def suppliers(
+    file: FileArgument, format_: FormatOption = None, dry_run: DryRunOption = False, json_: JsonOption = False
+) -> None:
+    """Import suppliers: upsert by code; columns code, name, vkn, tax_office, phone, email, address —
+    or kod, ad, vkn, vergi_dairesi, telefon, eposta, adres."""
+    _run("suppliers", file, format_, dry_run, json_)
