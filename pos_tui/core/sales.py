@@ -34,7 +34,7 @@ from stdnum import luhn
 
 from pos_tui.core import journal
 from pos_tui.core.actors import Actor, Override, require
-from pos_tui.core.cart import Cart, KdvRow, check_quantity
+from pos_tui.core.cart import Cart, CartTotals, KdvRow, check_quantity
 from pos_tui.core.carts import discard_open_cart, load_open_cart
 from pos_tui.core.catalog import get_product
 from pos_tui.core.clock import from_db, iso, to_db
@@ -814,6 +814,28 @@ def _write_document(
     return SaleResult(sale_id, uid, receipt_no, from_kurus(total), change, document)
 
 
+def _doc_lines(cart: Cart, totals: CartTotals) -> list[_DocLine]:
+    """The cart's active lines as document lines, with each line's share of every discount."""
+    by_no = {lt.line_no: lt for lt in totals.lines}
+    return [
+        _DocLine(
+            product_id=ln.product_id,
+            code=ln.code,
+            barcode=ln.barcode,
+            name=ln.name,
+            unit=ln.unit,
+            qty_milli=ln.qty_milli,
+            unit_price=ln.unit_price,
+            list_price=ln.list_price,
+            discount=by_no[ln.line_no].discount,
+            total=by_no[ln.line_no].net,
+            kdv_rate=ln.kdv_rate,
+            price_override_reason=ln.price_override_reason,
+        )
+        for ln in cart.active_lines
+    ]
+
+
 def post_cart(
     cart: Cart,
     payments: Sequence[PaymentInput],
@@ -831,24 +853,7 @@ def post_cart(
     if cart.is_empty:
         raise ValidationError(_("The cart is empty"))
     totals = cart.totals()
-    by_no = {lt.line_no: lt for lt in totals.lines}
-    lines = [
-        _DocLine(
-            product_id=ln.product_id,
-            code=ln.code,
-            barcode=ln.barcode,
-            name=ln.name,
-            unit=ln.unit,
-            qty_milli=ln.qty_milli,
-            unit_price=ln.unit_price,
-            list_price=ln.list_price,
-            discount=by_no[ln.line_no].discount,
-            total=by_no[ln.line_no].net,
-            kdv_rate=ln.kdv_rate,
-            price_override_reason=ln.price_override_reason,
-        )
-        for ln in cart.active_lines
-    ]
+    lines = _doc_lines(cart, totals)
     with write_tx():
         _check_shift(shift_id, terminal)
         uid = _check_uid(uid)
@@ -1248,23 +1253,7 @@ def create_blind_return(
             barcode=req.code if req.code != product.code else None,
         )
     totals = cart.totals()
-    by_no = {lt.line_no: lt for lt in totals.lines}
-    doc_lines = [
-        _DocLine(
-            product_id=ln.product_id,
-            code=ln.code,
-            barcode=ln.barcode,
-            name=ln.name,
-            unit=ln.unit,
-            qty_milli=ln.qty_milli,
-            unit_price=ln.unit_price,
-            list_price=ln.list_price,
-            discount=ZERO,
-            total=by_no[ln.line_no].net,
-            kdv_rate=ln.kdv_rate,
-        )
-        for ln in cart.active_lines
-    ]
+    doc_lines = _doc_lines(cart, totals)
     with write_tx():
         _check_shift(shift_id, terminal)
         uid = _check_uid(None)
