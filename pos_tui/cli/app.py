@@ -48,3 +48,7 @@ sales.register(imports.app, exports.app)
 
 def main() -> None:
     app()
+
+
+if __name__ == "__main__":
+    main()
