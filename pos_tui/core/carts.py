@@ -2,9 +2,12 @@
 
 Each cashier has at most one *open* cart per terminal (``cart_draft`` row, status ``open``);
 the service functions below load it, apply one change from :mod:`pos_tui.core.cart`, save it
-and journal what needs journalling, all in one write transaction. Because the row is written
-before the function returns, a ``kill -9`` or a power cut never loses a scanned line: after
-restart :func:`load_open_cart` gives the cashier the same lines. A cashier who logs out with
+and journal what needs journalling, all in one write transaction. Because the row is committed
+before the function returns, a ``kill -9`` or a crash never loses a scanned line: after
+restart :func:`load_open_cart` gives the cashier the same lines. These commits skip the disk
+flush (``write_tx(durable=False)``): a scan then costs no fsync, and only a power cut can
+take back the last few cart changes (never a posted sale, which commits durably and with
+it everything before it). A cashier who logs out with
 a cart in progress finds it again on their next login on that terminal; another cashier
 starts with an empty one.
 
@@ -114,13 +117,13 @@ def load_open_cart(terminal: str, cashier_id: int) -> Cart:
 
 def save_cart(terminal: str, cashier_id: int, cart: Cart, *, now: datetime) -> None:
     """Replace the cashier's open cart with ``cart`` (a blank cart deletes it)."""
-    with write_tx():
+    with write_tx(durable=False):
         _store(_open_row(terminal, cashier_id), terminal, cashier_id, cart, now)
 
 
 def discard_open_cart(terminal: str, cashier_id: int) -> None:
     """Drop the open cart without a trace; only for the sale engine once the cart is posted."""
-    with write_tx():
+    with write_tx(durable=False):
         m.CartDraft.delete().where(
             (m.CartDraft.terminal == terminal) & (m.CartDraft.status == OPEN) & (m.CartDraft.cashier == cashier_id)
         ).execute()
@@ -230,7 +233,7 @@ def add_item(
             used = require(actor, "manual_weight", override)
     else:
         qty = MILLI if qty_milli is None else qty_milli
-    with write_tx():
+    with write_tx(durable=False):
         row = _open_row(terminal, actor.user_id)
         cart = _cart_of(row).add(
             product_id=product.id,
@@ -263,7 +266,7 @@ def set_quantity(
 ) -> Cart:
     """Change a line's quantity. Lowering it takes items off the receipt, so it needs ``void``
     and is journalled as a ``line_void`` (with ``reason``, default "quantity lowered")."""
-    with write_tx():
+    with write_tx(durable=False):
         row = _open_row(terminal, actor.user_id)
         cart = _cart_of(row)
         line = cart.active_line(line_no)
@@ -312,7 +315,7 @@ def void_line(
 ) -> Cart:
     """Void a line (it stays on the cart struck out and counts for nothing); needs ``void``."""
     used = require(actor, "void", override)
-    with write_tx():
+    with write_tx(durable=False):
         row = _open_row(terminal, actor.user_id)
         cart = _cart_of(row)
         line = cart.active_line(line_no)
@@ -353,7 +356,7 @@ def discount_line(
     """Give a line a ``percent`` or ``amount`` discount (``value`` 0 removes it), within the
     cashier's limit measured as the equivalent percentage of the line."""
     discount = _discount_of(kind, value)
-    with write_tx():
+    with write_tx(durable=False):
         row = _open_row(terminal, actor.user_id)
         cart = _cart_of(row)
         line = cart.active_line(line_no)
@@ -387,7 +390,7 @@ def discount_cart(
     """Give the whole cart a discount (``value`` 0 removes it), on top of line discounts and
     within the cashier's limit measured on what the cart costs after them."""
     discount = _discount_of(kind, value)
-    with write_tx():
+    with write_tx(durable=False):
         row = _open_row(terminal, actor.user_id)
         cart = _cart_of(row)
         new = cart.discount_cart(discount)
@@ -421,7 +424,7 @@ def override_price(
     """Charge ``new_price`` per unit on a line; needs ``price_override``; journalled with the
     old and new price and the reason."""
     used = require(actor, "price_override", override)
-    with write_tx():
+    with write_tx(durable=False):
         row = _open_row(terminal, actor.user_id)
         cart = _cart_of(row)
         line = cart.active_line(line_no)
@@ -459,7 +462,7 @@ def set_customer(terminal: str, actor: Actor, customer_id: int | None, *, now: d
     """Attach a customer to the open cart (``None`` detaches)."""
     if customer_id is not None and m.Customer.get_or_none(m.Customer.id == customer_id) is None:
         raise NotFound(_("No customer {customer_id}").format(customer_id=customer_id))
-    with write_tx():
+    with write_tx(durable=False):
         row = _open_row(terminal, actor.user_id)
         new = _cart_of(row).with_customer(customer_id)
         _store(row, terminal, actor.user_id, new, now)
@@ -476,7 +479,7 @@ def cancel_cart(
 ) -> None:
     """Throw the whole cart away: needs ``cancel_sale`` and a reason; journalled (kind
     ``cart_cancel``) with every active line. A cart with nothing on it just disappears."""
-    with write_tx():
+    with write_tx(durable=False):
         row = _open_row(terminal, actor.user_id)
         cart = _cart_of(row)
         if cart.is_empty:
@@ -509,7 +512,7 @@ def cancel_cart(
 
 def park_cart(terminal: str, actor: Actor, now: datetime) -> None:
     """Put the open cart aside (the customer went to fetch something); the next one starts empty."""
-    with write_tx():
+    with write_tx(durable=False):
         row = _open_row(terminal, actor.user_id)
         if row is None or _cart_of(row).is_empty:
             raise ValidationError(_("There is nothing to park"))
@@ -548,7 +551,7 @@ def list_parked(terminal: str) -> list[ParkedCart]:
 def resume_cart(terminal: str, draft_id: int, actor: Actor, now: datetime) -> Cart:
     """Make parked cart ``draft_id`` the cashier's open cart; the current open cart is parked
     first when it has lines (and dropped when it has none)."""
-    with write_tx():
+    with write_tx(durable=False):
         parked = m.CartDraft.get_or_none(
             (m.CartDraft.id == draft_id) & (m.CartDraft.terminal == terminal) & (m.CartDraft.status == PARKED)
         )

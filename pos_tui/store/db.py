@@ -70,15 +70,33 @@ def is_sqlite() -> bool:
 
 
 @contextmanager
-def write_tx() -> Iterator[None]:
+def write_tx(*, durable: bool = True) -> Iterator[None]:
     """One write transaction. On SQLite ``BEGIN IMMEDIATE`` takes the write lock up front, so
     two terminals never deadlock half-way through a sale; on PostgreSQL rows are locked as
-    they are touched (counters use ``UPDATE … RETURNING``-style increments). Nested calls
-    become savepoints.
+    they are touched. Nested calls become savepoints of the outer transaction (and share its
+    durability).
+
+    ``durable=False`` is for the open cart's many small saves (one per scan): the commit
+    survives the process being killed (``kill -9``, a crash) but skips the disk flush, so a
+    power cut may lose the last cart changes — never a posted sale, which always commits
+    durably. The log is sequential, so the next durable commit also makes every earlier
+    change durable: nothing is ever lost out of order. SQLite: ``synchronous=NORMAL`` for
+    that commit; PostgreSQL: ``synchronous_commit = off`` for that transaction.
     """
-    if is_sqlite() and database.transaction_depth() == 0:
-        with database.atomic("IMMEDIATE"):
+    if database.transaction_depth() > 0:
+        with database.atomic():
             yield
+    elif is_sqlite():
+        if not durable:
+            database.execute_sql("PRAGMA synchronous = NORMAL")
+        try:
+            with database.atomic("IMMEDIATE"):
+                yield
+        finally:
+            if not durable:
+                database.execute_sql(f"PRAGMA synchronous = {SQLITE_PRAGMAS['synchronous']}")
     else:
         with database.atomic():
+            if not durable:
+                database.execute_sql("SET LOCAL synchronous_commit = off")
             yield

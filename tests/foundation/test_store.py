@@ -64,3 +64,16 @@ def test_open_database_creates_parent_directory(tmp_path: Path) -> None:
         assert schema_version(db) == CURRENT_VERSION
     finally:
         close_database()
+
+
+def test_non_durable_write_commits_and_restores_full_sync(db, now: datetime) -> None:  # type: ignore[no-untyped-def]
+    with write_tx(durable=False):
+        assert db.execute_sql("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL inside
+        journal.append("test", {"n": 1}, terminal="T1", now=now)
+    assert db.execute_sql("PRAGMA synchronous").fetchone()[0] == 2  # FULL again for sales
+    assert m.JournalEntry.select().count() == 1
+    with pytest.raises(RuntimeError), write_tx(durable=False):
+        journal.append("test", {"n": 2}, terminal="T1", now=now)
+        raise RuntimeError("boom")
+    assert db.execute_sql("PRAGMA synchronous").fetchone()[0] == 2
+    assert m.JournalEntry.select().count() == 1
