@@ -76,11 +76,10 @@ def normalize_barcode(code: str) -> str:
     if len(text) > MAX_LENGTH:
         raise ValidationError(_("barcode {code} is longer than {n} characters").format(code=text, n=MAX_LENGTH))
     if is_gtin_length(text):
-        if not has_valid_check_digit(text):
+        expected = ean.calc_check_digit(text[:-1])
+        if expected != text[-1]:
             raise ValidationError(
-                _("barcode {code}: bad check digit (expected {digit})").format(
-                    code=text, digit=ean.calc_check_digit(text[:-1])
-                )
+                _("barcode {code}: bad check digit (expected {digit})").format(code=text, digit=expected)
             )
         return text
     if _INTERNAL.fullmatch(text) is None:

@@ -35,7 +35,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from peewee import JOIN, SQL, Field, Model, chunked, fn
+from peewee import JOIN, SQL, Field, Model, Select, chunked, fn
 
 from pos_tui.core.barcodes import has_valid_check_digit, is_gtin_length, normalize_barcode, parse_scale_label
 from pos_tui.core.clock import to_db
@@ -199,6 +199,16 @@ def _barcodes_of(*ids: int) -> Any:
     )
 
 
+def _slices(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    """``items`` in consecutive slices of at most ``size``.
+
+    For lists already in memory: Peewee's ``chunked`` pads every chunk to ``size`` and pops
+    the padding back off, which on a scan (one id) cost more than the query.
+    """
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
 def _infos(query: Any) -> list[ProductInfo]:
     return _infos_of(_tuples(query))
 
@@ -208,8 +218,8 @@ def _infos_of(rows: Sequence[tuple[Any, ...]]) -> list[ProductInfo]:
     if not rows:
         return []
     barcodes: dict[int, list[str]] = {}
-    for ids in chunked([r[0] for r in rows], _IN_CHUNK):
-        for pid, code in _run("barcodes_of", _barcodes_of, *ids):
+    for chunk in _slices([r[0] for r in rows], _IN_CHUNK):
+        for pid, code in _run("barcodes_of", _barcodes_of, *chunk):
             barcodes.setdefault(pid, []).append(code)
     return [
         ProductInfo(
@@ -360,10 +370,24 @@ def _word_range(column: Field, prefix: str) -> Any:
     return condition if upper is None else condition & (column < upper)
 
 
-def _matches_up_to(word: str, cap: int) -> int:
-    """How many index entries start with ``word``, counting no further than ``cap``."""
+def _capped_count(lower: str, *upper_and_cap: Any) -> Any:
+    """``SELECT COUNT(1) FROM (the first ``cap`` entries in [lower, upper))``; parameters in
+    the order the SQL uses them, as :func:`_run` needs."""
     pw = m.ProductWord
-    return int(pw.select(SQL("1")).where(_word_range(pw.word, word)).limit(cap).count())
+    *upper, cap = upper_and_cap
+    condition = pw.word >= lower if not upper else (pw.word >= lower) & (pw.word < upper[0])
+    return Select([pw.select(SQL("1")).where(condition).limit(cap)], [fn.COUNT(SQL("1"))])
+
+
+def _matches_up_to(word: str, cap: int) -> int:
+    """How many index entries start with ``word``, counting no further than ``cap``.
+
+    Through :func:`_run`: a many-word search probes every word, and rendering each probe
+    through Peewee cost about as much as running it.
+    """
+    upper = _successor(word)
+    bounds = (word,) if upper is None else (word, upper)
+    return int(_run("word_count", _capped_count, *bounds, cap)[0][0])
 
 
 def search_query(query: str, limit: int = 50, *, include_inactive: bool = False) -> Any | None:
@@ -590,7 +614,7 @@ def _lookup(field: Field, keys: Iterable[Any], *select: Field) -> Iterator[tuple
     500-value IN list through Peewee costs more than running it."""
     columns = ", ".join(_quote(f.column_name) for f in select)
     head = f"SELECT {columns} FROM {_quote(field.model._meta.table_name)} WHERE {_quote(field.column_name)} IN "
-    for chunk in chunked(list(keys), _IN_CHUNK):
+    for chunk in _slices(list(keys), _IN_CHUNK):
         sql = head + "(" + ", ".join([database.param] * len(chunk)) + ")"
         yield from database.execute_sql(sql, chunk)
 
@@ -609,7 +633,10 @@ def _name_words(key: str) -> list[str]:
     """The index words of a folded name (``fold(name)``): the same as
     :func:`pos_tui.core.text.words` of the name, cut to the column's length, without
     folding twice."""
-    return list(dict.fromkeys(w[:WORD_LENGTH] for w in _WORD.findall(key)))
+    found = _WORD.findall(key)
+    if len(key) > WORD_LENGTH:  # only then can a word be too long for the column
+        found = [w[:WORD_LENGTH] for w in found]
+    return list(dict.fromkeys(found))
 
 
 def _supplier_code(name: str, taken: set[str]) -> str:
@@ -974,13 +1001,13 @@ def _write(plan: _Plan, *, now: datetime, progress: Callable[[int], None]) -> No
     initial_load = not plan.updates and m.Product.select(fn.COUNT(m.Product.id)).scalar() == 0
     with _indexes_rebuilt(initial_load and len(plan.creates) >= BULK_INDEX_REBUILD):
         # Barcodes leaving their product go first, so another row may take them.
-        for chunk in chunked(sorted(plan.release), _IN_CHUNK):
+        for chunk in _slices(sorted(plan.release), _IN_CHUNK):
             m.Barcode.delete().where(m.Barcode.code.in_(chunk)).execute()
 
         updates = [(r, r.stored) for r in plan.updates if r.stored is not None]
         if updates:
             renamed = [s.id for r, s in updates if s.name != r.name]
-            for renamed_ids in chunked(renamed, _IN_CHUNK):
+            for renamed_ids in _slices(renamed, _IN_CHUNK):
                 m.ProductWord.delete().where(m.ProductWord.product.in_(renamed_ids)).execute()
             _bulk_update((*values(r), s.id) for r, s in updates)
             progress(len(updates))
@@ -1008,22 +1035,29 @@ def _write(plan: _Plan, *, now: datetime, progress: Callable[[int], None]) -> No
 
         if plan.creates:
             before = m.Product.select(fn.MAX(m.Product.id)).scalar() or 0
-            for batch in chunked(plan.creates, _WRITE_CHUNK):
+            for batch in _slices(plan.creates, _WRITE_CHUNK):
                 _bulk_insert(m.Product, _WRITE_FIELDS, [values(r) for r in batch])
                 progress(len(batch))
             # Read the new ids back in one pass: every row above the old maximum that has one
             # of our codes is ours (the codes are unique). Portable, unlike RETURNING on SQLite.
             new_codes = {r.code for r in plan.creates}
             ids: dict[str, int] = {}
-            query = m.Product.select(m.Product.code, m.Product.id).where(m.Product.id > before).tuples()
-            for code, pid in query.iterator():
+            product, code_column, id_column = (
+                _quote(m.Product._meta.table_name),
+                _quote(m.Product.code.column_name),
+                _quote(m.Product.id.column_name),
+            )
+            read_back = f"SELECT {code_column}, {id_column} FROM {product} WHERE {id_column} > {database.param}"
+            for code, pid in database.execute_sql(read_back, (before,)):
                 if code in new_codes:
                     ids[code] = pid
             _bulk_insert(
                 m.Barcode, barcode_fields, ((bc, ids[r.code]) for r in plan.creates for bc in (r.barcodes or ()))
             )
             _bulk_insert(
-                m.ProductWord, word_fields, ((w, ids[r.code]) for r in plan.creates for w in _name_words(r.name_key))
+                m.ProductWord,
+                word_fields,
+                ((w, pid) for r in plan.creates for pid in (ids[r.code],) for w in _name_words(r.name_key)),
             )
             _bulk_insert(
                 m.StockMovement,

@@ -10,19 +10,11 @@ from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
+from catalog_support import MakeProduct, WriteFile
 from typer.testing import CliRunner, Result
 
 from pos_tui.core import catalog, staff
-from pos_tui.core.barcodes import internal_ean13
 from pos_tui.settings import Settings
-
-MakeProduct = Callable[..., catalog.ProductInfo]
-WriteFile = Callable[..., Path]
-
-
-def ean(n: int) -> str:
-    """A valid EAN-13 in the Turkish 869 range, distinct for each ``n``."""
-    return internal_ean13("869", n)
 
 
 @pytest.fixture(autouse=True)

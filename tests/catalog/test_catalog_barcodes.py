@@ -9,6 +9,7 @@ from stdnum import ean
 
 from pos_tui.core.barcodes import (
     barcode_kind,
+    check_digit,
     has_valid_check_digit,
     internal_ean13,
     make_ean13,
@@ -119,3 +120,21 @@ def test_configured_masks_are_used() -> None:
     code = make_scale_label(four_digit_plu, 7, 123456)
     label = parse_scale_label(code, (four_digit_plu,))
     assert label is not None and (label.plu, label.grams) == ("0007", 123456)
+
+
+@given(st.text(alphabet="0123456789", min_size=1, max_size=20))
+def test_check_digit_equals_stdnum(body: str) -> None:
+    """The fast check digit is python-stdnum's, for every length (GTINs and longer bodies)."""
+    assert check_digit(body) == ean.calc_check_digit(body)
+    assert has_valid_check_digit(body + ean.calc_check_digit(body))
+
+
+@given(
+    st.text(alphabet="0123456789", min_size=8, max_size=8) | st.text(alphabet="0123456789", min_size=12, max_size=13)
+)
+def test_normalize_barcode_accepts_exactly_the_stdnum_valid_gtins(code: str) -> None:
+    if ean.is_valid(code):
+        assert normalize_barcode(f" {code} ") == code
+    else:
+        with pytest.raises(ValidationError, match=f"expected {ean.calc_check_digit(code[:-1])}"):
+            normalize_barcode(code)

@@ -8,7 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
-from conftest import WriteFile, ean
+from catalog_support import WriteFile, ean
 from typer.testing import Result
 
 from pos_tui.core import catalog

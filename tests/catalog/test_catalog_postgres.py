@@ -13,7 +13,7 @@ from pathlib import Path
 
 import peewee
 import pytest
-from conftest import ean
+from catalog_support import ean
 from peewee import fn
 
 from pos_tui.core import catalog

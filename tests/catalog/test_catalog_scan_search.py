@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 
 import pytest
-from conftest import MakeProduct, ean
+from catalog_support import MakeProduct, ean
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -193,3 +193,14 @@ def test_the_rarest_word_drives_a_many_word_search(
     assert [p.code for p in catalog.search_products("gül özel")] == ["99"]  # "gül" alone has 31 entries
     assert [p.code for p in catalog.search_products("KOLONYA gul")] == ["99"]
     assert len(catalog.search_products("gul cay")) <= 5  # two vague words: the first matches only
+
+
+def test_word_probes_count_up_to_the_cap(db: object, settings: Settings, now: datetime) -> None:
+    names = ["Zz Çay", "Zzz Çay", "Zza Çay", "Zy Çay", "Bal Çayı"]
+    rows = [catalog.ProductInput(f"Z{i}", name=name, price=Decimal(1), kdv_rate=20) for i, name in enumerate(names)]
+    catalog.upsert_products(rows, now=now, kdv_rates=settings.kdv_rates)
+    assert catalog._matches_up_to("zz", 10) == 3  # no upper bound: "zz" has no successor
+    assert catalog._matches_up_to("zz", 2) == 2
+    assert catalog._matches_up_to("cay", 10) == 5  # çay and çayı
+    assert catalog._matches_up_to("caz", 10) == 0
+    assert [p.code for p in catalog.search_products("zz çay")] == ["Z0", "Z2", "Z1"]

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from conftest import MakeProduct, ean
+from catalog_support import MakeProduct, ean
 from hypothesis import given
 from hypothesis import strategies as st
 from peewee import fn

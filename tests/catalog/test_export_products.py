@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import MakeProduct, ean
+from catalog_support import MakeProduct, ean
 from hypothesis import given
 from hypothesis import strategies as st
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from conftest import WriteFile
+from catalog_support import WriteFile
 from stdnum.tr import tckimlik, vkn
 
 from pos_tui.core.errors import ImportRejected, ValidationError
