@@ -175,7 +175,9 @@ def _run(name: str, build: Callable[..., Any], *params: Any) -> list[tuple[Any, 
     key = (name, len(params), type(database.obj))
     sql = _PREPARED.get(key)
     if sql is None:
-        sql, rendered = build(*params).sql()
+        # Rendered in the open database's context: a bare Select (the word probe) has no
+        # model to tell Peewee which backend's placeholder to use.
+        sql, rendered = database.get_sql_context().sql(build(*params)).query()
         if list(rendered) != list(params):  # a value Peewee converts: no reuse for this one
             return list(database.execute_sql(sql, rendered))
         _PREPARED[key] = sql
