@@ -39,8 +39,8 @@ from pos_tui.core.money import MILLI, ZERO, qty_to_decimal
 from pos_tui.core.staff import record_override
 from pos_tui.i18n import _
 from pos_tui.settings import ScaleLabelMask
+from pos_tui.store import fast, in_transaction, write_tx
 from pos_tui.store import models as m
-from pos_tui.store import write_tx
 
 OPEN = "open"
 PARKED = "parked"
@@ -64,13 +64,19 @@ class ParkedCart:
 # --------------------------------------------------------------------------- storage
 
 
-def _open_row(terminal: str, cashier_id: int) -> m.CartDraft | None:
-    return (
-        m.CartDraft.select()
-        .where((m.CartDraft.terminal == terminal) & (m.CartDraft.status == OPEN) & (m.CartDraft.cashier == cashier_id))
-        .order_by(m.CartDraft.id.desc())
-        .first()
+@dataclass(frozen=True, slots=True)
+class _Draft:
+    """The stored open cart: its row id and its JSON."""
+
+    id: int
+    data: str
+
+
+def _open_row(terminal: str, cashier_id: int) -> _Draft | None:
+    row = fast.select_first(
+        m.CartDraft, ("id", "data"), {"terminal": terminal, "status": OPEN, "cashier": cashier_id}, newest=True
     )
+    return None if row is None else _Draft(int(row[0]), row[1])
 
 
 def _decode(draft_id: int, data: str) -> Cart:
@@ -82,7 +88,7 @@ def _decode(draft_id: int, data: str) -> Cart:
         ) from exc
 
 
-def _cart_of(row: m.CartDraft | None) -> Cart:
+def _cart_of(row: _Draft | None) -> Cart:
     return Cart() if row is None else _decode(int(row.id), row.data)
 
 
@@ -90,24 +96,27 @@ def _encode(cart: Cart) -> str:
     return json.dumps(cart.to_dict(), ensure_ascii=False, separators=(",", ":"))
 
 
-def _store(row: m.CartDraft | None, terminal: str, cashier_id: int, cart: Cart, now: datetime) -> int | None:
+def _store(row: _Draft | None, terminal: str, cashier_id: int, cart: Cart, now: datetime) -> int | None:
     """Write ``cart`` as the open cart; a blank cart removes the row. Returns the draft id."""
     if cart.is_blank:
         if row is not None:
-            m.CartDraft.delete().where(m.CartDraft.id == row.id).execute()
+            fast.delete_where(m.CartDraft, {"id": row.id})
         return None
+    at = to_db(now)
     if row is None:
-        created = m.CartDraft.create(
-            terminal=terminal,
-            status=OPEN,
-            cashier=cashier_id,
-            data=_encode(cart),
-            created_at=to_db(now),
-            updated_at=to_db(now),
+        return fast.insert_one(
+            m.CartDraft,
+            {
+                "terminal": terminal,
+                "status": OPEN,
+                "cashier": cashier_id,
+                "data": _encode(cart),
+                "created_at": at,
+                "updated_at": at,
+            },
         )
-        return int(created.id)
-    m.CartDraft.update(data=_encode(cart), updated_at=to_db(now)).where(m.CartDraft.id == row.id).execute()
-    return int(row.id)
+    fast.update_where(m.CartDraft, {"data": _encode(cart), "updated_at": at}, {"id": row.id})
+    return row.id
 
 
 def load_open_cart(terminal: str, cashier_id: int) -> Cart:
@@ -122,11 +131,15 @@ def save_cart(terminal: str, cashier_id: int, cart: Cart, *, now: datetime) -> N
 
 
 def discard_open_cart(terminal: str, cashier_id: int) -> None:
-    """Drop the open cart without a trace; only for the sale engine once the cart is posted."""
+    """Drop the open cart without a trace; only for the sale engine once the cart is posted.
+    Inside the sale's transaction it is one more statement of it (a single statement needs
+    no savepoint of its own)."""
+    where = {"terminal": terminal, "status": OPEN, "cashier": cashier_id}
+    if in_transaction():
+        fast.delete_where(m.CartDraft, where)
+        return
     with write_tx(durable=False):
-        m.CartDraft.delete().where(
-            (m.CartDraft.terminal == terminal) & (m.CartDraft.status == OPEN) & (m.CartDraft.cashier == cashier_id)
-        ).execute()
+        fast.delete_where(m.CartDraft, where)
 
 
 # --------------------------------------------------------------------------- journalling
@@ -568,4 +581,4 @@ def resume_cart(terminal: str, draft_id: int, actor: Actor, now: datetime) -> Ca
         m.CartDraft.update(status=OPEN, cashier=actor.user_id, updated_at=to_db(now)).where(
             m.CartDraft.id == parked.id
         ).execute()
-        return _cart_of(parked)
+        return _decode(int(parked.id), parked.data)

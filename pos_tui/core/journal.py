@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from pos_tui.core.clock import to_db
-from pos_tui.store import is_sqlite
+from pos_tui.store import fast
 from pos_tui.store import models as m
 
 GENESIS = "0" * 64
@@ -35,20 +35,18 @@ def append(
     kind: str, payload: dict[str, Any], *, terminal: str, now: datetime, ref: str | None = None
 ) -> m.JournalEntry:
     """Append one entry. Must be called inside the caller's write transaction, so the entry
-    and the document it records commit or roll back together."""
-    query = m.MetaEntry.select().where(m.MetaEntry.key == HEAD_KEY)
-    if not is_sqlite():  # SQLite's BEGIN IMMEDIATE already serialises writers
-        query = query.for_update()
-    head = query.first()
-    prev_hash = head.value.split(":", 1)[1] if head else GENESIS
+    and the document it records commit or roll back together. The head row is locked while
+    the chain grows (on SQLite ``BEGIN IMMEDIATE`` already serialises writers)."""
+    head = fast.select_first(m.MetaEntry, ("value",), {"key": HEAD_KEY}, for_update=True)
+    prev_hash = head[0].split(":", 1)[1] if head else GENESIS
     text = canonical(payload)
     digest = chain_hash(prev_hash, text)
-    entry = m.JournalEntry.create(
-        at=to_db(now), terminal=terminal, kind=kind, ref=ref, payload=text, prev_hash=prev_hash, hash=digest
-    )
-    value = f"{entry.id}:{digest}"
+    at = to_db(now)
+    values = {"at": at, "terminal": terminal, "kind": kind, "ref": ref, "payload": text, "prev_hash": prev_hash}
+    entry_id = fast.insert_one(m.JournalEntry, {**values, "hash": digest})
+    value = f"{entry_id}:{digest}"
     if head:
-        m.MetaEntry.update(value=value).where(m.MetaEntry.key == HEAD_KEY).execute()
+        fast.update_where(m.MetaEntry, {"value": value}, {"key": HEAD_KEY})
     else:
-        m.MetaEntry.create(key=HEAD_KEY, value=value)
-    return entry
+        fast.insert_many(m.MetaEntry, ("key", "value"), [(HEAD_KEY, value)])
+    return m.JournalEntry(id=entry_id, hash=digest, **values)

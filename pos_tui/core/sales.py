@@ -29,7 +29,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
-from peewee import JOIN, Case, fn
+from peewee import JOIN, fn
 from stdnum import luhn
 
 from pos_tui.core import journal
@@ -44,8 +44,8 @@ from pos_tui.core.money import ZERO, from_kurus, money, qty_to_decimal, split_kd
 from pos_tui.core.staff import record_override
 from pos_tui.i18n import _
 from pos_tui.settings import ShopSettings
+from pos_tui.store import fast, write_tx
 from pos_tui.store import models as m
-from pos_tui.store import write_tx
 from pos_tui.store.counters import next_value
 
 DEFAULT_TZ = ShopSettings().timezone
@@ -644,12 +644,12 @@ class _DocLine:
 def _check_shift(shift_id: int | None, terminal: str) -> None:
     if shift_id is None:
         return
-    shift = m.Shift.get_or_none(m.Shift.id == shift_id)
-    if shift is None or shift.terminal != terminal:
+    shift = fast.select_first(m.Shift, ("terminal", "closed_at"), {"id": shift_id})
+    if shift is None or shift[0] != terminal:
         raise StateError(
             _("Shift {shift_id} is not a shift of terminal {terminal}").format(shift_id=shift_id, terminal=terminal)
         )
-    if shift.closed_at is not None:
+    if shift[1] is not None:
         raise StateError(_("Shift {shift_id} is closed; open a new shift to sell").format(shift_id=shift_id))
 
 
@@ -659,9 +659,35 @@ def _check_uid(uid: str | None) -> str:
     uid = uid.strip()
     if not uid or len(uid) > 64:
         raise ValidationError(_("A document id must have 1 to 64 characters"))
-    if m.Sale.select().where(m.Sale.uid == uid).exists():
+    if fast.select_first(m.Sale, ("id",), {"uid": uid}) is not None:
         raise ValidationError(_("A document with id {uid} already exists").format(uid=uid))
     return uid
+
+
+_LINE_FIELDS = (
+    "sale",
+    "line_no",
+    "product",
+    "code",
+    "barcode",
+    "name",
+    "unit",
+    "qty",
+    "unit_price",
+    "list_price",
+    "discount",
+    "total",
+    "kdv_rate",
+    "kdv",
+    "origin_line",
+    "price_override_reason",
+)
+_PAYMENT_FIELDS = ("sale", "method", "amount", "tendered", "change", "reference")
+
+
+def _one(row: tuple[Any, ...] | None) -> Any:
+    """The single column of a row read by :func:`fast.select_first` (``None`` without a row)."""
+    return None if row is None else row[0]
 
 
 def _kdv_rows(lines: Sequence[_DocLine]) -> list[KdvRow]:
@@ -700,80 +726,76 @@ def _write_document(
     total = to_kurus(sum((ln.total for ln in lines), ZERO))
     discount = to_kurus(sum((ln.discount for ln in lines), ZERO))
     at = to_db(now)
-    sale = m.Sale.create(
-        uid=uid,
-        kind=kind,
-        terminal=terminal,
-        receipt_no=receipt_no,
-        at=at,
-        cashier=cashier_id,
-        customer=customer_id,
-        shift=shift_id,
-        return_of=return_of_id,
-        subtotal=total + discount,
-        discount=discount,
-        total=total,
-        source=source,
-        note=note,
-    )
-    sale_id = int(sale.id)
-    line_rows: list[dict[str, Any]] = [
+    sale_id = fast.insert_one(
+        m.Sale,
         {
-            "sale": sale_id,
-            "line_no": i,
-            "product": ln.product_id,
-            "code": ln.code,
-            "barcode": ln.barcode,
-            "name": ln.name,
-            "unit": ln.unit,
-            "qty": ln.qty_milli,
-            "unit_price": to_kurus(ln.unit_price),
-            "list_price": to_kurus(ln.list_price),
-            "discount": to_kurus(ln.discount),
-            "total": to_kurus(ln.total),
-            "kdv_rate": ln.kdv_rate,
-            "kdv": to_kurus(split_kdv(ln.total, ln.kdv_rate)[1]),
-            "origin_line": ln.origin_line_id,
-            "price_override_reason": ln.price_override_reason,
-        }
+            "uid": uid,
+            "kind": kind,
+            "terminal": terminal,
+            "receipt_no": receipt_no,
+            "at": at,
+            "cashier": cashier_id,
+            "customer": customer_id,
+            "shift": shift_id,
+            "return_of": return_of_id,
+            "subtotal": total + discount,
+            "discount": discount,
+            "total": total,
+            "source": source,
+            "note": note,
+        },
+    )
+    line_rows = [
+        (
+            sale_id,
+            i,
+            ln.product_id,
+            ln.code,
+            ln.barcode,
+            ln.name,
+            ln.unit,
+            ln.qty_milli,
+            to_kurus(ln.unit_price),
+            to_kurus(ln.list_price),
+            to_kurus(ln.discount),
+            to_kurus(ln.total),
+            ln.kdv_rate,
+            to_kurus(split_kdv(ln.total, ln.kdv_rate)[1]),
+            ln.origin_line_id,
+            ln.price_override_reason,
+        )
         for i, ln in enumerate(lines, start=1)
     ]
-    m.SaleLine.insert_many(line_rows).execute()
-    payment_rows: list[dict[str, Any]] = [
-        {
-            "sale": sale_id,
-            "method": a.method,
-            "amount": to_kurus(a.amount),
-            "tendered": None if a.tendered is None else to_kurus(a.tendered),
-            "change": None if a.change is None else to_kurus(a.change),
-            "reference": a.reference,
-        }
+    fast.insert_many(m.SaleLine, _LINE_FIELDS, line_rows)
+    payment_rows = [
+        (
+            sale_id,
+            a.method,
+            to_kurus(a.amount),
+            None if a.tendered is None else to_kurus(a.tendered),
+            None if a.change is None else to_kurus(a.change),
+            a.reference,
+        )
         for a in applied
     ]
-    if payment_rows:
-        m.Payment.insert_many(payment_rows).execute()
+    fast.insert_many(m.Payment, _PAYMENT_FIELDS, payment_rows)
     kdv_table = [(r.rate, to_kurus(r.base), to_kurus(r.kdv)) for r in kdv_rows]
-    m.SaleKdv.insert_many([{"sale": sale_id, "rate": r, "base": b, "kdv": k} for r, b, k in kdv_table]).execute()
+    fast.insert_many(m.SaleKdv, ("sale", "rate", "base", "kdv"), [(sale_id, *row) for row in kdv_table])
     sign = -1 if kind == SALE else 1
-    m.StockMovement.insert_many(
-        [
-            {"product": ln.product_id, "at": at, "qty": sign * ln.qty_milli, "kind": kind, "sale": sale_id}
-            for ln in lines
-        ]
-    ).execute()
+    fast.insert_many(
+        m.StockMovement,
+        ("product", "at", "qty", "kind", "sale"),
+        [(ln.product_id, at, sign * ln.qty_milli, kind, sale_id) for ln in lines],
+    )
     per_product: dict[int, int] = {}
     for ln in lines:
         per_product[ln.product_id] = per_product.get(ln.product_id, 0) + sign * ln.qty_milli
-    m.Product.update(stock=m.Product.stock + Case(m.Product.id, list(per_product.items()), 0)).where(
-        m.Product.id.in_(list(per_product))
-    ).execute()
+    fast.add_by_id(m.Product, "stock", per_product)
     posted = dataclasses.replace(ctx, sale_id=sale_id)
     for a in applied:
         _tender(a.method).post(a, posted)
-    cashier = m.User.select(m.User.name).where(m.User.id == cashier_id).scalar()
-    customer = (
-        None if customer_id is None else m.Customer.select(m.Customer.code).where(m.Customer.id == customer_id).scalar()
-    )
+    cashier = _one(fast.select_first(m.User, ("name",), {"id": cashier_id}))
+    customer = None if customer_id is None else _one(fast.select_first(m.Customer, ("code",), {"id": customer_id}))
     document = _document_json(
         uid,
         receipt_no,
@@ -787,26 +809,8 @@ def _write_document(
         discount,
         total,
         kdv={str(r): {"base": _amount(b), "kdv": _amount(k)} for r, b, k in kdv_table},
-        lines=[
-            _line_json(
-                row["line_no"],
-                row["code"],
-                row["barcode"],
-                row["name"],
-                row["unit"],
-                row["qty"],
-                row["unit_price"],
-                row["list_price"],
-                row["discount"],
-                row["total"],
-                row["kdv_rate"],
-            )
-            for row in line_rows
-        ],
-        payments=[
-            _payment_json(row["method"], row["amount"], row["tendered"], row["change"], row["reference"])
-            for row in payment_rows
-        ],
+        lines=[_line_json(row[1], *row[3:13]) for row in line_rows],  # line_no, code … kdv_rate
+        payments=[_payment_json(*row[1:]) for row in payment_rows],
         tz=tz,
     )
     journal.append(kind, document, terminal=terminal, now=now, ref=uid)
@@ -850,33 +854,59 @@ def post_cart(
 ) -> SaleResult:
     """Post ``cart`` as a sale without a permission check: the engine under
     :func:`complete_sale` and the sales import (whose authority is the admin running it)."""
+    with write_tx():
+        return _post_cart(
+            cart,
+            payments,
+            terminal=terminal,
+            cashier_id=cashier_id,
+            now=now,
+            shift_id=shift_id,
+            uid=uid,
+            source=source,
+            tz=tz,
+        )
+
+
+def _post_cart(
+    cart: Cart,
+    payments: Sequence[PaymentInput],
+    *,
+    terminal: str,
+    cashier_id: int,
+    now: datetime,
+    shift_id: int | None,
+    uid: str | None,
+    source: str,
+    tz: str,
+) -> SaleResult:
+    """:func:`post_cart` inside the caller's write transaction."""
     if cart.is_empty:
         raise ValidationError(_("The cart is empty"))
     totals = cart.totals()
     lines = _doc_lines(cart, totals)
-    with write_tx():
-        _check_shift(shift_id, terminal)
-        uid = _check_uid(uid)
-        ctx = TenderContext(SALE, terminal, cashier_id, cart.customer_id, totals.total, now)
-        applied = settle_payments(payments, ctx)
-        return _write_document(
-            SALE,
-            uid=uid,
-            terminal=terminal,
-            cashier_id=cashier_id,
-            customer_id=cart.customer_id,
-            shift_id=shift_id,
-            return_of_id=None,
-            return_of_uid=None,
-            lines=lines,
-            kdv_rows=totals.kdv,
-            applied=applied,
-            ctx=ctx,
-            now=now,
-            source=source,
-            note=cart.note,
-            tz=tz,
-        )
+    _check_shift(shift_id, terminal)
+    uid = _check_uid(uid)
+    ctx = TenderContext(SALE, terminal, cashier_id, cart.customer_id, totals.total, now)
+    applied = settle_payments(payments, ctx)
+    return _write_document(
+        SALE,
+        uid=uid,
+        terminal=terminal,
+        cashier_id=cashier_id,
+        customer_id=cart.customer_id,
+        shift_id=shift_id,
+        return_of_id=None,
+        return_of_uid=None,
+        lines=lines,
+        kdv_rows=totals.kdv,
+        applied=applied,
+        ctx=ctx,
+        now=now,
+        source=source,
+        note=cart.note,
+        tz=tz,
+    )
 
 
 def complete_sale(
@@ -899,8 +929,16 @@ def complete_sale(
     with write_tx():
         own = cart is None
         posted = load_open_cart(terminal, actor.user_id) if cart is None else cart
-        result = post_cart(
-            posted, payments, terminal=terminal, cashier_id=actor.user_id, now=now, shift_id=shift_id, tz=tz
+        result = _post_cart(
+            posted,
+            payments,
+            terminal=terminal,
+            cashier_id=actor.user_id,
+            now=now,
+            shift_id=shift_id,
+            uid=None,
+            source="till",
+            tz=tz,
         )
         if own:
             discard_open_cart(terminal, actor.user_id)

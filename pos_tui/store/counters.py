@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pos_tui.store import fast
 from pos_tui.store import models as m
 
 
@@ -11,11 +12,7 @@ def next_value(scope: str, name: str) -> int:
     Call it only inside the write transaction that uses the number: a rollback gives the
     number back, so the sequence has no gaps. The upsert locks the counter row (SQLite holds
     the write lock already; PostgreSQL locks the row), so two terminals never get the same
-    number.
+    number. It is one statement (``INSERT … ON CONFLICT … RETURNING``) where the backend
+    supports it: a sale takes a number on every posting.
     """
-    m.Counter.insert(scope=scope, name=name, value=1).on_conflict(
-        conflict_target=[m.Counter.scope, m.Counter.name],
-        update={m.Counter.value: m.Counter.value + 1},
-    ).execute()
-    where = (m.Counter.scope == scope) & (m.Counter.name == name)
-    return int(m.Counter.select(m.Counter.value).where(where).scalar())
+    return fast.upsert_add(m.Counter, {"scope": scope, "name": name}, "value", 1)

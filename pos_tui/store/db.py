@@ -69,6 +69,11 @@ def is_sqlite() -> bool:
     return isinstance(database.obj, SqliteDatabase)
 
 
+def in_transaction() -> bool:
+    """Whether the calling thread's connection is inside a :func:`write_tx` (or any atomic block)."""
+    return bool(database.transaction_depth() > 0)
+
+
 @contextmanager
 def write_tx(*, durable: bool = True) -> Iterator[None]:
     """One write transaction. On SQLite ``BEGIN IMMEDIATE`` takes the write lock up front, so

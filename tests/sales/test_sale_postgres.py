@@ -94,3 +94,34 @@ def test_sales_and_returns_on_postgres(
     out = io.StringIO()
     assert export_sales(out, "json", tz=settings.shop.timezone) == 5
     assert [d["receipt_no"] for d in json.loads(out.getvalue())] == [5, 1, 2, 3, 4]
+
+
+def test_a_long_sale_on_postgres_splits_its_statements(
+    pg_db: peewee.Database, settings: Settings, now: datetime
+) -> None:
+    user = m.User.create(name="ayse", role="cashier", pin_tag="t1", pin_hash="x", created_at=to_db(now))
+    cashier = Actor(int(user.id), "ayse", "cashier", settings.roles["cashier"].permissions, 10)
+    products = [
+        m.Product.create(
+            code=f"{2000 + i}", name=f"Ürün {i}", name_key=f"urun {i}", price=100 + i, kdv_rate=(1, 10, 20)[i % 3],
+            updated_at=to_db(now),
+        )
+        for i in range(150)
+    ]  # fmt: skip
+    cart = Cart()
+    for product in products:
+        cart = cart.add(
+            product_id=product.id,
+            code=product.code,
+            name=product.name,
+            unit=product.unit,
+            kdv_rate=product.kdv_rate,
+            price=D(product.price) / 100,
+        )
+    sale = complete_sale("T1", cashier, [PaymentInput("cash", cart.total)], now=now, cart=cart)
+    assert m.SaleLine.select().where(m.SaleLine.sale == sale.sale_id).count() == 150
+    assert {p.stock for p in m.Product.select()} == {-1000}
+    entry = m.JournalEntry.get(m.JournalEntry.ref == sale.uid)
+    assert entry.payload == canonical(sale_document(sale.sale_id)) == canonical(sale.document)
+    head = m.MetaEntry.get(m.MetaEntry.key == "journal_head").value
+    assert head == f"{entry.id}:{entry.hash}"
