@@ -46,6 +46,7 @@ from pos_tui.i18n import _
 from pos_tui.settings import ScaleLabelMask
 from pos_tui.store import database, is_sqlite, write_tx
 from pos_tui.store import models as m
+from pos_tui.store.fast import select_rendered
 
 UNITS = ("piece", "kg", "lt", "m")
 SEARCH_CANDIDATES = 1000  # a one-word query orders at most this many matches by name
@@ -162,28 +163,6 @@ def _tuples(query: Any) -> list[tuple[Any, ...]]:
     return list(query.tuples())
 
 
-_PREPARED: dict[tuple[str, int, type], str] = {}
-
-
-def _run(name: str, build: Callable[..., Any], *params: Any) -> list[tuple[Any, ...]]:
-    """Run a hot-path query (a scan at the till) without building it every time.
-
-    Peewee renders ``build(*params)`` to SQL once per query name, parameter count and
-    backend; later calls reuse that text with new parameters. Rendering a join costs more
-    than SQLite needs to answer it, and a scan must stay under a millisecond.
-    """
-    key = (name, len(params), type(database.obj))
-    sql = _PREPARED.get(key)
-    if sql is None:
-        # Rendered in the open database's context: a bare Select (the word probe) has no
-        # model to tell Peewee which backend's placeholder to use.
-        sql, rendered = database.get_sql_context().sql(build(*params)).query()
-        if list(rendered) != list(params):  # a value Peewee converts: no reuse for this one
-            return list(database.execute_sql(sql, rendered))
-        _PREPARED[key] = sql
-    return list(database.execute_sql(sql, params))
-
-
 def _with_codes(*codes: str) -> Any:
     return _select().where(m.Product.code.in_(codes))
 
@@ -221,7 +200,7 @@ def _infos_of(rows: Sequence[tuple[Any, ...]]) -> list[ProductInfo]:
         return []
     barcodes: dict[int, list[str]] = {}
     for chunk in _slices([r[0] for r in rows], _IN_CHUNK):
-        for pid, code in _run("barcodes_of", _barcodes_of, *chunk):
+        for pid, code in select_rendered("barcodes_of", _barcodes_of, *chunk):
             barcodes.setdefault(pid, []).append(code)
     return [
         ProductInfo(
@@ -261,7 +240,7 @@ def _barcode_variants(code: str) -> list[str]:
 
 def _by_barcode(code: str) -> tuple[ProductInfo, str] | None:
     variants = _barcode_variants(code)
-    rows = _run("by_barcode", _with_barcodes, *variants)
+    rows = select_rendered("by_barcode", _with_barcodes, *variants)
     for variant in variants:
         for row in rows:
             if row[-1] == variant:
@@ -270,14 +249,14 @@ def _by_barcode(code: str) -> tuple[ProductInfo, str] | None:
 
 
 def _by_code(code: str) -> ProductInfo | None:
-    found = _infos_of(_run("by_code", _with_codes, code))
+    found = _infos_of(select_rendered("by_code", _with_codes, code))
     return found[0] if found else None
 
 
 def _by_plu(plu: str) -> ProductInfo | None:
     """A scale's PLU is zero-padded: ``00042`` is product code ``00042`` or ``42``."""
     stripped = plu.lstrip("0") or "0"
-    found = {p.code: p for p in _infos_of(_run("by_code", _with_codes, *dict.fromkeys((plu, stripped))))}
+    found = {p.code: p for p in _infos_of(select_rendered("by_code", _with_codes, *dict.fromkeys((plu, stripped))))}
     return found.get(plu) or found.get(stripped)
 
 
@@ -374,7 +353,7 @@ def _word_range(column: Field, prefix: str) -> Any:
 
 def _capped_count(lower: str, *upper_and_cap: Any) -> Any:
     """``SELECT COUNT(1) FROM (the first ``cap`` entries in [lower, upper))``; parameters in
-    the order the SQL uses them, as :func:`_run` needs."""
+    the order the SQL uses them, as :func:`~pos_tui.store.fast.select_rendered` needs."""
     pw = m.ProductWord
     *upper, cap = upper_and_cap
     condition = pw.word >= lower if not upper else (pw.word >= lower) & (pw.word < upper[0])
@@ -384,12 +363,12 @@ def _capped_count(lower: str, *upper_and_cap: Any) -> Any:
 def _matches_up_to(word: str, cap: int) -> int:
     """How many index entries start with ``word``, counting no further than ``cap``.
 
-    Through :func:`_run`: a many-word search probes every word, and rendering each probe
+    Through :func:`~pos_tui.store.fast.select_rendered`: a many-word search probes every word, and rendering each probe
     through Peewee cost about as much as running it.
     """
     upper = _successor(word)
     bounds = (word,) if upper is None else (word, upper)
-    return int(_run("word_count", _capped_count, *bounds, cap)[0][0])
+    return int(select_rendered("word_count", _capped_count, *bounds, cap)[0][0])
 
 
 def search_query(query: str, limit: int = 50, *, include_inactive: bool = False) -> Any | None:

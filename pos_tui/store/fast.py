@@ -78,6 +78,25 @@ def _upsert_returns(db: Database) -> bool:
     return bool(db.returning_clause)
 
 
+def select_rendered(name: Hashable, build: Callable[..., Any], *params: Any) -> list[tuple[Any, ...]]:
+    """Run the Peewee query ``build(*params)``, rendering its SQL only the first time.
+
+    For read queries whose shape depends only on the number of parameters (a scan at the
+    till, a search's word probes): Peewee renders ``build(*params)`` once per ``name``,
+    parameter count and backend, in the open database's context; later calls reuse the text
+    with new parameters. A query whose values Peewee converts is run as rendered, uncached.
+    """
+    db = _db()
+    key = ("rendered", name, len(params))
+    sql = _cache.get((type(db), key))
+    if sql is None:
+        sql, rendered = db.get_sql_context().sql(build(*params)).query()
+        if list(rendered) != list(params):
+            return list(db.execute_sql(sql, rendered))
+        _cache[(type(db), key)] = sql
+    return list(db.execute_sql(sql, params))
+
+
 def insert_one(model: type[Model], values: Mapping[str, Any]) -> int:
     """Insert one row of ``model`` and return its ``id`` (the model's auto-increment key)."""
     fields = tuple(values)
