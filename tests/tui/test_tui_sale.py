@@ -206,3 +206,30 @@ async def test_command_palette_finds_products(make_app, open_shift, shop, till) 
         await pilot.press("down", "enter")
         await till.settle(pilot)
         assert [ln.name for ln in app.screen.cart.lines] == ["Çay 500 g"]
+
+
+def scale_label(grams: int) -> str:
+    """The test shop's scale label for Domates (PLU 00123) weighing ``grams``."""
+    body = f"2700123{grams:05d}"
+    odd, even = sum(int(d) for d in body[0::2]), sum(int(d) for d in body[1::2])
+    return body + str((10 - (odd + 3 * even) % 10) % 10)
+
+
+async def test_a_long_cart_keeps_the_selected_line_in_view(make_app, open_shift, shop, till) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await till.login(pilot)
+        for grams in range(100, 3100, 100):  # weighed items: one line each
+            await till.scan(pilot, scale_label(grams))
+        table = app.screen.query_one(CartTable)
+        assert table.row_count == 30
+        assert table.selected_line is not None and table.selected_line.line_no == 30
+        assert table.scroll_y > 0
+        assert re.search(r"^\s*30\s+Domates", till.screen_text(pilot), re.MULTILINE)
+        for _ in range(29):
+            await pilot.press("up")
+        await till.steady(pilot)
+        assert table.selected_line is not None and table.selected_line.line_no == 1
+        assert table.scroll_y == 0
+        assert re.search(r"^\s*1\s+Domates", till.screen_text(pilot), re.MULTILINE)
+        assert str(table.get_cell("1", "name")) == "Domates"

@@ -42,7 +42,9 @@ class PosScreen(Screen[Any]):
         line.update(message)
 
     def clear_message(self) -> None:
-        self.query_one("#message", Static).update("")
+        line = self.query_one("#message", Static)
+        if line.content:
+            line.update("")
 
     def failed(self, error: PosError) -> None:
         """Where a core error lands: the message line (subclasses may also reset state)."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import threading
 from typing import Any, ClassVar
 
 from textual import on
@@ -18,6 +20,27 @@ from pos_tui.tui.keymap import N_, bind
 from pos_tui.tui.messages import LoggedIn
 from pos_tui.tui.screens.base import PosScreen
 from pos_tui.tui.widgets.keybar import KeyBar
+
+# What the PIN's Enter leads to: the login itself, the open-shift prompt and the sale screen
+# with the core it drives (about a tenth of a second of imports).
+_AFTER_LOGIN = (
+    "pos_tui.core.staff",
+    "pos_tui.core.shifts",
+    "pos_tui.tui.dialogs.shift",
+    "pos_tui.tui.screens.sale",
+)
+
+
+def _preload() -> None:
+    """Import what follows the login in a background thread while the cashier types the PIN,
+    so the sale screen opens without waiting for its modules. Python's import lock makes
+    this safe against the UI thread importing the same module at the same moment."""
+
+    def load() -> None:
+        for name in _AFTER_LOGIN:
+            importlib.import_module(name)
+
+    threading.Thread(target=load, name="pos-preload", daemon=True).start()
 
 
 class LoginScreen(PosScreen):
@@ -47,6 +70,9 @@ class LoginScreen(PosScreen):
                     id="login-demo",
                 )
         yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(_preload)
 
     def reset(self) -> None:
         """Clear the PIN and any message (after a logout)."""

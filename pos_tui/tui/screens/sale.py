@@ -82,7 +82,7 @@ class SaleScreen(PosScreen):
                     yield Static("", id="change-detail")
         with Horizontal(id="scan-row"):
             yield Label("", id="multiplier")
-            yield ScanInput(id="scan")
+            yield ScanInput(id="scan", on_scan=self.scanned)
         yield Static("", id="message")
         yield KeyBar()
 
@@ -125,6 +125,14 @@ class SaleScreen(PosScreen):
     @on(ItemScanned)
     def _scanned(self, event: ItemScanned) -> None:
         event.stop()
+        self.scanned(event)
+
+    def scanned(self, event: ItemScanned) -> None:
+        """An entry from the scan field: add the item, or keep the multiplier, or say why not.
+
+        The scan field calls this from its Enter handler rather than posting a message, so
+        the cart's write and every widget's update happen in one go and the next paint
+        shows the emptied field and the new line together."""
         multiplier = self.query_one("#multiplier", Label)
         if event.error:
             multiplier.update("")
@@ -135,7 +143,8 @@ class SaleScreen(PosScreen):
             multiplier.update(f"{format_quantity(qty, 'kg' if qty % 1000 else 'piece', self.language)} ×")
             self.clear_message()
             return
-        multiplier.update("")
+        if multiplier.content:
+            multiplier.update("")
         if self.posting:
             self.show_error(_("Wait: the sale is being posted"))
             return

@@ -11,7 +11,10 @@ from pos_tui.i18n import _
 
 
 class LastItemPanel(Static):
-    """Name, quantity × price and line amount of the line the last scan went to."""
+    """Name, quantity × price and line amount of the line the last scan went to.
+
+    Always three lines (a long name ends in "…"), so a scan repaints the panel without
+    laying the side of the screen out again."""
 
     DEFAULT_CSS = """
     LastItemPanel { height: auto; min-height: 3; }
@@ -20,16 +23,17 @@ class LastItemPanel(Static):
     def __init__(self, language: str = "en", *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.language = language
+        self._lines = -1
 
     def on_mount(self) -> None:
         self.show(None)
 
     def show(self, line: CartLine | None) -> None:
         if line is None:
-            self.update(Text(_("Scan an item or type a code"), style="dim"))
+            self._show(Text(_("Scan an item or type a code"), style="dim"))
             return
         lang = self.language
-        text = Text()
+        text = Text(no_wrap=True, overflow="ellipsis")
         text.append(line.name, style="bold")
         text.append("\n")
         qty = format_quantity(line.qty_milli, line.unit, lang)
@@ -38,4 +42,12 @@ class LastItemPanel(Static):
         text.append(format_money(line.gross, lang), style="bold")
         if line.voided:
             text.append("  " + _("voided"), style="red")
-        self.update(text)
+        self._show(text)
+
+    def _show(self, text: Text) -> None:
+        """Update without a layout pass (a few ms on every scan) unless the text takes a
+        different number of lines, as a long name wrapping does."""
+        width = self.content_region.width
+        lines = len(text.wrap(self.app.console, width)) if width > 0 else -1
+        self.update(text, layout=lines != self._lines or lines < 0)
+        self._lines = lines

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
-from textual import on
+from textual.geometry import Size
 from textual.widgets import Input
 
 from pos_tui.core.errors import ValidationError
@@ -41,13 +42,19 @@ class TillInput(Input):
 
 
 class ScanInput(TillInput):
-    """Enter posts :class:`ItemScanned`. A multiplier typed alone (``3*`` Enter) is kept in
-    :attr:`pending_qty` for the next code; ``3*CODE`` does both at once.
+    """Enter reads the entry as :class:`ItemScanned`. A multiplier typed alone (``3*`` Enter)
+    is kept in :attr:`pending_qty` for the next code; ``3*CODE`` does both at once.
+
+    The entry is read and the field emptied in the Enter key's own handler, so characters a
+    scanner sends right behind the Enter start the next code. With ``on_scan`` the entry is
+    handled there and then (the sale screen adds the item, and the emptied field and the new
+    cart line reach the screen in the same paint); without it :class:`ItemScanned` is posted.
     """
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None, on_scan: Callable[[ItemScanned], None] | None = None) -> None:
         super().__init__(id=id, placeholder=_("Barcode, PLU, or 3* then scan"), select_on_focus=False)
         self.pending_qty: int | None = None
+        self.on_scan = on_scan
 
     def parse(self, text: str) -> tuple[str, int | None]:
         """Split an entry into ``(code, qty_milli)``; raises ValidationError on a bad multiplier.
@@ -57,21 +64,32 @@ class ScanInput(TillInput):
         code, qty = split_multiplier(text)
         return code, qty if qty is not None else self.pending_qty
 
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        text = event.value
+    def _watch_value(self, value: str) -> None:
+        """As ``Input``'s, without the layout pass its new scroll width asks for on every
+        key and every scan (about a millisecond for the whole screen): the field has a fixed
+        size, so only its own scrolling depends on the width, and that is set here."""
+        self.set_reactive(Input.virtual_size, Size(self.content_width, 1))
+        super()._watch_value(value)
+
+    async def action_submit(self) -> None:
+        text = self.value
         self.value = ""
         if not text.strip():
             return
         try:
             code, qty = self.parse(text)
         except ValidationError as exc:
-            self.post_message(ItemScanned("", None, error=exc.message))
+            self._scanned(ItemScanned("", None, error=exc.message))
             return
         if not code:
             self.pending_qty = qty
-            self.post_message(ItemScanned("", qty))
+            self._scanned(ItemScanned("", qty))
             return
         self.pending_qty = None
-        self.post_message(ItemScanned(code, qty))
+        self._scanned(ItemScanned(code, qty))
+
+    def _scanned(self, event: ItemScanned) -> None:
+        if self.on_scan is not None:
+            self.on_scan(event)
+        else:
+            self.post_message(event)

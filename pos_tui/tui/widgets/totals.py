@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from rich.table import Table
+from collections.abc import Sequence
+
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.measure import Measurement
+from rich.segment import Segment
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -11,6 +15,44 @@ from textual.widgets import Digits, Label, Static
 from pos_tui.core.cart import Cart, CartTotals
 from pos_tui.core.money import ZERO, format_money
 from pos_tui.i18n import _
+
+
+class Rows:
+    """Rows of cells laid out at render time in equal columns (the first one wider if its
+    longest cell needs it): the first left-aligned, the others right-aligned; ``indent``
+    spaces before each cell. A Rich ``Table`` would do, but costs milliseconds on every scan."""
+
+    def __init__(self, rows: Sequence[Sequence[Text]], *, indent: int = 0, style: str = "") -> None:
+        self.rows = rows
+        self.indent = indent
+        self.style = style
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement(options.max_width, options.max_width)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        if not self.rows:
+            return
+        width = options.max_width
+        columns = len(self.rows[0])
+        first = max(max(row[0].cell_len for row in self.rows) + self.indent, width // columns)
+        rest = columns - 1
+        room = max(width - first, 0)
+        widths = [room // rest] * rest if rest else []
+        if widths:
+            widths[-1] += room - sum(widths)
+        for row in self.rows:
+            line = Text(" " * self.indent, style=self.style, end="")
+            line.append_text(row[0])
+            line.pad_right(first - line.cell_len)
+            for cell, w in zip(row[1:], widths, strict=True):
+                text = cell.copy()
+                text.truncate(max(w - self.indent, 0), overflow="ellipsis")
+                text.pad_left(w - text.cell_len)
+                line.append_text(text)
+            line.truncate(width)
+            yield from line.render(console)
+            yield Segment.line()
 
 
 class TotalsPanel(Vertical):
@@ -29,6 +71,7 @@ class TotalsPanel(Vertical):
     def __init__(self, language: str = "en", *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.language = language
+        self._rows: tuple[int, int] = (-1, -1)
 
     def compose(self) -> ComposeResult:
         yield Label(_("TOTAL"), id="total-label")
@@ -37,26 +80,29 @@ class TotalsPanel(Vertical):
         yield Static(id="kdv")
 
     def show(self, cart: Cart, totals: CartTotals | None = None) -> None:
+        """Show ``cart``'s totals. A scan usually changes only figures, so the panel is laid
+        out again only when a row comes or goes (a discount, a new KDV rate)."""
         totals = totals or cart.totals()
         lang = self.language
         self.query_one("#total", Digits).update(format_money(totals.total, lang))
 
-        summary = Table.grid(expand=True)
-        summary.add_column()
-        summary.add_column(justify="right")
         count = sum(1 for _ln in cart.active_lines)
-        summary.add_row(_("Lines"), str(count))
-        summary.add_row(_("Subtotal"), format_money(totals.subtotal, lang))
+        summary = [
+            (Text(_("Lines")), Text(str(count))),
+            (Text(_("Subtotal")), Text(format_money(totals.subtotal, lang))),
+        ]
         if totals.discount:
-            summary.add_row(
-                Text(_("Discount"), style="green"), Text(format_money(-totals.discount, lang), style="green")
+            summary.append(
+                (Text(_("Discount"), style="green"), Text(format_money(-totals.discount, lang), style="green"))
             )
-        self.query_one("#summary", Static).update(summary)
+        rows = (len(summary), len(totals.kdv))
+        layout = rows != self._rows
+        self._rows = rows
+        self.query_one("#summary", Static).update(Rows(summary), layout=layout)
 
-        kdv = Table(box=None, expand=True, padding=(0, 0, 0, 1), show_edge=False, header_style="dim")
-        kdv.add_column(_("KDV"), justify="left")
-        kdv.add_column(_("Base"), justify="right")
-        kdv.add_column(_("Tax"), justify="right")
-        for row in totals.kdv:
-            kdv.add_row(f"%{row.rate}", format_money(row.base, lang), format_money(row.kdv, lang))
-        self.query_one("#kdv", Static).update(kdv if totals.kdv else "")
+        kdv = [(Text(_("KDV"), style="dim"), Text(_("Base"), style="dim"), Text(_("Tax"), style="dim"))]
+        kdv += [
+            (Text(f"%{row.rate}"), Text(format_money(row.base, lang)), Text(format_money(row.kdv, lang)))
+            for row in totals.kdv
+        ]
+        self.query_one("#kdv", Static).update(Rows(kdv, indent=1) if totals.kdv else "", layout=layout)
