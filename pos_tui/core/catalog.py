@@ -6,7 +6,7 @@ Reading
     products included; :func:`search_products` finds products by the words of their name.
 
 Search
-    Every folded word of every name (:func:`pos_tui.core.text.words`) is a row of
+    Every folded word of every name (:func:`pos_tui.text.words`) is a row of
     ``product_word``. A query's words must each be the prefix of some word of the name. The
     rarest query word (probed with a capped count) drives an index range scan
     ``word >= w AND word < successor(w)``; the other words filter with ``EXISTS`` on the
@@ -41,12 +41,12 @@ from pos_tui.core.barcodes import has_valid_check_digit, is_gtin_length, normali
 from pos_tui.core.clock import to_db
 from pos_tui.core.errors import ImportRejected, NotFound, RowError, ValidationError
 from pos_tui.core.money import MILLI, from_kurus, qty_to_decimal, to_kurus
-from pos_tui.core.text import fold, words
 from pos_tui.i18n import _
 from pos_tui.settings import ScaleLabelMask
 from pos_tui.store import database, is_sqlite, write_tx
 from pos_tui.store import models as m
 from pos_tui.store.fast import select_rendered
+from pos_tui.text import fold, words
 
 UNITS = ("piece", "kg", "lt", "m")
 SEARCH_CANDIDATES = 1000  # a one-word query orders at most this many matches by name
@@ -57,7 +57,7 @@ CODE_LENGTH = 64
 
 # Lookups with IN (...) are chunked below every backend's parameter limit.
 _IN_CHUNK = 500
-_WORD = re.compile(r"[0-9a-z]+")  # a word of a folded name, as in pos_tui.core.text.words
+_WORD = re.compile(r"[0-9a-z]+")  # a word of a folded name, as in pos_tui.text.words
 _WRITE_CHUNK = 5000
 # An initial load at least this big rebuilds the secondary indexes once instead of updating
 # them row by row (several times faster for a million products).
@@ -612,7 +612,7 @@ def _check_code(text: str) -> str | None:
 
 def _name_words(key: str) -> list[str]:
     """The index words of a folded name (``fold(name)``): the same as
-    :func:`pos_tui.core.text.words` of the name, cut to the column's length, without
+    :func:`pos_tui.text.words` of the name, cut to the column's length, without
     folding twice."""
     found = _WORD.findall(key)
     if len(key) > WORD_LENGTH:  # only then can a word be too long for the column

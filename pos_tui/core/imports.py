@@ -45,11 +45,11 @@ from pos_tui.core.clock import to_db
 from pos_tui.core.errors import ImportRejected, RowError, ValidationError
 from pos_tui.core.exports import unprotect_cell
 from pos_tui.core.money import MILLI, parse_money, parse_quantity
-from pos_tui.core.text import fold
 from pos_tui.i18n import _
 from pos_tui.settings import Settings
 from pos_tui.store import models as m
 from pos_tui.store import write_tx
+from pos_tui.text import fold
 
 FORMATS = ("csv", "json", "jsonl")
 KINDS = ("products", "customers", "suppliers")

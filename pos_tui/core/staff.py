@@ -45,11 +45,11 @@ from pos_tui.core.errors import (
     StateError,
     ValidationError,
 )
-from pos_tui.core.text import fold
 from pos_tui.i18n import _, ngettext
 from pos_tui.settings import DEFAULT_ROLES, RoleSettings, SecuritySettings, Settings
 from pos_tui.store import models as m
 from pos_tui.store import write_tx
+from pos_tui.text import fold
 
 PIN_KEY = "pin_key"
 # Terminal recorded in the journal for changes made outside a till (pos-admin, the users screen

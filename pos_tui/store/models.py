@@ -107,7 +107,7 @@ class Product(BaseModel):
     id = AutoField()
     code = CharField(max_length=64, unique=True)  # PLU
     name = CharField(max_length=255)
-    name_key = CharField(max_length=255, index=True)  # pos_tui.core.text.fold(name)
+    name_key = CharField(max_length=255, index=True)  # pos_tui.text.fold(name)
     unit = CharField(max_length=8, default="piece")  # piece | kg | lt | m
     price = IntegerField()  # kuruş, KDV included
     cost = IntegerField(default=0)  # kuruş

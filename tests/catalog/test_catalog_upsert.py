@@ -15,9 +15,9 @@ from pos_tui.core import catalog
 from pos_tui.core.catalog import ProductInput as Row
 from pos_tui.core.clock import to_db
 from pos_tui.core.errors import ImportRejected
-from pos_tui.core.text import words
 from pos_tui.settings import Settings
 from pos_tui.store import models as m
+from pos_tui.text import words
 
 
 def upsert(rows: list[Row], settings: Settings, now: datetime, **kw: object) -> catalog.UpsertResult:

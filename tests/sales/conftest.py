@@ -16,9 +16,9 @@ from pos_tui.core.actors import Actor
 from pos_tui.core.cart import Cart
 from pos_tui.core.clock import to_db
 from pos_tui.core.money import to_kurus
-from pos_tui.core.text import fold
 from pos_tui.settings import Settings
 from pos_tui.store import models as m
+from pos_tui.text import fold
 
 _pins = itertools.count(1000)
 

@@ -25,10 +25,10 @@ from pos_tui.core.cart import Cart
 from pos_tui.core.clock import to_db
 from pos_tui.core.money import to_kurus
 from pos_tui.core.sales import PaymentInput, ReturnLineInput, SaleResult, complete_sale, create_return
-from pos_tui.core.text import fold
 from pos_tui.settings import Settings
 from pos_tui.store import close_database
 from pos_tui.store import models as m
+from pos_tui.text import fold
 
 REPO = Path(__file__).resolve().parents[2]
 DEMO_PINS = {"ayse": "1111", "mehmet": "2222", "admin": "9999"}

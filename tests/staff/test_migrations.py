@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
-from pos_tui.core.text import words
 from pos_tui.store import close_database, open_database
 from pos_tui.store.migrations import CURRENT_VERSION
+from pos_tui.text import words
 
 REPO = Path(__file__).resolve().parents[2]
 SCHEMA_V1 = REPO / "tests" / "data" / "schema_v1.sql"
