@@ -30,6 +30,7 @@ ALL_PERMISSIONS = frozenset(
         "cash_movement",
         "reports",
         "manual_weight",
+        "points_adjust",
         "admin",
     }
 )

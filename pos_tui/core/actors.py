@@ -27,6 +27,7 @@ PERMISSION_LABELS = {
     "reports": N_("see reports"),
     "manual_weight": N_("type a weight by hand"),
     "discount": N_("give this discount"),
+    "points_adjust": N_("adjust loyalty points"),
     "admin": N_("administer users and settings"),
 }
 

@@ -24,6 +24,10 @@ class ValidationError(PosError):
     """Input is wrong (a bad barcode, amount, quantity...)."""
 
 
+class InsufficientPoints(ValidationError):
+    """A member has fewer available points than asked for (pending points never count)."""
+
+
 class NotFound(PosError):
     """A product, user, receipt... does not exist."""
 

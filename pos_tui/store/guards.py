@@ -19,6 +19,7 @@ INSERT_ONLY_TABLES = (
     "stock_movement",
     "z_closure",
     "journal_entry",
+    "points_entry",
 )
 
 

@@ -11,6 +11,7 @@ History
 1. The first schema: catalog, users, shifts, sales, journal, Z closures.
 2. Adds the word index for Turkish-aware name search (``product_word``, back-filled from
    existing product names) and the crash-safe cart drafts (``cart_draft``).
+3. Adds loyalty members (``member``) and the insert-only points ledger (``points_entry``).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from pos_tui.i18n import _
 from pos_tui.store import models as m
 from pos_tui.store.guards import install_guards
 
-CURRENT_VERSION = 2
+CURRENT_VERSION = 3
 VERSION_KEY = "schema_version"
 
 
@@ -59,7 +60,11 @@ def _to_v2(db: Database) -> None:
         m.ProductWord.insert_many(batch).execute()
 
 
-MIGRATIONS: dict[int, Callable[[Database], None]] = {2: _to_v2}
+def _to_v3(db: Database) -> None:
+    db.create_tables([m.Member, m.PointsEntry])
+
+
+MIGRATIONS: dict[int, Callable[[Database], None]] = {2: _to_v2, 3: _to_v3}
 
 
 def upgrade(db: Database) -> tuple[int, int]:

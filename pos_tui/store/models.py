@@ -14,6 +14,7 @@ from peewee import (
     BooleanField,
     CharField,
     CompositeKey,
+    DateField,
     DateTimeField,
     ForeignKeyField,
     IntegerField,
@@ -291,6 +292,52 @@ class CartDraft(BaseModel):
     updated_at = DateTimeField()
 
 
+class Member(BaseModel):
+    """A loyalty member (schema v3): the identity the points ledger belongs to.
+
+    ``customer`` links to the shop's customer record when there is one; ``anonymized_at`` is
+    set when the person is erased (their ledger rows and totals stay).
+    """
+
+    id = AutoField()
+    customer = ForeignKeyField(Customer, null=True, backref="members", on_delete="RESTRICT")
+    card = CharField(max_length=64, unique=True)
+    phone = CharField(max_length=20, null=True, unique=True)  # +90…
+    name = CharField(max_length=255)
+    email = CharField(max_length=255, null=True)
+    birth_date = DateField(null=True)
+    tier_code = CharField(max_length=32, null=True)
+    created_at = DateTimeField()
+    anonymized_at = DateTimeField(null=True)
+
+
+class PointsEntry(BaseModel):
+    """One posted movement of a member's points (schema v3, insert-only).
+
+    Entries that create points (earn, restore, transfer_in, a positive adjust) are *lots*:
+    ``lot`` is empty, ``available_from``/``expires_on`` are set. Entries that take points
+    from a lot (redeem, donate, transfer_out, clawback, expire, settle, a negative adjust)
+    point at it through ``lot`` with negative ``points``. A lot's remaining points are its
+    ``points`` plus the entries pointing at it; nothing is ever updated. Negative entries
+    without a lot are a debt (a clawback of points already spent); see docs/loyalty.md.
+    """
+
+    id = AutoField()
+    member = ForeignKeyField(Member, backref="points_entries", on_delete="RESTRICT")
+    at = DateTimeField()
+    kind = CharField(max_length=16)  # earn | redeem | expire | adjust | clawback | restore | donate | ...
+    points = IntegerField()  # signed
+    lot = ForeignKeyField("self", null=True, backref="consumptions", on_delete="RESTRICT")
+    sale = ForeignKeyField(Sale, null=True, backref="+", on_delete="RESTRICT")
+    available_from = DateField(null=True)  # lots: first shop-local day the points can be spent
+    expires_on = DateField(null=True)  # lots: last shop-local day they can be spent; empty = never
+    reason = TextField(null=True)
+    actor = ForeignKeyField(User, null=True, backref="+", on_delete="RESTRICT")
+
+    class Meta:
+        indexes = ((("member", "kind"), False),)
+
+
 ALL_MODELS: tuple[type[BaseModel], ...] = (
     MetaEntry,
     Counter,
@@ -312,7 +359,9 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     ZClosure,
     JournalEntry,
     CartDraft,
+    Member,
+    PointsEntry,
 )
 
 # Tables whose rows are never updated or deleted once written.
-INSERT_ONLY = (CashMovement, Sale, SaleLine, Payment, SaleKdv, StockMovement, ZClosure, JournalEntry)
+INSERT_ONLY = (CashMovement, Sale, SaleLine, Payment, SaleKdv, StockMovement, ZClosure, JournalEntry, PointsEntry)

@@ -41,8 +41,8 @@ def test_db_upgrade_on_a_current_database(cli: Cli) -> None:
     result = cli("db", "upgrade", "--json")
     assert result.exit_code == 0, result.stderr
     doc = json.loads(result.stdout)
-    assert (doc["from"], doc["to"]) == (2, 2)
-    assert "schema 2 is up to date" in cli("db", "upgrade").stderr
+    assert (doc["from"], doc["to"]) == (3, 3)
+    assert "schema 3 is up to date" in cli("db", "upgrade").stderr
 
 
 def test_db_upgrade_refuses_a_missing_file(cli: Cli, db_path: Path) -> None:

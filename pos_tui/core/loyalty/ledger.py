@@ -1,0 +1,609 @@
+"""The points ledger: insert-only entries, lots with a hold and an expiry, derived balances.
+
+Model (docs/loyalty.md has the long version):
+
+- Every entry that creates points is a **lot** (``earn``, ``restore``, ``transfer_in``, a
+  positive ``adjust``) with ``available_from`` (the hold) and ``expires_on`` (the last
+  shop-local day it can be spent; empty for never).
+- Every entry that takes points from a lot (``redeem``, ``donate``, ``transfer_out``,
+  ``clawback``, ``expire``, ``settle``, a negative ``adjust``) points at the lot and carries
+  negative points. A lot's remaining points are its points plus those entries: balances are
+  derived, there is no mutable "remaining" column that could drift from the entries.
+- A clawback or negative adjustment larger than everything the member holds leaves a
+  **debt**: a negative entry without a lot. The next lot created for the member repays it
+  at once (a ``settle`` pair: minus on the lot, plus on the debt), so while a debt is open
+  every lot is empty and redemption is blocked.
+
+Days are the shop's calendar days (``tz``, the shop's ``settings.shop.timezone``): services
+take an aware ``now`` and convert it once; ``balance`` and ``expire_due`` take a date. A
+lot whose ``expires_on`` is before ``as_of`` counts as gone whether or not
+:func:`expire_due` has written its ``expire`` entry, so a balance read for any date is right.
+
+Concurrency: every write runs in one ``write_tx``. On SQLite that is ``BEGIN IMMEDIATE``,
+which serialises writers before the balance is read; on PostgreSQL the member row is locked
+``FOR UPDATE`` first, so two terminals redeeming from one member queue up and the second
+sees the first's entries. Either way a member can never be overdrawn.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from typing import Any, Literal, cast
+
+from peewee import JOIN, fn
+
+from pos_tui.core import journal
+from pos_tui.core.actors import Actor, Override, require
+from pos_tui.core.clock import local, to_db, zone
+from pos_tui.core.errors import InsufficientPoints, NotFound, ValidationError
+from pos_tui.i18n import _
+from pos_tui.store import fast
+from pos_tui.store import models as m
+from pos_tui.store.db import write_tx
+
+SHOP_TZ = "Europe/Istanbul"
+DEFAULT_HOLD_DAYS = 15  # the 14-day legal return window plus one day
+
+
+@dataclass(frozen=True, slots=True)
+class ExpiryPolicy:
+    """When a lot's points expire, counted from the day they become available.
+
+    ``never``; ``days_after_available`` (usable for ``days`` days after ``available_from``,
+    through ``available_from + days``); ``end_of_month`` / ``end_of_year`` (usable through the
+    last day of the month / year in which they became available).
+    """
+
+    kind: Literal["never", "days_after_available", "end_of_month", "end_of_year"] = "never"
+    days: int = 0
+
+    def __post_init__(self) -> None:
+        if self.kind == "days_after_available" and self.days < 1:
+            raise ValidationError(_("Points must stay usable for at least one day"))
+
+    @classmethod
+    def never(cls) -> ExpiryPolicy:
+        return cls("never")
+
+    @classmethod
+    def days_after_available(cls, days: int) -> ExpiryPolicy:
+        return cls("days_after_available", days)
+
+    @classmethod
+    def end_of_month(cls) -> ExpiryPolicy:
+        return cls("end_of_month")
+
+    @classmethod
+    def end_of_year(cls) -> ExpiryPolicy:
+        return cls("end_of_year")
+
+    def expires_on(self, available_from: date) -> date | None:
+        """The last day points that become available on ``available_from`` can be spent."""
+        if self.kind == "days_after_available":
+            return available_from + timedelta(days=self.days)
+        if self.kind == "end_of_month":
+            last = calendar.monthrange(available_from.year, available_from.month)[1]
+            return available_from.replace(day=last)
+        if self.kind == "end_of_year":
+            return date(available_from.year, 12, 31)
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Lot:
+    """Points created by one entry, spendable from ``available_from`` through ``expires_on``."""
+
+    id: int
+    member_id: int
+    kind: str
+    points: int
+    available_from: date
+    expires_on: date | None
+    sale_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Consumption:
+    """Points taken from one lot by one entry (``points`` is positive: how many were taken)."""
+
+    entry_id: int
+    lot_id: int | None  # None: the part that became a debt (a clawback of spent points)
+    kind: str
+    points: int
+    expires_on: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class Balance:
+    """A member's points as of a day. ``available`` is negative while a debt is open."""
+
+    member_id: int
+    as_of: date
+    available: int
+    pending: int
+    total: int
+    expiring: list[tuple[int, date]]  # (points, last usable day), soonest first
+
+
+@dataclass(slots=True)
+class _LotState:
+    id: int
+    kind: str
+    points: int
+    remaining: int
+    available_from: date
+    expires_on: date | None
+    sale_id: int | None
+
+    def expired(self, day: date) -> bool:
+        return self.expires_on is not None and self.expires_on < day
+
+    def pending(self, day: date) -> bool:
+        return self.available_from > day
+
+    def fifo_key(self) -> tuple[bool, date, date, int]:
+        return (self.expires_on is None, self.expires_on or date.max, self.available_from, self.id)
+
+
+@dataclass(slots=True)
+class _State:
+    lots: list[_LotState]
+    debt: int  # <= 0: the sum of entries without a lot that are not lots themselves
+    clawed_by_sale: dict[int, int]  # points already clawed back per sale (positive)
+    redeemed_by_sale: dict[int, dict[date | None, int]]  # sale → expiry → points redeemed
+    restored_by_sale: dict[int, dict[date | None, int]]
+
+    def live(self, day: date) -> list[_LotState]:
+        return [lot for lot in self.lots if lot.remaining > 0 and not lot.expired(day)]
+
+    def available(self, day: date) -> list[_LotState]:
+        return sorted((lot for lot in self.live(day) if not lot.pending(day)), key=_LotState.fifo_key)
+
+    def pending(self, day: date) -> list[_LotState]:
+        return sorted((lot for lot in self.live(day) if lot.pending(day)), key=_LotState.fifo_key)
+
+
+def points_for(amount: Decimal, percent: Decimal) -> int:
+    """Points earned on ``amount`` TRY at ``percent`` %: rounded **down** to a whole point, once
+    per receipt (never per line, so splitting a basket never earns more). 199.99 TRY at 1 %
+    is 1 point; a negative amount or rate is refused."""
+    if amount < 0 or percent < 0:
+        raise ValidationError(_("Points are earned on a positive amount at a positive rate"))
+    return int((amount * percent / Decimal(100)).to_integral_value(rounding=ROUND_DOWN))
+
+
+def shop_day(now: datetime, tz: str = SHOP_TZ) -> date:
+    """The shop-local calendar day of an aware ``now``."""
+    if now.tzinfo is None:
+        raise ValueError("naive datetime passed to the ledger; services need aware datetimes")
+    return local(now, tz).date()
+
+
+def _day_start(day: date, tz: str) -> datetime:
+    """Naive UTC of the local midnight that starts ``day`` (how day bounds are stored)."""
+    return datetime.combine(day, time.min, tzinfo=zone(tz)).astimezone(UTC).replace(tzinfo=None)
+
+
+def _positive(points: int, what: str) -> int:
+    if isinstance(points, bool) or not isinstance(points, int):
+        raise ValidationError(_("{what} must be a whole number of points").format(what=what))
+    if points <= 0:
+        raise ValidationError(_("{what} must be more than zero").format(what=what))
+    return points
+
+
+def _lock_member(member_id: int) -> None:
+    """Lock the member row (PostgreSQL ``FOR UPDATE``; SQLite's write transaction already
+    excludes other writers) and check that the member exists."""
+    if fast.select_first(m.Member, ("id",), {"id": member_id}, for_update=True) is None:
+        raise NotFound(_("No member with id {id}").format(id=member_id))
+
+
+def _load(member_id: int, before: datetime | None = None) -> _State:
+    """Every entry of the member (written before ``before``, naive UTC, when given), folded."""
+    e = m.PointsEntry
+    query = e.select(e.id, e.kind, e.points, e.lot, e.sale, e.available_from, e.expires_on).where(e.member == member_id)
+    if before is not None:
+        query = query.where(e.at < before)
+    lots: dict[int, _LotState] = {}
+    taken: dict[int, int] = defaultdict(int)
+    debt = 0
+    clawed: dict[int, int] = defaultdict(int)
+    redeemed_entries: list[tuple[int, int, int]] = []  # (sale, lot, points)
+    restored: dict[int, dict[date | None, int]] = defaultdict(lambda: defaultdict(int))
+    for eid, kind, points, lot_id, sale_id, available_from, expires_on in query.tuples().iterator():
+        if lot_id is not None:
+            taken[lot_id] += points
+        elif available_from is not None:
+            lots[eid] = _LotState(eid, kind, points, points, available_from, expires_on, sale_id)
+        else:
+            debt += points
+        if sale_id is not None:
+            if kind == "clawback":
+                clawed[sale_id] -= points
+            elif kind == "redeem" and lot_id is not None:
+                redeemed_entries.append((sale_id, lot_id, -points))
+            elif kind == "restore":
+                restored[sale_id][expires_on] += points
+    for lot_id, delta in taken.items():
+        if lot_id in lots:
+            lots[lot_id].remaining += delta
+    redeemed: dict[int, dict[date | None, int]] = defaultdict(lambda: defaultdict(int))
+    for sale_id, lot_id, points in redeemed_entries:
+        if lot_id in lots:
+            redeemed[sale_id][lots[lot_id].expires_on] += points
+    return _State(list(lots.values()), debt, dict(clawed), redeemed, restored)
+
+
+def _insert(member_id: int, kind: str, points: int, at: datetime, **values: object) -> int:
+    return int(m.PointsEntry.insert(member=member_id, kind=kind, points=points, at=at, **values).execute())
+
+
+def _lot(row_id: int, member_id: int, kind: str, points: int, day: date, expires: date | None, sale: int | None) -> Lot:
+    return Lot(row_id, member_id, kind, points, day, expires, sale)
+
+
+def _new_lot(
+    state: _State,
+    member_id: int,
+    kind: str,
+    points: int,
+    *,
+    at: datetime,
+    available_from: date,
+    expires_on: date | None,
+    sale_id: int | None = None,
+    reason: str | None = None,
+    actor_id: int | None = None,
+) -> Lot:
+    """Insert a lot; an open debt is repaid from it at once (a ``settle`` pair)."""
+    lot_id = _insert(
+        member_id,
+        kind,
+        points,
+        at,
+        available_from=available_from,
+        expires_on=expires_on,
+        sale=sale_id,
+        reason=reason,
+        actor=actor_id,
+    )
+    repay = min(-state.debt, points)
+    if repay > 0:
+        _insert(member_id, "settle", -repay, at, lot=lot_id)
+        _insert(member_id, "settle", repay, at)
+        state.debt += repay
+    state.lots.append(_LotState(lot_id, kind, points, points - repay, available_from, expires_on, sale_id))
+    return _lot(lot_id, member_id, kind, points, available_from, expires_on, sale_id)
+
+
+def _take(
+    member_id: int,
+    lots: Iterable[_LotState],
+    points: int,
+    kind: str,
+    at: datetime,
+    *,
+    sale_id: int | None = None,
+    reason: str | None = None,
+    actor_id: int | None = None,
+) -> tuple[list[Consumption], int]:
+    """Take up to ``points`` from ``lots`` in the given order; returns the entries and what is left."""
+    out: list[Consumption] = []
+    for lot in lots:
+        if points == 0:
+            break
+        part = min(points, lot.remaining)
+        if part <= 0:
+            continue
+        eid = _insert(member_id, kind, -part, at, lot=lot.id, sale=sale_id, reason=reason, actor=actor_id)
+        lot.remaining -= part
+        points -= part
+        out.append(Consumption(eid, lot.id, kind, part, lot.expires_on))
+    return out, points
+
+
+def _spend(
+    member_id: int,
+    points: int,
+    kind: str,
+    *,
+    now: datetime,
+    tz: str,
+    sale_id: int | None = None,
+    reason: str | None = None,
+) -> list[Consumption]:
+    """Spend available points (redeem, donate, transfer out): the lot that expires first goes
+    first; pending points never count; refused while a debt is open."""
+    _lock_member(member_id)
+    day = shop_day(now, tz)
+    state = _load(member_id)
+    if state.debt < 0:
+        raise InsufficientPoints(
+            _("The member's points balance is negative ({points}); points cannot be used until it is positive").format(
+                points=state.debt
+            )
+        )
+    lots = state.available(day)
+    have = sum(lot.remaining for lot in lots)
+    if points > have:
+        pending = sum(lot.remaining for lot in state.pending(day))
+        raise InsufficientPoints(
+            _("Only {available} points are available ({pending} pending); {points} were asked for").format(
+                available=have, pending=pending, points=points
+            )
+        )
+    taken, _rest = _take(member_id, lots, points, kind, to_db(now), sale_id=sale_id, reason=reason)
+    return taken
+
+
+def earn(
+    member_id: int,
+    points: int,
+    *,
+    now: datetime,
+    sale_id: int | None = None,
+    hold_days: int = DEFAULT_HOLD_DAYS,
+    expiry: ExpiryPolicy = ExpiryPolicy(),
+    tz: str = SHOP_TZ,
+) -> Lot:
+    """Credit ``points`` as a new lot, pending for ``hold_days`` days (usable from the shop day
+    of ``now`` plus ``hold_days``), expiring by ``expiry`` counted from that day."""
+    _positive(points, _("Earned points"))
+    if hold_days < 0:
+        raise ValidationError(_("The hold period cannot be negative"))
+    available_from = shop_day(now, tz) + timedelta(days=hold_days)
+    with write_tx():
+        _lock_member(member_id)
+        state = _load(member_id)
+        return _new_lot(
+            state,
+            member_id,
+            "earn",
+            points,
+            at=to_db(now),
+            available_from=available_from,
+            expires_on=expiry.expires_on(available_from),
+            sale_id=sale_id,
+        )
+
+
+def balance(member_id: int, *, as_of: date, tz: str = SHOP_TZ) -> Balance:
+    """The member's points at the end of shop day ``as_of``: entries written after that day are
+    ignored, lots past their expiry count as gone even if no ``expire`` entry was written."""
+    if fast.select_first(m.Member, ("id",), {"id": member_id}) is None:
+        raise NotFound(_("No member with id {id}").format(id=member_id))
+    state = _load(member_id, before=_day_start(as_of + timedelta(days=1), tz))
+    live = state.live(as_of)
+    available = sum(lot.remaining for lot in live if not lot.pending(as_of)) + state.debt
+    pending = sum(lot.remaining for lot in live if lot.pending(as_of))
+    expiring: dict[date, int] = defaultdict(int)
+    for lot in live:
+        if lot.expires_on is not None:
+            expiring[lot.expires_on] += lot.remaining
+    return Balance(
+        member_id,
+        as_of,
+        available,
+        pending,
+        available + pending,
+        [(points, day) for day, points in sorted(expiring.items())],
+    )
+
+
+def redeem(
+    member_id: int, points: int, *, now: datetime, sale_id: int | None = None, tz: str = SHOP_TZ
+) -> list[Consumption]:
+    """Spend ``points`` available points (e.g. as a tender); raises InsufficientPoints."""
+    _positive(points, _("Redeemed points"))
+    with write_tx():
+        return _spend(member_id, points, "redeem", now=now, tz=tz, sale_id=sale_id)
+
+
+def donate(member_id: int, points: int, charity: str, *, now: datetime, tz: str = SHOP_TZ) -> list[Consumption]:
+    """Give ``points`` available points to ``charity`` (recorded as the entries' reason)."""
+    _positive(points, _("Donated points"))
+    charity = charity.strip()
+    if not charity:
+        raise ValidationError(_("Name the charity the points go to"))
+    with write_tx():
+        return _spend(member_id, points, "donate", now=now, tz=tz, reason=charity)
+
+
+def transfer(from_member: int, to_member: int, points: int, *, now: datetime, tz: str = SHOP_TZ) -> list[Lot]:
+    """Move ``points`` available points to another member: each lot they come from becomes a
+    lot of the receiver, available at once and expiring on the same day."""
+    _positive(points, _("Transferred points"))
+    if from_member == to_member:
+        raise ValidationError(_("Points can only be transferred to another member"))
+    day = shop_day(now, tz)
+    at = to_db(now)
+    with write_tx():
+        for member_id in sorted((from_member, to_member)):  # one lock order: no deadlock
+            _lock_member(member_id)
+        taken = _spend(from_member, points, "transfer_out", now=now, tz=tz, reason=f"member:{to_member}")
+        state = _load(to_member)
+        return [
+            _new_lot(
+                state,
+                to_member,
+                "transfer_in",
+                c.points,
+                at=at,
+                available_from=day,
+                expires_on=c.expires_on,
+                reason=f"member:{from_member}",
+            )
+            for c in taken
+        ]
+
+
+def clawback(
+    member_id: int,
+    sale_id: int,
+    *,
+    now: datetime,
+    points: int | None = None,
+    fraction: Decimal | None = None,
+    tz: str = SHOP_TZ,
+) -> list[Consumption]:
+    """Take back points sale ``sale_id`` earned: ``points`` of them, or ``fraction`` (0–1] of
+    what it earned rounded half up (a return of part of the receipt). Never more than the sale
+    earned and is not yet clawed back. Taken from the sale's own lots, pending first, then
+    from the member's other lots (pending first, then available by expiry); what the member
+    already spent becomes a debt (a negative balance). Never refuses: a return is never blocked.
+    """
+    if (points is None) == (fraction is None):
+        raise ValidationError(_("Give either the points or the fraction to claw back"))
+    if fraction is not None and not Decimal(0) < fraction <= Decimal(1):
+        raise ValidationError(_("The returned fraction must be more than 0 and at most 1"))
+    if points is not None:
+        _positive(points, _("Clawed-back points"))
+    day = shop_day(now, tz)
+    at = to_db(now)
+    with write_tx():
+        _lock_member(member_id)
+        state = _load(member_id)
+        earned_lots = [lot for lot in state.lots if lot.kind == "earn" and lot.sale_id == sale_id]
+        earned = sum(lot.points for lot in earned_lots)
+        if fraction is not None:
+            points = int((earned * fraction).to_integral_value(rounding=ROUND_HALF_UP))
+        assert points is not None
+        want = min(points, earned - state.clawed_by_sale.get(sale_id, 0))
+        if want <= 0:
+            return []
+        own = {lot.id for lot in earned_lots}
+        order = (
+            [lot for lot in state.pending(day) if lot.id in own]
+            + [lot for lot in state.available(day) if lot.id in own]
+            + [lot for lot in state.pending(day) if lot.id not in own]
+            + [lot for lot in state.available(day) if lot.id not in own]
+        )
+        taken, rest = _take(member_id, order, want, "clawback", at, sale_id=sale_id)
+        if rest > 0:
+            eid = _insert(member_id, "clawback", -rest, at, sale=sale_id)
+            taken.append(Consumption(eid, None, "clawback", rest, None))
+        return taken
+
+
+def restore(member_id: int, sale_id: int, points: int, *, now: datetime, tz: str = SHOP_TZ) -> list[Lot]:
+    """Give back up to ``points`` that paid for sale ``sale_id`` (a return of goods bought with
+    points), never more than that sale redeemed and is not yet restored.
+
+    Each restored part is a new lot, available at once and expiring on the same day as the lot
+    it was redeemed from (the member gets back what they had, not fresher points), but never
+    before the day of the return, so restored points can always be used that day. The latest
+    expiring points are given back first.
+    """
+    _positive(points, _("Restored points"))
+    day = shop_day(now, tz)
+    at = to_db(now)
+    with write_tx():
+        _lock_member(member_id)
+        state = _load(member_id)
+        redeemed = state.redeemed_by_sale.get(sale_id, {})
+        restored = state.restored_by_sale.get(sale_id, {})
+        lots: list[Lot] = []
+        for expires_on in sorted(redeemed, key=lambda d: (d is None, d or date.min), reverse=True):
+            open_ = redeemed[expires_on] - restored.get(expires_on, 0)
+            part = min(points, open_)
+            if part <= 0:
+                continue
+            kept = None if expires_on is None else max(expires_on, day)
+            lots.append(
+                _new_lot(state, member_id, "restore", part, at=at, available_from=day, expires_on=kept, sale_id=sale_id)
+            )
+            points -= part
+            if points == 0:
+                break
+        return lots
+
+
+def adjust(
+    member_id: int,
+    points: int,
+    reason: str,
+    *,
+    actor: Actor,
+    now: datetime,
+    terminal: str,
+    override: Override | None = None,
+    expiry: ExpiryPolicy = ExpiryPolicy(),
+    tz: str = SHOP_TZ,
+) -> list[Consumption] | Lot:
+    """A manager's correction (permission ``points_adjust``, or a supervisor's override),
+    journalled with the reason. Positive: a lot available at once, expiring by ``expiry``.
+    Negative: taken from available points by expiry, then pending ones, then as a debt."""
+    used = require(actor, "points_adjust", override)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("A reason is needed"))
+    if isinstance(points, bool) or not isinstance(points, int) or points == 0:
+        raise ValidationError(_("An adjustment must be a whole, non-zero number of points"))
+    day = shop_day(now, tz)
+    at = to_db(now)
+    with write_tx():
+        _lock_member(member_id)
+        state = _load(member_id)
+        result: list[Consumption] | Lot
+        if points > 0:
+            result = _new_lot(
+                state,
+                member_id,
+                "adjust",
+                points,
+                at=at,
+                available_from=day,
+                expires_on=expiry.expires_on(day),
+                reason=reason,
+                actor_id=actor.user_id,
+            )
+        else:
+            order = state.available(day) + state.pending(day)
+            taken, rest = _take(member_id, order, -points, "adjust", at, reason=reason, actor_id=actor.user_id)
+            if rest > 0:
+                eid = _insert(member_id, "adjust", -rest, at, reason=reason, actor=actor.user_id)
+                taken.append(Consumption(eid, None, "adjust", rest, None))
+            result = taken
+        payload: dict[str, object] = {"member_id": member_id, "points": points, "reason": reason, "user": actor.name}
+        if used is not None:
+            payload["supervisor"] = used.supervisor.name
+            payload["override_reason"] = used.reason
+        journal.append("points_adjust", payload, terminal=terminal, now=now, ref=str(member_id))
+        return result
+
+
+def expire_due(*, as_of: date, tz: str = SHOP_TZ) -> int:
+    """Write an ``expire`` entry for every lot whose last usable day is before ``as_of`` and
+    that still holds points; returns how many were written. Running it again writes nothing.
+    Each entry is dated at the start of the day after the lot's last usable day."""
+    lot = m.PointsEntry.alias("lot")
+    used = m.PointsEntry.alias("used")
+    remaining = lot.points + fn.COALESCE(fn.SUM(used.points), 0)
+    query = (
+        lot.select(lot.id, lot.member, lot.expires_on, remaining)
+        .join(used, JOIN.LEFT_OUTER, on=(used.lot == lot.id))
+        .where(lot.available_from.is_null(False) & lot.lot.is_null() & (lot.expires_on < as_of))
+        .group_by(lot.id, lot.member, lot.expires_on, lot.points)
+        .having(remaining > 0)
+    )
+    with write_tx():
+        found: list[tuple[int, int, date, int]] = list(cast(Iterable[Any], query.tuples()))
+        rows = [
+            {
+                "member": member_id,
+                "kind": "expire",
+                "points": -int(left),
+                "lot": lot_id,
+                "at": _day_start(expires_on + timedelta(days=1), tz),
+            }
+            for lot_id, member_id, expires_on, left in found
+        ]
+        for start in range(0, len(rows), 500):
+            m.PointsEntry.insert_many(rows[start : start + 500]).execute()
+        return len(rows)
