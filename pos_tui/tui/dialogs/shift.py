@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
 from textual import on
+from textual.message import Message
 
-from pos_tui.core.actors import Override
+from pos_tui.core.actors import Actor
 from pos_tui.core.shifts import ShiftInfo
 from pos_tui.i18n import _
 from pos_tui.tui.base import pos_app
@@ -14,11 +16,48 @@ from pos_tui.tui.dialogs.prompts import AmountPrompt
 from pos_tui.tui.messages import ShiftClosed, ShiftOpened
 
 
-class OpenShiftDialog(AmountPrompt[ShiftInfo]):
+class _DrawerCashDialog(AmountPrompt[ShiftInfo]):
+    """Ask for the cash in the drawer and hand it to one shift service on a worker thread;
+    the subclass says which service, which reply message and what the status line shows."""
+
+    reply: type[Message]
+
+    def description(self) -> str:
+        """What the status line says while the service runs."""
+        raise NotImplementedError
+
+    def shift_service(self, terminal: str, actor: Actor, amount: Decimal, now: datetime) -> ShiftInfo:
+        """The core call, run on a worker thread."""
+        raise NotImplementedError
+
+    def accept(self, amount: Decimal) -> None:
+        from pos_tui.tui.app import CoreCall
+
+        app = pos_app(self)
+        session = app.session
+        actor = session.require_actor()
+        app.call_core(
+            CoreCall(
+                run=lambda _override: self.shift_service(session.terminal, actor, amount, session.now()),
+                reply=self.reply,
+                target=self,
+                description=self.description(),
+                group="shift",
+                overridable=False,
+            )
+        )
+
+
+class OpenShiftDialog(_DrawerCashDialog):
     """No shift is open on this terminal: ask for the float in the drawer and open one.
 
     Dismisses with the new shift; Esc dismisses with None (the app logs out again).
     """
+
+    reply = ShiftOpened
+
+    def description(self) -> str:
+        return _("Opening the shift")
 
     def __init__(self, language: str = "en") -> None:
         super().__init__(
@@ -32,36 +71,24 @@ class OpenShiftDialog(AmountPrompt[ShiftInfo]):
     def hint(self) -> str:
         return _("Enter: open the shift · Esc: log out")
 
-    def accept(self, amount: Decimal) -> None:
+    def shift_service(self, terminal: str, actor: Actor, amount: Decimal, now: datetime) -> ShiftInfo:
         from pos_tui.core import shifts
-        from pos_tui.tui.app import CoreCall
 
-        app = pos_app(self)
-        session = app.session
-        actor = session.require_actor()
-
-        def run(_override: Override | None) -> ShiftInfo:
-            return shifts.open_shift(session.terminal, actor, amount, now=session.now())
-
-        app.call_core(
-            CoreCall(
-                run=run,
-                reply=ShiftOpened,
-                target=self,
-                description=_("Opening the shift"),
-                group="shift",
-                overridable=False,
-            )
-        )
+        return shifts.open_shift(terminal, actor, amount, now=now)
 
     @on(ShiftOpened)
     def _shift_opened(self, event: ShiftOpened) -> None:
         self.dismiss(event.shift)
 
 
-class CloseShiftDialog(AmountPrompt[ShiftInfo]):
+class CloseShiftDialog(_DrawerCashDialog):
     """Close the shift with the cash counted in the drawer (a blind count: the expected amount
     is shown only afterwards, with the variance). Dismisses with the closed shift."""
+
+    reply = ShiftClosed
+
+    def description(self) -> str:
+        return _("Closing the shift")
 
     def __init__(self, language: str = "en") -> None:
         super().__init__(
@@ -74,27 +101,10 @@ class CloseShiftDialog(AmountPrompt[ShiftInfo]):
     def hint(self) -> str:
         return _("Enter: close the shift · Esc: cancel")
 
-    def accept(self, amount: Decimal) -> None:
+    def shift_service(self, terminal: str, actor: Actor, amount: Decimal, now: datetime) -> ShiftInfo:
         from pos_tui.core import shifts
-        from pos_tui.tui.app import CoreCall
 
-        app = pos_app(self)
-        session = app.session
-        actor = session.require_actor()
-
-        def run(_override: Override | None) -> ShiftInfo:
-            return shifts.close_shift(session.terminal, actor, amount, now=session.now())
-
-        app.call_core(
-            CoreCall(
-                run=run,
-                reply=ShiftClosed,
-                target=self,
-                description=_("Closing the shift"),
-                group="shift",
-                overridable=False,
-            )
-        )
+        return shifts.close_shift(terminal, actor, amount, now=now)
 
     @on(ShiftClosed)
     def _shift_closed(self, event: ShiftClosed) -> None:
