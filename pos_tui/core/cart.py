@@ -37,7 +37,7 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from pos_tui.core.errors import NotFound, ValidationError
 from pos_tui.core.money import (
@@ -133,6 +133,23 @@ class Discount:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Discount:
         return cls(str(data["kind"]), Decimal(str(data["value"])))
+
+
+class Sellable(Protocol):
+    """What the cart needs of a catalog product (e.g. :class:`pos_tui.core.catalog.ProductInfo`)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def code(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def unit(self) -> str: ...
+    @property
+    def kdv_rate(self) -> int: ...
+    @property
+    def price(self) -> Decimal: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -414,6 +431,20 @@ class Cart:
             fixed_amount=fixed_amount,
         )
         return dataclasses.replace(self, lines=(*self.lines, line))
+
+    def add_product(self, product: Sellable, qty_milli: int = MILLI, **options: Any) -> Cart:
+        """:meth:`add` for a catalog product at its catalog price; ``options`` are add's
+        ``barcode``, ``weighed``, ``fixed_amount`` and ``merge``."""
+        return self.add(
+            product_id=product.id,
+            code=product.code,
+            name=product.name,
+            unit=product.unit,
+            kdv_rate=product.kdv_rate,
+            price=product.price,
+            qty_milli=qty_milli,
+            **options,
+        )
 
     def set_quantity(self, line_no: int, qty_milli: int) -> Cart:
         """Change a line's quantity. Weighed lines and price labels keep what the scale said."""

@@ -248,18 +248,7 @@ def add_item(
         qty = MILLI if qty_milli is None else qty_milli
     with write_tx(durable=False):
         row = _open_row(terminal, actor.user_id)
-        cart = _cart_of(row).add(
-            product_id=product.id,
-            code=product.code,
-            name=product.name,
-            unit=product.unit,
-            kdv_rate=product.kdv_rate,
-            price=product.price,
-            qty_milli=qty,
-            barcode=result.barcode,
-            weighed=weighed,
-            fixed_amount=fixed,
-        )
+        cart = _cart_of(row).add_product(product, qty, barcode=result.barcode, weighed=weighed, fixed_amount=fixed)
         _store(row, terminal, actor.user_id, cart, now)
         last = cart.last_line
         assert last is not None

@@ -1280,16 +1280,7 @@ def create_blind_return(
     cart = Cart()
     for req in lines:
         product = get_product(req.code)
-        cart = cart.add(
-            product_id=product.id,
-            code=product.code,
-            name=product.name,
-            unit=product.unit,
-            kdv_rate=product.kdv_rate,
-            price=product.price,
-            qty_milli=req.qty_milli,
-            barcode=req.code if req.code != product.code else None,
-        )
+        cart = cart.add_product(product, req.qty_milli, barcode=req.code if req.code != product.code else None)
     totals = cart.totals()
     doc_lines = _doc_lines(cart, totals)
     with write_tx():

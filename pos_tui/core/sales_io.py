@@ -426,14 +426,9 @@ def _post_sale(doc: _Doc, tz: str) -> Decimal:
     for item in doc.items:
         p = item.product
         try:
-            cart = cart.add(
-                product_id=p.id,
-                code=p.code,
-                name=p.name,
-                unit=p.unit,
-                kdv_rate=p.kdv_rate,
-                price=p.price,
-                qty_milli=item.qty_milli,
+            cart = cart.add_product(
+                p,
+                item.qty_milli,
                 barcode=item.barcode,
                 weighed=item.weighed,
                 fixed_amount=item.fixed_amount,
