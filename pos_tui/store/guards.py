@@ -20,6 +20,17 @@ INSERT_ONLY_TABLES = (
     "z_closure",
     "journal_entry",
     "points_entry",
+    "consent",
+    "loyalty_rules",
+    "tier_change",
+    "stamp_entry",
+    "wallet_entry",
+    "gift_card_entry",
+    "coupon_use",
+    "sale_benefit",
+    "sale_loyalty",
+    "supplier_points",
+    "nps_response",
 )
 
 

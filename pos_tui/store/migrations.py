@@ -12,19 +12,22 @@ History
 2. Adds the word index for Turkish-aware name search (``product_word``, back-filled from
    existing product names) and the crash-safe cart drafts (``cart_draft``).
 3. Adds loyalty members (``member``) and the insert-only points ledger (``points_entry``).
+4. The rest of loyalty: member search key, card kind, referral code, referrer and tier term;
+   ``sale.member``; consent, rule versions, tier changes, stamps, wallet, gift cards, coupons,
+   sale benefits and earnings, supplier-funded points, NPS and the message queue.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from peewee import Database
+from peewee import Database, PostgresqlDatabase
 
 from pos_tui.i18n import _
 from pos_tui.store import models as m
 from pos_tui.store.guards import install_guards
 
-CURRENT_VERSION = 3
+CURRENT_VERSION = 4
 VERSION_KEY = "schema_version"
 
 
@@ -64,7 +67,34 @@ def _to_v3(db: Database) -> None:
     db.create_tables([m.Member, m.PointsEntry])
 
 
-MIGRATIONS: dict[int, Callable[[Database], None]] = {2: _to_v2, 3: _to_v3}
+def _to_v4(db: Database) -> None:
+    from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
+
+    from pos_tui.text import fold
+
+    migrator = PostgresqlMigrator(db) if isinstance(db, PostgresqlDatabase) else SqliteMigrator(db)
+    # Step 3 creates ``member`` from today's model, so an upgrade from schema 1 already has the
+    # new member columns: add only what is missing.
+    wanted = [
+        (m.Member, "name_key", m.Member.name_key),
+        (m.Member, "card_kind", m.Member.card_kind),
+        (m.Member, "referral_code", m.Member.referral_code),
+        (m.Member, "referred_by_id", m.Member.referred_by),
+        (m.Member, "tier_until", m.Member.tier_until),
+        (m.Sale, "member_id", m.Sale.member),
+    ]
+    ops = []
+    for model, column, field in wanted:
+        table = model._meta.table_name
+        if column not in {c.name for c in db.get_columns(table)}:
+            ops.append(migrator.add_column(table, column, field, allow_not_null=not field.null))
+    migrate(*ops)
+    for member_id, name in m.Member.select(m.Member.id, m.Member.name).tuples():
+        m.Member.update(name_key=fold(name)).where(m.Member.id == member_id).execute()
+    db.create_tables(m.V4_MODELS)
+
+
+MIGRATIONS: dict[int, Callable[[Database], None]] = {2: _to_v2, 3: _to_v3, 4: _to_v4}
 
 
 def upgrade(db: Database) -> tuple[int, int]:

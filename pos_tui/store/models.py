@@ -10,6 +10,7 @@ never update them. Corrections are new documents.
 from __future__ import annotations
 
 from peewee import (
+    SQL,
     AutoField,
     BooleanField,
     CharField,
@@ -168,6 +169,32 @@ class CashMovement(BaseModel):
     reason = TextField()
 
 
+class Member(BaseModel):
+    """A loyalty member (schema v3): the identity the points ledger belongs to.
+
+    ``customer`` links to the shop's customer record when there is one; ``anonymized_at`` is
+    set when the person is erased (their ledger rows and totals stay).
+    """
+
+    id = AutoField()
+    customer = ForeignKeyField(Customer, null=True, backref="members", on_delete="RESTRICT")
+    card = CharField(max_length=64, unique=True)
+    phone = CharField(max_length=20, null=True, unique=True)  # +90…
+    name = CharField(max_length=255)
+    email = CharField(max_length=255, null=True)
+    birth_date = DateField(null=True)
+    tier_code = CharField(max_length=32, null=True)
+    created_at = DateTimeField()
+    anonymized_at = DateTimeField(null=True)
+    # schema v4
+    name_key = CharField(max_length=255, index=True, default="", constraints=[SQL("DEFAULT ''")])  # fold(name)
+    card_kind = CharField(max_length=16, default="barcode", constraints=[SQL("DEFAULT 'barcode'")])
+    # card_kind: barcode (our printed card) | magstripe | rfid | phone (no card, the phone number is the id)
+    referral_code = CharField(max_length=16, null=True, unique=True)
+    referred_by = ForeignKeyField("self", null=True, backref="referrals", on_delete="RESTRICT")
+    tier_until = DateField(null=True)  # a paid or manual tier holds through this shop day
+
+
 class Sale(BaseModel):
     """A posted sale or return document (insert-only). Totals are positive for both kinds."""
 
@@ -186,6 +213,7 @@ class Sale(BaseModel):
     total = IntegerField()  # kuruş, what was paid (or refunded)
     source = CharField(max_length=16, default="till")  # till | import
     note = TextField(null=True)
+    member = ForeignKeyField(Member, null=True, backref="sales", on_delete="RESTRICT")  # schema v4
 
     class Meta:
         indexes = ((("terminal", "receipt_no"), True),)
@@ -292,25 +320,6 @@ class CartDraft(BaseModel):
     updated_at = DateTimeField()
 
 
-class Member(BaseModel):
-    """A loyalty member (schema v3): the identity the points ledger belongs to.
-
-    ``customer`` links to the shop's customer record when there is one; ``anonymized_at`` is
-    set when the person is erased (their ledger rows and totals stay).
-    """
-
-    id = AutoField()
-    customer = ForeignKeyField(Customer, null=True, backref="members", on_delete="RESTRICT")
-    card = CharField(max_length=64, unique=True)
-    phone = CharField(max_length=20, null=True, unique=True)  # +90…
-    name = CharField(max_length=255)
-    email = CharField(max_length=255, null=True)
-    birth_date = DateField(null=True)
-    tier_code = CharField(max_length=32, null=True)
-    created_at = DateTimeField()
-    anonymized_at = DateTimeField(null=True)
-
-
 class PointsEntry(BaseModel):
     """One posted movement of a member's points (schema v3, insert-only).
 
@@ -338,6 +347,190 @@ class PointsEntry(BaseModel):
         indexes = ((("member", "kind"), False),)
 
 
+# --------------------------------------------------------------------------- loyalty (schema v4)
+# Every table below except GiftCard, Coupon and Message is insert-only. See docs/loyalty.md.
+
+
+class Consent(BaseModel):
+    """One consent decision of a member for one channel (KVKK); the latest row per channel wins."""
+
+    id = AutoField()
+    member = ForeignKeyField(Member, backref="consents", on_delete="RESTRICT")
+    channel = CharField(max_length=16)  # membership | sms | email
+    granted = BooleanField()
+    at = DateTimeField()
+    source = CharField(max_length=16)  # till | cli | import
+    actor = ForeignKeyField(User, null=True, backref="+", on_delete="RESTRICT")
+
+    class Meta:
+        indexes = ((("member", "channel"), False),)
+
+
+class LoyaltyRules(BaseModel):
+    """A version of the loyalty program as applied by ``pos-admin loyalty apply``; the newest is active."""
+
+    id = AutoField()
+    applied_at = DateTimeField()
+    actor = ForeignKeyField(User, null=True, backref="+", on_delete="RESTRICT")
+    source = TextField()  # the TOML text as applied
+    data = TextField()  # canonical JSON of the parsed program
+    digest = CharField(max_length=64)  # sha256 of data
+
+
+class TierChange(BaseModel):
+    """A member entering or leaving a tier; ``member.tier_code`` caches the latest ``to_code``."""
+
+    id = AutoField()
+    member = ForeignKeyField(Member, backref="tier_changes", on_delete="RESTRICT")
+    at = DateTimeField()
+    from_code = CharField(max_length=32, null=True)
+    to_code = CharField(max_length=32, null=True)
+    reason = CharField(max_length=16)  # evaluation | paid | manual | import
+    valid_until = DateField(null=True)
+    sale = ForeignKeyField(Sale, null=True, backref="+", on_delete="RESTRICT")
+    actor = ForeignKeyField(User, null=True, backref="+", on_delete="RESTRICT")
+
+
+class StampEntry(BaseModel):
+    """Stamps on a member's stamp card (signed): earned by buying, spent on the free item."""
+
+    id = AutoField()
+    member = ForeignKeyField(Member, backref="stamp_entries", on_delete="RESTRICT")
+    card = CharField(max_length=32)  # the stamp card's code in the rules
+    at = DateTimeField()
+    stamps = IntegerField()  # signed
+    kind = CharField(max_length=16)  # earn | reward | clawback | restore | adjust | import
+    sale = ForeignKeyField(Sale, null=True, backref="+", on_delete="RESTRICT")
+
+    class Meta:
+        indexes = ((("member", "card"), False),)
+
+
+class WalletEntry(BaseModel):
+    """Store credit / cashback of a member in kuruş (signed); the balance is the sum."""
+
+    id = AutoField()
+    member = ForeignKeyField(Member, backref="wallet_entries", on_delete="RESTRICT", index=True)
+    at = DateTimeField()
+    amount = IntegerField()  # kuruş, signed
+    kind = CharField(max_length=16)  # cashback | spend | refund | clawback | adjust | import
+    sale = ForeignKeyField(Sale, null=True, backref="+", on_delete="RESTRICT")
+    reason = TextField(null=True)
+    actor = ForeignKeyField(User, null=True, backref="+", on_delete="RESTRICT")
+
+
+class GiftCard(BaseModel):
+    id = AutoField()
+    code = CharField(max_length=32, unique=True)
+    issued_at = DateTimeField()
+    member = ForeignKeyField(Member, null=True, backref="gift_cards", on_delete="RESTRICT")
+    expires_on = DateField(null=True)
+    active = BooleanField(default=True)
+
+
+class GiftCardEntry(BaseModel):
+    """Money on a gift card in kuruş (signed); the balance is the sum."""
+
+    id = AutoField()
+    card = ForeignKeyField(GiftCard, backref="entries", on_delete="RESTRICT", index=True)
+    at = DateTimeField()
+    amount = IntegerField()  # kuruş, signed
+    kind = CharField(max_length=16)  # issue | topup | spend | refund
+    sale = ForeignKeyField(Sale, null=True, backref="+", on_delete="RESTRICT")
+    actor = ForeignKeyField(User, null=True, backref="+", on_delete="RESTRICT")
+
+
+class Coupon(BaseModel):
+    id = AutoField()
+    code = CharField(max_length=32, unique=True)
+    kind = CharField(max_length=8)  # amount | percent
+    amount = IntegerField(null=True)  # kuruş, for kind=amount
+    percent_bp = IntegerField(null=True)  # basis points (1 % = 100), for kind=percent
+    min_spend = IntegerField(default=0)  # kuruş
+    valid_from = DateField(null=True)
+    valid_to = DateField(null=True)
+    max_uses = IntegerField(null=True, default=1)  # empty = unlimited
+    member = ForeignKeyField(Member, null=True, backref="coupons", on_delete="RESTRICT")  # personal coupon
+    product = ForeignKeyField(Product, null=True, backref="+", on_delete="RESTRICT")  # only on this product
+    source = CharField(max_length=16, default="admin")  # admin | offer | import
+    note = TextField(null=True)
+    created_at = DateTimeField()
+    active = BooleanField(default=True)
+
+
+class CouponUse(BaseModel):
+    id = AutoField()
+    coupon = ForeignKeyField(Coupon, backref="uses", on_delete="RESTRICT", index=True)
+    sale = ForeignKeyField(Sale, backref="+", on_delete="RESTRICT")
+    member = ForeignKeyField(Member, null=True, backref="+", on_delete="RESTRICT")
+    at = DateTimeField()
+    amount = IntegerField()  # kuruş of discount it gave
+
+
+class SaleBenefit(BaseModel):
+    """A loyalty discount on a posted sale, printed as its own line (promotion, stamp, reward, tier, coupon).
+
+    Its amount is already inside ``sale_line.discount`` of ``line_no`` (KDV follows the line)."""
+
+    id = AutoField()
+    sale = ForeignKeyField(Sale, backref="benefits", on_delete="RESTRICT", index=True)
+    line_no = IntegerField()
+    kind = CharField(max_length=16)  # promotion | stamp | reward | tier | coupon
+    code = CharField(max_length=32)
+    label = CharField(max_length=255)
+    amount = IntegerField()  # kuruş
+    points = IntegerField(default=0)  # points a reward cost
+
+
+class SaleLoyalty(BaseModel):
+    """What a member's sale earned and why (one row per sale with a member)."""
+
+    sale = ForeignKeyField(Sale, primary_key=True, backref="+", on_delete="RESTRICT")
+    member = ForeignKeyField(Member, backref="+", on_delete="RESTRICT", index=True)
+    rules = ForeignKeyField(LoyaltyRules, null=True, backref="+", on_delete="RESTRICT")
+    tier_code = CharField(max_length=32, null=True)
+    base = IntegerField()  # kuruş the points were computed on
+    points = IntegerField()  # everything earned on the receipt (base + bonus + supplier)
+    bonus = IntegerField(default=0)
+    data = TextField()  # canonical JSON breakdown
+
+
+class SupplierPoints(BaseModel):
+    """Points a supplier funds on a sale line, for the settlement report."""
+
+    id = AutoField()
+    sale = ForeignKeyField(Sale, backref="+", on_delete="RESTRICT", index=True)
+    supplier = ForeignKeyField(Supplier, backref="+", on_delete="RESTRICT", index=True)
+    product = ForeignKeyField(Product, backref="+", on_delete="RESTRICT")
+    points = IntegerField()  # signed: negative on a return
+    supplier_points = IntegerField()  # the supplier's share, signed
+
+
+class NpsResponse(BaseModel):
+    id = AutoField()
+    member = ForeignKeyField(Member, null=True, backref="nps", on_delete="RESTRICT")
+    at = DateTimeField(index=True)
+    score = IntegerField()  # 0..10
+    source = CharField(max_length=16)  # till | import
+    sale = ForeignKeyField(Sale, null=True, backref="+", on_delete="RESTRICT")
+
+
+class Message(BaseModel):
+    """A queued marketing/service message; ``key`` makes queueing idempotent per period."""
+
+    id = AutoField()
+    member = ForeignKeyField(Member, backref="messages", on_delete="CASCADE", index=True)
+    kind = CharField(max_length=16)  # birthday | expiring | tier_up | tier_down
+    channel = CharField(max_length=8)  # sms | email
+    key = CharField(max_length=96, unique=True)
+    created_at = DateTimeField()
+    subject = CharField(max_length=255)
+    body = TextField()
+    status = CharField(max_length=8, default="queued")  # queued | sent | failed
+    sent_at = DateTimeField(null=True)
+    error = TextField(null=True)
+
+
 ALL_MODELS: tuple[type[BaseModel], ...] = (
     MetaEntry,
     Counter,
@@ -361,7 +554,44 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     CartDraft,
     Member,
     PointsEntry,
+    Consent,
+    LoyaltyRules,
+    TierChange,
+    StampEntry,
+    WalletEntry,
+    GiftCard,
+    GiftCardEntry,
+    Coupon,
+    CouponUse,
+    SaleBenefit,
+    SaleLoyalty,
+    SupplierPoints,
+    NpsResponse,
+    Message,
 )
 
+V4_MODELS: tuple[type[BaseModel], ...] = ALL_MODELS[ALL_MODELS.index(Consent) :]
+
 # Tables whose rows are never updated or deleted once written.
-INSERT_ONLY = (CashMovement, Sale, SaleLine, Payment, SaleKdv, StockMovement, ZClosure, JournalEntry, PointsEntry)
+INSERT_ONLY = (
+    CashMovement,
+    Sale,
+    SaleLine,
+    Payment,
+    SaleKdv,
+    StockMovement,
+    ZClosure,
+    JournalEntry,
+    PointsEntry,
+    Consent,
+    LoyaltyRules,
+    TierChange,
+    StampEntry,
+    WalletEntry,
+    GiftCardEntry,
+    CouponUse,
+    SaleBenefit,
+    SaleLoyalty,
+    SupplierPoints,
+    NpsResponse,
+)

@@ -15,6 +15,7 @@ from pos_tui.cli import dbcmd
 from pos_tui.core.actors import Actor
 from pos_tui.core.sales import SaleResult
 from pos_tui.store import models as m
+from pos_tui.store.migrations import CURRENT_VERSION
 
 Cli = Callable[..., Any]
 Sell = Callable[..., SaleResult]
@@ -41,7 +42,7 @@ def test_db_upgrade_on_a_current_database(cli: Cli) -> None:
     result = cli("db", "upgrade", "--json")
     assert result.exit_code == 0, result.stderr
     doc = json.loads(result.stdout)
-    assert (doc["from"], doc["to"]) == (3, 3)
+    assert (doc["from"], doc["to"]) == (CURRENT_VERSION, CURRENT_VERSION)
     assert "schema 3 is up to date" in cli("db", "upgrade").stderr
 
 

@@ -121,7 +121,8 @@ def check_upgraded(path: Path, before: dict[str, list[tuple[Any, ...]]], fresh: 
     assert query(path, "SELECT value FROM meta_entry WHERE key = 'schema_version'") == [(str(CURRENT_VERSION),)]
     after = contents(path)
     for table, rows in before.items():
-        assert after[table] == rows, table
+        # later schemas may add columns at the end (sale.member_id in 4); the old ones keep every value
+        assert [row[: len(old)] for row, old in zip(after[table], rows, strict=True)] == rows, table
     names = dict(query(path, "SELECT id, name FROM product"))
     expected = sorted((w, pid) for pid, name in names.items() for w in words(name))
     assert sorted(query(path, "SELECT word, product_id FROM product_word")) == expected
