@@ -43,7 +43,7 @@ def test_db_upgrade_on_a_current_database(cli: Cli) -> None:
     assert result.exit_code == 0, result.stderr
     doc = json.loads(result.stdout)
     assert (doc["from"], doc["to"]) == (CURRENT_VERSION, CURRENT_VERSION)
-    assert "schema 3 is up to date" in cli("db", "upgrade").stderr
+    assert f"schema {CURRENT_VERSION} is up to date" in cli("db", "upgrade").stderr
 
 
 def test_db_upgrade_refuses_a_missing_file(cli: Cli, db_path: Path) -> None:
