@@ -12,25 +12,22 @@ what earlier returns took, and the money follows the quantity *cumulatively*: af
 ``c`` of ``n`` units in total, ``round(net × c / n)`` has been refunded, so the last units
 return exactly what is left and all returns of a line sum to its net to the kuruş.
 
-Tenders are pluggable (:func:`register_tender`): ``cash`` and ``card`` are built in; the
-loyalty issue adds points, store credit, gift cards and on-account payments without
-touching the sale flow.
+Tenders live in :mod:`pos_tui.core.tenders` (re-exported here): ``cash`` and ``card`` are
+built in; loyalty adds points, store credit and gift cards without touching the sale flow.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import re
 import uuid
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any
 
 from peewee import JOIN, fn
-from stdnum import luhn
 
 from pos_tui.core import journal
 from pos_tui.core.actors import Actor, Override, require
@@ -39,9 +36,17 @@ from pos_tui.core.carts import discard_open_cart, load_open_cart
 from pos_tui.core.catalog import get_product
 from pos_tui.core.clock import from_db, iso, to_db
 from pos_tui.core.errors import NotFound, StateError, ValidationError
-from pos_tui.core.labels import method_label
 from pos_tui.core.money import ZERO, from_kurus, money, qty_to_decimal, split_kdv, to_kurus
 from pos_tui.core.staff import record_override
+from pos_tui.core.tenders import (
+    RETURN,
+    SALE,
+    AppliedPayment,
+    PaymentInput,
+    TenderContext,
+    settle_payments,
+    tender_for,
+)
 from pos_tui.i18n import _
 from pos_tui.settings import ShopSettings
 from pos_tui.store import fast, write_tx
@@ -49,201 +54,10 @@ from pos_tui.store import models as m
 from pos_tui.store.counters import next_value
 
 DEFAULT_TZ = ShopSettings().timezone
-SALE = "sale"
-RETURN = "return"
 REFUND_METHODS = ("original", "cash")
-
-# A reference is what the card terminal prints (approval code, RRN); a run of 13–19 digits
-# that passes the Luhn check is a card number and is refused.
-_DIGIT_RUN = re.compile(r"\d[\d -]{11,}\d")
 
 SaleRef = str | tuple[str, int]
 """A posted document: its uid, or ``(terminal, receipt_no)``."""
-
-
-# --------------------------------------------------------------------------- tenders
-
-
-@dataclass(frozen=True, slots=True)
-class PaymentInput:
-    """One payment as the cashier entered it. For cash ``amount`` is what the customer handed
-    over (the change is computed); for every other method it is the amount paid with it.
-    ``details`` carries what a later tender needs (a gift card code, a customer account)."""
-
-    method: str
-    amount: Decimal
-    reference: str | None = None
-    details: Mapping[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class AppliedPayment:
-    """A validated payment: ``amount`` is what it contributes to the document."""
-
-    method: str
-    amount: Decimal
-    tendered: Decimal | None = None
-    change: Decimal | None = None
-    reference: str | None = None
-    details: Mapping[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class TenderContext:
-    """What a tender handler may look at. ``kind`` is ``sale`` (money in) or ``return``
-    (money out); ``sale_id`` is set once the document row exists (for :meth:`Tender.post`)."""
-
-    kind: str
-    terminal: str
-    cashier_id: int
-    customer_id: int | None
-    total: Decimal
-    now: datetime
-    sale_id: int | None = None
-    return_of_id: int | None = None
-
-
-class Tender(Protocol):
-    """A payment method.
-
-    ``apply`` validates one payment against what is still to pay (``remaining``) and returns
-    the applied payment; only a method that gives change may apply less than it received.
-    ``post`` runs inside the sale's transaction after the ``payment`` row is written and
-    writes whatever else the method needs (a points ledger entry, a gift card debit).
-    Raise :class:`~pos_tui.core.errors.ValidationError` to refuse; nothing is written then.
-    """
-
-    def apply(self, payment: PaymentInput, remaining: Decimal, ctx: TenderContext) -> AppliedPayment: ...
-
-    def post(self, applied: AppliedPayment, ctx: TenderContext) -> None: ...
-
-
-def _check_reference(reference: str | None) -> str | None:
-    text = (reference or "").strip()
-    if not text:
-        return None
-    if len(text) > 64:
-        raise ValidationError(_("A payment reference has at most 64 characters"))
-    for run in _DIGIT_RUN.findall(text):
-        digits = re.sub(r"\D", "", run)
-        if 13 <= len(digits) <= 19 and luhn.is_valid(digits):
-            raise ValidationError(
-                _("That looks like a card number; enter only the card terminal's reference, never the card number")
-            )
-    return text
-
-
-class CashTender:
-    """Cash: a sale may receive more than is due and gives change; a refund pays out exactly."""
-
-    def apply(self, payment: PaymentInput, remaining: Decimal, ctx: TenderContext) -> AppliedPayment:
-        if ctx.kind == RETURN:
-            if payment.amount > remaining:
-                raise ValidationError(
-                    _("A cash refund of {amount} is more than the {remaining} to refund").format(
-                        amount=payment.amount, remaining=remaining
-                    )
-                )
-            return AppliedPayment("cash", payment.amount, reference=_check_reference(payment.reference))
-        applied = min(payment.amount, remaining)
-        return AppliedPayment(
-            "cash",
-            applied,
-            tendered=payment.amount,
-            change=payment.amount - applied,
-            reference=_check_reference(payment.reference),
-        )
-
-    def post(self, applied: AppliedPayment, ctx: TenderContext) -> None:
-        return None
-
-
-class CardTender:
-    """Card: the amount charged on the card terminal and its optional reference; never more
-    than what is still to pay, and never a card number."""
-
-    def apply(self, payment: PaymentInput, remaining: Decimal, ctx: TenderContext) -> AppliedPayment:
-        if payment.amount > remaining:
-            what = _("to refund") if ctx.kind == RETURN else _("still to pay")
-            raise ValidationError(
-                _("A card payment of {amount} is more than the {remaining} {what}; only cash may be more").format(
-                    amount=payment.amount, remaining=remaining, what=what
-                )
-            )
-        return AppliedPayment("card", payment.amount, reference=_check_reference(payment.reference))
-
-    def post(self, applied: AppliedPayment, ctx: TenderContext) -> None:
-        return None
-
-
-_TENDERS: dict[str, Tender] = {"cash": CashTender(), "card": CardTender()}
-
-
-def register_tender(method: str, handler: Tender) -> None:
-    """Add (or replace) the handler of payment ``method`` (≤ 16 characters, e.g. ``points``)."""
-    if not method or len(method) > 16 or not method.replace("_", "").isalnum():
-        raise ValueError(f"bad tender method name {method!r}")
-    _TENDERS[method] = handler
-
-
-def tender_methods() -> tuple[str, ...]:
-    return tuple(_TENDERS)
-
-
-def _tender(method: str) -> Tender:
-    try:
-        return _TENDERS[method]
-    except KeyError:
-        raise ValidationError(
-            _("Unknown payment method {method!r}; known: {known}").format(method=method, known=", ".join(_TENDERS))
-        ) from None
-
-
-def settle_payments(payments: Sequence[PaymentInput], ctx: TenderContext) -> list[AppliedPayment]:
-    """Validate ``payments`` in order against ``ctx.total``; they must cover it exactly (cash
-    may exceed it and gives change). Reads only, so the UI may call it to preview the change."""
-    remaining = ctx.total
-    applied: list[AppliedPayment] = []
-    for p in payments:
-        handler = _tender(p.method)
-        try:
-            amount = money(p.amount)
-        except ValidationError as exc:
-            label = method_label(p.method)
-            raise ValidationError(_("{method}: {error}").format(method=label, error=exc.message)) from None
-        if amount <= 0:
-            raise ValidationError(
-                _("A {method} payment must be more than zero, not {amount}").format(
-                    method=method_label(p.method), amount=amount
-                )
-            )
-        if remaining <= 0:
-            raise ValidationError(
-                _("Nothing is left to pay; the {method} payment of {amount} is one too many").format(
-                    method=p.method, amount=amount
-                )
-            )
-        a = handler.apply(dataclasses.replace(p, amount=amount), remaining, ctx)
-        if a.amount <= 0 or a.amount > remaining:
-            raise ValidationError(
-                _("The {method} payment applies {amount} to the {remaining} still open").format(
-                    method=p.method, amount=a.amount, remaining=remaining
-                )
-            )
-        remaining -= a.amount
-        applied.append(a)
-    if remaining > 0:
-        paid = ctx.total - remaining
-        if ctx.kind == RETURN:
-            raise ValidationError(
-                _("Refunds of {paid} do not cover the {total} to refund").format(paid=paid, total=ctx.total)
-            )
-        raise ValidationError(
-            _("Payments of {paid} do not cover the total of {total}; {remaining} is still to pay").format(
-                paid=paid, total=ctx.total, remaining=remaining
-            )
-        )
-    return applied
 
 
 # --------------------------------------------------------------------------- results
@@ -793,7 +607,7 @@ def _write_document(
     fast.add_by_id(m.Product, "stock", per_product)
     posted = dataclasses.replace(ctx, sale_id=sale_id)
     for a in applied:
-        _tender(a.method).post(a, posted)
+        tender_for(a.method).post(a, posted)
     cashier = _one(fast.select_first(m.User, ("name",), {"id": cashier_id}))
     customer = None if customer_id is None else _one(fast.select_first(m.Customer, ("code",), {"id": customer_id}))
     document = _document_json(

@@ -53,18 +53,14 @@ from pos_tui.core.errors import ImportRejected, PosError, RowError, ValidationEr
 from pos_tui.core.exports import write_records
 from pos_tui.core.money import MILLI, ZERO, parse_money, parse_quantity, qty_to_decimal
 from pos_tui.core.sales import (
-    SALE,
-    PaymentInput,
     ReturnLineInput,
-    TenderContext,
     post_cart,
     post_return,
     return_total,
     returnable_lines,
     sale_documents,
-    settle_payments,
-    tender_methods,
 )
+from pos_tui.core.tenders import SALE, PaymentInput, TenderContext, settle_payments, tender_methods
 from pos_tui.i18n import _
 from pos_tui.settings import Settings
 from pos_tui.store import models as m

@@ -12,14 +12,15 @@ from typing import Any
 import peewee
 import pytest
 
-from pos_tui.core import sales
+from pos_tui.core import sales, tenders
 from pos_tui.core.actors import Actor
 from pos_tui.core.cart import Cart, Discount
 from pos_tui.core.carts import load_open_cart, save_cart
 from pos_tui.core.clock import to_db
 from pos_tui.core.errors import StateError, ValidationError
 from pos_tui.core.journal import canonical
-from pos_tui.core.sales import AppliedPayment, PaymentInput, TenderContext, complete_sale, sale_document
+from pos_tui.core.sales import PaymentInput, complete_sale, sale_document
+from pos_tui.core.tenders import AppliedPayment, TenderContext
 from pos_tui.store import models as m
 
 D = Decimal
@@ -178,14 +179,14 @@ def test_receipt_numbers_are_gapless_per_terminal_even_after_failures(
             assert ctx.sale_id is not None and m.Sale.get_or_none(m.Sale.id == ctx.sale_id) is not None
             raise ValidationError("the gift card server said no")
 
-    sales.register_tender("boom", Exploding())
+    tenders.register_tender("boom", Exploding())
     try:
         before = counts()
         with pytest.raises(ValidationError, match="gift card"):
             complete_sale("T1", cashier, [PaymentInput("boom", D("125.00"))], now=now, cart=basket)
         assert counts() == before
     finally:
-        sales._TENDERS.pop("boom")
+        tenders._TENDERS.pop("boom")
     assert complete_sale("T1", cashier, pay, now=now, cart=basket).receipt_no == 2
     assert complete_sale("T2", cashier, pay, now=now, cart=basket).receipt_no == 1
     assert complete_sale("T1", cashier, pay, now=now, cart=basket).receipt_no == 3
@@ -207,7 +208,7 @@ def test_a_registered_tender_posts_its_own_rows_in_the_same_transaction(
         def post(self, applied: AppliedPayment, ctx: TenderContext) -> None:
             posted.append((ctx.sale_id, str(applied.reference)))
 
-    sales.register_tender("voucher", Voucher())
+    tenders.register_tender("voucher", Voucher())
     try:
         result = complete_sale(
             "T1",
@@ -217,11 +218,11 @@ def test_a_registered_tender_posts_its_own_rows_in_the_same_transaction(
             cart=basket,
         )
     finally:
-        sales._TENDERS.pop("voucher")
+        tenders._TENDERS.pop("voucher")
     assert posted == [(result.sale_id, "V-77")]
     assert [p["method"] for p in result.document["payments"]] == ["voucher", "cash"]
     with pytest.raises(ValueError):
-        sales.register_tender("not a name!", Voucher())
+        tenders.register_tender("not a name!", Voucher())
 
 
 def test_shift_must_be_open_and_on_this_terminal(db: object, cashier: Actor, basket: Cart, now: datetime) -> None:
