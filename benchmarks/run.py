@@ -23,11 +23,11 @@ from typing import Any
 
 from benchmarks.common import RESULTS, code_version, machine
 
-BENCHMARKS = ("catalog", "sale", "tui")
+BENCHMARKS = ("catalog", "sale", "tui", "loyalty_run", "loyalty")
 FULL = {"products": 1_000_000, "sale_products": 100_000, "scans": 5000, "searches": 2000, "sales": 1000,
         "tui_scans": 500, "starts": 5, "baseline_runs": 2}  # fmt: skip
 QUICK = {"products": 2000, "sale_products": 2000, "scans": 300, "searches": 100, "sales": 30,
-         "tui_scans": 20, "starts": 1, "baseline_runs": 1}  # fmt: skip
+         "tui_scans": 20, "starts": 1, "baseline_runs": 1, "members": 2000}  # fmt: skip
 
 
 def commands(sizes: dict[str, int], catalog_db: Path, profile: bool) -> dict[str, list[str]]:
@@ -64,6 +64,8 @@ def commands(sizes: dict[str, int], catalog_db: Path, profile: bool) -> dict[str
             "--quiet",
         ],
         "tui": tui,
+        "loyalty_run": [*py, "benchmarks.bench_loyalty_run", "--members", str(sizes.get("members", 10**5)), "--quiet"],
+        "loyalty": [*py, "benchmarks.bench_loyalty", "--quiet", *(["--quick"] if sizes is QUICK else [])],
     }
 
 

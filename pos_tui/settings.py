@@ -31,6 +31,7 @@ ALL_PERMISSIONS = frozenset(
         "reports",
         "manual_weight",
         "points_adjust",
+        "own_card",
         "admin",
     }
 )
@@ -76,6 +77,23 @@ class SecuritySettings:
     scan_burst_ms: int = 50
 
 
+@dataclass(frozen=True, slots=True)
+class SmtpSettings:
+    """The mail server ``pos-admin messages send`` uses. The password is never in the file:
+    ``password_env`` names the environment variable that holds it. ``ssl``: TLS from the first
+    byte (port 465); ``starttls``: upgrade a plain connection (port 587). Empty ``host``: no
+    e-mail is sent."""
+
+    host: str = ""
+    port: int = 587
+    starttls: bool = True
+    ssl: bool = False
+    username: str = ""
+    password_env: str = "POS_SMTP_PASSWORD"
+    sender: str = ""
+    timeout: int = 30
+
+
 DEFAULT_ROLES: Mapping[str, RoleSettings] = {
     "cashier": RoleSettings(10, frozenset({"sell", "return", "void", "cash_movement"})),
     "supervisor": RoleSettings(50, ALL_PERMISSIONS - {"admin"}),
@@ -105,6 +123,7 @@ class Settings:
     security: SecuritySettings = field(default_factory=SecuritySettings)
     roles: Mapping[str, RoleSettings] = field(default_factory=lambda: dict(DEFAULT_ROLES))
     keymap: Mapping[str, str] = field(default_factory=dict)
+    smtp: SmtpSettings = field(default_factory=SmtpSettings)
     source: Path | None = None
 
     @property
@@ -211,8 +230,38 @@ def _parse(raw: dict[str, Any], home: Path, env: Mapping[str, str], path: Path |
         security=security,
         roles=roles,
         keymap={str(k): str(v) for k, v in raw.get("keymap", {}).items()},
+        smtp=_parse_smtp(raw.get("smtp", {})),
         source=path,
     )
+
+
+def _parse_smtp(raw: Mapping[str, Any]) -> SmtpSettings:
+    if "password" in raw:
+        raise ValueError(
+            "smtp.password: never put the password in the file; set smtp.password_env to the name of "
+            "the environment variable that holds it"
+        )
+    known = set(SmtpSettings.__dataclass_fields__)
+    unknown = set(raw) - known
+    if unknown:
+        raise ValueError(f"smtp: unknown key(s) {sorted(unknown)}; known: {sorted(known)}")
+    smtp = SmtpSettings(
+        host=str(raw.get("host", "")),
+        port=int(raw.get("port", 465 if raw.get("ssl") else 587)),
+        starttls=bool(raw.get("starttls", not raw.get("ssl", False))),
+        ssl=bool(raw.get("ssl", False)),
+        username=str(raw.get("username", "")),
+        password_env=str(raw.get("password_env", "POS_SMTP_PASSWORD")),
+        sender=str(raw.get("sender", "")),
+        timeout=int(raw.get("timeout", 30)),
+    )
+    if not 0 < smtp.port < 65536:
+        raise ValueError(f"smtp.port must be between 1 and 65535, not {smtp.port}")
+    if smtp.ssl and smtp.starttls:
+        raise ValueError("smtp: choose ssl (TLS from the start, port 465) or starttls (port 587), not both")
+    if smtp.timeout < 1:
+        raise ValueError("smtp.timeout must be at least 1 second")
+    return smtp
 
 
 def _parse_mask(index: int, m: Mapping[str, Any]) -> ScaleLabelMask:

@@ -11,6 +11,12 @@ from typing import Annotated
 import typer
 
 from pos_tui.cli import audit, dbcmd, exports, imports, products, reports, sales, users
+from pos_tui.cli import customers as customers_cli
+from pos_tui.cli import giftcards as giftcards_cli
+from pos_tui.cli import loyalty as loyalty_cli
+from pos_tui.cli import messages as messages_cli
+from pos_tui.cli import nps as nps_cli
+from pos_tui.cli import wallet as wallet_cli
 from pos_tui.cli.common import make_typer, state
 
 app = make_typer("pos-admin", "Administer a pos_tui shop: users, imports, exports, reports, audit.")
@@ -43,6 +49,12 @@ app.add_typer(exports.app, name="export")
 app.add_typer(products.app, name="products")
 app.add_typer(reports.app, name="report")
 app.add_typer(audit.app, name="audit")
+app.add_typer(loyalty_cli.app, name="loyalty")
+app.add_typer(giftcards_cli.app, name="giftcards")
+app.add_typer(wallet_cli.app, name="wallet")
+app.add_typer(customers_cli.app, name="customers")
+app.add_typer(messages_cli.app, name="messages")
+app.add_typer(nps_cli.app, name="nps")
 sales.register(imports.app, exports.app)
 
 

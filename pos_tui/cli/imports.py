@@ -80,6 +80,9 @@ def _run(kind: str, file: Path, format_: str | None, dry_run: bool, json_: bool)
         ),
         markup=False,
     )
+    if report.members:
+        enrolled = _("{n} loyalty member(s) would be enrolled.") if dry_run else _("{n} loyalty member(s) enrolled.")
+        stdout.print(enrolled.format(n=report.members), markup=False)
 
 
 @app.command("products")
@@ -100,7 +103,9 @@ def customers(
 ) -> None:
     """Import customers: upsert by code; columns code, name, kind (retail|wholesale), phone, email,
     tax_id (VKN or TCKN), tax_office, address — or kod, ad, tür, telefon, eposta, vkn/tckn,
-    vergi_dairesi, adres."""
+    vergi_dairesi, adres. A row with a card (kart) or member = yes (üye = evet) also enrols a
+    loyalty member: card_kind (kart_tipi), consent_sms (sms_izni), consent_email (eposta_izni),
+    birth_date (doğum_tarihi)."""
     _run("customers", file, format_, dry_run, json_)
 
 

@@ -153,3 +153,130 @@ def sales(
         ],
         title=_("Sales by {by}, {first} to {last}").format(by=heading, first=first.isoformat(), last=last.isoformat()),
     )
+
+
+# --- loyalty reports (issue 3) ------------------------------------------------------------
+
+FromOption = Annotated[
+    str | None, typer.Option("--from", help="First day, YYYY-MM-DD (default: the 1st of this month).")
+]
+ToOption = Annotated[str | None, typer.Option("--to", help="Last day, included, YYYY-MM-DD (default: today).")]
+
+
+def _period(from_: str | None, to: str | None, settings: Settings) -> tuple[date, date]:
+    today = local(now(), settings.shop.timezone).date()
+    last: date = parse_date(to, "--to") or today
+    first: date = parse_date(from_, "--from") or last.replace(day=1)
+    return first, last
+
+
+@app.command("loyalty")
+@handle_errors
+def loyalty(from_: FromOption = None, to: ToOption = None, json_: JsonOption = False) -> None:
+    """Loyalty KPIs: members' vs others' average ticket, repeat rate, points, liability, CLV."""
+    from pos_tui.core.loyalty import rules
+    from pos_tui.core.loyalty.reports import loyalty_report
+
+    settings = state().open_db()
+    first, last = _period(from_, to, settings)
+    doc = loyalty_report(date_from=first, date_to=last, tz=settings.shop.timezone, program=rules.active_program())
+    if json_:
+        print_json(doc)
+        return
+    pts = doc["points"]
+
+    def pct(value: str | None) -> str:
+        return "-" if value is None else _("{n}%").format(n=value)
+
+    table(
+        [_("Figure"), _("Value")],
+        [
+            (_("Receipts"), doc["receipts"]),
+            (_("Enrollment share of receipts"), pct(doc["enrollment_share_percent"])),
+            (_("Average ticket, members"), doc["members"]["average_ticket"] or "-"),
+            (_("Average ticket, others"), doc["non_members"]["average_ticket"] or "-"),
+            (_("Repeat purchase rate"), pct(doc["repeat_purchase"]["rate_percent"])),
+            (_("Points issued"), pts["issued"]),
+            (_("Points redeemed"), pts["redeemed"]),
+            (_("Points expired"), pts["expired"]),
+            (_("Points outstanding"), pts["outstanding"]),
+            (_("Redemption rate"), pct(pts["redemption_rate_percent"])),
+            (_("Points liability"), doc["liability"]),
+            (_("Customer lifetime value"), doc["customer_lifetime_value"]["average"] or "-"),
+            (_("Owed by suppliers"), doc["supplier_owes_total"]),
+        ],
+        title=_("Loyalty, {first} to {last}").format(first=first.isoformat(), last=last.isoformat()),
+    )
+
+
+@app.command("nps")
+@handle_errors
+def nps_(from_: FromOption = None, to: ToOption = None, json_: JsonOption = False) -> None:
+    """Net Promoter Score: promoters (9–10), passives (7–8), detractors (0–6) and the score."""
+    from pos_tui.core.loyalty.nps import nps_report
+
+    settings = state().open_db()
+    first, last = _period(from_, to, settings)
+    report = nps_report(first, last, tz=settings.shop.timezone)
+    if json_:
+        print_json(report.as_json())
+        return
+    table(
+        [_("Figure"), _("Value")],
+        [
+            (_("Responses"), report.responses),
+            (_("Promoters"), report.promoters),
+            (_("Passives"), report.passives),
+            (_("Detractors"), report.detractors),
+            (_("NPS"), "-" if report.score is None else report.score),
+        ],
+        title=_("NPS, {first} to {last}").format(first=first.isoformat(), last=last.isoformat()),
+    )
+
+
+@app.command("donations")
+@handle_errors
+def donations(from_: FromOption = None, to: ToOption = None, json_: JsonOption = False) -> None:
+    """Points members donated, per charity."""
+    from pos_tui.core.loyalty import rules
+    from pos_tui.core.loyalty.reports import donation_report
+
+    settings = state().open_db()
+    first, last = _period(from_, to, settings)
+    rows = donation_report(first, last, tz=settings.shop.timezone, program=rules.active_program())
+    if json_:
+        print_json({"from": first.isoformat(), "to": last.isoformat(), "rows": [r.as_json() for r in rows]})
+        return
+    if not rows:
+        info(_("No donations from {first} to {last}.").format(first=first.isoformat(), last=last.isoformat()))
+        return
+    table(
+        [_("Charity"), _("Name"), _("Donations"), _("Points"), _("Amount")],
+        [(r.charity, r.name, r.donations, r.points, format_money(r.amount, settings.language)) for r in rows],
+    )
+
+
+@app.command("suppliers")
+@handle_errors
+def suppliers(from_: FromOption = None, to: ToOption = None, json_: JsonOption = False) -> None:
+    """Supplier-funded points and what each supplier owes for them."""
+    from pos_tui.core.loyalty import rules
+    from pos_tui.core.loyalty.reports import supplier_settlement
+
+    settings = state().open_db()
+    first, last = _period(from_, to, settings)
+    rows = supplier_settlement(first, last, tz=settings.shop.timezone, program=rules.active_program())
+    if json_:
+        print_json({"from": first.isoformat(), "to": last.isoformat(), "rows": [r.as_json() for r in rows]})
+        return
+    if not rows:
+        info(
+            _("No supplier-funded points from {first} to {last}.").format(
+                first=first.isoformat(), last=last.isoformat()
+            )
+        )
+        return
+    table(
+        [_("Supplier"), _("Name"), _("Points"), _("Supplier's points"), _("Owed")],
+        [(r.code, r.name, r.points, r.supplier_points, format_money(r.amount, settings.language)) for r in rows],
+    )

@@ -28,6 +28,7 @@ PERMISSION_LABELS = {
     "manual_weight": N_("type a weight by hand"),
     "discount": N_("give this discount"),
     "points_adjust": N_("adjust loyalty points"),
+    "own_card": N_("attach their own member card to a sale"),
     "admin": N_("administer users and settings"),
 }
 

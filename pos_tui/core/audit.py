@@ -38,7 +38,7 @@ from pos_tui.settings import Settings
 from pos_tui.store import models as m
 
 DOCUMENT_KINDS = ("sale", "return")
-CASH_KINDS = ("paid_in", "paid_out", "no_sale")
+CASH_KINDS = ("paid_in", "paid_out", "no_sale", "gift_card")  # gift_card: cash received for a gift card
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,11 +11,14 @@ Arithmetic (the only rounding happens once per line, see :mod:`pos_tui.core.mone
    price *is* the gross (``fixed_amount``) and the quantity is derived for stock only;
 2. line discount: a percentage of the gross (rounded half-up) or an amount, never more than
    the gross;
-3. the cart discount (percentage of, or amount off, the sum after line discounts) is spread
+3. loyalty benefits (:class:`Benefit`: promotions, stamp and reward items, the tier's basket
+   discount, coupons) are amounts on single lines computed by the loyalty engine from the
+   lines after step 2; each is capped at what its line still costs;
+4. the cart discount (percentage of, or amount off, the sum after line discounts) is spread
    over the active lines in proportion to what they still cost, with
    :func:`~pos_tui.core.money.allocate`, so the line nets sum exactly to the total and no line
    goes below zero;
-4. KDV: each line's net is split into base + KDV; the per-rate breakdown splits the *sum* of
+5. KDV: each line's net is split into base + KDV; the per-rate breakdown splits the *sum* of
    the nets of each rate, so over all rates base + KDV equals the total to the kuruş (the
    per-line KDV of one rate may differ from the rate's KDV by rounding; receipts and the Z
    use the per-rate figures).
@@ -153,6 +156,44 @@ class Sellable(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
+class Benefit:
+    """A loyalty discount of ``amount`` on line ``line_no``, printed as its own receipt line.
+
+    ``kind`` is promotion | stamp | reward | tier | coupon; ``code`` names the rule, stamp
+    card, reward or coupon; ``points`` is what a reward costs (redeemed when the sale posts).
+    The loyalty engine computes benefits from the lines (``pos_tui.core.loyalty.pricing``);
+    the cart only subtracts them."""
+
+    line_no: int
+    amount: Decimal
+    kind: str
+    code: str
+    label: str
+    points: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "line_no": self.line_no,
+            "amount": str(self.amount),
+            "kind": self.kind,
+            "code": self.code,
+            "label": self.label,
+            "points": self.points,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Benefit:
+        return cls(
+            int(data["line_no"]),
+            money(str(data["amount"])),
+            str(data["kind"]),
+            str(data["code"]),
+            str(data["label"]),
+            int(data.get("points", 0)),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class CartLine:
     """One line of the cart. ``unit_price`` is what is charged, ``list_price`` the catalog price
     when the line was rung up; they differ only after a price override (with its reason)."""
@@ -249,10 +290,11 @@ class LineTotals:
     kdv_rate: int
     base: Decimal
     kdv: Decimal
+    benefit: Decimal = ZERO
 
     @property
     def discount(self) -> Decimal:
-        return self.line_discount + self.cart_discount
+        return self.line_discount + self.benefit + self.cart_discount
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,10 +321,11 @@ class CartTotals:
     cart_discount: Decimal
     total: Decimal
     kdv: tuple[KdvRow, ...]
+    benefit: Decimal = ZERO
 
     @property
     def discount(self) -> Decimal:
-        return self.line_discount + self.cart_discount
+        return self.line_discount + self.benefit + self.cart_discount
 
     @property
     def kdv_total(self) -> Decimal:
@@ -295,43 +338,67 @@ class CartTotals:
         raise NotFound(_("No active line {line_no} in the cart").format(line_no=line_no))
 
 
-def compute_totals(lines: Sequence[CartLine], discount: Discount | None) -> CartTotals:
+def benefit_amounts(lines: Sequence[CartLine], benefits: Sequence[Benefit]) -> dict[int, Decimal]:
+    """What the benefits take off each active line, capped at what the line costs after its
+    own discount (benefits on a voided or missing line count for nothing)."""
+    room = {ln.line_no: ln.gross - ln.line_discount for ln in lines if not ln.voided}
+    taken: dict[int, Decimal] = {}
+    for b in benefits:
+        if b.line_no in room:
+            amount = min(b.amount, room[b.line_no] - taken.get(b.line_no, ZERO))
+            taken[b.line_no] = taken.get(b.line_no, ZERO) + max(amount, ZERO)
+    return taken
+
+
+def compute_totals(
+    lines: Sequence[CartLine], discount: Discount | None, benefits: Sequence[Benefit] = ()
+) -> CartTotals:
     """The cart arithmetic described in the module docstring."""
     active = [ln for ln in lines if not ln.voided]
     gross = [ln.gross for ln in active]
     line_disc = [ln.line_discount for ln in active]
-    after = [g - d for g, d in zip(gross, line_disc, strict=True)]
+    by_benefit = benefit_amounts(active, benefits) if benefits else {}
+    benefit = [by_benefit.get(ln.line_no, ZERO) for ln in active]
+    after = [g - d - b for g, d, b in zip(gross, line_disc, benefit, strict=True)]
     before_cart = sum(after, ZERO)
     cart_disc = discount.amount_on(before_cart) if discount else ZERO
     shares = allocate(cart_disc, after) if active else []
     per_line: list[LineTotals] = []
     by_rate: dict[int, Decimal] = {}
-    for ln, g, d, a, s in zip(active, gross, line_disc, after, shares, strict=True):
+    for ln, g, d, b, a, s in zip(active, gross, line_disc, benefit, after, shares, strict=True):
         net = a - s
         base, kdv = split_kdv(net, ln.kdv_rate)
-        per_line.append(LineTotals(ln.line_no, g, d, s, net, ln.kdv_rate, base, kdv))
+        per_line.append(LineTotals(ln.line_no, g, d, s, net, ln.kdv_rate, base, kdv, b))
         by_rate[ln.kdv_rate] = by_rate.get(ln.kdv_rate, ZERO) + net
     rows = tuple(KdvRow(rate, *split_kdv(amount, rate)) for rate, amount in sorted(by_rate.items()))
     subtotal = sum(gross, ZERO)
     total_line_disc = sum(line_disc, ZERO)
+    total_benefit = sum(benefit, ZERO)
     return CartTotals(
         lines=tuple(per_line),
         subtotal=subtotal,
         line_discount=total_line_disc,
         cart_discount=cart_disc,
-        total=subtotal - total_line_disc - cart_disc,
+        total=subtotal - total_line_disc - total_benefit - cart_disc,
         kdv=rows,
+        benefit=total_benefit,
     )
 
 
 @dataclass(frozen=True, slots=True)
 class Cart:
-    """The lines being sold, an optional cart discount, customer and note."""
+    """The lines being sold, an optional cart discount, customer and note; for a loyalty
+    member also the member, the coupon codes and rewards the cashier entered, and the
+    benefits the loyalty engine computed from all of that."""
 
     lines: tuple[CartLine, ...] = ()
     discount: Discount | None = None
     customer_id: int | None = None
     note: str | None = None
+    member_id: int | None = None
+    coupons: tuple[str, ...] = ()
+    rewards: tuple[str, ...] = ()
+    benefits: tuple[Benefit, ...] = ()
 
     # ----------------------------------------------------------------- queries
     @property
@@ -346,7 +413,15 @@ class Cart:
     @property
     def is_blank(self) -> bool:
         """True when there is nothing at all worth keeping (not even a voided line or a customer)."""
-        return not self.lines and self.discount is None and self.customer_id is None and not self.note
+        return (
+            not self.lines
+            and self.discount is None
+            and self.customer_id is None
+            and not self.note
+            and self.member_id is None
+            and not self.coupons
+            and not self.rewards
+        )
 
     @property
     def last_line(self) -> CartLine | None:
@@ -366,7 +441,7 @@ class Cart:
         return ln
 
     def totals(self) -> CartTotals:
-        return compute_totals(self.lines, self.discount)
+        return compute_totals(self.lines, self.discount, self.benefits)
 
     @property
     def total(self) -> Decimal:
@@ -510,6 +585,21 @@ class Cart:
     def with_note(self, note: str | None) -> Cart:
         return dataclasses.replace(self, note=(note or "").strip() or None)
 
+    def with_member(self, member_id: int | None) -> Cart:
+        """Attach a loyalty member (``None`` detaches; their coupons and rewards go with them)."""
+        if member_id is None:
+            return dataclasses.replace(self, member_id=None, coupons=(), rewards=(), benefits=())
+        return dataclasses.replace(self, member_id=member_id)
+
+    def with_coupons(self, coupons: Sequence[str]) -> Cart:
+        return dataclasses.replace(self, coupons=tuple(coupons))
+
+    def with_rewards(self, rewards: Sequence[str]) -> Cart:
+        return dataclasses.replace(self, rewards=tuple(rewards))
+
+    def with_benefits(self, benefits: Sequence[Benefit]) -> Cart:
+        return dataclasses.replace(self, benefits=tuple(benefits))
+
     # ----------------------------------------------------------------- JSON
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -518,6 +608,10 @@ class Cart:
             "discount": self.discount.to_dict() if self.discount else None,
             "customer_id": self.customer_id,
             "note": self.note,
+            "member_id": self.member_id,
+            "coupons": list(self.coupons),
+            "rewards": list(self.rewards),
+            "benefits": [b.to_dict() for b in self.benefits],
         }
 
     @classmethod
@@ -533,6 +627,10 @@ class Cart:
             discount=Discount.from_dict(disc) if disc else None,
             customer_id=None if customer is None else int(customer),
             note=data.get("note"),
+            member_id=None if data.get("member_id") is None else int(data["member_id"]),
+            coupons=tuple(str(c) for c in data.get("coupons", ())),
+            rewards=tuple(str(r) for r in data.get("rewards", ())),
+            benefits=tuple(Benefit.from_dict(b) for b in data.get("benefits", ())),
         )
 
 

@@ -35,13 +35,16 @@ from pos_tui.core.cart import WEIGHED_UNITS, Cart, CartLine, Discount
 from pos_tui.core.catalog import scan
 from pos_tui.core.clock import from_db, to_db
 from pos_tui.core.errors import IntegrityError, NotFound, ValidationError
+from pos_tui.core.loyalty import coupons, members
+from pos_tui.core.loyalty.pricing import price_cart
 from pos_tui.core.money import MILLI, ZERO, qty_to_decimal
 from pos_tui.core.staff import record_override
 from pos_tui.i18n import _
-from pos_tui.settings import ScaleLabelMask
+from pos_tui.settings import ScaleLabelMask, ShopSettings
 from pos_tui.store import fast, in_transaction, write_tx
 from pos_tui.store import models as m
 
+_TZ = ShopSettings().timezone
 OPEN = "open"
 PARKED = "parked"
 
@@ -96,15 +99,17 @@ def _encode(cart: Cart) -> str:
     return json.dumps(cart.to_dict(), ensure_ascii=False, separators=(",", ":"))
 
 
-def _store(row: _Draft | None, terminal: str, cashier_id: int, cart: Cart, now: datetime) -> int | None:
-    """Write ``cart`` as the open cart; a blank cart removes the row. Returns the draft id."""
+def _store(row: _Draft | None, terminal: str, cashier_id: int, cart: Cart, now: datetime) -> tuple[int | None, Cart]:
+    """Price ``cart`` (loyalty benefits: promotions, stamps, rewards, tier, coupons) and write it
+    as the open cart; a blank cart removes the row. Returns the draft id and the priced cart."""
     if cart.is_blank:
         if row is not None:
             fast.delete_where(m.CartDraft, {"id": row.id})
-        return None
+        return None, cart
+    cart = price_cart(cart, now=now, tz=_TZ)
     at = to_db(now)
     if row is None:
-        return fast.insert_one(
+        draft_id = fast.insert_one(
             m.CartDraft,
             {
                 "terminal": terminal,
@@ -115,8 +120,9 @@ def _store(row: _Draft | None, terminal: str, cashier_id: int, cart: Cart, now: 
                 "updated_at": at,
             },
         )
+        return draft_id, cart
     fast.update_where(m.CartDraft, {"data": _encode(cart), "updated_at": at}, {"id": row.id})
-    return row.id
+    return row.id, cart
 
 
 def load_open_cart(terminal: str, cashier_id: int) -> Cart:
@@ -249,7 +255,7 @@ def add_item(
     with write_tx(durable=False):
         row = _open_row(terminal, actor.user_id)
         cart = _cart_of(row).add_product(product, qty, barcode=result.barcode, weighed=weighed, fixed_amount=fixed)
-        _store(row, terminal, actor.user_id, cart, now)
+        _draft, cart = _store(row, terminal, actor.user_id, cart, now)
         last = cart.last_line
         assert last is not None
         _record_override(actor, used, "manual_weight", terminal, now, {"line": _line_payload(last)})
@@ -278,7 +284,7 @@ def set_quantity(
         if line.unit in WEIGHED_UNITS:
             used = require(actor, "manual_weight", override) or used
         used = _recheck_discounts(actor, cart, new, override) or used
-        draft_id = _store(row, terminal, actor.user_id, new, now)
+        draft_id, new = _store(row, terminal, actor.user_id, new, now)
         if lowered:
             journal.append(
                 "line_void",
@@ -323,7 +329,7 @@ def void_line(
         line = cart.active_line(line_no)
         new = cart.void(line_no, reason)
         used = _recheck_discounts(actor, cart, new, override) or used
-        draft_id = _store(row, terminal, actor.user_id, new, now)
+        draft_id, new = _store(row, terminal, actor.user_id, new, now)
         journal.append(
             "line_void",
             {
@@ -367,7 +373,7 @@ def discount_line(
         if discount is not None:
             pct = discount.percent_on(line.gross)
             used = require_discount(actor, pct, override)
-        _store(row, terminal, actor.user_id, new, now)
+        _draft, new = _store(row, terminal, actor.user_id, new, now)
         if discount is not None:
             _record_override(
                 actor,
@@ -400,7 +406,7 @@ def discount_cart(
         if discount is not None:
             pct = discount.percent_on(cart.discount_base)
             used = require_discount(actor, pct, override)
-        _store(row, terminal, actor.user_id, new, now)
+        _draft, new = _store(row, terminal, actor.user_id, new, now)
         if discount is not None:
             _record_override(
                 actor,
@@ -432,7 +438,7 @@ def override_price(
         line = cart.active_line(line_no)
         new = cart.override_price(line_no, new_price, reason)
         used = _recheck_discounts(actor, cart, new, override) or used
-        draft_id = _store(row, terminal, actor.user_id, new, now)
+        draft_id, new = _store(row, terminal, actor.user_id, new, now)
         changed = new.line(line_no)
         journal.append(
             "price_override",
@@ -467,7 +473,75 @@ def set_customer(terminal: str, actor: Actor, customer_id: int | None, *, now: d
     with write_tx(durable=False):
         row = _open_row(terminal, actor.user_id)
         new = _cart_of(row).with_customer(customer_id)
-        _store(row, terminal, actor.user_id, new, now)
+        _draft, new = _store(row, terminal, actor.user_id, new, now)
+    return new
+
+
+def set_member(
+    terminal: str, actor: Actor, member_id: int | None, *, now: datetime, override: Override | None = None
+) -> Cart:
+    """Attach a loyalty member to the open cart (``None`` detaches, with their coupons and
+    rewards). A cashier's own member card needs a supervisor's override (journalled)."""
+    with write_tx(durable=False):
+        used = None
+        if member_id is not None:
+            members.get_member(member_id)  # NotFound for an unknown or erased member
+            used = members.check_attach(member_id, actor, override)
+        row = _open_row(terminal, actor.user_id)
+        new = _cart_of(row).with_member(member_id)
+        draft_id, new = _store(row, terminal, actor.user_id, new, now)
+        if used is not None:
+            _record_override(actor, used, "own_card", terminal, now, {"cart": _ref(draft_id), "member": member_id})
+    return new
+
+
+def _need_member(cart: Cart) -> None:
+    if cart.member_id is None:
+        raise ValidationError(_("Choose the customer's loyalty card first"))
+
+
+def add_coupon(terminal: str, actor: Actor, code: str, *, now: datetime) -> Cart:
+    """Apply coupon ``code`` to the open cart; an unusable coupon is refused with the reason."""
+    text = coupons.normalise_code(code)
+    if not text:
+        raise ValidationError(_("Type or scan a coupon code"))
+    with write_tx(durable=False):
+        row = _open_row(terminal, actor.user_id)
+        cart = _cart_of(row)
+        if text in cart.coupons:
+            raise ValidationError(_("Coupon {code} is already on this receipt").format(code=text))
+        _draft, new = _store(row, terminal, actor.user_id, cart.with_coupons((*cart.coupons, text)), now)
+    return new
+
+
+def remove_coupon(terminal: str, actor: Actor, code: str, *, now: datetime) -> Cart:
+    text = coupons.normalise_code(code)
+    with write_tx(durable=False):
+        row = _open_row(terminal, actor.user_id)
+        cart = _cart_of(row)
+        _draft, new = _store(row, terminal, actor.user_id, cart.with_coupons(c for c in cart.coupons if c != text), now)
+    return new
+
+
+def add_reward(terminal: str, actor: Actor, reward: str, *, now: datetime) -> Cart:
+    """Give the member reward ``reward`` of the rewards catalog (its product must be in the
+    cart and the member must have the points; they are redeemed when the sale posts)."""
+    with write_tx(durable=False):
+        row = _open_row(terminal, actor.user_id)
+        cart = _cart_of(row)
+        _need_member(cart)
+        _draft, new = _store(row, terminal, actor.user_id, cart.with_rewards((*cart.rewards, reward)), now)
+    return new
+
+
+def remove_reward(terminal: str, actor: Actor, reward: str, *, now: datetime) -> Cart:
+    with write_tx(durable=False):
+        row = _open_row(terminal, actor.user_id)
+        cart = _cart_of(row)
+        rest = list(cart.rewards)
+        if reward in rest:
+            rest.remove(reward)
+        _draft, new = _store(row, terminal, actor.user_id, cart.with_rewards(rest), now)
     return new
 
 

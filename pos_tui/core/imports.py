@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from peewee import chunked
 from stdnum.tr import tckimlik, vkn
@@ -44,6 +44,15 @@ from pos_tui.core.catalog import ProductInput, upsert_products
 from pos_tui.core.clock import to_db
 from pos_tui.core.errors import ImportRejected, RowError, ValidationError
 from pos_tui.core.exports import unprotect_cell
+from pos_tui.core.loyalty.ledger import shop_day
+from pos_tui.core.loyalty.members import (
+    MemberFieldError,
+    NewMember,
+    add_members,
+    check_new_members,
+    parse_birth_date,
+    prepare_enrollment,
+)
 from pos_tui.core.money import MILLI, parse_money, parse_quantity
 from pos_tui.i18n import _
 from pos_tui.settings import Settings
@@ -80,6 +89,13 @@ CUSTOMER_HEADERS: Mapping[str, tuple[str, ...]] = {
     "tax_id": ("tax_id", "vkn", "tckn", "vkn_tckn", "tckn_vkn", "vergi_no", "tc_kimlik_no"),
     "tax_office": ("tax_office", "vergi_dairesi"),
     "address": ("address", "adres"),
+    # Loyalty members (docs/members.md): a row with a card or a yes in "member" enrols the customer.
+    "card": ("card", "kart", "kart_no", "kart_numarasi", "uye_kart_no", "member_card", "loyalty_card", "sadakat_karti"),
+    "card_kind": ("card_kind", "kart_tipi", "kart_turu"),
+    "member": ("member", "loyalty", "uye", "uyelik", "sadakat", "sadakat_uyesi"),
+    "consent_sms": ("consent_sms", "sms_consent", "sms_izni", "sms_onayi", "izin_sms"),
+    "consent_email": ("consent_email", "email_consent", "eposta_izni", "e_posta_izni", "email_izni", "eposta_onayi"),
+    "birth_date": ("birth_date", "birthday", "date_of_birth", "dogum_tarihi"),
 }
 SUPPLIER_HEADERS: Mapping[str, tuple[str, ...]] = {
     "code": ("code", "kod", "tedarikci_kodu", "cari_kodu"),
@@ -96,7 +112,7 @@ HEADERS: Mapping[str, Mapping[str, tuple[str, ...]]] = {
     "suppliers": SUPPLIER_HEADERS,
 }
 # Free-text fields: a formula-protected cell in a CSV export is read back without its "'".
-TEXT_FIELDS = frozenset({"code", "barcode", "name", "category", "supplier", "tax_office", "address", "email"})
+TEXT_FIELDS = frozenset({"code", "barcode", "name", "category", "supplier", "tax_office", "address", "email", "card"})
 
 UNIT_ALIASES = {
     "piece": "piece", "pcs": "piece", "pc": "piece", "adet": "piece", "ad": "piece", "tane": "piece",
@@ -129,9 +145,10 @@ class ImportReport:
     updated: int
     unchanged: int
     dry_run: bool
+    members: int = 0  # customers: loyalty members enrolled (or, with dry_run, that would be)
 
     def as_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "kind": self.kind,
             "file": self.source,
             "rows": self.rows,
@@ -140,6 +157,9 @@ class ImportReport:
             "unchanged": self.unchanged,
             "dry_run": self.dry_run,
         }
+        if self.kind == "customers":
+            data["members"] = self.members
+        return data
 
 
 # ---------------------------------------------------------------------------------------------
@@ -524,20 +544,18 @@ def _count_rows(records: Iterator[Record], progress: Progress | None) -> Iterato
 
 
 def _journal(kind: str, source: str, report: ImportReport, settings: Settings, now: datetime) -> None:
-    if report.created or report.updated:
-        journal.append(
-            "import",
-            {
-                "kind": kind,
-                "file": source,
-                "rows": report.rows,
-                "created": report.created,
-                "updated": report.updated,
-                "unchanged": report.unchanged,
-            },
-            terminal=settings.terminal_id,
-            now=now,
-        )
+    if report.created or report.updated or report.members:
+        payload: dict[str, Any] = {
+            "kind": kind,
+            "file": source,
+            "rows": report.rows,
+            "created": report.created,
+            "updated": report.updated,
+            "unchanged": report.unchanged,
+        }
+        if report.members:
+            payload["members"] = report.members
+        journal.append("import", payload, terminal=settings.terminal_id, now=now)
 
 
 def _rejected(source: str, errors: list[RowError], columns: _Columns) -> ImportRejected:
@@ -604,6 +622,7 @@ class _Party:
     line: int
     code: str
     values: dict[str, Any]  # only the fields the row gives
+    member: dict[str, Any] | None = None  # customers: the row also enrols a loyalty member
 
 
 def _party_row(kind: str, record: dict[str, Any], row: _RowProblems) -> _Party | None:
@@ -634,9 +653,90 @@ def _party_row(kind: str, record: dict[str, Any], row: _RowProblems) -> _Party |
             row.add(tax_field, exc.message)
     if kind == "customers" and "kind" in record:
         values["kind"] = _choice(record["kind"], "kind", row, KIND_ALIASES)
+    member = _member_columns(record, row) if kind == "customers" else None
     if row.count or code is None:
         return None
-    return _Party(row.line, code, values)
+    return _Party(row.line, code, values, member)
+
+
+def _member_columns(record: dict[str, Any], row: _RowProblems) -> dict[str, Any] | None:
+    """The loyalty columns of a customer row: None when the row enrols no member (no card
+    and no yes in ``member``); consent or a birth date without a member is an error."""
+    wanted = None if "member" not in record else _bool_value(record["member"], "member", row)
+    card = None if "card" not in record else _text(record["card"], "card", row, 128)
+    card_kind = None if "card_kind" not in record else _text(record["card_kind"], "card_kind", row, 16)
+    consent = {
+        field: _bool_value(record[field], field, row) if field in record else False
+        for field in ("consent_sms", "consent_email")
+    }
+    birth = None
+    if "birth_date" in record:
+        try:
+            birth = parse_birth_date(str(record["birth_date"]))
+        except ValidationError as exc:
+            row.add("birth_date", exc.message)
+    if wanted is False and card is not None:
+        row.add("member", _("says no, but the row gives a member card"))
+        return None
+    if not wanted and card is None:
+        for field in ("consent_sms", "consent_email", "birth_date", "card_kind"):
+            if consent.get(field) or (field == "birth_date" and birth) or (field == "card_kind" and card_kind):
+                row.add(field, _("is kept for loyalty members only; give a card or member = yes"))
+        return None
+    return {"card": card, "card_kind": card_kind, "birth_date": birth, **consent}
+
+
+def _enroll_members(parties: list[_Party], errors: list[RowError], *, now: datetime, tz: str, dry_run: bool) -> int:
+    """Enrol the members the rows ask for (customers already written unless ``dry_run``);
+    checks every row into ``errors`` first and writes nothing when there is one. A customer
+    who already has a member is left as they are. Returns how many were (or would be) enrolled."""
+    rows = [p for p in parties if p.member is not None]
+    if not rows:
+        return 0
+    customers: dict[str, tuple[Any, ...]] = {}
+    codes = [p.code for p in rows]
+    c = m.Customer
+    for chunk in chunked(codes, 500):
+        for found in cast(Any, c.select(c.code, c.id, c.name, c.phone, c.email).where(c.code.in_(chunk)).tuples()):
+            customers[found[0]] = found[1:]
+    enrolled = {
+        customer_id
+        for chunk in chunked([v[0] for v in customers.values()], 500)
+        for (customer_id,) in cast(Any, m.Member.select(m.Member.customer).where(m.Member.customer.in_(chunk)).tuples())
+    }
+    today = shop_day(now, tz)
+    plans: list[NewMember] = []
+    lines: list[int] = []
+    for party in rows:
+        stored = customers.get(party.code)
+        if stored is not None and stored[0] in enrolled:
+            continue
+        given = party.values
+        spec = party.member or {}
+        try:
+            plan = prepare_enrollment(
+                name=given.get("name") or (stored[1] if stored else "") or "",
+                phone=given.get("phone") or (stored[2] if stored else None),
+                email=given.get("email") or (stored[3] if stored else None),
+                birth_date=spec.get("birth_date"),
+                card=spec.get("card"),
+                card_kind=spec.get("card_kind"),
+                consent_sms=bool(spec.get("consent_sms")),
+                consent_email=bool(spec.get("consent_email")),
+                today=today,
+                customer_id=stored[0] if stored else None,
+            )
+        except MemberFieldError as exc:
+            errors.append(RowError(party.line, exc.field, exc.message))
+            continue
+        plans.append(plan)
+        lines.append(party.line)
+    for index, field, reason in check_new_members(plans):
+        errors.append(RowError(lines[index], field, reason))
+    if errors or dry_run:
+        return len(plans)
+    add_members(plans, source="import", actor=None, now=now)
+    return len(plans)
 
 
 def _upsert_parties(
@@ -757,9 +857,13 @@ def _import_parties(
             parties.append(party)
     with write_tx():
         created, updated, unchanged = _upsert_parties(kind, parties, errors, now, dry_run or bool(errors))
+        enrolled = 0
+        if kind == "customers":
+            tz = settings.shop.timezone
+            enrolled = _enroll_members(parties, errors, now=now, tz=tz, dry_run=dry_run or bool(errors))
         if errors:
             raise _rejected(source, errors, columns)
-        report = ImportReport(kind, source, len(parties), created, updated, unchanged, dry_run)
+        report = ImportReport(kind, source, len(parties), created, updated, unchanged, dry_run, enrolled)
         if not dry_run:
             _journal(kind, source, report, settings, now)
     if progress is not None:
@@ -777,7 +881,10 @@ def import_customers(
     progress: Progress | None = None,
 ) -> ImportReport:
     """Import customers (upsert by code): phones normalised to ``+90…`` and unique, VKN/TCKN
-    check digits validated, ``kind`` retail or wholesale (``perakende``/``toptan``). All or nothing."""
+    check digits validated, ``kind`` retail or wholesale (``perakende``/``toptan``). A row with
+    a ``card`` or a yes in ``member`` also enrols the customer as a loyalty member (with
+    ``consent_sms``, ``consent_email``, ``birth_date``, ``card_kind``; see docs/members.md),
+    unless they already are one. All or nothing."""
     return _import_parties("customers", path, now=now, settings=settings, fmt=fmt, dry_run=dry_run, progress=progress)
 
 

@@ -11,7 +11,13 @@ from pos_tui.i18n import N_, _
 
 ROLE_LABELS = {"cashier": N_("cashier"), "supervisor": N_("supervisor"), "admin": N_("admin")}
 UNIT_LABELS = {"piece": N_("piece"), "kg": N_("kg"), "lt": N_("lt"), "m": N_("m")}
-METHOD_LABELS = {"cash": N_("Cash"), "card": N_("Card")}
+METHOD_LABELS = {
+    "cash": N_("Cash"),
+    "card": N_("Card"),
+    "points": N_("Points"),
+    "store_credit": N_("Store credit"),
+    "gift_card": N_("Gift card"),
+}
 DOCUMENT_LABELS = {"sale": N_("sale"), "return": N_("return")}
 
 

@@ -31,11 +31,15 @@ from peewee import JOIN, fn
 
 from pos_tui.core import journal
 from pos_tui.core.actors import Actor, Override, require
-from pos_tui.core.cart import Cart, CartTotals, KdvRow, check_quantity
+from pos_tui.core.cart import Benefit, Cart, CartTotals, KdvRow, check_quantity
 from pos_tui.core.carts import discard_open_cart, load_open_cart
 from pos_tui.core.catalog import get_product
 from pos_tui.core.clock import from_db, iso, to_db
 from pos_tui.core.errors import NotFound, StateError, ValidationError
+from pos_tui.core.loyalty import posting as loyalty_posting
+from pos_tui.core.loyalty import pricing as loyalty_pricing
+from pos_tui.core.loyalty.engine import Evaluation
+from pos_tui.core.loyalty.tenders import LOYALTY_METHODS, register_loyalty_tenders
 from pos_tui.core.money import ZERO, from_kurus, money, qty_to_decimal, split_kdv, to_kurus
 from pos_tui.core.staff import record_override
 from pos_tui.core.tenders import (
@@ -52,6 +56,9 @@ from pos_tui.settings import ShopSettings
 from pos_tui.store import fast, write_tx
 from pos_tui.store import models as m
 from pos_tui.store.counters import next_value
+
+# The loyalty tenders (points, store_credit, gift_card) belong to every sale flow.
+register_loyalty_tenders()
 
 DEFAULT_TZ = ShopSettings().timezone
 REFUND_METHODS = ("original", "cash")
@@ -151,6 +158,7 @@ class _Head:
     terminal: str
     receipt_no: int
     customer_id: int | None
+    member_id: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,10 +244,14 @@ def _document_json(
     lines: list[dict[str, Any]],
     payments: list[dict[str, Any]],
     tz: str,
+    member: str | None = None,
+    benefits: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """The contract shape from stored values (kuruş, milli-units, naive UTC ``at``): the one
-    formatter behind both :func:`sale_document` and the document a posting journals."""
-    return {
+    formatter behind both :func:`sale_document` and the document a posting journals.
+    ``member`` (the loyalty card) and ``benefits`` (loyalty discount lines) appear only on
+    documents that have them, so documents posted before loyalty keep their exact shape."""
+    doc = {
         "id": uid,
         "receipt_no": receipt_no,
         "type": kind,
@@ -255,6 +267,15 @@ def _document_json(
         "lines": lines,
         "payments": payments,
     }
+    if member is not None:
+        doc["member"] = member
+    if benefits:
+        doc["benefits"] = benefits
+    return doc
+
+
+def _benefit_json(line_no: int, kind: str, code: str, label: str, amount: int, points: int) -> dict[str, Any]:
+    return {"line_no": line_no, "kind": kind, "code": code, "label": label, "amount": _amount(amount), "points": points}
 
 
 def sale_document(sale_id: int, tz: str = DEFAULT_TZ) -> dict[str, Any]:
@@ -296,8 +317,11 @@ def _documents(ids: list[int], tz: str) -> list[dict[str, Any]]:
             S.subtotal,
             S.discount,
             S.total,
+            m.Member.card,
         )
         .join(m.User, on=(S.cashier == m.User.id))
+        .switch(S)
+        .join(m.Member, JOIN.LEFT_OUTER, on=(S.member == m.Member.id))
         .switch(S)
         .join(m.Customer, JOIN.LEFT_OUTER, on=(S.customer == m.Customer.id))
         .switch(S)
@@ -339,6 +363,14 @@ def _documents(ids: list[int], tz: str) -> list[dict[str, Any]]:
         K.select(K.sale, K.rate, K.base, K.kdv).where(K.sale.in_(ids)).order_by(K.sale, K.rate)
     ):
         kdv[sale_id][str(rate)] = {"base": _amount(base), "kdv": _amount(tax)}
+    benefits: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    B = m.SaleBenefit
+    for sale_id, *benefit in _tuples(
+        B.select(B.sale, B.line_no, B.kind, B.code, B.label, B.amount, B.points)
+        .where(B.sale.in_(ids))
+        .order_by(B.sale, B.id)
+    ):
+        benefits[sale_id].append(_benefit_json(*benefit))
     by_id = {
         sale_id: _document_json(
             *head,
@@ -346,15 +378,17 @@ def _documents(ids: list[int], tz: str) -> list[dict[str, Any]]:
             lines=lines.get(sale_id, []),
             payments=payments.get(sale_id, []),
             tz=tz,
+            member=member,
+            benefits=benefits.get(sale_id),
         )
-        for sale_id, *head in heads
+        for sale_id, *head, member in heads
     }
     return [by_id[i] for i in ids if i in by_id]
 
 
 def _resolve(ref: SaleRef) -> _Head:
     S = m.Sale
-    query = S.select(S.id, S.uid, S.kind, S.terminal, S.receipt_no, S.customer)
+    query = S.select(S.id, S.uid, S.kind, S.terminal, S.receipt_no, S.customer, S.member)
     if isinstance(ref, str):
         row = next(_tuples(query.where(S.uid == ref)), None)
         if row is None:
@@ -496,6 +530,7 @@ _LINE_FIELDS = (
     "origin_line",
     "price_override_reason",
 )
+_BENEFIT_FIELDS = ("sale", "line_no", "kind", "code", "label", "amount", "points")
 _PAYMENT_FIELDS = ("sale", "method", "amount", "tendered", "change", "reference")
 
 
@@ -529,8 +564,16 @@ def _write_document(
     source: str,
     note: str | None,
     tz: str,
+    member_id: int | None = None,
+    benefits: Sequence[tuple[int, Benefit]] = (),
+    evaluation: Evaluation | None = None,
 ) -> SaleResult:
     """Write one document and everything that hangs off it; the caller holds the transaction.
+
+    ``benefits`` are the loyalty discount lines as ``(document line_no, benefit)``; their
+    amounts are already inside the lines' discounts. Loyalty effects (points earned, stamps,
+    clawback on a return…) are written by :func:`pos_tui.core.loyalty.posting.after_document`
+    in the same transaction, after the tenders.
 
     The journalled document is formatted from the very values written (with the formatter
     :func:`sale_document` uses), which saves reading the rows back on every sale; the tests
@@ -557,6 +600,7 @@ def _write_document(
             "total": total,
             "source": source,
             "note": note,
+            "member": member_id,
         },
     )
     line_rows = [
@@ -605,11 +649,38 @@ def _write_document(
     for ln in lines:
         per_product[ln.product_id] = per_product.get(ln.product_id, 0) + sign * ln.qty_milli
     fast.add_by_id(m.Product, "stock", per_product)
-    posted = dataclasses.replace(ctx, sale_id=sale_id)
+    benefit_rows = [
+        (sale_id, line_no, b.kind, b.code, b.label[:255], to_kurus(b.amount), b.points) for line_no, b in benefits
+    ]
+    if benefit_rows:
+        fast.insert_many(m.SaleBenefit, _BENEFIT_FIELDS, benefit_rows)
+    posted = dataclasses.replace(ctx, sale_id=sale_id, member_id=member_id)
     for a in applied:
         tender_for(a.method).post(a, posted)
+    if member_id is not None:
+        loyalty_posting.after_document(
+            loyalty_posting.PostedDocument(
+                sale_id=sale_id,
+                kind=kind,
+                terminal=terminal,
+                cashier_id=cashier_id,
+                member_id=member_id,
+                return_of_id=return_of_id,
+                lines=tuple(
+                    loyalty_posting.PostedLine(i, ln.product_id, ln.code, ln.qty_milli, ln.total, ln.origin_line_id)
+                    for i, ln in enumerate(lines, start=1)
+                ),
+                benefits=tuple(benefits),
+                payments=tuple(applied),
+                total=from_kurus(total),
+                now=now,
+                tz=tz,
+                evaluation=evaluation,
+            )
+        )
     cashier = _one(fast.select_first(m.User, ("name",), {"id": cashier_id}))
     customer = None if customer_id is None else _one(fast.select_first(m.Customer, ("code",), {"id": customer_id}))
+    card = None if member_id is None else _one(fast.select_first(m.Member, ("card",), {"id": member_id}))
     document = _document_json(
         uid,
         receipt_no,
@@ -626,10 +697,33 @@ def _write_document(
         lines=[_line_json(row[1], *row[3:13]) for row in line_rows],  # line_no, code … kdv_rate
         payments=[_payment_json(*row[1:]) for row in payment_rows],
         tz=tz,
+        member=card,
+        benefits=[_benefit_json(*row[1:]) for row in benefit_rows],
     )
     journal.append(kind, document, terminal=terminal, now=now, ref=uid)
     change = sum((a.change for a in applied if a.change is not None), ZERO)
     return SaleResult(sale_id, uid, receipt_no, from_kurus(total), change, document)
+
+
+def _doc_benefits(cart: Cart, totals: CartTotals) -> list[tuple[int, Benefit]]:
+    """The cart's loyalty benefits numbered by document line (active lines are 1..n), each at
+    the amount the cart arithmetic actually took (a benefit beyond its line's cost is cut)."""
+    numbers = {ln.line_no: i for i, ln in enumerate(cart.active_lines, start=1)}
+    room = {lt.line_no: lt.benefit for lt in totals.lines}
+    out: list[tuple[int, Benefit]] = []
+    for b in cart.benefits:
+        amount = min(b.amount, room.get(b.line_no, ZERO))
+        if b.line_no in numbers and amount > 0:
+            room[b.line_no] -= amount
+            out.append((numbers[b.line_no], dataclasses.replace(b, amount=amount)))
+    return out
+
+
+def _by_document_line(cart: Cart, evaluation: Evaluation) -> Evaluation:
+    """``evaluation`` with its free units keyed by document line (active lines are 1..n)."""
+    numbers = {ln.line_no: i for i, ln in enumerate(cart.active_lines, start=1)}
+    free = {numbers[n]: units for n, units in evaluation.free_units.items() if n in numbers}
+    return dataclasses.replace(evaluation, free_units=free)
 
 
 def _doc_lines(cart: Cart, totals: CartTotals) -> list[_DocLine]:
@@ -697,11 +791,15 @@ def _post_cart(
     """:func:`post_cart` inside the caller's write transaction."""
     if cart.is_empty:
         raise ValidationError(_("The cart is empty"))
+    # Benefits are recomputed inside the transaction: a coupon used up or points spent on
+    # another terminal since the cart was last priced cannot be used twice.
+    quote = loyalty_pricing.quote(cart, now=now, tz=tz, strict=True)
+    cart = quote.cart
     totals = cart.totals()
     lines = _doc_lines(cart, totals)
     _check_shift(shift_id, terminal)
     uid = _check_uid(uid)
-    ctx = TenderContext(SALE, terminal, cashier_id, cart.customer_id, totals.total, now)
+    ctx = TenderContext(SALE, terminal, cashier_id, cart.customer_id, totals.total, now, member_id=cart.member_id)
     applied = settle_payments(payments, ctx)
     return _write_document(
         SALE,
@@ -720,6 +818,9 @@ def _post_cart(
         source=source,
         note=cart.note,
         tz=tz,
+        member_id=cart.member_id,
+        benefits=_doc_benefits(cart, totals),
+        evaluation=_by_document_line(cart, quote.evaluation),
     )
 
 
@@ -877,6 +978,14 @@ def _refunds_by_original(original: _Head, total: Decimal) -> list[PaymentInput]:
     return refunds
 
 
+def _cash_refunds(original: _Head, total: Decimal) -> list[PaymentInput]:
+    """A refund "in cash": what points, store credit or a gift card paid still goes back to
+    them (their value is never paid out as cash); everything else is cash."""
+    kept = [p for p in _refunds_by_original(original, total) if p.method in LOYALTY_METHODS]
+    cash = total - sum((p.amount for p in kept), ZERO)
+    return [*kept, PaymentInput("cash", cash)] if cash > 0 else kept
+
+
 def _check_refunds(original: _Head, refunds: Sequence[PaymentInput]) -> None:
     """Explicit refunds may pay back by a non-cash method only what that method paid."""
     available = _original_refundable(original)
@@ -1000,12 +1109,21 @@ def post_return(
         uid = _check_uid(uid)
         doc_lines = _plan_return(original, lines)
         total = sum((ln.total for ln in doc_lines), ZERO)
-        ctx = TenderContext(RETURN, terminal, cashier_id, original.customer_id, total, now, return_of_id=original.id)
+        ctx = TenderContext(
+            RETURN,
+            terminal,
+            cashier_id,
+            original.customer_id,
+            total,
+            now,
+            return_of_id=original.id,
+            member_id=original.member_id,
+        )
         if refunds is not None:
             _check_refunds(original, refunds)
             wanted = list(refunds)
         elif refund_method == "cash":
-            wanted = [PaymentInput("cash", total)] if total > 0 else []
+            wanted = _cash_refunds(original, total)
         else:
             wanted = _refunds_by_original(original, total)
         applied = settle_payments(wanted, ctx)
@@ -1026,6 +1144,7 @@ def post_return(
             source=source,
             note=text,
             tz=tz,
+            member_id=original.member_id,
         )
 
 

@@ -10,13 +10,16 @@ Import (``pos-admin import sales FILE.jsonl``): one sale or return per line::
 - ``id`` becomes the document's uid; a line whose id is already in the database is skipped
   and counted, so running the same file twice imports it once.
 - ``at`` is ISO-8601 with a UTC offset; ``terminal`` any terminal id; ``cashier`` a user name;
-  ``customer`` (optional) a customer code or phone number.
+  ``customer`` (optional) a customer code or phone number, or a loyalty member's card or phone
+  (any common form): a member's receipt earns and spends through the same rules as the till.
+- ``coupon`` (optional): a coupon code applied to the receipt (checked like at the till).
 - Each line item names its product by ``barcode`` (a scale label works too) or ``code``;
   ``qty`` is in the product's unit (pieces must be whole), ``weight`` is kilograms as a
   decimal string (``"1.250"``) for products sold by kg; without either the quantity is 1 (or
   what a scale label says). ``price`` (optional) is the unit price actually charged.
-- ``payments``: ``method`` (``cash``, ``card`` or a registered tender), ``amount``, optional
-  ``reference``. They must settle the total exactly (cash may exceed it: change).
+- ``payments``: ``method`` (``cash``, ``card``, ``points``, ``store_credit``, ``gift_card`` or
+  another registered tender), ``amount``, optional ``reference``; ``gift_card`` payments name
+  the card in ``code``. They must settle the total exactly (cash may exceed it: change).
 - ``return_of``: the id of an earlier sale (in the database or earlier in the file) makes
   the line a return. Its items name the sold line by ``line_no`` or by product; the refund
   is computed by the engine (the cumulative rule of :mod:`pos_tui.core.sales`); ``payments``
@@ -51,6 +54,8 @@ from pos_tui.core.catalog import ProductInfo, get_product, scan
 from pos_tui.core.clock import day_bounds, to_db
 from pos_tui.core.errors import ImportRejected, PosError, RowError, ValidationError
 from pos_tui.core.exports import write_records
+from pos_tui.core.loyalty.members import find_member
+from pos_tui.core.loyalty.pricing import price_cart
 from pos_tui.core.money import MILLI, ZERO, parse_money, parse_quantity, qty_to_decimal
 from pos_tui.core.sales import (
     ReturnLineInput,
@@ -67,9 +72,11 @@ from pos_tui.store import models as m
 from pos_tui.store import write_tx
 
 IMPORT_TERMINAL = "admin"
-SALE_FIELDS = frozenset({"id", "at", "terminal", "cashier", "customer", "lines", "payments", "return_of", "note"})
+SALE_FIELDS = frozenset(
+    {"id", "at", "terminal", "cashier", "customer", "coupon", "lines", "payments", "return_of", "note"}
+)
 ITEM_FIELDS = frozenset({"barcode", "code", "qty", "weight", "price", "line_no"})
-PAYMENT_FIELDS = frozenset({"method", "amount", "reference"})
+PAYMENT_FIELDS = frozenset({"method", "amount", "reference", "code"})
 EXPORT_FORMATS = ("csv", "json", "jsonl")
 
 Progress = Callable[[int], None]
@@ -126,6 +133,8 @@ class _Doc:
     return_of: str | None
     note: str | None = None
     errors: list[RowError] = field(default_factory=list)
+    member_id: int | None = None
+    coupon: str | None = None
 
 
 def _tuples(query: Any) -> Iterator[tuple[Any, ...]]:
@@ -169,6 +178,10 @@ class _Lookups:
     def customer(self, key: str) -> int | None:
         row = m.Customer.get_or_none((m.Customer.code == key) | (m.Customer.phone == key))
         return None if row is None else int(row.id)
+
+    def member(self, key: str) -> int | None:
+        found = find_member(key)
+        return None if found is None else found.id
 
 
 def _parse_item(index: int, raw: Any, doc_line: int, errors: list[RowError], lookups: _Lookups) -> _Item | None:
@@ -317,7 +330,12 @@ def _parse_payments(raw: Any, doc_line: int, errors: list[RowError], lookups: _L
         if reference is not None and not isinstance(reference, str):
             errors.append(RowError(doc_line, f"{where}.reference", _("must be a text")))
             continue
-        payments.append(PaymentInput(str(method), amount, reference=reference))
+        code = p.get("code")
+        if code is not None and not isinstance(code, str):
+            errors.append(RowError(doc_line, f"{where}.code", _("must be a text")))
+            continue
+        details = {"code": code} if code is not None else {}
+        payments.append(PaymentInput(str(method), amount, reference=reference, details=details))
     return payments
 
 
@@ -363,17 +381,26 @@ def _parse_doc(doc_line: int, raw: Any, lookups: _Lookups) -> _Doc | list[RowErr
     elif cashier_id is None:
         errors.append(RowError(doc_line, "cashier", _("no user named {name!r}").format(name=cashier)))
     customer_id: int | None = None
+    member_id: int | None = None
     if raw.get("customer") is not None:
         key = _text(raw["customer"], 64)
         customer_id = lookups.customer(key) if key else None
-        if customer_id is None:
+        member_id = lookups.member(key) if key else None
+        if customer_id is None and member_id is None:
             errors.append(
                 RowError(
                     doc_line,
                     "customer",
-                    _("no customer with code or phone {key!r}").format(key=raw["customer"]),
+                    _("no customer or loyalty member with code, card or phone {key!r}").format(key=raw["customer"]),
                 )
             )
+    coupon: str | None = None
+    if raw.get("coupon") is not None:
+        coupon = _text(raw["coupon"], 32)
+        if coupon is None:
+            errors.append(RowError(doc_line, "coupon", _("must be a coupon code")))
+        elif raw.get("return_of") is not None:
+            errors.append(RowError(doc_line, "coupon", _("a return gives back what was paid; leave out coupon")))
     return_of: str | None = None
     if raw.get("return_of") is not None:
         return_of = _text(raw["return_of"], 64)
@@ -403,7 +430,20 @@ def _parse_doc(doc_line: int, raw: Any, lookups: _Lookups) -> _Doc | list[RowErr
     if errors:
         return errors
     assert uid is not None and at is not None and terminal is not None and cashier_id is not None
-    return _Doc(doc_line, uid, at, terminal, cashier_id, customer_id, items, payments, return_of, note)
+    return _Doc(
+        doc_line,
+        uid,
+        at,
+        terminal,
+        cashier_id,
+        customer_id,
+        items,
+        payments,
+        return_of,
+        note,
+        member_id=member_id,
+        coupon=coupon,
+    )
 
 
 def read_lines(path: Path) -> Iterator[tuple[int, str]]:
@@ -418,7 +458,12 @@ def read_lines(path: Path) -> Iterator[tuple[int, str]]:
 
 
 def _post_sale(doc: _Doc, tz: str) -> Decimal:
-    cart = Cart(customer_id=doc.customer_id, note=doc.note)
+    cart = Cart(
+        customer_id=doc.customer_id,
+        note=doc.note,
+        member_id=doc.member_id,
+        coupons=(doc.coupon,) if doc.coupon else (),
+    )
     for item in doc.items:
         p = item.product
         try:
@@ -434,7 +479,13 @@ def _post_sale(doc: _Doc, tz: str) -> Decimal:
                 cart = cart.override_price(cart.lines[-1].line_no, item.price, _("imported price"))
         except PosError as exc:
             raise _LineError(item.where, exc.message) from None
-    ctx = TenderContext(SALE, doc.terminal, doc.cashier_id, doc.customer_id, cart.total, doc.at)
+    try:
+        cart = price_cart(cart, now=doc.at, tz=tz)
+    except PosError as exc:
+        raise _LineError("coupon" if doc.coupon else "customer", exc.message) from None
+    ctx = TenderContext(
+        SALE, doc.terminal, doc.cashier_id, doc.customer_id, cart.total, doc.at, member_id=doc.member_id
+    )
     try:
         settle_payments(doc.payments or [], ctx)
     except PosError as exc:

@@ -1,7 +1,8 @@
 """Shifts: a cash drawer session on one terminal, from its opening float to the counted cash.
 
 Cash expected in the drawer = opening float + cash taken by sales − cash given back by
-returns + paid in − paid out. ``Payment.amount`` is what a tender applied to the document
+returns + paid in − paid out + cash received for gift cards (a ``gift_card`` cash movement:
+the money for a card is a liability, not a sale). ``Payment.amount`` is what a tender applied to the document
 (change already netted), so the cash sums are exact. Sales point at their shift through
 ``sale.shift_id``; documents without a shift (imported ones) belong to no drawer.
 """
@@ -53,7 +54,7 @@ class CashMovementInfo:
     terminal: str
     user: str
     at: datetime
-    kind: str  # paid_in | paid_out | no_sale
+    kind: str  # paid_in | paid_out | no_sale | gift_card
     amount: Decimal
     reason: str
 
@@ -71,10 +72,11 @@ class XReport:
     paid_out: Decimal
     no_sales: int
     totals: DocumentTotals
+    gift_cards: Decimal = ZERO  # cash received for gift cards sold or topped up
 
     @property
     def expected_cash(self) -> Decimal:
-        return self.opening_float + self.cash_sales - self.cash_refunds + self.paid_in - self.paid_out
+        return self.opening_float + self.cash_sales - self.cash_refunds + self.paid_in - self.paid_out + self.gift_cards
 
 
 def _info(row: m.Shift) -> ShiftInfo:
@@ -216,8 +218,8 @@ def no_sale(
     return _movement("no_sale", "no_sale", terminal, actor, ZERO, reason, now, override)
 
 
-def _cash_figures(shift: m.Shift) -> tuple[Decimal, Decimal, Decimal, Decimal, int]:
-    """(cash sales, cash refunds, paid in, paid out, no-sale count) of ``shift``."""
+def _cash_figures(shift: m.Shift) -> tuple[Decimal, Decimal, Decimal, Decimal, int, Decimal]:
+    """(cash sales, cash refunds, paid in, paid out, no-sale count, gift card cash) of ``shift``."""
     S, P, C = m.Sale, m.Payment, m.CashMovement
     cash_query = P.select(S.kind, fn.SUM(P.amount)).join(S).where((S.shift == shift.id) & (P.method == CASH))
     cash: dict[str, int] = {kind: amount for kind, amount in tuples_of(cash_query.group_by(S.kind))}
@@ -233,18 +235,19 @@ def _cash_figures(shift: m.Shift) -> tuple[Decimal, Decimal, Decimal, Decimal, i
         from_kurus(moves.get("paid_in", (0, 0))[1] or 0),
         from_kurus(moves.get("paid_out", (0, 0))[1] or 0),
         moves.get("no_sale", (0, 0))[0],
+        from_kurus(moves.get("gift_card", (0, 0))[1] or 0),
     )
 
 
 def _expected_cash(shift: m.Shift) -> Decimal:
-    sales, refunds, pin, pout, _n = _cash_figures(shift)
-    return from_kurus(shift.opening_float) + sales - refunds + pin - pout
+    sales, refunds, pin, pout, _n, gift_cards = _cash_figures(shift)
+    return from_kurus(shift.opening_float) + sales - refunds + pin - pout + gift_cards
 
 
 def x_report(terminal: str, *, now: datetime) -> XReport:
     """The open shift's figures so far (any time, nothing written)."""
     shift = _require_open(terminal)
-    sales, refunds, pin, pout, no_sales = _cash_figures(shift)
+    sales, refunds, pin, pout, no_sales, gift_cards = _cash_figures(shift)
     return XReport(
         shift=_info(shift),
         at=now,
@@ -255,6 +258,7 @@ def x_report(terminal: str, *, now: datetime) -> XReport:
         paid_out=pout,
         no_sales=no_sales,
         totals=document_totals(m.Sale.shift == shift.id),
+        gift_cards=gift_cards,
     )
 
 

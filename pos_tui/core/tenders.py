@@ -70,6 +70,7 @@ class TenderContext:
     now: datetime
     sale_id: int | None = None
     return_of_id: int | None = None
+    member_id: int | None = None  # the loyalty member on the receipt (points, store credit)
 
 
 class Tender(Protocol):

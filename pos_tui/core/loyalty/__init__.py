@@ -33,3 +33,62 @@ __all__ = [
     "restore",
     "transfer",
 ]
+
+# Members (docs/members.md)
+from pos_tui.core.loyalty.members import (
+    ConsentState,
+    EarnedBadge,
+    MemberInfo,
+    anonymize_member,
+    check_attach,
+    consents,
+    enroll,
+    export_member,
+    find_member,
+    get_member,
+    has_consent,
+    member_profile,
+    normalize_phone,
+    search_members,
+    set_consent,
+    update_member,
+)
+
+__all__ += [
+    "ConsentState",
+    "EarnedBadge",
+    "MemberInfo",
+    "anonymize_member",
+    "check_attach",
+    "consents",
+    "enroll",
+    "export_member",
+    "find_member",
+    "get_member",
+    "has_consent",
+    "member_profile",
+    "normalize_phone",
+    "search_members",
+    "set_consent",
+    "update_member",
+]
+
+# Tiers (docs/loyalty-reports.md); the job, messages, NPS and reports are imported from their
+# modules (jobs, messages, nps, reports), which keeps smtplib out of the till's start-up.
+from pos_tui.core.loyalty.tiers import (  # noqa: E402
+    TierChangeInfo,
+    TierProgress,
+    evaluate_all,
+    evaluate_member,
+    qualifying_spend,
+    set_member_tier,
+)
+
+__all__ += [
+    "TierChangeInfo",
+    "TierProgress",
+    "evaluate_all",
+    "evaluate_member",
+    "qualifying_spend",
+    "set_member_tier",
+]

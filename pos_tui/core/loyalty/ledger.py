@@ -351,9 +351,11 @@ def earn(
     hold_days: int = DEFAULT_HOLD_DAYS,
     expiry: ExpiryPolicy = ExpiryPolicy(),
     tz: str = SHOP_TZ,
+    reason: str | None = None,
 ) -> Lot:
     """Credit ``points`` as a new lot, pending for ``hold_days`` days (usable from the shop day
-    of ``now`` plus ``hold_days``), expiring by ``expiry`` counted from that day."""
+    of ``now`` plus ``hold_days``), expiring by ``expiry`` counted from that day. ``reason``
+    says why when it is not the receipt's own earning (``referral:<member id>``)."""
     _positive(points, _("Earned points"))
     if hold_days < 0:
         raise ValidationError(_("The hold period cannot be negative"))
@@ -370,6 +372,7 @@ def earn(
             available_from=available_from,
             expires_on=expiry.expires_on(available_from),
             sale_id=sale_id,
+            reason=reason,
         )
 
 

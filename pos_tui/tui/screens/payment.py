@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -49,6 +49,11 @@ class PaymentScreen(PosScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("payment.cash", "cash", N_("Cash"), N_("Add the typed amount as cash")),
         bind("payment.card", "card", N_("Card"), N_("Add the typed amount as a card payment")),
+        bind("payment.points", "points", N_("Points"), N_("Add the typed amount paid with the member's points")),
+        bind("payment.store_credit", "store_credit", N_("Credit"), N_("Add the typed amount from store credit")),
+        bind(
+            "payment.gift_card", "gift_card", N_("Gift card"), N_("Add the typed amount from a gift card"), show=False
+        ),
         bind("payment.remove", "remove", N_("Remove"), N_("Remove the last payment"), priority=True),
         bind("payment.complete", "complete", N_("Post"), N_("Post the sale when the payments cover it")),
         bind("app.back", "back", N_("Back"), N_("Back to the sale; nothing is posted")),
@@ -168,6 +173,44 @@ class PaymentScreen(PosScreen):
 
         self.app.push_screen(CardDialog(amount, self.language), approved)
 
+    def _add_loyalty(self, method: str, reference: str | None = None) -> None:
+        """A points, store credit or gift card part: never more than what is still to pay.
+        The balance, the points cap and the card are checked by the tender when the sale
+        posts; a refusal shows here with the reason and nothing is posted."""
+        amount = self._typed_amount()
+        if amount is None:
+            return
+        if amount > self.remaining:
+            self.show_error(_("Only cash may be more than what is still to pay"))
+            return
+        self.parts.append(Part(method, amount, amount, ZERO, reference))
+        self.clear_message()
+        self.refresh_parts()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Points and store credit only when the sale has a member (hidden otherwise)."""
+        if action in ("points", "store_credit"):
+            return self.cart.member_id is not None
+        return True
+
+    def action_points(self) -> None:
+        self._add_loyalty("points")
+
+    def action_store_credit(self) -> None:
+        self._add_loyalty("store_credit")
+
+    def action_gift_card(self) -> None:
+        from pos_tui.tui.dialogs.prompts import ReasonDialog
+
+        if self._typed_amount() is None:
+            return
+
+        def with_code(code: str | None) -> None:
+            if code:
+                self._add_loyalty("gift_card", code.strip())
+
+        self.app.push_screen(ReasonDialog(_("Gift card"), _("Scan or type the gift card's code")), with_code)
+
     def action_remove(self) -> None:
         if self.parts:
             self.parts.pop()
@@ -194,10 +237,22 @@ class PaymentScreen(PosScreen):
         if self.remaining > 0:
             self.show_error(_("{amount} is still to pay").format(amount=format_money(self.remaining, self.language)))
             return
-        payments = [cash(p.amount) if p.method == "cash" else card(p.amount, p.reference) for p in self.parts]
+        payments = [self._payment(p, cash, card) for p in self.parts]
         self.posting = True
         self.show_note(_("Posting the sale…"))
         pos_app(self).call_core(complete_sale_call(self.session, payments, target=self))
+
+    @staticmethod
+    def _payment(part: Part, cash: Any, card: Any) -> Any:
+        from pos_tui.core.sales import PaymentInput
+
+        if part.method == "cash":
+            return cash(part.amount)
+        if part.method == "card":
+            return card(part.amount, part.reference)
+        if part.method == "gift_card":
+            return PaymentInput("gift_card", part.amount, details={"code": part.reference})
+        return PaymentInput(part.method, part.amount)
 
     @on(SaleCompleted)
     def _completed(self, event: SaleCompleted) -> None:

@@ -33,6 +33,7 @@ from pos_tui.tui.screens.base import PosScreen
 from pos_tui.tui.widgets.cart_table import CartTable
 from pos_tui.tui.widgets.keybar import KeyBar
 from pos_tui.tui.widgets.last_item import LastItemPanel
+from pos_tui.tui.widgets.member_panel import MemberPanel
 from pos_tui.tui.widgets.scan_input import ScanInput, split_multiplier
 from pos_tui.tui.widgets.status import StatusLine
 from pos_tui.tui.widgets.totals import TotalsPanel
@@ -67,6 +68,7 @@ class SaleScreen(PosScreen):
         super().__init__()
         self.cart = Cart()
         self.posting = False
+        self.shown_member: int | None = None  # the member whose profile the panel shows
 
     def compose(self) -> ComposeResult:
         lang = self.language
@@ -74,6 +76,7 @@ class SaleScreen(PosScreen):
         with Horizontal(id="sale-main"):
             yield CartTable(lang, id="cart")
             with Vertical(id="side"):
+                yield MemberPanel(lang, id="member")
                 yield LastItemPanel(lang, id="last-item")
                 yield TotalsPanel(lang, id="totals")
                 with Vertical(id="change-box"):
@@ -100,6 +103,29 @@ class SaleScreen(PosScreen):
         self.query_one(LastItemPanel).show(cart.last_line)
         self.query_one(TotalsPanel).show(cart, totals)
         self.set_class(False, "-change")
+        if cart.member_id != self.shown_member:
+            self.show_member(cart.member_id)
+
+    def show_member(self, member_id: int | None) -> None:
+        """Show ``member_id``'s profile beside the cart (or hide the panel). Read only when the
+        member changes: the figures do not move while items are scanned."""
+        from pos_tui.core.loyalty import members, rules
+        from pos_tui.core.loyalty.ledger import shop_day
+
+        panel = self.query_one(MemberPanel)
+        profile = None
+        if member_id is not None:
+            session = self.session
+            tz = session.settings.shop.timezone
+            try:
+                profile = members.member_profile(
+                    member_id, as_of=shop_day(session.now(), tz), program=rules.active_program(), tz=tz
+                )
+            except PosError as exc:
+                self.show_error(exc.message)
+        self.shown_member = member_id
+        panel.show(profile)
+        self.set_class(profile is not None, "-member")
 
     def selected_line_no(self) -> int | None:
         line = self.query_one(CartTable).selected_line
@@ -175,7 +201,27 @@ class SaleScreen(PosScreen):
         self.clear_message()
 
     def action_customer(self) -> None:
-        self.show_note(_("Customer accounts arrive with the loyalty module"))
+        """F2: find, enrol or detach the sale's loyalty member."""
+        from pos_tui.tui.dialogs.customer import CustomerChoice, CustomerDialog
+
+        if self.posting:
+            self.show_error(_("Wait: the sale is being posted"))
+            return
+        panel = self.query_one(MemberPanel)
+        current = None if panel.profile is None else str(panel.profile.get("name") or "")
+        session, actor = self.session, self.session.require_actor()
+
+        def chosen(choice: CustomerChoice | None) -> None:
+            if choice is None:
+                return
+            member_id = choice.member_id
+
+            def attach(override: Override | None) -> Cart:
+                return carts.set_member(session.terminal, actor, member_id, now=session.now(), override=override)
+
+            self.run_cart_change(attach, select=self.selected_line_no())
+
+        self.app.push_screen(CustomerDialog(current if self.cart.member_id is not None else None), chosen)
 
     def take_multiplier(self) -> int | None:
         """The quantity waiting for the next item: ``3*`` entered earlier, or still typed in

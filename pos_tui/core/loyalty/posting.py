@@ -1,0 +1,437 @@
+"""What a posted sale or return does to its member's loyalty, inside the document's transaction.
+
+:func:`pos_tui.core.sales` calls :func:`after_document` once the document, its lines, benefit
+lines and payments are written and the tenders have posted (points and store credit paid are
+already redeemed/debited by then). Nothing here can refuse a return: a return only takes back.
+
+On a **sale** with a member:
+
+- points: the engine's :func:`~pos_tui.core.loyalty.engine.earning` on the posted lines (their
+  nets are after every discount) with what points and store credit paid taken off the base;
+  one ``earn`` lot pending for the program's hold, a ``sale_loyalty`` row with the breakdown,
+  ``supplier_points`` rows for supplier-funded points, cashback into the wallet;
+- stamps: units bought in a stamp card's scope earn stamps; free units spend ``needed`` each;
+- rewards redeem their points; coupons record their use (guarded against over-use);
+- referral: the referrer earns when this is the member's first receipt and it paid enough;
+- paid membership: a membership product puts the member in its tier for its term.
+
+On a **return** of a member's receipt, *cumulatively* over all returns of that receipt (so
+partial returns never take back more, or less, than the whole would):
+
+- points earned: ``round_half_up(earned × returned / total)`` minus what earlier returns took,
+  through :func:`~pos_tui.core.loyalty.ledger.clawback` (pending first, then available, then a
+  debt that blocks redemption); points that *paid* come back through the points tender's refund;
+- stamps earned on returned units, supplier-funded points and cashback, in the same proportion.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from peewee import JOIN, fn
+
+from pos_tui.core import journal
+from pos_tui.core.cart import Benefit
+from pos_tui.core.clock import to_db
+from pos_tui.core.loyalty import coupons, engine, ledger, pricing, rules, tiers, wallet
+from pos_tui.core.loyalty.program import Program
+from pos_tui.core.money import CENT, MILLI, ZERO, from_kurus, to_kurus
+from pos_tui.core.tenders import AppliedPayment
+from pos_tui.store import fast
+from pos_tui.store import models as m
+
+NON_EARNING_METHODS = ("points", "store_credit")
+
+
+@dataclass(frozen=True, slots=True)
+class PostedLine:
+    """One line of the posted document (numbered 1..n as on the receipt)."""
+
+    line_no: int
+    product_id: int
+    code: str
+    qty_milli: int
+    total: Decimal  # net, after every discount
+    origin_line_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PostedDocument:
+    sale_id: int
+    kind: str  # sale | return
+    terminal: str
+    cashier_id: int
+    member_id: int
+    return_of_id: int | None
+    lines: tuple[PostedLine, ...]
+    benefits: tuple[tuple[int, Benefit], ...]
+    payments: tuple[AppliedPayment, ...]
+    total: Decimal
+    now: datetime
+    tz: str
+    evaluation: engine.Evaluation | None = None  # the sale's quote (stamps, free units by document line)
+
+
+def after_document(doc: PostedDocument) -> None:
+    """Write the loyalty effects of ``doc`` (the caller holds the transaction)."""
+    if doc.kind == "sale":
+        _after_sale(doc)
+    elif doc.return_of_id is not None:
+        _after_return(doc)
+
+
+# --------------------------------------------------------------------------- sales
+
+
+@dataclass(frozen=True, slots=True)
+class _ProductFacts:
+    category: str | None
+    supplier_id: int | None
+    supplier_code: str | None
+    unit: str
+
+
+def _product_facts(product_ids: Iterable[int]) -> dict[int, _ProductFacts]:
+    P, C, S = m.Product, m.Category, m.Supplier
+    query = (
+        P.select(P.id, C.name, S.id, S.code, P.unit)
+        .join(C, JOIN.LEFT_OUTER, on=(P.category == C.id))
+        .switch(P)
+        .join(S, JOIN.LEFT_OUTER, on=(P.supplier == S.id))
+        .where(P.id.in_(sorted(set(product_ids))))
+        .tuples()
+    )
+    return {pid: _ProductFacts(cat, sid, scode, unit) for pid, cat, sid, scode, unit in query}
+
+
+def _engine_lines(
+    lines: Sequence[PostedLine], facts: dict[int, _ProductFacts], free: dict[int, int]
+) -> list[engine.EngineLine]:
+    """The posted lines as the engine sees them: amounts are the nets actually paid."""
+    return [
+        engine.EngineLine(
+            line_no=ln.line_no,
+            product_code=ln.code,
+            category=facts[ln.product_id].category,
+            supplier_code=facts[ln.product_id].supplier_code,
+            unit=facts[ln.product_id].unit,
+            qty_milli=ln.qty_milli,
+            unit_price=(ln.total * MILLI / ln.qty_milli).quantize(CENT) if ln.qty_milli else ln.total,
+            amount=ln.total,
+            free_units=free.get(ln.line_no, 0),
+        )
+        for ln in lines
+    ]
+
+
+def _after_sale(doc: PostedDocument) -> None:
+    program = rules.active_program()
+    day = ledger.shop_day(doc.now, doc.tz)
+    member = m.Member.get_by_id(doc.member_id)
+    S = m.Sale
+    first = not (
+        S.select(S.id).where((S.member == doc.member_id) & (S.kind == "sale") & (S.id != doc.sale_id)).exists()
+    )
+    context = dataclasses.replace(
+        pricing.member_context(doc.member_id, program, now=doc.now, tz=doc.tz, points=False, first_purchase=False),
+        first_purchase=first,
+    )
+    evaluation = doc.evaluation or engine.Evaluation()
+    facts = _product_facts(ln.product_id for ln in doc.lines)
+    lines = _engine_lines(doc.lines, facts, dict(evaluation.free_units))
+    non_earning = sum((p.amount for p in doc.payments if p.method in NON_EARNING_METHODS), ZERO)
+    result = engine.earning(lines, context, program, day=day, non_earning_paid=non_earning)
+    if result.points > 0:
+        ledger.earn(
+            doc.member_id,
+            result.points,
+            now=doc.now,
+            sale_id=doc.sale_id,
+            hold_days=program.points.hold_days,
+            expiry=program.points.expiry,
+            tz=doc.tz,
+        )
+    data = {
+        "base": str(result.base),
+        "base_points": result.base_points,
+        "tier_bonus_points": result.tier_bonus_points,
+        "bonuses": [{"code": code, "points": points} for code, points in result.bonuses],
+        "supplier": [
+            {
+                "product": s.product_code,
+                "supplier": s.supplier_code,
+                "points": s.points,
+                "supplier_points": s.supplier_points,
+            }
+            for s in result.supplier
+        ],
+        "cashback": str(result.cashback),
+        "stamps": {code: {"earned": c.earned, "spent": c.spent} for code, c in sorted(evaluation.stamps.items())},
+    }
+    # SaleLoyalty is keyed by its sale (no id column), so no RETURNING id: a plain insert.
+    m.SaleLoyalty.insert(
+        {
+            "sale": doc.sale_id,
+            "member": doc.member_id,
+            "rules": rules.active_rules_id(),
+            "tier_code": context.tier_code,
+            "base": to_kurus(result.base),
+            "points": result.points,
+            "bonus": sum(points for _code, points in result.bonuses),
+            "data": json.dumps(data, sort_keys=True, separators=(",", ":")),
+        }
+    ).execute()
+    _supplier_rows(doc, result.supplier, facts)
+    if result.cashback > 0:
+        wallet.credit(doc.member_id, result.cashback, kind="cashback", now=doc.now, sale_id=doc.sale_id)
+    _stamps_on_sale(doc, evaluation)
+    _rewards_and_coupons(doc, evaluation)
+    if first:
+        _referral(doc, member, program)
+    _paid_membership(doc, program, day)
+    journal.append(
+        "loyalty",
+        {"sale": doc.sale_id, "member": doc.member_id, "points": result.points, **data},
+        terminal=doc.terminal,
+        now=doc.now,
+        ref=str(doc.sale_id),
+    )
+
+
+def _supplier_rows(
+    doc: PostedDocument, shares: Sequence[engine.SupplierShare], facts: dict[int, _ProductFacts]
+) -> None:
+    by_code = {ln.code: ln.product_id for ln in doc.lines}
+    rows = []
+    for s in shares:
+        pid = by_code.get(s.product_code)
+        supplier = facts[pid].supplier_id if pid is not None else None
+        if pid is not None and supplier is not None and (s.points or s.supplier_points):
+            rows.append((doc.sale_id, supplier, pid, s.points, s.supplier_points))
+    if rows:
+        fast.insert_many(m.SupplierPoints, ("sale", "supplier", "product", "points", "supplier_points"), rows)
+
+
+def _stamps_on_sale(doc: PostedDocument, evaluation: engine.Evaluation) -> None:
+    at = to_db(doc.now)
+    rows = []
+    for code, change in sorted(evaluation.stamps.items()):
+        if change.earned:
+            rows.append((doc.member_id, code, at, change.earned, "earn", doc.sale_id))
+        if change.spent:
+            rows.append((doc.member_id, code, at, -change.spent, "reward", doc.sale_id))
+    if rows:
+        fast.insert_many(m.StampEntry, ("member", "card", "at", "stamps", "kind", "sale"), rows)
+
+
+def _rewards_and_coupons(doc: PostedDocument, evaluation: engine.Evaluation) -> None:
+    reward_points = sum(b.points for _n, b in doc.benefits if b.kind == "reward")
+    if reward_points > 0:
+        ledger.redeem(doc.member_id, reward_points, now=doc.now, sale_id=doc.sale_id, tz=doc.tz)
+    used: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for _n, b in doc.benefits:
+        if b.kind == "coupon":
+            used[b.code] += b.amount
+    for code, amount in used.items():
+        coupons.record_use(code, doc.sale_id, doc.member_id, amount, doc.now)
+
+
+def _referral(doc: PostedDocument, member: m.Member, program: Program) -> None:
+    ref = program.referral
+    if not ref.enabled or ref.referrer_points <= 0 or member.referred_by_id is None:
+        return
+    if doc.total < ref.min_first_purchase:
+        return
+    referrer = m.Member.get_or_none(m.Member.id == member.referred_by_id)
+    if referrer is None or referrer.anonymized_at is not None:
+        return
+    ledger.earn(
+        referrer.id,
+        ref.referrer_points,
+        now=doc.now,
+        hold_days=program.points.hold_days,
+        expiry=program.points.expiry,
+        tz=doc.tz,
+        reason=f"referral:{doc.member_id}",
+    )
+
+
+def _paid_membership(doc: PostedDocument, program: Program, day: date) -> None:
+    codes = {ln.code for ln in doc.lines}
+    for pm in program.paid_memberships:
+        if pm.product in codes:
+            tiers.set_member_tier(
+                doc.member_id,
+                pm.tier,
+                until=day + timedelta(days=pm.term_days - 1),
+                reason="paid",
+                actor=None,
+                now=doc.now,
+                sale_id=doc.sale_id,
+            )
+
+
+# --------------------------------------------------------------------------- returns
+
+
+def _share(amount: int, part: int, whole: int) -> int:
+    """round_half_up(amount × part / whole) for integers (signs as given; whole > 0)."""
+    return int((Decimal(amount) * part / whole).to_integral_value(rounding=ROUND_HALF_UP))
+
+
+def _returned_so_far(original_id: int) -> int:
+    """Kuruş refunded by every return of ``original_id`` (including the one being posted)."""
+    S = m.Sale
+    return int(
+        S.select(fn.COALESCE(fn.SUM(S.total), 0)).where((S.return_of == original_id) & (S.kind == "return")).scalar()
+    )
+
+
+def _after_return(doc: PostedDocument) -> None:
+    original_id = doc.return_of_id
+    assert original_id is not None
+    S = m.Sale
+    original_total = S.select(S.total).where(S.id == original_id).scalar() or 0
+    returned = _returned_so_far(original_id)
+    at = to_db(doc.now)
+    if original_total > 0:
+        _claw_points(doc, original_id, returned, original_total)
+        _claw_cashback(doc, original_id, returned, original_total)
+    _claw_supplier_points(doc, original_id, at)
+    _claw_stamps(doc, original_id, at)
+
+
+def _claw_points(doc: PostedDocument, original_id: int, returned: int, original_total: int) -> None:
+    E = m.PointsEntry
+    earned = int(
+        E.select(fn.COALESCE(fn.SUM(E.points), 0))
+        .where((E.member == doc.member_id) & (E.sale == original_id) & (E.kind == "earn"))
+        .scalar()
+    )
+    if earned <= 0:
+        return
+    clawed = -int(
+        E.select(fn.COALESCE(fn.SUM(E.points), 0))
+        .where((E.member == doc.member_id) & (E.sale == original_id) & (E.kind == "clawback"))
+        .scalar()
+    )
+    target = min(earned, _share(earned, returned, original_total))
+    if target > clawed:
+        ledger.clawback(doc.member_id, original_id, points=target - clawed, now=doc.now, tz=doc.tz)
+
+
+def _claw_cashback(doc: PostedDocument, original_id: int, returned: int, original_total: int) -> None:
+    W = m.WalletEntry
+
+    def total(kind: str) -> int:
+        query = W.select(fn.COALESCE(fn.SUM(W.amount), 0)).where(
+            (W.member == doc.member_id) & (W.sale == original_id) & (W.kind == kind)
+        )
+        return int(query.scalar())
+
+    given = total("cashback")
+    if given <= 0:
+        return
+    target = min(given, _share(given, returned, original_total))
+    taken = -total("clawback")
+    if target > taken:
+        wallet.clawback_cashback(doc.member_id, original_id, now=doc.now, amount=from_kurus(target - taken))
+
+
+def _returned_qty(original_id: int) -> dict[int, tuple[int, int]]:
+    """Per product of the original receipt: (sold milli-units, returned milli-units so far)."""
+    L = m.SaleLine
+    sold: dict[int, int] = defaultdict(int)
+    for pid, qty in L.select(L.product, L.qty).where(L.sale == original_id).tuples():
+        sold[pid] += qty
+    back: dict[int, int] = defaultdict(int)
+    returns = m.Sale.select(m.Sale.id).where(m.Sale.return_of == original_id)
+    for pid, qty in L.select(L.product, L.qty).where(L.sale.in_(returns)).tuples():
+        back[pid] += qty
+    return {pid: (qty, back[pid]) for pid, qty in sold.items()}
+
+
+def _claw_supplier_points(doc: PostedDocument, original_id: int, at: datetime) -> None:
+    SP = m.SupplierPoints
+    funded = list(
+        SP.select(SP.supplier, SP.product, fn.SUM(SP.points), fn.SUM(SP.supplier_points))
+        .where(SP.sale == original_id)
+        .group_by(SP.supplier, SP.product)
+        .tuples()
+    )
+    if not funded:
+        return
+    qty = _returned_qty(original_id)
+    returns = m.Sale.select(m.Sale.id).where(m.Sale.return_of == original_id)
+    rows = []
+    for supplier, product, points, supplier_points in funded:
+        sold, back = qty.get(product, (0, 0))
+        if not sold:
+            continue
+        done_points, done_supplier = (
+            SP.select(fn.COALESCE(fn.SUM(SP.points), 0), fn.COALESCE(fn.SUM(SP.supplier_points), 0))
+            .where((SP.sale.in_(returns)) & (SP.product == product) & (SP.supplier == supplier))
+            .tuples()
+            .get()
+        )
+        p = _share(points, back, sold) + int(done_points)
+        sp = _share(supplier_points, back, sold) + int(done_supplier)
+        if p or sp:
+            rows.append((doc.sale_id, supplier, product, -p, -sp))
+    if rows:
+        fast.insert_many(SP, ("sale", "supplier", "product", "points", "supplier_points"), rows)
+
+
+def _claw_stamps(doc: PostedDocument, original_id: int, at: datetime) -> None:
+    St = m.StampEntry
+    earned = dict(
+        St.select(St.card, fn.SUM(St.stamps))
+        .where((St.member == doc.member_id) & (St.sale == original_id) & (St.kind == "earn"))
+        .group_by(St.card)
+        .tuples()
+    )
+    if not earned:
+        return
+    program = rules.active_program()
+    cards = {c.code: c for c in program.stamp_cards}
+    facts = _product_facts(ln.product_id for ln in doc.lines)
+    returns = m.Sale.select(m.Sale.id).where(m.Sale.return_of == original_id)
+    L = m.SaleLine
+    original_lines = list(L.select(L.product, L.code, L.qty).where(L.sale == original_id).tuples())
+    returned_lines = list(L.select(L.product, L.code, L.qty).where(L.sale.in_(returns)).tuples())
+    facts.update(_product_facts(pid for pid, _c, _q in original_lines))
+    for code, stamps in earned.items():
+        card = cards.get(code)
+        if card is None:
+            continue
+
+        def units(rows: list[tuple[int, str, int]], card=card) -> int:
+            return sum(q // MILLI for pid, c, q in rows if card.scope.matches(c, facts[pid].category))
+
+        sold, back = units(original_lines), units(returned_lines)
+        if not sold:
+            continue
+        taken = -int(
+            St.select(fn.COALESCE(fn.SUM(St.stamps), 0))
+            .where((St.member == doc.member_id) & (St.sale.in_(returns)) & (St.card == code) & (St.kind == "clawback"))
+            .scalar()
+        )
+        target = min(int(stamps), _share(int(stamps), back, sold))
+        if target > taken:
+            fast.insert_one(
+                St,
+                {
+                    "member": doc.member_id,
+                    "card": code,
+                    "at": at,
+                    "stamps": -(target - taken),
+                    "kind": "clawback",
+                    "sale": doc.sale_id,
+                },
+            )

@@ -1,0 +1,398 @@
+"""The loyalty tenders: paying with points, store credit and gift cards, and refunding to them.
+
+Registered with :func:`pos_tui.core.tenders.register_tender` by
+:func:`register_loyalty_tenders` (idempotent). As every tender, ``apply`` only reads (the
+till previews payments with it) and refuses with a specific :class:`ValidationError`;
+``post`` runs inside the document's transaction after the payment row exists, locks what it
+spends from and checks again, so two terminals can never spend the same points or money —
+a refusal there rolls the whole sale back.
+
+``points``
+    ``PaymentInput("points", amount_in_TRY)``; needs the member on the receipt. The amount
+    must be a whole number of points at the program's point value; the member needs at least
+    ``min_balance`` available points (pending points never count, a debt blocks) and enough
+    of them; points pay at most ``max_redeem_percent`` % of the payable total (50 % by
+    default; several points payments on one receipt count together).
+``store_credit``
+    ``PaymentInput("store_credit", amount)``; needs the member; the wallet's *available*
+    credit must cover it (cashback in its hold and a negative wallet do not).
+``gift_card``
+    ``PaymentInput("gift_card", amount, details={"code": CODE})`` (or ``reference=CODE``); the
+    card must be active, not expired and hold the amount. The payment's reference is the
+    masked code: the full code spends the card, so receipts never carry it.
+
+Returns (``ctx.kind == "return"``) refund to the same place, only against the original
+receipt: points go back to the member who redeemed them (:func:`ledger.restore`, never more
+than the receipt redeemed and did not get back), store credit to the wallet that paid, gift
+card money to the card(s) that paid — never to cash.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+
+from peewee import fn
+
+from pos_tui.core.actors import percent_label
+from pos_tui.core.errors import InsufficientPoints, NotFound, ValidationError
+from pos_tui.core.loyalty import giftcards, ledger, rules, wallet
+from pos_tui.core.loyalty.program import Program
+from pos_tui.core.money import ZERO, from_kurus, to_kurus
+from pos_tui.core.tenders import RETURN, AppliedPayment, PaymentInput, TenderContext, register_tender
+from pos_tui.i18n import _
+from pos_tui.settings import ShopSettings
+from pos_tui.store import fast
+from pos_tui.store import models as m
+
+POINTS = "points"
+STORE_CREDIT = "store_credit"
+GIFT_CARD = "gift_card"
+LOYALTY_METHODS = (POINTS, STORE_CREDIT, GIFT_CARD)
+
+# TenderContext carries no time zone; the shop's default is the settings' default.
+SHOP_TZ = ShopSettings().timezone
+
+
+def loyalty_program() -> Program:
+    """The active loyalty program (its points policy: value, minimum balance, cap, hold)."""
+    return rules.active_program()
+
+
+def _not_more_than_open(method: str, amount: Decimal, remaining: Decimal, ctx: TenderContext) -> None:
+    if amount > remaining:
+        what = _("to refund") if ctx.kind == RETURN else _("still to pay")
+        raise ValidationError(
+            _("A {method} payment of {amount} is more than the {remaining} {what}").format(
+                method=_method_name(method), amount=amount, remaining=remaining, what=what
+            )
+        )
+
+
+def _method_name(method: str) -> str:
+    names = {POINTS: _("points"), STORE_CREDIT: _("store credit"), GIFT_CARD: _("gift card")}
+    return names.get(method, method)
+
+
+def _need_member(ctx: TenderContext, method: str) -> int:
+    if ctx.member_id is None:
+        raise ValidationError(
+            _("Paying with {method} needs a member on the receipt; scan the member's card first").format(
+                method=_method_name(method)
+            )
+        )
+    return ctx.member_id
+
+
+def _need_original(ctx: TenderContext, method: str) -> int:
+    if ctx.return_of_id is None:
+        raise ValidationError(
+            _("A {method} refund goes back only against the receipt it paid; refund this return in cash").format(
+                method=_method_name(method)
+            )
+        )
+    return ctx.return_of_id
+
+
+def _paid_by(sale_id: int, method: str) -> int:
+    """Kuruş ``method`` paid on ``sale_id``."""
+    P = m.Payment
+    return int(
+        P.select(fn.COALESCE(fn.SUM(P.amount), 0)).where((P.sale == sale_id) & (P.method == method)).scalar() or 0
+    )
+
+
+def _refunded_by(original_id: int, method: str, exclude: int | None) -> int:
+    """Kuruş ``method`` refunded by the returns of ``original_id`` (leaving out ``exclude``,
+    the return being posted, whose payment row already exists when ``post`` runs)."""
+    P, S = m.Payment, m.Sale
+    query = (
+        P.select(fn.COALESCE(fn.SUM(P.amount), 0))
+        .join(S, on=(P.sale == S.id))
+        .where((S.return_of == original_id) & (P.method == method))
+    )
+    if exclude is not None:
+        query = query.where(S.id != exclude)
+    return int(query.scalar() or 0)
+
+
+# --------------------------------------------------------------------------- points
+
+
+def _point_value(value: Decimal) -> str:
+    """A point's value as the shop wrote it: two decimals, more only when it has them (0.0125)."""
+    cents = value.quantize(Decimal("0.01"))
+    return f"{cents:.2f}" if cents == value else format(value.normalize(), "f")
+
+
+def _whole_points(amount: Decimal, value: Decimal) -> int:
+    points = amount / value
+    if points != points.to_integral_value():
+        raise ValidationError(
+            _("1 point is worth {value} TL; {amount} TL is not a whole number of points").format(
+                value=_point_value(value), amount=f"{amount:.2f}"
+            )
+        )
+    return int(points)
+
+
+def _cap_points(program: Program, total: Decimal) -> tuple[int, Decimal]:
+    """The most points one receipt of ``total`` may take, and what they are worth."""
+    policy = program.points
+    cap_amount = total * policy.max_redeem_percent / Decimal(100)
+    points = int((cap_amount / policy.value).to_integral_value(rounding=ROUND_DOWN))
+    return points, (points * policy.value).quantize(Decimal("0.01"))
+
+
+def _check_cap(program: Program, ctx: TenderContext, points: int, already: int) -> None:
+    cap, worth = _cap_points(program, ctx.total)
+    if already + points > cap:
+        raise ValidationError(
+            _(
+                "Points may pay at most {percent} of the {total} to pay, that is {cap} points ({worth} TL); "
+                "{points} points were asked for"
+            ).format(
+                percent=percent_label(Decimal(format(program.points.max_redeem_percent.normalize(), "f"))),
+                total=ctx.total,
+                cap=cap,
+                worth=worth,
+                points=already + points,
+            )
+        )
+
+
+def _check_points_balance(member_id: int, points: int, program: Program, ctx: TenderContext) -> None:
+    bal = ledger.balance(member_id, as_of=ledger.shop_day(ctx.now, SHOP_TZ), tz=SHOP_TZ)
+    if bal.available < 0:
+        raise InsufficientPoints(
+            _(
+                "The member's points balance is negative ({points}) after a return; points cannot be used until it "
+                "is positive"
+            ).format(points=bal.available)
+        )
+    minimum = program.points.min_balance
+    if bal.available < minimum:
+        raise InsufficientPoints(
+            _(
+                "Paying with points needs at least {minimum} available points; the member has {available} "
+                "({pending} pending)"
+            ).format(minimum=minimum, available=bal.available, pending=bal.pending)
+        )
+    if points > bal.available:
+        raise InsufficientPoints(
+            _(
+                "Only {available} points are available ({pending} pending, usable later); {points} points were "
+                "asked for"
+            ).format(available=bal.available, pending=bal.pending, points=points)
+        )
+
+
+def _redeemed_on(sale_id: int, member_id: int | None = None) -> int:
+    E = m.PointsEntry
+    query = E.select(fn.COALESCE(fn.SUM(E.points), 0)).where((E.sale == sale_id) & (E.kind == "redeem"))
+    if member_id is not None:
+        query = query.where(E.member == member_id)
+    return -int(query.scalar() or 0)
+
+
+def _restored_on(sale_id: int) -> int:
+    E = m.PointsEntry
+    return int(
+        E.select(fn.COALESCE(fn.SUM(E.points), 0)).where((E.sale == sale_id) & (E.kind == "restore")).scalar() or 0
+    )
+
+
+def _points_payer(sale_id: int) -> int | None:
+    row = fast.select_first(m.PointsEntry, ("member",), {"sale": sale_id, "kind": "redeem"})
+    return None if row is None else int(row[0])
+
+
+def _points_to_restore(original_id: int, amount: Decimal, exclude: int | None) -> tuple[int, int]:
+    """(points to give back for refunding ``amount`` of what points paid on ``original_id``,
+    points still open). Cumulative over the receipt's returns: after refunding ``c`` of the
+    ``P`` points paid, ``round_half_up(R × c / P)`` of the ``R`` redeemed points are back, so a
+    refund that is not a whole number of points never loses or gains the member a point."""
+    paid = _paid_by(original_id, POINTS)
+    redeemed = _redeemed_on(original_id)
+    restored = _restored_on(original_id)
+    open_ = redeemed - restored
+    if paid <= 0 or redeemed <= 0:
+        return 0, open_
+    after = _refunded_by(original_id, POINTS, exclude) + to_kurus(amount)
+    if after >= paid:
+        target = redeemed
+    else:
+        target = int((Decimal(redeemed) * after / paid).to_integral_value(rounding=ROUND_HALF_UP))
+    return max(min(target - restored, open_), 0), open_
+
+
+class PointsTender:
+    """Points as a tender (see the module docstring)."""
+
+    def apply(self, payment: PaymentInput, remaining: Decimal, ctx: TenderContext) -> AppliedPayment:
+        _not_more_than_open(POINTS, payment.amount, remaining, ctx)
+        if ctx.kind == RETURN:
+            original = _need_original(ctx, POINTS)
+            payer = _points_payer(original)
+            open_paid = from_kurus(_paid_by(original, POINTS) - _refunded_by(original, POINTS, ctx.sale_id))
+            if payer is None or payment.amount > open_paid:
+                raise ValidationError(
+                    _(
+                        "Points paid {open} of that receipt that is not yet refunded; {amount} cannot go back as points"
+                    ).format(open=max(open_paid, ZERO), amount=payment.amount)
+                )
+            points, _open = _points_to_restore(original, payment.amount, ctx.sale_id)
+            return AppliedPayment(POINTS, payment.amount, details={"points": points, "member_id": payer})
+        member_id = _need_member(ctx, POINTS)
+        program = loyalty_program()
+        points = _whole_points(payment.amount, program.points.value)
+        _check_cap(program, ctx, points, 0)
+        _check_points_balance(member_id, points, program, ctx)
+        return AppliedPayment(POINTS, payment.amount, details={"points": points, "member_id": member_id})
+
+    def post(self, applied: AppliedPayment, ctx: TenderContext) -> None:
+        if ctx.kind == RETURN:
+            original = _need_original(ctx, POINTS)
+            payer = _points_payer(original)
+            if payer is None:
+                raise ValidationError(_("No points paid that receipt; nothing can go back as points"))
+            _lock(payer)
+            points, open_ = _points_to_restore(original, applied.amount, ctx.sale_id)
+            if points > open_:
+                raise ValidationError(
+                    _(
+                        "That receipt has only {open} redeemed points not yet given back; {points} cannot be restored"
+                    ).format(open=open_, points=points)
+                )
+            if points > 0:
+                ledger.restore(payer, original, points, now=ctx.now, tz=SHOP_TZ)
+            return
+        member_id = _need_member(ctx, POINTS)
+        program = loyalty_program()
+        points = _whole_points(applied.amount, program.points.value)
+        _lock(member_id)
+        assert ctx.sale_id is not None
+        _check_cap(program, ctx, points, _redeemed_on(ctx.sale_id, member_id))
+        _check_points_balance(member_id, points, program, ctx)
+        ledger.redeem(member_id, points, now=ctx.now, sale_id=ctx.sale_id, tz=SHOP_TZ)
+
+
+def _lock(member_id: int) -> None:
+    if fast.select_first(m.Member, ("id",), {"id": member_id}, for_update=True) is None:
+        raise ValidationError(_("No member with id {id}").format(id=member_id))
+
+
+# --------------------------------------------------------------------------- store credit
+
+
+class StoreCreditTender:
+    """Store credit (the member's wallet) as a tender."""
+
+    def apply(self, payment: PaymentInput, remaining: Decimal, ctx: TenderContext) -> AppliedPayment:
+        _not_more_than_open(STORE_CREDIT, payment.amount, remaining, ctx)
+        if ctx.kind == RETURN:
+            original = _need_original(ctx, STORE_CREDIT)
+            payer = wallet.payer_of(original)
+            open_ = ZERO if payer is None else wallet.spent_on_sale(payer, original)
+            if payer is None or payment.amount > open_:
+                raise ValidationError(
+                    _(
+                        "Store credit paid {open} of that receipt that is not yet given back; {amount} cannot go "
+                        "back to the wallet"
+                    ).format(open=open_, amount=payment.amount)
+                )
+            return AppliedPayment(STORE_CREDIT, payment.amount, details={"member_id": payer})
+        member_id = _need_member(ctx, STORE_CREDIT)
+        state = wallet.wallet_status(
+            member_id, as_of=ledger.shop_day(ctx.now, SHOP_TZ), hold_days=loyalty_program().points.hold_days, tz=SHOP_TZ
+        )
+        if state.total < 0:
+            raise ValidationError(
+                _("The member's store credit is negative ({total}); it cannot be spent until it is positive").format(
+                    total=state.total
+                )
+            )
+        if payment.amount > state.available:
+            raise ValidationError(
+                _("Only {available} of store credit is available ({pending} pending); {amount} was asked for").format(
+                    available=state.available, pending=state.pending, amount=payment.amount
+                )
+            )
+        return AppliedPayment(STORE_CREDIT, payment.amount, details={"member_id": member_id})
+
+    def post(self, applied: AppliedPayment, ctx: TenderContext) -> None:
+        if ctx.kind == RETURN:
+            original = _need_original(ctx, STORE_CREDIT)
+            payer = wallet.payer_of(original)
+            if payer is None:
+                raise ValidationError(_("No store credit paid that receipt; nothing can go back to a wallet"))
+            wallet.refund_sale(payer, original, applied.amount, now=ctx.now)
+            return
+        member_id = _need_member(ctx, STORE_CREDIT)
+        wallet.spend(
+            member_id,
+            applied.amount,
+            now=ctx.now,
+            sale_id=ctx.sale_id,
+            hold_days=loyalty_program().points.hold_days,
+            tz=SHOP_TZ,
+        )
+
+
+# --------------------------------------------------------------------------- gift cards
+
+
+def _code_of(payment: PaymentInput) -> str:
+    code = str(payment.details.get("code") or payment.reference or "").strip()
+    if not code:
+        raise ValidationError(_("Scan or type the gift card's code"))
+    return giftcards.normalize_code(code)
+
+
+class GiftCardTender:
+    """A gift card as a tender."""
+
+    def apply(self, payment: PaymentInput, remaining: Decimal, ctx: TenderContext) -> AppliedPayment:
+        _not_more_than_open(GIFT_CARD, payment.amount, remaining, ctx)
+        if ctx.kind == RETURN:
+            original = _need_original(ctx, GIFT_CARD)
+            code = payment.details.get("code") or payment.reference
+            wanted = None if not code else giftcards.normalize_code(str(code))
+            cards = [(c, o) for c, o in giftcards.open_on_sale(original) if wanted is None or c == wanted]
+            open_ = sum((o for _c, o in cards), ZERO)
+            if payment.amount > open_:
+                raise ValidationError(
+                    _(
+                        "Gift cards paid {open} of that receipt that is not yet given back; {amount} cannot go back "
+                        "to them (a gift card is never refunded in cash)"
+                    ).format(open=open_, amount=payment.amount)
+                )
+            reference = giftcards.mask_code(cards[0][0]) if len(cards) == 1 else None
+            return AppliedPayment(GIFT_CARD, payment.amount, reference=reference, details={"code": wanted})
+        code = _code_of(payment)
+        card = giftcards.check_spendable(code, payment.amount, day=ledger.shop_day(ctx.now, SHOP_TZ))
+        return AppliedPayment(
+            GIFT_CARD, payment.amount, reference=giftcards.mask_code(card.code), details={"code": card.code}
+        )
+
+    def post(self, applied: AppliedPayment, ctx: TenderContext) -> None:
+        if ctx.kind == RETURN:
+            original = _need_original(ctx, GIFT_CARD)
+            giftcards.refund_sale(original, applied.amount, now=ctx.now, code=applied.details.get("code"))
+            return
+        code = applied.details.get("code")
+        if not code:
+            raise ValidationError(_("Scan or type the gift card's code"))
+        try:
+            giftcards.spend(str(code), applied.amount, now=ctx.now, sale_id=ctx.sale_id, tz=SHOP_TZ)
+        except NotFound as exc:
+            raise ValidationError(exc.message) from None
+
+
+# --------------------------------------------------------------------------- registration
+
+
+def register_loyalty_tenders() -> None:
+    """Register ``points``, ``store_credit`` and ``gift_card``; calling it again changes nothing."""
+    register_tender(POINTS, PointsTender())
+    register_tender(STORE_CREDIT, StoreCreditTender())
+    register_tender(GIFT_CARD, GiftCardTender())

@@ -1,0 +1,108 @@
+"""The loyalty member beside the cart: who, which tier, points, stamps, the way to the next tier.
+
+Shown only while the cart has a member (the sale screen hides it otherwise, so a screen
+without a member looks exactly as before). It is a single :class:`Static` drawing a Rich
+group, five lines at most, so the sale screen still fits 80×24. The figures are the member's
+profile (:func:`pos_tui.core.loyalty.members.member_profile`) read when the member is
+attached; they do not move while items are scanned (points are earned when the sale posts).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.progress_bar import ProgressBar
+from rich.table import Table
+from rich.text import Text
+from textual.widgets import Static
+
+from pos_tui.core.money import format_money
+from pos_tui.i18n import _
+
+BAR_WIDTH = 12
+
+
+def _decimal(value: object) -> Decimal | None:
+    if value is None:
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+def progress_parts(profile: dict[str, Any]) -> tuple[Decimal, Decimal, str] | None:
+    """``(spend, target, next tier name)`` for the bar to the next tier, or None when the
+    program has no tiers or the member is already in the top one."""
+    progress = profile.get("tier_progress")
+    if not progress or not progress.get("next"):
+        return None
+    spend = _decimal(progress.get("spend")) or Decimal(0)
+    needed = _decimal(progress.get("needed")) or Decimal(0)
+    return spend, spend + needed, str(progress["next"]["name"])
+
+
+def render_profile(profile: dict[str, Any], language: str = "en") -> RenderableType:
+    """The panel's lines for a :func:`member_profile` dict."""
+    lines: list[RenderableType] = []
+    tier = profile.get("tier")
+    head = Text(str(profile.get("name") or ""), style="bold", no_wrap=True, overflow="ellipsis")
+    if tier:
+        head.append("  ")
+        head.append(str(tier["name"]), style="bold magenta")
+    lines.append(head)
+    lines.append(Text(str(profile.get("card") or ""), style="dim", no_wrap=True, overflow="ellipsis"))
+
+    points = profile.get("points") or {}
+    row = Text(no_wrap=True, overflow="ellipsis")
+    row.append(_("{n} points").format(n=points.get("available", 0)), style="bold green")
+    if points.get("pending"):
+        row.append("  ")
+        row.append(_("+{n} pending").format(n=points["pending"]), style="yellow")
+    credit = _decimal(profile.get("store_credit"))
+    if credit:
+        row.append("  ")
+        row.append(_("credit {amount}").format(amount=format_money(credit, language)), style="cyan")
+    lines.append(row)
+
+    parts = progress_parts(profile)
+    if parts is not None:
+        spend, target, name = parts
+        bar = Table.grid(expand=True)
+        bar.add_column(width=BAR_WIDTH, no_wrap=True)
+        bar.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+        bar.add_row(
+            ProgressBar(total=float(target) or 1.0, completed=float(spend), width=BAR_WIDTH),
+            Text(
+                " " + _("{amount} to {tier}").format(amount=format_money(target - spend, language), tier=name),
+                style="dim",
+            ),
+        )
+        lines.append(bar)
+
+    extra: list[str] = []
+    stamps = profile.get("stamps") or {}
+    extra += [_("{card}: {n} stamps").format(card=card, n=count) for card, count in stamps.items()]
+    extra += [str(badge["name"]) for badge in profile.get("badges") or ()]
+    if extra:
+        lines.append(Text(" · ".join(extra), style="dim", no_wrap=True, overflow="ellipsis"))
+    return Group(*lines)
+
+
+class MemberPanel(Static):
+    """The attached member's summary; ``show(None)`` empties it (the screen hides it)."""
+
+    DEFAULT_CSS = """
+    MemberPanel { height: auto; border-bottom: hkey $panel; }
+    """
+
+    def __init__(self, language: str = "en", *, id: str | None = None) -> None:
+        super().__init__("", id=id)
+        self.language = language
+        self.profile: dict[str, Any] | None = None
+
+    def show(self, profile: dict[str, Any] | None) -> None:
+        self.profile = profile
+        self.update("" if profile is None else render_profile(profile, self.language))
