@@ -317,11 +317,6 @@ def main() -> None:
                 baseline_name="same calls, empty program",
                 max_value=2.0,
             ),
-            verdict(
-                f"price_cart p99 (database side, {args.years}-year member)",
-                "ms",
-                price_cart["p99_ms"],
-            ),
         ],
     }
     save("loyalty", result, quiet=args.quiet)

@@ -115,7 +115,7 @@ def test_tier_changes_are_announced_in_the_shop_language(db: object) -> None:
     tiers.set_member_tier(who, "t15", until=date(2026, 11, 30), reason="paid", actor=None, now=at(BDAY), program=prog)
     assert queue(BDAY, prog)["tier_up"] == 1
     body = m.Message.get(m.Message.kind == "tier_up").body
-    assert body == "Dear Ayşe, you are now a Altın member of Sadakat."
+    assert body == "Dear Ayşe, you have reached the Altın tier of Sadakat."
     assert queue(BDAY, prog)["tier_up"] == 0
     tiers.evaluate_all(prog, now=at(date(2026, 12, 1)), tz=TZ)  # the paid term ended, nothing spent
     assert queue(date(2026, 12, 1), prog)["tier_down"] == 1

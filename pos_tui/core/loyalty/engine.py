@@ -399,22 +399,41 @@ def _tables(program: Program) -> _Tables:
 class _Line:
     """A line while benefits are worked out: its units' values and what is still free to take."""
 
-    __slots__ = ("avail", "category", "code", "extra", "key", "kurus", "line_no", "n", "room", "taken", "unit_base")
+    __slots__ = (
+        "avail",
+        "category",
+        "code",
+        "discountable",
+        "extra",
+        "key",
+        "kurus",
+        "line_no",
+        "n",
+        "room",
+        "taken",
+        "unit_base",
+    )
 
-    def __init__(self, line: EngineLine) -> None:
+    def __init__(self, line: EngineLine, tables: _Tables) -> None:
         self.line_no = line.line_no
-        self.code = line.product_code
-        self.category = line.category
-        self.kurus = to_kurus(line.amount)
-        if self.kurus < 0:
+        self.code = code = line.product_code
+        self.category = category = line.category
+        self.kurus = kurus = to_kurus(line.amount)
+        if kurus < 0:
             raise ValidationError(_("Line {line_no} costs less than nothing").format(line_no=line.line_no))
-        # A line whose units are worth less than a kuruş each (or nothing) has no units to give.
-        self.n = line.units if self.kurus >= line.units else 0
-        self.avail = self.n  # units no benefit has taken or reserved
+        # Excluded products (tobacco) get no basket discount and no coupon.
+        self.discountable = tables.multiplier(code, category) is not None
+        # Pieces only; a line whose units are worth less than a kuruş each has none to give.
+        qty = line.qty_milli
+        n = qty // MILLI if line.unit == "piece" and not qty % MILLI and kurus >= qty // MILLI else 0
+        self.n = self.avail = n  # avail: units no benefit has taken or reserved
         self.taken = 0  # unit values used by benefits, from the cheapest
-        self.room = self.kurus  # what the line still costs
-        self.unit_base, self.extra = divmod(self.kurus, self.n) if self.n else (0, 0)
-        self.key = self.kurus * _KEY_SCALE // self.n if self.n else 0
+        self.room = kurus  # what the line still costs
+        if n:
+            self.unit_base, self.extra = divmod(kurus, n)
+            self.key = kurus * _KEY_SCALE // n
+        else:
+            self.unit_base = self.extra = self.key = 0
 
     def take(self, count: int) -> int:
         """Take the next ``count`` cheapest unit values; their sum in kuruş."""
@@ -433,10 +452,9 @@ class _Line:
 class _Work:
     """One evaluation in progress."""
 
-    def __init__(self, lines: Sequence[EngineLine], tables: _Tables, strict: bool) -> None:
+    def __init__(self, lines: Sequence[EngineLine], tables: _Tables) -> None:
         self.tables = tables
-        self.lines = [_Line(ln) for ln in lines]
-        self.strict = strict
+        self.lines = [_Line(ln, tables) for ln in lines]
         self.problems: list[str] = []
         self.free: dict[int, int] = {}
         self._scoped: dict[int, dict[int, list[_Line]]] = {}
@@ -631,14 +649,14 @@ class _Work:
         shares = allocate_kurus(total, [ln.room for ln in lines])
         out = []
         for line, share in zip(lines, shares, strict=True):
-            amount = line.off(share)
+            amount = share if share < line.room else line.room
             if amount > 0:
-                out.append(Benefit(line.line_no, from_kurus(amount), kind, code, label))
+                line.room -= amount
+                out.append(Benefit(line.line_no, Decimal(amount).scaleb(-2), kind, code, label))
         return out
 
     def discountable(self) -> list[_Line]:
-        tables = self.tables
-        return [ln for ln in self.lines if ln.room > 0 and tables.multiplier(ln.code, ln.category) is not None]
+        return [ln for ln in self.lines if ln.room > 0 and ln.discountable]
 
     def tier_discount(self, member: MemberContext | None) -> list[Benefit]:
         if member is None or member.tier_code is None:
@@ -711,7 +729,7 @@ def evaluate(
     of them) when ``strict``; otherwise it is left out and listed in ``problems``.
     """
     tables = _tables(program)
-    work = _Work(lines, tables, strict)
+    work = _Work(lines, tables)
     promo = work.promotions(member is not None, day) if tables.promotions else []
     reward, reward_points = work.rewards(rewards, member)
     monthly, used = work.monthly(member)
@@ -743,20 +761,27 @@ def after_benefits(lines: Sequence[EngineLine], evaluation: Evaluation) -> list[
     off: dict[int, Decimal] = {}
     for b in evaluation.benefits:
         off[b.line_no] = off.get(b.line_no, ZERO) + b.amount
-    return [
-        EngineLine(
-            ln.line_no,
-            ln.product_code,
-            ln.category,
-            ln.supplier_code,
-            ln.unit,
-            ln.qty_milli,
-            ln.unit_price,
-            max(ZERO, ln.amount - off.get(ln.line_no, ZERO)),
-            evaluation.free_units.get(ln.line_no, 0),
+    free = evaluation.free_units
+    out = []
+    for ln in lines:
+        taken = off.get(ln.line_no)
+        if taken is None and ln.line_no not in free:
+            out.append(ln)  # untouched: the same object
+            continue
+        out.append(
+            EngineLine(
+                ln.line_no,
+                ln.product_code,
+                ln.category,
+                ln.supplier_code,
+                ln.unit,
+                ln.qty_milli,
+                ln.unit_price,
+                max(ZERO, ln.amount - (taken or ZERO)),
+                free.get(ln.line_no, 0),
+            )
         )
-        for ln in lines
-    ]
+    return out
 
 
 # ============================================================================ earning

@@ -326,7 +326,7 @@ def compose(program: Program, kind: str, name: str, params: dict[str, Any]) -> t
         tier = _tier_name(program, params["to"])
         return (
             _("Welcome to {tier}").format(tier=tier),
-            _("Dear {name}, you are now a {tier} member of {program}.").format(
+            _("Dear {name}, you have reached the {tier} tier of {program}.").format(
                 name=first, tier=tier, program=program.name
             ),
         )

@@ -294,8 +294,8 @@ def progress(member_id: int, program: Program, *, as_of: date, tz: str = SHOP_TZ
 
 
 class _Decider:
-    """:func:`decide` for one program and day, with the per-day constants worked out once
-    (:func:`evaluate_all` calls it for every member)."""
+    """The tier decision for one program and day, with the day's constants worked out once
+    (:func:`evaluate_all` makes it for every member)."""
 
     __slots__ = ("as_of", "ranks", "term", "tiers")
 
@@ -402,9 +402,7 @@ def _member_state(member_id: int) -> tuple[str | None, date | None, datetime | N
     if row is None:
         raise NotFound(_("No member with id {id}").format(id=member_id))
     code, until, gone = row
-    if isinstance(until, str):  # a raw SQLite read returns the stored text
-        until = date.fromisoformat(until)
-    return code, until, gone
+    return code, as_date(until), gone
 
 
 def evaluate_member(
