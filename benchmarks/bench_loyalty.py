@@ -108,7 +108,7 @@ def basket(rnd: random.Random, lines: int) -> list[tuple[str, str, str, str, int
 
 
 def pure_case(lines: int, rnd: random.Random) -> tuple[Callable[[], Any], Callable[[], Any], dict[str, Any]]:
-    from pos_tui.core.loyalty.engine import CouponOffer, EngineLine, MemberContext, after_benefits, earning, evaluate
+    from pos_tui.core.loyalty.engine import CouponOffer, EngineLine, MemberContext, earning, evaluate
     from pos_tui.core.loyalty.program import Program
     from pos_tui.core.loyalty.rules import parse_program
     from pos_tui.core.money import line_amount
@@ -143,7 +143,7 @@ def pure_case(lines: int, rnd: random.Random) -> tuple[Callable[[], Any], Callab
     def run(p: Program, rewards: tuple[str, ...]) -> Callable[[], Any]:
         def go() -> Any:
             ev = evaluate(engine_lines, member, p, day=day, coupons=coupons, rewards=rewards)
-            return earning(after_benefits(engine_lines, ev), member, p, day=day, non_earning_paid=Decimal(100))
+            return earning(engine_lines, member, p, day=day, non_earning_paid=Decimal(100), evaluation=ev)
 
         return go
 

@@ -106,7 +106,9 @@ def _store(row: _Draft | None, terminal: str, cashier_id: int, cart: Cart, now: 
         if row is not None:
             fast.delete_where(m.CartDraft, {"id": row.id})
         return None, cart
-    cart = price_cart(cart, now=now, tz=_TZ)
+    # Not strict: a void that takes the receipt below a coupon's minimum is allowed; the coupon
+    # stops applying here and complete_sale (strict) names it if it is still on the cart.
+    cart = price_cart(cart, now=now, tz=_TZ, strict=False)
     at = to_db(now)
     if row is None:
         draft_id = fast.insert_one(

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pos_tui.core.cart import Benefit
-from pos_tui.core.loyalty.engine import CouponOffer, EngineLine, MemberContext, earning, evaluate
+from pos_tui.core.loyalty.engine import CouponOffer, EngineLine, MemberContext, after_benefits, earning, evaluate
 from pos_tui.core.loyalty.rules import program_from_dict, program_to_dict
 from pos_tui.core.money import ZERO, percent_of
 
@@ -194,6 +194,9 @@ def test_benefits_never_exceed_the_lines_and_sum_exactly(
     assert ev.reward_points == 5 * len([b for b in ev.benefits if b.kind == "reward"])
     if member is not None:
         assert ev.reward_points <= member.available_points
+    # Earning straight from the evaluation is the same as earning on the copied lines.
+    direct = earning(lines, member, p, day=DAY, evaluation=ev)  # type: ignore[arg-type]
+    assert direct == earning(after_benefits(lines, ev), member, p, day=DAY)  # type: ignore[arg-type]
 
 
 @settings(max_examples=200, deadline=None)

@@ -171,6 +171,8 @@ class Evaluation:
     monthly_used: Mapping[str, int] = field(default_factory=dict)
     free_units: Mapping[int, int] = field(default_factory=dict)
     problems: tuple[str, ...] = ()
+    # line number → kuruş the line still costs after the benefits (lets earning skip a copy)
+    kurus_left: Mapping[int, int] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def total(self) -> Decimal:
@@ -215,7 +217,12 @@ class EarnResult:
     bonuses: tuple[tuple[str, int], ...]
     supplier: tuple[SupplierShare, ...]
     cashback: Decimal
-    lines: tuple[LinePoints, ...]
+    line_data: tuple[tuple[int, int, int, int], ...] = field(default=(), repr=False)  # built into lines
+
+    @property
+    def lines(self) -> tuple[LinePoints, ...]:
+        """Each line's part: its base, its share of the percentage points, its supplier points."""
+        return tuple(LinePoints(no, from_kurus(base), pts, sup) for no, base, pts, sup in self.line_data)
 
     @property
     def bonus_points(self) -> int:
@@ -229,19 +236,37 @@ class EarnResult:
 # ============================================================================ integer kuruş
 
 
+_KURUS: dict[Decimal, int] = {}
+
+
 def to_kurus(amount: Decimal) -> int:
-    """Decimal lira → kuruş, refusing fractions of a kuruş (as :func:`pos_tui.core.money.to_kurus`,
-    without its quantize: this runs for every line on every scan)."""
-    scaled = amount * _CENTS
-    kurus = int(scaled)
-    if kurus != scaled:
-        raise ValidationError(_("Amount {amount} has more than two decimals").format(amount=amount))
+    """Decimal lira → kuruş, refusing fractions of a kuruş (as :func:`pos_tui.core.money.to_kurus`).
+    This runs for every line on every scan, and ``int(Decimal)`` is slow, so converted amounts
+    are remembered (equal Decimals are one key: ``12.3`` and ``12.30`` are the same amount)."""
+    kurus = _KURUS.get(amount)
+    if kurus is None:
+        scaled = amount * _CENTS
+        kurus = int(scaled)
+        if kurus != scaled:
+            raise ValidationError(_("Amount {amount} has more than two decimals").format(amount=amount))
+        if len(_KURUS) >= 50_000:
+            _KURUS.clear()
+        _KURUS[amount] = kurus
     return kurus
 
 
+_DECIMALS: dict[int, Decimal] = {}
+
+
 def from_kurus(kurus: int) -> Decimal:
-    """Kuruş → a two-place Decimal (``1234`` → ``12.34``)."""
-    return Decimal(kurus).scaleb(-2)
+    """Kuruş → a two-place Decimal (``1234`` → ``12.34``). Decimals are immutable, so the ones
+    made are kept (a till sees the same few thousand amounts over and over)."""
+    value = _DECIMALS.get(kurus)
+    if value is None:
+        if len(_DECIMALS) >= 50_000:
+            _DECIMALS.clear()
+        value = _DECIMALS[kurus] = Decimal(kurus).scaleb(-2)
+    return value
 
 
 def allocate_kurus(total: int, weights: Sequence[int]) -> list[int]:
@@ -258,7 +283,8 @@ def allocate_kurus(total: int, weights: Sequence[int]) -> list[int]:
     left = total - sum(floors)
     if left:
         remainders = [total * w % wsum for w in weights]
-        for i in sorted(range(len(weights)), key=lambda i: (-remainders[i], i))[:left]:
+        # largest remainders first; sorting is stable even reversed, so ties keep the earlier part
+        for i in sorted(range(len(weights)), key=remainders.__getitem__, reverse=True)[:left]:
             floors[i] += 1
     return floors
 
@@ -299,6 +325,7 @@ class _Tables:
     """Lookup tables of one :class:`Program`, built once per program object."""
 
     __slots__ = (
+        "_discountable",
         "_earn_cache",
         "_scaled_cache",
         "category_mult",
@@ -342,6 +369,14 @@ class _Tables:
         self.weight_scale = _scale([*self.product_mult.values(), *self.category_mult.values(), ONE])
         self.percent_fraction = Fraction(self.percent)
         self._scaled_cache: dict[tuple[str, str | None], int | None] = {}
+        self._discountable: dict[tuple[str, str | None], bool] = {}
+
+    def discountable(self, key: tuple[str, str | None]) -> bool:
+        """Whether the (product, category) may get a basket discount or coupon (not excluded)."""
+        found = self._discountable.get(key)
+        if found is None:
+            found = self._discountable[key] = self.multiplier(*key) is not None
+        return found
 
     def scaled_multiplier(self, product: str, category: str | None) -> int | None:
         """:meth:`multiplier` × ``weight_scale`` as an integer (None when excluded)."""
@@ -410,6 +445,7 @@ class _Line:
         "line_no",
         "n",
         "room",
+        "scope_key",
         "taken",
         "unit_base",
     )
@@ -418,11 +454,12 @@ class _Line:
         self.line_no = line.line_no
         self.code = code = line.product_code
         self.category = category = line.category
+        self.scope_key = (code, category)
         self.kurus = kurus = to_kurus(line.amount)
         if kurus < 0:
             raise ValidationError(_("Line {line_no} costs less than nothing").format(line_no=line.line_no))
         # Excluded products (tobacco) get no basket discount and no coupon.
-        self.discountable = tables.multiplier(code, category) is not None
+        self.discountable = tables.discountable(self.scope_key)
         # Pieces only; a line whose units are worth less than a kuruş each has none to give.
         qty = line.qty_milli
         n = qty // MILLI if line.unit == "piece" and not qty % MILLI and kurus >= qty // MILLI else 0
@@ -467,10 +504,17 @@ class _Work:
         found = self._scoped.get(id(match))
         if found is None:
             found = {}
+            cache = match._cache
             for ln in self.lines:
                 if ln.n:
-                    for index in match(ln.code, ln.category):
-                        found.setdefault(index, []).append(ln)
+                    indexes = cache.get(ln.scope_key)
+                    if indexes is None:
+                        indexes = match(ln.code, ln.category)
+                    for index in indexes:
+                        if index in found:
+                            found[index].append(ln)
+                        else:
+                            found[index] = [ln]
             self._scoped[id(match)] = found
         return found
 
@@ -647,12 +691,14 @@ class _Work:
         if total <= 0 or not lines:
             return []
         shares = allocate_kurus(total, [ln.room for ln in lines])
-        out = []
+        out: list[Benefit] = []
+        append, decimal = out.append, from_kurus
         for line, share in zip(lines, shares, strict=True):
-            amount = share if share < line.room else line.room
+            room = line.room
+            amount = share if share < room else room
             if amount > 0:
-                line.room -= amount
-                out.append(Benefit(line.line_no, Decimal(amount).scaleb(-2), kind, code, label))
+                line.room = room - amount
+                append(Benefit(line.line_no, decimal(amount), kind, code, label))
         return out
 
     def discountable(self) -> list[_Line]:
@@ -675,8 +721,9 @@ class _Work:
     def coupons(self, offers: Sequence[CouponOffer]) -> list[Benefit]:
         out: list[Benefit] = []
         for offer in offers:
-            receipt = sum(ln.room for ln in self.lines)
-            if receipt < to_kurus(offer.min_spend):
+            minimum = to_kurus(offer.min_spend)
+            receipt = sum(ln.room for ln in self.lines) if minimum > 0 else 0
+            if receipt < minimum:
                 self.problem(
                     _("Coupon {code} needs a receipt of at least {minimum}; this one is {total}").format(
                         code=offer.code, minimum=offer.min_spend, total=from_kurus(receipt)
@@ -745,6 +792,7 @@ def evaluate(
         monthly_used=used,
         free_units=work.free,
         problems=tuple(work.problems),
+        kurus_left={ln.line_no: ln.room for ln in work.lines},
     )
 
 
@@ -828,6 +876,7 @@ def earning(
     *,
     day: date,
     non_earning_paid: Decimal = ZERO,
+    evaluation: Evaluation | None = None,
 ) -> EarnResult:
     """What a receipt earns (see the module docstring for the rules and the rounding).
 
@@ -835,9 +884,26 @@ def earning(
     each line was paid. ``non_earning_paid``: what points and store credit paid of it, taken
     off the base in proportion to the lines' amounts. With ``member`` None the result is what
     a member without a tier would earn (for a "join and earn" hint); nothing is credited here.
+
+    ``evaluation``: the lines are the ones given to :func:`evaluate` and its benefits (and free
+    units) are taken off here — the same as passing :func:`after_benefits` of them, without
+    copying every line (the till's hot path when no cart discount applies).
     """
     tables = _tables(program)
-    amounts = [to_kurus(ln.amount) for ln in lines_after_benefits]
+    if evaluation is not None:
+        left = evaluation.kurus_left
+        off: dict[int, int] = {}
+        if not left:
+            for b in evaluation.benefits:
+                off[b.line_no] = off.get(b.line_no, 0) + to_kurus(b.amount)
+        amounts = [
+            left[ln.line_no] if ln.line_no in left else max(0, to_kurus(ln.amount) - off.get(ln.line_no, 0))
+            for ln in lines_after_benefits
+        ]
+        free_units = evaluation.free_units
+    else:
+        amounts = [to_kurus(ln.amount) for ln in lines_after_benefits]
+        free_units = {ln.line_no: ln.free_units for ln in lines_after_benefits if ln.free_units}
     paid = sum(amounts)
     if non_earning_paid < 0:
         raise ValidationError(_("What points and store credit paid cannot be negative"))
@@ -849,8 +915,9 @@ def earning(
     spend = 0
     supplier: dict[tuple[str, str | None], list[int]] = {}
     supplier_by_line: list[int] = []
+    scaled, funded = tables.scaled_multiplier, tables.funding.get
     for ln, amount, share in zip(lines_after_benefits, amounts, shares, strict=True):
-        weight = tables.scaled_multiplier(ln.product_code, ln.category)
+        weight = scaled(ln.product_code, ln.category)
         if weight is None:
             weights.append(0)
             bases.append(0)
@@ -860,8 +927,8 @@ def earning(
         bases.append(base)
         weights.append(base * weight)
         spend += amount
-        funding = tables.funding.get(ln.product_code)
-        units = max(0, ln.qty_milli // MILLI - ln.free_units) if funding is not None else 0
+        funding = funded(ln.product_code)
+        units = max(0, ln.qty_milli // MILLI - free_units.get(ln.line_no, 0)) if funding is not None else 0
         if funding is not None and units > 0:
             acc = supplier.setdefault((ln.product_code, ln.supplier_code), [0, 0])
             acc[0] += funding.points * units
@@ -899,8 +966,7 @@ def earning(
         bonuses=bonuses,
         supplier=supplier_shares,
         cashback=cashback,
-        lines=tuple(
-            LinePoints(ln.line_no, from_kurus(base), pts, sup)
-            for ln, base, pts, sup in zip(lines_after_benefits, bases, shares_of_points, supplier_by_line, strict=True)
+        line_data=tuple(
+            zip([ln.line_no for ln in lines_after_benefits], bases, shares_of_points, supplier_by_line, strict=True)
         ),
     )
