@@ -23,7 +23,7 @@ override is journalled (kind ``override``) in the same transaction as the action
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -497,9 +497,12 @@ def set_member(
     return new
 
 
-def _need_member(cart: Cart) -> None:
-    if cart.member_id is None:
-        raise ValidationError(_("Choose the customer's loyalty card first"))
+def _change_open(terminal: str, actor: Actor, now: datetime, change: Callable[[Cart], Cart]) -> Cart:
+    """Apply ``change`` to the cashier's open cart, then price and save it, in one transaction."""
+    with write_tx(durable=False):
+        row = _open_row(terminal, actor.user_id)
+        _draft, new = _store(row, terminal, actor.user_id, change(_cart_of(row)), now)
+    return new
 
 
 def add_coupon(terminal: str, actor: Actor, code: str, *, now: datetime) -> Cart:
@@ -507,44 +510,40 @@ def add_coupon(terminal: str, actor: Actor, code: str, *, now: datetime) -> Cart
     text = coupons.normalise_code(code)
     if not text:
         raise ValidationError(_("Type or scan a coupon code"))
-    with write_tx(durable=False):
-        row = _open_row(terminal, actor.user_id)
-        cart = _cart_of(row)
+
+    def add(cart: Cart) -> Cart:
         if text in cart.coupons:
             raise ValidationError(_("Coupon {code} is already on this receipt").format(code=text))
-        _draft, new = _store(row, terminal, actor.user_id, cart.with_coupons((*cart.coupons, text)), now)
-    return new
+        return cart.with_coupons((*cart.coupons, text))
+
+    return _change_open(terminal, actor, now, add)
 
 
 def remove_coupon(terminal: str, actor: Actor, code: str, *, now: datetime) -> Cart:
     text = coupons.normalise_code(code)
-    with write_tx(durable=False):
-        row = _open_row(terminal, actor.user_id)
-        cart = _cart_of(row)
-        _draft, new = _store(row, terminal, actor.user_id, cart.with_coupons(c for c in cart.coupons if c != text), now)
-    return new
+    return _change_open(terminal, actor, now, lambda cart: cart.with_coupons(c for c in cart.coupons if c != text))
 
 
 def add_reward(terminal: str, actor: Actor, reward: str, *, now: datetime) -> Cart:
     """Give the member reward ``reward`` of the rewards catalog (its product must be in the
     cart and the member must have the points; they are redeemed when the sale posts)."""
-    with write_tx(durable=False):
-        row = _open_row(terminal, actor.user_id)
-        cart = _cart_of(row)
-        _need_member(cart)
-        _draft, new = _store(row, terminal, actor.user_id, cart.with_rewards((*cart.rewards, reward)), now)
-    return new
+
+    def add(cart: Cart) -> Cart:
+        if cart.member_id is None:
+            raise ValidationError(_("Choose the customer's loyalty card first"))
+        return cart.with_rewards((*cart.rewards, reward))
+
+    return _change_open(terminal, actor, now, add)
 
 
 def remove_reward(terminal: str, actor: Actor, reward: str, *, now: datetime) -> Cart:
-    with write_tx(durable=False):
-        row = _open_row(terminal, actor.user_id)
-        cart = _cart_of(row)
+    def remove(cart: Cart) -> Cart:
         rest = list(cart.rewards)
         if reward in rest:
             rest.remove(reward)
-        _draft, new = _store(row, terminal, actor.user_id, cart.with_rewards(rest), now)
-    return new
+        return cart.with_rewards(rest)
+
+    return _change_open(terminal, actor, now, remove)
 
 
 def cancel_cart(

@@ -29,12 +29,12 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from peewee import JOIN, fn
+from peewee import fn
 
 from pos_tui.core import journal
 from pos_tui.core.cart import Benefit
@@ -89,29 +89,8 @@ def after_document(doc: PostedDocument) -> None:
 # --------------------------------------------------------------------------- sales
 
 
-@dataclass(frozen=True, slots=True)
-class _ProductFacts:
-    category: str | None
-    supplier_id: int | None
-    supplier_code: str | None
-    unit: str
-
-
-def _product_facts(product_ids: Iterable[int]) -> dict[int, _ProductFacts]:
-    P, C, S = m.Product, m.Category, m.Supplier
-    query = (
-        P.select(P.id, C.name, S.id, S.code, P.unit)
-        .join(C, JOIN.LEFT_OUTER, on=(P.category == C.id))
-        .switch(P)
-        .join(S, JOIN.LEFT_OUTER, on=(P.supplier == S.id))
-        .where(P.id.in_(sorted(set(product_ids))))
-        .tuples()
-    )
-    return {pid: _ProductFacts(cat, sid, scode, unit) for pid, cat, sid, scode, unit in query}
-
-
 def _engine_lines(
-    lines: Sequence[PostedLine], facts: dict[int, _ProductFacts], free: dict[int, int]
+    lines: Sequence[PostedLine], facts: dict[int, pricing.ProductFacts], free: dict[int, int]
 ) -> list[engine.EngineLine]:
     """The posted lines as the engine sees them: amounts are the nets actually paid."""
     return [
@@ -143,7 +122,7 @@ def _after_sale(doc: PostedDocument) -> None:
         first_purchase=first,
     )
     evaluation = doc.evaluation or engine.Evaluation()
-    facts = _product_facts(ln.product_id for ln in doc.lines)
+    facts = pricing.product_facts([ln.product_id for ln in doc.lines])
     lines = _engine_lines(doc.lines, facts, dict(evaluation.free_units))
     non_earning = sum((p.amount for p in doc.payments if p.method in NON_EARNING_METHODS), ZERO)
     result = engine.earning(lines, context, program, day=day, non_earning_paid=non_earning)
@@ -205,7 +184,7 @@ def _after_sale(doc: PostedDocument) -> None:
 
 
 def _supplier_rows(
-    doc: PostedDocument, shares: Sequence[engine.SupplierShare], facts: dict[int, _ProductFacts]
+    doc: PostedDocument, shares: Sequence[engine.SupplierShare], facts: dict[int, pricing.ProductFacts]
 ) -> None:
     by_code = {ln.code: ln.product_id for ln in doc.lines}
     rows = []
@@ -400,12 +379,11 @@ def _claw_stamps(doc: PostedDocument, original_id: int, at: datetime) -> None:
         return
     program = rules.active_program()
     cards = {c.code: c for c in program.stamp_cards}
-    facts = _product_facts(ln.product_id for ln in doc.lines)
     returns = m.Sale.select(m.Sale.id).where(m.Sale.return_of == original_id)
     L = m.SaleLine
     original_lines = list(L.select(L.product, L.code, L.qty).where(L.sale == original_id).tuples())
     returned_lines = list(L.select(L.product, L.code, L.qty).where(L.sale.in_(returns)).tuples())
-    facts.update(_product_facts(pid for pid, _c, _q in original_lines))
+    facts = pricing.product_facts([pid for pid, _c, _q in original_lines])  # returned lines are among these
     for code, stamps in earned.items():
         card = cards.get(code)
         if card is None:

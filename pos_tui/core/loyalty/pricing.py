@@ -47,10 +47,13 @@ from pos_tui.store import models as m
 
 @dataclass(frozen=True, slots=True)
 class ProductFacts:
-    """What the program needs of a product beyond the cart line: its category and supplier."""
+    """What the program needs of a product beyond the cart line: its category and supplier
+    (the id too, for the supplier-funded points a posted sale records) and its unit."""
 
     category: str | None
     supplier_code: str | None
+    supplier_id: int | None = None
+    unit: str = "piece"
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +72,7 @@ class Quote:
 def _facts_query(*ids: int) -> Any:
     P, C, S = m.Product, m.Category, m.Supplier
     return (
-        P.select(P.id, C.name, S.code)
+        P.select(P.id, C.name, S.code, S.id, P.unit)
         .join(C, JOIN.LEFT_OUTER, on=(P.category == C.id))
         .switch(P)
         .join(S, JOIN.LEFT_OUTER, on=(P.supplier == S.id))
@@ -78,12 +81,12 @@ def _facts_query(*ids: int) -> Any:
 
 
 def product_facts(product_ids: Sequence[int]) -> dict[int, ProductFacts]:
-    """Category name and supplier code of each product, in one query."""
+    """Category name, supplier code and id, and unit of each product, in one query."""
     ids = sorted(set(product_ids))
     if not ids:
         return {}
     rows = fast.select_rendered("loyalty.product_facts", _facts_query, *ids)
-    return {int(pid): ProductFacts(cat, sup) for pid, cat, sup in rows}
+    return {int(pid): ProductFacts(cat, sup, sid, unit) for pid, cat, sup, sid, unit in rows}
 
 
 def entry_tier(program: Program) -> str | None:
