@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
+from checkout_support import Product, product_maker
 from loyalty_support import MakeActor, MakeSale, new_member, new_sale, new_user
 
 from pos_tui.core.actors import Actor
@@ -41,3 +42,14 @@ def make_sale(cashier: Actor, now: datetime) -> MakeSale:
         return new_sale(at or now, cashier.user_id, total_kurus)
 
     return make
+
+
+@pytest.fixture
+def till(cashier: Actor) -> Actor:
+    """The cashier who rings up the checkout tests' sales."""
+    return cashier
+
+
+@pytest.fixture
+def product(db: object, now: datetime) -> Product:
+    return product_maker(now)

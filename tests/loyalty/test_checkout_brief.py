@@ -4,25 +4,19 @@ loyalty effects in the same transaction (pos_tui.core.loyalty.posting)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from checkout_support import Product, basket, enroll, sell
 from peewee import fn
 
 from pos_tui.core.actors import Actor
-from pos_tui.core.cart import Cart
 from pos_tui.core.clock import to_db
 from pos_tui.core.errors import ValidationError
-from pos_tui.core.loyalty import balance, ledger, members, rules, tiers
-from pos_tui.core.money import to_kurus
-from pos_tui.core.sales import PaymentInput, ReturnLineInput, complete_sale, create_return
-from pos_tui.settings import Settings
+from pos_tui.core.loyalty import balance, ledger, rules, tiers
+from pos_tui.core.sales import PaymentInput, ReturnLineInput, create_return
 from pos_tui.store import models as m
-from pos_tui.text import fold
-
-Product = Callable[..., m.Product]
 
 TV_RULES = """
 [points]
@@ -30,58 +24,6 @@ hold_days = 15
 [earning]
 percent = 10
 """
-
-
-@pytest.fixture
-def till(db: object, settings: Settings, now: datetime) -> Actor:
-    r = settings.roles["cashier"]
-    user = m.User.create(name="ayse", role="cashier", pin_tag="t-ayse", pin_hash="x", created_at=to_db(now))
-    return Actor(user.id, "ayse", "cashier", r.permissions, r.max_discount_pct)
-
-
-@pytest.fixture
-def product(db: object, now: datetime) -> Product:
-    def make(code: str, name: str, price: str, category: str | None = None, kdv: int = 20) -> m.Product:
-        cat = m.Category.get_or_create(name=category)[0] if category else None
-        return m.Product.create(
-            code=code,
-            name=name,
-            name_key=fold(name),
-            price=to_kurus(Decimal(price)),
-            kdv_rate=kdv,
-            category=cat,
-            updated_at=to_db(now),
-        )
-
-    return make
-
-
-def enroll(now: datetime, phone: str = "05321234567") -> int:
-    return members.enroll(name="Zeynep Yılmaz", phone=phone, source="cli", actor=None, now=now).id
-
-
-def basket(member_id: int | None, *items: tuple[m.Product, int]) -> Cart:
-    cart = Cart(member_id=member_id)
-    for p, qty in items:
-        cart = cart.add(
-            product_id=p.id,
-            code=p.code,
-            name=p.name,
-            unit=p.unit,
-            kdv_rate=p.kdv_rate,
-            price=Decimal(p.price) / 100,
-            qty_milli=qty * 1000,
-            merge=False,
-        )
-    return cart
-
-
-def sell(till: Actor, cart: Cart, now: datetime, *payments: PaymentInput) -> int:
-    from pos_tui.core.loyalty.pricing import price_cart
-
-    priced = price_cart(cart, now=now)
-    pays = list(payments) or ([PaymentInput("cash", priced.total)] if priced.total else [])
-    return complete_sale("T1", till, pays, now=now, cart=priced).sale_id
 
 
 def test_the_tv_case(till: Actor, product: Product, now: datetime) -> None:

@@ -12,8 +12,10 @@ On a **sale** with a member:
   ``supplier_points`` rows for supplier-funded points, cashback into the wallet;
 - stamps: units bought in a stamp card's scope earn stamps; free units spend ``needed`` each;
 - rewards redeem their points; coupons record their use (guarded against over-use);
-- referral: the referrer earns when this is the member's first receipt and it paid enough;
-- paid membership: a membership product puts the member in its tier for its term.
+- referral: the referrer earns when this is the member's first receipt and it paid enough
+  (the lot is linked to that receipt, so a return can take it back);
+- paid membership: a membership product puts the member in its tier for its term; the tier
+  and term before and after are kept in ``sale_loyalty.data["membership"]``.
 
 On a **return** of a member's receipt, *cumulatively* over all returns of that receipt (so
 partial returns never take back more, or less, than the whole would):
@@ -21,7 +23,13 @@ partial returns never take back more, or less, than the whole would):
 - points earned: ``round_half_up(earned × returned / total)`` minus what earlier returns took,
   through :func:`~pos_tui.core.loyalty.ledger.clawback` (pending first, then available, then a
   debt that blocks redemption); points that *paid* come back through the points tender's refund;
-- stamps earned on returned units, supplier-funded points and cashback, in the same proportion.
+- stamps earned on returned units, supplier-funded points and cashback, in the same proportion;
+- referral: when what is left of the member's first receipt no longer pays the referral's
+  minimum (all of it, when the minimum is zero), the referrer's bonus is clawed back;
+- paid membership: once every unit of the membership product is back, the member returns to
+  the tier and term they had before the purchase — if the tier and term are still what the
+  purchase set. If an evaluation or a manager changed them since, they are left as they are
+  (the return's ``loyalty`` journal entry says so) for a manager to decide.
 """
 
 from __future__ import annotations
@@ -33,6 +41,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from peewee import fn
 
@@ -153,6 +162,9 @@ def _after_sale(doc: PostedDocument) -> None:
         "cashback": str(result.cashback),
         "stamps": {code: {"earned": c.earned, "spent": c.spent} for code, c in sorted(evaluation.stamps.items())},
     }
+    membership = _paid_membership(doc, program, day)
+    if membership is not None:
+        data["membership"] = membership
     # SaleLoyalty is keyed by its sale (no id column), so no RETURNING id: a plain insert.
     m.SaleLoyalty.insert(
         {
@@ -173,7 +185,6 @@ def _after_sale(doc: PostedDocument) -> None:
     _rewards_and_coupons(doc, evaluation)
     if first:
         _referral(doc, member, program)
-    _paid_membership(doc, program, day)
     journal.append(
         "loyalty",
         {"sale": doc.sale_id, "member": doc.member_id, "points": result.points, **data},
@@ -234,6 +245,7 @@ def _referral(doc: PostedDocument, member: m.Member, program: Program) -> None:
         referrer.id,
         ref.referrer_points,
         now=doc.now,
+        sale_id=doc.sale_id,
         hold_days=program.points.hold_days,
         expiry=program.points.expiry,
         tz=doc.tz,
@@ -241,19 +253,26 @@ def _referral(doc: PostedDocument, member: m.Member, program: Program) -> None:
     )
 
 
-def _paid_membership(doc: PostedDocument, program: Program, day: date) -> None:
+def _paid_membership(doc: PostedDocument, program: Program, day: date) -> dict[str, Any] | None:
+    """Put the buyer of a membership product in its tier; returns what a return needs to undo
+    it (the product, and the tier and term before and after), or None when none was bought."""
     codes = {ln.code for ln in doc.lines}
-    for pm in program.paid_memberships:
-        if pm.product in codes:
-            tiers.set_member_tier(
-                doc.member_id,
-                pm.tier,
-                until=day + timedelta(days=pm.term_days - 1),
-                reason="paid",
-                actor=None,
-                now=doc.now,
-                sale_id=doc.sale_id,
-            )
+    bought = [pm for pm in program.paid_memberships if pm.product in codes]
+    if not bought:
+        return None
+    before = tiers.member_tier(doc.member_id)
+    for pm in bought:
+        tiers.set_member_tier(
+            doc.member_id,
+            pm.tier,
+            until=day + timedelta(days=pm.term_days - 1),
+            reason="paid",
+            actor=None,
+            now=doc.now,
+            sale_id=doc.sale_id,
+        )
+    after = tiers.member_tier(doc.member_id)
+    return {"products": sorted(pm.product for pm in bought), "before": before.as_json(), "after": after.as_json()}
 
 
 # --------------------------------------------------------------------------- returns
@@ -282,8 +301,64 @@ def _after_return(doc: PostedDocument) -> None:
     if original_total > 0:
         _claw_points(doc, original_id, returned, original_total)
         _claw_cashback(doc, original_id, returned, original_total)
+        _claw_referral(doc, original_id, original_total - returned)
     _claw_supplier_points(doc, original_id, at)
     _claw_stamps(doc, original_id, at)
+    kept = _end_membership(doc, original_id)
+    if kept is not None:
+        journal.append(
+            "loyalty",
+            {"return": doc.sale_id, "sale": original_id, "member": doc.member_id, "membership_kept": kept},
+            terminal=doc.terminal,
+            now=doc.now,
+            ref=str(doc.sale_id),
+        )
+
+
+def _claw_referral(doc: PostedDocument, original_id: int, left: int) -> None:
+    """Take back the referrer's bonus once the first receipt no longer qualifies for it."""
+    E = m.PointsEntry
+    paid = list(
+        E.select(E.member, fn.SUM(E.points))
+        .where(
+            (E.sale == original_id)
+            & (E.kind == "earn")
+            & (E.member != doc.member_id)
+            & E.reason.startswith("referral:")
+        )
+        .group_by(E.member)
+        .tuples()
+    )
+    if not paid:
+        return
+    minimum = to_kurus(rules.active_program().referral.min_first_purchase)
+    if left > 0 and left >= minimum:
+        return
+    for referrer, points in paid:
+        ledger.clawback(referrer, original_id, now=doc.now, points=int(points), tz=doc.tz)
+
+
+def _end_membership(doc: PostedDocument, original_id: int) -> str | None:
+    """Undo a paid membership once all of its product is returned. Returns why the tier was
+    kept when it could not be undone (the member's tier changed since), else None."""
+    SL = m.SaleLoyalty
+    raw = SL.select(SL.data).where(SL.sale == original_id).scalar()
+    bought = json.loads(raw).get("membership") if raw else None
+    if not bought:
+        return None
+    L = m.SaleLine
+    products = dict(L.select(L.code, L.product).where(L.sale == original_id).tuples())
+    qty = _returned_qty(original_id)
+    for code in bought["products"]:
+        sold, back = qty.get(products.get(code, -1), (0, 0))
+        if back < sold:
+            return None
+    before, after = tiers.MemberTier.from_json(bought["before"]), tiers.MemberTier.from_json(bought["after"])
+    current = tiers.member_tier(doc.member_id)
+    if current != after:
+        return current.code or ""
+    tiers.restore_member_tier(doc.member_id, before, now=doc.now, sale_id=doc.sale_id, terminal=doc.terminal)
+    return None
 
 
 def _claw_points(doc: PostedDocument, original_id: int, returned: int, original_total: int) -> None:

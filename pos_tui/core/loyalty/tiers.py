@@ -652,6 +652,55 @@ def set_member_tier(
         )
 
 
+@dataclass(frozen=True, slots=True)
+class MemberTier:
+    """A member's tier and the last shop day of its term (None: no tier / no end)."""
+
+    code: str | None
+    until: date | None
+
+    def as_json(self) -> dict[str, Any]:
+        return {"code": self.code, "until": self.until.isoformat() if self.until else None}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> MemberTier:
+        return cls(data.get("code"), date.fromisoformat(data["until"]) if data.get("until") else None)
+
+
+def member_tier(member_id: int) -> MemberTier:
+    """The member's tier and term now (locked for update inside a transaction)."""
+    code, until, _gone = _member_state(member_id)
+    return MemberTier(code, until)
+
+
+def restore_member_tier(
+    member_id: int, tier: MemberTier, *, now: datetime, sale_id: int, terminal: str, program: Program | None = None
+) -> TierChangeInfo | None:
+    """Put a member back in the tier and term they had before a paid membership that was
+    returned (``sale_id`` is the return). A changed tier is a ``tier_change`` row with reason
+    ``return``; a shortened term alone only updates the term; both are journalled."""
+    program = program if program is not None else _active_program()
+    with write_tx():
+        current, current_until, _gone = _member_state(member_id)
+        if current != tier.code:
+            return _write_change(
+                program, member_id, current, tier.code, tier.until, reason="return", at=now, terminal=terminal,
+                sale_id=sale_id,
+            )  # fmt: skip
+        if current_until != tier.until:
+            fast.update_where(m.Member, {"tier_until": tier.until}, {"id": member_id})
+            payload = {
+                "member_id": member_id,
+                "from": current,
+                "to": current,
+                "reason": "return",
+                "valid_until": tier.until.isoformat() if tier.until else None,
+                "sale_id": sale_id,
+            }
+            journal.append("tier_change", payload, terminal=terminal, now=now, ref=str(member_id))
+        return None
+
+
 def tier_changes(member_id: int, *, program: Program | None = None) -> list[TierChangeInfo]:
     """A member's tier history, oldest first."""
     program = program if program is not None else _active_program()
