@@ -6,13 +6,17 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import peewee
 import pytest
+import typer
+from typer.testing import CliRunner
 
+from pos_tui.cli import common
 from pos_tui.i18n import set_language
 from pos_tui.settings import Settings, load_settings
 from pos_tui.store import close_database, open_database
@@ -50,6 +54,34 @@ def settings(tmp_path: Path, db_path: Path) -> Settings:
 def db(db_path: Path) -> Iterator[object]:
     database = open_database(db_path)
     yield database
+    close_database()
+
+
+@pytest.fixture
+def cli(db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., Any]]:
+    """``cli(*args, input=None, env=None, app=None)``: run pos-admin in-process against the test
+    database (``app``: a sub-app instead of the whole CLI).
+
+    The CLI keeps per-process state (settings, whether the database is open); each invocation
+    here gets a fresh one, as a real process would.
+    """
+    base = {
+        "POS_DB": str(db_path),
+        "POS_HOME": str(tmp_path),
+        "POS_CONFIG": str(REPO / "config" / "pos.toml"),
+        "POS_LANG": "en",
+        "POS_TERMINAL": "T1",
+    }
+
+    def run(
+        *args: str, input: str | None = None, env: dict[str, str] | None = None, app: typer.Typer | None = None
+    ) -> Any:
+        from pos_tui.cli.app import app as root
+
+        monkeypatch.setattr(common, "STATE", common.State())
+        return CliRunner(env={**base, **(env or {})}).invoke(app or root, list(args), input=input)
+
+    yield run
     close_database()
 
 

@@ -11,10 +11,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import pytest
-from typer.testing import CliRunner
-
-from pos_tui.cli import common
 from pos_tui.core.cart import Benefit, Cart
 from pos_tui.core.clock import to_db
 from pos_tui.core.loyalty.engine import EngineLine, MemberContext
@@ -171,24 +167,3 @@ def sale_line_row(sale_id: int, no: int, product: m.Product, qty: int) -> None:
 # ---------------------------------------------------------------------------- pos-admin in-process
 
 Cli = Callable[..., Any]
-
-
-def make_cli(db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Cli:
-    """``cli(*args)`` runs pos-admin against the test database with fresh CLI state each time,
-    as a new process would have."""
-    env = {
-        "POS_DB": str(db_path),
-        "POS_HOME": str(tmp_path),
-        "POS_CONFIG": str(REPO / "config" / "pos.toml"),
-        "POS_LANG": "en",
-        "POS_TERMINAL": "T1",
-    }
-    runner = CliRunner(env=env)
-
-    def run(*args: str, input: str | None = None) -> Any:
-        from pos_tui.cli.app import app
-
-        monkeypatch.setattr(common, "STATE", common.State())
-        return runner.invoke(app, list(args), input=input)
-
-    return run

@@ -5,21 +5,15 @@ monthly tiers, and an in-process ``pos-admin`` runner."""
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import pytest
-import typer
-from typer.testing import CliRunner
-
-from pos_tui.cli import common
 from pos_tui.core.clock import to_db, zone
 from pos_tui.core.loyalty.program import Messages, Program, Tier, TierQualification
 from pos_tui.core.money import to_kurus
-from pos_tui.store import close_database
 from pos_tui.store import models as m
 
 TZ = "Europe/Istanbul"
@@ -136,30 +130,3 @@ def count(model: type[m.BaseModel]) -> int:
 
 
 Cli = Callable[..., Any]
-
-
-def cli_fixture(extra_apps: dict[str, typer.Typer] | None = None) -> Callable[..., Iterator[Cli]]:
-    """Build a ``cli`` fixture: ``cli(*args, env=None)`` runs pos-admin in-process on the test
-    database, with a fresh CLI state per call (as a real process would have)."""
-
-    @pytest.fixture
-    def cli(db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Cli]:
-        base = {
-            "POS_DB": str(db_path),
-            "POS_HOME": str(tmp_path),
-            "POS_CONFIG": str(REPO / "config" / "pos.toml"),
-            "POS_LANG": "en",
-            "POS_TERMINAL": "T1",
-        }
-
-        def run(*args: str, env: dict[str, str] | None = None, app: typer.Typer | None = None) -> Any:
-            from pos_tui.cli.app import app as root
-
-            monkeypatch.setattr(common, "STATE", common.State())
-            runner = CliRunner(env={**base, **(env or {})})
-            return runner.invoke(app or root, list(args))
-
-        yield run
-        close_database()
-
-    return cli

@@ -5,6 +5,8 @@ references, whose foreign keys are enforced."""
 from __future__ import annotations
 
 import itertools
+import subprocess
+import sys
 from collections.abc import Callable
 from datetime import datetime
 
@@ -66,3 +68,41 @@ def new_sale(now: datetime, cashier_id: int, total_kurus: int = 100_000) -> int:
         total=total_kurus,
     )
     return int(sale.id)
+
+
+def race(script: str, database: str, member_id: int, tries: int, now: datetime) -> list[tuple[int, int]]:
+    """Start two terminal processes running ``script`` against ``database`` (a SQLite path or a
+    PostgreSQL URL), let them go at the same moment, and return each one's (got, refused)."""
+    terminals = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, database, str(member_id), str(tries), now.isoformat()],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    for t in terminals:
+        assert t.stdout is not None and t.stdout.readline().strip() == "ready"
+    for t in terminals:
+        assert t.stdin is not None
+        t.stdin.write("go\n")
+        t.stdin.flush()
+    results = []
+    for t in terminals:
+        out, _err = t.communicate(timeout=120)
+        assert t.returncode == 0
+        got, refused = map(int, out.split())
+        results.append((got, refused))
+    return results
+
+
+def pg_url(db: object) -> str:
+    """The URL another process opens to reach the test's PostgreSQL database."""
+    params = db.connect_params  # type: ignore[attr-defined]
+    return "postgresql://{user}@{host}:{port}/{db}".format(
+        user=params.get("user"),
+        host=params.get("host"),
+        port=params.get("port"),
+        db=db.database,  # type: ignore[attr-defined]
+    )

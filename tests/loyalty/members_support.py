@@ -9,10 +9,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import pytest
-from typer.testing import CliRunner
-
-from pos_tui.cli import common
 from pos_tui.core.clock import to_db
 from pos_tui.store import models as m
 
@@ -47,26 +43,6 @@ def member_sale(
         return_of=return_of,
     )
     return int(sale.id)
-
-
-def make_cli(db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Cli:
-    """``cli(*args, input=None)``: pos-admin against the test database."""
-    env = {
-        "POS_DB": str(db_path),
-        "POS_HOME": str(tmp_path),
-        "POS_CONFIG": str(REPO / "config" / "pos.toml"),
-        "POS_LANG": "en",
-        "POS_TERMINAL": "T1",
-    }
-    runner = CliRunner(env=env)
-
-    def run(*args: str, input: str | None = None) -> Any:
-        from pos_tui.cli.app import app
-
-        monkeypatch.setattr(common, "STATE", common.State())
-        return runner.invoke(app, list(args), input=input)
-
-    return run
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:

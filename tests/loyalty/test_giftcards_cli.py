@@ -4,7 +4,7 @@ stdout with ``--json``, messages and errors on stderr, exit codes 0/1/2."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -12,38 +12,13 @@ from typing import Any
 
 import pytest
 from loyalty_support import new_member
-from typer.testing import CliRunner
 
-from pos_tui.cli import common
 from pos_tui.core.clock import to_db
 from pos_tui.core.loyalty import wallet
-from pos_tui.store import close_database
 from pos_tui.store import models as m
 
 REPO = Path(__file__).resolve().parents[2]
 Cli = Callable[..., Any]
-
-
-@pytest.fixture
-def cli(db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Cli]:
-    """``cli(*args)``: pos-admin in-process against the test database, with fresh CLI state."""
-    env = {
-        "POS_DB": str(db_path),
-        "POS_HOME": str(tmp_path),
-        "POS_CONFIG": str(REPO / "config" / "pos.toml"),
-        "POS_LANG": "en",
-        "POS_TERMINAL": "T1",
-    }
-    runner = CliRunner(env=env)
-
-    def run(*args: str, input: str | None = None) -> Any:
-        from pos_tui.cli.app import app
-
-        monkeypatch.setattr(common, "STATE", common.State())
-        return runner.invoke(app, list(args), input=input)
-
-    yield run
-    close_database()
 
 
 @pytest.fixture

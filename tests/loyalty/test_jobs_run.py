@@ -8,14 +8,13 @@ from datetime import date, datetime, timedelta
 
 import pytest
 import typer
-from jobs_support import TZ, Cli, at, cashier, cli_fixture, consent, count, member, program, sale
+from jobs_support import TZ, Cli, at, cashier, consent, count, member, program, sale
 
 from pos_tui.cli.loyalty_run import run as run_command
 from pos_tui.core.loyalty import balance, earn, jobs, rules
 from pos_tui.core.loyalty.ledger import ExpiryPolicy
 from pos_tui.store import models as m
 
-cli = cli_fixture()
 NOV = date(2026, 11, 1)
 
 

@@ -3,14 +3,12 @@ redeeming from one member (the member row locked ``FOR UPDATE``) never overdraw.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 import peewee
 import pytest
-from loyalty_support import TERMINAL, new_member, new_sale, new_user
+from loyalty_support import TERMINAL, new_member, new_sale, new_user, pg_url, race
 
 from pos_tui.core.actors import Actor
 from pos_tui.core.errors import InsufficientPoints
@@ -65,31 +63,7 @@ def test_ledger_on_postgres(pg_db: peewee.Database, now: datetime) -> None:
 def test_two_processes_never_overdraw_on_postgres(pg_db: peewee.Database, now: datetime) -> None:
     member = new_member(now)
     earn(member, 100, now=now, hold_days=0)
-    url = "postgresql://{user}@{host}:{port}/{db}".format(
-        user=pg_db.connect_params.get("user"),
-        host=pg_db.connect_params.get("host"),
-        port=pg_db.connect_params.get("port"),
-        db=pg_db.database,
-    )
-    terminals = [
-        subprocess.Popen(
-            [sys.executable, "-c", TERMINAL, url, str(member), "80", now.isoformat()],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        for _ in range(2)
-    ]
-    for t in terminals:
-        assert t.stdout is not None and t.stdout.readline().strip() == "ready"
-    for t in terminals:
-        assert t.stdin is not None
-        t.stdin.write("go\n")
-        t.stdin.flush()
-    got = 0
-    for t in terminals:
-        out, _err = t.communicate(timeout=120)
-        assert t.returncode == 0
-        got += int(out.split()[0])
-    assert got == 100
+    url = pg_url(pg_db)
+    results = race(TERMINAL, url, member, 80, now)
+    assert sum(got for got, _ in results) == 100
     assert balance(member, as_of=shop_day(now)).available == 0

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
-from jobs_support import TZ, Cli, at, cashier, cli_fixture, member, refund, sale
+from jobs_support import TZ, Cli, at, cashier, member, refund, sale
 
 from pos_tui.core.actors import Actor
 from pos_tui.core.clock import to_db
@@ -19,7 +19,6 @@ from pos_tui.core.loyalty.program import Charity, PointsPolicy, Program
 from pos_tui.core.loyalty.reports import donation_report, loyalty_report, outstanding_points, supplier_settlement
 from pos_tui.store import models as m
 
-cli = cli_fixture()
 NOV1, NOV30 = date(2026, 11, 1), date(2026, 11, 30)
 PROGRAM = Program(points=PointsPolicy(value=Decimal("0.50")), charities=(Charity("losev", "LÖSEV"),))
 

@@ -7,21 +7,19 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from members_support import Cli, make_cli
+from members_support import Cli
 from stdnum import ean
 
 from pos_tui.core.actors import Actor
 from pos_tui.core.loyalty import ledger
 from pos_tui.core.loyalty import members as mb
-from pos_tui.store import close_database
 from pos_tui.store import models as m
 
 
 @pytest.fixture
-def cli(db: object, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Cli:
-    run = make_cli(db_path, tmp_path, monkeypatch)
-    yield run  # type: ignore[misc]
-    close_database()
+def cli(db: object, cli: Cli) -> Cli:
+    """The shared pos-admin runner, with the database open for the test's own queries."""
+    return cli
 
 
 def _add(cli: Cli, *args: str) -> dict[str, object]:

@@ -8,14 +8,13 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from members_support import Cli, make_cli, write
+from members_support import Cli, write
 from stdnum import ean
 
 from pos_tui.core.errors import ImportRejected
 from pos_tui.core.imports import import_customers
 from pos_tui.core.loyalty import members as mb
 from pos_tui.settings import Settings
-from pos_tui.store import close_database
 from pos_tui.store import models as m
 
 GOOD = (
@@ -27,10 +26,9 @@ GOOD = (
 
 
 @pytest.fixture
-def cli(db: object, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Cli:
-    run = make_cli(db_path, tmp_path, monkeypatch)
-    yield run  # type: ignore[misc]
-    close_database()
+def cli(db: object, cli: Cli) -> Cli:
+    """The shared pos-admin runner, with the database open for the test's own queries."""
+    return cli
 
 
 def test_customers_with_members(db: object, settings: Settings, now: datetime, tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from jobs_support import EARNED_TIERS, TZ, Cli, at, cli_fixture, consent, member, program
+from jobs_support import EARNED_TIERS, TZ, Cli, at, consent, member, program
 
 from pos_tui.core.errors import ValidationError
 from pos_tui.core.loyalty import earn, messages, tiers
@@ -19,7 +19,6 @@ from pos_tui.core.loyalty.program import Messages
 from pos_tui.i18n import set_language
 from pos_tui.store import models as m
 
-cli = cli_fixture()
 BDAY = date(2026, 11, 1)
 SIGNED_UP = at(date(2026, 1, 5))
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from jobs_support import REPO, TZ, Cli, at, cli_fixture, consent, member, program
+from jobs_support import REPO, TZ, Cli, at, consent, member, program
 
 from pos_tui.core.errors import StateError, ValidationError
 from pos_tui.core.loyalty import messages
@@ -25,7 +25,6 @@ from pos_tui.store import models as m
 aiosmtpd_controller = pytest.importorskip("aiosmtpd.controller")
 aiosmtpd_smtp = pytest.importorskip("aiosmtpd.smtp")
 
-cli = cli_fixture()
 BDAY = date(2026, 11, 1)
 SENDER = "Demo Market <sadakat@demomarket.com.tr>"
 

@@ -12,13 +12,11 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from jobs_support import TZ, Cli, at, cashier, cli_fixture, member, sale
+from jobs_support import TZ, Cli, at, cashier, member, sale
 
 from pos_tui.core.errors import ImportRejected, NotFound, ValidationError
 from pos_tui.core.loyalty import nps
 from pos_tui.store import models as m
-
-cli = cli_fixture()
 
 
 def reference(scores: list[int]) -> int | None:

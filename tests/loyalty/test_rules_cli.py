@@ -3,23 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
-import pytest
-from engine_support import SHIPPED, Cli, make_cli, new_product, sale_line_row, sale_row, shipped
+from engine_support import SHIPPED, Cli, new_product, sale_line_row, sale_row, shipped
 
 from pos_tui.core.actors import Actor
 from pos_tui.core.clock import utcnow
 from pos_tui.core.loyalty import rules
 from pos_tui.store import close_database, open_database
-
-
-@pytest.fixture
-def cli(db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Cli]:
-    yield make_cli(db_path, tmp_path, monkeypatch)
-    close_database()
 
 
 def test_apply_then_show(cli: Cli, tmp_path: Path) -> None:

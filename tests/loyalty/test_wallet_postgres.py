@@ -4,14 +4,12 @@ never overdraw it."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 import peewee
 import pytest
-from loyalty_support import new_member, new_sale, new_user
+from loyalty_support import new_member, new_sale, new_user, pg_url, race
 from wallet_support import WALLET_TERMINAL, give_back, product, sell
 
 from pos_tui.core import shifts
@@ -83,32 +81,8 @@ def test_wallet_and_gift_cards_on_postgres(pg_db: peewee.Database, now: datetime
 def test_two_processes_never_overdraw_a_wallet_on_postgres(pg_db: peewee.Database, now: datetime) -> None:
     member = new_member(now)
     wallet.credit(member, D("100.00"), kind="import", now=now)
-    url = "postgresql://{user}@{host}:{port}/{db}".format(
-        user=pg_db.connect_params.get("user"),
-        host=pg_db.connect_params.get("host"),
-        port=pg_db.connect_params.get("port"),
-        db=pg_db.database,
-    )
-    terminals = [
-        subprocess.Popen(
-            [sys.executable, "-c", WALLET_TERMINAL, url, str(member), "80", now.isoformat()],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        for _ in range(2)
-    ]
-    for t in terminals:
-        assert t.stdout is not None and t.stdout.readline().strip() == "ready"
-    for t in terminals:
-        assert t.stdin is not None
-        t.stdin.write("go\n")
-        t.stdin.flush()
-    results = []
-    for t in terminals:
-        out, _err = t.communicate(timeout=120)
-        assert t.returncode == 0
-        results.append(tuple(map(int, out.split())))
+    url = pg_url(pg_db)
+    results = race(WALLET_TERMINAL, url, member, 80, now)
     assert sum(got for got, _ in results) == 100
     assert sum(refused for _, refused in results) == 60
     assert wallet.wallet_balance(member) == D("0.00")

@@ -8,17 +8,14 @@ real sale engine, so the audit compares what the engine journals.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import pytest
 from argon2 import PasswordHasher
-from typer.testing import CliRunner
 
-from pos_tui.cli import common
 from pos_tui.core import staff
 from pos_tui.core.actors import Actor
 from pos_tui.core.cart import Cart
@@ -26,7 +23,6 @@ from pos_tui.core.clock import to_db
 from pos_tui.core.money import to_kurus
 from pos_tui.core.sales import PaymentInput, ReturnLineInput, SaleResult, complete_sale, create_return
 from pos_tui.settings import Settings
-from pos_tui.store import close_database
 from pos_tui.store import models as m
 from pos_tui.text import fold
 
@@ -161,29 +157,3 @@ def tamper(db_path: Path) -> Tamper:
             conn.close()
 
     return run
-
-
-@pytest.fixture
-def cli(db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., Any]]:
-    """``cli(*args, input=None)``: run pos-admin in-process against the test database.
-
-    The CLI keeps per-process state (settings, whether the database is open); each
-    invocation here gets a fresh one, as a real process would.
-    """
-    env = {
-        "POS_DB": str(db_path),
-        "POS_HOME": str(tmp_path),
-        "POS_CONFIG": str(REPO / "config" / "pos.toml"),
-        "POS_LANG": "en",
-        "POS_TERMINAL": "T1",
-    }
-    runner = CliRunner(env=env)
-
-    def run(*args: str, input: str | None = None) -> Any:
-        from pos_tui.cli.app import app
-
-        monkeypatch.setattr(common, "STATE", common.State())
-        return runner.invoke(app, list(args), input=input)
-
-    yield run
-    close_database()
