@@ -36,6 +36,7 @@ from pos_tui.core.carts import discard_open_cart, load_open_cart
 from pos_tui.core.catalog import get_product
 from pos_tui.core.clock import from_db, iso, to_db
 from pos_tui.core.errors import NotFound, StateError, ValidationError
+from pos_tui.core.fiscal import FiscalHook, FiscalItem, FiscalPayment, FiscalRecord, FiscalTicket
 from pos_tui.core.loyalty import posting as loyalty_posting
 from pos_tui.core.loyalty import pricing as loyalty_pricing
 from pos_tui.core.loyalty.engine import Evaluation
@@ -246,11 +247,13 @@ def _document_json(
     tz: str,
     member: str | None = None,
     benefits: list[dict[str, Any]] | None = None,
+    fiscal: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The contract shape from stored values (kuruş, milli-units, naive UTC ``at``): the one
     formatter behind both :func:`sale_document` and the document a posting journals.
-    ``member`` (the loyalty card) and ``benefits`` (loyalty discount lines) appear only on
-    documents that have them, so documents posted before loyalty keep their exact shape."""
+    ``member`` (the loyalty card), ``benefits`` (loyalty discount lines) and ``fiscal`` (the
+    fiscal device's confirmation) appear only on documents that have them, so documents posted
+    before loyalty or without a fiscal device keep their exact shape."""
     doc = {
         "id": uid,
         "receipt_no": receipt_no,
@@ -271,6 +274,8 @@ def _document_json(
         doc["member"] = member
     if benefits:
         doc["benefits"] = benefits
+    if fiscal is not None:
+        doc["fiscal"] = fiscal
     return doc
 
 
@@ -371,6 +376,13 @@ def _documents(ids: list[int], tz: str) -> list[dict[str, Any]]:
         .order_by(B.sale, B.id)
     ):
         benefits[sale_id].append(_benefit_json(*benefit))
+    F = m.SaleFiscal
+    fiscal = {
+        sale_id: FiscalRecord(device, no, z, from_db(at)).as_json()
+        for sale_id, device, no, z, at in _tuples(
+            F.select(F.sale, F.device, F.fiscal_no, F.z_no, F.at).where(F.sale.in_(ids))
+        )
+    }
     by_id = {
         sale_id: _document_json(
             *head,
@@ -380,6 +392,7 @@ def _documents(ids: list[int], tz: str) -> list[dict[str, Any]]:
             tz=tz,
             member=member,
             benefits=benefits.get(sale_id),
+            fiscal=fiscal.get(sale_id),
         )
         for sale_id, *head, member in heads
     }
@@ -567,8 +580,12 @@ def _write_document(
     member_id: int | None = None,
     benefits: Sequence[tuple[int, Benefit]] = (),
     evaluation: Evaluation | None = None,
+    fiscal: FiscalHook | None = None,
 ) -> SaleResult:
     """Write one document and everything that hangs off it; the caller holds the transaction.
+
+    ``fiscal`` registers the sale on the fiscal device once everything that could refuse it
+    is written (see :mod:`pos_tui.core.fiscal`); its error rolls the whole document back.
 
     ``benefits`` are the loyalty discount lines as ``(document line_no, benefit)``; their
     amounts are already inside the lines' discounts. Loyalty effects (points earned, stamps,
@@ -679,6 +696,14 @@ def _write_document(
             )
         )
     cashier = _one(fast.select_first(m.User, ("name",), {"id": cashier_id}))
+    record = None
+    if fiscal is not None:
+        record = fiscal(_fiscal_ticket(uid, terminal, receipt_no, cashier, lines, applied))
+        fast.insert_many(
+            m.SaleFiscal,
+            ("sale", "device", "fiscal_no", "z_no", "at"),
+            [(sale_id, record.device, record.fiscal_no, record.z_no, to_db(record.at))],
+        )
     customer = None if customer_id is None else _one(fast.select_first(m.Customer, ("code",), {"id": customer_id}))
     card = None if member_id is None else _one(fast.select_first(m.Member, ("card",), {"id": member_id}))
     document = _document_json(
@@ -699,10 +724,23 @@ def _write_document(
         tz=tz,
         member=card,
         benefits=[_benefit_json(*row[1:]) for row in benefit_rows],
+        fiscal=None if record is None else record.as_json(),
     )
     journal.append(kind, document, terminal=terminal, now=now, ref=uid)
     change = sum((a.change for a in applied if a.change is not None), ZERO)
     return SaleResult(sale_id, uid, receipt_no, from_kurus(total), change, document)
+
+
+def _fiscal_ticket(
+    uid: str, terminal: str, receipt_no: int, cashier: str, lines: Sequence[_DocLine], applied: Sequence[AppliedPayment]
+) -> FiscalTicket:
+    items = tuple(
+        FiscalItem(ln.name, ln.qty_milli, ln.unit, ln.unit_price, ln.kdv_rate, ln.discount, ln.total) for ln in lines
+    )
+    payments = tuple(FiscalPayment(a.method, a.amount) for a in applied)
+    total = sum((ln.total for ln in lines), ZERO)
+    change = sum((a.change for a in applied if a.change is not None), ZERO)
+    return FiscalTicket(uid, terminal, receipt_no, cashier, items, payments, total, change)
 
 
 def _doc_benefits(cart: Cart, totals: CartTotals) -> list[tuple[int, Benefit]]:
@@ -787,6 +825,7 @@ def _post_cart(
     uid: str | None,
     source: str,
     tz: str,
+    fiscal: FiscalHook | None = None,
 ) -> SaleResult:
     """:func:`post_cart` inside the caller's write transaction."""
     if cart.is_empty:
@@ -821,6 +860,7 @@ def _post_cart(
         member_id=cart.member_id,
         benefits=_doc_benefits(cart, totals),
         evaluation=_by_document_line(cart, quote.evaluation),
+        fiscal=fiscal,
     )
 
 
@@ -833,12 +873,14 @@ def complete_sale(
     shift_id: int | None = None,
     cart: Cart | None = None,
     tz: str = DEFAULT_TZ,
+    fiscal: FiscalHook | None = None,
 ) -> SaleResult:
     """Post the cashier's open cart (or ``cart``) paid with ``payments``, in one transaction.
 
     Raises ValidationError for an empty cart or payments that do not settle the total (only
     cash may exceed it), StateError for a closed or foreign shift; nothing is written then.
-    Posting the open cart removes it, so the next scan starts a new sale.
+    Posting the open cart removes it, so the next scan starts a new sale. With ``fiscal`` (fiscal
+    mode) the sale is registered on the fiscal device last: a FiscalError leaves the cart open.
     """
     require(actor, "sell")
     with write_tx():
@@ -854,6 +896,7 @@ def complete_sale(
             uid=None,
             source="till",
             tz=tz,
+            fiscal=fiscal,
         )
         if own:
             discard_open_cart(terminal, actor.user_id)

@@ -15,6 +15,7 @@ History
 4. The rest of loyalty: member search key, card kind, referral code, referrer and tier term;
    ``sale.member``; consent, rule versions, tier changes, stamps, wallet, gift cards, coupons,
    sale benefits and earnings, supplier-funded points, NPS and the message queue.
+5. The fiscal device's confirmation of each sale (``sale_fiscal``).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from pos_tui.i18n import _
 from pos_tui.store import models as m
 from pos_tui.store.guards import install_guards
 
-CURRENT_VERSION = 4
+CURRENT_VERSION = 5
 VERSION_KEY = "schema_version"
 
 
@@ -94,7 +95,11 @@ def _to_v4(db: Database) -> None:
     db.create_tables(m.V4_MODELS)
 
 
-MIGRATIONS: dict[int, Callable[[Database], None]] = {2: _to_v2, 3: _to_v3, 4: _to_v4}
+def _to_v5(db: Database) -> None:
+    db.create_tables(m.V5_MODELS)
+
+
+MIGRATIONS: dict[int, Callable[[Database], None]] = {2: _to_v2, 3: _to_v3, 4: _to_v4, 5: _to_v5}
 
 
 def upgrade(db: Database) -> tuple[int, int]:

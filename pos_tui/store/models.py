@@ -495,6 +495,17 @@ class SaleLoyalty(BaseModel):
     data = TextField()  # canonical JSON breakdown
 
 
+class SaleFiscal(BaseModel):
+    """The fiscal device's (ÖKC) confirmation of a sale: written in the sale's transaction only
+    after the device printed and closed the fiscal receipt (schema v5)."""
+
+    sale = ForeignKeyField(Sale, primary_key=True, backref="+", on_delete="RESTRICT")
+    device = CharField(max_length=64)  # the device's serial number (sicil no)
+    fiscal_no = IntegerField()  # the fiscal receipt number (fiş no) within the Z period
+    z_no = IntegerField()  # the Z report the receipt belongs to
+    at = DateTimeField()  # when the device closed the receipt (our clock)
+
+
 class SupplierPoints(BaseModel):
     """Points a supplier funds on a sale line, for the settlement report."""
 
@@ -568,9 +579,11 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     SupplierPoints,
     NpsResponse,
     Message,
+    SaleFiscal,
 )
 
-V4_MODELS: tuple[type[BaseModel], ...] = ALL_MODELS[ALL_MODELS.index(Consent) :]
+V4_MODELS: tuple[type[BaseModel], ...] = ALL_MODELS[ALL_MODELS.index(Consent) : ALL_MODELS.index(SaleFiscal)]
+V5_MODELS: tuple[type[BaseModel], ...] = (SaleFiscal,)
 
 # Tables whose rows are never updated or deleted once written.
 INSERT_ONLY = (
@@ -594,4 +607,5 @@ INSERT_ONLY = (
     SaleLoyalty,
     SupplierPoints,
     NpsResponse,
+    SaleFiscal,
 )
