@@ -12,10 +12,13 @@ import typer
 
 from pos_tui.cli import audit, dbcmd, exports, imports, products, reports, sales, users
 from pos_tui.cli import customers as customers_cli
+from pos_tui.cli import fiscal as fiscal_cli
 from pos_tui.cli import giftcards as giftcards_cli
+from pos_tui.cli import labels as labels_cli
 from pos_tui.cli import loyalty as loyalty_cli
 from pos_tui.cli import messages as messages_cli
 from pos_tui.cli import nps as nps_cli
+from pos_tui.cli import receipt as receipt_cli
 from pos_tui.cli import wallet as wallet_cli
 from pos_tui.cli.common import make_typer, state
 
@@ -55,6 +58,9 @@ app.add_typer(wallet_cli.app, name="wallet")
 app.add_typer(customers_cli.app, name="customers")
 app.add_typer(messages_cli.app, name="messages")
 app.add_typer(nps_cli.app, name="nps")
+app.add_typer(receipt_cli.app, name="receipt")
+app.add_typer(labels_cli.app, name="labels")
+app.add_typer(fiscal_cli.app, name="fiscal")
 sales.register(imports.app, exports.app)
 
 

@@ -255,3 +255,13 @@ def test_card_counter_is_the_member_card_sequence(db: object, now: datetime) -> 
     with write_tx():
         assert next_value("member", "card") == 1
     assert _enroll(now).card == mb.generated_card(2)
+
+
+def test_a_card_reader_finds_cards_only(db: object, now: datetime) -> None:
+    """An RFID number that looks like a phone selects nobody by phone: only a card matches."""
+    phone_owner = _enroll(now, name="Phone Owner", phone="05321234567")
+    rfid = _enroll(now, name="Rfid Owner", phone="05329999999", card="0004567890", card_kind="rfid")
+    assert mb.find_member_by_card("5321234567") is None
+    assert mb.find_member("5321234567") == phone_owner  # typed at the till, a phone is fine
+    assert mb.find_member_by_card(" 0004567890 ") == rfid
+    assert mb.find_member_by_card("") is None

@@ -861,6 +861,18 @@ def find_member(text: str) -> MemberInfo | None:
     return None if row is None else _info(row)
 
 
+def find_member_by_card(card: str) -> MemberInfo | None:
+    """The member whose card is exactly ``card`` (what a card reader read), never a phone or a
+    referral code: an RFID number that happens to look like a phone must not pick the member
+    with that phone. Magnetic-stripe track data is reduced to its card number first."""
+    value = card.strip()
+    if not value:
+        return None
+    value = magstripe_id(value) or value
+    row = _live().where(m.Member.card.in_(list(dict.fromkeys((value, value.upper()))))).first()
+    return None if row is None else _info(row)
+
+
 def search_members(text: str, limit: int = 20) -> list[MemberInfo]:
     """Members whose name has, for every word of ``text``, a word starting with it
     (Turkish-aware: ``ISPARTA``, ``ısparta`` and ``isparta`` match alike), or, when ``text``
