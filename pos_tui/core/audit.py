@@ -12,6 +12,8 @@ Checks, in order:
 3. Stock: ``product.stock`` equals the sum of its stock movements.
 4. Z closures: each Z's totals equal the documents it covers, its grand total continues the
    previous one, Z numbers have no gaps, and each Z matches its journal entry.
+5. Loyalty: the points ledger, points, stamps and supplier points per sale, wallets, gift
+   cards and coupons against each other and the journal (:mod:`pos_tui.core.loyalty.audit`).
 
 The triggers stop casual changes; these checks catch someone who dropped them. Someone who
 rewrites the whole chain *and* the head is caught only by the document and Z checks, which is
@@ -30,6 +32,7 @@ from peewee import JOIN, fn
 
 from pos_tui.core.journal import GENESIS, HEAD_KEY, canonical, chain_hash
 from pos_tui.core.labels import document_label
+from pos_tui.core.loyalty.audit import check_loyalty
 from pos_tui.core.money import from_kurus, to_kurus
 from pos_tui.core.reports import document_totals, tuples_of
 from pos_tui.core.sales import sale_document
@@ -455,6 +458,7 @@ def verify(*, settings: Settings, progress: Callable[[int], None] | None = None)
     _check_cash(found, chain)
     _check_stock(found)
     _check_z(found, chain, settings.shop.timezone)
+    check_loyalty(found.add, tz=settings.shop.timezone)
     problems = found.ordered()
     return AuditReport(ok=not problems, entries=chain.entries, problems=problems, first_broken=found.first())
 

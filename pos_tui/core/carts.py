@@ -36,7 +36,8 @@ from pos_tui.core.catalog import scan
 from pos_tui.core.clock import from_db, to_db
 from pos_tui.core.errors import IntegrityError, NotFound, ValidationError
 from pos_tui.core.loyalty import coupons, members
-from pos_tui.core.loyalty.pricing import price_cart
+from pos_tui.core.loyalty.ledger import shop_day
+from pos_tui.core.loyalty.pricing import price_cart, quote
 from pos_tui.core.money import MILLI, ZERO, qty_to_decimal
 from pos_tui.core.staff import record_override
 from pos_tui.i18n import _
@@ -514,6 +515,9 @@ def add_coupon(terminal: str, actor: Actor, code: str, *, now: datetime) -> Cart
     def add(cart: Cart) -> Cart:
         if text in cart.coupons:
             raise ValidationError(_("Coupon {code} is already on this receipt").format(code=text))
+        # Refuse what no later change of the cart can fix (unknown, withdrawn, not yet valid,
+        # expired, used up, another member's); a minimum spend not met only keeps it from applying.
+        coupons.check_coupon(text, member_id=cart.member_id, day=shop_day(now, _TZ))
         return cart.with_coupons((*cart.coupons, text))
 
     return _change_open(terminal, actor, now, add)
@@ -531,7 +535,13 @@ def add_reward(terminal: str, actor: Actor, reward: str, *, now: datetime) -> Ca
     def add(cart: Cart) -> Cart:
         if cart.member_id is None:
             raise ValidationError(_("Choose the customer's loyalty card first"))
-        return cart.with_rewards((*cart.rewards, reward))
+        new = cart.with_rewards((*cart.rewards, reward))
+        # Cart edits price non-strictly; a reward that would not apply now is refused with the reason.
+        before = set(quote(cart, now=now, tz=_TZ).problems)
+        fresh = [p for p in quote(new, now=now, tz=_TZ).problems if p not in before]
+        if fresh:
+            raise ValidationError("\n".join(fresh))
+        return new
 
     return _change_open(terminal, actor, now, add)
 

@@ -11,8 +11,12 @@ a refusal there rolls the whole sale back.
     ``PaymentInput("points", amount_in_TRY)``; needs the member on the receipt. The amount
     must be a whole number of points at the program's point value; the member needs at least
     ``min_balance`` available points (pending points never count, a debt blocks) and enough
-    of them; points pay at most ``max_redeem_percent`` % of the payable total (50 % by
-    default; several points payments on one receipt count together).
+    of them **after the points the rewards on the same receipt take** (rewards are redeemed
+    when the sale posts, after the tenders; at ``post`` they are read from the receipt's
+    ``sale_benefit`` rows, in the read-only ``apply`` from ``details["reserved_points"]``,
+    which the till sets from the cart); points pay at most ``max_redeem_percent`` % of the
+    payable total (50 % by default; several points payments on one receipt count together).
+    :func:`check_points_payment` is the same check for a till previewing a points payment.
 ``store_credit``
     ``PaymentInput("store_credit", amount)``; needs the member; the wallet's *available*
     credit must cover it (cashback in its hold and a negative wallet do not).
@@ -29,6 +33,7 @@ card money to the card(s) that paid — never to cash.
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from peewee import fn
@@ -143,8 +148,8 @@ def _cap_points(program: Program, total: Decimal) -> tuple[int, Decimal]:
     return points, (points * policy.value).quantize(Decimal("0.01"))
 
 
-def _check_cap(program: Program, ctx: TenderContext, points: int, already: int) -> None:
-    cap, worth = _cap_points(program, ctx.total)
+def _check_cap(program: Program, total: Decimal, points: int, already: int) -> None:
+    cap, worth = _cap_points(program, total)
     if already + points > cap:
         raise ValidationError(
             _(
@@ -152,7 +157,7 @@ def _check_cap(program: Program, ctx: TenderContext, points: int, already: int) 
                 "{points} points were asked for"
             ).format(
                 percent=percent_label(Decimal(format(program.points.max_redeem_percent.normalize(), "f"))),
-                total=ctx.total,
+                total=total,
                 cap=cap,
                 worth=worth,
                 points=already + points,
@@ -160,8 +165,11 @@ def _check_cap(program: Program, ctx: TenderContext, points: int, already: int) 
         )
 
 
-def _check_points_balance(member_id: int, points: int, program: Program, ctx: TenderContext) -> None:
-    bal = ledger.balance(member_id, as_of=ledger.shop_day(ctx.now, SHOP_TZ), tz=SHOP_TZ)
+def _check_points_balance(member_id: int, points: int, program: Program, now: datetime, reserved: int = 0) -> None:
+    """The member's available points (at least the minimum balance, no debt) cover ``points``
+    on top of the ``reserved`` points this receipt already takes (its rewards, earlier points
+    payments not yet written)."""
+    bal = ledger.balance(member_id, as_of=ledger.shop_day(now, SHOP_TZ), tz=SHOP_TZ)
     if bal.available < 0:
         raise InsufficientPoints(
             _(
@@ -177,6 +185,13 @@ def _check_points_balance(member_id: int, points: int, program: Program, ctx: Te
                 "({pending} pending)"
             ).format(minimum=minimum, available=bal.available, pending=bal.pending)
         )
+    if reserved > 0 and points + reserved > bal.available:
+        raise InsufficientPoints(
+            _(
+                "Only {free} points are free to pay with: {available} available, {reserved} taken by the rewards "
+                "and points already on this receipt; {points} points were asked for"
+            ).format(free=max(bal.available - reserved, 0), available=bal.available, reserved=reserved, points=points)
+        )
     if points > bal.available:
         raise InsufficientPoints(
             _(
@@ -186,12 +201,60 @@ def _check_points_balance(member_id: int, points: int, program: Program, ctx: Te
         )
 
 
+def check_points_payment(
+    member_id: int,
+    amount: Decimal,
+    *,
+    total: Decimal,
+    now: datetime,
+    reserved: int = 0,
+    already: int = 0,
+    program: Program | None = None,
+) -> int:
+    """The points that pay ``amount`` of a receipt of ``total``, or the tender's refusal
+    (whole points, the cap, the minimum balance, enough available points). ``reserved``: points
+    the receipt already takes from the balance but has not written (its rewards' points,
+    earlier points payments); ``already``: points earlier payments of the receipt count
+    towards the cap. Reads only: the till calls it to refuse a points payment before posting."""
+    program = program if program is not None else loyalty_program()
+    points = _whole_points(amount, program.points.value)
+    _check_cap(program, total, points, already)
+    _check_points_balance(member_id, points, program, now, reserved)
+    return points
+
+
+def reward_points_on(sale_id: int) -> int:
+    """Points the rewards on ``sale_id`` cost (its ``sale_benefit`` rows of kind ``reward``):
+    written with the document before the tenders post, redeemed after them."""
+    B = m.SaleBenefit
+    return int(
+        B.select(fn.COALESCE(fn.SUM(B.points), 0)).where((B.sale == sale_id) & (B.kind == "reward")).scalar() or 0
+    )
+
+
+def _reserved_in(payment: PaymentInput) -> int:
+    try:
+        reserved = int(payment.details.get("reserved_points") or 0)
+    except (TypeError, ValueError):
+        raise ValidationError(_("reserved_points must be a whole number of points")) from None
+    return max(reserved, 0)
+
+
 def _redeemed_on(sale_id: int, member_id: int | None = None) -> int:
     E = m.PointsEntry
     query = E.select(fn.COALESCE(fn.SUM(E.points), 0)).where((E.sale == sale_id) & (E.kind == "redeem"))
     if member_id is not None:
         query = query.where(E.member == member_id)
     return -int(query.scalar() or 0)
+
+
+def _reward_points_on(sale_id: int) -> int:
+    """Points the receipt's rewards cost (redeemed on it too, but as the reward's price, not
+    as a payment: a refund of what points paid never gives them back)."""
+    B = m.SaleBenefit
+    return int(
+        B.select(fn.COALESCE(fn.SUM(B.points), 0)).where((B.sale == sale_id) & (B.kind == "reward")).scalar() or 0
+    )
 
 
 def _restored_on(sale_id: int) -> int:
@@ -212,7 +275,7 @@ def _points_to_restore(original_id: int, amount: Decimal, exclude: int | None) -
     ``P`` points paid, ``round_half_up(R × c / P)`` of the ``R`` redeemed points are back, so a
     refund that is not a whole number of points never loses or gains the member a point."""
     paid = _paid_by(original_id, POINTS)
-    redeemed = _redeemed_on(original_id)
+    redeemed = _redeemed_on(original_id) - _reward_points_on(original_id)  # rewards are not a payment
     restored = _restored_on(original_id)
     open_ = redeemed - restored
     if paid <= 0 or redeemed <= 0:
@@ -243,10 +306,9 @@ class PointsTender:
             points, _open = _points_to_restore(original, payment.amount, ctx.sale_id)
             return AppliedPayment(POINTS, payment.amount, details={"points": points, "member_id": payer})
         member_id = _need_member(ctx, POINTS)
-        program = loyalty_program()
-        points = _whole_points(payment.amount, program.points.value)
-        _check_cap(program, ctx, points, 0)
-        _check_points_balance(member_id, points, program, ctx)
+        points = check_points_payment(
+            member_id, payment.amount, total=ctx.total, now=ctx.now, reserved=_reserved_in(payment)
+        )
         return AppliedPayment(POINTS, payment.amount, details={"points": points, "member_id": member_id})
 
     def post(self, applied: AppliedPayment, ctx: TenderContext) -> None:
@@ -271,8 +333,8 @@ class PointsTender:
         points = _whole_points(applied.amount, program.points.value)
         _lock(member_id)
         assert ctx.sale_id is not None
-        _check_cap(program, ctx, points, _redeemed_on(ctx.sale_id, member_id))
-        _check_points_balance(member_id, points, program, ctx)
+        _check_cap(program, ctx.total, points, _redeemed_on(ctx.sale_id, member_id))
+        _check_points_balance(member_id, points, program, ctx.now, reward_points_on(ctx.sale_id))
         ledger.redeem(member_id, points, now=ctx.now, sale_id=ctx.sale_id, tz=SHOP_TZ)
 
 

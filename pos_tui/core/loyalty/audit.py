@@ -1,0 +1,1208 @@
+"""The loyalty part of ``pos-admin audit verify``: do the loyalty tables still agree with each
+other and with the journal?
+
+The loyalty tables are insert-only (triggers) and the writes that matter are journalled, so a
+row changed, added or removed behind pos_tui's back shows up as a disagreement between two
+records of the same fact. :func:`check_loyalty` looks for them, group by group:
+
+1. **Points ledger** (docs/loyalty.md, "The model"): every entry is a lot, a consumption of a
+   lot of the *same* member, or a debt; no lot gives more than it holds; ``settle`` pairs
+   cancel out and never repay more than the debt; spending (redeem, donate, transfer) only
+   takes available, unexpired points; a lot expires at most once.
+2. **Per sale**: the ``earn`` entries of a sale equal what ``sale_loyalty`` says it earned (and
+   go to the sale's member); returns never claw back more than the sale earned; the points
+   redeemed for a sale equal its ``points`` payments at the rule version's point value plus
+   the points its rewards cost; restores never give back more than was redeemed.
+3. **Stamps and supplier points**: returns never take back more than the receipt earned, per
+   card and per product; spending stamps on a free item never takes a card below zero. (A
+   return *may* leave a card negative, after the stamps paid for a free item: a return is
+   never blocked; see tests/loyalty/test_checkout_brief.py.)
+4. **Wallet**: store-credit payments and refunds on documents equal the wallet's ``spend``
+   and ``refund`` entries of those sales; cashback clawed back never exceeds the cashback;
+   no ``spend`` ever took a wallet below zero (a clawback or an adjustment may: a return is
+   never blocked). Every ``adjust`` entry matches its ``wallet_adjust`` journal entry.
+5. **Gift cards** (the balance is the sum of the entries; there is no cached column):
+   gift-card payments and refunds on documents equal the cards' ``spend``/``refund`` entries;
+   entries have the sign of their kind; no card was ever below zero; each card was issued once;
+   issues, top-ups and deactivations match their journal entries.
+6. **Coupons**: uses never exceed the coupon's ``max_uses``; each sale's ``coupon`` benefit
+   lines equal its coupon uses; every coupon equals its ``coupon`` journal entry.
+7. **Journal**: each ``sale_loyalty`` row equals its ``loyalty`` entry and its own breakdown
+   (points, bonus, base, cashback, stamps, supplier points against their tables); rule
+   versions match ``loyalty_rules`` (and their digest); points adjustments per member add up
+   to their ``points_adjust`` entries.
+
+Everything is an aggregate query (GROUP BY, and window sums for "never below zero"), so the
+cost grows with the number of rows, never with a query per member. The per-sale comparison
+with the journal reads ``sale_loyalty`` and the journal payloads in chunks of
+:data:`CHUNK` sales. Not checked: tier changes, NPS answers and member records (members may
+be edited and anonymised, NPS imports journal one summary per file).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from peewee import JOIN, Case, fn
+
+from pos_tui.core.clock import from_db
+from pos_tui.core.labels import document_label
+from pos_tui.core.loyalty.ledger import SHOP_TZ, shop_day
+from pos_tui.core.loyalty.program import Program
+from pos_tui.core.money import from_kurus, to_kurus
+from pos_tui.i18n import _
+from pos_tui.store import models as m
+
+Add = Callable[[int | None, str], None]
+
+CHUNK = 500  # sale_loyalty rows compared with their journal entries per round trip
+
+LOT_KINDS = ("earn", "restore", "transfer_in", "adjust")
+CONSUMPTION_KINDS = ("redeem", "donate", "transfer_out", "clawback", "expire", "settle", "adjust")
+SPEND_KINDS = ("redeem", "donate", "transfer_out")
+GIFT_CARD_SIGNS = {"issue": 1, "topup": 1, "refund": 1, "spend": -1}
+REFERRAL = "referral:"  # reason of a referrer's bonus earned on the referred member's first receipt
+LOYALTY_JOURNAL_KINDS = (
+    "loyalty_rules",
+    "points_adjust",
+    "wallet_adjust",
+    "gift_card_issue",
+    "gift_card_topup",
+    "gift_card_deactivate",
+    "coupon",
+)
+
+
+def _rows(query: Any) -> Iterator[tuple[Any, ...]]:
+    """Stream a select as plain tuples."""
+    return iter(query.tuples().iterator())
+
+
+def _tl(kurus: int | None) -> str:
+    return f"{from_kurus(int(kurus or 0)):.2f}"
+
+
+class _Sales:
+    """Names of documents for the problem texts, read only for the sales that have a problem."""
+
+    def __init__(self) -> None:
+        self._names: dict[int, str] = {}
+
+    def name(self, sale_id: int | None) -> str:
+        if sale_id is None:
+            return _("no sale")
+        if sale_id not in self._names:
+            S = m.Sale
+            row = S.select(S.kind, S.uid, S.terminal, S.receipt_no).where(S.id == sale_id).tuples().first()
+            if row is None:
+                self._names[sale_id] = _("sale {id} (missing)").format(id=sale_id)
+            else:
+                kind, uid, terminal, receipt = row
+                self._names[sale_id] = _("{kind} {uid} (terminal {terminal}, receipt {receipt})").format(
+                    kind=document_label(kind), uid=uid, terminal=terminal, receipt=receipt
+                )
+        return self._names[sale_id]
+
+
+class _Named:
+    """A document's name read only when a problem text is formatted (most rows have none)."""
+
+    __slots__ = ("sale_id", "sales")
+
+    def __init__(self, sales: _Sales, sale_id: int) -> None:
+        self.sales, self.sale_id = sales, sale_id
+
+    def __str__(self) -> str:
+        return self.sales.name(self.sale_id)
+
+
+# --------------------------------------------------------------------------- 1. points ledger
+
+
+def _check_ledger(add: Add, tz: str) -> None:
+    E = m.PointsEntry
+    lot_ok = E.lot.is_null() & E.available_from.is_null(False) & E.kind.in_(LOT_KINDS) & (E.points > 0)
+    consumption_ok = E.lot.is_null(False) & E.kind.in_(CONSUMPTION_KINDS) & (E.points < 0)
+    debt_ok = (
+        E.lot.is_null()
+        & E.available_from.is_null()
+        & ((E.kind.in_(("clawback", "adjust")) & (E.points < 0)) | ((E.kind == "settle") & (E.points > 0)))
+    )
+    query = E.select(E.id, E.member, E.kind, E.points).where(~(lot_ok | consumption_ok | debt_ok)).order_by(E.id)
+    for eid, member, kind, points in _rows(query):
+        add(
+            None,
+            _(
+                "points entry {id} of member {member} ({kind}, {points} points) is neither a lot, nor a "
+                "consumption of a lot, nor a debt"
+            ).format(id=eid, member=member, kind=kind, points=points),
+        )
+
+    L = E.alias("lot")
+    query = (
+        E.select(E.id, E.member, E.kind, L.id, L.member, L.lot, L.available_from)
+        .join(L, on=(E.lot == L.id))
+        .where((L.member != E.member) | L.lot.is_null(False) | L.available_from.is_null())
+        .order_by(E.id)
+    )
+    for eid, member, kind, lot_id, owner, _lot_lot, _lot_from in _rows(query):
+        if owner != member:
+            text = _(
+                "points entry {id} ({kind}) of member {member} takes from lot {lot}, which belongs to member {owner}"
+            ).format(id=eid, kind=kind, member=member, lot=lot_id, owner=owner)
+        else:
+            text = _("points entry {id} ({kind}) of member {member} takes from entry {lot}, which is not a lot").format(
+                id=eid, kind=kind, member=member, lot=lot_id
+            )
+        add(None, text)
+
+    C = E.alias("taken")
+    taken = fn.SUM(C.points)
+    query = (
+        L.select(L.id, L.member, L.points, taken)
+        .join(C, on=(C.lot == L.id))
+        .group_by(L.id, L.member, L.points)
+        .having(L.points + taken < 0)
+        .order_by(L.id)
+    )
+    for lot_id, member, points, used in _rows(query):
+        add(
+            None,
+            _("points lot {id} of member {member} holds {points} points but {taken} were taken from it").format(
+                id=lot_id, member=member, points=points, taken=-int(used)
+            ),
+        )
+
+    summed = fn.SUM(E.points)
+    query = (
+        E.select(E.member, summed).where(E.kind == "settle").group_by(E.member).having(summed != 0).order_by(E.member)
+    )
+    for member, total in _rows(query):
+        add(
+            None,
+            _(
+                "member {member}: the settle entries add up to {points} points instead of 0 (one side of a debt "
+                "repayment is missing)"
+            ).format(member=member, points=total),
+        )
+
+    query = (
+        E.select(E.member, summed)
+        .where(E.lot.is_null() & E.available_from.is_null())
+        .group_by(E.member)
+        .having(summed > 0)
+        .order_by(E.member)
+    )
+    for member, total in _rows(query):
+        add(
+            None,
+            _("member {member}: debt repayments exceed the debt by {points} points").format(
+                member=member, points=total
+            ),
+        )
+
+    count = fn.COUNT(E.id)
+    query = E.select(E.lot, E.member, count).where(E.kind == "expire").group_by(E.lot, E.member).having(count > 1)
+    for lot_id, member, n in _rows(query):
+        add(
+            None,
+            _("points lot {lot} of member {member} expired {n} times; a lot expires once").format(
+                lot=lot_id, member=member, n=n
+            ),
+        )
+
+    # Spending only takes available, unexpired points. The UTC date narrows the candidates
+    # (a shop day is at most one day off it); the shop day decides.
+    day = fn.DATE(E.at)
+    query = (
+        E.select(E.id, E.member, E.kind, E.at, L.id, L.available_from, L.expires_on)
+        .join(L, on=(E.lot == L.id))
+        .where(E.kind.in_(SPEND_KINDS) & ((L.available_from >= day) | (L.expires_on <= day)))
+        .order_by(E.id)
+    )
+    for eid, member, kind, at, lot_id, available_from, expires_on in _rows(query):
+        spent_on = shop_day(from_db(at), tz)
+        if spent_on < available_from:
+            add(
+                None,
+                _(
+                    "points entry {id} ({kind}) of member {member} spent points of lot {lot} on {day}, before they "
+                    "became available on {available}"
+                ).format(id=eid, kind=kind, member=member, lot=lot_id, day=spent_on, available=available_from),
+            )
+        elif expires_on is not None and spent_on > expires_on:
+            add(
+                None,
+                _(
+                    "points entry {id} ({kind}) of member {member} spent points of lot {lot} on {day}, after they "
+                    "expired on {expired}"
+                ).format(id=eid, kind=kind, member=member, lot=lot_id, day=spent_on, expired=expires_on),
+            )
+
+
+# --------------------------------------------------------------------------- 2. points per sale
+
+
+def _point_values() -> tuple[dict[int, Decimal], list[tuple[Any, int]]]:
+    """The point value of every rule version, and (applied_at, id) in the order applied."""
+    from pos_tui.core.loyalty.rules import program_from_dict
+
+    R = m.LoyaltyRules
+    values: dict[int, Decimal] = {}
+    order: list[tuple[Any, int]] = []
+    for rid, applied_at, data in _rows(R.select(R.id, R.applied_at, R.data).order_by(R.applied_at, R.id)):
+        try:
+            values[rid] = program_from_dict(json.loads(data)).points.value
+        except Exception:  # a changed rule version is reported by the journal check
+            values[rid] = Program().points.value
+        order.append((applied_at, rid))
+    return values, order
+
+
+def _check_points_per_sale(add: Add, sales: _Sales) -> None:
+    E, SL, S = m.PointsEntry, m.SaleLoyalty, m.Sale
+    own = E.reason.is_null() | ~E.reason.startswith(REFERRAL)  # a referrer's bonus is not the sale's earning
+    earned = (
+        E.select(E.sale.alias("sid"), fn.SUM(E.points).alias("pts"))
+        .where((E.kind == "earn") & E.sale.is_null(False) & own)
+        .group_by(E.sale)
+        .alias("earned")
+    )
+    total = fn.COALESCE(earned.c.pts, 0)
+    query = (
+        SL.select(SL.sale, SL.points, total)
+        .join(earned, JOIN.LEFT_OUTER, on=(earned.c.sid == SL.sale))
+        .where(SL.points != total)
+        .order_by(SL.sale)
+    )
+    for sale_id, recorded, ledger in _rows(query):
+        add(
+            None,
+            _(
+                "{sale}: its loyalty record says it earned {recorded} points but its earn entries add up to {ledger}"
+            ).format(sale=sales.name(sale_id), recorded=recorded, ledger=ledger),
+        )
+    query = (
+        E.select(E.id, E.sale, E.member, E.points, SL.sale, SL.member)
+        .join(SL, JOIN.LEFT_OUTER, on=(SL.sale == E.sale))
+        .where((E.kind == "earn") & E.sale.is_null(False) & own & (SL.sale.is_null() | (SL.member != E.member)))
+        .order_by(E.id)
+    )
+    for eid, sale_id, member, points, sl_sale, sl_member in _rows(query):
+        if sl_sale is None:
+            text = _("points entry {id} earns {points} points on {sale}, which has no loyalty record").format(
+                id=eid, points=points, sale=sales.name(sale_id)
+            )
+        else:
+            text = _(
+                "points entry {id} earns {points} points on {sale} for member {member}; the sale's member is {other}"
+            ).format(id=eid, points=points, sale=sales.name(sale_id), member=member, other=sl_member)
+        add(None, text)
+    query = (
+        SL.select(SL.sale, SL.member, S.member)
+        .join(S, on=(S.id == SL.sale))
+        .where(S.member.is_null() | (S.member != SL.member))
+        .order_by(SL.sale)
+    )
+    for sale_id, member, sale_member in _rows(query):
+        add(
+            None,
+            _("{sale}: its loyalty record is for member {member} but the sale's member is {other}").format(
+                sale=sales.name(sale_id), member=member, other=sale_member if sale_member is not None else "-"
+            ),
+        )
+
+    def per_sale(kind: str) -> Any:
+        return fn.COALESCE(fn.SUM(Case(None, [(E.kind == kind, E.points)], 0)), 0)
+
+    earn, clawed = per_sale("earn"), 0 - per_sale("clawback")
+    query = (
+        E.select(E.sale, E.member, earn, clawed)
+        .where(E.sale.is_null(False) & E.kind.in_(("earn", "clawback")))
+        .group_by(E.sale, E.member)
+        .having(clawed > earn)
+        .order_by(E.sale)
+    )
+    for sale_id, member, got, back in _rows(query):
+        add(
+            None,
+            _(
+                "{sale}: returns clawed back {clawed} points from member {member} but it earned them only {earned}"
+            ).format(sale=sales.name(sale_id), clawed=back, member=member, earned=got),
+        )
+    redeemed, restored = 0 - per_sale("redeem"), per_sale("restore")
+    query = (
+        E.select(E.sale, redeemed, restored)
+        .where(E.sale.is_null(False) & E.kind.in_(("redeem", "restore")))
+        .group_by(E.sale)
+        .having(restored > redeemed)
+        .order_by(E.sale)
+    )
+    for sale_id, out, back in _rows(query):
+        add(
+            None,
+            _("{sale}: returns gave back {restored} points but only {redeemed} were redeemed for it").format(
+                sale=sales.name(sale_id), restored=back, redeemed=out
+            ),
+        )
+    _check_redeemed(add, sales)
+
+
+def _check_redeemed(add: Add, sales: _Sales) -> None:
+    """Points redeemed for a sale = its ``points`` payments at the point value of the rule
+    version it was posted under (``sale_loyalty.rules``) + the points its rewards cost."""
+    E, P, S, SL, B = m.PointsEntry, m.Payment, m.Sale, m.SaleLoyalty, m.SaleBenefit
+    paid: dict[int, int] = {}
+    for sale_id, amount in _rows(
+        P.select(P.sale, fn.SUM(P.amount))
+        .join(S, on=(P.sale == S.id))
+        .where((P.method == "points") & (S.kind == "sale"))
+        .group_by(P.sale)
+    ):
+        paid[sale_id] = int(amount)
+    redeemed: dict[int, int] = {}
+    for sale_id, points in _rows(
+        E.select(E.sale, fn.SUM(E.points)).where((E.kind == "redeem") & E.sale.is_null(False)).group_by(E.sale)
+    ):
+        redeemed[sale_id] = -int(points)
+    if not paid and not redeemed:
+        return
+    rewards: dict[int, int] = {}
+    for sale_id, points in _rows(B.select(B.sale, fn.SUM(B.points)).where(B.kind == "reward").group_by(B.sale)):
+        rewards[sale_id] = int(points or 0)
+    values, order = _point_values()
+    default = Program().points.value
+    ids = sorted(set(paid) | set(redeemed))
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        facts = {
+            sid: (at, rid)
+            for sid, at, rid in _rows(
+                S.select(S.id, S.at, SL.rules).join(SL, JOIN.LEFT_OUTER, on=(SL.sale == S.id)).where(S.id.in_(chunk))
+            )
+        }
+        for sale_id in chunk:
+            at, rules_id = facts.get(sale_id, (None, None))
+            if rules_id is None and at is not None:
+                earlier = [rid for applied, rid in order if applied <= at]
+                rules_id = earlier[-1] if earlier else None
+            value = values.get(rules_id, default) if rules_id is not None else default
+            kurus = paid.get(sale_id, 0)
+            reward = rewards.get(sale_id, 0)
+            expected = Decimal(kurus) / (value * 100) + reward
+            got = redeemed.get(sale_id, 0)
+            if expected != got:
+                add(
+                    None,
+                    _(
+                        "{sale}: its points payments of {amount} TL at {value} TL a point and its rewards of {reward} "
+                        "points come to {expected} points, but {redeemed} points were redeemed for it"
+                    ).format(
+                        sale=sales.name(sale_id),
+                        amount=_tl(kurus),
+                        value=value,
+                        reward=reward,
+                        expected=expected.normalize() if expected != expected.to_integral_value() else int(expected),
+                        redeemed=got,
+                    ),
+                )
+
+
+# --------------------------------------------------------------------------- 3. stamps, supplier points
+
+
+def _check_stamps_and_supplier_points(add: Add, sales: _Sales) -> None:
+    St, S, SP = m.StampEntry, m.Sale, m.SupplierPoints
+    original = fn.COALESCE(S.return_of, S.id)
+    earned = fn.COALESCE(fn.SUM(Case(None, [(St.kind == "earn", St.stamps)], 0)), 0)
+    clawed = 0 - fn.COALESCE(fn.SUM(Case(None, [(St.kind == "clawback", St.stamps)], 0)), 0)
+    query = (
+        St.select(original, St.member, St.card, earned, clawed)
+        .join(S, on=(St.sale == S.id))
+        .where(St.kind.in_(("earn", "clawback")))
+        .group_by(original, St.member, St.card)
+        .having(clawed > earned)
+        .order_by(original)
+    )
+    for sale_id, member, card, got, back in _rows(query):
+        add(
+            None,
+            _(
+                "{sale}: returns took back {clawed} stamps of card {card} from member {member} but it earned only "
+                "{earned}"
+            ).format(sale=sales.name(sale_id), clawed=back, card=card, member=member, earned=got),
+        )
+
+    running = fn.SUM(St.stamps).over(partition_by=[St.member, St.card], order_by=[St.id])
+    inner = St.select(St.id, St.member.alias("mid"), St.card, St.kind, St.stamps, running.alias("running")).alias("run")
+    query = (
+        St.select(inner.c.id, inner.c.mid, inner.c.card, inner.c.stamps, inner.c.running)
+        .from_(inner)
+        .where((inner.c.kind == "reward") & (inner.c.running < 0))
+        .order_by(inner.c.id)
+    )
+    for eid, member, card, stamps, left in _rows(query):
+        add(
+            None,
+            _(
+                "stamp entry {id}: member {member} spent {spent} stamps of card {card} on a free item and was left "
+                "with {left}"
+            ).format(id=eid, member=member, spent=-int(stamps), card=card, left=left),
+        )
+
+    sold = fn.COALESCE(fn.SUM(Case(None, [(S.kind == "sale", SP.points)], 0)), 0)
+    returned = 0 - fn.COALESCE(fn.SUM(Case(None, [(S.kind == "return", SP.points)], 0)), 0)
+    query = (
+        SP.select(original, SP.supplier, SP.product, sold, returned)
+        .join(S, on=(SP.sale == S.id))
+        .group_by(original, SP.supplier, SP.product)
+        .having(returned > sold)
+        .order_by(original)
+    )
+    for sale_id, supplier, product, got, back in _rows(query):
+        add(
+            None,
+            _(
+                "{sale}: returns took back {returned} supplier-funded points of product {product} (supplier "
+                "{supplier}) but it earned only {earned}"
+            ).format(sale=sales.name(sale_id), returned=back, product=product, supplier=supplier, earned=got),
+        )
+
+
+# --------------------------------------------------------------------------- 4./5. money tenders
+
+
+def _paid_per_sale(method: str) -> tuple[dict[int, int], dict[int, int]]:
+    """Kuruş paid by ``method`` per sale, and refunded by ``method`` per *original* sale."""
+    P, S = m.Payment, m.Sale
+    paid: dict[int, int] = {}
+    refunded: dict[int, int] = defaultdict(int)
+    query = (
+        P.select(S.kind, S.id, S.return_of, fn.SUM(P.amount))
+        .join(S, on=(P.sale == S.id))
+        .where(P.method == method)
+        .group_by(S.kind, S.id, S.return_of)
+    )
+    for kind, sale_id, return_of, amount in _rows(query):
+        if kind == "sale":
+            paid[sale_id] = int(amount)
+        else:
+            refunded[return_of if return_of is not None else sale_id] += int(amount)
+    return paid, dict(refunded)
+
+
+def _compare_tender(
+    add: Add,
+    sales: _Sales,
+    paid: dict[int, int],
+    entries: dict[int, int],
+    text: str,
+) -> None:
+    for sale_id in sorted(set(paid) | set(entries)):
+        a, b = paid.get(sale_id, 0), entries.get(sale_id, 0)
+        if a != b:
+            add(None, text.format(sale=sales.name(sale_id), paid=_tl(a), entries=_tl(b)))
+
+
+def _check_wallet(add: Add, sales: _Sales) -> None:
+    W, S = m.WalletEntry, m.Sale
+    paid, refunded = _paid_per_sale("store_credit")
+    spent: dict[int, int] = {}
+    given: dict[int, int] = {}
+    query = (
+        W.select(W.kind, W.sale, fn.SUM(W.amount))
+        .where(W.kind.in_(("spend", "refund")) & W.sale.is_null(False))
+        .group_by(W.kind, W.sale)
+    )
+    for kind, sale_id, amount in _rows(query):
+        if kind == "spend":
+            spent[sale_id] = -int(amount)
+        else:
+            given[sale_id] = int(amount)
+    _compare_tender(
+        add,
+        sales,
+        paid,
+        spent,
+        _("{sale}: store credit paid {paid} but the wallet entries spent on it add up to {entries}"),
+    )
+    _compare_tender(
+        add,
+        sales,
+        refunded,
+        given,
+        _("{sale}: its returns refunded {paid} to store credit but the wallet refund entries add up to {entries}"),
+    )
+
+    original = fn.COALESCE(S.return_of, W.sale)
+    cashback = fn.COALESCE(fn.SUM(Case(None, [(W.kind == "cashback", W.amount)], 0)), 0)
+    clawed = 0 - fn.COALESCE(fn.SUM(Case(None, [(W.kind == "clawback", W.amount)], 0)), 0)
+    query = (
+        W.select(original, W.member, cashback, clawed)
+        .join(S, JOIN.LEFT_OUTER, on=(W.sale == S.id))
+        .where(W.kind.in_(("cashback", "clawback")) & W.sale.is_null(False))
+        .group_by(original, W.member)
+        .having(clawed > cashback)
+        .order_by(original)
+    )
+    for sale_id, member, got, back in _rows(query):
+        add(
+            None,
+            _("{sale}: returns clawed back {clawed} of cashback from member {member} but it gave only {given}").format(
+                sale=sales.name(sale_id), clawed=_tl(back), member=member, given=_tl(got)
+            ),
+        )
+
+    running = fn.SUM(W.amount).over(partition_by=[W.member], order_by=[W.id])
+    inner = W.select(W.id, W.member.alias("mid"), W.kind, W.amount, running.alias("running")).alias("run")
+    query = (
+        W.select(inner.c.id, inner.c.mid, inner.c.amount, inner.c.running)
+        .from_(inner)
+        .where((inner.c.kind == "spend") & (inner.c.running < 0))
+        .order_by(inner.c.id)
+    )
+    for eid, member, amount, left in _rows(query):
+        add(
+            None,
+            _("wallet entry {id}: member {member} spent {amount} of store credit and was left with {left}").format(
+                id=eid, member=member, amount=_tl(-int(amount)), left=_tl(left)
+            ),
+        )
+
+
+def _check_gift_cards(add: Add, sales: _Sales) -> None:
+    G, GE = m.GiftCard, m.GiftCardEntry
+    paid, refunded = _paid_per_sale("gift_card")
+    spent: dict[int, int] = {}
+    given: dict[int, int] = {}
+    query = (
+        GE.select(GE.kind, GE.sale, fn.SUM(GE.amount))
+        .where(GE.kind.in_(("spend", "refund")) & GE.sale.is_null(False))
+        .group_by(GE.kind, GE.sale)
+    )
+    for kind, sale_id, amount in _rows(query):
+        if kind == "spend":
+            spent[sale_id] = -int(amount)
+        else:
+            given[sale_id] = int(amount)
+    _compare_tender(
+        add,
+        sales,
+        paid,
+        spent,
+        _("{sale}: gift cards paid {paid} but the gift card entries spent on it add up to {entries}"),
+    )
+    _compare_tender(
+        add,
+        sales,
+        refunded,
+        given,
+        _("{sale}: its returns refunded {paid} to gift cards but the gift card refund entries add up to {entries}"),
+    )
+
+    right_sign = (GE.kind.in_(("issue", "topup", "refund")) & (GE.amount > 0)) | (
+        (GE.kind == "spend") & (GE.amount < 0)
+    )
+    query = GE.select(GE.id, G.code, GE.kind, GE.amount).join(G, on=(GE.card == G.id)).where(~right_sign)
+    for eid, code, kind, amount in _rows(query.order_by(GE.id)):
+        add(
+            None,
+            _("gift card entry {id} of card {code} is a {kind} of {amount}, which has the wrong sign").format(
+                id=eid, code=code, kind=kind, amount=_tl(amount)
+            ),
+        )
+
+    running = fn.SUM(GE.amount).over(partition_by=[GE.card], order_by=[GE.id])
+    inner = GE.select(GE.id, GE.card.alias("cid"), GE.amount, running.alias("running")).alias("run")
+    query = (
+        G.select(inner.c.id, G.code, inner.c.amount, inner.c.running)
+        .from_(inner)
+        .join(G, on=(G.id == inner.c.cid))
+        .where(inner.c.running < 0)
+        .order_by(inner.c.id)
+    )
+    for eid, code, amount, left in _rows(query):
+        add(
+            None,
+            _("gift card entry {id} took {amount} from card {code} and left it at {left}").format(
+                id=eid, amount=_tl(-int(amount)), code=code, left=_tl(left)
+            ),
+        )
+
+    issues = fn.COALESCE(fn.SUM(Case(None, [(GE.kind == "issue", 1)], 0)), 0)
+    query = (
+        G.select(G.code, issues)
+        .join(GE, JOIN.LEFT_OUTER, on=(GE.card == G.id))
+        .group_by(G.id, G.code)
+        .having(issues != 1)
+        .order_by(G.id)
+    )
+    for code, n in _rows(query):
+        add(None, _("gift card {code} has {n} issue entries instead of one").format(code=code, n=n))
+
+
+# --------------------------------------------------------------------------- 6. coupons
+
+
+def _check_coupons(add: Add, sales: _Sales) -> None:
+    C, U, B = m.Coupon, m.CouponUse, m.SaleBenefit
+    uses = fn.COUNT(U.id)
+    query = (
+        C.select(C.code, C.max_uses, uses)
+        .join(U, on=(U.coupon == C.id))
+        .where(C.max_uses.is_null(False))
+        .group_by(C.id, C.code, C.max_uses)
+        .having(uses > C.max_uses)
+        .order_by(C.id)
+    )
+    for code, allowed, n in _rows(query):
+        add(None, _("coupon {code} was used {n} times but allows {allowed}").format(code=code, n=n, allowed=allowed))
+
+    lines: dict[tuple[int, str], int] = {}
+    for sale_id, code, amount in _rows(
+        B.select(B.sale, B.code, fn.SUM(B.amount)).where(B.kind == "coupon").group_by(B.sale, B.code)
+    ):
+        lines[(sale_id, code)] = int(amount)
+    used: dict[tuple[int, str], int] = {}
+    for sale_id, code, amount in _rows(
+        U.select(U.sale, C.code, fn.SUM(U.amount)).join(C, on=(U.coupon == C.id)).group_by(U.sale, C.code)
+    ):
+        used[(sale_id, code)] = int(amount)
+    for key in sorted(set(lines) | set(used)):
+        sale_id, code = key
+        a, b = lines.get(key, 0), used.get(key, 0)
+        if a != b:
+            add(
+                None,
+                _("{sale}: its coupon {code} lines take off {lines} but its uses of the coupon record {uses}").format(
+                    sale=sales.name(sale_id), code=code, lines=_tl(a), uses=_tl(b)
+                ),
+            )
+
+
+# --------------------------------------------------------------------------- 7. journal
+
+
+def _describe(entry_id: int, kind: str, ref: str | None) -> str:
+    return _("entry {id} ({kind} {ref})").format(id=entry_id, kind=kind, ref=ref or "-")
+
+
+def _diff(tables: dict[str, Any], journal: dict[str, Any]) -> str:
+    """The keys on which the tables and the journal differ (at most four)."""
+    parts = []
+    for key in sorted(set(tables) | set(journal)):
+        a, b = tables.get(key), journal.get(key)
+        if a == b:
+            continue
+        if isinstance(a, list | dict) or isinstance(b, list | dict):
+            parts.append(_("{key} differ").format(key=key))
+        else:
+            parts.append(
+                _("{key} is {a} in the tables but {b} in the journal").format(
+                    key=key, a=json.dumps(a, ensure_ascii=False), b=json.dumps(b, ensure_ascii=False)
+                )
+            )
+    return "; ".join(parts[:4])
+
+
+def _journal(kinds: Iterable[str]) -> Iterator[tuple[int, str, str | None, dict[str, Any]]]:
+    J = m.JournalEntry
+    query = J.select(J.id, J.kind, J.ref, J.payload).where(J.kind.in_(tuple(kinds))).order_by(J.id)
+    for eid, kind, ref, payload in _rows(query):
+        try:
+            data = json.loads(payload)
+        except ValueError:
+            data = {}  # the chain check reports a payload that is not JSON
+        yield eid, kind, ref, data if isinstance(data, dict) else {}
+
+
+def _sale_loyalty_journal(add: Add, sales: _Sales) -> None:
+    """Each ``sale_loyalty`` row against its ``loyalty`` entry and against its own tables."""
+    J, S = m.JournalEntry, m.Sale
+    returns: dict[int, int | None] = dict(_rows(S.select(S.id, S.return_of).where(S.kind == "return")))
+    entries: dict[int, int] = {}
+    of_returns: list[tuple[int, int]] = []  # (entry, return): a return that kept a paid membership
+    for eid, ref in _rows(J.select(J.id, J.ref).where(J.kind == "loyalty").order_by(J.id)):
+        sale_id = int(ref) if ref is not None and ref.isdigit() else -eid
+        if sale_id in returns:
+            of_returns.append((eid, sale_id))
+            continue
+        if sale_id in entries:
+            add(
+                eid,
+                _("{entry}: the loyalty of {sale} is journalled twice (first in entry {other})").format(
+                    entry=_describe(eid, "loyalty", ref), sale=sales.name(sale_id), other=entries[sale_id]
+                ),
+            )
+            continue
+        entries[sale_id] = eid
+    SL = m.SaleLoyalty
+    seen: set[int] = set()
+    batch: list[tuple[int, int, int, int, int, str]] = []
+    for row in _rows(SL.select(SL.sale, SL.member, SL.points, SL.bonus, SL.base, SL.data).order_by(SL.sale)):
+        batch.append(row)
+        seen.add(row[0])
+        if len(batch) >= CHUNK:
+            _compare_loyalty(add, sales, batch, entries)
+            batch = []
+    if batch:
+        _compare_loyalty(add, sales, batch, entries)
+    _return_entries(add, sales, of_returns, returns)
+    for sale_id, eid in sorted(entries.items(), key=lambda item: item[1]):
+        if sale_id not in seen:
+            add(
+                eid,
+                _("entry {id}: the loyalty of {sale} is in the journal but missing from the tables").format(
+                    id=eid, sale=sales.name(sale_id) if sale_id > 0 else "-"
+                ),
+            )
+
+
+def _return_entries(add: Add, sales: _Sales, of_returns: list[tuple[int, int]], returns: dict[int, int | None]) -> None:
+    """A ``loyalty`` entry of a return names the return and the sale it returns."""
+    J = m.JournalEntry
+    for start in range(0, len(of_returns), CHUNK):
+        chunk = dict(of_returns[start : start + CHUNK])
+        for eid, ref, payload in _rows(J.select(J.id, J.ref, J.payload).where(J.id.in_(list(chunk)))):
+            try:
+                data = json.loads(payload)
+            except ValueError:
+                continue  # the chain check reports it
+            return_id = chunk[eid]
+            got = data.get("sale") if isinstance(data, dict) else None
+            if not isinstance(data, dict) or data.get("return") != return_id or got != returns.get(return_id):
+                add(
+                    eid,
+                    _(
+                        "{entry}: it is about {sale} returning sale {journal}, but that return is of sale {tables}"
+                    ).format(
+                        entry=_describe(eid, "loyalty", ref),
+                        sale=sales.name(return_id),
+                        journal=got if got is not None else "-",
+                        tables=returns.get(return_id) or "-",
+                    ),
+                )
+
+
+def _per_sale_stamps(sale_ids: list[int]) -> dict[int, dict[str, dict[str, int]]]:
+    St = m.StampEntry
+    out: dict[int, dict[str, dict[str, int]]] = defaultdict(dict)
+    query = (
+        St.select(St.sale, St.card, St.kind, fn.SUM(St.stamps))
+        .where(St.sale.in_(sale_ids) & St.kind.in_(("earn", "reward")))
+        .group_by(St.sale, St.card, St.kind)
+    )
+    for sale_id, card, kind, stamps in _rows(query):
+        counts = out[sale_id].setdefault(card, {"earned": 0, "spent": 0})
+        if kind == "earn":
+            counts["earned"] += int(stamps)
+        else:
+            counts["spent"] -= int(stamps)
+    return out
+
+
+def _per_sale_supplier(sale_ids: list[int]) -> dict[int, list[tuple[str, str, int, int]]]:
+    SP, P, Su = m.SupplierPoints, m.Product, m.Supplier
+    out: dict[int, list[tuple[str, str, int, int]]] = defaultdict(list)
+    query = (
+        SP.select(SP.sale, P.code, Su.code, SP.points, SP.supplier_points)
+        .join(P, on=(SP.product == P.id))
+        .switch(SP)
+        .join(Su, on=(SP.supplier == Su.id))
+        .where(SP.sale.in_(sale_ids))
+    )
+    for sale_id, product, supplier, points, supplier_points in _rows(query):
+        out[sale_id].append((product, supplier, int(points), int(supplier_points)))
+    return out
+
+
+def _per_sale_cashback(sale_ids: list[int]) -> dict[int, int]:
+    W = m.WalletEntry
+    query = W.select(W.sale, fn.SUM(W.amount)).where(W.sale.in_(sale_ids) & (W.kind == "cashback")).group_by(W.sale)
+    return {sale_id: int(amount) for sale_id, amount in _rows(query)}
+
+
+def _kurus(text: Any) -> int | None:
+    try:
+        return to_kurus(Decimal(str(text)))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def _compare_loyalty(
+    add: Add, sales: _Sales, batch: list[tuple[int, int, int, int, int, str]], entries: dict[int, int]
+) -> None:
+    J = m.JournalEntry
+    ids = [row[0] for row in batch]
+    wanted = [entries[s] for s in ids if s in entries]
+    payloads: dict[int, tuple[str | None, str]] = {
+        eid: (ref, payload) for eid, ref, payload in _rows(J.select(J.id, J.ref, J.payload).where(J.id.in_(wanted)))
+    }
+    stamps, supplier, cashback = _per_sale_stamps(ids), _per_sale_supplier(ids), _per_sale_cashback(ids)
+    for sale_id, member, points, bonus, base, data_text in batch:
+        name = _Named(sales, sale_id)
+        try:
+            data = json.loads(data_text)
+        except ValueError:
+            data = None
+        if not isinstance(data, dict):
+            add(None, _("{sale}: its loyalty breakdown is not JSON").format(sale=name))
+            data = {}
+        eid = entries.get(sale_id)
+        if eid is None:
+            add(None, _("{sale}: its loyalty record has no journal entry").format(sale=name))
+        else:
+            ref, payload_text = payloads[eid]
+            try:
+                journal = json.loads(payload_text)
+            except ValueError:
+                journal = {}
+            tables = {"sale": sale_id, "member": member, "points": points, **data}
+            if tables != journal:
+                add(
+                    eid,
+                    _("{entry}: the loyalty of {sale} in the tables differs from its journal entry: {diff}").format(
+                        entry=_describe(eid, "loyalty", ref),
+                        sale=name,
+                        diff=_diff(tables, journal if isinstance(journal, dict) else {}),
+                    ),
+                )
+        if not data:
+            continue
+        _compare_breakdown(add, name, data, points, bonus, base)
+        _compare_parts(add, name, data, stamps.get(sale_id, {}), supplier.get(sale_id, []), cashback.get(sale_id, 0))
+
+
+def _compare_breakdown(add: Add, name: _Named, data: dict[str, Any], points: int, bonus: int, base: int) -> None:
+    """The record's own columns against its breakdown: the points are base + tier bonus +
+    bonuses + supplier-funded points (the engine's sum), bonus and base as recorded."""
+    try:
+        bonuses = sum(int(b["points"]) for b in data.get("bonuses", []))
+        funded = sum(int(s["points"]) for s in data.get("supplier", []))
+        parts = int(data.get("base_points", 0)) + int(data.get("tier_bonus_points", 0)) + bonuses + funded
+    except (KeyError, TypeError, ValueError):
+        add(None, _("{sale}: its loyalty breakdown cannot be read").format(sale=name))
+        return
+    if parts != points:
+        add(
+            None,
+            _("{sale}: its loyalty record says {points} points but its breakdown adds up to {parts}").format(
+                sale=name, points=points, parts=parts
+            ),
+        )
+    if bonuses != bonus:
+        add(
+            None,
+            _("{sale}: its loyalty record says {bonus} bonus points but its breakdown lists {listed}").format(
+                sale=name, bonus=bonus, listed=bonuses
+            ),
+        )
+    if _kurus(data.get("base")) != base:
+        add(
+            None,
+            _(
+                "{sale}: its loyalty record says the points were computed on {base} but its breakdown says {listed}"
+            ).format(sale=name, base=_tl(base), listed=data.get("base")),
+        )
+
+
+def _compare_parts(
+    add: Add,
+    name: _Named,
+    data: dict[str, Any],
+    stamps: dict[str, dict[str, int]],
+    supplier: list[tuple[str, str, int, int]],
+    cashback: int,
+) -> None:
+    """The breakdown against the tables it was written with: stamps, supplier points, cashback."""
+    listed = {
+        card: {"earned": int(c.get("earned", 0)), "spent": int(c.get("spent", 0))}
+        for card, c in (data.get("stamps") or {}).items()
+        if isinstance(c, dict) and (c.get("earned") or c.get("spent"))
+    }
+    if listed != stamps:
+        add(
+            None,
+            _("{sale}: its loyalty breakdown lists stamps {listed} but its stamp entries are {stamps}").format(
+                sale=name,
+                listed=json.dumps(listed, sort_keys=True),
+                stamps=json.dumps(stamps, sort_keys=True),
+            ),
+        )
+    wanted = sorted(
+        (str(s.get("product")), str(s.get("supplier")), int(s.get("points", 0)), int(s.get("supplier_points", 0)))
+        for s in data.get("supplier") or []
+        if isinstance(s, dict) and (s.get("points") or s.get("supplier_points"))
+    )
+    have = sorted(supplier)
+    if wanted != have:
+        add(
+            None,
+            _(
+                "{sale}: its loyalty breakdown lists {listed} supplier-funded points but its supplier points rows hold "
+                "{rows}"
+            ).format(sale=name, listed=sum(w[2] for w in wanted), rows=sum(h[2] for h in have)),
+        )
+    given = _kurus(data.get("cashback", "0"))
+    if given != cashback:
+        add(
+            None,
+            _(
+                "{sale}: its loyalty breakdown gives {listed} of cashback but its wallet entries credit {credited}"
+            ).format(sale=name, listed=data.get("cashback"), credited=_tl(cashback)),
+        )
+
+
+def _other_journal(add: Add) -> None:
+    """Rule versions, points and wallet adjustments, gift cards and coupons against their entries."""
+    rules: dict[int, tuple[int, dict[str, Any]]] = {}
+    adjusted: dict[int, list[int]] = defaultdict(list)  # member → [journalled points]
+    adjusted_entry: dict[int, int] = defaultdict(int)
+    wallet: dict[int, tuple[int, dict[str, Any]]] = {}
+    card_money: dict[int, list[tuple[int, str, int | None]]] = defaultdict(list)  # card → [(entry, kind, kuruş)]
+    card_codes: dict[int, str] = {}
+    deactivated: dict[int, int] = {}
+    coupons: dict[int, tuple[int, dict[str, Any]]] = {}
+    for eid, kind, _ref, p in _journal(LOYALTY_JOURNAL_KINDS):
+        if kind == "loyalty_rules" and isinstance(p.get("id"), int):
+            rules[p["id"]] = (eid, p)
+        elif kind == "points_adjust" and isinstance(p.get("member_id"), int):
+            adjusted[p["member_id"]].append(int(p.get("points") or 0))
+            adjusted_entry[p["member_id"]] = eid
+        elif kind == "wallet_adjust" and isinstance(p.get("entry_id"), int):
+            wallet[p["entry_id"]] = (eid, p)
+        elif kind in ("gift_card_issue", "gift_card_topup") and isinstance(p.get("card_id"), int):
+            card_money[p["card_id"]].append((eid, kind.removeprefix("gift_card_"), _kurus(p.get("amount"))))
+            card_codes[p["card_id"]] = str(p.get("code"))
+        elif kind == "gift_card_deactivate" and isinstance(p.get("card_id"), int):
+            deactivated[p["card_id"]] = eid
+        elif kind == "coupon" and isinstance(p.get("id"), int):
+            coupons[p["id"]] = (eid, p)
+    _rules_journal(add, rules)
+    _adjust_journal(add, adjusted, adjusted_entry, wallet)
+    _gift_card_journal(add, card_money, card_codes, deactivated)
+    _coupon_journal(add, coupons)
+
+
+def _rules_journal(add: Add, rules: dict[int, tuple[int, dict[str, Any]]]) -> None:
+    R = m.LoyaltyRules
+    for rid, data, digest in _rows(R.select(R.id, R.data, R.digest).order_by(R.id)):
+        actual = hashlib.sha256(data.encode("utf-8")).hexdigest()
+        entry = rules.pop(rid, None)
+        if actual != digest:
+            add(
+                entry[0] if entry else None,
+                _("loyalty rules version {id}: its digest is {digest} but its program hashes to {actual}").format(
+                    id=rid, digest=digest, actual=actual
+                ),
+            )
+        if entry is None:
+            add(None, _("loyalty rules version {id} has no journal entry").format(id=rid))
+        elif entry[1].get("digest") != digest:
+            add(
+                entry[0],
+                _(
+                    "entry {entry}: loyalty rules version {id} has digest {digest} but the journal says {journal}"
+                ).format(entry=entry[0], id=rid, digest=digest, journal=entry[1].get("digest")),
+            )
+    for rid, (eid, _p) in sorted(rules.items()):
+        add(
+            eid,
+            _("entry {entry}: loyalty rules version {id} is in the journal but missing from the tables").format(
+                entry=eid, id=rid
+            ),
+        )
+
+
+def _adjust_journal(
+    add: Add,
+    adjusted: dict[int, list[int]],
+    adjusted_entry: dict[int, int],
+    wallet: dict[int, tuple[int, dict[str, Any]]],
+) -> None:
+    E = m.PointsEntry
+    table: dict[int, int] = {
+        member: int(points)
+        for member, points in _rows(E.select(E.member, fn.SUM(E.points)).where(E.kind == "adjust").group_by(E.member))
+    }
+    for member in sorted(set(table) | set(adjusted)):
+        a, b = table.get(member, 0), sum(adjusted.get(member, []))
+        if a != b:
+            add(
+                adjusted_entry.get(member),
+                _(
+                    "member {member}: the points adjustments in the ledger add up to {ledger} but the journalled "
+                    "points_adjust entries to {journal}"
+                ).format(member=member, ledger=a, journal=b),
+            )
+    W = m.WalletEntry
+    for wid, member, amount in _rows(W.select(W.id, W.member, W.amount).where(W.kind == "adjust").order_by(W.id)):
+        entry = wallet.pop(wid, None)
+        if entry is None:
+            add(
+                None,
+                _("wallet entry {id}: an adjustment of {amount} for member {member} has no journal entry").format(
+                    id=wid, amount=_tl(amount), member=member
+                ),
+            )
+            continue
+        eid, p = entry
+        if _kurus(p.get("amount")) != amount or p.get("member_id") != member:
+            add(
+                eid,
+                _(
+                    "entry {entry}: wallet adjustment {id} is {amount} for member {member} in the tables but "
+                    "{journal_amount} for member {journal_member} in the journal"
+                ).format(
+                    entry=eid,
+                    id=wid,
+                    amount=_tl(amount),
+                    member=member,
+                    journal_amount=p.get("amount"),
+                    journal_member=p.get("member_id"),
+                ),
+            )
+    for wid, (eid, _p) in sorted(wallet.items()):
+        add(
+            eid,
+            _("entry {entry}: wallet adjustment {id} is in the journal but missing from the tables").format(
+                entry=eid, id=wid
+            ),
+        )
+
+
+def _gift_card_journal(
+    add: Add,
+    card_money: dict[int, list[tuple[int, str, int | None]]],
+    card_codes: dict[int, str],
+    deactivated: dict[int, int],
+) -> None:
+    G, GE = m.GiftCard, m.GiftCardEntry
+    table: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    for card_id, kind, amount in _rows(
+        GE.select(GE.card, GE.kind, GE.amount).where(GE.kind.in_(("issue", "topup"))).order_by(GE.id)
+    ):
+        table[card_id].append((kind, int(amount)))
+    for card_id, code, active in _rows(G.select(G.id, G.code, G.active).order_by(G.id)):
+        journal = card_money.pop(card_id, [])
+        first = journal[0][0] if journal else None
+        if not journal:
+            add(None, _("gift card {code} has no gift_card_issue journal entry").format(code=code))
+        else:
+            if card_codes.get(card_id) != code:
+                add(
+                    first,
+                    _("entry {entry}: gift card {id} has code {code} but the journal says {journal}").format(
+                        entry=first, id=card_id, code=code, journal=card_codes.get(card_id)
+                    ),
+                )
+            money = [(kind, amount) for _e, kind, amount in journal]
+            if money != table.get(card_id, []):
+                tables_total = sum(a for _k, a in table.get(card_id, []))
+                journal_total = sum(a or 0 for _k, a in money)
+                add(
+                    journal[-1][0],
+                    _(
+                        "gift card {code}: its issue and top-up entries add up to {tables} but its journal entries "
+                        "to {journal}"
+                    ).format(code=code, tables=_tl(tables_total), journal=_tl(journal_total)),
+                )
+        entry = deactivated.pop(card_id, None)
+        if not active and entry is None:
+            add(None, _("gift card {code} is deactivated but no gift_card_deactivate entry says so").format(code=code))
+        elif active and entry is not None:
+            add(
+                entry,
+                _("entry {entry}: gift card {code} was deactivated but is active in the tables").format(
+                    entry=entry, code=code
+                ),
+            )
+    for card_id, journal in sorted(card_money.items()):
+        add(
+            journal[0][0],
+            _("entry {entry}: gift card {id} is in the journal but missing from the tables").format(
+                entry=journal[0][0], id=card_id
+            ),
+        )
+
+
+def _coupon_journal(add: Add, coupons: dict[int, tuple[int, dict[str, Any]]]) -> None:
+    C, P = m.Coupon, m.Product
+    query = (
+        C.select(
+            C.id,
+            C.code,
+            C.kind,
+            C.amount,
+            C.percent_bp,
+            C.min_spend,
+            C.valid_from,
+            C.valid_to,
+            C.max_uses,
+            C.member,
+            P.code,
+            C.source,
+        )
+        .join(P, JOIN.LEFT_OUTER, on=(C.product == P.id))
+        .order_by(C.id)
+    )
+    for row in _rows(query):
+        cid, code, kind, amount, percent_bp, min_spend, valid_from, valid_to, max_uses, member, product, source = row
+        entry = coupons.pop(cid, None)
+        if entry is None:
+            add(None, _("coupon {code} has no journal entry").format(code=code))
+            continue
+        eid, p = entry
+        tables = {
+            "code": code,
+            "kind": kind,
+            "amount": None if amount is None else str(from_kurus(amount)),
+            "percent_bp": percent_bp,
+            "min_spend": str(from_kurus(min_spend)),
+            "valid_from": None if valid_from is None else valid_from.isoformat(),
+            "valid_to": None if valid_to is None else valid_to.isoformat(),
+            "max_uses": max_uses,
+            "member_id": member,
+            "product": product,
+            "source": source,
+        }
+        journal = {key: p.get(key) for key in tables}
+        if tables != journal:
+            add(
+                eid,
+                _("entry {entry}: coupon {code} in the tables differs from its journal entry: {diff}").format(
+                    entry=eid, code=code, diff=_diff(tables, journal)
+                ),
+            )
+    for cid, (eid, p) in sorted(coupons.items()):
+        add(
+            eid,
+            _("entry {entry}: coupon {code} is in the journal but missing from the tables").format(
+                entry=eid, code=p.get("code", cid)
+            ),
+        )
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def check_loyalty(add: Add, *, tz: str = SHOP_TZ) -> None:
+    """Run every loyalty check; ``add(entry_id, text)`` receives each problem (``entry_id`` is
+    the journal entry the problem concerns, or None when it is between tables)."""
+    sales = _Sales()
+    _check_ledger(add, tz)
+    _check_points_per_sale(add, sales)
+    _check_stamps_and_supplier_points(add, sales)
+    _check_wallet(add, sales)
+    _check_gift_cards(add, sales)
+    _check_coupons(add, sales)
+    _sale_loyalty_journal(add, sales)
+    _other_journal(add)
+
+
+__all__ = ["check_loyalty"]
