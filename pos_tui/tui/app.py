@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
-from textual import on
+from textual import events, on
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.message import Message
@@ -33,8 +33,12 @@ from pos_tui.core.errors import PermissionDenied, PosError
 from pos_tui.i18n import _, set_language
 from pos_tui.settings import Settings
 from pos_tui.tui.keymap import N_, bind, key_for, localize_bindings, unknown_ids
-from pos_tui.tui.messages import CoreFailed
+from pos_tui.tui.messages import CardSwiped, CoreFailed, DeviceScanned, DeviceStatusChanged, WeightChanged
 from pos_tui.tui.session import Session
+
+if TYPE_CHECKING:
+    from pos_tui.tui.devices import DeviceHub
+    from pos_tui.tui.printing import PrintStation
 
 T = TypeVar("T")
 
@@ -91,13 +95,22 @@ class PosApp(App[None]):
         ),
     ]
 
-    def __init__(self, settings: Settings, *, clock: Callable[[], datetime] = utcnow, demo: bool = False) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+        demo: bool = False,
+        devices: DeviceHub | None = None,
+    ) -> None:
         set_language(settings.language)
         super().__init__()
         self.session = Session(settings, clock)
         self.demo = demo
         self.title = settings.shop.name
         self._calls: dict[Worker[Any], tuple[CoreCall[Any], Override | None]] = {}
+        self._devices = devices
+        self.printing: PrintStation | None = None  # the print queue and fiscal device, made at start (tests set one)
         localize_bindings(self)
 
     def get_key_display(self, binding: Binding) -> str:
@@ -123,7 +136,49 @@ class PosApp(App[None]):
 
         return LoginScreen()
 
+    @property
+    def devices(self) -> DeviceHub:
+        """Scanners, card readers and the scale (:mod:`pos_tui.tui.devices`). Imported on first use and
+        started after the first paint, so the login screen is up as fast as without devices."""
+        if self._devices is None:
+            from pos_tui.tui.devices import DeviceHub
+
+            self._devices = DeviceHub()
+        return self._devices
+
+    async def _start_devices(self) -> None:
+        await self.devices.start(self)
+        from pos_tui.tui.printing import PrintStation
+
+        if self.printing is None:
+            self.printing = PrintStation()
+        await self.printing.start(self)  # after the hub: it reads the hub's devices.toml and publishes to it
+
+    async def on_unmount(self) -> None:
+        if self._devices is not None:
+            await self._devices.stop()
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys meet the device hub before Textual dispatches them: a keyboard-wedge scanner's burst
+        becomes a scan whatever has focus; typing is handed on unchanged (see DeviceHub.filter_key)."""
+        if (
+            isinstance(event, events.Key)
+            and not event.is_forwarded
+            and self._devices is not None
+            and await self._devices.filter_key(event)
+        ):
+            return
+        await super().on_event(event)
+
+    @on(DeviceScanned)
+    @on(CardSwiped)
+    @on(WeightChanged)
+    @on(DeviceStatusChanged)
+    def _device_message(self, message: Message) -> None:
+        self.devices.handle(message)
+
     def on_mount(self) -> None:
+        self.call_after_refresh(self._start_devices)
         keymap = dict(self.settings.keymap)
         if keymap:
             self.set_keymap(keymap)

@@ -119,3 +119,46 @@ class OverrideGranted(Message, bubble=False):
     """A supervisor's PIN allowed one action."""
 
     override: Override
+
+
+# -- devices (issue 4): posted by pos_tui.tui.devices.DeviceHub to the app, from the event loop -------------
+
+
+@dataclass
+class WeightChanged(Message, bubble=False):
+    """The scale sent a reading (any status). A 10 Hz stream collapses to the latest one."""
+
+    reading: Any  # pos_tui.devices.scales.WeightReading
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, WeightChanged)
+
+
+@dataclass
+class DeviceStatusChanged(Message, bubble=False):
+    """A device's state changed (or its last value did); only the latest per device matters."""
+
+    status: Any  # pos_tui.devices.status.DeviceStatus
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, DeviceStatusChanged) and message.status.name == self.status.name
+
+
+@dataclass
+class DeviceScanned(Message, bubble=False):
+    """A scanner read a product code (``source``: serial or keyboard); never collapsed."""
+
+    code: str
+    source: str
+
+
+@dataclass
+class CardSwiped(Message, bubble=False):
+    """A loyalty card was read: ``card`` is what ``member.card`` holds (kind magstripe or rfid).
+
+    ``error`` (with an empty ``card``) says why a swipe could not be used: partial, a bank card."""
+
+    card: str
+    kind: str
+    raw: str = ""
+    error: str = ""

@@ -9,6 +9,7 @@ from textual.message_pump import MessagePump
 
 from pos_tui.core import sales
 from pos_tui.core.actors import Override
+from pos_tui.core.fiscal import FiscalHook
 from pos_tui.i18n import _
 from pos_tui.tui.app import CoreCall
 from pos_tui.tui.messages import SaleCompleted
@@ -26,16 +27,20 @@ def card(amount: Decimal, reference: str | None) -> sales.PaymentInput:
 
 
 def complete_sale_call(
-    session: Session, payments: Sequence[sales.PaymentInput], target: MessagePump
+    session: Session, payments: Sequence[sales.PaymentInput], target: MessagePump, *, fiscal: FiscalHook | None = None
 ) -> CoreCall[sales.SaleResult]:
-    """Post the cashier's open cart with ``payments``; :class:`SaleCompleted` goes to ``target``."""
+    """Post the cashier's open cart with ``payments``; :class:`SaleCompleted` goes to ``target``.
+    ``fiscal`` (fiscal mode, :meth:`pos_tui.tui.printing.PrintStation.fiscal_hook`) registers the sale
+    on the device inside the posting (this worker thread); its FiscalError leaves the cart open."""
     actor = session.require_actor()
     shift_id = None if session.shift is None else session.shift.id
     tz = session.settings.shop.timezone
     paid = list(payments)
 
     def run(_override: Override | None) -> sales.SaleResult:
-        return sales.complete_sale(session.terminal, actor, paid, now=session.now(), shift_id=shift_id, tz=tz)
+        return sales.complete_sale(
+            session.terminal, actor, paid, now=session.now(), shift_id=shift_id, tz=tz, fiscal=fiscal
+        )
 
     return CoreCall(
         run=run, reply=SaleCompleted, target=target, description=_("Posting the sale"), group="sale", overridable=False

@@ -72,6 +72,7 @@ def render_x(report: Any, settings: Settings) -> RenderableType:
     drawer.add_row(_("Cash refunds"), format_money(-report.cash_refunds, lang))
     drawer.add_row(_("Paid in"), format_money(report.paid_in, lang))
     drawer.add_row(_("Paid out"), format_money(-report.paid_out, lang))
+    drawer.add_row(_("Gift cards sold (cash)"), format_money(report.gift_cards, lang))
     drawer.add_row(_("No-sale openings"), str(report.no_sales))
     drawer.add_row(
         Text(_("Expected in drawer"), style="bold"), Text(format_money(report.expected_cash, lang), style="bold")
@@ -87,8 +88,12 @@ def render_x(report: Any, settings: Settings) -> RenderableType:
     )
 
 
-def render_z(report: Any, settings: Settings) -> RenderableType:
-    """A Z closure: number, period, totals by payment method and KDV rate, grand total."""
+def render_z(report: Any, settings: Settings, *, gift_cards: Decimal | None = None) -> RenderableType:
+    """A Z closure: number, period, totals by payment method and KDV rate, grand total.
+
+    ``gift_cards`` (money taken for gift cards sold or topped up in the Z's period) is shown
+    apart, after the grand total: a gift card is not turnover (no receipt, no KDV), so it is
+    in no document total; the X report carries the cash part as a drawer figure."""
     lang = settings.language
     head = _grid()
     head.add_row(Text(_("Z number"), style="bold"), Text(str(report.z_no), style="bold"))
@@ -98,6 +103,9 @@ def render_z(report: Any, settings: Settings) -> RenderableType:
     head.add_row(_("To"), _when(report.totals.to_at, settings))
     tail = _grid()
     tail.add_row(Text(_("Grand total"), style="bold"), Text(format_money(report.grand_total, lang), style="bold"))
+    sold = gift_cards if gift_cards is not None else getattr(report, "gift_cards", None)
+    if sold is not None:
+        tail.add_row(_("Gift cards sold (not turnover)"), format_money(sold, lang))
     return Group(
         head,
         Rule(_("Documents")),

@@ -1,4 +1,4 @@
-"""The F12 menu of the sale screen: reports, cash movements, receipts, users, closing the shift.
+"""The F12 menu of the sale screen: reports, cash movements, receipts, users, gift cards, closing the shift.
 
 Each entry starts a dialog and/or a core call whose result comes back to the sale screen as
 a message (:class:`ReportReady`, :class:`CashMoved`); permissions are the core's business,
@@ -35,8 +35,26 @@ def menu_entries(screen: SaleScreen) -> list[tuple[str, str]]:
         ("cancel", _("Cancel this sale")),
         ("close_shift", _("Close the shift")),
     ]
-    if screen.session.require_actor().can("admin"):
+    actor = screen.session.require_actor()
+    if actor.can("admin"):
         entries.append(("users", _("Users")))
+    if actor.can("sell"):  # last, so the entries above keep their numbers
+        entries.append(("gift_cards", _("Gift cards: sell, top up, balance")))
+    entries.extend(printing_entries(screen))
+    return entries
+
+
+def printing_entries(screen: SaleScreen) -> list[tuple[str, str]]:
+    """The print queue's and the fiscal device's entries (after the others: their numbers stay)."""
+    from pos_tui.tui.printing import station_of
+
+    station = station_of(screen.app)
+    entries = []
+    if station.queue is not None:
+        entries.append(("print_retry", _("Printer: print the waiting jobs now ({n})").format(n=station.waiting)))
+    entries.append(("labels", _("Print shelf labels for products changed today")))
+    if station.fiscal is not None:
+        entries.append(("fiscal_z", _("Fiscal device Z report")))
     return entries
 
 
@@ -59,12 +77,15 @@ def _call(
 
 def x_report(screen: SaleScreen) -> None:
     from pos_tui.core import shifts
+    from pos_tui.tui.printing import station_of
     from pos_tui.tui.render import render_x
 
     session = screen.session
 
     def run(_override: Override | None) -> Any:
-        return render_x(shifts.x_report(session.terminal, now=session.now()), session.settings)
+        report = shifts.x_report(session.terminal, now=session.now())
+        station_of(screen.app).print_x(report)  # queued, never awaited; nothing without a printer
+        return render_x(report, session.settings)
 
     _call(screen, run, lambda body: ReportReady(_("X report"), body), _("X report"), "report")
 
@@ -72,6 +93,7 @@ def x_report(screen: SaleScreen) -> None:
 def z_report(screen: SaleScreen) -> None:
     from pos_tui.core import closures, staff
     from pos_tui.tui.dialogs.views import ConfirmDialog
+    from pos_tui.tui.printing import station_of
     from pos_tui.tui.render import render_z
 
     session = screen.session
@@ -86,7 +108,8 @@ def z_report(screen: SaleScreen) -> None:
             staff.record_override(
                 actor, override, "z", terminal=session.terminal, now=now, details={"z_no": report.z_no}
             )
-        return render_z(report, session.settings)
+        # Printed, then the fiscal device's own Z: its failure is shown and does not undo this Z.
+        return station_of(screen.app).z_closed(report, render_z(report, session.settings), now)
 
     def confirmed(yes: bool | None) -> None:
         if yes:
@@ -133,6 +156,7 @@ def paid_out(screen: SaleScreen) -> None:
 def no_sale(screen: SaleScreen) -> None:
     from pos_tui.core import shifts
     from pos_tui.tui.dialogs.prompts import ReasonDialog
+    from pos_tui.tui.printing import station_of
 
     session = screen.session
     actor = session.require_actor()
@@ -142,7 +166,10 @@ def no_sale(screen: SaleScreen) -> None:
             return
 
         def run(override: Override | None) -> Any:
-            return shifts.no_sale(session.terminal, actor, reason, now=session.now(), override=override)
+            # The permission is core's: the drawer is kicked (with the slip) only once no_sale was recorded.
+            movement = shifts.no_sale(session.terminal, actor, reason, now=session.now(), override=override)
+            station_of(screen.app).print_no_sale(movement)
+            return movement
 
         _call(screen, run, CashMoved, _("No sale"), "cash")
 
@@ -252,6 +279,27 @@ def change_price(screen: SaleScreen) -> None:
     )
 
 
+def gift_cards(screen: SaleScreen) -> None:
+    """Sell, top up or look up a gift card (:mod:`pos_tui.tui.dialogs.giftcard`)."""
+    from pos_tui.core.loyalty.giftcards import mask_code
+    from pos_tui.tui.dialogs.giftcard import GiftCardDialog, mode_choices
+    from pos_tui.tui.dialogs.prompts import ChoiceDialog
+
+    def closed(card: Any) -> None:
+        if card is not None:  # masked: the message line stays on screen after the customer left
+            screen.show_note(
+                _("Gift card {code}: {balance}").format(
+                    code=mask_code(card.code), balance=format_money(card.balance, screen.language)
+                )
+            )
+
+    def chosen(mode: str | None) -> None:
+        if mode == "issue" or mode == "topup" or mode == "balance":
+            screen.app.push_screen(GiftCardDialog(mode, screen.language), closed)
+
+    screen.app.push_screen(ChoiceDialog(_("Gift cards"), mode_choices()), chosen)
+
+
 def close_shift(screen: SaleScreen) -> None:
     from pos_tui.tui.dialogs.shift import CloseShiftDialog
     from pos_tui.tui.dialogs.views import ReportDialog
@@ -276,8 +324,20 @@ ACTIONS: dict[str, Callable[[SaleScreen], None]] = {
     "paid_out": paid_out,
     "no_sale": no_sale,
     "receipts": receipts,
+    "gift_cards": gift_cards,
     "price": change_price,
     "cancel": cancel_sale,
     "close_shift": close_shift,
     "users": users,
+    "print_retry": lambda screen: _printing("retry")(screen),
+    "labels": lambda screen: _printing("shelf_labels")(screen),
+    "fiscal_z": lambda screen: _printing("fiscal_z")(screen),
 }
+
+
+def _printing(name: str) -> Callable[[SaleScreen], None]:
+    """An entry of :mod:`pos_tui.tui.printing` (imported when chosen)."""
+    from pos_tui.tui import printing
+
+    action: Callable[[SaleScreen], None] = getattr(printing, name)
+    return action

@@ -37,6 +37,7 @@ class Part:
     applied: Decimal
     change: Decimal
     reference: str | None = None
+    points: int = 0  # points a points part spends
 
 
 class PaymentScreen(PosScreen):
@@ -173,17 +174,51 @@ class PaymentScreen(PosScreen):
 
         self.app.push_screen(CardDialog(amount, self.language), approved)
 
+    @property
+    def reward_points(self) -> int:
+        """Points the rewards on the cart take when the sale posts (points cannot pay them twice)."""
+        return sum(b.points for b in self.cart.benefits if b.kind == "reward")
+
+    def _points_for(self, amount: Decimal) -> int | None:
+        """The points paying ``amount``, after the rewards' points and the points parts already
+        added; None (with the tender's reason shown) when the member may not pay it."""
+        from pos_tui.core.loyalty.tenders import check_points_payment
+
+        member_id = self.cart.member_id
+        if member_id is None:
+            return None
+        earlier = sum(p.points for p in self.parts)
+        try:
+            return check_points_payment(
+                member_id,
+                amount,
+                total=self.total,
+                now=self.session.now(),
+                reserved=self.reward_points + earlier,
+                already=earlier,
+            )
+        except PosError as exc:
+            self.show_error(exc.message)
+            return None
+
     def _add_loyalty(self, method: str, reference: str | None = None) -> None:
         """A points, store credit or gift card part: never more than what is still to pay.
-        The balance, the points cap and the card are checked by the tender when the sale
-        posts; a refusal shows here with the reason and nothing is posted."""
+        Points are checked here (cap, balance after the rewards on the cart); the store credit
+        and the card are checked by the tender when the sale posts; a refusal shows here with
+        the reason and nothing is posted."""
         amount = self._typed_amount()
         if amount is None:
             return
         if amount > self.remaining:
             self.show_error(_("Only cash may be more than what is still to pay"))
             return
-        self.parts.append(Part(method, amount, amount, ZERO, reference))
+        points = 0
+        if method == "points":
+            found = self._points_for(amount)
+            if found is None:
+                return
+            points = found
+        self.parts.append(Part(method, amount, amount, ZERO, reference, points))
         self.clear_message()
         self.refresh_parts()
 
@@ -231,6 +266,7 @@ class PaymentScreen(PosScreen):
 
     def action_complete(self) -> None:
         from pos_tui.tui.payments import card, cash, complete_sale_call
+        from pos_tui.tui.printing import station_of
 
         if self.posting:
             return
@@ -240,10 +276,13 @@ class PaymentScreen(PosScreen):
         payments = [self._payment(p, cash, card) for p in self.parts]
         self.posting = True
         self.show_note(_("Posting the sale…"))
-        pos_app(self).call_core(complete_sale_call(self.session, payments, target=self))
+        app = pos_app(self)
+        # Fiscal mode: the device registers the sale inside the posting (a worker thread: it blocks); its
+        # FiscalError comes back to failed() and this screen stays open with the payments entered.
+        fiscal = station_of(app).fiscal_hook(self.session.now)
+        app.call_core(complete_sale_call(self.session, payments, target=self, fiscal=fiscal))
 
-    @staticmethod
-    def _payment(part: Part, cash: Any, card: Any) -> Any:
+    def _payment(self, part: Part, cash: Any, card: Any) -> Any:
         from pos_tui.core.sales import PaymentInput
 
         if part.method == "cash":
@@ -252,6 +291,8 @@ class PaymentScreen(PosScreen):
             return card(part.amount, part.reference)
         if part.method == "gift_card":
             return PaymentInput("gift_card", part.amount, details={"code": part.reference})
+        if part.method == "points":
+            return PaymentInput("points", part.amount, details={"reserved_points": self.reward_points})
         return PaymentInput(part.method, part.amount)
 
     @on(SaleCompleted)

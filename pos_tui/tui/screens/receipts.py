@@ -63,9 +63,23 @@ class ListScreen(PosScreen):
 
 
 class ReceiptsScreen(ListScreen):
-    """The terminal's latest receipts, newest first; Enter shows one as printed (reprint view)."""
+    """The terminal's latest receipts, newest first; Enter shows one as printed (reprint view), the
+    reprint key prints a copy of the selected one (:func:`pos_tui.tui.printing.reprint_in_worker`)."""
 
     TITLE_TEXT = N_("Receipts")
+    BINDINGS: ClassVar[list[BindingType]] = [
+        bind("receipt.reprint", "reprint", N_("Reprint"), N_("Print a copy of the selected receipt")),
+    ]
+
+    def action_reprint(self) -> None:
+        from pos_tui.tui.printing import reprint_in_worker
+
+        rows = getattr(self, "rows", [])
+        row = self.query_one("#rows", DataTable).cursor_row
+        if not 0 <= row < len(rows):
+            self.show_error(_("Select a receipt with ↑↓ first"))
+            return
+        reprint_in_worker(self, rows[row].uid)
 
     def load(self) -> None:
         from pos_tui.core import sales

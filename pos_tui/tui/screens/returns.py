@@ -423,10 +423,12 @@ class ReturnScreen(PosScreen):
     @on(ReturnCompleted)
     def _completed(self, event: ReturnCompleted) -> None:
         from pos_tui.tui.dialogs.views import ReportDialog
+        from pos_tui.tui.printing import print_document
         from pos_tui.tui.render import render_receipt
 
         self.posting = False
         result = event.result
+        print_document(self, result)  # the return slip, with its drawer kick when cash went out
         body = render_receipt(result.document, self.session.settings)
         title = _("Return {no}: refund {amount}").format(
             no=result.receipt_no, amount=format_money(result.total, self.language)

@@ -31,6 +31,7 @@ from pos_tui.tui.keymap import N_, bind
 from pos_tui.tui.messages import CashMoved, ItemScanned, ReportReady, SaleCompleted
 from pos_tui.tui.screens.base import PosScreen
 from pos_tui.tui.widgets.cart_table import CartTable
+from pos_tui.tui.widgets.device_status import DeviceStatusBar
 from pos_tui.tui.widgets.keybar import KeyBar
 from pos_tui.tui.widgets.last_item import LastItemPanel
 from pos_tui.tui.widgets.member_panel import MemberPanel
@@ -59,9 +60,18 @@ class SaleScreen(PosScreen):
         bind("sale.card", "card", N_("Card"), N_("Take the total by card")),
         bind("sale.payment", "payment", N_("Pay"), N_("Split the payment over cash and card")),
         bind("sale.menu", "menu", N_("Menu"), N_("Reports, cash in/out, receipts, close the shift")),
+        bind("sale.coupon", "coupon", N_("Coupon"), N_("Enter or remove a coupon code")),
+        bind("sale.rewards", "rewards", N_("Rewards"), N_("Give the member a reward for points")),
         bind("sale.line_up", "line(-1)", N_("Line up"), N_("Select the line above"), show=False),
         bind("sale.line_down", "line(1)", N_("Line down"), N_("Select the line below"), show=False),
         bind("app.back", "clear", N_("Clear"), N_("Clear the scan field and the message"), show=False),
+        bind(
+            "sale.print_retry",
+            "print_retry",
+            N_("Retry print"),
+            N_("Print the receipts waiting for the printer now"),
+            show=False,  # the device line names the key while jobs wait
+        ),
     ]
 
     def __init__(self) -> None:
@@ -73,6 +83,7 @@ class SaleScreen(PosScreen):
     def compose(self) -> ComposeResult:
         lang = self.language
         yield StatusLine(id="status")
+        yield DeviceStatusBar(id="device-status")
         with Horizontal(id="sale-main"):
             yield CartTable(lang, id="cart")
             with Vertical(id="side"):
@@ -124,6 +135,7 @@ class SaleScreen(PosScreen):
             except PosError as exc:
                 self.show_error(exc.message)
         self.shown_member = member_id
+        self.refresh_bindings()  # the rewards key shows only with a member
         panel.show(profile)
         self.set_class(profile is not None, "-member")
 
@@ -180,6 +192,12 @@ class SaleScreen(PosScreen):
         session = self.session
         actor = session.require_actor()
         masks = session.settings.scale_labels
+        scale = pos_app(self).devices.scale
+        if qty_milli is None and scale is not None:
+            from pos_tui.tui.dialogs.weigh import open_weighing
+
+            if open_weighing(self, code, scale):  # sold by weight: the weighing dialog adds it
+                return
 
         def add(override: Override | None) -> Cart:
             return carts.add_item(
@@ -467,10 +485,13 @@ class SaleScreen(PosScreen):
         """Post the open cart with ``payments`` in a worker; :class:`SaleCompleted` comes back.
         Scans wait until it is posted, so no item lands between the total and the receipt."""
         from pos_tui.tui.payments import complete_sale_call
+        from pos_tui.tui.printing import station_of
 
         self.posting = True
         self.show_note(_("Posting the sale…"))
-        pos_app(self).call_core(complete_sale_call(self.session, payments, target=self))
+        app = pos_app(self)
+        fiscal = station_of(app).fiscal_hook(self.session.now)  # None unless the till has a fiscal device
+        app.call_core(complete_sale_call(self.session, payments, target=self, fiscal=fiscal))
 
     @on(SaleCompleted)
     def _sale_completed(self, event: SaleCompleted) -> None:
@@ -494,6 +515,9 @@ class SaleScreen(PosScreen):
         self.show_note(
             _("Sale {no} done. Change: {change}").format(no=result.receipt_no, change=format_money(change, lang))
         )
+        from pos_tui.tui.printing import after_sale
+
+        after_sale(self, result)  # the receipt to the print queue (never awaited) and on screen
 
     # -- elsewhere -------------------------------------------------------------------------------
 
@@ -512,11 +536,52 @@ class SaleScreen(PosScreen):
     @on(CashMoved)
     def _cash_moved(self, event: CashMoved) -> None:
         move = event.result
-        labels = {"paid_in": _("Paid in"), "paid_out": _("Paid out"), "no_sale": _("Drawer opened (no sale)")}
+        labels = {
+            "paid_in": _("Paid in"),
+            "paid_out": _("Paid out"),
+            "no_sale": _("Drawer opened (no sale)"),
+            "gift_card": _("Gift card paid in cash"),
+        }
         text = labels.get(move.kind, move.kind)
         if move.amount:
             text += f": {format_money(move.amount, self.language)}"
         self.show_note(text)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Rewards only when the sale has a member (hidden otherwise)."""
+        if action == "rewards":
+            return self.cart.member_id is not None
+        return True
+
+    def _loyalty_dialog(self, dialog: Any) -> None:
+        def closed(cart: Cart | None) -> None:
+            if cart is not None:
+                self.show_cart(cart, follow=False, select=self.selected_line_no())
+
+        self.app.push_screen(dialog, closed)
+
+    def action_coupon(self) -> None:
+        """Coupon codes on this receipt (see :mod:`pos_tui.tui.dialogs.loyalty_entry`)."""
+        from pos_tui.tui.dialogs.loyalty_entry import CouponDialog
+
+        if self.posting:
+            self.show_error(_("Wait: the sale is being posted"))
+            return
+        self._loyalty_dialog(CouponDialog(self.cart, self.language))
+
+    def action_rewards(self) -> None:
+        """The member's rewards catalog: give a reward for points, or take one back."""
+        from pos_tui.tui.dialogs.loyalty_entry import RewardsDialog
+
+        if self.posting:
+            self.show_error(_("Wait: the sale is being posted"))
+            return
+        self._loyalty_dialog(RewardsDialog(self.cart, self.language))
+
+    def action_print_retry(self) -> None:
+        from pos_tui.tui.printing import retry
+
+        retry(self)
 
     def action_menu(self) -> None:
         from pos_tui.tui.screens.menu import open_menu
