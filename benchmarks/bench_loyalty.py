@@ -12,8 +12,14 @@ The database side gets a member with 5 years of history (two receipts a week: sa
 lots, redemptions, stamps, benefit lines) so ``member_context`` reads what a long-standing
 member has.
 
-Baseline, same run: the same calls with the empty program (``Program()``: nothing to apply),
-i.e. the cost of walking the basket at all.
+Baselines, same run, samples alternating with ours:
+
+- evaluate + earning: the same calls with the empty program (``Program()``: nothing to apply),
+  i.e. the cost of walking the basket at all;
+- ``price_cart`` for the member with history: the same cart for a member of the same tier
+  with one points lot (for the reward) and no other history (what five years cost);
+- ``ledger.balance`` of the member with history: the entry-by-entry fold it replaced (every
+  entry read into Python, then summed per lot; ``ledger._load``, which the writes still use).
 
 Before timing, the heap is settled (``gc.collect(); gc.freeze()``) as the till does once its
 sale screen is up (``pos_tui.tui.app``), so a full garbage collection does not walk the
@@ -33,7 +39,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -211,6 +217,14 @@ def history_db(work: Path, lines: int, years: int, rnd: random.Random) -> dict[s
                 ).id
         cashier = m.User.create(name="kasa", role="cashier", pin_tag="bench", pin_hash="x", created_at=at).id
         member = m.Member.create(card="2990000000017", name="Uzun Süreli Üye", created_at=at, tier_code="altin").id
+        newcomer = m.Member.create(card="2990000000024", name="Yeni Üye", created_at=at, tier_code="altin").id
+        m.PointsEntry.create(
+            member=newcomer,
+            at=at,
+            kind="adjust",
+            points=5000,
+            available_from=START.date() - timedelta(days=365 * years),
+        )  # the points for the chosen reward, and no other history
         receipts = 0
         for week in range(52 * years):
             for visit in range(2):
@@ -243,7 +257,21 @@ def history_db(work: Path, lines: int, years: int, rnd: random.Random) -> dict[s
                     m.PointsEntry.create(member=member, at=db_at, kind="redeem", points=-200, lot=lot, sale=sale)
                 m.StampEntry.create(member=member, card=f"s{receipts % 8}", at=db_at, stamps=1, kind="earn", sale=sale)
     rules.apply_rules(program_text(), source="bench", now=START)
-    return {"member": member, "products": products, "receipts": receipts}
+    entries = m.PointsEntry.select().where(m.PointsEntry.member == member).count()
+    return {"member": member, "newcomer": newcomer, "products": products, "receipts": receipts, "entries": entries}
+
+
+def folded_balance(member_id: int, as_of: date) -> int:
+    """The available points as ``ledger.balance`` computed them before issue 3's speed work
+    (the baseline): every entry of the member read into Python, folded per lot."""
+    from pos_tui.core.loyalty import ledger
+    from pos_tui.store import fast
+    from pos_tui.store import models as m
+
+    fast.select_first(m.Member, ("id",), {"id": member_id})
+    state = ledger._load(member_id, before=ledger._day_start(as_of + timedelta(days=1), TZ))
+    live = state.live(as_of)
+    return sum(lot.remaining for lot in live if not lot.pending(as_of)) + state.debt
 
 
 def main() -> None:
@@ -271,7 +299,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="pos-bench-loyalty-"))
     try:
         from pos_tui.core.cart import Cart
-        from pos_tui.core.loyalty import pricing, rules
+        from pos_tui.core.loyalty import ledger, pricing, rules
         from pos_tui.store import close_database
 
         with timer() as t:
@@ -282,32 +310,57 @@ def main() -> None:
                 product_id=setup["products"][code], code=code, name=code, unit=unit, kdv_rate=10,
                 price=price, qty_milli=qty, merge=False,
             )  # fmt: skip
+        newcomer_cart = cart.with_member(setup["newcomer"]).with_rewards(["r0"])
         cart = cart.with_member(setup["member"]).with_rewards(["r0"])
         program = rules.active_program()
         now = START
+        day = START.date()
+        member = setup["member"]
+        if ledger.balance(member, as_of=day, tz=TZ).available != folded_balance(member, day):
+            raise SystemExit("ledger.balance disagrees with the entry-by-entry fold")
         gc.collect()
         gc.freeze()
 
         def price() -> Any:
             return pricing.price_cart(cart, now=now, tz=TZ)
 
-        def context() -> Any:
-            return pricing.member_context(setup["member"], program, now=now, tz=TZ)
+        def price_newcomer() -> Any:
+            return pricing.price_cart(newcomer_cart, now=now, tz=TZ)
 
-        price_cart = percentiles(_timed(price, args.db_samples, args.warmup))
+        def context() -> Any:
+            return pricing.member_context(member, program, now=now, tz=TZ)
+
+        def points() -> Any:
+            return ledger.balance(member, as_of=day, tz=TZ)
+
+        def points_folded() -> Any:
+            return folded_balance(member, day)
+
+        price_s, newcomer_s = alternate(price, price_newcomer, args.db_samples, args.warmup)
+        price_cart, price_cart_newcomer = percentiles(price_s), percentiles(newcomer_s)
         member_context = percentiles(_timed(context, args.db_samples, args.warmup))
+        balance_s, folded_s = alternate(points, points_folded, args.db_samples, args.warmup)
+        balance, folded = percentiles(balance_s), percentiles(folded_s)
         close_database()
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
     result = {
         "basket": facts,
-        "history": {"years": args.years, "receipts": setup["receipts"], "setup_s": t["seconds"]},
+        "history": {
+            "years": args.years,
+            "receipts": setup["receipts"],
+            "points_entries": setup["entries"],
+            "setup_s": t["seconds"],
+        },
         "evaluate_and_earning": ours,
         "empty_program": baseline,
         "ratio_p99": round(ours["p99_ms"] / baseline["p99_ms"], 2) if baseline["p99_ms"] else None,
         "price_cart_with_database": price_cart,
+        "price_cart_member_without_history": price_cart_newcomer,
         "member_context": member_context,
+        "ledger_balance": balance,
+        "ledger_balance_entry_by_entry": folded,
         "summary": [
             verdict(
                 f"loyalty evaluate + earning p99, {facts['lines']} lines, {facts['rules']} rules",
@@ -316,6 +369,27 @@ def main() -> None:
                 baseline=baseline["p99_ms"],
                 baseline_name="same calls, empty program",
                 max_value=2.0,
+            ),
+            verdict(
+                f"loyalty price_cart p50, {facts['lines']} lines, member with a {args.years}-year history",
+                "ms",
+                price_cart["p50_ms"],
+                baseline=price_cart_newcomer["p50_ms"],
+                baseline_name="same cart, member with one points lot",
+            ),
+            verdict(
+                f"loyalty price_cart p99, {facts['lines']} lines, member with a {args.years}-year history",
+                "ms",
+                price_cart["p99_ms"],
+                baseline=price_cart_newcomer["p99_ms"],
+                baseline_name="same cart, member with one points lot",
+            ),
+            verdict(
+                f"ledger.balance p99, {setup['entries']} points entries",
+                "ms",
+                balance["p99_ms"],
+                baseline=folded["p99_ms"],
+                baseline_name="entry-by-entry fold in Python (before issue 3)",
             ),
         ],
     }

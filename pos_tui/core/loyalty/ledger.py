@@ -28,6 +28,7 @@ sees the first's entries. Either way a member can never be overdrawn.
 from __future__ import annotations
 
 import calendar
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -35,7 +36,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any, Literal, cast
 
-from peewee import JOIN, fn
+from peewee import JOIN, SQL, fn
 
 from pos_tui.core import journal
 from pos_tui.core.actors import Actor, Override, require
@@ -187,6 +188,21 @@ def shop_day(now: datetime, tz: str = SHOP_TZ) -> date:
 def _day_start(day: date, tz: str) -> datetime:
     """Naive UTC of the local midnight that starts ``day`` (how day bounds are stored)."""
     return datetime.combine(day, time.min, tzinfo=zone(tz)).astimezone(UTC).replace(tzinfo=None)
+
+
+def _date(value: object) -> date | None:
+    """A ``DATE`` column as the driver returns it (PostgreSQL: a date; SQLite: ISO text, parsed
+    as Peewee's ``DateField`` does, once per distinct text)."""
+    if isinstance(value, datetime):
+        return value.date()
+    if value is None or isinstance(value, date):
+        return value
+    return _parse_date(str(value))
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_date(text: str) -> date:
+    return cast(date, m.PointsEntry.expires_on.adapt(text))
 
 
 def _positive(points: int, what: str) -> int:
@@ -376,19 +392,80 @@ def earn(
         )
 
 
+def _balance_params(member_id: int, cutoff: datetime, as_of: date) -> tuple[Any, ...]:
+    """The parameters of :func:`_balance_query` in the order its SQL renders them, so that
+    :func:`fast.select_rendered` renders it once (a query whose rendered parameters differ
+    from these still runs, just rendered anew each time)."""
+    return (as_of, member_id, cutoff, member_id, cutoff, as_of, member_id, cutoff)
+
+
+def _balance_query(as_of: date, member_id: int, cutoff: datetime, *_repeated: Any) -> Any:
+    """What a member's lots hold at the end of ``as_of``, summed per (pending?, last usable
+    day), then one row for the debt (``pending`` and ``expires_on`` empty).
+
+    Only entries written before ``cutoff`` count (a balance for a past day). A lot counts when
+    it has not expired by ``as_of`` and still holds points after the member's entries that
+    point at it (``GROUP BY`` lot, through the indexes on ``member_id`` and ``lot_id``); the
+    database then sums the lots, so the answer is a handful of rows however many years of
+    entries the member has. Called with :func:`_balance_params`."""
+    lot = m.PointsEntry.alias("lot")
+    used = m.PointsEntry.alias("used")
+    left = lot.points + fn.COALESCE(fn.SUM(used.points), SQL("0"))
+    pending = (lot.available_from > as_of).alias("pending")
+    per_lot = (
+        lot.select(pending, lot.expires_on.alias("expires_on"), left.alias("left"))
+        .join(used, JOIN.LEFT_OUTER, on=(used.lot == lot.id) & (used.member == member_id) & (used.at < cutoff))
+        .where(
+            (lot.member == member_id)
+            & lot.lot.is_null()
+            & lot.available_from.is_null(False)
+            & (lot.at < cutoff)
+            & (lot.expires_on.is_null() | (lot.expires_on >= as_of))
+        )
+        .group_by(lot.id, lot.available_from, lot.expires_on, lot.points)
+        .having(left > SQL("0"))
+        .alias("per_lot")
+    )
+    lots = (
+        m.PointsEntry.select(per_lot.c.pending, per_lot.c.expires_on, fn.SUM(per_lot.c.left))
+        .from_(per_lot)
+        .group_by(per_lot.c.pending, per_lot.c.expires_on)
+    )
+    e = m.PointsEntry
+    debt = e.select(SQL("NULL"), SQL("NULL"), fn.SUM(e.points)).where(
+        (e.member == member_id) & e.lot.is_null() & e.available_from.is_null() & (e.at < cutoff)
+    )
+    return lots.union_all(debt)
+
+
 def balance(member_id: int, *, as_of: date, tz: str = SHOP_TZ) -> Balance:
     """The member's points at the end of shop day ``as_of``: entries written after that day are
-    ignored, lots past their expiry count as gone even if no ``expire`` entry was written."""
+    ignored, lots past their expiry count as gone even if no ``expire`` entry was written.
+
+    Read on every change of a member's cart (``pricing.member_context``), so the database does
+    the folding (:func:`_balance_query`, one statement rendered once) rather than Python
+    reading the member's whole ledger. It gives exactly what folding the entries one by one
+    gives (``tests/loyalty/test_ledger_speedpaths.py`` compares the two); the writes still
+    fold in Python (``_load``), as they need every lot."""
     if fast.select_first(m.Member, ("id",), {"id": member_id}) is None:
         raise NotFound(_("No member with id {id}").format(id=member_id))
-    state = _load(member_id, before=_day_start(as_of + timedelta(days=1), tz))
-    live = state.live(as_of)
-    available = sum(lot.remaining for lot in live if not lot.pending(as_of)) + state.debt
-    pending = sum(lot.remaining for lot in live if lot.pending(as_of))
+    cutoff = _day_start(as_of + timedelta(days=1), tz)
+    rows = fast.select_rendered("ledger.balance", _balance_query, *_balance_params(member_id, cutoff, as_of))
+    available = pending = 0
     expiring: dict[date, int] = defaultdict(int)
-    for lot in live:
-        if lot.expires_on is not None:
-            expiring[lot.expires_on] += lot.remaining
+    for is_pending, expires_on, summed in rows:
+        if summed is None:  # no debt entries
+            continue
+        points = int(summed)
+        if is_pending is None:  # the debt row
+            available += points
+        elif is_pending:
+            pending += points
+        else:
+            available += points
+        last_day = _date(expires_on)
+        if last_day is not None:
+            expiring[last_day] += points
     return Balance(
         member_id,
         as_of,
@@ -581,32 +658,43 @@ def adjust(
         return result
 
 
-def expire_due(*, as_of: date, tz: str = SHOP_TZ) -> int:
-    """Write an ``expire`` entry for every lot whose last usable day is before ``as_of`` and
-    that still holds points; returns how many were written. Running it again writes nothing.
-    Each entry is dated at the start of the day after the lot's last usable day."""
+def _expiry_query(as_of: date) -> Any:
+    """Lots past their last usable day (before ``as_of``) that still hold points, with what
+    they hold: one grouped query over the lots and the entries pointing at them. The only
+    parameter is ``as_of`` (the zeros are literals), so :func:`fast.select_rendered` can keep
+    the rendered SQL."""
     lot = m.PointsEntry.alias("lot")
     used = m.PointsEntry.alias("used")
-    remaining = lot.points + fn.COALESCE(fn.SUM(used.points), 0)
-    query = (
+    remaining = lot.points + fn.COALESCE(fn.SUM(used.points), SQL("0"))
+    return (
         lot.select(lot.id, lot.member, lot.expires_on, remaining)
         .join(used, JOIN.LEFT_OUTER, on=(used.lot == lot.id))
         .where(lot.available_from.is_null(False) & lot.lot.is_null() & (lot.expires_on < as_of))
         .group_by(lot.id, lot.member, lot.expires_on, lot.points)
-        .having(remaining > 0)
+        .having(remaining > SQL("0"))
     )
+
+
+def expire_due(*, as_of: date, tz: str = SHOP_TZ) -> int:
+    """Write an ``expire`` entry for every lot whose last usable day is before ``as_of`` and
+    that still holds points; returns how many were written. Running it again writes nothing.
+    Each entry is dated at the start of the day after the lot's last usable day.
+
+    Built for a backlog (a first run over years of lots writes 100,000s of entries): the
+    lots come back as the driver's tuples, each distinct expiry day is converted once, and
+    the entries go in through :func:`fast.insert_many`, whose multi-row ``INSERT`` is composed
+    once per chunk size (within the parameter limit) instead of Peewee rendering every value
+    anew; all in the one write transaction, so a crash writes none of them."""
     with write_tx():
-        found: list[tuple[int, int, date, int]] = list(cast(Iterable[Any], query.tuples()))
-        rows = [
-            {
-                "member": member_id,
-                "kind": "expire",
-                "points": -int(left),
-                "lot": lot_id,
-                "at": _day_start(expires_on + timedelta(days=1), tz),
-            }
-            for lot_id, member_id, expires_on, left in found
-        ]
-        for start in range(0, len(rows), 500):
-            m.PointsEntry.insert_many(rows[start : start + 500]).execute()
+        found = fast.select_rendered("ledger.expire_due", _expiry_query, as_of)
+        dated: dict[object, datetime] = {}
+        rows: list[tuple[int, str, int, int, datetime]] = []
+        for lot_id, member_id, expires_on, left in found:
+            at = dated.get(expires_on)
+            if at is None:
+                last_day = _date(expires_on)
+                assert last_day is not None  # the query only returns lots that expire
+                at = dated[expires_on] = _day_start(last_day + timedelta(days=1), tz)
+            rows.append((int(member_id), "expire", -int(left), int(lot_id), at))
+        fast.insert_many(m.PointsEntry, ("member", "kind", "points", "lot", "at"), rows)
         return len(rows)

@@ -106,7 +106,7 @@ def member_context(
     """What the engine needs of a member on shop day of ``now``: tier (see the module
     docstring), stamps held per card, units of each monthly benefit used this calendar month
     (benefit lines of kind ``tier`` on the member's sales), available points (when ``points``:
-    it reads the member's whole ledger) and whether they have never bought before (when
+    ``ledger.balance``, one grouped query over the member's ledger) and whether they have never bought before (when
     ``first_purchase``)."""
     day = ledger.shop_day(now, tz)
     Me = m.Member
