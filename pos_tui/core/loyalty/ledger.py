@@ -30,7 +30,7 @@ from __future__ import annotations
 import calendar
 import functools
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
@@ -554,7 +554,10 @@ def clawback(
         if fraction is not None:
             points = int((earned * fraction).to_integral_value(rounding=ROUND_HALF_UP))
         assert points is not None
-        want = min(points, earned - state.clawed_by_sale.get(sale_id, 0))
+        # Points of the sale that expired unused already left the member: taking them back
+        # from other lots would take them twice.
+        lapsed = _lapsed(earned_lots, day)
+        want = min(points, earned - lapsed - state.clawed_by_sale.get(sale_id, 0))
         if want <= 0:
             return []
         own = {lot.id for lot in earned_lots}
@@ -569,6 +572,19 @@ def clawback(
             eid = _insert(member_id, "clawback", -rest, at, sale=sale_id)
             taken.append(Consumption(eid, None, "clawback", rest, None))
         return taken
+
+
+def _lapsed(lots: Sequence[_LotState], day: date) -> int:
+    """Points of ``lots`` that expired unused by ``day``: written ``expire`` entries, and what
+    is left on lots past their last day whose expiry the nightly job has not written yet."""
+    e = m.PointsEntry
+    written = -int(
+        e.select(fn.COALESCE(fn.SUM(e.points), 0))
+        .where(e.lot.in_([lot.id for lot in lots]) & (e.kind == "expire"))
+        .scalar()
+        or 0
+    ) if lots else 0  # fmt: skip
+    return written + sum(lot.remaining for lot in lots if lot.expired(day))
 
 
 def restore(member_id: int, sale_id: int, points: int, *, now: datetime, tz: str = SHOP_TZ) -> list[Lot]:

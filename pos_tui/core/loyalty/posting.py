@@ -443,14 +443,18 @@ def _claw_supplier_points(doc: PostedDocument, original_id: int, at: datetime) -
 
 
 def _claw_stamps(doc: PostedDocument, original_id: int, at: datetime) -> None:
+    """Stamps follow the returned units of each card's scope, cumulatively: the share of the
+    stamps the receipt *earned* is clawed back, and the share of the stamps that *paid* for
+    its free items is given back (kind ``restore``), so returning a free coffee refills the card."""
     St = m.StampEntry
-    earned = dict(
-        St.select(St.card, fn.SUM(St.stamps))
-        .where((St.member == doc.member_id) & (St.sale == original_id) & (St.kind == "earn"))
-        .group_by(St.card)
+    done = dict(
+        ((card, kind), int(total))
+        for card, kind, total in St.select(St.card, St.kind, fn.SUM(St.stamps))
+        .where((St.member == doc.member_id) & (St.sale == original_id) & St.kind.in_(("earn", "reward")))
+        .group_by(St.card, St.kind)
         .tuples()
     )
-    if not earned:
+    if not done:
         return
     program = rules.active_program()
     cards = {c.code: c for c in program.stamp_cards}
@@ -459,32 +463,32 @@ def _claw_stamps(doc: PostedDocument, original_id: int, at: datetime) -> None:
     original_lines = list(L.select(L.product, L.code, L.qty).where(L.sale == original_id).tuples())
     returned_lines = list(L.select(L.product, L.code, L.qty).where(L.sale.in_(returns)).tuples())
     facts = pricing.product_facts([pid for pid, _c, _q in original_lines])  # returned lines are among these
-    for code, stamps in earned.items():
+    already = dict(
+        ((card, kind), int(total))
+        for card, kind, total in St.select(St.card, St.kind, fn.SUM(St.stamps))
+        .where((St.member == doc.member_id) & St.sale.in_(returns) & St.kind.in_(("clawback", "restore")))
+        .group_by(St.card, St.kind)
+        .tuples()
+    )
+    rows = []
+    for code in sorted({card for card, _kind in done}):
         card = cards.get(code)
         if card is None:
             continue
 
-        def units(rows: list[tuple[int, str, int]], card=card) -> int:
-            return sum(q // MILLI for pid, c, q in rows if card.scope.matches(c, facts[pid].category))
+        def units(lines: list[tuple[int, str, int]], card=card) -> int:
+            return sum(q // MILLI for pid, c, q in lines if card.scope.matches(c, facts[pid].category))
 
         sold, back = units(original_lines), units(returned_lines)
         if not sold:
             continue
-        taken = -int(
-            St.select(fn.COALESCE(fn.SUM(St.stamps), 0))
-            .where((St.member == doc.member_id) & (St.sale.in_(returns)) & (St.card == code) & (St.kind == "clawback"))
-            .scalar()
-        )
-        target = min(int(stamps), _share(int(stamps), back, sold))
-        if target > taken:
-            fast.insert_one(
-                St,
-                {
-                    "member": doc.member_id,
-                    "card": code,
-                    "at": at,
-                    "stamps": -(target - taken),
-                    "kind": "clawback",
-                    "sale": doc.sale_id,
-                },
-            )
+        earned, spent = done.get((code, "earn"), 0), -done.get((code, "reward"), 0)
+        clawed, restored = -already.get((code, "clawback"), 0), already.get((code, "restore"), 0)
+        take = min(earned, _share(earned, back, sold)) - clawed
+        give = min(spent, _share(spent, back, sold)) - restored
+        if take > 0:
+            rows.append((doc.member_id, code, at, -take, "clawback", doc.sale_id))
+        if give > 0:
+            rows.append((doc.member_id, code, at, give, "restore", doc.sale_id))
+    if rows:
+        fast.insert_many(St, ("member", "card", "at", "stamps", "kind", "sale"), rows)
