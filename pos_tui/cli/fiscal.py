@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from pos_tui.cli.common import handle_errors, make_typer, now, state
-from pos_tui.cli.output import JsonOption, fail, info, print_json, table
+from pos_tui.cli.output import DevicesOption, JsonOption, fail, info, print_json, table
 from pos_tui.core.money import format_money
 from pos_tui.devices.config import load_devices
 from pos_tui.devices.errors import DeviceError
@@ -20,13 +20,6 @@ from pos_tui.devices.fiscal import FiscalConfig, FiscalDevice, FiscalReport, ope
 from pos_tui.i18n import _
 
 app = make_typer("fiscal", "The fiscal device (ÖKC): status, X report, Z report.")
-
-DevicesOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--devices", envvar="POS_DEVICES", help="devices.toml to read (default: next to pos.toml).", dir_okay=False
-    ),
-]
 
 
 def _device(path: Path | None) -> FiscalDevice:

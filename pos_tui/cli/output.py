@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
 from enum import IntEnum
+from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
@@ -30,6 +31,13 @@ class ExitCode(IntEnum):
 
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print only JSON on stdout; messages go to stderr.")]
+
+DevicesOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--devices", envvar="POS_DEVICES", help="devices.toml to read (default: next to pos.toml).", dir_okay=False
+    ),
+]
 YesOption = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
 
 

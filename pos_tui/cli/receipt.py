@@ -16,7 +16,7 @@ import typer
 
 from pos_tui.cli.common import handle_errors, make_typer, state
 from pos_tui.cli.dbcmd import require_existing_db
-from pos_tui.cli.output import JsonOption, fail, info, print_json, stdout
+from pos_tui.cli.output import DevicesOption, JsonOption, fail, info, print_json, stdout
 from pos_tui.core import receipts
 from pos_tui.core.printable import Printable
 from pos_tui.devices.config import DevicesConfig, load_devices
@@ -37,12 +37,6 @@ WidthOption = Annotated[
 CopyOption = Annotated[bool, typer.Option("--copy/--no-copy", help="Mark it as a copy (a reprint).")]
 TerminalOption = Annotated[
     str | None, typer.Option("--terminal", help="Terminal of a bare receipt number (default: this terminal).")
-]
-DevicesOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--devices", envvar="POS_DEVICES", help="devices.toml to read (default: next to pos.toml).", dir_okay=False
-    ),
 ]
 
 

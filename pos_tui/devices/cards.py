@@ -24,7 +24,7 @@ from typing import Any
 from pos_tui.core.errors import ValidationError
 from pos_tui.core.loyalty.members import magstripe_id
 from pos_tui.devices.config import DevicesConfig, Section
-from pos_tui.devices.link import BACKOFF_KEYS, LineBuffer, SerialLink, SerialPort, parse_backoff
+from pos_tui.devices.link import BACKOFF_KEYS, LineBuffer, LinkedDevice, SerialLink, SerialPort, parse_backoff
 from pos_tui.devices.status import DeviceStatus, device_label
 from pos_tui.i18n import _
 
@@ -194,7 +194,7 @@ def describe_card(event: object) -> str | None:
     return None
 
 
-class SerialCardReader:
+class SerialCardReader(LinkedDevice):
     """A card reader on a serial port (or TCP bridge): events are CardSwiped / CardUnreadable."""
 
     name = NAME
@@ -220,16 +220,6 @@ class SerialCardReader:
             clock=clock,
             describe=describe_card,
         )
-
-    @property
-    def status(self) -> DeviceStatus:
-        return self.link.status
-
-    async def start(self) -> None:
-        await self.link.start()
-
-    async def stop(self) -> None:
-        await self.link.stop()
 
 
 def keyboard_status(name: str) -> DeviceStatus:

@@ -436,3 +436,20 @@ class SerialLink:
                 if value is not None:
                     self._status = self._status.with_value(value)
                     self._deliver_status(self._status)
+
+
+class LinkedDevice:
+    """A device that is one :class:`SerialLink` (a serial scanner, a serial card reader): its
+    status, start and stop are the link's."""
+
+    link: SerialLink
+
+    @property
+    def status(self) -> DeviceStatus:
+        return self.link.status
+
+    async def start(self) -> None:
+        await self.link.start()
+
+    async def stop(self) -> None:
+        await self.link.stop()

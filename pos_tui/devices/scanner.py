@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 from pos_tui.devices.cards import CardReaderConfig, CardSwiped, SerialCardReader, keyboard_status, recognise_card
 from pos_tui.devices.config import DevicesConfig, Section
-from pos_tui.devices.link import BACKOFF_KEYS, LineBuffer, SerialLink, SerialPort, parse_backoff
+from pos_tui.devices.link import BACKOFF_KEYS, LineBuffer, LinkedDevice, SerialLink, SerialPort, parse_backoff
 from pos_tui.devices.status import DeviceStatus
 from pos_tui.devices.wedge import TERMINATOR_NAMES, BurstDetector, normalize_code
 from pos_tui.i18n import _
@@ -159,7 +159,7 @@ def describe_scan(event: object) -> str | None:
     return event.code if isinstance(event, Scanned) else None
 
 
-class SerialScanner:
+class SerialScanner(LinkedDevice):
     """A scanner on a serial port, virtual COM port or TCP bridge; events are :class:`Scanned`."""
 
     name = NAME
@@ -185,16 +185,6 @@ class SerialScanner:
             clock=clock,
             describe=describe_scan,
         )
-
-    @property
-    def status(self) -> DeviceStatus:
-        return self.link.status
-
-    async def start(self) -> None:
-        await self.link.start()
-
-    async def stop(self) -> None:
-        await self.link.stop()
 
 
 @dataclass(frozen=True, slots=True)
