@@ -102,8 +102,26 @@ def _to_v5(db: Database) -> None:
 MIGRATIONS: dict[int, Callable[[Database], None]] = {2: _to_v2, 3: _to_v3, 4: _to_v4, 5: _to_v5}
 
 
+# Key of the PostgreSQL advisory lock that serialises schema work between terminals.
+_SCHEMA_LOCK = 0x706F735F747569  # "pos_tui"
+
+
 def upgrade(db: Database) -> tuple[int, int]:
-    """Create or upgrade the schema; returns ``(version_before, version_after)``."""
+    """Create or upgrade the schema; returns ``(version_before, version_after)``.
+
+    On PostgreSQL every terminal opening the central database does this at start; an advisory
+    lock makes them take turns, because concurrent DDL (even ``CREATE OR REPLACE`` of the same
+    guard function) fails there with "tuple concurrently updated"."""
+    if not isinstance(db, PostgresqlDatabase):
+        return _upgrade(db)
+    db.execute_sql("SELECT pg_advisory_lock(%s)", (_SCHEMA_LOCK,))
+    try:
+        return _upgrade(db)
+    finally:
+        db.execute_sql("SELECT pg_advisory_unlock(%s)", (_SCHEMA_LOCK,))
+
+
+def _upgrade(db: Database) -> tuple[int, int]:
     before = schema_version(db)
     if before > CURRENT_VERSION:
         raise SchemaTooNew(

@@ -78,12 +78,17 @@ def race(script: str, database: str, member_id: int, tries: int, now: datetime) 
             [sys.executable, "-c", script, database, str(member_id), str(tries), now.isoformat()],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
         )
         for _ in range(2)
     ]
     for t in terminals:
-        assert t.stdout is not None and t.stdout.readline().strip() == "ready"
+        assert t.stdout is not None
+        line = t.stdout.readline().strip()
+        if line != "ready":
+            t.kill()
+            raise AssertionError(f"a terminal did not start: {line!r} {t.communicate()[1]}")
     for t in terminals:
         assert t.stdin is not None
         t.stdin.write("go\n")
