@@ -163,21 +163,12 @@ class Framer:
             del buffer[: index + len(term)]
 
 
-class Mettler8217Protocol:
-    """Mettler Toledo 8217 (weight-only ECR protocol): polled with ``W``, frames ``STX … CR``."""
+class FramedProtocol:
+    """What every scale protocol shares: bytes are cut into frames by its :class:`Framer`, each
+    frame is read by the subclass's ``parse`` (``None``: nothing to report), and an overlong
+    frame is a garbled reading."""
 
-    ZERO = b"Z"
-    TARE = b"T"
-    CLEAR_TARE = b"C"
-    WEIGH = b"W"
-
-    _WEIGHT = re.compile(rb"^ *([0-9]{1,6}(?:\.[0-9]{1,4})?) *(N)? *([A-Za-z]{1,2})? *$")
-
-    def __init__(self) -> None:
-        self._framer = Framer(CR)
-
-    def poll(self) -> bytes | None:
-        return self.WEIGH
+    _framer: Framer
 
     def reset(self) -> None:
         self._framer.reset()
@@ -192,6 +183,26 @@ class Mettler8217Protocol:
             if parsed is not None:
                 out.append(parsed)
         return out
+
+    def parse(self, frame: bytes, now: float) -> WeightReading | None:
+        raise NotImplementedError
+
+
+class Mettler8217Protocol(FramedProtocol):
+    """Mettler Toledo 8217 (weight-only ECR protocol): polled with ``W``, frames ``STX … CR``."""
+
+    ZERO = b"Z"
+    TARE = b"T"
+    CLEAR_TARE = b"C"
+    WEIGH = b"W"
+
+    _WEIGHT = re.compile(rb"^ *([0-9]{1,6}(?:\.[0-9]{1,4})?) *(N)? *([A-Za-z]{1,2})? *$")
+
+    def __init__(self) -> None:
+        self._framer = Framer(CR)
+
+    def poll(self) -> bytes | None:
+        return self.WEIGH
 
     def parse(self, frame: bytes, now: float) -> WeightReading | None:
         """One frame without its CR; ``None`` for an empty frame (an echo or a stray LF)."""
@@ -236,7 +247,7 @@ class Mettler8217Protocol:
         return WeightReading(0, True, OK, raw, now, net)
 
 
-class CasProtocol:
+class CasProtocol(FramedProtocol):
     """CAS indicators and scales (PD-II, PDS, ER, CI, NT series): ``ST,GS,+  1.500kg`` CR LF.
 
     Both the 18-byte frame (``ST,GS,`` + 8-byte weight + 2-byte unit) and the 22-byte frame
@@ -259,20 +270,6 @@ class CasProtocol:
 
     def poll(self) -> bytes | None:
         return self._poll
-
-    def reset(self) -> None:
-        self._framer.reset()
-
-    def feed(self, data: bytes, now: float) -> Sequence[WeightReading]:
-        out: list[WeightReading] = []
-        for frame in self._framer.push(data):
-            if frame is None:
-                out.append(garbled(b"", now))
-                continue
-            parsed = self.parse(frame, now)
-            if parsed is not None:
-                out.append(parsed)
-        return out
 
     def parse(self, frame: bytes, now: float) -> WeightReading | None:
         """One frame without its LF; ``None`` for a blank line or another indicator's frame."""
@@ -323,7 +320,7 @@ class GenericFormat:
     tare: bytes | None = None
 
 
-class GenericProtocol:
+class GenericProtocol(FramedProtocol):
     """A scale described entirely by a :class:`GenericFormat` (no code per model)."""
 
     def __init__(self, fmt: GenericFormat) -> None:
@@ -333,20 +330,6 @@ class GenericProtocol:
 
     def poll(self) -> bytes | None:
         return self.format.poll
-
-    def reset(self) -> None:
-        self._framer.reset()
-
-    def feed(self, data: bytes, now: float) -> Sequence[WeightReading]:
-        out: list[WeightReading] = []
-        for frame in self._framer.push(data):
-            if frame is None:
-                out.append(garbled(b"", now))
-                continue
-            parsed = self.parse(frame, now)
-            if parsed is not None:
-                out.append(parsed)
-        return out
 
     def parse(self, frame: bytes, now: float) -> WeightReading | None:
         fmt = self.format
