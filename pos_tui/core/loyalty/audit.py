@@ -509,21 +509,28 @@ def _compare_tender(
             add(None, text.format(sale=sales.name(sale_id), paid=_tl(a), entries=_tl(b)))
 
 
-def _check_wallet(add: Add, sales: _Sales) -> None:
-    W, S = m.WalletEntry, m.Sale
-    paid, refunded = _paid_per_sale("store_credit")
+def _spent_and_given(model: Any) -> tuple[dict[int, int], dict[int, int]]:
+    """Per sale, what a wallet or gift-card ledger (``kind``/``sale``/``amount``) says was
+    spent on it and given back by it (both positive kuruş)."""
     spent: dict[int, int] = {}
     given: dict[int, int] = {}
     query = (
-        W.select(W.kind, W.sale, fn.SUM(W.amount))
-        .where(W.kind.in_(("spend", "refund")) & W.sale.is_null(False))
-        .group_by(W.kind, W.sale)
+        model.select(model.kind, model.sale, fn.SUM(model.amount))
+        .where(model.kind.in_(("spend", "refund")) & model.sale.is_null(False))
+        .group_by(model.kind, model.sale)
     )
     for kind, sale_id, amount in _rows(query):
         if kind == "spend":
             spent[sale_id] = -int(amount)
         else:
             given[sale_id] = int(amount)
+    return spent, given
+
+
+def _check_wallet(add: Add, sales: _Sales) -> None:
+    W, S = m.WalletEntry, m.Sale
+    paid, refunded = _paid_per_sale("store_credit")
+    spent, given = _spent_and_given(W)
     _compare_tender(
         add,
         sales,
@@ -578,18 +585,7 @@ def _check_wallet(add: Add, sales: _Sales) -> None:
 def _check_gift_cards(add: Add, sales: _Sales) -> None:
     G, GE = m.GiftCard, m.GiftCardEntry
     paid, refunded = _paid_per_sale("gift_card")
-    spent: dict[int, int] = {}
-    given: dict[int, int] = {}
-    query = (
-        GE.select(GE.kind, GE.sale, fn.SUM(GE.amount))
-        .where(GE.kind.in_(("spend", "refund")) & GE.sale.is_null(False))
-        .group_by(GE.kind, GE.sale)
-    )
-    for kind, sale_id, amount in _rows(query):
-        if kind == "spend":
-            spent[sale_id] = -int(amount)
-        else:
-            given[sale_id] = int(amount)
+    spent, given = _spent_and_given(GE)
     _compare_tender(
         add,
         sales,
