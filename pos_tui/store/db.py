@@ -13,9 +13,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from peewee import Database, DatabaseProxy, PostgresqlDatabase, SqliteDatabase
+from peewee import Database, PostgresqlDatabase, SqliteDatabase
 
-database = DatabaseProxy()
+from pos_tui.store.migrations import upgrade
+from pos_tui.store.proxy import database
 
 # CONVENTIONS.md: synchronous=full, because with NORMAL the last committed sales can vanish
 # on power loss; WAL so readers (reports, the second window) never block the till.
@@ -54,8 +55,6 @@ def open_database(url: str | Path, *, create: bool = True) -> Database:
         db = SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, timeout=5)
     database.initialize(db)
     if create:
-        from pos_tui.store.migrations import upgrade
-
         upgrade(db)
     return db
 

@@ -22,7 +22,7 @@ from typing import Any
 
 from peewee import Database, Model, SqliteDatabase
 
-from pos_tui.store.db import database
+from pos_tui.store.proxy import database
 
 # SQLite before 3.32 allows at most 999 parameters per statement; multi-row statements are
 # split so that they stay under it on every backend.

@@ -53,7 +53,7 @@ def _set_version(version: int) -> None:
 def _to_v2(db: Database) -> None:
     from pos_tui.text import words  # pure function, shared by every layer
 
-    db.create_tables([m.ProductWord, m.CartDraft])
+    db.create_tables(m.V2_MODELS)
     batch: list[dict[str, object]] = []
     for pid, name in m.Product.select(m.Product.id, m.Product.name).tuples().iterator():
         batch.extend({"word": w[:64], "product": pid} for w in words(name))
@@ -65,7 +65,7 @@ def _to_v2(db: Database) -> None:
 
 
 def _to_v3(db: Database) -> None:
-    db.create_tables([m.Member, m.PointsEntry])
+    db.create_tables(m.V3_MODELS)
 
 
 def _to_v4(db: Database) -> None:

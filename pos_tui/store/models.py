@@ -23,7 +23,7 @@ from peewee import (
     TextField,
 )
 
-from pos_tui.store.db import database
+from pos_tui.store.proxy import database
 
 
 class BaseModel(Model):
@@ -582,8 +582,57 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     SaleFiscal,
 )
 
-V4_MODELS: tuple[type[BaseModel], ...] = ALL_MODELS[ALL_MODELS.index(Consent) : ALL_MODELS.index(SaleFiscal)]
+# The tables each schema version added, written out and frozen: a migration creates exactly
+# these, so a model inserted into ALL_MODELS cannot change what an old step does.
+# tests/staff/test_schema_versions.py compares them with a checked-in list of table names.
+V1_MODELS: tuple[type[BaseModel], ...] = (
+    MetaEntry,
+    Counter,
+    User,
+    LoginAttempt,
+    Category,
+    Supplier,
+    Customer,
+    Product,
+    Barcode,
+    Shift,
+    CashMovement,
+    Sale,
+    SaleLine,
+    Payment,
+    SaleKdv,
+    StockMovement,
+    ZClosure,
+    JournalEntry,
+)
+V2_MODELS: tuple[type[BaseModel], ...] = (ProductWord, CartDraft)
+V3_MODELS: tuple[type[BaseModel], ...] = (Member, PointsEntry)
+V4_MODELS: tuple[type[BaseModel], ...] = (
+    Consent,
+    LoyaltyRules,
+    TierChange,
+    StampEntry,
+    WalletEntry,
+    GiftCard,
+    GiftCardEntry,
+    Coupon,
+    CouponUse,
+    SaleBenefit,
+    SaleLoyalty,
+    SupplierPoints,
+    NpsResponse,
+    Message,
+)
 V5_MODELS: tuple[type[BaseModel], ...] = (SaleFiscal,)
+
+# Per schema version, the models it added (CURRENT_VERSION in migrations is the last key).
+MODELS_BY_VERSION: dict[int, tuple[type[BaseModel], ...]] = {
+    1: V1_MODELS,
+    2: V2_MODELS,
+    3: V3_MODELS,
+    4: V4_MODELS,
+    5: V5_MODELS,
+}
 
 # Tables whose rows are never updated or deleted once written.
 INSERT_ONLY = (
