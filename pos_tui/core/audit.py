@@ -30,11 +30,12 @@ from typing import Any
 
 from peewee import JOIN, fn
 
+from pos_tui import store
 from pos_tui.core.journal import GENESIS, HEAD_KEY, canonical, chain_hash
 from pos_tui.core.labels import document_label
 from pos_tui.core.loyalty.audit import check_loyalty
 from pos_tui.core.money import from_kurus, to_kurus
-from pos_tui.core.reports import document_totals, tuples_of
+from pos_tui.core.reports import document_totals
 from pos_tui.core.sales import sale_document
 from pos_tui.i18n import _
 from pos_tui.settings import Settings
@@ -203,7 +204,7 @@ def _instant(doc: dict[str, Any]) -> dict[str, Any]:
 def _check_documents(found: _Found, chain: _Chain, tz: str, progress: Callable[[int], None] | None) -> None:
     S = m.Sale
     seen: set[str] = set()
-    for sale_id, uid, kind, terminal, receipt in tuples_of(
+    for sale_id, uid, kind, terminal, receipt in store.rows(
         S.select(S.id, S.uid, S.kind, S.terminal, S.receipt_no).order_by(S.id)
     ):
         seen.add(uid)
@@ -265,7 +266,7 @@ def _check_sums(found: _Found, chain: _Chain) -> None:
             ),
         )
 
-    for uid, kind, subtotal, discount, total in tuples_of(
+    for uid, kind, subtotal, discount, total in store.rows(
         S.select(S.uid, S.kind, S.subtotal, S.discount, S.total).where(S.subtotal - S.discount != S.total)
     ):
         report(uid, kind, _("subtotal less discount"), total, subtotal - discount)
@@ -282,7 +283,7 @@ def _check_sums(found: _Found, chain: _Chain) -> None:
             .group_by(S.id, S.uid, S.kind, S.total)
             .having(summed != S.total)
         )
-        for uid, kind, total, got in tuples_of(query):
+        for uid, kind, total, got in store.rows(query):
             report(uid, kind, what, total, got)
 
 
@@ -335,7 +336,7 @@ def _check_stock(found: _Found) -> None:
         .where(P.stock != total)
         .order_by(P.code)
     )
-    for code, stock, qty in tuples_of(query):
+    for code, stock, qty in store.rows(query):
         found.add(
             None,
             _("product {code}: stock is {stock} but its stock movements add up to {moved} (milli-units)").format(

@@ -37,6 +37,7 @@ from typing import Any, NamedTuple
 
 from peewee import JOIN, SQL, Field, Model, Select, chunked, fn
 
+from pos_tui import store
 from pos_tui.core.barcodes import has_valid_check_digit, is_gtin_length, normalize_barcode, parse_scale_label
 from pos_tui.core.clock import to_db
 from pos_tui.core.errors import ImportRejected, NotFound, RowError, ValidationError
@@ -158,11 +159,6 @@ def _select() -> Any:
     )
 
 
-def _tuples(query: Any) -> list[tuple[Any, ...]]:
-    """A query's rows as plain tuples (typed loosely: Peewee's rows are not)."""
-    return list(query.tuples())
-
-
 def _with_codes(*codes: str) -> Any:
     return _select().where(m.Product.code.in_(codes))
 
@@ -191,7 +187,7 @@ def _slices(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
 
 
 def _infos(query: Any) -> list[ProductInfo]:
-    return _infos_of(_tuples(query))
+    return _infos_of(list(store.rows(query)))
 
 
 def _infos_of(rows: Sequence[tuple[Any, ...]]) -> list[ProductInfo]:
@@ -418,7 +414,7 @@ def iter_products(*, batch: int = 2000, include_inactive: bool = True) -> Iterat
             q = q.where(m.Product.active == True)  # noqa: E712
         if last_code is not None:
             q = q.where(m.Product.code > last_code)
-        rows = _tuples(q.order_by(m.Product.code).limit(batch))
+        rows = list(store.rows(q.order_by(m.Product.code).limit(batch)))
         if not rows:
             return
         for info, r in zip(_infos_of(rows), rows, strict=True):
@@ -779,11 +775,11 @@ def _plan(rows: Sequence[ProductInput], *, kdv_rates: Sequence[int], default_kdv
 
     # 5. Categories by folded name; suppliers by code, then by folded name.
     categories: dict[str, int] = {}
-    for cid, cname in _tuples(m.Category.select(m.Category.id, m.Category.name).order_by(m.Category.id)):
+    for cid, cname in store.rows(m.Category.select(m.Category.id, m.Category.name).order_by(m.Category.id)):
         categories.setdefault(fold(cname), cid)
     suppliers_by_code: dict[str, int] = {}
     suppliers_by_name: dict[str, list[int]] = {}
-    for sid, scode, sname in _tuples(m.Supplier.select(m.Supplier.id, m.Supplier.code, m.Supplier.name)):
+    for sid, scode, sname in store.rows(m.Supplier.select(m.Supplier.id, m.Supplier.code, m.Supplier.name)):
         suppliers_by_code[scode] = sid
         suppliers_by_name.setdefault(fold(sname), []).append(sid)
     new_categories: dict[str, str] = {}
@@ -954,7 +950,7 @@ def _write(plan: _Plan, *, now: datetime, progress: Callable[[int], None]) -> No
     category_ids = {key: m.Category.create(name=name).id for key, name in plan.new_categories.items()}
     supplier_ids: dict[str, int] = {}
     if plan.new_suppliers:
-        taken = {code for (code,) in _tuples(m.Supplier.select(m.Supplier.code))}
+        taken = {code for (code,) in store.rows(m.Supplier.select(m.Supplier.code))}
         for ref in plan.new_suppliers:
             code = _supplier_code(ref, taken)
             taken.add(code)

@@ -9,7 +9,6 @@ daylight-saving history, not on the UTC timestamp the store keeps.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -17,6 +16,7 @@ from typing import Any, Literal
 
 from peewee import JOIN, Case, Expression, fn
 
+from pos_tui import store
 from pos_tui.core.clock import day_bounds, from_db, iso, local, to_db
 from pos_tui.core.errors import ValidationError
 from pos_tui.core.money import ZERO, from_kurus, qty_to_decimal
@@ -26,11 +26,6 @@ from pos_tui.store import models as m
 
 ReportBy = Literal["product", "category", "cashier", "hour"]
 REPORT_BY: tuple[str, ...] = ("product", "category", "cashier", "hour")
-
-
-def tuples_of(query: Any) -> Iterator[tuple[Any, ...]]:
-    """Stream a select as plain tuples (peewee's type hints describe model rows, not tuples)."""
-    return iter(query.tuples().iterator())
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +99,7 @@ def document_totals(where: Expression) -> DocumentTotals:
     counts: dict[str, tuple[int, int]] = {}
     first_id = last_id = None
     from_at = to_at = None
-    rows = tuples_of(
+    rows = store.rows(
         S.select(S.kind, fn.COUNT(S.id), fn.SUM(S.total), fn.MIN(S.id), fn.MAX(S.id), fn.MIN(S.at), fn.MAX(S.at))
         .where(where)
         .group_by(S.kind)
@@ -119,14 +114,14 @@ def document_totals(where: Expression) -> DocumentTotals:
 
     payments: dict[str, dict[str, Decimal]] = {"sale": {}, "return": {}}
     P = m.Payment
-    for kind, method, amount in tuples_of(
+    for kind, method, amount in store.rows(
         P.select(S.kind, P.method, fn.SUM(P.amount)).join(S).where(where).group_by(S.kind, P.method).order_by(P.method)
     ):
         payments.setdefault(kind, {})[method] = from_kurus(amount or 0)
 
     K = m.SaleKdv
     kdv_k: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for rate, base, kdv in tuples_of(
+    for rate, base, kdv in store.rows(
         K.select(K.rate, fn.SUM(_sign(S.kind, K.base)), fn.SUM(_sign(S.kind, K.kdv)))
         .join(S)
         .where(where)
@@ -243,7 +238,7 @@ def sales_report(
             .where(where)
             .group_by(P.id, P.code, P.name)
         )
-        rows = [_row(code, name, *rest) for code, name, *rest in tuples_of(query)]
+        rows = [_row(code, name, *rest) for code, name, *rest in store.rows(query)]
     elif by == "category":
         P, C = m.Product, m.Category
         query = (
@@ -256,7 +251,7 @@ def sales_report(
             .group_by(C.name)
         )
         none = _("(no category)")
-        rows = [_row(name or "", name or none, *rest) for name, *rest in tuples_of(query)]
+        rows = [_row(name or "", name or none, *rest) for name, *rest in store.rows(query)]
     else:
         U = m.User
         query = (
@@ -266,13 +261,13 @@ def sales_report(
             .where(where)
             .group_by(U.id, U.name)
         )
-        rows = [_row(name, name, *rest) for name, *rest in tuples_of(query)]
+        rows = [_row(name, name, *rest) for name, *rest in store.rows(query)]
     return sorted(rows, key=lambda r: (-r.net, r.key))
 
 
 def _by_hour(where: Expression, tz: str) -> list[ReportRow]:
     S, L = m.Sale, m.SaleLine
-    per_doc = tuples_of(
+    per_doc = store.rows(
         L.select(S.at, S.kind, fn.SUM(L.qty), fn.SUM(L.discount), fn.SUM(L.total))
         .join(S)
         .where(where)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import dataclasses
 import uuid
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -29,6 +29,7 @@ from typing import Any
 
 from peewee import JOIN, fn
 
+from pos_tui import store
 from pos_tui.core import journal
 from pos_tui.core.actors import Actor, Override, require
 from pos_tui.core.cart import Benefit, Cart, CartTotals, KdvRow, check_quantity
@@ -142,11 +143,6 @@ class ReturnableLine:
 
 
 # --------------------------------------------------------------------------- documents
-
-
-def _tuples(query: Any) -> Iterator[tuple[Any, ...]]:
-    """Rows of a select as plain tuples (peewee's type hints describe model rows, not tuples)."""
-    return iter(query.tuples())
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,7 +304,7 @@ def sale_documents(sale_ids: Sequence[int], tz: str = DEFAULT_TZ) -> list[dict[s
 def _documents(ids: list[int], tz: str) -> list[dict[str, Any]]:
     original = m.Sale.alias("original")
     S = m.Sale
-    heads = _tuples(
+    heads = store.rows(
         S.select(
             S.id,
             S.uid,
@@ -335,7 +331,7 @@ def _documents(ids: list[int], tz: str) -> list[dict[str, Any]]:
     )
     lines: dict[int, list[dict[str, Any]]] = defaultdict(list)
     L = m.SaleLine
-    for sale_id, *line in _tuples(
+    for sale_id, *line in store.rows(
         L.select(
             L.sale,
             L.line_no,
@@ -356,7 +352,7 @@ def _documents(ids: list[int], tz: str) -> list[dict[str, Any]]:
         lines[sale_id].append(_line_json(*line))
     payments: dict[int, list[dict[str, Any]]] = defaultdict(list)
     P = m.Payment
-    for sale_id, *payment in _tuples(
+    for sale_id, *payment in store.rows(
         P.select(P.sale, P.method, P.amount, P.tendered, P.change, P.reference)
         .where(P.sale.in_(ids))
         .order_by(P.sale, P.id)
@@ -364,13 +360,13 @@ def _documents(ids: list[int], tz: str) -> list[dict[str, Any]]:
         payments[sale_id].append(_payment_json(*payment))
     kdv: dict[int, dict[str, dict[str, str | None]]] = defaultdict(dict)
     K = m.SaleKdv
-    for sale_id, rate, base, tax in _tuples(
+    for sale_id, rate, base, tax in store.rows(
         K.select(K.sale, K.rate, K.base, K.kdv).where(K.sale.in_(ids)).order_by(K.sale, K.rate)
     ):
         kdv[sale_id][str(rate)] = {"base": _amount(base), "kdv": _amount(tax)}
     benefits: dict[int, list[dict[str, Any]]] = defaultdict(list)
     B = m.SaleBenefit
-    for sale_id, *benefit in _tuples(
+    for sale_id, *benefit in store.rows(
         B.select(B.sale, B.line_no, B.kind, B.code, B.label, B.amount, B.points)
         .where(B.sale.in_(ids))
         .order_by(B.sale, B.id)
@@ -379,7 +375,7 @@ def _documents(ids: list[int], tz: str) -> list[dict[str, Any]]:
     F = m.SaleFiscal
     fiscal = {
         sale_id: FiscalRecord(device, no, z, from_db(at)).as_json()
-        for sale_id, device, no, z, at in _tuples(
+        for sale_id, device, no, z, at in store.rows(
             F.select(F.sale, F.device, F.fiscal_no, F.z_no, F.at).where(F.sale.in_(ids))
         )
     }
@@ -403,12 +399,12 @@ def _resolve(ref: SaleRef) -> _Head:
     S = m.Sale
     query = S.select(S.id, S.uid, S.kind, S.terminal, S.receipt_no, S.customer, S.member)
     if isinstance(ref, str):
-        row = next(_tuples(query.where(S.uid == ref)), None)
+        row = next(store.rows(query.where(S.uid == ref)), None)
         if row is None:
             raise NotFound(_("No receipt with id {uid}").format(uid=ref))
         return _Head(*row)
     terminal, receipt_no = ref
-    row = next(_tuples(query.where((S.terminal == terminal) & (S.receipt_no == receipt_no))), None)
+    row = next(store.rows(query.where((S.terminal == terminal) & (S.receipt_no == receipt_no))), None)
     if row is None:
         raise NotFound(
             _("No receipt {receipt_no} on terminal {terminal}").format(receipt_no=receipt_no, terminal=terminal)
@@ -476,7 +472,7 @@ def list_sales(
             return_of_id=return_of_id,
             source=source,
         )
-        for sale_id, uid, kind_, term, receipt_no, at, cashier, customer_id, total, return_of_id, source in _tuples(
+        for sale_id, uid, kind_, term, receipt_no, at, cashier, customer_id, total, return_of_id, source in store.rows(
             query
         )
     ]
@@ -915,7 +911,7 @@ def _returnable(original: _Head) -> list[_Sold]:
     """Each sold line of ``original`` with what its earlier returns took."""
     L = m.SaleLine
     sold = list(
-        _tuples(
+        store.rows(
             L.select(
                 L.id,
                 L.line_no,
@@ -937,7 +933,7 @@ def _returnable(original: _Head) -> list[_Sold]:
     )
     taken: dict[int, tuple[int, int, int]] = {}
     if sold:
-        rows = _tuples(
+        rows = store.rows(
             L.select(L.origin_line, fn.SUM(L.qty), fn.SUM(L.total), fn.SUM(L.discount))
             .where(L.origin_line.in_([row[0] for row in sold]))
             .group_by(L.origin_line)
@@ -994,11 +990,11 @@ def _original_refundable(original: _Head) -> dict[str, Decimal]:
     """Per method, in the order the sale was paid: what it paid minus what returns refunded."""
     P = m.Payment
     paid: dict[str, int] = {}
-    for method, amount in _tuples(P.select(P.method, P.amount).where(P.sale == original.id).order_by(P.id)):
+    for method, amount in store.rows(P.select(P.method, P.amount).where(P.sale == original.id).order_by(P.id)):
         paid[method] = paid.get(method, 0) + amount
     refunded: dict[str, int] = {
         method: int(amount)
-        for method, amount in _tuples(
+        for method, amount in store.rows(
             P.select(P.method, fn.SUM(P.amount))
             .join(m.Sale, on=(P.sale == m.Sale.id))
             .where(m.Sale.return_of == original.id)

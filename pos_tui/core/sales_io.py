@@ -48,6 +48,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, TextIO
 
+from pos_tui import store
 from pos_tui.core import journal
 from pos_tui.core.cart import Cart
 from pos_tui.core.catalog import ProductInfo, get_product, scan
@@ -137,11 +138,6 @@ class _Doc:
     coupon: str | None = None
 
 
-def _tuples(query: Any) -> Iterator[tuple[Any, ...]]:
-    """Rows of a select as plain tuples (peewee's type hints describe model rows, not tuples)."""
-    return iter(query.tuples())
-
-
 class _Rollback(Exception):
     """Raised to undo a dry run (or a rejected file) after every line has been checked."""
 
@@ -172,7 +168,7 @@ class _Lookups:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.users = {name: uid for uid, name in _tuples(m.User.select(m.User.id, m.User.name))}
+        self.users = {name: uid for uid, name in store.rows(m.User.select(m.User.id, m.User.name))}
         self.methods = set(tender_methods())
 
     def customer(self, key: str) -> int | None:
@@ -627,7 +623,7 @@ def import_sales(
     ids = [str(raw.get("id")).strip() for _n, raw in candidates if isinstance(raw, dict) and raw.get("id") is not None]
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        existing_ids.update(uid for (uid,) in _tuples(m.Sale.select(m.Sale.uid).where(m.Sale.uid.in_(chunk))))
+        existing_ids.update(uid for (uid,) in store.rows(m.Sale.select(m.Sale.uid).where(m.Sale.uid.in_(chunk))))
     for number, raw in candidates:
         uid = str(raw.get("id")).strip() if isinstance(raw, dict) and raw.get("id") is not None else None
         if uid is not None and uid in seen:
@@ -697,7 +693,7 @@ def _sale_ids(since: date | None, until: date | None, terminal: str | None, tz: 
         query = query.where(m.Sale.at < to_db(day_bounds(until, tz)[1]))
     if terminal is not None:
         query = query.where(m.Sale.terminal == terminal)
-    return [sale_id for (sale_id,) in _tuples(query)]
+    return [sale_id for (sale_id,) in store.rows(query)]
 
 
 def iter_documents(

@@ -26,6 +26,7 @@ from typing import Any, Literal
 from peewee import JOIN
 from stdnum import ean
 
+from pos_tui import store
 from pos_tui.core.clock import day_bounds, from_db, local, to_db
 from pos_tui.core.errors import NotFound, ValidationError
 from pos_tui.core.labels import unit_label
@@ -164,11 +165,6 @@ def label_barcode(code: str, barcodes: Sequence[str]) -> tuple[str | None, Symbo
     return None, "CODE128"
 
 
-def _tuples(query: Any) -> list[tuple[Any, ...]]:
-    """A query's rows as plain tuples (typed loosely: Peewee's rows are not)."""
-    return list(query.tuples())
-
-
 def _query() -> Any:
     return m.Product.select(
         m.Product.id,
@@ -186,7 +182,7 @@ def _query() -> Any:
 def _category_id(category: str) -> int:
     """The category named ``category`` (Turkish-aware, any casing: "GIDA" finds "Gıda")."""
     wanted = fold(category.strip())
-    for cid, name in _tuples(m.Category.select(m.Category.id, m.Category.name)):
+    for cid, name in store.rows(m.Category.select(m.Category.id, m.Category.name)):
         if fold(name) == wanted:
             return int(cid)
     raise NotFound(_("No category named {name}").format(name=category))
@@ -199,13 +195,13 @@ def _ids_for_codes(codes: Sequence[str]) -> list[int]:
     by_code: dict[str, int] = {}
     for start in range(0, len(wanted), _IN_CHUNK):
         chunk = wanted[start : start + _IN_CHUNK]
-        for pid, code in _tuples(m.Product.select(m.Product.id, m.Product.code).where(m.Product.code.in_(chunk))):
+        for pid, code in store.rows(m.Product.select(m.Product.id, m.Product.code).where(m.Product.code.in_(chunk))):
             by_code[code] = pid
         missing = [c for c in chunk if c not in by_code]
         if missing:
             variants = {v: c for c in missing for v in (c, "0" + c if len(c) == 12 else c.removeprefix("0"))}
             query = m.Barcode.select(m.Barcode.code, m.Barcode.product).where(m.Barcode.code.in_(list(variants)))
-            for barcode, pid in _tuples(query):
+            for barcode, pid in store.rows(query):
                 by_code.setdefault(variants[barcode], pid)
     unknown = [c for c in wanted if c not in by_code]
     if unknown:
@@ -278,7 +274,7 @@ def _labels(rows: Sequence[tuple[Any, ...]], *, as_of: date, tz: str) -> list[Sh
     ids = [r[0] for r in rows]
     for start in range(0, len(ids), _IN_CHUNK):
         chunk = ids[start : start + _IN_CHUNK]
-        for pid, code in _tuples(
+        for pid, code in store.rows(
             m.Barcode.select(m.Barcode.product, m.Barcode.code).where(m.Barcode.product.in_(chunk))
         ):
             barcodes.setdefault(pid, []).append(code)

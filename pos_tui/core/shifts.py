@@ -15,12 +15,13 @@ from decimal import Decimal
 
 from peewee import fn
 
+from pos_tui import store
 from pos_tui.core import journal
 from pos_tui.core.actors import Actor, Override, require
 from pos_tui.core.clock import from_db, to_db
 from pos_tui.core.errors import StateError, ValidationError
 from pos_tui.core.money import ZERO, from_kurus, money, to_kurus
-from pos_tui.core.reports import DocumentTotals, document_totals, tuples_of
+from pos_tui.core.reports import DocumentTotals, document_totals
 from pos_tui.core.staff import record_override
 from pos_tui.i18n import _
 from pos_tui.store import models as m
@@ -222,10 +223,10 @@ def _cash_figures(shift: m.Shift) -> tuple[Decimal, Decimal, Decimal, Decimal, i
     """(cash sales, cash refunds, paid in, paid out, no-sale count, gift card cash) of ``shift``."""
     S, P, C = m.Sale, m.Payment, m.CashMovement
     cash_query = P.select(S.kind, fn.SUM(P.amount)).join(S).where((S.shift == shift.id) & (P.method == CASH))
-    cash: dict[str, int] = {kind: amount for kind, amount in tuples_of(cash_query.group_by(S.kind))}
+    cash: dict[str, int] = {kind: amount for kind, amount in store.rows(cash_query.group_by(S.kind))}
     moves = {
         kind: (n, total)
-        for kind, n, total in tuples_of(
+        for kind, n, total in store.rows(
             C.select(C.kind, fn.COUNT(C.id), fn.SUM(C.amount)).where(C.shift == shift.id).group_by(C.kind)
         )
     }

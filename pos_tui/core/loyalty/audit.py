@@ -50,6 +50,7 @@ from typing import Any
 
 from peewee import JOIN, Case, fn
 
+from pos_tui import store
 from pos_tui.core.clock import from_db
 from pos_tui.core.labels import document_label
 from pos_tui.core.loyalty.ledger import SHOP_TZ, shop_day
@@ -76,11 +77,6 @@ LOYALTY_JOURNAL_KINDS = (
     "gift_card_deactivate",
     "coupon",
 )
-
-
-def _rows(query: Any) -> Iterator[tuple[Any, ...]]:
-    """Stream a select as plain tuples."""
-    return iter(query.tuples().iterator())
 
 
 def _tl(kurus: int | None) -> str:
@@ -134,7 +130,7 @@ def _check_ledger(add: Add, tz: str) -> None:
         & ((E.kind.in_(("clawback", "adjust")) & (E.points < 0)) | ((E.kind == "settle") & (E.points > 0)))
     )
     query = E.select(E.id, E.member, E.kind, E.points).where(~(lot_ok | consumption_ok | debt_ok)).order_by(E.id)
-    for eid, member, kind, points in _rows(query):
+    for eid, member, kind, points in store.rows(query):
         add(
             None,
             _(
@@ -150,7 +146,7 @@ def _check_ledger(add: Add, tz: str) -> None:
         .where((L.member != E.member) | L.lot.is_null(False) | L.available_from.is_null())
         .order_by(E.id)
     )
-    for eid, member, kind, lot_id, owner, _lot_lot, _lot_from in _rows(query):
+    for eid, member, kind, lot_id, owner, _lot_lot, _lot_from in store.rows(query):
         if owner != member:
             text = _(
                 "points entry {id} ({kind}) of member {member} takes from lot {lot}, which belongs to member {owner}"
@@ -170,7 +166,7 @@ def _check_ledger(add: Add, tz: str) -> None:
         .having(L.points + taken < 0)
         .order_by(L.id)
     )
-    for lot_id, member, points, used in _rows(query):
+    for lot_id, member, points, used in store.rows(query):
         add(
             None,
             _("points lot {id} of member {member} holds {points} points but {taken} were taken from it").format(
@@ -182,7 +178,7 @@ def _check_ledger(add: Add, tz: str) -> None:
     query = (
         E.select(E.member, summed).where(E.kind == "settle").group_by(E.member).having(summed != 0).order_by(E.member)
     )
-    for member, total in _rows(query):
+    for member, total in store.rows(query):
         add(
             None,
             _(
@@ -198,7 +194,7 @@ def _check_ledger(add: Add, tz: str) -> None:
         .having(summed > 0)
         .order_by(E.member)
     )
-    for member, total in _rows(query):
+    for member, total in store.rows(query):
         add(
             None,
             _("member {member}: debt repayments exceed the debt by {points} points").format(
@@ -208,7 +204,7 @@ def _check_ledger(add: Add, tz: str) -> None:
 
     count = fn.COUNT(E.id)
     query = E.select(E.lot, E.member, count).where(E.kind == "expire").group_by(E.lot, E.member).having(count > 1)
-    for lot_id, member, n in _rows(query):
+    for lot_id, member, n in store.rows(query):
         add(
             None,
             _("points lot {lot} of member {member} expired {n} times; a lot expires once").format(
@@ -225,7 +221,7 @@ def _check_ledger(add: Add, tz: str) -> None:
         .where(E.kind.in_(SPEND_KINDS) & ((L.available_from >= day) | (L.expires_on <= day)))
         .order_by(E.id)
     )
-    for eid, member, kind, at, lot_id, available_from, expires_on in _rows(query):
+    for eid, member, kind, at, lot_id, available_from, expires_on in store.rows(query):
         spent_on = shop_day(from_db(at), tz)
         if spent_on < available_from:
             add(
@@ -255,7 +251,7 @@ def _point_values() -> tuple[dict[int, Decimal], list[tuple[Any, int]]]:
     R = m.LoyaltyRules
     values: dict[int, Decimal] = {}
     order: list[tuple[Any, int]] = []
-    for rid, applied_at, data in _rows(R.select(R.id, R.applied_at, R.data).order_by(R.applied_at, R.id)):
+    for rid, applied_at, data in store.rows(R.select(R.id, R.applied_at, R.data).order_by(R.applied_at, R.id)):
         try:
             values[rid] = program_from_dict(json.loads(data)).points.value
         except Exception:  # a changed rule version is reported by the journal check
@@ -280,7 +276,7 @@ def _check_points_per_sale(add: Add, sales: _Sales) -> None:
         .where(SL.points != total)
         .order_by(SL.sale)
     )
-    for sale_id, recorded, ledger in _rows(query):
+    for sale_id, recorded, ledger in store.rows(query):
         add(
             None,
             _(
@@ -293,7 +289,7 @@ def _check_points_per_sale(add: Add, sales: _Sales) -> None:
         .where((E.kind == "earn") & E.sale.is_null(False) & own & (SL.sale.is_null() | (SL.member != E.member)))
         .order_by(E.id)
     )
-    for eid, sale_id, member, points, sl_sale, sl_member in _rows(query):
+    for eid, sale_id, member, points, sl_sale, sl_member in store.rows(query):
         if sl_sale is None:
             text = _("points entry {id} earns {points} points on {sale}, which has no loyalty record").format(
                 id=eid, points=points, sale=sales.name(sale_id)
@@ -309,7 +305,7 @@ def _check_points_per_sale(add: Add, sales: _Sales) -> None:
         .where(S.member.is_null() | (S.member != SL.member))
         .order_by(SL.sale)
     )
-    for sale_id, member, sale_member in _rows(query):
+    for sale_id, member, sale_member in store.rows(query):
         add(
             None,
             _("{sale}: its loyalty record is for member {member} but the sale's member is {other}").format(
@@ -328,7 +324,7 @@ def _check_points_per_sale(add: Add, sales: _Sales) -> None:
         .having(clawed > earn)
         .order_by(E.sale)
     )
-    for sale_id, member, got, back in _rows(query):
+    for sale_id, member, got, back in store.rows(query):
         add(
             None,
             _(
@@ -343,7 +339,7 @@ def _check_points_per_sale(add: Add, sales: _Sales) -> None:
         .having(restored > redeemed)
         .order_by(E.sale)
     )
-    for sale_id, out, back in _rows(query):
+    for sale_id, out, back in store.rows(query):
         add(
             None,
             _("{sale}: returns gave back {restored} points but only {redeemed} were redeemed for it").format(
@@ -358,7 +354,7 @@ def _check_redeemed(add: Add, sales: _Sales) -> None:
     version it was posted under (``sale_loyalty.rules``) + the points its rewards cost."""
     E, P, S, SL, B = m.PointsEntry, m.Payment, m.Sale, m.SaleLoyalty, m.SaleBenefit
     paid: dict[int, int] = {}
-    for sale_id, amount in _rows(
+    for sale_id, amount in store.rows(
         P.select(P.sale, fn.SUM(P.amount))
         .join(S, on=(P.sale == S.id))
         .where((P.method == "points") & (S.kind == "sale"))
@@ -366,14 +362,14 @@ def _check_redeemed(add: Add, sales: _Sales) -> None:
     ):
         paid[sale_id] = int(amount)
     redeemed: dict[int, int] = {}
-    for sale_id, points in _rows(
+    for sale_id, points in store.rows(
         E.select(E.sale, fn.SUM(E.points)).where((E.kind == "redeem") & E.sale.is_null(False)).group_by(E.sale)
     ):
         redeemed[sale_id] = -int(points)
     if not paid and not redeemed:
         return
     rewards: dict[int, int] = {}
-    for sale_id, points in _rows(B.select(B.sale, fn.SUM(B.points)).where(B.kind == "reward").group_by(B.sale)):
+    for sale_id, points in store.rows(B.select(B.sale, fn.SUM(B.points)).where(B.kind == "reward").group_by(B.sale)):
         rewards[sale_id] = int(points or 0)
     values, order = _point_values()
     default = Program().points.value
@@ -382,7 +378,7 @@ def _check_redeemed(add: Add, sales: _Sales) -> None:
         chunk = ids[start : start + CHUNK]
         facts = {
             sid: (at, rid)
-            for sid, at, rid in _rows(
+            for sid, at, rid in store.rows(
                 S.select(S.id, S.at, SL.rules).join(SL, JOIN.LEFT_OUTER, on=(SL.sale == S.id)).where(S.id.in_(chunk))
             )
         }
@@ -429,7 +425,7 @@ def _check_stamps_and_supplier_points(add: Add, sales: _Sales) -> None:
         .having(clawed > earned)
         .order_by(original)
     )
-    for sale_id, member, card, got, back in _rows(query):
+    for sale_id, member, card, got, back in store.rows(query):
         add(
             None,
             _(
@@ -446,7 +442,7 @@ def _check_stamps_and_supplier_points(add: Add, sales: _Sales) -> None:
         .where((inner.c.kind == "reward") & (inner.c.running < 0))
         .order_by(inner.c.id)
     )
-    for eid, member, card, stamps, left in _rows(query):
+    for eid, member, card, stamps, left in store.rows(query):
         add(
             None,
             _(
@@ -464,7 +460,7 @@ def _check_stamps_and_supplier_points(add: Add, sales: _Sales) -> None:
         .having(returned > sold)
         .order_by(original)
     )
-    for sale_id, supplier, product, got, back in _rows(query):
+    for sale_id, supplier, product, got, back in store.rows(query):
         add(
             None,
             _(
@@ -488,7 +484,7 @@ def _paid_per_sale(method: str) -> tuple[dict[int, int], dict[int, int]]:
         .where(P.method == method)
         .group_by(S.kind, S.id, S.return_of)
     )
-    for kind, sale_id, return_of, amount in _rows(query):
+    for kind, sale_id, return_of, amount in store.rows(query):
         if kind == "sale":
             paid[sale_id] = int(amount)
         else:
@@ -519,7 +515,7 @@ def _spent_and_given(model: Any) -> tuple[dict[int, int], dict[int, int]]:
         .where(model.kind.in_(("spend", "refund")) & model.sale.is_null(False))
         .group_by(model.kind, model.sale)
     )
-    for kind, sale_id, amount in _rows(query):
+    for kind, sale_id, amount in store.rows(query):
         if kind == "spend":
             spent[sale_id] = -int(amount)
         else:
@@ -557,7 +553,7 @@ def _check_wallet(add: Add, sales: _Sales) -> None:
         .having(clawed > cashback)
         .order_by(original)
     )
-    for sale_id, member, got, back in _rows(query):
+    for sale_id, member, got, back in store.rows(query):
         add(
             None,
             _("{sale}: returns clawed back {clawed} of cashback from member {member} but it gave only {given}").format(
@@ -573,7 +569,7 @@ def _check_wallet(add: Add, sales: _Sales) -> None:
         .where((inner.c.kind == "spend") & (inner.c.running < 0))
         .order_by(inner.c.id)
     )
-    for eid, member, amount, left in _rows(query):
+    for eid, member, amount, left in store.rows(query):
         add(
             None,
             _("wallet entry {id}: member {member} spent {amount} of store credit and was left with {left}").format(
@@ -605,7 +601,7 @@ def _check_gift_cards(add: Add, sales: _Sales) -> None:
         (GE.kind == "spend") & (GE.amount < 0)
     )
     query = GE.select(GE.id, G.code, GE.kind, GE.amount).join(G, on=(GE.card == G.id)).where(~right_sign)
-    for eid, code, kind, amount in _rows(query.order_by(GE.id)):
+    for eid, code, kind, amount in store.rows(query.order_by(GE.id)):
         add(
             None,
             _("gift card entry {id} of card {code} is a {kind} of {amount}, which has the wrong sign").format(
@@ -622,7 +618,7 @@ def _check_gift_cards(add: Add, sales: _Sales) -> None:
         .where(inner.c.running < 0)
         .order_by(inner.c.id)
     )
-    for eid, code, amount, left in _rows(query):
+    for eid, code, amount, left in store.rows(query):
         add(
             None,
             _("gift card entry {id} took {amount} from card {code} and left it at {left}").format(
@@ -638,7 +634,7 @@ def _check_gift_cards(add: Add, sales: _Sales) -> None:
         .having(issues != 1)
         .order_by(G.id)
     )
-    for code, n in _rows(query):
+    for code, n in store.rows(query):
         add(None, _("gift card {code} has {n} issue entries instead of one").format(code=code, n=n))
 
 
@@ -656,16 +652,16 @@ def _check_coupons(add: Add, sales: _Sales) -> None:
         .having(uses > C.max_uses)
         .order_by(C.id)
     )
-    for code, allowed, n in _rows(query):
+    for code, allowed, n in store.rows(query):
         add(None, _("coupon {code} was used {n} times but allows {allowed}").format(code=code, n=n, allowed=allowed))
 
     lines: dict[tuple[int, str], int] = {}
-    for sale_id, code, amount in _rows(
+    for sale_id, code, amount in store.rows(
         B.select(B.sale, B.code, fn.SUM(B.amount)).where(B.kind == "coupon").group_by(B.sale, B.code)
     ):
         lines[(sale_id, code)] = int(amount)
     used: dict[tuple[int, str], int] = {}
-    for sale_id, code, amount in _rows(
+    for sale_id, code, amount in store.rows(
         U.select(U.sale, C.code, fn.SUM(U.amount)).join(C, on=(U.coupon == C.id)).group_by(U.sale, C.code)
     ):
         used[(sale_id, code)] = int(amount)
@@ -709,7 +705,7 @@ def _diff(tables: dict[str, Any], journal: dict[str, Any]) -> str:
 def _journal(kinds: Iterable[str]) -> Iterator[tuple[int, str, str | None, dict[str, Any]]]:
     J = m.JournalEntry
     query = J.select(J.id, J.kind, J.ref, J.payload).where(J.kind.in_(tuple(kinds))).order_by(J.id)
-    for eid, kind, ref, payload in _rows(query):
+    for eid, kind, ref, payload in store.rows(query):
         try:
             data = json.loads(payload)
         except ValueError:
@@ -720,10 +716,10 @@ def _journal(kinds: Iterable[str]) -> Iterator[tuple[int, str, str | None, dict[
 def _sale_loyalty_journal(add: Add, sales: _Sales) -> None:
     """Each ``sale_loyalty`` row against its ``loyalty`` entry and against its own tables."""
     J, S = m.JournalEntry, m.Sale
-    returns: dict[int, int | None] = dict(_rows(S.select(S.id, S.return_of).where(S.kind == "return")))
+    returns: dict[int, int | None] = dict(store.rows(S.select(S.id, S.return_of).where(S.kind == "return")))
     entries: dict[int, int] = {}
     of_returns: list[tuple[int, int]] = []  # (entry, return): a return that kept a paid membership
-    for eid, ref in _rows(J.select(J.id, J.ref).where(J.kind == "loyalty").order_by(J.id)):
+    for eid, ref in store.rows(J.select(J.id, J.ref).where(J.kind == "loyalty").order_by(J.id)):
         sale_id = int(ref) if ref is not None and ref.isdigit() else -eid
         if sale_id in returns:
             of_returns.append((eid, sale_id))
@@ -740,7 +736,7 @@ def _sale_loyalty_journal(add: Add, sales: _Sales) -> None:
     SL = m.SaleLoyalty
     seen: set[int] = set()
     batch: list[tuple[int, int, int, int, int, str]] = []
-    for row in _rows(SL.select(SL.sale, SL.member, SL.points, SL.bonus, SL.base, SL.data).order_by(SL.sale)):
+    for row in store.rows(SL.select(SL.sale, SL.member, SL.points, SL.bonus, SL.base, SL.data).order_by(SL.sale)):
         batch.append(row)
         seen.add(row[0])
         if len(batch) >= CHUNK:
@@ -764,7 +760,7 @@ def _return_entries(add: Add, sales: _Sales, of_returns: list[tuple[int, int]], 
     J = m.JournalEntry
     for start in range(0, len(of_returns), CHUNK):
         chunk = dict(of_returns[start : start + CHUNK])
-        for eid, ref, payload in _rows(J.select(J.id, J.ref, J.payload).where(J.id.in_(list(chunk)))):
+        for eid, ref, payload in store.rows(J.select(J.id, J.ref, J.payload).where(J.id.in_(list(chunk)))):
             try:
                 data = json.loads(payload)
             except ValueError:
@@ -793,7 +789,7 @@ def _per_sale_stamps(sale_ids: list[int]) -> dict[int, dict[str, dict[str, int]]
         .where(St.sale.in_(sale_ids) & St.kind.in_(("earn", "reward")))
         .group_by(St.sale, St.card, St.kind)
     )
-    for sale_id, card, kind, stamps in _rows(query):
+    for sale_id, card, kind, stamps in store.rows(query):
         counts = out[sale_id].setdefault(card, {"earned": 0, "spent": 0})
         if kind == "earn":
             counts["earned"] += int(stamps)
@@ -812,7 +808,7 @@ def _per_sale_supplier(sale_ids: list[int]) -> dict[int, list[tuple[str, str, in
         .join(Su, on=(SP.supplier == Su.id))
         .where(SP.sale.in_(sale_ids))
     )
-    for sale_id, product, supplier, points, supplier_points in _rows(query):
+    for sale_id, product, supplier, points, supplier_points in store.rows(query):
         out[sale_id].append((product, supplier, int(points), int(supplier_points)))
     return out
 
@@ -820,7 +816,7 @@ def _per_sale_supplier(sale_ids: list[int]) -> dict[int, list[tuple[str, str, in
 def _per_sale_cashback(sale_ids: list[int]) -> dict[int, int]:
     W = m.WalletEntry
     query = W.select(W.sale, fn.SUM(W.amount)).where(W.sale.in_(sale_ids) & (W.kind == "cashback")).group_by(W.sale)
-    return {sale_id: int(amount) for sale_id, amount in _rows(query)}
+    return {sale_id: int(amount) for sale_id, amount in store.rows(query)}
 
 
 def _kurus(text: Any) -> int | None:
@@ -837,7 +833,8 @@ def _compare_loyalty(
     ids = [row[0] for row in batch]
     wanted = [entries[s] for s in ids if s in entries]
     payloads: dict[int, tuple[str | None, str]] = {
-        eid: (ref, payload) for eid, ref, payload in _rows(J.select(J.id, J.ref, J.payload).where(J.id.in_(wanted)))
+        eid: (ref, payload)
+        for eid, ref, payload in store.rows(J.select(J.id, J.ref, J.payload).where(J.id.in_(wanted)))
     }
     stamps, supplier, cashback = _per_sale_stamps(ids), _per_sale_supplier(ids), _per_sale_cashback(ids)
     for sale_id, member, points, bonus, base, data_text in batch:
@@ -987,7 +984,7 @@ def _other_journal(add: Add) -> None:
 
 def _rules_journal(add: Add, rules: dict[int, tuple[int, dict[str, Any]]]) -> None:
     R = m.LoyaltyRules
-    for rid, data, digest in _rows(R.select(R.id, R.data, R.digest).order_by(R.id)):
+    for rid, data, digest in store.rows(R.select(R.id, R.data, R.digest).order_by(R.id)):
         actual = hashlib.sha256(data.encode("utf-8")).hexdigest()
         entry = rules.pop(rid, None)
         if actual != digest:
@@ -1024,7 +1021,9 @@ def _adjust_journal(
     E = m.PointsEntry
     table: dict[int, int] = {
         member: int(points)
-        for member, points in _rows(E.select(E.member, fn.SUM(E.points)).where(E.kind == "adjust").group_by(E.member))
+        for member, points in store.rows(
+            E.select(E.member, fn.SUM(E.points)).where(E.kind == "adjust").group_by(E.member)
+        )
     }
     for member in sorted(set(table) | set(adjusted)):
         a, b = table.get(member, 0), sum(adjusted.get(member, []))
@@ -1037,7 +1036,7 @@ def _adjust_journal(
                 ).format(member=member, ledger=a, journal=b),
             )
     W = m.WalletEntry
-    for wid, member, amount in _rows(W.select(W.id, W.member, W.amount).where(W.kind == "adjust").order_by(W.id)):
+    for wid, member, amount in store.rows(W.select(W.id, W.member, W.amount).where(W.kind == "adjust").order_by(W.id)):
         entry = wallet.pop(wid, None)
         if entry is None:
             add(
@@ -1080,11 +1079,11 @@ def _gift_card_journal(
 ) -> None:
     G, GE = m.GiftCard, m.GiftCardEntry
     table: dict[int, list[tuple[str, int]]] = defaultdict(list)
-    for card_id, kind, amount in _rows(
+    for card_id, kind, amount in store.rows(
         GE.select(GE.card, GE.kind, GE.amount).where(GE.kind.in_(("issue", "topup"))).order_by(GE.id)
     ):
         table[card_id].append((kind, int(amount)))
-    for card_id, code, active in _rows(G.select(G.id, G.code, G.active).order_by(G.id)):
+    for card_id, code, active in store.rows(G.select(G.id, G.code, G.active).order_by(G.id)):
         journal = card_money.pop(card_id, [])
         first = journal[0][0] if journal else None
         if not journal:
@@ -1147,7 +1146,7 @@ def _coupon_journal(add: Add, coupons: dict[int, tuple[int, dict[str, Any]]]) ->
         .join(P, JOIN.LEFT_OUTER, on=(C.product == P.id))
         .order_by(C.id)
     )
-    for row in _rows(query):
+    for row in store.rows(query):
         cid, code, kind, amount, percent_bp, min_spend, valid_from, valid_to, max_uses, member, product, source = row
         entry = coupons.pop(cid, None)
         if entry is None:

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -39,6 +38,7 @@ from typing import Any, Literal
 from peewee import JOIN, fn
 from stdnum import luhn
 
+from pos_tui import store
 from pos_tui.core import journal
 from pos_tui.core.actors import Actor, Override, require
 from pos_tui.core.clock import day_bounds, from_db, to_db
@@ -129,11 +129,6 @@ def check_code(code: str) -> str:
 # --------------------------------------------------------------------------- reading
 
 
-def _tuples(query: Any) -> Iterator[tuple[Any, ...]]:
-    """Rows of a select as plain tuples (peewee's hints describe model rows, not tuples)."""
-    return iter(query.tuples())
-
-
 def _end_of(day: date, tz: str) -> datetime:
     return to_db(day_bounds(day, tz)[1])
 
@@ -184,7 +179,7 @@ def card_entries(code: str) -> list[GiftCardEntryInfo]:
     query = e.select(e.id, e.at, e.amount, e.kind, e.sale, e.actor).where(e.card == row[0]).order_by(e.id)
     return [
         GiftCardEntryInfo(eid, row[1], from_db(at), from_kurus(amount), kind, sale, actor)
-        for eid, at, amount, kind, sale, actor in _tuples(query)
+        for eid, at, amount, kind, sale, actor in store.rows(query)
     ]
 
 
@@ -203,7 +198,7 @@ def list_cards(*, active_only: bool = False, member_id: int | None = None) -> li
         query = query.where(g.member == member_id)
     return [
         GiftCardInfo(cid, code, from_db(issued), member, expires, bool(active), from_kurus(int(total)))
-        for cid, code, issued, member, expires, active, total in _tuples(query)
+        for cid, code, issued, member, expires, active, total in store.rows(query)
     ]
 
 
@@ -248,7 +243,7 @@ def open_on_sale(sale_id: int) -> list[tuple[str, Decimal]]:
         .where((e.sale == sale_id) & (e.kind.in_(("spend", "refund"))))
         .order_by(e.id)
     )
-    for eid, card_id, _kind, amount, code in _tuples(query):
+    for eid, card_id, _kind, amount, code in store.rows(query):
         first.setdefault(card_id, eid)
         codes[card_id] = code
         totals[card_id] = totals.get(card_id, 0) - int(amount)

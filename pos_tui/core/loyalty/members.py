@@ -32,12 +32,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Any, cast
+from typing import Any
 
 from peewee import JOIN, fn
 from peewee import IntegrityError as PeeweeIntegrityError
 from stdnum import ean, luhn
 
+from pos_tui import store
 from pos_tui.core import journal
 from pos_tui.core.actors import Actor, Override
 from pos_tui.core.clock import day_bounds, from_db, iso, to_db
@@ -341,10 +342,6 @@ def _new_referral_code(taken: set[str]) -> str:
 # Rows → values
 
 
-def _tuples(query: Any) -> list[tuple[Any, ...]]:
-    return list(cast(Iterable[tuple[Any, ...]], query.tuples()))
-
-
 def _fk(row: Any, field: str) -> int | None:
     """The id a foreign key holds, without loading the row it points at."""
     value = row.__data__.get(field)
@@ -453,7 +450,7 @@ def _owners(column: Any, values: Iterable[str], exclude: int | None = None) -> d
         query = m.Member.select(column, m.Member.id).where(column.in_(items[start : start + 500]))
         if exclude is not None:
             query = query.where(m.Member.id != exclude)
-        for value, member_id in _tuples(query):
+        for value, member_id in store.rows(query):
             found[value] = member_id
     return found
 
@@ -800,7 +797,7 @@ def consents(member_id: int, *, before: datetime | None = None) -> dict[str, Con
     if before is not None:
         query = query.where(c.at < to_db(before))
     latest: dict[str, ConsentState] = {}
-    for channel, granted, at, source in _tuples(query.order_by(c.at, c.id)):
+    for channel, granted, at, source in store.rows(query.order_by(c.at, c.id)):
         latest[channel] = ConsentState(channel, bool(granted), from_db(at), source)
     return latest
 
@@ -824,7 +821,7 @@ def consenting_members(channel: str) -> set[int]:
         .order_by(c.member, c.at, c.id)
     )
     latest: dict[int, bool] = {}
-    for member_id, granted in _tuples(query):
+    for member_id, granted in store.rows(query):
         latest[member_id] = bool(granted)
     return {member_id for member_id, granted in latest.items() if granted}
 
@@ -912,8 +909,10 @@ def _staff_ids(value: str | None) -> frozenset[int]:
 
 def _staff_links() -> list[tuple[Any, ...]]:
     """Every ``(key, value)`` of the staff-card mapping."""
-    return _tuples(
-        m.MetaEntry.select(m.MetaEntry.key, m.MetaEntry.value).where(m.MetaEntry.key.startswith("staff_member:"))
+    return list(
+        store.rows(
+            m.MetaEntry.select(m.MetaEntry.key, m.MetaEntry.value).where(m.MetaEntry.key.startswith("staff_member:"))
+        )
     )
 
 
@@ -985,10 +984,12 @@ def _end_of(day: date, tz: str) -> datetime:
 
 def _tier_at(member: m.Member, end: datetime) -> str | None:
     """The member's tier code at naive-UTC ``end``, from the tier history when there is one."""
-    changes = _tuples(
-        m.TierChange.select(m.TierChange.at, m.TierChange.from_code, m.TierChange.to_code)
-        .where(m.TierChange.member == member.id)
-        .order_by(m.TierChange.at, m.TierChange.id)
+    changes = list(
+        store.rows(
+            m.TierChange.select(m.TierChange.at, m.TierChange.from_code, m.TierChange.to_code)
+            .where(m.TierChange.member == member.id)
+            .order_by(m.TierChange.at, m.TierChange.id)
+        )
     )
     if not changes:
         return member.tier_code
@@ -999,7 +1000,7 @@ def _tier_at(member: m.Member, end: datetime) -> str | None:
 def _tiers_reached(member: m.Member, end: datetime) -> set[str]:
     codes = {
         code
-        for (code,) in _tuples(
+        for (code,) in store.rows(
             m.TierChange.select(m.TierChange.to_code).where(
                 (m.TierChange.member == member.id) & (m.TierChange.at < end) & m.TierChange.to_code.is_null(False)
             )
@@ -1025,11 +1026,13 @@ def badges(member_id: int, program: Program, *, as_of: date, tz: str = SHOP_TZ) 
         return []
     end = _end_of(as_of, tz)
     s = m.Sale
-    visits, paid = _tuples(
-        s.select(fn.COUNT(s.id), fn.COALESCE(fn.SUM(s.total), 0)).where(
-            (s.member == member_id) & (s.kind == "sale") & (s.at < end)
+    visits, paid = next(
+        store.rows(
+            s.select(fn.COUNT(s.id), fn.COALESCE(fn.SUM(s.total), 0)).where(
+                (s.member == member_id) & (s.kind == "sale") & (s.at < end)
+            )
         )
-    )[0]
+    )
     orig = m.Sale.alias("orig")
     returned = (
         s.select(fn.COALESCE(fn.SUM(s.total), 0))
@@ -1105,7 +1108,7 @@ def member_profile(member_id: int, *, as_of: date, program: Program, tz: str = S
     points = balance(member_id, as_of=as_of, tz=tz)
     stamps = {
         card: int(total)
-        for card, total in _tuples(
+        for card, total in store.rows(
             m.StampEntry.select(m.StampEntry.card, fn.SUM(m.StampEntry.stamps))
             .where((m.StampEntry.member == member_id) & (m.StampEntry.at < end))
             .group_by(m.StampEntry.card)
@@ -1265,7 +1268,7 @@ def export_member(member_id: int, *, tz: str = SHOP_TZ) -> dict[str, Any]:
         ],
         "coupon_uses": [
             {"code": code, "sale_id": sale_id, "at": _when(at, tz), "amount": _money(amount)}
-            for code, sale_id, at, amount in _tuples(
+            for code, sale_id, at, amount in store.rows(
                 m.CouponUse.select(m.Coupon.code, m.CouponUse.sale, m.CouponUse.at, m.CouponUse.amount)
                 .join(m.Coupon)
                 .where(m.CouponUse.member == member_id)

@@ -40,6 +40,7 @@ from typing import Any, TextIO
 
 from peewee import JOIN, fn
 
+from pos_tui import store
 from pos_tui.core.clock import from_db, to_db, zone
 from pos_tui.core.errors import StateError, ValidationError
 from pos_tui.core.exports import write_records
@@ -156,10 +157,6 @@ def _day_start(day: date, tz: str) -> datetime:
 def _chunks(items: Sequence[int]) -> Iterator[Sequence[int]]:
     for start in range(0, len(items), CHUNK):
         yield items[start : start + CHUNK]
-
-
-def _tuples(query: Any) -> Iterator[tuple[Any, ...]]:
-    return iter(query.tuples().iterator())
 
 
 def _birthday_in(born: date, year: int) -> date:
@@ -425,7 +422,7 @@ def list_messages(
     if limit is not None:
         query = query.limit(limit)
     out = []
-    for mid, member_id, name, phone, email, kind, ch, subject, body, st, created, sent, error in _tuples(query):
+    for mid, member_id, name, phone, email, kind, ch, subject, body, st, created, sent, error in store.rows(query):
         to = (phone if ch == "sms" else email) or ""
         out.append(
             MessageInfo(

@@ -37,7 +37,6 @@ Percentages are ``Decimal`` with two places (half up) and ``None`` when the base
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -45,6 +44,7 @@ from typing import Any
 
 from peewee import JOIN, Case, fn
 
+from pos_tui import store
 from pos_tui.core.clock import zone
 from pos_tui.core.errors import ValidationError
 from pos_tui.core.loyalty.ledger import SHOP_TZ
@@ -54,10 +54,6 @@ from pos_tui.i18n import _
 from pos_tui.store import models as m
 
 CENT = Decimal("0.01")
-
-
-def _tuples(query: Any) -> Iterator[tuple[Any, ...]]:
-    return iter(query.tuples().iterator())
 
 
 def _day_start(day: date, tz: str) -> datetime:
@@ -109,7 +105,7 @@ def _tickets(lo: datetime, hi: datetime) -> dict[str, Any]:
         .group_by(is_member, S.kind)
     )
     figures = {(side, kind): (0, 0) for side in (0, 1) for kind in ("sale", "return")}
-    for side, kind, count, total in _tuples(query):
+    for side, kind, count, total in store.rows(query):
         figures[(int(side), kind)] = (int(count), int(total or 0))
     out: dict[str, Any] = {}
     for side, name in ((1, "members"), (0, "non_members")):
@@ -134,7 +130,7 @@ def _repeat(lo: datetime, hi: datetime) -> tuple[int, int]:
         .alias("per_member")
     )
     buying, repeat = next(
-        _tuples(
+        store.rows(
             m.Sale.select(fn.COUNT(per_member.c.n), fn.SUM(Case(None, [(per_member.c.n >= 2, 1)], 0))).from_(per_member)
         )
     )
@@ -146,7 +142,7 @@ def _points_moves(lo: datetime, hi: datetime) -> dict[str, int]:
     positive = Case(None, [(E.points > 0, 1)], 0)
     query = E.select(E.kind, positive, fn.SUM(E.points)).where((E.at >= lo) & (E.at < hi)).group_by(E.kind, positive)
     sums: dict[tuple[str, int], int] = {}
-    for kind, pos, total in _tuples(query):
+    for kind, pos, total in store.rows(query):
         sums[(kind, int(pos))] = int(total or 0)
 
     def got(kind: str, pos: int) -> int:
@@ -209,7 +205,7 @@ def outstanding_points(as_of: date, *, tz: str = SHOP_TZ) -> tuple[int, int, int
         .alias("per_lot")
     )
     available = pending = 0
-    for is_pending, total in _tuples(
+    for is_pending, total in store.rows(
         m.PointsEntry.select(per_lot.c.pending, fn.SUM(per_lot.c.left)).from_(per_lot).group_by(per_lot.c.pending)
     ):
         if int(is_pending):
@@ -301,7 +297,7 @@ def supplier_settlement(
     )
     rows = [
         SupplierRow(int(sid), code, name, int(points or 0), int(theirs or 0), Decimal(int(theirs or 0)) * value)
-        for sid, code, name, points, theirs in _tuples(query)
+        for sid, code, name, points, theirs in store.rows(query)
     ]
     return sorted(rows, key=lambda r: (-r.amount, r.code))
 
@@ -324,7 +320,7 @@ def donation_report(
     )
     points: dict[str, int] = {}
     count: dict[str, int] = {}
-    for reason, _member, _at, total in _tuples(query):
+    for reason, _member, _at, total in store.rows(query):
         key = code_of.get(reason or "", reason or "")
         points[key] = points.get(key, 0) - int(total or 0)
         count[key] = count.get(key, 0) + 1

@@ -50,6 +50,7 @@ from typing import Any, Literal
 
 from peewee import JOIN, Case, fn
 
+from pos_tui import store
 from pos_tui.core import journal
 from pos_tui.core.actors import Actor, Override, require
 from pos_tui.core.clock import from_db, to_db, zone
@@ -554,7 +555,7 @@ def _drop_tiers(program: Program, *, now: datetime, as_of: date, tz: str, termin
     changes: list[TierChangeInfo] = []
     with write_tx():
         rows = list(
-            _tuples(
+            store.rows(
                 M.select(M.id, M.tier_code, M.tier_until).where(
                     M.tier_code.is_null(False) & (M.tier_until.is_null() | (M.tier_until < as_of))
                 )
@@ -705,7 +706,7 @@ def tier_changes(member_id: int, *, program: Program | None = None) -> list[Tier
     """A member's tier history, oldest first."""
     program = program if program is not None else _active_program()
     T = m.TierChange
-    rows = _tuples(
+    rows = store.rows(
         T.select(T.id, T.from_code, T.to_code, T.reason, T.at, T.valid_until)
         .where(T.member == member_id)
         .order_by(T.id)
@@ -722,10 +723,6 @@ def _active_program() -> Program:
     except ImportError:  # pragma: no cover - the rules module ships with the loyalty issue
         return Program()
     return rules.active_program()
-
-
-def _tuples(query: Any) -> Iterator[tuple[Any, ...]]:
-    return iter(query.tuples().iterator())
 
 
 def raw(query: Any) -> Iterator[tuple[Any, ...]]:

@@ -30,14 +30,14 @@ two terminals spending from one wallet queue up and the second sees the first's 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Literal
+from typing import Literal
 
 from peewee import JOIN, fn
 
+from pos_tui import store
 from pos_tui.core import journal
 from pos_tui.core.actors import Actor, Override, require
 from pos_tui.core.clock import day_bounds, from_db, to_db
@@ -92,11 +92,6 @@ class _Row:
     amount: int
     kind: str
     sale_id: int | None
-
-
-def _tuples(query: Any) -> Iterator[tuple[Any, ...]]:
-    """Rows of a select as plain tuples (peewee's hints describe model rows, not tuples)."""
-    return iter(query.tuples())
 
 
 def _amount(value: Decimal | int | str, what: str) -> Decimal:
@@ -225,7 +220,7 @@ def wallet_entries(member_id: int, *, limit: int | None = None) -> list[WalletEn
         query = query.limit(limit)
     return [
         WalletEntryInfo(eid, mid, from_db(at), from_kurus(amount), kind, sale, reason, actor)
-        for eid, mid, at, amount, kind, sale, reason, actor in _tuples(query)
+        for eid, mid, at, amount, kind, sale, reason, actor in store.rows(query)
     ]
 
 
