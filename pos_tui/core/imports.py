@@ -467,7 +467,8 @@ def normalize_phone(text: str) -> str:
 
     Turkish numbers are written many ways (``0532…``, ``532…``, ``90532…``, ``+90 (532)…``,
     ``0090…``); they must have 10 national digits, starting with 2, 3, 4 (land lines), 5
-    (mobiles) or 8 (``850``). Other countries' numbers need their ``+`` code.
+    (mobiles) or 8 (``850``). Other countries' numbers need their ``+`` code. Loyalty members
+    need a mobile (they get SMS): :func:`pos_tui.core.loyalty.members.normalize_mobile`.
     """
     raw = _PHONE_NOISE.sub("", text.strip())
     if raw.startswith("00"):

@@ -17,7 +17,7 @@ from pos_tui.core.loyalty.members import (
     card_for,
     generated_card,
     magstripe_id,
-    normalize_phone,
+    normalize_mobile,
     parse_birth_date,
     prepare_enrollment,
     referral_key,
@@ -44,25 +44,25 @@ def test_every_spelling_of_a_mobile_number_gives_one_form(national: str, prefix:
     text = prefix + _spell(national, style)
     if prefix == "(0)":
         text = "0" + _spell(national, style)
-    assert normalize_phone(text) == "+90" + national
+    assert normalize_mobile(text) == "+90" + national
 
 
 @given(st.from_regex(r"[1-46-9][0-9]{9}", fullmatch=True), PREFIXES)
 def test_land_lines_and_other_numbers_are_not_mobiles(national: str, prefix: str) -> None:
     with pytest.raises(ValidationError, match="not a Turkish mobile number"):
-        normalize_phone(prefix + national)
+        normalize_mobile(prefix + national)
 
 
 @given(st.from_regex(r"5[0-9]{0,8}|5[0-9]{10,13}", fullmatch=True))
 def test_a_wrong_number_of_digits_is_refused(digits: str) -> None:
     with pytest.raises(ValidationError):
-        normalize_phone(digits)
+        normalize_mobile(digits)
 
 
 @pytest.mark.parametrize("text", ["", "telefon", "+49 30 1234567", "0532 123 45 6x", "٥٣٢١٢٣٤٥٦٧"])
 def test_not_phone_numbers(text: str) -> None:
     with pytest.raises(ValidationError):
-        normalize_phone(text)
+        normalize_mobile(text)
 
 
 @given(st.integers(1, 10**10 - 1))

@@ -142,13 +142,14 @@ class MemberFieldError(ValidationError):
 # Values: phones, cards, e-mail, dates, referral codes
 
 
-def normalize_phone(text: str) -> str:
+def normalize_mobile(text: str) -> str:
     """A Turkish mobile number in international form: ``0532 123 45 67``, ``5321234567``,
     ``+90 (532) 123-45-67``, ``0090 532…`` and ``90532…`` all give ``+905321234567``.
 
     The rule: after dropping spaces and punctuation and the ``+90``/``0090``/``90``/``0``
     prefix, exactly 10 digits starting with 5 must remain (members get SMS, so land lines
-    and foreign numbers are refused; a customer record may still hold them).
+    and foreign numbers are refused; a customer record may still hold them: see
+    :func:`pos_tui.core.imports.normalize_phone`, which takes any Turkish or foreign number).
     """
     raw = _PHONE_NOISE.sub("", text.strip())
     international = raw.startswith(("+", "00"))
@@ -241,7 +242,7 @@ def card_for(card: str | None, card_kind: str | None, phone: str | None) -> tupl
     if card_kind == "phone":
         if phone is None:
             raise MemberFieldError(_("A phone card needs the member's phone number"), "phone")
-        if text is not None and normalize_phone(text) != phone:
+        if text is not None and normalize_mobile(text) != phone:
             raise MemberFieldError(_("A phone card is the member's own phone number"), "card")
         return phone, "phone"
     if text is None:
@@ -409,7 +410,7 @@ def prepare_enrollment(
     clean_phone = None
     if phone is not None and phone.strip():
         try:
-            clean_phone = normalize_phone(phone)
+            clean_phone = normalize_mobile(phone)
         except ValidationError as exc:
             raise MemberFieldError(exc.message, "phone") from None
     try:
@@ -850,7 +851,7 @@ def find_member(text: str) -> MemberInfo | None:
         row = _live().where(m.Member.referral_code == code).first()
     if row is None:
         try:
-            phone = normalize_phone(value)
+            phone = normalize_mobile(value)
         except ValidationError:
             phone = None
         if phone is not None:

@@ -46,7 +46,7 @@ class CustomerChoice:
 
 def _looks_like_phone(text: str) -> bool:
     try:
-        members.normalize_phone(text)
+        members.normalize_mobile(text)
     except ValidationError:
         return False
     return True
