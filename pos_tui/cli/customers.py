@@ -18,7 +18,6 @@ import typer
 
 from pos_tui.cli.common import handle_errors, make_typer, now, parse_date, state
 from pos_tui.cli.output import JsonOption, YesOption, info, print_json, table
-from pos_tui.core.clock import iso
 from pos_tui.core.errors import NotFound
 from pos_tui.core.loyalty import members
 from pos_tui.core.loyalty.ledger import shop_day
@@ -47,23 +46,6 @@ def _program() -> Program:
 
 def _birth_date(value: str | None) -> date | None:
     return None if value is None else members.parse_birth_date(value)
-
-
-def _member_json(member: members.MemberInfo, tz: str) -> dict[str, Any]:
-    return {
-        "id": member.id,
-        "card": member.card,
-        "card_kind": member.card_kind,
-        "name": member.name,
-        "phone": member.phone,
-        "email": member.email,
-        "birth_date": member.birth_date.isoformat() if member.birth_date else None,
-        "tier_code": member.tier_code,
-        "referral_code": member.referral_code,
-        "referred_by": member.referred_by_id,
-        "created_at": iso(member.created_at, tz),
-        "anonymized": member.anonymized,
-    }
 
 
 def _find(text: str) -> members.MemberInfo:
@@ -114,7 +96,7 @@ def add(
         tz=settings.shop.timezone,
     )
     if json_:
-        print_json(_member_json(member, settings.shop.timezone))
+        print_json(members.member_document(member, settings.shop.timezone))
     info(
         _("Enrolled member #{id} with card {card} (referral code {code}).").format(
             id=member.id, card=member.card, code=member.referral_code
@@ -156,7 +138,7 @@ def update(
         changes["card_kind"] = card_kind
     member = members.update_member(member_id, **changes, actor=None, now=now(), tz=settings.shop.timezone)
     if json_:
-        print_json(_member_json(member, settings.shop.timezone))
+        print_json(members.member_document(member, settings.shop.timezone))
     info(_("Updated member #{id}.").format(id=member.id))
 
 
@@ -213,7 +195,7 @@ def search(
     settings = state().open_db()
     found = members.search_members(text, limit=limit)
     if json_:
-        print_json([_member_json(member, settings.shop.timezone) for member in found])
+        print_json([members.member_document(member, settings.shop.timezone) for member in found])
         return
     if not found:
         info(_("No member matches {text}.").format(text=text))
@@ -236,15 +218,7 @@ def consent(
     settings = state().open_db()
     recorded = members.set_consent(member_id, channel, granted, source="cli", actor=None, now=now())
     if json_:
-        print_json(
-            {
-                "member_id": member_id,
-                "channel": recorded.channel,
-                "granted": recorded.granted,
-                "at": iso(recorded.at, settings.shop.timezone),
-                "source": recorded.source,
-            }
-        )
+        print_json(members.consent_document(member_id, recorded, settings.shop.timezone))
     message = (
         _("Member #{id}: {channel} consent granted.") if granted else _("Member #{id}: {channel} consent revoked.")
     )

@@ -1100,6 +1100,37 @@ def _consent_json(states: dict[str, ConsentState], tz: str) -> dict[str, Any]:
     return out
 
 
+def member_document(member: MemberInfo, tz: str = SHOP_TZ) -> dict[str, Any]:
+    """A member's record as JSON (``pos-admin customers add/update/search --json``): the
+    counterpart of a sale's :func:`pos_tui.core.sales.sale_document`; ``created_at`` carries
+    the offset of ``tz``, the shop's time zone."""
+    return {
+        "id": member.id,
+        "card": member.card,
+        "card_kind": member.card_kind,
+        "name": member.name,
+        "phone": member.phone,
+        "email": member.email,
+        "birth_date": member.birth_date.isoformat() if member.birth_date else None,
+        "tier_code": member.tier_code,
+        "referral_code": member.referral_code,
+        "referred_by": member.referred_by_id,
+        "created_at": iso(member.created_at, tz),
+        "anonymized": member.anonymized,
+    }
+
+
+def consent_document(member_id: int, recorded: ConsentState, tz: str = SHOP_TZ) -> dict[str, Any]:
+    """One recorded consent decision as JSON (``pos-admin customers consent --json``)."""
+    return {
+        "member_id": member_id,
+        "channel": recorded.channel,
+        "granted": recorded.granted,
+        "at": iso(recorded.at, tz),
+        "source": recorded.source,
+    }
+
+
 def member_profile(member_id: int, *, as_of: date, program: Program, tz: str = SHOP_TZ) -> dict[str, Any]:
     """Everything the customer panel and ``pos-admin customers show --json`` show, as of the
     end of shop day ``as_of`` (points, stamps, store credit, consent and tier are what they
