@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
 
 from pos_tui.core.errors import ValidationError
 from pos_tui.i18n import _
@@ -26,8 +27,14 @@ MILLI = 1000
 _DIGITS_AND_SEPARATORS = re.compile(r"^[0-9.,]+$")
 
 
+@lru_cache(maxsize=65_536)
 def to_kurus(amount: Decimal) -> int:
-    """Decimal lira → integer kuruş. Refuses amounts finer than a kuruş instead of rounding."""
+    """Decimal lira → integer kuruş. Refuses amounts finer than a kuruş instead of rounding.
+
+    Memoised: it runs for every line of a cart on every scan (loyalty evaluation, posting) and
+    a till sees the same few thousand amounts over and over; Decimals are immutable and equal
+    amounts are one key (``12.3`` and ``12.30`` give the same kuruş). Refusals are not cached.
+    """
     q = amount.quantize(CENT)
     if q != amount:
         raise ValidationError(_("Amount {amount} has more than two decimals").format(amount=amount))

@@ -80,12 +80,11 @@ from pos_tui.core.loyalty.program import (
     SupplierFunding,
     Tier,
 )
-from pos_tui.core.money import MILLI, ZERO
+from pos_tui.core.money import MILLI, ZERO, to_kurus
 from pos_tui.i18n import _
 
 ONE = Decimal(1)
 HUNDRED = Decimal(100)
-_CENTS = Decimal(100)
 # Sort key precision for a unit's value (kuruş × 10⁶ / units): ties beyond it are broken by line number.
 _KEY_SCALE = 1_000_000
 
@@ -234,25 +233,6 @@ class EarnResult:
 
 
 # ============================================================================ integer kuruş
-
-
-_KURUS: dict[Decimal, int] = {}
-
-
-def to_kurus(amount: Decimal) -> int:
-    """Decimal lira → kuruş, refusing fractions of a kuruş (as :func:`pos_tui.core.money.to_kurus`).
-    This runs for every line on every scan, and ``int(Decimal)`` is slow, so converted amounts
-    are remembered (equal Decimals are one key: ``12.3`` and ``12.30`` are the same amount)."""
-    kurus = _KURUS.get(amount)
-    if kurus is None:
-        scaled = amount * _CENTS
-        kurus = int(scaled)
-        if kurus != scaled:
-            raise ValidationError(_("Amount {amount} has more than two decimals").format(amount=amount))
-        if len(_KURUS) >= 50_000:
-            _KURUS.clear()
-        _KURUS[amount] = kurus
-    return kurus
 
 
 _DECIMALS: dict[int, Decimal] = {}
