@@ -498,6 +498,39 @@ class _DocLine:
     price_override_reason: str | None = None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DocumentDraft:
+    """A document ready to be written by :func:`_write_document`: what it is, its lines and
+    settled payments, and whom and what it belongs to, as one value.
+
+    Sales, returns and blind returns are drafts of kind ``sale`` or ``return``; a new document
+    kind (goods receipt, account entry, invoice) is another draft through the same path (one
+    transaction, a receipt number, the journal entry the audit recomputes), not more
+    parameters. ``payments`` are already settled (:func:`settle_payments`); ``benefits`` are
+    the loyalty discount lines as ``(document line_no, benefit)``, their amounts already inside
+    the lines' discounts; ``evaluation`` is the loyalty evaluation keyed by document line.
+    """
+
+    kind: str
+    uid: str
+    terminal: str
+    cashier_id: int
+    lines: Sequence[_DocLine]
+    kdv_rows: Sequence[KdvRow]
+    payments: Sequence[AppliedPayment]
+    now: datetime
+    source: str
+    tz: str
+    customer_id: int | None = None
+    shift_id: int | None = None
+    return_of_id: int | None = None
+    return_of_uid: str | None = None
+    note: str | None = None
+    member_id: int | None = None
+    benefits: Sequence[tuple[int, Benefit]] = ()
+    evaluation: Evaluation | None = None
+
+
 def _check_shift(shift_id: int | None, terminal: str) -> None:
     if shift_id is None:
         return
@@ -555,43 +588,46 @@ def _kdv_rows(lines: Sequence[_DocLine]) -> list[KdvRow]:
     return [KdvRow(rate, *split_kdv(amount, rate)) for rate, amount in sorted(by_rate.items())]
 
 
-def _write_document(
-    kind: str,
-    *,
-    uid: str,
-    terminal: str,
-    cashier_id: int,
-    customer_id: int | None,
-    shift_id: int | None,
-    return_of_id: int | None,
-    return_of_uid: str | None,
-    lines: Sequence[_DocLine],
-    kdv_rows: Sequence[KdvRow],
-    applied: Sequence[AppliedPayment],
-    ctx: TenderContext,
-    now: datetime,
-    source: str,
-    note: str | None,
-    tz: str,
-    member_id: int | None = None,
-    benefits: Sequence[tuple[int, Benefit]] = (),
-    evaluation: Evaluation | None = None,
-    fiscal: FiscalHook | None = None,
-) -> SaleResult:
-    """Write one document and everything that hangs off it; the caller holds the transaction.
+def _write_document(draft: DocumentDraft, ctx: TenderContext, *, fiscal: FiscalHook | None = None) -> SaleResult:
+    """Write ``draft`` and everything that hangs off it; the caller holds the transaction.
 
-    ``fiscal`` registers the sale on the fiscal device once everything that could refuse it
-    is written (see :mod:`pos_tui.core.fiscal`); its error rolls the whole document back.
+    ``ctx`` is the tender context the payments were settled in; each tender posts its side
+    effects (a gift card's entry, store credit) against the new document. ``fiscal`` registers
+    the sale on the fiscal device once everything that could refuse it is written (see
+    :mod:`pos_tui.core.fiscal`); its error rolls the whole document back.
 
-    ``benefits`` are the loyalty discount lines as ``(document line_no, benefit)``; their
-    amounts are already inside the lines' discounts. Loyalty effects (points earned, stamps,
-    clawback on a return…) are written by :func:`pos_tui.core.loyalty.posting.after_document`
-    in the same transaction, after the tenders.
+    Loyalty effects (points earned, stamps, clawback on a return…) are written by
+    :func:`pos_tui.core.loyalty.posting.after_document` in the same transaction, after the
+    tenders.
 
     The journalled document is formatted from the very values written (with the formatter
     :func:`sale_document` uses), which saves reading the rows back on every sale; the tests
     and ``audit verify`` check that the two never differ.
     """
+    kind, uid, terminal, cashier_id, now, tz = (
+        draft.kind,
+        draft.uid,
+        draft.terminal,
+        draft.cashier_id,
+        draft.now,
+        draft.tz,
+    )
+    lines, kdv_rows, applied, benefits, evaluation = (
+        draft.lines,
+        draft.kdv_rows,
+        draft.payments,
+        draft.benefits,
+        draft.evaluation,
+    )
+    customer_id, shift_id, member_id, return_of_id, return_of_uid, source, note = (
+        draft.customer_id,
+        draft.shift_id,
+        draft.member_id,
+        draft.return_of_id,
+        draft.return_of_uid,
+        draft.source,
+        draft.note,
+    )
     receipt_no = next_value(terminal, "receipt")
     total = to_kurus(sum((ln.total for ln in lines), ZERO))
     discount = to_kurus(sum((ln.discount for ln in lines), ZERO))
@@ -836,28 +872,25 @@ def _post_cart(
     uid = _check_uid(uid)
     ctx = TenderContext(SALE, terminal, cashier_id, cart.customer_id, totals.total, now, member_id=cart.member_id)
     applied = settle_payments(payments, ctx)
-    return _write_document(
-        SALE,
+    draft = DocumentDraft(
+        kind=SALE,
         uid=uid,
         terminal=terminal,
         cashier_id=cashier_id,
-        customer_id=cart.customer_id,
-        shift_id=shift_id,
-        return_of_id=None,
-        return_of_uid=None,
         lines=lines,
         kdv_rows=totals.kdv,
-        applied=applied,
-        ctx=ctx,
+        payments=applied,
         now=now,
         source=source,
-        note=cart.note,
         tz=tz,
+        customer_id=cart.customer_id,
+        shift_id=shift_id,
+        note=cart.note,
         member_id=cart.member_id,
         benefits=_doc_benefits(cart, totals),
         evaluation=_by_document_line(cart, quote.evaluation),
-        fiscal=fiscal,
     )
+    return _write_document(draft, ctx, fiscal=fiscal)
 
 
 def complete_sale(
@@ -1166,25 +1199,25 @@ def post_return(
         else:
             wanted = _refunds_by_original(original, total)
         applied = settle_payments(wanted, ctx)
-        return _write_document(
-            RETURN,
+        draft = DocumentDraft(
+            kind=RETURN,
             uid=uid,
             terminal=terminal,
             cashier_id=cashier_id,
+            lines=doc_lines,
+            kdv_rows=_kdv_rows(doc_lines),
+            payments=applied,
+            now=now,
+            source=source,
+            tz=tz,
             customer_id=original.customer_id,
             shift_id=shift_id,
             return_of_id=original.id,
             return_of_uid=original.uid,
-            lines=doc_lines,
-            kdv_rows=_kdv_rows(doc_lines),
-            applied=applied,
-            ctx=ctx,
-            now=now,
-            source=source,
             note=text,
-            tz=tz,
             member_id=original.member_id,
         )
+        return _write_document(draft, ctx)
 
 
 def create_return(
@@ -1260,24 +1293,22 @@ def create_blind_return(
         uid = _check_uid(None)
         ctx = TenderContext(RETURN, terminal, actor.user_id, customer_id, totals.total, now)
         applied = settle_payments([PaymentInput("cash", totals.total)] if totals.total > 0 else [], ctx)
-        result = _write_document(
-            RETURN,
+        draft = DocumentDraft(
+            kind=RETURN,
             uid=uid,
             terminal=terminal,
             cashier_id=actor.user_id,
-            customer_id=customer_id,
-            shift_id=shift_id,
-            return_of_id=None,
-            return_of_uid=None,
             lines=doc_lines,
             kdv_rows=totals.kdv,
-            applied=applied,
-            ctx=ctx,
+            payments=applied,
             now=now,
             source="till",
-            note=text,
             tz=tz,
+            customer_id=customer_id,
+            shift_id=shift_id,
+            note=text,
         )
+        result = _write_document(draft, ctx)
         if used is not None:
             record_override(
                 actor,
