@@ -2,7 +2,8 @@
 
 Who a Z or an X is taken by: ``--user NAME`` when given, otherwise the first active user whose
 role has the ``admin`` permission (lowest id). That user needs the ``reports`` permission for a
-Z (and is recorded on it) and ``x_report`` for an X, as in the roles' table of ``pos.toml``. A Z cannot be undone, so it asks first; ``--yes`` skips the question.
+Z (and is recorded on it) and ``x_report`` for an X, as in the roles' table of ``pos.toml``.
+A Z cannot be undone, so it asks first; ``--yes`` skips the question.
 """
 
 from __future__ import annotations

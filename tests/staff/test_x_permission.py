@@ -57,9 +57,7 @@ def test_a_shop_may_let_cashiers_take_x(people: dict[str, Actor], settings: Sett
     assert m.JournalEntry.select().where(m.JournalEntry.kind == "override").count() == 0
 
 
-def test_report_x_asks_the_permission_table(
-    people: dict[str, Actor], cli: Callable[..., Any], tmp_path: Path
-) -> None:
+def test_report_x_asks_the_permission_table(people: dict[str, Actor], cli: Callable[..., Any], tmp_path: Path) -> None:
     refused = cli("report", "x", "--user", "ayse")
     assert refused.exit_code != 0
     assert "ayse may not take an X report" in refused.stderr

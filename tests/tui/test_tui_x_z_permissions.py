@@ -15,6 +15,7 @@ from pos_tui.tui.dialogs.prompts import ChoiceDialog
 from pos_tui.tui.dialogs.views import ConfirmDialog, ReportDialog
 from pos_tui.tui.screens.sale import SaleScreen
 
+
 async def menu(pilot, till, key: str) -> None:
     """Choose the F12 menu's entry ``key`` (by its place in the list, whatever its number)."""
     await pilot.press("f12")
