@@ -101,8 +101,9 @@ class PostedDocument:
 def after_document(doc: PostedDocument) -> None:
     """Write the loyalty effects of ``doc`` (the caller holds the transaction).
 
-    Called for every document: a sale records its coupon uses whether or not a member is on
-    it; everything else (points, stamps, rewards, clawbacks) needs a member."""
+    Called for every document with a member or benefit lines: a sale records its coupon uses
+    whether or not a member is on it; everything else (points, stamps, rewards, clawbacks)
+    needs a member."""
     if doc.kind == "sale":
         _record_coupon_uses(doc)
         if doc.member_id is not None:
