@@ -1,8 +1,9 @@
 """``pos`` and ``python -m pos_tui``: start the till.
 
 ``pos --demo`` runs on a separate database, ``$POS_HOME/demo.sqlite3``, created and filled
-with the demo shop (products, and the users ayse 1111, mehmet 2222, admin 9999) the first
-time, so a newcomer can sell right after ``pip install -e .``.
+with the demo shop (products, the users ayse 1111, mehmet 2222, admin 9999, the shipped
+loyalty program and six members with points, see :mod:`pos_tui.core.demo`) the first time, so
+a newcomer can sell, and try loyalty with F2, right after ``pip install -e .``.
 
 Start-up is kept short: only the settings and the database are touched before the first
 paint, and Textual is imported after them (the demo load happens once, on first run).

@@ -29,6 +29,7 @@ ALL_PERMISSIONS = frozenset(
         "no_sale",
         "cash_movement",
         "reports",
+        "x_report",
         "manual_weight",
         "points_adjust",
         "own_card",

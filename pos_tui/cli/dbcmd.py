@@ -85,8 +85,9 @@ def register(app: typer.Typer) -> None:
     @app.command("demo")
     @handle_errors
     def demo() -> None:
-        """Create the database and load the demo shop: products, customers, suppliers and the users
-        ayse (cashier, PIN 1111), mehmet (supervisor, 2222), admin (admin, 9999). Safe to run again."""
+        """Create the database and load the demo shop: products, customers, suppliers, the users
+        ayse (cashier, PIN 1111), mehmet (supervisor, 2222), admin (admin, 9999), the loyalty program
+        of config/loyalty.toml and six members with points. Safe to run again."""
         settings = state().open_db()
         report = load_demo(settings, now())
         info(str(report))

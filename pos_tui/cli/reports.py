@@ -1,8 +1,9 @@
 """``pos-admin report``: X (since the last Z), Z (close the terminal) and sales reports.
 
-Who a Z is taken by: ``--user NAME`` when given, otherwise the first active user whose role
-has the ``admin`` permission (lowest id). That user is recorded on the Z and needs the
-``reports`` permission. A Z cannot be undone, so it asks first; ``--yes`` skips the question.
+Who a Z or an X is taken by: ``--user NAME`` when given, otherwise the first active user whose
+role has the ``admin`` permission (lowest id). That user needs the ``reports`` permission for a
+Z (and is recorded on it) and ``x_report`` for an X, as in the roles' table of ``pos.toml``.
+A Z cannot be undone, so it asks first; ``--yes`` skips the question.
 """
 
 from __future__ import annotations
@@ -64,10 +65,17 @@ def _show(report: closures.ZReport, settings: Settings) -> None:
 
 @app.command("x")
 @handle_errors
-def x(terminal: TerminalOption = None, json_: JsonOption = False) -> None:
+def x(
+    terminal: TerminalOption = None,
+    user: Annotated[
+        str | None, typer.Option("--user", help="Take the X as this user (default: the first active admin).")
+    ] = None,
+    json_: JsonOption = False,
+) -> None:
     """Figures of the terminal since its last Z; nothing is written or closed."""
     settings = state().open_db()
-    report = closures.x_preview(terminal or settings.terminal_id, now=now())
+    actor = staff.actor_by_name(user, settings=settings) if user else staff.first_admin(settings=settings)
+    report = closures.x_report(terminal or settings.terminal_id, actor, now=now())
     if json_:
         print_json(report.to_json(settings.shop.timezone))
     else:

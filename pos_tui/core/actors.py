@@ -25,6 +25,7 @@ PERMISSION_LABELS = {
     "no_sale": N_("open the drawer without a sale"),
     "cash_movement": N_("pay in or pay out cash"),
     "reports": N_("see reports"),
+    "x_report": N_("take an X report"),
     "manual_weight": N_("type a weight by hand"),
     "discount": N_("give this discount"),
     "points_adjust": N_("adjust loyalty points"),

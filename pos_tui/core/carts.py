@@ -45,7 +45,10 @@ from pos_tui.settings import ScaleLabelMask, ShopSettings
 from pos_tui.store import fast, in_transaction, write_tx
 from pos_tui.store import models as m
 
-_TZ = ShopSettings().timezone
+# The shipped default zone, for callers without settings (tests, scripts). The till and
+# pos-admin pass the shop's configured zone (``settings.shop.timezone``) as ``tz``: the shop
+# day decides which coupons, promotions and member benefits apply.
+DEFAULT_TZ = ShopSettings().timezone
 OPEN = "open"
 PARKED = "parked"
 
@@ -100,7 +103,9 @@ def _encode(cart: Cart) -> str:
     return json.dumps(cart.to_dict(), ensure_ascii=False, separators=(",", ":"))
 
 
-def _store(row: _Draft | None, terminal: str, cashier_id: int, cart: Cart, now: datetime) -> tuple[int | None, Cart]:
+def _store(
+    row: _Draft | None, terminal: str, cashier_id: int, cart: Cart, now: datetime, tz: str
+) -> tuple[int | None, Cart]:
     """Price ``cart`` (loyalty benefits: promotions, stamps, rewards, tier, coupons) and write it
     as the open cart; a blank cart removes the row. Returns the draft id and the priced cart."""
     if cart.is_blank:
@@ -109,7 +114,7 @@ def _store(row: _Draft | None, terminal: str, cashier_id: int, cart: Cart, now: 
         return None, cart
     # Not strict: a void that takes the receipt below a coupon's minimum is allowed; the coupon
     # stops applying here and complete_sale (strict) names it if it is still on the cart.
-    cart = price_cart(cart, now=now, tz=_TZ, strict=False)
+    cart = price_cart(cart, now=now, tz=tz, strict=False)
     at = to_db(now)
     if row is None:
         draft_id = fast.insert_one(
@@ -133,10 +138,10 @@ def load_open_cart(terminal: str, cashier_id: int) -> Cart:
     return _cart_of(_open_row(terminal, cashier_id))
 
 
-def save_cart(terminal: str, cashier_id: int, cart: Cart, *, now: datetime) -> None:
+def save_cart(terminal: str, cashier_id: int, cart: Cart, *, now: datetime, tz: str = DEFAULT_TZ) -> None:
     """Replace the cashier's open cart with ``cart`` (a blank cart deletes it)."""
     with write_tx(durable=False):
-        _store(_open_row(terminal, cashier_id), terminal, cashier_id, cart, now)
+        _store(_open_row(terminal, cashier_id), terminal, cashier_id, cart, now, tz)
 
 
 def discard_open_cart(terminal: str, cashier_id: int) -> None:
@@ -215,6 +220,7 @@ def add_item(
     qty_milli: int | None = None,
     *,
     now: datetime,
+    tz: str = DEFAULT_TZ,
     masks: Sequence[ScaleLabelMask],
     override: Override | None = None,
     scale_weight: bool = False,
@@ -258,7 +264,7 @@ def add_item(
     with write_tx(durable=False):
         row = _open_row(terminal, actor.user_id)
         cart = _cart_of(row).add_product(product, qty, barcode=result.barcode, weighed=weighed, fixed_amount=fixed)
-        _draft, cart = _store(row, terminal, actor.user_id, cart, now)
+        _draft, cart = _store(row, terminal, actor.user_id, cart, now, tz)
         last = cart.last_line
         assert last is not None
         _record_override(actor, used, "manual_weight", terminal, now, {"line": _line_payload(last)})
@@ -272,6 +278,7 @@ def set_quantity(
     qty_milli: int,
     *,
     now: datetime,
+    tz: str = DEFAULT_TZ,
     override: Override | None = None,
     reason: str | None = None,
 ) -> Cart:
@@ -287,7 +294,7 @@ def set_quantity(
         if line.unit in WEIGHED_UNITS:
             used = require(actor, "manual_weight", override) or used
         used = _recheck_discounts(actor, cart, new, override) or used
-        draft_id, new = _store(row, terminal, actor.user_id, new, now)
+        draft_id, new = _store(row, terminal, actor.user_id, new, now, tz)
         if lowered:
             journal.append(
                 "line_void",
@@ -322,6 +329,7 @@ def void_line(
     reason: str,
     *,
     now: datetime,
+    tz: str = DEFAULT_TZ,
     override: Override | None = None,
 ) -> Cart:
     """Void a line (it stays on the cart struck out and counts for nothing); needs ``void``."""
@@ -332,7 +340,7 @@ def void_line(
         line = cart.active_line(line_no)
         new = cart.void(line_no, reason)
         used = _recheck_discounts(actor, cart, new, override) or used
-        draft_id, new = _store(row, terminal, actor.user_id, new, now)
+        draft_id, new = _store(row, terminal, actor.user_id, new, now, tz)
         journal.append(
             "line_void",
             {
@@ -362,6 +370,7 @@ def discount_line(
     value: Decimal,
     *,
     now: datetime,
+    tz: str = DEFAULT_TZ,
     override: Override | None = None,
 ) -> Cart:
     """Give a line a ``percent`` or ``amount`` discount (``value`` 0 removes it), within the
@@ -376,7 +385,7 @@ def discount_line(
         if discount is not None:
             pct = discount.percent_on(line.gross)
             used = require_discount(actor, pct, override)
-        _draft, new = _store(row, terminal, actor.user_id, new, now)
+        _draft, new = _store(row, terminal, actor.user_id, new, now, tz)
         if discount is not None:
             _record_override(
                 actor,
@@ -396,6 +405,7 @@ def discount_cart(
     value: Decimal,
     *,
     now: datetime,
+    tz: str = DEFAULT_TZ,
     override: Override | None = None,
 ) -> Cart:
     """Give the whole cart a discount (``value`` 0 removes it), on top of line discounts and
@@ -409,7 +419,7 @@ def discount_cart(
         if discount is not None:
             pct = discount.percent_on(cart.discount_base)
             used = require_discount(actor, pct, override)
-        _draft, new = _store(row, terminal, actor.user_id, new, now)
+        _draft, new = _store(row, terminal, actor.user_id, new, now, tz)
         if discount is not None:
             _record_override(
                 actor,
@@ -430,6 +440,7 @@ def override_price(
     reason: str,
     *,
     now: datetime,
+    tz: str = DEFAULT_TZ,
     override: Override | None = None,
 ) -> Cart:
     """Charge ``new_price`` per unit on a line; needs ``price_override``; journalled with the
@@ -441,7 +452,7 @@ def override_price(
         line = cart.active_line(line_no)
         new = cart.override_price(line_no, new_price, reason)
         used = _recheck_discounts(actor, cart, new, override) or used
-        draft_id, new = _store(row, terminal, actor.user_id, new, now)
+        draft_id, new = _store(row, terminal, actor.user_id, new, now, tz)
         changed = new.line(line_no)
         journal.append(
             "price_override",
@@ -469,19 +480,25 @@ def override_price(
     return new
 
 
-def set_customer(terminal: str, actor: Actor, customer_id: int | None, *, now: datetime) -> Cart:
+def set_customer(terminal: str, actor: Actor, customer_id: int | None, *, now: datetime, tz: str = DEFAULT_TZ) -> Cart:
     """Attach a customer to the open cart (``None`` detaches)."""
     if customer_id is not None and m.Customer.get_or_none(m.Customer.id == customer_id) is None:
         raise NotFound(_("No customer {customer_id}").format(customer_id=customer_id))
     with write_tx(durable=False):
         row = _open_row(terminal, actor.user_id)
         new = _cart_of(row).with_customer(customer_id)
-        _draft, new = _store(row, terminal, actor.user_id, new, now)
+        _draft, new = _store(row, terminal, actor.user_id, new, now, tz)
     return new
 
 
 def set_member(
-    terminal: str, actor: Actor, member_id: int | None, *, now: datetime, override: Override | None = None
+    terminal: str,
+    actor: Actor,
+    member_id: int | None,
+    *,
+    now: datetime,
+    tz: str = DEFAULT_TZ,
+    override: Override | None = None,
 ) -> Cart:
     """Attach a loyalty member to the open cart (``None`` detaches, with their coupons and
     rewards). A cashier's own member card needs a supervisor's override (journalled)."""
@@ -492,21 +509,21 @@ def set_member(
             used = members.check_attach(member_id, actor, override)
         row = _open_row(terminal, actor.user_id)
         new = _cart_of(row).with_member(member_id)
-        draft_id, new = _store(row, terminal, actor.user_id, new, now)
+        draft_id, new = _store(row, terminal, actor.user_id, new, now, tz)
         if used is not None:
             _record_override(actor, used, "own_card", terminal, now, {"cart": _ref(draft_id), "member": member_id})
     return new
 
 
-def _change_open(terminal: str, actor: Actor, now: datetime, change: Callable[[Cart], Cart]) -> Cart:
+def _change_open(terminal: str, actor: Actor, now: datetime, tz: str, change: Callable[[Cart], Cart]) -> Cart:
     """Apply ``change`` to the cashier's open cart, then price and save it, in one transaction."""
     with write_tx(durable=False):
         row = _open_row(terminal, actor.user_id)
-        _draft, new = _store(row, terminal, actor.user_id, change(_cart_of(row)), now)
+        _draft, new = _store(row, terminal, actor.user_id, change(_cart_of(row)), now, tz)
     return new
 
 
-def add_coupon(terminal: str, actor: Actor, code: str, *, now: datetime) -> Cart:
+def add_coupon(terminal: str, actor: Actor, code: str, *, now: datetime, tz: str = DEFAULT_TZ) -> Cart:
     """Apply coupon ``code`` to the open cart; an unusable coupon is refused with the reason."""
     text = coupons.normalise_code(code)
     if not text:
@@ -517,18 +534,18 @@ def add_coupon(terminal: str, actor: Actor, code: str, *, now: datetime) -> Cart
             raise ValidationError(_("Coupon {code} is already on this receipt").format(code=text))
         # Refuse what no later change of the cart can fix (unknown, withdrawn, not yet valid,
         # expired, used up, another member's); a minimum spend not met only keeps it from applying.
-        coupons.check_coupon(text, member_id=cart.member_id, day=shop_day(now, _TZ))
+        coupons.check_coupon(text, member_id=cart.member_id, day=shop_day(now, tz))
         return cart.with_coupons((*cart.coupons, text))
 
-    return _change_open(terminal, actor, now, add)
+    return _change_open(terminal, actor, now, tz, add)
 
 
-def remove_coupon(terminal: str, actor: Actor, code: str, *, now: datetime) -> Cart:
+def remove_coupon(terminal: str, actor: Actor, code: str, *, now: datetime, tz: str = DEFAULT_TZ) -> Cart:
     text = coupons.normalise_code(code)
-    return _change_open(terminal, actor, now, lambda cart: cart.with_coupons(c for c in cart.coupons if c != text))
+    return _change_open(terminal, actor, now, tz, lambda cart: cart.with_coupons(c for c in cart.coupons if c != text))
 
 
-def add_reward(terminal: str, actor: Actor, reward: str, *, now: datetime) -> Cart:
+def add_reward(terminal: str, actor: Actor, reward: str, *, now: datetime, tz: str = DEFAULT_TZ) -> Cart:
     """Give the member reward ``reward`` of the rewards catalog (its product must be in the
     cart and the member must have the points; they are redeemed when the sale posts)."""
 
@@ -537,23 +554,23 @@ def add_reward(terminal: str, actor: Actor, reward: str, *, now: datetime) -> Ca
             raise ValidationError(_("Choose the customer's loyalty card first"))
         new = cart.with_rewards((*cart.rewards, reward))
         # Cart edits price non-strictly; a reward that would not apply now is refused with the reason.
-        before = set(quote(cart, now=now, tz=_TZ).problems)
-        fresh = [p for p in quote(new, now=now, tz=_TZ).problems if p not in before]
+        before = set(quote(cart, now=now, tz=tz).problems)
+        fresh = [p for p in quote(new, now=now, tz=tz).problems if p not in before]
         if fresh:
             raise ValidationError("\n".join(fresh))
         return new
 
-    return _change_open(terminal, actor, now, add)
+    return _change_open(terminal, actor, now, tz, add)
 
 
-def remove_reward(terminal: str, actor: Actor, reward: str, *, now: datetime) -> Cart:
+def remove_reward(terminal: str, actor: Actor, reward: str, *, now: datetime, tz: str = DEFAULT_TZ) -> Cart:
     def remove(cart: Cart) -> Cart:
         rest = list(cart.rewards)
         if reward in rest:
             rest.remove(reward)
         return cart.with_rewards(rest)
 
-    return _change_open(terminal, actor, now, remove)
+    return _change_open(terminal, actor, now, tz, remove)
 
 
 def cancel_cart(

@@ -6,6 +6,10 @@ whatever the documents' times. Z numbers are gapless per terminal (counter ``z``
 grand total is perpetual: the previous Z's grand total plus this Z's net. A Z with no
 documents is allowed (a "zero Z", still numbered and journalled). Documents are insert-only,
 so after a Z the documents it covers cannot change, and new ones belong to the next Z.
+
+A Z needs ``reports``. A cashier without it takes the Z with a supervisor's override: the Z is
+then the supervisor's, and the override's journal entry is written in the Z's transaction, so
+the two commit together or not at all.
 """
 
 from __future__ import annotations
@@ -15,8 +19,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from pos_tui.core import journal
-from pos_tui.core.actors import Actor, require
+from pos_tui.core import journal, staff
+from pos_tui.core.actors import Actor, Override, require
 from pos_tui.core.clock import iso, to_db
 from pos_tui.core.money import ZERO, from_kurus, to_kurus
 from pos_tui.core.reports import DocumentTotals, document_totals
@@ -87,9 +91,21 @@ def x_preview(terminal: str, *, now: datetime) -> ZReport:
     )
 
 
-def z_report(terminal: str, actor: Actor, *, now: datetime, settings: Settings) -> ZReport:
-    """Close ``terminal``: write the next Z (needs the ``reports`` permission) and journal it."""
-    require(actor, "reports")
+def x_report(terminal: str, actor: Actor, *, now: datetime) -> ZReport:
+    """:func:`x_preview` as a user asks for it (``pos-admin report x``): needs ``x_report``."""
+    require(actor, "x_report")
+    return x_preview(terminal, now=now)
+
+
+def z_report(
+    terminal: str, actor: Actor, *, now: datetime, settings: Settings, override: Override | None = None
+) -> ZReport:
+    """Close ``terminal``: write the next Z (needs the ``reports`` permission) and journal it.
+
+    With ``override`` (a supervisor allowed a cashier without ``reports``) the Z is taken in the
+    supervisor's name and the override is journalled in the same transaction as the Z."""
+    used = require(actor, "reports", override)
+    taker = used.supervisor if used is not None else actor
     with write_tx():
         prev, totals = _since_last(terminal)
         z_no = next_value(terminal, Z_COUNTER)
@@ -97,7 +113,7 @@ def z_report(terminal: str, actor: Actor, *, now: datetime, settings: Settings) 
             z_no=z_no,
             terminal=terminal,
             at=now,
-            user=actor.name,
+            user=taker.name,
             preview=False,
             totals=totals,
             previous_grand_total=from_kurus(prev.grand_total) if prev else ZERO,
@@ -108,7 +124,7 @@ def z_report(terminal: str, actor: Actor, *, now: datetime, settings: Settings) 
             terminal=terminal,
             z_no=z_no,
             at=to_db(now),
-            user=actor.user_id,
+            user=taker.user_id,
             first_sale_id=totals.first_id,
             last_sale_id=report.last_sale_id,
             from_at=to_db(totals.from_at) if totals.from_at else None,
@@ -122,4 +138,6 @@ def z_report(terminal: str, actor: Actor, *, now: datetime, settings: Settings) 
             data=journal.canonical({"by_payment": doc["by_payment"], "by_kdv": doc["by_kdv"]}),
         )
         journal.append("z", doc, terminal=terminal, now=now, ref=f"Z{z_no}")
+        if used is not None:
+            staff.record_override(actor, used, "z", terminal=terminal, now=now, details={"z_no": z_no})
     return report

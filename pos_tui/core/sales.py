@@ -706,7 +706,7 @@ def _write_document(draft: DocumentDraft, ctx: TenderContext, *, fiscal: FiscalH
     posted = dataclasses.replace(ctx, sale_id=sale_id, member_id=member_id)
     for a in applied:
         tender_for(a.method).post(a, posted)
-    if member_id is not None:
+    if member_id is not None or benefits:  # coupons are used without a member too
         loyalty_posting.after_document(
             loyalty_posting.PostedDocument(
                 sale_id=sale_id,

@@ -263,6 +263,18 @@ def x_report(terminal: str, *, now: datetime) -> XReport:
     )
 
 
+def take_x_report(terminal: str, actor: Actor, *, now: datetime, override: Override | None = None) -> XReport:
+    """The X report as a user takes it at the till: needs ``x_report`` (the roles' permission
+    table decides, as for the Z); a supervisor's override is journalled. Nothing else is written."""
+    used = require(actor, "x_report", override)
+    if used is not None:
+        with write_tx():
+            report = x_report(terminal, now=now)
+            record_override(actor, used, "x_report", terminal=terminal, now=now, details={"shift": report.shift.id})
+        return report
+    return x_report(terminal, now=now)
+
+
 def close_shift(terminal: str, actor: Actor, counted_cash: Decimal, *, now: datetime) -> ShiftInfo:
     """Close the open shift with the cash counted in the drawer; records expected cash and the
     variance (counted − expected). A closed shift never changes again (a trigger guards it)."""

@@ -376,7 +376,9 @@ class DeviceHub:
         member_id = member.id
 
         def attach(override: Override | None) -> Cart:
-            return carts.set_member(session.terminal, actor, member_id, now=session.now(), override=override)
+            return carts.set_member(
+                session.terminal, actor, member_id, now=session.now(), tz=session.tz, override=override
+            )
 
         sale.run_cart_change(attach, select=sale.selected_line_no())
 

@@ -32,6 +32,12 @@ class Session:
         return self.settings.terminal_id
 
     @property
+    def tz(self) -> str:
+        """The shop's configured time zone: core calls from the till take it with ``now``, so
+        the shop day (coupons, promotions, member benefits) is the shop's, not a default."""
+        return self.settings.shop.timezone
+
+    @property
     def language(self) -> str:
         return self.settings.language
 

@@ -93,6 +93,8 @@ async def test_sell_top_up_and_check_a_gift_card(make_app, open_shift, shop, til
         await till.settle(pilot)
         await pilot.press("1")
         await till.settle(pilot)
+        await till.type(pilot, "2222", "enter")  # a cashier's X needs a supervisor (no x_report)
+        await till.type(pilot, "drawer check", "enter")
         assert isinstance(app.screen, ReportDialog)
         text = till.screen_text(pilot)
         assert "Gift cards sold (cash)" in text and "150.00" in text

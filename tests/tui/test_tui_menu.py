@@ -34,6 +34,10 @@ async def test_x_report_shows_the_drawer(make_app, open_shift, shop, till) -> No
         await till.login(pilot)
         await sell_for_cash(pilot, till, shop.CAY, "200")
         await menu(pilot, till, "1")
+        # a cashier may not take an X by default (no "x_report" permission): a supervisor's PIN
+        assert isinstance(app.screen, ManagerPinDialog)
+        await till.type(pilot, "2222", "enter")
+        await till.type(pilot, "drawer check", "enter")
         assert isinstance(app.screen, ReportDialog)
         text = till.screen_text(pilot)
         assert "X report" in text

@@ -193,6 +193,8 @@ async def test_x_report_is_printed_too(settings, now, open_shift, shop, till) ->
     async with app.run_test(size=(100, 34)) as pilot:
         await till.login(pilot)
         await menu_entry(pilot, till, "x")
+        await till.type(pilot, "2222", "enter")  # a cashier's X needs a supervisor (no x_report)
+        await till.type(pilot, "drawer check", "enter")
         assert isinstance(app.screen, ReportDialog)
         await drain(pilot, station)
     assert [job.title for job in printer.printed] == ["X report"]

@@ -43,11 +43,14 @@ from pos_tui.core.actors import Actor, Override, require
 from pos_tui.core.clock import local, to_db, zone
 from pos_tui.core.errors import InsufficientPoints, NotFound, ValidationError
 from pos_tui.i18n import _
+from pos_tui.settings import ShopSettings
 from pos_tui.store import fast
 from pos_tui.store import models as m
 from pos_tui.store.db import write_tx
 
-SHOP_TZ = "Europe/Istanbul"
+# The shipped default zone (``[shop] timezone``'s default), for callers without settings. It is
+# only a default: the till and pos-admin pass the configured ``settings.shop.timezone`` as ``tz``.
+SHOP_TZ = ShopSettings().timezone
 DEFAULT_HOLD_DAYS = 15  # the 14-day legal return window plus one day
 
 

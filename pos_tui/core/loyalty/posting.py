@@ -4,6 +4,9 @@
 lines and payments are written and the tenders have posted (points and store credit paid are
 already redeemed/debited by then). Nothing here can refuse a return: a return only takes back.
 
+On **every sale**, with or without a member, the coupons it used record their use (counted
+under the coupon's lock, so a single-use coupon is used once across every till).
+
 On a **sale** with a member:
 
 - points: the engine's :func:`~pos_tui.core.loyalty.engine.earning` on the posted lines (their
@@ -11,7 +14,7 @@ On a **sale** with a member:
   one ``earn`` lot pending for the program's hold, a ``sale_loyalty`` row with the breakdown,
   ``supplier_points`` rows for supplier-funded points, cashback into the wallet;
 - stamps: units bought in a stamp card's scope earn stamps; free units spend ``needed`` each;
-- rewards redeem their points; coupons record their use (guarded against over-use);
+- rewards redeem their points;
 - referral: the referrer earns when this is the member's first receipt and it paid enough
   (the lot is linked to that receipt, so a return can take it back);
 - paid membership: a membership product puts the member in its tier for its term; the tier
@@ -76,7 +79,7 @@ class PostedDocument:
     kind: str  # sale | return
     terminal: str
     cashier_id: int
-    member_id: int
+    member_id: int | None  # None: a receipt without a member (only its coupons are recorded)
     return_of_id: int | None
     lines: tuple[PostedLine, ...]
     benefits: tuple[tuple[int, Benefit], ...]
@@ -86,12 +89,26 @@ class PostedDocument:
     tz: str
     evaluation: engine.Evaluation | None = None  # the sale's quote (stamps, free units by document line)
 
+    @property
+    def member(self) -> int:
+        """The member's id, for the effects that need one (:func:`after_document` only runs
+        them when the document has a member)."""
+        if self.member_id is None:
+            raise ValueError("this document has no member")
+        return self.member_id
+
 
 def after_document(doc: PostedDocument) -> None:
-    """Write the loyalty effects of ``doc`` (the caller holds the transaction)."""
+    """Write the loyalty effects of ``doc`` (the caller holds the transaction).
+
+    Called for every document with a member or benefit lines: a sale records its coupon uses
+    whether or not a member is on it; everything else (points, stamps, rewards, clawbacks)
+    needs a member."""
     if doc.kind == "sale":
-        _after_sale(doc)
-    elif doc.return_of_id is not None:
+        _record_coupon_uses(doc)
+        if doc.member_id is not None:
+            _after_sale(doc)
+    elif doc.return_of_id is not None and doc.member_id is not None:
         _after_return(doc)
 
 
@@ -118,16 +135,24 @@ def _engine_lines(
     ]
 
 
+def _record_coupon_uses(doc: PostedDocument) -> None:
+    """One use per coupon code on the receipt, for the total its lines took off."""
+    used: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for _n, b in doc.benefits:
+        if b.kind == "coupon":
+            used[b.code] += b.amount
+    for code, amount in used.items():
+        coupons.record_use(code, doc.sale_id, doc.member_id, amount, doc.now)
+
+
 def _after_sale(doc: PostedDocument) -> None:
     program = rules.active_program()
     day = ledger.shop_day(doc.now, doc.tz)
-    member = m.Member.get_by_id(doc.member_id)
+    member = m.Member.get_by_id(doc.member)
     S = m.Sale
-    first = not (
-        S.select(S.id).where((S.member == doc.member_id) & (S.kind == "sale") & (S.id != doc.sale_id)).exists()
-    )
+    first = not (S.select(S.id).where((S.member == doc.member) & (S.kind == "sale") & (S.id != doc.sale_id)).exists())
     context = dataclasses.replace(
-        pricing.member_context(doc.member_id, program, now=doc.now, tz=doc.tz, points=False, first_purchase=False),
+        pricing.member_context(doc.member, program, now=doc.now, tz=doc.tz, points=False, first_purchase=False),
         first_purchase=first,
     )
     evaluation = doc.evaluation or engine.Evaluation()
@@ -137,7 +162,7 @@ def _after_sale(doc: PostedDocument) -> None:
     result = engine.earning(lines, context, program, day=day, non_earning_paid=non_earning)
     if result.points > 0:
         ledger.earn(
-            doc.member_id,
+            doc.member,
             result.points,
             now=doc.now,
             sale_id=doc.sale_id,
@@ -169,7 +194,7 @@ def _after_sale(doc: PostedDocument) -> None:
     m.SaleLoyalty.insert(
         {
             "sale": doc.sale_id,
-            "member": doc.member_id,
+            "member": doc.member,
             "rules": rules.active_rules_id(),
             "tier_code": context.tier_code,
             "base": to_kurus(result.base),
@@ -180,14 +205,14 @@ def _after_sale(doc: PostedDocument) -> None:
     ).execute()
     _supplier_rows(doc, result.supplier, facts)
     if result.cashback > 0:
-        wallet.credit(doc.member_id, result.cashback, kind="cashback", now=doc.now, sale_id=doc.sale_id)
+        wallet.credit(doc.member, result.cashback, kind="cashback", now=doc.now, sale_id=doc.sale_id)
     _stamps_on_sale(doc, evaluation)
-    _rewards_and_coupons(doc, evaluation)
+    _rewards(doc)
     if first:
         _referral(doc, member, program)
     journal.append(
         "loyalty",
-        {"sale": doc.sale_id, "member": doc.member_id, "points": result.points, **data},
+        {"sale": doc.sale_id, "member": doc.member, "points": result.points, **data},
         terminal=doc.terminal,
         now=doc.now,
         ref=str(doc.sale_id),
@@ -213,23 +238,17 @@ def _stamps_on_sale(doc: PostedDocument, evaluation: engine.Evaluation) -> None:
     rows = []
     for code, change in sorted(evaluation.stamps.items()):
         if change.earned:
-            rows.append((doc.member_id, code, at, change.earned, "earn", doc.sale_id))
+            rows.append((doc.member, code, at, change.earned, "earn", doc.sale_id))
         if change.spent:
-            rows.append((doc.member_id, code, at, -change.spent, "reward", doc.sale_id))
+            rows.append((doc.member, code, at, -change.spent, "reward", doc.sale_id))
     if rows:
         fast.insert_many(m.StampEntry, ("member", "card", "at", "stamps", "kind", "sale"), rows)
 
 
-def _rewards_and_coupons(doc: PostedDocument, evaluation: engine.Evaluation) -> None:
+def _rewards(doc: PostedDocument) -> None:
     reward_points = sum(b.points for _n, b in doc.benefits if b.kind == "reward")
     if reward_points > 0:
-        ledger.redeem(doc.member_id, reward_points, now=doc.now, sale_id=doc.sale_id, tz=doc.tz)
-    used: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    for _n, b in doc.benefits:
-        if b.kind == "coupon":
-            used[b.code] += b.amount
-    for code, amount in used.items():
-        coupons.record_use(code, doc.sale_id, doc.member_id, amount, doc.now)
+        ledger.redeem(doc.member, reward_points, now=doc.now, sale_id=doc.sale_id, tz=doc.tz)
 
 
 def _referral(doc: PostedDocument, member: m.Member, program: Program) -> None:
@@ -249,7 +268,7 @@ def _referral(doc: PostedDocument, member: m.Member, program: Program) -> None:
         hold_days=program.points.hold_days,
         expiry=program.points.expiry,
         tz=doc.tz,
-        reason=f"referral:{doc.member_id}",
+        reason=f"referral:{doc.member}",
     )
 
 
@@ -260,10 +279,10 @@ def _paid_membership(doc: PostedDocument, program: Program, day: date) -> dict[s
     bought = [pm for pm in program.paid_memberships if pm.product in codes]
     if not bought:
         return None
-    before = tiers.member_tier(doc.member_id)
+    before = tiers.member_tier(doc.member)
     for pm in bought:
         tiers.set_member_tier(
-            doc.member_id,
+            doc.member,
             pm.tier,
             until=day + timedelta(days=pm.term_days - 1),
             reason="paid",
@@ -271,7 +290,7 @@ def _paid_membership(doc: PostedDocument, program: Program, day: date) -> dict[s
             now=doc.now,
             sale_id=doc.sale_id,
         )
-    after = tiers.member_tier(doc.member_id)
+    after = tiers.member_tier(doc.member)
     return {"products": sorted(pm.product for pm in bought), "before": before.as_json(), "after": after.as_json()}
 
 
@@ -308,7 +327,7 @@ def _after_return(doc: PostedDocument) -> None:
     if kept is not None:
         journal.append(
             "loyalty",
-            {"return": doc.sale_id, "sale": original_id, "member": doc.member_id, "membership_kept": kept},
+            {"return": doc.sale_id, "sale": original_id, "member": doc.member, "membership_kept": kept},
             terminal=doc.terminal,
             now=doc.now,
             ref=str(doc.sale_id),
@@ -321,10 +340,7 @@ def _claw_referral(doc: PostedDocument, original_id: int, left: int) -> None:
     paid = list(
         E.select(E.member, fn.SUM(E.points))
         .where(
-            (E.sale == original_id)
-            & (E.kind == "earn")
-            & (E.member != doc.member_id)
-            & E.reason.startswith("referral:")
+            (E.sale == original_id) & (E.kind == "earn") & (E.member != doc.member) & E.reason.startswith("referral:")
         )
         .group_by(E.member)
         .tuples()
@@ -354,10 +370,10 @@ def _end_membership(doc: PostedDocument, original_id: int) -> str | None:
         if back < sold:
             return None
     before, after = tiers.MemberTier.from_json(bought["before"]), tiers.MemberTier.from_json(bought["after"])
-    current = tiers.member_tier(doc.member_id)
+    current = tiers.member_tier(doc.member)
     if current != after:
         return current.code or ""
-    tiers.restore_member_tier(doc.member_id, before, now=doc.now, sale_id=doc.sale_id, terminal=doc.terminal)
+    tiers.restore_member_tier(doc.member, before, now=doc.now, sale_id=doc.sale_id, terminal=doc.terminal)
     return None
 
 
@@ -365,19 +381,19 @@ def _claw_points(doc: PostedDocument, original_id: int, returned: int, original_
     E = m.PointsEntry
     earned = int(
         E.select(fn.COALESCE(fn.SUM(E.points), 0))
-        .where((E.member == doc.member_id) & (E.sale == original_id) & (E.kind == "earn"))
+        .where((E.member == doc.member) & (E.sale == original_id) & (E.kind == "earn"))
         .scalar()
     )
     if earned <= 0:
         return
     clawed = -int(
         E.select(fn.COALESCE(fn.SUM(E.points), 0))
-        .where((E.member == doc.member_id) & (E.sale == original_id) & (E.kind == "clawback"))
+        .where((E.member == doc.member) & (E.sale == original_id) & (E.kind == "clawback"))
         .scalar()
     )
     target = min(earned, _share(earned, returned, original_total))
     if target > clawed:
-        ledger.clawback(doc.member_id, original_id, points=target - clawed, now=doc.now, tz=doc.tz)
+        ledger.clawback(doc.member, original_id, points=target - clawed, now=doc.now, tz=doc.tz)
 
 
 def _claw_cashback(doc: PostedDocument, original_id: int, returned: int, original_total: int) -> None:
@@ -385,7 +401,7 @@ def _claw_cashback(doc: PostedDocument, original_id: int, returned: int, origina
 
     def total(kind: str) -> int:
         query = W.select(fn.COALESCE(fn.SUM(W.amount), 0)).where(
-            (W.member == doc.member_id) & (W.sale == original_id) & (W.kind == kind)
+            (W.member == doc.member) & (W.sale == original_id) & (W.kind == kind)
         )
         return int(query.scalar())
 
@@ -395,7 +411,7 @@ def _claw_cashback(doc: PostedDocument, original_id: int, returned: int, origina
     target = min(given, _share(given, returned, original_total))
     taken = -total("clawback")
     if target > taken:
-        wallet.clawback_cashback(doc.member_id, original_id, now=doc.now, amount=from_kurus(target - taken))
+        wallet.clawback_cashback(doc.member, original_id, now=doc.now, amount=from_kurus(target - taken))
 
 
 def _returned_qty(original_id: int) -> dict[int, tuple[int, int]]:
@@ -450,7 +466,7 @@ def _claw_stamps(doc: PostedDocument, original_id: int, at: datetime) -> None:
     done = dict(
         ((card, kind), int(total))
         for card, kind, total in St.select(St.card, St.kind, fn.SUM(St.stamps))
-        .where((St.member == doc.member_id) & (St.sale == original_id) & St.kind.in_(("earn", "reward")))
+        .where((St.member == doc.member) & (St.sale == original_id) & St.kind.in_(("earn", "reward")))
         .group_by(St.card, St.kind)
         .tuples()
     )
@@ -466,7 +482,7 @@ def _claw_stamps(doc: PostedDocument, original_id: int, at: datetime) -> None:
     already = dict(
         ((card, kind), int(total))
         for card, kind, total in St.select(St.card, St.kind, fn.SUM(St.stamps))
-        .where((St.member == doc.member_id) & St.sale.in_(returns) & St.kind.in_(("clawback", "restore")))
+        .where((St.member == doc.member) & St.sale.in_(returns) & St.kind.in_(("clawback", "restore")))
         .group_by(St.card, St.kind)
         .tuples()
     )
@@ -487,8 +503,8 @@ def _claw_stamps(doc: PostedDocument, original_id: int, at: datetime) -> None:
         take = min(earned, _share(earned, back, sold)) - clawed
         give = min(spent, _share(spent, back, sold)) - restored
         if take > 0:
-            rows.append((doc.member_id, code, at, -take, "clawback", doc.sale_id))
+            rows.append((doc.member, code, at, -take, "clawback", doc.sale_id))
         if give > 0:
-            rows.append((doc.member_id, code, at, give, "restore", doc.sale_id))
+            rows.append((doc.member, code, at, give, "restore", doc.sale_id))
     if rows:
         fast.insert_many(St, ("member", "card", "at", "stamps", "kind", "sale"), rows)

@@ -186,7 +186,7 @@ class CouponDialog(_CartDialog):
             self.show_error(exc.message)
             event.input.value = ""
             return
-        if self.change_cart(lambda: carts.add_coupon(session.terminal, actor, code, now=now)):
+        if self.change_cart(lambda: carts.add_coupon(session.terminal, actor, code, now=now, tz=session.tz)):
             event.input.value = ""
             self.show_coupons()
 
@@ -205,7 +205,9 @@ class CouponDialog(_CartDialog):
         code = self.cart.coupons[index]
         session = pos_app(self).session
         actor = session.require_actor()
-        if self.change_cart(lambda: carts.remove_coupon(session.terminal, actor, code, now=session.now())):
+        if self.change_cart(
+            lambda: carts.remove_coupon(session.terminal, actor, code, now=session.now(), tz=session.tz)
+        ):
             self.show_coupons()
 
 
@@ -327,7 +329,7 @@ class RewardsDialog(_CartDialog):
         if applied <= row.given:
             self.show_error("\n".join(quote.problems) or _("Reward {name} does not apply").format(name=reward.name))
             return
-        if self.change_cart(lambda: carts.add_reward(session.terminal, actor, reward.code, now=now)):
+        if self.change_cart(lambda: carts.add_reward(session.terminal, actor, reward.code, now=now, tz=session.tz)):
             self.show_rewards()
 
     def action_remove(self) -> None:
@@ -340,5 +342,7 @@ class RewardsDialog(_CartDialog):
         session = pos_app(self).session
         actor = session.require_actor()
         code = row.reward.code
-        if self.change_cart(lambda: carts.remove_reward(session.terminal, actor, code, now=session.now())):
+        if self.change_cart(
+            lambda: carts.remove_reward(session.terminal, actor, code, now=session.now(), tz=session.tz)
+        ):
             self.show_rewards()

@@ -197,6 +197,7 @@ def open_weighing(sale: SaleScreen, code: str, scale: Scale | None) -> bool:
                 code,
                 result.grams,
                 now=session.now(),
+                tz=session.tz,
                 masks=session.settings.scale_labels,
                 override=override,
                 scale_weight=not result.manual,

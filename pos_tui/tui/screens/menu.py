@@ -81,9 +81,11 @@ def x_report(screen: SaleScreen) -> None:
     from pos_tui.tui.render import render_x
 
     session = screen.session
+    actor = session.require_actor()
 
-    def run(_override: Override | None) -> Any:
-        report = shifts.x_report(session.terminal, now=session.now())
+    def run(override: Override | None) -> Any:
+        # Who may take an X is the roles' permission table's ("x_report"), as for the Z.
+        report = shifts.take_x_report(session.terminal, actor, now=session.now(), override=override)
         station_of(screen.app).print_x(report)  # queued, never awaited; nothing without a printer
         return render_x(report, session.settings)
 
@@ -91,7 +93,7 @@ def x_report(screen: SaleScreen) -> None:
 
 
 def z_report(screen: SaleScreen) -> None:
-    from pos_tui.core import closures, staff
+    from pos_tui.core import closures
     from pos_tui.tui.dialogs.views import ConfirmDialog
     from pos_tui.tui.printing import station_of
     from pos_tui.tui.render import render_z
@@ -100,14 +102,10 @@ def z_report(screen: SaleScreen) -> None:
     actor = session.require_actor()
 
     def run(override: Override | None) -> Any:
-        # A cashier without "reports" gets a supervisor's approval; the Z is then the supervisor's.
-        acting = override.supervisor if override is not None else actor
+        # A cashier without "reports" gets a supervisor's approval: the Z is then the supervisor's,
+        # and core journals the override in the Z's own transaction.
         now = session.now()
-        report = closures.z_report(session.terminal, acting, now=now, settings=session.settings)
-        if override is not None:
-            staff.record_override(
-                actor, override, "z", terminal=session.terminal, now=now, details={"z_no": report.z_no}
-            )
+        report = closures.z_report(session.terminal, actor, now=now, settings=session.settings, override=override)
         # Printed, then the fiscal device's own Z: its failure is shown and does not undo this Z.
         return station_of(screen.app).z_closed(report, render_z(report, session.settings), now)
 
@@ -252,7 +250,7 @@ def change_price(screen: SaleScreen) -> None:
 
             def change(override: Override | None) -> Cart:
                 return carts.override_price(
-                    session.terminal, actor, line_no, price, reason, now=session.now(), override=override
+                    session.terminal, actor, line_no, price, reason, now=session.now(), tz=session.tz, override=override
                 )
 
             screen.run_cart_change(change, select=line_no)

@@ -201,7 +201,14 @@ class SaleScreen(PosScreen):
 
         def add(override: Override | None) -> Cart:
             return carts.add_item(
-                session.terminal, actor, code, qty_milli, now=session.now(), masks=masks, override=override
+                session.terminal,
+                actor,
+                code,
+                qty_milli,
+                now=session.now(),
+                tz=session.tz,
+                masks=masks,
+                override=override,
             )
 
         self.run_cart_change(add)
@@ -235,7 +242,9 @@ class SaleScreen(PosScreen):
             member_id = choice.member_id
 
             def attach(override: Override | None) -> Cart:
-                return carts.set_member(session.terminal, actor, member_id, now=session.now(), override=override)
+                return carts.set_member(
+                    session.terminal, actor, member_id, now=session.now(), tz=session.tz, override=override
+                )
 
             self.run_cart_change(attach, select=self.selected_line_no())
 
@@ -284,7 +293,9 @@ class SaleScreen(PosScreen):
                 return
 
             def void(override: Override | None) -> Cart:
-                return carts.void_line(session.terminal, actor, line_no, reason, now=session.now(), override=override)
+                return carts.void_line(
+                    session.terminal, actor, line_no, reason, now=session.now(), tz=session.tz, override=override
+                )
 
             self.run_cart_change(void, select=line_no)
 
@@ -310,7 +321,14 @@ class SaleScreen(PosScreen):
         def apply(qty: int, reason: str | None) -> None:
             def change(override: Override | None) -> Cart:
                 return carts.set_quantity(
-                    session.terminal, actor, line_no, qty, now=session.now(), override=override, reason=reason
+                    session.terminal,
+                    actor,
+                    line_no,
+                    qty,
+                    now=session.now(),
+                    tz=session.tz,
+                    override=override,
+                    reason=reason,
                 )
 
             self.run_cart_change(change, select=line_no)
@@ -372,7 +390,14 @@ class SaleScreen(PosScreen):
 
                 def give(override: Override | None) -> Cart:
                     return carts.discount_line(
-                        session.terminal, actor, target, req.kind, req.value, now=session.now(), override=override
+                        session.terminal,
+                        actor,
+                        target,
+                        req.kind,
+                        req.value,
+                        now=session.now(),
+                        tz=session.tz,
+                        override=override,
                     )
 
                 self.run_cart_change(give, select=target, discount_pct=pct)
@@ -380,7 +405,13 @@ class SaleScreen(PosScreen):
 
                 def give_cart(override: Override | None) -> Cart:
                     return carts.discount_cart(
-                        session.terminal, actor, req.kind, req.value, now=session.now(), override=override
+                        session.terminal,
+                        actor,
+                        req.kind,
+                        req.value,
+                        now=session.now(),
+                        tz=session.tz,
+                        override=override,
                     )
 
                 self.run_cart_change(give_cart, select=line_no, discount_pct=pct)
