@@ -212,6 +212,9 @@ def test_turkish_is_the_active_language_after_set_language() -> None:
         1,
     )
     assert tries.format(n=1) == "Hatalı PIN; kasa kilitlenmeden önce 1 deneme hakkı kaldı"
+    # Turkish has two plural forms for Babel/CLDR; a noun after a number stays singular in both.
+    assert ngettext("{n} line", "{n} lines", 1).format(n=1) == "1 satır"
+    assert ngettext("{n} line", "{n} lines", 3).format(n=3) == "3 satır"
 
 
 def test_core_messages_follow_the_shop_language() -> None:
