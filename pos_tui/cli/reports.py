@@ -17,7 +17,7 @@ from pos_tui.cli.common import handle_errors, make_typer, now, parse_date, state
 from pos_tui.cli.output import JsonOption, YesOption, info, print_json, stdout, table
 from pos_tui.core import closures, staff
 from pos_tui.core.clock import iso, local
-from pos_tui.core.money import format_money
+from pos_tui.core.formatting import format_money, format_percent
 from pos_tui.core.reports import REPORT_BY, sales_report
 from pos_tui.i18n import _
 from pos_tui.settings import Settings
@@ -186,7 +186,7 @@ def loyalty(from_: FromOption = None, to: ToOption = None, json_: JsonOption = F
     pts = doc["points"]
 
     def pct(value: str | None) -> str:
-        return "-" if value is None else _("{n}%").format(n=value)
+        return "-" if value is None else format_percent(Decimal(value))
 
     table(
         [_("Figure"), _("Value")],

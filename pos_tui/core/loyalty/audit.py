@@ -51,6 +51,7 @@ from typing import Any
 from peewee import JOIN, Case, fn
 
 from pos_tui.core.clock import from_db
+from pos_tui.core.formatting import format_money
 from pos_tui.core.labels import document_label
 from pos_tui.core.loyalty.ledger import SHOP_TZ, shop_day
 from pos_tui.core.loyalty.program import Program
@@ -84,7 +85,7 @@ def _rows(query: Any) -> Iterator[tuple[Any, ...]]:
 
 
 def _tl(kurus: int | None) -> str:
-    return f"{from_kurus(int(kurus or 0)):.2f}"
+    return format_money(from_kurus(int(kurus or 0)))
 
 
 class _Sales:
