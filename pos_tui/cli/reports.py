@@ -17,7 +17,8 @@ from pos_tui.cli.common import handle_errors, make_typer, now, parse_date, state
 from pos_tui.cli.output import JsonOption, YesOption, info, print_json, stdout, table
 from pos_tui.core import closures, staff
 from pos_tui.core.clock import iso, local
-from pos_tui.core.formatting import format_money, format_percent
+from pos_tui.core.formatting import format_decimal, format_money, format_percent
+from pos_tui.core.labels import method_label
 from pos_tui.core.reports import REPORT_BY, sales_report
 from pos_tui.i18n import _
 from pos_tui.settings import Settings
@@ -51,7 +52,7 @@ def _show(report: closures.ZReport, settings: Settings) -> None:
     ]
     table([_("Figure"), _("Value")], rows, title=title)
     if t.by_payment:
-        table([_("Payment"), _("Amount")], [(k, fmt(v)) for k, v in t.by_payment.items()])
+        table([_("Payment"), _("Amount")], [(method_label(k), fmt(v)) for k, v in t.by_payment.items()])
     if t.by_kdv:
         table(
             [_("KDV %"), _("Base"), _("KDV"), _("Total")],
@@ -142,7 +143,7 @@ def sales(
             (
                 r.key,
                 r.label,
-                r.qty,
+                format_decimal(r.qty, grouping=False, language=lang),
                 format_money(r.gross, lang),
                 format_money(r.discount, lang),
                 format_money(r.net, lang),

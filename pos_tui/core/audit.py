@@ -92,7 +92,7 @@ class _Chain:
 
 
 def _describe(entry_id: int, kind: str, ref: str | None) -> str:
-    return _("entry {id} ({kind} {ref})").format(id=entry_id, kind=kind, ref=ref or "-")
+    return _("entry {id} ({kind} {ref})").format(id=entry_id, kind=document_label(kind), ref=ref or "-")
 
 
 def _check_chain(found: _Found, progress: Callable[[int], None] | None) -> _Chain:

@@ -55,6 +55,7 @@ from pos_tui.core.clock import day_bounds, to_db
 from pos_tui.core.errors import ImportRejected, PosError, RowError, ValidationError
 from pos_tui.core.exports import write_records
 from pos_tui.core.formatting import format_quantity
+from pos_tui.core.labels import unit_label
 from pos_tui.core.loyalty.members import find_member
 from pos_tui.core.loyalty.pricing import price_cart
 from pos_tui.core.money import MILLI, ZERO, parse_money, parse_quantity
@@ -233,7 +234,9 @@ def _parse_item(index: int, raw: Any, doc_line: int, errors: list[RowError], loo
                 RowError(
                     doc_line,
                     f"{where}.weight",
-                    _("{code} is sold by {unit}, not by weight; use qty").format(code=product.code, unit=product.unit),
+                    _("{code} is sold by {unit}, not by weight; use qty").format(
+                        code=product.code, unit=unit_label(product.unit)
+                    ),
                 )
             )
             ok = False

@@ -686,7 +686,7 @@ def _check_coupons(add: Add, sales: _Sales) -> None:
 
 
 def _describe(entry_id: int, kind: str, ref: str | None) -> str:
-    return _("entry {id} ({kind} {ref})").format(id=entry_id, kind=kind, ref=ref or "-")
+    return _("entry {id} ({kind} {ref})").format(id=entry_id, kind=document_label(kind), ref=ref or "-")
 
 
 def _diff(tables: dict[str, Any], journal: dict[str, Any]) -> str:
