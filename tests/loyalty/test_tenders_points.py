@@ -42,7 +42,9 @@ def test_points_pay_at_most_half_of_the_oven(db: object, cashier: Actor, member:
     """1 point = 1 TRY, 50 % cap: of a 2,000 oven, 1,000 may be paid with points."""
     earn(member, 1500, now=now, hold_days=0)
     oven = product(now, "Fırın", "2000.00")
-    with pytest.raises(ValidationError, match=r"at most 50% of the 2,000.00 to pay, that is 1000 points \(1,000.00 TL"):
+    with pytest.raises(
+        ValidationError, match=r"at most 50% of the 2,000.00 to pay, that is 1000 points \(1,000.00 TL\)"
+    ):
         sell(cashier, [(oven, 1)], [("points", "1001"), ("cash", "999")], now=now, member_id=member)
     assert m.Sale.select().count() == 0 and redeemed(member) == 0
     sold = sell(cashier, [(oven, 1)], [("points", "1000"), ("cash", "1000")], now=now, member_id=member)
