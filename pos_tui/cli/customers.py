@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -19,6 +20,8 @@ import typer
 from pos_tui.cli.common import handle_errors, make_typer, now, parse_date, state
 from pos_tui.cli.output import JsonOption, YesOption, info, print_json, table
 from pos_tui.core.errors import NotFound
+from pos_tui.core.formatting import format_decimal, format_money
+from pos_tui.core.labels import card_kind_label, channel_label
 from pos_tui.core.loyalty import members
 from pos_tui.core.loyalty.ledger import shop_day
 from pos_tui.core.loyalty.program import Program
@@ -163,20 +166,20 @@ def show(
     rows: list[tuple[str, Any]] = [
         (_("Member"), f"#{profile['id']}"),
         (_("Name"), profile["name"]),
-        (_("Card"), f"{profile['card']} ({profile['card_kind']})"),
+        (_("Card"), f"{profile['card']} ({card_kind_label(profile['card_kind'])})"),
         (_("Phone"), profile["phone"] or "-"),
         (_("E-mail"), profile["email"] or "-"),
         (_("Birth date"), profile["birth_date"] or "-"),
         (_("Tier"), tier["name"] if tier else "-"),
-        (_("Points available"), points["available"]),
-        (_("Points pending"), points["pending"]),
-        (_("Store credit"), profile["store_credit"]),
+        (_("Points available"), format_decimal(points["available"])),
+        (_("Points pending"), format_decimal(points["pending"])),
+        (_("Store credit"), format_money(Decimal(profile["store_credit"]))),
         (_("Referral code"), profile["referral_code"] or "-"),
     ]
-    rows += [(_("Expiring on {day}").format(day=e["on"]), e["points"]) for e in profile["expiring"]]
+    rows += [(_("Expiring on {day}").format(day=e["on"]), format_decimal(e["points"])) for e in profile["expiring"]]
     rows += [(_("Stamps: {card}").format(card=code), count) for code, count in profile["stamps"].items()]
     rows += [
-        (_("Consent: {channel}").format(channel=channel), _("yes") if state_["granted"] else _("no"))
+        (_("Consent: {channel}").format(channel=channel_label(channel)), _("yes") if state_["granted"] else _("no"))
         for channel, state_ in profile["consent"].items()
     ]
     if profile["badges"]:
@@ -222,7 +225,7 @@ def consent(
     message = (
         _("Member #{id}: {channel} consent granted.") if granted else _("Member #{id}: {channel} consent revoked.")
     )
-    info(message.format(id=member_id, channel=channel))
+    info(message.format(id=member_id, channel=channel_label(channel)))
 
 
 @app.command("export")

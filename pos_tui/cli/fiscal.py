@@ -13,7 +13,8 @@ import typer
 
 from pos_tui.cli.common import handle_errors, make_typer, now, state
 from pos_tui.cli.output import DevicesOption, JsonOption, fail, info, print_json, table
-from pos_tui.core.money import format_money
+from pos_tui.core.formatting import format_money
+from pos_tui.core.labels import method_label
 from pos_tui.devices.config import load_devices
 from pos_tui.devices.errors import DeviceError
 from pos_tui.devices.fiscal import FiscalConfig, FiscalDevice, FiscalReport, open_fiscal
@@ -51,7 +52,7 @@ def _show(report: FiscalReport, json_: bool) -> None:
     title = _("X report") if report.kind == "x" else _("Z report {no}").format(no=report.z_no)
     rows = [(_("Device"), report.device), (_("Receipts"), str(report.receipts))]
     rows += [(_("KDV {rate} %").format(rate=r), format_money(a, lang)) for r, a in sorted(report.by_kdv.items())]
-    rows += [(method, format_money(a, lang)) for method, a in sorted(report.by_payment.items())]
+    rows += [(method_label(method), format_money(a, lang)) for method, a in sorted(report.by_payment.items())]
     rows.append((_("Total"), format_money(report.total, lang)))
     table([_("Item"), _("Value")], rows, title=title)
 

@@ -19,9 +19,10 @@ from pos_tui.cli.common import handle_errors, make_typer, now, parse_date, state
 from pos_tui.cli.output import ExitCode, JsonOption, fail, info, print_json, table
 from pos_tui.core.clock import iso, local
 from pos_tui.core.errors import NotFound, ValidationError
+from pos_tui.core.formatting import format_money, format_percent
 from pos_tui.core.loyalty import coupons, rules
 from pos_tui.core.loyalty.program import Program
-from pos_tui.core.money import format_money, parse_decimal, parse_money
+from pos_tui.core.money import parse_decimal, parse_money
 from pos_tui.i18n import _
 
 app = make_typer("loyalty", "The loyalty program: rules, tiers, coupons, offers and the nightly run.")
@@ -108,10 +109,10 @@ def show(json_: JsonOption = False) -> None:
     rows = [
         (_("Name"), p.name),
         (_("Point value"), format_money(p.points.value, lang)),
-        (_("Earning"), _("{n}%").format(n=p.earning.percent)),
+        (_("Earning"), format_percent(p.earning.percent)),
         (_("Hold (days)"), p.points.hold_days),
         (_("Expiry"), p.points.expiry.kind + (f" {p.points.expiry.days}" if p.points.expiry.days else "")),
-        (_("Points pay at most"), _("{n}%").format(n=p.points.max_redeem_percent)),
+        (_("Points pay at most"), format_percent(p.points.max_redeem_percent)),
         (_("Tiers"), ", ".join(t.name for t in p.tiers) or "-"),
         (_("Stamp cards"), ", ".join(c.name for c in p.stamp_cards) or "-"),
         (_("Promotions"), ", ".join(x.name for x in p.promotions) or "-"),
@@ -258,9 +259,7 @@ def _coupon_rows(found: list[coupons.CouponInfo], lang: str) -> list[tuple[Any, 
     return [
         (
             c.code,
-            format_money(c.amount, lang)
-            if c.amount is not None
-            else _("{n}%").format(n=rules.plain(c.percent or Decimal(0))),
+            format_money(c.amount, lang) if c.amount is not None else format_percent(c.percent or Decimal(0)),
             format_money(c.min_spend, lang),
             c.valid_from or "",
             c.valid_to or "",

@@ -20,6 +20,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from pos_tui.i18n import _
+
 stdout = Console(soft_wrap=True, highlight=False)
 stderr = Console(stderr=True, soft_wrap=True, highlight=False)
 
@@ -61,7 +63,7 @@ def info(message: str) -> None:
 
 
 def fail(message: str, code: ExitCode = ExitCode.FAILED) -> NoReturn:
-    stderr.print(f"error: {message}", markup=False, style="red")
+    stderr.print(_("error: {message}").format(message=message), markup=False, style="red")
     raise typer.Exit(int(code))
 
 

@@ -8,7 +8,7 @@ import typer
 
 from pos_tui.cli.common import handle_errors, make_typer, state
 from pos_tui.cli.output import JsonOption, info, print_json, stdout, table
-from pos_tui.core.money import format_money, format_quantity
+from pos_tui.core.formatting import format_money, format_quantity
 from pos_tui.i18n import _
 
 app = make_typer("products", "Look up products by code, barcode or name.")
@@ -39,8 +39,8 @@ def show(
         (_("KDV"), f"%{product.kdv_rate}"),
         (_("Category"), product.category or "-"),
         (_("Supplier"), product.supplier or "-"),
-        (_("Stock"), format_quantity(product.stock, product.unit, lang)),
-        (_("Minimum stock"), format_quantity(product.min_stock, product.unit, lang)),
+        (_("Stock"), format_quantity(product.stock, product.unit, places=3, language=lang)),
+        (_("Minimum stock"), format_quantity(product.min_stock, product.unit, places=3, language=lang)),
         (_("Active"), _("yes") if product.active else _("no")),
     ]
     for label, value in rows:
@@ -74,7 +74,7 @@ def search(
                 p.code,
                 p.name,
                 format_money(p.price, lang),
-                format_quantity(p.stock, p.unit, lang),
+                format_quantity(p.stock, p.unit, places=3, language=lang),
                 p.barcodes[0] if p.barcodes else "",
             )
             for p in found

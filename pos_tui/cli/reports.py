@@ -18,7 +18,8 @@ from pos_tui.cli.common import handle_errors, make_typer, now, parse_date, state
 from pos_tui.cli.output import JsonOption, YesOption, info, print_json, stdout, table
 from pos_tui.core import closures, staff
 from pos_tui.core.clock import iso, local
-from pos_tui.core.money import format_money
+from pos_tui.core.formatting import format_decimal, format_money, format_percent
+from pos_tui.core.labels import method_label
 from pos_tui.core.reports import REPORT_BY, sales_report
 from pos_tui.i18n import _
 from pos_tui.settings import Settings
@@ -52,7 +53,7 @@ def _show(report: closures.ZReport, settings: Settings) -> None:
     ]
     table([_("Figure"), _("Value")], rows, title=title)
     if t.by_payment:
-        table([_("Payment"), _("Amount")], [(k, fmt(v)) for k, v in t.by_payment.items()])
+        table([_("Payment"), _("Amount")], [(method_label(k), fmt(v)) for k, v in t.by_payment.items()])
     if t.by_kdv:
         table(
             [_("KDV %"), _("Base"), _("KDV"), _("Total")],
@@ -150,7 +151,7 @@ def sales(
             (
                 r.key,
                 r.label,
-                r.qty,
+                format_decimal(r.qty, grouping=False, language=lang),
                 format_money(r.gross, lang),
                 format_money(r.discount, lang),
                 format_money(r.net, lang),
@@ -194,7 +195,7 @@ def loyalty(from_: FromOption = None, to: ToOption = None, json_: JsonOption = F
     pts = doc["points"]
 
     def pct(value: str | None) -> str:
-        return "-" if value is None else _("{n}%").format(n=value)
+        return "-" if value is None else format_percent(Decimal(value))
 
     table(
         [_("Figure"), _("Value")],

@@ -16,6 +16,7 @@ from pos_tui.cli.common import handle_errors, make_typer, now, state
 from pos_tui.cli.output import JsonOption, YesOption, info, print_json, table
 from pos_tui.core import staff
 from pos_tui.core.clock import iso
+from pos_tui.core.labels import role_label
 from pos_tui.i18n import _
 
 app = make_typer("users", "Cashiers, supervisors and admins: add, list, disable, change PINs.")
@@ -43,7 +44,7 @@ def add(
     """Add a user who logs in with a PIN."""
     settings = state().open_db()
     user = staff.add_user(name, role, pin, now=now(), settings=settings)
-    info(_("Added {name} ({role}).").format(name=user.name, role=user.role))
+    info(_("Added {name} ({role}).").format(name=user.name, role=role_label(user.role)))
 
 
 @app.command("list")

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from pos_tui.core.errors import PermissionDenied
+from pos_tui.core.formatting import format_percent
 from pos_tui.i18n import N_, _
 
 PERMISSION_LABELS = {
@@ -58,11 +59,6 @@ def permission_label(permission: str) -> str:
     return _(PERMISSION_LABELS.get(permission, permission))
 
 
-def percent_label(value: Decimal | int) -> str:
-    """``value`` with the percent sign where the shop's language puts it (``10%``, ``%10``)."""
-    return _("{n}%").format(n=value)
-
-
 def require(actor: Actor, permission: str, override: Override | None = None) -> Override | None:
     """Check ``permission``. Returns the override that was used (to be journalled), or None.
 
@@ -88,7 +84,7 @@ def require_discount(actor: Actor, percent: Decimal, override: Override | None =
         return override
     raise PermissionDenied(
         _("A {pct} discount is above {name}'s limit of {limit}; a supervisor's PIN is needed").format(
-            pct=percent_label(percent), name=actor.name, limit=percent_label(actor.max_discount_pct)
+            pct=format_percent(percent), name=actor.name, limit=format_percent(actor.max_discount_pct)
         ),
         "discount",
     )

@@ -31,6 +31,7 @@ from typing import Any
 from peewee import JOIN, fn
 
 from pos_tui import store
+from pos_tui.core.formatting import format_money
 from pos_tui.core.journal import GENESIS, HEAD_KEY, canonical, chain_hash
 from pos_tui.core.labels import document_label
 from pos_tui.core.loyalty.audit import check_loyalty
@@ -92,7 +93,7 @@ class _Chain:
 
 
 def _describe(entry_id: int, kind: str, ref: str | None) -> str:
-    return _("entry {id} ({kind} {ref})").format(id=entry_id, kind=kind, ref=ref or "-")
+    return _("entry {id} ({kind} {ref})").format(id=entry_id, kind=document_label(kind), ref=ref or "-")
 
 
 def _check_chain(found: _Found, progress: Callable[[int], None] | None) -> _Chain:
@@ -262,7 +263,10 @@ def _check_sums(found: _Found, chain: _Chain) -> None:
         found.add(
             entry_id,
             _("{where}: its {what} add up to {parts}, not its total {total}").format(
-                where=where, what=what, parts=f"{from_kurus(parts or 0):.2f}", total=f"{from_kurus(total):.2f}"
+                where=where,
+                what=what,
+                parts=format_money(from_kurus(parts or 0)),
+                total=format_money(from_kurus(total)),
             ),
         )
 

@@ -43,12 +43,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Protocol
 
 from pos_tui.core.errors import NotFound, ValidationError
+from pos_tui.core.formatting import format_money, format_percent, format_quantity
 from pos_tui.core.money import (
     CENT,
     MILLI,
     ZERO,
     allocate,
-    format_money,
     line_amount,
     money,
     percent_of,
@@ -65,10 +65,6 @@ MAX_QTY_MILLI = 99_999 * MILLI
 FORMAT_VERSION = 1
 
 
-def _fmt_qty(qty_milli: int) -> str:
-    return str(qty_to_decimal(qty_milli))
-
-
 def check_quantity(qty_milli: int, unit: str) -> None:
     """A line quantity must be positive, sane, and whole for items sold by the piece."""
     if qty_milli <= 0:
@@ -76,12 +72,12 @@ def check_quantity(qty_milli: int, unit: str) -> None:
     if qty_milli > MAX_QTY_MILLI:
         raise ValidationError(
             _("Quantity {qty} is too large (at most {limit})").format(
-                qty=_fmt_qty(qty_milli), limit=_fmt_qty(MAX_QTY_MILLI)
+                qty=format_quantity(qty_milli), limit=format_quantity(MAX_QTY_MILLI)
             )
         )
     if unit == "piece" and qty_milli % MILLI:
         raise ValidationError(
-            _("Items sold by the piece need a whole quantity, not {qty}").format(qty=_fmt_qty(qty_milli))
+            _("Items sold by the piece need a whole quantity, not {qty}").format(qty=format_quantity(qty_milli))
         )
 
 
@@ -125,9 +121,9 @@ class Discount:
             return Decimal(100)
         return (self.value * 100 / base).quantize(CENT, rounding=ROUND_HALF_UP)
 
-    def describe(self, language: str = "tr") -> str:
+    def describe(self, language: str | None = None) -> str:
         if self.kind == "percent":
-            return f"%{self.value.normalize():f}" if language == "tr" else f"{self.value.normalize():f}%"
+            return format_percent(self.value, language)
         return format_money(self.value, language)
 
     def to_dict(self) -> dict[str, str]:
@@ -544,7 +540,7 @@ class Cart:
         if discount is not None and discount.kind == "amount" and discount.value > ln.gross:
             raise ValidationError(
                 _("A discount of {amount} is more than line {line_no} costs ({gross})").format(
-                    amount=discount.value, line_no=line_no, gross=ln.gross
+                    amount=format_money(discount.value), line_no=line_no, gross=format_money(ln.gross)
                 )
             )
         return self._replace_line(dataclasses.replace(ln, discount=discount))
@@ -558,7 +554,7 @@ class Cart:
             if discount.kind == "amount" and discount.value > base:
                 raise ValidationError(
                     _("A discount of {amount} is more than the cart costs ({base})").format(
-                        amount=discount.value, base=base
+                        amount=format_money(discount.value), base=format_money(base)
                     )
                 )
         return dataclasses.replace(self, discount=discount)

@@ -41,6 +41,8 @@ from pos_tui import store
 from pos_tui.core.barcodes import has_valid_check_digit, is_gtin_length, normalize_barcode, parse_scale_label
 from pos_tui.core.clock import to_db
 from pos_tui.core.errors import ImportRejected, NotFound, RowError, ValidationError
+from pos_tui.core.formatting import format_money
+from pos_tui.core.labels import field_label
 from pos_tui.core.money import MILLI, from_kurus, qty_to_decimal, to_kurus
 from pos_tui.i18n import _
 from pos_tui.settings import ScaleLabelMask
@@ -892,18 +894,20 @@ def _kurus(problems: list[_Problem], i: int, field: str, value: Decimal | None, 
     if value is None:
         return stored
     if not value.is_finite():
-        problems.append(_Problem(i, field, _("{field} is not a number").format(field=field)))
+        problems.append(_Problem(i, field, _("{field} is not a number").format(field=field_label(field))))
         return None
     scaled = value * 100  # to_kurus without the quantize: this runs a million times in an import
     kurus = int(scaled)
     if kurus != scaled:
-        problems.append(_Problem(i, field, _("Amount {amount} has more than two decimals").format(amount=value)))
+        problems.append(
+            _Problem(i, field, _("Amount {amount} has more than two decimals").format(amount=format_money(value)))
+        )
         return None
     if kurus < 0:
-        problems.append(_Problem(i, field, _("{field} cannot be negative").format(field=field)))
+        problems.append(_Problem(i, field, _("{field} cannot be negative").format(field=field_label(field))))
         return None
     if kurus >= 2**53:
-        problems.append(_Problem(i, field, _("{field} is too large").format(field=field)))
+        problems.append(_Problem(i, field, _("{field} is too large").format(field=field_label(field))))
         return None
     return kurus
 

@@ -44,6 +44,7 @@ from pos_tui.core.catalog import ProductInput, upsert_products
 from pos_tui.core.clock import to_db
 from pos_tui.core.errors import ImportRejected, RowError, ValidationError
 from pos_tui.core.exports import unprotect_cell
+from pos_tui.core.labels import customer_kind_label, unit_label
 from pos_tui.core.loyalty.ledger import shop_day
 from pos_tui.core.loyalty.members import (
     MemberFieldError,
@@ -437,13 +438,15 @@ def _bool_value(value: Any, field: str, row: _RowProblems) -> bool | None:
     return None
 
 
-def _choice(value: Any, field: str, row: _RowProblems, aliases: Mapping[str, str]) -> str | None:
+def _choice(
+    value: Any, field: str, row: _RowProblems, aliases: Mapping[str, str], label: Callable[[str], str]
+) -> str | None:
     if value in aliases:  # written exactly as an alias: no folding needed
         return aliases[value]
     key = header_key(str(value))
     if key in aliases:
         return aliases[key]
-    choices = ", ".join(sorted(set(aliases.values())))
+    choices = ", ".join(sorted({label(code) for code in aliases.values()}))  # the shop's words, all accepted
     row.add(field, _("{text!r} is not one of {choices}").format(text=str(value), choices=choices))
     return None
 
@@ -515,7 +518,7 @@ def _product_row(record: dict[str, Any], row: _RowProblems, settings: Settings) 
     code = None if (v := get("code")) is None else _text(v, "code", row, 64)
     barcodes = None if (v := get("barcode")) is None else _barcodes(v, "barcode", row)
     name = None if (v := get("name")) is None else _text(v, "name", row)
-    unit = None if (v := get("unit")) is None else _choice(v, "unit", row, UNIT_ALIASES)
+    unit = None if (v := get("unit")) is None else _choice(v, "unit", row, UNIT_ALIASES, unit_label)
     price = None if (v := get("price")) is None else money_value(v, "price", row)
     cost = None if (v := get("cost")) is None else money_value(v, "cost", row)
     kdv = None if (v := get("kdv_rate")) is None else kdv_value(v, "kdv_rate", row, settings.kdv_rates)
@@ -653,7 +656,7 @@ def _party_row(kind: str, record: dict[str, Any], row: _RowProblems) -> _Party |
         except ValidationError as exc:
             row.add(tax_field, exc.message)
     if kind == "customers" and "kind" in record:
-        values["kind"] = _choice(record["kind"], "kind", row, KIND_ALIASES)
+        values["kind"] = _choice(record["kind"], "kind", row, KIND_ALIASES, customer_kind_label)
     member = _member_columns(record, row) if kind == "customers" else None
     if row.count or code is None:
         return None

@@ -18,6 +18,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 
 from pos_tui.core.errors import ValidationError
+from pos_tui.core.formatting import format_money
 from pos_tui.i18n import _
 
 CENT = Decimal("0.01")
@@ -37,7 +38,7 @@ def to_kurus(amount: Decimal) -> int:
     """
     q = amount.quantize(CENT)
     if q != amount:
-        raise ValidationError(_("Amount {amount} has more than two decimals").format(amount=amount))
+        raise ValidationError(_("Amount {amount} has more than two decimals").format(amount=format_money(amount)))
     return int(q * 100)
 
 
@@ -157,21 +158,3 @@ def allocate(total: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
 
 def floor_money(amount: Decimal) -> Decimal:
     return amount.quantize(CENT, rounding=ROUND_DOWN)
-
-
-def format_money(amount: Decimal, language: str = "tr") -> str:
-    """``1234.5`` → ``1.234,50`` (tr) or ``1,234.50`` (en). No currency sign."""
-    text = f"{amount.quantize(CENT):,.2f}"
-    if language == "tr":
-        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    return text
-
-
-def format_quantity(qty_milli: int, unit: str, language: str = "tr") -> str:
-    """``1500, 'kg'`` → ``1,500 kg``; pieces without decimals when whole."""
-    if unit == "piece" and qty_milli % MILLI == 0:
-        return str(qty_milli // MILLI)
-    text = f"{Decimal(qty_milli) / MILLI:.3f}"
-    if language == "tr":
-        text = text.replace(".", ",")
-    return f"{text} {unit}"

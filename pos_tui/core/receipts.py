@@ -29,8 +29,9 @@ from decimal import Decimal
 from typing import Any
 
 from pos_tui.core.clock import local
+from pos_tui.core.formatting import format_money, format_quantity
 from pos_tui.core.labels import method_label
-from pos_tui.core.money import ZERO, format_money
+from pos_tui.core.money import MILLI, ZERO
 from pos_tui.core.printable import Align, Printable, PrintLine, columns
 from pos_tui.i18n import _
 from pos_tui.settings import Settings
@@ -149,10 +150,7 @@ def _shop_header(sheet: _Sheet, settings: Settings) -> None:
 
 
 def _quantity(qty: str, unit: str, lang: str) -> str:
-    text = str(Decimal(qty).normalize()) if Decimal(qty) % 1 else str(int(Decimal(qty)))
-    if lang == "tr":
-        text = text.replace(".", ",")
-    return text if unit == "piece" else f"{text} {unit}"
+    return format_quantity(int(Decimal(qty) * MILLI), unit, language=lang)
 
 
 def mask_card(card: str) -> str:

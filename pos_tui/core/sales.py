@@ -38,6 +38,7 @@ from pos_tui.core.catalog import get_product
 from pos_tui.core.clock import from_db, iso, to_db
 from pos_tui.core.errors import NotFound, StateError, ValidationError
 from pos_tui.core.fiscal import FiscalHook, FiscalItem, FiscalPayment, FiscalRecord, FiscalTicket
+from pos_tui.core.formatting import format_money, format_quantity
 from pos_tui.core.loyalty import posting as loyalty_posting
 from pos_tui.core.loyalty import pricing as loyalty_pricing
 from pos_tui.core.loyalty.engine import Evaluation
@@ -1069,7 +1070,9 @@ def _check_refunds(original: _Head, refunds: Sequence[PaymentInput]) -> None:
             raise ValidationError(
                 _(
                     "A {method} refund of {amount} is more than the {available} paid by {method} and not yet refunded"
-                ).format(method=method, amount=amount, available=available.get(method, ZERO))
+                ).format(
+                    method=method, amount=format_money(amount), available=format_money(available.get(method, ZERO))
+                )
             )
 
 
@@ -1111,10 +1114,10 @@ def _plan_return(original: _Head, lines: Sequence[ReturnLineInput]) -> list[_Doc
                 ).format(
                     line_no=line.line_no,
                     name=line.name,
-                    asked=qty_to_decimal(req.qty_milli),
-                    sold=qty_to_decimal(line.qty),
-                    returned=qty_to_decimal(returned),
-                    left=qty_to_decimal(left),
+                    asked=format_quantity(req.qty_milli),
+                    sold=format_quantity(line.qty),
+                    returned=format_quantity(returned),
+                    left=format_quantity(left),
                 )
             )
         after = returned + req.qty_milli

@@ -55,9 +55,11 @@ from pos_tui.core.catalog import ProductInfo, get_product, scan
 from pos_tui.core.clock import day_bounds, to_db
 from pos_tui.core.errors import ImportRejected, PosError, RowError, ValidationError
 from pos_tui.core.exports import write_records
+from pos_tui.core.formatting import format_quantity
+from pos_tui.core.labels import unit_label
 from pos_tui.core.loyalty.members import find_member
 from pos_tui.core.loyalty.pricing import price_cart
-from pos_tui.core.money import MILLI, ZERO, parse_money, parse_quantity, qty_to_decimal
+from pos_tui.core.money import MILLI, ZERO, parse_money, parse_quantity
 from pos_tui.core.sales import (
     ReturnLineInput,
     post_cart,
@@ -228,7 +230,9 @@ def _parse_item(index: int, raw: Any, doc_line: int, errors: list[RowError], loo
                 RowError(
                     doc_line,
                     f"{where}.weight",
-                    _("{code} is sold by {unit}, not by weight; use qty").format(code=product.code, unit=product.unit),
+                    _("{code} is sold by {unit}, not by weight; use qty").format(
+                        code=product.code, unit=unit_label(product.unit)
+                    ),
                 )
             )
             ok = False
@@ -538,9 +542,9 @@ def _return_inputs(doc: _Doc, original_uid: str) -> list[ReturnLineInput]:
                 f"{item.where}.qty",
                 _("sale {uid} sold {sold} of {code} and not that much is left to return ({asked} asked)").format(
                     uid=original_uid,
-                    sold=qty_to_decimal(sold),
+                    sold=format_quantity(sold),
                     code=item.product.code,
-                    asked=qty_to_decimal(item.qty_milli),
+                    asked=format_quantity(item.qty_milli),
                 ),
             )
     return [ReturnLineInput(line_no, qty) for line_no, qty in sorted(taking.items())]

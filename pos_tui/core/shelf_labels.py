@@ -29,8 +29,9 @@ from stdnum import ean
 from pos_tui import store
 from pos_tui.core.clock import day_bounds, from_db, local, to_db
 from pos_tui.core.errors import NotFound, ValidationError
+from pos_tui.core.formatting import format_money
 from pos_tui.core.labels import unit_label
-from pos_tui.core.money import CENT, MILLI, format_money, from_kurus
+from pos_tui.core.money import CENT, MILLI, from_kurus
 from pos_tui.i18n import _
 from pos_tui.store import models as m
 from pos_tui.text import fold

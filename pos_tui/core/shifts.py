@@ -20,6 +20,7 @@ from pos_tui.core import journal
 from pos_tui.core.actors import Actor, Override, require
 from pos_tui.core.clock import from_db, to_db
 from pos_tui.core.errors import StateError, ValidationError
+from pos_tui.core.formatting import format_money
 from pos_tui.core.money import ZERO, from_kurus, money, to_kurus
 from pos_tui.core.reports import DocumentTotals, document_totals
 from pos_tui.core.staff import record_override
@@ -171,7 +172,7 @@ def _movement(
             if value > in_drawer:
                 raise ValidationError(
                     _("The drawer should hold only {cash}; cannot pay out {amount}").format(
-                        cash=f"{in_drawer:.2f}", amount=f"{value:.2f}"
+                        cash=format_money(in_drawer), amount=format_money(value)
                     )
                 )
         row = m.CashMovement.create(

@@ -35,7 +35,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from pos_tui.core import journal
-from pos_tui.core.actors import Actor, Override, percent_label, permission_label, require
+from pos_tui.core.actors import Actor, Override, permission_label, require
 from pos_tui.core.clock import from_db, local, to_db
 from pos_tui.core.errors import (
     AuthenticationFailed,
@@ -45,6 +45,7 @@ from pos_tui.core.errors import (
     StateError,
     ValidationError,
 )
+from pos_tui.core.formatting import format_percent
 from pos_tui.i18n import _, ngettext
 from pos_tui.settings import DEFAULT_ROLES, RoleSettings, SecuritySettings, Settings
 from pos_tui.store import models as m
@@ -403,9 +404,9 @@ def authorize_override(
     if discount_pct is not None and discount_pct > supervisor.max_discount_pct:
         raise PermissionDenied(
             _("A {pct} discount is above {name}'s limit of {limit} too").format(
-                pct=percent_label(discount_pct),
+                pct=format_percent(discount_pct),
                 name=supervisor.name,
-                limit=percent_label(supervisor.max_discount_pct),
+                limit=format_percent(supervisor.max_discount_pct),
             ),
             "discount",
         )

@@ -19,6 +19,7 @@ from typing import Any, Protocol
 from stdnum import luhn
 
 from pos_tui.core.errors import ValidationError
+from pos_tui.core.formatting import format_money
 from pos_tui.core.labels import method_label
 from pos_tui.core.money import money
 from pos_tui.i18n import _
@@ -111,7 +112,7 @@ class CashTender:
             if payment.amount > remaining:
                 raise ValidationError(
                     _("A cash refund of {amount} is more than the {remaining} to refund").format(
-                        amount=payment.amount, remaining=remaining
+                        amount=format_money(payment.amount), remaining=format_money(remaining)
                     )
                 )
             return AppliedPayment("cash", payment.amount, reference=_check_reference(payment.reference))
@@ -137,7 +138,7 @@ class CardTender:
             what = _("to refund") if ctx.kind == RETURN else _("still to pay")
             raise ValidationError(
                 _("A card payment of {amount} is more than the {remaining} {what}; only cash may be more").format(
-                    amount=payment.amount, remaining=remaining, what=what
+                    amount=format_money(payment.amount), remaining=format_money(remaining), what=what
                 )
             )
         return AppliedPayment("card", payment.amount, reference=_check_reference(payment.reference))
@@ -184,20 +185,20 @@ def settle_payments(payments: Sequence[PaymentInput], ctx: TenderContext) -> lis
         if amount <= 0:
             raise ValidationError(
                 _("A {method} payment must be more than zero, not {amount}").format(
-                    method=method_label(p.method), amount=amount
+                    method=method_label(p.method), amount=format_money(amount)
                 )
             )
         if remaining <= 0:
             raise ValidationError(
                 _("Nothing is left to pay; the {method} payment of {amount} is one too many").format(
-                    method=p.method, amount=amount
+                    method=p.method, amount=format_money(amount)
                 )
             )
         a = handler.apply(dataclasses.replace(p, amount=amount), remaining, ctx)
         if a.amount <= 0 or a.amount > remaining:
             raise ValidationError(
                 _("The {method} payment applies {amount} to the {remaining} still open").format(
-                    method=p.method, amount=a.amount, remaining=remaining
+                    method=p.method, amount=format_money(a.amount), remaining=format_money(remaining)
                 )
             )
         remaining -= a.amount
@@ -206,11 +207,13 @@ def settle_payments(payments: Sequence[PaymentInput], ctx: TenderContext) -> lis
         paid = ctx.total - remaining
         if ctx.kind == RETURN:
             raise ValidationError(
-                _("Refunds of {paid} do not cover the {total} to refund").format(paid=paid, total=ctx.total)
+                _("Refunds of {paid} do not cover the {total} to refund").format(
+                    paid=format_money(paid), total=format_money(ctx.total)
+                )
             )
         raise ValidationError(
             _("Payments of {paid} do not cover the total of {total}; {remaining} is still to pay").format(
-                paid=paid, total=ctx.total, remaining=remaining
+                paid=format_money(paid), total=format_money(ctx.total), remaining=format_money(remaining)
             )
         )
     return applied

@@ -33,6 +33,7 @@ from typing import Any, Protocol
 
 from pos_tui.core.errors import ValidationError
 from pos_tui.core.fiscal import FiscalError, FiscalHook, FiscalItem, FiscalPayment, FiscalRecord, FiscalTicket
+from pos_tui.core.formatting import format_money
 from pos_tui.core.money import ZERO
 from pos_tui.devices.config import Section
 from pos_tui.devices.errors import DeviceError
@@ -235,7 +236,7 @@ class FiscalSimulator:
             if not receipt.items or paid != total:
                 raise DeviceError(
                     _("The fiscal receipt does not balance: items {total}, payments {paid}").format(
-                        total=total, paid=paid
+                        total=format_money(total), paid=format_money(paid)
                     ),
                     "fiscal",
                 )

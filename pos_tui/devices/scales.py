@@ -24,7 +24,7 @@ from collections.abc import Callable
 from typing import Protocol, runtime_checkable
 
 from pos_tui.core.errors import ValidationError
-from pos_tui.core.money import format_quantity
+from pos_tui.core.formatting import format_quantity
 from pos_tui.devices.config import DevicesConfig
 from pos_tui.devices.errors import DeviceError
 from pos_tui.devices.link import SerialLink, SerialPort
@@ -45,7 +45,7 @@ from pos_tui.devices.scales_frames import (
     WeightReading,
 )
 from pos_tui.devices.status import DeviceStatus, device_label, no_device
-from pos_tui.i18n import _, current_language
+from pos_tui.i18n import _
 
 __all__ = [
     "DRIVERS",
@@ -75,7 +75,7 @@ OnStatus = Callable[[DeviceStatus], None]
 
 def format_weight(grams: int) -> str:
     """``1500`` → ``1,500 kg`` (Turkish) / ``1.500 kg`` (English), like the sale lines."""
-    return format_quantity(grams, "kg", current_language())
+    return format_quantity(grams, "kg", places=3)
 
 
 def accept(reading: WeightReading | None, *, now: float, config: ScaleConfig) -> int:

@@ -9,7 +9,7 @@ from functools import partial
 from rich.text import Text
 from textual.command import Hit, Hits, Provider
 
-from pos_tui.core.money import format_money
+from pos_tui.core.formatting import format_money
 from pos_tui.i18n import _
 
 PALETTE_LIMIT = 20

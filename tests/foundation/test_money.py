@@ -11,8 +11,6 @@ from hypothesis import strategies as st
 from pos_tui.core.errors import ValidationError
 from pos_tui.core.money import (
     allocate,
-    format_money,
-    format_quantity,
     from_kurus,
     line_amount,
     parse_money,
@@ -101,17 +99,7 @@ def test_allocate_sums_exactly_and_is_proportional(total_k: int, weights_k: list
         assert abs(part - share) < Decimal("0.01")
 
 
-def test_format_money_by_language() -> None:
-    assert format_money(Decimal("1234.5")) == "1.234,50"
-    assert format_money(Decimal("1234.5"), "en") == "1,234.50"
-    assert format_quantity(1500, "kg") == "1,500 kg"
-    assert format_quantity(3000, "piece") == "3"
-
-
-@given(st.integers(min_value=-(10**12), max_value=10**12), st.sampled_from(["tr", "en"]))
-def test_formatted_money_parses_back(k: int, language: str) -> None:
-    amount = from_kurus(k)
-    assert parse_money(format_money(amount, language)) == amount
+# Formatting for people (format_money, format_quantity) is tested in test_formatting.py.
 
 
 @given(st.text(alphabet="0123456789.,-+ ₺TLabc", max_size=20))

@@ -22,8 +22,9 @@ from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po
 
 import pos_tui
-from pos_tui.core.actors import Actor, percent_label, require
+from pos_tui.core.actors import Actor, require
 from pos_tui.core.errors import PermissionDenied
+from pos_tui.core.formatting import format_percent
 from pos_tui.i18n import DOMAIN, LANGUAGES, LOCALE_DIR, _, current_language, ngettext, set_language
 
 PACKAGE = Path(pos_tui.__file__).resolve().parent
@@ -205,13 +206,16 @@ def test_turkish_is_the_active_language_after_set_language() -> None:
     assert _("Supervisor approval") == "Yönetici onayı"
     assert _("RETURN") == "İADE"
     assert _("Receipt {no} · total {total}").format(no=12, total="45,00") == "Fiş 12 · toplam 45,00"
-    assert percent_label(Decimal(10)) == "%10"
+    assert format_percent(Decimal(10)) == "%10"
     tries = ngettext(
         "Wrong PIN; {n} try left before this terminal locks",
         "Wrong PIN; {n} tries left before this terminal locks",
         1,
     )
     assert tries.format(n=1) == "Hatalı PIN; kasa kilitlenmeden önce 1 deneme hakkı kaldı"
+    # Turkish has two plural forms for Babel/CLDR; a noun after a number stays singular in both.
+    assert ngettext("{n} line", "{n} lines", 1).format(n=1) == "1 satır"
+    assert ngettext("{n} line", "{n} lines", 3).format(n=3) == "3 satır"
 
 
 def test_core_messages_follow_the_shop_language() -> None:
@@ -229,7 +233,7 @@ def test_english_reads_the_message_ids() -> None:
     assert current_language() == "en"
     assert _("Cash") == "Cash"
     assert _("Receipt {no} · total {total}") == "Receipt {no} · total {total}"
-    assert percent_label(10) == "10%"
+    assert format_percent(10) == "10%"
     assert ngettext("{n} line", "{n} lines", 1) == "{n} line"
     assert ngettext("{n} line", "{n} lines", 3) == "{n} lines"
 

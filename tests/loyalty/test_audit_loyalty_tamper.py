@@ -246,7 +246,7 @@ def test_a_wallet_spent_below_zero_is_found(shop: Shop, settings: Settings, db_p
     new_id = m.WalletEntry.select().order_by(m.WalletEntry.id.desc()).first().id
     left = sum(w.amount for w in m.WalletEntry.select().where(m.WalletEntry.member == shop.member))
     assert (
-        f"wallet entry {new_id}: member {shop.member} spent 1000.00 of store credit and was left with {left / 100:.2f}"
+        f"wallet entry {new_id}: member {shop.member} spent 1,000.00 of store credit and was left with {left / 100:.2f}"
         in text
     )
 
@@ -288,7 +288,7 @@ def test_a_gift_card_issue_must_match_its_journal_entry(shop: Shop, settings: Se
         ],
     )
     assert (
-        f"gift card {shop.card_code}: its issue and top-up entries add up to 9000.00 but its journal entries to 200.00"
+        f"gift card {shop.card_code}: its issue and top-up entries add up to 9,000.00 but its journal entries to 200.00"
         in text
     )
 

@@ -42,7 +42,9 @@ def test_points_pay_at_most_half_of_the_oven(db: object, cashier: Actor, member:
     """1 point = 1 TRY, 50 % cap: of a 2,000 oven, 1,000 may be paid with points."""
     earn(member, 1500, now=now, hold_days=0)
     oven = product(now, "Fırın", "2000.00")
-    with pytest.raises(ValidationError, match=r"at most 50% of the 2000.00 to pay, that is 1000 points \(1000.00 TL\)"):
+    with pytest.raises(
+        ValidationError, match=r"at most 50% of the 2,000.00 to pay, that is 1000 points \(1,000.00 TL\)"
+    ):
         sell(cashier, [(oven, 1)], [("points", "1001"), ("cash", "999")], now=now, member_id=member)
     assert m.Sale.select().count() == 0 and redeemed(member) == 0
     sold = sell(cashier, [(oven, 1)], [("points", "1000"), ("cash", "1000")], now=now, member_id=member)
@@ -117,7 +119,7 @@ def test_two_points_payments_count_together_against_the_cap(
 ) -> None:
     earn(member, 2000, now=now, hold_days=0)
     oven = product(now, "Fırın", "2000.00")
-    with pytest.raises(ValidationError, match=r"1000 points \(1000.00 TL\); 1200 points were asked for"):
+    with pytest.raises(ValidationError, match=r"1000 points \(1,000.00 TL\); 1200 points were asked for"):
         sell(cashier, [(oven, 1)], [("points", "600"), ("points", "600"), ("cash", "800")], now=now, member_id=member)
     assert m.Sale.select().count() == 0 and redeemed(member) == 0
 
@@ -132,7 +134,7 @@ def test_the_preview_reads_only(db: object, member: int, cashier: Actor, now: da
     ]
     assert applied[0].details["points"] == 300
     assert redeemed(member) == 0 and points(member, now) == (300, 0)
-    with pytest.raises(ValidationError, match=r"more than the 1000.00 still to pay"):
+    with pytest.raises(ValidationError, match=r"more than the 1,000.00 still to pay"):
         settle_payments([PaymentInput("points", D("1001"))], ctx)
 
 

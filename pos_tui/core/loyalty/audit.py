@@ -52,6 +52,7 @@ from peewee import JOIN, Case, fn
 
 from pos_tui import store
 from pos_tui.core.clock import from_db
+from pos_tui.core.formatting import format_money
 from pos_tui.core.labels import document_label
 from pos_tui.core.loyalty.ledger import SHOP_TZ, shop_day
 from pos_tui.core.loyalty.program import Program
@@ -80,7 +81,7 @@ LOYALTY_JOURNAL_KINDS = (
 
 
 def _tl(kurus: int | None) -> str:
-    return f"{from_kurus(int(kurus or 0)):.2f}"
+    return format_money(from_kurus(int(kurus or 0)))
 
 
 class _Sales:
@@ -681,7 +682,7 @@ def _check_coupons(add: Add, sales: _Sales) -> None:
 
 
 def _describe(entry_id: int, kind: str, ref: str | None) -> str:
-    return _("entry {id} ({kind} {ref})").format(id=entry_id, kind=kind, ref=ref or "-")
+    return _("entry {id} ({kind} {ref})").format(id=entry_id, kind=document_label(kind), ref=ref or "-")
 
 
 def _diff(tables: dict[str, Any], journal: dict[str, Any]) -> str:

@@ -33,6 +33,7 @@ from pos_tui.core import journal
 from pos_tui.core.actors import Actor, require
 from pos_tui.core.clock import day_bounds, from_db, to_db
 from pos_tui.core.errors import NotFound, StateError, ValidationError
+from pos_tui.core.formatting import format_money
 from pos_tui.core.loyalty.engine import CouponOffer
 from pos_tui.core.loyalty.ledger import SHOP_TZ, shop_day
 from pos_tui.core.money import ZERO, from_kurus, money, to_kurus
@@ -315,7 +316,7 @@ def _refuse(info: CouponInfo, *, member_id: int | None, day: date, cart_total: D
             return _("Coupon {code} belongs to another member").format(code=code)
     if cart_total is not None and cart_total < info.min_spend:
         return _("Coupon {code} needs a receipt of at least {minimum}; this one is {total}").format(
-            code=code, minimum=info.min_spend, total=cart_total
+            code=code, minimum=format_money(info.min_spend), total=format_money(cart_total)
         )
     return None
 

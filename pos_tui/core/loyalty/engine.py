@@ -67,9 +67,9 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from pos_tui.core.actors import percent_label
 from pos_tui.core.cart import Benefit
 from pos_tui.core.errors import ValidationError
+from pos_tui.core.formatting import format_money, format_percent
 from pos_tui.core.loyalty.program import (
     MonthlyBenefit,
     Program,
@@ -694,7 +694,7 @@ class _Work:
         base = sum(ln.room for ln in lines)
         total = _percent_kurus(base, tier.basket_discount_percent)
         label = _("{tier} discount {percent}").format(
-            tier=tier.name, percent=percent_label(Decimal(plain(tier.basket_discount_percent)))
+            tier=tier.name, percent=format_percent(Decimal(plain(tier.basket_discount_percent)))
         )
         return self.spread(total, lines, "tier", tier.code, label)
 
@@ -706,7 +706,7 @@ class _Work:
             if receipt < minimum:
                 self.problem(
                     _("Coupon {code} needs a receipt of at least {minimum}; this one is {total}").format(
-                        code=offer.code, minimum=offer.min_spend, total=from_kurus(receipt)
+                        code=offer.code, minimum=format_money(offer.min_spend), total=format_money(from_kurus(receipt))
                     )
                 )
                 continue

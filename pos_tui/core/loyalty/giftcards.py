@@ -43,6 +43,7 @@ from pos_tui.core import journal
 from pos_tui.core.actors import Actor, Override, require
 from pos_tui.core.clock import day_bounds, from_db, to_db
 from pos_tui.core.errors import NotFound, StateError, ValidationError
+from pos_tui.core.formatting import format_money
 from pos_tui.core.loyalty.ledger import SHOP_TZ, shop_day
 from pos_tui.core.money import from_kurus, money, to_kurus
 from pos_tui.i18n import _
@@ -224,7 +225,7 @@ def _spendable(
     if to_kurus(amount) > balance:
         raise ValidationError(
             _("Gift card {code} holds only {balance}; {amount} was asked for").format(
-                code=shown, balance=from_kurus(balance), amount=amount
+                code=shown, balance=format_money(from_kurus(balance)), amount=format_money(amount)
             )
         )
     return _info(row, balance)
@@ -256,7 +257,9 @@ def open_on_sale(sale_id: int) -> list[tuple[str, Decimal]]:
 def _positive(amount: Decimal | int | str, what: str) -> Decimal:
     value = money(amount)
     if value <= 0:
-        raise ValidationError(_("{what} must be more than zero, not {amount}").format(what=what, amount=value))
+        raise ValidationError(
+            _("{what} must be more than zero, not {amount}").format(what=what, amount=format_money(value))
+        )
     return value
 
 
@@ -517,7 +520,7 @@ def refund_sale(sale_id: int, amount: Decimal, *, now: datetime, code: str | Non
                 _(
                     "Gift cards paid {available} of that receipt that is not yet given back; {amount} cannot be "
                     "refunded to them"
-                ).format(available=from_kurus(to_kurus(available)), amount=value)
+                ).format(available=format_money(from_kurus(to_kurus(available))), amount=format_money(value))
             )
         left = value
         entries = []

@@ -44,6 +44,7 @@ from pos_tui import store
 from pos_tui.core.clock import from_db, to_db, zone
 from pos_tui.core.errors import StateError, ValidationError
 from pos_tui.core.exports import write_records
+from pos_tui.core.labels import channel_label
 from pos_tui.core.loyalty.ledger import SHOP_TZ
 from pos_tui.core.loyalty.program import Program
 from pos_tui.core.loyalty.tiers import as_date, rank, raw
@@ -471,9 +472,9 @@ def _undeliverable(messages: Iterable[MessageInfo]) -> dict[int, str]:
         if contact.anonymized:
             out[msg.id] = _("the member was anonymised")
         elif msg.channel not in granted.get(msg.member_id, ()):
-            out[msg.id] = _("the member has withdrawn consent for {channel}").format(channel=msg.channel)
+            out[msg.id] = _("the member has withdrawn consent for {channel}").format(channel=channel_label(msg.channel))
         elif not _address(contact, msg.channel):
-            out[msg.id] = _("the member has no address for {channel}").format(channel=msg.channel)
+            out[msg.id] = _("the member has no address for {channel}").format(channel=channel_label(msg.channel))
     return out
 
 

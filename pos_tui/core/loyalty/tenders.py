@@ -38,8 +38,8 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from peewee import fn
 
-from pos_tui.core.actors import percent_label
 from pos_tui.core.errors import InsufficientPoints, NotFound, ValidationError
+from pos_tui.core.formatting import format_money, format_percent
 from pos_tui.core.loyalty import giftcards, ledger, rules, wallet
 from pos_tui.core.loyalty.program import Program
 from pos_tui.core.money import ZERO, from_kurus, to_kurus
@@ -68,7 +68,7 @@ def _not_more_than_open(method: str, amount: Decimal, remaining: Decimal, ctx: T
         what = _("to refund") if ctx.kind == RETURN else _("still to pay")
         raise ValidationError(
             _("A {method} payment of {amount} is more than the {remaining} {what}").format(
-                method=_method_name(method), amount=amount, remaining=remaining, what=what
+                method=_method_name(method), amount=format_money(amount), remaining=format_money(remaining), what=what
             )
         )
 
@@ -123,18 +123,12 @@ def _refunded_by(original_id: int, method: str, exclude: int | None) -> int:
 # --------------------------------------------------------------------------- points
 
 
-def _point_value(value: Decimal) -> str:
-    """A point's value as the shop wrote it: two decimals, more only when it has them (0.0125)."""
-    cents = value.quantize(Decimal("0.01"))
-    return f"{cents:.2f}" if cents == value else format(value.normalize(), "f")
-
-
 def _whole_points(amount: Decimal, value: Decimal) -> int:
     points = amount / value
     if points != points.to_integral_value():
         raise ValidationError(
             _("1 point is worth {value} TL; {amount} TL is not a whole number of points").format(
-                value=_point_value(value), amount=f"{amount:.2f}"
+                value=format_money(value), amount=format_money(amount)
             )
         )
     return int(points)
@@ -156,10 +150,10 @@ def _check_cap(program: Program, total: Decimal, points: int, already: int) -> N
                 "Points may pay at most {percent} of the {total} to pay, that is {cap} points ({worth} TL); "
                 "{points} points were asked for"
             ).format(
-                percent=percent_label(Decimal(format(program.points.max_redeem_percent.normalize(), "f"))),
-                total=total,
+                percent=format_percent(Decimal(format(program.points.max_redeem_percent.normalize(), "f"))),
+                total=format_money(total),
                 cap=cap,
-                worth=worth,
+                worth=format_money(worth),
                 points=already + points,
             )
         )
@@ -301,7 +295,7 @@ class PointsTender:
                 raise ValidationError(
                     _(
                         "Points paid {open} of that receipt that is not yet refunded; {amount} cannot go back as points"
-                    ).format(open=max(open_paid, ZERO), amount=payment.amount)
+                    ).format(open=format_money(max(open_paid, ZERO)), amount=format_money(payment.amount))
                 )
             points, _open = _points_to_restore(original, payment.amount, ctx.sale_id)
             return AppliedPayment(POINTS, payment.amount, details={"points": points, "member_id": payer})
@@ -360,7 +354,7 @@ class StoreCreditTender:
                     _(
                         "Store credit paid {open} of that receipt that is not yet given back; {amount} cannot go "
                         "back to the wallet"
-                    ).format(open=open_, amount=payment.amount)
+                    ).format(open=format_money(open_), amount=format_money(payment.amount))
                 )
             return AppliedPayment(STORE_CREDIT, payment.amount, details={"member_id": payer})
         member_id = _need_member(ctx, STORE_CREDIT)
@@ -370,13 +364,15 @@ class StoreCreditTender:
         if state.total < 0:
             raise ValidationError(
                 _("The member's store credit is negative ({total}); it cannot be spent until it is positive").format(
-                    total=state.total
+                    total=format_money(state.total)
                 )
             )
         if payment.amount > state.available:
             raise ValidationError(
                 _("Only {available} of store credit is available ({pending} pending); {amount} was asked for").format(
-                    available=state.available, pending=state.pending, amount=payment.amount
+                    available=format_money(state.available),
+                    pending=format_money(state.pending),
+                    amount=format_money(payment.amount),
                 )
             )
         return AppliedPayment(STORE_CREDIT, payment.amount, details={"member_id": member_id})
@@ -426,7 +422,7 @@ class GiftCardTender:
                     _(
                         "Gift cards paid {open} of that receipt that is not yet given back; {amount} cannot go back "
                         "to them (a gift card is never refunded in cash)"
-                    ).format(open=open_, amount=payment.amount)
+                    ).format(open=format_money(open_), amount=format_money(payment.amount))
                 )
             reference = giftcards.mask_code(cards[0][0]) if len(cards) == 1 else None
             return AppliedPayment(GIFT_CARD, payment.amount, reference=reference, details={"code": wanted})

@@ -42,6 +42,7 @@ from pos_tui.core import journal
 from pos_tui.core.actors import Actor, Override, require
 from pos_tui.core.clock import day_bounds, from_db, to_db
 from pos_tui.core.errors import NotFound, ValidationError
+from pos_tui.core.formatting import format_money
 from pos_tui.core.loyalty.ledger import DEFAULT_HOLD_DAYS, SHOP_TZ, shop_day
 from pos_tui.core.money import from_kurus, money, to_kurus
 from pos_tui.i18n import _
@@ -98,7 +99,9 @@ def _amount(value: Decimal | int | str, what: str) -> Decimal:
     """A positive two-place amount (refuses more than two decimals, zero and below)."""
     amount = money(value)
     if amount <= 0:
-        raise ValidationError(_("{what} must be more than zero, not {amount}").format(what=what, amount=amount))
+        raise ValidationError(
+            _("{what} must be more than zero, not {amount}").format(what=what, amount=format_money(amount))
+        )
     return amount
 
 
@@ -286,13 +289,13 @@ def _spend_locked(
     if state.total < 0:
         raise InsufficientCredit(
             _("The member's store credit is negative ({total}); it cannot be spent until it is positive").format(
-                total=state.total
+                total=format_money(state.total)
             )
         )
     if value > state.available:
         raise InsufficientCredit(
             _("Only {available} of store credit is available ({pending} pending); {amount} was asked for").format(
-                available=state.available, pending=state.pending, amount=value
+                available=format_money(state.available), pending=format_money(state.pending), amount=format_money(value)
             )
         )
     return _insert(member_id, "spend", -to_kurus(value), now, sale_id=sale_id, reason=reason, actor_id=actor_id)
@@ -356,7 +359,7 @@ def refund_sale(member_id: int, sale_id: int, amount: Decimal, *, now: datetime)
                 _(
                     "Store credit paid {open} of that receipt that is not yet given back; {amount} cannot be refunded "
                     "to the wallet"
-                ).format(open=open_, amount=value)
+                ).format(open=format_money(open_), amount=format_money(value))
             )
         return _insert(member_id, "refund", to_kurus(value), now, sale_id=sale_id)
 

@@ -24,11 +24,12 @@ from textual.widgets import Input, Label, Static
 
 from pos_tui.core.actors import Override
 from pos_tui.core.errors import PosError, ValidationError
-from pos_tui.core.money import format_money, parse_money
+from pos_tui.core.formatting import format_money
+from pos_tui.core.money import parse_money
 from pos_tui.i18n import _
 from pos_tui.tui.base import pos_app
 from pos_tui.tui.dialogs.base import Dialog
-from pos_tui.tui.dialogs.prompts import MAX_TYPED_AMOUNT, plain_amount
+from pos_tui.tui.dialogs.prompts import MAX_TYPED_AMOUNT
 from pos_tui.tui.keymap import N_, bind
 
 Mode = Literal["issue", "topup", "balance"]
@@ -131,7 +132,7 @@ class GiftCardDialog(Dialog[Any]):
             field.focus()
             self.show_error(
                 _("{amount} is more than a till handles (at most {limit})").format(
-                    amount=plain_amount(amount, self.language), limit=plain_amount(MAX_TYPED_AMOUNT, self.language)
+                    amount=format_money(amount, self.language), limit=format_money(MAX_TYPED_AMOUNT, self.language)
                 )
             )
             return None

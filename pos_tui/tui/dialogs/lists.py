@@ -15,8 +15,8 @@ from textual.widgets.option_list import Option
 
 from pos_tui.core.actors import Override
 from pos_tui.core.clock import local
+from pos_tui.core.formatting import format_money
 from pos_tui.core.labels import unit_label
-from pos_tui.core.money import format_money
 from pos_tui.i18n import _, ngettext
 from pos_tui.tui.base import pos_app
 from pos_tui.tui.dialogs.base import Dialog

@@ -35,8 +35,9 @@ from textual.widgets.option_list import Option
 
 from pos_tui.core.cart import Cart
 from pos_tui.core.errors import PosError
+from pos_tui.core.formatting import format_money
 from pos_tui.core.loyalty.program import Reward
-from pos_tui.core.money import ZERO, format_money
+from pos_tui.core.money import ZERO
 from pos_tui.i18n import _
 from pos_tui.tui.base import pos_app
 from pos_tui.tui.dialogs.base import Dialog

@@ -12,6 +12,7 @@ from textual.app import ComposeResult
 from textual.widgets import Input, Label, OptionList
 
 from pos_tui.core.errors import ValidationError
+from pos_tui.core.formatting import format_decimal, format_money
 from pos_tui.core.money import parse_money, parse_quantity
 from pos_tui.i18n import _
 from pos_tui.tui.dialogs.base import Dialog
@@ -71,13 +72,13 @@ class AmountPrompt(Dialog[T]):
             self.show_error(_("Type an amount above zero"))
             return
         if self.minimum is not None and amount < self.minimum:
-            self.show_error(_("At least {amount} is needed").format(amount=plain_amount(self.minimum, self.language)))
+            self.show_error(_("At least {amount} is needed").format(amount=format_money(self.minimum, self.language)))
             return
         if amount > MAX_TYPED_AMOUNT:
-            limit = plain_amount(MAX_TYPED_AMOUNT, self.language)
+            limit = format_money(MAX_TYPED_AMOUNT, self.language)
             self.show_error(
                 _("{amount} is more than a till handles (at most {limit})").format(
-                    amount=plain_amount(amount, self.language), limit=limit
+                    amount=format_money(amount, self.language), limit=limit
                 )
             )
             event.input.value = ""
@@ -98,8 +99,7 @@ class AmountDialog(AmountPrompt[Decimal]):
 
 def plain_amount(amount: Decimal, language: str) -> str:
     """An amount as the cashier would type it (no thousands separator): ``125,50``."""
-    text = f"{amount:.2f}"
-    return text.replace(".", ",") if language == "tr" else text
+    return format_decimal(amount, places=2, grouping=False, language=language)
 
 
 class ReasonDialog(Dialog[str]):

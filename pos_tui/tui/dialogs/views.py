@@ -11,7 +11,7 @@ from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Input, Label, Static
 
-from pos_tui.core.money import format_money
+from pos_tui.core.formatting import format_money
 from pos_tui.i18n import _
 from pos_tui.tui.dialogs.base import Dialog
 from pos_tui.tui.keymap import N_, bind

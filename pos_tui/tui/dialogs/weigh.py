@@ -26,7 +26,8 @@ from textual.widgets import Input, Label, Static
 
 from pos_tui.core.cart import WEIGHED_UNITS
 from pos_tui.core.errors import PosError, ValidationError
-from pos_tui.core.money import format_money, line_amount, parse_quantity
+from pos_tui.core.formatting import format_money
+from pos_tui.core.money import line_amount, parse_quantity
 from pos_tui.devices.errors import DeviceError
 from pos_tui.devices.scales import Scale, WeightReading, describe_reading, format_weight
 from pos_tui.i18n import _

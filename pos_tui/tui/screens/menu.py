@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from pos_tui.core.actors import Override
-from pos_tui.core.money import format_money
+from pos_tui.core.formatting import format_money
 from pos_tui.i18n import _
 from pos_tui.tui.app import CoreCall
 from pos_tui.tui.base import pos_app

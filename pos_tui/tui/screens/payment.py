@@ -15,8 +15,9 @@ from textual.widgets import DataTable, Digits, Input, Label, Static
 
 from pos_tui.core.cart import Cart
 from pos_tui.core.errors import PosError, ValidationError
+from pos_tui.core.formatting import format_money
 from pos_tui.core.labels import method_label
-from pos_tui.core.money import ZERO, format_money, parse_money
+from pos_tui.core.money import ZERO, parse_money
 from pos_tui.i18n import _
 from pos_tui.tui.base import pos_app
 from pos_tui.tui.dialogs.prompts import plain_amount

@@ -12,8 +12,8 @@ from textual.widgets import DataTable, Label, Static
 
 from pos_tui.core.actors import Override
 from pos_tui.core.clock import local
+from pos_tui.core.formatting import format_money
 from pos_tui.core.labels import role_label
-from pos_tui.core.money import format_money
 from pos_tui.i18n import _
 from pos_tui.tui.app import CoreCall
 from pos_tui.tui.base import pos_app

@@ -16,7 +16,8 @@ from textual.widgets import DataTable, Input, Label, Static
 
 from pos_tui.core.actors import Override
 from pos_tui.core.errors import PosError, ValidationError
-from pos_tui.core.money import MILLI, ZERO, format_money, format_quantity, from_kurus, to_kurus
+from pos_tui.core.formatting import format_money, format_quantity
+from pos_tui.core.money import MILLI, ZERO, from_kurus, to_kurus
 from pos_tui.i18n import _
 from pos_tui.tui.app import CoreCall
 from pos_tui.tui.base import pos_app
@@ -211,7 +212,7 @@ class ReturnScreen(PosScreen):
                 table.add_row(
                     Text(bl.code),
                     Text(bl.name),
-                    Text(format_quantity(bl.qty_milli, bl.unit, lang), justify="right"),
+                    Text(format_quantity(bl.qty_milli, bl.unit, places=3, language=lang), justify="right"),
                     Text(format_money(bl.price, lang), justify="right"),
                     Text(format_money(amount, lang), justify="right"),
                     key=str(i),
@@ -223,9 +224,19 @@ class ReturnScreen(PosScreen):
                 table.add_row(
                     Text(str(ln.line_no), justify="right", style=style),
                     Text(ln.name, style=style),
-                    Text(format_quantity(ln.sold_milli, ln.unit, lang), justify="right", style=style),
-                    Text(format_quantity(ln.remaining_milli, ln.unit, lang), justify="right", style=style),
-                    Text(format_quantity(qty, ln.unit, lang) if qty else "", justify="right", style="bold yellow"),
+                    Text(
+                        format_quantity(ln.sold_milli, ln.unit, places=3, language=lang), justify="right", style=style
+                    ),
+                    Text(
+                        format_quantity(ln.remaining_milli, ln.unit, places=3, language=lang),
+                        justify="right",
+                        style=style,
+                    ),
+                    Text(
+                        format_quantity(qty, ln.unit, places=3, language=lang) if qty else "",
+                        justify="right",
+                        style="bold yellow",
+                    ),
                     Text(format_money(refund_preview(ln, qty), lang) if qty else "", justify="right"),
                     key=str(ln.line_no),
                 )
@@ -296,7 +307,7 @@ class ReturnScreen(PosScreen):
             if qty > line.remaining_milli:
                 self.show_error(
                     _("At most {qty} can be returned of line {n}").format(
-                        qty=format_quantity(line.remaining_milli, line.unit, self.language), n=line.line_no
+                        qty=format_quantity(line.remaining_milli, line.unit, language=self.language), n=line.line_no
                     )
                 )
                 return

@@ -23,7 +23,7 @@ from pos_tui.core import carts
 from pos_tui.core.actors import Override
 from pos_tui.core.cart import Cart, Discount
 from pos_tui.core.errors import PosError
-from pos_tui.core.money import format_money, format_quantity
+from pos_tui.core.formatting import format_money, format_quantity
 from pos_tui.i18n import _
 from pos_tui.tui.base import pos_app
 from pos_tui.tui.commands import ProductCommands
@@ -178,7 +178,7 @@ class SaleScreen(PosScreen):
             return
         if not event.code:
             qty = event.qty_milli or 0
-            multiplier.update(f"{format_quantity(qty, 'kg' if qty % 1000 else 'piece', self.language)} ×")
+            multiplier.update(f"{format_quantity(qty, 'kg' if qty % 1000 else 'piece', language=self.language)} ×")
             self.clear_message()
             return
         if multiplier.content:
@@ -348,7 +348,7 @@ class SaleScreen(PosScreen):
             QuantityDialog(
                 _("Quantity of line {n}").format(n=line_no),
                 line.name,
-                format_quantity(line.qty_milli, "piece", self.language) if line.unit == "piece" else "",
+                format_quantity(line.qty_milli, "piece", language=self.language) if line.unit == "piece" else "",
             ),
             with_qty,
         )

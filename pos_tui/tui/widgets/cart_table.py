@@ -23,7 +23,8 @@ from textual.strip import Strip
 from textual.widgets.data_table import CellDoesNotExist, ColumnDoesNotExist, RowDoesNotExist
 
 from pos_tui.core.cart import Cart, CartLine, CartTotals, LineTotals
-from pos_tui.core.money import ZERO, format_money, format_quantity
+from pos_tui.core.formatting import format_money, format_quantity
+from pos_tui.core.money import ZERO
 from pos_tui.i18n import _
 
 # Widths of every column but the name, which takes what is left. Price and discount columns
@@ -363,7 +364,9 @@ class CartTable(ScrollView, can_focus=False):
         cells = {
             "no": Text(str(line.line_no), style=style, justify="right"),
             "name": Text.assemble((name, style), (suffix, "green")),
-            "qty": Text(format_quantity(line.qty_milli, line.unit, lang), style=style, justify="right"),
+            "qty": Text(
+                format_quantity(line.qty_milli, line.unit, places=3, language=lang), style=style, justify="right"
+            ),
             "price": Text(format_money(line.unit_price, lang), style=price_style, justify="right"),
             "discount": discount,
             "total": total,

@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from pos_tui.core.cart import CartLine
-from pos_tui.core.money import format_money, format_quantity
+from pos_tui.core.formatting import format_money, format_quantity
 from pos_tui.i18n import _
 
 
@@ -36,7 +36,7 @@ class LastItemPanel(Static):
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(line.name, style="bold")
         text.append("\n")
-        qty = format_quantity(line.qty_milli, line.unit, lang)
+        qty = format_quantity(line.qty_milli, line.unit, places=3, language=lang)
         text.append(f"{qty} × {format_money(line.unit_price, lang)}", style="dim")
         text.append("\n")
         text.append(format_money(line.gross, lang), style="bold")
