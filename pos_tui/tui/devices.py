@@ -56,7 +56,7 @@ from pos_tui.i18n import _
 from pos_tui.tui.messages import CardSwiped, DeviceScanned, DeviceStatusChanged, ItemScanned, WeightChanged
 
 if TYPE_CHECKING:
-    from pos_tui.tui.app import PosApp
+    from pos_tui.tui.base import Till
     from pos_tui.tui.screens.sale import SaleScreen
 
 log = logging.getLogger(__name__)
@@ -120,7 +120,7 @@ class DeviceHub:
         self._make_scale = make_scale
         self._clock = clock
         self._default_burst_ms = default_burst_ms
-        self.app: PosApp | None = None
+        self.app: Till | None = None
         self.scale: Scale | None = None
         self.readers: list[SerialReader] = []
         self.keyboard: KeyboardInput | None = None
@@ -137,7 +137,7 @@ class DeviceHub:
 
     # -- life cycle -------------------------------------------------------------------------------------------
 
-    async def start(self, app: PosApp) -> None:
+    async def start(self, app: Till) -> None:
         """Read the configuration, build and start the devices (idempotent). Never raises for a device."""
         if self._started:
             return
@@ -300,7 +300,7 @@ class DeviceHub:
                 self.route(CardEvent(message.card, message.kind, message.raw))
 
     @property
-    def _app(self) -> PosApp:
+    def _app(self) -> Till:
         assert self.app is not None, "the hub is not started"
         return self.app
 

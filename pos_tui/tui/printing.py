@@ -45,7 +45,7 @@ from pos_tui.i18n import _
 
 if TYPE_CHECKING:
     from pos_tui.core.sales import SaleResult
-    from pos_tui.tui.app import PosApp
+    from pos_tui.tui.base import Till
     from pos_tui.tui.screens.base import PosScreen
 
 log = logging.getLogger(__name__)
@@ -80,7 +80,7 @@ class PrintStation:
         self.fiscal: FiscalDevice | None = fiscal
         self.queue: PrintQueue | None = None
         self.problems: list[str] = []
-        self.app: PosApp | None = None
+        self.app: Till | None = None
         self._backoff = backoff
         self._kick_window = kick_window
         self._statuses: dict[str, DeviceStatus] = {}
@@ -88,7 +88,7 @@ class PrintStation:
 
     # -- life cycle ---------------------------------------------------------------------------------------------
 
-    async def start(self, app: PosApp) -> None:
+    async def start(self, app: Till) -> None:
         """Open the printer queue and the fiscal device (idempotent). Never raises for a device."""
         if self._started:
             return
@@ -138,7 +138,7 @@ class PrintStation:
         if isinstance(self.printer, EscposPrinter):
             self.printer.close()
 
-    def _devices(self, app: PosApp) -> DevicesConfig:
+    def _devices(self, app: Till) -> DevicesConfig:
         if self.config is not None:
             return self.config
         hub = getattr(app, "devices", None)

@@ -145,7 +145,7 @@ class GiftCardDialog(Dialog[Any]):
     def action_pay(self, method: str) -> None:
         """Sell or top up the card, the money taken by ``method`` (cash or card)."""
         from pos_tui.core.loyalty import giftcards
-        from pos_tui.tui.app import CoreCall
+        from pos_tui.tui.calls import CoreCall
 
         if self.busy or self.mode == "balance":
             return

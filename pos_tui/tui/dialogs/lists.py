@@ -69,7 +69,7 @@ class ProductSearchDialog(Dialog[Any]):
             self._show([])
             return
         from pos_tui.core import catalog
-        from pos_tui.tui.app import CoreCall
+        from pos_tui.tui.calls import CoreCall
 
         def run(_override: Override | None) -> list[Any]:
             return catalog.search_products(query, SEARCH_LIMIT)

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 from pos_tui.core.actors import Override
 from pos_tui.core.money import format_money
 from pos_tui.i18n import _
-from pos_tui.tui.app import CoreCall
 from pos_tui.tui.base import pos_app
+from pos_tui.tui.calls import CoreCall
 from pos_tui.tui.messages import CashMoved, ReportReady
 
 if TYPE_CHECKING:

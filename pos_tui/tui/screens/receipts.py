@@ -15,8 +15,8 @@ from pos_tui.core.clock import local
 from pos_tui.core.labels import role_label
 from pos_tui.core.money import format_money
 from pos_tui.i18n import _
-from pos_tui.tui.app import CoreCall
 from pos_tui.tui.base import pos_app
+from pos_tui.tui.calls import CoreCall
 from pos_tui.tui.keymap import N_, bind
 from pos_tui.tui.messages import ReportReady, RowsLoaded
 from pos_tui.tui.screens.base import PosScreen

@@ -18,8 +18,8 @@ from pos_tui.core.actors import Override
 from pos_tui.core.errors import PosError, ValidationError
 from pos_tui.core.money import MILLI, ZERO, format_money, format_quantity, from_kurus, to_kurus
 from pos_tui.i18n import _
-from pos_tui.tui.app import CoreCall
 from pos_tui.tui.base import pos_app
+from pos_tui.tui.calls import CoreCall
 from pos_tui.tui.keymap import N_, bind
 from pos_tui.tui.messages import ReturnCompleted, SaleFound
 from pos_tui.tui.screens.base import PosScreen
