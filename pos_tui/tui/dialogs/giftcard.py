@@ -27,6 +27,7 @@ from pos_tui.core.errors import PosError, ValidationError
 from pos_tui.core.money import format_money, parse_money
 from pos_tui.i18n import _
 from pos_tui.tui.base import pos_app
+from pos_tui.tui.capabilities import ScanTarget
 from pos_tui.tui.dialogs.base import Dialog
 from pos_tui.tui.dialogs.prompts import MAX_TYPED_AMOUNT, plain_amount
 from pos_tui.tui.keymap import N_, bind
@@ -52,7 +53,7 @@ def mode_choices() -> list[tuple[str, str]]:
     ]
 
 
-class GiftCardDialog(Dialog[Any]):
+class GiftCardDialog(Dialog[Any], ScanTarget):
     """One gift card operation (``mode``); dismisses with the last card issued, topped up or
     looked up (None when none was)."""
 

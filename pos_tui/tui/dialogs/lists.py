@@ -19,6 +19,7 @@ from pos_tui.core.labels import unit_label
 from pos_tui.core.money import format_money
 from pos_tui.i18n import _, ngettext
 from pos_tui.tui.base import pos_app
+from pos_tui.tui.capabilities import ScanTarget
 from pos_tui.tui.dialogs.base import Dialog
 from pos_tui.tui.keymap import N_, bind
 from pos_tui.tui.messages import ProductsFound
@@ -34,7 +35,7 @@ def _row(left: Text | str, right: Text | str) -> Table:
     return grid
 
 
-class ProductSearchDialog(Dialog[Any]):
+class ProductSearchDialog(Dialog[Any], ScanTarget):
     """Type part of a name (Turkish-aware: ``ısparta`` finds "Isparta Gülü") or a code; the
     list follows each keystroke. ↑↓ pick, Enter adds the highlighted product."""
 
