@@ -336,8 +336,8 @@ ACTIONS: dict[str, Callable[[SaleScreen], None]] = {
 
 
 def _printing(name: str) -> Callable[[SaleScreen], None]:
-    """An entry of :mod:`pos_tui.tui.printing` (imported when chosen)."""
-    from pos_tui.tui import printing
+    """An entry of :mod:`pos_tui.tui.screens.menu_printing` (imported when chosen)."""
+    from pos_tui.tui.screens import menu_printing as printing
 
     action: Callable[[SaleScreen], None] = getattr(printing, name)
     return action

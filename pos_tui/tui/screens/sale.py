@@ -29,7 +29,7 @@ from pos_tui.tui.base import pos_app
 from pos_tui.tui.capabilities import ScanReceiver
 from pos_tui.tui.commands import ProductCommands
 from pos_tui.tui.keymap import N_, bind
-from pos_tui.tui.messages import CashMoved, ItemScanned, ReportReady, SaleCompleted
+from pos_tui.tui.messages import CashMoved, ItemScanned, ReceiptReady, ReportReady, SaleCompleted
 from pos_tui.tui.screens.base import PosScreen
 from pos_tui.tui.widgets.cart_table import CartTable
 from pos_tui.tui.widgets.device_status import DeviceStatusBar
@@ -547,6 +547,12 @@ class SaleScreen(PosScreen, ScanReceiver):
         from pos_tui.tui.printing import after_sale
 
         after_sale(self, result)  # the receipt to the print queue (never awaited) and on screen
+
+    @on(ReceiptReady)
+    def _receipt_ready(self, event: ReceiptReady) -> None:
+        from pos_tui.tui.dialogs.receipt_preview import ReceiptPreview
+
+        self.app.push_screen(ReceiptPreview(event.job, event.document, event.printer_note))
 
     # -- elsewhere -------------------------------------------------------------------------------
 
