@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from pos_tui.tui.printing import PrintStation
 
 
-def _approval_dialog(error: PermissionDenied, discount_pct: Decimal | None) -> Screen[Override | None]:
+def _approval_dialog(error: PermissionDenied, discount_pct: Decimal | None) -> Screen[Override]:
     """The supervisor-approval dialog (imported when first needed: most sales never ask)."""
     from pos_tui.tui.dialogs.manager import ManagerPinDialog
 

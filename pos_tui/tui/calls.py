@@ -37,7 +37,7 @@ from pos_tui.tui.messages import CoreFailed
 
 T = TypeVar("T")
 
-ApprovalDialog = Callable[[PermissionDenied, Decimal | None], Screen[Override | None]]
+ApprovalDialog = Callable[[PermissionDenied, Decimal | None], Screen[Override]]
 """Makes the dialog in which a supervisor approves what ``PermissionDenied`` refused (their PIN and a
 reason); it dismisses with the :class:`Override`, or None when the cashier gives up."""
 
