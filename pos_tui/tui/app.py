@@ -1,10 +1,10 @@
 """The ``pos`` application: PIN login, the open-shift prompt and the sale screen.
 
 Core calls that may be slow (PIN hashing, posting a sale, reports) run in thread workers
-started by :meth:`PosApp.call_core`; each posts its result as a message to the screen that
-asked, and every failure comes back through the one ``Worker.StateChanged`` handler here:
-a :class:`~pos_tui.core.errors.PermissionDenied` opens the manager PIN dialog and repeats
-the call with the supervisor's override, any other :class:`~pos_tui.core.errors.PosError`
+started by :meth:`PosApp.call_core` (:mod:`pos_tui.tui.calls`); each posts its result as a
+message to the screen that asked, and every failure comes back through the one
+``Worker.StateChanged`` handler here: a :class:`~pos_tui.core.errors.PermissionDenied` opens
+the manager PIN dialog and repeats the call with the supervisor's override, any other error
 is shown on the asking screen's error line. Quick cart changes run on the UI thread through
 :meth:`PosApp.with_override`, which follows the same rules.
 """
@@ -13,68 +13,41 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, on
-from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.message_pump import MessagePump
 from textual.screen import Screen
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.worker import Worker
 
 from pos_tui.core.actors import Actor, Override
 from pos_tui.core.clock import utcnow
-from pos_tui.core.errors import PermissionDenied, PosError
+from pos_tui.core.errors import PermissionDenied
 from pos_tui.i18n import _, set_language
 from pos_tui.settings import Settings
-from pos_tui.tui.keymap import N_, bind, key_for, localize_bindings, unknown_ids
-from pos_tui.tui.messages import CardSwiped, CoreFailed, DeviceScanned, DeviceStatusChanged, WeightChanged
+from pos_tui.tui.base import Till
+from pos_tui.tui.calls import CoreCalls
+from pos_tui.tui.keymap import N_, bind, key_display, localize_bindings, unknown_ids
+from pos_tui.tui.messages import CardSwiped, DeviceScanned, DeviceStatusChanged, WeightChanged
 from pos_tui.tui.session import Session
 
 if TYPE_CHECKING:
     from pos_tui.tui.devices import DeviceHub
     from pos_tui.tui.printing import PrintStation
 
-T = TypeVar("T")
 
-_KEY_NAMES = {
-    "delete": "Del",
-    "escape": "Esc",
-    "enter": "Enter",
-    "space": "Space",
-    "pageup": "PgUp",
-    "pagedown": "PgDn",
-    "ctrl": "Ctrl",
-    "shift": "Shift",
-    "alt": "Alt",
-    "up": "↑",
-    "down": "↓",
-}
+def _approval_dialog(error: PermissionDenied, discount_pct: Decimal | None) -> Screen[Override]:
+    """The supervisor-approval dialog (imported when first needed: most sales never ask)."""
+    from pos_tui.tui.dialogs.manager import ManagerPinDialog
+
+    return ManagerPinDialog(error, discount_pct)
 
 
-@dataclass(frozen=True)
-class CoreCall(Generic[T]):
-    """One call into ``core`` to run off the UI thread.
-
-    ``run`` receives the manager override (None the first time) and returns the result;
-    ``reply`` turns the result into the message posted to ``target``. ``overridable`` says
-    whether a PermissionDenied may be lifted by a supervisor's PIN.
-    """
-
-    run: Callable[[Override | None], T]
-    reply: Callable[[T], Message]
-    target: MessagePump
-    description: str
-    group: str = "core"
-    overridable: bool = True
-
-
-class PosApp(App[None]):
+class PosApp(Till):
     """The till. ``PosApp(settings, clock=lambda: NOW)`` in tests gives a fixed time."""
 
     # Absolute, so subclasses defined elsewhere (benchmarks, tests) find it too.
@@ -108,7 +81,7 @@ class PosApp(App[None]):
         self.session = Session(settings, clock)
         self.demo = demo
         self.title = settings.shop.name
-        self._calls: dict[Worker[Any], tuple[CoreCall[Any], Override | None]] = {}
+        self.calls = CoreCalls(self, _approval_dialog)
         self._devices = devices
         self.printing: PrintStation | None = None  # the print queue and fiscal device, made at start (tests set one)
         localize_bindings(self)
@@ -117,19 +90,7 @@ class PosApp(App[None]):
         """Keys as printed on the keyboard: ``F8``, ``Del``, ``Ctrl+Q`` (Textual shows ``f8``, ``^q``)."""
         if binding.key_display:
             return binding.key_display
-        return "+".join(
-            _KEY_NAMES.get(part) or (part.upper() if len(part) == 1 or part[1:].isdigit() else part)
-            for part in binding.key.split("+")
-        )
-
-    def key_label(self, binding_id: str) -> str:
-        """The key now bound to ``binding_id`` (after the shop's keymap), as shown in the footer,
-        for messages that tell the cashier which key to press."""
-        return self.get_key_display(Binding(key_for(binding_id, self.settings.keymap), ""))
-
-    @property
-    def settings(self) -> Settings:
-        return self.session.settings
+        return key_display(binding.key)
 
     def get_default_screen(self) -> Screen[Any]:
         from pos_tui.tui.screens.login import LoginScreen
@@ -205,107 +166,10 @@ class PosApp(App[None]):
 
     # -- core calls ---------------------------------------------------------------------------
 
-    def call_core(self, call: CoreCall[T], override: Override | None = None) -> Worker[T]:
-        """Run ``call`` in a thread worker; the result is posted to ``call.target``."""
-
-        def work() -> T:
-            result = call.run(override)
-            if not get_current_worker().is_cancelled:
-                call.target.post_message(call.reply(result))
-            return result
-
-        worker: Worker[T] = self.run_worker(
-            work,
-            name=call.description,
-            group=call.group,
-            description=call.description,
-            thread=True,
-            exclusive=True,
-            exit_on_error=False,
-        )
-        self._calls[worker] = (call, override)
-        return worker
-
     @on(Worker.StateChanged)
     def _worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state not in (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
-            return
-        entry = self._calls.pop(event.worker, None)
-        if event.state != WorkerState.ERROR or entry is None:
-            return
-        call, override = entry
-        error = event.worker.error
-        if isinstance(error, PermissionDenied) and call.overridable and override is None:
-            self.ask_override(
-                error,
-                lambda granted: self.call_core(call, granted),
-                lambda: call.target.post_message(CoreFailed(error)),
-            )
-        elif isinstance(error, PosError):
-            call.target.post_message(CoreFailed(error))
-        else:
-            self.log.error(f"{call.description} failed", error)
-            call.target.post_message(CoreFailed(PosError(_("Unexpected error: {error}").format(error=error))))
-
-    def with_override(
-        self,
-        action: Callable[[Override | None], T],
-        done: Callable[[T], None],
-        failed: Callable[[PosError], None],
-        *,
-        discount_pct: Decimal | None = None,
-    ) -> None:
-        """Run a quick core ``action`` on the UI thread; on PermissionDenied ask a supervisor
-        and run it again with their override. ``done`` gets the result, ``failed`` any error.
-        ``discount_pct`` is the discount being given, so the supervisor's limit is checked too."""
-        try:
-            result = action(None)
-        except PermissionDenied as exc:
-            denied = exc  # the name ``exc`` is unbound once the except block ends
-            self.ask_override(
-                denied,
-                lambda granted: self._retry(action, granted, done, failed),
-                lambda: failed(denied),
-                discount_pct=discount_pct,
-            )
-        except PosError as exc:
-            failed(exc)
-        else:
-            done(result)
-
-    def _retry(
-        self,
-        action: Callable[[Override | None], T],
-        override: Override,
-        done: Callable[[T], None],
-        failed: Callable[[PosError], None],
-    ) -> None:
-        try:
-            result = action(override)
-        except PosError as exc:
-            failed(exc)
-        else:
-            done(result)
-
-    def ask_override(
-        self,
-        error: PermissionDenied,
-        then: Callable[[Override], object],
-        cancelled: Callable[[], object],
-        *,
-        discount_pct: Decimal | None = None,
-    ) -> None:
-        """Open the manager PIN dialog for ``error``; call ``then`` with the override when a
-        supervisor grants it, ``cancelled`` when the cashier gives up (Esc)."""
-        from pos_tui.tui.dialogs.manager import ManagerPinDialog
-
-        def granted(override: Override | None) -> None:
-            if override is None:
-                cancelled()
-            else:
-                then(override)
-
-        self.push_screen(ManagerPinDialog(error, discount_pct), granted)
+        """The one worker-failure path (:meth:`pos_tui.tui.calls.CoreCalls.finished`)."""
+        self.calls.finished(event)
 
     # -- session ------------------------------------------------------------------------------
 

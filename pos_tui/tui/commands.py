@@ -11,6 +11,7 @@ from textual.command import Hit, Hits, Provider
 
 from pos_tui.core.formatting import format_money
 from pos_tui.i18n import _
+from pos_tui.tui.capabilities import AddsProducts
 
 PALETTE_LIMIT = 20
 
@@ -20,10 +21,9 @@ class ProductCommands(Provider):
 
     async def search(self, query: str) -> Hits:
         from pos_tui.core import catalog
-        from pos_tui.tui.screens.sale import SaleScreen
 
         screen = self.screen
-        if not isinstance(screen, SaleScreen) or not query.strip():
+        if not isinstance(screen, AddsProducts) or not query.strip():
             return
         products = await asyncio.to_thread(catalog.search_products, query, PALETTE_LIMIT)
         language = screen.language

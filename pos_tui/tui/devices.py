@@ -9,12 +9,14 @@ status line, and the app sells without it; nothing here can stop the till.
 
 Where a scan or a card goes (the same for a serial scanner and a keyboard-wedge burst):
 
-- the sale screen is active → the item is added exactly as if its code had been typed and Enter pressed
-  (the pending ``3*`` multiplier applies); a card selects the member through ``carts.set_member`` with the
-  usual override flow (a cashier's own card asks for a supervisor);
-- a screen whose field is *for* codes is active (customer, coupon, gift card, product search, returns,
-  receipts: :data:`SCAN_TEXT_SCREENS`, or any screen with ``TAKES_SCANS = True``) → the code is typed into its
-  focused field and submitted, as a wedge scanner without the hub would do;
+- the sale screen (the one :class:`~pos_tui.tui.capabilities.ScanReceiver`) is active → the item is added
+  exactly as if its code had been typed and Enter pressed (the pending ``3*`` multiplier applies); a card
+  selects the member through ``carts.set_member`` with the usual override flow (a cashier's own card asks for
+  a supervisor);
+- a screen whose field is *for* codes is active (one that declares
+  :class:`~pos_tui.tui.capabilities.ScanTarget`: customer, coupon, gift card, product search, returns,
+  receipts) → the code is typed into its focused field and submitted, as a wedge scanner without the hub
+  would do;
 - any other dialog or screen is open, or a sale is being posted → the scan is **queued** and applied, in
   order, as soon as the sale screen is active again and not posting. It never lands as text in the dialog,
   and it never changes the cart under an open payment dialog (the amount it asked for would be wrong);
@@ -44,7 +46,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input
 
-from pos_tui.core.errors import PosError, ValidationError
+from pos_tui.core.errors import ValidationError
 from pos_tui.devices.cards import CardReaderConfig, CardUnreadable, SerialCardReader, keyboard_status
 from pos_tui.devices.cards import CardSwiped as CardEvent
 from pos_tui.devices.config import DevicesConfig, load_devices
@@ -53,18 +55,13 @@ from pos_tui.devices.scanner import DEFAULT_BURST_MS, KeyboardInput, Scanned, Sc
 from pos_tui.devices.status import DeviceStatus, device_label
 from pos_tui.devices.wedge import BurstDetector, Decision
 from pos_tui.i18n import _
-from pos_tui.tui.messages import CardSwiped, DeviceScanned, DeviceStatusChanged, ItemScanned, WeightChanged
+from pos_tui.tui.capabilities import ScanReceiver, ScanTarget, ShowsWeight
+from pos_tui.tui.messages import CardSwiped, DeviceScanned, DeviceStatusChanged, WeightChanged
 
 if TYPE_CHECKING:
-    from pos_tui.tui.app import PosApp
-    from pos_tui.tui.screens.sale import SaleScreen
+    from pos_tui.tui.base import Till
 
 log = logging.getLogger(__name__)
-
-SCAN_TEXT_SCREENS = frozenset(
-    {"CustomerDialog", "CouponDialog", "GiftCardDialog", "ProductSearchDialog", "ReturnScreen", "ReceiptsScreen"}
-)
-"""Screens whose focused field is where a scanned code belongs (a member card, a coupon, a receipt number)."""
 
 DRAIN_RETRY = 0.1  # seconds between checks whether queued scans can be applied
 STATUS_ORDER = ("scanner", "card_reader", "scale", "printer", "drawer", "labels", "fiscal")
@@ -120,7 +117,7 @@ class DeviceHub:
         self._make_scale = make_scale
         self._clock = clock
         self._default_burst_ms = default_burst_ms
-        self.app: PosApp | None = None
+        self.app: Till | None = None
         self.scale: Scale | None = None
         self.readers: list[SerialReader] = []
         self.keyboard: KeyboardInput | None = None
@@ -137,7 +134,7 @@ class DeviceHub:
 
     # -- life cycle -------------------------------------------------------------------------------------------
 
-    async def start(self, app: PosApp) -> None:
+    async def start(self, app: Till) -> None:
         """Read the configuration, build and start the devices (idempotent). Never raises for a device."""
         if self._started:
             return
@@ -286,10 +283,8 @@ class DeviceHub:
         if isinstance(message, DeviceStatusChanged):
             self.status_changed(message.status)
         elif isinstance(message, WeightChanged):
-            from pos_tui.tui.dialogs.weigh import WeighDialog
-
             screen = self._app.screen
-            if isinstance(screen, WeighDialog):
+            if isinstance(screen, ShowsWeight):
                 screen.show_reading(message.reading)
         elif isinstance(message, DeviceScanned):
             self.route(Scanned(message.code, message.source))
@@ -300,26 +295,23 @@ class DeviceHub:
                 self.route(CardEvent(message.card, message.kind, message.raw))
 
     @property
-    def _app(self) -> PosApp:
+    def _app(self) -> Till:
         assert self.app is not None, "the hub is not started"
         return self.app
 
     # -- routing scans and cards --------------------------------------------------------------------------------
 
-    def sale_screen(self) -> SaleScreen | None:
-        """The sale screen in the stack (under any dialogs), or None when nobody is selling."""
-        from pos_tui.tui.screens.sale import SaleScreen
-
+    def sale_screen(self) -> ScanReceiver | None:
+        """The screen scans are for (the sale screen) in the stack, under any dialogs; None when nobody is selling."""
         for screen in reversed(self._app.screen_stack):
-            if isinstance(screen, SaleScreen):
+            if isinstance(screen, ScanReceiver):
                 return screen
         return None
 
     @staticmethod
     def takes_scans(screen: Screen[Any]) -> bool:
-        """Whether ``screen``'s focused field is where a scanned code belongs."""
-        flag = getattr(screen, "TAKES_SCANS", None)
-        return bool(flag) if flag is not None else type(screen).__name__ in SCAN_TEXT_SCREENS
+        """Whether ``screen``'s focused field is where a scanned code belongs (it declares :class:`ScanTarget`)."""
+        return isinstance(screen, ScanTarget)
 
     def route(self, item: Routed) -> None:
         """Deliver a scan or a card (see the module docstring for where it goes)."""
@@ -348,39 +340,12 @@ class DeviceHub:
         """Scans and cards waiting for the sale screen, oldest first."""
         return tuple(self._queue)
 
-    def apply(self, sale: SaleScreen, item: Routed) -> None:
+    def apply(self, sale: ScanReceiver, item: Routed) -> None:
         """Put one scan or card on the sale now, through the sale screen's own paths."""
         if isinstance(item, Scanned):
-            sale.scanned(ItemScanned(item.code, sale.take_multiplier()))
+            sale.take_scan(item.code)
         else:
-            self._attach_card(sale, item)
-
-    def _attach_card(self, sale: SaleScreen, card: CardEvent) -> None:
-        """A member card selects the customer exactly as the F2 dialog's choice does."""
-        from pos_tui.core import carts
-        from pos_tui.core.actors import Override
-        from pos_tui.core.cart import Cart
-        from pos_tui.core.loyalty import members
-
-        try:
-            # A card reader reads cards: never a phone (an RFID number can look like one).
-            member = members.find_member_by_card(card.card)
-        except PosError as exc:
-            sale.show_error(exc.message)
-            return
-        if member is None:
-            key = self._app.key_label("sale.customer")
-            sale.show_error(_("No member has card {card}; {key} enrols a new one").format(card=card.card, key=key))
-            return
-        session, actor = sale.session, sale.session.require_actor()
-        member_id = member.id
-
-        def attach(override: Override | None) -> Cart:
-            return carts.set_member(
-                session.terminal, actor, member_id, now=session.now(), tz=session.tz, override=override
-            )
-
-        sale.run_cart_change(attach, select=sale.selected_line_no())
+            sale.take_card(item.card)
 
     def _type_into(self, screen: Screen[Any], code: str) -> bool:
         """Type ``code`` into ``screen``'s focused field and submit it, as a wedge scanner would."""

@@ -74,6 +74,36 @@ DEFAULT_KEYS: Mapping[str, str] = {
 }
 
 
+# How keys are printed on the keyboard (Textual's own names are ``delete``, ``escape``...).
+_KEY_NAMES = {
+    "delete": "Del",
+    "escape": "Esc",
+    "enter": "Enter",
+    "space": "Space",
+    "pageup": "PgUp",
+    "pagedown": "PgDn",
+    "ctrl": "Ctrl",
+    "shift": "Shift",
+    "alt": "Alt",
+    "up": "↑",
+    "down": "↓",
+}
+
+
+def key_display(key: str) -> str:
+    """``key`` as printed on the keyboard: ``F8``, ``Del``, ``Ctrl+Q`` (Textual shows ``f8``, ``^q``)."""
+    return "+".join(
+        _KEY_NAMES.get(part) or (part.upper() if len(part) == 1 or part[1:].isdigit() else part)
+        for part in key.split("+")
+    )
+
+
+def key_label(binding_id: str, keymap: Mapping[str, str]) -> str:
+    """The key now bound to ``binding_id`` (after the shop's ``keymap``), as the footer shows it,
+    for messages that tell the cashier which key to press."""
+    return key_display(key_for(binding_id, keymap))
+
+
 def key_for(binding_id: str, keymap: Mapping[str, str]) -> str:
     """The first key bound to ``binding_id`` once the shop's keymap is applied."""
     return keymap.get(binding_id, DEFAULT_KEYS[binding_id]).split(",")[0].strip()

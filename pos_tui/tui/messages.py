@@ -94,6 +94,18 @@ class ReportReady(Message, bubble=False):
 
 
 @dataclass
+class ReceiptReady(Message, bubble=False):
+    """A posted sale's receipt is laid out (and queued when there is a printer): show it on screen.
+
+    ``job`` is the :class:`~pos_tui.core.printable.Printable`, ``document`` the sale's document (for a
+    copy), ``printer_note`` one line about the printer now."""
+
+    job: Any
+    document: dict[str, Any]
+    printer_note: str
+
+
+@dataclass
 class ShiftClosed(Message, bubble=False):
     """The shift was closed; it carries expected and counted cash and the variance."""
 

@@ -11,7 +11,7 @@ from pos_tui.core import sales
 from pos_tui.core.actors import Override
 from pos_tui.core.fiscal import FiscalHook
 from pos_tui.i18n import _
-from pos_tui.tui.app import CoreCall
+from pos_tui.tui.calls import CoreCall
 from pos_tui.tui.messages import SaleCompleted
 from pos_tui.tui.session import Session
 

@@ -26,13 +26,13 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.console import Group, RenderableType
 from rich.text import Text
 
 from pos_tui.core import receipts
-from pos_tui.core.errors import PosError, ValidationError
+from pos_tui.core.errors import ValidationError
 from pos_tui.core.fiscal import FiscalError, FiscalHook, FiscalRecord, FiscalTicket
 from pos_tui.core.printable import Printable
 from pos_tui.devices.config import DevicesConfig, load_devices
@@ -42,13 +42,20 @@ from pos_tui.devices.print_queue import PrintQueue, queue_for
 from pos_tui.devices.printer import EscposPrinter, Printer, printer_config
 from pos_tui.devices.status import DeviceStatus, device_label
 from pos_tui.i18n import _
+from pos_tui.tui.base import pos_app
+from pos_tui.tui.calls import CoreCall
+from pos_tui.tui.messages import ReceiptReady
 
 if TYPE_CHECKING:
+    from textual.message import Message
+
     from pos_tui.core.sales import SaleResult
-    from pos_tui.tui.app import PosApp
+    from pos_tui.tui.base import Till
     from pos_tui.tui.screens.base import PosScreen
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 PREVIEW_WIDTH = 42  # the preview's paper width when the till has no printer (80 mm paper)
 
@@ -80,7 +87,7 @@ class PrintStation:
         self.fiscal: FiscalDevice | None = fiscal
         self.queue: PrintQueue | None = None
         self.problems: list[str] = []
-        self.app: PosApp | None = None
+        self.app: Till | None = None
         self._backoff = backoff
         self._kick_window = kick_window
         self._statuses: dict[str, DeviceStatus] = {}
@@ -88,7 +95,7 @@ class PrintStation:
 
     # -- life cycle ---------------------------------------------------------------------------------------------
 
-    async def start(self, app: PosApp) -> None:
+    async def start(self, app: Till) -> None:
         """Open the printer queue and the fiscal device (idempotent). Never raises for a device."""
         if self._started:
             return
@@ -138,7 +145,7 @@ class PrintStation:
         if isinstance(self.printer, EscposPrinter):
             self.printer.close()
 
-    def _devices(self, app: PosApp) -> DevicesConfig:
+    def _devices(self, app: Till) -> DevicesConfig:
         if self.config is not None:
             return self.config
         hub = getattr(app, "devices", None)
@@ -376,47 +383,58 @@ _NOWHERE = PrintStation(DevicesConfig(path=None, sections={}))
 
 
 # -- what the screens call -------------------------------------------------------------------------------------------
+#
+# Print jobs run in thread workers started through the till's core calls (pos_tui.tui.calls), so a job that
+# fails (a receipt that cannot be laid out, a database or disk error, a driver's bug) is shown on the screen
+# that asked, through the one worker-failure path, and is never lost in a worker of its own.
+
+
+def print_job(
+    screen: PosScreen, run: Callable[[], T], description: str, reply: Callable[[T], Message] | None = None
+) -> None:
+    """Run the print job ``run`` in a thread worker for ``screen``: ``reply`` (if any) is posted to the screen
+    when it is done, and any error lands on the screen's message line. Jobs are never exclusive: each runs."""
+    pos_app(screen).call_core(
+        CoreCall(
+            run=lambda _override: run(),
+            reply=reply,
+            target=screen,
+            description=description,
+            group="receipt",
+            overridable=False,
+            exclusive=False,
+        )
+    )
 
 
 def after_sale(screen: PosScreen, result: SaleResult) -> None:
-    """A sale or return was posted: queue its receipt and show it on screen (the preview).
+    """A sale or return was posted: queue its receipt and have it shown on screen (:class:`ReceiptReady`
+    to ``screen``, which opens the preview).
 
     The layout reads the points posting wrote, so it is made in a worker; the sale itself is
     already posted and nothing here can change it."""
-    from pos_tui.tui.dialogs.receipt_preview import ReceiptPreview
-
-    app = screen.app
-    station = station_of(app)
+    station = station_of(screen.app)
     if station.app is None or (station.queue is None and not station.preview):
         return
 
-    def work() -> None:
-        try:
-            job = station.submit_receipt(result)
-        except PosError as exc:
-            app.call_from_thread(app.notify, exc.message, severity="error")
-            return
-        if station.preview:
-            app.call_from_thread(app.push_screen, ReceiptPreview(job, result.document, station.printer_state()))
+    def shown(job: Printable) -> Message:
+        return ReceiptReady(job, result.document, station.printer_state())
 
-    app.run_worker(work, thread=True, group="receipt", description=_("Printing the receipt"), exit_on_error=False)
+    print_job(
+        screen,
+        lambda: station.submit_receipt(result),
+        _("Printing the receipt"),
+        shown if station.preview else None,
+    )
 
 
 def print_document(screen: PosScreen, result: SaleResult) -> None:
     """Queue the slip of a posted document without the preview (a return: its screen already
     shows the receipt). Never waits for the printer."""
-    app = screen.app
-    station = station_of(app)
+    station = station_of(screen.app)
     if station.app is None or station.queue is None:
         return
-
-    def work() -> None:
-        try:
-            station.submit_receipt(result)
-        except PosError as exc:
-            app.call_from_thread(app.notify, exc.message, severity="error")
-
-    app.run_worker(work, thread=True, group="receipt", description=_("Printing the receipt"), exit_on_error=False)
+    print_job(screen, lambda: station.submit_receipt(result), _("Printing the receipt"))
 
 
 def reprint_in_worker(screen: PosScreen, sale: SaleResult | dict[str, Any] | str) -> None:
@@ -425,17 +443,13 @@ def reprint_in_worker(screen: PosScreen, sale: SaleResult | dict[str, Any] | str
     station = station_of(app)
 
     def work() -> None:
-        try:
-            job = station.reprint(sale)
-        except PosError as exc:
-            app.call_from_thread(screen.show_error, exc.message)
-            return
+        job = station.reprint(sale)
         app.call_from_thread(screen.show_note, reprint_note(station, job))
 
     if station.queue is None:
         screen.show_error(_("No receipt printer is configured: nothing to reprint on"))
         return
-    app.run_worker(work, thread=True, group="receipt", description=_("Reprinting"), exit_on_error=False)
+    print_job(screen, work, _("Reprinting"))
 
 
 def reprint_note(station: PrintStation, job: Printable) -> str:
@@ -458,64 +472,6 @@ def retry(screen: PosScreen) -> None:
         screen.show_note(_("Nothing is waiting for the printer"))
 
 
-def shelf_labels(screen: PosScreen) -> None:
-    """The menu's "Print shelf labels for products changed today": count them, ask PDF or receipt printer, make them."""
-    from pos_tui.core.loyalty.ledger import shop_day
-    from pos_tui.core.shelf_labels import select_products
-    from pos_tui.tui.dialogs.prompts import ChoiceDialog
-
-    app = screen.app
-    station = station_of(app)
-    session = screen.session
-    settings = session.settings
-    tz = settings.shop.timezone
-    now = session.now()
-    today = shop_day(now, tz)
-
-    def chosen(labels: list[Any], how: str | None) -> None:
-        if how is None:
-            return
-        if how == "printer":
-            from pos_tui.devices.labels_escpos import label_printables
-
-            for job in label_printables(labels, width=station.width, language=settings.language):
-                station.submit(job)
-            screen.show_note(_("{n} shelf labels sent to the receipt printer").format(n=len(labels)))
-            return
-
-        def write() -> None:
-            try:
-                path, pages = write_labels_pdf(station, labels, settings, now)
-            except (PosError, OSError) as exc:
-                app.call_from_thread(screen.show_error, getattr(exc, "message", None) or str(exc))
-                return
-            note = _("Wrote {n} labels on {pages} pages to {path}").format(n=len(labels), pages=pages, path=path)
-            app.call_from_thread(screen.show_note, note)
-
-        screen.show_note(_("Making the label sheets…"))
-        app.run_worker(write, thread=True, group="labels", description=_("Shelf labels"), exit_on_error=False)
-
-    def counted(labels: list[Any]) -> None:
-        choices = [("pdf", _("PDF sheets (A4) under {home}").format(home=settings.home / "labels"))]
-        if station.queue is not None:
-            choices.append(("printer", _("Receipt printer, one label per cut")))
-        title = _("{n} shelf labels").format(n=len(labels))
-        app.push_screen(ChoiceDialog(title, choices), lambda how: chosen(labels, how))
-
-    def select() -> None:
-        try:
-            labels = select_products(changed_since=today, as_of=today, tz=tz)
-        except ValidationError:
-            app.call_from_thread(screen.show_note, _("No product changed today"))
-            return
-        except PosError as exc:
-            app.call_from_thread(screen.show_error, exc.message)
-            return
-        app.call_from_thread(counted, labels)
-
-    app.run_worker(select, thread=True, group="labels", description=_("Shelf labels"), exit_on_error=False)
-
-
 def write_labels_pdf(station: PrintStation, labels: list[Any], settings: Any, now: datetime) -> tuple[Path, int]:
     """The labels as A4 sheets in ``$POS_HOME/labels/labels-<time>.pdf`` (the layout from devices.toml ``[labels]``)."""
     from pos_tui.core.clock import local
@@ -530,45 +486,16 @@ def write_labels_pdf(station: PrintStation, labels: list[Any], settings: Any, no
     return target, pages
 
 
-def fiscal_z(screen: PosScreen) -> None:
-    """The menu's "Fiscal device Z report": the device's own Z, e.g. after it failed with the shop's Z."""
-    from pos_tui.tui.dialogs.views import ConfirmDialog
-
-    app = screen.app
-    station = station_of(app)
-    if station.fiscal is None:
-        screen.show_error(_("No fiscal device is configured"))
-        return
-    session = screen.session
-
-    def work() -> None:
-        try:
-            report = station.fiscal_z(session.now())
-        except DeviceError as exc:
-            app.call_from_thread(screen.show_error, exc.message)
-            return
-        app.call_from_thread(screen.show_note, fiscal_z_text(report))
-
-    def confirmed(yes: bool | None) -> None:
-        if yes:
-            app.run_worker(work, thread=True, group="report", description=_("Fiscal Z"), exit_on_error=False)
-
-    app.push_screen(
-        ConfirmDialog(_("Fiscal device Z report"), _("Close the fiscal device's day? This cannot be undone.")),
-        confirmed,
-    )
-
-
 __all__ = [
     "PREVIEW_WIDTH",
     "PrintStation",
     "after_sale",
-    "fiscal_z",
     "fiscal_z_text",
+    "print_document",
+    "print_job",
     "reprint_in_worker",
     "reprint_note",
     "retry",
-    "shelf_labels",
     "station_of",
     "write_labels_pdf",
 ]

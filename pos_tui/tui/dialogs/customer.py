@@ -31,6 +31,7 @@ from pos_tui.core.loyalty import members
 from pos_tui.core.loyalty.members import MemberFieldError, MemberInfo
 from pos_tui.i18n import _
 from pos_tui.tui.base import pos_app
+from pos_tui.tui.capabilities import ScanTarget
 from pos_tui.tui.dialogs.base import Dialog
 from pos_tui.tui.keymap import N_, bind
 
@@ -60,7 +61,7 @@ def _row(member: MemberInfo) -> Table:
     return grid
 
 
-class CustomerDialog(Dialog[CustomerChoice]):
+class CustomerDialog(Dialog[CustomerChoice], ScanTarget):
     """Scan a card, type a phone or a name; Enter attaches, F2 enrols, F4 detaches."""
 
     TITLE_TEXT = N_("Customer")

@@ -28,6 +28,7 @@ from pos_tui.core.formatting import format_money
 from pos_tui.core.money import parse_money
 from pos_tui.i18n import _
 from pos_tui.tui.base import pos_app
+from pos_tui.tui.capabilities import ScanTarget
 from pos_tui.tui.dialogs.base import Dialog
 from pos_tui.tui.dialogs.prompts import MAX_TYPED_AMOUNT
 from pos_tui.tui.keymap import N_, bind
@@ -53,7 +54,7 @@ def mode_choices() -> list[tuple[str, str]]:
     ]
 
 
-class GiftCardDialog(Dialog[Any]):
+class GiftCardDialog(Dialog[Any], ScanTarget):
     """One gift card operation (``mode``); dismisses with the last card issued, topped up or
     looked up (None when none was)."""
 
@@ -146,7 +147,7 @@ class GiftCardDialog(Dialog[Any]):
     def action_pay(self, method: str) -> None:
         """Sell or top up the card, the money taken by ``method`` (cash or card)."""
         from pos_tui.core.loyalty import giftcards
-        from pos_tui.tui.app import CoreCall
+        from pos_tui.tui.calls import CoreCall
 
         if self.busy or self.mode == "balance":
             return

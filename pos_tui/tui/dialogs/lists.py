@@ -19,6 +19,7 @@ from pos_tui.core.formatting import format_money
 from pos_tui.core.labels import unit_label
 from pos_tui.i18n import _, ngettext
 from pos_tui.tui.base import pos_app
+from pos_tui.tui.capabilities import ScanTarget
 from pos_tui.tui.dialogs.base import Dialog
 from pos_tui.tui.keymap import N_, bind
 from pos_tui.tui.messages import ProductsFound
@@ -34,7 +35,7 @@ def _row(left: Text | str, right: Text | str) -> Table:
     return grid
 
 
-class ProductSearchDialog(Dialog[Any]):
+class ProductSearchDialog(Dialog[Any], ScanTarget):
     """Type part of a name (Turkish-aware: ``ısparta`` finds "Isparta Gülü") or a code; the
     list follows each keystroke. ↑↓ pick, Enter adds the highlighted product."""
 
@@ -69,7 +70,7 @@ class ProductSearchDialog(Dialog[Any]):
             self._show([])
             return
         from pos_tui.core import catalog
-        from pos_tui.tui.app import CoreCall
+        from pos_tui.tui.calls import CoreCall
 
         def run(_override: Override | None) -> list[Any]:
             return catalog.search_products(query, SEARCH_LIMIT)

@@ -40,6 +40,7 @@ from pos_tui.core.loyalty.program import Reward
 from pos_tui.core.money import ZERO
 from pos_tui.i18n import _
 from pos_tui.tui.base import pos_app
+from pos_tui.tui.capabilities import ScanTarget
 from pos_tui.tui.dialogs.base import Dialog
 from pos_tui.tui.keymap import N_, bind
 
@@ -114,7 +115,7 @@ class _CartDialog(Dialog[Cart]):
         self.dismiss(self.cart if self.changed else None)
 
 
-class CouponDialog(_CartDialog):
+class CouponDialog(_CartDialog, ScanTarget):
     """Type or scan coupon codes; the list shows the receipt's coupons, applied or why not."""
 
     TITLE_TEXT = N_("Coupons")

@@ -56,10 +56,10 @@ class ManagerPinDialog(Dialog[Override]):
             return
         self.clear_error()
         from pos_tui.core import staff
-        from pos_tui.tui.app import CoreCall, PosApp
+        from pos_tui.tui.base import pos_app
+        from pos_tui.tui.calls import CoreCall
 
-        app = self.app
-        assert isinstance(app, PosApp)
+        app = pos_app(self)
         session = app.session
         permission, pct = self.error.permission, self.discount_pct
         actor = session.require_actor()

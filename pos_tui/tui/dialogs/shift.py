@@ -31,7 +31,7 @@ class _DrawerCashDialog(AmountPrompt[ShiftInfo]):
         raise NotImplementedError
 
     def accept(self, amount: Decimal) -> None:
-        from pos_tui.tui.app import CoreCall
+        from pos_tui.tui.calls import CoreCall
 
         app = pos_app(self)
         session = app.session

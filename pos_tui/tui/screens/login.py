@@ -87,7 +87,7 @@ class LoginScreen(PosScreen):
         pin = event.value
         if not pin:
             return
-        from pos_tui.tui.app import CoreCall
+        from pos_tui.tui.calls import CoreCall
 
         app = pos_app(self)
         session = app.session

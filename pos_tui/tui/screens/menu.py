@@ -11,15 +11,55 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from textual import events
+from textual.app import ComposeResult
+from textual.widgets import OptionList
+
 from pos_tui.core.actors import Override
 from pos_tui.core.formatting import format_money
 from pos_tui.i18n import _
-from pos_tui.tui.app import CoreCall
 from pos_tui.tui.base import pos_app
+from pos_tui.tui.calls import CoreCall
+from pos_tui.tui.dialogs.prompts import ChoiceDialog
 from pos_tui.tui.messages import CashMoved, ReportReady
 
 if TYPE_CHECKING:
     from pos_tui.tui.screens.sale import SaleScreen
+
+
+SHORTCUTS: dict[str, str] = {
+    "x": "1",
+    "z": "2",
+    "paid_in": "3",
+    "paid_out": "4",
+    "no_sale": "5",
+    "receipts": "6",
+    "price": "7",
+    "cancel": "8",
+    "close_shift": "9",
+    "gift_cards": "0",
+    "users": "a",
+    "print_retry": "b",
+    "labels": "c",
+    "fiscal_z": "d",
+}
+"""Each menu entry's key: its own, the same whoever is logged in and whatever devices the till has
+(counting the shown entries gave the eleventh the first one's number)."""
+
+
+class MenuDialog(ChoiceDialog):
+    """The menu: each entry shows its own key from :data:`SHORTCUTS` and is chosen by it."""
+
+    def compose_body(self) -> ComposeResult:
+        yield OptionList(*[f"{SHORTCUTS[key]}  {label}" for key, label in self.choices], id="choices")
+
+    def on_key(self, event: events.Key) -> None:
+        chosen = {SHORTCUTS[key]: key for key, _label in self.choices}.get(event.character or "")
+        if event.character and (chosen is not None or event.character.isdigit()):
+            event.prevent_default()  # not ChoiceDialog's: it counts the shown entries
+            event.stop()
+        if chosen is not None:
+            self.dismiss(chosen)
 
 
 def menu_entries(screen: SaleScreen) -> list[tuple[str, str]]:
@@ -60,13 +100,12 @@ def printing_entries(screen: SaleScreen) -> list[tuple[str, str]]:
 
 def open_menu(screen: SaleScreen) -> None:
     """Show the menu over ``screen`` and run the chosen entry."""
-    from pos_tui.tui.dialogs.prompts import ChoiceDialog
 
     def chosen(key: str | None) -> None:
         if key is not None:
             ACTIONS[key](screen)
 
-    screen.app.push_screen(ChoiceDialog(_("Menu"), menu_entries(screen)), chosen)
+    screen.app.push_screen(MenuDialog(_("Menu"), menu_entries(screen)), chosen)
 
 
 def _call(
@@ -334,8 +373,8 @@ ACTIONS: dict[str, Callable[[SaleScreen], None]] = {
 
 
 def _printing(name: str) -> Callable[[SaleScreen], None]:
-    """An entry of :mod:`pos_tui.tui.printing` (imported when chosen)."""
-    from pos_tui.tui import printing
+    """An entry of :mod:`pos_tui.tui.screens.menu_printing` (imported when chosen)."""
+    from pos_tui.tui.screens import menu_printing as printing
 
     action: Callable[[SaleScreen], None] = getattr(printing, name)
     return action

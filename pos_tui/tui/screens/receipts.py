@@ -15,8 +15,9 @@ from pos_tui.core.clock import local
 from pos_tui.core.formatting import format_money
 from pos_tui.core.labels import role_label
 from pos_tui.i18n import _
-from pos_tui.tui.app import CoreCall
 from pos_tui.tui.base import pos_app
+from pos_tui.tui.calls import CoreCall
+from pos_tui.tui.capabilities import ScanTarget
 from pos_tui.tui.keymap import N_, bind
 from pos_tui.tui.messages import ReportReady, RowsLoaded
 from pos_tui.tui.screens.base import PosScreen
@@ -62,7 +63,7 @@ class ListScreen(PosScreen):
         self.dismiss(None)
 
 
-class ReceiptsScreen(ListScreen):
+class ReceiptsScreen(ListScreen, ScanTarget):
     """The terminal's latest receipts, newest first; Enter shows one as printed (reprint view), the
     reprint key prints a copy of the selected one (:func:`pos_tui.tui.printing.reprint_in_worker`)."""
 

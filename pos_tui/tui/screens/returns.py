@@ -19,8 +19,9 @@ from pos_tui.core.errors import PosError, ValidationError
 from pos_tui.core.formatting import format_money, format_quantity
 from pos_tui.core.money import MILLI, ZERO, from_kurus, to_kurus
 from pos_tui.i18n import _
-from pos_tui.tui.app import CoreCall
 from pos_tui.tui.base import pos_app
+from pos_tui.tui.calls import CoreCall
+from pos_tui.tui.capabilities import ScanTarget
 from pos_tui.tui.keymap import N_, bind
 from pos_tui.tui.messages import ReturnCompleted, SaleFound
 from pos_tui.tui.screens.base import PosScreen
@@ -62,7 +63,7 @@ def refund_preview(line: Any, qty_milli: int) -> Decimal:
     return from_kurus(max(share - refunded, 0))
 
 
-class ReturnScreen(PosScreen):
+class ReturnScreen(PosScreen, ScanTarget):
     """Type the receipt number and Enter; ↑↓ pick a line, F5 (or Enter on an empty field)
     returns all that is left of it (or nothing), F7 types a quantity, F8 switches the refund
     between the original payment and cash, F10 posts. F6 switches to a return without a

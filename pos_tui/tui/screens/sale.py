@@ -26,9 +26,10 @@ from pos_tui.core.errors import PosError
 from pos_tui.core.formatting import format_money, format_quantity
 from pos_tui.i18n import _
 from pos_tui.tui.base import pos_app
+from pos_tui.tui.capabilities import ScanReceiver
 from pos_tui.tui.commands import ProductCommands
 from pos_tui.tui.keymap import N_, bind
-from pos_tui.tui.messages import CashMoved, ItemScanned, ReportReady, SaleCompleted
+from pos_tui.tui.messages import CashMoved, ItemScanned, ReceiptReady, ReportReady, SaleCompleted
 from pos_tui.tui.screens.base import PosScreen
 from pos_tui.tui.widgets.cart_table import CartTable
 from pos_tui.tui.widgets.device_status import DeviceStatusBar
@@ -42,8 +43,10 @@ from pos_tui.tui.widgets.totals import TotalsPanel
 VOID_REASONS = (N_("Scanned by mistake"), N_("Customer changed their mind"), N_("Damaged"), N_("Wrong price"))
 
 
-class SaleScreen(PosScreen):
-    """Scan field, cart table, last item, totals with KDV, and the keys in the footer."""
+class SaleScreen(PosScreen, ScanReceiver):
+    """Scan field, cart table, last item, totals with KDV, and the keys in the footer.
+
+    Scanners and card readers reach it as the till's :class:`ScanReceiver` (:mod:`pos_tui.tui.devices`)."""
 
     AUTO_FOCUS = "#scan"
     COMMANDS: ClassVar[set[Any]] = {ProductCommands}
@@ -268,6 +271,34 @@ class SaleScreen(PosScreen):
     def add_product(self, code: str) -> None:
         """Add a product picked from a list (search, palette) with the waiting multiplier."""
         self.add_code(code, self.take_multiplier())
+
+    def take_scan(self, code: str) -> None:
+        """A scanner read ``code`` (the device hub): as if typed and Enter pressed, with the waiting multiplier."""
+        self.scanned(ItemScanned(code, self.take_multiplier()))
+
+    def take_card(self, card: str) -> None:
+        """A member card selects the customer exactly as the F2 dialog's choice does."""
+        from pos_tui.core.loyalty import members
+
+        try:
+            # A card reader reads cards: never a phone (an RFID number can look like one).
+            member = members.find_member_by_card(card)
+        except PosError as exc:
+            self.show_error(exc.message)
+            return
+        if member is None:
+            key = pos_app(self).key_label("sale.customer")
+            self.show_error(_("No member has card {card}; {key} enrols a new one").format(card=card, key=key))
+            return
+        session, actor = self.session, self.session.require_actor()
+        member_id = member.id
+
+        def attach(override: Override | None) -> Cart:
+            return carts.set_member(
+                session.terminal, actor, member_id, now=session.now(), tz=session.tz, override=override
+            )
+
+        self.run_cart_change(attach, select=self.selected_line_no())
 
     def action_search(self) -> None:
         from pos_tui.tui.dialogs.lists import ProductSearchDialog
@@ -549,6 +580,12 @@ class SaleScreen(PosScreen):
         from pos_tui.tui.printing import after_sale
 
         after_sale(self, result)  # the receipt to the print queue (never awaited) and on screen
+
+    @on(ReceiptReady)
+    def _receipt_ready(self, event: ReceiptReady) -> None:
+        from pos_tui.tui.dialogs.receipt_preview import ReceiptPreview
+
+        self.app.push_screen(ReceiptPreview(event.job, event.document, event.printer_note))
 
     # -- elsewhere -------------------------------------------------------------------------------
 
