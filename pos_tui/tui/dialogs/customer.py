@@ -23,6 +23,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
+from textual.containers import Horizontal
 from textual.widgets import Checkbox, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
@@ -167,6 +168,7 @@ class EnrollDialog(Dialog[MemberInfo]):
     def __init__(self, *, name: str = "", phone: str = "") -> None:
         super().__init__()
         self.initial = {"name": name, "phone": phone}
+        self.add_class("wide")  # labels beside the fields: the whole form fits 80×24 without scrolling
 
     def compose_body(self) -> ComposeResult:
         labels = {
@@ -176,10 +178,11 @@ class EnrollDialog(Dialog[MemberInfo]):
             "birth_date": _("Birth date (optional, DD.MM.YYYY)"),
         }
         for field in self.FIELDS:
-            yield Label(labels[field], classes="dialog-label")
-            yield Input(self.initial.get(field, ""), id=f"enroll-{field}")
-        yield Checkbox(_("SMS messages about offers"), False, id="enroll-consent-sms")
-        yield Checkbox(_("E-mail messages about offers"), False, id="enroll-consent-email")
+            with Horizontal(classes="form-row"):
+                yield Label(labels[field], classes="dialog-label")
+                yield Input(self.initial.get(field, ""), id=f"enroll-{field}")
+        yield Checkbox(_("SMS messages about offers"), False, id="enroll-consent-sms", compact=True)
+        yield Checkbox(_("E-mail messages about offers"), False, id="enroll-consent-email", compact=True)
         yield Label(
             _("Enrolling records the customer's consent to membership; offers by SMS or e-mail only if ticked."),
             classes="dialog-presets",

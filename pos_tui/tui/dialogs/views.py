@@ -8,7 +8,6 @@ from typing import Any, ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import VerticalScroll
 from textual.widgets import Input, Label, Static
 
 from pos_tui.core.money import format_money
@@ -30,12 +29,13 @@ class ReportDialog(Dialog[None]):
         if wide:
             self.add_class("wide")
 
+    SCROLLS = True
+
     def compose_body(self) -> ComposeResult:
-        with VerticalScroll(id="report-body"):
-            yield Static(self.body, id="report")
+        yield Static(self.body, id="report")
 
     def on_mount(self) -> None:
-        self.query_one("#report-body").focus()
+        self.query_one(".dialog-body").focus()
 
     def hint(self) -> str:
         return _("↑↓ scroll · Enter or Esc: close")
