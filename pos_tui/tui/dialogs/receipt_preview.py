@@ -76,7 +76,7 @@ class ReceiptPreview(Dialog[None]):
 
     def compose_pinned(self) -> ComposeResult:
         yield Static(self.printer_note, id="receipt-printer")
-        yield Input(id="next-scan", placeholder=_("Scan the next item to start the next sale"))
+        yield Input(id="next-scan", placeholder=_("Scan the next item to start the next sale"), compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#next-scan", Input).focus()
