@@ -260,3 +260,36 @@ async def test_a_void_reason_out_of_range_is_refused_and_nothing_is_voided(make_
         await till.type(pilot, "2", "enter")
         line = carts.load_open_cart("T1", shop.ayse.user_id).lines[0]
         assert line.voided and line.void_reason == "Customer changed their mind"
+
+
+async def _open_return(pilot: Pilot[None], till: Any) -> None:
+    await pilot.press("f4")
+    await till.settle(pilot)
+    await till.type(pilot, "abc", "enter")
+
+
+async def _open_receipts(pilot: Pilot[None], till: Any) -> None:
+    from tui_printing_support import menu_entry
+
+    await menu_entry(pilot, till, "receipts")
+    await pilot.press("f5")
+    await till.settle(pilot)
+
+
+@pytest.mark.parametrize(
+    ("provoke", "expected"),
+    [
+        (_open_return, "A receipt number is digits"),
+        (_open_receipts, "Select a receipt with"),
+    ],
+    ids=["returns", "receipts"],
+)
+async def test_full_screens_show_their_error_at_80x24(make_app, open_shift, shop, till, provoke, expected) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await till.login(pilot)
+        await provoke(pilot, till)
+        message = app.screen.query_one("#message", Static)
+        assert expected in str(message.render())
+        assert message.region.height > 0 and app.screen.region.contains_region(message.region)
+        assert expected in till.screen_text(pilot)
