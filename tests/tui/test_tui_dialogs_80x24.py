@@ -293,3 +293,19 @@ async def test_full_screens_show_their_error_at_80x24(make_app, open_shift, shop
         assert expected in str(message.render())
         assert message.region.height > 0 and app.screen.region.contains_region(message.region)
         assert expected in till.screen_text(pilot)
+
+
+async def test_enter_on_a_consent_box_enrols_as_the_hint_says(make_app, open_shift, shop, till) -> None:
+    """Space ticks a consent; Enter enrols from any part of the form (it used to tick the box)."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await till.login(pilot)
+        enrolled: list[Any] = []
+        app.push_screen(EnrollDialog(name="Ayşe Demir", phone="0533 444 55 66"), enrolled.append)
+        await till.settle(pilot)
+        app.screen.query_one("#enroll-consent-sms").focus()
+        await pilot.press("space", "enter")
+        await till.settle(pilot)
+        assert not isinstance(app.screen, EnrollDialog)
+        (member,) = enrolled
+        assert member.name == "Ayşe Demir"

@@ -162,6 +162,10 @@ class EnrollDialog(Dialog[MemberInfo]):
     is stated, not asked; marketing consent is never a condition of membership (KVKK)."""
 
     TITLE_TEXT = N_("New member")
+    BINDINGS: ClassVar[list[BindingType]] = [
+        # Enter enrols from anywhere in the form, a consent box too (Space ticks it), as the hint says.
+        bind("dialog.ok", "enroll", N_("Enrol"), N_("Enrol a new member and attach them"), show=False, priority=True),
+    ]
 
     FIELDS = ("name", "phone", "email", "birth_date")
 
@@ -206,6 +210,9 @@ class EnrollDialog(Dialog[MemberInfo]):
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        self.enroll()
+
+    def action_enroll(self) -> None:
         self.enroll()
 
     def enroll(self) -> None:
