@@ -19,6 +19,7 @@ from pos_tui.tui.keymap import N_, bind
 class ReportDialog(Dialog[None]):
     """A report, receipt or message (any Rich renderable), scrollable; Enter or Esc closes."""
 
+    SCROLLS = True
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("dialog.ok", "cancel", N_("Close"), N_("Close this view"), show=False),
     ]
@@ -28,8 +29,6 @@ class ReportDialog(Dialog[None]):
         self.body = body
         if wide:
             self.add_class("wide")
-
-    SCROLLS = True
 
     def compose_body(self) -> ComposeResult:
         yield Static(self.body, id="report")
