@@ -283,7 +283,10 @@ def set_quantity(
     reason: str | None = None,
 ) -> Cart:
     """Change a line's quantity. Lowering it takes items off the receipt, so it needs ``void``
-    and is journalled as a ``line_void`` (with ``reason``, default "quantity lowered")."""
+    and is journalled as a ``line_void`` (with ``reason``, default "quantity lowered"; a given
+    reason must be words, as for :func:`void_line`)."""
+    if reason is not None and reason.strip():
+        reason = void_reason(reason)
     with write_tx(durable=False):
         row = _open_row(terminal, actor.user_id)
         cart = _cart_of(row)
@@ -322,6 +325,21 @@ def set_quantity(
     return new
 
 
+def void_reason(reason: str | None) -> str:
+    """The reason a void is journalled with: words, never a bare number.
+
+    The till lists its common reasons by number (1–4) and a digit picks one; a number that
+    reaches the service is a slip (``9`` when four reasons are listed, a scan in the wrong
+    field) and would put a meaningless reason in the journal, so it is refused here too,
+    whichever front end sent it."""
+    text = (reason or "").strip()
+    if not text:
+        raise ValidationError(_("A reason is needed"))
+    if not any(ch.isalpha() for ch in text):
+        raise ValidationError(_("{reason} is not a reason: say why in words").format(reason=text))
+    return text
+
+
 def void_line(
     terminal: str,
     actor: Actor,
@@ -332,7 +350,9 @@ def void_line(
     tz: str = DEFAULT_TZ,
     override: Override | None = None,
 ) -> Cart:
-    """Void a line (it stays on the cart struck out and counts for nothing); needs ``void``."""
+    """Void a line (it stays on the cart struck out and counts for nothing); needs ``void`` and a
+    reason in words (:func:`void_reason`)."""
+    reason = void_reason(reason)
     used = require(actor, "void", override)
     with write_tx(durable=False):
         row = _open_row(terminal, actor.user_id)

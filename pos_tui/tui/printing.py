@@ -66,9 +66,9 @@ class PrintStation:
     ``config``: a parsed devices.toml (tests); None takes the device hub's, else reads the file.
     ``printer``/``fiscal``: ready devices (tests: ``FakePrinter``, ``FiscalSimulator``); they take
     the place of the configured ones. ``backoff``/``kick_window`` tune the queue of an injected printer.
-    ``preview``: show the receipt on screen after each payment; None (the default) shows it when the
-    till has a receipt printer (what went to paper, with a reprint key). Without a printer the sale
-    screen stays up for the next customer and the receipt list shows any receipt (Enter).
+    ``preview``: show the receipt on screen after each payment (what went to paper, with a reprint
+    key; without a printer the only receipt there is). None (the default) and True show it, False
+    leaves the sale screen up. The next scan closes the preview and starts the next sale.
     """
 
     def __init__(
@@ -120,7 +120,7 @@ class PrintStation:
             await self.queue.start()
             self._publish(self.queue.status)
         if self.preview is None:
-            self.preview = self.queue is not None
+            self.preview = True
         if self.fiscal is None:
             section = config.section("fiscal")
             if section is not None:

@@ -144,6 +144,7 @@ async def test_pay_part_with_points(make_app, open_shift, shop, till, now, setti
         app.screen.query_one("#tender", Input).value = ""
         await till.type(pilot, "50", "f5")
         await till.type(pilot, "", "f8", "enter")
+        await till.type(pilot, "", "enter")  # close the receipt preview
         assert isinstance(app.screen, SaleScreen), till.message(pilot)
     methods = {p.method: p.amount for p in m.Payment.select()}
     assert methods == {"points": 5000, "cash": 7000}

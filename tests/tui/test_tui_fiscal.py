@@ -162,5 +162,8 @@ async def test_simulator_from_devices_toml(settings, now, open_shift, shop, till
         await till.scan(pilot, shop.EKMEK)
         await pilot.press("f8")
         await till.type(pilot, "10", "enter")
-        assert isinstance(app.screen, SaleScreen)  # no printer: no preview
+        assert isinstance(app.screen, ReceiptPreview)  # no printer: the receipt on screen only
+        assert "Fiscal no 1" in app.screen.text
+        await till.type(pilot, "", "enter")
+        assert isinstance(app.screen, SaleScreen)
     assert m.SaleFiscal.get().fiscal_no == 1

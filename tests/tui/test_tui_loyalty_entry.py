@@ -167,6 +167,7 @@ async def test_rewards_catalog_gives_and_takes_back_and_points_leave_the_rewards
         await till.settle(pilot)
         await pilot.press("f10")
         await till.settle(pilot)
+        await till.type(pilot, "", "enter")  # close the receipt preview
         assert isinstance(app.screen, SaleScreen)
     assert ledger.balance(member.id, as_of=now.date(), tz="Europe/Istanbul").available == 0
     sale = m.Sale.get()

@@ -110,6 +110,8 @@ def test_sell_in_a_real_terminal_then_export(tmp_path: Path) -> None:
         send("F8")
         wait_for("Cash received")
         send("200", "Enter")
+        wait_for("Receipt T1/1")  # the receipt preview (no printer: on screen only)
+        send("Enter")
         wait_for("Sale 1 done")
         send("C-q")
         wait_for("Enter your PIN")

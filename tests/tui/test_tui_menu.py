@@ -18,6 +18,7 @@ async def sell_for_cash(pilot, till, code: str, cash: str) -> None:
     await till.scan(pilot, code)
     await pilot.press("f8")
     await till.type(pilot, cash, "enter")
+    await till.type(pilot, "", "enter")  # close the receipt preview
 
 
 async def menu(pilot, till, entry: str) -> None:

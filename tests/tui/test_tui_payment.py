@@ -9,6 +9,7 @@ from textual.widgets import Digits, Input
 from pos_tui.core import carts, sales
 from pos_tui.store import models as m
 from pos_tui.tui.dialogs.prompts import AmountDialog
+from pos_tui.tui.dialogs.receipt_preview import ReceiptPreview
 from pos_tui.tui.dialogs.views import CardDialog
 from pos_tui.tui.screens.payment import PaymentScreen
 from pos_tui.tui.screens.sale import SaleScreen
@@ -33,6 +34,8 @@ async def test_cash_prefills_the_total_and_shows_the_change(make_app, open_shift
         assert "At least 42.50" in str(app.screen.query_one(".error-line").render())
         app.screen.query_one("#amount", Input).value = ""
         await till.type(pilot, "100", "enter")
+        assert isinstance(app.screen, ReceiptPreview)
+        await till.type(pilot, "", "enter")  # close the receipt preview
         assert isinstance(app.screen, SaleScreen)
         assert str(app.screen.query_one("#change", Digits).value) == "57.50"
         assert app.screen.cart.is_empty
@@ -51,6 +54,7 @@ async def test_enter_accepts_the_prefilled_total(make_app, open_shift, shop, til
         await ring_up(pilot, till, shop)
         await pilot.press("f8", "enter")
         await till.settle(pilot)
+        await till.type(pilot, "", "enter")  # close the receipt preview
         assert str(app.screen.query_one("#change", Digits).value) == "0.00"
     assert m.Sale.get().total == 4250
 
@@ -63,6 +67,7 @@ async def test_card_takes_the_total_with_an_optional_reference(make_app, open_sh
         await till.settle(pilot)
         assert isinstance(app.screen, CardDialog)
         await till.type(pilot, "AUTH-123456", "enter")
+        await till.type(pilot, "", "enter")  # close the receipt preview
         assert isinstance(app.screen, SaleScreen) and app.screen.cart.is_empty
     doc = sales.sale_document(m.Sale.get().id)
     assert doc["payments"] == [
@@ -99,6 +104,7 @@ async def test_split_payment_cash_then_card(make_app, open_shift, shop, till) ->
         assert screen.remaining == 0
         await pilot.press("enter")
         await till.settle(pilot)
+        await till.type(pilot, "", "enter")  # close the receipt preview
         assert isinstance(app.screen, SaleScreen) and app.screen.cart.is_empty
     doc = sales.sale_document(m.Sale.get().id)
     assert [(p["method"], p["amount"]) for p in doc["payments"]] == [("cash", "20.00"), ("card", "22.50")]
@@ -120,6 +126,7 @@ async def test_split_payment_refuses_to_post_until_covered_and_del_removes(make_
         assert app.screen.remaining == 0 and app.screen.parts[0].change == Decimal("7.50")
         await pilot.press("f10")
         await till.settle(pilot)
+        await till.type(pilot, "", "enter")  # close the receipt preview
         assert isinstance(app.screen, SaleScreen)
         assert str(app.screen.query_one("#change", Digits).value) == "7.50"
     assert m.Payment.get().change == 750

@@ -201,7 +201,7 @@ async def test_x_report_is_printed_too(settings, now, open_shift, shop, till) ->
     assert NO_FISCAL_VALUE.split(" — ")[0] + " —" in printed_text(printer.printed[0])
 
 
-async def test_without_a_printer_the_sale_screen_stays_and_nothing_breaks(
+async def test_without_a_printer_the_receipt_is_on_screen_and_nothing_breaks(
     settings, now, open_shift, shop, till
 ) -> None:
     station = PrintStation(devices())
@@ -209,8 +209,11 @@ async def test_without_a_printer_the_sale_screen_stays_and_nothing_breaks(
     async with app.run_test(size=(100, 34)) as pilot:
         await till.login(pilot)
         await sell_cash(pilot, till, shop.EKMEK, "20")
+        assert isinstance(app.screen, ReceiptPreview)  # the receipt on screen is the only one there is
+        assert station.queue is None and station.preview
+        assert "No receipt printer: the receipt is on the screen only" in till.screen_text(pilot)
+        await till.type(pilot, "", "enter")
         assert isinstance(app.screen, SaleScreen)
-        assert station.queue is None and not station.preview
         await menu_entry(pilot, till, "receipts")
         await pilot.press("f5")
         await till.settle(pilot)
@@ -225,5 +228,7 @@ async def test_a_bad_printer_section_is_said_once_and_the_till_sells(settings, n
         assert [n.message for n in app._notifications if "driver" in n.message]
         assert "Printer: not used" in status_text(app, "printer")
         await sell_cash(pilot, till, shop.EKMEK, "20")
+        assert isinstance(app.screen, ReceiptPreview)
+        await till.type(pilot, "", "enter")
         assert isinstance(app.screen, SaleScreen)
     assert m.Sale.select().count() == 1

@@ -1,4 +1,9 @@
-"""What every dialog shares: a titled frame, an error line with a bell, Esc to cancel."""
+"""What every dialog shares: a titled frame, an error line with a bell, Esc to cancel.
+
+Every dialog fits the smallest till screen (80×24): the body scrolls when it is taller than
+the room left, while the title, the error line and the key hint stay outside the scrolling part,
+so an error is always on screen where the cashier looks.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ from typing import ClassVar, TypeVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
@@ -30,6 +35,8 @@ class Dialog(ModalScreen[T]):
     ]
 
     TITLE_TEXT = ""
+    SCROLLS: ClassVar[bool] = False
+    """True for a read-only body (a report, a receipt): the body can take the focus and scroll."""
 
     def __init__(self, title: str | None = None) -> None:
         super().__init__()
@@ -40,11 +47,38 @@ class Dialog(ModalScreen[T]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog"):
             yield Label(self.title_text, classes="dialog-title")
-            yield from self.compose_body()
+            body = VerticalScroll(classes="dialog-body")
+            body.can_focus = self.SCROLLS  # else Tab goes from field to field, not to the frame
+            with body:
+                yield from self.compose_body()
+            yield from self.compose_pinned()
             yield Static("", classes="error-line")
             yield Static(self.hint(), classes="dialog-hint")
 
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.fit_body)
+
+    def fit_body(self) -> None:
+        """Give the body what the screen has left after the frame, title, error line and hint
+        (it scrolls beyond that), so those never fall off a small screen."""
+        if not self.is_attached:
+            return
+        frame = self.query_one(".dialog", Vertical)
+        body = self.query_one(".dialog-body", VerticalScroll)
+        outside = sum(
+            w.outer_size.height + w.styles.margin.top + w.styles.margin.bottom
+            for w in frame.children
+            if w is not body and w.display
+        )
+        room = self.size.height - frame.styles.gutter.height - outside
+        if body.styles.max_height is None or body.styles.max_height.value != max(room, 3):
+            body.styles.max_height = max(room, 3)
+
     def compose_body(self) -> ComposeResult:
+        yield from ()
+
+    def compose_pinned(self) -> ComposeResult:
+        """Widgets under the body that must stay on screen (they do not scroll with it)."""
         yield from ()
 
     def hint(self) -> str:
@@ -53,10 +87,12 @@ class Dialog(ModalScreen[T]):
     def show_error(self, message: str) -> None:
         """Show ``message`` in red under the fields and ring the bell."""
         self.query_one(".error-line", Static).update(message)
+        self.call_after_refresh(self.fit_body)  # a message of two lines takes a line from the body
         self.app.bell()
 
     def clear_error(self) -> None:
         self.query_one(".error-line", Static).update("")
+        self.call_after_refresh(self.fit_body)
 
     @on(CoreFailed)
     def _core_failed(self, event: CoreFailed) -> None:

@@ -23,6 +23,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
+from textual.containers import Horizontal
 from textual.widgets import Checkbox, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
@@ -162,12 +163,17 @@ class EnrollDialog(Dialog[MemberInfo]):
     is stated, not asked; marketing consent is never a condition of membership (KVKK)."""
 
     TITLE_TEXT = N_("New member")
+    BINDINGS: ClassVar[list[BindingType]] = [
+        # Enter enrols from anywhere in the form, a consent box too (Space ticks it), as the hint says.
+        bind("dialog.ok", "enroll", N_("Enrol"), N_("Enrol a new member and attach them"), show=False, priority=True),
+    ]
 
     FIELDS = ("name", "phone", "email", "birth_date")
 
     def __init__(self, *, name: str = "", phone: str = "") -> None:
         super().__init__()
         self.initial = {"name": name, "phone": phone}
+        self.add_class("wide")  # labels beside the fields: the whole form fits 80×24 without scrolling
 
     def compose_body(self) -> ComposeResult:
         labels = {
@@ -177,10 +183,11 @@ class EnrollDialog(Dialog[MemberInfo]):
             "birth_date": _("Birth date (optional, DD.MM.YYYY)"),
         }
         for field in self.FIELDS:
-            yield Label(labels[field], classes="dialog-label")
-            yield Input(self.initial.get(field, ""), id=f"enroll-{field}")
-        yield Checkbox(_("SMS messages about offers"), False, id="enroll-consent-sms")
-        yield Checkbox(_("E-mail messages about offers"), False, id="enroll-consent-email")
+            with Horizontal(classes="form-row"):
+                yield Label(labels[field], classes="dialog-label")
+                yield Input(self.initial.get(field, ""), id=f"enroll-{field}")
+        yield Checkbox(_("SMS messages about offers"), False, id="enroll-consent-sms", compact=True)
+        yield Checkbox(_("E-mail messages about offers"), False, id="enroll-consent-email", compact=True)
         yield Label(
             _("Enrolling records the customer's consent to membership; offers by SMS or e-mail only if ticked."),
             classes="dialog-presets",
@@ -204,6 +211,9 @@ class EnrollDialog(Dialog[MemberInfo]):
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        self.enroll()
+
+    def action_enroll(self) -> None:
         self.enroll()
 
     def enroll(self) -> None:

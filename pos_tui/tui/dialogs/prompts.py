@@ -124,7 +124,16 @@ class ReasonDialog(Dialog[str]):
     @on(Input.Submitted, "#reason")
     def _submitted(self, event: Input.Submitted) -> None:
         text = event.value.strip()
-        if text.isdigit() and 1 <= int(text) <= len(self.presets):
+        if self.presets and text.isdigit():
+            if not 1 <= int(text) <= len(self.presets):
+                # A number picks a listed reason; any other number is a slip, never the reason itself.
+                self.show_error(
+                    _("There is no reason {number}: pick 1 to {last}, or type the reason").format(
+                        number=text, last=len(self.presets)
+                    )
+                )
+                event.input.value = ""
+                return
             text = self.presets[int(text) - 1]
         if not text:
             self.show_error(_("A reason is needed"))

@@ -2,8 +2,11 @@
 
 The preview is made from the job's :class:`~pos_tui.core.printable.Printable` (not a second layout),
 so what the cashier sees is what went to the paper, including "COPY", the fiscal number and the
-no-fiscal-value notice. Enter or Esc closes it (scans made meanwhile wait and land on the next
-sale); the reprint key queues a copy, for a customer who wants a second slip or a jammed printer.
+no-fiscal-value notice. It is shown after every payment, with or without a receipt printer (without
+one it is the customer's only receipt). Enter or Esc closes it; the next item scanned or typed
+(Enter-terminated, as a scanner sends it) closes it too and lands on the sale screen as the first
+line of the next sale, so the next customer needs no extra key. The reprint key queues a copy, for
+a customer who wants a second slip or a jammed printer, and says so when there is no printer.
 """
 
 from __future__ import annotations
@@ -11,14 +14,16 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual.app import ComposeResult
+from textual import on
+from textual.app import App, ComposeResult
 from textual.binding import BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from pos_tui.core.printable import Printable, PrintLine
 from pos_tui.i18n import _
 from pos_tui.tui.base import pos_app
+from pos_tui.tui.capabilities import ScanTarget
 from pos_tui.tui.dialogs.base import Dialog
 from pos_tui.tui.keymap import N_, bind
 
@@ -45,12 +50,18 @@ def preview_text(job: Printable) -> Text:
     return Text("\n").join(line_text(line, width) for line in job.lines)
 
 
-class ReceiptPreview(Dialog[None]):
-    """The receipt just printed (or waiting for the printer); Enter/Esc close, the reprint key prints a copy."""
+class ReceiptPreview(ScanTarget, Dialog[None]):
+    """The receipt just posted (printed, waiting for the printer, or on screen only); Enter/Esc
+    close, a scan closes and starts the next sale, the reprint key prints a copy."""
 
+    SCROLLS = True
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("dialog.ok", "cancel", N_("Close"), N_("Close the receipt"), show=False),
         bind("receipt.reprint", "reprint", N_("Reprint"), N_("Print a copy of this receipt")),
+        bind("list.up", "scroll_receipt(-1)", N_("Up"), N_("Scroll the receipt up"), show=False),
+        bind("list.down", "scroll_receipt(1)", N_("Down"), N_("Scroll the receipt down"), show=False),
+        bind("list.page_up", "scroll_receipt(-10)", N_("Page up"), N_("Scroll the receipt up"), show=False),
+        bind("list.page_down", "scroll_receipt(10)", N_("Page down"), N_("Scroll the receipt down"), show=False),
     ]
 
     def __init__(self, job: Printable, document: dict[str, Any] | None = None, printer_note: str = "") -> None:
@@ -61,16 +72,31 @@ class ReceiptPreview(Dialog[None]):
         self.add_class("receipt-preview")
 
     def compose_body(self) -> ComposeResult:
-        with VerticalScroll(id="receipt-body"):
-            yield Static(preview_text(self.job), id="receipt-lines")
+        yield Static(preview_text(self.job), id="receipt-lines")
+
+    def compose_pinned(self) -> ComposeResult:
         yield Static(self.printer_note, id="receipt-printer")
+        yield Input(id="next-scan", placeholder=_("Scan the next item to start the next sale"), compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#receipt-body").focus()
+        self.query_one("#next-scan", Input).focus()
 
     def hint(self) -> str:
         key = pos_app(self).key_label("receipt.reprint")
         return _("Enter or Esc: close · {key}: print a copy").format(key=key)
+
+    def action_scroll_receipt(self, lines: int) -> None:
+        self.query_one(".dialog-body", VerticalScroll).scroll_relative(y=lines, animate=False)
+
+    @on(Input.Submitted, "#next-scan")
+    async def _next(self, event: Input.Submitted) -> None:
+        """Enter alone closes; a code closes and goes to the sale screen's scan field as typed there."""
+        event.stop()
+        text = event.value.strip()
+        app = self.app
+        self.dismiss(None)
+        if text:
+            app.call_later(_type_into_focused, app, text)
 
     @property
     def text(self) -> str:
@@ -99,3 +125,13 @@ class ReceiptPreview(Dialog[None]):
             self.app.call_from_thread(note.update, reprint_note(station, job))
 
         self.app.run_worker(work, thread=True, group="receipt", description=_("Reprinting"), exit_on_error=False)
+
+
+async def _type_into_focused(app: App[Any], text: str) -> None:
+    """Type ``text`` into the focused field of the screen now on top (the sale screen's scan
+    field once the preview is gone) and submit it, exactly as if it had been typed there."""
+    field = app.screen.focused
+    if isinstance(field, Input):
+        field.value = text
+        field.cursor_position = len(text)
+        await field.action_submit()

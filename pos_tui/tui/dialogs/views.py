@@ -8,7 +8,6 @@ from typing import Any, ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import VerticalScroll
 from textual.widgets import Input, Label, Static
 
 from pos_tui.core.formatting import format_money
@@ -20,6 +19,7 @@ from pos_tui.tui.keymap import N_, bind
 class ReportDialog(Dialog[None]):
     """A report, receipt or message (any Rich renderable), scrollable; Enter or Esc closes."""
 
+    SCROLLS = True
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("dialog.ok", "cancel", N_("Close"), N_("Close this view"), show=False),
     ]
@@ -31,11 +31,10 @@ class ReportDialog(Dialog[None]):
             self.add_class("wide")
 
     def compose_body(self) -> ComposeResult:
-        with VerticalScroll(id="report-body"):
-            yield Static(self.body, id="report")
+        yield Static(self.body, id="report")
 
     def on_mount(self) -> None:
-        self.query_one("#report-body").focus()
+        self.query_one(".dialog-body").focus()
 
     def hint(self) -> str:
         return _("↑↓ scroll · Enter or Esc: close")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -18,6 +19,7 @@ from pos_tui.i18n import _
 from pos_tui.tui.base import pos_app
 from pos_tui.tui.calls import CoreCall
 from pos_tui.tui.capabilities import ScanTarget
+from pos_tui.tui.dialogs.views import ReportDialog
 from pos_tui.tui.keymap import N_, bind
 from pos_tui.tui.messages import ReportReady, RowsLoaded
 from pos_tui.tui.screens.base import PosScreen
@@ -128,6 +130,7 @@ class ReceiptsScreen(ListScreen, ScanTarget):
         from pos_tui.tui.render import render_receipt
 
         sale_id = int(event.row_key.value or 0)
+        self.viewing = next((s.uid for s in getattr(self, "rows", []) if s.sale_id == sale_id), None)
         settings = self.session.settings
 
         def run(_override: Override | None) -> Any:
@@ -146,9 +149,38 @@ class ReceiptsScreen(ListScreen, ScanTarget):
 
     @on(ReportReady)
     def _show(self, event: ReportReady) -> None:
-        from pos_tui.tui.dialogs.views import ReportDialog
+        from pos_tui.tui.printing import reprint_in_worker
 
-        self.app.push_screen(ReportDialog(event.title, event.body))
+        uid = getattr(self, "viewing", None)
+        self.app.push_screen(
+            ReceiptView(event.title, event.body, None if uid is None else lambda: reprint_in_worker(self, uid))
+        )
+
+
+class ReceiptView(ReportDialog):
+    """One receipt of the list as printed; the reprint key closes it and prints a copy (the
+    list's message line says where it went), or says at once that there is no printer."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        bind("receipt.reprint", "reprint", N_("Reprint"), N_("Print a copy of this receipt")),
+    ]
+
+    def __init__(self, title: str, body: Any, reprint: Callable[[], None] | None) -> None:
+        super().__init__(title, body)
+        self.reprint = reprint
+
+    def hint(self) -> str:
+        key = pos_app(self).key_label("receipt.reprint")
+        return _("↑↓ scroll · Enter or Esc: close · {key}: print a copy").format(key=key)
+
+    def action_reprint(self) -> None:
+        from pos_tui.tui.printing import station_of
+
+        if station_of(self.app).queue is None or self.reprint is None:
+            self.show_error(_("No receipt printer is configured: nothing to reprint on"))
+            return
+        self.dismiss(None)
+        self.reprint()
 
 
 class UsersScreen(ListScreen):
