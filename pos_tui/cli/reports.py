@@ -14,9 +14,10 @@ from typing import Annotated
 import typer
 
 from pos_tui.cli.common import handle_errors, make_typer, now, parse_date, state
-from pos_tui.cli.output import JsonOption, YesOption, info, print_json, stdout, table
+from pos_tui.cli.output import JsonOption, YesOption, confirm, info, print_json, stdout, table
 from pos_tui.core import closures, staff
 from pos_tui.core.clock import iso, local
+from pos_tui.core.errors import NotFound
 from pos_tui.core.money import format_money
 from pos_tui.core.reports import REPORT_BY, sales_report
 from pos_tui.i18n import _
@@ -62,12 +63,21 @@ def _show(report: closures.ZReport, settings: Settings) -> None:
     )
 
 
+def _terminal(terminal: str | None, settings: Settings) -> str:
+    """``--terminal`` or this terminal; a terminal where nothing ever happened is a typo, not zeros."""
+    if terminal is None or terminal == settings.terminal_id:
+        return settings.terminal_id
+    if not staff.terminal_known(terminal):
+        raise NotFound(_("No terminal {terminal}: nothing was ever recorded there").format(terminal=terminal))
+    return terminal
+
+
 @app.command("x")
 @handle_errors
 def x(terminal: TerminalOption = None, json_: JsonOption = False) -> None:
     """Figures of the terminal since its last Z; nothing is written or closed."""
     settings = state().open_db()
-    report = closures.x_preview(terminal or settings.terminal_id, now=now())
+    report = closures.x_preview(_terminal(terminal, settings), now=now())
     if json_:
         print_json(report.to_json(settings.shop.timezone))
     else:
@@ -92,15 +102,14 @@ def z(
     actor = staff.actor_by_name(user, settings=settings) if user else staff.first_admin(settings=settings)
     if not yes:
         preview = closures.x_preview(terminal, now=now())
-        typer.confirm(
+        confirm(
             _("Take Z {no} of {terminal} ({count} documents, net {net})? It cannot be undone.").format(
                 no=preview.z_no,
                 terminal=terminal,
                 count=preview.totals.count,
                 net=format_money(preview.totals.net, settings.language),
             ),
-            abort=True,
-            err=True,
+            yes=yes,
         )
     report = closures.z_report(terminal, actor, now=now(), settings=settings)
     if json_:
