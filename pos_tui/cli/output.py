@@ -75,8 +75,11 @@ def fail(message: str, code: ExitCode = ExitCode.FAILED) -> NoReturn:
 # The choices shown after a question and the words accepted as answers, in the catalog so a
 # Turkish shop sees ``[e/H]`` and answers e/evet or h/hayır. The English words are accepted in
 # every language (they mean nothing else in Turkish), so habit never answers the wrong way.
+# Translators: the choices after a yes/no question; the capital letter is what Enter means (no).
 _CHOICES = N_("[y/N]")
+# Translators: the answers meaning yes, separated by |; the first is the one shown in the choices.
 _YES_WORDS = N_("y|yes")
+# Translators: the answers meaning no, separated by |; the first is the one shown in the choices.
 _NO_WORDS = N_("n|no")
 
 
