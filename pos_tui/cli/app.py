@@ -1,6 +1,7 @@
 """The root ``pos-admin`` app: global options and the command groups.
 
-Exit codes: 0 ok, 1 the operation failed, 2 usage (bad option, bad config).
+Exit codes: 0 ok, 1 the operation failed (or a question was answered no), 2 usage (bad
+option, bad config, or a question asked with no terminal to answer it: add ``--yes``).
 """
 
 from __future__ import annotations

@@ -8,7 +8,6 @@ It only reads: the schema is not upgraded first (run ``pos-admin db upgrade`` fo
 from __future__ import annotations
 
 from pos_tui.cli.common import handle_errors, make_typer, state
-from pos_tui.cli.dbcmd import require_existing_db
 from pos_tui.cli.output import ExitCode, JsonOption, fail, info, print_json, progress
 from pos_tui.core import audit
 from pos_tui.i18n import _
@@ -23,9 +22,7 @@ def verify(json_: JsonOption = False) -> None:
     from pos_tui.store import database
     from pos_tui.store.migrations import CURRENT_VERSION, schema_version
 
-    settings = state().settings
-    require_existing_db(settings)
-    state().open_db(create=False)
+    settings = state().open_db(upgrade=False)
     version = schema_version(database.obj)
     if version != CURRENT_VERSION:
         fail(

@@ -56,15 +56,23 @@ class State:
             set_language(self._settings.language)
         return self._settings
 
-    def open_db(self, create: bool = True) -> Settings:
-        """Open (and create or upgrade when ``create``) the configured database."""
+    def open_db(self, *, create: bool = False, upgrade: bool = True) -> Settings:
+        """Open the configured database, upgrading its schema when ``upgrade``.
+
+        A SQLite file that does not exist is an error (exit 1, naming the path) unless
+        ``create``: only ``init`` and ``demo`` create a shop, so a mistyped ``--db`` never
+        leaves an empty database (or directory) behind and never reports zeros.
+        """
         settings = self.settings
         if not self._opened:
             from pos_tui.store import open_database
+            from pos_tui.store.db import DatabaseMissing
             from pos_tui.store.migrations import SchemaTooNew
 
             try:
-                open_database(settings.db_url, create=create)
+                open_database(settings.db_url, create=create or upgrade, must_exist=not create)
+            except DatabaseMissing as exc:
+                fail(_("No database at {path}; create one with: pos-admin init").format(path=exc.path))
             except SchemaTooNew as exc:
                 fail(str(exc))
             except Exception as exc:  # an unreachable server, a locked or corrupt file

@@ -18,7 +18,7 @@ from typing import Annotated, Any
 import typer
 
 from pos_tui.cli.common import handle_errors, make_typer, now, parse_date, state
-from pos_tui.cli.output import JsonOption, YesOption, info, print_json, table
+from pos_tui.cli.output import JsonOption, YesOption, confirm, info, print_json, table
 from pos_tui.core.errors import NotFound
 from pos_tui.core.formatting import format_decimal, format_money
 from pos_tui.core.labels import card_kind_label, channel_label
@@ -251,12 +251,7 @@ def export(
 def anonymize(member_id: MemberId, yes: YesOption = False) -> None:
     """Erase the person (KVKK); receipts, points and totals stay. Cannot be undone."""
     state().open_db()
-    if not yes:
-        typer.confirm(
-            _("Erase the personal data of member #{id}? This cannot be undone.").format(id=member_id),
-            abort=True,
-            err=True,
-        )
+    confirm(_("Erase the personal data of member #{id}? This cannot be undone.").format(id=member_id), yes=yes)
     members.anonymize_member(member_id, actor=None, now=now())
     info(_("Anonymized member #{id}.").format(id=member_id))
 

@@ -11,13 +11,13 @@ from typing import Annotated
 import typer
 
 from pos_tui.cli.common import handle_errors, make_typer, now, state
-from pos_tui.cli.output import JsonOption, YesOption, fail, info, print_json, progress
+from pos_tui.cli.output import JsonOption, YesOption, confirm, fail, info, print_json, progress
 from pos_tui.core import staff
 from pos_tui.core.demo import load_demo
 from pos_tui.i18n import _
 from pos_tui.settings import Settings
 from pos_tui.store import database
-from pos_tui.store.db import is_postgres_url
+from pos_tui.store.db import sqlite_file
 from pos_tui.store.migrations import SchemaTooNew
 from pos_tui.store.migrations import upgrade as run_upgrade
 
@@ -26,10 +26,7 @@ db_app = make_typer("db", "Database schema commands.")
 
 def sqlite_path(settings: Settings) -> Path | None:
     """The SQLite file behind ``settings.db_url``, or None for PostgreSQL."""
-    url = settings.db_url
-    if is_postgres_url(url):
-        return None
-    return Path(url.removeprefix("sqlite:///")).expanduser()
+    return sqlite_file(settings.db_url)
 
 
 def require_existing_db(settings: Settings) -> None:
@@ -43,9 +40,7 @@ def require_existing_db(settings: Settings) -> None:
 @handle_errors
 def upgrade(json_: JsonOption = False) -> None:
     """Upgrade the database schema in place to this version of pos_tui (keeps every row)."""
-    settings = state().settings
-    require_existing_db(settings)
-    state().open_db(create=False)
+    settings = state().open_db(upgrade=False)
     try:
         before, after = run_upgrade(database.obj)
     except SchemaTooNew as exc:
@@ -71,7 +66,7 @@ def register(app: typer.Typer) -> None:
         admin_name: Annotated[str, typer.Option("--admin-name", help="Name of that admin user.")] = "admin",
     ) -> None:
         """Create the database (or upgrade an existing one) and say where it is."""
-        settings = state().open_db()
+        settings = state().open_db(create=True)
         info(_("Database ready: {db}").format(db=settings.db_url))
         if admin_pin is None:
             return
@@ -88,7 +83,7 @@ def register(app: typer.Typer) -> None:
         """Create the database and load the demo shop: products, customers, suppliers, the users
         ayse (cashier, PIN 1111), mehmet (supervisor, 2222), admin (admin, 9999), the loyalty program
         of config/loyalty.toml and six members with points. Safe to run again."""
-        settings = state().open_db()
+        settings = state().open_db(create=True)
         report = load_demo(settings, now())
         info(str(report))
         info(_("Demo shop ready: {db}").format(db=settings.db_url))
@@ -114,8 +109,8 @@ def register(app: typer.Typer) -> None:
         dest = dest.expanduser()
         if dest.resolve() == source.resolve():
             fail(_("The backup cannot overwrite the database itself"))
-        if dest.exists() and not yes:
-            typer.confirm(_("{dest} exists. Overwrite it?").format(dest=dest), abort=True, err=True)
+        if dest.exists():
+            confirm(_("{dest} exists. Overwrite it?").format(dest=dest), yes=yes)
         dest.parent.mkdir(parents=True, exist_ok=True)
         partial = dest.with_name(f".{dest.name}.partial-{os.getpid()}")
         try:

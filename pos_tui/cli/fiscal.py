@@ -7,12 +7,10 @@ without one, every command says so and exits 1.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
-
-import typer
+from typing import Any
 
 from pos_tui.cli.common import handle_errors, make_typer, now, state
-from pos_tui.cli.output import DevicesOption, JsonOption, fail, info, print_json, table
+from pos_tui.cli.output import DevicesOption, JsonOption, YesOption, confirm, fail, info, print_json, table
 from pos_tui.core.formatting import format_money
 from pos_tui.core.labels import method_label
 from pos_tui.devices.config import load_devices
@@ -99,14 +97,17 @@ def x_report(devices_file: DevicesOption = None, json_: JsonOption = False) -> N
 @handle_errors
 def z_report(
     devices_file: DevicesOption = None,
-    yes: Annotated[bool, typer.Option("--yes", help="Do not ask: closing the fiscal day cannot be undone.")] = False,
+    yes: YesOption = False,
     json_: JsonOption = False,
 ) -> None:
     """Close the fiscal day: the device's Z report (its counters start again)."""
-    if not yes and not typer.confirm(_("Close the fiscal day with a Z report?")):
-        fail(_("Nothing was done."))
     try:
-        report = _device(devices_file).z_report(now())
+        device = _device(devices_file)  # first: the question is about a configured device, in the shop's language
+    except DeviceError as exc:
+        fail(exc.message)
+    confirm(_("Close the fiscal day with a Z report?"), yes=yes)
+    try:
+        report = device.z_report(now())
     except DeviceError as exc:
         fail(exc.message)
     _show(report, json_)

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import typer
 
 from pos_tui.cli.common import handle_errors, make_typer, now, parse_date, state
-from pos_tui.cli.output import JsonOption, YesOption, info, print_json, stdout, table
+from pos_tui.cli.output import JsonOption, YesOption, confirm, info, print_json, stdout, table
 from pos_tui.cli.wallet import UserOption, member_id_of
 from pos_tui.core import staff
 from pos_tui.core.clock import iso
@@ -215,8 +215,7 @@ def deactivate(
 ) -> None:
     """Block a gift card: it can no longer pay or be topped up; its money stays owed on it."""
     settings = state().open_db()
-    if not yes:
-        typer.confirm(_("Deactivate gift card {code}? It cannot pay any more.").format(code=code), abort=True, err=True)
+    confirm(_("Deactivate gift card {code}? It cannot pay any more.").format(code=code), yes=yes)
     card = giftcards.deactivate(
         code, actor=_actor(user, settings), now=now(), terminal=settings.terminal_id, reason=reason
     )

@@ -2,7 +2,9 @@
 
 Human text goes to stdout by default; with ``--json`` stdout carries only JSON and every
 message goes to stderr. Errors always go to stderr with an :class:`ExitCode`. Progress bars
-appear only on an interactive stderr and never with ``--json``.
+appear only on an interactive stderr and never with ``--json``. Destructive commands ask
+through :func:`confirm` (on stderr, in the shop's language) and skip the question with
+``-y/--yes``.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from pos_tui.i18n import _
+from pos_tui.i18n import N_, _
+from pos_tui.text import fold
 
 stdout = Console(soft_wrap=True, highlight=False)
 stderr = Console(stderr=True, soft_wrap=True, highlight=False)
@@ -40,7 +43,9 @@ DevicesOption = Annotated[
         "--devices", envvar="POS_DEVICES", help="devices.toml to read (default: next to pos.toml).", dir_okay=False
     ),
 ]
-YesOption = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
+YesOption = Annotated[
+    bool, typer.Option("--yes", "-y", help="Do not ask for confirmation (needed when not run from a terminal).")
+]
 
 
 def _default(value: Any) -> Any:
@@ -65,6 +70,57 @@ def info(message: str) -> None:
 def fail(message: str, code: ExitCode = ExitCode.FAILED) -> NoReturn:
     stderr.print(_("error: {message}").format(message=message), markup=False, style="red")
     raise typer.Exit(int(code))
+
+
+# The choices shown after a question and the words accepted as answers, in the catalog so a
+# Turkish shop sees ``[e/H]`` and answers e/evet or h/hayır. The English words are accepted in
+# every language (they mean nothing else in Turkish), so habit never answers the wrong way.
+# Translators: the choices after a yes/no question; the capital letter is what Enter means (no).
+_CHOICES = N_("[y/N]")
+# Translators: the answers meaning yes, separated by |; the first is the one shown in the choices.
+_YES_WORDS = N_("y|yes")
+# Translators: the answers meaning no, separated by |; the first is the one shown in the choices.
+_NO_WORDS = N_("n|no")
+
+
+def _words(msgid: str) -> set[str]:
+    return {fold(w.strip()) for w in (_(msgid) + "|" + msgid).split("|") if w.strip()}
+
+
+def confirm(question: str, *, yes: bool) -> None:
+    """Ask ``question`` before a step that cannot be undone; return only on a yes.
+
+    ``yes`` is the command's ``-y/--yes``: nothing is asked. Otherwise the question and the
+    choices go to stderr (stdout stays clean for ``--json``) and one line is read from stdin;
+    Enter means no, an unclear answer is asked again.
+
+    - No (or end of input at a terminal): "Nothing was done.", exit 1.
+    - End of input with no terminal on stdin (cron, ``</dev/null``, an empty pipe): nobody
+      can answer, so the command refuses with exit 2 (usage) and says to add ``--yes``.
+      An answer piped in (``echo e | pos-admin …``) is an answer like a typed one.
+    """
+    if yes:
+        return
+    accept, refuse = _words(_YES_WORDS), _words(_NO_WORDS)
+    shown_yes, shown_no = (_(w).split("|")[0] for w in (_YES_WORDS, _NO_WORDS))
+    prompt = f"{question} {_(_CHOICES)} "
+    while True:
+        stderr.print(prompt, markup=False, end="")
+        stderr.file.flush()
+        line = sys.stdin.readline()
+        if not line:
+            stderr.print()
+            if not sys.stdin.isatty():
+                fail(_("No answer to the question (not run from a terminal); add --yes to go ahead"), ExitCode.USAGE)
+            break
+        answer = fold(line.strip())
+        if answer in accept:
+            return
+        if not answer or answer in refuse:
+            break
+        info(_("Please answer {yes} or {no}.").format(yes=shown_yes, no=shown_no))
+    info(_("Nothing was done."))
+    raise typer.Exit(int(ExitCode.FAILED))
 
 
 def table(columns: Sequence[str], rows: Iterable[Sequence[Any]], title: str | None = None) -> None:

@@ -15,7 +15,6 @@ from typing import Annotated
 import typer
 
 from pos_tui.cli.common import handle_errors, make_typer, state
-from pos_tui.cli.dbcmd import require_existing_db
 from pos_tui.cli.output import DevicesOption, JsonOption, fail, info, print_json, stdout
 from pos_tui.core import receipts
 from pos_tui.core.printable import Printable
@@ -65,7 +64,6 @@ def print_(
     json_: JsonOption = False,
 ) -> None:
     """Print a posted receipt on the configured printer, or write its ESC/POS bytes to --output."""
-    require_existing_db(state().settings)
     settings = state().open_db()
     devices = _devices(devices_file)
     config = printer_config(devices)
@@ -113,7 +111,6 @@ def show(
     json_: JsonOption = False,
 ) -> None:
     """Show a posted receipt as it prints (lines of text; --json: the styled lines)."""
-    require_existing_db(state().settings)
     settings = state().open_db()
     devices = _devices(devices_file)
     config = printer_config(devices)

@@ -15,9 +15,10 @@ from typing import Annotated
 import typer
 
 from pos_tui.cli.common import handle_errors, make_typer, now, parse_date, state
-from pos_tui.cli.output import JsonOption, YesOption, info, print_json, stdout, table
+from pos_tui.cli.output import JsonOption, YesOption, confirm, info, print_json, stdout, table
 from pos_tui.core import closures, staff
 from pos_tui.core.clock import iso, local
+from pos_tui.core.errors import NotFound
 from pos_tui.core.formatting import format_decimal, format_money, format_percent
 from pos_tui.core.labels import method_label
 from pos_tui.core.reports import REPORT_BY, sales_report
@@ -64,6 +65,15 @@ def _show(report: closures.ZReport, settings: Settings) -> None:
     )
 
 
+def _terminal(terminal: str | None, settings: Settings) -> str:
+    """``--terminal`` or this terminal; a terminal where nothing ever happened is a typo, not zeros."""
+    if terminal is None or terminal == settings.terminal_id:
+        return settings.terminal_id
+    if not staff.terminal_known(terminal):
+        raise NotFound(_("No terminal {terminal}: nothing was ever recorded there").format(terminal=terminal))
+    return terminal
+
+
 @app.command("x")
 @handle_errors
 def x(
@@ -76,7 +86,7 @@ def x(
     """Figures of the terminal since its last Z; nothing is written or closed."""
     settings = state().open_db()
     actor = staff.actor_by_name(user, settings=settings) if user else staff.first_admin(settings=settings)
-    report = closures.x_report(terminal or settings.terminal_id, actor, now=now())
+    report = closures.x_report(_terminal(terminal, settings), actor, now=now())
     if json_:
         print_json(report.to_json(settings.shop.timezone))
     else:
@@ -101,15 +111,14 @@ def z(
     actor = staff.actor_by_name(user, settings=settings) if user else staff.first_admin(settings=settings)
     if not yes:
         preview = closures.x_preview(terminal, now=now())
-        typer.confirm(
+        confirm(
             _("Take Z {no} of {terminal} ({count} documents, net {net})? It cannot be undone.").format(
                 no=preview.z_no,
                 terminal=terminal,
                 count=preview.totals.count,
                 net=format_money(preview.totals.net, settings.language),
             ),
-            abort=True,
-            err=True,
+            yes=yes,
         )
     report = closures.z_report(terminal, actor, now=now(), settings=settings)
     if json_:

@@ -13,7 +13,6 @@ from typing import Annotated, Any
 import typer
 
 from pos_tui.cli.common import handle_errors, now, parse_date, state
-from pos_tui.cli.dbcmd import require_existing_db
 from pos_tui.cli.output import ExitCode, JsonOption, fail, info, print_json, progress
 from pos_tui.core.errors import ImportRejected
 from pos_tui.i18n import _
@@ -37,7 +36,6 @@ def register(import_app: typer.Typer, export_app: typer.Typer) -> None:
         """Post historic or external sales through the sale engine (idempotent, all or nothing)."""
         from pos_tui.core import sales_io
 
-        require_existing_db(state().settings)
         settings = state().open_db()
         total = sum(1 for _line in sales_io.read_lines(file)) if not json_ else None
         try:
@@ -92,7 +90,6 @@ def register(import_app: typer.Typer, export_app: typer.Typer) -> None:
         since, until = parse_date(from_, "--from"), parse_date(to, "--to")
         if since and until and since > until:
             fail(_("--from {since} is after --to {until}").format(since=since, until=until), ExitCode.USAGE)
-        require_existing_db(state().settings)
         settings = state().open_db()
         target: Any = output.open("w", encoding="utf-8", newline="") if output is not None else nullcontext(sys.stdout)
         with target as out:

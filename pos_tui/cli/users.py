@@ -1,9 +1,14 @@
-"""``pos-admin users``: add, list, disable users and change their PINs.
+"""``pos-admin users``: add, list, disable users, change their PINs, unlock a terminal.
 
 pos-admin acts with the authority of whoever can open the database file, so these commands
 need no PIN of their own; every change is journalled (kind ``user``, never the PIN).
 A PIN left off the command line is asked for without echo, which keeps it out of the
 shell history.
+
+``unlock TERMINAL`` lifts a terminal's wrong-PIN lock before it expires. The lock belongs
+to the terminal, not to a user (a wrong PIN names nobody), so the command takes the
+terminal id. It acts as ``--user NAME`` or the first active admin, who is journalled
+(kind ``unlock``) with the time.
 """
 
 from __future__ import annotations
@@ -13,13 +18,13 @@ from typing import Annotated
 import typer
 
 from pos_tui.cli.common import handle_errors, make_typer, now, state
-from pos_tui.cli.output import JsonOption, YesOption, info, print_json, table
+from pos_tui.cli.output import JsonOption, YesOption, confirm, info, print_json, table
 from pos_tui.core import staff
-from pos_tui.core.clock import iso
+from pos_tui.core.clock import iso, local
 from pos_tui.core.labels import role_label
 from pos_tui.i18n import _
 
-app = make_typer("users", "Cashiers, supervisors and admins: add, list, disable, change PINs.")
+app = make_typer("users", "Cashiers, supervisors and admins: add, list, disable, change PINs, unlock a terminal.")
 
 NameArgument = Annotated[str, typer.Argument(help="The user's name, as shown on receipts and reports.")]
 PinOption = Annotated[
@@ -76,8 +81,7 @@ def list_(json_: JsonOption = False) -> None:
 def disable(name: NameArgument, yes: YesOption = False) -> None:
     """Disable a user: their PIN stops working. Users are never deleted (their sales refer to them)."""
     settings = state().open_db()
-    if not yes:
-        typer.confirm(_("Disable {name}? Their PIN will stop working.").format(name=name), abort=True, err=True)
+    confirm(_("Disable {name}? Their PIN will stop working.").format(name=name), yes=yes)
     user = staff.disable_user(name, now=now(), settings=settings)
     info(_("Disabled {name}.").format(name=user.name))
 
@@ -89,3 +93,25 @@ def set_pin(name: NameArgument, pin: PinOption) -> None:
     state().open_db()
     user = staff.set_pin(name, pin, now=now())
     info(_("Changed the PIN of {name}.").format(name=user.name))
+
+
+@app.command("unlock")
+@handle_errors
+def unlock(
+    terminal: Annotated[str, typer.Argument(help="The terminal locked by wrong PINs, e.g. T1.")],
+    user: Annotated[
+        str | None, typer.Option("--user", help="Unlock as this admin (default: the first active admin).")
+    ] = None,
+) -> None:
+    """Unlock a terminal locked by too many wrong PINs, so the next right PIN logs in."""
+    settings = state().open_db()
+    actor = staff.actor_by_name(user, settings=settings) if user else staff.first_admin(settings=settings)
+    done = staff.unlock_terminal(terminal, now=now(), settings=settings, actor=actor)
+    if done is None:
+        info(_("Terminal {terminal} is not locked; nothing to do.").format(terminal=terminal))
+        return
+    info(
+        _("Unlocked terminal {terminal} (it was locked until {time}).").format(
+            terminal=terminal, time=local(done.until, settings.shop.timezone).strftime("%H:%M:%S")
+        )
+    )

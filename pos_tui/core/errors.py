@@ -73,10 +73,28 @@ class RowError:
 
 
 class ImportRejected(ValidationError):
-    """An import file had bad rows; nothing was imported. ``errors`` lists every bad row."""
+    """An import file had bad rows; nothing was imported. ``errors`` lists every problem.
 
-    def __init__(self, source: str, errors: list[RowError]) -> None:
-        head = _("{source}: {n} bad row(s), nothing imported").format(source=source, n=len(errors))
-        super().__init__(head + "\n" + "\n".join(f"{source}: {e}" for e in errors))
+    The summary counts bad *rows* (distinct lines), not problems: a row with a bad price and
+    a bad unit is one bad row with two lines of detail. An empty file is not a bad row at
+    all; :meth:`empty` says so in its own words.
+    """
+
+    def __init__(self, source: str, errors: list[RowError], *, summary: str | None = None) -> None:
+        """``summary`` (for a file-wide problem) replaces the count and the list of problems."""
+        if summary is None:
+            rows = len({e.line for e in errors})
+            head = _("{source}: {n} bad row(s), nothing imported").format(source=source, n=rows)
+            summary = head + "".join(f"\n{source}: {e}" for e in errors)
+        super().__init__(summary)
         self.source = source
         self.errors = errors
+
+    @classmethod
+    def empty(cls, source: str) -> ImportRejected:
+        """The file has nothing in it (no header, no rows): said as such, not as a bad row."""
+        return cls(
+            source,
+            [RowError(1, "-", _("the file is empty"))],
+            summary=_("{source}: the file is empty, there are no rows to import").format(source=source),
+        )

@@ -341,7 +341,17 @@ def _read_jsonl(path: Path, columns: _Columns, errors: list[RowError]) -> Iterat
 def read_records(path: Path, kind: str, fmt: str, errors: list[RowError], columns: _Columns) -> Iterator[Record]:
     """The file's rows as ``(line, {canonical field: value})``; problems of shape go to ``errors``."""
     reader = {"csv": _read_csv, "json": _read_json, "jsonl": _read_jsonl}[fmt]
+    if _blank(path):
+        raise ImportRejected.empty(columns.source)
     return reader(path, columns, errors)
+
+
+def _blank(path: Path) -> bool:
+    """Whether ``path`` holds nothing but white space (or a byte-order mark): an empty file,
+    not a file with a bad first row."""
+    with path.open("rb") as f:
+        head = f.read(1 << 16)
+        return not head.removeprefix(b"\xef\xbb\xbf").strip() and not f.read(1)
 
 
 # ---------------------------------------------------------------------------------------------

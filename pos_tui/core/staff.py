@@ -17,6 +17,11 @@ protected by the operating system. The protection against guessing at the till i
 lockout: after ``security.max_failed_logins`` wrong PINs in a row a terminal refuses every
 PIN, right or wrong, for ``security.lockout_seconds``. Every PIN typed is a
 ``login_attempt`` row; the PIN itself is never stored or journalled.
+
+An admin can lift a lock before it expires (``pos-admin users unlock TERMINAL``,
+:func:`unlock_terminal`): that writes a successful ``login_attempt`` with purpose
+``unlock`` (so the count of wrong PINs starts again, exactly as after a right PIN) and a
+journal entry saying who unlocked which terminal and when.
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -305,6 +310,64 @@ def lock_state(terminal: str, now: datetime, security: SecuritySettings) -> tupl
     if until is not None and now >= until:
         until, count = None, 0
     return until, count
+
+
+def terminal_known(terminal: str) -> bool:
+    """Whether anything ever happened on ``terminal``: a PIN typed, a shift, a sale or a Z.
+
+    Commands that take a terminal id use it to tell a mistyped id from a quiet terminal,
+    instead of answering with zeros.
+    """
+    return any(
+        model.select(model.id).where(model.terminal == terminal).exists()
+        for model in (m.LoginAttempt, m.Sale, m.Shift, m.ZClosure)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Unlocked:
+    """What :func:`unlock_terminal` lifted: the lock that would have lasted until ``until``."""
+
+    terminal: str
+    until: datetime
+    journal_id: int
+
+
+def unlock_terminal(
+    terminal: str,
+    *,
+    now: datetime,
+    settings: Settings,
+    actor: Actor | None = None,
+    journal_terminal: str = ADMIN_TERMINAL,
+) -> Unlocked | None:
+    """Lift the wrong-PIN lock of ``terminal`` at ``now``, so the next right PIN logs in.
+
+    One transaction: a successful ``login_attempt`` (purpose ``unlock``, by ``actor``) ends the
+    round of wrong PINs, and a journal entry (kind ``unlock``) records who unlocked which
+    terminal, when, and until when it would have stayed locked. ``actor`` (when given) needs
+    the ``admin`` permission. Returns None, writing nothing, when the terminal is not locked;
+    raises :class:`NotFound` for a terminal where nothing ever happened (a mistyped id).
+    """
+    if actor is not None:
+        require(actor, "admin")
+    with write_tx():
+        if not terminal_known(terminal):
+            raise NotFound(_("No terminal {terminal}: nothing was ever recorded there").format(terminal=terminal))
+        until, _count = lock_state(terminal, now, settings.security)
+        if until is None:
+            return None
+        user = m.User.get_by_id(actor.user_id) if actor is not None else None
+        _record(terminal, now, user, True, "unlock")
+        payload = {
+            "action": "unlocked",
+            "terminal": terminal,
+            "locked_until": until.astimezone(UTC).isoformat(),
+            "by": actor.name if actor else None,
+            "by_id": actor.user_id if actor else None,
+        }
+        entry = journal.append("unlock", payload, terminal=journal_terminal, now=now, ref=terminal)
+    return Unlocked(terminal, until, int(entry.id))
 
 
 def _locked(until: datetime, settings: Settings) -> LockedOut:

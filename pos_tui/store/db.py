@@ -33,11 +33,31 @@ def is_postgres_url(url: str) -> bool:
     return url.startswith(("postgres://", "postgresql://"))
 
 
-def open_database(url: str | Path, *, create: bool = True) -> Database:
+class DatabaseMissing(FileNotFoundError):
+    """``open_database(..., must_exist=True)`` found no SQLite file at ``path``."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(str(path))
+        self.path = path
+
+
+def sqlite_file(url: str | Path) -> Path | None:
+    """The SQLite file behind ``url``; None for PostgreSQL and ``:memory:``."""
+    url = str(url)
+    if is_postgres_url(url):
+        return None
+    path = url.removeprefix("sqlite:///")
+    return None if path == ":memory:" else Path(path).expanduser()
+
+
+def open_database(url: str | Path, *, create: bool = True, must_exist: bool = False) -> Database:
     """Open ``url`` (a SQLite file path, ``sqlite:///path`` or ``postgresql://…``) and bind the models.
 
     With ``create`` the schema is created or upgraded to the current version, so a fresh
-    path gives a ready database. Returns the Peewee database (also reachable as
+    path gives a ready database. With ``must_exist`` a SQLite file that is not there raises
+    :class:`DatabaseMissing` and nothing (no file, no directory) is created: reading a
+    mistyped path must not leave an empty shop behind. PostgreSQL URLs ignore it (the server
+    says whether the database exists). Returns the Peewee database (also reachable as
     :data:`database`).
     """
     url = str(url)
@@ -50,6 +70,9 @@ def open_database(url: str | Path, *, create: bool = True) -> Database:
         db = PostgresqlDatabase(name, **params)
     else:
         path = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else url
+        file = sqlite_file(url)
+        if must_exist and file is not None and not file.is_file():
+            raise DatabaseMissing(file)
         if path != ":memory:":
             Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
         db = SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, timeout=5)

@@ -6,12 +6,19 @@ import json
 from datetime import datetime
 from pathlib import Path
 
+import pytest
 from engine_support import SHIPPED, Cli, new_product, sale_line_row, sale_row, shipped
 
 from pos_tui.core.actors import Actor
 from pos_tui.core.clock import utcnow
 from pos_tui.core.loyalty import rules
 from pos_tui.store import close_database, open_database
+
+
+@pytest.fixture(autouse=True)
+def _shop(cli: Cli) -> None:
+    """A database to work on: only ``init``/``demo`` create one."""
+    assert cli("init").exit_code == 0
 
 
 def test_apply_then_show(cli: Cli, tmp_path: Path) -> None:

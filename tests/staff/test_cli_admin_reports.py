@@ -106,6 +106,7 @@ def test_report_z_asks_and_needs_an_admin_or_a_permitted_user(
 
 
 def test_report_z_without_any_admin(cli: Cli) -> None:
+    assert cli("init").exit_code == 0
     result = cli("report", "z", "--yes")
     assert result.exit_code == 1
     assert "There is no active admin user" in result.stderr

@@ -7,11 +7,19 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+import pytest
+
 from pos_tui.core import staff
 from pos_tui.settings import Settings
 from pos_tui.store import models as m
 
 Cli = Callable[..., Any]
+
+
+@pytest.fixture(autouse=True)
+def _shop(cli: Cli) -> None:
+    """A database to work on: only ``init``/``demo`` create one."""
+    assert cli("init").exit_code == 0
 
 
 def test_add_and_list_users(cli: Cli) -> None:
