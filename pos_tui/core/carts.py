@@ -562,7 +562,9 @@ def add_coupon(terminal: str, actor: Actor, code: str, *, now: datetime, tz: str
 
 def remove_coupon(terminal: str, actor: Actor, code: str, *, now: datetime, tz: str = DEFAULT_TZ) -> Cart:
     text = coupons.normalise_code(code)
-    return _change_open(terminal, actor, now, tz, lambda cart: cart.with_coupons(c for c in cart.coupons if c != text))
+    return _change_open(
+        terminal, actor, now, tz, lambda cart: cart.with_coupons(tuple(c for c in cart.coupons if c != text))
+    )
 
 
 def add_reward(terminal: str, actor: Actor, reward: str, *, now: datetime, tz: str = DEFAULT_TZ) -> Cart:

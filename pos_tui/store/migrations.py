@@ -20,9 +20,10 @@ History
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import cast
 
-from peewee import Database, PostgresqlDatabase
+from peewee import Database, Field, PostgresqlDatabase
 
 from pos_tui.i18n import _
 from pos_tui.store import models as m
@@ -76,7 +77,7 @@ def _to_v4(db: Database) -> None:
     migrator = PostgresqlMigrator(db) if isinstance(db, PostgresqlDatabase) else SqliteMigrator(db)
     # Step 3 creates ``member`` from today's model, so an upgrade from schema 1 already has the
     # new member columns: add only what is missing.
-    wanted = [
+    wanted: list[tuple[type[m.BaseModel], str, Field]] = [
         (m.Member, "name_key", m.Member.name_key),
         (m.Member, "card_kind", m.Member.card_kind),
         (m.Member, "referral_code", m.Member.referral_code),
@@ -90,7 +91,9 @@ def _to_v4(db: Database) -> None:
         if column not in {c.name for c in db.get_columns(table)}:
             ops.append(migrator.add_column(table, column, field, allow_not_null=not field.null))
     migrate(*ops)
-    for member_id, name in m.Member.select(m.Member.id, m.Member.name).tuples():
+    # peewee's stubs type .tuples() rows as models; they are (id, name) tuples
+    names = cast(Iterable[tuple[int, str]], m.Member.select(m.Member.id, m.Member.name).tuples())
+    for member_id, name in names:
         m.Member.update(name_key=fold(name)).where(m.Member.id == member_id).execute()
     db.create_tables(m.V4_MODELS)
 

@@ -192,6 +192,7 @@ class Member(BaseModel):
     # card_kind: barcode (our printed card) | magstripe | rfid | phone (no card, the phone number is the id)
     referral_code = CharField(max_length=16, null=True, unique=True)
     referred_by = ForeignKeyField("self", null=True, backref="referrals", on_delete="RESTRICT")
+    referred_by_id: int | None  # peewee's id accessor of referred_by, declared for type checkers
     tier_until = DateField(null=True)  # a paid or manual tier holds through this shop day
 
 

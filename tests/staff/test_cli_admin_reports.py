@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -157,7 +158,8 @@ def test_audit_verify_needs_an_existing_database(cli: Cli, tmp_path: Path) -> No
 def test_installed_pos_admin_audit_verify(
     two_sales: list[SaleResult], db_path: Path, tmp_path: Path, tamper: Tamper
 ) -> None:
-    exe = shutil.which("pos-admin")
+    # the pos-admin installed beside the Python running the tests (a venv's bin/ need not be on PATH)
+    exe = shutil.which("pos-admin", path=os.path.dirname(sys.executable)) or shutil.which("pos-admin")
     assert exe, "pos-admin is not installed (pip install -e .)"
     env = {
         **os.environ,

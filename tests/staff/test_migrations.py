@@ -9,6 +9,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -155,7 +156,8 @@ def test_the_upgraded_guards_still_hold(v1: Path, cli: Cli) -> None:
 
 @pytest.mark.slow
 def test_installed_pos_admin_upgrades_schema_1(v1: Path, fresh: Path, tmp_path: Path) -> None:
-    exe = shutil.which("pos-admin")
+    # the pos-admin installed beside the Python running the tests (a venv's bin/ need not be on PATH)
+    exe = shutil.which("pos-admin", path=os.path.dirname(sys.executable)) or shutil.which("pos-admin")
     assert exe, "pos-admin is not installed (pip install -e .)"
     before = contents(v1)
     env = {**os.environ, "POS_HOME": str(tmp_path), "POS_LANG": "en", "POS_CONFIG": str(REPO / "config" / "pos.toml")}

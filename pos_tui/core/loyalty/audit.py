@@ -48,7 +48,7 @@ from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from peewee import JOIN, Case, fn
+from peewee import JOIN, Case, ModelSelect, fn
 
 from pos_tui import store
 from pos_tui.core.clock import from_db
@@ -271,7 +271,7 @@ def _check_points_per_sale(add: Add, sales: _Sales) -> None:
         .alias("earned")
     )
     total = fn.COALESCE(earned.c.pts, 0)
-    query = (
+    query: ModelSelect[Any] = (
         SL.select(SL.sale, SL.points, total)
         .join(earned, JOIN.LEFT_OUTER, on=(earned.c.sid == SL.sale))
         .where(SL.points != total)
@@ -418,7 +418,7 @@ def _check_stamps_and_supplier_points(add: Add, sales: _Sales) -> None:
     original = fn.COALESCE(S.return_of, S.id)
     earned = fn.COALESCE(fn.SUM(Case(None, [(St.kind == "earn", St.stamps)], 0)), 0)
     clawed = 0 - fn.COALESCE(fn.SUM(Case(None, [(St.kind == "clawback", St.stamps)], 0)), 0)
-    query = (
+    query: ModelSelect[Any] = (
         St.select(original, St.member, St.card, earned, clawed)
         .join(S, on=(St.sale == S.id))
         .where(St.kind.in_(("earn", "clawback")))
@@ -601,7 +601,7 @@ def _check_gift_cards(add: Add, sales: _Sales) -> None:
     right_sign = (GE.kind.in_(("issue", "topup", "refund")) & (GE.amount > 0)) | (
         (GE.kind == "spend") & (GE.amount < 0)
     )
-    query = GE.select(GE.id, G.code, GE.kind, GE.amount).join(G, on=(GE.card == G.id)).where(~right_sign)
+    query: Any = GE.select(GE.id, G.code, GE.kind, GE.amount).join(G, on=(GE.card == G.id)).where(~right_sign)
     for eid, code, kind, amount in store.rows(query.order_by(GE.id)):
         add(
             None,

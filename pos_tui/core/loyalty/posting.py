@@ -40,14 +40,15 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, cast
 
 from peewee import fn
 
+from pos_tui import store
 from pos_tui.core import journal
 from pos_tui.core.cart import Benefit
 from pos_tui.core.clock import to_db
@@ -57,6 +58,10 @@ from pos_tui.core.money import CENT, MILLI, ZERO, from_kurus, to_kurus
 from pos_tui.core.tenders import AppliedPayment
 from pos_tui.store import fast
 from pos_tui.store import models as m
+
+# peewee's stubs type ``.tuples()`` as the model query itself, so a type checker takes its rows
+# for model instances; they are tuples. Casting to this says so.
+_Rows = Iterable[tuple[Any, ...]]
 
 NON_EARNING_METHODS = ("points", "store_credit")
 
@@ -338,12 +343,16 @@ def _claw_referral(doc: PostedDocument, original_id: int, left: int) -> None:
     """Take back the referrer's bonus once the first receipt no longer qualifies for it."""
     E = m.PointsEntry
     paid = list(
-        E.select(E.member, fn.SUM(E.points))
-        .where(
-            (E.sale == original_id) & (E.kind == "earn") & (E.member != doc.member) & E.reason.startswith("referral:")
+        store.rows(
+            E.select(E.member, fn.SUM(E.points))
+            .where(
+                (E.sale == original_id)
+                & (E.kind == "earn")
+                & (E.member != doc.member)
+                & E.reason.startswith("referral:")
+            )
+            .group_by(E.member)
         )
-        .group_by(E.member)
-        .tuples()
     )
     if not paid:
         return
@@ -363,7 +372,7 @@ def _end_membership(doc: PostedDocument, original_id: int) -> str | None:
     if not bought:
         return None
     L = m.SaleLine
-    products = dict(L.select(L.code, L.product).where(L.sale == original_id).tuples())
+    products: dict[str, int] = dict(cast(_Rows, L.select(L.code, L.product).where(L.sale == original_id).tuples()))
     qty = _returned_qty(original_id)
     for code in bought["products"]:
         sold, back = qty.get(products.get(code, -1), (0, 0))
@@ -418,11 +427,11 @@ def _returned_qty(original_id: int) -> dict[int, tuple[int, int]]:
     """Per product of the original receipt: (sold milli-units, returned milli-units so far)."""
     L = m.SaleLine
     sold: dict[int, int] = defaultdict(int)
-    for pid, qty in L.select(L.product, L.qty).where(L.sale == original_id).tuples():
+    for pid, qty in cast(_Rows, L.select(L.product, L.qty).where(L.sale == original_id).tuples()):
         sold[pid] += qty
     back: dict[int, int] = defaultdict(int)
     returns = m.Sale.select(m.Sale.id).where(m.Sale.return_of == original_id)
-    for pid, qty in L.select(L.product, L.qty).where(L.sale.in_(returns)).tuples():
+    for pid, qty in cast(_Rows, L.select(L.product, L.qty).where(L.sale.in_(returns)).tuples()):
         back[pid] += qty
     return {pid: (qty, back[pid]) for pid, qty in sold.items()}
 
@@ -430,10 +439,13 @@ def _returned_qty(original_id: int) -> dict[int, tuple[int, int]]:
 def _claw_supplier_points(doc: PostedDocument, original_id: int, at: datetime) -> None:
     SP = m.SupplierPoints
     funded = list(
-        SP.select(SP.supplier, SP.product, fn.SUM(SP.points), fn.SUM(SP.supplier_points))
-        .where(SP.sale == original_id)
-        .group_by(SP.supplier, SP.product)
-        .tuples()
+        cast(
+            _Rows,
+            SP.select(SP.supplier, SP.product, fn.SUM(SP.points), fn.SUM(SP.supplier_points))
+            .where(SP.sale == original_id)
+            .group_by(SP.supplier, SP.product)
+            .tuples(),
+        )
     )
     if not funded:
         return
@@ -444,11 +456,12 @@ def _claw_supplier_points(doc: PostedDocument, original_id: int, at: datetime) -
         sold, back = qty.get(product, (0, 0))
         if not sold:
             continue
-        done_points, done_supplier = (
+        done_points, done_supplier = cast(
+            tuple[Any, Any],
             SP.select(fn.COALESCE(fn.SUM(SP.points), 0), fn.COALESCE(fn.SUM(SP.supplier_points), 0))
             .where((SP.sale.in_(returns)) & (SP.product == product) & (SP.supplier == supplier))
             .tuples()
-            .get()
+            .get(),
         )
         p = _share(points, back, sold) + int(done_points)
         sp = _share(supplier_points, back, sold) + int(done_supplier)
@@ -465,10 +478,11 @@ def _claw_stamps(doc: PostedDocument, original_id: int, at: datetime) -> None:
     St = m.StampEntry
     done = dict(
         ((card, kind), int(total))
-        for card, kind, total in St.select(St.card, St.kind, fn.SUM(St.stamps))
-        .where((St.member == doc.member) & (St.sale == original_id) & St.kind.in_(("earn", "reward")))
-        .group_by(St.card, St.kind)
-        .tuples()
+        for card, kind, total in store.rows(
+            St.select(St.card, St.kind, fn.SUM(St.stamps))
+            .where((St.member == doc.member) & (St.sale == original_id) & St.kind.in_(("earn", "reward")))
+            .group_by(St.card, St.kind)
+        )
     )
     if not done:
         return
@@ -476,15 +490,16 @@ def _claw_stamps(doc: PostedDocument, original_id: int, at: datetime) -> None:
     cards = {c.code: c for c in program.stamp_cards}
     returns = m.Sale.select(m.Sale.id).where(m.Sale.return_of == original_id)
     L = m.SaleLine
-    original_lines = list(L.select(L.product, L.code, L.qty).where(L.sale == original_id).tuples())
-    returned_lines = list(L.select(L.product, L.code, L.qty).where(L.sale.in_(returns)).tuples())
+    original_lines = list(cast(_Rows, L.select(L.product, L.code, L.qty).where(L.sale == original_id).tuples()))
+    returned_lines = list(cast(_Rows, L.select(L.product, L.code, L.qty).where(L.sale.in_(returns)).tuples()))
     facts = pricing.product_facts([pid for pid, _c, _q in original_lines])  # returned lines are among these
     already = dict(
         ((card, kind), int(total))
-        for card, kind, total in St.select(St.card, St.kind, fn.SUM(St.stamps))
-        .where((St.member == doc.member) & St.sale.in_(returns) & St.kind.in_(("clawback", "restore")))
-        .group_by(St.card, St.kind)
-        .tuples()
+        for card, kind, total in store.rows(
+            St.select(St.card, St.kind, fn.SUM(St.stamps))
+            .where((St.member == doc.member) & St.sale.in_(returns) & St.kind.in_(("clawback", "restore")))
+            .group_by(St.card, St.kind)
+        )
     )
     rows = []
     for code in sorted({card for card, _kind in done}):
