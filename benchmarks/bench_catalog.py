@@ -43,6 +43,7 @@ from benchmarks.common import (
     verdict,
     warm_file,
 )
+from pos_tui.core import catalog
 
 # Folded the Turkish way, ISPARTA / ısparta / Isparta / İSPARTA must all find the same products.
 TURKISH_FORMS = ["ISPARTA", "ısparta", "Isparta", "İSPARTA"]
@@ -131,7 +132,6 @@ def profile_summary(path: Path, top: int = 25) -> dict[str, Any]:
 
 def lookups(db: Path, count: int, scans: int, searches: int) -> dict[str, Any]:
     """Barcode scans and name searches on ``db`` (``count`` products), ours and raw sqlite3."""
-    from pos_tui.core import catalog
     from pos_tui.settings import DEFAULT_SCALE_LABELS
     from pos_tui.store import close_database, open_database
 

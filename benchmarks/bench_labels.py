@@ -61,7 +61,7 @@ def setup(work: Path, products: int) -> list[str]:
 
 
 def run_once(codes: list[str], out: Path, *, barcodes: bool) -> dict[str, float]:
-    from pos_tui.core.shelf_labels import select_products
+    from pos_tui.core.catalog import select_products
     from pos_tui.devices.labels_pdf import write_pdf
 
     t0 = time.perf_counter()

@@ -114,10 +114,8 @@ def basket(rnd: random.Random, lines: int) -> list[tuple[str, str, str, str, int
 
 
 def pure_case(lines: int, rnd: random.Random) -> tuple[Callable[[], Any], Callable[[], Any], dict[str, Any]]:
-    from pos_tui.core.loyalty.engine import CouponOffer, EngineLine, MemberContext, earning, evaluate
-    from pos_tui.core.loyalty.program import Program
-    from pos_tui.core.loyalty.rules import parse_program
-    from pos_tui.core.money import line_amount
+    from pos_tui.core.kernel import line_amount
+    from pos_tui.core.loyalty import CouponOffer, EngineLine, MemberContext, Program, earning, evaluate, parse_program
 
     program = parse_program(program_text(), source="bench")
     rules = (
@@ -189,7 +187,7 @@ def alternate(
 def history_db(work: Path, lines: int, years: int, rnd: random.Random) -> dict[str, Any]:
     """A database with the products, the rules applied and one member with ``years`` of
     history; returns what the DB-side samples need."""
-    from pos_tui.core.clock import to_db
+    from pos_tui.core.kernel import to_db
     from pos_tui.core.loyalty import rules
     from pos_tui.store import models as m
     from pos_tui.store import open_database, write_tx
@@ -298,7 +296,7 @@ def main() -> None:
 
     work = Path(tempfile.mkdtemp(prefix="pos-bench-loyalty-"))
     try:
-        from pos_tui.core.cart import Cart
+        from pos_tui.core.basket import Cart
         from pos_tui.core.loyalty import ledger, pricing, rules
         from pos_tui.store import close_database
 

@@ -163,8 +163,7 @@ def main() -> None:
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args()
 
-    from pos_tui.core.loyalty import jobs
-    from pos_tui.core.loyalty.program import Program, Tier, TierQualification
+    from pos_tui.core.loyalty import Program, Tier, TierQualification, jobs
     from pos_tui.store import close_database, open_database
 
     program = Program(
@@ -187,7 +186,7 @@ def main() -> None:
         raw_entries, raw_seconds = raw_expiry(copy, AS_OF - timedelta(days=1))
         copy.unlink()
         open_database(path)
-        from pos_tui.core.loyalty.ledger import expire_due
+        from pos_tui.core.loyalty import expire_due
 
         # The job runs every night: the expiries of the days before were written by then.
         with timer() as backlog:

@@ -2,10 +2,10 @@
 
 Both sides start from copies of one database: a catalogue imported through the core
 (100,000 products by default), a cashier and an open shift. Each sample first fills a cart
-outside the timed section (ours: ``carts.add_item`` five times; the baseline: a
+outside the timed section (ours: ``till.add_item`` five times; the baseline: a
 ``cart_draft`` row and the five products read back), then times the posting alone.
 
-Ours: ``sales.complete_sale`` paid in cash. The baseline is one hand-written transaction
+Ours: ``till.complete_sale`` paid in cash. The baseline is one hand-written transaction
 through Python's ``sqlite3`` module with the same pragmas (WAL, ``synchronous=FULL``) on the
 same schema (triggers and indexes included) writing the same rows: the receipt counter, the
 sale, 5 sale lines, the payment, the per-rate KDV rows, 5 stock movements and 5 product
@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.common import percentiles, products_csv, save, timer, verdict
+from pos_tui.core import cash, interchange, staff, till
 
 LINES = 5
 TERMINAL = "T1"
@@ -204,7 +205,6 @@ class RawSale:
 
 def prepare(work: Path, products: int) -> tuple[Path, dict[str, Any]]:
     """A database with ``products`` imported through the core, a cashier and an open shift."""
-    from pos_tui.core import imports, shifts, staff
     from pos_tui.settings import load_settings
     from pos_tui.store import close_database, open_database
 
@@ -212,9 +212,9 @@ def prepare(work: Path, products: int) -> tuple[Path, dict[str, Any]]:
     settings = load_settings({"POS_DB": str(db), "POS_HOME": str(work), "POS_TERMINAL": TERMINAL})
     open_database(db)
     with timer() as t:
-        report = imports.import_products(products_csv(products), now=START, settings=settings)
+        report = interchange.import_products(products_csv(products), now=START, settings=settings)
     info = staff.add_user("kasiyer", "cashier", PIN, now=START, settings=settings)
-    shift = shifts.open_shift(TERMINAL, staff.actor_of(info, settings), Decimal("500.00"), now=START)
+    shift = cash.open_shift(TERMINAL, staff.actor_of(info, settings), Decimal("500.00"), now=START)
     close_database()  # the last connection checkpoints the WAL, so the file copies whole
     return db, {
         "import_s": t["seconds"],
@@ -232,8 +232,7 @@ def main() -> None:
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args()
 
-    from pos_tui.core import carts, sales, staff
-    from pos_tui.core.sales import PaymentInput
+    from pos_tui.core.basket import PaymentInput
     from pos_tui.settings import load_settings
     from pos_tui.store import close_database, open_database
 
@@ -265,13 +264,13 @@ def main() -> None:
             at = now.replace(tzinfo=None).isoformat(" ")
             for code in basket:
                 t = time.perf_counter()
-                cart = carts.add_item(TERMINAL, actor, code, now=now, masks=settings.scale_labels)
+                cart = till.add_item(TERMINAL, actor, code, now=now, masks=settings.scale_labels)
                 add_s.append(time.perf_counter() - t)
             # The customer hands over the next multiple of 100 TL.
             tendered = (cart.total / 100).to_integral_value(rounding=ROUND_CEILING) * 100
             payments = [PaymentInput("cash", tendered)]
             t = time.perf_counter()
-            sales.complete_sale(TERMINAL, actor, payments, now=now, shift_id=setup["shift_id"])
+            till.complete_sale(TERMINAL, actor, payments, now=now, shift_id=setup["shift_id"])
             elapsed = time.perf_counter() - t
 
             items = raw.items(basket)

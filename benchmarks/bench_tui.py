@@ -42,6 +42,7 @@ from typing import Any
 
 from benchmarks.common import RESULTS, percentiles, products_csv, ratio, save, verdict, warm_file
 from benchmarks.tui_start import SIZE, PaintClock, press_enter, until
+from pos_tui.core import cash, staff, till
 
 PIN = "4821"
 CASHIER = "benchkasa"
@@ -70,7 +71,6 @@ def ensure_catalog(db: Path | None, products: int) -> Path:
 def prepare(db: Path, count: int, seed: int = 5) -> tuple[list[str], str]:
     """A cashier, an open shift on the cold-start terminal, and ``count`` barcodes of products
     sold by the piece. Returns the barcodes and a fresh terminal id for the scan run."""
-    from pos_tui.core import shifts, staff
     from pos_tui.settings import load_settings
     from pos_tui.store import close_database, database, open_database
 
@@ -80,8 +80,8 @@ def prepare(db: Path, count: int, seed: int = 5) -> tuple[list[str], str]:
     if not any(u.name == CASHIER for u in staff.list_users()):
         staff.add_user(CASHIER, "cashier", PIN, now=now, settings=settings)
     actor = staff.actor_by_name(CASHIER, settings=settings)
-    if shifts.current_shift(COLD_TERMINAL) is None:
-        shifts.open_shift(COLD_TERMINAL, actor, Decimal("100.00"), now=now)
+    if cash.current_shift(COLD_TERMINAL) is None:
+        cash.open_shift(COLD_TERMINAL, actor, Decimal("100.00"), now=now)
     (top,) = database.execute_sql("SELECT MAX(id) FROM product").fetchone()
     rnd = random.Random(seed)
     ids = rnd.sample(range(1, top + 1), min(top, count * 2))
@@ -113,13 +113,12 @@ def line_painted(table: Any, row_key: str, output: str) -> bool:
 
 def discard_cold_cart(db: Path) -> None:
     """Empty the cold-start terminal's open cart, so every start finds the same (empty) sale."""
-    from pos_tui.core import carts, staff
     from pos_tui.settings import load_settings
     from pos_tui.store import close_database, open_database
 
     open_database(db)
     settings = load_settings({"POS_DB": str(db), "POS_HOME": str(db.parent)})
-    carts.discard_open_cart(COLD_TERMINAL, staff.actor_by_name(CASHIER, settings=settings).user_id)
+    till.discard_open_cart(COLD_TERMINAL, staff.actor_by_name(CASHIER, settings=settings).user_id)
     close_database()
 
 
@@ -128,8 +127,7 @@ async def scan_to_screen(db: Path, terminal: str, codes: list[str], warmup: int)
     from textual.constants import MAX_FPS
     from textual.widgets import Input
 
-    from pos_tui.core import carts
-    from pos_tui.core.cart import Cart
+    from pos_tui.core.basket import Cart
     from pos_tui.settings import load_settings
     from pos_tui.store import close_database, open_database
     from pos_tui.tui.app import PosApp
@@ -175,7 +173,7 @@ async def scan_to_screen(db: Path, terminal: str, codes: list[str], warmup: int)
             screen.show_cart = timed_show_cart  # type: ignore[method-assign]
             for i, code in enumerate(codes):
                 if table.row_count >= CART_LINES:
-                    carts.discard_open_cart(terminal, actor.user_id)
+                    till.discard_open_cart(terminal, actor.user_id)
                     screen.show_cart(Cart())
                     await pilot.pause()
                 scan.value = code
@@ -193,7 +191,7 @@ async def scan_to_screen(db: Path, terminal: str, codes: list[str], warmup: int)
                     lines_at_scan.append(rows + 1)
                     earlier = app.paints_between(t0, app.probe_at)
                     paints_before[earlier] = paints_before.get(earlier, 0) + 1
-            carts.discard_open_cart(terminal, actor.user_id)
+            till.discard_open_cart(terminal, actor.user_id)
             await pilot.pause()
     finally:
         close_database()

@@ -36,6 +36,7 @@ from typing import Any
 
 from benchmarks.common import percentiles, save, verdict
 from benchmarks.tui_start import SIZE, PaintClock, press_enter, until
+from pos_tui.core import cash, catalog, staff
 
 PIN = "4821"
 CODE = "55501"  # the weighed product's PLU
@@ -43,7 +44,6 @@ CODE = "55501"  # the weighed product's PLU
 
 def prepare(db: Path) -> None:
     """A cashier with an open shift and one product sold by the kg (40,00 a kg)."""
-    from pos_tui.core import catalog, shifts, staff
     from pos_tui.settings import load_settings
     from pos_tui.store import close_database, open_database
 
@@ -52,7 +52,7 @@ def prepare(db: Path) -> None:
     settings = load_settings({"POS_DB": str(db), "POS_HOME": str(db.parent)})
     staff.add_user("tartici", "cashier", PIN, now=now, settings=settings)
     actor = staff.actor_by_name("tartici", settings=settings)
-    shifts.open_shift(settings.terminal_id, actor, Decimal("100.00"), now=now)
+    cash.open_shift(settings.terminal_id, actor, Decimal("100.00"), now=now)
     catalog.upsert_products(
         [catalog.ProductInput(code=CODE, name="Beyaz Peynir", unit="kg", price=Decimal("40.00"), kdv_rate=1)],
         now=now,

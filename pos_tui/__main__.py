@@ -2,7 +2,7 @@
 
 ``pos --demo`` runs on a separate database, ``$POS_HOME/demo.sqlite3``, created and filled
 with the demo shop (products, the users ayse 1111, mehmet 2222, admin 9999, the shipped
-loyalty program and six members with points, see :mod:`pos_tui.core.demo`) the first time, so
+loyalty program and six members with points, see :mod:`pos_tui.core.interchange.demo`) the first time, so
 a newcomer can sell, and try loyalty with F2, right after ``pip install -e .``.
 
 Start-up is kept short: only the settings and the database are touched before the first
@@ -59,14 +59,14 @@ def settings_for(args: argparse.Namespace, environ: dict[str, str] | None = None
 
 def prepare_database(settings: Settings, *, demo: bool) -> None:
     """Open the database (creating or upgrading its schema). With ``demo``, a database
-    without users gets the demo shop and its users (:func:`pos_tui.core.demo.load_demo`)."""
+    without users gets the demo shop and its users (:func:`pos_tui.core.interchange.demo.load_demo`)."""
     from pos_tui.store import models as m
     from pos_tui.store import open_database
 
     open_database(settings.db_url)
     if demo and not m.User.select().exists():
-        from pos_tui.core.clock import utcnow
-        from pos_tui.core.demo import load_demo
+        from pos_tui.core.interchange import load_demo
+        from pos_tui.core.kernel import utcnow
 
         load_demo(settings, utcnow())
 

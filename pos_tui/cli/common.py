@@ -1,5 +1,5 @@
 """What every command group shares: the app factory, global state, opening the database,
-and turning :class:`~pos_tui.core.errors.PosError` into a message and an exit code."""
+and turning :class:`~pos_tui.core.kernel.errors.PosError` into a message and an exit code."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from typing import ParamSpec, TypeVar
 import typer
 
 from pos_tui.cli.output import ExitCode, fail
-from pos_tui.core.errors import PosError
+from pos_tui.core.kernel import PosError
 from pos_tui.i18n import _, set_language
 from pos_tui.settings import ConfigError, Settings, load_settings
 
@@ -111,6 +111,6 @@ def parse_date(value: str | None, option: str) -> date | None:
 
 
 def now() -> datetime:
-    from pos_tui.core.clock import utcnow
+    from pos_tui.core.kernel import utcnow
 
     return utcnow()

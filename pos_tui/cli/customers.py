@@ -19,12 +19,8 @@ import typer
 
 from pos_tui.cli.common import handle_errors, make_typer, now, parse_date, state
 from pos_tui.cli.output import JsonOption, YesOption, confirm, info, print_json, table
-from pos_tui.core.errors import NotFound
-from pos_tui.core.formatting import format_decimal, format_money
-from pos_tui.core.labels import card_kind_label, channel_label
-from pos_tui.core.loyalty import members
-from pos_tui.core.loyalty.ledger import shop_day
-from pos_tui.core.loyalty.program import Program
+from pos_tui.core.kernel import NotFound, card_kind_label, channel_label, format_decimal, format_money
+from pos_tui.core.loyalty import Program, members, shop_day
 from pos_tui.i18n import _
 
 app = make_typer("customers", "Loyalty members: enrol, show, search, consent, export and anonymize.")
@@ -42,7 +38,7 @@ BirthDateOption = Annotated[str | None, typer.Option("--birth-date", help="YYYY-
 
 def _program() -> Program:
     """The applied loyalty program (``pos-admin loyalty apply``), or the default one."""
-    from pos_tui.core.loyalty.rules import active_program  # only `show` needs the program
+    from pos_tui.core.loyalty import active_program
 
     return active_program()
 

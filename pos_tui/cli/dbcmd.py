@@ -13,7 +13,7 @@ import typer
 from pos_tui.cli.common import handle_errors, make_typer, now, state
 from pos_tui.cli.output import JsonOption, YesOption, confirm, fail, info, print_json, progress
 from pos_tui.core import staff
-from pos_tui.core.demo import load_demo
+from pos_tui.core.interchange import load_demo
 from pos_tui.i18n import _
 from pos_tui.settings import Settings
 from pos_tui.store import database

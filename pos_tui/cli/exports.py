@@ -51,7 +51,7 @@ def products(
     json_: JsonOption = False,
 ) -> None:
     """Export every product (code order) in the columns ``import products`` reads."""
-    from pos_tui.core.exports import export_products
+    from pos_tui.core.interchange import export_products
 
     fmt = _format(format_, json_, output)
     state().open_db()

@@ -11,8 +11,7 @@ from typing import Any
 
 from pos_tui.cli.common import handle_errors, make_typer, now, state
 from pos_tui.cli.output import DevicesOption, JsonOption, YesOption, confirm, fail, info, print_json, table
-from pos_tui.core.formatting import format_money
-from pos_tui.core.labels import method_label
+from pos_tui.core.kernel import format_money, method_label
 from pos_tui.devices.config import load_devices
 from pos_tui.devices.errors import DeviceError
 from pos_tui.devices.fiscal import FiscalConfig, FiscalDevice, FiscalReport, open_fiscal

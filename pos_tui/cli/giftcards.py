@@ -16,11 +16,8 @@ from pos_tui.cli.common import handle_errors, make_typer, now, parse_date, state
 from pos_tui.cli.output import JsonOption, YesOption, confirm, info, print_json, stdout, table
 from pos_tui.cli.wallet import UserOption, member_id_of
 from pos_tui.core import staff
-from pos_tui.core.clock import iso
-from pos_tui.core.errors import ValidationError
-from pos_tui.core.formatting import format_money
+from pos_tui.core.kernel import ValidationError, format_money, iso, parse_money
 from pos_tui.core.loyalty import giftcards
-from pos_tui.core.money import parse_money
 from pos_tui.i18n import _
 from pos_tui.settings import Settings
 

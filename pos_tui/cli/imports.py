@@ -15,7 +15,8 @@ import typer
 
 from pos_tui.cli.common import handle_errors, make_typer, now, state
 from pos_tui.cli.output import ExitCode, JsonOption, fail, print_json, progress, stdout
-from pos_tui.core.errors import ImportRejected
+from pos_tui.core import interchange, kernel
+from pos_tui.core.kernel import ImportRejected
 from pos_tui.i18n import _
 
 app = make_typer("import", "Import products, customers, suppliers and sales from CSV, JSON or JSONL.")
@@ -39,10 +40,9 @@ def _count_lines(path: Path) -> int:
 
 
 def _run(kind: str, file: Path, format_: str | None, dry_run: bool, json_: bool) -> None:
-    from pos_tui.core import imports
 
     settings = state().open_db()
-    fmt = imports.detect_format(file, format_.lower() if format_ else None)
+    fmt = kernel.detect_format(file, format_.lower() if format_ else None)
     total = None if fmt == "json" or json_ else 2 * _count_lines(file)
     try:
         title = {
@@ -51,7 +51,7 @@ def _run(kind: str, file: Path, format_: str | None, dry_run: bool, json_: bool)
             "suppliers": _("Importing suppliers"),
         }[kind]
         with progress(title, total, json_) as advance:
-            report = imports.IMPORTERS[kind](
+            report = interchange.IMPORTERS[kind](
                 file, now=now(), settings=settings, fmt=fmt, dry_run=dry_run, progress=advance
             )
     except ImportRejected as exc:

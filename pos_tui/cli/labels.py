@@ -21,8 +21,8 @@ import typer
 
 from pos_tui.cli.common import handle_errors, make_typer, now, parse_date, state
 from pos_tui.cli.output import ExitCode, JsonOption, fail, info, print_json, stdout
-from pos_tui.core.clock import local
-from pos_tui.core.shelf_labels import ShelfLabel, label_record, select_products
+from pos_tui.core.catalog import ShelfLabel, label_record, select_products
+from pos_tui.core.kernel import local
 from pos_tui.devices.config import DevicesConfig, load_devices
 from pos_tui.devices.errors import DeviceError
 from pos_tui.i18n import _

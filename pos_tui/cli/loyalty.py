@@ -17,12 +17,17 @@ import typer
 from pos_tui.cli import loyalty_run
 from pos_tui.cli.common import handle_errors, make_typer, now, parse_date, state
 from pos_tui.cli.output import ExitCode, JsonOption, fail, info, print_json, table
-from pos_tui.core.clock import iso, local
-from pos_tui.core.errors import NotFound, ValidationError
-from pos_tui.core.formatting import format_money, format_percent
-from pos_tui.core.loyalty import coupons, rules
-from pos_tui.core.loyalty.program import Program
-from pos_tui.core.money import parse_decimal, parse_money
+from pos_tui.core.kernel import (
+    NotFound,
+    ValidationError,
+    format_money,
+    format_percent,
+    iso,
+    local,
+    parse_decimal,
+    parse_money,
+)
+from pos_tui.core.loyalty import Program, coupons, plain, rules
 from pos_tui.i18n import _
 
 app = make_typer("loyalty", "The loyalty program: rules, tiers, coupons, offers and the nightly run.")
@@ -151,8 +156,8 @@ def tiers_list(json_: JsonOption = False) -> None:
                 t.code,
                 t.name,
                 format_money(t.min_spend, lang),
-                rules.plain(t.multiplier),
-                rules.plain(t.basket_discount_percent),
+                plain(t.multiplier),
+                plain(t.basket_discount_percent),
                 ", ".join(f"{b.label} ({b.quantity})" for b in t.monthly_benefits),
             )
             for t in program.tiers
@@ -203,7 +208,7 @@ def tiers_set(
 def _member_id(text: str | None) -> int | None:
     if text is None:
         return None
-    from pos_tui.core.loyalty.members import find_member
+    from pos_tui.core.loyalty import find_member
 
     found = find_member(text)
     if found is None:

@@ -13,7 +13,7 @@ import typer
 
 from pos_tui.cli.common import handle_errors, now, parse_date, state
 from pos_tui.cli.output import JsonOption, info, print_json, table
-from pos_tui.core.clock import local
+from pos_tui.core.kernel import local
 from pos_tui.core.loyalty import jobs, rules
 from pos_tui.i18n import _
 

@@ -20,7 +20,7 @@ import typer
 
 from pos_tui.cli.common import handle_errors, make_typer, now, state
 from pos_tui.cli.output import JsonOption, info, print_json, table
-from pos_tui.core.clock import iso
+from pos_tui.core.kernel import iso
 from pos_tui.core.loyalty import messages
 from pos_tui.i18n import _
 

@@ -12,9 +12,8 @@ import typer
 
 from pos_tui.cli.common import handle_errors, make_typer, now, state
 from pos_tui.cli.output import JsonOption, info, print_json
-from pos_tui.core.errors import NotFound
-from pos_tui.core.loyalty import nps
-from pos_tui.core.loyalty.members import find_member
+from pos_tui.core.kernel import NotFound
+from pos_tui.core.loyalty import find_member, nps
 from pos_tui.i18n import _
 
 app = make_typer("nps", "Net Promoter Score answers: add one, import a survey.")

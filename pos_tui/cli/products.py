@@ -8,7 +8,8 @@ import typer
 
 from pos_tui.cli.common import handle_errors, make_typer, state
 from pos_tui.cli.output import JsonOption, info, print_json, stdout, table
-from pos_tui.core.formatting import format_money, format_quantity
+from pos_tui.core import catalog
+from pos_tui.core.kernel import format_money, format_quantity
 from pos_tui.i18n import _
 
 app = make_typer("products", "Look up products by code, barcode or name.")
@@ -21,7 +22,6 @@ def show(
     json_: JsonOption = False,
 ) -> None:
     """Show one product with its barcodes and stock (JSON: price "12.50", stock "1.5")."""
-    from pos_tui.core import catalog
 
     settings = state().open_db()
     product = catalog.get_product(code)
@@ -56,7 +56,6 @@ def search(
     json_: JsonOption = False,
 ) -> None:
     """Find products by name: every word typed must start a word of the name ("isp gul")."""
-    from pos_tui.core import catalog
 
     settings = state().open_db()
     found = catalog.search_products(query, limit, include_inactive=all_)

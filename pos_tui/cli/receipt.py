@@ -2,7 +2,7 @@
 
 ``RECEIPT`` is what the returns screen takes: a receipt number of this terminal (``42``),
 ``TERMINAL/NUMBER`` (``T1/42``, what the receipt's barcode holds) or the document's id. The
-layout is :func:`pos_tui.core.receipts.receipt_for`; the bytes are the ``[printer]`` driver's of
+layout is :func:`pos_tui.core.till.receipts.receipt_for`; the bytes are the ``[printer]`` driver's of
 devices.toml. A reprint is a copy (marked "COPY") unless ``--no-copy``, and never opens the drawer.
 """
 
@@ -16,8 +16,8 @@ import typer
 
 from pos_tui.cli.common import handle_errors, make_typer, state
 from pos_tui.cli.output import DevicesOption, JsonOption, fail, info, print_json, stdout
-from pos_tui.core import receipts
-from pos_tui.core.printable import Printable
+from pos_tui.core import till
+from pos_tui.core.kernel import Printable
 from pos_tui.devices.config import DevicesConfig, load_devices
 from pos_tui.devices.errors import DeviceError
 from pos_tui.devices.printer import EscposPrinter, PrinterConfig, printer_config
@@ -44,8 +44,8 @@ def _devices(path: Path | None) -> DevicesConfig:
 
 
 def _job(ref: str, settings: Settings, *, width: int, copy: bool, terminal: str | None, fiscal: bool) -> Printable:
-    data = receipts.load_receipt(ref, terminal=terminal or settings.terminal_id, tz=settings.shop.timezone)
-    job = receipts.receipt_of(data, settings, width=width, fiscal=fiscal, copy=copy)
+    data = till.load_receipt(ref, terminal=terminal or settings.terminal_id, tz=settings.shop.timezone)
+    job = till.receipt_of(data, settings, width=width, fiscal=fiscal, copy=copy)
     return dataclasses.replace(job, kick=False)  # a script never opens the cash drawer
 
 
@@ -125,4 +125,4 @@ def show(
             }
         )
         return
-    stdout.print(receipts.as_text(job), markup=False, highlight=False, crop=False, overflow="ignore")
+    stdout.print(till.as_text(job), markup=False, highlight=False, crop=False, overflow="ignore")

@@ -16,12 +16,9 @@ import typer
 
 from pos_tui.cli.common import handle_errors, make_typer, now, parse_date, state
 from pos_tui.cli.output import JsonOption, YesOption, confirm, info, print_json, stdout, table
-from pos_tui.core import closures, staff
-from pos_tui.core.clock import iso, local
-from pos_tui.core.errors import NotFound
-from pos_tui.core.formatting import format_decimal, format_money, format_percent
-from pos_tui.core.labels import method_label
-from pos_tui.core.reports import REPORT_BY, sales_report
+from pos_tui.core import cash, staff
+from pos_tui.core.cash import REPORT_BY, sales_report
+from pos_tui.core.kernel import NotFound, format_decimal, format_money, format_percent, iso, local, method_label
 from pos_tui.i18n import _
 from pos_tui.settings import Settings
 
@@ -32,7 +29,7 @@ TerminalOption = Annotated[
 ]
 
 
-def _show(report: closures.ZReport, settings: Settings) -> None:
+def _show(report: cash.ZReport, settings: Settings) -> None:
     lang, tz = settings.language, settings.shop.timezone
     t = report.totals
 
@@ -86,7 +83,7 @@ def x(
     """Figures of the terminal since its last Z; nothing is written or closed."""
     settings = state().open_db()
     actor = staff.actor_by_name(user, settings=settings) if user else staff.first_admin(settings=settings)
-    report = closures.x_report(_terminal(terminal, settings), actor, now=now())
+    report = cash.take_x_preview(_terminal(terminal, settings), actor, now=now())
     if json_:
         print_json(report.to_json(settings.shop.timezone))
     else:
@@ -110,7 +107,7 @@ def z(
     terminal = terminal or settings.terminal_id
     actor = staff.actor_by_name(user, settings=settings) if user else staff.first_admin(settings=settings)
     if not yes:
-        preview = closures.x_preview(terminal, now=now())
+        preview = cash.x_preview(terminal, now=now())
         confirm(
             _("Take Z {no} of {terminal} ({count} documents, net {net})? It cannot be undone.").format(
                 no=preview.z_no,
@@ -120,7 +117,7 @@ def z(
             ),
             yes=yes,
         )
-    report = closures.z_report(terminal, actor, now=now(), settings=settings)
+    report = cash.z_report(terminal, actor, now=now(), settings=settings)
     if json_:
         print_json(report.to_json(settings.shop.timezone))
     else:
@@ -192,8 +189,7 @@ def _period(from_: str | None, to: str | None, settings: Settings) -> tuple[date
 @handle_errors
 def loyalty(from_: FromOption = None, to: ToOption = None, json_: JsonOption = False) -> None:
     """Loyalty KPIs: members' vs others' average ticket, repeat rate, points, liability, CLV."""
-    from pos_tui.core.loyalty import rules
-    from pos_tui.core.loyalty.reports import loyalty_report
+    from pos_tui.core.loyalty import loyalty_report, rules
 
     settings = state().open_db()
     first, last = _period(from_, to, settings)
@@ -231,7 +227,7 @@ def loyalty(from_: FromOption = None, to: ToOption = None, json_: JsonOption = F
 @handle_errors
 def nps_(from_: FromOption = None, to: ToOption = None, json_: JsonOption = False) -> None:
     """Net Promoter Score: promoters (9–10), passives (7–8), detractors (0–6) and the score."""
-    from pos_tui.core.loyalty.nps import nps_report
+    from pos_tui.core.loyalty import nps_report
 
     settings = state().open_db()
     first, last = _period(from_, to, settings)
@@ -256,8 +252,7 @@ def nps_(from_: FromOption = None, to: ToOption = None, json_: JsonOption = Fals
 @handle_errors
 def donations(from_: FromOption = None, to: ToOption = None, json_: JsonOption = False) -> None:
     """Points members donated, per charity."""
-    from pos_tui.core.loyalty import rules
-    from pos_tui.core.loyalty.reports import donation_report
+    from pos_tui.core.loyalty import donation_report, rules
 
     settings = state().open_db()
     first, last = _period(from_, to, settings)
@@ -278,8 +273,7 @@ def donations(from_: FromOption = None, to: ToOption = None, json_: JsonOption =
 @handle_errors
 def suppliers(from_: FromOption = None, to: ToOption = None, json_: JsonOption = False) -> None:
     """Supplier-funded points and what each supplier owes for them."""
-    from pos_tui.core.loyalty import rules
-    from pos_tui.core.loyalty.reports import supplier_settlement
+    from pos_tui.core.loyalty import rules, supplier_settlement
 
     settings = state().open_db()
     first, last = _period(from_, to, settings)

@@ -1,6 +1,6 @@
 """``pos-admin import sales`` and ``pos-admin export sales``, attached to the import/export groups.
 
-The file formats are described in :mod:`pos_tui.core.sales_io`.
+The file formats are described in :mod:`pos_tui.core.interchange.sales_io`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ import typer
 
 from pos_tui.cli.common import handle_errors, now, parse_date, state
 from pos_tui.cli.output import ExitCode, JsonOption, fail, info, print_json, progress
-from pos_tui.core.errors import ImportRejected
+from pos_tui.core import interchange
+from pos_tui.core.kernel import ImportRejected
 from pos_tui.i18n import _
 
 
@@ -34,13 +35,12 @@ def register(import_app: typer.Typer, export_app: typer.Typer) -> None:
         json_: JsonOption = False,
     ) -> None:
         """Post historic or external sales through the sale engine (idempotent, all or nothing)."""
-        from pos_tui.core import sales_io
 
         settings = state().open_db()
-        total = sum(1 for _line in sales_io.read_lines(file)) if not json_ else None
+        total = sum(1 for _line in interchange.read_lines(file)) if not json_ else None
         try:
             with progress(_("Importing sales"), total, json_) as advance:
-                result = sales_io.import_sales(file, settings=settings, now=now(), dry_run=dry_run, progress=advance)
+                result = interchange.import_sales(file, settings=settings, now=now(), dry_run=dry_run, progress=advance)
         except ImportRejected as exc:
             if json_:
                 print_json(
@@ -77,13 +77,12 @@ def register(import_app: typer.Typer, export_app: typer.Typer) -> None:
         json_: JsonOption = False,
     ) -> None:
         """Export sales and returns in the documented JSON shape, as JSONL, or as CSV (one row per item)."""
-        from pos_tui.core import sales_io
 
         fmt = "json" if json_ else format_.lower()
-        if fmt not in sales_io.EXPORT_FORMATS:
+        if fmt not in interchange.EXPORT_FORMATS:
             fail(
                 _("--format must be one of {formats}, not {value!r}").format(
-                    formats=", ".join(sales_io.EXPORT_FORMATS), value=format_
+                    formats=", ".join(interchange.EXPORT_FORMATS), value=format_
                 ),
                 ExitCode.USAGE,
             )
@@ -93,7 +92,7 @@ def register(import_app: typer.Typer, export_app: typer.Typer) -> None:
         settings = state().open_db()
         target: Any = output.open("w", encoding="utf-8", newline="") if output is not None else nullcontext(sys.stdout)
         with target as out:
-            count = sales_io.export_sales(
+            count = interchange.export_sales(
                 out, fmt, since=since, until=until, terminal=terminal, tz=settings.shop.timezone
             )
         if output is not None:

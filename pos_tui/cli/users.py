@@ -20,8 +20,7 @@ import typer
 from pos_tui.cli.common import handle_errors, make_typer, now, state
 from pos_tui.cli.output import JsonOption, YesOption, confirm, info, print_json, table
 from pos_tui.core import staff
-from pos_tui.core.clock import iso, local
-from pos_tui.core.labels import role_label
+from pos_tui.core.kernel import iso, local, role_label
 from pos_tui.i18n import _
 
 app = make_typer("users", "Cashiers, supervisors and admins: add, list, disable, change PINs, unlock a terminal.")

@@ -21,8 +21,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from pos_tui.core.errors import ValidationError
-from pos_tui.core.loyalty.members import magstripe_id
+from pos_tui.core.kernel import ValidationError
+from pos_tui.core.loyalty import magstripe_id
 from pos_tui.devices.config import DevicesConfig, Section
 from pos_tui.devices.link import BACKOFF_KEYS, LineBuffer, LinkedDevice, SerialLink, SerialPort, parse_backoff
 from pos_tui.devices.status import DeviceStatus, device_label

@@ -6,7 +6,7 @@ checkout (every device commented out), else no file at all. No file, a missing s
 all mean the same thing: this till has no such device, and the app sells without it.
 
 Each device kind parses its own section (``ScaleConfig.parse(section, where)``) with :class:`Section`, so every
-bad value fails the same way: a :class:`~pos_tui.core.errors.ValidationError` naming the file, the line, the
+bad value fails the same way: a :class:`~pos_tui.core.kernel.errors.ValidationError` naming the file, the line, the
 section, the key and why (``devices.toml [scale].decimals (line 14): must be between 0 and 4, not 7``).
 Nothing here opens a port: loading the configuration is cheap and safe at start-up and in ``pos-admin``.
 """
@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pos_tui.core.errors import ValidationError
+from pos_tui.core.kernel import ValidationError
 from pos_tui.i18n import _
 from pos_tui.settings import REPO_CONFIG, default_home
 

@@ -10,10 +10,10 @@ methods of :class:`FiscalDevice`, named in ``devices.toml``::
     [fiscal]
     driver = "python:acme_okc.driver:AcmeFiscal"   # module:Class, built with FiscalDevice's section
 
-:func:`fiscal_hook` turns a device into the :data:`~pos_tui.core.fiscal.FiscalHook` that
-:func:`pos_tui.core.sales.complete_sale` calls last in the sale's transaction: the ticket is
+:func:`fiscal_hook` turns a device into the :data:`~pos_tui.core.till.fiscal.FiscalHook` that
+:func:`pos_tui.core.till.posting.complete_sale` calls last in the sale's transaction: the ticket is
 registered item by item; any device error cancels the device's open receipt and becomes a
-:class:`~pos_tui.core.fiscal.FiscalError`, which rolls the sale back and leaves the cart open.
+:class:`~pos_tui.core.till.fiscal.FiscalError`, which rolls the sale back and leaves the cart open.
 
 Devices are blocking (SDK calls, serial lines): the TUI calls them from a worker thread.
 """
@@ -31,10 +31,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Protocol
 
-from pos_tui.core.errors import ValidationError
-from pos_tui.core.fiscal import FiscalError, FiscalHook, FiscalItem, FiscalPayment, FiscalRecord, FiscalTicket
-from pos_tui.core.formatting import format_money
-from pos_tui.core.money import ZERO
+from pos_tui.core.kernel import ZERO, ValidationError, format_money
+from pos_tui.core.till import FiscalError, FiscalHook, FiscalItem, FiscalPayment, FiscalRecord, FiscalTicket
 from pos_tui.devices.config import Section
 from pos_tui.devices.errors import DeviceError
 from pos_tui.i18n import N_, _
@@ -390,7 +388,7 @@ def register(device: FiscalDevice, ticket: FiscalTicket, now: datetime) -> Fisca
 
 
 def fiscal_hook(device: FiscalDevice, clock: Callable[[], datetime]) -> FiscalHook:
-    """The hook :func:`~pos_tui.core.sales.complete_sale` takes in fiscal mode."""
+    """The hook :func:`~pos_tui.core.till.posting.complete_sale` takes in fiscal mode."""
 
     def hook(ticket: FiscalTicket) -> FiscalRecord:
         return register(device, ticket, clock())

@@ -1,11 +1,11 @@
-"""Shelf labels for a receipt printer: each label as a :class:`~pos_tui.core.printable.Printable`.
+"""Shelf labels for a receipt printer: each label as a :class:`~pos_tui.core.kernel.printable.Printable`.
 
 A small shop without a sheet printer prints labels on the receipt printer and cuts them out.
 Each label is its own job (cut after it), laid out for the paper's width in characters, with
-the barcode as a :class:`~pos_tui.core.printable.PrintLine` that the printer driver
+the barcode as a :class:`~pos_tui.core.kernel.printable.PrintLine` that the printer driver
 (``pos_tui.devices.printer``) prints with the printer's own barcode command (ESC/POS
 ``GS k``): EAN-13 for a product's GTIN, Code 128 of the product code otherwise. The words
-and figures are the same as on the PDF sheet (:func:`pos_tui.core.shelf_labels.label_text`).
+and figures are the same as on the PDF sheet (:func:`pos_tui.core.catalog.shelf_labels.label_text`).
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Sequence
 
-from pos_tui.core.printable import Printable, PrintLine, columns
-from pos_tui.core.shelf_labels import ShelfLabel, label_text
+from pos_tui.core.catalog import ShelfLabel, label_text
+from pos_tui.core.kernel import Printable, PrintLine, columns
 from pos_tui.i18n import _
 
 DEFAULT_WIDTH = 42  # characters of font A on 80 mm paper (32 on 58 mm)

@@ -7,7 +7,7 @@ common 3 × 7 sheet of 63.5 × 38.1 mm labels (Avery L7160 and its clones), whic
 margins every office printer can print to.
 
 Barcodes are drawn with reportlab's own widgets (``reportlab.graphics.barcode``): an
-EAN-13 with its digits, or a Code 128 of the product code (see :mod:`pos_tui.core.shelf_labels`
+EAN-13 with its digits, or a Code 128 of the product code (see :mod:`pos_tui.core.catalog.shelf_labels`
 for which). Text uses a TrueType font with the Turkish letters (reportlab's built-in
 Helvetica has no ş, ğ or ı): the configured ``font``, else Bitstream Vera (shipped inside
 reportlab), else DejaVu Sans from the system. Geometry is in points and millimetres as
@@ -34,8 +34,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from pos_tui.core.errors import ValidationError
-from pos_tui.core.shelf_labels import LabelText, ShelfLabel, label_text
+from pos_tui.core.catalog import LabelText, ShelfLabel, label_text
+from pos_tui.core.kernel import ValidationError
 from pos_tui.i18n import _
 
 TURKISH_LETTERS = "çğıİöşüÇĞÖŞÜ"

@@ -27,7 +27,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from pos_tui.core.printable import Printable
+from pos_tui.core.kernel import Printable
 from pos_tui.devices.errors import DeviceError
 from pos_tui.devices.printer import NAME, EscposPrinter, Printer
 from pos_tui.devices.status import DeviceStatus

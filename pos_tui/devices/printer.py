@@ -1,6 +1,6 @@
 """The receipt printer and the cash drawer behind it: a :class:`Printer` protocol and an ESC/POS driver.
 
-``core`` lays a job out as a :class:`~pos_tui.core.printable.Printable` (lines already fitted to the
+``core`` lays a job out as a :class:`~pos_tui.core.kernel.printable.Printable` (lines already fitted to the
 paper's width); this driver only styles, encodes and sends it. A job is rendered into bytes first
 (:meth:`EscposPrinter.render`, with python-escpos' ``Dummy``), then written to the device in one go,
 so a job never reaches the paper half-styled and ``pos-admin receipt print --output`` writes exactly
@@ -29,7 +29,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
-from pos_tui.core.printable import Printable, PrintLine
+from pos_tui.core.kernel import Printable, PrintLine
 from pos_tui.devices.config import DevicesConfig, Section
 from pos_tui.devices.errors import DeviceError
 from pos_tui.devices.link import SerialPort

@@ -23,8 +23,7 @@ import time
 from collections.abc import Callable
 from typing import Protocol, runtime_checkable
 
-from pos_tui.core.errors import ValidationError
-from pos_tui.core.formatting import format_quantity
+from pos_tui.core.kernel import ValidationError, format_quantity
 from pos_tui.devices.config import DevicesConfig
 from pos_tui.devices.errors import DeviceError
 from pos_tui.devices.link import SerialLink, SerialPort

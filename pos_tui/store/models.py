@@ -316,7 +316,7 @@ class CartDraft(BaseModel):
     terminal = CharField(max_length=32, index=True)
     status = CharField(max_length=8)  # open | parked
     cashier = ForeignKeyField(User, backref="+", on_delete="RESTRICT")
-    data = TextField()  # JSON of pos_tui.core.cart.Cart
+    data = TextField()  # JSON of pos_tui.core.basket.cart.Cart
     created_at = DateTimeField()
     updated_at = DateTimeField()
 

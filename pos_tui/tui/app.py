@@ -3,7 +3,7 @@
 Core calls that may be slow (PIN hashing, posting a sale, reports) run in thread workers
 started by :meth:`PosApp.call_core` (:mod:`pos_tui.tui.calls`); each posts its result as a
 message to the screen that asked, and every failure comes back through the one
-``Worker.StateChanged`` handler here: a :class:`~pos_tui.core.errors.PermissionDenied` opens
+``Worker.StateChanged`` handler here: a :class:`~pos_tui.core.kernel.errors.PermissionDenied` opens
 the manager PIN dialog and repeats the call with the supervisor's override, any other error
 is shown on the asking screen's error line. Quick cart changes run on the UI thread through
 :meth:`PosApp.with_override`, which follows the same rules.
@@ -24,9 +24,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.worker import Worker
 
-from pos_tui.core.actors import Actor, Override
-from pos_tui.core.clock import utcnow
-from pos_tui.core.errors import PermissionDenied
+from pos_tui.core.kernel import Actor, Override, PermissionDenied, utcnow
 from pos_tui.i18n import _, set_language
 from pos_tui.settings import Settings
 from pos_tui.tui.base import Till

@@ -15,8 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from textual.app import App
 from textual.dom import DOMNode
 
-from pos_tui.core.actors import Actor, Override
-from pos_tui.core.errors import PermissionDenied, PosError
+from pos_tui.core.kernel import Actor, Override, PermissionDenied, PosError
 from pos_tui.settings import Settings
 from pos_tui.tui.keymap import key_label
 from pos_tui.tui.session import Session

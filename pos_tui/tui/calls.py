@@ -5,9 +5,9 @@ A screen or dialog describes a slow call as a :class:`CoreCall` and hands it to 
 posts the reply message to the screen that asked. Every failure comes back through one place,
 :meth:`CoreCalls.finished`, which the app's ``Worker.StateChanged`` handler calls for every worker:
 
-- a :class:`~pos_tui.core.errors.PermissionDenied` opens the supervisor-approval dialog and runs the
+- a :class:`~pos_tui.core.kernel.errors.PermissionDenied` opens the supervisor-approval dialog and runs the
   call again with the supervisor's override;
-- any other :class:`~pos_tui.core.errors.PosError` is posted to the asking screen as
+- any other :class:`~pos_tui.core.kernel.errors.PosError` is posted to the asking screen as
   :class:`~pos_tui.tui.messages.CoreFailed` (its message line shows it);
 - anything else (a bug, a disk error) is logged and shown the same way as "Unexpected error", so no
   worker's failure is ever swallowed.
@@ -30,8 +30,7 @@ from textual.message_pump import MessagePump
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from pos_tui.core.actors import Override
-from pos_tui.core.errors import PermissionDenied, PosError
+from pos_tui.core.kernel import Override, PermissionDenied, PosError
 from pos_tui.i18n import _
 from pos_tui.tui.messages import CoreFailed
 

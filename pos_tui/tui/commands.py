@@ -9,7 +9,8 @@ from functools import partial
 from rich.text import Text
 from textual.command import Hit, Hits, Provider
 
-from pos_tui.core.formatting import format_money
+from pos_tui.core import catalog
+from pos_tui.core.kernel import format_money
 from pos_tui.i18n import _
 from pos_tui.tui.capabilities import AddsProducts
 
@@ -20,7 +21,6 @@ class ProductCommands(Provider):
     """Turkish-aware product search (the catalog's word index) off the UI thread."""
 
     async def search(self, query: str) -> Hits:
-        from pos_tui.core import catalog
 
         screen = self.screen
         if not isinstance(screen, AddsProducts) or not query.strip():

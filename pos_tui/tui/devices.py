@@ -46,7 +46,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input
 
-from pos_tui.core.errors import ValidationError
+from pos_tui.core.kernel import ValidationError
 from pos_tui.devices.cards import CardReaderConfig, CardUnreadable, SerialCardReader, keyboard_status
 from pos_tui.devices.cards import CardSwiped as CardEvent
 from pos_tui.devices.config import DevicesConfig, load_devices

@@ -11,13 +11,12 @@ from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 
-from pos_tui.core.actors import Actor, Override
-from pos_tui.core.errors import PosError
+from pos_tui.core.kernel import Actor, Override, PosError
 
 if TYPE_CHECKING:
+    from pos_tui.core.cash import CashMovementInfo, ShiftInfo
     from pos_tui.core.catalog import ProductInfo
-    from pos_tui.core.sales import SaleResult
-    from pos_tui.core.shifts import CashMovementInfo, ShiftInfo
+    from pos_tui.core.till import SaleResult
 
 
 @dataclass
@@ -97,7 +96,7 @@ class ReportReady(Message, bubble=False):
 class ReceiptReady(Message, bubble=False):
     """A posted sale's receipt is laid out (and queued when there is a printer): show it on screen.
 
-    ``job`` is the :class:`~pos_tui.core.printable.Printable`, ``document`` the sale's document (for a
+    ``job`` is the :class:`~pos_tui.core.kernel.printable.Printable`, ``document`` the sale's document (for a
     copy), ``printer_note`` one line about the printer now."""
 
     job: Any

@@ -7,28 +7,28 @@ from decimal import Decimal
 
 from textual.message_pump import MessagePump
 
-from pos_tui.core import sales
-from pos_tui.core.actors import Override
-from pos_tui.core.fiscal import FiscalHook
+from pos_tui.core import basket, till
+from pos_tui.core.kernel import Override
+from pos_tui.core.till import FiscalHook
 from pos_tui.i18n import _
 from pos_tui.tui.calls import CoreCall
 from pos_tui.tui.messages import SaleCompleted
 from pos_tui.tui.session import Session
 
 
-def cash(tendered: Decimal) -> sales.PaymentInput:
+def cash(tendered: Decimal) -> basket.PaymentInput:
     """Cash handed over (may be more than due; the core computes the change)."""
-    return sales.PaymentInput("cash", tendered)
+    return basket.PaymentInput("cash", tendered)
 
 
-def card(amount: Decimal, reference: str | None) -> sales.PaymentInput:
+def card(amount: Decimal, reference: str | None) -> basket.PaymentInput:
     """A card payment with the card terminal's optional reference (never a card number)."""
-    return sales.PaymentInput("card", amount, reference or None)
+    return basket.PaymentInput("card", amount, reference or None)
 
 
 def complete_sale_call(
-    session: Session, payments: Sequence[sales.PaymentInput], target: MessagePump, *, fiscal: FiscalHook | None = None
-) -> CoreCall[sales.SaleResult]:
+    session: Session, payments: Sequence[basket.PaymentInput], target: MessagePump, *, fiscal: FiscalHook | None = None
+) -> CoreCall[till.SaleResult]:
     """Post the cashier's open cart with ``payments``; :class:`SaleCompleted` goes to ``target``.
     ``fiscal`` (fiscal mode, :meth:`pos_tui.tui.printing.PrintStation.fiscal_hook`) registers the sale
     on the device inside the posting (this worker thread); its FiscalError leaves the cart open."""
@@ -37,8 +37,8 @@ def complete_sale_call(
     tz = session.settings.shop.timezone
     paid = list(payments)
 
-    def run(_override: Override | None) -> sales.SaleResult:
-        return sales.complete_sale(
+    def run(_override: Override | None) -> till.SaleResult:
+        return till.complete_sale(
             session.terminal, actor, paid, now=session.now(), shift_id=shift_id, tz=tz, fiscal=fiscal
         )
 

@@ -13,7 +13,7 @@ printer shows "Printer out of paper — 2 jobs waiting" in the device line, jobs
 :meth:`PrintStation.retry` (the sale screen's key, the menu) tries again now.
 
 The fiscal device is blocking (vendor SDKs, serial lines): :meth:`PrintStation.fiscal_hook` gives
-the hook :func:`pos_tui.core.sales.complete_sale` calls inside the posting worker thread, and the
+the hook :func:`pos_tui.core.till.posting.complete_sale` calls inside the posting worker thread, and the
 Z close calls the device's Z from the Z report's worker. The device's state is published to the
 device line ("Fiscal device: Z 3 · next 12", or its error).
 """
@@ -31,10 +31,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from pos_tui.core import receipts
-from pos_tui.core.errors import ValidationError
-from pos_tui.core.fiscal import FiscalError, FiscalHook, FiscalRecord, FiscalTicket
-from pos_tui.core.printable import Printable
+from pos_tui.core import till
+from pos_tui.core.kernel import Printable, ValidationError
+from pos_tui.core.till import FiscalError, FiscalHook, FiscalRecord, FiscalTicket
 from pos_tui.devices.config import DevicesConfig, load_devices
 from pos_tui.devices.errors import DeviceError
 from pos_tui.devices.fiscal import FiscalConfig, FiscalDevice, FiscalReport, open_fiscal, register
@@ -49,7 +48,7 @@ from pos_tui.tui.messages import ReceiptReady
 if TYPE_CHECKING:
     from textual.message import Message
 
-    from pos_tui.core.sales import SaleResult
+    from pos_tui.core.till import SaleResult
     from pos_tui.tui.base import Till
     from pos_tui.tui.screens.base import PosScreen
 
@@ -232,20 +231,18 @@ class PrintStation:
     def receipt(self, result: SaleResult | dict[str, Any], *, copy: bool = False) -> Printable:
         """The slip of a posted sale or return. Reads the points posting wrote (DB): call it from a
         worker. The first print carries the member's balance of that day; a copy does not."""
-        from pos_tui.core.loyalty.ledger import shop_day
+        from pos_tui.core.loyalty import shop_day
 
         assert self.app is not None, "the print station is not started"
         settings = self.app.settings
         document = result if isinstance(result, dict) else result.document
         tz = settings.shop.timezone
         as_of = None if copy else shop_day(datetime.fromisoformat(document["at"]), tz)
-        points = receipts.points_summary(document, as_of=as_of, tz=tz)
+        points = till.points_summary(document, as_of=as_of, tz=tz)
         original = None
         if document["type"] == "return" and document.get("return_of"):
-            from pos_tui.core import sales
-
-            original = receipts.receipt_label(sales.get_sale(document["return_of"], tz))
-        return receipts.receipt_for(
+            original = till.receipt_label(till.get_sale(document["return_of"], tz))
+        return till.receipt_for(
             document,
             settings,
             width=self.width,
@@ -268,7 +265,7 @@ class PrintStation:
         if isinstance(sale, str):
             assert self.app is not None, "the print station is not started"
             settings = self.app.settings
-            sale = receipts.find_document(sale, terminal=settings.terminal_id, tz=settings.shop.timezone)
+            sale = till.find_document(sale, terminal=settings.terminal_id, tz=settings.shop.timezone)
         job = self.receipt(sale, copy=True)
         self.submit(job)
         return job
@@ -276,12 +273,12 @@ class PrintStation:
     def print_x(self, report: Any) -> None:
         """Print an X report (from the X report's worker)."""
         if self.queue is not None and self.app is not None:
-            self.submit(receipts.x_report_for(report, self.app.settings, width=self.width, fiscal=self.fiscal_mode))
+            self.submit(till.x_report_for(report, self.app.settings, width=self.width, fiscal=self.fiscal_mode))
 
     def print_no_sale(self, movement: Any) -> None:
         """The drawer opened without a sale (core recorded it and checked the permission): the slip and the kick."""
         if self.queue is not None and self.app is not None:
-            self.submit(receipts.no_sale_for(movement, self.app.settings, width=self.width))
+            self.submit(till.no_sale_for(movement, self.app.settings, width=self.width))
 
     def z_closed(self, report: Any, body: RenderableType, now: datetime) -> RenderableType:
         """The shop's Z is closed (committed): print it, then close the fiscal device's day too.
@@ -291,7 +288,7 @@ class PrintStation:
         entry (or ``pos-admin fiscal z``) runs it again. Returns the report body with a line about
         the device. Blocking: call it from the Z report's worker."""
         if self.queue is not None and self.app is not None:
-            self.submit(receipts.z_report_for(report, self.app.settings, width=self.width, fiscal=self.fiscal_mode))
+            self.submit(till.z_report_for(report, self.app.settings, width=self.width, fiscal=self.fiscal_mode))
         if self.fiscal is None:
             return body
         try:
@@ -322,7 +319,7 @@ class PrintStation:
     # -- the fiscal device ------------------------------------------------------------------------------------------
 
     def fiscal_hook(self, clock: Callable[[], datetime]) -> FiscalHook | None:
-        """The hook for :func:`~pos_tui.core.sales.complete_sale` in fiscal mode (None without a device).
+        """The hook for :func:`~pos_tui.core.till.posting.complete_sale` in fiscal mode (None without a device).
 
         It runs in the posting worker (the device blocks) and publishes the device's state: the
         fiscal number after a sale, the device's message after a failure (which also stays on
@@ -474,7 +471,7 @@ def retry(screen: PosScreen) -> None:
 
 def write_labels_pdf(station: PrintStation, labels: list[Any], settings: Any, now: datetime) -> tuple[Path, int]:
     """The labels as A4 sheets in ``$POS_HOME/labels/labels-<time>.pdf`` (the layout from devices.toml ``[labels]``)."""
-    from pos_tui.core.clock import local
+    from pos_tui.core.kernel import local
     from pos_tui.devices.labels_pdf import SheetLayout, write_pdf
 
     config = station.config or DevicesConfig(path=None, sections={})

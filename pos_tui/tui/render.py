@@ -16,9 +16,7 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from pos_tui.core.clock import local
-from pos_tui.core.formatting import format_money
-from pos_tui.core.labels import method_label
+from pos_tui.core.kernel import format_money, local, method_label
 from pos_tui.i18n import _
 from pos_tui.settings import Settings
 

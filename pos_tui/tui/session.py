@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from pos_tui.core.actors import Actor
+from pos_tui.core.kernel import Actor
 from pos_tui.settings import Settings
 
 if TYPE_CHECKING:
-    from pos_tui.core.shifts import ShiftInfo
+    from pos_tui.core.cash import ShiftInfo
 
 
 @dataclass

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pos_tui.core import catalog
-from pos_tui.core.barcodes import internal_ean13
+from pos_tui.core.catalog import internal_ean13
 
 MakeProduct = Callable[..., catalog.ProductInfo]
 WriteFile = Callable[..., Path]

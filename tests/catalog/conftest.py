@@ -13,14 +13,15 @@ from argon2 import PasswordHasher
 from catalog_support import MakeProduct, WriteFile
 from typer.testing import CliRunner, Result
 
-from pos_tui.core import catalog, staff
+from pos_tui.core import catalog
+from pos_tui.core.staff import users
 from pos_tui.settings import Settings
 
 
 @pytest.fixture(autouse=True)
 def _cheap_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
     """The demo loader adds users; the smallest argon2id cost keeps that fast."""
-    monkeypatch.setattr(staff, "_HASHER", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+    monkeypatch.setattr(users, "_HASHER", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
 
 
 @pytest.fixture

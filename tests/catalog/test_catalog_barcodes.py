@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from stdnum import ean
 
-from pos_tui.core.barcodes import (
+from pos_tui.core.catalog import (
     barcode_kind,
     check_digit,
     has_valid_check_digit,
@@ -17,7 +17,7 @@ from pos_tui.core.barcodes import (
     normalize_barcode,
     parse_scale_label,
 )
-from pos_tui.core.errors import ValidationError
+from pos_tui.core.kernel import ValidationError
 from pos_tui.settings import DEFAULT_SCALE_LABELS, ScaleLabelMask
 
 WEIGHT_27, WEIGHT_28, PRICE_29 = DEFAULT_SCALE_LABELS

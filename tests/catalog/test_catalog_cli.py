@@ -12,8 +12,8 @@ from catalog_support import WriteFile, ean
 from typer.testing import Result
 
 from pos_tui.core import catalog
-from pos_tui.core.barcodes import make_scale_label
-from pos_tui.core.demo import FIXTURES, load_demo
+from pos_tui.core.catalog import make_scale_label
+from pos_tui.core.interchange import FIXTURES, load_demo
 from pos_tui.settings import DEFAULT_SCALE_LABELS, Settings
 from pos_tui.store import models as m
 

@@ -17,10 +17,9 @@ from catalog_support import ean
 from peewee import fn
 
 from pos_tui.core import catalog
-from pos_tui.core.barcodes import make_scale_label
-from pos_tui.core.errors import ImportRejected
-from pos_tui.core.exports import export_products
-from pos_tui.core.imports import import_customers, import_products
+from pos_tui.core.catalog import make_scale_label, products
+from pos_tui.core.interchange import export_products, import_customers, import_products
+from pos_tui.core.kernel import ImportRejected
 from pos_tui.settings import DEFAULT_SCALE_LABELS, Settings
 from pos_tui.store import models as m
 
@@ -30,7 +29,7 @@ pytestmark = pytest.mark.postgres
 def test_catalog_on_postgres(
     pg_db: peewee.Database, settings: Settings, now: datetime, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(catalog, "BULK_INDEX_REBUILD", 10)
+    monkeypatch.setattr(products, "BULK_INDEX_REBUILD", 10)
     rows = [
         catalog.ProductInput(
             f"{i}", (ean(i),), f"Ürün {i} Gülü", "piece", Decimal(i), None, 20, "Kat", "Ted", None, i * 1000

@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pos_tui.core import catalog
-from pos_tui.core.barcodes import make_ean13, make_scale_label
-from pos_tui.core.errors import NotFound, ValidationError
+from pos_tui.core.catalog import make_ean13, make_scale_label, products
+from pos_tui.core.kernel import NotFound, ValidationError
 from pos_tui.settings import DEFAULT_SCALE_LABELS, Settings
 from pos_tui.store import database
 
@@ -178,7 +178,7 @@ def test_search_is_bounded_on_a_big_catalog(db: object, settings: Settings, now:
 @given(st.text(alphabet="0123456789abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=6), st.data())
 def test_successor_bounds_exactly_the_prefix(prefix: str, data: st.DataObject) -> None:
     word = data.draw(st.text(alphabet="0123456789abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=8))
-    upper = catalog._successor(prefix)
+    upper = products._successor(prefix)
     in_range = word >= prefix and (upper is None or word < upper)
     assert in_range == word.startswith(prefix)
 
@@ -186,7 +186,7 @@ def test_successor_bounds_exactly_the_prefix(prefix: str, data: st.DataObject) -
 def test_the_rarest_word_drives_a_many_word_search(
     db: object, settings: Settings, now: datetime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(catalog, "SEARCH_SCAN", 5)
+    monkeypatch.setattr(products, "SEARCH_SCAN", 5)
     rows = [catalog.ProductInput(f"{i}", name=f"Gül Çayı {i}", price=Decimal(1), kdv_rate=1) for i in range(30)]
     rows.append(catalog.ProductInput("99", name="Gül Özel Kolonya", price=Decimal(1), kdv_rate=20))
     catalog.upsert_products(rows, now=now, kdv_rates=settings.kdv_rates)
@@ -199,8 +199,8 @@ def test_word_probes_count_up_to_the_cap(db: object, settings: Settings, now: da
     names = ["Zz Çay", "Zzz Çay", "Zza Çay", "Zy Çay", "Bal Çayı"]
     rows = [catalog.ProductInput(f"Z{i}", name=name, price=Decimal(1), kdv_rate=20) for i, name in enumerate(names)]
     catalog.upsert_products(rows, now=now, kdv_rates=settings.kdv_rates)
-    assert catalog._matches_up_to("zz", 10) == 3  # no upper bound: "zz" has no successor
-    assert catalog._matches_up_to("zz", 2) == 2
-    assert catalog._matches_up_to("cay", 10) == 5  # çay and çayı
-    assert catalog._matches_up_to("caz", 10) == 0
+    assert products._matches_up_to("zz", 10) == 3  # no upper bound: "zz" has no successor
+    assert products._matches_up_to("zz", 2) == 2
+    assert products._matches_up_to("cay", 10) == 5  # çay and çayı
+    assert products._matches_up_to("caz", 10) == 0
     assert [p.code for p in catalog.search_products("zz çay")] == ["Z0", "Z2", "Z1"]

@@ -13,11 +13,11 @@ from peewee import fn
 
 from pos_tui.core import catalog
 from pos_tui.core.catalog import ProductInput as Row
-from pos_tui.core.clock import to_db
-from pos_tui.core.errors import ImportRejected
+from pos_tui.core.catalog import products
+from pos_tui.core.kernel import ImportRejected, to_db
 from pos_tui.settings import Settings
 from pos_tui.store import models as m
-from pos_tui.text import words
+from pos_tui.text import fold, words
 
 
 def upsert(rows: list[Row], settings: Settings, now: datetime, **kw: object) -> catalog.UpsertResult:
@@ -183,7 +183,7 @@ def test_dry_run_counts_but_writes_nothing(make_product: MakeProduct, settings: 
 def test_big_initial_load_rebuilds_indexes(
     db: object, settings: Settings, now: datetime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(catalog, "BULK_INDEX_REBUILD", 10)
+    monkeypatch.setattr(products, "BULK_INDEX_REBUILD", 10)
     rows = [Row(f"{i}", (ean(i),), f"Ürün {i}", price=Decimal(i), kdv_rate=1, stock=i * 1000) for i in range(1, 51)]
     assert upsert(rows, settings, now) == catalog.UpsertResult(50, 0, 0)
     indexes = {row[1] for row in db.execute_sql("PRAGMA index_list('product')")}  # type: ignore[attr-defined]
@@ -194,4 +194,4 @@ def test_big_initial_load_rebuilds_indexes(
 
 @given(st.text(max_size=40))
 def test_index_words_match_text_words(name: str) -> None:
-    assert catalog._name_words(catalog.fold(name)) == [w[:64] for w in words(name)]
+    assert products._name_words(fold(name)) == [w[:64] for w in words(name)]

@@ -15,9 +15,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pos_tui.core import catalog
-from pos_tui.core.errors import ValidationError
-from pos_tui.core.exports import PRODUCT_COLUMNS, export_products, protect_cell, unprotect_cell, write_records
-from pos_tui.core.imports import import_products
+from pos_tui.core.interchange import export_products, import_products
+from pos_tui.core.kernel import PRODUCT_COLUMNS, ValidationError, protect_cell, unprotect_cell, write_records
 from pos_tui.settings import Settings
 from pos_tui.store import open_database
 

@@ -8,8 +8,8 @@ import pytest
 from catalog_support import WriteFile
 from stdnum.tr import tckimlik, vkn
 
-from pos_tui.core.errors import ImportRejected, ValidationError
-from pos_tui.core.imports import check_tax_id, import_customers, import_suppliers, normalize_phone
+from pos_tui.core.interchange import check_tax_id, import_customers, import_suppliers, normalize_phone
+from pos_tui.core.kernel import ImportRejected, ValidationError
 from pos_tui.settings import Settings
 from pos_tui.store import models as m
 

@@ -14,9 +14,9 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from pos_tui.core import catalog
-from pos_tui.core.errors import ImportRejected, ValidationError
-from pos_tui.core.imports import ImportReport, _RowProblems, header_key, import_products, money_value, quantity_value
-from pos_tui.core.money import parse_money
+from pos_tui.core.interchange import ImportReport, import_products, money_value, quantity_value
+from pos_tui.core.interchange.imports import _RowProblems
+from pos_tui.core.kernel import ImportRejected, ValidationError, header_key, parse_money
 from pos_tui.settings import Settings
 from pos_tui.store import models as m
 

@@ -10,8 +10,8 @@ import pytest
 from catalog_support import WriteFile
 from typer.testing import CliRunner
 
-from pos_tui.core import imports
-from pos_tui.core.errors import ImportRejected, RowError
+from pos_tui.core import interchange
+from pos_tui.core.kernel import ImportRejected, RowError
 from pos_tui.i18n import set_language
 from pos_tui.settings import Settings
 from pos_tui.store import models as m
@@ -25,7 +25,7 @@ def test_the_summary_counts_rows_not_problems(
 ) -> None:
     path = write_file("p.csv", THREE_BAD_ROWS)
     with pytest.raises(ImportRejected) as rejected:
-        imports.import_products(path, now=now, settings=settings)
+        interchange.import_products(path, now=now, settings=settings)
     assert len(rejected.value.errors) == 4
     head, *details = rejected.value.message.splitlines()
     assert head == "p.csv: 3 bad row(s), nothing imported"
@@ -37,7 +37,7 @@ def test_the_summary_in_turkish(db: object, settings: Settings, now: datetime, w
     set_language("tr")
     path = write_file("p.csv", THREE_BAD_ROWS)
     with pytest.raises(ImportRejected) as rejected:
-        imports.import_products(path, now=now, settings=settings)
+        interchange.import_products(path, now=now, settings=settings)
     assert rejected.value.message.splitlines()[0] == "p.csv: 3 hatalı satır, hiçbir şey içe aktarılmadı"
 
 
@@ -52,12 +52,12 @@ def test_an_empty_file_is_said_to_be_empty(
 ) -> None:
     path = write_file(name, text)
     with pytest.raises(ImportRejected) as rejected:
-        imports.import_products(path, now=now, settings=settings)
+        interchange.import_products(path, now=now, settings=settings)
     assert rejected.value.message == f"{name}: the file is empty, there are no rows to import"
     assert "bad row" not in rejected.value.message
     set_language("tr")
     with pytest.raises(ImportRejected) as turkish:
-        imports.import_customers(path, now=now, settings=settings)
+        interchange.import_customers(path, now=now, settings=settings)
     assert turkish.value.message == f"{name}: dosya boş, içe aktarılacak satır yok"
 
 

@@ -47,7 +47,7 @@ def gtin(n: int) -> str:
 def add_products(
     rows: Sequence[tuple[str, tuple[str, ...], str, str, str, str]], *, now: datetime, active: bool = True
 ) -> None:
-    """Create or update products through :func:`pos_tui.core.catalog.upsert_products` at ``now``."""
+    """Create or update products through :func:`pos_tui.core.catalog.products.upsert_products` at ``now``."""
     upsert_products(
         [
             ProductInput(

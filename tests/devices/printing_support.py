@@ -16,14 +16,10 @@ import pytest
 from typer.testing import CliRunner
 
 from pos_tui.cli import common
-from pos_tui.core.actors import Actor
-from pos_tui.core.cart import Cart
-from pos_tui.core.clock import to_db
-from pos_tui.core.loyalty import members, rules
-from pos_tui.core.loyalty.pricing import price_cart
-from pos_tui.core.money import to_kurus
-from pos_tui.core.printable import Printable
-from pos_tui.core.sales import PaymentInput, ReturnLineInput, SaleResult, complete_sale, create_return
+from pos_tui.core.basket import Cart, PaymentInput
+from pos_tui.core.kernel import Actor, Printable, to_db, to_kurus
+from pos_tui.core.loyalty import members, price_cart, rules
+from pos_tui.core.till import ReturnLineInput, SaleResult, complete_sale, create_return
 from pos_tui.settings import Settings, load_settings
 from pos_tui.store import models as m
 from pos_tui.text import fold

@@ -8,7 +8,7 @@ from dev_support import FAST_BACKOFF, NOW, Recorder
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pos_tui.core.errors import ValidationError
+from pos_tui.core.kernel import ValidationError
 from pos_tui.core.loyalty import members
 from pos_tui.devices.cards import (
     CardLines,

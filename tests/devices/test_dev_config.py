@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pos_tui.core.errors import ValidationError
+from pos_tui.core.kernel import ValidationError
 from pos_tui.devices.cards import CardReaderConfig
 from pos_tui.devices.config import REPO_DEVICES, DevicesConfig, Section, devices_path, load_devices, parse_devices
 from pos_tui.devices.link import SerialPort, parse_backoff

@@ -8,7 +8,7 @@ from dev_support import DEVICE_KINDS, FAST_BACKOFF, Recorder
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pos_tui.core.errors import ValidationError
+from pos_tui.core.kernel import ValidationError
 from pos_tui.devices.cards import CardSwiped
 from pos_tui.devices.config import parse_devices
 from pos_tui.devices.fakes import SocketDevice, wait_until

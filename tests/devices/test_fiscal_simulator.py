@@ -12,14 +12,17 @@ from typing import Any
 
 import pytest
 
-from pos_tui.core.actors import Actor
-from pos_tui.core.cart import Cart
-from pos_tui.core.carts import load_open_cart, save_cart
-from pos_tui.core.clock import to_db
-from pos_tui.core.errors import ValidationError
-from pos_tui.core.fiscal import FiscalError, FiscalItem, FiscalPayment, FiscalTicket
-from pos_tui.core.money import to_kurus
-from pos_tui.core.sales import PaymentInput, complete_sale
+from pos_tui.core.basket import Cart, PaymentInput
+from pos_tui.core.kernel import Actor, ValidationError, to_db, to_kurus
+from pos_tui.core.till import (
+    FiscalError,
+    FiscalItem,
+    FiscalPayment,
+    FiscalTicket,
+    complete_sale,
+    load_open_cart,
+    save_cart,
+)
 from pos_tui.devices.errors import DeviceError
 from pos_tui.devices.fiscal import FiscalConfig, FiscalSimulator, fiscal_hook, open_fiscal, register
 from pos_tui.settings import Settings

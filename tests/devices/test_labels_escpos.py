@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 from labels_support import catalog  # noqa: F401 (the fixture, used by name)
 
-from pos_tui.core.printable import PrintLine
-from pos_tui.core.shelf_labels import select_products
+from pos_tui.core.catalog import select_products
+from pos_tui.core.kernel import PrintLine
 from pos_tui.devices.labels_escpos import label_printable, label_printables
 from pos_tui.devices.printer import EscposPrinter, PrinterConfig
 

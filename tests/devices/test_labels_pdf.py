@@ -19,8 +19,8 @@ from labels_support import (
     pdf_text,
 )
 
-from pos_tui.core.errors import ValidationError
-from pos_tui.core.shelf_labels import select_products
+from pos_tui.core.catalog import select_products
+from pos_tui.core.kernel import ValidationError
 from pos_tui.devices.labels_pdf import FONT_CANDIDATES, SheetLayout, label_fonts, write_pdf
 
 TODAY = date(2026, 11, 1)

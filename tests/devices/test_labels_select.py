@@ -11,16 +11,16 @@ from hypothesis import strategies as st
 from labels_support import add_products, catalog  # noqa: F401 (the fixture, used by name)
 from stdnum import ean
 
-from pos_tui.core import catalog as products
-from pos_tui.core.errors import NotFound, ValidationError
-from pos_tui.core.shelf_labels import (
+from pos_tui.core.catalog import (
     label_barcode,
     label_record,
     label_text,
     net_quantity,
+    products,
     select_products,
     unit_price_of,
 )
+from pos_tui.core.kernel import NotFound, ValidationError
 from pos_tui.settings import Settings
 
 TODAY = date(2026, 11, 1)
@@ -169,7 +169,7 @@ def test_names_without_a_net_quantity(name: str) -> None:
     milli=st.integers(min_value=1, max_value=10**6),
 )
 def test_unit_price_is_the_price_per_thousand_milli_units_to_the_kurus(kurus: int, milli: int) -> None:
-    from pos_tui.core.shelf_labels import NetQuantity
+    from pos_tui.core.catalog import NetQuantity
 
     price = Decimal(kurus) / 100
     unit_price = unit_price_of(price, NetQuantity(milli, "kg", "x"))

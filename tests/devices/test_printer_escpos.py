@@ -13,9 +13,8 @@ from pathlib import Path
 import pytest
 from printing_support import member_doc, settings_in
 
-from pos_tui.core.errors import ValidationError
-from pos_tui.core.printable import Printable, PrintLine
-from pos_tui.core.receipts import receipt_for
+from pos_tui.core.kernel import Printable, PrintLine, ValidationError
+from pos_tui.core.till import receipt_for
 from pos_tui.devices.config import parse_devices
 from pos_tui.devices.errors import DeviceError
 from pos_tui.devices.fakes import SocketDevice

@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from pos_tui.core.printable import Printable, PrintLine
+from pos_tui.core.kernel import Printable, PrintLine
 from pos_tui.devices.fakes import wait_until
 from pos_tui.devices.print_queue import FakePrinter, PrintQueue
 from pos_tui.devices.printer import EscposPrinter, PrinterConfig

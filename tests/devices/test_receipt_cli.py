@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from printing_support import Cli, Shop, make_cli, open_shop
 
-from pos_tui.core.sales import SaleResult
+from pos_tui.core.till import SaleResult
 from pos_tui.settings import Settings
 from pos_tui.store import close_database
 

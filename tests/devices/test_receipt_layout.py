@@ -1,4 +1,4 @@
-"""The receipt as printable lines (pos_tui.core.receipts.receipt_for), from sale documents in the
+"""The receipt as printable lines (pos_tui.core.till.receipts.receipt_for), from sale documents in the
 posted shape: what a customer reads, in Turkish and English, at 32, 42 and 48 characters."""
 
 from __future__ import annotations
@@ -11,9 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from printing_support import joined, member_doc, return_doc, sale_doc, settings_in, texts
 
-from pos_tui.core.errors import ValidationError
-from pos_tui.core.printable import Printable
-from pos_tui.core.receipts import NO_FISCAL_VALUE, PointsSummary, as_text, mask_card, receipt_for
+from pos_tui.core.kernel import Printable, ValidationError
+from pos_tui.core.till import NO_FISCAL_VALUE, PointsSummary, as_text, mask_card, receipt_for
 from pos_tui.i18n import set_language
 from pos_tui.settings import Settings
 

@@ -9,10 +9,12 @@ from decimal import Decimal
 import pytest
 from printing_support import Shop, enroll_member, joined, open_shop, texts
 
-from pos_tui.core import closures, sales, shifts
-from pos_tui.core.errors import NotFound
+from pos_tui.core import cash
+from pos_tui.core.cash import shifts
+from pos_tui.core.kernel import NotFound
 from pos_tui.core.loyalty import ledger
-from pos_tui.core.receipts import (
+from pos_tui.core.till import (
+    documents,
     find_document,
     load_receipt,
     no_sale_for,
@@ -34,7 +36,7 @@ def shop(db: object, settings: Settings, now: datetime) -> Shop:
 
 def test_a_posted_sale_prints_its_lines_and_change(shop: Shop, settings: Settings, now: datetime) -> None:
     result = shop.sell([("1001", 2), ("2001", 1)], [("card", "60.00"), ("cash", "200.00")], now=now)
-    doc = sales.sale_document(result.sale_id, TZ)
+    doc = documents.sale_document(result.sale_id, TZ)
     job = receipt_for(doc, settings, width=42, fiscal=False)
     lines = texts(job)
     assert any(t.startswith("TOZ ŞEKER 1 KG") and t.endswith("%1 50.00") for t in lines)
@@ -71,7 +73,7 @@ def test_return_names_the_sale_it_gives_back(shop: Shop, settings: Settings, now
 def test_member_sale_prints_earned_points_and_the_balance(shop: Shop, settings: Settings, now: datetime) -> None:
     member = enroll_member(now)
     result = shop.sell([("2001", 2)], [("cash", "165.00")], now=now, member=member)
-    doc = sales.sale_document(result.sale_id, TZ)
+    doc = documents.sale_document(result.sale_id, TZ)
     assert doc["member"] and doc["benefits"][0]["kind"] == "promotion"
     first = points_summary(doc, as_of=ledger.shop_day(now, TZ), tz=TZ)
     assert first is not None
@@ -85,12 +87,14 @@ def test_member_sale_prints_earned_points_and_the_balance(shop: Shop, settings: 
     assert "Points pending".ljust(40) + "16" in lines
     reprint = points_summary(doc, tz=TZ)
     assert reprint is not None and reprint.balance is None  # a reprint never shows today's balance
-    assert points_summary(sales.sale_document(shop.sell([("1001", 1)], [("cash", "25")], now=now).sale_id, TZ)) is None
+    assert (
+        points_summary(documents.sale_document(shop.sell([("1001", 1)], [("cash", "25")], now=now).sale_id, TZ)) is None
+    )
 
 
 def test_x_and_z_reports_print(shop: Shop, settings: Settings, now: datetime) -> None:
     till = shop.till
-    shift = shifts.open_shift("T1", till, Decimal("100.00"), now=now)
+    shift = cash.open_shift("T1", till, Decimal("100.00"), now=now)
     shop.sell([("1001", 1)], [("cash", "25.00")], now=now, shift_id=shift.id)
     x = shifts.x_report("T1", now=now + timedelta(minutes=5))
     job = x_report_for(x, settings, width=42)
@@ -99,19 +103,19 @@ def test_x_and_z_reports_print(shop: Shop, settings: Settings, now: datetime) ->
     assert any(t.startswith("Expected in drawer") and t.endswith("125.00 TL") for t in lines)
     assert any(t.startswith("Cash sales") and t.endswith("25.00") for t in lines)
     assert "BİLGİ" in joined(job)
-    z = closures.z_report("T1", till, now=now + timedelta(hours=1), settings=settings)
+    z = cash.z_report("T1", till, now=now + timedelta(hours=1), settings=settings)
     zjob = z_report_for(z, settings, width=32, fiscal=True)
     assert zjob.title == "Z report"
     assert any(t.startswith("Z number") and t.endswith(str(z.z_no)) for t in texts(zjob))
     assert any(t.startswith("Grand total") and t.endswith("25.00 TL") for t in texts(zjob))
-    preview = z_report_for(closures.x_preview("T1", now=now + timedelta(hours=2)), settings, width=32)
+    preview = z_report_for(cash.x_preview("T1", now=now + timedelta(hours=2)), settings, width=32)
     assert preview.title == "X report"
 
 
 def test_no_sale_slip_kicks_the_drawer(shop: Shop, settings: Settings, now: datetime) -> None:
     till = shop.till
-    shifts.open_shift("T1", till, Decimal("0"), now=now)
-    movement = shifts.no_sale("T1", till, "change for a customer", now=now)
+    cash.open_shift("T1", till, Decimal("0"), now=now)
+    movement = cash.no_sale("T1", till, "change for a customer", now=now)
     job = no_sale_for(movement, settings, width=32)
     assert job.kick and job.cut
     assert "change for a customer" in joined(job) and "NO SALE" in texts(job)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pos_tui.core.errors import ValidationError
+from pos_tui.core.kernel import ValidationError
 from pos_tui.devices.config import parse_devices
 from pos_tui.devices.scales import (
     FakeScale,

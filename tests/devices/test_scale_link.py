@@ -15,7 +15,7 @@ from scale_support import (
     mettler_weight,
 )
 
-from pos_tui.core.errors import ValidationError
+from pos_tui.core.kernel import ValidationError
 from pos_tui.devices.errors import DeviceError
 from pos_tui.devices.fakes import PtyDevice, SocketDevice, wait_until
 from pos_tui.devices.link import SerialPort

@@ -8,8 +8,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pos_tui.core.formatting import format_decimal, format_money, format_percent, format_quantity
-from pos_tui.core.money import MILLI, from_kurus, parse_decimal, parse_money, parse_quantity
+from pos_tui.core.kernel import (
+    MILLI,
+    format_decimal,
+    format_money,
+    format_percent,
+    format_quantity,
+    from_kurus,
+    parse_decimal,
+    parse_money,
+    parse_quantity,
+)
 from pos_tui.i18n import set_language
 
 LANGUAGES = st.sampled_from(["tr", "en"])

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pos_tui.core.errors import ValidationError
-from pos_tui.core.money import (
+from pos_tui.core.kernel import (
+    ValidationError,
     allocate,
     from_kurus,
     line_amount,

@@ -8,7 +8,7 @@ from pathlib import Path
 import peewee
 import pytest
 
-from pos_tui.core import journal
+from pos_tui.core import kernel
 from pos_tui.store import models as m
 from pos_tui.store import write_tx
 from pos_tui.store.migrations import CURRENT_VERSION, schema_version
@@ -25,12 +25,12 @@ def test_sqlite_pragmas_for_a_till(db) -> None:  # type: ignore[no-untyped-def]
 
 def test_journal_is_a_hash_chain_and_insert_only(db, now: datetime) -> None:  # type: ignore[no-untyped-def]
     with write_tx():
-        first = journal.append("test", {"n": 1, "amount": "1.00"}, terminal="T1", now=now)
-        second = journal.append("test", {"n": 2, "ad": "Gül"}, terminal="T1", now=now)
-    assert first.prev_hash == journal.GENESIS
+        first = kernel.append("test", {"n": 1, "amount": "1.00"}, terminal="T1", now=now)
+        second = kernel.append("test", {"n": 2, "ad": "Gül"}, terminal="T1", now=now)
+    assert first.prev_hash == kernel.GENESIS
     assert second.prev_hash == first.hash
-    assert second.hash == journal.chain_hash(first.hash, '{"ad":"Gül","n":2}')
-    head = m.MetaEntry.get(m.MetaEntry.key == journal.HEAD_KEY).value
+    assert second.hash == kernel.chain_hash(first.hash, '{"ad":"Gül","n":2}')
+    head = m.MetaEntry.get(m.MetaEntry.key == kernel.HEAD_KEY).value
     assert head == f"{second.id}:{second.hash}"
     with pytest.raises(peewee.IntegrityError, match="insert-only"):
         m.JournalEntry.update(payload="{}").where(m.JournalEntry.id == first.id).execute()
@@ -40,10 +40,10 @@ def test_journal_is_a_hash_chain_and_insert_only(db, now: datetime) -> None:  # 
 
 def test_a_failed_transaction_leaves_no_journal_entry(db, now: datetime) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(RuntimeError), write_tx():
-        journal.append("test", {"n": 1}, terminal="T1", now=now)
+        kernel.append("test", {"n": 1}, terminal="T1", now=now)
         raise RuntimeError("boom")
     assert m.JournalEntry.select().count() == 0
-    assert m.MetaEntry.get_or_none(m.MetaEntry.key == journal.HEAD_KEY) is None
+    assert m.MetaEntry.get_or_none(m.MetaEntry.key == kernel.HEAD_KEY) is None
 
 
 def test_closed_shift_cannot_change(db, now: datetime) -> None:  # type: ignore[no-untyped-def]
@@ -69,11 +69,11 @@ def test_open_database_creates_parent_directory(tmp_path: Path) -> None:
 def test_non_durable_write_commits_and_restores_full_sync(db, now: datetime) -> None:  # type: ignore[no-untyped-def]
     with write_tx(durable=False):
         assert db.execute_sql("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL inside
-        journal.append("test", {"n": 1}, terminal="T1", now=now)
+        kernel.append("test", {"n": 1}, terminal="T1", now=now)
     assert db.execute_sql("PRAGMA synchronous").fetchone()[0] == 2  # FULL again for sales
     assert m.JournalEntry.select().count() == 1
     with pytest.raises(RuntimeError), write_tx(durable=False):
-        journal.append("test", {"n": 2}, terminal="T1", now=now)
+        kernel.append("test", {"n": 2}, terminal="T1", now=now)
         raise RuntimeError("boom")
     assert db.execute_sql("PRAGMA synchronous").fetchone()[0] == 2
     assert m.JournalEntry.select().count() == 1

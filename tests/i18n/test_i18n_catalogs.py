@@ -22,9 +22,7 @@ from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po
 
 import pos_tui
-from pos_tui.core.actors import Actor, require
-from pos_tui.core.errors import PermissionDenied
-from pos_tui.core.formatting import format_percent
+from pos_tui.core.kernel import Actor, PermissionDenied, format_percent, require
 from pos_tui.i18n import DOMAIN, LANGUAGES, LOCALE_DIR, _, current_language, ngettext, set_language
 
 PACKAGE = Path(pos_tui.__file__).resolve().parent

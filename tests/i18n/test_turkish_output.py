@@ -2,7 +2,7 @@
 
 The store keeps units, tenders, document kinds, roles, customer and card kinds, consent
 channels and import fields as English codes; a person sees them through the labels in
-``pos_tui.core.labels``. Two checks: the Turkish catalog holds none of those codes as a word
+``pos_tui.core.kernel.vocabulary``. Two checks: the Turkish catalog holds none of those codes as a word
 (values a person types — after ``--option``, in ``pos-admin …``, or quoted — are allowed),
 and the messages that used to leak them, rendered in Turkish, hold none either.
 """
@@ -20,13 +20,12 @@ import pytest
 from argon2 import PasswordHasher
 from babel.messages.pofile import read_po
 
-from pos_tui.core import labels, staff
-from pos_tui.core.audit import _describe
-from pos_tui.core.cart import Cart, check_quantity
-from pos_tui.core.clock import to_db
-from pos_tui.core.errors import ValidationError
-from pos_tui.core.money import to_kurus
-from pos_tui.core.sales import PaymentInput, complete_sale
+from pos_tui.core import kernel, staff
+from pos_tui.core.audit.verification import _describe
+from pos_tui.core.basket import Cart, PaymentInput, check_quantity
+from pos_tui.core.kernel import ValidationError, to_db, to_kurus, vocabulary
+from pos_tui.core.staff import users
+from pos_tui.core.till import complete_sale
 from pos_tui.i18n import DOMAIN, LOCALE_DIR, set_language
 from pos_tui.settings import Settings
 from pos_tui.store import models as m
@@ -39,9 +38,9 @@ TR = {"POS_LANG": "tr"}
 SAME_IN_TURKISH = {"kg", "lt", "m", "rfid", "vkn"}
 ENGLISH_CODES = {
     code
-    for name in dir(labels)
+    for name in dir(vocabulary)
     if name.endswith("_LABELS")
-    for code in getattr(labels, name)
+    for code in getattr(vocabulary, name)
     if code not in SAME_IN_TURKISH
 }
 # What a person types stays as typed: a placeholder, a quoted value, an option and its value,
@@ -84,8 +83,9 @@ def test_the_turkish_catalog_holds_no_english_code() -> None:
 @pytest.fixture
 def turkish_sale(db: object, settings: Settings, now: datetime, monkeypatch: pytest.MonkeyPatch) -> None:
     """A sale of 5,356 kg cheese at 455,80 (2.441,26) and 3 breads, paid 2.500,00 cash; a member."""
-    monkeypatch.setattr(staff, "_HASHER", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+    monkeypatch.setattr(users, "_HASHER", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
     staff.add_user("ayse", "cashier", "1111", now=now, settings=settings)
+    staff.add_user("admin", "admin", "9999", now=now, settings=settings)  # `report x` is taken as an admin
     ayse = staff.actor_by_name("ayse", settings=settings)
     cart = Cart()
     for code, name, unit, price, rate, qty in (
@@ -156,5 +156,5 @@ def test_core_messages_carry_turkish_numbers_and_words() -> None:
     assert "1,5" in str(whole.value) and "1.5" not in str(whole.value)
     assert _describe(7, "sale", "T1-5") == "kayıt 7 (satış T1-5)"
     assert _describe(8, "return", None) == "kayıt 8 (iade -)"
-    assert labels.channel_label("email") == "e-posta" and labels.field_label("price") == "fiyat"
-    assert labels.unit_label("piece") == "adet" and labels.card_kind_label("phone") == "telefon numarası"
+    assert kernel.channel_label("email") == "e-posta" and kernel.field_label("price") == "fiyat"
+    assert kernel.unit_label("piece") == "adet" and kernel.card_kind_label("phone") == "telefon numarası"

@@ -12,14 +12,19 @@ from decimal import Decimal
 from pathlib import Path
 
 from pos_tui.core import audit
-from pos_tui.core.actors import Actor
-from pos_tui.core.cart import Cart
-from pos_tui.core.clock import to_db
-from pos_tui.core.loyalty import coupons, giftcards, ledger, members, rules, wallet
-from pos_tui.core.loyalty.pricing import price_cart
-from pos_tui.core.loyalty.tenders import register_loyalty_tenders
-from pos_tui.core.money import to_kurus
-from pos_tui.core.sales import PaymentInput, ReturnLineInput, complete_sale, create_return
+from pos_tui.core.basket import Cart, PaymentInput
+from pos_tui.core.kernel import Actor, to_db, to_kurus
+from pos_tui.core.loyalty import (
+    coupons,
+    giftcards,
+    ledger,
+    members,
+    price_cart,
+    register_loyalty_tenders,
+    rules,
+    wallet,
+)
+from pos_tui.core.till import ReturnLineInput, complete_sale, create_return
 from pos_tui.settings import Settings
 from pos_tui.store import models as m
 from pos_tui.text import fold

@@ -7,12 +7,10 @@ from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 
-from pos_tui.core.actors import Actor
-from pos_tui.core.cart import Cart
-from pos_tui.core.clock import to_db
+from pos_tui.core.basket import Cart, PaymentInput
+from pos_tui.core.kernel import Actor, to_db, to_kurus
 from pos_tui.core.loyalty import members
-from pos_tui.core.money import to_kurus
-from pos_tui.core.sales import PaymentInput, complete_sale
+from pos_tui.core.till import complete_sale
 from pos_tui.store import models as m
 from pos_tui.text import fold
 
@@ -56,7 +54,7 @@ def basket(member_id: int | None, *items: tuple[m.Product, int]) -> Cart:
 
 
 def sell(till: Actor, cart: Cart, now: datetime, *payments: PaymentInput) -> int:
-    from pos_tui.core.loyalty.pricing import price_cart
+    from pos_tui.core.loyalty import price_cart
 
     priced = price_cart(cart, now=now)
     pays = list(payments) or ([PaymentInput("cash", priced.total)] if priced.total else [])

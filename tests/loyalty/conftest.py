@@ -8,7 +8,7 @@ import pytest
 from checkout_support import Product, product_maker
 from loyalty_support import MakeActor, MakeSale, new_member, new_sale, new_user
 
-from pos_tui.core.actors import Actor
+from pos_tui.core.kernel import Actor
 from pos_tui.settings import Settings
 
 

@@ -11,12 +11,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from pos_tui.core.cart import Benefit, Cart
-from pos_tui.core.clock import to_db
-from pos_tui.core.loyalty.engine import EngineLine, MemberContext
-from pos_tui.core.loyalty.program import Program
-from pos_tui.core.loyalty.rules import parse_program
-from pos_tui.core.money import MILLI, line_amount, to_kurus
+from pos_tui.core.basket import Benefit, Cart
+from pos_tui.core.kernel import MILLI, line_amount, to_db, to_kurus
+from pos_tui.core.loyalty import EngineLine, MemberContext, Program, parse_program
 from pos_tui.store import models as m
 from pos_tui.text import fold
 

@@ -11,9 +11,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from pos_tui.core.clock import to_db, zone
-from pos_tui.core.loyalty.program import Messages, Program, Tier, TierQualification
-from pos_tui.core.money import to_kurus
+from pos_tui.core.kernel import to_db, to_kurus, zone
+from pos_tui.core.loyalty import Messages, Program, Tier, TierQualification
 from pos_tui.store import models as m
 
 TZ = "Europe/Istanbul"

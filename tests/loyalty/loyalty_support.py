@@ -10,8 +10,7 @@ import sys
 from collections.abc import Callable
 from datetime import datetime
 
-from pos_tui.core.actors import Actor
-from pos_tui.core.clock import to_db
+from pos_tui.core.kernel import Actor, to_db
 from pos_tui.store import models as m
 
 MakeSale = Callable[..., int]
@@ -25,7 +24,7 @@ _seq = itertools.count(1)
 TERMINAL = """
 import sys
 from datetime import datetime
-from pos_tui.core.errors import InsufficientPoints
+from pos_tui.core.kernel.errors import InsufficientPoints
 from pos_tui.core.loyalty import redeem
 from pos_tui.store import open_database
 

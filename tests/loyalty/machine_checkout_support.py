@@ -18,11 +18,10 @@ from typing import Any
 
 from peewee import fn
 
-from pos_tui.core.actors import Actor
-from pos_tui.core.cart import Cart
-from pos_tui.core.clock import to_db
+from pos_tui.core.basket import Cart
+from pos_tui.core.kernel import Actor, from_kurus, to_db, to_kurus
 from pos_tui.core.loyalty import ledger, members, rules, wallet
-from pos_tui.core.money import from_kurus, to_kurus
+from pos_tui.core.loyalty.rules import versions as rules_versions
 from pos_tui.settings import DEFAULT_ROLES
 from pos_tui.store import close_database, open_database
 from pos_tui.store import models as m
@@ -140,7 +139,7 @@ def open_shop(path: Path, now: datetime) -> Shop:
     # Durability is not under test, and a flush per commit would make the machine ten times
     # slower on a real disk (every sale, return and job commits).
     database.execute_sql("PRAGMA synchronous = OFF")
-    rules._reset_cache()  # another example's database had its own rules row 1
+    rules_versions._reset_cache()  # another example's database had its own rules row 1
     rules.apply_rules(RULES, now=now)
     role = DEFAULT_ROLES["cashier"]
     user = m.User.create(name="ayse", role="cashier", pin_tag="t-ayse", pin_hash="x", created_at=to_db(now))

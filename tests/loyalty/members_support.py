@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from pos_tui.core.clock import to_db
+from pos_tui.core.kernel import to_db
 from pos_tui.store import models as m
 
 REPO = Path(__file__).resolve().parents[2]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from audit_loyalty_support import Shop, build_shop, problems, tamper, unguard
 
-from pos_tui.core.clock import to_db
+from pos_tui.core.kernel import to_db
 from pos_tui.settings import Settings
 from pos_tui.store import models as m
 

@@ -1,4 +1,4 @@
-"""Coupons and rewards entered on the open cart (``carts.add_coupon`` / ``remove_coupon`` /
+"""Coupons and rewards entered on the open cart (``till.add_coupon`` / ``remove_coupon`` /
 ``add_reward`` / ``remove_reward``), and the points tender leaving the rewards' points alone."""
 
 from __future__ import annotations
@@ -11,15 +11,21 @@ import pytest
 from engine_support import SHIPPED, new_product
 from loyalty_support import new_sale
 
-from pos_tui.core import carts, sales
-from pos_tui.core.actors import Actor
-from pos_tui.core.cart import Cart
-from pos_tui.core.errors import InsufficientPoints, NotFound, ValidationError
-from pos_tui.core.loyalty import ledger, pricing, rules
-from pos_tui.core.loyalty.coupons import check_coupon, create_coupon, record_use
-from pos_tui.core.loyalty.ledger import shop_day
-from pos_tui.core.loyalty.tenders import PointsTender, check_points_payment, register_loyalty_tenders
-from pos_tui.core.tenders import SALE, PaymentInput, TenderContext
+from pos_tui.core import till
+from pos_tui.core.basket import SALE, Cart, PaymentInput, TenderContext
+from pos_tui.core.kernel import Actor, InsufficientPoints, NotFound, ValidationError
+from pos_tui.core.loyalty import (
+    PointsTender,
+    check_coupon,
+    check_points_payment,
+    create_coupon,
+    ledger,
+    pricing,
+    record_use,
+    register_loyalty_tenders,
+    rules,
+    shop_day,
+)
 from pos_tui.store import models as m
 
 T = "T1"
@@ -43,7 +49,7 @@ def ring(shop: dict[str, m.Product], cashier: Actor, now: datetime) -> Callable[
     def add(*codes: str) -> Cart:
         cart = Cart()
         for code in codes:
-            cart = carts.add_item(T, cashier, code, now=now, masks=())
+            cart = till.add_item(T, cashier, code, now=now, masks=())
         return cart
 
     return add
@@ -63,24 +69,24 @@ def give_points(member: int, points: int, now: datetime) -> None:
 def test_a_valid_coupon_applies_and_is_kept_in_the_draft(ring, cashier: Actor, now: datetime) -> None:
     create_coupon("YUZDE10", kind="percent", percent=Decimal(10), now=now)
     ring("1503")
-    cart = carts.add_coupon(T, cashier, " yuzde 10 ", now=now)  # normalised: spaces out, capitals
+    cart = till.add_coupon(T, cashier, " yuzde 10 ", now=now)  # normalised: spaces out, capitals
     assert cart.coupons == ("YUZDE10",)
     assert coupon_amount(cart, "YUZDE10") > 0
-    saved = carts.load_open_cart(T, cashier.user_id)
+    saved = till.load_open_cart(T, cashier.user_id)
     assert saved.coupons == ("YUZDE10",) and saved.benefits == cart.benefits
     with pytest.raises(ValidationError, match="Coupon YUZDE10 is already on this receipt"):
-        carts.add_coupon(T, cashier, "yuzde10", now=now)
+        till.add_coupon(T, cashier, "yuzde10", now=now)
     with pytest.raises(ValidationError, match="Type or scan a coupon code"):
-        carts.add_coupon(T, cashier, "   ", now=now)
+        till.add_coupon(T, cashier, "   ", now=now)
 
 
 def test_remove_coupon_takes_it_and_its_discount_off(ring, cashier: Actor, now: datetime) -> None:
     create_coupon("ON5", kind="amount", amount=Decimal(5), now=now)
     ring("1503")
-    carts.add_coupon(T, cashier, "ON5", now=now)
-    cart = carts.remove_coupon(T, cashier, "on5", now=now)
+    till.add_coupon(T, cashier, "ON5", now=now)
+    cart = till.remove_coupon(T, cashier, "on5", now=now)
     assert cart.coupons == () and coupon_amount(cart, "ON5") == 0
-    assert carts.load_open_cart(T, cashier.user_id).coupons == ()
+    assert till.load_open_cart(T, cashier.user_id).coupons == ()
 
 
 def test_unusable_coupons_say_why(shop, cashier: Actor, member: int, now: datetime) -> None:
@@ -106,40 +112,40 @@ def test_a_coupon_used_up_after_it_was_entered_never_posts(ring, cashier: Actor,
     (not applied, with the reason) and the sale names it when it is posted; nothing is written."""
     create_coupon("TEKSEFER", kind="amount", amount=Decimal(5), max_uses=1, now=now)
     ring("1503")
-    assert coupon_amount(carts.add_coupon(T, cashier, "TEKSEFER", now=now), "TEKSEFER") == Decimal("5.00")
+    assert coupon_amount(till.add_coupon(T, cashier, "TEKSEFER", now=now), "TEKSEFER") == Decimal("5.00")
     record_use("TEKSEFER", new_sale(now, cashier.user_id), None, Decimal(5), now)
-    cart = carts.add_item(T, cashier, "50", now=now, masks=())
+    cart = till.add_item(T, cashier, "50", now=now, masks=())
     assert cart.coupons == ("TEKSEFER",) and coupon_amount(cart, "TEKSEFER") == 0
     assert pricing.quote(cart, now=now, tz=TZ).problems == ("Coupon TEKSEFER has already been used",)
     with pytest.raises(ValidationError, match="Coupon TEKSEFER has already been used"):
-        sales.complete_sale(T, cashier, [PaymentInput("cash", Decimal(200))], now=now, tz=TZ)
+        till.complete_sale(T, cashier, [PaymentInput("cash", Decimal(200))], now=now, tz=TZ)
     assert m.Sale.select().count() == 1  # only the other till's
-    assert carts.remove_coupon(T, cashier, "TEKSEFER", now=now).coupons == ()
+    assert till.remove_coupon(T, cashier, "TEKSEFER", now=now).coupons == ()
 
 
 def test_add_coupon_refuses_an_unknown_or_expired_code(ring, cashier: Actor, now: datetime) -> None:
     create_coupon("ESKI", kind="amount", amount=Decimal(5), valid_to=shop_day(now, TZ) - timedelta(days=1), now=now)
     ring("50")
     with pytest.raises(NotFound, match="No coupon with code NOPE"):
-        carts.add_coupon(T, cashier, "NOPE", now=now)
+        till.add_coupon(T, cashier, "NOPE", now=now)
     with pytest.raises(ValidationError, match="Coupon ESKI expired"):
-        carts.add_coupon(T, cashier, "ESKI", now=now)
+        till.add_coupon(T, cashier, "ESKI", now=now)
 
 
 def test_a_minimum_not_met_is_kept_unapplied_and_never_blocks_a_void(ring, cashier: Actor, now: datetime) -> None:
     create_coupon("YUZLUK", kind="amount", amount=Decimal(20), min_spend=Decimal(100), now=now)
     ring("50")
-    cart = carts.add_coupon(T, cashier, "YUZLUK", now=now)  # 10 TL: accepted, not applied
+    cart = till.add_coupon(T, cashier, "YUZLUK", now=now)  # 10 TL: accepted, not applied
     assert cart.coupons == ("YUZLUK",) and coupon_amount(cart, "YUZLUK") == 0
     (problem,) = pricing.quote(cart, now=now, tz=TZ).problems
     assert problem.startswith("Coupon YUZLUK needs a receipt of at least 100.00")
 
-    cart = carts.add_item(T, cashier, "1503", now=now, masks=())  # 129.90 before benefits: applies
+    cart = till.add_item(T, cashier, "1503", now=now, masks=())  # 129.90 before benefits: applies
     assert coupon_amount(cart, "YUZLUK") == Decimal("20.00")
 
-    cart = carts.void_line(T, cashier, 2, "Customer changed their mind", now=now)  # back under: not refused
+    cart = till.void_line(T, cashier, 2, "Customer changed their mind", now=now)  # back under: not refused
     assert cart.coupons == ("YUZLUK",) and coupon_amount(cart, "YUZLUK") == 0
-    assert carts.load_open_cart(T, cashier.user_id).line(2).voided
+    assert till.load_open_cart(T, cashier.user_id).line(2).voided
 
 
 # ---------------------------------------------------------------------------- rewards
@@ -148,8 +154,8 @@ def test_a_minimum_not_met_is_kept_unapplied_and_never_blocks_a_void(ring, cashi
 def test_a_reward_needs_a_member(ring, cashier: Actor, now: datetime) -> None:
     ring("50")
     with pytest.raises(ValidationError, match="Choose the customer's loyalty card first"):
-        carts.add_reward(T, cashier, "ekmek", now=now)
-    assert carts.load_open_cart(T, cashier.user_id).rewards == ()
+        till.add_reward(T, cashier, "ekmek", now=now)
+    assert till.load_open_cart(T, cashier.user_id).rewards == ()
 
 
 def test_a_reward_the_member_can_no_longer_afford_gives_nothing_and_says_why(
@@ -157,21 +163,21 @@ def test_a_reward_the_member_can_no_longer_afford_gives_nothing_and_says_why(
 ) -> None:
     give_points(member, 12, now)
     ring("50")
-    carts.set_member(T, cashier, member, now=now)
-    assert [b.points for b in carts.add_reward(T, cashier, "ekmek", now=now).benefits if b.kind == "reward"] == [10]
+    till.set_member(T, cashier, member, now=now)
+    assert [b.points for b in till.add_reward(T, cashier, "ekmek", now=now).benefits if b.kind == "reward"] == [10]
     ledger.redeem(member, 3, now=now)  # spent elsewhere meanwhile: 9 left
-    cart = carts.add_item(T, cashier, "50", now=now, masks=())
+    cart = till.add_item(T, cashier, "50", now=now, masks=())
     assert cart.rewards == ("ekmek",) and [b for b in cart.benefits if b.kind == "reward"] == []
     assert "The rewards cost 10 points; the member has 9 available" in pricing.quote(cart, now=now, tz=TZ).problems
     with pytest.raises(ValidationError, match="The rewards cost 10 points; the member has 9 available"):
-        sales.complete_sale(T, cashier, [PaymentInput("cash", Decimal(100))], now=now, tz=TZ)
+        till.complete_sale(T, cashier, [PaymentInput("cash", Decimal(100))], now=now, tz=TZ)
 
 
 def test_add_reward_refuses_a_reward_the_member_cannot_afford(ring, cashier: Actor, member: int, now: datetime) -> None:
     ring("50")
-    carts.set_member(T, cashier, member, now=now)
+    till.set_member(T, cashier, member, now=now)
     with pytest.raises(ValidationError, match="The rewards cost 10 points"):
-        carts.add_reward(T, cashier, "ekmek", now=now)
+        till.add_reward(T, cashier, "ekmek", now=now)
 
 
 def test_a_reward_applies_is_saved_removed_and_dropped_with_the_member(
@@ -179,19 +185,19 @@ def test_a_reward_applies_is_saved_removed_and_dropped_with_the_member(
 ) -> None:
     give_points(member, 100, now)
     ring("50", "1005")
-    carts.set_member(T, cashier, member, now=now)
-    cart = carts.add_reward(T, cashier, "ekmek", now=now)
+    till.set_member(T, cashier, member, now=now)
+    cart = till.add_reward(T, cashier, "ekmek", now=now)
     (reward,) = [b for b in cart.benefits if b.kind == "reward"]
     assert (reward.code, reward.amount, reward.points, reward.line_no) == ("ekmek", Decimal("10.00"), 10, 1)
-    assert carts.load_open_cart(T, cashier.user_id).rewards == ("ekmek",)
+    assert till.load_open_cart(T, cashier.user_id).rewards == ("ekmek",)
 
-    cart = carts.remove_reward(T, cashier, "ekmek", now=now)
+    cart = till.remove_reward(T, cashier, "ekmek", now=now)
     assert cart.rewards == () and not [b for b in cart.benefits if b.kind == "reward"]
-    assert carts.remove_reward(T, cashier, "ekmek", now=now).rewards == ()  # removing twice changes nothing
+    assert till.remove_reward(T, cashier, "ekmek", now=now).rewards == ()  # removing twice changes nothing
 
-    carts.add_reward(T, cashier, "ekmek", now=now)
-    cart = carts.set_member(T, cashier, None, now=now)  # detaching takes the member's rewards with them
-    assert cart.rewards == () and carts.load_open_cart(T, cashier.user_id).rewards == ()
+    till.add_reward(T, cashier, "ekmek", now=now)
+    cart = till.set_member(T, cashier, None, now=now)  # detaching takes the member's rewards with them
+    assert cart.rewards == () and till.load_open_cart(T, cashier.user_id).rewards == ()
 
 
 def test_a_posted_sale_redeems_the_reward_and_records_the_coupon(
@@ -200,15 +206,15 @@ def test_a_posted_sale_redeems_the_reward_and_records_the_coupon(
     give_points(member, 100, now)
     create_coupon("ON5", kind="amount", amount=Decimal(5), now=now)
     ring("50", "1503")
-    carts.set_member(T, cashier, member, now=now)
-    carts.add_reward(T, cashier, "ekmek", now=now)
-    cart = carts.add_coupon(T, cashier, "ON5", now=now)
-    result = sales.complete_sale(T, cashier, [PaymentInput("cash", cart.total)], now=now, tz=TZ)
+    till.set_member(T, cashier, member, now=now)
+    till.add_reward(T, cashier, "ekmek", now=now)
+    cart = till.add_coupon(T, cashier, "ON5", now=now)
+    result = till.complete_sale(T, cashier, [PaymentInput("cash", cart.total)], now=now, tz=TZ)
     kinds = {(b.kind, b.code) for b in m.SaleBenefit.select().where(m.SaleBenefit.sale == result.sale_id)}
     assert {("reward", "ekmek"), ("coupon", "ON5")} <= kinds
     assert m.CouponUse.select().where(m.CouponUse.sale == result.sale_id).count() == 1
     assert ledger.balance(member, as_of=shop_day(now, TZ), tz=TZ).available == 90
-    assert carts.load_open_cart(T, cashier.user_id).is_blank
+    assert till.load_open_cart(T, cashier.user_id).is_blank
 
 
 # ---------------------------------------------------------------------------- points tender
@@ -218,8 +224,8 @@ def _points_cart(ring, cashier: Actor, member: int, now: datetime, points: int) 
     """A member with ``points`` available, ekmek given as a reward (10 points) and a shampoo."""
     give_points(member, points, now)
     ring("50", "1503")
-    carts.set_member(T, cashier, member, now=now)
-    return carts.add_reward(T, cashier, "ekmek", now=now)
+    till.set_member(T, cashier, member, now=now)
+    return till.add_reward(T, cashier, "ekmek", now=now)
 
 
 def test_points_already_taken_by_rewards_cannot_pay_too(ring, cashier: Actor, member: int, now: datetime) -> None:
@@ -246,8 +252,8 @@ def test_posting_refuses_points_the_rewards_need(ring, cashier: Actor, member: i
     cart = _points_cart(ring, cashier, member, now, 60)
     payments = [PaymentInput("points", Decimal(55)), PaymentInput("cash", cart.total)]
     with pytest.raises(InsufficientPoints, match="Only 50 points are free to pay with: 60 available, 10 taken"):
-        sales.complete_sale(T, cashier, payments, now=now, tz=TZ)
+        till.complete_sale(T, cashier, payments, now=now, tz=TZ)
     assert m.Sale.select().count() == 0
     payments = [PaymentInput("points", Decimal(50)), PaymentInput("cash", cart.total)]
-    sales.complete_sale(T, cashier, payments, now=now, tz=TZ)
+    till.complete_sale(T, cashier, payments, now=now, tz=TZ)
     assert ledger.balance(member, as_of=shop_day(now, TZ), tz=TZ).available == 0

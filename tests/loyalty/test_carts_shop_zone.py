@@ -10,11 +10,9 @@ from decimal import Decimal
 import pytest
 from engine_support import new_product
 
-from pos_tui.core import carts
-from pos_tui.core.actors import Actor
-from pos_tui.core.errors import ValidationError
-from pos_tui.core.loyalty.coupons import create_coupon
-from pos_tui.core.loyalty.ledger import shop_day
+from pos_tui.core import till
+from pos_tui.core.kernel import Actor, ValidationError
+from pos_tui.core.loyalty import create_coupon, shop_day
 
 T = "T1"
 AUCKLAND = "Pacific/Auckland"
@@ -26,13 +24,13 @@ def test_the_open_cart_uses_the_configured_zones_day(db: object, cashier: Actor,
     assert (shop_day(LATE, AUCKLAND).day, shop_day(LATE, "Europe/Istanbul").day) == (2, 1)
     new_product(now, "1503", "119.90", name="Şampuan")
     create_coupon("YARIN", kind="amount", amount=Decimal(5), valid_from=shop_day(LATE, AUCKLAND), now=now)
-    carts.add_item(T, cashier, "1503", now=LATE, tz=AUCKLAND, masks=())
-    cart = carts.add_coupon(T, cashier, "yarin", now=LATE, tz=AUCKLAND)
+    till.add_item(T, cashier, "1503", now=LATE, tz=AUCKLAND, masks=())
+    cart = till.add_coupon(T, cashier, "yarin", now=LATE, tz=AUCKLAND)
     assert cart.coupons == ("YARIN",)
     assert sum(b.amount for b in cart.benefits if b.code == "YARIN") == Decimal("5.00")
     # the next change prices the cart again, on the same day
-    cart = carts.add_item(T, cashier, "1503", now=LATE, tz=AUCKLAND, masks=())
+    cart = till.add_item(T, cashier, "1503", now=LATE, tz=AUCKLAND, masks=())
     assert sum(b.amount for b in cart.benefits if b.code == "YARIN") == Decimal("5.00")
     # in Istanbul it is still the 1st: the coupon is not valid yet
     with pytest.raises(ValidationError, match="Coupon YARIN is valid from 2026-11-02"):
-        carts.add_coupon("T2", cashier, "YARIN", now=LATE, tz="Europe/Istanbul")
+        till.add_coupon("T2", cashier, "YARIN", now=LATE, tz="Europe/Istanbul")

@@ -11,11 +11,10 @@ import pytest
 from checkout_support import Product, basket, enroll, sell
 from peewee import fn
 
-from pos_tui.core.actors import Actor
-from pos_tui.core.clock import to_db
-from pos_tui.core.errors import ValidationError
+from pos_tui.core.basket import PaymentInput
+from pos_tui.core.kernel import Actor, ValidationError, to_db
 from pos_tui.core.loyalty import balance, ledger, rules, tiers
-from pos_tui.core.sales import PaymentInput, ReturnLineInput, create_return
+from pos_tui.core.till import ReturnLineInput, create_return
 from pos_tui.store import models as m
 
 TV_RULES = """
@@ -121,7 +120,7 @@ def test_spend_5000_in_october_gives_750_off_5000_in_november(till: Actor, produ
     sell(till, basket(member, (sofa, 1)), october)  # 3 % off in October: pays 4,850
     tiers.evaluate_all(rules.active_program(), now=november.replace(day=1))
     assert m.Member.get_by_id(member).tier_code == "t15"
-    from pos_tui.core.loyalty.pricing import price_cart
+    from pos_tui.core.loyalty import price_cart
 
     priced = price_cart(basket(member, (sofa, 1)), now=november)
     assert priced.totals().benefit == Decimal("750.00")
@@ -147,7 +146,7 @@ def test_seventh_coffee_free_and_a_returned_coffee_takes_its_stamp_back(
     sell(till, basket(member, (coffee, 2)), now + timedelta(hours=1))
     stamps = m.StampEntry.select(fn.SUM(m.StampEntry.stamps)).where(m.StampEntry.member == member).scalar()
     assert stamps == 6
-    from pos_tui.core.loyalty.pricing import price_cart
+    from pos_tui.core.loyalty import price_cart
 
     seventh = price_cart(basket(member, (coffee, 1)), now=now + timedelta(hours=2))
     assert seventh.total == Decimal("0.00")

@@ -11,11 +11,8 @@ import pytest
 from engine_support import new_product, sale_line_row, sale_row
 from loyalty_support import new_member
 
-from pos_tui.core.actors import Actor
-from pos_tui.core.errors import NotFound, PermissionDenied, StateError, ValidationError
-from pos_tui.core.loyalty import coupons, rules
-from pos_tui.core.loyalty.coupons import ALPHABET, check_coupon, create_coupon, record_use
-from pos_tui.core.loyalty.engine import CouponOffer
+from pos_tui.core.kernel import Actor, NotFound, PermissionDenied, StateError, ValidationError
+from pos_tui.core.loyalty import ALPHABET, CouponOffer, check_coupon, coupons, create_coupon, record_use, rules
 from pos_tui.store import models as m
 
 DAY = date(2026, 11, 1)

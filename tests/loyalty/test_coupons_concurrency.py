@@ -9,8 +9,8 @@ from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
-from pos_tui.core.actors import Actor
-from pos_tui.core.loyalty.coupons import create_coupon, get_coupon
+from pos_tui.core.kernel import Actor
+from pos_tui.core.loyalty import create_coupon, get_coupon
 from pos_tui.store import close_database, open_database
 from pos_tui.store import models as m
 
@@ -18,7 +18,7 @@ TILL = """
 import sys
 from datetime import datetime
 from decimal import Decimal
-from pos_tui.core.errors import StateError
+from pos_tui.core.kernel.errors import StateError
 from pos_tui.core.loyalty.coupons import record_use
 from pos_tui.store import open_database
 

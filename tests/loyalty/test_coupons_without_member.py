@@ -14,9 +14,8 @@ from checkout_support import Product, basket, sell
 from loyalty_support import new_user, pg_url, race
 
 from pos_tui.core import audit
-from pos_tui.core.actors import Actor
-from pos_tui.core.errors import ValidationError
-from pos_tui.core.loyalty.coupons import create_coupon, get_coupon
+from pos_tui.core.kernel import Actor, ValidationError
+from pos_tui.core.loyalty import create_coupon, get_coupon
 from pos_tui.settings import DEFAULT_ROLES, Settings
 from pos_tui.store import models as m
 
@@ -27,11 +26,12 @@ COUPON_TILL = """
 import sys
 from datetime import datetime
 from decimal import Decimal
-from pos_tui.core.actors import Actor
-from pos_tui.core.cart import Cart
-from pos_tui.core.errors import StateError, ValidationError
+from pos_tui.core.kernel.actors import Actor
+from pos_tui.core.basket.cart import Cart
+from pos_tui.core.kernel.errors import StateError, ValidationError
 from pos_tui.core.loyalty.pricing import price_cart
-from pos_tui.core.sales import PaymentInput, complete_sale
+from pos_tui.core.basket import PaymentInput
+from pos_tui.core.till import complete_sale
 from pos_tui.settings import DEFAULT_ROLES
 from pos_tui.store import open_database
 from pos_tui.store import models as m

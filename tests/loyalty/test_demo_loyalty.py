@@ -12,8 +12,8 @@ from typing import Any
 
 from pos_tui.__main__ import prepare_database
 from pos_tui.core import audit
-from pos_tui.core.clock import from_db
-from pos_tui.core.demo import DEMO_POINTS, load_demo
+from pos_tui.core.interchange import DEMO_POINTS, load_demo
+from pos_tui.core.kernel import from_db
 from pos_tui.core.loyalty import ledger, members, rules
 from pos_tui.settings import Settings
 from pos_tui.store import close_database

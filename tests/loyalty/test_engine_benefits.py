@@ -10,8 +10,8 @@ from decimal import Decimal
 import pytest
 from engine_support import DAY, by_kind, line, member, per_line, program, total
 
-from pos_tui.core.errors import ValidationError
-from pos_tui.core.loyalty.engine import CouponOffer, StampChange, evaluate
+from pos_tui.core.kernel import ValidationError
+from pos_tui.core.loyalty import CouponOffer, StampChange, evaluate
 
 RULES = """
 [earning.excluded]

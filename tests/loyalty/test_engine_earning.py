@@ -11,8 +11,8 @@ from decimal import Decimal
 import pytest
 from engine_support import DAY, line, member, program, shipped
 
-from pos_tui.core.errors import ValidationError
-from pos_tui.core.loyalty.engine import (
+from pos_tui.core.kernel import ValidationError
+from pos_tui.core.loyalty import (
     EngineLine,
     LinePoints,
     SupplierShare,

@@ -12,10 +12,18 @@ from engine_support import DAY, line, program
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pos_tui.core.cart import Benefit
-from pos_tui.core.loyalty.engine import CouponOffer, EngineLine, MemberContext, after_benefits, earning, evaluate
-from pos_tui.core.loyalty.rules import program_from_dict, program_to_dict
-from pos_tui.core.money import ZERO, percent_of
+from pos_tui.core.basket import Benefit
+from pos_tui.core.kernel import ZERO, percent_of
+from pos_tui.core.loyalty import (
+    CouponOffer,
+    EngineLine,
+    MemberContext,
+    after_benefits,
+    earning,
+    evaluate,
+    program_from_dict,
+    program_to_dict,
+)
 
 CATEGORIES = ["Kahve", "Atıştırmalık", "Kozmetik", "Tütün", "Gıda"]
 CODES = ["A", "B", "C", "D", "E", "F"]

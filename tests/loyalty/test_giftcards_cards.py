@@ -15,12 +15,11 @@ from hypothesis import strategies as st
 from loyalty_support import new_sale
 from stdnum import luhn
 
-from pos_tui.core import shifts
-from pos_tui.core.actors import Actor
-from pos_tui.core.errors import NotFound, PermissionDenied, StateError, ValidationError
-from pos_tui.core.loyalty import giftcards
-from pos_tui.core.loyalty.ledger import shop_day
-from pos_tui.core.tenders import _check_reference
+from pos_tui.core import cash
+from pos_tui.core.basket.tenders import _check_reference
+from pos_tui.core.cash import shifts
+from pos_tui.core.kernel import Actor, NotFound, PermissionDenied, StateError, ValidationError
+from pos_tui.core.loyalty import giftcards, shop_day
 from pos_tui.settings import Settings
 from pos_tui.store import models as m
 
@@ -77,7 +76,7 @@ def test_cash_for_a_card_goes_into_the_open_shifts_drawer(db: object, cashier: A
     with pytest.raises(StateError, match="open a shift on terminal T1 or take the money by card"):
         giftcards.issue_card(D("100.00"), actor=cashier, now=now, terminal="T1", method="cash")
     assert m.GiftCard.select().count() == 0  # nothing half-written
-    shift = shifts.open_shift("T1", cashier, D("50.00"), now=now)
+    shift = cash.open_shift("T1", cashier, D("50.00"), now=now)
     card = giftcards.issue_card(D("100.00"), actor=cashier, now=now, terminal="T1", method="cash")
     topped = giftcards.top_up(card.code, D("25.50"), actor=cashier, now=now, terminal="T1", method="cash")
     giftcards.top_up(card.code, D("10.00"), actor=cashier, now=now, terminal="T1", method="card")
@@ -88,7 +87,7 @@ def test_cash_for_a_card_goes_into_the_open_shifts_drawer(db: object, cashier: A
     x = shifts.x_report("T1", now=now)
     assert (x.gift_cards, x.paid_in, x.cash_sales) == (D("125.50"), D("0.00"), D("0.00"))
     assert x.expected_cash == D("175.50")
-    closed = shifts.close_shift("T1", cashier, D("175.50"), now=now + timedelta(hours=1))
+    closed = cash.close_shift("T1", cashier, D("175.50"), now=now + timedelta(hours=1))
     assert (closed.expected_cash, closed.variance) == (D("175.50"), D("0.00"))
     assert journal_kinds() == [
         "shift_open",
@@ -106,7 +105,7 @@ def test_the_audit_accepts_gift_card_cash_movements(
 ) -> None:
     from pos_tui.core.audit import verify
 
-    shifts.open_shift("T1", cashier, D("0.00"), now=now)
+    cash.open_shift("T1", cashier, D("0.00"), now=now)
     giftcards.issue_card(D("100.00"), actor=cashier, now=now, terminal="T1")
     report = verify(settings=settings)
     assert report.ok, report.problems

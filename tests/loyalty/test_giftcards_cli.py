@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from loyalty_support import new_member
 
-from pos_tui.core.clock import to_db
+from pos_tui.core.kernel import to_db
 from pos_tui.core.loyalty import wallet
 from pos_tui.store import models as m
 

@@ -11,9 +11,7 @@ import peewee
 import pytest
 from jobs_support import TZ, at, cashier, consent, member, program, refund, sale
 
-from pos_tui.core.loyalty import earn, jobs, messages, nps, tiers
-from pos_tui.core.loyalty.ledger import ExpiryPolicy
-from pos_tui.core.loyalty.reports import loyalty_report
+from pos_tui.core.loyalty import ExpiryPolicy, earn, jobs, loyalty_report, messages, nps, tiers
 from pos_tui.store import models as m
 
 pytestmark = pytest.mark.postgres

@@ -11,8 +11,7 @@ import typer
 from jobs_support import TZ, Cli, at, cashier, consent, count, member, program, sale
 
 from pos_tui.cli.loyalty_run import run as run_command
-from pos_tui.core.loyalty import balance, earn, jobs, rules
-from pos_tui.core.loyalty.ledger import ExpiryPolicy
+from pos_tui.core.loyalty import ExpiryPolicy, balance, earn, jobs, rules
 from pos_tui.store import models as m
 
 NOV = date(2026, 11, 1)

@@ -10,8 +10,7 @@ import peewee
 import pytest
 from loyalty_support import TERMINAL, new_member, new_sale, new_user, pg_url, race
 
-from pos_tui.core.actors import Actor
-from pos_tui.core.errors import InsufficientPoints
+from pos_tui.core.kernel import Actor, InsufficientPoints
 from pos_tui.core.loyalty import (
     ExpiryPolicy,
     adjust,
@@ -21,9 +20,9 @@ from pos_tui.core.loyalty import (
     expire_due,
     redeem,
     restore,
+    shop_day,
     transfer,
 )
-from pos_tui.core.loyalty.ledger import shop_day
 from pos_tui.settings import DEFAULT_ROLES
 from pos_tui.store import models as m
 

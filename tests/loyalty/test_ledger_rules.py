@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 from loyalty_support import MakeSale, new_member
 
-from pos_tui.core.actors import Actor, Override
-from pos_tui.core.errors import InsufficientPoints, NotFound, PermissionDenied, ValidationError
+from pos_tui.core.kernel import Actor, InsufficientPoints, NotFound, Override, PermissionDenied, ValidationError
 from pos_tui.core.loyalty import (
     ExpiryPolicy,
     adjust,
@@ -25,9 +24,9 @@ from pos_tui.core.loyalty import (
     points_for,
     redeem,
     restore,
+    shop_day,
     transfer,
 )
-from pos_tui.core.loyalty.ledger import shop_day
 from pos_tui.store import models as m
 
 DAY = timedelta(days=1)

@@ -25,10 +25,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from loyalty_support import new_member, new_sale, new_user
 
-from pos_tui.core.actors import Actor
-from pos_tui.core.clock import to_db
-from pos_tui.core.errors import InsufficientPoints
+from pos_tui.core.kernel import Actor, InsufficientPoints, to_db
 from pos_tui.core.loyalty import (
+    SHOP_TZ,
     Balance,
     ExpiryPolicy,
     adjust,
@@ -39,9 +38,10 @@ from pos_tui.core.loyalty import (
     expire_due,
     redeem,
     restore,
+    shop_day,
     transfer,
 )
-from pos_tui.core.loyalty.ledger import SHOP_TZ, _day_start, shop_day
+from pos_tui.core.loyalty.ledger import _day_start
 from pos_tui.settings import DEFAULT_ROLES
 from pos_tui.store import fast
 from pos_tui.store import models as m

@@ -22,11 +22,19 @@ from hypothesis.stateful import (
 )
 from loyalty_support import new_member, new_sale, new_user
 
-from pos_tui.core.actors import Actor
-from pos_tui.core.clock import from_db, local
-from pos_tui.core.errors import InsufficientPoints
-from pos_tui.core.loyalty import ExpiryPolicy, adjust, balance, clawback, earn, expire_due, redeem, restore
-from pos_tui.core.loyalty.ledger import SHOP_TZ, shop_day
+from pos_tui.core.kernel import Actor, InsufficientPoints, from_db, local
+from pos_tui.core.loyalty import (
+    SHOP_TZ,
+    ExpiryPolicy,
+    adjust,
+    balance,
+    clawback,
+    earn,
+    expire_due,
+    redeem,
+    restore,
+    shop_day,
+)
 from pos_tui.settings import DEFAULT_ROLES
 from pos_tui.store import models as m
 

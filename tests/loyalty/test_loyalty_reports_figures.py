@@ -10,13 +10,24 @@ from decimal import Decimal
 import pytest
 from jobs_support import TZ, Cli, at, cashier, member, refund, sale
 
-from pos_tui.core.actors import Actor
-from pos_tui.core.clock import to_db
-from pos_tui.core.errors import ValidationError
-from pos_tui.core.loyalty import adjust, clawback, donate, earn, redeem, restore, rules
-from pos_tui.core.loyalty.ledger import ExpiryPolicy
-from pos_tui.core.loyalty.program import Charity, PointsPolicy, Program
-from pos_tui.core.loyalty.reports import donation_report, loyalty_report, outstanding_points, supplier_settlement
+from pos_tui.core.kernel import Actor, ValidationError, to_db
+from pos_tui.core.loyalty import (
+    Charity,
+    ExpiryPolicy,
+    PointsPolicy,
+    Program,
+    adjust,
+    clawback,
+    donate,
+    donation_report,
+    earn,
+    loyalty_report,
+    outstanding_points,
+    redeem,
+    restore,
+    rules,
+    supplier_settlement,
+)
 from pos_tui.store import models as m
 
 NOV1, NOV30 = date(2026, 11, 1), date(2026, 11, 30)

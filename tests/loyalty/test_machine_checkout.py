@@ -74,11 +74,10 @@ from machine_checkout_support import (
     wallet_sum,
 )
 
-from pos_tui.core.errors import ValidationError
-from pos_tui.core.loyalty import jobs, ledger, rules, wallet
-from pos_tui.core.loyalty.pricing import price_cart
-from pos_tui.core.money import from_kurus, to_kurus
-from pos_tui.core.sales import PaymentInput, ReturnLineInput, complete_sale, create_return
+from pos_tui.core.basket import PaymentInput
+from pos_tui.core.kernel import ValidationError, from_kurus, to_kurus
+from pos_tui.core.loyalty import jobs, ledger, price_cart, rules, wallet
+from pos_tui.core.till import ReturnLineInput, complete_sale, create_return
 from pos_tui.store import models as m
 
 CENT = Decimal("0.01")

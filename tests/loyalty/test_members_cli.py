@@ -10,7 +10,7 @@ import pytest
 from members_support import Cli
 from stdnum import ean
 
-from pos_tui.core.actors import Actor
+from pos_tui.core.kernel import Actor
 from pos_tui.core.loyalty import ledger
 from pos_tui.core.loyalty import members as mb
 from pos_tui.store import models as m

@@ -9,8 +9,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from stdnum import ean
 
-from pos_tui.core.actors import Actor, Override
-from pos_tui.core.errors import NotFound, PermissionDenied, StateError, ValidationError
+from pos_tui.core.kernel import Actor, NotFound, Override, PermissionDenied, StateError, ValidationError
 from pos_tui.core.loyalty import members as mb
 from pos_tui.store import models as m
 from pos_tui.store.counters import next_value

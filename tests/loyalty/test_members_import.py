@@ -11,8 +11,8 @@ import pytest
 from members_support import Cli, write
 from stdnum import ean
 
-from pos_tui.core.errors import ImportRejected
-from pos_tui.core.imports import import_customers
+from pos_tui.core.interchange import import_customers
+from pos_tui.core.kernel import ImportRejected
 from pos_tui.core.loyalty import members as mb
 from pos_tui.settings import Settings
 from pos_tui.store import models as m

@@ -10,11 +10,9 @@ from decimal import Decimal
 import pytest
 from members_support import member_sale
 
-from pos_tui.core.actors import Actor
-from pos_tui.core.clock import to_db
-from pos_tui.core.loyalty import ledger
+from pos_tui.core.kernel import Actor, to_db
+from pos_tui.core.loyalty import Badge, Program, Tier, ledger
 from pos_tui.core.loyalty import members as mb
-from pos_tui.core.loyalty.program import Badge, Program, Tier
 from pos_tui.store import models as m
 
 TIERS = (

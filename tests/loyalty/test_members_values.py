@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from stdnum import ean
 
-from pos_tui.core.errors import ValidationError
-from pos_tui.core.loyalty.members import (
+from pos_tui.core.kernel import ValidationError
+from pos_tui.core.loyalty import (
     REFERRAL_ALPHABET,
     MemberFieldError,
     card_for,

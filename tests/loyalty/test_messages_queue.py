@@ -12,10 +12,8 @@ from pathlib import Path
 import pytest
 from jobs_support import EARNED_TIERS, TZ, Cli, at, consent, member, program
 
-from pos_tui.core.errors import ValidationError
-from pos_tui.core.loyalty import earn, messages, tiers
-from pos_tui.core.loyalty.ledger import ExpiryPolicy
-from pos_tui.core.loyalty.program import Messages
+from pos_tui.core.kernel import ValidationError
+from pos_tui.core.loyalty import ExpiryPolicy, Messages, earn, messages, tiers
 from pos_tui.i18n import set_language
 from pos_tui.store import models as m
 

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from jobs_support import REPO, TZ, Cli, at, consent, member, program
 
-from pos_tui.core.errors import StateError, ValidationError
+from pos_tui.core.kernel import StateError, ValidationError
 from pos_tui.core.loyalty import messages
 from pos_tui.settings import SmtpSettings
 from pos_tui.store import models as m

@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from jobs_support import TZ, Cli, at, cashier, member, sale
 
-from pos_tui.core.errors import ImportRejected, NotFound, ValidationError
+from pos_tui.core.kernel import ImportRejected, NotFound, ValidationError
 from pos_tui.core.loyalty import nps
 from pos_tui.store import models as m
 

@@ -11,13 +11,9 @@ import pytest
 from engine_support import SHIPPED, cart_of, new_product, sale_row
 from loyalty_support import new_member
 
-from pos_tui.core.actors import Actor
-from pos_tui.core.cart import Discount
-from pos_tui.core.clock import to_db
-from pos_tui.core.errors import ValidationError
-from pos_tui.core.loyalty import ledger, pricing, rules
-from pos_tui.core.loyalty.coupons import create_coupon
-from pos_tui.core.loyalty.engine import StampChange
+from pos_tui.core.basket import Discount
+from pos_tui.core.kernel import Actor, ValidationError, to_db
+from pos_tui.core.loyalty import StampChange, create_coupon, ledger, pricing, rules
 from pos_tui.store import fast
 from pos_tui.store import models as m
 

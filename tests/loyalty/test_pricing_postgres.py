@@ -12,9 +12,9 @@ import pytest
 from engine_support import SHIPPED, cart_of, new_product, sale_line_row, sale_row
 from loyalty_support import new_member, new_user
 
-from pos_tui.core.clock import to_db
-from pos_tui.core.errors import StateError
+from pos_tui.core.kernel import StateError, to_db
 from pos_tui.core.loyalty import coupons, ledger, pricing, rules
+from pos_tui.core.loyalty.rules import versions as rules_versions
 from pos_tui.store import fast
 from pos_tui.store import models as m
 
@@ -23,7 +23,7 @@ TZ = "Europe/Istanbul"
 
 
 def test_rules_pricing_and_coupons_on_postgres(pg_db: peewee.Database, now: datetime) -> None:
-    rules._reset_cache()
+    rules_versions._reset_cache()
     assert rules.active_program() == rules.Program()
     version = rules.apply_rules(SHIPPED.read_text(encoding="utf-8"), now=now)
     assert rules.active_rules_id() == version.id
@@ -76,4 +76,4 @@ def test_rules_pricing_and_coupons_on_postgres(pg_db: peewee.Database, now: date
     coupons.record_use("PG10", earlier, member, Decimal(10), now)
     with pytest.raises(StateError):
         coupons.record_use("PG10", earlier, member, Decimal(10), now)
-    rules._reset_cache()
+    rules_versions._reset_cache()

@@ -12,9 +12,9 @@ from datetime import datetime, timedelta
 
 from checkout_support import Product, basket, enroll, sell
 
-from pos_tui.core.actors import Actor
+from pos_tui.core.kernel import Actor
 from pos_tui.core.loyalty import ledger, members, rules, tiers
-from pos_tui.core.sales import ReturnLineInput, create_return
+from pos_tui.core.till import ReturnLineInput, create_return
 from pos_tui.store import models as m
 
 TZ = "Europe/Istanbul"

@@ -8,9 +8,10 @@ from decimal import Decimal
 
 from checkout_support import Product, basket, enroll, sell
 
-from pos_tui.core.actors import Actor
+from pos_tui.core.basket import PaymentInput
+from pos_tui.core.kernel import Actor
 from pos_tui.core.loyalty import ledger, rules
-from pos_tui.core.sales import PaymentInput, ReturnLineInput, create_return
+from pos_tui.core.till import ReturnLineInput, create_return
 from pos_tui.store import models as m
 
 RULES = """

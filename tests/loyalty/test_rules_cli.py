@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 from engine_support import SHIPPED, Cli, new_product, sale_line_row, sale_row, shipped
 
-from pos_tui.core.actors import Actor
-from pos_tui.core.clock import utcnow
+from pos_tui.core.kernel import Actor, utcnow
 from pos_tui.core.loyalty import rules
 from pos_tui.store import close_database, open_database
 

@@ -13,10 +13,10 @@ from engine_support import SHIPPED, shipped
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pos_tui.core.errors import ValidationError
-from pos_tui.core.loyalty.ledger import ExpiryPolicy
-from pos_tui.core.loyalty.program import Program
-from pos_tui.core.loyalty.rules import (
+from pos_tui.core.kernel import ValidationError
+from pos_tui.core.loyalty import (
+    ExpiryPolicy,
+    Program,
     canonical_json,
     digest_of,
     parse_program,

@@ -11,10 +11,9 @@ from decimal import Decimal
 import pytest
 from engine_support import SHIPPED, shipped
 
-from pos_tui.core.actors import Actor
-from pos_tui.core.errors import NotFound, PermissionDenied, ValidationError
-from pos_tui.core.loyalty import rules
-from pos_tui.core.loyalty.program import Program
+from pos_tui.core.kernel import Actor, NotFound, PermissionDenied, ValidationError
+from pos_tui.core.loyalty import Program, rules
+from pos_tui.core.loyalty.rules import versions as rules_versions
 from pos_tui.store import fast
 from pos_tui.store import models as m
 
@@ -91,7 +90,7 @@ def test_the_active_program_is_parsed_once_per_version(
     first = rules.active_program()
     calls = []
     real = rules.program_from_dict
-    monkeypatch.setattr(rules, "program_from_dict", lambda *a, **k: calls.append(1) or real(*a, **k))
+    monkeypatch.setattr(rules_versions, "program_from_dict", lambda *a, **k: calls.append(1) or real(*a, **k))
     assert rules.active_program() is first and rules.active_program() is first
     assert calls == []
     rules.apply_rules("[earning]\npercent = 3\n", now=now)  # the new program is parsed on apply…

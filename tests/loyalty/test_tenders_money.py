@@ -10,13 +10,11 @@ from decimal import Decimal
 import pytest
 from wallet_support import give_back, payments_of, product, sell
 
-from pos_tui.core import shifts
-from pos_tui.core.actors import Actor
-from pos_tui.core.errors import ValidationError
-from pos_tui.core.loyalty import giftcards, wallet
-from pos_tui.core.loyalty.ledger import shop_day
-from pos_tui.core.loyalty.tenders import register_loyalty_tenders
-from pos_tui.core.tenders import SALE, PaymentInput, TenderContext, settle_payments
+from pos_tui.core import cash
+from pos_tui.core.basket import SALE, PaymentInput, TenderContext, settle_payments
+from pos_tui.core.cash import shifts
+from pos_tui.core.kernel import Actor, ValidationError
+from pos_tui.core.loyalty import giftcards, register_loyalty_tenders, shop_day, wallet
 from pos_tui.store import models as m
 
 D = Decimal
@@ -153,7 +151,7 @@ def test_the_drawer_counts_only_cash(db: object, cashier: Actor, member: int, no
     report lists them by method; cash taken for a gift card is counted."""
     from pos_tui.core.loyalty import earn
 
-    shift = shifts.open_shift("T1", cashier, D("100.00"), now=now)
+    shift = cash.open_shift("T1", cashier, D("100.00"), now=now)
     card = giftcards.issue_card(D("40.00"), actor=cashier, now=now, terminal="T1", method="cash")
     wallet.credit(member, D("20.00"), kind="import", now=now)
     earn(member, 30, now=now, hold_days=0)

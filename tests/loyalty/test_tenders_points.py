@@ -11,12 +11,9 @@ from decimal import Decimal
 import pytest
 from wallet_support import give_back, payments_of, product, sell
 
-from pos_tui.core.actors import Actor
-from pos_tui.core.errors import InsufficientPoints, ValidationError
-from pos_tui.core.loyalty import adjust, balance, earn, rules
-from pos_tui.core.loyalty.ledger import shop_day
-from pos_tui.core.loyalty.tenders import register_loyalty_tenders
-from pos_tui.core.tenders import RETURN, SALE, PaymentInput, TenderContext, settle_payments
+from pos_tui.core.basket import RETURN, SALE, PaymentInput, TenderContext, settle_payments
+from pos_tui.core.kernel import Actor, InsufficientPoints, ValidationError
+from pos_tui.core.loyalty import adjust, balance, earn, register_loyalty_tenders, rules, shop_day
 from pos_tui.store import models as m
 
 D = Decimal

@@ -14,10 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jobs_support import EARNED_TIERS, TZ, at, cashier, member, program, refund, sale
 
-from pos_tui.core.actors import Actor, Override
-from pos_tui.core.errors import PermissionDenied, ValidationError
+from pos_tui.core.kernel import Actor, Override, PermissionDenied, ValidationError, from_kurus, percent_of
 from pos_tui.core.loyalty import tiers
-from pos_tui.core.money import from_kurus, percent_of
 from pos_tui.store import models as m
 
 OCT = date(2026, 10, 1)

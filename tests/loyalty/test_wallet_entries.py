@@ -14,12 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from loyalty_support import new_member, new_sale
 
-from pos_tui.core.actors import Actor, Override
-from pos_tui.core.clock import to_db
-from pos_tui.core.errors import NotFound, PermissionDenied, ValidationError
-from pos_tui.core.loyalty import wallet
-from pos_tui.core.loyalty.ledger import shop_day
-from pos_tui.core.loyalty.wallet import InsufficientCredit
+from pos_tui.core.kernel import Actor, NotFound, Override, PermissionDenied, ValidationError, to_db
+from pos_tui.core.loyalty import InsufficientCredit, shop_day, wallet
 from pos_tui.store import models as m
 
 D = Decimal

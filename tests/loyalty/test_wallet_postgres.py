@@ -12,14 +12,19 @@ import pytest
 from loyalty_support import new_member, new_sale, new_user, pg_url, race
 from wallet_support import WALLET_TERMINAL, give_back, product, sell
 
-from pos_tui.core import shifts
-from pos_tui.core.actors import Actor
-from pos_tui.core.errors import ValidationError
-from pos_tui.core.loyalty import earn, giftcards, wallet
-from pos_tui.core.loyalty.ledger import balance, shop_day
-from pos_tui.core.loyalty.tenders import register_loyalty_tenders
-from pos_tui.core.loyalty.wallet import InsufficientCredit
-from pos_tui.core.tenders import PaymentInput
+from pos_tui.core import cash
+from pos_tui.core.basket import PaymentInput
+from pos_tui.core.cash import shifts
+from pos_tui.core.kernel import Actor, ValidationError
+from pos_tui.core.loyalty import (
+    InsufficientCredit,
+    balance,
+    earn,
+    giftcards,
+    register_loyalty_tenders,
+    shop_day,
+    wallet,
+)
 from pos_tui.settings import DEFAULT_ROLES
 
 pytestmark = pytest.mark.postgres
@@ -46,7 +51,7 @@ def test_wallet_and_gift_cards_on_postgres(pg_db: peewee.Database, now: datetime
     assert taken is not None and taken.amount == D("-100.00")
     assert wallet.wallet_balance(member) == D("-90.00")
 
-    shift = shifts.open_shift("T1", cashier, D("0.00"), now=now)
+    shift = cash.open_shift("T1", cashier, D("0.00"), now=now)
     card = giftcards.issue_card(D("80.00"), actor=cashier, now=now, terminal="T1")
     giftcards.top_up(card.code, D("20.00"), actor=cashier, now=now, terminal="T1", method="card")
     assert shifts.x_report("T1", now=now).expected_cash == D("80.00")

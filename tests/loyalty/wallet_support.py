@@ -9,9 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 
-from pos_tui.core.actors import Actor
-from pos_tui.core.clock import to_db
-from pos_tui.core.money import to_kurus
+from pos_tui.core.kernel import Actor, to_db, to_kurus
 from pos_tui.settings import DEFAULT_ROLES
 from pos_tui.store import models as m
 from pos_tui.text import fold
@@ -61,7 +59,7 @@ def product(now: datetime, name: str, price: str, kdv_rate: int = 20) -> m.Produ
 
 def cart_of(items: Sequence[tuple[m.Product, int]], member_id: int | None = None) -> object:
     """A cart of ``(product, pieces)`` with the member attached."""
-    from pos_tui.core.cart import Cart
+    from pos_tui.core.basket import Cart
 
     cart = Cart()
     for p, pieces in items:
@@ -86,10 +84,10 @@ def sell(
     member_id: int | None = None,
     shift_id: int | None = None,
 ) -> object:
-    """Post a sale of ``items`` through :func:`pos_tui.core.sales.post_cart`; ``payments`` are
+    """Post a sale of ``items`` through :func:`pos_tui.core.till.posting.post_cart`; ``payments`` are
     ``PaymentInput``s or ``(method, amount)`` pairs."""
-    from pos_tui.core.sales import post_cart
-    from pos_tui.core.tenders import PaymentInput
+    from pos_tui.core.basket import PaymentInput
+    from pos_tui.core.till import post_cart
 
     inputs = [p if isinstance(p, PaymentInput) else PaymentInput(p[0], D(p[1])) for p in payments]  # type: ignore[index]
     return post_cart(
@@ -111,8 +109,8 @@ def give_back(
     refund_method: str = "original",
     refunds: Sequence[object] | None = None,
 ) -> object:
-    """Return ``(line_no, pieces)`` of receipt ``uid`` through :func:`pos_tui.core.sales.post_return`."""
-    from pos_tui.core.sales import ReturnLineInput, post_return
+    """Return ``(line_no, pieces)`` of receipt ``uid`` through :func:`pos_tui.core.till.returns.post_return`."""
+    from pos_tui.core.till import ReturnLineInput, post_return
 
     return post_return(
         uid,

@@ -12,10 +12,8 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner, Result
 
-from pos_tui.core.actors import Actor
-from pos_tui.core.cart import Cart
-from pos_tui.core.clock import to_db
-from pos_tui.core.money import to_kurus
+from pos_tui.core.basket import Cart
+from pos_tui.core.kernel import Actor, to_db, to_kurus
 from pos_tui.settings import Settings
 from pos_tui.store import models as m
 from pos_tui.text import fold

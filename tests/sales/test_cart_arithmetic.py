@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pos_tui.core.cart import Cart, Discount
-from pos_tui.core.errors import NotFound, ValidationError
+from pos_tui.core.basket import Cart, Discount
+from pos_tui.core.kernel import NotFound, ValidationError
 
 D = Decimal
 

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from pos_tui.core.actors import Actor
-from pos_tui.core.carts import load_open_cart
-from pos_tui.core.sales import PaymentInput, complete_sale
+from pos_tui.core.basket import PaymentInput
+from pos_tui.core.kernel import Actor
+from pos_tui.core.till import complete_sale, load_open_cart
 from pos_tui.store import models as m
 
 TILL = textwrap.dedent(
@@ -25,8 +25,8 @@ TILL = textwrap.dedent(
     import sys, time
     from datetime import UTC, datetime
     from decimal import Decimal
-    from pos_tui.core.actors import Actor
-    from pos_tui.core.carts import add_item, discount_line
+    from pos_tui.core.kernel.actors import Actor
+    from pos_tui.core.till.carts import add_item, discount_line
     from pos_tui.settings import DEFAULT_SCALE_LABELS
     from pos_tui.store import open_database
 

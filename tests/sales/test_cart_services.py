@@ -10,11 +10,9 @@ from typing import Any
 
 import pytest
 
-from pos_tui.core import carts
-from pos_tui.core.actors import Actor, Override
-from pos_tui.core.cart import Cart
-from pos_tui.core.clock import to_db
-from pos_tui.core.errors import NotFound, PermissionDenied, ValidationError
+from pos_tui.core import till
+from pos_tui.core.basket import Cart
+from pos_tui.core.kernel import Actor, NotFound, Override, PermissionDenied, ValidationError, to_db
 from pos_tui.store import models as m
 
 D = Decimal
@@ -28,7 +26,7 @@ def rung_up(
     bread = make_product("1001", "Ekmek", "10.00", 1)
     rose = make_product("1002", "Kolonya", "110.00", 20)
     cart = add(add(Cart(), bread, 2000), rose)
-    carts.save_cart("T1", cashier.user_id, cart, now=now)
+    till.save_cart("T1", cashier.user_id, cart, now=now)
     return cart
 
 
@@ -42,17 +40,17 @@ def journal(kind: str) -> list[dict[str, Any]]:
 def test_the_open_cart_is_per_cashier_and_terminal(
     rung_up: Cart, cashier: Actor, supervisor: Actor, now: datetime
 ) -> None:
-    assert carts.load_open_cart("T1", cashier.user_id) == rung_up
-    assert carts.load_open_cart("T1", supervisor.user_id) == Cart()
-    assert carts.load_open_cart("T2", cashier.user_id) == Cart()
-    carts.save_cart("T1", cashier.user_id, Cart(), now=now)
+    assert till.load_open_cart("T1", cashier.user_id) == rung_up
+    assert till.load_open_cart("T1", supervisor.user_id) == Cart()
+    assert till.load_open_cart("T2", cashier.user_id) == Cart()
+    till.save_cart("T1", cashier.user_id, Cart(), now=now)
     assert m.CartDraft.select().count() == 0
 
 
 def test_void_line_is_journalled_with_its_reason(rung_up: Cart, cashier: Actor, now: datetime) -> None:
-    cart = carts.void_line("T1", cashier, 2, "customer changed mind", now=now)
+    cart = till.void_line("T1", cashier, 2, "customer changed mind", now=now)
     assert cart.total == D("20.00")
-    assert carts.load_open_cart("T1", cashier.user_id) == cart
+    assert till.load_open_cart("T1", cashier.user_id) == cart
     (entry,) = journal("line_void")
     assert entry["reason"] == "customer changed mind"
     assert entry["line"] == {
@@ -72,12 +70,12 @@ def test_void_without_permission_needs_a_supervisor_and_both_are_journalled(
     rung_up: Cart, make_user: Callable[..., Actor], supervisor: Actor, now: datetime, add: Callable[..., Cart]
 ) -> None:
     trainee = Actor(make_user("stajyer").user_id, "stajyer", "cashier", frozenset({"sell"}), 5)
-    carts.save_cart("T1", trainee.user_id, rung_up, now=now)
+    till.save_cart("T1", trainee.user_id, rung_up, now=now)
     with pytest.raises(PermissionDenied) as denied:
-        carts.void_line("T1", trainee, 1, "wrong item", now=now)
+        till.void_line("T1", trainee, 1, "wrong item", now=now)
     assert denied.value.permission == "void"
     assert not journal("line_void")
-    carts.void_line("T1", trainee, 1, "wrong item", now=now, override=Override(supervisor, "checked the item"))
+    till.void_line("T1", trainee, 1, "wrong item", now=now, override=Override(supervisor, "checked the item"))
     (void,) = journal("line_void")
     (override,) = journal("override")
     assert void["supervisor"] == "mehmet"
@@ -90,37 +88,37 @@ def test_void_without_permission_needs_a_supervisor_and_both_are_journalled(
 
 
 def test_lowering_a_quantity_is_a_void(rung_up: Cart, cashier: Actor, now: datetime) -> None:
-    cart = carts.set_quantity("T1", cashier, 1, 5000, now=now)
+    cart = till.set_quantity("T1", cashier, 1, 5000, now=now)
     assert cart.line(1).qty_milli == 5000 and not journal("line_void")
-    cart = carts.set_quantity("T1", cashier, 1, 1000, now=now)
+    cart = till.set_quantity("T1", cashier, 1, 1000, now=now)
     (entry,) = journal("line_void")
     assert (entry["qty_from"], entry["qty_to"], entry["reason"]) == ("5", "1", "quantity lowered")
 
 
 def test_discounts_within_the_cashiers_limit(rung_up: Cart, cashier: Actor, supervisor: Actor, now: datetime) -> None:
-    cart = carts.discount_line("T1", cashier, 2, "percent", D(10), now=now)
+    cart = till.discount_line("T1", cashier, 2, "percent", D(10), now=now)
     assert cart.total == D("119.00")
     with pytest.raises(PermissionDenied, match="above ayse's limit of 10%"):
-        carts.discount_line("T1", cashier, 2, "amount", D("12.00"), now=now)  # 10.91 %
-    cart = carts.discount_line(
+        till.discount_line("T1", cashier, 2, "amount", D("12.00"), now=now)  # 10.91 %
+    cart = till.discount_line(
         "T1", cashier, 2, "amount", D("12.00"), now=now, override=Override(supervisor, "loyal customer")
     )
     assert cart.total == D("118.00")
     assert journal("override")[0]["details"]["percent"] == "10.91"
-    cart = carts.discount_cart("T1", cashier, "percent", D(5), now=now)
+    cart = till.discount_cart("T1", cashier, "percent", D(5), now=now)
     assert cart.totals().cart_discount == D("5.90")
-    cart = carts.discount_cart("T1", cashier, "percent", D(0), now=now)
+    cart = till.discount_cart("T1", cashier, "percent", D(0), now=now)
     assert cart.discount is None
-    assert carts.discount_line("T1", cashier, 2, "amount", D(0), now=now).line(2).discount is None
+    assert till.discount_line("T1", cashier, 2, "amount", D(0), now=now).line(2).discount is None
 
 
 def test_shrinking_what_an_amount_discount_applies_to_rechecks_the_limit(
     rung_up: Cart, cashier: Actor, supervisor: Actor, now: datetime
 ) -> None:
-    carts.discount_cart("T1", cashier, "amount", D("13.00"), now=now)  # 10 % of 130
+    till.discount_cart("T1", cashier, "amount", D("13.00"), now=now)  # 10 % of 130
     with pytest.raises(PermissionDenied, match="discount"):
-        carts.void_line("T1", cashier, 1, "not wanted", now=now)  # 13 of 110 = 11.8 %
-    cart = carts.void_line("T1", cashier, 1, "not wanted", now=now, override=Override(supervisor, "ok"))
+        till.void_line("T1", cashier, 1, "not wanted", now=now)  # 13 of 110 = 11.8 %
+    cart = till.void_line("T1", cashier, 1, "not wanted", now=now, override=Override(supervisor, "ok"))
     assert cart.total == D("97.00")
 
 
@@ -128,8 +126,8 @@ def test_price_override_needs_permission_and_is_journalled(
     rung_up: Cart, cashier: Actor, supervisor: Actor, now: datetime
 ) -> None:
     with pytest.raises(PermissionDenied):
-        carts.override_price("T1", cashier, 2, D("99.00"), "shelf label says 99", now=now)
-    cart = carts.override_price(
+        till.override_price("T1", cashier, 2, D("99.00"), "shelf label says 99", now=now)
+    cart = till.override_price(
         "T1", cashier, 2, D("99.00"), "shelf label says 99", now=now, override=Override(supervisor, "label was wrong")
     )
     assert cart.line(2).unit_price == D("99.00") and cart.line(2).list_price == D("110.00")
@@ -145,11 +143,11 @@ def test_price_override_needs_permission_and_is_journalled(
 
 def test_cancel_cart(rung_up: Cart, cashier: Actor, supervisor: Actor, now: datetime) -> None:
     with pytest.raises(PermissionDenied):
-        carts.cancel_cart("T1", cashier, "customer left", now=now)
+        till.cancel_cart("T1", cashier, "customer left", now=now)
     with pytest.raises(ValidationError, match="reason"):
-        carts.cancel_cart("T1", cashier, "", now=now, override=Override(supervisor, "ok"))
-    carts.cancel_cart("T1", cashier, "customer left", now=now, override=Override(supervisor, "ok"))
-    assert carts.load_open_cart("T1", cashier.user_id) == Cart()
+        till.cancel_cart("T1", cashier, "", now=now, override=Override(supervisor, "ok"))
+    till.cancel_cart("T1", cashier, "customer left", now=now, override=Override(supervisor, "ok"))
+    assert till.load_open_cart("T1", cashier.user_id) == Cart()
     (entry,) = journal("cart_cancel")
     assert (entry["total"], entry["reason"], len(entry["lines"])) == ("130.00", "customer left", 2)
 
@@ -158,42 +156,42 @@ def test_park_list_and_resume(
     rung_up: Cart, cashier: Actor, supervisor: Actor, now: datetime, add: Callable[..., Cart]
 ) -> None:
     with pytest.raises(ValidationError, match="nothing to park"):
-        carts.park_cart("T1", supervisor, now)
-    carts.park_cart("T1", cashier, now)
-    assert carts.load_open_cart("T1", cashier.user_id) == Cart()
-    (parked,) = carts.list_parked("T1")
+        till.park_cart("T1", supervisor, now)
+    till.park_cart("T1", cashier, now)
+    assert till.load_open_cart("T1", cashier.user_id) == Cart()
+    (parked,) = till.list_parked("T1")
     assert (parked.cashier, parked.lines, parked.total) == ("ayse", 2, D("130.00"))
-    assert parked.parked_at == now and carts.list_parked("T2") == []
+    assert parked.parked_at == now and till.list_parked("T2") == []
 
     # a second customer is rung up, then the first one comes back
     other = add(Cart(), m.Product.get(m.Product.code == "1001"), 1000)
-    carts.save_cart("T1", cashier.user_id, other, now=now)
+    till.save_cart("T1", cashier.user_id, other, now=now)
     later = now + timedelta(minutes=3)
-    resumed = carts.resume_cart("T1", parked.draft_id, cashier, later)
+    resumed = till.resume_cart("T1", parked.draft_id, cashier, later)
     assert resumed == rung_up
-    assert carts.load_open_cart("T1", cashier.user_id) == rung_up
-    (now_parked,) = carts.list_parked("T1")
+    assert till.load_open_cart("T1", cashier.user_id) == rung_up
+    (now_parked,) = till.list_parked("T1")
     assert now_parked.total == D("10.00") and now_parked.parked_at == later
 
     # any cashier of the terminal may resume a parked cart; it becomes theirs
-    assert carts.resume_cart("T1", now_parked.draft_id, supervisor, later) == other
-    assert carts.load_open_cart("T1", supervisor.user_id) == other
-    assert carts.list_parked("T1") == []
+    assert till.resume_cart("T1", now_parked.draft_id, supervisor, later) == other
+    assert till.load_open_cart("T1", supervisor.user_id) == other
+    assert till.list_parked("T1") == []
     with pytest.raises(NotFound):
-        carts.resume_cart("T1", now_parked.draft_id, cashier, later)
+        till.resume_cart("T1", now_parked.draft_id, cashier, later)
 
 
 def test_set_customer(rung_up: Cart, cashier: Actor, now: datetime) -> None:
     customer = m.Customer.create(code="C1", name="Zeynep", name_key="zeynep", created_at=to_db(now))
-    assert carts.set_customer("T1", cashier, customer.id, now=now).customer_id == customer.id
+    assert till.set_customer("T1", cashier, customer.id, now=now).customer_id == customer.id
     with pytest.raises(NotFound):
-        carts.set_customer("T1", cashier, 999, now=now)
+        till.set_customer("T1", cashier, 999, now=now)
 
 
 def test_a_failed_change_leaves_the_saved_cart_alone(rung_up: Cart, cashier: Actor, now: datetime) -> None:
     with pytest.raises(ValidationError):
-        carts.discount_line("T1", cashier, 1, "amount", D("999.00"), now=now)
+        till.discount_line("T1", cashier, 1, "amount", D("999.00"), now=now)
     with pytest.raises(NotFound):
-        carts.void_line("T1", cashier, 9, "x", now=now)
-    assert carts.load_open_cart("T1", cashier.user_id) == rung_up
+        till.void_line("T1", cashier, 9, "x", now=now)
+    assert till.load_open_cart("T1", cashier.user_id) == rung_up
     assert m.JournalEntry.select().count() == 0

@@ -12,10 +12,10 @@ from decimal import Decimal
 import pytest
 
 from pos_tui.core import audit
-from pos_tui.core.actors import Actor
-from pos_tui.core.journal import canonical
-from pos_tui.core.sales import DocumentDraft, _DocLine, _kdv_rows, _write_document, sale_document
-from pos_tui.core.tenders import SALE, PaymentInput, TenderContext, settle_payments
+from pos_tui.core.basket import SALE, PaymentInput, TenderContext, settle_payments
+from pos_tui.core.kernel import Actor, canonical
+from pos_tui.core.till import DocumentDraft, sale_document
+from pos_tui.core.till.posting import _DocLine, _kdv_rows, _write_document
 from pos_tui.settings import Settings
 from pos_tui.store import models as m
 from pos_tui.store import write_tx

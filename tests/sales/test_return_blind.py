@@ -9,10 +9,8 @@ from decimal import Decimal
 
 import pytest
 
-from pos_tui.core.actors import Actor, Override
-from pos_tui.core.errors import NotFound, PermissionDenied, ValidationError
-from pos_tui.core.journal import canonical
-from pos_tui.core.sales import BlindReturnLineInput, create_blind_return, sale_document
+from pos_tui.core.kernel import Actor, NotFound, Override, PermissionDenied, ValidationError, canonical
+from pos_tui.core.till import BlindReturnLineInput, create_blind_return, sale_document
 from pos_tui.store import models as m
 
 D = Decimal

@@ -11,19 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pos_tui.core.actors import Actor, Override
-from pos_tui.core.cart import Cart, Discount
-from pos_tui.core.errors import NotFound, PermissionDenied, ValidationError
-from pos_tui.core.journal import canonical
-from pos_tui.core.sales import (
-    PaymentInput,
-    ReturnLineInput,
-    SaleResult,
-    complete_sale,
-    create_return,
-    returnable_lines,
-    sale_document,
-)
+from pos_tui.core.basket import Cart, Discount, PaymentInput
+from pos_tui.core.kernel import Actor, NotFound, Override, PermissionDenied, ValidationError, canonical
+from pos_tui.core.till import ReturnLineInput, SaleResult, complete_sale, create_return, returnable_lines, sale_document
 from pos_tui.store import models as m
 
 D = Decimal

@@ -12,15 +12,10 @@ from typing import Any
 import peewee
 import pytest
 
-from pos_tui.core import sales, tenders
-from pos_tui.core.actors import Actor
-from pos_tui.core.cart import Cart, Discount
-from pos_tui.core.carts import load_open_cart, save_cart
-from pos_tui.core.clock import to_db
-from pos_tui.core.errors import StateError, ValidationError
-from pos_tui.core.journal import canonical
-from pos_tui.core.sales import PaymentInput, complete_sale, sale_document
-from pos_tui.core.tenders import AppliedPayment, TenderContext
+from pos_tui.core import till
+from pos_tui.core.basket import AppliedPayment, Cart, Discount, PaymentInput, TenderContext, tenders
+from pos_tui.core.kernel import Actor, StateError, ValidationError, canonical, to_db
+from pos_tui.core.till import complete_sale, load_open_cart, sale_document, save_cart
 from pos_tui.store import models as m
 
 D = Decimal
@@ -240,7 +235,7 @@ def test_shift_must_be_open_and_on_this_terminal(db: object, cashier: Actor, bas
 
 
 def test_a_cashier_without_sell_permission_is_refused(db: object, basket: Cart, now: datetime) -> None:
-    from pos_tui.core.errors import PermissionDenied
+    from pos_tui.core.kernel import PermissionDenied
 
     nobody = Actor(999, "guest", "guest", frozenset(), 0)
     with pytest.raises(PermissionDenied):
@@ -271,16 +266,16 @@ def test_find_get_and_list_sales(db: object, cashier: Actor, basket: Cart, now: 
     first = complete_sale("T1", cashier, pay, now=now, cart=basket)
     second = complete_sale("T1", cashier, pay, now=now + timedelta(minutes=5), cart=basket)
     other = complete_sale("T2", cashier, pay, now=now + timedelta(minutes=9), cart=basket)
-    assert sales.find_sale(2, "T1") == second.document
-    assert sales.get_sale(first.uid) == first.document
-    assert [s.uid for s in sales.list_sales()] == [other.uid, second.uid, first.uid]
-    assert [s.receipt_no for s in sales.list_sales(terminal="T1")] == [2, 1]
-    assert [s.uid for s in sales.list_sales(since=now + timedelta(minutes=1), until=now + timedelta(minutes=6))] == [
+    assert till.find_sale(2, "T1") == second.document
+    assert till.get_sale(first.uid) == first.document
+    assert [s.uid for s in till.list_sales()] == [other.uid, second.uid, first.uid]
+    assert [s.receipt_no for s in till.list_sales(terminal="T1")] == [2, 1]
+    assert [s.uid for s in till.list_sales(since=now + timedelta(minutes=1), until=now + timedelta(minutes=6))] == [
         second.uid
     ]
-    summary = sales.list_sales(limit=1)[0]
+    summary = till.list_sales(limit=1)[0]
     assert (summary.cashier, summary.total, summary.kind, summary.source) == ("ayse", D("125.00"), "sale", "till")
-    from pos_tui.core.errors import NotFound
+    from pos_tui.core.kernel import NotFound
 
     with pytest.raises(NotFound, match="No receipt 9 on terminal T1"):
-        sales.find_sale(9, "T1")
+        till.find_sale(9, "T1")

@@ -1,4 +1,4 @@
-"""Fiscal mode in the sale flow (pos_tui.core.fiscal): the fiscal device registers the sale last,
+"""Fiscal mode in the sale flow (pos_tui.core.till.fiscal): the fiscal device registers the sale last,
 inside its transaction; a device error leaves nothing written and the cart open; the
 confirmation is stored on the sale and in its journalled document."""
 
@@ -12,11 +12,17 @@ from decimal import Decimal
 import pytest
 
 from pos_tui.core import audit
-from pos_tui.core.actors import Actor
-from pos_tui.core.cart import Cart
-from pos_tui.core.carts import load_open_cart, save_cart
-from pos_tui.core.fiscal import FiscalError, FiscalRecord, FiscalTicket
-from pos_tui.core.sales import PaymentInput, complete_sale, sale_document
+from pos_tui.core.basket import Cart, PaymentInput
+from pos_tui.core.kernel import Actor
+from pos_tui.core.till import (
+    FiscalError,
+    FiscalRecord,
+    FiscalTicket,
+    complete_sale,
+    load_open_cart,
+    sale_document,
+    save_cart,
+)
 from pos_tui.settings import Settings
 from pos_tui.store import models as m
 

@@ -15,20 +15,20 @@ from pathlib import Path
 import peewee
 import pytest
 
-from pos_tui.core.actors import Actor
-from pos_tui.core.cart import Cart, Discount
-from pos_tui.core.carts import load_open_cart, park_cart, resume_cart, save_cart
-from pos_tui.core.clock import to_db
-from pos_tui.core.journal import canonical
-from pos_tui.core.sales import (
-    PaymentInput,
+from pos_tui.core.basket import Cart, Discount, PaymentInput
+from pos_tui.core.interchange import export_sales, import_sales
+from pos_tui.core.kernel import Actor, canonical, to_db
+from pos_tui.core.till import (
     ReturnLineInput,
     complete_sale,
     create_return,
+    load_open_cart,
+    park_cart,
+    resume_cart,
     returnable_lines,
     sale_document,
+    save_cart,
 )
-from pos_tui.core.sales_io import export_sales, import_sales
 from pos_tui.settings import Settings
 from pos_tui.store import models as m
 

@@ -11,13 +11,10 @@ from typing import Any
 
 import pytest
 
-from pos_tui.core import audit, journal
-from pos_tui.core.actors import Actor
-from pos_tui.core.cart import Cart
-from pos_tui.core.carts import load_open_cart, save_cart
-from pos_tui.core.errors import ValidationError
-from pos_tui.core.journal import canonical
-from pos_tui.core.sales import PaymentInput, ReturnLineInput, complete_sale, create_return, sale_document
+from pos_tui.core import audit, kernel
+from pos_tui.core.basket import Cart, PaymentInput
+from pos_tui.core.kernel import Actor, ValidationError, canonical
+from pos_tui.core.till import ReturnLineInput, complete_sale, create_return, load_open_cart, sale_document, save_cart
 from pos_tui.settings import Settings
 from pos_tui.store import fast, write_tx
 from pos_tui.store import models as m
@@ -102,16 +99,16 @@ def test_counters_are_gapless_per_scope_with_or_without_returning(
 
 
 def test_the_journal_head_starts_at_genesis_and_follows_every_entry(db: object, now: datetime) -> None:
-    assert m.MetaEntry.get_or_none(m.MetaEntry.key == journal.HEAD_KEY) is None
+    assert m.MetaEntry.get_or_none(m.MetaEntry.key == kernel.HEAD_KEY) is None
     with write_tx():
-        first = journal.append("no_sale", {"n": 1}, terminal="T1", now=now, ref="a")
-        second = journal.append("no_sale", {"n": 2}, terminal="T1", now=now, ref="b")
+        first = kernel.append("no_sale", {"n": 1}, terminal="T1", now=now, ref="a")
+        second = kernel.append("no_sale", {"n": 2}, terminal="T1", now=now, ref="b")
     rows = list(m.JournalEntry.select().order_by(m.JournalEntry.id))
     assert [r.id for r in rows] == [first.id, second.id]
-    assert rows[0].prev_hash == journal.GENESIS
-    assert rows[0].hash == journal.chain_hash(journal.GENESIS, canonical({"n": 1})) == first.hash
+    assert rows[0].prev_hash == kernel.GENESIS
+    assert rows[0].hash == kernel.chain_hash(kernel.GENESIS, canonical({"n": 1})) == first.hash
     assert rows[1].prev_hash == rows[0].hash
-    assert m.MetaEntry.get(m.MetaEntry.key == journal.HEAD_KEY).value == f"{second.id}:{rows[1].hash}"
+    assert m.MetaEntry.get(m.MetaEntry.key == kernel.HEAD_KEY).value == f"{second.id}:{rows[1].hash}"
 
 
 def test_a_failed_posting_leaves_cart_counter_and_journal_as_they_were(

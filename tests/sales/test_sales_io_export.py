@@ -15,11 +15,10 @@ from typing import Any
 import pytest
 from typer.testing import Result
 
-from pos_tui.core.actors import Actor
-from pos_tui.core.cart import Cart, Discount
-from pos_tui.core.clock import to_db
-from pos_tui.core.sales import PaymentInput, ReturnLineInput, complete_sale, create_return, sale_document
-from pos_tui.core.sales_io import export_sales
+from pos_tui.core.basket import Cart, Discount, PaymentInput
+from pos_tui.core.interchange import export_sales
+from pos_tui.core.kernel import Actor, to_db
+from pos_tui.core.till import ReturnLineInput, complete_sale, create_return, sale_document
 from pos_tui.store import models as m
 
 D = Decimal

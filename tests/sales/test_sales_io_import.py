@@ -13,12 +13,9 @@ import pytest
 from stdnum import ean
 from typer.testing import Result
 
-from pos_tui.core.actors import Actor
-from pos_tui.core.clock import to_db
-from pos_tui.core.errors import ImportRejected
-from pos_tui.core.journal import canonical
-from pos_tui.core.sales import sale_document
-from pos_tui.core.sales_io import import_sales
+from pos_tui.core.interchange import import_sales
+from pos_tui.core.kernel import Actor, ImportRejected, canonical, to_db
+from pos_tui.core.till import sale_document
 from pos_tui.settings import Settings
 from pos_tui.store import models as m
 

@@ -9,10 +9,9 @@ from datetime import datetime
 
 import pytest
 
-from pos_tui.core import carts
-from pos_tui.core.actors import Actor
-from pos_tui.core.cart import Cart
-from pos_tui.core.errors import ValidationError
+from pos_tui.core import till
+from pos_tui.core.basket import Cart
+from pos_tui.core.kernel import Actor, ValidationError
 from pos_tui.store import models as m
 
 
@@ -22,7 +21,7 @@ def rung_up(
 ) -> Cart:
     bread = make_product("1001", "Ekmek", "10.00", 1)
     cart = add(Cart(), bread, 3000)
-    carts.save_cart("T1", cashier.user_id, cart, now=now)
+    till.save_cart("T1", cashier.user_id, cart, now=now)
     return cart
 
 
@@ -34,20 +33,20 @@ def voids() -> list[str]:
 @pytest.mark.parametrize("reason", ["9", " 12 ", "3.", "-"])
 def test_a_bare_number_is_not_a_void_reason(rung_up: Cart, cashier: Actor, now: datetime, reason: str) -> None:
     with pytest.raises(ValidationError, match="not a reason"):
-        carts.void_line("T1", cashier, 1, reason, now=now)
+        till.void_line("T1", cashier, 1, reason, now=now)
     with pytest.raises(ValidationError, match="not a reason"):
-        carts.set_quantity("T1", cashier, 1, 1000, now=now, reason=reason)
+        till.set_quantity("T1", cashier, 1, 1000, now=now, reason=reason)
     assert voids() == []
-    assert carts.load_open_cart("T1", cashier.user_id) == rung_up
+    assert till.load_open_cart("T1", cashier.user_id) == rung_up
 
 
 def test_an_empty_void_reason_is_refused(rung_up: Cart, cashier: Actor, now: datetime) -> None:
     with pytest.raises(ValidationError, match="A reason is needed"):
-        carts.void_line("T1", cashier, 1, "  ", now=now)
+        till.void_line("T1", cashier, 1, "  ", now=now)
     assert voids() == []
 
 
 def test_words_are_a_reason_even_with_a_number_in_them(rung_up: Cart, cashier: Actor, now: datetime) -> None:
-    carts.set_quantity("T1", cashier, 1, 2000, now=now, reason="1 adet kırık")
-    carts.void_line("T1", cashier, 1, "Hasarlı", now=now)
+    till.set_quantity("T1", cashier, 1, 2000, now=now, reason="1 adet kırık")
+    till.void_line("T1", cashier, 1, "Hasarlı", now=now)
     assert voids() == ["1 adet kırık", "Hasarlı"]

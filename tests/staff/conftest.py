@@ -1,6 +1,6 @@
 """Fixtures for staff, shift, Z, audit and admin-CLI tests.
 
-Users are made through :func:`pos_tui.core.staff.add_user` (the real PIN storage), with a
+Users are made through :func:`pos_tui.core.staff.users.add_user` (the real PIN storage), with a
 cheap argon2id cost so a test does not spend 0.2 s per PIN; documents are posted through the
 real sale engine, so the audit compares what the engine journals.
 """
@@ -17,11 +17,10 @@ import pytest
 from argon2 import PasswordHasher
 
 from pos_tui.core import staff
-from pos_tui.core.actors import Actor
-from pos_tui.core.cart import Cart
-from pos_tui.core.clock import to_db
-from pos_tui.core.money import to_kurus
-from pos_tui.core.sales import PaymentInput, ReturnLineInput, SaleResult, complete_sale, create_return
+from pos_tui.core.basket import Cart, PaymentInput
+from pos_tui.core.kernel import Actor, to_db, to_kurus
+from pos_tui.core.staff import users
+from pos_tui.core.till import ReturnLineInput, SaleResult, complete_sale, create_return
 from pos_tui.settings import Settings
 from pos_tui.store import models as m
 from pos_tui.text import fold
@@ -33,7 +32,7 @@ DEMO_PINS = {"ayse": "1111", "mehmet": "2222", "admin": "9999"}
 @pytest.fixture(autouse=True)
 def _cheap_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
     """argon2id with the smallest cost: the same algorithm and format, a thousandth of the time."""
-    monkeypatch.setattr(staff, "_HASHER", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+    monkeypatch.setattr(users, "_HASHER", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
 
 
 @pytest.fixture

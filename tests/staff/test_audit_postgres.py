@@ -10,10 +10,10 @@ from decimal import Decimal
 import peewee
 import pytest
 
-from pos_tui.core import audit, closures, shifts, staff
-from pos_tui.core.errors import AuthenticationFailed, LockedOut
-from pos_tui.core.reports import sales_report
-from pos_tui.core.sales import SaleResult
+from pos_tui.core import audit, cash, kernel, staff
+from pos_tui.core.cash import sales_report, shifts
+from pos_tui.core.kernel import AuthenticationFailed, LockedOut
+from pos_tui.core.till import SaleResult
 from pos_tui.settings import Settings
 from pos_tui.store import models as m
 
@@ -29,7 +29,7 @@ def db(pg_db: peewee.Database) -> peewee.Database:
 
 def test_a_day_on_postgres(
     db: peewee.Database,
-    people: dict[str, staff.Actor],
+    people: dict[str, kernel.Actor],
     settings: Settings,
     now: datetime,
     sell: Callable[..., SaleResult],
@@ -42,19 +42,19 @@ def test_a_day_on_postgres(
         staff.login("0000", terminal="T1", now=now, settings=settings)
     ayse = staff.login("1111", terminal="T1", now=now + timedelta(minutes=5), settings=settings)
 
-    shift = shifts.open_shift("T1", ayse, D("100.00"), now=now)
+    shift = cash.open_shift("T1", ayse, D("100.00"), now=now)
     first = sell(ayse, [("1001", 2000), ("2001", 1000)], [("cash", "100.00")], now=now, shift_id=shift.id)
     sell(ayse, [("3001", 1500)], [("card", "300.00")], now=now, shift_id=shift.id)
     refund(ayse, first.uid, [(2, 1000)], now=now, shift_id=shift.id)
-    shifts.paid_in("T1", ayse, D("10.00"), "change", now=now)
+    cash.paid_in("T1", ayse, D("10.00"), "change", now=now)
     x = shifts.x_report("T1", now=now)
     assert (x.expected_cash, x.totals.net, x.totals.returns_count) == (D("130.00"), D("320.00"), 1)
-    assert shifts.close_shift("T1", ayse, D("130.00"), now=now).variance == D("0.00")
+    assert cash.close_shift("T1", ayse, D("130.00"), now=now).variance == D("0.00")
 
-    z = closures.z_report("T1", people["mehmet"], now=now, settings=settings)
+    z = cash.z_report("T1", people["mehmet"], now=now, settings=settings)
     assert (z.z_no, z.totals.net, z.grand_total) == (1, D("320.00"), D("320.00"))
     assert z.totals.by_payment == {"card": D("300.00"), "cash": D("20.00")}
-    assert closures.x_preview("T1", now=now).empty
+    assert cash.x_preview("T1", now=now).empty
 
     day = now.date()
     for by in ("product", "category", "cashier", "hour"):

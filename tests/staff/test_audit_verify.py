@@ -10,10 +10,9 @@ from decimal import Decimal
 
 import pytest
 
-from pos_tui.core import audit, closures, shifts
-from pos_tui.core.actors import Actor
-from pos_tui.core.journal import chain_hash
-from pos_tui.core.sales import SaleResult
+from pos_tui.core import audit, cash
+from pos_tui.core.kernel import Actor, chain_hash
+from pos_tui.core.till import SaleResult
 from pos_tui.settings import Settings
 from pos_tui.store import models as m
 
@@ -28,13 +27,13 @@ def shop_day(
 ) -> dict[str, SaleResult]:
     """A day on T1: a shift, two sales, a return, a paid-out, a Z, then one more sale."""
     ayse = people["ayse"]
-    shift = shifts.open_shift("T1", ayse, Decimal("100.00"), now=now)
+    shift = cash.open_shift("T1", ayse, Decimal("100.00"), now=now)
     first = sell(ayse, [("1001", 2000), ("2001", 1000)], [("cash", "100.00")], now=now, shift_id=shift.id)
     second = sell(ayse, [("3001", 1500)], [("card", "300.00")], now=now, shift_id=shift.id)
     refund(ayse, first.uid, [(2, 1000)], now=now + timedelta(minutes=5), shift_id=shift.id)
-    shifts.paid_out("T1", ayse, Decimal("20.00"), "window cleaner", now=now)
-    shifts.close_shift("T1", ayse, Decimal("130.00"), now=now + timedelta(hours=8))
-    closures.z_report("T1", people["mehmet"], now=now + timedelta(hours=9), settings=settings)
+    cash.paid_out("T1", ayse, Decimal("20.00"), "window cleaner", now=now)
+    cash.close_shift("T1", ayse, Decimal("130.00"), now=now + timedelta(hours=8))
+    cash.z_report("T1", people["mehmet"], now=now + timedelta(hours=9), settings=settings)
     third = sell(ayse, [("1001", 1000)], [("cash", "10.00")], now=now + timedelta(days=1))
     return {"first": first, "second": second, "third": third}
 

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from pos_tui.cli import dbcmd
-from pos_tui.core.actors import Actor
-from pos_tui.core.sales import SaleResult
+from pos_tui.core.kernel import Actor
+from pos_tui.core.till import SaleResult
 from pos_tui.store import models as m
 from pos_tui.store.migrations import CURRENT_VERSION
 

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from pos_tui.core.actors import Actor
-from pos_tui.core.sales import SaleResult
+from pos_tui.core.kernel import Actor
+from pos_tui.core.till import SaleResult
 from pos_tui.store import models as m
 
 Cli = Callable[..., Any]

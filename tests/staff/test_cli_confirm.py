@@ -19,9 +19,9 @@ from typing import Any
 
 import pytest
 
-from pos_tui.core.actors import Actor
+from pos_tui.core.kernel import Actor
 from pos_tui.core.loyalty import members as mb
-from pos_tui.core.sales import SaleResult
+from pos_tui.core.till import SaleResult
 from pos_tui.store import models as m
 
 Cli = Callable[..., Any]

@@ -8,8 +8,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from pos_tui.core import staff
-from pos_tui.core.actors import Actor
-from pos_tui.core.errors import AuthenticationFailed, LockedOut, StateError
+from pos_tui.core.kernel import Actor, AuthenticationFailed, LockedOut, StateError
 from pos_tui.settings import RoleSettings, SecuritySettings, Settings
 from pos_tui.store import models as m
 

@@ -8,9 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from pos_tui.core import shifts, staff
-from pos_tui.core.actors import Actor, Override
-from pos_tui.core.errors import AuthenticationFailed, LockedOut, PermissionDenied, ValidationError
+from pos_tui.core import cash, staff
+from pos_tui.core.kernel import Actor, AuthenticationFailed, LockedOut, Override, PermissionDenied, ValidationError
 from pos_tui.settings import Settings
 from pos_tui.store import models as m
 from pos_tui.store import write_tx
@@ -101,11 +100,11 @@ def test_a_no_sale_with_an_override_is_journalled_as_one(
     people: dict[str, Actor], settings: Settings, now: datetime
 ) -> None:
     ayse = people["ayse"]
-    shifts.open_shift("T1", ayse, Decimal("100.00"), now=now)
+    cash.open_shift("T1", ayse, Decimal("100.00"), now=now)
     with pytest.raises(PermissionDenied, match="a supervisor's PIN is needed"):
-        shifts.no_sale("T1", ayse, "change for the market next door", now=now)
+        cash.no_sale("T1", ayse, "change for the market next door", now=now)
     supervisor = staff.authorize_override("2222", "no_sale", actor=ayse, terminal="T1", now=now, settings=settings)
-    moved = shifts.no_sale(
+    moved = cash.no_sale(
         "T1", ayse, "change for the market next door", now=now, override=Override(supervisor, "mehmet was there")
     )
     kinds = [e.kind for e in m.JournalEntry.select().order_by(m.JournalEntry.id)]

@@ -14,8 +14,7 @@ from typing import Any
 import pytest
 
 from pos_tui.core import staff
-from pos_tui.core.actors import Actor
-from pos_tui.core.errors import AuthenticationFailed, LockedOut, NotFound, PermissionDenied
+from pos_tui.core.kernel import Actor, AuthenticationFailed, LockedOut, NotFound, PermissionDenied
 from pos_tui.settings import Settings
 from pos_tui.store import models as m
 
@@ -86,7 +85,7 @@ def test_only_an_admin_may_unlock(people: dict[str, Actor], settings: Settings, 
 
 
 def test_cli_unlock(cli: Cli, people: dict[str, Actor], settings: Settings) -> None:
-    from pos_tui.core.clock import utcnow
+    from pos_tui.core.kernel import utcnow
 
     _lock("T1", settings, utcnow())
     done = cli("users", "unlock", "T1")

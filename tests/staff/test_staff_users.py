@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from pos_tui.core import staff
-from pos_tui.core.actors import Actor
-from pos_tui.core.errors import NotFound, PermissionDenied, StateError, ValidationError
+from pos_tui.core import kernel, staff
+from pos_tui.core.kernel import Actor, NotFound, PermissionDenied, StateError, ValidationError
 from pos_tui.settings import Settings
 from pos_tui.store import models as m
 
@@ -108,7 +107,7 @@ def test_set_pin_replaces_the_old_pin(db: object, settings: Settings, now: datet
     staff.set_pin("ayse", "1111", now=now)  # the user's own PIN is not "used by another user"
     staff.set_pin("ayse", "4321", now=now)
     assert staff.login("4321", terminal="T1", now=now, settings=settings).name == "ayse"
-    with pytest.raises(staff.AuthenticationFailed):
+    with pytest.raises(kernel.AuthenticationFailed):
         staff.login("1111", terminal="T1", now=now, settings=settings)
     with pytest.raises(NotFound, match="No user named nobody"):
         staff.set_pin("nobody", "2468", now=now)

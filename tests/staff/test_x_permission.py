@@ -12,9 +12,8 @@ from typing import Any
 
 import pytest
 
-from pos_tui.core import closures, shifts
-from pos_tui.core.actors import Actor, Override
-from pos_tui.core.errors import PermissionDenied
+from pos_tui.core import cash
+from pos_tui.core.kernel import Actor, Override, PermissionDenied
 from pos_tui.settings import DEFAULT_ROLES, Settings
 from pos_tui.store import models as m
 
@@ -36,24 +35,24 @@ def test_a_cashiers_x_needs_a_supervisor_and_the_override_is_journalled(
     people: dict[str, Actor], now: datetime
 ) -> None:
     ayse, mehmet = people["ayse"], people["mehmet"]
-    shifts.open_shift("T1", ayse, Decimal("100.00"), now=now)
+    cash.open_shift("T1", ayse, Decimal("100.00"), now=now)
     with pytest.raises(PermissionDenied, match="ayse may not take an X report; a supervisor's PIN is needed"):
-        shifts.take_x_report("T1", ayse, now=now)
-    report = shifts.take_x_report("T1", ayse, now=now, override=Override(mehmet, "drawer check"))
+        cash.take_x_report("T1", ayse, now=now)
+    report = cash.take_x_report("T1", ayse, now=now, override=Override(mehmet, "drawer check"))
     assert report.expected_cash == Decimal("100.00")
     entry = m.JournalEntry.select().where(m.JournalEntry.kind == "override").get()
     assert (entry.ref, json.loads(entry.payload)["supervisor"]) == ("x_report", "mehmet")
-    assert shifts.take_x_report("T1", mehmet, now=now).expected_cash == Decimal("100.00")
+    assert cash.take_x_report("T1", mehmet, now=now).expected_cash == Decimal("100.00")
     with pytest.raises(PermissionDenied):
-        closures.x_report("T1", ayse, now=now)
-    assert closures.x_report("T1", mehmet, now=now).preview
+        cash.take_x_preview("T1", ayse, now=now)
+    assert cash.take_x_preview("T1", mehmet, now=now).preview
 
 
 def test_a_shop_may_let_cashiers_take_x(people: dict[str, Actor], settings: Settings, now: datetime) -> None:
     role = settings.roles["cashier"]
     ayse = Actor(people["ayse"].user_id, "ayse", "cashier", role.permissions | {"x_report"}, role.max_discount_pct)
-    shifts.open_shift("T1", ayse, Decimal("0.00"), now=now)
-    assert shifts.take_x_report("T1", ayse, now=now).expected_cash == Decimal("0.00")
+    cash.open_shift("T1", ayse, Decimal("0.00"), now=now)
+    assert cash.take_x_report("T1", ayse, now=now).expected_cash == Decimal("0.00")
     assert m.JournalEntry.select().where(m.JournalEntry.kind == "override").count() == 0
 
 

@@ -14,14 +14,11 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from pos_tui.core import closures, staff
-from pos_tui.core.actors import Actor
-from pos_tui.core.cart import Cart
-from pos_tui.core.clock import to_db
-from pos_tui.core.errors import PermissionDenied
-from pos_tui.core.money import to_kurus
-from pos_tui.core.reports import KdvTotal
-from pos_tui.core.sales import PaymentInput, ReturnLineInput, SaleResult, create_return, post_cart
+from pos_tui.core import cash, staff
+from pos_tui.core.basket import Cart, PaymentInput
+from pos_tui.core.cash import KdvTotal
+from pos_tui.core.kernel import Actor, PermissionDenied, to_db, to_kurus
+from pos_tui.core.till import ReturnLineInput, SaleResult, create_return, post_cart
 from pos_tui.settings import Settings
 from pos_tui.store import close_database, open_database
 from pos_tui.store import models as m
@@ -40,9 +37,9 @@ def test_z_totals_include_returns_and_only_the_terminals_documents(
     sell(ayse, [("2001", 1000)], [("cash", "50.00")], now=now + timedelta(minutes=6), terminal="T2")
     refund(ayse, a.uid, [(2, 1000)], now=now + timedelta(minutes=30))
 
-    preview = closures.x_preview("T1", now=now + timedelta(hours=1))
+    preview = cash.x_preview("T1", now=now + timedelta(hours=1))
     journal_before = m.JournalEntry.select().count()
-    z = closures.z_report("T1", mehmet, now=now + timedelta(hours=1), settings=settings)
+    z = cash.z_report("T1", mehmet, now=now + timedelta(hours=1), settings=settings)
 
     assert (z.z_no, z.terminal, z.user, z.preview, z.empty) == (1, "T1", "mehmet", False, False)
     t = z.totals
@@ -91,12 +88,12 @@ def test_each_z_covers_only_new_documents_and_the_grand_total_is_perpetual(
 ) -> None:
     ayse, admin = people["ayse"], people["admin"]
     sell(ayse, [("2001", 2000)], [("cash", "100.00")], now=now)
-    first = closures.z_report("T1", admin, now=now + timedelta(hours=10), settings=settings)
+    first = cash.z_report("T1", admin, now=now + timedelta(hours=10), settings=settings)
     # A document dated before the first Z but posted after it belongs to the next Z.
     late = sell(ayse, [("1001", 1000)], [("card", "10.00")], now=now - timedelta(hours=1))
     sell(ayse, [("2001", 1000)], [("cash", "50.00")], now=now + timedelta(days=1))
-    second = closures.z_report("T1", admin, now=now + timedelta(days=1, hours=10), settings=settings)
-    third = closures.z_report("T1", admin, now=now + timedelta(days=2), settings=settings)
+    second = cash.z_report("T1", admin, now=now + timedelta(days=1, hours=10), settings=settings)
+    third = cash.z_report("T1", admin, now=now + timedelta(days=2), settings=settings)
 
     assert [z.z_no for z in (first, second, third)] == [1, 2, 3]
     assert (first.totals.net, first.grand_total) == (D("100.00"), D("100.00"))
@@ -112,11 +109,11 @@ def test_each_z_covers_only_new_documents_and_the_grand_total_is_perpetual(
 
 def test_z_numbers_are_per_terminal(people: dict[str, Actor], settings: Settings, now: datetime, sell: Sell) -> None:
     admin = people["admin"]
-    closures.z_report("T1", admin, now=now, settings=settings)
+    cash.z_report("T1", admin, now=now, settings=settings)
     sell(people["ayse"], [("1001", 1000)], [("cash", "10.00")], now=now, terminal="T2")
-    t2 = closures.z_report("T2", admin, now=now, settings=settings)
+    t2 = cash.z_report("T2", admin, now=now, settings=settings)
     assert (t2.z_no, t2.totals.sales_count, t2.grand_total) == (1, 1, D("10.00"))
-    assert closures.z_report("T1", admin, now=now, settings=settings).z_no == 2
+    assert cash.z_report("T1", admin, now=now, settings=settings).z_no == 2
 
 
 def test_imported_documents_go_into_the_z(
@@ -134,23 +131,23 @@ def test_imported_documents_go_into_the_z(
         source="import",
         tz=settings.shop.timezone,
     )
-    z = closures.z_report("T1", people["admin"], now=now, settings=settings)
+    z = cash.z_report("T1", people["admin"], now=now, settings=settings)
     assert (z.totals.sales_count, z.totals.net) == (1, D("50.00"))
 
 
 def test_a_z_needs_the_reports_permission(people: dict[str, Actor], settings: Settings, now: datetime) -> None:
     with pytest.raises(PermissionDenied, match="ayse may not see reports"):
-        closures.z_report("T1", people["ayse"], now=now, settings=settings)
+        cash.z_report("T1", people["ayse"], now=now, settings=settings)
     assert m.ZClosure.select().count() == 0
     assert not m.Counter.select().where(m.Counter.name == "z").exists()
 
 
 def test_an_x_preview_writes_nothing(people: dict[str, Actor], settings: Settings, now: datetime, sell: Sell) -> None:
     sell(people["ayse"], [("1001", 1000)], [("cash", "10.00")], now=now)
-    closures.z_report("T1", people["admin"], now=now, settings=settings)
+    cash.z_report("T1", people["admin"], now=now, settings=settings)
     sell(people["ayse"], [("1001", 3000)], [("cash", "30.00")], now=now)
     entries = m.JournalEntry.select().count()
-    x = closures.x_preview("T1", now=now)
+    x = cash.x_preview("T1", now=now)
     assert (x.z_no, x.preview, x.user, x.totals.net, x.grand_total) == (2, True, None, D("30.00"), D("40.00"))
     assert m.JournalEntry.select().count() == entries
     assert m.ZClosure.select().count() == 1
@@ -200,7 +197,7 @@ def test_every_document_is_in_exactly_one_z(
                 if give_back:
                     back = create_return("T1", admin, sale.uid, [ReturnLineInput(1, 1000)], now=at, reason="x")
                     expected_net -= back.total
-            zs.append(closures.z_report("T1", admin, now=at + timedelta(hours=12), settings=settings))
+            zs.append(cash.z_report("T1", admin, now=at + timedelta(hours=12), settings=settings))
         assert sum(z.totals.count for z in zs) == m.Sale.select().count()
         assert sum((z.totals.net for z in zs), D("0")) == expected_net == zs[-1].grand_total
         for z in zs:

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from pos_tui.core import closures, staff
-from pos_tui.core.actors import Actor, Override
-from pos_tui.core.errors import PermissionDenied
+from pos_tui.core import cash, staff
+from pos_tui.core.kernel import Actor, Override, PermissionDenied
+from pos_tui.core.staff import users
 from pos_tui.settings import Settings
 from pos_tui.store import models as m
 
@@ -25,9 +25,9 @@ def test_a_cashiers_z_with_an_override_is_the_supervisors_and_journals_both_toge
 ) -> None:
     ayse, mehmet = people["ayse"], people["mehmet"]
     with pytest.raises(PermissionDenied):
-        closures.z_report("T1", ayse, now=now, settings=settings)
+        cash.z_report("T1", ayse, now=now, settings=settings)
     before = m.JournalEntry.select().count()
-    report = closures.z_report("T1", ayse, now=now, settings=settings, override=Override(mehmet, "end of day"))
+    report = cash.z_report("T1", ayse, now=now, settings=settings, override=Override(mehmet, "end of day"))
     assert report.user == "mehmet"
     z = m.ZClosure.get()
     assert (z.z_no, z.user_id) == (1, mehmet.user_id)
@@ -47,15 +47,15 @@ def test_a_failure_after_the_override_leaves_neither_the_z_nor_the_override(
         real(*args, **kwargs)
         raise RuntimeError("the power went out")
 
-    monkeypatch.setattr(staff, "record_override", then_fail)
+    monkeypatch.setattr(users, "record_override", then_fail)
     before = _kinds()
     with pytest.raises(RuntimeError, match="the power went out"):
-        closures.z_report("T1", ayse, now=now, settings=settings, override=Override(mehmet, "end of day"))
+        cash.z_report("T1", ayse, now=now, settings=settings, override=Override(mehmet, "end of day"))
     assert m.ZClosure.select().count() == 0
     assert _kinds() == before
     # the Z number was not used up either: the next Z is still Z 1
-    monkeypatch.setattr(staff, "record_override", real)
-    assert closures.z_report("T1", mehmet, now=now, settings=settings).z_no == 1
+    monkeypatch.setattr(users, "record_override", real)
+    assert cash.z_report("T1", mehmet, now=now, settings=settings).z_no == 1
 
 
 def test_an_override_that_cannot_be_journalled_leaves_no_z(
@@ -63,5 +63,5 @@ def test_an_override_that_cannot_be_journalled_leaves_no_z(
 ) -> None:
     ayse, mehmet = people["ayse"], people["mehmet"]
     with pytest.raises(Exception, match="needs a reason"):
-        closures.z_report("T1", ayse, now=now, settings=settings, override=Override(mehmet, "  "))
+        cash.z_report("T1", ayse, now=now, settings=settings, override=Override(mehmet, "  "))
     assert m.ZClosure.select().count() == 0

@@ -8,11 +8,10 @@ from decimal import Decimal
 
 import pytest
 
-from pos_tui.core.actors import Actor
-from pos_tui.core.cart import Cart, Discount
-from pos_tui.core.errors import ValidationError
-from pos_tui.core.reports import ReportRow, sales_report
-from pos_tui.core.sales import PaymentInput, ReturnLineInput, create_return, post_cart
+from pos_tui.core.basket import Cart, Discount, PaymentInput
+from pos_tui.core.cash import ReportRow, sales_report
+from pos_tui.core.kernel import Actor, ValidationError
+from pos_tui.core.till import ReturnLineInput, create_return, post_cart
 from pos_tui.settings import Settings, ShopSettings
 from pos_tui.store import models as m
 

@@ -14,8 +14,9 @@ from argon2 import PasswordHasher
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from pos_tui.core import catalog, shifts, staff
-from pos_tui.core.actors import Actor
+from pos_tui.core import cash, catalog, staff
+from pos_tui.core.kernel import Actor
+from pos_tui.core.staff import users
 from pos_tui.settings import Settings
 from pos_tui.tui.app import PosApp
 
@@ -40,7 +41,7 @@ class Shop:
 def _quick_pins(monkeypatch: pytest.MonkeyPatch) -> None:
     """argon2id with its smallest cost: the tests exercise the login flow, not the hash's
     strength, and the production cost (64 MiB, 3 passes) would dominate the suite's time."""
-    monkeypatch.setattr(staff, "_HASHER", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+    monkeypatch.setattr(users, "_HASHER", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
 
 
 @pytest.fixture
@@ -70,9 +71,9 @@ def shop(db: object, settings: Settings, now: datetime) -> Shop:
 
 
 @pytest.fixture
-def open_shift(shop: Shop, settings: Settings, now: datetime) -> shifts.ShiftInfo:
+def open_shift(shop: Shop, settings: Settings, now: datetime) -> cash.ShiftInfo:
     """A shift opened by ayse with 100,00 in the drawer."""
-    return shifts.open_shift(settings.terminal_id, shop.ayse, Decimal("100.00"), now=now)
+    return cash.open_shift(settings.terminal_id, shop.ayse, Decimal("100.00"), now=now)
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pos_tui.core.demo import load_demo
+from pos_tui.core.interchange import load_demo
 from pos_tui.settings import Settings
 from pos_tui.tui.dialogs.customer import CustomerDialog
 from pos_tui.tui.screens.sale import SaleScreen

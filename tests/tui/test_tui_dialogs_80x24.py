@@ -21,10 +21,10 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Static
 from tui_devices_support import fake_scale_config
 
-from pos_tui.core import carts, catalog
-from pos_tui.core.cart import Cart
-from pos_tui.core.errors import PermissionDenied
-from pos_tui.core.printable import Printable, PrintLine
+from pos_tui.core import catalog
+from pos_tui.core.basket import Cart
+from pos_tui.core.kernel import PermissionDenied, Printable, PrintLine
+from pos_tui.core.till import carts
 from pos_tui.devices.scales import FakeScale
 from pos_tui.tui.app import PosApp
 from pos_tui.tui.dialogs.base import Dialog

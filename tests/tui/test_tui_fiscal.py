@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from tui_printing_support import app_with, devices, drain, fake_station, menu_entry, printed_text, status_text
 
-from pos_tui.core import shifts
+from pos_tui.core import cash
 from pos_tui.devices.fiscal import FiscalSimulator
 from pos_tui.devices.print_queue import FakePrinter
 from pos_tui.store import models as m
@@ -88,7 +88,7 @@ async def test_sale_screen_cash_key_registers_on_the_device_too(
 
 
 async def test_z_close_also_closes_the_fiscal_day(settings, now, shop, till, tmp_path) -> None:
-    shifts.open_shift(settings.terminal_id, shop.mehmet, Decimal("0"), now=now)
+    cash.open_shift(settings.terminal_id, shop.mehmet, Decimal("0"), now=now)
     device = FiscalSimulator(tmp_path / "okc")
     printer = FakePrinter()
     station = fake_station(printer, fiscal=device)
@@ -112,7 +112,7 @@ async def test_z_close_also_closes_the_fiscal_day(settings, now, shop, till, tmp
 
 
 async def test_a_fiscal_z_failure_does_not_block_the_shops_z(settings, now, shop, till, tmp_path) -> None:
-    shifts.open_shift(settings.terminal_id, shop.mehmet, Decimal("0"), now=now)
+    cash.open_shift(settings.terminal_id, shop.mehmet, Decimal("0"), now=now)
     device = FiscalSimulator(tmp_path / "okc")
     station = fake_station(fiscal=device)
     app = app_with(settings, now, station)

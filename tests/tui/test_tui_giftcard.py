@@ -10,9 +10,7 @@ from decimal import Decimal
 from rich.console import Console
 from textual.widgets import Input, Static
 
-from pos_tui.core.closures import ZReport
-from pos_tui.core.reports import DocumentTotals
-from pos_tui.core.shifts import CashMovementInfo
+from pos_tui.core.cash import CashMovementInfo, DocumentTotals, ZReport
 from pos_tui.store import models as m
 from pos_tui.tui.dialogs.giftcard import GiftCardDialog
 from pos_tui.tui.dialogs.prompts import ChoiceDialog

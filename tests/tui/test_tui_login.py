@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from textual.widgets import Input
 
-from pos_tui.core import shifts
+from pos_tui.core import cash
 from pos_tui.store import models as m
 from pos_tui.tui.dialogs.shift import OpenShiftDialog
 from pos_tui.tui.screens.login import LoginScreen
@@ -53,7 +53,7 @@ async def test_no_shift_asks_for_the_float_then_opens_the_sale_screen(make_app, 
         assert isinstance(app.screen, OpenShiftDialog)
         await till.type(pilot, "150,50", "enter")
         assert isinstance(app.screen, SaleScreen)
-    shift = shifts.current_shift(settings.terminal_id)
+    shift = cash.current_shift(settings.terminal_id)
     assert shift is not None and shift.opening_float == Decimal("150.50") and shift.opened_by == "ayse"
 
 
@@ -65,12 +65,12 @@ async def test_float_prompt_starts_at_zero_and_refuses_a_scanned_barcode(make_ap
         await till.type(pilot, shop.EKMEK, "enter")  # the cashier scanned before the sale screen was up
         assert isinstance(app.screen, OpenShiftDialog)
         assert "looks like a barcode" in till.screen_text(pilot)
-        assert shifts.current_shift(settings.terminal_id) is None
+        assert cash.current_shift(settings.terminal_id) is None
         await till.type(pilot, "2000000", "enter")
         assert "more than a till handles" in till.screen_text(pilot)
         await till.type(pilot, "0", "enter")
         assert isinstance(app.screen, SaleScreen)
-    shift = shifts.current_shift(settings.terminal_id)
+    shift = cash.current_shift(settings.terminal_id)
     assert shift is not None and shift.opening_float == Decimal("0.00")
 
 
@@ -82,7 +82,7 @@ async def test_escape_at_the_float_prompt_logs_out(make_app, shop, settings, til
         await till.settle(pilot)
         assert isinstance(app.screen, LoginScreen)
         assert app.session.actor is None
-    assert shifts.current_shift(settings.terminal_id) is None
+    assert cash.current_shift(settings.terminal_id) is None
 
 
 async def test_ctrl_q_logs_out_and_quits_from_the_login_screen(make_app, open_shift, till) -> None:

@@ -7,10 +7,8 @@ from decimal import Decimal
 
 from textual.widgets import Input, OptionList
 
-from pos_tui.core.cart import Benefit, Cart
-from pos_tui.core.loyalty import ledger, members, rules
-from pos_tui.core.loyalty.coupons import create_coupon
-from pos_tui.core.loyalty.program import Reward
+from pos_tui.core.basket import Benefit, Cart
+from pos_tui.core.loyalty import Reward, create_coupon, ledger, members, rules
 from pos_tui.store import models as m
 from pos_tui.tui.dialogs.loyalty_entry import CouponDialog, RewardsDialog, reward_rows
 from pos_tui.tui.screens.payment import PaymentScreen

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from pos_tui.__main__ import DEMO_DB, main, parser, prepare_database, settings_for
-from pos_tui.core import sales
+from pos_tui.core.till import documents
 from pos_tui.store import close_database
 from pos_tui.store import models as m
 from pos_tui.tui.app import PosApp
@@ -60,7 +60,7 @@ async def test_demo_database_is_filled_once_and_ready_to_sell(tmp_path: Path, no
             await till.scan(pilot, TEA)
             await pilot.press("f8", "enter")
             await till.settle(pilot)
-        doc = sales.sale_document(m.Sale.get().id)
+        doc = documents.sale_document(m.Sale.get().id)
         assert (doc["total"], [ln["name"] for ln in doc["lines"]]) == ("179.80", ["Toz Şeker 1 kg", "Filiz Çay 500 g"])
     finally:
         close_database()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from pos_tui.core import shifts
+from pos_tui.core.cash import shifts
 from pos_tui.store import models as m
 from pos_tui.tui.dialogs.manager import ManagerPinDialog
 from pos_tui.tui.dialogs.prompts import ChoiceDialog

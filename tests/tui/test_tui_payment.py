@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from textual.widgets import Digits, Input
 
-from pos_tui.core import carts, sales
+from pos_tui.core.till import carts, documents
 from pos_tui.store import models as m
 from pos_tui.tui.dialogs.prompts import AmountDialog
 from pos_tui.tui.dialogs.receipt_preview import ReceiptPreview
@@ -69,7 +69,7 @@ async def test_card_takes_the_total_with_an_optional_reference(make_app, open_sh
         await till.type(pilot, "AUTH-123456", "enter")
         await till.type(pilot, "", "enter")  # close the receipt preview
         assert isinstance(app.screen, SaleScreen) and app.screen.cart.is_empty
-    doc = sales.sale_document(m.Sale.get().id)
+    doc = documents.sale_document(m.Sale.get().id)
     assert doc["payments"] == [
         {"method": "card", "amount": "42.50", "tendered": None, "change": None, "reference": "AUTH-123456"}
     ]
@@ -106,7 +106,7 @@ async def test_split_payment_cash_then_card(make_app, open_shift, shop, till) ->
         await till.settle(pilot)
         await till.type(pilot, "", "enter")  # close the receipt preview
         assert isinstance(app.screen, SaleScreen) and app.screen.cart.is_empty
-    doc = sales.sale_document(m.Sale.get().id)
+    doc = documents.sale_document(m.Sale.get().id)
     assert [(p["method"], p["amount"]) for p in doc["payments"]] == [("cash", "20.00"), ("card", "22.50")]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tui_printing_support import app_with, devices, drain, fake_station, menu_entry, printed_text, status_text
 
-from pos_tui.core.receipts import NO_FISCAL_VALUE
+from pos_tui.core.till import NO_FISCAL_VALUE
 from pos_tui.devices.print_queue import FakePrinter
 from pos_tui.devices.printer import EscposPrinter
 from pos_tui.store import models as m

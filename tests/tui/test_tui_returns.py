@@ -6,8 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from pos_tui.core import sales
-from pos_tui.core.cart import Cart
+from pos_tui.core import basket
+from pos_tui.core.basket import Cart
+from pos_tui.core.till import posting, results
 from pos_tui.store import models as m
 from pos_tui.tui.dialogs.manager import ManagerPinDialog
 from pos_tui.tui.dialogs.views import ReportDialog
@@ -16,7 +17,7 @@ from pos_tui.tui.screens.sale import SaleScreen
 
 
 @pytest.fixture
-def sold(shop, open_shift, now) -> sales.SaleResult:
+def sold(shop, open_shift, now) -> results.SaleResult:
     """Receipt 1: 3 × Ekmek (30,00) and Çay (120,00), paid 50,00 cash and 100,00 card."""
     ekmek = m.Product.get(m.Product.code == "1001")
     cay = m.Product.get(m.Product.code == "1003")
@@ -31,8 +32,8 @@ def sold(shop, open_shift, now) -> sales.SaleResult:
             price=Decimal(product.price) / 100,
             qty_milli=qty,
         )
-    payments = [sales.PaymentInput("cash", Decimal("50.00")), sales.PaymentInput("card", Decimal("100.00"))]
-    return sales.complete_sale("T1", shop.ayse, payments, now=now, shift_id=open_shift.id, cart=cart)
+    payments = [basket.PaymentInput("cash", Decimal("50.00")), basket.PaymentInput("card", Decimal("100.00"))]
+    return posting.complete_sale("T1", shop.ayse, payments, now=now, shift_id=open_shift.id, cart=cart)
 
 
 async def test_return_part_of_a_receipt_by_its_number(make_app, sold, till) -> None:
@@ -112,7 +113,7 @@ async def test_return_without_receipt_needs_a_supervisor(make_app, shop, open_sh
 
 
 def test_refund_preview_follows_the_cumulative_rule() -> None:
-    line = sales.ReturnableLine(
+    line = results.ReturnableLine(
         line_no=1,
         code="1",
         barcode=None,

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from textual.widgets import Digits
 
-from pos_tui.core import carts
+from pos_tui.core.till import carts
 from pos_tui.store import models as m
 from pos_tui.tui.dialogs.lists import ProductSearchDialog
 from pos_tui.tui.dialogs.manager import ManagerPinDialog

@@ -6,7 +6,7 @@ import dataclasses
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from pos_tui.core.loyalty.coupons import create_coupon
+from pos_tui.core.loyalty import create_coupon
 from pos_tui.settings import Settings
 from pos_tui.tui.app import PosApp
 from pos_tui.tui.dialogs.loyalty_entry import CouponDialog

@@ -7,7 +7,8 @@ import dataclasses
 from decimal import Decimal
 from typing import Any
 
-from pos_tui.core import shifts, staff
+from pos_tui.core import cash, staff
+from pos_tui.core.staff import users
 from pos_tui.settings import RoleSettings
 from pos_tui.store import models as m
 from pos_tui.tui.dialogs.manager import ManagerPinDialog
@@ -48,7 +49,7 @@ async def test_a_cashiers_x_needs_a_supervisor_and_esc_shows_nothing(make_app, o
 
 
 async def test_a_supervisors_x_runs_at_once(make_app, shop, settings, now, till) -> None:
-    shifts.open_shift(settings.terminal_id, shop.mehmet, Decimal("0"), now=now)
+    cash.open_shift(settings.terminal_id, shop.mehmet, Decimal("0"), now=now)
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await till.login(pilot, "2222")
@@ -75,7 +76,7 @@ async def test_a_failure_after_the_z_override_leaves_neither(make_app, open_shif
         real(*args, **kwargs)
         raise RuntimeError("the disk is full")
 
-    monkeypatch.setattr(staff, "record_override", then_fail)
+    monkeypatch.setattr(users, "record_override", then_fail)
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await till.login(pilot)

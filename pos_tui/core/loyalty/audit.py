@@ -51,12 +51,12 @@ from typing import Any
 from peewee import JOIN, Case, ModelSelect, fn
 
 from pos_tui import store
-from pos_tui.core.clock import from_db
-from pos_tui.core.formatting import format_money
-from pos_tui.core.labels import document_label
+from pos_tui.core.kernel.clock import from_db
+from pos_tui.core.kernel.formatting import format_money
+from pos_tui.core.kernel.money import from_kurus, to_kurus
+from pos_tui.core.kernel.vocabulary import document_label
 from pos_tui.core.loyalty.ledger import SHOP_TZ, shop_day
 from pos_tui.core.loyalty.program import Program
-from pos_tui.core.money import from_kurus, to_kurus
 from pos_tui.i18n import _
 from pos_tui.store import models as m
 
@@ -247,7 +247,7 @@ def _check_ledger(add: Add, tz: str) -> None:
 
 def _point_values() -> tuple[dict[int, Decimal], list[tuple[Any, int]]]:
     """The point value of every rule version, and (applied_at, id) in the order applied."""
-    from pos_tui.core.loyalty.rules import program_from_dict
+    from pos_tui.core.loyalty.rules.parsing import program_from_dict
 
     R = m.LoyaltyRules
     values: dict[int, Decimal] = {}

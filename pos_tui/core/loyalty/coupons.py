@@ -29,14 +29,14 @@ from typing import Any
 
 from peewee import JOIN, Case, fn
 
-from pos_tui.core import journal
-from pos_tui.core.actors import Actor, require
-from pos_tui.core.clock import day_bounds, from_db, to_db
-from pos_tui.core.errors import NotFound, StateError, ValidationError
-from pos_tui.core.formatting import format_money
+from pos_tui.core.kernel import journal
+from pos_tui.core.kernel.actors import Actor, require
+from pos_tui.core.kernel.clock import day_bounds, from_db, to_db
+from pos_tui.core.kernel.errors import NotFound, StateError, ValidationError
+from pos_tui.core.kernel.formatting import format_money
+from pos_tui.core.kernel.money import ZERO, from_kurus, money, to_kurus
 from pos_tui.core.loyalty.engine import CouponOffer
 from pos_tui.core.loyalty.ledger import SHOP_TZ, shop_day
-from pos_tui.core.money import ZERO, from_kurus, money, to_kurus
 from pos_tui.i18n import _
 from pos_tui.store import fast, write_tx
 from pos_tui.store import models as m
@@ -408,7 +408,7 @@ def generate_offers(
     products the program excludes from earning, and members holding an offer coupon valid
     today are skipped, so a second run in the same period creates nothing. At most ``limit``
     coupons (members in id order). Returns the coupons created."""
-    from pos_tui.core.loyalty.rules import active_program
+    from pos_tui.core.loyalty.rules.versions import active_program
 
     if actor is not None:
         require(actor, "admin")

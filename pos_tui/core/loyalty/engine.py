@@ -6,7 +6,7 @@ Everything here is a function of its arguments, so it is cheap to test with the 
 numbers and fast enough to run on every scan.
 
 Money is handled in integer kuruş inside (Decimal arithmetic is slow and every figure here is
-a whole number of kuruş); :class:`~pos_tui.core.cart.Benefit` amounts come out as Decimal.
+a whole number of kuruş); :class:`~pos_tui.core.basket.cart.Benefit` amounts come out as Decimal.
 
 **Benefits** (:func:`evaluate`), in the order they are returned (and printed):
 
@@ -25,7 +25,7 @@ a whole number of kuruş); :class:`~pos_tui.core.cart.Benefit` amounts come out 
 4. the tier's monthly benefits — up to ``quantity`` free units a calendar month, minus what
    the member used this month.
 5. the tier's basket discount — ``percent`` % of what the non-excluded lines still cost after
-   1–4, rounded half up once and spread over those lines with :func:`~pos_tui.core.money.allocate`.
+   1–4, rounded half up once and spread over those lines with :func:`~pos_tui.core.kernel.money.allocate`.
 6. coupons — an amount or a percentage of what the eligible lines still cost (non-excluded
    lines, or only the coupon's product), if the receipt still costs at least the coupon's
    minimum spend; spread over those lines with ``allocate``.
@@ -67,9 +67,10 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from pos_tui.core.cart import Benefit
-from pos_tui.core.errors import ValidationError
-from pos_tui.core.formatting import format_money, format_percent
+from pos_tui.core.basket.cart import Benefit
+from pos_tui.core.kernel.errors import ValidationError
+from pos_tui.core.kernel.formatting import format_money, format_percent
+from pos_tui.core.kernel.money import MILLI, ZERO, to_kurus
 from pos_tui.core.loyalty.program import (
     MonthlyBenefit,
     Program,
@@ -80,7 +81,6 @@ from pos_tui.core.loyalty.program import (
     SupplierFunding,
     Tier,
 )
-from pos_tui.core.money import MILLI, ZERO, to_kurus
 from pos_tui.i18n import _
 
 ONE = Decimal(1)
@@ -250,7 +250,7 @@ def from_kurus(kurus: int) -> Decimal:
 
 
 def allocate_kurus(total: int, weights: Sequence[int]) -> list[int]:
-    """:func:`pos_tui.core.money.allocate` in integer kuruş: ``total`` split over ``weights``
+    """:func:`pos_tui.core.kernel.money.allocate` in integer kuruş: ``total`` split over ``weights``
     by largest remainder (ties to the earlier part), summing exactly to ``total``; equal
     shares when every weight is zero. The same method, without the Decimal round trips."""
     if not weights:

@@ -25,7 +25,7 @@ from typing import Any
 
 from peewee import JOIN, fn
 
-from pos_tui.core.clock import zone
+from pos_tui.core.kernel.clock import zone
 from pos_tui.core.loyalty import ledger
 from pos_tui.core.loyalty.ledger import SHOP_TZ
 from pos_tui.core.loyalty.messages import queue_messages

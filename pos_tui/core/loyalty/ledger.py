@@ -38,10 +38,10 @@ from typing import Any, Literal, cast
 
 from peewee import JOIN, SQL, fn
 
-from pos_tui.core import journal
-from pos_tui.core.actors import Actor, Override, require
-from pos_tui.core.clock import local, to_db, zone
-from pos_tui.core.errors import InsufficientPoints, NotFound, ValidationError
+from pos_tui.core.kernel import journal
+from pos_tui.core.kernel.actors import Actor, Override, require
+from pos_tui.core.kernel.clock import local, to_db, zone
+from pos_tui.core.kernel.errors import InsufficientPoints, NotFound, ValidationError
 from pos_tui.i18n import _
 from pos_tui.settings import ShopSettings
 from pos_tui.store import fast

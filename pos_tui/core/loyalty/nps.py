@@ -26,11 +26,10 @@ from typing import Any
 
 from peewee import Case, fn
 
-from pos_tui.core import journal
-from pos_tui.core.clock import from_db, to_db, zone
-from pos_tui.core.errors import ImportRejected, NotFound, RowError, ValidationError
-from pos_tui.core.exports import unprotect_cell
-from pos_tui.core.imports import detect_format, header_key
+from pos_tui.core.kernel import journal
+from pos_tui.core.kernel.clock import from_db, to_db, zone
+from pos_tui.core.kernel.errors import ImportRejected, NotFound, RowError, ValidationError
+from pos_tui.core.kernel.formats import detect_format, header_key, unprotect_cell
 from pos_tui.core.loyalty.ledger import SHOP_TZ
 from pos_tui.i18n import _
 from pos_tui.store import fast, write_tx
@@ -251,7 +250,7 @@ def import_nps(
     path: Path | str, *, now: datetime, tz: str = SHOP_TZ, fmt: str | None = None, terminal: str = "loyalty"
 ) -> NpsImportReport:
     """Import survey answers (see the module doc); all or nothing."""
-    from pos_tui.core.loyalty.members import find_member
+    from pos_tui.core.loyalty.members.lookup import find_member
 
     path = Path(path)
     source = path.name

@@ -1,6 +1,6 @@
 """What a posted sale or return does to its member's loyalty, inside the document's transaction.
 
-:func:`pos_tui.core.sales` calls :func:`after_document` once the document, its lines, benefit
+:func:`pos_tui.core.till` calls :func:`after_document` once the document, its lines, benefit
 lines and payments are written and the tenders have posted (points and store credit paid are
 already redeemed/debited by then). Nothing here can refuse a return: a return only takes back.
 
@@ -49,13 +49,13 @@ from typing import Any, cast
 from peewee import fn
 
 from pos_tui import store
-from pos_tui.core import journal
-from pos_tui.core.cart import Benefit
-from pos_tui.core.clock import to_db
+from pos_tui.core.basket.cart import Benefit
+from pos_tui.core.basket.tenders import AppliedPayment
+from pos_tui.core.kernel import journal
+from pos_tui.core.kernel.clock import to_db
+from pos_tui.core.kernel.money import CENT, MILLI, ZERO, from_kurus, to_kurus
 from pos_tui.core.loyalty import coupons, engine, ledger, pricing, rules, tiers, wallet
 from pos_tui.core.loyalty.program import Program
-from pos_tui.core.money import CENT, MILLI, ZERO, from_kurus, to_kurus
-from pos_tui.core.tenders import AppliedPayment
 from pos_tui.store import fast
 from pos_tui.store import models as m
 

@@ -22,9 +22,10 @@ from typing import Any
 
 from peewee import JOIN, fn
 
-from pos_tui.core.cart import Cart, compute_totals
-from pos_tui.core.clock import day_bounds, to_db
-from pos_tui.core.errors import NotFound, PosError, ValidationError
+from pos_tui.core.basket.cart import Cart, compute_totals
+from pos_tui.core.kernel.clock import day_bounds, to_db
+from pos_tui.core.kernel.errors import NotFound, PosError, ValidationError
+from pos_tui.core.kernel.money import ZERO
 from pos_tui.core.loyalty import ledger
 from pos_tui.core.loyalty.coupons import check_coupon, normalise_code
 from pos_tui.core.loyalty.engine import (
@@ -38,8 +39,7 @@ from pos_tui.core.loyalty.engine import (
     has_benefits_for,
 )
 from pos_tui.core.loyalty.program import Program
-from pos_tui.core.loyalty.rules import active_program
-from pos_tui.core.money import ZERO
+from pos_tui.core.loyalty.rules.versions import active_program
 from pos_tui.i18n import _
 from pos_tui.store import fast
 from pos_tui.store import models as m

@@ -1,6 +1,6 @@
 """The loyalty tenders: paying with points, store credit and gift cards, and refunding to them.
 
-Registered with :func:`pos_tui.core.tenders.register_tender` by
+Registered with :func:`pos_tui.core.basket.tenders.register_tender` by
 :func:`register_loyalty_tenders` (idempotent). As every tender, ``apply`` only reads (the
 till previews payments with it) and refuses with a specific :class:`ValidationError`;
 ``post`` runs inside the document's transaction after the payment row exists, locks what it
@@ -38,12 +38,12 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from peewee import fn
 
-from pos_tui.core.errors import InsufficientPoints, NotFound, ValidationError
-from pos_tui.core.formatting import format_money, format_percent
+from pos_tui.core.basket.tenders import RETURN, AppliedPayment, PaymentInput, TenderContext, register_tender
+from pos_tui.core.kernel.errors import InsufficientPoints, NotFound, ValidationError
+from pos_tui.core.kernel.formatting import format_money, format_percent
+from pos_tui.core.kernel.money import ZERO, from_kurus, to_kurus
 from pos_tui.core.loyalty import giftcards, ledger, rules, wallet
 from pos_tui.core.loyalty.program import Program
-from pos_tui.core.money import ZERO, from_kurus, to_kurus
-from pos_tui.core.tenders import RETURN, AppliedPayment, PaymentInput, TenderContext, register_tender
 from pos_tui.i18n import _
 from pos_tui.settings import ShopSettings
 from pos_tui.store import fast

@@ -7,7 +7,7 @@ listed to pick with ↑↓ and Enter. F2 opens the one-step enrolment form, pre-
 was typed; F4 takes the member off the sale.
 
 The dialog only chooses: it dismisses with a :class:`CustomerChoice` and the sale screen
-attaches through :func:`pos_tui.core.carts.set_member` with the app's override flow, so a
+attaches through :func:`pos_tui.core.till.carts.set_member` with the app's override flow, so a
 cashier's own card asks for a supervisor's PIN like every other guarded cart change.
 Lookups are single indexed queries and enrolment one short transaction, so they run on the
 UI thread and their errors land on the dialog's own error line.
@@ -27,9 +27,8 @@ from textual.containers import Horizontal
 from textual.widgets import Checkbox, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from pos_tui.core.errors import PosError, ValidationError
-from pos_tui.core.loyalty import members
-from pos_tui.core.loyalty.members import MemberFieldError, MemberInfo
+from pos_tui.core.kernel import PosError, ValidationError
+from pos_tui.core.loyalty import MemberFieldError, MemberInfo, members
 from pos_tui.i18n import _
 from pos_tui.tui.base import pos_app
 from pos_tui.tui.capabilities import ScanTarget

@@ -11,8 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.widgets import Input, Label, RadioButton, RadioSet
 
-from pos_tui.core.errors import ValidationError
-from pos_tui.core.money import parse_decimal
+from pos_tui.core.kernel import ValidationError, parse_decimal
 from pos_tui.i18n import _
 from pos_tui.tui.dialogs.base import Dialog
 from pos_tui.tui.keymap import N_, bind

@@ -22,10 +22,7 @@ from textual.binding import BindingType
 from textual.message import Message
 from textual.widgets import Input, Label, Static
 
-from pos_tui.core.actors import Override
-from pos_tui.core.errors import PosError, ValidationError
-from pos_tui.core.formatting import format_money
-from pos_tui.core.money import parse_money
+from pos_tui.core.kernel import Override, PosError, ValidationError, format_money, parse_money
 from pos_tui.i18n import _
 from pos_tui.tui.base import pos_app
 from pos_tui.tui.capabilities import ScanTarget

@@ -13,10 +13,8 @@ from textual.binding import BindingType
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
-from pos_tui.core.actors import Override
-from pos_tui.core.clock import local
-from pos_tui.core.formatting import format_money
-from pos_tui.core.labels import unit_label
+from pos_tui.core import catalog
+from pos_tui.core.kernel import Override, format_money, local, unit_label
 from pos_tui.i18n import _, ngettext
 from pos_tui.tui.base import pos_app
 from pos_tui.tui.capabilities import ScanTarget
@@ -69,7 +67,6 @@ class ProductSearchDialog(Dialog[Any], ScanTarget):
         if not query:
             self._show([])
             return
-        from pos_tui.core import catalog
         from pos_tui.tui.calls import CoreCall
 
         def run(_override: Override | None) -> list[Any]:

@@ -1,6 +1,6 @@
 """Coupons and rewards at the till: the two dialogs the sale screen opens for them.
 
-Both change the cashier's open cart through :mod:`pos_tui.core.carts` (saved and priced on
+Both change the cashier's open cart through :mod:`pos_tui.core.till.carts` (saved and priced on
 every change, like a scan) and stay open, so several coupons or rewards go in one visit;
 Esc closes and hands the latest cart back to the sale screen.
 
@@ -33,11 +33,10 @@ from textual.binding import BindingType
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from pos_tui.core.cart import Cart
-from pos_tui.core.errors import PosError
-from pos_tui.core.formatting import format_money
-from pos_tui.core.loyalty.program import Reward
-from pos_tui.core.money import ZERO
+from pos_tui.core import till
+from pos_tui.core.basket import Cart
+from pos_tui.core.kernel import ZERO, PosError, format_money
+from pos_tui.core.loyalty import Reward
 from pos_tui.i18n import _
 from pos_tui.tui.base import pos_app
 from pos_tui.tui.capabilities import ScanTarget
@@ -170,9 +169,7 @@ class CouponDialog(_CartDialog, ScanTarget):
 
     @on(Input.Submitted, "#coupon-code")
     def _submitted(self, event: Input.Submitted) -> None:
-        from pos_tui.core import carts
-        from pos_tui.core.loyalty import coupons
-        from pos_tui.core.loyalty.ledger import shop_day
+        from pos_tui.core.loyalty import coupons, shop_day
 
         code = coupons.normalise_code(event.value)
         if not code:
@@ -188,7 +185,7 @@ class CouponDialog(_CartDialog, ScanTarget):
             self.show_error(exc.message)
             event.input.value = ""
             return
-        if self.change_cart(lambda: carts.add_coupon(session.terminal, actor, code, now=now, tz=session.tz)):
+        if self.change_cart(lambda: till.add_coupon(session.terminal, actor, code, now=now, tz=session.tz)):
             event.input.value = ""
             self.show_coupons()
 
@@ -198,7 +195,6 @@ class CouponDialog(_CartDialog, ScanTarget):
             options.highlighted = max(0, min(len(self.cart.coupons) - 1, (options.highlighted or 0) + delta))
 
     def action_remove(self) -> None:
-        from pos_tui.core import carts
 
         index = self.query_one("#coupons", OptionList).highlighted
         if index is None or not self.cart.coupons:
@@ -208,7 +204,7 @@ class CouponDialog(_CartDialog, ScanTarget):
         session = pos_app(self).session
         actor = session.require_actor()
         if self.change_cart(
-            lambda: carts.remove_coupon(session.terminal, actor, code, now=session.now(), tz=session.tz)
+            lambda: till.remove_coupon(session.terminal, actor, code, now=session.now(), tz=session.tz)
         ):
             self.show_coupons()
 
@@ -299,7 +295,6 @@ class RewardsDialog(_CartDialog):
 
     def give(self, row: RewardRow) -> None:
         """Put ``row``'s reward on the receipt, or say why it cannot go on."""
-        from pos_tui.core import carts
         from pos_tui.core.loyalty import pricing
 
         reward = row.reward
@@ -331,11 +326,10 @@ class RewardsDialog(_CartDialog):
         if applied <= row.given:
             self.show_error("\n".join(quote.problems) or _("Reward {name} does not apply").format(name=reward.name))
             return
-        if self.change_cart(lambda: carts.add_reward(session.terminal, actor, reward.code, now=now, tz=session.tz)):
+        if self.change_cart(lambda: till.add_reward(session.terminal, actor, reward.code, now=now, tz=session.tz)):
             self.show_rewards()
 
     def action_remove(self) -> None:
-        from pos_tui.core import carts
 
         row = self._highlighted()
         if row is None or row.reward.code not in self.cart.rewards:
@@ -345,6 +339,6 @@ class RewardsDialog(_CartDialog):
         actor = session.require_actor()
         code = row.reward.code
         if self.change_cart(
-            lambda: carts.remove_reward(session.terminal, actor, code, now=session.now(), tz=session.tz)
+            lambda: till.remove_reward(session.terminal, actor, code, now=session.now(), tz=session.tz)
         ):
             self.show_rewards()

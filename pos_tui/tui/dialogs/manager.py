@@ -8,8 +8,8 @@ from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Input, Label
 
-from pos_tui.core.actors import Actor, Override
-from pos_tui.core.errors import PermissionDenied
+from pos_tui.core import staff
+from pos_tui.core.kernel import Actor, Override, PermissionDenied
 from pos_tui.i18n import _
 from pos_tui.tui.dialogs.base import Dialog
 from pos_tui.tui.keymap import N_
@@ -55,7 +55,6 @@ class ManagerPinDialog(Dialog[Override]):
             self.show_error(_("A reason is needed"))
             return
         self.clear_error()
-        from pos_tui.core import staff
         from pos_tui.tui.base import pos_app
         from pos_tui.tui.calls import CoreCall
 

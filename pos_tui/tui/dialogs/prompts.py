@@ -11,9 +11,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.widgets import Input, Label, OptionList
 
-from pos_tui.core.errors import ValidationError
-from pos_tui.core.formatting import format_decimal, format_money
-from pos_tui.core.money import parse_money, parse_quantity
+from pos_tui.core.kernel import ValidationError, format_decimal, format_money, parse_money, parse_quantity
 from pos_tui.i18n import _
 from pos_tui.tui.dialogs.base import Dialog
 

@@ -1,6 +1,6 @@
 """The receipt on screen after payment: the same lines the printer gets.
 
-The preview is made from the job's :class:`~pos_tui.core.printable.Printable` (not a second layout),
+The preview is made from the job's :class:`~pos_tui.core.kernel.printable.Printable` (not a second layout),
 so what the cashier sees is what went to the paper, including "COPY", the fiscal number and the
 no-fiscal-value notice. It is shown after every payment, with or without a receipt printer (without
 one it is the customer's only receipt). Enter or Esc closes it; the next item scanned or typed
@@ -20,7 +20,7 @@ from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Input, Static
 
-from pos_tui.core.printable import Printable, PrintLine
+from pos_tui.core.kernel import Printable, PrintLine
 from pos_tui.i18n import _
 from pos_tui.tui.base import pos_app
 from pos_tui.tui.capabilities import ScanTarget
@@ -114,7 +114,7 @@ class ReceiptPreview(ScanTarget, Dialog[None]):
         note = self.query_one("#receipt-printer", Static)
 
         def work() -> None:
-            from pos_tui.core.errors import PosError
+            from pos_tui.core.kernel import PosError
             from pos_tui.tui.printing import reprint_note
 
             try:

@@ -8,8 +8,9 @@ from decimal import Decimal
 from textual import on
 from textual.message import Message
 
-from pos_tui.core.actors import Actor
-from pos_tui.core.shifts import ShiftInfo
+from pos_tui.core import cash
+from pos_tui.core.cash import ShiftInfo
+from pos_tui.core.kernel import Actor
 from pos_tui.i18n import _
 from pos_tui.tui.base import pos_app
 from pos_tui.tui.dialogs.prompts import AmountPrompt
@@ -72,9 +73,8 @@ class OpenShiftDialog(_DrawerCashDialog):
         return _("Enter: open the shift · Esc: log out")
 
     def shift_service(self, terminal: str, actor: Actor, amount: Decimal, now: datetime) -> ShiftInfo:
-        from pos_tui.core import shifts
 
-        return shifts.open_shift(terminal, actor, amount, now=now)
+        return cash.open_shift(terminal, actor, amount, now=now)
 
     @on(ShiftOpened)
     def _shift_opened(self, event: ShiftOpened) -> None:
@@ -102,9 +102,8 @@ class CloseShiftDialog(_DrawerCashDialog):
         return _("Enter: close the shift · Esc: cancel")
 
     def shift_service(self, terminal: str, actor: Actor, amount: Decimal, now: datetime) -> ShiftInfo:
-        from pos_tui.core import shifts
 
-        return shifts.close_shift(terminal, actor, amount, now=now)
+        return cash.close_shift(terminal, actor, amount, now=now)
 
     @on(ShiftClosed)
     def _shift_closed(self, event: ShiftClosed) -> None:

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.widgets import Input, Label, Static
 
-from pos_tui.core.formatting import format_money
+from pos_tui.core.kernel import format_money
 from pos_tui.i18n import _
 from pos_tui.tui.dialogs.base import Dialog
 from pos_tui.tui.keymap import N_, bind

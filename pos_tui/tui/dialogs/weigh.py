@@ -24,10 +24,9 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.widgets import Input, Label, Static
 
-from pos_tui.core.cart import WEIGHED_UNITS
-from pos_tui.core.errors import PosError, ValidationError
-from pos_tui.core.formatting import format_money
-from pos_tui.core.money import line_amount, parse_quantity
+from pos_tui.core import till
+from pos_tui.core.basket import WEIGHED_UNITS
+from pos_tui.core.kernel import PosError, ValidationError, format_money, line_amount, parse_quantity
 from pos_tui.devices.errors import DeviceError
 from pos_tui.devices.scales import Scale, WeightReading, describe_reading, format_weight
 from pos_tui.i18n import _
@@ -172,16 +171,15 @@ def open_weighing(sale: SaleScreen, code: str, scale: Scale | None) -> bool:
     """Open the weighing dialog for ``code`` when it is a product sold by weight and there is a scale.
 
     Returns False (nothing done) otherwise, so the sale screen goes on as without a scale. The weight is
-    added with ``carts.add_item(..., scale_weight=True)``, or as a manual weight (``manual_weight``) when typed.
+    added with ``till.add_item(..., scale_weight=True)``, or as a manual weight (``manual_weight``) when typed.
     """
     if scale is None:
         return False
     product = needs_weighing(code, sale)
     if product is None:
         return False
-    from pos_tui.core import carts
-    from pos_tui.core.actors import Override
-    from pos_tui.core.cart import Cart
+    from pos_tui.core.basket import Cart
+    from pos_tui.core.kernel import Override
 
     session = sale.session
     actor = session.require_actor()
@@ -192,7 +190,7 @@ def open_weighing(sale: SaleScreen, code: str, scale: Scale | None) -> bool:
             return
 
         def add(override: Override | None) -> Cart:
-            return carts.add_item(
+            return till.add_item(
                 session.terminal,
                 actor,
                 code,

@@ -8,7 +8,7 @@ from textual import on
 from textual.screen import Screen
 from textual.widgets import Static
 
-from pos_tui.core.errors import PosError
+from pos_tui.core.kernel import PosError
 from pos_tui.tui.base import pos_app
 from pos_tui.tui.keymap import localize_bindings
 from pos_tui.tui.messages import CoreFailed

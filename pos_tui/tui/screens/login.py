@@ -12,8 +12,8 @@ from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.widgets import Input, Label, Static
 
-from pos_tui.core.actors import Actor, Override
-from pos_tui.core.errors import PosError
+from pos_tui.core import cash, staff
+from pos_tui.core.kernel import Actor, Override, PosError
 from pos_tui.i18n import _
 from pos_tui.tui.base import pos_app
 from pos_tui.tui.keymap import N_, bind
@@ -22,12 +22,15 @@ from pos_tui.tui.screens.base import PosScreen
 from pos_tui.tui.widgets.keybar import KeyBar
 
 # What the PIN's Enter leads to: the login itself, the open-shift prompt and the sale screen
-# with the core it drives (about a tenth of a second of imports).
+# with the core it drives (about a tenth of a second of imports). Core areas load lazily, so a
+# public name of each is touched through its front door: that loads the module behind it.
 _AFTER_LOGIN = (
-    "pos_tui.core.staff",
-    "pos_tui.core.shifts",
-    "pos_tui.tui.dialogs.shift",
-    "pos_tui.tui.screens.sale",
+    ("pos_tui.core.staff", "login"),
+    ("pos_tui.core.cash", "current_shift"),
+    ("pos_tui.core.till", "add_item"),
+    ("pos_tui.core.till", "complete_sale"),
+    ("pos_tui.tui.dialogs.shift", None),
+    ("pos_tui.tui.screens.sale", None),
 )
 
 
@@ -37,8 +40,10 @@ def _preload() -> None:
     this safe against the UI thread importing the same module at the same moment."""
 
     def load() -> None:
-        for name in _AFTER_LOGIN:
-            importlib.import_module(name)
+        for module, name in _AFTER_LOGIN:
+            loaded = importlib.import_module(module)
+            if name is not None:
+                getattr(loaded, name)
 
     threading.Thread(target=load, name="pos-preload", daemon=True).start()
 
@@ -93,10 +98,9 @@ class LoginScreen(PosScreen):
         session = app.session
 
         def login(_override: Override | None) -> tuple[Actor, Any]:
-            from pos_tui.core import shifts, staff
 
             actor = staff.login(pin, terminal=session.terminal, now=session.now(), settings=session.settings)
-            return actor, shifts.current_shift(session.terminal)
+            return actor, cash.current_shift(session.terminal)
 
         self.show_note(_("Checking…"))
         app.call_core(

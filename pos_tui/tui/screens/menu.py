@@ -15,8 +15,8 @@ from textual import events
 from textual.app import ComposeResult
 from textual.widgets import OptionList
 
-from pos_tui.core.actors import Override
-from pos_tui.core.formatting import format_money
+from pos_tui.core import cash, till
+from pos_tui.core.kernel import Override, format_money
 from pos_tui.i18n import _
 from pos_tui.tui.base import pos_app
 from pos_tui.tui.calls import CoreCall
@@ -115,7 +115,6 @@ def _call(
 
 
 def x_report(screen: SaleScreen) -> None:
-    from pos_tui.core import shifts
     from pos_tui.tui.printing import station_of
     from pos_tui.tui.render import render_x
 
@@ -124,7 +123,7 @@ def x_report(screen: SaleScreen) -> None:
 
     def run(override: Override | None) -> Any:
         # Who may take an X is the roles' permission table's ("x_report"), as for the Z.
-        report = shifts.take_x_report(session.terminal, actor, now=session.now(), override=override)
+        report = cash.take_x_report(session.terminal, actor, now=session.now(), override=override)
         station_of(screen.app).print_x(report)  # queued, never awaited; nothing without a printer
         return render_x(report, session.settings)
 
@@ -132,7 +131,6 @@ def x_report(screen: SaleScreen) -> None:
 
 
 def z_report(screen: SaleScreen) -> None:
-    from pos_tui.core import closures
     from pos_tui.tui.dialogs.views import ConfirmDialog
     from pos_tui.tui.printing import station_of
     from pos_tui.tui.render import render_z
@@ -144,7 +142,7 @@ def z_report(screen: SaleScreen) -> None:
         # A cashier without "reports" gets a supervisor's approval: the Z is then the supervisor's,
         # and core journals the override in the Z's own transaction.
         now = session.now()
-        report = closures.z_report(session.terminal, actor, now=now, settings=session.settings, override=override)
+        report = cash.z_report(session.terminal, actor, now=now, settings=session.settings, override=override)
         # Printed, then the fiscal device's own Z: its failure is shown and does not undo this Z.
         return station_of(screen.app).z_closed(report, render_z(report, session.settings), now)
 
@@ -162,12 +160,11 @@ def z_report(screen: SaleScreen) -> None:
 
 
 def _cash_movement(screen: SaleScreen, kind: str) -> None:
-    from pos_tui.core import shifts
     from pos_tui.tui.dialogs.prompts import CashMovementDialog, CashMovementRequest
 
     session = screen.session
     actor = session.require_actor()
-    service = shifts.paid_in if kind == "paid_in" else shifts.paid_out
+    service = cash.paid_in if kind == "paid_in" else cash.paid_out
     title = _("Paid in") if kind == "paid_in" else _("Paid out")
 
     def entered(req: CashMovementRequest | None) -> None:
@@ -191,7 +188,6 @@ def paid_out(screen: SaleScreen) -> None:
 
 
 def no_sale(screen: SaleScreen) -> None:
-    from pos_tui.core import shifts
     from pos_tui.tui.dialogs.prompts import ReasonDialog
     from pos_tui.tui.printing import station_of
 
@@ -204,7 +200,7 @@ def no_sale(screen: SaleScreen) -> None:
 
         def run(override: Override | None) -> Any:
             # The permission is core's: the drawer is kicked (with the slip) only once no_sale was recorded.
-            movement = shifts.no_sale(session.terminal, actor, reason, now=session.now(), override=override)
+            movement = cash.no_sale(session.terminal, actor, reason, now=session.now(), override=override)
             station_of(screen.app).print_no_sale(movement)
             return movement
 
@@ -233,8 +229,7 @@ def users(screen: SaleScreen) -> None:
 
 
 def cancel_sale(screen: SaleScreen) -> None:
-    from pos_tui.core import carts
-    from pos_tui.core.cart import Cart
+    from pos_tui.core.basket import Cart
     from pos_tui.tui.dialogs.prompts import ReasonDialog
 
     session = screen.session
@@ -248,7 +243,7 @@ def cancel_sale(screen: SaleScreen) -> None:
             return
 
         def cancel(override: Override | None) -> Cart:
-            carts.cancel_cart(session.terminal, actor, reason, now=session.now(), override=override)
+            till.cancel_cart(session.terminal, actor, reason, now=session.now(), override=override)
             return Cart()
 
         def done(cart: Cart) -> None:
@@ -267,8 +262,7 @@ def cancel_sale(screen: SaleScreen) -> None:
 
 def change_price(screen: SaleScreen) -> None:
     """A new unit price for the selected line, with a reason (``price_override`` or a supervisor)."""
-    from pos_tui.core import carts
-    from pos_tui.core.cart import Cart
+    from pos_tui.core.basket import Cart
     from pos_tui.tui.dialogs.prompts import AmountDialog, ReasonDialog
 
     session = screen.session
@@ -288,7 +282,7 @@ def change_price(screen: SaleScreen) -> None:
                 return
 
             def change(override: Override | None) -> Cart:
-                return carts.override_price(
+                return till.override_price(
                     session.terminal, actor, line_no, price, reason, now=session.now(), tz=session.tz, override=override
                 )
 
@@ -318,7 +312,7 @@ def change_price(screen: SaleScreen) -> None:
 
 def gift_cards(screen: SaleScreen) -> None:
     """Sell, top up or look up a gift card (:mod:`pos_tui.tui.dialogs.giftcard`)."""
-    from pos_tui.core.loyalty.giftcards import mask_code
+    from pos_tui.core.loyalty import mask_code
     from pos_tui.tui.dialogs.giftcard import GiftCardDialog, mode_choices
     from pos_tui.tui.dialogs.prompts import ChoiceDialog
 

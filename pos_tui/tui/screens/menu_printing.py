@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from pos_tui.core.errors import PosError, ValidationError
+from pos_tui.core.kernel import PosError, ValidationError
 from pos_tui.devices.errors import DeviceError
 from pos_tui.i18n import _
 from pos_tui.tui.printing import fiscal_z_text, print_job, retry, station_of, write_labels_pdf
@@ -20,8 +20,8 @@ if TYPE_CHECKING:
 
 def shelf_labels(screen: PosScreen) -> None:
     """The menu's "Print shelf labels for products changed today": count them, ask PDF or receipt printer, make them."""
-    from pos_tui.core.loyalty.ledger import shop_day
-    from pos_tui.core.shelf_labels import select_products
+    from pos_tui.core.catalog import select_products
+    from pos_tui.core.loyalty import shop_day
     from pos_tui.tui.dialogs.prompts import ChoiceDialog
 
     app = screen.app

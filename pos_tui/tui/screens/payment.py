@@ -13,11 +13,8 @@ from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Digits, Input, Label, Static
 
-from pos_tui.core.cart import Cart
-from pos_tui.core.errors import PosError, ValidationError
-from pos_tui.core.formatting import format_money
-from pos_tui.core.labels import method_label
-from pos_tui.core.money import ZERO, parse_money
+from pos_tui.core.basket import Cart
+from pos_tui.core.kernel import ZERO, PosError, ValidationError, format_money, method_label, parse_money
 from pos_tui.i18n import _
 from pos_tui.tui.base import pos_app
 from pos_tui.tui.dialogs.prompts import plain_amount
@@ -183,7 +180,7 @@ class PaymentScreen(PosScreen):
     def _points_for(self, amount: Decimal) -> int | None:
         """The points paying ``amount``, after the rewards' points and the points parts already
         added; None (with the tender's reason shown) when the member may not pay it."""
-        from pos_tui.core.loyalty.tenders import check_points_payment
+        from pos_tui.core.loyalty import check_points_payment
 
         member_id = self.cart.member_id
         if member_id is None:
@@ -284,7 +281,7 @@ class PaymentScreen(PosScreen):
         app.call_core(complete_sale_call(self.session, payments, target=self, fiscal=fiscal))
 
     def _payment(self, part: Part, cash: Any, card: Any) -> Any:
-        from pos_tui.core.sales import PaymentInput
+        from pos_tui.core.basket import PaymentInput
 
         if part.method == "cash":
             return cash(part.amount)

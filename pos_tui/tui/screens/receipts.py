@@ -11,10 +11,8 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.widgets import DataTable, Label, Static
 
-from pos_tui.core.actors import Override
-from pos_tui.core.clock import local
-from pos_tui.core.formatting import format_money
-from pos_tui.core.labels import role_label
+from pos_tui.core import staff, till
+from pos_tui.core.kernel import Override, format_money, local, role_label
 from pos_tui.i18n import _
 from pos_tui.tui.base import pos_app
 from pos_tui.tui.calls import CoreCall
@@ -85,12 +83,11 @@ class ReceiptsScreen(ListScreen, ScanTarget):
         reprint_in_worker(self, rows[row].uid)
 
     def load(self) -> None:
-        from pos_tui.core import sales
 
         terminal = self.session.terminal
 
         def run(_override: Override | None) -> list[Any]:
-            return sales.list_sales(terminal, limit=RECEIPT_LIMIT)
+            return till.list_sales(terminal, limit=RECEIPT_LIMIT)
 
         pos_app(self).call_core(
             CoreCall(
@@ -126,7 +123,6 @@ class ReceiptsScreen(ListScreen, ScanTarget):
 
     @on(DataTable.RowSelected, "#rows")
     def _selected(self, event: DataTable.RowSelected) -> None:
-        from pos_tui.core import sales
         from pos_tui.tui.render import render_receipt
 
         sale_id = int(event.row_key.value or 0)
@@ -134,7 +130,7 @@ class ReceiptsScreen(ListScreen, ScanTarget):
         settings = self.session.settings
 
         def run(_override: Override | None) -> Any:
-            return render_receipt(sales.sale_document(sale_id, settings.shop.timezone), settings)
+            return render_receipt(till.sale_document(sale_id, settings.shop.timezone), settings)
 
         pos_app(self).call_core(
             CoreCall(
@@ -189,7 +185,6 @@ class UsersScreen(ListScreen):
     TITLE_TEXT = N_("Users")
 
     def load(self) -> None:
-        from pos_tui.core import staff
 
         def run(_override: Override | None) -> list[Any]:
             return staff.list_users()

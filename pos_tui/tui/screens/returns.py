@@ -14,10 +14,18 @@ from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Input, Label, Static
 
-from pos_tui.core.actors import Override
-from pos_tui.core.errors import PosError, ValidationError
-from pos_tui.core.formatting import format_money, format_quantity
-from pos_tui.core.money import MILLI, ZERO, from_kurus, to_kurus
+from pos_tui.core import catalog, till
+from pos_tui.core.kernel import (
+    MILLI,
+    ZERO,
+    Override,
+    PosError,
+    ValidationError,
+    format_money,
+    format_quantity,
+    from_kurus,
+    to_kurus,
+)
 from pos_tui.i18n import _
 from pos_tui.tui.base import pos_app
 from pos_tui.tui.calls import CoreCall
@@ -147,7 +155,6 @@ class ReturnScreen(PosScreen, ScanTarget):
             self.find(text)
 
     def find(self, text: str) -> None:
-        from pos_tui.core import sales
 
         terminal = self.session.terminal
         number = text
@@ -159,8 +166,8 @@ class ReturnScreen(PosScreen, ScanTarget):
         receipt_no, tz = int(number), self.session.settings.shop.timezone
 
         def run(_override: Override | None) -> FoundSale:
-            document = sales.find_sale(receipt_no, terminal.strip(), tz)
-            lines = sales.returnable_lines((terminal.strip(), receipt_no))
+            document = till.find_sale(receipt_no, terminal.strip(), tz)
+            lines = till.returnable_lines((terminal.strip(), receipt_no))
             return FoundSale(document, lines)
 
         pos_app(self).call_core(
@@ -342,7 +349,6 @@ class ReturnScreen(PosScreen, ScanTarget):
         self.clear_message()
 
     def add_blind(self, text: str) -> None:
-        from pos_tui.core import catalog
         from pos_tui.tui.widgets.scan_input import split_multiplier
 
         try:
@@ -381,17 +387,16 @@ class ReturnScreen(PosScreen, ScanTarget):
         )
 
     def post(self, reason: str) -> None:
-        from pos_tui.core import sales
 
         session = self.session
         actor = session.require_actor()
         shift_id = None if session.shift is None else session.shift.id
         tz = session.settings.shop.timezone
         if self.blind:
-            blind = [sales.BlindReturnLineInput(bl.code, bl.qty_milli) for bl in self.blind_lines]
+            blind = [till.BlindReturnLineInput(bl.code, bl.qty_milli) for bl in self.blind_lines]
 
             def run(override: Override | None) -> Any:
-                return sales.create_blind_return(
+                return till.create_blind_return(
                     session.terminal,
                     actor,
                     blind,
@@ -405,11 +410,11 @@ class ReturnScreen(PosScreen, ScanTarget):
             assert self.found is not None
             doc = self.found.document
             ref = (doc["terminal"], int(doc["receipt_no"]))
-            lines = [sales.ReturnLineInput(no, qty) for no, qty in sorted(self.chosen.items())]
+            lines = [till.ReturnLineInput(no, qty) for no, qty in sorted(self.chosen.items())]
             method = self.refund_method
 
             def run(override: Override | None) -> Any:
-                return sales.create_return(
+                return till.create_return(
                     session.terminal,
                     actor,
                     ref,

@@ -19,11 +19,9 @@ from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Digits, Label, Static
 
-from pos_tui.core import carts
-from pos_tui.core.actors import Override
-from pos_tui.core.cart import Cart, Discount
-from pos_tui.core.errors import PosError
-from pos_tui.core.formatting import format_money, format_quantity
+from pos_tui.core import till
+from pos_tui.core.basket import Cart, Discount
+from pos_tui.core.kernel import Override, PosError, format_money, format_quantity
 from pos_tui.i18n import _
 from pos_tui.tui.base import pos_app
 from pos_tui.tui.capabilities import ScanReceiver
@@ -105,7 +103,7 @@ class SaleScreen(PosScreen, ScanReceiver):
 
     def on_mount(self) -> None:
         actor = self.session.require_actor()
-        self.show_cart(carts.load_open_cart(self.session.terminal, actor.user_id), follow=True)
+        self.show_cart(till.load_open_cart(self.session.terminal, actor.user_id), follow=True)
 
     # -- showing the cart -----------------------------------------------------------------------
 
@@ -123,8 +121,7 @@ class SaleScreen(PosScreen, ScanReceiver):
     def show_member(self, member_id: int | None) -> None:
         """Show ``member_id``'s profile beside the cart (or hide the panel). Read only when the
         member changes: the figures do not move while items are scanned."""
-        from pos_tui.core.loyalty import members, rules
-        from pos_tui.core.loyalty.ledger import shop_day
+        from pos_tui.core.loyalty import members, rules, shop_day
 
         panel = self.query_one(MemberPanel)
         profile = None
@@ -203,7 +200,7 @@ class SaleScreen(PosScreen, ScanReceiver):
                 return
 
         def add(override: Override | None) -> Cart:
-            return carts.add_item(
+            return till.add_item(
                 session.terminal,
                 actor,
                 code,
@@ -245,7 +242,7 @@ class SaleScreen(PosScreen, ScanReceiver):
             member_id = choice.member_id
 
             def attach(override: Override | None) -> Cart:
-                return carts.set_member(
+                return till.set_member(
                     session.terminal, actor, member_id, now=session.now(), tz=session.tz, override=override
                 )
 
@@ -294,7 +291,7 @@ class SaleScreen(PosScreen, ScanReceiver):
         member_id = member.id
 
         def attach(override: Override | None) -> Cart:
-            return carts.set_member(
+            return till.set_member(
                 session.terminal, actor, member_id, now=session.now(), tz=session.tz, override=override
             )
 
@@ -324,7 +321,7 @@ class SaleScreen(PosScreen, ScanReceiver):
                 return
 
             def void(override: Override | None) -> Cart:
-                return carts.void_line(
+                return till.void_line(
                     session.terminal, actor, line_no, reason, now=session.now(), tz=session.tz, override=override
                 )
 
@@ -351,7 +348,7 @@ class SaleScreen(PosScreen, ScanReceiver):
 
         def apply(qty: int, reason: str | None) -> None:
             def change(override: Override | None) -> Cart:
-                return carts.set_quantity(
+                return till.set_quantity(
                     session.terminal,
                     actor,
                     line_no,
@@ -420,7 +417,7 @@ class SaleScreen(PosScreen, ScanReceiver):
                 target = line.line_no
 
                 def give(override: Override | None) -> Cart:
-                    return carts.discount_line(
+                    return till.discount_line(
                         session.terminal,
                         actor,
                         target,
@@ -435,7 +432,7 @@ class SaleScreen(PosScreen, ScanReceiver):
             else:
 
                 def give_cart(override: Override | None) -> Cart:
-                    return carts.discount_cart(
+                    return till.discount_cart(
                         session.terminal,
                         actor,
                         req.kind,
@@ -453,7 +450,7 @@ class SaleScreen(PosScreen, ScanReceiver):
         session, actor = self.session, self.session.require_actor()
         if not self.cart.is_empty:
             try:
-                carts.park_cart(session.terminal, actor, session.now())
+                till.park_cart(session.terminal, actor, session.now())
             except PosError as exc:
                 self.failed(exc)
                 return
@@ -462,7 +459,7 @@ class SaleScreen(PosScreen, ScanReceiver):
             self.show_note(_("Cart parked; {key} on an empty cart resumes it").format(key=key))
             return
         try:
-            parked = carts.list_parked(session.terminal)
+            parked = till.list_parked(session.terminal)
         except PosError as exc:
             self.failed(exc)
             return
@@ -475,7 +472,7 @@ class SaleScreen(PosScreen, ScanReceiver):
             if draft_id is None:
                 return
             try:
-                cart = carts.resume_cart(session.terminal, draft_id, actor, session.now())
+                cart = till.resume_cart(session.terminal, draft_id, actor, session.now())
             except PosError as exc:
                 self.failed(exc)
                 return

@@ -22,9 +22,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets.data_table import CellDoesNotExist, ColumnDoesNotExist, RowDoesNotExist
 
-from pos_tui.core.cart import Cart, CartLine, CartTotals, LineTotals
-from pos_tui.core.formatting import format_money, format_quantity
-from pos_tui.core.money import ZERO
+from pos_tui.core.basket import Cart, CartLine, CartTotals, LineTotals
+from pos_tui.core.kernel import ZERO, format_money, format_quantity
 from pos_tui.i18n import _
 
 # Widths of every column but the name, which takes what is left. Price and discount columns
@@ -40,7 +39,7 @@ _SCROLLBAR = 2
 
 
 class CartTable(ScrollView, can_focus=False):
-    """Shows a :class:`~pos_tui.core.cart.Cart`. It never takes focus (the scan field keeps
+    """Shows a :class:`~pos_tui.core.basket.cart.Cart`. It never takes focus (the scan field keeps
     it); the sale screen moves the cursor with the arrow keys.
 
     Rows are keyed by line number (as strings, like ``DataTable`` row keys) and columns by

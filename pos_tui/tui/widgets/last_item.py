@@ -5,8 +5,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from pos_tui.core.cart import CartLine
-from pos_tui.core.formatting import format_money, format_quantity
+from pos_tui.core.basket import CartLine
+from pos_tui.core.kernel import format_money, format_quantity
 from pos_tui.i18n import _
 
 

@@ -18,7 +18,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from pos_tui.core.formatting import format_money
+from pos_tui.core.kernel import format_money
 from pos_tui.i18n import _
 
 BAR_WIDTH = 12

@@ -9,8 +9,7 @@ from typing import Any
 from textual.geometry import Size
 from textual.widgets import Input
 
-from pos_tui.core.errors import ValidationError
-from pos_tui.core.money import parse_quantity
+from pos_tui.core.kernel import ValidationError, parse_quantity
 from pos_tui.i18n import _
 from pos_tui.tui.messages import ItemScanned
 

@@ -6,8 +6,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from pos_tui.core.clock import local
-from pos_tui.core.labels import role_label
+from pos_tui.core.kernel import local, role_label
 from pos_tui.i18n import _
 from pos_tui.tui.base import pos_app
 

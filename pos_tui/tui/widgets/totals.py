@@ -12,9 +12,8 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Digits, Label, Static
 
-from pos_tui.core.cart import Cart, CartTotals
-from pos_tui.core.formatting import format_money
-from pos_tui.core.money import ZERO
+from pos_tui.core.basket import Cart, CartTotals
+from pos_tui.core.kernel import ZERO, format_money
 from pos_tui.i18n import _
 
 

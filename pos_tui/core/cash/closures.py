@@ -1,0 +1,144 @@
+"""Z closures: the end-of-day report of one terminal.
+
+A Z covers every document of the terminal (sales and returns, imported ones included) with
+an id above the previous Z's ``last_sale_id``, so nothing is ever counted twice or missed,
+whatever the documents' times. Z numbers are gapless per terminal (counter ``z``), and the
+grand total is perpetual: the previous Z's grand total plus this Z's net. A Z with no
+documents is allowed (a "zero Z", still numbered and journalled). Documents are insert-only,
+so after a Z the documents it covers cannot change, and new ones belong to the next Z.
+
+A Z needs ``reports``. A cashier without it takes the Z with a supervisor's override: the Z is
+then the supervisor's, and the override's journal entry is written in the Z's transaction, so
+the two commit together or not at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from pos_tui.core.cash.reports import DocumentTotals, document_totals
+from pos_tui.core.kernel import journal
+from pos_tui.core.kernel.actors import Actor, Override, require
+from pos_tui.core.kernel.clock import iso, to_db
+from pos_tui.core.kernel.money import ZERO, from_kurus, to_kurus
+from pos_tui.core.staff import users as staff
+from pos_tui.settings import Settings
+from pos_tui.store import models as m
+from pos_tui.store import write_tx
+from pos_tui.store.counters import next_value
+
+Z_COUNTER = "z"
+
+
+@dataclass(frozen=True, slots=True)
+class ZReport:
+    """A Z closure (or, with ``preview``, what the next Z would be: ``pos-admin report x``)."""
+
+    z_no: int
+    terminal: str
+    at: datetime
+    user: str | None
+    preview: bool
+    totals: DocumentTotals
+    previous_grand_total: Decimal
+    last_sale_id: int
+
+    @property
+    def grand_total(self) -> Decimal:
+        return self.previous_grand_total + self.totals.net
+
+    @property
+    def empty(self) -> bool:
+        """True for a zero Z: no document since the previous one."""
+        return self.totals.count == 0
+
+    def to_json(self, tz: str) -> dict[str, Any]:
+        """The JSON contract of ``pos-admin report z --json`` (also the journal payload)."""
+        return {
+            "z_no": self.z_no,
+            "terminal": self.terminal,
+            "at": iso(self.at, tz),
+            "user": self.user,
+            **self.totals.json_fields(tz),
+            "grand_total": f"{self.grand_total:.2f}",
+        }
+
+
+def last_z(terminal: str) -> m.ZClosure | None:
+    return m.ZClosure.select().where(m.ZClosure.terminal == terminal).order_by(m.ZClosure.z_no.desc()).first()
+
+
+def _since_last(terminal: str) -> tuple[m.ZClosure | None, DocumentTotals]:
+    prev = last_z(terminal)
+    after = prev.last_sale_id if prev else 0
+    return prev, document_totals((m.Sale.terminal == terminal) & (m.Sale.id > after))
+
+
+def x_preview(terminal: str, *, now: datetime) -> ZReport:
+    """The figures of ``terminal`` since its last Z, numbered as the next Z; nothing is written."""
+    prev, totals = _since_last(terminal)
+    return ZReport(
+        z_no=(prev.z_no if prev else 0) + 1,
+        terminal=terminal,
+        at=now,
+        user=None,
+        preview=True,
+        totals=totals,
+        previous_grand_total=from_kurus(prev.grand_total) if prev else ZERO,
+        last_sale_id=totals.last_id or (prev.last_sale_id if prev else 0),
+    )
+
+
+def take_x_preview(terminal: str, actor: Actor, *, now: datetime) -> ZReport:
+    """:func:`x_preview` as a user asks for it (``pos-admin report x``): needs ``x_report``."""
+    require(actor, "x_report")
+    return x_preview(terminal, now=now)
+
+
+def z_report(
+    terminal: str, actor: Actor, *, now: datetime, settings: Settings, override: Override | None = None
+) -> ZReport:
+    """Close ``terminal``: write the next Z (needs the ``reports`` permission) and journal it.
+
+    With ``override`` (a supervisor allowed a cashier without ``reports``) the Z is taken in the
+    supervisor's name and the override is journalled in the same transaction as the Z."""
+    used = require(actor, "reports", override)
+    taker = used.supervisor if used is not None else actor
+    with write_tx():
+        prev, totals = _since_last(terminal)
+        z_no = next_value(terminal, Z_COUNTER)
+        report = ZReport(
+            z_no=z_no,
+            terminal=terminal,
+            at=now,
+            user=taker.name,
+            preview=False,
+            totals=totals,
+            previous_grand_total=from_kurus(prev.grand_total) if prev else ZERO,
+            last_sale_id=totals.last_id or (prev.last_sale_id if prev else 0),
+        )
+        doc = report.to_json(settings.shop.timezone)
+        m.ZClosure.create(
+            terminal=terminal,
+            z_no=z_no,
+            at=to_db(now),
+            user=taker.user_id,
+            first_sale_id=totals.first_id,
+            last_sale_id=report.last_sale_id,
+            from_at=to_db(totals.from_at) if totals.from_at else None,
+            to_at=to_db(totals.to_at) if totals.to_at else None,
+            sales_count=totals.sales_count,
+            returns_count=totals.returns_count,
+            gross=to_kurus(totals.gross),
+            returns=to_kurus(totals.returns),
+            net=to_kurus(totals.net),
+            grand_total=to_kurus(report.grand_total),
+            data=journal.canonical({"by_payment": doc["by_payment"], "by_kdv": doc["by_kdv"]}),
+        )
+        journal.append("z", doc, terminal=terminal, now=now, ref=f"Z{z_no}")
+        if used is not None:
+            staff.record_override(actor, used, "z", terminal=terminal, now=now, details={"z_no": z_no})
+    return report

@@ -1,0 +1,106 @@
+"""The catalogue: products and their barcodes, scanning (GTINs, scale labels), Turkish-aware search, bulk upsert,
+and shelf labels.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pos_tui.core.kernel.lazy import front_door
+
+# public name -> the module of this package that defines it (a module's own name: the module itself)
+_EXPORTS = {
+    "LabelText": "shelf_labels",
+    "NetQuantity": "shelf_labels",
+    "ProductInfo": "products",
+    "ProductInput": "products",
+    "SEARCH_CANDIDATES": "products",
+    "ShelfLabel": "shelf_labels",
+    "UpsertResult": "products",
+    "barcode_kind": "barcodes",
+    "check_digit": "barcodes",
+    "get_product": "products",
+    "has_valid_check_digit": "barcodes",
+    "internal_ean13": "barcodes",
+    "label_barcode": "shelf_labels",
+    "label_record": "shelf_labels",
+    "label_text": "shelf_labels",
+    "make_ean13": "barcodes",
+    "make_scale_label": "barcodes",
+    "net_quantity": "shelf_labels",
+    "normalize_barcode": "barcodes",
+    "parse_scale_label": "barcodes",
+    "product_record": "products",
+    "scan": "products",
+    "search_products": "products",
+    "search_query": "products",
+    "select_products": "shelf_labels",
+    "unit_price_of": "shelf_labels",
+    "upsert_products": "products",
+}
+
+__all__ = [
+    "SEARCH_CANDIDATES",
+    "LabelText",
+    "NetQuantity",
+    "ProductInfo",
+    "ProductInput",
+    "ShelfLabel",
+    "UpsertResult",
+    "barcode_kind",
+    "check_digit",
+    "get_product",
+    "has_valid_check_digit",
+    "internal_ean13",
+    "label_barcode",
+    "label_record",
+    "label_text",
+    "make_ean13",
+    "make_scale_label",
+    "net_quantity",
+    "normalize_barcode",
+    "parse_scale_label",
+    "product_record",
+    "scan",
+    "search_products",
+    "search_query",
+    "select_products",
+    "unit_price_of",
+    "upsert_products",
+]
+__getattr__, __dir__ = front_door(__name__, _EXPORTS)
+
+if TYPE_CHECKING:
+    from pos_tui.core.catalog.barcodes import (
+        barcode_kind,
+        check_digit,
+        has_valid_check_digit,
+        internal_ean13,
+        make_ean13,
+        make_scale_label,
+        normalize_barcode,
+        parse_scale_label,
+    )
+    from pos_tui.core.catalog.products import (
+        SEARCH_CANDIDATES,
+        ProductInfo,
+        ProductInput,
+        UpsertResult,
+        get_product,
+        product_record,
+        scan,
+        search_products,
+        search_query,
+        upsert_products,
+    )
+    from pos_tui.core.catalog.shelf_labels import (
+        LabelText,
+        NetQuantity,
+        ShelfLabel,
+        label_barcode,
+        label_record,
+        label_text,
+        net_quantity,
+        select_products,
+        unit_price_of,
+    )

@@ -1,0 +1,122 @@
+"""Demo data: a small Turkish market ready to sell (``pos-admin demo``, the README's Quickstart).
+
+``fixtures/`` holds the data as ordinary import files, so the demo also shows what an
+import looks like: suppliers (English headers), products (English headers, weighed items
+with PLU codes for scale labels, packaged ones with EAN-13 barcodes), customers (Turkish
+headers, ``;`` separated, phones in every common spelling). The demo team is ayse
+(cashier, PIN 1111), mehmet (supervisor, 2222) and admin (admin, 9999).
+
+It is a loyalty demo too: the shipped program (``config/loyalty.toml``) is applied, and the six
+retail customers are members (their rows say ``Üye: evet``; the two wholesale customers, on
+account with landline numbers, are not). Each new member starts with a few points from past
+visits, a journalled adjustment by admin dated some days before ``now``, so F2 with a demo
+phone (e.g. 0532 412 33 21) finds a member with a balance.
+
+Loading is idempotent: imports upsert by code, users are added only when missing, the program
+is applied once, and members who already have points get no more. Running it again resets the
+demo products' stock to the file's levels (with stock movements).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from pos_tui.core.interchange.imports import ImportReport, import_customers, import_products, import_suppliers
+from pos_tui.core.loyalty import ledger, rules
+from pos_tui.core.staff import users as staff
+from pos_tui.i18n import _
+from pos_tui.settings import Settings
+from pos_tui.store import models as m
+
+FIXTURES = Path(__file__).resolve().parents[3] / "fixtures"
+LOYALTY_RULES = FIXTURES.parent / "config" / "loyalty.toml"
+DEMO_USERS = (("ayse", "cashier", "1111"), ("mehmet", "supervisor", "2222"), ("admin", "admin", "9999"))
+# Points from past visits of the demo members, by customer code: (points, days before ``now``).
+DEMO_POINTS = {
+    "M0001": (120, 40),
+    "M0002": (45, 21),
+    "M0003": (310, 60),
+    "M0004": (80, 33),
+    "M0005": (15, 18),
+    "M0006": (200, 27),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class DemoReport:
+    suppliers: ImportReport
+    products: ImportReport
+    customers: ImportReport
+    users_added: tuple[str, ...]
+    members_given_points: int = 0
+
+    def __str__(self) -> str:
+        parts = [
+            _("{what}: {n} ({new} new, {changed} updated)").format(
+                what=label, n=report.rows, new=report.created, changed=report.updated
+            )
+            for label, report in (
+                (_("Products"), self.products),
+                (_("Customers"), self.customers),
+                (_("Suppliers"), self.suppliers),
+            )
+        ]
+        if self.users_added:
+            parts.append(_("Users added: {names}").format(names=", ".join(self.users_added)))
+        if self.members_given_points:
+            parts.append(_("Loyalty members with points: {n}").format(n=self.members_given_points))
+        return "; ".join(parts)
+
+
+def load_demo(
+    settings: Settings, now: datetime, *, fixtures: Path = FIXTURES, loyalty_rules: Path = LOYALTY_RULES
+) -> DemoReport:
+    """Load the demo suppliers, products, customers (six of them loyalty members), users and
+    loyalty program into the open database; new members get points from past visits."""
+    suppliers = import_suppliers(fixtures / "demo_suppliers.csv", now=now, settings=settings)
+    products = import_products(fixtures / "demo_products.csv", now=now, settings=settings)
+    customers = import_customers(fixtures / "demo_customers.csv", now=now, settings=settings)
+    existing = {user.name for user in m.User.select(m.User.name)}
+    added = []
+    for name, role, pin in DEMO_USERS:
+        if name not in existing:
+            staff.add_user(name, role, pin, now=now, settings=settings)
+            added.append(name)
+    rules.apply_rules(loyalty_rules.read_text(encoding="utf-8"), source=loyalty_rules.name, now=now)
+    given = _past_points(settings, now)
+    return DemoReport(suppliers, products, customers, tuple(added), given)
+
+
+def _past_points(settings: Settings, now: datetime) -> int:
+    """Give each demo member without points their :data:`DEMO_POINTS`, as admin's journalled
+    adjustment dated that many days ago; returns how many members got points."""
+    admin = staff.actor_by_name("admin", settings=settings)
+    expiry = rules.active_program().points.expiry
+    Me, C = m.Member, m.Customer
+    query: Any = (
+        Me.select(Me.id, C.code)
+        .join(C, on=(Me.customer == C.id))
+        .where(C.code.in_(list(DEMO_POINTS)) & Me.anonymized_at.is_null())
+        .order_by(Me.id)
+        .tuples()
+    )
+    given = 0
+    for member_id, code in list(query):
+        if m.PointsEntry.select().where(m.PointsEntry.member == member_id).exists():
+            continue
+        points, days = DEMO_POINTS[code]
+        ledger.adjust(
+            member_id,
+            points,
+            _("Demo shop: points from past visits"),
+            actor=admin,
+            now=now - timedelta(days=days),
+            terminal=settings.terminal_id,
+            expiry=expiry,
+            tz=settings.shop.timezone,
+        )
+        given += 1
+    return given

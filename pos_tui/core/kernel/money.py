@@ -1,0 +1,160 @@
+"""Exact money and quantities.
+
+Money is :class:`~decimal.Decimal` with two places in Python and integer kuruş in the
+database. Quantities are integer milli-units (grams for kg, millilitres for lt, millimetres
+for m, 1/1000 piece for pieces). No floats anywhere.
+
+Rounding rule (documented in README): the only rounding is price × quantity and percentage
+discounts, each rounded half-up to the kuruş *once per line*; everything derived afterwards
+(cart discounts spread over lines, KDV splits, refunds) is allocated so the parts always
+sum exactly to the whole.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
+
+from pos_tui.core.kernel.errors import ValidationError
+from pos_tui.core.kernel.formatting import format_money
+from pos_tui.i18n import _
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+MILLI = 1000
+
+_DIGITS_AND_SEPARATORS = re.compile(r"^[0-9.,]+$")
+
+
+@lru_cache(maxsize=65_536)
+def to_kurus(amount: Decimal) -> int:
+    """Decimal lira → integer kuruş. Refuses amounts finer than a kuruş instead of rounding.
+
+    Memoised: it runs for every line of a cart on every scan (loyalty evaluation, posting) and
+    a till sees the same few thousand amounts over and over; Decimals are immutable and equal
+    amounts are one key (``12.3`` and ``12.30`` give the same kuruş). Refusals are not cached.
+    """
+    q = amount.quantize(CENT)
+    if q != amount:
+        raise ValidationError(_("Amount {amount} has more than two decimals").format(amount=format_money(amount)))
+    return int(q * 100)
+
+
+def from_kurus(kurus: int) -> Decimal:
+    return (Decimal(kurus) / 100).quantize(CENT)
+
+
+def money(value: Decimal | int | str) -> Decimal:
+    """Normalise to a two-place Decimal; refuses anything finer than a kuruş."""
+    d = value if isinstance(value, Decimal) else Decimal(str(value))
+    return from_kurus(to_kurus(d))
+
+
+def _normalise_number(text: str) -> str:
+    """Accept ``12,50``, ``12.50``, ``1.234,50``, ``1,234.50``, ``1.234.567``; return a Python decimal string.
+
+    A separator that occurs once is the decimal separator (so ``1,5`` and ``1.5`` are both
+    one and a half); one that repeats groups thousands. When both occur, the last one is the
+    decimal separator. Thousands groups must have exactly three digits.
+    """
+    s = text.strip().replace("\u00a0", " ").replace("₺", "").replace("TL", "").replace(" ", "")
+    sign = ""
+    if s[:1] in ("+", "-"):
+        sign, s = s[0], s[1:]
+    if not s or not _DIGITS_AND_SEPARATORS.match(s) or not s[0].isdigit():
+        raise ValueError(text)
+    last = max(s.rfind(","), s.rfind("."))
+    if last < 0:
+        return sign + s
+    mark = s[last]
+    if s.count(mark) > 1 and ("," if mark == "." else ".") not in s:
+        integer, fraction, thousands = s, "", mark
+    else:
+        integer, fraction, thousands = s[:last], s[last + 1 :], ("." if mark == "," else ",")
+        if not fraction:
+            raise ValueError(text)
+    if not integer.isdigit() and not re.fullmatch(rf"\d{{1,3}}(\{thousands}\d{{3}})+", integer):
+        raise ValueError(text)
+    return sign + integer.replace(thousands, "") + ("." + fraction if fraction else "")
+
+
+def parse_decimal(text: str, places: int, what: str = "value") -> Decimal:
+    """Parse a user-typed number with at most ``places`` decimals (``12,50`` or ``12.50``)."""
+    try:
+        d = Decimal(_normalise_number(text))
+    except (ValueError, InvalidOperation):
+        raise ValidationError(_("{what}: {text!r} is not a number").format(what=what, text=text)) from None
+    if not d.is_finite():
+        raise ValidationError(_("{what}: {text!r} is not a number").format(what=what, text=text))
+    exponent = d.as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > places:
+        raise ValidationError(
+            _("{what}: {text!r} has more than {places} decimals").format(what=what, text=text, places=places)
+        )
+    return d
+
+
+def parse_money(text: str, what: str = "amount") -> Decimal:
+    """Parse an amount in lira (``12,50``, ``1.234,50``, ``12.50``) to a two-place Decimal."""
+    return parse_decimal(text, 2, what).quantize(CENT)
+
+
+def parse_quantity(text: str, what: str = "quantity") -> int:
+    """Parse a quantity (``3``, ``1,5``, ``0.250``) into integer milli-units."""
+    return int(parse_decimal(text, 3, what) * MILLI)
+
+
+def qty_to_decimal(qty_milli: int) -> Decimal:
+    return (Decimal(qty_milli) / MILLI).normalize() if qty_milli % MILLI else Decimal(qty_milli // MILLI)
+
+
+def line_amount(unit_price: Decimal, qty_milli: int) -> Decimal:
+    """Price × quantity, rounded half-up to the kuruş (the one place a line is rounded)."""
+    return (unit_price * Decimal(qty_milli) / MILLI).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def percent_of(amount: Decimal, percent: Decimal) -> Decimal:
+    """``percent`` % of ``amount``, rounded half-up to the kuruş."""
+    return (amount * percent / 100).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def split_kdv(gross: Decimal, rate: int) -> tuple[Decimal, Decimal]:
+    """Split a KDV-inclusive amount into (base, kdv) that sum exactly to ``gross``."""
+    base = (gross * 100 / (100 + rate)).quantize(CENT, rounding=ROUND_HALF_UP)
+    return base, gross - base
+
+
+def allocate(total: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
+    """Split ``total`` over ``weights`` proportionally, in kuruş, summing exactly to ``total``.
+
+    Largest-remainder method: each part gets its floor share, the leftover kuruş go to the
+    parts with the largest remainders (ties to the earlier part). Used for cart discounts
+    spread over lines and for refunds spread over payments.
+    """
+    if not weights:
+        if total != 0:
+            raise ValueError("cannot allocate a non-zero total over nothing")
+        return []
+    total_k = to_kurus(total)
+    w = [to_kurus(x) for x in weights]
+    if any(x < 0 for x in w):
+        raise ValueError("weights must not be negative")
+    wsum = sum(w)
+    if wsum == 0:
+        w = [1] * len(w)
+        wsum = len(w)
+    sign = -1 if total_k < 0 else 1
+    magnitude = abs(total_k)
+    floors = [magnitude * x // wsum for x in w]
+    remainders = [magnitude * x % wsum for x in w]
+    leftover = magnitude - sum(floors)
+    order = sorted(range(len(w)), key=lambda i: (-remainders[i], i))
+    for i in order[:leftover]:
+        floors[i] += 1
+    return [from_kurus(sign * f) for f in floors]
+
+
+def floor_money(amount: Decimal) -> Decimal:
+    return amount.quantize(CENT, rounding=ROUND_DOWN)

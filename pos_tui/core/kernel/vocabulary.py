@@ -1,0 +1,96 @@
+"""The shop's words for the codes the store keeps in English (roles, units, tenders, documents,
+customer and card kinds, consent channels, import fields).
+
+The codes stay English in the database and in JSON; anything shown to a person goes through
+these functions, so a Turkish till says "adet", "nakit", "iade". Codes without a label (a
+role or tender added later in ``pos.toml`` or a plug-in) show as they are.
+"""
+
+from __future__ import annotations
+
+from pos_tui.i18n import N_, _
+
+ROLE_LABELS = {"cashier": N_("cashier"), "supervisor": N_("supervisor"), "admin": N_("admin")}
+UNIT_LABELS = {"piece": N_("piece"), "kg": N_("kg"), "lt": N_("lt"), "m": N_("m")}
+METHOD_LABELS = {
+    "cash": N_("Cash"),
+    "card": N_("Card"),
+    "points": N_("Points"),
+    "store_credit": N_("Store credit"),
+    "gift_card": N_("Gift card"),
+}
+DOCUMENT_LABELS = {"sale": N_("sale"), "return": N_("return")}
+CUSTOMER_KIND_LABELS = {"retail": N_("retail"), "wholesale": N_("wholesale")}
+CARD_KIND_LABELS = {
+    "barcode": N_("barcode card"),
+    "magstripe": N_("magnetic stripe card"),
+    "rfid": N_("RFID card"),
+    "phone": N_("phone number"),
+}
+CONSENT_CHANNEL_LABELS = {"membership": N_("membership"), "sms": N_("sms"), "email": N_("email")}
+# Import fields, by their canonical names (pos_tui.core.interchange.imports.*_HEADERS).
+FIELD_LABELS = {
+    "code": N_("code"),
+    "barcode": N_("barcode"),
+    "name": N_("name"),
+    "unit": N_("unit"),
+    "price": N_("price"),
+    "cost": N_("cost"),
+    "kdv_rate": N_("KDV rate"),
+    "category": N_("category"),
+    "supplier": N_("supplier"),
+    "min_stock": N_("minimum stock"),
+    "stock": N_("stock"),
+    "active": N_("active"),
+    "kind": N_("customer type"),
+    "phone": N_("phone"),
+    "email": N_("e-mail"),
+    "tax_id": N_("tax number"),
+    "vkn": N_("tax number"),
+    "tax_office": N_("tax office"),
+    "address": N_("address"),
+    "card": N_("member card"),
+    "card_kind": N_("card type"),
+    "member": N_("member"),
+    "consent_sms": N_("SMS consent"),
+    "consent_email": N_("e-mail consent"),
+    "birth_date": N_("birth date"),
+}
+
+
+def _label(table: dict[str, str], code: str) -> str:
+    return _(table[code]) if code in table else code
+
+
+def role_label(role: str) -> str:
+    return _label(ROLE_LABELS, role)
+
+
+def unit_label(unit: str) -> str:
+    return _label(UNIT_LABELS, unit)
+
+
+def method_label(method: str) -> str:
+    return _label(METHOD_LABELS, method)
+
+
+def document_label(kind: str) -> str:
+    return _label(DOCUMENT_LABELS, kind)
+
+
+def customer_kind_label(kind: str) -> str:
+    return _label(CUSTOMER_KIND_LABELS, kind)
+
+
+def card_kind_label(kind: str) -> str:
+    return _label(CARD_KIND_LABELS, kind)
+
+
+def channel_label(channel: str) -> str:
+    """A consent or message channel (membership, sms, email)."""
+    return _label(CONSENT_CHANNEL_LABELS, channel)
+
+
+def field_label(field: str) -> str:
+    """An import field by its canonical name (``price`` → "fiyat" in Turkish)."""
+    return _label(FIELD_LABELS, field)

@@ -1,0 +1,66 @@
+"""Staff: users, PIN login with lockout, and manager overrides (who may do what is in
+:mod:`pos_tui.core.kernel.actors`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pos_tui.core.kernel.lazy import front_door
+
+# public name -> the module of this package that defines it (a module's own name: the module itself)
+_EXPORTS = {
+    "ADMIN_TERMINAL": "users",
+    "PIN_KEY": "users",
+    "actor_by_name": "users",
+    "actor_of": "users",
+    "add_user": "users",
+    "authorize_override": "users",
+    "disable_user": "users",
+    "first_admin": "users",
+    "list_users": "users",
+    "lock_state": "users",
+    "login": "users",
+    "record_override": "users",
+    "set_pin": "users",
+    "terminal_known": "users",
+    "unlock_terminal": "users",
+}
+
+__all__ = [
+    "ADMIN_TERMINAL",
+    "PIN_KEY",
+    "actor_by_name",
+    "actor_of",
+    "add_user",
+    "authorize_override",
+    "disable_user",
+    "first_admin",
+    "list_users",
+    "lock_state",
+    "login",
+    "record_override",
+    "set_pin",
+    "terminal_known",
+    "unlock_terminal",
+]
+__getattr__, __dir__ = front_door(__name__, _EXPORTS)
+
+if TYPE_CHECKING:
+    from pos_tui.core.staff.users import (
+        ADMIN_TERMINAL,
+        PIN_KEY,
+        actor_by_name,
+        actor_of,
+        add_user,
+        authorize_override,
+        disable_user,
+        first_admin,
+        list_users,
+        lock_state,
+        login,
+        record_override,
+        set_pin,
+        terminal_known,
+        unlock_terminal,
+    )
