@@ -19,8 +19,8 @@ import typer
 
 from pos_tui.cli.common import handle_errors, make_typer, now, parse_date, state
 from pos_tui.cli.output import JsonOption, YesOption, confirm, info, print_json, table
-from pos_tui.core.kernel import NotFound, card_kind_label, channel_label, format_decimal, format_money
-from pos_tui.core.loyalty import Program, members, shop_day
+from pos_tui.core.kernel import NotFound, card_kind_label, channel_label, format_decimal, format_money, shop_day
+from pos_tui.core.loyalty import Program, members
 from pos_tui.i18n import _
 
 app = make_typer("customers", "Loyalty members: enrol, show, search, consent, export and anonymize.")

@@ -15,8 +15,8 @@ import typer
 from pos_tui.cli.common import handle_errors, make_typer, now, parse_date, state
 from pos_tui.cli.output import JsonOption, info, print_json, stdout, table
 from pos_tui.core import staff
-from pos_tui.core.kernel import NotFound, ValidationError, format_money, iso, parse_money
-from pos_tui.core.loyalty import loyalty_program, members, shop_day, wallet
+from pos_tui.core.kernel import NotFound, ValidationError, format_money, iso, parse_money, shop_day
+from pos_tui.core.loyalty import loyalty_program, members, wallet
 from pos_tui.i18n import _
 from pos_tui.settings import Settings
 

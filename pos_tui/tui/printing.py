@@ -231,7 +231,7 @@ class PrintStation:
     def receipt(self, result: SaleResult | dict[str, Any], *, copy: bool = False) -> Printable:
         """The slip of a posted sale or return. Reads the points posting wrote (DB): call it from a
         worker. The first print carries the member's balance of that day; a copy does not."""
-        from pos_tui.core.loyalty import shop_day
+        from pos_tui.core.kernel import shop_day
 
         assert self.app is not None, "the print station is not started"
         settings = self.app.settings

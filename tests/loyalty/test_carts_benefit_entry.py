@@ -13,7 +13,7 @@ from loyalty_support import new_sale
 
 from pos_tui.core import till
 from pos_tui.core.basket import SALE, Cart, PaymentInput, TenderContext
-from pos_tui.core.kernel import Actor, InsufficientPoints, NotFound, ValidationError
+from pos_tui.core.kernel import Actor, InsufficientPoints, NotFound, ValidationError, shop_day
 from pos_tui.core.loyalty import (
     PointsTender,
     check_coupon,
@@ -24,7 +24,6 @@ from pos_tui.core.loyalty import (
     record_use,
     register_loyalty_tenders,
     rules,
-    shop_day,
 )
 from pos_tui.store import models as m
 

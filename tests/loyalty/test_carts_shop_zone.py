@@ -11,8 +11,8 @@ import pytest
 from engine_support import new_product
 
 from pos_tui.core import till
-from pos_tui.core.kernel import Actor, ValidationError
-from pos_tui.core.loyalty import create_coupon, shop_day
+from pos_tui.core.kernel import Actor, ValidationError, shop_day
+from pos_tui.core.loyalty import create_coupon
 
 T = "T1"
 AUCKLAND = "Pacific/Auckland"

@@ -18,8 +18,8 @@ from stdnum import luhn
 from pos_tui.core import cash
 from pos_tui.core.basket.tenders import _check_reference
 from pos_tui.core.cash import shifts
-from pos_tui.core.kernel import Actor, NotFound, PermissionDenied, StateError, ValidationError
-from pos_tui.core.loyalty import giftcards, shop_day
+from pos_tui.core.kernel import Actor, NotFound, PermissionDenied, StateError, ValidationError, shop_day
+from pos_tui.core.loyalty import giftcards
 from pos_tui.settings import Settings
 from pos_tui.store import models as m
 

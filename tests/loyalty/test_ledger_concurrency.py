@@ -8,7 +8,8 @@ from pathlib import Path
 
 from loyalty_support import TERMINAL, new_member, race
 
-from pos_tui.core.loyalty import balance, earn, shop_day
+from pos_tui.core.kernel import shop_day
+from pos_tui.core.loyalty import balance, earn
 from pos_tui.store import close_database
 from pos_tui.store import models as m
 

@@ -10,19 +10,8 @@ import peewee
 import pytest
 from loyalty_support import TERMINAL, new_member, new_sale, new_user, pg_url, race
 
-from pos_tui.core.kernel import Actor, InsufficientPoints
-from pos_tui.core.loyalty import (
-    ExpiryPolicy,
-    adjust,
-    balance,
-    clawback,
-    earn,
-    expire_due,
-    redeem,
-    restore,
-    shop_day,
-    transfer,
-)
+from pos_tui.core.kernel import Actor, InsufficientPoints, shop_day
+from pos_tui.core.loyalty import ExpiryPolicy, adjust, balance, clawback, earn, expire_due, redeem, restore, transfer
 from pos_tui.settings import DEFAULT_ROLES
 from pos_tui.store import models as m
 

@@ -12,7 +12,15 @@ from pathlib import Path
 import pytest
 from loyalty_support import MakeSale, new_member
 
-from pos_tui.core.kernel import Actor, InsufficientPoints, NotFound, Override, PermissionDenied, ValidationError
+from pos_tui.core.kernel import (
+    Actor,
+    InsufficientPoints,
+    NotFound,
+    Override,
+    PermissionDenied,
+    ValidationError,
+    shop_day,
+)
 from pos_tui.core.loyalty import (
     ExpiryPolicy,
     adjust,
@@ -24,7 +32,6 @@ from pos_tui.core.loyalty import (
     points_for,
     redeem,
     restore,
-    shop_day,
     transfer,
 )
 from pos_tui.store import models as m

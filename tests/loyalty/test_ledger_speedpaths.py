@@ -25,9 +25,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from loyalty_support import new_member, new_sale, new_user
 
-from pos_tui.core.kernel import Actor, InsufficientPoints, to_db
+from pos_tui.core.kernel import Actor, InsufficientPoints, shop_day, to_db
+from pos_tui.core.kernel.clock import SHOP_TZ
 from pos_tui.core.loyalty import (
-    SHOP_TZ,
     Balance,
     ExpiryPolicy,
     adjust,
@@ -38,7 +38,6 @@ from pos_tui.core.loyalty import (
     expire_due,
     redeem,
     restore,
-    shop_day,
     transfer,
 )
 from pos_tui.core.loyalty.ledger import _day_start

@@ -22,19 +22,9 @@ from hypothesis.stateful import (
 )
 from loyalty_support import new_member, new_sale, new_user
 
-from pos_tui.core.kernel import Actor, InsufficientPoints, from_db, local
-from pos_tui.core.loyalty import (
-    SHOP_TZ,
-    ExpiryPolicy,
-    adjust,
-    balance,
-    clawback,
-    earn,
-    expire_due,
-    redeem,
-    restore,
-    shop_day,
-)
+from pos_tui.core.kernel import Actor, InsufficientPoints, from_db, local, shop_day
+from pos_tui.core.kernel.clock import SHOP_TZ
+from pos_tui.core.loyalty import ExpiryPolicy, adjust, balance, clawback, earn, expire_due, redeem, restore
 from pos_tui.settings import DEFAULT_ROLES
 from pos_tui.store import models as m
 

@@ -13,8 +13,8 @@ from wallet_support import give_back, payments_of, product, sell
 from pos_tui.core import cash
 from pos_tui.core.basket import SALE, PaymentInput, TenderContext, settle_payments
 from pos_tui.core.cash import shifts
-from pos_tui.core.kernel import Actor, ValidationError
-from pos_tui.core.loyalty import giftcards, register_loyalty_tenders, shop_day, wallet
+from pos_tui.core.kernel import Actor, ValidationError, shop_day
+from pos_tui.core.loyalty import giftcards, register_loyalty_tenders, wallet
 from pos_tui.store import models as m
 
 D = Decimal

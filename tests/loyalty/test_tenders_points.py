@@ -12,8 +12,8 @@ import pytest
 from wallet_support import give_back, payments_of, product, sell
 
 from pos_tui.core.basket import RETURN, SALE, PaymentInput, TenderContext, settle_payments
-from pos_tui.core.kernel import Actor, InsufficientPoints, ValidationError
-from pos_tui.core.loyalty import adjust, balance, earn, register_loyalty_tenders, rules, shop_day
+from pos_tui.core.kernel import Actor, InsufficientPoints, ValidationError, shop_day
+from pos_tui.core.loyalty import adjust, balance, earn, register_loyalty_tenders, rules
 from pos_tui.store import models as m
 
 D = Decimal

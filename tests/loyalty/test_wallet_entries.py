@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from loyalty_support import new_member, new_sale
 
-from pos_tui.core.kernel import Actor, NotFound, Override, PermissionDenied, ValidationError, to_db
-from pos_tui.core.loyalty import InsufficientCredit, shop_day, wallet
+from pos_tui.core.kernel import Actor, NotFound, Override, PermissionDenied, ValidationError, shop_day, to_db
+from pos_tui.core.loyalty import InsufficientCredit, wallet
 from pos_tui.store import models as m
 
 D = Decimal

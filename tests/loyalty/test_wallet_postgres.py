@@ -15,16 +15,8 @@ from wallet_support import WALLET_TERMINAL, give_back, product, sell
 from pos_tui.core import cash
 from pos_tui.core.basket import PaymentInput
 from pos_tui.core.cash import shifts
-from pos_tui.core.kernel import Actor, ValidationError
-from pos_tui.core.loyalty import (
-    InsufficientCredit,
-    balance,
-    earn,
-    giftcards,
-    register_loyalty_tenders,
-    shop_day,
-    wallet,
-)
+from pos_tui.core.kernel import Actor, ValidationError, shop_day
+from pos_tui.core.loyalty import InsufficientCredit, balance, earn, giftcards, register_loyalty_tenders, wallet
 from pos_tui.settings import DEFAULT_ROLES
 
 pytestmark = pytest.mark.postgres

@@ -41,12 +41,11 @@ from stdnum.tr import tckimlik, vkn
 
 from pos_tui.core.catalog.products import ProductInput, upsert_products
 from pos_tui.core.kernel import journal
-from pos_tui.core.kernel.clock import to_db
+from pos_tui.core.kernel.clock import shop_day, to_db
 from pos_tui.core.kernel.errors import ImportRejected, RowError, ValidationError
 from pos_tui.core.kernel.formats import detect_format, header_key, unprotect_cell
 from pos_tui.core.kernel.money import MILLI, parse_money, parse_quantity
 from pos_tui.core.kernel.vocabulary import customer_kind_label, unit_label
-from pos_tui.core.loyalty.ledger import shop_day
 from pos_tui.core.loyalty.members.enrolment import add_members, check_new_members, prepare_enrollment
 from pos_tui.core.loyalty.members.values import MemberFieldError, NewMember, parse_birth_date
 from pos_tui.i18n import _

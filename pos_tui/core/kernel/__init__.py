@@ -51,6 +51,7 @@ _EXPORTS = {
     "iso": "clock",
     "line_amount": "money",
     "local": "clock",
+    "shop_day": "clock",
     "method_label": "vocabulary",
     "parse_decimal": "money",
     "parse_money": "money",
@@ -116,6 +117,7 @@ __all__ = [
     "protect_cell",
     "require",
     "role_label",
+    "shop_day",
     "split_kdv",
     "to_db",
     "to_kurus",
@@ -129,7 +131,7 @@ __getattr__, __dir__ = front_door(__name__, _EXPORTS)
 
 if TYPE_CHECKING:
     from pos_tui.core.kernel.actors import Actor, Override, require
-    from pos_tui.core.kernel.clock import from_db, iso, local, to_db, utcnow, zone
+    from pos_tui.core.kernel.clock import from_db, iso, local, shop_day, to_db, utcnow, zone
     from pos_tui.core.kernel.errors import (
         AuthenticationFailed,
         ImportRejected,

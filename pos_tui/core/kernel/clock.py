@@ -10,6 +10,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from pos_tui.settings import ShopSettings
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -45,3 +47,15 @@ def day_bounds(day: date, tz: str) -> tuple[datetime, datetime]:
 def iso(dt: datetime, tz: str) -> str:
     """ISO-8601 with the shop's offset, seconds precision: ``2026-11-01T10:15:00+03:00``."""
     return local(dt, tz).isoformat(timespec="seconds")
+
+
+# The shipped default zone (``[shop] timezone``'s default), for callers without settings. It is
+# only a default: the till and pos-admin pass the configured ``settings.shop.timezone`` as ``tz``.
+SHOP_TZ = ShopSettings().timezone
+
+
+def shop_day(now: datetime, tz: str = SHOP_TZ) -> date:
+    """The shop-local calendar day of an aware ``now``."""
+    if now.tzinfo is None:
+        raise ValueError("naive datetime passed as now; services need aware datetimes")
+    return local(now, tz).date()

@@ -32,7 +32,6 @@ _EXPORTS = {
     "Program": "program",
     "REFERRAL_ALPHABET": "members.values",
     "Reward": "program",
-    "SHOP_TZ": "ledger",
     "StampChange": "engine",
     "SupplierShare": "engine",
     "Tier": "program",
@@ -89,7 +88,6 @@ _EXPORTS = {
     "register_loyalty_tenders": "tenders",
     "restore": "ledger",
     "rules": "rules",
-    "shop_day": "ledger",
     "supplier_settlement": "reports",
     "tiers": "tiers",
     "transfer": "ledger",
@@ -99,7 +97,6 @@ _EXPORTS = {
 __all__ = [
     "ALPHABET",
     "REFERRAL_ALPHABET",
-    "SHOP_TZ",
     "Badge",
     "Balance",
     "Charity",
@@ -172,7 +169,6 @@ __all__ = [
     "register_loyalty_tenders",
     "restore",
     "rules",
-    "shop_day",
     "supplier_settlement",
     "tiers",
     "transfer",
@@ -211,7 +207,6 @@ if TYPE_CHECKING:
     )
     from pos_tui.core.loyalty.giftcards import mask_code
     from pos_tui.core.loyalty.ledger import (
-        SHOP_TZ,
         Balance,
         ExpiryPolicy,
         adjust,
@@ -223,7 +218,6 @@ if TYPE_CHECKING:
         points_for,
         redeem,
         restore,
-        shop_day,
         transfer,
     )
     from pos_tui.core.loyalty.members.enrolment import prepare_enrollment

@@ -51,11 +51,10 @@ from typing import Any
 from peewee import JOIN, Case, ModelSelect, fn
 
 from pos_tui import store
-from pos_tui.core.kernel.clock import from_db
+from pos_tui.core.kernel.clock import SHOP_TZ, from_db, shop_day
 from pos_tui.core.kernel.formatting import format_money
 from pos_tui.core.kernel.money import from_kurus, to_kurus
 from pos_tui.core.kernel.vocabulary import document_label
-from pos_tui.core.loyalty.ledger import SHOP_TZ, shop_day
 from pos_tui.core.loyalty.program import Program
 from pos_tui.i18n import _
 from pos_tui.store import models as m

@@ -41,11 +41,10 @@ from stdnum import luhn
 from pos_tui import store
 from pos_tui.core.kernel import journal
 from pos_tui.core.kernel.actors import Actor, Override, require
-from pos_tui.core.kernel.clock import day_bounds, from_db, to_db
+from pos_tui.core.kernel.clock import SHOP_TZ, day_bounds, from_db, shop_day, to_db
 from pos_tui.core.kernel.errors import NotFound, StateError, ValidationError
 from pos_tui.core.kernel.formatting import format_money
 from pos_tui.core.kernel.money import from_kurus, money, to_kurus
-from pos_tui.core.loyalty.ledger import SHOP_TZ, shop_day
 from pos_tui.i18n import _
 from pos_tui.store import fast, write_tx
 from pos_tui.store import models as m

@@ -25,9 +25,8 @@ from typing import Any
 
 from peewee import JOIN, fn
 
-from pos_tui.core.kernel.clock import zone
+from pos_tui.core.kernel.clock import SHOP_TZ, zone
 from pos_tui.core.loyalty import ledger
-from pos_tui.core.loyalty.ledger import SHOP_TZ
 from pos_tui.core.loyalty.messages import queue_messages
 from pos_tui.core.loyalty.program import Program
 from pos_tui.core.loyalty.tiers import JOB_TERMINAL, evaluate_all

@@ -40,17 +40,13 @@ from peewee import JOIN, SQL, fn
 
 from pos_tui.core.kernel import journal
 from pos_tui.core.kernel.actors import Actor, Override, require
-from pos_tui.core.kernel.clock import local, to_db, zone
+from pos_tui.core.kernel.clock import SHOP_TZ, shop_day, to_db, zone
 from pos_tui.core.kernel.errors import InsufficientPoints, NotFound, ValidationError
 from pos_tui.i18n import _
-from pos_tui.settings import ShopSettings
 from pos_tui.store import fast
 from pos_tui.store import models as m
 from pos_tui.store.db import write_tx
 
-# The shipped default zone (``[shop] timezone``'s default), for callers without settings. It is
-# only a default: the till and pos-admin pass the configured ``settings.shop.timezone`` as ``tz``.
-SHOP_TZ = ShopSettings().timezone
 DEFAULT_HOLD_DAYS = 15  # the 14-day legal return window plus one day
 
 
@@ -179,13 +175,6 @@ def points_for(amount: Decimal, percent: Decimal) -> int:
     if amount < 0 or percent < 0:
         raise ValidationError(_("Points are earned on a positive amount at a positive rate"))
     return int((amount * percent / Decimal(100)).to_integral_value(rounding=ROUND_DOWN))
-
-
-def shop_day(now: datetime, tz: str = SHOP_TZ) -> date:
-    """The shop-local calendar day of an aware ``now``."""
-    if now.tzinfo is None:
-        raise ValueError("naive datetime passed to the ledger; services need aware datetimes")
-    return local(now, tz).date()
 
 
 def _day_start(day: date, tz: str) -> datetime:

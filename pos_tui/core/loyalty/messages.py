@@ -41,11 +41,10 @@ from typing import Any, TextIO
 from peewee import JOIN, fn
 
 from pos_tui import store
-from pos_tui.core.kernel.clock import from_db, to_db, zone
+from pos_tui.core.kernel.clock import SHOP_TZ, from_db, to_db, zone
 from pos_tui.core.kernel.errors import StateError, ValidationError
 from pos_tui.core.kernel.formats import write_records
 from pos_tui.core.kernel.vocabulary import channel_label
-from pos_tui.core.loyalty.ledger import SHOP_TZ
 from pos_tui.core.loyalty.program import Program
 from pos_tui.core.loyalty.tiers import as_date, rank, raw
 from pos_tui.i18n import _, current_language

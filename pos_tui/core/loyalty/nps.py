@@ -27,10 +27,9 @@ from typing import Any
 from peewee import Case, fn
 
 from pos_tui.core.kernel import journal
-from pos_tui.core.kernel.clock import from_db, to_db, zone
+from pos_tui.core.kernel.clock import SHOP_TZ, from_db, to_db, zone
 from pos_tui.core.kernel.errors import ImportRejected, NotFound, RowError, ValidationError
 from pos_tui.core.kernel.formats import detect_format, header_key, unprotect_cell
-from pos_tui.core.loyalty.ledger import SHOP_TZ
 from pos_tui.i18n import _
 from pos_tui.store import fast, write_tx
 from pos_tui.store import models as m

@@ -45,10 +45,9 @@ from typing import Any
 from peewee import JOIN, Case, fn
 
 from pos_tui import store
-from pos_tui.core.kernel.clock import zone
+from pos_tui.core.kernel.clock import SHOP_TZ, zone
 from pos_tui.core.kernel.errors import ValidationError
 from pos_tui.core.kernel.money import ZERO, from_kurus
-from pos_tui.core.loyalty.ledger import SHOP_TZ
 from pos_tui.core.loyalty.program import Program
 from pos_tui.i18n import _
 from pos_tui.store import models as m

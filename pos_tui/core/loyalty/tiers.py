@@ -53,10 +53,9 @@ from peewee import JOIN, Case, fn
 from pos_tui import store
 from pos_tui.core.kernel import journal
 from pos_tui.core.kernel.actors import Actor, Override, require
-from pos_tui.core.kernel.clock import from_db, to_db, zone
+from pos_tui.core.kernel.clock import SHOP_TZ, from_db, shop_day, to_db, zone
 from pos_tui.core.kernel.errors import NotFound, ValidationError
 from pos_tui.core.kernel.money import ZERO, from_kurus
-from pos_tui.core.loyalty.ledger import SHOP_TZ, shop_day
 from pos_tui.core.loyalty.program import Program, Tier, TierQualification
 from pos_tui.i18n import _
 from pos_tui.store import fast, write_tx

@@ -33,11 +33,10 @@ from pos_tui.core.basket.cart import WEIGHED_UNITS, Cart, CartLine, Discount
 from pos_tui.core.catalog.products import scan
 from pos_tui.core.kernel import journal
 from pos_tui.core.kernel.actors import Actor, Override, require, require_discount
-from pos_tui.core.kernel.clock import from_db, to_db
+from pos_tui.core.kernel.clock import from_db, shop_day, to_db
 from pos_tui.core.kernel.errors import IntegrityError, NotFound, ValidationError
 from pos_tui.core.kernel.money import MILLI, ZERO, qty_to_decimal
 from pos_tui.core.loyalty import coupons, members
-from pos_tui.core.loyalty.ledger import shop_day
 from pos_tui.core.loyalty.pricing import price_cart, quote
 from pos_tui.core.staff.users import record_override
 from pos_tui.i18n import _

@@ -169,7 +169,8 @@ class CouponDialog(_CartDialog, ScanTarget):
 
     @on(Input.Submitted, "#coupon-code")
     def _submitted(self, event: Input.Submitted) -> None:
-        from pos_tui.core.loyalty import coupons, shop_day
+        from pos_tui.core.kernel import shop_day
+        from pos_tui.core.loyalty import coupons
 
         code = coupons.normalise_code(event.value)
         if not code:

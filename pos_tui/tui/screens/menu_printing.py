@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 def shelf_labels(screen: PosScreen) -> None:
     """The menu's "Print shelf labels for products changed today": count them, ask PDF or receipt printer, make them."""
     from pos_tui.core.catalog import select_products
-    from pos_tui.core.loyalty import shop_day
+    from pos_tui.core.kernel import shop_day
     from pos_tui.tui.dialogs.prompts import ChoiceDialog
 
     app = screen.app

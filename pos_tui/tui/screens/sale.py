@@ -121,7 +121,8 @@ class SaleScreen(PosScreen, ScanReceiver):
     def show_member(self, member_id: int | None) -> None:
         """Show ``member_id``'s profile beside the cart (or hide the panel). Read only when the
         member changes: the figures do not move while items are scanned."""
-        from pos_tui.core.loyalty import members, rules, shop_day
+        from pos_tui.core.kernel import shop_day
+        from pos_tui.core.loyalty import members, rules
 
         panel = self.query_one(MemberPanel)
         profile = None

@@ -8,9 +8,8 @@ from typing import Any
 
 from pos_tui.core.kernel import journal
 from pos_tui.core.kernel.actors import Actor
-from pos_tui.core.kernel.clock import to_db
+from pos_tui.core.kernel.clock import SHOP_TZ, shop_day, to_db
 from pos_tui.core.kernel.errors import ValidationError
-from pos_tui.core.loyalty.ledger import SHOP_TZ, shop_day
 from pos_tui.core.loyalty.members.consent import consents
 from pos_tui.core.loyalty.members.enrolment import _free_card, check_new_members, prepare_enrollment
 from pos_tui.core.loyalty.members.rows import _live_row, get_member

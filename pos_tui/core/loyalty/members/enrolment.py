@@ -11,9 +11,8 @@ from peewee import IntegrityError as PeeweeIntegrityError
 from pos_tui import store
 from pos_tui.core.kernel import journal
 from pos_tui.core.kernel.actors import Actor
-from pos_tui.core.kernel.clock import to_db
+from pos_tui.core.kernel.clock import SHOP_TZ, shop_day, to_db
 from pos_tui.core.kernel.errors import ValidationError
-from pos_tui.core.loyalty.ledger import SHOP_TZ, shop_day
 from pos_tui.core.loyalty.members.rows import get_member
 from pos_tui.core.loyalty.members.values import (
     ADMIN_TERMINAL,

@@ -9,10 +9,9 @@ from typing import Any
 from pos_tui import store
 from pos_tui.core.kernel import journal
 from pos_tui.core.kernel.actors import Actor
-from pos_tui.core.kernel.clock import from_db, iso, to_db
+from pos_tui.core.kernel.clock import SHOP_TZ, from_db, iso, to_db
 from pos_tui.core.kernel.errors import ValidationError
 from pos_tui.core.kernel.money import from_kurus
-from pos_tui.core.loyalty.ledger import SHOP_TZ
 from pos_tui.core.loyalty.members.rows import _fk, _live_row, _row, get_member
 from pos_tui.core.loyalty.members.staff_cards import _staff_ids, _staff_links
 from pos_tui.core.loyalty.members.values import (

@@ -9,9 +9,9 @@ from typing import Any
 from peewee import JOIN, fn
 
 from pos_tui import store
-from pos_tui.core.kernel.clock import day_bounds, from_db, iso, to_db
+from pos_tui.core.kernel.clock import SHOP_TZ, day_bounds, from_db, iso, to_db
 from pos_tui.core.kernel.money import from_kurus
-from pos_tui.core.loyalty.ledger import SHOP_TZ, balance
+from pos_tui.core.loyalty.ledger import balance
 from pos_tui.core.loyalty.members.consent import consents
 from pos_tui.core.loyalty.members.rows import _row
 from pos_tui.core.loyalty.members.values import CONSENT_CHANNELS, ConsentState, EarnedBadge, MemberInfo
