@@ -4,15 +4,16 @@ default zone's."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
 from engine_support import new_product
 
 from pos_tui.core import till
+from pos_tui.core.basket import SALE, PaymentInput, TenderContext, settle_payments
 from pos_tui.core.kernel import Actor, ValidationError, shop_day
-from pos_tui.core.loyalty import create_coupon
+from pos_tui.core.loyalty import create_coupon, giftcards, register_loyalty_tenders
 
 T = "T1"
 AUCKLAND = "Pacific/Auckland"
@@ -34,3 +35,20 @@ def test_the_open_cart_uses_the_configured_zones_day(db: object, cashier: Actor,
     # in Istanbul it is still the 1st: the coupon is not valid yet
     with pytest.raises(ValidationError, match="Coupon YARIN is valid from 2026-11-02"):
         till.add_coupon("T2", cashier, "YARIN", now=LATE, tz="Europe/Istanbul")
+
+
+def test_a_gift_card_is_spent_on_the_shops_day(db: object, cashier: Actor, now: datetime) -> None:
+    """A card whose last day is the 1st is expired in a shop already on the 2nd: the loyalty
+    tenders read the day in the zone the sale carries (``TenderContext.tz``), not the default."""
+    register_loyalty_tenders()
+    card = giftcards.issue_card(
+        Decimal("50.00"), actor=cashier, now=now, terminal=T, method="card", expires_on=date(2026, 11, 1)
+    )
+    pay = [PaymentInput("gift_card", Decimal("10.00"), reference=card.code)]
+
+    def context(tz: str) -> TenderContext:
+        return TenderContext(SALE, T, cashier.user_id, None, Decimal("10.00"), LATE, tz=tz)
+
+    assert [p.amount for p in settle_payments(pay, context("Europe/Istanbul"))] == [Decimal("10.00")]
+    with pytest.raises(ValidationError, match="2026-11-01"):
+        settle_payments(pay, context(AUCKLAND))

@@ -18,6 +18,7 @@ from typing import Any, Protocol
 
 from stdnum import luhn
 
+from pos_tui.core.kernel.clock import SHOP_TZ
 from pos_tui.core.kernel.errors import ValidationError
 from pos_tui.core.kernel.formatting import format_money
 from pos_tui.core.kernel.money import money
@@ -72,6 +73,7 @@ class TenderContext:
     sale_id: int | None = None
     return_of_id: int | None = None
     member_id: int | None = None  # the loyalty member on the receipt (points, store credit)
+    tz: str = SHOP_TZ  # the shop's zone: which calendar day it is for balances and gift cards
 
 
 class Tender(Protocol):

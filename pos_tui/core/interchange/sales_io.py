@@ -480,7 +480,7 @@ def _post_sale(doc: _Doc, tz: str) -> Decimal:
     except PosError as exc:
         raise _LineError("coupon" if doc.coupon else "customer", exc.message) from None
     ctx = TenderContext(
-        SALE, doc.terminal, doc.cashier_id, doc.customer_id, cart.total, doc.at, member_id=doc.member_id
+        SALE, doc.terminal, doc.cashier_id, doc.customer_id, cart.total, doc.at, member_id=doc.member_id, tz=tz
     )
     try:
         settle_payments(doc.payments or [], ctx)

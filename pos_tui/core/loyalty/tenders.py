@@ -39,13 +39,13 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from peewee import fn
 
 from pos_tui.core.basket.tenders import RETURN, AppliedPayment, PaymentInput, TenderContext, register_tender
+from pos_tui.core.kernel.clock import SHOP_TZ, shop_day
 from pos_tui.core.kernel.errors import InsufficientPoints, NotFound, ValidationError
 from pos_tui.core.kernel.formatting import format_money, format_percent
 from pos_tui.core.kernel.money import ZERO, from_kurus, to_kurus
 from pos_tui.core.loyalty import giftcards, ledger, rules, wallet
 from pos_tui.core.loyalty.program import Program
 from pos_tui.i18n import _
-from pos_tui.settings import ShopSettings
 from pos_tui.store import fast
 from pos_tui.store import models as m
 
@@ -53,9 +53,6 @@ POINTS = "points"
 STORE_CREDIT = "store_credit"
 GIFT_CARD = "gift_card"
 LOYALTY_METHODS = (POINTS, STORE_CREDIT, GIFT_CARD)
-
-# TenderContext carries no time zone; the shop's default is the settings' default.
-SHOP_TZ = ShopSettings().timezone
 
 
 def loyalty_program() -> Program:
@@ -159,11 +156,13 @@ def _check_cap(program: Program, total: Decimal, points: int, already: int) -> N
         )
 
 
-def _check_points_balance(member_id: int, points: int, program: Program, now: datetime, reserved: int = 0) -> None:
+def _check_points_balance(
+    member_id: int, points: int, program: Program, now: datetime, reserved: int = 0, *, tz: str = SHOP_TZ
+) -> None:
     """The member's available points (at least the minimum balance, no debt) cover ``points``
     on top of the ``reserved`` points this receipt already takes (its rewards, earlier points
     payments not yet written)."""
-    bal = ledger.balance(member_id, as_of=ledger.shop_day(now, SHOP_TZ), tz=SHOP_TZ)
+    bal = ledger.balance(member_id, as_of=shop_day(now, tz), tz=tz)
     if bal.available < 0:
         raise InsufficientPoints(
             _(
@@ -204,6 +203,7 @@ def check_points_payment(
     reserved: int = 0,
     already: int = 0,
     program: Program | None = None,
+    tz: str = SHOP_TZ,
 ) -> int:
     """The points that pay ``amount`` of a receipt of ``total``, or the tender's refusal
     (whole points, the cap, the minimum balance, enough available points). ``reserved``: points
@@ -213,7 +213,7 @@ def check_points_payment(
     program = program if program is not None else loyalty_program()
     points = _whole_points(amount, program.points.value)
     _check_cap(program, total, points, already)
-    _check_points_balance(member_id, points, program, now, reserved)
+    _check_points_balance(member_id, points, program, now, reserved, tz=tz)
     return points
 
 
@@ -301,7 +301,7 @@ class PointsTender:
             return AppliedPayment(POINTS, payment.amount, details={"points": points, "member_id": payer})
         member_id = _need_member(ctx, POINTS)
         points = check_points_payment(
-            member_id, payment.amount, total=ctx.total, now=ctx.now, reserved=_reserved_in(payment)
+            member_id, payment.amount, total=ctx.total, now=ctx.now, reserved=_reserved_in(payment), tz=ctx.tz
         )
         return AppliedPayment(POINTS, payment.amount, details={"points": points, "member_id": member_id})
 
@@ -320,7 +320,7 @@ class PointsTender:
                     ).format(open=open_, points=points)
                 )
             if points > 0:
-                ledger.restore(payer, original, points, now=ctx.now, tz=SHOP_TZ)
+                ledger.restore(payer, original, points, now=ctx.now, tz=ctx.tz)
             return
         member_id = _need_member(ctx, POINTS)
         program = loyalty_program()
@@ -328,8 +328,8 @@ class PointsTender:
         _lock(member_id)
         assert ctx.sale_id is not None
         _check_cap(program, ctx.total, points, _redeemed_on(ctx.sale_id, member_id))
-        _check_points_balance(member_id, points, program, ctx.now, reward_points_on(ctx.sale_id))
-        ledger.redeem(member_id, points, now=ctx.now, sale_id=ctx.sale_id, tz=SHOP_TZ)
+        _check_points_balance(member_id, points, program, ctx.now, reward_points_on(ctx.sale_id), tz=ctx.tz)
+        ledger.redeem(member_id, points, now=ctx.now, sale_id=ctx.sale_id, tz=ctx.tz)
 
 
 def _lock(member_id: int) -> None:
@@ -359,7 +359,7 @@ class StoreCreditTender:
             return AppliedPayment(STORE_CREDIT, payment.amount, details={"member_id": payer})
         member_id = _need_member(ctx, STORE_CREDIT)
         state = wallet.wallet_status(
-            member_id, as_of=ledger.shop_day(ctx.now, SHOP_TZ), hold_days=loyalty_program().points.hold_days, tz=SHOP_TZ
+            member_id, as_of=shop_day(ctx.now, ctx.tz), hold_days=loyalty_program().points.hold_days, tz=ctx.tz
         )
         if state.total < 0:
             raise ValidationError(
@@ -392,7 +392,7 @@ class StoreCreditTender:
             now=ctx.now,
             sale_id=ctx.sale_id,
             hold_days=loyalty_program().points.hold_days,
-            tz=SHOP_TZ,
+            tz=ctx.tz,
         )
 
 
@@ -427,7 +427,7 @@ class GiftCardTender:
             reference = giftcards.mask_code(cards[0][0]) if len(cards) == 1 else None
             return AppliedPayment(GIFT_CARD, payment.amount, reference=reference, details={"code": wanted})
         code = _code_of(payment)
-        card = giftcards.check_spendable(code, payment.amount, day=ledger.shop_day(ctx.now, SHOP_TZ))
+        card = giftcards.check_spendable(code, payment.amount, day=shop_day(ctx.now, ctx.tz))
         return AppliedPayment(
             GIFT_CARD, payment.amount, reference=giftcards.mask_code(card.code), details={"code": card.code}
         )
@@ -441,7 +441,7 @@ class GiftCardTender:
         if not code:
             raise ValidationError(_("Scan or type the gift card's code"))
         try:
-            giftcards.spend(str(code), applied.amount, now=ctx.now, sale_id=ctx.sale_id, tz=SHOP_TZ)
+            giftcards.spend(str(code), applied.amount, now=ctx.now, sale_id=ctx.sale_id, tz=ctx.tz)
         except NotFound as exc:
             raise ValidationError(exc.message) from None
 

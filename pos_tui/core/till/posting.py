@@ -432,7 +432,9 @@ def _post_cart(
     lines = _doc_lines(cart, totals)
     _check_shift(shift_id, terminal)
     uid = _check_uid(uid)
-    ctx = TenderContext(SALE, terminal, cashier_id, cart.customer_id, totals.total, now, member_id=cart.member_id)
+    ctx = TenderContext(
+        SALE, terminal, cashier_id, cart.customer_id, totals.total, now, member_id=cart.member_id, tz=tz
+    )
     applied = settle_payments(payments, ctx)
     draft = DocumentDraft(
         kind=SALE,

@@ -311,6 +311,7 @@ def post_return(
             now,
             return_of_id=original.id,
             member_id=original.member_id,
+            tz=tz,
         )
         if refunds is not None:
             _check_refunds(original, refunds)
@@ -412,7 +413,7 @@ def create_blind_return(
     with write_tx():
         _check_shift(shift_id, terminal)
         uid = _check_uid(None)
-        ctx = TenderContext(RETURN, terminal, actor.user_id, customer_id, totals.total, now)
+        ctx = TenderContext(RETURN, terminal, actor.user_id, customer_id, totals.total, now, tz=tz)
         applied = settle_payments([PaymentInput("cash", totals.total)] if totals.total > 0 else [], ctx)
         draft = DocumentDraft(
             kind=RETURN,

@@ -194,6 +194,7 @@ class PaymentScreen(PosScreen):
                 now=self.session.now(),
                 reserved=self.reward_points + earlier,
                 already=earlier,
+                tz=self.session.tz,
             )
         except PosError as exc:
             self.show_error(exc.message)
