@@ -20,11 +20,17 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 CORE = REPO / "pos_tui" / "core"
 AREAS = sorted(p.name for p in CORE.iterdir() if (p / "__init__.py").exists() and not p.name.startswith("_"))
+# Every front door: the areas and the sub-areas inside them (loyalty.members, loyalty.rules).
+FRONT_DOORS = sorted(
+    str(p.parent.relative_to(CORE)).replace("/", ".")
+    for p in CORE.glob("*/**/__init__.py")
+    if "_EXPORTS" in p.read_text()
+)
 OUTSIDE = [REPO / "pos_tui" / d for d in ("tui", "cli", "devices")] + [REPO / "pos_tui" / "__main__.py"]
 
 
 def _front_door(area: str) -> tuple[dict[str, str], list[str], dict[str, str]]:
-    tree = ast.parse((CORE / area / "__init__.py").read_text())
+    tree = ast.parse((CORE / area.replace(".", "/") / "__init__.py").read_text())
     exports: dict[str, str] = {}
     all_: list[str] = []
     typed: dict[str, str] = {}
@@ -44,9 +50,10 @@ def _front_door(area: str) -> tuple[dict[str, str], list[str], dict[str, str]]:
 
 def test_there_are_areas() -> None:
     assert {"kernel", "till", "loyalty", "audit"} <= set(AREAS)
+    assert {"loyalty.members", "loyalty.rules"} <= set(FRONT_DOORS)
 
 
-@pytest.mark.parametrize("area", AREAS)
+@pytest.mark.parametrize("area", FRONT_DOORS)
 def test_front_door_names_agree(area: str) -> None:
     exports, all_, typed = _front_door(area)
     assert sorted(exports) == sorted(all_), f"{area}: _EXPORTS and __all__ differ"
@@ -56,7 +63,7 @@ def test_front_door_names_agree(area: str) -> None:
         assert typed[name] == expected, f"{area}.{name}: TYPE_CHECKING imports it from {typed[name]}"
 
 
-@pytest.mark.parametrize("area", AREAS)
+@pytest.mark.parametrize("area", FRONT_DOORS)
 def test_every_public_name_loads_from_its_module(area: str) -> None:
     package = importlib.import_module(f"pos_tui.core.{area}")
     exports, _all, _typed = _front_door(area)
@@ -113,4 +120,49 @@ def test_ui_and_cli_import_front_doors_only() -> None:
                 ]
             else:
                 wrong.append(f"{where}: from {node.module} (an inner module)")
+    assert wrong == []
+
+
+def _defined(module: str) -> set[str]:
+    """The public names a module defines itself (not what it imports)."""
+    tree = ast.parse(Path(importlib.import_module(module).__file__ or "").read_text())
+    names: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign):
+            names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            names.add(node.target.id)
+    exports = next(
+        (
+            ast.literal_eval(n.value)
+            for n in tree.body
+            if isinstance(n, ast.Assign) and getattr(n.targets[0], "id", "") == "__all__"
+        ),
+        None,
+    )
+    return set(exports) if exports is not None else {n for n in names if not n.startswith("_")}
+
+
+def test_ui_and_cli_use_only_what_a_sub_area_defines() -> None:
+    """A front door may hand out a sub-area as a namespace (``loyalty.wallet``); through it the
+    UI reaches only the public names that module defines itself, never a private helper or a
+    name it merely imported from elsewhere (``ledger.shop_day`` is the kernel's)."""
+    wrong: list[str] = []
+    for path in _outside_files():
+        text = path.read_text()
+        tree = ast.parse(text)
+        spaces: dict[str, str] = {}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("pos_tui.core."):
+                exports = _front_door((node.module or "")[len("pos_tui.core.") :])[0]
+                for alias in node.names:
+                    if exports.get(alias.name) == alias.name:  # a sub-area handed out as a namespace
+                        spaces[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in spaces:
+                module = spaces[node.value.id]
+                if node.attr not in _defined(module):
+                    wrong.append(f"{path.relative_to(REPO)}:{node.lineno}: {module}.{node.attr}")
     assert wrong == []

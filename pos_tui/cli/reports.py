@@ -104,7 +104,7 @@ def z(
 ) -> None:
     """Close the terminal: every document not yet in a Z goes into a new, numbered Z."""
     settings = state().open_db()
-    terminal = terminal or settings.terminal_id
+    terminal = _terminal(terminal, settings)  # a Z is for ever: never one for a mistyped terminal
     actor = staff.actor_by_name(user, settings=settings) if user else staff.first_admin(settings=settings)
     if not yes:
         preview = cash.x_preview(terminal, now=now())

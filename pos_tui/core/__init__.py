@@ -11,7 +11,7 @@ loaded lazily. ``tui/`` and ``cli/`` import front doors only; areas depend downw
     catalog | staff | basket   products and labels | users and overrides | cart values, tenders
     kernel       errors, money, clock, actors, journal, vocabulary, printable, file formats
 
-The areas the open work adds go beside them: ``stock`` (with counting) and ``accounts`` above
-catalog, ``agenda`` beside accounts, ``einvoice`` above till and accounts, ``sync`` above all that
-posts documents.
+The areas the open work adds go beside them (docs/architecture.md): ``stock`` (with counting)
+above catalog and below till; ``accounts`` and ``agenda`` above till and cash; ``einvoice`` above
+till and accounts; ``sync`` above everything that posts documents.
 """

@@ -414,7 +414,8 @@ def _query(device: Any, mode: bytes) -> bytes:
     :data:`STATUS_TIMEOUT` (a network socket's own timeout is the much longer write timeout)."""
     sock = getattr(device, "_device", None)
     settimeout = getattr(sock, "settimeout", None)
-    before = sock.gettimeout() if settimeout is not None else None
+    gettimeout = getattr(sock, "gettimeout", None)
+    before = gettimeout() if settimeout is not None and gettimeout is not None else None
     try:
         if settimeout is not None:
             settimeout(STATUS_TIMEOUT)
@@ -457,8 +458,9 @@ def _url_serial() -> type:
             return bytes(self.device.read(1))
 
         def close(self) -> None:
-            if self._device:
-                self._device.close()
+            device: Any = self._device  # escpos types it as "not open yet" (False) only
+            if device:
+                device.close()
             self._device = False
 
     return UrlSerial

@@ -1,4 +1,4 @@
-"""Which products get a shelf label and what each label says (``core/shelf_labels.py``)."""
+"""Which products get a shelf label and what each label says (``core/catalog/shelf_labels.py``)."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ from printing_support import Shop, enroll_member, joined, open_shop, texts
 from pos_tui.core import cash
 from pos_tui.core.cash import shifts
 from pos_tui.core.kernel import NotFound
-from pos_tui.core.loyalty import ledger
+from pos_tui.core.kernel.clock import shop_day
 from pos_tui.core.till import (
     documents,
     find_document,
@@ -75,7 +75,7 @@ def test_member_sale_prints_earned_points_and_the_balance(shop: Shop, settings: 
     result = shop.sell([("2001", 2)], [("cash", "165.00")], now=now, member=member)
     doc = documents.sale_document(result.sale_id, TZ)
     assert doc["member"] and doc["benefits"][0]["kind"] == "promotion"
-    first = points_summary(doc, as_of=ledger.shop_day(now, TZ), tz=TZ)
+    first = points_summary(doc, as_of=shop_day(now, TZ), tz=TZ)
     assert first is not None
     assert first.earned == 16  # 10 % of 165.00 in points (whole points)
     assert first.spent == 0

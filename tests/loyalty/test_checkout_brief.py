@@ -13,6 +13,7 @@ from peewee import fn
 
 from pos_tui.core.basket import PaymentInput
 from pos_tui.core.kernel import Actor, ValidationError, to_db
+from pos_tui.core.kernel.clock import shop_day
 from pos_tui.core.loyalty import balance, ledger, rules, tiers
 from pos_tui.core.till import ReturnLineInput, create_return
 from pos_tui.store import models as m
@@ -33,7 +34,7 @@ def test_the_tv_case(till: Actor, product: Product, now: datetime) -> None:
     oven = product("OV1", "Ankastre Fırın", "2000")
     member = enroll(now)
     tv_sale = sell(till, basket(member, (tv, 1)), now)
-    day0 = ledger.shop_day(now, "Europe/Istanbul")
+    day0 = shop_day(now, "Europe/Istanbul")
     b = balance(member, as_of=day0)
     assert (b.available, b.pending) == (0, 1000)
 
@@ -52,7 +53,7 @@ def test_the_tv_case(till: Actor, product: Product, now: datetime) -> None:
     sale = m.Sale.get_by_id(tv_sale)
     line = m.SaleLine.get(m.SaleLine.sale == tv_sale)
     create_return("T1", till, sale.uid, [ReturnLineInput(line.line_no, 1000)], now=day10, reason="changed mind")
-    after = balance(member, as_of=ledger.shop_day(day10, "Europe/Istanbul"))
+    after = balance(member, as_of=shop_day(day10, "Europe/Istanbul"))
     assert (after.available, after.pending, after.total) == (0, 0, 0)
     # and the points never become spendable later
     later = balance(member, as_of=day0 + timedelta(days=60))
@@ -79,7 +80,7 @@ def test_points_pay_at_most_half_and_come_back_on_return(till: Actor, product: P
         PaymentInput("points", Decimal("500")),
         PaymentInput("cash", Decimal("500")),
     )
-    day = ledger.shop_day(now, "Europe/Istanbul")
+    day = shop_day(now, "Europe/Istanbul")
     b = balance(member, as_of=day)
     assert b.available == 1500
     assert b.pending == 5  # 1 % of the 500 paid in cash; the points part earns nothing
@@ -173,6 +174,6 @@ def test_supplier_funded_points_split_five_and_five(till: Actor, product: Produc
     m.Product.update(supplier=supplier).where(m.Product.id == tea.id).execute()
     member = enroll(now)
     sell(till, basket(member, (tea, 2)), now)
-    assert balance(member, as_of=ledger.shop_day(now, "Europe/Istanbul")).pending == 20
+    assert balance(member, as_of=shop_day(now, "Europe/Istanbul")).pending == 20
     row = m.SupplierPoints.get()
     assert (row.points, row.supplier_points) == (20, 10)

@@ -14,6 +14,7 @@ from pos_tui.__main__ import prepare_database
 from pos_tui.core import audit
 from pos_tui.core.interchange import DEMO_POINTS, load_demo
 from pos_tui.core.kernel import from_db
+from pos_tui.core.kernel.clock import shop_day
 from pos_tui.core.loyalty import ledger, members, rules
 from pos_tui.settings import Settings
 from pos_tui.store import close_database
@@ -37,7 +38,7 @@ def _check_members(now: datetime, tz: str) -> None:
         found = members.find_member(phone)
         assert found is not None, phone
         assert found.name == name
-        assert ledger.balance(found.id, as_of=ledger.shop_day(now, tz), tz=tz).available == points
+        assert ledger.balance(found.id, as_of=shop_day(now, tz), tz=tz).available == points
     assert members.find_member("0216 345 90 12") is None  # wholesale, on account: not a member
 
 
@@ -66,7 +67,7 @@ def test_pos_demo_prepares_a_loyalty_demo(settings: Settings, tmp_path: Path, no
     try:
         found = members.find_member("0532 412 33 21")
         assert found is not None and rules.active_program().name == "Sadakat Kart"
-        assert ledger.balance(found.id, as_of=ledger.shop_day(datetime.now().astimezone())).available == 120
+        assert ledger.balance(found.id, as_of=shop_day(datetime.now().astimezone())).available == 120
     finally:
         close_database()
 

@@ -76,6 +76,7 @@ from machine_checkout_support import (
 
 from pos_tui.core.basket import PaymentInput
 from pos_tui.core.kernel import ValidationError, from_kurus, to_kurus
+from pos_tui.core.kernel.clock import shop_day
 from pos_tui.core.loyalty import jobs, ledger, price_cart, rules, wallet
 from pos_tui.core.till import ReturnLineInput, complete_sale, create_return
 from pos_tui.store import models as m
@@ -124,7 +125,7 @@ class Checkout(RuleBasedStateMachine):
 
     @property
     def today(self) -> date:
-        return ledger.shop_day(self.now)
+        return shop_day(self.now)
 
     # ----------------------------------------------------------------- rules
 
@@ -520,9 +521,9 @@ def test_returning_a_sale_whose_points_expired_unused_takes_no_other_points(shop
     (member,) = enrol_members(now, 1)
     uid = _sell(shop, member, [(shop.items["T1"], 1000)], now)
     day20 = now + timedelta(days=20)
-    assert ledger.balance(member, as_of=ledger.shop_day(day20)).total == 300
+    assert ledger.balance(member, as_of=shop_day(day20)).total == 300
     create_return("T1", shop.cashier, uid, [ReturnLineInput(1, 1000)], now=day20, reason="faulty")
-    assert ledger.balance(member, as_of=ledger.shop_day(day20)).total == 300
+    assert ledger.balance(member, as_of=shop_day(day20)).total == 300
 
 
 def test_returning_a_free_coffee_gives_its_stamps_back(shop: Shop, now: datetime) -> None:

@@ -10,6 +10,7 @@ import pytest
 from stdnum import ean
 
 from pos_tui.core.kernel import Actor, NotFound, Override, PermissionDenied, StateError, ValidationError
+from pos_tui.core.loyalty import REFERRAL_ALPHABET
 from pos_tui.core.loyalty import members as mb
 from pos_tui.store import models as m
 from pos_tui.store.counters import next_value
@@ -37,7 +38,7 @@ def test_enrol_with_a_generated_card(db: object, now: datetime, cashier: Actor) 
     )
     assert first.referral_code is not None and len(first.referral_code) == 8
     assert first.referral_code != second.referral_code
-    assert set(first.referral_code) <= set(mb.REFERRAL_ALPHABET)
+    assert set(first.referral_code) <= set(REFERRAL_ALPHABET)
     row = m.Member.get_by_id(first.id)
     assert row.name_key == "zeynep yilmaz"
     assert first == mb.get_member(first.id)

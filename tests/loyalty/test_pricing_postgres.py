@@ -13,7 +13,7 @@ from engine_support import SHIPPED, cart_of, new_product, sale_line_row, sale_ro
 from loyalty_support import new_member, new_user
 
 from pos_tui.core.kernel import StateError, to_db
-from pos_tui.core.loyalty import coupons, ledger, pricing, rules
+from pos_tui.core.loyalty import Program, coupons, ledger, pricing, rules
 from pos_tui.core.loyalty.rules import versions as rules_versions
 from pos_tui.store import fast
 from pos_tui.store import models as m
@@ -24,7 +24,7 @@ TZ = "Europe/Istanbul"
 
 def test_rules_pricing_and_coupons_on_postgres(pg_db: peewee.Database, now: datetime) -> None:
     rules_versions._reset_cache()
-    assert rules.active_program() == rules.Program()
+    assert rules.active_program() == Program()
     version = rules.apply_rules(SHIPPED.read_text(encoding="utf-8"), now=now)
     assert rules.active_rules_id() == version.id
     assert rules.apply_rules(SHIPPED.read_text(encoding="utf-8"), now=now).id == version.id

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from checkout_support import Product, basket, enroll, sell
 
 from pos_tui.core.kernel import Actor
+from pos_tui.core.kernel.clock import shop_day
 from pos_tui.core.loyalty import ledger, members, rules, tiers
 from pos_tui.core.till import ReturnLineInput, create_return
 from pos_tui.store import models as m
@@ -55,7 +56,7 @@ def test_returned_membership_restores_the_tier_before_it(till: Actor, product: P
     assert tiers.member_tier(member) == tiers.MemberTier(None, None)
     sale = sell(till, basket(member, (card, 1)), now)
     bought = tiers.member_tier(member)
-    assert bought.code == "altin" and bought.until == ledger.shop_day(now, TZ) + timedelta(days=364)
+    assert bought.code == "altin" and bought.until == shop_day(now, TZ) + timedelta(days=364)
     data = json.loads(m.SaleLoyalty.get(m.SaleLoyalty.sale == sale).data)
     assert data["membership"]["before"] == {"code": None, "until": None}
 
@@ -73,7 +74,7 @@ def test_a_renewal_returned_gives_back_the_old_term(till: Actor, product: Produc
     term = tiers.member_tier(member)
     later = now + timedelta(days=30)
     renewal = sell(till, basket(member, (card, 1)), later)
-    assert tiers.member_tier(member).until == ledger.shop_day(later, TZ) + timedelta(days=364)
+    assert tiers.member_tier(member).until == shop_day(later, TZ) + timedelta(days=364)
     give_back(till, renewal, later + timedelta(days=1), (1, 1))
     assert tiers.member_tier(member) == term  # the first purchase still holds, with its own term
     assert first != renewal
@@ -86,7 +87,7 @@ def test_a_tier_changed_since_is_kept_and_journalled(
     card = product("9001", "Altın üyelik", "250")
     member = enroll(now)
     sale = sell(till, basket(member, (card, 1)), now)
-    day = ledger.shop_day(now, TZ)
+    day = shop_day(now, TZ)
     tiers.set_member_tier(member, "kirmizi", until=day + timedelta(days=90), reason="manual", actor=supervisor, now=now)
     give_back(till, sale, now + timedelta(days=1), (1, 1))
     assert tiers.member_tier(member) == tiers.MemberTier("kirmizi", day + timedelta(days=90))
@@ -104,7 +105,7 @@ def test_referral_bonus_goes_when_the_first_receipt_no_longer_qualifies(
     code = members.get_member(friend).referral_code
     newcomer = members.enroll(name="Ali Can", phone="05322222222", referral=code, source="cli", actor=None, now=now).id
     first = sell(till, basket(newcomer, (shoes, 1), (socks, 1)), now)  # 500: exactly the minimum
-    day = ledger.shop_day(now, TZ)
+    day = shop_day(now, TZ)
     assert ledger.balance(friend, as_of=day).total == 100
 
     give_back(till, first, now + timedelta(days=1), (2, 1))  # 400 left: under the minimum
@@ -124,4 +125,4 @@ def test_a_partial_return_that_still_qualifies_keeps_the_bonus(till: Actor, prod
     newcomer = members.enroll(name="Ali Can", phone="05322222222", referral=code, source="cli", actor=None, now=now).id
     first = sell(till, basket(newcomer, (shoes, 1), (socks, 1)), now)
     give_back(till, first, now + timedelta(days=1), (2, 1))
-    assert ledger.balance(friend, as_of=ledger.shop_day(now, TZ) + timedelta(days=1)).total == 100
+    assert ledger.balance(friend, as_of=shop_day(now, TZ) + timedelta(days=1)).total == 100

@@ -10,6 +10,7 @@ from checkout_support import Product, basket, enroll, sell
 
 from pos_tui.core.basket import PaymentInput
 from pos_tui.core.kernel import Actor
+from pos_tui.core.kernel.clock import shop_day
 from pos_tui.core.loyalty import ledger, rules
 from pos_tui.core.till import ReturnLineInput, create_return
 from pos_tui.store import models as m
@@ -35,7 +36,7 @@ def test_refunding_points_paid_leaves_the_reward_spent(till: Actor, product: Pro
     jam = product("60", "Reçel", "40.00")
     member = enroll(now)
     ledger.earn(member, 100, now=now - timedelta(days=1), hold_days=0)
-    day = ledger.shop_day(now, "Europe/Istanbul")
+    day = shop_day(now, "Europe/Istanbul")
     cart = basket(member, (bread, 1), (jam, 1)).with_rewards(["ekmek"])
     sale = sell(till, cart, now, PaymentInput("points", Decimal("40.00")))
     assert ledger.balance(member, as_of=day).available == 100 - 10 - 40

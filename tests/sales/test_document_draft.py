@@ -1,5 +1,5 @@
 """Documents are written from one value, a :class:`DocumentDraft`: callers build it, and
-``_write_document(draft, ctx)`` posts it (no twenty keyword parameters to extend for the next
+``write_document(draft, ctx)`` posts it (no twenty keyword parameters to extend for the next
 document kind). The journalled JSON is the one ``sale_document`` reads back, and the audit
 recomputes it."""
 
@@ -15,7 +15,7 @@ from pos_tui.core import audit
 from pos_tui.core.basket import SALE, PaymentInput, TenderContext, settle_payments
 from pos_tui.core.kernel import Actor, canonical
 from pos_tui.core.till import DocumentDraft, sale_document
-from pos_tui.core.till.posting import _DocLine, _kdv_rows, _write_document
+from pos_tui.core.till.posting import DocLine, _kdv_rows, write_document
 from pos_tui.settings import Settings
 from pos_tui.store import models as m
 from pos_tui.store import write_tx
@@ -28,7 +28,7 @@ def test_a_draft_written_directly_is_journalled_as_sale_document_reads_it(
 ) -> None:
     tea = make_product("4001", "Çay 500 g", "42.50", 10)  # type: ignore[operator]
     lines = [
-        _DocLine(tea.id, "4001", None, "Çay 500 g", "piece", 2000, D("42.50"), D("42.50"), D("5.00"), D("80.00"), 10)
+        DocLine(tea.id, "4001", None, "Çay 500 g", "piece", 2000, D("42.50"), D("42.50"), D("5.00"), D("80.00"), 10)
     ]
     with write_tx():
         ctx = TenderContext(SALE, "T1", cashier.user_id, None, D("80.00"), now)
@@ -46,7 +46,7 @@ def test_a_draft_written_directly_is_journalled_as_sale_document_reads_it(
             tz=settings.shop.timezone,
             note="written from a draft",
         )
-        result = _write_document(draft, ctx)
+        result = write_document(draft, ctx)
 
     assert (result.total, result.change) == (D("80.00"), D("20.00"))
     document = sale_document(result.sale_id, settings.shop.timezone)

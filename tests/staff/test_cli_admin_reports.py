@@ -14,8 +14,10 @@ from typing import Any
 
 import pytest
 
-from pos_tui.core.kernel import Actor
+from pos_tui.core import staff
+from pos_tui.core.kernel import Actor, AuthenticationFailed
 from pos_tui.core.till import SaleResult
+from pos_tui.settings import Settings
 from pos_tui.store import models as m
 
 Cli = Callable[..., Any]
@@ -60,7 +62,9 @@ def test_report_x_shows_what_the_next_z_would_hold(two_sales: list[SaleResult], 
     assert "X report of T1 (next Z: 1)" in human.stdout and "370.00" in human.stdout
 
 
-def test_report_z_json_contract_and_numbering(two_sales: list[SaleResult], cli: Cli) -> None:
+def test_report_z_json_contract_and_numbering(
+    two_sales: list[SaleResult], cli: Cli, settings: Settings, now: datetime
+) -> None:
     first = cli("report", "z", "--yes", "--json")
     assert first.exit_code == 0, first.stderr
     doc = json.loads(first.stdout)
@@ -88,6 +92,8 @@ def test_report_z_json_contract_and_numbering(two_sales: list[SaleResult], cli: 
     doc2 = json.loads(second.stdout)
     assert (doc2["z_no"], doc2["user"], doc2["sales_count"], doc2["grand_total"]) == (2, "mehmet", 0, "370.00")
     assert "Z 2 is a zero Z" in second.stderr
+    with pytest.raises(AuthenticationFailed):  # a PIN typed on T9: a terminal that exists, with nothing sold
+        staff.login("0000", terminal="T9", now=now, settings=settings)
     other = json.loads(cli("report", "z", "--yes", "--json", "--terminal", "T9").stdout)
     assert (other["z_no"], other["terminal"]) == (1, "T9")
 

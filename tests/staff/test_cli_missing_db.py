@@ -16,6 +16,7 @@ import pytest
 
 from pos_tui.core.kernel import Actor
 from pos_tui.core.till import SaleResult
+from pos_tui.store import models as m
 
 Cli = Callable[..., Any]
 REPO = Path(__file__).resolve().parents[2]
@@ -99,6 +100,18 @@ def test_report_x_for_an_unknown_terminal_says_so(
     known = cli("report", "x", "--terminal", "T2", "--json")
     assert known.exit_code == 0, known.stderr
     assert json.loads(known.stdout)["sales_count"] == 1
+
+
+def test_report_z_for_an_unknown_terminal_writes_no_z(
+    cli: Cli, people: dict[str, Actor], sell: Callable[..., SaleResult], now: datetime
+) -> None:
+    """A Z cannot be undone: a mistyped terminal gets an error, not a zero Z of its own."""
+    sell(people["ayse"], [("1001", 1000)], [("cash", "10.00")], now=now, terminal="T2")
+    unknown = cli("report", "z", "--terminal", "T9", "--yes", "--json")
+    assert unknown.exit_code == 1 and unknown.stdout == ""
+    assert "No terminal T9: nothing was ever recorded there" in unknown.stderr
+    assert not m.ZClosure.select().where(m.ZClosure.terminal == "T9").exists()
+    assert cli("report", "z", "--terminal", "T2", "--yes", "--json").exit_code == 0
 
 
 def test_report_x_of_this_terminal_before_its_first_sale(cli: Cli, people: dict[str, Actor]) -> None:

@@ -20,7 +20,8 @@ __all__ = [
     "verify",
     "work_size",
 ]
-__getattr__, __dir__ = front_door(__name__, _EXPORTS)
+if not TYPE_CHECKING:  # type checkers read the imports below instead, and flag a misspelt name
+    __getattr__, __dir__ = front_door(__name__, _EXPORTS)
 
 if TYPE_CHECKING:
     from pos_tui.core.audit.verification import AuditReport, verify, work_size

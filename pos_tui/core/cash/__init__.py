@@ -50,7 +50,8 @@ __all__ = [
     "x_preview",
     "z_report",
 ]
-__getattr__, __dir__ = front_door(__name__, _EXPORTS)
+if not TYPE_CHECKING:  # type checkers read the imports below instead, and flag a misspelt name
+    __getattr__, __dir__ = front_door(__name__, _EXPORTS)
 
 if TYPE_CHECKING:
     from pos_tui.core.cash.closures import ZReport, take_x_preview, x_preview, z_report

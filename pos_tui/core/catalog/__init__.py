@@ -68,7 +68,8 @@ __all__ = [
     "unit_price_of",
     "upsert_products",
 ]
-__getattr__, __dir__ = front_door(__name__, _EXPORTS)
+if not TYPE_CHECKING:  # type checkers read the imports below instead, and flag a misspelt name
+    __getattr__, __dir__ = front_door(__name__, _EXPORTS)
 
 if TYPE_CHECKING:
     from pos_tui.core.catalog.barcodes import (

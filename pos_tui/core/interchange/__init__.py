@@ -46,7 +46,8 @@ __all__ = [
     "quantity_value",
     "read_lines",
 ]
-__getattr__, __dir__ = front_door(__name__, _EXPORTS)
+if not TYPE_CHECKING:  # type checkers read the imports below instead, and flag a misspelt name
+    __getattr__, __dir__ = front_door(__name__, _EXPORTS)
 
 if TYPE_CHECKING:
     from pos_tui.core.interchange.demo import DEMO_POINTS, FIXTURES, load_demo

@@ -40,11 +40,11 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, cast
+from typing import Any
 
 from peewee import fn
 
@@ -52,7 +52,7 @@ from pos_tui import store
 from pos_tui.core.basket.cart import Benefit
 from pos_tui.core.basket.tenders import AppliedPayment
 from pos_tui.core.kernel import journal
-from pos_tui.core.kernel.clock import to_db
+from pos_tui.core.kernel.clock import shop_day, to_db
 from pos_tui.core.kernel.money import CENT, MILLI, ZERO, from_kurus, to_kurus
 from pos_tui.core.loyalty import coupons, engine, ledger, pricing, rules, tiers, wallet
 from pos_tui.core.loyalty.program import Program
@@ -61,7 +61,6 @@ from pos_tui.store import models as m
 
 # peewee's stubs type ``.tuples()`` as the model query itself, so a type checker takes its rows
 # for model instances; they are tuples. Casting to this says so.
-_Rows = Iterable[tuple[Any, ...]]
 
 NON_EARNING_METHODS = ("points", "store_credit")
 
@@ -152,7 +151,7 @@ def _record_coupon_uses(doc: PostedDocument) -> None:
 
 def _after_sale(doc: PostedDocument) -> None:
     program = rules.active_program()
-    day = ledger.shop_day(doc.now, doc.tz)
+    day = shop_day(doc.now, doc.tz)
     member = m.Member.get_by_id(doc.member)
     S = m.Sale
     first = not (S.select(S.id).where((S.member == doc.member) & (S.kind == "sale") & (S.id != doc.sale_id)).exists())
@@ -372,7 +371,7 @@ def _end_membership(doc: PostedDocument, original_id: int) -> str | None:
     if not bought:
         return None
     L = m.SaleLine
-    products: dict[str, int] = dict(cast(_Rows, L.select(L.code, L.product).where(L.sale == original_id).tuples()))
+    products: dict[str, int] = dict(store.rows(L.select(L.code, L.product).where(L.sale == original_id)))
     qty = _returned_qty(original_id)
     for code in bought["products"]:
         sold, back = qty.get(products.get(code, -1), (0, 0))
@@ -427,11 +426,11 @@ def _returned_qty(original_id: int) -> dict[int, tuple[int, int]]:
     """Per product of the original receipt: (sold milli-units, returned milli-units so far)."""
     L = m.SaleLine
     sold: dict[int, int] = defaultdict(int)
-    for pid, qty in cast(_Rows, L.select(L.product, L.qty).where(L.sale == original_id).tuples()):
+    for pid, qty in store.rows(L.select(L.product, L.qty).where(L.sale == original_id)):
         sold[pid] += qty
     back: dict[int, int] = defaultdict(int)
     returns = m.Sale.select(m.Sale.id).where(m.Sale.return_of == original_id)
-    for pid, qty in cast(_Rows, L.select(L.product, L.qty).where(L.sale.in_(returns)).tuples()):
+    for pid, qty in store.rows(L.select(L.product, L.qty).where(L.sale.in_(returns))):
         back[pid] += qty
     return {pid: (qty, back[pid]) for pid, qty in sold.items()}
 
@@ -439,12 +438,10 @@ def _returned_qty(original_id: int) -> dict[int, tuple[int, int]]:
 def _claw_supplier_points(doc: PostedDocument, original_id: int, at: datetime) -> None:
     SP = m.SupplierPoints
     funded = list(
-        cast(
-            _Rows,
+        store.rows(
             SP.select(SP.supplier, SP.product, fn.SUM(SP.points), fn.SUM(SP.supplier_points))
             .where(SP.sale == original_id)
             .group_by(SP.supplier, SP.product)
-            .tuples(),
         )
     )
     if not funded:
@@ -456,12 +453,12 @@ def _claw_supplier_points(doc: PostedDocument, original_id: int, at: datetime) -
         sold, back = qty.get(product, (0, 0))
         if not sold:
             continue
-        done_points, done_supplier = cast(
-            tuple[Any, Any],
-            SP.select(fn.COALESCE(fn.SUM(SP.points), 0), fn.COALESCE(fn.SUM(SP.supplier_points), 0))
-            .where((SP.sale.in_(returns)) & (SP.product == product) & (SP.supplier == supplier))
-            .tuples()
-            .get(),
+        done_points, done_supplier = next(
+            store.rows(
+                SP.select(fn.COALESCE(fn.SUM(SP.points), 0), fn.COALESCE(fn.SUM(SP.supplier_points), 0)).where(
+                    (SP.sale.in_(returns)) & (SP.product == product) & (SP.supplier == supplier)
+                )
+            )
         )
         p = _share(points, back, sold) + int(done_points)
         sp = _share(supplier_points, back, sold) + int(done_supplier)
@@ -490,8 +487,8 @@ def _claw_stamps(doc: PostedDocument, original_id: int, at: datetime) -> None:
     cards = {c.code: c for c in program.stamp_cards}
     returns = m.Sale.select(m.Sale.id).where(m.Sale.return_of == original_id)
     L = m.SaleLine
-    original_lines = list(cast(_Rows, L.select(L.product, L.code, L.qty).where(L.sale == original_id).tuples()))
-    returned_lines = list(cast(_Rows, L.select(L.product, L.code, L.qty).where(L.sale.in_(returns)).tuples()))
+    original_lines = list(store.rows(L.select(L.product, L.code, L.qty).where(L.sale == original_id)))
+    returned_lines = list(store.rows(L.select(L.product, L.code, L.qty).where(L.sale.in_(returns))))
     facts = pricing.product_facts([pid for pid, _c, _q in original_lines])  # returned lines are among these
     already = dict(
         ((card, kind), int(total))

@@ -23,7 +23,7 @@ from typing import Any
 from peewee import JOIN, fn
 
 from pos_tui.core.basket.cart import Cart, compute_totals
-from pos_tui.core.kernel.clock import day_bounds, to_db
+from pos_tui.core.kernel.clock import SHOP_TZ, day_bounds, shop_day, to_db
 from pos_tui.core.kernel.errors import NotFound, PosError, ValidationError
 from pos_tui.core.kernel.money import ZERO
 from pos_tui.core.loyalty import ledger
@@ -99,7 +99,7 @@ def member_context(
     program: Program,
     *,
     now: datetime,
-    tz: str = ledger.SHOP_TZ,
+    tz: str = SHOP_TZ,
     points: bool = True,
     first_purchase: bool = True,
 ) -> MemberContext:
@@ -108,7 +108,7 @@ def member_context(
     (benefit lines of kind ``tier`` on the member's sales), available points (when ``points``:
     ``ledger.balance``, one grouped query over the member's ledger) and whether they have never bought before (when
     ``first_purchase``)."""
-    day = ledger.shop_day(now, tz)
+    day = shop_day(now, tz)
     Me = m.Member
     row: Any = Me.select(Me.tier_code, Me.tier_until, Me.birth_date).where(Me.id == member_id).tuples().get_or_none()
     if row is None:
@@ -202,7 +202,7 @@ def _offers(cart: Cart, day: date, strict: bool, problems: list[str]) -> list[Co
 
 
 def quote(
-    cart: Cart, *, now: datetime, tz: str = ledger.SHOP_TZ, program: Program | None = None, strict: bool = False
+    cart: Cart, *, now: datetime, tz: str = SHOP_TZ, program: Program | None = None, strict: bool = False
 ) -> Quote:
     """Price ``cart``: its benefits recomputed from its lines, member, coupons and rewards.
     When ``strict``, a coupon or reward that cannot apply is a :class:`ValidationError` (all
@@ -211,7 +211,7 @@ def quote(
     member = cart.member_id is not None
     if not cart.coupons and not cart.rewards and not has_benefits_for(program, member):
         return Quote(cart.with_benefits(()) if cart.benefits else cart, Evaluation())
-    day = ledger.shop_day(now, tz)
+    day = shop_day(now, tz)
     problems: list[str] = []
     offers = _offers(cart, day, strict, problems)
     active = cart.active_lines
@@ -228,7 +228,7 @@ def quote(
 
 
 def price_cart(
-    cart: Cart, *, now: datetime, tz: str = ledger.SHOP_TZ, program: Program | None = None, strict: bool = True
+    cart: Cart, *, now: datetime, tz: str = SHOP_TZ, program: Program | None = None, strict: bool = True
 ) -> Cart:
     """``cart`` with its loyalty benefits (promotions, stamp items, rewards, tier benefits and
     discount, coupons) computed afresh. Strict by default: a coupon that is unknown, expired,
@@ -242,7 +242,7 @@ def earn_preview(
     cart: Cart,
     *,
     now: datetime,
-    tz: str = ledger.SHOP_TZ,
+    tz: str = SHOP_TZ,
     program: Program | None = None,
     non_earning_paid: Decimal = ZERO,
 ) -> EarnResult | None:
@@ -275,7 +275,7 @@ def earn_preview(
     context = q.member
     if context is None and priced.member_id is not None:
         context = member_context(priced.member_id, program, now=now, tz=tz, points=False, first_purchase=False)
-    return earning(lines, context, program, day=ledger.shop_day(now, tz), non_earning_paid=non_earning_paid)
+    return earning(lines, context, program, day=shop_day(now, tz), non_earning_paid=non_earning_paid)
 
 
 __all__ = [

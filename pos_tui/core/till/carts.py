@@ -33,21 +33,20 @@ from pos_tui.core.basket.cart import WEIGHED_UNITS, Cart, CartLine, Discount
 from pos_tui.core.catalog.products import scan
 from pos_tui.core.kernel import journal
 from pos_tui.core.kernel.actors import Actor, Override, require, require_discount
-from pos_tui.core.kernel.clock import from_db, shop_day, to_db
+from pos_tui.core.kernel.clock import SHOP_TZ, from_db, shop_day, to_db
 from pos_tui.core.kernel.errors import IntegrityError, NotFound, ValidationError
 from pos_tui.core.kernel.money import MILLI, ZERO, qty_to_decimal
 from pos_tui.core.loyalty import coupons, members
 from pos_tui.core.loyalty.pricing import price_cart, quote
 from pos_tui.core.staff.users import record_override
 from pos_tui.i18n import _
-from pos_tui.settings import ScaleLabelMask, ShopSettings
+from pos_tui.settings import ScaleLabelMask
 from pos_tui.store import fast, in_transaction, write_tx
 from pos_tui.store import models as m
 
 # The shipped default zone, for callers without settings (tests, scripts). The till and
 # pos-admin pass the shop's configured zone (``settings.shop.timezone``) as ``tz``: the shop
 # day decides which coupons, promotions and member benefits apply.
-DEFAULT_TZ = ShopSettings().timezone
 OPEN = "open"
 PARKED = "parked"
 
@@ -137,7 +136,7 @@ def load_open_cart(terminal: str, cashier_id: int) -> Cart:
     return _cart_of(_open_row(terminal, cashier_id))
 
 
-def save_cart(terminal: str, cashier_id: int, cart: Cart, *, now: datetime, tz: str = DEFAULT_TZ) -> None:
+def save_cart(terminal: str, cashier_id: int, cart: Cart, *, now: datetime, tz: str = SHOP_TZ) -> None:
     """Replace the cashier's open cart with ``cart`` (a blank cart deletes it)."""
     with write_tx(durable=False):
         _store(_open_row(terminal, cashier_id), terminal, cashier_id, cart, now, tz)
@@ -219,7 +218,7 @@ def add_item(
     qty_milli: int | None = None,
     *,
     now: datetime,
-    tz: str = DEFAULT_TZ,
+    tz: str = SHOP_TZ,
     masks: Sequence[ScaleLabelMask],
     override: Override | None = None,
     scale_weight: bool = False,
@@ -277,7 +276,7 @@ def set_quantity(
     qty_milli: int,
     *,
     now: datetime,
-    tz: str = DEFAULT_TZ,
+    tz: str = SHOP_TZ,
     override: Override | None = None,
     reason: str | None = None,
 ) -> Cart:
@@ -346,7 +345,7 @@ def void_line(
     reason: str,
     *,
     now: datetime,
-    tz: str = DEFAULT_TZ,
+    tz: str = SHOP_TZ,
     override: Override | None = None,
 ) -> Cart:
     """Void a line (it stays on the cart struck out and counts for nothing); needs ``void`` and a
@@ -389,7 +388,7 @@ def discount_line(
     value: Decimal,
     *,
     now: datetime,
-    tz: str = DEFAULT_TZ,
+    tz: str = SHOP_TZ,
     override: Override | None = None,
 ) -> Cart:
     """Give a line a ``percent`` or ``amount`` discount (``value`` 0 removes it), within the
@@ -424,7 +423,7 @@ def discount_cart(
     value: Decimal,
     *,
     now: datetime,
-    tz: str = DEFAULT_TZ,
+    tz: str = SHOP_TZ,
     override: Override | None = None,
 ) -> Cart:
     """Give the whole cart a discount (``value`` 0 removes it), on top of line discounts and
@@ -459,7 +458,7 @@ def override_price(
     reason: str,
     *,
     now: datetime,
-    tz: str = DEFAULT_TZ,
+    tz: str = SHOP_TZ,
     override: Override | None = None,
 ) -> Cart:
     """Charge ``new_price`` per unit on a line; needs ``price_override``; journalled with the
@@ -499,7 +498,7 @@ def override_price(
     return new
 
 
-def set_customer(terminal: str, actor: Actor, customer_id: int | None, *, now: datetime, tz: str = DEFAULT_TZ) -> Cart:
+def set_customer(terminal: str, actor: Actor, customer_id: int | None, *, now: datetime, tz: str = SHOP_TZ) -> Cart:
     """Attach a customer to the open cart (``None`` detaches)."""
     if customer_id is not None and m.Customer.get_or_none(m.Customer.id == customer_id) is None:
         raise NotFound(_("No customer {customer_id}").format(customer_id=customer_id))
@@ -516,7 +515,7 @@ def set_member(
     member_id: int | None,
     *,
     now: datetime,
-    tz: str = DEFAULT_TZ,
+    tz: str = SHOP_TZ,
     override: Override | None = None,
 ) -> Cart:
     """Attach a loyalty member to the open cart (``None`` detaches, with their coupons and
@@ -542,7 +541,7 @@ def _change_open(terminal: str, actor: Actor, now: datetime, tz: str, change: Ca
     return new
 
 
-def add_coupon(terminal: str, actor: Actor, code: str, *, now: datetime, tz: str = DEFAULT_TZ) -> Cart:
+def add_coupon(terminal: str, actor: Actor, code: str, *, now: datetime, tz: str = SHOP_TZ) -> Cart:
     """Apply coupon ``code`` to the open cart; an unusable coupon is refused with the reason."""
     text = coupons.normalise_code(code)
     if not text:
@@ -559,14 +558,14 @@ def add_coupon(terminal: str, actor: Actor, code: str, *, now: datetime, tz: str
     return _change_open(terminal, actor, now, tz, add)
 
 
-def remove_coupon(terminal: str, actor: Actor, code: str, *, now: datetime, tz: str = DEFAULT_TZ) -> Cart:
+def remove_coupon(terminal: str, actor: Actor, code: str, *, now: datetime, tz: str = SHOP_TZ) -> Cart:
     text = coupons.normalise_code(code)
     return _change_open(
         terminal, actor, now, tz, lambda cart: cart.with_coupons(tuple(c for c in cart.coupons if c != text))
     )
 
 
-def add_reward(terminal: str, actor: Actor, reward: str, *, now: datetime, tz: str = DEFAULT_TZ) -> Cart:
+def add_reward(terminal: str, actor: Actor, reward: str, *, now: datetime, tz: str = SHOP_TZ) -> Cart:
     """Give the member reward ``reward`` of the rewards catalog (its product must be in the
     cart and the member must have the points; they are redeemed when the sale posts)."""
 
@@ -584,7 +583,7 @@ def add_reward(terminal: str, actor: Actor, reward: str, *, now: datetime, tz: s
     return _change_open(terminal, actor, now, tz, add)
 
 
-def remove_reward(terminal: str, actor: Actor, reward: str, *, now: datetime, tz: str = DEFAULT_TZ) -> Cart:
+def remove_reward(terminal: str, actor: Actor, reward: str, *, now: datetime, tz: str = SHOP_TZ) -> Cart:
     def remove(cart: Cart) -> Cart:
         rest = list(cart.rewards)
         if reward in rest:

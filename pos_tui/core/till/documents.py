@@ -13,11 +13,11 @@ from typing import Any
 from peewee import JOIN
 
 from pos_tui import store
-from pos_tui.core.kernel.clock import from_db, iso, to_db
+from pos_tui.core.kernel.clock import SHOP_TZ, from_db, iso, to_db
 from pos_tui.core.kernel.errors import NotFound
 from pos_tui.core.kernel.money import from_kurus, qty_to_decimal
 from pos_tui.core.till.fiscal import FiscalRecord
-from pos_tui.core.till.results import DEFAULT_TZ, SaleRef, SaleSummary
+from pos_tui.core.till.results import SaleRef, SaleSummary
 from pos_tui.i18n import _
 from pos_tui.store import models as m
 
@@ -57,11 +57,11 @@ class _Sold:
     discount_back: int
 
 
-def _amount(kurus: int | None) -> str | None:
+def amount_text(kurus: int | None) -> str | None:
     return None if kurus is None else str(from_kurus(kurus))
 
 
-def _line_json(
+def line_json(
     line_no: int,
     code: str,
     barcode: str | None,
@@ -81,27 +81,27 @@ def _line_json(
         "name": name,
         "unit": unit,
         "qty": str(qty_to_decimal(qty)),
-        "unit_price": _amount(unit_price),
-        "list_price": _amount(list_price),
-        "discount": _amount(discount),
-        "total": _amount(total),
+        "unit_price": amount_text(unit_price),
+        "list_price": amount_text(list_price),
+        "discount": amount_text(discount),
+        "total": amount_text(total),
         "kdv_rate": kdv_rate,
     }
 
 
-def _payment_json(
+def payment_json(
     method: str, amount: int, tendered: int | None, change: int | None, reference: str | None
 ) -> dict[str, Any]:
     return {
         "method": method,
-        "amount": _amount(amount),
-        "tendered": _amount(tendered),
-        "change": _amount(change),
+        "amount": amount_text(amount),
+        "tendered": amount_text(tendered),
+        "change": amount_text(change),
         "reference": reference,
     }
 
 
-def _document_json(
+def document_json(
     uid: str,
     receipt_no: int,
     kind: str,
@@ -136,9 +136,9 @@ def _document_json(
         "cashier": cashier,
         "customer": customer,
         "return_of": return_of,
-        "subtotal": _amount(subtotal),
-        "discount": _amount(discount),
-        "total": _amount(total),
+        "subtotal": amount_text(subtotal),
+        "discount": amount_text(discount),
+        "total": amount_text(total),
         "kdv": kdv,
         "lines": lines,
         "payments": payments,
@@ -152,11 +152,18 @@ def _document_json(
     return doc
 
 
-def _benefit_json(line_no: int, kind: str, code: str, label: str, amount: int, points: int) -> dict[str, Any]:
-    return {"line_no": line_no, "kind": kind, "code": code, "label": label, "amount": _amount(amount), "points": points}
+def benefit_json(line_no: int, kind: str, code: str, label: str, amount: int, points: int) -> dict[str, Any]:
+    return {
+        "line_no": line_no,
+        "kind": kind,
+        "code": code,
+        "label": label,
+        "amount": amount_text(amount),
+        "points": points,
+    }
 
 
-def sale_document(sale_id: int, tz: str = DEFAULT_TZ) -> dict[str, Any]:
+def sale_document(sale_id: int, tz: str = SHOP_TZ) -> dict[str, Any]:
     """The canonical JSON shape of a posted sale or return (docs/architecture.md), read from
     the tables. It is the journal payload, the export record and what the audit recomputes;
     ``tz`` is the shop's time zone (``Settings.shop.timezone``), which gives ``at`` its offset."""
@@ -169,7 +176,7 @@ def sale_document(sale_id: int, tz: str = DEFAULT_TZ) -> dict[str, Any]:
 _CHUNK = 500
 
 
-def sale_documents(sale_ids: Sequence[int], tz: str = DEFAULT_TZ) -> list[dict[str, Any]]:
+def sale_documents(sale_ids: Sequence[int], tz: str = SHOP_TZ) -> list[dict[str, Any]]:
     """:func:`sale_document` of many documents with a handful of queries per 500 (exports),
     in the order of ``sale_ids``; ids that do not exist are left out."""
     docs: list[dict[str, Any]] = []
@@ -226,7 +233,7 @@ def _documents(ids: list[int], tz: str) -> list[dict[str, Any]]:
         .where(L.sale.in_(ids))
         .order_by(L.sale, L.line_no)
     ):
-        lines[sale_id].append(_line_json(*line))
+        lines[sale_id].append(line_json(*line))
     payments: dict[int, list[dict[str, Any]]] = defaultdict(list)
     P = m.Payment
     for sale_id, *payment in store.rows(
@@ -234,13 +241,13 @@ def _documents(ids: list[int], tz: str) -> list[dict[str, Any]]:
         .where(P.sale.in_(ids))
         .order_by(P.sale, P.id)
     ):
-        payments[sale_id].append(_payment_json(*payment))
+        payments[sale_id].append(payment_json(*payment))
     kdv: dict[int, dict[str, dict[str, str | None]]] = defaultdict(dict)
     K = m.SaleKdv
     for sale_id, rate, base, tax in store.rows(
         K.select(K.sale, K.rate, K.base, K.kdv).where(K.sale.in_(ids)).order_by(K.sale, K.rate)
     ):
-        kdv[sale_id][str(rate)] = {"base": _amount(base), "kdv": _amount(tax)}
+        kdv[sale_id][str(rate)] = {"base": amount_text(base), "kdv": amount_text(tax)}
     benefits: dict[int, list[dict[str, Any]]] = defaultdict(list)
     B = m.SaleBenefit
     for sale_id, *benefit in store.rows(
@@ -248,7 +255,7 @@ def _documents(ids: list[int], tz: str) -> list[dict[str, Any]]:
         .where(B.sale.in_(ids))
         .order_by(B.sale, B.id)
     ):
-        benefits[sale_id].append(_benefit_json(*benefit))
+        benefits[sale_id].append(benefit_json(*benefit))
     F = m.SaleFiscal
     fiscal = {
         sale_id: FiscalRecord(device, no, z, from_db(at)).as_json()
@@ -257,7 +264,7 @@ def _documents(ids: list[int], tz: str) -> list[dict[str, Any]]:
         )
     }
     by_id = {
-        sale_id: _document_json(
+        sale_id: document_json(
             *head,
             kdv=kdv.get(sale_id, {}),
             lines=lines.get(sale_id, []),
@@ -289,12 +296,12 @@ def _resolve(ref: SaleRef) -> _Head:
     return _Head(*row)
 
 
-def find_sale(receipt_no: int, terminal: str, tz: str = DEFAULT_TZ) -> dict[str, Any]:
+def find_sale(receipt_no: int, terminal: str, tz: str = SHOP_TZ) -> dict[str, Any]:
     """The document of receipt ``receipt_no`` of ``terminal`` (for reprints and returns)."""
     return sale_document(_resolve((terminal, receipt_no)).id, tz)
 
 
-def get_sale(uid: str, tz: str = DEFAULT_TZ) -> dict[str, Any]:
+def get_sale(uid: str, tz: str = SHOP_TZ) -> dict[str, Any]:
     """The document with id ``uid``."""
     return sale_document(_resolve(uid).id, tz)
 

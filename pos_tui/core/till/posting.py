@@ -27,24 +27,29 @@ from pos_tui.core.basket.tenders import (
 )
 from pos_tui.core.kernel import journal
 from pos_tui.core.kernel.actors import Actor, require
-from pos_tui.core.kernel.clock import to_db
+from pos_tui.core.kernel.clock import SHOP_TZ, to_db
 from pos_tui.core.kernel.errors import StateError, ValidationError
 from pos_tui.core.kernel.money import ZERO, from_kurus, split_kdv, to_kurus
 from pos_tui.core.loyalty import posting as loyalty_posting
 from pos_tui.core.loyalty import pricing as loyalty_pricing
 from pos_tui.core.loyalty.engine import Evaluation
+from pos_tui.core.loyalty.tenders import register_loyalty_tenders
 from pos_tui.core.till.carts import discard_open_cart, load_open_cart
-from pos_tui.core.till.documents import _amount, _benefit_json, _document_json, _line_json, _payment_json
+from pos_tui.core.till.documents import amount_text, benefit_json, document_json, line_json, payment_json
 from pos_tui.core.till.fiscal import FiscalHook, FiscalItem, FiscalPayment, FiscalTicket
-from pos_tui.core.till.results import DEFAULT_TZ, SaleResult
+from pos_tui.core.till.results import SaleResult
 from pos_tui.i18n import _
 from pos_tui.store import fast, write_tx
 from pos_tui.store import models as m
 from pos_tui.store.counters import next_value
 
+# The loyalty tenders (points, store_credit, gift_card) belong to every sale flow (and to returns,
+# which write through this module).
+register_loyalty_tenders()
+
 
 @dataclass(frozen=True, slots=True)
-class _DocLine:
+class DocLine:
     product_id: int
     code: str
     barcode: str | None
@@ -62,7 +67,7 @@ class _DocLine:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DocumentDraft:
-    """A document ready to be written by :func:`_write_document`: what it is, its lines and
+    """A document ready to be written by :func:`write_document`: what it is, its lines and
     settled payments, and whom and what it belongs to, as one value.
 
     Sales, returns and blind returns are drafts of kind ``sale`` or ``return``; a new document
@@ -77,7 +82,7 @@ class DocumentDraft:
     uid: str
     terminal: str
     cashier_id: int
-    lines: Sequence[_DocLine]
+    lines: Sequence[DocLine]
     kdv_rows: Sequence[KdvRow]
     payments: Sequence[AppliedPayment]
     now: datetime
@@ -143,14 +148,14 @@ def _one(row: tuple[Any, ...] | None) -> Any:
     return None if row is None else row[0]
 
 
-def _kdv_rows(lines: Sequence[_DocLine]) -> list[KdvRow]:
+def _kdv_rows(lines: Sequence[DocLine]) -> list[KdvRow]:
     by_rate: dict[int, Decimal] = {}
     for ln in lines:
         by_rate[ln.kdv_rate] = by_rate.get(ln.kdv_rate, ZERO) + ln.total
     return [KdvRow(rate, *split_kdv(amount, rate)) for rate, amount in sorted(by_rate.items())]
 
 
-def _write_document(draft: DocumentDraft, ctx: TenderContext, *, fiscal: FiscalHook | None = None) -> SaleResult:
+def write_document(draft: DocumentDraft, ctx: TenderContext, *, fiscal: FiscalHook | None = None) -> SaleResult:
     """Write ``draft`` and everything that hangs off it; the caller holds the transaction.
 
     ``ctx`` is the tender context the payments were settled in; each tender posts its side
@@ -300,7 +305,7 @@ def _write_document(draft: DocumentDraft, ctx: TenderContext, *, fiscal: FiscalH
         )
     customer = None if customer_id is None else _one(fast.select_first(m.Customer, ("code",), {"id": customer_id}))
     card = None if member_id is None else _one(fast.select_first(m.Member, ("card",), {"id": member_id}))
-    document = _document_json(
+    document = document_json(
         uid,
         receipt_no,
         kind,
@@ -312,12 +317,12 @@ def _write_document(draft: DocumentDraft, ctx: TenderContext, *, fiscal: FiscalH
         total + discount,
         discount,
         total,
-        kdv={str(r): {"base": _amount(b), "kdv": _amount(k)} for r, b, k in kdv_table},
-        lines=[_line_json(row[1], *row[3:13]) for row in line_rows],  # line_no, code … kdv_rate
-        payments=[_payment_json(*row[1:]) for row in payment_rows],
+        kdv={str(r): {"base": amount_text(b), "kdv": amount_text(k)} for r, b, k in kdv_table},
+        lines=[line_json(row[1], *row[3:13]) for row in line_rows],  # line_no, code … kdv_rate
+        payments=[payment_json(*row[1:]) for row in payment_rows],
         tz=tz,
         member=card,
-        benefits=[_benefit_json(*row[1:]) for row in benefit_rows],
+        benefits=[benefit_json(*row[1:]) for row in benefit_rows],
         fiscal=None if record is None else record.as_json(),
     )
     journal.append(kind, document, terminal=terminal, now=now, ref=uid)
@@ -326,7 +331,7 @@ def _write_document(draft: DocumentDraft, ctx: TenderContext, *, fiscal: FiscalH
 
 
 def _fiscal_ticket(
-    uid: str, terminal: str, receipt_no: int, cashier: str, lines: Sequence[_DocLine], applied: Sequence[AppliedPayment]
+    uid: str, terminal: str, receipt_no: int, cashier: str, lines: Sequence[DocLine], applied: Sequence[AppliedPayment]
 ) -> FiscalTicket:
     items = tuple(
         FiscalItem(ln.name, ln.qty_milli, ln.unit, ln.unit_price, ln.kdv_rate, ln.discount, ln.total) for ln in lines
@@ -358,11 +363,11 @@ def _by_document_line(cart: Cart, evaluation: Evaluation) -> Evaluation:
     return dataclasses.replace(evaluation, free_units=free)
 
 
-def _doc_lines(cart: Cart, totals: CartTotals) -> list[_DocLine]:
+def _doc_lines(cart: Cart, totals: CartTotals) -> list[DocLine]:
     """The cart's active lines as document lines, with each line's share of every discount."""
     by_no = {lt.line_no: lt for lt in totals.lines}
     return [
-        _DocLine(
+        DocLine(
             product_id=ln.product_id,
             code=ln.code,
             barcode=ln.barcode,
@@ -390,7 +395,7 @@ def post_cart(
     shift_id: int | None = None,
     uid: str | None = None,
     source: str = "till",
-    tz: str = DEFAULT_TZ,
+    tz: str = SHOP_TZ,
 ) -> SaleResult:
     """Post ``cart`` as a sale without a permission check: the engine under
     :func:`complete_sale` and the sales import (whose authority is the admin running it)."""
@@ -454,7 +459,7 @@ def _post_cart(
         benefits=_doc_benefits(cart, totals),
         evaluation=_by_document_line(cart, quote.evaluation),
     )
-    return _write_document(draft, ctx, fiscal=fiscal)
+    return write_document(draft, ctx, fiscal=fiscal)
 
 
 def complete_sale(
@@ -465,7 +470,7 @@ def complete_sale(
     now: datetime,
     shift_id: int | None = None,
     cart: Cart | None = None,
-    tz: str = DEFAULT_TZ,
+    tz: str = SHOP_TZ,
     fiscal: FiscalHook | None = None,
 ) -> SaleResult:
     """Post the cashier's open cart (or ``cart``) paid with ``payments``, in one transaction.

@@ -28,7 +28,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from pos_tui.core.kernel.clock import local
+from pos_tui.core.kernel.clock import SHOP_TZ, local
 from pos_tui.core.kernel.formatting import format_money, format_quantity
 from pos_tui.core.kernel.money import MILLI, ZERO
 from pos_tui.core.kernel.printable import Align, Printable, PrintLine, columns
@@ -338,7 +338,7 @@ def points_summary(document: Mapping[str, Any], *, as_of: date | None = None, tz
         )
     if as_of is None:
         return PointsSummary(earned, spent)
-    bal = ledger.balance(member_id, as_of=as_of, tz=tz or ledger.SHOP_TZ)
+    bal = ledger.balance(member_id, as_of=as_of, tz=tz or SHOP_TZ)
     return PointsSummary(earned, spent, bal.available, bal.pending)
 
 

@@ -11,12 +11,6 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from pos_tui.core.loyalty.tenders import register_loyalty_tenders
-from pos_tui.settings import ShopSettings
-
-# The loyalty tenders (points, store_credit, gift_card) belong to every sale flow.
-register_loyalty_tenders()
-DEFAULT_TZ = ShopSettings().timezone
 REFUND_METHODS = ("original", "cash")
 SaleRef = str | tuple[str, int]
 """A posted document: its uid, or ``(terminal, receipt_no)``."""

@@ -25,6 +25,7 @@ from pos_tui.core.basket.tenders import (
 )
 from pos_tui.core.catalog.products import get_product
 from pos_tui.core.kernel.actors import Actor, Override, require
+from pos_tui.core.kernel.clock import SHOP_TZ
 from pos_tui.core.kernel.errors import ValidationError
 from pos_tui.core.kernel.formatting import format_money, format_quantity
 from pos_tui.core.kernel.money import ZERO, from_kurus, money
@@ -32,16 +33,15 @@ from pos_tui.core.loyalty.tenders import LOYALTY_METHODS
 from pos_tui.core.staff.users import record_override
 from pos_tui.core.till.documents import _Head, _resolve, _Sold
 from pos_tui.core.till.posting import (
+    DocLine,
     DocumentDraft,
     _check_shift,
     _check_uid,
     _doc_lines,
-    _DocLine,
     _kdv_rows,
-    _write_document,
+    write_document,
 )
 from pos_tui.core.till.results import (
-    DEFAULT_TZ,
     REFUND_METHODS,
     BlindReturnLineInput,
     ReturnableLine,
@@ -198,7 +198,7 @@ def _receipt_label(sale: _Head) -> str:
     return f"{sale.terminal}/{sale.receipt_no}"
 
 
-def _plan_return(original: _Head, lines: Sequence[ReturnLineInput]) -> list[_DocLine]:
+def _plan_return(original: _Head, lines: Sequence[ReturnLineInput]) -> list[DocLine]:
     """The lines of a return of ``lines`` from ``original``: quantities checked against what
     is left, money by the cumulative rule of the module docstring."""
     if original.kind != SALE:
@@ -209,7 +209,7 @@ def _plan_return(original: _Head, lines: Sequence[ReturnLineInput]) -> list[_Doc
         raise ValidationError(_("Choose at least one line to return"))
     sold = {ln.line_no: ln for ln in _returnable(original)}
     seen: set[int] = set()
-    doc_lines: list[_DocLine] = []
+    doc_lines: list[DocLine] = []
     for req in lines:
         if req.line_no in seen:
             raise ValidationError(_("Line {line_no} is listed twice").format(line_no=req.line_no))
@@ -245,7 +245,7 @@ def _plan_return(original: _Head, lines: Sequence[ReturnLineInput]) -> list[_Doc
             net = min(max(_share(line.total, after, line.qty) - refunded, 0), line.total - refunded)
             disc = min(max(_share(line.discount, after, line.qty) - disc_back, 0), line.discount - disc_back)
         doc_lines.append(
-            _DocLine(
+            DocLine(
                 product_id=line.product_id,
                 code=line.code,
                 barcode=line.barcode,
@@ -282,7 +282,7 @@ def post_return(
     shift_id: int | None = None,
     uid: str | None = None,
     source: str = "till",
-    tz: str = DEFAULT_TZ,
+    tz: str = SHOP_TZ,
 ) -> SaleResult:
     """Post a return against ``original_receipt`` without a permission check (see :func:`create_return`).
 
@@ -339,7 +339,7 @@ def post_return(
             note=text,
             member_id=original.member_id,
         )
-        return _write_document(draft, ctx)
+        return write_document(draft, ctx)
 
 
 def create_return(
@@ -353,7 +353,7 @@ def create_return(
     refund_method: str = "original",
     override: Override | None = None,
     shift_id: int | None = None,
-    tz: str = DEFAULT_TZ,
+    tz: str = SHOP_TZ,
 ) -> SaleResult:
     """Take back part or all of a sale: needs ``return``. Each line returns at most what was
     sold minus earlier returns; the money is refunded by the original payment methods (in the
@@ -394,7 +394,7 @@ def create_blind_return(
     override: Override | None = None,
     shift_id: int | None = None,
     customer_id: int | None = None,
-    tz: str = DEFAULT_TZ,
+    tz: str = SHOP_TZ,
 ) -> SaleResult:
     """Take back goods without a receipt, at today's prices, refunded in cash. Needs
     ``return_without_receipt`` (a manager's override for a cashier)."""
@@ -430,7 +430,7 @@ def create_blind_return(
             shift_id=shift_id,
             note=text,
         )
-        result = _write_document(draft, ctx)
+        result = write_document(draft, ctx)
         if used is not None:
             record_override(
                 actor,

@@ -235,6 +235,7 @@ class RewardsDialog(_CartDialog):
         return _("↑↓ pick · Enter: give · {key}: remove · Esc: close").format(key=key)
 
     def on_mount(self) -> None:
+        from pos_tui.core.kernel import shop_day
         from pos_tui.core.loyalty import ledger, rules
 
         session = pos_app(self).session
@@ -244,7 +245,7 @@ class RewardsDialog(_CartDialog):
         if self.cart.member_id is not None:
             tz = session.settings.shop.timezone
             try:
-                bal = ledger.balance(self.cart.member_id, as_of=ledger.shop_day(session.now(), tz), tz=tz)
+                bal = ledger.balance(self.cart.member_id, as_of=shop_day(session.now(), tz), tz=tz)
             except PosError as exc:
                 self.show_error(exc.message)
             else:

@@ -313,7 +313,7 @@ def change_price(screen: SaleScreen) -> None:
 def gift_cards(screen: SaleScreen) -> None:
     """Sell, top up or look up a gift card (:mod:`pos_tui.tui.dialogs.giftcard`)."""
     from pos_tui.core.loyalty import mask_code
-    from pos_tui.tui.dialogs.giftcard import GiftCardDialog, mode_choices
+    from pos_tui.tui.dialogs.giftcard import GiftCardDialog, Mode, mode_choices
     from pos_tui.tui.dialogs.prompts import ChoiceDialog
 
     def closed(card: Any) -> None:
@@ -324,8 +324,11 @@ def gift_cards(screen: SaleScreen) -> None:
                 )
             )
 
-    def chosen(mode: str | None) -> None:
-        if mode == "issue" or mode == "topup" or mode == "balance":
+    modes: dict[str | None, Mode] = {"issue": "issue", "topup": "topup", "balance": "balance"}
+
+    def chosen(choice: str | None) -> None:
+        mode = modes.get(choice)
+        if mode is not None:
             screen.app.push_screen(GiftCardDialog(mode, screen.language), closed)
 
     screen.app.push_screen(ChoiceDialog(_("Gift cards"), mode_choices()), chosen)

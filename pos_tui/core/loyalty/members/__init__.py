@@ -30,22 +30,11 @@ from pos_tui.core.kernel.lazy import front_door
 
 # public name -> the module of this package that defines it (a module's own name: the module itself)
 _EXPORTS = {
-    "ADMIN_TERMINAL": "values",
-    "ANON_PREFIX": "values",
-    "CARD_KINDS": "values",
-    "CARD_PREFIX": "values",
-    "CONSENT_CHANNELS": "values",
-    "CONSENT_SOURCES": "values",
     "ConsentState": "values",
     "EarnedBadge": "values",
-    "KEEP": "changes",
     "MemberFieldError": "values",
     "MemberInfo": "values",
     "NewMember": "values",
-    "OWN_CARD": "values",
-    "REFERRAL_ALPHABET": "values",
-    "REFERRAL_LENGTH": "values",
-    "STAFF_KEY": "values",
     "add_members": "enrolment",
     "anonymize_member": "privacy",
     "badges": "profile",
@@ -78,17 +67,6 @@ _EXPORTS = {
 }
 
 __all__ = [
-    "ADMIN_TERMINAL",
-    "ANON_PREFIX",
-    "CARD_KINDS",
-    "CARD_PREFIX",
-    "CONSENT_CHANNELS",
-    "CONSENT_SOURCES",
-    "KEEP",
-    "OWN_CARD",
-    "REFERRAL_ALPHABET",
-    "REFERRAL_LENGTH",
-    "STAFF_KEY",
     "ConsentState",
     "EarnedBadge",
     "MemberFieldError",
@@ -124,10 +102,11 @@ __all__ = [
     "tier_progress",
     "update_member",
 ]
-__getattr__, __dir__ = front_door(__name__, _EXPORTS)
+if not TYPE_CHECKING:  # type checkers read the imports below instead, and flag a misspelt name
+    __getattr__, __dir__ = front_door(__name__, _EXPORTS)
 
 if TYPE_CHECKING:
-    from pos_tui.core.loyalty.members.changes import KEEP, update_member
+    from pos_tui.core.loyalty.members.changes import update_member
     from pos_tui.core.loyalty.members.consent import consenting_members, consents, has_consent, set_consent
     from pos_tui.core.loyalty.members.enrolment import add_members, check_new_members, enroll, prepare_enrollment
     from pos_tui.core.loyalty.members.lookup import find_member, find_member_by_card, search_members
@@ -142,16 +121,6 @@ if TYPE_CHECKING:
     from pos_tui.core.loyalty.members.rows import get_member
     from pos_tui.core.loyalty.members.staff_cards import check_attach, link_staff, staff_member_ids
     from pos_tui.core.loyalty.members.values import (
-        ADMIN_TERMINAL,
-        ANON_PREFIX,
-        CARD_KINDS,
-        CARD_PREFIX,
-        CONSENT_CHANNELS,
-        CONSENT_SOURCES,
-        OWN_CARD,
-        REFERRAL_ALPHABET,
-        REFERRAL_LENGTH,
-        STAFF_KEY,
         ConsentState,
         EarnedBadge,
         MemberFieldError,

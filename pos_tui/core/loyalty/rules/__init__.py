@@ -25,15 +25,7 @@ from pos_tui.core.kernel.lazy import front_door
 
 # public name -> the module of this package that defines it (a module's own name: the module itself)
 _EXPORTS = {
-    "ADMIN_TERMINAL": "reading",
-    "BADGE_KINDS": "reading",
-    "CODE_PATTERN": "reading",
-    "EXPIRY_KINDS": "reading",
-    "HUNDRED": "reading",
-    "PROMOTION_KINDS": "reading",
-    "QUALIFICATION_WINDOWS": "reading",
     "RulesVersion": "versions",
-    "ZERO": "reading",
     "active_program": "versions",
     "active_rules_id": "versions",
     "active_version": "versions",
@@ -49,14 +41,6 @@ _EXPORTS = {
 }
 
 __all__ = [
-    "ADMIN_TERMINAL",
-    "BADGE_KINDS",
-    "CODE_PATTERN",
-    "EXPIRY_KINDS",
-    "HUNDRED",
-    "PROMOTION_KINDS",
-    "QUALIFICATION_WINDOWS",
-    "ZERO",
     "RulesVersion",
     "active_program",
     "active_rules_id",
@@ -71,7 +55,8 @@ __all__ = [
     "rules_source",
     "set_tier",
 ]
-__getattr__, __dir__ = front_door(__name__, _EXPORTS)
+if not TYPE_CHECKING:  # type checkers read the imports below instead, and flag a misspelt name
+    __getattr__, __dir__ = front_door(__name__, _EXPORTS)
 
 if TYPE_CHECKING:
     from pos_tui.core.loyalty.rules.parsing import (
@@ -81,16 +66,6 @@ if TYPE_CHECKING:
         program_from_dict,
         program_to_dict,
         program_to_toml,
-    )
-    from pos_tui.core.loyalty.rules.reading import (
-        ADMIN_TERMINAL,
-        BADGE_KINDS,
-        CODE_PATTERN,
-        EXPIRY_KINDS,
-        HUNDRED,
-        PROMOTION_KINDS,
-        QUALIFICATION_WINDOWS,
-        ZERO,
     )
     from pos_tui.core.loyalty.rules.versions import (
         RulesVersion,
