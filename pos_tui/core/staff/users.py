@@ -224,13 +224,17 @@ def load_pin_key(settings: Settings | None, *, create: bool = False, new_key: bo
     legacy = _meta(PIN_KEY)
     if legacy is not None:
         key = bytes.fromhex(legacy)
-        key_id = _key_id(key)
-        path = pin_key_path(home, key_id)
-        if _read_key_file(path, key_id) != key:
+        moved_id = _key_id(key)
+        path = pin_key_path(home, moved_id)
+        try:
+            whole = _read_key_file(path, moved_id) == key
+        except StateError:  # a half-written file from an earlier try: write it again
+            whole = False
+        if not whole:
             _write_key_file(path, key)
         with write_tx():
             m.MetaEntry.delete().where(m.MetaEntry.key == PIN_KEY).execute()
-            _set_key_id(key_id)
+            _set_key_id(moved_id)
         return key
     key_id = _meta(PIN_KEY_ID)
     if key_id is not None:
