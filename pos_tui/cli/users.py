@@ -7,9 +7,9 @@ shell history. ``add`` and ``set-pin`` apply the shop's rules for new PINs (``[p
 pos.toml: a minimum length, no trivial PIN). ``set-pin --new-pin-key`` starts a new PIN key
 when its file in the data directory is lost (docs/security.md).
 
-``unlock TERMINAL`` lifts a terminal's wrong-PIN lock before it expires. The lock belongs
-to the terminal, not to a user (a wrong PIN names nobody), so the command takes the
-terminal id. It acts as ``--user NAME`` or the first active admin, who is journalled
+``unlock TERMINAL`` lifts a terminal's wrong-PIN lock before it expires, and the shop-wide
+lock (every terminal's) too. The lock belongs to the terminal or the shop, not to a user (a
+wrong PIN names nobody), so the command takes the terminal id. It acts as ``--user NAME`` or the first active admin, who is journalled
 (kind ``unlock``) with the time.
 """
 

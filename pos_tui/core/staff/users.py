@@ -288,7 +288,8 @@ def pin_problem(pin: str, pins: PinSettings, *, birth_year: int | None = None) -
     if not _PIN.fullmatch(pin):
         return _("A PIN is 4 to 8 digits")
     if len(pin) < pins.min_length:
-        return _("A PIN here has at least {n} digits").format(n=pins.min_length)
+        n = pins.min_length
+        return ngettext("A PIN here has at least {n} digit", "A PIN here has at least {n} digits", n).format(n=n)
     if birth_year is not None and str(birth_year) in pin:
         return _("A PIN must not contain the user's birth year")
     if not pins.refuse_trivial:
@@ -642,7 +643,8 @@ def unlock_terminal(
     actor: Actor | None = None,
     journal_terminal: str = ADMIN_TERMINAL,
 ) -> Unlocked | None:
-    """Lift the wrong-PIN lock of ``terminal`` at ``now``, so the next right PIN logs in.
+    """Lift the wrong-PIN lock of ``terminal`` at ``now`` (and the shop-wide lock, which an
+    admin's unlock ends), so the next right PIN logs in.
 
     One transaction: a successful ``login_attempt`` (purpose ``unlock``, by ``actor``) ends the
     round of wrong PINs, and a journal entry (kind ``unlock``) records who unlocked which
@@ -653,6 +655,7 @@ def unlock_terminal(
     if actor is not None:
         require(actor, "admin")
     with write_tx():
+        _guard()
         if not terminal_known(terminal):
             raise NotFound(_("No terminal {terminal}: nothing was ever recorded there").format(terminal=terminal))
         until = _lock(terminal, now, settings.security).until
