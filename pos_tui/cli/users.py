@@ -9,8 +9,8 @@ when its file in the data directory is lost (docs/security.md).
 
 ``unlock TERMINAL`` lifts a terminal's wrong-PIN lock before it expires, and the shop-wide
 lock (every terminal's) too. The lock belongs to the terminal or the shop, not to a user (a
-wrong PIN names nobody), so the command takes the terminal id. It acts as ``--user NAME`` or the first active admin, who is journalled
-(kind ``unlock``) with the time.
+wrong PIN names nobody), so the command takes the terminal id. It acts as ``--user NAME``
+or the first active admin, who is journalled (kind ``unlock``) with the time.
 """
 
 from __future__ import annotations
