@@ -125,22 +125,13 @@ print(checked, locked, flush=True)
 """
 
 
-def test_concurrent_tills_cannot_check_more_pins_than_the_limit(
-    people: dict[str, Actor], settings: Settings, now: datetime, db_path: Path, tmp_path: Path
-) -> None:
-    procs, tries = 4, 4
+def race_wrong_pins(database: str, home: Path, procs: int, tries: int, now: datetime) -> tuple[int, int]:
+    """``procs`` tills typing ``tries`` wrong PINs each on T1 at the same moment: how many PINs
+    were checked and how many answers said "locked", over all tills."""
+    config = str(REPO / "config" / "pos.toml")
     tills = [
         subprocess.Popen(
-            [
-                sys.executable,
-                "-c",
-                TILL,
-                str(db_path),
-                str(tmp_path),
-                str(REPO / "config" / "pos.toml"),
-                str(tries),
-                now.isoformat(),
-            ],
+            [sys.executable, "-c", TILL, database, str(home), config, str(tries), now.isoformat()],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -163,11 +154,31 @@ def test_concurrent_tills_cannot_check_more_pins_than_the_limit(
         got, refused = map(int, out.split())
         checked += got
         locked += refused
+    return checked, locked
+
+
+def test_concurrent_tills_cannot_check_more_pins_than_the_limit(
+    people: dict[str, Actor], settings: Settings, now: datetime, db_path: Path, tmp_path: Path
+) -> None:
+    procs, tries = 4, 4
+    checked, locked = race_wrong_pins(str(db_path), tmp_path, procs, tries, now)
     # The 5th wrong PIN locks the terminal: 5 PINs are checked, every later one is refused unchecked.
     limit = settings.security.max_failed_logins
     assert (checked, locked) == (limit, procs * tries - limit + 1)
-    rows = m.LoginAttempt.select().where(m.LoginAttempt.terminal == "T1").count()
-    assert rows == procs * tries
+    assert m.LoginAttempt.select().where(m.LoginAttempt.terminal == "T1").count() == procs * tries
+
+
+@pytest.mark.postgres
+def test_concurrent_tills_cannot_check_more_pins_than_the_limit_on_postgres(
+    pg_db: object, settings: Settings, now: datetime, tmp_path: Path
+) -> None:
+    staff.add_user("ayse", "cashier", "1111", now=now, settings=settings)
+    params = pg_db.connect_params  # type: ignore[attr-defined]
+    url = f"postgresql://{params.get('user')}@{params.get('host')}:{params.get('port')}/{pg_db.database}"  # type: ignore[attr-defined]
+    procs, tries = 4, 4
+    checked, locked = race_wrong_pins(url, tmp_path, procs, tries, now)
+    limit = settings.security.max_failed_logins
+    assert (checked, locked) == (limit, procs * tries - limit + 1)
 
 
 # --- 3. escalation and rules for new PINs ----------------------------------------------------
