@@ -73,9 +73,32 @@ class RoleSettings:
 
 @dataclass(frozen=True, slots=True)
 class SecuritySettings:
+    """The wrong-PIN lockout (see docs/security.md).
+
+    A terminal locks after ``max_failed_logins`` wrong PINs in a row; the whole shop (every
+    terminal, whatever its id) locks after ``shop_max_failed_logins`` wrong PINs within
+    ``shop_window_seconds``. A lock lasts ``lockout_seconds``, doubled at each further lock of
+    the same scope without a right PIN (or an admin's unlock) in between, up to
+    ``max_lockout_seconds``. Attempts older than ``escalation_period_seconds`` are forgotten.
+    """
+
     max_failed_logins: int = 5
     lockout_seconds: int = 300
     scan_burst_ms: int = 50
+    shop_max_failed_logins: int = 10
+    shop_window_seconds: int = 900
+    max_lockout_seconds: int = 86400
+    escalation_period_seconds: int = 86400
+
+
+@dataclass(frozen=True, slots=True)
+class PinSettings:
+    """What ``pos-admin users add`` / ``users set-pin`` accept as a new PIN: at least
+    ``min_length`` digits (4 to 8; 6 recommended) and, with ``refuse_trivial``, no PIN a
+    guesser tries first (repeated digits, sequences, years)."""
+
+    min_length: int = 4
+    refuse_trivial: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +145,7 @@ class Settings:
     receipt_footer: tuple[str, ...] = ()
     scale_labels: tuple[ScaleLabelMask, ...] = DEFAULT_SCALE_LABELS
     security: SecuritySettings = field(default_factory=SecuritySettings)
+    pins: PinSettings = field(default_factory=PinSettings)
     roles: Mapping[str, RoleSettings] = field(default_factory=lambda: dict(DEFAULT_ROLES))
     keymap: Mapping[str, str] = field(default_factory=dict)
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
@@ -201,9 +225,30 @@ def _parse(raw: dict[str, Any], home: Path, env: Mapping[str, str], path: Path |
         max_failed_logins=int(sec.get("max_failed_logins", 5)),
         lockout_seconds=int(sec.get("lockout_seconds", 300)),
         scan_burst_ms=int(sec.get("scan_burst_ms", 50)),
+        shop_max_failed_logins=int(sec.get("shop_max_failed_logins", 10)),
+        shop_window_seconds=int(sec.get("shop_window_seconds", 900)),
+        max_lockout_seconds=int(sec.get("max_lockout_seconds", 86400)),
+        escalation_period_seconds=int(sec.get("escalation_period_seconds", 86400)),
     )
     if security.max_failed_logins < 1 or security.lockout_seconds < 0:
         raise ValueError("security.max_failed_logins must be >= 1 and security.lockout_seconds >= 0")
+    if security.shop_max_failed_logins < 1 or security.shop_window_seconds < 1:
+        raise ValueError("security.shop_max_failed_logins and security.shop_window_seconds must be >= 1")
+    if security.max_lockout_seconds < security.lockout_seconds:
+        raise ValueError("security.max_lockout_seconds must be >= security.lockout_seconds")
+    if security.escalation_period_seconds < 1:
+        raise ValueError("security.escalation_period_seconds must be >= 1")
+
+    pins_raw = raw.get("pins", {})
+    unknown_pins = set(pins_raw) - {"min_length", "refuse_trivial"}
+    if unknown_pins:
+        raise ValueError(f"pins: unknown key(s) {sorted(unknown_pins)}; known: ['min_length', 'refuse_trivial']")
+    pins = PinSettings(
+        min_length=int(pins_raw.get("min_length", 4)),
+        refuse_trivial=bool(pins_raw.get("refuse_trivial", True)),
+    )
+    if not 4 <= pins.min_length <= 8:
+        raise ValueError(f"pins.min_length must be between 4 and 8 (a PIN has 4 to 8 digits), not {pins.min_length}")
 
     roles = dict(DEFAULT_ROLES)
     for name, role in raw.get("roles", {}).items():
@@ -229,6 +274,7 @@ def _parse(raw: dict[str, Any], home: Path, env: Mapping[str, str], path: Path |
         receipt_footer=tuple(str(x) for x in receipt.get("footer", ())),
         scale_labels=masks,
         security=security,
+        pins=pins,
         roles=roles,
         keymap={str(k): str(v) for k, v in raw.get("keymap", {}).items()},
         smtp=_parse_smtp(raw.get("smtp", {})),

@@ -68,6 +68,12 @@ def register(app: typer.Typer) -> None:
         """Create the database (or upgrade an existing one) and say where it is."""
         settings = state().open_db(create=True)
         info(_("Database ready: {db}").format(db=settings.db_url))
+        staff.load_pin_key(settings, create=True)  # made here, or moved out of an older database
+        info(
+            _("PIN key: {path} (keep it; pos-admin backup --with-pin-key copies it)").format(
+                path=staff.pin_key_file(settings)
+            )
+        )
         if admin_pin is None:
             return
         if any(u.name == admin_name for u in staff.list_users()):
@@ -93,9 +99,17 @@ def register(app: typer.Typer) -> None:
     def backup(
         dest: Annotated[Path, typer.Argument(help="File to write the copy to.", dir_okay=False)],
         yes: YesOption = False,
+        with_pin_key: Annotated[
+            bool,
+            typer.Option(
+                "--with-pin-key",
+                help="Also copy the PIN key file (beside DEST, as DEST.pin-key); keep that copy apart and safe.",
+            ),
+        ] = False,
     ) -> None:
         """Copy the SQLite database with SQLite's online backup (safe while tills are selling),
-        then check the copy with ``PRAGMA integrity_check``."""
+        then check the copy with ``PRAGMA integrity_check``. The PIN key file stays out of the
+        copy unless ``--with-pin-key`` (docs/security.md)."""
         settings = state().settings
         source = sqlite_path(settings)
         if source is None:
@@ -130,6 +144,30 @@ def register(app: typer.Typer) -> None:
                 source=source, dest=dest, size=dest.stat().st_size
             )
         )
+        if with_pin_key:
+            _copy_pin_key(settings, dest)
+
+
+def _copy_pin_key(settings: Settings, dest: Path) -> None:
+    """Copy the PIN key file of the backup ``dest`` to ``DEST.pin-key`` (mode 0600)."""
+    with closing(sqlite3.connect(dest)) as conn:
+        row = conn.execute("SELECT value FROM meta_entry WHERE key = ?", (staff.PIN_KEY_ID,)).fetchone()
+    if row is None:
+        info(_("This database keeps no PIN key file (no PIN set yet, or the key is still inside it)."))
+        return
+    key_file = staff.pin_key_path(settings.home, str(row[0]))
+    if not key_file.is_file():
+        fail(_("The PIN key file {path} is missing; the backup was written without it").format(path=key_file))
+    target = dest.with_name(dest.name + ".pin-key")
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as out:
+        out.write(key_file.read_bytes())
+    os.chmod(target, 0o600)
+    info(
+        _("Copied the PIN key to {target}; to restore it, copy it to the data directory as {name}.").format(
+            target=target, name=key_file.name
+        )
+    )
 
 
 def _copy(source: Path, target: Path) -> None:

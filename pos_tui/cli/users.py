@@ -3,12 +3,14 @@
 pos-admin acts with the authority of whoever can open the database file, so these commands
 need no PIN of their own; every change is journalled (kind ``user``, never the PIN).
 A PIN left off the command line is asked for without echo, which keeps it out of the
-shell history.
+shell history. ``add`` and ``set-pin`` apply the shop's rules for new PINs (``[pins]`` in
+pos.toml: a minimum length, no trivial PIN). ``set-pin --new-pin-key`` starts a new PIN key
+when its file in the data directory is lost (docs/security.md).
 
-``unlock TERMINAL`` lifts a terminal's wrong-PIN lock before it expires. The lock belongs
-to the terminal, not to a user (a wrong PIN names nobody), so the command takes the
-terminal id. It acts as ``--user NAME`` or the first active admin, who is journalled
-(kind ``unlock``) with the time.
+``unlock TERMINAL`` lifts a terminal's wrong-PIN lock before it expires, and the shop-wide
+lock (every terminal's) too. The lock belongs to the terminal or the shop, not to a user (a
+wrong PIN names nobody), so the command takes the terminal id. It acts as ``--user NAME``
+or the first active admin, who is journalled (kind ``unlock``) with the time.
 """
 
 from __future__ import annotations
@@ -33,7 +35,8 @@ PinOption = Annotated[
         prompt=True,
         hide_input=True,
         confirmation_prompt=True,
-        help="4 to 8 digits, unique per user; asked for (without echo) when omitted.",
+        help="4 to 8 digits (at least [pins] min_length), unique per user, not trivial (1111, 1234, a year); "
+        "asked for (without echo) when omitted.",
     ),
 ]
 
@@ -47,7 +50,7 @@ def add(
 ) -> None:
     """Add a user who logs in with a PIN."""
     settings = state().open_db()
-    user = staff.add_user(name, role, pin, now=now(), settings=settings)
+    user = staff.add_user(name, role, pin, now=now(), settings=settings, pins=settings.pins)
     info(_("Added {name} ({role}).").format(name=user.name, role=role_label(user.role)))
 
 
@@ -87,10 +90,20 @@ def disable(name: NameArgument, yes: YesOption = False) -> None:
 
 @app.command("set-pin")
 @handle_errors
-def set_pin(name: NameArgument, pin: PinOption) -> None:
+def set_pin(
+    name: NameArgument,
+    pin: PinOption,
+    new_pin_key: Annotated[
+        bool,
+        typer.Option(
+            "--new-pin-key",
+            help="The PIN key file is lost: start a new key. Every user then needs a new PIN (set-pin each one).",
+        ),
+    ] = False,
+) -> None:
     """Give a user a new PIN."""
-    state().open_db()
-    user = staff.set_pin(name, pin, now=now())
+    settings = state().open_db()
+    user = staff.set_pin(name, pin, now=now(), settings=settings, pins=settings.pins, new_key=new_pin_key)
     info(_("Changed the PIN of {name}.").format(name=user.name))
 
 

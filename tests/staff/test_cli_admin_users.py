@@ -23,11 +23,11 @@ def _shop(cli: Cli) -> None:
 
 
 def test_add_and_list_users(cli: Cli) -> None:
-    added = cli("users", "add", "ayse", "--role", "cashier", "--pin", "1111")
+    added = cli("users", "add", "ayse", "--role", "cashier", "--pin", "4826")
     assert added.exit_code == 0, added.stderr
     assert added.stdout == ""
     assert "Added ayse (cashier)." in added.stderr
-    assert cli("users", "add", "mehmet", "--role", "supervisor", "--pin", "2222").exit_code == 0
+    assert cli("users", "add", "mehmet", "--role", "supervisor", "--pin", "5937").exit_code == 0
 
     listed = cli("users", "list", "--json")
     assert listed.exit_code == 0
@@ -42,18 +42,18 @@ def test_add_and_list_users(cli: Cli) -> None:
 
 
 def test_the_pin_can_be_typed_at_a_prompt(cli: Cli) -> None:
-    result = cli("users", "add", "zeynep", "--role", "cashier", input="4455\n4455\n")
+    result = cli("users", "add", "zeynep", "--role", "cashier", input="4457\n4457\n")
     assert result.exit_code == 0, result.stderr
-    assert "4455" not in result.stdout + result.stderr
+    assert "4457" not in result.stdout + result.stderr
     assert m.User.get(m.User.name == "zeynep").pin_hash.startswith("$argon2id$")
 
 
 def test_bad_input_fails_with_a_readable_message(cli: Cli) -> None:
-    assert cli("users", "add", "ayse", "--role", "cashier", "--pin", "1111").exit_code == 0
-    same_pin = cli("users", "add", "mehmet", "--role", "supervisor", "--pin", "1111")
+    assert cli("users", "add", "ayse", "--role", "cashier", "--pin", "4826").exit_code == 0
+    same_pin = cli("users", "add", "mehmet", "--role", "supervisor", "--pin", "4826")
     assert same_pin.exit_code == 1
     assert "error: That PIN is already used by another user" in same_pin.stderr
-    bad_role = cli("users", "add", "mehmet", "--role", "owner", "--pin", "2222")
+    bad_role = cli("users", "add", "mehmet", "--role", "owner", "--pin", "5937")
     assert bad_role.exit_code == 1
     assert "Unknown role owner" in bad_role.stderr
     short = cli("users", "add", "mehmet", "--role", "cashier", "--pin", "12")
@@ -63,8 +63,8 @@ def test_bad_input_fails_with_a_readable_message(cli: Cli) -> None:
 
 
 def test_disable_asks_first(cli: Cli) -> None:
-    cli("users", "add", "admin", "--role", "admin", "--pin", "9999")
-    cli("users", "add", "ayse", "--role", "cashier", "--pin", "1111")
+    cli("users", "add", "admin", "--role", "admin", "--pin", "7391")
+    cli("users", "add", "ayse", "--role", "cashier", "--pin", "4826")
     declined = cli("users", "disable", "ayse", input="n\n")
     assert declined.exit_code == 1
     assert m.User.get(m.User.name == "ayse").active
@@ -77,7 +77,7 @@ def test_disable_asks_first(cli: Cli) -> None:
 
 
 def test_set_pin(cli: Cli, settings: Settings, now: datetime) -> None:
-    cli("users", "add", "ayse", "--role", "cashier", "--pin", "1111")
+    cli("users", "add", "ayse", "--role", "cashier", "--pin", "4826")
     changed = cli("users", "set-pin", "ayse", "--pin", "8642")
     assert changed.exit_code == 0 and "Changed the PIN of ayse." in changed.stderr
     assert staff.login("8642", terminal="T1", now=now, settings=settings).name == "ayse"

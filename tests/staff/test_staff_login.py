@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -97,11 +98,21 @@ def test_the_lockout_policy_comes_from_the_settings(
     assert staff.login("1111", terminal="T1", now=now + timedelta(seconds=60), settings=strict).name == "ayse"
 
 
-def test_a_disabled_user_cannot_log_in(people: dict[str, Actor], settings: Settings, now: datetime) -> None:
+def test_a_disabled_users_pin_is_answered_like_a_wrong_one(
+    people: dict[str, Actor], settings: Settings, now: datetime
+) -> None:
+    """Saying "ayse is disabled" would tell a guesser the PIN was right: the answer is the
+    wrong PIN's, the attempt counts toward the lock, and the truth is in the row and journal."""
     staff.disable_user("ayse", now=now, settings=settings)
-    with pytest.raises(AuthenticationFailed, match="User ayse is disabled"):
+    with pytest.raises(AuthenticationFailed) as refused:
         staff.login("1111", terminal="T1", now=now, settings=settings)
+    assert str(refused.value.message) == "Wrong PIN; 4 tries left before this terminal locks"
+    assert "ayse" not in refused.value.message
     assert attempts() == [(False, "ayse", "login")]
+    assert staff.lock_state("T1", now, settings.security) == (None, 1)
+    last = m.JournalEntry.select().where(m.JournalEntry.kind == "user").order_by(m.JournalEntry.id.desc()).get()
+    assert json.loads(last.payload)["action"] == "disabled_user_pin"
+    assert json.loads(last.payload)["user"] == "ayse"
 
 
 def test_a_role_the_configuration_dropped_cannot_log_in(
