@@ -15,6 +15,10 @@ from pos_tui.core.kernel.lazy import front_door
 _EXPORTS = {
     "Actor": "actors",
     "AuthenticationFailed": "errors",
+    "as_pos_error": "errors",
+    "StorageFailed": "errors",
+    "DiskFull": "errors",
+    "DatabaseDamaged": "errors",
     "GENESIS": "journal",
     "HEAD_KEY": "journal",
     "ImportRejected": "errors",
@@ -78,6 +82,8 @@ __all__ = [
     "ZERO",
     "Actor",
     "AuthenticationFailed",
+    "DatabaseDamaged",
+    "DiskFull",
     "ImportRejected",
     "InsufficientPoints",
     "LockedOut",
@@ -89,9 +95,11 @@ __all__ = [
     "Printable",
     "RowError",
     "StateError",
+    "StorageFailed",
     "ValidationError",
     "allocate",
     "append",
+    "as_pos_error",
     "canonical",
     "card_kind_label",
     "chain_hash",
@@ -134,6 +142,8 @@ if TYPE_CHECKING:
     from pos_tui.core.kernel.clock import from_db, iso, local, shop_day, to_db, utcnow, zone
     from pos_tui.core.kernel.errors import (
         AuthenticationFailed,
+        DatabaseDamaged,
+        DiskFull,
         ImportRejected,
         InsufficientPoints,
         LockedOut,
@@ -142,7 +152,9 @@ if TYPE_CHECKING:
         PosError,
         RowError,
         StateError,
+        StorageFailed,
         ValidationError,
+        as_pos_error,
     )
     from pos_tui.core.kernel.formats import (
         PRODUCT_COLUMNS,
