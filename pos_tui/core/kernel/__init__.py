@@ -65,6 +65,7 @@ _EXPORTS = {
     "require": "actors",
     "role_label": "vocabulary",
     "split_kdv": "money",
+    "storage_error": "errors",
     "to_db": "clock",
     "to_kurus": "money",
     "unit_label": "vocabulary",
@@ -127,6 +128,7 @@ __all__ = [
     "role_label",
     "shop_day",
     "split_kdv",
+    "storage_error",
     "to_db",
     "to_kurus",
     "unit_label",
@@ -155,6 +157,7 @@ if TYPE_CHECKING:
         StorageFailed,
         ValidationError,
         as_pos_error,
+        storage_error,
     )
     from pos_tui.core.kernel.formats import (
         PRODUCT_COLUMNS,
