@@ -153,6 +153,29 @@ def quick_check(path: Path, *, full: bool = False) -> str:
     return "; ".join(lines) or "ok"
 
 
+def undecodable_text(path: Path) -> list[tuple[str, int, str]]:
+    """Every stored text in the SQLite file at ``path`` that is not valid UTF-8, as
+    ``(table, rowid, column)``: SQLite keeps such bytes (``quick_check`` does not look at them)
+    but Python cannot read them, so a report names where they are instead of failing on them."""
+    found: list[tuple[str, int, str]] = []
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)) as conn:
+        conn.text_factory = bytes
+        tables = [
+            r[0].decode()
+            for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+        ]
+        for table in tables:
+            columns = [r[1].decode() for r in conn.execute(f'PRAGMA table_info("{table}")')]
+            for column in columns:
+                query = f'SELECT rowid, "{column}" FROM "{table}" WHERE typeof("{column}") = \'text\''
+                for rowid, value in conn.execute(query):
+                    try:
+                        value.decode("utf-8")
+                    except UnicodeDecodeError:
+                        found.append((table, rowid, column))
+    return found
+
+
 class IntegrityGate:
     """Whether the open file passed its check, for the write path to wait on.
 

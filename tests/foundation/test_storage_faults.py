@@ -118,3 +118,60 @@ def test_a_full_disk_during_an_import_says_so(
     with sqlite3.connect(shop) as conn:
         assert conn.execute("SELECT count(*) FROM product").fetchone()[0] == 0
     conn.close()
+
+
+def test_audit_verify_names_a_payload_that_is_not_utf8(shop: Path, cli: Callable[..., Any]) -> None:
+    """Before: a traceback ending in "Could not decode to UTF-8 column 'payload'"."""
+    with sqlite3.connect(shop) as conn:
+        conn.execute("DROP TRIGGER IF EXISTS journal_entry_no_update")
+        conn.execute("UPDATE journal_entry SET payload = CAST(X'7B2261223A22FF227D' AS TEXT) WHERE id = 1")
+    conn.close()
+    result = cli("audit", "verify")
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "entry 1: its payload is not valid text (UTF-8)" in result.stderr
+    json_result = cli("audit", "verify", "--json")
+    assert json_result.exit_code == 1
+    assert '"first_broken": 1' in json_result.stdout
+
+
+def test_restore_puts_back_a_good_backup_and_keeps_the_damaged_file(
+    shop: Path, cli: Callable[..., Any], tmp_path: Path
+) -> None:
+    copy = tmp_path / "good.sqlite3"
+    assert cli("backup", str(copy)).exit_code == 0
+    damage(shop)
+    asked = cli("restore", str(copy))  # no terminal, no --yes: nobody can answer the question
+    assert asked.exit_code == 2 and "--yes" in asked.stderr
+    assert store_db.quick_check(shop) != "ok"
+    result = cli("restore", str(copy), "-y")
+    assert result.exit_code == 0, result.output
+    [aside] = list(tmp_path.glob("pos.sqlite3.damaged-*[0-9]"))
+    assert store_db.quick_check(aside) != "ok"
+    assert store_db.quick_check(shop) == "ok"
+    users = cli("users", "list", "--json")
+    assert users.exit_code == 0 and "admin" in users.stdout
+
+
+def test_restore_refuses_a_damaged_backup(shop: Path, cli: Callable[..., Any], tmp_path: Path) -> None:
+    copy = tmp_path / "bad.sqlite3"
+    assert cli("backup", str(copy)).exit_code == 0
+    garble(copy)
+    before = shop.read_bytes()
+    result = cli("restore", str(copy), "-y")
+    assert result.exit_code == 1
+    assert "failed its integrity check" in result.stderr and "nothing was changed" in result.stderr
+    assert shop.read_bytes() == before and not list(tmp_path.glob("pos.sqlite3.damaged-*"))
+
+
+def test_restore_refuses_a_backup_that_fails_audit(shop: Path, cli: Callable[..., Any], tmp_path: Path) -> None:
+    copy = tmp_path / "tampered.sqlite3"
+    assert cli("backup", str(copy)).exit_code == 0
+    with sqlite3.connect(copy) as conn:
+        conn.execute("DROP TRIGGER IF EXISTS journal_entry_no_update")
+        conn.execute("UPDATE journal_entry SET payload = payload || ' ' WHERE id = 1")
+    conn.close()
+    result = cli("restore", str(copy), "-y")
+    assert result.exit_code == 1, result.output
+    assert "fails audit verify" in result.stderr and "nothing was changed" in result.stderr
+    assert not list(tmp_path.glob("pos.sqlite3.damaged-*"))
