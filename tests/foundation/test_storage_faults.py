@@ -175,3 +175,45 @@ def test_restore_refuses_a_backup_that_fails_audit(shop: Path, cli: Callable[...
     assert result.exit_code == 1, result.output
     assert "fails audit verify" in result.stderr and "nothing was changed" in result.stderr
     assert not list(tmp_path.glob("pos.sqlite3.damaged-*"))
+
+
+def test_posting_waits_for_the_background_check_and_a_damaged_file_refuses_writes(shop: Path, tmp_path: Path) -> None:
+    """The till's start-up check (``check_in_background``): durable writes wait for it; on a
+    damaged file every write is refused with DatabaseDamaged."""
+    import threading
+
+    from pos_tui.core.kernel import DatabaseDamaged
+    from pos_tui.store import open_database, write_tx
+
+    open_database(shop)
+    gate = store_db.gate
+    gate.start()  # a check is running
+    done = threading.Event()
+
+    def post() -> None:
+        with write_tx():
+            store_db.database.execute_sql("UPDATE meta_entry SET value = value WHERE 0")
+        done.set()
+
+    poster = threading.Thread(target=post)
+    poster.start()
+    assert not done.wait(0.3)  # blocked until the check has passed
+    with write_tx(durable=False):  # the cart's quick saves do not wait
+        pass
+    gate.finish(None)
+    poster.join(5)
+    assert done.is_set()
+    close_database()
+
+    broken = tmp_path / "broken.sqlite3"
+    broken.write_bytes(shop.read_bytes())
+    damage(broken)
+    open_database(shop)
+    try:
+        store_db.check_in_background(broken).join(10)
+        assert gate.fault is not None and gate.fault.path == broken
+        with pytest.raises(DatabaseDamaged, match="is damaged"), write_tx(durable=False):
+            pass
+    finally:
+        gate.finish(None)
+        close_database()
