@@ -121,7 +121,7 @@ def register(app: typer.Typer) -> None:
             fail(_("The backup cannot overwrite the database itself"))
         verdict = quick_check(source)
         if verdict != "ok":  # a copy of a damaged file is no backup; say so before writing anything
-            refuse_damaged(source, verdict)
+            refuse_damaged(source, verdict, settings)
         if dest.exists():
             confirm(_("{dest} exists. Overwrite it?").format(dest=dest), yes=yes)
         dest.parent.mkdir(parents=True, exist_ok=True)
@@ -130,7 +130,7 @@ def register(app: typer.Typer) -> None:
             try:
                 _copy(source, partial)
             except sqlite3.Error as exc:
-                refuse_damaged(source, str(exc))
+                refuse_damaged(source, str(exc), settings)
             verdict = integrity(partial)
             if verdict != "ok":
                 fail(
@@ -202,9 +202,9 @@ def register(app: typer.Typer) -> None:
         info(_("Restored {backup} to {db} (integrity ok, audit ok).").format(backup=backup, db=target))
 
 
-def refuse_damaged(path: Path, verdict: str) -> NoReturn:
+def refuse_damaged(path: Path, verdict: str, settings: Settings) -> NoReturn:
     """Fail with the message a damaged database gets everywhere (the file, the last good backup)."""
-    fail(storage_error(StorageFault(DAMAGED, path, verdict)).message)
+    fail(storage_error(StorageFault(DAMAGED, path, verdict), backups_dir(settings)).message)
 
 
 def _audit(path: Path, settings: Settings) -> list[str]:

@@ -97,6 +97,7 @@ def test_backup_of_an_unreadable_file_is_a_clear_error(shop: Path, cli: Callable
     result = cli("backup", str(tmp_path / "copy.sqlite3"))
     assert result.exit_code == 1
     assert "is damaged" in result.stderr
+    assert f"No good backup found in {tmp_path / 'backups'}" in result.stderr
     assert not (tmp_path / "copy.sqlite3").exists()
 
 

@@ -124,15 +124,16 @@ class DatabaseDamaged(StorageFailed):
         self.backup = backup
 
 
-def storage_error(fault: StorageFault) -> StorageFailed:
-    """The error a person reads for ``fault``: what happened, to which file, and what to do."""
+def storage_error(fault: StorageFault, backups: Path | None = None) -> StorageFailed:
+    """The error a person reads for ``fault``: what happened, to which file, and what to do.
+    ``backups``: the shop's backup folder (default: the one the database was opened with)."""
     path = fault.path or "-"
     if fault.kind == store_db.FULL:
         return DiskFull(
             _("disk full: nothing was written to {path}; free space and try again").format(path=path), fault
         )
     if fault.kind == store_db.DAMAGED:
-        folder = store_db.backup_dir
+        folder = backups or store_db.backup_dir
         backup = store_db.last_good_backup(folder) if folder is not None else None
         if backup is not None:
             text = _(
