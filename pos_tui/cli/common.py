@@ -13,7 +13,7 @@ from typing import ParamSpec, TypeVar
 import typer
 
 from pos_tui.cli.output import ExitCode, fail
-from pos_tui.core.kernel import PosError
+from pos_tui.core.kernel import PosError, as_pos_error
 from pos_tui.i18n import _, set_language
 from pos_tui.settings import ConfigError, Settings, load_settings
 
@@ -70,15 +70,33 @@ class State:
             from pos_tui.store.migrations import SchemaTooNew
 
             try:
-                open_database(settings.db_url, create=create or upgrade, must_exist=not create)
+                open_database(
+                    settings.db_url,
+                    create=create or upgrade,
+                    must_exist=not create,
+                    check=True,
+                    backups=backups_dir(settings),
+                )
             except DatabaseMissing as exc:
                 fail(_("No database at {path}; create one with: pos-admin init").format(path=exc.path))
             except SchemaTooNew as exc:
                 fail(str(exc))
+            except PosError as exc:  # a damaged file (quick_check), a full disk while upgrading
+                fail(exc.message)
             except Exception as exc:  # an unreachable server, a locked or corrupt file
+                error = as_pos_error(exc)
+                if error is not None:
+                    fail(error.message)
                 fail(_("cannot open the database {url}: {error}").format(url=settings.db_url, error=exc))
             self._opened = True
         return settings
+
+
+def backups_dir(settings: Settings) -> Path:
+    """Where this shop's backups go: ``$POS_HOME/backups`` (``pos-admin backup`` without a
+    file writes there; ``pos-admin restore`` and the message about a damaged database look
+    there for the last good one)."""
+    return settings.home / "backups"
 
 
 STATE = State()
@@ -89,7 +107,9 @@ def state() -> State:
 
 
 def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
-    """Print a :class:`PosError` to stderr and exit with its code instead of a traceback."""
+    """Print a :class:`PosError` to stderr and exit with its code instead of a traceback; so
+    too a storage fault that reached here as a raw database error (a full disk, a damaged
+    file, a failed disk read: :func:`~pos_tui.core.kernel.errors.as_pos_error`)."""
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
@@ -97,6 +117,13 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
             return func(*args, **kwargs)
         except PosError as exc:
             fail(exc.message, ExitCode(exc.exit_code))
+        except (typer.Exit, typer.Abort):
+            raise  # fail() already said why
+        except Exception as exc:
+            error = as_pos_error(exc)
+            if error is None:
+                raise
+            fail(error.message, ExitCode(error.exit_code))
 
     return wrapper
 

@@ -1,4 +1,4 @@
-"""``pos-admin init``, ``demo``, ``backup`` and ``db upgrade``."""
+"""``pos-admin init``, ``demo``, ``backup``, ``restore`` and ``db upgrade``."""
 
 from __future__ import annotations
 
@@ -6,18 +6,19 @@ import os
 import sqlite3
 from contextlib import closing
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
-from pos_tui.cli.common import handle_errors, make_typer, now, state
+from pos_tui.cli.common import backups_dir, handle_errors, make_typer, now, state
 from pos_tui.cli.output import JsonOption, YesOption, confirm, fail, info, print_json, progress
 from pos_tui.core import staff
 from pos_tui.core.interchange import load_demo
+from pos_tui.core.kernel import storage_error
 from pos_tui.i18n import _
 from pos_tui.settings import Settings
-from pos_tui.store import database
-from pos_tui.store.db import sqlite_file
+from pos_tui.store import close_database, database, open_database
+from pos_tui.store.db import DAMAGED, StorageFault, quick_check, sqlite_file
 from pos_tui.store.migrations import SchemaTooNew
 from pos_tui.store.migrations import upgrade as run_upgrade
 
@@ -97,7 +98,12 @@ def register(app: typer.Typer) -> None:
     @app.command("backup")
     @handle_errors
     def backup(
-        dest: Annotated[Path, typer.Argument(help="File to write the copy to.", dir_okay=False)],
+        dest: Annotated[
+            Path | None,
+            typer.Argument(
+                help="File to write the copy to (default: a new dated file in $POS_HOME/backups/).", dir_okay=False
+            ),
+        ] = None,
         yes: YesOption = False,
         with_pin_key: Annotated[
             bool,
@@ -108,8 +114,9 @@ def register(app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """Copy the SQLite database with SQLite's online backup (safe while tills are selling),
-        then check the copy with ``PRAGMA integrity_check``. The PIN key file stays out of the
-        copy unless ``--with-pin-key`` (docs/security.md)."""
+        then check the copy with ``PRAGMA integrity_check``. Without a file the copy goes to
+        ``$POS_HOME/backups/`` (where ``pos-admin restore`` and the till look for the last good one).
+        The PIN key file stays out of the copy unless ``--with-pin-key`` (docs/security.md)."""
         settings = state().settings
         source = sqlite_path(settings)
         if source is None:
@@ -120,15 +127,24 @@ def register(app: typer.Typer) -> None:
                 ).format(db=settings.db_url)
             )
         require_existing_db(settings)
+        if dest is None:
+            stamp = now().strftime("%Y%m%d-%H%M%S")
+            dest = backups_dir(settings) / f"{source.stem}-{stamp}{source.suffix or '.sqlite3'}"
         dest = dest.expanduser()
         if dest.resolve() == source.resolve():
             fail(_("The backup cannot overwrite the database itself"))
+        verdict = quick_check(source)
+        if verdict != "ok":  # a copy of a damaged file is no backup; say so before writing anything
+            refuse_damaged(source, verdict, settings)
         if dest.exists():
             confirm(_("{dest} exists. Overwrite it?").format(dest=dest), yes=yes)
         dest.parent.mkdir(parents=True, exist_ok=True)
         partial = dest.with_name(f".{dest.name}.partial-{os.getpid()}")
         try:
-            _copy(source, partial)
+            try:
+                _copy(source, partial)
+            except sqlite3.Error as exc:
+                refuse_damaged(source, str(exc), settings)
             verdict = integrity(partial)
             if verdict != "ok":
                 fail(
@@ -146,6 +162,60 @@ def register(app: typer.Typer) -> None:
         )
         if with_pin_key:
             _copy_pin_key(settings, dest)
+
+    @app.command("restore")
+    @handle_errors
+    def restore(
+        backup: Annotated[Path, typer.Argument(help="The backup file to put back.", exists=True, dir_okay=False)],
+        yes: YesOption = False,
+    ) -> None:
+        """Replace the database with BACKUP, after checking that BACKUP passes ``PRAGMA
+        integrity_check`` and ``audit verify``. The file it replaces is kept beside it, renamed
+        with the date and time. Stop every till first (docs/recovery.md)."""
+        settings = state().settings
+        target = sqlite_path(settings)
+        if target is None:
+            fail(_("pos-admin restore puts back SQLite backups; restore PostgreSQL with pg_restore"))
+        backup = backup.expanduser()
+        if target.exists() and backup.resolve() == target.resolve():
+            fail(_("The backup to restore is the database itself"))
+        verdict = integrity(backup)
+        if verdict != "ok":
+            fail(
+                _("{backup} failed its integrity check ({verdict}); nothing was changed").format(
+                    backup=backup, verdict=verdict
+                )
+            )
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(f".{target.name}.restore-{os.getpid()}")
+        try:
+            _copy(backup, partial)
+            problems = _audit(partial, settings)
+            if problems:
+                fail(
+                    _("{backup} fails audit verify ({problem}); nothing was changed").format(
+                        backup=backup, problem=problems[0]
+                    )
+                )
+            aside = target.with_name(f"{target.name}.damaged-{now().strftime('%Y%m%d-%H%M%S')}")
+            if target.exists():
+                question = _("Replace {db} with {backup}? The current file is kept as {aside}.")
+                confirm(question.format(db=target, backup=backup, aside=aside), yes=yes)
+            else:
+                confirm(_("Restore {backup} to {db}?").format(db=target, backup=backup), yes=yes)
+            close_database()
+            if target.exists():
+                for suffix in ("-wal", "-shm"):  # the log goes with its file, so the kept copy stays whole
+                    companion = target.with_name(target.name + suffix)
+                    if companion.exists():
+                        companion.replace(aside.with_name(aside.name + suffix))
+                target.replace(aside)
+                info(_("The replaced database is kept as {aside}.").format(aside=aside))
+            partial.replace(target)
+        finally:
+            close_database()
+            partial.unlink(missing_ok=True)
+        info(_("Restored {backup} to {db} (integrity ok, audit ok).").format(backup=backup, db=target))
 
 
 def _copy_pin_key(settings: Settings, dest: Path) -> None:
@@ -168,6 +238,22 @@ def _copy_pin_key(settings: Settings, dest: Path) -> None:
             target=target, name=key_file.name
         )
     )
+
+
+def refuse_damaged(path: Path, verdict: str, settings: Settings) -> NoReturn:
+    """Fail with the message a damaged database gets everywhere (the file, the last good backup)."""
+    fail(storage_error(StorageFault(DAMAGED, path, verdict), backups_dir(settings)).message)
+
+
+def _audit(path: Path, settings: Settings) -> list[str]:
+    """``audit verify`` of the SQLite file at ``path`` (its schema upgraded first): the problems."""
+    from pos_tui.core import audit
+
+    open_database(path, check=True)
+    try:
+        return audit.verify(settings=settings).problems
+    finally:
+        close_database()
 
 
 def _copy(source: Path, target: Path) -> None:

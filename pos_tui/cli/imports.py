@@ -16,7 +16,7 @@ import typer
 from pos_tui.cli.common import handle_errors, make_typer, now, state
 from pos_tui.cli.output import ExitCode, JsonOption, fail, print_json, progress, stdout
 from pos_tui.core import interchange, kernel
-from pos_tui.core.kernel import ImportRejected
+from pos_tui.core.kernel import DiskFull, ImportRejected
 from pos_tui.i18n import _
 
 app = make_typer("import", "Import products, customers, suppliers and sales from CSV, JSON or JSONL.")
@@ -65,6 +65,9 @@ def _run(kind: str, file: Path, format_: str | None, dry_run: bool, json_: bool)
                 }
             )
         fail(exc.message, ExitCode.FAILED)
+    except DiskFull:
+        # SQLite rolled the whole import back: say so, not the rollback error that followed
+        fail(_("disk full: nothing from {file} was written; free space and run it again").format(file=file))
     if json_:
         print_json(report.as_json())
         return

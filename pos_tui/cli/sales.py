@@ -15,7 +15,7 @@ import typer
 from pos_tui.cli.common import handle_errors, now, parse_date, state
 from pos_tui.cli.output import ExitCode, JsonOption, fail, info, print_json, progress
 from pos_tui.core import interchange
-from pos_tui.core.kernel import ImportRejected
+from pos_tui.core.kernel import DiskFull, ImportRejected
 from pos_tui.i18n import _
 
 
@@ -51,6 +51,9 @@ def register(import_app: typer.Typer, export_app: typer.Typer) -> None:
                     }
                 )
             fail(exc.message, ExitCode.FAILED)
+        except DiskFull:
+            # SQLite rolled the whole import back: say so, not the rollback error that followed
+            fail(_("disk full: nothing from {file} was written; free space and run it again").format(file=file))
         if json_:
             print_json(result.as_json())
             return

@@ -9,11 +9,13 @@ thread's connection at shutdown.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
 
-from peewee import Database, PostgresqlDatabase, SqliteDatabase
+from peewee import Database, PeeweeException, PostgresqlDatabase, SqliteDatabase
 
 from pos_tui.store.migrations import upgrade
 from pos_tui.store.proxy import database
@@ -50,16 +52,225 @@ def sqlite_file(url: str | Path) -> Path | None:
     return None if path == ":memory:" else Path(path).expanduser()
 
 
-def open_database(url: str | Path, *, create: bool = True, must_exist: bool = False) -> Database:
+# -- storage faults ------------------------------------------------------------------------------
+#
+# SQLite says "the disk is full" (SQLITE_FULL), "this is not a database / it is malformed"
+# (SQLITE_NOTADB, SQLITE_CORRUPT) or "the disk failed" (SQLITE_IOERR) through exceptions that
+# tell a shop nothing, and after SQLITE_FULL the automatic rollback makes Peewee's own rollback
+# fail with "cannot rollback - no transaction is active", which hides the cause. The store turns
+# them into one :class:`StorageFault` with its kind and the file. ``store`` sits below ``core``,
+# so it cannot raise core's errors itself: ``pos_tui.core.kernel.errors`` installs
+# :data:`fault_error` when it is imported, and every fault leaves the store as the matching
+# ``PosError`` (``DiskFull``, ``DatabaseDamaged``, ``StorageFailed``), which the CLI and the
+# till already show as a message.
+
+FULL, DAMAGED, IO = "full", "damaged", "io"
+_SQLITE_KINDS = {13: FULL, 11: DAMAGED, 26: DAMAGED, 10: IO}  # SQLITE_FULL, _CORRUPT, _NOTADB, _IOERR
+_MESSAGE_KINDS = (
+    ("database or disk is full", FULL),
+    ("database disk image is malformed", DAMAGED),
+    ("file is not a database", DAMAGED),
+    ("could not decode to utf-8", DAMAGED),
+    ("disk i/o error", IO),
+)
+
+
+class StorageFault(Exception):
+    """The database file cannot be used: ``kind`` is :data:`FULL`, :data:`DAMAGED` or :data:`IO`;
+    ``path`` the SQLite file (None when unknown); ``detail`` what SQLite said."""
+
+    def __init__(self, kind: str, path: Path | None, detail: str) -> None:
+        super().__init__(f"{kind}: {detail}")
+        self.kind = kind
+        self.path = path
+        self.detail = detail
+
+
+backup_dir: Path | None = None
+"""Where this shop's backups go (``$POS_HOME/backups``), set by whoever opens the database;
+the message about a damaged file names the newest good one found there."""
+
+fault_error: Callable[[StorageFault], Exception] = lambda fault: fault  # noqa: E731 (replaced by core)
+"""Turns a fault into the exception raised to the caller; core's errors module installs its own."""
+
+
+def _kind_of(exc: BaseException) -> str | None:
+    """The fault kind of a SQLite error (by its result code, else by SQLite's words), or None."""
+    if not isinstance(exc, (sqlite3.Error, PeeweeException)):
+        return None
+    for err in (getattr(exc, "orig", None), exc):
+        code = getattr(err, "sqlite_errorcode", None)
+        if isinstance(code, int) and code & 0xFF in _SQLITE_KINDS:
+            return _SQLITE_KINDS[code & 0xFF]
+    text = str(exc).lower()
+    return next((kind for words, kind in _MESSAGE_KINDS if words in text), None)
+
+
+def storage_fault(exc: BaseException) -> StorageFault | None:
+    """The storage fault behind ``exc``: a :class:`StorageFault` itself or carried as
+    ``.fault`` by the error core raised for it, a SQLite error of a fault kind, or any of those
+    that ``exc`` was raised while handling (a failed rollback hides the SQLITE_FULL before it).
+    None when ``exc`` is no storage fault."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        carried = current if isinstance(current, StorageFault) else getattr(current, "fault", None)
+        if isinstance(carried, StorageFault):
+            return carried
+        kind = _kind_of(current)
+        if kind is not None:
+            return StorageFault(kind, current_file(), str(getattr(current, "orig", None) or current))
+        current = current.__cause__ or current.__context__
+    return None
+
+
+def current_file() -> Path | None:
+    """The SQLite file the store is bound to, or None (PostgreSQL, ``:memory:``, not open)."""
+    obj = database.obj
+    if isinstance(obj, SqliteDatabase) and obj.database != ":memory:":
+        return Path(obj.database)
+    return None
+
+
+def raise_fault(fault: StorageFault, cause: BaseException | None = None) -> None:
+    raise fault_error(fault) from (cause or fault)
+
+
+# -- the integrity check at open ---------------------------------------------------------------
+
+
+def quick_check(path: Path, *, full: bool = False) -> str:
+    """``PRAGMA quick_check`` (``integrity_check`` with ``full``) of the SQLite file at ``path``
+    on a connection of its own: ``"ok"`` or what is wrong. An unreadable file is not ok."""
+    try:
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)) as conn:
+            pragma = "integrity_check" if full else "quick_check"
+            rows = conn.execute(f"PRAGMA {pragma}").fetchall()
+    except sqlite3.Error as exc:
+        return str(exc)
+    lines = [line for r in rows[:10] for line in str(r[0]).splitlines() if not line.startswith("***")]
+    return "; ".join(lines) or "ok"
+
+
+def undecodable_text(path: Path) -> list[tuple[str, int, str]]:
+    """Every stored text in the SQLite file at ``path`` that is not valid UTF-8, as
+    ``(table, rowid, column)``: SQLite keeps such bytes (``quick_check`` does not look at them)
+    but Python cannot read them, so a report names where they are instead of failing on them."""
+    found: list[tuple[str, int, str]] = []
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)) as conn:
+        conn.text_factory = bytes
+        tables = [
+            r[0].decode()
+            for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+        ]
+        for table in tables:
+            columns = [r[1].decode() for r in conn.execute(f'PRAGMA table_info("{table}")')]
+            for column in columns:
+                query = f'SELECT rowid, "{column}" FROM "{table}" WHERE typeof("{column}") = \'text\''
+                for rowid, value in conn.execute(query):
+                    try:
+                        value.decode("utf-8")
+                    except UnicodeDecodeError:
+                        found.append((table, rowid, column))
+    return found
+
+
+class IntegrityGate:
+    """Whether the open file passed its check, for the write path to wait on.
+
+    ``pending`` while a background check runs: durable writes (posting a sale, opening a shift)
+    wait for it, the cart's quick saves do not. ``damaged``: every write is refused.
+    """
+
+    def __init__(self) -> None:
+        self._done = threading.Event()
+        self._done.set()
+        self.fault: StorageFault | None = None
+
+    def start(self) -> None:
+        self.fault = None
+        self._done.clear()
+
+    def finish(self, fault: StorageFault | None) -> None:
+        self.fault = fault
+        self._done.set()
+
+    @property
+    def pending(self) -> bool:
+        return not self._done.is_set()
+
+    def require(self, *, wait: bool) -> None:
+        """Raise the fault when the file is damaged; with ``wait``, first wait for a running check."""
+        if wait:
+            self._done.wait()
+        if self.fault is not None:
+            raise_fault(self.fault)
+
+
+gate = IntegrityGate()
+
+
+def check_file(path: Path) -> None:
+    """Run :func:`quick_check` on ``path`` and record the verdict in :data:`gate`; raise the
+    fault (as core's ``DatabaseDamaged``) when the file is damaged."""
+    gate.start()
+    verdict = quick_check(path)
+    fault = None if verdict == "ok" else StorageFault(DAMAGED, path, verdict)
+    gate.finish(fault)
+    if fault is not None:
+        raise_fault(fault)
+
+
+def check_in_background(path: Path, done: Callable[[StorageFault | None], None] | None = None) -> threading.Thread:
+    """:func:`check_file` in a thread; durable writes wait for it (:class:`IntegrityGate`).
+    ``done`` gets the fault (None: the file is sound) from that thread."""
+    gate.start()
+
+    def run() -> None:
+        verdict = quick_check(path)
+        fault = None if verdict == "ok" else StorageFault(DAMAGED, path, verdict)
+        gate.finish(fault)
+        if done is not None:
+            done(fault)
+
+    thread = threading.Thread(target=run, name="quick_check", daemon=True)
+    thread.start()
+    return thread
+
+
+def last_good_backup(directory: Path) -> Path | None:
+    """The newest file in ``directory`` (by modification time) that passes ``quick_check``."""
+    try:
+        files = sorted((p for p in directory.iterdir() if p.is_file()), key=lambda p: p.stat().st_mtime, reverse=True)
+    except OSError:
+        return None
+    return next((p for p in files if not p.name.startswith(".") and quick_check(p) == "ok"), None)
+
+
+def open_database(
+    url: str | Path,
+    *,
+    create: bool = True,
+    must_exist: bool = False,
+    check: bool = False,
+    backups: Path | None = None,
+) -> Database:
     """Open ``url`` (a SQLite file path, ``sqlite:///path`` or ``postgresql://…``) and bind the models.
 
     With ``create`` the schema is created or upgraded to the current version, so a fresh
     path gives a ready database. With ``must_exist`` a SQLite file that is not there raises
     :class:`DatabaseMissing` and nothing (no file, no directory) is created: reading a
     mistyped path must not leave an empty shop behind. PostgreSQL URLs ignore it (the server
-    says whether the database exists). Returns the Peewee database (also reachable as
-    :data:`database`).
+    says whether the database exists). With ``check`` an existing SQLite file must pass
+    ``PRAGMA quick_check`` first (else core's ``DatabaseDamaged`` is raised and nothing is
+    written); the till checks in the background instead (:func:`check_in_background`).
+    ``backups`` is the shop's backup folder (:data:`backup_dir`). Returns the Peewee database
+    (also reachable as :data:`database`).
     """
+    global backup_dir
+    if backups is not None:
+        backup_dir = backups
     url = str(url)
     db: Database
     if is_postgres_url(url):
@@ -75,10 +286,20 @@ def open_database(url: str | Path, *, create: bool = True, must_exist: bool = Fa
             raise DatabaseMissing(file)
         if path != ":memory:":
             Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        if check and file is not None and file.is_file():
+            check_file(file)
+        else:
+            gate.finish(None)
         db = SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, timeout=5)
     database.initialize(db)
     if create:
-        upgrade(db)
+        try:
+            upgrade(db)
+        except Exception as exc:
+            fault = storage_fault(exc)
+            if fault is None:
+                raise
+            raise_fault(fault, exc)
     return db
 
 
@@ -113,7 +334,23 @@ def write_tx(*, durable: bool = True) -> Iterator[None]:
     if database.transaction_depth() > 0:
         with database.atomic():
             yield
-    elif is_sqlite():
+        return
+    gate.require(wait=durable)
+    try:
+        with _transaction(durable=durable):
+            yield
+    except Exception as exc:
+        fault = storage_fault(exc)
+        if fault is None:
+            raise
+        if fault.kind == DAMAGED:
+            gate.finish(fault)
+        raise_fault(fault, exc)
+
+
+@contextmanager
+def _transaction(*, durable: bool) -> Iterator[None]:
+    if is_sqlite():
         if not durable:
             database.execute_sql("PRAGMA synchronous = NORMAL")
         try:

@@ -24,7 +24,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.worker import Worker
 
-from pos_tui.core.kernel import Actor, Override, PermissionDenied, utcnow
+from pos_tui.core.kernel import Actor, Override, PermissionDenied, PosError, utcnow
 from pos_tui.i18n import _, set_language
 from pos_tui.settings import Settings
 from pos_tui.tui.base import Till
@@ -138,6 +138,13 @@ class PosApp(Till):
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._start_devices)
+        self.run_worker(
+            self._await_integrity,
+            thread=True,
+            group="integrity",
+            description="database integrity check",
+            exit_on_error=False,
+        )
         keymap = dict(self.settings.keymap)
         if keymap:
             self.set_keymap(keymap)
@@ -148,6 +155,17 @@ class PosApp(Till):
                     severity="warning",
                     timeout=10,
                 )
+
+    def _await_integrity(self) -> None:
+        """Wait for the background ``quick_check`` started with the database (``pos``) and,
+        when the file is damaged, say so at once, naming the file and the last good backup.
+        Until it has passed, posting waits for it; on a damaged file every write is refused."""
+        from pos_tui.store.db import gate
+
+        try:
+            gate.require(wait=True)
+        except PosError as exc:
+            self.call_from_thread(self.notify, exc.message, severity="error", timeout=24 * 3600)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Log out only when someone is logged in (the login screen's own key quits)."""

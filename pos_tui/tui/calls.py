@@ -30,7 +30,7 @@ from textual.message_pump import MessagePump
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from pos_tui.core.kernel import Override, PermissionDenied, PosError
+from pos_tui.core.kernel import Override, PermissionDenied, PosError, as_pos_error
 from pos_tui.i18n import _
 from pos_tui.tui.messages import CoreFailed
 
@@ -108,8 +108,8 @@ class CoreCalls:
                 lambda granted: self.call_core(call, granted),
                 lambda: call.target.post_message(CoreFailed(error)),
             )
-        elif isinstance(error, PosError):
-            call.target.post_message(CoreFailed(error))
+        elif error is not None and (known := as_pos_error(error)) is not None:  # a PosError, or a full disk / damaged file
+            call.target.post_message(CoreFailed(known))
         else:
             self._app.log.error(f"{call.description} failed", error)
             call.target.post_message(CoreFailed(PosError(_("Unexpected error: {error}").format(error=error))))

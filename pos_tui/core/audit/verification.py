@@ -23,12 +23,13 @@ why Z reports are printed and kept outside the database.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from peewee import JOIN, fn
+from peewee import JOIN, PeeweeException, fn
 
 from pos_tui import store
 from pos_tui.core.cash.reports import document_totals
@@ -458,14 +459,39 @@ def verify(*, settings: Settings, progress: Callable[[int], None] | None = None)
     """Run every check; ``progress(n)`` is called once per journal entry and once per document
     checked (:func:`work_size` in all)."""
     found = _Found()
-    chain = _check_chain(found, progress)
-    _check_documents(found, chain, settings.shop.timezone, progress)
-    _check_cash(found, chain)
-    _check_stock(found)
-    _check_z(found, chain, settings.shop.timezone)
-    check_loyalty(found.add, tz=settings.shop.timezone)
+    try:
+        chain = _check_chain(found, progress)
+        _check_documents(found, chain, settings.shop.timezone, progress)
+        _check_cash(found, chain)
+        _check_stock(found)
+        _check_z(found, chain, settings.shop.timezone)
+        check_loyalty(found.add, tz=settings.shop.timezone)
+    except (PeeweeException, sqlite3.Error) as exc:  # a text Python cannot decode
+        if "could not decode" not in str(exc).lower():
+            raise
+        return _undecodable_report()
     problems = found.ordered()
     return AuditReport(ok=not problems, entries=chain.entries, problems=problems, first_broken=found.first())
+
+
+def _undecodable_report() -> AuditReport:
+    """Text that is not UTF-8 (bytes written outside pos_tui, or a damaged page) stops the checks
+    that read it: report where every such text is, the journal entries by number, instead."""
+    found = _Found()
+    path = store.db.current_file()
+    journal = m.JournalEntry._meta.table_name
+    for table, rowid, column in store.db.undecodable_text(path) if path is not None else []:
+        if table == journal:
+            text = _("entry {id}: its {column} is not valid text (UTF-8): changed outside pos_tui or damaged")
+            found.add(rowid, text.format(id=rowid, column=column))
+        else:
+            text = _("{table} row {id}, {column}: not valid text (UTF-8): changed outside pos_tui or damaged")
+            found.add(None, text.format(table=table, id=rowid, column=column))
+    if not found.items:
+        found.add(None, _("the file is damaged: run PRAGMA integrity_check, or restore a backup (docs/recovery.md)"))
+    problems = found.ordered()
+    entries = m.JournalEntry.select().count()
+    return AuditReport(ok=False, entries=entries, problems=problems, first_broken=found.first())
 
 
 def work_size() -> int:

@@ -6,8 +6,11 @@ The TUI shows ``str(error)``; the CLI prints it to stderr and exits with ``exit_
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from pos_tui.i18n import _
+from pos_tui.store import db as store_db
+from pos_tui.store.db import StorageFault
 
 
 class PosError(Exception):
@@ -98,3 +101,66 @@ class ImportRejected(ValidationError):
             [RowError(1, "-", _("the file is empty"))],
             summary=_("{source}: the file is empty, there are no rows to import").format(source=source),
         )
+
+
+class StorageFailed(PosError):
+    """The database file could not be used (a disk error); ``fault`` is what the store saw."""
+
+    def __init__(self, message: str, fault: StorageFault) -> None:
+        super().__init__(message)
+        self.fault = fault
+
+
+class DiskFull(StorageFailed):
+    """The disk filled up: SQLite rolled the whole transaction back, so nothing of it was written."""
+
+
+class DatabaseDamaged(StorageFailed):
+    """The database file fails its integrity check (or cannot be read as a database): nothing
+    may be written to it. ``backup`` is the last good backup found, if any."""
+
+    def __init__(self, message: str, fault: StorageFault, backup: Path | None) -> None:
+        super().__init__(message, fault)
+        self.backup = backup
+
+
+def storage_error(fault: StorageFault, backups: Path | None = None) -> StorageFailed:
+    """The error a person reads for ``fault``: what happened, to which file, and what to do.
+    ``backups``: the shop's backup folder (default: the one the database was opened with)."""
+    path = fault.path or "-"
+    if fault.kind == store_db.FULL:
+        return DiskFull(
+            _("disk full: nothing was written to {path}; free space and try again").format(path=path), fault
+        )
+    if fault.kind == store_db.DAMAGED:
+        folder = backups or store_db.backup_dir
+        backup = store_db.last_good_backup(folder) if folder is not None else None
+        if backup is not None:
+            text = _(
+                "the database {path} is damaged ({detail}); pos_tui will not work on it. "
+                "Last good backup: {backup}; restore it with: pos-admin restore {backup} (see docs/recovery.md)"
+            ).format(path=path, detail=fault.detail, backup=backup)
+        else:
+            text = _(
+                "the database {path} is damaged ({detail}); pos_tui will not work on it. "
+                "No good backup found in {folder}; see docs/recovery.md"
+            ).format(path=path, detail=fault.detail, folder=folder or "-")
+        return DatabaseDamaged(text, fault, backup)
+    return StorageFailed(
+        _("the disk failed while writing {path} ({detail}); check the disk and try again").format(
+            path=path, detail=fault.detail
+        ),
+        fault,
+    )
+
+
+def as_pos_error(exc: BaseException) -> PosError | None:
+    """``exc`` itself when it is a PosError, the storage error behind it (a full disk, a
+    damaged file, a failed rollback hiding either), or None for anything else (a bug)."""
+    if isinstance(exc, PosError):
+        return exc
+    fault = store_db.storage_fault(exc)
+    return storage_error(fault) if fault is not None else None
+
+
+store_db.fault_error = storage_error
