@@ -108,7 +108,8 @@ class CoreCalls:
                 lambda granted: self.call_core(call, granted),
                 lambda: call.target.post_message(CoreFailed(error)),
             )
-        elif error is not None and (known := as_pos_error(error)) is not None:  # a PosError, or a full disk / damaged file
+        # a PosError, or a full disk or damaged file behind another error
+        elif error is not None and (known := as_pos_error(error)) is not None:
             call.target.post_message(CoreFailed(known))
         else:
             self._app.log.error(f"{call.description} failed", error)
