@@ -134,7 +134,7 @@ def parse_date(value: str | None, option: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        fail(f"{option}: {value!r} is not a date (YYYY-MM-DD)", ExitCode.USAGE)
+        fail(_("{option}: {value!r} is not a date (YYYY-MM-DD)").format(option=option, value=value), ExitCode.USAGE)
 
 
 def now() -> datetime:

@@ -177,7 +177,7 @@ class EnrollDialog(Dialog[MemberInfo]):
     def compose_body(self) -> ComposeResult:
         labels = {
             "name": _("Name"),
-            "phone": _("Mobile phone"),
+            "phone": _("Mobile phone (optional)"),
             "email": _("E-mail (optional)"),
             "birth_date": _("Birth date (optional, DD.MM.YYYY)"),
         }

@@ -57,6 +57,9 @@ class AmountPrompt(Dialog[T]):
     @on(Input.Submitted, "#amount")
     def _submitted(self, event: Input.Submitted) -> None:
         typed = event.value.strip()
+        if not typed:
+            self.show_error(_("Type an amount"))
+            return
         if typed.isdigit() and len(typed) >= BARCODE_LIKE_DIGITS:
             self.show_error(_("{text} looks like a barcode, not an amount").format(text=typed))
             event.input.value = ""

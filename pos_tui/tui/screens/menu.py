@@ -50,6 +50,9 @@ SHORTCUTS: dict[str, str] = {
 class MenuDialog(ChoiceDialog):
     """The menu: each entry shows its own key from :data:`SHORTCUTS` and is chosen by it."""
 
+    def hint(self) -> str:
+        return _("↑↓ and Enter, or the key before the entry · Esc: cancel")
+
     def compose_body(self) -> ComposeResult:
         yield OptionList(*[f"{SHORTCUTS[key]}  {label}" for key, label in self.choices], id="choices")
 
