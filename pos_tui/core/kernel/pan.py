@@ -147,8 +147,8 @@ def _chains(text: str) -> Iterator[list[tuple[int, int]]]:
 
 def find_pans(text: str) -> list[FoundPan]:
     """Every card number in ``text`` (see the module docstring for what counts), in order."""
-    if not text:
-        return []
+    if len(text) < MIN_DIGITS or sum(map(str.isnumeric, text)) < MIN_DIGITS:
+        return []  # most stored text (names, codes, reasons) has too few digits to hold a card
     norm, where = _normalise(text)
     found: list[FoundPan] = []
     for chain in _chains(norm):
