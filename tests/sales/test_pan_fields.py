@@ -17,7 +17,7 @@ from pos_tui.core.basket import Cart, PaymentInput
 from pos_tui.core.interchange.imports import import_customers, import_suppliers
 from pos_tui.core.interchange.sales_io import import_sales
 from pos_tui.core.kernel import Actor, ImportRejected, Override, ValidationError, to_db
-from pos_tui.core.loyalty import coupons, ledger, wallet
+from pos_tui.core.loyalty import coupons, giftcards, ledger, wallet
 from pos_tui.core.staff.users import record_override
 from pos_tui.core.till.results import ReturnLineInput
 from pos_tui.settings import Settings
@@ -170,3 +170,12 @@ def test_an_imported_sale_note_with_a_card_number_is_refused(
         import_sales(path, settings=settings, now=now)
     assert any(e.field == "note" and "card number" in e.reason for e in caught.value.errors)
     assert m.Sale.select().count() == 0
+
+
+def test_a_gift_card_deactivation_reason_with_a_card_number_is_refused(
+    db: object, cashier: Actor, supervisor: Actor, now: datetime
+) -> None:
+    card = giftcards.issue_card(D("50.00"), actor=cashier, now=now, terminal="T1", method="card")
+    with pytest.raises(ValidationError, match="card number"):
+        giftcards.deactivate(card.code, actor=supervisor, now=now, terminal="T1", reason=f"çalındı {DOTS}")
+    assert giftcards.get_card(card.code).active
