@@ -95,3 +95,13 @@ def test_pos_admin_audit_pan_reports_masked_and_exits_1(day: SaleResult, cli: Ca
     assert "card numbers are stored" in human.stderr
     for output in (result.stdout, result.stderr, human.stdout, human.stderr):
         assert PAN not in output and "4111 1111 1111 1111" not in output
+
+
+def test_hashes_and_ids_are_not_taken_for_card_numbers(day: SaleResult) -> None:
+    digest = PAN + "abcdef" * 8  # a hex digest that happens to start with a Luhn-valid run
+    plant("INSERT INTO meta_entry (key, value) VALUES ('anchor', ?)", f"7:{digest}")
+    plant("UPDATE journal_entry SET hash = ? WHERE id = 1", digest)
+    plant("UPDATE sale SET uid = ? WHERE id = 1", "41111111-1111-1111-4111-111111111111")
+    assert audit.scan_pans() == []
+    plant("INSERT INTO meta_entry (key, value) VALUES ('typed', ?)", f"not a digest {PAN}")
+    assert [(f.table, f.row, f.column) for f in audit.scan_pans()] == [("meta_entry", "typed", "value")]

@@ -9,7 +9,8 @@ are never run together into a false card.
 
 Never scanned, because pos_tui writes them from hashes and random ids and a hex string can
 hold a Luhn-valid digit run by chance: the hash chain (``prev_hash``, ``hash``), PIN tags and
-hashes, the rules digest, and any value (or JSON string) that is a whole UUID or hex digest.
+hashes, the rules digest, and any value (or JSON string) that is a whole UUID or hex digest
+(or ``entry:digest``, as the journal head in ``meta_entry``).
 
 A finding names the table, the row (its primary key), the column and the number masked as a
 terminal prints it (first 6, last 4); the number itself is never returned.
@@ -41,7 +42,7 @@ MACHINE_COLUMNS = frozenset(
     }
 )
 _MACHINE_VALUE = re.compile(
-    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[0-9a-fA-F]{32,}"
+    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|(?:[0-9]+:)?[0-9a-fA-F]{32,}"
 )
 _CHUNK = 2000
 
