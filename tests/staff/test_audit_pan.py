@@ -105,3 +105,9 @@ def test_hashes_and_ids_are_not_taken_for_card_numbers(day: SaleResult) -> None:
     assert audit.scan_pans() == []
     plant("INSERT INTO meta_entry (key, value) VALUES ('typed', ?)", f"not a digest {PAN}")
     assert [(f.table, f.row, f.column) for f in audit.scan_pans()] == [("meta_entry", "typed", "value")]
+
+
+def test_progress_counts_every_row_read(day: SaleResult) -> None:
+    seen: list[int] = []
+    audit.scan_pans(progress=seen.append)
+    assert sum(seen) == audit.scan_size() > 0
