@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from peewee import SqliteDatabase
+from peewee import Database, SqliteDatabase
 
 from pos_tui import store
 from pos_tui.core.kernel.pan import find_pans
@@ -110,6 +110,15 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def _text_columns(database: Database, table: str) -> list[str]:
+    """The columns of ``table`` the scan reads: declared as text, not a machine column."""
+    return [
+        c.name
+        for c in database.get_columns(table)
+        if _is_text(c.data_type) and ("*", c.name) not in MACHINE_COLUMNS and (table, c.name) not in MACHINE_COLUMNS
+    ]
+
+
 def scan_pans(progress: Callable[[int], None] | None = None) -> list[PanFinding]:
     """Every card number stored in a text column of the open database, table by table.
 
@@ -119,11 +128,7 @@ def scan_pans(progress: Callable[[int], None] | None = None) -> list[PanFinding]
     sqlite = isinstance(database, SqliteDatabase)
     findings: list[PanFinding] = []
     for table in sorted(database.get_tables()):
-        columns = [
-            c.name
-            for c in database.get_columns(table)
-            if _is_text(c.data_type) and ("*", c.name) not in MACHINE_COLUMNS and (table, c.name) not in MACHINE_COLUMNS
-        ]
+        columns = _text_columns(database, table)
         if not columns:
             continue
         keys = database.get_primary_keys(table) or (["rowid"] if sqlite else [])
@@ -152,5 +157,7 @@ def scan_size() -> int:
     database = store.database.obj
     total = 0
     for table in database.get_tables():
+        if not _text_columns(database, table):
+            continue
         total += database.execute_sql(f"SELECT COUNT(*) FROM {_quote(table)}").fetchone()[0]
     return int(total)
