@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from stdnum import luhn
 
 from pos_tui.core.kernel.errors import ValidationError
-from pos_tui.core.kernel.pan import find_pans, is_pan, looks_like_pan, refuse_pan, scheme_of
+from pos_tui.core.kernel.pan import find_pans, is_pan, looks_like_pan, luhn_ok, refuse_pan, scheme_of
 
 # Test numbers the schemes publish for integration tests (never real cards).
 TEST_PANS = {
@@ -75,7 +75,9 @@ def test_the_forms_of_issue_10_are_found(text: str) -> None:
         "411111******1111 onay 123456",
         "GC123456789012",  # our gift card code: 12 digits
         "2600000000017",  # our member card (EAN-13, prefix 26)
-        "8690123456789",  # a Turkish product barcode
+        "8690123456789",  # a Turkish product barcode: no card range
+        "4006381330060",  # a German barcode: Visa range, passes Luhn, but a valid EAN-13
+        "6901234560046",  # a Chinese barcode: Maestro range, passes Luhn, but a valid EAN-13
         "TR33 0006 1005 1978 6457 8413 26",  # an IBAN
         "12345678901234567890123",  # too long: no card
         "1234567890123456",  # no card range, no Luhn
@@ -136,3 +138,8 @@ def test_a_masked_number_is_never_a_card(number: str, mask: str, zero: int, arou
 def test_any_text_is_answered(text: str) -> None:
     found = find_pans(text)
     assert all(is_pan(f.digits) and "*" in f.masked for f in found)
+
+
+@given(st.from_regex(r"[0-9]{1,25}", fullmatch=True))
+def test_our_luhn_is_python_stdnums(digits: str) -> None:
+    assert luhn_ok(digits) == luhn.is_valid(digits)
