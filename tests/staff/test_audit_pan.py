@@ -4,9 +4,15 @@ journal payload, reported masked (never the number itself), exit 1; a normal day
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,10 +20,11 @@ import pytest
 from pos_tui.core import audit, cash
 from pos_tui.core.kernel import Actor
 from pos_tui.core.till import SaleResult
-from pos_tui.store import database
+from pos_tui.store import close_database, database
 from pos_tui.store import models as m
 
 PAN = "4111111111111111"
+CONFIG = str(Path(__file__).resolve().parents[2] / "config" / "pos.toml")
 
 Sell = Callable[..., SaleResult]
 
@@ -111,3 +118,22 @@ def test_progress_counts_every_row_read(day: SaleResult) -> None:
     seen: list[int] = []
     audit.scan_pans(progress=seen.append)
     assert sum(seen) == audit.scan_size() > 0
+
+
+@pytest.mark.slow
+def test_installed_pos_admin_audit_pan(day: SaleResult, db_path: Path, tmp_path: Path) -> None:
+    exe = shutil.which("pos-admin", path=os.path.dirname(sys.executable)) or shutil.which("pos-admin")
+    assert exe, "pos-admin is not installed (pip install -e .)"
+    env = {**os.environ, "POS_DB": str(db_path), "POS_HOME": str(tmp_path), "POS_LANG": "tr", "POS_CONFIG": CONFIG}
+    close_database()  # the file is the subprocess's now
+    plant_in_file(db_path, "UPDATE cash_movement SET reason = ?", "kart 3530-1113-3330-0000")
+    result = subprocess.run([exe, "audit", "pan", "--json"], capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 1, result.stderr
+    (found,) = json.loads(result.stdout)["found"]
+    assert (found["table"], found["column"], found["masked"]) == ("cash_movement", "reason", "353011******0000")
+    assert "3530111333300000" not in result.stdout + result.stderr
+
+
+def plant_in_file(path: Path, sql: str, *params: Any) -> None:
+    with sqlite3.connect(path) as conn:
+        conn.execute(sql, params)

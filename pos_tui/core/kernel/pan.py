@@ -68,7 +68,7 @@ CARD_RANGES: tuple[tuple[str, str, str, frozenset[int]], ...] = (
 
 MIN_DIGITS = 13
 MAX_DIGITS = 19
-MASK_CHARS = "*Xx•#"
+MASK_CHARS = "*Xx•#"  # what terminals mask with; X and x are letters, so only * • # need _MASK_PAIR
 _MAX_SEPARATOR = 3  # a longer run of punctuation ends a number
 
 _DIGITS = re.compile(r"[0-9]+")
