@@ -46,3 +46,33 @@ def verify(json_: JsonOption = False) -> None:
         _("{count} problem(s): the database was changed outside pos_tui").format(count=len(report.problems)),
         ExitCode.FAILED,
     )
+
+
+@app.command("pan")
+@handle_errors
+def pan(json_: JsonOption = False) -> None:
+    """Look for card numbers stored anywhere in the database; exit 1 if any is found (shown masked)."""
+    from pos_tui.cli.output import table
+    from pos_tui.i18n import ngettext
+
+    state().open_db(upgrade=False)
+    with progress(_("Looking for card numbers"), audit.scan_size(), json_) as advance:
+        findings = audit.scan_pans(progress=advance)
+    if json_:
+        print_json({"ok": not findings, "found": [f.as_json() for f in findings]})
+    elif findings:
+        table(
+            [_("Table"), _("Row"), _("Column"), _("Card number (masked)"), _("Scheme")],
+            [(f.table, f.row, f.column, f.masked, f.scheme) for f in findings],
+        )
+    else:
+        info(_("No card number is stored in the database."))
+    if findings:
+        fail(
+            ngettext(
+                "{count} card number is stored in the database; remove it (card numbers must never be stored)",
+                "{count} card numbers are stored in the database; remove them (card numbers must never be stored)",
+                len(findings),
+            ).format(count=len(findings)),
+            ExitCode.FAILED,
+        )

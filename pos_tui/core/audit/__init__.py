@@ -1,5 +1,5 @@
 """Audit: ``pos-admin audit verify`` — is the database what pos_tui wrote? The journal chain, documents against
-their journal payloads, totals, and the loyalty tables.
+their journal payloads, totals, and the loyalty tables. ``pos-admin audit pan`` — is a card number stored anywhere?
 """
 
 from __future__ import annotations
@@ -11,12 +11,18 @@ from pos_tui.core.kernel.lazy import front_door
 # public name -> the module of this package that defines it (a module's own name: the module itself)
 _EXPORTS = {
     "AuditReport": "verification",
+    "PanFinding": "pan_scan",
+    "scan_pans": "pan_scan",
+    "scan_size": "pan_scan",
     "verify": "verification",
     "work_size": "verification",
 }
 
 __all__ = [
     "AuditReport",
+    "PanFinding",
+    "scan_pans",
+    "scan_size",
     "verify",
     "work_size",
 ]
@@ -24,4 +30,5 @@ if not TYPE_CHECKING:  # type checkers read the imports below instead, and flag 
     __getattr__, __dir__ = front_door(__name__, _EXPORTS)
 
 if TYPE_CHECKING:
+    from pos_tui.core.audit.pan_scan import PanFinding, scan_pans, scan_size
     from pos_tui.core.audit.verification import AuditReport, verify, work_size

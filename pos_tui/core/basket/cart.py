@@ -55,6 +55,7 @@ from pos_tui.core.kernel.money import (
     qty_to_decimal,
     split_kdv,
 )
+from pos_tui.core.kernel.pan import refuse_pan
 from pos_tui.i18n import _
 
 DISCOUNT_KINDS = ("percent", "amount")
@@ -579,6 +580,7 @@ class Cart:
         return dataclasses.replace(self, customer_id=customer_id)
 
     def with_note(self, note: str | None) -> Cart:
+        refuse_pan(note)
         return dataclasses.replace(self, note=(note or "").strip() or None)
 
     def with_member(self, member_id: int | None) -> Cart:
@@ -634,4 +636,5 @@ def _require_reason(reason: str) -> str:
     text = (reason or "").strip()
     if not text:
         raise ValidationError(_("A reason is needed"))
+    refuse_pan(text)
     return text

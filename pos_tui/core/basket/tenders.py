@@ -9,28 +9,22 @@ sale calls each handler's ``post`` inside its transaction after the payment row 
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
-from stdnum import luhn
-
 from pos_tui.core.kernel.clock import SHOP_TZ
 from pos_tui.core.kernel.errors import ValidationError
 from pos_tui.core.kernel.formatting import format_money
 from pos_tui.core.kernel.money import money
+from pos_tui.core.kernel.pan import looks_like_pan
 from pos_tui.core.kernel.vocabulary import method_label
 from pos_tui.i18n import _
 
 SALE = "sale"
 RETURN = "return"
-
-# A reference is what the card terminal prints (approval code, RRN); a run of 13–19 digits
-# that passes the Luhn check is a card number and is refused.
-_DIGIT_RUN = re.compile(r"\d[\d -]{11,}\d")
 
 # --------------------------------------------------------------------------- tenders
 
@@ -97,12 +91,10 @@ def _check_reference(reference: str | None) -> str | None:
         return None
     if len(text) > 64:
         raise ValidationError(_("A payment reference has at most 64 characters"))
-    for run in _DIGIT_RUN.findall(text):
-        digits = re.sub(r"\D", "", run)
-        if 13 <= len(digits) <= 19 and luhn.is_valid(digits):
-            raise ValidationError(
-                _("That looks like a card number; enter only the card terminal's reference, never the card number")
-            )
+    if looks_like_pan(text):  # a reference is what the terminal prints (approval code, RRN, a masked PAN)
+        raise ValidationError(
+            _("That looks like a card number; enter only the card terminal's reference, never the card number")
+        )
     return text
 
 

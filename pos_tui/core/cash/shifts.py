@@ -23,6 +23,7 @@ from pos_tui.core.kernel.clock import from_db, to_db
 from pos_tui.core.kernel.errors import StateError, ValidationError
 from pos_tui.core.kernel.formatting import format_money
 from pos_tui.core.kernel.money import ZERO, from_kurus, money, to_kurus
+from pos_tui.core.kernel.pan import refuse_pan
 from pos_tui.core.staff.users import record_override
 from pos_tui.i18n import _
 from pos_tui.store import models as m
@@ -162,6 +163,7 @@ def _movement(
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("A reason is needed"))
+    refuse_pan(reason)
     value = _non_negative(amount, _("The amount"))
     if kind != "no_sale" and value == 0:
         raise ValidationError(_("The amount must be more than zero"))

@@ -45,6 +45,7 @@ from pos_tui.core.kernel.clock import shop_day, to_db
 from pos_tui.core.kernel.errors import ImportRejected, RowError, ValidationError
 from pos_tui.core.kernel.formats import detect_format, header_key, unprotect_cell
 from pos_tui.core.kernel.money import MILLI, parse_money, parse_quantity
+from pos_tui.core.kernel.pan import looks_like_pan
 from pos_tui.core.kernel.vocabulary import customer_kind_label, unit_label
 from pos_tui.core.loyalty.members.enrolment import add_members, check_new_members, prepare_enrollment
 from pos_tui.core.loyalty.members.values import MemberFieldError, NewMember, parse_birth_date
@@ -343,13 +344,17 @@ class _RowProblems:
 
 def _text(value: Any, field: str, row: _RowProblems, limit: int = 255) -> str | None:
     if type(value) is str and len(value) <= limit and value.strip() == value:  # fast path: a CSV cell
-        return value or None
-    if isinstance(value, (bool, list, dict)):
+        text = value
+    elif isinstance(value, (bool, list, dict)):
         row.add(field, _("expected text"))
         return None
-    text = str(value).strip()
+    else:
+        text = str(value).strip()
     if len(text) > limit:
         row.add(field, _("is longer than {n} characters").format(n=limit))
+        return None
+    if looks_like_pan(text):
+        row.add(field, _("looks like a card number; card numbers are never stored"))
         return None
     return text or None
 

@@ -58,6 +58,7 @@ from pos_tui.core.kernel.errors import ImportRejected, PosError, RowError, Valid
 from pos_tui.core.kernel.formats import write_records
 from pos_tui.core.kernel.formatting import format_quantity
 from pos_tui.core.kernel.money import MILLI, ZERO, parse_money, parse_quantity
+from pos_tui.core.kernel.pan import looks_like_pan
 from pos_tui.core.kernel.vocabulary import unit_label
 from pos_tui.core.loyalty.members.lookup import find_member
 from pos_tui.core.loyalty.pricing import price_cart
@@ -423,6 +424,8 @@ def _parse_doc(doc_line: int, raw: Any, lookups: _Lookups) -> _Doc | list[RowErr
     note = raw.get("note")
     if note is not None and not isinstance(note, str):
         errors.append(RowError(doc_line, "note", _("must be a text")))
+    elif looks_like_pan(note):
+        errors.append(RowError(doc_line, "note", _("looks like a card number; card numbers are never stored")))
     if errors:
         return errors
     assert uid is not None and at is not None and terminal is not None and cashier_id is not None

@@ -35,6 +35,7 @@ from pos_tui.core.kernel.clock import SHOP_TZ, day_bounds, from_db, shop_day, to
 from pos_tui.core.kernel.errors import NotFound, StateError, ValidationError
 from pos_tui.core.kernel.formatting import format_money
 from pos_tui.core.kernel.money import ZERO, from_kurus, money, to_kurus
+from pos_tui.core.kernel.pan import refuse_pan
 from pos_tui.core.loyalty.engine import CouponOffer
 from pos_tui.i18n import _
 from pos_tui.store import fast, write_tx
@@ -205,6 +206,7 @@ def create_coupon(
                 )
             if fast.select_first(m.Coupon, ("id",), {"code": code}) is not None:
                 raise ValidationError(_("Coupon code {code} is already used").format(code=code))
+        refuse_pan(note)
         coupon_id = fast.insert_one(
             m.Coupon,
             {

@@ -45,6 +45,7 @@ from pos_tui.core.kernel.clock import SHOP_TZ, day_bounds, from_db, shop_day, to
 from pos_tui.core.kernel.errors import NotFound, StateError, ValidationError
 from pos_tui.core.kernel.formatting import format_money
 from pos_tui.core.kernel.money import from_kurus, money, to_kurus
+from pos_tui.core.kernel.pan import refuse_pan
 from pos_tui.i18n import _
 from pos_tui.store import fast, write_tx
 from pos_tui.store import models as m
@@ -469,6 +470,7 @@ def deactivate(
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("A reason is needed"))
+    refuse_pan(reason)
     with write_tx():
         row = _card_row(code, for_update=True)
         card_id, text = row[0], row[1]

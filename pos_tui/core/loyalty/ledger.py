@@ -42,6 +42,7 @@ from pos_tui.core.kernel import journal
 from pos_tui.core.kernel.actors import Actor, Override, require
 from pos_tui.core.kernel.clock import SHOP_TZ, shop_day, to_db, zone
 from pos_tui.core.kernel.errors import InsufficientPoints, NotFound, ValidationError
+from pos_tui.core.kernel.pan import refuse_pan
 from pos_tui.i18n import _
 from pos_tui.store import fast
 from pos_tui.store import models as m
@@ -631,6 +632,7 @@ def adjust(
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("A reason is needed"))
+    refuse_pan(reason)
     if isinstance(points, bool) or not isinstance(points, int) or points == 0:
         raise ValidationError(_("An adjustment must be a whole, non-zero number of points"))
     day = shop_day(now, tz)

@@ -44,6 +44,7 @@ from pos_tui.core.kernel.clock import SHOP_TZ, day_bounds, from_db, shop_day, to
 from pos_tui.core.kernel.errors import NotFound, ValidationError
 from pos_tui.core.kernel.formatting import format_money
 from pos_tui.core.kernel.money import from_kurus, money, to_kurus
+from pos_tui.core.kernel.pan import refuse_pan
 from pos_tui.core.loyalty.ledger import DEFAULT_HOLD_DAYS
 from pos_tui.i18n import _
 from pos_tui.store import fast, write_tx
@@ -163,6 +164,7 @@ def _insert(
     reason: str | None = None,
     actor_id: int | None = None,
 ) -> WalletEntryInfo:
+    refuse_pan(reason)
     at = to_db(now)
     entry_id = fast.insert_one(
         m.WalletEntry,

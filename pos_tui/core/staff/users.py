@@ -64,6 +64,7 @@ from pos_tui.core.kernel.errors import (
     ValidationError,
 )
 from pos_tui.core.kernel.formatting import format_percent
+from pos_tui.core.kernel.pan import refuse_pan
 from pos_tui.i18n import _, ngettext
 from pos_tui.settings import DEFAULT_ROLES, PinSettings, RoleSettings, SecuritySettings, Settings
 from pos_tui.store import database, fast, is_sqlite, write_tx
@@ -828,6 +829,7 @@ def record_override(
     reason = override.reason.strip()
     if not reason:
         raise ValidationError(_("A manager override needs a reason"))
+    refuse_pan(reason)
     payload = {
         "action": action,
         "cashier": actor.name,

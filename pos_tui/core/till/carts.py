@@ -36,6 +36,7 @@ from pos_tui.core.kernel.actors import Actor, Override, require, require_discoun
 from pos_tui.core.kernel.clock import SHOP_TZ, from_db, shop_day, to_db
 from pos_tui.core.kernel.errors import IntegrityError, NotFound, ValidationError
 from pos_tui.core.kernel.money import MILLI, ZERO, qty_to_decimal
+from pos_tui.core.kernel.pan import refuse_pan
 from pos_tui.core.loyalty import coupons, members
 from pos_tui.core.loyalty.pricing import price_cart, quote
 from pos_tui.core.staff.users import record_override
@@ -335,6 +336,7 @@ def void_reason(reason: str | None) -> str:
         raise ValidationError(_("A reason is needed"))
     if not any(ch.isalpha() for ch in text):
         raise ValidationError(_("{reason} is not a reason: say why in words").format(reason=text))
+    refuse_pan(text)
     return text
 
 
@@ -613,6 +615,7 @@ def cancel_cart(
         text = (reason or "").strip()
         if not text:
             raise ValidationError(_("A reason is needed"))
+        refuse_pan(text)
         used = require(actor, "cancel_sale", override)
         totals = cart.totals()
         journal.append(

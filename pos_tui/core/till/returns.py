@@ -29,6 +29,7 @@ from pos_tui.core.kernel.clock import SHOP_TZ
 from pos_tui.core.kernel.errors import ValidationError
 from pos_tui.core.kernel.formatting import format_money, format_quantity
 from pos_tui.core.kernel.money import ZERO, from_kurus, money
+from pos_tui.core.kernel.pan import refuse_pan
 from pos_tui.core.loyalty.tenders import LOYALTY_METHODS
 from pos_tui.core.staff.users import record_override
 from pos_tui.core.till.documents import _Head, _resolve, _Sold
@@ -296,6 +297,7 @@ def post_return(
     text = (reason or "").strip()
     if not text:
         raise ValidationError(_("A reason is needed"))
+    refuse_pan(text)
     with write_tx():
         original = _resolve(original_receipt)
         _check_shift(shift_id, terminal)
@@ -404,6 +406,7 @@ def create_blind_return(
     text = (reason or "").strip()
     if not text:
         raise ValidationError(_("A reason is needed"))
+    refuse_pan(text)
     cart = Cart()
     for req in lines:
         product = get_product(req.code)

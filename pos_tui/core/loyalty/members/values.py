@@ -7,9 +7,10 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from stdnum import ean, luhn
+from stdnum import ean
 
 from pos_tui.core.kernel.errors import ValidationError
+from pos_tui.core.kernel.pan import is_pan, looks_like_pan
 from pos_tui.i18n import _
 from pos_tui.store import models as m
 
@@ -137,17 +138,6 @@ def generated_card(sequence: int) -> str:
     return body + ean.calc_check_digit(body)
 
 
-def _payment_card(digits: str) -> bool:
-    """Looks like a bank card number (Visa, Mastercard, Amex, Troy) with a valid Luhn digit."""
-    if not digits.isdigit() or not 13 <= len(digits) <= 19 or not luhn.is_valid(digits):
-        return False
-    return (
-        digits[0] == "4"
-        or digits[:2] in {"34", "37", "51", "52", "53", "54", "55"}
-        or digits.startswith(("9792", "222", "223", "224", "225", "226", "227", "2720"))
-    )
-
-
 def magstripe_id(text: str) -> str | None:
     """The card id in magnetic-stripe reader output, or None when ``text`` is no track data.
 
@@ -174,7 +164,7 @@ def magstripe_id(text: str) -> str | None:
             found = primary.replace(" ", "")
     if not found or not _MAG_ID.fullmatch(found):
         raise ValidationError(_("The card could not be read; swipe it again"))
-    if _payment_card(found):
+    if is_pan(found):
         raise ValidationError(_("That is a bank card; swipe the loyalty card (bank card numbers are never stored)"))
     return found
 
@@ -214,10 +204,12 @@ def card_for(card: str | None, card_kind: str | None, phone: str | None) -> tupl
             raise MemberFieldError(
                 _("{card!r} is not a magnetic card id (letters and digits)").format(card=text), "card"
             )
-        if _payment_card(value):
-            raise MemberFieldError(_("That is a bank card number; it is never stored"), "card")
+    else:
+        value = text.upper()
+    if looks_like_pan(value):  # a bank card is never a member card, whatever it is typed as
+        raise MemberFieldError(_("That is a bank card number; it is never stored"), "card")
+    if card_kind == "magstripe":
         return value, "magstripe"
-    value = text.upper()
     if card_kind == "rfid":
         if not _RFID.fullmatch(value):
             raise MemberFieldError(
