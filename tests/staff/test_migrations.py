@@ -166,3 +166,29 @@ def test_installed_pos_admin_upgrades_schema_1(v1: Path, fresh: Path, tmp_path: 
     assert done.returncode == 0, done.stderr
     assert f"{v1}: schema upgraded from 1 to {CURRENT_VERSION}." in done.stderr
     check_upgraded(v1, before, fresh)
+
+
+def test_schema_6_never_reuses_a_journal_id(v1: Path, fresh: Path, cli: Cli) -> None:
+    """Schema 6 rebuilds journal_entry with an AUTOINCREMENT id: every row kept, the triggers back,
+    and the id of a deleted last entry is not handed out again (issue 10)."""
+    before = query(v1, "SELECT * FROM journal_entry")
+    assert cli("--db", str(v1), "db", "upgrade").exit_code == 0
+    assert query(v1, "SELECT * FROM journal_entry") == before
+    for path in (v1, fresh):
+        (sql,) = query(path, "SELECT sql FROM sqlite_master WHERE name = 'journal_entry'")[0]
+        assert "AUTOINCREMENT" in sql, path
+    conn = sqlite3.connect(v1)
+    try:
+        with pytest.raises(sqlite3.IntegrityError, match="insert-only"):
+            conn.execute("DELETE FROM journal_entry")
+        with pytest.raises(sqlite3.IntegrityError, match="insert-only"):
+            conn.execute("UPDATE journal_entry SET payload = '{}'")
+        conn.execute("DROP TRIGGER journal_entry_no_delete")
+        conn.execute("DELETE FROM journal_entry WHERE id = 1")
+        conn.execute(
+            "INSERT INTO journal_entry (at, terminal, kind, ref, payload, prev_hash, hash) "
+            "VALUES ('2026-10-02 07:00:00', 'T1', 'sale', 'x', '{}', '0000', 'eeee')"
+        )
+        assert conn.execute("SELECT id FROM journal_entry").fetchall() == [(2,)]
+    finally:
+        conn.close()

@@ -12,6 +12,8 @@ Checks, in order:
 3. Stock: ``product.stock`` equals the sum of its stock movements.
 4. Z closures: each Z's totals equal the documents it covers, its grand total continues the
    previous one, Z numbers have no gaps, and each Z matches its journal entry.
+4b. Number series (:mod:`pos_tui.core.audit.series`): each terminal's receipt numbers run 1..N
+   without a gap and its receipt and Z counters equal the highest number used.
 5. Loyalty: the points ledger, points, stamps and supplier points per sale, wallets, gift
    cards and coupons against each other and the journal (:mod:`pos_tui.core.loyalty.audit`).
 
@@ -31,6 +33,7 @@ from typing import Any
 from peewee import JOIN, fn
 
 from pos_tui import store
+from pos_tui.core.audit.series import check_series
 from pos_tui.core.cash.reports import document_totals
 from pos_tui.core.kernel.formatting import format_money
 from pos_tui.core.kernel.journal import GENESIS, HEAD_KEY, canonical, chain_hash
@@ -463,6 +466,7 @@ def verify(*, settings: Settings, progress: Callable[[int], None] | None = None)
     _check_cash(found, chain)
     _check_stock(found)
     _check_z(found, chain, settings.shop.timezone)
+    check_series(found.add, chain.sale_entries)
     check_loyalty(found.add, tz=settings.shop.timezone)
     problems = found.ordered()
     return AuditReport(ok=not problems, entries=chain.entries, problems=problems, first_broken=found.first())
