@@ -10,17 +10,21 @@ from pos_tui.core.kernel.lazy import front_door
 
 # public name -> the module of this package that defines it (a module's own name: the module itself)
 _EXPORTS = {
+    "Anchor": "verification",
     "AuditReport": "verification",
+    "parse_anchor": "verification",
     "verify": "verification",
     "work_size": "verification",
 }
 
 __all__ = [
+    "Anchor",
     "AuditReport",
+    "parse_anchor",
     "verify",
     "work_size",
 ]
 __getattr__, __dir__ = front_door(__name__, _EXPORTS)
 
 if TYPE_CHECKING:
-    from pos_tui.core.audit.verification import AuditReport, verify, work_size
+    from pos_tui.core.audit.verification import Anchor, AuditReport, parse_anchor, verify, work_size
