@@ -123,7 +123,21 @@ def test_a_rechained_entry_fails_its_anchor(three_sales: list[SaleResult], setti
     ) in report.problems
 
 
-@pytest.mark.parametrize("text", ["", "12", "12:", ":abcdef12", "x:abcdef12", "0:abcdef12", "12:abc", "12:xyz12345"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "12",
+        "12:",
+        ":abcdef12",
+        "x:abcdef12",
+        "0:abcdef12",
+        "12:abc",
+        "12:xyz12345",
+        "9" * 30 + ":abcdef12",
+        "١٢:abcdef12",
+    ],
+)
 def test_a_malformed_anchor_is_refused(text: str) -> None:
     with pytest.raises(ValidationError, match="is not ENTRY:HASH as printed under"):
         audit.parse_anchor(text)

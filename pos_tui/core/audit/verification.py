@@ -12,11 +12,11 @@ Checks, in order:
 3. Stock: ``product.stock`` equals the sum of its stock movements.
 4. Z closures: each Z's totals equal the documents it covers, its grand total continues the
    previous one, Z numbers have no gaps, and each Z matches its journal entry.
-4b. Number series (:mod:`pos_tui.core.audit.series`): each terminal's receipt numbers run 1..N
+5. Number series (:mod:`pos_tui.core.audit.series`): each terminal's receipt numbers run 1..N
    without a gap and its receipt and Z counters equal the highest number used.
-5. Anchors (``--anchor ENTRY:HASH``, typed from a printed X or Z report): the journal still holds
+6. Anchors (``--anchor ENTRY:HASH``, typed from a printed X or Z report): the journal still holds
    that entry and its hash starts with the printed digits.
-6. Loyalty: the points ledger, points, stamps and supplier points per sale, wallets, gift
+7. Loyalty: the points ledger, points, stamps and supplier points per sale, wallets, gift
    cards and coupons against each other and the journal (:mod:`pos_tui.core.loyalty.audit`).
 
 The triggers stop casual changes; these checks catch someone who dropped them. Someone who
@@ -75,6 +75,7 @@ def parse_anchor(text: str) -> Anchor:
         not sep
         or not entry.strip().isascii()
         or not entry.strip().isdigit()
+        or len(entry.strip()) > 18  # beyond a 64-bit id: not an entry, and SQLite would overflow
         or int(entry) < 1
         or not ANCHOR_MIN_HEX <= len(digest) <= 64
         or any(c not in "0123456789abcdef" for c in digest)
