@@ -192,3 +192,15 @@ def test_schema_6_never_reuses_a_journal_id(v1: Path, fresh: Path, cli: Cli) -> 
         assert conn.execute("SELECT id FROM journal_entry").fetchall() == [(2,)]
     finally:
         conn.close()
+
+
+def test_schema_6_keeps_the_ids_of_a_tail_cut_before_the_upgrade(v1: Path, cli: Cli) -> None:
+    """The head names entry 5 but only entry 1 is left: ids 2..5 are never handed out again."""
+    conn = sqlite3.connect(v1)
+    try:
+        conn.execute("INSERT INTO meta_entry (key, value) VALUES ('journal_head', '5:ffff')")
+        conn.commit()
+    finally:
+        conn.close()
+    assert cli("--db", str(v1), "db", "upgrade").exit_code == 0
+    assert query(v1, "SELECT seq FROM sqlite_sequence WHERE name = 'journal_entry'") == [(5,)]
