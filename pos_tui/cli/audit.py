@@ -3,9 +3,15 @@
 Exit 0 when the database is intact; exit 1 with the first broken entry on stderr when
 anything was changed, deleted or cut off (see :mod:`pos_tui.core.audit` for the checks).
 It only reads: the schema is not upgraded first (run ``pos-admin db upgrade`` for that).
+``--anchor ENTRY:HASH`` (repeatable, typed from a printed X or Z report's "Journal head") also
+proves the chain still holds that entry: the one check a consistent rewrite cannot pass.
 """
 
 from __future__ import annotations
+
+from typing import Annotated
+
+import typer
 
 from pos_tui.cli.common import handle_errors, make_typer, state
 from pos_tui.cli.output import ExitCode, JsonOption, fail, info, print_json, progress
@@ -17,9 +23,21 @@ app = make_typer("audit", "Check that nothing was changed behind pos_tui's back.
 
 @app.command("verify")
 @handle_errors
-def verify(json_: JsonOption = False) -> None:
+def verify(
+    anchor: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--anchor",
+            metavar="ENTRY:HASH",
+            help="A journal head printed on an X or Z report (repeatable): the chain must still hold it.",
+        ),
+    ] = None,
+    json_: JsonOption = False,
+) -> None:
     """Recompute the hash chain, the documents, stock and Z totals; exit 1 on any tampering."""
     from pos_tui.store import database
+
+    anchors = [audit.parse_anchor(text) for text in anchor or []]
     from pos_tui.store.migrations import CURRENT_VERSION, schema_version
 
     settings = state().open_db(upgrade=False)
@@ -31,13 +49,15 @@ def verify(json_: JsonOption = False) -> None:
             )
         )
     with progress(_("Verifying the journal and documents"), audit.work_size(), json_) as advance:
-        report = audit.verify(settings=settings, progress=advance)
+        report = audit.verify(settings=settings, progress=advance, anchors=anchors)
     if json_:
         print_json(report.as_json())
     if report.ok:
         if not json_:
             intact = _("Intact: {n} journal entries; every document, stock figure and Z checks out.")
             info(intact.format(n=report.entries))
+            for text in report.anchors:
+                info(_("Anchor {anchor}: the journal still holds this entry.").format(anchor=text))
         return
     info(_("First broken: {problem}").format(problem=report.problems[0]))
     for problem in report.problems[1:]:

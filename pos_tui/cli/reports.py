@@ -49,6 +49,8 @@ def _show(report: cash.ZReport, settings: Settings) -> None:
         (_("Net"), fmt(t.net)),
         (_("Grand total"), fmt(report.grand_total)),
     ]
+    if report.journal_head is not None:  # ENTRY:HASH, for audit verify --anchor
+        rows.append((_("Journal head"), str(report.journal_head)))
     table([_("Figure"), _("Value")], rows, title=title)
     if t.by_payment:
         table([_("Payment"), _("Amount")], [(method_label(k), fmt(v)) for k, v in t.by_payment.items()])
@@ -60,6 +62,12 @@ def _show(report: cash.ZReport, settings: Settings) -> None:
     stdout.print(
         _("Printed {at}").format(at=local(report.at, tz).strftime("%Y-%m-%d %H:%M:%S")), markup=False, style="dim"
     )
+
+
+def _as_json(report: cash.ZReport, settings: Settings) -> dict[str, object]:
+    """The report's JSON contract plus ``journal_head`` (``{"entry": N, "hash": "12 hex"}``)."""
+    head = report.journal_head
+    return {**report.to_json(settings.shop.timezone), "journal_head": head.as_json() if head else None}
 
 
 def _terminal(terminal: str | None, settings: Settings) -> str:
@@ -85,7 +93,7 @@ def x(
     actor = staff.actor_by_name(user, settings=settings) if user else staff.first_admin(settings=settings)
     report = cash.take_x_preview(_terminal(terminal, settings), actor, now=now())
     if json_:
-        print_json(report.to_json(settings.shop.timezone))
+        print_json(_as_json(report, settings))
     else:
         _show(report, settings)
     if report.empty:
@@ -119,7 +127,7 @@ def z(
         )
     report = cash.z_report(terminal, actor, now=now(), settings=settings)
     if json_:
-        print_json(report.to_json(settings.shop.timezone))
+        print_json(_as_json(report, settings))
     else:
         _show(report, settings)
     if report.empty:

@@ -387,6 +387,14 @@ def register(device: FiscalDevice, ticket: FiscalTicket, now: datetime) -> Fisca
         raise FiscalError(exc.message) from exc
 
 
+def record_anchor(device: FiscalDevice, head: object, now: datetime) -> int:
+    """Write the shop journal's head (``ENTRY:HASH``, printed on the Z as "Journal head") on the
+    device as a non-fiscal info slip, so the device's own electronic journal keeps an anchor
+    outside the database (docs/audit.md). Every device of :class:`FiscalDevice` has info slips;
+    returns the slip's number. Raises DeviceError."""
+    return device.info_slip([_("Journal head"), str(head)], now)
+
+
 def fiscal_hook(device: FiscalDevice, clock: Callable[[], datetime]) -> FiscalHook:
     """The hook :func:`~pos_tui.core.till.posting.complete_sale` takes in fiscal mode."""
 
@@ -405,5 +413,6 @@ __all__ = [
     "FiscalStatus",
     "fiscal_hook",
     "open_fiscal",
+    "record_anchor",
     "register",
 ]

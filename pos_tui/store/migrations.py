@@ -16,12 +16,16 @@ History
    ``sale.member``; consent, rule versions, tier changes, stamps, wallet, gift cards, coupons,
    sale benefits and earnings, supplier-funded points, NPS and the message queue.
 5. The fiscal device's confirmation of each sale (``sale_fiscal``).
+6. Journal ids are never reused: on SQLite ``journal_entry`` is rebuilt with an
+   ``AUTOINCREMENT`` id (every row copied, its index and insert-only triggers re-created), so
+   an id freed by deleting the last entries is not handed out again. PostgreSQL's ``SERIAL``
+   sequence never goes back already: nothing to do there.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import cast
+from typing import Any, cast
 
 from peewee import Database, Field, PostgresqlDatabase
 
@@ -29,7 +33,7 @@ from pos_tui.i18n import _
 from pos_tui.store import models as m
 from pos_tui.store.guards import install_guards
 
-CURRENT_VERSION = 5
+CURRENT_VERSION = 6
 VERSION_KEY = "schema_version"
 
 
@@ -102,7 +106,31 @@ def _to_v5(db: Database) -> None:
     db.create_tables(m.V5_MODELS)
 
 
-MIGRATIONS: dict[int, Callable[[Database], None]] = {2: _to_v2, 3: _to_v3, 4: _to_v4, 5: _to_v5}
+def _to_v6(db: Database) -> None:
+    if isinstance(db, PostgresqlDatabase):
+        return  # a sequence never hands out a number twice
+    table, new = m.JournalEntry._meta.table_name, "journal_entry_v6"
+    columns = ", ".join(f'"{c.name}"' for c in db.get_columns(table))
+    before = db.execute_sql(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0]
+    schema = cast(Any, m.JournalEntry)._schema  # peewee's SchemaManager (not in its stubs)
+    create_sql, params = schema._create_table(safe=False).query()
+    db.execute_sql(create_sql.replace(f'"{table}"', f'"{new}"', 1), params)
+    db.execute_sql(f'INSERT INTO "{new}" ({columns}) SELECT {columns} FROM "{table}" ORDER BY "id"')
+    # The head may name an entry above the last row (a cut-off tail): never hand its id out either.
+    head = m.MetaEntry.get_or_none(m.MetaEntry.key == "journal_head")
+    head_id = head.value.partition(":")[0] if head else ""
+    if head_id.isdigit():
+        db.execute_sql("UPDATE sqlite_sequence SET seq = MAX(seq, ?) WHERE name = ?", (int(head_id), new))
+    db.execute_sql(f'DROP TABLE "{table}"')  # its index and triggers go with it
+    db.execute_sql(f'ALTER TABLE "{new}" RENAME TO "{table}"')
+    schema.create_indexes()
+    install_guards(db)
+    after = db.execute_sql(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0]
+    if after != before:  # pragma: no cover - the copy is one statement in this transaction
+        raise RuntimeError(f"journal_entry rebuild copied {after} of {before} rows")
+
+
+MIGRATIONS: dict[int, Callable[[Database], None]] = {2: _to_v2, 3: _to_v3, 4: _to_v4, 5: _to_v5, 6: _to_v6}
 
 
 # Key of the PostgreSQL advisory lock that serialises schema work between terminals.

@@ -9,6 +9,8 @@ never update them. Corrections are new documents.
 
 from __future__ import annotations
 
+from typing import Any
+
 from peewee import (
     SQL,
     AutoField,
@@ -20,10 +22,27 @@ from peewee import (
     ForeignKeyField,
     IntegerField,
     Model,
+    NodeList,
     TextField,
 )
 
 from pos_tui.store.proxy import database
+
+
+class NeverReusedIdField(AutoField):
+    """An id the database never hands out twice, even after the highest row was deleted.
+
+    SQLite reuses ``max(rowid) + 1`` unless the column is ``AUTOINCREMENT`` (schema 6 adds it
+    to ``journal_entry``); PostgreSQL's ``SERIAL`` sequence never goes back by itself (nor on
+    rollback), so nothing is added there. Someone who can rewrite the file can still reset
+    ``sqlite_sequence`` or call ``setval``: see docs/audit.md for what then catches them.
+    """
+
+    def ddl(self, ctx: Any) -> NodeList:
+        node = super().ddl(ctx)
+        if ctx.state.field_types.get("AUTO") == "INTEGER":  # SQLite's rowid alias
+            return NodeList((node, SQL("AUTOINCREMENT")))
+        return node
 
 
 class BaseModel(Model):
@@ -299,7 +318,7 @@ class ZClosure(BaseModel):
 class JournalEntry(BaseModel):
     """Append-only, hash-chained record of every document: hash = sha256(prev_hash + payload)."""
 
-    id = AutoField()  # the sequence: 1, 2, 3… with no gaps
+    id = NeverReusedIdField()  # the sequence: 1, 2, 3… with no gaps, never reused (schema 6)
     at = DateTimeField()
     terminal = CharField(max_length=32)
     kind = CharField(max_length=24)  # see docs/architecture.md, "Journal entry kinds"
@@ -625,6 +644,7 @@ V4_MODELS: tuple[type[BaseModel], ...] = (
     Message,
 )
 V5_MODELS: tuple[type[BaseModel], ...] = (SaleFiscal,)
+V6_MODELS: tuple[type[BaseModel], ...] = ()  # no new table: journal_entry's ids become AUTOINCREMENT
 
 # Per schema version, the models it added (CURRENT_VERSION in migrations is the last key).
 MODELS_BY_VERSION: dict[int, tuple[type[BaseModel], ...]] = {
@@ -633,6 +653,7 @@ MODELS_BY_VERSION: dict[int, tuple[type[BaseModel], ...]] = {
     3: V3_MODELS,
     4: V4_MODELS,
     5: V5_MODELS,
+    6: V6_MODELS,
 }
 
 # Tables whose rows are never updated or deleted once written.

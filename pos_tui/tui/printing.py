@@ -36,7 +36,7 @@ from pos_tui.core.kernel import Printable, ValidationError
 from pos_tui.core.till import FiscalError, FiscalHook, FiscalRecord, FiscalTicket
 from pos_tui.devices.config import DevicesConfig, load_devices
 from pos_tui.devices.errors import DeviceError
-from pos_tui.devices.fiscal import FiscalConfig, FiscalDevice, FiscalReport, open_fiscal, register
+from pos_tui.devices.fiscal import FiscalConfig, FiscalDevice, FiscalReport, open_fiscal, record_anchor, register
 from pos_tui.devices.print_queue import PrintQueue, queue_for
 from pos_tui.devices.printer import EscposPrinter, Printer, printer_config
 from pos_tui.devices.status import DeviceStatus, device_label
@@ -292,6 +292,9 @@ class PrintStation:
         if self.fiscal is None:
             return body
         try:
+            head = getattr(report, "journal_head", None)
+            if head is not None:  # the Z's journal entry, kept on the device's own journal too
+                record_anchor(self.fiscal, head, now)
             fiscal_report = self.fiscal_z(now)
         except Exception as exc:  # DeviceError, or a vendor driver's bug: the shop's Z stands either way
             if not isinstance(exc, DeviceError):

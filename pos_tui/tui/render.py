@@ -83,7 +83,18 @@ def render_x(report: Any, settings: Settings) -> RenderableType:
         document_totals_rows(report.totals, lang),
         Rule(_("KDV")),
         _kdv_table(report.totals.by_kdv, lang),
+        *_journal_head(report),
     )
+
+
+def _journal_head(report: Any) -> list[RenderableType]:
+    """The journal's head as printed on the X/Z (``ENTRY:HASH``), to note down or compare."""
+    head = getattr(report, "journal_head", None)
+    if head is None:
+        return []
+    grid = _grid()
+    grid.add_row(_("Journal head"), str(head))
+    return [Rule(), grid]
 
 
 def render_z(report: Any, settings: Settings, *, gift_cards: Decimal | None = None) -> RenderableType:
@@ -112,6 +123,7 @@ def render_z(report: Any, settings: Settings, *, gift_cards: Decimal | None = No
         _kdv_table(report.totals.by_kdv, lang),
         Rule(),
         tail,
+        *_journal_head(report),
     )
 
 

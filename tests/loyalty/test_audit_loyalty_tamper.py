@@ -28,10 +28,26 @@ def earn_lot(sale_id: int) -> m.PointsEntry:
     return m.PointsEntry.get((m.PointsEntry.sale == sale_id) & (m.PointsEntry.kind == "earn"))
 
 
+def covering(sale_id: int) -> list[int]:
+    """The journal entries of a sale: its document (ref = uid) and its ``loyalty`` entry."""
+    s = m.Sale.get_by_id(sale_id)
+    J = m.JournalEntry
+    document = J.get((J.kind == s.kind) & (J.ref == s.uid)).id
+    loyalty = [e.id for e in J.select().where((J.kind == "loyalty") & (J.ref == str(sale_id)))]
+    return sorted([document, *loyalty])
+
+
+def entries_text(ids: list[int]) -> str:
+    if not ids:
+        return "no journal entry"
+    return f"journal entry {ids[0]}" if len(ids) == 1 else "journal entries " + ", ".join(map(str, ids))
+
+
 def sale_name(sale_id: int) -> str:
+    """The name a problem gives a sale: its receipt and the journal entries covering it (issue 10)."""
     s = m.Sale.get_by_id(sale_id)
     kind = "sale" if s.kind == "sale" else "return"
-    return f"{kind} {s.uid} (terminal {s.terminal}, receipt {s.receipt_no})"
+    return f"{kind} {s.uid} (terminal {s.terminal}, receipt {s.receipt_no}; {entries_text(covering(sale_id))})"
 
 
 def found(settings: Settings, db_path: Path, statements: list[str]) -> str:
@@ -72,7 +88,7 @@ def test_a_consumption_of_another_members_lot_is_found(
     new_id = m.PointsEntry.select().order_by(m.PointsEntry.id.desc()).first().id
     assert (
         f"points entry {new_id} (redeem) of member {shop.other} takes from lot {lot.id}, which belongs to member "
-        f"{shop.member}"
+        f"{shop.member}; no journal entry covers it"
     ) in text
 
 
@@ -90,8 +106,9 @@ def test_a_lot_overdrawn_is_found(shop: Shop, settings: Settings, db_path: Path,
     taken = -sum(e.points for e in m.PointsEntry.select().where(m.PointsEntry.lot == lot.id))
     assert taken > lot.points
     assert (
-        f"points lot {lot.id} of member {shop.member} holds {lot.points} points but {taken} were taken from it" in text
-    )
+        f"points lot {lot.id} of member {shop.member} holds {lot.points} points but {taken} were taken from it; "
+        f"covered by {entries_text(covering(shop.coffee_sale))}"
+    ) in text
 
 
 def test_a_settle_without_its_pair_is_found(shop: Shop, settings: Settings, db_path: Path, now: datetime) -> None:
@@ -101,11 +118,12 @@ def test_a_settle_without_its_pair_is_found(shop: Shop, settings: Settings, db_p
         db_path,
         [f"INSERT INTO points_entry (member_id, at, kind, points) VALUES ({shop.member}, '{at}', 'settle', 5)"],
     )
+    settle = m.PointsEntry.select().order_by(m.PointsEntry.id.desc()).first().id
     assert (
         f"member {shop.member}: the settle entries add up to 5 points instead of 0 (one side of a debt repayment "
-        "is missing)"
+        f"is missing); points entries {settle} (no journal entry)"
     ) in text
-    assert f"member {shop.member}: debt repayments exceed the debt by 5 points" in text
+    assert f"member {shop.member}: debt repayments exceed the debt by 5 points; points entries {settle} (" in text
 
 
 def test_more_clawed_back_than_earned_is_found(shop: Shop, settings: Settings, db_path: Path, now: datetime) -> None:
@@ -160,7 +178,7 @@ def test_spending_pending_points_is_found(shop: Shop, settings: Settings, db_pat
     new_id = m.PointsEntry.select().order_by(m.PointsEntry.id.desc()).first().id
     assert (
         f"points entry {new_id} (redeem) of member {shop.member} spent points of lot {lot.id} on 2026-11-01, before "
-        f"they became available on {lot.available_from}"
+        f"they became available on {lot.available_from}; no journal entry covers it"
     ) in text
 
 

@@ -55,11 +55,14 @@ def test_report_x_shows_what_the_next_z_would_hold(two_sales: list[SaleResult], 
     result = cli("report", "x", "--json")
     assert result.exit_code == 0, result.stderr
     doc = json.loads(result.stdout)
-    assert set(doc) == Z_KEYS
+    assert set(doc) == Z_KEYS | {"journal_head"}
+    head = m.JournalEntry.select().order_by(m.JournalEntry.id.desc()).first()
+    assert doc["journal_head"] == {"entry": head.id, "hash": head.hash[:12]}
     assert (doc["z_no"], doc["terminal"], doc["user"], doc["sales_count"], doc["net"]) == (1, "T1", None, 2, "370.00")
     assert m.ZClosure.select().count() == 0
     human = cli("report", "x")
     assert "X report of T1 (next Z: 1)" in human.stdout and "370.00" in human.stdout
+    assert "Journal head" in human.stdout and f"{head.id}:{head.hash[:12]}" in human.stdout
 
 
 def test_report_z_json_contract_and_numbering(
@@ -87,7 +90,10 @@ def test_report_z_json_contract_and_numbering(
             "20": {"base": "41.67", "kdv": "8.33"},
         },
         "grand_total": "370.00",
+        "journal_head": doc["journal_head"],
     }
+    z_entry = m.JournalEntry.get(m.JournalEntry.kind == "z")
+    assert doc["journal_head"] == {"entry": z_entry.id, "hash": z_entry.hash[:12]}  # the Z's own entry
     second = cli("report", "z", "--yes", "--json", "--user", "mehmet")
     doc2 = json.loads(second.stdout)
     assert (doc2["z_no"], doc2["user"], doc2["sales_count"], doc2["grand_total"]) == (2, "mehmet", 0, "370.00")

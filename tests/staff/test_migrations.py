@@ -166,3 +166,41 @@ def test_installed_pos_admin_upgrades_schema_1(v1: Path, fresh: Path, tmp_path: 
     assert done.returncode == 0, done.stderr
     assert f"{v1}: schema upgraded from 1 to {CURRENT_VERSION}." in done.stderr
     check_upgraded(v1, before, fresh)
+
+
+def test_schema_6_never_reuses_a_journal_id(v1: Path, fresh: Path, cli: Cli) -> None:
+    """Schema 6 rebuilds journal_entry with an AUTOINCREMENT id: every row kept, the triggers back,
+    and the id of a deleted last entry is not handed out again (issue 10)."""
+    before = query(v1, "SELECT * FROM journal_entry")
+    assert cli("--db", str(v1), "db", "upgrade").exit_code == 0
+    assert query(v1, "SELECT * FROM journal_entry") == before
+    for path in (v1, fresh):
+        (sql,) = query(path, "SELECT sql FROM sqlite_master WHERE name = 'journal_entry'")[0]
+        assert "AUTOINCREMENT" in sql, path
+    conn = sqlite3.connect(v1)
+    try:
+        with pytest.raises(sqlite3.IntegrityError, match="insert-only"):
+            conn.execute("DELETE FROM journal_entry")
+        with pytest.raises(sqlite3.IntegrityError, match="insert-only"):
+            conn.execute("UPDATE journal_entry SET payload = '{}'")
+        conn.execute("DROP TRIGGER journal_entry_no_delete")
+        conn.execute("DELETE FROM journal_entry WHERE id = 1")
+        conn.execute(
+            "INSERT INTO journal_entry (at, terminal, kind, ref, payload, prev_hash, hash) "
+            "VALUES ('2026-10-02 07:00:00', 'T1', 'sale', 'x', '{}', '0000', 'eeee')"
+        )
+        assert conn.execute("SELECT id FROM journal_entry").fetchall() == [(2,)]
+    finally:
+        conn.close()
+
+
+def test_schema_6_keeps_the_ids_of_a_tail_cut_before_the_upgrade(v1: Path, cli: Cli) -> None:
+    """The head names entry 5 but only entry 1 is left: ids 2..5 are never handed out again."""
+    conn = sqlite3.connect(v1)
+    try:
+        conn.execute("INSERT INTO meta_entry (key, value) VALUES ('journal_head', '5:ffff')")
+        conn.commit()
+    finally:
+        conn.close()
+    assert cli("--db", str(v1), "db", "upgrade").exit_code == 0
+    assert query(v1, "SELECT seq FROM sqlite_sequence WHERE name = 'journal_entry'") == [(5,)]

@@ -104,11 +104,17 @@ async def test_z_close_also_closes_the_fiscal_day(settings, now, shop, till, tmp
         await till.settle(pilot)
         assert isinstance(app.screen, ReportDialog)
         assert "Fiscal device SIM0000001: Z 1 closed, 1 receipts" in till.screen_text(pilot)
+        z_entry = m.JournalEntry.get(m.JournalEntry.kind == "z")
+        anchor = f"{z_entry.id}:{z_entry.hash[:12]}"
+        assert anchor in till.screen_text(pilot)  # the report on the screen shows the journal head
         await drain(pilot, station)
     assert m.ZClosure.select().count() == 1
-    assert [r["type"] for r in device.journal()] == ["receipt", "z"]
+    # the journal head is written on the device's own journal (an info slip) before its Z
+    assert [r["type"] for r in device.journal()] == ["receipt", "info_slip", "z"]
+    assert device.journal()[1]["lines"] == ["Journal head", anchor]
     assert [job.title for job in printer.printed] == ["Receipt T1/1", "Z report"]
     assert "FİŞİDİR" not in printed_text(printer.printed[1])
+    assert anchor in printed_text(printer.printed[1])
 
 
 async def test_a_fiscal_z_failure_does_not_block_the_shops_z(settings, now, shop, till, tmp_path) -> None:

@@ -10,17 +10,21 @@ from pos_tui.core.kernel.lazy import front_door
 
 # public name -> the module of this package that defines it (a module's own name: the module itself)
 _EXPORTS = {
+    "Anchor": "verification",
     "AuditReport": "verification",
     "PanFinding": "pan_scan",
     "scan_pans": "pan_scan",
     "scan_size": "pan_scan",
+    "parse_anchor": "verification",
     "verify": "verification",
     "work_size": "verification",
 }
 
 __all__ = [
+    "Anchor",
     "AuditReport",
     "PanFinding",
+    "parse_anchor",
     "scan_pans",
     "scan_size",
     "verify",
@@ -31,4 +35,4 @@ if not TYPE_CHECKING:  # type checkers read the imports below instead, and flag 
 
 if TYPE_CHECKING:
     from pos_tui.core.audit.pan_scan import PanFinding, scan_pans, scan_size
-    from pos_tui.core.audit.verification import AuditReport, verify, work_size
+    from pos_tui.core.audit.verification import Anchor, AuditReport, parse_anchor, verify, work_size

@@ -12,19 +12,24 @@ Checks, in order:
 3. Stock: ``product.stock`` equals the sum of its stock movements.
 4. Z closures: each Z's totals equal the documents it covers, its grand total continues the
    previous one, Z numbers have no gaps, and each Z matches its journal entry.
-5. Loyalty: the points ledger, points, stamps and supplier points per sale, wallets, gift
+5. Number series (:mod:`pos_tui.core.audit.series`): each terminal's receipt numbers run 1..N
+   without a gap and its receipt and Z counters equal the highest number used.
+6. Anchors (``--anchor ENTRY:HASH``, typed from a printed X or Z report): the journal still holds
+   that entry and its hash starts with the printed digits.
+7. Loyalty: the points ledger, points, stamps and supplier points per sale, wallets, gift
    cards and coupons against each other and the journal (:mod:`pos_tui.core.loyalty.audit`).
 
 The triggers stop casual changes; these checks catch someone who dropped them. Someone who
-rewrites the whole chain *and* the head is caught only by the document and Z checks, which is
-why Z reports are printed and kept outside the database.
+rewrites everything consistently (chain, head, documents, counters) is caught only by an anchor
+kept outside the database: the journal head printed on every X and Z report and written on the
+fiscal device. docs/audit.md says what is and is not detectable.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -32,7 +37,9 @@ from typing import Any
 from peewee import JOIN, PeeweeException, fn
 
 from pos_tui import store
+from pos_tui.core.audit.series import check_series
 from pos_tui.core.cash.reports import document_totals
+from pos_tui.core.kernel.errors import ValidationError
 from pos_tui.core.kernel.formatting import format_money
 from pos_tui.core.kernel.journal import GENESIS, HEAD_KEY, canonical, chain_hash
 from pos_tui.core.kernel.money import from_kurus, to_kurus
@@ -47,6 +54,42 @@ DOCUMENT_KINDS = ("sale", "return")
 CASH_KINDS = ("paid_in", "paid_out", "no_sale", "gift_card")  # gift_card: cash received for a gift card
 
 
+ANCHOR_MIN_HEX = 8  # fewer hex digits would prove little (the reports print 12)
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    """A journal entry and the start of its hash, as printed on an X or Z report."""
+
+    entry: int
+    hash: str  # lower-case hex, ANCHOR_MIN_HEX to 64 digits
+
+    def __str__(self) -> str:
+        return f"{self.entry}:{self.hash}"
+
+
+def parse_anchor(text: str) -> Anchor:
+    """``ENTRY:HASH`` (e.g. ``1234:9f86d081884c``) as printed under "Journal head"."""
+    entry, sep, digest = text.strip().partition(":")
+    digest = digest.strip().lower()
+    if (
+        not sep
+        or not entry.strip().isascii()
+        or not entry.strip().isdigit()
+        or len(entry.strip()) > 18  # beyond a 64-bit id: not an entry, and SQLite would overflow
+        or int(entry) < 1
+        or not ANCHOR_MIN_HEX <= len(digest) <= 64
+        or any(c not in "0123456789abcdef" for c in digest)
+    ):
+        raise ValidationError(
+            _(
+                'Anchor "{text}" is not ENTRY:HASH as printed under "Journal head" on an X or Z report '
+                "(an entry number, a colon and at least {digits} hex digits, e.g. 1234:9f86d081884c)"
+            ).format(text=text, digits=ANCHOR_MIN_HEX)
+        )
+    return Anchor(int(entry), digest)
+
+
 @dataclass(frozen=True, slots=True)
 class AuditReport:
     """``ok`` is True when nothing is wrong. ``problems`` are ordered: problems of journal
@@ -57,6 +100,7 @@ class AuditReport:
     entries: int
     problems: list[str]
     first_broken: int | None
+    anchors: dict[str, bool] = field(default_factory=dict)  # "ENTRY:HASH" → still in the chain
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -64,6 +108,10 @@ class AuditReport:
             "entries": self.entries,
             "first_broken": self.first_broken,
             "problems": self.problems,
+            "anchors": [
+                {"entry": int(text.partition(":")[0]), "hash": text.partition(":")[2], "ok": ok}
+                for text, ok in self.anchors.items()
+            ],
         }
 
 
@@ -455,23 +503,56 @@ def _check_z(found: _Found, chain: _Chain, tz: str) -> None:
             )
 
 
-def verify(*, settings: Settings, progress: Callable[[int], None] | None = None) -> AuditReport:
+def _check_anchors(found: _Found, anchors: Sequence[Anchor]) -> dict[str, bool]:
+    """Each anchor's entry is in the journal with a hash starting with the printed digits. The
+    chain check proves the rest: every later entry links back to it."""
+    held: dict[str, bool] = {}
+    for anchor in anchors:
+        row = m.JournalEntry.get_or_none(m.JournalEntry.id == anchor.entry)
+        if row is None:
+            found.add(
+                anchor.entry,
+                _(
+                    "anchor {anchor}: entry {entry} is no longer in the journal: the journal was cut off "
+                    "or rewritten after that report was printed"
+                ).format(anchor=anchor, entry=anchor.entry),
+            )
+        elif not row.hash.lower().startswith(anchor.hash):
+            found.add(
+                anchor.entry,
+                _(
+                    "anchor {anchor}: entry {entry} now has the hash {hash}: the journal was rewritten "
+                    "after that report was printed"
+                ).format(anchor=anchor, entry=anchor.entry, hash=row.hash[: len(anchor.hash)]),
+            )
+        held[str(anchor)] = row is not None and row.hash.lower().startswith(anchor.hash)
+    return held
+
+
+def verify(
+    *, settings: Settings, progress: Callable[[int], None] | None = None, anchors: Sequence[Anchor] = ()
+) -> AuditReport:
     """Run every check; ``progress(n)`` is called once per journal entry and once per document
-    checked (:func:`work_size` in all)."""
+    checked (:func:`work_size` in all). ``anchors``: journal heads printed on X/Z reports that
+    the chain must still hold."""
     found = _Found()
     try:
         chain = _check_chain(found, progress)
+        held = _check_anchors(found, anchors)
         _check_documents(found, chain, settings.shop.timezone, progress)
         _check_cash(found, chain)
         _check_stock(found)
         _check_z(found, chain, settings.shop.timezone)
+        check_series(found.add, chain.sale_entries)
         check_loyalty(found.add, tz=settings.shop.timezone)
     except (PeeweeException, sqlite3.Error) as exc:  # a text Python cannot decode
         if "could not decode" not in str(exc).lower():
             raise
         return _undecodable_report()
     problems = found.ordered()
-    return AuditReport(ok=not problems, entries=chain.entries, problems=problems, first_broken=found.first())
+    return AuditReport(
+        ok=not problems, entries=chain.entries, problems=problems, first_broken=found.first(), anchors=held
+    )
 
 
 def _undecodable_report() -> AuditReport:
@@ -499,4 +580,4 @@ def work_size() -> int:
     return m.JournalEntry.select().count() + m.Sale.select().count()
 
 
-__all__ = ["AuditReport", "verify", "work_size"]
+__all__ = ["Anchor", "AuditReport", "parse_anchor", "verify", "work_size"]

@@ -14,7 +14,7 @@ the two commit together or not at all.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -33,6 +33,39 @@ from pos_tui.store.counters import next_value
 Z_COUNTER = "z"
 
 
+SHORT_HASH = 12  # hex digits of the head's hash printed on X and Z reports
+
+
+@dataclass(frozen=True, slots=True)
+class JournalHead:
+    """The journal's last entry at a report, printed on every X and Z report as an anchor kept
+    outside the database: ``pos-admin audit verify --anchor ENTRY:HASH`` proves later that the
+    chain still holds that entry with that hash (docs/audit.md)."""
+
+    entry: int
+    hash: str  # the full sha256 in hex
+
+    @property
+    def short(self) -> str:
+        return self.hash[:SHORT_HASH]
+
+    def __str__(self) -> str:
+        """``ENTRY:HASH`` as printed, and as ``audit verify --anchor`` takes it."""
+        return f"{self.entry}:{self.short}"
+
+    def as_json(self) -> dict[str, Any]:
+        return {"entry": self.entry, "hash": self.short}
+
+
+def journal_head() -> JournalHead | None:
+    """The journal's head as ``meta_entry`` records it (``None`` before the first entry)."""
+    row = m.MetaEntry.get_or_none(m.MetaEntry.key == journal.HEAD_KEY)
+    if row is None:
+        return None
+    entry, _sep, digest = row.value.partition(":")
+    return JournalHead(int(entry), digest) if entry.isdigit() else None
+
+
 @dataclass(frozen=True, slots=True)
 class ZReport:
     """A Z closure (or, with ``preview``, what the next Z would be: ``pos-admin report x``)."""
@@ -45,6 +78,9 @@ class ZReport:
     totals: DocumentTotals
     previous_grand_total: Decimal
     last_sale_id: int
+    # A Z: its own journal entry; a preview (X): the head when it was read. Not in to_json(),
+    # which is the Z's journal payload (an entry cannot hold its own hash).
+    journal_head: JournalHead | None = None
 
     @property
     def grand_total(self) -> Decimal:
@@ -89,6 +125,7 @@ def x_preview(terminal: str, *, now: datetime) -> ZReport:
         totals=totals,
         previous_grand_total=from_kurus(prev.grand_total) if prev else ZERO,
         last_sale_id=totals.last_id or (prev.last_sale_id if prev else 0),
+        journal_head=journal_head(),
     )
 
 
@@ -138,7 +175,8 @@ def z_report(
             grand_total=to_kurus(report.grand_total),
             data=journal.canonical({"by_payment": doc["by_payment"], "by_kdv": doc["by_kdv"]}),
         )
-        journal.append("z", doc, terminal=terminal, now=now, ref=f"Z{z_no}")
+        entry = journal.append("z", doc, terminal=terminal, now=now, ref=f"Z{z_no}")
+        report = replace(report, journal_head=JournalHead(entry.id, entry.hash))
         if used is not None:
             staff.record_override(actor, used, "z", terminal=terminal, now=now, details={"z_no": z_no})
     return report

@@ -16,6 +16,7 @@ from decimal import Decimal
 from peewee import fn
 
 from pos_tui import store
+from pos_tui.core.cash.closures import JournalHead, journal_head
 from pos_tui.core.cash.reports import DocumentTotals, document_totals
 from pos_tui.core.kernel import journal
 from pos_tui.core.kernel.actors import Actor, Override, require
@@ -76,6 +77,7 @@ class XReport:
     no_sales: int
     totals: DocumentTotals
     gift_cards: Decimal = ZERO  # cash received for gift cards sold or topped up
+    journal_head: JournalHead | None = None  # the journal's head when the X was read (printed as an anchor)
 
     @property
     def expected_cash(self) -> Decimal:
@@ -263,6 +265,7 @@ def x_report(terminal: str, *, now: datetime) -> XReport:
         no_sales=no_sales,
         totals=document_totals(m.Sale.shift == shift.id),
         gift_cards=gift_cards,
+        journal_head=journal_head(),
     )
 
 

@@ -83,8 +83,65 @@ def _tl(kurus: int | None) -> str:
     return format_money(from_kurus(int(kurus or 0)))
 
 
+def _sale_entries(sale_id: int, uid: str | None) -> list[int]:
+    """The journal entries whose payloads cover a sale's loyalty: its document (``sale`` or
+    ``return``, ref = uid: payments, member) and its ``loyalty`` entry (ref = sale id: points,
+    stamps, cashback), in id order."""
+    J = m.JournalEntry
+    covers = (J.kind == "loyalty") & (J.ref == str(sale_id))
+    if uid is not None:
+        covers |= J.kind.in_(("sale", "return")) & (J.ref == uid)
+    return [entry for (entry,) in store.rows(J.select(J.id).where(covers).order_by(J.id))]
+
+
+def _entries_text(entries: list[int]) -> str:
+    if not entries:
+        return _("no journal entry")
+    if len(entries) == 1:
+        return _("journal entry {id}").format(id=entries[0])
+    return _("journal entries {ids}").format(ids=", ".join(str(e) for e in entries))
+
+
+def _covering_entries(points_entry_id: int) -> list[int]:
+    """The journal entries whose payloads cover a points entry. A sale's points are in its
+    document and ``loyalty`` entries; an adjustment has its ``points_adjust`` entry for the member
+    at the same instant. None found: the row was written behind pos_tui's back (or by a service that
+    journals nothing for it, such as expiry)."""
+    E, J = m.PointsEntry, m.JournalEntry
+    row = E.select(E.member, E.at, E.sale, E.kind).where(E.id == points_entry_id).tuples().first()
+    if row is None:
+        return []
+    member, at, sale_id, kind = row
+    if sale_id is not None:
+        uid = m.Sale.select(m.Sale.uid).where(m.Sale.id == sale_id).scalar()
+        return _sale_entries(sale_id, uid)
+    if kind != "adjust":
+        return []  # transfers, donations, expiry and debt repayments have no journal entry of their own
+    query = J.select(J.id).where((J.kind == "points_adjust") & (J.ref == str(member)) & (J.at == at)).order_by(J.id)
+    return [entry for (entry,) in store.rows(query)]
+
+
+def _covering(points_entry_id: int) -> str:
+    """``; covered by journal entry N`` (or ``; no journal entry covers it``), to end a ledger problem."""
+    entries = _covering_entries(points_entry_id)
+    if not entries:
+        return _("; no journal entry covers it")
+    return _("; covered by {entries}").format(entries=_entries_text(entries))
+
+
+def _member_covering(member: int, kind: str) -> str:
+    """``; points entries 5 (journal entry 12), 9 (no journal entry)``: where a member's entries of
+    ``kind`` come from, for a problem with their sum (the first five)."""
+    E = m.PointsEntry
+    ids = [e for (e,) in store.rows(E.select(E.id).where((E.member == member) & (E.kind == kind)).order_by(E.id))]
+    parts = [f"{e} ({_entries_text(_covering_entries(e))})" for e in ids[:5]]
+    return _("; points entries {entries}").format(entries=", ".join(parts)) if parts else ""
+
+
 class _Sales:
-    """Names of documents for the problem texts, read only for the sales that have a problem."""
+    """Names of documents for the problem texts, read only for the sales that have a problem.
+    A name carries the journal entries whose payloads cover the sale, so a report points at the
+    entry to compare (issue 10)."""
 
     def __init__(self) -> None:
         self._names: dict[int, str] = {}
@@ -96,11 +153,17 @@ class _Sales:
             S = m.Sale
             row = S.select(S.kind, S.uid, S.terminal, S.receipt_no).where(S.id == sale_id).tuples().first()
             if row is None:
-                self._names[sale_id] = _("sale {id} (missing)").format(id=sale_id)
+                self._names[sale_id] = _("sale {id} (missing; {entries})").format(
+                    id=sale_id, entries=_entries_text(_sale_entries(sale_id, None))
+                )
             else:
                 kind, uid, terminal, receipt = row
-                self._names[sale_id] = _("{kind} {uid} (terminal {terminal}, receipt {receipt})").format(
-                    kind=document_label(kind), uid=uid, terminal=terminal, receipt=receipt
+                self._names[sale_id] = _("{kind} {uid} (terminal {terminal}, receipt {receipt}; {entries})").format(
+                    kind=document_label(kind),
+                    uid=uid,
+                    terminal=terminal,
+                    receipt=receipt,
+                    entries=_entries_text(_sale_entries(sale_id, uid)),
                 )
         return self._names[sale_id]
 
@@ -136,7 +199,8 @@ def _check_ledger(add: Add, tz: str) -> None:
             _(
                 "points entry {id} of member {member} ({kind}, {points} points) is neither a lot, nor a "
                 "consumption of a lot, nor a debt"
-            ).format(id=eid, member=member, kind=kind, points=points),
+            ).format(id=eid, member=member, kind=kind, points=points)
+            + _covering(eid),
         )
 
     L = E.alias("lot")
@@ -155,7 +219,7 @@ def _check_ledger(add: Add, tz: str) -> None:
             text = _("points entry {id} ({kind}) of member {member} takes from entry {lot}, which is not a lot").format(
                 id=eid, kind=kind, member=member, lot=lot_id
             )
-        add(None, text)
+        add(None, text + _covering(eid))
 
     C = E.alias("taken")
     taken = fn.SUM(C.points)
@@ -171,7 +235,8 @@ def _check_ledger(add: Add, tz: str) -> None:
             None,
             _("points lot {id} of member {member} holds {points} points but {taken} were taken from it").format(
                 id=lot_id, member=member, points=points, taken=-int(used)
-            ),
+            )
+            + _covering(lot_id),
         )
 
     summed = fn.SUM(E.points)
@@ -184,7 +249,8 @@ def _check_ledger(add: Add, tz: str) -> None:
             _(
                 "member {member}: the settle entries add up to {points} points instead of 0 (one side of a debt "
                 "repayment is missing)"
-            ).format(member=member, points=total),
+            ).format(member=member, points=total)
+            + _member_covering(member, "settle"),
         )
 
     query = (
@@ -197,9 +263,8 @@ def _check_ledger(add: Add, tz: str) -> None:
     for member, total in store.rows(query):
         add(
             None,
-            _("member {member}: debt repayments exceed the debt by {points} points").format(
-                member=member, points=total
-            ),
+            _("member {member}: debt repayments exceed the debt by {points} points").format(member=member, points=total)
+            + _member_covering(member, "settle"),
         )
 
     count = fn.COUNT(E.id)
@@ -209,7 +274,8 @@ def _check_ledger(add: Add, tz: str) -> None:
             None,
             _("points lot {lot} of member {member} expired {n} times; a lot expires once").format(
                 lot=lot_id, member=member, n=n
-            ),
+            )
+            + _covering(lot_id),
         )
 
     # Spending only takes available, unexpired points. The UTC date narrows the candidates
@@ -229,7 +295,8 @@ def _check_ledger(add: Add, tz: str) -> None:
                 _(
                     "points entry {id} ({kind}) of member {member} spent points of lot {lot} on {day}, before they "
                     "became available on {available}"
-                ).format(id=eid, kind=kind, member=member, lot=lot_id, day=spent_on, available=available_from),
+                ).format(id=eid, kind=kind, member=member, lot=lot_id, day=spent_on, available=available_from)
+                + _covering(eid),
             )
         elif expires_on is not None and spent_on > expires_on:
             add(
@@ -237,7 +304,8 @@ def _check_ledger(add: Add, tz: str) -> None:
                 _(
                     "points entry {id} ({kind}) of member {member} spent points of lot {lot} on {day}, after they "
                     "expired on {expired}"
-                ).format(id=eid, kind=kind, member=member, lot=lot_id, day=spent_on, expired=expires_on),
+                ).format(id=eid, kind=kind, member=member, lot=lot_id, day=spent_on, expired=expires_on)
+                + _covering(eid),
             )
 
 

@@ -393,6 +393,15 @@ def _document_totals(sheet: _Sheet, totals: Any) -> None:
     _kdv(sheet, {str(rate): row for rate, row in totals.by_kdv.items()})
 
 
+def _journal_head(sheet: _Sheet, report: Any) -> None:
+    """The journal's head (``ENTRY:HASH``) as an anchor kept outside the database: typed back
+    into ``pos-admin audit verify --anchor`` it proves the chain still holds that entry."""
+    head = getattr(report, "journal_head", None)
+    if head is not None:
+        sheet.rule()
+        sheet.row(_("Journal head"), str(head))
+
+
 def x_report_for(report: Any, settings: Settings, *, width: int, fiscal: bool = False) -> Printable:
     """The open shift's X report (:class:`pos_tui.core.cash.shifts.XReport`): drawer figures and the
     shift's documents so far. Nothing is written; it can be printed any number of times."""
@@ -416,6 +425,7 @@ def x_report_for(report: Any, settings: Settings, *, width: int, fiscal: bool = 
     sheet.row(_("Expected in drawer"), sheet.money(report.expected_cash, currency=True), bold=True)
     sheet.rule()
     _document_totals(sheet, report.totals)
+    _journal_head(sheet, report)
     return Printable(_("X report"), tuple(sheet.lines))
 
 
@@ -438,6 +448,7 @@ def z_report_for(report: Any, settings: Settings, *, width: int, fiscal: bool = 
     _document_totals(sheet, report.totals)
     sheet.rule()
     sheet.row(_("Grand total"), sheet.money(report.grand_total, currency=True), bold=True)
+    _journal_head(sheet, report)
     return Printable(title, tuple(sheet.lines))
 
 
