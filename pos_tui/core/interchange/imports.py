@@ -485,8 +485,11 @@ def _choice(
 
 def _barcodes(value: Any, field: str, row: _RowProblems) -> tuple[str, ...] | None:
     if type(value) is str and value and "|" not in value:  # one barcode, a stripped CSV cell
-        return (value,) if value.strip() == value else _barcodes([value], field, row)
+        return (value,) if value.strip() == value and text_problem(value) is None else _barcodes([value], field, row)
     if isinstance(value, list):
+        if any(isinstance(v, (list, dict)) for v in value):
+            row.add(field, _("expected barcodes joined with |"))
+            return None
         parts = [str(v).strip() for v in value if v is not None]
     elif isinstance(value, (str, int)) and not isinstance(value, bool):
         parts = [p.strip() for p in str(value).split("|")]
@@ -494,6 +497,11 @@ def _barcodes(value: Any, field: str, row: _RowProblems) -> tuple[str, ...] | No
         row.add(field, _("expected barcodes joined with |"))
         return None
     found = tuple(p for p in parts if p)
+    for part in found:
+        problem = text_problem(part)
+        if problem is not None:
+            row.add(field, problem)
+            return None
     return found or None
 
 
