@@ -236,9 +236,11 @@ def _sale_line(draw: st.DrawFn) -> str:
     for _n in range(draw(st.integers(1, 3))):
         path = draw(st.sampled_from(_SALE_PATHS))
         target: Any = doc
-        for key in path[:-1]:
-            target = target[key]
-        target[path[-1]] = draw(_json_value(1))
+        for key in path[:-1]:  # an earlier replacement may have taken the container away
+            ok = (isinstance(target, dict) and key in target) or (isinstance(target, list) and key < len(target))
+            target = target[key] if ok else None
+        if isinstance(target, dict):
+            target[path[-1]] = draw(_json_value(1))
     return _json_dump(doc)
 
 
