@@ -106,3 +106,14 @@ def test_an_address_may_have_line_breaks_but_no_other_control(
     path.write_text('code,name,address\nC2,Ali,"Atatürk\x00Cd."\n', encoding="utf-8")
     with pytest.raises(ImportRejected, match="U\\+0000"):
         import_customers(path, now=now, settings=settings)
+
+
+def test_a_ragged_tab_separated_row_names_the_tab_in_words(
+    db: object, settings: Settings, now: datetime, tmp_path: Path
+) -> None:
+    """Found by the fuzz test: the message quoted the delimiter itself, a raw tab."""
+    path = tmp_path / "p.csv"
+    path.write_bytes(b"code\tname\n\t\t\n")
+    with pytest.raises(ImportRejected) as caught:
+        import_products(path, now=now, settings=settings)
+    assert "\t" not in caught.value.message and "a tab inside a value needs quotes" in caught.value.message

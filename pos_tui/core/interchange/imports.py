@@ -262,7 +262,13 @@ def _read_csv(path: Path, columns: _Columns, errors: list[RowError]) -> Iterator
                     if not cells or (len(cells) == 1 and not cells[0].strip()):
                         continue
                     reason = _("has {n} cells, the header has {width} (a {d} inside a value needs quotes)")
-                    errors.append(RowError(start, "-", reason.format(n=len(cells), width=width, d=delimiter)))
+                    errors.append(
+                        RowError(
+                            start,
+                            "-",
+                            reason.format(n=len(cells), width=width, d=_("tab") if delimiter == "\t" else delimiter),
+                        )
+                    )
                     continue
                 record: dict[str, Any] = {}
                 for i, field, is_text in wanted:
