@@ -117,3 +117,16 @@ def test_a_ragged_tab_separated_row_names_the_tab_in_words(
     with pytest.raises(ImportRejected) as caught:
         import_products(path, now=now, settings=settings)
     assert "\t" not in caught.value.message and "a tab inside a value needs quotes" in caught.value.message
+
+
+def test_upsert_refuses_a_stock_no_column_holds(db: object, settings: Settings, now: datetime) -> None:
+    """The importers' parsers stop a 25-digit stock; the upsert (also used by other callers) does too."""
+    from decimal import Decimal
+
+    from pos_tui.core.catalog import ProductInput, upsert_products
+
+    rows = [ProductInput(code="1", name="A", price=Decimal(1), kdv_rate=20, stock=10**25, min_stock=-(10**20))]
+    with pytest.raises(ImportRejected) as caught:
+        upsert_products(rows, now=now, kdv_rates=settings.kdv_rates)
+    assert [(e.line, e.field) for e in caught.value.errors] == [(1, "min_stock"), (1, "min_stock"), (1, "stock")]
+    assert m.Product.select().count() == 0
