@@ -19,6 +19,15 @@ from pos_tui.core.kernel import DiskFull, ImportRejected
 from pos_tui.i18n import _
 
 
+def _count_lines(path: Path) -> int:
+    """Lines with something on them: the documents of a JSONL file, for the progress bar."""
+    count = 0
+    with path.open("rb") as f:
+        for line in f:
+            count += bool(line.strip())
+    return count
+
+
 def register(import_app: typer.Typer, export_app: typer.Typer) -> None:
     """Attach the sales commands to the import and export groups."""
 
@@ -37,7 +46,8 @@ def register(import_app: typer.Typer, export_app: typer.Typer) -> None:
         """Post historic or external sales through the sale engine (idempotent, all or nothing)."""
 
         settings = state().open_db()
-        total = sum(1 for _line in interchange.read_lines(file)) if not json_ else None
+        # Counted as bytes: a file that is not UTF-8 is the import's to report, not a traceback here.
+        total = _count_lines(file) if not json_ else None
         try:
             with progress(_("Importing sales"), total, json_) as advance:
                 result = interchange.import_sales(file, settings=settings, now=now(), dry_run=dry_run, progress=advance)

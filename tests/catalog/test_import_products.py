@@ -130,12 +130,12 @@ def test_ragged_rows_and_multiline_cells_keep_physical_lines(
     path = write_file(
         "x.csv",
         "code,name,price,kdv_rate\n"
-        '1,"Çok satırlı\nürün adı",10,20\n'  # lines 2-3
+        '1,"Çok satırlı\nürün adı",10,20\n'  # lines 2-3: a line break is no part of a name
         "2,Kolonya, 400 ml,10,20\n"  # line 4: an unquoted comma
         "\n"
         "3,Sabun,abc,20\n",  # line 6
     )
-    assert rejected_rows(path, settings, now) == [(4, "-"), (6, "price")]
+    assert rejected_rows(path, settings, now) == [(2, "name"), (4, "-"), (6, "price")]
 
 
 def test_json_array(db: object, settings: Settings, now: datetime, write_file: WriteFile) -> None:

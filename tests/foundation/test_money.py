@@ -109,3 +109,39 @@ def test_parse_money_never_crashes_and_never_rounds(text: str) -> None:
     except ValidationError:
         return
     assert value == value.quantize(Decimal("0.01"))
+
+
+# --------------------------------------------------------------------------- hostile input (issue 10, section 4)
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("9" * 30, "too large"),  # was decimal.InvalidOperation from quantize
+        ("9" * 14, "too large"),
+        ("9" * 5000, "not a number"),
+        ("١٠", "digits other than 0-9"),
+        ("１０,５０", "digits other than 0-9"),
+        ("1.٢٣٤,50", "digits other than 0-9"),
+        ("1e5", "not a number"),
+    ],
+)
+def test_parse_money_refuses_what_no_till_holds(text: str, words: str) -> None:
+    with pytest.raises(ValidationError, match=words):
+        parse_money(text)
+
+
+def test_the_largest_amount_and_quantity_still_parse() -> None:
+    assert parse_money("9" * 13 + ",99") == Decimal("9" * 13 + ".99")
+    assert parse_quantity("9" * 12 + ",999") == int("9" * 12 + "999")
+    with pytest.raises(ValidationError, match="too large"):
+        parse_quantity("9" * 13)  # was an int past SQLite's INTEGER (OverflowError at the write)
+
+
+@given(st.text(max_size=80))
+def test_parsers_raise_nothing_but_validation_errors(text: str) -> None:
+    for parse in (parse_money, parse_quantity):
+        try:
+            parse(text)
+        except ValidationError as exc:
+            assert len(exc.message) < 200

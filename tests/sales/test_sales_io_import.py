@@ -222,3 +222,54 @@ def test_cli_import_sales(shop: None, cli: Callable[..., Result], tmp_path: Path
     assert "nothing imported" in bad.stderr
     missing = cli("import", "sales", str(tmp_path / "nope.jsonl"))
     assert missing.exit_code == 2
+
+
+# --------------------------------------------------------------------------- hostile files (issue 10, section 4)
+
+HOSTILE_SALES: dict[str, tuple[str, str]] = {
+    "100,000 nested [": ("[" * 100_000, "nested too deeply"),
+    "5,000-digit integer": (json.dumps(sale("h-1"))[:-1] + ', "note": ' + "9" * 5000 + "}", "digits"),
+    "30-digit price": (json.dumps(sale("h-2", lines=[{"code": "1001", "price": "9" * 30}])), "too large"),
+    "25-digit quantity": (json.dumps(sale("h-3", lines=[{"code": "1001", "qty": "9" * 25}])), "too large"),
+    "lone surrogate in the note": (json.dumps(sale("h-4"))[:-1] + ', "note": "a\\ud800b"}', "U+D800"),
+    "lone surrogate in the id": (json.dumps(sale("x"))[:-1].replace('"x"', '"a\\udc00"') + "}", "U+DC00"),
+    "ESC in a key": (json.dumps(sale("h-5"))[:-1] + ', "n\\u001bote": "x"}', "U+001B"),
+    "bidi override in a reference": (
+        json.dumps(sale("h-6", payments=[{"method": "cash", "amount": "400", "reference": "a\u202eb"}])),
+        "U+202E",
+    ),
+    "a list as the method": (json.dumps(sale("h-7", payments=[{"method": ["cash"], "amount": "400"}])), "method"),
+    "the largest price times the largest quantity": (
+        json.dumps(sale("h-11", lines=[{"code": "1001", "qty": "9" * 12, "price": "9" * 13}])),
+        "too large",
+    ),
+    "Arabic-Indic quantity": (json.dumps(sale("h-8", lines=[{"code": "1001", "qty": "٢"}])), "digits other than 0-9"),
+    "year 1 with an offset": (json.dumps(sale("h-9", at="0001-01-01T00:00:00+14:00")), "past or the future"),
+    "NaN amount": (json.dumps(sale("h-10"))[:-1] + ', "payments": [{"method": "cash", "amount": NaN}]}', "NaN"),
+}
+
+
+@pytest.mark.parametrize("case", list(HOSTILE_SALES))
+def test_hostile_sales_lines_are_line_errors(
+    case: str, shop: None, settings: Settings, now: datetime, tmp_path: Path
+) -> None:
+    text, words = HOSTILE_SALES[case]
+    path = write(tmp_path, [sale("ok-1"), text])
+    with pytest.raises(ImportRejected) as caught:
+        import_sales(path, settings=settings, now=now)
+    assert words in str(caught.value)
+    assert [e.line for e in caught.value.errors] == [2] * len(caught.value.errors)
+    assert m.Sale.select().count() == 0 and m.JournalEntry.select().count() == 0
+
+
+def test_pos_admin_import_sales_on_a_file_that_is_not_utf8_exits_1(
+    shop: None, cli: Callable[..., Result], tmp_path: Path
+) -> None:
+    path = tmp_path / "sales.jsonl"
+    path.write_bytes(b'{"id": "a\xff"}\n' + b"[" * 100_000 + b"\n")
+    result = cli("import", "sales", str(path))
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert "not UTF-8" in result.stderr and "Traceback" not in result.output
+    path.write_text("[" * 100_000 + "\n", encoding="utf-8")
+    result = cli("import", "sales", str(path))
+    assert result.exit_code == 1 and "nested too deeply" in result.stderr

@@ -822,6 +822,9 @@ def _plan(rows: Sequence[ProductInput], *, kdv_rates: Sequence[int], default_kdv
         if min_stock < 0:
             add(_Problem(i, "min_stock", _("minimum stock cannot be negative")))
         stock = row.stock if row.stock is not None else (target.stock if target else 0)
+        for field, qty in (("min_stock", min_stock), ("stock", stock)):
+            if abs(qty) >= 2**53:  # milli-units; beyond this a SUM of movements leaves exact integers
+                add(_Problem(i, field, _("{field} is too large").format(field=field_label(field))))
         active = row.active if row.active is not None else (bool(target.active) if target else True)
 
         category_id = target.category_id if target else None

@@ -27,7 +27,6 @@ its line, field and reason; nothing is written. A successful run writes everythi
 from __future__ import annotations
 
 import csv
-import json
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -43,8 +42,18 @@ from pos_tui.core.catalog.products import ProductInput, upsert_products
 from pos_tui.core.kernel import journal
 from pos_tui.core.kernel.clock import shop_day, to_db
 from pos_tui.core.kernel.errors import ImportRejected, RowError, ValidationError
-from pos_tui.core.kernel.formats import detect_format, header_key, unprotect_cell
-from pos_tui.core.kernel.money import MILLI, parse_money, parse_quantity
+from pos_tui.core.kernel.formats import (
+    JsonRefused,
+    detect_format,
+    foreign_digits,
+    header_key,
+    load_json,
+    printable,
+    text_problem,
+    unprotect_cell,
+)
+from pos_tui.core.kernel.formatting import format_decimal
+from pos_tui.core.kernel.money import MILLI, NumberRefused, parse_money, parse_quantity, shown_text
 from pos_tui.core.kernel.pan import looks_like_pan
 from pos_tui.core.kernel.vocabulary import customer_kind_label, unit_label
 from pos_tui.core.loyalty.members.enrolment import add_members, check_new_members, prepare_enrollment
@@ -121,9 +130,10 @@ KIND_ALIASES = {
 TRUE_WORDS = frozenset({"1", "true", "yes", "y", "evet", "e", "aktif", "active", "var"})
 FALSE_WORDS = frozenset({"0", "false", "no", "n", "hayir", "h", "pasif", "inactive", "passive", "yok"})
 
-_PLAIN_MONEY = re.compile(r"\d{1,13}(?:[.,]\d{1,2})?")
-_PLAIN_INT = re.compile(r"\d{1,12}")
-_KDV = re.compile(r"%?\s*(\d{1,3})(?:[.,]0+)?\s*%?")
+# ASCII digits only: ``\d`` would also take ``١٠`` and full-width digits (README, "Importing").
+_PLAIN_MONEY = re.compile(r"[0-9]{1,13}(?:[.,][0-9]{1,2})?")
+_PLAIN_INT = re.compile(r"[0-9]{1,12}")
+_KDV = re.compile(r"%?\s*([0-9]{1,3})(?:[.,]0{1,3})?\s*%?")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _PHONE_NOISE = re.compile(r"[\s\-().\/]")
 
@@ -172,7 +182,7 @@ class _Columns:
     def canonical(self, name: str) -> str | None:
         canon = self.aliases.get(header_key(name))
         if canon is not None:
-            self.spelling.setdefault(canon, name.strip().lstrip("\ufeff"))
+            self.spelling.setdefault(canon, printable(name.strip().lstrip("\ufeff")))
         return canon
 
     def unknown(self, name: str, line: int) -> RowError:
@@ -186,10 +196,24 @@ class _Columns:
 Record = tuple[int, dict[str, Any]]
 
 
+# The csv module's own limit on a cell; a header line longer than that is not a header.
+CELL_LIMIT = csv.field_size_limit()
+
+
+def _csv_problem(exc: csv.Error) -> str:
+    """The csv module's complaint in the shop's words (its own text is English)."""
+    if "field larger than field limit" in str(exc):
+        return _("a cell is longer than {n} characters").format(n=format_decimal(CELL_LIMIT))
+    return _("a quote mark is out of place: a quoted value starts and ends with one, a quote inside it is doubled")
+
+
 def _sniff_delimiter(header_line: str, columns: _Columns) -> str:
     best, best_score = ",", (-1, -1)
     for delimiter in (",", ";", "\t"):
-        cells = next(csv.reader([header_line], delimiter=delimiter), [])
+        try:
+            cells = next(csv.reader([header_line], delimiter=delimiter), [])
+        except csv.Error:
+            continue
         score = (sum(1 for c in cells if columns.aliases.get(header_key(c))), len(cells))
         if score > best_score:
             best, best_score = delimiter, score
@@ -199,9 +223,18 @@ def _sniff_delimiter(header_line: str, columns: _Columns) -> str:
 def _read_csv(path: Path, columns: _Columns, errors: list[RowError]) -> Iterator[Record]:
     with path.open(encoding="utf-8-sig", newline="") as f:
         try:
-            first = f.readline()
+            first = f.readline(CELL_LIMIT + 1)
         except UnicodeDecodeError:
             raise _not_utf8(columns.source, 1) from None
+        if len(first) > CELL_LIMIT:
+            raise ImportRejected(
+                columns.source,
+                [
+                    RowError(
+                        1, "-", _("the header line is longer than {n} characters").format(n=format_decimal(CELL_LIMIT))
+                    )
+                ],
+            )
         if not first.strip():
             raise ImportRejected(columns.source, [RowError(1, "-", _("the file is empty; it needs a header line"))])
         delimiter = _sniff_delimiter(first, columns)
@@ -214,9 +247,9 @@ def _read_csv(path: Path, columns: _Columns, errors: list[RowError]) -> Iterator
             for name in header:
                 canon = columns.canonical(name) if name.strip() else None
                 if canon is None and name.strip():
-                    errors.append(columns.unknown(name.strip(), 1))
+                    errors.append(columns.unknown(printable(name.strip()), 1))
                 elif canon is not None and canon in fields:
-                    errors.append(RowError(1, name.strip(), _("column appears twice")))
+                    errors.append(RowError(1, printable(name.strip()), _("column appears twice")))
                     canon = None
                 fields.append(canon)
             if errors:
@@ -230,7 +263,13 @@ def _read_csv(path: Path, columns: _Columns, errors: list[RowError]) -> Iterator
                     if not cells or (len(cells) == 1 and not cells[0].strip()):
                         continue
                     reason = _("has {n} cells, the header has {width} (a {d} inside a value needs quotes)")
-                    errors.append(RowError(start, "-", reason.format(n=len(cells), width=width, d=delimiter)))
+                    errors.append(
+                        RowError(
+                            start,
+                            "-",
+                            reason.format(n=len(cells), width=width, d=_("tab") if delimiter == "\t" else delimiter),
+                        )
+                    )
                     continue
                 record: dict[str, Any] = {}
                 for i, field, is_text in wanted:
@@ -242,7 +281,7 @@ def _read_csv(path: Path, columns: _Columns, errors: list[RowError]) -> Iterator
         except UnicodeDecodeError:
             raise _not_utf8(columns.source, reader.line_num + 1) from None
         except csv.Error as exc:
-            raise ImportRejected(columns.source, [*errors, RowError(reader.line_num, "-", str(exc))]) from None
+            raise ImportRejected(columns.source, [*errors, RowError(reader.line_num, "-", _csv_problem(exc))]) from None
 
 
 def _not_utf8(source: str, line: int) -> ImportRejected:
@@ -261,9 +300,12 @@ def _json_record(obj: Any, line: int, columns: _Columns, errors: list[RowError],
         if canon is None:
             if key not in unknown:
                 unknown.add(key)
-                errors.append(columns.unknown(str(key), line))
+                errors.append(columns.unknown(printable(str(key)), line))
             continue
         if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        if isinstance(value, dict) or (isinstance(value, list) and canon != "barcode"):
+            errors.append(RowError(line, canon, _("expected a single value, not a list or an object")))
             continue
         record[canon] = value.strip() if isinstance(value, str) else value
     return line, record
@@ -271,13 +313,11 @@ def _json_record(obj: Any, line: int, columns: _Columns, errors: list[RowError],
 
 def _read_json(path: Path, columns: _Columns, errors: list[RowError]) -> Iterator[Record]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"), parse_float=Decimal)
+        data = load_json(path.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError:
         raise _not_utf8(columns.source, 1) from None
-    except json.JSONDecodeError as exc:
-        raise ImportRejected(
-            columns.source, [RowError(exc.lineno, "-", _("not valid JSON: {why}").format(why=exc.msg))]
-        ) from None
+    except JsonRefused as exc:
+        raise ImportRejected(columns.source, [RowError(exc.line, "-", exc.reason)]) from None
     if not isinstance(data, list):
         raise ImportRejected(columns.source, [RowError(1, "-", _("a JSON import is an array of objects"))])
     unknown: set[str] = set()
@@ -296,9 +336,9 @@ def _read_jsonl(path: Path, columns: _Columns, errors: list[RowError]) -> Iterat
                 if not text.strip():
                     continue
                 try:
-                    obj = json.loads(text, parse_float=Decimal)
-                except json.JSONDecodeError as exc:
-                    errors.append(RowError(line, "-", _("not valid JSON: {why}").format(why=exc.msg)))
+                    obj = load_json(text)
+                except JsonRefused as exc:
+                    errors.append(RowError(line, "-", exc.reason))
                     continue
                 record = _json_record(obj, line, columns, errors, unknown)
                 if record is not None:
@@ -342,16 +382,27 @@ class _RowProblems:
         self.count += 1
 
 
-def _text(value: Any, field: str, row: _RowProblems, limit: int = 255) -> str | None:
-    if type(value) is str and len(value) <= limit and value.strip() == value:  # fast path: a CSV cell
-        text = value
-    elif isinstance(value, (bool, list, dict)):
+def _text(
+    value: Any, field: str, row: _RowProblems, limit: int = 255, *, code: bool = False, multiline: bool = False
+) -> str | None:
+    """A text field: at most ``limit`` characters, no control characters, bidi overrides or
+    broken characters (:func:`~pos_tui.core.kernel.formats.text_problem`; line breaks only
+    with ``multiline``); a ``code`` also takes only the digits 0-9 (README, "Importing")."""
+    if isinstance(value, (bool, list, dict)):
         row.add(field, _("expected text"))
         return None
-    else:
-        text = str(value).strip()
+    text = value if type(value) is str else str(value)
+    if text.strip() != text:
+        text = text.strip()
     if len(text) > limit:
         row.add(field, _("is longer than {n} characters").format(n=limit))
+        return None
+    problem = text_problem(text, multiline=multiline)
+    if problem is not None:
+        row.add(field, problem)
+        return None
+    if code and foreign_digits(text):
+        row.add(field, _("has digits other than 0-9; a code is written with the digits 0-9"))
         return None
     if looks_like_pan(text):
         row.add(field, _("looks like a card number; card numbers are never stored"))
@@ -369,9 +420,13 @@ def money_value(value: Any, field: str, row: _RowProblems) -> Decimal | None:
     text = str(value)
     try:
         return parse_money(text, field)
+    except NumberRefused as exc:
+        row.add(field, exc.reason)
     except ValidationError:
-        row.add(field, _("{text!r} is not an amount such as 12,50 (at most two decimals)").format(text=text))
-        return None
+        row.add(
+            field, _("{text!r} is not an amount such as 12,50 (at most two decimals)").format(text=shown_text(text))
+        )
+    return None
 
 
 def quantity_value(value: Any, field: str, row: _RowProblems) -> int | None:
@@ -386,9 +441,13 @@ def quantity_value(value: Any, field: str, row: _RowProblems) -> int | None:
         return int(text) * MILLI
     try:
         return parse_quantity(text, field)
+    except NumberRefused as exc:
+        row.add(field, exc.reason)
     except ValidationError:
-        row.add(field, _("{text!r} is not a quantity such as 1,5 (at most three decimals)").format(text=text))
-        return None
+        row.add(
+            field, _("{text!r} is not a quantity such as 1,5 (at most three decimals)").format(text=shown_text(text))
+        )
+    return None
 
 
 def kdv_value(value: Any, field: str, row: _RowProblems, rates: Sequence[int]) -> int | None:
@@ -400,7 +459,7 @@ def kdv_value(value: Any, field: str, row: _RowProblems, rates: Sequence[int]) -
     text = str(value).strip()
     match = None if isinstance(value, bool) else _KDV.fullmatch(text)
     if match is None:
-        row.add(field, _("{text!r} is not a KDV rate such as 20").format(text=text))
+        row.add(field, _("{text!r} is not a KDV rate such as 20").format(text=shown_text(text)))
         return None
     rate = int(match.group(1))
     if rate not in rates:
@@ -417,27 +476,30 @@ def _bool_value(value: Any, field: str, row: _RowProblems) -> bool | None:
         return True
     if word in FALSE_WORDS:
         return False
-    row.add(field, _("{text!r} is not yes/no (true/false, evet/hayır, 1/0)").format(text=str(value)))
+    row.add(field, _("{text!r} is not yes/no (true/false, evet/hayır, 1/0)").format(text=shown_text(str(value))))
     return None
 
 
 def _choice(
     value: Any, field: str, row: _RowProblems, aliases: Mapping[str, str], label: Callable[[str], str]
 ) -> str | None:
-    if value in aliases:  # written exactly as an alias: no folding needed
+    if isinstance(value, str) and value in aliases:  # written exactly as an alias: no folding needed
         return aliases[value]
     key = header_key(str(value))
     if key in aliases:
         return aliases[key]
     choices = ", ".join(sorted({label(code) for code in aliases.values()}))  # the shop's words, all accepted
-    row.add(field, _("{text!r} is not one of {choices}").format(text=str(value), choices=choices))
+    row.add(field, _("{text!r} is not one of {choices}").format(text=shown_text(str(value)), choices=choices))
     return None
 
 
 def _barcodes(value: Any, field: str, row: _RowProblems) -> tuple[str, ...] | None:
     if type(value) is str and value and "|" not in value:  # one barcode, a stripped CSV cell
-        return (value,) if value.strip() == value else _barcodes([value], field, row)
+        return (value,) if value.strip() == value and text_problem(value) is None else _barcodes([value], field, row)
     if isinstance(value, list):
+        if any(isinstance(v, (list, dict)) for v in value):
+            row.add(field, _("expected barcodes joined with |"))
+            return None
         parts = [str(v).strip() for v in value if v is not None]
     elif isinstance(value, (str, int)) and not isinstance(value, bool):
         parts = [p.strip() for p in str(value).split("|")]
@@ -445,6 +507,11 @@ def _barcodes(value: Any, field: str, row: _RowProblems) -> tuple[str, ...] | No
         row.add(field, _("expected barcodes joined with |"))
         return None
     found = tuple(p for p in parts if p)
+    for part in found:
+        problem = text_problem(part)
+        if problem is not None:
+            row.add(field, problem)
+            return None
     return found or None
 
 
@@ -462,19 +529,21 @@ def normalize_phone(text: str) -> str:
     if raw.startswith("+"):
         digits = raw[1:]
         if not digits.isascii() or not digits.isdigit() or not 8 <= len(digits) <= 15:
-            raise ValidationError(_("{text!r} is not a phone number").format(text=text))
+            raise ValidationError(_("{text!r} is not a phone number").format(text=shown_text(text)))
         if not digits.startswith("90"):
             return "+" + digits
         national = digits[2:]
     else:
         if not raw.isascii() or not raw.isdigit():
-            raise ValidationError(_("{text!r} is not a phone number").format(text=text))
+            raise ValidationError(_("{text!r} is not a phone number").format(text=shown_text(text)))
         national = raw[1:] if raw.startswith("0") else raw
         if len(national) == 12 and national.startswith("90"):
             national = national[2:]
     if len(national) != 10 or national[0] not in "23458":
         raise ValidationError(
-            _("{text!r} is not a Turkish phone number (10 digits, such as 0532 123 45 67)").format(text=text)
+            _("{text!r} is not a Turkish phone number (10 digits, such as 0532 123 45 67)").format(
+                text=shown_text(text)
+            )
         )
     return "+90" + national
 
@@ -482,6 +551,9 @@ def normalize_phone(text: str) -> str:
 def check_tax_id(text: str) -> str:
     """A VKN (10 digits) or TCKN (11 digits) with valid check digits; returns the digits."""
     digits = re.sub(r"\s", "", text)
+    text = printable(text)
+    if not digits.isascii():
+        raise ValidationError(_("{text}: a VKN has 10 digits, a TCKN 11").format(text=text))
     if len(digits) == 10 and vkn.is_valid(digits):
         return digits
     if len(digits) == 11 and tckimlik.is_valid(digits):
@@ -498,7 +570,7 @@ def check_tax_id(text: str) -> str:
 
 def _product_row(record: dict[str, Any], row: _RowProblems, settings: Settings) -> ProductInput | None:
     get = record.get
-    code = None if (v := get("code")) is None else _text(v, "code", row, 64)
+    code = None if (v := get("code")) is None else _text(v, "code", row, 64, code=True)
     barcodes = None if (v := get("barcode")) is None else _barcodes(v, "barcode", row)
     name = None if (v := get("name")) is None else _text(v, "name", row)
     unit = None if (v := get("unit")) is None else _choice(v, "unit", row, UNIT_ALIASES, unit_label)
@@ -613,7 +685,7 @@ class _Party:
 
 
 def _party_row(kind: str, record: dict[str, Any], row: _RowProblems) -> _Party | None:
-    code = _text(record.get("code"), "code", row, 64) if "code" in record else None
+    code = _text(record.get("code"), "code", row, 64, code=True) if "code" in record else None
     if code is None and row.count == 0:
         row.add("code", _("every row needs a code"))
     values: dict[str, Any] = {}
@@ -621,7 +693,9 @@ def _party_row(kind: str, record: dict[str, Any], row: _RowProblems) -> _Party |
         values["name"] = _text(record["name"], "name", row)
     for field in ("tax_office", "address"):
         if field in record:
-            values[field] = _text(record[field], field, row, 128 if field == "tax_office" else 2000)
+            values[field] = _text(
+                record[field], field, row, 128 if field == "tax_office" else 2000, multiline=field == "address"
+            )
     if "email" in record:
         email = _text(record["email"], "email", row)
         if email is not None and not _EMAIL.fullmatch(email):
@@ -650,7 +724,7 @@ def _member_columns(record: dict[str, Any], row: _RowProblems) -> dict[str, Any]
     """The loyalty columns of a customer row: None when the row enrols no member (no card
     and no yes in ``member``); consent or a birth date without a member is an error."""
     wanted = None if "member" not in record else _bool_value(record["member"], "member", row)
-    card = None if "card" not in record else _text(record["card"], "card", row, 128)
+    card = None if "card" not in record else _text(record["card"], "card", row, 128, code=True)
     card_kind = None if "card_kind" not in record else _text(record["card_kind"], "card_kind", row, 16)
     consent = {
         field: _bool_value(record[field], field, row) if field in record else False

@@ -40,7 +40,6 @@ repeated, safe against formula injection).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -55,9 +54,9 @@ from pos_tui.core.catalog.products import ProductInfo, get_product, scan
 from pos_tui.core.kernel import journal
 from pos_tui.core.kernel.clock import day_bounds, to_db
 from pos_tui.core.kernel.errors import ImportRejected, PosError, RowError, ValidationError
-from pos_tui.core.kernel.formats import write_records
+from pos_tui.core.kernel.formats import JsonRefused, load_json, printable, text_problem, write_records
 from pos_tui.core.kernel.formatting import format_quantity
-from pos_tui.core.kernel.money import MILLI, ZERO, parse_money, parse_quantity
+from pos_tui.core.kernel.money import MILLI, ZERO, parse_money, parse_quantity, shown_text
 from pos_tui.core.kernel.pan import looks_like_pan
 from pos_tui.core.kernel.vocabulary import unit_label
 from pos_tui.core.loyalty.members.lookup import find_member
@@ -150,6 +149,37 @@ def _text(value: Any, max_len: int) -> str | None:
     if not isinstance(value, str) or not value.strip() or len(value.strip()) > max_len:
         return None
     return value.strip()
+
+
+def _uid(raw: Any) -> str | None:
+    """The document's id when it is one that may be looked up (hostile text is reported later)."""
+    uid = _text(raw.get("id"), 64) if isinstance(raw, dict) else None
+    return uid if uid is not None and text_problem(uid) is None else None
+
+
+def _hostile_text(raw: dict[str, Any], doc_line: int) -> list[RowError]:
+    """Every text of a document (keys too) that may not be stored or shown: control characters
+    (line breaks allowed in ``note`` only), bidi overrides, lone surrogates."""
+    found: list[RowError] = []
+    stack: list[tuple[str, Any]] = [("", raw)]
+    while stack:
+        where, value = stack.pop()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                path = f"{where}.{key}" if where else str(key)
+                problem = text_problem(str(key))
+                if problem is not None:
+                    found.append(RowError(doc_line, printable(path), problem))
+                else:
+                    stack.append((path, item))
+        elif isinstance(value, list):
+            stack.extend((f"{where}[{i}]", item) for i, item in enumerate(value))
+        elif isinstance(value, str):
+            problem = text_problem(value, multiline=where == "note")
+            if problem is not None:
+                found.append(RowError(doc_line, printable(where), problem))
+    found.sort(key=lambda e: e.field)
+    return found
 
 
 def _number_text(value: Any) -> str | None:
@@ -303,13 +333,13 @@ def _parse_payments(raw: Any, doc_line: int, errors: list[RowError], lookups: _L
             errors.append(RowError(doc_line, where, _("unknown field(s) {fields}").format(fields=", ".join(unknown))))
             continue
         method = p.get("method")
-        if method not in lookups.methods:
+        if not isinstance(method, str) or method not in lookups.methods:
             errors.append(
                 RowError(
                     doc_line,
                     f"{where}.method",
                     _("{method!r} is not a payment method; known: {known}").format(
-                        method=method, known=", ".join(sorted(lookups.methods))
+                        method=shown_text(str(method)), known=", ".join(sorted(lookups.methods))
                     ),
                 )
             )
@@ -341,6 +371,9 @@ def _parse_doc(doc_line: int, raw: Any, lookups: _Lookups) -> _Doc | list[RowErr
     errors: list[RowError] = []
     if not isinstance(raw, dict):
         return [RowError(doc_line, "line", _("must be a JSON object"))]
+    hostile = _hostile_text(raw, doc_line)
+    if hostile:
+        return hostile
     unknown = sorted(set(raw) - SALE_FIELDS)
     if unknown:
         errors.append(
@@ -367,6 +400,11 @@ def _parse_doc(doc_line: int, raw: Any, lookups: _Lookups) -> _Doc | list[RowErr
         else:
             if at.tzinfo is None:
                 errors.append(RowError(doc_line, "at", _("{value!r} has no UTC offset").format(value=at_raw)))
+                at = None
+            elif not 1900 <= at.year <= 9998:  # the extremes overflow once moved to UTC or the shop's zone
+                errors.append(
+                    RowError(doc_line, "at", _("{value!r} is too far in the past or the future").format(value=at_raw))
+                )
                 at = None
     terminal = _text(raw.get("terminal"), 32)
     if terminal is None:
@@ -618,17 +656,17 @@ def import_sales(
     candidates = []
     for number, text in raw_lines:
         try:
-            raw = json.loads(text, parse_float=Decimal)
-        except ValueError as exc:
-            errors.append(RowError(number, "json", _("not valid JSON: {error}").format(error=exc)))
+            raw = load_json(text)
+        except JsonRefused as exc:
+            errors.append(RowError(number, "json", exc.reason))
             continue
         candidates.append((number, raw))
-    ids = [str(raw.get("id")).strip() for _n, raw in candidates if isinstance(raw, dict) and raw.get("id") is not None]
+    ids = [uid for _n, raw in candidates if (uid := _uid(raw)) is not None]
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         existing_ids.update(uid for (uid,) in store.rows(m.Sale.select(m.Sale.uid).where(m.Sale.uid.in_(chunk))))
     for number, raw in candidates:
-        uid = str(raw.get("id")).strip() if isinstance(raw, dict) and raw.get("id") is not None else None
+        uid = _uid(raw)
         if uid is not None and uid in seen:
             errors.append(
                 RowError(number, "id", _("{uid!r} is also the id of line {line}").format(uid=uid, line=seen[uid]))
@@ -663,6 +701,8 @@ def import_sales(
                     errors.append(RowError(doc.line, exc.where, exc.reason))
                 except PosError as exc:
                     errors.append(RowError(doc.line, "line", exc.message))
+                except (OverflowError, ArithmeticError):  # amounts past what a column holds; savepoint undone
+                    errors.append(RowError(doc.line, "lines", _("the amounts are too large to be stored")))
                 advance(1)
             if errors:
                 raise _Rollback

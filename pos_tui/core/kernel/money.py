@@ -18,6 +18,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 
 from pos_tui.core.kernel.errors import ValidationError
+from pos_tui.core.kernel.formats import foreign_digits
 from pos_tui.core.kernel.formatting import format_money
 from pos_tui.i18n import _
 
@@ -26,6 +27,13 @@ ZERO = Decimal("0.00")
 MILLI = 1000
 
 _DIGITS_AND_SEPARATORS = re.compile(r"^[0-9.,]+$")
+_THOUSANDS = {".": re.compile(r"[0-9]{1,3}(\.[0-9]{3})+"), ",": re.compile(r"[0-9]{1,3}(,[0-9]{3})+")}
+# Digits before the decimal separator: 13 for amounts (below 10 trillion lira, so kuruş stay far
+# inside a 64-bit column and an exact Decimal), 12 for quantities (milli-units likewise).
+MONEY_DIGITS = 13
+QUANTITY_DIGITS = 12
+# Longer input is not a number anyone typed; refused before any parsing (and shown cut short).
+_MAX_NUMBER_TEXT = 64
 
 
 @lru_cache(maxsize=65_536)
@@ -59,11 +67,13 @@ def _normalise_number(text: str) -> str:
     one and a half); one that repeats groups thousands. When both occur, the last one is the
     decimal separator. Thousands groups must have exactly three digits.
     """
+    if len(text) > _MAX_NUMBER_TEXT:
+        raise ValueError(text)
     s = text.strip().replace("\u00a0", " ").replace("₺", "").replace("TL", "").replace(" ", "")
     sign = ""
     if s[:1] in ("+", "-"):
         sign, s = s[0], s[1:]
-    if not s or not _DIGITS_AND_SEPARATORS.match(s) or not s[0].isdigit():
+    if not s or not _DIGITS_AND_SEPARATORS.match(s) or not s[0].isascii() or not s[0].isdigit():
         raise ValueError(text)
     last = max(s.rfind(","), s.rfind("."))
     if last < 0:
@@ -75,35 +85,68 @@ def _normalise_number(text: str) -> str:
         integer, fraction, thousands = s[:last], s[last + 1 :], ("." if mark == "," else ",")
         if not fraction:
             raise ValueError(text)
-    if not integer.isdigit() and not re.fullmatch(rf"\d{{1,3}}(\{thousands}\d{{3}})+", integer):
+    if not (integer.isascii() and integer.isdigit()) and not _THOUSANDS[thousands].fullmatch(integer):
         raise ValueError(text)
     return sign + integer.replace(thousands, "") + ("." + fraction if fraction else "")
 
 
-def parse_decimal(text: str, places: int, what: str = "value") -> Decimal:
-    """Parse a user-typed number with at most ``places`` decimals (``12,50`` or ``12.50``)."""
+class NumberRefused(ValidationError):
+    """A number refused for its size or its digits, not its shape: ``reason`` says why
+    without naming the field (an import names the field in its own column)."""
+
+    def __init__(self, what: str, reason: str) -> None:
+        super().__init__(_("{what}: {reason}").format(what=what, reason=reason))
+        self.reason = reason
+
+
+def shown_text(text: str, limit: int = 40) -> str:
+    """``text`` cut to about ``limit`` characters for an error message, so a megabyte cell does
+    not become a megabyte message. Messages quote it with ``!r``, so control characters, bidi
+    overrides and lone surrogates appear escaped, never acted on by the terminal."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def parse_decimal(text: str, places: int, what: str = "value", *, digits: int = MONEY_DIGITS) -> Decimal:
+    """Parse a user-typed number with at most ``places`` decimals (``12,50`` or ``12.50``) and at
+    most ``digits`` digits before the decimal separator.
+
+    Only the digits 0–9 count: ``١٠`` or full-width ``１０`` look like numbers to a person but a
+    scanner or keyboard never sends them, so they are refused with a message that says so
+    (README, "Importing"). Never raises anything but :class:`ValidationError`.
+    """
+    shown = shown_text(text)
+    if foreign_digits(text[: _MAX_NUMBER_TEXT + 1]):
+        raise NumberRefused(
+            what, _("{text!r} has digits other than 0-9; type the number with the digits 0-9").format(text=shown)
+        )
     try:
         d = Decimal(_normalise_number(text))
     except (ValueError, InvalidOperation):
-        raise ValidationError(_("{what}: {text!r} is not a number").format(what=what, text=text)) from None
+        raise ValidationError(_("{what}: {text!r} is not a number").format(what=what, text=shown)) from None
     if not d.is_finite():
-        raise ValidationError(_("{what}: {text!r} is not a number").format(what=what, text=text))
+        raise ValidationError(_("{what}: {text!r} is not a number").format(what=what, text=shown))
     exponent = d.as_tuple().exponent
-    if isinstance(exponent, int) and -exponent > places:
+    assert isinstance(exponent, int)  # finite
+    if d.adjusted() >= digits:
+        raise NumberRefused(
+            what,
+            _("{text!r} is too large (at most {n} digits before the decimal separator)").format(text=shown, n=digits),
+        )
+    if -exponent > places:
         raise ValidationError(
-            _("{what}: {text!r} has more than {places} decimals").format(what=what, text=text, places=places)
+            _("{what}: {text!r} has more than {places} decimals").format(what=what, text=shown, places=places)
         )
     return d
 
 
 def parse_money(text: str, what: str = "amount") -> Decimal:
     """Parse an amount in lira (``12,50``, ``1.234,50``, ``12.50``) to a two-place Decimal."""
-    return parse_decimal(text, 2, what).quantize(CENT)
+    return parse_decimal(text, 2, what, digits=MONEY_DIGITS).quantize(CENT)
 
 
 def parse_quantity(text: str, what: str = "quantity") -> int:
     """Parse a quantity (``3``, ``1,5``, ``0.250``) into integer milli-units."""
-    return int(parse_decimal(text, 3, what) * MILLI)
+    return int(parse_decimal(text, 3, what, digits=QUANTITY_DIGITS) * MILLI)
 
 
 def qty_to_decimal(qty_milli: int) -> Decimal:

@@ -16,7 +16,7 @@ every bad row is listed and nothing is written.
 from __future__ import annotations
 
 import csv
-import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -29,7 +29,15 @@ from peewee import Case, fn
 from pos_tui.core.kernel import journal
 from pos_tui.core.kernel.clock import SHOP_TZ, from_db, to_db, zone
 from pos_tui.core.kernel.errors import ImportRejected, NotFound, RowError, ValidationError
-from pos_tui.core.kernel.formats import detect_format, header_key, unprotect_cell
+from pos_tui.core.kernel.formats import (
+    JsonRefused,
+    detect_format,
+    header_key,
+    load_json,
+    printable,
+    text_problem,
+    unprotect_cell,
+)
 from pos_tui.i18n import _
 from pos_tui.store import fast, write_tx
 from pos_tui.store import models as m
@@ -42,6 +50,7 @@ HEADERS = {
     "receipt": ("receipt", "sale", "fis", "fis_no", "sale_uid"),
 }
 _ALIASES = {alias: canon for canon, names in HEADERS.items() for alias in names}
+_SCORE = re.compile(r"[0-9]{1,2}")  # 0-9 only: int() would also take "١٠", " 1_0 " and a 5,000-digit text
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,38 +188,56 @@ def _records(path: Path, fmt: str, source: str) -> Iterator[tuple[int, dict[str,
             raise ImportRejected(
                 source, [RowError(1, "-", _("the file is not UTF-8 text; save it as UTF-8"))]
             ) from None
-        lines = text.splitlines()
+        lines = text.split("\n")  # physical lines: splitlines() would also break at \x1c, \x85, \u2028
         if not lines or not lines[0].strip():
             raise ImportRejected(source, [RowError(1, "-", _("the file is empty; it needs a header line"))])
         delimiter = max((",", ";", "\t"), key=lambda d: lines[0].count(d))
-        reader = csv.reader(lines, delimiter=delimiter)
-        header = next(reader)
-        fields = []
-        for name in header:
-            canon = _ALIASES.get(header_key(name))
-            if canon is None and name.strip():
-                errors.append(
-                    RowError(1, name.strip(), _("unknown column; the columns are member, score, at, receipt"))
-                )
-            fields.append(canon)
-        if errors:
-            raise ImportRejected(source, errors)
-        for line, cells in enumerate(reader, start=2):
-            if not any(c.strip() for c in cells):
-                continue
-            if len(cells) != len(fields):
-                errors.append(
-                    RowError(
-                        line, "-", _("has {n} cells, the header has {width}").format(n=len(cells), width=len(fields))
+        reader = csv.reader((line.removesuffix("\r") for line in lines), delimiter=delimiter)
+        try:
+            header = next(reader)
+            fields = []
+            for name in header:
+                canon = _ALIASES.get(header_key(name))
+                if canon is None and name.strip():
+                    errors.append(
+                        RowError(
+                            1, printable(name.strip()), _("unknown column; the columns are member, score, at, receipt")
+                        )
                     )
+                fields.append(canon)
+            if errors:
+                raise ImportRejected(source, errors)
+            for line, cells in enumerate(reader, start=2):
+                if not any(c.strip() for c in cells):
+                    continue
+                if len(cells) != len(fields):
+                    errors.append(
+                        RowError(
+                            line,
+                            "-",
+                            _("has {n} cells, the header has {width}").format(n=len(cells), width=len(fields)),
+                        )
+                    )
+                    continue
+                yield (
+                    line,
+                    {f: unprotect_cell(c.strip()) for f, c in zip(fields, cells, strict=True) if f and c.strip()},
                 )
-                continue
-            yield line, {f: unprotect_cell(c.strip()) for f, c in zip(fields, cells, strict=True) if f and c.strip()}
+        except csv.Error:
+            line = reader.line_num
+            raise ImportRejected(
+                source,
+                [*errors, RowError(line, "-", _("a cell is too long or a quote mark is out of place"))],
+            ) from None
     else:
         try:
-            data = json.loads(path.read_text(encoding="utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise ImportRejected(source, [RowError(1, "-", _("not valid JSON: {why}").format(why=exc))]) from None
+            data = load_json(path.read_text(encoding="utf-8-sig"))
+        except UnicodeDecodeError:
+            raise ImportRejected(
+                source, [RowError(1, "-", _("the file is not UTF-8 text; save it as UTF-8"))]
+            ) from None
+        except JsonRefused as exc:
+            raise ImportRejected(source, [RowError(exc.line, "-", exc.reason)]) from None
         if not isinstance(data, list):
             raise ImportRejected(source, [RowError(1, "-", _("a JSON import is an array of objects"))])
         for index, obj in enumerate(data, start=1):
@@ -222,8 +249,13 @@ def _records(path: Path, fmt: str, source: str) -> Iterator[tuple[int, dict[str,
                 canon = _ALIASES.get(header_key(str(key)))
                 if canon is None:
                     errors.append(
-                        RowError(index, str(key), _("unknown column; the columns are member, score, at, receipt"))
+                        RowError(
+                            index, printable(str(key)), _("unknown column; the columns are member, score, at, receipt")
+                        )
                     )
+                    continue
+                if isinstance(value, (list, dict)):
+                    errors.append(RowError(index, canon, _("expected a single value, not a list or an object")))
                     continue
                 if value is not None and str(value).strip():
                     record[canon] = (
@@ -237,11 +269,13 @@ def _records(path: Path, fmt: str, source: str) -> Iterator[tuple[int, dict[str,
 def _parse_at(text: str, tz: str) -> datetime:
     try:
         if len(text) == 10:
-            day = date.fromisoformat(text)
-            return datetime.combine(day, time(12), tzinfo=zone(tz))
-        value = datetime.fromisoformat(text)
+            value = datetime.combine(date.fromisoformat(text), time(12), tzinfo=zone(tz))
+        else:
+            value = datetime.fromisoformat(text)
     except ValueError:
         raise ValueError(text) from None
+    if not 1900 <= value.year <= 9998:  # the extremes overflow once moved to UTC
+        raise ValueError(text)
     return value if value.tzinfo is not None else value.replace(tzinfo=zone(tz))
 
 
@@ -262,16 +296,25 @@ def import_nps(
     rows: list[dict[str, Any]] = []
     for line, record in list(_records(path, fmt, source)):
         bad = len(errors)
+        for field, value in list(record.items()):
+            problem = text_problem(value) if isinstance(value, str) else None
+            if problem is not None:
+                errors.append(RowError(line, field, problem))
+                del record[field]
         raw = record.get("score")
         score: int | None = None
         if raw is None:
             errors.append(RowError(line, "score", _("missing")))
         else:
+            text = str(raw)
             try:
-                score = _check_score(raw if isinstance(raw, int) else int(str(raw)))
+                if not isinstance(raw, int) and not _SCORE.fullmatch(text):
+                    raise ValueError(text)
+                score = _check_score(raw if isinstance(raw, int) else int(text))
             except (ValueError, ValidationError):
+                shown = text if len(text) <= 40 else text[:40] + "…"
                 errors.append(
-                    RowError(line, "score", _("{value!r} is not a whole number from 0 to 10").format(value=raw))
+                    RowError(line, "score", _("{value!r} is not a whole number from 0 to 10").format(value=shown))
                 )
         member_id = None
         if "member" in record:
