@@ -250,6 +250,8 @@ def main() -> None:
                 stale.unlink()
             for f in work.glob(db.name + "*"):
                 shutil.move(str(f), args.keep.with_name(args.keep.name + f.name.removeprefix(db.name)))
+            for key in work.glob("pin-*.key"):  # the PIN key goes with its database (docs/security.md)
+                shutil.move(str(key), args.keep.parent / key.name)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 import time
 from collections import deque
@@ -130,6 +131,8 @@ def run_pos(out: Path, db: str, terminal: str, pin: str, codes: list[str]) -> No
     from pos_tui.__main__ import prepare_database, settings_for
     from pos_tui.i18n import set_language
 
+    # The data directory is the database's: the PIN key file lives there (docs/security.md).
+    os.environ.setdefault("POS_HOME", str(Path(db).parent))
     settings = settings_for(argparse.Namespace(terminal=terminal, db=db, config=None, demo=False))
     set_language(settings.language)
     prepare_database(settings, demo=False)
