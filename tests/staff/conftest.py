@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -107,6 +107,13 @@ def sell(products: dict[str, m.Product], settings: Settings) -> Sell:
 
 
 Refund = Callable[..., SaleResult]
+
+
+@pytest.fixture
+def three_sales(people: dict[str, Actor], now: datetime, sell: Sell) -> list[SaleResult]:
+    """Three cash sales of one bread on T1, a minute apart (receipts 1, 2, 3)."""
+    ayse = people["ayse"]
+    return [sell(ayse, [("1001", 1000)], [("cash", "10.00")], now=now + timedelta(minutes=i)) for i in range(3)]
 
 
 @pytest.fixture

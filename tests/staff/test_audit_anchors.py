@@ -24,12 +24,6 @@ Sell = Callable[..., SaleResult]
 Tamper = Callable[..., None]
 
 
-@pytest.fixture
-def three_sales(people: dict[str, Actor], now: datetime, sell: Sell) -> list[SaleResult]:
-    ayse = people["ayse"]
-    return [sell(ayse, [("1001", 1000)], [("cash", "10.00")], now=now + timedelta(minutes=i)) for i in range(3)]
-
-
 def last_entry() -> m.JournalEntry:
     return m.JournalEntry.select().order_by(m.JournalEntry.id.desc()).first()
 

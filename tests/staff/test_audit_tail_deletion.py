@@ -7,8 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-import pytest
-
 from pos_tui.core import audit, cash
 from pos_tui.core.kernel import Actor
 from pos_tui.core.till import SaleResult
@@ -17,12 +15,6 @@ from pos_tui.store import models as m
 
 Sell = Callable[..., SaleResult]
 Tamper = Callable[..., None]
-
-
-@pytest.fixture
-def three_sales(people: dict[str, Actor], now: datetime, sell: Sell) -> list[SaleResult]:
-    ayse = people["ayse"]
-    return [sell(ayse, [("1001", 1000)], [("cash", "10.00")], now=now + timedelta(minutes=i)) for i in range(3)]
 
 
 def delete_sale(sale: SaleResult, tamper: Tamper) -> None:
