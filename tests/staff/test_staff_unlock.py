@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from pos_tui.core import staff
-from pos_tui.core.kernel import Actor, AuthenticationFailed, LockedOut, NotFound, PermissionDenied
+from pos_tui.core.kernel import ADMIN_TERMINAL, Actor, AuthenticationFailed, LockedOut, NotFound, PermissionDenied
 from pos_tui.settings import Settings
 from pos_tui.store import models as m
 
@@ -43,7 +43,7 @@ def test_a_locked_terminal_logs_in_again_after_unlock(
 
     entry = m.JournalEntry.get_by_id(done.journal_id)
     payload = json.loads(entry.payload)
-    assert (entry.kind, entry.ref, entry.terminal) == ("unlock", "T1", staff.ADMIN_TERMINAL)
+    assert (entry.kind, entry.ref, entry.terminal) == ("unlock", "T1", ADMIN_TERMINAL)
     assert payload["by"] == "admin" and payload["by_id"] == people["admin"].user_id
     assert payload["terminal"] == "T1" and payload["locked_until"].startswith(done.until.date().isoformat())
     assert entry.at.replace(microsecond=0) == at.replace(tzinfo=None, microsecond=0)

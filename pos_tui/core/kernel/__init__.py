@@ -13,6 +13,7 @@ from pos_tui.core.kernel.lazy import front_door
 
 # public name -> the module of this package that defines it (a module's own name: the module itself)
 _EXPORTS = {
+    "ADMIN_TERMINAL": "journal",
     "Actor": "actors",
     "AuthenticationFailed": "errors",
     "as_pos_error": "errors",
@@ -76,6 +77,7 @@ _EXPORTS = {
 }
 
 __all__ = [
+    "ADMIN_TERMINAL",
     "GENESIS",
     "HEAD_KEY",
     "MILLI",
@@ -169,7 +171,7 @@ if TYPE_CHECKING:
         write_records,
     )
     from pos_tui.core.kernel.formatting import format_decimal, format_money, format_percent, format_quantity
-    from pos_tui.core.kernel.journal import GENESIS, HEAD_KEY, append, canonical, chain_hash
+    from pos_tui.core.kernel.journal import ADMIN_TERMINAL, GENESIS, HEAD_KEY, append, canonical, chain_hash
     from pos_tui.core.kernel.money import (
         MILLI,
         ZERO,

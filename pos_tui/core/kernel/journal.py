@@ -18,6 +18,7 @@ from pos_tui.core.kernel.clock import to_db
 from pos_tui.store import fast
 from pos_tui.store import models as m
 
+ADMIN_TERMINAL = "admin"  # the terminal journal entries of pos-admin carry
 GENESIS = "0" * 64
 HEAD_KEY = "journal_head"
 

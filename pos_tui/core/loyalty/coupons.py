@@ -34,6 +34,7 @@ from pos_tui.core.kernel.actors import Actor, require
 from pos_tui.core.kernel.clock import SHOP_TZ, day_bounds, from_db, shop_day, to_db
 from pos_tui.core.kernel.errors import NotFound, StateError, ValidationError
 from pos_tui.core.kernel.formatting import format_money
+from pos_tui.core.kernel.journal import ADMIN_TERMINAL
 from pos_tui.core.kernel.money import ZERO, from_kurus, money, to_kurus
 from pos_tui.core.kernel.pan import refuse_pan
 from pos_tui.core.loyalty.engine import CouponOffer
@@ -45,7 +46,6 @@ ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
 GENERATED_LENGTH = 8
 CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{2,31}$")
 KINDS = ("amount", "percent")
-ADMIN_TERMINAL = "admin"
 
 
 @dataclass(frozen=True, slots=True)

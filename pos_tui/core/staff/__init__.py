@@ -10,7 +10,6 @@ from pos_tui.core.kernel.lazy import front_door
 
 # public name -> the module of this package that defines it (a module's own name: the module itself)
 _EXPORTS = {
-    "ADMIN_TERMINAL": "users",
     "PIN_KEY": "users",
     "shop_lock_state": "users",
     "pin_problem": "users",
@@ -35,7 +34,6 @@ _EXPORTS = {
 }
 
 __all__ = [
-    "ADMIN_TERMINAL",
     "PIN_KEY",
     "PIN_KEY_ID",
     "PinKeyMissing",
@@ -63,7 +61,6 @@ if not TYPE_CHECKING:  # type checkers read the imports below instead, and flag 
 
 if TYPE_CHECKING:
     from pos_tui.core.staff.users import (
-        ADMIN_TERMINAL,
         PIN_KEY,
         PIN_KEY_ID,
         PinKeyMissing,

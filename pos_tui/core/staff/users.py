@@ -64,6 +64,7 @@ from pos_tui.core.kernel.errors import (
     ValidationError,
 )
 from pos_tui.core.kernel.formatting import format_percent
+from pos_tui.core.kernel.journal import ADMIN_TERMINAL
 from pos_tui.core.kernel.pan import refuse_pan
 from pos_tui.i18n import _, ngettext
 from pos_tui.settings import DEFAULT_ROLES, PinSettings, RoleSettings, SecuritySettings, Settings
@@ -78,7 +79,6 @@ PIN_KEY = "pin_key"
 PIN_KEY_ID = "pin_key_id"
 # Terminal recorded in the journal for changes made outside a till (pos-admin, the users screen
 # passes its own terminal id).
-ADMIN_TERMINAL = "admin"
 _PIN = re.compile(r"[0-9]{4,8}")
 # OWASP's minimum argon2id parameters (m=19 MiB, t=2, p=1): about 30 ms on a low-power till
 # instead of the ~250 ms of argon2-cffi's defaults (t=3, m=64 MiB, p=4), which the cashier

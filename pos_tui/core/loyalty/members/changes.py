@@ -10,11 +10,11 @@ from pos_tui.core.kernel import journal
 from pos_tui.core.kernel.actors import Actor
 from pos_tui.core.kernel.clock import SHOP_TZ, shop_day, to_db
 from pos_tui.core.kernel.errors import ValidationError
+from pos_tui.core.kernel.journal import ADMIN_TERMINAL
 from pos_tui.core.loyalty.members.consent import consents
 from pos_tui.core.loyalty.members.enrolment import _free_card, check_new_members, prepare_enrollment
 from pos_tui.core.loyalty.members.rows import _live_row, get_member
 from pos_tui.core.loyalty.members.values import (
-    ADMIN_TERMINAL,
     MemberFieldError,
     MemberInfo,
     NewMember,

@@ -9,8 +9,9 @@ from pos_tui.core.kernel import journal
 from pos_tui.core.kernel.actors import Actor
 from pos_tui.core.kernel.clock import from_db, to_db
 from pos_tui.core.kernel.errors import ValidationError
+from pos_tui.core.kernel.journal import ADMIN_TERMINAL
 from pos_tui.core.loyalty.members.rows import _live_row
-from pos_tui.core.loyalty.members.values import ADMIN_TERMINAL, CONSENT_CHANNELS, CONSENT_SOURCES, ConsentState
+from pos_tui.core.loyalty.members.values import CONSENT_CHANNELS, CONSENT_SOURCES, ConsentState
 from pos_tui.i18n import _
 from pos_tui.store import models as m
 from pos_tui.store import write_tx

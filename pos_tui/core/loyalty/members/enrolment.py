@@ -13,9 +13,9 @@ from pos_tui.core.kernel import journal
 from pos_tui.core.kernel.actors import Actor
 from pos_tui.core.kernel.clock import SHOP_TZ, shop_day, to_db
 from pos_tui.core.kernel.errors import ValidationError
+from pos_tui.core.kernel.journal import ADMIN_TERMINAL
 from pos_tui.core.loyalty.members.rows import get_member
 from pos_tui.core.loyalty.members.values import (
-    ADMIN_TERMINAL,
     CONSENT_SOURCES,
     MemberFieldError,
     MemberInfo,

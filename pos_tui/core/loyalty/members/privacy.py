@@ -11,11 +11,11 @@ from pos_tui.core.kernel import journal
 from pos_tui.core.kernel.actors import Actor
 from pos_tui.core.kernel.clock import SHOP_TZ, from_db, iso, to_db
 from pos_tui.core.kernel.errors import ValidationError
+from pos_tui.core.kernel.journal import ADMIN_TERMINAL
 from pos_tui.core.kernel.money import from_kurus
 from pos_tui.core.loyalty.members.rows import _fk, _live_row, _row, get_member
 from pos_tui.core.loyalty.members.staff_cards import _staff_ids, _staff_links
 from pos_tui.core.loyalty.members.values import (
-    ADMIN_TERMINAL,
     ANON_PREFIX,
     CONSENT_CHANNELS,
     CONSENT_SOURCES,

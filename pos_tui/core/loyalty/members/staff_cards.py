@@ -9,8 +9,9 @@ from pos_tui import store
 from pos_tui.core.kernel import journal
 from pos_tui.core.kernel.actors import Actor, Override
 from pos_tui.core.kernel.errors import NotFound, PermissionDenied
+from pos_tui.core.kernel.journal import ADMIN_TERMINAL
 from pos_tui.core.loyalty.members.rows import _live_row
-from pos_tui.core.loyalty.members.values import ADMIN_TERMINAL, OWN_CARD, STAFF_KEY
+from pos_tui.core.loyalty.members.values import OWN_CARD, STAFF_KEY
 from pos_tui.i18n import _
 from pos_tui.store import models as m
 from pos_tui.store import write_tx

@@ -14,7 +14,6 @@ from pos_tui.core.kernel.pan import is_pan, looks_like_pan
 from pos_tui.i18n import _
 from pos_tui.store import models as m
 
-ADMIN_TERMINAL = "admin"  # the journal's terminal for pos-admin (as in pos_tui.core.staff)
 CARD_KINDS = ("barcode", "magstripe", "rfid", "phone")
 CONSENT_CHANNELS = ("membership", "sms", "email")
 CONSENT_SOURCES = ("till", "cli", "import")

@@ -17,7 +17,6 @@ from pos_tui.core.loyalty.program import (
 )
 from pos_tui.i18n import _
 
-ADMIN_TERMINAL = "admin"
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")
 EXPIRY_KINDS = ("never", "days_after_available", "end_of_month", "end_of_year")
 QUALIFICATION_WINDOWS = ("previous_month", "rolling_days", "rolling_months")

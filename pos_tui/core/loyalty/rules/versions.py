@@ -13,12 +13,12 @@ from pos_tui.core.kernel import journal
 from pos_tui.core.kernel.actors import Actor, require
 from pos_tui.core.kernel.clock import from_db, to_db
 from pos_tui.core.kernel.errors import NotFound, ValidationError
+from pos_tui.core.kernel.journal import ADMIN_TERMINAL
 from pos_tui.core.loyalty.program import (
     Program,
     Tier,
 )
 from pos_tui.core.loyalty.rules.parsing import canonical_json, parse_program, program_from_dict, program_to_toml
-from pos_tui.core.loyalty.rules.reading import ADMIN_TERMINAL
 from pos_tui.i18n import _
 from pos_tui.store import fast, write_tx
 from pos_tui.store import models as m
