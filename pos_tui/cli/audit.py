@@ -36,11 +36,10 @@ def verify(
 ) -> None:
     """Recompute the hash chain, the documents, stock and Z totals; exit 1 on any tampering."""
     from pos_tui.store import database
-
-    anchors = [audit.parse_anchor(text) for text in anchor or []]
     from pos_tui.store.migrations import CURRENT_VERSION, schema_version
 
-    settings = state().open_db(upgrade=False)
+    settings = state().open_db(upgrade=False)  # sets the shop's language, so parse the anchors after it
+    anchors = [audit.parse_anchor(text) for text in anchor or []]
     version = schema_version(database.obj)
     if version != CURRENT_VERSION:
         fail(

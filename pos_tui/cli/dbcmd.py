@@ -18,7 +18,7 @@ from pos_tui.core.kernel import storage_error
 from pos_tui.i18n import _
 from pos_tui.settings import Settings
 from pos_tui.store import close_database, database, open_database
-from pos_tui.store.db import DAMAGED, StorageFault, quick_check, sqlite_file
+from pos_tui.store.db import DAMAGED, StorageFault, quick_check, sqlite_file, verdict_fault
 from pos_tui.store.migrations import SchemaTooNew
 from pos_tui.store.migrations import upgrade as run_upgrade
 
@@ -143,8 +143,9 @@ def register(app: typer.Typer) -> None:
         try:
             try:
                 _copy(source, partial)
-            except sqlite3.Error as exc:
-                refuse_damaged(source, str(exc), settings)
+            except sqlite3.Error as exc:  # the source unreadable, or no room (or a failing disk) for the copy
+                fault = verdict_fault(dest, str(exc))
+                refuse_damaged(source if fault is None or fault.kind == DAMAGED else dest, str(exc), settings)
             verdict = integrity(partial)
             if verdict != "ok":
                 fail(
@@ -241,8 +242,10 @@ def _copy_pin_key(settings: Settings, dest: Path) -> None:
 
 
 def refuse_damaged(path: Path, verdict: str, settings: Settings) -> NoReturn:
-    """Fail with the message a damaged database gets everywhere (the file, the last good backup)."""
-    fail(storage_error(StorageFault(DAMAGED, path, verdict), backups_dir(settings)).message)
+    """Fail with the message a damaged database gets everywhere (the file, the last good backup),
+    or the one for a full or failing disk when that is why SQLite could not read or write."""
+    fault = verdict_fault(path, verdict) or StorageFault(DAMAGED, path, verdict)
+    fail(storage_error(fault, backups_dir(settings)).message)
 
 
 def _audit(path: Path, settings: Settings) -> list[str]:

@@ -211,12 +211,24 @@ class IntegrityGate:
 gate = IntegrityGate()
 
 
+def verdict_fault(path: Path, verdict: str) -> StorageFault | None:
+    """The fault behind a :func:`quick_check` verdict: none for ``"ok"``; a full disk or a
+    failing disk when SQLite could not even run the check for that reason (the file may be
+    sound: it must not be called damaged and sent to a restore); else a damaged file."""
+    if verdict == "ok":
+        return None
+    low = verdict.lower()
+    kind = next((kind for words, kind in _MESSAGE_KINDS if words in low and kind != DAMAGED), DAMAGED)
+    if "unable to open database file" in low:
+        kind = IO
+    return StorageFault(kind, path, verdict)
+
+
 def check_file(path: Path) -> None:
     """Run :func:`quick_check` on ``path`` and record the verdict in :data:`gate`; raise the
     fault (as core's ``DatabaseDamaged``) when the file is damaged."""
     gate.start()
-    verdict = quick_check(path)
-    fault = None if verdict == "ok" else StorageFault(DAMAGED, path, verdict)
+    fault = verdict_fault(path, quick_check(path))
     gate.finish(fault)
     if fault is not None:
         raise_fault(fault)
@@ -228,8 +240,7 @@ def check_in_background(path: Path, done: Callable[[StorageFault | None], None] 
     gate.start()
 
     def run() -> None:
-        verdict = quick_check(path)
-        fault = None if verdict == "ok" else StorageFault(DAMAGED, path, verdict)
+        fault = verdict_fault(path, quick_check(path))
         gate.finish(fault)
         if done is not None:
             done(fault)
@@ -239,13 +250,18 @@ def check_in_background(path: Path, done: Callable[[StorageFault | None], None] 
     return thread
 
 
-def last_good_backup(directory: Path) -> Path | None:
-    """The newest file in ``directory`` (by modification time) that passes ``quick_check``."""
+def last_good_backup(directory: Path, database: Path | None = None) -> Path | None:
+    """The newest file in ``directory`` (by modification time) that passes ``quick_check``;
+    with ``database``, only the backups of that file (``pos-admin backup`` names them
+    ``<its name>-YYYYmmdd-HHMMSS.sqlite3``), never another shop's or another file's."""
     try:
         files = sorted((p for p in directory.iterdir() if p.is_file()), key=lambda p: p.stat().st_mtime, reverse=True)
     except OSError:
         return None
-    return next((p for p in files if not p.name.startswith(".") and quick_check(p) == "ok"), None)
+    prefix = f"{database.stem}-" if database is not None else ""
+    return next(
+        (p for p in files if not p.name.startswith(".") and p.name.startswith(prefix) and quick_check(p) == "ok"), None
+    )
 
 
 def open_database(

@@ -89,7 +89,34 @@ def test_the_message_names_the_last_good_backup(shop: Path, cli: Callable[..., A
     result = cli("users", "list")
     assert result.exit_code == 1
     assert f"Last good backup: {good}" in result.stderr
-    assert f"pos-admin restore {good}" in result.stderr
+    assert f"pos-admin --db {shop} restore {good}" in result.stderr
+
+
+def test_another_files_backups_are_never_offered(shop: Path, cli: Callable[..., Any], tmp_path: Path) -> None:
+    """A damaged file is offered only its own backups, with a restore command for that file:
+    the default shop's backup restored by a bare ``pos-admin restore`` would replace a sound
+    database."""
+    backups = tmp_path / "backups"
+    backups.mkdir(exist_ok=True)
+    other = tmp_path / "other.sqlite3"
+    other.write_bytes(shop.read_bytes())
+    assert cli("backup").exit_code == 0  # a good backup of the shop's own file, pos-….sqlite3
+    damage(other)
+    result = cli("--db", str(other), "users", "list")
+    assert result.exit_code == 1
+    assert f"No good backup of it found in {backups}" in result.stderr, result.stderr
+
+
+def test_a_check_that_could_not_run_for_a_full_disk_is_not_called_damage(tmp_path: Path) -> None:
+    """SQLite may fail ``quick_check`` itself when the disk is full or failing: the file is
+    not damaged then, and the message must not send anyone to ``restore``."""
+    path = tmp_path / "pos.sqlite3"
+    assert store_db.verdict_fault(path, "ok") is None
+    assert store_db.verdict_fault(path, "database or disk is full").kind == store_db.FULL
+    assert store_db.verdict_fault(path, "disk I/O error").kind == store_db.IO
+    assert store_db.verdict_fault(path, "unable to open database file").kind == store_db.IO
+    damaged = store_db.verdict_fault(path, "database disk image is malformed")
+    assert damaged is not None and damaged.kind == store_db.DAMAGED
 
 
 def test_backup_of_an_unreadable_file_is_a_clear_error(shop: Path, cli: Callable[..., Any], tmp_path: Path) -> None:
@@ -97,7 +124,7 @@ def test_backup_of_an_unreadable_file_is_a_clear_error(shop: Path, cli: Callable
     result = cli("backup", str(tmp_path / "copy.sqlite3"))
     assert result.exit_code == 1
     assert "is damaged" in result.stderr
-    assert f"No good backup found in {tmp_path / 'backups'}" in result.stderr
+    assert f"No good backup of it found in {tmp_path / 'backups'}" in result.stderr
     assert not (tmp_path / "copy.sqlite3").exists()
 
 
@@ -218,3 +245,28 @@ def test_posting_waits_for_the_background_check_and_a_damaged_file_refuses_write
     finally:
         gate.finish(None)
         close_database()
+
+
+def test_a_backup_that_finds_no_room_says_disk_full_not_damaged(
+    shop: Path, cli: Callable[..., Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pos_tui.cli import dbcmd
+
+    def no_room(source: Path, target: Path) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(dbcmd, "_copy", no_room)
+    result = cli("backup", str(tmp_path / "copy.sqlite3"))
+    assert result.exit_code == 1
+    assert "disk full: nothing was written to" in result.stderr and "damaged" not in result.stderr, result.stderr
+    assert not (tmp_path / "copy.sqlite3").exists()
+
+
+def test_the_damage_message_is_all_in_the_shops_language(shop: Path, cli: Callable[..., Any]) -> None:
+    """SQLite's English account (``database disk image is malformed``, page numbers) stays out
+    of a Turkish message; the file and what to do are what a shop needs."""
+    damage(shop)
+    result = cli("users", "list", env={"POS_LANG": "tr"})
+    assert result.exit_code == 1
+    assert "bozuk" in result.stderr and str(shop) in result.stderr, result.stderr
+    assert "malformed" not in result.stderr and "page" not in result.stderr.lower(), result.stderr

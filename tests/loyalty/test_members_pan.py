@@ -3,10 +3,13 @@ as a barcode, RFID or magnetic card, however it is written (issue 10, section 5)
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from pos_tui.core.kernel import ValidationError
 from pos_tui.core.loyalty import MemberFieldError, card_for, generated_card, magstripe_id
+from pos_tui.core.loyalty.members import prepare_enrollment
 
 # Scheme test numbers (never real cards): Discover, UnionPay, JCB, Diners, Maestro and Mir were
 # accepted as member cards before; Visa/Mastercard/Amex/Troy only on a magnetic stripe.
@@ -53,3 +56,14 @@ def test_our_cards_and_ordinary_ids_are_still_member_cards() -> None:
     assert card_for("04A224B2C95E80", "rfid", None) == ("04A224B2C95E80", "rfid")
     assert card_for(";6012345678=2512?", "magstripe", None) == ("6012345678", "magstripe")
     assert card_for("1234567890123456", "barcode", None) == ("1234567890123456", "barcode")  # no Luhn
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("name", "Deneme 4111 1111 1111 1111"), ("email", "4111111111111111@example.com")],
+)
+def test_a_card_number_in_a_members_name_or_e_mail_is_refused(field: str, value: str) -> None:
+    fields = {"name": "Ayşe Kaya", "phone": "0532 123 45 67", field: value}
+    with pytest.raises(MemberFieldError) as caught:
+        prepare_enrollment(**fields, today=date(2026, 11, 1))
+    assert caught.value.field == field and "card number" in caught.value.message

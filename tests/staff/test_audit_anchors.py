@@ -161,3 +161,10 @@ def test_cli_audit_verify_anchor(three_sales: list[SaleResult], cli: Cli, tamper
     broken = cli("audit", "verify", "--anchor", printed)
     assert broken.exit_code == 1
     assert f"First broken: anchor {printed}: entry {entry} is no longer in the journal" in broken.stderr
+
+
+def test_a_malformed_anchor_is_refused_in_the_shops_language(three_sales: list[SaleResult], cli: Cli) -> None:
+    """The anchor is read once the settings (and so the shop's language) are loaded."""
+    bad = cli("audit", "verify", "--anchor", "12:zz", env={"POS_LANG": "tr"})
+    assert bad.exit_code == 1
+    assert '"12:zz" dayanağı' in bad.stderr and "is not ENTRY:HASH" not in bad.stderr, bad.stderr

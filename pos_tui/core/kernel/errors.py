@@ -124,6 +124,20 @@ class DatabaseDamaged(StorageFailed):
         self.backup = backup
 
 
+def _first_words(detail: str) -> str:
+    """What SQLite found, in the shop's words: SQLite speaks English, and its full account
+    (page numbers, cells) fills a till's 80 columns; the file, the backup and the command to
+    restore it matter more. ``PRAGMA integrity_check`` gives the full account."""
+    low = detail.lower()
+    if "not a database" in low:
+        return _("it is not a database file")
+    if "malformed" in low:
+        return _("its structure is broken")
+    if "could not decode" in low or "utf-8" in low:
+        return _("it holds text that is not UTF-8")
+    return _("some of its pages are broken")
+
+
 def storage_error(fault: StorageFault, backups: Path | None = None) -> StorageFailed:
     """The error a person reads for ``fault``: what happened, to which file, and what to do.
     ``backups``: the shop's backup folder (default: the one the database was opened with)."""
@@ -134,22 +148,22 @@ def storage_error(fault: StorageFault, backups: Path | None = None) -> StorageFa
         )
     if fault.kind == store_db.DAMAGED:
         folder = backups or store_db.backup_dir
-        backup = store_db.last_good_backup(folder) if folder is not None else None
+        backup = store_db.last_good_backup(folder, fault.path) if folder is not None else None
+        detail = _first_words(fault.detail)
         if backup is not None:
             text = _(
                 "the database {path} is damaged ({detail}); pos_tui will not work on it. "
-                "Last good backup: {backup}; restore it with: pos-admin restore {backup} (see docs/recovery.md)"
-            ).format(path=path, detail=fault.detail, backup=backup)
+                "Last good backup: {backup}; restore it with: pos-admin --db {path} restore {backup} "
+                "(see docs/recovery.md)"
+            ).format(path=path, detail=detail, backup=backup)
         else:
             text = _(
                 "the database {path} is damaged ({detail}); pos_tui will not work on it. "
-                "No good backup found in {folder}; see docs/recovery.md"
-            ).format(path=path, detail=fault.detail, folder=folder or "-")
+                "No good backup of it found in {folder}; see docs/recovery.md"
+            ).format(path=path, detail=detail, folder=folder or "-")
         return DatabaseDamaged(text, fault, backup)
     return StorageFailed(
-        _("the disk failed while writing {path} ({detail}); check the disk and try again").format(
-            path=path, detail=fault.detail
-        ),
+        _("the disk failed reading or writing {path}; check the disk and try again").format(path=path),
         fault,
     )
 

@@ -10,7 +10,7 @@ What counts as a card number:
 
 - Every Unicode decimal digit counts as its digit (full-width ``４``, Arabic-Indic ``٤``…),
   after NFKC; letters are hard boundaries (``GC`` + 12 digits is a gift card code).
-- Digit groups joined by short separator runs (up to 3 characters that are neither letters
+- Digit groups joined by separator runs (up to 16 characters that are neither letters
   nor digits: space, ``.``, ``/``, ``_``, ``-``, a single ``*``…) are read as one number, so
   ``4111.1111.1111.1111`` and ``411111*111111*1111`` are found. Any run of consecutive groups
   with 13–19 digits in all is a candidate.
@@ -69,7 +69,7 @@ CARD_RANGES: tuple[tuple[str, str, str, frozenset[int]], ...] = (
 MIN_DIGITS = 13
 MAX_DIGITS = 19
 MASK_CHARS = "*Xx•#"  # what terminals mask with; X and x are letters, so only * • # need _MASK_PAIR
-_MAX_SEPARATOR = 3  # a longer run of punctuation ends a number
+_MAX_SEPARATOR = 16  # padding between groups (`4111    1111…`); a longer run ends a number
 
 _DIGITS = re.compile(r"[0-9]+")
 _MASK_PAIR = re.compile(r"[*•#]{2}")

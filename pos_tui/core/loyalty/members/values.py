@@ -230,6 +230,7 @@ def _email(text: str | None) -> str | None:
     value = text.strip().lower()
     if len(value) > 255 or not _EMAIL.fullmatch(value):
         raise MemberFieldError(_("{text!r} is not an e-mail address").format(text=text), "email")
+    _no_card_number(value, "email")
     return value
 
 
@@ -266,7 +267,16 @@ def _name(text: str) -> str:
         raise MemberFieldError(_("A member needs a name"), "name")
     if len(value) > 255:
         raise MemberFieldError(_("The name is longer than 255 characters"), "name")
+    _no_card_number(value, "name")
     return value
+
+
+def _no_card_number(value: str, field: str) -> None:
+    """A member's personal data never holds a payment card number (docs/pan.md)."""
+    if looks_like_pan(value):
+        raise MemberFieldError(
+            _("That looks like a card number; card numbers are never stored (write the text without it)"), field
+        )
 
 
 def referral_key(text: str) -> str | None:
