@@ -10,6 +10,7 @@ import pytest
 
 from pos_tui.core import staff
 from pos_tui.core.kernel import Actor, AuthenticationFailed, LockedOut, StateError
+from pos_tui.core.staff import users
 from pos_tui.settings import RoleSettings, SecuritySettings, Settings
 from pos_tui.store import models as m
 
@@ -113,6 +114,42 @@ def test_a_disabled_users_pin_is_answered_like_a_wrong_one(
     last = m.JournalEntry.select().where(m.JournalEntry.kind == "user").order_by(m.JournalEntry.id.desc()).get()
     assert json.loads(last.payload)["action"] == "disabled_user_pin"
     assert json.loads(last.payload)["user"] == "ayse"
+
+
+def test_a_wrong_pin_costs_the_same_work_as_a_disabled_users_right_one(
+    people: dict[str, Actor], settings: Settings, now: datetime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The time an answer takes must not tell a guesser the PIN was right either: a wrong PIN
+    runs the same argon2 check and the same second write as a disabled user's right PIN.
+    (Counted here, not timed: a timing would be the machine's, not the code's.)"""
+    work: list[str] = []
+
+    class Counting:
+        """The test's cheap hasher, counting its checks."""
+
+        def __init__(self, hasher: object) -> None:
+            self._hasher = hasher
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(self._hasher, name)
+
+        def verify(self, *args: object) -> bool:
+            work.append("argon2")
+            return self._hasher.verify(*args)  # type: ignore[attr-defined]
+
+    monkeypatch.setattr(users, "_HASHER", Counting(users._HASHER))
+    real_write = users.write_tx
+    monkeypatch.setattr(users, "write_tx", lambda *a, **k: work.append("write") or real_write(*a, **k))
+
+    def cost(pin: str) -> list[str]:
+        work.clear()
+        with pytest.raises(AuthenticationFailed):
+            staff.login(pin, terminal="T1", now=now, settings=settings)
+        return sorted(work)
+
+    staff.disable_user("ayse", now=now, settings=settings)
+    work.clear()
+    assert cost("1111") == cost("4859") == ["argon2", "write", "write"]
 
 
 def test_a_role_the_configuration_dropped_cannot_log_in(

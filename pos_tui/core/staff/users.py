@@ -689,11 +689,25 @@ def _record(terminal: str, now: datetime, user: m.User | None, success: bool, pu
     return m.LoginAttempt.create(terminal=terminal, at=to_db(now), user=user, success=success, purpose=purpose)
 
 
-def _verify(user: m.User, pin: str) -> bool:
+def _verify(user: m.User | None, pin: str) -> bool:
+    """Whether ``pin`` is ``user``'s. Without a user (no PIN tag matched) the same argon2 work
+    is done against a hash of nothing, so a wrong PIN takes as long as a right one and the time
+    an answer takes says nothing (a disabled user's right PIN is answered like a wrong one)."""
     try:
-        return _HASHER.verify(user.pin_hash, pin)
+        return _HASHER.verify(user.pin_hash if user is not None else _nobody_hash(), pin) and user is not None
     except (VerificationError, InvalidHashError):
         return False
+
+
+_NOBODY: dict[tuple[int, int, int], str] = {}
+
+
+def _nobody_hash() -> str:
+    """A hash no PIN matches, made once per argon2 cost (tests use a cheap one)."""
+    cost = (_HASHER.time_cost, _HASHER.memory_cost, _HASHER.parallelism)
+    if cost not in _NOBODY:
+        _NOBODY[cost] = _HASHER.hash(secrets.token_hex(16))
+    return _NOBODY[cost]
 
 
 def _guard() -> None:
@@ -734,7 +748,7 @@ def _authenticate(pin: str, *, terminal: str, now: datetime, settings: Settings,
     user: m.User | None = None
     if key is not None and _PIN.fullmatch(pin):
         user = m.User.get_or_none(m.User.pin_tag == _pin_tag(key, pin))
-    verified = user is not None and _verify(user, pin)  # argon2 runs outside the write lock
+    verified = _verify(user, pin)  # argon2 runs outside the write lock, for a wrong PIN too
     success = verified and user is not None and bool(user.active)
     # A hash made with older argon2 parameters is upgraded on the next right PIN.
     rehashed = _HASHER.hash(pin) if success and user is not None and _HASHER.check_needs_rehash(user.pin_hash) else None
@@ -753,6 +767,9 @@ def _authenticate(pin: str, *, terminal: str, now: datetime, settings: Settings,
                     "attempt_id": attempt.id,
                 }
                 journal.append("user", payload, terminal=terminal, now=now, ref=str(user.id))
+    else:
+        with write_tx():  # the same second write a disabled user's right PIN makes: equal time
+            m.LoginAttempt.update(success=False).where(m.LoginAttempt.id == attempt.id).execute()
     if success and user is not None:
         return actor_of(user, settings)
     if after.until is not None:
