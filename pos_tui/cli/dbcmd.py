@@ -138,7 +138,7 @@ def register(app: typer.Typer) -> None:
             refuse_damaged(source, verdict, settings)
         if dest.exists():
             confirm(_("{dest} exists. Overwrite it?").format(dest=dest), yes=yes)
-        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         partial = dest.with_name(f".{dest.name}.partial-{os.getpid()}")
         try:
             try:
@@ -261,7 +261,10 @@ def _audit(path: Path, settings: Settings) -> list[str]:
 
 def _copy(source: Path, target: Path) -> None:
     """SQLite online backup of ``source`` into ``target``, as one self-contained file
-    (rollback journal, so the copy is complete without a ``-wal`` file beside it)."""
+    (rollback journal, so the copy is complete without a ``-wal`` file beside it), readable by
+    its owner only, like the database it copies."""
+    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
     with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
         pages = src.execute("PRAGMA page_count").fetchone()[0]
         with progress(_("Backing up"), pages, json_mode=False) as advance:

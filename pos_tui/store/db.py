@@ -9,6 +9,7 @@ thread's connection at shutdown.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -301,7 +302,11 @@ def open_database(
         if must_exist and file is not None and not file.is_file():
             raise DatabaseMissing(file)
         if path != ":memory:":
-            Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            Path(path).expanduser().parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if file is not None and not file.exists():
+            # A new shop's file is the owner's alone (PIN hashes, customers); SQLite gives its
+            # -wal and -shm files the same permissions.
+            os.close(os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         if check and file is not None and file.is_file():
             check_file(file)
         else:

@@ -40,6 +40,7 @@ CRASHES: dict[str, tuple[str, bytes, str]] = {
     "Arabic-Indic price": ("p.csv", "code,name,price\n1,A,١٠\n".encode(), "digits other than 0-9"),
     "full-width stock": ("p.csv", "code,name,price,stock\n1,A,1,１０\n".encode(), "digits other than 0-9"),
     "Arabic-Indic KDV": ("p.csv", "code,name,price,kdv\n1,A,1,٢٠\n".encode(), "KDV"),
+    "4,301-digit KDV (found by the fuzz test)": ("p.csv", b"code,name,price,kdv\n1,A,1," + b"1" * 4301 + b"\n", "KDV"),
     "Arabic-Indic code": ("p.csv", "code,name,price\n١٢,A,1\n".encode(), "digits other than 0-9"),
     "ESC in a column name": ("p.csv", b"code,name,price,x\x1by\n1,A,1,2\n", "unknown column"),
 }

@@ -270,3 +270,17 @@ def test_the_damage_message_is_all_in_the_shops_language(shop: Path, cli: Callab
     assert result.exit_code == 1
     assert "bozuk" in result.stderr and str(shop) in result.stderr, result.stderr
     assert "malformed" not in result.stderr and "page" not in result.stderr.lower(), result.stderr
+
+
+def test_the_database_and_its_backups_are_the_owners_alone(cli: Callable[..., Any], tmp_path: Path) -> None:
+    """PIN hashes and customers' data: a new database file, the backup folder and every backup
+    are readable and writable by their owner only."""
+    db = tmp_path / "shop" / "pos.sqlite3"
+    assert cli("--db", str(db), "init", "--admin-pin", "9999").exit_code == 0
+    close_database()
+    backup = tmp_path / "backups" / "copy.sqlite3"
+    assert cli("--db", str(db), "backup", str(backup)).exit_code == 0
+    for path in (db, backup):
+        assert path.stat().st_mode & 0o077 == 0, oct(path.stat().st_mode)
+    assert (tmp_path / "shop").stat().st_mode & 0o077 == 0
+    assert (tmp_path / "backups").stat().st_mode & 0o077 == 0

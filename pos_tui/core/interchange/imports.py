@@ -452,7 +452,7 @@ def quantity_value(value: Any, field: str, row: _RowProblems) -> int | None:
 
 def kdv_value(value: Any, field: str, row: _RowProblems, rates: Sequence[int]) -> int | None:
     """A KDV rate in percent: ``20``, ``%20``, ``20%``; must be one of the configured rates."""
-    if type(value) is str and value.isascii() and value.isdigit() and int(value) in rates:
+    if type(value) is str and len(value) <= 3 and value.isascii() and value.isdigit() and int(value) in rates:
         return int(value)
     if type(value) is int and value in rates:
         return value

@@ -154,7 +154,7 @@ def _meta(key: str) -> str | None:
 def _write_key_file(path: Path, key: bytes) -> None:
     """Write ``key`` to ``path`` (mode 0600) atomically and durably: a crash leaves either no
     file or the whole key, never half of one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
