@@ -19,6 +19,7 @@ from pos_tui.i18n import _
 from pos_tui.settings import Settings
 from pos_tui.store import close_database, database, open_database
 from pos_tui.store.db import DAMAGED, StorageFault, quick_check, sqlite_file, verdict_fault
+from pos_tui.store.files import PRIVATE_DIR, create_private, write_private
 from pos_tui.store.migrations import SchemaTooNew
 from pos_tui.store.migrations import upgrade as run_upgrade
 
@@ -138,7 +139,7 @@ def register(app: typer.Typer) -> None:
             refuse_damaged(source, verdict, settings)
         if dest.exists():
             confirm(_("{dest} exists. Overwrite it?").format(dest=dest), yes=yes)
-        dest.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        dest.parent.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
         partial = dest.with_name(f".{dest.name}.partial-{os.getpid()}")
         try:
             try:
@@ -230,10 +231,7 @@ def _copy_pin_key(settings: Settings, dest: Path) -> None:
     if not key_file.is_file():
         fail(_("The PIN key file {path} is missing; the backup was written without it").format(path=key_file))
     target = dest.with_name(dest.name + ".pin-key")
-    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as out:
-        out.write(key_file.read_bytes())
-    os.chmod(target, 0o600)
+    write_private(target, key_file.read_bytes())
     info(
         _("Copied the PIN key to {target}; to restore it, copy it to the data directory as {name}.").format(
             target=target, name=key_file.name
@@ -263,8 +261,8 @@ def _copy(source: Path, target: Path) -> None:
     """SQLite online backup of ``source`` into ``target``, as one self-contained file
     (rollback journal, so the copy is complete without a ``-wal`` file beside it), readable by
     its owner only, like the database it copies."""
-    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
+    target.unlink(missing_ok=True)  # a partial left by an earlier run
+    create_private(target)
     with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
         pages = src.execute("PRAGMA page_count").fetchone()[0]
         with progress(_("Backing up"), pages, json_mode=False) as advance:

@@ -9,7 +9,6 @@ thread's connection at shutdown.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -18,6 +17,7 @@ from pathlib import Path
 
 from peewee import Database, PeeweeException, PostgresqlDatabase, SqliteDatabase
 
+from pos_tui.store.files import PRIVATE_DIR, create_private
 from pos_tui.store.migrations import upgrade
 from pos_tui.store.proxy import database
 
@@ -103,8 +103,13 @@ def _kind_of(exc: BaseException) -> str | None:
         code = getattr(err, "sqlite_errorcode", None)
         if isinstance(code, int) and code & 0xFF in _SQLITE_KINDS:
             return _SQLITE_KINDS[code & 0xFF]
-    text = str(exc).lower()
-    return next((kind for words, kind in _MESSAGE_KINDS if words in text), None)
+    return _kind_said(str(exc))
+
+
+def _kind_said(text: str) -> str | None:
+    """The fault kind SQLite's words name (``database or disk is full``…), or None."""
+    low = text.lower()
+    return next((kind for words, kind in _MESSAGE_KINDS if words in low), None)
 
 
 def storage_fault(exc: BaseException) -> StorageFault | None:
@@ -218,11 +223,8 @@ def verdict_fault(path: Path, verdict: str) -> StorageFault | None:
     sound: it must not be called damaged and sent to a restore); else a damaged file."""
     if verdict == "ok":
         return None
-    low = verdict.lower()
-    kind = next((kind for words, kind in _MESSAGE_KINDS if words in low and kind != DAMAGED), DAMAGED)
-    if "unable to open database file" in low:
-        kind = IO
-    return StorageFault(kind, path, verdict)
+    kind = IO if "unable to open database file" in verdict.lower() else _kind_said(verdict)
+    return StorageFault(kind if kind in (FULL, IO) else DAMAGED, path, verdict)
 
 
 def check_file(path: Path) -> None:
@@ -302,11 +304,9 @@ def open_database(
         if must_exist and file is not None and not file.is_file():
             raise DatabaseMissing(file)
         if path != ":memory:":
-            Path(path).expanduser().parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            Path(path).expanduser().parent.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
         if file is not None and not file.exists():
-            # A new shop's file is the owner's alone (PIN hashes, customers); SQLite gives its
-            # -wal and -shm files the same permissions.
-            os.close(os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+            create_private(file)  # a new shop's file: PIN hashes, customers
         if check and file is not None and file.is_file():
             check_file(file)
         else:

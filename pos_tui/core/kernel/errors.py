@@ -124,7 +124,7 @@ class DatabaseDamaged(StorageFailed):
         self.backup = backup
 
 
-def _first_words(detail: str) -> str:
+def _what_sqlite_found(detail: str) -> str:
     """What SQLite found, in the shop's words: SQLite speaks English, and its full account
     (page numbers, cells) fills a till's 80 columns; the file, the backup and the command to
     restore it matter more. ``PRAGMA integrity_check`` gives the full account."""
@@ -149,7 +149,7 @@ def storage_error(fault: StorageFault, backups: Path | None = None) -> StorageFa
     if fault.kind == store_db.DAMAGED:
         folder = backups or store_db.backup_dir
         backup = store_db.last_good_backup(folder, fault.path) if folder is not None else None
-        detail = _first_words(fault.detail)
+        detail = _what_sqlite_found(fault.detail)
         if backup is not None:
             text = _(
                 "the database {path} is damaged ({detail}); pos_tui will not work on it. "

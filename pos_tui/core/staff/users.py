@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import re
 import secrets
 from collections import deque
@@ -71,6 +70,7 @@ from pos_tui.settings import DEFAULT_ROLES, PinSettings, RoleSettings, SecurityS
 from pos_tui.store import database, fast, is_sqlite, write_tx
 from pos_tui.store import models as m
 from pos_tui.store.db import sqlite_file
+from pos_tui.store.files import write_private
 from pos_tui.text import fold
 
 # ``meta_entry`` keys: where the PIN key was kept before it moved to its own file (read once,
@@ -152,28 +152,9 @@ def _meta(key: str) -> str | None:
 
 
 def _write_key_file(path: Path, key: bytes) -> None:
-    """Write ``key`` to ``path`` (mode 0600) atomically and durably: a crash leaves either no
-    file or the whole key, never half of one."""
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "w", encoding="ascii") as out:
-            out.write(key.hex() + "\n")
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    try:
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-    except OSError:  # a platform without directory handles
-        return
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+    """Write ``key`` to ``path``: the owner's alone, atomically and durably (a crash leaves
+    either no file or the whole key, never half of one)."""
+    write_private(path, (key.hex() + "\n").encode("ascii"))
 
 
 def _read_key_file(path: Path, key_id: str) -> bytes | None:
