@@ -10,6 +10,7 @@ library, and hold ``tui/``, ``cli/`` and ``devices/`` to importing front doors o
 from __future__ import annotations
 
 import ast
+import functools
 import importlib
 import subprocess
 import sys
@@ -123,6 +124,7 @@ def test_ui_and_cli_import_front_doors_only() -> None:
     assert wrong == []
 
 
+@functools.cache
 def _defined(module: str) -> set[str]:
     """The public names a module defines itself (not what it imports)."""
     tree = ast.parse(Path(importlib.import_module(module).__file__ or "").read_text())

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from peewee import chunked
 from stdnum.tr import tckimlik, vkn
@@ -64,6 +64,7 @@ from pos_tui.store import models as m
 from pos_tui.store import write_tx
 from pos_tui.text import fold
 
+T = TypeVar("T")
 KINDS = ("products", "customers", "suppliers")
 
 Progress = Callable[[int], None]
@@ -418,15 +419,7 @@ def money_value(value: Any, field: str, row: _RowProblems) -> Decimal | None:
         row.add(field, _("expected an amount such as 12,50"))
         return None
     text = str(value)
-    try:
-        return parse_money(text, field)
-    except NumberRefused as exc:
-        row.add(field, exc.reason)
-    except ValidationError:
-        row.add(
-            field, _("{text!r} is not an amount such as 12,50 (at most two decimals)").format(text=shown_text(text))
-        )
-    return None
+    return _parsed(parse_money, text, field, row, _("{text!r} is not an amount such as 12,50 (at most two decimals)"))
 
 
 def quantity_value(value: Any, field: str, row: _RowProblems) -> int | None:
@@ -439,14 +432,20 @@ def quantity_value(value: Any, field: str, row: _RowProblems) -> int | None:
     text = str(value)
     if _PLAIN_INT.fullmatch(text):
         return int(text) * MILLI
+    return _parsed(
+        parse_quantity, text, field, row, _("{text!r} is not a quantity such as 1,5 (at most three decimals)")
+    )
+
+
+def _parsed(parse: Callable[[str, str], T], text: str, field: str, row: _RowProblems, wrong: str) -> T | None:
+    """``parse(text, field)``, or None with the row's error: the parser's own reason when it
+    refuses a number (too large, foreign digits), else ``wrong`` with the text shown safely."""
     try:
-        return parse_quantity(text, field)
+        return parse(text, field)
     except NumberRefused as exc:
         row.add(field, exc.reason)
     except ValidationError:
-        row.add(
-            field, _("{text!r} is not a quantity such as 1,5 (at most three decimals)").format(text=shown_text(text))
-        )
+        row.add(field, wrong.format(text=shown_text(text)))
     return None
 
 
