@@ -50,6 +50,12 @@ def words(text: str) -> list[str]:
     return list(seen)
 
 
+def search_key(text: str) -> str:
+    """The folded words of ``text`` in order, joined by single spaces: what the name index
+    indexes and search results are ordered by (``"Isparta Gülü 1,5 kg"`` → ``"isparta gulu 1 5 kg"``)."""
+    return " ".join(_WORD.findall(fold(text)))
+
+
 def turkish_upper(text: str) -> str:
     """Upper-case the Turkish way (i → İ, ı → I), for receipts and labels."""
     return text.replace("i", "İ").replace("ı", "I").upper()

@@ -166,9 +166,12 @@ def undecodable_text(path: Path) -> list[tuple[str, int, str]]:
     found: list[tuple[str, int, str]] = []
     with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)) as conn:
         conn.text_factory = bytes
+        # ordinary tables only: the name index's virtual table and its shadow tables hold
+        # what the database derived from product names, not text of their own
         tables = [
-            r[0].decode()
-            for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+            r[1].decode()
+            for r in conn.execute("PRAGMA main.table_list")
+            if r[2] == b"table" and not r[1].startswith(b"sqlite_")
         ]
         for table in tables:
             columns = [r[1].decode() for r in conn.execute(f'PRAGMA table_info("{table}")')]

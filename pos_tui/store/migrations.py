@@ -20,6 +20,10 @@ History
    ``AUTOINCREMENT`` id (every row copied, its index and insert-only triggers re-created), so
    an id freed by deleting the last entries is not handed out again. PostgreSQL's ``SERIAL``
    sequence never goes back already: nothing to do there.
+7. Name search moves to an index the database builds (:mod:`pos_tui.store.search`: FTS5 on
+   SQLite, a GIN ``tsvector`` index on PostgreSQL): ``product.name_key`` becomes the folded
+   words joined by spaces (:func:`pos_tui.text.search_key`), the index is built over it and
+   ``product_word`` is dropped.
 """
 
 from __future__ import annotations
@@ -31,9 +35,10 @@ from peewee import Database, Field, PostgresqlDatabase
 
 from pos_tui.i18n import _
 from pos_tui.store import models as m
+from pos_tui.store import search
 from pos_tui.store.guards import install_guards
 
-CURRENT_VERSION = 6
+CURRENT_VERSION = 7
 VERSION_KEY = "schema_version"
 
 
@@ -130,7 +135,28 @@ def _to_v6(db: Database) -> None:
         raise RuntimeError(f"journal_entry rebuild copied {after} of {before} rows")
 
 
-MIGRATIONS: dict[int, Callable[[Database], None]] = {2: _to_v2, 3: _to_v3, 4: _to_v4, 5: _to_v5, 6: _to_v6}
+def _to_v7(db: Database) -> None:
+    from pos_tui.store import search
+    from pos_tui.text import search_key
+
+    table, key, name, pid = (f'"{x}"' for x in ("product", "name_key", "name", "id"))
+    rows = db.execute_sql(f"SELECT {pid}, {name} FROM {table} ORDER BY {pid}").fetchall()
+    update = f"UPDATE {table} SET {key} = {db.param} WHERE {pid} = {db.param}"
+    cursor = db.cursor()
+    for start in range(0, len(rows), 5000):
+        cursor.executemany(update, [(search_key(n), i) for i, n in rows[start : start + 5000]])
+    db.execute_sql('DROP TABLE IF EXISTS "product_word"')
+    search.create(db)
+
+
+MIGRATIONS: dict[int, Callable[[Database], None]] = {
+    2: _to_v2,
+    3: _to_v3,
+    4: _to_v4,
+    5: _to_v5,
+    6: _to_v6,
+    7: _to_v7,
+}
 
 
 # Key of the PostgreSQL advisory lock that serialises schema work between terminals.
@@ -163,6 +189,7 @@ def _upgrade(db: Database) -> tuple[int, int]:
     if before == 0 and not db.table_exists("product"):
         with db.atomic():
             db.create_tables(m.ALL_MODELS)
+            search.create(db)
             install_guards(db)
             _set_version(CURRENT_VERSION)
         return 0, CURRENT_VERSION

@@ -128,7 +128,7 @@ class Product(BaseModel):
     id = AutoField()
     code = CharField(max_length=64, unique=True)  # PLU
     name = CharField(max_length=255)
-    name_key = CharField(max_length=255, index=True)  # pos_tui.text.fold(name)
+    name_key = CharField(max_length=255, index=True)  # pos_tui.text.search_key(name), indexed by store.search
     unit = CharField(max_length=8, default="piece")  # piece | kg | lt | m
     price = IntegerField()  # kuruş, KDV included
     cost = IntegerField(default=0)  # kuruş
@@ -147,7 +147,8 @@ class Barcode(BaseModel):
 
 
 class ProductWord(BaseModel):
-    """Search index: every folded word of every product name (schema v2).
+    """Search index: every folded word of every product name (schema v2 to 6; schema 7
+    replaced it by :mod:`pos_tui.store.search`, so it is not in :data:`ALL_MODELS`).
 
     A prefix range scan on ``word`` finds products by any word of their name in
     milliseconds on a million products, on SQLite and PostgreSQL alike.
@@ -572,7 +573,6 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     Customer,
     Product,
     Barcode,
-    ProductWord,
     Shift,
     CashMovement,
     Sale,
@@ -645,6 +645,11 @@ V4_MODELS: tuple[type[BaseModel], ...] = (
 )
 V5_MODELS: tuple[type[BaseModel], ...] = (SaleFiscal,)
 V6_MODELS: tuple[type[BaseModel], ...] = ()  # no new table: journal_entry's ids become AUTOINCREMENT
+# No new model: the name index (pos_tui.store.search) replaces product_word, which it drops.
+V7_MODELS: tuple[type[BaseModel], ...] = ()
+
+# Models a later version dropped (their tables are gone from a database at CURRENT_VERSION).
+DROPPED_MODELS: tuple[type[BaseModel], ...] = (ProductWord,)  # schema 7
 
 # Per schema version, the models it added (CURRENT_VERSION in migrations is the last key).
 MODELS_BY_VERSION: dict[int, tuple[type[BaseModel], ...]] = {
@@ -654,6 +659,7 @@ MODELS_BY_VERSION: dict[int, tuple[type[BaseModel], ...]] = {
     4: V4_MODELS,
     5: V5_MODELS,
     6: V6_MODELS,
+    7: V7_MODELS,
 }
 
 # Tables whose rows are never updated or deleted once written.

@@ -7,14 +7,17 @@ from decimal import Decimal
 
 import pytest
 from catalog_support import MakeProduct, ean
-from hypothesis import given
+from hypothesis import HealthCheck, given
+from hypothesis import settings as settings_hypothesis
 from hypothesis import strategies as st
 
 from pos_tui.core import catalog
-from pos_tui.core.catalog import make_ean13, make_scale_label, products
+from pos_tui.core.catalog import make_ean13, make_scale_label, upsert
 from pos_tui.core.kernel import NotFound, ValidationError
 from pos_tui.settings import DEFAULT_SCALE_LABELS, Settings
-from pos_tui.store import database
+from pos_tui.store import database, search
+from pos_tui.store import models as m
+from pos_tui.text import search_key, words
 
 MASKS = DEFAULT_SCALE_LABELS
 WEIGHT_27, WEIGHT_28, PRICE_29 = MASKS
@@ -152,15 +155,24 @@ def test_empty_queries_and_limits(shelf: dict[str, catalog.ProductInfo]) -> None
     assert len(catalog.search_products("g", limit=1)) == 1
 
 
-def test_search_uses_the_word_index(shelf: dict[str, catalog.ProductInfo]) -> None:
+def test_search_uses_the_name_index(shelf: dict[str, catalog.ProductInfo]) -> None:
     query = catalog.search_query("isparta gül")
     assert query is not None
     sql, params = query.sql()
     plan = " | ".join(row[-1] for row in database.execute_sql("EXPLAIN QUERY PLAN " + sql, params))
-    assert "sqlite_autoindex_product_word_1 (word>? AND word<?)" in plan
-    assert "product_word_product_id (product_id=?)" in plan
-    assert "SCAN" not in plan.replace("SCAN CONSTANT ROW", "")
+    assert "SCAN product_search VIRTUAL TABLE" in plan
+    assert "SCAN" not in plan.replace("SCAN CONSTANT ROW", "").replace("SCAN product_search VIRTUAL TABLE", "")
     assert " LIKE " not in sql.upper()
+
+
+@pytest.mark.parametrize("typed", ["i", "is", "ISP", "ıspa", "İspar", "ispart", "Isparta"])
+def test_every_prefix_typed_ahead_finds_the_product(shelf: dict[str, catalog.ProductInfo], typed: str) -> None:
+    assert "Isparta Gülü Kolonya 400 ml" in [p.name for p in catalog.search_products(typed)]
+
+
+def test_words_match_in_any_order(shelf: dict[str, catalog.ProductInfo]) -> None:
+    for query in ("gülü isparta", "ISPARTA GÜLÜ", "400 kolonya ıspar", "ml 4 gu"):
+        assert [p.name for p in catalog.search_products(query)] == ["Isparta Gülü Kolonya 400 ml"], query
 
 
 def test_search_is_bounded_on_a_big_catalog(db: object, settings: Settings, now: datetime) -> None:
@@ -175,32 +187,59 @@ def test_search_is_bounded_on_a_big_catalog(db: object, settings: Settings, now:
     assert len(catalog.search_products("gul cay 1134")) == 1
 
 
-@given(st.text(alphabet="0123456789abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=6), st.data())
-def test_successor_bounds_exactly_the_prefix(prefix: str, data: st.DataObject) -> None:
-    word = data.draw(st.text(alphabet="0123456789abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=8))
-    upper = products._successor(prefix)
-    in_range = word >= prefix and (upper is None or word < upper)
-    assert in_range == word.startswith(prefix)
-
-
-def test_the_rarest_word_drives_a_many_word_search(
-    db: object, settings: Settings, now: datetime, monkeypatch: pytest.MonkeyPatch
+def test_the_name_index_follows_renames_deletes_and_direct_inserts(
+    shelf: dict[str, catalog.ProductInfo], settings: Settings, now: datetime
 ) -> None:
-    monkeypatch.setattr(products, "SEARCH_SCAN", 5)
-    rows = [catalog.ProductInput(f"{i}", name=f"Gül Çayı {i}", price=Decimal(1), kdv_rate=1) for i in range(30)]
-    rows.append(catalog.ProductInput("99", name="Gül Özel Kolonya", price=Decimal(1), kdv_rate=20))
-    catalog.upsert_products(rows, now=now, kdv_rates=settings.kdv_rates)
-    assert [p.code for p in catalog.search_products("gül özel")] == ["99"]  # "gül" alone has 31 entries
-    assert [p.code for p in catalog.search_products("KOLONYA gul")] == ["99"]
-    assert len(catalog.search_products("gul cay")) <= 5  # two vague words: the first matches only
+    catalog.upsert_products(
+        [catalog.ProductInput("1501", name="Eyüp Sabri Tuncer Limon Kolonyası")], now=now, kdv_rates=settings.kdv_rates
+    )
+    assert [p.code for p in catalog.search_products("isparta")] == []
+    assert [p.code for p in catalog.search_products("limon eyup")] == ["1501"]
+    m.Product.delete().where(m.Product.code == "50").execute()
+    assert catalog.search_products("ekmek") == []
+    made = shelf["ekmek"]
+    m.Product.create(code="51", name="Çavdar Ekmeği", name_key=search_key("Çavdar Ekmeği"), price=100, kdv_rate=1,
+                     updated_at=now)  # fmt: skip
+    assert [p.code for p in catalog.search_products("ekm cavdar")] == ["51"] and made.code == "50"
+    assert search.check(database) is None
 
 
-def test_word_probes_count_up_to_the_cap(db: object, settings: Settings, now: datetime) -> None:
-    names = ["Zz Çay", "Zzz Çay", "Zza Çay", "Zy Çay", "Bal Çayı"]
-    rows = [catalog.ProductInput(f"Z{i}", name=name, price=Decimal(1), kdv_rate=20) for i, name in enumerate(names)]
+def test_a_bulk_load_indexes_every_name(db: object, settings: Settings, now: datetime) -> None:
+    rows = [
+        catalog.ProductInput(f"B{i:05d}", name=f"Ürün {i} Çikolata", price=Decimal(1), kdv_rate=20)
+        for i in range(2 * upsert.CHUNK + 7)  # an empty catalogue loaded in bulk: indexes built at the end
+    ]
     catalog.upsert_products(rows, now=now, kdv_rates=settings.kdv_rates)
-    assert products._matches_up_to("zz", 10) == 3  # no upper bound: "zz" has no successor
-    assert products._matches_up_to("zz", 2) == 2
-    assert products._matches_up_to("cay", 10) == 5  # çay and çayı
-    assert products._matches_up_to("caz", 10) == 0
-    assert [p.code for p in catalog.search_products("zz çay")] == ["Z0", "Z2", "Z1"]
+    assert search.check(database) is None
+    assert [p.code for p in catalog.search_products(f"urun {2 * upsert.CHUNK + 6}")] == [f"B{2 * upsert.CHUNK + 6:05d}"]
+    assert len(catalog.search_products("cik", limit=5000)) == catalog.SEARCH_CANDIDATES
+    names = {i.name for i in database.get_indexes("product")}
+    assert {"product_code", "product_name_key", "product_category_id", "product_updated_at"} <= names
+
+
+_LETTERS = "abcçdefgğhıijklmnoöprsştuüvyzABCÇDEFGĞHIİJKLMNOÖPRSŞTUÜVYZ0123"
+
+
+@settings_hypothesis(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    names=st.lists(
+        st.lists(st.text(_LETTERS, min_size=1, max_size=5), min_size=1, max_size=4), min_size=1, max_size=12
+    ),
+    query=st.lists(st.text(_LETTERS, min_size=1, max_size=3), min_size=1, max_size=3),
+)
+def test_search_finds_exactly_the_names_with_a_word_for_every_query_word(
+    db: object, settings: Settings, now: datetime, names: list[list[str]], query: list[str]
+) -> None:
+    """The database's index against the rule written out: every folded query word is the
+    start of some folded word of the name, in any order."""
+    m.Product.delete().execute()
+    rows = [
+        catalog.ProductInput(f"H{i}", name=" ".join(parts), price=Decimal(1), kdv_rate=20)
+        for i, parts in enumerate(names)
+    ]
+    catalog.upsert_products(rows, now=now, kdv_rates=settings.kdv_rates)
+    typed = " ".join(query)
+    expected = {
+        row.code for row in rows if all(any(w.startswith(q) for w in words(row.name or "")) for q in words(typed))
+    }
+    assert {p.code for p in catalog.search_products(typed, limit=100)} == expected

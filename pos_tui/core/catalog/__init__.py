@@ -36,7 +36,8 @@ _EXPORTS = {
     "search_query": "products",
     "select_products": "shelf_labels",
     "unit_price_of": "shelf_labels",
-    "upsert_products": "products",
+    "upsert_numbered": "upsert",
+    "upsert_products": "upsert",
 }
 
 __all__ = [
@@ -66,6 +67,7 @@ __all__ = [
     "search_query",
     "select_products",
     "unit_price_of",
+    "upsert_numbered",
     "upsert_products",
 ]
 if not TYPE_CHECKING:  # type checkers read the imports below instead, and flag a misspelt name
@@ -92,7 +94,6 @@ if TYPE_CHECKING:
         scan,
         search_products,
         search_query,
-        upsert_products,
     )
     from pos_tui.core.catalog.shelf_labels import (
         LabelText,
@@ -105,3 +106,4 @@ if TYPE_CHECKING:
         select_products,
         unit_price_of,
     )
+    from pos_tui.core.catalog.upsert import upsert_numbered, upsert_products

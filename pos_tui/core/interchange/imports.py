@@ -38,7 +38,8 @@ from typing import Any, TypeVar, cast
 from peewee import chunked
 from stdnum.tr import tckimlik, vkn
 
-from pos_tui.core.catalog.products import ProductInput, upsert_products
+from pos_tui.core.catalog.products import ProductInput
+from pos_tui.core.catalog.upsert import upsert_numbered
 from pos_tui.core.kernel import journal
 from pos_tui.core.kernel.clock import shop_day, to_db
 from pos_tui.core.kernel.errors import ImportRejected, RowError, ValidationError
@@ -622,6 +623,13 @@ def _rejected(source: str, errors: list[RowError], columns: _Columns) -> ImportR
     return ImportRejected(source, shown)
 
 
+class _FileRefused(Exception):
+    """Carries the reader's refusal of the whole file out of the streamed upsert unchanged."""
+
+    def __init__(self, rejected: ImportRejected) -> None:
+        self.rejected = rejected
+
+
 def import_products(
     path: Path,
     *,
@@ -635,37 +643,47 @@ def import_products(
 
     All or nothing: raises :class:`ImportRejected` listing every bad row, or writes every row,
     the stock movements for changed stock levels and one ``import`` journal entry in one
-    transaction. ``progress(n)`` is called as rows are read and again as they are written.
+    transaction. The file is streamed: rows are checked and written a chunk at a time
+    (:func:`~pos_tui.core.catalog.upsert.upsert_numbered`), never all held in memory.
+    ``progress(n)`` is called as rows are done (one call per file row, good or bad).
     """
     path = Path(path)
     fmt = detect_format(path, fmt)
     source = path.name
     columns = _Columns("products", source)
     errors: list[RowError] = []
-    rows: list[ProductInput] = []
-    lines: list[int] = []
-    for line, record in _count_rows(read_records(path, "products", fmt, errors, columns), progress):
-        product = _product_row(record, _RowProblems(line, errors), settings)
-        if product is not None:
-            rows.append(product)
-            lines.append(line)
+    records = read_records(path, "products", fmt, errors, columns)
+
+    def good_rows() -> Iterator[tuple[int, ProductInput]]:
+        try:
+            for line, record in records:
+                product = _product_row(record, _RowProblems(line, errors), settings)
+                if product is not None:
+                    yield line, product
+                elif progress is not None:
+                    progress(1)
+        except ImportRejected as exc:  # the file itself is refused (header, encoding, quotes)
+            raise _FileRefused(exc) from None
+
     with write_tx():
         try:
-            result = upsert_products(
-                rows,
+            result = upsert_numbered(
+                good_rows(),
                 now=now,
                 kdv_rates=settings.kdv_rates,
                 default_kdv_rate=settings.default_kdv_rate,
-                lines=lines,
                 source=source,
-                dry_run=dry_run or bool(errors),
+                dry_run=dry_run,
                 progress=progress,
             )
+        except _FileRefused as refused:
+            raise refused.rejected from None
         except ImportRejected as exc:
             raise _rejected(source, errors + exc.errors, columns) from None
         if errors:
             raise _rejected(source, errors, columns)
-        report = ImportReport("products", source, len(rows), result.created, result.updated, result.unchanged, dry_run)
+        rows = result.created + result.updated + result.unchanged
+        report = ImportReport("products", source, rows, result.created, result.updated, result.unchanged, dry_run)
         if not dry_run:
             _journal("products", source, report, settings, now)
     return report
