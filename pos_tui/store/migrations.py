@@ -22,8 +22,9 @@ History
    sequence never goes back already: nothing to do there.
 7. Name search moves to an index the database builds (:mod:`pos_tui.store.search`: FTS5 on
    SQLite, a GIN ``tsvector`` index on PostgreSQL): ``product.name_key`` becomes the folded
-   words joined by spaces (:func:`pos_tui.text.search_key`), the index is built over it and
-   ``product_word`` is dropped.
+   words joined by spaces (:func:`pos_tui.text.search_key`), the index is built over it, and
+   ``product_word`` and the b-tree index on ``name_key`` are dropped (a search orders only its
+   candidates by name).
 """
 
 from __future__ import annotations
@@ -146,6 +147,7 @@ def _to_v7(db: Database) -> None:
     for start in range(0, len(rows), 5000):
         cursor.executemany(update, [(search_key(n), i) for i, n in rows[start : start + 5000]])
     db.execute_sql('DROP TABLE IF EXISTS "product_word"')
+    db.execute_sql('DROP INDEX IF EXISTS "product_name_key"')
     search.create(db)
 
 

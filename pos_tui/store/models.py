@@ -128,7 +128,9 @@ class Product(BaseModel):
     id = AutoField()
     code = CharField(max_length=64, unique=True)  # PLU
     name = CharField(max_length=255)
-    name_key = CharField(max_length=255, index=True)  # pos_tui.text.search_key(name), indexed by store.search
+    # pos_tui.text.search_key(name): the name index (store.search) is built on it; no b-tree
+    # index of its own since schema 7 (only a search's candidates are ordered by it)
+    name_key = CharField(max_length=255)
     unit = CharField(max_length=8, default="piece")  # piece | kg | lt | m
     price = IntegerField()  # kuruş, KDV included
     cost = IntegerField(default=0)  # kuruş

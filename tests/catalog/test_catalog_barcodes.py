@@ -17,6 +17,7 @@ from pos_tui.core.catalog import (
     normalize_barcode,
     parse_scale_label,
 )
+from pos_tui.core.catalog.barcodes import gtin_check_digit
 from pos_tui.core.kernel import ValidationError
 from pos_tui.settings import DEFAULT_SCALE_LABELS, ScaleLabelMask
 
@@ -138,3 +139,8 @@ def test_normalize_barcode_accepts_exactly_the_stdnum_valid_gtins(code: str) -> 
     else:
         with pytest.raises(ValidationError, match=f"expected {ean.calc_check_digit(code[:-1])}"):
             normalize_barcode(code)
+
+
+@given(st.text(alphabet="0123456789", max_size=20))
+def test_the_fast_check_digit_is_the_librarys(body: str) -> None:
+    assert gtin_check_digit(body) == ean.calc_check_digit(body)

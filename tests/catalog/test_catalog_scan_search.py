@@ -214,7 +214,7 @@ def test_a_bulk_load_indexes_every_name(db: object, settings: Settings, now: dat
     assert [p.code for p in catalog.search_products(f"urun {2 * upsert.CHUNK + 6}")] == [f"B{2 * upsert.CHUNK + 6:05d}"]
     assert len(catalog.search_products("cik", limit=5000)) == catalog.SEARCH_CANDIDATES
     names = {i.name for i in database.get_indexes("product")}
-    assert {"product_code", "product_name_key", "product_category_id", "product_updated_at"} <= names
+    assert {"product_code", "product_category_id", "product_updated_at"} <= names
 
 
 _LETTERS = "abcçdefgğhıijklmnoöprsştuüvyzABCÇDEFGĞHIİJKLMNOÖPRSŞTUÜVYZ0123"

@@ -190,7 +190,7 @@ def test_big_initial_load_rebuilds_indexes(
     assert search.check(database) is None
     assert [p.code for p in catalog.search_products("urun 42")] == ["42"]
     indexes = {row[1] for row in db.execute_sql("PRAGMA index_list('product')")}  # type: ignore[attr-defined]
-    assert {"product_code", "product_name_key", "product_updated_at"} <= indexes
+    assert {"product_code", "product_category_id", "product_updated_at"} <= indexes
     assert catalog.scan(ean(42), ()).product.name == "Ürün 42"
     assert sum(ledger(str(i)) for i in range(1, 51)) == sum(i * 1000 for i in range(1, 51))
 

@@ -38,6 +38,14 @@ def is_digits(code: str) -> bool:
     return _DIGITS.fullmatch(code) is not None
 
 
+def gtin_check_digit(body: str) -> str:
+    """The GTIN check digit of the digit string ``body``: what ``stdnum.ean.calc_check_digit``
+    gives (``tests/catalog`` checks they agree on every input), a few times faster, because an
+    import checks a million barcodes: weights 3, 1, 3… from the right, as whole-string sums."""
+    total = 3 * sum(map(int, body[-1::-2])) + sum(map(int, body[-2::-2]))
+    return str(-total % 10)
+
+
 def is_gtin_length(code: str) -> bool:
     """A digit string as long as an EAN-8, UPC-A or EAN-13: it must carry a valid check digit."""
     return len(code) in GTIN_LENGTHS and is_digits(code)
@@ -52,7 +60,7 @@ def check_digit(body: str) -> str:
 
 def has_valid_check_digit(code: str) -> bool:
     """True when ``code`` is a digit string whose last digit is the GTIN check digit of the rest."""
-    return len(code) >= 2 and is_digits(code) and ean.calc_check_digit(code[:-1]) == code[-1]
+    return len(code) >= 2 and is_digits(code) and gtin_check_digit(code[:-1]) == code[-1]
 
 
 def barcode_kind(code: str) -> str:
@@ -76,7 +84,7 @@ def normalize_barcode(code: str) -> str:
     if len(text) > MAX_LENGTH:
         raise ValidationError(_("barcode {code} is longer than {n} characters").format(code=text, n=MAX_LENGTH))
     if is_gtin_length(text):
-        expected = ean.calc_check_digit(text[:-1])
+        expected = gtin_check_digit(text[:-1])
         if expected != text[-1]:
             raise ValidationError(
                 _("barcode {code}: bad check digit (expected {digit})").format(code=text, digit=expected)

@@ -23,13 +23,15 @@ Speed
 
 from __future__ import annotations
 
+import queue
+import threading
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from itertools import islice
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from peewee import Field, Model, fn
 
@@ -44,6 +46,8 @@ from pos_tui.i18n import _
 from pos_tui.store import database, is_sqlite, search, write_tx
 from pos_tui.store import models as m
 from pos_tui.text import fold, search_key, words
+
+T = TypeVar("T")
 
 CHUNK = 2000  # rows checked and written together
 _IN_CHUNK = 500  # IN (...) lists stay below every backend's parameter limit
@@ -214,6 +218,51 @@ def upsert_products(
     )
 
 
+def _read_ahead(rows: Iterable[T], size: int) -> Iterator[list[T]]:
+    """``rows`` in lists of ``size``. After a first full list, the rest are read by a thread
+    one list ahead: reading and checking a file is Python work and writing a chunk is mostly
+    the database's own (which lets other threads run), so on two cores they overlap."""
+    it = iter(rows)
+    first = list(islice(it, size))
+    if len(first) < size:
+        if first:
+            yield first
+        return
+    yield first
+    ready: queue.Queue[list[T] | BaseException | None] = queue.Queue(maxsize=2)
+    stop = threading.Event()
+
+    def read() -> None:
+        try:
+            while not stop.is_set() and (chunk := list(islice(it, size))):
+                while not stop.is_set():
+                    try:
+                        ready.put(chunk, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+            item: BaseException | None = None
+        except BaseException as exc:  # re-raised in the caller's thread
+            item = exc
+        while not stop.is_set():
+            try:
+                ready.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    reader = threading.Thread(target=read, name="upsert-read-ahead", daemon=True)
+    reader.start()
+    try:
+        while (item := ready.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        reader.join()
+
+
 class _RolledBack(Exception):
     def __init__(self, result: UpsertResult) -> None:
         self.result = result
@@ -245,8 +294,7 @@ def upsert_numbered(
     try:
         with write_tx():
             run.start()
-            it = iter(rows)
-            while chunk := list(islice(it, CHUNK)):
+            for chunk in _read_ahead(rows, CHUNK):
                 run.chunk(chunk)
                 advance(len(chunk))
             run.finish()

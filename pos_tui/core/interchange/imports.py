@@ -568,23 +568,67 @@ def check_tax_id(text: str) -> str:
 # Products
 
 
-def _product_row(record: dict[str, Any], row: _RowProblems, settings: Settings) -> ProductInput | None:
-    get = record.get
-    code = None if (v := get("code")) is None else _text(v, "code", row, 64, code=True)
-    barcodes = None if (v := get("barcode")) is None else _barcodes(v, "barcode", row)
-    name = None if (v := get("name")) is None else _text(v, "name", row)
-    unit = None if (v := get("unit")) is None else _choice(v, "unit", row, UNIT_ALIASES, unit_label)
-    price = None if (v := get("price")) is None else money_value(v, "price", row)
-    cost = None if (v := get("cost")) is None else money_value(v, "cost", row)
-    kdv = None if (v := get("kdv_rate")) is None else kdv_value(v, "kdv_rate", row, settings.kdv_rates)
-    category = None if (v := get("category")) is None else _text(v, "category", row, 128)
-    supplier = None if (v := get("supplier")) is None else _text(v, "supplier", row)
-    min_stock = None if (v := get("min_stock")) is None else quantity_value(v, "min_stock", row)
-    stock = None if (v := get("stock")) is None else quantity_value(v, "stock", row)
-    active = None if (v := get("active")) is None else _bool_value(v, "active", row)
-    if row.count:
-        return None
-    return ProductInput(code, barcodes, name, unit, price, cost, kdv, category, supplier, min_stock, stock, active)
+_UNSET: Any = object()
+
+
+class _ProductRows:
+    """Turns records into :class:`ProductInput` rows.
+
+    Units, KDV rates, categories, suppliers, stock levels and yes/no cells repeat across a
+    catalogue: each distinct cell is converted once and remembered (only when it was good, so
+    every bad cell is still reported on its own line). The memory stays bounded."""
+
+    LIMIT = 50_000
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.memo: dict[tuple[str, type, Any], Any] = {}
+
+    def _repeated(self, field: str, value: Any, row: _RowProblems, convert: Callable[[], Any]) -> Any:
+        key = (field, type(value), value)
+        found = self.memo.get(key, _UNSET)
+        if found is not _UNSET:
+            return found
+        errors = row.count
+        result = convert()
+        if row.count == errors and len(self.memo) < self.LIMIT:
+            self.memo[key] = result
+        return result
+
+    def __call__(self, record: dict[str, Any], row: _RowProblems) -> ProductInput | None:
+        get, memo = record.get, self._repeated
+        code = None if (v := get("code")) is None else _text(v, "code", row, 64, code=True)
+        barcodes = None if (v := get("barcode")) is None else _barcodes(v, "barcode", row)
+        name = None if (v := get("name")) is None else _text(v, "name", row)
+        unit = (
+            None
+            if (v := get("unit")) is None
+            else memo("unit", v, row, lambda: _choice(v, "unit", row, UNIT_ALIASES, unit_label))
+        )
+        price = None if (v := get("price")) is None else money_value(v, "price", row)
+        cost = None if (v := get("cost")) is None else money_value(v, "cost", row)
+        rates = self.settings.kdv_rates
+        kdv = (
+            None
+            if (v := get("kdv_rate")) is None
+            else memo("kdv_rate", v, row, lambda: kdv_value(v, "kdv_rate", row, rates))
+        )
+        category = (
+            None if (v := get("category")) is None else memo("category", v, row, lambda: _text(v, "category", row, 128))
+        )
+        supplier = (
+            None if (v := get("supplier")) is None else memo("supplier", v, row, lambda: _text(v, "supplier", row))
+        )
+        min_stock = (
+            None
+            if (v := get("min_stock")) is None
+            else memo("min_stock", v, row, lambda: quantity_value(v, "min_stock", row))
+        )
+        stock = None if (v := get("stock")) is None else memo("stock", v, row, lambda: quantity_value(v, "stock", row))
+        active = None if (v := get("active")) is None else memo("active", v, row, lambda: _bool_value(v, "active", row))
+        if row.count:
+            return None
+        return ProductInput(code, barcodes, name, unit, price, cost, kdv, category, supplier, min_stock, stock, active)
 
 
 def _count_rows(records: Iterator[Record], progress: Progress | None) -> Iterator[Record]:
@@ -654,10 +698,12 @@ def import_products(
     errors: list[RowError] = []
     records = read_records(path, "products", fmt, errors, columns)
 
+    product_row = _ProductRows(settings)
+
     def good_rows() -> Iterator[tuple[int, ProductInput]]:
         try:
             for line, record in records:
-                product = _product_row(record, _RowProblems(line, errors), settings)
+                product = product_row(record, _RowProblems(line, errors))
                 if product is not None:
                     yield line, product
                 elif progress is not None:
