@@ -13,8 +13,12 @@ index is built on that column, so both backends find the same products with the 
 - **PostgreSQL**: a GIN index on ``to_tsvector('simple', name_key)``, which PostgreSQL keeps in
   step by itself; a query word ``w`` is the prefix query ``w:*``.
 
-:func:`matching_ids` gives the SELECT of ids whose names have, for every query word, a word
-starting with it (in any order).
+:func:`match_expression` and :func:`matching_ids` give the SELECT of ids whose names have, for
+every query word, a word starting with it (in any order). FTS5 reads a prefix it keeps a list
+for (one to three letters) or a whole word lazily, a few rows at a time, but merges every word
+of a longer prefix in full before the first row: so a longer query word is spelt out as the
+words of the index that start with it (``isparta`` → ``"isparta" OR "ispartali"``), looked up
+in the index's vocabulary table.
 """
 
 from __future__ import annotations
@@ -45,6 +49,14 @@ _TRIGGERS = (
     f'CREATE TRIGGER IF NOT EXISTS "product_search_delete" AFTER DELETE ON product BEGIN '
     f'INSERT INTO "{TABLE}"("{TABLE}", rowid, name_key) VALUES (\'delete\', old.id, old.name_key); END',
 )
+VOCABULARY = f"{TABLE}_words"
+_VOCABULARY = f'CREATE VIRTUAL TABLE IF NOT EXISTS "{VOCABULARY}" USING fts5vocab("{TABLE}", \'row\')'
+# The index has prefix lists for one to three letters; a longer query word is spelt out as
+# the index's words that start with it (up to this many), which the index reads lazily, a few
+# rows at a time: a prefix FTS5 has no list for would be read in full first (thousands of ids).
+PREFIX_LIST = 3
+SPELT_OUT = 24
+
 _PG = f"CREATE INDEX IF NOT EXISTS \"{PG_INDEX}\" ON product USING gin (to_tsvector('simple', name_key))"
 
 
@@ -58,6 +70,7 @@ def create(db: Database | DatabaseProxy) -> None:
         db.execute_sql(_PG)
         return
     db.execute_sql(_FTS5)
+    db.execute_sql(_VOCABULARY)
     db.execute_sql(f'INSERT INTO "{TABLE}"("{TABLE}") VALUES (\'rebuild\')')
     for trigger in _TRIGGERS:
         db.execute_sql(trigger)
@@ -107,18 +120,33 @@ def rebuild(db: Database | DatabaseProxy) -> None:
         db.execute_sql(f'INSERT INTO "{TABLE}"("{TABLE}") VALUES (\'rebuild\')')
 
 
-def matching_ids(db: Database | DatabaseProxy, words: Sequence[str], limit: int) -> Any:
-    """``SELECT id`` of at most ``limit`` products whose names have, for each of ``words``
-    (folded, ``[0-9a-z]+``), a word starting with it."""
+def match_expression(db: Database | DatabaseProxy, words: Sequence[str]) -> str:
+    """The query for products whose names have, for each of ``words`` (folded, ``[0-9a-z]+``,
+    at least one), a word starting with it: an FTS5 ``MATCH`` expression on SQLite, a
+    ``tsquery`` on PostgreSQL. The parameter of :func:`matching_ids`."""
     if _postgres(db):
-        query = " & ".join(f"{w}:*" for w in words)
-        return NodeList(
-            (
-                SQL(
-                    "SELECT id FROM product WHERE to_tsvector('simple', name_key) @@ to_tsquery('simple', %s)", (query,)
-                ),
-                SQL("LIMIT %s", (limit,)),
-            )
-        )
-    match = " AND ".join(f'"{w}"*' for w in words)
+        return " & ".join(f"{w}:*" for w in words)
+    return " AND ".join(_term(db, w) for w in words)
+
+
+def matching_ids(db: Database | DatabaseProxy, match: str, limit: int) -> Any:
+    """``SELECT id`` of at most ``limit`` products matching ``match`` (:func:`match_expression`).
+    The statement's text does not depend on the query, so it can be rendered once."""
+    if _postgres(db):
+        matches = "to_tsvector('simple', name_key) @@ to_tsquery('simple', %s)"
+        return NodeList((SQL(f"SELECT id FROM product WHERE {matches}", (match,)), SQL("LIMIT %s", (limit,))))
     return SQL(f'SELECT rowid FROM "{TABLE}" WHERE "{TABLE}" MATCH ? LIMIT ?', (match, limit))
+
+
+def _term(db: Database | DatabaseProxy, word: str) -> str:
+    """The FTS5 query for "a word starting with ``word``" (``[0-9a-z]+``) that reads least."""
+    if len(word) <= PREFIX_LIST:
+        return f'"{word}"*'
+    found = db.execute_sql(
+        f'SELECT term FROM "{VOCABULARY}" WHERE term >= ? AND term < ? LIMIT ?', (word, word + "{", SPELT_OUT + 1)
+    ).fetchall()  # "{" sorts after every letter and digit: the range is exactly the words starting with it
+    if not found:
+        return f'"{word}"'  # no such word: matches nothing, cheaply
+    if len(found) > SPELT_OUT:
+        return f'"{word}"*'
+    return "(" + " OR ".join(f'"{term}"' for (term,) in found) + ")"

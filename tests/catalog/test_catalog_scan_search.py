@@ -225,13 +225,22 @@ _LETTERS = "abcçdefgğhıijklmnoöprsştuüvyzABCÇDEFGĞHIİJKLMNOÖPRSŞTUÜV
     names=st.lists(
         st.lists(st.text(_LETTERS, min_size=1, max_size=5), min_size=1, max_size=4), min_size=1, max_size=12
     ),
-    query=st.lists(st.text(_LETTERS, min_size=1, max_size=3), min_size=1, max_size=3),
+    query=st.lists(st.text(_LETTERS, min_size=1, max_size=6), min_size=1, max_size=3),
 )
+@pytest.mark.parametrize("spelt_out", [0, search.SPELT_OUT])
 def test_search_finds_exactly_the_names_with_a_word_for_every_query_word(
-    db: object, settings: Settings, now: datetime, names: list[list[str]], query: list[str]
+    db: object,
+    settings: Settings,
+    now: datetime,
+    monkeypatch: pytest.MonkeyPatch,
+    spelt_out: int,
+    names: list[list[str]],
+    query: list[str],
 ) -> None:
     """The database's index against the rule written out: every folded query word is the
-    start of some folded word of the name, in any order."""
+    start of some folded word of the name, in any order. Words longer than the prefix lists
+    are spelt out as the index's words (or, past ``SPELT_OUT`` of them, read as a prefix)."""
+    monkeypatch.setattr(search, "SPELT_OUT", spelt_out)
     m.Product.delete().execute()
     rows = [
         catalog.ProductInput(f"H{i}", name=" ".join(parts), price=Decimal(1), kdv_rate=20)

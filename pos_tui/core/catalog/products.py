@@ -318,6 +318,18 @@ def scan(code: str, masks: Sequence[ScaleLabelMask]) -> ScanResult:
     raise NotFound(_("No product with barcode or code {code}").format(code=text))
 
 
+def _search_select(match: str, candidates: int, limit: int, *, include_inactive: bool = False) -> Any:
+    ids = EnclosedNodeList([search.matching_ids(database, match, candidates)])
+    select = _select().where(m.Product.id.in_(ids))
+    if not include_inactive:
+        select = select.where(m.Product.active)
+    return select.order_by(m.Product.name_key, m.Product.id).limit(limit)
+
+
+def _search_all(match: str, candidates: int, limit: int) -> Any:
+    return _search_select(match, candidates, limit, include_inactive=True)
+
+
 def search_query(query: str, limit: int = 50, *, include_inactive: bool = False) -> Any | None:
     """The SELECT behind :func:`search_products` (exposed so tests can EXPLAIN it); None for
     a query without words.
@@ -329,22 +341,24 @@ def search_query(query: str, limit: int = 50, *, include_inactive: bool = False)
     qwords = list(dict.fromkeys(words(query)))
     if not qwords:
         return None
-    candidates = EnclosedNodeList([search.matching_ids(database, qwords, SEARCH_CANDIDATES)])
-    select = _select().where(m.Product.id.in_(candidates))
-    if not include_inactive:
-        select = select.where(m.Product.active == True)  # noqa: E712 (a SQL expression)
-    return select.order_by(m.Product.name_key, m.Product.id).limit(limit)
+    match = search.match_expression(database, qwords)
+    return _search_select(match, SEARCH_CANDIDATES, limit, include_inactive=include_inactive)
 
 
 def search_products(query: str, limit: int = 50, *, include_inactive: bool = False) -> list[ProductInfo]:
     """Products whose name has, for every word of ``query``, a word starting with it.
 
     Turkish-aware: ``ISPARTA``, ``ısparta``, ``Isparta`` and ``İSPARTA`` all find
-    "Isparta Gülü", and so does ``gul``. Results are ordered by name among a bounded set of
-    candidates (:func:`search_query`).
+    "Isparta Gülü", and so does ``gul``; words match in any order. Results are ordered by name
+    among a bounded set of candidates (:func:`search_query`). The statement is rendered once
+    per backend (only the query's expression and the limits change).
     """
-    select = search_query(query, limit, include_inactive=include_inactive)
-    return [] if select is None else _infos(select)
+    qwords = list(dict.fromkeys(words(query)))
+    if not qwords:
+        return []
+    match = search.match_expression(database, qwords)
+    build = _search_all if include_inactive else _search_select
+    return _infos_of(select_rendered(("search", include_inactive), build, match, SEARCH_CANDIDATES, limit))
 
 
 def iter_products(*, batch: int = 2000, include_inactive: bool = True) -> Iterator[tuple[ProductInfo, str | None]]:
