@@ -22,6 +22,15 @@ from pos_tui.store import models as m
 from pos_tui.text import fold, search_key, words
 
 
+@pytest.fixture(autouse=True, params=["chunks", "row by row"])
+def chunked(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every case twice: rows checked and written a chunk at a time, and one row per chunk, so
+    that what a row must know of the rows before it crosses chunks (and the read-ahead thread,
+    which starts after a first full chunk, runs)."""
+    if request.param == "row by row":
+        monkeypatch.setattr(upsert_module, "CHUNK", 1)
+
+
 def upsert(rows: list[Row], settings: Settings, now: datetime, **kw: object) -> catalog.UpsertResult:
     return catalog.upsert_products(rows, now=now, kdv_rates=settings.kdv_rates, **kw)  # type: ignore[arg-type]
 
