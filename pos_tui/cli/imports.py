@@ -43,14 +43,16 @@ def _run(kind: str, file: Path, format_: str | None, dry_run: bool, json_: bool)
 
     settings = state().open_db()
     fmt = kernel.detect_format(file, format_.lower() if format_ else None)
-    total = None if fmt == "json" or json_ else 2 * _count_lines(file)
+    # products report each row once as it is done; customers and suppliers once read, once written
+    passes = 1 if kind == "products" else 2
+    total = None if fmt == "json" or json_ else passes * _count_lines(file)
     try:
         title = {
             "products": _("Importing products"),
             "customers": _("Importing customers"),
             "suppliers": _("Importing suppliers"),
         }[kind]
-        with progress(title, total, json_) as advance:
+        with progress(title, total, json_, unit=_("rows")) as advance:
             report = interchange.IMPORTERS[kind](
                 file, now=now(), settings=settings, fmt=fmt, dry_run=dry_run, progress=advance
             )

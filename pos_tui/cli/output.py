@@ -135,17 +135,37 @@ def show_progress(json_mode: bool) -> bool:
 
 
 @contextmanager
-def progress(description: str, total: int | None, json_mode: bool) -> Iterator[Any]:
-    """Yield an ``advance(n)`` callable; draws a Rich progress bar only on a terminal."""
+def progress(description: str, total: int | None, json_mode: bool, unit: str | None = None) -> Iterator[Any]:
+    """Yield an ``advance(n)`` callable; draws a Rich progress bar only on a terminal: done
+    of total and the rate written the shop's way (``92.000/200.001``, ``12.345 satır/sn``, in
+    ``unit`` when given) and the time left."""
     if not show_progress(json_mode):
         yield lambda n=1: None
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import BarColumn, Progress, ProgressColumn, TextColumn, TimeRemainingColumn
+    from rich.text import Text
+
+    from pos_tui.core.kernel import format_decimal
+
+    class Done(ProgressColumn):
+        def render(self, task: Any) -> Text:
+            done = format_decimal(int(task.completed))
+            return Text(done if task.total is None else f"{done}/{format_decimal(int(task.total))}")
+
+    class Rate(ProgressColumn):
+        def render(self, task: Any) -> Text:
+            speed = task.finished_speed or task.speed
+            if not speed:
+                return Text("")
+            n = format_decimal(int(speed))
+            shown = _("{n} {unit}/s").format(n=n, unit=unit) if unit else _("{n}/s").format(n=n)
+            return Text(shown, style="progress.data.speed")
 
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
-        MofNCompleteColumn(),
+        Done(),
+        Rate(),
         TimeRemainingColumn(),
         console=stderr,
         transient=True,
