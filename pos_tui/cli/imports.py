@@ -81,13 +81,17 @@ def _run(kind: str, file: Path, format_: str | None, dry_run: bool, json_: bool)
         message = _("{file}: {rows} row(s) imported; created {created}, updated {updated}, {unchanged} unchanged.")
     stdout.print(
         message.format(
-            file=file, rows=report.rows, created=report.created, updated=report.updated, unchanged=report.unchanged
+            file=file,
+            rows=kernel.format_decimal(report.rows),
+            created=kernel.format_decimal(report.created),
+            updated=kernel.format_decimal(report.updated),
+            unchanged=kernel.format_decimal(report.unchanged),
         ),
         markup=False,
     )
     if report.members:
         enrolled = _("{n} loyalty member(s) would be enrolled.") if dry_run else _("{n} loyalty member(s) enrolled.")
-        stdout.print(enrolled.format(n=report.members), markup=False)
+        stdout.print(enrolled.format(n=kernel.format_decimal(report.members)), markup=False)
 
 
 @app.command("products")
