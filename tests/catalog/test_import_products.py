@@ -14,11 +14,19 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from pos_tui.core import catalog
-from pos_tui.core.interchange import ImportReport, import_products, money_value, quantity_value
+from pos_tui.core.interchange import ImportReport, import_products, imports, money_value, quantity_value
 from pos_tui.core.interchange.imports import _RowProblems
 from pos_tui.core.kernel import ImportRejected, ValidationError, header_key, parse_money
 from pos_tui.settings import Settings
 from pos_tui.store import models as m
+
+
+@pytest.fixture(autouse=True, params=["in this process", "read apart"])
+def reader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every case twice: the file read and checked in this process, and (as a big file is) in a
+    forked process that sends the rows, the errors and the header's spellings over a pipe."""
+    if request.param == "read apart":
+        monkeypatch.setattr(imports, "PARSE_APART", 0)
 
 
 def run(path: Path, settings: Settings, now: datetime, **kw: object) -> ImportReport:

@@ -27,6 +27,7 @@ its line, field and reason; nothing is written. A successful run writes everythi
 from __future__ import annotations
 
 import csv
+import multiprocessing
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -667,6 +668,88 @@ def _rejected(source: str, errors: list[RowError], columns: _Columns) -> ImportR
     return ImportRejected(source, shown)
 
 
+# A products file this big is read and checked by a second process while this one writes:
+# both are Python work, and two processes use two cores (bytes; about 40,000 rows).
+PARSE_APART = 4 << 20
+_BATCH = 2000  # rows sent to the writing process at a time
+
+
+def _product_rows(
+    path: Path, fmt: str, columns: _Columns, errors: list[RowError], settings: Settings, progress: Progress
+) -> Iterator[tuple[int, ProductInput]]:
+    """The file's good rows as ``(line, row)``; bad rows' problems go to ``errors``."""
+    product_row = _ProductRows(settings)
+    try:
+        for line, record in read_records(path, "products", fmt, errors, columns):
+            product = product_row(record, _RowProblems(line, errors))
+            if product is not None:
+                yield line, product
+            else:
+                progress(1)
+    except ImportRejected as exc:  # the file itself is refused (header, encoding, quotes)
+        raise _FileRefused(exc) from None
+
+
+def _product_rows_apart(
+    path: Path, fmt: str, columns: _Columns, errors: list[RowError], settings: Settings, progress: Progress
+) -> Iterator[tuple[int, ProductInput]]:
+    """:func:`_product_rows`, read and checked by a forked process that sends the rows over a
+    pipe, a batch at a time (the pipe's buffer keeps it at most a batch or two ahead)."""
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_send_product_rows, args=(send, path, fmt, settings), daemon=True)
+    child.start()
+    send.close()
+    try:
+        while True:
+            kind, *payload = receive.recv()
+            if kind == "rows":
+                batch, found, bad = payload
+                errors.extend(found)
+                progress(bad)
+                yield from batch
+            elif kind == "done":
+                columns.spelling.update(payload[0])
+                return
+            elif kind == "refused":
+                source, refused, summary = payload
+                raise _FileRefused(ImportRejected(source, refused, summary=summary))
+            else:
+                raise RuntimeError(f"reading {path.name} failed: {payload[0]}")
+    finally:
+        receive.close()
+        if child.is_alive():
+            child.kill()
+        child.join()
+
+
+def _send_product_rows(send: Any, path: Path, fmt: str, settings: Settings) -> None:
+    """The forked reader: it never touches the database (the parent's connection is left alone)."""
+    errors: list[RowError] = []
+    columns = _Columns("products", path.name)
+    product_row = _ProductRows(settings)
+    batch: list[tuple[int, ProductInput]] = []
+    sent, bad = 0, 0
+    try:
+        for line, record in read_records(path, "products", fmt, errors, columns):
+            product = product_row(record, _RowProblems(line, errors))
+            if product is None:
+                bad += 1
+                continue
+            batch.append((line, product))
+            if len(batch) == _BATCH:
+                send.send(("rows", batch, errors[sent:], bad))
+                batch, sent, bad = [], len(errors), 0
+        send.send(("rows", batch, errors[sent:], bad))
+        send.send(("done", columns.spelling))
+    except ImportRejected as exc:
+        send.send(("refused", exc.source, exc.errors, exc.message))
+    except BaseException as exc:  # said to the parent, which raises it there
+        send.send(("failed", repr(exc)))
+    finally:
+        send.close()
+
+
 class _FileRefused(Exception):
     """Carries the reader's refusal of the whole file out of the streamed upsert unchanged."""
 
@@ -687,8 +770,10 @@ def import_products(
 
     All or nothing: raises :class:`ImportRejected` listing every bad row, or writes every row,
     the stock movements for changed stock levels and one ``import`` journal entry in one
-    transaction. The file is streamed: rows are checked and written a chunk at a time
-    (:func:`~pos_tui.core.catalog.upsert.upsert_numbered`), never all held in memory.
+    transaction. A CSV or JSONL file is streamed: rows are checked and written a chunk at a
+    time (:func:`~pos_tui.core.catalog.upsert.upsert_numbered`), never all held in memory (a
+    JSON array is parsed whole first); a big file is read and checked by a second process
+    (:data:`PARSE_APART`).
     ``progress(n)`` is called as rows are done (one call per file row, good or bad).
     """
     path = Path(path)
@@ -696,25 +781,14 @@ def import_products(
     source = path.name
     columns = _Columns("products", source)
     errors: list[RowError] = []
-    records = read_records(path, "products", fmt, errors, columns)
-
-    product_row = _ProductRows(settings)
-
-    def good_rows() -> Iterator[tuple[int, ProductInput]]:
-        try:
-            for line, record in records:
-                product = product_row(record, _RowProblems(line, errors))
-                if product is not None:
-                    yield line, product
-                elif progress is not None:
-                    progress(1)
-        except ImportRejected as exc:  # the file itself is refused (header, encoding, quotes)
-            raise _FileRefused(exc) from None
+    apart = path.stat().st_size >= PARSE_APART
+    read = _product_rows_apart if apart else _product_rows
+    good = read(path, fmt, columns, errors, settings, progress or (lambda n: None))
 
     with write_tx():
         try:
             result = upsert_numbered(
-                good_rows(),
+                good,
                 now=now,
                 kdv_rates=settings.kdv_rates,
                 default_kdv_rate=settings.default_kdv_rate,
