@@ -149,6 +149,15 @@ def test_stock_that_does_not_match_its_movements(
     assert report.first_broken is None and not report.ok
 
 
+def test_a_name_index_out_of_step_with_the_names(
+    shop_day: dict[str, SaleResult], settings: Settings, tamper: Tamper
+) -> None:
+    assert audit.verify(settings=settings).ok
+    tamper("DROP TRIGGER product_search_rename", "UPDATE product SET name_key = 'baska bir ad' WHERE code = '2001'")
+    report = audit.verify(settings=settings)
+    assert report.problems == ["the name search index does not match the product names: search may miss products"]
+
+
 def test_a_changed_z_is_found(shop_day: dict[str, SaleResult], settings: Settings, tamper: Tamper) -> None:
     tamper("DROP TRIGGER z_closure_no_update", "UPDATE z_closure SET net = 0, grand_total = 0")
     report = audit.verify(settings=settings)

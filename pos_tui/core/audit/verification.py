@@ -9,7 +9,8 @@ Checks, in order:
 2. Documents against the journal: every ``sale``/``return`` entry equals
    ``sale_document()`` recomputed from the tables, every document has its entry, and each
    document adds up (lines, payments and KDV rows to its total). Cash movements likewise.
-3. Stock: ``product.stock`` equals the sum of its stock movements.
+3. Stock: ``product.stock`` equals the sum of its stock movements; the name search index
+   agrees with the product names (:func:`pos_tui.store.search.check`).
 4. Z closures: each Z's totals equal the documents it covers, its grand total continues the
    previous one, Z numbers have no gaps, and each Z matches its journal entry.
 5. Number series (:mod:`pos_tui.core.audit.series`): each terminal's receipt numbers run 1..N
@@ -49,6 +50,7 @@ from pos_tui.core.till.documents import sale_document
 from pos_tui.i18n import _
 from pos_tui.settings import Settings
 from pos_tui.store import models as m
+from pos_tui.store import search
 
 DOCUMENT_KINDS = ("sale", "return")
 CASH_KINDS = ("paid_in", "paid_out", "no_sale", "gift_card")  # gift_card: cash received for a gift card
@@ -542,6 +544,8 @@ def verify(
         _check_documents(found, chain, settings.shop.timezone, progress)
         _check_cash(found, chain)
         _check_stock(found)
+        if search.check(store.database) is not None:
+            found.add(None, _("the name search index does not match the product names: search may miss products"))
         _check_z(found, chain, settings.shop.timezone)
         check_series(found.add, chain.sale_entries)
         check_loyalty(found.add, tz=settings.shop.timezone)
