@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _TURKISH = str.maketrans(
     {
@@ -52,8 +53,16 @@ def words(text: str) -> list[str]:
 
 def search_key(text: str) -> str:
     """The folded words of ``text`` in order, joined by single spaces: what the name index
-    indexes and search results are ordered by (``"Isparta Gülü 1,5 kg"`` → ``"isparta gulu 1 5 kg"``)."""
-    return " ".join(_WORD.findall(fold(text)))
+    indexes and search results are ordered by (``"Isparta Gülü 1,5 kg"`` → ``"isparta gulu 1 5 kg"``).
+
+    Folding works character by character, so each whitespace-separated part is folded on its
+    own and remembered: a catalogue repeats its words (brands, places, units) a million times."""
+    return " ".join([word for part in text.split() for word in _part_words(part)])
+
+
+@lru_cache(maxsize=1 << 16)
+def _part_words(part: str) -> tuple[str, ...]:
+    return tuple(_WORD.findall(fold(part)))
 
 
 def turkish_upper(text: str) -> str:
