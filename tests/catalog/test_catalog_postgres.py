@@ -1,5 +1,6 @@
-"""The catalog on PostgreSQL: the bulk upsert (executemany, index rebuild), the word-range
-search, scale labels and an import/export round trip use no SQLite-only SQL.
+"""The catalog on PostgreSQL: the streamed bulk upsert (executemany, index rebuild, read
+ahead), the name search on the GIN index, scale labels and an import/export round trip (read
+apart too) use no SQLite-only SQL.
 
 Needs ``POS_TEST_PG_URL`` (``.ci/run`` starts a throwaway server and sets it).
 """
@@ -17,8 +18,8 @@ from catalog_support import ean
 from peewee import fn
 
 from pos_tui.core import catalog
-from pos_tui.core.catalog import make_scale_label, products
-from pos_tui.core.interchange import export_products, import_customers, import_products
+from pos_tui.core.catalog import make_scale_label, upsert
+from pos_tui.core.interchange import export_products, import_customers, import_products, imports
 from pos_tui.core.kernel import ImportRejected
 from pos_tui.settings import DEFAULT_SCALE_LABELS, Settings
 from pos_tui.store import models as m
@@ -29,7 +30,8 @@ pytestmark = pytest.mark.postgres
 def test_catalog_on_postgres(
     pg_db: peewee.Database, settings: Settings, now: datetime, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(products, "BULK_INDEX_REBUILD", 10)
+    monkeypatch.setattr(upsert, "CHUNK", 10)  # a bulk load in chunks: indexes (GIN too) rebuilt at the end
+    monkeypatch.setattr(imports, "PARSE_APART", 0)
     rows = [
         catalog.ProductInput(
             f"{i}", (ean(i),), f"Ürün {i} Gülü", "piece", Decimal(i), None, 20, "Kat", "Ted", None, i * 1000
@@ -47,6 +49,9 @@ def test_catalog_on_postgres(
         assert [p.code for p in catalog.search_products(query)] == ["42"]
     assert len(catalog.search_products("gul urun")) == 40
     assert [p.code for p in catalog.search_products("gülü 17")] == ["17"]
+    assert [p.code for p in catalog.search_products("17 GUL ür")] == ["17"]  # any order, prefixes
+    assert [p.code for p in catalog.search_products("dom ıspartA")] == ["42"]
+    assert {i.name for i in pg_db.get_indexes("product")} >= {"product_code", "product_name_search"}
 
     masks = DEFAULT_SCALE_LABELS
     weighed = catalog.scan(make_scale_label(masks[1], 42, 750), masks)

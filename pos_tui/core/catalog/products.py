@@ -14,16 +14,14 @@ Search
     matches, and another word narrows it.
 
 Writing
-    :func:`upsert_products` is the one way products are created or changed, in bulk, in one
-    transaction: it validates every row against the others and the database first and
-    writes nothing if any row is bad (:class:`~pos_tui.core.kernel.errors.ImportRejected` lists
-    them all). ``Product.stock`` is a cache of ``SUM(stock_movement.qty)``: setting a stock
-    writes an ``import`` movement of the difference.
+    :mod:`pos_tui.core.catalog.upsert` is the one way products are created or changed, in
+    bulk, streamed, in one transaction, all rows or none. ``Product.stock`` is a cache of
+    ``SUM(stock_movement.qty)``: setting a stock writes an ``import`` movement of the
+    difference.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -49,11 +47,6 @@ CODE_LENGTH = 64
 
 # Lookups with IN (...) are chunked below every backend's parameter limit.
 _IN_CHUNK = 500
-_WORD = re.compile(r"[0-9a-z]+")  # a word of a folded name, as in pos_tui.text.words
-_WRITE_CHUNK = 5000
-# An initial load at least this big rebuilds the secondary indexes once instead of updating
-# them row by row (several times faster for a million products).
-BULK_INDEX_REBUILD = 20_000
 
 
 @dataclass(frozen=True, slots=True)
