@@ -84,9 +84,9 @@ def _fmt(value: Any, unit: str) -> str:
     return f"{value:,} {unit}" if isinstance(value, int) else f"{value:,.0f} {unit}"
 
 
-def table(rows: list[dict[str, Any]]) -> str:
-    """The side-by-side table as plain text."""
-    head = ("metric", "ours", "baseline", "ratio", "target", "result")
+def table(rows: list[dict[str, Any]], *, markdown: bool = False) -> str:
+    """The side-by-side table as plain text (or Markdown, for docs/benchmarks.md)."""
+    head = ("metric", "ours", "baseline", "ratio", "target", "result", "load")
     body = [
         (
             r["metric"],
@@ -95,9 +95,14 @@ def table(rows: list[dict[str, Any]]) -> str:
             "—" if r["ratio"] is None else f"{r['ratio']:.2f}×",
             r["target"] or "—",
             {True: "pass", False: "FAIL", None: "info"}[r["pass"]],
+            "—" if r.get("load_average") is None else f"{r['load_average']:.2f}",
         )
         for r in rows
     ]
+    if markdown:
+        lines = ["| " + " | ".join(str(c) for c in row) + " |" for row in (head, *body)]
+        lines.insert(1, "|" + "---|" * len(head))
+        return "\n".join(lines)
     widths = [max(len(str(x[i])) for x in (head, *body)) for i in range(len(head))]
     lines = ["  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)) for row in (head, *body)]
     lines.insert(1, "  ".join("-" * w for w in widths))
@@ -109,6 +114,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="small sizes (2,000 products): a smoke run")
     parser.add_argument("--only", choices=BENCHMARKS, action="append", help="run only these (repeatable)")
     parser.add_argument("--profile", action="store_true", help="also profile the catalogue import (cProfile)")
+    parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
     args = parser.parse_args()
 
     sizes = QUICK if args.quick else FULL
@@ -129,7 +135,9 @@ def main() -> None:
     for name in BENCHMARKS:
         path = RESULTS / f"{name}.json"
         if name in chosen and path.is_file():
-            rows += json.loads(path.read_text(encoding="utf-8"))["summary"]
+            saved = json.loads(path.read_text(encoding="utf-8"))
+            load = saved.get("machine", {}).get("load_average", [None])[0]
+            rows += [{**row, "load_average": load} for row in saved["summary"]]
     summary = {
         "quick": args.quick,
         "machine": machine(),
@@ -142,7 +150,7 @@ def main() -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     text = json.dumps(summary, indent=2, ensure_ascii=False)
     (RESULTS / "summary.json").write_text(text + "\n", encoding="utf-8")
-    print(table(rows))
+    print(table(rows, markdown=args.markdown))
     print(f"\nload average before/after: {summary['load_average_before']} / {summary['load_average_after']}")
 
 
