@@ -34,6 +34,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -126,12 +127,44 @@ def pos_import(csv_path: Path, db: Path, profile: Path | None = None) -> tuple[f
     python = [sys.executable] if profile is None else [sys.executable, "-m", "cProfile", "-o", str(profile)]
     command = [*python, "-m", "pos_tui.cli.app", "import", "products", str(csv_path), "--json"]
     with timer() as t:
-        done = subprocess.run(command, env=env, capture_output=True, text=True)
-    if done.returncode != 0:
-        raise SystemExit(f"pos-admin import failed ({done.returncode}): {done.stderr[-2000:]}")
-    # the largest child so far: ours (the sqlite3 shell and `init` stay far smaller)
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return t["seconds"], {**json.loads(done.stdout), "peak_rss_mb_largest_child": round(peak, 1)}
+        proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        peak = _watch_rss(proc)
+        stdout, stderr = proc.communicate()
+    if proc.returncode != 0:
+        raise SystemExit(f"pos-admin import failed ({proc.returncode}): {stderr[-2000:]}")
+    # the largest single process so far: ours (the sqlite3 shell and `init` stay far smaller)
+    largest = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return t["seconds"], {
+        **json.loads(stdout),
+        "peak_rss_mb_largest_process": round(largest, 1),
+        "peak_rss_mb_with_reader": round(peak, 1),
+    }
+
+
+def _rss_mb(pid: int) -> float:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0
+    return next((int(line.split()[1]) / 1024 for line in status.splitlines() if line.startswith("VmRSS:")), 0.0)
+
+
+def _watch_rss(proc: subprocess.Popen[str]) -> float:
+    """The highest resident memory of ``proc`` and its children together (the import reads a
+    big file in a forked process), sampled every 20 ms until it exits."""
+    peak = 0.0
+    while proc.poll() is None:
+        pids = [proc.pid]
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == proc.pid:
+                pids.append(int(stat.parent.name))
+        peak = max(peak, sum(_rss_mb(pid) for pid in pids))
+        time.sleep(0.02)
+    return peak
 
 
 def profile_summary(path: Path, top: int = 25) -> dict[str, Any]:
@@ -271,9 +304,9 @@ def main() -> None:
                 baseline_name="sqlite3 shell .import (bare table, the older baseline)",
             ),
             verdict(
-                f"import {n} products: peak resident memory",
+                f"import {n} products: peak resident memory (writer and reader processes)",
                 "MB",
-                report["peak_rss_mb_largest_child"],
+                report["peak_rss_mb_with_reader"],
                 max_value=300.0,
             ),
             verdict(
