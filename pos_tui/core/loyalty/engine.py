@@ -259,7 +259,7 @@ def benefit(line_no: int, kurus: int, kind: str, code: str, label: str, points: 
     key = (line_no, kurus, kind, code, label, points)
     found = _BENEFITS.get(key)
     if found is None:
-        if len(_BENEFITS) >= 50_000:
+        if len(_BENEFITS) >= 10_000:  # some 2 MB: the benefits of the last few dozen big carts
             _BENEFITS.clear()
         found = _BENEFITS[key] = Benefit(line_no, from_kurus(kurus), kind, code, label, points)
     return found
