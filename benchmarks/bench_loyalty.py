@@ -70,11 +70,13 @@ SUPPLIERS = ["TED-A", "TED-B", "TED-C", "TED-D"]
 # (code, kind, amount or percent, only on this product, minimum spend): the coupons entered
 COUPONS = [("C10", "percent", Decimal(10), "P005", Decimal(0)), ("C50", "amount", Decimal(50), None, Decimal(500))]
 REWARDS = ("r0", "r1")
+BIRTH_DATE = date(1980, 11, 14)  # START is in the member's birthday week
 
 
 def program_text() -> str:
     """A rules file with 50 active rules over the generated products (codes P000..P099)."""
     parts = [
+        "[points]\nhold_days = 15\nmin_balance = 100\nmax_redeem_percent = 50",
         "[earning]\npercent = 1",
         '[earning.category_multipliers]\n"Kozmetik" = 2\n"Kahvaltılık" = 1.5',
         '[earning.product_multipliers]\n"P010" = 3\n"P020" = 0.5',
@@ -83,7 +85,8 @@ def program_text() -> str:
     for i in range(4):
         parts.append(f'[[supplier_funding]]\nproduct = "P{i * 7:03d}"\npoints = 10\nsupplier_points = 5')
     for i in range(4):
-        parts.append(f'[[bonuses]]\ncode = "b{i}"\nmin_spend = {500 * (i + 1)}\npoints = {50 * (i + 1)}')
+        birthday = "\nbirthday_week = true" if i == 3 else ""  # the member's birthday week: it applies
+        parts.append(f'[[bonuses]]\ncode = "b{i}"\nmin_spend = {500 * (i + 1)}\npoints = {50 * (i + 1)}{birthday}')
     tiers = [("kirmizi", 0, 1, 3), ("gumus", 1000, 1.5, 10), ("altin", 1500, 2, 15), ("platin", 5000, 3, 20)]
     for t, (code, spend, mult, disc) in enumerate(tiers):
         parts.append(
@@ -100,6 +103,8 @@ def program_text() -> str:
         parts.append(f'[[stamp_cards]]\ncode = "s{i}"\nname = "Card {i}"\n{scope}\nneeded = {5 + i}')
     for i in range(12):
         scope = f'products = ["P{i * 3:03d}", "P{i * 3 + 1:03d}", "P{i * 3 + 2:03d}"]'
+        if i % 4 == 0:  # campaigns with dates: this month's apply, last month's (i = 8) no longer does
+            scope += "\nvalid_from = 2026-10-01\nvalid_to = 2026-10-31" if i == 8 else "\nvalid_from = 2026-11-01"
         if i % 2:
             parts.append(
                 f'[[promotions]]\ncode = "p{i}"\nname = "Promo {i}"\nkind = "second_item_percent"\n'
@@ -154,6 +159,7 @@ def pure_case(lines: int, rnd: random.Random) -> tuple[Callable[[], Any], Callab
     member = MemberContext(
         member_id=1,
         tier_code="altin",
+        birth_date=BIRTH_DATE,
         stamps={f"s{i}": 4 + i for i in range(8)},
         monthly_used={"altin-m0": 1},
         available_points=5000,
@@ -235,7 +241,9 @@ def history_db(work: Path, lines: int, years: int, rnd: random.Random) -> dict[s
                     updated_at=at,
                 ).id
         cashier = m.User.create(name="kasa", role="cashier", pin_tag="bench", pin_hash="x", created_at=at).id
-        member = m.Member.create(card="2990000000017", name="Uzun Süreli Üye", created_at=at, tier_code="altin").id
+        member = m.Member.create(
+            card="2990000000017", name="Uzun Süreli Üye", created_at=at, tier_code="altin", birth_date=BIRTH_DATE
+        ).id
         newcomer = m.Member.create(card="2990000000024", name="Yeni Üye", created_at=at, tier_code="altin").id
         m.PointsEntry.create(
             member=newcomer,
