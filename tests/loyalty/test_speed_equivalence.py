@@ -499,6 +499,17 @@ def test_earn_preview_without_a_cart_discount_uses_the_evaluation(shop: dict[str
     assert got is not None and got.points > 0 and got.supplier and got.tier_bonus_points > 0
 
 
+def test_earn_preview_when_nothing_in_the_program_can_apply(shop: dict[str, m.Product]) -> None:
+    """A cart the engine skips (no member, no promotion for everyone): the quote has no lines of
+    its own, so the fast path builds them; still what the totals gave."""
+    cart = _cart(shop, [("P01", 2), ("P08", 3), ("P07", 1)], None)
+    members_only = Program(promotions=tuple(p for p in rules.active_program().promotions if p.members_only))
+    for program in (Program(), members_only):
+        got = pricing.earn_preview(cart, now=NOW, tz=TZ, program=program)
+        assert got is not None and got.base > 0
+        assert got == old_earn_preview(cart, now=NOW, tz=TZ, program=program)
+
+
 # --------------------------------------------------------------------------- coupons and benefits
 
 
