@@ -18,6 +18,7 @@ Each oracle below is the implementation the fast path replaced, kept verbatim:
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -43,6 +44,7 @@ from pos_tui.core.loyalty import (
     create_coupon,
     earning,
     ledger,
+    parse_program,
     pricing,
     rules,
 )
@@ -387,7 +389,10 @@ def test_member_context_is_what_the_peewee_queries_gave(
     for with_points in (True, False):
         for first in (True, False):
             kw: dict[str, Any] = {"now": now, "tz": TZ, "points": with_points, "first_purchase": first}
-            assert pricing.member_context(member, program, **kw) == old_member_context(member, program, **kw)
+            expected = old_member_context(member, program, **kw)
+            assert pricing.member_context(member, program, **kw) == expected
+            without = pricing.member_context(member, program, **kw, history=False)
+            assert without == dataclasses.replace(expected, stamps={}, monthly_used={})
 
 
 def test_member_context_statements_are_composed_once(shop: dict[str, m.Product]) -> None:
@@ -508,6 +513,32 @@ def test_earn_preview_when_nothing_in_the_program_can_apply(shop: dict[str, m.Pr
         got = pricing.earn_preview(cart, now=NOW, tz=TZ, program=program)
         assert got is not None and got.base > 0
         assert got == old_earn_preview(cart, now=NOW, tz=TZ, program=program)
+
+
+@given(
+    stamps=st.dictionaries(st.sampled_from(["kahve", "kozmetik", "x"]), st.integers(-20, 50)),
+    monthly=st.dictionaries(st.sampled_from(["altin-kahve", "altin-cay"]), st.integers(0, 5)),
+    points=st.integers(0, 10_000),
+    tier=st.sampled_from([None, "kirmizi", "altin"]),
+    items=st.lists(st.tuples(st.sampled_from(PRODUCTS), st.integers(1, 4)), min_size=1, max_size=12),
+)
+def test_earning_needs_neither_stamps_nor_monthly_use_nor_points(
+    stamps: dict[str, int],
+    monthly: dict[str, int],
+    points: int,
+    tier: str | None,
+    items: list[tuple[tuple[str, str, str, str | None, str], int]],
+) -> None:
+    """Why posting reads the member with ``history=False``: the points are the same."""
+    program = parse_program(RULES, source="test.toml")
+    lines = [
+        EngineLine(n, code, cat, sup, unit, qty * MILLI, Decimal(price), Decimal(price) * qty)
+        for n, ((code, price, cat, sup, unit), qty) in enumerate(items, 1)
+    ]
+    full = MemberContext(7, tier, date(1990, 11, 14), stamps, monthly, points)
+    bare = MemberContext(7, tier, date(1990, 11, 14))
+    day = shop_day(NOW, TZ)
+    assert earning(lines, full, program, day=day) == earning(lines, bare, program, day=day)
 
 
 # --------------------------------------------------------------------------- coupons and benefits

@@ -117,12 +117,15 @@ def member_context(
     tz: str = SHOP_TZ,
     points: bool = True,
     first_purchase: bool = True,
+    history: bool = True,
 ) -> MemberContext:
     """What the engine needs of a member on shop day of ``now``: tier (see the module
-    docstring), stamps held per card, units of each monthly benefit used this calendar month
-    (benefit lines of kind ``tier`` on the member's sales), available points (when ``points``:
-    ``ledger.available_points``, one grouped query over the member's ledger) and whether they
-    have never bought before (when ``first_purchase``).
+    docstring), birth date, and when ``history`` the stamps held per card and the units of
+    each monthly benefit used this calendar month (benefit lines of kind ``tier`` on the
+    member's sales), available points (when ``points``: ``ledger.available_points``, one
+    grouped query over the member's ledger) and whether they have never bought before (when
+    ``first_purchase``). :func:`engine.earning` needs only the tier and the birth date, so
+    what computes points alone passes ``history=False, points=False``.
 
     Read on every change of a member's cart, so each statement's SQL is composed once
     (:mod:`pos_tui.store.fast`) and only what the program can use is read."""
@@ -137,11 +140,11 @@ def member_context(
     if tier_code is None or program.tier(tier_code) is None:
         tier_code = entry_tier(program)
     stamps: dict[str, int] = {}
-    if program.stamp_cards:
+    if history and program.stamp_cards:
         stamps = {str(card): int(total) for card, total in fast.select_rendered(_STAMPS, _stamps_query, member_id)}
     monthly: dict[str, int] = {}
     tier = program.tier(tier_code)
-    if tier is not None and tier.monthly_benefits:
+    if history and tier is not None and tier.monthly_benefits:
         monthly = _monthly_used(member_id, [b.code for b in tier.monthly_benefits], day, tz)
     available = ledger.available_points(member_id, as_of=day, tz=tz) if points else 0
     first = False
@@ -293,7 +296,9 @@ def earn_preview(
     facts = q.facts or product_facts([ln.product_id for ln in priced.active_lines])
     context = q.member
     if context is None and priced.member_id is not None:
-        context = member_context(priced.member_id, program, now=now, tz=tz, points=False, first_purchase=False)
+        context = member_context(
+            priced.member_id, program, now=now, tz=tz, points=False, first_purchase=False, history=False
+        )
     day = shop_day(now, tz)
     if priced.discount is None:
         # Without a cart discount each line is paid what it costs after its benefits, which
