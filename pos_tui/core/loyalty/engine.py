@@ -249,6 +249,22 @@ def from_kurus(kurus: int) -> Decimal:
     return value
 
 
+_BENEFITS: dict[tuple[int, int, str, str, str, int], Benefit] = {}
+
+
+def benefit(line_no: int, kurus: int, kind: str, code: str, label: str, points: int = 0) -> Benefit:
+    """``Benefit(line_no, from_kurus(kurus), kind, code, label, points)``, the same object for
+    the same values: benefits are immutable, and a cart priced on every scan gets the same
+    ones over and over (building a frozen dataclass costs five times a dictionary look-up)."""
+    key = (line_no, kurus, kind, code, label, points)
+    found = _BENEFITS.get(key)
+    if found is None:
+        if len(_BENEFITS) >= 10_000:  # some 2 MB: the benefits of the last few dozen big carts
+            _BENEFITS.clear()
+        found = _BENEFITS[key] = Benefit(line_no, from_kurus(kurus), kind, code, label, points)
+    return found
+
+
 def allocate_kurus(total: int, weights: Sequence[int]) -> list[int]:
     """:func:`pos_tui.core.kernel.money.allocate` in integer kuruş: ``total`` split over ``weights``
     by largest remainder (ties to the earlier part), summing exactly to ``total``; equal
@@ -510,7 +526,7 @@ class _Work:
         out = []
         for _i in range(count):
             value = line.off(line.take(1))
-            out.append(Benefit(line.line_no, from_kurus(value), kind, code, label, points))
+            out.append(benefit(line.line_no, value, kind, code, label, points))
         self.mark_free(line, count)
         return out
 
@@ -550,7 +566,7 @@ class _Work:
                     amount = int((Decimal(value) * percent / HUNDRED).to_integral_value(rounding=ROUND_HALF_UP))
                 amount = ln.off(amount)
                 if amount > 0:
-                    out.append(Benefit(ln.line_no, from_kurus(amount), "promotion", promo.code, promo.name))
+                    out.append(benefit(ln.line_no, amount, "promotion", promo.code, promo.name))
             # ...and the dearest `buy` units per group are what was bought for it: they belong
             # to the promotion too, so no other free-item benefit takes them.
             left = groups * buy
@@ -672,13 +688,14 @@ class _Work:
             return []
         shares = allocate_kurus(total, [ln.room for ln in lines])
         out: list[Benefit] = []
-        append, decimal = out.append, from_kurus
+        append, get = out.append, _BENEFITS.get
         for line, share in zip(lines, shares, strict=True):
             room = line.room
             amount = share if share < room else room
             if amount > 0:
                 line.room = room - amount
-                append(Benefit(line.line_no, decimal(amount), kind, code, label))
+                found = get((line.line_no, amount, kind, code, label, 0))
+                append(found if found is not None else benefit(line.line_no, amount, kind, code, label))
         return out
 
     def discountable(self) -> list[_Line]:

@@ -156,7 +156,9 @@ def _after_sale(doc: PostedDocument) -> None:
     S = m.Sale
     first = not (S.select(S.id).where((S.member == doc.member) & (S.kind == "sale") & (S.id != doc.sale_id)).exists())
     context = dataclasses.replace(
-        pricing.member_context(doc.member, program, now=doc.now, tz=doc.tz, points=False, first_purchase=False),
+        pricing.member_context(
+            doc.member, program, now=doc.now, tz=doc.tz, points=False, first_purchase=False, history=False
+        ),  # earning needs the tier and the birth date, not the stamps or this month's benefits
         first_purchase=first,
     )
     evaluation = doc.evaluation or engine.Evaluation()

@@ -67,6 +67,7 @@ class Quote:
     member: MemberContext | None = None
     problems: tuple[str, ...] = ()
     facts: dict[int, ProductFacts] = field(default_factory=dict)
+    lines: tuple[EngineLine, ...] = ()  # the cart's lines as the engine saw them (empty: not evaluated)
 
 
 def _facts_query(*ids: int) -> Any:
@@ -86,7 +87,21 @@ def product_facts(product_ids: Sequence[int]) -> dict[int, ProductFacts]:
     if not ids:
         return {}
     rows = fast.select_rendered("loyalty.product_facts", _facts_query, *ids)
-    return {int(pid): ProductFacts(cat, sup, sid, unit) for pid, cat, sup, sid, unit in rows}
+    out: dict[int, ProductFacts] = {}
+    for pid, *values in rows:
+        key = tuple(values)
+        found = _FACTS.get(key)
+        if found is None:
+            if len(_FACTS) >= 10_000:
+                _FACTS.clear()
+            found = _FACTS[key] = ProductFacts(*values)
+        out[int(pid)] = found
+    return out
+
+
+# (category, supplier code, supplier id, unit) → its ProductFacts: a shop has few of them, and
+# the facts of a cart's products are read on every scan.
+_FACTS: dict[tuple[Any, ...], ProductFacts] = {}
 
 
 def entry_tier(program: Program) -> str | None:
@@ -102,36 +117,39 @@ def member_context(
     tz: str = SHOP_TZ,
     points: bool = True,
     first_purchase: bool = True,
+    history: bool = True,
 ) -> MemberContext:
     """What the engine needs of a member on shop day of ``now``: tier (see the module
-    docstring), stamps held per card, units of each monthly benefit used this calendar month
-    (benefit lines of kind ``tier`` on the member's sales), available points (when ``points``:
-    ``ledger.balance``, one grouped query over the member's ledger) and whether they have never bought before (when
-    ``first_purchase``)."""
+    docstring), birth date, and when ``history`` the stamps held per card and the units of
+    each monthly benefit used this calendar month (benefit lines of kind ``tier`` on the
+    member's sales), available points (when ``points``: ``ledger.available_points``, one
+    grouped query over the member's ledger) and whether they have never bought before (when
+    ``first_purchase``). :func:`engine.earning` needs only the tier and the birth date, so
+    what computes points alone passes ``history=False, points=False``.
+
+    Read on every change of a member's cart, so each statement's SQL is composed once
+    (:mod:`pos_tui.store.fast`) and only what the program can use is read."""
     day = shop_day(now, tz)
     Me = m.Member
-    row: Any = Me.select(Me.tier_code, Me.tier_until, Me.birth_date).where(Me.id == member_id).tuples().get_or_none()
+    row = fast.select_first(Me, ("tier_code", "tier_until", "birth_date"), {"id": member_id})
     if row is None:
         raise NotFound(_("No member with id {id}").format(id=member_id))
-    tier_code, tier_until, birth_date = row
+    tier_code, tier_until, birth_date = row[0], Me.tier_until.python_value(row[1]), Me.birth_date.python_value(row[2])
     if tier_until is not None and tier_until < day:
         tier_code = None
     if tier_code is None or program.tier(tier_code) is None:
         tier_code = entry_tier(program)
     stamps: dict[str, int] = {}
-    if program.stamp_cards:
-        St = m.StampEntry
-        query: Any = St.select(St.card, fn.SUM(St.stamps)).where(St.member == member_id).group_by(St.card)
-        stamps = {str(card): int(total) for card, total in query.tuples()}
+    if history and program.stamp_cards:
+        stamps = {str(card): int(total) for card, total in fast.select_rendered(_STAMPS, _stamps_query, member_id)}
     monthly: dict[str, int] = {}
     tier = program.tier(tier_code)
-    if tier is not None and tier.monthly_benefits:
+    if history and tier is not None and tier.monthly_benefits:
         monthly = _monthly_used(member_id, [b.code for b in tier.monthly_benefits], day, tz)
-    available = ledger.balance(member_id, as_of=day, tz=tz).available if points else 0
+    available = ledger.available_points(member_id, as_of=day, tz=tz) if points else 0
     first = False
     if first_purchase:
-        S = m.Sale
-        first = not S.select(S.id).where((S.member == member_id) & (S.kind == "sale")).limit(1).exists()
+        first = fast.select_first(m.Sale, ("id",), {"member": member_id, "kind": "sale"}) is None
     return MemberContext(
         member_id=member_id,
         tier_code=tier_code,
@@ -143,42 +161,56 @@ def member_context(
     )
 
 
-def _monthly_used(member_id: int, codes: list[str], day: date, tz: str) -> dict[str, int]:
-    start = day.replace(day=1)
-    following = date(start.year + (start.month == 12), start.month % 12 + 1, 1)
-    since, until = to_db(day_bounds(start, tz)[0]), to_db(day_bounds(following, tz)[0])
+_STAMPS = "loyalty.member_stamps"
+_MONTHLY = "loyalty.monthly_used"
+
+
+def _stamps_query(member_id: int) -> Any:
+    St = m.StampEntry
+    return St.select(St.card, fn.SUM(St.stamps)).where(St.member == member_id).group_by(St.card)
+
+
+def _monthly_query(member_id: int, sale: str, since: datetime, until: datetime, tier: str, *codes: str) -> Any:
+    """Units of the monthly benefits ``codes`` on the member's sales in [since, until); the
+    arguments in the order the SQL binds them (see :func:`fast.select_rendered`)."""
     B, S = m.SaleBenefit, m.Sale
-    query: Any = (
+    return (
         B.select(B.code, fn.COUNT(B.id))
         .join(S, on=(B.sale == S.id))
         .where(
             (S.member == member_id)
-            & (S.kind == "sale")
+            & (S.kind == sale)
             & (S.at >= since)
             & (S.at < until)
-            & (B.kind == "tier")
-            & B.code.in_(codes)
+            & (B.kind == tier)
+            & B.code.in_(list(codes))
         )
         .group_by(B.code)
     )
-    return {str(code): int(n) for code, n in query.tuples()}
+
+
+def _monthly_used(member_id: int, codes: list[str], day: date, tz: str) -> dict[str, int]:
+    start = day.replace(day=1)
+    following = date(start.year + (start.month == 12), start.month % 12 + 1, 1)
+    since, until = to_db(day_bounds(start, tz)[0]), to_db(day_bounds(following, tz)[0])
+    rows = fast.select_rendered(_MONTHLY, _monthly_query, member_id, "sale", since, until, "tier", *codes)
+    return {str(code): int(n) for code, n in rows}
+
+
+_NO_FACTS = ProductFacts(None, None)
 
 
 def _engine_lines(cart: Cart, facts: dict[int, ProductFacts]) -> list[EngineLine]:
-    out = []
+    """The cart's active lines as the engine sees them: what each costs after its own
+    discount (``gross - line_discount``, the gross computed once)."""
+    out: list[EngineLine] = []
+    append, no_facts = out.append, _NO_FACTS
     for ln in cart.active_lines:
-        f = facts.get(ln.product_id, ProductFacts(None, None))
-        out.append(
-            EngineLine(
-                ln.line_no,
-                ln.code,
-                f.category,
-                f.supplier_code,
-                ln.unit,
-                ln.qty_milli,
-                ln.unit_price,
-                ln.gross - ln.line_discount,
-            )
+        f = facts.get(ln.product_id, no_facts)
+        gross = ln.gross
+        amount = gross - ln.discount.amount_on(gross) if ln.discount else gross
+        append(
+            EngineLine(ln.line_no, ln.code, f.category, f.supplier_code, ln.unit, ln.qty_milli, ln.unit_price, amount)
         )
     return out
 
@@ -221,10 +253,16 @@ def quote(
         if cart.member_id is not None
         else None
     )
-    evaluation = evaluate(
-        _engine_lines(cart, facts), context, program, day=day, coupons=offers, rewards=cart.rewards, strict=strict
+    lines = _engine_lines(cart, facts)
+    evaluation = evaluate(lines, context, program, day=day, coupons=offers, rewards=cart.rewards, strict=strict)
+    return Quote(
+        cart.with_benefits(evaluation.benefits),
+        evaluation,
+        context,
+        (*problems, *evaluation.problems),
+        facts,
+        tuple(lines),
     )
-    return Quote(cart.with_benefits(evaluation.benefits), evaluation, context, (*problems, *evaluation.problems), facts)
 
 
 def price_cart(
@@ -256,6 +294,19 @@ def earn_preview(
     q = quote(cart, now=now, tz=tz, program=program, strict=False)
     priced = q.cart
     facts = q.facts or product_facts([ln.product_id for ln in priced.active_lines])
+    context = q.member
+    if context is None and priced.member_id is not None:
+        context = member_context(
+            priced.member_id, program, now=now, tz=tz, points=False, first_purchase=False, history=False
+        )
+    day = shop_day(now, tz)
+    if priced.discount is None:
+        # Without a cart discount each line is paid what it costs after its benefits, which
+        # the evaluation already holds in kuruş (what compute_totals gives, without it).
+        return earning(
+            q.lines or _engine_lines(priced, facts), context, program, day=day, non_earning_paid=non_earning_paid,
+            evaluation=q.evaluation,
+        )  # fmt: skip
     totals = compute_totals(priced.lines, priced.discount, priced.benefits)
     nets = {lt.line_no: lt.net for lt in totals.lines}
     lines = [
@@ -272,10 +323,7 @@ def earn_preview(
         )
         for ln in _engine_lines(priced, facts)
     ]
-    context = q.member
-    if context is None and priced.member_id is not None:
-        context = member_context(priced.member_id, program, now=now, tz=tz, points=False, first_purchase=False)
-    return earning(lines, context, program, day=shop_day(now, tz), non_earning_paid=non_earning_paid)
+    return earning(lines, context, program, day=day, non_earning_paid=non_earning_paid)
 
 
 __all__ = [
