@@ -98,8 +98,12 @@ class LoginScreen(PosScreen):
         session = app.session
 
         def login(_override: Override | None) -> tuple[Actor, Any]:
+            from pos_tui.store.db import writes_before_check
 
-            actor = staff.login(pin, terminal=session.terminal, now=session.now(), settings=session.settings)
+            # The attempt rows do not wait for the start-up check of the file (1-2 s on a large
+            # shop): the cashier logs in and scans while it runs; a shift or a sale waits for it.
+            with writes_before_check():
+                actor = staff.login(pin, terminal=session.terminal, now=session.now(), settings=session.settings)
             return actor, cash.current_shift(session.terminal)
 
         self.show_note(_("Checking…"))
