@@ -315,7 +315,7 @@ def check_in_background(path: Path, done: Callable[[StorageFault | None], None] 
 # an unchanged identity means the bytes that passed the check. A file modified less than
 # :data:`SETTLE_S` before the check is not remembered (a write in the same timestamp tick could
 # go unseen). A verdict that is not ``ok`` is never remembered: a damaged file is checked, and
-# refused, every time. See docs/recovery.md, "What is checked when".
+# refused, every time. See docs/recovery.md, "When the file is checked".
 
 SETTLE_S = 2.0
 
