@@ -61,10 +61,12 @@ def prepare_database(settings: Settings, *, demo: bool) -> None:
     """Open the database (creating or upgrading its schema). With ``demo``, a database
     without users gets the demo shop and its users (:func:`pos_tui.core.interchange.demo.load_demo`).
 
-    The file's ``PRAGMA quick_check`` runs in the background (1.4-2.4 s on a 1,000,000-product
-    file, too long to wait for before the PIN screen): until it has passed, every durable write
-    (opening a shift, posting a sale) waits for it, and on a damaged file every write is refused
-    (:class:`pos_tui.store.db.IntegrityGate`); the till shows why as soon as it is known."""
+    The file's ``PRAGMA quick_check`` runs in the background, at a low priority (1.4-2.4 s on a
+    1,000,000-product file, too long to wait for before the PIN screen): until it has passed,
+    every durable write (opening a shift, posting a sale) waits for it, but not the PIN login's
+    attempt rows (:func:`pos_tui.store.db.writes_before_check`), and on a damaged file every
+    write is refused (:class:`pos_tui.store.db.IntegrityGate`); the till shows why as soon as it
+    is known."""
     from pos_tui.store import models as m
     from pos_tui.store import open_database
 

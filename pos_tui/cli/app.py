@@ -2,28 +2,108 @@
 
 Exit codes: 0 ok, 1 the operation failed (or a question was answered no), 2 usage (bad
 option, bad config, or a question asked with no terminal to answer it: add ``--yes``).
+
+Each command and group lives in a module of its own that is imported only when it runs
+(:class:`LazyGroup`): ``pos-admin --help`` imports none of them, ``pos-admin products show``
+only ``cli/products.py`` and what it uses.
 """
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperCommand, TyperGroup
 
-from pos_tui.cli import audit, dbcmd, exports, imports, products, reports, sales, users
-from pos_tui.cli import customers as customers_cli
-from pos_tui.cli import fiscal as fiscal_cli
-from pos_tui.cli import giftcards as giftcards_cli
-from pos_tui.cli import labels as labels_cli
-from pos_tui.cli import loyalty as loyalty_cli
-from pos_tui.cli import messages as messages_cli
-from pos_tui.cli import nps as nps_cli
-from pos_tui.cli import receipt as receipt_cli
-from pos_tui.cli import wallet as wallet_cli
 from pos_tui.cli.common import make_typer, state
 
-app = make_typer("pos-admin", "Administer a pos_tui shop: users, imports, exports, reports, audit.")
+# Every command and group of the root, in the order ``--help`` lists them: the module of
+# ``pos_tui.cli`` that defines it (``module:attribute`` for a group's Typer other than ``app``;
+# ``module:register`` for commands that a ``register(app)`` function attaches to the root) and
+# the first sentence of its help as that module says it, which is what ``--help`` shows
+# (tests/foundation/test_startup_imports.py checks the two agree).
+COMMANDS: dict[str, tuple[str, str]] = {
+    "init": ("dbcmd:register", "Create the database (or upgrade an existing one) and say where it is."),
+    "demo": (
+        "dbcmd:register",
+        "Create the database and load the demo shop: products, customers, suppliers, the users ayse (cashier, PIN"
+        " 1111), mehmet (supervisor, 2222), admin (admin, 9999), the loyalty program of config/loyalty.toml and six"
+        " members with points.",
+    ),
+    "backup": (
+        "dbcmd:register",
+        "Copy the SQLite database with SQLite's online backup (safe while tills are selling), then check the copy"
+        " with ``PRAGMA integrity_check``.",
+    ),
+    "restore": (
+        "dbcmd:register",
+        "Replace the database with BACKUP, after checking that BACKUP passes ``PRAGMA integrity_check`` and"
+        " ``audit verify``.",
+    ),
+    "db": ("dbcmd:db_app", "Database schema commands."),
+    "users": ("users", "Cashiers, supervisors and admins: add, list, disable, change PINs, unlock a terminal."),
+    "import": ("imports", "Import products, customers, suppliers and sales from CSV, JSON or JSONL."),
+    "export": ("exports", "Export products and sales as CSV, JSON or JSONL."),
+    "products": ("products", "Look up products by code, barcode or name."),
+    "report": ("reports", "X, Z and sales reports."),
+    "audit": ("audit", "Check that nothing was changed behind pos_tui's back."),
+    "loyalty": ("loyalty", "The loyalty program: rules, tiers, coupons, offers and the nightly run."),
+    "giftcards": ("giftcards", "Gift cards: issue, top up, show, list, deactivate."),
+    "wallet": ("wallet", "Members' store credit and cashback: show, adjust."),
+    "customers": ("customers", "Loyalty members: enrol, show, search, consent, export and anonymize."),
+    "messages": ("messages", "Loyalty messages: list, export (SMS), send by e-mail."),
+    "nps": ("nps", "Net Promoter Score answers: add one, import a survey."),
+    "receipt": ("receipt", "Print or show a posted receipt (sale or return)."),
+    "labels": ("labels", "Shelf labels: A4 sheets (PDF) or the receipt printer (ESC/POS)."),
+    "fiscal": ("fiscal", "The fiscal device (ÖKC): status, X report, Z report."),
+}
+
+
+def load(name: str) -> Any:
+    """The click command or group ``name`` of :data:`COMMANDS`, its module imported now."""
+    where = COMMANDS[name][0]
+    module_name, _, attribute = where.partition(":")
+    module = importlib.import_module(f"pos_tui.cli.{module_name}")
+    if attribute == "register":
+        from pos_tui.cli.common import make_typer
+
+        holder = make_typer("pos-admin", "")
+        module.register(holder)
+        return typer.main.get_group(holder).commands[name]
+    return typer.main.get_group(getattr(module, attribute or "app"))
+
+
+class LazyGroup(TyperGroup):
+    """The root group: lists every command of :data:`COMMANDS` from its help there, and imports
+    a command's module only when that command is run (or asked for its own ``--help``)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.stand_ins = {name for name in COMMANDS if name not in self.commands}
+        for name in self.stand_ins:
+            self.commands[name] = TyperCommand(name=name, help=COMMANDS[name][1])  # for the list only
+        ordered = {name: self.commands[name] for name in COMMANDS}  # in COMMANDS' order
+        ordered.update(self.commands)
+        self.commands = ordered
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name in self.stand_ins:
+            self.stand_ins.discard(cmd_name)
+            self.commands[cmd_name] = load(cmd_name)
+        return self.commands.get(cmd_name)
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        """The list of commands, from the stand-ins: ``--help`` imports no command's module."""
+        commands = [(name, cmd) for name, cmd in self.commands.items() if not cmd.hidden]
+        if commands:
+            limit = formatter.width - 6 - max(len(name) for name, _cmd in commands)
+            with formatter.section("Commands"):
+                formatter.write_dl([(name, cmd.get_short_help_str(limit)) for name, cmd in commands])
+
+
+app = make_typer("pos-admin", "Administer a pos_tui shop: users, imports, exports, reports, audit.", LazyGroup)
 
 
 @app.callback()
@@ -43,26 +123,6 @@ def root(
     s = state()
     s.db_url = db
     s.config = config
-
-
-dbcmd.register(app)
-app.add_typer(dbcmd.db_app, name="db")
-app.add_typer(users.app, name="users")
-app.add_typer(imports.app, name="import")
-app.add_typer(exports.app, name="export")
-app.add_typer(products.app, name="products")
-app.add_typer(reports.app, name="report")
-app.add_typer(audit.app, name="audit")
-app.add_typer(loyalty_cli.app, name="loyalty")
-app.add_typer(giftcards_cli.app, name="giftcards")
-app.add_typer(wallet_cli.app, name="wallet")
-app.add_typer(customers_cli.app, name="customers")
-app.add_typer(messages_cli.app, name="messages")
-app.add_typer(nps_cli.app, name="nps")
-app.add_typer(receipt_cli.app, name="receipt")
-app.add_typer(labels_cli.app, name="labels")
-app.add_typer(fiscal_cli.app, name="fiscal")
-sales.register(imports.app, exports.app)
 
 
 def main() -> None:

@@ -1,5 +1,9 @@
 """What every command group shares: the app factory, global state, opening the database,
-and turning :class:`~pos_tui.core.kernel.errors.PosError` into a message and an exit code."""
+and turning :class:`~pos_tui.core.kernel.errors.PosError` into a message and an exit code.
+
+Imported by every command, so it imports little itself: the settings, the core and the store
+load when a command first needs them (``pos-admin --help`` needs none of them).
+"""
 
 from __future__ import annotations
 
@@ -8,24 +12,26 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import typer
 
 from pos_tui.cli.output import ExitCode, fail
-from pos_tui.core.kernel import PosError, as_pos_error
 from pos_tui.i18n import _, set_language
-from pos_tui.settings import ConfigError, Settings, load_settings
+
+if TYPE_CHECKING:
+    from pos_tui.settings import Settings
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
 
-def make_typer(name: str, help: str) -> typer.Typer:
+def make_typer(name: str, help: str, cls: type[Any] | None = None) -> typer.Typer:
     """Every (sub-)app is built the same way: help on no args, ``-h`` too."""
     return typer.Typer(
         name=name,
         help=help,
+        cls=cls,
         no_args_is_help=True,
         context_settings={"help_option_names": ["-h", "--help"]},
         rich_markup_mode=None,
@@ -46,6 +52,8 @@ class State:
         if self._settings is None:
             import os
 
+            from pos_tui.settings import ConfigError, load_settings
+
             env = dict(os.environ)
             if self.db_url:
                 env["POS_DB"] = self.db_url
@@ -61,10 +69,13 @@ class State:
 
         A SQLite file that does not exist is an error (exit 1, naming the path) unless
         ``create``: only ``init`` and ``demo`` create a shop, so a mistyped ``--db`` never
-        leaves an empty database (or directory) behind and never reports zeros.
+        leaves an empty database (or directory) behind and never reports zeros. A damaged file
+        is refused; a file unchanged since its last passed ``PRAGMA quick_check`` is read
+        without a new one, and checked before its first write (docs/recovery.md).
         """
         settings = self.settings
         if not self._opened:
+            from pos_tui.core.kernel import PosError, as_pos_error
             from pos_tui.store import open_database
             from pos_tui.store.db import DatabaseMissing
             from pos_tui.store.migrations import SchemaTooNew
@@ -74,7 +85,7 @@ class State:
                     settings.db_url,
                     create=create or upgrade,
                     must_exist=not create,
-                    check=True,
+                    check="remembered",
                     backups=backups_dir(settings),
                 )
             except DatabaseMissing as exc:
@@ -113,6 +124,8 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        from pos_tui.core.kernel import PosError, as_pos_error
+
         try:
             return func(*args, **kwargs)
         except PosError as exc:

@@ -14,6 +14,7 @@ from typing import Annotated
 
 import typer
 
+from pos_tui.cli import sales
 from pos_tui.cli.common import handle_errors, make_typer, state
 from pos_tui.cli.output import ExitCode, JsonOption, fail, info
 from pos_tui.i18n import _
@@ -67,3 +68,6 @@ def products(
     finally:
         partial.unlink(missing_ok=True)
     info(_("Exported {n} product(s) to {file}.").format(n=count, file=output))
+
+
+sales.register_export(app)  # ``export sales`` (cli/sales.py)

@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 
+from pos_tui.cli import sales
 from pos_tui.cli.common import handle_errors, make_typer, now, state
 from pos_tui.cli.output import ExitCode, JsonOption, fail, print_json, progress, stdout
 from pos_tui.core import interchange, kernel
@@ -126,3 +127,6 @@ def suppliers(
     """Import suppliers: upsert by code; columns code, name, vkn, tax_office, phone, email, address —
     or kod, ad, vkn, vergi_dairesi, telefon, eposta, adres."""
     _run("suppliers", file, format_, dry_run, json_)
+
+
+sales.register_import(app)  # ``import sales`` (cli/sales.py)

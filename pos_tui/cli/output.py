@@ -16,17 +16,38 @@ from contextlib import contextmanager
 from decimal import Decimal
 from enum import IntEnum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, cast
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from pos_tui.i18n import N_, _
 from pos_tui.text import fold
 
-stdout = Console(soft_wrap=True, highlight=False)
-stderr = Console(stderr=True, soft_wrap=True, highlight=False)
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+class _LazyConsole:
+    """A Rich console made on first use: Rich takes longer to import than a ``--json`` lookup
+    takes to run, and that prints no Rich at all."""
+
+    def __init__(self, **options: Any) -> None:
+        self._options = options
+        self._console: Console | None = None
+
+    def console(self) -> Console:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(**self._options)
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.console(), name)
+
+
+stdout = cast("Console", _LazyConsole(soft_wrap=True, highlight=False))
+stderr = cast("Console", _LazyConsole(stderr=True, soft_wrap=True, highlight=False))
 
 
 class ExitCode(IntEnum):
@@ -124,6 +145,8 @@ def confirm(question: str, *, yes: bool) -> None:
 
 
 def table(columns: Sequence[str], rows: Iterable[Sequence[Any]], title: str | None = None) -> None:
+    from rich.table import Table
+
     t = Table(*columns, title=title, show_edge=False, header_style="bold")
     for row in rows:
         t.add_row(*("" if v is None else str(v) for v in row))
@@ -167,7 +190,7 @@ def progress(description: str, total: int | None, json_mode: bool, unit: str | N
         Done(),
         Rate(),
         TimeRemainingColumn(),
-        console=stderr,
+        console=cast(_LazyConsole, stderr).console(),
         transient=True,
     ) as bar:
         task = bar.add_task(description, total=total)

@@ -28,8 +28,8 @@ def _count_lines(path: Path) -> int:
     return count
 
 
-def register(import_app: typer.Typer, export_app: typer.Typer) -> None:
-    """Attach the sales commands to the import and export groups."""
+def register_import(import_app: typer.Typer) -> None:
+    """Attach ``import sales`` to the import group."""
 
     @import_app.command("sales")
     @handle_errors
@@ -72,6 +72,10 @@ def register(import_app: typer.Typer, export_app: typer.Typer) -> None:
         else:
             message = _("{file}: imported {n} document(s) ({returns} returns), skipped {skipped} already there.")
         info(message.format(file=file, n=result.imported, returns=result.returns, skipped=result.skipped))
+
+
+def register_export(export_app: typer.Typer) -> None:
+    """Attach ``export sales`` to the export group."""
 
     @export_app.command("sales")
     @handle_errors

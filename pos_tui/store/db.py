@@ -9,16 +9,22 @@ thread's connection at shutdown.
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
+from typing import Literal
 
 from peewee import Database, PeeweeException, PostgresqlDatabase, SqliteDatabase
 
-from pos_tui.store.files import PRIVATE_DIR, create_private
-from pos_tui.store.migrations import upgrade
+from pos_tui.store import driver
+from pos_tui.store.files import PRIVATE_DIR, create_private, write_private
+from pos_tui.store.migrations import CURRENT_VERSION, schema_version, upgrade
 from pos_tui.store.proxy import database
 
 # CONVENTIONS.md: synchronous=full, because with NORMAL the last committed sales can vanish
@@ -189,29 +195,54 @@ class IntegrityGate:
     """Whether the open file passed its check, for the write path to wait on.
 
     ``pending`` while a background check runs: durable writes (posting a sale, opening a shift)
-    wait for it, the cart's quick saves do not. ``damaged``: every write is refused.
+    wait for it, the cart's quick saves do not (nor the PIN login's attempt rows:
+    :func:`writes_before_check`). ``damaged``: every write is refused. ``deferred`` (a file
+    opened on a remembered check, :func:`check_remembered`): the first write of any kind runs
+    the check itself and waits for it, so nothing is ever written to a file that has not passed
+    a check in this process.
     """
 
     def __init__(self) -> None:
         self._done = threading.Event()
         self._done.set()
+        self._lock = threading.Lock()
+        self._deferred: Path | None = None
+        self._early = threading.local()
         self.fault: StorageFault | None = None
 
     def start(self) -> None:
         self.fault = None
+        self._deferred = None
         self._done.clear()
 
     def finish(self, fault: StorageFault | None) -> None:
         self.fault = fault
+        self._deferred = None
         self._done.set()
+
+    def defer(self, path: Path) -> None:
+        """The file at ``path`` passed a check before and has not changed since: reads go ahead,
+        the first write checks it again first."""
+        self.finish(None)
+        self._deferred = path
 
     @property
     def pending(self) -> bool:
         return not self._done.is_set()
 
+    @property
+    def deferred(self) -> bool:
+        return self._deferred is not None
+
     def require(self, *, wait: bool) -> None:
-        """Raise the fault when the file is damaged; with ``wait``, first wait for a running check."""
-        if wait:
+        """Raise the fault when the file is damaged; with ``wait``, first wait for a running check.
+        A deferred check runs now, whatever ``wait`` says."""
+        if self._deferred is not None:
+            with self._lock:
+                path = self._deferred
+                if path is not None:
+                    self.finish(verdict_fault(path, quick_check(path)))
+        if wait and not getattr(self._early, "on", False):
             self._done.wait()
         if self.fault is not None:
             raise_fault(self.fault)
@@ -240,12 +271,33 @@ def check_file(path: Path) -> None:
         raise_fault(fault)
 
 
+@contextmanager
+def writes_before_check() -> Iterator[None]:
+    """The writes of this thread inside the block do not wait for a running background check
+    (a file already known to be damaged is still refused): the PIN login's attempt rows, which
+    the cashier must not wait 1-2 s for at every start; like the cart's quick saves, and unlike
+    opening a shift or posting a sale (docs/recovery.md)."""
+    gate._early.on = True
+    try:
+        yield
+    finally:
+        gate._early.on = False
+
+
+def _yield_the_cpu() -> None:
+    """Lower the calling thread's priority (Linux: a thread's own nice value), so a background
+    check never slows the screens the cashier is waiting for."""
+    with contextlib.suppress(AttributeError, OSError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+
+
 def check_in_background(path: Path, done: Callable[[StorageFault | None], None] | None = None) -> threading.Thread:
-    """:func:`check_file` in a thread; durable writes wait for it (:class:`IntegrityGate`).
-    ``done`` gets the fault (None: the file is sound) from that thread."""
+    """:func:`check_file` in a thread of low priority; durable writes wait for it
+    (:class:`IntegrityGate`). ``done`` gets the fault (None: the file is sound) from that thread."""
     gate.start()
 
     def run() -> None:
+        _yield_the_cpu()
         fault = verdict_fault(path, quick_check(path))
         gate.finish(fault)
         if done is not None:
@@ -254,6 +306,64 @@ def check_in_background(path: Path, done: Callable[[StorageFault | None], None] 
     thread = threading.Thread(target=run, name="quick_check", daemon=True)
     thread.start()
     return thread
+
+
+# -- a passed check, remembered ------------------------------------------------------------------
+#
+# ``PRAGMA quick_check`` reads the whole file: 1.4-2.4 s on a 1,000,000-product database, which a
+# ``pos-admin products show`` must not pay every time. A passed check is remembered in a small
+# file beside the database (``<name>.checked``), keyed by the identity of the database file and
+# of its ``-wal``: device, inode, size, modification and change times. Any write changes one of
+# them (a write to the WAL changes the WAL's; a checkpoint the file's; a restore, the inode), so
+# an unchanged identity means the bytes that passed the check. A file modified less than
+# :data:`SETTLE_S` before the check is not remembered (a write in the same timestamp tick could
+# go unseen). A verdict that is not ``ok`` is never remembered: a damaged file is checked, and
+# refused, every time. See docs/recovery.md, "When the file is checked".
+
+SETTLE_S = 2.0
+
+
+def _identity(path: Path) -> list[list[int] | None] | None:
+    """What must be unchanged for a remembered check to hold (None: no such file)."""
+
+    def stat(p: Path) -> list[int] | None:
+        try:
+            st = p.stat()
+        except FileNotFoundError:
+            return None
+        return [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns] if st.st_size else None
+
+    main = stat(path)
+    return None if main is None else [main, stat(path.with_name(path.name + "-wal"))]  # an empty WAL is none
+
+
+def memo_file(path: Path) -> Path:
+    """Where a passed check of the database at ``path`` is remembered."""
+    return path.with_name(path.name + ".checked")
+
+
+def _settled(identity: list[list[int] | None], started_ns: int) -> bool:
+    return all(part is None or part[3] < started_ns - SETTLE_S * 1e9 for part in identity)
+
+
+def check_remembered(path: Path) -> None:
+    """:func:`check_file`, unless the file has not changed since a check of it passed: then the
+    check is deferred to the first write (:meth:`IntegrityGate.defer`). Raises the fault of a
+    damaged file; remembers a pass."""
+    started_ns = time.time_ns()
+    identity = _identity(path)
+    if identity is None:
+        check_file(path)
+        return
+    memo = memo_file(path)
+    with contextlib.suppress(OSError, ValueError):
+        if json.loads(memo.read_text(encoding="ascii")) == {"quick_check": "ok", "identity": identity}:
+            gate.defer(path)
+            return
+    check_file(path)
+    if _settled(identity, started_ns):
+        with contextlib.suppress(OSError):  # a folder the user may read but not write: no memo
+            write_private(memo, json.dumps({"quick_check": "ok", "identity": identity}).encode("ascii"))
 
 
 def last_good_backup(directory: Path, database: Path | None = None) -> Path | None:
@@ -275,7 +385,7 @@ def open_database(
     *,
     create: bool = True,
     must_exist: bool = False,
-    check: bool = False,
+    check: bool | Literal["remembered"] = False,
     backups: Path | None = None,
 ) -> Database:
     """Open ``url`` (a SQLite file path, ``sqlite:///path`` or ``postgresql://…``) and bind the models.
@@ -286,7 +396,10 @@ def open_database(
     mistyped path must not leave an empty shop behind. PostgreSQL URLs ignore it (the server
     says whether the database exists). With ``check`` an existing SQLite file must pass
     ``PRAGMA quick_check`` first (else core's ``DatabaseDamaged`` is raised and nothing is
-    written); the till checks in the background instead (:func:`check_in_background`).
+    written); with ``check="remembered"`` a file unchanged since a check of it passed is opened
+    without one, and its first write (a schema upgrade included) checks it first
+    (:func:`check_remembered`); the till checks in the background instead
+    (:func:`check_in_background`).
     ``backups`` is the shop's backup folder (:data:`backup_dir`). Returns the Peewee database
     (also reachable as :data:`database`).
     """
@@ -298,6 +411,7 @@ def open_database(
     if is_postgres_url(url):
         from playhouse.db_url import parse
 
+        driver.load_for_peewee()
         params = parse(url)
         name = params.pop("database")
         db = PostgresqlDatabase(name, **params)
@@ -310,7 +424,9 @@ def open_database(
             Path(path).expanduser().parent.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
         if file is not None and not file.exists():
             create_private(file)  # a new shop's file: PIN hashes, customers
-        if check and file is not None and file.is_file():
+        if check == "remembered" and file is not None and file.is_file():
+            check_remembered(file)
+        elif check and file is not None and file.is_file():
             check_file(file)
         else:
             gate.finish(None)
@@ -318,6 +434,8 @@ def open_database(
     database.initialize(db)
     if create:
         try:
+            if gate.deferred and schema_version(db) != CURRENT_VERSION:
+                gate.require(wait=False)  # the upgrade writes: the deferred check runs first
             upgrade(db)
         except Exception as exc:
             fault = storage_fault(exc)

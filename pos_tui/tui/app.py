@@ -12,6 +12,8 @@ is shown on the asking screen's error line. Quick cart changes run on the UI thr
 from __future__ import annotations
 
 import gc
+import importlib
+import threading
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
@@ -36,6 +38,30 @@ from pos_tui.tui.session import Session
 if TYPE_CHECKING:
     from pos_tui.tui.devices import DeviceHub
     from pos_tui.tui.printing import PrintStation
+
+
+# What follows the first paint, in the order the cashier needs it: the PIN check, the sale screen
+# with the cart it shows (and the core it drives), then the devices and the print station (started
+# as soon as their modules are in: a scanner is no use before the sale screen), then the
+# open-shift prompt and the payment. About a third of a second of imports, done in a thread while
+# the cashier types the PIN; a cashier who types it at once waits for the first ones only. Core
+# areas load lazily, so a public name of each is touched through its front door: that loads the
+# module behind it.
+_FOR_THE_SALE = (
+    ("pos_tui.core.staff", "login"),
+    ("pos_tui.core.cash", "current_shift"),
+    ("pos_tui.tui.screens.sale", None),
+    ("pos_tui.core.till", "load_open_cart"),
+)
+_FOR_THE_DEVICES = (("pos_tui.tui.devices", None), ("pos_tui.tui.printing", None))
+_FOR_LATER = (("pos_tui.tui.dialogs.shift", None), ("pos_tui.core.till", "complete_sale"))
+
+
+def _load(modules: tuple[tuple[str, str | None], ...]) -> None:
+    for module, name in modules:
+        loaded = importlib.import_module(module)
+        if name is not None:
+            getattr(loaded, name)
 
 
 def _approval_dialog(error: PermissionDenied, discount_pct: Decimal | None) -> Screen[Override]:
@@ -82,6 +108,8 @@ class PosApp(Till):
         self.calls = CoreCalls(self, _approval_dialog)
         self._devices = devices
         self.printing: PrintStation | None = None  # the print queue and fiscal device, made at start (tests set one)
+        self._pin_settled = threading.Event()  # clear while a PIN is checked and its screen not yet up
+        self._pin_settled.set()
         localize_bindings(self)
 
     def get_key_display(self, binding: Binding) -> str:
@@ -137,7 +165,7 @@ class PosApp(Till):
         self.devices.handle(message)
 
     def on_mount(self) -> None:
-        self.call_after_refresh(self._start_devices)
+        self.call_after_refresh(self.run_worker, self._warm_up, thread=True, group="warm-up", exit_on_error=False)
         self.run_worker(
             self._await_integrity,
             thread=True,
@@ -155,6 +183,18 @@ class PosApp(Till):
                     severity="warning",
                     timeout=10,
                 )
+
+    def _warm_up(self) -> None:
+        """Import what follows the first screen and start the devices (a thread worker, started
+        after the first paint). Python's import lock makes this safe against the UI thread
+        importing the same module at the same moment."""
+        try:
+            _load(_FOR_THE_SALE)
+            self._pin_settled.wait(3)  # a PIN typed at once: its screen first, then the devices
+            _load(_FOR_THE_DEVICES)
+        finally:
+            self.call_from_thread(self.call_later, self._start_devices)
+        _load(_FOR_LATER)
 
     def _await_integrity(self) -> None:
         """Wait for the background ``quick_check`` started with the database (``pos``) and,
@@ -189,6 +229,14 @@ class PosApp(Till):
 
     # -- session ------------------------------------------------------------------------------
 
+    def checking_pin(self, checking: bool) -> None:
+        """A PIN is being checked (``checking``), or its answer is on screen: the warm-up holds the
+        device start back meanwhile, so the screen the cashier waits for comes first."""
+        if checking:
+            self._pin_settled.clear()
+        else:
+            self.call_after_refresh(self._pin_settled.set)
+
     def start_session(self, actor: Actor, shift: Any) -> None:
         """A PIN was accepted: open a shift first when none is open, then the sale screen."""
         self.session.actor = actor
@@ -206,12 +254,14 @@ class PosApp(Till):
                 self._open_sale()
 
         self.push_screen(OpenShiftDialog(self.session.language), opened)
+        self.checking_pin(False)
 
     def _open_sale(self) -> None:
         from pos_tui.tui.screens.sale import SaleScreen
 
         self.push_screen(SaleScreen())
         self.call_after_refresh(self.settle_heap)
+        self.checking_pin(False)
 
     def settle_heap(self) -> None:
         """Collect garbage once, then move every object alive now (modules, the screens,

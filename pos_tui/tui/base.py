@@ -78,6 +78,9 @@ class Till(App[None]):
         """Ask a supervisor to approve (:meth:`pos_tui.tui.calls.CoreCalls.ask_override`)."""
         self.calls.ask_override(error, then, cancelled, discount_pct=discount_pct)
 
+    def checking_pin(self, checking: bool) -> None:
+        """A PIN is being checked (``checking``), or its answer is on screen."""
+
     def start_session(self, actor: Actor, shift: Any) -> None:
         """A PIN was accepted: open a shift when none is open, then the sale screen."""
         raise NotImplementedError

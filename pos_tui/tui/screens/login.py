@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-import threading
 from typing import Any, ClassVar
 
 from textual import on
@@ -20,32 +18,6 @@ from pos_tui.tui.keymap import N_, bind
 from pos_tui.tui.messages import LoggedIn
 from pos_tui.tui.screens.base import PosScreen
 from pos_tui.tui.widgets.keybar import KeyBar
-
-# What the PIN's Enter leads to: the login itself, the open-shift prompt and the sale screen
-# with the core it drives (about a tenth of a second of imports). Core areas load lazily, so a
-# public name of each is touched through its front door: that loads the module behind it.
-_AFTER_LOGIN = (
-    ("pos_tui.core.staff", "login"),
-    ("pos_tui.core.cash", "current_shift"),
-    ("pos_tui.core.till", "add_item"),
-    ("pos_tui.core.till", "complete_sale"),
-    ("pos_tui.tui.dialogs.shift", None),
-    ("pos_tui.tui.screens.sale", None),
-)
-
-
-def _preload() -> None:
-    """Import what follows the login in a background thread while the cashier types the PIN,
-    so the sale screen opens without waiting for its modules. Python's import lock makes
-    this safe against the UI thread importing the same module at the same moment."""
-
-    def load() -> None:
-        for module, name in _AFTER_LOGIN:
-            loaded = importlib.import_module(module)
-            if name is not None:
-                getattr(loaded, name)
-
-    threading.Thread(target=load, name="pos-preload", daemon=True).start()
 
 
 class LoginScreen(PosScreen):
@@ -76,9 +48,6 @@ class LoginScreen(PosScreen):
                 )
         yield KeyBar()
 
-    def on_mount(self) -> None:
-        self.call_after_refresh(_preload)
-
     def reset(self) -> None:
         """Clear the PIN and any message (after a logout)."""
         self.query_one("#pin", Input).value = ""
@@ -98,11 +67,16 @@ class LoginScreen(PosScreen):
         session = app.session
 
         def login(_override: Override | None) -> tuple[Actor, Any]:
+            from pos_tui.store.db import writes_before_check
 
-            actor = staff.login(pin, terminal=session.terminal, now=session.now(), settings=session.settings)
+            # The attempt rows do not wait for the start-up check of the file (1-2 s on a large
+            # shop): the cashier logs in and scans while it runs; a shift or a sale waits for it.
+            with writes_before_check():
+                actor = staff.login(pin, terminal=session.terminal, now=session.now(), settings=session.settings)
             return actor, cash.current_shift(session.terminal)
 
         self.show_note(_("Checking…"))
+        app.checking_pin(True)
         app.call_core(
             CoreCall(
                 run=login,
@@ -115,6 +89,7 @@ class LoginScreen(PosScreen):
         )
 
     def failed(self, error: PosError) -> None:
+        pos_app(self).checking_pin(False)
         pin = self.query_one("#pin", Input)
         pin.value = ""
         pin.focus()
