@@ -19,6 +19,7 @@ from rich.text import Text
 from textual import events
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBarRender
 from textual.strip import Strip
 from textual.widgets.data_table import CellDoesNotExist, ColumnDoesNotExist, RowDoesNotExist
 
@@ -59,6 +60,7 @@ class CartTable(ScrollView, can_focus=False):
         height: 1fr;
         overflow-x: hidden;
         overflow-y: auto;
+        scrollbar-size-vertical: 0;
         background: $surface;
         color: $foreground;
         & > .cart-table--header {
@@ -98,6 +100,9 @@ class CartTable(ScrollView, can_focus=False):
         self._header: Strip | None = None
         self._cursor = 0
         self._style_cache: dict[str | None, Style] = {}
+        # The scroll bar, drawn by the table itself in its last columns (see _bar_rows).
+        self._bar_key: tuple[int, int, float] | None = None
+        self._bar: list[Segment] = []
 
     # -- DataTable-like reading -----------------------------------------------------------------
 
@@ -167,6 +172,7 @@ class CartTable(ScrollView, can_focus=False):
         self._style_cache.clear()
         self._strips.clear()
         self._header = None
+        self._bar_key = None
 
     # -- rendering -------------------------------------------------------------------------------
 
@@ -232,17 +238,59 @@ class CartTable(ScrollView, can_focus=False):
             self._header = self._render_cells(cells, self._style("cart-table--header"))
         return self._header
 
+    def _bar_rows(self) -> list[Segment]:
+        """The scroll bar's cell on each line, or none when every line fits.
+
+        Textual's own scroll bar is a widget of its own that goes through the whole render
+        pipeline again on every scroll, which a scan past the first screenful is (2 ms of a
+        scan at 100 lines). The table draws the same bar — Textual's ``ScrollBarRender``, in
+        the colours its ``ScrollBar`` would use — in the two columns it keeps for it, as part
+        of the lines it repaints anyway when it scrolls."""
+        height = self.size.height
+        virtual = self.virtual_size.height
+        if virtual <= height or height <= 0:
+            return []
+        position = int(self.scroll_y * 8) / 8  # the bar's resolution, as ScrollBar.validate_position
+        key = (height, virtual, position)
+        if key != self._bar_key:
+            styles = self.styles
+            background = styles.scrollbar_background
+            if background.a < 1:
+                background = self.background_colors[0] + background
+            color = background + styles.scrollbar_color
+            bar = ScrollBarRender.render_bar(
+                size=height,
+                virtual_size=virtual,
+                window_size=height,
+                position=position,
+                thickness=_SCROLLBAR,
+                vertical=True,
+                back_color=background.rich_color,
+                bar_color=color.rich_color,
+            )
+            self._bar = list(bar.segments)
+            self._bar_key = key
+        return self._bar
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
+        bar = self._bar_rows()
+        if bar:
+            width -= _SCROLLBAR
         if y == 0:
-            return self._header_strip().adjust_cell_length(width, self._style("cart-table--header"))
-        index = y - 1 + round(self.scroll_y)
-        if index >= len(self._order):
-            return Strip.blank(width, self._style(None))
-        tail = self._row_style(index)
-        if index == self._cursor:
-            tail += self._style("cart-table--cursor")
-        return self._row_strip(index).adjust_cell_length(width, tail)
+            strip = self._header_strip().adjust_cell_length(width, self._style("cart-table--header"))
+        else:
+            index = y - 1 + round(self.scroll_y)
+            if index >= len(self._order):
+                strip = Strip.blank(width, self._style(None))
+            else:
+                tail = self._row_style(index)
+                if index == self._cursor:
+                    tail += self._style("cart-table--cursor")
+                strip = self._row_strip(index).adjust_cell_length(width, tail)
+        if bar and y < len(bar):
+            return Strip.join([strip, Strip([bar[y]], _SCROLLBAR)])
+        return strip
 
     def _refresh_row(self, index: int) -> None:
         """Repaint row ``index`` if it is in view."""
@@ -303,7 +351,8 @@ class CartTable(ScrollView, can_focus=False):
 
     def _set_virtual_height(self, height: int) -> None:
         """Set the scrollable height. A layout pass (a few ms) is needed only when the scroll
-        bar appears or goes; otherwise the size is set quietly and the bar is updated."""
+        bar appears or goes; otherwise the size is set quietly and the bar's columns are
+        repainted (they are, anyway, when the table scrolls)."""
         size = Size(self.scrollable_content_region.width, height)
         bar_needed = height > self.container_size.height
         if not self.is_mounted or bar_needed != self.show_vertical_scrollbar:
@@ -311,9 +360,8 @@ class CartTable(ScrollView, can_focus=False):
             return
         self.set_reactive(CartTable.virtual_size, size)
         if bar_needed:
-            bar = self.vertical_scrollbar
-            bar.window_virtual_size = height
-            bar.refresh()
+            width = self.size.width
+            self.refresh(Region(width - _SCROLLBAR, 0, _SCROLLBAR, self.size.height))
 
     def _move_cursor(self, index: int) -> None:
         if index != self._cursor:
