@@ -312,8 +312,12 @@ class CartTable(ScrollView, can_focus=False):
         changed: list[int] = []
         sources = self._sources
         for line in cart.lines:
-            source = (line, by_line.get(line.line_no))
-            if sources.get(line.line_no) == source and line.line_no in self._shown:
+            lt = by_line.get(line.line_no)
+            known = sources.get(line.line_no)
+            if known is not None and known[0] is line and known[1] is lt and line.line_no in self._shown:
+                continue  # the same objects (the usual case: see compute_totals)
+            source = (line, lt)
+            if known == source and line.line_no in self._shown:
                 continue
             sources[line.line_no] = source
             cells = self._cells(*source)
