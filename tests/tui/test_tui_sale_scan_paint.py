@@ -10,7 +10,7 @@ from typing import Any
 
 from rich.segment import Segment
 from textual._compositor import CompositorUpdate
-from textual.widgets import Digits, Input
+from textual.widgets import Digits, Input, Static
 
 from pos_tui.core.kernel import format_money
 from pos_tui.tui.screens.sale import SaleScreen
@@ -116,20 +116,23 @@ async def test_the_line_and_the_totals_arrive_in_the_same_paint(
         assert shop.CAY not in first  # the scan field is emptied in that paint too
 
 
-async def test_paint_now_leaves_a_pending_layout_to_textual(
+async def test_paint_now_lays_out_first_when_a_widget_asks(
     make_app: Any, open_shift: Any, shop: Any, till: Any
 ) -> None:
+    """A scan that adds a row to the totals (a new KDV rate) needs a layout: paint_now does
+    it before the paint, so the taller panel is in that same paint."""
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await till.login(pilot)
         await till.scan(pilot, shop.EKMEK)
         screen = app.screen
+        kdv = screen.query_one("#kdv", Static)
+        assert kdv.region.height == 2  # the header and KDV 1
         screen.query_one("#scan", Input).value = "x"
-        assert paint_now(screen)  # only a repaint is waiting: painted at once
-        screen.query_one("#message").refresh(layout=True)
-        assert not paint_now(screen)  # a layout is waiting: Textual paints after it
-        await till.settle(pilot)
-        assert not screen.query_one("#message")._layout_required
+        assert paint_now(screen)  # only a repaint waits: painted at once
+        kdv.update("\n".join(f"row {i}" for i in range(5)), layout=True)
+        assert paint_now(screen)
+        assert kdv.region.height == 5 and not screen._layout_required  # laid out, not waiting for Textual
 
 
 async def test_thirty_scans_at_80x24_still_fit(make_app: Any, open_shift: Any, shop: Any, till: Any) -> None:

@@ -273,14 +273,16 @@ class CartTable(ScrollView, can_focus=False):
         return self._bar
 
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
-        bar = self._bar_rows()
+        return self._line(y, self.scrollable_content_region.width, round(self.scroll_y), self._bar_rows())
+
+    def _line(self, y: int, width: int, top: int, bar: list[Segment]) -> Strip:
+        """Line ``y`` of the table scrolled to row ``top``, ``width`` cells with the bar."""
         if bar:
             width -= _SCROLLBAR
         if y == 0:
             strip = self._header_strip().adjust_cell_length(width, self._style("cart-table--header"))
         else:
-            index = y - 1 + round(self.scroll_y)
+            index = y - 1 + top
             if index >= len(self._order):
                 strip = Strip.blank(width, self._style(None))
             else:
@@ -289,7 +291,7 @@ class CartTable(ScrollView, can_focus=False):
                     tail += self._style("cart-table--cursor")
                 strip = self._row_strip(index).adjust_cell_length(width, tail)
         if bar and y < len(bar):
-            return Strip.join([strip, Strip([bar[y]], _SCROLLBAR)])
+            return Strip([*strip, bar[y]], width + _SCROLLBAR)
         return strip
 
     def render_lines(self, crop: Region) -> list[Strip]:
@@ -301,9 +303,10 @@ class CartTable(ScrollView, can_focus=False):
         filters (colour modes) are applied as it would apply them."""
         filters = self.get_line_filters()
         background = self.background_colors[1]
+        width, top, bar = self.scrollable_content_region.width, round(self.scroll_y), self._bar_rows()
         strips = []
         for y in crop.line_range:
-            strip = self.render_line(y)
+            strip = self._line(y, width, top, bar)
             for line_filter in filters:
                 strip = strip.apply_filter(line_filter, background)
             strips.append(strip)

@@ -24,6 +24,7 @@ class LastItemPanel(Static):
         super().__init__(id=id)
         self.language = language
         self._lines = -1
+        self.set_reactive(LastItemPanel.auto_links, False)  # no links: no link styling on every scan
 
     def on_mount(self) -> None:
         self.show(None)
@@ -48,6 +49,11 @@ class LastItemPanel(Static):
         """Update without a layout pass (a few ms on every scan) unless the text takes a
         different number of lines, as a long name wrapping does."""
         width = self.content_region.width
-        lines = len(text.wrap(self.app.console, width)) if width > 0 else -1
+        if width <= 0:
+            lines = -1
+        elif text.no_wrap:
+            lines = text.plain.count("\n") + 1  # what wrap() gives: one line per line, cut with "…"
+        else:
+            lines = len(text.wrap(self.app.console, width))
         self.update(text, layout=lines != self._lines or lines < 0)
         self._lines = lines
