@@ -103,6 +103,7 @@ class CartTable(ScrollView, can_focus=False):
         # The scroll bar, drawn by the table itself in its last columns (see _bar_rows).
         self._bar_key: tuple[int, int, float] | None = None
         self._bar: list[Segment] = []
+        self._with_bar: dict[tuple[int, Segment], tuple[Strip, Strip]] = {}
 
     # -- DataTable-like reading -----------------------------------------------------------------
 
@@ -291,7 +292,15 @@ class CartTable(ScrollView, can_focus=False):
                     tail += self._style("cart-table--cursor")
                 strip = self._row_strip(index).adjust_cell_length(width, tail)
         if bar and y < len(bar):
-            return Strip([*strip, bar[y]], width + _SCROLLBAR)
+            # The same line with the same bar cell is the same Strip object, so the
+            # compositor's colour filters (cached on the strip) are not run again.
+            key = (id(strip), bar[y])
+            hit = self._with_bar.get(key)
+            if hit is None or hit[0] is not strip:
+                if len(self._with_bar) > 1024:
+                    self._with_bar.clear()
+                hit = self._with_bar[key] = (strip, Strip([*strip, bar[y]], width + _SCROLLBAR))
+            return hit[1]
         return strip
 
     def render_lines(self, crop: Region) -> list[Strip]:
