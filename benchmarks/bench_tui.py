@@ -7,8 +7,20 @@ types it) and times from the Enter key, delivered as the terminal driver deliver
 to the first paint whose output to the terminal contains the new cart row (its name cell
 exactly as the table renders it; :class:`benchmarks.tui_start.PaintClock`).
 That covers the scan field, the core adding the item (the cart's write to the database
-included), the widgets' update and the compositor's paint. The cart is
-emptied every 20 lines, as a real basket would be paid.
+included), the widgets' update and the compositor's paint. It also notes the first paint
+that repaints the totals' line count, to show whether line and totals arrive together.
+
+Cart sizes (``--cart-sizes``, default 1, 20 and 100 lines): for size N the cart is emptied,
+filled to N − w lines through the core (untimed, as a resumed cart would be), and the w
+scans that make lines N − w + 1 … N are timed (``--window`` w = 10, 1 for size 1). The sizes
+take turns round by round. ``--scans`` samples per size.
+
+Idle and loaded: every run times the scans once as the machine is; with ``--load [N]`` it
+then starts N processes that burn CPU (busy loops; default 3, a load average of about 3 on
+this 2-core machine), lets them run ``--settle`` seconds, and times everything again beside
+them, sampling the 1-minute load average. In each condition a minimal Textual app (an input
+and a fixed-size label; Enter puts the entry in the label) is timed the same way first: the
+floor of what Textual itself costs from a key to the screen.
 
 Cold start (fresh processes, alternating): ``pos`` — settings, database, Textual, the login
 screen; the driver types the PIN as soon as the login screen is usable and waits for the
@@ -19,7 +31,7 @@ focused. Memory: the till's resident set after login and a few dozen scans.
 Targets (issue 2): scan p99 < 16 ms; cold start < 1 s and ≤ 1.5× the minimal app;
 resident memory < 150 MB.
 
-    python3 -m benchmarks.bench_tui [--products 1000000] [--db CATALOG.sqlite3]
+    python3 -m benchmarks.bench_tui [--products 1000000] [--db CATALOG.sqlite3] [--load] [--starts 0]
 """
 
 from __future__ import annotations
