@@ -151,3 +151,18 @@ async def test_thirty_scans_at_80x24_still_fit(make_app: Any, open_shift: Any, s
         text = till.screen_text(pilot)
         assert " 30 " in text
         assert set(bar_column(table)) == {"#", "."}
+
+
+async def test_the_totals_stay_put_when_a_sale_starts(make_app: Any, open_shift: Any, shop: Any, till: Any) -> None:
+    """The last-item panel keeps three lines with the empty cart's prompt too, so the first
+    scan of a sale changes no panel's height above the totals (no layout for it)."""
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await till.login(pilot)
+        screen = app.screen
+        panel, total = screen.query_one("#last-item"), screen.query_one("#total")
+        before = (panel.region, total.region)
+        assert "Scan an item" in str(panel.render())
+        await till.scan(pilot, shop.EKMEK)
+        assert "Ekmek" in str(panel.render())
+        assert (panel.region, total.region) == before

@@ -13,8 +13,11 @@ from pos_tui.i18n import _
 class LastItemPanel(Static):
     """Name, quantity × price and line amount of the line the last scan went to.
 
-    Always three lines (a long name ends in "…"), so a scan repaints the panel without
-    laying the side of the screen out again."""
+    Always three lines (a long name ends in "…"; the prompt of an empty cart is padded to
+    three), so a scan — the first of a sale too — repaints the panel without laying the side
+    of the screen out again, and the totals below it never move."""
+
+    LINES = 3
 
     DEFAULT_CSS = """
     LastItemPanel { height: auto; min-height: 3; }
@@ -48,6 +51,9 @@ class LastItemPanel(Static):
     def _show(self, text: Text) -> None:
         """Update without a layout pass (a few ms on every scan) unless the text takes a
         different number of lines, as a long name wrapping does."""
+        short = self.LINES - (text.plain.count("\n") + 1)
+        if short > 0:
+            text.append("\n" * short)
         width = self.content_region.width
         if width <= 0:
             lines = -1
