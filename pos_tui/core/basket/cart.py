@@ -347,13 +347,37 @@ def benefit_amounts(lines: Sequence[CartLine], benefits: Sequence[Benefit]) -> d
     return taken
 
 
+# id(line) -> (line, gross, line discount, its totals when no benefit and no share of a cart
+# discount apply to it). A cart's totals are computed on every scan and every line but the
+# new one is the same object as before; lines are immutable, and the line is held so its id
+# cannot be reused while the entry lives.
+_FIGURES: dict[int, tuple[CartLine, Decimal, Decimal, LineTotals]] = {}
+_FIGURES_LIMIT = 4096
+
+
+def _figures(ln: CartLine) -> tuple[CartLine, Decimal, Decimal, LineTotals]:
+    hit = _FIGURES.get(id(ln))
+    if hit is not None and hit[0] is ln:
+        return hit
+    gross, disc = ln.gross, ln.line_discount
+    net = gross - disc - ZERO - ZERO  # as compute_totals: no benefit, no cart-discount share
+    base, kdv = split_kdv(net, ln.kdv_rate)
+    entry = (ln, gross, disc, LineTotals(ln.line_no, gross, disc, ZERO, net, ln.kdv_rate, base, kdv, ZERO))
+    if len(_FIGURES) >= _FIGURES_LIMIT:
+        _FIGURES.clear()
+    _FIGURES[id(ln)] = entry
+    return entry
+
+
 def compute_totals(
     lines: Sequence[CartLine], discount: Discount | None, benefits: Sequence[Benefit] = ()
 ) -> CartTotals:
-    """The cart arithmetic described in the module docstring."""
+    """The cart arithmetic described in the module docstring. A line that neither a benefit
+    nor a cart discount touches has the same totals object as in the last cart it was in."""
     active = [ln for ln in lines if not ln.voided]
-    gross = [ln.gross for ln in active]
-    line_disc = [ln.line_discount for ln in active]
+    figures = [_figures(ln) for ln in active]
+    gross = [f[1] for f in figures]
+    line_disc = [f[2] for f in figures]
     by_benefit = benefit_amounts(active, benefits) if benefits else {}
     benefit = [by_benefit.get(ln.line_no, ZERO) for ln in active]
     after = [g - d - b for g, d, b in zip(gross, line_disc, benefit, strict=True)]
@@ -362,11 +386,15 @@ def compute_totals(
     shares = allocate(cart_disc, after) if active else []
     per_line: list[LineTotals] = []
     by_rate: dict[int, Decimal] = {}
-    for ln, g, d, b, a, s in zip(active, gross, line_disc, benefit, after, shares, strict=True):
-        net = a - s
-        base, kdv = split_kdv(net, ln.kdv_rate)
-        per_line.append(LineTotals(ln.line_no, g, d, s, net, ln.kdv_rate, base, kdv, b))
-        by_rate[ln.kdv_rate] = by_rate.get(ln.kdv_rate, ZERO) + net
+    for f, b, a, s in zip(figures, benefit, after, shares, strict=True):
+        ln = f[0]
+        if not b and not s:
+            lt = f[3]
+        else:
+            base, kdv = split_kdv(a - s, ln.kdv_rate)
+            lt = LineTotals(ln.line_no, f[1], f[2], s, a - s, ln.kdv_rate, base, kdv, b)
+        per_line.append(lt)
+        by_rate[ln.kdv_rate] = by_rate.get(ln.kdv_rate, ZERO) + lt.net
     rows = tuple(KdvRow(rate, *split_kdv(amount, rate)) for rate, amount in sorted(by_rate.items()))
     subtotal = sum(gross, ZERO)
     total_line_disc = sum(line_disc, ZERO)

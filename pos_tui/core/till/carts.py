@@ -22,7 +22,6 @@ override is journalled (kind ``override``) in the same transaction as the action
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -30,6 +29,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from pos_tui.core.basket.cart import WEIGHED_UNITS, Cart, CartLine, Discount
+from pos_tui.core.basket.codec import CODEC
 from pos_tui.core.catalog.products import scan
 from pos_tui.core.kernel import journal
 from pos_tui.core.kernel.actors import Actor, Override, require, require_discount
@@ -87,7 +87,7 @@ def _open_row(terminal: str, cashier_id: int) -> _Draft | None:
 
 def _decode(draft_id: int, data: str) -> Cart:
     try:
-        return Cart.from_dict(json.loads(data))
+        return CODEC.decode(data, draft_id)
     except (ValueError, KeyError, TypeError) as exc:
         raise IntegrityError(
             _("The saved cart {draft_id} cannot be read: {error}").format(draft_id=draft_id, error=exc)
@@ -98,10 +98,6 @@ def _cart_of(row: _Draft | None) -> Cart:
     return Cart() if row is None else _decode(int(row.id), row.data)
 
 
-def _encode(cart: Cart) -> str:
-    return json.dumps(cart.to_dict(), ensure_ascii=False, separators=(",", ":"))
-
-
 def _store(
     row: _Draft | None, terminal: str, cashier_id: int, cart: Cart, now: datetime, tz: str
 ) -> tuple[int | None, Cart]:
@@ -110,11 +106,13 @@ def _store(
     if cart.is_blank:
         if row is not None:
             fast.delete_where(m.CartDraft, {"id": row.id})
+            CODEC.forget(row.id)
         return None, cart
     # Not strict: a void that takes the receipt below a coupon's minimum is allowed; the coupon
     # stops applying here and complete_sale (strict) names it if it is still on the cart.
     cart = price_cart(cart, now=now, tz=tz, strict=False)
     at = to_db(now)
+    data = CODEC.encode(cart)
     if row is None:
         draft_id = fast.insert_one(
             m.CartDraft,
@@ -122,14 +120,18 @@ def _store(
                 "terminal": terminal,
                 "status": OPEN,
                 "cashier": cashier_id,
-                "data": _encode(cart),
+                "data": data,
                 "created_at": at,
                 "updated_at": at,
             },
         )
-        return draft_id, cart
-    fast.update_where(m.CartDraft, {"data": _encode(cart), "updated_at": at}, {"id": row.id})
-    return row.id, cart
+    else:
+        draft_id = row.id
+        fast.update_where(m.CartDraft, {"data": data, "updated_at": at}, {"id": draft_id})
+    # Remembered only once written: a failed transaction leaves the row as it was, and the
+    # text read back then differs from what was remembered, so it is decoded afresh.
+    CODEC.written(draft_id, data, cart)
+    return draft_id, cart
 
 
 def load_open_cart(terminal: str, cashier_id: int) -> Cart:

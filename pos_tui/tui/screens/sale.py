@@ -34,6 +34,7 @@ from pos_tui.tui.widgets.device_status import DeviceStatusBar
 from pos_tui.tui.widgets.keybar import KeyBar
 from pos_tui.tui.widgets.last_item import LastItemPanel
 from pos_tui.tui.widgets.member_panel import MemberPanel
+from pos_tui.tui.widgets.paint import paint_now
 from pos_tui.tui.widgets.scan_input import ScanInput, split_multiplier
 from pos_tui.tui.widgets.status import StatusLine
 from pos_tui.tui.widgets.totals import TotalsPanel
@@ -170,8 +171,13 @@ class SaleScreen(PosScreen, ScanReceiver):
         """An entry from the scan field: add the item, or keep the multiplier, or say why not.
 
         The scan field calls this from its Enter handler rather than posting a message, so
-        the cart's write and every widget's update happen in one go and the next paint
-        shows the emptied field and the new line together."""
+        the cart's write and every widget's update happen in one go, and they are painted
+        there and then (:func:`paint_now`): the emptied field, the new line and the totals
+        reach the terminal together, without waiting for Textual's idle hops and frame timer."""
+        self._scanned_entry(event)
+        paint_now(self)
+
+    def _scanned_entry(self, event: ItemScanned) -> None:
         multiplier = self.query_one("#multiplier", Label)
         if event.error:
             multiplier.update("")

@@ -13,8 +13,11 @@ from pos_tui.i18n import _
 class LastItemPanel(Static):
     """Name, quantity × price and line amount of the line the last scan went to.
 
-    Always three lines (a long name ends in "…"), so a scan repaints the panel without
-    laying the side of the screen out again."""
+    Always three lines (a long name ends in "…"; the prompt of an empty cart is padded to
+    three), so a scan — the first of a sale too — repaints the panel without laying the side
+    of the screen out again, and the totals below it never move."""
+
+    LINES = 3
 
     DEFAULT_CSS = """
     LastItemPanel { height: auto; min-height: 3; }
@@ -24,6 +27,7 @@ class LastItemPanel(Static):
         super().__init__(id=id)
         self.language = language
         self._lines = -1
+        self.set_reactive(LastItemPanel.auto_links, False)  # no links: no link styling on every scan
 
     def on_mount(self) -> None:
         self.show(None)
@@ -47,7 +51,15 @@ class LastItemPanel(Static):
     def _show(self, text: Text) -> None:
         """Update without a layout pass (a few ms on every scan) unless the text takes a
         different number of lines, as a long name wrapping does."""
+        short = self.LINES - (text.plain.count("\n") + 1)
+        if short > 0:
+            text.append("\n" * short)
         width = self.content_region.width
-        lines = len(text.wrap(self.app.console, width)) if width > 0 else -1
+        if width <= 0:
+            lines = -1
+        elif text.no_wrap:
+            lines = text.plain.count("\n") + 1  # what wrap() gives: one line per line, cut with "…"
+        else:
+            lines = len(text.wrap(self.app.console, width))
         self.update(text, layout=lines != self._lines or lines < 0)
         self._lines = lines

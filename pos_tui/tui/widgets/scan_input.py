@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from textual.geometry import Size
+from textual.strip import Strip
 from textual.widgets import Input
 
 from pos_tui.core.kernel import ValidationError, parse_quantity
@@ -54,6 +55,22 @@ class ScanInput(TillInput):
         super().__init__(id=id, placeholder=_("Barcode, PLU, or 3* then scan"), select_on_focus=False)
         self.pending_qty: int | None = None
         self.on_scan = on_scan
+        self._empty_lines: dict[tuple[str, bool, bool, int], Strip] = {}
+
+    def render_line(self, y: int) -> Strip:
+        """As ``Input``'s; the empty field (the placeholder, with or without the cursor), which
+        every scan paints, is rendered once per look and then reused."""
+        if y != 0 or self.value:
+            return super().render_line(y)
+        key = (self.placeholder, self.has_focus, self._cursor_visible, self.scrollable_content_region.width)
+        strip = self._empty_lines.get(key)
+        if strip is None:
+            strip = self._empty_lines[key] = super().render_line(y)
+        return strip
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._empty_lines.clear()
 
     def parse(self, text: str) -> tuple[str, int | None]:
         """Split an entry into ``(code, qty_milli)``; raises ValidationError on a bad multiplier.

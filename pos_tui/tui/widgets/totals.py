@@ -10,6 +10,7 @@ from rich.segment import Segment
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.widget import Widget
 from textual.widgets import Digits, Label, Static
 
 from pos_tui.core.basket import Cart, CartTotals
@@ -55,6 +56,19 @@ class Rows:
             yield Segment.line()
 
 
+class Figure(Digits):
+    """Big digits in a box whose size never depends on the figure: the panel's CSS gives it
+    its width and digits are always three lines high. ``Digits`` asks for a new layout of the
+    screen whenever the figure gets a digit longer or shorter (10,00 → 130,00); this one only
+    repaints."""
+
+    def update(self, value: str) -> None:
+        if not isinstance(value, str):
+            raise TypeError("value must be a str")
+        self._value = value
+        self.refresh()
+
+
 class TotalsPanel(Vertical):
     """Total (big), item count, subtotal, discount and one row per KDV rate (base and KDV).
 
@@ -64,7 +78,7 @@ class TotalsPanel(Vertical):
     DEFAULT_CSS = """
     TotalsPanel { height: auto; }
     TotalsPanel #total-label { color: $text-muted; }
-    TotalsPanel #total { width: 1fr; text-align: right; color: $success; }
+    TotalsPanel #total { width: 1fr; height: 3; text-align: right; color: $success; }
     TotalsPanel #summary, TotalsPanel #kdv { height: auto; }
     """
 
@@ -75,9 +89,12 @@ class TotalsPanel(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Label(_("TOTAL"), id="total-label")
-        yield Digits(format_money(ZERO, self.language), id="total")
-        yield Static(id="summary")
-        yield Static(id="kdv")
+        figures = (Figure(format_money(ZERO, self.language), id="total"), Static(id="summary"), Static(id="kdv"))
+        for widget in figures:
+            # Figures have no links: Textual's link styling (a style computed for every
+            # render, then every line scanned for links) is skipped on every scan.
+            widget.set_reactive(Widget.auto_links, False)
+        yield from figures
 
     def show(self, cart: Cart, totals: CartTotals | None = None) -> None:
         """Show ``cart``'s totals. A scan usually changes only figures, so the panel is laid
@@ -96,13 +113,12 @@ class TotalsPanel(Vertical):
                 (Text(_("Discount"), style="green"), Text(format_money(-totals.discount, lang), style="green"))
             )
         rows = (len(summary), len(totals.kdv))
-        layout = rows != self._rows
-        self._rows = rows
-        self.query_one("#summary", Static).update(Rows(summary), layout=layout)
+        before, self._rows = self._rows, rows
+        self.query_one("#summary", Static).update(Rows(summary), layout=rows[0] != before[0])
 
         kdv = [(Text(_("KDV"), style="dim"), Text(_("Base"), style="dim"), Text(_("Tax"), style="dim"))]
         kdv += [
             (Text(f"%{row.rate}"), Text(format_money(row.base, lang)), Text(format_money(row.kdv, lang)))
             for row in totals.kdv
         ]
-        self.query_one("#kdv", Static).update(Rows(kdv, indent=1) if totals.kdv else "", layout=layout)
+        self.query_one("#kdv", Static).update(Rows(kdv, indent=1) if totals.kdv else "", layout=rows[1] != before[1])
