@@ -51,6 +51,8 @@ def commands(sizes: dict[str, int], catalog_db: Path, profile: bool) -> dict[str
     tui += ["--db", str(catalog_db)] if catalog_db.is_file() else ["--products", str(sizes["products"])]
     if sizes is QUICK:
         tui += ["--warmup", "5", "--memory-scans", "5"]
+    else:
+        tui += ["--load"]  # scans timed idle and again beside CPU-burning neighbours
     cli = [*py, "benchmarks.bench_cli", "--quiet", *(["--runs", "1"] * (sizes is QUICK))]
     cli += ["--db", str(catalog_db)] if catalog_db.is_file() else ["--products", str(sizes["products"])]
     return {
