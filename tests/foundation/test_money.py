@@ -18,6 +18,9 @@ from pos_tui.core.kernel import (
     split_kdv,
     to_kurus,
 )
+from pos_tui.core.kernel.money import (
+    shown_text,
+)
 
 kurus = st.integers(min_value=0, max_value=10**10)
 
@@ -136,6 +139,14 @@ def test_the_largest_amount_and_quantity_still_parse() -> None:
     assert parse_quantity("9" * 12 + ",999") == int("9" * 12 + "999")
     with pytest.raises(ValidationError, match="too large"):
         parse_quantity("9" * 13)  # was an int past SQLite's INTEGER (OverflowError at the write)
+
+
+def test_a_shown_text_is_cut_by_what_it_shows() -> None:
+    """Found by the test below: forty characters that are shown escaped made a 200-character message."""
+    astral = "\U000103d6" * 40
+    assert shown_text(astral) == "\U000103d6" * 4 + "…"
+    assert len(repr(shown_text("\x1f" * 80))) < 60
+    assert shown_text("Gül Lokumu") == "Gül Lokumu"
 
 
 @given(st.text(max_size=80))

@@ -102,8 +102,14 @@ class NumberRefused(ValidationError):
 def shown_text(text: str, limit: int = 40) -> str:
     """``text`` cut to about ``limit`` characters for an error message, so a megabyte cell does
     not become a megabyte message. Messages quote it with ``!r``, so control characters, bidi
-    overrides and lone surrogates appear escaped, never acted on by the terminal."""
-    return text if len(text) <= limit else text[:limit] + "…"
+    overrides and lone surrogates appear escaped, never acted on by the terminal. The cut counts
+    what is shown, escapes included (``\\U000103d6`` is ten characters, not one)."""
+    width = 0
+    for i, ch in enumerate(text):
+        width += 1 if ch.isprintable() and ch != "\\" else len(repr(ch)) - 2
+        if width > limit:
+            return text[:i] + "…"
+    return text
 
 
 def parse_decimal(text: str, places: int, what: str = "value", *, digits: int = MONEY_DIGITS) -> Decimal:
