@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from rich.console import Console
+from rich.text import Text
 from textual.widgets import Digits
 
 from pos_tui.core.till import carts
 from pos_tui.store import models as m
-from pos_tui.tui.dialogs.lists import ProductSearchDialog
+from pos_tui.tui.dialogs.lists import ProductSearchDialog, _row
 from pos_tui.tui.dialogs.manager import ManagerPinDialog
 from pos_tui.tui.dialogs.prompts import ReasonDialog
 from pos_tui.tui.screens.sale import SaleScreen
@@ -192,6 +194,31 @@ async def test_product_search_is_turkish_aware_and_enter_adds(make_app, open_shi
         await till.settle(pilot)
         assert isinstance(app.screen, SaleScreen)
         assert [(ln.name, ln.qty_milli) for ln in app.screen.cart.lines] == [("Isparta Gülü Kolonya", 2000)]
+
+
+async def test_product_search_finds_a_code_or_barcode_typed_whole(make_app, open_shift, shop, till) -> None:
+    """The field says "name or code": a code or barcode typed whole is the first result."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await till.login(pilot)
+        for typed in ("1004", shop.ISPARTA):
+            await pilot.press("f3")
+            await till.settle(pilot)
+            await till.type(pilot, typed)
+            await pilot.pause(0.2)
+            await till.settle(pilot)
+            assert [p.code for p in app.screen.products][:1] == ["1004"], typed
+            await pilot.press("escape")
+            await till.settle(pilot)
+
+
+def test_a_result_row_keeps_the_name_apart_from_the_price() -> None:
+    """A long name ran its code into the price: "… 1137842.682,02" read as 1.137.842,68."""
+    console = Console(width=40, record=True)
+    left = Text.assemble(("Ağrı Pınar Bisküvi Organik 2 lt", "bold"), "  ", ("113784", "dim"))
+    console.print(_row(left, "2.682,02 / adet"))
+    line = console.export_text().splitlines()[0]
+    assert line.endswith("  2.682,02 / adet") and "…" in line
 
 
 async def test_command_palette_finds_products(make_app, open_shift, shop, till) -> None:

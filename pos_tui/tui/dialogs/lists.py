@@ -14,7 +14,7 @@ from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
 from pos_tui.core import catalog
-from pos_tui.core.kernel import Override, format_money, local, unit_label
+from pos_tui.core.kernel import Override, PosError, format_money, local, unit_label
 from pos_tui.i18n import _, ngettext
 from pos_tui.tui.base import pos_app
 from pos_tui.tui.capabilities import ScanTarget
@@ -26,7 +26,9 @@ SEARCH_LIMIT = 50
 
 
 def _row(left: Text | str, right: Text | str) -> Table:
-    grid = Table.grid(expand=True)
+    """One line of a list: ``left`` cut with an ellipsis, ``right`` whole, always two spaces
+    apart (a code run into a price reads as another price)."""
+    grid = Table.grid(expand=True, padding=(0, 2), pad_edge=False)
     grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
     grid.add_column(justify="right", no_wrap=True)
     grid.add_row(left, right)
@@ -70,7 +72,15 @@ class ProductSearchDialog(Dialog[Any], ScanTarget):
         from pos_tui.tui.calls import CoreCall
 
         def run(_override: Override | None) -> list[Any]:
-            return catalog.search_products(query, SEARCH_LIMIT)
+            found = catalog.search_products(query, SEARCH_LIMIT)
+            if " " not in query:  # a product code or barcode typed whole comes first
+                try:
+                    exact = catalog.get_product(query)
+                except PosError:
+                    return found
+                if exact.active:
+                    return [exact, *(p for p in found if p.id != exact.id)][:SEARCH_LIMIT]
+            return found
 
         pos_app(self).call_core(
             CoreCall(
