@@ -17,6 +17,7 @@ import typer
 from pos_tui.cli import sales
 from pos_tui.cli.common import handle_errors, make_typer, state
 from pos_tui.cli.output import ExitCode, JsonOption, fail, info
+from pos_tui.core.kernel import format_decimal
 from pos_tui.i18n import _
 
 app = make_typer("export", "Export products and sales as CSV, JSON or JSONL.")
@@ -67,7 +68,7 @@ def products(
         os.replace(partial, output)
     finally:
         partial.unlink(missing_ok=True)
-    info(_("Exported {n} product(s) to {file}.").format(n=count, file=output))
+    info(_("Exported {n} product(s) to {file}.").format(n=format_decimal(count), file=output))
 
 
 sales.register_export(app)  # ``export sales`` (cli/sales.py)

@@ -46,7 +46,8 @@ def _run(kind: str, file: Path, format_: str | None, dry_run: bool, json_: bool)
     fmt = kernel.detect_format(file, format_.lower() if format_ else None)
     # products report each row once as it is done; customers and suppliers once read, once written
     passes = 1 if kind == "products" else 2
-    total = None if fmt == "json" or json_ else passes * _count_lines(file)
+    rows = _count_lines(file) - (fmt == "csv")  # a CSV's header line is not a row
+    total = None if fmt == "json" or json_ else passes * max(rows, 0)
     try:
         title = {
             "products": _("Importing products"),

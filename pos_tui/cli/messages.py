@@ -20,7 +20,7 @@ import typer
 
 from pos_tui.cli.common import handle_errors, make_typer, now, state
 from pos_tui.cli.output import JsonOption, info, print_json, table
-from pos_tui.core.kernel import iso
+from pos_tui.core.kernel import format_decimal, iso
 from pos_tui.core.loyalty import messages
 from pos_tui.i18n import _
 
@@ -78,7 +78,7 @@ def export(
         mark_exported=mark_exported,
         now=now(),
     )
-    info(_("Exported {n} message(s).").format(n=count))
+    info(_("Exported {n} message(s).").format(n=format_decimal(count)))
 
 
 @app.command("send")

@@ -15,7 +15,7 @@ import typer
 from pos_tui.cli.common import handle_errors, now, parse_date, state
 from pos_tui.cli.output import ExitCode, JsonOption, fail, info, print_json, progress
 from pos_tui.core import interchange
-from pos_tui.core.kernel import DiskFull, ImportRejected
+from pos_tui.core.kernel import DiskFull, ImportRejected, format_decimal
 from pos_tui.i18n import _
 
 
@@ -113,4 +113,4 @@ def register_export(export_app: typer.Typer) -> None:
                 out, fmt, since=since, until=until, terminal=terminal, tz=settings.shop.timezone
             )
         if output is not None:
-            info(_("Exported {n} document(s) to {file}.").format(n=count, file=output))
+            info(_("Exported {n} document(s) to {file}.").format(n=format_decimal(count), file=output))

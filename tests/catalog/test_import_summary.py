@@ -77,3 +77,18 @@ def test_cli_import_counts_bad_rows(cli: CliRunner, write_file: WriteFile) -> No
     assert result.exit_code == 1
     assert "p.csv: 3 bad row(s), nothing imported" in result.stderr
     assert result.stderr.count("p.csv: line ") == 4
+
+
+def test_a_file_bad_on_every_line_lists_the_first_thousand_problems() -> None:
+    """A wrong file (a bad row on every line) printed 100,001 problems as one message: a minute
+    of the terminal's time and 380 MB. The message lists the first thousand; ``errors`` keeps all."""
+    set_language("tr")
+    try:
+        errors = [RowError(line, "price", "bozuk") for line in range(2, 1502)]
+        exc = ImportRejected("x.csv", errors)
+        lines = exc.message.splitlines()
+        assert lines[0] == "x.csv: 1.500 hatalı satır, hiçbir şey içe aktarılmadı"
+        assert len(lines) == 1 + 1000 + 1 and lines[-1] == "x.csv: gösterilmeyen 500 sorun daha var"
+        assert len(exc.errors) == 1500
+    finally:
+        set_language("en")

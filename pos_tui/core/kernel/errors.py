@@ -83,12 +83,21 @@ class ImportRejected(ValidationError):
     all; :meth:`empty` says so in its own words.
     """
 
+    # The message lists this many problems at most (``errors`` keeps them all, for ``--json``):
+    # a wrong file can have a bad row on every line, and a person fixes the pattern from the first.
+    SHOWN = 1000
+
     def __init__(self, source: str, errors: list[RowError], *, summary: str | None = None) -> None:
         """``summary`` (for a file-wide problem) replaces the count and the list of problems."""
         if summary is None:
+            from pos_tui.core.kernel.formatting import format_decimal
+
             rows = len({e.line for e in errors})
-            head = _("{source}: {n} bad row(s), nothing imported").format(source=source, n=rows)
-            summary = head + "".join(f"\n{source}: {e}" for e in errors)
+            head = _("{source}: {n} bad row(s), nothing imported").format(source=source, n=format_decimal(rows))
+            summary = head + "".join(f"\n{source}: {e}" for e in errors[: self.SHOWN])
+            if len(errors) > self.SHOWN:
+                more = format_decimal(len(errors) - self.SHOWN)
+                summary += "\n" + _("{source}: {n} more problem(s) not shown").format(source=source, n=more)
         super().__init__(summary)
         self.source = source
         self.errors = errors
