@@ -1,4 +1,4 @@
-"""``pos-admin init``, ``demo``, ``backup``, ``restore`` and ``db upgrade``."""
+"""``pos-admin init``, ``demo``, ``backup``, ``restore``, ``db upgrade`` and ``db reindex``."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from pos_tui.cli.common import backups_dir, handle_errors, make_typer, now, stat
 from pos_tui.cli.output import JsonOption, YesOption, confirm, fail, info, print_json, progress
 from pos_tui.core import staff
 from pos_tui.core.interchange import load_demo
-from pos_tui.core.kernel import storage_error
+from pos_tui.core.kernel import format_decimal, storage_error
 from pos_tui.i18n import _
 from pos_tui.settings import Settings
 from pos_tui.store import close_database, database, open_database
@@ -54,6 +54,22 @@ def upgrade(json_: JsonOption = False) -> None:
     else:
         upgraded = _("{db}: schema upgraded from {before} to {after}.")
         info(upgraded.format(db=settings.db_url, before=before, after=after))
+
+
+@db_app.command("reindex")
+@handle_errors
+def reindex(json_: JsonOption = False) -> None:
+    """Put right the products' search keys and build the name search index again (when audit
+    verify says they do not match the names, e.g. after names were changed outside pos_tui)."""
+    from pos_tui.core import catalog
+
+    settings = state().open_db()
+    fixed = catalog.reindex_names()
+    if json_:
+        print_json({"database": settings.db_url, "search_keys_fixed": fixed})
+    else:
+        message = _("{db}: name search index rebuilt; {n} search key(s) put right.")
+        info(message.format(db=settings.db_url, n=format_decimal(fixed)))
 
 
 def register(app: typer.Typer) -> None:

@@ -146,3 +146,15 @@ def test_demo_loads_a_shop_ready_to_sell_and_is_idempotent(db: object, settings:
         assert product.kdv_rate in settings.kdv_rates
     for barcode in m.Barcode.select():
         assert catalog.scan(barcode.code, masks).product.id == barcode.product_id
+
+
+def test_db_reindex_puts_a_name_changed_outside_pos_tui_right(cli: Cli, write_file: WriteFile) -> None:
+    assert cli("import", "products", str(write_file("urunler.csv", PRODUCTS))).exit_code == 0
+    m.Product.update(name="Limon Kolonyası").where(m.Product.code == "1501").execute()  # name_key left as it was
+    assert catalog.search_products("limon") == []
+    done = cli("db", "reindex", "--json")
+    assert done.exit_code == 0, done.stderr
+    assert json.loads(done.stdout)["search_keys_fixed"] == 1
+    assert [p.code for p in catalog.search_products("limon kol")] == ["1501"]
+    again = cli("db", "reindex")
+    assert again.exit_code == 0 and "0 search key(s) put right" in again.stderr

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from pos_tui.core import audit, cash
+from pos_tui.core import audit, cash, catalog
 from pos_tui.core.kernel import Actor, chain_hash
 from pos_tui.core.till import SaleResult
 from pos_tui.settings import Settings
@@ -155,7 +155,26 @@ def test_a_name_index_out_of_step_with_the_names(
     assert audit.verify(settings=settings).ok
     tamper("DROP TRIGGER product_search_rename", "UPDATE product SET name_key = 'baska bir ad' WHERE code = '2001'")
     report = audit.verify(settings=settings)
-    assert report.problems == ["the name search index does not match the product names: search may miss products"]
+    assert report.problems == [
+        "product 2001: its search key is not its name's (run pos-admin db reindex)",
+        "the name search index does not match the product names (run pos-admin db reindex)",
+    ]
+    assert catalog.reindex_names() == 1
+    assert audit.verify(settings=settings).ok
+
+
+def test_a_name_changed_outside_pos_tui_is_found_and_reindex_puts_it_right(
+    shop_day: dict[str, SaleResult], settings: Settings, tamper: Tamper
+) -> None:
+    """Found by the newcomer run: the index agreed with the stale key, so audit passed while
+    search found the product by its old name only."""
+    tamper("UPDATE product SET name = 'Karpuz Dev' WHERE code = '2001'")
+    report = audit.verify(settings=settings)
+    assert report.problems == ["product 2001: its search key is not its name's (run pos-admin db reindex)"]
+    assert catalog.search_products("karpuz") == []
+    assert catalog.reindex_names() == 1
+    assert [p.code for p in catalog.search_products("karpuz dev")] == ["2001"]
+    assert audit.verify(settings=settings).ok
 
 
 def test_a_changed_z_is_found(shop_day: dict[str, SaleResult], settings: Settings, tamper: Tamper) -> None:

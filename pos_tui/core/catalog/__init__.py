@@ -36,6 +36,8 @@ _EXPORTS = {
     "search_query": "products",
     "select_products": "shelf_labels",
     "unit_price_of": "shelf_labels",
+    "reindex_names": "upsert",
+    "stale_search_keys": "upsert",
     "upsert_numbered": "upsert",
     "upsert_products": "upsert",
 }
@@ -62,10 +64,12 @@ __all__ = [
     "normalize_barcode",
     "parse_scale_label",
     "product_record",
+    "reindex_names",
     "scan",
     "search_products",
     "search_query",
     "select_products",
+    "stale_search_keys",
     "unit_price_of",
     "upsert_numbered",
     "upsert_products",
@@ -106,4 +110,4 @@ if TYPE_CHECKING:
         select_products,
         unit_price_of,
     )
-    from pos_tui.core.catalog.upsert import upsert_numbered, upsert_products
+    from pos_tui.core.catalog.upsert import reindex_names, stale_search_keys, upsert_numbered, upsert_products

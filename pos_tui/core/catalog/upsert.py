@@ -813,3 +813,39 @@ def _changed(row: _Row, stored: _Stored, stored_barcodes: set[str]) -> bool:
         bool(stored.active),
     )
     return values != stored_values or (row.barcodes is not None and set(row.barcodes) != stored_barcodes)
+
+
+def stale_search_keys(*, batch: int = 5000) -> Iterator[tuple[int, str, str]]:
+    """``(id, code, key)`` of every product whose ``name_key`` is not its name's search key (a
+    name changed outside pos_tui), with the key it should have; streamed in id order."""
+    last = 0
+    while True:
+        rows = list(
+            database.execute_sql(
+                f"SELECT {_quote('id')}, {_quote('code')}, {_quote('name')}, {_quote('name_key')} "
+                f"FROM {_table(m.Product)} WHERE {_quote('id')} > {database.param} "
+                f"ORDER BY {_quote('id')} LIMIT {database.param}",
+                (last, batch),
+            )
+        )
+        if not rows:
+            return
+        for pid, code, name, key in rows:
+            wanted = search_key(name)
+            if wanted != key:
+                yield pid, code, wanted
+        last = rows[-1][0]
+
+
+def reindex_names() -> int:
+    """Put right every product's search key and build the name index again from the names, in
+    one transaction (``pos-admin db reindex``); returns how many keys were wrong."""
+    with write_tx():
+        fixes = [(key, pid) for pid, _code, key in stale_search_keys()]
+        update = (
+            f"UPDATE {_table(m.Product)} SET {_quote('name_key')} = {database.param} "
+            f"WHERE {_quote('id')} = {database.param}"
+        )
+        database.cursor().executemany(update, fixes)
+        search.rebuild(database)
+    return len(fixes)
