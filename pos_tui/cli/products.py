@@ -9,7 +9,7 @@ import typer
 from pos_tui.cli.common import handle_errors, make_typer, state
 from pos_tui.cli.output import JsonOption, info, print_json, stdout, table
 from pos_tui.core import catalog
-from pos_tui.core.kernel import format_money, format_quantity
+from pos_tui.core.kernel import format_money, format_quantity, unit_label
 from pos_tui.i18n import _
 
 app = make_typer("products", "Look up products by code, barcode or name.")
@@ -33,7 +33,7 @@ def show(
         (_("Code"), product.code),
         (_("Name"), product.name),
         (_("Barcodes"), ", ".join(product.barcodes) or "-"),
-        (_("Unit"), product.unit),
+        (_("Unit"), unit_label(product.unit)),
         (_("Price"), format_money(product.price, lang)),
         (_("Cost"), format_money(product.cost, lang)),
         (_("KDV"), f"%{product.kdv_rate}"),

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
@@ -158,3 +161,15 @@ def test_db_reindex_puts_a_name_changed_outside_pos_tui_right(cli: Cli, write_fi
     assert [p.code for p in catalog.search_products("limon kol")] == ["1501"]
     again = cli("db", "reindex")
     assert again.exit_code == 0 and "0 search key(s) put right" in again.stderr
+
+
+def test_products_show_says_the_unit_in_the_shops_words(cli: Cli, write_file: WriteFile, settings: Settings) -> None:
+    """Found by the newcomer run: `Birim: piece` in Turkish, where the till says `adet`."""
+    assert cli("import", "products", str(write_file("urunler.csv", PRODUCTS))).exit_code == 0
+    env = {**os.environ, "POS_DB": settings.db_url, "POS_HOME": str(settings.home), "POS_LANG": "tr"}
+    env["POS_CONFIG"] = str(settings.source)
+    shown = subprocess.run(
+        [sys.executable, "-m", "pos_tui.cli.app", "products", "show", "1501"], env=env, capture_output=True, text=True
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert "adet" in shown.stdout and "piece" not in shown.stdout

@@ -125,6 +125,18 @@ def test_cp1254_file_is_refused_clearly(db: object, settings: Settings, now: dat
         run(path, settings, now)
 
 
+def test_a_line_that_is_not_utf8_is_named_by_its_own_number(
+    db: object, settings: Settings, now: datetime, tmp_path: Path
+) -> None:
+    """The text reader fails a buffer ahead: line 3002 was reported as 2967."""
+    path = tmp_path / "mixed.csv"
+    good = "".join(f"{i};Ürün {i};1,00;20\n" for i in range(1, 3001))
+    path.write_bytes(("kod;ad;fiyat;kdv\n" + good).encode() + "9999;Şeker;44,90;1\n".encode("cp1254"))
+    with pytest.raises(ImportRejected) as refused:
+        run(path, settings, now)
+    assert [(e.line, e.field) for e in refused.value.errors] == [(3002, "-")]
+
+
 def test_unknown_and_repeated_columns_are_errors(
     db: object, settings: Settings, now: datetime, write_file: WriteFile
 ) -> None:

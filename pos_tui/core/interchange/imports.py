@@ -282,9 +282,21 @@ def _read_csv(path: Path, columns: _Columns, errors: list[RowError]) -> Iterator
                 if record:
                     yield start, record
         except UnicodeDecodeError:
-            raise _not_utf8(columns.source, reader.line_num + 1) from None
+            raise _not_utf8(columns.source, _first_bad_line(path)) from None
         except csv.Error as exc:
             raise ImportRejected(columns.source, [*errors, RowError(reader.line_num, "-", _csv_problem(exc))]) from None
+
+
+def _first_bad_line(path: Path) -> int:
+    """The first physical line of ``path`` that is not UTF-8 text (the text reader fails a
+    buffer ahead of the line it is on, so its own line count is too early)."""
+    with path.open("rb") as f:
+        for number, raw in enumerate(f, start=1):
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError:
+                return number
+    return 1
 
 
 def _not_utf8(source: str, line: int) -> ImportRejected:
@@ -347,7 +359,7 @@ def _read_jsonl(path: Path, columns: _Columns, errors: list[RowError]) -> Iterat
                 if record is not None:
                     yield record
         except UnicodeDecodeError:
-            raise _not_utf8(columns.source, line + 1) from None
+            raise _not_utf8(columns.source, _first_bad_line(path)) from None
 
 
 def read_records(path: Path, kind: str, fmt: str, errors: list[RowError], columns: _Columns) -> Iterator[Record]:
