@@ -93,6 +93,17 @@ def test_the_till_opens_a_sqlite_database_without_psycopg2(tmp_path: Path) -> No
     assert run_python(code, {"POS_HOME": str(tmp_path)}) == {"psycopg2": False, "peewee_driver": False}
 
 
+def test_the_sale_screens_cart_code_loads_no_loyalty(tmp_path: Path) -> None:
+    """What the sale screen needs before its first paint (the open cart) leaves the loyalty engine
+    to the background load after it: pricing imports it on first use."""
+    code = (
+        "import pos_tui.core.till.carts, pos_tui.tui.screens.sale\n"
+        "import json, sys\n"
+        "print(json.dumps({'loyalty': sorted(m for m in sys.modules if m.startswith('pos_tui.core.loyalty.'))}))\n"
+    )
+    assert run_python(code, {"POS_HOME": str(tmp_path)}) == {"loyalty": []}
+
+
 @pytest.mark.postgres
 @needs_psycopg2
 def test_a_postgresql_database_gets_the_driver_when_opened() -> None:

@@ -37,8 +37,6 @@ from pos_tui.core.kernel.clock import SHOP_TZ, from_db, shop_day, to_db
 from pos_tui.core.kernel.errors import IntegrityError, NotFound, ValidationError
 from pos_tui.core.kernel.money import MILLI, ZERO, qty_to_decimal
 from pos_tui.core.kernel.pan import refuse_pan
-from pos_tui.core.loyalty import coupons, members
-from pos_tui.core.loyalty.pricing import price_cart, quote
 from pos_tui.core.staff.users import record_override
 from pos_tui.i18n import _
 from pos_tui.settings import ScaleLabelMask
@@ -110,6 +108,10 @@ def _store(
         return None, cart
     # Not strict: a void that takes the receipt below a coupon's minimum is allowed; the coupon
     # stops applying here and complete_sale (strict) names it if it is still on the cart.
+    # Imported here, not with this module: loading the open cart (the sale screen's first paint)
+    # needs no loyalty; the till loads it in the background right after (tui/app.py, _FOR_LATER).
+    from pos_tui.core.loyalty.pricing import price_cart
+
     cart = price_cart(cart, now=now, tz=tz, strict=False)
     at = to_db(now)
     data = CODEC.encode(cart)
@@ -524,6 +526,8 @@ def set_member(
 ) -> Cart:
     """Attach a loyalty member to the open cart (``None`` detaches, with their coupons and
     rewards). A cashier's own member card needs a supervisor's override (journalled)."""
+    from pos_tui.core.loyalty import members  # see _store
+
     with write_tx(durable=False):
         used = None
         if member_id is not None:
@@ -547,6 +551,8 @@ def _change_open(terminal: str, actor: Actor, now: datetime, tz: str, change: Ca
 
 def add_coupon(terminal: str, actor: Actor, code: str, *, now: datetime, tz: str = SHOP_TZ) -> Cart:
     """Apply coupon ``code`` to the open cart; an unusable coupon is refused with the reason."""
+    from pos_tui.core.loyalty import coupons  # see _store
+
     text = coupons.normalise_code(code)
     if not text:
         raise ValidationError(_("Type or scan a coupon code"))
@@ -563,6 +569,8 @@ def add_coupon(terminal: str, actor: Actor, code: str, *, now: datetime, tz: str
 
 
 def remove_coupon(terminal: str, actor: Actor, code: str, *, now: datetime, tz: str = SHOP_TZ) -> Cart:
+    from pos_tui.core.loyalty import coupons  # see _store
+
     text = coupons.normalise_code(code)
     return _change_open(
         terminal, actor, now, tz, lambda cart: cart.with_coupons(tuple(c for c in cart.coupons if c != text))
@@ -572,6 +580,7 @@ def remove_coupon(terminal: str, actor: Actor, code: str, *, now: datetime, tz: 
 def add_reward(terminal: str, actor: Actor, reward: str, *, now: datetime, tz: str = SHOP_TZ) -> Cart:
     """Give the member reward ``reward`` of the rewards catalog (its product must be in the
     cart and the member must have the points; they are redeemed when the sale posts)."""
+    from pos_tui.core.loyalty.pricing import quote  # see _store
 
     def add(cart: Cart) -> Cart:
         if cart.member_id is None:
