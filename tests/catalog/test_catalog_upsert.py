@@ -209,3 +209,14 @@ def test_the_search_key_is_the_names_words_in_order(name: str) -> None:
     key = search_key(name)
     assert key == " ".join(w for w in re.findall("[0-9a-z]+", fold(name)))
     assert list(dict.fromkeys(key.split())) == words(name)
+
+
+def test_a_code_with_braces_is_named_in_its_duplicate_error(db: object, settings: Settings, now: datetime) -> None:
+    """The line was filled in after the code, so a code such as ``A{1}`` broke the message."""
+    rows = [
+        Row("A{1}", name="Bir", price=Decimal(1), kdv_rate=20),
+        Row("A{1}", name="İki", price=Decimal(1), kdv_rate=20),
+    ]
+    with pytest.raises(ImportRejected) as refused:
+        upsert(rows, settings, now)
+    assert [(e.line, e.reason) for e in refused.value.errors] == [(2, "code A{1} is also on line 1")]

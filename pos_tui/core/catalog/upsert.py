@@ -189,7 +189,9 @@ def _supplier_code(name: str, taken: set[str]) -> str:
 
 
 def _also_on(template: str, value: str, line: int) -> str:
-    return template.format(code=value).format(line=line)
+    """``template`` (with ``{code}`` and an escaped ``{{line}}``) filled in; a code may hold
+    braces itself, so the line goes in before the code does."""
+    return template.replace("{{line}}", str(line)).format(code=value)
 
 
 def upsert_products(
