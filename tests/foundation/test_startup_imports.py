@@ -72,12 +72,12 @@ def test_products_show_json_on_sqlite_loads_no_psycopg2_textual_or_rich(
     assert cli("init").exit_code == 0
     result = cli("import", "products", str(products))
     assert result.exit_code == 0, result.output
-    watch = ["psycopg2", "textual", "rich.console", "peewee", "pos_tui.cli.users"]
+    watch = ["psycopg2", "textual", "rich.console", "peewee", "pos_tui.cli.users", "stdnum", "ssl"]
     env = {"POS_DB": str(db_path), "POS_HOME": str(tmp_path), "POS_LANG": "en"}
     code = f"WATCH = {watch!r}\n" + pos_admin("products", "show", "8690000000012", "--json") + LOADED
     loaded = run_python(code, env)
     assert loaded == {"psycopg2": False, "textual": False, "rich.console": False, "peewee": True,
-                      "pos_tui.cli.users": False}  # fmt: skip
+                      "pos_tui.cli.users": False, "stdnum": False, "ssl": False}  # fmt: skip
 
 
 @needs_psycopg2
