@@ -33,6 +33,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -736,25 +737,28 @@ def _product_rows_apart(
 
 
 def _send_product_rows(send: Any, path: Path, fmt: str, settings: Settings) -> None:
-    """The forked reader: it never touches the database (the parent's connection is left alone)."""
+    """The forked reader: :func:`_product_rows` in batches down the pipe, with the problems and
+    the count of bad rows since the last batch. It never touches the database (the parent's
+    connection is left alone)."""
     errors: list[RowError] = []
     columns = _Columns("products", path.name)
-    product_row = _ProductRows(settings)
-    batch: list[tuple[int, ProductInput]] = []
-    sent, bad = 0, 0
+    bad = [0]
+
+    def count_bad(n: int) -> None:
+        bad[0] += n
+
     try:
-        for line, record in read_records(path, "products", fmt, errors, columns):
-            product = product_row(record, _RowProblems(line, errors))
-            if product is None:
-                bad += 1
-                continue
-            batch.append((line, product))
-            if len(batch) == _BATCH:
-                send.send(("rows", batch, errors[sent:], bad))
-                batch, sent, bad = [], len(errors), 0
-        send.send(("rows", batch, errors[sent:], bad))
+        rows = _product_rows(path, fmt, columns, errors, settings, count_bad)
+        sent = 0
+        while True:
+            batch = list(islice(rows, _BATCH))
+            send.send(("rows", batch, errors[sent:], bad[0]))
+            sent, bad[0] = len(errors), 0
+            if len(batch) < _BATCH:
+                break
         send.send(("done", columns.spelling))
-    except ImportRejected as exc:
+    except _FileRefused as refused:
+        exc = refused.rejected
         send.send(("refused", exc.source, exc.errors, exc.message))
     except BaseException as exc:  # said to the parent, which raises it there
         send.send(("failed", repr(exc)))
