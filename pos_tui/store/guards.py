@@ -17,6 +17,9 @@ INSERT_ONLY_TABLES = (
     "payment",
     "sale_kdv",
     "stock_movement",
+    "stock_document",
+    "stock_document_line",
+    "count_event",
     "z_closure",
     "journal_entry",
     "points_entry",
@@ -34,9 +37,9 @@ INSERT_ONLY_TABLES = (
 )
 
 
-def sqlite_guard_sql() -> list[str]:
+def sqlite_guard_sql(tables: tuple[str, ...] = INSERT_ONLY_TABLES) -> list[str]:
     stmts = []
-    for table in INSERT_ONLY_TABLES:
+    for table in tables:
         for op in ("UPDATE", "DELETE"):
             stmts.append(
                 f"CREATE TRIGGER IF NOT EXISTS {table}_no_{op.lower()} BEFORE {op} ON {table} "
@@ -53,7 +56,7 @@ def sqlite_guard_sql() -> list[str]:
     return stmts
 
 
-def postgres_guard_sql() -> list[str]:
+def postgres_guard_sql(tables: tuple[str, ...] = INSERT_ONLY_TABLES) -> list[str]:
     # "%%" because psycopg2 formats parameters into every statement; PL/pgSQL then sees "%".
     stmts = [
         """CREATE OR REPLACE FUNCTION pos_insert_only() RETURNS trigger AS $$
@@ -67,7 +70,7 @@ def postgres_guard_sql() -> list[str]:
           RETURN NEW;
         END; $$ LANGUAGE plpgsql""",
     ]
-    for table in INSERT_ONLY_TABLES:
+    for table in tables:
         stmts.append(f"DROP TRIGGER IF EXISTS {table}_insert_only ON {table}")
         stmts.append(
             f"CREATE TRIGGER {table}_insert_only BEFORE UPDATE OR DELETE ON {table} "
@@ -80,7 +83,21 @@ def postgres_guard_sql() -> list[str]:
     return stmts
 
 
+def drop_guards(db: Database, table: str) -> None:
+    """Drop ``table``'s insert-only guard, for a migration's backfill inside its transaction;
+    :func:`install_guards` puts it back (``migrations.upgrade`` always ends with it)."""
+    if isinstance(db, PostgresqlDatabase):
+        db.execute_sql(f"DROP TRIGGER IF EXISTS {table}_insert_only ON {table}")
+    else:
+        for op in ("update", "delete"):
+            db.execute_sql(f"DROP TRIGGER IF EXISTS {table}_no_{op}")
+
+
 def install_guards(db: Database) -> None:
-    stmts = postgres_guard_sql() if isinstance(db, PostgresqlDatabase) else sqlite_guard_sql()
+    """Guard every insert-only table the database has (an old schema's upgrade step runs before
+    the later steps create theirs)."""
+    present = set(db.get_tables())
+    tables = tuple(t for t in INSERT_ONLY_TABLES if t in present)
+    stmts = postgres_guard_sql(tables) if isinstance(db, PostgresqlDatabase) else sqlite_guard_sql(tables)
     for sql in stmts:
         db.execute_sql(sql)

@@ -25,6 +25,13 @@ History
    words joined by spaces (:func:`pos_tui.text.search_key`), the index is built over it, and
    ``product_word`` and the b-tree index on ``name_key`` are dropped (a search orders only its
    candidates by name).
+8. Stock: locations (``stock_location``, with the default ``MAGAZA``; ``terminal_location``),
+   stock documents and their lines, the per-location cache ``stock_level``, the last purchase
+   price per supplier (``supplier_price``) and counts (``count_session``, ``count_line``,
+   ``count_event``). ``stock_movement`` gains its location, unit cost, value, reason, document,
+   terminal and user; ``product`` the value of its stock. Existing movements are put at the
+   default location, the cache is filled from them, and the stock on hand is valued at each
+   product's cost by one ``revalue`` movement (kernel.costing has the rule).
 """
 
 from __future__ import annotations
@@ -39,7 +46,7 @@ from pos_tui.store import models as m
 from pos_tui.store import search
 from pos_tui.store.guards import install_guards
 
-CURRENT_VERSION = 7
+CURRENT_VERSION = 8
 VERSION_KEY = "schema_version"
 
 
@@ -151,6 +158,58 @@ def _to_v7(db: Database) -> None:
     search.create(db)
 
 
+def _default_location() -> int:
+    """Every shop starts with one location, its shop floor, where every terminal sells from
+    until ``pos-admin stock locations`` says otherwise."""
+    from datetime import UTC, datetime
+
+    now = datetime.now(UTC).replace(tzinfo=None)
+    return int(m.StockLocation.create(code="MAGAZA", name="Mağaza", is_default=True, created_at=now).id)
+
+
+def _to_v8(db: Database) -> None:
+    from datetime import UTC, datetime
+
+    from pos_tui.store.guards import drop_guards
+
+    db.create_tables(m.V8_MODELS)
+    SM = m.StockMovement
+    # Plain ALTER TABLE … ADD COLUMN on both backends (playhouse's SQLite migrator would rebuild the
+    # table for a NOT NULL column); a reference column defaults to NULL, as SQLite requires.
+    wanted = [
+        ("product", "stock_value", "INTEGER NOT NULL DEFAULT 0"),
+        ("stock_movement", "location_id", 'INTEGER REFERENCES "stock_location" ("id") ON DELETE RESTRICT'),
+        ("stock_movement", "unit_cost", "INTEGER NOT NULL DEFAULT 0"),
+        ("stock_movement", "value", "INTEGER NOT NULL DEFAULT 0"),
+        ("stock_movement", "reason", "VARCHAR(16)"),
+        ("stock_movement", "document_id", 'INTEGER REFERENCES "stock_document" ("id") ON DELETE RESTRICT'),
+        ("stock_movement", "terminal", "VARCHAR(32)"),
+        ("stock_movement", "user_id", 'INTEGER REFERENCES "user" ("id") ON DELETE RESTRICT'),
+    ]
+    for table, column, ddl in wanted:
+        if column not in {c.name for c in db.get_columns(table)}:
+            db.execute_sql(f'ALTER TABLE "{table}" ADD COLUMN "{column}" {ddl}')
+    cast(Any, SM)._schema.create_indexes(safe=True)  # (product, at): the stock card's order
+    now = datetime.now(UTC).replace(tzinfo=None)
+    location = _default_location()
+    drop_guards(db, "stock_movement")  # the one backfill of a posted table; upgrade() re-installs the guards
+    SM.update(location=location).where(SM.location.is_null()).execute()
+    db.execute_sql(
+        'INSERT INTO "stock_level" ("product_id", "location_id", "qty") '
+        f'SELECT "product_id", {db.param}, SUM("qty") FROM "stock_movement" GROUP BY "product_id"',
+        (location,),
+    )
+    # The stock on hand valued at the product's cost: one revalue movement each (value rounded half up).
+    value = '("stock" * "cost" + 500) / 1000'
+    db.execute_sql(
+        'INSERT INTO "stock_movement" ("product_id", "at", "qty", "kind", "location_id", "unit_cost", "value", "note") '
+        f'SELECT "id", {db.param}, 0, {db.param}, {db.param}, "cost", {value}, {db.param} FROM "product" '
+        'WHERE "stock" > 0 AND "cost" > 0',
+        (now, "revalue", location, "schema 8"),
+    )
+    db.execute_sql(f'UPDATE "product" SET "stock_value" = {value} WHERE "stock" > 0 AND "cost" > 0')
+
+
 MIGRATIONS: dict[int, Callable[[Database], None]] = {
     2: _to_v2,
     3: _to_v3,
@@ -158,6 +217,7 @@ MIGRATIONS: dict[int, Callable[[Database], None]] = {
     5: _to_v5,
     6: _to_v6,
     7: _to_v7,
+    8: _to_v8,
 }
 
 
@@ -191,6 +251,7 @@ def _upgrade(db: Database) -> tuple[int, int]:
     if before == 0 and not db.table_exists("product"):
         with db.atomic():
             db.create_tables(m.ALL_MODELS)
+            _default_location()
             search.create(db)
             install_guards(db)
             _set_version(CURRENT_VERSION)

@@ -141,6 +141,9 @@ class Product(BaseModel):
     stock = IntegerField(default=0)  # milli-units; cache of SUM(stock_movement.qty), checked by audit
     active = BooleanField(default=True)
     updated_at = DateTimeField(index=True)
+    # schema 8: the stock's value at moving average cost (kuruş), a cache of SUM(stock_movement.value);
+    # ``cost`` is that average per unit (kernel.costing has the rule)
+    stock_value = IntegerField(default=0, constraints=[SQL("DEFAULT 0")])
 
 
 class Barcode(BaseModel):
@@ -284,14 +287,168 @@ class SaleKdv(BaseModel):
         primary_key = CompositeKey("sale", "rate")
 
 
+class StockLocation(BaseModel):
+    """A place stock is kept (schema 8): the shop floor ``MAGAZA``, a depot ``DEPO``…"""
+
+    id = AutoField()
+    code = CharField(max_length=16, unique=True)
+    name = CharField(max_length=128)
+    is_default = BooleanField(default=False)  # exactly one: where unassigned terminals sell from
+    active = BooleanField(default=True)
+    created_at = DateTimeField()
+
+
+class TerminalLocation(BaseModel):
+    """The location a terminal sells from (schema 8); a terminal without a row sells from the default."""
+
+    terminal = CharField(max_length=32, primary_key=True)
+    location = ForeignKeyField(StockLocation, backref="+", on_delete="RESTRICT")
+
+
+class StockDocument(BaseModel):
+    """A posted stock document (schema 8, insert-only): goods receipt, supplier return,
+    adjustment, transfer out/in, count, and the reversal of a count.
+
+    ``number`` is gapless per kind; ``at`` is the document's own date (a receipt may be entered
+    days after the goods came), ``posted_at`` when pos_tui wrote it. ``refers_to`` links a supplier
+    return to its receipt, a transfer's receipt to its sending, a reversal to what it reverses.
+    ``data`` is the canonical JSON the journal entry carries (totals per KDV rate, …).
+    """
+
+    id = AutoField()
+    kind = CharField(
+        max_length=16
+    )  # receipt | supplier_return | adjustment | transfer_out | transfer_in | count | reversal
+    number = IntegerField()
+    at = DateTimeField(index=True)
+    posted_at = DateTimeField()
+    terminal = CharField(max_length=32)
+    user = ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    location = ForeignKeyField(StockLocation, backref="+", on_delete="RESTRICT")
+    other_location = ForeignKeyField(StockLocation, null=True, backref="+", on_delete="RESTRICT")
+    supplier = ForeignKeyField(Supplier, null=True, backref="+", on_delete="RESTRICT")
+    supplier_doc = CharField(max_length=64, null=True)  # the supplier's irsaliye or invoice number
+    due_date = DateField(null=True)
+    refers_to = ForeignKeyField("self", null=True, backref="+", on_delete="RESTRICT")
+    reason = CharField(max_length=16, null=True)
+    note = TextField(null=True)
+    data = TextField(default="{}")
+
+    class Meta:
+        indexes = ((("kind", "number"), True),)
+
+
+class StockDocumentLine(BaseModel):
+    """A line of a stock document (schema 8, insert-only). Money in kuruş excluding KDV."""
+
+    id = AutoField()
+    document = ForeignKeyField(StockDocument, backref="lines", on_delete="RESTRICT")
+    line_no = IntegerField()
+    product = ForeignKeyField(Product, backref="+", on_delete="RESTRICT", index=True)
+    qty = IntegerField()  # milli-units, positive (an adjustment's sign is its movement's)
+    unit_cost = IntegerField(default=0)  # kuruş per unit, before the line discount
+    discount = IntegerField(default=0)  # kuruş
+    net = IntegerField(default=0)  # kuruş, excluding KDV, after the discount
+    kdv_rate = IntegerField(default=0)
+    kdv = IntegerField(default=0)  # kuruş
+    refers_to = ForeignKeyField("self", null=True, backref="+", on_delete="RESTRICT")
+
+
 class StockMovement(BaseModel):
     id = AutoField()
     product = ForeignKeyField(Product, backref="stock_movements", on_delete="RESTRICT", index=True)
     at = DateTimeField()
     qty = IntegerField()  # milli-units, signed: + in, - out
-    kind = CharField(max_length=16)  # sale | return | import | adjust | count | purchase
+    # sale | return | import | receipt | supplier_return | adjust | count | transfer_out | transfer_in | revalue
+    # (purchase: never written since schema 8)
+    kind = CharField(max_length=16)
     sale = ForeignKeyField(Sale, null=True, backref="+", on_delete="RESTRICT")
     note = TextField(null=True)
+    # schema 8 (location is NULL only in rows written before it, and the migration fills those)
+    location = ForeignKeyField(StockLocation, null=True, backref="+", on_delete="RESTRICT")
+    unit_cost = IntegerField(default=0, constraints=[SQL("DEFAULT 0")])  # kuruş per unit it moved at
+    value = IntegerField(default=0, constraints=[SQL("DEFAULT 0")])  # kuruş, signed: the stock value's change
+    reason = CharField(max_length=16, null=True)  # adjustments: waste | damage | loss | internal | correction | opening
+    document = ForeignKeyField(StockDocument, null=True, backref="movements", on_delete="RESTRICT")
+    terminal = CharField(max_length=32, null=True)
+    user = ForeignKeyField(User, null=True, backref="+", on_delete="RESTRICT")
+
+    class Meta:
+        indexes = ((("product", "at"), False),)
+
+
+class StockLevel(BaseModel):
+    """On hand per product and location (schema 8): a cache of SUM(stock_movement.qty), checked by audit."""
+
+    product = ForeignKeyField(Product, backref="+", on_delete="RESTRICT")
+    location = ForeignKeyField(StockLocation, backref="+", on_delete="RESTRICT")
+    qty = IntegerField(default=0)
+
+    class Meta:
+        primary_key = CompositeKey("product", "location")
+
+
+class SupplierPrice(BaseModel):
+    """The last purchase price per supplier and product (schema 8), from the receipts."""
+
+    supplier = ForeignKeyField(Supplier, backref="+", on_delete="RESTRICT")
+    product = ForeignKeyField(Product, backref="+", on_delete="RESTRICT")
+    unit_cost = IntegerField()  # kuruş per unit excluding KDV, after the line discount
+    at = DateTimeField()
+    document = ForeignKeyField(StockDocument, backref="+", on_delete="RESTRICT")
+
+    class Meta:
+        primary_key = CompositeKey("supplier", "product")
+
+
+class CountSession(BaseModel):
+    """A stock count (sayım, schema 8): its scope and state. ``scope`` is JSON
+    (``{"categories": [...], "products": [...]}``, empty: everything at the location)."""
+
+    id = AutoField()
+    name = CharField(max_length=128)
+    status = CharField(max_length=16, default="open")  # open | posted | cancelled
+    blind = BooleanField(default=False)
+    location = ForeignKeyField(StockLocation, backref="+", on_delete="RESTRICT")
+    scope = TextField(default="{}")
+    opened_at = DateTimeField()
+    opened_by = ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    closed_at = DateTimeField(null=True)
+    closed_by = ForeignKeyField(User, null=True, backref="+", on_delete="RESTRICT")
+    document = ForeignKeyField(StockDocument, null=True, backref="+", on_delete="RESTRICT")
+    note = TextField(null=True)
+
+
+class CountLine(BaseModel):
+    """A product's line in a count (schema 8): the quantity expected, frozen when the product
+    was first counted (sales and receipts after that moment do not change the variance)."""
+
+    session = ForeignKeyField(CountSession, backref="lines", on_delete="RESTRICT")
+    product = ForeignKeyField(Product, backref="+", on_delete="RESTRICT")
+    expected = IntegerField()  # milli-units on hand at the location when first counted
+    at = DateTimeField()
+
+    class Meta:
+        primary_key = CompositeKey("session", "product")
+
+
+class CountEvent(BaseModel):
+    """One scan or typed quantity in a count (schema 8, insert-only): the totals are their sums.
+    ``uid`` makes a retried event count once; an undo is a new event with the negative quantity."""
+
+    id = AutoField()
+    uid = CharField(max_length=64, unique=True)
+    session = ForeignKeyField(CountSession, backref="events", on_delete="RESTRICT")
+    product = ForeignKeyField(Product, backref="+", on_delete="RESTRICT")
+    qty = IntegerField()  # milli-units, signed
+    zone = CharField(max_length=32, null=True)
+    user = ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    terminal = CharField(max_length=32)
+    at = DateTimeField()
+    undoes = ForeignKeyField("self", null=True, unique=True, backref="+", on_delete="RESTRICT")
+
+    class Meta:
+        indexes = ((("session", "product"), False),)
 
 
 class ZClosure(BaseModel):
@@ -581,6 +738,9 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     SaleLine,
     Payment,
     SaleKdv,
+    StockLocation,
+    StockDocument,
+    StockDocumentLine,
     StockMovement,
     ZClosure,
     JournalEntry,
@@ -602,6 +762,12 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     NpsResponse,
     Message,
     SaleFiscal,
+    TerminalLocation,
+    StockLevel,
+    SupplierPrice,
+    CountSession,
+    CountLine,
+    CountEvent,
 )
 
 # The tables each schema version added, written out and frozen: a migration creates exactly
@@ -649,6 +815,19 @@ V5_MODELS: tuple[type[BaseModel], ...] = (SaleFiscal,)
 V6_MODELS: tuple[type[BaseModel], ...] = ()  # no new table: journal_entry's ids become AUTOINCREMENT
 # No new model: the name index (pos_tui.store.search) replaces product_word, which it drops.
 V7_MODELS: tuple[type[BaseModel], ...] = ()
+# Stock: locations, documents, the per-location cache, purchase prices and counts (stock_movement and
+# product gain columns).
+V8_MODELS: tuple[type[BaseModel], ...] = (
+    StockLocation,
+    TerminalLocation,
+    StockDocument,
+    StockDocumentLine,
+    StockLevel,
+    SupplierPrice,
+    CountSession,
+    CountLine,
+    CountEvent,
+)
 
 # Models a later version dropped (their tables are gone from a database at CURRENT_VERSION).
 DROPPED_MODELS: tuple[type[BaseModel], ...] = (ProductWord,)  # schema 7
@@ -662,6 +841,7 @@ MODELS_BY_VERSION: dict[int, tuple[type[BaseModel], ...]] = {
     5: V5_MODELS,
     6: V6_MODELS,
     7: V7_MODELS,
+    8: V8_MODELS,
 }
 
 # Tables whose rows are never updated or deleted once written.
@@ -672,6 +852,9 @@ INSERT_ONLY = (
     Payment,
     SaleKdv,
     StockMovement,
+    StockDocument,
+    StockDocumentLine,
+    CountEvent,
     ZClosure,
     JournalEntry,
     PointsEntry,

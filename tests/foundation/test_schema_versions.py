@@ -53,6 +53,17 @@ FROZEN_TABLES: dict[int, list[str]] = {
     5: ["sale_fiscal"],
     6: [],
     7: [],
+    8: [
+        "stock_location",
+        "terminal_location",
+        "stock_document",
+        "stock_document_line",
+        "stock_level",
+        "supplier_price",
+        "count_session",
+        "count_line",
+        "count_event",
+    ],
 }
 
 SCHEMA_V1 = Path(__file__).resolve().parent.parent / "data" / "schema_v1.sql"
@@ -72,6 +83,7 @@ def test_each_versions_model_list_matches_the_frozen_table_names() -> None:
         m.V5_MODELS,
         m.V6_MODELS,
         m.V7_MODELS,
+        m.V8_MODELS,
     )
 
 

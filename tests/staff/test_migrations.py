@@ -132,10 +132,21 @@ def check_upgraded(path: Path, before: dict[str, list[tuple[Any, ...]]], fresh: 
         def kept(row: tuple[Any, ...], table: str = table) -> tuple[Any, ...]:
             return row[:3] + row[4:] if table == "product" else row
 
-        assert len(after[table]) == len(rows), table
-        assert [kept(row[: len(old)]) for row, old in zip(after[table], rows, strict=True)] == [
-            kept(r) for r in rows
-        ], table
+        now = after[table]
+        if table == "stock_movement":  # schema 8 values the stock on hand: one revalue movement each
+            now, added = now[: len(rows)], now[len(rows) :]
+            assert [(r[1], r[3], r[4]) for r in added] == [(3, 0, "revalue")], added
+        assert len(now) == len(rows), table
+        assert [kept(row[: len(old)]) for row, old in zip(now, rows, strict=True)] == [kept(r) for r in rows], table
+    # schema 8: every old movement at the default location, the cache filled from them, the stock valued
+    assert query(path, "SELECT id, code, is_default FROM stock_location") == [(1, "MAGAZA", 1)]
+    assert query(path, "SELECT COUNT(*) FROM stock_movement WHERE location_id IS NULL") == [(0,)]
+    assert query(path, "SELECT product_id, location_id, qty FROM stock_level ORDER BY 1") == query(
+        path, "SELECT id, 1, stock FROM product WHERE id IN (SELECT product_id FROM stock_movement) ORDER BY 1"
+    )
+    assert query(path, "SELECT id, stock_value FROM product WHERE stock_value != 0") == query(
+        path, "SELECT product_id, SUM(value) FROM stock_movement GROUP BY product_id HAVING SUM(value) != 0"
+    )
     names = dict(query(path, "SELECT id, name FROM product"))
     assert dict(query(path, "SELECT id, name_key FROM product")) == {i: search_key(n) for i, n in names.items()}
     assert "product_word" not in after

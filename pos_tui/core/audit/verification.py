@@ -47,6 +47,7 @@ from pos_tui.core.kernel.journal import GENESIS, HEAD_KEY, canonical, chain_hash
 from pos_tui.core.kernel.money import from_kurus, to_kurus
 from pos_tui.core.kernel.vocabulary import document_label
 from pos_tui.core.loyalty.audit import check_loyalty
+from pos_tui.core.stock.ledger import document_payload
 from pos_tui.core.till.documents import sale_document
 from pos_tui.i18n import _
 from pos_tui.settings import Settings
@@ -142,6 +143,7 @@ class _Chain:
     sale_entries: dict[str, int] = field(default_factory=dict)  # document uid → entry id
     z_entries: dict[tuple[str, int], tuple[int, dict[str, Any]]] = field(default_factory=dict)
     cash_entries: dict[int, tuple[int, str, dict[str, Any]]] = field(default_factory=dict)
+    stock_entries: dict[int, tuple[int, str]] = field(default_factory=dict)  # stock document id → (entry, payload)
 
 
 def _describe(entry_id: int, kind: str, ref: str | None) -> str:
@@ -190,6 +192,8 @@ def _check_chain(found: _Found, progress: Callable[[int], None] | None) -> _Chai
             chain.z_entries[(str(payload.get("terminal")), payload["z_no"])] = (e.id, payload)
         elif e.kind in CASH_KINDS and isinstance(payload.get("movement_id"), int):
             chain.cash_entries[payload["movement_id"]] = (e.id, e.kind, payload)
+        elif e.kind.startswith("stock_") and (e.ref or "").startswith("stock:") and e.ref[6:].isdigit():
+            chain.stock_entries[int(e.ref[6:])] = (e.id, e.payload)
         if progress is not None:
             progress(1)
 
@@ -382,23 +386,71 @@ def _check_cash(found: _Found, chain: _Chain) -> None:
             )
 
 
-def _check_stock(found: _Found) -> None:
-    P, SM = m.Product, m.StockMovement
-    moved = SM.select(SM.product.alias("pid"), fn.SUM(SM.qty).alias("qty")).group_by(SM.product).alias("moved")
-    total = fn.COALESCE(moved.c.qty, 0)
+def _check_stock(found: _Found, chain: _Chain) -> None:
+    """The stock caches agree with the movements (on hand per product and per location, the
+    stock's value) and every stock document agrees with its journal entry."""
+    P, SM, SL = m.Product, m.StockMovement, m.StockLevel
+    moved = (
+        SM.select(SM.product.alias("pid"), fn.SUM(SM.qty).alias("qty"), fn.SUM(SM.value).alias("value"))
+        .group_by(SM.product)
+        .alias("moved")
+    )
+    total, value = fn.COALESCE(moved.c.qty, 0), fn.COALESCE(moved.c.value, 0)
     query = (
-        P.select(P.code, P.stock, total)
+        P.select(P.code, P.stock, total, P.stock_value, value)
         .join(moved, JOIN.LEFT_OUTER, on=(moved.c.pid == P.id))
-        .where(P.stock != total)
+        .where((P.stock != total) | (P.stock_value != value))
         .order_by(P.code)
     )
-    for code, stock, qty in store.rows(query):
+    for code, stock, qty, stock_value, moved_value in store.rows(query):
+        if stock != qty:
+            found.add(
+                None,
+                _("product {code}: stock is {stock} but its stock movements add up to {moved} (milli-units)").format(
+                    code=code, stock=stock, moved=qty
+                ),
+            )
+        if stock_value != moved_value:
+            found.add(
+                None,
+                _("product {code}: its stock value is {value} but its stock movements add up to {moved}").format(
+                    code=code, value=_money(stock_value), moved=_money(moved_value)
+                ),
+            )
+    levels = {(pid, loc): qty for pid, loc, qty in store.rows(SL.select(SL.product, SL.location, SL.qty))}
+    sums = SM.select(SM.product, SM.location, fn.SUM(SM.qty)).group_by(SM.product, SM.location)
+    codes = dict(store.rows(m.StockLocation.select(m.StockLocation.id, m.StockLocation.code)))
+    for pid, loc, qty in store.rows(sums):
+        cached = levels.pop((pid, loc), 0)
+        if cached != qty:
+            _level_problem(found, pid, codes.get(loc, str(loc)), cached, qty)
+    for (pid, loc), cached in levels.items():
+        if cached:
+            _level_problem(found, pid, codes.get(loc, str(loc)), cached, 0)
+    documents = [i for (i,) in store.rows(m.StockDocument.select(m.StockDocument.id).order_by(m.StockDocument.id))]
+    for doc_id in documents:
+        entry = chain.stock_entries.pop(doc_id, None)
+        if entry is None:
+            found.add(None, _("stock document {id} has no journal entry").format(id=doc_id))
+        elif json.loads(entry[1]) != document_payload(doc_id):
+            found.add(
+                entry[0],
+                _("entry {id}: stock document {doc} differs from its journal entry").format(id=entry[0], doc=doc_id),
+            )
+    for doc_id, (entry_id, _payload) in chain.stock_entries.items():
         found.add(
-            None,
-            _("product {code}: stock is {stock} but its stock movements add up to {moved} (milli-units)").format(
-                code=code, stock=stock, moved=qty
-            ),
+            entry_id, _("entry {id}: stock document {doc} is missing from the tables").format(id=entry_id, doc=doc_id)
         )
+
+
+def _level_problem(found: _Found, pid: int, location: str, cached: int, moved: int) -> None:
+    code = m.Product.select(m.Product.code).where(m.Product.id == pid).scalar()
+    found.add(
+        None,
+        _(
+            "product {code} at {location}: stock is {stock} but its movements there add up to {moved} (milli-units)"
+        ).format(code=code, location=location, stock=cached, moved=moved),
+    )
 
 
 def _check_name_index(found: _Found) -> None:
@@ -554,7 +606,7 @@ def verify(
         held = _check_anchors(found, anchors)
         _check_documents(found, chain, settings.shop.timezone, progress)
         _check_cash(found, chain)
-        _check_stock(found)
+        _check_stock(found, chain)
         _check_name_index(found)
         _check_z(found, chain, settings.shop.timezone)
         check_series(found.add, chain.sale_entries)

@@ -38,12 +38,13 @@ from peewee import Field, Model, fn
 from pos_tui import store
 from pos_tui.core.catalog.barcodes import normalize_barcode
 from pos_tui.core.catalog.products import CODE_LENGTH, NAME_LENGTH, UNITS, ProductInput, UpsertResult
+from pos_tui.core.kernel import costing
 from pos_tui.core.kernel.clock import to_db
 from pos_tui.core.kernel.errors import ImportRejected, RowError, ValidationError
 from pos_tui.core.kernel.formatting import format_money
 from pos_tui.core.kernel.vocabulary import field_label
 from pos_tui.i18n import _
-from pos_tui.store import database, is_sqlite, search, write_tx
+from pos_tui.store import database, fast, is_sqlite, search, write_tx
 from pos_tui.store import models as m
 from pos_tui.text import fold, search_key, words
 
@@ -69,6 +70,7 @@ class _Stored(NamedTuple):
     min_stock: int
     stock: int
     active: bool
+    stock_value: int
 
 
 _STORED_FIELDS = (
@@ -84,6 +86,7 @@ _STORED_FIELDS = (
     m.Product.min_stock,
     m.Product.stock,
     m.Product.active,
+    m.Product.stock_value,
 )
 
 # Product columns written, in this order (id last for UPDATE … WHERE id).
@@ -101,6 +104,7 @@ _WRITE_FIELDS = (
     m.Product.stock,
     m.Product.active,
     m.Product.updated_at,
+    m.Product.stock_value,
 )
 
 
@@ -146,7 +150,8 @@ def _insert_sql(model: type[Model], fields: Sequence[Field]) -> str:
     return f"INSERT INTO {_table(model)} ({columns}) VALUES ({', '.join([database.param] * len(fields))})"
 
 
-_MOVEMENT_FIELDS = (m.StockMovement.product, m.StockMovement.at, m.StockMovement.qty, m.StockMovement.kind)
+_SM = m.StockMovement
+_MOVEMENT_FIELDS = (_SM.product, _SM.at, _SM.qty, _SM.kind, _SM.location, _SM.unit_cost, _SM.value)
 
 
 def _update_sql() -> str:
@@ -348,6 +353,8 @@ class _Run:
         self.product_insert = _insert_sql(m.Product, _WRITE_FIELDS)
         self.barcode_insert = _insert_sql(m.Barcode, (m.Barcode.code, m.Barcode.product))
         self.movement_insert = _insert_sql(m.StockMovement, _MOVEMENT_FIELDS)
+        self.level_insert = _insert_sql(m.StockLevel, (m.StockLevel.product, m.StockLevel.location, m.StockLevel.qty))
+        self.location = 0  # the default stock location, where an import's stock is booked (start())
 
     # -- set-up and end --------------------------------------------------------------------
 
@@ -357,6 +364,8 @@ class _Run:
         for sid, scode, sname in store.rows(m.Supplier.select(m.Supplier.id, m.Supplier.code, m.Supplier.name)):
             self.suppliers_by_code[scode] = sid
             self.suppliers_by_name.setdefault(fold(sname), []).append(sid)
+        default = m.StockLocation.select(m.StockLocation.id).where(m.StockLocation.is_default).scalar()
+        self.location = int(default or 0)
         top = m.Product.select(fn.MAX(m.Product.id)).scalar() or 0
         self._grow(top)
         self.empty_at_start = top == 0 and not m.Product.select().exists()
@@ -691,14 +700,14 @@ class _Run:
 
     # -- writing ---------------------------------------------------------------------------
 
-    def _values_of(self, row: _Row) -> tuple[Any, ...]:
+    def _values_of(self, row: _Row, state: costing.CostState) -> tuple[Any, ...]:
         return (
             row.code,
             row.name,
             search_key(row.name),
             row.unit,
             row.price,
-            row.cost,
+            state.cost,
             row.kdv_rate,
             row.category_id,
             row.supplier_id,
@@ -706,7 +715,25 @@ class _Run:
             row.stock,
             row.active,
             self.at,
+            state.value,
         )
+
+    def _costed(self, pid: int, row: _Row, movements: list[tuple[Any, ...]]) -> costing.CostState:
+        """The row's cost state after the import: a changed ``cost`` sets the average cost (the
+        stock on hand revalued at it, a ``revalue`` movement), a changed ``stock`` books the
+        difference at the default location at that cost (kernel.costing has the rule)."""
+        stored = row.stored
+        state = costing.CostState(stored.stock, stored.stock_value, stored.cost) if stored else costing.CostState()
+        if row.cost != state.cost:
+            step = costing.revalue(state, row.cost)
+            if step.value:
+                movements.append((pid, self.at, 0, "revalue", self.location, step.unit_cost, step.value))
+            state = step.state
+        if row.stock != state.qty:
+            step = costing.move(state, row.stock - state.qty)
+            movements.append((pid, self.at, row.stock - state.qty, "import", self.location, step.unit_cost, step.value))
+            state = step.state
+        return state
 
     def _write(
         self,
@@ -728,24 +755,30 @@ class _Run:
             m.Barcode.delete().where(m.Barcode.code.in_(part)).execute()
 
         if updates:
-            cursor.executemany(self.update_sql, [(*self._values_of(r), r.stored.id) for r in updates if r.stored])
             barcodes: list[tuple[str, int]] = []
             movements: list[tuple[Any, ...]] = []
+            values: list[tuple[Any, ...]] = []
             for r in updates:
                 assert r.stored is not None
                 pid = r.stored.id
+                values.append((*self._values_of(r, self._costed(pid, r, movements)), pid))
                 self._touch(pid, r.line, r.barcodes is not None)
                 kept = held.get(pid, set())
                 barcodes += [(bc, pid) for bc in r.barcodes or () if bc not in kept and bc not in deferred]
-                if r.stock != r.stored.stock:
-                    movements.append((pid, self.at, r.stock - r.stored.stock, "import"))
+            cursor.executemany(self.update_sql, values)
             cursor.executemany(self.barcode_insert, barcodes)
             cursor.executemany(self.movement_insert, movements)
+            for mv in movements:
+                if mv[2]:
+                    fast.upsert_add(m.StockLevel, {"product": mv[0], "location": self.location}, "qty", mv[2])
             self.updated += len(updates)
 
         if creates:
             top = m.Product.select(fn.MAX(m.Product.id)).scalar() or 0
-            cursor.executemany(self.product_insert, [self._values_of(r) for r in creates])
+            states = [self._costed(0, r, []) for r in creates]
+            cursor.executemany(
+                self.product_insert, [self._values_of(r, st) for r, st in zip(creates, states, strict=True)]
+            )
             last = m.Product.select(fn.MAX(m.Product.id)).scalar() or 0
             if last - top == len(creates):  # every new id above the old top, one each: in order
                 ids = list(range(top + 1, last + 1))
@@ -759,9 +792,10 @@ class _Run:
                 self.line_of[pid] = r.line if r.barcodes is not None else -r.line
                 barcodes += [(bc, pid) for bc in r.barcodes or () if bc not in deferred]
                 if r.stock:
-                    movements.append((pid, self.at, r.stock, "import"))
+                    self._costed(pid, r, movements)
             cursor.executemany(self.barcode_insert, barcodes)
             cursor.executemany(self.movement_insert, movements)
+            cursor.executemany(self.level_insert, [(mv[0], self.location, mv[2]) for mv in movements if mv[2]])
             if self.bulk_search:
                 search.index_range(database, min(ids), max(ids))
             self.created += len(creates)

@@ -16,6 +16,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from pos_tui.core import stock
 from pos_tui.core.basket.cart import Benefit, Cart, CartTotals, KdvRow
 from pos_tui.core.basket.tenders import (
     SALE,
@@ -256,15 +257,14 @@ def write_document(draft: DocumentDraft, ctx: TenderContext, *, fiscal: FiscalHo
     kdv_table = [(r.rate, to_kurus(r.base), to_kurus(r.kdv)) for r in kdv_rows]
     fast.insert_many(m.SaleKdv, ("sale", "rate", "base", "kdv"), [(sale_id, *row) for row in kdv_table])
     sign = -1 if kind == SALE else 1
-    fast.insert_many(
-        m.StockMovement,
-        ("product", "at", "qty", "kind", "sale"),
-        [(ln.product_id, at, sign * ln.qty_milli, kind, sale_id) for ln in lines],
+    location = stock.terminal_location(terminal)
+    stock.post_movements(
+        [stock.Movement(ln.product_id, location, sign * ln.qty_milli, kind) for ln in lines],
+        at=now,
+        terminal=terminal,
+        user_id=cashier_id,
+        sale_id=sale_id,
     )
-    per_product: dict[int, int] = {}
-    for ln in lines:
-        per_product[ln.product_id] = per_product.get(ln.product_id, 0) + sign * ln.qty_milli
-    fast.add_by_id(m.Product, "stock", per_product)
     benefit_rows = [
         (sale_id, line_no, b.kind, b.code, b.label[:255], to_kurus(b.amount), b.points) for line_no, b in benefits
     ]
