@@ -34,6 +34,10 @@ ALL_PERMISSIONS = frozenset(
         "points_adjust",
         "own_card",
         "admin",
+        "receive",
+        "stock_adjust",
+        "count",
+        "count_manage",
     }
 )
 
@@ -119,7 +123,7 @@ class SmtpSettings:
 
 
 DEFAULT_ROLES: Mapping[str, RoleSettings] = {
-    "cashier": RoleSettings(10, frozenset({"sell", "return", "void", "cash_movement"})),
+    "cashier": RoleSettings(10, frozenset({"sell", "return", "void", "cash_movement", "count"})),
     "supervisor": RoleSettings(50, ALL_PERMISSIONS - {"admin"}),
     "admin": RoleSettings(100, ALL_PERMISSIONS),
 }

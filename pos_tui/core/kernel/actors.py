@@ -32,6 +32,10 @@ PERMISSION_LABELS = {
     "points_adjust": N_("adjust loyalty points"),
     "own_card": N_("attach their own member card to a sale"),
     "admin": N_("administer users and settings"),
+    "receive": N_("receive goods and return them to suppliers"),
+    "stock_adjust": N_("adjust and transfer stock"),
+    "count": N_("count stock"),
+    "count_manage": N_("open, post and cancel stock counts"),
 }
 
 

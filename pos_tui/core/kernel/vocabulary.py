@@ -19,7 +19,42 @@ METHOD_LABELS = {
     "store_credit": N_("Store credit"),
     "gift_card": N_("Gift card"),
 }
-DOCUMENT_LABELS = {"sale": N_("sale"), "return": N_("return")}
+DOCUMENT_LABELS = {
+    "sale": N_("sale"),
+    "return": N_("return"),
+    # stock documents (journal kinds are "stock_" + these)
+    "receipt": N_("goods receipt"),
+    "supplier_return": N_("return to supplier"),
+    "adjustment": N_("stock adjustment"),
+    "transfer_out": N_("transfer sent"),
+    "transfer_in": N_("transfer received"),
+    "count": N_("stock count"),
+    "reversal": N_("count reversal"),
+}
+# Stock movement kinds (stock_movement.kind) and adjustment reasons (stock_movement.reason).
+MOVEMENT_LABELS = {
+    "sale": N_("sale"),
+    "return": N_("return"),
+    "import": N_("import"),
+    "receipt": N_("goods receipt"),
+    "supplier_return": N_("return to supplier"),
+    "adjust": N_("adjustment"),
+    "count": N_("count"),
+    "transfer_out": N_("transfer out"),
+    "transfer_in": N_("transfer in"),
+    "revalue": N_("revaluation"),
+    "purchase": N_("purchase"),
+}
+REASON_LABELS = {
+    "waste": N_("waste"),
+    "damage": N_("damage"),
+    "loss": N_("loss"),
+    "internal": N_("internal use"),
+    "correction": N_("correction"),
+    "opening": N_("opening stock"),
+    "transfer": N_("transfer difference"),
+    "count": N_("count difference"),
+}
 CUSTOMER_KIND_LABELS = {"retail": N_("retail"), "wholesale": N_("wholesale")}
 CARD_KIND_LABELS = {
     "barcode": N_("barcode card"),
@@ -75,7 +110,17 @@ def method_label(method: str) -> str:
 
 
 def document_label(kind: str) -> str:
-    return _label(DOCUMENT_LABELS, kind)
+    """A document kind, or a stock document's journal kind (``stock_receipt``)."""
+    stock_kind = kind.removeprefix("stock_")
+    return _label(DOCUMENT_LABELS, stock_kind if stock_kind in DOCUMENT_LABELS else kind)
+
+
+def movement_label(kind: str) -> str:
+    return _label(MOVEMENT_LABELS, kind)
+
+
+def reason_label(reason: str) -> str:
+    return _label(REASON_LABELS, reason)
 
 
 def customer_kind_label(kind: str) -> str:
