@@ -58,6 +58,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "receipt": ("receipt", "Print or show a posted receipt (sale or return)."),
     "labels": ("labels", "Shelf labels: A4 sheets (PDF) or the receipt printer (ESC/POS)."),
     "fiscal": ("fiscal", "The fiscal device (ÖKC): status, X report, Z report."),
+    "stock": ("stock", "Stock: locations, goods receipts, supplier returns, adjustments, transfers and reports."),
+    "count": ("count", "Stock counts (sayım): open, list, show, import handheld files, post, cancel."),
 }
 
 

@@ -33,12 +33,16 @@ _EXPORTS = {
     "TRANSFER_OUT": "ledger",
     "add_location": "locations",
     "assign_terminal": "locations",
+    "counting": "counting",
     "document_payload": "ledger",
     "get_location": "locations",
     "list_locations": "locations",
     "location_id": "locations",
+    "moves": "moves",
     "on_hand": "ledger",
     "post_movements": "ledger",
+    "receiving": "receiving",
+    "reports": "reports",
     "terminal_location": "locations",
     "write_stock_document": "ledger",
 }
@@ -66,12 +70,16 @@ __all__ = [
     "StockDraft",
     "add_location",
     "assign_terminal",
+    "counting",
     "document_payload",
     "get_location",
     "list_locations",
     "location_id",
+    "moves",
     "on_hand",
     "post_movements",
+    "receiving",
+    "reports",
     "terminal_location",
     "write_stock_document",
 ]
@@ -79,6 +87,7 @@ if not TYPE_CHECKING:  # type checkers read the imports below instead, and flag 
     __getattr__, __dir__ = front_door(__name__, _EXPORTS)
 
 if TYPE_CHECKING:
+    from pos_tui.core.stock import counting, moves, receiving, reports
     from pos_tui.core.stock.ledger import (
         ADJUST,
         COUNT,

@@ -42,6 +42,7 @@ SHORTCUTS: dict[str, str] = {
     "print_retry": "b",
     "labels": "c",
     "fiscal_z": "d",
+    "stock": "s",
 }
 """Each menu entry's key: its own, the same whoever is logged in and whatever devices the till has
 (counting the shown entries gave the eleventh the first one's number)."""
@@ -84,6 +85,7 @@ def menu_entries(screen: SaleScreen) -> list[tuple[str, str]]:
     if actor.can("sell"):  # last, so the entries above keep their numbers
         entries.append(("gift_cards", _("Gift cards: sell, top up, balance")))
     entries.extend(printing_entries(screen))
+    entries.append(("stock", _("Stock: receive goods, adjust, transfer, count, look up")))
     return entries
 
 
@@ -369,7 +371,15 @@ ACTIONS: dict[str, Callable[[SaleScreen], None]] = {
     "print_retry": lambda screen: _printing("retry")(screen),
     "labels": lambda screen: _printing("shelf_labels")(screen),
     "fiscal_z": lambda screen: _printing("fiscal_z")(screen),
+    "stock": lambda screen: _stock_menu(screen),
 }
+
+
+def _stock_menu(screen: SaleScreen) -> None:
+    """The stock sub-menu (:mod:`pos_tui.tui.screens.menu_stock`, imported when chosen)."""
+    from pos_tui.tui.screens.menu_stock import open_stock_menu
+
+    open_stock_menu(screen)
 
 
 def _printing(name: str) -> Callable[[SaleScreen], None]:

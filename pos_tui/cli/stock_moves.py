@@ -1,0 +1,9 @@
+"""``pos-admin stock`` commands: moves."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Attach this part's commands to the ``stock`` group."""
