@@ -42,6 +42,7 @@ def rewind(sale: SaleResult, tamper: Tamper) -> None:
     tamper(
         *(f"DROP TRIGGER {t}_no_delete" for t in tables),
         "UPDATE product SET stock = stock + 1000 WHERE code = '1001'",
+        "UPDATE stock_level SET qty = qty + 1000 WHERE product_id = (SELECT id FROM product WHERE code = '1001')",
         *(f"DELETE FROM {t} WHERE sale_id = {sid}" for t in ("stock_movement", "sale_kdv", "payment", "sale_line")),
         f"DELETE FROM sale_fiscal WHERE sale_id = {sid}",
         f"DELETE FROM sale WHERE id = {sid}",

@@ -31,6 +31,7 @@ def delete_sale(sale: SaleResult, tamper: Tamper) -> None:
     tamper(
         *drops,
         "UPDATE product SET stock = stock + 1000 WHERE code = '1001'",
+        "UPDATE stock_level SET qty = qty + 1000 WHERE product_id = (SELECT id FROM product WHERE code = '1001')",
         f"DELETE FROM stock_movement WHERE sale_id = {sid}",
         f"DELETE FROM sale_kdv WHERE sale_id = {sid}",
         f"DELETE FROM payment WHERE sale_id = {sid}",

@@ -66,7 +66,9 @@ def test_report_x_asks_the_permission_table(people: dict[str, Actor], cli: Calla
     config.write_text(
         (REPO / "config" / "pos.toml")
         .read_text(encoding="utf-8")
-        .replace('permissions = ["sell", "return", "void", "cash_movement"]', 'permissions = ["sell", "x_report"]'),
+        .replace(
+            'permissions = ["sell", "return", "void", "cash_movement", "count"]', 'permissions = ["sell", "x_report"]'
+        ),
         encoding="utf-8",
     )
     allowed = cli("report", "x", "--user", "ayse", "--json", env={"POS_CONFIG": str(config)})

@@ -35,7 +35,7 @@ def _check_code(code: str) -> str:
     code = code.strip().upper()
     if not _CODE.match(code):
         raise ValidationError(
-            _("Location code {code!r}: 1 to 16 capital letters (A-Z), digits, '-' or '_'").format(code=code)
+            _("Location code \"{code}\": 1 to 16 capital letters (A-Z), digits, '-' or '_'").format(code=code)
         )
     return code
 
