@@ -11,7 +11,8 @@ same schema (triggers and indexes included) writing the same rows: the receipt c
 sale, 5 sale lines, the payment, the per-rate KDV rows, 5 stock movements valued at average
 cost (the terminal's location and the products' cost state read first; the cost rule of
 ``kernel.costing``), the products' stock, value and cost and the per-location stock, the cart
-draft deleted, a hash-chained journal entry and the journal head in ``meta_entry``. Samples alternate between the two, so both see the same machine.
+draft deleted, a hash-chained journal entry and the journal head in ``meta_entry``. Samples
+alternate between the two, so both see the same machine.
 
 Targets (issue 2): p99 < 10 ms and ≤ 3× the raw transaction.
 
