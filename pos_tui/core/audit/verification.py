@@ -427,7 +427,22 @@ def _check_stock(found: _Found, chain: _Chain) -> None:
     for (pid, loc), cached in levels.items():
         if cached:
             _level_problem(found, pid, codes.get(loc, str(loc)), cached, 0)
-    documents = [i for (i,) in store.rows(m.StockDocument.select(m.StockDocument.id).order_by(m.StockDocument.id))]
+    D, C = m.StockDocument, m.Counter
+    numbers: dict[str, list[int]] = {}
+    for kind, number in store.rows(D.select(D.kind, D.number).order_by(D.kind, D.number)):
+        numbers.setdefault(kind, []).append(number)
+    counters = dict(store.rows(C.select(C.name, C.value).where(C.scope == "stock")))
+    for kind in sorted(set(numbers) | {name.removeprefix("stock_") for name in counters}):
+        held = numbers.get(kind, [])
+        top = counters.get(f"stock_{kind}", 0)
+        if held != list(range(1, len(held) + 1)) or top != len(held):
+            found.add(
+                None,
+                _(
+                    "stock documents ({kind}): numbers 1 to {top} were given but {n} are there: some were deleted"
+                ).format(kind=document_label(kind), top=max(top, held[-1] if held else 0), n=len(held)),
+            )
+    documents = [i for (i,) in store.rows(D.select(D.id).order_by(D.id))]
     for doc_id in documents:
         entry = chain.stock_entries.pop(doc_id, None)
         if entry is None:

@@ -220,7 +220,7 @@ def write_stock_document(draft: StockDraft) -> PostedDocument:
     if draft.kind not in DOCUMENT_KINDS:
         raise ValueError(f"unknown stock document kind {draft.kind!r}")
     with write_tx():
-        number = next_value("stock", draft.kind)
+        number = next_value("stock", f"stock_{draft.kind}")  # not "receipt": that is a till's series
         doc_id = fast.insert_one(
             m.StockDocument,
             {
@@ -279,7 +279,6 @@ def document_payload(doc_id: int) -> dict[str, Any]:
         m.Supplier,
         m.User,
     )
-    codes: dict[int, str] = {}
     locations = dict(store.rows(Loc.select(Loc.id, Loc.code)))
     head = next(
         store.rows(
@@ -307,15 +306,10 @@ def document_payload(doc_id: int) -> dict[str, Any]:
     if supplier_id is not None:
         supplier = next(store.rows(S.select(S.code).where(S.id == supplier_id)))[0]
 
-    def code(pid: int) -> str:
-        if pid not in codes:
-            codes[pid] = next(store.rows(P.select(P.code).where(P.id == pid)))[0]
-        return codes[pid]
-
     lines = [
         {
             "line": no,
-            "code": code(pid),
+            "code": code,
             "qty": qty,
             "unit_cost": _money(uc),
             "discount": _money(disc),
@@ -324,15 +318,16 @@ def document_payload(doc_id: int) -> dict[str, Any]:
             "kdv": _money(kdv),
             "refers_to": ref,
         }
-        for no, pid, qty, uc, disc, net, rate, kdv, ref in store.rows(
-            L.select(L.line_no, L.product, L.qty, L.unit_cost, L.discount, L.net, L.kdv_rate, L.kdv, L.refers_to)
+        for no, code, qty, uc, disc, net, rate, kdv, ref in store.rows(
+            L.select(L.line_no, P.code, L.qty, L.unit_cost, L.discount, L.net, L.kdv_rate, L.kdv, L.refers_to)
+            .join(P, on=(L.product == P.id))
             .where(L.document == doc_id)
             .order_by(L.line_no)
         )
     ]
     movements = [
         {
-            "code": code(pid),
+            "code": code,
             "location": locations[loc_id],
             "qty": qty,
             "kind": mkind,
@@ -340,8 +335,9 @@ def document_payload(doc_id: int) -> dict[str, Any]:
             "unit_cost": _money(uc),
             "value": _money(value),
         }
-        for pid, loc_id, qty, mkind, mreason, uc, value in store.rows(
-            SM.select(SM.product, SM.location, SM.qty, SM.kind, SM.reason, SM.unit_cost, SM.value)
+        for code, loc_id, qty, mkind, mreason, uc, value in store.rows(
+            SM.select(P.code, SM.location, SM.qty, SM.kind, SM.reason, SM.unit_cost, SM.value)
+            .join(P, on=(SM.product == P.id))
             .where(SM.document == doc_id)
             .order_by(SM.id)
         )
