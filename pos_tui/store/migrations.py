@@ -189,7 +189,8 @@ def _to_v8(db: Database) -> None:
     for table, column, ddl in wanted:
         if column not in {c.name for c in db.get_columns(table)}:
             db.execute_sql(f'ALTER TABLE "{table}" ADD COLUMN "{column}" {ddl}')
-    cast(Any, SM)._schema.create_indexes(safe=True)  # (product, at): the stock card's order
+    cast(Any, SM)._schema.create_indexes(safe=True)  # (product, at): the stock card's order; document
+    db.execute_sql('DROP INDEX IF EXISTS "stock_movement_product_id"')  # (product, at) serves its lookups
     now = datetime.now(UTC).replace(tzinfo=None)
     location = _default_location()
     drop_guards(db, "stock_movement")  # the one backfill of a posted table; upgrade() re-installs the guards

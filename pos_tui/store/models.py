@@ -356,7 +356,8 @@ class StockDocumentLine(BaseModel):
 
 class StockMovement(BaseModel):
     id = AutoField()
-    product = ForeignKeyField(Product, backref="stock_movements", on_delete="RESTRICT", index=True)
+    # indexed by (product, at) below: the stock card's order, and any lookup by product
+    product = ForeignKeyField(Product, backref="stock_movements", on_delete="RESTRICT", index=False)
     at = DateTimeField()
     qty = IntegerField()  # milli-units, signed: + in, - out
     # sale | return | import | receipt | supplier_return | adjust | count | transfer_out | transfer_in | revalue
@@ -365,23 +366,30 @@ class StockMovement(BaseModel):
     sale = ForeignKeyField(Sale, null=True, backref="+", on_delete="RESTRICT")
     note = TextField(null=True)
     # schema 8 (location is NULL only in rows written before it, and the migration fills those)
-    location = ForeignKeyField(StockLocation, null=True, backref="+", on_delete="RESTRICT")
+    # No index of their own: a movement is found by product (and time), sale or document; these
+    # columns are read with it. Every index here costs every sale and every imported product.
+    location = ForeignKeyField(StockLocation, null=True, backref="+", on_delete="RESTRICT", index=False)
     unit_cost = IntegerField(default=0, constraints=[SQL("DEFAULT 0")])  # kuruş per unit it moved at
     value = IntegerField(default=0, constraints=[SQL("DEFAULT 0")])  # kuruş, signed: the stock value's change
     reason = CharField(max_length=16, null=True)  # adjustments: waste | damage | loss | internal | correction | opening
-    document = ForeignKeyField(StockDocument, null=True, backref="movements", on_delete="RESTRICT")
+    document = ForeignKeyField(StockDocument, null=True, backref="movements", on_delete="RESTRICT", index=False)
     terminal = CharField(max_length=32, null=True)
-    user = ForeignKeyField(User, null=True, backref="+", on_delete="RESTRICT")
+    user = ForeignKeyField(User, null=True, backref="+", on_delete="RESTRICT", index=False)
 
     class Meta:
         indexes = ((("product", "at"), False),)
 
 
+# Only stock documents' movements have a document: a partial index stays as small as they are.
+StockMovement.add_index(StockMovement.document, where=StockMovement.document.is_null(False))
+
+
 class StockLevel(BaseModel):
     """On hand per product and location (schema 8): a cache of SUM(stock_movement.qty), checked by audit."""
 
-    product = ForeignKeyField(Product, backref="+", on_delete="RESTRICT")
-    location = ForeignKeyField(StockLocation, backref="+", on_delete="RESTRICT")
+    # the primary key (product, location) is their index
+    product = ForeignKeyField(Product, backref="+", on_delete="RESTRICT", index=False)
+    location = ForeignKeyField(StockLocation, backref="+", on_delete="RESTRICT", index=False)
     qty = IntegerField(default=0)
 
     class Meta:
@@ -391,7 +399,7 @@ class StockLevel(BaseModel):
 class SupplierPrice(BaseModel):
     """The last purchase price per supplier and product (schema 8), from the receipts."""
 
-    supplier = ForeignKeyField(Supplier, backref="+", on_delete="RESTRICT")
+    supplier = ForeignKeyField(Supplier, backref="+", on_delete="RESTRICT", index=False)  # the key's prefix
     product = ForeignKeyField(Product, backref="+", on_delete="RESTRICT")
     unit_cost = IntegerField()  # kuruş per unit excluding KDV, after the line discount
     at = DateTimeField()
@@ -423,8 +431,8 @@ class CountLine(BaseModel):
     """A product's line in a count (schema 8): the quantity expected, frozen when the product
     was first counted (sales and receipts after that moment do not change the variance)."""
 
-    session = ForeignKeyField(CountSession, backref="lines", on_delete="RESTRICT")
-    product = ForeignKeyField(Product, backref="+", on_delete="RESTRICT")
+    session = ForeignKeyField(CountSession, backref="lines", on_delete="RESTRICT", index=False)  # the key's prefix
+    product = ForeignKeyField(Product, backref="+", on_delete="RESTRICT", index=False)
     expected = IntegerField()  # milli-units on hand at the location when first counted
     at = DateTimeField()
 
@@ -438,11 +446,12 @@ class CountEvent(BaseModel):
 
     id = AutoField()
     uid = CharField(max_length=64, unique=True)
-    session = ForeignKeyField(CountSession, backref="events", on_delete="RESTRICT")
-    product = ForeignKeyField(Product, backref="+", on_delete="RESTRICT")
+    # indexed by (session, product) below; each scan writes a row, so no other index
+    session = ForeignKeyField(CountSession, backref="events", on_delete="RESTRICT", index=False)
+    product = ForeignKeyField(Product, backref="+", on_delete="RESTRICT", index=False)
     qty = IntegerField()  # milli-units, signed
     zone = CharField(max_length=32, null=True)
-    user = ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    user = ForeignKeyField(User, backref="+", on_delete="RESTRICT", index=False)
     terminal = CharField(max_length=32)
     at = DateTimeField()
     undoes = ForeignKeyField("self", null=True, unique=True, backref="+", on_delete="RESTRICT")
