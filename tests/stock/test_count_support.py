@@ -53,7 +53,9 @@ def make_product(
     return int(product.id)
 
 
-def receive(product_id: int, qty: int, unit_cost_kurus: int, now: datetime, user: Actor, location: int | None = None) -> None:
+def receive(
+    product_id: int, qty: int, unit_cost_kurus: int, now: datetime, user: Actor, location: int | None = None
+) -> None:
     """Stock comes in at ``unit_cost_kurus`` per unit (an opening adjustment through the ledger)."""
     loc = location if location is not None else terminal_location(None)
     amount = qty * unit_cost_kurus // 1000
@@ -76,7 +78,9 @@ def sell(product_id: int, qty: int, now: datetime, location: int | None = None) 
     """A till sells ``qty`` (what the sale posting does to stock: a ``sale`` movement)."""
     loc = location if location is not None else terminal_location(None)
     with write_tx():
-        ledger.post_movements([ledger.Movement(product_id, loc, -qty, ledger.SALE)], at=now, terminal="T2", user_id=None)
+        ledger.post_movements(
+            [ledger.Movement(product_id, loc, -qty, ledger.SALE)], at=now, terminal="T2", user_id=None
+        )
 
 
 def uid() -> str:
