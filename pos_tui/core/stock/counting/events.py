@@ -377,7 +377,7 @@ class CountedLine:
     expected: int | None
 
 
-def counted_lines(session_id: int, *, blind: bool, limit: int = 200) -> list[CountedLine]:
+def counted_lines(session_id: int, *, blind: bool, limit: int | None = 200) -> list[CountedLine]:
     """The products counted so far, the most recently counted first (for a screen joining a
     session); ``expected`` only when the session is not blind."""
     E, P, L = m.CountEvent, m.Product, m.CountLine
@@ -388,8 +388,9 @@ def counted_lines(session_id: int, *, blind: bool, limit: int = 200) -> list[Cou
         .where(E.session == session_id)
         .group_by(E.product, P.code, P.name, P.unit, L.expected)
         .order_by(fn.MAX(E.id).desc())
-        .limit(limit)
     )
+    if limit is not None:
+        query = query.limit(limit)
     return [
         CountedLine(pid, code, name, unit, int(total), None if blind else int(expected))
         for pid, code, name, unit, total, _last, expected in store.rows(query)
