@@ -176,7 +176,7 @@ def show(
     if not visible:
         info(_("This is a blind count: expected quantities are shown only to users who manage counts."))
     table(
-        [_("Code"), _("Name"), _("Expected"), _("Counted"), _("Variance"), _("Value"), _("Recount")],
+        [_("Code"), _("Name"), _("Expected"), _("Counted"), _("Difference"), _("Value"), _("Recount")],
         [
             (
                 ln.code,
