@@ -152,3 +152,36 @@ def test_counting_screen_at_80x24(snap_compare: Any, make_app: Any, shop: Any, t
         await till.steady(pilot)
 
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=count)
+
+
+async def test_a_scan_is_painted_in_its_own_call(
+    make_app: Any, shop: Any, open_shift: Any, till: Any, now: datetime
+) -> None:
+    """As on the sale screen: the entry's line, the totals and the emptied field reach the
+    terminal in one paint made by the scan call itself (``paint_now``), not a frame later."""
+    from textual._compositor import CompositorUpdate
+    from textual.widgets import Input
+
+    info = counting.open_count("Hızlı", actor=shop.mehmet, now=now, terminal="T1")
+    app = make_app()
+    paints: list[str] = []
+    display = app._display
+
+    def recording(screen: Any, renderable: Any) -> None:
+        display(screen, renderable)
+        if isinstance(renderable, CompositorUpdate):
+            paints.append(renderable.render_segments(app.console))
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await till.login(pilot, "1111")
+        screen = CountingScreen(info, None)
+        await pilot.app.push_screen(screen)
+        await till.settle(pilot)
+        scan = screen.query_one("#scan", Input)
+        scan.value = "2*" + Shop.CAY
+        await pilot.pause()
+        app._display = recording  # type: ignore[method-assign]
+        await scan.action_submit()  # what Enter does; no pause after it
+        assert paints, "the scan painted nothing by itself"
+        assert "Çay 500 g" in paints[0] and "+2 → 2" in paints[0]
+        assert Shop.CAY not in paints[0]  # the scan field is emptied in that paint too
