@@ -80,3 +80,28 @@ def _url(database: peewee.Database) -> str:
 
     base = os.environ["POS_TEST_PG_URL"].rsplit("/", 1)[0]
     return f"{base}/{database.database}"
+
+
+@pytest.mark.postgres
+def test_count_post_undo_reverse_on_postgres(pg_db: peewee.Database, settings: Settings, now: datetime) -> None:
+    from test_count_support import sell
+
+    from pos_tui.core.stock import ledger
+
+    boss = make_user(settings, now, "mehmet", "supervisor")
+    counter = make_user(settings, now, "ayse", "cashier")
+    a, b = make_product(now, "A", "A"), make_product(now, "B", "B")
+    receive(a, 10_000, 250, now, boss)
+    receive(b, 3_000, 100, now, boss)
+    session = counting.open_count("PG", actor=boss, now=now, terminal="T1").id
+    counting.record_event(session, a, 4_000, uid="1", actor=counter, now=now, terminal="T1")
+    sell(a, 1_000, now)
+    counting.record_event(session, a, 5_000, uid="2", actor=counter, now=now, terminal="T1")
+    counting.record_event(session, a, 5_000, uid="2", actor=counter, now=now, terminal="T1")  # a retry
+    counting.record_event(session, b, 7_000, uid="3", actor=counter, now=now, terminal="T1")
+    assert counting.undo_event(session, uid="4", actor=counter, now=now, terminal="T1").counted == 0
+    posted = counting.post_count(session, uncounted="zero", actor=boss, now=now, terminal="T1")
+    assert (posted.movements, posted.zeroed) == (2, 1)
+    assert ledger.on_hand(a) == 8_000 and ledger.on_hand(b) == 0
+    counting.reverse_count(session, actor=boss, now=now, terminal="T1")
+    assert ledger.on_hand(a) == 9_000 and ledger.on_hand(b) == 3_000
