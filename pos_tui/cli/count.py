@@ -383,8 +383,8 @@ def cancel(
 @handle_errors
 def sheet(
     session_id: IdArgument,
+    output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
     format_: Annotated[str, typer.Option("--format", "-f", help="pdf, csv or xlsx.")] = "pdf",
-    output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")] = Path("sayim.pdf"),
     json_: JsonOption = False,
 ) -> None:
     """Count sheets for a paper count: code, barcode, name, unit, location, expected (not on a

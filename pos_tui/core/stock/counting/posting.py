@@ -122,7 +122,7 @@ def _uncounted(location: int, scope: Scope, counted: set[int]) -> list[ReviewLin
         .where((S.location == location) & (S.qty != 0))
         .order_by(P.code)
     )
-    wanted_products, wanted_categories = set(scope.products), set(scope.categories)
+    wanted_products, wanted_categories = scope.product_set, scope.category_set
     return [
         ReviewLine(pid, code, name, unit, int(qty), 0, int(cost))
         for pid, code, name, unit, cost, qty, category in store.rows(query)

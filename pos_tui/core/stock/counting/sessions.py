@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from pos_tui import store
@@ -46,8 +47,27 @@ class Scope:
 
     @classmethod
     def from_json(cls, text: str | None) -> Scope:
-        raw: dict[str, Any] = json.loads(text or "{}")
-        return cls(tuple(int(i) for i in raw.get("categories", ())), tuple(int(i) for i in raw.get("products", ())))
+        return _parsed_scope(text or "{}")
+
+    @property
+    def product_set(self) -> frozenset[int]:
+        return _sets(self)[0]
+
+    @property
+    def category_set(self) -> frozenset[int]:
+        return _sets(self)[1]
+
+
+@lru_cache(maxsize=64)
+def _parsed_scope(text: str) -> Scope:
+    """A session's scope, parsed once (every scan checks it)."""
+    raw: dict[str, Any] = json.loads(text)
+    return Scope(tuple(int(i) for i in raw.get("categories", ())), tuple(int(i) for i in raw.get("products", ())))
+
+
+@lru_cache(maxsize=64)
+def _sets(scope: Scope) -> tuple[frozenset[int], frozenset[int]]:
+    return frozenset(scope.products), frozenset(scope.categories)
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,4 +285,4 @@ def cancel_count(
 def in_scope(scope: Scope, product_id: int, category_id: int | None) -> bool:
     if scope.everything:
         return True
-    return product_id in scope.products or (category_id is not None and category_id in scope.categories)
+    return product_id in scope.product_set or (category_id is not None and category_id in scope.category_set)

@@ -39,7 +39,7 @@ def sheet_rows(session_id: int) -> tuple[CountInfo, list[SheetRow]]:
     barcodes: dict[int, str] = {}
     for code, pid in store.rows(B.select(B.code, B.product).order_by(B.code)):
         barcodes.setdefault(pid, code)
-    wanted_p, wanted_c = set(info.scope.products), set(info.scope.categories)
+    wanted_p, wanted_c = info.scope.product_set, info.scope.category_set
     rows = []
     query = P.select(P.id, P.code, P.name, P.unit, P.category, P.active)
     for pid, code, name, unit, category, active in store.rows(query):
