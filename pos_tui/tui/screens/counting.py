@@ -26,7 +26,7 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Label, Static
 
-from pos_tui.core.kernel import MILLI, Override, PosError, format_decimal, format_quantity
+from pos_tui.core.kernel import MILLI, Actor, Override, PosError, format_decimal, format_quantity
 from pos_tui.core.stock import counting
 from pos_tui.i18n import _
 from pos_tui.tui.base import pos_app
@@ -366,15 +366,29 @@ class CountingScreen(PosScreen, ScanReceiver):
         super().failed(error)
 
     def action_leave(self) -> None:
+        """Back to the sale screen; in counting mode (no sale screen under it) back to the PIN."""
         if self.posting:
             self.show_error(_("Wait: the count is being posted"))
             return
+        app = pos_app(self)
+        selling = any(isinstance(s, ScanReceiver) and s is not self for s in app.screen_stack)
         self.dismiss()
+        if not selling:
+            app.action_logout()
+
+
+def _gave_up(screen: PosScreen) -> None:
+    """Esc before counting: in counting mode (no sale screen in the stack) back to the PIN."""
+    app = pos_app(screen)
+    if not any(isinstance(s, ScanReceiver) for s in app.screen_stack):
+        app.action_logout()
 
 
 def _choose_zone(screen: PosScreen, info: counting.CountInfo) -> None:
     def chosen(zone: str | None) -> None:
-        if zone is not None:
+        if zone is None:
+            _gave_up(screen)
+        else:
             screen.app.push_screen(CountingScreen(info, zone or None))
 
     screen.app.push_screen(
@@ -389,6 +403,7 @@ def _open_new(screen: PosScreen) -> None:
 
     def named(name: str | None) -> None:
         if not name:
+            _gave_up(screen)
             return
 
         def open_(override: Override | None) -> counting.CountInfo:
@@ -396,11 +411,23 @@ def _open_new(screen: PosScreen) -> None:
                 name, actor=actor, now=session.now(), terminal=session.terminal, override=override
             )
 
-        pos_app(screen).with_override(open_, lambda info: _choose_zone(screen, info), screen.failed)
+        def refused(error: PosError) -> None:
+            screen.failed(error)
+            _gave_up(screen)
+
+        pos_app(screen).with_override(open_, lambda info: _choose_zone(screen, info), refused)
 
     screen.app.push_screen(
         CountTextDialog(_("New stock count"), _("Name of the count (e.g. Year end, Aisle 4)"), required=True), named
     )
+
+
+def counting_mode(actor: Actor) -> bool:
+    """Whether ``actor`` logs in straight to counting: they may count but not sell (a stock
+    clerk, a temporary counter at year end). The app calls :func:`open_counting` on the login
+    screen for them instead of opening a shift and the sale screen; leaving the counting screen
+    then logs them out."""
+    return actor.can("count") and not actor.can("sell")
 
 
 def open_counting(screen: PosScreen) -> None:
@@ -418,6 +445,7 @@ def open_counting(screen: PosScreen) -> None:
 
     def chosen(key: str | None) -> None:
         if key is None:
+            _gave_up(screen)
             return
         if key == "new":
             _open_new(screen)
