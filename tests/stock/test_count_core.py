@@ -74,7 +74,9 @@ def test_receipt_between_first_count_and_posting_is_kept(boss: Actor, counter: A
     assert ledger.on_hand(oil) == 10_000  # no variance: the delivery is neither lost nor doubled
 
 
-def test_uncounted_products_are_left_or_zeroed_never_silently(boss: Actor, counter: Actor, now: datetime) -> None:
+def test_uncounted_products_are_left_or_zeroed_never_silently(
+    boss: Actor, counter: Actor, now: datetime, settings: Settings
+) -> None:
     counted, forgotten, empty = (make_product(now, c, c) for c in ("A", "B", "C"))
     for pid in (counted, forgotten):
         receive(pid, 5_000, 100, now, boss)
@@ -96,6 +98,18 @@ def test_uncounted_products_are_left_or_zeroed_never_silently(boss: Actor, count
     zeroed = counting.post_count(s2, uncounted="zero", actor=boss, now=later(now, 2), terminal="T1")
     assert (zeroed.zeroed, zeroed.movements) == (1, 1)
     assert ledger.on_hand(forgotten) == 0 and ledger.on_hand(counted) == 5_000 and ledger.on_hand(empty) == 0
+    assert verify(settings=settings).ok  # the post without a document is journalled too
+
+
+def test_a_retry_after_the_count_closed_still_answers(boss: Actor, counter: Actor, now: datetime) -> None:
+    a = make_product(now, "A", "A")
+    session = _open(boss, now)
+    first = counting.record_event(session, a, 1_000, uid="late", actor=counter, now=now, terminal="T1")
+    counting.post_count(session, uncounted="leave", actor=boss, now=now, terminal="T1")
+    retry = counting.record_event(session, a, 1_000, uid="late", actor=counter, now=now, terminal="T1")
+    assert retry.replayed and retry.event_id == first.event_id
+    with pytest.raises(StateError):
+        counting.record_event(session, a, 1_000, uid="new", actor=counter, now=now, terminal="T1")
 
 
 def test_undo_own_last_entry_and_only_that(boss: Actor, counter: Actor, settings: Settings, now: datetime) -> None:

@@ -186,10 +186,10 @@ def _record(
 ) -> EventResult:
     at = to_db(now)
     with write_tx():
-        loc, blind, scope = require_open(session_id)
-        found = _replay(uid, session_id, blind)
+        found = _replay(uid, session_id)  # a retry answers even when the count closed meanwhile
         if found is not None:
             return found
+        loc, blind, scope = require_open(session_id)
         code, name, unit, category = _product(product_id)
         if not in_scope(scope, product_id, category):
             raise ValidationError(_("{code} {name} is not in this count's scope").format(code=code, name=name))
