@@ -23,7 +23,7 @@ from typing import Any
 
 from benchmarks.common import RESULTS, code_version, machine
 
-BENCHMARKS = ("catalog", "sale", "tui", "cli", "loyalty_run", "loyalty", "labels", "weight")
+BENCHMARKS = ("catalog", "sale", "tui", "cli", "loyalty_run", "loyalty", "labels", "weight", "counting")
 FULL = {"products": 1_000_000, "sale_products": 100_000, "scans": 5000, "searches": 2000, "sales": 1000,
         "tui_scans": 500, "starts": 5, "baseline_runs": 2}  # fmt: skip
 QUICK = {"products": 2000, "sale_products": 2000, "scans": 300, "searches": 100, "sales": 30,
@@ -72,6 +72,7 @@ def commands(sizes: dict[str, int], catalog_db: Path, profile: bool) -> dict[str
         "loyalty_run": [*py, "benchmarks.bench_loyalty_run", "--members", str(sizes.get("members", 10**5)), "--quiet"],
         "loyalty": [*py, "benchmarks.bench_loyalty", "--quiet", *(["--quick"] if sizes is QUICK else [])],
         "labels": [*py, "benchmarks.bench_labels", "--quiet", *(["--labels", "50", "--runs", "1"] * (sizes is QUICK))],
+        "counting": [*py, "benchmarks.bench_counting", "--quiet", *(["--products", "2000", "--scans", "300"] * (sizes is QUICK))],  # noqa: E501
         "weight": [
             *py,
             "benchmarks.bench_weight",

@@ -1,0 +1,155 @@
+"""Count sheets for a paper count: every product in the session's scope that is on sale or has
+stock at its location, by category and name, with an empty column for the counted quantity.
+The expected quantity (on hand now) is printed only on the sheets of an open count, never on a
+blind one's. CSV and XLSX are written here; the PDF is drawn by ``pos-admin count sheet``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+from pos_tui import store
+from pos_tui.core.kernel.money import qty_to_decimal
+from pos_tui.core.stock.counting.sessions import CountInfo, get_count
+from pos_tui.i18n import _
+from pos_tui.store import models as m
+
+
+@dataclass(frozen=True, slots=True)
+class SheetRow:
+    code: str
+    barcode: str
+    name: str
+    unit: str
+    category: str
+    location: str
+    expected: int | None  # milli-units; None on a blind count's sheet
+
+
+def sheet_rows(session_id: int) -> tuple[CountInfo, list[SheetRow]]:
+    info = get_count(session_id)
+    P, S, B, C = m.Product, m.StockLevel, m.Barcode, m.Category
+    levels = dict(store.rows(S.select(S.product, S.qty).where(S.location == info.location_id)))
+    categories = dict(store.rows(C.select(C.id, C.name)))
+    barcodes: dict[int, str] = {}
+    for code, pid in store.rows(B.select(B.code, B.product).order_by(B.code)):
+        barcodes.setdefault(pid, code)
+    wanted_p, wanted_c = info.scope.product_set, info.scope.category_set
+    rows = []
+    query = P.select(P.id, P.code, P.name, P.unit, P.category, P.active)
+    for pid, code, name, unit, category, active in store.rows(query):
+        if not info.scope.everything and pid not in wanted_p and (category is None or category not in wanted_c):
+            continue
+        on_hand = levels.get(pid, 0)
+        if not active and not on_hand:
+            continue
+        rows.append(
+            SheetRow(
+                code,
+                barcodes.get(pid, ""),
+                name,
+                unit,
+                categories.get(category, "") if category is not None else "",
+                info.location,
+                None if info.blind else on_hand,
+            )
+        )
+    rows.sort(key=lambda r: (r.category, r.name, r.code))
+    return info, rows
+
+
+def sheet_header(blind: bool) -> list[str]:
+    head = [_("code"), _("barcode"), _("name"), _("unit"), _("location")]
+    if not blind:
+        head.append(_("expected"))
+    head.append(_("counted"))
+    return head
+
+
+def sheet_cells(row: SheetRow) -> list[str]:
+    cells = [row.code, row.barcode, row.name, row.unit, row.location]
+    if row.expected is not None:
+        cells.append(str(qty_to_decimal(row.expected)))
+    cells.append("")
+    return cells
+
+
+def sheet_csv(info: CountInfo, rows: Sequence[SheetRow]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(sheet_header(info.blind))
+    for row in rows:
+        writer.writerow(sheet_cells(row))
+    return out.getvalue()
+
+
+def _column(index: int) -> str:
+    name = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        name = chr(65 + rest) + name
+    return name
+
+
+def sheet_xlsx(info: CountInfo, rows: Sequence[SheetRow]) -> bytes:
+    """A one-sheet XLSX workbook (Office Open XML written by hand: inline strings, no library)."""
+    table = [sheet_header(info.blind), *(sheet_cells(r) for r in rows)]
+    body = []
+    for r, cells in enumerate(table, start=1):
+        xml_cells = "".join(
+            f'<c r="{_column(c)}{r}" t="inlineStr"><is><t xml:space="preserve">{escape(value)}</t></is></c>'
+            for c, value in enumerate(cells)
+            if value != ""
+        )
+        body.append(f'<row r="{r}">{xml_cells}</row>')
+    sheet = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f"<sheetData>{''.join(body)}</sheetData></worksheet>"
+    )
+    title = escape(_("Count {id}").format(id=info.id))
+    files = {
+        "[Content_Types].xml": (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/worksheets/sheet1.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+            "</Types>"
+        ),
+        "_rels/.rels": (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" '
+            'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+            'Target="xl/workbook.xml"/></Relationships>'
+        ),
+        "xl/workbook.xml": (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+            f'<sheets><sheet name="{title}" sheetId="1" r:id="rId1"/></sheets></workbook>'
+        ),
+        "xl/_rels/workbook.xml.rels": (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" '
+            'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+            'Target="worksheets/sheet1.xml"/></Relationships>'
+        ),
+        "xl/worksheets/sheet1.xml": sheet,
+    }
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in files.items():
+            z.writestr(name, text)
+    return out.getvalue()
