@@ -238,8 +238,16 @@ class PosApp(Till):
             self.call_after_refresh(self._pin_settled.set)
 
     def start_session(self, actor: Actor, shift: Any) -> None:
-        """A PIN was accepted: open a shift first when none is open, then the sale screen."""
+        """A PIN was accepted: open a shift first when none is open, then the sale screen. A user
+        who may count but not sell (a stock clerk) goes to the stock counts instead."""
+        from pos_tui.tui.screens.base import PosScreen
+        from pos_tui.tui.screens.counting import counting_mode, open_counting
+
         self.session.actor = actor
+        if counting_mode(actor) and isinstance(self.screen, PosScreen):  # the login screen
+            open_counting(self.screen)
+            self.checking_pin(False)
+            return
         self.session.shift = shift
         if shift is not None:
             self._open_sale()

@@ -188,33 +188,20 @@ async def test_a_scan_is_painted_in_its_own_call(
 
 
 async def test_counting_mode_for_a_user_who_only_counts(
-    make_app: Any, shop: Any, settings: Any, till: Any, now: datetime, monkeypatch: pytest.MonkeyPatch
+    make_app: Any, shop: Any, settings: Any, till: Any, now: datetime
 ) -> None:
-    """A user who may count but not sell goes from the PIN straight to the counts (the hook the
-    app needs is two lines, see :func:`counting_mode`); leaving the counting screen logs out."""
+    """A user who may count but not sell goes from the PIN straight to the counts (the app's
+    start_session asks :func:`counting_mode`); leaving the counting screen logs out."""
     import dataclasses
 
     from pos_tui.core import staff
     from pos_tui.settings import RoleSettings
-    from pos_tui.tui.app import PosApp
-    from pos_tui.tui.screens.counting import counting_mode, open_counting
     from pos_tui.tui.screens.login import LoginScreen
 
     roles = {**settings.roles, "counter": RoleSettings(0, frozenset({"count"}))}
     counter_settings = dataclasses.replace(settings, roles=roles)
     staff.add_user("veli", "counter", "5555", now=now, settings=counter_settings)
     counting.open_count("Depo", actor=shop.mehmet, now=now, terminal="T1")
-    plain_start = PosApp.start_session
-
-    def start_session(self: PosApp, actor: Any, shift: Any) -> None:  # the hook the app would have
-        if counting_mode(actor):
-            self.session.actor = actor
-            open_counting(self.screen)
-            self.checking_pin(False)
-            return
-        plain_start(self, actor, shift)
-
-    monkeypatch.setattr(PosApp, "start_session", start_session)
     app = make_app(counter_settings)
     async with app.run_test(size=(80, 24)) as pilot:
         await till.login(pilot, "5555")

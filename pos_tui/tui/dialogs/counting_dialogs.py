@@ -8,13 +8,13 @@ from typing import Any, ClassVar
 from rich.table import Table
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.widgets import Input, Label, Static
 
 from pos_tui.core.kernel import format_decimal, format_money, format_quantity, from_kurus
 from pos_tui.i18n import _
 from pos_tui.tui.dialogs.base import Dialog
-from pos_tui.tui.keymap import N_
+from pos_tui.tui.keymap import N_, bind
 
 REVIEW_ROWS = 12  # the largest variances shown; the rest are in pos-admin count show
 
@@ -52,16 +52,8 @@ class CountReviewDialog(Dialog[str]):
     no expected quantities and no variances."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "f5",
-            "post('leave')",
-            N_("Post, leave uncounted"),
-            tooltip=N_("Post; uncounted stay"),
-            id="count.post_leave",
-        ),
-        Binding(
-            "f6", "post('zero')", N_("Post, zero uncounted"), tooltip=N_("Post; uncounted to 0"), id="count.post_zero"
-        ),
+        bind("count.post_leave", "post('leave')", N_("Post, leave uncounted"), N_("Post; uncounted stay")),
+        bind("count.post_zero", "post('zero')", N_("Post, zero uncounted"), N_("Post; uncounted to 0")),
     ]
     SCROLLS: ClassVar[bool] = True
 

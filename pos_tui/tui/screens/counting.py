@@ -21,7 +21,7 @@ from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Label, Static
@@ -74,15 +74,11 @@ class CountingScreen(PosScreen, ScanReceiver):
     CountingScreen #count-totals { height: 1; padding: 0 1; text-style: bold; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f2", "zone", N_("Zone"), tooltip=N_("Change the zone (shelf, aisle) being counted"), id="count.zone"),
-        Binding("f4", "undo", N_("Undo"), tooltip=N_("Undo your last entry"), id="count.undo"),
-        Binding(
-            "f5", "reload", N_("Refresh"), tooltip=N_("Read the totals of every terminal again"), id="count.reload"
-        ),
-        Binding("f7", "quantity", N_("Qty"), tooltip=N_("Type the quantity for the next scan"), id="count.quantity"),
-        Binding(
-            "f8", "review", N_("Review/Post"), tooltip=N_("Review the variances and post the count"), id="count.review"
-        ),
+        bind("count.zone", "zone", N_("Zone"), N_("Change the zone (shelf, aisle) being counted")),
+        bind("count.undo", "undo", N_("Undo"), N_("Undo your last entry")),
+        bind("count.reload", "reload", N_("Refresh"), N_("Read the totals of every terminal again")),
+        bind("count.quantity", "quantity", N_("Qty"), N_("Type the quantity for the next scan")),
+        bind("count.review", "review", N_("Review/Post"), N_("Review the variances and post the count")),
         bind("app.back", "leave", N_("Back"), N_("Leave the counting screen")),
     ]
 
