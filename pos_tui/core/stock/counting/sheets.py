@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
 
 from pos_tui import store
 from pos_tui.core.kernel.money import qty_to_decimal
@@ -88,68 +86,21 @@ def sheet_csv(info: CountInfo, rows: Sequence[SheetRow]) -> str:
     return out.getvalue()
 
 
-def _column(index: int) -> str:
-    name = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        name = chr(65 + rest) + name
-    return name
-
-
 def sheet_xlsx(info: CountInfo, rows: Sequence[SheetRow]) -> bytes:
-    """A one-sheet XLSX workbook (Office Open XML written by hand: inline strings, no library)."""
-    table = [sheet_header(info.blind), *(sheet_cells(r) for r in rows)]
-    body = []
-    for r, cells in enumerate(table, start=1):
-        xml_cells = "".join(
-            f'<c r="{_column(c)}{r}" t="inlineStr"><is><t xml:space="preserve">{escape(value)}</t></is></c>'
-            for c, value in enumerate(cells)
-            if value != ""
-        )
-        body.append(f'<row r="{r}">{xml_cells}</row>')
-    sheet = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-        f"<sheetData>{''.join(body)}</sheetData></worksheet>"
-    )
-    title = escape(_("Count {id}").format(id=info.id))
-    files = {
-        "[Content_Types].xml": (
-            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-            '<Default Extension="xml" ContentType="application/xml"/>'
-            '<Override PartName="/xl/workbook.xml" '
-            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-            '<Override PartName="/xl/worksheets/sheet1.xml" '
-            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-            "</Types>"
-        ),
-        "_rels/.rels": (
-            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            '<Relationship Id="rId1" '
-            'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
-            'Target="xl/workbook.xml"/></Relationships>'
-        ),
-        "xl/workbook.xml": (
-            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-            '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-            f'<sheets><sheet name="{title}" sheetId="1" r:id="rId1"/></sheets></workbook>'
-        ),
-        "xl/_rels/workbook.xml.rels": (
-            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            '<Relationship Id="rId1" '
-            'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
-            'Target="worksheets/sheet1.xml"/></Relationships>'
-        ),
-        "xl/worksheets/sheet1.xml": sheet,
-    }
+    """A one-sheet XLSX workbook (xlsxwriter, imported only here): text cells, so codes and
+    barcodes keep their leading zeros; the counted column is left empty for the pen."""
+    import xlsxwriter  # type: ignore[import-untyped]
+
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, text in files.items():
-            z.writestr(name, text)
+    workbook = xlsxwriter.Workbook(out, {"in_memory": True})
+    sheet = workbook.add_worksheet(_("Count {id}").format(id=info.id)[:31])
+    bold = workbook.add_format({"bold": True})
+    for c, value in enumerate(sheet_header(info.blind)):
+        sheet.write_string(0, c, value, bold)
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(sheet_cells(row)):
+            if value != "":
+                sheet.write_string(r, c, value)
+    sheet.freeze_panes(1, 0)
+    workbook.close()
     return out.getvalue()
