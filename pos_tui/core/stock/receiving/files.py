@@ -117,7 +117,7 @@ def _read_csv(path: Path, source: str, headers: Mapping[str, tuple[str, ...]], e
                 "-",
                 _(
                     "a quote mark is out of place: a quoted value starts and ends with one, a quote inside it is doubled"
-                ),  # noqa: E501
+                ),
             )
         )
     return records

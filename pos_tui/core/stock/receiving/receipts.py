@@ -577,7 +577,11 @@ def _remember_prices(
             )
             .on_conflict(
                 conflict_target=[SP.supplier, SP.product],
-                update={SP.unit_cost: EXCLUDED.unit_cost, SP.at: EXCLUDED.at, SP.document: EXCLUDED.document},
+                update={
+                    SP.unit_cost: EXCLUDED.unit_cost,
+                    SP.at: EXCLUDED.at,
+                    SP.document: getattr(EXCLUDED, SP.document.column_name),
+                },
                 where=(SP.at <= EXCLUDED.at),
             )
             .execute()
