@@ -10,7 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
-from test_receiving_support import CAY, Goods, _quick_pins, goods, line, product_row, receive  # noqa: F401
+from test_receiving_support import CAY, Goods, goods_fixture, line, product_row, quick_pins, receive
+
+__all__ = ["goods_fixture", "quick_pins"]  # fixtures used by name
 
 from pos_tui.core import audit, cash, till
 from pos_tui.core.basket import PaymentInput

@@ -32,8 +32,8 @@ class Goods:
     now: datetime
 
 
-@pytest.fixture(autouse=True)
-def _quick_pins(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture(autouse=True, name="_quick_pins")
+def quick_pins(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(users, "_HASHER", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
 
 
@@ -41,8 +41,8 @@ def add_supplier(code: str, name: str, now: datetime) -> None:
     m.Supplier.create(code=code, name=name, created_at=to_db(now))
 
 
-@pytest.fixture
-def goods(db: object, settings: Settings, now: datetime) -> Goods:
+@pytest.fixture(name="goods")
+def goods_fixture(db: object, settings: Settings, now: datetime) -> Goods:
     """Users (ayse 1111 cashier, mehmet 2222 supervisor, admin 9999), two suppliers, five products."""
     team = {
         "ayse": staff.add_user("ayse", "cashier", "1111", now=now),
