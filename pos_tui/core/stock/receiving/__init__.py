@@ -18,6 +18,7 @@ _EXPORTS = {
     "PriceChange": "prices",
     "PriceSet": "prices",
     "Priced": "pricing",
+    "ReceiptFile": "files",
     "ReceiptInfo": "receipts",
     "ReceiptInput": "receipts",
     "ReceiptLineInput": "receipts",
@@ -52,6 +53,7 @@ __all__ = [
     "PriceChange",
     "PriceSet",
     "Priced",
+    "ReceiptFile",
     "ReceiptInfo",
     "ReceiptInput",
     "ReceiptLineInput",
@@ -80,7 +82,7 @@ if not TYPE_CHECKING:  # type checkers read the imports below instead, and flag 
     __getattr__, __dir__ = front_door(__name__, _EXPORTS)
 
 if TYPE_CHECKING:
-    from pos_tui.core.stock.receiving.files import parse_line_option, read_receipt_file, read_return_file
+    from pos_tui.core.stock.receiving.files import ReceiptFile, parse_line_option, read_receipt_file, read_return_file
     from pos_tui.core.stock.receiving.prices import PriceChange, PriceSet, margin_price, set_sale_prices
     from pos_tui.core.stock.receiving.pricing import CostInput, Priced, price_for_margin, price_lines
     from pos_tui.core.stock.receiving.receipts import (

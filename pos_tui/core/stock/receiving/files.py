@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ from typing import Any
 from pos_tui.core.kernel.errors import ImportRejected, RowError, ValidationError
 from pos_tui.core.kernel.formats import JsonRefused, header_key, load_json, printable, text_problem, unprotect_cell
 from pos_tui.core.kernel.money import NumberRefused, parse_money, parse_quantity, shown_text
-from pos_tui.core.stock.receiving.receipts import ReceiptLineInput
+from pos_tui.core.stock.receiving.receipts import ReceiptLineInput, products_by_key
 from pos_tui.core.stock.receiving.supplier_returns import SupplierReturnLineInput
 from pos_tui.i18n import _
 
@@ -111,15 +112,8 @@ def _read_csv(path: Path, source: str, headers: Mapping[str, tuple[str, ...]], e
             }
             records.append((start, record))
     except csv.Error:
-        errors.append(
-            RowError(
-                reader.line_num,
-                "-",
-                _(
-                    "a quote mark is out of place: a quoted value starts and ends with one, a quote inside it is doubled"
-                ),
-            )
-        )
+        quote = _("a quote mark is out of place: a quoted value starts and ends with one, a quote inside it is doubled")
+        errors.append(RowError(reader.line_num, "-", quote))
     return records
 
 
@@ -223,12 +217,25 @@ def _kdv(value: Any, row: _Row) -> int | None:
     return int(text)
 
 
-def read_receipt_file(path: Path) -> list[ReceiptLineInput]:
-    """The lines of a receipt file; :class:`ImportRejected` names every bad row (the products,
-    quantities and discounts are checked against the catalogue when the receipt is posted)."""
+@dataclass(frozen=True, slots=True)
+class ReceiptFile:
+    """A receipt file read: its good lines and every problem of its bad rows. The catalogue
+    checks of the good lines come when the receipt is posted (``post_receipt(...,
+    read_errors=file.errors)``), so one rejection names every bad row of the file."""
+
+    lines: list[ReceiptLineInput]
+    errors: list[RowError]
+
+
+def read_receipt_file(path: Path) -> ReceiptFile:
+    """The lines of a receipt file. A file that cannot be read at all (not UTF-8, an unknown
+    column, empty) raises :class:`ImportRejected`; bad rows are collected in ``errors``."""
     errors: list[RowError] = []
     records = read_rows(path, RECEIPT_HEADERS, errors)
+    if not records and not errors:
+        raise ImportRejected.empty(path.name)
     lines: list[ReceiptLineInput] = []
+    unchecked: list[tuple[int, str, str]] = []  # bad rows' products, checked against the catalogue here
     for line, record in records:
         row = _Row(line, errors)
         product = _product(record, row)
@@ -249,17 +256,20 @@ def read_receipt_file(path: Path) -> list[ReceiptLineInput]:
             discount = _number(record["discount"], "discount", row, quantity=False)
         rate = None if "kdv_rate" not in record else _kdv(record["kdv_rate"], row)
         if row.bad or product is None or qty is None or cost is None or discount is None:
+            if product is not None:
+                unchecked.append((line, product[0], product[1]))
             continue
         lines.append(ReceiptLineInput(product[1], qty, cost, discount, rate, where=line, field=product[0]))
-    if not records and not errors:
-        raise ImportRejected.empty(path.name)
-    if errors:
-        raise ImportRejected(path.name, errors)
-    return lines
+    known = products_by_key(key for _line, _field, key in unchecked)
+    for line, field, key in unchecked:
+        if key not in known:
+            errors.append(RowError(line, field, _("no product with barcode or code {code}").format(code=key)))
+    return ReceiptFile(lines, errors)
 
 
-def read_return_file(path: Path) -> list[SupplierReturnLineInput]:
-    """The lines of a supplier-return file: a receipt ``line`` number or a product, and ``qty``."""
+def read_return_file(path: Path) -> tuple[list[SupplierReturnLineInput], list[RowError]]:
+    """The lines of a supplier-return file (a receipt ``line`` number or a product, and ``qty``)
+    and the problems of its bad rows (``post_supplier_return(..., read_errors=...)``)."""
     errors: list[RowError] = []
     records = read_rows(path, RETURN_HEADERS, errors)
     lines: list[SupplierReturnLineInput] = []
@@ -288,9 +298,7 @@ def read_return_file(path: Path) -> list[SupplierReturnLineInput]:
             lines.append(SupplierReturnLineInput(qty, product=product[1], where=line, field=product[0]))
     if not records and not errors:
         raise ImportRejected.empty(path.name)
-    if errors:
-        raise ImportRejected(path.name, errors)
-    return lines
+    return lines, errors
 
 
 def parse_line_option(text: str) -> SupplierReturnLineInput:

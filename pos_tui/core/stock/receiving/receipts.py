@@ -329,12 +329,19 @@ class CheckedLine:
     cost: CostInput
 
 
-def check_lines(lines: Sequence[ReceiptLineInput], *, kdv_rates: Sequence[int], source: str) -> list[CheckedLine]:
-    """Every line checked; :class:`ImportRejected` naming every bad line (line, field, reason)."""
-    if not lines:
+def check_lines(
+    lines: Sequence[ReceiptLineInput],
+    *,
+    kdv_rates: Sequence[int],
+    source: str,
+    read_errors: Sequence[RowError] = (),
+) -> list[CheckedLine]:
+    """Every line checked; :class:`ImportRejected` naming every bad line (line, field, reason),
+    with ``read_errors`` (the rows a file reader could not read), in line order."""
+    if not lines and not read_errors:
         raise ValidationError(_("A goods receipt needs at least one line"))
     products = products_by_key(ln.product for ln in lines)
-    errors: list[RowError] = []
+    errors: list[RowError] = list(read_errors)
     checked: list[CheckedLine] = []
     for index, ln in enumerate(lines, start=1):
         where = ln.where or index
@@ -393,7 +400,7 @@ def check_lines(lines: Sequence[ReceiptLineInput], *, kdv_rates: Sequence[int], 
             CheckedLine(product[0], product[1], product[2], product[3], CostInput(ln.qty, unit_cost, discount, rate))
         )
     if errors:
-        raise ImportRejected(source, errors)
+        raise ImportRejected(source, sorted(errors, key=lambda e: e.line))
     return checked
 
 
@@ -440,6 +447,7 @@ def post_receipt(
     tz: str = SHOP_TZ,
     override: Override | None = None,
     source: str | None = None,
+    read_errors: Sequence[RowError] = (),
 ) -> ReceiptInfo:
     """Post ``receipt`` (module docstring). Raises :class:`ImportRejected` naming every bad line
     (``source``: the file's name, else "receipt"), and a plain error for a bad header (an unknown
@@ -459,7 +467,7 @@ def post_receipt(
             )
         )
     document = clean_document(receipt.document)
-    checked = check_lines(receipt.lines, kdv_rates=kdv_rates, source=source or _("receipt"))
+    checked = check_lines(receipt.lines, kdv_rates=kdv_rates, source=source or _("receipt"), read_errors=read_errors)
     priced = price_lines([c.cost for c in checked], kdv_included=receipt.kdv_included)
     at = document_moment(day, now, tz)
     note = (receipt.note or "").strip() or None

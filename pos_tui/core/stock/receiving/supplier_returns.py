@@ -100,11 +100,12 @@ def post_supplier_return(
     override: Override | None = None,
     note: str | None = None,
     source: str | None = None,
+    read_errors: Sequence[RowError] = (),
 ) -> ReceiptInfo:
     """Post a supplier return against goods receipt ``receipt_number`` (module docstring);
     :class:`ImportRejected` names every bad line and nothing is written."""
     used = require(actor, "receive", override)
-    if not lines:
+    if not lines and not read_errors:
         raise ValidationError(_("Choose at least one line to return"))
     where_from = source or _("return")
     wanted_products = products_by_key(ln.product for ln in lines if ln.product)
@@ -119,7 +120,7 @@ def post_supplier_return(
         receipt_lines = _receipt_lines(receipt_id)
         by_no = {ln.line_no: ln for ln in receipt_lines}
         taking: dict[int, int] = {}  # receipt line no -> milli-units given back now
-        errors: list[RowError] = []
+        errors: list[RowError] = list(read_errors)
         for index, wanted in enumerate(lines, start=1):
             where = wanted.where or index
             if wanted.qty <= 0:
@@ -183,7 +184,7 @@ def post_supplier_return(
                     )
                 )
         if errors:
-            raise ImportRejected(where_from, errors)
+            raise ImportRejected(where_from, sorted(errors, key=lambda e: e.line))
         chosen = [(by_no[no], qty) for no, qty in sorted(taking.items())]
         nets: list[int] = []
         discounts: list[int] = []
