@@ -23,7 +23,7 @@ from pos_tui.i18n import _
 
 if TYPE_CHECKING:
     from pos_tui.core.kernel import Actor, ImportRejected
-    from pos_tui.core.stock.receiving import ReceiptInfo
+    from pos_tui.core.stock import receiving as receiving_t
     from pos_tui.settings import Settings
 
 UserOption = Annotated[str | None, typer.Option("--user", help="Act as this user (default: the first active admin).")]
@@ -53,7 +53,7 @@ def _rejected(exc: ImportRejected, json_: bool, file: Path | None) -> None:
     fail(exc.message, ExitCode.FAILED)
 
 
-def show_document(doc: ReceiptInfo, settings: Settings) -> None:
+def show_document(doc: receiving_t.ReceiptInfo, settings: Settings) -> None:
     """A receipt or supplier return as tables: the head, the lines, the totals per KDV rate."""
     from pos_tui.core.kernel import format_money, format_percent, format_quantity
 
