@@ -26,7 +26,7 @@ from datetime import datetime, time
 from decimal import Decimal
 from typing import Any
 
-from peewee import EXCLUDED, JOIN, fn
+from peewee import JOIN, fn
 
 from pos_tui import store
 from pos_tui.core.kernel.actors import Actor, Override, require
@@ -38,7 +38,7 @@ from pos_tui.core.stock import ledger
 from pos_tui.core.stock.locations import location_id
 from pos_tui.core.stock.receiving.pricing import CostInput, Priced, line_amount, price_lines
 from pos_tui.i18n import _
-from pos_tui.store import fast, write_tx
+from pos_tui.store import database, fast, write_tx
 from pos_tui.store import models as m
 from pos_tui.text import fold
 
@@ -577,23 +577,21 @@ def _remember_prices(
     for c, p in zip(checked, priced.lines, strict=True):
         latest[c.product_id] = p.net_unit_cost
     SP = m.SupplierPrice
-    rows = [(supplier_id, pid, cost, at, doc_id) for pid, cost in sorted(latest.items())]
-    for start in range(0, len(rows), 150):
-        (
-            SP.insert_many(
-                rows[start : start + 150], fields=[SP.supplier, SP.product, SP.unit_cost, SP.at, SP.document]
-            )
-            .on_conflict(
-                conflict_target=[SP.supplier, SP.product],
-                update={
-                    SP.unit_cost: EXCLUDED.unit_cost,
-                    SP.at: EXCLUDED.at,
-                    SP.document: getattr(EXCLUDED, SP.document.column_name),
-                },
-                where=(SP.at <= EXCLUDED.at),
-            )
-            .execute()
-        )
+    db = database.obj
+    q = db.quote
+
+    def name(text: str) -> str:
+        return f"{q[0]}{text}{q[1]}"
+
+    table = name(SP._meta.table_name)
+    cols = [name(SP._meta.fields[f].column_name) for f in ("supplier", "product", "unit_cost", "at", "document")]
+    updates = ", ".join(f"{c} = excluded.{c}" for c in cols[2:])
+    # portable (SQLite and PostgreSQL); one prepared statement for every product of the receipt
+    sql = (
+        f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join([database.param] * 5)}) "
+        f"ON CONFLICT ({cols[0]}, {cols[1]}) DO UPDATE SET {updates} WHERE {table}.{cols[3]} <= excluded.{cols[3]}"
+    )
+    database.cursor().executemany(sql, [(supplier_id, pid, cost, at, doc_id) for pid, cost in sorted(latest.items())])
 
 
 # -- reading ----------------------------------------------------------------------------------------
