@@ -33,6 +33,7 @@ from pos_tui.core.kernel.actors import Actor, Override, require
 from pos_tui.core.kernel.clock import SHOP_TZ, day_bounds, from_db, shop_day, to_db, zone
 from pos_tui.core.kernel.errors import ImportRejected, NotFound, RowError, ValidationError
 from pos_tui.core.kernel.formats import text_problem
+from pos_tui.core.kernel.formatting import format_money, format_quantity
 from pos_tui.core.kernel.money import MILLI, ZERO, from_kurus, qty_to_decimal, to_kurus
 from pos_tui.core.stock import ledger
 from pos_tui.core.stock.locations import location_id
@@ -359,7 +360,7 @@ def check_lines(
                     where,
                     "qty",
                     _("{name} is counted in pieces: {qty} is not a whole quantity").format(
-                        name=product[2], qty=qty_to_decimal(ln.qty)
+                        name=product[2], qty=format_quantity(ln.qty)
                     ),
                 )
             )
@@ -391,7 +392,7 @@ def check_lines(
                     where,
                     "discount",
                     _("the discount {discount} is more than the line's amount {amount}").format(
-                        discount=f"{from_kurus(discount):.2f}", amount=f"{from_kurus(amount):.2f}"
+                        discount=format_money(from_kurus(discount)), amount=format_money(from_kurus(amount))
                     ),
                 )
             )

@@ -24,7 +24,8 @@ from pos_tui import store
 from pos_tui.core.kernel.actors import Actor, Override, require
 from pos_tui.core.kernel.clock import SHOP_TZ, shop_day
 from pos_tui.core.kernel.errors import ImportRejected, RowError, ValidationError
-from pos_tui.core.kernel.money import MILLI, qty_to_decimal
+from pos_tui.core.kernel.formatting import format_quantity
+from pos_tui.core.kernel.money import MILLI
 from pos_tui.core.stock import ledger
 from pos_tui.core.stock.receiving.pricing import Priced, PricedLine, RateTotal, div_half_up, share
 from pos_tui.core.stock.receiving.receipts import (
@@ -160,7 +161,7 @@ def post_supplier_return(
                         where,
                         "qty",
                         _("{code} is counted in pieces: {qty} is not a whole quantity").format(
-                            code=candidates[0].code, qty=qty_to_decimal(wanted.qty)
+                            code=candidates[0].code, qty=format_quantity(wanted.qty)
                         ),
                     )
                 )
@@ -179,7 +180,7 @@ def post_supplier_return(
                         where,
                         "qty",
                         _("at most {qty} of {code} can still be returned (received minus returned before)").format(
-                            qty=qty_to_decimal(max(room, 0)), code=candidates[0].code
+                            qty=format_quantity(max(room, 0)), code=candidates[0].code
                         ),
                     )
                 )
