@@ -33,7 +33,7 @@ async def test_receiving_screen_end_to_end(goods: Goods) -> None:
     cash.open_shift("T1", goods.ayse, Decimal("0"), now=goods.now)
     app = PosApp(goods.settings, clock=lambda: goods.now)
     till = _till()
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await _open_receiving(pilot, till)  # ayse is a cashier: a supervisor approves
         assert "ManagerDialog" in type(app.screen).__name__ or app.screen.query("#pin")
         await till.type(pilot, "2222", "enter")
@@ -69,6 +69,9 @@ async def test_receiving_screen_end_to_end(goods: Goods) -> None:
         await till.settle(pilot)
         # the cost of every product changed: the new-prices dialog; a margin for all, then save
         assert type(app.screen).__name__ == "NewPricesDialog"
+        await till.type(pilot, "abc", "enter")  # an error, on screen at 80×24
+        assert "abc" in till.screen_text(pilot)
+        app.screen.query_one("#price").value = ""
         await till.type(pilot, "%25", "f5")
         await pilot.press("f10")
         await till.settle(pilot)
