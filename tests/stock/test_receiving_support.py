@@ -44,10 +44,15 @@ def add_supplier(code: str, name: str, now: datetime) -> None:
 @pytest.fixture(name="goods")
 def goods_fixture(db: object, settings: Settings, now: datetime) -> Goods:
     """Users (ayse 1111 cashier, mehmet 2222 supervisor, admin 9999), two suppliers, five products."""
+    return make_goods(settings, now)
+
+
+def make_goods(settings: Settings, now: datetime) -> Goods:
+    """The shop of :func:`goods_fixture` in the open database (SQLite or PostgreSQL)."""
     team = {
-        "ayse": staff.add_user("ayse", "cashier", "1111", now=now),
-        "mehmet": staff.add_user("mehmet", "supervisor", "2222", now=now),
-        "admin": staff.add_user("admin", "admin", "9999", now=now),
+        "ayse": staff.add_user("ayse", "cashier", "1111", now=now, settings=settings),
+        "mehmet": staff.add_user("mehmet", "supervisor", "2222", now=now, settings=settings),
+        "admin": staff.add_user("admin", "admin", "9999", now=now, settings=settings),
     }
     add_supplier("ACME", "Acme Gıda A.Ş.", now)
     add_supplier("BETA", "Beta Temizlik Ltd.", now)
