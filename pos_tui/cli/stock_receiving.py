@@ -266,15 +266,14 @@ def register(app: typer.Typer) -> None:
             return
         lang = settings.language
         table(
-            [_("Number"), _("Kind"), _("Date"), _("Supplier"), _("Document"), _("Location"), _("Lines"), _("Total")],
+            [_("Number"), _("Kind"), _("Date"), _("Supplier"), _("Document"), _("Lines"), _("Total")],
             [
                 (
                     r.number,
                     _("goods receipt") if r.kind == "receipt" else _("return to supplier"),
                     r.date.isoformat(),
-                    f"{r.supplier} {r.supplier_name}",
+                    r.supplier,
                     r.document or "-",
-                    r.location,
                     r.lines,
                     format_money(r.total if r.kind == "receipt" else -r.total, lang),
                 )
