@@ -287,3 +287,18 @@ def test_backdated_receipt_and_listing(goods: Goods) -> None:
     assert [r.number for r in receiving.list_receipts(since=goods.now.date())] == [new.number]
     assert [r.number for r in receiving.list_receipts(until=day)] == [old.number]
     assert receiving.list_receipts(since=date(2030, 1, 1)) == []
+
+
+def test_scanning_goods_weighed_labels_and_multipliers(goods: Goods) -> None:
+    from test_receiving_support import DOMATES_1500G
+
+    from pos_tui.core.kernel import ValidationError as Invalid
+
+    masks = goods.settings.scale_labels
+    assert receiving.scan_goods(DOMATES_1500G, masks).qty == 1500  # the label's weight
+    assert receiving.scan_goods(DOMATES_1500G, masks, 3000).qty == 4500  # three packs of 1,5 kg
+    assert receiving.scan_goods(CAY, masks).qty == 1000
+    scanned = receiving.scan_goods("1003", masks, 12000)
+    assert (scanned.product.code, scanned.qty) == ("1003", 12000)
+    with pytest.raises(Invalid, match="pieces"):
+        receiving.scan_goods(CAY, masks, 1500)

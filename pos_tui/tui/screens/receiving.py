@@ -28,12 +28,10 @@ from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Label, Static
 
-from pos_tui.core import catalog
 from pos_tui.core.kernel import (
     MILLI,
     Override,
     PosError,
-    ValidationError,
     format_money,
     format_percent,
     format_quantity,
@@ -248,20 +246,11 @@ class ReceivingScreen(PosScreen, ScanTarget):
             self.show_error(_("Wait: the goods receipt is being posted"))
             return
         try:
-            found = catalog.scan(code, self.session.settings.scale_labels)
-            qty = found.qty_milli or MILLI
-            if multiplier is not None:
-                qty = multiplier if found.qty_milli is None else (multiplier * found.qty_milli + MILLI // 2) // MILLI
-            product = found.product
-            if product.unit == "piece" and qty % MILLI:
-                raise ValidationError(
-                    _("{name} is counted in pieces: {qty} is not a whole quantity").format(
-                        name=product.name, qty=format_quantity(qty, language=self.language)
-                    )
-                )
-            self.add_product(product, qty)
+            goods = receiving.scan_goods(code, self.session.settings.scale_labels, multiplier)
         except PosError as exc:
             self.show_error(exc.message)
+            return
+        self.add_product(goods.product, goods.qty)
 
     def add_product(self, product: ProductInfo, qty: int) -> None:
         for i, ln in enumerate(self.lines):

@@ -23,6 +23,7 @@ _EXPORTS = {
     "ReceiptInput": "receipts",
     "ReceiptLineInput": "receipts",
     "ReceiptSummary": "receipts",
+    "ScannedGoods": "receipts",
     "SupplierInfo": "receipts",
     "SupplierReturnLineInput": "supplier_returns",
     "find_suppliers": "receipts",
@@ -41,6 +42,7 @@ _EXPORTS = {
     "read_receipt_file": "files",
     "read_return_file": "files",
     "receipt_record": "receipts",
+    "scan_goods": "receipts",
     "set_sale_prices": "prices",
 }
 
@@ -58,6 +60,7 @@ __all__ = [
     "ReceiptInput",
     "ReceiptLineInput",
     "ReceiptSummary",
+    "ScannedGoods",
     "SupplierInfo",
     "SupplierReturnLineInput",
     "find_suppliers",
@@ -76,6 +79,7 @@ __all__ = [
     "read_receipt_file",
     "read_return_file",
     "receipt_record",
+    "scan_goods",
     "set_sale_prices",
 ]
 if not TYPE_CHECKING:  # type checkers read the imports below instead, and flag a misspelt name
@@ -94,6 +98,7 @@ if TYPE_CHECKING:
         ReceiptInput,
         ReceiptLineInput,
         ReceiptSummary,
+        ScannedGoods,
         SupplierInfo,
         find_suppliers,
         get_receipt,
@@ -104,5 +109,6 @@ if TYPE_CHECKING:
         payables,
         post_receipt,
         receipt_record,
+        scan_goods,
     )
     from pos_tui.core.stock.receiving.supplier_returns import SupplierReturnLineInput, post_supplier_return

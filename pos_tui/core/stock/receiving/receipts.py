@@ -29,6 +29,7 @@ from typing import Any
 from peewee import JOIN, fn
 
 from pos_tui import store
+from pos_tui.core.catalog import ProductInfo, scan
 from pos_tui.core.kernel.actors import Actor, Override, require
 from pos_tui.core.kernel.clock import SHOP_TZ, day_bounds, from_db, shop_day, to_db, zone
 from pos_tui.core.kernel.errors import ImportRejected, NotFound, RowError, ValidationError
@@ -39,6 +40,7 @@ from pos_tui.core.stock import ledger
 from pos_tui.core.stock.locations import location_id
 from pos_tui.core.stock.receiving.pricing import CostInput, Priced, line_amount, price_lines
 from pos_tui.i18n import _
+from pos_tui.settings import ScaleLabelMask
 from pos_tui.store import database, fast, write_tx
 from pos_tui.store import models as m
 from pos_tui.text import fold
@@ -261,6 +263,36 @@ def last_purchase_price(supplier: str, product: str) -> Decimal | None:
         raise NotFound(_("No product with barcode or code {code}").format(code=product.strip()))
     row = fast.select_first(m.SupplierPrice, ("unit_cost",), {"supplier": supplier_id, "product": found[0]})
     return None if row is None else from_kurus(int(row[0]))
+
+
+# -- scanning ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ScannedGoods:
+    """What one scan on the receiving screen adds: the product and the quantity (milli-units)."""
+
+    product: ProductInfo
+    qty: int
+
+
+def scan_goods(code: str, masks: Sequence[ScaleLabelMask], multiplier: int | None = None) -> ScannedGoods:
+    """A scanned or typed code as goods to receive (:func:`pos_tui.core.catalog.scan`: barcode,
+    scale label, PLU). A weighed scale label gives its weight; ``multiplier`` (``5*``) multiplies
+    one unit, or the label's weight (three packs of 1,5 kg: 4,5 kg). Without either: one unit.
+    A fractional quantity of a piece product is refused."""
+    found = scan(code, masks)
+    qty = found.qty_milli or MILLI
+    if multiplier is not None:
+        qty = multiplier if found.qty_milli is None else (multiplier * found.qty_milli + MILLI // 2) // MILLI
+    product = found.product
+    if product.unit == "piece" and qty % MILLI:
+        raise ValidationError(
+            _("{name} is counted in pieces: {qty} is not a whole quantity").format(
+                name=product.name, qty=format_quantity(qty)
+            )
+        )
+    return ScannedGoods(product, qty)
 
 
 # -- checking ---------------------------------------------------------------------------------------
