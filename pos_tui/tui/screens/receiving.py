@@ -176,8 +176,8 @@ class ReceivingScreen(PosScreen, ScanTarget):
         table.clear()
         lang = self.language
         for i, ln in enumerate(self.lines):
-            amount = receiving.CostInput(ln.qty, to_kurus(ln.unit_cost), to_kurus(ln.discount), ln.kdv_rate)
-            gross_or_net = (ln.qty * amount.unit_cost * 2 + MILLI) // (2 * MILLI) - amount.discount
+            # the line as typed: quantity × unit cost less the discount (excluding or including KDV)
+            amount = (ln.qty * to_kurus(ln.unit_cost) * 2 + MILLI) // (2 * MILLI) - to_kurus(ln.discount)
             table.add_row(
                 Text(str(i + 1), justify="right"),
                 Text(ln.name, no_wrap=True, overflow="ellipsis"),
@@ -185,7 +185,7 @@ class ReceivingScreen(PosScreen, ScanTarget):
                 Text(format_money(ln.unit_cost, lang), justify="right"),
                 Text(format_money(ln.discount, lang) if ln.discount else "", justify="right"),
                 Text(format_percent(ln.kdv_rate, lang), justify="right"),
-                Text(format_money(from_kurus(gross_or_net), lang), justify="right"),
+                Text(format_money(from_kurus(amount), lang), justify="right"),
                 key=str(i),
             )
         if table.row_count:
