@@ -147,3 +147,19 @@ def test_pos_admin_in_a_real_process(goods: Goods, db_path: Path, tmp_path: Path
     )
     assert run.returncode == 0, run.stderr
     assert "36,00" in run.stdout  # the gross, written the Turkish way
+
+
+def test_a_return_file_names_every_bad_row(goods: Goods, cli: Callable[..., Any], tmp_path: Path) -> None:
+    file = write(tmp_path, "in.csv", "kod;miktar;birim_maliyet\n1003;5;10\n1004;2;3\n")
+    assert cli("stock", "receive", str(file), "--supplier", "ACME").exit_code == 0
+    back = write(tmp_path, "iade.csv", "satir;miktar\n1;2\n2;x\n9;1\n1;4\n")
+    result = cli("stock", "return", "1", str(back), "--json")
+    assert result.exit_code == 1
+    errors = json.loads(result.stdout)["errors"]
+    # line 3: not a quantity; line 4: no receipt line 9; line 5: 2 + 4 of 5 is more than received
+    assert [(e["line"], e["field"]) for e in errors] == [(3, "qty"), (4, "line"), (5, "qty")]
+    assert m.StockDocument.select().count() == 1
+    unknown = write(tmp_path, "bad.csv", "kod;miktar;fiyatt\n1003;1;1\n")
+    refused = cli("stock", "receive", str(unknown), "--supplier", "ACME", "--json")
+    assert refused.exit_code == 1
+    assert json.loads(refused.stdout)["errors"][0]["field"] == "fiyatt"
