@@ -23,7 +23,7 @@ from typing import Any
 
 from benchmarks.common import RESULTS, code_version, machine
 
-BENCHMARKS = ("catalog", "sale", "tui", "cli", "loyalty_run", "loyalty", "labels", "weight", "counting")
+BENCHMARKS = ("catalog", "sale", "tui", "cli", "loyalty_run", "loyalty", "labels", "weight", "counting", "receiving")
 FULL = {"products": 1_000_000, "sale_products": 100_000, "scans": 5000, "searches": 2000, "sales": 1000,
         "tui_scans": 500, "starts": 5, "baseline_runs": 2}  # fmt: skip
 QUICK = {"products": 2000, "sale_products": 2000, "scans": 300, "searches": 100, "sales": 30,
@@ -78,6 +78,12 @@ def commands(sizes: dict[str, int], catalog_db: Path, profile: bool) -> dict[str
             "benchmarks.bench_weight",
             "--quiet",
             *(["--frames", "20", "--warmup", "3"] * (sizes is QUICK)),
+        ],
+        "receiving": [
+            *py,
+            "benchmarks.bench_receiving",
+            "--quiet",
+            *(["--runs", "2", "--lines", "200"] * (sizes is QUICK)),
         ],
     }
 

@@ -1,0 +1,173 @@
+"""The receiving screen from F12 → Stock: supplier, scans (multiplier, weighed label), cost edit,
+post, new prices; the supplier-return dialog; and the screen at 80×24."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+from test_receiving_support import CAY, DOMATES_1500G, SUT, Goods, add_supplier, goods_fixture, quick_pins
+from textual.widgets import DataTable
+
+from pos_tui.core import cash
+from pos_tui.core.stock import receiving
+from pos_tui.store import models as m
+from pos_tui.tui.app import PosApp
+
+__all__ = ["goods_fixture", "quick_pins"]  # fixtures used by name
+
+
+def _till():  # the Pilot helpers of tests/tui (type, settle, login, screen text)
+    from tests.tui.conftest import Till
+
+    return Till()
+
+
+async def _open_receiving(pilot, till, *, pin: str = "1111") -> None:
+    await till.login(pilot, pin)
+    await pilot.press("f12", "s", "1")  # F12 menu → Stock → Goods receipt
+    await till.settle(pilot)
+
+
+async def test_receiving_screen_end_to_end(goods: Goods) -> None:
+    cash.open_shift("T1", goods.ayse, Decimal("0"), now=goods.now)
+    app = PosApp(goods.settings, clock=lambda: goods.now)
+    till = _till()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_receiving(pilot, till)  # ayse is a cashier: a supervisor approves
+        assert "ManagerDialog" in type(app.screen).__name__ or app.screen.query("#pin")
+        await till.type(pilot, "2222", "enter")
+        await till.type(pilot, "Mal kabul", "enter")
+        # the head: supplier by part of its name, the document, the date (empty: today)
+        await till.type(pilot, "acme", "enter")
+        await till.type(pilot, "IRS-55", "enter")
+        await till.type(pilot, "", "enter")
+        await till.type(pilot, "", "enter")
+        screen = app.screen
+        assert type(screen).__name__ == "ReceivingScreen", type(screen).__name__
+        await till.type(pilot, "5*", "enter")
+        await till.type(pilot, CAY, "enter")  # 5 tea
+        await till.type(pilot, SUT, "enter")  # 1 milk
+        await till.type(pilot, CAY, "enter")  # +1 tea on the same line
+        await till.type(pilot, DOMATES_1500G, "enter")  # 1,5 kg tomatoes from the scale label
+        await till.type(pilot, "99999", "enter")  # unknown: an error, nothing added
+        assert "99999" in till.message(pilot)
+        assert [(ln.code, ln.qty) for ln in screen.lines] == [("1003", 6000), ("1002", 1000), ("00123", 1500)]
+        # cost of the tea line: select it and F5
+        await pilot.press("up", "up")
+        await pilot.press("f5")
+        await till.type(pilot, "50", "enter")
+        await pilot.press("down")
+        await pilot.press("f5")
+        await till.type(pilot, "20", "enter")
+        await pilot.press("down", "f5")
+        await till.type(pilot, "12,50", "enter")
+        totals = till.screen_text(pilot)
+        assert "KDV 20%" in totals and "360.00" in totals  # 6 × 50,00 net + 20 % KDV
+        await pilot.press("f10")  # post: asks first
+        await pilot.press("enter")
+        await till.settle(pilot)
+        # the cost of every product changed: the new-prices dialog; a margin for all, then save
+        assert type(app.screen).__name__ == "NewPricesDialog"
+        await till.type(pilot, "abc", "enter")  # an error, on screen at 80×24
+        assert "abc" in till.screen_text(pilot)
+        app.screen.query_one("#price").value = ""
+        await till.type(pilot, "%25", "f5")
+        await pilot.press("f10")
+        await till.settle(pilot)
+        assert type(app.screen).__name__ == "SaleScreen"
+        assert "posted" in till.message(pilot)
+    doc = receiving.get_receipt(1)
+    assert (doc.supplier, doc.document, doc.total) == ("ACME", "IRS-55", Decimal("399.14"))
+    assert [(ln.code, ln.qty, ln.unit_cost) for ln in doc.lines] == [
+        ("1003", 6000, Decimal("50.00")),
+        ("1002", 1000, Decimal("20.00")),
+        ("00123", 1500, Decimal("12.50")),
+    ]
+    assert m.Product.get(m.Product.code == "1003").price == 7500  # 50 × 1,25 × 1,20
+    assert m.Product.get(m.Product.code == "1003").stock == 6000
+    data = json.loads(m.StockDocument.get_by_id(doc.id).data)
+    assert data["override"]["supervisor"] == "mehmet"
+
+
+async def test_leaving_with_lines_asks(goods: Goods) -> None:
+    cash.open_shift("T1", goods.ayse, Decimal("0"), now=goods.now)
+    app = PosApp(goods.settings, clock=lambda: goods.now)
+    till = _till()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_receiving(pilot, till, pin="2222")
+        await till.type(pilot, "BETA", "enter")
+        for _i in range(3):
+            await till.type(pilot, "", "enter")
+        await till.type(pilot, CAY, "enter")
+        await pilot.press("escape")
+        await till.settle(pilot)
+        assert type(app.screen).__name__ == "ConfirmDialog"
+        await pilot.press("escape")  # no: stay
+        await till.settle(pilot)
+        assert type(app.screen).__name__ == "ReceivingScreen"
+        await pilot.press("escape", "enter")
+        await till.settle(pilot)
+        assert type(app.screen).__name__ == "SaleScreen"
+    assert m.StockDocument.select().count() == 0
+
+
+async def test_supplier_return_dialog(goods: Goods) -> None:
+    cash.open_shift("T1", goods.ayse, Decimal("0"), now=goods.now)
+    receiving.post_receipt(
+        receiving.ReceiptInput(
+            supplier="ACME", lines=[receiving.ReceiptLineInput("1003", 4000, Decimal("10.00"))], document="X1"
+        ),
+        actor=goods.admin,
+        now=goods.now,
+        terminal="T1",
+        kdv_rates=goods.settings.kdv_rates,
+    )
+    app = PosApp(goods.settings, clock=lambda: goods.now)
+    till = _till()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await till.login(pilot, "2222")
+        await pilot.press("f12", "s", "2")
+        await till.settle(pilot)
+        await till.type(pilot, "1", "enter")  # receipt 1
+        await till.type(pilot, "5", "enter")  # more than received
+        assert "4" in str(app.screen.query_one(".error-line").render())
+        await till.type(pilot, "3", "enter")
+        await pilot.press("f10")
+        await till.settle(pilot)
+        assert type(app.screen).__name__ == "SaleScreen"
+    assert receiving.get_receipt(1).lines[0].returnable == 1000
+    assert receiving.get_supplier_return(1).total == Decimal("36.00")
+
+
+def test_receiving_screen_at_80x24(snap_compare, goods: Goods) -> None:
+    cash.open_shift("T1", goods.ayse, Decimal("0"), now=goods.now)
+    add_supplier("GAMA", "Gama Sebze Meyve", goods.now)
+    earlier = [("1003", 1000, "41.67"), ("1002", 1000, "18.90"), ("00123", 1000, "14.25"), ("1004", 1000, "52.10")]
+    receiving.post_receipt(  # the screen starts each line at GAMA's last price
+        receiving.ReceiptInput(
+            supplier="GAMA", lines=[receiving.ReceiptLineInput(c, q, Decimal(p)) for c, q, p in earlier]
+        ),
+        actor=goods.admin,
+        now=goods.now,
+        terminal="T1",
+        kdv_rates=goods.settings.kdv_rates,
+    )
+    till = _till()
+
+    async def ring_in(pilot) -> None:
+        await _open_receiving(pilot, till, pin="2222")
+        await till.type(pilot, "GAMA", "enter")
+        await till.type(pilot, "A-2026/118", "enter")
+        await till.type(pilot, "", "enter")
+        await till.type(pilot, "", "enter")
+        for code in ("12*" + CAY, SUT, DOMATES_1500G, "3*1004"):
+            await till.type(pilot, code, "enter")
+        await pilot.press("up")
+        await pilot.press("f6")
+        await till.type(pilot, "5", "enter")
+        await till.steady(pilot)
+        table = pilot.app.screen.query_one("#receiving-lines", DataTable)
+        assert table.row_count == 4
+
+    assert snap_compare(PosApp(goods.settings, clock=lambda: goods.now), terminal_size=(80, 24), run_before=ring_in)
