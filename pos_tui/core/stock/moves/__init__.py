@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from pos_tui.core.kernel.lazy import front_door
 
 # public name -> the module of this package that defines it (a module's own name: the module itself)
-_EXPORTS: dict[str, str] = {
+_EXPORTS = {
     "ADJUST_REASONS": "adjustments",
     "Adjustment": "adjustments",
     "ProductRef": "common",
@@ -33,7 +33,7 @@ _EXPORTS: dict[str, str] = {
     "send_transfer": "transfers",
 }
 
-__all__: list[str] = [
+__all__ = [
     "ADJUST_REASONS",
     "REASON_WORDS",
     "SHORT_REASONS",
