@@ -25,8 +25,7 @@ from pos_tui.i18n import _
 
 if TYPE_CHECKING:
     from pos_tui.core.kernel import Actor
-    from pos_tui.core.stock.locations import LocationInfo
-    from pos_tui.core.stock.moves import Adjustment, Transfer
+    from pos_tui.core.stock import LocationInfo, moves
     from pos_tui.settings import Settings
 
 UserOption = Annotated[str | None, typer.Option("--user", help="Act as this user (default: the first active admin).")]
@@ -63,9 +62,9 @@ def _qty(milli: int | None) -> str | None:
     """Milli-units as a decimal string for JSON (``1.25``, ``-3``)."""
     if milli is None:
         return None
-    from pos_tui.core.kernel.money import qty_to_decimal
-
-    return str(qty_to_decimal(milli))
+    whole, part = divmod(abs(milli), 1000)
+    sign = "-" if milli < 0 else ""
+    return f"{sign}{whole}" if not part else f"{sign}{whole}.{part:03d}".rstrip("0")
 
 
 def _shown_qty(milli: int, unit: str, language: str) -> str:
@@ -75,7 +74,7 @@ def _shown_qty(milli: int, unit: str, language: str) -> str:
 
 
 def _reason_text(code: str | None) -> str:
-    from pos_tui.core.kernel.vocabulary import reason_label
+    from pos_tui.core.kernel import reason_label
 
     return "-" if code is None else reason_label(code)
 
@@ -186,7 +185,7 @@ def locations_assign(
 # -- adjustments ------------------------------------------------------------------------------------
 
 
-def _adjustment_json(done: Adjustment) -> dict[str, Any]:
+def _adjustment_json(done: moves.Adjustment) -> dict[str, Any]:
     return {
         "document": done.document_id,
         "number": done.number,
@@ -270,7 +269,7 @@ def adjust(
 # -- transfers --------------------------------------------------------------------------------------
 
 
-def _transfer_json(t: Transfer, tz: str) -> dict[str, Any]:
+def _transfer_json(t: moves.Transfer, tz: str) -> dict[str, Any]:
     from pos_tui.core.kernel import iso
 
     return {
@@ -299,7 +298,7 @@ def _transfer_json(t: Transfer, tz: str) -> dict[str, Any]:
     }
 
 
-def _show_transfer(t: Transfer, settings: Settings) -> None:
+def _show_transfer(t: moves.Transfer, settings: Settings) -> None:
     from pos_tui.core.kernel import iso
 
     lang, tz = settings.language, settings.shop.timezone

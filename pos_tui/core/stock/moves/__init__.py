@@ -13,6 +13,7 @@ _EXPORTS = {
     "ADJUST_REASONS": "adjustments",
     "Adjustment": "adjustments",
     "ProductRef": "common",
+    "ProductStock": "common",
     "REASON_WORDS": "common",
     "SHORT_REASONS": "transfers",
     "TRANSIT_CODE": "places",
@@ -28,6 +29,7 @@ _EXPORTS = {
     "list_locations": "places",
     "list_transfers": "transfers",
     "parse_reason": "common",
+    "product_stock": "common",
     "read_lines_file": "transfers",
     "receive_transfer": "transfers",
     "send_transfer": "transfers",
@@ -41,6 +43,7 @@ __all__ = [
     "TRANSIT_NAME",
     "Adjustment",
     "ProductRef",
+    "ProductStock",
     "Transfer",
     "TransferLine",
     "add_location",
@@ -52,6 +55,7 @@ __all__ = [
     "list_locations",
     "list_transfers",
     "parse_reason",
+    "product_stock",
     "read_lines_file",
     "receive_transfer",
     "send_transfer",
@@ -61,7 +65,14 @@ if not TYPE_CHECKING:  # type checkers read the imports below instead, and flag 
 
 if TYPE_CHECKING:
     from pos_tui.core.stock.moves.adjustments import ADJUST_REASONS, Adjustment, adjust
-    from pos_tui.core.stock.moves.common import REASON_WORDS, ProductRef, find_product, parse_reason
+    from pos_tui.core.stock.moves.common import (
+        REASON_WORDS,
+        ProductRef,
+        ProductStock,
+        find_product,
+        parse_reason,
+        product_stock,
+    )
     from pos_tui.core.stock.moves.places import (
         TRANSIT_CODE,
         TRANSIT_NAME,

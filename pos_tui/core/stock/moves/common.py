@@ -112,3 +112,25 @@ def record(actor: Actor, used: Override | None, action: str, *, terminal: str, n
         from pos_tui.core.staff import record_override
 
         record_override(actor, used, action, terminal=terminal, now=now, details=details)
+
+
+@dataclass(frozen=True, slots=True)
+class ProductStock:
+    """A product with its stock at one location (where an adjustment will be booked)."""
+
+    product: ProductRef
+    location: str
+    on_hand: int  # milli-units at the location
+    on_hand_total: int  # milli-units, all locations
+
+
+def product_stock(code_or_barcode: str, *, terminal: str | None = None, location: str | None = None) -> ProductStock:
+    """``code_or_barcode``'s stock at ``location`` (default: ``terminal``'s location): a quick read
+    for a screen that asks "how many are there now?" before an adjustment."""
+    from pos_tui.core.stock import ledger, locations
+
+    ref = find_product(code_or_barcode)
+    loc = locations.location_id(location, terminal)
+    row = fast.select_first(m.StockLocation, ("code",), {"id": loc})
+    assert row is not None
+    return ProductStock(ref, row[0], ledger.on_hand(ref.id, loc), ledger.on_hand(ref.id))
