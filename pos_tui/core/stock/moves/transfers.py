@@ -106,12 +106,10 @@ def _note(note: str | None) -> str | None:
     return note
 
 
-def _location(code: str, what: str) -> int:
+def _location(code: str) -> int:
     if is_transit(code):
         raise ValidationError(
-            _("{what}: {code} holds the goods on their way; choose a real location").format(
-                what=what, code=TRANSIT_CODE
-            )
+            _("{code} holds the goods on their way; send from and to a real location").format(code=TRANSIT_CODE)
         )
     return locations.location_id(code)
 
@@ -145,8 +143,8 @@ def send_transfer(
     """Send ``lines`` (product code or barcode, milli-units > 0) from ``source`` to
     ``destination``: out of the source, into ``YOLDA``. All or nothing."""
     used = require(actor, PERMISSION, override)
-    src = _location(source, _("from"))
-    dst = _location(destination, _("to"))
+    src = _location(source)
+    dst = _location(destination)
     if src == dst:
         raise ValidationError(_("A transfer goes between two different locations"))
     note = _note(note)
