@@ -338,6 +338,15 @@ class StockDocument(BaseModel):
         indexes = ((("kind", "number"), True),)
 
 
+# A sent transfer is received once and a count reversed once, whatever the services check.
+StockDocument.add_index(
+    StockDocument.refers_to,
+    unique=True,
+    where=StockDocument.kind.in_(["transfer_in", "reversal"]),
+    name="stock_document_once",
+)
+
+
 class StockDocumentLine(BaseModel):
     """A line of a stock document (schema 8, insert-only). Money in kuruş excluding KDV."""
 

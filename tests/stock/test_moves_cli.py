@@ -16,7 +16,7 @@ import pytest
 from pos_tui.settings import Settings
 from pos_tui.store import models as m
 
-from .moves_support import KG, PIECE, PIECE_BARCODE, People, level, set_up_shop
+from moves_support import KG, PIECE, PIECE_BARCODE, People, level, set_up_shop
 
 Cli = Callable[..., Any]
 

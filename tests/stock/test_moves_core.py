@@ -16,7 +16,7 @@ from pos_tui.core.stock import moves
 from pos_tui.settings import Settings
 from pos_tui.store import models as m
 
-from .moves_support import KG, NEW, PIECE, PIECE_BARCODE, People, level, product, set_up_shop
+from moves_support import KG, NEW, PIECE, PIECE_BARCODE, People, level, product, set_up_shop
 
 
 @pytest.fixture

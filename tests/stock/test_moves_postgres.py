@@ -20,7 +20,7 @@ from pos_tui.settings import Settings
 from pos_tui.store import close_database
 from pos_tui.store import models as m
 
-from .moves_support import level
+from moves_support import level
 
 pytestmark = pytest.mark.postgres
 

@@ -17,7 +17,7 @@ from pos_tui.tui.dialogs.stock_moves_adjust import StockAdjustDialog
 from pos_tui.tui.dialogs.stock_moves_transfer import TransferReceiveDialog, TransferSendDialog
 from tests.tui import conftest as tui
 
-from .moves_support import level
+from moves_support import level
 
 # The TUI tests' shop, till helpers and fixtures (tests/tui/conftest.py), used here as they are.
 Shop, Till = tui.Shop, tui.Till
