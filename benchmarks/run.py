@@ -72,7 +72,12 @@ def commands(sizes: dict[str, int], catalog_db: Path, profile: bool) -> dict[str
         "loyalty_run": [*py, "benchmarks.bench_loyalty_run", "--members", str(sizes.get("members", 10**5)), "--quiet"],
         "loyalty": [*py, "benchmarks.bench_loyalty", "--quiet", *(["--quick"] if sizes is QUICK else [])],
         "labels": [*py, "benchmarks.bench_labels", "--quiet", *(["--labels", "50", "--runs", "1"] * (sizes is QUICK))],
-        "counting": [*py, "benchmarks.bench_counting", "--quiet", *(["--products", "2000", "--scans", "300"] * (sizes is QUICK))],  # noqa: E501
+        "counting": [
+            *py,
+            "benchmarks.bench_counting",
+            "--quiet",
+            *(["--products", "2000", "--scans", "300"] * (sizes is QUICK)),
+        ],  # noqa: E501
         "weight": [
             *py,
             "benchmarks.bench_weight",

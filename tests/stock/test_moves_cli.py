@@ -12,11 +12,10 @@ from datetime import datetime
 from typing import Any
 
 import pytest
+from moves_support import KG, PIECE, PIECE_BARCODE, People, level, set_up_shop
 
 from pos_tui.settings import Settings
 from pos_tui.store import models as m
-
-from moves_support import KG, PIECE, PIECE_BARCODE, People, level, set_up_shop
 
 Cli = Callable[..., Any]
 

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from moves_support import KG, NEW, PIECE, PIECE_BARCODE, People, level, product, set_up_shop
 
 from pos_tui.core import audit
 from pos_tui.core.kernel import Override, PermissionDenied, StateError, ValidationError
@@ -15,8 +16,6 @@ from pos_tui.core.kernel.errors import ImportRejected, NotFound
 from pos_tui.core.stock import moves
 from pos_tui.settings import Settings
 from pos_tui.store import models as m
-
-from moves_support import KG, NEW, PIECE, PIECE_BARCODE, People, level, product, set_up_shop
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import peewee
 import pytest
+from moves_support import level
 
 from pos_tui.core import audit, catalog
 from pos_tui.core.kernel import Actor, PosError, StateError, to_db
@@ -19,8 +20,6 @@ from pos_tui.core.stock import moves
 from pos_tui.settings import Settings
 from pos_tui.store import close_database
 from pos_tui.store import models as m
-
-from moves_support import level
 
 pytestmark = pytest.mark.postgres
 

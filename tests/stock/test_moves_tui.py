@@ -8,6 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 
 import pytest
+from moves_support import level
 from textual.widgets import Static
 
 from pos_tui.core.stock import moves
@@ -16,8 +17,6 @@ from pos_tui.tui.dialogs.base import Dialog
 from pos_tui.tui.dialogs.stock_moves_adjust import StockAdjustDialog
 from pos_tui.tui.dialogs.stock_moves_transfer import TransferReceiveDialog, TransferSendDialog
 from tests.tui import conftest as tui
-
-from moves_support import level
 
 # The TUI tests' shop, till helpers and fixtures (tests/tui/conftest.py), used here as they are.
 Shop, Till = tui.Shop, tui.Till
