@@ -77,7 +77,7 @@ def commands(sizes: dict[str, int], catalog_db: Path, profile: bool) -> dict[str
             "benchmarks.bench_counting",
             "--quiet",
             *(["--products", "2000", "--scans", "300"] * (sizes is QUICK)),
-        ],  # noqa: E501
+        ],
         "weight": [
             *py,
             "benchmarks.bench_weight",
