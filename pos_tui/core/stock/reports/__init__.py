@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from pos_tui.core.kernel.lazy import front_door
 
 # public name -> the module of this package that defines it (a module's own name: the module itself)
-_EXPORTS: dict[str, str] = {
+_EXPORTS = {
     "CARD_COLUMNS": "card",
     "CardRow": "card",
     "IdleLine": "low",
@@ -39,7 +39,7 @@ _EXPORTS: dict[str, str] = {
     "write_card_json": "card",
 }
 
-__all__: list[str] = [
+__all__ = [
     "CARD_COLUMNS",
     "LEVELS_BY",
     "SHRINKAGE_BY",
