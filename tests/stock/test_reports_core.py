@@ -126,7 +126,7 @@ def test_levels_now_share_the_ledger_value_over_locations(shop: Shop) -> None:
     }
     assert [(ln.code, ln.location, ln.qty, ln.value) for ln in report.negative] == [("2001", "MAGAZA", -750, 0)]
     doc = report.as_json(TZ)
-    assert doc["totals"] == {"products": 3, "value": "352.78", "negative": 1}
+    assert doc["totals"] == {"products": 2, "lines": 3, "value": "352.78", "negative": 1}
 
 
 def test_levels_at_a_date_count_a_backdated_receipt_from_its_date(shop: Shop) -> None:
@@ -138,16 +138,17 @@ def test_levels_at_a_date_count_a_backdated_receipt_from_its_date(shop: Shop) ->
     # end of 2 Oct: 20 units at 10,00 (the transfer moved at the average)
     earlier = reports.stock_levels(as_of=end_of(date(2026, 10, 2)), by="location")
     assert [g.as_json() for g in earlier.groups] == [
-        {"key": "DEPO", "products": 1, "value": "120.00", "negative": 0},
-        {"key": "MAGAZA", "products": 3, "value": "200.00", "negative": 0},
+        {"key": "DEPO", "products": 1, "lines": 1, "value": "120.00", "negative": 0},
+        {"key": "MAGAZA", "products": 3, "lines": 3, "value": "200.00", "negative": 0},
     ]
 
 
 def test_levels_by_category_and_filters(shop: Shop) -> None:
     report = reports.stock_levels(by="category")
-    assert [(g.key, g.products, g.value, g.negative) for g in report.groups] == [
-        ("", 1, 1500, 0),
-        ("Gıda", 2, 33_778, 1),
+    # Gıda: Ayran held at two locations counts as one product; Peynir is negative
+    assert [(g.key, g.products, g.lines, g.value, g.negative) for g in report.groups] == [
+        ("", 1, 1, 1500, 0),
+        ("Gıda", 1, 2, 33_778, 1),
     ]
     only = reports.stock_levels(location="DEPO", category="Gıda")
     assert [(ln.code, ln.qty) for ln in only.lines] == [("1001", 27_000)] and only.negative == []

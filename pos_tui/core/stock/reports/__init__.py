@@ -26,6 +26,7 @@ _EXPORTS = {
     "ShrinkageRow": "shrinkage",
     "StockCard": "card",
     "StockInfo": "show",
+    "end_of_day": "common",
     "idle_stock": "low",
     "low_stock": "low",
     "negative_stock": "levels",
@@ -53,6 +54,7 @@ __all__ = [
     "ShrinkageRow",
     "StockCard",
     "StockInfo",
+    "end_of_day",
     "idle_stock",
     "low_stock",
     "negative_stock",
@@ -77,6 +79,7 @@ if TYPE_CHECKING:
         write_card_csv,
         write_card_json,
     )
+    from pos_tui.core.stock.reports.common import end_of_day
     from pos_tui.core.stock.reports.levels import (
         LEVELS_BY,
         LevelGroup,

@@ -24,6 +24,8 @@ from pos_tui import store
 from pos_tui.core.catalog import get_product
 from pos_tui.core.kernel.clock import zone
 from pos_tui.core.kernel.formats import write_records
+from pos_tui.core.kernel.vocabulary import document_label, movement_label, reason_label
+from pos_tui.core.stock.ledger import RETURN, SALE
 from pos_tui.core.stock.reports.common import location_codes, location_filter, money_text, period_bounds, qty_text
 from pos_tui.store import database
 from pos_tui.store import models as m
@@ -61,6 +63,17 @@ class CardRow:
     balance: int
     unit_cost: int
     value: int
+
+    def document_text(self) -> str:
+        """The movement as the shop reads it: ``satış T1-42``, ``mal kabul 7``, ``stok düzeltme 2
+        (fire)``, else the movement's own word (an import)."""
+        if self.document_kind is None:
+            text = movement_label(self.kind)
+        elif self.document_kind in (SALE, RETURN):
+            text = f"{document_label(self.document_kind)} {self.document}"
+        else:
+            text = f"{document_label(self.document_kind)} {self.document_no}"
+        return f"{text} ({reason_label(self.reason)})" if self.reason else text
 
     @property
     def qty_in(self) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from pos_tui import store
@@ -62,6 +62,11 @@ def period_bounds(first: date | None, last: date | None, tz: str) -> tuple[datet
     start = None if first is None else to_db(day_bounds(first, tz)[0])
     end = None if last is None else to_db(day_bounds(last, tz)[1])
     return start, end
+
+
+def end_of_day(day: date, tz: str) -> datetime:
+    """The last instant (aware) of shop day ``day``: "at or before" it means that day and earlier."""
+    return day_bounds(day, tz)[1] - timedelta(microseconds=1)
 
 
 def location_codes() -> dict[int, str]:

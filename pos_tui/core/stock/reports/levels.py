@@ -68,16 +68,23 @@ class LevelLine:
 
 @dataclass(slots=True)
 class LevelGroup:
-    """The lines of one location or category: how many hold stock and their value, and the
-    negative ones apart."""
+    """One location or category: the products with stock there (a product held at two locations
+    of a category counts once) and their value, and the negative lines apart."""
 
     key: str
     products: int = 0
+    lines: int = 0
     value: int = 0
     negative: int = 0
 
     def as_json(self) -> dict[str, Any]:
-        return {"key": self.key, "products": self.products, "value": money_text(self.value), "negative": self.negative}
+        return {
+            "key": self.key,
+            "products": self.products,
+            "lines": self.lines,
+            "value": money_text(self.value),
+            "negative": self.negative,
+        }
 
 
 @dataclass(slots=True)
@@ -106,7 +113,8 @@ class LevelsReport:
             "rows": rows,
             "negative": [ln.as_json() for ln in self.negative],
             "totals": {
-                "products": len(self.lines),
+                "products": len({ln.product_id for ln in self.lines}),
+                "lines": len(self.lines),
                 "value": money_text(self.total_value),
                 "negative": len(self.negative),
             },
@@ -250,14 +258,18 @@ def stock_levels(
     )
     if by is not None:
         groups: dict[str, LevelGroup] = {}
+        held: dict[str, set[int]] = {}
         for ln in chosen:
             key = ln.location if by == "location" else (ln.category or "")
             group = groups.setdefault(key, LevelGroup(key))
             if ln.qty > 0:
-                group.products += 1
+                held.setdefault(key, set()).add(ln.product_id)
+                group.lines += 1
                 group.value += ln.value
             else:
                 group.negative += 1
+        for key, group in groups.items():
+            group.products = len(held.get(key, ()))
         report.groups = [groups[k] for k in sorted(groups)]
     return report
 
