@@ -248,3 +248,36 @@ def test_shrinkage_by_reason_and_month(shop: Shop) -> None:
     assert [(r.key, r.movements, r.lost_value) for r in by_month] == [("2026-10", 2, 2722)]
     assert reports.shrinkage_report(first=date(2026, 10, 21), last=date(2026, 10, 31), tz=TZ)[0].key == "count"
     assert reports.shrinkage_report(first=date(2026, 11, 1), tz=TZ) == []
+
+
+@pytest.mark.parametrize("location", [None, "MAGAZA", "DEPO"])
+def test_every_window_opens_and_closes_as_the_movements_add_up(shop: Shop, location: str | None) -> None:
+    """The opening and closing come from whichever SUM is cheaper (or the cache less a SUM): they
+    must equal the plain sums of the movements for every window, tail and location."""
+    from pos_tui.core.kernel.clock import from_db
+    from pos_tui.store import models as m
+
+    SM = m.StockMovement
+    query = SM.select(SM.at, SM.qty, SM.location).where(SM.product == shop.a)
+    if location is not None:
+        query = query.where(SM.location == (shop.magaza if location == "MAGAZA" else shop.depo))
+    moves = [(from_db(at), qty) for at, qty, _loc in query.tuples()]
+    days = [None, date(2026, 9, 30), date(2026, 10, 2), date(2026, 10, 3), date(2026, 10, 10), date(2026, 11, 2)]
+    for first in days:
+        for last in days:
+            if first is not None and last is not None and first > last:
+                continue
+            start = None if first is None else day_bounds(first, TZ)[0]
+            end = None if last is None else day_bounds(last, TZ)[1]
+            card = reports.stock_card("1001", first=first, last=last, location=location, tz=TZ)
+            opening = sum(q for t, q in moves if start is not None and t < start)
+            closing = sum(q for t, q in moves if end is None or t < end)
+            assert (card.opening, card.closing_balance()) == (opening, closing), (first, last)
+            rows = list(card.rows())
+            assert card.closing == closing and card.count() == len(rows)
+            for tail in (1, 2, 50):
+                tailed = reports.stock_card("1001", first=first, last=last, location=location, tz=TZ, tail=tail)
+                shown = list(tailed.rows())
+                assert shown == rows[-tail:] and tailed.closing == closing, (first, last, tail)
+                first_shown = rows[-tail:][0] if rows else None
+                assert tailed.opening == (closing if first_shown is None else first_shown.balance - first_shown.qty)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, TextIO
 
 from pos_tui import store
@@ -26,8 +26,8 @@ from pos_tui.core.kernel.clock import zone
 from pos_tui.core.kernel.formats import write_records
 from pos_tui.core.kernel.vocabulary import document_label, movement_label, reason_label
 from pos_tui.core.stock.ledger import RETURN, SALE
-from pos_tui.core.stock.reports.common import location_codes, location_filter, money_text, period_bounds, qty_text
-from pos_tui.store import database
+from pos_tui.core.stock.reports.common import location_codes, location_filter, period_bounds, qty_text
+from pos_tui.store import database, fast
 from pos_tui.store import models as m
 
 BATCH = 5000
@@ -117,7 +117,15 @@ def _stored(value: datetime) -> Any:
 
 class StockCard:
     """The card of one product (see the module docstring). :meth:`rows` streams its rows, once;
-    ``closing`` is known when they have all been read (or from :meth:`closing_balance`)."""
+    ``closing`` is known when they have all been read (or from :meth:`closing_balance`).
+
+    The balance before a moment is one ``SUM``: of the movements before it, or the cached stock
+    (``product.stock``, ``stock_level.qty``: the sum of every movement, kept in step by the ledger
+    and checked by ``audit verify``) less the movements from it on, whichever reads fewer rows
+    (counted on the ``(product, at)`` index alone). A recent month of a long history sums the
+    month, not the years before it. With ``tail`` only the last ``tail`` rows are read (at most
+    that many, held in a list), and the opening is the closing less their quantities.
+    """
 
     def __init__(
         self,
@@ -130,7 +138,7 @@ class StockCard:
         tail: int | None = None,
     ) -> None:
         P = m.Product
-        code, name, unit = next(store.rows(P.select(P.code, P.name, P.unit).where(P.id == product_id)))
+        code, name, unit, stock = next(store.rows(P.select(P.code, P.name, P.unit, P.stock).where(P.id == product_id)))
         self.product_id = product_id
         self.code: str = code
         self.name: str = name
@@ -140,21 +148,33 @@ class StockCard:
         self.location_id = location_filter(location)
         self._start, self._end = period_bounds(first, last, tz)
         self._locations = location_codes()
-        self._after: tuple[Any, int] | None = None  # rows start after this (at, id), tail only
-        self.shown_from: tuple[Any, int] | None = None
+        if self.location_id is None:
+            self._total = int(stock)
+        else:
+            level = fast.select_first(m.StockLevel, ("qty",), {"product": product_id, "location": self.location_id})
+            self._total = 0 if level is None else int(level[0])
+        self._closing = self._total if self._end is None else self._balance_before(self._end)
+        self._tail: list[tuple[Any, ...]] | None = None
         if tail is not None:
-            self.shown_from = self._tail_start(tail)
-        self.opening = self._sum_before()
+            self._tail = self._read_tail(max(tail, 1))
+            self.opening = self._closing - sum(row[2] for row in self._tail)
+        else:
+            self.opening = 0 if self._start is None else self._balance_before(self._start)
         self.closing: int | None = None
 
     # -- SQL ------------------------------------------------------------------------------------
 
-    def _where(self, *, include_start: bool = True) -> tuple[list[str], list[Any]]:
+    def _scope(self) -> tuple[list[str], list[Any]]:
         SM, p = m.StockMovement, database.param
         clauses, params = [f"{_col(SM, 'product')} = {p}"], [self.product_id]
         if self.location_id is not None:
             clauses.append(f"{_col(SM, 'location')} = {p}")
             params.append(self.location_id)
+        return clauses, params
+
+    def _where(self, *, include_start: bool = True) -> tuple[list[str], list[Any]]:
+        SM, p = m.StockMovement, database.param
+        clauses, params = self._scope()
         if include_start and self._start is not None:
             clauses.append(f"{_col(SM, 'at')} >= {p}")
             params.append(_stored(self._start))
@@ -163,81 +183,67 @@ class StockCard:
             params.append(_stored(self._end))
         return clauses, params
 
-    def _tail_start(self, tail: int) -> tuple[Any, int] | None:
-        """The ``(at, id)`` of the first of the last ``tail`` rows, None when there are no more."""
-        SM, p = m.StockMovement, database.param
-        clauses, params = self._where()
-        sql = (
-            f"SELECT {_columns(SM, 'at', 'id')} FROM {_table(SM)} WHERE {' AND '.join(clauses)}"
-            f" ORDER BY {_col(SM, 'at')} DESC, {_col(SM, 'id')} DESC LIMIT 1 OFFSET {p}"
-        )
-        found = database.execute_sql(sql, [*params, max(tail, 1) - 1]).fetchone()
-        if found is None:
-            return None
-        # is there a row before it in the window? if not, the tail is the whole window
-        key = (found[0], int(found[1]))
-        before, before_params = self._where()
-        before.append(f"({_col(SM, 'at')} < {p} OR ({_col(SM, 'at')} = {p} AND {_col(SM, 'id')} < {p}))")
-        sql = f"SELECT 1 FROM {_table(SM)} WHERE {' AND '.join(before)} LIMIT 1"
-        if database.execute_sql(sql, [*before_params, key[0], key[0], key[1]]).fetchone() is None:
-            return None
-        return key
+    def _one(self, what: str, clauses: list[str], params: list[Any]) -> int:
+        SM = m.StockMovement
+        sql = f"SELECT {what} FROM {_table(SM)} WHERE {' AND '.join(clauses)}"
+        return int(database.execute_sql(sql, params).fetchone()[0] or 0)
 
-    def _sum_before(self) -> int:
-        """The stock before the card's first row: one SUM along the (product, at) index."""
+    def _balance_before(self, moment: datetime) -> int:
+        """The stock before ``moment`` (naive UTC): the SUM that reads fewer rows (class docstring)."""
         SM, p = m.StockMovement, database.param
-        clauses, params = self._where(include_start=False)
-        if self.shown_from is not None:
-            at, ident = self.shown_from
-            clauses.append(f"({_col(SM, 'at')} < {p} OR ({_col(SM, 'at')} = {p} AND {_col(SM, 'id')} < {p}))")
-            params += [at, at, ident]
-        elif self._start is not None:
-            clauses.append(f"{_col(SM, 'at')} < {p}")
-            params.append(_stored(self._start))
+        scope, params = self._scope()
+        before = [*scope, f"{_col(SM, 'at')} < {p}"]
+        after = [*scope, f"{_col(SM, 'at')} >= {p}"]
+        at = [*params, _stored(moment)]
+        if self.location_id is None:  # COUNT reads the (product, at) index only
+            use_before = self._one("COUNT(*)", before, at) <= self._one("COUNT(*)", after, at)
         else:
-            return 0
-        sql = f"SELECT SUM({_col(SM, 'qty')}) FROM {_table(SM)} WHERE {' AND '.join(clauses)}"
-        total = database.execute_sql(sql, params).fetchone()[0]
-        return int(total or 0)
+            use_before = self._end is not None and moment is self._start
+        if use_before:
+            return self._one(f"SUM({_col(SM, 'qty')})", before, at)
+        return self._total - self._one(f"SUM({_col(SM, 'qty')})", after, at)
 
     def count(self) -> int:
         """How many movements the card's period holds (all of them, not only a tail)."""
-        SM = m.StockMovement
         clauses, params = self._where()
-        sql = f"SELECT COUNT(*) FROM {_table(SM)} WHERE {' AND '.join(clauses)}"
-        return int(database.execute_sql(sql, params).fetchone()[0])
+        return self._one("COUNT(*)", clauses, params)
 
     def closing_balance(self) -> int:
-        """The stock at the end of the card, by one SUM (without reading the rows)."""
-        SM, p = m.StockMovement, database.param
-        clauses, params = [f"{_col(SM, 'product')} = {p}"], [self.product_id]
-        if self.location_id is not None:
-            clauses.append(f"{_col(SM, 'location')} = {p}")
-            params.append(self.location_id)
-        if self._end is not None:
-            clauses.append(f"{_col(SM, 'at')} < {p}")
-            params.append(_stored(self._end))
-        sql = f"SELECT SUM({_col(SM, 'qty')}) FROM {_table(SM)} WHERE {' AND '.join(clauses)}"
-        return int(database.execute_sql(sql, params).fetchone()[0] or 0)
+        """The stock at the end of the card, without reading its rows."""
+        return self._closing
 
-    def _batches(self) -> Iterator[list[tuple[Any, ...]]]:
-        SM, S, D, p = m.StockMovement, m.Sale, m.StockDocument, database.param
-        select = (
+    def _select(self) -> str:
+        SM, S, D = m.StockMovement, m.Sale, m.StockDocument
+        return (
             f"SELECT {_columns(SM, 'id', 'at', 'qty', 'kind', 'location', 'unit_cost', 'value', 'reason')},"
             f" {_columns(S, 'terminal', 'receipt_no', 'kind')}, {_columns(D, 'kind', 'number')}"
             f" FROM {_table(SM)}"
             f" LEFT JOIN {_table(S)} ON {_col(S, 'id')} = {_col(SM, 'sale')}"
             f" LEFT JOIN {_table(D)} ON {_col(D, 'id')} = {_col(SM, 'document')}"
         )
+
+    def _read_tail(self, tail: int) -> list[tuple[Any, ...]]:
+        SM = m.StockMovement
+        clauses, params = self._where()
+        order = f" ORDER BY {_col(SM, 'at')} DESC, {_col(SM, 'id')} DESC LIMIT {int(tail)}"
+        rows = database.execute_sql(self._select() + " WHERE " + " AND ".join(clauses) + order, params).fetchall()
+        rows.reverse()
+        return rows
+
+    def _batches(self) -> Iterator[list[tuple[Any, ...]]]:
+        if self._tail is not None:
+            yield self._tail
+            return
+        SM, p = m.StockMovement, database.param
+        select = self._select()
         order = f" ORDER BY {_col(SM, 'at')}, {_col(SM, 'id')} LIMIT {BATCH}"
-        key = self.shown_from
-        inclusive = True  # the tail's first row is on the card
+        key: tuple[Any, int] | None = None
         while True:
             clauses, params = self._where(include_start=key is None)
-            if key is not None:
+            if key is not None:  # after the last row read: along the index from its time on
                 at, ident = key
                 clauses.append(f"{_col(SM, 'at')} >= {p}")
-                clauses.append(f"({_col(SM, 'at')} > {p} OR {_col(SM, 'id')} {'>=' if inclusive else '>'} {p})")
+                clauses.append(f"({_col(SM, 'at')} > {p} OR {_col(SM, 'id')} > {p})")
                 params += [at, at, ident]
             batch = database.execute_sql(select + " WHERE " + " AND ".join(clauses) + order, params).fetchall()
             if not batch:
@@ -245,7 +251,7 @@ class StockCard:
             yield batch
             if len(batch) < BATCH:
                 return
-            key, inclusive = (batch[-1][1], int(batch[-1][0])), False
+            key = (batch[-1][1], int(batch[-1][0]))
 
     def raw_rows(self) -> Iterator[tuple[Any, ...]]:
         """The rows as read: ``(id, at, qty, kind, location_id, unit_cost, value, reason, terminal,
@@ -332,50 +338,125 @@ def stock_card(
     return StockCard(product.id, first=first, last=last, location=location, tz=tz, tail=tail)
 
 
+def _fast_qty(milli: int) -> str:
+    """:func:`qty_text` in integer arithmetic (the card writes millions of them): ``"12.5"``, ``"-3"``."""
+    sign = "-" if milli < 0 else ""
+    whole, part = divmod(abs(milli), 1000)
+    return f"{sign}{whole}.{part:03d}".rstrip("0") if part else f"{sign}{whole}"
+
+
+def _fast_money(kurus: int) -> str:
+    """:func:`money_text` in integer arithmetic: ``"12.50"``, ``"-0.05"``."""
+    sign = "-" if kurus < 0 else ""
+    lira, cents = divmod(abs(kurus), 100)
+    return f"{sign}{lira}.{cents:02d}"
+
+
+def _js(text: str | None) -> str:
+    """A JSON string (or null); plain ASCII codes skip the encoder."""
+    if text is None:
+        return "null"
+    if text.isascii() and text.isprintable() and '"' not in text and "\\" not in text:
+        return f'"{text}"'
+    return json.dumps(text, ensure_ascii=False)
+
+
 class _Formatter:
-    """Turns raw card rows into JSON/CSV records fast (a million rows: no dataclass per row)."""
+    """Turns raw card rows into JSON lines and CSV records fast: a million rows take no dataclass
+    each, and the shop's UTC offset is looked up once per hour of the movements (zones change
+    their offset on a whole hour UTC; Istanbul has not since 2016)."""
 
     def __init__(self, card: StockCard) -> None:
         self.locations = card._locations
         self.zone = zone(card.tz)
+        self._offsets: dict[str, tuple[str | None, timedelta, str]] = {}
+        self._money: dict[int, str] = {}
+        self._places = {loc: _js(code) for loc, code in self.locations.items()}
+
+    def at(self, stored: Any) -> str:
+        """A stored naive UTC time as ISO-8601 in the shop's zone, seconds precision. With an
+        offset of whole hours the local hour depends only on the UTC hour: that prefix is kept
+        per hour and the minutes and seconds are copied over."""
+        text = stored if isinstance(stored, str) else str(stored)
+        hour = text[:13]
+        found = self._offsets.get(hour)
+        if found is None:
+            moment = datetime.fromisoformat(hour + ":00:00").replace(tzinfo=UTC).astimezone(self.zone)
+            offset = moment.utcoffset() or timedelta(0)
+            whole = offset.total_seconds() % 3600 == 0
+            found = self._offsets[hour] = (moment.isoformat()[:13] if whole else None, offset, _offset_text(offset))
+        prefix, offset, suffix = found
+        if prefix is not None:
+            return prefix + text[13:19] + suffix
+        return (datetime.fromisoformat(text) + offset).replace(microsecond=0).isoformat() + suffix
+
+    def money(self, kurus: int) -> str:
+        text = self._money.get(kurus)
+        if text is None:
+            text = self._money[kurus] = _fast_money(kurus)
+        return text
+
+    def document(self, kind: str, terminal: Any, receipt_no: Any, dkind: Any, dno: Any) -> str:
+        if terminal is not None:
+            return f"{terminal}-{receipt_no}"
+        if dkind is not None:
+            return f"{dkind} {dno}"
+        return kind
 
     def record(self, row: tuple[Any, ...]) -> dict[str, Any]:
         _id, at, qty, kind, loc, unit_cost, value, reason, terminal, receipt_no, _sk, dkind, dno, balance = row
-        if terminal is not None:
-            document = f"{terminal}-{receipt_no}"
-        elif dkind is not None:
-            document = f"{dkind} {dno}"
-        else:
-            document = kind
         return {
-            "at": _as_datetime(at).astimezone(self.zone).isoformat(timespec="seconds"),
+            "at": self.at(at),
             "kind": kind,
-            "document": document,
+            "document": self.document(kind, terminal, receipt_no, dkind, dno),
             "location": self.locations.get(loc, ""),
             "reason": reason,
-            "qty_in": qty_text(qty) if qty > 0 else "0",
-            "qty_out": qty_text(-qty) if qty < 0 else "0",
-            "balance": qty_text(balance),
-            "unit_cost": money_text(unit_cost),
-            "value": money_text(value),
+            "qty_in": _fast_qty(qty) if qty > 0 else "0",
+            "qty_out": _fast_qty(-qty) if qty < 0 else "0",
+            "balance": _fast_qty(balance),
+            "unit_cost": self.money(unit_cost),
+            "value": self.money(value),
         }
+
+    def json_line(self, row: tuple[Any, ...], balance: int) -> str:
+        """One movement as ``json.dumps(record)`` would write it, built directly."""
+        _id, at, qty, kind, loc, unit_cost, value, reason, terminal, receipt_no, _sk, dkind, dno = row
+        return (
+            f'{{"at": "{self.at(at)}", "kind": {_js(kind)}, '
+            f'"document": {_js(self.document(kind, terminal, receipt_no, dkind, dno))}, '
+            f'"location": {self._places.get(loc, chr(34) * 2)}, "reason": {_js(reason)}, '
+            f'"qty_in": "{_fast_qty(qty) if qty > 0 else 0}", "qty_out": "{_fast_qty(-qty) if qty < 0 else 0}", '
+            f'"balance": "{_fast_qty(balance)}", "unit_cost": "{self.money(unit_cost)}", '
+            f'"value": "{self.money(value)}"}}'
+        )
+
+
+def _offset_text(offset: timedelta) -> str:
+    minutes = int(offset.total_seconds()) // 60
+    sign = "+" if minutes >= 0 else "-"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
 def write_card_json(card: StockCard, out: TextIO) -> int:
     """Write ``{code, name, unit, location, from, to, opening, movements: [...], closing}`` as it
-    reads; returns the number of movements. Each movement: ``{at, kind, document, location, reason,
-    qty_in, qty_out, balance, unit_cost, value}``."""
+    reads (one write per batch); returns the number of movements. Each movement: ``{at, kind,
+    document, location, reason, qty_in, qty_out, balance, unit_cost, value}``."""
     head = json.dumps(card.header(), ensure_ascii=False, indent=2)
     out.write(head[:-2] + ',\n  "movements": [')
     fmt = _Formatter(card)
+    line = fmt.json_line
     count = 0
-    dumps = json.dumps
-    for row in card.raw_rows():
-        out.write(",\n    " if count else "\n    ")
-        out.write(dumps(fmt.record(row), ensure_ascii=False))
-        count += 1
+    balance = card.opening
+    for batch in card._batches():
+        parts = []
+        for row in batch:
+            balance += row[2]
+            parts.append(line(row, balance))
+        out.write(("," if count else "") + "\n    " + ",\n    ".join(parts))
+        count += len(parts)
+    card.closing = balance
     out.write("\n  ],\n" if count else "],\n")
-    out.write(f'  "closing": {json.dumps(qty_text(card.closing or 0))}\n}}\n')
+    out.write(f'  "closing": {json.dumps(qty_text(balance))}\n}}\n')
     return count
 
 
