@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
 from decimal import Decimal
 
 import pytest
@@ -13,7 +12,6 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
 
 from pos_tui.core import cash, staff
-from pos_tui.core.kernel import Actor
 from pos_tui.core.staff import users
 from pos_tui.settings import Settings
 from pos_tui.tui.app import PosApp
@@ -87,7 +85,8 @@ async def test_a_manager_looks_up_stock_and_its_card(settings: Settings, shop: S
         assert "Scan a product first" in message(pilot)
         await type_in(pilot, "8690000000111", "enter")  # Ayran's barcode
         text = screen_text(pilot)
-        for shown in ("Ayran", "DEPO", "27", "MAGAZA", "Average cost", "11.26", "337.78", "12.00 from Süt A.Ş. on 03.10.2026"):
+        purchase = "12.00 from Süt A.Ş. on 03.10.2026"
+        for shown in ("Ayran", "DEPO", "27", "MAGAZA", "Average cost", "11.26", "337.78", purchase):
             assert shown in text, shown
         assert "Below the minimum" in message(pilot)
         await pilot.press("f5")
