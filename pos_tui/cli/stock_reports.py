@@ -30,6 +30,8 @@ CARD_LIMIT = 100
 
 
 def _mode(json_: bool, csv_: bool) -> str:
+    """The output asked for; reads the settings first, so every message is in the shop's language."""
+    state().settings  # noqa: B018 - loads the settings and sets the language
     if json_ and csv_:
         fail(_("Choose one of --json and --csv"), ExitCode.USAGE)
     return "json" if json_ else "csv" if csv_ else "text"

@@ -270,7 +270,7 @@ def _low(settings: Settings, now: Any, money: bool) -> TableReady:
     ]
     columns = [(_("Code"), False), (_("Name"), False), (_("On hand"), True), (_("Minimum"), True), (_("Order"), True)]
     note = (
-        _("Order = sales of {days} days over {lead} days to arrive + minimum − on hand").format(
+        _("Order = daily sales ({days} days) × {lead} days to arrive + minimum − on hand").format(
             days=LOW_DAYS, lead=LEAD_TIME
         )
         if rows
