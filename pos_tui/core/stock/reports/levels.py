@@ -276,8 +276,19 @@ def stock_levels(
 
 def negative_stock(location: str | None = None) -> list[LevelLine]:
     """Every product × location with negative stock now (the till never refuses a sale for lack
-    of stock; this is where it shows), by code."""
-    location_filter(location)
-    place = None if location is None else location.strip().upper()
-    lines, _products = lines_at(None)
-    return [ln for ln in lines if ln.qty < 0 and (place is None or ln.location == place)]
+    of stock; this is where it shows), by code: read from the per-location cache."""
+    location_id = location_filter(location)
+    SL = m.StockLevel
+    where = SL.qty < 0
+    if location_id is not None:
+        where &= SL.location == location_id
+    found = list(store.rows(SL.select(SL.product, SL.location, SL.qty).where(where)))
+    products = products_of(pid for pid, _loc, _qty in found)
+    codes = location_codes()
+    lines = [
+        LevelLine(pid, p.code, p.name, p.unit, p.category, codes[loc], int(qty), 0, p.cost)
+        for pid, loc, qty in found
+        for p in (products[pid],)
+    ]
+    lines.sort(key=lambda ln: (ln.code, ln.location))
+    return lines

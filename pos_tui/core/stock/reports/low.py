@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from peewee import fn
+from peewee import JOIN, fn
 
 from pos_tui import store
 from pos_tui.core.kernel.clock import from_db, local, to_db
@@ -88,12 +88,23 @@ def _sold(since: datetime, now: datetime, location_id: int | None) -> dict[int, 
     return {pid: -int(total) for pid, total in store.rows(query)}
 
 
-def _on_hand(location_id: int | None) -> dict[int, int]:
+def _candidates(location_id: int | None) -> list[tuple[int, str, str, str, int, int]]:
+    """Active products below their minimum or negative: ``(id, code, name, unit, min_stock, on
+    hand)``, chosen by the database (a million products are not read to find a hundred)."""
+    P, SL = m.Product, m.StockLevel
     if location_id is None:
-        P = m.Product
-        return dict(store.rows(P.select(P.id, P.stock)))
-    SL = m.StockLevel
-    return dict(store.rows(SL.select(SL.product, SL.qty).where(SL.location == location_id)))
+        have: Any = P.stock
+        query = P.select(P.id, P.code, P.name, P.unit, P.min_stock, have)
+    else:
+        have = fn.COALESCE(SL.qty, 0)
+        query = P.select(P.id, P.code, P.name, P.unit, P.min_stock, have).join(
+            SL, JOIN.LEFT_OUTER, on=((SL.product == P.id) & (SL.location == location_id))
+        )
+    low = (have < 0) | ((P.min_stock > 0) & (have < P.min_stock))
+    return [
+        (pid, code, name, unit, int(min_stock), int(qty))
+        for pid, code, name, unit, min_stock, qty in store.rows(query.where((P.active == True) & low))  # noqa: E712
+    ]
 
 
 def low_stock(*, now: datetime, days: int = 30, lead_time: int = 7, location: str | None = None) -> list[LowLine]:
@@ -103,19 +114,11 @@ def low_stock(*, now: datetime, days: int = 30, lead_time: int = 7, location: st
     if lead_time < 0:
         raise ValidationError(_("--lead-time cannot be negative ({days})").format(days=lead_time))
     location_id = location_filter(location)
-    P = m.Product
-    on_hand = _on_hand(location_id)
-    candidates = [
-        (pid, code, name, unit, min_stock)
-        for pid, code, name, unit, min_stock in store.rows(
-            P.select(P.id, P.code, P.name, P.unit, P.min_stock).where(P.active == True)  # noqa: E712
-        )
-        if on_hand.get(pid, 0) < 0 or (min_stock > 0 and on_hand.get(pid, 0) < min_stock)
-    ]
+    candidates = _candidates(location_id)
     sold = _sold(now - timedelta(days=days), now, location_id)
     lines = []
-    for pid, code, name, unit, min_stock in candidates:
-        have, out = on_hand.get(pid, 0), sold.get(pid, 0)
+    for pid, code, name, unit, min_stock, have in candidates:
+        out = sold.get(pid, 0)
         suggestion = reorder_suggestion(
             on_hand=have, min_stock=min_stock, sold=out, days=days, lead_time=lead_time, unit=unit
         )
