@@ -202,6 +202,9 @@ def _levels(as_of: date | None, location: str | None, category: str | None, by: 
         return
     f = _Fmt(settings)
     when = as_of.strftime("%d.%m.%Y") if as_of else _("now")
+    if not report.lines and not report.negative:
+        info(_("No stock on hand {when}.").format(when=when))
+        return
     if by:
         heading = _("Location") if by == "location" else _("Category")
         table(

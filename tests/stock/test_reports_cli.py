@@ -69,6 +69,13 @@ def test_card_json_exactly_as_named(cli: Cli, shop: Shop) -> None:
     ]
 
 
+def test_a_card_without_movements_is_still_json(cli: Cli, shop: Shop) -> None:
+    doc = json.loads(ok(cli("stock", "card", "1002", "--from", "2026-11-02", "--json")).stdout)
+    assert (doc["opening"], doc["movements"], doc["closing"]) == ("3", [], "3")
+    assert "No movements in this period" in ok(cli("stock", "card", "1002", "--from", "2026-11-02")).stderr
+    assert "No stock on hand 01.01.2026" in ok(cli("stock", "levels", "--as-of", "2026-01-01")).stderr
+
+
 def test_card_csv_and_location(cli: Cli, shop: Shop) -> None:
     out = ok(cli("stock", "card", "1001", "--location", "MAGAZA", "--csv")).stdout
     rows = list(csv.DictReader(io.StringIO(out)))
