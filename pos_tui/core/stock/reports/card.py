@@ -1,11 +1,12 @@
 """The stock card (stok kartı): every movement of one product, in date order, with its running balance.
 
 A card covers the shop days ``first`` to ``last`` (each may be open) at one location or all.
-Its ``opening`` is the stock before the first day: one ``SUM`` along the ``(product, at)`` index
-(see :class:`StockCard` for which one); its rows are read in batches of :data:`BATCH` along that index (keyset pagination: each batch
-starts after the last ``(at, id)`` of the one before), so a card of a million movements never
-holds more than one batch, on SQLite and PostgreSQL alike (a PostgreSQL cursor would otherwise
-fetch every row at once). :func:`write_card_json` and :func:`write_card_csv` write as they read.
+Its ``opening`` is the stock before the first day: one ``SUM`` along the ``(product, at)``
+index (see :class:`StockCard` for which one); its rows are read in batches of :data:`BATCH`
+along that index (keyset pagination: each batch starts after the last ``(at, id)`` of the one
+before), so a card of a million movements never holds more than one batch, on SQLite and
+PostgreSQL alike (a PostgreSQL cursor would otherwise fetch every row at once).
+:func:`write_card_json` and :func:`write_card_csv` write as they read.
 
 ``at`` is a movement's own time (a backdated goods receipt sits where its date puts it, not
 where it was entered), and the rows are in ``(at, id)`` order: the balance is the stock as the
