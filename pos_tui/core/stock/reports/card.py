@@ -217,7 +217,8 @@ class StockCard:
         SM, S, D = m.StockMovement, m.Sale, m.StockDocument
         return (
             f"SELECT {_columns(SM, 'id', 'at', 'qty', 'kind', 'location', 'unit_cost', 'value', 'reason')},"
-            f" {_columns(S, 'terminal', 'receipt_no', 'kind')}, {_columns(D, 'kind', 'number')}"
+            f" COALESCE({_col(S, 'terminal')} || '-' || CAST({_col(S, 'receipt_no')} AS VARCHAR(20)),"
+            f" {_col(D, 'kind')} || ' ' || CAST({_col(D, 'number')} AS VARCHAR(20)), {_col(SM, 'kind')})"
             f" FROM {_table(SM)}"
             f" LEFT JOIN {_table(S)} ON {_col(S, 'id')} = {_col(SM, 'sale')}"
             f" LEFT JOIN {_table(D)} ON {_col(D, 'id')} = {_col(SM, 'document')}"
@@ -255,8 +256,8 @@ class StockCard:
             key = (batch[-1][1], int(batch[-1][0]))
 
     def raw_rows(self) -> Iterator[tuple[Any, ...]]:
-        """The rows as read: ``(id, at, qty, kind, location_id, unit_cost, value, reason, terminal,
-        receipt_no, sale_kind, document_kind, document_no, balance)``; sets ``closing`` at the end."""
+        """The rows as read: ``(id, at, qty, kind, location_id, unit_cost, value, reason, document,
+        balance)``; sets ``closing`` at the end."""
         balance = self.opening
         for batch in self._batches():
             for row in batch:
@@ -276,14 +277,10 @@ class StockCard:
             unit_cost,
             value,
             reason,
-            terminal,
-            receipt_no,
-            _sk,
-            dkind,
-            dno,
+            reference,
             bal,
         ) in self.raw_rows():
-            document, doc_kind, doc_no = _document(kind, terminal, receipt_no, dkind, dno)
+            document, doc_kind, doc_no = _document(kind, reference)
             yield CardRow(
                 int(ident),
                 _as_datetime(at),
@@ -311,17 +308,16 @@ class StockCard:
         }
 
 
-def _document(
-    kind: str, terminal: str | None, receipt_no: int | None, dkind: str | None, dno: int | None
-) -> tuple[str, str | None, str | None]:
-    """``(document, its kind, its number)``: a till document by terminal and receipt number
-    (``T1-42``), a stock document by kind and number (``receipt 7``), else the movement's kind."""
-    if terminal is not None:
-        ref = f"{terminal}-{receipt_no}"
-        return ref, kind, ref
-    if dkind is not None:
-        return f"{dkind} {dno}", dkind, str(dno)
-    return kind, None, None
+def _document(kind: str, reference: str) -> tuple[str, str | None, str | None]:
+    """``(document, its kind, its number)`` from the reference the query built: a till document
+    by terminal and receipt number (``T1-42``), a stock document by kind and number
+    (``receipt 7``), else the movement's kind (no document)."""
+    if kind in (SALE, RETURN):
+        return reference, kind, reference
+    if reference == kind:
+        return kind, None, None
+    doc_kind, _space, number = reference.partition(" ")
+    return reference, doc_kind, number
 
 
 def stock_card(
@@ -397,19 +393,12 @@ class _Formatter:
             text = self._money[kurus] = _fast_money(kurus)
         return text
 
-    def document(self, kind: str, terminal: Any, receipt_no: Any, dkind: Any, dno: Any) -> str:
-        if terminal is not None:
-            return f"{terminal}-{receipt_no}"
-        if dkind is not None:
-            return f"{dkind} {dno}"
-        return kind
-
     def record(self, row: tuple[Any, ...]) -> dict[str, Any]:
-        _id, at, qty, kind, loc, unit_cost, value, reason, terminal, receipt_no, _sk, dkind, dno, balance = row
+        _id, at, qty, kind, loc, unit_cost, value, reason, document, balance = row
         return {
             "at": self.at(at),
             "kind": kind,
-            "document": self.document(kind, terminal, receipt_no, dkind, dno),
+            "document": document,
             "location": self.locations.get(loc, ""),
             "reason": reason,
             "qty_in": _fast_qty(qty) if qty > 0 else "0",
@@ -421,10 +410,10 @@ class _Formatter:
 
     def json_line(self, row: tuple[Any, ...], balance: int) -> str:
         """One movement as ``json.dumps(record)`` would write it, built directly."""
-        _id, at, qty, kind, loc, unit_cost, value, reason, terminal, receipt_no, _sk, dkind, dno = row
+        _id, at, qty, kind, loc, unit_cost, value, reason, document = row
         return (
             f'{{"at": "{self.at(at)}", "kind": {_js(kind)}, '
-            f'"document": {_js(self.document(kind, terminal, receipt_no, dkind, dno))}, '
+            f'"document": {_js(document)}, '
             f'"location": {self._places.get(loc, chr(34) * 2)}, "reason": {_js(reason)}, '
             f'"qty_in": "{_fast_qty(qty) if qty > 0 else 0}", "qty_out": "{_fast_qty(-qty) if qty < 0 else 0}", '
             f'"balance": "{_fast_qty(balance)}", "unit_cost": "{self.money(unit_cost)}", '
