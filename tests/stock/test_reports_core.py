@@ -262,7 +262,8 @@ def test_every_window_opens_and_closes_as_the_movements_add_up(shop: Shop, locat
     if location is not None:
         query = query.where(SM.location == (shop.magaza if location == "MAGAZA" else shop.depo))
     moves = [(from_db(at), qty) for at, qty, _loc in query.tuples()]
-    days = [None, date(2026, 9, 30), date(2026, 10, 2), date(2026, 10, 3), date(2026, 10, 10), date(2026, 11, 2)]
+    days = [None, date(2026, 9, 30), date(2026, 10, 2), date(2026, 10, 3), date(2026, 10, 10), date(2026, 10, 15)]
+    days += [date(2026, 10, 19), date(2026, 10, 20), date(2026, 11, 2)]
     for first in days:
         for last in days:
             if first is not None and last is not None and first > last:

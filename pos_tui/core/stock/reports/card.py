@@ -122,8 +122,8 @@ class StockCard:
 
     The balance before a moment is one ``SUM``: of the movements before it, or the cached stock
     (``product.stock``, ``stock_level.qty``: the sum of every movement, kept in step by the ledger
-    and checked by ``audit verify``) less the movements from it on, whichever reads fewer rows
-    (counted on the ``(product, at)`` index alone). A recent month of a long history sums the
+    and checked by ``audit verify``) less the movements from it on, whichever side is shorter
+    (by time, between the first and the last movement). A recent month of a long history sums the
     month, not the years before it. With ``tail`` only the last ``tail`` rows are read (at most
     that many, held in a list), and the opening is the closing less their quantities.
     """
@@ -189,20 +189,35 @@ class StockCard:
         sql = f"SELECT {what} FROM {_table(SM)} WHERE {' AND '.join(clauses)}"
         return int(database.execute_sql(sql, params).fetchone()[0] or 0)
 
+    def _edge(self, order: str) -> datetime | None:
+        """The time of the first (``ASC``) or last (``DESC``) movement in scope: one index probe."""
+        SM = m.StockMovement
+        clauses, params = self._scope()
+        sql = (
+            f"SELECT {_col(SM, 'at')} FROM {_table(SM)} WHERE {' AND '.join(clauses)}"
+            f" ORDER BY {_col(SM, 'at')} {order} LIMIT 1"
+        )
+        found = database.execute_sql(sql, params).fetchone()
+        return None if found is None else _as_datetime(found[0])
+
     def _balance_before(self, moment: datetime) -> int:
-        """The stock before ``moment`` (naive UTC): the SUM that reads fewer rows (class docstring)."""
+        """The stock before ``moment`` (naive UTC): the SUM over the side of ``moment`` that holds
+        fewer movements, judged by where it falls between the first and the last movement (two
+        index probes; movements spread about evenly over time)."""
         SM, p = m.StockMovement, database.param
         scope, params = self._scope()
-        before = [*scope, f"{_col(SM, 'at')} < {p}"]
-        after = [*scope, f"{_col(SM, 'at')} >= {p}"]
         at = [*params, _stored(moment)]
-        if self.location_id is None:  # COUNT reads the (product, at) index only
-            use_before = self._one("COUNT(*)", before, at) <= self._one("COUNT(*)", after, at)
-        else:
-            use_before = self._end is not None and moment is self._start
-        if use_before:
-            return self._one(f"SUM({_col(SM, 'qty')})", before, at)
-        return self._total - self._one(f"SUM({_col(SM, 'qty')})", after, at)
+        first, last = self._edge("ASC"), self._edge("DESC")
+        if first is None or last is None:
+            return 0
+        when = moment.replace(tzinfo=UTC)
+        if when <= first:
+            return 0
+        if when > last:
+            return self._total
+        if (when - first) <= (last - when):
+            return self._one(f"SUM({_col(SM, 'qty')})", [*scope, f"{_col(SM, 'at')} < {p}"], at)
+        return self._total - self._one(f"SUM({_col(SM, 'qty')})", [*scope, f"{_col(SM, 'at')} >= {p}"], at)
 
     def count(self) -> int:
         """How many movements the card's period holds (all of them, not only a tail)."""
