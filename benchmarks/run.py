@@ -23,7 +23,19 @@ from typing import Any
 
 from benchmarks.common import RESULTS, code_version, machine
 
-BENCHMARKS = ("catalog", "sale", "tui", "cli", "loyalty_run", "loyalty", "labels", "weight", "counting", "receiving")
+BENCHMARKS = (
+    "catalog",
+    "sale",
+    "tui",
+    "cli",
+    "loyalty_run",
+    "loyalty",
+    "labels",
+    "weight",
+    "counting",
+    "receiving",
+    "stock_card",
+)
 FULL = {"products": 1_000_000, "sale_products": 100_000, "scans": 5000, "searches": 2000, "sales": 1000,
         "tui_scans": 500, "starts": 5, "baseline_runs": 2}  # fmt: skip
 QUICK = {"products": 2000, "sale_products": 2000, "scans": 300, "searches": 100, "sales": 30,
@@ -90,6 +102,7 @@ def commands(sizes: dict[str, int], catalog_db: Path, profile: bool) -> dict[str
             "--quiet",
             *(["--runs", "2", "--lines", "200"] * (sizes is QUICK)),
         ],
+        "stock_card": [*py, "benchmarks.bench_stock_card", "--quiet", *(["--quick"] if sizes is QUICK else [])],
     }
 
 
