@@ -87,7 +87,7 @@ def test_card_csv_and_location(cli: Cli, shop: Shop) -> None:
 def test_card_table_limits_with_a_note(cli: Cli, shop: Shop) -> None:
     result = ok(cli("stock", "card", "1001", "--limit", "2"))
     assert "Opening balance: 22" in result.stdout and "Closing balance: 30" in result.stdout
-    assert "last 2 of 7 movements" in result.stderr
+    assert "last 2 of 9 movements" in result.stderr
     assert "receipt 3" in result.stdout and "T1-1" not in result.stdout
     bad = cli("stock", "card", "1001", "--from", "2026-13-01")
     assert bad.exit_code == 2 and "--from" in bad.stderr
@@ -160,4 +160,4 @@ def test_a_real_process(shop: Shop, settings: Settings, tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     doc = json.loads(done.stdout)
-    assert (doc["code"], len(doc["movements"]), doc["closing"]) == ("1001", 7, "30")
+    assert (doc["code"], len(doc["movements"]), doc["closing"]) == ("1001", 9, "30")

@@ -61,14 +61,26 @@ def test_the_card_lists_every_movement_in_date_order_with_its_balance(shop: Shop
     rows = [(r["at"][:10], r["kind"], r["document"], r["qty_in"], r["qty_out"], r["balance"]) for r in doc["movements"]]
     assert rows == [
         ("2026-10-01", "receipt", "receipt 1", "20", "0", "20"),
-        ("2026-10-02", "transfer_out", "transfer_out 1", "0", "8", "12"),
+        ("2026-10-02", "transfer_out", "transfer_out 1", "0", "8", "12"),  # DEPO → in transit
+        ("2026-10-02", "transfer_in", "transfer_out 1", "8", "0", "20"),
+        ("2026-10-02", "transfer_out", "transfer_in 1", "0", "8", "12"),  # in transit → MAGAZA
         ("2026-10-02", "transfer_in", "transfer_in 1", "8", "0", "20"),
         ("2026-10-03", "receipt", "receipt 4", "5", "0", "25"),  # backdated: where its date puts it
         ("2026-10-05", "sale", "T1-1", "0", "3", "22"),
         ("2026-10-10", "receipt", "receipt 3", "10", "0", "32"),
         ("2026-10-20", "adjust", "adjustment 2", "0", "2", "30"),
     ]
-    assert [r["unit_cost"] for r in doc["movements"]] == ["10.00", "10.00", "10.00", "12.00", "10.00", "13.00", "11.11"]
+    assert [r["unit_cost"] for r in doc["movements"]] == [
+        "10.00",
+        "10.00",
+        "10.00",
+        "10.00",
+        "10.00",
+        "12.00",
+        "10.00",
+        "13.00",
+        "11.11",
+    ]
     assert doc["movements"][0]["at"] == "2026-10-01T12:00:00+03:00"
 
 
@@ -98,7 +110,7 @@ def test_the_tail_of_a_card_opens_with_the_balance_before_it(shop: Shop) -> None
     assert card.opening == 22_000
     assert [(r.document, r.balance) for r in card.rows()] == [("receipt 3", 32_000), ("adjustment 2", 30_000)]
     whole = reports.stock_card("1001", tz=TZ, tail=50)
-    assert whole.opening == 0 and len(list(whole.rows())) == 7
+    assert whole.opening == 0 and len(list(whole.rows())) == 9
 
 
 def test_card_csv_streams_the_same_rows(shop: Shop) -> None:

@@ -135,8 +135,24 @@ def build_shop(settings: Settings, now: datetime) -> Shop:
         document(admin, "receipt", at(10, 1), depo, [Movement(a, depo, 20_000, "receipt", 20_000)], supplier=supplier)
     )
     receipts.append(document(admin, "receipt", at(10, 1, 10), magaza, [Movement(w, magaza, 2500, "receipt", 10_000)]))
-    document(admin, "transfer_out", at(10, 2), depo, [Movement(a, depo, -8000, "transfer_out")])
-    document(admin, "transfer_in", at(10, 2, 10), magaza, [Movement(a, magaza, 8000, "transfer_in")])
+    # a transfer's legs net to zero in each document (the ledger refuses anything else): through a
+    # transit location, as stock.moves does
+    yolda = stock.add_location("YOLDA", "Yolda", terminal="T1", now=now).id
+    m.StockLocation.update(active=False).where(m.StockLocation.id == yolda).execute()  # as stock.moves makes it
+    document(
+        admin,
+        "transfer_out",
+        at(10, 2),
+        depo,
+        [Movement(a, depo, -8000, "transfer_out"), Movement(a, yolda, 8000, "transfer_in")],
+    )
+    document(
+        admin,
+        "transfer_in",
+        at(10, 2, 10),
+        magaza,
+        [Movement(a, yolda, -8000, "transfer_out"), Movement(a, magaza, 8000, "transfer_in")],
+    )
     sell(admin, a, 3000, at(10, 5))
     receipts.append(
         document(admin, "receipt", at(10, 10), depo, [Movement(a, depo, 10_000, "receipt", 13_000)], supplier=supplier)

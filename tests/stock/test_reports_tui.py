@@ -93,9 +93,9 @@ async def test_a_manager_looks_up_stock_and_its_card(settings: Settings, shop: S
         await settle(pilot)
         assert isinstance(app.screen, StockTableScreen)
         table = app.screen.query_one("#rows", DataTable)
-        assert table.row_count == 7
-        assert table.cursor_row == 6  # newest last, selected
-        last = [str(c) for c in table.get_row_at(6)]
+        assert table.row_count == 9
+        assert table.cursor_row == 8  # newest last, selected
+        last = [str(c) for c in table.get_row_at(8)]
         assert last[:2] == ["20.10.26 12:00", "stock adjustment 2 (waste)"] and last[3:] == ["2", "30", "11.11"]
         assert "Opening 0 · closing 30" in message(pilot)
         await pilot.press("escape")

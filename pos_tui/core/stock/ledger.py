@@ -118,6 +118,12 @@ def post_movements(
     transaction; ``at`` is aware (stored as naive UTC)."""
     if not movements:
         return []
+    transferred: dict[int, int] = {}
+    for mv in movements:
+        if mv.kind in TRANSFER_KINDS:
+            transferred[mv.product_id] = transferred.get(mv.product_id, 0) + mv.qty
+    if any(transferred.values()):  # a transfer moves stock between locations, never in or out of the shop
+        raise ValueError("a document's transfer movements must add up to zero per product")
     states = _states(sorted({mv.product_id for mv in movements}))
     at_db = to_db(at)
     posted: list[Posted] = []

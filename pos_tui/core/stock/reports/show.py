@@ -33,7 +33,7 @@ class StockInfo:
     name: str
     unit: str
     on_hand: int
-    by_location: dict[str, int]  # location code -> on hand there (every location it ever moved at)
+    by_location: dict[str, int]  # location code -> on hand there (every location in use it ever moved at)
     avg_cost: int
     value: int
     min_stock: int
@@ -90,8 +90,12 @@ def stock_info_of(product_id: int) -> StockInfo:
             P.select(P.code, P.name, P.unit, P.stock, P.stock_value, P.cost, P.min_stock).where(P.id == product_id)
         )
     )
+    # a location out of use (the transfers' in-transit one) is listed only while it holds some
     levels = store.rows(
-        SL.select(L.code, SL.qty).join(L, on=(SL.location == L.id)).where(SL.product == product_id).order_by(L.code)
+        SL.select(L.code, SL.qty)
+        .join(L, on=(SL.location == L.id))
+        .where((SL.product == product_id) & (L.active | (SL.qty != 0)))
+        .order_by(L.code)
     )
     purchase = next(
         store.rows(
