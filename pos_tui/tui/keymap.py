@@ -80,6 +80,8 @@ DEFAULT_KEYS: Mapping[str, str] = {
     "receiving.all_margin": "f5",
     "receiving.save_prices": "f10",
     "receiving.return_post": "f10",
+    "stock.card": "f5",
+    "stock.reports": "f6",
     "list.up": "up",
     "list.down": "down",
     "list.page_up": "pageup",

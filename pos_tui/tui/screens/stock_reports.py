@@ -19,7 +19,7 @@ from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.message import Message
 from textual.widgets import DataTable, Input, Label, Static
 
@@ -29,7 +29,7 @@ from pos_tui.i18n import _
 from pos_tui.tui.base import pos_app
 from pos_tui.tui.calls import CoreCall
 from pos_tui.tui.capabilities import ScanTarget
-from pos_tui.tui.keymap import DEFAULT_KEYS, N_, bind
+from pos_tui.tui.keymap import N_, bind
 from pos_tui.tui.screens.base import PosScreen
 from pos_tui.tui.widgets.keybar import KeyBar
 from pos_tui.tui.widgets.status import StatusLine
@@ -40,16 +40,6 @@ if TYPE_CHECKING:
 CARD_ROWS = 200  # the card shows the last this many movements (pos-admin stock card has them all)
 LOW_DAYS, LEAD_TIME, IDLE_DAYS = 30, 7, 90
 MONEY_PERMISSION = "reports"
-
-# Keys of this part; the lead may add them to keymap.DEFAULT_KEYS so a shop can move them.
-_OWN_KEYS = {"stock.card": "f5", "stock.reports": "f6"}
-
-
-def _bind(binding_id: str, action: str, description: str, tooltip: str) -> Binding:
-    if binding_id in DEFAULT_KEYS:
-        return bind(binding_id, action, description, tooltip)
-    return Binding(_OWN_KEYS[binding_id], action, description, tooltip=tooltip, id=binding_id)
-
 
 @dataclass
 class StockShown(Message, bubble=False):
@@ -101,8 +91,8 @@ class StockLookupScreen(PosScreen, ScanTarget):
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("app.back", "back", N_("Back"), N_("Back to the sale")),
-        _bind("stock.card", "card", N_("Stock card"), N_("The movements of this product")),
-        _bind("stock.reports", "reports", N_("Reports"), N_("Low, idle and negative stock, stock by location")),
+        bind("stock.card", "card", N_("Stock card"), N_("The movements of this product")),
+        bind("stock.reports", "reports", N_("Reports"), N_("Low, idle and negative stock, stock by location")),
     ]
 
     def __init__(self) -> None:
