@@ -12,6 +12,11 @@ account with landline numbers, are not). Each new member starts with a few point
 visits, a journalled adjustment by admin dated some days before ``now``, so F2 with a demo
 phone (e.g. 0532 412 33 21) finds a member with a balance.
 
+It has stock to look at too: a depot (``DEPO``) beside the shop floor, a goods receipt of tea
+from the tea supplier into the depot, half of it sent on to the shop floor and
+received, and a kilo and a half of tomatoes written off as waste; so F12 → Stock and
+``pos-admin stock card 1003`` show a history. These are made once.
+
 Loading is idempotent: imports upsert by code, users are added only when missing, the program
 is applied once, and members who already have points get no more. Running it again resets the
 demo products' stock to the file's levels (with stock movements).
@@ -21,12 +26,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from pos_tui.core.interchange.imports import ImportReport, import_customers, import_products, import_suppliers
+from pos_tui.core.kernel.clock import zone
 from pos_tui.core.loyalty import ledger, rules
 from pos_tui.core.staff import users as staff
+from pos_tui.core.stock import moves, receiving
 from pos_tui.i18n import _
 from pos_tui.settings import Settings
 from pos_tui.store import models as m
@@ -52,6 +60,7 @@ class DemoReport:
     customers: ImportReport
     users_added: tuple[str, ...]
     members_given_points: int = 0
+    stock_documents: int = 0
 
     def __str__(self) -> str:
         parts = [
@@ -68,6 +77,8 @@ class DemoReport:
             parts.append(_("Users added: {names}").format(names=", ".join(self.users_added)))
         if self.members_given_points:
             parts.append(_("Loyalty members with points: {n}").format(n=self.members_given_points))
+        if self.stock_documents:
+            parts.append(_("Stock documents: {n}").format(n=self.stock_documents))
         return "; ".join(parts)
 
 
@@ -87,7 +98,48 @@ def load_demo(
             added.append(name)
     rules.apply_rules(loyalty_rules.read_text(encoding="utf-8"), source=loyalty_rules.name, now=now)
     given = _past_points(settings, now)
-    return DemoReport(suppliers, products, customers, tuple(added), given)
+    documents = _stock_history(settings, now)
+    return DemoReport(suppliers, products, customers, tuple(added), given, documents)
+
+
+def _stock_history(settings: Settings, now: datetime) -> int:
+    """The depot, a goods receipt into it, a transfer to the shop floor and a waste write-off,
+    once (a database with stock documents already keeps its own); returns how many were made."""
+    if m.StockDocument.select().exists():
+        return 0
+    admin = staff.actor_by_name("admin", settings=settings)
+    terminal = settings.terminal_id
+    if not any(loc.code == "DEPO" for loc in moves.list_locations()):
+        moves.add_location("DEPO", _("Depot"), terminal=terminal, now=now, user="admin")
+    lines = [
+        receiving.ReceiptLineInput("1003", 24_000, Decimal("198.50")),
+        receiving.ReceiptLineInput("1004", 24_000, Decimal("104.00"), discount=Decimal("48.00")),
+    ]
+    receiving.post_receipt(
+        receiving.ReceiptInput(
+            supplier="TED-RCD",
+            lines=lines,
+            document="RCD-2026-0412",
+            date=now.astimezone(zone(settings.shop.timezone)).date(),
+            location="DEPO",
+        ),
+        actor=admin,
+        now=now,
+        terminal=terminal,
+        kdv_rates=settings.kdv_rates,
+        tz=settings.shop.timezone,
+    )
+    sent = moves.send_transfer(
+        "DEPO",
+        "MAGAZA",
+        [("1003", 12_000), ("1004", 12_000)],
+        actor=admin,
+        terminal=terminal,
+        now=now,
+    )
+    moves.receive_transfer(sent.number, actor=admin, terminal=terminal, now=now)
+    moves.adjust("1", -1_500, "waste", actor=admin, terminal=terminal, now=now, note=_("Demo shop: bruised tomatoes"))
+    return 4
 
 
 def _past_points(settings: Settings, now: datetime) -> int:
