@@ -12,6 +12,7 @@ Commands act as ``--user NAME`` or the first active admin, on ``--terminal`` (de
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -33,6 +34,11 @@ TerminalOption = Annotated[
 SupplierFilter = Annotated[str | None, typer.Option("--supplier", help="Only this supplier's (its code).")]
 FromOption = Annotated[str | None, typer.Option("--from", help="From this day (YYYY-MM-DD).")]
 ToOption = Annotated[str | None, typer.Option("--to", help="Up to this day, included (YYYY-MM-DD).")]
+
+
+def _day(day: dt.date) -> str:
+    """A date as a person in Turkey writes it (JSON keeps ISO 8601)."""
+    return day.strftime("%d.%m.%Y")
 
 
 def _actor(user: str | None, settings: Settings) -> Actor:
@@ -69,8 +75,8 @@ def show_document(doc: receiving_t.ReceiptInfo, settings: Settings) -> None:
         [
             (_("Supplier"), f"{doc.supplier} {doc.supplier_name}"),
             (_("Document"), doc.document or "-"),
-            (_("Date"), doc.date.isoformat()),
-            (_("Due date"), "-" if doc.due is None else doc.due.isoformat()),
+            (_("Date"), _day(doc.date)),
+            (_("Due date"), "-" if doc.due is None else _day(doc.due)),
             (_("Location"), doc.location),
             (_("Costs"), _("including KDV") if doc.kdv_included else _("excluding KDV")),
             (_("User"), doc.user),
@@ -271,7 +277,7 @@ def register(app: typer.Typer) -> None:
                 (
                     r.number,
                     _("goods receipt") if r.kind == "receipt" else _("return to supplier"),
-                    r.date.isoformat(),
+                    _day(r.date),
                     r.supplier,
                     r.document or "-",
                     r.lines,
@@ -323,8 +329,8 @@ def register(app: typer.Typer) -> None:
                     p.number,
                     p.supplier,
                     p.document or "-",
-                    p.date.isoformat(),
-                    p.due.isoformat(),
+                    _day(p.date),
+                    _day(p.due),
                     format_money(p.amount, settings.language),
                 )
                 for p in found
