@@ -28,7 +28,9 @@ def test_reports_on_postgres(pg_db: peewee.Database, settings: Settings, monkeyp
     doc = json.loads(out.getvalue())
     assert [(r["document"], r["balance"]) for r in doc["movements"]] == [
         ("receipt 1", "20"),
-        ("transfer_out 1", "12"),
+        ("transfer_out 1", "12"),  # DEPO → in transit
+        ("transfer_out 1", "20"),
+        ("transfer_in 1", "12"),  # in transit → MAGAZA
         ("transfer_in 1", "20"),
         ("receipt 4", "25"),
         ("T1-1", "22"),
