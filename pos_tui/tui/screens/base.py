@@ -6,12 +6,12 @@ from typing import Any
 
 from textual import on
 from textual.screen import Screen
-from textual.widgets import Static
+from textual.widgets import Label, Static
 
-from pos_tui.core.kernel import PosError
+from pos_tui.core.kernel import MILLI, PosError, format_quantity
 from pos_tui.tui.base import pos_app
 from pos_tui.tui.keymap import localize_bindings
-from pos_tui.tui.messages import CoreFailed
+from pos_tui.tui.messages import CoreFailed, ItemScanned
 from pos_tui.tui.session import Session
 
 
@@ -45,6 +45,25 @@ class PosScreen(Screen[Any]):
         line = self.query_one("#message", Static)
         if line.content:
             line.update("")
+
+    def scan_entry(self, event: ItemScanned) -> bool:
+        """The part of a scan every scanning screen (sale, receiving, counting) shares, on its
+        ``#multiplier`` label: an error is shown, a bare ``5*`` is kept and shown as ``5 ×``.
+        True when ``event`` carries a code for the screen to act on (the label is cleared)."""
+        multiplier = self.query_one("#multiplier", Label)
+        if event.error:
+            multiplier.update("")
+            self.show_error(event.error)
+            return False
+        if not event.code:
+            qty = event.qty_milli or 0
+            unit = "kg" if qty % MILLI else "piece"
+            multiplier.update(f"{format_quantity(qty, unit, language=self.language)} ×")
+            self.clear_message()
+            return False
+        if multiplier.content:
+            multiplier.update("")
+        return True
 
     def failed(self, error: PosError) -> None:
         """Where a core error lands: the message line (subclasses may also reset state)."""

@@ -185,19 +185,8 @@ class CountingScreen(PosScreen, ScanReceiver):
         paint_now(self)
 
     def _scanned_entry(self, event: ItemScanned) -> None:
-        multiplier = self.query_one("#multiplier", Label)
-        if event.error:
-            multiplier.update("")
-            self.show_error(event.error)
+        if not self.scan_entry(event):
             return
-        if not event.code:
-            qty = event.qty_milli or 0
-            unit = "kg" if qty % MILLI else "piece"
-            multiplier.update(f"{format_quantity(qty, unit, language=self.language)} ×")
-            self.clear_message()
-            return
-        if multiplier.content:
-            multiplier.update("")
         if self.posting:
             self.show_error(_("Wait: the count is being posted"))
             return

@@ -227,18 +227,8 @@ class ReceivingScreen(PosScreen, ScanTarget):
     # -- scanning ----------------------------------------------------------------------------------
 
     def scanned(self, event: ItemScanned) -> None:
-        multiplier = self.query_one("#multiplier", Label)
-        if event.error:
-            multiplier.update("")
-            self.show_error(event.error)
-            return
-        if not event.code:
-            qty = event.qty_milli or 0
-            multiplier.update(f"{format_quantity(qty, 'kg' if qty % MILLI else 'piece', language=self.language)} ×")
-            self.clear_message()
-            return
-        multiplier.update("")
-        self.add_code(event.code, event.qty_milli)
+        if self.scan_entry(event):
+            self.add_code(event.code, event.qty_milli)
 
     def add_code(self, code: str, multiplier: int | None) -> None:
         if self.posting:

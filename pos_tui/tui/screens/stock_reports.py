@@ -41,6 +41,7 @@ CARD_ROWS = 200  # the card shows the last this many movements (pos-admin stock 
 LOW_DAYS, LEAD_TIME, IDLE_DAYS = 30, 7, 90
 MONEY_PERMISSION = "reports"
 
+
 @dataclass
 class StockShown(Message, bubble=False):
     """A product's stock was read (a :class:`~pos_tui.core.stock.reports.StockInfo`)."""
