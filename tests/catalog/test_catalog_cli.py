@@ -51,7 +51,7 @@ def test_rejected_import_lists_every_bad_row_on_stderr(cli: Cli, write_file: Wri
     path = write_file("bad.csv", "code,name,price,kdv_rate\n1,A,x,20\n2,B,1,20\n3,C,1,7\n4,,1,20\n")
     result = cli("import", "products", str(path))
     assert result.exit_code == 1 and result.stdout == ""
-    for line in ("bad.csv: line 2, price:", "bad.csv: line 4, kdv_rate:", "bad.csv: line 5, name:"):
+    for line in ("bad.csv: line 2, price:", "bad.csv: line 4, KDV rate:", "bad.csv: line 5, name:"):
         assert line in result.stderr
     as_json = cli("import", "products", str(path), "--json")
     assert as_json.exit_code == 1

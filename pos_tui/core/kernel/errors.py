@@ -72,7 +72,13 @@ class RowError:
     reason: str
 
     def __str__(self) -> str:
-        return _("line {line}, {field}: {reason}").format(line=self.line, field=self.field, reason=self.reason)
+        """The row error as a person reads it: the field in the shop's words (``miktar``, not
+        ``qty``); JSON output keeps the field's code."""
+        from pos_tui.core.kernel.vocabulary import field_label
+
+        return _("line {line}, {field}: {reason}").format(
+            line=self.line, field=field_label(self.field), reason=self.reason
+        )
 
 
 class ImportRejected(ValidationError):

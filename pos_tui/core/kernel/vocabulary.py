@@ -90,6 +90,11 @@ FIELD_LABELS = {
     "consent_sms": N_("SMS consent"),
     "consent_email": N_("e-mail consent"),
     "birth_date": N_("birth date"),
+    # stock files (goods receipts, transfers, handheld counts)
+    "qty": N_("quantity"),
+    "unit_cost": N_("unit cost"),
+    "discount": N_("discount"),
+    "line": N_("line"),
 }
 
 
