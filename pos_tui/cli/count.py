@@ -22,6 +22,7 @@ from pos_tui.core import staff
 from pos_tui.core.kernel import (
     ValidationError,
     format_decimal,
+    format_moment,
     format_money,
     format_quantity,
     from_kurus,
@@ -120,7 +121,7 @@ def list_(
                 counting.status_label(c.status),
                 c.location,
                 _("yes") if c.blind else _("no"),
-                iso(c.opened_at, tz),
+                format_moment(c.opened_at, tz),
                 c.opened_by,
             )
             for c in sessions

@@ -83,17 +83,20 @@ def _parse_lines(lines: list[str], option: str = "--line") -> list[tuple[str, in
     from pos_tui.core.kernel import ValidationError, parse_quantity
 
     parsed: list[tuple[str, int]] = []
+    problems: list[str] = []  # every bad --line is named, not just the first
     for text in lines:
         code, sep, qty = text.rpartition("=")
         if not sep or not code.strip() or not qty.strip():
-            fail(
-                _("{option} {text!r}: write it as CODE=QTY (e.g. 8690000000036=3)").format(option=option, text=text),
-                ExitCode.USAGE,
+            problems.append(
+                _("{option} {text!r}: write it as CODE=QTY (e.g. 8690000000036=3)").format(option=option, text=text)
             )
+            continue
         try:
             parsed.append((code.strip(), parse_quantity(qty.strip(), code.strip())))
         except ValidationError as exc:
-            fail(f"{option}: {exc.message}", ExitCode.USAGE)
+            problems.append(f"{option}: {exc.message}")
+    if problems:
+        fail("\n".join(problems), ExitCode.USAGE)
     return parsed
 
 
@@ -299,13 +302,15 @@ def _transfer_json(t: moves.Transfer, tz: str) -> dict[str, Any]:
 
 
 def _show_transfer(t: moves.Transfer, settings: Settings) -> None:
-    from pos_tui.core.kernel import iso
+    from pos_tui.core.kernel import format_moment
 
     lang, tz = settings.language, settings.shop.timezone
     state_text = (
         _("on the way")
         if t.open
-        else _("received {at} by {user}").format(at=iso(t.received_at, tz) if t.received_at else "", user=t.received_by)
+        else _("received {at} by {user}").format(
+            at=format_moment(t.received_at, tz) if t.received_at else "", user=t.received_by
+        )
     )
     table(
         [_("Code"), _("Name"), _("Sent"), _("Received"), _("Difference")],
@@ -323,7 +328,7 @@ def _show_transfer(t: moves.Transfer, settings: Settings) -> None:
             number=t.number,
             source=t.source,
             destination=t.destination,
-            at=iso(t.sent_at, tz),
+            at=format_moment(t.sent_at, tz),
             user=t.sent_by,
             state=state_text,
         ),
@@ -430,7 +435,7 @@ def transfer_list(
     json_: JsonOption = False,
 ) -> None:
     """Transfers, oldest first, with where from and to and their state."""
-    from pos_tui.core.kernel import iso
+    from pos_tui.core.kernel import format_moment
     from pos_tui.core.stock import moves
 
     settings = state().open_db()
@@ -449,11 +454,11 @@ def transfer_list(
                 t.number,
                 t.source,
                 t.destination,
-                iso(t.sent_at, tz),
+                format_moment(t.sent_at, tz),
                 len(t.lines),
                 _("on the way")
                 if t.open
-                else _("received {at}").format(at=iso(t.received_at, tz) if t.received_at else ""),
+                else _("received {at}").format(at=format_moment(t.received_at, tz) if t.received_at else ""),
             )
             for t in found
         ],

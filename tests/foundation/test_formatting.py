@@ -125,3 +125,11 @@ def test_formatted_quantity_parses_back(qty: int, unit: str | None, language: st
     text = format_quantity(qty, unit, language=language)
     number = text.removesuffix(" kg")
     assert parse_quantity(number) == qty
+
+
+def test_a_moment_is_written_the_turkish_way_in_the_shops_zone() -> None:
+    from datetime import UTC, datetime
+
+    from pos_tui.core.kernel import format_moment
+
+    assert format_moment(datetime(2026, 12, 6, 7, 43, tzinfo=UTC), "Europe/Istanbul") == "06.12.2026 10:43"

@@ -220,3 +220,17 @@ def test_a_real_process_in_turkish(people: People, settings: Settings) -> None:
     got = run("stock", "transfer", "receive", "1", "--json")
     assert got.returncode == 0 and json.loads(got.stdout)["status"] == "received"
     assert (level(PIECE, "DEPO"), level(PIECE, "YOLDA"), level(PIECE, "MAGAZA")) == (4000, 0, 96_000)
+
+
+
+def test_send_names_every_bad_line(cli: Cli, people: People) -> None:
+    """Not only the first bad line is named: every one, and nothing is sent."""
+    syntax = cli("stock", "transfer", "send", "--from", "MAGAZA", "--to", "DEPO", "--line", "x", "--line", "y=1,2,3")
+    assert syntax.exit_code == 2
+    assert "'x'" in syntax.stderr and "y" in syntax.stderr
+    args = ("--line", "9999=1", "--line", f"{PIECE}=0", "--line", f"{PIECE}=1,5")
+    bad = cli("stock", "transfer", "send", "--from", "MAGAZA", "--to", "DEPO", *args)
+    assert bad.exit_code != 0
+    for named in ("line 1", "9999", "line 2", "line 3"):
+        assert named in bad.stderr, (named, bad.stderr)
+    assert m.StockDocument.select().where(m.StockDocument.kind == "transfer_out").count() == 0

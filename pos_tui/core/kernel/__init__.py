@@ -51,6 +51,7 @@ _EXPORTS = {
     "field_label": "vocabulary",
     "format_decimal": "formatting",
     "format_money": "formatting",
+    "format_moment": "formatting",
     "format_percent": "formatting",
     "format_quantity": "formatting",
     "from_db": "clock",
@@ -113,6 +114,7 @@ __all__ = [
     "detect_format",
     "field_label",
     "format_decimal",
+    "format_moment",
     "format_money",
     "format_percent",
     "format_quantity",
@@ -174,7 +176,13 @@ if TYPE_CHECKING:
         unprotect_cell,
         write_records,
     )
-    from pos_tui.core.kernel.formatting import format_decimal, format_money, format_percent, format_quantity
+    from pos_tui.core.kernel.formatting import (
+        format_decimal,
+        format_moment,
+        format_money,
+        format_percent,
+        format_quantity,
+    )
     from pos_tui.core.kernel.journal import ADMIN_TERMINAL, GENESIS, HEAD_KEY, append, canonical, chain_hash
     from pos_tui.core.kernel.money import (
         MILLI,

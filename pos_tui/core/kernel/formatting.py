@@ -17,8 +17,10 @@ from the shop's settings at start-up).
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
+from pos_tui.core.kernel.clock import zone
 from pos_tui.core.kernel.vocabulary import unit_label
 from pos_tui.i18n import current_language
 
@@ -98,3 +100,8 @@ def format_percent(value: Decimal | int, language: str | None = None) -> str:
     number = format_decimal(abs(d), grouping=False, language=language)
     sign = "-" if d < 0 else ""
     return f"{sign}%{number}" if (language or current_language()) == "tr" else f"{sign}{number}%"
+
+
+def format_moment(at: datetime, tz: str) -> str:
+    """A moment as a person in the shop reads it, in the shop's zone: ``06.12.2026 10:43``."""
+    return at.astimezone(zone(tz)).strftime("%d.%m.%Y %H:%M")

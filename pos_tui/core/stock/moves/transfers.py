@@ -121,11 +121,18 @@ def _merge(lines: Sequence[tuple[str, int]]) -> list[tuple[ProductRef, int]]:
     if len(lines) > MAX_LINES:
         raise ValidationError(_("A transfer may have at most {n} lines").format(n=MAX_LINES))
     merged: dict[int, tuple[ProductRef, int]] = {}
-    for code, qty in lines:
-        ref = find_product(code)
-        check_quantity(ref, qty, allow_negative=False)
+    problems: list[str] = []
+    for n, (code, qty) in enumerate(lines, start=1):
+        try:
+            ref = find_product(code)
+            check_quantity(ref, qty, allow_negative=False)
+        except (NotFound, ValidationError) as exc:  # every bad line is named, not just the first
+            problems.append(_("line {n}: {problem}").format(n=n, problem=exc.message))
+            continue
         before = merged.get(ref.id)
         merged[ref.id] = (ref, qty + (before[1] if before else 0))
+    if problems:
+        raise ValidationError("\n".join(problems))
     return list(merged.values())
 
 
