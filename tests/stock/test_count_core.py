@@ -249,3 +249,25 @@ def test_review_orders_by_value_and_flags(boss: Actor, counter: Actor, now: date
     assert [ln.code for ln in review.lines] == ["B", "A"]
     assert [review.flagged(ln) for ln in review.lines] == [True, False]
     assert review.variance_value == -51_000
+
+
+def test_the_review_values_a_variance_as_posting_will(boss: Actor, counter: Actor, now: datetime) -> None:
+    """3 units worth 10,00 together: one missing takes out 3,33 and two missing 6,67 (the last
+    units take what is left). The review says what posting then does, to the kuruş."""
+    soap, salt = make_product(now, "S1", "Sabun"), make_product(now, "S2", "Tuz")
+    here = terminal_location(None)
+    for pid in (soap, salt):  # 10,00 for three: an average of 3,33 a unit
+        ledger.write_stock_document(
+            ledger.StockDraft(
+                kind="adjustment", at=now, now=now, terminal="T1", user_id=boss.user_id, location_id=here,
+                lines=[ledger.DraftLine(pid, 3_000)], reason="opening",
+                movements=[ledger.Movement(pid, here, 3_000, ledger.ADJUST, amount=1_000, reason="opening")],
+            )
+        )  # fmt: skip
+    session = _open(boss, now)
+    _scan(session, soap, 2_000, counter, later(now, 1))
+    _scan(session, salt, 1_000, counter, later(now, 1))
+    review = counting.review_count(session, actor=boss)
+    assert sorted(line.variance_value for line in review.lines) == [-667, -333]
+    result = counting.post_count(session, uncounted="leave", actor=boss, now=later(now, 2), terminal="T1")
+    assert result.value == review.variance_value == -1_000

@@ -60,3 +60,18 @@ def test_round_trip(rows: list[tuple[str, int | None, str, bool]], header: bool,
         (i + 1 + header, code, 1_000 if qty is None else qty) for i, (code, qty, _sep, _comma) in enumerate(rows)
     ]
     assert got == expected
+
+
+def test_a_count_sheet_row_is_in_the_shops_words() -> None:
+    """A paper sheet is read by people: ``adet``/``kg`` and ``1,5`` in Turkish, not ``piece`` and ``1.5``."""
+    from pos_tui.core.stock.counting import SheetRow, sheet_cells
+    from pos_tui.i18n import set_language
+
+    set_language("tr")
+    try:
+        assert sheet_cells(SheetRow("1", "", "Domates", "kg", "Sebze", "MAGAZA", 1500)) == [
+            "1", "", "Domates", "kg", "MAGAZA", "1,5", ""
+        ]  # fmt: skip
+        assert sheet_cells(SheetRow("2", "869", "Kola", "piece", "", "MAGAZA", None))[3] == "adet"
+    finally:
+        set_language("en")

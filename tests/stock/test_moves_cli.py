@@ -222,7 +222,6 @@ def test_a_real_process_in_turkish(people: People, settings: Settings) -> None:
     assert (level(PIECE, "DEPO"), level(PIECE, "YOLDA"), level(PIECE, "MAGAZA")) == (4000, 0, 96_000)
 
 
-
 def test_send_names_every_bad_line(cli: Cli, people: People) -> None:
     """Not only the first bad line is named: every one, and nothing is sent."""
     syntax = cli("stock", "transfer", "send", "--from", "MAGAZA", "--to", "DEPO", "--line", "x", "--line", "y=1,2,3")

@@ -24,10 +24,9 @@ from typing import Any, Literal
 from peewee import fn
 
 from pos_tui import store
-from pos_tui.core.kernel import journal
+from pos_tui.core.kernel import costing, journal
 from pos_tui.core.kernel.actors import Actor, Override, require
 from pos_tui.core.kernel.clock import to_db
-from pos_tui.core.kernel.costing import line_value
 from pos_tui.core.kernel.errors import NotFound, StateError, ValidationError
 from pos_tui.core.kernel.money import from_kurus, qty_to_decimal, to_kurus
 from pos_tui.core.stock.counting.sessions import POSTED, CountInfo, Scope, get_count, require_open, status_label
@@ -52,6 +51,8 @@ class ReviewLine:
     expected: int
     counted: int
     cost: int  # kuruş per unit, the moving average now
+    stock: int = 0  # the product's on hand and stock value now (all locations): the cost state
+    stock_value: int = 0
 
     @property
     def variance(self) -> int:
@@ -59,7 +60,9 @@ class ReviewLine:
 
     @property
     def variance_value(self) -> int:
-        return line_value(self.variance, self.cost)
+        """What posting the variance now moves: the cost rule on the product's state, so the
+        review and the posting agree to the kuruş."""
+        return costing.move(costing.CostState(self.stock, self.stock_value, self.cost), self.variance).value
 
     def record(self, *, show_expected: bool = True) -> dict[str, Any]:
         return {
@@ -89,7 +92,7 @@ class Review:
 
     @property
     def uncounted_value(self) -> int:
-        return sum(line_value(line.expected, line.cost) for line in self.uncounted)
+        return -sum(line.variance_value for line in self.uncounted)  # what zeroing them takes out
 
 
 def _counted(session_id: int) -> list[ReviewLine]:
@@ -101,13 +104,13 @@ def _counted(session_id: int) -> list[ReviewLine]:
         )
     }
     query = (
-        L.select(L.product, P.code, P.name, P.unit, P.cost, L.expected)
+        L.select(L.product, P.code, P.name, P.unit, P.cost, L.expected, P.stock, P.stock_value)
         .join(P, on=(L.product == P.id))
         .where(L.session == session_id)
     )
     lines = [
-        ReviewLine(pid, code, name, unit, int(expected), totals.get(pid, 0), int(cost))
-        for pid, code, name, unit, cost, expected in store.rows(query)
+        ReviewLine(pid, code, name, unit, int(expected), totals.get(pid, 0), int(cost), int(stock), int(value))
+        for pid, code, name, unit, cost, expected, stock, value in store.rows(query)
     ]
     lines.sort(key=lambda ln: (-abs(ln.variance_value), -abs(ln.variance), ln.code))
     return lines
@@ -117,15 +120,15 @@ def _uncounted(location: int, scope: Scope, counted: set[int]) -> list[ReviewLin
     """Products in scope with stock on hand at ``location`` now and no count."""
     S, P = m.StockLevel, m.Product
     query = (
-        S.select(S.product, P.code, P.name, P.unit, P.cost, S.qty, P.category)
+        S.select(S.product, P.code, P.name, P.unit, P.cost, S.qty, P.category, P.stock, P.stock_value)
         .join(P, on=(S.product == P.id))
         .where((S.location == location) & (S.qty != 0))
         .order_by(P.code)
     )
     wanted_products, wanted_categories = scope.product_set, scope.category_set
     return [
-        ReviewLine(pid, code, name, unit, int(qty), 0, int(cost))
-        for pid, code, name, unit, cost, qty, category in store.rows(query)
+        ReviewLine(pid, code, name, unit, int(qty), 0, int(cost), int(stock), int(value))
+        for pid, code, name, unit, cost, qty, category, stock, value in store.rows(query)
         if pid not in counted
         and (scope.everything or pid in wanted_products or (category is not None and category in wanted_categories))
     ]

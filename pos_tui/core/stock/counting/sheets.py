@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pos_tui import store
-from pos_tui.core.kernel.money import qty_to_decimal
+from pos_tui.core.kernel.formatting import format_quantity
+from pos_tui.core.kernel.vocabulary import unit_label
 from pos_tui.core.stock.counting.sessions import CountInfo, get_count
 from pos_tui.i18n import _
 from pos_tui.store import models as m
@@ -70,9 +71,10 @@ def sheet_header(blind: bool) -> list[str]:
 
 
 def sheet_cells(row: SheetRow) -> list[str]:
-    cells = [row.code, row.barcode, row.name, row.unit, row.location]
+    """A sheet's row in the shop's words and numbers (``adet``, ``1,5``): sheets are for people."""
+    cells = [row.code, row.barcode, row.name, unit_label(row.unit), row.location]
     if row.expected is not None:
-        cells.append(str(qty_to_decimal(row.expected)))
+        cells.append(format_quantity(row.expected))
     cells.append("")
     return cells
 
