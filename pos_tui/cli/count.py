@@ -118,7 +118,7 @@ def list_(
             (
                 c.id,
                 c.name,
-                counting.status_label(c.status),
+                counting.status_label(c.status, reversed_=c.reversal_id is not None),
                 c.location,
                 _("yes") if c.blind else _("no"),
                 format_moment(c.opened_at, tz),
@@ -171,7 +171,10 @@ def show(
     c = review.session
     info(
         _("Stock count {id} ({name}) at {location}: {status}").format(
-            id=c.id, name=c.name, location=c.location, status=counting.status_label(c.status)
+            id=c.id,
+            name=c.name,
+            location=c.location,
+            status=counting.status_label(c.status, reversed_=c.reversal_id is not None),
         )
     )
     if not visible:
@@ -320,9 +323,9 @@ def post(
             value=format_money(from_kurus(result.value), lang),
         )
     )
-    if zero_uncounted:
+    if zero_uncounted and result.zeroed:
         info(_("{n} uncounted products were set to zero.").format(n=format_decimal(result.zeroed, language=lang)))
-    else:
+    elif result.left:
         info(_("{n} uncounted products were left as they are.").format(n=format_decimal(result.left, language=lang)))
 
 

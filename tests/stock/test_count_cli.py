@@ -70,6 +70,8 @@ def test_open_import_show_post_reverse(cli: Any, shop: dict[str, Any], tmp_path:
     reversed_ = _json(cli("count", "reverse", str(sid), "-y", "--json"))
     assert reversed_["movements"] == 3
     assert ledger.on_hand(shop["cola"]) == 10_000
+    listed = cli("count", "list")
+    assert "posted, then reversed" in listed.stdout, listed.stdout
     audit = cli("audit", "verify", "--json")
     assert json.loads(audit.stdout)["ok"] is True, audit.stdout
 

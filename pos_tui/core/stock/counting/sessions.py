@@ -256,7 +256,10 @@ def require_open(session_id: int, *, lock: bool = False) -> tuple[int, bool, Sco
     return int(loc), bool(blind), Scope.from_json(scope)
 
 
-def status_label(status: str) -> str:
+def status_label(status: str, *, reversed_: bool = False) -> str:
+    """The status in the shop's words; a posted count that was reversed says so."""
+    if status == POSTED and reversed_:
+        return _("posted, then reversed")
     labels = {OPEN: _("open"), POSTED: _("posted"), CANCELLED: _("cancelled")}
     return labels.get(status, status)
 
