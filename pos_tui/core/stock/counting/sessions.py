@@ -259,7 +259,7 @@ def require_open(session_id: int, *, lock: bool = False) -> tuple[int, bool, Sco
 def status_label(status: str, *, reversed_: bool = False) -> str:
     """The status in the shop's words; a posted count that was reversed says so."""
     if status == POSTED and reversed_:
-        return _("posted, then reversed")
+        return _("reversed")
     labels = {OPEN: _("open"), POSTED: _("posted"), CANCELLED: _("cancelled")}
     return labels.get(status, status)
 
