@@ -134,6 +134,9 @@ def test_last_purchase_price_per_supplier(goods: Goods) -> None:
     # an older document (dated before the one remembered) does not replace the last price
     receive(goods, [line("1003", "1", "10.00")], supplier="ACME", date=goods.now.date() - timedelta(days=3))
     assert receiving.last_purchase_price("ACME", "1003") == Decimal("60.00")
+    # free goods (a line at 0,00) are not a price: the next receipt would start its lines at nothing
+    receive(goods, [line("1003", "2", "0.00")], supplier="ACME")
+    assert receiving.last_purchase_price("ACME", "1003") == Decimal("60.00")
 
 
 def test_every_bad_line_is_named_and_nothing_is_written(goods: Goods) -> None:

@@ -605,10 +605,12 @@ def _remember_prices(
     supplier_id: int, checked: Sequence[CheckedLine], priced: Priced, at: datetime, doc_id: int
 ) -> None:
     """The last purchase price per product (the receipt's last line of it wins); a receipt dated
-    before the one already remembered does not replace it."""
+    before the one already remembered does not replace it, and free goods (a line at 0,00) are
+    not a price: the next receipt from that supplier would start its lines at nothing."""
     latest: dict[int, int] = {}
     for c, p in zip(checked, priced.lines, strict=True):
-        latest[c.product_id] = p.net_unit_cost
+        if p.net_unit_cost > 0:
+            latest[c.product_id] = p.net_unit_cost
     SP = m.SupplierPrice
     db = database.obj
     q = db.quote
@@ -624,7 +626,10 @@ def _remember_prices(
         f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join([database.param] * 5)}) "
         f"ON CONFLICT ({cols[0]}, {cols[1]}) DO UPDATE SET {updates} WHERE {table}.{cols[3]} <= excluded.{cols[3]}"
     )
-    database.cursor().executemany(sql, [(supplier_id, pid, cost, at, doc_id) for pid, cost in sorted(latest.items())])
+    if latest:
+        database.cursor().executemany(
+            sql, [(supplier_id, pid, cost, at, doc_id) for pid, cost in sorted(latest.items())]
+        )
 
 
 # -- reading ----------------------------------------------------------------------------------------
