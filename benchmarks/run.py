@@ -35,6 +35,7 @@ BENCHMARKS = (
     "counting",
     "receiving",
     "stock_card",
+    "count_tui",
 )
 FULL = {"products": 1_000_000, "sale_products": 100_000, "scans": 5000, "searches": 2000, "sales": 1000,
         "tui_scans": 500, "starts": 5, "baseline_runs": 2}  # fmt: skip
@@ -103,6 +104,13 @@ def commands(sizes: dict[str, int], catalog_db: Path, profile: bool) -> dict[str
             *(["--runs", "2", "--lines", "200"] * (sizes is QUICK)),
         ],
         "stock_card": [*py, "benchmarks.bench_stock_card", "--quiet", *(["--quick"] if sizes is QUICK else [])],
+        "count_tui": [
+            *py,
+            "benchmarks.bench_count_tui",
+            "--quiet",
+            *(["--db", str(catalog_db)] if catalog_db.is_file() else ["--products", str(sizes["products"])]),
+            *(["--quick"] if sizes is QUICK else ["--load"]),
+        ],
     }
 
 

@@ -17,7 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from rich.table import Table
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.measure import Measurement
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -64,6 +65,44 @@ class _Line:
     expected: int | None
 
 
+class _CountRows:
+    """The counted products as a table of fixed columns: code (14), product (the rest), counted
+    (12, right), expected (12, right; absent in a blind count), one space of padding each side
+    of every cell, the header in bold, too long a cell cut with "…" — what ``rich.table.Table(
+    box=None, padding=(0, 1), show_edge=False, expand=True)`` draws, cell for cell, laid out by
+    hand: the Rich table measures and pads every cell on every paint, which made a scan's paint
+    take several milliseconds longer than the sale screen's (benchmarks/bench_count_tui.py)."""
+
+    FIXED = (14, None, 12, 12)  # None: the product column takes the width left
+    RIGHT = (False, False, True, True)
+
+    def __init__(self, head: list[str], rows: list[list[str]]) -> None:
+        self.head = head
+        self.rows = rows
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement(options.max_width, options.max_width)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        fixed = self.FIXED[: len(self.head)]
+        rest = options.max_width - sum(w + 2 for w in fixed if w is not None) - 2
+        widths = [max(rest, 1) if w is None else w for w in fixed]
+        right = self.RIGHT[: len(self.head)]
+
+        def line(cells: list[str], style: str) -> Text:
+            out = Text(style=style, no_wrap=True, end="")
+            for cell, width, flush_right in zip(cells, widths, right, strict=True):
+                text = Text(cell)
+                text.truncate(width, overflow="ellipsis")
+                text.align("right" if flush_right else "left", width)
+                out.append(" ")
+                out.append_text(text)
+                out.append(" ")
+            return out
+
+        yield Text("\n", no_wrap=True, end="").join([line(self.head, "bold"), *(line(r, "") for r in self.rows)])
+
+
 class CountingScreen(PosScreen, ScanReceiver):
     """The counted products (newest on top) with their totals, the running totals, the scan field."""
 
@@ -89,6 +128,7 @@ class CountingScreen(PosScreen, ScanReceiver):
         self.posting = False
         self.lines: dict[int, _Line] = {}
         self.order: list[int] = []  # product ids, the most recently counted first
+        self.pieces = 0  # milli-units of piece products counted (kept up to date, not summed per scan)
         self.entries = 0  # entries made on this screen
         self.last = ""
 
@@ -127,47 +167,54 @@ class CountingScreen(PosScreen, ScanReceiver):
             return
         self.lines = {r.product_id: _Line(r.product_id, r.code, r.name, r.unit, r.counted, r.expected) for r in rows}
         self.order = [r.product_id for r in rows]
+        self.pieces = sum(ln.counted for ln in self.lines.values() if ln.unit == "piece")
         self.show_lines()
 
     def show_lines(self) -> None:
+        """The list, newest on top: only the rows that fit, laid out by :class:`_CountRows`."""
         lang = self.language
-        table = Table(box=None, padding=(0, 1), show_edge=False, header_style="bold", expand=True)
-        table.add_column(_("Code"), no_wrap=True, width=14)
-        table.add_column(_("Product"), no_wrap=True, ratio=1)
-        table.add_column(_("Counted"), justify="right", no_wrap=True, width=12)
-        if not self.info.blind:
-            table.add_column(_("Expected"), justify="right", no_wrap=True, width=12)
-        for pid in self.order[:SHOWN_LINES]:
+        blind = self.info.blind
+        head = [_("Code"), _("Product"), _("Counted")] + ([] if blind else [_("Expected")])
+        shown = self.query_one("#count-lines", Static)
+        fits = shown.content_size.height - 1  # below the header row; unknown (0) before the first layout
+        rows = []
+        for pid in self.order[: fits if fits > 0 else SHOWN_LINES]:
             ln = self.lines[pid]
             row = [ln.code, ln.name, format_quantity(ln.counted, ln.unit, language=lang)]
-            if not self.info.blind:
+            if not blind:
                 row.append("" if ln.expected is None else format_quantity(ln.expected, ln.unit, language=lang))
-            table.add_row(*row)
-        self.query_one("#count-lines", Static).update(table)
+            rows.append(row)
+        shown.update(_CountRows(head, rows), layout=False)  # its size is fixed (1fr): no layout
         self._show_totals()
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.show_lines)  # as many rows as the new size holds
 
     def _show_totals(self) -> None:
         lang = self.language
-        pieces = sum(ln.counted for ln in self.lines.values() if ln.unit == "piece")
         text = _("Products: {n} · Pieces: {pieces} · Entries here: {entries}").format(
             n=format_decimal(len(self.lines), language=lang),
-            pieces=format_quantity(pieces, language=lang),
+            pieces=format_quantity(self.pieces, language=lang),
             entries=format_decimal(self.entries, language=lang),
         )
         if self.last:
             text += " · " + self.last
-        self.query_one("#count-totals", Static).update(Text(text, no_wrap=True, overflow="ellipsis"))
+        totals = Text(text, no_wrap=True, overflow="ellipsis")
+        self.query_one("#count-totals", Static).update(totals, layout=False)  # one line, full width
 
     def counted(self, result: counting.EventResult) -> None:
         """An entry was recorded (or undone): its product's line goes on top with the new total."""
         line = _Line(result.product_id, result.code, result.name, result.unit, result.counted, result.expected)
-        if result.product_id in self.lines and result.product_id in self.order:
+        before = self.lines.get(result.product_id)
+        if before is not None and result.product_id in self.order:
             self.order.remove(result.product_id)
         if result.undoes is None or result.counted:
             self.lines[result.product_id] = line
             self.order.insert(0, result.product_id)
         else:
             self.lines.pop(result.product_id, None)
+        if result.unit == "piece":  # the product's new total replaces its old one (another terminal's scans too)
+            self.pieces += line.counted - (before.counted if before is not None else 0)
         sign = "+" if result.qty >= 0 else "−"
         self.last = _("{name} {sign}{qty} → {total}").format(
             name=result.name,
