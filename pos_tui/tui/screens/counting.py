@@ -26,14 +26,24 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Label, Static
 
-from pos_tui.core.kernel import MILLI, Actor, Override, PosError, format_decimal, format_quantity
+from pos_tui.core.kernel import (
+    MILLI,
+    Actor,
+    Override,
+    PosError,
+    format_decimal,
+    format_money,
+    format_quantity,
+    from_kurus,
+)
 from pos_tui.core.stock import counting
-from pos_tui.i18n import _
+from pos_tui.i18n import _, ngettext
 from pos_tui.tui.base import pos_app
 from pos_tui.tui.calls import CoreCall
 from pos_tui.tui.capabilities import ScanReceiver
 from pos_tui.tui.dialogs.counting_dialogs import CountReviewDialog, CountTextDialog
 from pos_tui.tui.dialogs.prompts import ChoiceDialog, QuantityDialog
+from pos_tui.tui.dialogs.views import ConfirmDialog
 from pos_tui.tui.keymap import N_, bind
 from pos_tui.tui.messages import ItemScanned
 from pos_tui.tui.screens.base import PosScreen
@@ -62,6 +72,46 @@ class _Line:
     unit: str
     counted: int
     expected: int | None
+
+
+def post_question(review: Any, choice: str, *, blind: bool, language: str) -> str:
+    """What posting ``review`` with ``choice`` ("leave"/"zero") does, in words and numbers."""
+    moved = [ln for ln in review.lines if ln.variance]
+    n = format_decimal(len(moved), language=language)
+    if blind:  # no variances for a blind count's counter: how many were counted, not how many differ
+        first = ngettext(
+            "{n} counted product will be posted.", "{n} counted products will be posted.", len(review.lines)
+        ).format(n=format_decimal(len(review.lines), language=language))
+    else:
+        first = ngettext(
+            "{n} product gets a count movement (variance {value}).",
+            "{n} products get a count movement (variance {value}).",
+            len(moved),
+        ).format(n=n, value=format_money(from_kurus(sum(ln.variance_value for ln in moved)), language))
+    uncounted = len(review.uncounted)
+    u = format_decimal(uncounted, language=language)
+    if choice == "zero" and uncounted:
+        if blind:
+            second = ngettext(
+                "{u} uncounted product with stock will be set to ZERO.",
+                "{u} uncounted products with stock will be set to ZERO.",
+                uncounted,
+            ).format(u=u)
+        else:
+            second = ngettext(
+                "{u} uncounted product with stock will be set to ZERO (stock value {value}).",
+                "{u} uncounted products with stock will be set to ZERO (stock value {value}).",
+                uncounted,
+            ).format(u=u, value=format_money(from_kurus(review.uncounted_value), language))
+    elif uncounted:
+        second = ngettext(
+            "{u} uncounted product with stock stays as it is.",
+            "{u} uncounted products with stock stay as they are.",
+            uncounted,
+        ).format(u=u)
+    else:
+        second = _("No product with stock is left uncounted.")
+    return "\n".join((first, second, _("Post the count?")))
 
 
 class CountingScreen(PosScreen, ScanReceiver):
@@ -302,11 +352,26 @@ class CountingScreen(PosScreen, ScanReceiver):
 
     @on(CountReviewed)
     def _reviewed(self, event: CountReviewed) -> None:
+        review = event.review
+
         def chosen(choice: str | None) -> None:
             if choice in counting.UNCOUNTED_CHOICES:
-                self.post(choice)
+                self.confirm_post(review, choice)
 
-        self.app.push_screen(CountReviewDialog(event.review, blind=self.info.blind, language=self.language), chosen)
+        self.app.push_screen(CountReviewDialog(review, blind=self.info.blind, language=self.language), chosen)
+
+    def confirm_post(self, review: Any, choice: str) -> None:
+        """Say exactly what posting will do, then post only on an explicit yes (F10; Enter is no)."""
+        question = post_question(review, choice, blind=self.info.blind, language=self.language)
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.post(choice)
+            else:
+                self.show_note(_("Not posted"))
+
+        title = _("Post count {id}").format(id=self.info.id)
+        self.app.push_screen(ConfirmDialog(title, question, default_no=True), answered)
 
     def post(self, uncounted: str) -> None:
         session = self.session
