@@ -4,6 +4,7 @@ post, new prices; the supplier-return dialog; and the screen at 80×24."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from decimal import Decimal
 
 from test_receiving_support import CAY, DOMATES_1500G, SUT, Goods, add_supplier, goods_fixture, quick_pins
@@ -133,11 +134,77 @@ async def test_supplier_return_dialog(goods: Goods) -> None:
         await till.type(pilot, "5", "enter")  # more than received
         assert "4" in str(app.screen.query_one(".error-line").render())
         await till.type(pilot, "3", "enter")
-        await pilot.press("f10")
+        await pilot.press("f10")  # asks first, with the total
+        await till.settle(pilot)
+        assert type(app.screen).__name__ == "ConfirmDialog" and "36.00" in app.screen.question
+        await pilot.press("enter")
         await till.settle(pilot)
         assert type(app.screen).__name__ == "SaleScreen"
     assert receiving.get_receipt(1).lines[0].returnable == 1000
     assert receiving.get_supplier_return(1).total == Decimal("36.00")
+
+
+def _receipt(goods: Goods, supplier: str, document: str, lines: list[tuple[str, int, str]], days_ago: int = 0) -> None:
+    receiving.post_receipt(
+        receiving.ReceiptInput(
+            supplier=supplier,
+            lines=[receiving.ReceiptLineInput(c, q, Decimal(p)) for c, q, p in lines],
+            document=document,
+            date=(goods.now - timedelta(days=days_ago)).date(),
+        ),
+        actor=goods.admin,
+        now=goods.now - timedelta(days=days_ago),
+        terminal="T1",
+        kdv_rates=goods.settings.kdv_rates,
+    )
+
+
+async def test_supplier_return_picks_a_receipt_asks_and_needs_a_quantity(goods: Goods) -> None:
+    """The receipts are listed to pick from (a supplier narrows the list: number, dd.mm.yyyy,
+    the supplier's document, total); Enter alone on a line returns nothing (a quantity must be
+    typed); F10 asks with the total, Esc there posts nothing; Esc with quantities typed asks."""
+    cash.open_shift("T1", goods.ayse, Decimal("0"), now=goods.now)
+    _receipt(goods, "ACME", "A-1", [("1003", 4000, "10.00")], days_ago=3)
+    _receipt(goods, "BETA", "B-7", [("1002", 2000, "5.00")], days_ago=2)
+    _receipt(goods, "ACME", "A-2", [("1003", 2000, "10.00"), ("1002", 5000, "4.00")], days_ago=1)
+    app = PosApp(goods.settings, clock=lambda: goods.now)
+    till = _till()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await till.login(pilot, "2222")
+        await pilot.press("f12", "s", "2")
+        await till.settle(pilot)
+        text = till.screen_text(pilot)
+        assert "B-7" in text and "A-1" in text  # every recent receipt, newest first
+        await till.type(pilot, "acme", "enter")  # only ACME's
+        text = till.screen_text(pilot)
+        assert "B-7" not in text and "A-2" in text and "A-1" in text
+        day = (goods.now - timedelta(days=1)).strftime("%d.%m.%Y")
+        assert day in text
+        await pilot.press("down")  # A-1 (receipt 1)
+        await till.type(pilot, "", "enter")
+        dialog = app.screen
+        assert dialog.receipt is not None and dialog.receipt.number == 1
+        await till.type(pilot, "", "enter")  # Enter alone: nothing chosen, the error asks for a quantity
+        assert dialog.chosen == {}
+        assert "at most 4" in str(dialog.query_one(".error-line").render())
+        await till.type(pilot, "2", "enter")
+        assert dialog.chosen == {1: 2000}
+        await pilot.press("f10")
+        await till.settle(pilot)
+        assert type(app.screen).__name__ == "ConfirmDialog" and "24.00" in app.screen.question  # 2 × 10 + 20 %
+        await pilot.press("escape")  # no: back to the return, nothing posted
+        await till.settle(pilot)
+        assert app.screen is dialog and dialog.chosen == {1: 2000}
+        await pilot.press("escape")  # quantities typed: asks before dropping them
+        await till.settle(pilot)
+        assert type(app.screen).__name__ == "ConfirmDialog" and "Drop" in app.screen.question
+        await pilot.press("escape")
+        await till.settle(pilot)
+        assert app.screen is dialog
+        await pilot.press("escape", "enter")
+        await till.settle(pilot)
+        assert type(app.screen).__name__ == "SaleScreen"
+    assert m.StockDocument.select().where(m.StockDocument.kind == "supplier_return").count() == 0
 
 
 def test_receiving_screen_at_80x24(snap_compare, goods: Goods) -> None:

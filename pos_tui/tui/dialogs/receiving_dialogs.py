@@ -20,7 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import DataTable, Input, Label, OptionList
+from textual.widgets import DataTable, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from pos_tui.core.kernel import (
@@ -29,11 +29,13 @@ from pos_tui.core.kernel import (
     ValidationError,
     format_money,
     format_quantity,
+    from_kurus,
     parse_money,
     parse_quantity,
+    to_kurus,
 )
 from pos_tui.core.stock import receiving
-from pos_tui.i18n import _
+from pos_tui.i18n import _, ngettext
 from pos_tui.tui.base import pos_app
 from pos_tui.tui.capabilities import ScanTarget
 from pos_tui.tui.dialogs.base import Dialog
@@ -368,9 +370,35 @@ class NewPricesDialog(Dialog[list[Any]]):
         self.dismiss(changes)
 
 
+RECENT_DAYS = 92  # the receipts offered to pick from: about the last three months
+RECENT_ROWS = 40
+
+
+def return_total(receipt: Any, chosen: dict[int, int]) -> Decimal:
+    """What returning ``chosen`` (receipt line no -> milli-units) of ``receipt`` comes to,
+    including KDV, the way :func:`post_supplier_return` prices it: each line's share of its net
+    (cumulative, rounded half up), KDV per rate on the rate's net."""
+
+    def half_up(numerator: int, denominator: int) -> int:
+        return (2 * numerator + denominator) // (2 * denominator)
+
+    nets: dict[int, int] = {}
+    for line in receipt.lines:
+        qty = chosen.get(line.line_no, 0)
+        if not qty or line.qty <= 0:
+            continue
+        net = to_kurus(line.net)
+        part = half_up(net * (line.returned + qty), line.qty) - half_up(net * line.returned, line.qty)
+        nets[line.kdv_rate] = nets.get(line.kdv_rate, 0) + part
+    return from_kurus(sum(net + half_up(net * rate, 100) for rate, net in nets.items()))
+
+
 class SupplierReturnDialog(Dialog[Any], ScanTarget):
-    """Return goods to a supplier: the goods receipt's number and Enter shows its lines with what
-    can still go back; ↑↓ pick a line, type a quantity and Enter; F10 posts the return."""
+    """Return goods to a supplier. First the goods receipt: the recent receipts are listed
+    (number, date, supplier's document, total); typing part of a supplier's code or name and
+    Enter narrows the list to theirs, ↑↓ and Enter pick one, or type its number. Then its lines
+    with what can still go back: ↑↓ pick a line, type a quantity and Enter; F10 asks, then posts
+    the return. Esc with quantities typed asks before they are dropped."""
 
     TITLE_TEXT = N_("Return goods to a supplier")
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -380,6 +408,7 @@ class SupplierReturnDialog(Dialog[Any], ScanTarget):
     ]
     DEFAULT_CSS = """
     SupplierReturnDialog #return-receipt-lines { height: auto; max-height: 9; }
+    SupplierReturnDialog #return-receipts { height: auto; max-height: 9; }
     """
 
     def __init__(self, language: str, override: Override | None = None) -> None:
@@ -388,18 +417,30 @@ class SupplierReturnDialog(Dialog[Any], ScanTarget):
         self.language = language
         self.override = override
         self.receipt: Any | None = None
+        self.recent: list[Any] = []
         self.chosen: dict[int, int] = {}
         self.posting = False
 
     def compose_body(self) -> ComposeResult:
-        yield Label(_("Goods receipt number, then Enter"), id="return-prompt", classes="dialog-prompt")
+        yield Label(
+            _("Pick a goods receipt (↑↓, Enter), type its number, or a supplier to narrow the list"),
+            id="return-prompt",
+            classes="dialog-prompt",
+        )
+        receipts: DataTable[Text] = DataTable(id="return-receipts", cursor_type="row", zebra_stripes=True)
+        receipts.can_focus = False
+        yield receipts
         table: DataTable[Text] = DataTable(id="return-receipt-lines", cursor_type="row", zebra_stripes=True)
         table.can_focus = False
+        table.display = False
         yield table
-        yield Input(id="return-entry", placeholder=_("Receipt number"))
+        yield Input(id="return-entry", placeholder=_("Receipt number or supplier"))
 
     def hint(self) -> str:
-        return _("Enter: find / set the quantity · ↑↓ pick · {post}: post · Esc: cancel").format(
+        return _("Enter: pick / find · ↑↓ choose · Esc: cancel")
+
+    def _lines_hint(self) -> str:
+        return _("Quantity, Enter (0: none) · ↑↓ line · {post}: post · Esc: cancel").format(
             post=key_name("receiving.return_post")
         )
 
@@ -413,7 +454,54 @@ class SupplierReturnDialog(Dialog[Any], ScanTarget):
             ("back", _("Return")),
         ):
             table.add_column(Text(label, justify="left" if key == "name" else "right"), key=key)
+        receipts = self.query_one("#return-receipts", DataTable)
+        for key, label in (
+            ("no", _("No")),
+            ("date", _("Date")),
+            ("supplier", _("Supplier")),
+            ("document", _("Document")),
+            ("total", _("Total")),
+        ):
+            receipts.add_column(Text(label, justify="right" if key in ("no", "total") else "left"), key=key)
+        self.list_recent(None)
         self.query_one("#return-entry", Input).focus()
+
+    def list_recent(self, supplier_text: str | None) -> None:
+        """The receipts of the last :data:`RECENT_DAYS` days, newest first; with
+        ``supplier_text`` only those of the suppliers it finds (code or part of the name)."""
+        session = pos_app(self).session
+        since = session.now().date() - dt.timedelta(days=RECENT_DAYS)
+        try:
+            found = receiving.list_receipts(since=since, tz=session.tz)
+            if supplier_text:
+                codes = {s.code for s in receiving.find_suppliers(supplier_text)}
+                if not codes:
+                    self.show_error(_("No supplier matches {text}").format(text=supplier_text[:30]))
+                    return
+                found = [r for r in found if r.supplier in codes]
+        except PosError as exc:
+            self.show_error(exc.message)
+            return
+        self.recent = list(reversed(found))[:RECENT_ROWS]
+        table = self.query_one("#return-receipts", DataTable)
+        table.clear()
+        for r in self.recent:
+            table.add_row(
+                Text(str(r.number), justify="right"),
+                Text(r.date.strftime("%d.%m.%Y")),
+                Text(r.supplier_name or r.supplier, overflow="ellipsis", no_wrap=True),
+                Text(r.document or "", overflow="ellipsis", no_wrap=True),
+                Text(format_money(r.total, self.language), justify="right"),
+                key=str(r.number),
+            )
+        if supplier_text and not self.recent:
+            self.show_error(
+                _("No goods receipt from {text} in the last {days} days; type its number").format(
+                    text=supplier_text[:30], days=RECENT_DAYS
+                )
+            )
+        else:
+            self.clear_error()
 
     @on(Input.Submitted, "#return-entry")
     def _entered(self, event: Input.Submitted) -> None:
@@ -425,12 +513,19 @@ class SupplierReturnDialog(Dialog[Any], ScanTarget):
             self._quantity(text)
 
     def _find(self, text: str) -> None:
-        if not text.isdigit():
-            self.show_error(_("A goods receipt number is digits, not {text}").format(text=text[:20]))
+        if not text:
+            table = self.query_one("#return-receipts", DataTable)
+            if not self.recent:
+                self.show_error(_("Type the goods receipt's number or a supplier"))
+                return
+            number = self.recent[table.cursor_row].number
+        elif text.isdigit():
+            number = int(text)
+        else:
+            self.list_recent(text)
             return
         from pos_tui.tui.calls import CoreCall
 
-        number = int(text)
         pos_app(self).call_core(
             CoreCall(
                 run=lambda _o: receiving.get_receipt(number),
@@ -455,7 +550,10 @@ class SupplierReturnDialog(Dialog[Any], ScanTarget):
                 total=format_money(info.total, self.language),
             )
         )
+        self.query_one("#return-receipts", DataTable).display = False
+        self.query_one("#return-receipt-lines", DataTable).display = True
         self.query_one("#return-entry", Input).placeholder = _("Quantity to return of the selected line")
+        self.query_one(".dialog-hint", Static).update(self._lines_hint())
         self.clear_error()
         self.refresh_rows()
         if all(ln.returnable <= 0 for ln in info.lines):
@@ -483,7 +581,8 @@ class SupplierReturnDialog(Dialog[Any], ScanTarget):
             table.move_cursor(row=min(max(row, 0), table.row_count - 1), animate=False)
 
     def action_move(self, delta: int) -> None:
-        table = self.query_one("#return-receipt-lines", DataTable)
+        which = "#return-receipts" if self.receipt is None else "#return-receipt-lines"
+        table = self.query_one(which, DataTable)
         if table.row_count:
             table.move_cursor(row=max(0, min(table.row_count - 1, table.cursor_row + delta)), animate=False)
 
@@ -493,8 +592,15 @@ class SupplierReturnDialog(Dialog[Any], ScanTarget):
         if not table.row_count:
             return
         line = self.receipt.lines[table.cursor_row]
+        if not text:  # never "all" by itself: the quantity is typed
+            self.show_error(
+                _("Type the quantity of line {n} to return (at most {qty})").format(
+                    n=line.line_no, qty=format_quantity(line.returnable, line.unit, language=self.language)
+                )
+            )
+            return
         try:
-            qty = parse_quantity(text, _("quantity")) if text else line.returnable
+            qty = parse_quantity(text, _("quantity"))
         except PosError as exc:
             self.show_error(exc.message)
             return
@@ -521,6 +627,47 @@ class SupplierReturnDialog(Dialog[Any], ScanTarget):
             return
         if self.receipt is None or not self.chosen:
             self.show_error(_("Choose at least one line to return"))
+            return
+        from pos_tui.tui.dialogs.views import ConfirmDialog
+
+        receipt = self.receipt
+        n = len(self.chosen)
+        question = _("Return {lines} of goods receipt {number} to {supplier}, total {total} including KDV?").format(
+            lines=ngettext("{n} line", "{n} lines", n).format(n=n),
+            number=receipt.number,
+            supplier=receipt.supplier_name or receipt.supplier,
+            total=format_money(return_total(receipt, self.chosen), self.language),
+        )
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.post()
+
+        self.app.push_screen(ConfirmDialog(_("Post the return to the supplier"), question), answered)
+
+    def action_cancel(self) -> None:
+        """Esc: with quantities typed, ask before dropping them."""
+        if self.posting:
+            return
+        if not self.chosen:
+            self.dismiss(None)
+            return
+        from pos_tui.tui.dialogs.views import ConfirmDialog
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.dismiss(None)
+
+        n = len(self.chosen)
+        question = ngettext(
+            "Drop the quantity typed on {n} line and leave without a return?",
+            "Drop the quantities typed on {n} lines and leave without a return?",
+            n,
+        ).format(n=n)
+        self.app.push_screen(ConfirmDialog(_("Leave the return"), question), answered)
+
+    def post(self) -> None:
+        if self.posting or self.receipt is None or not self.chosen:
             return
         from pos_tui.tui.calls import CoreCall
 
