@@ -44,6 +44,7 @@ async def test_receiving_screen_end_to_end(goods: Goods) -> None:
         await till.type(pilot, "IRS-55", "enter")
         await till.type(pilot, "", "enter")
         await till.type(pilot, "", "enter")
+        await till.type(pilot, "", "enter")  # the location: the terminal's
         screen = app.screen
         assert type(screen).__name__ == "ReceivingScreen", type(screen).__name__
         await till.type(pilot, "5*", "enter")
@@ -98,7 +99,7 @@ async def test_leaving_with_lines_asks(goods: Goods) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await _open_receiving(pilot, till, pin="2222")
         await till.type(pilot, "BETA", "enter")
-        for _i in range(3):
+        for _i in range(4):
             await till.type(pilot, "", "enter")
         await till.type(pilot, CAY, "enter")
         await pilot.press("escape")
@@ -142,6 +143,55 @@ async def test_supplier_return_dialog(goods: Goods) -> None:
         assert type(app.screen).__name__ == "SaleScreen"
     assert receiving.get_receipt(1).lines[0].returnable == 1000
     assert receiving.get_supplier_return(1).total == Decimal("36.00")
+
+
+def _head_text(pilot) -> list[str]:
+    """The receiving screen's head, line by line, as the terminal shows it."""
+    from textual.widgets import Static
+
+    region = pilot.app.screen.query_one("#receiving-head", Static).region
+    strips = pilot.app.screen._compositor.render_strips()
+    return [strips[y].text[region.x : region.right] for y in range(region.y, region.bottom)]
+
+
+async def test_receiving_shows_and_chooses_the_location(goods: Goods) -> None:
+    """The head step offers the terminal's location (ARKA here) and may change it; the screen's
+    head shows where the goods go and, at 80 columns, always "costs excl./incl. KDV"."""
+    from pos_tui.core.stock.locations import add_location, assign_terminal
+
+    add_location("ARKA", "Arka depo", terminal="T1", now=goods.now)
+    assign_terminal("T1", "ARKA", terminal="T1", now=goods.now)
+    add_supplier("UZUN", "Uzun İsimli Gıda Toptan Pazarlama Sanayi ve Ticaret A.Ş.", goods.now)
+    cash.open_shift("T1", goods.ayse, Decimal("0"), now=goods.now)
+    app = PosApp(goods.settings, clock=lambda: goods.now)
+    till = _till()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_receiving(pilot, till, pin="2222")
+        await till.type(pilot, "UZUN", "enter")
+        await till.type(pilot, "IRS-2026/000123456", "enter")
+        await till.type(pilot, "", "enter")
+        await till.type(pilot, "", "enter")
+        assert app.screen.query_one("#location").value == "ARKA"  # the terminal's, offered
+        app.screen.query_one("#location").value = ""
+        await till.type(pilot, "YOLDA", "enter")  # in transit is no place to receive into
+        assert "YOLDA" in str(app.screen.query_one(".error-line").render())
+        app.screen.query_one("#location").value = ""
+        await till.type(pilot, "magaza", "enter")
+        assert type(app.screen).__name__ == "ReceivingScreen"
+        head = _head_text(pilot)
+        assert len(head) == 2 and all(len(line) <= 80 for line in head)
+        assert "IRS-2026/000123456" in head[0]
+        assert "MAGAZA" in head[1] and "costs excl. KDV" in head[1]
+        await pilot.press("f9")  # costs typed including KDV: the head says so
+        await till.settle(pilot)
+        assert "costs incl. KDV" in _head_text(pilot)[1]
+        await till.type(pilot, CAY, "enter")
+        await pilot.press("f10")
+        await till.settle(pilot)
+        assert "MAGAZA" in app.screen.question
+        await pilot.press("enter")
+        await till.settle(pilot)
+    assert receiving.get_receipt(1).location == "MAGAZA"
 
 
 def _receipt(goods: Goods, supplier: str, document: str, lines: list[tuple[str, int, str]], days_ago: int = 0) -> None:
@@ -226,6 +276,7 @@ def test_receiving_screen_at_80x24(snap_compare, goods: Goods) -> None:
         await _open_receiving(pilot, till, pin="2222")
         await till.type(pilot, "GAMA", "enter")
         await till.type(pilot, "A-2026/118", "enter")
+        await till.type(pilot, "", "enter")
         await till.type(pilot, "", "enter")
         await till.type(pilot, "", "enter")
         for code in ("12*" + CAY, SUT, DOMATES_1500G, "3*1004"):

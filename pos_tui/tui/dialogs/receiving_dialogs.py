@@ -72,6 +72,20 @@ class ReceiptHeader:
     document: str | None
     date: dt.date
     due: dt.date | None
+    location: str | None = None  # the stock location's code the goods go to (None: the terminal's)
+    location_name: str = ""
+
+
+def receiving_locations(terminal: str) -> tuple[list[Any], Any | None]:
+    """The locations goods can be received into (active ones; never the in-transit ``YOLDA``)
+    and the terminal's own (the one it is assigned to, else the shop's default)."""
+    from pos_tui.core.stock import moves
+
+    places = [loc for loc in moves.list_locations() if loc.active and loc.code != moves.TRANSIT_CODE]
+    own = next((loc for loc in places if terminal in loc.terminals), None)
+    if own is None:
+        own = next((loc for loc in places if loc.is_default), places[0] if places else None)
+    return places, own
 
 
 @dataclass
@@ -97,7 +111,8 @@ class ReceiptFound(Message, bubble=False):
 
 class ReceivingHeaderDialog(Dialog[ReceiptHeader]):
     """Supplier (code or part of the name; ↑↓ pick from the list), the supplier's document number,
-    the document's date and the due date. Enter moves on; Enter on the last field accepts."""
+    the document's date, the due date and the stock location the goods go into (the terminal's
+    by default). Enter moves on; Enter on the last field accepts."""
 
     TITLE_TEXT = N_("Goods receipt")
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -108,11 +123,19 @@ class ReceivingHeaderDialog(Dialog[ReceiptHeader]):
     ReceivingHeaderDialog #suppliers { height: auto; max-height: 4; }
     """
 
-    def __init__(self, today: date, current: ReceiptHeader | None = None) -> None:
+    def __init__(self, today: date, current: ReceiptHeader | None = None, *, terminal: str = "") -> None:
         super().__init__()
         self.today = today
         self.current = current
         self.found: list[Any] = []
+        try:
+            self.places, own = receiving_locations(terminal)
+        except PosError:
+            self.places, own = [], None
+        if current is not None and current.location:
+            self.location = current.location
+        else:
+            self.location = "" if own is None else own.code
 
     def compose_body(self) -> ComposeResult:
         cur = self.current
@@ -141,6 +164,14 @@ class ReceivingHeaderDialog(Dialog[ReceiptHeader]):
                 value="" if cur is None or cur.due is None else cur.due.strftime("%d.%m.%Y"),
                 id="due",
                 placeholder=_("empty: the document's date"),
+            )
+        with Horizontal(classes="form-row"):
+            yield Label(_("Into location"), classes="dialog-label")
+            yield Input(
+                value=self.location,
+                id="location",
+                placeholder=", ".join(loc.code for loc in self.places),
+                max_length=32,
             )
 
     def hint(self) -> str:
@@ -206,6 +237,10 @@ class ReceivingHeaderDialog(Dialog[ReceiptHeader]):
         self.query_one("#due", Input).focus()
 
     @on(Input.Submitted, "#due")
+    def _due(self) -> None:
+        self.query_one("#location", Input).focus()
+
+    @on(Input.Submitted, "#location")
     def _accept(self) -> None:
         supplier = self._supplier()
         if supplier is None:
@@ -225,8 +260,18 @@ class ReceivingHeaderDialog(Dialog[ReceiptHeader]):
         if due is not None and due < day:
             self.show_error(_("The due date is before the document's date"))
             return
+        code = self.query_one("#location", Input).value.strip().upper()
+        place = next((loc for loc in self.places if loc.code == code), None)
+        if place is None:
+            self.query_one("#location", Input).focus()
+            self.show_error(
+                _("No stock location {code}; choose one of {codes}").format(
+                    code=code or "-", codes=", ".join(loc.code for loc in self.places)
+                )
+            )
+            return
         document = self.query_one("#document", Input).value.strip() or None
-        self.dismiss(ReceiptHeader(supplier.code, supplier.name, document, day, due))
+        self.dismiss(ReceiptHeader(supplier.code, supplier.name, document, day, due, place.code, place.name))
 
 
 @dataclass(frozen=True, slots=True)

@@ -102,7 +102,7 @@ class ReceivingScreen(PosScreen, ScanTarget):
         bind("app.back", "leave", N_("Leave"), N_("Leave the goods receipt")),
     ]
     DEFAULT_CSS = """
-    ReceivingScreen #receiving-head { height: 1; padding: 0 1; background: $boost; }
+    ReceivingScreen #receiving-head { height: 2; padding: 0 1; background: $boost; }
     ReceivingScreen #receiving-lines { height: 1fr; }
     ReceivingScreen #receiving-totals { height: auto; padding: 0 1; border-top: solid $panel; }
     ReceivingScreen #scan-row { height: 3; }
@@ -156,15 +156,36 @@ class ReceivingScreen(PosScreen, ScanTarget):
         self.refresh_totals()
 
     def refresh_head(self) -> None:
+        """Two lines that fit 80 columns: the supplier and their document (the supplier's name is
+        what gets shortened); then where the goods go, whether the costs are typed with KDV
+        (always visible: it changes every amount) and the dates."""
         h = self.header
-        parts = [f"{h.supplier} {h.supplier_name}"]
-        if h.document:
-            parts.append(_("doc. {no}").format(no=h.document))
-        parts.append(h.date.strftime("%d.%m.%Y"))
-        parts.append(_("costs incl. KDV") if self.kdv_included else _("costs excl. KDV"))
+        width = max(self.size.width - 2, 40)  # the head's padding
+        document = "" if not h.document else " · " + _("doc. {no}").format(no=h.document)
+        name = f"{h.supplier} {h.supplier_name}"
+        room = max(width - len(document), len(h.supplier))
+        if len(name) > room:
+            name = name[: room - 1] + "…"
+        place = h.location or "-"
+        if h.location_name and h.location_name != h.location:
+            short = h.location_name if len(h.location_name) <= 16 else h.location_name[:15] + "…"
+            place = f"{place} ({short})"
+        second = [
+            _("Into: {location}").format(location=place),
+            _("costs incl. KDV") if self.kdv_included else _("costs excl. KDV"),
+            h.date.strftime("%d.%m.%Y"),
+        ]
         if h.due is not None:
-            parts.append(_("due {date}").format(date=h.due.strftime("%d.%m.%Y")))
-        self.query_one("#receiving-head", Static).update(Text(" · ".join(parts), no_wrap=True, overflow="ellipsis"))
+            second.append(_("due {date}").format(date=h.due.strftime("%d.%m.%Y")))
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(name + document)
+        text.append("\n")
+        text.append(" · ".join(second[:2]), style="bold")
+        text.append(" · " + " · ".join(second[2:]))
+        self.query_one("#receiving-head", Static).update(text)
+
+    def on_resize(self) -> None:
+        self.refresh_head()
 
     def priced(self) -> receiving.Priced:
         return receiving.price_lines([ln.cost_input() for ln in self.lines], kdv_included=self.kdv_included)
@@ -427,7 +448,7 @@ class ReceivingScreen(PosScreen, ScanTarget):
                 self.refresh_head()
 
         today = shop_day(self.session.now(), self.session.tz)
-        self.app.push_screen(ReceivingHeaderDialog(today, self.header), chosen)
+        self.app.push_screen(ReceivingHeaderDialog(today, self.header, terminal=self.session.terminal), chosen)
 
     # -- posting and leaving -----------------------------------------------------------------------
 
@@ -440,9 +461,10 @@ class ReceivingScreen(PosScreen, ScanTarget):
             self.show_error(_("Scan the goods first"))
             return
         priced = self.priced()
-        question = _("Post {count} from {supplier}, total {total} including KDV?").format(
+        question = _("Post {count} from {supplier} into {location}, total {total} including KDV?").format(
             count=ngettext("{n} line", "{n} lines", len(self.lines)).format(n=len(self.lines)),
             supplier=self.header.supplier_name or self.header.supplier,
+            location=self.header.location or "-",
             total=format_money(from_kurus(priced.gross), self.language),
         )
 
@@ -462,6 +484,7 @@ class ReceivingScreen(PosScreen, ScanTarget):
             document=h.document,
             date=h.date,
             due=h.due,
+            location=h.location,
             kdv_included=self.kdv_included,
             lines=[
                 receiving.ReceiptLineInput(ln.code, ln.qty, ln.unit_cost, ln.discount, ln.kdv_rate) for ln in self.lines
@@ -586,7 +609,7 @@ def open_receiving(screen: PosScreen) -> None:
                 screen.app.push_screen(ReceivingScreen(header, override), _back_on(screen))
 
         today = shop_day(screen.session.now(), screen.session.tz)
-        screen.app.push_screen(ReceivingHeaderDialog(today), headed)
+        screen.app.push_screen(ReceivingHeaderDialog(today, terminal=screen.session.terminal), headed)
 
     _with_permission(screen, permitted)
 
