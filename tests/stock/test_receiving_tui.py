@@ -194,6 +194,65 @@ async def test_receiving_shows_and_chooses_the_location(goods: Goods) -> None:
     assert receiving.get_receipt(1).location == "MAGAZA"
 
 
+async def test_new_prices_free_goods_and_a_failed_save_keep_the_dialog(goods: Goods) -> None:
+    """A line received at no cost is not given a margin price (it keeps its price, the dialog
+    says so); a save that fails keeps the dialog open with every typed price and its error; F7
+    with a fractional quantity of a piece product keeps the quantity dialog open with the error."""
+    cash.open_shift("T1", goods.ayse, Decimal("0"), now=goods.now)
+    _receipt(goods, "BETA", "B-1", [("1003", 1000, "40.00")], days_ago=1)  # tea has a cost
+    tea_price = m.Product.get(m.Product.code == "1003").price
+    app = PosApp(goods.settings, clock=lambda: goods.now)
+    till = _till()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_receiving(pilot, till, pin="2222")
+        await till.type(pilot, "ACME", "enter")
+        for _i in range(4):
+            await till.type(pilot, "", "enter")
+        await till.type(pilot, "2*" + CAY, "enter")
+        await pilot.press("f7")
+        await till.settle(pilot)
+        await till.type(pilot, "1,5", "enter")  # tea is counted in pieces
+        assert type(app.screen).__name__ == "QuantityDialog"
+        assert "pieces" in str(app.screen.query_one(".error-line").render())
+        app.screen.query_one("#quantity").value = ""
+        await till.type(pilot, "3", "enter")
+        assert type(app.screen).__name__ == "ReceivingScreen" and app.screen.lines[0].qty == 3000
+        await pilot.press("f5")
+        await till.settle(pilot)
+        app.screen.query_one("Input").value = ""
+        await till.type(pilot, "0", "enter")  # free goods
+        await till.type(pilot, SUT, "enter")
+        await pilot.press("f5")
+        await till.settle(pilot)
+        app.screen.query_one("Input").value = ""
+        await till.type(pilot, "30", "enter")
+        await pilot.press("f10", "enter")
+        await till.settle(pilot)
+        dialog = app.screen
+        assert type(dialog).__name__ == "NewPricesDialog"
+        codes = [r.change.code for r in dialog.rows]
+        await till.type(pilot, "%25", "f5")
+        prices = {r.change.code: r.new_price for r in dialog.rows}
+        assert prices["1003"] is None and prices["1002"] == Decimal("37.88")  # 30 × 1,25 + 1 % KDV, rounded
+        assert "keeps its current price" in str(dialog.query_one("#prices-note").render())
+        await pilot.press(*(["down"] * codes.index("1003")))
+        await till.type(pilot, "%25", "enter")  # a margin on nothing: refused, say so
+        assert "no cost" in str(dialog.query_one(".error-line").render())
+        dialog.query_one("#price").value = ""
+        await till.type(pilot, "20000000", "enter")  # readable, but core refuses it on save
+        await pilot.press("f10")
+        await till.settle(pilot)
+        assert app.screen is dialog and "1003" in str(dialog.query_one(".error-line").render())
+        assert {r.change.code: r.new_price for r in dialog.rows}["1002"] == Decimal("37.88")  # nothing lost
+        await pilot.press(*(["up"] * 5), *(["down"] * codes.index("1003")))
+        await till.type(pilot, "55", "enter")
+        await pilot.press("f10")
+        await till.settle(pilot)
+        assert type(app.screen).__name__ == "SaleScreen" and "2 sale prices changed" in till.message(pilot)
+    assert m.Product.get(m.Product.code == "1003").price == 5500 != tea_price
+    assert m.Product.get(m.Product.code == "1002").price == 3788
+
+
 def _receipt(goods: Goods, supplier: str, document: str, lines: list[tuple[str, int, str]], days_ago: int = 0) -> None:
     receiving.post_receipt(
         receiving.ReceiptInput(

@@ -9,6 +9,7 @@ error line.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -297,17 +298,25 @@ class NewPricesDialog(Dialog[list[Any]]):
     NewPricesDialog #prices { height: auto; max-height: 9; }
     """
 
-    def __init__(self, changes: list[Any], language: str) -> None:
+    def __init__(
+        self,
+        changes: list[Any],
+        language: str,
+        save: Callable[[list[Any], Override | None], Any] | None = None,
+    ) -> None:
         super().__init__()
         self.add_class("wide")
         self.rows = [_PriceRow(c) for c in changes]
         self.language = language
+        self.save = save  # writes the prices; when it fails the dialog stays open with them
+        self.saving = False
 
     def compose_body(self) -> ComposeResult:
         yield Label(_("The cost of these products changed. New sale price?"), classes="dialog-prompt")
         table: DataTable[Text] = DataTable(id="prices", cursor_type="row", zebra_stripes=True)
         table.can_focus = False
         yield table
+        yield Label("", id="prices-note")
         yield Input(id="price", placeholder=_("%25 for a margin, or a price such as 129,90"))
 
     def hint(self) -> str:
@@ -377,6 +386,13 @@ class NewPricesDialog(Dialog[list[Any]]):
         if typed is None or not table.row_count:
             return
         index = table.cursor_row
+        if typed[0] == "margin" and self.rows[index].change.purchase_cost <= 0:
+            self.show_error(
+                _("{name} came at no cost: a margin gives no price; type the price").format(
+                    name=self.rows[index].change.name
+                )
+            )
+            return
         try:
             price = self._price_of(self.rows[index], *typed)
         except PosError as exc:
@@ -398,21 +414,48 @@ class NewPricesDialog(Dialog[list[Any]]):
         if typed[0] != "margin":
             self.show_error(_("Type a margin such as %25 for every line"))
             return
-        try:
-            self.rows = [_PriceRow(r.change, self._price_of(r, *typed)) for r in self.rows]
+        free = [r for r in self.rows if r.change.purchase_cost <= 0]
+        try:  # a line that came at no cost keeps its price: a margin on nothing is nothing
+            self.rows = [
+                r if r.change.purchase_cost <= 0 else _PriceRow(r.change, self._price_of(r, *typed)) for r in self.rows
+            ]
         except PosError as exc:
             self.show_error(exc.message)
             return
         self.clear_error()
+        note = ""
+        if free:
+            note = ngettext(
+                "{n} line at no cost keeps its current price (or type one)",
+                "{n} lines at no cost keep their current price (or type one)",
+                len(free),
+            ).format(n=len(free))
+        self.query_one("#prices-note", Label).update(note)
         self.query_one("#price", Input).value = ""
         self.refresh_rows()
 
     def action_save(self) -> None:
+        if self.saving:
+            return
         changes = [receiving.PriceChange(r.change.code, r.new_price) for r in self.rows if r.new_price is not None]
         if not changes:
             self.show_error(_("No new price was set; Esc leaves the prices as they are"))
             return
-        self.dismiss(changes)
+        if self.save is None:
+            self.dismiss(changes)
+            return
+        save = self.save
+
+        def done(result: Any) -> None:
+            self.saving = False
+            self.dismiss(result)
+
+        def failed(error: PosError) -> None:  # the typed prices stay; the error is here
+            self.saving = False
+            self.show_error(error.message)
+
+        self.saving = True
+        pos_app(self).with_override(lambda override: save(changes, override), done, failed)
 
 
 RECENT_DAYS = 92  # the receipts offered to pick from: about the last three months

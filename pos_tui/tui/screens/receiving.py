@@ -400,8 +400,10 @@ class ReceivingScreen(PosScreen, ScanTarget):
                 return
             self._edit(index, qty=qty)
 
+        pieces = ln.name if ln.unit == "piece" else None  # a fractional quantity: the error in the dialog
         self.app.push_screen(
-            QuantityDialog(_("Quantity"), ln.name, format_quantity(ln.qty, language=self.language)), entered
+            QuantityDialog(_("Quantity"), ln.name, format_quantity(ln.qty, language=self.language), pieces=pieces),
+            entered,
         )
 
     def action_kdv(self) -> None:
@@ -530,21 +532,12 @@ class ReceivingScreen(PosScreen, ScanTarget):
             self.dismiss(note)
             return
 
-        def priced(changes: list[Any] | None) -> None:
-            if not changes:
-                self.dismiss(note)
-                return
-            self.save_prices(changes, note)
-
-        self.app.push_screen(NewPricesDialog(list(info.cost_changes), self.language), priced)
-
-    def save_prices(self, changes: list[Any], note: str) -> None:
         session = self.session
         actor = session.require_actor()
-        number = None if self.posted is None else self.posted.number
+        number = info.number
         given = self.override
 
-        def run(override: Override | None) -> list[Any]:
+        def save(changes: list[Any], override: Override | None) -> list[Any]:
             return receiving.set_sale_prices(
                 changes,
                 actor=actor,
@@ -554,11 +547,14 @@ class ReceivingScreen(PosScreen, ScanTarget):
                 override=override or given,
             )
 
-        def done(result: list[Any]) -> None:
+        def priced(result: list[Any] | None) -> None:
+            if result is None:
+                self.dismiss(note)
+                return
             count = ngettext("{n} sale price changed", "{n} sale prices changed", len(result)).format(n=len(result))
             self.dismiss(_("{note}; {count} (shelf labels: F12 → labels)").format(note=note, count=count))
 
-        pos_app(self).with_override(run, done, self.failed)
+        self.app.push_screen(NewPricesDialog(list(info.cost_changes), self.language, save), priced)
 
     def action_leave(self) -> None:
         from pos_tui.tui.dialogs.views import ConfirmDialog
