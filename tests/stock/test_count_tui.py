@@ -187,6 +187,34 @@ async def test_posting_a_count_asks_first_and_enter_means_no(
     assert ledger.on_hand(bread) == 1_000 and ledger.on_hand(milk) == 0 and ledger.on_hand(tea) == 0
 
 
+async def test_a_scan_into_the_zone_prompt_is_the_first_count(
+    make_app: Any, shop: Any, open_shift: Any, till: Any, now: datetime
+) -> None:
+    """A barcode scanned into the zone prompt is not a zone: no zone, and it counts as the first
+    scan; a scale label too (with its weight); a typed zone stays a zone; F2 the same."""
+    bread = _stock(shop, now, "1001", 10_000, 500)
+    tomato = int(m.Product.get(m.Product.code == "00123").id)
+    info = counting.open_count("Raf sayımı", actor=shop.mehmet, now=now, terminal="T1")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await till.login(pilot, "2222")
+        await to_counting(pilot, till, zone=Shop.EKMEK)
+        screen = pilot.app.screen
+        assert isinstance(screen, CountingScreen)
+        assert screen.zone is None and "Zone: -" in till.screen_text(pilot)
+        assert "Ekmek" in lines_text(pilot)
+        assert counting.session_totals(info.id) == {bread: 1_000}
+        await pilot.press("f2")
+        await till.settle(pilot)
+        await till.type(pilot, Shop.DOMATES_1500G, "enter")  # a scale label into F2: counted, zone unchanged
+        assert screen.zone is None
+        await pilot.press("f2")
+        await till.settle(pilot)
+        await till.type(pilot, "Raf 7", "enter")
+        assert screen.zone == "Raf 7"
+    assert counting.session_totals(info.id) == {bread: 1_000, tomato: 1_500}
+
+
 @pytest.mark.usefixtures("open_shift")
 def test_counting_screen_at_80x24(snap_compare: Any, make_app: Any, shop: Any, till: Any, now: datetime) -> None:
     _stock(shop, now, "1001", 10_000, 500)

@@ -132,10 +132,11 @@ class CountingScreen(PosScreen, ScanReceiver):
         bind("app.back", "leave", N_("Back"), N_("Leave the counting screen")),
     ]
 
-    def __init__(self, info: counting.CountInfo, zone: str | None) -> None:
+    def __init__(self, info: counting.CountInfo, zone: str | None, *, first_code: str | None = None) -> None:
         super().__init__()
         self.info = info
         self.zone = zone
+        self.first_code = first_code  # scanned into the zone prompt: counted as the first entry
         self.posting = False
         self.lines: dict[int, _Line] = {}
         self.order: list[int] = []  # product ids, the most recently counted first
@@ -154,6 +155,9 @@ class CountingScreen(PosScreen, ScanReceiver):
 
     def on_mount(self) -> None:
         self.reload()
+        if self.first_code:
+            code, self.first_code = self.first_code, None
+            self.count_code(code, None)
 
     # -- what is shown ---------------------------------------------------------------------------
 
@@ -311,6 +315,9 @@ class CountingScreen(PosScreen, ScanReceiver):
         def chosen(zone: str | None) -> None:
             if zone is None:
                 return
+            if is_product_code(zone, self.session.settings.scale_labels):
+                self.count_code(zone, None)  # a scan, not a zone: counted; the zone stays
+                return
             self.zone = zone or None
             self.query_one("#count-head", Static).update(self._head())
 
@@ -434,15 +441,40 @@ def _gave_up(screen: PosScreen) -> None:
         app.action_logout()
 
 
+def is_product_code(text: str, masks: Any) -> bool:
+    """Whether ``text`` is what the counting screen would count: a product's barcode or code
+    (active or not), or a scale label (as :func:`counting.record_scan` resolves it)."""
+    from pos_tui.core import catalog
+
+    code = text.strip()
+    if not code:
+        return False
+    try:
+        catalog.get_product(code)
+        return True
+    except PosError:
+        pass
+    try:
+        catalog.scan(code, masks)
+        return True
+    except PosError:
+        return False
+
+
 def _choose_zone(screen: PosScreen, info: counting.CountInfo) -> None:
     def chosen(zone: str | None) -> None:
         if zone is None:
             _gave_up(screen)
+        elif is_product_code(zone, screen.session.settings.scale_labels):
+            # a scan into the zone prompt: no zone, and the scan is the count's first entry
+            screen.app.push_screen(CountingScreen(info, None, first_code=zone))
         else:
             screen.app.push_screen(CountingScreen(info, zone or None))
 
     screen.app.push_screen(
-        CountTextDialog(_("Zone"), _("Zone you count (shelf, aisle); empty for none"), limit=32),
+        CountTextDialog(
+            _("Zone"), _("Zone you count (shelf, aisle); empty for none, or scan to start without one"), limit=32
+        ),
         chosen,
     )
 
