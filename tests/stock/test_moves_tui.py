@@ -4,6 +4,7 @@ Pilot: scan, type, pick a reason, confirm, the supervisor's PIN for a cashier; e
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from decimal import Decimal
 
@@ -151,7 +152,10 @@ async def test_send_and_receive_a_transfer(make_app, open_shift, shop, depot, ti
         await open_stock_entry(pilot, till, "4")
         await pilot.press("2")  # receive
         await till.settle(pilot)
-        assert "No. 1  MAGAZA → DEPO  2 line(s)" in till.screen_text(pilot)
+        listed = till.screen_text(pilot)
+        assert "No. 1  MAGAZA → DEPO  2 line(s)" in listed
+        assert re.search(r"2 line\(s\)  \d\d\.\d\d\.\d{4} \d\d:\d\d", listed)  # sent, the Turkish way
+        assert not re.search(r"\d{4}-\d\d-\d\d", listed)
         await pilot.press("1")
         await till.settle(pilot)
         assert isinstance(app.screen, TransferReceiveDialog)
