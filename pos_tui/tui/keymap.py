@@ -87,6 +87,7 @@ DEFAULT_KEYS: Mapping[str, str] = {
     "list.page_up": "pageup",
     "list.page_down": "pagedown",
     "dialog.ok": "enter",
+    "dialog.yes": "f10",
     "dialog.line": "up",
     "dialog.cart": "down",
     "app.back": "escape",

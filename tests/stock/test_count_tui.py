@@ -106,7 +106,11 @@ async def test_count_scan_multiply_weigh_undo_post(
         await till.settle(pilot)
         review = till.screen_text(pilot)
         assert "Review of count" in review and "F5" in review
-        await pilot.press("f5")  # post, leaving the uncounted tea as it is
+        await pilot.press("f5")  # post, leaving the uncounted tea as it is: asked first
+        await till.settle(pilot)
+        question = pilot.app.screen.question
+        assert "3 products get a count movement" in question and "1 uncounted product with stock stays" in question
+        await pilot.press("f10")
         await till.settle(pilot)
         assert "posted" in till.message(pilot)
     assert ledger.on_hand(bread) == 1_000 and ledger.on_hand(milk) == 3_000 and ledger.on_hand(tomato) == 1_500
@@ -135,7 +139,80 @@ async def test_a_counter_counts_a_blind_count_without_seeing_expected(
         assert "Expected" not in review
         await pilot.press("f5")  # posting needs count_manage: a supervisor's PIN is asked
         await till.settle(pilot)
+        assert "1 counted product will be posted" in pilot.app.screen.question
+        await pilot.press("f10")
+        await till.settle(pilot)
         assert "PIN" in till.screen_text(pilot)
+
+
+async def test_posting_a_count_asks_first_and_enter_means_no(
+    make_app: Any, shop: Any, open_shift: Any, till: Any, now: datetime
+) -> None:
+    """F6 (post, zero uncounted) never posts by itself: the question says how many products get
+    a movement and how many uncounted ones go to ZERO with their value; Enter or Esc is no, only
+    F10 posts."""
+    from pos_tui.tui.dialogs.views import ConfirmDialog
+
+    bread = _stock(shop, now, "1001", 10_000, 500)
+    milk = _stock(shop, now, "1002", 2_000, 2_000)  # uncounted: 2 × 20,00 = 40,00
+    tea = _stock(shop, now, "1003", 4_000, 9_000)  # uncounted: 4 × 90,00 = 360,00
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await till.login(pilot, "2222")
+        await to_counting(pilot, till, new="Raf")
+        screen = pilot.app.screen
+        assert isinstance(screen, CountingScreen)
+        await till.scan(pilot, Shop.EKMEK)
+        for no in ("enter", "escape"):
+            await pilot.press("f8")
+            await till.settle(pilot)
+            await pilot.press("f6")
+            await till.settle(pilot)
+            assert isinstance(pilot.app.screen, ConfirmDialog)
+            question = pilot.app.screen.question
+            assert "1 product gets a count movement" in question
+            assert "2 uncounted products with stock will be set to ZERO" in question and "400.00" in question
+            await pilot.press(no)
+            await till.settle(pilot)
+            assert pilot.app.screen is screen and "Not posted" in till.message(pilot)
+            assert m.CountSession.get_by_id(screen.info.id).status == "open"
+            assert ledger.on_hand(tea) == 4_000
+        await pilot.press("f8")
+        await till.settle(pilot)
+        await pilot.press("f6")
+        await till.settle(pilot)
+        await pilot.press("f10")
+        await till.settle(pilot)
+        assert "posted" in till.message(pilot)
+    assert ledger.on_hand(bread) == 1_000 and ledger.on_hand(milk) == 0 and ledger.on_hand(tea) == 0
+
+
+async def test_a_scan_into_the_zone_prompt_is_the_first_count(
+    make_app: Any, shop: Any, open_shift: Any, till: Any, now: datetime
+) -> None:
+    """A barcode scanned into the zone prompt is not a zone: no zone, and it counts as the first
+    scan; a scale label too (with its weight); a typed zone stays a zone; F2 the same."""
+    bread = _stock(shop, now, "1001", 10_000, 500)
+    tomato = int(m.Product.get(m.Product.code == "00123").id)
+    info = counting.open_count("Raf sayımı", actor=shop.mehmet, now=now, terminal="T1")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await till.login(pilot, "2222")
+        await to_counting(pilot, till, zone=Shop.EKMEK)
+        screen = pilot.app.screen
+        assert isinstance(screen, CountingScreen)
+        assert screen.zone is None and "Zone: -" in till.screen_text(pilot)
+        assert "Ekmek" in lines_text(pilot)
+        assert counting.session_totals(info.id) == {bread: 1_000}
+        await pilot.press("f2")
+        await till.settle(pilot)
+        await till.type(pilot, Shop.DOMATES_1500G, "enter")  # a scale label into F2: counted, zone unchanged
+        assert screen.zone is None
+        await pilot.press("f2")
+        await till.settle(pilot)
+        await till.type(pilot, "Raf 7", "enter")
+        assert screen.zone == "Raf 7"
+    assert counting.session_totals(info.id) == {bread: 1_000, tomato: 1_500}
 
 
 @pytest.mark.usefixtures("open_shift")

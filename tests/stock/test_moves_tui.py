@@ -4,6 +4,7 @@ Pilot: scan, type, pick a reason, confirm, the supervisor's PIN for a cashier; e
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from decimal import Decimal
 
@@ -151,7 +152,10 @@ async def test_send_and_receive_a_transfer(make_app, open_shift, shop, depot, ti
         await open_stock_entry(pilot, till, "4")
         await pilot.press("2")  # receive
         await till.settle(pilot)
-        assert "No. 1  MAGAZA → DEPO  2 line(s)" in till.screen_text(pilot)
+        listed = till.screen_text(pilot)
+        assert "No. 1  MAGAZA → DEPO  2 line(s)" in listed
+        assert re.search(r"2 line\(s\)  \d\d\.\d\d\.\d{4} \d\d:\d\d", listed)  # sent, the Turkish way
+        assert not re.search(r"\d{4}-\d\d-\d\d", listed)
         await pilot.press("1")
         await till.settle(pilot)
         assert isinstance(app.screen, TransferReceiveDialog)
@@ -167,6 +171,33 @@ async def test_send_and_receive_a_transfer(make_app, open_shift, shop, depot, ti
     short = m.StockMovement.get(m.StockMovement.kind == "adjust", m.StockMovement.reason == "damage")
     assert (short.qty, short.location.code) == (-1000, "YOLDA")
     assert moves.get_transfer(1).short_reason == "damage"
+
+
+async def test_sending_shows_the_source_stock_and_warns_below_zero(make_app, open_shift, shop, depot, till) -> None:
+    """Each scanned line shows the stock at the source; a line that takes it below zero gets a
+    visible warning (and the question says so), and is still sent: negative stock is allowed."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await till.login(pilot, "9999")
+        await open_stock_entry(pilot, till, "4")
+        await pilot.press("1", "1", "1")  # send, from MAGAZA, to DEPO
+        await till.settle(pilot)
+        await till.scan(pilot, Shop.SUT)
+        assert "at MAGAZA now: 20" in till.screen_text(pilot)
+        await till.type(pilot, "3", "enter")
+        lines = str(app.screen.query_one("#tr-lines", Static).render())
+        assert "Süt 1 L  3   MAGAZA: 20" in lines and "below zero" not in lines
+        await till.scan(pilot, Shop.CAY)
+        await till.type(pilot, "12", "enter")  # 10 at MAGAZA
+        lines = str(app.screen.query_one("#tr-lines", Static).render())
+        assert "Çay 500 g  12   MAGAZA: 10  ! below zero: -2" in lines
+        assert_error_visible(pilot, till, "Çay 500 g: MAGAZA has 10; sending 12 leaves -2 there")
+        await till.scan(pilot, "")
+        assert "1 line takes the stock at MAGAZA below zero" in app.screen.question
+        await pilot.press("enter")
+        await till.settle(pilot)
+        assert "Transfer 1 sent" in till.message(pilot)
+    assert level("1003", "MAGAZA") == -2000
 
 
 async def test_transfer_errors_show_at_80x24(make_app, open_shift, shop, depot, till) -> None:

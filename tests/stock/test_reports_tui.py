@@ -96,7 +96,11 @@ async def test_a_manager_looks_up_stock_and_its_card(settings: Settings, shop: S
         assert table.row_count == 9
         assert table.cursor_row == 8  # newest last, selected
         last = [str(c) for c in table.get_row_at(8)]
-        assert last[:2] == ["20.10.26 12:00", "stock adjustment 2 (waste)"] and last[3:] == ["2", "30", "11.11"]
+        assert last[:2] == ["20.10.2026 12:00", "stock adjustment 2 (waste) · MAGAZA"]
+        assert last[3:] == ["2", "30", "11.11"]
+        # a transfer's two rows: where the goods left and where they arrived (not two equal rows)
+        sent = [[str(c) for c in table.get_row_at(i)][1] for i in range(table.row_count)]
+        assert "transfer sent 1 · DEPO" in sent and "transfer sent 1 · YOLDA" in sent
         assert "Opening 0 · closing 30" in message(pilot)
         await pilot.press("escape")
         await settle(pilot)

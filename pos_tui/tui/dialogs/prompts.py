@@ -143,12 +143,14 @@ class ReasonDialog(Dialog[str]):
 
 
 class QuantityDialog(Dialog[int]):
-    """Ask for a quantity (``3``, ``1,5``) and return it in milli-units."""
+    """Ask for a quantity (``3``, ``1,5``) and return it in milli-units. ``pieces``: the name of
+    a product counted in pieces, so a fractional quantity is refused here, with the error."""
 
-    def __init__(self, title: str, prompt: str, initial: str = "") -> None:
+    def __init__(self, title: str, prompt: str, initial: str = "", *, pieces: str | None = None) -> None:
         super().__init__(title)
         self.prompt = prompt
         self.initial = initial
+        self.pieces = pieces
 
     def compose_body(self) -> ComposeResult:
         yield Label(self.prompt, classes="dialog-prompt")
@@ -163,6 +165,9 @@ class QuantityDialog(Dialog[int]):
             return
         if qty <= 0:
             self.show_error(_("Type a quantity above zero"))
+            return
+        if self.pieces is not None and qty % 1000:
+            self.show_error(_("{name} is counted in pieces: type a whole quantity").format(name=self.pieces))
             return
         self.dismiss(qty)
 

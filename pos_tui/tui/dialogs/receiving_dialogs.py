@@ -9,6 +9,7 @@ error line.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -20,7 +21,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import DataTable, Input, Label, OptionList
+from textual.widgets import DataTable, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from pos_tui.core.kernel import (
@@ -29,11 +30,13 @@ from pos_tui.core.kernel import (
     ValidationError,
     format_money,
     format_quantity,
+    from_kurus,
     parse_money,
     parse_quantity,
+    to_kurus,
 )
 from pos_tui.core.stock import receiving
-from pos_tui.i18n import _
+from pos_tui.i18n import _, ngettext
 from pos_tui.tui.base import pos_app
 from pos_tui.tui.capabilities import ScanTarget
 from pos_tui.tui.dialogs.base import Dialog
@@ -70,6 +73,20 @@ class ReceiptHeader:
     document: str | None
     date: dt.date
     due: dt.date | None
+    location: str | None = None  # the stock location's code the goods go to (None: the terminal's)
+    location_name: str = ""
+
+
+def receiving_locations(terminal: str) -> tuple[list[Any], Any | None]:
+    """The locations goods can be received into (active ones; never the in-transit ``YOLDA``)
+    and the terminal's own (the one it is assigned to, else the shop's default)."""
+    from pos_tui.core.stock import moves
+
+    places = [loc for loc in moves.list_locations() if loc.active and loc.code != moves.TRANSIT_CODE]
+    own = next((loc for loc in places if terminal in loc.terminals), None)
+    if own is None:
+        own = next((loc for loc in places if loc.is_default), places[0] if places else None)
+    return places, own
 
 
 @dataclass
@@ -95,7 +112,8 @@ class ReceiptFound(Message, bubble=False):
 
 class ReceivingHeaderDialog(Dialog[ReceiptHeader]):
     """Supplier (code or part of the name; ↑↓ pick from the list), the supplier's document number,
-    the document's date and the due date. Enter moves on; Enter on the last field accepts."""
+    the document's date, the due date and the stock location the goods go into (the terminal's
+    by default). Enter moves on; Enter on the last field accepts."""
 
     TITLE_TEXT = N_("Goods receipt")
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -106,11 +124,19 @@ class ReceivingHeaderDialog(Dialog[ReceiptHeader]):
     ReceivingHeaderDialog #suppliers { height: auto; max-height: 4; }
     """
 
-    def __init__(self, today: date, current: ReceiptHeader | None = None) -> None:
+    def __init__(self, today: date, current: ReceiptHeader | None = None, *, terminal: str = "") -> None:
         super().__init__()
         self.today = today
         self.current = current
         self.found: list[Any] = []
+        try:
+            self.places, own = receiving_locations(terminal)
+        except PosError:
+            self.places, own = [], None
+        if current is not None and current.location:
+            self.location = current.location
+        else:
+            self.location = "" if own is None else own.code
 
     def compose_body(self) -> ComposeResult:
         cur = self.current
@@ -139,6 +165,14 @@ class ReceivingHeaderDialog(Dialog[ReceiptHeader]):
                 value="" if cur is None or cur.due is None else cur.due.strftime("%d.%m.%Y"),
                 id="due",
                 placeholder=_("empty: the document's date"),
+            )
+        with Horizontal(classes="form-row"):
+            yield Label(_("Into location"), classes="dialog-label")
+            yield Input(
+                value=self.location,
+                id="location",
+                placeholder=", ".join(loc.code for loc in self.places),
+                max_length=32,
             )
 
     def hint(self) -> str:
@@ -204,6 +238,10 @@ class ReceivingHeaderDialog(Dialog[ReceiptHeader]):
         self.query_one("#due", Input).focus()
 
     @on(Input.Submitted, "#due")
+    def _due(self) -> None:
+        self.query_one("#location", Input).focus()
+
+    @on(Input.Submitted, "#location")
     def _accept(self) -> None:
         supplier = self._supplier()
         if supplier is None:
@@ -223,8 +261,18 @@ class ReceivingHeaderDialog(Dialog[ReceiptHeader]):
         if due is not None and due < day:
             self.show_error(_("The due date is before the document's date"))
             return
+        code = self.query_one("#location", Input).value.strip().upper()
+        place = next((loc for loc in self.places if loc.code == code), None)
+        if place is None:
+            self.query_one("#location", Input).focus()
+            self.show_error(
+                _("No stock location {code}; choose one of {codes}").format(
+                    code=code or "-", codes=", ".join(loc.code for loc in self.places)
+                )
+            )
+            return
         document = self.query_one("#document", Input).value.strip() or None
-        self.dismiss(ReceiptHeader(supplier.code, supplier.name, document, day, due))
+        self.dismiss(ReceiptHeader(supplier.code, supplier.name, document, day, due, place.code, place.name))
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,17 +298,25 @@ class NewPricesDialog(Dialog[list[Any]]):
     NewPricesDialog #prices { height: auto; max-height: 9; }
     """
 
-    def __init__(self, changes: list[Any], language: str) -> None:
+    def __init__(
+        self,
+        changes: list[Any],
+        language: str,
+        save: Callable[[list[Any], Override | None], Any] | None = None,
+    ) -> None:
         super().__init__()
         self.add_class("wide")
         self.rows = [_PriceRow(c) for c in changes]
         self.language = language
+        self.save = save  # writes the prices; when it fails the dialog stays open with them
+        self.saving = False
 
     def compose_body(self) -> ComposeResult:
         yield Label(_("The cost of these products changed. New sale price?"), classes="dialog-prompt")
         table: DataTable[Text] = DataTable(id="prices", cursor_type="row", zebra_stripes=True)
         table.can_focus = False
         yield table
+        yield Label("", id="prices-note")
         yield Input(id="price", placeholder=_("%25 for a margin, or a price such as 129,90"))
 
     def hint(self) -> str:
@@ -330,6 +386,13 @@ class NewPricesDialog(Dialog[list[Any]]):
         if typed is None or not table.row_count:
             return
         index = table.cursor_row
+        if typed[0] == "margin" and self.rows[index].change.purchase_cost <= 0:
+            self.show_error(
+                _("{name} came at no cost: a margin gives no price; type the price").format(
+                    name=self.rows[index].change.name
+                )
+            )
+            return
         try:
             price = self._price_of(self.rows[index], *typed)
         except PosError as exc:
@@ -351,26 +414,79 @@ class NewPricesDialog(Dialog[list[Any]]):
         if typed[0] != "margin":
             self.show_error(_("Type a margin such as %25 for every line"))
             return
-        try:
-            self.rows = [_PriceRow(r.change, self._price_of(r, *typed)) for r in self.rows]
+        free = [r for r in self.rows if r.change.purchase_cost <= 0]
+        try:  # a line that came at no cost keeps its price: a margin on nothing is nothing
+            self.rows = [
+                r if r.change.purchase_cost <= 0 else _PriceRow(r.change, self._price_of(r, *typed)) for r in self.rows
+            ]
         except PosError as exc:
             self.show_error(exc.message)
             return
         self.clear_error()
+        note = ""
+        if free:
+            note = ngettext(
+                "{n} line at no cost keeps its current price (or type one)",
+                "{n} lines at no cost keep their current price (or type one)",
+                len(free),
+            ).format(n=len(free))
+        self.query_one("#prices-note", Label).update(note)
         self.query_one("#price", Input).value = ""
         self.refresh_rows()
 
     def action_save(self) -> None:
+        if self.saving:
+            return
         changes = [receiving.PriceChange(r.change.code, r.new_price) for r in self.rows if r.new_price is not None]
         if not changes:
             self.show_error(_("No new price was set; Esc leaves the prices as they are"))
             return
-        self.dismiss(changes)
+        if self.save is None:
+            self.dismiss(changes)
+            return
+        save = self.save
+
+        def done(result: Any) -> None:
+            self.saving = False
+            self.dismiss(result)
+
+        def failed(error: PosError) -> None:  # the typed prices stay; the error is here
+            self.saving = False
+            self.show_error(error.message)
+
+        self.saving = True
+        pos_app(self).with_override(lambda override: save(changes, override), done, failed)
+
+
+RECENT_DAYS = 92  # the receipts offered to pick from: about the last three months
+RECENT_ROWS = 40
+
+
+def return_total(receipt: Any, chosen: dict[int, int]) -> Decimal:
+    """What returning ``chosen`` (receipt line no -> milli-units) of ``receipt`` comes to,
+    including KDV, the way :func:`post_supplier_return` prices it: each line's share of its net
+    (cumulative, rounded half up), KDV per rate on the rate's net."""
+
+    def half_up(numerator: int, denominator: int) -> int:
+        return (2 * numerator + denominator) // (2 * denominator)
+
+    nets: dict[int, int] = {}
+    for line in receipt.lines:
+        qty = chosen.get(line.line_no, 0)
+        if not qty or line.qty <= 0:
+            continue
+        net = to_kurus(line.net)
+        part = half_up(net * (line.returned + qty), line.qty) - half_up(net * line.returned, line.qty)
+        nets[line.kdv_rate] = nets.get(line.kdv_rate, 0) + part
+    return from_kurus(sum(net + half_up(net * rate, 100) for rate, net in nets.items()))
 
 
 class SupplierReturnDialog(Dialog[Any], ScanTarget):
-    """Return goods to a supplier: the goods receipt's number and Enter shows its lines with what
-    can still go back; ↑↓ pick a line, type a quantity and Enter; F10 posts the return."""
+    """Return goods to a supplier. First the goods receipt: the recent receipts are listed
+    (number, date, supplier's document, total); typing part of a supplier's code or name and
+    Enter narrows the list to theirs, ↑↓ and Enter pick one, or type its number. Then its lines
+    with what can still go back: ↑↓ pick a line, type a quantity and Enter; F10 asks, then posts
+    the return. Esc with quantities typed asks before they are dropped."""
 
     TITLE_TEXT = N_("Return goods to a supplier")
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -380,6 +496,7 @@ class SupplierReturnDialog(Dialog[Any], ScanTarget):
     ]
     DEFAULT_CSS = """
     SupplierReturnDialog #return-receipt-lines { height: auto; max-height: 9; }
+    SupplierReturnDialog #return-receipts { height: auto; max-height: 9; }
     """
 
     def __init__(self, language: str, override: Override | None = None) -> None:
@@ -388,18 +505,30 @@ class SupplierReturnDialog(Dialog[Any], ScanTarget):
         self.language = language
         self.override = override
         self.receipt: Any | None = None
+        self.recent: list[Any] = []
         self.chosen: dict[int, int] = {}
         self.posting = False
 
     def compose_body(self) -> ComposeResult:
-        yield Label(_("Goods receipt number, then Enter"), id="return-prompt", classes="dialog-prompt")
+        yield Label(
+            _("Pick a goods receipt (↑↓, Enter), type its number, or a supplier to narrow the list"),
+            id="return-prompt",
+            classes="dialog-prompt",
+        )
+        receipts: DataTable[Text] = DataTable(id="return-receipts", cursor_type="row", zebra_stripes=True)
+        receipts.can_focus = False
+        yield receipts
         table: DataTable[Text] = DataTable(id="return-receipt-lines", cursor_type="row", zebra_stripes=True)
         table.can_focus = False
+        table.display = False
         yield table
-        yield Input(id="return-entry", placeholder=_("Receipt number"))
+        yield Input(id="return-entry", placeholder=_("Receipt number or supplier"))
 
     def hint(self) -> str:
-        return _("Enter: find / set the quantity · ↑↓ pick · {post}: post · Esc: cancel").format(
+        return _("Enter: pick / find · ↑↓ choose · Esc: cancel")
+
+    def _lines_hint(self) -> str:
+        return _("Quantity, Enter (0: none) · ↑↓ line · {post}: post · Esc: cancel").format(
             post=key_name("receiving.return_post")
         )
 
@@ -413,7 +542,54 @@ class SupplierReturnDialog(Dialog[Any], ScanTarget):
             ("back", _("Return")),
         ):
             table.add_column(Text(label, justify="left" if key == "name" else "right"), key=key)
+        receipts = self.query_one("#return-receipts", DataTable)
+        for key, label in (
+            ("no", _("No")),
+            ("date", _("Date")),
+            ("supplier", _("Supplier")),
+            ("document", _("Document")),
+            ("total", _("Total")),
+        ):
+            receipts.add_column(Text(label, justify="right" if key in ("no", "total") else "left"), key=key)
+        self.list_recent(None)
         self.query_one("#return-entry", Input).focus()
+
+    def list_recent(self, supplier_text: str | None) -> None:
+        """The receipts of the last :data:`RECENT_DAYS` days, newest first; with
+        ``supplier_text`` only those of the suppliers it finds (code or part of the name)."""
+        session = pos_app(self).session
+        since = session.now().date() - dt.timedelta(days=RECENT_DAYS)
+        try:
+            found = receiving.list_receipts(since=since, tz=session.tz)
+            if supplier_text:
+                codes = {s.code for s in receiving.find_suppliers(supplier_text)}
+                if not codes:
+                    self.show_error(_("No supplier matches {text}").format(text=supplier_text[:30]))
+                    return
+                found = [r for r in found if r.supplier in codes]
+        except PosError as exc:
+            self.show_error(exc.message)
+            return
+        self.recent = list(reversed(found))[:RECENT_ROWS]
+        table = self.query_one("#return-receipts", DataTable)
+        table.clear()
+        for r in self.recent:
+            table.add_row(
+                Text(str(r.number), justify="right"),
+                Text(r.date.strftime("%d.%m.%Y")),
+                Text(r.supplier_name or r.supplier, overflow="ellipsis", no_wrap=True),
+                Text(r.document or "", overflow="ellipsis", no_wrap=True),
+                Text(format_money(r.total, self.language), justify="right"),
+                key=str(r.number),
+            )
+        if supplier_text and not self.recent:
+            self.show_error(
+                _("No goods receipt from {text} in the last {days} days; type its number").format(
+                    text=supplier_text[:30], days=RECENT_DAYS
+                )
+            )
+        else:
+            self.clear_error()
 
     @on(Input.Submitted, "#return-entry")
     def _entered(self, event: Input.Submitted) -> None:
@@ -425,12 +601,19 @@ class SupplierReturnDialog(Dialog[Any], ScanTarget):
             self._quantity(text)
 
     def _find(self, text: str) -> None:
-        if not text.isdigit():
-            self.show_error(_("A goods receipt number is digits, not {text}").format(text=text[:20]))
+        if not text:
+            table = self.query_one("#return-receipts", DataTable)
+            if not self.recent:
+                self.show_error(_("Type the goods receipt's number or a supplier"))
+                return
+            number = self.recent[table.cursor_row].number
+        elif text.isdigit():
+            number = int(text)
+        else:
+            self.list_recent(text)
             return
         from pos_tui.tui.calls import CoreCall
 
-        number = int(text)
         pos_app(self).call_core(
             CoreCall(
                 run=lambda _o: receiving.get_receipt(number),
@@ -455,7 +638,10 @@ class SupplierReturnDialog(Dialog[Any], ScanTarget):
                 total=format_money(info.total, self.language),
             )
         )
+        self.query_one("#return-receipts", DataTable).display = False
+        self.query_one("#return-receipt-lines", DataTable).display = True
         self.query_one("#return-entry", Input).placeholder = _("Quantity to return of the selected line")
+        self.query_one(".dialog-hint", Static).update(self._lines_hint())
         self.clear_error()
         self.refresh_rows()
         if all(ln.returnable <= 0 for ln in info.lines):
@@ -483,7 +669,8 @@ class SupplierReturnDialog(Dialog[Any], ScanTarget):
             table.move_cursor(row=min(max(row, 0), table.row_count - 1), animate=False)
 
     def action_move(self, delta: int) -> None:
-        table = self.query_one("#return-receipt-lines", DataTable)
+        which = "#return-receipts" if self.receipt is None else "#return-receipt-lines"
+        table = self.query_one(which, DataTable)
         if table.row_count:
             table.move_cursor(row=max(0, min(table.row_count - 1, table.cursor_row + delta)), animate=False)
 
@@ -493,8 +680,15 @@ class SupplierReturnDialog(Dialog[Any], ScanTarget):
         if not table.row_count:
             return
         line = self.receipt.lines[table.cursor_row]
+        if not text:  # never "all" by itself: the quantity is typed
+            self.show_error(
+                _("Type the quantity of line {n} to return (at most {qty})").format(
+                    n=line.line_no, qty=format_quantity(line.returnable, line.unit, language=self.language)
+                )
+            )
+            return
         try:
-            qty = parse_quantity(text, _("quantity")) if text else line.returnable
+            qty = parse_quantity(text, _("quantity"))
         except PosError as exc:
             self.show_error(exc.message)
             return
@@ -521,6 +715,47 @@ class SupplierReturnDialog(Dialog[Any], ScanTarget):
             return
         if self.receipt is None or not self.chosen:
             self.show_error(_("Choose at least one line to return"))
+            return
+        from pos_tui.tui.dialogs.views import ConfirmDialog
+
+        receipt = self.receipt
+        n = len(self.chosen)
+        question = _("Return {lines} of goods receipt {number} to {supplier}, total {total} including KDV?").format(
+            lines=ngettext("{n} line", "{n} lines", n).format(n=n),
+            number=receipt.number,
+            supplier=receipt.supplier_name or receipt.supplier,
+            total=format_money(return_total(receipt, self.chosen), self.language),
+        )
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.post()
+
+        self.app.push_screen(ConfirmDialog(_("Post the return to the supplier"), question), answered)
+
+    def action_cancel(self) -> None:
+        """Esc: with quantities typed, ask before dropping them."""
+        if self.posting:
+            return
+        if not self.chosen:
+            self.dismiss(None)
+            return
+        from pos_tui.tui.dialogs.views import ConfirmDialog
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.dismiss(None)
+
+        n = len(self.chosen)
+        question = ngettext(
+            "Drop the quantity typed on {n} line and leave without a return?",
+            "Drop the quantities typed on {n} lines and leave without a return?",
+            n,
+        ).format(n=n)
+        self.app.push_screen(ConfirmDialog(_("Leave the return"), question), answered)
+
+    def post(self) -> None:
+        if self.posting or self.receipt is None or not self.chosen:
             return
         from pos_tui.tui.calls import CoreCall
 

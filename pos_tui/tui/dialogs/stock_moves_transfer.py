@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -30,7 +31,7 @@ from pos_tui.core.kernel import (
     reason_label,
     unit_label,
 )
-from pos_tui.i18n import _
+from pos_tui.i18n import _, ngettext
 from pos_tui.tui.base import pos_app
 from pos_tui.tui.capabilities import ScanTarget
 from pos_tui.tui.dialogs.base import Dialog
@@ -51,6 +52,12 @@ class _Line:
     name: str
     unit: str
     qty: int
+    on_hand: int = 0  # at the source when last scanned
+
+    @property
+    def negative(self) -> bool:
+        """Sending it takes the source below zero (allowed: negative stock is, by design)."""
+        return self.qty > self.on_hand
 
 
 class TransferSendDialog(Dialog[Any], ScanTarget):
@@ -63,6 +70,7 @@ class TransferSendDialog(Dialog[Any], ScanTarget):
         self.language = language
         self.lines: dict[str, _Line] = {}
         self.current: Any = None  # moves.ProductRef being entered
+        self.current_on_hand = 0  # its stock at the source
         self.busy = False
         self.add_class("wide")
 
@@ -86,11 +94,33 @@ class TransferSendDialog(Dialog[Any], ScanTarget):
         self.query_one("#tr-code", Input).focus()
 
     def _show_lines(self) -> None:
-        shown = [
-            f"{ln.code}  {ln.name}  {format_quantity(ln.qty, ln.unit, language=self.language)}"
-            for ln in self.lines.values()
-        ]
-        self.query_one("#tr-lines", Static).update("\n".join(shown) if shown else _("No lines yet"))
+        """Each line with the stock at the source; a line taking it below zero in red with what
+        would be left there."""
+        lang = self.language
+        if not self.lines:
+            self.query_one("#tr-lines", Static).update(_("No lines yet"))
+            return
+        text = Text()
+        for ln in self.lines.values():
+            if text:
+                text.append("\n")
+            text.append(f"{ln.code}  {ln.name}  {format_quantity(ln.qty, ln.unit, language=lang)}")
+            text.append(
+                "   "
+                + _("{source}: {qty}").format(
+                    source=self.source, qty=format_quantity(ln.on_hand, ln.unit, language=lang)
+                ),
+                style="dim",
+            )
+            if ln.negative:
+                text.append(
+                    "  "
+                    + _("! below zero: {left}").format(
+                        left=format_quantity(ln.on_hand - ln.qty, ln.unit, language=lang)
+                    ),
+                    style="bold red",
+                )
+        self.query_one("#tr-lines", Static).update(text)
 
     @on(Input.Submitted, "#tr-code")
     def _code(self, event: Input.Submitted) -> None:
@@ -100,15 +130,22 @@ class TransferSendDialog(Dialog[Any], ScanTarget):
             self._ask_to_send()
             return
         try:
-            found = moves.find_product(event.value)
+            stock = moves.product_stock(event.value, location=self.source)
         except PosError as exc:
             event.input.value = ""
             self.show_error(exc.message)
             return
         self.clear_error()
+        found = stock.product
         self.current = found
+        self.current_on_hand = stock.on_hand
         self.query_one("#tr-current", Static).update(
-            _("Quantity of {name} ({unit})").format(name=found.name, unit=unit_label(found.unit))
+            _("Quantity of {name} ({unit}) · at {source} now: {qty}").format(
+                name=found.name,
+                unit=unit_label(found.unit),
+                source=self.source,
+                qty=format_quantity(stock.on_hand, found.unit, language=self.language),
+            )
         )
         qty = self.query_one("#tr-qty", Input)
         qty.value = "1"
@@ -139,7 +176,18 @@ class TransferSendDialog(Dialog[Any], ScanTarget):
             self.lines.pop(p.code, None)
         else:
             before = self.lines.get(p.code)
-            self.lines[p.code] = _Line(p.code, p.name, p.unit, qty + (before.qty if before else 0))
+            line = _Line(p.code, p.name, p.unit, qty + (before.qty if before else 0), self.current_on_hand)
+            self.lines[p.code] = line
+            if line.negative:
+                self.show_error(
+                    _("{name}: {source} has {on_hand}; sending {qty} leaves {left} there").format(
+                        name=p.name,
+                        source=self.source,
+                        on_hand=format_quantity(line.on_hand, p.unit, language=self.language),
+                        qty=format_quantity(line.qty, p.unit, language=self.language),
+                        left=format_quantity(line.on_hand - line.qty, p.unit, language=self.language),
+                    )
+                )
         self.current = None
         event.input.value = ""
         self.query_one("#tr-current", Static).update("")
@@ -164,6 +212,13 @@ class TransferSendDialog(Dialog[Any], ScanTarget):
         question = _("Send {n} line(s) from {source} to {destination}?").format(
             n=len(self.lines), source=self.source, destination=self.destination
         )
+        below = sum(1 for ln in self.lines.values() if ln.negative)
+        if below:
+            question += "\n" + ngettext(
+                "{n} line takes the stock at {source} below zero.",
+                "{n} lines take the stock at {source} below zero.",
+                below,
+            ).format(n=below, source=self.source)
         self.app.push_screen(ConfirmDialog(_("Send goods"), question), self._confirmed)
 
     def _confirmed(self, yes: bool | None) -> None:

@@ -41,21 +41,30 @@ class ReportDialog(Dialog[None]):
 
 
 class ConfirmDialog(Dialog[bool]):
-    """A yes/no question: Enter confirms, Esc says no."""
+    """A yes/no question: Enter confirms, Esc says no. With ``default_no`` (a question whose
+    "yes" cannot be undone, e.g. zeroing stock) Enter says no too and only F10 confirms, so an
+    Enter pressed out of habit changes nothing."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        bind("dialog.ok", "confirm", N_("Yes"), N_("Confirm"), show=False),
+        bind("dialog.ok", "enter", N_("Yes"), N_("Confirm"), show=False),
+        bind("dialog.yes", "confirm", N_("Yes"), N_("Confirm"), show=False),
     ]
 
-    def __init__(self, title: str, question: str) -> None:
+    def __init__(self, title: str, question: str, *, default_no: bool = False) -> None:
         super().__init__(title)
         self.question = question
+        self.default_no = default_no
 
     def compose_body(self) -> ComposeResult:
-        yield Label(self.question, classes="dialog-prompt")
+        yield Label(self.question, classes="dialog-prompt", id="question")
 
     def hint(self) -> str:
+        if self.default_no:
+            return _("F10: yes · Enter or Esc: no")
         return _("Enter: yes · Esc: no")
+
+    def action_enter(self) -> None:
+        self.dismiss(not self.default_no)
 
     def action_confirm(self) -> None:
         self.dismiss(True)

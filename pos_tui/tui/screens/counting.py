@@ -27,14 +27,24 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Label, Static
 
-from pos_tui.core.kernel import MILLI, Actor, Override, PosError, format_decimal, format_quantity
+from pos_tui.core.kernel import (
+    MILLI,
+    Actor,
+    Override,
+    PosError,
+    format_decimal,
+    format_money,
+    format_quantity,
+    from_kurus,
+)
 from pos_tui.core.stock import counting
-from pos_tui.i18n import _
+from pos_tui.i18n import _, ngettext
 from pos_tui.tui.base import pos_app
 from pos_tui.tui.calls import CoreCall
 from pos_tui.tui.capabilities import ScanReceiver
 from pos_tui.tui.dialogs.counting_dialogs import CountReviewDialog, CountTextDialog
 from pos_tui.tui.dialogs.prompts import ChoiceDialog, QuantityDialog
+from pos_tui.tui.dialogs.views import ConfirmDialog
 from pos_tui.tui.keymap import N_, bind
 from pos_tui.tui.messages import ItemScanned
 from pos_tui.tui.screens.base import PosScreen
@@ -103,6 +113,46 @@ class _CountRows:
         yield Text("\n", no_wrap=True, end="").join([line(self.head, "bold"), *(line(r, "") for r in self.rows)])
 
 
+def post_question(review: Any, choice: str, *, blind: bool, language: str) -> str:
+    """What posting ``review`` with ``choice`` ("leave"/"zero") does, in words and numbers."""
+    moved = [ln for ln in review.lines if ln.variance]
+    n = format_decimal(len(moved), language=language)
+    if blind:  # no variances for a blind count's counter: how many were counted, not how many differ
+        first = ngettext(
+            "{n} counted product will be posted.", "{n} counted products will be posted.", len(review.lines)
+        ).format(n=format_decimal(len(review.lines), language=language))
+    else:
+        first = ngettext(
+            "{n} product gets a count movement (variance {value}).",
+            "{n} products get a count movement (variance {value}).",
+            len(moved),
+        ).format(n=n, value=format_money(from_kurus(sum(ln.variance_value for ln in moved)), language))
+    uncounted = len(review.uncounted)
+    u = format_decimal(uncounted, language=language)
+    if choice == "zero" and uncounted:
+        if blind:
+            second = ngettext(
+                "{u} uncounted product with stock will be set to ZERO.",
+                "{u} uncounted products with stock will be set to ZERO.",
+                uncounted,
+            ).format(u=u)
+        else:
+            second = ngettext(
+                "{u} uncounted product with stock will be set to ZERO (stock value {value}).",
+                "{u} uncounted products with stock will be set to ZERO (stock value {value}).",
+                uncounted,
+            ).format(u=u, value=format_money(from_kurus(review.uncounted_value), language))
+    elif uncounted:
+        second = ngettext(
+            "{u} uncounted product with stock stays as it is.",
+            "{u} uncounted products with stock stay as they are.",
+            uncounted,
+        ).format(u=u)
+    else:
+        second = _("No product with stock is left uncounted.")
+    return "\n".join((first, second, _("Post the count?")))
+
+
 class CountingScreen(PosScreen, ScanReceiver):
     """The counted products (newest on top) with their totals, the running totals, the scan field."""
 
@@ -121,10 +171,11 @@ class CountingScreen(PosScreen, ScanReceiver):
         bind("app.back", "leave", N_("Back"), N_("Leave the counting screen")),
     ]
 
-    def __init__(self, info: counting.CountInfo, zone: str | None) -> None:
+    def __init__(self, info: counting.CountInfo, zone: str | None, *, first_code: str | None = None) -> None:
         super().__init__()
         self.info = info
         self.zone = zone
+        self.first_code = first_code  # scanned into the zone prompt: counted as the first entry
         self.posting = False
         self.lines: dict[int, _Line] = {}
         self.order: list[int] = []  # product ids, the most recently counted first
@@ -144,6 +195,9 @@ class CountingScreen(PosScreen, ScanReceiver):
 
     def on_mount(self) -> None:
         self.reload()
+        if self.first_code:
+            code, self.first_code = self.first_code, None
+            self.count_code(code, None)
 
     # -- what is shown ---------------------------------------------------------------------------
 
@@ -308,6 +362,9 @@ class CountingScreen(PosScreen, ScanReceiver):
         def chosen(zone: str | None) -> None:
             if zone is None:
                 return
+            if is_product_code(zone, self.session.settings.scale_labels):
+                self.count_code(zone, None)  # a scan, not a zone: counted; the zone stays
+                return
             self.zone = zone or None
             self.query_one("#count-head", Static).update(self._head())
 
@@ -349,11 +406,26 @@ class CountingScreen(PosScreen, ScanReceiver):
 
     @on(CountReviewed)
     def _reviewed(self, event: CountReviewed) -> None:
+        review = event.review
+
         def chosen(choice: str | None) -> None:
             if choice in counting.UNCOUNTED_CHOICES:
-                self.post(choice)
+                self.confirm_post(review, choice)
 
-        self.app.push_screen(CountReviewDialog(event.review, blind=self.info.blind, language=self.language), chosen)
+        self.app.push_screen(CountReviewDialog(review, blind=self.info.blind, language=self.language), chosen)
+
+    def confirm_post(self, review: Any, choice: str) -> None:
+        """Say exactly what posting will do, then post only on an explicit yes (F10; Enter is no)."""
+        question = post_question(review, choice, blind=self.info.blind, language=self.language)
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.post(choice)
+            else:
+                self.show_note(_("Not posted"))
+
+        title = _("Post count {id}").format(id=self.info.id)
+        self.app.push_screen(ConfirmDialog(title, question, default_no=True), answered)
 
     def post(self, uncounted: str) -> None:
         session = self.session
@@ -416,15 +488,40 @@ def _gave_up(screen: PosScreen) -> None:
         app.action_logout()
 
 
+def is_product_code(text: str, masks: Any) -> bool:
+    """Whether ``text`` is what the counting screen would count: a product's barcode or code
+    (active or not), or a scale label (as :func:`counting.record_scan` resolves it)."""
+    from pos_tui.core import catalog
+
+    code = text.strip()
+    if not code:
+        return False
+    try:
+        catalog.get_product(code)
+        return True
+    except PosError:
+        pass
+    try:
+        catalog.scan(code, masks)
+        return True
+    except PosError:
+        return False
+
+
 def _choose_zone(screen: PosScreen, info: counting.CountInfo) -> None:
     def chosen(zone: str | None) -> None:
         if zone is None:
             _gave_up(screen)
+        elif is_product_code(zone, screen.session.settings.scale_labels):
+            # a scan into the zone prompt: no zone, and the scan is the count's first entry
+            screen.app.push_screen(CountingScreen(info, None, first_code=zone))
         else:
             screen.app.push_screen(CountingScreen(info, zone or None))
 
     screen.app.push_screen(
-        CountTextDialog(_("Zone"), _("Zone you count (shelf, aisle); empty for none"), limit=32),
+        CountTextDialog(
+            _("Zone"), _("Zone you count (shelf, aisle); empty for none, or scan to start without one"), limit=32
+        ),
         chosen,
     )
 

@@ -102,7 +102,7 @@ class ReceivingScreen(PosScreen, ScanTarget):
         bind("app.back", "leave", N_("Leave"), N_("Leave the goods receipt")),
     ]
     DEFAULT_CSS = """
-    ReceivingScreen #receiving-head { height: 1; padding: 0 1; background: $boost; }
+    ReceivingScreen #receiving-head { height: 2; padding: 0 1; background: $boost; }
     ReceivingScreen #receiving-lines { height: 1fr; }
     ReceivingScreen #receiving-totals { height: auto; padding: 0 1; border-top: solid $panel; }
     ReceivingScreen #scan-row { height: 3; }
@@ -156,15 +156,36 @@ class ReceivingScreen(PosScreen, ScanTarget):
         self.refresh_totals()
 
     def refresh_head(self) -> None:
+        """Two lines that fit 80 columns: the supplier and their document (the supplier's name is
+        what gets shortened); then where the goods go, whether the costs are typed with KDV
+        (always visible: it changes every amount) and the dates."""
         h = self.header
-        parts = [f"{h.supplier} {h.supplier_name}"]
-        if h.document:
-            parts.append(_("doc. {no}").format(no=h.document))
-        parts.append(h.date.strftime("%d.%m.%Y"))
-        parts.append(_("costs incl. KDV") if self.kdv_included else _("costs excl. KDV"))
+        width = max(self.size.width - 2, 40)  # the head's padding
+        document = "" if not h.document else " · " + _("doc. {no}").format(no=h.document)
+        name = f"{h.supplier} {h.supplier_name}"
+        room = max(width - len(document), len(h.supplier))
+        if len(name) > room:
+            name = name[: room - 1] + "…"
+        place = h.location or "-"
+        if h.location_name and h.location_name != h.location:
+            short = h.location_name if len(h.location_name) <= 16 else h.location_name[:15] + "…"
+            place = f"{place} ({short})"
+        second = [
+            _("Into: {location}").format(location=place),
+            _("costs incl. KDV") if self.kdv_included else _("costs excl. KDV"),
+            h.date.strftime("%d.%m.%Y"),
+        ]
         if h.due is not None:
-            parts.append(_("due {date}").format(date=h.due.strftime("%d.%m.%Y")))
-        self.query_one("#receiving-head", Static).update(Text(" · ".join(parts), no_wrap=True, overflow="ellipsis"))
+            second.append(_("due {date}").format(date=h.due.strftime("%d.%m.%Y")))
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(name + document)
+        text.append("\n")
+        text.append(" · ".join(second[:2]), style="bold")
+        text.append(" · " + " · ".join(second[2:]))
+        self.query_one("#receiving-head", Static).update(text)
+
+    def on_resize(self) -> None:
+        self.refresh_head()
 
     def priced(self) -> receiving.Priced:
         return receiving.price_lines([ln.cost_input() for ln in self.lines], kdv_included=self.kdv_included)
@@ -379,8 +400,10 @@ class ReceivingScreen(PosScreen, ScanTarget):
                 return
             self._edit(index, qty=qty)
 
+        pieces = ln.name if ln.unit == "piece" else None  # a fractional quantity: the error in the dialog
         self.app.push_screen(
-            QuantityDialog(_("Quantity"), ln.name, format_quantity(ln.qty, language=self.language)), entered
+            QuantityDialog(_("Quantity"), ln.name, format_quantity(ln.qty, language=self.language), pieces=pieces),
+            entered,
         )
 
     def action_kdv(self) -> None:
@@ -427,7 +450,7 @@ class ReceivingScreen(PosScreen, ScanTarget):
                 self.refresh_head()
 
         today = shop_day(self.session.now(), self.session.tz)
-        self.app.push_screen(ReceivingHeaderDialog(today, self.header), chosen)
+        self.app.push_screen(ReceivingHeaderDialog(today, self.header, terminal=self.session.terminal), chosen)
 
     # -- posting and leaving -----------------------------------------------------------------------
 
@@ -440,9 +463,10 @@ class ReceivingScreen(PosScreen, ScanTarget):
             self.show_error(_("Scan the goods first"))
             return
         priced = self.priced()
-        question = _("Post {count} from {supplier}, total {total} including KDV?").format(
+        question = _("Post {count} from {supplier} into {location}, total {total} including KDV?").format(
             count=ngettext("{n} line", "{n} lines", len(self.lines)).format(n=len(self.lines)),
             supplier=self.header.supplier_name or self.header.supplier,
+            location=self.header.location or "-",
             total=format_money(from_kurus(priced.gross), self.language),
         )
 
@@ -462,6 +486,7 @@ class ReceivingScreen(PosScreen, ScanTarget):
             document=h.document,
             date=h.date,
             due=h.due,
+            location=h.location,
             kdv_included=self.kdv_included,
             lines=[
                 receiving.ReceiptLineInput(ln.code, ln.qty, ln.unit_cost, ln.discount, ln.kdv_rate) for ln in self.lines
@@ -507,21 +532,12 @@ class ReceivingScreen(PosScreen, ScanTarget):
             self.dismiss(note)
             return
 
-        def priced(changes: list[Any] | None) -> None:
-            if not changes:
-                self.dismiss(note)
-                return
-            self.save_prices(changes, note)
-
-        self.app.push_screen(NewPricesDialog(list(info.cost_changes), self.language), priced)
-
-    def save_prices(self, changes: list[Any], note: str) -> None:
         session = self.session
         actor = session.require_actor()
-        number = None if self.posted is None else self.posted.number
+        number = info.number
         given = self.override
 
-        def run(override: Override | None) -> list[Any]:
+        def save(changes: list[Any], override: Override | None) -> list[Any]:
             return receiving.set_sale_prices(
                 changes,
                 actor=actor,
@@ -531,11 +547,14 @@ class ReceivingScreen(PosScreen, ScanTarget):
                 override=override or given,
             )
 
-        def done(result: list[Any]) -> None:
+        def priced(result: list[Any] | None) -> None:
+            if result is None:
+                self.dismiss(note)
+                return
             count = ngettext("{n} sale price changed", "{n} sale prices changed", len(result)).format(n=len(result))
             self.dismiss(_("{note}; {count} (shelf labels: F12 → labels)").format(note=note, count=count))
 
-        pos_app(self).with_override(run, done, self.failed)
+        self.app.push_screen(NewPricesDialog(list(info.cost_changes), self.language, save), priced)
 
     def action_leave(self) -> None:
         from pos_tui.tui.dialogs.views import ConfirmDialog
@@ -586,7 +605,7 @@ def open_receiving(screen: PosScreen) -> None:
                 screen.app.push_screen(ReceivingScreen(header, override), _back_on(screen))
 
         today = shop_day(screen.session.now(), screen.session.tz)
-        screen.app.push_screen(ReceivingHeaderDialog(today), headed)
+        screen.app.push_screen(ReceivingHeaderDialog(today, terminal=screen.session.terminal), headed)
 
     _with_permission(screen, permitted)
 

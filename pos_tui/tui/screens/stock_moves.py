@@ -99,7 +99,7 @@ def _send(screen: PosScreen) -> None:
 
 
 def _receive(screen: PosScreen) -> None:
-    from pos_tui.core.kernel import iso
+    from pos_tui.core.kernel import local
     from pos_tui.core.stock import moves
     from pos_tui.tui.dialogs.stock_moves_transfer import TransferReceiveDialog
 
@@ -137,7 +137,7 @@ def _receive(screen: PosScreen) -> None:
                 source=t.source,
                 destination=t.destination,
                 lines=len(t.lines),
-                at=iso(t.sent_at, tz)[:16].replace("T", " "),
+                at=local(t.sent_at, tz).strftime("%d.%m.%Y %H:%M"),
             ),
         )
         for t in waiting

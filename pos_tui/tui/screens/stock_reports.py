@@ -224,16 +224,20 @@ def card_table(code: str, settings: Settings, *, money: bool) -> TableReady:
     """The last :data:`CARD_ROWS` movements of ``code``, oldest first, as table rows."""
     f = _Numbers(settings)
     card = reports.stock_card(code, tz=f.tz, tail=CARD_ROWS)
+    shown = list(card.rows())
+    # The product moved between locations: each row says where (a transfer's two rows differ only
+    # by it). In the movement column, so the card keeps to 80 columns.
+    places = len({r.location for r in shown}) > 1
     rows = [
         [
-            local(r.at, f.tz).strftime("%d.%m.%y %H:%M"),
-            r.document_text(),
+            local(r.at, f.tz).strftime("%d.%m.%Y %H:%M"),
+            f"{r.document_text()} · {r.location}" if places else r.document_text(),
             f.qty(r.qty_in, card.unit) if r.qty_in else "",
             f.qty(r.qty_out, card.unit) if r.qty_out else "",
             f.qty(r.balance, card.unit),
             *([f.money(r.unit_cost)] if money else []),
         ]
-        for r in card.rows()
+        for r in shown
     ]
     total = card.count()
     columns = [(_("Date"), False), (_("Movement"), False), (_("In"), True), (_("Out"), True), (_("Balance"), True)]
