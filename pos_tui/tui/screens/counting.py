@@ -489,23 +489,13 @@ def _gave_up(screen: PosScreen) -> None:
 
 
 def is_product_code(text: str, masks: Any) -> bool:
-    """Whether ``text`` is what the counting screen would count: a product's barcode or code
-    (active or not), or a scale label (as :func:`counting.record_scan` resolves it)."""
-    from pos_tui.core import catalog
-
-    code = text.strip()
-    if not code:
-        return False
+    """Whether ``text`` is what the counting screen would count (:func:`counting.resolve`: a
+    product's barcode or code, active or not, or a scale label)."""
     try:
-        catalog.get_product(code)
-        return True
-    except PosError:
-        pass
-    try:
-        catalog.scan(code, masks)
-        return True
+        counting.resolve(text, masks)
     except PosError:
         return False
+    return True
 
 
 def _choose_zone(screen: PosScreen, info: counting.CountInfo) -> None:

@@ -44,6 +44,7 @@ _EXPORTS = {
     "product_total": "events",
     "record_event": "events",
     "record_scan": "events",
+    "resolve": "events",
     "reverse_count": "posting",
     "review_count": "posting",
     "session_totals": "events",
@@ -86,6 +87,7 @@ __all__ = [
     "product_total",
     "record_event",
     "record_scan",
+    "resolve",
     "reverse_count",
     "review_count",
     "session_totals",
@@ -109,6 +111,7 @@ if TYPE_CHECKING:
         product_total,
         record_event,
         record_scan,
+        resolve,
         session_totals,
         undo_event,
     )
