@@ -171,6 +171,7 @@ def test_header_checks(goods: Goods) -> None:
 
 def test_supplier_return_limits_including_two_returns(goods: Goods) -> None:
     info = receive(goods, [line("1003", "10", "33.33"), line("1004", "2", "5.00")], document="A-1")
+    assert receiving.return_total(info.number, {1: 3000}) == Decimal("119.99")  # asked before posting
     first = receiving.post_supplier_return(
         info.number,
         [receiving.SupplierReturnLineInput(3000, line_no=1)],
@@ -191,6 +192,7 @@ def test_supplier_return_limits_including_two_returns(goods: Goods) -> None:
             terminal="T1",
         )
     assert [(e.line, e.field) for e in caught.value.errors] == [(1, "qty")]
+    ahead = receiving.return_total(info.number, {1: 7000, 9: 1000})  # a line not on the receipt is left out
     second = receiving.post_supplier_return(
         info.number,
         [receiving.SupplierReturnLineInput(7000, product=CAY)],
@@ -200,6 +202,7 @@ def test_supplier_return_limits_including_two_returns(goods: Goods) -> None:
     )
     # the parts give back exactly the line's net: 99.99 + 233.31 = 333.30
     assert second.lines[0].net == Decimal("233.31")
+    assert ahead == second.total  # the question before posting said what posting did
     again = receiving.get_receipt(info.number)
     assert [ln.returnable for ln in again.lines] == [0, 2000]
     with pytest.raises(ImportRejected):

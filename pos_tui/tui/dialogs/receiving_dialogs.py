@@ -30,10 +30,8 @@ from pos_tui.core.kernel import (
     ValidationError,
     format_money,
     format_quantity,
-    from_kurus,
     parse_money,
     parse_quantity,
-    to_kurus,
 )
 from pos_tui.core.stock import receiving
 from pos_tui.i18n import _, ngettext
@@ -462,25 +460,6 @@ RECENT_DAYS = 92  # the receipts offered to pick from: about the last three mont
 RECENT_ROWS = 40
 
 
-def return_total(receipt: Any, chosen: dict[int, int]) -> Decimal:
-    """What returning ``chosen`` (receipt line no -> milli-units) of ``receipt`` comes to,
-    including KDV, the way :func:`post_supplier_return` prices it: each line's share of its net
-    (cumulative, rounded half up), KDV per rate on the rate's net."""
-
-    def half_up(numerator: int, denominator: int) -> int:
-        return (2 * numerator + denominator) // (2 * denominator)
-
-    nets: dict[int, int] = {}
-    for line in receipt.lines:
-        qty = chosen.get(line.line_no, 0)
-        if not qty or line.qty <= 0:
-            continue
-        net = to_kurus(line.net)
-        part = half_up(net * (line.returned + qty), line.qty) - half_up(net * line.returned, line.qty)
-        nets[line.kdv_rate] = nets.get(line.kdv_rate, 0) + part
-    return from_kurus(sum(net + half_up(net * rate, 100) for rate, net in nets.items()))
-
-
 class SupplierReturnDialog(Dialog[Any], ScanTarget):
     """Return goods to a supplier. First the goods receipt: the recent receipts are listed
     (number, date, supplier's document, total); typing part of a supplier's code or name and
@@ -724,7 +703,7 @@ class SupplierReturnDialog(Dialog[Any], ScanTarget):
             lines=ngettext("{n} line", "{n} lines", n).format(n=n),
             number=receipt.number,
             supplier=receipt.supplier_name or receipt.supplier,
-            total=format_money(return_total(receipt, self.chosen), self.language),
+            total=format_money(receiving.return_total(receipt.number, self.chosen), self.language),
         )
 
         def answered(yes: bool | None) -> None:

@@ -37,6 +37,7 @@ _EXPORTS = {
     "payables": "receipts",
     "post_receipt": "receipts",
     "post_supplier_return": "supplier_returns",
+    "return_total": "supplier_returns",
     "price_for_margin": "pricing",
     "price_lines": "pricing",
     "read_receipt_file": "files",
@@ -79,6 +80,7 @@ __all__ = [
     "read_receipt_file",
     "read_return_file",
     "receipt_record",
+    "return_total",
     "scan_goods",
     "set_sale_prices",
 ]
@@ -111,4 +113,8 @@ if TYPE_CHECKING:
         receipt_record,
         scan_goods,
     )
-    from pos_tui.core.stock.receiving.supplier_returns import SupplierReturnLineInput, post_supplier_return
+    from pos_tui.core.stock.receiving.supplier_returns import (
+        SupplierReturnLineInput,
+        post_supplier_return,
+        return_total,
+    )

@@ -16,16 +16,17 @@ the negative gross.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from pos_tui import store
 from pos_tui.core.kernel.actors import Actor, Override, require
 from pos_tui.core.kernel.clock import SHOP_TZ, shop_day
 from pos_tui.core.kernel.errors import ImportRejected, RowError, ValidationError
 from pos_tui.core.kernel.formatting import format_quantity
-from pos_tui.core.kernel.money import MILLI
+from pos_tui.core.kernel.money import MILLI, from_kurus
 from pos_tui.core.stock import ledger
 from pos_tui.core.stock.receiving.pricing import Priced, PricedLine, RateTotal, div_half_up, share
 from pos_tui.core.stock.receiving.receipts import (
@@ -88,6 +89,47 @@ def _receipt_lines(receipt_id: int) -> list[_Line]:
 def _cumulative(total: int, done: int, whole: int) -> int:
     """Kuruş of ``total`` for ``done`` of ``whole`` units, rounded half up."""
     return div_half_up(total * done, whole)
+
+
+def _price(chosen: Sequence[tuple[_Line, int]]) -> Priced:
+    """A return of ``chosen`` (receipt line, milli-units) priced: each line's share of its net and
+    discount (cumulative, so a line returned in parts gives back exactly its net), KDV per rate on
+    the rate's net, shared over its lines."""
+    nets: list[int] = []
+    discounts: list[int] = []
+    for line, qty in chosen:
+        nets.append(
+            _cumulative(line.net, line.returned + qty, line.qty) - _cumulative(line.net, line.returned, line.qty)
+        )
+        discounts.append(
+            _cumulative(line.discount, line.returned + qty, line.qty)
+            - _cumulative(line.discount, line.returned, line.qty)
+        )
+    rates: list[RateTotal] = []
+    kdvs = [0] * len(chosen)
+    for rate in sorted({line.kdv_rate for line, _q in chosen}):
+        members = [i for i, (line, _q) in enumerate(chosen) if line.kdv_rate == rate]
+        net = sum(nets[i] for i in members)
+        kdv = div_half_up(net * rate, 100)
+        for i, part in zip(members, share(kdv, [nets[i] for i in members]), strict=True):
+            kdvs[i] = part
+        rates.append(RateTotal(rate, net, kdv))
+    return Priced(
+        tuple(
+            PricedLine(qty, line.unit_cost, discounts[i], nets[i], line.kdv_rate, kdvs[i])
+            for i, (line, qty) in enumerate(chosen)
+        ),
+        tuple(rates),
+    )
+
+
+def return_total(receipt_number: int, chosen: Mapping[int, int]) -> Decimal:
+    """What returning ``chosen`` (receipt line no -> milli-units) of goods receipt
+    ``receipt_number`` comes to including KDV, priced as :func:`post_supplier_return` will price
+    it (for the question before posting). Lines not on the receipt and quantities of 0 are left out."""
+    by_no = {ln.line_no: ln for ln in _receipt_lines(document_id(RECEIPT, receipt_number))}
+    picked = [(by_no[no], qty) for no, qty in sorted(chosen.items()) if qty > 0 and no in by_no]
+    return from_kurus(_price(picked).gross)
 
 
 def post_supplier_return(
@@ -187,32 +229,7 @@ def post_supplier_return(
         if errors:
             raise ImportRejected(where_from, sorted(errors, key=lambda e: e.line))
         chosen = [(by_no[no], qty) for no, qty in sorted(taking.items())]
-        nets: list[int] = []
-        discounts: list[int] = []
-        for line, qty in chosen:
-            nets.append(
-                _cumulative(line.net, line.returned + qty, line.qty) - _cumulative(line.net, line.returned, line.qty)
-            )
-            discounts.append(
-                _cumulative(line.discount, line.returned + qty, line.qty)
-                - _cumulative(line.discount, line.returned, line.qty)
-            )
-        rates: list[RateTotal] = []
-        kdvs = [0] * len(chosen)
-        for rate in sorted({line.kdv_rate for line, _q in chosen}):
-            members = [i for i, (line, _q) in enumerate(chosen) if line.kdv_rate == rate]
-            net = sum(nets[i] for i in members)
-            kdv = div_half_up(net * rate, 100)
-            for i, part in zip(members, share(kdv, [nets[i] for i in members]), strict=True):
-                kdvs[i] = part
-            rates.append(RateTotal(rate, net, kdv))
-        priced = Priced(
-            tuple(
-                PricedLine(qty, line.unit_cost, discounts[i], nets[i], line.kdv_rate, kdvs[i])
-                for i, (line, qty) in enumerate(chosen)
-            ),
-            tuple(rates),
-        )
+        priced = _price(chosen)
         supplier = fast.select_first(m.Supplier, ("code",), {"id": supplier_id})
         assert supplier is not None
         today = shop_day(now, tz).isoformat()
