@@ -80,6 +80,7 @@ DEFAULT_KEYS: Mapping[str, str] = {
     "receiving.all_margin": "f5",
     "receiving.save_prices": "f10",
     "receiving.return_post": "f10",
+    "stock.search": "f3",
     "stock.card": "f5",
     "stock.reports": "f6",
     "list.up": "up",

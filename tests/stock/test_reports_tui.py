@@ -173,3 +173,18 @@ def test_the_lookup_at_80x24(snap_compare, settings: Settings, shop: Shop) -> No
         await pilot.pause()
 
     assert snap_compare(make_app(settings), terminal_size=SIZE, run_before=lookup)
+
+
+async def test_the_lookup_finds_a_product_by_name(settings: Settings, shop: Shop) -> None:
+    """A cashier who does not know the code: F3, a few letters of the name, Enter."""
+    app = make_app(settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_lookup(pilot, "2222")
+        await pilot.press("f3")
+        await settle(pilot)
+        await type_in(pilot, "peyn")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, StockLookupScreen)
+        assert "Peynir" in screen_text(pilot)

@@ -92,6 +92,7 @@ class StockLookupScreen(PosScreen, ScanTarget):
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("app.back", "back", N_("Back"), N_("Back to the sale")),
+        bind("stock.search", "search", N_("Search"), N_("Find a product by name")),
         bind("stock.card", "card", N_("Stock card"), N_("The movements of this product")),
         bind("stock.reports", "reports", N_("Reports"), N_("Low, idle and negative stock, stock by location")),
     ]
@@ -103,7 +104,9 @@ class StockLookupScreen(PosScreen, ScanTarget):
     def compose(self) -> ComposeResult:
         yield StatusLine(id="status")
         yield Label(_("Stock look-up"), classes="section-title")
-        yield Input(id="code", placeholder=_("Scan or type a code or barcode, then Enter"), max_length=64)
+        yield Input(
+            id="code", placeholder=_("Scan or type a code or barcode, then Enter; F3 finds a name"), max_length=64
+        )
         yield Static(_("Scan a product to see its stock."), id="stock")
         yield Static("", id="message")
         yield KeyBar()
@@ -116,6 +119,16 @@ class StockLookupScreen(PosScreen, ScanTarget):
     def action_back(self) -> None:
         self.dismiss(None)
 
+    def action_search(self) -> None:
+        """Find the product by name (the sale screen's search dialog), then show its stock."""
+        from pos_tui.tui.dialogs.lists import ProductSearchDialog
+
+        def chosen(product: Any) -> None:
+            if product is not None:
+                self.look_up(product.code)
+
+        self.app.push_screen(ProductSearchDialog(self.language), chosen)
+
     @on(Input.Submitted, "#code")
     def _submitted(self, event: Input.Submitted) -> None:
         code = event.value.strip()
@@ -123,6 +136,9 @@ class StockLookupScreen(PosScreen, ScanTarget):
         if not code:
             self.show_error(_("Scan or type a product code first"))
             return
+        self.look_up(code)
+
+    def look_up(self, code: str) -> None:
         self.clear_message()
 
         def run(_override: Override | None) -> Any:
