@@ -78,6 +78,10 @@ class Till(App[None]):
         """Ask a supervisor to approve (:meth:`pos_tui.tui.calls.CoreCalls.ask_override`)."""
         self.calls.ask_override(error, then, cancelled, discount_pct=discount_pct)
 
+    def settle_heap(self) -> None:
+        """Collect garbage once and freeze what is alive, when a scanning screen is up
+        (:meth:`pos_tui.tui.app.PosApp.settle_heap`)."""
+
     def checking_pin(self, checking: bool) -> None:
         """A PIN is being checked (``checking``), or its answer is on screen."""
 

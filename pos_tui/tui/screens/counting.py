@@ -195,6 +195,8 @@ class CountingScreen(PosScreen, ScanReceiver):
 
     def on_mount(self) -> None:
         self.reload()
+        # as the sale screen does: a full collection later would walk every line read here
+        self.call_after_refresh(pos_app(self).settle_heap)
         if self.first_code:
             code, self.first_code = self.first_code, None
             self.count_code(code, None)
