@@ -10,37 +10,28 @@ dialog dismisses with the posted :class:`~pos_tui.core.stock.moves.Adjustment`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.message import Message
 from textual.widgets import Input, Label, OptionList, Static
 
 from pos_tui.core.kernel import Override, PosError, ValidationError, format_quantity, parse_quantity, reason_label
 from pos_tui.i18n import _
 from pos_tui.tui.base import pos_app
 from pos_tui.tui.capabilities import ScanTarget
-from pos_tui.tui.dialogs.base import Dialog
+from pos_tui.tui.dialogs.stock_moves_posting import PostingDialog
 
 # The reasons offered, in the order a shop meets them.
 REASON_CHOICES = ("waste", "damage", "loss", "internal", "correction", "opening")
-
-
-@dataclass
-class AdjustmentPosted(Message, bubble=False):
-    """The adjustment was written."""
-
-    adjustment: Any  # moves.Adjustment
 
 
 def reason_choices() -> list[tuple[str, str]]:
     return [(code, reason_label(code)) for code in REASON_CHOICES]
 
 
-class StockAdjustDialog(Dialog[Any], ScanTarget):
+class StockAdjustDialog(PostingDialog, ScanTarget):
     """One adjustment; dismisses with the posted adjustment (None when cancelled)."""
 
     def __init__(self, language: str = "en") -> None:
@@ -48,7 +39,6 @@ class StockAdjustDialog(Dialog[Any], ScanTarget):
         self.language = language
         self.found: Any = None  # moves.ProductStock of the product entered
         self.qty: int | None = None
-        self.busy = False
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(classes="form-row"):
@@ -173,7 +163,6 @@ class StockAdjustDialog(Dialog[Any], ScanTarget):
         if not yes:
             return
         from pos_tui.core.stock import moves
-        from pos_tui.tui.calls import CoreCall
 
         app = pos_app(self)
         session = app.session
@@ -194,24 +183,7 @@ class StockAdjustDialog(Dialog[Any], ScanTarget):
                 override=override,
             )
 
-        self.busy = True
-        self.clear_error()
-        app.call_core(
-            CoreCall(run=run, reply=AdjustmentPosted, target=self, description=_("Stock adjustment"), group="stock")
-        )
-
-    @on(AdjustmentPosted)
-    def _posted(self, event: AdjustmentPosted) -> None:
-        self.busy = False
-        self.dismiss(event.adjustment)
-
-    def core_error(self, message: str) -> None:
-        self.busy = False
-        super().core_error(message)
-
-    def action_cancel(self) -> None:
-        if not self.busy:
-            self.dismiss(None)
+        self.post(run, _("Stock adjustment"))
 
 
 def done_message(adjustment: Any, language: str) -> str:

@@ -19,7 +19,6 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.message import Message
 from textual.widgets import Input, Label, Static
 
 from pos_tui.core.kernel import (
@@ -34,16 +33,9 @@ from pos_tui.core.kernel import (
 from pos_tui.i18n import _, ngettext
 from pos_tui.tui.base import pos_app
 from pos_tui.tui.capabilities import ScanTarget
-from pos_tui.tui.dialogs.base import Dialog
+from pos_tui.tui.dialogs.stock_moves_posting import PostingDialog
 
 SHORT_CHOICES = ("loss", "damage", "waste", "correction")
-
-
-@dataclass
-class TransferPosted(Message, bubble=False):
-    """A sending or a receipt was written."""
-
-    transfer: Any  # moves.Transfer
 
 
 @dataclass
@@ -60,7 +52,7 @@ class _Line:
         return self.qty > self.on_hand
 
 
-class TransferSendDialog(Dialog[Any], ScanTarget):
+class TransferSendDialog(PostingDialog, ScanTarget):
     """The lines of a sending from ``source`` to ``destination``."""
 
     def __init__(self, source: str, destination: str, language: str = "en") -> None:
@@ -71,7 +63,6 @@ class TransferSendDialog(Dialog[Any], ScanTarget):
         self.lines: dict[str, _Line] = {}
         self.current: Any = None  # moves.ProductRef being entered
         self.current_on_hand = 0  # its stock at the source
-        self.busy = False
         self.add_class("wide")
 
     def compose_body(self) -> ComposeResult:
@@ -225,7 +216,6 @@ class TransferSendDialog(Dialog[Any], ScanTarget):
         if not yes:
             return
         from pos_tui.core.stock import moves
-        from pos_tui.tui.calls import CoreCall
 
         app = pos_app(self)
         session = app.session
@@ -246,25 +236,10 @@ class TransferSendDialog(Dialog[Any], ScanTarget):
                 override=override,
             )
 
-        self.busy = True
-        self.clear_error()
-        app.call_core(CoreCall(run=run, reply=TransferPosted, target=self, description=_("Send goods"), group="stock"))
-
-    @on(TransferPosted)
-    def _posted(self, event: TransferPosted) -> None:
-        self.busy = False
-        self.dismiss(event.transfer)
-
-    def core_error(self, message: str) -> None:
-        self.busy = False
-        super().core_error(message)
-
-    def action_cancel(self) -> None:
-        if not self.busy:
-            self.dismiss(None)
+        self.post(run, _("Send goods"))
 
 
-class TransferReceiveDialog(Dialog[Any]):
+class TransferReceiveDialog(PostingDialog):
     """Receive ``transfer`` (a :class:`~pos_tui.core.stock.moves.Transfer` still open)."""
 
     def __init__(self, transfer: Any, language: str = "en") -> None:
@@ -276,7 +251,6 @@ class TransferReceiveDialog(Dialog[Any]):
         self.transfer = transfer
         self.language = language
         self.received: dict[str, int] = {}
-        self.busy = False
         self.add_class("wide")
 
     def compose_body(self) -> ComposeResult:
@@ -366,7 +340,6 @@ class TransferReceiveDialog(Dialog[Any]):
 
     def _post(self, reason: str | None) -> None:
         from pos_tui.core.stock import moves
-        from pos_tui.tui.calls import CoreCall
 
         app = pos_app(self)
         session = app.session
@@ -384,21 +357,4 @@ class TransferReceiveDialog(Dialog[Any]):
                 override=override,
             )
 
-        self.busy = True
-        self.clear_error()
-        app.call_core(
-            CoreCall(run=run, reply=TransferPosted, target=self, description=_("Receive a transfer"), group="stock")
-        )
-
-    @on(TransferPosted)
-    def _posted(self, event: TransferPosted) -> None:
-        self.busy = False
-        self.dismiss(event.transfer)
-
-    def core_error(self, message: str) -> None:
-        self.busy = False
-        super().core_error(message)
-
-    def action_cancel(self) -> None:
-        if not self.busy:
-            self.dismiss(None)
+        self.post(run, _("Receive a transfer"))
