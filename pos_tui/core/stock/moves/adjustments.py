@@ -22,14 +22,20 @@ from pos_tui.core.kernel.errors import ValidationError
 from pos_tui.core.kernel.money import from_kurus, to_kurus
 from pos_tui.core.stock import ledger, locations
 from pos_tui.core.stock.ledger import ADJUST, DraftLine, Movement, StockDraft
-from pos_tui.core.stock.moves.common import PERMISSION, check_quantity, find_product, override_data, record
+from pos_tui.core.stock.moves.common import (
+    PERMISSION,
+    check_quantity,
+    clean_note,
+    find_product,
+    override_data,
+    record,
+)
 from pos_tui.i18n import _
 from pos_tui.store import fast, write_tx
 from pos_tui.store import models as m
 
 # The reasons an adjustment may carry (the ledger's REASONS).
 ADJUST_REASONS = ledger.REASONS
-MAX_NOTE = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,15 +55,6 @@ class Adjustment:
     on_hand: int  # at the location, after it
     on_hand_total: int  # all locations, after it
     note: str | None
-
-
-def _note(note: str | None) -> str | None:
-    if note is None or not note.strip():
-        return None
-    note = note.strip()
-    if len(note) > MAX_NOTE:
-        raise ValidationError(_("A note may have at most {n} characters").format(n=MAX_NOTE))
-    return note
 
 
 def adjust(
@@ -85,7 +82,7 @@ def adjust(
         )
     ref = find_product(product)
     check_quantity(ref, qty, allow_negative=True)
-    note = _note(note)
+    note = clean_note(note)
     amount: int | None = None
     cost_kurus = 0
     if unit_cost is not None:

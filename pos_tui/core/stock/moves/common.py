@@ -19,6 +19,7 @@ from pos_tui.store import models as m
 from pos_tui.text import fold
 
 PERMISSION = "stock_adjust"
+MAX_NOTE = 500
 
 # Reasons a person may give for an adjustment on the command line or in a file: the stored code,
 # or the shop's Turkish word (accents and case do not matter: "Kayıp", "kayip", "KAYIP").
@@ -39,6 +40,16 @@ REASON_WORDS: dict[str, str] = {
     "opening": "opening",
     "acilis": "opening",
 }
+
+
+def clean_note(note: str | None) -> str | None:
+    """An adjustment's or a transfer's note: trimmed, None when empty, at most :data:`MAX_NOTE`."""
+    if note is None or not note.strip():
+        return None
+    note = note.strip()
+    if len(note) > MAX_NOTE:
+        raise ValidationError(_("A note may have at most {n} characters").format(n=MAX_NOTE))
+    return note
 
 
 def parse_reason(text: str, allowed: tuple[str, ...] = REASONS) -> str:

@@ -40,6 +40,7 @@ from pos_tui.core.stock.moves.common import (
     PERMISSION,
     ProductRef,
     check_quantity,
+    clean_note,
     find_product,
     override_data,
     parse_reason,
@@ -54,7 +55,6 @@ from pos_tui.store import models as m
 SENT = "transfer_out"
 RECEIVED = "transfer_in"
 SHORT_REASONS = ("loss", "damage", "waste", "correction")
-MAX_NOTE = 500
 MAX_LINES = 10_000
 
 
@@ -95,15 +95,6 @@ class Transfer:
     @property
     def open(self) -> bool:
         return self.received_at is None
-
-
-def _note(note: str | None) -> str | None:
-    if note is None or not note.strip():
-        return None
-    note = note.strip()
-    if len(note) > MAX_NOTE:
-        raise ValidationError(_("A note may have at most {n} characters").format(n=MAX_NOTE))
-    return note
 
 
 def _location(code: str) -> int:
@@ -154,7 +145,7 @@ def send_transfer(
     dst = _location(destination)
     if src == dst:
         raise ValidationError(_("A transfer goes between two different locations"))
-    note = _note(note)
+    note = clean_note(note)
     merged = _merge(lines)
     with write_tx():
         transit = transit_location_id(terminal=terminal, now=now, user=actor.name)
@@ -201,7 +192,7 @@ def receive_transfer(
     ``loss``); lines that came over are a ``correction``. A transfer is received once."""
     used = require(actor, PERMISSION, override)
     short_reason = "loss" if reason is None or not reason.strip() else parse_reason(reason, SHORT_REASONS)
-    note = _note(note)
+    note = clean_note(note)
     D, L = m.StockDocument, m.StockDocumentLine
     with write_tx():
         head = fast.select_first(
