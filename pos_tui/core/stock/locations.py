@@ -14,6 +14,7 @@ from pos_tui import store
 from pos_tui.core.kernel import journal
 from pos_tui.core.kernel.clock import to_db
 from pos_tui.core.kernel.errors import NotFound, ValidationError
+from pos_tui.core.kernel.pan import refuse_pan
 from pos_tui.i18n import _
 from pos_tui.store import fast, write_tx
 from pos_tui.store import models as m
@@ -89,6 +90,7 @@ def add_location(code: str, name: str, *, terminal: str, now: datetime, user: st
     name = name.strip()
     if not name or len(name) > 128:
         raise ValidationError(_("A location name must have 1 to 128 characters"))
+    refuse_pan(name)
     with write_tx():
         if fast.select_first(m.StockLocation, ("id",), {"code": code}) is not None:
             raise ValidationError(_("Stock location {code} already exists").format(code=code))

@@ -38,6 +38,7 @@ from pos_tui.core.kernel.clock import to_db
 from pos_tui.core.kernel.errors import NotFound, ValidationError
 from pos_tui.core.kernel.formatting import format_quantity
 from pos_tui.core.kernel.money import MILLI
+from pos_tui.core.kernel.pan import refuse_pan
 from pos_tui.core.stock.counting.sessions import in_scope, require_open
 from pos_tui.core.stock.ledger import on_hand
 from pos_tui.i18n import _
@@ -137,6 +138,7 @@ def _clean_zone(zone: str | None) -> str | None:
     zone = (zone or "").strip()
     if len(zone) > 32:
         raise ValidationError(_("A zone name must have at most 32 characters"))
+    refuse_pan(zone)
     return zone or None
 
 

@@ -20,6 +20,7 @@ from pos_tui.core.kernel import journal
 from pos_tui.core.kernel.actors import Actor, Override, require
 from pos_tui.core.kernel.clock import from_db, to_db
 from pos_tui.core.kernel.errors import NotFound, StateError, ValidationError
+from pos_tui.core.kernel.pan import refuse_pan
 from pos_tui.core.stock.locations import location_id
 from pos_tui.i18n import _
 from pos_tui.store import fast, write_tx
@@ -143,6 +144,8 @@ def open_count(
     name = name.strip()
     if not name or len(name) > 128:
         raise ValidationError(_("A count's name must have 1 to 128 characters"))
+    refuse_pan(name)
+    refuse_pan(note)
     product_ids: list[int] = []
     for code in products or []:
         pid = get_product(code).id

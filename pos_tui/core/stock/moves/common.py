@@ -11,6 +11,7 @@ from pos_tui.core.kernel import MILLI
 from pos_tui.core.kernel.actors import Actor, Override
 from pos_tui.core.kernel.errors import NotFound, ValidationError
 from pos_tui.core.kernel.formatting import format_quantity
+from pos_tui.core.kernel.pan import refuse_pan
 from pos_tui.core.kernel.vocabulary import reason_label
 from pos_tui.core.stock.ledger import REASONS
 from pos_tui.i18n import _
@@ -43,12 +44,14 @@ REASON_WORDS: dict[str, str] = {
 
 
 def clean_note(note: str | None) -> str | None:
-    """An adjustment's or a transfer's note: trimmed, None when empty, at most :data:`MAX_NOTE`."""
+    """An adjustment's or a transfer's note: trimmed, None when empty, at most :data:`MAX_NOTE`,
+    never a card number."""
     if note is None or not note.strip():
         return None
     note = note.strip()
     if len(note) > MAX_NOTE:
         raise ValidationError(_("A note may have at most {n} characters").format(n=MAX_NOTE))
+    refuse_pan(note)
     return note
 
 

@@ -36,6 +36,7 @@ from pos_tui.core.kernel.errors import ImportRejected, NotFound, RowError, Valid
 from pos_tui.core.kernel.formats import text_problem
 from pos_tui.core.kernel.formatting import format_money, format_quantity
 from pos_tui.core.kernel.money import MILLI, ZERO, from_kurus, qty_to_decimal, to_kurus
+from pos_tui.core.kernel.pan import refuse_pan
 from pos_tui.core.stock import ledger
 from pos_tui.core.stock.locations import location_id
 from pos_tui.core.stock.receiving.pricing import CostInput, Priced, line_amount, price_lines
@@ -350,6 +351,7 @@ def clean_document(text: str | None) -> str | None:
     problem = text_problem(value)
     if problem is not None:
         raise ValidationError(_("Document number {text!r}: {reason}").format(text=value[:40], reason=problem))
+    refuse_pan(value)
     return value
 
 
@@ -504,6 +506,7 @@ def post_receipt(
     priced = price_lines([c.cost for c in checked], kdv_included=receipt.kdv_included)
     at = document_moment(day, now, tz)
     note = (receipt.note or "").strip() or None
+    refuse_pan(note)
     with write_tx():
         loc = location_id(receipt.location, terminal)
         if document is not None:

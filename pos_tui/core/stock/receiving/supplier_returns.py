@@ -27,6 +27,7 @@ from pos_tui.core.kernel.clock import SHOP_TZ, shop_day
 from pos_tui.core.kernel.errors import ImportRejected, RowError, ValidationError
 from pos_tui.core.kernel.formatting import format_quantity
 from pos_tui.core.kernel.money import MILLI, from_kurus
+from pos_tui.core.kernel.pan import refuse_pan
 from pos_tui.core.stock import ledger
 from pos_tui.core.stock.receiving.pricing import Priced, PricedLine, RateTotal, div_half_up, share
 from pos_tui.core.stock.receiving.receipts import (
@@ -148,6 +149,7 @@ def post_supplier_return(
     """Post a supplier return against goods receipt ``receipt_number`` (module docstring);
     :class:`ImportRejected` names every bad line and nothing is written."""
     used = require(actor, "receive", override)
+    refuse_pan(note)
     if not lines and not read_errors:
         raise ValidationError(_("Choose at least one line to return"))
     where_from = source or _("return")
