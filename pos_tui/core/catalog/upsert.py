@@ -718,22 +718,27 @@ class _Run:
             state.value,
         )
 
-    def _costed(self, pid: int, row: _Row, movements: list[tuple[Any, ...]]) -> costing.CostState:
-        """The row's cost state after the import: a changed ``cost`` sets the average cost (the
-        stock on hand revalued at it, a ``revalue`` movement), a changed ``stock`` books the
-        difference at the default location at that cost (kernel.costing has the rule)."""
+    def _costed(self, row: _Row) -> tuple[costing.CostState, list[tuple[int, str, int, int]]]:
+        """The row's cost state after the import and the movements that take it there, each
+        ``(qty, kind, unit cost, value)``: a changed ``cost`` sets the average cost (the stock on
+        hand revalued at it, a ``revalue`` movement), a changed ``stock`` books the difference at
+        the default location at that cost (kernel.costing has the rule)."""
         stored = row.stored
         state = costing.CostState(stored.stock, stored.stock_value, stored.cost) if stored else costing.CostState()
+        steps: list[tuple[int, str, int, int]] = []
         if row.cost != state.cost:
             step = costing.revalue(state, row.cost)
             if step.value:
-                movements.append((pid, self.at, 0, "revalue", self.location, step.unit_cost, step.value))
+                steps.append((0, "revalue", step.unit_cost, step.value))
             state = step.state
         if row.stock != state.qty:
             step = costing.move(state, row.stock - state.qty)
-            movements.append((pid, self.at, row.stock - state.qty, "import", self.location, step.unit_cost, step.value))
+            steps.append((row.stock - state.qty, "import", step.unit_cost, step.value))
             state = step.state
-        return state
+        return state, steps
+
+    def _movements(self, pid: int, steps: list[tuple[int, str, int, int]]) -> list[tuple[Any, ...]]:
+        return [(pid, self.at, qty, kind, self.location, unit_cost, value) for qty, kind, unit_cost, value in steps]
 
     def _write(
         self,
@@ -761,7 +766,9 @@ class _Run:
             for r in updates:
                 assert r.stored is not None
                 pid = r.stored.id
-                values.append((*self._values_of(r, self._costed(pid, r, movements)), pid))
+                state, steps = self._costed(r)
+                values.append((*self._values_of(r, state), pid))
+                movements += self._movements(pid, steps)
                 self._touch(pid, r.line, r.barcodes is not None)
                 kept = held.get(pid, set())
                 barcodes += [(bc, pid) for bc in r.barcodes or () if bc not in kept and bc not in deferred]
@@ -775,9 +782,9 @@ class _Run:
 
         if creates:
             top = m.Product.select(fn.MAX(m.Product.id)).scalar() or 0
-            states = [self._costed(0, r, []) for r in creates]
+            costed = [self._costed(r) for r in creates]
             cursor.executemany(
-                self.product_insert, [self._values_of(r, st) for r, st in zip(creates, states, strict=True)]
+                self.product_insert, [self._values_of(r, st) for r, (st, _steps) in zip(creates, costed, strict=True)]
             )
             last = m.Product.select(fn.MAX(m.Product.id)).scalar() or 0
             if last - top == len(creates):  # every new id above the old top, one each: in order
@@ -788,11 +795,10 @@ class _Run:
             self._grow(max(ids))
             barcodes = []
             movements = []
-            for r, pid in zip(creates, ids, strict=True):
+            for r, pid, (_state, steps) in zip(creates, ids, costed, strict=True):
                 self.line_of[pid] = r.line if r.barcodes is not None else -r.line
                 barcodes += [(bc, pid) for bc in r.barcodes or () if bc not in deferred]
-                if r.stock:
-                    self._costed(pid, r, movements)
+                movements += self._movements(pid, steps)
             cursor.executemany(self.barcode_insert, barcodes)
             cursor.executemany(self.movement_insert, movements)
             cursor.executemany(self.level_insert, [(mv[0], self.location, mv[2]) for mv in movements if mv[2]])
