@@ -240,3 +240,24 @@ def upsert_add(model: type[Model], key: Mapping[str, Any], field: str, start: in
     row = select_first(model, (field,), key)
     assert row is not None
     return int(row[0])
+
+
+def upsert_add_many(model: type[Model], keys: Sequence[str], field: str, rows: Sequence[Sequence[Any]]) -> None:
+    """:func:`upsert_add` for many rows at once, without reading the sums back: each row is the
+    ``keys``' values then the amount to add (the per-location stock of a many-line document or
+    an import). One prepared statement run with ``executemany``."""
+    if not rows:
+        return
+    keys = tuple(keys)
+
+    def build(db: Database) -> str:
+        cols = [_column(db, model, f) for f in keys]
+        col = _column(db, model, field)
+        return (
+            f"INSERT INTO {_table(db, model)} ({', '.join(cols)}, {col}) "
+            f"VALUES ({', '.join([db.param] * (len(keys) + 1))}) "
+            f"ON CONFLICT ({', '.join(cols)}) DO UPDATE SET {col} = {_table(db, model)}.{col} + excluded.{col}"
+        )
+
+    sql = _statement(("upsert_add_many", model, keys, field), build)
+    _db().cursor().executemany(sql, [tuple(row) for row in rows])

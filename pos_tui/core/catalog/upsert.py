@@ -775,9 +775,12 @@ class _Run:
             cursor.executemany(self.update_sql, values)
             cursor.executemany(self.barcode_insert, barcodes)
             cursor.executemany(self.movement_insert, movements)
-            for mv in movements:
-                if mv[2]:
-                    fast.upsert_add(m.StockLevel, {"product": mv[0], "location": self.location}, "qty", mv[2])
+            fast.upsert_add_many(
+                m.StockLevel,
+                ("product", "location"),
+                "qty",
+                [(mv[0], self.location, mv[2]) for mv in movements if mv[2]],
+            )
             self.updated += len(updates)
 
         if creates:

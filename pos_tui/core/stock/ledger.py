@@ -162,14 +162,7 @@ def post_movements(
     update = f"UPDATE product SET stock = {param}, stock_value = {param}, cost = {param} WHERE id = {param}"
     cursor.executemany(update, [(s.qty, s.value, s.cost, pid) for pid, s in states.items()])
     changed = [(pid, loc, delta) for (pid, loc), delta in levels.items() if delta]
-    if len(changed) == 1:
-        fast.upsert_add(m.StockLevel, {"product": changed[0][0], "location": changed[0][1]}, "qty", changed[0][2])
-    elif changed:  # a count or a big receipt: one statement for all
-        cursor.executemany(
-            f"INSERT INTO stock_level (product_id, location_id, qty) VALUES ({param}, {param}, {param}) "
-            "ON CONFLICT (product_id, location_id) DO UPDATE SET qty = stock_level.qty + excluded.qty",
-            changed,
-        )
+    fast.upsert_add_many(m.StockLevel, ("product", "location"), "qty", changed)
     return posted
 
 
