@@ -38,6 +38,10 @@ ALL_PERMISSIONS = frozenset(
         "stock_adjust",
         "count",
         "count_manage",
+        "on_account",
+        "credit_limit",
+        "collect",
+        "accounts",
     }
 )
 
@@ -123,7 +127,9 @@ class SmtpSettings:
 
 
 DEFAULT_ROLES: Mapping[str, RoleSettings] = {
-    "cashier": RoleSettings(10, frozenset({"sell", "return", "void", "cash_movement", "count"})),
+    "cashier": RoleSettings(
+        10, frozenset({"sell", "return", "void", "cash_movement", "count", "on_account", "collect"})
+    ),
     "supervisor": RoleSettings(50, ALL_PERMISSIONS - {"admin"}),
     "admin": RoleSettings(100, ALL_PERMISSIONS),
 }

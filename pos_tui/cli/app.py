@@ -60,6 +60,13 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "fiscal": ("fiscal", "The fiscal device (ÖKC): status, X report, Z report."),
     "stock": ("stock", "Stock: locations, goods receipts, supplier returns, adjustments, transfers and reports."),
     "count": ("count", "Stock counts (sayım): open, list, show, import handheld files, post, cancel."),
+    "accounts": (
+        "accounts",
+        "Customer and supplier accounts (cari): add, import, show, collect, pay, statements, aging.",
+    ),
+    "pricelists": ("pricelists", "Price lists for account customers, such as TOPTAN: add, set, import, show."),
+    "cheques": ("cheques", "Cheques and promissory notes (çek, senet): receive, endorse, deposit, collect, bounce."),
+    "agenda": ("agenda", "The agenda (ajanda): notes and tasks, due dates, export to a calendar."),
 }
 
 

@@ -34,6 +34,8 @@ INSERT_ONLY_TABLES = (
     "sale_loyalty",
     "supplier_points",
     "nps_response",
+    "account_entry",
+    "cheque_event",
 )
 
 

@@ -32,6 +32,11 @@ History
    terminal and user; ``product`` the value of its stock. Existing movements are put at the
    default location, the cache is filled from them, and the stock on hand is valued at each
    product's cost by one ``revalue`` movement (kernel.costing has the rule).
+9. Accounts (cari): parties (``party``, linked to the ``customer`` and ``supplier`` rows of the same
+   code), their insert-only entries (``account_entry``), price lists (``price_list``,
+   ``price_list_item``), cheques and notes (``cheque``, insert-only ``cheque_event``) and the agenda
+   (``agenda_entry``). Nothing is back-filled: a supplier gets its party on its first receipt after
+   the upgrade, and what a shop owed before goes in as an opening balance (docs/accounts.md).
 """
 
 from __future__ import annotations
@@ -46,7 +51,7 @@ from pos_tui.store import models as m
 from pos_tui.store import search
 from pos_tui.store.guards import install_guards
 
-CURRENT_VERSION = 8
+CURRENT_VERSION = 9
 VERSION_KEY = "schema_version"
 
 
@@ -211,6 +216,10 @@ def _to_v8(db: Database) -> None:
     db.execute_sql(f'UPDATE "product" SET "stock_value" = {value} WHERE "stock" > 0 AND "cost" > 0')
 
 
+def _to_v9(db: Database) -> None:
+    db.create_tables(m.V9_MODELS)
+
+
 MIGRATIONS: dict[int, Callable[[Database], None]] = {
     2: _to_v2,
     3: _to_v3,
@@ -219,6 +228,7 @@ MIGRATIONS: dict[int, Callable[[Database], None]] = {
     6: _to_v6,
     7: _to_v7,
     8: _to_v8,
+    9: _to_v9,
 }
 
 

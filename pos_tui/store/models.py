@@ -740,6 +740,170 @@ class Message(BaseModel):
     error = TextField(null=True)
 
 
+# -- accounts (schema 9) ----------------------------------------------------------------------
+
+
+class PriceList(BaseModel):
+    """A price list (schema 9), e.g. ``TOPTAN``: per product a price or a rule (list price − N %)."""
+
+    id = AutoField()
+    code = CharField(max_length=32, unique=True)
+    name = CharField(max_length=128)
+    created_at = DateTimeField()
+
+
+class PriceListItem(BaseModel):
+    """One price of a list (schema 9): a fixed ``price`` (kuruş) or ``percent_off`` (hundredths of a
+    percent: 1250 = 12,5 %) off the product's list price. ``product`` NULL: the list's rule for every
+    product without its own item. Valid from/to are shop days (both inclusive, NULL = open)."""
+
+    id = AutoField()
+    price_list = ForeignKeyField(PriceList, backref="items", on_delete="CASCADE", index=False)
+    product = ForeignKeyField(Product, null=True, backref="+", on_delete="RESTRICT")
+    price = IntegerField(null=True)
+    percent_off = IntegerField(null=True)
+    valid_from = DateField(null=True)
+    valid_to = DateField(null=True)
+    created_at = DateTimeField()
+
+    class Meta:
+        indexes = ((("price_list", "product"), False),)
+
+
+class Party(BaseModel):
+    """A customer or supplier account holder (cari, schema 9). ``customer``/``supplier`` link the
+    party to the rows sales and stock documents already point at (same code); the account's
+    entries are :class:`AccountEntry`. ``credit_limit`` in kuruş (0: no sale on account without an
+    override); ``terms_days``: due date = document date + terms."""
+
+    id = AutoField()
+    code = CharField(max_length=64, unique=True)
+    name = CharField(max_length=255)
+    name_key = CharField(max_length=255, index=True)  # text.search_key(name)
+    kind = CharField(max_length=16)  # customer | supplier | both
+    vkn = CharField(max_length=10, null=True)
+    tckn = CharField(max_length=11, null=True)
+    tax_office = CharField(max_length=128, null=True)
+    address = TextField(null=True)
+    phone = CharField(max_length=20, null=True, index=True)
+    email = CharField(max_length=255, null=True)
+    terms_days = IntegerField(default=0, constraints=[SQL("DEFAULT 0")])
+    credit_limit = IntegerField(default=0, constraints=[SQL("DEFAULT 0")])
+    price_list = ForeignKeyField(PriceList, null=True, backref="+", on_delete="RESTRICT")
+    card = CharField(max_length=64, null=True, unique=True)  # the account card's barcode
+    notes = TextField(null=True)
+    customer = ForeignKeyField(Customer, null=True, unique=True, backref="+", on_delete="RESTRICT")
+    supplier = ForeignKeyField(Supplier, null=True, unique=True, backref="+", on_delete="RESTRICT")
+    member = ForeignKeyField(Member, null=True, backref="+", on_delete="RESTRICT")
+    currency = CharField(max_length=3, default="TRY", constraints=[SQL("DEFAULT 'TRY'")])  # only TRY for now
+    active = BooleanField(default=True, constraints=[SQL("DEFAULT TRUE")])
+    created_at = DateTimeField()
+    updated_at = DateTimeField()
+
+
+class Cheque(BaseModel):
+    """A cheque or promissory note (çek, senet; schema 9) in the portfolio or issued by the shop.
+    ``status`` is a cache of its last :class:`ChequeEvent` (the audit recomputes it)."""
+
+    id = AutoField()
+    number = IntegerField(unique=True)  # the portfolio number, gapless
+    instrument = CharField(max_length=8)  # cheque | note
+    direction = CharField(max_length=8)  # received | issued
+    party = ForeignKeyField(Party, backref="+", on_delete="RESTRICT")  # who gave it / to whom it was issued
+    holder = ForeignKeyField(Party, null=True, backref="+", on_delete="RESTRICT")  # endorsed to
+    drawer = CharField(max_length=255, null=True)  # keşideci
+    bank = CharField(max_length=128, null=True)
+    branch = CharField(max_length=128, null=True)
+    account_no = CharField(max_length=64, null=True)
+    serial = CharField(max_length=64, null=True)
+    amount = IntegerField()  # kuruş, > 0
+    currency = CharField(max_length=3, default="TRY", constraints=[SQL("DEFAULT 'TRY'")])
+    issue_date = DateField(null=True)
+    due = DateField(index=True)
+    status = CharField(max_length=16)  # portfolio | endorsed | deposited | collected | bounced | issued | paid
+    created_at = DateTimeField()
+
+
+class AccountEntry(BaseModel):
+    """One entry on a party's account (schema 9, insert-only); the balance is their sum.
+
+    ``amount`` is signed kuruş: positive means the party owes the shop more (a sale on account, a
+    payment to a supplier), negative the shop owes more (a collection, a goods receipt). ``kind``:
+    sale | return | collection | receipt | supplier_return | payment | opening | correction |
+    cheque_in | cheque_out | cheque_endorse | cheque_bounce | cancel. ``at`` is the entry's
+    date (a collection may be entered later), ``due`` the day it falls due. ``document`` names
+    what it records for a person (``sale:…``, ``stock:…``, ``cheque:…``); ``applies_to`` matches
+    a settlement to one item explicitly (else the oldest open items are settled first);
+    ``cancels`` is set on the entry that cancels another (both then leave the open items)."""
+
+    id = AutoField()
+    number = IntegerField(unique=True)  # gapless over all accounts
+    party = ForeignKeyField(Party, backref="+", on_delete="RESTRICT", index=False)  # (party, at) below
+    kind = CharField(max_length=16)
+    at = DateTimeField()
+    posted_at = DateTimeField()
+    due = DateField(null=True)
+    amount = IntegerField()
+    currency = CharField(max_length=3, default="TRY", constraints=[SQL("DEFAULT 'TRY'")])
+    method = CharField(max_length=16, null=True)  # cash | card | transfer | cheque (collections, payments)
+    document = CharField(max_length=64, null=True)
+    sale = ForeignKeyField(Sale, null=True, backref="+", on_delete="RESTRICT")
+    stock_document = ForeignKeyField(StockDocument, null=True, backref="+", on_delete="RESTRICT")
+    cheque = ForeignKeyField(Cheque, null=True, backref="+", on_delete="RESTRICT")
+    installment = IntegerField(null=True)  # 1..N of an installment plan
+    applies_to = ForeignKeyField("self", null=True, backref="+", on_delete="RESTRICT")
+    cancels = ForeignKeyField("self", null=True, unique=True, backref="+", on_delete="RESTRICT")
+    terminal = CharField(max_length=32)
+    user = ForeignKeyField(User, backref="+", on_delete="RESTRICT", index=False)
+    shift = ForeignKeyField(Shift, null=True, backref="+", on_delete="RESTRICT")
+    reason = CharField(max_length=32, null=True)
+    note = TextField(null=True)
+
+    class Meta:
+        indexes = ((("party", "at"), False),)
+
+
+class ChequeEvent(BaseModel):
+    """One step of a cheque's life (schema 9, insert-only): received, issued, endorsed, deposited,
+    collected, bounced, paid, returned."""
+
+    id = AutoField()
+    cheque = ForeignKeyField(Cheque, backref="events", on_delete="RESTRICT")
+    kind = CharField(max_length=16)
+    at = DateTimeField()
+    posted_at = DateTimeField()
+    party = ForeignKeyField(Party, null=True, backref="+", on_delete="RESTRICT")  # the endorsee
+    terminal = CharField(max_length=32)
+    user = ForeignKeyField(User, backref="+", on_delete="RESTRICT", index=False)
+    note = TextField(null=True)
+
+
+class AgendaEntry(BaseModel):
+    """A note or task in the agenda (ajanda, schema 9). Automatic entries carry ``source`` (e.g.
+    ``cheque:12``), are kept in step with the books and never typed by hand. ``rrule``: an RFC 5545
+    recurrence; ``due_at`` the next occurrence (naive UTC)."""
+
+    id = AutoField()
+    kind = CharField(max_length=8, default="task", constraints=[SQL("DEFAULT 'task'")])  # note | task
+    title = CharField(max_length=200)
+    text = TextField(null=True)
+    due_at = DateTimeField(null=True, index=True)
+    all_day = BooleanField(default=False, constraints=[SQL("DEFAULT FALSE")])
+    rrule = CharField(max_length=255, null=True)
+    link_kind = CharField(max_length=16, null=True)  # party | product | document | cheque
+    link_ref = CharField(max_length=64, null=True)
+    assignee = ForeignKeyField(User, null=True, backref="+", on_delete="RESTRICT")
+    role = CharField(max_length=16, null=True)
+    status = CharField(max_length=8, default="open", constraints=[SQL("DEFAULT 'open'")])  # open | done
+    snoozed_until = DateTimeField(null=True)
+    done_at = DateTimeField(null=True)
+    done_by = ForeignKeyField(User, null=True, backref="+", on_delete="RESTRICT")
+    source = CharField(max_length=64, null=True, unique=True)
+    created_by = ForeignKeyField(User, null=True, backref="+", on_delete="RESTRICT")
+    created_at = DateTimeField()
+    updated_at = DateTimeField()
+
+
 ALL_MODELS: tuple[type[BaseModel], ...] = (
     MetaEntry,
     Counter,
@@ -786,6 +950,13 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     CountSession,
     CountLine,
     CountEvent,
+    PriceList,
+    PriceListItem,
+    Party,
+    Cheque,
+    AccountEntry,
+    ChequeEvent,
+    AgendaEntry,
 )
 
 # The tables each schema version added, written out and frozen: a migration creates exactly
@@ -846,6 +1017,16 @@ V8_MODELS: tuple[type[BaseModel], ...] = (
     CountLine,
     CountEvent,
 )
+# Accounts (cari): parties, their entries, price lists, cheques and notes; the agenda.
+V9_MODELS: tuple[type[BaseModel], ...] = (
+    PriceList,
+    PriceListItem,
+    Party,
+    Cheque,
+    AccountEntry,
+    ChequeEvent,
+    AgendaEntry,
+)
 
 # Models a later version dropped (their tables are gone from a database at CURRENT_VERSION).
 DROPPED_MODELS: tuple[type[BaseModel], ...] = (ProductWord,)  # schema 7
@@ -860,6 +1041,7 @@ MODELS_BY_VERSION: dict[int, tuple[type[BaseModel], ...]] = {
     6: V6_MODELS,
     7: V7_MODELS,
     8: V8_MODELS,
+    9: V9_MODELS,
 }
 
 # Tables whose rows are never updated or deleted once written.
@@ -888,4 +1070,6 @@ INSERT_ONLY = (
     SupplierPoints,
     NpsResponse,
     SaleFiscal,
+    AccountEntry,
+    ChequeEvent,
 )

@@ -64,6 +64,15 @@ FROZEN_TABLES: dict[int, list[str]] = {
         "count_line",
         "count_event",
     ],
+    9: [
+        "price_list",
+        "price_list_item",
+        "party",
+        "cheque",
+        "account_entry",
+        "cheque_event",
+        "agenda_entry",
+    ],
 }
 
 SCHEMA_V1 = Path(__file__).resolve().parent.parent / "data" / "schema_v1.sql"
@@ -84,6 +93,7 @@ def test_each_versions_model_list_matches_the_frozen_table_names() -> None:
         m.V6_MODELS,
         m.V7_MODELS,
         m.V8_MODELS,
+        m.V9_MODELS,
     )
 
 

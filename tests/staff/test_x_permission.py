@@ -67,7 +67,8 @@ def test_report_x_asks_the_permission_table(people: dict[str, Actor], cli: Calla
         (REPO / "config" / "pos.toml")
         .read_text(encoding="utf-8")
         .replace(
-            'permissions = ["sell", "return", "void", "cash_movement", "count"]', 'permissions = ["sell", "x_report"]'
+            'permissions = ["sell", "return", "void", "cash_movement", "count", "on_account", "collect"]',
+            'permissions = ["sell", "x_report"]',
         ),
         encoding="utf-8",
     )

@@ -38,6 +38,7 @@ from typing import Any
 from peewee import JOIN, PeeweeException, fn
 
 from pos_tui import store
+from pos_tui.core.accounts.audit import check_accounts
 from pos_tui.core.audit.series import check_series
 from pos_tui.core.cash.reports import document_totals
 from pos_tui.core.catalog.upsert import stale_search_keys
@@ -626,6 +627,7 @@ def verify(
         _check_z(found, chain, settings.shop.timezone)
         check_series(found.add, chain.sale_entries)
         check_loyalty(found.add, tz=settings.shop.timezone)
+        check_accounts(found.add)
     except (PeeweeException, sqlite3.Error) as exc:  # a text Python cannot decode
         if "could not decode" not in str(exc).lower():
             raise

@@ -36,6 +36,10 @@ PERMISSION_LABELS = {
     "stock_adjust": N_("adjust and transfer stock"),
     "count": N_("count stock"),
     "count_manage": N_("open, post and cancel stock counts"),
+    "on_account": N_("sell on account"),
+    "credit_limit": N_("sell past a customer's credit limit"),
+    "collect": N_("take a payment on account"),
+    "accounts": N_("manage customer and supplier accounts"),
 }
 
 

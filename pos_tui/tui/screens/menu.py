@@ -43,6 +43,9 @@ SHORTCUTS: dict[str, str] = {
     "labels": "c",
     "fiscal_z": "d",
     "stock": "s",
+    "collect": "t",
+    "accounts": "h",
+    "agenda": "j",
 }
 """Each menu entry's key: its own, the same whoever is logged in and whatever devices the till has
 (counting the shown entries gave the eleventh the first one's number)."""
@@ -86,6 +89,9 @@ def menu_entries(screen: SaleScreen) -> list[tuple[str, str]]:
         entries.append(("gift_cards", _("Gift cards: sell, top up, balance")))
     entries.extend(printing_entries(screen))
     entries.append(("stock", _("Stock: receive goods, adjust, transfer, count, look up")))
+    entries.append(("collect", _("Collection: a customer pays on account")))
+    entries.append(("accounts", _("Accounts: balance, statement, pay a supplier")))
+    entries.append(("agenda", _("Agenda: today's tasks and notes")))
     return entries
 
 
@@ -372,7 +378,18 @@ ACTIONS: dict[str, Callable[[SaleScreen], None]] = {
     "labels": lambda screen: _printing("shelf_labels")(screen),
     "fiscal_z": lambda screen: _printing("fiscal_z")(screen),
     "stock": lambda screen: _stock_menu(screen),
+    "collect": lambda screen: _elsewhere("accounts_money", "open_collection")(screen),
+    "accounts": lambda screen: _elsewhere("accounts", "open_accounts_menu")(screen),
+    "agenda": lambda screen: _elsewhere("agenda", "open_agenda")(screen),
 }
+
+
+def _elsewhere(module: str, name: str) -> Callable[[SaleScreen], None]:
+    """Entry ``name`` of screen module ``module`` (imported when chosen)."""
+    import importlib
+
+    action: Callable[[SaleScreen], None] = getattr(importlib.import_module(f"pos_tui.tui.screens.{module}"), name)
+    return action
 
 
 def _stock_menu(screen: SaleScreen) -> None:

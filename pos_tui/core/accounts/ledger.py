@@ -1,0 +1,381 @@
+"""The account ledger: insert-only entries per party; the balance is their sum.
+
+Every entry is written by :func:`post_entries` inside the caller's transaction: a gapless number
+(counter ``("accounts", "account_entry")``), the row, and one journal entry of kind
+``account_entry`` whose payload is :func:`entry_payload` (``audit verify`` rebuilds it from the
+table and compares). Nothing updates or deletes an entry; a mistake is corrected by a ``cancel``
+entry (the opposite amount, ``cancels`` pointing at the original: both leave the open items) or a
+``correction`` with a reason.
+
+Sign: a positive amount is what the party owes the shop more (a sale on account, a payment to a
+supplier, a bounced cheque); a negative amount what the shop owes more or the party paid (a
+collection, a goods receipt, a return). Balance > 0: the party owes the shop.
+
+Concurrency: :func:`lock_party` takes the party's row lock (``SELECT … FOR UPDATE`` on
+PostgreSQL; on SQLite ``BEGIN IMMEDIATE`` already serialises writers), so a check of the balance
+and the entry it allows are one step for every terminal: two sales on account can never pass the
+credit limit together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from peewee import fn
+
+from pos_tui.core.kernel import journal
+from pos_tui.core.kernel.clock import SHOP_TZ, from_db, shop_day, to_db
+from pos_tui.core.kernel.errors import NotFound, ValidationError
+from pos_tui.core.kernel.money import from_kurus
+from pos_tui.core.kernel.pan import refuse_pan
+from pos_tui.i18n import N_, _
+from pos_tui.store import fast, write_tx
+from pos_tui.store import models as m
+from pos_tui.store import reading as store
+from pos_tui.store.counters import next_value
+
+SALE = "sale"
+RETURN = "return"
+COLLECTION = "collection"
+RECEIPT = "receipt"
+SUPPLIER_RETURN = "supplier_return"
+PAYMENT = "payment"
+OPENING = "opening"
+CORRECTION = "correction"
+CHEQUE_IN = "cheque_in"
+CHEQUE_OUT = "cheque_out"
+CHEQUE_ENDORSE = "cheque_endorse"
+CHEQUE_BOUNCE = "cheque_bounce"
+CANCEL = "cancel"
+
+ENTRY_KINDS = (
+    SALE,
+    RETURN,
+    COLLECTION,
+    RECEIPT,
+    SUPPLIER_RETURN,
+    PAYMENT,
+    OPENING,
+    CORRECTION,
+    CHEQUE_IN,
+    CHEQUE_OUT,
+    CHEQUE_ENDORSE,
+    CHEQUE_BOUNCE,
+    CANCEL,
+)
+ENTRY_LABELS = {
+    SALE: N_("sale on account"),
+    RETURN: N_("return on account"),
+    COLLECTION: N_("collection"),
+    RECEIPT: N_("goods receipt"),
+    SUPPLIER_RETURN: N_("return to supplier"),
+    PAYMENT: N_("payment"),
+    OPENING: N_("opening balance"),
+    CORRECTION: N_("correction"),
+    CHEQUE_IN: N_("cheque or note received"),
+    CHEQUE_OUT: N_("cheque or note issued"),
+    CHEQUE_ENDORSE: N_("cheque or note endorsed"),
+    CHEQUE_BOUNCE: N_("cheque or note returned unpaid"),
+    CANCEL: N_("cancellation"),
+}
+METHODS = ("cash", "card", "transfer", "cheque")
+JOURNAL_KIND = "account_entry"
+MAX_NOTE = 500
+MAX_AMOUNT_KURUS = 10**15
+
+
+def entry_label(kind: str) -> str:
+    label = ENTRY_LABELS.get(kind)
+    return _(label) if label else kind
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EntryDraft:
+    """An entry ready to be written. ``amount`` signed kuruş (see the module); ``at`` aware (the
+    entry's date), ``due`` a shop day (default: the day of ``at``)."""
+
+    party_id: int
+    kind: str
+    amount: int
+    at: datetime
+    terminal: str
+    user_id: int
+    due: date | None = None
+    method: str | None = None
+    document: str | None = None
+    sale_id: int | None = None
+    stock_document_id: int | None = None
+    cheque_id: int | None = None
+    installment: int | None = None
+    applies_to: int | None = None
+    cancels: int | None = None
+    shift_id: int | None = None
+    reason: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PostedEntry:
+    id: int
+    number: int
+    party_id: int
+    kind: str
+    amount: int
+    due: date | None
+    journal_entry: int
+
+
+_FIELDS = (
+    "number",
+    "party",
+    "kind",
+    "at",
+    "posted_at",
+    "due",
+    "amount",
+    "currency",
+    "method",
+    "document",
+    "sale",
+    "stock_document",
+    "cheque",
+    "installment",
+    "applies_to",
+    "cancels",
+    "terminal",
+    "user",
+    "shift",
+    "reason",
+    "note",
+)
+
+
+def clean_note(note: str | None) -> str | None:
+    """A note on an entry: trimmed, None when empty, at most :data:`MAX_NOTE`, never a card number."""
+    if note is None or not note.strip():
+        return None
+    note = note.strip()
+    if len(note) > MAX_NOTE:
+        raise ValidationError(_("A note may have at most {n} characters").format(n=MAX_NOTE))
+    refuse_pan(note)
+    return note
+
+
+def lock_party(party_id: int) -> None:
+    """Hold the party's row lock until the transaction ends (call inside ``write_tx``)."""
+    if fast.select_first(m.Party, ("id",), {"id": party_id}, for_update=True) is None:
+        raise NotFound(_("No account with id {id}").format(id=party_id))
+
+
+def post_entries(drafts: Sequence[EntryDraft], *, now: datetime, tz: str = SHOP_TZ) -> list[PostedEntry]:
+    """Write ``drafts`` (one transaction, a savepoint of the caller's) with their journal entries."""
+    posted: list[PostedEntry] = []
+    with write_tx():
+        for d in drafts:
+            if d.kind not in ENTRY_KINDS:
+                raise ValueError(f"unknown account entry kind {d.kind!r}")
+            if d.amount == 0:
+                raise ValidationError(_("An account entry of 0,00 changes nothing"))
+            if abs(d.amount) >= MAX_AMOUNT_KURUS:
+                raise ValidationError(_("That amount is too large"))
+            if d.method is not None and d.method not in METHODS:
+                raise ValidationError(
+                    _("Unknown payment method {method!r}; use cash, card, transfer or cheque").format(method=d.method)
+                )
+            due = d.due if d.due is not None else shop_day(d.at, tz)
+            number = next_value("accounts", "account_entry")
+            entry_id = fast.insert_one(
+                m.AccountEntry,
+                dict(
+                    zip(
+                        _FIELDS,
+                        (
+                            number,
+                            d.party_id,
+                            d.kind,
+                            to_db(d.at),
+                            to_db(now),
+                            due,
+                            d.amount,
+                            "TRY",
+                            d.method,
+                            d.document,
+                            d.sale_id,
+                            d.stock_document_id,
+                            d.cheque_id,
+                            d.installment,
+                            d.applies_to,
+                            d.cancels,
+                            d.terminal,
+                            d.user_id,
+                            d.shift_id,
+                            d.reason,
+                            clean_note(d.note),
+                        ),
+                        strict=True,
+                    )
+                ),
+            )
+            entry = journal.append(
+                JOURNAL_KIND, entry_payload(entry_id), terminal=d.terminal, now=now, ref=f"account:{entry_id}"
+            )
+            posted.append(PostedEntry(entry_id, number, d.party_id, d.kind, d.amount, due, int(entry.id)))
+    return posted
+
+
+def _money(kurus: int) -> str:
+    return f"{from_kurus(kurus):.2f}"
+
+
+def entry_payload(entry_id: int) -> dict[str, Any]:
+    """The journal payload of entry ``entry_id``, from the tables (the audit compares)."""
+    E, P, U = m.AccountEntry, m.Party, m.User
+    row = next(
+        store.rows(
+            E.select(
+                E.number,
+                P.code,
+                E.kind,
+                E.at,
+                E.due,
+                E.amount,
+                E.currency,
+                E.method,
+                E.document,
+                E.sale,
+                E.stock_document,
+                E.cheque,
+                E.installment,
+                E.applies_to,
+                E.cancels,
+                E.terminal,
+                U.name,
+                E.shift,
+                E.reason,
+                E.note,
+            )
+            .join(P, on=(E.party == P.id))
+            .switch(E)
+            .join(U, on=(E.user == U.id))
+            .where(E.id == entry_id)
+        ),
+        None,
+    )
+    if row is None:
+        raise NotFound(_("No account entry {id}").format(id=entry_id))
+    (number, code, kind, at, due, amount, currency, method, document, sale, stock_doc, cheque, inst, applies,
+     cancels, terminal, user, shift, reason, note) = row  # fmt: skip
+    return {
+        "id": entry_id,
+        "number": number,
+        "party": code,
+        "kind": kind,
+        "at": at.isoformat() if isinstance(at, datetime) else str(at),
+        "due": None if due is None else str(due),
+        "amount": _money(amount),
+        "currency": currency,
+        "method": method,
+        "document": document,
+        "sale": sale,
+        "stock_document": stock_doc,
+        "cheque": cheque,
+        "installment": inst,
+        "applies_to": applies,
+        "cancels": cancels,
+        "terminal": terminal,
+        "user": user,
+        "shift": shift,
+        "reason": reason,
+        "note": note,
+    }
+
+
+# -- reading ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """An entry as reports read it (money in kuruş; ``at`` aware UTC)."""
+
+    id: int
+    number: int
+    party_id: int
+    kind: str
+    at: datetime
+    due: date
+    amount: int
+    method: str | None
+    document: str | None
+    applies_to: int | None
+    cancels: int | None
+    installment: int | None
+    note: str | None
+    reason: str | None
+
+
+_ENTRY_COLUMNS = (
+    "id",
+    "number",
+    "party",
+    "kind",
+    "at",
+    "due",
+    "amount",
+    "method",
+    "document",
+    "applies_to",
+    "cancels",
+    "installment",
+    "note",
+    "reason",
+)
+
+
+def _entry(row: tuple[Any, ...]) -> Entry:
+    values = list(row)
+    values[4] = from_db(values[4])
+    if isinstance(values[5], str):
+        values[5] = date.fromisoformat(values[5])
+    return Entry(*values)
+
+
+def entries(party_id: int, *, until: datetime | None = None, since: datetime | None = None) -> list[Entry]:
+    """The party's entries in the order they count: by date, then by number."""
+    E = m.AccountEntry
+    query = E.select(*(getattr(E, c) for c in _ENTRY_COLUMNS)).where(E.party == party_id)
+    if until is not None:
+        query = query.where(E.at < to_db(until))
+    if since is not None:
+        query = query.where(E.at >= to_db(since))
+    return [_entry(r) for r in store.rows(query.order_by(E.at, E.number))]
+
+
+def balance_kurus(party_id: int, *, until: datetime | None = None) -> int:
+    """The party's balance in kuruş (> 0: the party owes the shop), of entries dated before ``until``."""
+    E = m.AccountEntry
+    query = E.select(fn.COALESCE(fn.SUM(E.amount), 0)).where(E.party == party_id)
+    if until is not None:
+        query = query.where(E.at < to_db(until))
+    return int(query.scalar() or 0)
+
+
+def balance(party_id: int, *, until: datetime | None = None) -> Decimal:
+    return from_kurus(balance_kurus(party_id, until=until))
+
+
+def get_entry(entry_id: int) -> Entry:
+    E = m.AccountEntry
+    for row in store.rows(E.select(*(getattr(E, c) for c in _ENTRY_COLUMNS)).where(E.id == entry_id)):
+        return _entry(row)
+    raise NotFound(_("No account entry {id}").format(id=entry_id))
+
+
+def entry_by_number(number: int) -> Entry:
+    row = fast.select_first(m.AccountEntry, ("id",), {"number": number})
+    if row is None:
+        raise NotFound(_("No account entry number {n}").format(n=number))
+    return get_entry(int(row[0]))
