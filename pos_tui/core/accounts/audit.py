@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from peewee import fn
 
-from pos_tui.core.accounts.ledger import CANCEL, JOURNAL_KIND, RETURN, SALE, entry_payload
+from pos_tui.core.accounts.ledger import CANCEL, JOURNAL_KIND, RETURN, SALE, entry_payloads
 from pos_tui.core.kernel.formatting import format_money
 from pos_tui.core.kernel.money import from_kurus
 from pos_tui.i18n import _
@@ -25,6 +25,7 @@ from pos_tui.store import reading as store
 
 Add = Callable[[int | None, str], None]
 ON_ACCOUNT = "on_account"
+CHUNK = 2000
 
 
 def _journal(add: Add) -> None:
@@ -36,16 +37,20 @@ def _journal(add: Add) -> None:
         except (IndexError, ValueError):
             add(jid, _("entry {id}: an account entry's journal entry names no account entry").format(id=jid))
     numbers = []
-    for entry_id, number in store.rows(E.select(E.id, E.number).order_by(E.number)):
-        numbers.append(number)
-        found = journalled.pop(entry_id, None)
-        if found is None:
-            add(None, _("account entry {n} has no journal entry").format(n=number))
-        elif json.loads(found[1]) != entry_payload(entry_id):
-            add(
-                found[0],
-                _("entry {id}: account entry {n} differs from its journal entry").format(id=found[0], n=number),
-            )
+    rows = list(store.rows(E.select(E.id, E.number).order_by(E.number)))
+    for start in range(0, len(rows), CHUNK):
+        chunk = rows[start : start + CHUNK]
+        payloads = entry_payloads(E.id.in_([entry_id for entry_id, _n in chunk]))
+        for entry_id, number in chunk:
+            numbers.append(number)
+            found = journalled.pop(entry_id, None)
+            if found is None:
+                add(None, _("account entry {n} has no journal entry").format(n=number))
+            elif json.loads(found[1]) != payloads[entry_id]:
+                add(
+                    found[0],
+                    _("entry {id}: account entry {n} differs from its journal entry").format(id=found[0], n=number),
+                )
     for entry_id, (jid, _payload) in sorted(journalled.items()):
         add(jid, _("entry {id}: account entry {n} is missing from the tables").format(id=jid, n=entry_id))
     top = (
