@@ -43,6 +43,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from peewee import JOIN
+
 from pos_tui.core.accounts.ledger import (
     CHEQUE_BOUNCE,
     CHEQUE_ENDORSE,
@@ -691,7 +693,7 @@ def event_payload(event_id: int) -> dict[str, Any]:
             .switch(E)
             .join(U, on=(E.user == U.id))
             .switch(E)
-            .join(EP, on=(E.party == EP.id), join_type="LEFT OUTER")
+            .join(EP, on=(E.party == EP.id), join_type=JOIN.LEFT_OUTER)
             .where(E.id == event_id)
         ),
         None,
@@ -762,7 +764,7 @@ def _select() -> Any:
         )
         .join(P, on=(C.party == P.id))
         .switch(C)
-        .join(H, on=(C.holder == H.id), join_type="LEFT OUTER")
+        .join(H, on=(C.holder == H.id), join_type=JOIN.LEFT_OUTER)
     )
 
 
@@ -781,7 +783,7 @@ def events_of(cheque_id: int) -> tuple[ChequeEventInfo, ...]:
         E.select(E.kind, E.at, P.code, U.name, E.terminal, E.note)
         .join(U, on=(E.user == U.id))
         .switch(E)
-        .join(P, on=(E.party == P.id), join_type="LEFT OUTER")
+        .join(P, on=(E.party == P.id), join_type=JOIN.LEFT_OUTER)
         .where(E.cheque == cheque_id)
         .order_by(E.id)
     )
