@@ -207,7 +207,7 @@ def installment_plan(sale_uid_or_receipt: str, *, tz: str = SHOP_TZ) -> Plan:
 
 PROMISE = (
     "İşbu bononun mukabilinde {due} tarihinde {creditor} veya emruhavalesine yukarıda yazılı "
-    "{amount} Türk Lirası ödeyeceğim. Bedeli malen ahzolunmuştur. Ödenmediği takdirde işbu "
+    "{amount} Türk Lirası ({words}) ödeyeceğim. Bedeli malen ahzolunmuştur. Ödenmediği takdirde işbu "
     "bononun tabi olduğu hükümler gereğince yapılacak takip masraflarını ödemeyi kabul ederim. "
     "İhtilaf vukuunda {court} mahkemeleri ve icra daireleri yetkilidir."
 )
@@ -288,7 +288,8 @@ def senet_pdf(plan: Plan, path: Path | str, settings: Settings, *, place: str | 
         promise = PROMISE.format(
             due=_day(line.due),
             creditor=creditor,
-            amount=f"{format_money(line.amount, 'tr')} ({amount_in_words(line.amount)})",
+            amount=format_money(line.amount, "tr"),
+            words=amount_in_words(line.amount),
             court=court,
         )
         for text in simpleSplit(promise, regular, 10, right - left):
