@@ -139,7 +139,7 @@ def test_a_cancelled_installment_leaves_the_plan(books: Books) -> None:
                 user_id=books.admin.user_id,
                 cancels=first.id,
             )
-        ],  # fmt: skip
+        ],
         now=books.now,
     )
     plan = cheques.installment_plan("EXT-1")
