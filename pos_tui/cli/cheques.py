@@ -316,12 +316,11 @@ def list_(
             c.due.strftime("%d.%m.%Y"),
             cheques.status_label(c.status),
             c.holder or "-",
-            " ".join(x for x in (c.bank, c.serial) if x) or "-",
         )
         for c in found
     ]
     table(
-        [_("No"), _("Kind"), _("Account"), _("Amount"), _("Due"), _("Status"), _("Endorsed to"), _("Bank, serial")],
+        [_("No"), _("Kind"), _("Account"), _("Amount"), _("Due"), _("Status"), _("Endorsed to")],
         rows,
         title=_("Cheques and notes"),
     )
