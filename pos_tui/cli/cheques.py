@@ -25,7 +25,7 @@ from pos_tui.cli.output import ExitCode, JsonOption, fail, info, print_json, tab
 from pos_tui.i18n import _
 
 if TYPE_CHECKING:
-    from pos_tui.core.accounts.cheques import ChequeInfo
+    from pos_tui.core import accounts
     from pos_tui.core.kernel import Actor
     from pos_tui.settings import Settings
 
@@ -64,20 +64,20 @@ def parse_day(value: str | None, option: str) -> date | None:
         )
 
 
-def _say(done: ChequeInfo, message: str, json_: bool) -> None:
+def _say(done: accounts.cheques.ChequeInfo, message: str, json_: bool) -> None:
     if json_:
         print_json(done.as_json())
         return
     info(message)
 
 
-def _what(cheque: ChequeInfo) -> str:
-    from pos_tui.core.accounts.cheques import instrument_label
+def _what(cheque: accounts.cheques.ChequeInfo) -> str:
+    from pos_tui.core import accounts
 
-    return instrument_label(cheque.instrument)
+    return accounts.cheques.instrument_label(cheque.instrument)
 
 
-def _money(cheque: ChequeInfo) -> str:
+def _money(cheque: accounts.cheques.ChequeInfo) -> str:
     from pos_tui.core.kernel import format_money
 
     return format_money(cheque.amount)
@@ -152,7 +152,9 @@ def _new(
     terminal: str | None,
     json_: bool,
 ) -> None:
-    from pos_tui.core.accounts import cheques
+    from pos_tui.core import accounts
+
+    cheques = accounts.cheques
     from pos_tui.core.kernel import parse_money
 
     data = cheques.ChequeInput(
@@ -184,7 +186,9 @@ def _new(
 def _step(
     which: str, number: int, user: str | None, terminal: str | None, note: str | None, json_: bool, **kw: str
 ) -> None:
-    from pos_tui.core.accounts import cheques
+    from pos_tui.core import accounts
+
+    cheques = accounts.cheques
 
     settings = state().open_db()
     actor = _actor(user, settings)
@@ -297,7 +301,9 @@ def list_(
     json_: JsonOption = False,
 ) -> None:
     """Cheques and notes by due date."""
-    from pos_tui.core.accounts import cheques
+    from pos_tui.core import accounts
+
+    cheques = accounts.cheques
     from pos_tui.core.kernel import format_money
 
     statuses = None if status is None else [s.strip() for s in status.split(",") if s.strip()]
@@ -330,7 +336,9 @@ def list_(
 @handle_errors
 def show(number: NumberArgument, json_: JsonOption = False) -> None:
     """One cheque or note and its steps."""
-    from pos_tui.core.accounts import cheques
+    from pos_tui.core import accounts
+
+    cheques = accounts.cheques
     from pos_tui.core.kernel import format_moment, format_money
 
     settings = state().open_db()
@@ -383,7 +391,9 @@ def senet(
     json_: JsonOption = False,
 ) -> None:
     """The promissory notes (senet) of a sale's installments, one per installment, as a PDF."""
-    from pos_tui.core.accounts import cheques
+    from pos_tui.core import accounts
+
+    cheques = accounts.cheques
 
     settings = state().open_db()
     plan = cheques.installment_plan(sale, tz=settings.shop.timezone)
