@@ -353,7 +353,7 @@ def show(number: NumberArgument, json_: JsonOption = False) -> None:
         (_("Due"), c.due.strftime("%d.%m.%Y")),
         (_("Status"), cheques.status_label(c.status)),
         (_("Endorsed to"), c.holder or "-"),
-        (_("Drawer"), c.drawer or "-"),
+        (_("Cheque drawer"), c.drawer or "-"),
         (_("Bank"), " / ".join(x for x in (c.bank, c.branch) if x) or "-"),
         (_("Account number"), c.account_no or "-"),
         (_("Serial number"), c.serial or "-"),

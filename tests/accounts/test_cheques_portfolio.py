@@ -166,7 +166,7 @@ def test_bad_input_is_refused_with_a_reason(books: Books) -> None:
         (cheque(books, issue_date=DUE + timedelta(days=1)), "issue date 16.12.2026 is after the due date 15.12.2026"),
         (cheque(books, instrument="kupon"), "Unknown instrument 'kupon'"),
         (cheque(books, party="ACME"), "ACME is not a customer account"),
-        (cheque(books, drawer="x\x1by"), "Drawer has a control character"),
+        (cheque(books, drawer="x\x1by"), "Cheque drawer has a control character"),
         (cheque(books, note="kart 4111111111111111"), "card number"),
     ]
     for data, message in cases:

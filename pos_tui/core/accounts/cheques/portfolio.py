@@ -139,7 +139,7 @@ def status_label(status: str) -> str:
 
 
 def instrument_label(instrument: str) -> str:
-    return _("note") if instrument == NOTE else _("cheque")
+    return _("promissory note") if instrument == NOTE else _("cheque")
 
 
 def parse_instrument(text: str) -> str:
@@ -267,7 +267,7 @@ def _checked(data: ChequeInput) -> dict[str, Any]:
             )
         )
     names = {
-        "drawer": _("Drawer"),
+        "drawer": _("Cheque drawer"),
         "bank": _("Bank"),
         "branch": _("Branch"),
         "account_no": _("Account number"),
@@ -454,7 +454,7 @@ def issue_cheque(
 
 def instrument_title(instrument: str) -> str:
     """``Cheque``/``Note``: the instrument at the start of a sentence."""
-    return _("Note") if instrument == NOTE else _("Cheque")
+    return _("Promissory note") if instrument == NOTE else _("Cheque")
 
 
 def _refused(row: dict[str, Any], event: str) -> ValidationError:
