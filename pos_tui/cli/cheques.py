@@ -320,13 +320,12 @@ def list_(
             c.party,
             format_money(c.amount),
             c.due.strftime("%d.%m.%Y"),
-            cheques.status_label(c.status),
-            c.holder or "-",
+            cheques.status_label(c.status) + (f" → {c.holder}" if c.holder else ""),
         )
         for c in found
     ]
     table(
-        [_("No"), _("Kind"), _("Account"), _("Amount"), _("Due"), _("Status"), _("Endorsed to")],
+        [_("No"), _("Kind"), _("Account"), _("Amount"), _("Due"), _("Status")],
         rows,
         title=_("Cheques and notes"),
     )

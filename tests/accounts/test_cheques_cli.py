@@ -85,7 +85,7 @@ def test_deposit_collect_issue_pay_and_list(cli: Cli, books: Books) -> None:
     assert [c["number"] for c in js(cli("cheques", "list", "--party", "ACME", "--json"))] == [4]
     assert [c["number"] for c in js(cli("cheques", "list", "--direction", "issued", "--json"))] == [4]
     table = ok(cli("cheques", "list"))
-    assert "in portfolio" in table.stdout and "1,250.50" in table.stdout
+    assert "in portfolio" in table.stdout and "1,250.50" in table.stdout and "promissory note" in table.stdout
     assert audit.verify(settings=books.settings).ok
 
 
