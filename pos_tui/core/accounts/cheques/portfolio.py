@@ -53,6 +53,7 @@ from pos_tui.core.accounts.ledger import (
     MAX_AMOUNT_KURUS,
     EntryDraft,
     clean_note,
+    lock_party,
     post_entries,
 )
 from pos_tui.core.accounts.parties import BOTH, CUSTOMER, SUPPLIER, get_party
@@ -365,6 +366,7 @@ def _new(
     kind = CUSTOMER if direction == RECEIVED else SUPPLIER
     with write_tx():
         party_id, code = _party(data.party, kind)
+        lock_party(party_id)  # two terminals taking the same cheque in at once: the second sees the first
         if direction == RECEIVED and values["serial"] is not None:
             C = m.Cheque
             twin = (
