@@ -325,7 +325,7 @@ def list_(
         for c in found
     ]
     table(
-        [_("No"), _("Kind"), _("Account"), _("Amount"), _("Due"), _("Status")],
+        [_("No"), _("Kind"), _("Account"), _("Amount"), _("Due date"), _("Status")],
         rows,
         title=_("Cheques and notes"),
     )
@@ -349,7 +349,7 @@ def show(number: NumberArgument, json_: JsonOption = False) -> None:
         (_("Kind"), _what(c)),
         (_("Account"), f"{c.party} ({c.party_name})"),
         (_("Amount"), format_money(c.amount)),
-        (_("Due"), c.due.strftime("%d.%m.%Y")),
+        (_("Due date"), c.due.strftime("%d.%m.%Y")),
         (_("Status"), cheques.status_label(c.status)),
         (_("Endorsed to"), c.holder or "-"),
         (_("Cheque drawer"), c.drawer or "-"),
