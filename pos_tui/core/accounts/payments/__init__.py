@@ -14,6 +14,7 @@ _EXPORTS: dict[str, str] = {
     "COLLECT_METHODS": "money",
     "CollectionInput": "money",
     "CollectionResult": "money",
+    "CreditLimitExceeded": "tender",
     "CreditStatus": "tender",
     "MAX_INSTALLMENTS": "tender",
     "ON_ACCOUNT": "tender",
@@ -39,6 +40,7 @@ __all__ = [
     "PAY_METHODS",
     "CollectionInput",
     "CollectionResult",
+    "CreditLimitExceeded",
     "CreditStatus",
     "PaymentOutInput",
     "PaymentResult",
@@ -72,6 +74,7 @@ if TYPE_CHECKING:
     from pos_tui.core.accounts.payments.tender import (
         MAX_INSTALLMENTS,
         ON_ACCOUNT,
+        CreditLimitExceeded,
         CreditStatus,
         credit_status,
         customer_account,

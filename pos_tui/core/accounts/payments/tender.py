@@ -48,6 +48,10 @@ ON_ACCOUNT = "on_account"
 MAX_INSTALLMENTS = 36
 
 
+class CreditLimitExceeded(ValidationError):
+    """A sale without a cashier (an import) would pass the account's credit limit."""
+
+
 @dataclass(frozen=True, slots=True)
 class CreditStatus:
     """A customer's credit at this moment (TRY): ``available`` = limit − balance (never below 0)."""
@@ -287,7 +291,7 @@ class OnAccountTender:
         message = over_limit_message(party, limit, bal, amount)
         actor = ctx.actor
         if actor is None:  # an import: the limit holds (raise it first)
-            raise ValidationError(message)
+            raise CreditLimitExceeded(message)
         override = ctx.override
         if override is None or not override.supervisor.can("credit_limit"):
             if not actor.can("credit_limit"):
