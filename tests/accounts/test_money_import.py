@@ -43,7 +43,10 @@ def test_a_sale_on_account_is_imported_onto_the_account(books: Books, tmp_path: 
         _sale("web-1", "240,00", qty="2", account="BAKKAL"),
         {
             **_sale("web-2", "85.00", code="1004", account="BAKKAL"),
-            "payments": [{"method": "cash", "amount": "5"}, {"method": "on_account", "amount": "80", "installments": 2}],
+            "payments": [
+                {"method": "cash", "amount": "5"},
+                {"method": "on_account", "amount": "80", "installments": 2},
+            ],
         },
         {"id": "web-3", "at": "2026-11-01T11:00:00+03:00", "terminal": "WEB", "cashier": "ayse",
          "return_of": "web-1", "lines": [{"code": "1003", "qty": "1"}]},
