@@ -24,7 +24,7 @@ from pos_tui.cli.output import ExitCode, JsonOption, fail, info, print_json
 from pos_tui.i18n import _
 
 if TYPE_CHECKING:
-    from pos_tui.core.accounts.payments import CollectionResult, PaymentResult
+    from pos_tui.core import accounts
     from pos_tui.core.kernel import Actor
     from pos_tui.settings import Settings
 
@@ -89,7 +89,9 @@ def _shift(till: bool, terminal: str) -> int | None:
     return shift.id
 
 
-def _json(result: CollectionResult | PaymentResult, kind: str, tz: str) -> dict[str, Any]:
+def _json(
+    result: accounts.payments.CollectionResult | accounts.payments.PaymentResult, kind: str, tz: str
+) -> dict[str, Any]:
     from pos_tui.core.kernel import iso
 
     return {
@@ -106,7 +108,7 @@ def _json(result: CollectionResult | PaymentResult, kind: str, tz: str) -> dict[
     }
 
 
-def _balance_words(result: CollectionResult | PaymentResult, language: str) -> str:
+def _balance_words(result: accounts.payments.CollectionResult | accounts.payments.PaymentResult, language: str) -> str:
     from pos_tui.core.kernel import format_money
 
     bal = result.balance_after

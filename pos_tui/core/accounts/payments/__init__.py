@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from pos_tui.core.kernel.lazy import front_door
 
 # public name -> the module of this package that defines it (a module's own name: the module itself)
-_EXPORTS: dict[str, str] = {
+_EXPORTS = {
     "COLLECT_METHODS": "money",
     "CollectionInput": "money",
     "CollectionResult": "money",
@@ -23,6 +23,7 @@ _EXPORTS: dict[str, str] = {
     "PaymentResult": "money",
     "collect": "money",
     "collection_slip": "money",
+    "credit_check": "tender",
     "credit_status": "tender",
     "customer_account": "tender",
     "installment_dues": "tender",
@@ -46,6 +47,7 @@ __all__ = [
     "PaymentResult",
     "collect",
     "collection_slip",
+    "credit_check",
     "credit_status",
     "customer_account",
     "installment_dues",
@@ -76,6 +78,7 @@ if TYPE_CHECKING:
         ON_ACCOUNT,
         CreditLimitExceeded,
         CreditStatus,
+        credit_check,
         credit_status,
         customer_account,
         installment_dues,

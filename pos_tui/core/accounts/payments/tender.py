@@ -68,6 +68,16 @@ def credit_status(party_id: int) -> CreditStatus:
     return CreditStatus(from_kurus(limit), from_kurus(bal), from_kurus(max(limit - bal, 0)))
 
 
+def credit_check(party_id: int, amount: Decimal) -> str | None:
+    """Would a sale of ``amount`` on the account pass its credit limit now? The refusal's text, or
+    None. Reads only (the till warns before posting; posting checks again under the lock)."""
+    party = get_party(party_id)
+    limit = credit_limit_kurus(party_id)
+    bal = ledger.balance_kurus(party_id)
+    kurus = to_kurus(amount)
+    return None if bal + kurus <= limit else over_limit_message(party, limit, bal, kurus)
+
+
 def customer_account(text: str) -> PartyInfo:
     """The active customer account ``text`` names (its code, card, phone, VKN/TCKN)."""
     text = (text or "").strip()
