@@ -45,7 +45,18 @@ def test_collections_and_supplier_cash_in_the_drawer_x_and_z(books: Books) -> No
     assert "Cash collections" in printed and "Cash paid to suppliers" in printed
     assert "Collection Bank transfer" not in printed and "Collection Card" in printed and "On account" in printed
 
+    from rich.console import Console
+
+    from pos_tui.tui.render import render_x, render_z
+
+    screen = Console(width=80, record=True, color_system=None)
+    screen.print(render_x(x, books.settings))
+    shown = screen.export_text()
+    assert "Cash collections" in shown and "Paid to suppliers · Cash" in shown and "Collection · Card" in shown
+
     z = cash.z_report("T1", books.mehmet, now=later, settings=books.settings)
+    screen.print(render_z(z, books.settings))
+    assert "Collection · Cash" in screen.export_text()
     assert z.collections == {"card": D("30.00"), "cash": D("55.00")}  # the terminal's, office one included
     assert z.supplier_payments == {"cash": D("40.00")}
     payload = json.loads(m.JournalEntry.get(m.JournalEntry.kind == "z").payload)
