@@ -191,16 +191,31 @@ def pay(
             ),
             ExitCode.USAGE,
         )
-    result = accounts.payments.pay(
-        accounts.payments.PaymentOutInput(
-            code, value, method, at=_at(date_, settings), note=note, applies_to=applies_to
-        ),
-        actor=_actor(user, settings),
-        terminal=term,
-        now=now(),
-        shift_id=_shift(till, term),
-        tz=settings.shop.timezone,
-    )
+    at = _at(date_, settings)
+    if till and method == "cash":  # out of the drawer: never more than it holds
+        if at is not None:
+            fail(_("--till pays out of the drawer now; leave out --date"), ExitCode.USAGE)
+        from pos_tui.core import cash
+
+        result = cash.pay_supplier_cash(
+            term,
+            _actor(user, settings),
+            code,
+            value,
+            now=now(),
+            note=note,
+            applies_to=applies_to,
+            tz=settings.shop.timezone,
+        )
+    else:
+        result = accounts.payments.pay(
+            accounts.payments.PaymentOutInput(code, value, method, at=at, note=note, applies_to=applies_to),
+            actor=_actor(user, settings),
+            terminal=term,
+            now=now(),
+            shift_id=_shift(till, term),
+            tz=settings.shop.timezone,
+        )
     if json_:
         print_json(_json(result, "payment", settings.shop.timezone))
         return
