@@ -2,33 +2,36 @@
 
 Cash expected in the drawer = opening float + cash taken by sales − cash given back by
 returns + paid in − paid out + cash received for gift cards (a ``gift_card`` cash movement:
-the money for a card is a liability, not a sale). ``Payment.amount`` is what a tender applied to the document
+the money for a card is a liability, not a sale) + cash collected on customers' accounts − cash
+paid to suppliers from the till (account entries of kind ``collection`` / ``payment`` with the
+shift: :func:`account_money`). ``Payment.amount`` is what a tender applied to the document
 (change already netted), so the cash sums are exact. Sales point at their shift through
 ``sale.shift_id``; documents without a shift (imported ones) belong to no drawer.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
 from peewee import fn
 
 from pos_tui import store
+from pos_tui.core import accounts
 from pos_tui.core.cash.closures import JournalHead, journal_head
-from pos_tui.core.cash.reports import DocumentTotals, document_totals
+from pos_tui.core.cash.reports import DocumentTotals, account_money, document_totals
 from pos_tui.core.kernel import journal
 from pos_tui.core.kernel.actors import Actor, Override, require
-from pos_tui.core.kernel.clock import from_db, to_db
+from pos_tui.core.kernel.clock import SHOP_TZ, from_db, to_db
 from pos_tui.core.kernel.errors import StateError, ValidationError
 from pos_tui.core.kernel.formatting import format_money
 from pos_tui.core.kernel.money import ZERO, from_kurus, money, to_kurus
 from pos_tui.core.kernel.pan import refuse_pan
 from pos_tui.core.staff.users import record_override
 from pos_tui.i18n import _
+from pos_tui.store import fast, write_tx
 from pos_tui.store import models as m
-from pos_tui.store import write_tx
 
 CASH = "cash"
 
@@ -78,10 +81,29 @@ class XReport:
     totals: DocumentTotals
     gift_cards: Decimal = ZERO  # cash received for gift cards sold or topped up
     journal_head: JournalHead | None = None  # the journal's head when the X was read (printed as an anchor)
+    collections: dict[str, Decimal] = field(default_factory=dict)  # collections on account, by method
+    supplier_payments: dict[str, Decimal] = field(default_factory=dict)  # paid to suppliers, by method
+
+    @property
+    def cash_collections(self) -> Decimal:
+        return self.collections.get(CASH, ZERO)
+
+    @property
+    def cash_supplier_payments(self) -> Decimal:
+        return self.supplier_payments.get(CASH, ZERO)
 
     @property
     def expected_cash(self) -> Decimal:
-        return self.opening_float + self.cash_sales - self.cash_refunds + self.paid_in - self.paid_out + self.gift_cards
+        return (
+            self.opening_float
+            + self.cash_sales
+            - self.cash_refunds
+            + self.paid_in
+            - self.paid_out
+            + self.gift_cards
+            + self.cash_collections
+            - self.cash_supplier_payments
+        )
 
 
 def _info(row: m.Shift) -> ShiftInfo:
@@ -217,6 +239,43 @@ def paid_out(
     return _movement("paid_out", "cash_movement", terminal, actor, amount, reason, now, override)
 
 
+def pay_supplier_cash(
+    terminal: str,
+    actor: Actor,
+    account: str,
+    amount: Decimal,
+    *,
+    now: datetime,
+    note: str | None = None,
+    applies_to: int | None = None,
+    tz: str = SHOP_TZ,
+    override: Override | None = None,
+) -> accounts.payments.PaymentResult:
+    """Pay supplier ``account`` in cash out of the open shift's drawer: a paid-out that is also a
+    ``payment`` entry on the supplier's account (:func:`accounts.payments.pay`, permission
+    ``accounts``). Never more than the drawer should hold; the shift's row is locked while checking."""
+    value = _non_negative(amount, _("The amount"))
+    with write_tx():
+        shift = _require_open(terminal)
+        fast.select_first(m.Shift, ("id",), {"id": shift.id}, for_update=True)
+        in_drawer = _expected_cash(shift)
+        if value > in_drawer:
+            raise ValidationError(
+                _("The drawer should hold only {cash}; cannot pay out {amount}").format(
+                    cash=format_money(in_drawer), amount=format_money(value)
+                )
+            )
+        return accounts.payments.pay(
+            accounts.payments.PaymentOutInput(account, value, "cash", note=note, applies_to=applies_to),
+            actor=actor,
+            terminal=terminal,
+            now=now,
+            shift_id=shift.id,
+            tz=tz,
+            override=override,
+        )
+
+
 def no_sale(
     terminal: str, actor: Actor, reason: str, *, now: datetime, override: Override | None = None
 ) -> CashMovementInfo:
@@ -247,13 +306,24 @@ def _cash_figures(shift: m.Shift) -> tuple[Decimal, Decimal, Decimal, Decimal, i
 
 def _expected_cash(shift: m.Shift) -> Decimal:
     sales, refunds, pin, pout, _n, gift_cards = _cash_figures(shift)
-    return from_kurus(shift.opening_float) + sales - refunds + pin - pout + gift_cards
+    collections, payments = account_money(m.AccountEntry.shift == shift.id)
+    return (
+        from_kurus(shift.opening_float)
+        + sales
+        - refunds
+        + pin
+        - pout
+        + gift_cards
+        + collections.get(CASH, ZERO)
+        - payments.get(CASH, ZERO)
+    )
 
 
 def x_report(terminal: str, *, now: datetime) -> XReport:
     """The open shift's figures so far (any time, nothing written)."""
     shift = _require_open(terminal)
     sales, refunds, pin, pout, no_sales, gift_cards = _cash_figures(shift)
+    collections, payments = account_money(m.AccountEntry.shift == shift.id)
     return XReport(
         shift=_info(shift),
         at=now,
@@ -266,6 +336,8 @@ def x_report(terminal: str, *, now: datetime) -> XReport:
         totals=document_totals(m.Sale.shift == shift.id),
         gift_cards=gift_cards,
         journal_head=journal_head(),
+        collections=collections,
+        supplier_payments=payments,
     )
 
 
