@@ -1,0 +1,124 @@
+"""Automatic entries: cheques, installments, supplier payments, overdue customers, coupons and open
+counts appear within the window, follow their document (amount, due date) and close themselves
+when it is settled; refresh is idempotent; they cannot be edited by hand."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+from agenda_support import TZ, Books, books_fixture, cheque, post, quick_pins  # noqa: F401
+
+from pos_tui.core import accounts, agenda
+from pos_tui.core.kernel import ValidationError, to_db
+from pos_tui.store import models as m
+
+
+def by_source(now: datetime) -> dict[str, agenda.AgendaInfo]:
+    return {e.source: e for e in agenda.list_entries(now=now, tz=TZ, include_done=True) if e.source}
+
+
+def refresh(now: datetime) -> agenda.RefreshResult:
+    return agenda.refresh(now=now, tz=TZ, days=7, language="tr")
+
+
+def test_cheques_falling_due_appear_update_and_close(books: Books) -> None:
+    now = books.now  # Sunday 01.11.2026
+    soon = cheque(books, 1, 150_000, date(2026, 11, 5))
+    cheque(books, 2, 90_000, date(2026, 12, 20))  # outside the 7 days: not yet
+    issued = cheque(books, 3, 40_000, date(2026, 11, 2), status="issued", direction="issued")
+    cheque(books, 4, 10_000, date(2026, 11, 3), status="collected")
+    assert refresh(now).added == 2
+    found = by_source(now)
+    assert set(found) == {f"cheque:{soon.id}", f"cheque:{issued.id}"}
+    e = found[f"cheque:{soon.id}"]
+    assert e.title == "Cheque No. 1 from BAKKAL falls due: 1.500,00"
+    assert (e.link, e.role, e.all_day, e.status) == ("cheque:1", "admin", True, "open")
+    assert e.due_at == agenda.parse_moment("05.11.2026", TZ)[0]
+    assert refresh(now) == agenda.RefreshResult(0, 0, 0, 0)  # idempotent, nothing written
+    # the amount and due date change: the entry follows
+    m.Cheque.update(amount=160_000, due=date(2026, 11, 6)).where(m.Cheque.id == soon.id).execute()
+    assert refresh(now).updated == 1
+    e = by_source(now)[f"cheque:{soon.id}"]
+    assert "1.600,00" in e.title and e.due_at == agenda.parse_moment("06.11.2026", TZ)[0]
+    # collected: done by nobody
+    m.Cheque.update(status="collected").where(m.Cheque.id == soon.id).execute()
+    assert refresh(now).closed == 1
+    e = by_source(now)[f"cheque:{soon.id}"]
+    assert (e.status, e.done_by) == ("done", None)
+    with pytest.raises(ValidationError, match="cannot be edited"):
+        agenda.edit_entry(e.id, now=now, tz=TZ, title="El ile")
+
+
+def test_installments_and_overdue_customers_close_when_paid(books: Books) -> None:
+    now = books.now
+    first = post(books, books.bakkal, accounts.SALE, "100", days=-40, due_days=35, installment=1)  # due 27.10
+    second = post(books, books.bakkal, accounts.SALE, "100", days=-40, due_days=43, installment=2)  # due 04.11
+    post(books, books.bakkal, accounts.SALE, "100", days=-40, due_days=80, installment=3)  # due 11.12: later
+    refresh(now)
+    found = by_source(now)
+    assert set(found) == {f"installment:{first.id}", f"installment:{second.id}", "overdue:BAKKAL"}
+    assert found["overdue:BAKKAL"].title == "BAKKAL is overdue: 100,00"
+    assert found[f"installment:{second.id}"].title == "Installment 2 of BAKKAL falls due: 100,00"
+    assert found["overdue:BAKKAL"].is_overdue(now, TZ)
+    # a collection of 150 settles the first installment and half the second (oldest first)
+    post(books, books.bakkal, accounts.COLLECTION, "-150", method="cash")
+    result = refresh(now)
+    assert (result.closed, result.updated) == (2, 1)
+    found = by_source(now)
+    assert found[f"installment:{first.id}"].status == "done"
+    assert found["overdue:BAKKAL"].status == "done"
+    assert found[f"installment:{second.id}"].title == "Installment 2 of BAKKAL falls due: 50,00"
+    # the second becomes overdue a week later: the overdue entry comes back
+    later = now + timedelta(days=7)
+    refresh(later)
+    assert by_source(later)["overdue:BAKKAL"].status == "open"
+
+
+def test_supplier_payments_due(books: Books) -> None:
+    now = books.now
+    receipt = post(books, books.acme, accounts.RECEIPT, "-500", days=-40, due_days=45, document="stock:receipt-1")
+    post(books, books.acme, accounts.RECEIPT, "-300", days=0, due_days=45)  # due mid December: later
+    refresh(now)
+    found = by_source(now)
+    assert set(found) == {f"payable:{receipt.id}"}
+    assert found[f"payable:{receipt.id}"].title == "Pay ACME: 500,00 (stock:receipt-1)"
+    post(books, books.acme, accounts.PAYMENT, "500", method="transfer")
+    assert refresh(now).closed == 1
+    assert by_source(now)[f"payable:{receipt.id}"].status == "done"
+
+
+def test_coupons_and_counts(books: Books) -> None:
+    now = books.now
+    created = to_db(now)
+    ending = m.Coupon.create(code="YIL10", kind="percent", percent_bp=1000, valid_to=date(2026, 11, 4), created_at=created)
+    m.Coupon.create(code="SONRA", kind="percent", percent_bp=1000, valid_to=date(2027, 1, 1), created_at=created)
+    m.Coupon.create(code="BITTI", kind="percent", percent_bp=1000, valid_to=date(2026, 10, 1), created_at=created)
+    loc = m.StockLocation.get_or_none(m.StockLocation.is_default == True)  # noqa: E712
+    if loc is None:
+        loc = m.StockLocation.create(code="MAGAZA", name="Mağaza", is_default=True, created_at=created)
+    session = m.CountSession.create(name="Raf 3", location=loc.id, opened_at=created, opened_by=books.admin.user_id)
+    refresh(now)
+    found = by_source(now)
+    assert set(found) == {f"coupon:{ending.id}", f"count:{session.id}"}
+    assert found[f"coupon:{ending.id}"].title == "Coupon YIL10 ends on 04.11.2026"
+    count = found[f"count:{session.id}"]
+    assert (count.role, count.all_day, count.title) == (None, False, "Stock count 'Raf 3' is open")
+    assert [e.id for e in agenda.due_for(books.ayse, now=now, tz=TZ)] == [count.id]  # money is for admins
+    ending.active = False
+    ending.save()
+    m.CountSession.update(status="posted").where(m.CountSession.id == session.id).execute()
+    assert refresh(now).closed == 2
+
+
+def test_done_by_hand_stays_done_until_the_facts_change(books: Books) -> None:
+    now = books.now
+    row = cheque(books, 1, 150_000, date(2026, 11, 5))
+    refresh(now)
+    e = by_source(now)[f"cheque:{row.id}"]
+    agenda.mark_done(e.id, actor=books.admin, now=now, tz=TZ)
+    refresh(now)
+    assert by_source(now)[f"cheque:{row.id}"].status == "done"
+    m.Cheque.update(due=date(2026, 11, 6)).where(m.Cheque.id == row.id).execute()
+    assert refresh(now).reopened == 1
+    assert by_source(now)[f"cheque:{row.id}"].status == "open"
