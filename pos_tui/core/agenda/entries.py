@@ -302,7 +302,7 @@ def list_entries(
     undated: bool = True,
 ) -> list[AgendaInfo]:
     """Entries by due time (undated ones last). ``since``/``until``: shop days, both inclusive
-    (an open entry overdue before ``since`` is listed too, unless done). ``user`` (a name) and
+    (an open entry overdue before ``since`` is listed too, and one done since then). ``user`` (a name) and
     ``role``: only what that user sees (theirs, their role's and everyone's). Snoozed entries
     are left out until their time unless ``include_snoozed``."""
     A = m.AgendaEntry
@@ -316,7 +316,7 @@ def list_entries(
         query = query.where(A.due_at.is_null(False))
     if since is not None:
         start = to_db(start_of_day(since, tz))
-        query = query.where(A.due_at.is_null(True) | (A.due_at >= start) | (A.status == OPEN))
+        query = query.where(A.due_at.is_null(True) | (A.due_at >= start) | (A.status == OPEN) | (A.done_at >= start))
     if user is not None:
         row = m.User.get_or_none(m.User.name == user)
         if row is None:
