@@ -40,7 +40,9 @@ def entry_json(e: agenda.AgendaInfo, now_: datetime, tz: str) -> dict[str, Any]:
         "kind": e.kind,
         "title": e.title,
         "text": e.text,
-        "due": None if e.due_at is None else (local(e.due_at, tz).date().isoformat() if e.all_day else iso(e.due_at, tz)),
+        "due": None
+        if e.due_at is None
+        else (local(e.due_at, tz).date().isoformat() if e.all_day else iso(e.due_at, tz)),
         "all_day": e.all_day,
         "rrule": e.rrule,
         "link": e.link,

@@ -12,12 +12,12 @@ from argon2 import PasswordHasher
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "accounts"))
 
-from accounts_support import Books, make_books, post  # noqa: E402
+from accounts_support import Books, make_books, post
 
-from pos_tui.core.kernel import to_db  # noqa: E402
-from pos_tui.core.staff import users  # noqa: E402
-from pos_tui.settings import Settings  # noqa: E402
-from pos_tui.store import models as m  # noqa: E402
+from pos_tui.core.kernel import to_db
+from pos_tui.core.staff import users
+from pos_tui.settings import Settings
+from pos_tui.store import models as m
 
 __all__ = ["TZ", "Books", "cheque", "make_books", "post"]
 

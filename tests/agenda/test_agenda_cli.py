@@ -35,12 +35,24 @@ def test_add_list_done_snooze_reopen_json(cli: Cli, books: Books) -> None:
     added = json.loads(
         ok(
             cli(
-                "agenda", "add", "Bayram mesaisi", "--due", "29.10.2026", "--text", "Kapalı mıyız?",
-                "--link", "party:BAKKAL", "--role", "cashier", "--json",
+                "agenda",
+                "add",
+                "Bayram mesaisi",
+                "--due",
+                "29.10.2026",
+                "--text",
+                "Kapalı mıyız?",
+                "--link",
+                "party:BAKKAL",
+                "--role",
+                "cashier",
+                "--json",
             )
         ).stdout
     )
-    assert {k: added[k] for k in ("id", "title", "due", "all_day", "link", "role", "holiday", "weekend", "overdue")} == {
+    assert {
+        k: added[k] for k in ("id", "title", "due", "all_day", "link", "role", "holiday", "weekend", "overdue")
+    } == {
         "id": 1,
         "title": "Bayram mesaisi",
         "due": "2026-10-29",
@@ -52,7 +64,9 @@ def test_add_list_done_snooze_reopen_json(cli: Cli, books: Books) -> None:
         "overdue": True,
     }
     weekly = json.loads(
-        ok(cli("agenda", "add", "Sipariş", "--due", "2026-11-07T09:00", "--rrule", "FREQ=WEEKLY;BYDAY=SA", "--json")).stdout
+        ok(
+            cli("agenda", "add", "Sipariş", "--due", "2026-11-07T09:00", "--rrule", "FREQ=WEEKLY;BYDAY=SA", "--json")
+        ).stdout
     )
     assert (weekly["due"], weekly["rrule"], weekly["weekend"], weekly["holiday"]) == (
         "2026-11-07T09:00:00+03:00",
@@ -64,7 +78,10 @@ def test_add_list_done_snooze_reopen_json(cli: Cli, books: Books) -> None:
     assert [e["id"] for e in listed] == [1, 2]
     assert [e["id"] for e in json.loads(ok(cli("agenda", "list", "--overdue", "--json")).stdout)] == [1]
     assert [e["id"] for e in json.loads(ok(cli("agenda", "list", "--user", "mehmet", "--json")).stdout)] == [2]
-    assert [e["id"] for e in json.loads(ok(cli("agenda", "list", "--from", "05.11.2026", "--to", "10.11.2026", "--json")).stdout)] == [1, 2]
+    assert [
+        e["id"]
+        for e in json.loads(ok(cli("agenda", "list", "--from", "05.11.2026", "--to", "10.11.2026", "--json")).stdout)
+    ] == [1, 2]
     moved = json.loads(ok(cli("agenda", "done", "2", "--json")).stdout)
     assert (moved["status"], moved["due"]) == ("open", "2026-11-14T09:00:00+03:00")
     snoozed = json.loads(ok(cli("agenda", "snooze", "1", "--hours", "2", "--json")).stdout)

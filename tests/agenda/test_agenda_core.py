@@ -7,7 +7,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from agenda_support import TZ, Books, books_fixture, quick_pins  # noqa: F401
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from pos_tui.core import agenda
 from pos_tui.core.kernel import NotFound, ValidationError
@@ -77,7 +79,10 @@ def test_first_occurrence_follows_the_rule_and_open_ended_rules_are_lazy(books: 
     assert e.due_at == at("15.11.2026 10:00")
     nxt = agenda.next_occurrence(e.rrule or "", e.due_at, at("20.11.2026 08:00"), TZ)
     assert nxt == (at("15.12.2026 10:00"), "FREQ=MONTHLY;BYMONTHDAY=15")
-    assert agenda.next_occurrence("FREQ=DAILY;UNTIL=20261110T000000Z", at("08.11.2026 09:00"), at("09.11.2026 10:00"), TZ) is None
+    assert (
+        agenda.next_occurrence("FREQ=DAILY;UNTIL=20261110T000000Z", at("08.11.2026 09:00"), at("09.11.2026 10:00"), TZ)
+        is None
+    )
 
 
 @hsettings(max_examples=40, deadline=None)

@@ -20,8 +20,9 @@ not zero). The sources:
 An entry whose document changed (amount, due date) gets its new title and due date; one outside
 the ``days`` window keeps being updated but is not created early. A done automatic entry comes
 back when its source needs attention again and it was closed automatically, or when its facts
-changed since someone marked it done. Entries about money, coupons and campaigns are assigned to
-the ``admin`` role; the count to everyone.
+changed since someone marked it done. Every automatic entry is assigned to the ``admin`` role
+(``AUTO_ROLE``): a cashier's login is never held up by the books, nor a counter's by the count
+they are about to do.
 """
 
 from __future__ import annotations
@@ -38,8 +39,8 @@ from pos_tui.core.kernel.clock import SHOP_TZ, from_db, shop_day, to_db
 from pos_tui.core.kernel.formatting import format_money
 from pos_tui.core.kernel.money import from_kurus
 from pos_tui.i18n import _
-from pos_tui.store import write_tx
 from pos_tui.store import models as m
+from pos_tui.store import write_tx
 
 DAYS_AHEAD = 7
 AUTO_ROLE = "admin"
@@ -143,8 +144,7 @@ def _accounts(today: date, horizon: date, tz: str, language: str | None) -> list
                 found.append(
                     Wanted(
                         f"payable:{item.entry_id}",
-                        _("Pay {party}: {amount}").format(**values)
-                        + (f" ({item.document})" if item.document else ""),
+                        _("Pay {party}: {amount}").format(**values) + (f" ({item.document})" if item.document else ""),
                         start_of_day(item.due, tz),
                         link_kind="party",
                         link_ref=code,
@@ -223,7 +223,6 @@ def _counts(today: date, horizon: date, tz: str, language: str | None) -> list[W
             _("Stock count {name!r} is open").format(name=name),
             from_db(opened_at),
             all_day=False,
-            role=None,
         )
         for sid, name, opened_at in query
     ]
@@ -238,7 +237,9 @@ _KINDS = {
 }
 
 
-def wanted_entries(*, now: datetime, tz: str = SHOP_TZ, days: int = DAYS_AHEAD, language: str | None = None) -> list[Wanted]:
+def wanted_entries(
+    *, now: datetime, tz: str = SHOP_TZ, days: int = DAYS_AHEAD, language: str | None = None
+) -> list[Wanted]:
     """What every source says the automatic entries should be now."""
     today = shop_day(now, tz)
     horizon = today + timedelta(days=days)

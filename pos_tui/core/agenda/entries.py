@@ -28,8 +28,8 @@ from pos_tui.core.kernel.clock import SHOP_TZ, day_bounds, from_db, local, shop_
 from pos_tui.core.kernel.errors import NotFound, ValidationError
 from pos_tui.core.kernel.pan import refuse_pan
 from pos_tui.i18n import _
-from pos_tui.store import write_tx
 from pos_tui.store import models as m
+from pos_tui.store import write_tx
 
 NOTE = "note"
 TASK = "task"

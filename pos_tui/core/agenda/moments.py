@@ -41,13 +41,12 @@ def parse_moment(text: str, tz: str = SHOP_TZ, label: str = "") -> tuple[datetim
     clock = time_text.strip()
     found = _TIME.match(clock)
     try:
-        if found:
-            at = time(int(found.group(1)), int(found.group(2)))
-        else:
-            at = time.fromisoformat(clock)
+        at = time(int(found.group(1)), int(found.group(2))) if found else time.fromisoformat(clock)
     except ValueError:
         raise ValidationError(
-            _("{label}{text!r} is not a time such as 14:30").format(label=f"{label}: " if label else "", text=clock[:20])
+            _("{label}{text!r} is not a time such as 14:30").format(
+                label=f"{label}: " if label else "", text=clock[:20]
+            )
         ) from None
     if at.tzinfo is not None:
         raise ValidationError(_("Give the time without a zone; it is read in the shop's time zone"))

@@ -234,9 +234,7 @@ class AgendaDialog(Dialog[None]):
         flags = agenda.day_flags(since)
         if not self.week and flags.holiday:
             label += f" · {flags.holiday}"
-        self.query_one("#agenda-period", Label).update(
-            label + "  " + _("({n} entries)").format(n=len(self.entries))
-        )
+        self.query_one("#agenda-period", Label).update(label + "  " + _("({n} entries)").format(n=len(self.entries)))
         table = self.query_one("#agenda-table", DataTable)
         table.clear()
         today = since
@@ -352,7 +350,7 @@ def show_at_login(screen: PosScreen) -> None:
         try:
             agenda.refresh(now=now, tz=tz, language=language)
             due = agenda.due_for(actor, now=now, tz=tz)
-        except Exception:  # noqa: BLE001 - a reminder must never block a login
+        except Exception:
             app.log.error("agenda at login failed")
             return
         if due:
