@@ -40,6 +40,7 @@ from pos_tui.core.kernel.formatting import format_money
 from pos_tui.core.kernel.money import from_kurus
 from pos_tui.i18n import _
 from pos_tui.store import models as m
+from pos_tui.store import reading as store
 from pos_tui.store import write_tx
 
 DAYS_AHEAD = 7
@@ -80,10 +81,9 @@ def _cheques(today: date, horizon: date, tz: str, language: str | None) -> list[
         C.select(C.id, C.number, C.instrument, C.direction, C.amount, C.due, C.status, P.code)
         .join(P, on=(C.party == P.id))
         .where(C.status.in_(("portfolio", "issued")))
-        .tuples()
     )
     found = []
-    for cid, number, instrument, direction, amount, due, _status, code in query:
+    for cid, number, instrument, direction, amount, due, _status, code in store.rows(query):
         due = due if isinstance(due, date) else date.fromisoformat(str(due))
         values = {"number": number, "party": code, "amount": _money(amount, language)}
         if direction == "issued":
@@ -117,14 +117,10 @@ def _accounts(today: date, horizon: date, tz: str, language: str | None) -> list
     E, P = m.AccountEntry, m.Party
     total = fn.SUM(E.amount)
     parties = (
-        P.select(P.id, P.code, P.kind)
-        .join(E, on=(E.party == P.id))
-        .group_by(P.id, P.code, P.kind)
-        .having(total != 0)
-        .tuples()
+        P.select(P.id, P.code, P.kind).join(E, on=(E.party == P.id)).group_by(P.id, P.code, P.kind).having(total != 0)
     )
     found: list[Wanted] = []
-    for party_id, code, kind in list(parties):
+    for party_id, code, kind in list(store.rows(parties)):
         items = accounts.open_items(party_id, tz=tz)
         customer, supplier = kind in ("customer", "both"), kind in ("supplier", "both")
         for item in items:
@@ -169,14 +165,12 @@ def _accounts(today: date, horizon: date, tz: str, language: str | None) -> list
 def _coupons(today: date, horizon: date, tz: str, language: str | None) -> list[Wanted]:
     C, U = m.Coupon, m.CouponUse
     uses = U.select(U.coupon, fn.COUNT(U.id).alias("n")).group_by(U.coupon)
-    used = {cid: n for cid, n in uses.tuples()}
-    query = (
-        C.select(C.id, C.code, C.valid_to, C.max_uses)
-        .where(C.active & C.member.is_null(True) & C.valid_to.is_null(False) & (C.valid_to >= today))
-        .tuples()
+    used: dict[int, int] = {cid: n for cid, n in store.rows(uses)}
+    query = C.select(C.id, C.code, C.valid_to, C.max_uses).where(
+        C.active & C.member.is_null(True) & C.valid_to.is_null(False) & (C.valid_to >= today)
     )
     found = []
-    for cid, code, valid_to, max_uses in query:
+    for cid, code, valid_to, max_uses in store.rows(query):
         if max_uses is not None and used.get(cid, 0) >= max_uses:
             continue
         day = valid_to if isinstance(valid_to, date) else date.fromisoformat(str(valid_to))
@@ -216,7 +210,7 @@ def _campaigns(today: date, horizon: date, tz: str, language: str | None) -> lis
 
 def _counts(today: date, horizon: date, tz: str, language: str | None) -> list[Wanted]:
     S = m.CountSession
-    query = S.select(S.id, S.name, S.opened_at).where(S.status == "open").tuples()
+    query = S.select(S.id, S.name, S.opened_at).where(S.status == "open")
     return [
         Wanted(
             f"count:{sid}",
@@ -224,7 +218,7 @@ def _counts(today: date, horizon: date, tz: str, language: str | None) -> list[W
             from_db(opened_at),
             all_day=False,
         )
-        for sid, name, opened_at in query
+        for sid, name, opened_at in store.rows(query)
     ]
 
 
@@ -255,11 +249,11 @@ def refresh(*, now: datetime, tz: str = SHOP_TZ, days: int = DAYS_AHEAD, languag
     A = m.AgendaEntry
     added = updated = closed = reopened = 0
     stamp = to_db(now)
-    rows: dict[str, Any] = {r.source: r for r in A.select().where(A.source.is_null(False) & (A.status == OPEN))}
+    rows: dict[str, Any] = {str(r.source): r for r in A.select().where(A.source.is_null(False) & (A.status == OPEN))}
     missing = [s for s in wanted if s not in rows]
     for start in range(0, len(missing), 500):
         chunk = missing[start : start + 500]
-        rows.update({r.source: r for r in A.select().where(A.source.in_(chunk))})
+        rows.update({str(r.source): r for r in A.select().where(A.source.in_(chunk))})
     inserts: list[dict[str, Any]] = []
     changes: list[tuple[int, dict[Any, Any]]] = []
     for source, w in wanted.items():

@@ -29,6 +29,7 @@ from pos_tui.core.kernel.errors import NotFound, ValidationError
 from pos_tui.core.kernel.pan import refuse_pan
 from pos_tui.i18n import _
 from pos_tui.store import models as m
+from pos_tui.store import reading as store
 from pos_tui.store import write_tx
 
 NOTE = "note"
@@ -274,7 +275,7 @@ def _info(row: m.AgendaEntry, names: dict[int, str]) -> AgendaInfo:
 
 
 def _user_names() -> dict[int, str]:
-    return {uid: name for uid, name in m.User.select(m.User.id, m.User.name).tuples()}
+    return {uid: name for uid, name in store.rows(m.User.select(m.User.id, m.User.name))}
 
 
 def _row(entry_id: int) -> m.AgendaEntry:
@@ -525,7 +526,7 @@ def mark_done(entry_id: int, *, actor: Actor | None, now: datetime, tz: str = SH
         else:
             row.status = DONE
             row.done_at = to_db(now)
-            row.done_by = None if actor is None else actor.user_id
+            row.done_by_id = None if actor is None else actor.user_id  # type: ignore[attr-defined]
         row.updated_at = to_db(now)
         row.save()
     return get_entry(entry_id)
