@@ -125,3 +125,67 @@ def test_done_by_hand_stays_done_until_the_facts_change(books: Books) -> None:
     m.Cheque.update(due=date(2026, 11, 6)).where(m.Cheque.id == row.id).execute()
     assert refresh(now).reopened == 1
     assert by_source(now)[f"cheque:{row.id}"].status == "open"
+
+
+def test_a_title_in_another_language_does_not_bring_a_done_entry_back(books: Books) -> None:
+    now = books.now
+    row = cheque(books, 1, 150_000, date(2026, 11, 5))
+    agenda.refresh(now=now, tz=TZ, days=7, language="en")
+    e = by_source(now)[f"cheque:{row.id}"]
+    agenda.mark_done(e.id, actor=books.admin, now=now, tz=TZ)
+    from pos_tui.i18n import set_language
+
+    set_language("tr")
+    try:
+        result = agenda.refresh(now=now, tz=TZ, days=7, language="tr")
+    finally:
+        set_language("en")
+    assert (result.updated, result.reopened) == (1, 0)
+    after = agenda.get_entry(e.id)
+    assert after.status == "done" and after.title != e.title  # retitled, still done
+
+
+def test_campaigns_ending_soon(books: Books) -> None:
+    from pos_tui.core.loyalty.rules import versions
+
+    now = books.now
+    rules = """
+[[promotions]]
+code = "kasim"
+name = "Kasım fırsatı"
+kind = "buy_x_get_y"
+buy = 1
+get = 1
+products = ["1001"]
+valid_from = 2026-10-01
+valid_to = 2026-11-05
+
+[[promotions]]
+code = "yilbasi"
+name = "Yılbaşı"
+kind = "buy_x_get_y"
+buy = 2
+get = 1
+products = ["1002"]
+valid_to = 2026-12-31
+
+[[promotions]]
+code = "surekli"
+name = "Sürekli"
+kind = "buy_x_get_y"
+buy = 2
+get = 1
+products = ["1003"]
+"""
+    versions._reset_cache()
+    try:
+        versions.apply_rules(rules, now=now)
+        refresh(now)
+        found = by_source(now)
+        assert set(found) == {"campaign:kasim"}
+        assert found["campaign:kasim"].title == "Campaign Kasım fırsatı ends on 05.11.2026"
+        later = now + timedelta(days=5)  # 06.11: the window ended
+        assert refresh(later).closed == 1
+        assert by_source(later)["campaign:kasim"].status == "done"
+    finally:
+        versions._reset_cache()

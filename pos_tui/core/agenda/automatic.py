@@ -71,6 +71,10 @@ class RefreshResult:
     reopened: int
 
 
+def _digits(text: str) -> str:
+    return "".join(c for c in text if c.isdigit())
+
+
 def _money(kurus: int, language: str | None) -> str:
     return format_money(from_kurus(abs(kurus)), language)
 
@@ -278,7 +282,10 @@ def refresh(*, now: datetime, tz: str = SHOP_TZ, days: int = DAYS_AHEAD, languag
                 )
             continue
         changed = row.title != w.title[:200] or row.due_at != due
-        come_back = row.status == DONE and w.create and (row.done_by_id is None or changed)
+        # the facts are the title's numbers (amount, number, date) and the due time: a title
+        # written in another language (a till in English, pos-admin in Turkish) is not news
+        news = _digits(row.title) != _digits(w.title[:200]) or row.due_at != due
+        come_back = row.status == DONE and w.create and (row.done_by_id is None or news)
         if not changed and not come_back:
             continue
         fields: dict[Any, Any] = {A.title: w.title[:200], A.due_at: due, A.updated_at: stamp}
