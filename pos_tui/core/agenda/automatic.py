@@ -304,7 +304,9 @@ def refresh(*, now: datetime, tz: str = SHOP_TZ, days: int = DAYS_AHEAD, languag
         return RefreshResult(0, 0, 0, 0)  # the usual case: no write transaction at all
     with write_tx():
         for values in inserts:
-            added += 1 if A.insert(**values).on_conflict_ignore().execute() else 0
+            # another terminal may have written it a moment ago: the insert then does nothing
+            cursor = A._meta.database.execute(A.insert(**values).on_conflict_ignore())
+            added += max(cursor.rowcount, 0)
         for entry_id, fields in changes:
             A.update(fields).where(A.id == entry_id).execute()
     return RefreshResult(added, updated, closed, reopened)
