@@ -204,3 +204,21 @@ def test_agenda_add_snapshot(snap_compare, make_app, open_shift, entries, till) 
         await till.steady(pilot)
 
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=fill)
+
+
+async def test_a_long_reminder_is_cut_and_says_how_many_more(make_app, open_shift, shop, till, now) -> None:
+    from pos_tui.tui.screens.agenda import LOGIN_MAX
+
+    for n in range(LOGIN_MAX + 5):
+        agenda.add_entry(agenda.AgendaInput(title=f"İş {n}", due=at("01.11.2026 08:00")), actor=shop.admin, now=now)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await till.login(pilot)
+        await till.settle(pilot)
+        assert isinstance(app.screen, AgendaDueDialog)
+        lines = [str(w.render()) for w in app.screen.query(".agenda-due-line")]
+        assert len(lines) == LOGIN_MAX + 1
+        assert lines[-1] == "… and 5 more entries under F12 → Agenda"
+        await pilot.press("space")
+        await till.settle(pilot)
+        assert isinstance(app.screen, SaleScreen)

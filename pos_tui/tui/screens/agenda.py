@@ -24,7 +24,7 @@ from textual.widgets import DataTable, Input, Label, Static
 
 from pos_tui.core import agenda
 from pos_tui.core.kernel import PosError, local, shop_day
-from pos_tui.i18n import _
+from pos_tui.i18n import _, ngettext
 from pos_tui.tui.dialogs.base import Dialog
 from pos_tui.tui.dialogs.prompts import ChoiceDialog
 from pos_tui.tui.keymap import N_
@@ -32,6 +32,7 @@ from pos_tui.tui.keymap import N_
 if TYPE_CHECKING:
     from pos_tui.tui.screens.base import PosScreen
 
+LOGIN_MAX = 40  # lines in the login reminder (the body scrolls); the rest: F12 → Agenda
 WEEKDAYS = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"), N_("Saturday"), N_("Sunday"))
 
 
@@ -92,7 +93,7 @@ class AgendaDueDialog(Dialog[None]):
 
     def compose_body(self) -> ComposeResult:
         today = shop_day(self.now, self.tz)
-        for e in self.entries:
+        for e in self.entries[:LOGIN_MAX]:
             line = Text()
             overdue = e.is_overdue(self.now, self.tz)
             line.append(f"{when_text(e, self.tz, today):>11}  ", style="bold red" if overdue else "")
@@ -101,6 +102,14 @@ class AgendaDueDialog(Dialog[None]):
             if flag:
                 line.append(f"  [{flag}]", style="yellow")
             yield Static(line, classes="agenda-due-line")
+        if len(self.entries) > LOGIN_MAX:
+            more = len(self.entries) - LOGIN_MAX
+            yield Static(
+                ngettext(
+                    "… and {n} more entry under F12 → Agenda", "… and {n} more entries under F12 → Agenda", more
+                ).format(n=more),
+                classes="agenda-due-line",
+            )
 
     def hint(self) -> str:
         return _("Enter: close · F12 → Agenda for done and snooze")
