@@ -47,10 +47,19 @@ def build(path: Path, parties: int, entries: int, cheques: int, typed: int) -> A
     with write_tx():
         m.Party.insert_many(
             [
-                {"code": f"C{i:05d}", "name": f"Müşteri {i}", "name_key": f"musteri {i}", "kind": "customer",
-                 "terms_days": 30, "credit_limit": 0, "active": True, "created_at": stamp, "updated_at": stamp}
+                {
+                    "code": f"C{i:05d}",
+                    "name": f"Müşteri {i}",
+                    "name_key": f"musteri {i}",
+                    "kind": "customer",
+                    "terms_days": 30,
+                    "credit_limit": 0,
+                    "active": True,
+                    "created_at": stamp,
+                    "updated_at": stamp,
+                }
                 for i in range(parties)
-            ]  # fmt: skip
+            ]
         ).execute()
         ids = [p.id for p in m.Party.select(m.Party.id)]
         number = 0
@@ -61,11 +70,19 @@ def build(path: Path, parties: int, entries: int, cheques: int, typed: int) -> A
                 at = stamp - timedelta(days=rng.randint(1, 120))
                 collection = k % 4 == 3
                 rows.append(
-                    {"number": number, "party": pid, "kind": "collection" if collection else "sale", "at": at,
-                     "posted_at": at, "due": (at + timedelta(days=0 if collection else rng.randint(10, 60))).date(),
-                     "amount": -rng.randint(1000, 20000) if collection else rng.randint(5000, 30000),
-                     "installment": None if collection else (k % 3) + 1, "terminal": "T1", "user": admin.id}
-                )  # fmt: skip
+                    {
+                        "number": number,
+                        "party": pid,
+                        "kind": "collection" if collection else "sale",
+                        "at": at,
+                        "posted_at": at,
+                        "due": (at + timedelta(days=0 if collection else rng.randint(10, 60))).date(),
+                        "amount": -rng.randint(1000, 20000) if collection else rng.randint(5000, 30000),
+                        "installment": None if collection else (k % 3) + 1,
+                        "terminal": "T1",
+                        "user": admin.id,
+                    }
+                )
             if len(rows) > 5000:
                 m.AccountEntry.insert_many(rows).execute()
                 rows = []
@@ -73,11 +90,18 @@ def build(path: Path, parties: int, entries: int, cheques: int, typed: int) -> A
             m.AccountEntry.insert_many(rows).execute()
         m.Cheque.insert_many(
             [
-                {"number": n + 1, "instrument": "cheque", "direction": "received", "party": rng.choice(ids),
-                 "amount": rng.randint(10000, 500000), "due": (NOW + timedelta(days=rng.randint(-5, 60))).date(),
-                 "status": "portfolio", "created_at": stamp}
+                {
+                    "number": n + 1,
+                    "instrument": "cheque",
+                    "direction": "received",
+                    "party": rng.choice(ids),
+                    "amount": rng.randint(10000, 500000),
+                    "due": (NOW + timedelta(days=rng.randint(-5, 60))).date(),
+                    "status": "portfolio",
+                    "created_at": stamp,
+                }
                 for n in range(cheques)
-            ]  # fmt: skip
+            ]
         ).execute()
     actor = staff.actor_of(admin, settings)
     for n in range(typed):
@@ -135,15 +159,26 @@ def main() -> None:
     save(
         "agenda",
         {
-            "sizes": {"parties": args.parties, "entries_each": args.entries, "cheques": args.cheques,
-                      "typed": args.typed, "runs": args.runs},  # fmt: skip
+            "sizes": {
+                "parties": args.parties,
+                "entries_each": args.entries,
+                "cheques": args.cheques,
+                "typed": args.typed,
+                "runs": args.runs,
+            },
             "load_average": os.getloadavg(),
             "automatic_entries_written": result.added,
             "entries_shown_at_login": shown,
             "results": [
                 verdict("refresh (first, writes)", "s", first, baseline=base, baseline_name="two plain reads"),
-                verdict("refresh at login (nothing changed)", "s", steady, baseline=base,
-                        baseline_name="two plain reads", max_value=2.0),  # fmt: skip
+                verdict(
+                    "refresh at login (nothing changed)",
+                    "s",
+                    steady,
+                    baseline=base,
+                    baseline_name="two plain reads",
+                    max_value=2.0,
+                ),
                 verdict("due_for (the login list)", "s", due, max_value=0.5),
             ],
         },
