@@ -20,6 +20,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.message import Message
 from textual.widgets import DataTable, Input, Label, Static
 
 from pos_tui.core import agenda
@@ -75,6 +76,14 @@ def _load(actor: Any, now: datetime, tz: str, language: str, since: date, until:
         include_snoozed=True,
         undated=False,
     )
+
+
+class AgendaLoaded(Message):
+    """The entries of the agenda dialog's period, read in a worker."""
+
+    def __init__(self, entries: list[agenda.AgendaInfo], week: bool, keep: int | None) -> None:
+        super().__init__()
+        self.entries, self.week, self.keep = entries, week, keep
 
 
 class AgendaDueDialog(Dialog[None]):
@@ -203,6 +212,7 @@ class AgendaDialog(Dialog[None]):
         self.add_class("wide")
         self.actor, self.now, self.tz, self.language = actor, now, tz, language
         self.week = False
+        self.note = ""  # what the last key did, shown after the period
         self.entries: list[agenda.AgendaInfo] = []
 
     def compose_body(self) -> ComposeResult:
@@ -229,12 +239,27 @@ class AgendaDialog(Dialog[None]):
         return today, today + timedelta(days=6 if self.week else 0)
 
     def reload(self, keep: int | None = None) -> None:
+        """Read the period's entries in a worker (the automatic ones are brought in step first:
+        that reads every open account) and show them when they come."""
+        from pos_tui.tui.base import pos_app
+        from pos_tui.tui.calls import CoreCall
+
         since, until = self.period()
-        try:
-            self.entries = _load(self.actor, self.now, self.tz, self.language, since, until)
-        except PosError as exc:
-            self.show_error(exc.message)
-            return
+        actor, now, tz, language, week = self.actor, self.now, self.tz, self.language, self.week
+
+        def run(_override: Any) -> AgendaLoaded:
+            return AgendaLoaded(_load(actor, now, tz, language, since, until), week, keep)
+
+        pos_app(self).call_core(
+            CoreCall(run=run, reply=lambda loaded: loaded, target=self, description=_("Agenda"), group="agenda")
+        )
+
+    @on(AgendaLoaded)
+    def _loaded(self, event: AgendaLoaded) -> None:
+        if event.week != self.week:
+            return  # F4 was pressed again meanwhile: its own reply follows
+        self.entries = event.entries
+        since, until = self.period()
         label = (
             _("Week {start} – {end}").format(start=since.strftime("%d.%m"), end=until.strftime("%d.%m.%Y"))
             if self.week
@@ -243,22 +268,24 @@ class AgendaDialog(Dialog[None]):
         flags = agenda.day_flags(since)
         if not self.week and flags.holiday:
             label += f" · {flags.holiday}"
-        self.query_one("#agenda-period", Label).update(label + "  " + _("({n} entries)").format(n=len(self.entries)))
+        label += "  " + _("({n} entries)").format(n=len(self.entries))
+        if self.note:
+            label += " · " + self.note
+        self.query_one("#agenda-period", Label).update(label)
         table = self.query_one("#agenda-table", DataTable)
         table.clear()
-        today = since
         for e in self.entries:
             table.add_row(
                 str(e.id),
-                when_text(e, self.tz, None if self.week else today),
+                when_text(e, self.tz, None if self.week else since),
                 e.title + (" ↻" if e.rrule else ""),
                 flag_text(e, self.tz),
                 status_text(e, self.now, self.tz),
                 key=str(e.id),
             )
-        if keep is not None:
+        if event.keep is not None:
             for row, e in enumerate(self.entries):
-                if e.id == keep:
+                if e.id == event.keep:
                     table.move_cursor(row=row)
                     break
 
@@ -276,13 +303,12 @@ class AgendaDialog(Dialog[None]):
             self.show_error(exc.message)
             return
         self.clear_error()
+        self.note = note
         self.reload(keep=entry_id)
-        self.query_one("#agenda-period", Label).update(
-            str(self.query_one("#agenda-period", Label).render()) + " · " + note
-        )
 
     def action_toggle_week(self) -> None:
         self.week = not self.week
+        self.note = ""
         self.clear_error()
         self.reload()
 
