@@ -130,13 +130,12 @@ def test_export_ics_parses_back_with_uids_and_rules(cli: Cli, books: Books, tmp_
 
 
 def test_a_real_process_in_turkish(books: Books, db_path: Path, tmp_path: Path) -> None:
-    from conftest import REPO
-
+    repo = Path(__file__).resolve().parents[2]
     env = {
         **os.environ,
         "POS_DB": str(db_path),
         "POS_HOME": str(tmp_path),
-        "POS_CONFIG": str(REPO / "config" / "pos.toml"),
+        "POS_CONFIG": str(repo / "config" / "pos.toml"),
         "POS_LANG": "tr",
         "POS_TERMINAL": "T1",
     }
