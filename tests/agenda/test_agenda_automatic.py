@@ -8,6 +8,9 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from agenda_support import TZ, Books, books_fixture, cheque, post, quick_pins  # noqa: F401
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from pos_tui.core import accounts, agenda
 from pos_tui.core.kernel import ValidationError, to_db
@@ -206,3 +209,46 @@ def test_entries_read_in_bulk_are_the_ledgers(books: Books) -> None:
     for party in (books.bakkal, books.acme):
         assert bulk[party.id] == accounts.entries(party.id)
         assert accounts.match(bulk[party.id], TZ) == accounts.open_items(party.id, tz=TZ)
+
+
+def test_a_snoozed_automatic_entry_stays_snoozed_when_it_changes(books: Books) -> None:
+    now = books.now
+    row = cheque(books, 1, 150_000, date(2026, 11, 5))
+    refresh(now)
+    e = by_source(now)[f"cheque:{row.id}"]
+    until = agenda.tomorrow_morning(now, TZ)
+    agenda.snooze(e.id, until, now=now)
+    m.Cheque.update(amount=170_000).where(m.Cheque.id == row.id).execute()
+    assert refresh(now).updated == 1
+    after = agenda.get_entry(e.id)
+    assert after.snoozed_until == until and "1.700,00" in after.title
+
+
+@hsettings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(
+        st.tuples(st.integers(-10, 30), st.sampled_from(["portfolio", "issued", "collected", "endorsed"])),
+        max_size=8,
+    ),
+    st.lists(st.tuples(st.integers(0, 8), st.integers(-10, 30), st.sampled_from(["portfolio", "collected"]))),
+)
+def test_refresh_follows_any_cheque_history(books: Books, first: list, changes: list) -> None:
+    """Whatever cheques exist and however they change, after a refresh the open automatic entries
+    are exactly the cheques still to be paid or collected within the window (or already shown),
+    and a second refresh changes nothing."""
+    m.AgendaEntry.delete().execute()
+    m.Cheque.delete().execute()
+    now = books.now
+    today = date(2026, 11, 1)
+    rows = [cheque(books, n + 1, 1000 * (n + 1), today + timedelta(days=d), status=s) for n, (d, s) in enumerate(first)]
+    refresh(now)
+    for index, days, status in changes:
+        if rows:
+            target = rows[index % len(rows)]
+            m.Cheque.update(due=today + timedelta(days=days), status=status).where(m.Cheque.id == target.id).execute()
+        refresh(now)
+    assert refresh(now) == agenda.RefreshResult(0, 0, 0, 0)
+    shown = {e.source for e in agenda.list_entries(now=now, tz=TZ) if e.source}
+    live = {f"cheque:{c.id}": c for c in m.Cheque.select() if c.status in ("portfolio", "issued")}
+    assert shown <= set(live)
+    assert {s for s, c in live.items() if c.due <= today + timedelta(days=7)} <= shown

@@ -148,3 +148,13 @@ def test_a_real_process_in_turkish(books: Books, db_path: Path, tmp_path: Path) 
     assert json.loads(added.stdout)["due"] == "2030-01-02T09:00:00+03:00"
     bad = run("agenda", "snooze", "1", "--until", "dün")
     assert bad.returncode == 1 and bad.stderr.startswith("hata: ")
+
+
+def test_list_as_a_table_flags_holidays_and_weekends(cli: Cli, books: Books) -> None:
+    ok(cli("agenda", "add", "Bayram", "--due", "29.10.2026"))
+    ok(cli("agenda", "add", "Pazar işi", "--due", "08.11.2026 11:00", "--user", "ayse"))
+    out = ok(cli("agenda", "list")).stdout
+    # (the table wraps long cells at the test terminal's width)
+    assert "Cumhuriyet" in out and "weekend" in out and "08.11.2026 11:00" in out and "ayse" in out
+    empty = ok(cli("agenda", "list", "--to", "28.10.2026"))
+    assert empty.stdout == "" and "Nothing on the agenda" in empty.stderr
