@@ -43,6 +43,8 @@ def test_add_validates_title_link_assignee_and_rule(books: Books) -> None:
         add(books, link="party:YOK")
     with pytest.raises(NotFound, match="cheque"):
         add(books, link="cheque:5")
+    with pytest.raises(NotFound, match="no document 'receipt-9'"):
+        add(books, link="document:receipt-9")
     with pytest.raises(ValidationError, match="party:CODE"):
         add(books, link="musteri:BAKKAL")
     with pytest.raises(ValidationError, match="needs a title"):

@@ -222,3 +222,36 @@ async def test_a_long_reminder_is_cut_and_says_how_many_more(make_app, open_shif
         await pilot.press("space")
         await till.settle(pilot)
         assert isinstance(app.screen, SaleScreen)
+
+
+async def test_snooze_until_a_typed_moment_and_errors_on_screen(make_app, open_shift, entries, till) -> None:
+    from pos_tui.tui.screens.agenda import SnoozeUntilDialog
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await till.login(pilot)
+        dialog = await open_agenda_dialog(pilot, till)
+        first = dialog.entries[0]
+        await pilot.press("f5")  # done
+        await till.settle(pilot)
+        await pilot.press("f5")  # done again: refused, said on the dialog's line
+        await till.settle(pilot)
+        line = app.screen.query_one(".error-line", Static)
+        assert f"Entry {first.id} is already done" in str(line.render())
+        assert line.region.bottom <= SIZE[1]
+        await pilot.press("f7")
+        await till.settle(pilot)
+        await pilot.press("f6")
+        await till.settle(pilot)
+        await pilot.press("3")  # until a typed moment
+        await till.settle(pilot)
+        assert isinstance(app.screen, SnoozeUntilDialog)
+        await till.type(pilot, "01.11.2026 09:00", "enter")  # already past
+        in_screen(pilot, till, "Snooze until a moment in the future")
+        field = app.screen.query_one("#snooze-until")
+        field.value = "03.11.2026"  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await till.settle(pilot)
+        assert isinstance(app.screen, AgendaDialog)
+        assert agenda.get_entry(first.id).snoozed_until == at("03.11.2026 09:00")
+        in_screen(pilot, till, f"{first.id} snoozed until 03.11 09:00")
