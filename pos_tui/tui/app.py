@@ -247,6 +247,7 @@ class PosApp(Till):
         if counting_mode(actor) and isinstance(self.screen, PosScreen):  # the login screen
             open_counting(self.screen)
             self.checking_pin(False)
+            self._agenda_at_login()
             return
         self.session.shift = shift
         if shift is not None:
@@ -270,6 +271,16 @@ class PosApp(Till):
         self.push_screen(SaleScreen())
         self.call_after_refresh(self.settle_heap)
         self.checking_pin(False)
+        self._agenda_at_login()
+
+    def _agenda_at_login(self) -> None:
+        """The user's overdue and today's agenda entries over the screen they start on (if any)."""
+        from pos_tui.tui.screens.agenda import show_at_login
+        from pos_tui.tui.screens.base import PosScreen
+
+        screen = self.screen
+        if isinstance(screen, PosScreen):
+            show_at_login(screen)
 
     def settle_heap(self) -> None:
         """Collect garbage once, then move every object alive now (modules, the screens,
