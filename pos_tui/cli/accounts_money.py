@@ -3,8 +3,9 @@
 - ``accounts collect CODE AMOUNT --method cash|card|transfer [--date] [--note] [--applies-to N] [--till]``:
   a collection (tahsilat) from a customer; needs ``collect``.
 - ``accounts pay CODE AMOUNT --method cash|transfer|cheque [--date] [--note] [--applies-to N] [--till]``:
-  a payment to a supplier; needs ``accounts``. A cheque is issued through the cheque portfolio
-  (``pos-admin cheques``): ``--method cheque`` is refused here with a message saying so.
+  a payment to a supplier; needs ``accounts``. ``--method cheque --due DATE [--bank] [--branch]
+  [--serial] [--account-no]`` issues the shop's cheque into the portfolio (``cheques issue``), which
+  puts it on the supplier's account; ``cheques pay NUMBER`` when it clears.
 
 AMOUNT takes a decimal comma or dot (``1.234,50`` or ``1234.50``). ``--till`` books cash through
 the terminal's open shift (into the drawer for a collection, out of it for a payment: it shows on
@@ -14,7 +15,8 @@ active admin, on ``--terminal`` (default: this terminal).
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time
+from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -172,25 +174,25 @@ def pay(
     note: NoteOption = None,
     applies_to: AppliesOption = None,
     till: TillOption = False,
+    due: Annotated[str | None, typer.Option("--due", help="Cheque: its due date (dd.mm.yyyy or YYYY-MM-DD).")] = None,
+    bank: Annotated[str | None, typer.Option("--bank", help="Cheque: the bank it is drawn on.")] = None,
+    branch: Annotated[str | None, typer.Option("--branch", help="Cheque: the branch.")] = None,
+    serial: Annotated[str | None, typer.Option("--serial", help="Cheque: its serial number.")] = None,
+    account_no: Annotated[str | None, typer.Option("--account-no", help="Cheque: the account number.")] = None,
     user: UserOption = None,
     terminal: TerminalOption = None,
     json_: JsonOption = False,
 ) -> None:
-    """Pay a supplier on their account."""
+    """Pay a supplier on their account (by cheque: the cheque is issued into the portfolio)."""
     from pos_tui.core import accounts
     from pos_tui.core.kernel import format_money
 
     settings = state().open_db()
     term = terminal or settings.terminal_id
     value = _amount(amount)
-    if method == "cheque":
-        fail(
-            _(
-                "A payment by cheque is written when the cheque is issued: use the cheque portfolio "
-                "(pos-admin cheques), which puts it on the supplier's account"
-            ),
-            ExitCode.USAGE,
-        )
+    if method == "cheque":  # the cheque portfolio writes it and puts it on the supplier's account
+        _pay_by_cheque(code, value, due, bank, branch, serial, account_no, note, date_, user, term, json_)
+        return
     at = _at(date_, settings)
     if till and method == "cash":  # out of the drawer: never more than it holds
         if at is not None:
@@ -226,5 +228,54 @@ def pay(
             code=result.party_code,
             method=accounts.payments.method_name(result.method),
             balance=_balance_words(result, settings.language),
+        )
+    )
+
+
+def _pay_by_cheque(
+    code: str,
+    value: Decimal,
+    due: str | None,
+    bank: str | None,
+    branch: str | None,
+    serial: str | None,
+    account_no: str | None,
+    note: str | None,
+    date_: str | None,
+    user: str | None,
+    terminal: str,
+    json_: bool,
+) -> None:
+    from pos_tui.cli.cheques import parse_day
+    from pos_tui.core import accounts
+    from pos_tui.core.kernel import format_money
+
+    settings = state().open_db()
+    if due is None:
+        fail(_("A payment by cheque needs the cheque's due date: --due"), ExitCode.USAGE)
+    cheques = accounts.cheques
+    done = cheques.issue_cheque(
+        cheques.ChequeInput(
+            party=code,
+            amount=value,
+            due=parse_day(due, "--due") or date.min,
+            bank=bank,
+            branch=branch,
+            serial=serial,
+            account_no=account_no,
+            issue_date=parse_day(date_, "--date"),
+            note=note,
+        ),
+        actor=_actor(user, settings),
+        terminal=terminal,
+        now=now(),
+        tz=settings.shop.timezone,
+    )
+    if json_:
+        print_json(done.as_json())
+        return
+    info(
+        _("Cheque number {n} of {amount} TL issued to {code}; it is on their account.").format(
+            n=done.number, amount=format_money(done.amount, settings.language), code=done.party
         )
     )

@@ -125,7 +125,26 @@ def test_cli_collect_and_pay(cli: Cli, books: Books) -> None:
     bad = cli("accounts", "collect", "BAKKAL", "abc")
     assert bad.exit_code != 0 and "abc" in bad.stderr
     bad = cli("accounts", "pay", "ACME", "10", "--method", "cheque")
-    assert bad.exit_code == 2 and "cheque portfolio" in bad.stderr
+    assert bad.exit_code == 2 and "--due" in bad.stderr
+    by_cheque = cli(
+        "accounts",
+        "pay",
+        "ACME",
+        "100",
+        "--method",
+        "cheque",
+        "--due",
+        "15.01.2027",
+        "--serial",
+        "A-1",
+        "--bank",
+        "Ziraat",
+        "--json",
+    )
+    assert by_cheque.exit_code == 0, by_cheque.output
+    issued = json.loads(by_cheque.stdout)
+    assert (issued["status"], issued["amount"], issued["due"]) == ("issued", "100.00", "2027-01-15")
+    assert accounts.balance(books.acme.id) == D("-500.00")  # the cheque paid 100,00 of the 600,00 owed
     bad = cli("accounts", "collect", "BAKKAL", "10", "--till")
     assert bad.exit_code == 1 and "no shift is open" in bad.stderr
     from pos_tui.core import cash
