@@ -23,7 +23,7 @@ from pos_tui.cli.output import ExitCode, JsonOption, fail, info, print_json, tab
 from pos_tui.i18n import _
 
 if TYPE_CHECKING:
-    from pos_tui.core.accounts.prices import PriceItem
+    from pos_tui.core.accounts import prices as prices_t
     from pos_tui.core.kernel import Actor, ImportRejected
     from pos_tui.settings import Settings
 
@@ -39,12 +39,12 @@ def _actor(user: str | None, settings: Settings) -> Actor:
 
 
 def _day(value: str | None, option: str) -> date | None:
-    from pos_tui.core.accounts.prices.files import parse_day
+    from pos_tui.core import accounts
 
     if value is None:
         return None
     try:
-        return parse_day(value)
+        return accounts.prices.parse_day(value)
     except ValueError:
         fail(
             _("{option}: {value!r} is not a date (YYYY-MM-DD or DD.MM.YYYY)").format(option=option, value=value),
@@ -67,7 +67,7 @@ def _money(value: str, option: str) -> object:
         fail(exc.message, ExitCode.USAGE)
 
 
-def _item_row(item: PriceItem, language: str) -> list[str]:
+def _item_row(item: prices_t.PriceItem, language: str) -> list[str]:
     from pos_tui.core.kernel import format_money
 
     product = item.product_code or _("every product")
@@ -86,7 +86,9 @@ def add(
     json_: JsonOption = False,
 ) -> None:
     """Add an empty price list."""
-    from pos_tui.core.accounts import prices
+    from pos_tui.core import accounts
+
+    prices = accounts.prices
 
     settings = state().open_db()
     found = prices.add_price_list(code, name, actor=_actor(user, settings), now=now())
@@ -119,7 +121,9 @@ def set_(
     """Set a product's price (or the list-wide rule) on a list; the same product and dates replace it."""
     from decimal import Decimal
 
-    from pos_tui.core.accounts import prices
+    from pos_tui.core import accounts
+
+    prices = accounts.prices
 
     if all_ and product is not None and product != "*":
         fail(_("Give a product or --all, not both"), ExitCode.USAGE)
@@ -169,7 +173,9 @@ def import_(
     """Set many prices from FILE, all or nothing: columns kod or barkod (* for every product),
     fiyat or iskonto (percent), optional başlangıç and bitiş (or code, barcode, price,
     percent_off, valid_from, valid_to)."""
-    from pos_tui.core.accounts import prices
+    from pos_tui.core import accounts
+
+    prices = accounts.prices
     from pos_tui.core.kernel import ImportRejected
 
     settings = state().open_db()
@@ -196,7 +202,9 @@ def show(
     json_: JsonOption = False,
 ) -> None:
     """Every item of a list and the price it gives on the day."""
-    from pos_tui.core.accounts import prices
+    from pos_tui.core import accounts
+
+    prices = accounts.prices
 
     settings = state().open_db()
     day = _day(date_, "--date") or _today(settings)
@@ -217,7 +225,9 @@ def show(
 @handle_errors
 def list_(json_: JsonOption = False) -> None:
     """The price lists and how many prices each has."""
-    from pos_tui.core.accounts import prices
+    from pos_tui.core import accounts
+
+    prices = accounts.prices
 
     state().open_db()
     found = prices.list_price_lists()

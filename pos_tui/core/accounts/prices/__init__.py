@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from pos_tui.core.kernel.lazy import front_door
 
 # public name -> the module of this package that defines it (a module's own name: the module itself)
-_EXPORTS: dict[str, str] = {
+_EXPORTS = {
     "ALL_PRODUCTS": "lists",
     "CATALOG": "lists",
     "ITEM": "lists",
@@ -26,6 +26,7 @@ _EXPORTS: dict[str, str] = {
     "get_price_list": "lists",
     "import_prices": "files",
     "list_price_lists": "lists",
+    "parse_day": "files",
     "percent_hundredths": "lists",
     "price_after": "lists",
     "price_for": "lists",
@@ -52,6 +53,7 @@ __all__ = [
     "get_price_list",
     "import_prices",
     "list_price_lists",
+    "parse_day",
     "percent_hundredths",
     "price_after",
     "price_for",
@@ -65,7 +67,7 @@ if not TYPE_CHECKING:  # type checkers read the imports below instead, and flag 
     __getattr__, __dir__ = front_door(__name__, _EXPORTS)
 
 if TYPE_CHECKING:
-    from pos_tui.core.accounts.prices.files import import_prices, read_price_file
+    from pos_tui.core.accounts.prices.files import import_prices, parse_day, read_price_file
     from pos_tui.core.accounts.prices.lists import (
         ALL_PRODUCTS,
         CATALOG,
