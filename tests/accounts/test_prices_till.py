@@ -12,7 +12,7 @@ from accounts_support import Books, books_fixture, quick_pins  # noqa: F401 (fix
 
 from pos_tui.core import accounts, till
 from pos_tui.core.accounts import prices
-from pos_tui.core.basket import Benefit, Cart, PaymentInput
+from pos_tui.core.basket import Benefit, Cart, PaymentInput, SaleAccount
 from pos_tui.core.basket.codec import CartCodec
 from pos_tui.core.kernel import ValidationError
 from pos_tui.core.loyalty.engine import Evaluation
@@ -126,3 +126,23 @@ def test_a_dated_price_applies_on_the_shop_day_of_the_sale(toptan: Books) -> Non
     )
     till.set_account("T1", b.mehmet, "BAKKAL", now=b.now)
     assert _add(b, "1001").lines[-1].unit_price == D("7.00")
+
+
+def test_a_promotion_applies_to_catalog_lines_but_not_to_account_lines(books: Books) -> None:
+    from pos_tui.core.catalog import get_product
+    from pos_tui.core.loyalty import pricing, rules
+
+    program = rules.program_from_dict(
+        {
+            "promotions": [
+                {"code": "3al2", "name": "3 al 2 öde", "kind": "buy_x_get_y", "buy": 2, "get": 1, "products": ["1001"]}
+            ]
+        }
+    )
+    ekmek = get_product("1001")
+    plain = Cart().add_product(ekmek, 3000)
+    quoted = pricing.quote(plain, now=books.now, program=program)
+    assert [(b.kind, b.amount) for b in quoted.cart.benefits] == [("promotion", D("10.00"))]
+    account = plain.with_account(SaleAccount(1, "BAKKAL", "Bakkal", None, 1, "TOPTAN"), {ekmek.id: D("8.00")})
+    quoted = pricing.quote(account, now=books.now, program=program)
+    assert quoted.cart.benefits == () and quoted.cart.total == D("24.00")
