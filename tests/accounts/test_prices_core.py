@@ -196,3 +196,21 @@ def test_a_party_carries_a_price_list(books: Books) -> None:
     party = accounts.update_party(accounts.PartyInput(code="BAKKAL", price_list="TOPTAN"), now=books.now)
     assert party.price_list == "TOPTAN"
     assert [p.code for p in prices.list_price_lists()] == ["TOPTAN"]
+
+
+def test_an_unknown_column_names_the_columns(books: Books, tmp_path: Path) -> None:
+    _list(books)
+    path = tmp_path / "p.csv"
+    path.write_text("kod,fiyatt\n1001,5\n", encoding="utf-8")
+    with pytest.raises(ImportRejected) as caught:
+        prices.import_prices("TOPTAN", path, actor=books.admin, now=books.now)
+    (error,) = caught.value.errors
+    assert (error.line, error.field) == (1, "fiyatt") and "fiyat, iskonto" in error.reason
+
+
+def test_an_empty_file_says_so(books: Books, tmp_path: Path) -> None:
+    _list(books)
+    path = tmp_path / "p.csv"
+    path.write_text("kod,fiyat\n", encoding="utf-8")
+    with pytest.raises(ImportRejected, match="empty"):
+        prices.import_prices("TOPTAN", path, actor=books.admin, now=books.now)

@@ -1,8 +1,7 @@
 """Price list files: ``pos-admin pricelists import LIST FILE`` (CSV or JSON, all or nothing).
 
 Columns (English or Turkish, any case; CSV separated by comma, semicolon or tab, UTF-8):
-``code``/``kod`` or ``barcode``/``barkod`` (``*`` or empty with ``all``/``tumu`` = ``evet``:
-the list-wide rule), ``price``/``fiyat`` or ``percent_off``/``iskonto``/``indirim`` (percent,
+``code``/``kod`` or ``barcode``/``barkod`` (``*``: the list-wide rule), ``price``/``fiyat`` or ``percent_off``/``iskonto``/``indirim`` (percent,
 e.g. ``12,5``), ``valid_from``/``baslangic`` and ``valid_to``/``bitis`` (``31.12.2026`` or
 ``2026-12-31``). Every bad row is named (line, field, reason) in one
 :class:`~pos_tui.core.kernel.errors.ImportRejected` and nothing is written. The reader follows
@@ -34,7 +33,8 @@ HEADERS: Mapping[str, tuple[str, ...]] = {
     "valid_from": ("valid_from", "from", "baslangic", "baslangic_tarihi", "gecerlilik_baslangic"),
     "valid_to": ("valid_to", "to", "until", "bitis", "bitis_tarihi", "gecerlilik_bitis"),
 }
-_YES = ("1", "evet", "yes", "true", "*", "tumu", "hepsi")
+# What an unknown column's error lists: the Turkish names (the English ones work too).
+_KNOWN = "kod, barkod, fiyat, iskonto, başlangıç, bitiş"
 
 Record = tuple[int, dict[str, Any]]
 
@@ -44,9 +44,7 @@ def _aliases() -> dict[str, str]:
 
 
 def _unknown(name: str, line: int) -> RowError:
-    return RowError(
-        line, printable(name), _("unknown column; the columns are {known}").format(known=", ".join(HEADERS))
-    )
+    return RowError(line, printable(name), _("unknown column; the columns are {known}").format(known=_KNOWN))
 
 
 def _read_csv(path: Path, source: str, errors: list[RowError]) -> list[Record]:
