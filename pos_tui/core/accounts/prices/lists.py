@@ -307,14 +307,16 @@ def price_for(list_code_or_id: str | int, product_id: int, day: date) -> Decimal
 
 
 def show_price_list(list_code_or_id: str | int, *, day: date) -> PriceListView:
-    """The list with every item, the price each gives on ``day`` and whether it decides it."""
+    """The list with every item, the price each gives on ``day`` and whether it decides it.
+    Order: the list-wide rules, then by product code; each product's items open start first,
+    then by start (NULLs placed explicitly: SQLite and PostgreSQL sort them differently)."""
     info = get_price_list(list_code_or_id)
     It, P = m.PriceListItem, m.Product
     rows: list[Any] = list(
         It.select(It.id, It.product, P.code, P.name, P.price, It.price, It.percent_off, It.valid_from, It.valid_to)
         .join(P, JOIN.LEFT_OUTER, on=(It.product == P.id))
         .where(It.price_list == info.id)
-        .order_by(P.code.is_null(False), P.code, It.valid_from, It.id)
+        .order_by(P.code.is_null(False), P.code, It.valid_from.is_null(False), It.valid_from, It.id)
         .tuples()
     )
     winners: dict[int | None, tuple[tuple[date, int], int]] = {}
