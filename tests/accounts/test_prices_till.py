@@ -146,3 +146,16 @@ def test_a_promotion_applies_to_catalog_lines_but_not_to_account_lines(books: Bo
     account = plain.with_account(SaleAccount(1, "BAKKAL", "Bakkal", None, 1, "TOPTAN"), {ekmek.id: D("8.00")})
     quoted = pricing.quote(account, now=books.now, program=program)
     assert quoted.cart.benefits == () and quoted.cart.total == D("24.00")
+
+
+def test_account_prices_recheck_an_amount_discount_against_the_limit(toptan: Books) -> None:
+    from pos_tui.core.kernel import PermissionDenied
+
+    b = toptan
+    till.add_item("T1", b.ayse, "1001", now=b.now, masks=())
+    limit = b.ayse.max_discount_pct
+    amount = (D("10.00") * limit / 100).quantize(D("0.01"))  # right at the cashier's limit on 10,00
+    till.discount_line("T1", b.ayse, 1, "amount", amount, now=b.now)
+    with pytest.raises(PermissionDenied):  # on 8,00 the same amount is above the limit
+        till.set_account("T1", b.ayse, "BAKKAL", now=b.now)
+    assert till.load_open_cart("T1", b.ayse.user_id).account is None

@@ -550,11 +550,20 @@ def sale_account(party: str | int) -> SaleAccount:
     return SaleAccount(info.id, info.code, info.name, info.customer_id, list_id, info.price_list)
 
 
-def set_account(terminal: str, actor: Actor, party: str | int | None, *, now: datetime, tz: str = SHOP_TZ) -> Cart:
+def set_account(
+    terminal: str,
+    actor: Actor,
+    party: str | int | None,
+    *,
+    now: datetime,
+    tz: str = SHOP_TZ,
+    override: Override | None = None,
+) -> Cart:
     """Make the open sale to the customer account ``party`` (``None`` clears it): the lines are
     re-priced from the account's price list on the shop day (lines scanned later too), lines
     priced by hand keep their price, and the posted sale records the account's customer.
-    Clearing the account puts the catalog prices back."""
+    Clearing the account puts the catalog prices back. Lower prices make an *amount* discount
+    a bigger share of its line or cart, so the cashier's discount limit is checked again."""
     require(actor, "sell")
     account = None if party is None else sale_account(party)
     with write_tx(durable=False):
@@ -564,7 +573,11 @@ def set_account(terminal: str, actor: Actor, party: str | int | None, *, now: da
         if account is not None:
             catalog = {ln.product_id: ln.list_price for ln in cart.lines if not ln.voided}
             found = _account_prices(account, catalog, now, tz)
-        _draft, new = _store(row, terminal, actor.user_id, cart.with_account(account, found), now, tz)
+        new = cart.with_account(account, found)
+        used = _recheck_discounts(actor, cart, new, override)
+        draft_id, new = _store(row, terminal, actor.user_id, new, now, tz)
+        details = {"cart": _ref(draft_id), "account": None if account is None else account.code}
+        _record_override(actor, used, "discount", terminal, now, details)
     return new
 
 

@@ -275,7 +275,9 @@ class SaleScreen(PosScreen, ScanReceiver):
             party_id = choice.party_id
 
             def apply(override: Override | None) -> Cart:
-                return till.set_account(session.terminal, actor, party_id, now=session.now(), tz=session.tz)
+                return till.set_account(
+                    session.terminal, actor, party_id, now=session.now(), tz=session.tz, override=override
+                )
 
             def done(cart: Cart) -> None:
                 self.show_cart(cart, follow=False, select=self.selected_line_no())
