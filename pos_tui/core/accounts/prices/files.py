@@ -1,9 +1,9 @@
 """Price list files: ``pos-admin pricelists import LIST FILE`` (CSV or JSON, all or nothing).
 
 Columns (English or Turkish, any case; CSV separated by comma, semicolon or tab, UTF-8):
-``code``/``kod`` or ``barcode``/``barkod`` (``*``: the list-wide rule), ``price``/``fiyat`` or ``percent_off``/``iskonto``/``indirim`` (percent,
-e.g. ``12,5``), ``valid_from``/``baslangic`` and ``valid_to``/``bitis`` (``31.12.2026`` or
-``2026-12-31``). Every bad row is named (line, field, reason) in one
+``code``/``kod`` or ``barcode``/``barkod`` (``*``: the list-wide rule), ``price``/``fiyat``
+or ``percent_off``/``iskonto``/``indirim`` (percent, e.g. ``12,5``), ``valid_from``/``baslangic``
+and ``valid_to``/``bitis`` (``31.12.2026`` or ``2026-12-31``). Every bad row is named (line, field, reason) in one
 :class:`~pos_tui.core.kernel.errors.ImportRejected` and nothing is written. The reader follows
 the stock files' (``core/stock/receiving/files.py``; that area is above this one): the kernel's
 header folding, JSON reader (numbers never floats) and number parsers.
