@@ -76,3 +76,26 @@ def test_account_sale_snapshot(snap_compare, make_app, open_shift, toptan, till)
         await till.steady(pilot)
 
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=fill)
+
+
+async def test_a_scanned_account_card_chooses_the_account(settings, now, open_shift, shop, till) -> None:
+    from pos_tui.devices.scanner import Scanned
+    from tests.tui.tui_devices_support import device_app
+
+    prices.add_price_list("TOPTAN", "Toptan", actor=shop.admin, now=now)
+    prices.set_price("TOPTAN", prices.PriceInput("*", percent_off=D("10")), actor=shop.admin, now=now, day=now.date())
+    accounts.add_party(
+        accounts.PartyInput(code="BAKKAL", name="Köşe Bakkalı", kind="customer", price_list="TOPTAN", card="CARI0001"),
+        now=now,
+    )
+    app = device_app(settings, now)
+    async with app.run_test(size=SIZE) as pilot:
+        await till.login(pilot)
+        await till.scan(pilot, Shop.EKMEK)
+        await pilot.press("ctrl+a")
+        await till.settle(pilot)
+        app.devices.route(Scanned("CARI0001", "serial"))
+        await till.settle(pilot)
+        assert not isinstance(app.screen, AccountDialog)
+        assert app.screen.cart.account is not None and app.screen.cart.account.code == "BAKKAL"
+        assert [ln.unit_price for ln in app.screen.cart.lines] == [D("9.00")]

@@ -28,6 +28,7 @@ from pos_tui.core import accounts
 from pos_tui.core.kernel import PosError
 from pos_tui.i18n import _
 from pos_tui.tui.base import pos_app
+from pos_tui.tui.capabilities import ScanTarget
 from pos_tui.tui.dialogs.base import Dialog
 from pos_tui.tui.keymap import N_, bind
 
@@ -49,8 +50,9 @@ def _row(party: accounts.PartyInfo) -> Table:
     return grid
 
 
-class AccountDialog(Dialog[AccountChoice]):
-    """Type a code, card, phone, tax number or name; Enter chooses, F4 clears the account."""
+class AccountDialog(Dialog[AccountChoice], ScanTarget):
+    """Type a code, card, phone, tax number or name; Enter chooses, F4 clears the account. A
+    scanned account card lands in the field and is submitted (:class:`ScanTarget`)."""
 
     TITLE_TEXT = N_("Customer account")
     BINDINGS: ClassVar[list[BindingType]] = [
