@@ -38,6 +38,8 @@ DEFAULT_KEYS: Mapping[str, str] = {
     "sale.menu": "f12",
     "sale.coupon": "ctrl+o",
     "sale.rewards": "ctrl+r",
+    "sale.account": "ctrl+a",
+    "account.clear": "f4",
     "sale.line_up": "up",
     "sale.line_down": "down",
     "payment.cash": "f8",

@@ -20,6 +20,7 @@ _EXPORTS = {
     "PaymentInput": "tenders",
     "RETURN": "tenders",
     "SALE": "tenders",
+    "SaleAccount": "cart",
     "TenderContext": "tenders",
     "WEIGHED_UNITS": "cart",
     "check_quantity": "cart",
@@ -38,6 +39,7 @@ __all__ = [
     "Discount",
     "LineTotals",
     "PaymentInput",
+    "SaleAccount",
     "TenderContext",
     "check_quantity",
     "settle_payments",
@@ -54,6 +56,7 @@ if TYPE_CHECKING:
         CartTotals,
         Discount,
         LineTotals,
+        SaleAccount,
         check_quantity,
     )
     from pos_tui.core.basket.tenders import RETURN, SALE, AppliedPayment, PaymentInput, TenderContext, settle_payments

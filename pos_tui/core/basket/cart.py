@@ -23,6 +23,13 @@ Arithmetic (the only rounding happens once per line, see :mod:`pos_tui.core.kern
    per-line KDV of one rate may differ from the rate's KDV by rounding; receipts and the Z
    use the per-rate figures).
 
+Account prices: a sale may be made to a customer account (:class:`SaleAccount`, chosen at the
+till) whose price list gives some products another price. Such a line keeps the catalog price as
+``list_price`` and carries the list's price as ``account_price``, which is also its
+``unit_price`` (what is charged); :meth:`Cart.with_account` re-prices every line that is not
+voided, not priced by hand (an override keeps its price) and not priced by a scale label, and
+clearing the account puts the catalog prices back.
+
 Voided lines stay in the cart (the receipt of the session shows them struck out and the
 journal records them) but count for nothing. Line numbers are stable for the life of the
 cart; the posted receipt numbers its lines 1..n.
@@ -193,7 +200,8 @@ class Benefit:
 @dataclass(frozen=True, slots=True)
 class CartLine:
     """One line of the cart. ``unit_price`` is what is charged, ``list_price`` the catalog price
-    when the line was rung up; they differ only after a price override (with its reason)."""
+    when the line was rung up; they differ after a price override (with its reason) or when the
+    sale's account price list priced the line (``account_price``, then equal to ``unit_price``)."""
 
     line_no: int
     product_id: int
@@ -211,6 +219,12 @@ class CartLine:
     void_reason: str | None = None
     weighed: bool = False
     fixed_amount: Decimal | None = None
+    account_price: Decimal | None = None
+
+    @property
+    def account_priced(self) -> bool:
+        """True when the line is charged its account's price-list price (not its catalog price)."""
+        return self.account_price is not None and not self.price_overridden and self.fixed_amount is None
 
     @property
     def gross(self) -> Decimal:
@@ -232,7 +246,7 @@ class CartLine:
         return qty_to_decimal(self.qty_milli)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "line_no": self.line_no,
             "product_id": self.product_id,
             "code": self.code,
@@ -250,10 +264,14 @@ class CartLine:
             "weighed": self.weighed,
             "fixed_amount": None if self.fixed_amount is None else str(self.fixed_amount),
         }
+        if self.account_price is not None:  # only then: drafts of other sales read as before
+            data["account_price"] = str(self.account_price)
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> CartLine:
         fixed = data.get("fixed_amount")
+        account = data.get("account_price")
         disc = data.get("discount")
         return cls(
             line_no=int(data["line_no"]),
@@ -272,6 +290,42 @@ class CartLine:
             void_reason=data.get("void_reason"),
             weighed=bool(data.get("weighed", False)),
             fixed_amount=None if fixed is None else money(str(fixed)),
+            account_price=None if account is None else money(str(account)),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SaleAccount:
+    """The customer account a sale is made to (chosen at the till): the party, the customer row
+    the posted sale records (``Sale.customer``) and the price list that prices the lines."""
+
+    party_id: int
+    code: str
+    name: str
+    customer_id: int | None = None
+    price_list_id: int | None = None
+    price_list: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "party_id": self.party_id,
+            "code": self.code,
+            "name": self.name,
+            "customer_id": self.customer_id,
+            "price_list_id": self.price_list_id,
+            "price_list": self.price_list,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> SaleAccount:
+        customer, list_id = data.get("customer_id"), data.get("price_list_id")
+        return cls(
+            int(data["party_id"]),
+            str(data["code"]),
+            str(data["name"]),
+            None if customer is None else int(customer),
+            None if list_id is None else int(list_id),
+            data.get("price_list"),
         )
 
 
@@ -424,6 +478,7 @@ class Cart:
     coupons: tuple[str, ...] = ()
     rewards: tuple[str, ...] = ()
     benefits: tuple[Benefit, ...] = ()
+    account: SaleAccount | None = None
 
     # ----------------------------------------------------------------- queries
     @property
@@ -446,6 +501,7 @@ class Cart:
             and self.member_id is None
             and not self.coupons
             and not self.rewards
+            and self.account is None
         )
 
     @property
@@ -490,10 +546,17 @@ class Cart:
         weighed: bool = False,
         fixed_amount: Decimal | None = None,
         merge: bool = True,
+        account_price: Decimal | None = None,
     ) -> Cart:
-        """Add ``qty_milli`` of a product at its catalog ``price``, merging into the last line
-        when it is the same plain item (see the module docstring) unless ``merge`` is false."""
+        """Add ``qty_milli`` of a product at its catalog ``price`` (charged ``account_price``
+        when the sale's account price list gives one), merging into the last line when it is
+        the same plain item (see the module docstring) unless ``merge`` is false."""
         price = _check_price(price, _("The price"))
+        if fixed_amount is not None:
+            account_price = None  # a scale label's price is what is charged
+        if account_price is not None:
+            account_price = _check_price(account_price, _("The price"))
+        charged = price if account_price is None else account_price
         check_quantity(qty_milli, unit)
         if fixed_amount is not None:
             fixed_amount = _check_price(fixed_amount, _("The label price"))
@@ -510,7 +573,8 @@ class Cart:
             and not last.price_overridden
             and last.product_id == product_id
             and last.barcode == barcode
-            and last.unit_price == price
+            and last.unit_price == charged
+            and last.list_price == price
         ):
             merged = last.qty_milli + qty_milli
             check_quantity(merged, unit)
@@ -525,10 +589,11 @@ class Cart:
             unit=unit,
             kdv_rate=kdv_rate,
             qty_milli=qty_milli,
-            unit_price=price,
+            unit_price=charged,
             list_price=price,
             weighed=weighed,
             fixed_amount=fixed_amount,
+            account_price=account_price,
         )
         return dataclasses.replace(self, lines=(*self.lines, line))
 
@@ -607,6 +672,29 @@ class Cart:
     def with_customer(self, customer_id: int | None) -> Cart:
         return dataclasses.replace(self, customer_id=customer_id)
 
+    def with_account(self, account: SaleAccount | None, prices: Mapping[int, Decimal] | None = None) -> Cart:
+        """Make the sale to ``account`` (``None``: to nobody) and re-price the lines: a line the
+        account's list prices (``prices``: product id → price, only products the list names) is
+        charged that price; every other line its catalog price. Voided lines, lines priced by
+        hand and scale labels keep their price. The customer row goes with the account."""
+        prices = prices or {}
+        lines = []
+        for ln in self.lines:
+            if ln.voided or ln.price_overridden or ln.fixed_amount is not None:
+                lines.append(ln)
+                continue
+            found = prices.get(ln.product_id) if account is not None else None
+            unit = ln.list_price if found is None else found
+            if unit != ln.unit_price or found != ln.account_price:
+                ln = dataclasses.replace(ln, unit_price=unit, account_price=found)
+            lines.append(ln)
+        customer = self.customer_id
+        if self.account is not None and customer == self.account.customer_id:
+            customer = None  # the account's customer leaves with it
+        if account is not None and account.customer_id is not None:
+            customer = account.customer_id
+        return dataclasses.replace(self, lines=tuple(lines), account=account, customer_id=customer)
+
     def with_note(self, note: str | None) -> Cart:
         refuse_pan(note)
         return dataclasses.replace(self, note=(note or "").strip() or None)
@@ -628,7 +716,7 @@ class Cart:
 
     # ----------------------------------------------------------------- JSON
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "version": FORMAT_VERSION,
             "lines": [ln.to_dict() for ln in self.lines],
             "discount": self.discount.to_dict() if self.discount else None,
@@ -639,6 +727,9 @@ class Cart:
             "rewards": list(self.rewards),
             "benefits": [b.to_dict() for b in self.benefits],
         }
+        if self.account is not None:  # only then: drafts without an account read as before
+            data["account"] = self.account.to_dict()
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Cart:
@@ -657,6 +748,7 @@ class Cart:
             coupons=tuple(str(c) for c in data.get("coupons", ())),
             rewards=tuple(str(r) for r in data.get("rewards", ())),
             benefits=tuple(Benefit.from_dict(b) for b in data.get("benefits", ())),
+            account=SaleAccount.from_dict(data["account"]) if data.get("account") else None,
         )
 
 

@@ -98,6 +98,10 @@ FIELD_LABELS = {
     "unit_cost": N_("unit cost"),
     "discount": N_("discount"),
     "line": N_("line"),
+    # price list files
+    "percent_off": N_("percent off"),
+    "valid_from": N_("valid from"),
+    "valid_to": N_("valid until"),
 }
 
 

@@ -15,7 +15,7 @@ until the tier job evaluates the member again.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -233,6 +233,25 @@ def _offers(cart: Cart, day: date, strict: bool, problems: list[str]) -> list[Co
     return offers
 
 
+# Benefits that are prices (a promotion's discount or free units, the tier's basket discount) do
+# not stack on a line priced from the sale account's price list: that price is already the
+# customer's negotiated price. Stamps, rewards and coupons (what the member earned or was given)
+# still apply, and points are earned on what the line was paid. docs/accounts-prices.md.
+PRICE_BENEFITS = ("promotion", "tier")
+
+
+def without_price_benefits_on_account_lines(cart: Cart, evaluation: Evaluation) -> Evaluation:
+    """``evaluation`` without the :data:`PRICE_BENEFITS` on the cart's account-priced lines."""
+    priced = {ln.line_no for ln in cart.lines if ln.account_priced}
+    if not priced or not evaluation.benefits:
+        return evaluation
+    kept = tuple(b for b in evaluation.benefits if not (b.line_no in priced and b.kind in PRICE_BENEFITS))
+    if len(kept) == len(evaluation.benefits):
+        return evaluation
+    free = {n: units for n, units in evaluation.free_units.items() if n not in priced}
+    return replace(evaluation, benefits=kept, free_units=free, kurus_left={})
+
+
 def quote(
     cart: Cart, *, now: datetime, tz: str = SHOP_TZ, program: Program | None = None, strict: bool = False
 ) -> Quote:
@@ -255,6 +274,7 @@ def quote(
     )
     lines = _engine_lines(cart, facts)
     evaluation = evaluate(lines, context, program, day=day, coupons=offers, rewards=cart.rewards, strict=strict)
+    evaluation = without_price_benefits_on_account_lines(cart, evaluation)
     return Quote(
         cart.with_benefits(evaluation.benefits),
         evaluation,

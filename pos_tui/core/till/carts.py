@@ -28,7 +28,7 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from pos_tui.core.basket.cart import WEIGHED_UNITS, Cart, CartLine, Discount
+from pos_tui.core.basket.cart import WEIGHED_UNITS, Cart, CartLine, Discount, SaleAccount
 from pos_tui.core.basket.codec import CODEC
 from pos_tui.core.catalog.products import scan
 from pos_tui.core.kernel import journal
@@ -266,7 +266,14 @@ def add_item(
         qty = MILLI if qty_milli is None else qty_milli
     with write_tx(durable=False):
         row = _open_row(terminal, actor.user_id)
-        cart = _cart_of(row).add_product(product, qty, barcode=result.barcode, weighed=weighed, fixed_amount=fixed)
+        cart = _cart_of(row)
+        account_price = None
+        if fixed is None and cart.account is not None and cart.account.price_list_id is not None:
+            found = _account_prices(cart.account, {product.id: product.price}, now, tz)
+            account_price = found.get(product.id)
+        cart = cart.add_product(
+            product, qty, barcode=result.barcode, weighed=weighed, fixed_amount=fixed, account_price=account_price
+        )
         _draft, cart = _store(row, terminal, actor.user_id, cart, now, tz)
         last = cart.last_line
         assert last is not None
@@ -512,6 +519,65 @@ def set_customer(terminal: str, actor: Actor, customer_id: int | None, *, now: d
         row = _open_row(terminal, actor.user_id)
         new = _cart_of(row).with_customer(customer_id)
         _draft, new = _store(row, terminal, actor.user_id, new, now, tz)
+    return new
+
+
+def _account_prices(account: SaleAccount, catalog: dict[int, Decimal], now: datetime, tz: str) -> dict[int, Decimal]:
+    """Product id → the account's list price on the shop day, only for products the list prices."""
+    if account.price_list_id is None or not catalog:
+        return {}
+    from pos_tui.core.accounts import prices
+
+    found = prices.resolve_prices(account.price_list_id, catalog, shop_day(now, tz), catalog)
+    return {pid: r.price for pid, r in found.items() if r.from_list}
+
+
+def sale_account(party: str | int) -> SaleAccount:
+    """The customer account ``party`` (id, or what :func:`accounts.find_party` finds: code,
+    account card, phone, VKN/TCKN) as a sale's account. Refuses suppliers and closed accounts."""
+    from pos_tui.core import accounts
+
+    info = accounts.get_party(party) if isinstance(party, int) else accounts.find_party(party)
+    if info is None:
+        raise NotFound(_("No account with the code, card or phone {text}").format(text=str(party).strip()[:40]))
+    if not info.is_customer:
+        raise ValidationError(_("{code} is a supplier account; choose a customer").format(code=info.code))
+    if not info.active:
+        raise ValidationError(_("The account {code} is closed").format(code=info.code))
+    list_id = None
+    if info.price_list is not None:
+        list_id = int(fast.select_first(m.PriceList, ("id",), {"code": info.price_list})[0])  # type: ignore[index]
+    return SaleAccount(info.id, info.code, info.name, info.customer_id, list_id, info.price_list)
+
+
+def set_account(
+    terminal: str,
+    actor: Actor,
+    party: str | int | None,
+    *,
+    now: datetime,
+    tz: str = SHOP_TZ,
+    override: Override | None = None,
+) -> Cart:
+    """Make the open sale to the customer account ``party`` (``None`` clears it): the lines are
+    re-priced from the account's price list on the shop day (lines scanned later too), lines
+    priced by hand keep their price, and the posted sale records the account's customer.
+    Clearing the account puts the catalog prices back. Lower prices make an *amount* discount
+    a bigger share of its line or cart, so the cashier's discount limit is checked again."""
+    require(actor, "sell")
+    account = None if party is None else sale_account(party)
+    with write_tx(durable=False):
+        row = _open_row(terminal, actor.user_id)
+        cart = _cart_of(row)
+        found: dict[int, Decimal] = {}
+        if account is not None:
+            catalog = {ln.product_id: ln.list_price for ln in cart.lines if not ln.voided}
+            found = _account_prices(account, catalog, now, tz)
+        new = cart.with_account(account, found)
+        used = _recheck_discounts(actor, cart, new, override)
+        draft_id, new = _store(row, terminal, actor.user_id, new, now, tz)
+        details = {"cart": _ref(draft_id), "account": None if account is None else account.code}
+        _record_override(actor, used, "discount", terminal, now, details)
     return new
 
 

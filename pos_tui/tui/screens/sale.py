@@ -64,6 +64,17 @@ class SaleScreen(PosScreen, ScanReceiver):
         bind("sale.menu", "menu", N_("Menu"), N_("Reports, cash in/out, receipts, close the shift")),
         bind("sale.coupon", "coupon", N_("Coupon"), N_("Enter or remove a coupon code")),
         bind("sale.rewards", "rewards", N_("Rewards"), N_("Give the member a reward for points")),
+        # priority: the scan field (an Input) would take Ctrl+A as "go to the start". Not in the
+        # footer (full at 80×24; a priority binding would come first and move every key): the
+        # README's key table and the cart's header, which names the account, say it.
+        bind(
+            "sale.account",
+            "account",
+            N_("Account"),
+            N_("Sell to a customer account at its prices"),
+            show=False,
+            priority=True,
+        ),
         bind("sale.line_up", "line(-1)", N_("Line up"), N_("Select the line above"), show=False),
         bind("sale.line_down", "line(1)", N_("Line down"), N_("Select the line below"), show=False),
         bind("app.back", "clear", N_("Clear"), N_("Clear the scan field and the message"), show=False),
@@ -246,6 +257,45 @@ class SaleScreen(PosScreen, ScanReceiver):
             self.run_cart_change(attach, select=self.selected_line_no())
 
         self.app.push_screen(CustomerDialog(current if self.cart.member_id is not None else None), chosen)
+
+    def action_account(self) -> None:
+        """Ctrl+A: make the sale to a customer account (its price list prices the lines) or clear it."""
+        from pos_tui.tui.dialogs.pricelist_account import AccountChoice, AccountDialog
+
+        if self.posting:
+            self.show_error(_("Wait: the sale is being posted"))
+            return
+        account = self.cart.account
+        current = None if account is None else f"{account.code} {account.name}"
+        session, actor = self.session, self.session.require_actor()
+
+        def chosen(choice: AccountChoice | None) -> None:
+            if choice is None:
+                return
+            party_id = choice.party_id
+
+            def apply(override: Override | None) -> Cart:
+                return till.set_account(
+                    session.terminal, actor, party_id, now=session.now(), tz=session.tz, override=override
+                )
+
+            def done(cart: Cart) -> None:
+                self.show_cart(cart, follow=False, select=self.selected_line_no())
+                chosen_account = cart.account
+                if chosen_account is None:
+                    self.show_note(_("Account cleared: catalog prices"))
+                elif chosen_account.price_list:
+                    self.show_note(
+                        _("Sale to {code}: {list} prices").format(
+                            code=chosen_account.code, list=chosen_account.price_list
+                        )
+                    )
+                else:
+                    self.show_note(_("Sale to {code}").format(code=chosen_account.code))
+
+            pos_app(self).with_override(apply, done, self.failed)
+
+        self.app.push_screen(AccountDialog(current), chosen)
 
     def take_multiplier(self) -> int | None:
         """The quantity waiting for the next item: ``3*`` entered earlier, or still typed in

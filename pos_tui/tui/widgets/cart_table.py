@@ -227,9 +227,15 @@ class CartTable(ScrollView, can_focus=False):
 
     def _header_strip(self) -> Strip:
         if self._header is None:
+            account = self.cart.account
+            item = _("Item")
+            if account is not None:
+                # The sale's customer account and its price list name the column instead (it is
+                # about 20 cells wide at 80×24): the cashier sees whose prices these are.
+                item = f"{account.code} · {account.price_list}" if account.price_list else account.code
             labels = {
                 "no": "#",
-                "name": _("Item"),
+                "name": item,
                 "qty": _("Qty"),
                 "price": _("Price"),
                 "discount": _("Disc."),
@@ -338,6 +344,9 @@ class CartTable(ScrollView, can_focus=False):
         """Display ``cart`` (``totals`` when already computed). With ``follow`` the cursor goes
         to ``select`` or the last line."""
         by_line = {lt.line_no: lt for lt in (totals or cart.totals()).lines}
+        if (cart.account is None) != (self.cart.account is None) or cart.account != self.cart.account:
+            self._header = None  # the header names the sale's account
+            self.refresh()
         order = [ln.line_no for ln in cart.lines]
         previous_cursor = self._order[self._cursor] if self._order else None
         structure_changed = order != self._order
@@ -434,7 +443,9 @@ class CartTable(ScrollView, can_focus=False):
         name_text = line.name
         disc_amount = lt.discount if lt is not None and not line.voided else ZERO
         suffix = f" {format_money(-disc_amount, lang)}" if disc_amount and "discount" not in self._columns else ""
-        room = self._name_width - len(suffix)
+        # A line priced from the account's list shows the catalog price struck beside it.
+        listed = f" {format_money(line.list_price, lang)}" if line.account_priced else ""
+        room = self._name_width - len(suffix) - len(listed)
         name = name_text if len(name_text) <= room else name_text[: max(room - 1, 1)] + "…"
         if line.voided:
             total, discount = Text(_("void"), style="dim italic", justify="right"), Text("")
@@ -444,9 +455,15 @@ class CartTable(ScrollView, can_focus=False):
             total = Text(format_money(net, lang), justify="right")
             discount = Text(format_money(-disc, lang) if disc else "", style="green", justify="right")
         price_style = f"{style} italic".strip() if line.price_overridden else style
+        if line.account_priced:
+            price_style = f"{style} bold".strip()
         cells = {
             "no": Text(str(line.line_no), style=style, justify="right"),
-            "name": Text.assemble((name, style), (suffix, "green")),
+            "name": (
+                Text.assemble((name, style), (listed, "strike dim"), (suffix, "green"))
+                if listed
+                else Text.assemble((name, style), (suffix, "green"))
+            ),
             "qty": Text(
                 format_quantity(line.qty_milli, line.unit, places=3, language=lang), style=style, justify="right"
             ),

@@ -41,7 +41,13 @@ class LastItemPanel(Static):
         text.append(line.name, style="bold")
         text.append("\n")
         qty = format_quantity(line.qty_milli, line.unit, places=3, language=lang)
-        text.append(f"{qty} × {format_money(line.unit_price, lang)}", style="dim")
+        if line.account_priced:  # the catalog price struck, then the account's price
+            text.append(f"{qty} × ", style="dim")
+            text.append(format_money(line.list_price, lang), style="strike dim")
+            text.append(" ")
+            text.append(format_money(line.unit_price, lang), style="bold")
+        else:
+            text.append(f"{qty} × {format_money(line.unit_price, lang)}", style="dim")
         text.append("\n")
         text.append(format_money(line.gross, lang), style="bold")
         if line.voided:
