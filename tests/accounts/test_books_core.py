@@ -7,7 +7,8 @@ from decimal import Decimal
 
 import pytest
 from accounts_support import Books, books_fixture, post, quick_pins  # noqa: F401
-from hypothesis import HealthCheck, given, settings as hsettings
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from pos_tui.core import accounts
@@ -205,12 +206,44 @@ def ledgers(draw: st.DrawFn) -> list[Entry]:
         if out and draw(st.integers(0, 4)) == 0:
             applies = draw(st.sampled_from(out)).id
         at = datetime(2026, 1, 1, 9, tzinfo=UTC) + timedelta(days=day, minutes=i)
-        out.append(Entry(i + 1, i + 1, 1, kind, at, DAY0 + timedelta(days=due), amount, None, None, applies, None, None, None, None))
+        out.append(
+            Entry(
+                i + 1,
+                i + 1,
+                1,
+                kind,
+                at,
+                DAY0 + timedelta(days=due),
+                amount,
+                None,
+                None,
+                applies,
+                None,
+                None,
+                None,
+                None,
+            )
+        )
     live = [e for e in out if e.cancels is None]
     for target in draw(st.lists(st.sampled_from(live), unique_by=lambda e: e.id, max_size=3)) if live else []:
         n = len(out)
         out.append(
-            Entry(n + 1, n + 1, 1, "cancel", target.at + timedelta(days=1), target.due, -target.amount, None, None, None, target.id, None, None, None)
+            Entry(
+                n + 1,
+                n + 1,
+                1,
+                "cancel",
+                target.at + timedelta(days=1),
+                target.due,
+                -target.amount,
+                None,
+                None,
+                None,
+                target.id,
+                None,
+                None,
+                None,
+            )
         )
     return out
 
@@ -247,4 +280,8 @@ def test_aging_matches_balance_on_the_database(books: Books, settings: Settings)
         for row in report.parties:
             from pos_tui.core.accounts.items import end_of_day
 
-            assert row.not_due + sum(row.buckets) == row.total == accounts.balance_kurus(row.party_id, until=end_of_day(day, TZ))
+            assert (
+                row.not_due + sum(row.buckets)
+                == row.total
+                == accounts.balance_kurus(row.party_id, until=end_of_day(day, TZ))
+            )
