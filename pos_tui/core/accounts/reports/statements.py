@@ -25,9 +25,10 @@ from decimal import Decimal
 from typing import Any
 
 from pos_tui.core.accounts.items import OpenItem, end_of_day, open_items, overdue_kurus
-from pos_tui.core.accounts.ledger import CANCEL, balance_kurus, entries, entry_label
+from pos_tui.core.accounts.ledger import CANCEL, balance_kurus, entry_label
 from pos_tui.core.accounts.parties import PartyInfo, get_party
-from pos_tui.core.kernel.clock import SHOP_TZ, day_bounds, shop_day
+from pos_tui.core.accounts.reports.dues import COLUMNS, raw_entries
+from pos_tui.core.kernel.clock import SHOP_TZ, day_bounds, to_db, zone
 from pos_tui.core.kernel.errors import ValidationError
 from pos_tui.core.kernel.formatting import format_money
 from pos_tui.core.kernel.money import ZERO, from_kurus
@@ -71,8 +72,7 @@ class Statement:
         return sum((line.credit for line in self.lines), ZERO)
 
 
-def _line_text(kind: str, note: str | None, reason: str | None) -> str:
-    text = entry_label(kind)
+def _line_text(text: str, note: str | None, reason: str | None) -> str:
     extra = " · ".join(part for part in (reason, note) if part)
     return f"{text}: {extra}" if extra else text
 
@@ -94,16 +94,24 @@ def statement(party_id: int, start: date, end: date, *, tz: str = SHOP_TZ) -> St
     }
     running = opening
     lines: list[StatementLine] = []
-    for e in entries(party_id, since=since, until=until):
+    E2 = m.AccountEntry
+    query = (
+        E2.select(*(getattr(E2, c) for c in COLUMNS))
+        .where((E2.party == party_id) & (E2.at >= to_db(since)) & (E2.at < to_db(until)))
+        .order_by(E2.at, E2.number)
+    )
+    zone_of = zone(tz)
+    labels: dict[str, str] = {}
+    for e in raw_entries(query):
         running += e.amount
         lines.append(
             StatementLine(
                 e.number,
-                shop_day(e.at, tz),
+                e.at.astimezone(zone_of).date(),
                 e.due,
                 e.kind,
                 e.document,
-                _line_text(e.kind, e.note, e.reason),
+                _line_text(labels.get(e.kind) or labels.setdefault(e.kind, entry_label(e.kind)), e.note, e.reason),
                 from_kurus(e.amount) if e.amount > 0 else ZERO,
                 from_kurus(-e.amount) if e.amount < 0 else ZERO,
                 from_kurus(running),
