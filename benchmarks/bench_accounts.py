@@ -143,8 +143,8 @@ def baseline_statement(db: Path) -> None:
     con = sqlite3.connect(db)
     con.execute("SELECT COALESCE(SUM(amount), 0) FROM account_entry WHERE party_id = 1 AND at < '2025-01-01'")
     rows = con.execute(
-        "SELECT number, at, due, kind, document, amount, SUM(amount) OVER (ORDER BY at, number) AS balance,"
-        " cancels_id FROM account_entry WHERE party_id = 1 AND at >= '2025-01-01' ORDER BY at, number"
+        "SELECT number, at, due, kind, document, amount, SUM(amount) OVER (ORDER BY at, id) AS balance,"
+        " cancels_id FROM account_entry WHERE party_id = 1 AND at >= '2025-01-01' ORDER BY at, id"
     ).fetchall()
     assert rows
     con.close()
