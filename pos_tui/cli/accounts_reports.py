@@ -28,7 +28,7 @@ from pos_tui.cli.output import ExitCode, JsonOption, fail, info, print_json, tab
 from pos_tui.i18n import _
 
 if TYPE_CHECKING:
-    from pos_tui.core.accounts.reports import Statement
+    from pos_tui.core import accounts as accounts_area
     from pos_tui.settings import Settings
 
 CodeArgument = Annotated[str, typer.Argument(metavar="CODE", help="The account's code.")]
@@ -132,7 +132,7 @@ def _write_bytes(output: Path, data: bytes) -> None:
         raise ValidationError(_("Cannot write {path}: {error}").format(path=output, error=exc.strerror)) from None
 
 
-def _statement_table(s: Statement, settings: Settings) -> None:
+def _statement_table(s: accounts_area.reports.Statement, settings: Settings) -> None:
     from pos_tui.core import accounts
 
     typer.echo(f"{s.party.code} — {s.party.name}: {_day(s.start)} – {_day(s.end)}")
@@ -155,7 +155,7 @@ def _fit(canvas: Any, text: str, font: str, size: float, width: float) -> str:
     return text
 
 
-def _statement_pdf(s: Statement, path: Path, settings: Settings) -> None:
+def _statement_pdf(s: accounts_area.reports.Statement, path: Path, settings: Settings) -> None:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
     from reportlab.pdfgen.canvas import Canvas

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from pos_tui.core.kernel.lazy import front_door
 
 # public name -> the module of this package that defines it (a module's own name: the module itself)
-_EXPORTS: dict[str, str] = {
+_EXPORTS = {
     "DEFAULT_BUCKETS": "dues",
     "Aging": "dues",
     "AgingRow": "dues",
