@@ -168,7 +168,7 @@ def _statement_pdf(s: accounts_area.reports.Statement, path: Path, settings: Set
     width, height = A4
     head = accounts.reports.statement_header()[:8]
     # number, date, due, entry, document, debit, credit, balance (mm)
-    widths = [14, 20, 20, 52, 28, 22, 22, 24]
+    widths = [11, 20, 20, 47, 26, 21, 21, 22]  # 188 mm of A4's 210
     rows = accounts.reports.statement_rows(s, settings.language)
     page = 0
 
@@ -189,8 +189,11 @@ def _statement_pdf(s: accounts_area.reports.Statement, path: Path, settings: Set
         y -= 8 * mm
         canvas.setFont(bold, 8)
         x = 12 * mm
-        for title, w in zip(head, widths, strict=True):
-            canvas.drawString(x, y, title)
+        for c, (title, w) in enumerate(zip(head, widths, strict=True)):
+            if c >= 5:
+                canvas.drawRightString(x + (w - 2) * mm, y, title)
+            else:
+                canvas.drawString(x, y, title)
             x += w * mm
         canvas.line(12 * mm, y - 1.5 * mm, width - 12 * mm, y - 1.5 * mm)
         return y - 5 * mm
