@@ -285,3 +285,36 @@ def test_aging_matches_balance_on_the_database(books: Books, settings: Settings)
                 == row.total
                 == accounts.balance_kurus(row.party_id, until=end_of_day(day, TZ))
             )
+
+
+_codes = iter(range(1, 10**6))
+
+
+@hsettings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    amounts=st.lists(
+        st.tuples(st.integers(-60, 0), st.integers(-90_000, 90_000).filter(bool), st.booleans()), max_size=12
+    ),
+    start=st.integers(-70, 5),
+    length=st.integers(0, 80),
+)
+def test_statement_opening_plus_entries_is_closing(
+    books: Books, amounts: list[tuple[int, int, bool]], start: int, length: int
+) -> None:
+    from pos_tui.core.accounts.items import end_of_day
+    from pos_tui.core.kernel import from_kurus
+
+    party = accounts.add_party(accounts.PartyInput(code=f"P{next(_codes)}", name="Deneme"), now=books.now)
+    for days, amount, cancel in amounts:
+        entry = post(books, party, accounts.CORRECTION, str(from_kurus(amount)), days=days, reason="test")
+        if cancel:
+            accounts.cancel_entry(entry.number, reason="x", actor=books.admin, terminal="T1", now=books.now)
+    first = books.now.date() + timedelta(days=start)
+    last = first + timedelta(days=length)
+    s = reports.statement(party.id, first, last, tz=TZ)
+    assert s.opening + s.total_debit - s.total_credit == s.closing
+    assert s.closing == accounts.balance(party.id, until=end_of_day(last, TZ))
+    running = s.opening
+    for line in s.lines:
+        running += line.debit - line.credit
+        assert line.balance == running

@@ -165,3 +165,15 @@ def test_the_lookup_at_80x24(snap_compare, books: Books) -> None:
         await pilot.pause()
 
     assert snap_compare(make_app(books), terminal_size=SIZE, run_before=lookup)
+
+
+def test_the_statement_at_80x24(snap_compare, books: Books) -> None:
+    async def statement(pilot: Pilot[None]) -> None:
+        await open_lookup(pilot)
+        await type_in(pilot, "BAKKAL", "enter")
+        await pilot.press("f5")
+        await settle(pilot)
+        await type_in(pilot, "01.09.2026", "enter")
+        await type_in(pilot, "01.11.2026", "enter")
+
+    assert snap_compare(make_app(books), terminal_size=SIZE, run_before=statement)
