@@ -327,8 +327,8 @@ class StatementScreen(PosScreen):
         for heading, right in (
             (_("Date"), False),
             (_("Entry"), False),
-            (_("Debit"), True),
-            (_("Credit"), True),
+            (_("Debits"), True),
+            (_("Credits"), True),
             (_("Balance"), True),
         ):
             table.add_column(Text(heading, justify="right") if right else heading)

@@ -64,8 +64,8 @@ def statement_slip(s: Statement, settings: Settings, *, width: int, limit: int =
         else:
             row("", _("bal. {amount}").format(amount=money(line.balance)))
     lines.append(PrintLine("-" * width))
-    row(_("Debit"), money(s.total_debit))
-    row(_("Credit"), money(s.total_credit))
+    row(_("Debits"), money(s.total_debit))
+    row(_("Credits"), money(s.total_credit))
     row(_("Closing balance"), money(s.closing), bold=True)
     if any(line.cancelled for line in s.lines):
         text(_("* cancelled, with its cancellation: together zero"))

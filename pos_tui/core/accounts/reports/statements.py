@@ -216,8 +216,8 @@ def statement_header() -> list[str]:
         _("Due date"),
         _("Entry"),
         _("Document"),
-        _("Debit"),
-        _("Credit"),
+        _("Debits"),
+        _("Credits"),
         _("Balance"),
         _("Cancelled"),
     ]
