@@ -318,3 +318,26 @@ def test_statement_opening_plus_entries_is_closing(
     for line in s.lines:
         running += line.debit - line.credit
         assert line.balance == running
+
+
+@pytest.mark.postgres
+def test_reports_on_postgresql(pg_db: object, settings: Settings, now: object) -> None:
+    """The raw cursor reader gets datetimes and dates from psycopg2, text from SQLite: both work."""
+    from accounts_support import make_books
+
+    pg_books = make_books(settings, now)  # type: ignore[arg-type]
+    b = pg_books.bakkal
+    post(pg_books, b, accounts.SALE, "700.00", days=-40, due_days=30)
+    wrong = post(pg_books, b, accounts.COLLECTION, "-80.00", days=-3)
+    accounts.cancel_entry(wrong.number, reason="x", actor=pg_books.admin, terminal="T1", now=pg_books.now)
+    post(pg_books, b, accounts.COLLECTION, "-100.00", days=-1)
+    today = pg_books.now.date()
+    s = reports.statement(b.id, today - timedelta(days=10), today, tz=TZ)
+    assert (s.opening, s.closing, [line.cancelled for line in s.lines]) == (
+        Decimal("700.00"),
+        Decimal("600.00"),
+        [True, False, True],
+    )
+    report = reports.aging(today, tz=TZ)
+    (row,) = report.parties
+    assert (row.code, row.buckets, row.total) == ("BAKKAL", (60000, 0, 0, 0), 60000)
