@@ -25,7 +25,7 @@ from pos_tui.core.accounts.parties import PartyInput, add_party, checked_values,
 from pos_tui.core.kernel.errors import ImportRejected, NotFound, PosError, RowError, ValidationError
 from pos_tui.core.kernel.formats import JsonRefused, header_key, load_json, printable, unprotect_cell
 from pos_tui.core.kernel.money import NumberRefused, parse_money, shown_text
-from pos_tui.i18n import _
+from pos_tui.i18n import N_, _
 from pos_tui.store import fast, write_tx
 from pos_tui.store import models as m
 
@@ -52,6 +52,29 @@ MAX_ROWS = 100_000
 
 Record = tuple[int, dict[str, Any]]
 
+# The columns the shared vocabulary has no word for (it names code, name, kind, VKN, phone...)
+_LABELS = {
+    "tckn": N_("TCKN"),
+    "terms_days": N_("payment terms (days)"),
+    "credit_limit": N_("credit limit"),
+    "price_list": N_("price list"),
+    "account_card": N_("account card"),
+    "member_card": N_("member card"),
+    "notes": N_("notes"),
+    "kind": N_("account kind"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class PartyRowError(RowError):
+    """A bad row of an accounts file, its field in the shop's words."""
+
+    def __str__(self) -> str:
+        from pos_tui.core.kernel.vocabulary import field_label
+
+        label = _(_LABELS[self.field]) if self.field in _LABELS else field_label(self.field)
+        return _("line {line}, {field}: {reason}").format(line=self.line, field=label, reason=self.reason)
+
 
 @dataclass(frozen=True, slots=True)
 class PartiesFile:
@@ -62,7 +85,7 @@ class PartiesFile:
 
 
 def _unknown(name: str, line: int) -> RowError:
-    return RowError(
+    return PartyRowError(
         line, printable(name), _("unknown column; the columns are {known}").format(known=", ".join(HEADERS))
     )
 
@@ -73,7 +96,7 @@ def _read_csv(path: Path, errors: list[RowError]) -> list[Record]:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise ImportRejected(
-            source, [RowError(1, "-", _("the file is not UTF-8 text; save it as UTF-8 (CSV UTF-8)"))]
+            source, [PartyRowError(1, "-", _("the file is not UTF-8 text; save it as UTF-8 (CSV UTF-8)"))]
         ) from None
     lines = text.splitlines(keepends=True)
     if not lines or not lines[0].strip():
@@ -94,7 +117,7 @@ def _read_csv(path: Path, errors: list[RowError]) -> list[Record]:
             if canon is None and name.strip():
                 errors.append(_unknown(name.strip(), 1))
             elif canon is not None and canon in fields:
-                errors.append(RowError(1, printable(name.strip()), _("column appears twice")))
+                errors.append(PartyRowError(1, printable(name.strip()), _("column appears twice")))
                 canon = None
             fields.append(canon)
         if errors:
@@ -106,7 +129,7 @@ def _read_csv(path: Path, errors: list[RowError]) -> list[Record]:
                 continue
             if len(cells) != len(header):
                 errors.append(
-                    RowError(
+                    PartyRowError(
                         start,
                         "-",
                         _("has {n} cells, the header has {width} (a {d} inside a value needs quotes)").format(
@@ -127,7 +150,7 @@ def _read_csv(path: Path, errors: list[RowError]) -> list[Record]:
             )
     except csv.Error:
         quote = _("a quote mark is out of place: a quoted value starts and ends with one, a quote inside it is doubled")
-        errors.append(RowError(reader.line_num, "-", quote))
+        errors.append(PartyRowError(reader.line_num, "-", quote))
     return records
 
 
@@ -136,17 +159,17 @@ def _read_json(path: Path, errors: list[RowError]) -> list[Record]:
     try:
         data = load_json(path.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError:
-        raise ImportRejected(source, [RowError(1, "-", _("the file is not UTF-8 text"))]) from None
+        raise ImportRejected(source, [PartyRowError(1, "-", _("the file is not UTF-8 text"))]) from None
     except JsonRefused as exc:
-        raise ImportRejected(source, [RowError(exc.line, "-", exc.reason)]) from None
+        raise ImportRejected(source, [PartyRowError(exc.line, "-", exc.reason)]) from None
     if not isinstance(data, list):
-        raise ImportRejected(source, [RowError(1, "-", _("a JSON file is an array of objects"))])
+        raise ImportRejected(source, [PartyRowError(1, "-", _("a JSON file is an array of objects"))])
     if not data:
         raise ImportRejected.empty(source)
     records: list[Record] = []
     for index, obj in enumerate(data, start=1):
         if not isinstance(obj, dict):
-            errors.append(RowError(index, "-", _("expected an object with the fields")))
+            errors.append(PartyRowError(index, "-", _("expected an object with the fields")))
             continue
         record: dict[str, Any] = {}
         for key, value in obj.items():
@@ -157,7 +180,7 @@ def _read_json(path: Path, errors: list[RowError]) -> list[Record]:
             if value is None or (isinstance(value, str) and not value.strip()):
                 continue
             if isinstance(value, (dict, list, bool)):
-                errors.append(RowError(index, canon, _("expected a single value, not a list or an object")))
+                errors.append(PartyRowError(index, canon, _("expected a single value, not a list or an object")))
                 continue
             record[canon] = value.strip() if isinstance(value, str) else str(value)
         records.append((index, record))
@@ -186,7 +209,7 @@ def _row_input(line: int, record: dict[str, Any], errors: list[RowError]) -> Par
 
     def add(field: str, reason: str) -> None:
         nonlocal bad
-        errors.append(RowError(line, field, reason))
+        errors.append(PartyRowError(line, field, reason))
         bad = True
 
     code = record.get("code")
@@ -243,7 +266,7 @@ def read_parties_file(path: Path) -> PartiesFile:
         key = data.code.strip()
         if key in seen:
             errors.append(
-                RowError(
+                PartyRowError(
                     line, "code", _("the code {code} is already on line {other}").format(code=key, other=seen[key])
                 )
             )
@@ -275,13 +298,13 @@ def import_parties(path: Path, *, now: datetime) -> ImportResult:
                     updated += 1
                 else:
                     if data.name is None:
-                        errors.append(RowError(line, "name", _("a new account needs a name (title)")))
+                        errors.append(PartyRowError(line, "name", _("a new account needs a name (title)")))
                         continue
                     add_party(replace(data, kind=data.kind or "customer"), now=now)
                     added += 1
                 codes.append(data.code.strip())
             except (ValidationError, NotFound) as exc:
-                errors.append(RowError(line, _field_of(exc, data, "-"), exc.message))
+                errors.append(PartyRowError(line, _field_of(exc, data, "-"), exc.message))
         if errors:
             errors.sort(key=lambda e: e.line)
             raise ImportRejected(path.name, errors)
