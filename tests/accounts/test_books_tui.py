@@ -177,3 +177,19 @@ def test_the_statement_at_80x24(snap_compare, books: Books) -> None:
         await type_in(pilot, "01.11.2026", "enter")
 
     assert snap_compare(make_app(books), terminal_size=SIZE, run_before=statement)
+
+
+def test_the_period_dialog_and_its_error_at_80x24(snap_compare, books: Books) -> None:
+    async def period(pilot: Pilot[None]) -> None:
+        await open_lookup(pilot)
+        await type_in(pilot, "BAKKAL", "enter")
+        await pilot.press("f5")
+        await settle(pilot)
+        await type_in(pilot, "01.11.2026", "enter")
+        await type_in(pilot, "31.10.2026", "enter")  # before the first day
+        assert "The last day is before the first day" in screen_text(pilot)
+        for field in pilot.app.screen.query(Input):
+            field.cursor_blink = False
+        await pilot.pause()
+
+    assert snap_compare(make_app(books), terminal_size=SIZE, run_before=period)
