@@ -72,7 +72,14 @@ class Statement:
         return sum((line.credit for line in self.lines), ZERO)
 
 
+def _cents(kurus: int) -> Decimal:
+    """Kuruş as a two-place Decimal (what ``from_kurus`` gives, without its division: 100,000 lines)."""
+    return Decimal(kurus).scaleb(-2)
+
+
 def _line_text(text: str, note: str | None, reason: str | None) -> str:
+    if not note and not reason:
+        return text
     extra = " · ".join(part for part in (reason, note) if part)
     return f"{text}: {extra}" if extra else text
 
@@ -112,9 +119,9 @@ def statement(party_id: int, start: date, end: date, *, tz: str = SHOP_TZ) -> St
                 e.kind,
                 e.document,
                 _line_text(labels.get(e.kind) or labels.setdefault(e.kind, entry_label(e.kind)), e.note, e.reason),
-                from_kurus(e.amount) if e.amount > 0 else ZERO,
-                from_kurus(-e.amount) if e.amount < 0 else ZERO,
-                from_kurus(running),
+                _cents(e.amount) if e.amount > 0 else ZERO,
+                _cents(-e.amount) if e.amount < 0 else ZERO,
+                _cents(running),
                 e.kind == CANCEL or e.cancels is not None or e.id in cancelled,
             )
         )
