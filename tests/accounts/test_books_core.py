@@ -341,3 +341,13 @@ def test_reports_on_postgresql(pg_db: object, settings: Settings, now: object) -
     report = reports.aging(today, tz=TZ)
     (row,) = report.parties
     assert (row.code, row.buckets, row.total) == ("BAKKAL", (60000, 0, 0, 0), 60000)
+
+
+def test_statement_csv_keeps_a_formula_as_text(books: Books) -> None:
+    import csv
+    import io
+
+    post(books, books.bakkal, accounts.SALE, "10.00", document="=cmd|'/C calc'!A0")
+    s = reports.statement(books.bakkal.id, books.now.date(), books.now.date(), tz=TZ)
+    rows = list(csv.reader(io.StringIO(reports.statement_csv(s)), delimiter=";"))
+    assert rows[2][4] == "'=cmd|'/C calc'!A0" and rows[2][5] == "10.00"

@@ -30,6 +30,7 @@ from pos_tui.core.accounts.parties import PartyInfo, get_party
 from pos_tui.core.accounts.reports.dues import COLUMNS, raw_entries
 from pos_tui.core.kernel.clock import SHOP_TZ, day_bounds, to_db, zone
 from pos_tui.core.kernel.errors import ValidationError
+from pos_tui.core.kernel.formats import protect_cell
 from pos_tui.core.kernel.formatting import format_money
 from pos_tui.core.kernel.money import ZERO, from_kurus
 from pos_tui.i18n import _
@@ -274,7 +275,9 @@ def statement_csv(s: Statement, language: str | None = None) -> str:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\n")
     writer.writerow(statement_header())
-    writer.writerows(statement_rows(s, language))
+    for row in statement_rows(s, language):
+        row[3], row[4] = protect_cell(row[3]), protect_cell(row[4])  # a note "=HYPERLINK(…)" stays text
+        writer.writerow(row)
     return out.getvalue()
 
 
