@@ -13,6 +13,13 @@ from pos_tui.core.kernel.lazy import front_door
 
 # public name -> the module of this package that defines it (a module's own name: the module itself)
 _EXPORTS = {
+    "PartiesFile": "files",
+    "cancel_entry": "corrections",
+    "import_parties": "files",
+    "parse_signed_amount": "corrections",
+    "post_correction": "corrections",
+    "post_opening": "corrections",
+    "read_parties_file": "files",
     "BOTH": "parties",
     "CANCEL": "ledger",
     "CHEQUE_BOUNCE": "ledger",
@@ -98,12 +105,14 @@ __all__ = [
     "Entry",
     "EntryDraft",
     "OpenItem",
+    "PartiesFile",
     "PartyInfo",
     "PartyInput",
     "PostedEntry",
     "add_party",
     "balance",
     "balance_kurus",
+    "cancel_entry",
     "check_accounts",
     "check_tckn",
     "check_vkn",
@@ -118,6 +127,7 @@ __all__ = [
     "find_party",
     "get_entry",
     "get_party",
+    "import_parties",
     "list_parties",
     "lock_party",
     "match",
@@ -125,11 +135,15 @@ __all__ = [
     "open_items",
     "overdue_kurus",
     "parse_kind",
+    "parse_signed_amount",
     "party_for_supplier",
     "party_of_customer",
     "payments",
+    "post_correction",
     "post_entries",
+    "post_opening",
     "prices",
+    "read_parties_file",
     "reports",
     "search_parties",
     "set_active",
@@ -141,6 +155,8 @@ if not TYPE_CHECKING:  # type checkers read the imports below instead, and flag 
 if TYPE_CHECKING:
     from pos_tui.core.accounts import cheques, payments, prices, reports
     from pos_tui.core.accounts.audit import check_accounts
+    from pos_tui.core.accounts.corrections import cancel_entry, parse_signed_amount, post_correction, post_opening
+    from pos_tui.core.accounts.files import PartiesFile, import_parties, read_parties_file
     from pos_tui.core.accounts.items import OpenItem, end_of_day, match, open_items, overdue_kurus
     from pos_tui.core.accounts.ledger import (
         CANCEL,
