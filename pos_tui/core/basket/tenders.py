@@ -15,6 +15,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
+from pos_tui.core.kernel.actors import Actor, Override
 from pos_tui.core.kernel.clock import SHOP_TZ
 from pos_tui.core.kernel.errors import ValidationError
 from pos_tui.core.kernel.formatting import format_money
@@ -68,6 +69,8 @@ class TenderContext:
     return_of_id: int | None = None
     member_id: int | None = None  # the loyalty member on the receipt (points, store credit)
     tz: str = SHOP_TZ  # the shop's zone: which calendar day it is for balances and gift cards
+    actor: Actor | None = None  # who takes the payment at the till (None: an import, the admin's authority)
+    override: Override | None = None  # a supervisor's override for what the tender needs (credit limit)
 
 
 class Tender(Protocol):

@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from pos_tui.core import stock
+from pos_tui.core.accounts.payments.tender import register_account_tenders
 from pos_tui.core.basket.cart import Benefit, Cart, CartTotals, KdvRow
 from pos_tui.core.basket.tenders import (
     SALE,
@@ -27,7 +28,7 @@ from pos_tui.core.basket.tenders import (
     tender_for,
 )
 from pos_tui.core.kernel import journal
-from pos_tui.core.kernel.actors import Actor, require
+from pos_tui.core.kernel.actors import Actor, Override, require
 from pos_tui.core.kernel.clock import SHOP_TZ, to_db
 from pos_tui.core.kernel.errors import StateError, ValidationError
 from pos_tui.core.kernel.money import ZERO, from_kurus, split_kdv, to_kurus
@@ -47,6 +48,7 @@ from pos_tui.store.counters import next_value
 # The loyalty tenders (points, store_credit, gift_card) belong to every sale flow (and to returns,
 # which write through this module).
 register_loyalty_tenders()
+register_account_tenders()  # on_account: a sale on the customer's account
 
 
 @dataclass(frozen=True, slots=True)
@@ -425,6 +427,8 @@ def _post_cart(
     source: str,
     tz: str,
     fiscal: FiscalHook | None = None,
+    actor: Actor | None = None,
+    override: Override | None = None,
 ) -> SaleResult:
     """:func:`post_cart` inside the caller's write transaction."""
     if cart.is_empty:
@@ -438,9 +442,19 @@ def _post_cart(
     _check_shift(shift_id, terminal)
     uid = _check_uid(uid)
     ctx = TenderContext(
-        SALE, terminal, cashier_id, cart.customer_id, totals.total, now, member_id=cart.member_id, tz=tz
+        SALE,
+        terminal,
+        cashier_id,
+        cart.customer_id,
+        totals.total,
+        now,
+        member_id=cart.member_id,
+        tz=tz,
+        actor=actor,
+        override=override,
     )
     applied = settle_payments(payments, ctx)
+    customer_id = cart.customer_id if cart.customer_id is not None else _payments_customer(applied)
     draft = DocumentDraft(
         kind=SALE,
         uid=uid,
@@ -452,7 +466,7 @@ def _post_cart(
         now=now,
         source=source,
         tz=tz,
-        customer_id=cart.customer_id,
+        customer_id=customer_id,
         shift_id=shift_id,
         note=cart.note,
         member_id=cart.member_id,
@@ -460,6 +474,15 @@ def _post_cart(
         evaluation=_by_document_line(cart, quote.evaluation),
     )
     return write_document(draft, ctx, fiscal=fiscal)
+
+
+def _payments_customer(applied: Sequence[AppliedPayment]) -> int | None:
+    """The customer a tender names (a sale on account is the account's customer's sale)."""
+    for a in applied:
+        customer = a.details.get("customer_id")
+        if customer is not None:
+            return int(customer)
+    return None
 
 
 def complete_sale(
@@ -472,6 +495,7 @@ def complete_sale(
     cart: Cart | None = None,
     tz: str = SHOP_TZ,
     fiscal: FiscalHook | None = None,
+    override: Override | None = None,
 ) -> SaleResult:
     """Post the cashier's open cart (or ``cart``) paid with ``payments``, in one transaction.
 
@@ -479,6 +503,7 @@ def complete_sale(
     cash may exceed it), StateError for a closed or foreign shift; nothing is written then.
     Posting the open cart removes it, so the next scan starts a new sale. With ``fiscal`` (fiscal
     mode) the sale is registered on the fiscal device last: a FiscalError leaves the cart open.
+    ``override`` is a supervisor's, for what a tender needs (selling on account, past a credit limit).
     """
     require(actor, "sell")
     with write_tx():
@@ -495,6 +520,8 @@ def complete_sale(
             source="till",
             tz=tz,
             fiscal=fiscal,
+            actor=actor,
+            override=override,
         )
         if own:
             discard_open_cart(terminal, actor.user_id)

@@ -15,6 +15,7 @@ from decimal import Decimal
 from peewee import fn
 
 from pos_tui import store
+from pos_tui.core.accounts.payments.tender import ON_ACCOUNT
 from pos_tui.core.basket.cart import Cart, check_quantity
 from pos_tui.core.basket.tenders import (
     RETURN,
@@ -172,8 +173,9 @@ def _refunds_by_original(original: _Head, total: Decimal) -> list[PaymentInput]:
 
 def _cash_refunds(original: _Head, total: Decimal) -> list[PaymentInput]:
     """A refund "in cash": what points, store credit or a gift card paid still goes back to
-    them (their value is never paid out as cash); everything else is cash."""
-    kept = [p for p in _refunds_by_original(original, total) if p.method in LOYALTY_METHODS]
+    them (their value is never paid out as cash), what was put on the customer's account goes
+    back on it (it was never paid); everything else is cash."""
+    kept = [p for p in _refunds_by_original(original, total) if p.method in (*LOYALTY_METHODS, ON_ACCOUNT)]
     cash = total - sum((p.amount for p in kept), ZERO)
     return [*kept, PaymentInput("cash", cash)] if cash > 0 else kept
 

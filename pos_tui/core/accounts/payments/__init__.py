@@ -10,11 +10,73 @@ from typing import TYPE_CHECKING
 from pos_tui.core.kernel.lazy import front_door
 
 # public name -> the module of this package that defines it (a module's own name: the module itself)
-_EXPORTS: dict[str, str] = {}
+_EXPORTS: dict[str, str] = {
+    "COLLECT_METHODS": "money",
+    "CollectionInput": "money",
+    "CollectionResult": "money",
+    "CreditStatus": "tender",
+    "MAX_INSTALLMENTS": "tender",
+    "ON_ACCOUNT": "tender",
+    "PAY_METHODS": "money",
+    "PaymentOutInput": "money",
+    "PaymentResult": "money",
+    "collect": "money",
+    "collection_slip": "money",
+    "credit_status": "tender",
+    "customer_account": "tender",
+    "installment_dues": "tender",
+    "method_name": "money",
+    "on_account_total": "tender",
+    "over_limit_message": "tender",
+    "pay": "money",
+    "register_account_tenders": "tender",
+}
 
-__all__ = []
+__all__ = [
+    "COLLECT_METHODS",
+    "MAX_INSTALLMENTS",
+    "ON_ACCOUNT",
+    "PAY_METHODS",
+    "CollectionInput",
+    "CollectionResult",
+    "CreditStatus",
+    "PaymentOutInput",
+    "PaymentResult",
+    "collect",
+    "collection_slip",
+    "credit_status",
+    "customer_account",
+    "installment_dues",
+    "method_name",
+    "on_account_total",
+    "over_limit_message",
+    "pay",
+    "register_account_tenders",
+]
 if not TYPE_CHECKING:  # type checkers read the imports below instead, and flag a misspelt name
     __getattr__, __dir__ = front_door(__name__, _EXPORTS)
 
 if TYPE_CHECKING:
-    pass  # no public names yet
+    from pos_tui.core.accounts.payments.money import (
+        COLLECT_METHODS,
+        PAY_METHODS,
+        CollectionInput,
+        CollectionResult,
+        PaymentOutInput,
+        PaymentResult,
+        collect,
+        collection_slip,
+        method_name,
+        pay,
+    )
+    from pos_tui.core.accounts.payments.tender import (
+        MAX_INSTALLMENTS,
+        ON_ACCOUNT,
+        CreditStatus,
+        credit_status,
+        customer_account,
+        installment_dues,
+        on_account_total,
+        over_limit_message,
+        register_account_tenders,
+    )
