@@ -257,8 +257,8 @@ class MoneyDialog(Dialog[Any]):
 
     def method_keys(self) -> str:
         app = pos_app(self)
-        labels = {"cash": _("cash"), "card": _("card"), "transfer": _("bank transfer")}
-        return " · ".join(f"{app.key_label('accounts.' + m)}: {labels[m]}" for m in self.METHODS)
+        name = accounts.payments.method_name
+        return " · ".join(f"{app.key_label('accounts.' + m)}: {name(m)}" for m in self.METHODS)
 
     def hint(self) -> str:
         return _("{keys} · Esc: cancel").format(keys=self.method_keys())
@@ -390,7 +390,7 @@ class CollectionDialog(MoneyDialog):
         code = self.account.party.code
         station = station_of(app)
 
-        def run(_override: Override | None) -> tuple[Any, Any]:
+        def run(override: Override | None) -> tuple[Any, Any]:
             now = session.now()
             result = accounts.payments.collect(
                 accounts.payments.CollectionInput(account=code, amount=amount, method=method, at=now, note=note),
@@ -399,8 +399,12 @@ class CollectionDialog(MoneyDialog):
                 now=now,
                 shift_id=shift_id,
                 tz=tz,
+                override=override,
             )
-            return result, slip_for(station, lambda: accounts.payments.collection_slip(result, session.settings))
+            settings = session.settings
+            return result, slip_for(
+                station, lambda: accounts.payments.collection_slip(result, settings, width=station.width)
+            )
 
         return run
 

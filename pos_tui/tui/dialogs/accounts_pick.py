@@ -143,7 +143,10 @@ class AccountPickDialog(Dialog[PickedAccount], ScanTarget):
 
     def compose_body(self) -> ComposeResult:
         yield Input(self.initial, id="account-query", placeholder=_("Code, name, phone or account card"))
-        yield Label(_header(self.kind), id="account-header")
+        header = Label(_header(self.kind), id="account-header")
+        header.styles.width = "100%"
+        header.styles.padding = (0, 2)  # over the list's columns: inside its border and padding
+        yield header
         results = OptionList(id="account-results")
         results.can_focus = False
         yield results
@@ -230,7 +233,7 @@ class AccountPickDialog(Dialog[PickedAccount], ScanTarget):
         if text != self.listed_for:
             self.search(text)  # Enter came before the list: it comes now, Enter again picks
             return
-        self.show_error(_("Type a code, a name or a phone number, or scan the account card"))
+        self._show(text, self.found)  # nothing listed: say so again (with the bell)
 
     @on(OptionList.OptionSelected, "#account-results")
     def _picked(self, event: OptionList.OptionSelected) -> None:
@@ -256,4 +259,3 @@ class AccountPickDialog(Dialog[PickedAccount], ScanTarget):
 
 
 __all__ = ["AccountPickDialog", "AccountsFound", "PickedAccount", "account_status"]
-

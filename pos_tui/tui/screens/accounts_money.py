@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from pos_tui.core import accounts
-from pos_tui.core.kernel import PosError, format_money, method_label, shop_day
+from pos_tui.core.kernel import PosError, format_money, shop_day
 from pos_tui.i18n import _
 
 if TYPE_CHECKING:
@@ -103,10 +103,8 @@ def paid(screen: PosScreen, result: Any) -> None:
 
 
 def _method(method: str) -> str:
-    """How the money moved, in words (the kernel's payment labels, and a bank transfer)."""
-    if method == "transfer":
-        return _("bank transfer")
-    return method_label(method).lower()
+    """How the money moved, in words (cash, card, bank transfer)."""
+    return str(accounts.payments.method_name(method))
 
 
 __all__ = ["collected", "open_collection", "open_supplier_payment", "paid", "show_slip"]

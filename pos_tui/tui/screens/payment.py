@@ -22,7 +22,7 @@ from textual.widgets import DataTable, Digits, Input, Label, Static
 
 from pos_tui.core.basket import Cart
 from pos_tui.core.kernel import ZERO, PosError, ValidationError, format_money, method_label, parse_money
-from pos_tui.i18n import _
+from pos_tui.i18n import _, ngettext
 from pos_tui.tui.base import pos_app
 from pos_tui.tui.dialogs.prompts import plain_amount
 from pos_tui.tui.keymap import N_, bind
@@ -61,7 +61,9 @@ class PaymentScreen(PosScreen):
         bind(
             "payment.gift_card", "gift_card", N_("Gift card"), N_("Add the typed amount from a gift card"), show=False
         ),
-        bind("payment.on_account", "on_account", N_("On account"), N_("Put the typed amount on the customer's account")),
+        bind(
+            "payment.on_account", "on_account", N_("On account"), N_("Put the typed amount on the customer's account")
+        ),
         bind("payment.remove", "remove", N_("Remove"), N_("Remove the last payment"), priority=True),
         bind("payment.complete", "complete", N_("Post"), N_("Post the sale when the payments cover it")),
         bind("app.back", "back", N_("Back"), N_("Back to the sale; nothing is posted")),
@@ -263,21 +265,31 @@ class PaymentScreen(PosScreen):
         return next((p for p in self.parts if p.method == "on_account"), None)
 
     def show_account(self) -> None:
-        """The account's name and figures beside the total (once one is picked or the sale names one)."""
-        from pos_tui.tui.dialogs.accounts_money_dialogs import figures_line
+        """The account's code, name and figures beside the total (once one is picked or the sale
+        names one), a line each: the side column is narrow at 80 columns."""
+        from rich.table import Table
 
         line = self.query_one("#pay-account", Static)
         account = self.account
         if account is None:
             line.update("")
             return
+        lang = self.language
+        grid = Table.grid(expand=True)
+        grid.add_column(no_wrap=True, overflow="ellipsis", ratio=1)
+        grid.add_column(justify="right", no_wrap=True)
+        grid.add_row(Text(_("Account {code}").format(code=account.party.code), style="bold"), "")
+        grid.add_row(Text(account.party.name), "")
+        grid.add_row(_("Balance"), format_money(account.balance, lang))
+        grid.add_row(_("Limit"), format_money(account.limit, lang))
+        available = account.available if account.available is not None else ZERO
+        grid.add_row(_("Available"), format_money(available, lang))
         part = self.on_account_part()
-        text = Text()
-        text.append(_("Account: {name}").format(name=account.label), style="bold")
-        text.append("\n" + figures_line(account, self.language))
         if part is not None and part.installments > 1:
-            text.append("\n" + _("{n} installments").format(n=part.installments))
-        line.update(text)
+            grid.add_row(
+                ngettext("{n} installment", "{n} installments", part.installments).format(n=part.installments), ""
+            )
+        line.update(grid)
 
     def action_on_account(self) -> None:
         """Pick the account (or take the sale's), then the amount and installments; adds the part."""
@@ -285,15 +297,15 @@ class PaymentScreen(PosScreen):
         from pos_tui.tui.dialogs.accounts_money_dialogs import OnAccountDialog, OnAccountRequest
         from pos_tui.tui.dialogs.accounts_pick import AccountPickDialog, PickedAccount, account_status
 
+        if self.on_account_part() is not None:
+            key = pos_app(self).key_label("payment.remove")
+            self.show_error(_("The sale is already on an account; {key} removes that payment").format(key=key))
+            return
         amount = self._typed_amount()
         if amount is None:
             return
         if amount > self.remaining:
             self.show_error(_("Only cash may be more than what is still to pay"))
-            return
-        if self.on_account_part() is not None:
-            key = pos_app(self).key_label("payment.remove")
-            self.show_error(_("The sale is already on an account; {key} removes that payment").format(key=key))
             return
         remaining = self.remaining
 
@@ -382,9 +394,7 @@ class PaymentScreen(PosScreen):
         # On account, the core may refuse past the credit limit (or a cashier without "on_account"): the
         # supervisor's PIN is asked and the sale posted again with their override (journalled by the core).
         overridable = self.on_account_part() is not None
-        app.call_core(
-            complete_sale_call(self.session, payments, target=self, fiscal=fiscal, overridable=overridable)
-        )
+        app.call_core(complete_sale_call(self.session, payments, target=self, fiscal=fiscal, overridable=overridable))
 
     def _payment(self, part: Part, cash: Any, card: Any) -> Any:
         from pos_tui.core.basket import PaymentInput
