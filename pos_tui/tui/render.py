@@ -71,6 +71,9 @@ def render_x(report: Any, settings: Settings) -> RenderableType:
     drawer.add_row(_("Paid in"), format_money(report.paid_in, lang))
     drawer.add_row(_("Paid out"), format_money(-report.paid_out, lang))
     drawer.add_row(_("Gift cards sold (cash)"), format_money(report.gift_cards, lang))
+    if getattr(report, "collections", None) or getattr(report, "supplier_payments", None):
+        drawer.add_row(_("Cash collections"), format_money(report.cash_collections, lang))
+        drawer.add_row(_("Cash paid to suppliers"), format_money(-report.cash_supplier_payments, lang))
     drawer.add_row(_("No-sale openings"), str(report.no_sales))
     drawer.add_row(
         Text(_("Expected in drawer"), style="bold"), Text(format_money(report.expected_cash, lang), style="bold")
@@ -83,8 +86,23 @@ def render_x(report: Any, settings: Settings) -> RenderableType:
         document_totals_rows(report.totals, lang),
         Rule(_("KDV")),
         _kdv_table(report.totals.by_kdv, lang),
+        *_account_money(report, lang),
         *_journal_head(report),
     )
+
+
+def _account_money(report: Any, lang: str) -> list[RenderableType]:
+    """Collections on customers' accounts and payments to suppliers by method (X and Z), when any."""
+    collections = getattr(report, "collections", None) or {}
+    payments = getattr(report, "supplier_payments", None) or {}
+    if not collections and not payments:
+        return []
+    grid = _grid()
+    for method, amount in collections.items():
+        grid.add_row(_("Collection") + " · " + method_label(method), format_money(amount, lang))
+    for method, amount in payments.items():
+        grid.add_row(_("Paid to suppliers") + " · " + method_label(method), format_money(-amount, lang))
+    return [Rule(_("Accounts")), grid]
 
 
 def _journal_head(report: Any) -> list[RenderableType]:
@@ -123,6 +141,7 @@ def render_z(report: Any, settings: Settings, *, gift_cards: Decimal | None = No
         _kdv_table(report.totals.by_kdv, lang),
         Rule(),
         tail,
+        *_account_money(report, lang),
         *_journal_head(report),
     )
 

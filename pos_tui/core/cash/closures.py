@@ -14,12 +14,12 @@ the two commit together or not at all.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from pos_tui.core.cash.reports import DocumentTotals, document_totals
+from pos_tui.core.cash.reports import DocumentTotals, account_money, document_totals
 from pos_tui.core.kernel import journal
 from pos_tui.core.kernel.actors import Actor, Override, require
 from pos_tui.core.kernel.clock import iso, to_db
@@ -81,6 +81,10 @@ class ZReport:
     # A Z: its own journal entry; a preview (X): the head when it was read. Not in to_json(),
     # which is the Z's journal payload (an entry cannot hold its own hash).
     journal_head: JournalHead | None = None
+    # Money on accounts taken or paid on the terminal since the previous Z (collections from
+    # customers, payments to suppliers, by method): not turnover, shown apart from the totals.
+    collections: dict[str, Decimal] = field(default_factory=dict)
+    supplier_payments: dict[str, Decimal] = field(default_factory=dict)
 
     @property
     def grand_total(self) -> Decimal:
@@ -100,6 +104,17 @@ class ZReport:
             "user": self.user,
             **self.totals.json_fields(tz),
             "grand_total": f"{self.grand_total:.2f}",
+            **self._accounts_json(),
+        }
+
+    def _accounts_json(self) -> dict[str, Any]:
+        if not self.collections and not self.supplier_payments:
+            return {}  # the Z of a shop without accounts reads as it always did
+        return {
+            "accounts": {
+                "collections": {k: f"{v:.2f}" for k, v in self.collections.items()},
+                "supplier_payments": {k: f"{v:.2f}" for k, v in self.supplier_payments.items()},
+            }
         }
 
 
@@ -111,6 +126,16 @@ def _since_last(terminal: str) -> tuple[m.ZClosure | None, DocumentTotals]:
     prev = last_z(terminal)
     after = prev.last_sale_id if prev else 0
     return prev, document_totals((m.Sale.terminal == terminal) & (m.Sale.id > after))
+
+
+def _account_money_since(terminal: str, prev: m.ZClosure | None, now: datetime) -> dict[str, Any]:
+    """Collections and supplier payments written on ``terminal`` after the previous Z, up to ``now``."""
+    E = m.AccountEntry
+    where = (E.terminal == terminal) & (E.posted_at <= to_db(now))
+    if prev is not None:
+        where &= E.posted_at > prev.at
+    collections, payments = account_money(where)
+    return {"collections": collections, "supplier_payments": payments}
 
 
 def x_preview(terminal: str, *, now: datetime) -> ZReport:
@@ -126,6 +151,7 @@ def x_preview(terminal: str, *, now: datetime) -> ZReport:
         previous_grand_total=from_kurus(prev.grand_total) if prev else ZERO,
         last_sale_id=totals.last_id or (prev.last_sale_id if prev else 0),
         journal_head=journal_head(),
+        **_account_money_since(terminal, prev, now),
     )
 
 
@@ -156,6 +182,7 @@ def z_report(
             totals=totals,
             previous_grand_total=from_kurus(prev.grand_total) if prev else ZERO,
             last_sale_id=totals.last_id or (prev.last_sale_id if prev else 0),
+            **_account_money_since(terminal, prev, now),
         )
         doc = report.to_json(settings.shop.timezone)
         m.ZClosure.create(

@@ -17,6 +17,7 @@ from typing import Any, Literal
 from peewee import JOIN, Case, Expression, fn
 
 from pos_tui import store
+from pos_tui.core import accounts
 from pos_tui.core.kernel.clock import day_bounds, from_db, iso, local, to_db
 from pos_tui.core.kernel.errors import ValidationError
 from pos_tui.core.kernel.money import ZERO, from_kurus, qty_to_decimal
@@ -144,6 +145,27 @@ def document_totals(where: Expression) -> DocumentTotals:
         return_payments=payments["return"],
         by_kdv={rate: KdvTotal(from_kurus(b), from_kurus(k)) for rate, (b, k) in sorted(kdv_k.items())},
     )
+
+
+def account_money(where: Expression) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
+    """(collections, supplier payments) by method of the account entries matching ``where`` (an
+    expression over :class:`m.AccountEntry`): what customers paid on their accounts and what was
+    paid to suppliers, both as positive amounts."""
+    E = m.AccountEntry
+    collections: dict[str, Decimal] = {}
+    payments: dict[str, Decimal] = {}
+    query = (
+        E.select(E.kind, E.method, fn.SUM(E.amount))
+        .where(where & E.kind.in_([accounts.COLLECTION, accounts.PAYMENT]))
+        .group_by(E.kind, E.method)
+        .order_by(E.method)
+    )
+    for kind, method, amount in store.rows(query):
+        if kind == accounts.COLLECTION:
+            collections[method or "cash"] = from_kurus(-(amount or 0))
+        else:
+            payments[method or "cash"] = from_kurus(amount or 0)
+    return collections, payments
 
 
 # --- sales reports ------------------------------------------------------------------------

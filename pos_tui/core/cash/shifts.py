@@ -2,14 +2,16 @@
 
 Cash expected in the drawer = opening float + cash taken by sales − cash given back by
 returns + paid in − paid out + cash received for gift cards (a ``gift_card`` cash movement:
-the money for a card is a liability, not a sale). ``Payment.amount`` is what a tender applied to the document
+the money for a card is a liability, not a sale) + cash collected on customers' accounts − cash
+paid to suppliers from the till (account entries of kind ``collection`` / ``payment`` with the
+shift: :func:`account_money`). ``Payment.amount`` is what a tender applied to the document
 (change already netted), so the cash sums are exact. Sales point at their shift through
 ``sale.shift_id``; documents without a shift (imported ones) belong to no drawer.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
@@ -17,7 +19,7 @@ from peewee import fn
 
 from pos_tui import store
 from pos_tui.core.cash.closures import JournalHead, journal_head
-from pos_tui.core.cash.reports import DocumentTotals, document_totals
+from pos_tui.core.cash.reports import DocumentTotals, account_money, document_totals
 from pos_tui.core.kernel import journal
 from pos_tui.core.kernel.actors import Actor, Override, require
 from pos_tui.core.kernel.clock import from_db, to_db
@@ -78,10 +80,29 @@ class XReport:
     totals: DocumentTotals
     gift_cards: Decimal = ZERO  # cash received for gift cards sold or topped up
     journal_head: JournalHead | None = None  # the journal's head when the X was read (printed as an anchor)
+    collections: dict[str, Decimal] = field(default_factory=dict)  # collections on account, by method
+    supplier_payments: dict[str, Decimal] = field(default_factory=dict)  # paid to suppliers, by method
+
+    @property
+    def cash_collections(self) -> Decimal:
+        return self.collections.get(CASH, ZERO)
+
+    @property
+    def cash_supplier_payments(self) -> Decimal:
+        return self.supplier_payments.get(CASH, ZERO)
 
     @property
     def expected_cash(self) -> Decimal:
-        return self.opening_float + self.cash_sales - self.cash_refunds + self.paid_in - self.paid_out + self.gift_cards
+        return (
+            self.opening_float
+            + self.cash_sales
+            - self.cash_refunds
+            + self.paid_in
+            - self.paid_out
+            + self.gift_cards
+            + self.cash_collections
+            - self.cash_supplier_payments
+        )
 
 
 def _info(row: m.Shift) -> ShiftInfo:
@@ -247,13 +268,24 @@ def _cash_figures(shift: m.Shift) -> tuple[Decimal, Decimal, Decimal, Decimal, i
 
 def _expected_cash(shift: m.Shift) -> Decimal:
     sales, refunds, pin, pout, _n, gift_cards = _cash_figures(shift)
-    return from_kurus(shift.opening_float) + sales - refunds + pin - pout + gift_cards
+    collections, payments = account_money(m.AccountEntry.shift == shift.id)
+    return (
+        from_kurus(shift.opening_float)
+        + sales
+        - refunds
+        + pin
+        - pout
+        + gift_cards
+        + collections.get(CASH, ZERO)
+        - payments.get(CASH, ZERO)
+    )
 
 
 def x_report(terminal: str, *, now: datetime) -> XReport:
     """The open shift's figures so far (any time, nothing written)."""
     shift = _require_open(terminal)
     sales, refunds, pin, pout, no_sales, gift_cards = _cash_figures(shift)
+    collections, payments = account_money(m.AccountEntry.shift == shift.id)
     return XReport(
         shift=_info(shift),
         at=now,
@@ -266,6 +298,8 @@ def x_report(terminal: str, *, now: datetime) -> XReport:
         totals=document_totals(m.Sale.shift == shift.id),
         gift_cards=gift_cards,
         journal_head=journal_head(),
+        collections=collections,
+        supplier_payments=payments,
     )
 
 

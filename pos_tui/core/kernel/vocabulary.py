@@ -18,6 +18,9 @@ METHOD_LABELS = {
     "points": N_("Points"),
     "store_credit": N_("Store credit"),
     "gift_card": N_("Gift card"),
+    "on_account": N_("On account"),
+    "transfer": N_("Bank transfer"),
+    "cheque": N_("Cheque"),
 }
 DOCUMENT_LABELS = {
     "sale": N_("sale"),

@@ -393,6 +393,21 @@ def _document_totals(sheet: _Sheet, totals: Any) -> None:
     _kdv(sheet, {str(rate): row for rate, row in totals.by_kdv.items()})
 
 
+def _account_money(sheet: _Sheet, report: Any) -> None:
+    """Collections on customers' accounts and payments to suppliers by method, when any (not
+    turnover: they are in no document total)."""
+    collections = getattr(report, "collections", None) or {}
+    payments = getattr(report, "supplier_payments", None) or {}
+    if not collections and not payments:
+        return
+    sheet.rule()
+    sheet.text(_("Accounts"), bold=True)
+    for method, amount in collections.items():
+        sheet.row(_("Collection") + " " + method_label(method), sheet.money(amount))
+    for method, amount in payments.items():
+        sheet.row(_("Paid to suppliers") + " " + method_label(method), sheet.money(-amount))
+
+
 def _journal_head(sheet: _Sheet, report: Any) -> None:
     """The journal's head (``ENTRY:HASH``) as an anchor kept outside the database: typed back
     into ``pos-admin audit verify --anchor`` it proves the chain still holds that entry."""
@@ -421,10 +436,14 @@ def x_report_for(report: Any, settings: Settings, *, width: int, fiscal: bool = 
     sheet.row(_("Paid out"), sheet.money(-report.paid_out))
     if report.gift_cards:
         sheet.row(_("Gift card"), sheet.money(report.gift_cards))
+    if getattr(report, "collections", None) or getattr(report, "supplier_payments", None):
+        sheet.row(_("Cash collections"), sheet.money(report.cash_collections))
+        sheet.row(_("Cash paid to suppliers"), sheet.money(-report.cash_supplier_payments))
     sheet.row(_("No-sale openings"), str(report.no_sales))
     sheet.row(_("Expected in drawer"), sheet.money(report.expected_cash, currency=True), bold=True)
     sheet.rule()
     _document_totals(sheet, report.totals)
+    _account_money(sheet, report)
     _journal_head(sheet, report)
     return Printable(_("X report"), tuple(sheet.lines))
 
@@ -448,6 +467,7 @@ def z_report_for(report: Any, settings: Settings, *, width: int, fiscal: bool = 
     _document_totals(sheet, report.totals)
     sheet.rule()
     sheet.row(_("Grand total"), sheet.money(report.grand_total, currency=True), bold=True)
+    _account_money(sheet, report)
     _journal_head(sheet, report)
     return Printable(title, tuple(sheet.lines))
 
