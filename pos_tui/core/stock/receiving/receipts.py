@@ -29,6 +29,7 @@ from typing import Any
 from peewee import JOIN, fn
 
 from pos_tui import store
+from pos_tui.core import accounts
 from pos_tui.core.catalog import ProductInfo, scan
 from pos_tui.core.kernel.actors import Actor, Override, require
 from pos_tui.core.kernel.clock import SHOP_TZ, day_bounds, from_db, shop_day, to_db, zone
@@ -560,6 +561,20 @@ def post_receipt(
             )
         )
         _remember_prices(supplier.id, checked, priced, to_db(at), posted.id)
+        post_payable(
+            supplier.id,
+            accounts.RECEIPT,
+            -priced.gross,
+            at=at,
+            due=receipt.due,
+            day=day,
+            stock_document_id=posted.id,
+            document=document or f"stock:{posted.id}",
+            user_id=actor.user_id,
+            terminal=terminal,
+            now=now,
+            tz=tz,
+        )
         after = _costs(pids)
     info = document_info(posted.id)
     changes = []
@@ -585,6 +600,51 @@ def post_receipt(
             )
         )
     return _replace_changes(info, tuple(changes))
+
+
+def post_payable(
+    supplier_id: int,
+    kind: str,
+    amount: int,
+    *,
+    at: datetime,
+    due: dt.date | None,
+    day: dt.date,
+    stock_document_id: int,
+    document: str,
+    user_id: int,
+    terminal: str,
+    now: datetime,
+    tz: str,
+    applies_to: int | None = None,
+) -> None:
+    """Put a stock document's money on the supplier's account (inside the document's transaction):
+    ``amount`` signed kuruş (a receipt −gross incl. KDV: the shop owes it; a return +gross), due
+    ``due``, else ``day`` + the account's terms. A document of 0,00 (free goods) posts nothing."""
+    if amount == 0:
+        return
+    party_id = accounts.party_for_supplier(supplier_id, now=now)
+    if due is None:
+        terms = fast.select_first(m.Party, ("terms_days",), {"id": party_id})
+        due = day + dt.timedelta(days=int(terms[0] or 0) if terms else 0)
+    accounts.post_entries(
+        [
+            accounts.EntryDraft(
+                party_id=party_id,
+                kind=kind,
+                amount=amount,
+                at=at,
+                due=due,
+                terminal=terminal,
+                user_id=user_id,
+                document=document,
+                stock_document_id=stock_document_id,
+                applies_to=applies_to,
+            )
+        ],
+        now=now,
+        tz=tz,
+    )
 
 
 def _replace_changes(info: ReceiptInfo, changes: tuple[CostChange, ...]) -> ReceiptInfo:

@@ -22,6 +22,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from pos_tui import store
+from pos_tui.core import accounts
 from pos_tui.core.kernel.actors import Actor, Override, require
 from pos_tui.core.kernel.clock import SHOP_TZ, shop_day
 from pos_tui.core.kernel.errors import ImportRejected, RowError, ValidationError
@@ -37,6 +38,7 @@ from pos_tui.core.stock.receiving.receipts import (
     document_id,
     document_info,
     override_data,
+    post_payable,
     products_by_key,
     returned_by_line,
     totals_data,
@@ -273,5 +275,23 @@ def post_supplier_return(
                 note=(note or "").strip() or None,
                 data=data,
             )
+        )
+        receipt_entry = fast.select_first(
+            m.AccountEntry, ("id",), {"stock_document": receipt_id, "kind": accounts.RECEIPT}
+        )
+        post_payable(
+            supplier_id,
+            accounts.SUPPLIER_RETURN,
+            priced.gross,
+            at=now,
+            due=shop_day(now, tz),
+            day=shop_day(now, tz),
+            stock_document_id=posted.id,
+            document=f"stock:{posted.id}",
+            user_id=actor.user_id,
+            terminal=terminal,
+            now=now,
+            tz=tz,
+            applies_to=None if receipt_entry is None else int(receipt_entry[0]),
         )
     return document_info(posted.id)
