@@ -5,6 +5,7 @@ installments, the sale's own account as the default, errors on screen, and a sna
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 from textual.widgets import Input
 from till_accounts_support import SIZE, assert_error_visible, owes, parties_fixture  # noqa: F401
@@ -70,7 +71,8 @@ async def test_a_sale_on_account_within_the_limit(make_app, open_shift, parties,
         await pilot.press("f10", "f10")  # a second press while posting does nothing
         await till.settle(pilot)
         assert isinstance(app.screen, ReceiptPreview)
-        assert "BAKKAL" in app.screen.text
+        assert "On account (BAKKAL)" in app.screen.text  # the receipt's payment line
+        assert "On account: BAKKAL · Köşe Bakkalı Ltd. 120.00" in till.screen_text(pilot)  # under the preview
     (entry,) = sale_entries()
     assert (entry.party_id, entry.amount, entry.installment) == (bakkal.id, 12000, None)
     assert entry.due == (now + timedelta(days=30)).date()
@@ -197,3 +199,31 @@ def test_payment_screen_with_an_account_snapshot(snap_compare, make_app, open_sh
         await till.steady(pilot)
 
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=fill)
+
+
+async def test_a_return_of_a_sale_on_account_credits_the_account(make_app, open_shift, parties, till) -> None:
+    bakkal, _acme = parties
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await to_payment(pilot, till, Shop.CAY, Shop.EKMEK)  # 130,00
+        await till.type(pilot, "30", "f8")
+        await on_account(pilot, till)  # 100,00 on account
+        await pilot.press("f10")
+        await till.settle(pilot)
+        await till.type(pilot, "", "enter")  # close the receipt
+        await pilot.press("f4")
+        await till.settle(pilot)
+        await till.type(pilot, "1", "enter")
+        await pilot.press("f5")  # the first line (Çay, 120,00)
+        await till.settle(pilot)
+        assert "The part paid on account BAKKAL goes back on the account" in till.screen_text(pilot)
+        await pilot.press("f10")
+        await till.type(pilot, "1", "enter")  # the first preset reason
+        await pilot.press("enter")
+        await till.settle(pilot)
+    ret = m.Sale.get(m.Sale.kind == "return")
+    refunds = {p.method: p.amount for p in m.Payment.select().where(m.Payment.sale == ret.id)}
+    assert sum(refunds.values()) == 12000 and refunds["on_account"] > 0  # the core's split of the refund
+    refund = m.AccountEntry.get(m.AccountEntry.kind == "return")
+    assert refund.amount == -refunds["on_account"]  # what went back on the account, as an entry
+    assert accounts.balance(bakkal.id) == Decimal(10000 - refunds["on_account"]) / 100

@@ -18,7 +18,7 @@ and frees it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -97,6 +97,7 @@ class OnAccountDialog(Dialog[OnAccountRequest]):
         self.amount = amount
         self.remaining = remaining
         self.language = language
+        self.add_class("wide")  # the figures and the warning on one line each at 80 columns
 
     def compose_body(self) -> ComposeResult:
         yield Label(self.account.label, id="oa-account", classes="dialog-prompt")
@@ -234,6 +235,7 @@ class MoneyDialog(Dialog[Any]):
         self.account = account
         self.language = language
         self.busy = False
+        self.add_class("wide")  # the figures and the open items on one line each at 80 columns
 
     # -- layout --
 
@@ -402,9 +404,12 @@ class CollectionDialog(MoneyDialog):
                 override=override,
             )
             settings = session.settings
-            return result, slip_for(
-                station, lambda: accounts.payments.collection_slip(result, settings, width=station.width)
-            )
+
+            def slip() -> Any:  # cash opens the drawer once the slip is out, as a cash sale's receipt does
+                job = accounts.payments.collection_slip(result, settings, width=station.width)
+                return replace(job, kick=method == "cash")
+
+            return result, slip_for(station, slip)
 
         return run
 

@@ -122,7 +122,7 @@ class PaymentScreen(PosScreen):
         table.clear()
         for part in self.parts:
             table.add_row(
-                Text(_("On account") if part.method == "on_account" else method_label(part.method)),
+                Text(method_label(part.method)),
                 Text(format_money(part.applied, lang), justify="right"),
                 Text(format_money(part.amount, lang), justify="right"),
                 Text(format_money(part.change, lang) if part.change else "", justify="right"),
