@@ -24,7 +24,7 @@ from pos_tui.cli.output import ExitCode, JsonOption, fail, info, print_json
 from pos_tui.i18n import _
 
 if TYPE_CHECKING:
-    from pos_tui.core.accounts.payments import CollectionResult, PaymentResult
+    from pos_tui.core import accounts
     from pos_tui.core.kernel import Actor
     from pos_tui.settings import Settings
 
@@ -89,7 +89,9 @@ def _shift(till: bool, terminal: str) -> int | None:
     return shift.id
 
 
-def _json(result: CollectionResult | PaymentResult, kind: str, tz: str) -> dict[str, Any]:
+def _json(
+    result: accounts.payments.CollectionResult | accounts.payments.PaymentResult, kind: str, tz: str
+) -> dict[str, Any]:
     from pos_tui.core.kernel import iso
 
     return {
@@ -106,7 +108,7 @@ def _json(result: CollectionResult | PaymentResult, kind: str, tz: str) -> dict[
     }
 
 
-def _balance_words(result: CollectionResult | PaymentResult, language: str) -> str:
+def _balance_words(result: accounts.payments.CollectionResult | accounts.payments.PaymentResult, language: str) -> str:
     from pos_tui.core.kernel import format_money
 
     bal = result.balance_after
@@ -189,16 +191,31 @@ def pay(
             ),
             ExitCode.USAGE,
         )
-    result = accounts.payments.pay(
-        accounts.payments.PaymentOutInput(
-            code, value, method, at=_at(date_, settings), note=note, applies_to=applies_to
-        ),
-        actor=_actor(user, settings),
-        terminal=term,
-        now=now(),
-        shift_id=_shift(till, term),
-        tz=settings.shop.timezone,
-    )
+    at = _at(date_, settings)
+    if till and method == "cash":  # out of the drawer: never more than it holds
+        if at is not None:
+            fail(_("--till pays out of the drawer now; leave out --date"), ExitCode.USAGE)
+        from pos_tui.core import cash
+
+        result = cash.pay_supplier_cash(
+            term,
+            _actor(user, settings),
+            code,
+            value,
+            now=now(),
+            note=note,
+            applies_to=applies_to,
+            tz=settings.shop.timezone,
+        )
+    else:
+        result = accounts.payments.pay(
+            accounts.payments.PaymentOutInput(code, value, method, at=at, note=note, applies_to=applies_to),
+            actor=_actor(user, settings),
+            terminal=term,
+            now=now(),
+            shift_id=_shift(till, term),
+            tz=settings.shop.timezone,
+        )
     if json_:
         print_json(_json(result, "payment", settings.shop.timezone))
         return

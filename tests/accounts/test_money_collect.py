@@ -128,6 +128,17 @@ def test_cli_collect_and_pay(cli: Cli, books: Books) -> None:
     assert bad.exit_code == 2 and "cheque portfolio" in bad.stderr
     bad = cli("accounts", "collect", "BAKKAL", "10", "--till")
     assert bad.exit_code == 1 and "no shift is open" in bad.stderr
+    from pos_tui.core import cash
+
+    cash.open_shift("T1", books.ayse, D("50.00"), now=books.now)
+    got = cli("accounts", "collect", "BAKKAL", "25", "--method", "cash", "--till", "--json")
+    assert got.exit_code == 0, got.output
+    bad = cli("accounts", "pay", "ACME", "75.01", "--method", "cash", "--till")
+    assert bad.exit_code == 1 and "cannot pay out 75.01" in bad.stderr
+    got = cli("accounts", "pay", "ACME", "75", "--method", "cash", "--till", "--json")
+    assert got.exit_code == 0, got.output
+    x = cash.take_x_report("T1", books.admin, now=books.now)
+    assert (x.cash_collections, x.cash_supplier_payments, x.expected_cash) == (D("25.00"), D("75.00"), D("0.00"))
     assert audit.verify(settings=books.settings).ok
 
 

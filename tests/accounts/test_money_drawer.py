@@ -6,11 +6,13 @@ import json
 from datetime import timedelta
 from decimal import Decimal
 
+import pytest
 from accounts_support import Books, books_fixture, post, quick_pins  # noqa: F401
 from money_support import cart_of, on_account, sell
 
 from pos_tui.core import accounts, audit, cash, till
 from pos_tui.core.basket import PaymentInput
+from pos_tui.core.kernel import PermissionDenied, ValidationError
 from pos_tui.store import models as m
 
 D = Decimal
@@ -30,9 +32,12 @@ def test_collections_and_supplier_cash_in_the_drawer_x_and_z(books: Books) -> No
     pay.collect(
         pay.CollectionInput("BAKKAL", D("30.00"), "card"), actor=books.ayse, terminal="T1", now=later, shift_id=shift.id
     )
-    pay.pay(
-        pay.PaymentOutInput("ACME", D("40.00"), "cash"), actor=books.admin, terminal="T1", now=later, shift_id=shift.id
-    )
+    with pytest.raises(ValidationError, match=r"drawer should hold only 270\.00; cannot pay out 270\.01"):
+        cash.pay_supplier_cash("T1", books.admin, "ACME", D("270.01"), now=later)
+    with pytest.raises(PermissionDenied):
+        cash.pay_supplier_cash("T1", books.ayse, "ACME", D("40.00"), now=later)
+    paid = cash.pay_supplier_cash("T1", books.admin, "ACME", D("40.00"), now=later, note="nakliye")
+    assert paid.balance_after == D("-460.00") and paid.method == "cash"
     pay.collect(pay.CollectionInput("BAKKAL", D("5.00"), "cash"), actor=books.admin, terminal="T1", now=later)  # office
 
     x = cash.take_x_report("T1", books.mehmet, now=later)
@@ -45,7 +50,18 @@ def test_collections_and_supplier_cash_in_the_drawer_x_and_z(books: Books) -> No
     assert "Cash collections" in printed and "Cash paid to suppliers" in printed
     assert "Collection Bank transfer" not in printed and "Collection Card" in printed and "On account" in printed
 
+    from rich.console import Console
+
+    from pos_tui.tui.render import render_x, render_z
+
+    screen = Console(width=80, record=True, color_system=None)
+    screen.print(render_x(x, books.settings))
+    shown = screen.export_text()
+    assert "Cash collections" in shown and "Paid to suppliers · Cash" in shown and "Collection · Card" in shown
+
     z = cash.z_report("T1", books.mehmet, now=later, settings=books.settings)
+    screen.print(render_z(z, books.settings))
+    assert "Collection · Cash" in screen.export_text()
     assert z.collections == {"card": D("30.00"), "cash": D("55.00")}  # the terminal's, office one included
     assert z.supplier_payments == {"cash": D("40.00")}
     payload = json.loads(m.JournalEntry.get(m.JournalEntry.kind == "z").payload)

@@ -55,6 +55,8 @@ def test_split_tender_cash_and_on_account(books: Books) -> None:
 
 def test_the_limit_refuses_a_sale_that_passes_it_and_says_by_how_much(books: Books) -> None:
     sell(books, cart_of(("1003", 7)), [on_account("840.00")])
+    assert accounts.payments.credit_check(books.bakkal.id, D("160.00")) is None
+    assert "80.00 over" in (accounts.payments.credit_check(books.bakkal.id, D("240.00")) or "")
     with pytest.raises(PermissionDenied) as refused:
         sell(books, cart_of(("1003", 2)), [on_account("240.00")])
     assert refused.value.permission == "credit_limit"

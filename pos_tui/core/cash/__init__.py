@@ -23,6 +23,7 @@ _EXPORTS = {
     "open_shift": "shifts",
     "paid_in": "shifts",
     "paid_out": "shifts",
+    "pay_supplier_cash": "shifts",
     "sales_report": "reports",
     "take_x_preview": "closures",
     "take_x_report": "shifts",
@@ -44,6 +45,7 @@ __all__ = [
     "open_shift",
     "paid_in",
     "paid_out",
+    "pay_supplier_cash",
     "sales_report",
     "take_x_preview",
     "take_x_report",
@@ -65,5 +67,6 @@ if TYPE_CHECKING:
         open_shift,
         paid_in,
         paid_out,
+        pay_supplier_cash,
         take_x_report,
     )

@@ -18,19 +18,20 @@ from decimal import Decimal
 from peewee import fn
 
 from pos_tui import store
+from pos_tui.core import accounts
 from pos_tui.core.cash.closures import JournalHead, journal_head
 from pos_tui.core.cash.reports import DocumentTotals, account_money, document_totals
 from pos_tui.core.kernel import journal
 from pos_tui.core.kernel.actors import Actor, Override, require
-from pos_tui.core.kernel.clock import from_db, to_db
+from pos_tui.core.kernel.clock import SHOP_TZ, from_db, to_db
 from pos_tui.core.kernel.errors import StateError, ValidationError
 from pos_tui.core.kernel.formatting import format_money
 from pos_tui.core.kernel.money import ZERO, from_kurus, money, to_kurus
 from pos_tui.core.kernel.pan import refuse_pan
 from pos_tui.core.staff.users import record_override
 from pos_tui.i18n import _
+from pos_tui.store import fast, write_tx
 from pos_tui.store import models as m
-from pos_tui.store import write_tx
 
 CASH = "cash"
 
@@ -236,6 +237,43 @@ def paid_out(
 ) -> CashMovementInfo:
     """Cash taken out of the drawer (a supplier paid in cash...); never more than it holds."""
     return _movement("paid_out", "cash_movement", terminal, actor, amount, reason, now, override)
+
+
+def pay_supplier_cash(
+    terminal: str,
+    actor: Actor,
+    account: str,
+    amount: Decimal,
+    *,
+    now: datetime,
+    note: str | None = None,
+    applies_to: int | None = None,
+    tz: str = SHOP_TZ,
+    override: Override | None = None,
+) -> accounts.payments.PaymentResult:
+    """Pay supplier ``account`` in cash out of the open shift's drawer: a paid-out that is also a
+    ``payment`` entry on the supplier's account (:func:`accounts.payments.pay`, permission
+    ``accounts``). Never more than the drawer should hold; the shift's row is locked while checking."""
+    value = _non_negative(amount, _("The amount"))
+    with write_tx():
+        shift = _require_open(terminal)
+        fast.select_first(m.Shift, ("id",), {"id": shift.id}, for_update=True)
+        in_drawer = _expected_cash(shift)
+        if value > in_drawer:
+            raise ValidationError(
+                _("The drawer should hold only {cash}; cannot pay out {amount}").format(
+                    cash=format_money(in_drawer), amount=format_money(value)
+                )
+            )
+        return accounts.payments.pay(
+            accounts.payments.PaymentOutInput(account, value, "cash", note=note, applies_to=applies_to),
+            actor=actor,
+            terminal=terminal,
+            now=now,
+            shift_id=shift.id,
+            tz=tz,
+            override=override,
+        )
 
 
 def no_sale(

@@ -20,6 +20,11 @@ Import (``pos-admin import sales FILE.jsonl``): one sale or return per line::
 - ``payments``: ``method`` (``cash``, ``card``, ``points``, ``store_credit``, ``gift_card`` or
   another registered tender), ``amount``, optional ``reference``; ``gift_card`` payments name
   the card in ``code``. They must settle the total exactly (cash may exceed it: change).
+- ``account`` (optional): a customer account's code; the sale's ``{"method": "on_account", "amount":
+  "…"}`` payments (optionally with ``"installments": N``) go on that account. The credit limit is
+  enforced as at the till (an import is the admin's act, but it does not pass a limit silently:
+  raise the limit first); a bad code is a row error naming the line. A return of such a sale
+  refunds ``on_account`` to the same account (no ``account`` needed).
 - ``return_of``: the id of an earlier sale (in the database or earlier in the file) makes
   the line a return. Its items name the sold line by ``line_no`` or by product; the refund
   is computed by the engine (the cumulative rule of :mod:`pos_tui.core.till`); ``payments``
@@ -40,6 +45,7 @@ repeated, safe against formula injection).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -48,6 +54,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from pos_tui import store
+from pos_tui.core import accounts
+from pos_tui.core.accounts.payments.tender import ON_ACCOUNT, CreditLimitExceeded
 from pos_tui.core.basket.cart import Cart
 from pos_tui.core.basket.tenders import SALE, PaymentInput, TenderContext, settle_payments, tender_methods
 from pos_tui.core.catalog.products import ProductInfo, get_product, scan
@@ -72,10 +80,10 @@ from pos_tui.store import write_tx
 
 IMPORT_TERMINAL = "admin"
 SALE_FIELDS = frozenset(
-    {"id", "at", "terminal", "cashier", "customer", "coupon", "lines", "payments", "return_of", "note"}
+    {"id", "at", "terminal", "cashier", "customer", "account", "coupon", "lines", "payments", "return_of", "note"}
 )
 ITEM_FIELDS = frozenset({"barcode", "code", "qty", "weight", "price", "line_no"})
-PAYMENT_FIELDS = frozenset({"method", "amount", "reference", "code"})
+PAYMENT_FIELDS = frozenset({"method", "amount", "reference", "code", "installments"})
 EXPORT_FORMATS = ("csv", "json", "jsonl")
 
 Progress = Callable[[int], None]
@@ -361,9 +369,50 @@ def _parse_payments(raw: Any, doc_line: int, errors: list[RowError], lookups: _L
         if code is not None and not isinstance(code, str):
             errors.append(RowError(doc_line, f"{where}.code", _("must be a text")))
             continue
-        details = {"code": code} if code is not None else {}
+        details: dict[str, Any] = {"code": code} if code is not None else {}
+        if "installments" in p:
+            n = p["installments"]
+            if method != ON_ACCOUNT or isinstance(n, bool) or not isinstance(n, int) or n < 1:
+                errors.append(
+                    RowError(
+                        doc_line, f"{where}.installments", _("a whole number of installments of a payment on account")
+                    )
+                )
+                continue
+            details["installments"] = n
         payments.append(PaymentInput(str(method), amount, reference=reference, details=details))
     return payments
+
+
+def _with_account(
+    raw: dict[str, Any], payments: list[PaymentInput] | None, doc_line: int, errors: list[RowError], is_return: bool
+) -> list[PaymentInput] | None:
+    """The sale's ``account`` (a customer account's code) put on its ``on_account`` payments: the
+    account must exist, be a customer's and open (a row error naming the line otherwise). A
+    return's refund on account goes back to the account its sale was put on."""
+    code = raw.get("account")
+    wants = [p for p in payments or [] if p.method == ON_ACCOUNT]
+    if code is None:
+        if wants and not is_return:
+            errors.append(
+                RowError(doc_line, "account", _("is required for a payment on account: a customer account's code"))
+            )
+        return payments
+    if not isinstance(code, str) or not code.strip():
+        errors.append(RowError(doc_line, "account", _("must be a customer account's code")))
+        return payments
+    try:
+        party = accounts.payments.customer_account(code)
+    except ValidationError as exc:
+        errors.append(RowError(doc_line, "account", exc.message))
+        return payments
+    if not wants:
+        errors.append(RowError(doc_line, "account", _("names an account but no payment is on account")))
+        return payments
+    return [
+        dataclasses.replace(p, details={**p.details, "account": party.code}) if p.method == ON_ACCOUNT else p
+        for p in payments or []
+    ]
 
 
 def _parse_doc(doc_line: int, raw: Any, lookups: _Lookups) -> _Doc | list[RowError]:
@@ -459,6 +508,7 @@ def _parse_doc(doc_line: int, raw: Any, lookups: _Lookups) -> _Doc | list[RowErr
         payments = _parse_payments(raw["payments"], doc_line, errors, lookups)
     elif return_of is None:
         errors.append(RowError(doc_line, "payments", _("is required for a sale")))
+    payments = _with_account(raw, payments, doc_line, errors, return_of is not None)
     note = raw.get("note")
     if note is not None and not isinstance(note, str):
         errors.append(RowError(doc_line, "note", _("must be a text")))
@@ -538,6 +588,8 @@ def _post_sale(doc: _Doc, tz: str) -> Decimal:
             source="import",
             tz=tz,
         )
+    except CreditLimitExceeded as exc:
+        raise _LineError("payments", exc.message) from None
     except PosError as exc:
         raise _LineError("id", exc.message) from None
     return result.total

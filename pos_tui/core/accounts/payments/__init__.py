@@ -10,10 +10,11 @@ from typing import TYPE_CHECKING
 from pos_tui.core.kernel.lazy import front_door
 
 # public name -> the module of this package that defines it (a module's own name: the module itself)
-_EXPORTS: dict[str, str] = {
+_EXPORTS = {
     "COLLECT_METHODS": "money",
     "CollectionInput": "money",
     "CollectionResult": "money",
+    "CreditLimitExceeded": "tender",
     "CreditStatus": "tender",
     "MAX_INSTALLMENTS": "tender",
     "ON_ACCOUNT": "tender",
@@ -22,6 +23,7 @@ _EXPORTS: dict[str, str] = {
     "PaymentResult": "money",
     "collect": "money",
     "collection_slip": "money",
+    "credit_check": "tender",
     "credit_status": "tender",
     "customer_account": "tender",
     "installment_dues": "tender",
@@ -39,11 +41,13 @@ __all__ = [
     "PAY_METHODS",
     "CollectionInput",
     "CollectionResult",
+    "CreditLimitExceeded",
     "CreditStatus",
     "PaymentOutInput",
     "PaymentResult",
     "collect",
     "collection_slip",
+    "credit_check",
     "credit_status",
     "customer_account",
     "installment_dues",
@@ -72,7 +76,9 @@ if TYPE_CHECKING:
     from pos_tui.core.accounts.payments.tender import (
         MAX_INSTALLMENTS,
         ON_ACCOUNT,
+        CreditLimitExceeded,
         CreditStatus,
+        credit_check,
         credit_status,
         customer_account,
         installment_dues,

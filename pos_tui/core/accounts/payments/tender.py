@@ -48,6 +48,10 @@ ON_ACCOUNT = "on_account"
 MAX_INSTALLMENTS = 36
 
 
+class CreditLimitExceeded(ValidationError):
+    """A sale without a cashier (an import) would pass the account's credit limit."""
+
+
 @dataclass(frozen=True, slots=True)
 class CreditStatus:
     """A customer's credit at this moment (TRY): ``available`` = limit − balance (never below 0)."""
@@ -62,6 +66,16 @@ def credit_status(party_id: int) -> CreditStatus:
     limit = credit_limit_kurus(party_id)
     bal = ledger.balance_kurus(party_id)
     return CreditStatus(from_kurus(limit), from_kurus(bal), from_kurus(max(limit - bal, 0)))
+
+
+def credit_check(party_id: int, amount: Decimal) -> str | None:
+    """Would a sale of ``amount`` on the account pass its credit limit now? The refusal's text, or
+    None. Reads only (the till warns before posting; posting checks again under the lock)."""
+    party = get_party(party_id)
+    limit = credit_limit_kurus(party_id)
+    bal = ledger.balance_kurus(party_id)
+    kurus = to_kurus(amount)
+    return None if bal + kurus <= limit else over_limit_message(party, limit, bal, kurus)
 
 
 def customer_account(text: str) -> PartyInfo:
@@ -287,7 +301,7 @@ class OnAccountTender:
         message = over_limit_message(party, limit, bal, amount)
         actor = ctx.actor
         if actor is None:  # an import: the limit holds (raise it first)
-            raise ValidationError(message)
+            raise CreditLimitExceeded(message)
         override = ctx.override
         if override is None or not override.supervisor.can("credit_limit"):
             if not actor.can("credit_limit"):
