@@ -142,11 +142,15 @@ async def test_a_supplier_paid_in_cash_is_a_paid_out_of_the_drawer(
         assert "We owe 0.00" in till.screen_text(pilot)
         await till.type(pilot, "150", "enter")
         await till.type(pilot, "fatura 12", "f8")
+        assert_error_visible(pilot, till, "The drawer should hold only 100.00; cannot pay out 150.00")
+        app.screen.query_one("#money-amount", Input).value = "60"
+        await pilot.press("f8")
+        await till.settle(pilot)
         assert isinstance(app.screen, ManagerPinDialog)
         await till.type(pilot, "9999", "enter")
         await till.type(pilot, "patron onayı", "enter")
         assert isinstance(app.screen, SaleScreen)
-        assert till.message(pilot) == "Payment 1: 150.00 paid to ACME in cash, out of the drawer"
+        assert till.message(pilot) == "Payment 1: 60.00 paid to ACME in cash, out of the drawer"
         await pilot.press("ctrl+q")
         await till.settle(pilot)
         await till.login(pilot, "2222")  # mehmet takes the X report
@@ -156,13 +160,13 @@ async def test_a_supplier_paid_in_cash_is_a_paid_out_of_the_drawer(
         await till.settle(pilot)
         assert isinstance(app.screen, ReportDialog)
         text = till.screen_text(pilot)
-        assert "Cash paid to suppliers" in text and "-150.00" in text
+        assert "Cash paid to suppliers" in text and "-60.00" in text
     (entry,) = m.AccountEntry.select().where(m.AccountEntry.kind == "payment")
-    assert (entry.party_id, entry.amount, entry.method, entry.shift_id) == (acme.id, 15000, "cash", open_shift.id)
+    assert (entry.party_id, entry.amount, entry.method, entry.shift_id) == (acme.id, 6000, "cash", open_shift.id)
     assert m.JournalEntry.select().where(m.JournalEntry.kind == "override").count() == 1
     report = cash.take_x_report(settings.terminal_id, shop.admin, now=now)
-    assert report.cash_supplier_payments == Decimal("150.00")
-    assert report.expected_cash == Decimal("100.00") - Decimal("150.00")  # the float, less the paid-out
+    assert report.cash_supplier_payments == Decimal("60.00")
+    assert report.expected_cash == Decimal("40.00")  # the float, less the paid-out
 
 
 def test_collection_dialog_snapshot(snap_compare, make_app, open_shift, parties, till, now, shop) -> None:
@@ -175,3 +179,23 @@ def test_collection_dialog_snapshot(snap_compare, make_app, open_shift, parties,
         await till.steady(pilot)
 
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=fill)
+
+
+async def test_the_admin_pays_a_supplier_by_bank_transfer(make_app, open_shift, parties, till, shop, now) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await till.login(pilot, "9999")  # the admin may pay suppliers: no PIN asked
+        open_supplier_payment(app.screen)
+        await till.settle(pilot)
+        await till.type(pilot, "ACME", "enter")
+        await till.type(pilot, "500", "enter")
+        await pilot.press("f9")  # no card payments to suppliers: the key does nothing
+        await till.settle(pilot)
+        assert isinstance(app.screen, SupplierPaymentDialog)
+        await pilot.press("f7")
+        await till.settle(pilot)
+        assert till.message(pilot) == "Payment 1: 500.00 paid to ACME (bank transfer)"
+    (entry,) = m.AccountEntry.select().where(m.AccountEntry.kind == "payment")
+    assert (entry.amount, entry.method) == (50000, "transfer")
+    assert not m.JournalEntry.select().where(m.JournalEntry.kind == "override").exists()
+    assert cash.take_x_report("T1", shop.admin, now=now).expected_cash == Decimal("100.00")

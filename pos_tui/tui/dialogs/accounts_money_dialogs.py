@@ -415,8 +415,9 @@ class CollectionDialog(MoneyDialog):
 
 
 class SupplierPaymentDialog(MoneyDialog):
-    """The shop pays a supplier: what is owed, amount, note; F8 cash (a paid-out of this drawer),
-    F7 bank transfer. Paying suppliers needs the ``accounts`` permission (a supervisor's PIN
+    """The shop pays a supplier: what is owed, amount, note; F8 cash (a paid-out of this drawer,
+    never more than the drawer holds: :func:`pos_tui.core.cash.pay_supplier_cash`), F7 bank
+    transfer. Paying suppliers needs the ``accounts`` permission (the PIN of a user who has it
     otherwise)."""
 
     METHODS = ("cash", "transfer")
@@ -444,7 +445,14 @@ class SupplierPaymentDialog(MoneyDialog):
         code = self.account.party.code
 
         def run(override: Override | None) -> tuple[Any, Any]:
+            from pos_tui.core import cash
+
             now = session.now()
+            if method == "cash":  # out of this drawer: never more than it holds (the shift locked meanwhile)
+                paid = cash.pay_supplier_cash(
+                    session.terminal, actor, code, amount, now=now, note=note, tz=tz, override=override
+                )
+                return paid, None
             result = accounts.payments.pay(
                 accounts.payments.PaymentOutInput(account=code, amount=amount, method=method, at=now, note=note),
                 actor=actor,
