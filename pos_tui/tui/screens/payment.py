@@ -242,19 +242,19 @@ class PaymentScreen(PosScreen):
         """The account the sale already names, for the on-account key to default to (None: ask).
 
         The hook for a sale that carries an account before payment (the price-list account chosen
-        on the sale screen): such a sale names the account's customer row, ``cart.customer_id``,
-        whose party is the account. A quick read on the UI thread; an error leaves it to the picker."""
+        on the sale screen): the cart's ``account`` (its ``party_id``) when the cart has one, else
+        the party of the sale's customer row (``cart.customer_id``, which such a sale also sets).
+        A quick read on the UI thread; an error leaves it to the picker."""
         from pos_tui.core import accounts
         from pos_tui.tui.dialogs.accounts_pick import account_status
 
-        customer_id = self.cart.customer_id
-        if customer_id is None:
-            return None
+        party_id = getattr(getattr(self.cart, "account", None), "party_id", None)
         try:
-            party_id = accounts.party_of_customer(customer_id)
+            if party_id is None and self.cart.customer_id is not None:
+                party_id = accounts.party_of_customer(self.cart.customer_id)
             if party_id is None:
                 return None
-            party = accounts.get_party(party_id)
+            party = accounts.get_party(int(party_id))
             if not (party.active and party.is_customer):
                 return None
             return account_status(party)
