@@ -39,6 +39,22 @@ async def test_a_scan_of_the_account_card_picks_the_account(make_app, open_shift
         assert app.screen.account.party.code == "BAKKAL"
 
 
+async def test_a_scanner_reading_the_account_card_through_the_device_hub(
+    settings, now, open_shift, parties, till
+) -> None:
+    from pos_tui.devices.scanner import Scanned
+    from tests.tui.tui_devices_support import device_app
+
+    app = device_app(settings, now)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_picker(pilot, till)
+        app.devices.route(Scanned(CARD, "serial"))  # the picker is a scan target: typed and submitted
+        await till.settle(pilot)
+        assert isinstance(app.screen, CollectionDialog)
+        assert app.screen.account.party.code == "BAKKAL"
+        assert app.devices.queued == ()
+
+
 async def test_part_of_the_name_lists_accounts_with_balance_and_arrows_pick(
     make_app, open_shift, parties, till
 ) -> None:
