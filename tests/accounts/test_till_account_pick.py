@@ -72,7 +72,10 @@ async def test_part_of_the_name_lists_accounts_with_balance_and_arrows_pick(
         assert app.screen.account.party.code == "BAKKALIYE"
 
 
-async def test_nothing_found_and_a_suppliers_code_are_said_at_80x24(make_app, open_shift, parties, till) -> None:
+async def test_nothing_found_and_a_suppliers_code_are_said_at_80x24(make_app, open_shift, parties, till, now) -> None:
+    from pos_tui.core import accounts
+
+    accounts.set_active("BAKKALIYE", False, now=now)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await open_picker(pilot, till)
@@ -81,6 +84,9 @@ async def test_nothing_found_and_a_suppliers_code_are_said_at_80x24(make_app, op
         app.screen.query_one("#account-query").value = ""
         await till.type(pilot, "ACME", "enter")
         assert_error_visible(pilot, till, "ACME is a supplier's account, not a customer's")
+        app.screen.query_one("#account-query").value = ""
+        await till.type(pilot, "BAKKALIYE", "enter")
+        assert_error_visible(pilot, till, "The account BAKKALIYE is closed")
         await pilot.press("escape")
         await till.settle(pilot)
         assert not isinstance(app.screen, AccountPickDialog)
