@@ -27,21 +27,33 @@ def card(amount: Decimal, reference: str | None) -> basket.PaymentInput:
 
 
 def complete_sale_call(
-    session: Session, payments: Sequence[basket.PaymentInput], target: MessagePump, *, fiscal: FiscalHook | None = None
+    session: Session,
+    payments: Sequence[basket.PaymentInput],
+    target: MessagePump,
+    *,
+    fiscal: FiscalHook | None = None,
+    overridable: bool = False,
 ) -> CoreCall[till.SaleResult]:
     """Post the cashier's open cart with ``payments``; :class:`SaleCompleted` goes to ``target``.
     ``fiscal`` (fiscal mode, :meth:`pos_tui.tui.printing.PrintStation.fiscal_hook`) registers the sale
-    on the device inside the posting (this worker thread); its FiscalError leaves the cart open."""
+    on the device inside the posting (this worker thread); its FiscalError leaves the cart open.
+    ``overridable``: a PermissionDenied (a sale on account past the credit limit) asks a supervisor's
+    PIN and posts again with the override, which the core journals; nothing was written the first time."""
     actor = session.require_actor()
     shift_id = None if session.shift is None else session.shift.id
     tz = session.settings.shop.timezone
     paid = list(payments)
 
-    def run(_override: Override | None) -> till.SaleResult:
+    def run(override: Override | None) -> till.SaleResult:
         return till.complete_sale(
-            session.terminal, actor, paid, now=session.now(), shift_id=shift_id, tz=tz, fiscal=fiscal
+            session.terminal, actor, paid, now=session.now(), shift_id=shift_id, tz=tz, fiscal=fiscal, override=override
         )
 
     return CoreCall(
-        run=run, reply=SaleCompleted, target=target, description=_("Posting the sale"), group="sale", overridable=False
+        run=run,
+        reply=SaleCompleted,
+        target=target,
+        description=_("Posting the sale"),
+        group="sale",
+        overridable=overridable,
     )

@@ -25,6 +25,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -418,7 +419,11 @@ def after_sale(screen: PosScreen, result: SaleResult) -> None:
         return
 
     def shown(job: Printable) -> Message:
-        return ReceiptReady(job, result.document, station.printer_state())
+        note = station.printer_state()
+        account = on_account_note(result.document)
+        if account:
+            note = f"{account}\n{note}" if note else account
+        return ReceiptReady(job, result.document, note)
 
     print_job(
         screen,
@@ -426,6 +431,26 @@ def after_sale(screen: PosScreen, result: SaleResult) -> None:
         _("Printing the receipt"),
         shown if station.preview else None,
     )
+
+
+def on_account_note(document: dict[str, Any]) -> str:
+    """``On account: BAKKAL · Köşe Bakkalı Ltd. 100,00`` under the receipt preview of a sale put
+    (partly) on a customer's account, so the cashier sees whose account it went on; "" otherwise.
+    A database read: call it from a worker."""
+    from pos_tui.core import accounts
+    from pos_tui.core.kernel import PosError, format_money
+
+    parts = [p for p in document.get("payments", ()) if p.get("method") == "on_account"]
+    if not parts:
+        return ""
+    code = str(parts[0].get("reference") or "")
+    try:
+        name = accounts.get_party(code).name
+    except PosError:
+        name = ""
+    label = f"{code} · {name}" if name else code
+    amount = sum((Decimal(p["amount"]) for p in parts), Decimal(0))
+    return _("On account: {account} {amount}").format(account=label, amount=format_money(amount))
 
 
 def print_document(screen: PosScreen, result: SaleResult) -> None:
@@ -491,6 +516,7 @@ __all__ = [
     "PrintStation",
     "after_sale",
     "fiscal_z_text",
+    "on_account_note",
     "print_document",
     "print_job",
     "reprint_in_worker",

@@ -1,4 +1,11 @@
-"""Split tender: add cash and card parts until the total is covered, then post the sale."""
+"""Split tender: add cash, card, loyalty and on-account parts until the total is covered, then post the sale.
+
+On account (açık hesap / veresiye): the on-account key picks the customer's account (code, name,
+phone or a scan of the account card; the sale's own account when it has one), shows its balance,
+limit and available credit, and adds the typed amount (what is still to pay) in one or more
+installments. A sale is on one account. The core checks the limit when the sale posts, at that
+moment; past it, the supervisor's PIN is asked (the till's override flow) and the sale is posted
+again with the override, which the core journals."""
 
 from __future__ import annotations
 
@@ -15,7 +22,7 @@ from textual.widgets import DataTable, Digits, Input, Label, Static
 
 from pos_tui.core.basket import Cart
 from pos_tui.core.kernel import ZERO, PosError, ValidationError, format_money, method_label, parse_money
-from pos_tui.i18n import _
+from pos_tui.i18n import _, ngettext
 from pos_tui.tui.base import pos_app
 from pos_tui.tui.dialogs.prompts import plain_amount
 from pos_tui.tui.keymap import N_, bind
@@ -36,6 +43,7 @@ class Part:
     change: Decimal
     reference: str | None = None
     points: int = 0  # points a points part spends
+    installments: int = 1  # an on-account part: in how many installments the customer pays
 
 
 class PaymentScreen(PosScreen):
@@ -53,6 +61,9 @@ class PaymentScreen(PosScreen):
         bind(
             "payment.gift_card", "gift_card", N_("Gift card"), N_("Add the typed amount from a gift card"), show=False
         ),
+        bind(
+            "payment.on_account", "on_account", N_("On account"), N_("Put the typed amount on the customer's account")
+        ),
         bind("payment.remove", "remove", N_("Remove"), N_("Remove the last payment"), priority=True),
         bind("payment.complete", "complete", N_("Post"), N_("Post the sale when the payments cover it")),
         bind("app.back", "back", N_("Back"), N_("Back to the sale; nothing is posted")),
@@ -64,6 +75,7 @@ class PaymentScreen(PosScreen):
         self.total = cart.total
         self.parts: list[Part] = []
         self.posting = False
+        self.account: Any = None  # the PickedAccount the sale is on (or will default to)
 
     @property
     def paid(self) -> Decimal:
@@ -87,6 +99,7 @@ class PaymentScreen(PosScreen):
                 yield Label(_("STILL TO PAY"), classes="figure-label", id="remaining-label")
                 yield Digits("", id="pay-remaining")
                 yield Static("", id="pay-summary")
+                yield Static("", id="pay-account")
         with Horizontal(id="scan-row"):
             yield Label(_("Amount"), id="tender-label")
             yield TillInput(id="tender", select_on_focus=True)
@@ -100,6 +113,7 @@ class PaymentScreen(PosScreen):
         table.add_column(Text(_("Given"), justify="right"), key="given")
         table.add_column(Text(_("Change"), justify="right"), key="change")
         table.add_column(_("Reference"), key="reference")
+        self.account = self.default_account()
         self.refresh_parts()
 
     def refresh_parts(self) -> None:
@@ -123,6 +137,7 @@ class PaymentScreen(PosScreen):
         self.query_one("#pay-summary", Static).update(
             _("Paid {paid} in {n} part(s)").format(paid=format_money(self.paid, lang), n=len(self.parts))
         )
+        self.show_account()
         tender = self.query_one("#tender", Input)
         tender.value = "" if covered else plain_amount(remaining, lang)
         tender.select_all()  # typing replaces the suggested amount
@@ -221,6 +236,103 @@ class PaymentScreen(PosScreen):
         self.clear_message()
         self.refresh_parts()
 
+    # -- on account ----------------------------------------------------------------------------------
+
+    def default_account(self) -> Any:
+        """The account the sale already names, for the on-account key to default to (None: ask).
+
+        The hook for a sale that carries an account before payment (the price-list account chosen
+        on the sale screen): the cart's ``account`` (its ``party_id``) when the cart has one, else
+        the party of the sale's customer row (``cart.customer_id``, which such a sale also sets).
+        A quick read on the UI thread; an error leaves it to the picker."""
+        from pos_tui.core import accounts
+        from pos_tui.tui.dialogs.accounts_pick import account_status
+
+        party_id = getattr(getattr(self.cart, "account", None), "party_id", None)
+        try:
+            if party_id is None and self.cart.customer_id is not None:
+                party_id = accounts.party_of_customer(self.cart.customer_id)
+            if party_id is None:
+                return None
+            party = accounts.get_party(int(party_id))
+            if not (party.active and party.is_customer):
+                return None
+            return account_status(party)
+        except PosError:
+            return None
+
+    def on_account_part(self) -> Part | None:
+        return next((p for p in self.parts if p.method == "on_account"), None)
+
+    def show_account(self) -> None:
+        """The account's code, name and figures beside the total (once one is picked or the sale
+        names one), a line each: the side column is narrow at 80 columns."""
+        from rich.table import Table
+
+        line = self.query_one("#pay-account", Static)
+        account = self.account
+        if account is None:
+            line.update("")
+            return
+        lang = self.language
+        grid = Table.grid(expand=True)
+        grid.add_column(no_wrap=True, overflow="ellipsis", ratio=1)
+        grid.add_column(justify="right", no_wrap=True)
+        grid.add_row(Text(_("Account {code}").format(code=account.party.code), style="bold"), "")
+        grid.add_row(Text(account.party.name), "")
+        grid.add_row(_("Balance"), format_money(account.balance, lang))
+        grid.add_row(_("Limit"), format_money(account.limit, lang))
+        available = account.available if account.available is not None else ZERO
+        grid.add_row(_("Available"), format_money(available, lang))
+        part = self.on_account_part()
+        if part is not None and part.installments > 1:
+            grid.add_row(
+                ngettext("{n} installment", "{n} installments", part.installments).format(n=part.installments), ""
+            )
+        line.update(grid)
+
+    def action_on_account(self) -> None:
+        """Pick the account (or take the sale's), then the amount and installments; adds the part."""
+        from pos_tui.core import accounts
+        from pos_tui.tui.dialogs.accounts_money_dialogs import OnAccountDialog, OnAccountRequest
+        from pos_tui.tui.dialogs.accounts_pick import AccountPickDialog, PickedAccount, account_status
+
+        if self.on_account_part() is not None:
+            key = pos_app(self).key_label("payment.remove")
+            self.show_error(_("The sale is already on an account; {key} removes that payment").format(key=key))
+            return
+        amount = self._typed_amount()
+        if amount is None:
+            return
+        if amount > self.remaining:
+            self.show_error(_("Only cash may be more than what is still to pay"))
+            return
+        remaining = self.remaining
+
+        def added(request: OnAccountRequest | None) -> None:
+            if request is None:
+                return
+            self.account = request.account
+            code = request.account.party.code
+            self.parts.append(
+                Part("on_account", request.amount, request.amount, ZERO, code, installments=request.installments)
+            )
+            self.clear_message()
+            self.refresh_parts()
+
+        def ask(account: PickedAccount | None) -> None:
+            if account is None:
+                return
+            self.app.push_screen(OnAccountDialog(account, amount, remaining, self.language), added)
+
+        if self.account is not None:
+            try:  # the figures of this moment, not of when the screen opened
+                ask(account_status(accounts.get_party(self.account.party.id)))
+            except PosError as exc:
+                self.show_error(exc.message)
+            return
+        self.app.push_screen(AccountPickDialog(accounts.CUSTOMER, language=self.language), ask)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Points and store credit only when the sale has a member (hidden otherwise)."""
         if action in ("points", "store_credit"):
@@ -279,7 +391,10 @@ class PaymentScreen(PosScreen):
         # Fiscal mode: the device registers the sale inside the posting (a worker thread: it blocks); its
         # FiscalError comes back to failed() and this screen stays open with the payments entered.
         fiscal = station_of(app).fiscal_hook(self.session.now)
-        app.call_core(complete_sale_call(self.session, payments, target=self, fiscal=fiscal))
+        # On account, the core may refuse past the credit limit (or a cashier without "on_account"): the
+        # supervisor's PIN is asked and the sale posted again with their override (journalled by the core).
+        overridable = self.on_account_part() is not None
+        app.call_core(complete_sale_call(self.session, payments, target=self, fiscal=fiscal, overridable=overridable))
 
     def _payment(self, part: Part, cash: Any, card: Any) -> Any:
         from pos_tui.core.basket import PaymentInput
@@ -292,6 +407,9 @@ class PaymentScreen(PosScreen):
             return PaymentInput("gift_card", part.amount, details={"code": part.reference})
         if part.method == "points":
             return PaymentInput("points", part.amount, details={"reserved_points": self.reward_points})
+        if part.method == "on_account":
+            details = {"account": part.reference, "installments": part.installments}
+            return PaymentInput("on_account", part.amount, details=details)
         return PaymentInput(part.method, part.amount)
 
     @on(SaleCompleted)

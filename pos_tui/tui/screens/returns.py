@@ -58,6 +58,14 @@ class BlindLine:
     qty_milli: int
 
 
+def on_account_of(document: dict[str, Any]) -> str | None:
+    """The account a sale was (partly) put on, by its code; None when nothing was paid on account."""
+    for payment in document.get("payments", ()):
+        if payment.get("method") == "on_account":
+            return str(payment.get("reference") or "") or None
+    return None
+
+
 def refund_preview(line: Any, qty_milli: int) -> Decimal:
     """What returning ``qty_milli`` more of a sold line refunds: the core's cumulative rule
     (after ``c`` of ``n`` units, ``round(net × c / n)`` has been refunded)."""
@@ -266,11 +274,14 @@ class ReturnScreen(PosScreen, ScanTarget):
             method = _("cash")
         else:
             method = _("the original payment")
-        self.query_one("#return-summary", Static).update(
-            _("To refund: {amount} · by {method}").format(
-                amount=format_money(self.refund_total(), self.language), method=method
-            )
+        text = _("To refund: {amount} · by {method}").format(
+            amount=format_money(self.refund_total(), self.language), method=method
         )
+        account = None if self.blind or self.found is None else on_account_of(self.found.document)
+        if account is not None:
+            # Either way the part paid on account goes back on the account: it was never paid in money.
+            text += "\n" + _("The part paid on account {code} goes back on the account").format(code=account)
+        self.query_one("#return-summary", Static).update(text)
 
     def _selected(self) -> Any | None:
         if self.found is None or self.blind:
