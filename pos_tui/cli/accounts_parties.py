@@ -210,17 +210,10 @@ def list_(
     """Every account with its balance (positive: the party owes the shop)."""
     from pos_tui.core import accounts
     from pos_tui.core.kernel import from_kurus
-    from pos_tui.store import models as m
-    from pos_tui.store import reading
 
     settings = state().open_db()
     wanted = None if kind is None else accounts.parse_kind(kind)
-    E = m.AccountEntry
-    from peewee import fn
-
-    balances = {
-        int(pid): int(total) for pid, total in reading.rows(E.select(E.party, fn.SUM(E.amount)).group_by(E.party))
-    }
+    balances = accounts.balances_kurus()
     found = [(p, from_kurus(balances.get(p.id, 0))) for p in accounts.list_parties(wanted)]
     if json_:
         print_json([_party_json(p, b) for p, b in found])
@@ -232,18 +225,16 @@ def list_(
     rows = [
         (
             p.code,
-            p.name,
+            p.name if p.active else f"{p.name} ({_('closed')})",
             _kind_label(p.kind),
-            p.phone or "-",
             str(p.terms_days),
             _money(p.credit_limit, lang) if p.is_customer else "-",
             _money(b, lang),
-            "" if p.active else _("closed"),
         )
         for p, b in found
     ]
-    table(
-        [_("Code"), _("Name"), _("Kind"), _("Phone"), _("Terms"), _("Credit limit"), _("Balance"), _("Note")],
+    table(  # 80 columns: the phone and the rest are in `accounts show`
+        [_("Code"), _("Name"), _("Kind"), _("Terms"), _("Credit limit"), _("Balance")],
         rows,
         title=_("Accounts"),
     )

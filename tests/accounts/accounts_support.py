@@ -4,7 +4,7 @@ it by name; it holds no tests itself)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -111,3 +111,7 @@ def post(
         tz=books.settings.shop.timezone,
     )
     return entry
+
+
+# The state machine's start: Monday 2 November 2026, 09:00 in Istanbul.
+NOW_MACHINE = datetime(2026, 11, 2, 6, 0, tzinfo=UTC)

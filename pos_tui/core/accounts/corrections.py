@@ -201,12 +201,12 @@ def cancel_entry(
     with write_tx():
         row = fast.select_first(
             E,
-            ("id", "party", "kind", "amount", "due", "sale", "stock_document", "cheque", "cancels"),
+            ("id", "party", "kind", "amount", "due", "sale", "stock_document", "cheque", "cancels", "shift"),
             {"number": number},
         )
         if row is None:
             raise NotFound(_("No account entry number {n}").format(n=number))
-        entry_id, party_id, kind, amount, due, sale, stock_doc, cheque, cancels = row
+        entry_id, party_id, kind, amount, due, sale, stock_doc, cheque, cancels, shift = row
         lock_party(int(party_id))
         if cancels is not None or kind == CANCEL:
             raise ValidationError(_("Entry {n} is itself a cancellation; it cannot be cancelled").format(n=number))
@@ -216,6 +216,13 @@ def cancel_entry(
                     "Entry {n} belongs to a document (a sale, a goods receipt or a cheque): cancel it with that"
                     " document's return, reversal or cheque step"
                 ).format(n=number)
+            )
+        if shift is not None:  # its money went through a drawer: the shift's X and Z count it
+            raise ValidationError(
+                _(
+                    "Entry {n} was paid through the drawer of shift {shift}: give the money back with a"
+                    " payment or take it in with a collection instead of cancelling it"
+                ).format(n=number, shift=shift)
             )
         done = fast.select_first(E, ("number",), {"cancels": entry_id})
         if done is not None:

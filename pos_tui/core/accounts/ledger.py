@@ -371,6 +371,12 @@ def balance_kurus(party_id: int, *, until: datetime | None = None) -> int:
     return int(query.scalar() or 0)
 
 
+def balances_kurus() -> dict[int, int]:
+    """Every party's balance in kuruş by party id (parties without entries are left out), in one query."""
+    E = m.AccountEntry
+    return {int(pid): int(total) for pid, total in store.rows(E.select(E.party, fn.SUM(E.amount)).group_by(E.party))}
+
+
 def balance(party_id: int, *, until: datetime | None = None) -> Decimal:
     return from_kurus(balance_kurus(party_id, until=until))
 

@@ -17,6 +17,12 @@ from the tea supplier into the depot, half of it sent on to the shop floor and
 received, and a kilo and a half of tomatoes written off as waste; so F12 → Stock and
 ``pos-admin stock card 1003`` show a history. These are made once.
 
+And it keeps accounts (cari): a wholesale price list ``TOPTAN`` (10 % off the catalogue, a few
+fixed prices), the two wholesale customers, a neighbour who buys on credit (veresiye) and three
+suppliers as accounts (``fixtures/demo_accounts.csv``, Turkish headers), opening balances (one of
+them overdue), a collection, a cheque in the portfolio, and two agenda entries (a weekly order
+and a note); the tea receipt above is on the tea supplier's account. These are made once.
+
 Loading is idempotent: imports upsert by code, users are added only when missing, the program
 is applied once, and members who already have points get no more. Running it again resets the
 demo products' stock to the file's levels (with stock movements).
@@ -25,13 +31,14 @@ demo products' stock to the file's levels (with stock movements).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from pos_tui.core.interchange.imports import ImportReport, import_customers, import_products, import_suppliers
 from pos_tui.core.kernel.clock import zone
+from pos_tui.core.kernel.money import to_kurus
 from pos_tui.core.loyalty import ledger, rules
 from pos_tui.core.staff import users as staff
 from pos_tui.core.stock import moves, receiving
@@ -61,6 +68,7 @@ class DemoReport:
     users_added: tuple[str, ...]
     members_given_points: int = 0
     stock_documents: int = 0
+    account_entries: int = 0
 
     def __str__(self) -> str:
         parts = [
@@ -79,6 +87,8 @@ class DemoReport:
             parts.append(_("Loyalty members with points: {n}").format(n=self.members_given_points))
         if self.stock_documents:
             parts.append(_("Stock documents: {n}").format(n=self.stock_documents))
+        if self.account_entries:
+            parts.append(_("Account entries: {n}").format(n=self.account_entries))
         return "; ".join(parts)
 
 
@@ -99,7 +109,8 @@ def load_demo(
     rules.apply_rules(loyalty_rules.read_text(encoding="utf-8"), source=loyalty_rules.name, now=now)
     given = _past_points(settings, now)
     documents = _stock_history(settings, now)
-    return DemoReport(suppliers, products, customers, tuple(added), given, documents)
+    entries = _accounts(settings, now, fixtures)
+    return DemoReport(suppliers, products, customers, tuple(added), given, documents, entries)
 
 
 def _stock_history(settings: Settings, now: datetime) -> int:
@@ -172,3 +183,92 @@ def _past_points(settings: Settings, now: datetime) -> int:
         )
         given += 1
     return given
+
+
+# Opening balances of the demo accounts: (code, TRY (> 0: they owe the shop), days before ``now``).
+DEMO_OPENINGS = (("C0001", "4250.00", 45), ("M0003", "320.00", 20), ("TED-ETU", "-12800.00", 10))
+
+
+def _accounts(settings: Settings, now: datetime, fixtures: Path) -> int:
+    """The price list, the accounts, opening balances, a collection, a cheque and two agenda
+    entries, once (a database with an opening balance keeps its own); returns the entries made."""
+    from pos_tui.core import accounts, agenda
+
+    if m.AccountEntry.select().where(m.AccountEntry.kind == accounts.OPENING).exists():
+        return 0
+    admin = staff.actor_by_name("admin", settings=settings)
+    terminal, tz = settings.terminal_id, settings.shop.timezone
+    today = now.astimezone(zone(tz)).date()
+    prices = accounts.prices
+    if not any(p.code == "TOPTAN" for p in prices.list_price_lists()):
+        prices.add_price_list("TOPTAN", _("Wholesale"), actor=admin, now=now)
+        for product, price, percent in ((None, None, "10"), ("1003", "185.00", None), ("1004", "95.00", None)):
+            prices.set_price(
+                "TOPTAN",
+                prices.PriceInput(
+                    product,
+                    price=None if price is None else Decimal(price),
+                    percent_off=None if percent is None else Decimal(percent),
+                ),
+                actor=admin,
+                now=now,
+                day=today,
+            )
+    accounts.import_parties(fixtures / "demo_accounts.csv", now=now)
+    made = 0
+    for code, amount, days in DEMO_OPENINGS:
+        accounts.post_opening(
+            code,
+            to_kurus(Decimal(amount)),
+            day=today - timedelta(days=days),
+            actor=admin,
+            terminal=terminal,
+            now=now,
+            tz=tz,
+        )
+        made += 1
+    accounts.payments.collect(
+        accounts.payments.CollectionInput("M0003", Decimal("100.00"), "transfer", note=_("Demo shop: bank transfer")),
+        actor=admin,
+        terminal=terminal,
+        now=now,
+        tz=tz,
+    )
+    cheques = accounts.cheques
+    cheques.receive_cheque(
+        cheques.ChequeInput(
+            party="C0001",
+            amount=Decimal("3000.00"),
+            due=today + timedelta(days=20),
+            drawer="Güneş Lokantası",
+            bank="Ziraat Bankası",
+            branch="Kadıköy",
+            serial="ZR-0042117",
+            issue_date=today,
+        ),
+        actor=admin,
+        terminal=terminal,
+        now=now,
+        tz=tz,
+    )
+    made += 2
+    morning = datetime.combine(today + timedelta(days=1), time(9), tzinfo=zone(tz))
+    agenda.add_entry(
+        agenda.AgendaInput(
+            _("Weekly order: Marmara Gıda"),
+            text=_("Check the shelves and send the order by noon"),
+            due=morning,
+            rrule="FREQ=WEEKLY;BYDAY=MO",
+            link="party:TED-MGT",
+        ),
+        actor=admin,
+        now=now,
+        tz=tz,
+    )
+    agenda.add_entry(
+        agenda.AgendaInput(_("Call Kafe Işık about the new price list"), due=morning, kind="note", link="party:C0002"),
+        actor=admin,
+        now=now,
+        tz=tz,
+    )
+    return made
