@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from accounts_support import TCKN, VKN, Books, books_fixture, post, quick_pins  # noqa: F401
@@ -126,3 +127,17 @@ def test_open_items_add_up_to_the_balance_and_never_exceed_their_entry(items: li
     for item in opened:
         assert item.open != 0 and (item.open > 0) == (item.amount > 0) and abs(item.open) <= abs(item.amount)
     assert len({i.open > 0 for i in opened}) <= 1  # only one side stays open
+
+
+def test_an_unknown_column_is_named_with_the_columns_in_the_shops_words(books: Books, tmp_path: Path) -> None:
+    """The accounts import reads through the kernel's row reader (shared with goods receipts and
+    price lists) and lists the Turkish column names, not the fields' code names."""
+    from pos_tui.core.kernel.errors import ImportRejected
+
+    bad = tmp_path / "cariler.csv"
+    bad.write_text("kod;unvan;renk\nX1;Deneme;mavi\n", encoding="utf-8")
+    with pytest.raises(ImportRejected) as caught:
+        accounts.read_parties_file(bad)
+    text = str(caught.value.errors[0])
+    assert "renk" in text and "kod, unvan, tür" in text and "terms_days" not in text
+    assert m.Party.select().where(m.Party.code == "X1").count() == 0

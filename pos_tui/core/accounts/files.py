@@ -7,13 +7,11 @@ A row whose code exists updates that account (only the columns the row fills in)
 one (it needs a name). All or nothing: every bad row is named (line, field, reason) in one
 :class:`~pos_tui.core.kernel.errors.ImportRejected` and nothing is written. The file conventions
 are the other importers' (the kernel's header folding, JSON reader that never makes floats, cell
-protection); the interchange readers sit above this area in the layers, so it reads the two
-formats itself, like the goods receipts' reader.
+protection), through :func:`pos_tui.core.kernel.records.read_rows` like the goods receipts'.
 """
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -23,8 +21,8 @@ from typing import Any
 
 from pos_tui.core.accounts.parties import PartyInput, add_party, checked_values, update_party
 from pos_tui.core.kernel.errors import ImportRejected, NotFound, PosError, RowError, ValidationError
-from pos_tui.core.kernel.formats import JsonRefused, header_key, load_json, printable, unprotect_cell
 from pos_tui.core.kernel.money import NumberRefused, parse_money, shown_text
+from pos_tui.core.kernel.records import read_rows
 from pos_tui.i18n import N_, _
 from pos_tui.store import fast, write_tx
 from pos_tui.store import models as m
@@ -46,11 +44,14 @@ HEADERS: Mapping[str, tuple[str, ...]] = {
     "member_card": ("member_card", "uye_karti", "sadakat_karti"),
     "notes": ("notes", "notlar", "not", "aciklama"),
 }
-_ALIASES = {alias: canon for canon, names in HEADERS.items() for alias in names}
+# What an unknown column's error lists: the Turkish names (the English ones work too).
+_SHOWN = (
+    "kod, unvan, tür, vkn, tckn, vergi dairesi, adres, telefon, e-posta, vade, kredi limiti, fiyat listesi,"
+    " kart, üye kartı, notlar"
+)
 _INPUT_FIELD = {"account_card": "card"}  # file column -> PartyInput field
 MAX_ROWS = 100_000
 
-Record = tuple[int, dict[str, Any]]
 
 # The columns the shared vocabulary has no word for (it names code, name, kind, VKN, phone...)
 _LABELS = {
@@ -82,109 +83,6 @@ class PartiesFile:
 
     rows: list[tuple[int, PartyInput]]
     errors: list[RowError]
-
-
-def _unknown(name: str, line: int) -> RowError:
-    return PartyRowError(
-        line, printable(name), _("unknown column; the columns are {known}").format(known=", ".join(HEADERS))
-    )
-
-
-def _read_csv(path: Path, errors: list[RowError]) -> list[Record]:
-    source = path.name
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportRejected(
-            source, [PartyRowError(1, "-", _("the file is not UTF-8 text; save it as UTF-8 (CSV UTF-8)"))]
-        ) from None
-    lines = text.splitlines(keepends=True)
-    if not lines or not lines[0].strip():
-        raise ImportRejected.empty(source)
-    best, best_score = ",", (-1, -1)
-    for delimiter in (",", ";", "\t"):
-        cells = next(csv.reader([lines[0]], delimiter=delimiter), [])
-        score = (sum(1 for c in cells if header_key(c) in _ALIASES), len(cells))
-        if score > best_score:
-            best, best_score = delimiter, score
-    reader = csv.reader(lines, delimiter=best)
-    records: list[Record] = []
-    try:
-        header = next(reader)
-        fields: list[str | None] = []
-        for name in header:
-            canon = _ALIASES.get(header_key(name)) if name.strip() else None
-            if canon is None and name.strip():
-                errors.append(_unknown(name.strip(), 1))
-            elif canon is not None and canon in fields:
-                errors.append(PartyRowError(1, printable(name.strip()), _("column appears twice")))
-                canon = None
-            fields.append(canon)
-        if errors:
-            raise ImportRejected(source, errors)
-        line = reader.line_num + 1
-        for cells in reader:
-            start, line = line, reader.line_num + 1
-            if not cells or all(not c.strip() for c in cells):
-                continue
-            if len(cells) != len(header):
-                errors.append(
-                    PartyRowError(
-                        start,
-                        "-",
-                        _("has {n} cells, the header has {width} (a {d} inside a value needs quotes)").format(
-                            n=len(cells), width=len(header), d=best
-                        ),
-                    )
-                )
-                continue
-            records.append(
-                (
-                    start,
-                    {
-                        f: unprotect_cell(c.strip()) if c.strip().startswith("'") else c.strip()
-                        for f, c in zip(fields, cells, strict=True)
-                        if f is not None and c.strip()
-                    },
-                )
-            )
-    except csv.Error:
-        quote = _("a quote mark is out of place: a quoted value starts and ends with one, a quote inside it is doubled")
-        errors.append(PartyRowError(reader.line_num, "-", quote))
-    return records
-
-
-def _read_json(path: Path, errors: list[RowError]) -> list[Record]:
-    source = path.name
-    try:
-        data = load_json(path.read_text(encoding="utf-8-sig"))
-    except UnicodeDecodeError:
-        raise ImportRejected(source, [PartyRowError(1, "-", _("the file is not UTF-8 text"))]) from None
-    except JsonRefused as exc:
-        raise ImportRejected(source, [PartyRowError(exc.line, "-", exc.reason)]) from None
-    if not isinstance(data, list):
-        raise ImportRejected(source, [PartyRowError(1, "-", _("a JSON file is an array of objects"))])
-    if not data:
-        raise ImportRejected.empty(source)
-    records: list[Record] = []
-    for index, obj in enumerate(data, start=1):
-        if not isinstance(obj, dict):
-            errors.append(PartyRowError(index, "-", _("expected an object with the fields")))
-            continue
-        record: dict[str, Any] = {}
-        for key, value in obj.items():
-            canon = _ALIASES.get(header_key(str(key)))
-            if canon is None:
-                errors.append(_unknown(str(key), index))
-                continue
-            if value is None or (isinstance(value, str) and not value.strip()):
-                continue
-            if isinstance(value, (dict, list, bool)):
-                errors.append(PartyRowError(index, canon, _("expected a single value, not a list or an object")))
-                continue
-            record[canon] = value.strip() if isinstance(value, str) else str(value)
-        records.append((index, record))
-    return records
 
 
 def _terms(value: str) -> int:
@@ -252,7 +150,10 @@ def read_parties_file(path: Path) -> PartiesFile:
     if not path.exists():
         raise ValidationError(_("{file}: no such file").format(file=path))
     errors: list[RowError] = []
-    records = _read_json(path, errors) if path.suffix.lower() == ".json" else _read_csv(path, errors)
+    records = [
+        (line, {k: v if isinstance(v, str) else str(v) for k, v in record.items()})
+        for line, record in read_rows(path, HEADERS, errors, row_error=PartyRowError, shown=_SHOWN)
+    ]
     if not records and not errors:
         raise ImportRejected.empty(path.name)
     if len(records) > MAX_ROWS:

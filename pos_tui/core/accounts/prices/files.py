@@ -4,14 +4,13 @@ Columns (English or Turkish, any case; CSV separated by comma, semicolon or tab,
 ``code``/``kod`` or ``barcode``/``barkod`` (``*``: the list-wide rule), ``price``/``fiyat``
 or ``percent_off``/``iskonto``/``indirim`` (percent, e.g. ``12,5``), ``valid_from``/``baslangic``
 and ``valid_to``/``bitis`` (``31.12.2026`` or ``2026-12-31``). Every bad row is named (line, field, reason) in one
-:class:`~pos_tui.core.kernel.errors.ImportRejected` and nothing is written. The reader follows
-the stock files' (``core/stock/receiving/files.py``; that area is above this one): the kernel's
+:class:`~pos_tui.core.kernel.errors.ImportRejected` and nothing is written. The rows are read
+by :func:`pos_tui.core.kernel.records.read_rows`, like the goods receipts' files: the kernel's
 header folding, JSON reader (numbers never floats) and number parsers.
 """
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
@@ -21,8 +20,8 @@ from typing import Any
 from pos_tui.core.accounts.prices.lists import ALL_PRODUCTS, ImportSummary, PriceInput, write_items
 from pos_tui.core.kernel.actors import Actor, Override
 from pos_tui.core.kernel.errors import ImportRejected, RowError, ValidationError
-from pos_tui.core.kernel.formats import JsonRefused, header_key, load_json, printable, unprotect_cell
 from pos_tui.core.kernel.money import NumberRefused, parse_decimal, parse_money, shown_text
+from pos_tui.core.kernel.records import read_rows
 from pos_tui.i18n import _
 
 HEADERS: Mapping[str, tuple[str, ...]] = {
@@ -35,113 +34,6 @@ HEADERS: Mapping[str, tuple[str, ...]] = {
 }
 # What an unknown column's error lists: the Turkish names (the English ones work too).
 _KNOWN = "kod, barkod, fiyat, iskonto, başlangıç, bitiş"
-
-Record = tuple[int, dict[str, Any]]
-
-
-def _aliases() -> dict[str, str]:
-    return {alias: canon for canon, names in HEADERS.items() for alias in names}
-
-
-def _unknown(name: str, line: int) -> RowError:
-    return RowError(line, printable(name), _("unknown column; the columns are {known}").format(known=_KNOWN))
-
-
-def _read_csv(path: Path, source: str, errors: list[RowError]) -> list[Record]:
-    aliases = _aliases()
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportRejected(
-            source, [RowError(1, "-", _("the file is not UTF-8 text; save it as UTF-8 (CSV UTF-8)"))]
-        ) from None
-    lines = text.splitlines(keepends=True)
-    if not lines or not lines[0].strip():
-        raise ImportRejected.empty(source)
-    best, best_score = ",", (-1, -1)
-    for delimiter in (",", ";", "\t"):
-        cells = next(csv.reader([lines[0]], delimiter=delimiter), [])
-        score = (sum(1 for c in cells if header_key(c) in aliases), len(cells))
-        if score > best_score:
-            best, best_score = delimiter, score
-    reader = csv.reader(lines, delimiter=best)
-    records: list[Record] = []
-    try:
-        header = next(reader)
-        fields: list[str | None] = []
-        for name in header:
-            canon = aliases.get(header_key(name)) if name.strip() else None
-            if canon is None and name.strip():
-                errors.append(_unknown(name.strip(), 1))
-            elif canon is not None and canon in fields:
-                errors.append(RowError(1, printable(name.strip()), _("column appears twice")))
-                canon = None
-            fields.append(canon)
-        if errors:
-            raise ImportRejected(source, errors)
-        line = reader.line_num + 1
-        for cells in reader:
-            start, line = line, reader.line_num + 1
-            if not cells or all(not c.strip() for c in cells):
-                continue
-            if len(cells) != len(header):
-                errors.append(
-                    RowError(
-                        start,
-                        "-",
-                        _("has {n} cells, the header has {width} (a {d} inside a value needs quotes)").format(
-                            n=len(cells), width=len(header), d=best
-                        ),
-                    )
-                )
-                continue
-            records.append(
-                (
-                    start,
-                    {
-                        f: unprotect_cell(c.strip()) if c.strip().startswith("'") else c.strip()
-                        for f, c in zip(fields, cells, strict=True)
-                        if f is not None and c.strip()
-                    },
-                )
-            )
-    except csv.Error:
-        quote = _("a quote mark is out of place: a quoted value starts and ends with one, a quote inside it is doubled")
-        errors.append(RowError(reader.line_num, "-", quote))
-    return records
-
-
-def _read_json(path: Path, source: str, errors: list[RowError]) -> list[Record]:
-    aliases = _aliases()
-    try:
-        data = load_json(path.read_text(encoding="utf-8-sig"))
-    except UnicodeDecodeError:
-        raise ImportRejected(source, [RowError(1, "-", _("the file is not UTF-8 text"))]) from None
-    except JsonRefused as exc:
-        raise ImportRejected(source, [RowError(exc.line, "-", exc.reason)]) from None
-    if not isinstance(data, list):
-        raise ImportRejected(source, [RowError(1, "-", _("a JSON file is an array of objects"))])
-    if not data:
-        raise ImportRejected.empty(source)
-    records: list[Record] = []
-    for index, obj in enumerate(data, start=1):
-        if not isinstance(obj, dict):
-            errors.append(RowError(index, "-", _("expected an object with the fields")))
-            continue
-        record: dict[str, Any] = {}
-        for key, value in obj.items():
-            canon = aliases.get(header_key(str(key)))
-            if canon is None:
-                errors.append(_unknown(str(key), index))
-                continue
-            if value is None or (isinstance(value, str) and not value.strip()):
-                continue
-            if isinstance(value, (dict, list, bool)):
-                errors.append(RowError(index, canon, _("expected a single value, not a list or an object")))
-                continue
-            record[canon] = value.strip() if isinstance(value, str) else value
-        records.append((index, record))
-    return records
 
 
 def parse_day(text: str) -> date:
@@ -226,7 +118,7 @@ def read_price_file(path: Path) -> list[tuple[int, PriceInput]]:
     if not path.exists():
         raise ValidationError(_("{file}: no such file").format(file=path))
     errors: list[RowError] = []
-    records = _read_json(path, source, errors) if path.suffix.lower() == ".json" else _read_csv(path, source, errors)
+    records = read_rows(path, HEADERS, errors, shown=_KNOWN)
     if not records and not errors:
         raise ImportRejected.empty(source)
     items = []

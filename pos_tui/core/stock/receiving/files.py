@@ -6,16 +6,13 @@ Columns (English or Turkish, any case and accents): ``barcode``/``barkod`` or ``
 Numbers take a decimal comma or point (``12,50``, ``1.234,50``). All or nothing: every bad row is
 named (line, field, reason) in one :class:`ImportRejected`.
 
-The file conventions are the master-data imports' (:mod:`pos_tui.core.interchange.imports`):
-the same header folding (:func:`~pos_tui.core.kernel.formats.header_key`), JSON reader
-(:func:`~pos_tui.core.kernel.formats.load_json`: numbers never floats), number parsers and error
-types. Its CSV/JSON record readers sit in the interchange area, which is above stock in the
-layers, so this module reads the two formats itself with the same kernel parts.
+The rows are read by :func:`pos_tui.core.kernel.records.read_rows` (the accounts and price-list
+imports read theirs with it too): the master-data imports' header folding, JSON reader (numbers
+never floats), number parsers and error types.
 """
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -23,8 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from pos_tui.core.kernel.errors import ImportRejected, RowError, ValidationError
-from pos_tui.core.kernel.formats import JsonRefused, header_key, load_json, printable, text_problem, unprotect_cell
+from pos_tui.core.kernel.formats import text_problem
 from pos_tui.core.kernel.money import NumberRefused, parse_money, parse_quantity, shown_text
+from pos_tui.core.kernel.records import read_rows
 from pos_tui.core.stock.receiving.receipts import ReceiptLineInput, products_by_key
 from pos_tui.core.stock.receiving.supplier_returns import SupplierReturnLineInput
 from pos_tui.i18n import _
@@ -43,121 +41,6 @@ RETURN_HEADERS: Mapping[str, tuple[str, ...]] = {
     "code": ("code", "kod", "urun_kodu", "stok_kodu", "plu"),
     "qty": ("qty", "quantity", "miktar", "adet"),
 }
-
-Record = tuple[int, dict[str, Any]]
-
-
-def _aliases(headers: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
-    return {alias: canon for canon, names in headers.items() for alias in names}
-
-
-def _unknown(name: str, line: int, headers: Mapping[str, tuple[str, ...]]) -> RowError:
-    return RowError(
-        line, printable(name), _("unknown column; the columns are {known}").format(known=", ".join(headers))
-    )
-
-
-def _read_csv(path: Path, source: str, headers: Mapping[str, tuple[str, ...]], errors: list[RowError]) -> list[Record]:
-    aliases = _aliases(headers)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportRejected(
-            source, [RowError(1, "-", _("the file is not UTF-8 text; save it as UTF-8 (CSV UTF-8)"))]
-        ) from None
-    lines = text.splitlines(keepends=True)
-    if not lines or not lines[0].strip():
-        raise ImportRejected.empty(source)
-    best, best_score = ",", (-1, -1)
-    for delimiter in (",", ";", "\t"):
-        cells = next(csv.reader([lines[0]], delimiter=delimiter), [])
-        score = (sum(1 for c in cells if header_key(c) in aliases), len(cells))
-        if score > best_score:
-            best, best_score = delimiter, score
-    reader = csv.reader(lines, delimiter=best)
-    records: list[Record] = []
-    try:
-        header = next(reader)
-        fields: list[str | None] = []
-        for name in header:
-            canon = aliases.get(header_key(name)) if name.strip() else None
-            if canon is None and name.strip():
-                errors.append(_unknown(name.strip(), 1, headers))
-            elif canon is not None and canon in fields:
-                errors.append(RowError(1, printable(name.strip()), _("column appears twice")))
-                canon = None
-            fields.append(canon)
-        if errors:
-            raise ImportRejected(source, errors)
-        line = reader.line_num + 1
-        for cells in reader:
-            start, line = line, reader.line_num + 1
-            if not cells or all(not c.strip() for c in cells):
-                continue
-            if len(cells) != len(header):
-                errors.append(
-                    RowError(
-                        start,
-                        "-",
-                        _("has {n} cells, the header has {width} (a {d} inside a value needs quotes)").format(
-                            n=len(cells), width=len(header), d=best
-                        ),
-                    )
-                )
-                continue
-            record = {
-                f: unprotect_cell(c.strip()) if c.strip().startswith("'") else c.strip()
-                for f, c in zip(fields, cells, strict=True)
-                if f is not None and c.strip()
-            }
-            records.append((start, record))
-    except csv.Error:
-        quote = _("a quote mark is out of place: a quoted value starts and ends with one, a quote inside it is doubled")
-        errors.append(RowError(reader.line_num, "-", quote))
-    return records
-
-
-def _read_json(path: Path, source: str, headers: Mapping[str, tuple[str, ...]], errors: list[RowError]) -> list[Record]:
-    aliases = _aliases(headers)
-    try:
-        data = load_json(path.read_text(encoding="utf-8-sig"))
-    except UnicodeDecodeError:
-        raise ImportRejected(source, [RowError(1, "-", _("the file is not UTF-8 text"))]) from None
-    except JsonRefused as exc:
-        raise ImportRejected(source, [RowError(exc.line, "-", exc.reason)]) from None
-    if not isinstance(data, list):
-        raise ImportRejected(source, [RowError(1, "-", _("a JSON file is an array of objects"))])
-    if not data:
-        raise ImportRejected.empty(source)
-    records: list[Record] = []
-    for index, obj in enumerate(data, start=1):
-        if not isinstance(obj, dict):
-            errors.append(RowError(index, "-", _("expected an object with the fields")))
-            continue
-        record: dict[str, Any] = {}
-        for key, value in obj.items():
-            canon = aliases.get(header_key(str(key)))
-            if canon is None:
-                errors.append(_unknown(str(key), index, headers))
-                continue
-            if value is None or (isinstance(value, str) and not value.strip()):
-                continue
-            if isinstance(value, (dict, list, bool)):
-                errors.append(RowError(index, canon, _("expected a single value, not a list or an object")))
-                continue
-            record[canon] = value.strip() if isinstance(value, str) else value
-        records.append((index, record))
-    return records
-
-
-def read_rows(path: Path, headers: Mapping[str, tuple[str, ...]], errors: list[RowError]) -> list[Record]:
-    """The file's rows as ``(line, {field: value})``; shape problems go to ``errors``."""
-    source = path.name
-    if not path.exists():
-        raise ValidationError(_("{file}: no such file").format(file=path))
-    if path.suffix.lower() == ".json":
-        return _read_json(path, source, headers, errors)
-    return _read_csv(path, source, headers, errors)
 
 
 class _Row:
