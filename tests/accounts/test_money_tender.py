@@ -174,3 +174,19 @@ def test_the_audit_finds_a_sale_on_account_without_its_entry(books: Books) -> No
     m.AccountEntry.delete().where(m.AccountEntry.sale == sold.sale_id).execute()
     report = audit.verify(settings=books.settings)
     assert any("paid on account" in p for p in report.problems), report.problems
+
+
+def test_the_receipt_of_a_sale_on_account_names_the_account_and_has_a_signature_line(books: Books) -> None:
+    from pos_tui.core.till import load_receipt, receipt_of
+
+    sale = sell(books, cart_of(("1001", 2)), [PaymentInput("cash", D("5.00")), on_account("15.00")])
+    slip = receipt_of(
+        load_receipt(sale.uid, terminal="T1", tz="Europe/Istanbul"), books.settings, width=42, fiscal=True, copy=False
+    )
+    text = "\n".join(line.text for line in slip.lines)
+    assert "Account: BAKKAL Köşe Bakkalı Ltd." in text and "Signature" in text
+    plain = sell(books, cart_of(("1001", 1)), [PaymentInput("cash", D("10.00"))])
+    slip = receipt_of(
+        load_receipt(plain.uid, terminal="T1", tz="Europe/Istanbul"), books.settings, width=42, fiscal=True, copy=False
+    )
+    assert "Signature" not in "\n".join(line.text for line in slip.lines)

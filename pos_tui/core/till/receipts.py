@@ -218,6 +218,7 @@ def receipt_for(
     _kdv(sheet, {str(rate): row for rate, row in document.get("kdv", {}).items()})
     sheet.rule()
     _payments(sheet, document)
+    _on_account(sheet, document, is_return=is_return)
     if document.get("member"):
         sheet.rule()
         _member(sheet, document["member"], points)
@@ -290,6 +291,25 @@ def _payments(sheet: _Sheet, document: Mapping[str, Any]) -> None:
         if p.get("tendered") and p.get("change") and Decimal(p["change"]):
             sheet.row("  " + _("Given"), sheet.money(Decimal(p["tendered"])))
             sheet.row("  " + _("Change"), sheet.money(Decimal(p["change"]), currency=True), bold=True)
+
+
+def _on_account(sheet: _Sheet, document: Mapping[str, Any], *, is_return: bool) -> None:
+    """Whose account a payment on account went on (the receipt names the code only), and on a
+    sale the line the customer signs: a veresiye slip is the shop's proof of the debt."""
+    from pos_tui.core.accounts import get_party
+    from pos_tui.core.kernel.errors import NotFound
+
+    codes = [p["reference"] for p in document["payments"] if p["method"] == "on_account" and p.get("reference")]
+    for code in dict.fromkeys(codes):
+        try:
+            party = get_party(code)
+        except NotFound:
+            continue
+        sheet.rule()
+        sheet.text(_("Account: {code} {name}").format(code=party.code, name=party.name))
+        if not is_return:
+            sheet.blank()
+            sheet.row(_("Signature"), "_" * max(8, min(20, sheet.width - 12)))
 
 
 def _member(sheet: _Sheet, card: str, points: PointsSummary | None) -> None:
