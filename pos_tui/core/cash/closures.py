@@ -129,9 +129,11 @@ def _since_last(terminal: str) -> tuple[m.ZClosure | None, DocumentTotals]:
 
 
 def _account_money_since(terminal: str, prev: m.ZClosure | None, now: datetime) -> dict[str, Any]:
-    """Collections and supplier payments written on ``terminal`` after the previous Z, up to ``now``."""
+    """Collections and supplier payments taken at ``terminal``'s till (through a shift: its drawer or
+    card terminal) after the previous Z, up to ``now``. Money an admin books with ``pos-admin`` (a
+    bank transfer, a cheque) never passed the till and is not on its Z."""
     E = m.AccountEntry
-    where = (E.terminal == terminal) & (E.posted_at <= to_db(now))
+    where = (E.terminal == terminal) & E.shift.is_null(False) & (E.posted_at <= to_db(now))
     if prev is not None:
         where &= E.posted_at > prev.at
     collections, payments = account_money(where)
