@@ -52,9 +52,9 @@ def prepare(db: Path, products: int) -> Any:
     )
     accounts.prices.add_price_list("TOPTAN", "Toptan", actor=actor, now=now)
     list_id = m.PriceList.get().id
-    ids = [p for (p,) in m.Product.select(m.Product.id).order_by(m.Product.id).tuples()]
+    ids: list[int] = [p.id for p in m.Product.select(m.Product.id).order_by(m.Product.id)]
     today = now.date()
-    rows = []
+    rows: list[tuple[Any, ...]] = []
     for n, pid in enumerate(ids[::2]):
         price, pct = (None, 500 + n % 2000) if n % 2 else ((9 + n % 400) * 100, None)
         rows.append((list_id, pid, price, pct, None, None, now))
