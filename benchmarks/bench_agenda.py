@@ -204,7 +204,7 @@ def main() -> None:
                     baseline_name="two plain reads",
                 ),
                 verdict(
-                    f"agenda due_for (the login list, {shown} entries)",
+                    f"agenda due_for (the login list, {shown:,} entries)",
                     "ms",
                     due,
                     baseline=due_base,
