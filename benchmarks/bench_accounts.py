@@ -7,17 +7,21 @@ pos_tui's own migrations; no journal entries: they play no part in reading) and 
 (sales on account due in 30 days, a collection every fifth entry, now and then a cancelled
 collection), plus ``--parties`` other customers with ``--per-party`` entries each.
 
-Measured, ``--runs`` times (median), each in this process after a warm-up (the time of the core
-call, what the till and the CLI both pay) and as a fresh ``pos-admin`` process (spawn to exit):
+Measured, ``--runs`` times (median), ours and its baseline in turn after a warm-up of each, both in
+this process (the time of the core call, what the till and the CLI both pay) and as fresh
+processes (spawn to exit):
 
 - ``accounts.reports.statement`` of ``BIG`` over its whole history, and
   ``pos-admin accounts statement BIG --from … --to … --format json``;
 - ``accounts.reports.aging`` over every party, and ``pos-admin accounts aging --json``.
 
 Baselines, the same run: the statement's SQL by hand (the opening ``SUM`` and the rows with a
-window running balance) through ``sqlite3``, and for aging the least any aging must do: every
-entry read once in party order and summed per party (``SUM … GROUP BY party``), also by hand.
-The load average is recorded with the machine.
+window running balance), and for aging the least any aging must do: every entry read once and
+summed per party (``SUM … GROUP BY party``); through Python's ``sqlite3`` against the core calls,
+through the ``sqlite3`` shell (``-json``) against the processes. The processes run from a copy
+of pos_tui, precompiled and again with no ``__pycache__`` and ``PYTHONDONTWRITEBYTECODE=1`` (as
+``bench_cli`` does: the bytecode cache present and absent). The load average is recorded before,
+after the core calls and at the end.
 
     python3 -m benchmarks.bench_accounts [--entries 100000] [--parties 10000] [--runs 3] [--quick]
 """
@@ -32,12 +36,14 @@ import sqlite3
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from benchmarks.bench_cli import env_for, source_copy
 from benchmarks.common import RESULTS, save, verdict
 
 GENERATOR_VERSION = 1
@@ -117,46 +123,67 @@ def build(path: Path, entries: int, parties: int, per_party: int) -> None:
             src.replace(Path(str(path) + suffix))
 
 
-def timed_in_process(fn: Callable[[], Any], runs: int) -> dict[str, Any]:
-    fn()  # warm-up: imports, page cache
-    samples = []
+def paired(ours: Callable[[], Any], base: Callable[[], Any], runs: int) -> dict[str, Any]:
+    """Both once untimed (imports, page cache), then ``runs`` times each in turn, ours first, so
+    drift and a neighbour's bursts hit both alike; medians in seconds."""
+    ours()
+    base()
+    a: list[float] = []
+    b: list[float] = []
     for _run in range(runs):
-        t = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - t)
-    return {"median_s": round(statistics.median(samples), 4), "runs": [round(s, 4) for s in samples]}
+        for fn, out in ((ours, a), (base, b)):
+            gc.collect()
+            t = time.perf_counter()
+            fn()
+            out.append(time.perf_counter() - t)
+    return {
+        "ours": {"median_s": round(statistics.median(a), 4), "runs": [round(s, 4) for s in a]},
+        "baseline": {"median_s": round(statistics.median(b), 4), "runs": [round(s, 4) for s in b]},
+    }
 
 
-def timed_process(command: list[str], env: dict[str, str], runs: int) -> dict[str, Any]:
-    samples = []
-    size = 0
-    for _run in range(runs):
-        t = time.perf_counter()
-        done = subprocess.run(command, env=env, capture_output=True, check=False)
-        samples.append(time.perf_counter() - t)
-        if done.returncode != 0:
-            raise SystemExit(f"{command[3:8]} failed: {done.stderr.decode()[-2000:]}")
-        size = len(done.stdout)
-    return {"median_s": round(statistics.median(samples), 4), "runs": [round(s, 4) for s in samples], "bytes": size}
+def run_process(command: list[str], env: dict[str, str], stdin: str | None = None) -> int:
+    """Run ``command`` to its end; the bytes it printed (a failure stops the benchmark)."""
+    done = subprocess.run(command, env=env, input=stdin.encode() if stdin else None, capture_output=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"{command[1:8]} failed ({done.returncode}): {done.stderr.decode()[-2000:]}")
+    return len(done.stdout)
+
+
+def paired_processes(ours: list[str], base: list[str], base_sql: str, env: dict[str, str], runs: int) -> dict[str, Any]:
+    """``ours`` and the ``sqlite3`` shell fed ``base_sql``, each spawn to exit, in turn."""
+    sizes = {"ours": run_process(ours, env), "baseline": run_process(base, env, base_sql)}  # warm-up
+    timings = paired(lambda: run_process(ours, env), lambda: run_process(base, env, base_sql), runs)
+    timings["ours"]["bytes"], timings["baseline"]["bytes"] = sizes["ours"], sizes["baseline"]
+    return timings
+
+
+STATEMENT_SQL = (
+    "SELECT COALESCE(SUM(amount), 0) AS opening FROM account_entry WHERE party_id = 1 AND at < '2025-01-01';\n"
+    "SELECT number, at, due, kind, document, amount, SUM(amount) OVER (ORDER BY at, id) AS balance, cancels_id"
+    " FROM account_entry WHERE party_id = 1 AND at >= '2025-01-01' ORDER BY at, id;\n"
+)
 
 
 def baseline_statement(db: Path) -> None:
     con = sqlite3.connect(db)
-    con.execute("SELECT COALESCE(SUM(amount), 0) FROM account_entry WHERE party_id = 1 AND at < '2025-01-01'")
-    rows = con.execute(
-        "SELECT number, at, due, kind, document, amount, SUM(amount) OVER (ORDER BY at, id) AS balance,"
-        " cancels_id FROM account_entry WHERE party_id = 1 AND at >= '2025-01-01' ORDER BY at, id"
-    ).fetchall()
+    opening_sql, rows_sql = STATEMENT_SQL.strip().split("\n")
+    con.execute(opening_sql.rstrip(";")).fetchone()
+    rows = con.execute(rows_sql.rstrip(";")).fetchall()
     assert rows
     con.close()
 
 
+def aging_sql() -> str:
+    until = f"{AS_OF + timedelta(days=1)} 00:00:00"
+    return (
+        f"SELECT party_id, SUM(amount) FROM account_entry WHERE at < '{until}' GROUP BY party_id ORDER BY party_id;\n"
+    )
+
+
 def baseline_aging(db: Path) -> None:
     con = sqlite3.connect(db)
-    rows = con.execute(
-        "SELECT party_id, SUM(amount) FROM account_entry WHERE at < ? GROUP BY party_id ORDER BY party_id",
-        (f"{AS_OF + timedelta(days=1)} 00:00:00",),
-    ).fetchall()
+    rows = con.execute(aging_sql().strip().rstrip(";")).fetchall()
     assert rows
     con.close()
 
@@ -172,6 +199,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.quick:
         args.entries, args.parties, args.runs = 5_000, 500, 1
+    load_before = os.getloadavg()
     RESULTS.mkdir(parents=True, exist_ok=True)
     db = RESULTS / f"accounts_{args.entries}_{args.parties}_{args.per_party}_v{GENERATOR_VERSION}.sqlite3"
     built = None
@@ -189,7 +217,10 @@ def main() -> None:
     big = accounts.get_party("BIG")
     statement = accounts.reports.statement(big.id, first, last, tz=tz)
     report = accounts.reports.aging(AS_OF, tz=tz)
+    with sqlite3.connect(db) as con:
+        (entries,) = con.execute("SELECT COUNT(*) FROM account_entry").fetchone()
     checks = {
+        "entries": entries,
         "statement_lines": len(statement.lines),
         "statement_adds_up": statement.opening + statement.total_debit - statement.total_credit == statement.closing,
         "aging_parties": len(report.parties),
@@ -198,47 +229,82 @@ def main() -> None:
     del statement, report  # a 100,000-line statement kept alive would slow every later collection
     gc.collect()
     core = {
-        "statement": timed_in_process(lambda: accounts.reports.statement(big.id, first, last, tz=tz), args.runs),
-        "aging": timed_in_process(lambda: accounts.reports.aging(AS_OF, tz=tz), args.runs),
+        "statement": paired(
+            lambda: accounts.reports.statement(big.id, first, last, tz=tz), lambda: baseline_statement(db), args.runs
+        ),
+        "aging": paired(lambda: accounts.reports.aging(AS_OF, tz=tz), lambda: baseline_aging(db), args.runs),
     }
     close_database()
-    base = {
-        "statement": timed_in_process(lambda: baseline_statement(db), args.runs),
-        "aging": timed_in_process(lambda: baseline_aging(db), args.runs),
-    }
-    env = {**os.environ, "POS_DB": str(db), "POS_HOME": str(db.parent), "POS_LANG": "tr"}
-    env["PYTHONPATH"] = os.pathsep.join(
-        p for p in (str(Path(__file__).resolve().parent.parent), env.get("PYTHONPATH")) if p
-    )
-    cli = [sys.executable, "-m", "pos_tui.cli.app", "accounts"]
-    processes = {
-        "statement_json": timed_process(
-            [*cli, "statement", "BIG", "--from", str(first), "--to", str(last), "--format", "json"], env, args.runs
+    load_core = os.getloadavg()
+
+    # As fresh processes, from a precompiled copy of pos_tui and from one with no __pycache__
+    # (PYTHONDONTWRITEBYTECODE=1), as bench_cli does; the baseline is the sqlite3 shell.
+    processes: dict[str, Any] = {}
+    shell = ["sqlite3", "-json", str(db)]
+    with tempfile.TemporaryDirectory(prefix="pos-bench-accounts-") as tmp:
+        for cache in (True, False):
+            root = source_copy(Path(tmp), "cached" if cache else "source", compiled=cache)
+            env = env_for(root, db, cache=cache)
+            cli = [sys.executable, str(root / "pos-admin"), "accounts"]
+            statement_cmd = [*cli, "statement", "BIG", "--from", str(first), "--to", str(last), "--format", "json"]
+            aging_cmd = [*cli, "aging", "--as-of", str(AS_OF), "--json"]
+            processes["cache_present" if cache else "cache_absent"] = {
+                "statement_json": paired_processes(statement_cmd, shell, STATEMENT_SQL, env, args.runs),
+                "aging_json": paired_processes(aging_cmd, shell, aging_sql(), env, args.runs),
+            }
+    load_after = os.getloadavg()
+    summary = [
+        verdict(
+            f"statement of a party with {checks['statement_lines']:,} entries (core call)",
+            "s",
+            core["statement"]["ours"]["median_s"],
+            baseline=core["statement"]["baseline"]["median_s"],
+            baseline_name="the same rows with a window running balance, sqlite3 by hand",
         ),
-        "aging_json": timed_process([*cli, "aging", "--as-of", str(AS_OF), "--json"], env, args.runs),
-    }
+        verdict(
+            f"aging over {checks['aging_parties']:,} parties, {entries:,} entries (core call)",
+            "s",
+            core["aging"]["ours"]["median_s"],
+            baseline=core["aging"]["baseline"]["median_s"],
+            baseline_name="SUM … GROUP BY party, sqlite3 by hand",
+        ),
+    ]
+    for key, label in (("cache_present", "bytecode cache present"), ("cache_absent", "no bytecode cache")):
+        case = processes[key]
+        summary.append(
+            verdict(
+                f"pos-admin accounts statement --format json, {checks['statement_lines']:,} entries ({label})",
+                "s",
+                case["statement_json"]["ours"]["median_s"],
+                baseline=case["statement_json"]["baseline"]["median_s"],
+                baseline_name="the same SQL in the sqlite3 shell (-json)",
+            )
+        )
+        summary.append(
+            verdict(
+                f"pos-admin accounts aging --json, {checks['aging_parties']:,} parties ({label})",
+                "s",
+                case["aging_json"]["ours"]["median_s"],
+                baseline=case["aging_json"]["baseline"]["median_s"],
+                baseline_name="SUM … GROUP BY party in the sqlite3 shell (-json)",
+            )
+        )
     result = {
-        "sizes": {"entries": args.entries, "parties": args.parties, "per_party": args.per_party, "built_s": built},
+        "sizes": {
+            "entries": args.entries,
+            "parties": args.parties,
+            "per_party": args.per_party,
+            "runs": args.runs,
+            "built_s": built,
+        },
+        "database": str(db),
+        "load_average_before": [round(x, 2) for x in load_before],
+        "load_average_after_core": [round(x, 2) for x in load_core],
+        "load_average_after": [round(x, 2) for x in load_after],
         "checks": checks,
         "core": core,
-        "baseline": base,
         "process": processes,
-        "verdicts": [
-            verdict(
-                f"statement of a party with {args.entries} entries (core)",
-                "s",
-                core["statement"]["median_s"],
-                baseline=base["statement"]["median_s"],
-                baseline_name="sqlite3 by hand",
-            ),
-            verdict(
-                f"aging over {args.parties + 1} parties (core)",
-                "s",
-                core["aging"]["median_s"],
-                baseline=base["aging"]["median_s"],
-                baseline_name="SUM GROUP BY party by hand",
-            ),
-        ],
+        "summary": summary,
     }
     save("accounts", result, quiet=args.quiet)
 

@@ -12,7 +12,9 @@ Timed, alternating, after a warm-up:
 * **reprice**: ``till.set_account`` on a cart of ``--lines`` lines (one query for the whole cart),
   against clearing it again.
 
-    python3 -m benchmarks.bench_prices [--products 20000] [--lines 100] [--scans 300] [--quiet]
+No target: issue 13 names no number for these. The load average is recorded before and after.
+
+    python3 -m benchmarks.bench_prices [--products 20000] [--lines 100] [--scans 300] [--quick] [--quiet]
 """
 
 from __future__ import annotations
@@ -50,9 +52,9 @@ def prepare(db: Path, products: int) -> Any:
     )
     accounts.prices.add_price_list("TOPTAN", "Toptan", actor=actor, now=now)
     list_id = m.PriceList.get().id
-    ids = [p for (p,) in m.Product.select(m.Product.id).order_by(m.Product.id).tuples()]
+    ids: list[int] = [p.id for p in m.Product.select(m.Product.id).order_by(m.Product.id)]
     today = now.date()
-    rows = []
+    rows: list[tuple[Any, ...]] = []
     for n, pid in enumerate(ids[::2]):
         price, pct = (None, 500 + n % 2000) if n % 2 else ((9 + n % 400) * 100, None)
         rows.append((list_id, pid, price, pct, None, None, now))
@@ -68,10 +70,11 @@ def prepare(db: Path, products: int) -> Any:
     return actor, settings, ids
 
 
-def run(products: int, lines: int, scans: int, quiet: bool) -> dict[str, Any]:
+def run(products: int, lines: int, scans: int) -> dict[str, Any]:
     from pos_tui.core import till
     from pos_tui.store import close_database
 
+    load_before = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "prices.db"
         actor, settings, _ids = prepare(db, products)
@@ -109,43 +112,60 @@ def run(products: int, lines: int, scans: int, quiet: bool) -> dict[str, Any]:
             clear.append(time.perf_counter() - t)
         close_database()
     ours_p, base_p = percentiles(ours), percentiles(base)
+    items = products // 2 + products // 8 + 1  # one per second product, a campaign for a quarter, the rule
     rep_p, clear_p = percentiles(reprice), percentiles(clear)
     return {
-        "sizes": {"products": products, "lines": lines, "scans": len(ours), "items": products // 2 + products // 8},
-        "load_average": os.getloadavg(),
+        "sizes": {"products": products, "lines": lines, "scans": len(ours), "items": items},
+        "load_average_before": [round(x, 2) for x in load_before],
+        "load_average_after": [round(x, 2) for x in os.getloadavg()],
         "scan_account": ours_p,
         "scan_plain": base_p,
         "reprice": rep_p,
         "clear": clear_p,
-        "verdicts": [
+        "summary": [
             verdict(
-                "scan p99 into an account sale",
+                f"scan into a sale to an account with a {items:,}-item price list, p50",
+                "ms",
+                ours_p["p50_ms"],
+                baseline=base_p["p50_ms"],
+                baseline_name="the same scan into a sale without an account",
+            ),
+            verdict(
+                f"scan into a sale to an account with a {items:,}-item price list, p99",
                 "ms",
                 ours_p["p99_ms"],
                 baseline=base_p["p99_ms"],
-                baseline_name="the same scan without an account",
-                max_ratio=1.5,
+                baseline_name="the same scan into a sale without an account",
             ),
             verdict(
-                f"set the account on {lines} lines p99",
+                f"set the account on a {lines}-line cart (re-price), p50",
+                "ms",
+                rep_p["p50_ms"],
+                baseline=clear_p["p50_ms"],
+                baseline_name="clearing the account again",
+            ),
+            verdict(
+                f"set the account on a {lines}-line cart (re-price), p99",
                 "ms",
                 rep_p["p99_ms"],
                 baseline=clear_p["p99_ms"],
-                baseline_name="clearing it",
-                max_ratio=2.0,
+                baseline_name="clearing the account again",
             ),
         ],
     }
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--products", type=int, default=20_000)
     parser.add_argument("--lines", type=int, default=100)
     parser.add_argument("--scans", type=int, default=300)
+    parser.add_argument("--quick", action="store_true", help="2,000 products, 20 lines, 40 scans: a smoke run")
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args()
-    save("prices", run(args.products, args.lines, args.scans, args.quiet), quiet=args.quiet)
+    if args.quick:
+        args.products, args.lines, args.scans = 2000, 20, 40
+    save("prices", run(args.products, args.lines, args.scans), quiet=args.quiet)
 
 
 if __name__ == "__main__":

@@ -36,11 +36,16 @@ BENCHMARKS = (
     "receiving",
     "stock_card",
     "count_tui",
+    "accounts",
+    "prices",
+    "agenda",
 )
 FULL = {"products": 1_000_000, "sale_products": 100_000, "scans": 5000, "searches": 2000, "sales": 1000,
-        "tui_scans": 500, "starts": 5, "baseline_runs": 2}  # fmt: skip
+        "tui_scans": 500, "starts": 5, "baseline_runs": 2, "account_entries": 100_000,
+        "account_parties": 10_000}  # fmt: skip
 QUICK = {"products": 2000, "sale_products": 2000, "scans": 300, "searches": 100, "sales": 30,
-         "tui_scans": 20, "starts": 1, "baseline_runs": 1, "members": 2000}  # fmt: skip
+         "tui_scans": 20, "starts": 1, "baseline_runs": 1, "members": 2000, "account_entries": 5000,
+         "account_parties": 500}  # fmt: skip
 
 
 def commands(sizes: dict[str, int], catalog_db: Path, profile: bool) -> dict[str, list[str]]:
@@ -111,6 +116,18 @@ def commands(sizes: dict[str, int], catalog_db: Path, profile: bool) -> dict[str
             *(["--db", str(catalog_db)] if catalog_db.is_file() else ["--products", str(sizes["products"])]),
             *(["--quick"] if sizes is QUICK else ["--load"]),
         ],
+        "accounts": [
+            *py,
+            "benchmarks.bench_accounts",
+            "--quiet",
+            "--entries",
+            str(sizes["account_entries"]),
+            "--parties",
+            str(sizes["account_parties"]),
+            *(["--runs", "1"] * (sizes is QUICK)),
+        ],
+        "prices": [*py, "benchmarks.bench_prices", "--quiet", *(["--quick"] if sizes is QUICK else [])],
+        "agenda": [*py, "benchmarks.bench_agenda", "--quiet", *(["--quick"] if sizes is QUICK else [])],
     }
 
 
