@@ -141,3 +141,16 @@ def test_an_unknown_column_is_named_with_the_columns_in_the_shops_words(books: B
     text = str(caught.value.errors[0])
     assert "renk" in text and "kod, unvan, tür" in text and "terms_days" not in text
     assert m.Party.select().where(m.Party.code == "X1").count() == 0
+
+
+def test_accounts_that_share_a_tax_number_are_all_found_by_it(books: Books) -> None:
+    """Branches of one company share its VKN: find_party cannot pick one, the search lists both."""
+    accounts.add_party(accounts.PartyInput(code="BAKKAL2", name="Köşe Bakkalı Şube 2", vkn=VKN), now=books.now)
+    assert accounts.find_party(VKN) is None
+    assert [p.code for p in accounts.search_parties(VKN)] == ["BAKKAL", "BAKKAL2"]
+
+
+def test_a_phone_is_shown_the_way_people_write_it() -> None:
+    assert accounts.display_phone("+905426110277") == "0542 611 02 77"
+    assert accounts.display_phone("+441234567890") == "+441234567890"
+    assert accounts.display_phone(None) == ""

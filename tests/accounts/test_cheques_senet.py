@@ -147,6 +147,28 @@ def test_a_cancelled_installment_leaves_the_plan(books: Books) -> None:
     assert plan.sale.id is None and plan.sale.uid == "EXT-1"
 
 
+def test_a_note_never_states_more_than_the_installment_still_owes(books: Books) -> None:
+    """A reprint after a payment (or a return) states what each installment still owes; a paid one
+    gets no note (the newcomer's senet after a partial return stated the original 533,20)."""
+    _installments(books, sale_id=None, document="sale:EXT-2", amounts=["100.00", "100.00", "100.00"])
+    accounts.payments.collect(
+        accounts.payments.CollectionInput("BAKKAL", Decimal("130.00"), "transfer"),
+        actor=books.admin,
+        terminal="T1",
+        now=books.now,
+    )
+    plan = cheques.installment_plan("EXT-2")
+    assert [(line.no, line.amount) for line in plan.lines] == [(2, Decimal("70.00")), (3, Decimal("100.00"))]
+    accounts.payments.collect(
+        accounts.payments.CollectionInput("BAKKAL", Decimal("170.00"), "cash"),
+        actor=books.admin,
+        terminal="T1",
+        now=books.now,
+    )
+    with pytest.raises(NotFound, match="all paid"):
+        cheques.installment_plan("EXT-2")
+
+
 def test_the_senet_pdf_has_one_note_per_installment_with_the_amount_in_words(books: Books, tmp_path: Path) -> None:
     accounts.update_party(accounts.PartyInput(code="BAKKAL", address="Moda Cad. 5, Kadıköy, İstanbul"), now=books.now)
     _installments(books, sale_id=None, document="sale:EXT-2", amounts=["1250.25", "1250.25", "1000.00"])

@@ -19,7 +19,7 @@ credit limit together.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -91,6 +91,48 @@ MAX_AMOUNT_KURUS = 10**15
 def entry_label(kind: str) -> str:
     label = ENTRY_LABELS.get(kind)
     return _(label) if label else kind
+
+
+def document_labels(documents: Iterable[str | None]) -> dict[str, str]:
+    """What each stored ``document`` reference says to a person, in a few queries: ``sale:<uid>``
+    → ``Fiş T1/12``, ``stock:<id>`` → the stock document's kind and number, ``opening:<code>``
+    → opening balance, ``entry:<n>`` → the entry it cancels, ``cheque:<n>`` → the cheque's
+    portfolio number; anything else (a supplier's document number) is shown as it is."""
+    from pos_tui.core.kernel.vocabulary import document_label
+
+    wanted = {d for d in documents if d}
+    out: dict[str, str] = {}
+    uids = [d.split(":", 1)[1] for d in wanted if d.startswith("sale:")]
+    S = m.Sale
+    for start in range(0, len(uids), 500):
+        for uid, terminal, number in store.rows(
+            S.select(S.uid, S.terminal, S.receipt_no).where(S.uid.in_(uids[start : start + 500]))
+        ):
+            out[f"sale:{uid}"] = _("Receipt {receipt}").format(receipt=f"{terminal}/{number}")
+    ids = [int(d.split(":", 1)[1]) for d in wanted if d.startswith("stock:") and d.split(":", 1)[1].isdigit()]
+    D = m.StockDocument
+    for start in range(0, len(ids), 500):
+        for doc_id, kind, number, supplier_doc in store.rows(
+            D.select(D.id, D.kind, D.number, D.supplier_doc).where(D.id.in_(ids[start : start + 500]))
+        ):
+            text = f"{document_label(kind)} {number}"
+            out[f"stock:{doc_id}"] = f"{text} ({supplier_doc})" if supplier_doc else text
+    for d in wanted - set(out):
+        kind, _sep, rest = d.partition(":")
+        if kind == "opening":
+            out[d] = _("opening balance")
+        elif kind == "entry":
+            out[d] = _("cancels entry {n}").format(n=rest)
+        elif kind == "cheque":
+            out[d] = _("cheque or note {n}").format(n=rest)
+        else:
+            out[d] = d
+    return out
+
+
+def document_text(document: str | None) -> str | None:
+    """:func:`document_labels` of one reference (``None`` stays ``None``)."""
+    return None if not document else document_labels([document])[document]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

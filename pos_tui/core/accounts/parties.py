@@ -244,7 +244,7 @@ def search_parties(
         for word in words:
             word_cond = P.name_key.startswith(word) | P.name_key.contains(" " + word)
             cond = word_cond if cond is None else cond & word_cond
-        code_cond = fn.LOWER(P.code).startswith(fold(text))
+        code_cond = fn.LOWER(P.code).startswith(fold(text)) | (P.vkn == text) | (P.tckn == text)
         query = query.where(code_cond if cond is None else (cond | code_cond))
     found = [_info(row) for row in store.rows(query.limit(limit))]
     if exact is not None and all(p.id != exact.id for p in found):
@@ -606,3 +606,13 @@ def credit_limit_kurus(party_id: int) -> int:
 
 def count_parties() -> int:
     return int(m.Party.select(fn.COUNT(m.Party.id)).scalar() or 0)
+
+
+def display_phone(phone: str | None) -> str:
+    """A stored phone (``+905426110277``) as people write it (``0542 611 02 77``); others as stored."""
+    if not phone:
+        return ""
+    if phone.startswith("+90") and len(phone) == 13 and phone[1:].isdigit():
+        d = phone[3:]
+        return f"0{d[:3]} {d[3:6]} {d[6:8]} {d[8:]}"
+    return phone

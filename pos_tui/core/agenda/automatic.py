@@ -126,6 +126,7 @@ def _accounts(today: date, horizon: date, tz: str, language: str | None) -> list
     found: list[Wanted] = []
     listed = list(store.rows(parties))
     by_party = _entries_of([party_id for party_id, _code, _kind in listed])
+    texts = accounts.document_labels(e.document for batch in by_party.values() for e in batch if e.amount < 0)
     for party_id, code, kind in listed:
         items = accounts.match(by_party.get(party_id, []), tz)
         customer, supplier = kind in ("customer", "both"), kind in ("supplier", "both")
@@ -146,7 +147,8 @@ def _accounts(today: date, horizon: date, tz: str, language: str | None) -> list
                 found.append(
                     Wanted(
                         f"payable:{item.entry_id}",
-                        _("Pay {party}: {amount}").format(**values) + (f" ({item.document})" if item.document else ""),
+                        _("Pay {party}: {amount}").format(**values)
+                        + (f" ({texts.get(item.document, item.document)})" if item.document else ""),
                         start_of_day(item.due, tz),
                         link_kind="party",
                         link_ref=code,

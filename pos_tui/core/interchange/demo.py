@@ -108,8 +108,9 @@ def load_demo(
             added.append(name)
     rules.apply_rules(loyalty_rules.read_text(encoding="utf-8"), source=loyalty_rules.name, now=now)
     given = _past_points(settings, now)
+    _account_setup(settings, now, fixtures)  # before the receipt: the tea supplier's terms set its due date
     documents = _stock_history(settings, now)
-    entries = _accounts(settings, now, fixtures)
+    entries = _accounts(settings, now)
     return DemoReport(suppliers, products, customers, tuple(added), given, documents, entries)
 
 
@@ -189,16 +190,12 @@ def _past_points(settings: Settings, now: datetime) -> int:
 DEMO_OPENINGS = (("C0001", "4250.00", 45), ("M0003", "320.00", 20), ("TED-ETU", "-12800.00", 10))
 
 
-def _accounts(settings: Settings, now: datetime, fixtures: Path) -> int:
-    """The price list, the accounts, opening balances, a collection, a cheque and two agenda
-    entries, once (a database with an opening balance keeps its own); returns the entries made."""
-    from pos_tui.core import accounts, agenda
+def _account_setup(settings: Settings, now: datetime, fixtures: Path) -> None:
+    """The price list ``TOPTAN`` (once) and the accounts of ``fixtures/demo_accounts.csv`` (upserted)."""
+    from pos_tui.core import accounts
 
-    if m.AccountEntry.select().where(m.AccountEntry.kind == accounts.OPENING).exists():
-        return 0
     admin = staff.actor_by_name("admin", settings=settings)
-    terminal, tz = settings.terminal_id, settings.shop.timezone
-    today = now.astimezone(zone(tz)).date()
+    today = now.astimezone(zone(settings.shop.timezone)).date()
     prices = accounts.prices
     if not any(p.code == "TOPTAN" for p in prices.list_price_lists()):
         prices.add_price_list("TOPTAN", _("Wholesale"), actor=admin, now=now)
@@ -215,6 +212,18 @@ def _accounts(settings: Settings, now: datetime, fixtures: Path) -> int:
                 day=today,
             )
     accounts.import_parties(fixtures / "demo_accounts.csv", now=now)
+
+
+def _accounts(settings: Settings, now: datetime) -> int:
+    """Opening balances, a collection, a cheque and two agenda entries, once (a database with an
+    opening balance keeps its own); returns the entries made."""
+    from pos_tui.core import accounts, agenda
+
+    if m.AccountEntry.select().where(m.AccountEntry.kind == accounts.OPENING).exists():
+        return 0
+    admin = staff.actor_by_name("admin", settings=settings)
+    terminal, tz = settings.terminal_id, settings.shop.timezone
+    today = now.astimezone(zone(tz)).date()
     made = 0
     for code, amount, days in DEMO_OPENINGS:
         accounts.post_opening(

@@ -21,6 +21,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pos_tui.core.accounts.items import open_items
 from pos_tui.core.accounts.ledger import SALE
 from pos_tui.core.accounts.parties import PartyInfo, get_party
 from pos_tui.core.kernel.clock import SHOP_TZ, from_db, shop_day
@@ -196,14 +197,26 @@ def installment_plan(sale_uid_or_receipt: str, *, tz: str = SHOP_TZ) -> Plan:
         ref = SaleRef(sale[0], sale[1], sale[2], sale[3], shop_day(from_db(sale[4]), tz), from_kurus(sale[5]))
     else:
         ref = SaleRef(None, text, None, None, shop_day(from_db(min(r[5] for r in rows)), tz), None)
+    # What each installment still owes (a return or a payment since takes its part): a note never
+    # states more than the debt; a fully paid installment gets no note.
+    still = {i.entry_id: i.open for i in open_items(party.id, tz=tz) if i.open > 0}
     lines = tuple(
-        PlanLine(int(no), due if isinstance(due, date) else date.fromisoformat(str(due)), from_kurus(int(amount)))
-        for _id, _party, no, due, amount, _at in rows
+        PlanLine(int(no), due if isinstance(due, date) else date.fromisoformat(str(due)), from_kurus(still[entry_id]))
+        for entry_id, _party, no, due, _amount, _at in rows
+        if entry_id in still
     )
+    if not lines:
+        raise NotFound(_("Sale {sale}'s installments are all paid").format(sale=text[:64]))
     return Plan(party, ref, lines)
 
 
 # -- the notes --------------------------------------------------------------------------------
+
+
+def _sale_label(sale: SaleRef) -> str:
+    """The receipt a person finds the sale by (``T1/12``), else the start of its uid."""
+    return f"{sale.terminal}/{sale.receipt_no}" if sale.receipt_no is not None else sale.uid[:24]
+
 
 PROMISE = (
     "İşbu bononun mukabilinde {due} tarihinde {creditor} veya emruhavalesine yukarıda yazılı "
@@ -259,7 +272,7 @@ def senet_pdf(plan: Plan, path: Path | str, settings: Settings, *, place: str | 
     left, right = 18 * mm, width - 18 * mm
     tmp = path.with_name(path.name + ".part")
     canvas = Canvas(str(tmp), pagesize=A4, pageCompression=1)
-    canvas.setTitle(f"Senet {plan.sale.uid}")
+    canvas.setTitle(f"Senet {_sale_label(plan.sale)}")
     canvas.setAuthor(creditor)
     count = len(plan.lines)
     for i, line in enumerate(plan.lines):
@@ -275,7 +288,7 @@ def senet_pdf(plan: Plan, path: Path | str, settings: Settings, *, place: str | 
         canvas.setFont(bold, 15)
         canvas.drawString(left, y, "BONO (SENET)")
         canvas.setFont(regular, 10)
-        canvas.drawRightString(right, y, f"Taksit {line.no}/{count}   Satış: {plan.sale.uid[:24]}")
+        canvas.drawRightString(right, y, f"Taksit {line.no}/{count}   Fiş: {_sale_label(plan.sale)}")
         y -= 10 * mm
         canvas.setFont(bold, 11)
         canvas.drawString(left, y, f"Vade: {_day(line.due)}")

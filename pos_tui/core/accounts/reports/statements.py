@@ -19,13 +19,13 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from pos_tui.core.accounts.items import OpenItem, end_of_day, open_items, overdue_kurus
-from pos_tui.core.accounts.ledger import CANCEL, balance_kurus, entry_label
+from pos_tui.core.accounts.ledger import CANCEL, balance_kurus, document_labels, entry_label
 from pos_tui.core.accounts.parties import PartyInfo, get_party
 from pos_tui.core.accounts.reports.dues import COLUMNS, raw_entries
 from pos_tui.core.kernel.clock import SHOP_TZ, day_bounds, to_db, zone
@@ -47,12 +47,13 @@ class StatementLine:
     day: date
     due: date
     kind: str
-    document: str | None
+    document: str | None  # what a person reads (``Fiş T1/12``): :func:`~pos_tui.core.accounts.ledger.document_labels`
     text: str
     debit: Decimal
     credit: Decimal
     balance: Decimal
     cancelled: bool
+    reference: str | None = None  # the stored reference (``sale:<uid>``): scripts match on it
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,14 +119,17 @@ def statement(party_id: int, start: date, end: date, *, tz: str = SHOP_TZ) -> St
                 e.at.astimezone(zone_of).date(),
                 e.due,
                 e.kind,
-                e.document,
+                None,
                 _line_text(labels.get(e.kind) or labels.setdefault(e.kind, entry_label(e.kind)), e.note, e.reason),
                 _cents(e.amount) if e.amount > 0 else ZERO,
                 _cents(-e.amount) if e.amount < 0 else ZERO,
                 _cents(running),
                 e.kind == CANCEL or e.cancels is not None or e.id in cancelled,
+                e.document,
             )
         )
+    texts = document_labels(line.reference for line in lines)
+    lines = [replace(line, document=texts.get(line.reference or "")) for line in lines]
     return Statement(party, start, end, from_kurus(opening), lines, from_kurus(running))
 
 
@@ -157,7 +161,9 @@ def _money(value: Decimal | None) -> str | None:
 
 
 def summary_json(s: Summary) -> dict[str, Any]:
-    """``accounts show --json``: amounts as strings (``"1234.50"``), dates ISO."""
+    """``accounts show --json``: amounts as strings (``"1234.50"``), dates ISO; ``document`` the stored
+    reference, ``document_text`` what a person reads."""
+    texts = document_labels(i.document for i in s.open_items)
     return {
         "code": s.party.code,
         "name": s.party.name,
@@ -176,6 +182,7 @@ def summary_json(s: Summary) -> dict[str, Any]:
                 "number": i.number,
                 "kind": i.kind,
                 "document": i.document,
+                "document_text": texts.get(i.document or ""),
                 "date": i.day.isoformat(),
                 "due": i.due.isoformat(),
                 "amount": _money(from_kurus(i.amount)),
@@ -202,7 +209,8 @@ def statement_json(s: Statement) -> dict[str, Any]:
                 "date": line.day.isoformat(),
                 "due": line.due.isoformat(),
                 "kind": line.kind,
-                "document": line.document,
+                "document": line.reference,
+                "document_text": line.document,
                 "text": line.text,
                 "debit": _money(line.debit),
                 "credit": _money(line.credit),
