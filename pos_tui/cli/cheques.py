@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from pos_tui.cli.common import handle_errors, make_typer, now, state
+from pos_tui.cli.common import handle_errors, make_typer, now, parse_date, state
 from pos_tui.cli.output import ExitCode, JsonOption, fail, info, print_json, table
 from pos_tui.i18n import _
 
@@ -43,25 +43,6 @@ def _actor(user: str | None, settings: Settings) -> Actor:
     from pos_tui.core import staff
 
     return staff.actor_by_name(user, settings=settings) if user else staff.first_admin(settings=settings)
-
-
-def parse_day(value: str | None, option: str) -> date | None:
-    """``15.12.2026``, ``15/12/2026`` or ``2026-12-15``."""
-    if value is None:
-        return None
-    text = value.strip()
-    try:
-        if "." in text or "/" in text:
-            day, month, year = (int(p) for p in text.replace("/", ".").split("."))
-            return date(year, month, day)
-        return date.fromisoformat(text)
-    except ValueError:
-        fail(
-            _("{option}: {value!r} is not a date such as 15.12.2026 or 2026-12-15").format(
-                option=option, value=value[:20]
-            ),
-            ExitCode.USAGE,
-        )
 
 
 def _say(done: accounts.cheques.ChequeInfo, message: str, json_: bool) -> None:
@@ -159,15 +140,15 @@ def _new(
 
     data = cheques.ChequeInput(
         party=code,
-        amount=parse_money(amount, "AMOUNT"),
-        due=parse_day(due, "--due") or date.min,
+        amount=parse_money(amount, _("amount")),
+        due=parse_date(due, "--due") or date.min,
         instrument="note" if note_instrument else kind,
         drawer=drawer,
         bank=bank,
         branch=branch,
         account_no=account_no,
         serial=serial,
-        issue_date=parse_day(issue_date, "--issue-date"),
+        issue_date=parse_date(issue_date, "--issue-date"),
         note=note,
     )
     settings = state().open_db()
@@ -307,7 +288,7 @@ def list_(
     from pos_tui.core.kernel import format_money
 
     statuses = None if status is None else [s.strip() for s in status.split(",") if s.strip()]
-    start, end = parse_day(due_from, "--due-from"), parse_day(due_to, "--due-to")
+    start, end = parse_date(due_from, "--due-from"), parse_date(due_to, "--due-to")
     state().open_db()
     found = cheques.list_cheques(status=statuses, due_from=start, due_to=end, party=party, direction=direction)
     if json_:
