@@ -10,6 +10,7 @@ through :func:`confirm` (on stderr, in the shop's language) and skip the questio
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -144,12 +145,83 @@ def confirm(question: str, *, yes: bool) -> None:
     raise typer.Exit(int(ExitCode.FAILED))
 
 
-def table(columns: Sequence[str], rows: Iterable[Sequence[Any]], title: str | None = None) -> None:
+# A cell that must never be cut: an amount, a quantity, a number, a date or a time
+# (``-12.800,00``, ``%12,5``, ``06.12.2026``, ``06.12.2026 14:30``, ``31-60``, ``-``).
+_FIXED_CELL = re.compile(r"[-+%]?[\d.,:/%-]*\d[\d.,:/% -]*|-|")
+# The narrowest a column of names is squeezed to (it wraps, words longer than this fold).
+_MIN_WRAP = 8
+# ... but wide enough for a word up to this long, so that words are not broken in two.
+_MAX_WORD = 12
+
+
+def _fixed_columns(header: Sequence[str], rows: Sequence[Sequence[str]]) -> dict[int, int]:
+    """The columns whose every cell is an amount, a number or a date, and the width each needs
+    so that no cell is cut (its header wraps at its words instead)."""
+    from rich.cells import cell_len
+
+    fixed: dict[int, int] = {}
+    for i, title in enumerate(header):
+        cells = [row[i] for row in rows if i < len(row)]
+        if not any(cells) or not all(_FIXED_CELL.fullmatch(c.strip()) for c in cells):
+            continue
+        words = [cell_len(w) for w in title.split()] or [0]
+        fixed[i] = max(max(cell_len(c) for c in cells), max(words), 1)
+    return fixed
+
+
+def _needed(header: Sequence[str], rows: Sequence[Sequence[str]], fixed: dict[int, int], gap: int) -> int:
+    from rich.cells import cell_len
+
+    total = 0
+    for i, title in enumerate(header):
+        if i in fixed:
+            total += fixed[i]
+        else:
+            texts = [title, *(row[i] for row in rows if i < len(row))]
+            natural = max(cell_len(t) for t in texts)
+            word = max((cell_len(w) for t in texts for w in t.split()), default=0)
+            total += min(natural, max(_MIN_WRAP, min(word, _MAX_WORD)))
+    return total + gap * len(header) - (gap - 1 if header else 0)
+
+
+def table(
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    title: str | None = None,
+    *,
+    optional: Sequence[int] = (),
+) -> None:
+    """A table on stdout that fits the terminal (80 columns at least) without cutting an amount,
+    a number or a date: those columns keep their width and names wrap. When even that is too
+    wide the table loses its column lines, then the ``optional`` columns (indexes, the least
+    important first) until it fits; as a last resort a long amount folds onto a second line,
+    it is never shortened with an ellipsis."""
+    from rich import box
     from rich.table import Table
 
-    t = Table(*columns, title=title, show_edge=False, header_style="bold")
-    for row in rows:
-        t.add_row(*("" if v is None else str(v) for v in row))
+    header = list(columns)
+    cells = [["" if v is None else str(v) for v in row] for row in rows]
+    width = stdout.width
+    keep = list(range(len(header)))
+    fixed = _fixed_columns(header, cells)
+    compact = _needed(header, cells, fixed, 3) > width
+    drop = list(optional)
+    while compact and drop and _needed([header[i] for i in keep], [[r[i] for i in keep] for r in cells],
+                                       {n: fixed[i] for n, i in enumerate(keep) if i in fixed}, 1) > width:  # fmt: skip
+        gone = drop.pop(0)
+        if gone in keep:
+            keep.remove(gone)
+    if compact:
+        t = Table(title=title, box=box.SIMPLE_HEAD, show_edge=False, header_style="bold", padding=(0, 0))
+    else:
+        t = Table(title=title, show_edge=False, header_style="bold")
+    for i in keep:
+        if i in fixed:
+            t.add_column(header[i], width=fixed[i], overflow="fold", justify="right")
+        else:
+            t.add_column(header[i], overflow="fold")
+    for row in cells:
+        t.add_row(*(row[i] if i < len(row) else "" for i in keep))
     stdout.print(t)
 
 
