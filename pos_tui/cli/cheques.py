@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from pos_tui.cli.common import handle_errors, make_typer, now, parse_date, state
-from pos_tui.cli.output import ExitCode, JsonOption, fail, info, print_json, table
+from pos_tui.cli.output import JsonOption, info, print_json, table
 from pos_tui.i18n import _
 
 if TYPE_CHECKING:
