@@ -34,7 +34,9 @@ UserOption = Annotated[str | None, typer.Option("--user", help="Act as this user
 TerminalOption = Annotated[
     str | None, typer.Option("--terminal", help="Terminal id (default: this terminal, from pos.toml).")
 ]
-DateOption = Annotated[str | None, typer.Option("--date", help="The date of the money (YYYY-MM-DD; default: now).")]
+DateOption = Annotated[
+    str | None, typer.Option("--date", help="The date of the money (dd.mm.yyyy or YYYY-MM-DD; default: now).")
+]
 NoteOption = Annotated[str | None, typer.Option("--note", help="A note kept with the entry.")]
 AppliesOption = Annotated[
     int | None, typer.Option("--applies-to", help="The entry number it settles (default: the oldest open items).")
