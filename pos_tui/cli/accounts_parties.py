@@ -289,11 +289,31 @@ def import_(
 ) -> None:
     """Add and update accounts from a file, all or nothing (every bad row is named)."""
     from pos_tui.core import accounts
+    from pos_tui.core.kernel import ImportRejected
 
     state().open_db()
-    result = accounts.import_parties(file, now=now())
+    try:
+        result = accounts.import_parties(file, now=now())
+    except ImportRejected as exc:
+        if json_:  # like pricelists import: what was wrong, on stdout, as well as the error
+            print_json(
+                {
+                    "file": str(file),
+                    "imported": False,
+                    "errors": [{"line": e.line, "field": e.field, "reason": e.reason} for e in exc.errors],
+                }
+            )
+        raise
     if json_:
-        print_json({"added": result.added, "updated": result.updated, "codes": result.codes})
+        print_json(
+            {
+                "file": str(file),
+                "imported": True,
+                "added": result.added,
+                "updated": result.updated,
+                "codes": result.codes,
+            }
+        )
         return
     info(
         _("{file}: {added} accounts added, {updated} updated.").format(
