@@ -422,8 +422,20 @@ def forecast(
             when = f"{_day(g.start) if g.start else ''} – {_day(g.end) if g.end else ''}"
         rows.append((when, str(g.items), format_money(from_kurus(g.amount), lang)))
     rows.append((_("Total"), "", format_money(from_kurus(result.total), lang)))
+    title = _("Collections forecast") if wanted != accounts.SUPPLIER else _("Payments forecast")
     table(
         [_("Due"), _("Items"), _("Amount")],
         rows,
-        title=_("Collections forecast") if wanted != accounts.SUPPLIER else _("Payments forecast"),
+        title=_("{title}, {start} – {end}").format(title=title, start=_day(start), end=_day(end)),
     )
+    if to is None:
+        info(_("Up to {end}: 8 weeks from the first day (--to DATE for another last day).").format(end=_day(end)))
+    everything = accounts.reports.forecast(start, date(9999, 12, 31), kind=wanted, by="day", tz=settings.shop.timezone)
+    later_amount = everything.total - result.total
+    later_items = sum(g.items for g in everything.groups) - sum(g.items for g in result.groups)
+    if later_items:
+        typer.echo(
+            _("Due after {end} (not in the total): {amount} in {n} items.").format(
+                end=_day(end), amount=format_money(from_kurus(later_amount), lang), n=later_items
+            )
+        )

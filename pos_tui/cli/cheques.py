@@ -191,6 +191,8 @@ def _step(
         "bounce": _("{what} number {n} was returned unpaid: {amount} is back on {code}'s account."),
         "pay": _("{what} number {n} was paid."),
     }
+    if which == "bounce" and done.direction == "issued":  # the shop's own: it owes the supplier again
+        messages["bounce"] = _("{what} number {n} was returned unpaid: the shop owes {code} {amount} again.")
     text = messages[which].format(
         what=_what(done).capitalize(), n=done.number, holder=done.holder, amount=_money(done), code=done.party
     )
@@ -270,7 +272,9 @@ def list_(
     status: Annotated[
         str | None,
         typer.Option(
-            "--status", help="portfolio, endorsed, deposited, collected, bounced, issued or paid (comma-separated)."
+            "--status",
+            help="portfolio, endorsed, deposited, collected, bounced, issued or paid, or the Turkish words"
+            " (portföyde, ciro, bankada, tahsil, karşılıksız, keşide, ödendi); comma-separated.",
         ),
     ] = None,
     due_from: Annotated[str | None, typer.Option("--due-from", help="Due on or after this date.")] = None,
@@ -287,7 +291,7 @@ def list_(
     cheques = accounts.cheques
     from pos_tui.core.kernel import format_money
 
-    statuses = None if status is None else [s.strip() for s in status.split(",") if s.strip()]
+    statuses = None if status is None else [_status_code(s) for s in status.split(",") if s.strip()]
     start, end = parse_date(due_from, "--due-from"), parse_date(due_to, "--due-to")
     state().open_db()
     found = cheques.list_cheques(status=statuses, due_from=start, due_to=end, party=party, direction=direction)
@@ -354,6 +358,38 @@ def show(number: NumberArgument, json_: JsonOption = False) -> None:
         ],
         title=_("Steps"),
     )
+
+
+# Turkish words for --status besides the codes and the shown labels (portföyde, ciro edildi...).
+_STATUS_WORDS = {
+    "portfoy": "portfolio",
+    "ciro": "endorsed",
+    "cirolu": "endorsed",
+    "banka": "deposited",
+    "bankada": "deposited",
+    "tahsil": "collected",
+    "karsiliksiz": "bounced",
+    "iade": "bounced",
+    "verildi": "issued",
+    "verilen": "issued",
+    "kesideli": "issued",
+    "keside": "issued",
+    "odenen": "paid",
+}
+
+
+def _status_code(text: str) -> str:
+    """A --status word: the code (``bounced``), the label as shown (``karşılıksız döndü``) or a
+    Turkish word (``karşılıksız``); anything else goes to the core, which names the codes."""
+    from pos_tui.core import accounts
+    from pos_tui.text import fold
+
+    cheques = accounts.cheques
+    words = {fold(code): code for code in cheques.STATUSES}
+    words |= {fold(cheques.status_label(code)): code for code in cheques.STATUSES}
+    words |= _STATUS_WORDS
+    key = fold(text.strip())
+    return words.get(key, words.get(key.split()[0] if key.split() else key, text.strip()))
 
 
 def _event_status(kind: str) -> str:
