@@ -34,7 +34,15 @@ def _actor(name: str | None, settings: Settings) -> Any:
 
 
 # Turkish words for --role besides the codes and the shown labels (kasiyer, yönetici, sistem yöneticisi).
-_ROLE_WORDS = {"sorumlu": "supervisor", "vardiya sorumlusu": "supervisor", "mudur": "supervisor", "yonetim": "admin"}
+_ROLE_WORDS = {
+    "kasiyer": "cashier",
+    "yonetici": "supervisor",
+    "sistem yoneticisi": "admin",
+    "sorumlu": "supervisor",
+    "vardiya sorumlusu": "supervisor",
+    "mudur": "supervisor",
+    "yonetim": "admin",
+}
 
 
 def role_code(text: str | None, roles: tuple[str, ...]) -> str | None:

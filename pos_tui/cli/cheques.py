@@ -360,8 +360,15 @@ def show(number: NumberArgument, json_: JsonOption = False) -> None:
     )
 
 
-# Turkish words for --status besides the codes and the shown labels (portföyde, ciro edildi...).
+# Turkish words for --status besides the codes and the labels in the shop's language (in any language).
 _STATUS_WORDS = {
+    "portfoyde": "portfolio",
+    "ciro edildi": "endorsed",
+    "bankaya verildi": "deposited",
+    "tahsil edildi": "collected",
+    "karsiliksiz dondu": "bounced",
+    "keside edildi": "issued",
+    "odendi": "paid",
     "portfoy": "portfolio",
     "ciro": "endorsed",
     "cirolu": "endorsed",
