@@ -279,6 +279,7 @@ def list_(
         [_("Code"), _("Name"), _("Kind"), _("Terms"), _("Credit limit"), _("Balance")],
         rows,
         title=_("Accounts"),
+        optional=[3, 2],  # a narrow terminal: without the terms, then the kind
     )
 
 

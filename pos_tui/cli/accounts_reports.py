@@ -382,6 +382,7 @@ def aging(
         ],
         rows,
         title=_("Aging on {day}").format(day=_day(day)),
+        optional=[1],  # a narrow terminal: the codes without the names
     )
 
 

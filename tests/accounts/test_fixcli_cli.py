@@ -183,3 +183,15 @@ def test_close_and_reopen(cli: Cli, books: Books) -> None:
     assert accounts.get_party("BAKKAL").active is False
     ok(cli("accounts", "reopen", "BAKKAL"))
     ok(cli("accounts", "collect", "BAKKAL", "5"))
+
+
+def test_a_narrow_terminal_drops_the_names_before_cutting_an_amount(
+    cli: Cli, books: Books, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pos_tui.cli import output
+
+    monkeypatch.setattr(output.stdout, "_console", None)  # made again, for COLUMNS=70
+    _big_books(books)
+    shown = ok(cli("accounts", "aging", "--as-of", "2026-11-01", env={"POS_LANG": "tr", "COLUMNS": "70"})).stdout
+    assert "…" not in shown and max(len(line) for line in shown.splitlines()) <= 70, shown
+    assert "Şarküteri" not in shown and "BAKKAL" in shown and "-9.876.543,21" in shown and "124.825,23" in shown
