@@ -195,3 +195,23 @@ def test_a_narrow_terminal_drops_the_names_before_cutting_an_amount(
     shown = ok(cli("accounts", "aging", "--as-of", "2026-11-01", env={"POS_LANG": "tr", "COLUMNS": "70"})).stdout
     assert "…" not in shown and max(len(line) for line in shown.splitlines()) <= 70, shown
     assert "Şarküteri" not in shown and "BAKKAL" in shown and "-9.876.543,21" in shown and "124.825,23" in shown
+
+
+def test_a_real_process_errors_in_turkish_before_the_database(books: Books, db_path: Path, tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    repo = Path(__file__).resolve().parents[2]
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(repo),
+        "POS_DB": str(db_path),
+        "POS_HOME": str(tmp_path),
+        "POS_CONFIG": str(repo / "config" / "pos.toml"),
+        "POS_LANG": "tr",
+        "POS_TERMINAL": "T1",
+    }
+    run = [sys.executable, "-m", "pos_tui.cli.app", "cheques", "receive", "BAKKAL", "1,2a", "--due", "15.12.2026"]
+    done = subprocess.run(run, env=env, capture_output=True, text=True)
+    assert done.returncode == 1 and done.stderr.startswith("hata: tutar: '1,2a' bir sayı değil"), done.stderr
