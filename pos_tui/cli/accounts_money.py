@@ -34,7 +34,9 @@ UserOption = Annotated[str | None, typer.Option("--user", help="Act as this user
 TerminalOption = Annotated[
     str | None, typer.Option("--terminal", help="Terminal id (default: this terminal, from pos.toml).")
 ]
-DateOption = Annotated[str | None, typer.Option("--date", help="The date of the money (YYYY-MM-DD; default: now).")]
+DateOption = Annotated[
+    str | None, typer.Option("--date", help="The date of the money (dd.mm.yyyy or YYYY-MM-DD; default: now).")
+]
 NoteOption = Annotated[str | None, typer.Option("--note", help="A note kept with the entry.")]
 AppliesOption = Annotated[
     int | None, typer.Option("--applies-to", help="The entry number it settles (default: the oldest open items).")
@@ -77,7 +79,7 @@ def _at(value: str | None, settings: Settings) -> datetime | None:
 def _amount(text: str) -> Any:
     from pos_tui.core.kernel import parse_money
 
-    return parse_money(text, "AMOUNT")
+    return parse_money(text, _("amount"))
 
 
 def _shift(till: bool, terminal: str) -> int | None:
@@ -246,7 +248,6 @@ def _pay_by_cheque(
     terminal: str,
     json_: bool,
 ) -> None:
-    from pos_tui.cli.cheques import parse_day
     from pos_tui.core import accounts
     from pos_tui.core.kernel import format_money
 
@@ -258,12 +259,12 @@ def _pay_by_cheque(
         cheques.ChequeInput(
             party=code,
             amount=value,
-            due=parse_day(due, "--due") or date.min,
+            due=parse_date(due, "--due") or date.min,
             bank=bank,
             branch=branch,
             serial=serial,
             account_no=account_no,
-            issue_date=parse_day(date_, "--date"),
+            issue_date=parse_date(date_, "--date"),
             note=note,
         ),
         actor=_actor(user, settings),

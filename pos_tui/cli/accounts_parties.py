@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from pos_tui.cli.common import handle_errors, now, parse_date, state
-from pos_tui.cli.output import ExitCode, JsonOption, fail, info, print_json, table
+from pos_tui.cli.output import ExitCode, JsonOption, YesOption, confirm, fail, info, print_json, table
 from pos_tui.i18n import _
 
 if TYPE_CHECKING:
@@ -44,6 +44,8 @@ def register(app: typer.Typer) -> None:
     app.command("add")(add)
     app.command("update")(update)
     app.command("list")(list_)
+    app.command("close")(close)
+    app.command("reopen")(reopen)
     app.command("import")(import_)
     app.command("show")(show)
     app.command("opening", context_settings={"ignore_unknown_options": True})(opening)
@@ -186,7 +188,13 @@ def update(
     member_card: MemberOpt = None,
     json_: JsonOption = False,
 ) -> None:
-    """Change an account: only the options given change (an empty value clears a field)."""
+    """Change an account: only the options given change (an empty value clears a field); all
+    or nothing.
+
+    --kind: giving a customer account the supplier side (or a supplier the customer side) makes
+    it both, customer and supplier. An account that is both goes back to one side only while it
+    has no entries or cheques of the other side (sales, returns, collections, cheques received;
+    goods receipts, supplier returns, payments, cheques issued or endorsed to it)."""
     _update(**locals())
 
 
@@ -195,11 +203,45 @@ def _update(code: str, json_: bool, terms: int | None, **values: Any) -> None:
     from pos_tui.core import accounts
 
     state().open_db()
+    asked = None if values.get("kind") is None else accounts.parse_kind(values["kind"])
     party = accounts.update_party(_input(code, terms_days=terms, **values), now=now())
     if json_:
         print_json(_party_json(party, accounts.balance(party.id)))
         return
     info(_("Account {code} ({name}) updated.").format(code=party.code, name=party.name))
+    if asked is not None and asked != party.kind:
+        info(_("{code} is now {kind}.").format(code=party.code, kind=_kind_label(party.kind)))
+
+
+@handle_errors
+def close(code: CodeArgument, json_: JsonOption = False) -> None:
+    """Close an account: no new sale on account, collection, payment or cheque on it (its
+    entries, balance and reports stay); `accounts reopen` opens it again."""
+    _set_active(code, False, json_)
+
+
+@handle_errors
+def reopen(code: CodeArgument, json_: JsonOption = False) -> None:
+    """Open a closed account again."""
+    _set_active(code, True, json_)
+
+
+def _set_active(code: str, active: bool, json_: bool) -> None:
+    from pos_tui.core import accounts
+
+    state().open_db()
+    party = accounts.set_active(code, active, now=now())
+    if json_:
+        print_json(_party_json(party, accounts.balance(party.id)))
+        return
+    if active:
+        info(_("Account {code} ({name}) is open again.").format(code=party.code, name=party.name))
+    else:
+        info(
+            _("Account {code} ({name}) is closed: no new sale on account or collection on it.").format(
+                code=party.code, name=party.name
+            )
+        )
 
 
 @handle_errors
@@ -237,6 +279,7 @@ def list_(
         [_("Code"), _("Name"), _("Kind"), _("Terms"), _("Credit limit"), _("Balance")],
         rows,
         title=_("Accounts"),
+        optional=[3, 2],  # a narrow terminal: without the terms, then the kind
     )
 
 
@@ -247,11 +290,31 @@ def import_(
 ) -> None:
     """Add and update accounts from a file, all or nothing (every bad row is named)."""
     from pos_tui.core import accounts
+    from pos_tui.core.kernel import ImportRejected
 
     state().open_db()
-    result = accounts.import_parties(file, now=now())
+    try:
+        result = accounts.import_parties(file, now=now())
+    except ImportRejected as exc:
+        if json_:  # like pricelists import: what was wrong, on stdout, as well as the error
+            print_json(
+                {
+                    "file": str(file),
+                    "imported": False,
+                    "errors": [{"line": e.line, "field": e.field, "reason": e.reason} for e in exc.errors],
+                }
+            )
+        raise
     if json_:
-        print_json({"added": result.added, "updated": result.updated, "codes": result.codes})
+        print_json(
+            {
+                "file": str(file),
+                "imported": True,
+                "added": result.added,
+                "updated": result.updated,
+                "codes": result.codes,
+            }
+        )
         return
     info(
         _("{file}: {added} accounts added, {updated} updated.").format(
@@ -264,7 +327,7 @@ def import_(
 def show(
     code: CodeArgument,
     as_of: Annotated[
-        str | None, typer.Option("--as-of", help="At the end of this day, YYYY-MM-DD (default: today).")
+        str | None, typer.Option("--as-of", help="At the end of this day, dd.mm.yyyy or YYYY-MM-DD (default: today).")
     ] = None,
     json_: JsonOption = False,
 ) -> None:
@@ -329,7 +392,8 @@ def opening(
         str, typer.Argument(metavar="AMOUNT", help="Signed TRY: > 0 the party owes the shop, < 0 the shop owes it.")
     ],
     date_: Annotated[
-        str | None, typer.Option("--date", help="The day of the opening balance, YYYY-MM-DD (default: today).")
+        str | None,
+        typer.Option("--date", help="The day of the opening balance, dd.mm.yyyy or YYYY-MM-DD (default: today)."),
     ] = None,
     note: NoteOption = None,
     user: UserOption = None,
@@ -359,7 +423,7 @@ def correct(
     amount: Annotated[str, typer.Argument(metavar="AMOUNT", help="Signed TRY: > 0 adds to what the party owes.")],
     reason: Annotated[str, typer.Option("--reason", help="Why (at most 32 characters); longer text in --note.")],
     date_: Annotated[
-        str | None, typer.Option("--date", help="A past day to date it on, YYYY-MM-DD (default: now).")
+        str | None, typer.Option("--date", help="A past day to date it on, dd.mm.yyyy or YYYY-MM-DD (default: now).")
     ] = None,
     note: NoteOption = None,
     user: UserOption = None,
@@ -391,12 +455,25 @@ def cancel(
     note: NoteOption = None,
     user: UserOption = None,
     terminal: TerminalOption = None,
+    yes: YesOption = False,
     json_: JsonOption = False,
 ) -> None:
-    """Cancel an entry: an entry of the opposite amount; both leave the open items."""
+    """Cancel an entry: an entry of the opposite amount; both leave the open items. It cannot be
+    undone, so it asks first ([y/N] on stderr; -y/--yes does not ask; needed without a terminal)."""
     from pos_tui.core import accounts
 
     settings = state().open_db()
+    found = accounts.entry_by_number(number)
+    party = accounts.get_party(found.party_id)
+    confirm(
+        _("Cancel entry {number} ({entry}, {amount}) of {code}? This cannot be undone.").format(
+            number=found.number,
+            entry=accounts.entry_label(found.kind),
+            amount=_money(found.amount, settings.language),
+            code=party.code,
+        ),
+        yes=yes,
+    )
     entry = accounts.cancel_entry(
         number,
         reason=reason,

@@ -61,9 +61,11 @@ def _shop_name(settings: Settings) -> str:
 def statement(
     code: CodeArgument,
     from_: Annotated[
-        str | None, typer.Option("--from", help="First day, YYYY-MM-DD (default: the 1st of this month).")
+        str | None, typer.Option("--from", help="First day, dd.mm.yyyy or YYYY-MM-DD (default: the 1st of this month).")
     ] = None,
-    to: Annotated[str | None, typer.Option("--to", help="Last day, included, YYYY-MM-DD (default: today).")] = None,
+    to: Annotated[
+        str | None, typer.Option("--to", help="Last day, included, dd.mm.yyyy or YYYY-MM-DD (default: today).")
+    ] = None,
     format_: Annotated[
         str | None, typer.Option("--format", help="pdf, csv, xlsx or json (default: from --output, else a table).")
     ] = None,
@@ -227,12 +229,10 @@ def _statement_pdf(s: accounts_area.reports.Statement, path: Path, settings: Set
 @handle_errors
 def reconcile(
     code: CodeArgument,
+    output: Annotated[Path, typer.Option("--output", "-o", help="The PDF file to write.", dir_okay=False)],
     as_of: Annotated[
-        str | None, typer.Option("--as-of", help="The day of the balance, YYYY-MM-DD (default: today).")
+        str | None, typer.Option("--as-of", help="The day of the balance, dd.mm.yyyy or YYYY-MM-DD (default: today).")
     ] = None,
-    output: Annotated[Path, typer.Option("--output", "-o", help="The PDF file to write.", dir_okay=False)] = Path(
-        "mutabakat.pdf"
-    ),
     json_: JsonOption = False,
 ) -> None:
     """A reconciliation letter (mutabakat) as PDF: the balance on a day, and a reply section to sign."""
@@ -345,7 +345,7 @@ def _reconcile_pdf(s: Any, day: date, path: Path, settings: Settings) -> None:
 @handle_errors
 def aging(
     as_of: Annotated[
-        str | None, typer.Option("--as-of", help="At the end of this day, YYYY-MM-DD (default: today).")
+        str | None, typer.Option("--as-of", help="At the end of this day, dd.mm.yyyy or YYYY-MM-DD (default: today).")
     ] = None,
     kind: Annotated[str | None, typer.Option("--kind", help="Only customer or supplier accounts.")] = None,
     buckets: Annotated[
@@ -382,13 +382,18 @@ def aging(
         ],
         rows,
         title=_("Aging on {day}").format(day=_day(day)),
+        optional=[1],  # a narrow terminal: the codes without the names
     )
 
 
 @handle_errors
 def forecast(
-    from_: Annotated[str | None, typer.Option("--from", help="First day, YYYY-MM-DD (default: today).")] = None,
-    to: Annotated[str | None, typer.Option("--to", help="Last day, YYYY-MM-DD (default: 8 weeks on).")] = None,
+    from_: Annotated[
+        str | None, typer.Option("--from", help="First day, dd.mm.yyyy or YYYY-MM-DD (default: today).")
+    ] = None,
+    to: Annotated[
+        str | None, typer.Option("--to", help="Last day, dd.mm.yyyy or YYYY-MM-DD (default: 8 weeks on).")
+    ] = None,
     kind: Annotated[str, typer.Option("--kind", help="customer (collections) or supplier (payments).")] = "customer",
     by: Annotated[str, typer.Option("--by", help="Group by day or week.")] = "day",
     json_: JsonOption = False,
@@ -418,8 +423,20 @@ def forecast(
             when = f"{_day(g.start) if g.start else ''} – {_day(g.end) if g.end else ''}"
         rows.append((when, str(g.items), format_money(from_kurus(g.amount), lang)))
     rows.append((_("Total"), "", format_money(from_kurus(result.total), lang)))
+    title = _("Collections forecast") if wanted != accounts.SUPPLIER else _("Payments forecast")
     table(
         [_("Due"), _("Items"), _("Amount")],
         rows,
-        title=_("Collections forecast") if wanted != accounts.SUPPLIER else _("Payments forecast"),
+        title=_("{title}, {start} – {end}").format(title=title, start=_day(start), end=_day(end)),
     )
+    if to is None:
+        info(_("Up to {end}: 8 weeks from the first day (--to DATE for another last day).").format(end=_day(end)))
+    everything = accounts.reports.forecast(start, date(9999, 12, 31), kind=wanted, by="day", tz=settings.shop.timezone)
+    later_amount = everything.total - result.total
+    later_items = sum(g.items for g in everything.groups) - sum(g.items for g in result.groups)
+    if later_items:
+        typer.echo(
+            _("Due after {end} (not in the total): {amount} in {n} items.").format(
+                end=_day(end), amount=format_money(from_kurus(later_amount), lang), n=later_items
+            )
+        )

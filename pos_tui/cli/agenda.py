@@ -33,6 +33,38 @@ def _actor(name: str | None, settings: Settings) -> Any:
     return staff.actor_by_name(name, settings=settings) if name else staff.first_admin(settings=settings)
 
 
+# Turkish words for --role besides the codes and the shown labels (kasiyer, yönetici, sistem yöneticisi).
+_ROLE_WORDS = {
+    "kasiyer": "cashier",
+    "yonetici": "supervisor",
+    "sistem yoneticisi": "admin",
+    "sorumlu": "supervisor",
+    "vardiya sorumlusu": "supervisor",
+    "mudur": "supervisor",
+    "yonetim": "admin",
+}
+
+
+def role_code(text: str | None, roles: tuple[str, ...]) -> str | None:
+    """A --role word: a role's code (``cashier``), its label in the shop's language (``kasiyer``)
+    or a Turkish word (``sorumlu``); an unknown one is refused naming each role's code and label."""
+    from pos_tui.core.kernel import role_label
+    from pos_tui.text import fold
+
+    if text is None or not text.strip():
+        return text
+    words = {fold(r): r for r in roles} | {fold(role_label(r)): r for r in roles}
+    words |= {w: r for w, r in _ROLE_WORDS.items() if r in roles}
+    found = words.get(fold(text.strip()))
+    if found is None:
+        raise ValidationError(
+            _("There is no role {role!r}; the roles are: {roles}").format(
+                role=text.strip()[:20], roles=", ".join(f"'{r}' ({role_label(r)})" for r in roles)
+            )
+        )
+    return found
+
+
 def entry_json(e: agenda.AgendaInfo, now_: datetime, tz: str) -> dict[str, Any]:
     flags = agenda.due_flags(e, tz)
     return {
@@ -106,7 +138,14 @@ def add(
         str | None, typer.Option("--link", help="party:CODE, product:CODE, document:UID or cheque:NO.")
     ] = None,
     user: Annotated[str | None, typer.Option("--user", help="Assign it to this user.")] = None,
-    role: Annotated[str | None, typer.Option("--role", help="Assign it to everyone of this role.")] = None,
+    role: Annotated[
+        str | None,
+        typer.Option(
+            "--role",
+            help="Assign it to everyone of this role: cashier, supervisor, admin"
+            " (or kasiyer, yönetici, sistem yöneticisi).",
+        ),
+    ] = None,
     kind: Annotated[str, typer.Option("--kind", help="note or task.")] = "task",
     by: ByOption = None,
     json_: JsonOption = False,
@@ -127,7 +166,7 @@ def add(
             rrule=rrule,
             link=link,
             user=user,
-            role=role,
+            role=role_code(role, tuple(settings.roles)),
             kind=kind,
         ),
         actor=_actor(by, settings),

@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from pos_tui.cli.common import handle_errors, make_typer, now, state
-from pos_tui.cli.output import ExitCode, JsonOption, fail, info, print_json, table
+from pos_tui.cli.common import handle_errors, make_typer, now, parse_date, state
+from pos_tui.cli.output import JsonOption, info, print_json, table
 from pos_tui.i18n import _
 
 if TYPE_CHECKING:
@@ -43,25 +43,6 @@ def _actor(user: str | None, settings: Settings) -> Actor:
     from pos_tui.core import staff
 
     return staff.actor_by_name(user, settings=settings) if user else staff.first_admin(settings=settings)
-
-
-def parse_day(value: str | None, option: str) -> date | None:
-    """``15.12.2026``, ``15/12/2026`` or ``2026-12-15``."""
-    if value is None:
-        return None
-    text = value.strip()
-    try:
-        if "." in text or "/" in text:
-            day, month, year = (int(p) for p in text.replace("/", ".").split("."))
-            return date(year, month, day)
-        return date.fromisoformat(text)
-    except ValueError:
-        fail(
-            _("{option}: {value!r} is not a date such as 15.12.2026 or 2026-12-15").format(
-                option=option, value=value[:20]
-            ),
-            ExitCode.USAGE,
-        )
 
 
 def _say(done: accounts.cheques.ChequeInfo, message: str, json_: bool) -> None:
@@ -159,15 +140,15 @@ def _new(
 
     data = cheques.ChequeInput(
         party=code,
-        amount=parse_money(amount, "AMOUNT"),
-        due=parse_day(due, "--due") or date.min,
+        amount=parse_money(amount, _("amount")),
+        due=parse_date(due, "--due") or date.min,
         instrument="note" if note_instrument else kind,
         drawer=drawer,
         bank=bank,
         branch=branch,
         account_no=account_no,
         serial=serial,
-        issue_date=parse_day(issue_date, "--issue-date"),
+        issue_date=parse_date(issue_date, "--issue-date"),
         note=note,
     )
     settings = state().open_db()
@@ -210,6 +191,8 @@ def _step(
         "bounce": _("{what} number {n} was returned unpaid: {amount} is back on {code}'s account."),
         "pay": _("{what} number {n} was paid."),
     }
+    if which == "bounce" and done.direction == "issued":  # the shop's own: it owes the supplier again
+        messages["bounce"] = _("{what} number {n} was returned unpaid: the shop owes {code} {amount} again.")
     text = messages[which].format(
         what=_what(done).capitalize(), n=done.number, holder=done.holder, amount=_money(done), code=done.party
     )
@@ -289,7 +272,9 @@ def list_(
     status: Annotated[
         str | None,
         typer.Option(
-            "--status", help="portfolio, endorsed, deposited, collected, bounced, issued or paid (comma-separated)."
+            "--status",
+            help="portfolio, endorsed, deposited, collected, bounced, issued or paid, or the Turkish words"
+            " (portföyde, ciro, bankada, tahsil, karşılıksız, keşide, ödendi); comma-separated.",
         ),
     ] = None,
     due_from: Annotated[str | None, typer.Option("--due-from", help="Due on or after this date.")] = None,
@@ -306,8 +291,8 @@ def list_(
     cheques = accounts.cheques
     from pos_tui.core.kernel import format_money
 
-    statuses = None if status is None else [s.strip() for s in status.split(",") if s.strip()]
-    start, end = parse_day(due_from, "--due-from"), parse_day(due_to, "--due-to")
+    statuses = None if status is None else [_status_code(s) for s in status.split(",") if s.strip()]
+    start, end = parse_date(due_from, "--due-from"), parse_date(due_to, "--due-to")
     state().open_db()
     found = cheques.list_cheques(status=statuses, due_from=start, due_to=end, party=party, direction=direction)
     if json_:
@@ -373,6 +358,45 @@ def show(number: NumberArgument, json_: JsonOption = False) -> None:
         ],
         title=_("Steps"),
     )
+
+
+# Turkish words for --status besides the codes and the labels in the shop's language (in any language).
+_STATUS_WORDS = {
+    "portfoyde": "portfolio",
+    "ciro edildi": "endorsed",
+    "bankaya verildi": "deposited",
+    "tahsil edildi": "collected",
+    "karsiliksiz dondu": "bounced",
+    "keside edildi": "issued",
+    "odendi": "paid",
+    "portfoy": "portfolio",
+    "ciro": "endorsed",
+    "cirolu": "endorsed",
+    "banka": "deposited",
+    "bankada": "deposited",
+    "tahsil": "collected",
+    "karsiliksiz": "bounced",
+    "iade": "bounced",
+    "verildi": "issued",
+    "verilen": "issued",
+    "kesideli": "issued",
+    "keside": "issued",
+    "odenen": "paid",
+}
+
+
+def _status_code(text: str) -> str:
+    """A --status word: the code (``bounced``), the label as shown (``karşılıksız döndü``) or a
+    Turkish word (``karşılıksız``); anything else goes to the core, which names the codes."""
+    from pos_tui.core import accounts
+    from pos_tui.text import fold
+
+    cheques = accounts.cheques
+    words = {fold(code): code for code in cheques.STATUSES}
+    words |= {fold(cheques.status_label(code)): code for code in cheques.STATUSES}
+    words |= _STATUS_WORDS
+    key = fold(text.strip())
+    return words.get(key, words.get(key.split()[0] if key.split() else key, text.strip()))
 
 
 def _event_status(kind: str) -> str:

@@ -117,6 +117,29 @@ def state() -> State:
     return STATE
 
 
+def _early_language() -> None:
+    """Switch to the shop's language before the command reads its arguments, so that an
+    error found before the database is opened (a bad amount, a bad date, two options that
+    exclude each other) is written in the shop's language too. A broken configuration is
+    left for the command itself to report (through :attr:`State.settings`)."""
+    s = state()
+    if s._settings is not None:
+        return
+    import os
+
+    from pos_tui.settings import ConfigError, load_settings
+
+    env = dict(os.environ)
+    if s.db_url:
+        env["POS_DB"] = s.db_url
+    try:
+        settings = load_settings(env, s.config)
+    except (ConfigError, ValueError, OSError):
+        return
+    s._settings = settings
+    set_language(settings.language)
+
+
 def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
     """Print a :class:`PosError` to stderr and exit with its code instead of a traceback; so
     too a storage fault that reached here as a raw database error (a full disk, a damaged
@@ -126,6 +149,7 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         from pos_tui.core.kernel import PosError, as_pos_error
 
+        _early_language()
         try:
             return func(*args, **kwargs)
         except PosError as exc:
@@ -142,12 +166,26 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
 
 
 def parse_date(value: str | None, option: str) -> date | None:
+    """The one reader of a date option for every command: ``15.12.2026`` (as written in
+    Türkiye, ``15/12/2026`` too) or ISO ``2026-12-15``; anything else is a usage error that
+    names both forms."""
     if value is None:
         return None
+    text = value.strip()
     try:
-        return date.fromisoformat(value)
+        if "." in text or "/" in text:
+            day, month, year = (int(p) for p in text.replace("/", ".").split("."))
+            if year < 1000:
+                raise ValueError(text)
+            return date(year, month, day)
+        return date.fromisoformat(text)
     except ValueError:
-        fail(_("{option}: {value!r} is not a date (YYYY-MM-DD)").format(option=option, value=value), ExitCode.USAGE)
+        fail(
+            _("{option}: {value!r} is not a date such as 15.12.2026 or 2026-12-15").format(
+                option=option, value=value[:20]
+            ),
+            ExitCode.USAGE,
+        )
 
 
 def now() -> datetime:

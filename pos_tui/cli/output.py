@@ -10,6 +10,7 @@ through :func:`confirm` (on stderr, in the shop's language) and skip the questio
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -144,12 +145,116 @@ def confirm(question: str, *, yes: bool) -> None:
     raise typer.Exit(int(ExitCode.FAILED))
 
 
-def table(columns: Sequence[str], rows: Iterable[Sequence[Any]], title: str | None = None) -> None:
+# A cell that must never be cut: an amount, a quantity, a number, a date or a time
+# (``-12.800,00``, ``%12,5``, ``06.12.2026``, ``06.12.2026 14:30``, ``31-60``, ``-``).
+_FIXED_CELL = re.compile(r"[-+%]?[\d.,:/%-]*\d[\d.,:/% -]*|-|")
+# The narrowest a column of names is squeezed to (it wraps, words longer than this fold).
+_MIN_WRAP = 8
+# ... but wide enough for a word up to this long, so that words are not broken in two.
+_MAX_WORD = 14
+
+
+def _fixed_columns(header: Sequence[str], rows: Sequence[Sequence[str]]) -> dict[int, int]:
+    """The columns whose every cell is an amount, a number or a date (and one at least has a
+    digit), and the width each needs so that no cell is cut (its header wraps at its words)."""
+    from rich.cells import cell_len
+
+    fixed: dict[int, int] = {}
+    for i, title in enumerate(header):
+        cells = [row[i] for row in rows]
+        if not any(any(ch.isdigit() for ch in c) for c in cells):
+            continue
+        if not all(_FIXED_CELL.fullmatch(c.strip()) for c in cells):
+            continue
+        words = [cell_len(w) for w in title.split()] or [0]
+        fixed[i] = max(max(cell_len(c) for c in cells), max(words), 1)
+    return fixed
+
+
+def _wrap_sizes(header: Sequence[str], rows: Sequence[Sequence[str]], i: int) -> tuple[int, int]:
+    """The natural width of column ``i`` (of names) and the narrowest it is squeezed to."""
+    from rich.cells import cell_len
+
+    texts = [header[i], *(row[i] for row in rows)]
+    natural = max(cell_len(t) for t in texts)
+    word = max((cell_len(w) for t in texts for w in t.split()), default=0)
+    return natural, min(natural, max(_MIN_WRAP, min(word, _MAX_WORD)))
+
+
+def _widths(
+    header: Sequence[str], rows: Sequence[Sequence[str]], fixed: dict[int, int], gap: int, width: int
+) -> dict[int, int] | None:
+    """Every column's width when the table fits in ``width`` with ``gap`` columns per cell (3:
+    padding on both sides and a line, 1: a space between), else None. Amounts, numbers and dates get
+    what they need; the columns of names share the rest, each at least its narrowest."""
+    sizes = {i: _wrap_sizes(header, rows, i) for i in range(len(header)) if i not in fixed}
+    n = len(header)
+    room = width - sum(fixed.values()) - ((gap - 1) * n + max(n - 1, 0))  # padding, then the dividers
+    if room < sum(least for _natural, least in sizes.values()):
+        return None
+    out = dict(fixed)
+    if sum(natural for natural, _least in sizes.values()) <= room:
+        return out | {i: natural for i, (natural, _least) in sizes.items()}
+    given = {i: least for i, (_natural, least) in sizes.items()}
+    spare = room - sum(given.values())
+    while spare > 0:  # one more character to the column of names that lacks the most
+        i = max(given, key=lambda k: sizes[k][0] - given[k])
+        if sizes[i][0] <= given[i]:
+            break
+        given[i] += 1
+        spare -= 1
+    return out | given
+
+
+def table(
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    title: str | None = None,
+    *,
+    optional: Sequence[int] = (),
+) -> None:
+    """A table on stdout that fits the terminal (80 columns at least) without cutting an amount,
+    a number or a date: those columns keep their width (right-aligned) and names wrap at their
+    words. When even that is too wide the table loses its column lines, then the ``optional``
+    columns (indexes, the least important first) until it fits; as a last resort a long
+    amount folds onto a second line, it is never shortened with an ellipsis."""
+    from rich import box
     from rich.table import Table
 
-    t = Table(*columns, title=title, show_edge=False, header_style="bold")
-    for row in rows:
-        t.add_row(*("" if v is None else str(v) for v in row))
+    header = list(columns)
+    cells = [[("" if v is None else str(v)) for v in row] + [""] * (len(header) - len(row)) for row in rows]
+    width = stdout.width
+    keep = list(range(len(header)))
+    drop = list(optional)
+
+    def attempt(gap: int) -> dict[int, int] | None:
+        head = [header[i] for i in keep]
+        body = [[r[i] for i in keep] for r in cells]
+        return _widths(head, body, _fixed_columns(head, body), gap, width)
+
+    compact = False
+    sizes = attempt(3)
+    if sizes is None:
+        compact = True
+        sizes = attempt(1)
+        while sizes is None and drop:
+            gone = drop.pop(0)
+            if gone in keep:
+                keep.remove(gone)
+            sizes = attempt(1)
+    if compact:
+        t = Table(title=title, box=box.SIMPLE_HEAD, show_edge=False, header_style="bold", padding=(0, 0))
+    else:
+        t = Table(title=title, show_edge=False, header_style="bold")
+    fixed = _fixed_columns([header[i] for i in keep], [[r[i] for i in keep] for r in cells])
+    for n, i in enumerate(keep):
+        size = None if sizes is None else sizes[n]
+        if n in fixed:
+            t.add_column(header[i], width=size or fixed[n], overflow="fold", justify="right")
+        else:
+            t.add_column(header[i], width=size, overflow="fold")
+    for row in cells:
+        t.add_row(*(row[i] for i in keep))
     stdout.print(t)
 
 

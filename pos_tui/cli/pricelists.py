@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from pos_tui.cli.common import handle_errors, make_typer, now, state
+from pos_tui.cli.common import handle_errors, make_typer, now, parse_date, state
 from pos_tui.cli.output import ExitCode, JsonOption, fail, info, print_json, table
 from pos_tui.i18n import _
 
@@ -36,20 +36,6 @@ def _actor(user: str | None, settings: Settings) -> Actor:
     from pos_tui.core import staff
 
     return staff.actor_by_name(user, settings=settings) if user else staff.first_admin(settings=settings)
-
-
-def _day(value: str | None, option: str) -> date | None:
-    from pos_tui.core import accounts
-
-    if value is None:
-        return None
-    try:
-        return accounts.prices.parse_day(value)
-    except ValueError:
-        fail(
-            _("{option}: {value!r} is not a date (YYYY-MM-DD or DD.MM.YYYY)").format(option=option, value=value),
-            ExitCode.USAGE,
-        )
 
 
 def _today(settings: Settings) -> date:
@@ -135,8 +121,8 @@ def set_(
         None if all_ else product,
         price=None if price is None else Decimal(str(_money(price, "--price"))),
         percent_off=None if percent_off is None else Decimal(str(_money(percent_off, "--percent-off"))),
-        valid_from=_day(from_, "--from"),
-        valid_to=_day(to, "--to"),
+        valid_from=parse_date(from_, "--from"),
+        valid_to=parse_date(to, "--to"),
     )
     settings = state().open_db()
     found = prices.set_price(price_list, item, actor=_actor(user, settings), now=now(), day=_today(settings))
@@ -207,7 +193,7 @@ def show(
     prices = accounts.prices
 
     settings = state().open_db()
-    day = _day(date_, "--date") or _today(settings)
+    day = parse_date(date_, "--date") or _today(settings)
     view = prices.show_price_list(price_list, day=day)
     if json_:
         print_json(view.as_json())

@@ -18,7 +18,15 @@ from pos_tui.cli.common import handle_errors, make_typer, now, parse_date, state
 from pos_tui.cli.output import JsonOption, YesOption, confirm, info, print_json, stdout, table
 from pos_tui.core import cash, staff
 from pos_tui.core.cash import REPORT_BY, sales_report
-from pos_tui.core.kernel import NotFound, format_decimal, format_money, format_percent, iso, local, method_label
+from pos_tui.core.kernel import (
+    NotFound,
+    format_decimal,
+    format_moment,
+    format_money,
+    format_percent,
+    local,
+    method_label,
+)
 from pos_tui.i18n import _
 from pos_tui.settings import Settings
 
@@ -40,8 +48,8 @@ def _show(report: cash.ZReport, settings: Settings) -> None:
         terminal=report.terminal, no=report.z_no
     )
     rows = [
-        (_("From"), iso(t.from_at, tz) if t.from_at else "-"),
-        (_("To"), iso(t.to_at, tz) if t.to_at else "-"),
+        (_("From"), format_moment(t.from_at, tz) if t.from_at else "-"),
+        (_("To"), format_moment(t.to_at, tz) if t.to_at else "-"),
         (_("Sales"), t.sales_count),
         (_("Returns"), t.returns_count),
         (_("Gross"), fmt(t.gross)),
@@ -59,8 +67,16 @@ def _show(report: cash.ZReport, settings: Settings) -> None:
             [_("KDV %"), _("Base"), _("KDV"), _("Total")],
             [(rate, fmt(v.base), fmt(v.kdv), fmt(v.base + v.kdv)) for rate, v in t.by_kdv.items()],
         )
+    if report.collections or report.supplier_payments:  # money on accounts: not turnover, shown apart
+        table(
+            [_("Accounts"), _("Payment"), _("Amount")],
+            [
+                *((_("Collections"), method_label(k), fmt(v)) for k, v in report.collections.items()),
+                *((_("Supplier payments"), method_label(k), fmt(v)) for k, v in report.supplier_payments.items()),
+            ],
+        )
     stdout.print(
-        _("Printed {at}").format(at=local(report.at, tz).strftime("%Y-%m-%d %H:%M:%S")), markup=False, style="dim"
+        _("Printed {at}").format(at=local(report.at, tz).strftime("%d.%m.%Y %H:%M:%S")), markup=False, style="dim"
     )
 
 

@@ -136,9 +136,9 @@ def test_opening_correct_cancel_entries(cli: Cli, books: Books) -> None:
     assert (o["kind"], o["amount"], o["due"]) == ("opening", "250.00", "2026-01-01")
     c = json.loads(ok(cli("accounts", "correct", "BAKKAL", "-10,50", "--reason", "yuvarlama", "--json")).stdout)
     assert c["amount"] == "-10.50"
-    x = json.loads(ok(cli("accounts", "cancel", str(c["number"]), "--reason", "yanlış", "--json")).stdout)
+    x = json.loads(ok(cli("accounts", "cancel", str(c["number"]), "--reason", "yanlış", "--yes", "--json")).stdout)
     assert (x["kind"], x["amount"]) == ("cancel", "10.50")
-    again = cli("accounts", "cancel", str(c["number"]), "--reason", "yine")
+    again = cli("accounts", "cancel", str(c["number"]), "--reason", "yine", "-y")
     assert again.exit_code == 1 and "already cancelled" in again.stderr
     assert cli("accounts", "correct", "BAKKAL", "5", "--reason", "x", "--user", "ayse").exit_code == 1
     rows = json.loads(ok(cli("accounts", "entries", "BAKKAL", "--json")).stdout)

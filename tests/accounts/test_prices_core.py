@@ -168,10 +168,9 @@ def test_a_bad_file_writes_nothing_and_names_every_bad_row(books: Books, tmp_pat
     with pytest.raises(ImportRejected) as caught:
         prices.import_prices("TOPTAN", path, actor=books.admin, now=books.now)
     lines = sorted({e.line for e in caught.value.errors})
-    assert lines == [4, 5, 6, 7]
+    assert lines == [3, 4, 5, 6, 7]  # the unknown product too: every bad row in one report
     fields = {(e.line, e.field) for e in caught.value.errors}
-    assert (7, "valid_to") in fields and (4, "price") in fields
-    # the unknown product is checked when the rest of the file is good
+    assert (7, "valid_to") in fields and (4, "price") in fields and (3, "code") in fields
     path.write_text("kod,fiyat\n1002,30\n9999,5\n", encoding="utf-8")
     with pytest.raises(ImportRejected) as caught:
         prices.import_prices("TOPTAN", path, actor=books.admin, now=books.now)

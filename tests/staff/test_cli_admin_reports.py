@@ -136,7 +136,9 @@ def test_report_sales(two_sales: list[SaleResult], cli: Cli) -> None:
     empty = cli("report", "sales", "--from", "2020-01-01")
     assert empty.exit_code == 0 and "No sales from 2020-01-01 to 2020-01-01." in empty.stderr
     assert cli("report", "sales", "--by", "weekday").exit_code == 2
-    assert cli("report", "sales", "--from", "01.11.2026").exit_code == 2
+    assert cli("report", "sales", "--from", "31.02.2026").exit_code == 2
+    turkish = cli("report", "sales", "--from", "01.11.2026", "--json")  # the date as written in Türkiye
+    assert turkish.exit_code == 0 and turkish.stdout == cli("report", "sales", "--from", "2026-11-01", "--json").stdout
 
 
 def test_audit_verify_cli(two_sales: list[SaleResult], cli: Cli, tamper: Tamper) -> None:

@@ -95,10 +95,15 @@ def _terms(value: str) -> int:
 
 
 def _limit(value: str) -> Decimal:
+    """The credit limit's amount; the error names no field (the row's error adds it)."""
     try:
         return parse_money(value, _("credit limit"))
     except NumberRefused as exc:
         raise ValidationError(exc.reason) from None
+    except ValidationError:
+        raise ValidationError(
+            _("{text!r} is not an amount such as 12,50 (at most two decimals)").format(text=shown_text(value))
+        ) from None
 
 
 def _row_input(line: int, record: dict[str, Any], errors: list[RowError]) -> PartyInput | None:

@@ -538,13 +538,43 @@ def update_party(data: PartyInput, *, now: datetime) -> PartyInfo:
         _unique(values, current.id)
         values.pop("code")
         if "kind" in values and current.kind == BOTH and values["kind"] != BOTH:
-            raise ValidationError(_("An account that is both customer and supplier stays both"))
-        if "kind" in values and {current.kind, values["kind"]} == {CUSTOMER, SUPPLIER}:
+            gone = SUPPLIER if values["kind"] == CUSTOMER else CUSTOMER
+            used = side_use(current.id, gone)
+            if used:
+                raise ValidationError(
+                    _(
+                        "{code} has {n} entries or cheques as a {side}, so it stays customer and supplier;"
+                        " nothing was changed"
+                    ).format(code=current.code, n=used, side=_(KIND_LABELS[gone]))
+                )
+            values[gone] = None  # unlinked: a later goods receipt (or sale) of that side makes it both again
+        elif "kind" in values and {current.kind, values["kind"]} == {CUSTOMER, SUPPLIER}:
             values["kind"] = BOTH
         fast.update_where(m.Party, {**values, "updated_at": to_db(now)}, {"id": current.id})
         merged = {**current.as_json(), **values}
         _link_rows(current.id, current.code, merged["name"], merged["kind"], merged, to_db(now))
     return get_party(current.id)
+
+
+# The entry kinds (ledger) that only one side of an account has; opening balances, corrections,
+# cancellations and bounced cheques belong to either.
+_SIDE_ENTRY_KINDS = {
+    CUSTOMER: ("sale", "return", "collection", "cheque_in"),
+    SUPPLIER: ("receipt", "supplier_return", "payment", "cheque_out", "cheque_endorse"),
+}
+
+
+def side_use(party_id: int, side: str) -> int:
+    """How many entries and cheques of ``side`` (customer: sales, returns, collections, cheques
+    received from it; supplier: goods receipts, supplier returns, payments, cheques issued or
+    endorsed to it) the party has. An account that is both can drop a side only when this is 0."""
+    E, C = m.AccountEntry, m.Cheque
+    entries = E.select().where((E.party == party_id) & E.kind.in_(_SIDE_ENTRY_KINDS[side])).count()
+    if side == CUSTOMER:
+        cheques = C.select().where((C.party == party_id) & (C.direction == "received")).count()
+    else:
+        cheques = C.select().where(((C.party == party_id) & (C.direction == "issued")) | (C.holder == party_id)).count()
+    return int(entries) + int(cheques)
 
 
 def set_active(code: str, active: bool, *, now: datetime) -> PartyInfo:

@@ -18,7 +18,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from pos_tui.core.accounts import ledger
-from pos_tui.core.accounts.parties import PartyInfo, get_party
+from pos_tui.core.accounts.parties import CUSTOMER, SUPPLIER, PartyInfo, get_party
 from pos_tui.core.kernel.actors import Actor, Override, require
 from pos_tui.core.kernel.clock import SHOP_TZ, local
 from pos_tui.core.kernel.errors import NotFound, StateError, ValidationError
@@ -197,6 +197,12 @@ def collect(
         party = get_party(data.account)
         if not party.active:
             raise ValidationError(_("Account {code} is closed").format(code=party.code))
+        if party.kind == SUPPLIER:
+            raise ValidationError(
+                _("Account {code} is a supplier only: the shop pays it, it does not collect from it").format(
+                    code=party.code
+                )
+            )
         _check_shift(shift_id, terminal)
         entry, after = _post(
             party,
@@ -254,6 +260,12 @@ def pay(
         party = get_party(data.account)
         if not party.active:
             raise ValidationError(_("Account {code} is closed").format(code=party.code))
+        if party.kind == CUSTOMER:
+            raise ValidationError(
+                _("Account {code} is a customer only: the shop collects from it, it does not pay it").format(
+                    code=party.code
+                )
+            )
         _check_shift(shift_id, terminal)
         entry, after = _post(
             party,

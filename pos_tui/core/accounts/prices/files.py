@@ -112,8 +112,9 @@ def _row(line: int, record: dict[str, Any], errors: list[RowError]) -> PriceInpu
     return PriceInput(product, price, percent, start, end)
 
 
-def read_price_file(path: Path) -> list[tuple[int, PriceInput]]:
-    """The file's rows as ``(line, item)``; every bad row named in one :class:`ImportRejected`."""
+def read_price_rows(path: Path) -> tuple[list[tuple[int, PriceInput]], list[RowError]]:
+    """The file's good rows as ``(line, item)`` and the errors of the bad ones (not raised, so
+    that the caller can add what it finds in the good rows and name every bad row at once)."""
     source = path.name
     if not path.exists():
         raise ValidationError(_("{file}: no such file").format(file=path))
@@ -126,17 +127,25 @@ def read_price_file(path: Path) -> list[tuple[int, PriceInput]]:
         item = _row(line, record, errors)
         if item is not None:
             items.append((line, item))
+    return items, errors
+
+
+def read_price_file(path: Path) -> list[tuple[int, PriceInput]]:
+    """The file's rows as ``(line, item)``; every bad row named in one :class:`ImportRejected`."""
+    items, errors = read_price_rows(path)
     if errors:
-        raise ImportRejected(source, errors)
+        raise ImportRejected(path.name, errors)
     return items
 
 
 def import_prices(
     list_code: str | int, path: Path, *, actor: Actor, now: datetime, override: Override | None = None
 ) -> ImportSummary:
-    """Set every row of ``path`` on the list, all or nothing (same product and window: replaced)."""
+    """Set every row of ``path`` on the list, all or nothing (same product and window: replaced).
+    Every bad row is named in one :class:`ImportRejected`: a bad value, an unknown product, two
+    rows of a product starting the same day, a clash with an item already on the list."""
     from pos_tui.core.kernel.actors import require
 
     require(actor, "accounts", override)  # before reading: refused people learn nothing of the file
-    items = read_price_file(path)
-    return write_items(list_code, items, actor=actor, now=now, source=path.name, override=override)
+    items, errors = read_price_rows(path)
+    return write_items(list_code, items, actor=actor, now=now, source=path.name, override=override, errors=errors)

@@ -38,7 +38,7 @@ from peewee import JOIN, fn
 from pos_tui.core.catalog.products import get_product
 from pos_tui.core.kernel.actors import Actor, Override, require
 from pos_tui.core.kernel.clock import to_db
-from pos_tui.core.kernel.errors import NotFound, ValidationError
+from pos_tui.core.kernel.errors import NotFound, RowError, ValidationError
 from pos_tui.core.kernel.formats import text_problem
 from pos_tui.core.kernel.formatting import format_money, format_percent
 from pos_tui.core.kernel.money import ZERO, from_kurus, money, percent_of, to_kurus
@@ -428,27 +428,38 @@ def _checked(data: PriceInput) -> _Checked:
     return _Checked(product_id_of(data.product), price, percent, data.valid_from, data.valid_to)
 
 
+def _same_start(list_id: int, item: _Checked) -> list[Any]:
+    """The ``(id, valid_to)`` of the list's items of the same product starting the same day."""
+    It = m.PriceListItem
+    same_product = It.product.is_null() if item.product_id is None else (It.product == item.product_id)
+    same_start = It.valid_from.is_null() if item.valid_from is None else (It.valid_from == item.valid_from)
+    return list(It.select(It.id, It.valid_to).where((It.price_list == list_id) & same_product & same_start).tuples())
+
+
+def _clash(item: _Checked, rows: list[Any]) -> str | None:
+    """Why ``item`` cannot be written next to ``rows`` (:func:`_same_start`), or None: the same
+    window replaces its item, another window starting the same day is refused."""
+    if not rows or any(valid_to == item.valid_to for _id, valid_to in rows):
+        return None
+    return _(
+        "Another price of this product starts on the same day{window}; change that one or start on another day"
+    ).format(window=validity_text(item.valid_from, rows[0][1]))
+
+
 def _write(list_id: int, item: _Checked, now: datetime) -> tuple[int, bool]:
     """Insert ``item``, or replace the item of the same product and window. Returns its id and
     whether it replaced one. Refuses another item of the product starting the same day."""
     It = m.PriceListItem
-    same_product = It.product.is_null() if item.product_id is None else (It.product == item.product_id)
-    same_start = It.valid_from.is_null() if item.valid_from is None else (It.valid_from == item.valid_from)
-    rows: list[Any] = list(
-        It.select(It.id, It.valid_to).where((It.price_list == list_id) & same_product & same_start).tuples()
-    )
+    rows = _same_start(list_id, item)
     for item_id, valid_to in rows:
         if valid_to == item.valid_to:
             It.update(price=item.price, percent_off=item.percent, created_at=to_db(now)).where(
                 It.id == item_id
             ).execute()
             return int(item_id), True
-    if rows:
-        raise ValidationError(
-            _(
-                "Another price of this product starts on the same day{window}; change that one or start on another day"
-            ).format(window=validity_text(item.valid_from, rows[0][1]))
-        )
+    clash = _clash(item, rows)
+    if clash is not None:
+        raise ValidationError(clash)
     new_id = It.insert(
         price_list=list_id,
         product=item.product_id,
@@ -501,14 +512,16 @@ def write_items(
     now: datetime,
     source: str,
     override: Override | None = None,
+    errors: Sequence[RowError] = (),
 ) -> ImportSummary:
     """Write checked file rows (``(line, item)``) all or nothing; a row that cannot be written
-    (unknown product, a clash with another row or item) is named in one :class:`ImportRejected`."""
-    from pos_tui.core.kernel.errors import ImportRejected, PosError, RowError
+    (unknown product, a clash with another row or item) is named in one :class:`ImportRejected`,
+    together with ``errors`` (the file's bad rows, found while reading it)."""
+    from pos_tui.core.kernel.errors import ImportRejected, PosError
 
     used = require(actor, PERMISSION, override)
     list_id, code, _name = _list_row(list_code)
-    errors: list[RowError] = []
+    errors = list(errors)
     checked: list[tuple[int, _Checked]] = []
     for line, data in items:
         try:
@@ -529,9 +542,11 @@ def write_items(
                     _("line {other} already gives this product a price starting that day").format(other=seen[key]),
                 )
             )
+        elif (clash := _clash(item, _same_start(list_id, item))) is not None:
+            errors.append(RowError(line, "valid_from", clash))
         seen.setdefault(key, line)
     if errors:
-        raise ImportRejected(source, errors)
+        raise ImportRejected(source, sorted(errors, key=lambda e: e.line))
     added = replaced = 0
     with write_tx():
         for line, item in checked:
