@@ -360,10 +360,18 @@ def show(
     for line in lines:
         typer.echo(line)
     if s.open_items:
+        texts = accounts.document_labels(i.document for i in s.open_items)
         table(
             [_("No"), _("Document"), _("Date"), _("Due date"), _("Amount"), _("Open")],
             [
-                (i.number, i.document or accounts.entry_label(i.kind), _day(i.day), _day(i.due), f(i.amount), f(i.open))
+                (
+                    i.number,
+                    texts.get(i.document or "") or accounts.entry_label(i.kind),
+                    _day(i.day),
+                    _day(i.due),
+                    f(i.amount),
+                    f(i.open),
+                )
                 for i in s.open_items
             ],
             title=_("Open items"),
@@ -516,6 +524,7 @@ def entries_(code: CodeArgument, json_: JsonOption = False) -> None:
         )
         return
     running, rows = 0, []
+    texts = accounts.document_labels(e.document for e in found)
     for e in found:
         running += e.amount
         rows.append(
@@ -524,7 +533,7 @@ def entries_(code: CodeArgument, json_: JsonOption = False) -> None:
                 _day(shop_day(e.at, tz)),
                 _day(e.due),
                 accounts.entry_label(e.kind),
-                e.document or e.reason or "",
+                texts.get(e.document or "") or e.reason or "",
                 _money(e.amount, settings.language),
                 _money(running, settings.language),
             )
