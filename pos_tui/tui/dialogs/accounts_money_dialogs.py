@@ -23,6 +23,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
@@ -244,8 +245,9 @@ class MoneyDialog(Dialog[Any]):
         yield from self.compose_summary()
         yield Label(_("Amount"), classes="dialog-label")
         suggested = self.suggested_amount()
+        # the way the shop writes money (1.599,60): check_amount reads it back
         yield Input(
-            "" if suggested is None else plain_amount(suggested, self.language), id="money-amount", select_on_focus=True
+            "" if suggested is None else format_money(suggested, self.language), id="money-amount", select_on_focus=True
         )
         yield Label(_("Note (optional)"), classes="dialog-label")
         yield Input(id="money-note", max_length=MAX_NOTE)
@@ -376,6 +378,12 @@ class CollectionDialog(MoneyDialog):
     def compose_summary(self) -> ComposeResult:
         lang = self.language
         yield Label(figures_line(self.account, lang), id="money-figures", classes="dialog-label")
+        overdue = overdue_amount(self.items, self.as_of)
+        if overdue > 0:
+            yield Label(
+                Text(_("Overdue: {amount}").format(amount=format_money(overdue, lang)), style="bold red"),
+                id="money-overdue",
+            )
         yield Label(open_items_summary(self.items, self.as_of, lang), id="money-items", classes="dialog-presets")
 
     def suggested_amount(self) -> Decimal | None:
@@ -480,6 +488,13 @@ def slip_for(station: Any, make: Callable[[], Any]) -> Any:
         return None
     station.submit(slip)
     return slip
+
+
+def overdue_amount(items: list[Any], as_of: date) -> Decimal:
+    """What of the customer's open items is past its due date on ``as_of``."""
+    from pos_tui.core.kernel import from_kurus
+
+    return from_kurus(accounts.overdue_kurus([i for i in items if i.open > 0], as_of))
 
 
 def open_items_summary(items: list[Any], as_of: date, language: str) -> str:
