@@ -414,7 +414,7 @@ class CollectionDialog(MoneyDialog):
             settings = session.settings
 
             def slip() -> Any:  # cash opens the drawer once the slip is out, as a cash sale's receipt does
-                job = accounts.payments.collection_slip(result, settings, width=station.width)
+                job = accounts.payments.collection_slip(result, settings, width=station.width, note=note)
                 return replace(job, kick=method == "cash")
 
             return result, slip_for(station, slip)
@@ -445,12 +445,15 @@ class SupplierPaymentDialog(MoneyDialog):
         return -self.account.balance if self.account.balance < 0 else None
 
     def run(self, method: str, amount: Decimal, note: str | None) -> Callable[[Override | None], tuple[Any, Any]]:
+        from pos_tui.tui.printing import station_of
+
         app = pos_app(self)
         session = app.session
         actor = session.require_actor()
         shift_id = None if session.shift is None else session.shift.id
         tz = session.settings.shop.timezone
         code = self.account.party.code
+        station = station_of(app)
 
         def run(override: Override | None) -> tuple[Any, Any]:
             from pos_tui.core import cash
@@ -460,7 +463,13 @@ class SupplierPaymentDialog(MoneyDialog):
                 paid = cash.pay_supplier_cash(
                     session.terminal, actor, code, amount, now=now, note=note, tz=tz, override=override
                 )
-                return paid, None
+                settings = session.settings
+
+                def slip() -> Any:  # the supplier signs it; it opens the drawer the money comes out of
+                    job = accounts.payments.payment_slip(paid, settings, width=station.width, note=note)
+                    return replace(job, kick=True)
+
+                return paid, slip_for(station, slip)
             result = accounts.payments.pay(
                 accounts.payments.PaymentOutInput(account=code, amount=amount, method=method, at=now, note=note),
                 actor=actor,
@@ -484,7 +493,7 @@ def slip_for(station: Any, make: Callable[[], Any]) -> Any:
     try:
         slip = make()
     except Exception:  # the posting stands; a reprint is the books' business
-        logging.getLogger(__name__).exception("collection slip could not be laid out")
+        logging.getLogger(__name__).exception("collection or payment slip could not be laid out")
         return None
     station.submit(slip)
     return slip
