@@ -295,9 +295,9 @@ def _balance_text(balance: Decimal, lang: str) -> str:
 def _supplier_balance_text(balance: Decimal, lang: str) -> str:
     """A supplier's balance after a payment, from the shop's side (< 0: the shop still owes)."""
     if balance < 0:
-        return _("{amount} TL still owed to the supplier").format(amount=format_money(-balance, lang))
+        return _("{amount} TL we owe").format(amount=format_money(-balance, lang))
     if balance > 0:
-        return _("{amount} TL owed by the supplier").format(amount=format_money(balance, lang))
+        return _("{amount} TL owed to us").format(amount=format_money(balance, lang))
     return f"{format_money(ZERO, lang)} TL"
 
 
