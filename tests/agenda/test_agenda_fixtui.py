@@ -81,7 +81,7 @@ async def test_week_list_has_room_for_the_title_whole_statuses_and_the_snooze_ti
         dialog = await open_agenda(pilot, till, week=True)
         # by when each comes up: the snoozed one (due today 16:00) after Monday's, at its snooze's end
         assert [e.id for e in dialog.entries] == [week["long"], week["monday"], week["snoozed"]]
-        long_row = row_of(pilot, till, LONG[:39])  # 39 characters of the title, then "…"
+        long_row = row_of(pilot, till, LONG[:37])  # 37 characters of the title, then "…"
         assert "late" in long_row and "◆" in long_row  # overdue, on a holiday
         snoozed_row = row_of(pilot, till, "Vitrini düzenle")
         assert "03.11 09:00" in snoozed_row and "snoozed" in snoozed_row
@@ -151,3 +151,32 @@ async def test_the_date_error_names_the_date_field(make_app, open_shift, shop, t
         error = str(app.screen.query_one(".error-line", Static).render())
         assert error.startswith("Date: "), error
         assert "Date (29.10.2026 14:30" in till.screen_text(pilot)
+
+
+async def test_a_full_list_scrolls_down_but_never_sideways(make_app, open_shift, shop, till, now) -> None:
+    for n in range(25):
+        agenda.add_entry(
+            agenda.AgendaInput(title=f"{n:02d} " + "uzun başlık " * 6, due=at("01.11.2026 12:00")),
+            actor=shop.admin,
+            now=now,
+            tz=TZ,
+        )
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await till.login(pilot)
+        dialog = await open_agenda(pilot, till)
+        table = dialog.query_one(DataTable)
+        await till.settle(pilot)
+        assert table.max_scroll_y > 0 and table.max_scroll_x == 0
+        assert dialog.query_one(".dialog-hint").region.bottom <= SIZE[1]
+
+
+def test_entry_details_snapshot(snap_compare, make_app, open_shift, week, till) -> None:
+    async def fill(pilot) -> None:  # type: ignore[no-untyped-def]
+        await till.login(pilot)
+        await open_agenda(pilot, till, week=True)
+        await pilot.press("enter")
+        await till.steady(pilot)
+        assert isinstance(pilot.app.screen, AgendaDetailDialog)
+
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=fill)

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from pos_tui.tui.screens.base import PosScreen
 
 LOGIN_MAX = 40  # lines in the login reminder (the body scrolls); the rest: F12 → Agenda
-TITLE_WIDTH = 40  # the list's title column at 80 columns
+TITLE_WIDTH = 38  # the list's title column at 80 columns (with the scroll bar of a long list)
 REMINDER_WIDTH = 68  # a wide dialog at 80 columns leaves 72 inside its frame, less a scroll bar
 WEEKDAYS = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"), N_("Saturday"), N_("Sunday"))
 
@@ -273,8 +273,8 @@ class AgendaDialog(Dialog[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#agenda-table", DataTable)
-        # 80 columns leave 72 inside the frame: 62 for the cells, 2 of padding each and 2 for a
-        # scroll bar; the title gets what the rest leaves (Enter shows all of it)
+        # 80 columns leave 70 for the table: 60 for the cells, 2 of padding each and 2 for the
+        # scroll bar of a long list; the title gets what the rest leaves (Enter shows all of it)
         table.add_column(_("When"), width=11)
         table.add_column(_("Title"), width=TITLE_WIDTH)
         table.add_column(_("Status"), width=10)
@@ -482,12 +482,18 @@ class AgendaDetailDialog(Dialog[str]):
     def rows(self) -> list[tuple[str, str]]:
         e, tz = self.entry, self.tz
         rows: list[tuple[str, str]] = [(_("Title"), e.title)]
-        rows.append((_("Date"), when_text(e, tz) + (" " + _("(all day)") if e.all_day and e.due_at else "")))
         flags = agenda.due_flags(e, tz)
+        if e.due_at is None:
+            day = "—"
+        else:
+            due = local(e.due_at, tz)
+            day = due.strftime("%d.%m.%Y") + (" " + _("(all day)") if e.all_day else due.strftime(" %H:%M"))
+            day += f", {_(WEEKDAYS[due.weekday()])}"
+            if flags.weekend and not flags.holiday:
+                day += f" {WEEKEND_MARK} {_('weekend')}"
+        rows.append((_("Date"), day))
         if flags.holiday:
             rows.append((_("Holiday"), f"{HOLIDAY_MARK} {flags.holiday}"))
-        elif flags.weekend:
-            rows.append((_("Holiday"), f"{WEEKEND_MARK} {_('weekend')}"))
         status = status_text(e, self.now, tz).plain
         if e.is_snoozed(self.now) and e.snoozed_until is not None:
             status += " " + _("until {at}").format(at=local(e.snoozed_until, tz).strftime("%d.%m.%Y %H:%M"))
