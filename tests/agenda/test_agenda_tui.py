@@ -254,4 +254,4 @@ async def test_snooze_until_a_typed_moment_and_errors_on_screen(make_app, open_s
         await till.settle(pilot)
         assert isinstance(app.screen, AgendaDialog)
         assert agenda.get_entry(first.id).snoozed_until == at("03.11.2026 09:00")
-        in_screen(pilot, till, f"{first.id} snoozed until 03.11 09:00")
+        in_screen(pilot, till, f"Entry {first.id} snoozed until 03.11.2026 09:00")

@@ -43,23 +43,33 @@ class StatementPeriodDialog(Dialog[Period]):
         yield Label(_("Last day (dd.mm.yyyy)"), classes="dialog-prompt")
         yield Input(value=self.today.strftime("%d.%m.%Y"), id="end", select_on_focus=True)
 
+    @on(Input.Changed)
+    def _changed(self) -> None:
+        """A corrected field takes the old error away (each Enter checks again)."""
+        self.clear_error()
+
+    def _day(self, name: str) -> date | None:
+        field = self.query_one(f"#{name}", Input)
+        day = parse_day(field.value)
+        if day is None:
+            field.focus()
+            self.show_error(_("{text!r} is not a date such as 01.11.2026").format(text=field.value.strip()[:20]))
+        return day
+
     @on(Input.Submitted, "#start")
     def _start(self) -> None:
-        self.query_one("#end", Input).focus()
+        if self._day("start") is not None:
+            self.clear_error()
+            self.query_one("#end", Input).focus()
 
     @on(Input.Submitted, "#end")
     def _submitted(self) -> None:
-        days = []
-        for name in ("start", "end"):
-            field = self.query_one(f"#{name}", Input)
-            day = parse_day(field.value)
-            if day is None:
-                field.focus()
-                self.show_error(_("{text!r} is not a date such as 01.11.2026").format(text=field.value.strip()[:20]))
-                return
-            days.append(day)
-        start, end = days
+        start = self._day("start")
+        end = None if start is None else self._day("end")
+        if start is None or end is None:
+            return
         if end < start:
             self.show_error(_("The last day is before the first day"))
             return
+        self.clear_error()
         self.dismiss(Period(start, end))

@@ -23,6 +23,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
@@ -244,8 +245,9 @@ class MoneyDialog(Dialog[Any]):
         yield from self.compose_summary()
         yield Label(_("Amount"), classes="dialog-label")
         suggested = self.suggested_amount()
+        # the way the shop writes money (1.599,60): check_amount reads it back
         yield Input(
-            "" if suggested is None else plain_amount(suggested, self.language), id="money-amount", select_on_focus=True
+            "" if suggested is None else format_money(suggested, self.language), id="money-amount", select_on_focus=True
         )
         yield Label(_("Note (optional)"), classes="dialog-label")
         yield Input(id="money-note", max_length=MAX_NOTE)
@@ -376,6 +378,12 @@ class CollectionDialog(MoneyDialog):
     def compose_summary(self) -> ComposeResult:
         lang = self.language
         yield Label(figures_line(self.account, lang), id="money-figures", classes="dialog-label")
+        overdue = overdue_amount(self.items, self.as_of)
+        if overdue > 0:
+            yield Label(
+                Text(_("Overdue: {amount}").format(amount=format_money(overdue, lang)), style="bold red"),
+                id="money-overdue",
+            )
         yield Label(open_items_summary(self.items, self.as_of, lang), id="money-items", classes="dialog-presets")
 
     def suggested_amount(self) -> Decimal | None:
@@ -406,7 +414,7 @@ class CollectionDialog(MoneyDialog):
             settings = session.settings
 
             def slip() -> Any:  # cash opens the drawer once the slip is out, as a cash sale's receipt does
-                job = accounts.payments.collection_slip(result, settings, width=station.width)
+                job = accounts.payments.collection_slip(result, settings, width=station.width, note=note)
                 return replace(job, kick=method == "cash")
 
             return result, slip_for(station, slip)
@@ -437,12 +445,15 @@ class SupplierPaymentDialog(MoneyDialog):
         return -self.account.balance if self.account.balance < 0 else None
 
     def run(self, method: str, amount: Decimal, note: str | None) -> Callable[[Override | None], tuple[Any, Any]]:
+        from pos_tui.tui.printing import station_of
+
         app = pos_app(self)
         session = app.session
         actor = session.require_actor()
         shift_id = None if session.shift is None else session.shift.id
         tz = session.settings.shop.timezone
         code = self.account.party.code
+        station = station_of(app)
 
         def run(override: Override | None) -> tuple[Any, Any]:
             from pos_tui.core import cash
@@ -452,7 +463,13 @@ class SupplierPaymentDialog(MoneyDialog):
                 paid = cash.pay_supplier_cash(
                     session.terminal, actor, code, amount, now=now, note=note, tz=tz, override=override
                 )
-                return paid, None
+                settings = session.settings
+
+                def slip() -> Any:  # the supplier signs it; it opens the drawer the money comes out of
+                    job = accounts.payments.payment_slip(paid, settings, width=station.width, note=note)
+                    return replace(job, kick=True)
+
+                return paid, slip_for(station, slip)
             result = accounts.payments.pay(
                 accounts.payments.PaymentOutInput(account=code, amount=amount, method=method, at=now, note=note),
                 actor=actor,
@@ -476,10 +493,17 @@ def slip_for(station: Any, make: Callable[[], Any]) -> Any:
     try:
         slip = make()
     except Exception:  # the posting stands; a reprint is the books' business
-        logging.getLogger(__name__).exception("collection slip could not be laid out")
+        logging.getLogger(__name__).exception("collection or payment slip could not be laid out")
         return None
     station.submit(slip)
     return slip
+
+
+def overdue_amount(items: list[Any], as_of: date) -> Decimal:
+    """What of the customer's open items is past its due date on ``as_of``."""
+    from pos_tui.core.kernel import from_kurus
+
+    return from_kurus(accounts.overdue_kurus([i for i in items if i.open > 0], as_of))
 
 
 def open_items_summary(items: list[Any], as_of: date, language: str) -> str:

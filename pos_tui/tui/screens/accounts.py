@@ -87,6 +87,16 @@ class SummaryShown(Message, bubble=False):
 @dataclass
 class StatementShown(Message, bubble=False):
     statement: Any
+    methods: dict[int, str] | None = None  # entry number → how the money moved (cash, card, …)
+
+
+def entry_methods(party_id: int, start: date, end: date, tz: str) -> dict[int, str]:
+    """The method (cash, card, transfer, cheque) of each of the party's entries of the period that has one."""
+    from datetime import timedelta
+
+    since = accounts.end_of_day(start - timedelta(days=1), tz)
+    until = accounts.end_of_day(end, tz)
+    return {e.number: e.method for e in accounts.entries(party_id, since=since, until=until) if e.method}
 
 
 def _money(value: Decimal | int | None, language: str) -> str:
@@ -97,6 +107,19 @@ def _money(value: Decimal | int | None, language: str) -> str:
 
 def _day(value: date) -> str:
     return value.strftime("%d.%m.%Y")
+
+
+def display_phone(phone: str | None) -> str:
+    """``+905426110277`` → ``0542 611 02 77`` (a Turkish number as people write it); others as stored.
+
+    Local stand-in until the lead's ``accounts.display_phone`` is merged (then use that)."""
+    if not phone:
+        return ""
+    digits = phone[1:] if phone.startswith("+") else phone
+    if phone.startswith("+90") and len(digits) == 12 and digits.isdigit():
+        n = "0" + digits[2:]
+        return f"{n[:4]} {n[4:7]} {n[7:9]} {n[9:]}"
+    return phone
 
 
 class AccountLookupScreen(PosScreen, ScanTarget):
@@ -256,7 +279,7 @@ class AccountLookupScreen(PosScreen, ScanTarget):
             grid.add_row(
                 _("Credit limit"), _money(s.credit_limit, lang), _("Available"), _money(s.available_credit, lang)
             )
-        contact = " · ".join(x for x in (p.phone, p.tax_id) if x)
+        contact = " · ".join(x for x in (display_phone(p.phone), p.tax_id) if x)
         grid.add_row(_("Terms"), _("{n} days").format(n=p.terms_days), _("Contact"), contact or "-")
         return grid
 
@@ -276,7 +299,8 @@ class AccountLookupScreen(PosScreen, ScanTarget):
                 return
 
             def run(_override: Override | None) -> StatementShown:
-                return StatementShown(accounts.reports.statement(party_id, period.start, period.end, tz=tz))
+                statement = accounts.reports.statement(party_id, period.start, period.end, tz=tz)
+                return StatementShown(statement, entry_methods(party_id, period.start, period.end, tz))
 
             pos_app(self).call_core(
                 CoreCall(
@@ -292,7 +316,7 @@ class AccountLookupScreen(PosScreen, ScanTarget):
 
     @on(StatementShown)
     def _statement(self, event: StatementShown) -> None:
-        self.app.push_screen(StatementScreen(event.statement))
+        self.app.push_screen(StatementScreen(event.statement, event.methods))
 
 
 class StatementScreen(PosScreen):
@@ -304,9 +328,10 @@ class StatementScreen(PosScreen):
         bind("receipt.reprint", "print", N_("Print"), N_("Print the statement on the receipt printer")),
     ]
 
-    def __init__(self, statement: Any) -> None:
+    def __init__(self, statement: Any, methods: dict[int, str] | None = None) -> None:
         super().__init__()
         self.statement = statement
+        self.methods = methods or {}
 
     def compose(self) -> ComposeResult:
         s = self.statement
@@ -335,7 +360,9 @@ class StatementScreen(PosScreen):
         table.add_row(_day(s.start), _("Opening balance"), "", "", Text(_money(s.opening, lang), justify="right"))
         for line in s.lines:
             style = "dim strike" if line.cancelled else ""
-            label = f"{line.text} · {line.document}" if line.document else line.text
+            method = self.methods.get(line.number)
+            text = f"{line.text} ({accounts.payments.method_name(method)})" if method else line.text
+            label = f"{text} · {line.document}" if line.document else text
             table.add_row(
                 _day(line.day),
                 Text(label[:34] + (" *" if line.cancelled else ""), style=style),

@@ -4,7 +4,8 @@ Both start with the account picker (code, name, phone or the account card), then
 dialog (:mod:`pos_tui.tui.dialogs.accounts_money_dialogs`), which posts through the core in a
 worker. A collection prints its slip through the till's print queue; a till without a printer
 shows the slip on screen instead (the customer's only copy). A cash payment to a supplier is a
-paid-out of this drawer (the X and Z count it). The result is said on the screen's message line.
+paid-out of this drawer (the X and Z count it) and prints a payment slip for the supplier to sign
+the same way. The result is said on the screen's message line.
 
 Called from the F12 menu (``collect``) and from the accounts sub-menu.
 """
@@ -79,14 +80,17 @@ def open_supplier_payment(screen: PosScreen) -> None:
     def with_account(account: PickedAccount) -> None:
         def done(posted: tuple[Any, Any] | None) -> None:
             if posted is not None:
-                paid(screen, posted[0])
+                paid(screen, *posted)
 
         screen.app.push_screen(SupplierPaymentDialog(account, screen.language), done)
 
     pick_then(screen, accounts.SUPPLIER, with_account, title=_("Pay a supplier: which account?"))
 
 
-def paid(screen: PosScreen, result: Any) -> None:
+def paid(screen: PosScreen, result: Any, slip: Any = None) -> None:
+    """Say what was paid; a cash payment's slip is shown when it could not go to a printer."""
+    from pos_tui.tui.printing import station_of
+
     lang = screen.language
     if result.method == "cash":
         text = _("Payment {no}: {amount} paid to {code} in cash, out of the drawer")
@@ -100,6 +104,8 @@ def paid(screen: PosScreen, result: Any) -> None:
             method=_method(result.method),
         )
     )
+    if slip is not None and station_of(screen.app).queue is None:
+        show_slip(screen, slip)
 
 
 def _method(method: str) -> str:

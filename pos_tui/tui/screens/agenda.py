@@ -1,9 +1,12 @@
 """The agenda (ajanda) at the till.
 
 - :func:`open_agenda` (F12 → Agenda): a day or week list (F4 switches) of what the logged-in user
-  sees (theirs, their role's and everyone's), overdue entries first; F2 adds a note (title, due,
-  text), F5 done (a recurring entry moves to its next date), F6 snooze (an hour, tomorrow 09:00 or
-  a typed moment), F7 reopens a done one. Due dates on a public holiday or a weekend are flagged.
+  sees (theirs, their role's and everyone's), in the order they come up (a snoozed entry at the end
+  of its snooze); F2 adds a note (title, date, text), F5 done (a recurring entry moves to its next
+  date), F6 snooze (an hour, tomorrow 09:00 or a typed moment), F7 reopens a done one. Enter opens
+  the entry: its whole title and text, link, assignee, recurrence and the holiday's name (F5, F6
+  and F7 work there too). The list is laid out for 80 columns: time, a wide title, a short status
+  and a one-character flag for a due day on a public holiday (◆) or a weekend (◇).
 - :func:`show_at_login`: after a PIN login, the user's overdue and today's entries in a dialog
   that one key closes; nothing at all when there are none (a cashier is never held up: the
   entries are read in a worker and any failure only leaves the dialog out).
@@ -13,7 +16,7 @@ Reading the agenda is a quick local read (the automatic entries are brought in s
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
@@ -34,32 +37,85 @@ if TYPE_CHECKING:
     from pos_tui.tui.screens.base import PosScreen
 
 LOGIN_MAX = 40  # lines in the login reminder (the body scrolls); the rest: F12 → Agenda
+TITLE_WIDTH = 38  # the list's title column at 80 columns (with the scroll bar of a long list)
+REMINDER_WIDTH = 68  # a wide dialog at 80 columns leaves 72 inside its frame, less a scroll bar
 WEEKDAYS = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"), N_("Saturday"), N_("Sunday"))
 
 
-def when_text(e: agenda.AgendaInfo, tz: str, today: date | None = None) -> str:
-    if e.due_at is None:
+HOLIDAY_MARK, WEEKEND_MARK = "◆", "◇"
+
+
+def effective_at(e: agenda.AgendaInfo, now: datetime) -> datetime | None:
+    """When the entry comes up: the end of its snooze while it is snoozed, else its due time."""
+    if e.is_snoozed(now) and e.snoozed_until is not None:
+        return e.snoozed_until
+    return e.due_at
+
+
+def in_order(entries: list[agenda.AgendaInfo], now: datetime) -> list[agenda.AgendaInfo]:
+    """The entries by the time they come up (:func:`effective_at`), undated ones last."""
+    far = datetime.max.replace(tzinfo=UTC)
+    return sorted(entries, key=lambda e: (effective_at(e, now) or far, e.id))
+
+
+def when_text(e: agenda.AgendaInfo, tz: str, today: date | None = None, now: datetime | None = None) -> str:
+    """The due time (with ``now``: the end of the snooze of a snoozed entry), short."""
+    at_utc = e.due_at if now is None else effective_at(e, now)
+    if at_utc is None:
         return "—"
-    at = local(e.due_at, tz)
+    at = local(at_utc, tz)
+    whole_day = e.all_day and at_utc == e.due_at
     if today is not None and at.date() == today:
-        return _("today") if e.all_day else at.strftime("%H:%M")
-    return at.strftime("%d.%m.%Y") if e.all_day else at.strftime("%d.%m %H:%M")
+        return _("today") if whole_day else at.strftime("%H:%M")
+    return at.strftime("%d.%m.%Y") if whole_day else at.strftime("%d.%m %H:%M")
+
+
+def shown_flags(e: agenda.AgendaInfo, now: datetime, tz: str) -> agenda.DayFlags:
+    """The holiday/weekend flags of the day the list shows for the entry (:func:`effective_at`)."""
+    at = effective_at(e, now)
+    return agenda.DayFlags(None, False) if at is None else agenda.day_flags(local(at, tz).date())
+
+
+def flag_mark(e: agenda.AgendaInfo, now: datetime, tz: str) -> Text:
+    """One character: ◆ the day shown is a public holiday, ◇ a weekend, nothing else."""
+    flags = shown_flags(e, now, tz)
+    if flags.holiday:
+        return Text(HOLIDAY_MARK, style="yellow")
+    return Text(WEEKEND_MARK, style="yellow") if flags.weekend else Text("")
 
 
 def flag_text(e: agenda.AgendaInfo, tz: str) -> str:
+    """The due day's holiday name, "weekend", or nothing."""
     flags = agenda.due_flags(e, tz)
     if flags.holiday:
         return flags.holiday
     return _("weekend") if flags.weekend else ""
 
 
+def reminder_line(e: agenda.AgendaInfo, now: datetime, tz: str, today: date, width: int = REMINDER_WIDTH) -> Text:
+    """``  31.10 16:00  Bakkal'ın çekini sor  [hafta sonu]`` on one line of ``width`` (a long title
+    is cut with "…" so the flag never wraps onto a line of its own)."""
+    line = Text(no_wrap=True, overflow="ellipsis")
+    overdue = e.is_overdue(now, tz)
+    line.append(f"{when_text(e, tz, today):>11}  ", style="bold red" if overdue else "")
+    flag = flag_text(e, tz)
+    tail = f"  [{flag}]" if flag else ""
+    room = max(width - len(line) - len(tail), 10)
+    title = e.title if len(e.title) <= room else e.title[: room - 1] + "…"
+    line.append(title)
+    if tail:
+        line.append(tail, style="yellow")
+    return line
+
+
 def status_text(e: agenda.AgendaInfo, now: datetime, tz: str) -> Text:
+    """A short status word (the list gives it 10 columns)."""
     if e.status == "done":
         return Text(_("done"), style="dim")
     if e.is_snoozed(now):
         return Text(_("snoozed"), style="dim")
     if e.is_overdue(now, tz):
-        return Text(_("overdue"), style="bold red")
+        return Text(_("late"), style="bold red")
     return Text(_("open"))
 
 
@@ -103,14 +159,7 @@ class AgendaDueDialog(Dialog[None]):
     def compose_body(self) -> ComposeResult:
         today = shop_day(self.now, self.tz)
         for e in self.entries[:LOGIN_MAX]:
-            line = Text()
-            overdue = e.is_overdue(self.now, self.tz)
-            line.append(f"{when_text(e, self.tz, today):>11}  ", style="bold red" if overdue else "")
-            line.append(e.title)
-            flag = flag_text(e, self.tz)
-            if flag:
-                line.append(f"  [{flag}]", style="yellow")
-            yield Static(line, classes="agenda-due-line")
+            yield Static(reminder_line(e, self.now, self.tz, today), classes="agenda-due-line")
         if len(self.entries) > LOGIN_MAX:
             more = len(self.entries) - LOGIN_MAX
             yield Static(
@@ -136,7 +185,7 @@ class AgendaAddDialog(Dialog[agenda.AgendaInfo]):
     def compose_body(self) -> ComposeResult:
         yield Label(_("Title"))
         yield Input(id="agenda-title", max_length=agenda.entries.TITLE_MAX)
-        yield Label(_("Due (29.10.2026 14:30; a day alone: all day; empty: none)"))
+        yield Label(_("Date (29.10.2026 14:30; a day alone: all day; empty: none)"))
         yield Input(id="agenda-due", placeholder=local(self.now, self.tz).strftime("%d.%m.%Y %H:%M"))
         yield Label(_("Text"))
         yield Input(id="agenda-text")
@@ -156,7 +205,7 @@ class AgendaAddDialog(Dialog[agenda.AgendaInfo]):
         due_text = self.query_one("#agenda-due", Input).value.strip()
         text = self.query_one("#agenda-text", Input).value
         try:
-            due, timed = (None, False) if not due_text else agenda.parse_moment(due_text, self.tz, _("Due"))
+            due, timed = (None, False) if not due_text else agenda.parse_moment(due_text, self.tz, _("Date"))
             entry = agenda.add_entry(
                 agenda.AgendaInput(title=title, text=text, due=due, all_day=due is not None and not timed),
                 actor=self.actor,
@@ -216,23 +265,25 @@ class AgendaDialog(Dialog[None]):
         self.entries: list[agenda.AgendaInfo] = []
 
     def compose_body(self) -> ComposeResult:
-        yield Label("", id="agenda-period")
+        period = Label("", id="agenda-period")
+        period.styles.width = "100%"  # wraps: the note of the last key goes on a second line
+        yield period
         table: DataTable[Any] = DataTable(id="agenda-table", cursor_type="row", zebra_stripes=False)
         yield table
 
     def on_mount(self) -> None:
         table = self.query_one("#agenda-table", DataTable)
-        # 80 columns leave 72 inside the frame: 61 for the cells and 2 of padding each
-        table.add_column(_("No."), width=3)
+        # 80 columns leave 70 for the table: 60 for the cells, 2 of padding each and 2 for the
+        # scroll bar of a long list; the title gets what the rest leaves (Enter shows all of it)
         table.add_column(_("When"), width=11)
-        table.add_column(_("Title"), width=20)
-        table.add_column(_("Holiday"), width=18)
-        table.add_column(_("Status"), width=9)
+        table.add_column(_("Title"), width=TITLE_WIDTH)
+        table.add_column(_("Status"), width=10)
+        table.add_column("", width=1)  # ◆ holiday, ◇ weekend (named in the entry's details)
         self.reload()
         table.focus()
 
     def hint(self) -> str:
-        return _("F2 add · F4 day/week · F5 done · F6 snooze · F7 reopen · Esc: back")
+        return _("Enter: details · F2 add · F4 day/week · F5 done · F6 snooze · F7 reopen")
 
     def period(self) -> tuple[date, date]:
         today = shop_day(self.now, self.tz)
@@ -258,7 +309,7 @@ class AgendaDialog(Dialog[None]):
     def _loaded(self, event: AgendaLoaded) -> None:
         if event.week != self.week:
             return  # F4 was pressed again meanwhile: its own reply follows
-        self.entries = event.entries
+        self.entries = in_order(event.entries, self.now)
         since, until = self.period()
         label = (
             _("Week {start} – {end}").format(start=since.strftime("%d.%m"), end=until.strftime("%d.%m.%Y"))
@@ -269,18 +320,22 @@ class AgendaDialog(Dialog[None]):
         if not self.week and flags.holiday:
             label += f" · {flags.holiday}"
         label += "  " + _("({n} entries)").format(n=len(self.entries))
+        if any(shown_flags(e, self.now, self.tz).flagged for e in self.entries):
+            label += " · " + _("{holiday} holiday, {weekend} weekend").format(
+                holiday=HOLIDAY_MARK, weekend=WEEKEND_MARK
+            )
         if self.note:
-            label += " · " + self.note
+            label += "\n" + self.note
         self.query_one("#agenda-period", Label).update(label)
         table = self.query_one("#agenda-table", DataTable)
         table.clear()
         for e in self.entries:
+            title = e.title + (" ↻" if e.rrule else "")
             table.add_row(
-                str(e.id),
-                when_text(e, self.tz, None if self.week else since),
-                e.title + (" ↻" if e.rrule else ""),
-                flag_text(e, self.tz),
+                when_text(e, self.tz, None if self.week else since, self.now),
+                title if len(title) <= TITLE_WIDTH else title[: TITLE_WIDTH - 1] + "…",
                 status_text(e, self.now, self.tz),
+                flag_mark(e, self.now, self.tz),
                 key=str(e.id),
             )
         if event.keep is not None:
@@ -306,6 +361,35 @@ class AgendaDialog(Dialog[None]):
         self.note = note
         self.reload(keep=entry_id)
 
+    @on(DataTable.RowSelected, "#agenda-table")
+    def _open(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_details()
+
+    def action_details(self) -> None:
+        e = self.selected()
+        if e is None:
+            return
+
+        def chosen(action: str | None) -> None:
+            if action is not None:
+                self.act(action, e)
+
+        self.app.push_screen(AgendaDetailDialog(e, self.now, self.tz), chosen)
+
+    def act(self, action: str, e: agenda.AgendaInfo) -> None:
+        """Done, snooze or reopen entry ``e`` (from the list or its details)."""
+        if action == "done":
+            self._run(
+                lambda: agenda.mark_done(e.id, actor=self.actor, now=self.now, tz=self.tz),
+                e.id,
+                _("Entry {id} done").format(id=e.id),
+            )
+        elif action == "reopen":
+            self._run(lambda: agenda.reopen(e.id, now=self.now), e.id, _("Entry {id} open again").format(id=e.id))
+        elif action == "snooze":
+            self.snooze(e)
+
     def action_toggle_week(self) -> None:
         self.week = not self.week
         self.note = ""
@@ -322,28 +406,27 @@ class AgendaDialog(Dialog[None]):
     def action_done(self) -> None:
         e = self.selected()
         if e is not None:
-            self._run(
-                lambda: agenda.mark_done(e.id, actor=self.actor, now=self.now, tz=self.tz),
-                e.id,
-                _("{id} done").format(id=e.id),
-            )
+            self.act("done", e)
 
     def action_reopen(self) -> None:
         e = self.selected()
         if e is not None:
-            self._run(lambda: agenda.reopen(e.id, now=self.now), e.id, _("{id} open again").format(id=e.id))
+            self.act("reopen", e)
 
     def action_snooze(self) -> None:
         e = self.selected()
-        if e is None:
-            return
+        if e is not None:
+            self.act("snooze", e)
 
+    def snooze(self, e: agenda.AgendaInfo) -> None:
         def until(when: datetime | None) -> None:
             if when is not None:
                 self._run(
                     lambda: agenda.snooze(e.id, when, now=self.now),
                     e.id,
-                    _("{id} snoozed until {at}").format(id=e.id, at=local(when, self.tz).strftime("%d.%m %H:%M")),
+                    _("Entry {id} snoozed until {at}").format(
+                        id=e.id, at=local(when, self.tz).strftime("%d.%m.%Y %H:%M")
+                    ),
                 )
 
         def chosen(key: str | None) -> None:
@@ -361,6 +444,89 @@ class AgendaDialog(Dialog[None]):
             ),
             chosen,
         )
+
+
+FREQUENCIES = {
+    "DAILY": N_("every day"),
+    "WEEKLY": N_("every week"),
+    "MONTHLY": N_("every month"),
+    "YEARLY": N_("every year"),
+}
+
+
+def recurrence_text(rrule: str) -> str:
+    """``every week ("FREQ=WEEKLY;BYDAY=MO")``: the rule's frequency in words, the rule itself quoted."""
+    parts = dict(p.partition("=")[::2] for p in rrule.upper().split(";") if "=" in p)
+    words = FREQUENCIES.get(parts.get("FREQ", ""))
+    return f'{_(words)} ("{rrule}")' if words else f'"{rrule}"'
+
+
+class AgendaDetailDialog(Dialog[str]):
+    """One entry in full: title, date, status, text, link, assignee, recurrence and the due day's
+    holiday or weekend. F5 done, F6 snooze, F7 reopen: the dialog closes with that action (the
+    agenda list runs it); Enter or Esc closes it."""
+
+    SCROLLS = True
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f5", "choose('done')", N_("Done")),
+        Binding("f6", "choose('snooze')", N_("Snooze")),
+        Binding("f7", "choose('reopen')", N_("Reopen")),
+        Binding("enter", "cancel", N_("Close"), show=False),
+    ]
+
+    def __init__(self, entry: agenda.AgendaInfo, now: datetime, tz: str) -> None:
+        super().__init__(_("Agenda entry {id}").format(id=entry.id))
+        self.add_class("wide")
+        self.entry, self.now, self.tz = entry, now, tz
+
+    def rows(self) -> list[tuple[str, str]]:
+        e, tz = self.entry, self.tz
+        rows: list[tuple[str, str]] = [(_("Title"), e.title)]
+        flags = agenda.due_flags(e, tz)
+        if e.due_at is None:
+            day = "—"
+        else:
+            due = local(e.due_at, tz)
+            day = due.strftime("%d.%m.%Y") + (" " + _("(all day)") if e.all_day else due.strftime(" %H:%M"))
+            day += f", {_(WEEKDAYS[due.weekday()])}"
+            if flags.weekend and not flags.holiday:
+                day += f" {WEEKEND_MARK} {_('weekend')}"
+        rows.append((_("Date"), day))
+        if flags.holiday:
+            rows.append((_("Holiday"), f"{HOLIDAY_MARK} {flags.holiday}"))
+        status = status_text(e, self.now, tz).plain
+        if e.is_snoozed(self.now) and e.snoozed_until is not None:
+            status += " " + _("until {at}").format(at=local(e.snoozed_until, tz).strftime("%d.%m.%Y %H:%M"))
+        if e.status == "done" and e.done_at is not None:
+            status += " " + local(e.done_at, tz).strftime("%d.%m.%Y %H:%M") + (f" · {e.done_by}" if e.done_by else "")
+        rows.append((_("Status"), status))
+        if e.text:
+            rows.append((_("Text"), e.text))
+        if e.link:
+            rows.append((_("Link"), e.link))
+        who = e.user or (_("role {role}").format(role=e.role) if e.role else _("everyone"))
+        rows.append((_("For"), who))
+        if e.rrule:
+            rows.append((_("Repeats"), recurrence_text(e.rrule)))
+        if e.automatic:
+            rows.append((_("Source"), _("automatic ({source})").format(source=e.source)))
+        return rows
+
+    def compose_body(self) -> ComposeResult:
+        from rich.table import Table
+
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="bold", no_wrap=True)
+        grid.add_column(overflow="fold")
+        for label, value in self.rows():
+            grid.add_row(label, value)
+        yield Static(grid, id="agenda-detail")
+
+    def hint(self) -> str:
+        return _("F5 done · F6 snooze · F7 reopen · Enter/Esc: close")
+
+    def action_choose(self, action: str) -> None:
+        self.dismiss(action)
 
 
 def open_agenda(screen: PosScreen) -> None:

@@ -52,7 +52,24 @@ SHORTCUTS: dict[str, str] = {
 
 
 class MenuDialog(ChoiceDialog):
-    """The menu: each entry shows its own key from :data:`SHORTCUTS` and is chosen by it."""
+    """The menu: each entry shows its own key from :data:`SHORTCUTS` and is chosen by it.
+
+    All of them on one screen at 80×24 (an admin with a printer queue and a fiscal device sees 18):
+    the dialog is wide (no label wraps), the list has no frame and no height cap, and the title has
+    no blank line under it; so the frame, the title, 18 entries, the error line and a hint of two
+    lines take 24 rows."""
+
+    def __init__(self, title: str, choices: Any, prompt: str = "") -> None:
+        super().__init__(title, choices, prompt)
+        self.add_class("wide")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        options = self.query_one(OptionList)
+        options.styles.max_height = len(self.choices)  # inline: over the stylesheet's cap for every #choices
+        options.styles.border = ("none", "black")
+        options.styles.padding = 0
+        self.query_one(".dialog-title").styles.margin = 0
 
     def hint(self) -> str:
         return _("↑↓ and Enter, or the key before the entry · Esc: cancel")
@@ -89,7 +106,7 @@ def menu_entries(screen: SaleScreen) -> list[tuple[str, str]]:
         entries.append(("gift_cards", _("Gift cards: sell, top up, balance")))
     entries.extend(printing_entries(screen))
     entries.append(("stock", _("Stock: receive goods, adjust, transfer, count, look up")))
-    entries.append(("collect", _("Collection: a customer pays on account")))
+    entries.append(("collect", _("Collection: take a customer's payment on account")))
     entries.append(("accounts", _("Accounts: balance, statement, pay a supplier")))
     entries.append(("agenda", _("Agenda: today's tasks and notes")))
     return entries

@@ -31,6 +31,7 @@ _EXPORTS = {
     "on_account_total": "tender",
     "over_limit_message": "tender",
     "pay": "money",
+    "payment_slip": "money",
     "register_account_tenders": "tender",
 }
 
@@ -55,6 +56,7 @@ __all__ = [
     "on_account_total",
     "over_limit_message",
     "pay",
+    "payment_slip",
     "register_account_tenders",
 ]
 if not TYPE_CHECKING:  # type checkers read the imports below instead, and flag a misspelt name
@@ -72,6 +74,7 @@ if TYPE_CHECKING:
         collection_slip,
         method_name,
         pay,
+        payment_slip,
     )
     from pos_tui.core.accounts.payments.tender import (
         MAX_INSTALLMENTS,

@@ -23,7 +23,7 @@ from pos_tui.core.kernel.actors import Actor, Override, require
 from pos_tui.core.kernel.clock import SHOP_TZ, local
 from pos_tui.core.kernel.errors import NotFound, StateError, ValidationError
 from pos_tui.core.kernel.formatting import format_money
-from pos_tui.core.kernel.money import from_kurus, money, to_kurus
+from pos_tui.core.kernel.money import ZERO, from_kurus, money, to_kurus
 from pos_tui.core.kernel.printable import Printable, PrintLine, columns
 from pos_tui.core.kernel.vocabulary import method_label
 from pos_tui.core.staff.users import record_override
@@ -296,16 +296,35 @@ def pay(
 
 
 def _balance_text(balance: Decimal, lang: str) -> str:
+    """A customer's balance after a collection (zero: "0,00 TL", never a word that reads as "closed")."""
     if balance > 0:
         return _("{amount} TL owed").format(amount=format_money(balance, lang))
     if balance < 0:
         return _("{amount} TL in credit").format(amount=format_money(-balance, lang))
-    return _("settled")
+    return f"{format_money(ZERO, lang)} TL"
 
 
-def collection_slip(result: CollectionResult, settings: Settings, *, width: int = 42) -> Printable:
-    """The slip a collection prints on the receipt printer: the shop, "COLLECTION RECEIPT", the
-    account, amount, method, the balance after it, the date and the cashier."""
+def _supplier_balance_text(balance: Decimal, lang: str) -> str:
+    """A supplier's balance after a payment, from the shop's side (< 0: the shop still owes)."""
+    if balance < 0:
+        return _("{amount} TL we owe").format(amount=format_money(-balance, lang))
+    if balance > 0:
+        return _("{amount} TL owed to us").format(amount=format_money(balance, lang))
+    return f"{format_money(ZERO, lang)} TL"
+
+
+def _money_slip(
+    result: CollectionResult | PaymentResult,
+    settings: Settings,
+    *,
+    heading: str,
+    title: str,
+    balance: str,
+    note: str | None,
+    width: int,
+) -> Printable:
+    """The slip of money taken or paid on an account: the shop, ``heading``, the account, amount,
+    method, the balance after it, the note, the date, the cashier and a line to sign."""
     if not 24 <= width <= 80:
         raise ValidationError(
             _("The paper width must be {low} to {high} characters, not {width}").format(low=24, high=80, width=width)
@@ -317,7 +336,7 @@ def collection_slip(result: CollectionResult, settings: Settings, *, width: int 
         if extra:
             lines.append(PrintLine(extra[:width], align="center"))
     lines.append(PrintLine("-" * width))
-    lines.append(PrintLine(_("COLLECTION RECEIPT"), align="center", bold=True))
+    lines.append(PrintLine(heading, align="center", bold=True))
     lines.append(PrintLine(columns(_("No"), str(result.entry_number), width)))
     lines.append(PrintLine(columns(_("Date"), local(result.at, shop.timezone).strftime("%d.%m.%Y %H:%M"), width)))
     lines.append(PrintLine(columns(_("Account"), result.party_code, width)))
@@ -325,7 +344,11 @@ def collection_slip(result: CollectionResult, settings: Settings, *, width: int 
     lines.append(PrintLine("-" * width))
     lines.append(PrintLine(columns(_("Amount"), f"{format_money(result.amount, lang)} TL", width), bold=True))
     lines.append(PrintLine(columns(_("Method"), method_name(result.method), width)))
-    lines.append(PrintLine(columns(_("Balance after"), _balance_text(result.balance_after, lang), width)))
+    lines.append(PrintLine(columns(_("Balance after"), balance, width)))
+    if note and note.strip():
+        lines.append(PrintLine(_("Note:")))
+        text = " ".join(note.split())
+        lines.extend(PrintLine(text[i : i + width]) for i in range(0, min(len(text), 4 * width), width))
     lines.append(PrintLine("-" * width))
     if result.cashier:
         lines.append(PrintLine(columns(_("Cashier"), result.cashier, width)))
@@ -333,4 +356,34 @@ def collection_slip(result: CollectionResult, settings: Settings, *, width: int 
         lines.append(PrintLine(columns(_("Terminal"), result.terminal, width)))
     lines.append(PrintLine(""))
     lines.append(PrintLine(_("Signature"), align="right"))
-    return Printable(_("Collection receipt"), tuple(lines))
+    return Printable(title, tuple(lines))
+
+
+def collection_slip(
+    result: CollectionResult, settings: Settings, *, width: int = 42, note: str | None = None
+) -> Printable:
+    """The slip a collection prints on the receipt printer: the shop, "COLLECTION RECEIPT", the
+    account, amount, method, the balance after it, the collection's note, the date and the cashier."""
+    return _money_slip(
+        result,
+        settings,
+        heading=_("COLLECTION RECEIPT"),
+        title=_("Collection receipt"),
+        balance=_balance_text(result.balance_after, settings.language),
+        note=note,
+        width=width,
+    )
+
+
+def payment_slip(result: PaymentResult, settings: Settings, *, width: int = 42, note: str | None = None) -> Printable:
+    """The slip of a payment to a supplier (the supplier signs it when paid in cash at the till):
+    "PAYMENT RECEIPT", the account, amount, method, what is still owed, the note, date, cashier."""
+    return _money_slip(
+        result,
+        settings,
+        heading=_("PAYMENT RECEIPT"),
+        title=_("Payment receipt"),
+        balance=_supplier_balance_text(result.balance_after, settings.language),
+        note=note,
+        width=width,
+    )
