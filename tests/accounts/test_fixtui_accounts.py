@@ -12,12 +12,13 @@ from textual.widgets import DataTable, Input, Label, Static
 from till_accounts_support import SIZE, owes, parties_fixture  # noqa: F401
 
 from pos_tui.core import accounts, cash
+from pos_tui.core.accounts import display_phone
 from pos_tui.devices.print_queue import FakePrinter
 from pos_tui.store import models as m
 from pos_tui.tui.dialogs.accounts_lookup_period import StatementPeriodDialog
 from pos_tui.tui.dialogs.accounts_money_dialogs import CollectionDialog, SupplierPaymentDialog
 from pos_tui.tui.dialogs.accounts_pick import AccountPickDialog
-from pos_tui.tui.screens.accounts import StatementScreen, display_phone
+from pos_tui.tui.screens.accounts import StatementScreen
 from pos_tui.tui.screens.sale import SaleScreen
 from tests.tui import conftest as tui
 from tests.tui.tui_printing_support import app_with, fake_station

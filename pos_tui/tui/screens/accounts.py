@@ -12,7 +12,7 @@ running balance, closing balance); F5 there prints it on the receipt printer. Ev
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.table import Table
@@ -79,9 +79,11 @@ class AccountsFound(Message, bubble=False):
 
 @dataclass
 class SummaryShown(Message, bubble=False):
-    """An account's figures were read (:class:`~pos_tui.core.accounts.reports.Summary`)."""
+    """An account's figures were read (:class:`~pos_tui.core.accounts.reports.Summary`), with what
+    each open item's document says to a person (``Fiş T1/12``)."""
 
     summary: Any
+    documents: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -107,19 +109,6 @@ def _money(value: Decimal | int | None, language: str) -> str:
 
 def _day(value: date) -> str:
     return value.strftime("%d.%m.%Y")
-
-
-def display_phone(phone: str | None) -> str:
-    """``+905426110277`` → ``0542 611 02 77`` (a Turkish number as people write it); others as stored.
-
-    Local stand-in until the lead's ``accounts.display_phone`` is merged (then use that)."""
-    if not phone:
-        return ""
-    digits = phone[1:] if phone.startswith("+") else phone
-    if phone.startswith("+90") and len(digits) == 12 and digits.isdigit():
-        n = "0" + digits[2:]
-        return f"{n[:4]} {n[4:7]} {n[7:9]} {n[9:]}"
-    return phone
 
 
 class AccountLookupScreen(PosScreen, ScanTarget):
@@ -217,7 +206,8 @@ class AccountLookupScreen(PosScreen, ScanTarget):
         def run(_override: Override | None) -> SummaryShown:
             from pos_tui.core.kernel import shop_day
 
-            return SummaryShown(accounts.reports.account_summary(party_id, shop_day(as_of, tz), tz))
+            summary = accounts.reports.account_summary(party_id, shop_day(as_of, tz), tz)
+            return SummaryShown(summary, accounts.document_labels(i.document for i in summary.open_items))
 
         pos_app(self).call_core(
             CoreCall(
@@ -245,7 +235,7 @@ class AccountLookupScreen(PosScreen, ScanTarget):
             late = item.due < self.session.now().date() and item.open > 0
             table.add_row(
                 Text(str(item.number), justify="right"),
-                (item.document or accounts.entry_label(item.kind))[:26],
+                (event.documents.get(item.document or "") or accounts.entry_label(item.kind))[:26],
                 _day(item.day),
                 Text(_day(item.due), style="red" if late else ""),
                 Text(_money(item.amount, lang), justify="right"),
@@ -279,7 +269,7 @@ class AccountLookupScreen(PosScreen, ScanTarget):
             grid.add_row(
                 _("Credit limit"), _money(s.credit_limit, lang), _("Available"), _money(s.available_credit, lang)
             )
-        contact = " · ".join(x for x in (display_phone(p.phone), p.tax_id) if x)
+        contact = " · ".join(x for x in (accounts.display_phone(p.phone), p.tax_id) if x)
         grid.add_row(_("Terms"), _("{n} days").format(n=p.terms_days), _("Contact"), contact or "-")
         return grid
 
