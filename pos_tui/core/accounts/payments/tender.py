@@ -131,12 +131,13 @@ def over_limit_message(party: PartyInfo, limit: int, balance: int, amount: int, 
     return _("{figures} — {over} TL over. Raise the account's credit limit first.").format(figures=figures, over=over)
 
 
-def other_account_message(code: str) -> str:
-    """The refusal of a payment on account to another party than the sale's own account."""
+def other_account_message(code: str, key: str = "Ctrl+A") -> str:
+    """The refusal of a payment on account to another party than the sale's own account (``key``:
+    the till's account key, which changes the sale's account)."""
     return _(
         "This sale is to account {code}; a payment on account goes on that account only — to use another "
-        "account, change the sale's account with Ctrl+A"
-    ).format(code=code)
+        "account, change the sale's account with {key}"
+    ).format(code=code, key=key)
 
 
 def installment_dues(first: date, n: int) -> list[date]:
