@@ -31,6 +31,10 @@ from pos_tui.tui.widgets.keybar import KeyBar
 from pos_tui.tui.widgets.scan_input import TillInput
 from pos_tui.tui.widgets.status import StatusLine
 
+METHOD_WIDTH = 11  # "Hediye çeki", "Açık hesap"
+MONEY_WIDTH = 9  # "99.999,99"
+REFERENCE_WIDTH = 10  # the rest of the parts box at 80 columns (cells are padded by one each side)
+
 
 @dataclass(frozen=True, slots=True)
 class Part:
@@ -106,12 +110,15 @@ class PaymentScreen(PosScreen):
         yield KeyBar()
 
     def on_mount(self) -> None:
+        # Fixed widths that fit the parts box at 80 columns (about 50) with four-digit amounts
+        # (1.599,60) and the Turkish headers; the reference takes what is left, cut with "…".
+        # What was handed over for cash is the amount plus the change (the summary adds it up).
         table = self.query_one("#parts", DataTable)
-        table.add_column(_("Method"), key="method")
-        table.add_column(Text(_("Amount"), justify="right"), key="amount")
-        table.add_column(Text(_("Given"), justify="right"), key="given")
-        table.add_column(Text(_("Change"), justify="right"), key="change")
-        table.add_column(_("Reference"), key="reference")
+        table.styles.overflow_x = "hidden"
+        table.add_column(_("Method"), key="method", width=METHOD_WIDTH)
+        table.add_column(Text(_("Amount"), justify="right"), key="amount", width=MONEY_WIDTH)
+        table.add_column(Text(_("Change"), justify="right"), key="change", width=MONEY_WIDTH)
+        table.add_column(_("Reference"), key="reference", width=REFERENCE_WIDTH)
         self.account = self.default_account()
         self.refresh_parts()
 
@@ -121,11 +128,10 @@ class PaymentScreen(PosScreen):
         table.clear()
         for part in self.parts:
             table.add_row(
-                Text(method_label(part.method)),
+                Text(method_label(part.method), no_wrap=True, overflow="ellipsis"),
                 Text(format_money(part.applied, lang), justify="right"),
-                Text(format_money(part.amount, lang), justify="right"),
                 Text(format_money(part.change, lang) if part.change else "", justify="right"),
-                Text(part.reference or ""),
+                Text(part.reference or "", no_wrap=True, overflow="ellipsis"),
             )
         remaining = self.remaining
         change = sum((p.change for p in self.parts), ZERO)
