@@ -116,3 +116,36 @@ def test_the_receipt_of_an_installment_sale_lists_the_installments(books: Books)
     for i, (due, amount) in enumerate(zip(dues, ("160.00", "160.00", "159.99"), strict=True), start=1):
         assert f"{i}) {due:%d.%m.%Y}" in text and amount in text, text
     assert text.index("Account: BAKKAL") < text.index("Installments:") < text.index("Signature")
+
+
+def test_a_loyalty_member_on_an_import_does_not_lock_the_account(books: Books, tmp_path: Path) -> None:
+    from pos_tui.core.loyalty import members
+
+    member = members.enroll(name="Zeynep Işık", phone="0542 611 02 77", source="cli", actor=None, now=books.now)
+    doc = {
+        "id": "web-1",
+        "at": "2026-11-01T10:15:00+03:00",
+        "terminal": "WEB",
+        "cashier": "ayse",
+        "customer": "05426110277",
+        "account": "BAKKAL",
+        "lines": [{"code": "1003", "qty": "1"}],
+        "payments": [{"method": "on_account", "amount": "120.00"}],
+    }
+    path = tmp_path / "sales.jsonl"
+    path.write_text(json.dumps(doc) + "\n", encoding="utf-8")
+    assert import_sales(path, settings=books.settings, now=books.now).imported == 1
+    sale = m.Sale.get()
+    assert sale.member_id == member.id and accounts.balance(books.bakkal.id) == D("120.00")
+
+
+def test_a_member_on_a_till_sale_without_an_account_does_not_lock_it(books: Books) -> None:
+    from pos_tui.core.loyalty import members
+
+    member = members.enroll(name="Zeynep Işık", phone="0542 611 02 77", source="cli", actor=None, now=books.now)
+    till.add_item("T1", books.ayse, "1003", now=books.now, masks=books.settings.scale_labels)
+    till.set_member("T1", books.ayse, member.id, now=books.now)
+    result = till.complete_sale("T1", books.ayse, [on_account("120.00")], now=books.now)
+    sale = m.Sale.get_by_id(result.sale_id)
+    assert sale.member_id == member.id and sale.customer_id == books.bakkal.customer_id
+    assert accounts.balance(books.bakkal.id) == D("120.00")
