@@ -112,3 +112,17 @@ async def test_installments_take_whole_numbers_only(make_app, open_shift, toptan
         assert isinstance(app.screen, OnAccountDialog)
         assert_error_visible(pilot, till, "Installments: a whole number from 1 to 36, not 1,5")
     assert not m.Sale.select().exists()
+
+
+async def test_repricing_below_what_is_paid_says_so(make_app, open_shift, toptan, till) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await _to_payment(pilot, till)  # 152,50
+        await till.type(pilot, "140", "f8")  # 12,50 still to pay
+        await pilot.press("f2")
+        await till.settle(pilot)
+        await till.type(pilot, "GUNES", "enter")  # 137,25 at TOPTAN prices: 2,75 less than paid
+        assert isinstance(app.screen, PaymentScreen)
+        message = till.message(pilot)
+        assert "new total 137.25; the payments are more than that: Del removes a payment" in message, message
+    assert not m.Sale.select().exists()

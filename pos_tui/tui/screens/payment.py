@@ -398,6 +398,11 @@ class PaymentScreen(PosScreen):
             self.show_note(note)
             if self.remaining > 0:
                 then(account, note)
+            elif self.remaining < 0:  # the payments already added are more than the new total
+                key = pos_app(self).key_label("payment.remove")
+                self.show_error(
+                    _("{note}; the payments are more than that: {key} removes a payment").format(note=note, key=key)
+                )
 
         pos_app(self).with_override(apply, done, self.failed)
 
