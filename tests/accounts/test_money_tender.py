@@ -56,12 +56,12 @@ def test_split_tender_cash_and_on_account(books: Books) -> None:
 def test_the_limit_refuses_a_sale_that_passes_it_and_says_by_how_much(books: Books) -> None:
     sell(books, cart_of(("1003", 7)), [on_account("840.00")])
     assert accounts.payments.credit_check(books.bakkal.id, D("160.00")) is None
-    assert "80.00 over" in (accounts.payments.credit_check(books.bakkal.id, D("240.00")) or "")
+    assert "80.00 TL over" in (accounts.payments.credit_check(books.bakkal.id, D("240.00")) or "")
     with pytest.raises(PermissionDenied) as refused:
         sell(books, cart_of(("1003", 2)), [on_account("240.00")])
     assert refused.value.permission == "credit_limit"
     text = str(refused.value)
-    assert "1,000.00" in text and "840.00" in text and "80.00 over" in text, text
+    assert "1,000.00" in text and "840.00" in text and "80.00 TL over" in text, text
     assert accounts.balance(books.bakkal.id) == D("840.00")
     assert m.Sale.select().count() == 1  # nothing of the refused sale was written
     # exactly up to the limit passes

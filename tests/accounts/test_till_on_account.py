@@ -99,11 +99,11 @@ async def test_past_the_limit_the_supervisor_approves_and_the_override_is_journa
         await pilot.press("f10")
         await till.settle(pilot)
         assert isinstance(app.screen, ManagerPinDialog)
-        assert "passes the credit limit" in till.screen_text(pilot)
+        assert "credit limit 1,000.00" in till.screen_text(pilot)
         await pilot.press("escape")  # the cashier gives up: nothing posted, the payments stay
         await till.settle(pilot)
         assert isinstance(app.screen, PaymentScreen)
-        assert "passes the credit limit" in till.message(pilot)
+        assert "70.00 TL over" in till.message(pilot)
         assert not sale_entries()
         await pilot.press("f10")
         await till.settle(pilot)
@@ -147,7 +147,7 @@ async def test_on_account_errors_show_at_80x24(make_app, open_shift, parties, ti
         app.screen.query_one("#oa-amount", Input).value = ""
         await till.type(pilot, "10", "enter")
         await till.type(pilot, "99", "enter")
-        assert_error_visible(pilot, till, "Installments: 1 to 36")
+        assert_error_visible(pilot, till, "Installments: a whole number from 1 to 36, not 99")
         await pilot.press("escape")
         await till.settle(pilot)
         assert isinstance(app.screen, PaymentScreen) and not app.screen.parts
@@ -216,7 +216,9 @@ async def test_a_return_of_a_sale_on_account_credits_the_account(make_app, open_
         await till.type(pilot, "1", "enter")
         await pilot.press("f5")  # the first line (Çay, 120,00)
         await till.settle(pilot)
-        assert "The part paid on account BAKKAL goes back on the account" in till.screen_text(pilot)
+        # the original payments' order: the 30,00 cash first, the rest back on the account
+        text = till.screen_text(pilot)
+        assert "30.00 to pay out in cash · 90.00 back on account BAKKAL" in text, text
         await pilot.press("f10")
         await till.type(pilot, "1", "enter")  # the first preset reason
         await pilot.press("enter")

@@ -71,6 +71,9 @@ class TenderContext:
     tz: str = SHOP_TZ  # the shop's zone: which calendar day it is for balances and gift cards
     actor: Actor | None = None  # who takes the payment at the till (None: an import, the admin's authority)
     override: Override | None = None  # a supervisor's override for what the tender needs (credit limit)
+    # The customer account (party id) the sale is made to (the till's account, Ctrl+A; an import's customer
+    # that is an account's and not a loyalty member): a payment on account goes on that account only.
+    account_id: int | None = None
 
 
 class Tender(Protocol):

@@ -570,8 +570,21 @@ def _post_sale(doc: _Doc, tz: str) -> Decimal:
         cart = price_cart(cart, now=doc.at, tz=tz)
     except PosError as exc:
         raise _LineError("coupon" if doc.coupon else "customer", exc.message) from None
+    # A customer that is an account's (and not a loyalty member) is the sale's account: a payment on
+    # account goes on it only, so the sale's customer and the debtor are the same party.
+    account_id = None
+    if doc.customer_id is not None and doc.member_id is None:
+        account_id = accounts.party_of_customer(doc.customer_id)
     ctx = TenderContext(
-        SALE, doc.terminal, doc.cashier_id, doc.customer_id, cart.total, doc.at, member_id=doc.member_id, tz=tz
+        SALE,
+        doc.terminal,
+        doc.cashier_id,
+        doc.customer_id,
+        cart.total,
+        doc.at,
+        member_id=doc.member_id,
+        tz=tz,
+        account_id=account_id,
     )
     try:
         settle_payments(doc.payments or [], ctx)

@@ -53,6 +53,7 @@ _EXPORTS = {
     "remove_coupon": "carts",
     "remove_reward": "carts",
     "resume_cart": "carts",
+    "refund_split": "returns",
     "returnable_lines": "returns",
     "sale_document": "documents",
     "save_cart": "carts",
@@ -107,6 +108,7 @@ __all__ = [
     "receipt_for",
     "receipt_label",
     "receipt_of",
+    "refund_split",
     "remove_coupon",
     "remove_reward",
     "resume_cart",
@@ -168,4 +170,10 @@ if TYPE_CHECKING:
         z_report_for,
     )
     from pos_tui.core.till.results import BlindReturnLineInput, ReturnLineInput, SaleResult
-    from pos_tui.core.till.returns import create_blind_return, create_return, post_return, returnable_lines
+    from pos_tui.core.till.returns import (
+        create_blind_return,
+        create_return,
+        post_return,
+        refund_split,
+        returnable_lines,
+    )

@@ -66,6 +66,7 @@ class ParkedCart:
     note: str | None
     created_at: datetime
     parked_at: datetime
+    account: str | None = None  # the code of the customer account the sale is made to (Ctrl+A)
 
 
 @dataclass(frozen=True, slots=True)
@@ -747,6 +748,7 @@ def list_parked(terminal: str) -> list[ParkedCart]:
                 note=cart.note,
                 created_at=from_db(created_at),
                 parked_at=from_db(updated_at),
+                account=None if cart.account is None else cart.account.code,
             )
         )
     return result

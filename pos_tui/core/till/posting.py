@@ -452,6 +452,7 @@ def _post_cart(
         tz=tz,
         actor=actor,
         override=override,
+        account_id=None if cart.account is None else cart.account.party_id,
     )
     applied = settle_payments(payments, ctx)
     customer_id = cart.customer_id if cart.customer_id is not None else _payments_customer(applied)

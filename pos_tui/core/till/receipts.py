@@ -30,12 +30,14 @@ from typing import Any
 
 from pos_tui.core.kernel.clock import SHOP_TZ, local
 from pos_tui.core.kernel.formatting import format_money, format_quantity
-from pos_tui.core.kernel.money import MILLI, ZERO
+from pos_tui.core.kernel.money import MILLI, ZERO, from_kurus
 from pos_tui.core.kernel.printable import Align, Printable, PrintLine, columns
 from pos_tui.core.kernel.vocabulary import method_label
 from pos_tui.core.till import documents
 from pos_tui.i18n import _
 from pos_tui.settings import Settings
+from pos_tui.store import models as m
+from pos_tui.store import reading as store
 
 NO_FISCAL_VALUE = "BİLGİ FİŞİDİR — MALİ DEĞERİ YOKTUR"
 """The legal notice on every slip printed without a fiscal device (never translated)."""
@@ -308,8 +310,27 @@ def _on_account(sheet: _Sheet, document: Mapping[str, Any], *, is_return: bool) 
         sheet.rule()
         sheet.text(_("Account: {code} {name}").format(code=party.code, name=party.name))
         if not is_return:
+            _installments(sheet, str(document["id"]), party.id)
             sheet.blank()
             sheet.row(_("Signature"), "_" * max(8, min(20, sheet.width - 12)))
+
+
+def _installments(sheet: _Sheet, uid: str, party_id: int) -> None:
+    """``Installments: 1) 05.01.2027 533,20 …`` under the account line of a sale paid in
+    installments: each due date and amount (a line each), from the sale's entries on the account."""
+    E, S = m.AccountEntry, m.Sale
+    query = (
+        E.select(E.installment, E.due, E.amount)
+        .join(S, on=(E.sale == S.id))
+        .where((S.uid == uid) & (E.party == party_id) & (E.kind == "sale") & E.installment.is_null(False))
+        .order_by(E.installment)
+    )
+    rows = [(int(n), due, int(amount)) for n, due, amount in store.rows(query)]
+    if not rows:
+        return
+    sheet.text(_("Installments:"))
+    for n, due, amount in rows:
+        sheet.row("  {n}) {due}".format(n=n, due=due.strftime("%d.%m.%Y")), sheet.money(from_kurus(amount)))
 
 
 def _member(sheet: _Sheet, card: str, points: PointsSummary | None) -> None:

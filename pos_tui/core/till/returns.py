@@ -180,6 +180,17 @@ def _cash_refunds(original: _Head, total: Decimal) -> list[PaymentInput]:
     return [*kept, PaymentInput("cash", cash)] if cash > 0 else kept
 
 
+def refund_split(original: SaleRef, total: Decimal, refund_method: str = "original") -> list[PaymentInput]:
+    """How a return of ``total`` against ``original`` would be refunded with ``refund_method``
+    (what :func:`post_return` posts when no refunds are given): per method, in the sale's order;
+    the part paid on account goes back on the account either way. Reads only (the return screen
+    shows it before posting)."""
+    head = _resolve(original)
+    if total <= 0:
+        return []
+    return _cash_refunds(head, total) if refund_method == "cash" else _refunds_by_original(head, total)
+
+
 def _check_refunds(original: _Head, refunds: Sequence[PaymentInput]) -> None:
     """Explicit refunds may pay back by a non-cash method only what that method paid."""
     available = _original_refundable(original)

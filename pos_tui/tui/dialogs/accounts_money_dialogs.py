@@ -17,6 +17,7 @@ and frees it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
@@ -84,17 +85,29 @@ class OnAccountRequest:
 class OnAccountDialog(Dialog[OnAccountRequest]):
     """The customer's account with its balance, limit and available credit; the amount (pre-filled
     with what is still to pay) and the installments. Enter in the amount goes to the installments,
-    Enter there adds the payment; the account key picks another account. An amount past the
-    available credit is allowed here with a warning: posting the sale asks a supervisor's PIN."""
+    Enter there adds the payment; the account key picks another account, unless the sale is made
+    to this account (``locked``: the refusal shown instead). An amount past the available credit
+    is allowed here with a warning: posting the sale asks a supervisor's PIN."""
 
     TITLE_TEXT = N_("On account")
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("onaccount.account", "change_account", N_("Account"), N_("Put the sale on another account")),
     ]
 
-    def __init__(self, account: PickedAccount, amount: Decimal, remaining: Decimal, language: str = "en") -> None:
+    def __init__(
+        self,
+        account: PickedAccount,
+        amount: Decimal,
+        remaining: Decimal,
+        language: str = "en",
+        *,
+        locked: str | None = None,
+        note: str | None = None,
+    ) -> None:
         super().__init__()
         self.account = account
+        self.locked = locked
+        self.note = note  # one line above the amount (the sale was re-priced from the account's list)
         self.amount = amount
         self.remaining = remaining
         self.language = language
@@ -103,12 +116,14 @@ class OnAccountDialog(Dialog[OnAccountRequest]):
     def compose_body(self) -> ComposeResult:
         yield Label(self.account.label, id="oa-account", classes="dialog-prompt")
         yield Label(figures_line(self.account, self.language), id="oa-figures", classes="dialog-presets")
+        if self.note:
+            yield Label(self.note, id="oa-note", classes="dialog-prompt")
         yield Label(_("Amount on account"), classes="dialog-label")
-        yield Input(plain_amount(self.amount, self.language), id="oa-amount", select_on_focus=True)
+        yield Input(format_money(self.amount, self.language), id="oa-amount", select_on_focus=True)
         yield Label(
             _("Installments (1: one due date, up to {n})").format(n=self.max_installments), classes="dialog-label"
         )
-        yield Input("1", id="oa-installments", restrict=r"\d{0,2}", select_on_focus=True)
+        yield Input("1", id="oa-installments", max_length=6, select_on_focus=True)
         yield Static("", id="oa-warning")
 
     @property
@@ -180,10 +195,12 @@ class OnAccountDialog(Dialog[OnAccountRequest]):
         field = self.query_one("#oa-installments", Input)
         text = field.value.strip() or "1"
         most = self.max_installments
-        n = int(text) if text.isdigit() else 0
+        n = int(text) if re.fullmatch(r"[0-9]{1,2}", text) else 0
         if not 1 <= n <= most:
             field.focus()
-            self.show_error(_("Installments: 1 to {most}").format(most=most))
+            self.show_error(
+                _("Installments: a whole number from 1 to {most}, not {text}").format(most=most, text=text[:6])
+            )
             return
         if n > 1 and amount * 100 < n:
             field.focus()
@@ -196,6 +213,10 @@ class OnAccountDialog(Dialog[OnAccountRequest]):
         self.dismiss(OnAccountRequest(self.account, amount, n))
 
     def action_change_account(self) -> None:
+        if self.locked:
+            self.show_error(self.locked)
+            return
+
         def picked(account: PickedAccount | None) -> None:
             if account is not None:
                 self.account = account

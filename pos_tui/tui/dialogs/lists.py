@@ -146,6 +146,9 @@ class ParkedCartsDialog(Dialog[int]):
             at = local(cart.parked_at, self.timezone).strftime("%H:%M")
             count = ngettext("{n} line", "{n} lines", cart.lines).format(n=cart.lines)
             left = Text.assemble((at, "bold"), "  ", cart.cashier, "  ", (count, "dim"))
+            if getattr(cart, "account", None):  # the customer account the sale is made to
+                left.append("  ")
+                left.append(str(cart.account), style="bold")
             options.append(Option(_row(left, format_money(cart.total, self.language))))
         yield OptionList(*options, id="parked")
 

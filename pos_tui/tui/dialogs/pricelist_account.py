@@ -97,6 +97,10 @@ class AccountDialog(Dialog[AccountChoice], ScanTarget):
             self.show_error(exc.message)
             return
         if party is not None:
+            refused = self.refusal(party)
+            if refused:  # stays open: the error on its own line, the cashier types another
+                self.show_error(refused)
+                return
             self.dismiss(AccountChoice(party.id))
             return
         self.found, self.listed_for = found, text
@@ -108,6 +112,15 @@ class AccountDialog(Dialog[AccountChoice], ScanTarget):
             self.clear_error()
         else:
             self.show_error(_("No customer account found for {text}").format(text=text))
+
+    @staticmethod
+    def refusal(party: accounts.PartyInfo) -> str | None:
+        """Why ``party`` cannot be the sale's account (a supplier's, closed); None when it can."""
+        if not party.is_customer:
+            return _("{code} is a supplier account; choose a customer").format(code=party.code)
+        if not party.active:
+            return _("The account {code} is closed").format(code=party.code)
+        return None
 
     def action_move(self, delta: int) -> None:
         options = self.query_one("#account-results", OptionList)

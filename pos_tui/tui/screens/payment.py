@@ -24,13 +24,16 @@ from pos_tui.core.basket import Cart
 from pos_tui.core.kernel import ZERO, PosError, ValidationError, format_money, method_label, parse_money
 from pos_tui.i18n import _, ngettext
 from pos_tui.tui.base import pos_app
-from pos_tui.tui.dialogs.prompts import plain_amount
 from pos_tui.tui.keymap import N_, bind
 from pos_tui.tui.messages import SaleCompleted
 from pos_tui.tui.screens.base import PosScreen
 from pos_tui.tui.widgets.keybar import KeyBar
 from pos_tui.tui.widgets.scan_input import TillInput
 from pos_tui.tui.widgets.status import StatusLine
+
+METHOD_WIDTH = 11  # "Hediye çeki", "Açık hesap"
+MONEY_WIDTH = 9  # "99.999,99"
+REFERENCE_WIDTH = 10  # the rest of the parts box at 80 columns (cells are padded by one each side)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,12 +110,15 @@ class PaymentScreen(PosScreen):
         yield KeyBar()
 
     def on_mount(self) -> None:
+        # Fixed widths that fit the parts box at 80 columns (about 50) with four-digit amounts
+        # (1.599,60) and the Turkish headers; the reference takes what is left, cut with "…".
+        # What was handed over for cash is the amount plus the change (the summary adds it up).
         table = self.query_one("#parts", DataTable)
-        table.add_column(_("Method"), key="method")
-        table.add_column(Text(_("Amount"), justify="right"), key="amount")
-        table.add_column(Text(_("Given"), justify="right"), key="given")
-        table.add_column(Text(_("Change"), justify="right"), key="change")
-        table.add_column(_("Reference"), key="reference")
+        table.styles.overflow_x = "hidden"
+        table.add_column(_("Method"), key="method", width=METHOD_WIDTH)
+        table.add_column(Text(_("Amount"), justify="right"), key="amount", width=MONEY_WIDTH)
+        table.add_column(Text(_("Change"), justify="right"), key="change", width=MONEY_WIDTH)
+        table.add_column(_("Reference"), key="reference", width=REFERENCE_WIDTH)
         self.account = self.default_account()
         self.refresh_parts()
 
@@ -122,11 +128,10 @@ class PaymentScreen(PosScreen):
         table.clear()
         for part in self.parts:
             table.add_row(
-                Text(method_label(part.method)),
+                Text(method_label(part.method), no_wrap=True, overflow="ellipsis"),
                 Text(format_money(part.applied, lang), justify="right"),
-                Text(format_money(part.amount, lang), justify="right"),
                 Text(format_money(part.change, lang) if part.change else "", justify="right"),
-                Text(part.reference or ""),
+                Text(part.reference or "", no_wrap=True, overflow="ellipsis"),
             )
         remaining = self.remaining
         change = sum((p.change for p in self.parts), ZERO)
@@ -139,7 +144,7 @@ class PaymentScreen(PosScreen):
         )
         self.show_account()
         tender = self.query_one("#tender", Input)
-        tender.value = "" if covered else plain_amount(remaining, lang)
+        tender.value = "" if covered else format_money(remaining, lang)  # 1.599,60: parse_money reads it back
         tender.select_all()  # typing replaces the suggested amount
         if covered:
             post = pos_app(self).key_label("payment.complete")
@@ -292,9 +297,14 @@ class PaymentScreen(PosScreen):
         line.update(grid)
 
     def action_on_account(self) -> None:
-        """Pick the account (or take the sale's), then the amount and installments; adds the part."""
+        """Pick the account (or take the sale's), then the amount and installments; adds the part.
+
+        A sale made to an account (Ctrl+A) goes on that account only: the picker is skipped and the
+        dialog's other-account key refuses with the reason (the core refuses it too). Picking an
+        account with a price list for a sale made to nobody makes the sale to that account first:
+        the lines are re-priced from its list, the note says so with the new total, and the amount
+        asked is the new remainder, for the cashier to confirm."""
         from pos_tui.core import accounts
-        from pos_tui.tui.dialogs.accounts_money_dialogs import OnAccountDialog, OnAccountRequest
         from pos_tui.tui.dialogs.accounts_pick import AccountPickDialog, PickedAccount, account_status
 
         if self.on_account_part() is not None:
@@ -307,10 +317,46 @@ class PaymentScreen(PosScreen):
         if amount > self.remaining:
             self.show_error(_("Only cash may be more than what is still to pay"))
             return
+
+        def ask(account: PickedAccount | None) -> None:
+            if account is not None:
+                self._reprice_then(account, lambda fresh, note: self._ask_amount(fresh, amount, note))
+
+        if self.account is not None:
+            try:  # the figures of this moment, not of when the screen opened
+                ask(account_status(accounts.get_party(self.account.party.id)))
+            except PosError as exc:
+                self.show_error(exc.message)
+            return
+        self.app.push_screen(AccountPickDialog(accounts.CUSTOMER, language=self.language), ask)
+
+    def _locked(self) -> str | None:
+        """Why the on-account part cannot go on another account: the sale is made to its account."""
+        from pos_tui.core import accounts
+
+        account = self.cart.account
+        if account is None:
+            return None
+        key = pos_app(self).key_label("sale.account")
+        return str(accounts.payments.other_account_message(account.code, key))
+
+    def _ask_amount(self, account: Any, amount: Decimal, note: str | None = None) -> None:
+        """The on-account dialog for ``account``: the amount (at most what is still to pay) and installments."""
+        from pos_tui.tui.dialogs.accounts_money_dialogs import OnAccountDialog, OnAccountRequest
+
         remaining = self.remaining
+        if remaining <= 0:
+            return
+        if note is not None:  # re-priced: the new remainder, for the cashier to confirm
+            amount = remaining
+        amount = min(amount, remaining)
 
         def added(request: OnAccountRequest | None) -> None:
             if request is None:
+                return
+            if self.cart.account is None and request.account.party.price_list:
+                # another account with a price list was picked in the dialog: re-price, then ask again
+                self._reprice_then(request.account, lambda fresh, note: self._ask_amount(fresh, self.remaining, note))
                 return
             self.account = request.account
             code = request.account.party.code
@@ -320,18 +366,45 @@ class PaymentScreen(PosScreen):
             self.clear_message()
             self.refresh_parts()
 
-        def ask(account: PickedAccount | None) -> None:
-            if account is None:
-                return
-            self.app.push_screen(OnAccountDialog(account, amount, remaining, self.language), added)
+        dialog = OnAccountDialog(account, amount, remaining, self.language, locked=self._locked(), note=note)
+        self.app.push_screen(dialog, added)
 
-        if self.account is not None:
-            try:  # the figures of this moment, not of when the screen opened
-                ask(account_status(accounts.get_party(self.account.party.id)))
-            except PosError as exc:
-                self.show_error(exc.message)
+    def _reprice_then(self, account: Any, then: Any) -> None:
+        """Make the sale to ``account`` first when it has a price list and the sale has no account
+        (the till's :func:`~pos_tui.core.till.carts.set_account`: the lines are re-priced from the
+        list), say so with the new total, then ``then(account, note)``; otherwise ``then(account, None)``."""
+        from pos_tui.core import till
+        from pos_tui.core.basket import Cart as _Cart
+        from pos_tui.core.kernel import Override
+
+        if self.cart.account is not None or not account.party.price_list:
+            then(account, None)
             return
-        self.app.push_screen(AccountPickDialog(accounts.CUSTOMER, language=self.language), ask)
+        session, actor = self.session, self.session.require_actor()
+        party_id = account.party.id
+
+        def apply(override: Override | None) -> _Cart:
+            return till.set_account(
+                session.terminal, actor, party_id, now=session.now(), tz=session.tz, override=override
+            )
+
+        def done(cart: _Cart) -> None:
+            self.cart, self.total, self.account = cart, cart.total, account
+            self.query_one("#pay-total", Digits).update(format_money(self.total, self.language))
+            self.refresh_parts()
+            note = _("Prices recalculated from the {list} list: new total {total}").format(
+                list=account.party.price_list, total=format_money(self.total, self.language)
+            )
+            self.show_note(note)
+            if self.remaining > 0:
+                then(account, note)
+            elif self.remaining < 0:  # the payments already added are more than the new total
+                key = pos_app(self).key_label("payment.remove")
+                self.show_error(
+                    _("{note}; the payments are more than that: {key} removes a payment").format(note=note, key=key)
+                )
+
+        pos_app(self).with_override(apply, done, self.failed)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Points and store credit only when the sale has a member (hidden otherwise)."""

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from rich.console import JustifyMethod
+from rich.console import Group, JustifyMethod
+from rich.rule import Rule
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -24,6 +25,7 @@ from pos_tui.core.kernel import (
     format_money,
     format_quantity,
     from_kurus,
+    method_label,
     to_kurus,
 )
 from pos_tui.i18n import _
@@ -64,6 +66,28 @@ def on_account_of(document: dict[str, Any]) -> str | None:
         if payment.get("method") == "on_account":
             return str(payment.get("reference") or "") or None
     return None
+
+
+def refund_parts(refunds: Any, account: str | None, language: str, *, posted: bool = False) -> str:
+    """Where a refund goes, a part each: ``399,90 back on account M0003 · 10,00 to pay out in cash``
+    (``posted``: what was done, ``399,90 credited to account M0003``). ``refunds``: (method, amount)
+    pairs; ``account``: the code the on-account part goes back on."""
+    parts = []
+    for method, amount in refunds:
+        money = format_money(Decimal(amount), language)
+        if method == "on_account":
+            text = _("{amount} credited to account {code}") if posted else _("{amount} back on account {code}")
+            parts.append(text.format(amount=money, code=account or ""))
+        elif method == "cash":
+            text = _("{amount} paid out in cash") if posted else _("{amount} to pay out in cash")
+            parts.append(text.format(amount=money))
+        elif method == "card":
+            text = _("{amount} refunded to the card") if posted else _("{amount} back to the card")
+            parts.append(text.format(amount=money))
+        else:
+            text = _("{amount} refunded as {method}") if posted else _("{amount} back as {method}")
+            parts.append(text.format(amount=money, method=method_label(method)))
+    return " · ".join(parts)
 
 
 def refund_preview(line: Any, qty_milli: int) -> Decimal:
@@ -274,12 +298,19 @@ class ReturnScreen(PosScreen, ScanTarget):
             method = _("cash")
         else:
             method = _("the original payment")
-        text = _("To refund: {amount} · by {method}").format(
-            amount=format_money(self.refund_total(), self.language), method=method
-        )
+        total = self.refund_total()
+        text = _("To refund: {amount} · by {method}").format(amount=format_money(total, self.language), method=method)
         account = None if self.blind or self.found is None else on_account_of(self.found.document)
-        if account is not None:
-            # Either way the part paid on account goes back on the account: it was never paid in money.
+        if self.found is not None and not self.blind and total > 0:
+            # Where the money goes: the part paid on account goes back on the account either way (it
+            # was never paid in money), so the cashier sees what, if anything, to hand out.
+            try:
+                split = till.refund_split(str(self.found.document["id"]), total, self.refund_method)
+            except PosError as exc:
+                text += "\n" + exc.message
+            else:
+                text += "\n" + refund_parts([(p.method, p.amount) for p in split], account, self.language)
+        elif account is not None:
             text += "\n" + _("The part paid on account {code} goes back on the account").format(code=account)
         self.query_one("#return-summary", Static).update(text)
 
@@ -458,9 +489,15 @@ class ReturnScreen(PosScreen, ScanTarget):
         result = event.result
         print_document(self, result)  # the return slip, with its drawer kick when cash went out
         body = render_receipt(result.document, self.session.settings)
-        title = _("Return {no}: refund {amount}").format(
-            no=result.receipt_no, amount=format_money(result.total, self.language)
-        )
+        paid = [(p["method"], p["amount"]) for p in result.document.get("payments", ())]
+        account = on_account_of(result.document)
+        parts = [refund_parts([p], account, self.language, posted=True) for p in paid]
+        if len(parts) == 1:  # "Return 5: 399,90 credited to account M0003"
+            title = _("Return {no}: {parts}").format(no=result.receipt_no, parts=parts[0])
+        else:  # a line each above the slip: what went back on the account, what was paid out
+            title = _("Return {no}").format(no=result.receipt_no)
+        if parts:
+            body = Group(Text("\n".join(parts), style="bold"), Rule(), body)
 
         def closed(_none: None) -> None:
             self.dismiss(result)

@@ -101,6 +101,9 @@ class SaleScreen(PosScreen, ScanReceiver):
             yield CartTable(lang, id="cart")
             with Vertical(id="side"):
                 yield MemberPanel(lang, id="member")
+                parties = Static("", id="sale-parties")  # a member and an account: who is who
+                parties.display = False
+                yield parties
                 yield LastItemPanel(lang, id="last-item")
                 yield TotalsPanel(lang, id="totals")
                 with Vertical(id="change-box"):
@@ -129,6 +132,18 @@ class SaleScreen(PosScreen, ScanReceiver):
         self.set_class(False, "-change")
         if cart.member_id != self.shown_member:
             self.show_member(cart.member_id)
+        self.show_parties(cart)
+
+    def show_parties(self, cart: Cart) -> None:
+        """With both a loyalty member and a customer account on the sale, say who is who: the
+        account is the sale's customer (its prices, its receipt and debt), the member earns the
+        points. Hidden otherwise (the cart's header names an account alone)."""
+        line = self.query_one("#sale-parties", Static)
+        both = cart.account is not None and cart.member_id is not None
+        line.display = both
+        if both:
+            assert cart.account is not None
+            line.update(_("Customer: account {code}\nMember: earns the points").format(code=cart.account.code))
 
     def show_member(self, member_id: int | None) -> None:
         """Show ``member_id``'s profile beside the cart (or hide the panel). Read only when the
@@ -282,7 +297,13 @@ class SaleScreen(PosScreen, ScanReceiver):
             def done(cart: Cart) -> None:
                 self.show_cart(cart, follow=False, select=self.selected_line_no())
                 chosen_account = cart.account
-                if chosen_account is None:
+                if chosen_account is not None and cart.member_id is not None:
+                    self.show_note(
+                        _("Sale to {code} (the customer of record); the member stays for the points").format(
+                            code=chosen_account.code
+                        )
+                    )
+                elif chosen_account is None:
                     self.show_note(_("Account cleared: catalog prices"))
                 elif chosen_account.price_list:
                     self.show_note(

@@ -29,6 +29,7 @@ _EXPORTS = {
     "installment_dues": "tender",
     "method_name": "money",
     "on_account_total": "tender",
+    "other_account_message": "tender",
     "over_limit_message": "tender",
     "pay": "money",
     "payment_slip": "money",
@@ -54,6 +55,7 @@ __all__ = [
     "installment_dues",
     "method_name",
     "on_account_total",
+    "other_account_message",
     "over_limit_message",
     "pay",
     "payment_slip",
@@ -86,6 +88,7 @@ if TYPE_CHECKING:
         customer_account,
         installment_dues,
         on_account_total,
+        other_account_message,
         over_limit_message,
         register_account_tenders,
     )

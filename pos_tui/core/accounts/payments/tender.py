@@ -113,19 +113,31 @@ def _installments(payment: PaymentInput) -> int:
     return n
 
 
-def over_limit_message(party: PartyInfo, limit: int, balance: int, amount: int) -> str:
-    """Why a sale of ``amount`` kuruş on ``party``'s account is refused (Turkish in the catalog)."""
-    return _(
-        "{code} ({name}): a sale of {amount} on account passes the credit limit of {limit}: the balance is "
-        "{balance}, {over} over the limit; a supervisor's PIN is needed"
-    ).format(
+def over_limit_message(party: PartyInfo, limit: int, balance: int, amount: int, *, pin: bool = True) -> str:
+    """Why a sale of ``amount`` kuruş on ``party``'s account is refused (Turkish in the catalog):
+    the balance plus this sale, the limit, and by how much it is passed. ``pin``: the till's
+    words (a supervisor's PIN lets it through); otherwise an import's (raise the limit first)."""
+    figures = _("{code} ({name}): balance {balance} + this sale {amount} = {after}; credit limit {limit}").format(
         code=party.code,
         name=party.name,
-        amount=format_money(from_kurus(amount)),
-        limit=format_money(from_kurus(limit)),
         balance=format_money(from_kurus(balance)),
-        over=format_money(from_kurus(balance + amount - limit)),
+        amount=format_money(from_kurus(amount)),
+        after=format_money(from_kurus(balance + amount)),
+        limit=format_money(from_kurus(limit)),
     )
+    over = format_money(from_kurus(balance + amount - limit))
+    if pin:
+        return _("{figures} — {over} TL over. A supervisor's PIN is needed.").format(figures=figures, over=over)
+    return _("{figures} — {over} TL over. Raise the account's credit limit first.").format(figures=figures, over=over)
+
+
+def other_account_message(code: str, key: str = "Ctrl+A") -> str:
+    """The refusal of a payment on account to another party than the sale's own account (``key``:
+    the till's account key, which changes the sale's account)."""
+    return _(
+        "This sale is to account {code}; a payment on account goes on that account only — to use another "
+        "account, change the sale's account with {key}"
+    ).format(code=code, key=key)
 
 
 def installment_dues(first: date, n: int) -> list[date]:
@@ -183,6 +195,8 @@ class OnAccountTender:
         if ctx.kind == RETURN:
             return self._apply_return(payment, ctx)
         party = customer_account(str(payment.details.get("account") or payment.reference or ""))
+        if ctx.account_id is not None and party.id != ctx.account_id:
+            raise ValidationError(other_account_message(get_party(ctx.account_id).code))
         n = _installments(payment)
         if n > 1 and to_kurus(payment.amount) < n:
             raise ValidationError(
@@ -298,10 +312,10 @@ class OnAccountTender:
         bal = ledger.balance_kurus(party.id)
         if bal + amount <= limit:
             return
-        message = over_limit_message(party, limit, bal, amount)
         actor = ctx.actor
         if actor is None:  # an import: the limit holds (raise it first)
-            raise CreditLimitExceeded(message)
+            raise CreditLimitExceeded(over_limit_message(party, limit, bal, amount, pin=False))
+        message = over_limit_message(party, limit, bal, amount)
         override = ctx.override
         if override is None or not override.supervisor.can("credit_limit"):
             if not actor.can("credit_limit"):
