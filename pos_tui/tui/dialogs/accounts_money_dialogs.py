@@ -37,7 +37,7 @@ from pos_tui.i18n import _, ngettext
 from pos_tui.tui.base import pos_app
 from pos_tui.tui.dialogs.accounts_pick import AccountPickDialog, PickedAccount, account_status
 from pos_tui.tui.dialogs.base import Dialog
-from pos_tui.tui.dialogs.prompts import MAX_TYPED_AMOUNT, plain_amount
+from pos_tui.tui.dialogs.prompts import MAX_TYPED_AMOUNT
 from pos_tui.tui.keymap import N_, bind
 
 MAX_NOTE = 200
