@@ -76,9 +76,12 @@ def cli(db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Itera
     def run(
         *args: str, input: str | None = None, env: dict[str, str] | None = None, app: typer.Typer | None = None
     ) -> Any:
+        from pos_tui.cli import output
         from pos_tui.cli.app import app as root
 
         monkeypatch.setattr(common, "STATE", common.State())
+        for console in (output.stdout, output.stderr):  # made again: their width is read from COLUMNS once
+            monkeypatch.setattr(console, "_console", None)
         return CliRunner(env={**base, **(env or {})}).invoke(app or root, list(args), input=input)
 
     yield run
