@@ -267,7 +267,7 @@ def list_(
     rows = [
         (
             p.code,
-            p.name if p.active else f"{p.name} ({_('closed')})",
+            p.name if p.active else _("{name} (closed)").format(name=p.name),
             _kind_label(p.kind),
             str(p.terms_days),
             _money(p.credit_limit, lang) if p.is_customer else "-",
@@ -347,6 +347,7 @@ def show(
     f = lambda v: _money(v, lang)  # noqa: E731
     lines = [
         f"{party.code} — {party.name} ({_kind_label(party.kind)})",
+        *([] if party.active else [_("The account is closed: no new sale on account, collection or payment.")]),
         _("Balance on {day}: {amount}").format(day=_day(day), amount=f(s.balance)),
         accounts.reports.balance_words(s.balance, party, settings.shop.legal_name or settings.shop.name, lang),
     ]

@@ -426,6 +426,9 @@ def senet(
         return
     info(
         _("{n} notes for sale {sale} ({code}) written to {path}.").format(
-            n=len(plan.lines), sale=plan.sale.uid, code=plan.party.code, path=path
+            n=len(plan.lines),
+            sale=f"{plan.sale.terminal}/{plan.sale.receipt_no}" if plan.sale.receipt_no is not None else plan.sale.uid,
+            code=plan.party.code,
+            path=path,
         )
     )

@@ -352,7 +352,7 @@ class StatementScreen(PosScreen):
             style = "dim strike" if line.cancelled else ""
             method = self.methods.get(line.number)
             text = f"{line.text} ({accounts.payments.method_name(method)})" if method else line.text
-            label = f"{text} · {line.document}" if line.document else text
+            label = f"{text} · {line.document}" if line.document and line.document not in text else text
             table.add_row(
                 _day(line.day),
                 Text(label[:34] + (" *" if line.cancelled else ""), style=style),

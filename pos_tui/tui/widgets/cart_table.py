@@ -443,8 +443,11 @@ class CartTable(ScrollView, can_focus=False):
         name_text = line.name
         disc_amount = lt.discount if lt is not None and not line.voided else ZERO
         suffix = f" {format_money(-disc_amount, lang)}" if disc_amount and "discount" not in self._columns else ""
-        # A line priced from the account's list shows the catalog price struck beside it.
-        listed = f" {format_money(line.list_price, lang)}" if line.account_priced else ""
+        # A line priced from the account's list shows the catalog price beside it, struck and named
+        # (a terminal without strikethrough must not show it as the price).
+        listed = (
+            " " + _("(list {price})").format(price=format_money(line.list_price, lang)) if line.account_priced else ""
+        )
         room = self._name_width - len(suffix) - len(listed)
         name = name_text if len(name_text) <= room else name_text[: max(room - 1, 1)] + "…"
         if line.voided:

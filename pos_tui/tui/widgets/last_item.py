@@ -41,11 +41,11 @@ class LastItemPanel(Static):
         text.append(line.name, style="bold")
         text.append("\n")
         qty = format_quantity(line.qty_milli, line.unit, places=3, language=lang)
-        if line.account_priced:  # the catalog price struck, then the account's price
+        if line.account_priced:  # the account's price, then the catalog price struck and named
             text.append(f"{qty} × ", style="dim")
-            text.append(format_money(line.list_price, lang), style="strike dim")
-            text.append(" ")
             text.append(format_money(line.unit_price, lang), style="bold")
+            text.append(" ")
+            text.append(_("(list {price})").format(price=format_money(line.list_price, lang)), style="strike dim")
         else:
             text.append(f"{qty} × {format_money(line.unit_price, lang)}", style="dim")
         text.append("\n")

@@ -173,6 +173,7 @@ def summary_json(s: Summary) -> dict[str, Any]:
         "phone": s.party.phone,
         "terms": s.party.terms_days,
         "price_list": s.party.price_list,
+        "active": s.party.active,
         "balance": _money(s.balance),
         "credit_limit": _money(s.credit_limit),
         "available_credit": _money(s.available_credit),
