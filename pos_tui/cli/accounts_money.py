@@ -77,9 +77,9 @@ def _at(value: str | None, settings: Settings) -> datetime | None:
 
 
 def _amount(text: str) -> Any:
-    from pos_tui.core.kernel import parse_money
+    from pos_tui.core.kernel import parse_typed_money
 
-    return parse_money(text, _("amount"))
+    return parse_typed_money(text, _("amount"))
 
 
 def _shift(till: bool, terminal: str) -> int | None:

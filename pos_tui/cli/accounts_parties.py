@@ -114,12 +114,12 @@ MemberOpt = Annotated[str | None, typer.Option("--member-card", help="Link the l
 
 def _input(code: str, **values: Any) -> PartyInput:
     from pos_tui.core import accounts
-    from pos_tui.core.kernel import ValidationError, parse_money
+    from pos_tui.core.kernel import ValidationError, parse_typed_money
 
     limit = values.pop("credit_limit")
     if limit is not None:
         try:
-            values["credit_limit"] = parse_money(limit, _("credit limit"))
+            values["credit_limit"] = parse_typed_money(limit, _("credit limit"))
         except ValidationError as exc:
             fail(exc.message, ExitCode.USAGE)
     return accounts.PartyInput(code=code, **values)

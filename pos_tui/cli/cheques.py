@@ -136,11 +136,11 @@ def _new(
     from pos_tui.core import accounts
 
     cheques = accounts.cheques
-    from pos_tui.core.kernel import parse_money
+    from pos_tui.core.kernel import parse_typed_money
 
     data = cheques.ChequeInput(
         party=code,
-        amount=parse_money(amount, _("amount")),
+        amount=parse_typed_money(amount, _("amount")),
         due=parse_date(due, "--due") or date.min,
         instrument="note" if note_instrument else kind,
         drawer=drawer,

@@ -45,10 +45,10 @@ def _today(settings: Settings) -> date:
 
 
 def _money(value: str, option: str) -> object:
-    from pos_tui.core.kernel import ValidationError, parse_decimal, parse_money
+    from pos_tui.core.kernel import ValidationError, parse_decimal, parse_typed_money
 
     try:
-        return parse_money(value, option) if option == "--price" else parse_decimal(value, 2, option)
+        return parse_typed_money(value, option) if option == "--price" else parse_decimal(value, 2, option)
     except ValidationError as exc:
         fail(exc.message, ExitCode.USAGE)
 

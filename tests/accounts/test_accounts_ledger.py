@@ -154,3 +154,23 @@ def test_a_phone_is_shown_the_way_people_write_it() -> None:
     assert accounts.display_phone("+905426110277") == "0542 611 02 77"
     assert accounts.display_phone("+441234567890") == "+441234567890"
     assert accounts.display_phone(None) == ""
+
+
+def test_a_bounced_cheque_reopens_what_it_paid_with_the_original_due_dates(books: Books) -> None:
+    """The bounce cancels the cheque's entry: the customer's invoices it settled are open again as
+    they were (the newcomer saw the bounce matched against a later collection instead)."""
+    cheques = accounts.cheques
+    opening = post(books, books.bakkal, "opening", "4250.00", due_days=0)
+    cheques.receive_cheque(
+        cheques.ChequeInput(party="BAKKAL", amount=Decimal("3000.00"), due=date(2026, 12, 20), bank="Z", serial="1"),
+        actor=books.admin,
+        terminal="T1",
+        now=books.now,
+    )
+    post(books, books.bakkal, "collection", "-1250.00", days=1)
+    assert accounts.open_items(books.bakkal.id) == []
+    cheques.bounce(1, actor=books.admin, terminal="T1", now=books.now + timedelta(days=2))
+    assert [(i.entry_id, i.open, i.due) for i in accounts.open_items(books.bakkal.id)] == [
+        (opening.id, 300000, books.now.date())
+    ]
+    assert audit.verify(settings=books.settings).ok

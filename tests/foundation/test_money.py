@@ -156,3 +156,20 @@ def test_parsers_raise_nothing_but_validation_errors(text: str) -> None:
             parse(text)
         except ValidationError as exc:
             assert len(exc.message) < 200
+
+
+def test_a_typed_amount_with_one_dot_and_three_digits_is_thousands() -> None:
+    """A cashier types ``1.500`` for one thousand five hundred lira: an amount has at most two
+    decimals, so one dot before three digits can only group thousands (a newcomer was told "at
+    most 2 decimals"). Files keep parse_money's reading; a quantity reads 1.500 as one and a half."""
+    from pos_tui.core.kernel import parse_money, parse_quantity, parse_typed_money
+
+    assert parse_typed_money("1.500") == Decimal("1500.00")
+    assert parse_typed_money(" -12.000 ") == Decimal("-12000.00")
+    assert parse_typed_money("1.599,60") == Decimal("1599.60") == parse_money("1.599,60")
+    assert parse_typed_money("12.50") == Decimal("12.50")
+    assert parse_quantity("1.500") == 1500
+    with pytest.raises(ValidationError, match="more than 2 decimals"):
+        parse_typed_money("1,000")  # a decimal comma with three decimals stays refused
+    with pytest.raises(ValidationError, match="more than 2 decimals"):
+        parse_money("1.500")

@@ -3,7 +3,8 @@ journal and with the documents they record?
 
 1. Every account entry equals its ``account_entry`` journal entry (rebuilt from the table), and
    every such journal entry still has its row; entry numbers run 1…N without a gap.
-2. A ``cancel`` entry is the exact opposite of the entry it cancels, on the same account.
+2. An entry that cancels another (a ``cancel``, a bounced cheque's) is its exact opposite, on the
+   same account.
 3. Per sale or return: what was paid ``on_account`` equals the account entries that document
    left (a sale's entries add up to its on-account payments; a return's to minus its refunds).
 4. Cheques and notes: :func:`pos_tui.core.accounts.cheques.audit.check_cheques`.
@@ -16,7 +17,7 @@ from collections.abc import Callable
 
 from peewee import fn
 
-from pos_tui.core.accounts.ledger import CANCEL, JOURNAL_KIND, RETURN, SALE, entry_payloads
+from pos_tui.core.accounts.ledger import JOURNAL_KIND, RETURN, SALE, entry_payloads
 from pos_tui.core.kernel.formatting import format_money
 from pos_tui.core.kernel.money import from_kurus
 from pos_tui.i18n import _
@@ -74,7 +75,7 @@ def _cancels(add: Add) -> None:
     query = (
         E.select(E.number, O.number, E.amount, O.amount, E.party, O.party)
         .join(O, on=(E.cancels == O.id))
-        .where((E.kind == CANCEL) & ((E.amount + O.amount != 0) | (E.party != O.party)))
+        .where(E.cancels.is_null(False) & ((E.amount + O.amount != 0) | (E.party != O.party)))
     )
     for number, original, amount, original_amount, _party, _original_party in store.rows(query):
         add(

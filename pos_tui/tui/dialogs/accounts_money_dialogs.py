@@ -32,7 +32,7 @@ from textual.message import Message
 from textual.widgets import Input, Label, Static
 
 from pos_tui.core import accounts
-from pos_tui.core.kernel import ZERO, Override, PosError, ValidationError, format_money, parse_money
+from pos_tui.core.kernel import ZERO, Override, PosError, ValidationError, format_money, parse_typed_money
 from pos_tui.i18n import _, ngettext
 from pos_tui.tui.base import pos_app
 from pos_tui.tui.dialogs.accounts_pick import AccountPickDialog, PickedAccount, account_status
@@ -56,7 +56,7 @@ def check_amount(text: str, language: str, *, most: Decimal | None = None, most_
     """A typed amount above zero and below what a till handles (and ``most``), or ValidationError."""
     if not text.strip():
         raise ValidationError(_("Type an amount"))
-    amount = parse_money(text, _("amount"))
+    amount = parse_typed_money(text, _("amount"))
     if amount <= 0:
         raise ValidationError(_("Type an amount above zero"))
     if amount > MAX_TYPED_AMOUNT:
@@ -151,7 +151,7 @@ class OnAccountDialog(Dialog[OnAccountRequest]):
         """Say when the amount passes the available credit (the core decides when the sale posts)."""
         warning = self.query_one("#oa-warning", Static)
         try:
-            amount = parse_money(self.query_one("#oa-amount", Input).value, _("amount"))
+            amount = parse_typed_money(self.query_one("#oa-amount", Input).value, _("amount"))
         except ValidationError:
             warning.update("")
             return

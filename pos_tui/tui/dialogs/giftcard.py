@@ -22,7 +22,7 @@ from textual.binding import BindingType
 from textual.message import Message
 from textual.widgets import Input, Label, Static
 
-from pos_tui.core.kernel import Override, PosError, ValidationError, format_money, parse_money
+from pos_tui.core.kernel import Override, PosError, ValidationError, format_money, parse_typed_money
 from pos_tui.i18n import _
 from pos_tui.tui.base import pos_app
 from pos_tui.tui.capabilities import ScanTarget
@@ -117,7 +117,7 @@ class GiftCardDialog(Dialog[Any], ScanTarget):
     def _amount(self) -> Decimal | None:
         field = self.query_one("#gc-amount", Input)
         try:
-            amount = parse_money(field.value, _("amount"))
+            amount = parse_typed_money(field.value, _("amount"))
         except ValidationError as exc:
             field.focus()
             self.show_error(exc.message)

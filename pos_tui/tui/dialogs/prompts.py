@@ -11,7 +11,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.widgets import Input, Label, OptionList
 
-from pos_tui.core.kernel import ValidationError, format_decimal, format_money, parse_money, parse_quantity
+from pos_tui.core.kernel import ValidationError, format_decimal, format_money, parse_quantity, parse_typed_money
 from pos_tui.i18n import _
 from pos_tui.tui.dialogs.base import Dialog
 
@@ -65,7 +65,7 @@ class AmountPrompt(Dialog[T]):
             event.input.value = ""
             return
         try:
-            amount = parse_money(event.value, _("amount"))
+            amount = parse_typed_money(event.value, _("amount"))
         except ValidationError as exc:
             self.show_error(exc.message)
             return
@@ -198,7 +198,7 @@ class CashMovementDialog(Dialog[CashMovementRequest]):
     @on(Input.Submitted, "#reason")
     def _submitted(self) -> None:
         try:
-            amount = parse_money(self.query_one("#amount", Input).value, _("amount"))
+            amount = parse_typed_money(self.query_one("#amount", Input).value, _("amount"))
         except ValidationError as exc:
             self.query_one("#amount", Input).focus()
             self.show_error(exc.message)

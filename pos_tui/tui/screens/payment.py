@@ -21,7 +21,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Digits, Input, Label, Static
 
 from pos_tui.core.basket import Cart
-from pos_tui.core.kernel import ZERO, PosError, ValidationError, format_money, method_label, parse_money
+from pos_tui.core.kernel import ZERO, PosError, ValidationError, format_money, method_label, parse_typed_money
 from pos_tui.i18n import _, ngettext
 from pos_tui.tui.base import pos_app
 from pos_tui.tui.keymap import N_, bind
@@ -153,7 +153,7 @@ class PaymentScreen(PosScreen):
     def _typed_amount(self) -> Decimal | None:
         text = self.query_one("#tender", Input).value
         try:
-            amount = parse_money(text, _("amount"))
+            amount = parse_typed_money(text, _("amount"))
         except ValidationError as exc:
             self.show_error(exc.message)
             return None

@@ -335,9 +335,26 @@ def _event(
 
 
 def _entry(
-    party_id: int, kind: str, amount: int, cheque_id: int, number: int, *, actor: Actor, terminal: str, now: datetime
+    party_id: int,
+    kind: str,
+    amount: int,
+    cheque_id: int,
+    number: int,
+    *,
+    actor: Actor,
+    terminal: str,
+    now: datetime,
+    undoes: str | None = None,
 ) -> EntryDraft:
+    """An account entry of the cheque's. ``undoes``: the kind of the cheque's earlier entry on this
+    party that this one reverses (a bounce): it ``cancels`` it, so the open items are again what
+    they were before the cheque (the customer's invoices it paid are open again, with their dues)."""
+    cancels = None
+    if undoes is not None:
+        row = fast.select_first(m.AccountEntry, ("id",), {"cheque": cheque_id, "kind": undoes, "party": party_id})
+        cancels = None if row is None else int(row[0])
     return EntryDraft(
+        cancels=cancels,
         party_id=party_id,
         kind=kind,
         amount=amount,
@@ -535,6 +552,7 @@ def _step(
                         actor=actor,
                         terminal=terminal,
                         now=now,
+                        undoes=CHEQUE_IN,
                     )
                 )
                 if row["status"] == ENDORSED:
@@ -549,6 +567,7 @@ def _step(
                             actor=actor,
                             terminal=terminal,
                             now=now,
+                            undoes=CHEQUE_ENDORSE,
                         )
                     )
             else:
@@ -562,6 +581,7 @@ def _step(
                         actor=actor,
                         terminal=terminal,
                         now=now,
+                        undoes=CHEQUE_OUT,
                     )
                 )
         _record(actor, used, event, {"number": row["number"]}, terminal=terminal, now=now)
