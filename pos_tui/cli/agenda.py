@@ -17,7 +17,7 @@ import typer
 from pos_tui.cli.common import handle_errors, make_typer, now, state
 from pos_tui.cli.output import JsonOption, info, print_json, table
 from pos_tui.core import agenda, staff
-from pos_tui.core.kernel import ValidationError, iso, local
+from pos_tui.core.kernel import ValidationError, iso, local, role_label
 from pos_tui.i18n import _
 from pos_tui.settings import Settings
 
@@ -221,7 +221,7 @@ def list_(
                 e.title + (" ↻" if e.rrule else ""),
                 _status_text(e, moment, tz),
                 flag_text(e, tz),
-                e.user or e.role or _("everyone"),
+                e.user or (role_label(e.role) if e.role else _("everyone")),
             )
             for e in found
         ],

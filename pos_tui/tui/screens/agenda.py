@@ -27,7 +27,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Label, Static
 
 from pos_tui.core import agenda
-from pos_tui.core.kernel import PosError, local, shop_day
+from pos_tui.core.kernel import PosError, local, role_label, shop_day
 from pos_tui.i18n import _, ngettext
 from pos_tui.tui.dialogs.base import Dialog
 from pos_tui.tui.dialogs.prompts import ChoiceDialog
@@ -454,6 +454,14 @@ FREQUENCIES = {
 }
 
 
+LINK_LABELS = {
+    "party": N_("account"),
+    "product": N_("product"),
+    "document": N_("document"),
+    "cheque": N_("cheque or note"),
+}
+
+
 def recurrence_text(rrule: str) -> str:
     """``every week ("FREQ=WEEKLY;BYDAY=MO")``: the rule's frequency in words, the rule itself quoted."""
     parts = dict(p.partition("=")[::2] for p in rrule.upper().split(";") if "=" in p)
@@ -503,13 +511,15 @@ class AgendaDetailDialog(Dialog[str]):
         if e.text:
             rows.append((_("Text"), e.text))
         if e.link:
-            rows.append((_("Link"), e.link))
-        who = e.user or (_("role {role}").format(role=e.role) if e.role else _("everyone"))
+            kind, _sep, ref = e.link.partition(":")
+            label = LINK_LABELS.get(kind)
+            rows.append((_("Link"), f"{_(label)} {ref}" if label else e.link))
+        who = e.user or (_("role {role}").format(role=role_label(e.role)) if e.role else _("everyone"))
         rows.append((_("For"), who))
         if e.rrule:
             rows.append((_("Repeats"), recurrence_text(e.rrule)))
         if e.automatic:
-            rows.append((_("Source"), _("automatic ({source})").format(source=e.source)))
+            rows.append((_("Source"), _("automatic: kept in step with the books")))
         return rows
 
     def compose_body(self) -> ComposeResult:
