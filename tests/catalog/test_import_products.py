@@ -326,3 +326,16 @@ def test_csv_reader_reads_back_what_a_csv_writer_wrote(
     for code, (name, price) in expected.items():
         info = catalog.get_product(code)
         assert (info.name, info.price) == (name.strip(), price)
+
+
+def test_a_row_without_code_or_barcode_is_named_not_a_crash(
+    db: object, settings: Settings, now: datetime, tmp_path: Path
+) -> None:
+    """The fuzz found ``[{"name": "0", "price": "0"}]`` tripping an assertion: the row's error was
+    written before the row's values were checked, so they did not see it."""
+    path = tmp_path / "p.json"
+    path.write_text('[{"name": "0", "price": "0"}]', encoding="utf-8")
+    with pytest.raises(ImportRejected) as caught:
+        import_products(path, now=now, settings=settings)
+    assert [(e.line, e.field) for e in caught.value.errors] == [(1, "code")]
+    assert m.Product.select().count() == 0

@@ -598,6 +598,8 @@ class _Run:
         bcs: tuple[str, ...] | None,
         add: Callable[[int, str, str], None],
     ) -> _Row | None:
+        if code is None:  # no code and no usable barcode: the row's error is written already (step 1)
+            return None
         before = len(self.problems)
         name = row.name.strip() if row.name is not None else (target.name if target else None)
         if name is None:
