@@ -137,41 +137,70 @@ def _when(at: datetime | None, now: datetime) -> datetime:
     return at
 
 
-def _post(
-    party: PartyInfo,
+def _book(
+    account: str,
     kind: str,
-    signed: int,
+    amount: Decimal,
     *,
     method: str,
     at: datetime,
     note: str | None,
     applies_to: int | None,
     actor: Actor,
+    used: Override | None,
+    permission: str,
     terminal: str,
     now: datetime,
     shift_id: int | None,
     tz: str,
-) -> tuple[ledger.PostedEntry, int]:
-    ledger.lock_party(party.id)
-    (entry,) = ledger.post_entries(
-        [
-            ledger.EntryDraft(
-                party_id=party.id,
-                kind=kind,
-                amount=signed,
-                at=at,
-                terminal=terminal,
-                user_id=actor.user_id,
-                method=method,
-                applies_to=_applies_to(applies_to, party),
-                shift_id=shift_id,
-                note=note,
+) -> tuple[PartyInfo, ledger.PostedEntry, int]:
+    """Money between the shop and ``account`` in one transaction: the account is open and of the
+    side the money goes to (a collection from a customer, a payment to a supplier), the shift is
+    the terminal's and open; the entry is written under the party's lock (a ``collection``
+    negative, a ``payment`` positive) and an override journalled. Returns the party, the entry and
+    the balance after it (kuruş)."""
+    with write_tx():
+        party = get_party(account)
+        if not party.active:
+            raise ValidationError(_("Account {code} is closed").format(code=party.code))
+        if kind == ledger.COLLECTION and party.kind == SUPPLIER:
+            raise ValidationError(
+                _("Account {code} is a supplier only: the shop pays it, it does not collect from it").format(
+                    code=party.code
+                )
             )
-        ],
-        now=now,
-        tz=tz,
-    )
-    return entry, ledger.balance_kurus(party.id)
+        if kind == ledger.PAYMENT and party.kind == CUSTOMER:
+            raise ValidationError(
+                _("Account {code} is a customer only: the shop collects from it, it does not pay it").format(
+                    code=party.code
+                )
+            )
+        _check_shift(shift_id, terminal)
+        ledger.lock_party(party.id)
+        (entry,) = ledger.post_entries(
+            [
+                ledger.EntryDraft(
+                    party_id=party.id,
+                    kind=kind,
+                    amount=-to_kurus(amount) if kind == ledger.COLLECTION else to_kurus(amount),
+                    at=at,
+                    terminal=terminal,
+                    user_id=actor.user_id,
+                    method=method,
+                    applies_to=_applies_to(applies_to, party),
+                    shift_id=shift_id,
+                    note=note,
+                )
+            ],
+            now=now,
+            tz=tz,
+        )
+        if used is not None:
+            details = {"account": party.code, "entry": entry.number, "amount": str(amount)}
+            if kind == ledger.PAYMENT:
+                details["kind"] = "payment"
+            record_override(actor, used, permission, terminal=terminal, now=now, details=details)
+        return party, entry, ledger.balance_kurus(party.id)
 
 
 def collect(
@@ -192,41 +221,22 @@ def collect(
         )
     amount = _amount(data.amount)
     at = _when(data.at, now)
-    note = ledger.clean_note(data.note)
-    with write_tx():
-        party = get_party(data.account)
-        if not party.active:
-            raise ValidationError(_("Account {code} is closed").format(code=party.code))
-        if party.kind == SUPPLIER:
-            raise ValidationError(
-                _("Account {code} is a supplier only: the shop pays it, it does not collect from it").format(
-                    code=party.code
-                )
-            )
-        _check_shift(shift_id, terminal)
-        entry, after = _post(
-            party,
-            ledger.COLLECTION,
-            -to_kurus(amount),
-            method=data.method,
-            at=at,
-            note=note,
-            applies_to=data.applies_to,
-            actor=actor,
-            terminal=terminal,
-            now=now,
-            shift_id=shift_id,
-            tz=tz,
-        )
-        if used is not None:
-            record_override(
-                actor,
-                used,
-                "collect",
-                terminal=terminal,
-                now=now,
-                details={"account": party.code, "entry": entry.number, "amount": str(amount)},
-            )
+    party, entry, after = _book(
+        data.account,
+        ledger.COLLECTION,
+        amount,
+        method=data.method,
+        at=at,
+        note=ledger.clean_note(data.note),
+        applies_to=data.applies_to,
+        actor=actor,
+        used=used,
+        permission="collect",
+        terminal=terminal,
+        now=now,
+        shift_id=shift_id,
+        tz=tz,
+    )
     return CollectionResult(
         entry.number, party.code, party.name, amount, data.method, from_kurus(after), at, actor.name, terminal
     )
@@ -255,41 +265,22 @@ def pay(
         )
     amount = _amount(data.amount)
     at = _when(data.at, now)
-    note = ledger.clean_note(data.note)
-    with write_tx():
-        party = get_party(data.account)
-        if not party.active:
-            raise ValidationError(_("Account {code} is closed").format(code=party.code))
-        if party.kind == CUSTOMER:
-            raise ValidationError(
-                _("Account {code} is a customer only: the shop collects from it, it does not pay it").format(
-                    code=party.code
-                )
-            )
-        _check_shift(shift_id, terminal)
-        entry, after = _post(
-            party,
-            ledger.PAYMENT,
-            to_kurus(amount),
-            method=data.method,
-            at=at,
-            note=note,
-            applies_to=data.applies_to,
-            actor=actor,
-            terminal=terminal,
-            now=now,
-            shift_id=shift_id,
-            tz=tz,
-        )
-        if used is not None:
-            record_override(
-                actor,
-                used,
-                "accounts",
-                terminal=terminal,
-                now=now,
-                details={"account": party.code, "entry": entry.number, "amount": str(amount), "kind": "payment"},
-            )
+    party, entry, after = _book(
+        data.account,
+        ledger.PAYMENT,
+        amount,
+        method=data.method,
+        at=at,
+        note=ledger.clean_note(data.note),
+        applies_to=data.applies_to,
+        actor=actor,
+        used=used,
+        permission="accounts",
+        terminal=terminal,
+        now=now,
+        shift_id=shift_id,
+        tz=tz,
+    )
     return PaymentResult(
         entry.number, party.code, party.name, amount, data.method, from_kurus(after), at, actor.name, terminal
     )
