@@ -123,6 +123,31 @@ def _balance_words(result: accounts.payments.CollectionResult | accounts.payment
     return _("{code} is settled").format(code=result.party_code)
 
 
+def _report(
+    result: accounts.payments.CollectionResult | accounts.payments.PaymentResult,
+    kind: str,
+    message: str,
+    json_: bool,
+) -> None:
+    """A collection's or payment's result: JSON on stdout, or ``message`` filled in on stderr."""
+    from pos_tui.core import accounts
+    from pos_tui.core.kernel import format_money
+
+    settings = state().settings
+    if json_:
+        print_json(_json(result, kind, settings.shop.timezone))
+        return
+    info(
+        message.format(
+            n=result.entry_number,
+            amount=format_money(result.amount, settings.language),
+            code=result.party_code,
+            method=accounts.payments.method_name(result.method),
+            balance=_balance_words(result, settings.language),
+        )
+    )
+
+
 @handle_errors
 def collect(
     code: CodeArg,
@@ -138,7 +163,6 @@ def collect(
 ) -> None:
     """Take a payment (tahsilat) from a customer on their account."""
     from pos_tui.core import accounts
-    from pos_tui.core.kernel import format_money
 
     settings = state().open_db()
     term = terminal or settings.terminal_id
@@ -153,18 +177,7 @@ def collect(
         shift_id=_shift(till, term),
         tz=settings.shop.timezone,
     )
-    if json_:
-        print_json(_json(result, "collection", settings.shop.timezone))
-        return
-    info(
-        _("Collection no. {n}: {amount} TL from {code} ({method}). {balance}.").format(
-            n=result.entry_number,
-            amount=format_money(result.amount, settings.language),
-            code=result.party_code,
-            method=accounts.payments.method_name(result.method),
-            balance=_balance_words(result, settings.language),
-        )
-    )
+    _report(result, "collection", _("Collection no. {n}: {amount} TL from {code} ({method}). {balance}."), json_)
 
 
 @handle_errors
@@ -187,7 +200,6 @@ def pay(
 ) -> None:
     """Pay a supplier on their account (by cheque: the cheque is issued into the portfolio)."""
     from pos_tui.core import accounts
-    from pos_tui.core.kernel import format_money
 
     settings = state().open_db()
     term = terminal or settings.terminal_id
@@ -220,18 +232,7 @@ def pay(
             shift_id=_shift(till, term),
             tz=settings.shop.timezone,
         )
-    if json_:
-        print_json(_json(result, "payment", settings.shop.timezone))
-        return
-    info(
-        _("Payment no. {n}: {amount} TL to {code} ({method}). {balance}.").format(
-            n=result.entry_number,
-            amount=format_money(result.amount, settings.language),
-            code=result.party_code,
-            method=accounts.payments.method_name(result.method),
-            balance=_balance_words(result, settings.language),
-        )
-    )
+    _report(result, "payment", _("Payment no. {n}: {amount} TL to {code} ({method}). {balance}."), json_)
 
 
 def _pay_by_cheque(
