@@ -197,15 +197,13 @@ products = ["1003"]
 def test_entries_read_in_bulk_are_the_ledgers(books: Books) -> None:
     """The refresh reads every party's entries in one go; they must be exactly what
     ``accounts.entries`` gives (same fields, same order), cancellations and matches included."""
-    from pos_tui.core.agenda.automatic import _entries_of
-
     sale = post(books, books.bakkal, accounts.SALE, "100", days=-10, due_days=5, installment=1)
     post(books, books.bakkal, accounts.SALE, "50", days=-20, due_days=30)
     wrong = post(books, books.bakkal, accounts.COLLECTION, "-30", days=-3, method="cash")
     post(books, books.bakkal, accounts.CANCEL, "30", days=-2, cancels=wrong.id)
     post(books, books.bakkal, accounts.COLLECTION, "-40", days=-1, method="card", applies_to=sale.id)
     post(books, books.acme, accounts.RECEIPT, "-500", days=-40, due_days=45, document="stock:receipt-1")
-    bulk = _entries_of([books.bakkal.id, books.acme.id])
+    bulk = accounts.entries_of([books.bakkal.id, books.acme.id])
     for party in (books.bakkal, books.acme):
         assert bulk[party.id] == accounts.entries(party.id)
         assert accounts.match(bulk[party.id], TZ) == accounts.open_items(party.id, tz=TZ)

@@ -19,16 +19,16 @@ credit limit together.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
 from peewee import fn
 
 from pos_tui.core.kernel import journal
-from pos_tui.core.kernel.clock import SHOP_TZ, from_db, shop_day, to_db
+from pos_tui.core.kernel.clock import SHOP_TZ, shop_day, to_db
 from pos_tui.core.kernel.errors import NotFound, ValidationError
 from pos_tui.core.kernel.money import from_kurus
 from pos_tui.core.kernel.pan import refuse_pan
@@ -367,7 +367,7 @@ class Entry:
     reason: str | None
 
 
-_ENTRY_COLUMNS = (
+ENTRY_COLUMNS = (
     "id",
     "number",
     "party",
@@ -385,23 +385,61 @@ _ENTRY_COLUMNS = (
 )
 
 
-def _entry(row: tuple[Any, ...]) -> Entry:
-    values = list(row)
-    values[4] = from_db(values[4])
-    if isinstance(values[5], str):
-        values[5] = date.fromisoformat(values[5])
-    return Entry(*values)
+def entry_select() -> Any:
+    """A select of :data:`ENTRY_COLUMNS`, for :func:`read_entries`."""
+    E = m.AccountEntry
+    return E.select(*(getattr(E, c) for c in ENTRY_COLUMNS))
+
+
+def _stamp(value: Any) -> datetime:
+    """A stored ``at`` (naive UTC: a ``datetime`` from PostgreSQL, text from SQLite) as aware UTC."""
+    if isinstance(value, str):
+        return datetime.fromisoformat(value + "+00:00")
+    return value.replace(tzinfo=UTC)
+
+
+def _day(value: Any) -> date:
+    return date.fromisoformat(value[:10]) if isinstance(value, str) else value
+
+
+def read_entries(query: Any) -> Iterator[Entry]:
+    """The entries a select of :data:`ENTRY_COLUMNS` (:func:`entry_select`) finds, streamed from the
+    driver's cursor with the two conversions they need (``at``, ``due``) instead of Peewee's
+    per-column converters, which cost four times the query on 100,000 rows. Every reader of
+    entries (one party's, a statement's, aging's, the agenda's) goes through it."""
+    db = m.AccountEntry._meta.database
+    sql, params = db.get_sql_context().sql(query).query()
+    cursor = db.execute_sql(sql, params)
+    while True:
+        batch = cursor.fetchmany(5000)
+        if not batch:
+            return
+        for eid, number, party, kind, at, due, amount, method, document, applies, cancels, inst, note, reason in batch:
+            yield Entry(eid, number, party, kind, _stamp(at), _day(due), amount, method, document, applies, cancels,
+                        inst, note, reason)  # fmt: skip
 
 
 def entries(party_id: int, *, until: datetime | None = None, since: datetime | None = None) -> list[Entry]:
     """The party's entries in the order they count: by date, then by number."""
     E = m.AccountEntry
-    query = E.select(*(getattr(E, c) for c in _ENTRY_COLUMNS)).where(E.party == party_id)
+    query = entry_select().where(E.party == party_id)
     if until is not None:
         query = query.where(E.at < to_db(until))
     if since is not None:
         query = query.where(E.at >= to_db(since))
-    return [_entry(r) for r in store.rows(query.order_by(E.at, E.number))]
+    return list(read_entries(query.order_by(E.at, E.number)))
+
+
+def entries_of(party_ids: Sequence[int]) -> dict[int, list[Entry]]:
+    """The entries of ``party_ids`` grouped by party, each list in the order :func:`entries` gives:
+    a query per 500 parties instead of one per party."""
+    E = m.AccountEntry
+    grouped: dict[int, list[Entry]] = {}
+    for start in range(0, len(party_ids), 500):
+        query = entry_select().where(E.party.in_(list(party_ids[start : start + 500])))
+        for entry in read_entries(query.order_by(E.party, E.at, E.number)):
+            grouped.setdefault(entry.party_id, []).append(entry)
+    return grouped
 
 
 def balance_kurus(party_id: int, *, until: datetime | None = None) -> int:
@@ -424,9 +462,8 @@ def balance(party_id: int, *, until: datetime | None = None) -> Decimal:
 
 
 def get_entry(entry_id: int) -> Entry:
-    E = m.AccountEntry
-    for row in store.rows(E.select(*(getattr(E, c) for c in _ENTRY_COLUMNS)).where(E.id == entry_id)):
-        return _entry(row)
+    for entry in read_entries(entry_select().where(m.AccountEntry.id == entry_id)):
+        return entry
     raise NotFound(_("No account entry {id}").format(id=entry_id))
 
 

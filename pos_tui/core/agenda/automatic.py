@@ -27,7 +27,7 @@ they are about to do.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -125,7 +125,7 @@ def _accounts(today: date, horizon: date, tz: str, language: str | None) -> list
     )
     found: list[Wanted] = []
     listed = list(store.rows(parties))
-    by_party = _entries_of([party_id for party_id, _code, _kind in listed])
+    by_party = accounts.entries_of([party_id for party_id, _code, _kind in listed])
     texts = accounts.document_labels(e.document for batch in by_party.values() for e in batch if e.amount < 0)
     for party_id, code, kind in listed:
         items = accounts.match(by_party.get(party_id, []), tz)
@@ -168,30 +168,6 @@ def _accounts(today: date, horizon: date, tz: str, language: str | None) -> list
                 )
             )
     return found
-
-
-_ENTRY_FIELDS = {"party_id": "party"}  # Entry's field -> the AccountEntry column, where they differ
-
-
-def _entries_of(party_ids: list[int]) -> dict[int, list[accounts.Entry]]:
-    """The entries of ``party_ids`` grouped by party, each in the order they count (by date, then
-    number), as ``accounts.entries`` reads them: a few queries instead of one per party."""
-    E = m.AccountEntry
-    names = [f.name for f in fields(accounts.Entry)]
-    columns = [getattr(E, _ENTRY_FIELDS.get(name, name)) for name in names]
-    at, due = names.index("at"), names.index("due")
-    grouped: dict[int, list[accounts.Entry]] = {}
-    for start in range(0, len(party_ids), 500):
-        chunk = party_ids[start : start + 500]
-        query = E.select(*columns).where(E.party.in_(chunk)).order_by(E.party, E.at, E.number)
-        for row in store.rows(query):
-            values = list(row)
-            values[at] = from_db(values[at])
-            if isinstance(values[due], str):
-                values[due] = date.fromisoformat(values[due])
-            entry = accounts.Entry(*values)
-            grouped.setdefault(entry.party_id, []).append(entry)
-    return grouped
 
 
 def _coupons(today: date, horizon: date, tz: str, language: str | None) -> list[Wanted]:

@@ -25,9 +25,15 @@ from decimal import Decimal
 from typing import Any
 
 from pos_tui.core.accounts.items import OpenItem, end_of_day, open_items, overdue_kurus
-from pos_tui.core.accounts.ledger import CANCEL, balance_kurus, document_labels, entry_label
+from pos_tui.core.accounts.ledger import (
+    CANCEL,
+    balance_kurus,
+    document_labels,
+    entry_label,
+    entry_select,
+    read_entries,
+)
 from pos_tui.core.accounts.parties import PartyInfo, get_party
-from pos_tui.core.accounts.reports.dues import COLUMNS, raw_entries
 from pos_tui.core.kernel.clock import SHOP_TZ, day_bounds, to_db, zone
 from pos_tui.core.kernel.errors import ValidationError
 from pos_tui.core.kernel.formats import protect_cell
@@ -105,13 +111,13 @@ def statement(party_id: int, start: date, end: date, *, tz: str = SHOP_TZ) -> St
     lines: list[StatementLine] = []
     E2 = m.AccountEntry
     query = (
-        E2.select(*(getattr(E2, c) for c in COLUMNS))
+        entry_select()
         .where((E2.party == party_id) & (E2.at >= to_db(since)) & (E2.at < to_db(until)))
         .order_by(E2.at, E2.id)  # the (party, at) index's order: the numbers' order, no sort
     )
     zone_of = zone(tz)
     labels: dict[str, str] = {}
-    for e in raw_entries(query):
+    for e in read_entries(query):
         running += e.amount
         lines.append(
             StatementLine(
