@@ -12,6 +12,8 @@ import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +44,7 @@ ALL_PERMISSIONS = frozenset(
         "credit_limit",
         "collect",
         "accounts",
+        "einvoice",
     }
 )
 
@@ -61,6 +64,16 @@ class ShopSettings:
     currency: str = "TRY"
     language: str = "tr"
     timezone: str = "Europe/Istanbul"
+    # on invoices (e-Fatura / e-Arşiv): the address in parts, the registries where the shop has them
+    street: str = ""
+    district: str = ""  # ilçe
+    city: str = ""  # il
+    postal_zone: str = ""
+    country: str = "Türkiye"
+    email: str = ""
+    website: str = ""
+    mersis: str = ""  # MERSİS no (16 digits)
+    trade_registry: str = ""  # ticaret sicil no
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +139,43 @@ class SmtpSettings:
     timeout: int = 30
 
 
+@dataclass(frozen=True, slots=True)
+class DatedLimit:
+    """An amount (TL, KDV included) in force from ``since`` (a shop day) until the next one's ``since``."""
+
+    since: date
+    amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class EInvoiceSettings:
+    """e-Fatura and e-Arşiv (docs/einvoice.md). ``series``: terminal -> (e-Fatura series, e-Arşiv series),
+    three capital letters or digits each; ``profile``: the e-Fatura scenario (TEMELFATURA or TICARIFATURA);
+    ``driver``: ``folder`` (an outbox folder a desktop integrator client reads), ``simulator``, or
+    ``module:callable`` returning a provider; ``invoice_limits``: the invoice threshold (fatura düzenleme
+    sınırı) by date, above which the till suggests an invoice; ``earsiv_limits``: the e-Arşiv obligation of
+    a shop that is not an e-Arşiv user, by date."""
+
+    series: Mapping[str, tuple[str, str]] = field(default_factory=lambda: {"T1": ("FT1", "AT1")})
+    profile: str = "TEMELFATURA"
+    auto_send: bool = True
+    driver: str = "folder"
+    outbox: str = ""  # empty: $POS_HOME/einvoice
+    max_attempts: int = 8
+    retry_seconds: int = 30  # the first retry; each next one waits twice as long
+    invoice_limits: tuple[DatedLimit, ...] = ()
+    earsiv_limits: tuple[DatedLimit, ...] = ()
+    earsiv_user: bool = True
+
+    def limit_on(self, day: date, limits: tuple[DatedLimit, ...] | None = None) -> Decimal | None:
+        """The limit in force on ``day`` (the latest ``since`` not after it), or None."""
+        best: DatedLimit | None = None
+        for item in self.invoice_limits if limits is None else limits:
+            if item.since <= day and (best is None or item.since > best.since):
+                best = item
+        return None if best is None else best.amount
+
+
 DEFAULT_ROLES: Mapping[str, RoleSettings] = {
     "cashier": RoleSettings(
         10, frozenset({"sell", "return", "void", "cash_movement", "count", "on_account", "collect"})
@@ -159,6 +209,7 @@ class Settings:
     roles: Mapping[str, RoleSettings] = field(default_factory=lambda: dict(DEFAULT_ROLES))
     keymap: Mapping[str, str] = field(default_factory=dict)
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
+    einvoice: EInvoiceSettings = field(default_factory=EInvoiceSettings)
     source: Path | None = None
 
     @property
@@ -288,6 +339,7 @@ def _parse(raw: dict[str, Any], home: Path, env: Mapping[str, str], path: Path |
         roles=roles,
         keymap={str(k): str(v) for k, v in raw.get("keymap", {}).items()},
         smtp=_parse_smtp(raw.get("smtp", {})),
+        einvoice=_parse_einvoice(raw.get("einvoice", {})),
         source=path,
     )
 
@@ -319,6 +371,71 @@ def _parse_smtp(raw: Mapping[str, Any]) -> SmtpSettings:
     if smtp.timeout < 1:
         raise ValueError("smtp.timeout must be at least 1 second")
     return smtp
+
+
+_SERIES_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+
+
+def _parse_einvoice(raw: Mapping[str, Any]) -> EInvoiceSettings:
+    known = set(EInvoiceSettings.__dataclass_fields__)
+    unknown = set(raw) - known
+    if unknown:
+        raise ValueError(f"einvoice: unknown key(s) {sorted(unknown)}; known: {sorted(known)}")
+    defaults = EInvoiceSettings()
+    series: dict[str, tuple[str, str]] = {}
+    for terminal, pair in raw.get("series", {}).items():
+        codes = []
+        for kind in ("efatura", "earsiv"):
+            code = str(pair.get(kind, ""))
+            if len(code) != 3 or not set(code) <= _SERIES_CHARS:
+                raise ValueError(
+                    f"einvoice.series.{terminal}.{kind} must be three capital letters or digits, not {code!r}"
+                )
+            codes.append(code)
+        if codes[0] == codes[1]:
+            raise ValueError(
+                f"einvoice.series.{terminal}: e-Fatura and e-Arşiv need different series, not both {codes[0]!r}"
+            )
+        series[str(terminal)] = (codes[0], codes[1])
+    used = [code for pair in series.values() for code in pair]
+    if len(used) != len(set(used)):
+        raise ValueError(f"einvoice.series: each series belongs to one terminal and one kind; repeated in {used}")
+    profile = str(raw.get("profile", defaults.profile))
+    if profile not in ("TEMELFATURA", "TICARIFATURA"):
+        raise ValueError(f"einvoice.profile must be TEMELFATURA or TICARIFATURA, not {profile!r}")
+    settings = EInvoiceSettings(
+        series=series or defaults.series,
+        profile=profile,
+        auto_send=bool(raw.get("auto_send", True)),
+        driver=str(raw.get("driver", defaults.driver)),
+        outbox=str(raw.get("outbox", "")),
+        max_attempts=int(raw.get("max_attempts", defaults.max_attempts)),
+        retry_seconds=int(raw.get("retry_seconds", defaults.retry_seconds)),
+        invoice_limits=_dated_limits("einvoice.invoice_limits", raw.get("invoice_limits", ())),
+        earsiv_limits=_dated_limits("einvoice.earsiv_limits", raw.get("earsiv_limits", ())),
+        earsiv_user=bool(raw.get("earsiv_user", True)),
+    )
+    if settings.max_attempts < 1 or settings.retry_seconds < 1:
+        raise ValueError("einvoice.max_attempts and einvoice.retry_seconds must be at least 1")
+    return settings
+
+
+def _dated_limits(where: str, items: Any) -> tuple[DatedLimit, ...]:
+    out = []
+    for i, item in enumerate(items):
+        since = item.get("from")
+        if not isinstance(since, date) or isinstance(since, datetime):
+            raise ValueError(f"{where}[{i}].from must be a date such as 2026-01-01, not {since!r}")
+        try:
+            amount = Decimal(str(item["amount"]))
+        except (KeyError, InvalidOperation):
+            raise ValueError(f'{where}[{i}].amount must be an amount such as "9900"') from None
+        if amount <= 0 or amount != amount.quantize(Decimal("0.01")):
+            raise ValueError(f"{where}[{i}].amount must be more than zero with at most two decimals")
+        out.append(DatedLimit(since, amount))
+    if len({x.since for x in out}) != len(out):
+        raise ValueError(f"{where}: two limits from the same day")
+    return tuple(sorted(out, key=lambda x: x.since))
 
 
 def _parse_mask(index: int, m: Mapping[str, Any]) -> ScaleLabelMask:

@@ -67,6 +67,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "pricelists": ("pricelists", "Price lists for account customers, such as TOPTAN: add, set, import, show."),
     "cheques": ("cheques", "Cheques and promissory notes (çek, senet): receive, endorse, deposit, collect, bounce."),
     "agenda": ("agenda", "The agenda (ajanda): notes and tasks, due dates, export to a calendar."),
+    "einvoice": (
+        "einvoice",
+        "e-Fatura and e-Arşiv: issue, list, export, render, validate, send, status, cancel, GİB's user list.",
+    ),
 }
 
 

@@ -36,6 +36,10 @@ INSERT_ONLY_TABLES = (
     "nps_response",
     "account_entry",
     "cheque_event",
+    "einvoice",
+    "einvoice_sale",
+    "einvoice_event",
+    "return_document",
 )
 
 

@@ -51,7 +51,7 @@ from pos_tui.store import models as m
 from pos_tui.store import search
 from pos_tui.store.guards import install_guards
 
-CURRENT_VERSION = 9
+CURRENT_VERSION = 10
 VERSION_KEY = "schema_version"
 
 
@@ -220,6 +220,10 @@ def _to_v9(db: Database) -> None:
     db.create_tables(m.V9_MODELS)
 
 
+def _to_v10(db: Database) -> None:
+    db.create_tables(m.V10_MODELS)
+
+
 MIGRATIONS: dict[int, Callable[[Database], None]] = {
     2: _to_v2,
     3: _to_v3,
@@ -229,6 +233,7 @@ MIGRATIONS: dict[int, Callable[[Database], None]] = {
     7: _to_v7,
     8: _to_v8,
     9: _to_v9,
+    10: _to_v10,
 }
 
 

@@ -904,6 +904,137 @@ class AgendaEntry(BaseModel):
     updated_at = DateTimeField()
 
 
+# -- e-invoices (schema 10) -------------------------------------------------------------------
+
+
+class EInvoice(BaseModel):
+    """An issued e-Fatura or e-Arşiv invoice (schema 10, insert-only): the UBL-TR XML exactly as issued,
+    its number (series + year + 9-digit sequence, gapless per series and year), ETTN and totals (kuruş).
+    Its life after issuing (queued, sent, accepted, rejected, cancelled) is :class:`EInvoiceEvent`; a
+    correction is a cancellation or a return invoice, never an edit."""
+
+    id = AutoField()
+    uuid = CharField(max_length=36, unique=True)  # ETTN
+    number = CharField(max_length=16, unique=True)
+    series = CharField(max_length=3)
+    year = IntegerField()
+    seq = IntegerField()
+    profile = CharField(max_length=16)  # TEMELFATURA | TICARIFATURA | EARSIVFATURA
+    type = CharField(max_length=16)  # SATIS | IADE | ISTISNA | TEVKIFAT
+    source = CharField(max_length=16)  # sale | sales | wholesale | supplier_return
+    issued_at = DateTimeField(index=True)
+    customer_id = CharField(max_length=11)  # VKN or TCKN of the buyer (the supplier for an IADE to one)
+    customer_name = CharField(max_length=255)
+    customer_alias = CharField(max_length=255, null=True)  # the e-Fatura mailbox it goes to
+    party = ForeignKeyField(Party, null=True, backref="+", on_delete="RESTRICT")
+    sale = ForeignKeyField(Sale, null=True, backref="+", on_delete="RESTRICT")  # the first (or only) sale
+    stock_document = ForeignKeyField(StockDocument, null=True, backref="+", on_delete="RESTRICT")
+    billing_ref = CharField(max_length=32, null=True)  # the invoice an IADE refers to
+    billing_ref_date = DateField(null=True)
+    line_extension = IntegerField()
+    allowance_total = IntegerField()
+    tax_exclusive = IntegerField()
+    kdv = IntegerField()
+    withholding = IntegerField()
+    tax_inclusive = IntegerField()
+    payable = IntegerField()
+    currency = CharField(max_length=3, default="TRY", constraints=[SQL("DEFAULT 'TRY'")])
+    xml = TextField()
+    digest = CharField(max_length=64)  # sha256 of the XML bytes
+    terminal = CharField(max_length=32)
+    user = ForeignKeyField(User, backref="+", on_delete="RESTRICT", index=False)
+
+    class Meta:
+        table_name = "einvoice"
+        indexes = ((("series", "year", "seq"), True),)
+
+
+class EInvoiceSale(BaseModel):
+    """The posted sales an invoice covers (schema 10, insert-only; several for a periodic invoice)."""
+
+    invoice = ForeignKeyField(EInvoice, backref="+", on_delete="RESTRICT", index=False)
+    sale = ForeignKeyField(Sale, backref="+", on_delete="RESTRICT")
+
+    class Meta:
+        table_name = "einvoice_sale"
+        primary_key = CompositeKey("invoice", "sale")
+
+
+class EInvoiceEvent(BaseModel):
+    """One step of an invoice's life (schema 10, insert-only): queued, sent, accepted, rejected, cancelled,
+    or ``error`` (a try that failed and will be retried). ``reference``: the integrator's id."""
+
+    id = AutoField()
+    invoice = ForeignKeyField(EInvoice, backref="+", on_delete="RESTRICT")
+    kind = CharField(max_length=16)
+    at = DateTimeField()
+    attempt = IntegerField(default=0, constraints=[SQL("DEFAULT 0")])
+    reference = CharField(max_length=128, null=True)
+    code = CharField(max_length=32, null=True)  # the integrator's or GİB's answer code
+    message = TextField(null=True)
+    terminal = CharField(max_length=32)
+    user = ForeignKeyField(User, null=True, backref="+", on_delete="RESTRICT", index=False)
+
+    class Meta:
+        table_name = "einvoice_event"
+
+
+class EInvoiceQueue(BaseModel):
+    """The sender's working state per invoice (schema 10; updated, not a document): the current status
+    (a cache of the last event, which the audit recomputes), tries so far and when to try next."""
+
+    invoice = ForeignKeyField(EInvoice, primary_key=True, backref="+", on_delete="RESTRICT")
+    status = CharField(max_length=16, index=True)
+    attempts = IntegerField(default=0, constraints=[SQL("DEFAULT 0")])
+    next_at = DateTimeField(null=True, index=True)
+    reference = CharField(max_length=128, null=True)
+    message = TextField(null=True)
+    updated_at = DateTimeField()
+
+    class Meta:
+        table_name = "einvoice_queue"
+
+
+class EInvoiceUser(BaseModel):
+    """The local copy of GİB's registered e-Fatura users (schema 10): one row per identifier and alias."""
+
+    id = AutoField()
+    identifier = CharField(max_length=11, index=True)  # VKN or TCKN
+    # the mailbox (etiket), urn:mail:defaultpk@firma.com.tr; "alias" in GİB's list (Model.alias is Peewee's)
+    mailbox = CharField(max_length=255, column_name="alias")
+    title = CharField(max_length=255)
+    kind = CharField(max_length=8, default="PK", constraints=[SQL("DEFAULT 'PK'")])  # PK | GB
+    registered_at = DateTimeField(null=True)
+    alias_created_at = DateTimeField(null=True)
+    imported_at = DateTimeField()
+
+    class Meta:
+        table_name = "einvoice_user"
+        indexes = ((("identifier", "mailbox"), True),)
+
+
+class ReturnDocument(BaseModel):
+    """What the rules ask the shop to keep when goods of an invoiced sale come back (schema 10,
+    insert-only; docs/einvoice-rules.md): the IADE invoice a business buyer issued (``kind`` received_iade,
+    its number and date), or the return slip / gider pusulası for a consumer (``kind`` return_slip /
+    gider_pusulasi, numbered by the shop). Linked to the return and to the original invoice."""
+
+    id = AutoField()
+    kind = CharField(max_length=16)
+    number = CharField(max_length=32)
+    issue_date = DateField()
+    sale = ForeignKeyField(Sale, unique=True, backref="+", on_delete="RESTRICT")  # the posted return
+    invoice = ForeignKeyField(EInvoice, backref="+", on_delete="RESTRICT")  # the original invoice
+    person_name = CharField(max_length=255, null=True)
+    person_id = CharField(max_length=11, null=True)  # the consumer's TCKN or the buyer's VKN
+    amount = IntegerField()  # kuruş, KDV included
+    kdv = IntegerField()
+    note = TextField(null=True)
+    at = DateTimeField()
+    terminal = CharField(max_length=32)
+    user = ForeignKeyField(User, backref="+", on_delete="RESTRICT", index=False)
+
+
 ALL_MODELS: tuple[type[BaseModel], ...] = (
     MetaEntry,
     Counter,
@@ -957,6 +1088,12 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     AccountEntry,
     ChequeEvent,
     AgendaEntry,
+    EInvoice,
+    EInvoiceSale,
+    EInvoiceEvent,
+    EInvoiceQueue,
+    EInvoiceUser,
+    ReturnDocument,
 )
 
 # The tables each schema version added, written out and frozen: a migration creates exactly
@@ -1027,6 +1164,16 @@ V9_MODELS: tuple[type[BaseModel], ...] = (
     ChequeEvent,
     AgendaEntry,
 )
+# e-Fatura and e-Arşiv: issued invoices, the sales they cover, their life, the sender's queue, the
+# registered-user list and the documents kept for customer returns.
+V10_MODELS: tuple[type[BaseModel], ...] = (
+    EInvoice,
+    EInvoiceSale,
+    EInvoiceEvent,
+    EInvoiceQueue,
+    EInvoiceUser,
+    ReturnDocument,
+)
 
 # Models a later version dropped (their tables are gone from a database at CURRENT_VERSION).
 DROPPED_MODELS: tuple[type[BaseModel], ...] = (ProductWord,)  # schema 7
@@ -1042,6 +1189,7 @@ MODELS_BY_VERSION: dict[int, tuple[type[BaseModel], ...]] = {
     7: V7_MODELS,
     8: V8_MODELS,
     9: V9_MODELS,
+    10: V10_MODELS,
 }
 
 # Tables whose rows are never updated or deleted once written.
@@ -1072,4 +1220,8 @@ INSERT_ONLY = (
     SaleFiscal,
     AccountEntry,
     ChequeEvent,
+    EInvoice,
+    EInvoiceSale,
+    EInvoiceEvent,
+    ReturnDocument,
 )

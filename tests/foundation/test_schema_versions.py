@@ -73,6 +73,14 @@ FROZEN_TABLES: dict[int, list[str]] = {
         "cheque_event",
         "agenda_entry",
     ],
+    10: [
+        "einvoice",
+        "einvoice_sale",
+        "einvoice_event",
+        "einvoice_queue",
+        "einvoice_user",
+        "return_document",
+    ],
 }
 
 SCHEMA_V1 = Path(__file__).resolve().parent.parent / "data" / "schema_v1.sql"
@@ -94,6 +102,7 @@ def test_each_versions_model_list_matches_the_frozen_table_names() -> None:
         m.V7_MODELS,
         m.V8_MODELS,
         m.V9_MODELS,
+        m.V10_MODELS,
     )
 
 

@@ -40,6 +40,7 @@ PERMISSION_LABELS = {
     "credit_limit": N_("sell past a customer's credit limit"),
     "collect": N_("take a payment on account"),
     "accounts": N_("manage customer and supplier accounts"),
+    "einvoice": N_("manage e-invoices (cancel, resend, wholesale invoices, the user list)"),
 }
 
 

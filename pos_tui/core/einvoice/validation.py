@@ -1,0 +1,124 @@
+"""Validation of a UBL-TR invoice with GİB's own rules, locally: the UBL 2.1 XSDs of GİB's e-Fatura package
+(lxml) and GİB's e-Fatura schematron (XPath 2.0: run as the compiled XSLT with Saxon, ``saxonche``), with
+the ``type`` parameter ``efatura`` or ``earchive`` by the invoice's ProfileID. The files are a documented
+copy under ``pos_tui/data/ubltr`` (README there: where they come from, their checksums and licences).
+
+Both engines are built once per process (compiling the schematron takes about half a second) and are not
+thread-safe: :func:`validate` holds a lock.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from pos_tui.core.einvoice.model import EARSIVFATURA
+
+DATA = Path(__file__).resolve().parent.parent.parent / "data" / "ubltr"
+XSD = DATA / "xsd" / "maindoc" / "UBL-Invoice-2.1.xsd"
+SCHEMATRON = DATA / "schematron" / "efatura.xsl"
+SVRL = "{http://purl.oclc.org/dsdl/svrl}"
+CBC = "{urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2}"
+
+_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One finding: ``source`` xsd | schematron | xml; ``rule`` the schematron rule id or the XSD error type;
+    ``message`` as GİB's rule (or libxml2) words it; ``line`` in the XML when known; ``location`` an XPath."""
+
+    source: str
+    rule: str
+    message: str
+    line: int | None = None
+    location: str | None = None
+
+    def text(self) -> str:
+        where = f"satır {self.line}: " if self.line else ""
+        return f"{where}[{self.source} {self.rule}] {self.message}"
+
+
+@cache
+def _schema() -> Any:
+    from lxml import etree
+
+    return etree.XMLSchema(file=str(XSD))
+
+
+class _Schematron:
+    def __init__(self) -> None:
+        from saxonche import PySaxonProcessor
+
+        self.processor = PySaxonProcessor(license=False)
+        compiler = self.processor.new_xslt30_processor()
+        self.executable = compiler.compile_stylesheet(stylesheet_file=str(SCHEMATRON))
+        self.type: str | None = None
+
+    def report(self, xml: bytes, type_: str) -> bytes:
+        if type_ != self.type:
+            self.executable.set_parameter("type", self.processor.make_string_value(type_))
+            self.type = type_
+        node = self.processor.parse_xml(xml_text=xml.decode("utf-8"))
+        return self.executable.transform_to_string(xdm_node=node).encode("utf-8")
+
+
+@cache
+def _schematron() -> _Schematron:
+    return _Schematron()
+
+
+def validate(xml: bytes) -> list[Finding]:
+    """Every finding of GİB's XSD and schematron on ``xml`` (empty: valid). XML that does not parse gives
+    one ``xml`` finding; schematron runs only on what the XSD accepts (its rules assume the structure)."""
+    from lxml import etree
+
+    try:
+        tree = etree.fromstring(xml, etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError as exc:
+        return [Finding("xml", "syntax", str(exc.msg), exc.lineno)]
+    with _LOCK:
+        schema = _schema()
+        if not schema.validate(tree):
+            return [
+                Finding("xsd", e.type_name.lower(), e.message, e.line or None, e.path or None) for e in schema.error_log
+            ]
+        profile = (tree.findtext(CBC + "ProfileID") or "").strip()
+        report = _schematron().report(xml, "earchive" if profile == EARSIVFATURA else "efatura")
+    svrl = etree.fromstring(report)
+    out: list[Finding] = []
+    for kind in ("failed-assert", "successful-report"):
+        for node in svrl.iter(SVRL + kind):
+            text = node.find(SVRL + "text")
+            message = " ".join("".join(text.itertext()).split()) if text is not None else ""
+            location = node.get("location")
+            out.append(
+                Finding(
+                    "schematron", node.get("id") or node.get("test") or kind, message, _line(tree, location), location
+                )
+            )
+    return out
+
+
+def _line(tree: Any, location: str | None) -> int | None:
+    """The source line of a schematron location (an XPath with Q{ns} steps), when it can be found."""
+    if not location:
+        return None
+    # Turn each step "Q{ns}Name[1]" into a local-name() test lxml's XPath 1.0 understands.
+    steps = []
+    for step in location.split("/"):
+        if not step:
+            continue
+        m = re.fullmatch(r"(?:Q\{[^}]*\})?([\w.-]+)(\[\d+\])?", step)
+        if not m:
+            return None
+        steps.append(f"*[local-name()='{m.group(1)}']{m.group(2) or ''}")
+    try:
+        found = tree.getroottree().xpath("/" + "/".join(steps))
+    except Exception:
+        return None
+    return found[0].sourceline if found else None
