@@ -6,12 +6,12 @@
 
 from __future__ import annotations
 
-from pos_tui.cli import einvoice_issue, einvoice_render, einvoice_send, einvoice_users
+from pos_tui.cli import einvoice_issue, einvoice_render, einvoice_send, einvoice_trade, einvoice_users
 from pos_tui.cli.common import make_typer
 
 app = make_typer(
     "einvoice",
     "e-Fatura and e-Arşiv: issue, list, export, render, validate, send, status, cancel, GİB's user list.",
 )
-for part in (einvoice_issue, einvoice_render, einvoice_send, einvoice_users):
+for part in (einvoice_issue, einvoice_trade, einvoice_render, einvoice_send, einvoice_users):
     part.register(app)
