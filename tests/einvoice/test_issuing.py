@@ -104,3 +104,54 @@ def test_issued_invoices_cannot_be_edited(shop: Shop) -> None:
     assert einvoice.get_invoice(inv.number).payable == inv.payable
     assert einvoice.get_invoice(inv.uuid).id == inv.id
     assert TCKN in einvoice.invoice_xml(inv.id).decode()
+
+
+def test_a_posted_sale_is_invoiced_with_its_own_totals_kdv_and_payment(shop: Shop) -> None:
+    buyer = einvoice.InvoiceParty(TCKN, "Ayşe Yılmaz", district="Kadıköy", city="İstanbul")
+    inv = einvoice.invoice_sales(
+        [f"T1/{shop.sale.receipt_no}"],
+        actor=shop.books.ayse,
+        terminal="T1",
+        now=shop.now,
+        settings=shop.settings,
+        customer=buyer,
+    )
+    assert (inv.profile, inv.source, inv.sale_ids) == ("EARSIVFATURA", "sale", (shop.sale.sale_id,))
+    xml = einvoice.invoice_xml(inv.number)
+    assert_valid(xml)
+    root = etree.fromstring(xml)
+    total = root.find("cac:LegalMonetaryTotal", NS)
+    assert total.findtext("cbc:TaxInclusiveAmount", namespaces=NS) == "140.00"
+    rates = {
+        sub.findtext("cbc:Percent", namespaces=NS): sub.findtext("cbc:TaxAmount", namespaces=NS)
+        for sub in root.findall("cac:TaxTotal/cac:TaxSubtotal", NS)
+    }
+    kdv = {str(r.rate): f"{r.kdv / 100:.2f}" for r in m.SaleKdv.select().where(m.SaleKdv.sale == shop.sale.sale_id)}
+    assert rates == kdv
+    notes = [n.text for n in root.findall("cbc:Note", NS)]
+    assert "Yalnız: YüzKırk Türk Lirası" in notes and any("Nakit" in n for n in notes)
+
+
+def test_an_account_sale_goes_to_the_account_and_a_registered_buyer_gets_an_efatura(shop: Shop) -> None:
+    m.EInvoiceUser.create(
+        identifier=VKN,
+        mailbox="urn:mail:defaultpk@bakkal.com.tr",
+        title="Köşe Bakkalı Ltd.",
+        kind="PK",
+        imported_at=shop.now,
+    )
+    inv = einvoice.invoice_sales(
+        [shop.sale.sale_id],
+        actor=shop.books.ayse,
+        terminal="T1",
+        now=shop.now,
+        settings=shop.settings,
+        account="BAKKAL",
+    )
+    assert (inv.profile, inv.customer_id, inv.customer_alias) == (
+        "TEMELFATURA",
+        VKN,
+        "urn:mail:defaultpk@bakkal.com.tr",
+    )
+    assert inv.number.startswith("FT1")
+    assert_valid(einvoice.invoice_xml(inv.id))

@@ -36,6 +36,7 @@ _EXPORTS = {
     "IssuedInvoice": "issuing",
     "KdvGroup": "model",
     "LineFigures": "model",
+    "PAYMENT_NAMES": "sources",
     "PROFILES": "model",
     "QUEUED": "model",
     "REJECTED": "model",
@@ -53,16 +54,22 @@ _EXPORTS = {
     "build": "ubl",
     "check_identifier": "issuing",
     "compute": "figures",
+    "draft_from_sales": "sources",
     "format_number": "issuing",
     "get_invoice": "issuing",
     "invoice_payload": "issuing",
+    "invoice_sales": "sources",
     "invoice_xml": "issuing",
     "issue_invoice": "issuing",
     "kdv_groups": "figures",
     "list_invoices": "issuing",
     "number_words": "words",
+    "party_customer": "sources",
     "route": "routing",
+    "sale_id_of": "sources",
     "series_for": "issuing",
+    "shop_party": "sources",
+    "split_address": "sources",
     "validate": "validation",
 }
 
@@ -79,6 +86,7 @@ __all__ = [
     "FROM_WHOLESALE",
     "IADE",
     "ISTISNA",
+    "PAYMENT_NAMES",
     "PROFILES",
     "QUEUED",
     "REJECTED",
@@ -107,16 +115,22 @@ __all__ = [
     "build",
     "check_identifier",
     "compute",
+    "draft_from_sales",
     "format_number",
     "get_invoice",
     "invoice_payload",
+    "invoice_sales",
     "invoice_xml",
     "issue_invoice",
     "kdv_groups",
     "list_invoices",
     "number_words",
+    "party_customer",
     "route",
+    "sale_id_of",
     "series_for",
+    "shop_party",
+    "split_address",
     "validate",
 ]
 if not TYPE_CHECKING:  # type checkers read the imports below instead, and flag a misspelt name
@@ -171,6 +185,15 @@ if TYPE_CHECKING:
         LineFigures,
     )
     from pos_tui.core.einvoice.routing import Route, route
+    from pos_tui.core.einvoice.sources import (
+        PAYMENT_NAMES,
+        draft_from_sales,
+        invoice_sales,
+        party_customer,
+        sale_id_of,
+        shop_party,
+        split_address,
+    )
     from pos_tui.core.einvoice.ubl import build
     from pos_tui.core.einvoice.validation import Finding, validate
     from pos_tui.core.einvoice.words import amount_words, number_words

@@ -19,8 +19,10 @@ from typing import Any
 from lxml import etree
 
 from pos_tui.core.einvoice.model import (
+    EARSIVFATURA,
     KDV_TAX_CODE,
     UNIT_CODES,
+    FiscalSlip,
     InvoiceDraft,
     InvoiceFigures,
     InvoiceParty,
@@ -97,6 +99,30 @@ def _party(parent: Any, party: InvoiceParty) -> None:
         first, _, family = party.name.strip().rpartition(" ")
         _cbc(person, "FirstName", first or family)
         _cbc(person, "FamilyName", family)
+
+
+def _okc_slip(parent: Any, slip: FiscalSlip, supplier: InvoiceParty, profile: str) -> None:
+    """The ÖKC receipt the sale was printed on (GİB's BillingReferenceCheck rules): fiş no and date, the Z
+    number as the attachment's URI, the device's serial as the issuer's endpoint."""
+    doc = _cac(parent, "AdditionalDocumentReference")
+    _cbc(doc, "ID", slip.number)
+    _cbc(doc, "IssueDate", slip.at.date().isoformat())
+    _cbc(doc, "DocumentTypeCode", "OKCBF")
+    _cbc(doc, "DocumentType", "OKCBilgiFisi")
+    _cbc(doc, "DocumentDescription", "E-ARSIV" if profile == EARSIVFATURA else "E-FATURA")
+    _cbc(_cac(_cac(doc, "Attachment"), "ExternalReference"), "URI", slip.z_no)
+    period = _cac(doc, "ValidityPeriod")
+    _cbc(period, "StartDate", slip.at.date().isoformat())
+    _cbc(period, "StartTime", slip.at.strftime("%H:%M:%S"))
+    issuer = _cac(doc, "IssuerParty")
+    _cbc(issuer, "EndpointID", slip.device)
+    _cbc(
+        _cac(issuer, "PartyIdentification"), "ID", supplier.identifier, schemeID="TCKN" if supplier.is_person else "VKN"
+    )
+    address = _cac(issuer, "PostalAddress")
+    _cbc(address, "CitySubdivisionName", supplier.district or "-")
+    _cbc(address, "CityName", supplier.city or "-")
+    _cbc(_cac(address, "Country"), "Name", supplier.country or "Türkiye")
 
 
 def _tax_total(
@@ -176,12 +202,17 @@ def build(
         ref = _cac(_cac(root, "BillingReference"), "InvoiceDocumentReference")
         _cbc(ref, "ID", draft.billing_reference.number)
         _cbc(ref, "IssueDate", draft.billing_reference.issue_date.isoformat())
+        _cbc(ref, "DocumentTypeCode", "IADE")
     for slip in draft.fiscal_slips:
-        doc = _cac(root, "AdditionalDocumentReference")
-        _cbc(doc, "ID", slip.number)
-        _cbc(doc, "IssueDate", slip.at.date().isoformat())
-        _cbc(doc, "DocumentTypeCode", "OKCBF")
-        _cbc(doc, "DocumentDescription", f"Z No: {slip.z_no}; ÖKC: {slip.device}; Saat: {slip.at:%H:%M}")
+        _okc_slip(_cac(root, "BillingReference"), slip, draft.supplier, profile)
+    if profile == EARSIVFATURA:
+        # How the e-Arşiv invoice reaches the buyer (integrators require it): on paper (the printout or
+        # the information slip at the till) or electronically (e-mail).
+        sending = _cac(root, "AdditionalDocumentReference")
+        _cbc(sending, "ID", uuid)
+        _cbc(sending, "IssueDate", issued_at.date().isoformat())
+        _cbc(sending, "DocumentTypeCode", "SendingType")
+        _cbc(sending, "DocumentType", "ELEKTRONIK" if draft.customer.email else "KAGIT")
     signature = _cac(root, "Signature")
     _cbc(signature, "ID", draft.supplier.identifier, schemeID="VKN_TCKN")
     signatory = _cac(signature, "SignatoryParty")
