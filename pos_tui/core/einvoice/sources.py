@@ -165,7 +165,7 @@ def draft_from_sales(
     if len(set(sale_ids)) != len(sale_ids):
         raise ValidationError(_("A sale is listed twice"))
     heads = _heads(sale_ids)
-    for sid, kind, terminal, receipt_no, *_rest in heads:
+    for _sid, kind, terminal, receipt_no, *_rest in heads:
         if kind != "sale":
             raise ValidationError(
                 _(
