@@ -113,6 +113,8 @@ def _line(tree: Any, location: str | None) -> int | None:
     for step in location.split("/"):
         if not step:
             continue
+        if step.startswith("@"):  # an attribute: its element's line
+            break
         m = re.fullmatch(r"(?:Q\{[^}]*\})?([\w.-]+)(\[\d+\])?", step)
         if not m:
             return None

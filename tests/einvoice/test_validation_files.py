@@ -1,0 +1,42 @@
+"""The vendored GİB files are the ones the README documents, and the validator reports what they find."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from einvoice_support import Shop, consumer_draft, issue
+
+from pos_tui.core import einvoice
+from pos_tui.core.einvoice.validation import DATA
+
+
+def test_the_vendored_files_match_the_checksums_in_their_readme() -> None:
+    readme = (DATA / "README.md").read_text(encoding="utf-8")
+    listed = re.findall(r"^([0-9a-f]{64})  (\S+)$", readme, re.M)
+    assert len(listed) == 3
+    for digest, name in listed:
+        assert hashlib.sha256((DATA / name).read_bytes()).hexdigest() == digest, name
+
+
+def test_every_finding_is_reported_with_its_line(shop: Shop, tmp_path: Path) -> None:
+    xml = einvoice.invoice_xml(issue(shop, consumer_draft(shop.settings)).id).decode()
+    broken = xml.replace("<cbc:InvoiceTypeCode>SATIS<", "<cbc:InvoiceTypeCode>SATISX<").replace(
+        'unitCode="C62"', 'unitCode="ADET"'
+    )
+    findings = einvoice.validate(broken.encode())
+    rules = {f.rule for f in findings}
+    assert any(r.startswith("InvoiceTypeCodeCheck") for r in rules), rules
+    assert any("UnitCode" in r for r in rules), rules
+    lines = broken.splitlines()
+    for f in findings:
+        assert f.line is not None and f.source == "schematron"
+        assert f.line <= len(lines)
+
+
+def test_the_xsd_runs_first_and_bad_xml_is_one_finding() -> None:
+    (finding,) = einvoice.validate(b"<Invoice><unclosed></Invoice>")
+    assert finding.source == "xml"
+    findings = einvoice.validate(b'<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"/>')
+    assert findings and all(f.source == "xsd" for f in findings)
