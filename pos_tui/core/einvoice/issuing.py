@@ -32,7 +32,9 @@ from pos_tui.core.einvoice.model import (
     PROFILES,
     QUEUED,
     REJECTED,
+    TEMELFATURA,
     TEVKIFAT,
+    TICARIFATURA,
     TYPES,
     InvoiceDraft,
     InvoiceParty,
@@ -192,7 +194,10 @@ def issue_invoice(
     alias: str | None = None,
     tz: str = SHOP_TZ,
 ) -> IssuedInvoice:
-    """Issue ``draft`` as an invoice of ``profile`` (routing decided it: :func:`.routing.route`)."""
+    """Issue ``draft`` as an invoice of ``profile`` (routing decided it: :func:`.routing.route`). An IADE
+    e-Fatura is always TEMELFATURA: GİB does not allow IADE on TICARIFATURA."""
+    if draft.type == IADE and profile == TICARIFATURA:
+        profile = TEMELFATURA
     _check_draft(draft, profile)
     issued_at = local(now, tz).replace(microsecond=0)
     series = series_for(settings, terminal, profile)
