@@ -151,7 +151,7 @@ def _check_draft(draft: InvoiceDraft, profile: str) -> None:
     if draft.type == IADE and draft.billing_reference is None:
         raise ValidationError(_("A return invoice (İADE) must name the invoice it returns goods of"))
     if draft.type == ISTISNA and any(ln.kdv_rate != 0 or not ln.exemption_code for ln in draft.lines):
-        raise ValidationError(_("An exemption invoice (İSTİSNA) has only 0 % lines, each with its exemption code"))
+        raise ValidationError(_("An exemption invoice (İSTİSNA) has only lines at 0 % KDV, each with its exemption code"))
     if draft.type == TEVKIFAT and not any(ln.withholding_code for ln in draft.lines):
         raise ValidationError(_("A withholding invoice (TEVKİFAT) needs a withholding code on at least one line"))
     if draft.type != TEVKIFAT and any(ln.withholding_code for ln in draft.lines):
