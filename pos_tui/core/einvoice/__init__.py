@@ -61,6 +61,7 @@ _EXPORTS = {
     "kdv_groups": "figures",
     "list_invoices": "issuing",
     "number_words": "words",
+    "render": "render",
     "route": "routing",
     "series_for": "issuing",
     "validate": "validation",
@@ -115,6 +116,7 @@ __all__ = [
     "kdv_groups",
     "list_invoices",
     "number_words",
+    "render",
     "route",
     "series_for",
     "validate",
@@ -123,6 +125,7 @@ if not TYPE_CHECKING:  # type checkers read the imports below instead, and flag 
     __getattr__, __dir__ = front_door(__name__, _EXPORTS)
 
 if TYPE_CHECKING:
+    from pos_tui.core.einvoice import render
     from pos_tui.core.einvoice.figures import compute, kdv_groups
     from pos_tui.core.einvoice.issuing import (
         IssuedInvoice,
