@@ -14,10 +14,10 @@ _EXPORTS = {
     "InvoiceView": "view",
     "info_slip": "slip",
     "info_slip_lines": "slip",
-    "karekod": "karekod",
-    "karekod_fields": "karekod",
-    "qr_matrix": "karekod",
-    "qr_svg": "karekod",
+    "karekod": "qr",
+    "karekod_fields": "qr",
+    "qr_matrix": "qr",
+    "qr_svg": "qr",
     "read_invoice": "view",
     "render_html": "html",
     "render_pdf": "pdf",
@@ -40,7 +40,7 @@ if not TYPE_CHECKING:  # type checkers read the imports below instead, and flag 
 
 if TYPE_CHECKING:
     from pos_tui.core.einvoice.render.html import render_html
-    from pos_tui.core.einvoice.render.karekod import karekod, karekod_fields, qr_matrix, qr_svg
     from pos_tui.core.einvoice.render.pdf import render_pdf
+    from pos_tui.core.einvoice.render.qr import karekod, karekod_fields, qr_matrix, qr_svg
     from pos_tui.core.einvoice.render.slip import info_slip, info_slip_lines
     from pos_tui.core.einvoice.render.view import InvoiceView, read_invoice

@@ -11,7 +11,7 @@ from typing import Any
 
 from lxml import etree
 
-from pos_tui.core.einvoice.render.karekod import karekod, qr_svg
+from pos_tui.core.einvoice.render.qr import karekod, qr_svg
 from pos_tui.core.einvoice.render.view import parse
 
 STYLESHEET = Path(__file__).resolve().parents[3] / "data" / "einvoice.xsl"

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from pos_tui.core.einvoice.render.karekod import karekod, qr_widget
+from pos_tui.core.einvoice.render.qr import karekod, qr_widget
 from pos_tui.core.einvoice.render.view import InvoiceView, PartyView, day, read_invoice
 from pos_tui.core.kernel.formatting import format_decimal, format_money
 

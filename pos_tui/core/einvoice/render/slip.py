@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import textwrap
 
-from pos_tui.core.einvoice.render.karekod import karekod
+from pos_tui.core.einvoice.render.qr import karekod
 from pos_tui.core.einvoice.render.view import InvoiceView, day, read_invoice
 from pos_tui.core.kernel.errors import ValidationError
 from pos_tui.core.kernel.formatting import format_money
