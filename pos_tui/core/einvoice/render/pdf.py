@@ -66,7 +66,7 @@ def _party_lines(party: PartyView, *, supplier: bool) -> list[str]:
 def head_rows(view: InvoiceView) -> list[tuple[str, str]]:
     """The invoice's own fields, as (label, value) rows."""
     rows = [
-        ("Özelleştirme No", "TR1.2"),
+        ("Özelleştirme No", view.customization),
         ("Senaryo", view.profile),
         ("Fatura Tipi", view.type),
         ("Fatura No", view.number),
@@ -127,7 +127,7 @@ def render_pdf(xml: bytes) -> bytes:
     qr = Drawing(size, size)
     qr.add(qr_widget(karekod(xml), size))
     head = Table([[para(label, strong), para(value)] for label, value in head_rows(view)], colWidths=[33 * mm, 52 * mm])
-    head.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.black)]))
+    head.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
     left = [party_block(view.supplier, supplier=True), Spacer(1, 4 * mm), party_block(view.customer, supplier=False)]
     right_side = [qr, para(view.title, ParagraphStyle("title", parent=strong, fontSize=14, leading=18)), head]
     top = Table([[left, right_side]], colWidths=[100 * mm, 86 * mm])

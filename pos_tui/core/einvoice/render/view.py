@@ -86,6 +86,7 @@ class InvoiceView:
     tax_exclusive: Decimal
     tax_inclusive: Decimal
     payable: Decimal
+    customization: str = "TR1.2"
 
     @property
     def title(self) -> str:
@@ -259,6 +260,7 @@ def read_invoice(xml: bytes) -> InvoiceView:
         tax_exclusive=_amount(root, money + "TaxExclusiveAmount/text()"),
         tax_inclusive=_amount(root, money + "TaxInclusiveAmount/text()"),
         payable=_amount(root, money + "PayableAmount/text()"),
+        customization=_text(root, "cbc:CustomizationID/text()"),
     )
 
 
