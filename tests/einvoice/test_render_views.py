@@ -201,3 +201,21 @@ def test_something_that_is_not_an_invoice_is_refused_clearly() -> None:
         render.render_html(b"<Invoice")
     with pytest.raises(ValidationError, match="Not a UBL invoice"):
         render.karekod(etree.tostring(etree.Element("Order")))
+
+
+def test_a_tevkifat_invoice_shows_the_withheld_kdv(shop: Shop) -> None:
+    line = einvoice.InvoiceLineDraft(
+        1, "S01", "Temizlik hizmeti", "piece", 1000, 120000, 120000, 20, withholding_code="622", withholding_percent=90
+    )
+    inv, xml = issued_xml(shop, identifier=VKN, name="Acme Temizlik", type=einvoice.TEVKIFAT, lines=(line,))
+    assert_valid(xml)
+    # 1.200,00 with 20 % KDV: net 1.000,00, KDV 200,00, 9/10 of it withheld: 180,00; payable 1.020,00
+    page = html.fromstring(render.render_html(xml))
+    assert _cell(page, "tevkifat-1").startswith("KDV Tevkifatı (%90)") and _cell(page, "tevkifat-1").endswith(
+        "180,00 TL"
+    )
+    assert _cell(page, "payable") == "Ödenecek Tutar 1.020,00 TL" and inv.payable == Decimal("1020.00")
+    (text,) = pdf_pages_text(render.render_pdf(xml))
+    assert "KDV Tevkifatı (%90) 180,00 TL" in text and "Ödenecek Tutar 1.020,00 TL" in text
+    assert any(ln.startswith("KDV Tevkifatı %90:") and ln.endswith("180,00 TL") for ln in render.info_slip_lines(xml))
+    assert json.loads(render.karekod(xml))["odenecek"] == "1020.00"
