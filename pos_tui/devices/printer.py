@@ -271,6 +271,11 @@ class EscposPrinter:
     def _barcode(out: Any, line: PrintLine) -> None:
         """The printer's own barcode command (GS k); a value the symbology cannot carry prints as text."""
         value = line.barcode or ""
+        if line.symbology == "QR" and value.isascii():  # the e-Arşiv slip's karekod: the printer draws it (GS ( k)
+            out.set(align="center", bold=False, normal_textsize=True)
+            out.qr(value, native=True, size=4)
+            out.ln()
+            return
         if line.symbology == "CODE128":
             code, kind, function = "{B" + value, "CODE128", "B"
         else:

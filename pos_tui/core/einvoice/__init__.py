@@ -65,6 +65,7 @@ _EXPORTS = {
     "list_invoices": "issuing",
     "number_words": "words",
     "party_customer": "sources",
+    "render": "render",
     "route": "routing",
     "sale_id_of": "sources",
     "series_for": "issuing",
@@ -126,6 +127,7 @@ __all__ = [
     "list_invoices",
     "number_words",
     "party_customer",
+    "render",
     "route",
     "sale_id_of",
     "series_for",
@@ -184,6 +186,7 @@ if TYPE_CHECKING:
         KdvGroup,
         LineFigures,
     )
+    from pos_tui.core.einvoice import render
     from pos_tui.core.einvoice.routing import Route, route
     from pos_tui.core.einvoice.sources import (
         PAYMENT_NAMES,

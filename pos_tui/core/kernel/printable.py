@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 Align = Literal["left", "center", "right"]
-Symbology = Literal["CODE128", "EAN13"]
+Symbology = Literal["CODE128", "EAN13", "QR"]  # QR: the e-Arşiv slip's karekod
 
 
 @dataclass(frozen=True, slots=True)
