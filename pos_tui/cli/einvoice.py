@@ -1,6 +1,7 @@
 """``pos-admin einvoice``: e-Fatura and e-Arşiv invoices. The commands live in one module per part
-(``einvoice_issue``: issue, list, export, validate and the standalone wholesale / supplier-return invoices;
-``einvoice_render``: render; ``einvoice_send``: send, status, cancel and the sender's loop;
+(``einvoice_issue``: issue, list and validate; ``einvoice_trade``: standalone wholesale and supplier-return invoices,
+customer-return documents;
+``einvoice_render``: render and export; ``einvoice_send``: send, status, cancel and the sender's loop;
 ``einvoice_users``: GİB's registered-user list), each attaching its commands with ``register(app)``.
 """
 
