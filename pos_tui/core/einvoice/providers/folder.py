@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -39,16 +40,17 @@ IN = "in"
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a dot-named temporary file in the same folder and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         with open(tmp, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
         raise ProviderUnavailable(
             _("Cannot write {path}: {reason}").format(path=path, reason=exc.strerror or exc)
         ) from exc
