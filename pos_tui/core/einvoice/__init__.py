@@ -79,6 +79,7 @@ _EXPORTS = {
     "send_due": "sender",
     "send_now": "sender",
     "series_for": "issuing",
+    "status_label": "sender",
     "validate": "validation",
 }
 
@@ -149,6 +150,7 @@ __all__ = [
     "send_due",
     "send_now",
     "series_for",
+    "status_label",
     "validate",
 ]
 if not TYPE_CHECKING:  # type checkers read the imports below instead, and flag a misspelt name
@@ -220,6 +222,7 @@ if TYPE_CHECKING:
         queue_summary,
         send_due,
         send_now,
+        status_label,
     )
     from pos_tui.core.einvoice.ubl import build
     from pos_tui.core.einvoice.validation import Finding, validate

@@ -54,7 +54,7 @@ from pos_tui.core.kernel.actors import Actor, require
 from pos_tui.core.kernel.clock import SHOP_TZ, from_db, iso, to_db
 from pos_tui.core.kernel.errors import NotFound, StateError, ValidationError
 from pos_tui.core.kernel.money import from_kurus
-from pos_tui.i18n import _
+from pos_tui.i18n import N_, _
 from pos_tui.settings import EInvoiceSettings
 from pos_tui.store import fast
 from pos_tui.store import models as m
@@ -64,6 +64,22 @@ ERROR = "error"
 POLL_CAP = timedelta(hours=6)  # a sent invoice is asked about at least this often
 DEFAULT_LIMIT = 50
 WAITING = (DRAFT, QUEUED, SENT)
+
+_LABELS = {
+    DRAFT: N_("draft"),
+    QUEUED: N_("queued"),
+    SENT: N_("sent"),
+    ACCEPTED: N_("accepted"),
+    REJECTED: N_("rejected"),
+    CANCELLED: N_("cancelled"),
+    ERROR: N_("failed try"),
+}
+
+
+def status_label(status: str) -> str:
+    """A status or event kind in the shop's language (draft, queued, sent, …, failed try)."""
+    label = _LABELS.get(status)
+    return _(label) if label else status
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +96,11 @@ class Step:
     code: str | None = None
     message: str | None = None
     next_at: datetime | None = None
+
+    @property
+    def failed(self) -> bool:
+        """The integrator could not be reached (or its answer not read) in this step."""
+        return self.event == ERROR
 
     def as_json(self, tz: str = SHOP_TZ) -> dict[str, Any]:
         return {
