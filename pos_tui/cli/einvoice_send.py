@@ -193,12 +193,19 @@ def run(
 ) -> None:
     """The sender's loop: send what is queued, ask about what was sent, with backoff (for a service)."""
     from pos_tui.core import einvoice
+    from pos_tui.core.kernel import PosError
 
     settings = state().open_db()
     provider = _provider(settings)
     tz, terminal = settings.shop.timezone, settings.terminal_id
     while True:
-        report = einvoice.send_due(provider, now=now(), terminal=terminal, settings=settings.einvoice, limit=limit)
+        try:
+            report = einvoice.send_due(provider, now=now(), terminal=terminal, settings=settings.einvoice, limit=limit)
+        except PosError as exc:  # a service keeps going: the pass is tried again after the interval
+            if once:
+                raise
+            info(_("error: {message}").format(message=exc.message))
+            report = einvoice.SendReport()
         _report_pass(report, json_, tz, settings.language, loop=not once)
         if once:
             if report.unreachable:

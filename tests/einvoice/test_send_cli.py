@@ -129,3 +129,24 @@ def test_run_once_as_a_real_process(shop: Shop, tmp_path: Path) -> None:
     report = json.loads(done.stdout)
     assert [(s["uuid"], s["status"], s["event"]) for s in report["steps"]] == [(inv.uuid, "sent", "sent")]
     assert einvoice.get_invoice(inv.id).status == "sent"
+
+
+def test_the_loop_prints_a_json_line_per_pass_and_stops_on_ctrl_c(
+    cli: Cli, shop: Shop, tmp_path: Path, monkeypatch: Any
+) -> None:
+    import time
+
+    inv = issue(shop, consumer_draft(shop.settings))
+    calls: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        calls.append(seconds)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(time, "sleep", sleep)
+    result = ok(cli("einvoice", "run", "--interval", "5", "--json", env=config(tmp_path, "simulator:later=1")))
+    passes = [json.loads(line) for line in result.stdout.splitlines()]
+    assert calls == [5.0, 5.0] and len(passes) == 2
+    assert [s["status"] for s in passes[0]["steps"]] == ["sent"] and passes[1]["steps"] == []
+    assert einvoice.get_invoice(inv.id).status == "sent"

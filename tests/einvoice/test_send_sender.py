@@ -258,3 +258,37 @@ def test_the_audit_finds_a_changed_xml_and_a_gap_in_the_numbers(shop: Shop) -> N
     problems = audit_problems(shop)
     assert any("numbers 1 to 2 were given but 1 are there" in p for p in problems)
     assert any("is missing from the tables" in p for p in problems)
+
+
+@pytest.mark.parametrize("timeouts", [0, 1, 2, 4])
+def test_whatever_the_timeouts_one_ettn_is_one_invoice_and_the_audit_holds(
+    shop: Shop, tmp_path: Path, timeouts: int
+) -> None:
+    settings = EInvoiceSettings(retry_seconds=10, max_attempts=8)
+    sim = providers.SimulatorProvider(tmp_path, timeouts=timeouts, later=1)
+    invoices = [issue(shop, consumer_draft(shop.settings)) for _ in range(2)]
+    at, passes = shop.now, 0
+    while any(einvoice.get_invoice(i.id).status != "accepted" for i in invoices):
+        run(sim, at, settings)
+        due = [queue(i)[2] for i in invoices if queue(i)[2] is not None]
+        at = max(at, min(due).replace(tzinfo=shop.now.tzinfo)) if due else at
+        passes += 1
+        assert passes < 20
+    state = sim.snapshot()
+    assert sorted(state["invoices"]) == sorted(i.uuid for i in invoices)
+    assert all(state["tries"][i.uuid] == timeouts + 1 for i in invoices)
+    assert all(kinds(i).count("error") == timeouts for i in invoices)
+    assert audit_problems(shop) == []
+
+
+def test_status_of_a_queued_invoice_whose_answer_was_lost_finds_it(shop: Shop, tmp_path: Path) -> None:
+    sim = providers.SimulatorProvider(tmp_path, timeouts=1)
+    inv = issue(shop, consumer_draft(shop.settings))
+    run(sim, shop.now)
+    assert queue(inv)[:2] == ("queued", 1)
+    step = einvoice.ask_status(
+        inv.id, provider=sim, actor=shop.books.admin, now=shop.now, terminal="T1", settings=SETTINGS
+    )
+    assert step.status == "accepted" and kinds(inv) == ["queued", "error", "sent", "accepted"]
+    assert run(sim, shop.now + timedelta(days=1)).steps == []
+    assert audit_problems(shop) == []
