@@ -19,6 +19,8 @@ Checks, in order:
    that entry and its hash starts with the printed digits.
 7. Loyalty: the points ledger, points, stamps and supplier points per sale, wallets, gift
    cards and coupons against each other and the journal (:mod:`pos_tui.core.loyalty.audit`).
+8. Accounts (:mod:`pos_tui.core.accounts.audit`) and e-invoices (:mod:`pos_tui.core.einvoice.audit`):
+   documents, events and queue against the journal, gapless invoice numbers, XML digests.
 
 The triggers stop casual changes; these checks catch someone who dropped them. Someone who
 rewrites everything consistently (chain, head, documents, counters) is caught only by an anchor
@@ -42,6 +44,7 @@ from pos_tui.core.accounts.audit import check_accounts
 from pos_tui.core.audit.series import check_series
 from pos_tui.core.cash.reports import document_totals
 from pos_tui.core.catalog.upsert import stale_search_keys
+from pos_tui.core.einvoice.audit import check_einvoices
 from pos_tui.core.kernel.errors import ValidationError
 from pos_tui.core.kernel.formatting import format_money
 from pos_tui.core.kernel.journal import GENESIS, HEAD_KEY, canonical, chain_hash
@@ -628,6 +631,7 @@ def verify(
         check_series(found.add, chain.sale_entries)
         check_loyalty(found.add, tz=settings.shop.timezone)
         check_accounts(found.add)
+        check_einvoices(found.add)
     except (PeeweeException, sqlite3.Error) as exc:  # a text Python cannot decode
         if "could not decode" not in str(exc).lower():
             raise

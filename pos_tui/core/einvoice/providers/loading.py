@@ -1,0 +1,55 @@
+"""Which provider ``[einvoice] driver`` names (docs/einvoice-send.md, "Providers")."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+from pos_tui.core.einvoice.providers.base import EInvoiceProvider
+from pos_tui.core.einvoice.providers.folder import FolderProvider
+from pos_tui.core.einvoice.providers.simulator import SimulatorProvider, parse_options
+from pos_tui.core.kernel.errors import ValidationError
+from pos_tui.i18n import _
+from pos_tui.settings import EInvoiceSettings
+
+FOLDER = "folder"
+SIMULATOR = "simulator"
+
+
+def outbox_path(settings: EInvoiceSettings, home: Path) -> Path:
+    """``[einvoice] outbox`` (relative to ``home``), or ``home/einvoice``."""
+    if not settings.outbox:
+        return Path(home) / "einvoice"
+    path = Path(settings.outbox).expanduser()
+    return path if path.is_absolute() else Path(home) / path
+
+
+def load_provider(settings: EInvoiceSettings, home: Path) -> EInvoiceProvider:
+    """``folder``, ``simulator`` (``simulator:KEY=VALUE,…`` for its knobs) or ``package.module:factory``,
+    where ``factory(settings)`` returns the provider (a shop's own integrator client)."""
+    driver = settings.driver.strip()
+    outbox = outbox_path(settings, home)
+    if driver == FOLDER:
+        return FolderProvider(outbox)
+    name, sep, rest = driver.partition(":")
+    if name == SIMULATOR:
+        return SimulatorProvider(outbox, **parse_options(rest))
+    if not sep or not name or not rest.isidentifier():
+        raise ValidationError(
+            _("einvoice.driver: {driver!r} is not folder, simulator or package.module:factory").format(driver=driver)
+        )
+    try:
+        module = importlib.import_module(name)
+        factory = getattr(module, rest)
+    except (ImportError, AttributeError) as exc:
+        raise ValidationError(
+            _("einvoice.driver: cannot load {driver!r}: {reason}").format(driver=driver, reason=exc)
+        ) from exc
+    provider = factory(settings)
+    if not isinstance(provider, EInvoiceProvider):
+        raise ValidationError(
+            _("einvoice.driver: {driver!r} gave no provider (it needs send, status, cancel and lookup_user)").format(
+                driver=driver
+            )
+        )
+    return provider
