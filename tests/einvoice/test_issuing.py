@@ -155,3 +155,10 @@ def test_an_account_sale_goes_to_the_account_and_a_registered_buyer_gets_an_efat
     )
     assert inv.number.startswith("FT1")
     assert_valid(einvoice.invoice_xml(inv.id))
+
+
+def test_invoices_are_listed_since_a_shop_day(shop: Shop) -> None:
+    old = issue(shop, consumer_draft(shop.settings), now=shop.now - timedelta(days=3))
+    new = issue(shop, consumer_draft(shop.settings))
+    assert [i.id for i in einvoice.list_invoices(since=shop.now.date())] == [new.id]
+    assert [i.id for i in einvoice.list_invoices(since=(shop.now - timedelta(days=3)).date())] == [new.id, old.id]

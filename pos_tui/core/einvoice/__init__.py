@@ -173,6 +173,7 @@ if not TYPE_CHECKING:  # type checkers read the imports below instead, and flag 
     __getattr__, __dir__ = front_door(__name__, _EXPORTS)
 
 if TYPE_CHECKING:
+    from pos_tui.core.einvoice import providers, render
     from pos_tui.core.einvoice.audit import check_einvoices
     from pos_tui.core.einvoice.figures import compute, kdv_groups
     from pos_tui.core.einvoice.issuing import (
@@ -221,8 +222,6 @@ if TYPE_CHECKING:
         KdvGroup,
         LineFigures,
     )
-    from pos_tui.core.einvoice import providers
-    from pos_tui.core.einvoice import render
     from pos_tui.core.einvoice.routing import Route, route
     from pos_tui.core.einvoice.sender import (
         STATUS_KIND,

@@ -42,7 +42,7 @@ from pos_tui.core.einvoice.model import (
 from pos_tui.core.einvoice.validation import validate
 from pos_tui.core.kernel import journal
 from pos_tui.core.kernel.actors import Actor
-from pos_tui.core.kernel.clock import SHOP_TZ, from_db, iso, local, to_db
+from pos_tui.core.kernel.clock import SHOP_TZ, day_bounds, from_db, iso, local, to_db
 from pos_tui.core.kernel.errors import NotFound, ValidationError
 from pos_tui.core.kernel.money import from_kurus, to_kurus
 from pos_tui.i18n import _
@@ -151,7 +151,9 @@ def _check_draft(draft: InvoiceDraft, profile: str) -> None:
     if draft.type == IADE and draft.billing_reference is None:
         raise ValidationError(_("A return invoice (İADE) must name the invoice it returns goods of"))
     if draft.type == ISTISNA and any(ln.kdv_rate != 0 or not ln.exemption_code for ln in draft.lines):
-        raise ValidationError(_("An exemption invoice (İSTİSNA) has only lines at 0 % KDV, each with its exemption code"))
+        raise ValidationError(
+            _("An exemption invoice (İSTİSNA) has only lines at 0 % KDV, each with its exemption code")
+        )
     if draft.type == TEVKIFAT and not any(ln.withholding_code for ln in draft.lines):
         raise ValidationError(_("A withholding invoice (TEVKİFAT) needs a withholding code on at least one line"))
     if draft.type != TEVKIFAT and any(ln.withholding_code for ln in draft.lines):
@@ -394,7 +396,7 @@ def list_invoices(
     if sale_id is not None:
         query = query.where(E.id.in_(S.select(S.invoice).where(S.sale == sale_id)))
     if since is not None:
-        query = query.where(E.issued_at >= to_db(datetime.combine(since, datetime.min.time()).replace(tzinfo=None)))
+        query = query.where(E.issued_at >= to_db(day_bounds(since, tz)[0]))
     query = query.order_by(E.id.desc())
     if limit:
         query = query.limit(limit)
