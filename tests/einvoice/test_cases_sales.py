@@ -240,3 +240,18 @@ def test_a_bad_identifier_is_refused_before_anything_is_written(shop: Shop) -> N
     with pytest.raises(ValidationError, match="TCKN 12345678901 is not valid"):
         invoice(shop, [shop.sale.sale_id], customer=buyer("12345678901", "Ayşe Yılmaz"))
     assert m.EInvoice.select().count() == 0
+
+
+def test_a_free_line_is_a_full_allowance_and_an_all_free_receipt_still_validates(shop: Shop) -> None:
+    cart = cart_of(("1003", 1), ("1001", 2)).discount_line(2, Discount("percent", D(100)))  # bread on the house
+    sale = sell(shop.books, cart, cash("120.00"), actor=shop.books.admin)
+    x = check_against_sales(invoice(shop, [sale.sale_id], customer=buyer(TCKN, "Ayşe Yılmaz")), [sale.sale_id])
+    tea, bread = x.lines
+    assert tea.extension + tea.kdv == D("120.00")
+    assert bread.extension == 0 and bread.kdv == 0 and bread.allowance == (bread.price * 2).quantize(D("0.01")) > 0
+    assert x.subtotals[1] == (D(0), D(0)) and x.exemptions[1] == "351"  # a KDV of 0 names its reason
+    gift = cart_of(("1004", 1)).discount_cart(Discount("percent", D(100)))
+    free = sell(shop.books, gift, [], actor=shop.books.admin)
+    assert free.total == 0
+    x = check_against_sales(invoice(shop, [free.sale_id], customer=buyer(TCKN, "Ayşe Yılmaz")), [free.sale_id])
+    assert x.tax_inclusive == x.payable == 0 and "Yalnız: Sıfır Türk Lirası" in x.notes
