@@ -10,17 +10,27 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from cases_support import check_against_sales
 from einvoice_support import TCKN, VKN, Shop
 from lxml import etree
 from money_support import cart_of, on_account, sell
 
+from pos_tui.cli import einvoice_issue
 from pos_tui.core import einvoice
 from pos_tui.store import models as m
 
 REPO = Path(__file__).resolve().parents[2]
 Cli = Callable[..., Any]
 FIRM_VKN = "4840847211"
+
+
+@pytest.fixture(autouse=True)
+def _shop_clock(shop: Shop, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The commands issue at the fixtures' moment (a Sunday morning in Istanbul, in the past). At the real
+    moment an invoice dated by the shop's clock (Istanbul) could be "after today" for GİB's TimeCheck run
+    by a Saxon whose implicit timezone is the machine's UTC, between 21:00 and 24:00 UTC."""
+    monkeypatch.setattr(einvoice_issue, "now", lambda: shop.now)
 
 
 def ok(result: Any) -> Any:
@@ -139,6 +149,7 @@ def test_list_json_and_human(cli: Cli, shop: Shop) -> None:
     assert bad.exit_code == 2 and "not a status" in bad.stderr
     human = ok(cli("einvoice", "list", env={"POS_LANG": "tr", "COLUMNS": "120"})).stdout
     day = einvoice.get_invoice(rows[0]["id"]).issued_at.strftime("%d.%m.%Y")
+    assert day == "01.11.2026"  # the shop clock of the fixtures
     assert rows[0]["number"] in human and "140,00" in human and day in human
     narrow = ok(cli("einvoice", "list", env={"COLUMNS": "80"})).stdout
     assert all(len(line) <= 80 for line in narrow.splitlines()) and rows[1]["number"] in narrow
@@ -212,6 +223,7 @@ def test_issue_in_a_real_process(shop: Shop, db_path: Path, tmp_path: Path) -> N
         "POS_CONFIG": str(REPO / "config" / "pos.toml"),
         "POS_LANG": "en",
         "POS_TERMINAL": "T1",
+        "TZ": "Europe/Istanbul",  # Saxon's today (GİB's TimeCheck) in the shop's zone, as on a till in Türkiye
     }
     args = ["einvoice", "issue", f"T1/{shop.sale.receipt_no}", "--customer", FIRM_VKN, "--name", "Yıldız İnşaat A.Ş."]
     done = subprocess.run(
