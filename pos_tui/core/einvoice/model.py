@@ -52,6 +52,13 @@ UNIT_CODES = {"piece": "C62", "kg": "KGM", "lt": "LTR", "m": "MTR"}
 # (docs/einvoice-rules.md, "Final consumer identifiers").
 ANONYMOUS_TCKN = "11111111111"
 
+# The exemption a KDV subtotal of 0 carries when nothing more specific applies: GİB's 351, "KDV - İstisna
+# Olmayan Diğer" (docs/einvoice-rules.md §7, §11.4). A 0 % line of a SATIS invoice gets it, and so does the
+# subtotal of a rate whose KDV rounded to 0 (a 0,01 TL item at 1 %): GİB's TaxExemptionReasonCheck-1 wants
+# a reason on every document-level KDV subtotal of 0.
+NOT_EXEMPT_CODE = "351"
+NOT_EXEMPT_REASON = "KDV - İstisna Olmayan Diğer"
+
 
 @dataclass(frozen=True, slots=True)
 class InvoiceParty:

@@ -24,6 +24,8 @@ from pos_tui.core.einvoice.issuing import IssuedInvoice, check_identifier, issue
 from pos_tui.core.einvoice.model import (
     FROM_SALE,
     FROM_SALES,
+    NOT_EXEMPT_CODE,
+    NOT_EXEMPT_REASON,
     SATIS,
     Discount,
     FiscalSlip,
@@ -52,8 +54,8 @@ PAYMENT_NAMES = {
 DISCOUNT_NAME = "İndirim"
 # The exemption a 0 % KDV line of a SATIS invoice carries when the product gives none: GİB's 351,
 # "KDV - İstisna Olmayan Diğer" (docs/einvoice-rules.md).
-DEFAULT_ZERO_RATE_CODE = "351"
-DEFAULT_ZERO_RATE_REASON = "KDV - İstisna Olmayan Diğer"
+DEFAULT_ZERO_RATE_CODE = NOT_EXEMPT_CODE
+DEFAULT_ZERO_RATE_REASON = NOT_EXEMPT_REASON
 
 
 def shop_party(shop: ShopSettings) -> InvoiceParty:

@@ -21,6 +21,8 @@ from lxml import etree
 from pos_tui.core.einvoice.model import (
     EARSIVFATURA,
     KDV_TAX_CODE,
+    NOT_EXEMPT_CODE,
+    NOT_EXEMPT_REASON,
     UNIT_CODES,
     FiscalSlip,
     InvoiceDraft,
@@ -230,11 +232,22 @@ def build(
     _party(_cac(root, "AccountingSupplierParty"), draft.supplier)
     _party(_cac(root, "AccountingCustomerParty"), draft.customer)
     exemptions = {ln.kdv_rate: (ln.exemption_code, ln.exemption_reason) for ln in draft.lines if ln.exemption_code}
+    # A subtotal whose KDV is 0 needs a reason (TaxExemptionReasonCheck-1): its lines' exemption, or 351 when
+    # a rate's KDV rounded to 0 on tiny amounts.
+    not_exempt = (NOT_EXEMPT_CODE, NOT_EXEMPT_REASON)
     _tax_total(
         root,
         cur,
         figures.kdv_total,
-        [(from_kurus(g.base), from_kurus(g.kdv), g.rate, *exemptions.get(g.rate, ("", ""))) for g in figures.kdv],
+        [
+            (
+                from_kurus(g.base),
+                from_kurus(g.kdv),
+                g.rate,
+                *exemptions.get(g.rate, not_exempt if not g.kdv else ("", "")),
+            )
+            for g in figures.kdv
+        ],
     )
     names = withholding_names or {}
     if figures.withholding:

@@ -98,14 +98,20 @@ def validate(xml: bytes) -> list[Finding]:
             location = node.get("location")
             out.append(
                 Finding(
-                    "schematron", node.get("id") or node.get("test") or kind, message, _line(tree, location), location
+                    "schematron",
+                    node.get("id") or node.get("test") or kind,
+                    message,
+                    _line(tree, location, message),
+                    location,
                 )
             )
     return out
 
 
-def _line(tree: Any, location: str | None) -> int | None:
-    """The source line of a schematron location (an XPath with Q{ns} steps), when it can be found."""
+def _line(tree: Any, location: str | None, message: str = "") -> int | None:
+    """The source line of a schematron location (an XPath with Q{ns} steps), when it can be found. Many of
+    GİB's rules have the whole invoice as their context (``InvoiceIDCheck``, ``InvoiceTypeCodeCheck``…): for
+    those the line of the element the message names (``cbc:ID``), when the invoice has it, says more."""
     if not location:
         return None
     # Turn each step "Q{ns}Name[1]" into a local-name() test lxml's XPath 1.0 understands.
@@ -123,4 +129,12 @@ def _line(tree: Any, location: str | None) -> int | None:
         found = tree.getroottree().xpath("/" + "/".join(steps))
     except Exception:
         return None
-    return found[0].sourceline if found else None
+    if not found:
+        return None
+    node = found[0]
+    if node.getparent() is None:  # the invoice itself
+        named = re.search(r"\b(?:cbc|cac):([A-Za-z]+)", message)
+        child = tree.find(f"{{*}}{named.group(1)}") if named else None
+        if child is not None:
+            return int(child.sourceline)
+    return int(node.sourceline)
