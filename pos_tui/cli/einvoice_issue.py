@@ -276,7 +276,8 @@ def validate(
         fail(_("{file}: is a folder, not an invoice file").format(file=file))
     except OSError as exc:
         fail(_("{file}: cannot be read ({reason})").format(file=file, reason=exc.strerror or exc))
-    findings = einvoice.validate(xml)
+    tz = state().settings.shop.timezone
+    findings = einvoice.validate(xml, today=einvoice.shop_today(tz))
     if json_:
         print_json(
             {

@@ -47,7 +47,7 @@ def test_points_that_paid_part_of_the_receipt_are_a_payment_note_not_a_discount(
     assert x.tax_inclusive == x.payable == D("280.00")
     assert {(r, int(b * 100), int(t * 100)) for r, (b, t) in x.subtotals.items()} == posted_kdv
     assert all(ln.allowance == 0 and ln.allowance_reason is None for ln in x.lines)
-    assert "Ödeme: Sadakat puanı 100,00" in x.notes
+    assert "Ödeme: Sadakat puanı 100,00 TL" in x.notes
     assert "Ödeme: Kredi/banka kartı 180,00" in x.notes
     assert "Yalnız: İkiYüzSeksen Türk Lirası" in x.notes
 
@@ -66,7 +66,7 @@ def test_a_coupon_is_an_allowance_on_its_line_named_by_its_label(shop: Shop, mem
     assert tea.allowance == D("12.50")  # 15,00 with its 20 % KDV taken out
     assert tea.extension + tea.kdv == D("105.00")
     assert x.tax_inclusive == D("125.00")  # the benefit lowered the total; the points did not
-    assert "Ödeme: Sadakat puanı 20,00" in x.notes
+    assert "Ödeme: Sadakat puanı 20,00 TL" in x.notes
 
 
 def test_a_benefit_and_a_line_discount_on_one_line_are_both_named(shop: Shop, member: int) -> None:

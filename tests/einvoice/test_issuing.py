@@ -162,3 +162,10 @@ def test_invoices_are_listed_since_a_shop_day(shop: Shop) -> None:
     new = issue(shop, consumer_draft(shop.settings))
     assert [i.id for i in einvoice.list_invoices(since=shop.now.date())] == [new.id]
     assert [i.id for i in einvoice.list_invoices(since=(shop.now - timedelta(days=3)).date())] == [new.id, old.id]
+
+
+def test_a_line_scanned_by_its_barcode_is_invoiced(shop: Shop) -> None:
+    """GİB's XSD has no StandardItemIdentification: the barcode is not written (the code is)."""
+    line = einvoice.InvoiceLineDraft(1, "1001", "Ekmek", "piece", 1000, 1000, 1000, 1, barcode="8690000000012")
+    inv = issue(shop, consumer_draft(shop.settings, lines=(line,)))
+    assert_valid(einvoice.invoice_xml(inv.id))

@@ -40,3 +40,17 @@ def test_the_xsd_runs_first_and_bad_xml_is_one_finding() -> None:
     assert finding.source == "xml"
     findings = einvoice.validate(b'<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"/>')
     assert findings and all(f.source == "xsd" for f in findings)
+
+
+def test_the_date_rule_uses_the_shops_day_not_the_machines_time_zone(shop: Shop) -> None:
+    """GİB's TimeCheck-1 (no invoice dated after today): with the shop's day given, an invoice dated that
+    day passes even where the process's zone is still on the day before, and one dated after it fails."""
+    from datetime import timedelta
+
+    xml = einvoice.invoice_xml(issue(shop, consumer_draft(shop.settings)).id)
+    day = shop.now.date()
+    assert einvoice.validate(xml, today=day) == []
+    late = einvoice.validate(xml, today=day - timedelta(days=1))  # every IssueDate (the references' too)
+    assert late and all((f.rule, f.source) == ("TimeCheck-1", "schematron") and f.line for f in late)
+    future = xml.replace(f"<cbc:IssueDate>{day.isoformat()}<".encode(), b"<cbc:IssueDate>2999-01-01<", 1)
+    assert [(f.rule, f.line) for f in einvoice.validate(future, today=day)] == [("TimeCheck-1", late[0].line)]

@@ -86,6 +86,7 @@ _EXPORTS = {
     "send_now": "sender",
     "series_for": "issuing",
     "shop_party": "sources",
+    "shop_today": "validation",
     "split_address": "sources",
     "status_label": "sender",
     "validate": "validation",
@@ -165,6 +166,7 @@ __all__ = [
     "send_now",
     "series_for",
     "shop_party",
+    "shop_today",
     "split_address",
     "status_label",
     "validate",
@@ -250,5 +252,5 @@ if TYPE_CHECKING:
         split_address,
     )
     from pos_tui.core.einvoice.ubl import build
-    from pos_tui.core.einvoice.validation import Finding, validate
+    from pos_tui.core.einvoice.validation import Finding, shop_today, validate
     from pos_tui.core.einvoice.words import amount_words, number_words

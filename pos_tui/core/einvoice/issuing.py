@@ -39,7 +39,7 @@ from pos_tui.core.einvoice.model import (
     InvoiceDraft,
     InvoiceParty,
 )
-from pos_tui.core.einvoice.validation import validate
+from pos_tui.core.einvoice.validation import shop_today, validate
 from pos_tui.core.kernel import journal
 from pos_tui.core.kernel.actors import Actor
 from pos_tui.core.kernel.clock import SHOP_TZ, day_bounds, from_db, iso, local, to_db
@@ -217,7 +217,7 @@ def issue_invoice(
         number = format_number(series, issued_at.year, seq)
         ettn = str(uuidlib.uuid4())
         xml = ubl.build(draft, calc, number=number, uuid=ettn, profile=profile, issued_at=issued_at)
-        findings = validate(xml)
+        findings = validate(xml, today=shop_today(tz))
         if findings:
             shown = "\n".join(f.text() for f in findings[:8])
             more = len(findings) - 8

@@ -189,7 +189,6 @@ def draft_from_sales(
         B.select(B.sale, B.line_no, B.label, B.amount).where(B.sale.in_(list(sale_ids)))
     ):
         benefits[(int(sale), int(line_no))].append((str(label), int(amount)))
-    product_barcodes: dict[int, str] = {}
     lines: list[InvoiceLineDraft] = []
     several = len(heads) > 1
     receipt_of = {int(h[0]): f"{h[2]}/{h[3]}" for h in heads}
@@ -221,7 +220,7 @@ def draft_from_sales(
                     discounts=tuple(parts),
                     exemption_code=DEFAULT_ZERO_RATE_CODE if int(rate) == 0 else "",
                     exemption_reason=DEFAULT_ZERO_RATE_REASON if int(rate) == 0 else "",
-                    barcode=barcode or product_barcodes.get(0),
+                    barcode=barcode or None,
                 )
             )
     kdv: dict[int, list[int]] = defaultdict(lambda: [0, 0])

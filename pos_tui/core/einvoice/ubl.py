@@ -197,7 +197,7 @@ def build(
     for note in (amount_words(figures.payable, cur), *notes, *draft.notes):
         _cbc(root, "Note", note)
     for method, kurus in draft.payments:
-        _cbc(root, "Note", f"Ödeme: {method} {format_money(from_kurus(kurus), 'tr')}")
+        _cbc(root, "Note", f"Ödeme: {method} {format_money(from_kurus(kurus), 'tr')} TL")
     _cbc(root, "DocumentCurrencyCode", cur)
     _cbc(root, "LineCountNumeric", len(draft.lines))
     if draft.billing_reference is not None:
@@ -272,8 +272,6 @@ def build(
             _cbc(ac, "ChargeIndicator", "false")
             reason = "; ".join(d.reason for d in ln.discounts) or "İskonto"
             _cbc(ac, "AllowanceChargeReason", reason[:255])
-            if f.before:
-                _cbc(ac, "MultiplierFactorNumeric", f"{(f.allowance / f.before):.4f}")
             _amount(ac, "Amount", f.allowance, cur)
             _amount(ac, "BaseAmount", f.before, cur)
         _tax_total(line, cur, f.kdv, [(f.extension, f.kdv, ln.kdv_rate, ln.exemption_code, ln.exemption_reason)])
@@ -282,7 +280,5 @@ def build(
         item = _cac(line, "Item")
         _cbc(item, "Name", ln.name)
         _cbc(_cac(item, "SellersItemIdentification"), "ID", ln.code)
-        if ln.barcode:
-            _cbc(_cac(item, "StandardItemIdentification"), "ID", ln.barcode, schemeID="GTIN")
         _cbc(_cac(line, "Price"), "PriceAmount", _price(f.price), currencyID=cur)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)

@@ -12,11 +12,13 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from pos_tui.core.einvoice.model import EARSIVFATURA
+from pos_tui.core.kernel.clock import local, utcnow
 
 DATA = Path(__file__).resolve().parent.parent.parent / "data" / "ubltr"
 XSD = DATA / "xsd" / "maindoc" / "UBL-Invoice-2.1.xsd"
@@ -25,6 +27,7 @@ SVRL = "{http://purl.oclc.org/dsdl/svrl}"
 CBC = "{urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2}"
 
 _LOCK = threading.Lock()
+TIME_CHECK = "TimeCheck-1"
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,9 +75,14 @@ def _schematron() -> _Schematron:
     return _Schematron()
 
 
-def validate(xml: bytes) -> list[Finding]:
+def validate(xml: bytes, *, today: date | None = None) -> list[Finding]:
     """Every finding of GİB's XSD and schematron on ``xml`` (empty: valid). XML that does not parse gives
-    one ``xml`` finding; schematron runs only on what the XSD accepts (its rules assume the structure)."""
+    one ``xml`` finding; schematron runs only on what the XSD accepts (its rules assume the structure).
+
+    ``today``: the shop's day by the real clock (:func:`shop_today`). GİB's ``TimeCheck-1`` (no date after
+    today) asks Saxon for ``current-date()``, which follows the process's time zone: on a machine kept on
+    UTC an Istanbul evening is still yesterday and every invoice dated today would be refused. With
+    ``today`` given, that one rule is checked here against it instead (same id, same message)."""
     from lxml import etree
 
     try:
@@ -91,8 +99,12 @@ def validate(xml: bytes) -> list[Finding]:
         report = _schematron().report(xml, "earchive" if profile == EARSIVFATURA else "efatura")
     svrl = etree.fromstring(report)
     out: list[Finding] = []
+    if today is not None:
+        out += _time_check(tree, today)
     for kind in ("failed-assert", "successful-report"):
         for node in svrl.iter(SVRL + kind):
+            if today is not None and node.get("id") == TIME_CHECK:
+                continue
             text = node.find(SVRL + "text")
             message = " ".join("".join(text.itertext()).split()) if text is not None else ""
             location = node.get("location")
@@ -105,6 +117,27 @@ def validate(xml: bytes) -> list[Finding]:
                     location,
                 )
             )
+    return out
+
+
+def shop_today(tz: str) -> date:
+    """Today in the shop's time zone, by the real clock (GİB compares invoice dates with the real day)."""
+    return local(utcnow(), tz).date()
+
+
+def _time_check(tree: Any, today: date) -> list[Finding]:
+    out = []
+    for node in tree.iter(CBC + "IssueDate"):
+        try:
+            day = date.fromisoformat((node.text or "").strip())
+        except ValueError:
+            continue  # TarihBicimi-1 reports it
+        if day > today:
+            message = (
+                f"Geçersiz cbc:IssueDate değeri : '{node.text}' cbc:IssueDate alanı günün tarihinden ileri bir "
+                "tarih olamaz"
+            )
+            out.append(Finding("schematron", TIME_CHECK, message, node.sourceline, None))
     return out
 
 
