@@ -48,7 +48,7 @@ def test_points_that_paid_part_of_the_receipt_are_a_payment_note_not_a_discount(
     assert {(r, int(b * 100), int(t * 100)) for r, (b, t) in x.subtotals.items()} == posted_kdv
     assert all(ln.allowance == 0 and ln.allowance_reason is None for ln in x.lines)
     assert "Ödeme: Sadakat puanı 100,00 TL" in x.notes
-    assert "Ödeme: Kredi/banka kartı 180,00" in x.notes
+    assert "Ödeme: Kredi/banka kartı 180,00 TL" in x.notes
     assert "Yalnız: İkiYüzSeksen Türk Lirası" in x.notes
 
 
