@@ -72,7 +72,8 @@ def test_gibs_xml_list_and_the_same_in_a_zip_are_read(db: object, tmp_path: Path
     report = einvoice.import_users(write_xml(tmp_path / "liste.xml", rows()), now=now)
     assert stored() == EXPECTED and report.format == "xml"
     m.EInvoiceUser.delete().execute()
-    report = einvoice.import_users(write_zip(tmp_path / "liste.zip", {"newUserPkListxml.xml": gib_xml(rows())}), now=now)
+    zipped = write_zip(tmp_path / "liste.zip", {"newUserPkListxml.xml": gib_xml(rows())})
+    report = einvoice.import_users(zipped, now=now)
     assert stored() == EXPECTED and (report.format, report.aliases, report.users) == ("zip", 4, 3)
 
 
