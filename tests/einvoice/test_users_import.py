@@ -19,8 +19,11 @@ from einvoice_users_support import (
     write_xml,
     write_zip,
 )
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pos_tui.core import einvoice
+from pos_tui.core.einvoice.users import check_digits_ok
 from pos_tui.core.kernel import ImportRejected, PermissionDenied, ValidationError
 from pos_tui.store import models as m
 
@@ -210,3 +213,18 @@ def test_list_searches_by_identifier_start_or_title(db: object, tmp_path: Path, 
     assert {u.identifier for u in einvoice.list_users("iki")} == {V2}
     assert {u.identifier for u in einvoice.list_users("gıda")} == {V1}
     assert len(einvoice.list_users(limit=2)) == 2
+
+
+@given(st.text(alphabet="0123456789", min_size=10, max_size=11))
+def test_the_lists_check_digit_rule_is_check_identifiers(identifier: str) -> None:
+    try:
+        einvoice.check_identifier(identifier)
+        valid = identifier != "11111111111"
+    except ValidationError:
+        valid = False
+    assert check_digits_ok(identifier) is valid
+
+
+@given(st.integers(min_value=0, max_value=10**9 - 1))
+def test_every_generated_vkn_and_tckn_passes(n: int) -> None:
+    assert check_digits_ok(make_vkn(n)) and check_digits_ok(make_tckn(n))

@@ -34,7 +34,8 @@ import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from datetime import tzinfo as tzinfo_type
 from functools import partial
 from pathlib import Path
 from typing import IO, Any
@@ -147,6 +148,7 @@ class _Row:
         self.names = names  # canonical field -> the name the file gives it (for messages)
 
 
+_ALIAS = re.compile(r"(?i)urn:mail:\S{1,246}\Z")
 _DELETED_WORDS = {"y", "yes", "true", "1", "evet", "e", "silindi", "deleted"}
 _INVOICE_WORDS = {"invoice", "efatura", "e-fatura", "fatura", "einvoice", "e-invoice"}
 _KIND_WORDS = {
@@ -160,31 +162,40 @@ _KIND_WORDS = {
 }
 
 
-def _parse_time(text: str, tz: str) -> datetime:
-    """A list's time (ISO or dd.mm.yyyy, with or without a time and an offset) → aware UTC."""
-    raw = text.strip()
-    value: datetime | None = None
+def _parse_time(raw: str, tzinfo: tzinfo_type) -> datetime:
+    """A list's time (ISO or dd.mm.yyyy, with or without a time and an offset; without an offset in
+    ``tzinfo``) → naive UTC, as stored. ValueError when it is not a time."""
     try:
-        value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+        value = datetime.fromisoformat(raw)
     except ValueError:
-        for pattern in ("%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y"):
-            try:
-                value = datetime.strptime(raw, pattern)
-                break
-            except ValueError:
-                continue
-    if value is None:
-        raise ValueError(raw)
+        value = _parse_turkish_time(raw)
     if value.tzinfo is None:
-        value = value.replace(tzinfo=zone(tz))
-    return from_db(to_db(value))
+        value = value.replace(tzinfo=tzinfo)
+    return value.astimezone(UTC).replace(tzinfo=None)
+
+
+def _parse_turkish_time(raw: str) -> datetime:
+    for pattern in ("%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(raw, pattern)
+        except ValueError:
+            continue
+    raise ValueError(raw)
+
+
+def _folded(text: str, cache: dict[str, str] = {}) -> str:  # noqa: B006 (a deliberate cache)
+    """``fold`` of the few distinct words of a list's type columns, remembered."""
+    found = cache.get(text)
+    if found is None:
+        found = cache[text] = fold(text.strip())
+    return found
 
 
 def _kind_of(explicit: str | None, mailbox: str, hint: str | None) -> str | None:
     """PK or GB: the row's own field, else the list it came from (GİB's PK and GB lists), else the
     alias's name (``…defaultgb@…``); None when an explicit value is neither."""
     if explicit is not None and explicit.strip():
-        return _KIND_WORDS.get(fold(explicit.strip()))
+        return _KIND_WORDS.get(_folded(explicit))
     if hint is not None:
         return hint
     local_part = mailbox.lower().removeprefix("urn:mail:").split("@", 1)[0]
@@ -206,9 +217,9 @@ class _Checker:
     what is wrong."""
 
     def __init__(self, *, now: datetime, tz: str) -> None:
-        self.now = now
-        self.tz = tz
-        self.imported_at = to_db(now)
+        self.now = to_db(now)
+        self.zone = zone(tz)
+        self.imported_at = self.now
         self.skipped: Counter[str] = Counter()
         self.skipped_lines: list[str] = []
         self.errors: list[tuple[str, RowError]] = []
@@ -226,7 +237,7 @@ class _Checker:
         self.read += 1
         v, names, line = row.values, row.names, row.line
         document = (v.get("document") or "").strip()
-        if document and fold(document).replace(" ", "") not in _INVOICE_WORDS:
+        if document and _folded(document).replace(" ", "") not in _INVOICE_WORDS:
             self.skipped["not_invoice"] += 1
             return None
         bad = False
@@ -246,7 +257,7 @@ class _Checker:
         if not mailbox:
             self.error(source, line, names["alias"], _("the alias (etiket) is missing"))
             bad = True
-        elif not mailbox.lower().startswith("urn:mail:") or len(mailbox) > 255 or any(c.isspace() for c in mailbox):
+        elif _ALIAS.match(mailbox) is None:
             self.error(
                 source,
                 line,
@@ -273,7 +284,7 @@ class _Checker:
             times[key] = None
             if text:
                 try:
-                    times[key] = _parse_time(text, self.tz)
+                    times[key] = _parse_time(text, self.zone)
                 except ValueError:
                     self.error(
                         source,
@@ -285,12 +296,10 @@ class _Checker:
         if bad:
             return None
         deleted_at = times["deleted_at"]
-        if (deleted_at is not None and deleted_at <= self.now) or fold((v.get("deleted") or "").strip()) in (
-            _DELETED_WORDS
-        ):
+        if (deleted_at is not None and deleted_at <= self.now) or _folded(v.get("deleted") or "") in _DELETED_WORDS:
             self.skipped["deleted"] += 1
             return None
-        if not _check_digits_ok(identifier):
+        if not check_digits_ok(identifier):
             self.skipped["check_digits"] += 1
             if len(self.skipped_lines) < 20:
                 self.skipped_lines.append(f"{source}:{line} {identifier}")
@@ -301,24 +310,34 @@ class _Checker:
             mailbox,
             title[:255],
             kind,
-            None if registered is None else to_db(registered),
-            None if created is None else to_db(created),
+            registered,
+            created,
             self.imported_at,
         )
 
 
-def _check_digits_ok(identifier: str) -> bool:
-    """Whether a 10/11-digit identifier passes GİB's check digits (the same rule as
-    ``einvoice.check_identifier``, which a buyer must pass before an invoice is issued to it)."""
-    from pos_tui.core.einvoice.issuing import check_identifier
-
-    if identifier == "11111111111":  # the anonymous consumer: never a registered user
+def check_digits_ok(identifier: str) -> bool:
+    """Whether a 10-digit VKN or an 11-digit TCKN has the right check digits: the rule of
+    ``einvoice.check_identifier`` (python-stdnum's), a buyer must pass it before it is invoiced, done
+    here in plain arithmetic because a list has a million of them. The anonymous consumer
+    ``11111111111`` is never a registered user."""
+    if not identifier.isdigit():
         return False
-    try:
-        check_identifier(identifier)
-    except ValidationError:
-        return False
-    return True
+    d = [ord(c) - 48 for c in identifier]
+    if len(d) == 10:
+        total = 0
+        for i in range(1, 10):
+            c1 = (d[9 - i] + i) % 10
+            if c1:
+                total += (c1 * (1 << i)) % 9 or 9
+        return (10 - total) % 10 == d[9]
+    if len(d) == 11:
+        if d[0] == 0 or identifier == "11111111111":
+            return False
+        check1 = (10 - sum(d[i] * (3 if i % 2 == 0 else 1) for i in range(9))) % 10
+        check2 = (check1 + sum(d[:9])) % 10
+        return d[9] == check1 and d[10] == check2
+    return False
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -415,7 +434,7 @@ def _csv_rows(stream: IO[bytes], source: str, checker: _Checker) -> Iterator[tup
                     continue
                 values: dict[str, str | None] = {k: record[i] if i < len(record) else "" for k, i in columns.items()}
                 kind = values.get("kind")
-                if kind is not None and fold(kind.strip()) in _ACCOUNT_TYPES:
+                if kind is not None and _folded(kind) in _ACCOUNT_TYPES:
                     values["kind"] = None  # Özel/Kamu: the account type; PK/GB comes from elsewhere
                 yield _Row(reader.line_num + 1, values, names), hint  # + 1: the header was read before
         except UnicodeDecodeError:
@@ -434,9 +453,15 @@ def _csv_rows(stream: IO[bytes], source: str, checker: _Checker) -> Iterator[tup
 # XML
 
 
+_LOCAL: dict[object, str] = {}
+
+
 def _local(tag: object) -> str:
-    name = tag if isinstance(tag, str) else ""
-    return name.rsplit("}", 1)[-1].lower()
+    """An element's name without its namespace, lower-case (comments and the like: "")."""
+    name = _LOCAL.get(tag)
+    if name is None:
+        name = _LOCAL[tag] = tag.rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
+    return name
 
 
 def _child_texts(element: Any) -> dict[str, tuple[str, int]]:
@@ -528,12 +553,16 @@ def _xml_rows(stream: IO[bytes], source: str) -> Iterator[tuple[_Row, str | None
 
     hint = _hint_of(source)
     context = etree.iterparse(
-        stream, events=("end",), huge_tree=True, resolve_entities=False, no_network=True, remove_comments=True
+        stream,
+        events=("end",),
+        tag=("{*}User", "{*}USER", "{*}user"),
+        huge_tree=True,
+        resolve_entities=False,
+        no_network=True,
+        remove_comments=True,
     )
     try:
         for _event, element in context:
-            if _local(element.tag) != "user":
-                continue
             yield from _xml_user_rows(element, hint)
             element.clear(keep_tail=False)
             while element.getprevious() is not None:  # what was read so far: gone, to keep memory flat
