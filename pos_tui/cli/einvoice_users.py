@@ -112,7 +112,7 @@ def lookup(
 
     settings = state().open_db()
     digits = identifier.strip().replace(" ", "")
-    if not digits.isdigit() or len(digits) not in (10, 11):
+    if not (digits.isascii() and digits.isdigit()) or len(digits) not in (10, 11):
         fail(_("A VKN has 10 digits and a TCKN 11; {text!r} is neither").format(text=identifier[:20]), ExitCode.USAGE)
     tz = settings.shop.timezone
     records = einvoice.lookup_user(digits)

@@ -228,3 +228,21 @@ def test_the_lists_check_digit_rule_is_check_identifiers(identifier: str) -> Non
 @given(st.integers(min_value=0, max_value=10**9 - 1))
 def test_every_generated_vkn_and_tckn_passes(n: int) -> None:
     assert check_digits_ok(make_vkn(n)) and check_digits_ok(make_tckn(n))
+
+
+def test_a_type_column_with_the_account_type_leaves_pk_or_gb_to_the_unit_column(
+    db: object, tmp_path: Path, now: datetime
+) -> None:
+    path = tmp_path / "izibiz.csv"
+    path.write_text(
+        "IDENTIFIER,TITLE,ALIAS,TYPE,UNIT,DOCUMENT_TYPE,REGISTER_TIME\n"
+        f"{V1},BİR,urn:mail:fatura@bir.com.tr,OZEL,GB,INVOICE,04.01.2016 10:12:00\n"
+        f"{V1},BİR,urn:mail:defaultpk@bir.com.tr,KAMU,PK,INVOICE,04.01.2016\n",
+        encoding="utf-8",
+    )
+    einvoice.import_users(path, now=now)
+    found = {u.mailbox: (u.kind, u.registered_at) for u in einvoice.lookup_user(V1)}
+    assert found == {
+        "urn:mail:defaultpk@bir.com.tr": ("PK", datetime(2016, 1, 3, 22, 0, tzinfo=UTC)),
+        "urn:mail:fatura@bir.com.tr": ("GB", datetime(2016, 1, 4, 8, 12, tzinfo=UTC)),
+    }

@@ -245,7 +245,7 @@ class _Checker:
         if not identifier:
             self.error(source, line, names["identifier"], _("the VKN/TCKN is missing"))
             bad = True
-        elif not identifier.isdigit() or len(identifier) not in (10, 11):
+        elif not (identifier.isascii() and identifier.isdigit()) or len(identifier) not in (10, 11):
             self.error(
                 source,
                 line,
@@ -321,7 +321,7 @@ def check_digits_ok(identifier: str) -> bool:
     ``einvoice.check_identifier`` (python-stdnum's), a buyer must pass it before it is invoiced, done
     here in plain arithmetic because a list has a million of them. The anonymous consumer
     ``11111111111`` is never a registered user."""
-    if not identifier.isdigit():
+    if not (identifier.isascii() and identifier.isdigit()):
         return False
     d = [ord(c) - 48 for c in identifier]
     if len(d) == 10:
@@ -358,7 +358,7 @@ _HEADERS: dict[str, tuple[str, ...]] = {
     ),
     "title": ("unvan", "title", "unvan/ad soyad", "ad soyad/unvan", "firma unvani", "name"),
     "alias": ("etiket", "alias", "posta kutusu etiketi", "etiket adi", "alias name", "aliasname"),
-    "kind": ("tur", "type", "etiket turu", "alias type", "aliastype", "unit", "birim", "gibaliastype"),
+    "kind": ("etiket turu", "alias type", "aliastype", "unit", "birim", "gibaliastype", "posta kutusu/gonderici birim"),
     "registered_at": (
         "kayit zamani",
         "kayit tarihi",
@@ -407,10 +407,14 @@ def _csv_rows(stream: IO[bytes], source: str, checker: _Checker) -> Iterator[tup
     for i, name in enumerate(header):
         key = _HEADER_OF.get(_header_key(name))
         if key is None and _header_key(name) in ("tur", "type"):
-            key = "kind"
+            key = "type"  # PK/GB in some lists, the account type (Özel/Kamu) in others
         if key is not None and key not in columns:
             columns[key] = i
             names[key] = name.strip()
+    if "type" in columns:  # a "Tür"/"Type" column tells PK from GB only when nothing else does
+        i, name = columns.pop("type"), names.pop("type")
+        if "kind" not in columns:
+            columns["kind"], names["kind"] = i, name
     # "Tür/Type" beside a "Unit/Birim" column is the account type (Özel/Kamu), not PK/GB
     missing = [k for k in _REQUIRED if k not in columns]
     if missing:
