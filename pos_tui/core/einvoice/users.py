@@ -468,12 +468,13 @@ def _local(tag: object) -> str:
     return name
 
 
-def _child_texts(element: Any) -> dict[str, tuple[str, int]]:
-    out: dict[str, tuple[str, int]] = {}
+def _child_texts(element: Any) -> dict[str, str]:
+    """The texts of ``element``'s children by their lower-case local names (the first of a name)."""
+    out: dict[str, str] = {}
     for child in element:
         name = _local(child.tag)
         if name and name not in out:
-            out[name] = ((child.text or "").strip(), child.sourceline or element.sourceline or 0)
+            out[name] = child.text or ""
     return out
 
 
@@ -501,23 +502,29 @@ _FLAT_NAMES = {
 }
 
 
-def _first(texts: Mapping[str, tuple[str, int]], *names: str) -> str | None:
+def _first(texts: Mapping[str, str], *names: str) -> str | None:
     for name in names:
         if name in texts:
-            return texts[name][0]
+            return texts[name]
     return None
 
 
 def _xml_user_rows(user: Any, hint: str | None) -> Iterator[tuple[_Row, str | None]]:
     """The alias rows of one ``User`` element, in either layout."""
-    texts = _child_texts(user)
+    texts: dict[str, str] = {}
+    documents = None
+    for child in user:
+        name = _local(child.tag)
+        if name == "documents":
+            documents = child
+        elif name and name not in texts:
+            texts[name] = child.text or ""
     line = user.sourceline or 0
     common: dict[str, str | None] = {
         "identifier": _first(texts, "identifier", "vkn_tckn", "vkn", "tckn") or "",
         "title": _first(texts, "title", "unvan") or "",
         "registered_at": _first(texts, "firstcreationtime", "register_time", "registertime", "firstcreationdate"),
     }
-    documents = next((c for c in user if _local(c.tag) == "documents"), None)
     if documents is None:  # the flat layout: one alias per USER
         values = dict(common)
         values.update(
@@ -537,9 +544,15 @@ def _xml_user_rows(user: Any, hint: str | None) -> Iterator[tuple[_Row, str | No
         for alias in document:
             if _local(alias.tag) != "alias":
                 continue
-            a = _child_texts(alias)
-            mailboxes = [(c.text or "").strip() for c in alias if _local(c.tag) == "name"] or [""]
-            for mailbox in mailboxes:
+            a: dict[str, str] = {}
+            mailboxes = []
+            for child in alias:
+                name = _local(child.tag)
+                if name == "name":
+                    mailboxes.append(child.text or "")
+                elif name and name not in a:
+                    a[name] = child.text or ""
+            for mailbox in mailboxes or [""]:
                 values = dict(common)
                 values.update(
                     alias=mailbox,
