@@ -246,3 +246,20 @@ def test_a_type_column_with_the_account_type_leaves_pk_or_gb_to_the_unit_column(
         "urn:mail:defaultpk@bir.com.tr": ("PK", datetime(2016, 1, 3, 22, 0, tzinfo=UTC)),
         "urn:mail:fatura@bir.com.tr": ("GB", datetime(2016, 1, 4, 8, 12, tzinfo=UTC)),
     }
+
+
+def test_a_bad_row_after_chunks_were_written_rolls_everything_back(
+    db: object, tmp_path: Path, now: datetime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pos_tui.core.einvoice import users
+
+    einvoice.import_users(write_csv(tmp_path / "old.csv", rows()), now=now)
+    monkeypatch.setattr(users, "CHUNK", 10)
+    many = [Alias(make_vkn(1000 + i), f"urn:mail:defaultpk@f{i}.com.tr", f"FİRMA {i}") for i in range(95)]
+    many.append(Alias("1234", "urn:mail:defaultpk@son.com.tr", "SON"))  # line 97
+    with pytest.raises(ImportRejected) as caught:
+        einvoice.import_users(write_csv(tmp_path / "many.csv", many), now=now)
+    assert [(e.line, e.field) for e in caught.value.errors] == [(97, "Identifier")]
+    assert stored() == EXPECTED
+    report = einvoice.import_users(write_csv(tmp_path / "many.csv", many[:-1]), now=now)
+    assert report.aliases == 95 and m.EInvoiceUser.select().count() == 95

@@ -155,3 +155,16 @@ def test_limit_on_picks_the_latest_limit_not_after_the_day(
     assert s.limit_on(day) == expected
     required = einvoice.invoice_required(total, day, s)
     assert required == (expected if expected is not None and total > expected else None)
+
+
+def test_a_providers_lookup_user_method_is_the_live_lookup(listed: None, now: datetime) -> None:
+    class Folder:  # a driver that cannot look users up
+        pass
+
+    class Integrator:
+        def lookup_user(self, identifier: str) -> list[Any] | None:
+            return [einvoice.RegisteredUser(identifier, "urn:mail:canlipk@x.com", "X", "PK", None)]
+
+    assert einvoice.live_lookup(None) is None and einvoice.live_lookup(Folder()) is None
+    live = einvoice.live_lookup(Integrator())
+    assert einvoice.route(V3, now=now, settings=EF, live=live).alias == "urn:mail:canlipk@x.com"

@@ -69,6 +69,7 @@ _EXPORTS = {
     "kdv_groups": "figures",
     "list_invoices": "issuing",
     "list_users": "users",
+    "live_lookup": "routing",
     "lookup_user": "users",
     "number_words": "words",
     "pick_alias": "routing",
@@ -137,6 +138,7 @@ __all__ = [
     "kdv_groups",
     "list_invoices",
     "list_users",
+    "live_lookup",
     "lookup_user",
     "number_words",
     "pick_alias",
@@ -198,7 +200,7 @@ if TYPE_CHECKING:
         KdvGroup,
         LineFigures,
     )
-    from pos_tui.core.einvoice.routing import Route, pick_alias, registrations, route
+    from pos_tui.core.einvoice.routing import Route, live_lookup, pick_alias, registrations, route
     from pos_tui.core.einvoice.thresholds import earsiv_required, invoice_required
     from pos_tui.core.einvoice.ubl import build
     from pos_tui.core.einvoice.users import (

@@ -93,6 +93,13 @@ def pick_alias(users: Iterable[RegisteredUser], *, now: datetime, tz: str = SHOP
     return min(usable, key=preference).mailbox
 
 
+def live_lookup(provider: object | None) -> LiveLookup | None:
+    """The live lookup of the shop's integrator driver: its ``lookup_user(identifier)`` method when it
+    has one (returning the buyer's aliases, or ``None`` when it cannot tell), else None."""
+    method = getattr(provider, "lookup_user", None)
+    return method if callable(method) else None
+
+
 def registrations(identifier: str, *, live: LiveLookup | None = None) -> tuple[list[RegisteredUser], str]:
     """The buyer's aliases and whose answer they are: the live lookup's when it answers, else the list's."""
     digits = identifier.strip().replace(" ", "")
