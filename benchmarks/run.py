@@ -40,6 +40,7 @@ BENCHMARKS = (
     "prices",
     "agenda",
     "einvoice",
+    "einvoice_users",
 )
 FULL = {"products": 1_000_000, "sale_products": 100_000, "scans": 5000, "searches": 2000, "sales": 1000,
         "tui_scans": 500, "starts": 5, "baseline_runs": 2, "account_entries": 100_000,
@@ -130,6 +131,12 @@ def commands(sizes: dict[str, int], catalog_db: Path, profile: bool) -> dict[str
         "prices": [*py, "benchmarks.bench_prices", "--quiet", *(["--quick"] if sizes is QUICK else [])],
         "agenda": [*py, "benchmarks.bench_agenda", "--quiet", *(["--quick"] if sizes is QUICK else [])],
         "einvoice": [*py, "benchmarks.bench_einvoice", "--quiet", *(["--quick"] if sizes is QUICK else [])],
+        "einvoice_users": [
+            *py,
+            "benchmarks.bench_einvoice_users",
+            "--quiet",
+            *(["--rows", "3000", "--runs", "1"] * (sizes is QUICK)),
+        ],
     }
 
 
