@@ -119,15 +119,14 @@ def return_document_pdf(
     text(f"ETTN: {doc.invoice_uuid}")
     text(f"Satış fişi: {doc.original_receipt}   İade fişi: {doc.receipt}")
     y -= 4 * mm
-    columns = (left, left + 82 * mm, left + 102 * mm, left + 120 * mm, left + 146 * mm, right)
+    # name and quantity from the left; KDV %, net, KDV and total right-aligned at these edges
+    qty_x = left + 74 * mm
+    edges = (left + 112 * mm, left + 136 * mm, left + 154 * mm, right)
     canvas.setFont(bold, 9)
-    for x, head in zip(columns[:2], ("Malın cinsi", "Miktar"), strict=True):
-        canvas.drawString(x, y, head)
-    for x, head in zip(columns[2:], ("KDV %", "KDV hariç", "KDV", "Toplam"), strict=True):
-        if x != right:
-            canvas.drawRightString(x + 16 * mm if x == columns[2] else x + 20 * mm, y, head)
-        else:
-            canvas.drawRightString(x, y, head)
+    canvas.drawString(left, y, "Malın cinsi")
+    canvas.drawString(qty_x, y, "Miktar")
+    for x, head in zip(edges, ("KDV %", "KDV hariç", "KDV", "Toplam"), strict=True):
+        canvas.drawRightString(x, y, head)
     y -= 2 * mm
     canvas.line(left, y, right, y)
     y -= 5 * mm
@@ -138,26 +137,27 @@ def return_document_pdf(
             y = height - 20 * mm
             canvas.setFont(regular, 9)
         gross, tax = abs(int(total)), abs(int(kdv))
-        canvas.drawString(left, y, simpleSplit(str(name), regular, 9, 80 * mm)[0])
-        canvas.drawString(columns[1], y, format_quantity(abs(int(qty)), str(unit), language="tr"))
-        canvas.drawRightString(columns[2] + 16 * mm, y, f"%{rate}")
-        canvas.drawRightString(columns[3] + 20 * mm, y, format_money(from_kurus(gross - tax), "tr"))
-        canvas.drawRightString(columns[4] + 20 * mm, y, format_money(from_kurus(tax), "tr"))
-        canvas.drawRightString(right, y, format_money(from_kurus(gross), "tr"))
+        canvas.drawString(left, y, simpleSplit(str(name), regular, 9, 72 * mm)[0])
+        canvas.drawString(qty_x, y, format_quantity(abs(int(qty)), str(unit), language="tr"))
+        values = (f"%{rate}", format_money(from_kurus(gross - tax), "tr"), format_money(from_kurus(tax), "tr"),
+                  format_money(from_kurus(gross), "tr"))  # fmt: skip
+        for x, value in zip(edges, values, strict=True):
+            canvas.drawRightString(x, y, value)
         y -= 5 * mm
     canvas.line(left, y + 3 * mm, right, y + 3 * mm)
     y -= 2 * mm
+    label_x = left + 84 * mm
     base_total = sum(abs(int(b)) for _r, b, _k in rates)
     canvas.setFont(regular, 10)
-    canvas.drawString(columns[2], y, "KDV hariç toplam:")
+    canvas.drawString(label_x, y, "KDV hariç toplam:")
     canvas.drawRightString(right, y, _tl(from_kurus(base_total)))
     y -= 5 * mm
     for rate, _base, kdv in rates:
-        canvas.drawString(columns[2], y, f"KDV %{rate}:")
+        canvas.drawString(label_x, y, f"KDV %{rate}:")
         canvas.drawRightString(right, y, _tl(from_kurus(abs(int(kdv)))))
         y -= 5 * mm
     canvas.setFont(bold, 10)
-    canvas.drawString(columns[2], y, "Ödenen toplam (KDV dahil):")
+    canvas.drawString(label_x, y, "Ödenen toplam (KDV dahil):")
     canvas.drawRightString(right, y, _tl(doc.amount))
     y -= 8 * mm
     text(amount_words(doc.amount), font=bold)
