@@ -64,7 +64,7 @@ from pos_tui.core.kernel.actors import Actor, require
 from pos_tui.core.kernel.clock import local, shop_day
 from pos_tui.core.kernel.errors import NotFound, ValidationError
 from pos_tui.core.kernel.formatting import format_quantity
-from pos_tui.core.kernel.money import CENT, ZERO, from_kurus, split_kdv, to_kurus
+from pos_tui.core.kernel.money import CENT, ZERO, from_kurus, line_amount, split_kdv, to_kurus
 from pos_tui.core.kernel.pan import refuse_pan
 from pos_tui.i18n import _
 from pos_tui.settings import Settings
@@ -114,11 +114,6 @@ def _with_alias(party: InvoiceParty, alias: str | None) -> InvoiceParty:
     return InvoiceParty(**{**_fields(party), "alias": alias}) if alias else party
 
 
-def _line_amount(price: Decimal, qty: int) -> int:
-    """Kuruş of ``qty`` milli-units at ``price`` lira per unit, half up."""
-    return to_kurus((price * qty / 1000).quantize(CENT, rounding=ROUND_HALF_UP))
-
-
 def _wholesale_line(
     index: int,
     wanted: WholesaleLine,
@@ -154,7 +149,7 @@ def _wholesale_line(
         price = listed if listed is not None else product.price
         if type_ == ISTISNA:  # list prices include the product's KDV; an exempt sale charges none
             price = split_kdv(price, product.kdv_rate)[0]
-    gross = _line_amount(price, wanted.qty)
+    gross = to_kurus(line_amount(price, wanted.qty))
     discount = to_kurus(wanted.discount.quantize(CENT, rounding=ROUND_HALF_UP))
     if discount < 0 or discount > gross:
         raise ValidationError(_("{where}: the discount must be between zero and the line's amount").format(where=where))

@@ -99,7 +99,7 @@ class ReturnDocumentInfo:
         }
 
 
-def kind_label(kind: str) -> str:
+def return_document_label(kind: str) -> str:
     label = RETURN_DOCUMENT_LABELS.get(kind)
     return _(label) if label else kind
 
@@ -239,7 +239,7 @@ def record_return_document(
         if existing is not None:
             raise ValidationError(
                 _("Return {receipt} already has its document: {kind} {number}").format(
-                    receipt=receipt, kind=kind_label(str(existing[0])), number=existing[1]
+                    receipt=receipt, kind=return_document_label(str(existing[0])), number=existing[1]
                 )
             )
         if kind in SHOP_NUMBERED:
