@@ -174,8 +174,9 @@ def _doc_text(doc: einvoice.ReturnDocumentInfo) -> str:
     from pos_tui.core import einvoice
     from pos_tui.core.kernel import format_money
 
+    label = einvoice.return_document_label(doc.kind)
     return _("{kind} {number} of {day} for return {receipt} (invoice {invoice}): {amount}, KDV {kdv}.").format(
-        kind=einvoice.return_document_label(doc.kind).capitalize(),
+        kind=label[:1].upper() + label[1:],  # not str.capitalize(): it would lower "IADE"
         number=doc.number,
         day=doc.issue_date.strftime("%d.%m.%Y"),
         receipt=doc.receipt,
