@@ -16,7 +16,7 @@ from money_support import cart_of, sell
 from peewee import IntegrityError as PeeweeIntegrityError
 
 from pos_tui import store
-from pos_tui.core import einvoice, till
+from pos_tui.core import audit, einvoice, till
 from pos_tui.core.basket import PaymentInput
 from pos_tui.core.kernel import PermissionDenied, ValidationError
 from pos_tui.store import models as m
@@ -95,6 +95,8 @@ def test_a_consumer_return_gets_a_gider_pusulasi_numbered_gaplessly_and_printed(
     ):
         assert needed in flat, needed
     assert "Ödenen toplam (KDV dahil):10,00 TL" in flat.replace(": ", ":")
+    report = audit.verify(settings=shop.settings)
+    assert report.ok, report.problems
 
 
 def test_the_gider_pusulasi_sequence_has_no_gap_when_a_record_fails(shop: Shop) -> None:

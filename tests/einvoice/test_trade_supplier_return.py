@@ -12,7 +12,7 @@ import pytest
 from einvoice_support import Shop, assert_valid
 from lxml import etree
 
-from pos_tui.core import accounts, einvoice
+from pos_tui.core import accounts, audit, einvoice
 from pos_tui.core.kernel import NotFound, PermissionDenied, ValidationError
 from pos_tui.core.stock import receiving
 from pos_tui.store import models as m
@@ -92,6 +92,8 @@ def test_the_iade_invoice_refers_to_the_supplier_invoice_and_equals_the_return_o
     assert rates == {str(t.kdv_rate): (f"{t.net:.2f}", f"{t.kdv:.2f}") for t in back.totals}
     supplier = root.find("cac:AccountingCustomerParty/cac:Party", NS)
     assert supplier.findtext("cac:PartyIdentification/cbc:ID", namespaces=NS) == ACME_VKN
+    report = audit.verify(settings=shop.settings)
+    assert report.ok, report.problems
 
 
 def test_a_registered_supplier_gets_a_temelfatura_even_when_the_shop_uses_ticarifatura(shop: Shop) -> None:
