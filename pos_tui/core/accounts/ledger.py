@@ -97,7 +97,8 @@ def document_labels(documents: Iterable[str | None]) -> dict[str, str]:
     """What each stored ``document`` reference says to a person, in a few queries: ``sale:<uid>``
     → ``Fiş T1/12``, ``stock:<id>`` → the stock document's kind and number, ``opening:<code>``
     → opening balance, ``entry:<n>`` → the entry it cancels, ``cheque:<n>`` → the cheque's
-    portfolio number; anything else (a supplier's document number) is shown as it is."""
+    portfolio number, ``einvoice:<number>`` → the e-invoice (a wholesale invoice's entry); anything
+    else (a supplier's document number) is shown as it is."""
     from pos_tui.core.kernel.vocabulary import document_label
 
     wanted = {d for d in documents if d}
@@ -125,6 +126,8 @@ def document_labels(documents: Iterable[str | None]) -> dict[str, str]:
             out[d] = _("cancels entry {n}").format(n=rest)
         elif kind == "cheque":
             out[d] = _("cheque or note {n}").format(n=rest)
+        elif kind == "einvoice":
+            out[d] = _("Invoice {number}").format(number=rest)
         else:
             out[d] = d
     return out
