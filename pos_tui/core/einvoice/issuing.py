@@ -39,6 +39,7 @@ from pos_tui.core.einvoice.model import (
     InvoiceDraft,
     InvoiceParty,
 )
+from pos_tui.core.einvoice.trade_codes import withholding_name
 from pos_tui.core.einvoice.validation import shop_today, validate
 from pos_tui.core.kernel import journal
 from pos_tui.core.kernel.actors import Actor
@@ -216,7 +217,12 @@ def issue_invoice(
         seq = next_value(f"einvoice:{series}", str(issued_at.year))
         number = format_number(series, issued_at.year, seq)
         ettn = str(uuidlib.uuid4())
-        xml = ubl.build(draft, calc, number=number, uuid=ettn, profile=profile, issued_at=issued_at)
+        names = {
+            ln.withholding_code: withholding_name(ln.withholding_code) for ln in draft.lines if ln.withholding_code
+        }
+        xml = ubl.build(
+            draft, calc, number=number, uuid=ettn, profile=profile, issued_at=issued_at, withholding_names=names
+        )
         findings = validate(xml, today=shop_today(tz))
         if findings:
             shown = "\n".join(f.text() for f in findings[:8])

@@ -294,7 +294,7 @@ def invoice_sales(
     buyer, party_id = _customer_of(sale_ids, customer, account)
     if len(sale_ids) > 1 and party_id is None:
         raise ValidationError(_("A periodic invoice of several sales is for one account: give its code"))
-    where = route(buyer.identifier, now=now, settings=settings.einvoice)
+    where = route(buyer.identifier, now=now, settings=settings.einvoice, tz=settings.shop.timezone, live=live)
     check_identifier(buyer.identifier, profile=where.profile)
     if where.alias:
         buyer = InvoiceParty(**{**_fields(buyer), "alias": where.alias})

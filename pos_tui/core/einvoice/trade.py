@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -222,6 +222,7 @@ def issue_wholesale(
     note: str | None = None,
     exemption_code: str = "",
     withholding: tuple[str, int] | None = None,
+    live: Callable[[str], Any] | None = None,
 ) -> WholesaleResult:
     """Invoice goods to customer account ``account_code`` without a till sale (see the module docstring).
     ``exemption_code`` is the ISTISNA invoice's exemption code (a line may name its own) and ``withholding``
@@ -250,7 +251,7 @@ def issue_wholesale(
             _("{code} is a supplier account: a wholesale invoice goes to a customer account").format(code=party.code)
         )
     buyer = party_customer(party)
-    where = route(buyer.identifier, now=now, settings=settings.einvoice)
+    where = route(buyer.identifier, now=now, settings=settings.einvoice, tz=settings.shop.timezone, live=live)
     check_identifier(buyer.identifier, profile=where.profile)
     day = shop_day(now, tz)
     drafted = [
@@ -424,6 +425,7 @@ def issue_supplier_return(
     terminal: str,
     now: datetime,
     settings: Settings,
+    live: Callable[[str], Any] | None = None,
 ) -> IssuedInvoice:
     """Issue the IADE invoice of supplier return ``stock_document`` (its number, or ``id:<id>``) to the
     supplier, referring to the supplier's invoice ``supplier_invoice_number`` of ``supplier_invoice_date``
@@ -456,7 +458,7 @@ def issue_supplier_return(
         raise ValidationError(
             _("Supplier return {number} comes to 0,00: there is nothing to invoice").format(number=doc_number)
         )
-    where = route(supplier.identifier, now=now, settings=settings.einvoice)
+    where = route(supplier.identifier, now=now, settings=settings.einvoice, tz=settings.shop.timezone, live=live)
     profile = EARSIVFATURA if where.profile == EARSIVFATURA else TEMELFATURA  # GİB: IADE never on TICARIFATURA
     check_identifier(supplier.identifier, profile=profile)
     receipt_no = None
