@@ -132,6 +132,10 @@ def test_demo_loads_a_shop_ready_to_sell_and_is_idempotent(db: object, settings:
     # are put back to the file's levels; nothing else changes
     assert (second.products.created, second.products.updated, second.users_added) == (0, 3, ())
     assert (first.stock_documents, second.stock_documents) == (4, 0)
+    # one wholesale e-Fatura to Güneş Lokantası (an e-Fatura user in the demo's registered-user list), once
+    assert (first.invoices, second.invoices) == (1, 0)
+    (invoice,) = m.EInvoice.select()
+    assert (invoice.profile, invoice.customer_id, invoice.source) == ("TEMELFATURA", "3760124554", "wholesale")
     assert counts == (
         m.Product.select().count(),
         m.Barcode.select().count(),

@@ -23,6 +23,10 @@ suppliers as accounts (``fixtures/demo_accounts.csv``, Turkish headers), opening
 them overdue), a collection, a cheque in the portfolio, and two agenda entries (a weekly order
 and a note); the tea receipt above is on the tea supplier's account. These are made once.
 
+And e-invoices: GİB's registered-user list (``fixtures/demo_einvoice_users.csv``: Güneş Lokantası, the
+tea supplier and Marmara Gıda are e-Fatura users) and a wholesale e-Fatura to Güneş Lokantası (tea and
+tomatoes at the ``TOPTAN`` prices), on its account; made once.
+
 Loading is idempotent: imports upsert by code, users are added only when missing, the program
 is applied once, and members who already have points get no more. Running it again resets the
 demo products' stock to the file's levels (with stock movements).
@@ -69,6 +73,7 @@ class DemoReport:
     members_given_points: int = 0
     stock_documents: int = 0
     account_entries: int = 0
+    invoices: int = 0
 
     def __str__(self) -> str:
         parts = [
@@ -89,6 +94,8 @@ class DemoReport:
             parts.append(_("Stock documents: {n}").format(n=self.stock_documents))
         if self.account_entries:
             parts.append(_("Account entries: {n}").format(n=self.account_entries))
+        if self.invoices:
+            parts.append(_("e-Invoices: {n}").format(n=self.invoices))
         return "; ".join(parts)
 
 
@@ -111,7 +118,8 @@ def load_demo(
     _account_setup(settings, now, fixtures)  # before the receipt: the tea supplier's terms set its due date
     documents = _stock_history(settings, now)
     entries = _accounts(settings, now)
-    return DemoReport(suppliers, products, customers, tuple(added), given, documents, entries)
+    invoices = _einvoices(settings, now, fixtures)
+    return DemoReport(suppliers, products, customers, tuple(added), given, documents, entries, invoices)
 
 
 def _stock_history(settings: Settings, now: datetime) -> int:
@@ -281,3 +289,25 @@ def _accounts(settings: Settings, now: datetime) -> int:
         tz=tz,
     )
     return made
+
+
+def _einvoices(settings: Settings, now: datetime, fixtures: Path) -> int:
+    """GİB's registered-user list (a few of the demo accounts are e-Fatura users) and a wholesale e-Fatura
+    to Güneş Lokantası, once (a database with a registered-user list keeps its own); returns the invoices
+    issued."""
+    from pos_tui.core import einvoice
+
+    if m.EInvoiceUser.select().exists():
+        return 0
+    einvoice.import_users(fixtures / "demo_einvoice_users.csv", now=now, tz=settings.shop.timezone)
+    admin = staff.actor_by_name("admin", settings=settings)
+    einvoice.issue_wholesale(
+        "C0001",
+        [einvoice.WholesaleLine("1003", 10_000), einvoice.WholesaleLine("1", 12_500)],
+        actor=admin,
+        terminal=settings.terminal_id,
+        now=now,
+        settings=settings,
+        note=_("Demo shop: weekly delivery"),
+    )
+    return 1
