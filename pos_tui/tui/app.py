@@ -259,8 +259,9 @@ class PosApp(Till):
         text = summary_text(summary)
         if text != self._einvoice_text:
             self._einvoice_text = text
-            for line in self.screen.query(StatusLine):
-                line.refresh_status()
+            for screen in self.screen_stack:  # the one under a dialog too: it shows again when the dialog closes
+                for line in screen.query(StatusLine):
+                    line.refresh_status()
 
     def refresh_einvoice(self) -> None:
         """Count the queue again now (after an invoice was issued or resent)."""

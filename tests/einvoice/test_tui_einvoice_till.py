@@ -112,6 +112,8 @@ async def test_an_invoice_asked_at_payment_with_a_tckn_is_issued_when_the_sale_p
         assert inv.number.startswith("AT12026")
         assert app.session.invoice_request is None
         assert not einvoice.validate(inv.xml.encode())
+        # the status line counted the queue again after the invoice (a worker)
+        assert "e-Invoice: 1 waiting (oldest 0 min)" in till.screen_text(pilot).splitlines()[0]
     # the next sale asks for nothing
     assert m.EInvoiceQueue.get().status == "queued"
 
