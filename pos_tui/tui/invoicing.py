@@ -101,10 +101,10 @@ def kind_label(profile: str) -> str:
 
 
 def status_label(status: str) -> str:
-    """An invoice status in the cashier's words."""
+    """An invoice status in the cashier's words (short: the receipt list's column at 80 columns)."""
     labels = {
         einvoice.DRAFT: _("draft"),
-        einvoice.QUEUED: _("queued"),
+        einvoice.QUEUED: _("in queue"),
         einvoice.SENT: _("sent"),
         einvoice.ACCEPTED: _("accepted"),
         einvoice.REJECTED: _("rejected"),

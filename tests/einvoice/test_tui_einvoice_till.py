@@ -108,7 +108,7 @@ async def test_an_invoice_asked_at_payment_with_a_tckn_is_issued_when_the_sale_p
             "SATIS",
         )
         assert inv.tax_inclusive == 13000 and inv.sale_id == m.Sale.get().id
-        assert till.message(pilot) == f"e-Arşiv invoice {inv.number} issued (queued)"
+        assert till.message(pilot) == f"e-Arşiv invoice {inv.number} issued (in queue)"
         assert inv.number.startswith("AT12026")
         assert app.session.invoice_request is None
         assert not einvoice.validate(inv.xml.encode())
@@ -318,7 +318,7 @@ async def test_the_receipt_list_shows_invoices_and_issues_prints_and_resends(
         await till.login(pilot)
         screen = await to_receipts(pilot, till)
         text = till.screen_text(pilot)
-        assert inv.number in text and "queued" in text
+        assert inv.number in text and "in queue" in text
         # the newest first: receipt 2 has no invoice; F6 says so
         await pilot.press("f6")
         await till.settle(pilot)
@@ -330,7 +330,7 @@ async def test_the_receipt_list_shows_invoices_and_issues_prints_and_resends(
         await till.settle(pilot)
         assert app.screen is screen
         second = einvoice.list_invoices(sale_id=first + 1)[0]
-        assert till.message(pilot) == f"e-Arşiv invoice {second.number} issued (queued)"
+        assert till.message(pilot) == f"e-Arşiv invoice {second.number} issued (in queue)"
         assert second.number in till.screen_text(pilot)
         await pilot.press("f4")  # already on an invoice
         await till.settle(pilot)
@@ -351,7 +351,7 @@ async def test_the_receipt_list_shows_invoices_and_issues_prints_and_resends(
         await till.type(pilot, "rejected by the integrator", "enter")
         assert app.screen is screen
         # einvoice.sender is not on main yet: the hook says so instead of pretending
-        assert till.message(pilot) == f"Resending is not available on this till yet: invoice {inv.number} stays queued"
+        assert till.message(pilot) == f"Resending is not available on this till yet: invoice {inv.number} stays in queue"
 
 
 async def test_the_status_line_counts_the_waiting_invoices(make_app, open_shift, shop, till, settings, now) -> None:

@@ -45,7 +45,7 @@ class InvoiceDialog(Dialog[InvoiceRequest]):
 
     DEFAULT_CSS = """
     InvoiceDialog .inv-row { height: 1; }
-    InvoiceDialog .inv-row .dialog-label { width: 20; padding-right: 1; }
+    InvoiceDialog .inv-row .dialog-label { width: 27; padding-right: 1; }
     InvoiceDialog .inv-row Input { width: 1fr; }
     InvoiceDialog #inv-district { width: 1fr; margin-right: 1; }
     InvoiceDialog #inv-note { color: $text-muted; width: 100%; height: 1; margin-top: 1; }
