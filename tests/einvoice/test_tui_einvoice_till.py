@@ -228,6 +228,31 @@ async def test_a_request_kept_while_back_on_the_sale_and_dropped_with_the_cart(
         assert app.session.invoice_request is None
 
 
+async def test_a_request_made_at_payment_holds_for_cash_taken_on_the_sale_screen(
+    make_app, open_shift, shop, till
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await to_payment(pilot, till, CAY)
+        await pilot.press("f4")
+        await till.settle(pilot)
+        await fill(pilot, till, identifier=TCKN, name="Ayşe Yılmaz")
+        await pilot.press("enter", "escape")  # back to the sale
+        await till.settle(pilot)
+        await pilot.press("f8")  # cash straight from the sale screen
+        await till.settle(pilot)
+        await till.type(pilot, "", "enter")
+        await till.type(pilot, "", "escape")  # the receipt preview
+        assert isinstance(app.screen, SaleScreen)
+        (inv,) = invoices()
+        assert till.message(pilot) == f"e-Arşiv invoice {inv.number} issued (in queue)"
+        await till.scan(pilot, CAY)  # the next sale asks for nothing
+        await pilot.press("f8")
+        await till.settle(pilot)
+        await till.type(pilot, "", "enter")
+    assert m.Sale.select().count() == 2 and len(invoices()) == 1
+
+
 async def test_an_invoice_the_core_refuses_leaves_the_sale_posted(make_app, open_shift, shop, till, settings) -> None:
     no_series = dataclasses.replace(settings, einvoice=dataclasses.replace(settings.einvoice, series={}))
     app = make_app(no_series)
@@ -275,7 +300,7 @@ async def test_the_payment_screen_suggests_an_invoice_above_the_threshold(
         assert "invoice threshold" not in till.screen_text(pilot)
 
 
-async def test_pos_toml_threshold_is_the_one_in_force(make_app, open_shift, shop, till, settings) -> None:
+def test_pos_toml_threshold_is_the_one_in_force(settings) -> None:
     assert settings.einvoice.limit_on(settings_day()) == Decimal("12000")
 
 
@@ -351,7 +376,9 @@ async def test_the_receipt_list_shows_invoices_and_issues_prints_and_resends(
         await till.type(pilot, "rejected by the integrator", "enter")
         assert app.screen is screen
         # einvoice.sender is not on main yet: the hook says so instead of pretending
-        assert till.message(pilot) == f"Resending is not available on this till yet: invoice {inv.number} stays in queue"
+        assert (
+            till.message(pilot) == f"Resending is not available on this till yet: invoice {inv.number} stays in queue"
+        )
 
 
 async def test_the_status_line_counts_the_waiting_invoices(make_app, open_shift, shop, till, settings, now) -> None:
