@@ -17,8 +17,7 @@ from textual.message import Message
 from textual.message_pump import MessagePump
 
 from pos_tui.core import einvoice
-from pos_tui.core.kernel import Override, PosError, Printable, format_money, local
-from pos_tui.core.kernel.printable import PrintLine, columns
+from pos_tui.core.kernel import Override, PosError, Printable, PrintLine, columns, format_money, local
 from pos_tui.i18n import _
 from pos_tui.tui.calls import CoreCall
 from pos_tui.tui.session import Session
@@ -206,7 +205,7 @@ def resend_invoice(ref: int | str, *, session: Session, override: Override | Non
     invoice back in the queue (and only the sender may change ``einvoice_queue``), so without it this
     checks the permission and says so; the lead wires ``einvoice.resend(invoice_id, actor=, terminal=,
     now=)`` (whatever the sender's front-door name is) in here."""
-    from pos_tui.core.kernel.actors import require
+    from pos_tui.core.kernel import require
 
     actor = session.require_actor()
     granted = require(actor, "einvoice", override)
