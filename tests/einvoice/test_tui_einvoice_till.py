@@ -398,3 +398,29 @@ async def test_the_status_line_counts_the_waiting_invoices(make_app, open_shift,
         await till.login(pilot)
         await till.settle(pilot)
         assert "e-Invoice: 3 waiting (oldest 12 min)" in till.screen_text(pilot), till.screen_text(pilot)
+
+
+async def test_the_receipt_list_fills_the_invoice_from_the_sales_account(
+    make_app, open_shift, shop, bakkal, till, settings, now
+) -> None:
+    from pos_tui.core import till as core_till
+    from pos_tui.core.basket import PaymentInput
+
+    core_till.add_item("T1", shop.ayse, CAY, now=now, masks=settings.scale_labels)
+    cart = carts.set_account("T1", shop.ayse, bakkal.id, now=now)
+    sale = core_till.complete_sale("T1", shop.ayse, [PaymentInput("cash", cart.total)], now=now, shift_id=open_shift.id)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await till.login(pilot)
+        await to_receipts(pilot, till)
+        await pilot.press("f4")
+        await till.settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, InvoiceDialog)
+        assert dialog.query_one("#inv-lookup", Input).value == "BAKKAL"
+        assert dialog.query_one("#inv-identifier", Input).value == BUYER_VKN
+        await pilot.press("enter")
+        await till.settle(pilot)
+        assert isinstance(app.screen, ReceiptsScreen)
+    (inv,) = invoices()
+    assert (inv.sale_id, inv.party_id, inv.customer_name) == (sale.sale_id, bakkal.id, "Köşe Bakkalı Ltd.")
