@@ -54,6 +54,8 @@ _FOR_THE_SALE = (
     ("pos_tui.core.till", "load_open_cart"),
 )
 _FOR_THE_DEVICES = (("pos_tui.tui.devices", None), ("pos_tui.tui.printing", None))
+EINVOICE_TICK_SECONDS = 60  # how often the e-invoice queue is worked and counted
+
 _FOR_LATER = (("pos_tui.tui.dialogs.shift", None), ("pos_tui.core.till", "complete_sale"))
 
 
@@ -173,6 +175,9 @@ class PosApp(Till):
             description="database integrity check",
             exit_on_error=False,
         )
+        self._einvoice_text = ""
+        self.set_interval(EINVOICE_TICK_SECONDS, self._einvoice_tick, name="einvoice")
+        self.call_after_refresh(self._einvoice_tick)
         keymap = dict(self.settings.keymap)
         if keymap:
             self.set_keymap(keymap)
@@ -219,6 +224,55 @@ class PosApp(Till):
 
         if isinstance(self.screen, SaleScreen):
             super().action_command_palette()
+
+    # -- e-invoices ---------------------------------------------------------------------------
+
+    def _einvoice_tick(self) -> None:
+        """Every EINVOICE_TICK_SECONDS, and after each invoice: the e-invoice work of the till, in a
+        thread worker (never on the UI thread: the sender talks to the network or a folder), then the
+        status line's count. THE place the background sender plugs in: :meth:`_einvoice_work`."""
+        self.run_worker(
+            self._einvoice_work,
+            thread=True,
+            group="einvoice",
+            exclusive=True,
+            description="e-invoice queue",
+            exit_on_error=False,
+        )
+
+    def _einvoice_work(self) -> None:
+        """(worker thread) Send what is due to the integrator (the background sender: retries with backoff,
+        one ETTN never sent as two invoices), then count the queue for the status line."""
+        from pos_tui.tui.invoicing import count_queue, send_due
+
+        try:
+            send_due(self.settings, self.session.now())
+        except Exception as exc:  # an unloadable driver, a closed database: the count still shows what waits
+            self.log.warning("e-invoice sender", exc)
+        try:
+            summary = count_queue(self.session.now())
+        except Exception as exc:  # a closed or damaged database: the count waits for the next tick
+            self.log.warning("e-invoice queue not counted", exc)
+            return
+        self.call_from_thread(self._einvoice_counted, summary)
+
+    def _einvoice_counted(self, summary: Any) -> None:
+        from pos_tui.tui.invoicing import summary_text
+        from pos_tui.tui.widgets.status import StatusLine
+
+        text = summary_text(summary)
+        if text != self._einvoice_text:
+            self._einvoice_text = text
+            for screen in self.screen_stack:  # the one under a dialog too: it shows again when the dialog closes
+                for line in screen.query(StatusLine):
+                    line.refresh_status()
+
+    def refresh_einvoice(self) -> None:
+        """Count the queue again now (after an invoice was issued or resent)."""
+        self._einvoice_tick()
+
+    def einvoice_status(self) -> str:
+        return getattr(self, "_einvoice_text", "")
 
     # -- core calls ---------------------------------------------------------------------------
 

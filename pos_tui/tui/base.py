@@ -82,6 +82,14 @@ class Till(App[None]):
         """Collect garbage once and freeze what is alive, when a scanning screen is up
         (:meth:`pos_tui.tui.app.PosApp.settle_heap`)."""
 
+    def refresh_einvoice(self) -> None:
+        """Count the e-invoices waiting for the sender again, in a worker; the status line shows the count
+        (:meth:`pos_tui.tui.app.PosApp.refresh_einvoice`)."""
+
+    def einvoice_status(self) -> str:
+        """What the status line says about the e-invoice queue ("" when nothing waits)."""
+        return ""
+
     def checking_pin(self, checking: bool) -> None:
         """A PIN is being checked (``checking``), or its answer is on screen."""
 

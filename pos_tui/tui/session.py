@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pos_tui.core.kernel import Actor
 from pos_tui.settings import Settings
@@ -26,6 +26,9 @@ class Session:
     clock: Callable[[], datetime]
     actor: Actor | None = None
     shift: ShiftInfo | None = None
+    # The invoice the cashier asked for at payment (pos_tui.tui.invoicing.InvoiceRequest), kept with the
+    # open cart until its sale is posted (then issued) or the cart is emptied.
+    invoice_request: Any = None
 
     @property
     def terminal(self) -> str:

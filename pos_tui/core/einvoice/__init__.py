@@ -45,7 +45,7 @@ _EXPORTS = {
     "PK": "users",
     "PROFILES": "model",
     "QUEUED": "model",
-    "QueueSummary": "sender",
+    "QueueSummary": "issuing",
     "RECEIVED_IADE": "trade_returns",
     "REJECTED": "model",
     "RETURN_DOCUMENT_KINDS": "trade_returns",
@@ -96,6 +96,7 @@ _EXPORTS = {
     "invoice_required": "thresholds",
     "invoice_sales": "sources",
     "invoice_xml": "issuing",
+    "invoices_of_sales": "issuing",
     "issue_invoice": "issuing",
     "issue_supplier_return": "trade",
     "issue_wholesale": "trade",
@@ -110,7 +111,7 @@ _EXPORTS = {
     "party_customer": "sources",
     "pick_alias": "routing",
     "providers": "providers",
-    "queue_summary": "sender",
+    "queue_summary": "issuing",
     "record_return_document": "trade_returns",
     "registered_on": "users",
     "registrations": "routing",
@@ -219,6 +220,7 @@ __all__ = [
     "invoice_required",
     "invoice_sales",
     "invoice_xml",
+    "invoices_of_sales",
     "issue_invoice",
     "issue_supplier_return",
     "issue_wholesale",
@@ -266,13 +268,16 @@ if TYPE_CHECKING:
     from pos_tui.core.einvoice.figures import compute, kdv_groups
     from pos_tui.core.einvoice.issuing import (
         IssuedInvoice,
+        QueueSummary,
         check_identifier,
         format_number,
         get_invoice,
         invoice_payload,
         invoice_xml,
+        invoices_of_sales,
         issue_invoice,
         list_invoices,
+        queue_summary,
         series_for,
     )
     from pos_tui.core.einvoice.model import (
@@ -313,7 +318,6 @@ if TYPE_CHECKING:
     from pos_tui.core.einvoice.routing import Route, live_lookup, pick_alias, registrations, route
     from pos_tui.core.einvoice.sender import (
         STATUS_KIND,
-        QueueSummary,
         SendReport,
         StatusEvent,
         Step,
@@ -323,7 +327,6 @@ if TYPE_CHECKING:
         event_payload,
         events_of,
         outgoing,
-        queue_summary,
         send_due,
         send_now,
         status_label,

@@ -13,9 +13,11 @@ from __future__ import annotations
 import hashlib
 import uuid as uuidlib
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
+
+from peewee import fn
 
 from pos_tui import store
 from pos_tui.core.accounts import check_tckn, check_vkn
@@ -445,3 +447,70 @@ def invoice_xml(ref: int | str) -> bytes:
 def inline_party(party: InvoiceParty) -> dict[str, str]:
     """A party as plain JSON (manifests, reports)."""
     return {"identifier": party.identifier, "name": party.name, "alias": party.alias}
+
+
+def invoices_of_sales(sale_ids: list[int] | tuple[int, ...]) -> dict[int, tuple[str, str]]:
+    """``{sale id: (invoice number, status)}`` for the sales among ``sale_ids`` that are on an invoice
+    (one query per 500 sales: the till's receipt list asks for a page at once). A sale on several
+    invoices (a cancelled or rejected one, then a new one) shows the newest."""
+    S, E, Q = m.EInvoiceSale, m.EInvoice, m.EInvoiceQueue
+    found: dict[int, tuple[str, str]] = {}
+    ids = list(dict.fromkeys(int(s) for s in sale_ids))
+    for start in range(0, len(ids), 500):
+        query = (
+            S.select(S.sale, E.number, Q.status)
+            .join(E, on=(S.invoice == E.id))
+            .join(Q, on=(Q.invoice == E.id))
+            .where(S.sale.in_(ids[start : start + 500]))
+            .order_by(E.id)
+        )
+        for sale, number, status in store.rows(query):
+            found[int(sale)] = (str(number), str(status))  # the newest invoice last: it wins
+    return found
+
+
+# What the status line counts as waiting: issued, not yet taken by the integrator
+WAITING = (DRAFT, QUEUED)
+
+
+@dataclass(frozen=True, slots=True)
+class QueueSummary:
+    """What the sender's queue holds now: invoices per status, and how long the oldest waiting one
+    (``draft`` or ``queued``) has waited since it was issued (None when none waits)."""
+
+    counts: dict[str, int]
+    oldest_waiting: timedelta | None
+    stuck: int = 0  # queued invoices the sender gave up on (max_attempts reached): `einvoice send` again
+
+    @property
+    def waiting(self) -> int:
+        return sum(self.counts.get(s, 0) for s in WAITING)
+
+    @property
+    def rejected(self) -> int:
+        return self.counts.get(REJECTED, 0)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "counts": self.counts,
+            "waiting": self.waiting,
+            "oldest_waiting_seconds": int(self.oldest_waiting.total_seconds()) if self.oldest_waiting else None,
+            "stuck": self.stuck,
+            "rejected": self.rejected,
+        }
+
+
+def queue_summary(now: datetime) -> QueueSummary:
+    """Counts per status and the age of the oldest waiting invoice (two small queries on the queue)."""
+    E, Q = m.EInvoice, m.EInvoiceQueue
+    counts = {
+        str(status): int(n) for status, n in store.rows(Q.select(Q.status, fn.COUNT(Q.invoice)).group_by(Q.status))
+    }
+    oldest = None
+    if any(counts.get(s) for s in WAITING):
+        query = E.select(E.issued_at).join(Q, on=(Q.invoice == E.id)).where(Q.status.in_(list(WAITING)))
+        row = next(store.rows(query.order_by(E.issued_at).limit(1)), None)
+        if row is not None and row[0] is not None:
+            oldest = max(now - from_db(row[0]), timedelta(0))
+    stuck = Q.select().where((Q.status == QUEUED) & Q.next_at.is_null()).count() if counts.get(QUEUED) else 0
+    return QueueSummary(counts, oldest, stuck)

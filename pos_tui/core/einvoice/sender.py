@@ -25,8 +25,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from peewee import fn
-
 from pos_tui import store
 from pos_tui.core.einvoice.issuing import get_invoice
 from pos_tui.core.einvoice.model import (
@@ -37,7 +35,6 @@ from pos_tui.core.einvoice.model import (
     QUEUED,
     REJECTED,
     SENT,
-    STATUSES,
     TICARIFATURA,
 )
 from pos_tui.core.einvoice.providers.base import (
@@ -63,7 +60,6 @@ STATUS_KIND = "einvoice_status"  # journal kind of every event after the issuing
 ERROR = "error"
 POLL_CAP = timedelta(hours=6)  # a sent invoice is asked about at least this often
 DEFAULT_LIMIT = 50
-WAITING = (DRAFT, QUEUED, SENT)
 
 _LABELS = {
     DRAFT: N_("draft"),
@@ -142,24 +138,6 @@ class SendReport:
             "accepted": self.count(ACCEPTED),
             "rejected": self.count(REJECTED),
             "errors": self.errors,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class QueueSummary:
-    """For the TUI's status line: invoices per status and how long the oldest waiting one has waited."""
-
-    counts: dict[str, int]
-    waiting: int  # draft + queued + sent
-    oldest_waiting: timedelta | None
-    stuck: int  # queued invoices the sender gave up on (max_attempts reached)
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "counts": self.counts,
-            "waiting": self.waiting,
-            "oldest_waiting_seconds": int(self.oldest_waiting.total_seconds()) if self.oldest_waiting else None,
-            "stuck": self.stuck,
         }
 
 
@@ -279,18 +257,6 @@ def _queue_row(invoice_id: int) -> tuple[str, int, datetime | None, str | None, 
         raise NotFound(_("Invoice {id} is not in the sender's queue").format(id=invoice_id))
     status, attempts, next_at, reference, message = row
     return str(status), int(attempts), None if next_at is None else from_db(_dt(next_at)), reference, message
-
-
-def queue_summary(now: datetime) -> QueueSummary:
-    """Counts per status and the age of the oldest invoice still waiting (draft, queued or sent)."""
-    Q, E = m.EInvoiceQueue, m.EInvoice
-    counts = {s: 0 for s in STATUSES}
-    for status, n in store.rows(Q.select(Q.status, fn.COUNT(Q.invoice)).group_by(Q.status)):
-        counts[str(status)] = int(n)
-    oldest = E.select(fn.MIN(E.issued_at)).join(Q, on=(Q.invoice == E.id)).where(Q.status.in_(list(WAITING))).scalar()
-    stuck = Q.select().where((Q.status == QUEUED) & Q.next_at.is_null()).count()
-    age = None if oldest is None else max(now - from_db(_dt(oldest)), timedelta(0))
-    return QueueSummary(counts, sum(counts[s] for s in WAITING), age, stuck)
 
 
 # -- writing -------------------------------------------------------------------------------------

@@ -56,6 +56,11 @@ class PaymentScreen(PosScreen):
 
     AUTO_FOCUS = "#tender"
 
+    DEFAULT_CSS = """
+    PaymentScreen #pay-invoice { display: none; height: auto; padding: 0 1; color: $text-warning; }
+    PaymentScreen.-invoice #pay-invoice { display: block; }
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("payment.cash", "cash", N_("Cash"), N_("Add the typed amount as cash")),
         bind("payment.card", "card", N_("Card"), N_("Add the typed amount as a card payment")),
@@ -67,6 +72,7 @@ class PaymentScreen(PosScreen):
         bind(
             "payment.on_account", "on_account", N_("On account"), N_("Put the typed amount on the customer's account")
         ),
+        bind("payment.invoice", "invoice", N_("Invoice"), N_("Ask for an invoice of this sale (VKN/TCKN or account)")),
         bind("payment.remove", "remove", N_("Remove"), N_("Remove the last payment"), priority=True),
         bind("payment.complete", "complete", N_("Post"), N_("Post the sale when the payments cover it")),
         bind("app.back", "back", N_("Back"), N_("Back to the sale; nothing is posted")),
@@ -106,6 +112,7 @@ class PaymentScreen(PosScreen):
         with Horizontal(id="scan-row"):
             yield Label(_("Amount"), id="tender-label")
             yield TillInput(id="tender", select_on_focus=True)
+        yield Static("", id="pay-invoice")
         yield Static("", id="message")
         yield KeyBar()
 
@@ -121,6 +128,7 @@ class PaymentScreen(PosScreen):
         table.add_column(_("Reference"), key="reference", width=REFERENCE_WIDTH)
         self.account = self.default_account()
         self.refresh_parts()
+        self.show_invoice()
 
     def refresh_parts(self) -> None:
         lang = self.language
@@ -392,6 +400,7 @@ class PaymentScreen(PosScreen):
             self.cart, self.total, self.account = cart, cart.total, account
             self.query_one("#pay-total", Digits).update(format_money(self.total, self.language))
             self.refresh_parts()
+            self.show_invoice()
             note = _("Prices recalculated from the {list} list: new total {total}").format(
                 list=account.party.price_list, total=format_money(self.total, self.language)
             )
@@ -405,6 +414,63 @@ class PaymentScreen(PosScreen):
                 )
 
         pos_app(self).with_override(apply, done, self.failed)
+
+    # -- invoice -------------------------------------------------------------------------------------
+
+    def invoice_limit(self) -> Decimal | None:
+        """The invoice threshold in force today (``[[einvoice.invoice_limits]]``), None when none is set."""
+        from pos_tui.core.kernel import local
+
+        day = local(self.session.now(), self.session.tz).date()
+        return self.session.settings.einvoice.limit_on(day)
+
+    def show_invoice(self) -> None:
+        """The line above the messages: the invoice asked for, or the hint that the total passes the
+        invoice threshold (a suggestion: the sale may be posted without one)."""
+        from pos_tui.tui.invoicing import InvoiceRequest
+
+        request = self.session.invoice_request
+        line = self.query_one("#pay-invoice", Static)
+        text = ""
+        if isinstance(request, InvoiceRequest):
+            text = _("Invoice for {buyer}: issued when the sale is posted").format(buyer=request.label())
+        else:
+            limit = self.invoice_limit()
+            if limit is not None and self.total > limit:
+                text = _("The total is above the invoice threshold ({limit} TL): {key} asks for an invoice").format(
+                    limit=format_money(limit, self.language), key=pos_app(self).key_label("payment.invoice")
+                )
+        line.update(text)
+        self.set_class(bool(text), "-invoice")
+
+    def action_invoice(self) -> None:
+        """Ask for an invoice of this sale: the buyer typed, or an account (the sale's own, filled in).
+        The request stays with the cart; the invoice is issued once the sale is posted."""
+        from pos_tui.tui.dialogs.invoice import NO_INVOICE, InvoiceDialog
+        from pos_tui.tui.invoicing import InvoiceRequest
+
+        if self.posting:
+            return
+        current = self.session.invoice_request
+        party = None if self.account is None else self.account.party
+
+        def asked(request: InvoiceRequest | None) -> None:
+            if request is None:
+                return
+            self.session.invoice_request = None if request == NO_INVOICE else request
+            self.show_invoice()
+            if request == NO_INVOICE:
+                self.show_note(_("No invoice for this sale"))
+            else:
+                self.show_note(_("Invoice asked for {buyer}").format(buyer=request.label()))
+
+        dialog = InvoiceDialog(
+            request=current if isinstance(current, InvoiceRequest) else None,
+            party=party,
+            total=format_money(self.total, self.language),
+            droppable=current is not None,
+        )
+        self.app.push_screen(dialog, asked)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Points and store credit only when the sale has a member (hidden otherwise)."""

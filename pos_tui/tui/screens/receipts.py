@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
+from textual.message import Message
 from textual.widgets import DataTable, Label, Static
 
 from pos_tui.core import staff, till
@@ -18,6 +20,7 @@ from pos_tui.tui.base import pos_app
 from pos_tui.tui.calls import CoreCall
 from pos_tui.tui.capabilities import ScanTarget
 from pos_tui.tui.dialogs.views import ReportDialog
+from pos_tui.tui.invoicing import InvoiceDone, InvoiceSlipPrinted
 from pos_tui.tui.keymap import N_, bind
 from pos_tui.tui.messages import ReportReady, RowsLoaded
 from pos_tui.tui.screens.base import PosScreen
@@ -25,6 +28,14 @@ from pos_tui.tui.widgets.keybar import KeyBar
 from pos_tui.tui.widgets.status import StatusLine
 
 RECEIPT_LIMIT = 200
+STATUS_STYLES = {"rejected": "bold red", "queued": "yellow", "draft": "yellow", "accepted": "green"}
+
+
+@dataclass
+class InvoiceResent(Message, bubble=False):
+    """An invoice was queued again (or the reason it was not): ``note`` for the message line."""
+
+    note: str
 
 
 class ListScreen(PosScreen):
@@ -63,31 +74,61 @@ class ListScreen(PosScreen):
         self.dismiss(None)
 
 
+@dataclass(frozen=True, slots=True)
+class ReceiptRow:
+    """A receipt of the list with its invoice (number, status), if it has one."""
+
+    sale: Any  # till.SaleSummary
+    invoice: tuple[str, str] | None = None
+
+    @property
+    def sale_id(self) -> int:
+        return int(self.sale.sale_id)
+
+    @property
+    def uid(self) -> str:
+        return str(self.sale.uid)
+
+
 class ReceiptsScreen(ListScreen, ScanTarget):
-    """The terminal's latest receipts, newest first; Enter shows one as printed (reprint view), the
-    reprint key prints a copy of the selected one (:func:`pos_tui.tui.printing.reprint_in_worker`)."""
+    """The terminal's latest receipts, newest first, with their invoices; Enter shows one as printed
+    (reprint view), the reprint key prints a copy of the selected one
+    (:func:`pos_tui.tui.printing.reprint_in_worker`). The invoice keys issue an invoice of the selected
+    sale (the payment screen's dialog), print its e-Arşiv information slip, and queue it to be sent again."""
 
     TITLE_TEXT = N_("Receipts")
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("receipt.reprint", "reprint", N_("Reprint"), N_("Print a copy of the selected receipt")),
+        bind("receipt.invoice", "invoice", N_("Invoice"), N_("Issue an invoice of the selected receipt")),
+        bind("receipt.invoice_slip", "invoice_slip", N_("Invoice slip"), N_("Print the invoice's information slip")),
+        bind("receipt.resend", "resend", N_("Resend"), N_("Queue the selected receipt's invoice to be sent again")),
     ]
 
-    def action_reprint(self) -> None:
-        from pos_tui.tui.printing import reprint_in_worker
-
+    def selected(self) -> ReceiptRow | None:
         rows = getattr(self, "rows", [])
         row = self.query_one("#rows", DataTable).cursor_row
         if not 0 <= row < len(rows):
             self.show_error(_("Select a receipt with ↑↓ first"))
-            return
-        reprint_in_worker(self, rows[row].uid)
+            return None
+        selected: ReceiptRow = rows[row]
+        return selected
+
+    def action_reprint(self) -> None:
+        from pos_tui.tui.printing import reprint_in_worker
+
+        row = self.selected()
+        if row is not None:
+            reprint_in_worker(self, row.uid)
 
     def load(self) -> None:
+        from pos_tui.core import einvoice
 
         terminal = self.session.terminal
 
-        def run(_override: Override | None) -> list[Any]:
-            return till.list_sales(terminal, limit=RECEIPT_LIMIT)
+        def run(_override: Override | None) -> list[ReceiptRow]:
+            sales = till.list_sales(terminal, limit=RECEIPT_LIMIT)
+            invoices = einvoice.invoices_of_sales([s.sale_id for s in sales])  # one query for the page
+            return [ReceiptRow(s, invoices.get(s.sale_id)) for s in sales]
 
         pos_app(self).call_core(
             CoreCall(
@@ -101,25 +142,181 @@ class ReceiptsScreen(ListScreen, ScanTarget):
         )
 
     def fill(self, table: DataTable[Any], rows: list[Any]) -> None:
+        from pos_tui.tui.invoicing import status_label
+
+        keep = table.cursor_row if getattr(self, "rows", None) else 0
         self.rows = rows
         lang, tz = self.language, self.session.settings.shop.timezone
+        table.clear(columns=True)
         table.add_column(Text(_("No"), justify="right"), key="no")
         table.add_column(_("Time"), key="at")
         table.add_column(_("Type"), key="kind")
         table.add_column(_("Cashier"), key="cashier")
         table.add_column(Text(_("Total"), justify="right"), key="total")
-        for s in rows:
+        table.add_column(_("Invoice"), key="invoice")
+        table.add_column(_("Status"), key="status")
+        for r in rows:
+            s = r.sale
             kind = _("return") if s.kind == "return" else _("sale")
+            number, status = r.invoice or ("", "")
             table.add_row(
                 Text(str(s.receipt_no), justify="right"),
                 local(s.at, tz).strftime("%d.%m %H:%M"),
                 Text(kind, style="yellow" if s.kind == "return" else ""),
-                s.cashier,
+                Text(s.cashier, no_wrap=True, overflow="ellipsis"),
                 Text(format_money(s.total, lang), justify="right"),
+                number,
+                Text(status_label(status) if status else "", style=STATUS_STYLES.get(status, "")),
                 key=str(s.sale_id),
             )
+        if rows and keep:
+            table.move_cursor(row=min(keep, len(rows) - 1))
         if not rows:
             self.show_note(_("No receipts on this terminal yet"))
+        note, self.pending_note = getattr(self, "pending_note", ""), ""
+        if note:  # what the invoice key did, kept over the reload
+            self.show_note(note)
+
+    def reload(self, note: str) -> None:
+        """Read the list again (an invoice was issued or queued) and say ``note`` once it is there."""
+        self.pending_note = note
+        self.show_note(note)
+        self.load()
+
+    # -- invoices ------------------------------------------------------------------------------------
+
+    def action_invoice(self) -> None:
+        """Issue an invoice of the selected sale: the payment screen's dialog, then a worker."""
+        from pos_tui.core import accounts, einvoice
+        from pos_tui.core.kernel import PosError
+        from pos_tui.tui.dialogs.invoice import InvoiceDialog
+        from pos_tui.tui.invoicing import InvoiceRequest, invoice_call
+
+        row = self.selected()
+        if row is None:
+            return
+        if row.sale.kind == "return":
+            self.show_error(
+                _("Receipt {no} is a return: a return gets a return document, not an invoice").format(
+                    no=row.sale.receipt_no
+                )
+            )
+            return
+        if row.invoice is not None and row.invoice[1] not in (einvoice.CANCELLED, einvoice.REJECTED):
+            self.show_error(
+                _("Receipt {no} is already on invoice {number}").format(no=row.sale.receipt_no, number=row.invoice[0])
+            )
+            return
+        party = None
+        try:  # the sale's account, to fill the form from (a quick indexed read)
+            party_id = None if row.sale.customer_id is None else accounts.party_of_customer(row.sale.customer_id)
+            party = None if party_id is None else accounts.get_party(party_id)
+        except PosError:
+            party = None
+        sale_id, receipt = row.sale_id, str(row.sale.receipt_no)
+
+        def asked(request: InvoiceRequest | None) -> None:
+            if request is None or (request.customer is None and not request.account):
+                return
+            self.show_note(_("Issuing the invoice…"))
+            pos_app(self).call_core(invoice_call(self.session, [sale_id], request, self, receipt=receipt))
+
+        self.app.push_screen(InvoiceDialog(party=party, total=format_money(row.sale.total, self.language)), asked)
+
+    @on(InvoiceDone)
+    def _invoice_done(self, event: InvoiceDone) -> None:
+        from pos_tui.tui.invoicing import issued_note
+
+        outcome = event.outcome
+        if outcome.invoice is not None:
+            self.reload(issued_note(outcome.invoice))
+        else:
+            self.show_error(
+                _("Receipt {receipt}: the invoice was not issued: {error}").format(
+                    receipt=outcome.receipt, error=outcome.error
+                )
+            )
+        pos_app(self).refresh_einvoice()
+
+    def _invoice_of_selected(self) -> tuple[ReceiptRow, str] | None:
+        row = self.selected()
+        if row is None:
+            return None
+        if row.invoice is None:
+            key = pos_app(self).key_label("receipt.invoice")
+            self.show_error(_("Receipt {no} has no invoice; {key} issues one").format(no=row.sale.receipt_no, key=key))
+            return None
+        return row, row.invoice[0]
+
+    def action_invoice_slip(self) -> None:
+        """Print the e-Arşiv information slip of the selected receipt's invoice (on screen without a printer)."""
+        from pos_tui.core import einvoice
+        from pos_tui.tui.invoicing import InvoiceSlipPrinted, info_slip
+        from pos_tui.tui.printing import station_of
+
+        found = self._invoice_of_selected()
+        if found is None:
+            return
+        number = found[1]
+        station = station_of(self.app)
+        tz = self.session.tz
+
+        def run(_override: Override | None) -> tuple[Any, str]:
+            job = info_slip(einvoice.get_invoice(number, tz=tz), station.width)
+            if station.queue is None:
+                return job, ""
+            station.submit(job)
+            return job, _("{title}: information slip sent to the printer").format(title=job.title)
+
+        pos_app(self).call_core(
+            CoreCall(
+                run=run,
+                reply=lambda done: InvoiceSlipPrinted(done[0], done[1]),
+                target=self,
+                description=_("Printing the invoice slip"),
+                group="receipt",
+                overridable=False,
+                exclusive=False,
+            )
+        )
+
+    @on(InvoiceSlipPrinted)
+    def _slip_printed(self, event: InvoiceSlipPrinted) -> None:
+        if event.note:
+            self.show_note(event.note)
+            return
+        body = Text("\n".join(line.text for line in event.job.lines if line.barcode is None))
+        self.show_note(_("No receipt printer is configured: the slip is on the screen only"))
+        self.app.push_screen(ReportDialog(event.job.title, body))
+
+    def action_resend(self) -> None:
+        """Queue the selected receipt's invoice to be sent again (``einvoice`` permission, or a supervisor's PIN)."""
+        from pos_tui.tui.invoicing import resend_invoice
+
+        found = self._invoice_of_selected()
+        if found is None:
+            return
+        number = found[1]
+        session = self.session
+
+        def run(override: Override | None) -> str:
+            return resend_invoice(number, session=session, override=override)
+
+        pos_app(self).call_core(
+            CoreCall(
+                run=run,
+                reply=InvoiceResent,
+                target=self,
+                description=_("Resending the invoice"),
+                group="einvoice",
+                overridable=True,
+            )
+        )
+
+    @on(InvoiceResent)
+    def _resent(self, event: InvoiceResent) -> None:
+        self.reload(event.note)
+        pos_app(self).refresh_einvoice()
 
     @on(DataTable.RowSelected, "#rows")
     def _selected(self, event: DataTable.RowSelected) -> None:

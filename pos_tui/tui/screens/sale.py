@@ -26,6 +26,7 @@ from pos_tui.i18n import _
 from pos_tui.tui.base import pos_app
 from pos_tui.tui.capabilities import ScanReceiver
 from pos_tui.tui.commands import ProductCommands
+from pos_tui.tui.invoicing import InvoiceDone
 from pos_tui.tui.keymap import N_, bind
 from pos_tui.tui.messages import CashMoved, ItemScanned, ReceiptReady, ReportReady, SaleCompleted
 from pos_tui.tui.screens.base import PosScreen
@@ -130,6 +131,8 @@ class SaleScreen(PosScreen, ScanReceiver):
         self.query_one(LastItemPanel).show(cart.last_line)
         self.query_one(TotalsPanel).show(cart, totals)
         self.set_class(False, "-change")
+        if cart.is_empty and self.session.invoice_request is not None:
+            self.session.invoice_request = None  # the invoice asked for goes with the cart it was asked for
         if cart.member_id != self.shown_member:
             self.show_member(cart.member_id)
         self.show_parties(cart)
@@ -630,9 +633,11 @@ class SaleScreen(PosScreen, ScanReceiver):
         super().failed(error)
 
     def sale_done(self, result: Any) -> None:
-        """The sale is posted: show the change big and start the next sale with an empty cart."""
+        """The sale is posted: show the change big and start the next sale with an empty cart; the
+        invoice asked for at payment is issued in a worker (the sale stands whatever it says)."""
         lang = self.language
         change = result.change
+        request, self.session.invoice_request = self.session.invoice_request, None
         self.show_cart(Cart())
         self.query_one("#change", Digits).update(format_money(change, lang))
         self.query_one("#change-detail", Static).update(
@@ -645,6 +650,31 @@ class SaleScreen(PosScreen, ScanReceiver):
         from pos_tui.tui.printing import after_sale
 
         after_sale(self, result)  # the receipt to the print queue (never awaited) and on screen
+        if request is not None:
+            self.issue_invoice(result, request)
+
+    def issue_invoice(self, result: Any, request: Any) -> None:
+        from pos_tui.tui.invoicing import invoice_call
+
+        call = invoice_call(self.session, [result.sale_id], request, self, receipt=str(result.receipt_no))
+        pos_app(self).call_core(call)
+
+    @on(InvoiceDone)
+    def _invoice_done(self, event: InvoiceDone) -> None:
+        from pos_tui.tui.invoicing import failed_note, issued_note
+
+        outcome = event.outcome
+        if outcome.invoice is not None:
+            note = issued_note(outcome.invoice)
+            self.show_note(note)
+            self.app.notify(note, timeout=8)
+        else:
+            key = pos_app(self).key_label("sale.menu")
+            text = failed_note(outcome.receipt, outcome.error or "")
+            text += " " + _("({key} → Receipts issues it again)").format(key=key)
+            self.show_error(text)
+            self.app.notify(text, severity="error", timeout=15)
+        pos_app(self).refresh_einvoice()
 
     @on(ReceiptReady)
     def _receipt_ready(self, event: ReceiptReady) -> None:

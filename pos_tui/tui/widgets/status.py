@@ -1,4 +1,4 @@
-"""The line at the top of the till: shop, terminal, cashier, shift and the time."""
+"""The line at the top of the till: shop, terminal, cashier, shift, the e-invoices waiting and the time."""
 
 from __future__ import annotations
 
@@ -38,5 +38,11 @@ class StatusLine(Static):
         grid = Table.grid(expand=True)
         grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
         grid.add_column(justify="right", no_wrap=True)
-        grid.add_row(left, now.strftime("%d.%m.%Y %H:%M"))
+        right = Text()
+        waiting = pos_app(self).einvoice_status()  # "e-Fatura: 3 bekliyor (en eskisi 12 dk)", or ""
+        if waiting:
+            right.append(waiting, style="bold yellow")
+            right.append("  ")
+        right.append(now.strftime("%d.%m.%Y %H:%M"))
+        grid.add_row(left, right)
         self.update(grid)

@@ -1,0 +1,254 @@
+"""Whom the invoice is for (the payment screen's and the receipt list's invoice key).
+
+The cashier types the buyer's VKN (a company: 10 digits) or TCKN (a person: 11 digits; 11111111111 for a
+consumer who gives none, e-Arşiv only), checked as it is typed; the name or title, the tax office (for a
+VKN), the address and an optional e-mail. Or an account code, account card, phone or VKN/TCKN in the
+first field: F2 (or Enter there) finds the account and fills the form from it; the invoice then goes to
+that account. The dialog only checks and chooses; it dismisses with an
+:class:`~pos_tui.tui.invoicing.InvoiceRequest` (or :data:`NO_INVOICE` when the request is dropped).
+Lookups are single indexed queries: they run on the UI thread and their errors land on the error line.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Horizontal
+from textual.widgets import Input, Label, Static
+
+from pos_tui.core import accounts, einvoice
+from pos_tui.core.kernel import PosError
+from pos_tui.i18n import _
+from pos_tui.tui.base import pos_app
+from pos_tui.tui.dialogs.base import Dialog
+from pos_tui.tui.invoicing import InvoiceRequest, party_fields
+from pos_tui.tui.keymap import N_, bind
+
+NO_INVOICE = InvoiceRequest()
+"""What the dialog gives back when the cashier drops the invoice asked for earlier."""
+
+FIELDS = ("identifier", "name", "tax_office", "street", "district", "city", "email")
+
+
+class InvoiceDialog(Dialog[InvoiceRequest]):
+    """The buyer of the invoice: typed, or filled from an account; Enter checks and asks for it."""
+
+    TITLE_TEXT = N_("Invoice")
+    BINDINGS: ClassVar[list[BindingType]] = [
+        bind("invoice.lookup", "lookup", N_("Account"), N_("Fill the form from the account typed in the first field")),
+        bind("invoice.drop", "drop", N_("No invoice"), N_("Drop the invoice asked for this sale")),
+        bind("dialog.ok", "ok", N_("Ask"), N_("Ask for the invoice"), show=False, priority=True),
+    ]
+
+    DEFAULT_CSS = """
+    InvoiceDialog .inv-row { height: 1; }
+    InvoiceDialog .inv-row .dialog-label { width: 27; padding-right: 1; }
+    InvoiceDialog .inv-row Input { width: 1fr; }
+    InvoiceDialog #inv-district { width: 1fr; margin-right: 1; }
+    InvoiceDialog #inv-note { color: $text-muted; width: 100%; height: 1; margin-top: 1; }
+    """
+
+    def __init__(
+        self,
+        *,
+        request: InvoiceRequest | None = None,
+        party: accounts.PartyInfo | None = None,
+        total: str = "",
+        droppable: bool = False,
+    ) -> None:
+        """``request``: asked for earlier (shown again); else ``party``: the sale's account, filled in.
+        ``total``: the sale's total as the prompt shows it; ``droppable``: F4 drops a request."""
+        super().__init__()
+        self.add_class("wide")
+        self.total = total
+        self.droppable = droppable
+        self.account: str | None = None  # the account the form was filled from
+        self.filled: dict[str, str] = {}  # … and what it was filled with (an edit makes it a typed buyer)
+        self.initial: dict[str, str] = {}
+        if request is not None and request.account:
+            self._from_account_code(request.account)
+        elif request is not None and request.customer is not None:
+            c = request.customer
+            self.initial = {
+                "identifier": c.identifier,
+                "name": c.name,
+                "tax_office": c.tax_office,
+                "street": c.street,
+                "district": c.district,
+                "city": c.city,
+                "email": c.email,
+            }
+        elif party is not None and party.tax_id:
+            self._fill_from(party)
+
+    def _from_account_code(self, code: str) -> None:
+        try:
+            self._fill_from(accounts.get_party(code))
+        except PosError:
+            self.initial = {}
+
+    def _fill_from(self, party: accounts.PartyInfo) -> None:
+        self.account = party.code
+        self.filled = party_fields(party)
+        self.initial = dict(self.filled)
+        self.initial["lookup"] = party.code
+
+    def compose_body(self) -> ComposeResult:
+        if self.total:
+            yield Label(_("Sale total {total}").format(total=self.total), classes="dialog-prompt")
+        labels = {
+            "lookup": _("Account (optional)"),
+            "identifier": _("VKN or TCKN"),
+            "name": _("Name or title"),
+            "tax_office": _("Tax office"),
+            "street": _("Address"),
+            "email": _("E-mail (optional)"),
+        }
+        for field in ("lookup", "identifier", "name", "tax_office", "street"):
+            with Horizontal(classes="inv-row"):
+                yield Label(labels[field], classes="dialog-label")
+                yield Input(self.initial.get(field, ""), id=f"inv-{field}", compact=True)
+        with Horizontal(classes="inv-row"):
+            yield Label(_("District / city"), classes="dialog-label")
+            yield Input(self.initial.get("district", ""), id="inv-district", compact=True)
+            yield Input(self.initial.get("city", ""), id="inv-city", compact=True)
+        with Horizontal(classes="inv-row"):
+            yield Label(labels["email"], classes="dialog-label")
+            yield Input(self.initial.get("email", ""), id="inv-email", compact=True)
+        yield Static(self._note(self.initial.get("identifier", "")), id="inv-note")
+
+    def on_mount(self) -> None:
+        self.query_one("#inv-identifier" if self.initial else "#inv-lookup", Input).focus()
+
+    def hint(self) -> str:
+        app = pos_app(self)
+        hint = _("Tab: next field · Enter: ask for the invoice · {lookup}: find the account · Esc: cancel").format(
+            lookup=app.key_label("invoice.lookup")
+        )
+        if self.droppable:
+            hint += " · " + _("{key}: no invoice").format(key=app.key_label("invoice.drop"))
+        return hint
+
+    def _value(self, field: str) -> str:
+        return self.query_one(f"#inv-{field}", Input).value.strip()
+
+    def _fail(self, message: str, field: str | None = None) -> None:
+        if field is not None:
+            self.query_one(f"#inv-{field}", Input).focus()
+        self.show_error(message)
+
+    @staticmethod
+    def _note(identifier: str) -> str:
+        """What the typed number is, once it has all its digits (the error line says what is wrong)."""
+        digits = identifier.replace(" ", "")
+        if digits == einvoice.ANONYMOUS_TCKN:
+            return _("Consumer without a TCKN: e-Arşiv only")
+        if len(digits) == 10:
+            return _("VKN: a company; its tax office is needed")
+        if len(digits) == 11:
+            return _("TCKN: a person; first and family name")
+        return ""
+
+    # -- live checks ---------------------------------------------------------------------------------
+
+    @on(Input.Changed, "#inv-identifier")
+    def _identifier_changed(self, event: Input.Changed) -> None:
+        digits = event.value.strip().replace(" ", "")
+        note = self.query_one("#inv-note", Static)
+        if len(digits) < 10:
+            note.update("")
+            self.clear_error()
+            return
+        try:
+            einvoice.check_identifier(digits)
+        except PosError as exc:
+            note.update("")
+            self.show_error(exc.message)
+            return
+        note.update(self._note(digits))
+        self.clear_error()
+
+    # -- keys ----------------------------------------------------------------------------------------
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()  # Enter is the dialog's own key (``dialog.ok``)
+
+    def action_lookup(self) -> None:
+        text = self._value("lookup")
+        if not text:
+            self._fail(_("Type the account's code, card, phone or VKN/TCKN first"), "lookup")
+            return
+        try:
+            party = accounts.find_party(text)
+            if party is None:
+                self._fail(_("No account found for {text}").format(text=text[:30]), "lookup")
+                return
+            einvoice.party_customer(party)  # it has a VKN or TCKN, or the reason why not
+        except PosError as exc:
+            self._fail(exc.message, "lookup")
+            return
+        self._fill_from(party)
+        for field in FIELDS:
+            self.query_one(f"#inv-{field}", Input).value = self.filled[field]
+        self.query_one("#inv-lookup", Input).value = party.code
+        self.clear_error()
+        self.query_one("#inv-name", Input).focus()
+
+    def action_drop(self) -> None:
+        if self.droppable:
+            self.dismiss(NO_INVOICE)
+        else:
+            self.show_error(_("No invoice is asked for this sale"))
+
+    def action_ok(self) -> None:
+        """Enter: in the account field with a new text, find the account; anywhere else, ask."""
+        lookup = self.query_one("#inv-lookup", Input)
+        if self.focused is lookup and lookup.value.strip() and lookup.value.strip() != self.account:
+            self.action_lookup()
+            return
+        request = self.request()
+        if request is not None:
+            self.dismiss(request)
+
+    def request(self) -> InvoiceRequest | None:
+        """The request the form says, or None with the first problem shown."""
+        values = {field: self._value(field) for field in FIELDS}
+        if self.account is not None and values == self.filled and self._value("lookup") == self.account:
+            return InvoiceRequest(account=self.account)
+        identifier = values["identifier"].replace(" ", "")
+        if not identifier:
+            self._fail(_("Type the buyer's VKN or TCKN (11111111111 for a consumer who gives none)"), "identifier")
+            return None
+        try:
+            identifier = einvoice.check_identifier(identifier)
+        except PosError as exc:
+            self._fail(exc.message, "identifier")
+            return None
+        name = " ".join(values["name"].split())
+        if not name:
+            self._fail(_("Type the buyer's name or title"), "name")
+            return None
+        if len(identifier) == 11 and identifier != einvoice.ANONYMOUS_TCKN and len(name.split()) < 2:
+            self._fail(_("A person on an invoice needs a first name and a family name"), "name")
+            return None
+        if len(identifier) == 10 and not values["tax_office"]:
+            self._fail(_("A company (VKN) needs its tax office"), "tax_office")
+            return None
+        email = values["email"]
+        if email and ("@" not in email or "." not in email.rpartition("@")[2]):
+            self._fail(_("The e-mail {email} does not look right").format(email=email[:40]), "email")
+            return None
+        party = einvoice.InvoiceParty(
+            identifier=identifier,
+            name=name,
+            tax_office=values["tax_office"],
+            street=values["street"],
+            district=values["district"],
+            city=values["city"],
+            email=email,
+        )
+        return InvoiceRequest(customer=party)

@@ -1,0 +1,233 @@
+"""The till's side of e-invoices (docs/einvoice-till.md): what the cashier asked for, the core calls that
+issue, reprint and resend, and the words the screens show. Plain module: no screen, no dialog.
+
+An invoice is asked for at payment (:class:`InvoiceRequest`, kept on the session with the open cart)
+and issued once the sale is posted, in a worker: the sale is posted whatever happens to the invoice,
+and a failed invoice is issued again from the receipt list. Nothing here reaches the network.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from textual.message import Message
+from textual.message_pump import MessagePump
+
+from pos_tui.core import einvoice
+from pos_tui.core.kernel import Override, PosError, Printable
+from pos_tui.i18n import _
+from pos_tui.tui.calls import CoreCall
+from pos_tui.tui.session import Session
+
+if TYPE_CHECKING:
+    from pos_tui.core.accounts import PartyInfo
+    from pos_tui.settings import Settings
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceRequest:
+    """Whom the cashier asked the invoice for: a buyer typed at the till (``customer``), or an account
+    (``account``, its code: the core takes the party's VKN/TCKN, name and address and links the invoice
+    to it). Exactly one of the two is set."""
+
+    customer: einvoice.InvoiceParty | None = None
+    account: str | None = None
+
+    @property
+    def identifier(self) -> str:
+        return self.customer.identifier if self.customer is not None else ""
+
+    def label(self) -> str:
+        """``Account BAKKAL`` or ``12345678901 · Ayşe Yılmaz``: how the payment screen names it."""
+        if self.account:
+            return _("Account {code}").format(code=self.account)
+        assert self.customer is not None
+        return f"{self.customer.identifier} · {self.customer.name}"
+
+
+def party_fields(party: PartyInfo) -> dict[str, str]:
+    """The dialog's fields filled from an account (cari): identifier, name, tax office, address, e-mail."""
+    street, district, city = einvoice.split_address(party.address)
+    return {
+        "identifier": party.tax_id or "",
+        "name": party.name,
+        "tax_office": party.tax_office or "",
+        "street": street,
+        "district": district,
+        "city": city,
+        "email": party.email or "",
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceOutcome:
+    """What issuing an invoice after a sale gave: the invoice, or why there is none (the sale stands)."""
+
+    sale_ids: tuple[int, ...]
+    invoice: einvoice.IssuedInvoice | None = None
+    error: str | None = None
+    receipt: str = ""  # the receipt as the cashier knows it (``12`` or ``T1/12``), for the messages
+
+
+@dataclass
+class InvoiceDone(Message, bubble=False):
+    """An invoice was issued for a sale, or could not be (``outcome.error``)."""
+
+    outcome: InvoiceOutcome
+
+
+@dataclass
+class InvoiceSlipPrinted(Message, bubble=False):
+    """The e-Arşiv information slip of an invoice went to the printer (or the preview)."""
+
+    job: Printable
+    note: str
+
+
+@dataclass
+class QueueCounted(Message, bubble=False):
+    """The sender's queue was counted (:func:`pos_tui.core.einvoice.queue_summary`)."""
+
+    summary: einvoice.QueueSummary
+
+
+def kind_label(profile: str) -> str:
+    """``e-Arşiv`` or ``e-Fatura`` (GİB's names; the same in every language)."""
+    return "e-Arşiv" if profile == einvoice.EARSIVFATURA else "e-Fatura"
+
+
+def status_label(status: str) -> str:
+    """An invoice status in the cashier's words (short: the receipt list's column at 80 columns)."""
+    labels = {
+        einvoice.DRAFT: _("draft"),
+        einvoice.QUEUED: _("in queue"),
+        einvoice.SENT: _("sent"),
+        einvoice.ACCEPTED: _("accepted"),
+        einvoice.REJECTED: _("rejected"),
+        einvoice.CANCELLED: _("cancelled"),
+    }
+    return labels.get(status, status)
+
+
+def issued_note(invoice: einvoice.IssuedInvoice) -> str:
+    """``e-Arşiv invoice AT12026000000001 issued (queued)``."""
+    return _("{kind} invoice {number} issued ({status})").format(
+        kind=kind_label(invoice.profile), number=invoice.number, status=status_label(invoice.status)
+    )
+
+
+def failed_note(receipt: str, error: str) -> str:
+    return _("Receipt {receipt} is posted, but its invoice was not issued: {error}").format(
+        receipt=receipt, error=error
+    )
+
+
+def invoice_call(
+    session: Session, sale_ids: Sequence[int], request: InvoiceRequest, target: MessagePump, *, receipt: str = ""
+) -> CoreCall[InvoiceOutcome]:
+    """Issue the invoice of posted ``sale_ids`` for ``request`` in a worker; :class:`InvoiceDone` goes to
+    ``target`` either way (a refused invoice is an outcome, not a failure of the sale)."""
+    actor = session.require_actor()
+    settings, terminal = session.settings, session.terminal
+    ids = tuple(sale_ids)
+
+    def run(_override: Any) -> InvoiceOutcome:
+        try:
+            invoice = einvoice.invoice_sales(
+                list(ids),
+                actor=actor,
+                terminal=terminal,
+                now=session.now(),
+                settings=settings,
+                customer=request.customer,
+                account=request.account,
+            )
+        except PosError as exc:
+            return InvoiceOutcome(ids, error=exc.message, receipt=receipt)
+        return InvoiceOutcome(ids, invoice=invoice, receipt=receipt)
+
+    return CoreCall(
+        run=run,
+        reply=InvoiceDone,
+        target=target,
+        description=_("Issuing the invoice"),
+        group="einvoice",
+        overridable=False,
+        exclusive=False,
+    )
+
+
+def info_slip(invoice: einvoice.IssuedInvoice, width: int) -> Printable:
+    """The e-Arşiv information slip of ``invoice`` for the receipt printer: read from the XML as issued,
+    with GİB's karekod (:func:`pos_tui.core.einvoice.render.info_slip`). A worker: it reads the database."""
+    return einvoice.render.info_slip(einvoice.invoice_xml(invoice.id), width)
+
+
+def provider_for(settings: Settings) -> einvoice.providers.EInvoiceProvider:
+    """The shop's integrator (``[einvoice] driver``), loaded once per process and settings."""
+    key = (settings.einvoice.driver, settings.einvoice.outbox, str(settings.home))
+    cached = _PROVIDERS.get(key)
+    if cached is None:
+        cached = _PROVIDERS[key] = einvoice.providers.load_provider(settings.einvoice, settings.home)
+    return cached
+
+
+_PROVIDERS: dict[tuple[str, str, str], Any] = {}
+
+
+def send_due(settings: Settings, now: datetime) -> einvoice.SendReport:
+    """(worker thread) One pass of the background sender: what is due goes to the integrator."""
+    return einvoice.send_due(provider_for(settings), now=now, terminal=settings.terminal_id, settings=settings.einvoice)
+
+
+def resend_invoice(ref: int | str, *, session: Session, override: Override | None = None) -> str:
+    """Send the invoice ``ref`` (id or number) to the integrator now, whatever its backoff says (same ETTN:
+    never a second invoice); the note for the cashier. Needs the ``einvoice`` permission (a supervisor's
+    PIN lifts it: ``override``). A worker: it reads the database and talks to the integrator."""
+    from pos_tui.core.kernel import require
+
+    actor = session.require_actor()
+    granted = require(actor, "einvoice", override)
+    if granted is not None:
+        actor = granted.supervisor
+    invoice = einvoice.get_invoice(ref, tz=session.tz)
+    settings = session.settings
+    step = einvoice.send_now(
+        invoice.id,
+        provider=provider_for(settings),
+        actor=actor,
+        now=session.now(),
+        terminal=session.terminal,
+        settings=settings.einvoice,
+    )
+    invoice = einvoice.get_invoice(invoice.id, tz=session.tz)
+    note = _("Invoice {number} was sent again: {status}").format(
+        number=invoice.number, status=status_label(invoice.status)
+    )
+    return f"{note} ({step.message})" if step.message else note
+
+
+def summary_text(summary: einvoice.QueueSummary | None) -> str:
+    """``e-Invoice: 3 waiting (oldest 12 min)`` for the status line; "" when nothing waits or is refused."""
+    if summary is None:
+        return ""
+    parts = []
+    if summary.waiting:
+        age = summary.oldest_waiting or timedelta(0)
+        minutes = int(age.total_seconds() // 60)
+        if minutes >= 120:
+            oldest = _("{hours} h").format(hours=minutes // 60)
+        else:
+            oldest = _("{minutes} min").format(minutes=minutes)
+        parts.append(_("e-Invoice: {n} waiting (oldest {age})").format(n=summary.waiting, age=oldest))
+    if summary.rejected:
+        parts.append(_("{n} rejected").format(n=summary.rejected))
+    return " · ".join(parts)
+
+
+def count_queue(now: datetime) -> einvoice.QueueSummary:
+    """The queue's summary (a worker: two small queries)."""
+    return einvoice.queue_summary(now)
