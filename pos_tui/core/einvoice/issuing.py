@@ -281,15 +281,10 @@ def issue_invoice(
                 "user": actor.user_id,
             },
         )
-        fast.insert_one(
+        fast.insert_many(  # keyed by the invoice: no id of its own to return
             m.EInvoiceQueue,
-            {
-                "invoice": invoice_id,
-                "status": status,
-                "attempts": 0,
-                "next_at": at if status == QUEUED else None,
-                "updated_at": at,
-            },
+            ("invoice", "status", "attempts", "next_at", "updated_at"),
+            [(invoice_id, status, 0, at if status == QUEUED else None, at)],
         )
         journal.append(JOURNAL_KIND, invoice_payload(invoice_id), terminal=terminal, now=now, ref=ettn)
     return get_invoice(invoice_id, tz=tz)
