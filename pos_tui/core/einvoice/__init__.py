@@ -122,6 +122,7 @@ _EXPORTS = {
     "return_document_pdf": "trade_pdf",
     "return_documents": "trade_returns",
     "route": "routing",
+    "route_party": "routing",
     "sale_id_of": "sources",
     "send_due": "sender",
     "send_now": "sender",
@@ -246,6 +247,7 @@ __all__ = [
     "return_document_pdf",
     "return_documents",
     "route",
+    "route_party",
     "sale_id_of",
     "send_due",
     "send_now",
@@ -315,7 +317,7 @@ if TYPE_CHECKING:
         KdvGroup,
         LineFigures,
     )
-    from pos_tui.core.einvoice.routing import Route, live_lookup, pick_alias, registrations, route
+    from pos_tui.core.einvoice.routing import Route, live_lookup, pick_alias, registrations, route, route_party
     from pos_tui.core.einvoice.sender import (
         STATUS_KIND,
         SendReport,

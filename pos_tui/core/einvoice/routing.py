@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from pos_tui.core.einvoice.model import EARSIVFATURA
+from pos_tui.core.einvoice.model import EARSIVFATURA, TEMELFATURA, TICARIFATURA, InvoiceParty
 from pos_tui.core.einvoice.users import PK, RegisteredUser, lookup_user, registered_on
 from pos_tui.core.kernel.clock import SHOP_TZ, from_db, shop_day, to_db
-from pos_tui.settings import EInvoiceSettings
+from pos_tui.settings import EInvoiceSettings, Settings
 
 log = logging.getLogger(__name__)
 
@@ -128,3 +128,17 @@ def route(
     if alias is None:
         return Route(EARSIVFATURA, None, via)
     return Route(settings.profile, alias, via)
+
+
+def route_party(
+    party: InvoiceParty, *, now: datetime, settings: Settings, live: LiveLookup | None = None, iade: bool = False
+) -> tuple[InvoiceParty, Route]:
+    """Route an invoice to ``party`` (:func:`route`), check its VKN/TCKN for that profile, and give the party
+    its e-Fatura mailbox. ``iade``: a return invoice, never TICARIFATURA (GİB allows IADE on TEMELFATURA)."""
+    from pos_tui.core.einvoice.issuing import check_identifier
+
+    where = route(party.identifier, now=now, settings=settings.einvoice, tz=settings.shop.timezone, live=live)
+    if iade and where.profile == TICARIFATURA:
+        where = Route(TEMELFATURA, where.alias, where.via)
+    check_identifier(party.identifier, profile=where.profile)
+    return (replace(party, alias=where.alias) if where.alias else party), where

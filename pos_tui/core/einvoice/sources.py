@@ -20,7 +20,7 @@ from typing import Any
 
 from pos_tui import store
 from pos_tui.core import accounts
-from pos_tui.core.einvoice.issuing import IssuedInvoice, check_identifier, issue_invoice
+from pos_tui.core.einvoice.issuing import IssuedInvoice, issue_invoice
 from pos_tui.core.einvoice.model import (
     FROM_SALE,
     FROM_SALES,
@@ -34,7 +34,7 @@ from pos_tui.core.einvoice.model import (
     InvoiceParty,
     KdvGroup,
 )
-from pos_tui.core.einvoice.routing import route
+from pos_tui.core.einvoice.routing import route_party
 from pos_tui.core.kernel.actors import Actor, require
 from pos_tui.core.kernel.clock import SHOP_TZ, from_db, local
 from pos_tui.core.kernel.errors import NotFound, ValidationError
@@ -294,10 +294,7 @@ def invoice_sales(
     buyer, party_id = _customer_of(sale_ids, customer, account)
     if len(sale_ids) > 1 and party_id is None:
         raise ValidationError(_("A periodic invoice of several sales is for one account: give its code"))
-    where = route(buyer.identifier, now=now, settings=settings.einvoice, tz=settings.shop.timezone, live=live)
-    check_identifier(buyer.identifier, profile=where.profile)
-    if where.alias:
-        buyer = InvoiceParty(**{**_fields(buyer), "alias": where.alias})
+    buyer, where = route_party(buyer, now=now, settings=settings, live=live)
     draft = draft_from_sales(sale_ids, customer=buyer, supplier=shop_party(settings.shop), party_id=party_id, tz=tz)
     return issue_invoice(
         draft,
@@ -309,7 +306,3 @@ def invoice_sales(
         alias=where.alias,
         tz=tz,
     )
-
-
-def _fields(party: InvoiceParty) -> dict[str, Any]:
-    return {f: getattr(party, f) for f in InvoiceParty.__dataclass_fields__}

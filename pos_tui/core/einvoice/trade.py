@@ -30,24 +30,21 @@ from typing import Any
 
 from pos_tui import store
 from pos_tui.core import accounts, catalog, stock
-from pos_tui.core.einvoice.issuing import RELEASED, IssuedInvoice, check_identifier, issue_invoice
+from pos_tui.core.einvoice.issuing import RELEASED, IssuedInvoice, issue_invoice
 from pos_tui.core.einvoice.model import (
-    EARSIVFATURA,
     FROM_SUPPLIER_RETURN,
     FROM_WHOLESALE,
     IADE,
     ISTISNA,
     SATIS,
-    TEMELFATURA,
     TEVKIFAT,
     BillingReference,
     Discount,
     InvoiceDraft,
     InvoiceLineDraft,
-    InvoiceParty,
     KdvGroup,
 )
-from pos_tui.core.einvoice.routing import route
+from pos_tui.core.einvoice.routing import route_party
 from pos_tui.core.einvoice.sources import (
     DEFAULT_ZERO_RATE_CODE,
     DEFAULT_ZERO_RATE_REASON,
@@ -104,14 +101,6 @@ class WholesaleResult:
 
     def as_json(self) -> dict[str, Any]:
         return self.invoice.as_json()
-
-
-def _fields(party: InvoiceParty) -> dict[str, Any]:
-    return {f: getattr(party, f) for f in InvoiceParty.__dataclass_fields__}
-
-
-def _with_alias(party: InvoiceParty, alias: str | None) -> InvoiceParty:
-    return InvoiceParty(**{**_fields(party), "alias": alias}) if alias else party
 
 
 def _wholesale_line(
@@ -251,8 +240,7 @@ def issue_wholesale(
             _("{code} is a supplier account: a wholesale invoice goes to a customer account").format(code=party.code)
         )
     buyer = party_customer(party)
-    where = route(buyer.identifier, now=now, settings=settings.einvoice, tz=settings.shop.timezone, live=live)
-    check_identifier(buyer.identifier, profile=where.profile)
+    buyer, where = route_party(buyer, now=now, settings=settings, live=live)
     day = shop_day(now, tz)
     drafted = [
         _wholesale_line(
@@ -278,7 +266,7 @@ def issue_wholesale(
         source=FROM_WHOLESALE,
         type=type_,
         supplier=shop_party(settings.shop),
-        customer=_with_alias(buyer, where.alias),
+        customer=buyer,
         lines=tuple(drafted),
         party_id=party.id,
         notes=(f"Cari: {party.code}", *((text,) if text else ())),
@@ -458,9 +446,7 @@ def issue_supplier_return(
         raise ValidationError(
             _("Supplier return {number} comes to 0,00: there is nothing to invoice").format(number=doc_number)
         )
-    where = route(supplier.identifier, now=now, settings=settings.einvoice, tz=settings.shop.timezone, live=live)
-    profile = EARSIVFATURA if where.profile == EARSIVFATURA else TEMELFATURA  # GİB: IADE never on TICARIFATURA
-    check_identifier(supplier.identifier, profile=profile)
+    supplier, where = route_party(supplier, now=now, settings=settings, live=live, iade=True)
     receipt_no = None
     if receipt_id is not None:
         row = fast.select_first(D, ("number",), {"id": receipt_id})
@@ -472,7 +458,7 @@ def issue_supplier_return(
         source=FROM_SUPPLIER_RETURN,
         type=IADE,
         supplier=shop_party(settings.shop),
-        customer=_with_alias(supplier, where.alias),
+        customer=supplier,
         lines=lines,
         kdv=kdv,
         stock_document_id=doc_id,
@@ -498,7 +484,7 @@ def issue_supplier_return(
             terminal=terminal,
             now=now,
             settings=settings.einvoice,
-            profile=profile,
-            alias=where.alias if profile != EARSIVFATURA else None,
+            profile=where.profile,
+            alias=where.alias,
             tz=tz,
         )
