@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from pos_tui.settings import Settings
 
 DEMO_DB = "demo.sqlite3"
-DEMO_OUTBOX = "demo-einvoice"
 
 
 def parser() -> argparse.ArgumentParser:
@@ -43,8 +42,8 @@ def settings_for(args: argparse.Namespace, environ: dict[str, str] | None = None
     """Settings from the config and environment, with the command line on top.
 
     ``--demo`` (without ``--db``) points the database at ``$POS_HOME/demo.sqlite3``, so the
-    demo never touches the shop's real database, and sends its e-invoices to the integrator simulator
-    in ``$POS_HOME/demo-einvoice``. Raises ConfigError on a bad config.
+    demo never touches the shop's real database (whose e-invoices go to the integrator simulator:
+    :func:`pos_tui.core.einvoice.providers.load_provider`). Raises ConfigError on a bad config.
     """
     from pos_tui.settings import load_settings
 
@@ -55,10 +54,7 @@ def settings_for(args: argparse.Namespace, environ: dict[str, str] | None = None
         env["POS_DB"] = args.db
     settings = load_settings(env, args.config)
     if args.demo and not args.db:
-        # The demo's invoices go to the integrator simulator in a folder of their own: never into the
-        # shop's real outbox, where a real integrator's client would deliver them to GİB.
-        einvoice = replace(settings.einvoice, driver="simulator:later=1", outbox=str(settings.home / DEMO_OUTBOX))
-        settings = replace(settings, db_url=str(settings.home / DEMO_DB), einvoice=einvoice)
+        settings = replace(settings, db_url=str(settings.home / DEMO_DB))
     return settings
 
 

@@ -36,14 +36,6 @@ def test_demo_uses_its_own_database_and_options_win(tmp_path: Path) -> None:
     assert (chosen.db_url, chosen.terminal_id) == ("x.sqlite3", "K2")
 
 
-def test_the_demo_never_sends_invoices_to_the_shops_integrator(tmp_path: Path) -> None:
-    env = env_for(tmp_path)
-    demo = settings_for(parser().parse_args(["--demo"]), env).einvoice
-    assert demo.driver.startswith("simulator") and demo.outbox == str(tmp_path / "demo-einvoice")
-    shop = settings_for(parser().parse_args([]), env).einvoice
-    assert (shop.driver, shop.outbox) == ("folder", "")
-
-
 def test_a_bad_config_exits_with_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--config", str(tmp_path / "missing.toml")]) == 2
     assert "missing.toml" in capsys.readouterr().err

@@ -294,9 +294,12 @@ def _accounts(settings: Settings, now: datetime) -> int:
 def _einvoices(settings: Settings, now: datetime, fixtures: Path) -> int:
     """GİB's registered-user list (a few of the demo accounts are e-Fatura users) and a wholesale e-Fatura
     to Güneş Lokantası, once (a database with a registered-user list keeps its own); returns the invoices
-    issued."""
+    issued. The database is marked as the demo's: its invoices only ever reach the integrator simulator."""
     from pos_tui.core import einvoice
+    from pos_tui.store import fast
 
+    if fast.select_first(m.MetaEntry, ("value",), {"key": einvoice.providers.DEMO_MARK}) is None:
+        fast.insert_many(m.MetaEntry, ("key", "value"), [(einvoice.providers.DEMO_MARK, "1")])
     if m.EInvoiceUser.select().exists():
         return 0
     einvoice.import_users(fixtures / "demo_einvoice_users.csv", now=now, tz=settings.shop.timezone)

@@ -14,6 +14,8 @@ from pos_tui.core.kernel.lazy import front_door
 _EXPORTS = {
     "ANSWERS": "base",
     "Answer": "base",
+    "DEMO_MARK": "loading",
+    "DEMO_OUTBOX": "loading",
     "EInvoiceProvider": "base",
     "FolderProvider": "folder",
     "Outgoing": "base",
@@ -24,6 +26,7 @@ _EXPORTS = {
     "RegisteredUser": "base",
     "SimulatorProvider": "simulator",
     "UNKNOWN": "base",
+    "is_demo_database": "loading",
     "load_provider": "loading",
     "manifest": "folder",
     "outbox_path": "loading",
@@ -31,6 +34,8 @@ _EXPORTS = {
 
 __all__ = [
     "ANSWERS",
+    "DEMO_MARK",
+    "DEMO_OUTBOX",
     "UNKNOWN",
     "Answer",
     "EInvoiceProvider",
@@ -42,6 +47,7 @@ __all__ = [
     "Receipt",
     "RegisteredUser",
     "SimulatorProvider",
+    "is_demo_database",
     "load_provider",
     "manifest",
     "outbox_path",
@@ -63,5 +69,11 @@ if TYPE_CHECKING:
         RegisteredUser,
     )
     from pos_tui.core.einvoice.providers.folder import FolderProvider, manifest
-    from pos_tui.core.einvoice.providers.loading import load_provider, outbox_path
+    from pos_tui.core.einvoice.providers.loading import (
+        DEMO_MARK,
+        DEMO_OUTBOX,
+        is_demo_database,
+        load_provider,
+        outbox_path,
+    )
     from pos_tui.core.einvoice.providers.simulator import SimulatorProvider
