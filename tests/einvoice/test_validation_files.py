@@ -54,3 +54,23 @@ def test_the_date_rule_uses_the_shops_day_not_the_machines_time_zone(shop: Shop)
     assert late and all((f.rule, f.source) == ("TimeCheck-1", "schematron") and f.line for f in late)
     future = xml.replace(f"<cbc:IssueDate>{day.isoformat()}<".encode(), b"<cbc:IssueDate>2999-01-01<", 1)
     assert [(f.rule, f.line) for f in einvoice.validate(future, today=day)] == [("TimeCheck-1", late[0].line)]
+
+
+def test_sums_gib_leaves_unchecked_are_findings_too(shop: Shop) -> None:
+    """GİB's schematron accepts an invoice whose totals do not add up; the validator does not."""
+    xml = einvoice.invoice_xml(issue(shop, consumer_draft(shop.settings)).id).decode()
+    assert einvoice.validate(xml.encode()) == []
+    payable = xml.replace('<cbc:PayableAmount currencyID="TRY">128.00<', '<cbc:PayableAmount currencyID="TRY">999.15<')
+    (finding,) = einvoice.validate(payable.encode())
+    assert (finding.source, finding.rule) == ("hesap", "LegalMonetaryTotal") and "999.15" in finding.message
+    price = re.sub(
+        r"<cbc:PriceAmount currencyID=\"TRY\">[0-9.]+<", '<cbc:PriceAmount currencyID="TRY">1.00<', xml, count=1
+    )
+    assert [f.rule for f in einvoice.validate(price.encode())] == ["LineAmount"]
+    tax = xml.replace(
+        '<cbc:TaxAmount currencyID="TRY">18.00</cbc:TaxAmount>',
+        '<cbc:TaxAmount currencyID="TRY">17.00</cbc:TaxAmount>',
+        1,
+    )
+    assert tax != xml
+    assert {f.source for f in einvoice.validate(tax.encode())} == {"hesap"}

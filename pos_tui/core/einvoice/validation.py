@@ -13,6 +13,7 @@ import re
 import threading
 from dataclasses import dataclass
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -76,8 +77,10 @@ def _schematron() -> _Schematron:
 
 
 def validate(xml: bytes, *, today: date | None = None) -> list[Finding]:
-    """Every finding of GİB's XSD and schematron on ``xml`` (empty: valid). XML that does not parse gives
-    one ``xml`` finding; schematron runs only on what the XSD accepts (its rules assume the structure).
+    """Every finding of GİB's XSD and schematron on ``xml`` (empty: valid), and of the sums GİB's rules
+    leave unchecked (source ``hesap``: :func:`_arithmetic`). XML that does not parse gives one ``xml``
+    finding; the schematron and the sums run only on what the XSD accepts (they assume its structure), so an
+    XSD failure lists the XSD's findings alone.
 
     ``today``: the shop's day by the real clock (:func:`shop_today`). GİB's ``TimeCheck-1`` (no date after
     today) asks Saxon for ``current-date()``, which follows the process's time zone: on a machine kept on
@@ -98,7 +101,7 @@ def validate(xml: bytes, *, today: date | None = None) -> list[Finding]:
         profile = (tree.findtext(CBC + "ProfileID") or "").strip()
         report = _schematron().report(xml, "earchive" if profile == EARSIVFATURA else "efatura")
     svrl = etree.fromstring(report)
-    out: list[Finding] = []
+    out: list[Finding] = _arithmetic(tree)
     if today is not None:
         out += _time_check(tree, today)
     for kind in ("failed-assert", "successful-report"):
@@ -117,6 +120,135 @@ def validate(xml: bytes, *, today: date | None = None) -> list[Finding]:
                     location,
                 )
             )
+    return out
+
+
+CAC = "{urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2}"
+CENT = Decimal("0.01")
+
+
+def _amount(node: Any, path: str) -> Decimal | None:
+    text = node.findtext(path)
+    if text is None:
+        return None
+    try:
+        return Decimal(text.strip())
+    except InvalidOperation:
+        return None  # the XSD reports a malformed amount
+
+
+def _sum(nodes: Any, path: str) -> Decimal:
+    return sum((_amount(n, path) or Decimal(0) for n in nodes), Decimal(0))
+
+
+def _arithmetic(tree: Any) -> list[Finding]:
+    """The sums GİB's schematron does not check but an invoice must get right (integrators and the buyer's
+    accounting do check them): each line's quantity × price − allowances + charges = its amount; each KDV
+    subtotal's taxable amount × percent = its tax (within a kuruş); the totals add up: Σ lines = line
+    extension, − document allowances + charges = tax exclusive, + taxes = tax inclusive, − withheld +
+    rounding = payable. Amounts are compared to the kuruş (a difference of 0,01 is rounding)."""
+    out: list[Finding] = []
+
+    def check(rule: str, node: Any, expected: Decimal, found: Decimal | None, what: str) -> None:
+        if found is not None and abs(expected.quantize(CENT, ROUND_HALF_UP) - found) > CENT:
+            out.append(
+                Finding(
+                    "hesap",
+                    rule,
+                    f"{what}: yazılan {found}, hesaplanan {expected.quantize(CENT, ROUND_HALF_UP)}",
+                    node.sourceline,
+                )
+            )
+
+    lines = tree.findall(CAC + "InvoiceLine")
+    for line in lines:
+        qty, price = _amount(line, CBC + "InvoicedQuantity"), _amount(line, CAC + "Price/" + CBC + "PriceAmount")
+        if qty is None or price is None:
+            continue
+        allowances = charges = Decimal(0)
+        for ac in line.findall(CAC + "AllowanceCharge"):
+            value = _amount(ac, CBC + "Amount") or Decimal(0)
+            if (ac.findtext(CBC + "ChargeIndicator") or "").strip() == "true":
+                charges += value
+            else:
+                allowances += value
+        check(
+            "LineAmount",
+            line,
+            qty * price - allowances + charges,
+            _amount(line, CBC + "LineExtensionAmount"),
+            f"Satır {line.findtext(CBC + 'ID')}: miktar × birim fiyat − indirim + artırım satır tutarını vermiyor",
+        )
+    taxes = Decimal(0)
+    for total in tree.findall(CAC + "TaxTotal"):
+        subtotals = total.findall(CAC + "TaxSubtotal")
+        for sub in subtotals:
+            base, percent = _amount(sub, CBC + "TaxableAmount"), _amount(sub, CBC + "Percent")
+            if base is not None and percent is not None:
+                check(
+                    "TaxSubtotal",
+                    sub,
+                    base * percent / 100,
+                    _amount(sub, CBC + "TaxAmount"),
+                    f"%{percent} vergi: matrah × oran vergi tutarını vermiyor",
+                )
+        check(
+            "TaxTotal",
+            total,
+            _sum(subtotals, CBC + "TaxAmount"),
+            _amount(total, CBC + "TaxAmount"),
+            "Vergi toplamı alt toplamların toplamı değil",
+        )
+        taxes += _amount(total, CBC + "TaxAmount") or Decimal(0)
+    withheld = _sum(tree.findall(CAC + "WithholdingTaxTotal"), CBC + "TaxAmount")
+    legal = tree.find(CAC + "LegalMonetaryTotal")
+    if legal is None:
+        return out
+    extension = _amount(legal, CBC + "LineExtensionAmount")
+    check(
+        "LegalMonetaryTotal",
+        legal,
+        _sum(lines, CBC + "LineExtensionAmount"),
+        extension,
+        "Mal/hizmet toplam tutarı satır tutarlarının toplamı değil",
+    )
+    doc_allowance = doc_charge = Decimal(0)
+    for ac in tree.findall(CAC + "AllowanceCharge"):
+        value = _amount(ac, CBC + "Amount") or Decimal(0)
+        if (ac.findtext(CBC + "ChargeIndicator") or "").strip() == "true":
+            doc_charge += value
+        else:
+            doc_allowance += value
+    allowance = _amount(legal, CBC + "AllowanceTotalAmount")
+    charge = _amount(legal, CBC + "ChargeTotalAmount")
+    check("LegalMonetaryTotal", legal, doc_allowance, allowance, "Toplam iskonto belge iskontolarının toplamı değil")
+    exclusive = _amount(legal, CBC + "TaxExclusiveAmount")
+    if extension is not None:
+        check(
+            "LegalMonetaryTotal",
+            legal,
+            extension - (allowance or 0) + (charge or 0),
+            exclusive,
+            "Vergi hariç tutar: mal/hizmet toplamı − iskonto + artırım değil",
+        )
+    inclusive = _amount(legal, CBC + "TaxInclusiveAmount")
+    if exclusive is not None:
+        check(
+            "LegalMonetaryTotal",
+            legal,
+            exclusive + taxes,
+            inclusive,
+            "Vergiler dahil tutar: vergi hariç tutar + vergiler değil",
+        )
+    if inclusive is not None:
+        rounding = _amount(legal, CBC + "PayableRoundingAmount") or Decimal(0)
+        check(
+            "LegalMonetaryTotal",
+            legal,
+            inclusive - withheld + rounding,
+            _amount(legal, CBC + "PayableAmount"),
+            "Ödenecek tutar: vergiler dahil tutar − tevkifat + yuvarlama değil",
+        )
     return out
 
 
