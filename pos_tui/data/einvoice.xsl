@@ -97,6 +97,7 @@
           table.totals { margin-left: auto; margin-top: 1em; }
           table.totals th { text-align: left; border: 1px solid #000; padding: 3px 6px; }
           table.totals td { border: 1px solid #000; padding: 3px 6px; text-align: right; }
+          table.totals td.text { text-align: left; }
           .notes { margin-top: 1em; border: 1px solid #000; padding: 0.5em; }
           .ettn { font-family: monospace; }
         </style>
@@ -129,15 +130,23 @@
                   </xsl:if>
                 </td>
               </tr>
-              <xsl:for-each select="$inv/cac:AdditionalDocumentReference[cbc:DocumentTypeCode = 'OKCBF']">
+              <!-- inside cac:BillingReference (GİB's rules, our builder) or directly under the invoice -->
+              <xsl:for-each select="$inv/cac:BillingReference/cac:AdditionalDocumentReference[cbc:DocumentTypeCode = 'OKCBF']
+                  | $inv/cac:AdditionalDocumentReference[cbc:DocumentTypeCode = 'OKCBF']">
                 <tr class="okcbf">
                   <th>ÖKC Fiş</th>
                   <td>
                     <xsl:value-of select="concat('Fiş No: ', cbc:ID, ' · ')"/>
                     <xsl:call-template name="day"><xsl:with-param name="iso" select="cbc:IssueDate"/></xsl:call-template>
-                    <xsl:if test="cbc:DocumentDescription">
-                      <xsl:value-of select="concat(' · ', cbc:DocumentDescription)"/>
-                    </xsl:if>
+                    <xsl:choose>
+                      <xsl:when test="cac:Attachment/cac:ExternalReference/cbc:URI and cac:IssuerParty/cbc:EndpointID">
+                        <xsl:value-of select="concat(' · Z No: ', cac:Attachment/cac:ExternalReference/cbc:URI,
+                            '; ÖKC: ', cac:IssuerParty/cbc:EndpointID)"/>
+                      </xsl:when>
+                      <xsl:when test="cbc:DocumentDescription">
+                        <xsl:value-of select="concat(' · ', cbc:DocumentDescription)"/>
+                      </xsl:when>
+                    </xsl:choose>
                   </td>
                 </tr>
               </xsl:for-each>
@@ -171,8 +180,11 @@
                 <td><xsl:value-of select="cac:Item/cac:SellersItemIdentification/cbc:ID"/></td>
                 <td>
                   <xsl:value-of select="cac:Item/cbc:Name"/>
-                  <xsl:for-each select="$kdv/cac:TaxCategory/cbc:TaxExemptionReasonCode">
-                    <br/><small><xsl:value-of select="concat('Muafiyet: ', ., ' ', ../cbc:TaxExemptionReason)"/></small>
+                  <xsl:for-each select="$kdv/cac:TaxCategory[cbc:TaxExemptionReasonCode]">
+                    <br/><small class="exemption">İstisna: <xsl:call-template name="exemption"/></small>
+                  </xsl:for-each>
+                  <xsl:for-each select="cac:WithholdingTaxTotal/cac:TaxSubtotal">
+                    <br/><small class="withholding">Tevkifat: <xsl:call-template name="withholding"/></small>
                   </xsl:for-each>
                 </td>
                 <td class="num">
@@ -181,7 +193,11 @@
                   <xsl:call-template name="unit"><xsl:with-param name="code" select="cbc:InvoicedQuantity/@unitCode"/></xsl:call-template>
                 </td>
                 <td class="num">
-                  <xsl:value-of select="concat(format-number(cac:Price/cbc:PriceAmount, '#.##0,00######', 'tr'), ' ', $cur)"/>
+                  <!-- rounded (half up) to 4 decimals at most, 2 at least; the XML keeps them all. XSLT 1.0
+                       has doubles only: × 10000 lands an exact half (…,73075) just below it, the 0.00005
+                       lifts it back (far less than the 0.0001 step between true values below a half) -->
+                  <xsl:value-of
+                      select="concat(format-number(round(cac:Price/cbc:PriceAmount * 10000 + 0.00005) div 10000, '#.##0,00##', 'tr'), ' ', $cur)"/>
                 </td>
                 <td class="num">
                   <xsl:call-template name="money">
@@ -246,6 +262,25 @@
           </xsl:call-template>
         </table>
 
+        <xsl:variable name="exempt"
+            select="$inv/cac:TaxTotal/cac:TaxSubtotal[cac:TaxCategory/cac:TaxScheme/cbc:TaxTypeCode = '0015'][cac:TaxCategory/cbc:TaxExemptionReasonCode]"/>
+        <xsl:if test="$exempt or $inv/cac:WithholdingTaxTotal/cac:TaxSubtotal">
+          <table class="totals codes" id="tax-codes">
+            <xsl:for-each select="$exempt">
+              <tr id="{concat('exemption-', position())}">
+                <th><xsl:value-of select="concat('KDV İstisna (%', cbc:Percent, ')')"/></th>
+                <td class="text"><xsl:for-each select="cac:TaxCategory"><xsl:call-template name="exemption"/></xsl:for-each></td>
+              </tr>
+            </xsl:for-each>
+            <xsl:for-each select="$inv/cac:WithholdingTaxTotal/cac:TaxSubtotal">
+              <tr id="{concat('withholding-', position())}">
+                <th><xsl:value-of select="concat('KDV Tevkifatı (%', cbc:Percent, ')')"/></th>
+                <td class="text"><xsl:call-template name="withholding"/></td>
+              </tr>
+            </xsl:for-each>
+          </table>
+        </xsl:if>
+
         <xsl:if test="$inv/cbc:Note">
           <div class="notes" id="notes">
             <xsl:for-each select="$inv/cbc:Note">
@@ -261,6 +296,38 @@
     <xsl:choose>
       <xsl:when test="$inv/cbc:ProfileID = 'EARSIVFATURA'">e-Arşiv Fatura</xsl:when>
       <xsl:otherwise>e-Fatura</xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- "301 - 11/1-a Mal ihracatı" from a cac:TaxCategory: the code once, even when the reason starts with it -->
+  <xsl:template name="exemption">
+    <xsl:call-template name="code-and-name">
+      <xsl:with-param name="code" select="normalize-space(cbc:TaxExemptionReasonCode)"/>
+      <xsl:with-param name="name" select="normalize-space(cbc:TaxExemptionReason)"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <!-- "602 - Etüt, plan-proje… (9/10)" from a withholding cac:TaxSubtotal -->
+  <xsl:template name="withholding">
+    <xsl:call-template name="code-and-name">
+      <xsl:with-param name="code" select="normalize-space(cac:TaxCategory/cac:TaxScheme/cbc:TaxTypeCode)"/>
+      <xsl:with-param name="name" select="normalize-space(cac:TaxCategory/cac:TaxScheme/cbc:Name)"/>
+    </xsl:call-template>
+    <xsl:choose>
+      <xsl:when test="cbc:Percent mod 10 = 0 and cbc:Percent &gt; 0 and cbc:Percent &lt;= 100">
+        <xsl:value-of select="concat(' (', cbc:Percent div 10, '/10)')"/>
+      </xsl:when>
+      <xsl:otherwise><xsl:value-of select="concat(' (%', cbc:Percent, ')')"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template name="code-and-name">
+    <xsl:param name="code"/>
+    <xsl:param name="name"/>
+    <xsl:choose>
+      <xsl:when test="$name = '' or $name = $code"><xsl:value-of select="$code"/></xsl:when>
+      <xsl:when test="$code = '' or starts-with($name, $code)"><xsl:value-of select="$name"/></xsl:when>
+      <xsl:otherwise><xsl:value-of select="concat($code, ' - ', $name)"/></xsl:otherwise>
     </xsl:choose>
   </xsl:template>
 

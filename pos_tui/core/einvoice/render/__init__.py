@@ -1,6 +1,6 @@
 """Showing an invoice, from its UBL-TR XML alone (ours or one received): the HTML page (our XSLT 1.0
 stylesheet, ``pos_tui/data/einvoice.xsl``), the A4 PDF (reportlab), GİB's karekod (QR code) content
-and the e-Arşiv information slip for the receipt printer. docs/einvoice-render.md.
+and the information slip (e-Arşiv or e-Fatura) for the receipt printer. docs/einvoice-render.md.
 """
 
 from __future__ import annotations

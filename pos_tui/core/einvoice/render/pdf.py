@@ -15,7 +15,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from pos_tui.core.einvoice.render.qr import karekod, qr_widget
-from pos_tui.core.einvoice.render.view import InvoiceView, PartyView, day, read_invoice
+from pos_tui.core.einvoice.render.view import InvoiceView, LineView, PartyView, day, read_invoice, shown_price
 from pos_tui.core.kernel.formatting import format_decimal, format_money
 
 FONTS = ("PosInvoice", "PosInvoiceBold")
@@ -88,12 +88,35 @@ def total_rows(view: InvoiceView) -> list[tuple[str, str]]:
         ("Vergi Hariç Tutar", money(view.tax_exclusive, cur)),
     ]
     rows += [(f"Hesaplanan KDV (%{t.percent})", money(t.amount, cur)) for t in view.kdv]
-    rows += [(f"KDV Tevkifatı (%{t.percent})", money(t.amount, cur)) for t in view.withholding]
+    rows += [(f"KDV Tevkifatı (%{t.percent}) {t.code}".strip(), money(t.amount, cur)) for t in view.withholding]
     rows += [
         ("Vergiler Dahil Toplam Tutar", money(view.tax_inclusive, cur)),
         ("Ödenecek Tutar", money(view.payable, cur)),
     ]
     return rows
+
+
+def tax_code_rows(view: InvoiceView) -> list[tuple[str, str]]:
+    """The legal codes of the invoice's taxes, one row per subtotal that has one: the KDV exemption
+    ("KDV İstisna (%0)", "301 - 11/1-a Mal ihracatı") and the withholding ("KDV Tevkifatı (%90)",
+    "602 - Etüt, plan-proje… (9/10)")."""
+    rows = [(f"KDV İstisna (%{t.percent})", t.legal_text) for t in view.kdv if t.legal_text]
+    rows += [(f"KDV Tevkifatı (%{t.percent})", t.legal_text) for t in view.withholding]
+    return rows
+
+
+def line_name(line: LineView) -> list[str]:
+    """The line's name, then its exemption and withholding codes (one text each)."""
+    return [
+        line.name,
+        *(f"İstisna: {text}" for text in line.exemptions),
+        *(f"Tevkifat: {text}" for text in line.withholdings),
+    ]
+
+
+def unit_price(value: Decimal) -> str:
+    """The printed unit price: 2 to 4 decimals, the Turkish way (``34,5533``)."""
+    return format_decimal(shown_price(value), places=2, language="tr")
 
 
 def render_pdf(xml: bytes) -> bytes:
@@ -140,9 +163,9 @@ def render_pdf(xml: bytes) -> bytes:
             [
                 para(ln.no, cell),
                 para(ln.code, cell),
-                para(ln.name, cell),
+                [para(text, cell) for text in line_name(ln)],
                 para(f"{quantity(ln.quantity)} {ln.unit_name}", right),
-                para(format_decimal(ln.price, places=2, language="tr"), right),
+                para(unit_price(ln.price), right),
                 para(format_money(ln.discount, "tr"), right),
                 para(f"%{ln.rate}", right),
                 para(format_money(ln.kdv, "tr"), right),
@@ -173,6 +196,11 @@ def render_pdf(xml: bytes) -> bytes:
         Spacer(1, 4 * mm),
         totals,
     ]
+    codes = tax_code_rows(view)
+    if codes:
+        table = Table([[para(a, strong), para(b)] for a, b in codes], colWidths=[40 * mm, 146 * mm])
+        table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+        story += [Spacer(1, 4 * mm), table]
     if view.notes:
         story += [Spacer(1, 4 * mm), *[para(n) for n in view.notes]]
 

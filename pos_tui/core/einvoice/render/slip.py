@@ -1,7 +1,9 @@
-"""The e-Arşiv information slip (e-Arşiv fatura bilgi fişi) for the receipt printer, read from the
-invoice's XML: the shop, "e-Arşiv Fatura Bilgi Fişi", the invoice's number, date and ETTN, the
-customer, the totals with KDV per rate, the amount in words, where the customer finds the invoice,
-and the karekod as the printer's own QR code. Laid out for the paper's width like every receipt
+"""The information slip of an invoice (e-Arşiv fatura bilgi fişi, or e-Fatura bilgi fişi for an
+e-Fatura) for the receipt printer, read from the invoice's XML: the shop, the slip's title after
+the invoice's profile, the invoice's number, date and ETTN, the customer, the totals with KDV per
+rate, the exemption and withholding codes, the amount in words, how the invoice reaches the buyer
+(the e-Arşiv SendingType: ELEKTRONIK or KAGIT), where it can be checked, and the karekod as the
+printer's own QR code. Laid out for the paper's width like every receipt
 (:mod:`pos_tui.core.till.receipts`); the wording is the legal Turkish one, never translated.
 """
 
@@ -17,8 +19,27 @@ from pos_tui.core.kernel.printable import Align, Printable, PrintLine, columns
 from pos_tui.i18n import _
 
 WIDTHS = range(32, 81)
-WHERE = "e-Arşiv faturanız elektronik ortamda iletilir; ETTN ve VKN/TCKN ile sorgulanabilir."
-"""Where the customer finds the invoice; a shop passes its integrator's own text (``where=``)."""
+WHERE = "Karekod faturanın PDF çıktısında da vardır; fatura ETTN ve VKN/TCKN ile sorgulanabilir."
+"""Where the invoice and its karekod can be checked: printed on every slip, also on screen, where the
+karekod itself cannot be drawn; a shop passes its integrator's own text (``where=``)."""
+DELIVERY = {
+    "ELEKTRONIK": "e-Arşiv faturanız elektronik ortamda iletilir.",
+    "KAGIT": "e-Arşiv faturanız kağıt olarak verilir; faturanın çıktısı alıcı nüshasıdır.",
+}
+"""How an e-Arşiv invoice reaches the buyer, by its SendingType (none printed without one)."""
+EFATURA_DELIVERY = "e-Faturanız GİB üzerinden e-Fatura posta kutunuza iletilir."
+
+
+def slip_title(view: InvoiceView) -> str:
+    return "e-Arşiv Fatura Bilgi Fişi" if view.profile == "EARSIVFATURA" else "e-Fatura Bilgi Fişi"
+
+
+def delivery(view: InvoiceView) -> str:
+    """The sentence on how the invoice reaches the buyer: an e-Fatura through GİB to his mailbox; an
+    e-Arşiv invoice by its SendingType (electronically, or on paper: the printout is his copy)."""
+    if view.profile != "EARSIVFATURA":
+        return EFATURA_DELIVERY
+    return DELIVERY.get(view.sending_type, "")
 
 
 def _printable(text: str) -> str:
@@ -65,11 +86,7 @@ def _slip(view: InvoiceView, width: int, where: str) -> _Slip:
     if shop.tax_office or shop.identifier:
         s.text(f"V.D.: {shop.tax_office}  {shop.scheme}: {shop.identifier}".strip(), align="center")
     s.rule()
-    s.text(
-        "e-Arşiv Fatura Bilgi Fişi" if view.profile == "EARSIVFATURA" else "e-Fatura Bilgi Fişi",
-        align="center",
-        bold=True,
-    )
+    s.text(slip_title(view), align="center", bold=True)
     s.rule()
     s.row("Fatura No:", view.number)
     s.row("Tarih:", f"{day(view.issue_date)} {view.issue_time[:5]}".strip())
@@ -94,13 +111,19 @@ def _slip(view: InvoiceView, width: int, where: str) -> _Slip:
         s.row(f"KDV %{tax.percent}:", _money(view, tax.amount))
     for tax in view.withholding:
         s.row(f"KDV Tevkifatı %{tax.percent}:", _money(view, tax.amount))
+    for tax in view.kdv:
+        if tax.legal_text:
+            s.text(f"KDV İstisna: {tax.legal_text}")
+    for tax in view.withholding:
+        s.text(f"Tevkifat: {tax.legal_text}")
     s.row("Vergiler Dahil Toplam:", _money(view, view.tax_inclusive))
     s.row("ÖDENECEK TUTAR:", _money(view, view.payable), bold=True)
     if view.words:
         s.text(view.words)
     s.rule()
-    if where:
-        s.text(where, align="center")
+    for sentence in (delivery(view), where):
+        if sentence:
+            s.text(sentence, align="center")
     return s
 
 
@@ -114,4 +137,4 @@ def info_slip(xml: bytes, width: int = 42, *, where: str = WHERE) -> Printable:
     view = read_invoice(xml)
     s = _slip(view, width, where)
     s.lines.append(PrintLine("Karekod", align="center", barcode=karekod(xml), symbology="QR"))
-    return Printable(title=f"e-Arşiv {view.number}", lines=tuple(s.lines))
+    return Printable(title=f"{slip_title(view)} {view.number}", lines=tuple(s.lines))

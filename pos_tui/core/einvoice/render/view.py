@@ -6,7 +6,7 @@ slip read these values; the HTML page reads the XML itself through ``pos_tui/dat
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from lxml import etree
@@ -49,10 +49,17 @@ class LineView:
     rate: str  # the KDV percent as written
     kdv: Decimal
     amount: Decimal  # LineExtensionAmount (after the line's discounts, KDV excluded)
+    exemptions: tuple[str, ...] = ()  # "301 - 11/1-a Mal ihracatı", one per exempt KDV subtotal of the line
+    withholdings: tuple[str, ...] = ()  # "602 - Etüt, plan-proje… (9/10)"
 
     @property
     def unit_name(self) -> str:
         return UNIT_NAMES.get(self.unit, self.unit)
+
+    @property
+    def shown_price(self) -> Decimal:
+        """The unit price as printed: see :func:`shown_price`."""
+        return shown_price(self.price)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +67,17 @@ class TaxView:
     percent: str  # as written in cbc:Percent
     taxable: Decimal
     amount: Decimal
-    exemption: str = ""
+    exemption: str = ""  # KDV: TaxExemptionReasonCode
+    reason: str = ""  # KDV: TaxExemptionReason; withholding: the TaxScheme's Name
+    code: str = ""  # withholding: the TaxTypeCode (601…627, 801…)
+
+    @property
+    def legal_text(self) -> str:
+        """The code a printout must show: "301 - 11/1-a Mal ihracatı" for an exempt KDV subtotal,
+        "602 - Etüt, plan-proje… (9/10)" for a withholding one; "" for plain KDV."""
+        if self.code:
+            return f"{code_and_name(self.code, self.reason)} ({withholding_share(self.percent)})"
+        return code_and_name(self.exemption, self.reason) if self.exemption else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +104,7 @@ class InvoiceView:
     tax_inclusive: Decimal
     payable: Decimal
     customization: str = "TR1.2"
+    sending_type: str = ""  # e-Arşiv: ELEKTRONIK | KAGIT (AdditionalDocumentReference SendingType); "" if none
 
     @property
     def title(self) -> str:
@@ -185,13 +203,51 @@ def _party(node: Any) -> PartyView:
     )
 
 
-def _taxes(nodes: list[Any]) -> tuple[TaxView, ...]:
+def code_and_name(code: str, name: str) -> str:
+    """``301`` and ``11/1-a Mal ihracatı`` → ``301 - 11/1-a Mal ihracatı``; a name that already starts
+    with its code (as ours do) is not given the code twice."""
+    if not name or name == code:
+        return code
+    if not code or name.startswith(code):
+        return name
+    return f"{code} - {name}"
+
+
+def withholding_share(percent: str) -> str:
+    """The withheld share the way GİB's lists write it: ``90`` → ``9/10``; ``%33`` when not in tenths."""
+    try:
+        value = Decimal(percent)
+    except InvalidOperation:
+        return f"%{percent}"
+    tenths = value / 10
+    return f"{int(tenths)}/10" if tenths == tenths.to_integral() and 0 < tenths <= 10 else f"%{percent}"
+
+
+def shown_price(value: Decimal) -> Decimal:
+    """A unit price as the printouts show it: rounded (half up) to 4 decimals at most, with 2 at
+    least (``34.55333333`` → ``34.5533``, ``70.833`` → ``70.833``, ``12`` → ``12.00``). The XML keeps
+    every decimal it was issued with; only the printed figure is rounded."""
+    rounded = value.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+    for places in ("0.01", "0.001"):
+        if rounded == rounded.quantize(Decimal(places)):
+            return rounded.quantize(Decimal(places))
+    return rounded
+
+
+def _taxes(nodes: list[Any], *, withholding: bool = False) -> tuple[TaxView, ...]:
     return tuple(
         TaxView(
             percent=_text(s, "cbc:Percent/text()"),
             taxable=_amount(s, "cbc:TaxableAmount/text()"),
             amount=_amount(s, "cbc:TaxAmount/text()"),
-            exemption=_text(s, "cac:TaxCategory/cbc:TaxExemptionReasonCode/text()"),
+            exemption="" if withholding else _text(s, "cac:TaxCategory/cbc:TaxExemptionReasonCode/text()"),
+            reason=_text(
+                s,
+                "cac:TaxCategory/cac:TaxScheme/cbc:Name/text()"
+                if withholding
+                else "cac:TaxCategory/cbc:TaxExemptionReason/text()",
+            ),
+            code=_text(s, "cac:TaxCategory/cac:TaxScheme/cbc:TaxTypeCode/text()") if withholding else "",
         )
         for s in nodes
     )
@@ -219,7 +275,30 @@ def _line(node: Any) -> LineView:
         rate=_text(kdv[0], "cbc:Percent/text()") if kdv else "",
         kdv=sum((_amount(s, "cbc:TaxAmount/text()") for s in kdv), Decimal(0)),
         amount=_amount(node, "cbc:LineExtensionAmount/text()"),
+        exemptions=tuple(t.legal_text for t in _taxes(kdv) if t.legal_text),
+        withholdings=tuple(
+            t.legal_text
+            for t in _taxes(node.xpath("cac:WithholdingTaxTotal/cac:TaxSubtotal", namespaces=NS), withholding=True)
+        ),
     )
+
+
+OKCBF_PATH = (
+    "cac:BillingReference/cac:AdditionalDocumentReference[cbc:DocumentTypeCode='OKCBF']"
+    " | cac:AdditionalDocumentReference[cbc:DocumentTypeCode='OKCBF']"
+)
+"""The ÖKC slip references: inside cac:BillingReference as GİB's rules and our builder put them, or
+directly under the invoice as some senders do."""
+
+
+def _slip_description(node: Any) -> str:
+    """ "Z No: 3; ÖKC: AB12345678" from the Z number (the attachment's URI) and the device (the
+    issuer's endpoint) when the reference has them, else its DocumentDescription."""
+    z_no = _text(node, "cac:Attachment/cac:ExternalReference/cbc:URI/text()")
+    device = _text(node, "cac:IssuerParty/cbc:EndpointID/text()")
+    if z_no or device:
+        return "; ".join(p for p in (f"Z No: {z_no}" if z_no else "", f"ÖKC: {device}" if device else "") if p)
+    return _text(node, "cbc:DocumentDescription/text()")
 
 
 def read_invoice(xml: bytes) -> InvoiceView:
@@ -244,8 +323,8 @@ def read_invoice(xml: bytes) -> InvoiceView:
         customer=_party(customer[0]),
         notes=tuple(str(n).strip() for n in root.xpath("cbc:Note/text()", namespaces=NS)),
         fiscal_slips=tuple(
-            (_text(d, "cbc:ID/text()"), _text(d, "cbc:IssueDate/text()"), _text(d, "cbc:DocumentDescription/text()"))
-            for d in root.xpath("cac:AdditionalDocumentReference[cbc:DocumentTypeCode='OKCBF']", namespaces=NS)
+            (_text(d, "cbc:ID/text()"), _text(d, "cbc:IssueDate/text()"), _slip_description(d))
+            for d in root.xpath(OKCBF_PATH, namespaces=NS)
         ),
         billing_refs=tuple(
             (_text(d, "cbc:ID/text()"), _text(d, "cbc:IssueDate/text()"))
@@ -253,7 +332,7 @@ def read_invoice(xml: bytes) -> InvoiceView:
         ),
         lines=lines,
         kdv=_taxes(root.xpath(kdv_path, namespaces=NS)),
-        withholding=_taxes(root.xpath("cac:WithholdingTaxTotal/cac:TaxSubtotal", namespaces=NS)),
+        withholding=_taxes(root.xpath("cac:WithholdingTaxTotal/cac:TaxSubtotal", namespaces=NS), withholding=True),
         line_extension=_amount(root, money + "LineExtensionAmount/text()"),
         line_allowances=sum((ln.discount for ln in lines), Decimal(0)),
         allowance_total=_amount(root, money + "AllowanceTotalAmount/text()"),
@@ -261,6 +340,9 @@ def read_invoice(xml: bytes) -> InvoiceView:
         tax_inclusive=_amount(root, money + "TaxInclusiveAmount/text()"),
         payable=_amount(root, money + "PayableAmount/text()"),
         customization=_text(root, "cbc:CustomizationID/text()"),
+        sending_type=_text(
+            root, "cac:AdditionalDocumentReference[cbc:DocumentTypeCode='SendingType']/cbc:DocumentType/text()"
+        ).upper(),
     )
 
 
