@@ -11,12 +11,14 @@ Lookups are single indexed queries: they run on the UI thread and their errors l
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal
+from textual.css.query import NoMatches
 from textual.widgets import Input, Label, Static
 
 from pos_tui.core import accounts, einvoice
@@ -169,7 +171,8 @@ class InvoiceDialog(Dialog[InvoiceRequest]):
 
     @on(Input.Blurred, "#inv-identifier")
     def _identifier_left(self, event: Input.Blurred) -> None:
-        self._check_identifier(event.value, final=True)
+        with suppress(NoMatches):  # the dialog is going away
+            self._check_identifier(event.value, final=True)
 
     def _check_identifier(self, value: str, *, final: bool) -> None:
         digits = value.strip().replace(" ", "")
@@ -199,9 +202,12 @@ class InvoiceDialog(Dialog[InvoiceRequest]):
     def _district_left(self, event: Input.Blurred) -> None:
         """``Kadıköy / İstanbul`` typed in the district box (the way an address is written): split it."""
         district, city = self._split_place(event.value)
-        if city and not self._value("city"):
-            event.input.value = district
-            self.query_one("#inv-city", Input).value = city
+        try:
+            if city and not self._value("city"):
+                event.input.value = district
+                self.query_one("#inv-city", Input).value = city
+        except NoMatches:  # the dialog is going away
+            pass
 
     @staticmethod
     def _split_place(text: str) -> tuple[str, str]:
