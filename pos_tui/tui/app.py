@@ -175,7 +175,7 @@ class PosApp(Till):
             description="database integrity check",
             exit_on_error=False,
         )
-        self._einvoice_text = ""
+        self._einvoice_text = self._einvoice_short = ""
         self.set_interval(EINVOICE_TICK_SECONDS, self._einvoice_tick, name="einvoice")
         self.call_after_refresh(self._einvoice_tick)
         keymap = dict(self.settings.keymap)
@@ -263,6 +263,7 @@ class PosApp(Till):
         text = summary_text(summary)
         if text != self._einvoice_text:
             self._einvoice_text = text
+            self._einvoice_short = summary_text(summary, short=True)
             for screen in self.screen_stack:  # the one under a dialog too: it shows again when the dialog closes
                 for line in screen.query(StatusLine):
                     line.refresh_status()
@@ -271,7 +272,10 @@ class PosApp(Till):
         """Count the queue again now (after an invoice was issued or resent)."""
         self._einvoice_tick()
 
-    def einvoice_status(self) -> str:
+    def einvoice_status(self, *, short: bool = False) -> str:
+        """What the status line says of the invoices waiting (``short``: without the age), or ""."""
+        if short:
+            return getattr(self, "_einvoice_short", "")
         return getattr(self, "_einvoice_text", "")
 
     # -- core calls ---------------------------------------------------------------------------

@@ -86,8 +86,9 @@ class Till(App[None]):
         """Count the e-invoices waiting for the sender again, in a worker; the status line shows the count
         (:meth:`pos_tui.tui.app.PosApp.refresh_einvoice`)."""
 
-    def einvoice_status(self) -> str:
-        """What the status line says about the e-invoice queue ("" when nothing waits)."""
+    def einvoice_status(self, *, short: bool = False) -> str:
+        """What the status line says about the e-invoice queue ("" when nothing waits; ``short``: without
+        the age)."""
         return ""
 
     def checking_pin(self, checking: bool) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
@@ -35,15 +36,17 @@ class InvoiceRequest:
 
     customer: einvoice.InvoiceParty | None = None
     account: str | None = None
+    account_name: str = ""  # the account's name, for the payment screen's line
 
     @property
     def identifier(self) -> str:
         return self.customer.identifier if self.customer is not None else ""
 
     def label(self) -> str:
-        """``Account BAKKAL`` or ``12345678901 · Ayşe Yılmaz``: how the payment screen names it."""
+        """``Account BAKKAL · Bakkal Ali`` or ``12345678901 · Ayşe Yılmaz``: how the payment screen names it."""
         if self.account:
-            return _("Account {code}").format(code=self.account)
+            label = _("Account {code}").format(code=self.account)
+            return f"{label} · {self.account_name}" if self.account_name else label
         assert self.customer is not None
         return f"{self.customer.identifier} · {self.customer.name}"
 
@@ -99,24 +102,64 @@ def kind_label(profile: str) -> str:
     return "e-Arşiv" if profile == einvoice.EARSIVFATURA else "e-Fatura"
 
 
-def status_label(status: str) -> str:
-    """An invoice status in the cashier's words (short: the receipt list's column at 80 columns)."""
-    labels = {
-        einvoice.DRAFT: _("draft"),
-        einvoice.QUEUED: _("in queue"),
-        einvoice.SENT: _("sent"),
-        einvoice.ACCEPTED: _("accepted"),
-        einvoice.REJECTED: _("rejected"),
-        einvoice.CANCELLED: _("cancelled"),
-    }
-    return labels.get(status, status)
-
-
 def issued_note(invoice: einvoice.IssuedInvoice) -> str:
-    """``e-Arşiv invoice AT12026000000001 issued (queued)``."""
-    return _("{kind} invoice {number} issued ({status})").format(
-        kind=kind_label(invoice.profile), number=invoice.number, status=status_label(invoice.status)
+    """``e-Arşiv AT12026000000001 issued (queued)`` (GİB's name of the kind is the noun: no "invoice" after it)."""
+    return _("{kind} {number} issued ({status})").format(
+        kind=kind_label(invoice.profile), number=invoice.number, status=einvoice.status_label(invoice.status)
     )
+
+
+def invoice_limit(session: Session) -> Decimal | None:
+    """The invoice threshold in force today (``[[einvoice.invoice_limits]]``), None when none is set."""
+    from pos_tui.core.kernel import local
+
+    day = local(session.now(), session.tz).date()
+    return session.settings.einvoice.limit_on(day)
+
+
+def threshold_hint(total: Decimal, session: Session, language: str, key: str) -> str:
+    """``The total is above the invoice threshold (12.000,00 TL): F4 asks for an invoice`` when ``total``
+    passes today's threshold (``key``: the keys that ask for one), else "". A suggestion, never a block."""
+    from pos_tui.core.kernel import format_money
+
+    limit = invoice_limit(session)
+    if limit is None or total <= limit:
+        return ""
+    return _("The total is above the invoice threshold ({limit} TL): {key} asks for an invoice").format(
+        limit=format_money(limit, language), key=key
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class InvoicedSale:
+    """The standing invoice (not cancelled or rejected) of a sale: what a return of it needs to know."""
+
+    number: str
+    identifier: str  # the buyer's VKN / TCKN (11111111111: a consumer who gave none)
+
+
+def invoice_of_sale(sale_ref: str, terminal: str) -> InvoicedSale | None:
+    """(worker) The standing invoice of the sale ``sale_ref`` (uid, id or ``T1/12``), or None."""
+    sale_id = einvoice.sale_id_of(sale_ref, terminal=terminal)
+    found = einvoice.invoices_of_sales([sale_id]).get(sale_id)
+    if found is None or found[1] in (einvoice.CANCELLED, einvoice.REJECTED):
+        return None
+    invoice = einvoice.get_invoice(found[0])
+    return InvoicedSale(invoice.number, invoice.customer_id)
+
+
+def return_document_note(invoiced: InvoicedSale, return_receipt: str) -> str:
+    """What a return of an invoiced sale needs: the business buyer's IADE invoice (recorded with its
+    number), or the shop's gider pusulası for a person or a consumer; with the command that records it."""
+    if len(invoiced.identifier) == 10:  # a VKN: a business (einvoice.trade_returns.is_business)
+        return _(
+            "The sale is on invoice {invoice} to VKN {vkn}: the buyer issues an IADE invoice for this return;"
+            " record it with: pos-admin einvoice return-document {receipt} --kind received_iade --number …"
+        ).format(invoice=invoiced.number, vkn=invoiced.identifier, receipt=return_receipt)
+    return _(
+        "The sale is on invoice {invoice} to a consumer: this return needs a gider pusulası signed by the"
+        " customer: pos-admin einvoice return-document {receipt} --kind gider_pusulasi --output gp.pdf"
+    ).format(invoice=invoiced.number, receipt=return_receipt)
 
 
 def failed_note(receipt: str, error: str) -> str:
@@ -205,27 +248,46 @@ def resend_invoice(ref: int | str, *, session: Session, override: Override | Non
     )
     invoice = einvoice.get_invoice(invoice.id, tz=session.tz)
     note = _("Invoice {number} was sent again: {status}").format(
-        number=invoice.number, status=status_label(invoice.status)
+        number=invoice.number, status=einvoice.status_label(invoice.status)
     )
     return f"{note} ({step.message})" if step.message else note
 
 
-def summary_text(summary: einvoice.QueueSummary | None) -> str:
-    """``e-Invoice: 3 waiting (oldest 12 min)`` for the status line; "" when nothing waits or is refused."""
+def resend_refusal(number: str, status: str) -> str:
+    """Why invoice ``number`` in ``status`` (accepted, rejected, cancelled) has nothing to send again: said
+    before the supervisor's PIN is asked for (the core's own words)."""
+    if status == einvoice.REJECTED:
+        return _(
+            "Invoice {number} was rejected; it stays on record as rejected. Issue a new invoice for its sales"
+        ).format(number=number)
+    if status == einvoice.CANCELLED:
+        return _("Invoice {number} is cancelled").format(number=number)
+    return _("Invoice {number} was accepted; there is nothing more to send").format(number=number)
+
+
+def summary_text(summary: einvoice.QueueSummary | None, *, short: bool = False) -> str:
+    """``Invoices: 3 queued, 12 min`` for the status line (e-Fatura and e-Arşiv alike: the kind is not
+    named), ``· 1 rejected`` when the integrator refused some; "" when nothing waits or is refused.
+    ``short``: without the age (a narrow status line)."""
     if summary is None:
         return ""
     parts = []
     if summary.waiting:
         age = summary.oldest_waiting or timedelta(0)
         minutes = int(age.total_seconds() // 60)
-        if minutes >= 120:
-            oldest = _("{hours} h").format(hours=minutes // 60)
+        if short:
+            parts.append(_("{n} queued").format(n=summary.waiting))
         else:
-            oldest = _("{minutes} min").format(minutes=minutes)
-        parts.append(_("e-Invoice: {n} waiting (oldest {age})").format(n=summary.waiting, age=oldest))
+            if minutes >= 120:
+                oldest = _("{hours} h").format(hours=minutes // 60)
+            else:
+                oldest = _("{minutes} min").format(minutes=minutes)
+            parts.append(_("{n} queued, {age}").format(n=summary.waiting, age=oldest))
     if summary.rejected:
         parts.append(_("{n} rejected").format(n=summary.rejected))
-    return " · ".join(parts)
+    if not parts:
+        return ""
+    return _("Invoices: {what}").format(what=" · ".join(parts))
 
 
 def count_queue(now: datetime) -> einvoice.QueueSummary:

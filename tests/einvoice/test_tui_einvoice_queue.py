@@ -40,19 +40,18 @@ def test_queue_summary_counts_per_status_and_ages_the_oldest_waiting(shop: Shop)
     summary = einvoice.queue_summary(shop.now + timedelta(minutes=12, seconds=30))
     assert summary.counts == {"queued": 1} and summary.waiting == 1
     assert summary.oldest_waiting == timedelta(minutes=12, seconds=30)
-    assert summary_text(summary) == "e-Invoice: 1 waiting (oldest 12 min)"
-    assert summary_text(einvoice.queue_summary(shop.now + timedelta(hours=3, minutes=5))) == (
-        "e-Invoice: 1 waiting (oldest 3 h)"
-    )
+    assert summary_text(summary) == "Invoices: 1 queued, 12 min"
+    assert summary_text(summary, short=True) == "Invoices: 1 queued"
+    assert summary_text(einvoice.queue_summary(shop.now + timedelta(hours=3, minutes=5))) == ("Invoices: 1 queued, 3 h")
     # the sender's work (not on main yet): a refused invoice no longer waits, and is counted as refused
     m.EInvoiceQueue.update(status="rejected").where(m.EInvoiceQueue.invoice == inv.id).execute()
     refused = einvoice.queue_summary(shop.now)
     assert (refused.waiting, refused.rejected, refused.oldest_waiting) == (0, 1, None)
-    assert summary_text(refused) == "1 rejected"
+    assert summary_text(refused) == "Invoices: 1 rejected"
     assert einvoice.invoices_of_sales([shop.sale.sale_id]) == {shop.sale.sale_id: (inv.number, "rejected")}
     # a rejected invoice releases the sale: a new invoice of it is the one the list shows
     again = invoice(shop, minutes=1)
     assert einvoice.invoices_of_sales([shop.sale.sale_id]) == {shop.sale.sale_id: (again.number, "queued")}
     assert summary_text(einvoice.queue_summary(shop.now + timedelta(minutes=1))) == (
-        "e-Invoice: 1 waiting (oldest 0 min) · 1 rejected"
+        "Invoices: 1 queued, 0 min · 1 rejected"
     )

@@ -5,7 +5,7 @@ invoice numbers and statuses (issue, slip, resend) and the status line's count o
 from __future__ import annotations
 
 import dataclasses
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -30,6 +30,17 @@ Shop = tui.Shop
 CAY, EKMEK = "1003", "1001"
 TCKN = "10000000146"  # valid check digits
 BUYER_VKN = "4840000006"  # a company not in GİB's user list: e-Arşiv
+REGISTERED_VKN = "1234567890"  # registered by register_buyer: e-Fatura
+
+
+def register_buyer(identifier: str) -> None:
+    m.EInvoiceUser.create(
+        identifier=identifier,
+        mailbox="urn:mail:defaultpk@bakkal.example",
+        title="Köşe Bakkalı Ltd.",
+        kind="PK",
+        imported_at=datetime(2020, 1, 1),  # stored naive UTC
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -115,12 +126,12 @@ async def test_an_invoice_asked_at_payment_with_a_tckn_is_issued_when_the_sale_p
             "SATIS",
         )
         assert inv.tax_inclusive == 13000 and inv.sale_id == m.Sale.get().id
-        assert till.message(pilot) == f"e-Arşiv invoice {inv.number} issued (in queue)"
+        assert till.message(pilot) == f"e-Arşiv {inv.number} issued (queued)"
         assert inv.number.startswith("AT12026")
         assert app.session.invoice_request is None
         assert not einvoice.validate(inv.xml.encode())
         # the status line counted the queue again after the invoice (a worker)
-        assert "e-Invoice: 1 waiting (oldest 0 min)" in till.screen_text(pilot).splitlines()[0]
+        assert "Invoices: 1 queued, 0 min" in till.screen_text(pilot).splitlines()[0]
     # the next sale asks for nothing
     assert m.EInvoiceQueue.get().status == "queued"
 
@@ -175,15 +186,22 @@ async def test_a_bad_vkn_is_refused_in_the_dialog_at_80x24(make_app, open_shift,
         payment = await to_payment(pilot, till, CAY)
         await pilot.press("f4")
         await till.settle(pilot)
-        await fill(pilot, till, identifier="1234567891")  # check digit wrong: said as it is typed
+        dialog = app.screen
+        await fill(pilot, till, identifier="1234567891")  # check digit wrong: 10 digits may be a TCKN half typed
+        assert "not valid" not in till.screen_text(pilot)  # no false alarm while typing
+        await pilot.press("tab")  # … said once the field is left
+        await till.settle(pilot)
         assert_error_visible(pilot, till, "The VKN 1234567891 is not valid")
         await pilot.press("enter")
         await till.settle(pilot)
         assert isinstance(app.screen, InvoiceDialog)
-        await fill(pilot, till, identifier=BUYER_VKN, name="Köşe Bakkalı Ltd.")
+        assert dialog.focused is dialog.query_one("#inv-identifier", Input)  # Enter took the cashier there
+        register_buyer(REGISTERED_VKN)  # on GİB's list: an e-Fatura, which needs the tax office
+        await fill(pilot, till, identifier=REGISTERED_VKN, name="Köşe Bakkalı Ltd.")
         await pilot.press("enter")
         await till.settle(pilot)
-        assert_error_visible(pilot, till, "A company (VKN) needs its tax office")
+        assert_error_visible(pilot, till, "A company on an e-Fatura needs its tax office")
+        assert dialog.focused is dialog.query_one("#inv-tax_office", Input)
         await fill(pilot, till, identifier=TCKN, name="Ayşe")
         await pilot.press("enter")
         await till.settle(pilot)
@@ -252,7 +270,7 @@ async def test_a_request_made_at_payment_holds_for_cash_taken_on_the_sale_screen
         await till.type(pilot, "", "escape")  # the receipt preview
         assert isinstance(app.screen, SaleScreen)
         (inv,) = invoices()
-        assert till.message(pilot) == f"e-Arşiv invoice {inv.number} issued (in queue)"
+        assert till.message(pilot) == f"e-Arşiv {inv.number} issued (queued)"
         await till.scan(pilot, CAY)  # the next sale asks for nothing
         await pilot.press("f8")
         await till.settle(pilot)
@@ -350,7 +368,7 @@ async def test_the_receipt_list_shows_invoices_and_issues_prints_and_resends(
         await till.login(pilot)
         screen = await to_receipts(pilot, till)
         text = till.screen_text(pilot)
-        assert inv.number in text and "in queue" in text
+        assert inv.number in text and "queued" in text
         # the newest first: receipt 2 has no invoice; F6 says so
         await pilot.press("f6")
         await till.settle(pilot)
@@ -362,7 +380,7 @@ async def test_the_receipt_list_shows_invoices_and_issues_prints_and_resends(
         await till.settle(pilot)
         assert app.screen is screen
         second = einvoice.list_invoices(sale_id=first + 1)[0]
-        assert till.message(pilot) == f"e-Arşiv invoice {second.number} issued (in queue)"
+        assert till.message(pilot) == f"e-Arşiv {second.number} issued (queued)"
         assert second.number in till.screen_text(pilot)
         await pilot.press("f4")  # already on an invoice
         await till.settle(pilot)
@@ -403,7 +421,7 @@ async def test_the_status_line_counts_the_waiting_invoices(make_app, open_shift,
     async with app.run_test(size=SIZE) as pilot:
         await till.login(pilot)
         await till.settle(pilot)
-        assert "e-Invoice: 3 waiting (oldest 12 min)" in till.screen_text(pilot), till.screen_text(pilot)
+        assert "Invoices: 3 queued, 12 min" in till.screen_text(pilot), till.screen_text(pilot)
 
 
 async def test_the_receipt_list_fills_the_invoice_from_the_sales_account(

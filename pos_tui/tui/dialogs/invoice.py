@@ -11,12 +11,14 @@ Lookups are single indexed queries: they run on the UI thread and their errors l
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal
+from textual.css.query import NoMatches
 from textual.widgets import Input, Label, Static
 
 from pos_tui.core import accounts, einvoice
@@ -29,6 +31,9 @@ from pos_tui.tui.keymap import N_, bind
 
 NO_INVOICE = InvoiceRequest()
 """What the dialog gives back when the cashier drops the invoice asked for earlier."""
+
+ANONYMOUS_NAME = "Nihai Tüketici"
+"""The name on an invoice to 11111111111 when none is typed (GİB's term; the CLI's default too)."""
 
 FIELDS = ("identifier", "name", "tax_office", "street", "district", "city", "email")
 
@@ -47,7 +52,10 @@ class InvoiceDialog(Dialog[InvoiceRequest]):
     InvoiceDialog .inv-row { height: 1; }
     InvoiceDialog .inv-row .dialog-label { width: 27; padding-right: 1; }
     InvoiceDialog .inv-row Input { width: 1fr; }
+    InvoiceDialog .inv-row Input:focus { background: $accent 45%; color: $text; text-style: bold; }
+    InvoiceDialog .inv-row:focus-within .dialog-label { color: $accent; text-style: bold; }
     InvoiceDialog #inv-district { width: 1fr; margin-right: 1; }
+    InvoiceDialog #inv-city-label { width: auto; padding-right: 1; }
     InvoiceDialog #inv-note { color: $text-muted; width: 100%; height: 1; margin-top: 1; }
     """
 
@@ -112,8 +120,9 @@ class InvoiceDialog(Dialog[InvoiceRequest]):
                 yield Label(labels[field], classes="dialog-label")
                 yield Input(self.initial.get(field, ""), id=f"inv-{field}", compact=True)
         with Horizontal(classes="inv-row"):
-            yield Label(_("District / city"), classes="dialog-label")
+            yield Label(_("District"), classes="dialog-label")
             yield Input(self.initial.get("district", ""), id="inv-district", compact=True)
+            yield Label(_("City"), id="inv-city-label")
             yield Input(self.initial.get("city", ""), id="inv-city", compact=True)
         with Horizontal(classes="inv-row"):
             yield Label(labels["email"], classes="dialog-label")
@@ -147,7 +156,7 @@ class InvoiceDialog(Dialog[InvoiceRequest]):
         if digits == einvoice.ANONYMOUS_TCKN:
             return _("Consumer without a TCKN: e-Arşiv only")
         if len(digits) == 10:
-            return _("VKN: a company; its tax office is needed")
+            return _("VKN: a company (a tax office for an e-Fatura)")
         if len(digits) == 11:
             return _("TCKN: a person; first and family name")
         return ""
@@ -156,9 +165,19 @@ class InvoiceDialog(Dialog[InvoiceRequest]):
 
     @on(Input.Changed, "#inv-identifier")
     def _identifier_changed(self, event: Input.Changed) -> None:
-        digits = event.value.strip().replace(" ", "")
+        """While typing: an 11-digit number is complete and checked at once; 10 digits may be a VKN or a
+        TCKN half typed, so a wrong VKN is said only when the field is left (or on Enter)."""
+        self._check_identifier(event.value, final=False)
+
+    @on(Input.Blurred, "#inv-identifier")
+    def _identifier_left(self, event: Input.Blurred) -> None:
+        with suppress(NoMatches):  # the dialog is going away
+            self._check_identifier(event.value, final=True)
+
+    def _check_identifier(self, value: str, *, final: bool) -> None:
+        digits = value.strip().replace(" ", "")
         note = self.query_one("#inv-note", Static)
-        if len(digits) < 10:
+        if len(digits) < 10 or (len(digits) == 10 and not final and not self._valid(digits)):
             note.update("")
             self.clear_error()
             return
@@ -170,6 +189,33 @@ class InvoiceDialog(Dialog[InvoiceRequest]):
             return
         note.update(self._note(digits))
         self.clear_error()
+
+    @staticmethod
+    def _valid(digits: str) -> bool:
+        try:
+            einvoice.check_identifier(digits)
+        except PosError:
+            return False
+        return True
+
+    @on(Input.Blurred, "#inv-district")
+    def _district_left(self, event: Input.Blurred) -> None:
+        """``Kadıköy / İstanbul`` typed in the district box (the way an address is written): split it."""
+        district, city = self._split_place(event.value)
+        try:
+            if city and not self._value("city"):
+                event.input.value = district
+                self.query_one("#inv-city", Input).value = city
+        except NoMatches:  # the dialog is going away
+            pass
+
+    @staticmethod
+    def _split_place(text: str) -> tuple[str, str]:
+        """``Kadıköy / İstanbul`` → (``Kadıköy``, ``İstanbul``); no slash: (text, "")."""
+        district, slash, city = text.partition("/")
+        if not slash:
+            return text.strip(), ""
+        return district.strip(), city.strip()
 
     # -- keys ----------------------------------------------------------------------------------------
 
@@ -214,11 +260,21 @@ class InvoiceDialog(Dialog[InvoiceRequest]):
         if request is not None:
             self.dismiss(request)
 
+    def _is_efatura(self, vkn: str) -> bool:
+        """Whether an invoice to ``vkn`` goes as an e-Fatura today (the buyer is on GİB's list): only then
+        does the core require the tax office. A lookup that fails says yes: the cashier types it."""
+        session = pos_app(self).session
+        try:
+            where = einvoice.route(vkn, now=session.now(), settings=session.settings.einvoice, tz=session.tz)
+        except PosError:
+            return True
+        return where.is_efatura
+
     def request(self) -> InvoiceRequest | None:
         """The request the form says, or None with the first problem shown."""
         values = {field: self._value(field) for field in FIELDS}
         if self.account is not None and values == self.filled and self._value("lookup") == self.account:
-            return InvoiceRequest(account=self.account)
+            return InvoiceRequest(account=self.account, account_name=self.filled.get("name", ""))
         identifier = values["identifier"].replace(" ", "")
         if not identifier:
             self._fail(_("Type the buyer's VKN or TCKN (11111111111 for a consumer who gives none)"), "identifier")
@@ -229,15 +285,20 @@ class InvoiceDialog(Dialog[InvoiceRequest]):
             self._fail(exc.message, "identifier")
             return None
         name = " ".join(values["name"].split())
+        if not name and identifier == einvoice.ANONYMOUS_TCKN:
+            name = ANONYMOUS_NAME  # the consumer who gives no TCKN gives no name either (as the CLI)
         if not name:
             self._fail(_("Type the buyer's name or title"), "name")
             return None
         if len(identifier) == 11 and identifier != einvoice.ANONYMOUS_TCKN and len(name.split()) < 2:
             self._fail(_("A person on an invoice needs a first name and a family name"), "name")
             return None
-        if len(identifier) == 10 and not values["tax_office"]:
-            self._fail(_("A company (VKN) needs its tax office"), "tax_office")
+        if len(identifier) == 10 and not values["tax_office"] and self._is_efatura(identifier):
+            self._fail(_("A company on an e-Fatura needs its tax office"), "tax_office")
             return None
+        district, city = values["district"], values["city"]
+        if not city:
+            district, city = self._split_place(district)
         email = values["email"]
         if email and ("@" not in email or "." not in email.rpartition("@")[2]):
             self._fail(_("The e-mail {email} does not look right").format(email=email[:40]), "email")
@@ -247,8 +308,8 @@ class InvoiceDialog(Dialog[InvoiceRequest]):
             name=name,
             tax_office=values["tax_office"],
             street=values["street"],
-            district=values["district"],
-            city=values["city"],
+            district=district,
+            city=city,
             email=email,
         )
         return InvoiceRequest(customer=party)

@@ -417,17 +417,10 @@ class PaymentScreen(PosScreen):
 
     # -- invoice -------------------------------------------------------------------------------------
 
-    def invoice_limit(self) -> Decimal | None:
-        """The invoice threshold in force today (``[[einvoice.invoice_limits]]``), None when none is set."""
-        from pos_tui.core.kernel import local
-
-        day = local(self.session.now(), self.session.tz).date()
-        return self.session.settings.einvoice.limit_on(day)
-
     def show_invoice(self) -> None:
         """The line above the messages: the invoice asked for, or the hint that the total passes the
         invoice threshold (a suggestion: the sale may be posted without one)."""
-        from pos_tui.tui.invoicing import InvoiceRequest
+        from pos_tui.tui.invoicing import InvoiceRequest, threshold_hint
 
         request = self.session.invoice_request
         line = self.query_one("#pay-invoice", Static)
@@ -435,11 +428,7 @@ class PaymentScreen(PosScreen):
         if isinstance(request, InvoiceRequest):
             text = _("Invoice for {buyer}: issued when the sale is posted").format(buyer=request.label())
         else:
-            limit = self.invoice_limit()
-            if limit is not None and self.total > limit:
-                text = _("The total is above the invoice threshold ({limit} TL): {key} asks for an invoice").format(
-                    limit=format_money(limit, self.language), key=pos_app(self).key_label("payment.invoice")
-                )
+            text = threshold_hint(self.total, self.session, self.language, pos_app(self).key_label("payment.invoice"))
         line.update(text)
         self.set_class(bool(text), "-invoice")
 

@@ -142,7 +142,7 @@ class ReceiptsScreen(ListScreen, ScanTarget):
         )
 
     def fill(self, table: DataTable[Any], rows: list[Any]) -> None:
-        from pos_tui.tui.invoicing import status_label
+        from pos_tui.core.einvoice import status_label
 
         keep = table.cursor_row if getattr(self, "rows", None) else 0
         self.rows = rows
@@ -242,6 +242,14 @@ class ReceiptsScreen(ListScreen, ScanTarget):
         row = self.selected()
         if row is None:
             return None
+        if row.sale.kind == "return":
+            self.show_error(
+                _(
+                    "Receipt {no} is a return: a return gets no invoice; a return of an invoiced sale needs a"
+                    " return document (pos-admin einvoice return-document {terminal}/{no})"
+                ).format(no=row.sale.receipt_no, terminal=row.sale.terminal)
+            )
+            return None
         if row.invoice is None:
             key = pos_app(self).key_label("receipt.invoice")
             self.show_error(_("Receipt {no} has no invoice; {key} issues one").format(no=row.sale.receipt_no, key=key))
@@ -291,12 +299,17 @@ class ReceiptsScreen(ListScreen, ScanTarget):
 
     def action_resend(self) -> None:
         """Queue the selected receipt's invoice to be sent again (``einvoice`` permission, or a supervisor's PIN)."""
-        from pos_tui.tui.invoicing import resend_invoice
+        from pos_tui.core import einvoice
+        from pos_tui.tui.invoicing import resend_invoice, resend_refusal
 
         found = self._invoice_of_selected()
         if found is None:
             return
-        number = found[1]
+        row, number = found
+        status = row.invoice[1] if row.invoice else ""
+        if status not in (einvoice.DRAFT, einvoice.QUEUED, einvoice.SENT):  # said before any PIN is asked
+            self.show_error(resend_refusal(number, status))
+            return
         session = self.session
 
         def run(override: Override | None) -> str:

@@ -47,6 +47,7 @@ class FoundSale:
 
     document: dict[str, Any]
     lines: list[Any]
+    invoice: Any = None  # pos_tui.tui.invoicing.InvoicedSale: the sale's standing e-invoice, if any
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,9 +199,12 @@ class ReturnScreen(PosScreen, ScanTarget):
         receipt_no, tz = int(number), self.session.settings.shop.timezone
 
         def run(_override: Override | None) -> FoundSale:
+            from pos_tui.tui.invoicing import invoice_of_sale
+
             document = till.find_sale(receipt_no, terminal.strip(), tz)
             lines = till.returnable_lines((terminal.strip(), receipt_no))
-            return FoundSale(document, lines)
+            invoice = invoice_of_sale(str(document["id"]), terminal.strip()) if document["type"] == "sale" else None
+            return FoundSale(document, lines, invoice)
 
         pos_app(self).call_core(
             CoreCall(
@@ -223,11 +227,12 @@ class ReturnScreen(PosScreen, ScanTarget):
         self.found = found
         self.chosen = {}
         self.refund_method = "original"
-        self.query_one("#return-title", Label).update(
-            _("Return against receipt {terminal}/{no} ({total})").format(
-                terminal=doc["terminal"], no=doc["receipt_no"], total=format_money(Decimal(doc["total"]), self.language)
-            )
+        title = _("Return against receipt {terminal}/{no} ({total})").format(
+            terminal=doc["terminal"], no=doc["receipt_no"], total=format_money(Decimal(doc["total"]), self.language)
         )
+        if found.invoice is not None:  # the cashier learns it before taking the goods back
+            title += " · " + _("invoice {number}").format(number=found.invoice.number)
+        self.query_one("#return-title", Label).update(title)
         self.refresh_lines()
         if all(ln.remaining_milli <= 0 for ln in found.lines):
             self.show_error(_("Everything on this receipt has already been returned"))
@@ -498,6 +503,14 @@ class ReturnScreen(PosScreen, ScanTarget):
             title = _("Return {no}").format(no=result.receipt_no)
         if parts:
             body = Group(Text("\n".join(parts), style="bold"), Rule(), body)
+        invoiced = None if self.blind or self.found is None else self.found.invoice
+        if invoiced is not None:  # the return of an invoiced sale needs its own document
+            from pos_tui.tui.invoicing import return_document_note
+
+            receipt = f"{result.document.get('terminal', self.session.terminal)}/{result.receipt_no}"
+            note = return_document_note(invoiced, receipt)
+            body = Group(Text(note, style="bold yellow"), Rule(), body)
+            self.app.notify(note, timeout=15)
 
         def closed(_none: None) -> None:
             self.dismiss(result)

@@ -136,6 +136,30 @@ class SaleScreen(PosScreen, ScanReceiver):
         if cart.member_id != self.shown_member:
             self.show_member(cart.member_id)
         self.show_parties(cart)
+        self.check_threshold(cart)
+
+    threshold_hinted = False  # the cart's total passed the invoice threshold and the cashier was told
+
+    def threshold_text(self, cart: Cart) -> str:
+        """The invoice-threshold hint for ``cart`` ("" below it, or when an invoice is already asked for)."""
+        from pos_tui.tui.invoicing import threshold_hint
+
+        if cart.is_empty or self.session.invoice_request is not None:
+            return ""
+        app = pos_app(self)
+        keys = f"{app.key_label('sale.payment')} → {app.key_label('payment.invoice')}"
+        return threshold_hint(cart.total, self.session, self.language, keys)
+
+    def check_threshold(self, cart: Cart) -> None:
+        """Once, when the cart's total first passes the invoice threshold: a notification that an invoice
+        may be asked for (F10 → F4). A suggestion: nothing waits for it."""
+        hint = self.threshold_text(cart)
+        if not hint:
+            self.threshold_hinted = False  # below it again (a line voided): told again when it passes
+            return
+        if not self.threshold_hinted:
+            self.threshold_hinted = True
+            self.app.notify(hint, timeout=8)
 
     def show_parties(self, cart: Cart) -> None:
         """With both a loyalty member and a customer account on the sale, say who is who: the
@@ -568,6 +592,7 @@ class SaleScreen(PosScreen, ScanReceiver):
         if not self._can_pay():
             return
         total = self.cart.total
+        self._threshold_note()
 
         def tendered(amount: Decimal | None) -> None:
             if amount is not None:
@@ -592,6 +617,7 @@ class SaleScreen(PosScreen, ScanReceiver):
         if not self._can_pay():
             return
         total = self.cart.total
+        self._threshold_note()
 
         def approved(reference: str | None) -> None:
             if reference is not None:
@@ -600,6 +626,12 @@ class SaleScreen(PosScreen, ScanReceiver):
                 self.post_sale([card(total, reference)])
 
         self.app.push_screen(CardDialog(total, self.language), approved)
+
+    def _threshold_note(self) -> None:
+        """Paying straight from the sale (cash or card key): the threshold hint on the message line."""
+        hint = self.threshold_text(self.cart)
+        if hint:
+            self.show_note(hint)
 
     def action_payment(self) -> None:
         from pos_tui.tui.screens.payment import PaymentScreen
