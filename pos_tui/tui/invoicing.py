@@ -151,7 +151,7 @@ def invoice_of_sale(sale_ref: str, terminal: str) -> InvoicedSale | None:
 def return_document_note(invoiced: InvoicedSale, return_receipt: str) -> str:
     """What a return of an invoiced sale needs: the business buyer's IADE invoice (recorded with its
     number), or the shop's gider pusulası for a person or a consumer; with the command that records it."""
-    if len(invoiced.identifier) == 10:  # a VKN: a business (einvoice.trade_returns.is_business)
+    if einvoice.is_business(invoiced.identifier):
         return _(
             "The sale is on invoice {invoice} to VKN {vkn}: the buyer issues an IADE invoice for this return;"
             " record it with: pos-admin einvoice return-document {receipt} --kind received_iade --number …"
@@ -251,18 +251,6 @@ def resend_invoice(ref: int | str, *, session: Session, override: Override | Non
         number=invoice.number, status=einvoice.status_label(invoice.status)
     )
     return f"{note} ({step.message})" if step.message else note
-
-
-def resend_refusal(number: str, status: str) -> str:
-    """Why invoice ``number`` in ``status`` (accepted, rejected, cancelled) has nothing to send again: said
-    before the supervisor's PIN is asked for (the core's own words)."""
-    if status == einvoice.REJECTED:
-        return _(
-            "Invoice {number} was rejected; it stays on record as rejected. Issue a new invoice for its sales"
-        ).format(number=number)
-    if status == einvoice.CANCELLED:
-        return _("Invoice {number} is cancelled").format(number=number)
-    return _("Invoice {number} was accepted; there is nothing more to send").format(number=number)
 
 
 def summary_text(summary: einvoice.QueueSummary | None, *, short: bool = False) -> str:

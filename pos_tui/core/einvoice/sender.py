@@ -505,7 +505,7 @@ def send_now(
             raise StateError(_("Invoice {number} changed meanwhile; try again").format(number=inv.number))
         status, attempts = QUEUED, 0
     elif status not in (QUEUED, SENT):
-        raise StateError(_status_final(inv.number, status))
+        raise StateError(resend_refusal(inv.number, status))
     if status == SENT:
         # handed over again with the same ETTN: the provider answers with what it knows
         try:
@@ -573,7 +573,8 @@ def ask_status(
     )
 
 
-def _status_final(number: str, status: str) -> str:
+def resend_refusal(number: str, status: str) -> str:
+    """Why invoice ``number`` in a final ``status`` (accepted, rejected, cancelled) has nothing to send."""
     if status == REJECTED:
         return _(
             "Invoice {number} was rejected; it stays on record as rejected. Issue a new invoice for its sales"
@@ -602,7 +603,7 @@ def cancel_invoice(
     inv = get_invoice(ref)
     status, attempts, *_rest = _queue_row(inv.id)
     if status in (CANCELLED, REJECTED):
-        raise StateError(_status_final(inv.number, status))
+        raise StateError(resend_refusal(inv.number, status))
     handed_over = status not in (DRAFT, QUEUED) or attempts > 0
     if handed_over and status == QUEUED and provider is not None:
         handed_over = provider.status(inv.uuid).status != UNKNOWN

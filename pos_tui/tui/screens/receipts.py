@@ -300,7 +300,7 @@ class ReceiptsScreen(ListScreen, ScanTarget):
     def action_resend(self) -> None:
         """Queue the selected receipt's invoice to be sent again (``einvoice`` permission, or a supervisor's PIN)."""
         from pos_tui.core import einvoice
-        from pos_tui.tui.invoicing import resend_invoice, resend_refusal
+        from pos_tui.tui.invoicing import resend_invoice
 
         found = self._invoice_of_selected()
         if found is None:
@@ -308,7 +308,7 @@ class ReceiptsScreen(ListScreen, ScanTarget):
         row, number = found
         status = row.invoice[1] if row.invoice else ""
         if status not in (einvoice.DRAFT, einvoice.QUEUED, einvoice.SENT):  # said before any PIN is asked
-            self.show_error(resend_refusal(number, status))
+            self.show_error(einvoice.resend_refusal(number, status))
             return
         session = self.session
 
