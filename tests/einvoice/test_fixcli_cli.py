@@ -5,6 +5,9 @@ wrong VKN, a missing permission, an e-mail without a domain, ``status --json``'s
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -166,3 +169,36 @@ def test_status_json_carries_the_message_of_a_failed_ask(cli: Cli, shop: Shop, t
     data = json.loads(cli("einvoice", "status", inv.number, "--json", env=env).stdout)
     assert data["event"] == "error"
     assert data["message"] and data["message"] == data["events"][-1]["message"]
+
+
+def test_a_real_process_lists_whole_numbers_and_refuses_a_bad_output(shop: Shop, tmp_path: Path) -> None:
+    inv, ret = _invoiced_return(shop)
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(REPO),
+        "POS_DB": str(tmp_path / "pos.sqlite3"),
+        "POS_HOME": str(tmp_path),
+        "POS_CONFIG": str(REPO / "config" / "pos.toml"),
+        "POS_LANG": "en",
+        "POS_TERMINAL": "T1",
+        "COLUMNS": "80",
+    }
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "pos_tui.cli.app", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+    listed = run("einvoice", "list")
+    assert listed.returncode == 0, listed.stderr
+    assert inv.number in listed.stdout
+    bad = run(
+        "einvoice", "return-document", f"T1/{ret.receipt_no}", "--kind", "gider_pusulasi", "-o", "/nonexistent/g.pdf"
+    )
+    assert bad.returncode == 1 and "/nonexistent" in bad.stderr
+    assert m.ReturnDocument.select().count() == 0
