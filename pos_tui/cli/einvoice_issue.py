@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from pos_tui.cli.common import handle_errors, now, state
+from pos_tui.cli.common import now, state
+from pos_tui.cli.einvoice_common import check_email, handle_errors, os_reason
 from pos_tui.cli.output import ExitCode, JsonOption, fail, info, print_json, stdout, table
 from pos_tui.i18n import N_, _, ngettext
 
@@ -46,6 +47,7 @@ STATUS_LABELS = {
 _STATUS_WORDS = {
     "taslak": "draft",
     "kuyrukta": "queued",
+    "sirada": "queued",
     "kuyruk": "queued",
     "gonderim sirasinda": "queued",
     "gonderildi": "sent",
@@ -56,6 +58,33 @@ _STATUS_WORDS = {
     "iptal": "cancelled",
     "iptal edildi": "cancelled",
 }
+# What a libxml2 finding (English, from the XML library) is about, by its rule kind: said first in the shop's
+# language, then the library's own words (which name the element)
+_XSD_KINDS = {
+    "syntax": N_("the file is not well-formed XML"),
+    "schemav_element_content": N_("an element is missing, extra or out of order"),
+    "schemav_cvc_complex_type_2_4": N_("an element is missing, extra or out of order"),
+    "schemav_cvc_datatype_valid_1_2_1": N_("a value has the wrong form"),
+    "schemav_cvc_type_3_1_1": N_("a value has the wrong form"),
+    "schemav_cvc_pattern_valid": N_("a value has the wrong form"),
+    "schemav_cvc_enumeration_valid": N_("a value is not one of the allowed codes"),
+    "schemav_cvc_minlength_valid": N_("a value is too short"),
+    "schemav_cvc_maxlength_valid": N_("a value is too long"),
+    "schemav_cvc_complex_type_3_2_2": N_("an attribute is not allowed here"),
+    "schemav_cvc_complex_type_4": N_("a required attribute is missing"),
+    "schemav_cvc_elt_1": N_("the root element is not an invoice"),
+}
+
+
+def finding_text(source: str, rule: str, message: str) -> str:
+    """A finding's message, a libxml2 one (XML syntax, XSD) led by what it is about in the shop's language."""
+    if source not in ("xml", "xsd"):
+        return message
+    kind = _XSD_KINDS.get(rule)
+    lead = _(kind) if kind else _("GİB's XSD refuses the file")
+    return _("{lead}: {message}").format(lead=lead, message=message)
+
+
 # The name of the final consumer who gives no TCKN (GİB's 11111111111), as e-Arşiv invoices write it
 ANONYMOUS_NAME = "Nihai Tüketici"
 DEFAULT_LIMIT = 50
@@ -75,7 +104,10 @@ def _actor(user: str | None, settings: Settings) -> Actor:
 
 
 def status_label(status: str) -> str:
-    return _(STATUS_LABELS[status]) if status in STATUS_LABELS else status
+    """A status in the shop's language, the till's word (core's :func:`einvoice.status_label`)."""
+    from pos_tui.core import einvoice
+
+    return einvoice.status_label(status)
 
 
 def _kind(profile: str) -> str:
@@ -111,7 +143,7 @@ def _customer(
         street=street,
         district=district,
         city=city,
-        email=(email or "").strip(),
+        email=check_email(email),
     )
 
 
@@ -185,7 +217,7 @@ def list_(
         typer.Option(
             "--status",
             help="Only invoices in this status: draft, queued, sent, accepted, rejected, cancelled (or the Turkish"
-            " words: taslak, kuyrukta, gönderildi, kabul, reddedildi, iptal).",
+            " words: taslak, sırada, gönderildi, kabul, reddedildi, iptal).",
         ),
     ] = None,
     limit: Annotated[
@@ -193,7 +225,7 @@ def list_(
     ] = DEFAULT_LIMIT,
     json_: JsonOption = False,
 ) -> None:
-    """Issued invoices, newest first: number, date, buyer, total, profile, type, status."""
+    """Issued invoices, newest first: number, date, buyer, payable, profile, type, status."""
     from pos_tui.core import einvoice
     from pos_tui.core.kernel import format_money
 
@@ -221,10 +253,11 @@ def list_(
         for i in found
     ]
     table(
-        [_("Number"), _("Date"), _("Buyer"), _("Total"), _("Profile"), _("Type"), _("Status")],
+        [_("Number"), _("Date"), _("Buyer"), _("Payable"), _("Profile"), _("Type"), _("Status")],
         rows,
         title=_("Invoices"),
         optional=(4, 5),
+        whole=(0,),
     )
 
 
@@ -233,7 +266,7 @@ def _status_code(text: str) -> str:
 
     wanted = " ".join(fold(text).split())
     for code, label in STATUS_LABELS.items():
-        if wanted in (code, fold(_(label))):
+        if wanted in (code, fold(_(label)), fold(status_label(code))):
             return code
     if wanted in _STATUS_WORDS:
         return _STATUS_WORDS[wanted]
@@ -275,7 +308,7 @@ def validate(
     except IsADirectoryError:
         fail(_("{file}: is a folder, not an invoice file").format(file=file))
     except OSError as exc:
-        fail(_("{file}: cannot be read ({reason})").format(file=file, reason=exc.strerror or exc))
+        fail(_("{file}: cannot be read ({reason})").format(file=file, reason=os_reason(exc)))
     tz = state().settings.shop.timezone
     findings = einvoice.validate(xml, today=einvoice.shop_today(tz))
     if json_:
@@ -294,7 +327,11 @@ def validate(
             where = _("line {line}").format(line=f.line) if f.line else _("line unknown")
             stdout.print(
                 _("{file}, {where}: [{source} {rule}] {message}").format(
-                    file=file.name, where=where, source=f.source, rule=f.rule, message=f.message
+                    file=file.name,
+                    where=where,
+                    source=f.source,
+                    rule=f.rule,
+                    message=finding_text(f.source, f.rule, f.message),
                 ),
                 markup=False,
             )

@@ -11,7 +11,8 @@ from typing import Annotated
 
 import typer
 
-from pos_tui.cli.common import handle_errors, state
+from pos_tui.cli.common import state
+from pos_tui.cli.einvoice_common import handle_errors, os_reason
 from pos_tui.cli.output import ExitCode, JsonOption, fail, info, print_json
 from pos_tui.i18n import _
 
@@ -37,7 +38,7 @@ def _write(path: Path, data: bytes) -> None:
         os.replace(tmp, path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise ValidationError(_("Cannot write {path}: {error}").format(path=path, error=exc.strerror)) from None
+        raise ValidationError(_("Cannot write {path}: {error}").format(path=path, error=os_reason(exc))) from None
 
 
 @handle_errors

@@ -15,6 +15,7 @@ ID is the invoice's id, number or ETTN. Commands act as ``--user NAME`` or the f
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 import time
@@ -22,7 +23,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from pos_tui.cli.common import handle_errors, now, state
+from pos_tui.cli.common import now, state
+from pos_tui.cli.einvoice_common import handle_errors
 from pos_tui.cli.output import ExitCode, JsonOption, YesOption, confirm, fail, info, print_json, stdout, table
 from pos_tui.i18n import _, ngettext
 
@@ -114,6 +116,8 @@ def status(id_: IdArg, user: UserOption = None, terminal: TerminalOption = None,
         settings=settings.einvoice,
     )
     events = einvoice.events_of(step.invoice_id)
+    if step.message is None and step.event and events and events[-1].kind == step.event and events[-1].message:
+        step = dataclasses.replace(step, message=events[-1].message)  # what the event this step wrote says
     if json_:
         print_json({**step.as_json(tz), "events": [e.as_json(tz) for e in events]})
         return

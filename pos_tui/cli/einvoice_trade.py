@@ -9,6 +9,8 @@
 - ``einvoice return-document RETURN_RECEIPT --kind received_iade|gider_pusulasi|return_slip [--number] [--date]
   [--name] [--id] [--output FILE.pdf]``: the document of a customer return of an invoiced sale.
 - ``einvoice return-documents INVOICE``: the return documents linked to an invoice.
+- ``einvoice return-document-pdf NUMBER --output FILE.pdf [--address]``: print a recorded gider pusulası or
+  return slip again (``GP2026000000001``), e.g. when the first print was lost.
 
 ``--json`` prints ``{id, uuid, number, profile, type, status}`` for an invoice (as ``einvoice issue``) and the
 document for a return document. Commands act as ``--user NAME`` or the first active admin, on ``--terminal``.
@@ -21,7 +23,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from pos_tui.cli.common import handle_errors, now, parse_date, state
+from pos_tui.cli.common import now, parse_date, state
+from pos_tui.cli.einvoice_common import check_output, handle_errors
 from pos_tui.cli.output import ExitCode, JsonOption, fail, info, print_json, table
 from pos_tui.i18n import _
 
@@ -74,6 +77,7 @@ def register(app: typer.Typer) -> None:
     app.command("supplier-return")(handle_errors(supplier_return))
     app.command("return-document")(handle_errors(return_document))
     app.command("return-documents")(handle_errors(return_documents))
+    app.command("return-document-pdf")(handle_errors(return_document_pdf))
 
 
 def wholesale(
@@ -214,6 +218,13 @@ def return_document(
     from pos_tui.core import einvoice
 
     day = parse_date(date_, "--date")
+    if output is not None:
+        if kind == einvoice.RECEIVED_IADE:
+            fail(
+                _("--output: a return documented by the buyer's IADE invoice (received_iade) has nothing to print"),
+                ExitCode.USAGE,
+            )
+        check_output(output)  # before the document is recorded: a bad path leaves nothing behind
     settings = state().open_db()
     doc = einvoice.record_return_document(
         receipt,
@@ -268,3 +279,27 @@ def return_documents(
             for d in docs
         ],
     )
+
+
+def return_document_pdf(
+    number: Annotated[
+        str, typer.Argument(metavar="NUMBER", help="The recorded document's number (GP2026000000001) or id.")
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The PDF file to write.", dir_okay=False)],
+    address: Annotated[
+        str | None, typer.Option("--address", help="Printed on the gider pusulası (else a line to fill in).")
+    ] = None,
+    json_: JsonOption = False,
+) -> None:
+    """Print a recorded gider pusulası or return slip again, as a PDF (nothing new is recorded)."""
+    from pos_tui.core import einvoice
+
+    check_output(output)
+    settings = state().open_db()
+    doc = einvoice.get_return_document(number, tz=settings.shop.timezone)
+    path = einvoice.return_document_pdf(doc, output, settings, address=address)
+    if json_:
+        print_json({**doc.as_json(), "output": str(path)})
+        return
+    info(_doc_text(doc))
+    info(_("Printed to {path}: have the customer sign it.").format(path=path))

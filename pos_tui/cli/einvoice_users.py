@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from pos_tui.cli.common import handle_errors, make_typer, now, state
+from pos_tui.cli.common import make_typer, now, state
+from pos_tui.cli.einvoice_common import handle_errors
 from pos_tui.cli.output import ExitCode, JsonOption, fail, info, print_json, stdout, table
 from pos_tui.i18n import _
 
@@ -114,6 +115,7 @@ def lookup(
     digits = identifier.strip().replace(" ", "")
     if not (digits.isascii() and digits.isdigit()) or len(digits) not in (10, 11):
         fail(_("A VKN has 10 digits and a TCKN 11; {text!r} is neither").format(text=identifier[:20]), ExitCode.USAGE)
+    einvoice.check_identifier(digits)  # a wrong check digit: "not a valid VKN", before any lookup
     tz = settings.shop.timezone
     records = einvoice.lookup_user(digits)
     route = einvoice.route(digits, now=now(), settings=settings.einvoice, tz=tz)
@@ -174,6 +176,6 @@ def list_(
         info(_("Nothing matches."))
         return
     table(
-        [_("VKN/TCKN"), _("Kind"), _("Alias"), _("Title")],
+        [_("VKN/TCKN"), _("Kind"), _("Alias"), _("Legal title")],
         [(r.identifier, r.kind, r.mailbox, r.title) for r in records],
     )

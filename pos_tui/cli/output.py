@@ -212,12 +212,14 @@ def table(
     title: str | None = None,
     *,
     optional: Sequence[int] = (),
+    whole: Sequence[int] = (),
 ) -> None:
     """A table on stdout that fits the terminal (80 columns at least) without cutting an amount,
     a number or a date: those columns keep their width (right-aligned) and names wrap at their
     words. When even that is too wide the table loses its column lines, then the ``optional``
     columns (indexes, the least important first) until it fits; as a last resort a long
-    amount folds onto a second line, it is never shortened with an ellipsis."""
+    amount folds onto a second line, it is never shortened with an ellipsis. ``whole`` (indexes): columns
+    of codes with letters kept whole like amounts (an invoice number, an ETTN), left-aligned."""
     from rich import box
     from rich.table import Table
 
@@ -227,10 +229,19 @@ def table(
     keep = list(range(len(header)))
     drop = list(optional)
 
+    def kept_whole() -> dict[int, int]:
+        from rich.cells import cell_len
+
+        return {
+            n: max([cell_len(w) for w in header[i].split()] + [cell_len(r[i]) for r in cells] + [1])
+            for n, i in enumerate(keep)
+            if i in whole
+        }
+
     def attempt(gap: int) -> dict[int, int] | None:
         head = [header[i] for i in keep]
         body = [[r[i] for i in keep] for r in cells]
-        return _widths(head, body, _fixed_columns(head, body), gap, width)
+        return _widths(head, body, _fixed_columns(head, body) | kept_whole(), gap, width)
 
     compact = False
     sizes = attempt(3)
@@ -247,9 +258,12 @@ def table(
     else:
         t = Table(title=title, show_edge=False, header_style="bold")
     fixed = _fixed_columns([header[i] for i in keep], [[r[i] for i in keep] for r in cells])
+    codes = kept_whole()
     for n, i in enumerate(keep):
         size = None if sizes is None else sizes[n]
-        if n in fixed:
+        if n in codes:
+            t.add_column(header[i], width=size or codes[n], overflow="fold")
+        elif n in fixed:
             t.add_column(header[i], width=size or fixed[n], overflow="fold", justify="right")
         else:
             t.add_column(header[i], width=size, overflow="fold")

@@ -130,7 +130,9 @@ def read_status_file(path: Path, text: str, uuid: str) -> Answer:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ProviderUnavailable(
-            _("{path}, line {line}: not valid JSON ({reason})").format(path=path, line=exc.lineno, reason=exc.msg)
+            _("{path}, line {line}, column {column}: not valid JSON (the answer file is empty or broken)").format(
+                path=path, line=exc.lineno, column=exc.colno
+            )
         ) from exc
     if not isinstance(data, dict):
         raise ProviderUnavailable(_('{path}: expected a JSON object with a "status"').format(path=path))

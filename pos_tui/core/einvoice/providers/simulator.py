@@ -112,6 +112,12 @@ class SimulatorProvider:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             data = {}
+        except json.JSONDecodeError as exc:
+            raise ProviderUnavailable(
+                _("{path}, line {line}, column {column}: the simulator's state is not valid JSON").format(
+                    path=self.path, line=exc.lineno, column=exc.colno
+                )
+            ) from exc
         except (OSError, ValueError) as exc:
             raise ProviderUnavailable(
                 _("{path}: the simulator's state cannot be read ({reason})").format(path=self.path, reason=exc)
