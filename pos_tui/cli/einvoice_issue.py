@@ -337,7 +337,8 @@ def validate(
             )
         if not findings:
             stdout.print(
-                _("{file}: valid (GİB's XSD and schematron, and the sums, found nothing)").format(file=file.name), markup=False
+                _("{file}: valid (GİB's XSD and schematron, and the sums, found nothing)").format(file=file.name),
+                markup=False,
             )
     if findings:
         if not json_:
