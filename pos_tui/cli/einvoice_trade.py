@@ -278,6 +278,7 @@ def return_documents(
             ]
             for d in docs
         ],
+        whole=(1,),
     )
 
 
