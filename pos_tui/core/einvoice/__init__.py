@@ -136,6 +136,7 @@ _EXPORTS = {
     "supplier_return_id": "trade",
     "user_list_status": "users",
     "validate": "validation",
+    "warm_up": "validation",
     "withholding_name": "trade_codes",
 }
 
@@ -263,6 +264,7 @@ __all__ = [
     "supplier_return_id",
     "user_list_status",
     "validate",
+    "warm_up",
     "withholding_name",
 ]
 if not TYPE_CHECKING:  # type checkers read the imports below instead, and flag a misspelt name
@@ -396,5 +398,5 @@ if TYPE_CHECKING:
         registered_on,
         user_list_status,
     )
-    from pos_tui.core.einvoice.validation import Finding, shop_today, validate
+    from pos_tui.core.einvoice.validation import Finding, shop_today, validate, warm_up
     from pos_tui.core.einvoice.words import amount_words, number_words

@@ -76,6 +76,14 @@ def _schematron() -> _Schematron:
     return _Schematron()
 
 
+def warm_up() -> None:
+    """Load GİB's XSD and compile its schematron now (about half a second, once per process), so that the
+    first invoice does not wait for it: the till calls it in a worker when the invoice dialog opens."""
+    with _LOCK:
+        _schema()
+        _schematron()
+
+
 def validate(xml: bytes, *, today: date | None = None) -> list[Finding]:
     """Every finding of GİB's XSD and schematron on ``xml`` (empty: valid), and of the sums GİB's rules
     leave unchecked (source ``hesap``: :func:`_arithmetic`). XML that does not parse gives one ``xml``

@@ -131,6 +131,9 @@ class InvoiceDialog(Dialog[InvoiceRequest]):
 
     def on_mount(self) -> None:
         self.query_one("#inv-identifier" if self.initial else "#inv-lookup", Input).focus()
+        # GİB's schematron compiles once per process (about half a second, more on a small terminal):
+        # start it while the cashier types the buyer, so the sale's invoice does not wait for it.
+        self.run_worker(_warm_up_validation, thread=True, group="einvoice-warm-up", exit_on_error=False)
 
     def hint(self) -> str:
         app = pos_app(self)
@@ -313,3 +316,10 @@ class InvoiceDialog(Dialog[InvoiceRequest]):
             email=email,
         )
         return InvoiceRequest(customer=party)
+
+
+def _warm_up_validation() -> None:
+    """(worker thread) :func:`pos_tui.core.einvoice.warm_up`."""
+    from pos_tui.core import einvoice
+
+    einvoice.warm_up()
