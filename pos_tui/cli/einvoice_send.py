@@ -120,10 +120,17 @@ def status(id_: IdArg, user: UserOption = None, terminal: TerminalOption = None,
         step = dataclasses.replace(step, message=events[-1].message)  # what the event this step wrote says
     if json_:
         print_json({**step.as_json(tz), "events": [e.as_json(tz) for e in events]})
-        return
+    else:
+        _history(step, events, settings.language, tz)
+    if step.failed:  # unreachable, or the answer unreadable / the ETTN unknown there: a script must see it
+        fail(_("The integrator gave no answer: {message}").format(message=step.message or ""))
+
+
+def _history(step: einvoice.Step, events: list[einvoice.StatusEvent], language: str, tz: str) -> None:
+    from pos_tui.core import einvoice
     from pos_tui.core.kernel import local
 
-    stdout.print(_step_line(step, settings.language), markup=False)
+    stdout.print(_step_line(step, language), markup=False)
     table(
         [_("When"), _("Step"), _("Try"), _("Reference"), _("Code"), _("Message")],
         [

@@ -166,9 +166,12 @@ def test_status_json_carries_the_message_of_a_failed_ask(cli: Cli, shop: Shop, t
     (tmp_path / "pos.toml").write_text(text, encoding="utf-8")
     env = {"POS_CONFIG": str(tmp_path / "pos.toml")}
     m.EInvoiceQueue.update(status="sent").where(m.EInvoiceQueue.invoice == inv.id).execute()  # never at this one
-    data = json.loads(cli("einvoice", "status", inv.number, "--json", env=env).stdout)
+    result = cli("einvoice", "status", inv.number, "--json", env=env)
+    data = json.loads(result.stdout)
     assert data["event"] == "error"
     assert data["message"] and data["message"] == data["events"][-1]["message"]
+    # the integrator does not know the ETTN: a script sees exit 1 (the try is recorded all the same)
+    assert result.exit_code == 1 and "gave no answer" in result.stderr
 
 
 def test_a_real_process_lists_whole_numbers_and_refuses_a_bad_output(shop: Shop, tmp_path: Path) -> None:
