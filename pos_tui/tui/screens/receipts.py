@@ -375,7 +375,12 @@ class ReceiptsScreen(ListScreen, ScanTarget):
     def _return_document_checked(self, event: ReturnDocumentChecked) -> None:
         from pos_tui.core import einvoice
         from pos_tui.tui.dialogs.gider_pusulasi import GiderPusulasiDialog
-        from pos_tui.tui.invoicing import GiderPusulasiRequest, record_gider_pusulasi, save_return_document
+        from pos_tui.tui.invoicing import (
+            GiderPusulasiRequest,
+            record_gider_pusulasi,
+            return_document_note,
+            save_return_document,
+        )
 
         state, session = event.state, self.session
         return_id, receipt = self.return_target
@@ -399,14 +404,8 @@ class ReceiptsScreen(ListScreen, ScanTarget):
                 )
             )
             return
-        if einvoice.is_business(invoiced.identifier):
-            self.show_note(
-                _(
-                    "The sale is on invoice {invoice} to VKN {vkn}: the buyer issues an IADE invoice for this"
-                    " return; record it with: pos-admin einvoice return-document {receipt} --kind received_iade"
-                    " --number …"
-                ).format(invoice=invoiced.number, vkn=invoiced.identifier, receipt=receipt)
-            )
+        if einvoice.is_business(invoiced.identifier):  # the buyer's IADE invoice: recorded with the CLI
+            self.show_note(return_document_note(invoiced, receipt))
             return
         anonymous = invoiced.identifier == einvoice.ANONYMOUS_TCKN
 
