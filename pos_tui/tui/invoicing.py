@@ -136,6 +136,7 @@ class InvoicedSale:
 
     number: str
     identifier: str  # the buyer's VKN / TCKN (11111111111: a consumer who gave none)
+    name: str = ""  # the buyer's name on the invoice
 
 
 def invoice_of_sale(sale_ref: str, terminal: str) -> InvoicedSale | None:
@@ -145,7 +146,7 @@ def invoice_of_sale(sale_ref: str, terminal: str) -> InvoicedSale | None:
     if found is None or found[1] in (einvoice.CANCELLED, einvoice.REJECTED):
         return None
     invoice = einvoice.get_invoice(found[0])
-    return InvoicedSale(invoice.number, invoice.customer_id)
+    return InvoicedSale(invoice.number, invoice.customer_id, invoice.customer_name or "")
 
 
 def return_document_note(invoiced: InvoicedSale, return_receipt: str) -> str:
@@ -160,6 +161,85 @@ def return_document_note(invoiced: InvoicedSale, return_receipt: str) -> str:
         "The sale is on invoice {invoice} to a consumer: this return needs a gider pusulası signed by the"
         " customer: pos-admin einvoice return-document {receipt} --kind gider_pusulasi --output gp.pdf"
     ).format(invoice=invoiced.number, receipt=return_receipt)
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnDocumentState:
+    """What the return-document key of the receipt list found for a return: its document, if recorded,
+    else the original sale's standing invoice (None: the sale was not invoiced)."""
+
+    receipt: str  # the return, T1/13
+    document: einvoice.ReturnDocumentInfo | None
+    invoiced: InvoicedSale | None
+
+
+@dataclass
+class ReturnDocumentChecked(Message, bubble=False):
+    state: ReturnDocumentState
+
+
+@dataclass
+class ReturnDocumentSaved(Message, bubble=False):
+    """A gider pusulası was recorded (or found) and its PDF saved: ``note`` for the message line."""
+
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class GiderPusulasiRequest:
+    """The consumer of a gider pusulası, as typed in its dialog."""
+
+    name: str
+    tckn: str
+    address: str = ""
+
+
+def return_document_state(return_id: int, original_id: int, terminal: str) -> ReturnDocumentState:
+    """(worker) The document of posted return ``return_id`` of sale ``original_id``, or its invoice."""
+    from pos_tui.core.kernel import NotFound
+
+    try:
+        doc = einvoice.return_document_of(return_id, terminal=terminal)
+        return ReturnDocumentState(doc.receipt, doc, None)
+    except NotFound:
+        pass
+    invoiced = invoice_of_sale(str(original_id), terminal)
+    return ReturnDocumentState("", None, invoiced)
+
+
+def save_return_document(doc: einvoice.ReturnDocumentInfo, settings: Settings, address: str = "") -> str:
+    """(worker) Write the PDF of gider pusulası ``doc`` to ``$POS_HOME/documents/<number>.pdf``: the note
+    that says where (a PDF cannot go to the receipt printer)."""
+    path = settings.home / "documents" / f"{doc.number}.pdf"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    einvoice.return_document_pdf(doc, path, settings, address=address or None)
+    return _("{kind} {number} of return {receipt} saved to {path}: print it for the customer to sign").format(
+        kind=einvoice.return_document_label(doc.kind), number=doc.number, receipt=doc.receipt, path=path
+    )
+
+
+def record_gider_pusulasi(
+    return_id: int, request: GiderPusulasiRequest, *, session: Session, override: Override | None = None
+) -> str:
+    """(worker) Record the gider pusulası of posted return ``return_id`` (the ``return`` permission, or a
+    supervisor's PIN: ``override``) and save its PDF; the note for the cashier."""
+    from pos_tui.core.kernel import require
+
+    actor = session.require_actor()
+    granted = require(actor, "return", override)
+    if granted is not None:
+        actor = granted.supervisor
+    doc = einvoice.record_return_document(
+        return_id,
+        kind=einvoice.GIDER_PUSULASI,
+        actor=actor,
+        terminal=session.terminal,
+        now=session.now(),
+        person_name=request.name,
+        person_id=request.tckn or None,
+        tz=session.tz,
+    )
+    return save_return_document(doc, session.settings, request.address)
 
 
 def failed_note(receipt: str, error: str) -> str:

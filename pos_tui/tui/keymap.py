@@ -66,6 +66,7 @@ DEFAULT_KEYS: Mapping[str, str] = {
     "receipt.invoice": "f4",
     "receipt.invoice_slip": "f6",
     "receipt.resend": "f7",
+    "receipt.return_document": "f8",
     "sale.print_retry": "ctrl+t",
     "giftcard.cash": "f8",
     "giftcard.card": "f9",

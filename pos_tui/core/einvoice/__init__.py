@@ -123,6 +123,7 @@ _EXPORTS = {
     "return_document_payload": "trade_returns",
     "return_document_pdf": "trade_pdf",
     "return_documents": "trade_returns",
+    "return_documents_of_sales": "trade_returns",
     "route": "routing",
     "route_party": "routing",
     "sale_id_of": "sources",
@@ -251,6 +252,7 @@ __all__ = [
     "return_document_payload",
     "return_document_pdf",
     "return_documents",
+    "return_documents_of_sales",
     "route",
     "route_party",
     "sale_id_of",
@@ -384,6 +386,7 @@ if TYPE_CHECKING:
         return_document_of,
         return_document_payload,
         return_documents,
+        return_documents_of_sales,
     )
     from pos_tui.core.einvoice.ubl import build
     from pos_tui.core.einvoice.users import (

@@ -374,3 +374,16 @@ def return_documents(invoice_ref: int | str, *, tz: str = SHOP_TZ) -> list[Retur
     """The return documents linked to an invoice (id, number or ETTN), oldest first."""
     invoice = get_invoice(invoice_ref, tz=tz)
     return _documents(m.ReturnDocument.invoice == invoice.id, tz)
+
+
+def return_documents_of_sales(sale_ids: list[int] | tuple[int, ...]) -> dict[int, str]:
+    """``{return sale id: document number}`` for the posted returns among ``sale_ids`` that have their return
+    document (one query per 500 sales: the till's receipt list asks for a page at once)."""
+    R = m.ReturnDocument
+    found: dict[int, str] = {}
+    ids = list(dict.fromkeys(int(s) for s in sale_ids))
+    for start in range(0, len(ids), 500):
+        query = R.select(R.sale, R.number).where(R.sale.in_(ids[start : start + 500]))
+        for sale, number in store.rows(query):
+            found[int(sale)] = str(number)
+    return found

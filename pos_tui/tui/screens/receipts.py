@@ -20,7 +20,7 @@ from pos_tui.tui.base import pos_app
 from pos_tui.tui.calls import CoreCall
 from pos_tui.tui.capabilities import ScanTarget
 from pos_tui.tui.dialogs.views import ReportDialog
-from pos_tui.tui.invoicing import InvoiceDone, InvoiceSlipPrinted
+from pos_tui.tui.invoicing import InvoiceDone, InvoiceSlipPrinted, ReturnDocumentChecked, ReturnDocumentSaved
 from pos_tui.tui.keymap import N_, bind
 from pos_tui.tui.messages import ReportReady, RowsLoaded
 from pos_tui.tui.screens.base import PosScreen
@@ -80,6 +80,7 @@ class ReceiptRow:
 
     sale: Any  # till.SaleSummary
     invoice: tuple[str, str] | None = None
+    document: str | None = None  # a return's document (GP…, IF… or the buyer's IADE invoice number)
 
     @property
     def sale_id(self) -> int:
@@ -102,6 +103,12 @@ class ReceiptsScreen(ListScreen, ScanTarget):
         bind("receipt.invoice", "invoice", N_("Invoice"), N_("Issue an invoice of the selected receipt")),
         bind("receipt.invoice_slip", "invoice_slip", N_("Invoice slip"), N_("Print the invoice's information slip")),
         bind("receipt.resend", "resend", N_("Resend"), N_("Queue the selected receipt's invoice to be sent again")),
+        bind(
+            "receipt.return_document",
+            "return_document",
+            N_("Gider p."),
+            N_("Record and save the gider pusulası of the selected return of an invoiced sale"),
+        ),
     ]
 
     def selected(self) -> ReceiptRow | None:
@@ -128,7 +135,9 @@ class ReceiptsScreen(ListScreen, ScanTarget):
         def run(_override: Override | None) -> list[ReceiptRow]:
             sales = till.list_sales(terminal, limit=RECEIPT_LIMIT)
             invoices = einvoice.invoices_of_sales([s.sale_id for s in sales])  # one query for the page
-            return [ReceiptRow(s, invoices.get(s.sale_id)) for s in sales]
+            returns = [s.sale_id for s in sales if s.kind == "return"]
+            documents = einvoice.return_documents_of_sales(returns) if returns else {}  # one more
+            return [ReceiptRow(s, invoices.get(s.sale_id), documents.get(s.sale_id)) for s in sales]
 
         pos_app(self).call_core(
             CoreCall(
@@ -158,7 +167,7 @@ class ReceiptsScreen(ListScreen, ScanTarget):
         for r in rows:
             s = r.sale
             kind = _("return") if s.kind == "return" else _("sale")
-            number, status = r.invoice or ("", "")
+            number, status = r.invoice or (r.document or "", "")
             table.add_row(
                 Text(str(s.receipt_no), justify="right"),
                 local(s.at, tz).strftime("%d.%m %H:%M"),
@@ -246,8 +255,8 @@ class ReceiptsScreen(ListScreen, ScanTarget):
             self.show_error(
                 _(
                     "Receipt {no} is a return: a return gets no invoice; a return of an invoiced sale needs a"
-                    " return document (pos-admin einvoice return-document {terminal}/{no})"
-                ).format(no=row.sale.receipt_no, terminal=row.sale.terminal)
+                    " return document ({key})"
+                ).format(no=row.sale.receipt_no, key=pos_app(self).key_label("receipt.return_document"))
             )
             return None
         if row.invoice is None:
@@ -330,6 +339,110 @@ class ReceiptsScreen(ListScreen, ScanTarget):
     def _resent(self, event: InvoiceResent) -> None:
         self.reload(event.note)
         pos_app(self).refresh_einvoice()
+
+    # -- return documents ------------------------------------------------------------------------------
+
+    def action_return_document(self) -> None:
+        """The selected return's document: a consumer's gider pusulası is recorded (a dialog) and saved as a
+        PDF, or saved again once recorded; a business's IADE invoice is named with the command recording it."""
+        from pos_tui.tui.invoicing import return_document_state
+
+        row = self.selected()
+        if row is None:
+            return
+        if row.sale.kind != "return" or row.sale.return_of_id is None:
+            self.show_error(
+                _("Receipt {no} is not a return of a sale: only a return gets a return document").format(
+                    no=row.sale.receipt_no
+                )
+            )
+            return
+        return_id, original_id, terminal = row.sale_id, int(row.sale.return_of_id), self.session.terminal
+        self.return_target = (return_id, f"{row.sale.terminal}/{row.sale.receipt_no}")
+
+        pos_app(self).call_core(
+            CoreCall(
+                run=lambda _override: return_document_state(return_id, original_id, terminal),
+                reply=ReturnDocumentChecked,
+                target=self,
+                description=_("Looking up the return document"),
+                group="einvoice",
+                overridable=False,
+            )
+        )
+
+    @on(ReturnDocumentChecked)
+    def _return_document_checked(self, event: ReturnDocumentChecked) -> None:
+        from pos_tui.core import einvoice
+        from pos_tui.tui.dialogs.gider_pusulasi import GiderPusulasiDialog
+        from pos_tui.tui.invoicing import (
+            GiderPusulasiRequest,
+            record_gider_pusulasi,
+            return_document_note,
+            save_return_document,
+        )
+
+        state, session = event.state, self.session
+        return_id, receipt = self.return_target
+        doc = state.document
+        if doc is not None:
+            if doc.kind == einvoice.RECEIVED_IADE:
+                self.show_note(
+                    _("Return {receipt} is documented by the buyer's IADE invoice {number}").format(
+                        receipt=doc.receipt, number=doc.number
+                    )
+                )
+                return
+            settings = session.settings
+            self._return_call(lambda _override: save_return_document(doc, settings), overridable=False)
+            return
+        invoiced = state.invoiced
+        if invoiced is None:
+            self.show_error(
+                _("Return {receipt} is of a sale that was not invoiced: its receipts are its documents").format(
+                    receipt=receipt
+                )
+            )
+            return
+        if einvoice.is_business(invoiced.identifier):  # the buyer's IADE invoice: recorded with the CLI
+            self.show_note(return_document_note(invoiced, receipt))
+            return
+        anonymous = invoiced.identifier == einvoice.ANONYMOUS_TCKN
+
+        def asked(request: GiderPusulasiRequest | None) -> None:
+            if request is None:
+                return
+            self.show_note(_("Recording the gider pusulası…"))
+            self._return_call(
+                lambda override: record_gider_pusulasi(return_id, request, session=session, override=override),
+                overridable=True,
+            )
+
+        self.app.push_screen(
+            GiderPusulasiDialog(
+                receipt=receipt,
+                invoice=invoiced.number,
+                name="" if anonymous else invoiced.name,
+                tckn="" if anonymous else invoiced.identifier,
+            ),
+            asked,
+        )
+
+    def _return_call(self, run: Callable[[Override | None], str], *, overridable: bool) -> None:
+        pos_app(self).call_core(
+            CoreCall(
+                run=run,
+                reply=ReturnDocumentSaved,
+                target=self,
+                description=_("Saving the gider pusulası"),
+                group="einvoice",
+                overridable=overridable,
+            )
+        )
+
+    @on(ReturnDocumentSaved)
+    def _return_document_saved(self, event: ReturnDocumentSaved) -> None:
+        self.reload(event.note)
 
     @on(DataTable.RowSelected, "#rows")
     def _selected(self, event: DataTable.RowSelected) -> None:
