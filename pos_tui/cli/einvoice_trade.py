@@ -236,10 +236,11 @@ def return_document(
         issue_date=day,
         person_name=name,
         person_id=id_,
+        person_address=address,
         note=note,
         tz=settings.shop.timezone,
     )
-    path = einvoice.return_document_pdf(doc, output, settings, address=address) if output is not None else None
+    path = einvoice.return_document_pdf(doc, output, settings) if output is not None else None
     if json_:
         print_json({**doc.as_json(), "output": None if path is None else str(path)})
         return

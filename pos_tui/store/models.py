@@ -1027,6 +1027,7 @@ class ReturnDocument(BaseModel):
     invoice = ForeignKeyField(EInvoice, backref="+", on_delete="RESTRICT")  # the original invoice
     person_name = CharField(max_length=255, null=True)
     person_id = CharField(max_length=11, null=True)  # the consumer's TCKN or the buyer's VKN
+    person_address = TextField(null=True)  # the consumer's address (a gider pusulası names it)
     amount = IntegerField()  # kuruş, KDV included
     kdv = IntegerField()
     note = TextField(null=True)

@@ -207,12 +207,12 @@ def return_document_state(return_id: int, original_id: int, terminal: str) -> Re
     return ReturnDocumentState("", None, invoiced)
 
 
-def save_return_document(doc: einvoice.ReturnDocumentInfo, settings: Settings, address: str = "") -> str:
-    """(worker) Write the PDF of gider pusulası ``doc`` to ``$POS_HOME/documents/<number>.pdf``: the note
-    that says where (a PDF cannot go to the receipt printer)."""
+def save_return_document(doc: einvoice.ReturnDocumentInfo, settings: Settings) -> str:
+    """(worker) Write the PDF of gider pusulası ``doc`` (with the address recorded with it) to
+    ``$POS_HOME/documents/<number>.pdf``: the note that says where (a PDF cannot go to the receipt printer)."""
     path = settings.home / "documents" / f"{doc.number}.pdf"
     path.parent.mkdir(parents=True, exist_ok=True)
-    einvoice.return_document_pdf(doc, path, settings, address=address or None)
+    einvoice.return_document_pdf(doc, path, settings)
     return _("{kind} {number} of return {receipt} saved to {path}: print it for the customer to sign").format(
         kind=einvoice.return_document_label(doc.kind), number=doc.number, receipt=doc.receipt, path=path
     )
@@ -237,9 +237,10 @@ def record_gider_pusulasi(
         now=session.now(),
         person_name=request.name,
         person_id=request.tckn or None,
+        person_address=request.address or None,
         tz=session.tz,
     )
-    return save_return_document(doc, session.settings, request.address)
+    return save_return_document(doc, session.settings)
 
 
 def failed_note(receipt: str, error: str) -> str:

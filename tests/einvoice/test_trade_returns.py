@@ -59,7 +59,9 @@ def _record(shop: Shop, ret: till.SaleResult, kind: str, **kw: object) -> einvoi
 
 def test_a_consumer_return_gets_a_gider_pusulasi_numbered_gaplessly_and_printed(shop: Shop, tmp_path: Path) -> None:
     inv = _invoice(shop, shop.sale, customer=_consumer())
-    first = _record(shop, _return(shop, shop.sale), "gider_pusulasi", note="Kutusu açık")
+    first = _record(
+        shop, _return(shop, shop.sale), "gider_pusulasi", note="Kutusu açık", person_address="Moda Cad. 5, Kadıköy"
+    )
     second = _record(shop, _return(shop, shop.sale, line=2, hours=2), "gider_pusulasi")
     year = shop.now.year
     assert (first.number, second.number) == (f"GP{year}000000001", f"GP{year}000000002")
@@ -77,7 +79,9 @@ def test_a_consumer_return_gets_a_gider_pusulasi_numbered_gaplessly_and_printed(
         )
     ]
     assert entries == [einvoice.return_document_payload(first.id), einvoice.return_document_payload(second.id)]
-    out = einvoice.return_document_pdf(first, tmp_path / "gp.pdf", shop.settings, address="Moda Cad. 5, Kadıköy")
+    assert first.person_address == "Moda Cad. 5, Kadıköy" and second.person_address is None
+    # printed again later: the address recorded with it is on the slip without being given again
+    out = einvoice.return_document_pdf(einvoice.get_return_document(first.number), tmp_path / "gp.pdf", shop.settings)
     pdf = pdfium.PdfDocument(out)
     flat = " ".join(" ".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf))).split())
     for needed in (

@@ -79,7 +79,7 @@ async def test_a_consumers_return_gets_its_gider_pusulasi_recorded_and_saved(
         assert app.screen is screen
         doc = m.ReturnDocument.get()
         assert (doc.kind, doc.sale_id) == ("gider_pusulasi", return_id)
-        assert (doc.person_name, doc.person_id) == ("Ayşe Yılmaz", TCKN)
+        assert (doc.person_name, doc.person_id, doc.person_address) == ("Ayşe Yılmaz", TCKN, "Moda Cad. 1, Kadıköy")
         assert doc.number.startswith("GP2026")
         path = settings.home / "documents" / f"{doc.number}.pdf"
         assert path.read_bytes().startswith(b"%PDF")

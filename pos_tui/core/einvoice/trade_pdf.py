@@ -49,7 +49,8 @@ def return_document_pdf(
     doc: ReturnDocumentInfo, path: Path | str, settings: Settings, *, address: str | None = None
 ) -> Path:
     """Write the gider pusulası / return slip ``doc`` as an A4 PDF to ``path`` (replaced only once the whole
-    file is written); ``address``: the consumer's address, else a blank line to fill in by hand."""
+    file is written); ``address``: the consumer's address (default: the one recorded with the document),
+    else a blank line to fill in by hand."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
     from reportlab.lib.utils import simpleSplit
@@ -112,7 +113,7 @@ def return_document_pdf(
     text("Malı iade eden (alıcı)", font=bold)
     text(f"Adı soyadı: {doc.person_name or BLANK}")
     text(f"TCKN: {doc.person_id or BLANK}")
-    text(f"Adres: {' '.join((address or '').split()) or BLANK}")
+    text(f"Adres: {' '.join((address or doc.person_address or '').split()) or BLANK}")
     y -= 3 * mm
     text("İade edilen malların faturası", font=bold)
     text(f"Fatura no: {doc.invoice_number}   Tarih: {doc.invoice_date.strftime('%d.%m.%Y')}")

@@ -54,6 +54,7 @@ RETURN_DOCUMENT_LABELS = {
 SHOP_NUMBERED = {GIDER_PUSULASI: "GP", RETURN_SLIP: "IF"}
 JOURNAL_KIND = "einvoice_return"
 MAX_NAME = 255
+MAX_ADDRESS = 500
 MAX_NOTE = 500
 
 
@@ -79,6 +80,7 @@ class ReturnDocumentInfo:
     note: str | None
     at: datetime  # shop-local
     terminal: str
+    person_address: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -93,6 +95,7 @@ class ReturnDocumentInfo:
             "invoice_date": self.invoice_date.isoformat(),
             "person_name": self.person_name,
             "person_id": self.person_id,
+            "person_address": self.person_address,
             "amount": f"{self.amount:.2f}",
             "kdv": f"{self.kdv:.2f}",
             "note": self.note,
@@ -144,6 +147,7 @@ def record_return_document(
     issue_date: date | None = None,
     person_name: str | None = None,
     person_id: str | None = None,
+    person_address: str | None = None,
     note: str | None = None,
     tz: str = SHOP_TZ,
 ) -> ReturnDocumentInfo:
@@ -160,6 +164,7 @@ def record_return_document(
         )
     today = local(now, tz).date()
     name = _clean(person_name, MAX_NAME, _("The name"))
+    address = _clean(person_address, MAX_ADDRESS, _("The address"))
     text = _clean(note, MAX_NOTE, _("A note"))
     sale_id = sale_id_of(return_ref, terminal=terminal)
     S = m.Sale
@@ -255,6 +260,7 @@ def record_return_document(
                 "invoice": invoice_id,
                 "person_name": name,
                 "person_id": who or None,
+                "person_address": address,
                 "amount": abs(int(total)),
                 "kdv": abs(kdv),
                 "note": text,
@@ -274,7 +280,7 @@ def return_document_payload(doc_id: int) -> dict[str, Any]:
         store.rows(
             R.select(
                 R.id, R.kind, R.number, R.issue_date, R.sale, E.number, R.person_name, R.person_id, R.amount, R.kdv,
-                R.note, R.at, R.terminal, R.user,
+                R.note, R.at, R.terminal, R.user, R.person_address,
             )
             .join(E, on=(R.invoice == E.id))
             .where(R.id == doc_id)
@@ -283,7 +289,7 @@ def return_document_payload(doc_id: int) -> dict[str, Any]:
     )  # fmt: skip
     if row is None:
         raise NotFound(_("No return document {id}").format(id=doc_id))
-    (rid, kind, number, day, sale, invoice, name, who, amount, kdv, note, at, terminal, user) = row
+    (rid, kind, number, day, sale, invoice, name, who, amount, kdv, note, at, terminal, user, address) = row
     return {
         "id": rid,
         "kind": kind,
@@ -293,6 +299,7 @@ def return_document_payload(doc_id: int) -> dict[str, Any]:
         "invoice": invoice,
         "person_name": name,
         "person_id": who,
+        "person_address": address,
         "amount": f"{from_kurus(amount):.2f}",
         "kdv": f"{from_kurus(kdv):.2f}",
         "note": note,
@@ -313,7 +320,7 @@ def _documents(where: Any, tz: str) -> list[ReturnDocumentInfo]:
         R.select(
             R.id, R.kind, R.number, R.issue_date, R.sale, S.terminal, S.receipt_no, O.terminal, O.receipt_no,
             E.id, E.number, E.uuid, E.issued_at, R.person_name, R.person_id, R.amount, R.kdv, R.note, R.at,
-            R.terminal,
+            R.terminal, R.person_address,
         )
         .join(E, on=(R.invoice == E.id))
         .switch(R)
@@ -324,7 +331,7 @@ def _documents(where: Any, tz: str) -> list[ReturnDocumentInfo]:
     )  # fmt: skip
     out = []
     for (rid, kind, number, day, sale, term, no, oterm, ono, eid, enumber, euuid, eat, name, who, amount, kdv, note,
-         at, terminal) in store.rows(query):  # fmt: skip
+         at, terminal, address) in store.rows(query):  # fmt: skip
         out.append(
             ReturnDocumentInfo(
                 id=int(rid),
@@ -345,6 +352,7 @@ def _documents(where: Any, tz: str) -> list[ReturnDocumentInfo]:
                 note=note,
                 at=local(from_db(at), tz),
                 terminal=terminal,
+                person_address=address,
             )
         )
     return out
