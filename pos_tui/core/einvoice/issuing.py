@@ -55,6 +55,7 @@ from pos_tui.store import models as m
 from pos_tui.store.counters import next_value
 
 JOURNAL_KIND = "einvoice"
+NUMBER_LENGTH = 16  # SERIES (3) + year (4) + sequence (9)
 # Statuses after which the sales of an invoice may be invoiced again (by a new invoice)
 RELEASED = (CANCELLED, REJECTED)
 
@@ -188,6 +189,34 @@ def _invoiced_already(sale_ids: tuple[int, ...]) -> list[tuple[int, str]]:
     return [(int(r[0]), str(r[1])) for r in store.rows(query)]
 
 
+def _lock_sources(draft: InvoiceDraft) -> None:
+    """Lock the rows an invoice is made from (its sales, its stock document), so that two terminals invoicing
+    the same document at once take turns: the second then finds the first's invoice. SQLite's ``BEGIN
+    IMMEDIATE`` already serialises writers; PostgreSQL needs ``FOR UPDATE`` (two terminals use two series,
+    so nothing else they write is shared)."""
+    if store.is_sqlite():
+        return
+    if draft.sale_ids:
+        S = m.Sale
+        list(store.rows(S.select(S.id).where(S.id.in_(sorted(draft.sale_ids))).order_by(S.id).for_update()))
+    if draft.stock_document_id is not None:
+        D = m.StockDocument
+        list(store.rows(D.select(D.id).where(D.id == draft.stock_document_id).for_update()))
+
+
+def stock_document_invoice(stock_document_id: int) -> str | None:
+    """The number of the standing invoice of a stock document (a supplier return's IADE), or None."""
+    E, Q = m.EInvoice, m.EInvoiceQueue
+    query = (
+        E.select(E.number)
+        .join(Q, on=(Q.invoice == E.id))
+        .where((E.stock_document == stock_document_id) & Q.status.not_in(list(RELEASED)))
+        .limit(1)
+    )
+    row = next(store.rows(query), None)
+    return None if row is None else str(row[0])
+
+
 def issue_invoice(
     draft: InvoiceDraft,
     *,
@@ -208,7 +237,16 @@ def issue_invoice(
     series = series_for(settings, terminal, profile)
     calc = figures_mod.compute(draft)
     with store.write_tx():
+        _lock_sources(draft)
         taken = _invoiced_already(draft.sale_ids)
+        if draft.stock_document_id is not None:
+            document_invoice = stock_document_invoice(draft.stock_document_id)
+            if document_invoice is not None:
+                raise ValidationError(
+                    _("This stock document is already on invoice {number}; cancel that one first").format(
+                        number=document_invoice
+                    )
+                )
         if taken:
             number = taken[0][1]
             raise ValidationError(
@@ -418,7 +456,7 @@ def get_invoice(ref: int | str, *, tz: str = SHOP_TZ) -> IssuedInvoice:
     E, Q, S = m.EInvoice, m.EInvoiceQueue, m.EInvoiceSale
     query = E.select(*(getattr(E, f) for f in _SELECT), Q.status).join(Q, on=(Q.invoice == E.id))
     text = str(ref).strip()
-    if isinstance(ref, int) or text.isdigit():
+    if isinstance(ref, int) or (text.isdigit() and len(text) < NUMBER_LENGTH):  # a series may be all digits
         query = query.where(E.id == int(text))
     elif len(text) == 36:
         query = query.where(E.uuid == text.lower())

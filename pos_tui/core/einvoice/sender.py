@@ -20,6 +20,7 @@ that is one of :data:`~.model.STATUSES`.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -56,6 +57,7 @@ from pos_tui.settings import EInvoiceSettings
 from pos_tui.store import fast
 from pos_tui.store import models as m
 
+_log = logging.getLogger(__name__)
 STATUS_KIND = "einvoice_status"  # journal kind of every event after the issuing one
 ERROR = "error"
 POLL_CAP = timedelta(hours=6)  # a sent invoice is asked about at least this often
@@ -173,8 +175,10 @@ class StatusEvent:
 
 
 def backoff(settings: EInvoiceSettings, attempt: int) -> timedelta:
-    """How long after try ``attempt`` (1, 2, …) the next one waits: ``retry_seconds × 2^(attempt-1)``."""
-    return timedelta(seconds=settings.retry_seconds * 2 ** max(attempt - 1, 0))
+    """How long after try ``attempt`` (1, 2, …) the next one waits: ``retry_seconds × 2^(attempt-1)``, the
+    doubling stopped at 2^20 (a year and more at 30 s): a sent invoice is asked about for weeks, and an
+    unbounded power would overflow ``timedelta`` (POLL_CAP then shortens it for polls)."""
+    return timedelta(seconds=settings.retry_seconds * 2 ** min(max(attempt - 1, 0), 20))
 
 
 def outgoing(invoice_id: int) -> Outgoing:
@@ -330,6 +334,14 @@ def _send_step(
 ) -> Step:
     invoice = outgoing(invoice_id)
     attempt = expect[1] + 1
+    # Claim the try before the invoice leaves: from here a cancel knows it may have been handed over (and
+    # asks the integrator), and another sender does not pick it until this try's backoff has passed.
+    if not _record(
+        invoice_id, expect, [], {"attempts": attempt, "next_at": now + backoff(settings, attempt)},
+        now=now, terminal=terminal, user=user,
+    ):  # fmt: skip
+        return _current_step(invoice_id)
+    expect = (expect[0], attempt)
     events: list[_New]
     message: str | None
     next_at: datetime | None
@@ -470,7 +482,11 @@ def send_due(
     for invoice_id, status, attempts in due:
         expect = (str(status), int(attempts))
         step_fn = _send_step if status == QUEUED else _poll_step
-        step = step_fn(provider, int(invoice_id), expect, now=now, terminal=terminal, settings=settings, user=None)
+        try:
+            step = step_fn(provider, int(invoice_id), expect, now=now, terminal=terminal, settings=settings, user=None)
+        except Exception:  # one invoice's fault (a bug, a broken row) must not stop the others behind it
+            _log.exception("e-invoice %s: this pass skips it", invoice_id)
+            continue
         report.steps.append(step)
         if on_step is not None:
             on_step(step)

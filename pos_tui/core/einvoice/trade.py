@@ -30,7 +30,7 @@ from typing import Any
 
 from pos_tui import store
 from pos_tui.core import accounts, catalog, stock
-from pos_tui.core.einvoice.issuing import RELEASED, IssuedInvoice, issue_invoice
+from pos_tui.core.einvoice.issuing import IssuedInvoice, issue_invoice, stock_document_invoice
 from pos_tui.core.einvoice.model import (
     FROM_SUPPLIER_RETURN,
     FROM_WHOLESALE,
@@ -354,18 +354,6 @@ def supplier_return_id(ref: str | int) -> int:
     return int(row[0])
 
 
-def _invoice_of_document(doc_id: int) -> str | None:
-    E, Q = m.EInvoice, m.EInvoiceQueue
-    query = (
-        E.select(E.number)
-        .join(Q, on=(Q.invoice == E.id))
-        .where((E.stock_document == doc_id) & Q.status.not_in(list(RELEASED)))
-        .limit(1)
-    )
-    row = next(store.rows(query), None)
-    return None if row is None else str(row[0])
-
-
 def _return_lines(doc_id: int) -> tuple[tuple[InvoiceLineDraft, ...], tuple[KdvGroup, ...]]:
     """The invoice lines of a supplier return: each line's KDV-inclusive total is its net + its KDV as posted,
     its discount (net on the stock document) shown KDV-inclusive; the KDV rows are the document's sums per
@@ -429,7 +417,7 @@ def issue_supplier_return(
     head = fast.select_first(D, ("number", "supplier", "refers_to"), {"id": doc_id})
     assert head is not None
     doc_number, supplier_id, receipt_id = head
-    taken = _invoice_of_document(doc_id)
+    taken = stock_document_invoice(doc_id)  # checked again, under a lock, when it is issued
     if taken:
         raise ValidationError(
             _("Supplier return {number} is already on invoice {invoice}; cancel that one first").format(

@@ -26,7 +26,7 @@ from peewee import fn
 
 from pos_tui import store
 from pos_tui.core.accounts import check_tckn, check_vkn
-from pos_tui.core.einvoice.issuing import RELEASED, get_invoice
+from pos_tui.core.einvoice.issuing import NUMBER_LENGTH, RELEASED, get_invoice
 from pos_tui.core.einvoice.model import ANONYMOUS_TCKN
 from pos_tui.core.einvoice.sources import sale_id_of
 from pos_tui.core.einvoice.trade import check_invoice_number
@@ -362,7 +362,8 @@ def get_return_document(ref: int | str, *, tz: str = SHOP_TZ) -> ReturnDocumentI
     """A return document by id or number (``GP2026000000001``, or the buyer's IADE invoice number)."""
     R = m.ReturnDocument
     text = str(ref).strip()
-    where = R.id == int(text) if isinstance(ref, int) or text.isdigit() else R.number == text.upper()
+    by_id = isinstance(ref, int) or (text.isdigit() and len(text) < NUMBER_LENGTH)  # a series may be digits
+    where = R.id == int(text) if by_id else R.number == text.upper()
     found = _documents(where, tz)
     if not found:
         raise NotFound(_("No return document {ref}").format(ref=text[:32]))
