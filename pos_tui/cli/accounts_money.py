@@ -21,13 +21,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from pos_tui.cli.common import handle_errors, now, parse_date, state
+from pos_tui.cli.common import cli_actor, handle_errors, now, parse_date, state
 from pos_tui.cli.output import ExitCode, JsonOption, fail, info, print_json
 from pos_tui.i18n import _
 
 if TYPE_CHECKING:
     from pos_tui.core import accounts
-    from pos_tui.core.kernel import Actor
     from pos_tui.settings import Settings
 
 UserOption = Annotated[str | None, typer.Option("--user", help="Act as this user (default: the first active admin).")]
@@ -52,12 +51,6 @@ def register(app: typer.Typer) -> None:
     """Attach this part's commands to the ``accounts`` group."""
     app.command("collect")(collect)
     app.command("pay")(pay)
-
-
-def _actor(user: str | None, settings: Settings) -> Actor:
-    from pos_tui.core import staff
-
-    return staff.actor_by_name(user, settings=settings) if user else staff.first_admin(settings=settings)
 
 
 def _at(value: str | None, settings: Settings) -> datetime | None:
@@ -171,7 +164,7 @@ def collect(
         accounts.payments.CollectionInput(
             code, value, method, at=_at(date_, settings), note=note, applies_to=applies_to
         ),
-        actor=_actor(user, settings),
+        actor=cli_actor(user, settings),
         terminal=term,
         now=now(),
         shift_id=_shift(till, term),
@@ -215,7 +208,7 @@ def pay(
 
         result = cash.pay_supplier_cash(
             term,
-            _actor(user, settings),
+            cli_actor(user, settings),
             code,
             value,
             now=now(),
@@ -226,7 +219,7 @@ def pay(
     else:
         result = accounts.payments.pay(
             accounts.payments.PaymentOutInput(code, value, method, at=at, note=note, applies_to=applies_to),
-            actor=_actor(user, settings),
+            actor=cli_actor(user, settings),
             terminal=term,
             now=now(),
             shift_id=_shift(till, term),
@@ -268,7 +261,7 @@ def _pay_by_cheque(
             issue_date=parse_date(date_, "--date"),
             note=note,
         ),
-        actor=_actor(user, settings),
+        actor=cli_actor(user, settings),
         terminal=terminal,
         now=now(),
         tz=settings.shop.timezone,

@@ -22,14 +22,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from pos_tui.cli.common import handle_errors, now, parse_date, state
+from pos_tui.cli.common import cli_actor, handle_errors, now, parse_date, state
 from pos_tui.cli.output import ExitCode, JsonOption, YesOption, confirm, fail, info, print_json, table
 from pos_tui.i18n import _
 
 if TYPE_CHECKING:
     from pos_tui.core.accounts import PartyInput, PostedEntry
-    from pos_tui.core.kernel import Actor
-    from pos_tui.settings import Settings
 
 UserOption = Annotated[str | None, typer.Option("--user", help="Act as this user (default: the first active admin).")]
 TerminalOption = Annotated[
@@ -55,12 +53,6 @@ def register(app: typer.Typer) -> None:
 
 
 # -- helpers ----------------------------------------------------------------------------------------
-
-
-def _actor(user: str | None, settings: Settings) -> Actor:
-    from pos_tui.core import staff
-
-    return staff.actor_by_name(user, settings=settings) if user else staff.first_admin(settings=settings)
 
 
 def _amount(text: str) -> int:
@@ -417,7 +409,7 @@ def opening(
         code,
         _amount(amount),
         day=parse_date(date_, "--date"),
-        actor=_actor(user, settings),
+        actor=cli_actor(user, settings),
         terminal=terminal or settings.terminal_id,
         now=now(),
         note=note,
@@ -448,7 +440,7 @@ def correct(
         _amount(amount),
         reason=reason,
         day=parse_date(date_, "--date"),
-        actor=_actor(user, settings),
+        actor=cli_actor(user, settings),
         terminal=terminal or settings.terminal_id,
         now=now(),
         note=note,
@@ -486,7 +478,7 @@ def cancel(
     entry = accounts.cancel_entry(
         number,
         reason=reason,
-        actor=_actor(user, settings),
+        actor=cli_actor(user, settings),
         terminal=terminal or settings.terminal_id,
         now=now(),
         note=note,

@@ -14,9 +14,9 @@ from typing import Annotated, Any
 
 import typer
 
-from pos_tui.cli.common import handle_errors, make_typer, now, state
+from pos_tui.cli.common import cli_actor, handle_errors, make_typer, now, state
 from pos_tui.cli.output import JsonOption, info, print_json, table
-from pos_tui.core import agenda, staff
+from pos_tui.core import agenda
 from pos_tui.core.kernel import ValidationError, iso, local, role_label
 from pos_tui.i18n import _
 from pos_tui.settings import Settings
@@ -27,10 +27,6 @@ IdArgument = Annotated[int, typer.Argument(metavar="ID", help="The entry's numbe
 ByOption = Annotated[
     str | None, typer.Option("--by", help="Who does it (a user name; default: the first active admin).")
 ]
-
-
-def _actor(name: str | None, settings: Settings) -> Any:
-    return staff.actor_by_name(name, settings=settings) if name else staff.first_admin(settings=settings)
 
 
 # Turkish words for --role besides the codes and the shown labels (kasiyer, yönetici, sistem yöneticisi).
@@ -169,7 +165,7 @@ def add(
             role=role_code(role, tuple(settings.roles)),
             kind=kind,
         ),
-        actor=_actor(by, settings),
+        actor=cli_actor(by, settings),
         now=moment,
         tz=tz,
         roles=tuple(settings.roles),
@@ -235,7 +231,7 @@ def done(entry_id: IdArgument, by: ByOption = None, json_: JsonOption = False) -
     """Mark an entry done (a recurring one moves on to its next date)."""
     settings = state().open_db()
     moment = now()
-    entry = agenda.mark_done(entry_id, actor=_actor(by, settings), now=moment, tz=settings.shop.timezone)
+    entry = agenda.mark_done(entry_id, actor=cli_actor(by, settings), now=moment, tz=settings.shop.timezone)
     if entry.status == "open":
         message = _("Entry {id} done; next on {due}").format(id=entry.id, due=when_text(entry, settings.shop.timezone))
     else:

@@ -20,14 +20,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from pos_tui.cli.common import handle_errors, make_typer, now, parse_date, state
+from pos_tui.cli.common import cli_actor, handle_errors, make_typer, now, parse_date, state
 from pos_tui.cli.output import JsonOption, info, print_json, table
 from pos_tui.i18n import _
 
 if TYPE_CHECKING:
     from pos_tui.core import accounts
-    from pos_tui.core.kernel import Actor
-    from pos_tui.settings import Settings
 
 app = make_typer("cheques", "Cheques and promissory notes (çek, senet): receive, endorse, deposit, collect, bounce.")
 
@@ -37,12 +35,6 @@ TerminalOption = Annotated[
 ]
 NoteOption = Annotated[str | None, typer.Option("--note", help="A note kept with the step.")]
 NumberArgument = Annotated[int, typer.Argument(metavar="NUMBER", help="The portfolio number.")]
-
-
-def _actor(user: str | None, settings: Settings) -> Actor:
-    from pos_tui.core import staff
-
-    return staff.actor_by_name(user, settings=settings) if user else staff.first_admin(settings=settings)
 
 
 def _say(done: accounts.cheques.ChequeInfo, message: str, json_: bool) -> None:
@@ -152,7 +144,7 @@ def _new(
         note=note,
     )
     settings = state().open_db()
-    actor = _actor(user, settings)
+    actor = cli_actor(user, settings)
     func = cheques.receive_cheque if which == "receive" else cheques.issue_cheque
     done = func(data, actor=actor, terminal=terminal or settings.terminal_id, now=now(), tz=settings.shop.timezone)
     if which == "receive":
@@ -172,7 +164,7 @@ def _step(
     cheques = accounts.cheques
 
     settings = state().open_db()
-    actor = _actor(user, settings)
+    actor = cli_actor(user, settings)
     func = {
         "endorse": cheques.endorse,
         "deposit": cheques.deposit,

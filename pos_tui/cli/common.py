@@ -20,6 +20,7 @@ from pos_tui.cli.output import ExitCode, fail
 from pos_tui.i18n import _, set_language
 
 if TYPE_CHECKING:
+    from pos_tui.core.kernel import Actor
     from pos_tui.settings import Settings
 
 P = ParamSpec("P")
@@ -186,6 +187,13 @@ def parse_date(value: str | None, option: str) -> date | None:
             ),
             ExitCode.USAGE,
         )
+
+
+def cli_actor(user: str | None, settings: Settings) -> Actor:
+    """Who a command acts as: ``--user NAME``, or the first active admin."""
+    from pos_tui.core import staff
+
+    return staff.actor_by_name(user, settings=settings) if user else staff.first_admin(settings=settings)
 
 
 def now() -> datetime:

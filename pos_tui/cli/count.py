@@ -15,10 +15,9 @@ from typing import Annotated, Any
 
 import typer
 
-from pos_tui.cli.common import handle_errors, make_typer, now, state
+from pos_tui.cli.common import cli_actor, handle_errors, make_typer, now, state
 from pos_tui.cli.output import JsonOption, YesOption, confirm, info, print_json, stdout, table
 from pos_tui.cli.wallet import UserOption
-from pos_tui.core import staff
 from pos_tui.core.kernel import (
     ValidationError,
     format_decimal,
@@ -40,10 +39,6 @@ TerminalOption = Annotated[
     str | None, typer.Option("--terminal", help="Terminal id (default: this terminal, from pos.toml).")
 ]
 SHEET_FORMATS = ("pdf", "csv", "xlsx")
-
-
-def _actor(user: str | None, settings: Settings) -> Any:
-    return staff.actor_by_name(user, settings=settings) if user else staff.first_admin(settings=settings)
 
 
 def _session_json(c: counting.CountInfo, tz: str) -> dict[str, Any]:
@@ -76,7 +71,7 @@ def open_(
     settings = state().open_db()
     opened = counting.open_count(
         name,
-        actor=_actor(user, settings),
+        actor=cli_actor(user, settings),
         now=now(),
         terminal=terminal or settings.terminal_id,
         location=location,
@@ -146,7 +141,7 @@ def show(
     """A count: per product expected, counted, variance and its value at cost (largest first),
     and the uncounted products in scope with stock on hand."""
     settings = state().open_db()
-    actor = _actor(user, settings)
+    actor = cli_actor(user, settings)
     limit = counting.DEFAULT_THRESHOLD if threshold is None else parse_money(threshold, "--threshold")
     review = counting.review_count(session_id, actor=actor, threshold=limit)
     visible = counting.may_see_expected(review.session, actor)
@@ -231,7 +226,7 @@ def import_(
         session_id,
         data,
         source=str(file),
-        actor=_actor(user, settings),
+        actor=cli_actor(user, settings),
         now=now(),
         terminal=terminal or settings.terminal_id,
         masks=settings.scale_labels,
@@ -282,7 +277,7 @@ def post(
     """Post a count: one count movement per product with a variance; uncounted products are left
     as they are unless --zero-uncounted."""
     settings = state().open_db()
-    actor = _actor(user, settings)
+    actor = cli_actor(user, settings)
     review = counting.review_count(session_id, actor=actor)
     lang = settings.language
     uncounted = len(review.uncounted)
@@ -342,7 +337,7 @@ def reverse(
     settings = state().open_db()
     confirm(_("Reverse stock count {id}? Every quantity it changed goes back.").format(id=session_id), yes=yes)
     result = counting.reverse_count(
-        session_id, actor=_actor(user, settings), now=now(), terminal=terminal or settings.terminal_id
+        session_id, actor=cli_actor(user, settings), now=now(), terminal=terminal or settings.terminal_id
     )
     if json_:
         print_json(
@@ -375,7 +370,7 @@ def cancel(
     settings = state().open_db()
     confirm(_("Cancel stock count {id}? Nothing of it will be posted.").format(id=session_id), yes=yes)
     cancelled = counting.cancel_count(
-        session_id, actor=_actor(user, settings), now=now(), terminal=terminal or settings.terminal_id
+        session_id, actor=cli_actor(user, settings), now=now(), terminal=terminal or settings.terminal_id
     )
     if json_:
         print_json(_session_json(cancelled, settings.shop.timezone))

@@ -17,8 +17,7 @@ from pos_tui.cli import common
 from pos_tui.i18n import N_, _
 
 if TYPE_CHECKING:
-    from pos_tui.core.kernel import Actor
-    from pos_tui.settings import Settings
+    pass
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -45,13 +44,6 @@ def os_reason(exc: OSError) -> str:
     if label is not None:
         return _(label)
     return _("system error {code}").format(code=exc.errno if exc.errno is not None else "?")
-
-
-def actor(user: str | None, settings: Settings) -> Actor:
-    """``--user NAME`` or the first active admin."""
-    from pos_tui.core import staff
-
-    return staff.actor_by_name(user, settings=settings) if user else staff.first_admin(settings=settings)
 
 
 def handle_errors(func: Callable[P, R]) -> Callable[P, R]:

@@ -19,15 +19,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from pos_tui.cli.common import now, state
+from pos_tui.cli.common import cli_actor, now, state
 from pos_tui.cli.einvoice_common import check_email, handle_errors, os_reason
 from pos_tui.cli.output import ExitCode, JsonOption, fail, info, print_json, stdout, table
 from pos_tui.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from pos_tui.core import einvoice
-    from pos_tui.core.kernel import Actor
-    from pos_tui.settings import Settings
 
 UserOption = Annotated[str | None, typer.Option("--user", help="Act as this user (default: the first active admin).")]
 TerminalOption = Annotated[
@@ -95,12 +93,6 @@ def register(app: typer.Typer) -> None:
     app.command("issue")(issue)
     app.command("list")(list_)
     app.command("validate")(validate)
-
-
-def _actor(user: str | None, settings: Settings) -> Actor:
-    from pos_tui.core import staff
-
-    return staff.actor_by_name(user, settings=settings) if user else staff.first_admin(settings=settings)
 
 
 def status_label(status: str) -> str:
@@ -183,7 +175,7 @@ def issue(
     if buyer is not None and account:
         fail(_("Give the buyer with --customer or --account, not both"), ExitCode.USAGE)
     settings = state().open_db()
-    actor = _actor(user, settings)
+    actor = cli_actor(user, settings)
     done = einvoice.invoice_sales(
         refs,
         actor=actor,

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from pos_tui.cli.common import now, state
+from pos_tui.cli.common import cli_actor, now, state
 from pos_tui.cli.einvoice_common import handle_errors
 from pos_tui.cli.output import ExitCode, JsonOption, YesOption, confirm, fail, info, print_json, stdout, table
 from pos_tui.i18n import _, ngettext
@@ -31,7 +31,6 @@ from pos_tui.i18n import _, ngettext
 if TYPE_CHECKING:
     from pos_tui.core import einvoice
     from pos_tui.core.einvoice import providers
-    from pos_tui.core.kernel import Actor
     from pos_tui.settings import Settings
 
 IdArg = Annotated[str, typer.Argument(metavar="ID", help="The invoice's id, number or ETTN.")]
@@ -47,12 +46,6 @@ def register(app: typer.Typer) -> None:
     app.command("status")(status)
     app.command("cancel")(cancel)
     app.command("run")(run)
-
-
-def _actor(user: str | None, settings: Settings) -> Actor:
-    from pos_tui.core import staff
-
-    return staff.actor_by_name(user, settings=settings) if user else staff.first_admin(settings=settings)
 
 
 def _provider(settings: Settings) -> providers.EInvoiceProvider:
@@ -87,7 +80,7 @@ def send(id_: IdArg, user: UserOption = None, terminal: TerminalOption = None, j
     step = einvoice.send_now(
         id_,
         provider=_provider(settings),
-        actor=_actor(user, settings),
+        actor=cli_actor(user, settings),
         now=now(),
         terminal=terminal or settings.terminal_id,
         settings=settings.einvoice,
@@ -110,7 +103,7 @@ def status(id_: IdArg, user: UserOption = None, terminal: TerminalOption = None,
     step = einvoice.ask_status(
         id_,
         provider=_provider(settings),
-        actor=_actor(user, settings),
+        actor=cli_actor(user, settings),
         now=now(),
         terminal=terminal or settings.terminal_id,
         settings=settings.einvoice,
@@ -170,7 +163,7 @@ def cancel(
     step = einvoice.cancel_invoice(
         inv.id,
         reason,
-        actor=_actor(user, settings),
+        actor=cli_actor(user, settings),
         provider=_provider(settings),
         now=now(),
         terminal=terminal or settings.terminal_id,

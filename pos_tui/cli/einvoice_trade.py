@@ -23,26 +23,18 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from pos_tui.cli.common import now, parse_date, state
+from pos_tui.cli.common import cli_actor, now, parse_date, state
 from pos_tui.cli.einvoice_common import check_output, handle_errors
 from pos_tui.cli.output import ExitCode, JsonOption, fail, info, print_json, table
 from pos_tui.i18n import _
 
 if TYPE_CHECKING:
     from pos_tui.core import einvoice
-    from pos_tui.core.kernel import Actor
-    from pos_tui.settings import Settings
 
 UserOption = Annotated[str | None, typer.Option("--user", help="Act as this user (default: the first active admin).")]
 TerminalOption = Annotated[
     str | None, typer.Option("--terminal", help="Terminal id (default: this terminal, from pos.toml).")
 ]
-
-
-def _actor(user: str | None, settings: Settings) -> Actor:
-    from pos_tui.core import staff
-
-    return staff.actor_by_name(user, settings=settings) if user else staff.first_admin(settings=settings)
 
 
 def parse_line(text: str) -> einvoice.WholesaleLine:
@@ -110,7 +102,7 @@ def wholesale(
         account,
         lines,
         type=type_,
-        actor=_actor(user, settings),
+        actor=cli_actor(user, settings),
         terminal=terminal or settings.terminal_id,
         now=now(),
         settings=settings,
@@ -156,7 +148,7 @@ def supplier_return(
         stock_doc,
         supplier_invoice,
         day,
-        actor=_actor(user, settings),
+        actor=cli_actor(user, settings),
         terminal=terminal or settings.terminal_id,
         now=now(),
         settings=settings,
@@ -229,7 +221,7 @@ def return_document(
     doc = einvoice.record_return_document(
         receipt,
         kind=kind,
-        actor=_actor(user, settings),
+        actor=cli_actor(user, settings),
         terminal=terminal or settings.terminal_id,
         now=now(),
         number=number,

@@ -12,10 +12,9 @@ from typing import Annotated, Any
 
 import typer
 
-from pos_tui.cli.common import handle_errors, make_typer, now, parse_date, state
+from pos_tui.cli.common import cli_actor, handle_errors, make_typer, now, parse_date, state
 from pos_tui.cli.output import JsonOption, YesOption, confirm, info, print_json, stdout, table
 from pos_tui.cli.wallet import UserOption, member_id_of
-from pos_tui.core import staff
 from pos_tui.core.kernel import ValidationError, format_money, iso, parse_money
 from pos_tui.core.loyalty import giftcards
 from pos_tui.i18n import _
@@ -31,10 +30,6 @@ MethodOption = Annotated[
 TerminalOption = Annotated[
     str | None, typer.Option("--terminal", help="Terminal id (default: this terminal, from pos.toml).")
 ]
-
-
-def _actor(user: str | None, settings: Settings) -> Any:
-    return staff.actor_by_name(user, settings=settings) if user else staff.first_admin(settings=settings)
 
 
 def _method(text: str) -> giftcards.GiftCardMethod:
@@ -91,7 +86,7 @@ def issue(
     settings = state().open_db()
     card = giftcards.issue_card(
         parse_money(amount, "--amount"),
-        actor=_actor(user, settings),
+        actor=cli_actor(user, settings),
         now=now(),
         terminal=terminal or settings.terminal_id,
         code=code,
@@ -126,7 +121,7 @@ def topup(
     card = giftcards.top_up(
         code,
         parse_money(amount, "--amount"),
-        actor=_actor(user, settings),
+        actor=cli_actor(user, settings),
         now=now(),
         terminal=terminal or settings.terminal_id,
         method=_method(method),
@@ -214,7 +209,7 @@ def deactivate(
     settings = state().open_db()
     confirm(_("Deactivate gift card {code}? It cannot pay any more.").format(code=code), yes=yes)
     card = giftcards.deactivate(
-        code, actor=_actor(user, settings), now=now(), terminal=settings.terminal_id, reason=reason
+        code, actor=cli_actor(user, settings), now=now(), terminal=settings.terminal_id, reason=reason
     )
     info(
         _("Deactivated gift card {code}; {amount} stays on it.").format(

@@ -18,24 +18,18 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from pos_tui.cli.common import handle_errors, make_typer, now, parse_date, state
+from pos_tui.cli.common import cli_actor, handle_errors, make_typer, now, parse_date, state
 from pos_tui.cli.output import ExitCode, JsonOption, fail, info, print_json, table
 from pos_tui.i18n import _
 
 if TYPE_CHECKING:
     from pos_tui.core.accounts import prices as prices_t
-    from pos_tui.core.kernel import Actor, ImportRejected
+    from pos_tui.core.kernel import ImportRejected
     from pos_tui.settings import Settings
 
 app = make_typer("pricelists", "Price lists for account customers, such as TOPTAN: add, set, import, show.")
 
 UserOption = Annotated[str | None, typer.Option("--user", help="Act as this user (default: the first active admin).")]
-
-
-def _actor(user: str | None, settings: Settings) -> Actor:
-    from pos_tui.core import staff
-
-    return staff.actor_by_name(user, settings=settings) if user else staff.first_admin(settings=settings)
 
 
 def _today(settings: Settings) -> date:
@@ -77,7 +71,7 @@ def add(
     prices = accounts.prices
 
     settings = state().open_db()
-    found = prices.add_price_list(code, name, actor=_actor(user, settings), now=now())
+    found = prices.add_price_list(code, name, actor=cli_actor(user, settings), now=now())
     if json_:
         print_json(found.as_json())
         return
@@ -125,7 +119,7 @@ def set_(
         valid_to=parse_date(to, "--to"),
     )
     settings = state().open_db()
-    found = prices.set_price(price_list, item, actor=_actor(user, settings), now=now(), day=_today(settings))
+    found = prices.set_price(price_list, item, actor=cli_actor(user, settings), now=now(), day=_today(settings))
     if json_:
         print_json(found.as_json())
         return
@@ -166,7 +160,7 @@ def import_(
 
     settings = state().open_db()
     try:
-        summary = prices.import_prices(price_list, file, actor=_actor(user, settings), now=now())
+        summary = prices.import_prices(price_list, file, actor=cli_actor(user, settings), now=now())
     except ImportRejected as exc:
         _rejected(exc, json_, file)
         return

@@ -19,12 +19,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from pos_tui.cli.common import handle_errors, make_typer, now, state
+from pos_tui.cli.common import cli_actor, handle_errors, make_typer, now, state
 from pos_tui.cli.output import ExitCode, JsonOption, fail, info, print_json, table
 from pos_tui.i18n import _
 
 if TYPE_CHECKING:
-    from pos_tui.core.kernel import Actor
     from pos_tui.core.stock import LocationInfo, moves
     from pos_tui.settings import Settings
 
@@ -50,12 +49,6 @@ def register(app: typer.Typer) -> None:
 
 
 # -- helpers ----------------------------------------------------------------------------------------
-
-
-def _actor(user: str | None, settings: Settings) -> Actor:
-    from pos_tui.core import staff
-
-    return staff.actor_by_name(user, settings=settings) if user else staff.first_admin(settings=settings)
 
 
 def _qty(milli: int | None) -> str | None:
@@ -129,7 +122,7 @@ def locations_add(
     from pos_tui.core.stock import moves
 
     settings = state().open_db()
-    actor = _actor(user, settings)
+    actor = cli_actor(user, settings)
     loc = moves.add_location(code, name, terminal=terminal or settings.terminal_id, now=now(), user=actor.name)
     if json_:
         print_json(_location_json(loc))
@@ -176,7 +169,7 @@ def locations_assign(
     from pos_tui.core.stock import moves
 
     settings = state().open_db()
-    actor = _actor(user, settings)
+    actor = cli_actor(user, settings)
     moves.assign_terminal(terminal_id, code, terminal=terminal or settings.terminal_id, now=now(), user=actor.name)
     loc = code.strip().upper()
     if json_:
@@ -241,7 +234,7 @@ def adjust(
         product,
         milli,
         code,
-        actor=_actor(user, settings),
+        actor=cli_actor(user, settings),
         terminal=terminal or settings.terminal_id,
         now=now(),
         location=location,
@@ -365,7 +358,7 @@ def transfer_send(
         source,
         destination,
         lines,
-        actor=_actor(user, settings),
+        actor=cli_actor(user, settings),
         terminal=terminal or settings.terminal_id,
         now=now(),
         note=note,
@@ -402,7 +395,7 @@ def transfer_receive(
     got = moves.receive_transfer(
         number,
         received,
-        actor=_actor(user, settings),
+        actor=cli_actor(user, settings),
         terminal=terminal or settings.terminal_id,
         now=now(),
         reason=reason,

@@ -18,12 +18,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from pos_tui.cli.common import handle_errors, now, parse_date, state
+from pos_tui.cli.common import cli_actor, handle_errors, now, parse_date, state
 from pos_tui.cli.output import ExitCode, JsonOption, fail, info, print_json, table
 from pos_tui.i18n import _
 
 if TYPE_CHECKING:
-    from pos_tui.core.kernel import Actor, ImportRejected
+    from pos_tui.core.kernel import ImportRejected
     from pos_tui.core.stock import receiving as receiving_t
     from pos_tui.settings import Settings
 
@@ -39,12 +39,6 @@ ToOption = Annotated[str | None, typer.Option("--to", help="Up to this day, incl
 def _day(day: dt.date) -> str:
     """A date as a person in Turkey writes it (JSON keeps ISO 8601)."""
     return day.strftime("%d.%m.%Y")
-
-
-def _actor(user: str | None, settings: Settings) -> Actor:
-    from pos_tui.core import staff
-
-    return staff.actor_by_name(user, settings=settings) if user else staff.first_admin(settings=settings)
 
 
 def _rejected(exc: ImportRejected, json_: bool, file: Path | None) -> None:
@@ -165,7 +159,7 @@ def register(app: typer.Typer) -> None:
                     kdv_included=kdv_included,
                     lines=read.lines,
                 ),
-                actor=_actor(user, settings),
+                actor=cli_actor(user, settings),
                 now=now(),
                 terminal=terminal or settings.terminal_id,
                 kdv_rates=settings.kdv_rates,
@@ -220,7 +214,7 @@ def register(app: typer.Typer) -> None:
             doc = receiving.post_supplier_return(
                 receipt,
                 lines,
-                actor=_actor(user, settings),
+                actor=cli_actor(user, settings),
                 now=now(),
                 terminal=terminal or settings.terminal_id,
                 tz=settings.shop.timezone,

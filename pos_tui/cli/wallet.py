@@ -12,13 +12,11 @@ from typing import Annotated, Any
 
 import typer
 
-from pos_tui.cli.common import handle_errors, make_typer, now, parse_date, state
+from pos_tui.cli.common import cli_actor, handle_errors, make_typer, now, parse_date, state
 from pos_tui.cli.output import JsonOption, info, print_json, stdout, table
-from pos_tui.core import staff
 from pos_tui.core.kernel import NotFound, ValidationError, format_money, iso, parse_money, shop_day
 from pos_tui.core.loyalty import loyalty_program, members, wallet
 from pos_tui.i18n import _
-from pos_tui.settings import Settings
 
 app = make_typer("wallet", "Members' store credit and cashback: show, adjust.")
 
@@ -57,10 +55,6 @@ def _entry_json(e: wallet.WalletEntryInfo, tz: str) -> dict[str, Any]:
         "sale_id": e.sale_id,
         "reason": e.reason,
     }
-
-
-def _actor(user: str | None, settings: Settings) -> Any:
-    return staff.actor_by_name(user, settings=settings) if user else staff.first_admin(settings=settings)
 
 
 @app.command("show")
@@ -125,7 +119,7 @@ def adjust(
     member_id = member_id_of(member)
     value = signed_money(amount, "--amount")
     entry = wallet.adjust(
-        member_id, value, reason, actor=_actor(user, settings), now=now(), terminal=settings.terminal_id
+        member_id, value, reason, actor=cli_actor(user, settings), now=now(), terminal=settings.terminal_id
     )
     total = wallet.wallet_balance(member_id)
     if json_:
