@@ -176,6 +176,24 @@ class EInvoiceSettings:
         return None if best is None else best.amount
 
 
+@dataclass(frozen=True, slots=True)
+class SyncSettings:
+    """Offline sync with the centre (docs/sync.md). ``interval_seconds``: how often the till's
+    worker pushes and pulls; ``batch``: outbox records per central transaction; ``waiting_on_close``:
+    what closing a shift or taking a Z does while documents wait (``warn`` or ``block``);
+    ``offline_*_per_day``: the most one member (gift card) may redeem per shop day on this terminal
+    while the centre cannot be reached — points, store credit and gift-card money in kuruş,
+    on-account sales in kuruş per account; 0 forbids it offline."""
+
+    interval_seconds: int = 30
+    batch: int = 500
+    waiting_on_close: str = "warn"  # warn | block
+    offline_points_per_day: int = 1000
+    offline_wallet_per_day: int = 50000  # kuruş (500,00 TL)
+    offline_gift_card_per_day: int = 100000  # kuruş (1.000,00 TL)
+    offline_on_account_per_day: int = 100000  # kuruş (1.000,00 TL)
+
+
 DEFAULT_ROLES: Mapping[str, RoleSettings] = {
     "cashier": RoleSettings(
         10, frozenset({"sell", "return", "void", "cash_movement", "count", "on_account", "collect"})
@@ -210,6 +228,7 @@ class Settings:
     keymap: Mapping[str, str] = field(default_factory=dict)
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
     einvoice: EInvoiceSettings = field(default_factory=EInvoiceSettings)
+    sync: SyncSettings = field(default_factory=SyncSettings)
     source: Path | None = None
 
     @property
@@ -340,6 +359,7 @@ def _parse(raw: dict[str, Any], home: Path, env: Mapping[str, str], path: Path |
         keymap={str(k): str(v) for k, v in raw.get("keymap", {}).items()},
         smtp=_parse_smtp(raw.get("smtp", {})),
         einvoice=_parse_einvoice(raw.get("einvoice", {})),
+        sync=_parse_sync(raw.get("sync", {})),
         source=path,
     )
 
@@ -374,6 +394,28 @@ def _parse_smtp(raw: Mapping[str, Any]) -> SmtpSettings:
 
 
 _SERIES_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+
+
+def _parse_sync(raw: Mapping[str, Any]) -> SyncSettings:
+    known = set(SyncSettings.__dataclass_fields__)
+    unknown = set(raw) - known
+    if unknown:
+        raise ValueError(f"sync: unknown key(s) {sorted(unknown)}; known: {sorted(known)}")
+    values: dict[str, Any] = {}
+    for name in known:
+        if name not in raw:
+            continue
+        value = raw[name]
+        if name == "waiting_on_close":
+            if value not in ("warn", "block"):
+                raise ValueError(f"sync.waiting_on_close must be warn or block, not {value!r}")
+        elif not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise ValueError(f"sync.{name} must be a whole number of at least 0, not {value!r}")
+        values[name] = value
+    settings = SyncSettings(**values)
+    if settings.interval_seconds < 1 or settings.batch < 1:
+        raise ValueError("sync.interval_seconds and sync.batch must be at least 1")
+    return settings
 
 
 def _parse_einvoice(raw: Mapping[str, Any]) -> EInvoiceSettings:

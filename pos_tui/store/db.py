@@ -22,7 +22,7 @@ from typing import Literal
 
 from peewee import Database, PeeweeException, PostgresqlDatabase, SqliteDatabase
 
-from pos_tui.store import driver
+from pos_tui.store import driver, outbox
 from pos_tui.store.files import PRIVATE_DIR, create_private, write_private
 from pos_tui.store.migrations import CURRENT_VERSION, schema_version, upgrade
 from pos_tui.store.proxy import database
@@ -498,6 +498,7 @@ def _transaction(*, durable: bool) -> Iterator[None]:
         try:
             with database.atomic("IMMEDIATE"):
                 yield
+                outbox.seal()  # the transaction's outbox record, if it posted anything
         finally:
             if not durable:
                 database.execute_sql(f"PRAGMA synchronous = {SQLITE_PRAGMAS['synchronous']}")

@@ -40,6 +40,11 @@ INSERT_ONLY_TABLES = (
     "einvoice_sale",
     "einvoice_event",
     "return_document",
+    "sync_outbox",
+    "sync_document",
+    "sync_ledger",
+    "sync_overdraft",
+    "sync_tombstone",
 )
 
 

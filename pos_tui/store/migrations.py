@@ -37,6 +37,14 @@ History
    ``price_list_item``), cheques and notes (``cheque``, insert-only ``cheque_event``) and the agenda
    (``agenda_entry``). Nothing is back-filled: a supplier gets its party on its first receipt after
    the upgrade, and what a shop owed before goes in as an opening balance (docs/accounts.md).
+10. e-Fatura and e-Arşiv: invoices, their sales, events and queue, the registered-user list and
+   the documents kept for customer returns.
+11. Offline sync (docs/sync.md): stores (``store``, with the default ``S1``; ``stock_location.store``),
+   the terminal's outbox (``sync_outbox``, ``sync_capture`` and its triggers, ``sync_origin``), the
+   centre's tables (``sync_terminal``, ``sync_document``, ``sync_ledger``, ``sync_balance``,
+   ``sync_hold``, ``sync_overdraft``, ``sync_tombstone``) and a ``revision`` column on every master
+   table (numbered by triggers on PostgreSQL). Nothing already posted is queued: the outbox starts
+   with the first transaction after the upgrade (``pos-admin sync init`` says so).
 """
 
 from __future__ import annotations
@@ -48,10 +56,10 @@ from peewee import Database, Field, PostgresqlDatabase
 
 from pos_tui.i18n import _
 from pos_tui.store import models as m
-from pos_tui.store import search
+from pos_tui.store import outbox, search
 from pos_tui.store.guards import install_guards
 
-CURRENT_VERSION = 10
+CURRENT_VERSION = 11
 VERSION_KEY = "schema_version"
 
 
@@ -224,6 +232,45 @@ def _to_v10(db: Database) -> None:
     db.create_tables(m.V10_MODELS)
 
 
+def _default_store() -> None:
+    from datetime import UTC, datetime
+
+    now = datetime.now(UTC).replace(tzinfo=None)
+    m.Store.insert(code="S1", name="Mağaza", created_at=now).on_conflict_ignore().execute()
+
+
+# The master tables that gain ``revision`` in schema 11 (pos_tui.store.outbox.MASTER_KEYS, frozen here).
+_V11_REVISIONED = (
+    "store",
+    "stock_location",
+    "terminal_location",
+    "category",
+    "supplier",
+    "customer",
+    "product",
+    "barcode",
+    "price_list",
+    "price_list_item",
+    "user",
+    "member",
+    "party",
+    "gift_card",
+    "coupon",
+    "loyalty_rules",
+)
+
+
+def _to_v11(db: Database) -> None:
+    db.create_tables(m.V11_MODELS)
+    big = "BIGINT" if isinstance(db, PostgresqlDatabase) else "INTEGER"  # what BigIntegerField creates
+    wanted = [(table, "revision", big) for table in _V11_REVISIONED if table != "store"]
+    wanted.append(("stock_location", "store", "VARCHAR(16) NOT NULL DEFAULT 'S1'"))
+    for table, column, ddl in wanted:
+        if column not in {c.name for c in db.get_columns(table)}:
+            db.execute_sql(f'ALTER TABLE "{table}" ADD COLUMN "{column}" {ddl}')
+    _default_store()
+
+
 MIGRATIONS: dict[int, Callable[[Database], None]] = {
     2: _to_v2,
     3: _to_v3,
@@ -234,6 +281,7 @@ MIGRATIONS: dict[int, Callable[[Database], None]] = {
     8: _to_v8,
     9: _to_v9,
     10: _to_v10,
+    11: _to_v11,
 }
 
 
@@ -268,8 +316,10 @@ def _upgrade(db: Database) -> tuple[int, int]:
         with db.atomic():
             db.create_tables(m.ALL_MODELS)
             _default_location()
+            _default_store()
             search.create(db)
             install_guards(db)
+            outbox.install(db)
             _set_version(CURRENT_VERSION)
         return 0, CURRENT_VERSION
     for version in range(max(before, 1) + 1, CURRENT_VERSION + 1):
@@ -278,4 +328,5 @@ def _upgrade(db: Database) -> tuple[int, int]:
             _set_version(version)
     with db.atomic():
         install_guards(db)
+        outbox.install(db)
     return before, CURRENT_VERSION

@@ -14,6 +14,7 @@ from typing import Any
 from peewee import (
     SQL,
     AutoField,
+    BigIntegerField,
     BooleanField,
     CharField,
     CompositeKey,
@@ -78,6 +79,7 @@ class User(BaseModel):
     pin_hash = CharField(max_length=255)  # argon2id
     active = BooleanField(default=True)
     created_at = DateTimeField()
+    revision = BigIntegerField(null=True, index=False)  # schema 11: the centre's revision (docs/sync.md)
 
 
 class LoginAttempt(BaseModel):
@@ -94,6 +96,7 @@ class LoginAttempt(BaseModel):
 class Category(BaseModel):
     id = AutoField()
     name = CharField(max_length=128, unique=True)
+    revision = BigIntegerField(null=True, index=False)  # schema 11: the centre's revision (docs/sync.md)
 
 
 class Supplier(BaseModel):
@@ -106,6 +109,7 @@ class Supplier(BaseModel):
     email = CharField(max_length=255, null=True)
     address = TextField(null=True)
     created_at = DateTimeField()
+    revision = BigIntegerField(null=True, index=False)  # schema 11: the centre's revision (docs/sync.md)
 
 
 class Customer(BaseModel):
@@ -122,6 +126,7 @@ class Customer(BaseModel):
     tax_office = CharField(max_length=128, null=True)
     address = TextField(null=True)
     created_at = DateTimeField()
+    revision = BigIntegerField(null=True, index=False)  # schema 11: the centre's revision (docs/sync.md)
 
 
 class Product(BaseModel):
@@ -144,11 +149,13 @@ class Product(BaseModel):
     # schema 8: the stock's value at moving average cost (kuruş), a cache of SUM(stock_movement.value);
     # ``cost`` is that average per unit (kernel.costing has the rule)
     stock_value = IntegerField(default=0, constraints=[SQL("DEFAULT 0")])
+    revision = BigIntegerField(null=True, index=False)  # schema 11: the centre's revision (docs/sync.md)
 
 
 class Barcode(BaseModel):
     code = CharField(max_length=64, primary_key=True)
     product = ForeignKeyField(Product, backref="barcodes", on_delete="CASCADE", index=True)
+    revision = BigIntegerField(null=True, index=False)  # schema 11: the centre's revision (docs/sync.md)
 
 
 class ProductWord(BaseModel):
@@ -219,6 +226,7 @@ class Member(BaseModel):
     referred_by = ForeignKeyField("self", null=True, backref="referrals", on_delete="RESTRICT")
     referred_by_id: int | None  # peewee's id accessor of referred_by, declared for type checkers
     tier_until = DateField(null=True)  # a paid or manual tier holds through this shop day
+    revision = BigIntegerField(null=True, index=False)  # schema 11: the centre's revision (docs/sync.md)
 
 
 class Sale(BaseModel):
@@ -296,6 +304,8 @@ class StockLocation(BaseModel):
     is_default = BooleanField(default=False)  # exactly one: where unassigned terminals sell from
     active = BooleanField(default=True)
     created_at = DateTimeField()
+    revision = BigIntegerField(null=True, index=False)  # schema 11: the centre's revision (docs/sync.md)
+    store = CharField(max_length=16, default="S1", constraints=[SQL("DEFAULT 'S1'")])  # schema 11: Store.code
 
 
 class TerminalLocation(BaseModel):
@@ -303,6 +313,7 @@ class TerminalLocation(BaseModel):
 
     terminal = CharField(max_length=32, primary_key=True)
     location = ForeignKeyField(StockLocation, backref="+", on_delete="RESTRICT")
+    revision = BigIntegerField(null=True, index=False)  # schema 11: the centre's revision (docs/sync.md)
 
 
 class StockDocument(BaseModel):
@@ -573,6 +584,7 @@ class LoyaltyRules(BaseModel):
     source = TextField()  # the TOML text as applied
     data = TextField()  # canonical JSON of the parsed program
     digest = CharField(max_length=64)  # sha256 of data
+    revision = BigIntegerField(null=True, index=False)  # schema 11: the centre's revision (docs/sync.md)
 
 
 class TierChange(BaseModel):
@@ -624,6 +636,7 @@ class GiftCard(BaseModel):
     member = ForeignKeyField(Member, null=True, backref="gift_cards", on_delete="RESTRICT")
     expires_on = DateField(null=True)
     active = BooleanField(default=True)
+    revision = BigIntegerField(null=True, index=False)  # schema 11: the centre's revision (docs/sync.md)
 
 
 class GiftCardEntry(BaseModel):
@@ -654,6 +667,7 @@ class Coupon(BaseModel):
     note = TextField(null=True)
     created_at = DateTimeField()
     active = BooleanField(default=True)
+    revision = BigIntegerField(null=True, index=False)  # schema 11: the centre's revision (docs/sync.md)
 
 
 class CouponUse(BaseModel):
@@ -750,6 +764,7 @@ class PriceList(BaseModel):
     code = CharField(max_length=32, unique=True)
     name = CharField(max_length=128)
     created_at = DateTimeField()
+    revision = BigIntegerField(null=True, index=False)  # schema 11: the centre's revision (docs/sync.md)
 
 
 class PriceListItem(BaseModel):
@@ -765,6 +780,7 @@ class PriceListItem(BaseModel):
     valid_from = DateField(null=True)
     valid_to = DateField(null=True)
     created_at = DateTimeField()
+    revision = BigIntegerField(null=True, index=False)  # schema 11: the centre's revision (docs/sync.md)
 
     class Meta:
         indexes = ((("price_list", "product"), False),)
@@ -799,6 +815,7 @@ class Party(BaseModel):
     active = BooleanField(default=True, constraints=[SQL("DEFAULT TRUE")])
     created_at = DateTimeField()
     updated_at = DateTimeField()
+    revision = BigIntegerField(null=True, index=False)  # schema 11: the centre's revision (docs/sync.md)
 
 
 class Cheque(BaseModel):
@@ -1036,6 +1053,195 @@ class ReturnDocument(BaseModel):
     user = ForeignKeyField(User, backref="+", on_delete="RESTRICT", index=False)
 
 
+# -- offline sync (schema 11) -----------------------------------------------------------------
+# docs/sync.md. A terminal's SQLite file writes an outbox record per write transaction that posted
+# anything (``sync_outbox``, sealed by :mod:`pos_tui.store.outbox` from what ``sync_capture``'s
+# triggers caught); the central PostgreSQL database keeps every terminal's documents
+# (``sync_document``), the ledger rows they carried (``sync_ledger``), the balances they add up to
+# (``sync_balance``), the online holds (``sync_hold``) and what went below its bound
+# (``sync_overdraft``). Master rows carry ``revision``; deleted ones leave a ``sync_tombstone``.
+
+
+class Store(BaseModel):
+    """A shop of the chain (schema 11). Stock locations belong to one; its ``price_list``, when
+    set, prices what its terminals sell (members and their points are chain-wide)."""
+
+    code = CharField(max_length=16, primary_key=True)
+    name = CharField(max_length=128)
+    price_list = ForeignKeyField(PriceList, null=True, backref="+", on_delete="RESTRICT")
+    created_at = DateTimeField()
+    revision = BigIntegerField(null=True, index=False)
+
+
+class SyncOutbox(BaseModel):
+    """One posted unit of work of this terminal (insert-only): ``seq`` is gapless per terminal
+    (the counter ``sync/outbox`` taken in the same transaction), ``uid`` the document's global id,
+    ``hash`` the journal head after it. What it carries is in ``sync_capture``."""
+
+    seq = IntegerField(primary_key=True)
+    uid = CharField(max_length=36, unique=True)
+    at = DateTimeField()
+    kind = CharField(max_length=32)  # the first journal kind of the transaction, else the first table
+    hash = CharField(max_length=64)
+
+    class Meta:
+        table_name = "sync_outbox"
+
+
+class SyncCapture(BaseModel):
+    """A row the capture triggers saw written (``op`` i insert, u update) in a transaction not
+    yet sealed (``outbox`` NULL) or in outbox record ``outbox``."""
+
+    id = AutoField()
+    outbox = IntegerField(null=True)
+    tbl = CharField(max_length=32)
+    row_id = IntegerField()
+    op = CharField(max_length=1, default="i", constraints=[SQL("DEFAULT 'i'")])
+
+    class Meta:
+        table_name = "sync_capture"
+        indexes = ((("outbox", "id"), False),)
+
+
+class SyncOrigin(BaseModel):
+    """Which local row stands for a row that came from elsewhere (a central master row, another
+    terminal's ledger row): ``origin`` is its global name (``T1:points_entry:55``, ``c:412``)."""
+
+    tbl = CharField(max_length=32)
+    origin = CharField(max_length=80)
+    local_id = IntegerField()
+
+    class Meta:
+        table_name = "sync_origin"
+        primary_key = CompositeKey("tbl", "origin")
+        indexes = ((("tbl", "local_id"), False),)
+
+
+class SyncTerminal(BaseModel):
+    """Centre: a terminal that joined, where its documents stand (``high_water``: every ``seq`` up
+    to it received; ``head_hash``: the journal hash of that document)."""
+
+    terminal = CharField(max_length=32, primary_key=True)
+    store = CharField(max_length=16)
+    high_water = IntegerField(default=0, constraints=[SQL("DEFAULT 0")])
+    head_hash = CharField(max_length=64, null=True)
+    joined_at = DateTimeField()
+    last_push_at = DateTimeField(null=True)
+    series = TextField(default="{}", constraints=[SQL("DEFAULT '{}'")])  # JSON: its invoice series, checked unique
+
+    class Meta:
+        table_name = "sync_terminal"
+
+
+class SyncDocument(BaseModel):
+    """Centre: one outbox record of one terminal, exactly once (insert-only). ``body`` is its JSON:
+    the journal entries and the rows the transaction wrote (docs/sync.md)."""
+
+    uid = CharField(max_length=36, primary_key=True)
+    terminal = CharField(max_length=32)
+    store = CharField(max_length=16)
+    seq = IntegerField()
+    kind = CharField(max_length=32)
+    at = DateTimeField()
+    hash = CharField(max_length=64)
+    body = TextField()
+    received_at = DateTimeField()
+
+    class Meta:
+        table_name = "sync_document"
+        indexes = ((("terminal", "seq"), True), (("store", "at"), False))
+
+
+class SyncLedger(BaseModel):
+    """Centre: a ledger row a terminal wrote (insert-only), under its global name ``origin``.
+    ``ledger``/``key``/``place`` say what it moves (``stock``/product code/location code,
+    ``points``/card, ``wallet``/card, ``gift_card``/code, ``account``/party code, ``stamps``/card/stamp
+    card, ``coupon``/code); ``data`` is the row with natural keys, for the other terminals."""
+
+    id = AutoField()
+    origin = CharField(max_length=80, unique=True)
+    document = CharField(max_length=36, index=True)
+    terminal = CharField(max_length=32)
+    store = CharField(max_length=16)
+    tbl = CharField(max_length=32)
+    ledger = CharField(max_length=16)
+    key = CharField(max_length=64)
+    place = CharField(max_length=32, default="", constraints=[SQL("DEFAULT ''")])
+    amount = BigIntegerField()
+    at = DateTimeField()
+    data = TextField()
+
+    class Meta:
+        table_name = "sync_ledger"
+        indexes = ((("ledger", "key", "place"), False),)
+
+
+class SyncBalance(BaseModel):
+    """Centre: the sum of a ledger per key and place, kept with every row received and every hold."""
+
+    ledger = CharField(max_length=16)
+    key = CharField(max_length=64)
+    place = CharField(max_length=32, default="", constraints=[SQL("DEFAULT ''")])
+    amount = BigIntegerField(default=0, constraints=[SQL("DEFAULT 0")])
+    revision = BigIntegerField(null=True, index=True)  # sync_revision_seq at its last change: terminals pull by it
+
+    class Meta:
+        table_name = "sync_balance"
+        primary_key = CompositeKey("ledger", "key", "place")
+
+
+class SyncHold(BaseModel):
+    """Centre: an amount an online terminal took from a balance before posting ``document`` (the
+    sale's uid); settled when the document arrives, released when it never will."""
+
+    document = CharField(max_length=64)
+    ledger = CharField(max_length=16)
+    key = CharField(max_length=64)
+    place = CharField(max_length=32, default="", constraints=[SQL("DEFAULT ''")])
+    amount = BigIntegerField()  # > 0: taken from the balance
+    terminal = CharField(max_length=32)
+    at = DateTimeField()
+    settled_at = DateTimeField(null=True)
+    released_at = DateTimeField(null=True)
+
+    class Meta:
+        table_name = "sync_hold"
+        primary_key = CompositeKey("document", "ledger", "key", "place")
+
+
+class SyncOverdraft(BaseModel):
+    """Centre: what a terminal's offline document did that the centre could not take as it came
+    (insert-only), recorded and shown in the reconciliation report, never hidden: ``kind``
+    ``overdraft`` (a balance went below its bound) or ``conflict`` (a shared row, e.g. a member
+    enrolled on two terminals with one phone number, could not be applied; ``note`` says why)."""
+
+    id = AutoField()
+    kind = CharField(max_length=16, default="overdraft", constraints=[SQL("DEFAULT 'overdraft'")])
+    ledger = CharField(max_length=16)
+    key = CharField(max_length=64)
+    place = CharField(max_length=32, default="", constraints=[SQL("DEFAULT ''")])
+    balance = BigIntegerField()  # after the document
+    document = CharField(max_length=36)
+    terminal = CharField(max_length=32)
+    at = DateTimeField()
+    note = TextField(null=True)
+
+    class Meta:
+        table_name = "sync_overdraft"
+
+
+class SyncTombstone(BaseModel):
+    """Centre: a master row deleted at ``revision`` (``key``: its natural key, as text)."""
+
+    revision = BigIntegerField(primary_key=True)
+    tbl = CharField(max_length=32)
+    key = TextField()
+    at = DateTimeField()
+
+    class Meta:
+        table_name = "sync_tombstone"
+
+
 ALL_MODELS: tuple[type[BaseModel], ...] = (
     MetaEntry,
     Counter,
@@ -1095,6 +1301,17 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     EInvoiceQueue,
     EInvoiceUser,
     ReturnDocument,
+    Store,
+    SyncOutbox,
+    SyncCapture,
+    SyncOrigin,
+    SyncTerminal,
+    SyncDocument,
+    SyncLedger,
+    SyncBalance,
+    SyncHold,
+    SyncOverdraft,
+    SyncTombstone,
 )
 
 # The tables each schema version added, written out and frozen: a migration creates exactly
@@ -1175,6 +1392,21 @@ V10_MODELS: tuple[type[BaseModel], ...] = (
     EInvoiceUser,
     ReturnDocument,
 )
+# Offline sync: stores, the terminal's outbox, capture and origin map; the centre's documents, ledger
+# rows, balances, holds, overdrafts and tombstones (master tables and stock_location gain columns).
+V11_MODELS: tuple[type[BaseModel], ...] = (
+    Store,
+    SyncOutbox,
+    SyncCapture,
+    SyncOrigin,
+    SyncTerminal,
+    SyncDocument,
+    SyncLedger,
+    SyncBalance,
+    SyncHold,
+    SyncOverdraft,
+    SyncTombstone,
+)
 
 # Models a later version dropped (their tables are gone from a database at CURRENT_VERSION).
 DROPPED_MODELS: tuple[type[BaseModel], ...] = (ProductWord,)  # schema 7
@@ -1191,6 +1423,7 @@ MODELS_BY_VERSION: dict[int, tuple[type[BaseModel], ...]] = {
     8: V8_MODELS,
     9: V9_MODELS,
     10: V10_MODELS,
+    11: V11_MODELS,
 }
 
 # Tables whose rows are never updated or deleted once written.
@@ -1225,4 +1458,9 @@ INSERT_ONLY = (
     EInvoiceSale,
     EInvoiceEvent,
     ReturnDocument,
+    SyncOutbox,
+    SyncDocument,
+    SyncLedger,
+    SyncOverdraft,
+    SyncTombstone,
 )

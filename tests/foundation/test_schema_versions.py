@@ -81,6 +81,19 @@ FROZEN_TABLES: dict[int, list[str]] = {
         "einvoice_user",
         "return_document",
     ],
+    11: [
+        "store",
+        "sync_outbox",
+        "sync_capture",
+        "sync_origin",
+        "sync_terminal",
+        "sync_document",
+        "sync_ledger",
+        "sync_balance",
+        "sync_hold",
+        "sync_overdraft",
+        "sync_tombstone",
+    ],
 }
 
 SCHEMA_V1 = Path(__file__).resolve().parent.parent / "data" / "schema_v1.sql"
@@ -103,6 +116,7 @@ def test_each_versions_model_list_matches_the_frozen_table_names() -> None:
         m.V8_MODELS,
         m.V9_MODELS,
         m.V10_MODELS,
+        m.V11_MODELS,
     )
 
 

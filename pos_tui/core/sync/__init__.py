@@ -1,0 +1,97 @@
+"""Sync: every terminal sells on its own SQLite file and sends what it posted to a central
+PostgreSQL exactly once; master data, other terminals' ledger rows and the chain's balances come
+back down (docs/sync.md).
+
+The outbox record itself is written by the store (:mod:`pos_tui.store.outbox`) in the very
+transaction that posts; this area reads it, sends it, receives it at the centre, pulls, guards
+redemptions online, bounds them offline and reports across terminals and stores.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pos_tui.core.kernel.lazy import front_door
+
+# public name -> the module of this package that defines it (a module's own name: the module itself)
+_EXPORTS = {
+    "ACCOUNT": "model",
+    "CHEQUE": "model",
+    "COUPON": "model",
+    "CentralUnreachable": "model",
+    "GIFT_CARD": "model",
+    "Identity": "model",
+    "LEDGERS": "model",
+    "NotJoined": "model",
+    "OutboxRecord": "model",
+    "POINTS": "model",
+    "PullResult": "model",
+    "PushResult": "model",
+    "Receipt": "model",
+    "STAMPS": "model",
+    "STOCK": "model",
+    "SequenceConflict": "model",
+    "SyncStatus": "model",
+    "TIER": "model",
+    "WALLET": "model",
+    "central_tx": "connection",
+    "identity": "identity",
+    "link": "connection",
+    "masked": "identity",
+    "open_central": "connection",
+}
+
+__all__ = [
+    "ACCOUNT",
+    "CHEQUE",
+    "COUPON",
+    "GIFT_CARD",
+    "LEDGERS",
+    "POINTS",
+    "STAMPS",
+    "STOCK",
+    "TIER",
+    "WALLET",
+    "CentralUnreachable",
+    "Identity",
+    "NotJoined",
+    "OutboxRecord",
+    "PullResult",
+    "PushResult",
+    "Receipt",
+    "SequenceConflict",
+    "SyncStatus",
+    "central_tx",
+    "identity",
+    "link",
+    "masked",
+    "open_central",
+]
+
+if TYPE_CHECKING:
+    from pos_tui.core.sync import identity
+    from pos_tui.core.sync.connection import central_tx, link, open_central
+    from pos_tui.core.sync.identity import masked
+    from pos_tui.core.sync.model import (
+        ACCOUNT,
+        CHEQUE,
+        COUPON,
+        GIFT_CARD,
+        LEDGERS,
+        POINTS,
+        STAMPS,
+        STOCK,
+        TIER,
+        WALLET,
+        CentralUnreachable,
+        Identity,
+        NotJoined,
+        OutboxRecord,
+        PullResult,
+        PushResult,
+        Receipt,
+        SequenceConflict,
+        SyncStatus,
+    )
+else:  # type checkers read the imports above instead, and flag a misspelt name
+    __getattr__, __dir__ = front_door(__name__, _EXPORTS)
