@@ -71,6 +71,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "einvoice",
         "e-Fatura and e-Arşiv: issue, list, export, render, validate, send, status, cancel, GİB's user list.",
     ),
+    "sync": ("sync", "Offline sync with the central PostgreSQL: init, status, push, pull, run, reconcile."),
+    "central": ("central", "Reports across terminals and stores from the central database: X, Z, sales, loyalty."),
+    "stores": ("stores", "The chain's stores: add, list, update (price list)."),
 }
 
 

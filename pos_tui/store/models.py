@@ -1198,7 +1198,7 @@ class SyncHold(BaseModel):
     ledger = CharField(max_length=16)
     key = CharField(max_length=64)
     place = CharField(max_length=32, default="", constraints=[SQL("DEFAULT ''")])
-    amount = BigIntegerField()  # > 0: taken from the balance
+    amount = BigIntegerField()  # signed, as applied to the balance at hold time (a redemption < 0, on account > 0)
     terminal = CharField(max_length=32)
     at = DateTimeField()
     settled_at = DateTimeField(null=True)
