@@ -717,14 +717,22 @@ def _expiry_query(as_of: date) -> Any:
     """Lots past their last usable day (before ``as_of``) that still hold points, with what
     they hold: one grouped query over the lots and the entries pointing at them. The only
     parameter is ``as_of`` (the zeros are literals), so :func:`fast.select_rendered` can keep
-    the rendered SQL."""
+    the rendered SQL.
+
+    Only this database's own lots: a lot another terminal of the chain wrote (it came down with
+    the sync pull and is named in ``sync_origin``) is expired by that terminal, so one lot never
+    gets two ``expire`` entries at the centre (docs/sync.md). Balances do not wait for the entry:
+    an expired lot stops counting on its day wherever it is read."""
     lot = m.PointsEntry.alias("lot")
     used = m.PointsEntry.alias("used")
     remaining = lot.points + fn.COALESCE(fn.SUM(used.points), SQL("0"))
+    foreign = m.SyncOrigin.select(m.SyncOrigin.local_id).where(m.SyncOrigin.tbl == "points_entry")
     return (
         lot.select(lot.id, lot.member, lot.expires_on, remaining)
         .join(used, JOIN.LEFT_OUTER, on=(used.lot == lot.id))
-        .where(lot.available_from.is_null(False) & lot.lot.is_null() & (lot.expires_on < as_of))
+        .where(
+            lot.available_from.is_null(False) & lot.lot.is_null() & (lot.expires_on < as_of) & lot.id.not_in(foreign)
+        )
         .group_by(lot.id, lot.member, lot.expires_on, lot.points)
         .having(remaining > SQL("0"))
     )
