@@ -34,11 +34,16 @@ _EXPORTS = {
     "SyncStatus": "model",
     "TIER": "model",
     "WALLET": "model",
+    "LEDGER_OF": "documents",
+    "LedgerRule": "documents",
+    "REFERENCE_KEYS": "documents",
+    "body_of": "documents",
     "central_tx": "connection",
     "identity": "identity",
     "link": "connection",
     "masked": "identity",
     "open_central": "connection",
+    "pending": "documents",
 }
 
 __all__ = [
@@ -47,13 +52,16 @@ __all__ = [
     "COUPON",
     "GIFT_CARD",
     "LEDGERS",
+    "LEDGER_OF",
     "POINTS",
+    "REFERENCE_KEYS",
     "STAMPS",
     "STOCK",
     "TIER",
     "WALLET",
     "CentralUnreachable",
     "Identity",
+    "LedgerRule",
     "NotJoined",
     "OutboxRecord",
     "PullResult",
@@ -61,16 +69,19 @@ __all__ = [
     "Receipt",
     "SequenceConflict",
     "SyncStatus",
+    "body_of",
     "central_tx",
     "identity",
     "link",
     "masked",
     "open_central",
+    "pending",
 ]
 
 if TYPE_CHECKING:
     from pos_tui.core.sync import identity
     from pos_tui.core.sync.connection import central_tx, link, open_central
+    from pos_tui.core.sync.documents import LEDGER_OF, REFERENCE_KEYS, LedgerRule, body_of, pending
     from pos_tui.core.sync.identity import masked
     from pos_tui.core.sync.model import (
         ACCOUNT,
