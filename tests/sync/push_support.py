@@ -131,7 +131,7 @@ class Centre:
         self.db.execute_sql(
             "INSERT INTO sync_terminal (terminal, store, high_water, joined_at) VALUES (%s, %s, 0, %s) "
             "ON CONFLICT (terminal) DO NOTHING",
-            (terminal, store, to_db(at or datetime(2026, 11, 1, 7, 0))),
+            (terminal, store, to_db(at) if at else datetime(2026, 11, 1, 7, 0)),
         )
 
     def one(self, sql: str, params: tuple[Any, ...] = ()) -> Any:

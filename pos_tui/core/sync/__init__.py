@@ -44,6 +44,11 @@ _EXPORTS = {
     "masked": "identity",
     "open_central": "connection",
     "pending": "documents",
+    "push": "pushing",
+    "receive": "central",
+    "terminal_high_water": "central",
+    "waiting": "pushing",
+    "last_seq": "pushing",
 }
 
 __all__ = [
@@ -72,14 +77,20 @@ __all__ = [
     "body_of",
     "central_tx",
     "identity",
+    "last_seq",
     "link",
     "masked",
     "open_central",
     "pending",
+    "push",
+    "receive",
+    "terminal_high_water",
+    "waiting",
 ]
 
 if TYPE_CHECKING:
     from pos_tui.core.sync import identity
+    from pos_tui.core.sync.central import receive, terminal_high_water
     from pos_tui.core.sync.connection import central_tx, link, open_central
     from pos_tui.core.sync.documents import LEDGER_OF, REFERENCE_KEYS, LedgerRule, body_of, pending
     from pos_tui.core.sync.identity import masked
@@ -104,5 +115,6 @@ if TYPE_CHECKING:
         SequenceConflict,
         SyncStatus,
     )
+    from pos_tui.core.sync.pushing import last_seq, push, waiting
 else:  # type checkers read the imports above instead, and flag a misspelt name
     __getattr__, __dir__ = front_door(__name__, _EXPORTS)

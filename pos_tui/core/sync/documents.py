@@ -144,7 +144,7 @@ class _Names:
         if not wanted:
             return
         model = models_by_table()[table]
-        pk: Field = model._meta.primary_key
+        pk: Any = model._meta.primary_key
         key = model._meta.fields[REFERENCE_KEYS[table]]
         for chunk in _chunks(wanted):
             known.update(rows(model.select(pk, key).where(pk.in_(list(chunk)))))
@@ -172,7 +172,7 @@ class _Names:
 def _read_rows(table: str, ids: set[int]) -> dict[int, tuple[Any, ...]]:
     """``table``'s rows with ``ids`` (id -> the values of :func:`data_fields`, converted by the fields)."""
     model = models_by_table()[table]
-    pk: Field = model._meta.primary_key
+    pk: Any = model._meta.primary_key
     fields = data_fields(table)
     found: dict[int, tuple[Any, ...]] = {}
     for chunk in _chunks(sorted(ids)):
