@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as h_settings
 from hypothesis import strategies as st
 from push_support import Centre, local_sums, make_shop, more_sales, sell_to
-from sync_support import bound, set_identity
+from sync_support import set_identity
 
 from pos_tui.core import staff, sync
 from pos_tui.core.basket import PaymentInput
@@ -48,7 +48,9 @@ def shop(db: object, settings: Settings, now: datetime, centre: Centre):  # type
 
 
 def _outbox() -> list[tuple[int, str]]:
-    return [(s, u) for s, u in m.SyncOutbox.select(m.SyncOutbox.seq, m.SyncOutbox.uid).order_by(m.SyncOutbox.seq).tuples()]
+    return [
+        (s, u) for s, u in m.SyncOutbox.select(m.SyncOutbox.seq, m.SyncOutbox.uid).order_by(m.SyncOutbox.seq).tuples()
+    ]
 
 
 def _meta(name: str) -> str | None:
@@ -210,12 +212,11 @@ def test_a_hold_settles_when_its_sale_arrives(shop, centre: Centre, now: datetim
     )
     uid_of_next = m.Sale.get_by_id(sale_id).uid
     centre.db.execute_sql(
-        "INSERT INTO sync_hold (document, ledger, key, place, amount, terminal, at) VALUES (%s, 'points', %s, '', -10, 'T1', %s)",
+        "INSERT INTO sync_hold (document, ledger, key, place, amount, terminal, at) "
+        "VALUES (%s, 'points', %s, '', -10, 'T1', %s)",
         (uid_of_next, card, datetime(2026, 11, 1, 8, 0)),
     )
-    centre.db.execute_sql(
-        "UPDATE sync_balance SET amount = amount - 10 WHERE ledger = 'points' AND key = %s", (card,)
-    )
+    centre.db.execute_sql("UPDATE sync_balance SET amount = amount - 10 WHERE ledger = 'points' AND key = %s", (card,))
     sync.push(now)
     settled = centre.one("SELECT settled_at FROM sync_hold WHERE document = %s", (uid_of_next,))[0]
     assert settled is not None
@@ -237,7 +238,14 @@ def test_an_offline_redemption_below_zero_is_recorded(shop, centre: Centre, now:
     centre.db.execute_sql(
         "UPDATE sync_balance SET amount = 5 WHERE ledger = 'points' AND key = %s", (card,)
     )  # as if T2 had spent all but 5
-    sell_to(books, zeynep, [("1001", 2)], PaymentInput("points", D("10.00")), PaymentInput("cash", D("10.00")), at=now + timedelta(hours=1))
+    sell_to(
+        books,
+        zeynep,
+        [("1001", 2)],
+        PaymentInput("points", D("10.00")),
+        PaymentInput("cash", D("10.00")),
+        at=now + timedelta(hours=1),
+    )
     sync.push(now)
     # the sale redeemed 10 and earned 1: 5 - 10 + 1, recorded with the sale's document
     rows = centre.all("SELECT kind, ledger, key, place, balance, terminal FROM sync_overdraft")

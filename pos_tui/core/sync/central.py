@@ -51,12 +51,13 @@ from pos_tui.core.sync.model import (
     Receipt,
     SequenceConflict,
 )
-from pos_tui.i18n import _
+from pos_tui.i18n import N_, _
 from pos_tui.store.outbox import MASTER_KEYS, REVISION_LOCK
 
 # Shared rows a terminal writes that the centre applies to its own tables (by natural key), so
 # they get a revision and reach the other terminals. agenda_entry and cheque stay documents.
 APPLIED = ("member", "gift_card", "coupon")
+LABELS = {"member": N_("Member"), "gift_card": N_("Gift card"), "coupon": N_("Coupon")}
 # Ledgers that must not go below zero; the account must not go above the party's credit limit;
 # a coupon must not be used more often than its max_uses.
 NOT_NEGATIVE = (POINTS, WALLET, GIFT_CARD, STAMPS)
@@ -462,22 +463,24 @@ def _apply_shared(db: Database, terminal: str, docs: list[_Doc], now: datetime) 
             column = _constraint_column(exc, table)
             shown = data.get(column) if column else None
             note = (
-                _("{table} '{key}' was not applied at the centre: another row already has {column} '{value}'").format(
-                    table=table, key=key, column=column, value=shown
-                )
+                _(
+                    "{table} '{key}' was not applied at the centre: another row already has '{column}' = '{value}'"
+                ).format(table=_(LABELS[table]), key=key, column=column, value=shown)
                 if column
                 else _("{table} '{key}' was not applied at the centre: it clashes with another row").format(
-                    table=table, key=key
+                    table=_(LABELS[table]), key=key
                 )
             )
             conflicts.append(_conflict(terminal, table, key, doc.record.uid, now, note))
             continue
         if not applied:
-            note = _("{table} '{key}' was not applied at the centre: it was erased there").format(table=table, key=key)
+            note = _("{table} '{key}' was not applied at the centre: it was erased there").format(
+                table=_(LABELS[table]), key=key
+            )
             conflicts.append(_conflict(terminal, table, key, doc.record.uid, now, note))
         elif missing:
             note = _("{table} '{key}' was applied without references the centre does not know: {names}").format(
-                table=table, key=key, names=", ".join(missing)
+                table=_(LABELS[table]), key=key, names=", ".join(missing)
             )
             conflicts.append(_conflict(terminal, table, key, doc.record.uid, now, note))
     return conflicts
