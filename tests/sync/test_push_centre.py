@@ -22,10 +22,12 @@ from sync_support import set_identity
 
 from pos_tui.core import staff, sync
 from pos_tui.core.basket import PaymentInput
+from pos_tui.core.loyalty.giftcards import issue_card
+from pos_tui.core.loyalty.members.enrolment import enroll
 from pos_tui.core.sync import connection
 from pos_tui.core.sync.model import OutboxRecord
 from pos_tui.settings import Settings
-from pos_tui.store import close_database, open_database
+from pos_tui.store import close_database, open_database, write_tx
 from pos_tui.store import models as m
 
 pytestmark = pytest.mark.postgres
@@ -307,3 +309,37 @@ def test_a_batch_of_five_hundred_sales_goes_in_one_quick_transaction(shop, centr
     assert centre.ledger_sums() == local_sums()
     print(f"push of 500 sales: {took:.3f} s")
     assert took < 3.0, took
+
+
+def test_a_gift_card_sold_to_a_member_enrolled_in_the_same_batch_points_at_the_centres_member(
+    shop,  # type: ignore[no-untyped-def]
+    centre: Centre,
+    now: datetime,
+) -> None:
+    books, _members = shop
+    new = enroll(name="Can Kaya", phone="05551112233", source="cli", actor=None, now=now)
+    card = issue_card(D("250.00"), actor=books.admin, now=now, terminal="T1", member_id=new.id, method="card")
+    sync.push(now)
+    member_id, code = centre.one(
+        "SELECT g.member_id, g.code FROM gift_card g JOIN member mb ON mb.id = g.member_id WHERE mb.card = %s",
+        (m.Member.get_by_id(new.id).card,),
+    )
+    assert code == card.code and member_id is not None
+    assert centre.all("SELECT * FROM sync_overdraft") == []
+    assert centre.balances()[("gift_card", card.code, "")] == 25000 == local_sums()[("gift_card", card.code, "")]
+
+
+def test_a_member_erased_at_the_centre_is_not_brought_back(shop, centre: Centre, now: datetime) -> None:  # type: ignore[no-untyped-def]
+    _books, (zeynep, _ali) = shop
+    sync.push(now)
+    card = m.Member.get_by_id(zeynep).card
+    centre.db.execute_sql(
+        "UPDATE member SET name = '-', phone = NULL, anonymized_at = %s WHERE card = %s",
+        (datetime(2026, 11, 1, 9), card),
+    )
+    with write_tx():  # the terminal's stale copy changes (a new e-mail typed at the till)
+        m.Member.update(email="zeynep@example.com").where(m.Member.id == zeynep).execute()
+    sync.push(now)
+    assert centre.one("SELECT name, phone, email FROM member WHERE card = %s", (card,)) == ("-", None, None)
+    notes = centre.all("SELECT kind, key, note FROM sync_overdraft")
+    assert [(k, key) for k, key, _n in notes] == [("conflict", card)] and "erased" in notes[0][2]
