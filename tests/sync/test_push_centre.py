@@ -301,7 +301,7 @@ def test_any_split_replay_and_order_of_batches_leaves_each_document_once(
 def test_a_batch_of_five_hundred_sales_goes_in_one_quick_transaction(shop, centre: Centre, now: datetime) -> None:  # type: ignore[no-untyped-def]
     books, members = shop
     sync.push(now)
-    more_sales(books, members, now + timedelta(hours=1), 500)
+    more_sales(books, members, now + timedelta(hours=1), 500, lines=5)
     began = time.perf_counter()
     result = sync.push(now, batch=500)
     took = time.perf_counter() - began
