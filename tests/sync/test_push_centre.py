@@ -343,3 +343,23 @@ def test_a_member_erased_at_the_centre_is_not_brought_back(shop, centre: Centre,
     assert centre.one("SELECT name, phone, email FROM member WHERE card = %s", (card,)) == ("-", None, None)
     notes = centre.all("SELECT kind, key, note FROM sync_overdraft")
     assert [(k, key) for k, key, _n in notes] == [("conflict", card)] and "erased" in notes[0][2]
+
+
+def test_a_lost_answer_means_the_batch_goes_again_and_counts_once(shop, centre: Centre, now: datetime) -> None:  # type: ignore[no-untyped-def]
+    records = sync.pending(1000, 0)
+    sync.receive(centre.db, "T1", records[:6], now)  # committed at the centre, the answer never came
+    assert _meta("high_water") is None
+    result = sync.push(now, batch=4)
+    assert (result.sent, result.inserted, result.duplicates) == (len(records), len(records) - 6, 6)
+    assert centre.documents() == _outbox()
+    assert centre.ledger_sums() == centre.balances() == local_sums()
+
+
+def test_a_centre_behind_the_acknowledgement_gets_the_documents_again(shop, centre: Centre, now: datetime) -> None:  # type: ignore[no-untyped-def]
+    """The terminal believes everything acknowledged (the centre was restored from its backup):
+    the push starts from the centre's mark, nothing here was deleted."""
+    sync.identity.put({"high_water": str(len(_outbox()))})
+    assert sync.waiting() == 0
+    result = sync.push(now)
+    assert result.inserted == len(_outbox()) == result.high_water
+    assert centre.documents() == _outbox()
