@@ -8,9 +8,12 @@ from __future__ import annotations
 import itertools
 import json
 import shutil
+import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -31,7 +34,7 @@ from pos_tui.store import close_database, open_database, write_tx
 from pos_tui.store import models as m
 
 pytestmark = pytest.mark.postgres
-D = __import__("decimal").Decimal
+D = Decimal
 
 
 @pytest.fixture
@@ -363,3 +366,26 @@ def test_a_centre_behind_the_acknowledgement_gets_the_documents_again(shop, cent
     result = sync.push(now)
     assert result.inserted == len(_outbox()) == result.high_water
     assert centre.documents() == _outbox()
+
+
+def test_two_pushes_of_one_terminal_at_once_write_each_document_once(shop, centre: Centre, now: datetime) -> None:  # type: ignore[no-untyped-def]
+    """The till's worker and 'pos-admin sync push' send the same records at the same moment: the
+    terminal's row lock makes them take turns, the second finds them all there."""
+    records = sync.pending(1000, 0)
+    links = [sync.open_central(centre.url) for _ in range(2)]
+    start = threading.Barrier(2)
+
+    def send(db: object) -> sync.Receipt:
+        start.wait()
+        return sync.receive(db, "T1", records, now)  # type: ignore[arg-type]
+
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            receipts = list(pool.map(send, links))
+    finally:
+        for db in links:
+            db.close()
+    assert sorted(r.inserted for r in receipts) == [0, len(records)]
+    assert all(r.high_water == len(records) for r in receipts)
+    assert centre.documents() == _outbox()
+    assert centre.ledger_sums() == centre.balances() == local_sums()
