@@ -20,7 +20,9 @@ its own: the store's proxy stays bound to the terminal's file).
    the mark jumps when the gap is filled).
 
 Lock order, for everyone who writes here: the terminal's row, then
-``pg_advisory_xact_lock(REVISION_LOCK)``, then ``sync_hold`` and ``sync_balance`` rows.
+``pg_advisory_xact_lock(REVISION_LOCK)`` (taken before any ``sync_ledger`` id or revision is
+drawn, held to the commit, so ids and revisions become visible in order for the pulls), then
+``sync_hold`` and ``sync_balance`` rows.
 """
 
 from __future__ import annotations
@@ -519,6 +521,9 @@ def receive(db: Database, terminal: str, records: Sequence[OutboxRecord], now: d
         if fresh:
             inserted = _insert_documents(db, terminal, store, fresh, now)
             new = [d for d in fresh if d.record.uid in inserted]
+            # Held to the commit, before the first ledger id and revision are taken: terminals pull
+            # ledger rows by id and balances by revision ("> last seen"), so both must become
+            # visible in the order they are numbered, and no push may commit a lower one late.
             db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (REVISION_LOCK,))
             moved = _insert_ledger(db, [d.record.uid for d in new])
             effects = _effects(db, new, moved, now)
