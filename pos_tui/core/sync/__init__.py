@@ -21,6 +21,7 @@ _EXPORTS = {
     "CentralUnreachable": "model",
     "GIFT_CARD": "model",
     "Identity": "model",
+    "JoinResult": "join",
     "LEDGERS": "model",
     "NotJoined": "model",
     "OutboxRecord": "model",
@@ -32,13 +33,19 @@ _EXPORTS = {
     "STOCK": "model",
     "SequenceConflict": "model",
     "SyncStatus": "model",
+    "TerminalState": "terminals",
     "TIER": "model",
     "WALLET": "model",
     "central_tx": "connection",
     "identity": "identity",
+    "join": "join",
     "link": "connection",
+    "list_terminals": "terminals",
     "masked": "identity",
     "open_central": "connection",
+    "pull": "pull",
+    "register_terminal": "terminals",
+    "terminal_state": "terminals",
 }
 
 __all__ = [
@@ -54,6 +61,7 @@ __all__ = [
     "WALLET",
     "CentralUnreachable",
     "Identity",
+    "JoinResult",
     "NotJoined",
     "OutboxRecord",
     "PullResult",
@@ -61,17 +69,24 @@ __all__ = [
     "Receipt",
     "SequenceConflict",
     "SyncStatus",
+    "TerminalState",
     "central_tx",
     "identity",
+    "join",
     "link",
+    "list_terminals",
     "masked",
     "open_central",
+    "pull",
+    "register_terminal",
+    "terminal_state",
 ]
 
 if TYPE_CHECKING:
     from pos_tui.core.sync import identity
     from pos_tui.core.sync.connection import central_tx, link, open_central
     from pos_tui.core.sync.identity import masked
+    from pos_tui.core.sync.join import JoinResult, join
     from pos_tui.core.sync.model import (
         ACCOUNT,
         CHEQUE,
@@ -93,5 +108,7 @@ if TYPE_CHECKING:
         SequenceConflict,
         SyncStatus,
     )
+    from pos_tui.core.sync.pull import pull
+    from pos_tui.core.sync.terminals import TerminalState, list_terminals, register_terminal, terminal_state
 else:  # type checkers read the imports above instead, and flag a misspelt name
     __getattr__, __dir__ = front_door(__name__, _EXPORTS)
