@@ -21,7 +21,7 @@ _EXPORTS = {
     "CentralUnreachable": "model",
     "GIFT_CARD": "model",
     "Identity": "model",
-    "JoinResult": "join",
+    "JoinResult": "joining",
     "LEDGERS": "model",
     "NotJoined": "model",
     "OutboxRecord": "model",
@@ -38,12 +38,12 @@ _EXPORTS = {
     "WALLET": "model",
     "central_tx": "connection",
     "identity": "identity",
-    "join": "join",
+    "join": "joining",
     "link": "connection",
     "list_terminals": "terminals",
     "masked": "identity",
     "open_central": "connection",
-    "pull": "pull",
+    "pull": "pulling",
     "register_terminal": "terminals",
     "terminal_state": "terminals",
 }
@@ -86,7 +86,7 @@ if TYPE_CHECKING:
     from pos_tui.core.sync import identity
     from pos_tui.core.sync.connection import central_tx, link, open_central
     from pos_tui.core.sync.identity import masked
-    from pos_tui.core.sync.join import JoinResult, join
+    from pos_tui.core.sync.joining import JoinResult, join
     from pos_tui.core.sync.model import (
         ACCOUNT,
         CHEQUE,
@@ -108,7 +108,7 @@ if TYPE_CHECKING:
         SequenceConflict,
         SyncStatus,
     )
-    from pos_tui.core.sync.pull import pull
+    from pos_tui.core.sync.pulling import pull
     from pos_tui.core.sync.terminals import TerminalState, list_terminals, register_terminal, terminal_state
 else:  # type checkers read the imports above instead, and flag a misspelt name
     __getattr__, __dir__ = front_door(__name__, _EXPORTS)

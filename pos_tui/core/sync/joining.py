@@ -19,7 +19,7 @@ from pos_tui.core.kernel.clock import to_db
 from pos_tui.core.kernel.errors import StateError, ValidationError
 from pos_tui.core.sync import connection, identity
 from pos_tui.core.sync.model import CentralUnreachable
-from pos_tui.core.sync.pull import BATCH, pull_from
+from pos_tui.core.sync.pulling import BATCH, pull_from
 from pos_tui.core.sync.terminals import check_terminal_code, register_terminal
 from pos_tui.i18n import _
 from pos_tui.settings import Settings
