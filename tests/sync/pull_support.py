@@ -35,7 +35,11 @@ def seed_centre(url: str, settings: Settings, now: datetime) -> Books:
     with bound(url):
         books = make_books(settings, now)
         catalog.upsert_products(
-            [catalog.ProductInput(code="2001", name="Peynir", price=Decimal("150.00"), kdv_rate=1, category="Şarküteri")],
+            [
+                catalog.ProductInput(
+                    code="2001", name="Peynir", price=Decimal("150.00"), kdv_rate=1, category="Şarküteri"
+                )
+            ],
             now=now,
             kdv_rates=settings.kdv_rates,
         )
@@ -47,9 +51,15 @@ def seed_centre(url: str, settings: Settings, now: datetime) -> Books:
         accounts.prices.set_price(
             "TOPTAN", accounts.prices.PriceInput(None, percent_off=Decimal("5")), actor=books.admin, now=now, day=day
         )
-        members.enroll(name="Zeynep Yılmaz", phone="0532 111 22 33", card=MEMBER_CARD, source="cli", actor=None, now=now)
-        m.Store.insert(code="S2", name="Kadıköy", price_list=m.PriceList.get(m.PriceList.code == "TOPTAN").id,
-                       created_at=to_db(now)).execute()
+        members.enroll(
+            name="Zeynep Yılmaz", phone="0532 111 22 33", card=MEMBER_CARD, source="cli", actor=None, now=now
+        )
+        m.Store.insert(
+            code="S2",
+            name="Kadıköy",
+            price_list=m.PriceList.get(m.PriceList.code == "TOPTAN").id,
+            created_at=to_db(now),
+        ).execute()
         m.StockLocation.insert(code="DEPO2", name="Kadıköy depo", store="S2", created_at=to_db(now)).execute()
     return books
 

@@ -54,8 +54,8 @@ def test_a_joined_terminal_has_the_centres_master_data(
     assert staff.login("1111", terminal="T2", now=now, settings=settings).name == "ayse"
     items = local(
         db_path,
-        "SELECT l.code, p.code, i.price, i.percent_off FROM price_list_item i JOIN price_list l ON l.id = i.price_list_id "
-        "LEFT JOIN product p ON p.id = i.product_id ORDER BY i.id",
+        "SELECT l.code, p.code, i.price, i.percent_off FROM price_list_item i "
+        "JOIN price_list l ON l.id = i.price_list_id LEFT JOIN product p ON p.id = i.product_id ORDER BY i.id",
     )
     assert items == [("TOPTAN", "1001", 900, None), ("TOPTAN", None, None, 500)]
     origins = local(db_path, "SELECT origin FROM sync_origin WHERE tbl = 'price_list_item'")
@@ -128,9 +128,7 @@ def test_a_deleted_product_this_terminal_sold_stays_inactive(
     seed_centre(central_url, settings, now)
     join(central_url, "T2", "S1", now, settings)
     # a stock movement here refers to 1004: the centre deletes the product (it never sold it)
-    catalog.upsert_products(
-        [catalog.ProductInput(code="1004", stock=5000)], now=now, kdv_rates=settings.kdv_rates
-    )
+    catalog.upsert_products([catalog.ProductInput(code="1004", stock=5000)], now=now, kdv_rates=settings.kdv_rates)
     central(central_url, "DELETE FROM product WHERE code = '1004'")
 
     result = pull(now + timedelta(minutes=5))
