@@ -50,7 +50,7 @@ def test_a_terminal_code_that_joined_is_refused_and_a_rejoin_keeps_its_high_wate
     register_terminal(centre, "T2", "S1", {"efatura": "FT2", "earsiv": "AT2"}, now)
     central(central_url, "UPDATE sync_terminal SET high_water = 41, head_hash = 'abc' WHERE terminal = 'T2'")
 
-    with pytest.raises(ValidationError, match="T2.*--rejoin"):
+    with pytest.raises(ValidationError, match=r"T2.*--rejoin"):
         join(central_url, "T2", "S1", now, settings)
     assert _identity(db_path) == []
 
@@ -71,7 +71,7 @@ def test_an_invoice_series_another_terminal_uses_is_refused(
     centre = open_central(central_url)
     register_terminal(centre, "T1", "S1", {"efatura": "FT2", "earsiv": "AT1"}, now)
     centre.close()
-    with pytest.raises(ValidationError, match="FT2.*T1"):
+    with pytest.raises(ValidationError, match=r"FT2.*T1"):
         join(central_url, "T2", "S1", now, settings)
     assert _identity(db_path) == []
     # a terminal with no series in pos.toml joins, and is told it cannot issue e-invoices
