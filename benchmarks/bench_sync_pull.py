@@ -159,7 +159,10 @@ def baseline(url: str, path: Path) -> dict[str, Any]:
                     "0, CASE WHEN active THEN 1 ELSE 0 END, updated_at, 0, revision FROM product",
                 ),
             ),
-            "barcode": ("code, product_id, revision", _copy_rows(conn, "SELECT code, product_id, revision FROM barcode")),
+            "barcode": (
+                "code, product_id, revision",
+                _copy_rows(conn, "SELECT code, product_id, revision FROM barcode"),
+            ),
         }
     finally:
         conn.close()
