@@ -21,34 +21,41 @@ _EXPORTS = {
     "CentralUnreachable": "model",
     "GIFT_CARD": "model",
     "Identity": "model",
+    "JoinResult": "joining",
     "LEDGERS": "model",
+    "LEDGER_OF": "documents",
+    "LedgerRule": "documents",
     "NotJoined": "model",
     "OutboxRecord": "model",
     "POINTS": "model",
     "PullResult": "model",
     "PushResult": "model",
+    "REFERENCE_KEYS": "documents",
     "Receipt": "model",
     "STAMPS": "model",
     "STOCK": "model",
     "SequenceConflict": "model",
     "SyncStatus": "model",
     "TIER": "model",
+    "TerminalState": "terminals",
     "WALLET": "model",
-    "LEDGER_OF": "documents",
-    "LedgerRule": "documents",
-    "REFERENCE_KEYS": "documents",
     "body_of": "documents",
     "central_tx": "connection",
     "identity": "identity",
+    "join": "joining",
+    "last_seq": "pushing",
     "link": "connection",
+    "list_terminals": "terminals",
     "masked": "identity",
     "open_central": "connection",
     "pending": "documents",
+    "pull": "pulling",
     "push": "pushing",
     "receive": "central",
+    "register_terminal": "terminals",
     "terminal_high_water": "central",
+    "terminal_state": "terminals",
     "waiting": "pushing",
-    "last_seq": "pushing",
 }
 
 __all__ = [
@@ -66,6 +73,7 @@ __all__ = [
     "WALLET",
     "CentralUnreachable",
     "Identity",
+    "JoinResult",
     "LedgerRule",
     "NotJoined",
     "OutboxRecord",
@@ -74,19 +82,27 @@ __all__ = [
     "Receipt",
     "SequenceConflict",
     "SyncStatus",
+    "TerminalState",
     "body_of",
     "central_tx",
     "identity",
+    "join",
     "last_seq",
     "link",
+    "list_terminals",
     "masked",
     "open_central",
     "pending",
+    "pull",
     "push",
     "receive",
+    "register_terminal",
     "terminal_high_water",
+    "terminal_state",
     "waiting",
 ]
+if not TYPE_CHECKING:  # type checkers read the imports below instead, and flag a misspelt name
+    __getattr__, __dir__ = front_door(__name__, _EXPORTS)
 
 if TYPE_CHECKING:
     from pos_tui.core.sync import identity
@@ -94,6 +110,7 @@ if TYPE_CHECKING:
     from pos_tui.core.sync.connection import central_tx, link, open_central
     from pos_tui.core.sync.documents import LEDGER_OF, REFERENCE_KEYS, LedgerRule, body_of, pending
     from pos_tui.core.sync.identity import masked
+    from pos_tui.core.sync.joining import JoinResult, join
     from pos_tui.core.sync.model import (
         ACCOUNT,
         CHEQUE,
@@ -115,6 +132,6 @@ if TYPE_CHECKING:
         SequenceConflict,
         SyncStatus,
     )
+    from pos_tui.core.sync.pulling import pull
     from pos_tui.core.sync.pushing import last_seq, push, waiting
-else:  # type checkers read the imports above instead, and flag a misspelt name
-    __getattr__, __dir__ = front_door(__name__, _EXPORTS)
+    from pos_tui.core.sync.terminals import TerminalState, list_terminals, register_terminal, terminal_state
