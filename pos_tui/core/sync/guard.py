@@ -615,7 +615,7 @@ def _uses(ledger: str, column: Any) -> Any:
     """The use a row makes of a balance, as a positive number (0 for a row that gives to it)."""
     if ledger == ACCOUNT:
         return Case(None, [(column > 0, column)], 0)
-    return Case(None, [(column < 0, -column)], 0)
+    return Case(None, [(column < 0, 0 - column)], 0)
 
 
 def _unsynced(ledger: str, owner: int) -> int:
@@ -767,35 +767,34 @@ def check_redemption(
     if identity is None:
         return None
     _check_delta(ledger, delta)
-    _record_local(document, ledger, key, place, delta, identity.terminal, now)
     H = m.SyncHold
+
+    def offline() -> Redemption:
+        allowance = offline_allowance(
+            ledger, key, now=now, settings=settings, place=place, terminal=identity.terminal, tz=tz, unbounded=unbounded
+        )
+        asked = abs(delta)
+        if asked > allowance.allowed:
+            raise OfflineLimit(_offline_message(allowance, asked), allowance, asked)
+        return Redemption(ledger, key, place, delta, False, allowance=allowance)
+
     try:
         db = connection.link(identity.central, fast=True)
+    except CentralUnreachable:
+        return offline()  # never reached: nothing to record
+    _record_local(document, ledger, key, place, delta, identity.terminal, now)
+    try:
         balance = hold(
             db, document, ledger, key, delta, place=place, terminal=identity.terminal, now=now, unbounded=unbounded
         )
     except CentralUnreachable:
-        # The record stays unconfirmed (settled_at empty): the sale counts as offline, and if the
-        # hold did reach the centre before the line dropped, its sale settles it on arrival or
-        # release_orphans puts it back.
-        allowance = offline_allowance(
-            ledger,
-            key,
-            now=now,
-            settings=settings,
-            place=place,
-            terminal=identity.terminal,
-            tz=tz,
-            unbounded=unbounded,
-        )
-        asked = abs(delta)
-        if asked > allowance.allowed:
-            with write_tx():
-                H.delete().where(_local_where(document, ledger, key, place) & H.settled_at.is_null()).execute()
-            raise OfflineLimit(_offline_message(allowance, asked), allowance, asked) from None
-        return Redemption(ledger, key, place, delta, False, allowance=allowance)
+        # The line dropped while the centre was asked: the hold may have been taken. The record
+        # stays unconfirmed (settled_at empty), so the sale counts as offline; if the hold did
+        # reach the centre, the sale settles it on arrival, or release_orphans gives it back when
+        # the sale never posts.
+        return offline()
     except BaseException:
-        with write_tx():
+        with write_tx():  # refused (or a fault before the centre answered): nothing is held there
             H.delete().where(_local_where(document, ledger, key, place) & H.settled_at.is_null()).execute()
         raise
     with write_tx():
