@@ -25,12 +25,15 @@ _EXPORTS = {
     "HoldInfo": "guard",
     "Identity": "model",
     "LEDGERS": "model",
+    "LEDGER_OF": "documents",
+    "LedgerRule": "documents",
     "NotJoined": "model",
     "OfflineLimit": "guard",
     "OutboxRecord": "model",
     "POINTS": "model",
     "PullResult": "model",
     "PushResult": "model",
+    "REFERENCE_KEYS": "documents",
     "Receipt": "model",
     "ReconciliationRow": "guard",
     "Redemption": "guard",
@@ -41,6 +44,7 @@ _EXPORTS = {
     "TIER": "model",
     "WALLET": "model",
     "beyond_bound": "guard",
+    "body_of": "documents",
     "cancel_holds": "guard",
     "central_database": "guard",
     "central_tx": "connection",
@@ -49,16 +53,22 @@ _EXPORTS = {
     "holds_of": "guard",
     "identity": "identity",
     "joined": "guard",
+    "last_seq": "pushing",
     "link": "connection",
     "local_holds": "guard",
     "masked": "identity",
     "offline_allowance": "guard",
     "open_central": "connection",
     "open_holds": "guard",
+    "pending": "documents",
+    "push": "pushing",
+    "receive": "central",
     "reconciliation": "guard",
     "release": "guard",
     "release_orphans": "guard",
     "settle_holds": "guard",
+    "terminal_high_water": "central",
+    "waiting": "pushing",
 }
 
 __all__ = [
@@ -67,7 +77,9 @@ __all__ = [
     "COUPON",
     "GIFT_CARD",
     "LEDGERS",
+    "LEDGER_OF",
     "POINTS",
+    "REFERENCE_KEYS",
     "STAMPS",
     "STOCK",
     "TIER",
@@ -77,6 +89,7 @@ __all__ = [
     "CentreRefused",
     "HoldInfo",
     "Identity",
+    "LedgerRule",
     "NotJoined",
     "OfflineLimit",
     "OutboxRecord",
@@ -88,6 +101,7 @@ __all__ = [
     "SequenceConflict",
     "SyncStatus",
     "beyond_bound",
+    "body_of",
     "cancel_holds",
     "central_database",
     "central_tx",
@@ -96,21 +110,29 @@ __all__ = [
     "holds_of",
     "identity",
     "joined",
+    "last_seq",
     "link",
     "local_holds",
     "masked",
     "offline_allowance",
     "open_central",
     "open_holds",
+    "pending",
+    "push",
+    "receive",
     "reconciliation",
     "release",
     "release_orphans",
     "settle_holds",
+    "terminal_high_water",
+    "waiting",
 ]
 
 if TYPE_CHECKING:
     from pos_tui.core.sync import identity
+    from pos_tui.core.sync.central import receive, terminal_high_water
     from pos_tui.core.sync.connection import central_tx, link, open_central
+    from pos_tui.core.sync.documents import LEDGER_OF, REFERENCE_KEYS, LedgerRule, body_of, pending
     from pos_tui.core.sync.guard import (
         Allowance,
         CentreRefused,
@@ -155,5 +177,6 @@ if TYPE_CHECKING:
         SequenceConflict,
         SyncStatus,
     )
+    from pos_tui.core.sync.pushing import last_seq, push, waiting
 else:  # type checkers read the imports above instead, and flag a misspelt name
     __getattr__, __dir__ = front_door(__name__, _EXPORTS)
