@@ -23,8 +23,8 @@ def _bodies() -> list[dict[str, Any]]:
 
 
 def test_bodies_carry_natural_keys_and_origins(db: object, settings: Settings, now: datetime) -> None:
-    set_identity("T1", "S1", "postgresql://centre/shop")
     _books, (zeynep, _ali) = make_shop(settings, now)
+    set_identity("T1", "S1", "postgresql://centre/shop")  # after: a joined terminal's redemptions ask the centre
     bodies = _bodies()
     assert [b["seq"] for b in bodies] == list(range(1, len(bodies) + 1))
     outbox = list(m.SyncOutbox.select().order_by(m.SyncOutbox.seq))
@@ -90,8 +90,8 @@ def test_bodies_carry_natural_keys_and_origins(db: object, settings: Settings, n
 
 def test_a_row_from_elsewhere_keeps_its_name(db: object, settings: Settings, now: datetime) -> None:
     """A lot another terminal wrote (pulled, named in sync_origin) is referred to by that name."""
-    set_identity("T1", "S1", "postgresql://centre/shop")
     _books, (zeynep, _ali) = make_shop(settings, now)
+    set_identity("T1", "S1", "postgresql://centre/shop")  # after: a joined terminal's redemptions ask the centre
     lot = m.PointsEntry.select().where((m.PointsEntry.member == zeynep) & (m.PointsEntry.kind == "earn")).first()
     m.SyncOrigin.create(tbl="points_entry", origin="T9:points_entry:7", local_id=lot.id)
     spent = [
@@ -106,8 +106,8 @@ def test_a_row_from_elsewhere_keeps_its_name(db: object, settings: Settings, now
 
 
 def test_body_of_one_record_and_the_first_pending(db: object, settings: Settings, now: datetime) -> None:
-    set_identity("T1", "S1", "postgresql://centre/shop")
     make_shop(settings, now)
+    set_identity("T1", "S1", "postgresql://centre/shop")
     records = sync.pending(3, 2)
     assert [r.seq for r in records] == [3, 4, 5]
     assert sync.body_of(4) == records[1].body
@@ -120,8 +120,8 @@ def test_not_joined_is_refused(db: object) -> None:
 
 
 def test_five_hundred_sales_serialize_well_under_a_second(db: object, settings: Settings, now: datetime) -> None:
-    set_identity("T1", "S1", "postgresql://centre/shop")
     books, members = make_shop(settings, now)
+    set_identity("T1", "S1", "postgresql://centre/shop")
     start = m.SyncOutbox.select().count()
     more_sales(books, members, now + timedelta(hours=1), 500, lines=5)
     took = []
