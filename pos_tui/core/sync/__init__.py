@@ -48,6 +48,10 @@ _EXPORTS = {
     "central_sales": "reports",
     "central_stock": "reports",
     "central_terminals": "reports",
+    "LEDGER_OF": "documents",
+    "LedgerRule": "documents",
+    "REFERENCE_KEYS": "documents",
+    "body_of": "documents",
     "central_tx": "connection",
     "central_x": "reports",
     "central_z": "reports",
@@ -59,6 +63,12 @@ _EXPORTS = {
     "open_central": "connection",
     "require_central": "reports",
     "verify_chains": "chains",
+    "pending": "documents",
+    "push": "pushing",
+    "receive": "central",
+    "terminal_high_water": "central",
+    "waiting": "pushing",
+    "last_seq": "pushing",
 }
 
 __all__ = [
@@ -67,7 +77,9 @@ __all__ = [
     "COUPON",
     "GIFT_CARD",
     "LEDGERS",
+    "LEDGER_OF",
     "POINTS",
+    "REFERENCE_KEYS",
     "STAMPS",
     "STOCK",
     "TIER",
@@ -80,6 +92,7 @@ __all__ = [
     "ChainFinding",
     "ChainSummary",
     "Identity",
+    "LedgerRule",
     "NotCentral",
     "NotJoined",
     "OutboxRecord",
@@ -91,6 +104,7 @@ __all__ = [
     "SyncStatus",
     "TerminalState",
     "Totals",
+    "body_of",
     "central_loyalty",
     "central_sales",
     "central_stock",
@@ -101,17 +115,25 @@ __all__ = [
     "chain_size",
     "identity",
     "is_centre",
+    "last_seq",
     "link",
     "masked",
     "open_central",
+    "pending",
+    "push",
+    "receive",
     "require_central",
+    "terminal_high_water",
     "verify_chains",
+    "waiting",
 ]
 
 if TYPE_CHECKING:
     from pos_tui.core.sync import identity
+    from pos_tui.core.sync.central import receive, terminal_high_water
     from pos_tui.core.sync.chains import ChainFinding, ChainSummary, chain_size, is_centre, verify_chains
     from pos_tui.core.sync.connection import central_tx, link, open_central
+    from pos_tui.core.sync.documents import LEDGER_OF, REFERENCE_KEYS, LedgerRule, body_of, pending
     from pos_tui.core.sync.identity import masked
     from pos_tui.core.sync.model import (
         ACCOUNT,
@@ -134,6 +156,7 @@ if TYPE_CHECKING:
         SequenceConflict,
         SyncStatus,
     )
+    from pos_tui.core.sync.pushing import last_seq, push, waiting
     from pos_tui.core.sync.reports import (
         CentralLoyalty,
         CentralSales,
