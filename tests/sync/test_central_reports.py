@@ -3,12 +3,16 @@ every figure worked out by hand in the support module's docstring."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from central_support import DAY, TZ, Centre, chain_data
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from peewee import Database
 
 from pos_tui.core import sync
@@ -214,3 +218,61 @@ def test_reports_refuse_a_terminal_database(db: Database) -> None:
 
     with pytest.raises(sync.NotCentral, match="central"):
         sync.central_sales(database.obj, **_day())
+
+
+_LINE = st.tuples(
+    st.sampled_from(["1001", "1002", "1003"]),
+    st.integers(1, 5),
+    st.decimals(min_value=Decimal("0.01"), max_value=Decimal("999.99"), places=2).map(str),
+    st.sampled_from([1, 10, 20]),
+)
+_SALE = st.tuples(
+    st.sampled_from(["A", "B", "C"]),  # terminal (A, B in store S1; C in S2)
+    st.lists(_LINE, min_size=1, max_size=4),
+    st.booleans(),  # a return
+    st.integers(0, 100),  # percent of the total paid by card
+)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(sales=st.lists(_SALE, min_size=1, max_size=8))
+def test_sales_add_up_whatever_was_sold(centre: Centre, sales: list[Any]) -> None:
+    """Random sales and returns on three fresh terminals: each terminal's figures are the sum of
+    its documents, payments and KDV add up to its net, stores and the total add up their parts."""
+    run = uuid.uuid4().hex[:6]
+    names = {t: f"{t}{run}" for t in "ABC"}
+    for t, name in names.items():
+        centre.join(name, "S2" if t == "C" else "S1")
+    expected: dict[str, list[Decimal]] = {name: [D(0), D(0), D(0), D(0)] for name in names.values()}
+    for t, lines, is_return, card_percent in sales:
+        total = sum((D(price) * qty for _code, qty, price, _rate in lines), D(0))
+        card = (total * card_percent / 100).quantize(D("0.01"))
+        pays = [(m, str(a)) for m, a in (("card", card), ("cash", total - card)) if a]
+        kind = "return" if is_return else "sale"
+        centre.sale(names[t], DAY, [(c, q, p, r, "0") for c, q, p, r in lines], pays, kind=kind)
+        acc = expected[names[t]]
+        acc[1 if is_return else 0] += total
+        acc[2] += -card if is_return else card
+        acc[3] += 1
+    report = sync.central_sales(centre.db, **_day())
+    rows = {r.terminal: r.totals for r in report.terminals if r.terminal in expected}
+    for name, (gross, back, card, count) in expected.items():
+        if not count:
+            assert name not in rows
+            continue
+        t = rows[name]
+        assert (t.gross, t.returns, t.net, t.count) == (gross, back, gross - back, count)
+        assert t.by_payment.get("card", D(0)) == card
+        assert sum(t.by_payment.values(), D(0)) == t.net
+        assert sum((k.base + k.kdv for k in t.by_kdv.values()), D(0)) == t.net
+    assert report.totals.net == sum((r.totals.net for r in report.terminals), D(0))
+    assert report.totals.net == sum((s.totals.net for s in report.stores), D(0))
+    assert report.totals.by_payment == {k: v for k, v in _merged([s.totals.by_payment for s in report.stores]).items()}
+
+
+def _merged(maps: list[dict[str, Decimal]]) -> dict[str, Decimal]:
+    out: dict[str, Decimal] = {}
+    for one in maps:
+        for k, v in one.items():
+            out[k] = out.get(k, D(0)) + v
+    return dict(sorted(out.items()))
