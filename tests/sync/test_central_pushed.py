@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from push_support import Centre, make_shop, more_sales
@@ -104,3 +105,12 @@ def test_points_and_stock_equal_the_terminals_own(pushed: Centre, settings: Sett
         stock[(mv.location.code, mv.product.code)] += mv.qty
     central = {(r.location, r.code): r.qty_milli for r in sync.central_stock(pushed.db)}
     assert central == dict(stock)
+
+
+def test_audit_verify_on_the_centre_that_received_them(pushed: Centre, cli: Any) -> None:
+    sent = m.SyncOutbox.select().count()
+    done = cli("--db", pushed.url, "audit", "verify", "--json")
+    report = json.loads(done.stdout)
+    assert report["centre"]["findings"] == []
+    assert report["centre"]["documents"] == sent
+    assert done.exit_code == 0, report["problems"]
