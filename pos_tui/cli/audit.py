@@ -57,6 +57,12 @@ def verify(
             info(intact.format(n=report.entries))
             for text in report.anchors:
                 info(_("Anchor {anchor}: the journal still holds this entry.").format(anchor=text))
+            if report.centre is not None:
+                info(
+                    _(
+                        "Terminals' chains as received: {terminals} terminal(s), {documents} document(s), intact."
+                    ).format(terminals=report.centre.terminals, documents=report.centre.documents)
+                )
         return
     info(_("First broken: {problem}").format(problem=report.problems[0]))
     for problem in report.problems[1:]:

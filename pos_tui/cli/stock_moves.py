@@ -106,6 +106,7 @@ def _location_json(loc: LocationInfo) -> dict[str, Any]:
         "active": loc.active,
         "in_transit": moves.is_transit(loc.code),
         "terminals": list(loc.terminals),
+        "store": loc.store,
     }
 
 
@@ -114,20 +115,27 @@ def _location_json(loc: LocationInfo) -> dict[str, Any]:
 def locations_add(
     code: Annotated[str, typer.Argument(metavar="CODE", help="The location's code, e.g. DEPO (A-Z, 0-9, - and _).")],
     name: Annotated[str, typer.Option("--name", help="The location's name, e.g. 'Arka depo'.")],
+    store: Annotated[str, typer.Option("--store", help="The store it belongs to (pos-admin stores list).")] = "S1",
     user: UserOption = None,
     terminal: TerminalOption = None,
     json_: JsonOption = False,
 ) -> None:
-    """Add a stock location."""
+    """Add a stock location (of store S1 unless --store says otherwise)."""
     from pos_tui.core.stock import moves
 
     settings = state().open_db()
     actor = cli_actor(user, settings)
-    loc = moves.add_location(code, name, terminal=terminal or settings.terminal_id, now=now(), user=actor.name)
+    loc = moves.add_location(
+        code, name, terminal=terminal or settings.terminal_id, now=now(), user=actor.name, store_code=store
+    )
     if json_:
         print_json(_location_json(loc))
         return
-    info(_("Stock location {code} ({name}) added.").format(code=loc.code, name=loc.name))
+    info(
+        _("Stock location {code} ({name}) added to store {store}.").format(
+            code=loc.code, name=loc.name, store=loc.store
+        )
+    )
 
 
 @locations_app.command("list")
@@ -150,8 +158,8 @@ def locations_list(json_: JsonOption = False) -> None:
             notes.append(_("goods on their way"))
         elif not loc.active:
             notes.append(_("not in use"))
-        rows.append((loc.code, loc.name, ", ".join(notes) or "-", ", ".join(loc.terminals) or "-"))
-    table([_("Code"), _("Name"), _("Note"), _("Terminals")], rows, title=_("Stock locations"))
+        rows.append((loc.code, loc.name, loc.store, ", ".join(notes) or "-", ", ".join(loc.terminals) or "-"))
+    table([_("Code"), _("Name"), _("Store"), _("Note"), _("Terminals")], rows, title=_("Stock locations"))
 
 
 @locations_app.command("assign")

@@ -42,6 +42,7 @@ def test_locations_add_list_assign(cli: Cli, people: People) -> None:
         "active": True,
         "in_transit": False,
         "terminals": [],
+        "store": "S1",
     }
     assigned = json.loads(ok(cli("stock", "locations", "assign", "KASA2", "ARKA-2", "--json")).stdout)
     assert assigned == {"terminal": "KASA2", "location": "ARKA-2"}

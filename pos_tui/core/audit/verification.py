@@ -21,6 +21,8 @@ Checks, in order:
    cards and coupons against each other and the journal (:mod:`pos_tui.core.loyalty.audit`).
 8. Accounts (:mod:`pos_tui.core.accounts.audit`) and e-invoices (:mod:`pos_tui.core.einvoice.audit`):
    documents, events and queue against the journal, gapless invoice numbers, XML digests.
+9. On a centre (a database holding documents received from terminals): every terminal's chain
+   as received, document by document (:func:`pos_tui.core.sync.verify_chains`).
 
 The triggers stop casual changes; these checks catch someone who dropped them. Someone who
 rewrites everything consistently (chain, head, documents, counters) is caught only by an anchor
@@ -40,6 +42,7 @@ from typing import Any
 from peewee import JOIN, PeeweeException, fn
 
 from pos_tui import store
+from pos_tui.core import sync
 from pos_tui.core.accounts.audit import check_accounts
 from pos_tui.core.audit.series import check_series
 from pos_tui.core.cash.reports import document_totals
@@ -109,9 +112,12 @@ class AuditReport:
     problems: list[str]
     first_broken: int | None
     anchors: dict[str, bool] = field(default_factory=dict)  # "ENTRY:HASH" → still in the chain
+    # On a centre: the terminals' chains as received (None on a terminal's database).
+    centre: sync.ChainSummary | None = None
+    chain_findings: tuple[sync.ChainFinding, ...] = ()
 
     def as_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "ok": self.ok,
             "entries": self.entries,
             "first_broken": self.first_broken,
@@ -121,6 +127,13 @@ class AuditReport:
                 for text, ok in self.anchors.items()
             ],
         }
+        if self.centre is not None:  # a terminal's audit reads as it always did
+            data["centre"] = {
+                "terminals": self.centre.terminals,
+                "documents": self.centre.documents,
+                "findings": [f.as_json() for f in self.chain_findings],
+            }
+        return data
 
 
 @dataclass
@@ -632,14 +645,35 @@ def verify(
         check_loyalty(found.add, tz=settings.shop.timezone)
         check_accounts(found.add)
         check_einvoices(found.add)
+        centre, findings = _check_terminal_chains(found, progress)
     except (PeeweeException, sqlite3.Error) as exc:  # a text Python cannot decode
         if "could not decode" not in str(exc).lower():
             raise
         return _undecodable_report()
     problems = found.ordered()
     return AuditReport(
-        ok=not problems, entries=chain.entries, problems=problems, first_broken=found.first(), anchors=held
+        ok=not problems,
+        entries=chain.entries,
+        problems=problems,
+        first_broken=found.first(),
+        anchors=held,
+        centre=centre,
+        chain_findings=tuple(findings),
     )
+
+
+def _check_terminal_chains(
+    found: _Found, progress: Callable[[int], None] | None
+) -> tuple[sync.ChainSummary | None, list[sync.ChainFinding]]:
+    """On a centre, each terminal's chain as received; nothing on a terminal's database."""
+    db = store.database.obj
+    if db is None or not sync.is_centre(db):
+        return None, []
+    summary: list[sync.ChainSummary] = []
+    findings = sync.verify_chains(db, progress=progress, summary=summary)
+    for finding in findings:
+        found.add(None, str(finding))
+    return summary[0], findings
 
 
 def _undecodable_report() -> AuditReport:
@@ -663,8 +697,11 @@ def _undecodable_report() -> AuditReport:
 
 
 def work_size() -> int:
-    """How many steps :func:`verify` reports through ``progress``: journal entries plus documents."""
-    return m.JournalEntry.select().count() + m.Sale.select().count()
+    """How many steps :func:`verify` reports through ``progress``: journal entries plus documents
+    (on a centre, plus the documents received from terminals)."""
+    db = store.database.obj
+    received = sync.chain_size(db) if db is not None and sync.is_centre(db) else 0
+    return m.JournalEntry.select().count() + m.Sale.select().count() + received
 
 
 __all__ = ["Anchor", "AuditReport", "parse_anchor", "verify", "work_size"]

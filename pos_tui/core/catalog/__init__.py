@@ -1,5 +1,5 @@
 """The catalogue: products and their barcodes, scanning (GTINs, scale labels), Turkish-aware search, bulk upsert,
-and shelf labels.
+shelf labels, and the chain's stores (master data: a store's price list prices what its terminals sell).
 """
 
 from __future__ import annotations
@@ -40,24 +40,39 @@ _EXPORTS = {
     "stale_search_keys": "upsert",
     "upsert_numbered": "upsert",
     "upsert_products": "upsert",
+    "KEEP": "stores",
+    "StoreInfo": "stores",
+    "add_store": "stores",
+    "check_store_code": "stores",
+    "get_store": "stores",
+    "list_stores": "stores",
+    "update_store": "stores",
+    "DEFAULT_STORE": "stores",
 }
 
 __all__ = [
+    "DEFAULT_STORE",
+    "KEEP",
     "SEARCH_CANDIDATES",
     "LabelText",
     "NetQuantity",
     "ProductInfo",
     "ProductInput",
     "ShelfLabel",
+    "StoreInfo",
     "UpsertResult",
+    "add_store",
     "barcode_kind",
     "check_digit",
+    "check_store_code",
     "get_product",
+    "get_store",
     "has_valid_check_digit",
     "internal_ean13",
     "label_barcode",
     "label_record",
     "label_text",
+    "list_stores",
     "make_ean13",
     "make_scale_label",
     "net_quantity",
@@ -71,6 +86,7 @@ __all__ = [
     "select_products",
     "stale_search_keys",
     "unit_price_of",
+    "update_store",
     "upsert_numbered",
     "upsert_products",
 ]
@@ -109,5 +125,15 @@ if TYPE_CHECKING:
         net_quantity,
         select_products,
         unit_price_of,
+    )
+    from pos_tui.core.catalog.stores import (
+        DEFAULT_STORE,
+        KEEP,
+        StoreInfo,
+        add_store,
+        check_store_code,
+        get_store,
+        list_stores,
+        update_store,
     )
     from pos_tui.core.catalog.upsert import reindex_names, stale_search_keys, upsert_numbered, upsert_products

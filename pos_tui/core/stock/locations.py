@@ -2,6 +2,7 @@
 
 Every database starts with ``MAGAZA`` (the default). A terminal sells from the location
 assigned to it (``pos-admin stock locations assign TERMINAL CODE``), else from the default.
+Every location belongs to one of the chain's stores (schema 11; ``S1`` unless told).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from pos_tui import store
+from pos_tui.core.catalog import check_store_code
 from pos_tui.core.kernel import journal
 from pos_tui.core.kernel.clock import to_db
 from pos_tui.core.kernel.errors import NotFound, ValidationError
@@ -30,6 +32,7 @@ class LocationInfo:
     is_default: bool
     active: bool
     terminals: tuple[str, ...] = ()
+    store: str = "S1"
 
 
 def _check_code(code: str) -> str:
@@ -46,10 +49,10 @@ def list_locations() -> list[LocationInfo]:
     terminals: dict[int, list[str]] = {}
     for terminal, location_id in store.rows(T.select(T.terminal, T.location).order_by(T.terminal)):
         terminals.setdefault(location_id, []).append(terminal)
-    query = L.select(L.id, L.code, L.name, L.is_default, L.active).order_by(L.code)
+    query = L.select(L.id, L.code, L.name, L.is_default, L.active, L.store).order_by(L.code)
     return [
-        LocationInfo(i, code, name, bool(default), bool(active), tuple(terminals.get(i, ())))
-        for i, code, name, default, active in store.rows(query)
+        LocationInfo(i, code, name, bool(default), bool(active), tuple(terminals.get(i, ())), str(owner))
+        for i, code, name, default, active, owner in store.rows(query)
     ]
 
 
@@ -85,20 +88,37 @@ def terminal_location(terminal: str | None) -> int:
     return int(row[0])
 
 
-def add_location(code: str, name: str, *, terminal: str, now: datetime, user: str | None = None) -> LocationInfo:
+def add_location(
+    code: str, name: str, *, terminal: str, now: datetime, user: str | None = None, store_code: str = "S1"
+) -> LocationInfo:
+    """Add location ``code`` to store ``store_code`` (which must exist: ``pos-admin stores add``)."""
     code = _check_code(code)
     name = name.strip()
     if not name or len(name) > 128:
         raise ValidationError(_("A location name must have 1 to 128 characters"))
     refuse_pan(name)
+    owner = check_store_code(store_code)
     with write_tx():
         if fast.select_first(m.StockLocation, ("id",), {"code": code}) is not None:
             raise ValidationError(_("Stock location {code} already exists").format(code=code))
+        if fast.select_first(m.Store, ("code",), {"code": owner}) is None:
+            raise NotFound(_("No store {code}").format(code=owner))
         new_id = fast.insert_one(
-            m.StockLocation, {"code": code, "name": name, "is_default": False, "active": True, "created_at": to_db(now)}
+            m.StockLocation,
+            {
+                "code": code,
+                "name": name,
+                "is_default": False,
+                "active": True,
+                "created_at": to_db(now),
+                "store": owner,
+            },
         )
-        journal.append("stock_location", {"code": code, "name": name, "by": user}, terminal=terminal, now=now)
-    return LocationInfo(new_id, code, name, False, True)
+        payload = {"code": code, "name": name, "by": user}
+        if owner != "S1":  # a one-store shop's entry reads as it always did
+            payload["store"] = owner
+        journal.append("stock_location", payload, terminal=terminal, now=now)
+    return LocationInfo(new_id, code, name, False, True, store=owner)
 
 
 def assign_terminal(terminal_id: str, code: str, *, terminal: str, now: datetime, user: str | None = None) -> None:

@@ -62,6 +62,7 @@ _EXPORTS = {
     "set_customer": "carts",
     "set_member": "carts",
     "set_quantity": "carts",
+    "store_priced": "carts",
     "void_line": "carts",
     "x_report_for": "receipts",
     "z_report_for": "receipts",
@@ -120,6 +121,7 @@ __all__ = [
     "set_customer",
     "set_member",
     "set_quantity",
+    "store_priced",
     "void_line",
     "x_report_for",
     "z_report_for",
@@ -149,6 +151,7 @@ if TYPE_CHECKING:
         set_customer,
         set_member,
         set_quantity,
+        store_priced,
         void_line,
     )
     from pos_tui.core.till.documents import find_sale, get_sale, list_sales, sale_document

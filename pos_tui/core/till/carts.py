@@ -22,6 +22,7 @@ override is journalled (kind ``override``) in the same transaction as the action
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -30,7 +31,7 @@ from typing import Any
 
 from pos_tui.core.basket.cart import WEIGHED_UNITS, Cart, CartLine, Discount, SaleAccount
 from pos_tui.core.basket.codec import CODEC
-from pos_tui.core.catalog.products import scan
+from pos_tui.core.catalog.products import ProductInfo, scan
 from pos_tui.core.kernel import journal
 from pos_tui.core.kernel.actors import Actor, Override, require, require_discount
 from pos_tui.core.kernel.clock import SHOP_TZ, from_db, shop_day, to_db
@@ -241,6 +242,7 @@ def add_item(
     product = result.product
     if not product.active:
         raise ValidationError(_("{name} is not for sale (inactive product)").format(name=product.name))
+    product = store_priced(product, now, tz)
     fixed: Decimal | None = None
     weighed = False
     used: Override | None = None
@@ -521,6 +523,16 @@ def set_customer(terminal: str, actor: Actor, customer_id: int | None, *, now: d
         new = _cart_of(row).with_customer(customer_id)
         _draft, new = _store(row, terminal, actor.user_id, new, now, tz)
     return new
+
+
+def store_priced(product: ProductInfo, now: datetime, tz: str = SHOP_TZ) -> ProductInfo:
+    """``product`` at its price in this database's store on the shop day (its catalog price when
+    the store has no price list or the list says nothing about it): the price the till starts
+    from; a sale account's own list still wins (:mod:`pos_tui.core.accounts.prices.stores`)."""
+    from pos_tui.core.accounts import prices
+
+    found = prices.store_prices({product.id: product.price}, shop_day(now, tz)).get(product.id)
+    return product if found is None or found == product.price else dataclasses.replace(product, price=found)
 
 
 def _account_prices(account: SaleAccount, catalog: dict[int, Decimal], now: datetime, tz: str) -> dict[int, Decimal]:

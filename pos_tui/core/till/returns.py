@@ -33,6 +33,7 @@ from pos_tui.core.kernel.money import ZERO, from_kurus, money
 from pos_tui.core.kernel.pan import refuse_pan
 from pos_tui.core.loyalty.tenders import LOYALTY_METHODS
 from pos_tui.core.staff.users import record_override
+from pos_tui.core.till.carts import store_priced
 from pos_tui.core.till.documents import _Head, _resolve, _Sold
 from pos_tui.core.till.posting import (
     DocLine,
@@ -422,7 +423,7 @@ def create_blind_return(
     refuse_pan(text)
     cart = Cart()
     for req in lines:
-        product = get_product(req.code)
+        product = store_priced(get_product(req.code), now, tz)
         cart = cart.add_product(product, req.qty_milli, barcode=req.code if req.code != product.code else None)
     totals = cart.totals()
     doc_lines = _doc_lines(cart, totals)

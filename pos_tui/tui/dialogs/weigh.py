@@ -164,7 +164,10 @@ def needs_weighing(code: str, sale: SaleScreen) -> ProductInfo | None:
         return None
     if result.product.unit not in WEIGHED_UNITS or result.qty_milli is not None or result.line_price is not None:
         return None
-    return result.product
+    from pos_tui.core import till
+
+    session = sale.session
+    return till.store_priced(result.product, session.now(), session.tz)  # the price the till will charge
 
 
 def open_weighing(sale: SaleScreen, code: str, scale: Scale | None) -> bool:

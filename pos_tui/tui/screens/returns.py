@@ -400,7 +400,7 @@ class ReturnScreen(PosScreen, ScanTarget):
 
         try:
             code, qty = split_multiplier(text)
-            product = catalog.get_product(code)
+            product = till.store_priced(catalog.get_product(code), self.session.now(), self.session.tz)
             qty_milli = qty if qty is not None else MILLI
             if product.unit == "piece" and qty_milli % MILLI:
                 raise ValidationError(_("Items sold by the piece need a whole quantity"))

@@ -1,6 +1,7 @@
 """Price lists (e.g. ``TOPTAN``): per product a price or a rule (list price − N %), with validity dates;
-a customer account carries one, and a sale to that account is priced from it. How a price is
-resolved and rounded: :mod:`pos_tui.core.accounts.prices.lists`; files: ``files``.
+a customer account carries one, and a sale to that account is priced from it; a store may carry one, and its
+terminals then sell at it (``stores``: which price wins). How a price is resolved and rounded:
+:mod:`pos_tui.core.accounts.prices.lists`; files: ``files``.
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ _EXPORTS = {
     "resolve_prices": "lists",
     "set_price": "lists",
     "show_price_list": "lists",
+    "store_price_list_id": "stores",
+    "store_prices": "stores",
+    "this_store": "stores",
 }
 
 __all__ = [
@@ -62,6 +66,9 @@ __all__ = [
     "resolve_prices",
     "set_price",
     "show_price_list",
+    "store_price_list_id",
+    "store_prices",
+    "this_store",
 ]
 if not TYPE_CHECKING:  # type checkers read the imports below instead, and flag a misspelt name
     __getattr__, __dir__ = front_door(__name__, _EXPORTS)
@@ -91,3 +98,4 @@ if TYPE_CHECKING:
         set_price,
         show_price_list,
     )
+    from pos_tui.core.accounts.prices.stores import store_price_list_id, store_prices, this_store

@@ -37,10 +37,12 @@ def _refuse_transit(code: str) -> None:
         )
 
 
-def add_location(code: str, name: str, *, terminal: str, now: datetime, user: str | None = None) -> LocationInfo:
-    """A new stock location (journalled); the in-transit code is reserved."""
+def add_location(
+    code: str, name: str, *, terminal: str, now: datetime, user: str | None = None, store_code: str = "S1"
+) -> LocationInfo:
+    """A new stock location of store ``store_code`` (journalled); the in-transit code is reserved."""
     _refuse_transit(code)
-    return locations.add_location(code, name, terminal=terminal, now=now, user=user)
+    return locations.add_location(code, name, terminal=terminal, now=now, user=user, store_code=store_code)
 
 
 def assign_terminal(terminal_id: str, code: str, *, terminal: str, now: datetime, user: str | None = None) -> None:
