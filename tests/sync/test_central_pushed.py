@@ -30,8 +30,8 @@ def pushed(db: object, settings: Settings, now: datetime, central_url: str) -> I
     a sale on account, a Z), then three more sales; everything pushed."""
     centre = Centre(central_url)
     centre.register("T1", "S1")
-    set_identity("T1", "S1", central_url)
     books, members = make_shop(settings, now)
+    set_identity("T1", "S1", central_url)  # after the day: its redemptions are the centre's first news of them
     more_sales(books, members, now + timedelta(hours=2), 3)
     result = sync.push(now + timedelta(hours=3))
     assert result.waiting == 0
