@@ -19,6 +19,7 @@ _EXPORTS = {
     "CHEQUE": "model",
     "COUPON": "model",
     "CentralUnreachable": "model",
+    "DocumentsWaiting": "status",
     "GIFT_CARD": "model",
     "Identity": "model",
     "LEDGERS": "model",
@@ -28,17 +29,31 @@ _EXPORTS = {
     "PullResult": "model",
     "PushResult": "model",
     "Receipt": "model",
+    "RunResult": "service",
     "STAMPS": "model",
     "STOCK": "model",
     "SequenceConflict": "model",
     "SyncStatus": "model",
     "TIER": "model",
     "WALLET": "model",
+    "Waiting": "status",
+    "age_text": "status",
+    "apply_role": "roles",
     "central_tx": "connection",
+    "check_close": "status",
     "identity": "identity",
+    "join_now": "service",
     "link": "connection",
     "masked": "identity",
     "open_central": "connection",
+    "pull_now": "service",
+    "push_now": "service",
+    "role_name": "roles",
+    "role_sql": "roles",
+    "run_once": "service",
+    "scram_verifier": "roles",
+    "status": "status",
+    "waiting_on_close": "status",
 }
 
 __all__ = [
@@ -53,23 +68,38 @@ __all__ = [
     "TIER",
     "WALLET",
     "CentralUnreachable",
+    "DocumentsWaiting",
     "Identity",
     "NotJoined",
     "OutboxRecord",
     "PullResult",
     "PushResult",
     "Receipt",
+    "RunResult",
     "SequenceConflict",
     "SyncStatus",
+    "Waiting",
+    "age_text",
+    "apply_role",
     "central_tx",
+    "check_close",
     "identity",
+    "join_now",
     "link",
     "masked",
     "open_central",
+    "pull_now",
+    "push_now",
+    "role_name",
+    "role_sql",
+    "run_once",
+    "scram_verifier",
+    "status",
+    "waiting_on_close",
 ]
 
 if TYPE_CHECKING:
-    from pos_tui.core.sync import identity
+    from pos_tui.core.sync import identity, status
     from pos_tui.core.sync.connection import central_tx, link, open_central
     from pos_tui.core.sync.identity import masked
     from pos_tui.core.sync.model import (
@@ -93,5 +123,8 @@ if TYPE_CHECKING:
         SequenceConflict,
         SyncStatus,
     )
+    from pos_tui.core.sync.roles import apply_role, role_name, role_sql, scram_verifier
+    from pos_tui.core.sync.service import RunResult, join_now, pull_now, push_now, run_once
+    from pos_tui.core.sync.status import DocumentsWaiting, Waiting, age_text, check_close, waiting_on_close
 else:  # type checkers read the imports above instead, and flag a misspelt name
     __getattr__, __dir__ = front_door(__name__, _EXPORTS)
