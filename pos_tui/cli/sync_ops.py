@@ -356,12 +356,11 @@ def init(
 ) -> None:
     """Join the centre: register the terminal, pull the master data and start its series."""
     from pos_tui.core import sync
-    from pos_tui.core.sync import roles
 
     if not central.startswith(("postgresql://", "postgres://")):
         fail(_("--central must be a postgresql:// URL, not {url!r}").format(url=central[:40]), ExitCode.USAGE)
-    roles.check_terminal(terminal)
-    roles.check_store(store)
+    sync.check_terminal(terminal)
+    sync.check_store(store)
     settings = state().open_db()
     if terminal != settings.terminal_id:
         fail(
@@ -428,9 +427,7 @@ def role(
     statements = sync.role_sql(terminal, store=store, password=password)
     name = sync.role_name(terminal)
     if not apply:
-        from pos_tui.core.sync import roles
-
-        sys.stdout.write(roles.script(statements))
+        sys.stdout.write(sync.role_script(statements))
         sys.stdout.flush()
         info(
             _('Run it as the centre\'s owner: psql "postgresql://OWNER@HOST/DB" -f FILE; the role is {role}.').format(

@@ -23,11 +23,14 @@ _EXPORTS = {
     "GIFT_CARD": "model",
     "Identity": "model",
     "LEDGERS": "model",
+    "LEDGER_OF": "documents",
+    "LedgerRule": "documents",
     "NotJoined": "model",
     "OutboxRecord": "model",
     "POINTS": "model",
     "PullResult": "model",
     "PushResult": "model",
+    "REFERENCE_KEYS": "documents",
     "Receipt": "model",
     "RunResult": "service",
     "STAMPS": "model",
@@ -39,20 +42,30 @@ _EXPORTS = {
     "Waiting": "status",
     "age_text": "status",
     "apply_role": "roles",
+    "body_of": "documents",
     "central_tx": "connection",
     "check_close": "status",
+    "check_store": "roles",
+    "check_terminal": "roles",
     "identity": "identity",
     "join_now": "service",
+    "last_seq": "pushing",
     "link": "connection",
     "masked": "identity",
     "open_central": "connection",
+    "pending": "documents",
     "pull_now": "service",
+    "push": "pushing",
     "push_now": "service",
+    "receive": "central",
     "role_name": "roles",
+    "role_script": "roles",
     "role_sql": "roles",
     "run_once": "service",
     "scram_verifier": "roles",
     "status": "status",
+    "terminal_high_water": "central",
+    "waiting": "pushing",
     "waiting_on_close": "status",
 }
 
@@ -62,7 +75,9 @@ __all__ = [
     "COUPON",
     "GIFT_CARD",
     "LEDGERS",
+    "LEDGER_OF",
     "POINTS",
+    "REFERENCE_KEYS",
     "STAMPS",
     "STOCK",
     "TIER",
@@ -70,6 +85,7 @@ __all__ = [
     "CentralUnreachable",
     "DocumentsWaiting",
     "Identity",
+    "LedgerRule",
     "NotJoined",
     "OutboxRecord",
     "PullResult",
@@ -81,27 +97,54 @@ __all__ = [
     "Waiting",
     "age_text",
     "apply_role",
+    "body_of",
     "central_tx",
     "check_close",
+    "check_store",
+    "check_terminal",
     "identity",
     "join_now",
+    "last_seq",
     "link",
     "masked",
     "open_central",
+    "pending",
     "pull_now",
+    "push",
     "push_now",
+    "receive",
     "role_name",
+    "role_script",
     "role_sql",
     "run_once",
     "scram_verifier",
     "status",
+    "terminal_high_water",
+    "waiting",
     "waiting_on_close",
 ]
 
 if TYPE_CHECKING:
     from pos_tui.core.sync import identity, status
-    from pos_tui.core.sync.connection import central_tx, link, open_central
-    from pos_tui.core.sync.identity import masked
+    from pos_tui.core.sync.central import (
+        receive,
+        terminal_high_water,
+    )
+    from pos_tui.core.sync.connection import (
+        central_tx,
+        link,
+        open_central,
+    )
+    from pos_tui.core.sync.documents import (
+        LEDGER_OF,
+        REFERENCE_KEYS,
+        LedgerRule,
+        body_of,
+        pending,
+    )
+    from pos_tui.core.sync.identity import (
+        masked,
+    )
     from pos_tui.core.sync.model import (
         ACCOUNT,
         CHEQUE,
@@ -123,8 +166,33 @@ if TYPE_CHECKING:
         SequenceConflict,
         SyncStatus,
     )
-    from pos_tui.core.sync.roles import apply_role, role_name, role_sql, scram_verifier
-    from pos_tui.core.sync.service import RunResult, join_now, pull_now, push_now, run_once
-    from pos_tui.core.sync.status import DocumentsWaiting, Waiting, age_text, check_close, waiting_on_close
+    from pos_tui.core.sync.pushing import (
+        last_seq,
+        push,
+        waiting,
+    )
+    from pos_tui.core.sync.roles import (
+        apply_role,
+        check_store,
+        check_terminal,
+        role_name,
+        role_script,
+        role_sql,
+        scram_verifier,
+    )
+    from pos_tui.core.sync.service import (
+        RunResult,
+        join_now,
+        pull_now,
+        push_now,
+        run_once,
+    )
+    from pos_tui.core.sync.status import (
+        DocumentsWaiting,
+        Waiting,
+        age_text,
+        check_close,
+        waiting_on_close,
+    )
 else:  # type checkers read the imports above instead, and flag a misspelt name
     __getattr__, __dir__ = front_door(__name__, _EXPORTS)

@@ -147,7 +147,7 @@ def role_sql(terminal: str, *, store: str | None = None, password: str | None = 
     return stmts
 
 
-def script(statements: Sequence[str]) -> str:
+def role_script(statements: Sequence[str]) -> str:
     """The statements as one psql script, in one transaction."""
     return "BEGIN;\n" + "".join(f"{s};\n" for s in statements) + "COMMIT;\n"
 
