@@ -22,6 +22,7 @@ _EXPORTS = {
     "DocumentsWaiting": "status",
     "GIFT_CARD": "model",
     "Identity": "model",
+    "JoinResult": "joining",
     "LEDGERS": "model",
     "LEDGER_OF": "documents",
     "LedgerRule": "documents",
@@ -38,6 +39,7 @@ _EXPORTS = {
     "SequenceConflict": "model",
     "SyncStatus": "model",
     "TIER": "model",
+    "TerminalState": "terminals",
     "WALLET": "model",
     "Waiting": "status",
     "age_text": "status",
@@ -48,16 +50,20 @@ _EXPORTS = {
     "check_store": "roles",
     "check_terminal": "roles",
     "identity": "identity",
+    "join": "joining",
     "join_now": "service",
     "last_seq": "pushing",
     "link": "connection",
+    "list_terminals": "terminals",
     "masked": "identity",
     "open_central": "connection",
     "pending": "documents",
+    "pull": "pulling",
     "pull_now": "service",
     "push": "pushing",
     "push_now": "service",
     "receive": "central",
+    "register_terminal": "terminals",
     "role_name": "roles",
     "role_script": "roles",
     "role_sql": "roles",
@@ -65,6 +71,7 @@ _EXPORTS = {
     "scram_verifier": "roles",
     "status": "status",
     "terminal_high_water": "central",
+    "terminal_state": "terminals",
     "waiting": "pushing",
     "waiting_on_close": "status",
 }
@@ -85,6 +92,7 @@ __all__ = [
     "CentralUnreachable",
     "DocumentsWaiting",
     "Identity",
+    "JoinResult",
     "LedgerRule",
     "NotJoined",
     "OutboxRecord",
@@ -94,6 +102,7 @@ __all__ = [
     "RunResult",
     "SequenceConflict",
     "SyncStatus",
+    "TerminalState",
     "Waiting",
     "age_text",
     "apply_role",
@@ -103,16 +112,20 @@ __all__ = [
     "check_store",
     "check_terminal",
     "identity",
+    "join",
     "join_now",
     "last_seq",
     "link",
+    "list_terminals",
     "masked",
     "open_central",
     "pending",
+    "pull",
     "pull_now",
     "push",
     "push_now",
     "receive",
+    "register_terminal",
     "role_name",
     "role_script",
     "role_sql",
@@ -120,6 +133,7 @@ __all__ = [
     "scram_verifier",
     "status",
     "terminal_high_water",
+    "terminal_state",
     "waiting",
     "waiting_on_close",
 ]
@@ -145,6 +159,10 @@ if TYPE_CHECKING:
     from pos_tui.core.sync.identity import (
         masked,
     )
+    from pos_tui.core.sync.joining import (
+        JoinResult,
+        join,
+    )
     from pos_tui.core.sync.model import (
         ACCOUNT,
         CHEQUE,
@@ -165,6 +183,9 @@ if TYPE_CHECKING:
         Receipt,
         SequenceConflict,
         SyncStatus,
+    )
+    from pos_tui.core.sync.pulling import (
+        pull,
     )
     from pos_tui.core.sync.pushing import (
         last_seq,
@@ -193,6 +214,12 @@ if TYPE_CHECKING:
         age_text,
         check_close,
         waiting_on_close,
+    )
+    from pos_tui.core.sync.terminals import (
+        TerminalState,
+        list_terminals,
+        register_terminal,
+        terminal_state,
     )
 else:  # type checkers read the imports above instead, and flag a misspelt name
     __getattr__, __dir__ = front_door(__name__, _EXPORTS)
