@@ -3,7 +3,8 @@ one), the e-invoices waiting and the time.
 
 At 80 columns not everything fits: the cashier and the shift always show; what gives way, in this order,
 is the date (the time stays), the cashier's role, the age of the waiting invoices, the words around the
-centre's state (``Offline: 12 docs, 8 min`` → ``Offline: 12`` → ``⇅ 12``), and last the shop's name."""
+centre's state (``Offline: 12 docs, 8 min`` → ``Offline: 12``), the shop's name, and last the centre's
+words (``⇅ 12``)."""
 
 from __future__ import annotations
 
@@ -92,14 +93,16 @@ class StatusLine(Static):
             (syncs[0], waiting_long, time_only, "", shop),
             (syncs[0], waiting_short, time_only, "", shop),
             (syncs[1], waiting_short, time_only, "", shop),
-            (syncs[2], waiting_short, time_only, "", shop),
+            (syncs[1], waiting_short, time_only, "", ""),  # the shop's name shortened, not the centre's words
+            (syncs[2], waiting_short, time_only, "", ""),
         ]
         chosen = variants[-1]
         for variant in variants:
             if cell_len(self._plain(variant, terminal, who, shift)) <= width:
                 chosen = variant
                 break
-        (centre, centre_style), waiting, clock, role_text, shop_text = chosen
+        (centre, centre_style), waiting, clock, role_text, _shop = chosen
+        shop_text = shop  # whatever room is left (below): cut with an ellipsis, or left out
         right = Text()
         if centre:
             right.append(centre, style=centre_style)
