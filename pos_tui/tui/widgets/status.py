@@ -16,7 +16,7 @@ from rich.text import Text
 from textual import events
 from textual.widgets import Static
 
-from pos_tui.core.kernel import local, role_label
+from pos_tui.core.kernel import format_decimal, local, role_label
 from pos_tui.i18n import _
 from pos_tui.tui.base import pos_app
 
@@ -32,22 +32,23 @@ def sync_text(state: Any, now: datetime, *, size: int = 0) -> tuple[str, str]:
     from pos_tui.core import sync
 
     waiting = state.waiting
+    n = format_decimal(waiting)
     age = sync.age_text(now - state.oldest_at) if waiting and state.oldest_at is not None else ""
     if state.online is False:
         if not waiting:
             return (_("Offline") if size < 2 else "⇅ ✗"), "bold yellow"
         if size == 0:
-            return _("Offline: {n} docs, {age}").format(n=waiting, age=age), "bold yellow"
+            return _("Offline: {n} docs, {age}").format(n=n, age=age), "bold yellow"
         if size == 1:
-            return _("Offline: {n}").format(n=waiting), "bold yellow"
-        return f"⇅ {waiting}", "bold yellow"
+            return _("Offline: {n}").format(n=n), "bold yellow"
+        return f"⇅ {n}", "bold yellow"
     if state.last_error:
         return (_("Centre: error") if size < 2 else "⇅ !"), "bold red"
     stale = waiting and state.oldest_at is not None and now - state.oldest_at >= SYNC_FRESH
     if stale:  # online, yet documents wait: the pass has not caught up (or keeps failing quietly)
         if size == 0:
-            return _("Centre: {n} waiting, {age}").format(n=waiting, age=age), "bold yellow"
-        return (_("Centre: {n}").format(n=waiting) if size == 1 else f"⇅ {waiting}"), "bold yellow"
+            return _("Centre: {n} waiting, {age}").format(n=n, age=age), "bold yellow"
+        return (_("Centre: {n}").format(n=n) if size == 1 else f"⇅ {n}"), "bold yellow"
     if state.online is None:
         return (_("Centre: connecting") if size < 2 else "⇅ …"), ""
     return (_("Centre: online") if size < 2 else "⇅"), ""
