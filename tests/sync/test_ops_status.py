@@ -15,7 +15,7 @@ from ops_support import closed_port_url, post_users
 from sync_support import set_identity
 
 from pos_tui.core import cash, staff, sync
-from pos_tui.core.sync import identity
+from pos_tui.core.sync import identity, service
 from pos_tui.settings import Settings, SyncSettings
 from pos_tui.store import models as m
 
@@ -94,7 +94,7 @@ def test_what_the_service_recorded_shows(db: object, settings: Settings, now: da
     current = sync.status.status(now)
     assert current.online is False and current.waiting == 2
     assert current.last_error == result.error
-    sync.service.record(now + timedelta(minutes=2), online=True, error=None, pushed=True)
+    service.record(now + timedelta(minutes=2), online=True, error=None, pushed=True)
     current = sync.status.status(now)
     assert current.online is True and current.last_error is None
     assert current.last_push_at == now + timedelta(minutes=2) and current.last_pull_at is None

@@ -17,7 +17,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from pos_tui.core import cash, catalog, staff, sync
-from pos_tui.core.sync import identity
+from pos_tui.core.sync import identity, service
 from pos_tui.settings import Settings, SyncSettings
 from pos_tui.store import models as m
 from pos_tui.tui.app import PosApp
@@ -85,10 +85,10 @@ def _online_passes(monkeypatch: pytest.MonkeyPatch) -> list[datetime]:
     def run_once(now: datetime, settings: Settings) -> Any:
         passes.append(now)
         identity.put({"high_water": str(sync.status.status(now).last_seq)})
-        sync.service.record(now, online=True, error=None, pushed=True, pulled=True)
+        service.record(now, online=True, error=None, pushed=True, pulled=True)
         return sync.RunResult(now, online=True)
 
-    monkeypatch.setattr(sync.service, "run_once", run_once)
+    monkeypatch.setattr(service, "run_once", run_once)
     return passes
 
 

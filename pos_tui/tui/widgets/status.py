@@ -2,9 +2,9 @@
 one), the e-invoices waiting and the time.
 
 At 80 columns not everything fits: the cashier and the shift always show; what gives way, in this order,
-is the date (the time stays), the cashier's role, the age of the waiting invoices, the words around the
-centre's state (``Offline: 12 docs, 8 min`` → ``Offline: 12``), the shop's name, and last the centre's
-words (``⇅ 12``)."""
+is the date (the time stays), the cashier's role, the age of the waiting invoices, the shop's name (cut
+short, then left out), the age of the documents waiting for the centre (``Offline: 12 docs, 8 min`` →
+``Offline: 12``) and last the words around them (``⇅ 12``)."""
 
 from __future__ import annotations
 
@@ -93,8 +93,8 @@ class StatusLine(Static):
             (syncs[0], waiting_long, time_only, role, shop),
             (syncs[0], waiting_long, time_only, "", shop),
             (syncs[0], waiting_short, time_only, "", shop),
-            (syncs[1], waiting_short, time_only, "", shop),
-            (syncs[1], waiting_short, time_only, "", ""),  # the shop's name shortened, not the centre's words
+            (syncs[0], waiting_short, time_only, "", ""),  # the shop's name cut before what waits for the centre
+            (syncs[1], waiting_short, time_only, "", ""),
             (syncs[2], waiting_short, time_only, "", ""),
         ]
         chosen = variants[-1]
