@@ -20,7 +20,9 @@ its own: the store's proxy stays bound to the terminal's file).
    the mark jumps when the gap is filled).
 
 Lock order, for everyone who writes here: the terminal's row, then
-``pg_advisory_xact_lock(REVISION_LOCK)``, then ``sync_hold`` and ``sync_balance`` rows.
+``pg_advisory_xact_lock(REVISION_LOCK)`` (taken before any ``sync_ledger`` id or revision is
+drawn, held to the commit, so ids and revisions become visible in order for the pulls), then
+``sync_hold`` and ``sync_balance`` rows.
 """
 
 from __future__ import annotations
@@ -51,12 +53,13 @@ from pos_tui.core.sync.model import (
     Receipt,
     SequenceConflict,
 )
-from pos_tui.i18n import _
+from pos_tui.i18n import N_, _
 from pos_tui.store.outbox import MASTER_KEYS, REVISION_LOCK
 
 # Shared rows a terminal writes that the centre applies to its own tables (by natural key), so
 # they get a revision and reach the other terminals. agenda_entry and cheque stay documents.
 APPLIED = ("member", "gift_card", "coupon")
+LABELS = {"member": N_("Member"), "gift_card": N_("Gift card"), "coupon": N_("Coupon")}
 # Ledgers that must not go below zero; the account must not go above the party's credit limit;
 # a coupon must not be used more often than its max_uses.
 NOT_NEGATIVE = (POINTS, WALLET, GIFT_CARD, STAMPS)
@@ -225,55 +228,43 @@ def _insert_documents(db: Database, terminal: str, store: str, docs: list[_Doc],
     return {row[0] for row in inserted}
 
 
-def _insert_ledger(db: Database, terminal: str, store: str, docs: list[_Doc]) -> set[str]:
-    """The ledger rows of ``docs`` (the ones new here); returns the origins written now."""
-    rows = []
-    for doc in docs:
-        for row in doc.body.get("rows") or []:
-            if row.get("ledger") is None:
-                continue
-            data = row.get("data") or {}
-            rows.append(
-                (
-                    row["origin"],
-                    doc.record.uid,
-                    terminal,
-                    store,
-                    row["table"],
-                    row["ledger"],
-                    row["key"],
-                    row.get("place") or "",
-                    int(row.get("amount") or 0),
-                    data.get("at") or _stored(doc.record.at),
-                    json.dumps(data, ensure_ascii=False, separators=(",", ":")),
-                )
-            )
-    written = _values(
+Moved = tuple[str, str, str, str, str, int, str | None]  # origin, document, ledger, key, place, amount, sale
+
+
+def _insert_ledger(db: Database, uids: Sequence[str]) -> list[Moved]:
+    """The ledger rows of the documents ``uids`` (just inserted), taken from their bodies by the
+    centre itself in one statement; returns the rows written now (an origin already held: none)."""
+    if not uids:
+        return []
+    found = _sql(
         db,
         'INSERT INTO sync_ledger (origin, document, terminal, store, tbl, ledger, "key", place, amount, at, data) '
-        "VALUES %s ON CONFLICT (origin) DO NOTHING RETURNING origin",
-        rows,
-        fetch=True,
+        "SELECT r ->> 'origin', d.uid, d.terminal, d.store, r ->> 'table', r ->> 'ledger', r ->> 'key', "
+        "COALESCE(r ->> 'place', ''), COALESCE((r ->> 'amount')::bigint, 0), "
+        "COALESCE((r -> 'data' ->> 'at')::timestamp, d.at), COALESCE((r -> 'data')::text, '{}') "
+        "FROM sync_document d "
+        "CROSS JOIN LATERAL json_array_elements(d.body::json -> 'rows') WITH ORDINALITY AS e(r, n) "
+        "WHERE d.uid = ANY(%s) AND r ->> 'ledger' IS NOT NULL ORDER BY d.seq, e.n "
+        'ON CONFLICT (origin) DO NOTHING RETURNING origin, document, ledger, "key", place, amount, '
+        "data::json ->> 'sale'",
+        (list(uids),),
     )
-    return {row[0] for row in written}
+    return [(o, doc, ledger, key, place, int(amount), sale) for o, doc, ledger, key, place, amount, sale in found]
 
 
-def _effects(db: Database, docs: list[_Doc], written: set[str], now: datetime) -> list[_Effect]:
+def _effects(db: Database, docs: list[_Doc], moved: list[Moved], now: datetime) -> list[_Effect]:
     """What each document does to each balance, open holds settled: a hold's amount was applied
     when it was taken, so its sale's rows add only what differs from it. A hold of a sale whose
     document moved nothing on that balance is settled too (giving its amount back)."""
     sums: dict[tuple[int, str, tuple[str, str, str], str | None], int] = defaultdict(int)
+    seq_of = {d.record.uid: d.record.seq for d in docs}
     docs_by_seq = {d.record.seq: d for d in docs}
     sales: dict[str, int] = {}  # a sale uid -> the first document (seq) carrying it
-    for doc in docs:
-        for row in doc.body.get("rows") or []:
-            if row.get("ledger") is None or row["origin"] not in written:
-                continue
-            sale = (row.get("data") or {}).get("sale")
-            group = (row["ledger"], row["key"], row.get("place") or "")
-            sums[(doc.record.seq, doc.record.uid, group, sale)] += int(row.get("amount") or 0)
-            if sale is not None:
-                sales.setdefault(sale, doc.record.seq)
+    for _origin, uid, ledger, key, place, amount, sale in moved:
+        seq = seq_of[uid]
+        sums[(seq, uid, (ledger, key, place), sale)] += amount
+        if sale is not None:
+            sales[sale] = min(seq, sales.get(sale, seq))
     holds: dict[tuple[str, tuple[str, str, str]], int] = {}
     if sales:
         for document, ledger, key, place, amount in _sql(
@@ -285,7 +276,7 @@ def _effects(db: Database, docs: list[_Doc], written: set[str], now: datetime) -
             holds[(document, (ledger, key, place))] = int(amount)
     effects: list[_Effect] = []
     settled: list[tuple[str, tuple[str, str, str]]] = []
-    for (seq, uid, group, sale), total in sums.items():
+    for (seq, uid, group, sale), total in sorted(sums.items(), key=lambda item: item[0][0]):
         hold = holds.pop((sale, group), None) if sale is not None else None
         if hold is None:
             effects.append(_Effect(seq, uid, group, total, held=False))
@@ -354,8 +345,20 @@ def _overdrafts(
     totals: dict[tuple[str, str, str], int] = defaultdict(int)
     for effect in effects:
         totals[effect.group] += effect.delta
-    running = {group: after[group] - totals[group] for group in after}
-    bounds = _bounds(db, after)
+    now_at = dict(after)
+    unchanged = sorted({e.group for e in effects if e.group not in now_at and not e.held and e.delta})
+    if unchanged:  # moved down and back up within the batch: the balance is read as it stands
+        found = _values(
+            db,
+            'SELECT b.ledger, b."key", b.place, b.amount FROM sync_balance b JOIN (VALUES %s) AS v(ledger, key, place) '
+            'ON b.ledger = v.ledger AND b."key" = v.key AND b.place = v.place',
+            unchanged,
+            fetch=True,
+        )
+        now_at.update({(a, b, c): int(amount) for a, b, c, amount in found})
+        now_at.update({group: 0 for group in unchanged if group not in now_at})
+    running = {group: now_at[group] - totals[group] for group in now_at}
+    bounds = _bounds(db, now_at)
     rows = []
     for effect in effects:
         if effect.group not in running:
@@ -422,6 +425,13 @@ def _apply_shared(db: Database, terminal: str, docs: list[_Doc], now: datetime) 
                 if value is not None:
                     wanted[documents.reference_of(f) or ""].add(str(value))
     ids = {table: _central_ids(db, table, keys) for table, keys in wanted.items() if table in documents.REFERENCE_KEYS}
+
+    def central_id(target: str, value: str) -> int | None:
+        known = ids.setdefault(target, {})
+        if value not in known and target in documents.REFERENCE_KEYS:  # written by an earlier row of the batch?
+            known.update(_central_ids(db, target, {value}))
+        return known.get(value)
+
     conflicts = []
     for doc, row in shared:
         table, data = row["table"], row.get("data") or {}
@@ -436,16 +446,12 @@ def _apply_shared(db: Database, terminal: str, docs: list[_Doc], now: datetime) 
             value = data[f.name]
             target = documents.reference_of(f)
             if target is not None and value is not None:
-                central = ids.get(target, {}).get(str(value))
+                central = central_id(target, str(value))
                 if central is None:
                     missing.append(f"{f.name} '{value}'")
                 value = central
-                if target == table and central is None:
-                    value = None
             columns.append(f.column_name)
             values.append(value)
-        if "id" in columns:
-            continue
         updates = ", ".join(f'"{c}" = EXCLUDED."{c}"' for c in columns if c != key_column)
         keep = KEEP.get(table)
         sql = (
@@ -462,22 +468,24 @@ def _apply_shared(db: Database, terminal: str, docs: list[_Doc], now: datetime) 
             column = _constraint_column(exc, table)
             shown = data.get(column) if column else None
             note = (
-                _("{table} '{key}' was not applied at the centre: another row already has {column} '{value}'").format(
-                    table=table, key=key, column=column, value=shown
-                )
+                _(
+                    "{table} '{key}' was not applied at the centre: another row already has '{column}' = '{value}'"
+                ).format(table=_(LABELS[table]), key=key, column=column, value=shown)
                 if column
                 else _("{table} '{key}' was not applied at the centre: it clashes with another row").format(
-                    table=table, key=key
+                    table=_(LABELS[table]), key=key
                 )
             )
             conflicts.append(_conflict(terminal, table, key, doc.record.uid, now, note))
             continue
         if not applied:
-            note = _("{table} '{key}' was not applied at the centre: it was erased there").format(table=table, key=key)
+            note = _("{table} '{key}' was not applied at the centre: it was erased there").format(
+                table=_(LABELS[table]), key=key
+            )
             conflicts.append(_conflict(terminal, table, key, doc.record.uid, now, note))
         elif missing:
             note = _("{table} '{key}' was applied without references the centre does not know: {names}").format(
-                table=table, key=key, names=", ".join(missing)
+                table=_(LABELS[table]), key=key, names=", ".join(missing)
             )
             conflicts.append(_conflict(terminal, table, key, doc.record.uid, now, note))
     return conflicts
@@ -513,9 +521,12 @@ def receive(db: Database, terminal: str, records: Sequence[OutboxRecord], now: d
         if fresh:
             inserted = _insert_documents(db, terminal, store, fresh, now)
             new = [d for d in fresh if d.record.uid in inserted]
+            # Held to the commit, before the first ledger id and revision are taken: terminals pull
+            # ledger rows by id and balances by revision ("> last seen"), so both must become
+            # visible in the order they are numbered, and no push may commit a lower one late.
             db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (REVISION_LOCK,))
-            written = _insert_ledger(db, terminal, store, new)
-            effects = _effects(db, new, written, now)
+            moved = _insert_ledger(db, [d.record.uid for d in new])
+            effects = _effects(db, new, moved, now)
             after = _apply_balances(db, effects)
             _overdrafts(db, terminal, effects, after, now)
             conflicts = _apply_shared(db, terminal, new, now)
