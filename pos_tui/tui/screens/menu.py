@@ -178,13 +178,61 @@ def z_report(screen: SaleScreen) -> None:
         if yes:
             _call(screen, run, lambda body: ReportReady(_("Z report"), body), _("Z report"), "report")
 
-    screen.app.push_screen(
-        ConfirmDialog(
-            _("Z report"),
-            _("Close the day on terminal {terminal}? A Z report cannot be undone.").format(terminal=session.terminal),
-        ),
-        confirmed,
-    )
+    def ask(waiting: str) -> None:
+        question = _("Close the day on terminal {terminal}? A Z report cannot be undone.").format(
+            terminal=session.terminal
+        )
+        if waiting:
+            question = f"{waiting}.\n{question}"
+        screen.app.push_screen(ConfirmDialog(_("Z report"), question), confirmed)
+
+    _before_closing(screen, ask)
+
+
+def _before_closing(screen: SaleScreen, go: Callable[[str], None]) -> None:
+    """Before a shift is closed or a Z taken on a till of a centre: when documents wait, try to send
+    them first (one sync pass in the app's worker, unless the till is known to be offline), then
+    ``go`` with what still waits ("" when nothing does, or the till joined no centre), or, with
+    ``[sync] waiting_on_close = "block"``, refuse on the sale screen's error line."""
+    from pos_tui.core import sync
+    from pos_tui.core.kernel import PosError
+
+    app = pos_app(screen)
+    session = screen.session
+    try:  # two local reads: on the UI thread, like a cart change
+        waiting = sync.waiting_on_close(session.now(), session.settings.sync)
+    except PosError as exc:
+        _closing_refused(screen, exc.message)
+        return
+    if waiting is None:
+        go("")
+        return
+    state = app.sync_state()
+    if state is not None and state.online is False:  # offline: a pass would only wait for a timeout
+        _closing_decided(screen, go)
+        return
+    screen.show_note(_("Sending the waiting documents to the centre…"))
+    app.sync_then(lambda: _closing_decided(screen, go))
+
+
+def _closing_decided(screen: SaleScreen, go: Callable[[str], None]) -> None:
+    from pos_tui.core import sync
+    from pos_tui.core.kernel import PosError
+
+    session = screen.session
+    now = session.now()
+    try:
+        waiting = sync.check_close(now, session.settings.sync)
+    except PosError as exc:  # DocumentsWaiting with "block", or a database fault
+        _closing_refused(screen, exc.message)
+        return
+    screen.show_note("")
+    go("" if waiting is None else waiting.describe(now))
+
+
+def _closing_refused(screen: SaleScreen, message: str) -> None:
+    screen.show_error(message)
+    screen.app.notify(message, severity="error", timeout=15)
 
 
 def _cash_movement(screen: SaleScreen, kind: str) -> None:
@@ -376,7 +424,22 @@ def close_shift(screen: SaleScreen) -> None:
         body = render_shift_close(shift, session.settings)
         app.push_screen(ReportDialog(_("Shift closed"), body), lambda _none: app.action_logout())
 
-    app.push_screen(CloseShiftDialog(session.language), closed)
+    def count_the_drawer(yes: bool | None = True) -> None:
+        if yes:
+            app.push_screen(CloseShiftDialog(session.language), closed)
+
+    def ask(waiting: str) -> None:
+        if not waiting:
+            count_the_drawer()
+            return
+        from pos_tui.tui.dialogs.views import ConfirmDialog
+
+        question = _("{waiting}. They go when the centre can be reached. Close the shift anyway?").format(
+            waiting=waiting
+        )
+        app.push_screen(ConfirmDialog(_("Close the shift"), question), count_the_drawer)
+
+    _before_closing(screen, ask)
 
 
 ACTIONS: dict[str, Callable[[SaleScreen], None]] = {
