@@ -58,6 +58,7 @@ ORIGIN_KEY = "id"  # a master table matched by its central id, through sync_orig
 CENTRAL = "c"  # the prefix of a central row's origin: c:<id>
 TOMBSTONES = "sync_tombstone"
 LEDGER_SEEN, BALANCE_SEEN = "ledger_seen", "balance_seen"
+BALANCE_MARK = "balance_high_water"  # guard.BALANCE_MARK (sync's modules do not import the guard)
 # Local ledger tables the other terminals' rows go into; account entries stay out (their
 # numbers are per database: the accounts' balances come down as sync_balance rows instead).
 LEDGER_MODELS: dict[str, type[Model]] = {
@@ -760,8 +761,11 @@ class _Puller:
     # -- balances ----------------------------------------------------------------------------
 
     def balances(self) -> None:
+        """The changed balances, then the mark the offline bound reads (docs/sync-guard.md): this
+        terminal's high-water in the same snapshot, so every own document up to it is inside them."""
         seen = identity.int_value(BALANCE_SEEN)
         upto = int(self.centre.value("SELECT COALESCE(MAX(revision), 0) FROM sync_balance") or 0)
+        mine = self.centre.value("SELECT high_water FROM sync_terminal WHERE terminal = %s", (self.terminal,))
         P = database.param
         while seen < upto:
             rows = self.centre.rows(
@@ -781,6 +785,8 @@ class _Puller:
                 _put_marks({BALANCE_SEEN: str(top)})
             self.tally.balances += len(rows)
             seen = top
+        if mine is not None:
+            _put_marks({BALANCE_MARK: str(int(mine))})
 
 
 def _run(db: Database, terminal: str, batch: int) -> PullResult:
