@@ -183,7 +183,9 @@ class SyncSettings:
     what closing a shift or taking a Z does while documents wait (``warn`` or ``block``);
     ``offline_*_per_day``: the most one member (gift card) may redeem per shop day on this terminal
     while the centre cannot be reached — points, store credit and gift-card money in kuruş,
-    on-account sales in kuruş per account; 0 forbids it offline."""
+    on-account sales in kuruş per account; 0 forbids it offline. ``loyalty_jobs``: this terminal
+    is the chain's loyalty terminal — its ``loyalty run`` decides the tiers and queues the
+    messages for every member (true on exactly one terminal; docs/sync-tiers.md)."""
 
     interval_seconds: int = 30
     batch: int = 500
@@ -192,6 +194,7 @@ class SyncSettings:
     offline_wallet_per_day: int = 50000  # kuruş (500,00 TL)
     offline_gift_card_per_day: int = 100000  # kuruş (1.000,00 TL)
     offline_on_account_per_day: int = 100000  # kuruş (1.000,00 TL)
+    loyalty_jobs: bool = False
 
 
 DEFAULT_ROLES: Mapping[str, RoleSettings] = {
@@ -409,6 +412,9 @@ def _parse_sync(raw: Mapping[str, Any]) -> SyncSettings:
         if name == "waiting_on_close":
             if value not in ("warn", "block"):
                 raise ValueError(f"sync.waiting_on_close must be warn or block, not {value!r}")
+        elif name == "loyalty_jobs":
+            if not isinstance(value, bool):
+                raise ValueError(f"sync.loyalty_jobs must be true or false, not {value!r}")
         elif not isinstance(value, int) or isinstance(value, bool) or value < 0:
             raise ValueError(f"sync.{name} must be a whole number of at least 0, not {value!r}")
         values[name] = value

@@ -30,7 +30,14 @@ def run(
     tz = settings.shop.timezone
     moment = now()
     day = parse_date(as_of, "--as-of") or local(moment, tz).date()
-    report = jobs.run(as_of=day, now=moment, program=rules.active_program(), tz=tz, terminal=settings.terminal_id)
+    report = jobs.run(
+        as_of=day,
+        now=moment,
+        program=rules.active_program(),
+        tz=tz,
+        terminal=settings.terminal_id,
+        sync_settings=settings.sync,
+    )
     if json_:
         print_json(report.as_json())
         return
@@ -53,5 +60,12 @@ def run(
         ],
         title=_("Loyalty run for {day}").format(day=day.isoformat()),
     )
+    if report.tiers_from_centre:
+        info(
+            _(
+                "Tiers and messages were left to the chain's loyalty terminal ('[sync] loyalty_jobs'): "
+                "this terminal takes the tiers from the centre."
+            )
+        )
     if not any(queued.values()) and not report.expired_entries and not report.tier_upgrades + report.tier_downgrades:
         info(_("Nothing new to write for {day}.").format(day=day.isoformat()))

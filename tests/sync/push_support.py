@@ -158,11 +158,11 @@ class Centre:
 
     def ledger_sums(self) -> dict[tuple[str, str, str], int]:
         found = self.all('SELECT ledger, "key", place, SUM(amount) FROM sync_ledger GROUP BY 1, 2, 3')
-        return {(a, b, c): int(s) for a, b, c, s in found if s and a not in ("coupon", "tier", "cheque")}
+        return {(a, b, c): int(s) for a, b, c, s in found if s and a not in ("coupon", "tier", "cheque", "spend")}
 
     def balances(self) -> dict[tuple[str, str, str], int]:
         found = self.all('SELECT ledger, "key", place, amount FROM sync_balance')
-        return {(a, b, c): int(s) for a, b, c, s in found if s and a not in ("coupon", "tier", "cheque")}
+        return {(a, b, c): int(s) for a, b, c, s in found if s and a not in ("coupon", "tier", "cheque", "spend")}
 
     def snapshot(self) -> tuple[Any, ...]:
         """Everything a push may change, to show a refused one changed nothing."""

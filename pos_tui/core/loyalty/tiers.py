@@ -36,11 +36,21 @@ Paid and manual tiers
 Every change writes a ``tier_change`` row, updates the member's cached ``tier_code`` /
 ``tier_until`` and appends a ``tier_change`` journal entry; all in one transaction.
 :func:`evaluate_all` reads the spend of every member with one grouped query.
+
+A chain of terminals (docs/sync-tiers.md)
+    A member's spend at the other terminals of the chain counts too: each sale or return with a
+    member travels as a ``spend`` row (the push's body), the centre keeps it in ``sync_ledger``
+    and the pull brings the other terminals' ones down into this terminal's ``sync_ledger``;
+    the spend here is ``sale`` plus those rows, counted by the same rules, so every terminal and
+    the centre reach the same figure once they have synced. The *decisions* are written by one
+    terminal (``[sync] loyalty_jobs``, see :mod:`pos_tui.core.loyalty.jobs`); the others take the
+    member's tier from the centre with the pull of ``member``.
 """
 
 from __future__ import annotations
 
 import calendar
+import json
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -57,6 +67,7 @@ from pos_tui.core.kernel.clock import SHOP_TZ, from_db, shop_day, to_db, zone
 from pos_tui.core.kernel.errors import NotFound, ValidationError
 from pos_tui.core.kernel.money import ZERO, from_kurus
 from pos_tui.core.loyalty.program import Program, Tier, TierQualification
+from pos_tui.core.sync import SPEND
 from pos_tui.i18n import _
 from pos_tui.store import fast, write_tx
 from pos_tui.store import models as m
@@ -217,7 +228,8 @@ def _direction(program: Program, from_code: str | None, to_code: str | None) -> 
 
 
 def _spend_in(member_id: int, start: date, end: date, as_of: date, tz: str) -> Decimal:
-    """Net spend of one member: two index-driven queries (by member), not a table scan."""
+    """Net spend of one member: index-driven queries (by member; the other terminals' spend by
+    card), not a table scan."""
     lo, hi, cutoff = (
         _day_start(start, tz),
         _day_start(end + timedelta(days=1), tz),
@@ -242,7 +254,58 @@ def _spend_in(member_id: int, start: date, end: date, as_of: date, tz: str) -> D
         .where((orig.member == member_id) & (S.kind == "return") & (orig.at >= lo) & (orig.at < hi) & (S.at < cutoff))
         .scalar()
     )
-    return from_kurus(int(own or 0) - int(returned or 0))
+    card = fast.select_first(m.Member, ("card",), {"id": member_id})
+    foreign = 0 if card is None else _foreign_spend(start, end, as_of, tz, str(card[0])).get(str(card[0]), 0)
+    return from_kurus(int(own or 0) - int(returned or 0) + foreign)
+
+
+def _stored_time(value: Any) -> datetime:
+    """A stored time as the driver or a ``spend`` row's JSON gives it (ISO text or a datetime),
+    naive UTC."""
+    if isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(str(value))
+
+
+def _foreign_spend(start: date, end: date, as_of: date, tz: str, card: str | None = None) -> dict[str, int]:
+    """Net spend in kuruş per member card from the other terminals of the chain: the ``spend``
+    rows in ``sync_ledger`` (docs/sync-tiers.md). On a terminal they are what the pull brought
+    down (never this terminal's own: its sales are in ``sale``); at the centre, every terminal's.
+    A single-database shop has none. Counted as :func:`_spend_in` counts the ``sale`` table: a
+    sale on its day, a return of a receipt on the receipt's day (``return_of_at``), a return
+    without one on its own; only documents posted by the end of ``as_of``. One query (by card,
+    index-driven, when ``card`` is given); a return's JSON is read only for returns (a return is
+    never before its receipt, so the window's start bounds them too)."""
+    lo, hi, cutoff = (
+        _day_start(start, tz),
+        _day_start(end + timedelta(days=1), tz),
+        _day_start(as_of + timedelta(1), tz),
+    )
+    L = m.SyncLedger
+    where = (L.ledger == SPEND) & (L.at >= lo) & (L.at < cutoff) & ((L.amount < 0) | (L.at < hi))
+    if card is not None:
+        where &= L.key == card
+    found: dict[str, int] = defaultdict(int)
+    for key, amount, data in raw(L.select(L.key, L.amount, L.data).where(where)):
+        amount = int(amount)
+        if amount < 0:
+            row = json.loads(data) if isinstance(data, str) else data
+            counted = _stored_time(row.get("return_of_at") or row["at"])
+            if not lo <= counted < hi:
+                continue
+        found[str(key)] += amount
+    return found
+
+
+def _member_ids(cards: list[str]) -> dict[str, int]:
+    M = m.Member
+    ids: dict[str, int] = {}
+    for start in range(0, len(cards), CHUNK):
+        chunk = cards[start : start + CHUNK]
+        ids.update(
+            (str(card), int(member_id)) for card, member_id in raw(M.select(M.card, M.id).where(M.card.in_(chunk)))
+        )
+    return ids
 
 
 def spend_by_member(start: date, end: date, *, as_of: date, tz: str = SHOP_TZ) -> dict[int, Decimal]:
@@ -265,7 +328,12 @@ def spend_by_member(start: date, end: date, *, as_of: date, tz: str = SHOP_TZ) -
         .where((S.at >= lo) & (S.at < cutoff) & (counted_at >= lo) & (counted_at < hi) & who.is_null(False))
         .group_by(who)
     )
-    return {int(member): from_kurus(int(total or 0)) for member, total in raw(query)}
+    spend = {int(member): int(total or 0) for member, total in raw(query)}
+    foreign = _foreign_spend(start, end, as_of, tz)
+    if foreign:
+        for card, member_id in _member_ids(sorted(foreign)).items():
+            spend[member_id] = spend.get(member_id, 0) + foreign[card]
+    return {member: from_kurus(total) for member, total in spend.items()}
 
 
 def qualifying_spend(member_id: int, program: Program, *, as_of: date, tz: str = SHOP_TZ) -> Decimal:

@@ -46,6 +46,7 @@ from pos_tui.core.sync.model import (
     COUPON,
     GIFT_CARD,
     POINTS,
+    SPEND,
     STAMPS,
     WALLET,
     NotJoined,
@@ -63,6 +64,9 @@ LABELS = {"member": N_("Member"), "gift_card": N_("Gift card"), "coupon": N_("Co
 # Ledgers that must not go below zero; the account must not go above the party's credit limit;
 # a coupon must not be used more often than its max_uses.
 NOT_NEGATIVE = (POINTS, WALLET, GIFT_CARD, STAMPS)
+# Ledgers kept in sync_ledger only: never summed into sync_balance, so never checked against a
+# bound (a member's spend counts per tier window, docs/sync-tiers.md).
+UNBALANCED = (SPEND,)
 # An update the centre does not take: a terminal's stale copy must not bring an erased member back.
 KEEP = {"member": '"member".anonymized_at IS NULL OR EXCLUDED.anonymized_at IS NOT NULL'}
 PAGE = 1000  # rows per multi-row INSERT
@@ -261,6 +265,8 @@ def _effects(db: Database, docs: list[_Doc], moved: list[Moved], now: datetime) 
     docs_by_seq = {d.record.seq: d for d in docs}
     sales: dict[str, int] = {}  # a sale uid -> the first document (seq) carrying it
     for _origin, uid, ledger, key, place, amount, sale in moved:
+        if ledger in UNBALANCED:
+            continue
         seq = seq_of[uid]
         sums[(seq, uid, (ledger, key, place), sale)] += amount
         if sale is not None:

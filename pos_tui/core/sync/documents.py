@@ -31,6 +31,7 @@ from pos_tui.core.sync.model import (
     COUPON,
     GIFT_CARD,
     POINTS,
+    SPEND,
     STAMPS,
     STOCK,
     TIER,
@@ -93,6 +94,11 @@ LEDGER_OF: dict[str, LedgerRule] = {
 
 JOURNAL_FIELDS = ("id", "at", "terminal", "kind", "ref", "payload", "prev_hash", "hash")
 
+# The journal kinds of a sale document (``ref``: the sale's uid). A document with a member adds a
+# ``spend`` row to its body (docs/sync-tiers.md): its ``sale`` row is not captured itself.
+SPEND_KINDS = ("sale", "return")
+SPEND_TABLE = "sale"  # the table a spend row's origin names (``T1:sale:12``)
+
 
 @cache
 def models_by_table() -> dict[str, type[m.BaseModel]]:
@@ -132,7 +138,7 @@ def plain(value: Any) -> Any:
     return value
 
 
-def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
+def _chunks(ids: Sequence[Any]) -> Iterable[Sequence[Any]]:
     for start in range(0, len(ids), CHUNK):
         yield ids[start : start + CHUNK]
 
@@ -220,6 +226,50 @@ def _read_rows(table: str, ids: set[int]) -> dict[int, tuple[Any, ...]]:
     return {row[0]: row[1:] for row in _select_in(table, columns, pk, sorted(ids))}
 
 
+def _spend_rows(uids: Sequence[str], terminal: str) -> dict[str, dict[str, Any]]:
+    """The ``spend`` row of each sale or return with a member among ``uids`` (sale uid -> row):
+    ``amount`` the signed net total as the tiers count it (a return < 0), ``key`` the member's
+    card — for a return of a receipt the receipt's member, as :mod:`pos_tui.core.loyalty.tiers`
+    counts it — and in ``data`` the document's ``at`` and, for a return of a receipt, that
+    receipt's uid and ``at`` (``return_of_at``): the tiers count a return in the window of the
+    receipt it returns."""
+    found: dict[str, dict[str, Any]] = {}
+    p = database.param
+    for chunk in _chunks(list(uids)):
+        marks = ", ".join([p] * len(chunk))
+        sql = (
+            "SELECT s.id, s.uid, s.kind, s.at, s.total, s.return_of_id, sm.card, om.card, o.uid, o.at "
+            "FROM sale s LEFT JOIN member sm ON sm.id = s.member_id LEFT JOIN sale o ON o.id = s.return_of_id "
+            f"LEFT JOIN member om ON om.id = o.member_id WHERE s.uid IN ({marks})"
+        )
+        for row_id, uid, kind, at, total, return_of, own_card, of_card, of_uid, of_at in database.execute_sql(
+            sql, list(chunk)
+        ).fetchall():
+            card = own_card if return_of is None else of_card
+            if card is None:
+                continue
+            amount = -int(total) if kind == "return" else int(total)
+            found[str(uid)] = {
+                "table": SPEND_TABLE,
+                "op": "i",
+                "origin": origin(terminal, SPEND_TABLE, int(row_id)),
+                "ledger": SPEND,
+                "key": str(card),
+                "place": "",
+                "amount": amount,
+                "data": {
+                    "member": card,
+                    "sale": uid,
+                    "kind": kind,
+                    "at": _iso_time(at),
+                    "total": int(total),
+                    "return_of": of_uid,
+                    "return_of_at": None if of_at is None else _iso_time(of_at),
+                },
+            }
+    return found
+
+
 def _outbox_rows(limit: int, after_seq: int) -> list[tuple[int, str, datetime, str, str]]:
     o = m.SyncOutbox
     query = o.select(o.seq, o.uid, o.at, o.kind, o.hash).where(o.seq > after_seq).order_by(o.seq).limit(limit)
@@ -244,6 +294,10 @@ def _bodies(outbox: Sequence[tuple[int, str, datetime, str, str]], terminal: str
     if wanted.get("journal_entry"):
         found_entries = _select_in("journal_entry", JOURNAL_FIELDS, "id", sorted(wanted.pop("journal_entry")))
         journal = {row[0]: row for row in found_entries}
+    kind_at, ref_at = JOURNAL_FIELDS.index("kind"), JOURNAL_FIELDS.index("ref")
+    spends = _spend_rows(
+        sorted({str(e[ref_at]) for e in journal.values() if e[kind_at] in SPEND_KINDS and e[ref_at]}), terminal
+    )
     found = {table: _read_rows(table, ids) for table, ids in wanted.items()}
     names = _Names(terminal)
     refs: dict[str, set[int]] = defaultdict(set)
@@ -262,6 +316,7 @@ def _bodies(outbox: Sequence[tuple[int, str, datetime, str, str]], terminal: str
     for seq, uid, at, kind, digest in outbox:
         entries: list[dict[str, Any]] = []
         moved: list[dict[str, Any]] = []
+        spent: list[dict[str, Any]] = []
         for (table, row_id), op in caught.get(seq, {}).items():
             if table == "journal_entry":
                 entry = journal.get(row_id)
@@ -269,6 +324,8 @@ def _bodies(outbox: Sequence[tuple[int, str, datetime, str, str]], terminal: str
                     journalled = dict(zip(JOURNAL_FIELDS, entry, strict=True))
                     journalled["at"] = _iso_time(journalled["at"])
                     entries.append(journalled)
+                    if journalled["kind"] in SPEND_KINDS and journalled["ref"] in spends:
+                        spent.append(spends[journalled["ref"]])
                 continue
             row = found.get(table, {}).get(row_id)
             if row is None:
@@ -306,7 +363,7 @@ def _bodies(outbox: Sequence[tuple[int, str, datetime, str, str]], terminal: str
             "kind": kind,
             "hash": digest,
             "journal": entries,
-            "rows": moved,
+            "rows": moved + spent,
         }
         bodies.append(json.dumps(body, ensure_ascii=False, separators=(",", ":")))
     return bodies

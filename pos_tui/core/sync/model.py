@@ -19,7 +19,11 @@ STOCK, POINTS, WALLET, GIFT_CARD, ACCOUNT, STAMPS, COUPON, TIER, CHEQUE = (
     "tier",  # key: member card, amount 0 (a tier change: data only)
     "cheque",  # key: the cheque's global name, amount 0 (an event: data only)
 )
-LEDGERS = (STOCK, POINTS, WALLET, GIFT_CARD, ACCOUNT, STAMPS, COUPON, TIER, CHEQUE)
+# A member's spend as the tiers count it (docs/sync-tiers.md): one row per sale or return with a
+# member, key the member card, amount the signed net total in kuruş (a return < 0). Kept in
+# sync_ledger for the tiers' windows; never summed into a balance (a lifetime sum means nothing).
+SPEND = "spend"
+LEDGERS = (STOCK, POINTS, WALLET, GIFT_CARD, ACCOUNT, STAMPS, COUPON, TIER, CHEQUE, SPEND)
 
 
 class NotJoined(StateError):

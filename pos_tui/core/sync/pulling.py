@@ -47,7 +47,7 @@ from peewee import (
 
 from pos_tui.core.kernel.errors import StateError
 from pos_tui.core.sync import connection, identity
-from pos_tui.core.sync.model import CentralUnreachable, PullResult
+from pos_tui.core.sync.model import SPEND, CentralUnreachable, PullResult
 from pos_tui.i18n import _
 from pos_tui.store import database, fast, write_tx
 from pos_tui.store import models as m
@@ -643,8 +643,8 @@ class _Puller:
         upto = int(self.centre.value("SELECT COALESCE(MAX(id), 0) FROM sync_ledger") or 0)
         while seen < upto:
             rows = self.centre.rows(
-                "SELECT id, origin, tbl, data FROM sync_ledger WHERE id > %s AND id <= %s AND terminal <> %s "
-                "ORDER BY id LIMIT %s",
+                'SELECT id, origin, tbl, data, ledger, document, terminal, store, "key", place, amount, at '
+                "FROM sync_ledger WHERE id > %s AND id <= %s AND terminal <> %s ORDER BY id LIMIT %s",
                 (seen, upto, self.terminal, self.batch),
             )
             top = int(rows[-1][0]) if len(rows) == self.batch else upto
@@ -654,13 +654,17 @@ class _Puller:
             seen = top
 
     def _ledger_rows(self, rows: Sequence[Row]) -> None:
+        spend = [row for row in rows if row[4] == SPEND]
+        if spend:
+            self._spend_rows(spend)
+            rows = [row for row in rows if row[4] != SPEND]
         wanted: dict[str, list[str]] = defaultdict(list)
-        for _id, origin, table, _data in rows:
+        for _id, origin, table, _data, *_rest in rows:
             wanted[table].append(str(origin))
         have = {(table, origin) for table, origins in wanted.items() for origin in _origin_ids(table, origins)}
         stock: list[tuple[int, int, int, int]] = []  # product, location, qty, value
         P = database.param
-        for _id, origin, table, data in rows:
+        for _id, origin, table, data, *_rest in rows:
             model = LEDGER_MODELS.get(table)
             if model is None or (table, origin) in have:
                 continue
@@ -677,6 +681,25 @@ class _Puller:
                 stock.append((values["product"], values["location"], values["qty"], values.get("value") or 0))
         if stock:
             self._stock_caches(stock)
+
+    def _spend_rows(self, rows: Sequence[Row]) -> None:
+        """The other terminals' ``spend`` rows (a member's sales and returns as the tiers count
+        them, docs/sync-tiers.md) go into this terminal's own ``sync_ledger`` as they are: the
+        tiers read them there (unique ``origin``: never taken twice)."""
+        P = database.param
+        values = []
+        for _id, origin, table, data, ledger, document, terminal, store, key, place, amount, at in rows:
+            text = data if isinstance(data, str) else json.dumps(data)
+            values.append(
+                (origin, document, terminal, store, table, ledger, key, place or "", amount, _local_value(at), text)
+            )
+        cursor = database.cursor()
+        cursor.executemany(
+            'INSERT INTO sync_ledger (origin, document, terminal, store, tbl, ledger, "key", place, amount, at, data) '
+            f"VALUES ({', '.join([P] * 11)}) ON CONFLICT (origin) DO NOTHING",
+            values,
+        )
+        self.tally.ledger_rows += max(0, cursor.rowcount)
 
     def _ledger_values(self, model: type[Model], origin: str, data: dict[str, Any]) -> dict[str, Any] | None:
         """The local row of another terminal's ledger row: its references back to local ids.
