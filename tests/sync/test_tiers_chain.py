@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from tiers_support import CARD, TZ, Chain, at, make_chain
 
-from pos_tui.core.loyalty import jobs, ledger, rules, tiers
+from pos_tui.core.loyalty import jobs, ledger, members, rules, tiers
 from pos_tui.core.sync import connection
 from pos_tui.settings import Settings, SyncSettings
 from pos_tui.store import models as m
@@ -206,3 +206,36 @@ def test_each_terminal_expires_its_own_lots_once_and_the_centre_agrees(chain: Ch
     # the balance the terminals read between the two runs already agreed with the centre's sum
     with chain.on("T2"):
         assert ledger.balance(chain.member_id(), as_of=day - timedelta(days=10), tz=TZ).total == 90
+
+
+def test_a_member_edited_where_the_new_tier_is_not_yet_known_keeps_the_tier(chain: Chain) -> None:
+    chain.sell("T1", 25, at(date(2026, 10, 10)))
+    chain.sell("T2", 25, at(date(2026, 10, 20)))
+    chain.sync_all(at(date(2026, 10, 31), 22))
+    _run(chain, "T1", NOV, LOYALTY)
+    assert chain.push("T1", at(NOV, 4)).waiting == 0
+    with chain.on("T2"):  # T2 has not pulled the new tier: its copy of the member says none
+        assert _member_tier() == (None, None)
+        members.update_member(chain.member_id(), email="zeynep@example.com", actor=None, now=at(NOV, 9), tz=TZ)
+    assert chain.push("T2", at(NOV, 10)).waiting == 0
+    assert chain.central("SELECT tier_code, tier_until, email FROM member WHERE card = %s", (CARD,)) == [
+        ("altin", date(2026, 11, 30), "zeynep@example.com")
+    ]
+    for terminal in ("T1", "T2"):
+        chain.pull(terminal, at(NOV, 11))
+        with chain.on(terminal):
+            assert _member_tier() == ("altin", date(2026, 11, 30))
+            assert m.Member.get(m.Member.card == CARD).email == "zeynep@example.com"
+
+    # November's spend renews the term on 1 December: the renewal (no tier change, no journal
+    # entry) reaches the centre and T2
+    chain.sell("T2", 50, at(date(2026, 11, 15)))
+    chain.sync_all(at(date(2026, 11, 30), 22))
+    renewed = _run(chain, "T1", date(2026, 12, 1), LOYALTY)
+    assert (renewed.tier_terms_extended, renewed.tier_upgrades, renewed.tier_downgrades) == (1, 0, 0)
+    chain.sync_all(at(date(2026, 12, 1), 4))
+    assert chain.central("SELECT tier_code, tier_until FROM member WHERE card = %s", (CARD,)) == [
+        ("altin", date(2026, 12, 31))
+    ]
+    with chain.on("T2"):
+        assert _member_tier() == ("altin", date(2026, 12, 31))

@@ -70,6 +70,18 @@ UNBALANCED = (SPEND,)
 # An update the centre does not take: a terminal's stale copy must not bring an erased member back.
 KEEP = {"member": '"member".anonymized_at IS NULL OR EXCLUDED.anonymized_at IS NOT NULL'}
 PAGE = 1000  # rows per multi-row INSERT
+# A member's tier at the centre changes only by a document that decides one (docs/sync-tiers.md):
+# a tier_change row for the member, or a journal entry of these kinds (a term set by hand or by a
+# return of a paid membership). Any other document carrying the member (an e-mail changed at a
+# terminal that has not pulled the latest tier yet) keeps the centre's tier; its term only ever
+# lengthens, and only while the terminal holds the same tier (the loyalty terminal's nightly
+# renewals, which journal nothing).
+TIER_DECISIONS = ("tier_change", "tier_evaluation")
+TIER_KEPT = {
+    "tier_code": '"member".tier_code',
+    "tier_until": 'CASE WHEN "member".tier_code IS NOT DISTINCT FROM EXCLUDED.tier_code '
+    'THEN GREATEST("member".tier_until, EXCLUDED.tier_until) ELSE "member".tier_until END',
+}
 
 
 @dataclass(slots=True)
@@ -417,6 +429,16 @@ def _conflict(terminal: str, table: str, key: str, uid: str, now: datetime, note
     return ("conflict", table, key, "", 0, uid, terminal, to_db(now), note)
 
 
+def _decides_tier(doc: _Doc, card: str) -> bool:
+    """Does ``doc`` decide the tier of member ``card`` (:data:`TIER_DECISIONS`)?"""
+    if any(entry.get("kind") in TIER_DECISIONS for entry in doc.body.get("journal") or []):
+        return True
+    return any(
+        row.get("table") == "tier_change" and (row.get("data") or {}).get("member") == card
+        for row in doc.body.get("rows") or []
+    )
+
+
 def _apply_shared(db: Database, terminal: str, docs: list[_Doc], now: datetime) -> list[tuple[Any, ...]]:
     """Apply the members, gift cards and coupons the new documents wrote to the centre's tables,
     in order, each in a savepoint; return the conflict rows for what could not be applied."""
@@ -458,7 +480,9 @@ def _apply_shared(db: Database, terminal: str, docs: list[_Doc], now: datetime) 
                 value = central
             columns.append(f.column_name)
             values.append(value)
-        updates = ", ".join(f'"{c}" = EXCLUDED."{c}"' for c in columns if c != key_column)
+        kept = TIER_KEPT if table == "member" and not _decides_tier(doc, key) else {}
+        taken = {c: kept.get(c) or f'EXCLUDED."{c}"' for c in columns if c != key_column}
+        updates = ", ".join(f'"{c}" = {value}' for c, value in taken.items())
         keep = KEEP.get(table)
         sql = (
             f'INSERT INTO "{table}" ({", ".join(f"{chr(34)}{c}{chr(34)}" for c in columns)}) '
