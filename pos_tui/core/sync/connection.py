@@ -112,14 +112,44 @@ def call(db: Database, work: Callable[[], T]) -> T:
     return result
 
 
+# SQLSTATEs after which the same transaction may simply run again: a deadlock PostgreSQL broke by
+# aborting this side, a serialization failure. The connection is fine; the centre is reachable.
+RETRIABLE = frozenset({"40P01", "40001"})
+
+
+class CentreBusy(Exception):
+    """The centre aborted the transaction to break a deadlock (or a serialization failure): it
+    was rolled back and may be run again at once (:func:`retrying`)."""
+
+
+def _pgcode(exc: BaseException) -> str | None:
+    return getattr(getattr(exc, "orig", None), "pgcode", None) or getattr(exc, "pgcode", None)
+
+
+def retrying(work: Callable[[], T], *, attempts: int = 5) -> T:
+    """Run ``work`` (one central transaction) again when the centre broke a deadlock by aborting
+    it, up to ``attempts`` times with a short growing pause; then it counts as unreachable."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return work()
+        except CentreBusy as exc:
+            if attempt == attempts:
+                raise CentralUnreachable(_("The centre cannot be reached: {detail}").format(detail=exc)) from exc
+            time.sleep(0.05 * attempt)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
 @contextmanager
 def central_tx(db: Database) -> Iterator[None]:
     """One transaction on the centre; a lost connection inside it is :class:`CentralUnreachable`
-    (the centre rolls the transaction back by itself)."""
+    (the centre rolls the transaction back by itself), a deadlock the centre broke by aborting it
+    :class:`CentreBusy` (run it again: :func:`retrying`)."""
     try:
         with db.atomic():
             yield
     except (OperationalError, InterfaceError) as exc:
+        if _pgcode(exc) in RETRIABLE:
+            raise CentreBusy(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__) from exc
         with contextlib.suppress(Exception):
             db.close()
         mark(False)

@@ -64,6 +64,16 @@ def _check_local(terminal: str, central: str, rejoin: bool) -> bool:
     if current is None:
         return False
     same = current.terminal == terminal and _place(current.central) == _place(central)
+    if current.terminal != terminal and _place(current.central) == _place(central) and identity.int_value("high_water"):
+        # its outbox numbers and document ids are this file's, not the code's: under a new code the
+        # centre would find them held by the old one and refuse every push (and the pull would take
+        # this file's own ledger rows back as another terminal's)
+        raise StateError(
+            _(
+                "This database already sent documents to this centre as terminal {terminal}; a new terminal "
+                "code needs a new database (pos-admin init with another POS_DB, then sync init)"
+            ).format(terminal=current.terminal)
+        )
     if same or rejoin:
         return same
     raise StateError(

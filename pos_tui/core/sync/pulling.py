@@ -292,15 +292,15 @@ def _deferred(table: str) -> set[str]:
     return set(json.loads(text)) if text else set()
 
 
-def _pending_changes() -> dict[str, set[int]]:
-    """Shared rows (members, gift cards, coupons) this terminal changed and the centre has not
-    acknowledged yet: table -> local ids."""
+def _pending_changes(table: str) -> dict[str, set[int]]:
+    """Rows of the shared ``table`` (members, gift cards, coupons) this terminal changed and the
+    centre has not acknowledged yet: table -> local ids."""
     high_water = identity.int_value("high_water")
     found: dict[str, set[int]] = defaultdict(set)
-    sql = f"SELECT tbl, row_id FROM sync_capture WHERE outbox > {database.param}"
-    for table, row_id in database.execute_sql(sql, (high_water,)).fetchall():
-        if table in MASTER_KEYS:
-            found[str(table)].add(int(row_id))
+    sql = f"SELECT tbl, row_id FROM sync_capture WHERE outbox > {database.param} AND tbl = {database.param}"
+    for tbl, row_id in database.execute_sql(sql, (high_water, table)).fetchall():
+        if tbl in MASTER_KEYS:
+            found[str(tbl)].add(int(row_id))
     return found
 
 
@@ -338,7 +338,6 @@ class _Puller:
         self.batch = max(1, batch)
         self.tally = _Tally()
         self.plans = plans()
-        self.pending = _pending_changes()
         self.deferred: dict[str, set[str]] = defaultdict(set)  # table -> keys put off in this batch
 
     # -- master rows -------------------------------------------------------------------------
@@ -461,7 +460,9 @@ class _Puller:
         self.tally.rows[plan.table] += len(rows)
 
     def _without_pending(self, plan: _Plan, rows: Sequence[Row]) -> Sequence[Row]:
-        pending = self.pending.get(plan.table)
+        # read inside the batch's write transaction (BEGIN IMMEDIATE keeps the till out): a change the
+        # till commits while the pull runs is seen here, never overwritten by the centre's older row
+        pending = _pending_changes(plan.table).get(plan.table)
         if not pending or plan.by_origin:
             return rows
         at = 2 + plan.plain.index(plan.key_column)

@@ -12,6 +12,7 @@ centre already received: below it, this file is an old backup and nothing is sen
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 
 from pos_tui.core.sync import central, connection, documents, identity
 from pos_tui.core.sync.model import CentralUnreachable, NotJoined, PushResult, SequenceConflict
@@ -64,7 +65,9 @@ def push(now: datetime, *, batch: int = DEFAULT_BATCH, url: str | None = None) -
             records = documents.pending(size, after)
             if not records:
                 break
-            receipt = central.receive(db, ident.terminal, records, now)
+            # a batch the centre aborted to break a deadlock (a master edit of the same member at
+            # the same moment) is simply sent again
+            receipt = connection.retrying(partial(central.receive, db, ident.terminal, records, now))
             sent += len(records)
             inserted += receipt.inserted
             duplicates += receipt.duplicates

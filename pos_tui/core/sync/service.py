@@ -99,6 +99,11 @@ def run_once(now: datetime, settings: Settings) -> RunResult:
     except PosError as exc:
         return RunResult(now, online=True, error=exc.message)
     try:
+        # holds whose sale never posted here (the till died between the hold and the posting, or a
+        # release found the centre offline) go back before the pull reads the balances
+        from pos_tui.core.sync.guard import release_orphans
+
+        release_orphans(now)
         pulled = pull_now(now, settings)
     except CentralUnreachable as exc:
         return RunResult(now, online=False, push=pushed, error=exc.message)
