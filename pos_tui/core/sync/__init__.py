@@ -34,11 +34,21 @@ _EXPORTS = {
     "SyncStatus": "model",
     "TIER": "model",
     "WALLET": "model",
+    "LEDGER_OF": "documents",
+    "LedgerRule": "documents",
+    "REFERENCE_KEYS": "documents",
+    "body_of": "documents",
     "central_tx": "connection",
     "identity": "identity",
     "link": "connection",
     "masked": "identity",
     "open_central": "connection",
+    "pending": "documents",
+    "push": "pushing",
+    "receive": "central",
+    "terminal_high_water": "central",
+    "waiting": "pushing",
+    "last_seq": "pushing",
 }
 
 __all__ = [
@@ -47,13 +57,16 @@ __all__ = [
     "COUPON",
     "GIFT_CARD",
     "LEDGERS",
+    "LEDGER_OF",
     "POINTS",
+    "REFERENCE_KEYS",
     "STAMPS",
     "STOCK",
     "TIER",
     "WALLET",
     "CentralUnreachable",
     "Identity",
+    "LedgerRule",
     "NotJoined",
     "OutboxRecord",
     "PullResult",
@@ -61,16 +74,25 @@ __all__ = [
     "Receipt",
     "SequenceConflict",
     "SyncStatus",
+    "body_of",
     "central_tx",
     "identity",
+    "last_seq",
     "link",
     "masked",
     "open_central",
+    "pending",
+    "push",
+    "receive",
+    "terminal_high_water",
+    "waiting",
 ]
 
 if TYPE_CHECKING:
     from pos_tui.core.sync import identity
+    from pos_tui.core.sync.central import receive, terminal_high_water
     from pos_tui.core.sync.connection import central_tx, link, open_central
+    from pos_tui.core.sync.documents import LEDGER_OF, REFERENCE_KEYS, LedgerRule, body_of, pending
     from pos_tui.core.sync.identity import masked
     from pos_tui.core.sync.model import (
         ACCOUNT,
@@ -93,5 +115,6 @@ if TYPE_CHECKING:
         SequenceConflict,
         SyncStatus,
     )
+    from pos_tui.core.sync.pushing import last_seq, push, waiting
 else:  # type checkers read the imports above instead, and flag a misspelt name
     __getattr__, __dir__ = front_door(__name__, _EXPORTS)

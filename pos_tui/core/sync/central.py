@@ -1,0 +1,529 @@
+"""The centre's side of a push: a terminal's outbox records received exactly once
+(docs/sync.md, "The centre"). Every function takes the central ``db`` (a PostgreSQL database of
+its own: the store's proxy stays bound to the terminal's file).
+
+:func:`receive` takes a batch in **one** central transaction:
+
+1. the terminal's ``sync_terminal`` row is locked (``FOR UPDATE``): one terminal's batches take
+   turns, so what was already received is known exactly while the batch is checked;
+2. a record whose ``seq`` the centre holds under another ``uid`` (or whose ``uid`` it holds under
+   another ``seq``) means the terminal's sequence went backwards (an old backup): the whole batch
+   is refused with :class:`SequenceConflict`, nothing written; so is a batch that breaks the
+   terminal's journal chain (a document's first ``prev_hash`` is not the previous one's ``hash``);
+3. the documents are inserted with ``ON CONFLICT (uid) DO NOTHING`` (a retry, a replay, the same
+   batch twice: each document once), and only for the documents inserted *now* their ledger
+   rows (``ON CONFLICT (origin) DO NOTHING``), the balances they move (holds settled: their
+   amount was applied when held), the overdrafts they caused, and the members, gift cards and
+   coupons they wrote (applied to the centre's own tables by natural key; a clash is recorded as
+   a conflict, never a failed push);
+4. ``high_water`` moves over the contiguous sequence received (a batch out of order is kept and
+   the mark jumps when the gap is filled).
+
+Lock order, for everyone who writes here: the terminal's row, then
+``pg_advisory_xact_lock(REVISION_LOCK)``, then ``sync_hold`` and ``sync_balance`` rows.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import peewee
+from peewee import Database, ForeignKeyField, IntegrityError
+
+from pos_tui.core.kernel.clock import to_db
+from pos_tui.core.kernel.errors import ValidationError
+from pos_tui.core.sync import documents
+from pos_tui.core.sync.connection import central_tx
+from pos_tui.core.sync.model import (
+    ACCOUNT,
+    COUPON,
+    GIFT_CARD,
+    POINTS,
+    STAMPS,
+    WALLET,
+    NotJoined,
+    OutboxRecord,
+    Receipt,
+    SequenceConflict,
+)
+from pos_tui.i18n import _
+from pos_tui.store.outbox import MASTER_KEYS, REVISION_LOCK
+
+# Shared rows a terminal writes that the centre applies to its own tables (by natural key), so
+# they get a revision and reach the other terminals. agenda_entry and cheque stay documents.
+APPLIED = ("member", "gift_card", "coupon")
+# Ledgers that must not go below zero; the account must not go above the party's credit limit;
+# a coupon must not be used more often than its max_uses.
+NOT_NEGATIVE = (POINTS, WALLET, GIFT_CARD, STAMPS)
+# An update the centre does not take: a terminal's stale copy must not bring an erased member back.
+KEEP = {"member": '"member".anonymized_at IS NULL OR EXCLUDED.anonymized_at IS NOT NULL'}
+PAGE = 1000  # rows per multi-row INSERT
+
+
+@dataclass(slots=True)
+class _Doc:
+    record: OutboxRecord
+    body: dict[str, Any]
+    first_prev: str | None  # its first journal entry's prev_hash
+
+
+@dataclass(slots=True)
+class _Effect:
+    """What one inserted document does to one balance."""
+
+    seq: int
+    uid: str
+    group: tuple[str, str, str]
+    delta: int
+    held: bool
+
+
+def _values(db: Database, sql: str, rows: Sequence[Sequence[Any]], *, fetch: bool = False) -> list[tuple[Any, ...]]:
+    """A multi-row ``INSERT … VALUES %s`` (psycopg2's execute_values), errors as Peewee's."""
+    if not rows:
+        return []
+    from psycopg2.extras import execute_values
+
+    with peewee.__exception_wrapper__:  # type: ignore[attr-defined]
+        cursor = db.cursor()
+        found = execute_values(cursor, sql, rows, page_size=PAGE, fetch=fetch)
+    return list(found or [])
+
+
+def _stored(at: datetime) -> datetime:
+    """A time as the centre stores it (naive UTC; the outbox's times are already)."""
+    return at if at.tzinfo is None else to_db(at)
+
+
+def _sql(db: Database, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    return list(db.execute_sql(sql, params).fetchall())
+
+
+def terminal_high_water(db: Database, terminal: str) -> int:
+    """The terminal's contiguous sequence received (NotJoined: the centre does not know it)."""
+    found = _sql(db, "SELECT high_water FROM sync_terminal WHERE terminal = %s", (terminal,))
+    if not found:
+        raise _not_joined(terminal)
+    return int(found[0][0])
+
+
+def _not_joined(terminal: str) -> NotJoined:
+    return NotJoined(
+        _("Terminal '{terminal}' has not joined this centre: run 'pos-admin sync init' on it").format(terminal=terminal)
+    )
+
+
+def _backwards(terminal: str, seq: int) -> SequenceConflict:
+    return SequenceConflict(
+        _(
+            "The centre already holds another document {seq} of terminal '{terminal}': its sequence went "
+            "backwards (restored from an old backup?). Nothing was sent over it; the centre's copy stays"
+        ).format(seq=seq, terminal=terminal)
+    )
+
+
+def _broken(terminal: str, seq: int) -> SequenceConflict:
+    return SequenceConflict(
+        _(
+            "The journal chain of terminal '{terminal}' is broken at document {seq}: it does not follow the "
+            "document before it. Nothing was received"
+        ).format(seq=seq, terminal=terminal)
+    )
+
+
+def _parse(terminal: str, records: Iterable[OutboxRecord]) -> list[_Doc]:
+    """The batch's records once each, in ``seq`` order, with their bodies read and checked."""
+    by_uid: dict[str, _Doc] = {}
+    by_seq: dict[int, str] = {}
+    for record in records:
+        if record.uid in by_uid:
+            if by_uid[record.uid].record.seq != record.seq:
+                raise _backwards(terminal, record.seq)
+            continue
+        if by_seq.get(record.seq, record.uid) != record.uid:
+            raise _backwards(terminal, record.seq)
+        try:
+            body = json.loads(record.body)
+        except ValueError as exc:
+            raise ValidationError(_("Document {seq} arrived unreadable").format(seq=record.seq)) from exc
+        if body.get("terminal") != terminal or body.get("seq") != record.seq or body.get("uid") != record.uid:
+            raise ValidationError(
+                _("Document {seq} does not belong to terminal '{terminal}'").format(seq=record.seq, terminal=terminal)
+            )
+        journal = body.get("journal") or []
+        first_prev = journal[0].get("prev_hash") if journal else None
+        by_uid[record.uid] = _Doc(record, body, first_prev)
+        by_seq[record.seq] = record.uid
+    return sorted(by_uid.values(), key=lambda d: d.record.seq)
+
+
+def _check(db: Database, terminal: str, docs: list[_Doc]) -> list[_Doc]:
+    """Refuse a batch that goes backwards or breaks the chain; return the documents not yet held."""
+    seqs = [d.record.seq for d in docs]
+    uids = [d.record.uid for d in docs]
+    held = _sql(
+        db,
+        "SELECT uid, terminal, seq FROM sync_document WHERE (terminal = %s AND seq = ANY(%s)) OR uid = ANY(%s)",
+        (terminal, seqs, uids),
+    )
+    known = {uid: (t, seq) for uid, t, seq in held}
+    taken = {seq: uid for uid, t, seq in held if t == terminal}
+    fresh = []
+    for doc in docs:
+        seq, uid = doc.record.seq, doc.record.uid
+        if uid in known and known[uid] != (terminal, seq):
+            raise _backwards(terminal, seq)
+        if taken.get(seq, uid) != uid:
+            raise _backwards(terminal, seq)
+        if uid not in known:
+            fresh.append(doc)
+    if fresh:
+        _check_chain(db, terminal, docs, fresh)
+    return fresh
+
+
+def _check_chain(db: Database, terminal: str, docs: list[_Doc], fresh: list[_Doc]) -> None:
+    """Each new document follows the one before it, and the one after it follows it, where both
+    are known (in the batch or at the centre) and the later one has a journal entry."""
+    links: dict[int, tuple[str, str | None]] = {d.record.seq: (d.record.hash, d.first_prev) for d in docs}
+    around = sorted({s for d in fresh for s in (d.record.seq - 1, d.record.seq + 1)} - set(links))
+    if around:
+        for seq, digest, first_prev in _sql(
+            db,
+            "SELECT seq, hash, (body::json -> 'journal' -> 0 ->> 'prev_hash') FROM sync_document "
+            "WHERE terminal = %s AND seq = ANY(%s)",
+            (terminal, around),
+        ):
+            links[seq] = (digest, first_prev)
+    for doc in fresh:
+        seq = doc.record.seq
+        for earlier, later in ((seq - 1, seq), (seq, seq + 1)):
+            if earlier in links and later in links:
+                first_prev = links[later][1]
+                if first_prev is not None and first_prev != links[earlier][0]:
+                    raise _broken(terminal, later)
+
+
+def _insert_documents(db: Database, terminal: str, store: str, docs: list[_Doc], now: datetime) -> set[str]:
+    received = to_db(now)
+    rows = []
+    for d in docs:
+        r = d.record
+        rows.append((r.uid, terminal, store, r.seq, r.kind, _stored(r.at), r.hash, r.body, received))
+    inserted = _values(
+        db,
+        "INSERT INTO sync_document (uid, terminal, store, seq, kind, at, hash, body, received_at) VALUES %s "
+        "ON CONFLICT (uid) DO NOTHING RETURNING uid",
+        rows,
+        fetch=True,
+    )
+    return {row[0] for row in inserted}
+
+
+def _insert_ledger(db: Database, terminal: str, store: str, docs: list[_Doc]) -> set[str]:
+    """The ledger rows of ``docs`` (the ones new here); returns the origins written now."""
+    rows = []
+    for doc in docs:
+        for row in doc.body.get("rows") or []:
+            if row.get("ledger") is None:
+                continue
+            data = row.get("data") or {}
+            rows.append(
+                (
+                    row["origin"],
+                    doc.record.uid,
+                    terminal,
+                    store,
+                    row["table"],
+                    row["ledger"],
+                    row["key"],
+                    row.get("place") or "",
+                    int(row.get("amount") or 0),
+                    data.get("at") or _stored(doc.record.at),
+                    json.dumps(data, ensure_ascii=False, separators=(",", ":")),
+                )
+            )
+    written = _values(
+        db,
+        'INSERT INTO sync_ledger (origin, document, terminal, store, tbl, ledger, "key", place, amount, at, data) '
+        "VALUES %s ON CONFLICT (origin) DO NOTHING RETURNING origin",
+        rows,
+        fetch=True,
+    )
+    return {row[0] for row in written}
+
+
+def _effects(db: Database, docs: list[_Doc], written: set[str], now: datetime) -> list[_Effect]:
+    """What each document does to each balance, open holds settled: a hold's amount was applied
+    when it was taken, so its sale's rows add only what differs from it. A hold of a sale whose
+    document moved nothing on that balance is settled too (giving its amount back)."""
+    sums: dict[tuple[int, str, tuple[str, str, str], str | None], int] = defaultdict(int)
+    docs_by_seq = {d.record.seq: d for d in docs}
+    sales: dict[str, int] = {}  # a sale uid -> the first document (seq) carrying it
+    for doc in docs:
+        for row in doc.body.get("rows") or []:
+            if row.get("ledger") is None or row["origin"] not in written:
+                continue
+            sale = (row.get("data") or {}).get("sale")
+            group = (row["ledger"], row["key"], row.get("place") or "")
+            sums[(doc.record.seq, doc.record.uid, group, sale)] += int(row.get("amount") or 0)
+            if sale is not None:
+                sales.setdefault(sale, doc.record.seq)
+    holds: dict[tuple[str, tuple[str, str, str]], int] = {}
+    if sales:
+        for document, ledger, key, place, amount in _sql(
+            db,
+            'SELECT document, ledger, "key", place, amount FROM sync_hold WHERE document = ANY(%s) '
+            'AND settled_at IS NULL AND released_at IS NULL ORDER BY ledger, "key", place, document FOR UPDATE',
+            (sorted(sales),),
+        ):
+            holds[(document, (ledger, key, place))] = int(amount)
+    effects: list[_Effect] = []
+    settled: list[tuple[str, tuple[str, str, str]]] = []
+    for (seq, uid, group, sale), total in sums.items():
+        hold = holds.pop((sale, group), None) if sale is not None else None
+        if hold is None:
+            effects.append(_Effect(seq, uid, group, total, held=False))
+        else:
+            effects.append(_Effect(seq, uid, group, total - hold, held=True))
+            settled.append((sale, group))  # type: ignore[arg-type]
+    for (sale, group), hold in holds.items():  # held, but the sale's document did not move it
+        seq = sales[sale]
+        effects.append(_Effect(seq, docs_by_seq[seq].record.uid, group, -hold, held=True))
+        settled.append((sale, group))
+    _values(
+        db,
+        "UPDATE sync_hold AS h SET settled_at = v.at FROM (VALUES %s) AS v(document, ledger, key, place, at) "
+        'WHERE h.document = v.document AND h.ledger = v.ledger AND h."key" = v.key AND h.place = v.place',
+        [(sale, *group, to_db(now)) for sale, group in settled],
+    )
+    return sorted(effects, key=lambda e: e.seq)
+
+
+def _apply_balances(db: Database, effects: list[_Effect]) -> dict[tuple[str, str, str], int]:
+    """Add the effects to ``sync_balance`` (each changed row a new revision, in commit order);
+    return the balances after them."""
+    totals: dict[tuple[str, str, str], int] = defaultdict(int)
+    for effect in effects:
+        totals[effect.group] += effect.delta
+    changed = sorted(group for group, delta in totals.items() if delta)
+    return _upsert_balances(db, [(*group, totals[group]) for group in changed]) if changed else {}
+
+
+def _upsert_balances(db: Database, rows: list[tuple[str, str, str, int]]) -> dict[tuple[str, str, str], int]:
+    from psycopg2.extras import execute_values
+
+    with peewee.__exception_wrapper__:  # type: ignore[attr-defined]
+        found = execute_values(
+            db.cursor(),
+            'INSERT INTO sync_balance (ledger, "key", place, amount, revision) VALUES %s '
+            'ON CONFLICT (ledger, "key", place) DO UPDATE SET amount = sync_balance.amount + EXCLUDED.amount, '
+            'revision = EXCLUDED.revision RETURNING ledger, "key", place, amount',
+            rows,
+            template="(%s, %s, %s, %s, nextval('sync_revision_seq'))",
+            page_size=PAGE,
+            fetch=True,
+        )
+    return {(a, b, c): int(amount) for a, b, c, amount in found}
+
+
+def _bounds(db: Database, groups: Iterable[tuple[str, str, str]]) -> dict[tuple[str, str, str], int | None]:
+    """The upper bound of account and coupon balances (a party's credit limit, a coupon's uses)."""
+    parties = sorted({key for ledger, key, _p in groups if ledger == ACCOUNT})
+    coupons = sorted({key for ledger, key, _p in groups if ledger == COUPON})
+    bounds: dict[tuple[str, str, str], int | None] = {}
+    if parties:
+        for code, limit in _sql(db, "SELECT code, credit_limit FROM party WHERE code = ANY(%s)", (parties,)):
+            bounds[(ACCOUNT, code, "")] = int(limit)
+    if coupons:
+        for code, uses in _sql(db, "SELECT code, max_uses FROM coupon WHERE code = ANY(%s)", (coupons,)):
+            bounds[(COUPON, code, "")] = None if uses is None else int(uses)
+    return bounds
+
+
+def _overdrafts(
+    db: Database, terminal: str, effects: list[_Effect], after: Mapping[tuple[str, str, str], int], now: datetime
+) -> int:
+    """Record every balance an offline document (no hold) took past its bound, with the balance
+    right after that document."""
+    totals: dict[tuple[str, str, str], int] = defaultdict(int)
+    for effect in effects:
+        totals[effect.group] += effect.delta
+    running = {group: after[group] - totals[group] for group in after}
+    bounds = _bounds(db, after)
+    rows = []
+    for effect in effects:
+        if effect.group not in running:
+            continue
+        running[effect.group] += effect.delta
+        balance = running[effect.group]
+        if effect.held or not effect.delta:
+            continue
+        ledger = effect.group[0]
+        over = False
+        if ledger in NOT_NEGATIVE:
+            over = effect.delta < 0 and balance < 0
+        elif ledger in (ACCOUNT, COUPON):
+            bound = bounds.get(effect.group)
+            over = bound is not None and effect.delta > 0 and balance > bound
+        if over:
+            rows.append(("overdraft", *effect.group, balance, effect.uid, terminal, to_db(now), None))
+    _values(
+        db,
+        'INSERT INTO sync_overdraft (kind, ledger, "key", place, balance, document, terminal, at, note) VALUES %s',
+        rows,
+    )
+    return len(rows)
+
+
+# -- shared rows (members, gift cards, coupons) ------------------------------------------------
+
+
+def _central_ids(db: Database, table: str, keys: set[str]) -> dict[str, int]:
+    if not keys:
+        return {}
+    column = documents.REFERENCE_KEYS[table]
+    return {
+        str(key): int(row_id)
+        for row_id, key in _sql(db, f'SELECT id, "{column}" FROM "{table}" WHERE "{column}" = ANY(%s)', (sorted(keys),))
+    }
+
+
+def _constraint_column(exc: BaseException, table: str) -> str | None:
+    """The column a unique violation was about (psycopg2's diagnostics: ``member_phone``)."""
+    for candidate in (exc, *exc.args[:1], exc.__context__, exc.__cause__):
+        diag = getattr(candidate, "diag", None)
+        name = getattr(diag, "constraint_name", None) if diag is not None else None
+        if name:
+            return str(name).removeprefix(f"{table}_").removesuffix("_key")
+    return None
+
+
+def _conflict(terminal: str, table: str, key: str, uid: str, now: datetime, note: str) -> tuple[Any, ...]:
+    return ("conflict", table, key, "", 0, uid, terminal, to_db(now), note)
+
+
+def _apply_shared(db: Database, terminal: str, docs: list[_Doc], now: datetime) -> list[tuple[Any, ...]]:
+    """Apply the members, gift cards and coupons the new documents wrote to the centre's tables,
+    in order, each in a savepoint; return the conflict rows for what could not be applied."""
+    shared = [(doc, row) for doc in docs for row in doc.body.get("rows") or [] if row.get("table") in APPLIED]
+    if not shared:
+        return []
+    wanted: dict[str, set[str]] = defaultdict(set)
+    for _doc, row in shared:
+        for f in documents.data_fields(row["table"]):
+            if isinstance(f, ForeignKeyField):
+                value = (row.get("data") or {}).get(f.name)
+                if value is not None:
+                    wanted[documents.reference_of(f) or ""].add(str(value))
+    ids = {table: _central_ids(db, table, keys) for table, keys in wanted.items() if table in documents.REFERENCE_KEYS}
+    conflicts = []
+    for doc, row in shared:
+        table, data = row["table"], row.get("data") or {}
+        key_column = MASTER_KEYS[table]
+        key = str(data.get(key_column) or row.get("key") or "")
+        columns: list[str] = []
+        values: list[Any] = []
+        missing = []
+        for f in documents.data_fields(table):
+            if f.name not in data:
+                continue
+            value = data[f.name]
+            target = documents.reference_of(f)
+            if target is not None and value is not None:
+                central = ids.get(target, {}).get(str(value))
+                if central is None:
+                    missing.append(f"{f.name} '{value}'")
+                value = central
+                if target == table and central is None:
+                    value = None
+            columns.append(f.column_name)
+            values.append(value)
+        if "id" in columns:
+            continue
+        updates = ", ".join(f'"{c}" = EXCLUDED."{c}"' for c in columns if c != key_column)
+        keep = KEEP.get(table)
+        sql = (
+            f'INSERT INTO "{table}" ({", ".join(f"{chr(34)}{c}{chr(34)}" for c in columns)}) '
+            f"VALUES ({', '.join(['%s'] * len(columns))}) "
+            f'ON CONFLICT ("{key_column}") DO UPDATE SET {updates}'
+            + (f" WHERE {keep}" if keep else "")
+            + " RETURNING id"
+        )
+        try:
+            with db.atomic():  # a savepoint: a clash undoes this row only
+                applied = _sql(db, sql, values)
+        except IntegrityError as exc:
+            column = _constraint_column(exc, table)
+            shown = data.get(column) if column else None
+            note = (
+                _("{table} '{key}' was not applied at the centre: another row already has {column} '{value}'").format(
+                    table=table, key=key, column=column, value=shown
+                )
+                if column
+                else _("{table} '{key}' was not applied at the centre: it clashes with another row").format(
+                    table=table, key=key
+                )
+            )
+            conflicts.append(_conflict(terminal, table, key, doc.record.uid, now, note))
+            continue
+        if not applied:
+            note = _("{table} '{key}' was not applied at the centre: it was erased there").format(table=table, key=key)
+            conflicts.append(_conflict(terminal, table, key, doc.record.uid, now, note))
+        elif missing:
+            note = _("{table} '{key}' was applied without references the centre does not know: {names}").format(
+                table=table, key=key, names=", ".join(missing)
+            )
+            conflicts.append(_conflict(terminal, table, key, doc.record.uid, now, note))
+    return conflicts
+
+
+def _advance(db: Database, terminal: str, mark: int, head: str | None, now: datetime) -> int:
+    """Move the terminal's high-water mark over the contiguous sequence the centre holds."""
+    for seq, digest in _sql(
+        db, "SELECT seq, hash FROM sync_document WHERE terminal = %s AND seq > %s ORDER BY seq", (terminal, mark)
+    ):
+        if seq != mark + 1:
+            break
+        mark, head = seq, digest
+    db.execute_sql(
+        "UPDATE sync_terminal SET high_water = %s, head_hash = %s, last_push_at = %s WHERE terminal = %s",
+        (mark, head, to_db(now), terminal),
+    )
+    return mark
+
+
+def receive(db: Database, terminal: str, records: Sequence[OutboxRecord], now: datetime) -> Receipt:
+    """Take a batch of ``terminal``'s outbox records in one central transaction (module docstring)."""
+    with central_tx(db):
+        found = _sql(
+            db, "SELECT store, high_water, head_hash FROM sync_terminal WHERE terminal = %s FOR UPDATE", (terminal,)
+        )
+        if not found:
+            raise _not_joined(terminal)
+        store, mark, head = found[0][0], int(found[0][1]), found[0][2]
+        docs = _parse(terminal, records)
+        fresh = _check(db, terminal, docs)
+        inserted: set[str] = set()
+        if fresh:
+            inserted = _insert_documents(db, terminal, store, fresh, now)
+            new = [d for d in fresh if d.record.uid in inserted]
+            db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (REVISION_LOCK,))
+            written = _insert_ledger(db, terminal, store, new)
+            effects = _effects(db, new, written, now)
+            after = _apply_balances(db, effects)
+            _overdrafts(db, terminal, effects, after, now)
+            conflicts = _apply_shared(db, terminal, new, now)
+            _values(
+                db,
+                'INSERT INTO sync_overdraft (kind, ledger, "key", place, balance, document, terminal, at, note) '
+                "VALUES %s",
+                conflicts,
+            )
+        mark = _advance(db, terminal, mark, head, now)
+    return Receipt(high_water=mark, inserted=len(inserted), duplicates=len(docs) - len(inserted))

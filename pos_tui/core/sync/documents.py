@@ -1,0 +1,292 @@
+"""The body of each outbox record as it travels (docs/sync.md, "The body").
+
+A body is built at push time from what the transaction caught (``sync_capture``): its journal
+entries, and each other row as ``data`` with every reference written as a **natural key** (a
+product's code, a member's card, a sale's uid…) or, for a row that has none, as that row's
+**origin** (``T2:points_entry:55``, or the name a row that came from elsewhere keeps in
+``sync_origin``), never a local id. The mapping is derived from the Peewee models' foreign keys,
+so a new column follows by itself; :data:`REFERENCE_KEYS` and :data:`LEDGER_OF` are the public
+description the centre and the pull read back with the same rules.
+
+Everything is read in batches (one query per table per batch, not per row): building 500
+records is a handful of queries.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cache
+from typing import Any
+
+from peewee import Field, ForeignKeyField
+
+from pos_tui.core.sync import identity
+from pos_tui.core.sync.model import (
+    ACCOUNT,
+    CHEQUE,
+    COUPON,
+    GIFT_CARD,
+    POINTS,
+    STAMPS,
+    STOCK,
+    TIER,
+    WALLET,
+    OutboxRecord,
+)
+from pos_tui.store import models as m
+from pos_tui.store import rows
+from pos_tui.store.outbox import CAPTURED, CAPTURED_UPDATES, MASTER_KEYS
+
+VERSION = 1  # the body's format ("v")
+CHUNK = 500  # ids per IN (...) list: well below SQLite's variable limit
+
+# A reference to a row of one of these tables is written as that row's natural key (this column);
+# a reference to any other table is written as the row's origin. Master tables keyed by their id
+# (price_list_item) have no natural key: origin.
+REFERENCE_KEYS: dict[str, str] = {table: key for table, key in MASTER_KEYS.items() if key != "id"} | {"sale": "uid"}
+
+# Fields a row's data leaves out besides its own id: the centre's revision means nothing on the way up.
+LEFT_OUT = frozenset({"revision"})
+
+ORIGIN = "@origin"  # LedgerRule.key: the row's own origin (rows without a natural key)
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerRule:
+    """What a captured table's row moves: ``ledger`` (None: a shared row, not a ledger), and which
+    ``data`` fields give ``key`` and ``place`` (None: ``""``) and ``amount`` (a field name, or a
+    constant). ``key`` :data:`ORIGIN` means the row's own origin."""
+
+    ledger: str | None
+    key: str
+    place: str | None = None
+    amount: str | int = 0
+
+    def describe(self, data: Mapping[str, Any], origin: str) -> tuple[str | None, str, str, int]:
+        key = origin if self.key == ORIGIN else data.get(self.key)
+        place = "" if self.place is None else data.get(self.place)
+        amount = self.amount if isinstance(self.amount, int) else data.get(self.amount)
+        return self.ledger, "" if key is None else str(key), "" if place is None else str(place), int(amount or 0)
+
+
+LEDGER_OF: dict[str, LedgerRule] = {
+    "stock_movement": LedgerRule(STOCK, "product", "location", "qty"),
+    "points_entry": LedgerRule(POINTS, "member", None, "points"),
+    "wallet_entry": LedgerRule(WALLET, "member", None, "amount"),
+    "gift_card_entry": LedgerRule(GIFT_CARD, "card", None, "amount"),
+    "account_entry": LedgerRule(ACCOUNT, "party", None, "amount"),
+    "stamp_entry": LedgerRule(STAMPS, "member", "card", "stamps"),
+    "coupon_use": LedgerRule(COUPON, "coupon", None, 1),
+    "tier_change": LedgerRule(TIER, "member", None, 0),
+    "cheque_event": LedgerRule(CHEQUE, "cheque", None, 0),
+    "member": LedgerRule(None, "card"),
+    "gift_card": LedgerRule(None, "code"),
+    "coupon": LedgerRule(None, "code"),
+    "agenda_entry": LedgerRule(None, ORIGIN),
+    "cheque": LedgerRule(None, ORIGIN),
+}
+
+JOURNAL_FIELDS = ("id", "at", "terminal", "kind", "ref", "payload", "prev_hash", "hash")
+
+
+@cache
+def models_by_table() -> dict[str, type[m.BaseModel]]:
+    return {model._meta.table_name: model for model in m.ALL_MODELS}
+
+
+@cache
+def data_fields(table: str) -> tuple[Field, ...]:
+    """The fields of ``table`` a row's ``data`` carries, in the model's order (its own id left out)."""
+    model = models_by_table()[table]
+    pk = model._meta.primary_key
+    return tuple(f for f in model._meta.sorted_fields if f is not pk and f.name not in LEFT_OUT)
+
+
+def reference_of(field: Field) -> str | None:
+    """The table a foreign key ``field`` points at (None: not a reference)."""
+    if not isinstance(field, ForeignKeyField):
+        return None
+    return str(field.rel_model._meta.table_name)
+
+
+def origin(terminal: str, table: str, row_id: int) -> str:
+    """The global name of a row this terminal wrote."""
+    return f"{terminal}:{table}:{row_id}"
+
+
+def plain(value: Any) -> Any:
+    """A column's value as JSON carries it (times and days as ISO text)."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start : start + CHUNK]
+
+
+class _Names:
+    """Natural keys and origins of the rows a batch refers to, read once per table."""
+
+    def __init__(self, terminal: str) -> None:
+        self.terminal = terminal
+        self.keys: dict[str, dict[int, Any]] = {}
+        self.origins: dict[str, dict[int, str]] = {}
+
+    def load_keys(self, table: str, ids: set[int]) -> None:
+        known = self.keys.setdefault(table, {})
+        wanted = sorted(i for i in ids if i not in known)
+        if not wanted:
+            return
+        model = models_by_table()[table]
+        pk: Any = model._meta.primary_key
+        key = model._meta.fields[REFERENCE_KEYS[table]]
+        for chunk in _chunks(wanted):
+            known.update(rows(model.select(pk, key).where(pk.in_(list(chunk)))))
+
+    def load_origins(self, table: str, ids: set[int]) -> None:
+        known = self.origins.setdefault(table, {})
+        wanted = sorted(i for i in ids if i not in known)
+        if not wanted:
+            return
+        o = m.SyncOrigin
+        for chunk in _chunks(wanted):
+            query = o.select(o.local_id, o.origin).where((o.tbl == table) & o.local_id.in_(list(chunk)))
+            known.update(rows(query))
+        for i in wanted:
+            known.setdefault(i, origin(self.terminal, table, i))
+
+    def name(self, table: str, row_id: int | None) -> Any:
+        if row_id is None:
+            return None
+        if table in REFERENCE_KEYS:
+            return self.keys[table].get(row_id)
+        return self.origins[table][row_id]
+
+
+def _read_rows(table: str, ids: set[int]) -> dict[int, tuple[Any, ...]]:
+    """``table``'s rows with ``ids`` (id -> the values of :func:`data_fields`, converted by the fields)."""
+    model = models_by_table()[table]
+    pk: Any = model._meta.primary_key
+    fields = data_fields(table)
+    found: dict[int, tuple[Any, ...]] = {}
+    for chunk in _chunks(sorted(ids)):
+        for row in rows(model.select(pk, *fields).where(pk.in_(list(chunk)))):
+            found[row[0]] = row[1:]
+    return found
+
+
+def _outbox_rows(limit: int, after_seq: int) -> list[tuple[int, str, datetime, str, str]]:
+    o = m.SyncOutbox
+    query = o.select(o.seq, o.uid, o.at, o.kind, o.hash).where(o.seq > after_seq).order_by(o.seq).limit(limit)
+    return list(rows(query))
+
+
+def _bodies(outbox: Sequence[tuple[int, str, datetime, str, str]], terminal: str, store: str) -> list[str]:
+    if not outbox:
+        return []
+    lo, hi = outbox[0][0], outbox[-1][0]
+    c = m.SyncCapture
+    caught: dict[int, dict[tuple[str, int], str]] = defaultdict(dict)  # seq -> (table, id) -> op, in order
+    query = c.select(c.outbox, c.tbl, c.row_id, c.op).where(c.outbox.between(lo, hi)).order_by(c.outbox, c.id)
+    for seq, table, row_id, op in rows(query):
+        ops = caught[seq]
+        ops[(table, row_id)] = "i" if ops.get((table, row_id)) == "i" else op  # inserted, then updated: inserted
+    wanted: dict[str, set[int]] = defaultdict(set)
+    for ops in caught.values():
+        for table, row_id in ops:
+            wanted[table].add(row_id)
+    journal: dict[int, tuple[Any, ...]] = {}
+    if wanted.get("journal_entry"):
+        j = m.JournalEntry
+        cols = [j._meta.fields[name] for name in JOURNAL_FIELDS]
+        for chunk in _chunks(sorted(wanted.pop("journal_entry"))):
+            journal.update((row[0], row) for row in rows(j.select(*cols).where(j.id.in_(list(chunk)))))
+    found = {table: _read_rows(table, ids) for table, ids in wanted.items()}
+    names = _Names(terminal)
+    refs: dict[str, set[int]] = defaultdict(set)
+    for table, by_id in found.items():
+        names_needed = refs[table]
+        names_needed.update(by_id)  # the rows' own origins
+        for index, field in enumerate(data_fields(table)):
+            target = reference_of(field)
+            if target is not None:
+                refs[target].update(row[index] for row in by_id.values() if row[index] is not None)
+    for table, ids in refs.items():
+        if table in REFERENCE_KEYS:
+            names.load_keys(table, ids)
+        if table not in REFERENCE_KEYS or table in found:
+            names.load_origins(table, ids)
+    bodies = []
+    for seq, uid, at, kind, digest in outbox:
+        entries: list[dict[str, Any]] = []
+        moved: list[dict[str, Any]] = []
+        for (table, row_id), op in caught.get(seq, {}).items():
+            if table == "journal_entry":
+                entry = journal.get(row_id)
+                if entry is not None:
+                    entries.append({name: plain(value) for name, value in zip(JOURNAL_FIELDS, entry, strict=True)})
+                continue
+            row = found.get(table, {}).get(row_id)
+            if row is None:
+                continue  # a shared row deleted since (an agenda task): nothing to send
+            data: dict[str, Any] = {}
+            for field, value in zip(data_fields(table), row, strict=True):
+                target = reference_of(field)
+                data[field.name] = plain(value) if target is None else names.name(target, value)
+            own = names.origins[table][row_id]
+            rule = LEDGER_OF.get(table, LedgerRule(None, ORIGIN))
+            ledger, key, place, amount = rule.describe(data, own)
+            moved.append(
+                {
+                    "table": table,
+                    "op": op,
+                    "origin": own,
+                    "ledger": ledger,
+                    "key": key,
+                    "place": place,
+                    "amount": amount,
+                    "data": data,
+                }
+            )
+        body = {
+            "v": VERSION,
+            "terminal": terminal,
+            "store": store,
+            "seq": seq,
+            "uid": uid,
+            "at": plain(at),
+            "kind": kind,
+            "hash": digest,
+            "journal": entries,
+            "rows": moved,
+        }
+        bodies.append(json.dumps(body, ensure_ascii=False, separators=(",", ":")))
+    return bodies
+
+
+def pending(limit: int, after_seq: int) -> list[OutboxRecord]:
+    """Up to ``limit`` outbox records with ``seq > after_seq``, in order, each with its body."""
+    ident = identity.require()
+    outbox = _outbox_rows(limit, after_seq)
+    bodies = _bodies(outbox, ident.terminal, ident.store)
+    return [
+        OutboxRecord(seq, uid, at, kind, digest, body)
+        for (seq, uid, at, kind, digest), body in zip(outbox, bodies, strict=True)
+    ]
+
+
+def body_of(seq: int) -> str | None:
+    """The body of outbox record ``seq`` as it would be sent now (None: no such record)."""
+    found = pending(1, seq - 1)
+    return found[0].body if found and found[0].seq == seq else None
+
+
+def captured_tables() -> tuple[str, ...]:
+    """The tables whose rows travel (the journal first)."""
+    return CAPTURED + CAPTURED_UPDATES
