@@ -21,6 +21,7 @@ _EXPORTS = {
     "CentralUnreachable": "model",
     "GIFT_CARD": "model",
     "Identity": "model",
+    "JoinResult": "joining",
     "LEDGERS": "model",
     "NotJoined": "model",
     "OutboxRecord": "model",
@@ -32,6 +33,7 @@ _EXPORTS = {
     "STOCK": "model",
     "SequenceConflict": "model",
     "SyncStatus": "model",
+    "TerminalState": "terminals",
     "TIER": "model",
     "WALLET": "model",
     "LEDGER_OF": "documents",
@@ -40,7 +42,9 @@ _EXPORTS = {
     "body_of": "documents",
     "central_tx": "connection",
     "identity": "identity",
+    "join": "joining",
     "link": "connection",
+    "list_terminals": "terminals",
     "masked": "identity",
     "open_central": "connection",
     "pending": "documents",
@@ -49,6 +53,9 @@ _EXPORTS = {
     "terminal_high_water": "central",
     "waiting": "pushing",
     "last_seq": "pushing",
+    "pull": "pulling",
+    "register_terminal": "terminals",
+    "terminal_state": "terminals",
 }
 
 __all__ = [
@@ -67,6 +74,7 @@ __all__ = [
     "CentralUnreachable",
     "Identity",
     "LedgerRule",
+    "JoinResult",
     "NotJoined",
     "OutboxRecord",
     "PullResult",
@@ -78,7 +86,12 @@ __all__ = [
     "central_tx",
     "identity",
     "last_seq",
+    "TerminalState",
+    "central_tx",
+    "identity",
+    "join",
     "link",
+    "list_terminals",
     "masked",
     "open_central",
     "pending",
@@ -86,6 +99,9 @@ __all__ = [
     "receive",
     "terminal_high_water",
     "waiting",
+    "pull",
+    "register_terminal",
+    "terminal_state",
 ]
 
 if TYPE_CHECKING:
@@ -94,6 +110,7 @@ if TYPE_CHECKING:
     from pos_tui.core.sync.connection import central_tx, link, open_central
     from pos_tui.core.sync.documents import LEDGER_OF, REFERENCE_KEYS, LedgerRule, body_of, pending
     from pos_tui.core.sync.identity import masked
+    from pos_tui.core.sync.joining import JoinResult, join
     from pos_tui.core.sync.model import (
         ACCOUNT,
         CHEQUE,
@@ -116,5 +133,7 @@ if TYPE_CHECKING:
         SyncStatus,
     )
     from pos_tui.core.sync.pushing import last_seq, push, waiting
+    from pos_tui.core.sync.pulling import pull
+    from pos_tui.core.sync.terminals import TerminalState, list_terminals, register_terminal, terminal_state
 else:  # type checkers read the imports above instead, and flag a misspelt name
     __getattr__, __dir__ = front_door(__name__, _EXPORTS)

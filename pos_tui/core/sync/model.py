@@ -82,6 +82,7 @@ class PullResult:
     tombstones: int = 0
     ledger_rows: int = 0  # other terminals' ledger rows taken in
     balances: int = 0
+    notes: tuple[str, ...] = ()  # what could not be taken as it came (a deleted row kept, a clash), as shown
 
 
 @dataclass(frozen=True, slots=True)

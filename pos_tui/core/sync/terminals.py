@@ -1,0 +1,149 @@
+"""The centre's register of terminals (``sync_terminal``): who joined, for which store, with which
+invoice series, and how far its documents have come (docs/sync.md, "Numbers never collide").
+
+Every function takes the central database explicitly (the store's proxy stays on the
+terminal's SQLite file). :func:`register_terminal` is what ``pos-admin sync init`` asks the
+centre: it refuses an unknown store, a terminal code that already joined (unless the terminal
+rejoins: then its ``high_water`` is kept, so its documents are never taken twice) and an invoice
+series another terminal already issues in, all in one central transaction that locks the
+register, so two terminals joining at once cannot both take a code or a series.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from peewee import Database
+
+from pos_tui.core.kernel.clock import to_db
+from pos_tui.core.kernel.errors import ValidationError
+from pos_tui.core.sync.connection import call, central_tx
+from pos_tui.i18n import _
+
+TERMINAL_CODE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")  # no ':' — it separates an origin's parts
+_COLUMNS = "terminal, store, high_water, head_hash, joined_at, last_push_at, series"
+
+
+@dataclass(frozen=True, slots=True)
+class TerminalState:
+    """A terminal as the centre knows it (a ``sync_terminal`` row)."""
+
+    terminal: str
+    store: str
+    high_water: int  # every seq up to it received
+    head_hash: str | None  # the journal hash of that document
+    joined_at: datetime
+    last_push_at: datetime | None
+    series: dict[str, str] = field(default_factory=dict)  # kind -> invoice series
+
+
+def check_terminal_code(terminal: str) -> str:
+    """``terminal`` stripped, or :class:`ValidationError` for a code that cannot name a terminal."""
+    code = terminal.strip()
+    if not TERMINAL_CODE.match(code):
+        raise ValidationError(
+            _("A terminal code is 1 to 32 letters, digits, '-' or '_' (such as T2), not {code!r}").format(code=terminal)
+        )
+    return code
+
+
+def _state(row: tuple[Any, ...]) -> TerminalState:
+    terminal, store, high_water, head_hash, joined_at, last_push_at, series = row
+    try:
+        parsed = json.loads(series or "{}")
+    except ValueError:
+        parsed = {}
+    return TerminalState(
+        str(terminal),
+        str(store),
+        int(high_water or 0),
+        head_hash,
+        joined_at,
+        last_push_at,
+        {str(k): str(v) for k, v in parsed.items()} if isinstance(parsed, dict) else {},
+    )
+
+
+def list_terminals(db: Database) -> list[TerminalState]:
+    """Every terminal that joined the centre ``db``, by code."""
+
+    def work() -> list[TerminalState]:
+        cursor = db.execute_sql(f"SELECT {_COLUMNS} FROM sync_terminal ORDER BY terminal")
+        return [_state(row) for row in cursor.fetchall()]
+
+    return call(db, work)
+
+
+def terminal_state(db: Database, terminal: str) -> TerminalState | None:
+    """Terminal ``terminal`` as the centre ``db`` knows it (None: it never joined)."""
+
+    def work() -> TerminalState | None:
+        row = db.execute_sql(f"SELECT {_COLUMNS} FROM sync_terminal WHERE terminal = %s", (terminal,)).fetchone()
+        return None if row is None else _state(row)
+
+    return call(db, work)
+
+
+def register_terminal(
+    db: Database,
+    terminal: str,
+    store: str,
+    series: Mapping[str, str],
+    now: datetime,
+    *,
+    rejoin: bool = False,
+) -> TerminalState:
+    """Record ``terminal`` of ``store`` with its invoice ``series`` (kind -> series code, from
+    ``settings.einvoice.series[terminal]``) at the centre ``db``; returns its row.
+
+    Refused (:class:`ValidationError`, nothing written): an unknown store (the known ones are
+    named), a terminal that already joined (unless ``rejoin``: its store and series are updated,
+    its ``high_water`` and ``head_hash`` kept), a series another terminal already uses."""
+    code = check_terminal_code(terminal)
+    wanted = {str(kind): str(value).strip() for kind, value in series.items() if str(value).strip()}
+    with central_tx(db):
+        # One joiner at a time: the checks below and the insert see the same register.
+        db.execute_sql("LOCK TABLE sync_terminal IN SHARE ROW EXCLUSIVE MODE")
+        stores = [str(row[0]) for row in db.execute_sql('SELECT code FROM "store" ORDER BY code').fetchall()]
+        if store not in stores:
+            raise ValidationError(
+                _("The centre has no store {store!r}; its stores are: {known}").format(
+                    store=store, known=", ".join(stores) or _("none")
+                )
+            )
+        rows = db.execute_sql(f"SELECT {_COLUMNS} FROM sync_terminal").fetchall()
+        known = {state.terminal: state for state in map(_state, rows)}
+        if code in known and not rejoin:
+            raise ValidationError(
+                _(
+                    "Terminal {terminal} has already joined the centre (store {store}); choose another "
+                    "terminal code, or rejoin it with --rejoin"
+                ).format(terminal=code, store=known[code].store)
+            )
+        for other in known.values():
+            if other.terminal == code:
+                continue
+            taken = sorted(set(wanted.values()) & set(other.series.values()))
+            if taken:
+                raise ValidationError(
+                    _(
+                        "Invoice series {series} is already used by terminal {terminal}: give this terminal its own "
+                        "series in [einvoice.series] of pos.toml"
+                    ).format(series=", ".join(taken), terminal=other.terminal)
+                )
+        text = json.dumps(wanted, sort_keys=True, ensure_ascii=False)
+        if code in known:
+            db.execute_sql("UPDATE sync_terminal SET store = %s, series = %s WHERE terminal = %s", (store, text, code))
+        else:
+            db.execute_sql(
+                "INSERT INTO sync_terminal (terminal, store, high_water, head_hash, joined_at, last_push_at, series) "
+                "VALUES (%s, %s, 0, NULL, %s, NULL, %s)",
+                (code, store, to_db(now), text),
+            )
+        row = db.execute_sql(f"SELECT {_COLUMNS} FROM sync_terminal WHERE terminal = %s", (code,)).fetchone()
+    return _state(row)
