@@ -46,7 +46,15 @@ def complete_sale_call(
 
     def run(override: Override | None) -> till.SaleResult:
         return till.complete_sale(
-            session.terminal, actor, paid, now=session.now(), shift_id=shift_id, tz=tz, fiscal=fiscal, override=override
+            session.terminal,
+            actor,
+            paid,
+            now=session.now(),
+            shift_id=shift_id,
+            tz=tz,
+            fiscal=fiscal,
+            override=override,
+            sync=session.settings.sync,
         )
 
     return CoreCall(

@@ -36,11 +36,13 @@ from pos_tui.core.loyalty import posting as loyalty_posting
 from pos_tui.core.loyalty import pricing as loyalty_pricing
 from pos_tui.core.loyalty.engine import Evaluation
 from pos_tui.core.loyalty.tenders import register_loyalty_tenders
+from pos_tui.core.till import guarding
 from pos_tui.core.till.carts import discard_open_cart, load_open_cart
 from pos_tui.core.till.documents import amount_text, benefit_json, document_json, line_json, payment_json
 from pos_tui.core.till.fiscal import FiscalHook, FiscalItem, FiscalPayment, FiscalTicket
 from pos_tui.core.till.results import SaleResult
 from pos_tui.i18n import _
+from pos_tui.settings import SyncSettings
 from pos_tui.store import fast, write_tx
 from pos_tui.store import models as m
 from pos_tui.store.counters import next_value
@@ -497,6 +499,7 @@ def complete_sale(
     tz: str = SHOP_TZ,
     fiscal: FiscalHook | None = None,
     override: Override | None = None,
+    sync: SyncSettings | None = None,
 ) -> SaleResult:
     """Post the cashier's open cart (or ``cart``) paid with ``payments``, in one transaction.
 
@@ -505,25 +508,43 @@ def complete_sale(
     Posting the open cart removes it, so the next scan starts a new sale. With ``fiscal`` (fiscal
     mode) the sale is registered on the fiscal device last: a FiscalError leaves the cart open.
     ``override`` is a supervisor's, for what a tender needs (selling on account, past a credit limit).
+
+    On a terminal that joined a centre, what the sale redeems (points, store credit, gift card,
+    on account) is checked with the centre first, outside the write transaction
+    (:mod:`pos_tui.core.till.guarding`; ``sync``: the offline limits, ``[sync]``); a posting that
+    fails gives the holds back.
     """
     require(actor, "sell")
-    with write_tx():
-        own = cart is None
-        posted = load_open_cart(terminal, actor.user_id) if cart is None else cart
-        result = _post_cart(
-            posted,
-            payments,
-            terminal=terminal,
-            cashier_id=actor.user_id,
-            now=now,
-            shift_id=shift_id,
-            uid=None,
-            source="till",
-            tz=tz,
-            fiscal=fiscal,
-            actor=actor,
-            override=override,
-        )
-        if own:
-            discard_open_cart(terminal, actor.user_id)
+    uid: str | None = None
+    if guarding.joined():  # one indexed read: a shop without a centre pays nothing more
+        preview = load_open_cart(terminal, actor.user_id) if cart is None else cart
+        document = uuid.uuid4().hex
+        if guarding.guard_sale(
+            preview, payments, document=document, now=now, settings=sync, tz=tz, actor=actor, override=override
+        ):
+            uid = document
+    try:
+        with write_tx():
+            own = cart is None
+            posted = load_open_cart(terminal, actor.user_id) if cart is None else cart
+            result = _post_cart(
+                posted,
+                payments,
+                terminal=terminal,
+                cashier_id=actor.user_id,
+                now=now,
+                shift_id=shift_id,
+                uid=uid,
+                source="till",
+                tz=tz,
+                fiscal=fiscal,
+                actor=actor,
+                override=override,
+            )
+            if own:
+                discard_open_cart(terminal, actor.user_id)
+    except BaseException:
+        if uid is not None:
+            guarding.unguard(uid, now=now)
+        raise
     return result
