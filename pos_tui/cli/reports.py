@@ -130,6 +130,7 @@ def z(
     settings = state().open_db()
     terminal = _terminal(terminal, settings)  # a Z is for ever: never one for a mistyped terminal
     actor = staff.actor_by_name(user, settings=settings) if user else staff.first_admin(settings=settings)
+    _documents_waiting(settings)
     if not yes:
         preview = cash.x_preview(terminal, now=now())
         confirm(
@@ -148,6 +149,17 @@ def z(
         _show(report, settings)
     if report.empty:
         info(_("Z {no} is a zero Z: no documents since the previous one.").format(no=report.z_no))
+
+
+def _documents_waiting(settings: Settings) -> None:
+    """On a terminal of a centre: refuse the Z while documents wait when ``[sync] waiting_on_close`` blocks
+    (exit 1, saying how many and how old), else say so before the question."""
+    from pos_tui.core import sync
+
+    at = now()
+    waiting = sync.check_close(at, settings.sync)
+    if waiting is not None:
+        info(_("Warning: {waiting}.").format(waiting=waiting.describe(at)))
 
 
 @app.command("sales")

@@ -55,6 +55,7 @@ _FOR_THE_SALE = (
 )
 _FOR_THE_DEVICES = (("pos_tui.tui.devices", None), ("pos_tui.tui.printing", None))
 EINVOICE_TICK_SECONDS = 60  # how often the e-invoice queue is worked and counted
+SYNC_AFTER_SALE_SECONDS = 2.0  # a completed sale goes to the centre this soon after (when online)
 
 _FOR_LATER = (("pos_tui.tui.dialogs.shift", None), ("pos_tui.core.till", "complete_sale"))
 
@@ -112,6 +113,7 @@ class PosApp(Till):
         self.printing: PrintStation | None = None  # the print queue and fiscal device, made at start (tests set one)
         self._pin_settled = threading.Event()  # clear while a PIN is checked and its screen not yet up
         self._pin_settled.set()
+        self._sync_busy = threading.Lock()  # one sync pass at a time
         localize_bindings(self)
 
     def get_key_display(self, binding: Binding) -> str:
@@ -178,6 +180,7 @@ class PosApp(Till):
         self._einvoice_text = self._einvoice_short = ""
         self.set_interval(EINVOICE_TICK_SECONDS, self._einvoice_tick, name="einvoice")
         self.call_after_refresh(self._einvoice_tick)
+        self.call_after_refresh(self._sync_tick)
         keymap = dict(self.settings.keymap)
         if keymap:
             self.set_keymap(keymap)
@@ -277,6 +280,87 @@ class PosApp(Till):
         if short:
             return getattr(self, "_einvoice_short", "")
         return getattr(self, "_einvoice_text", "")
+
+    # -- sync with the centre ----------------------------------------------------------------
+
+    _sync_state: Any = None  # the last SyncStatus read (None: not read yet, or this till joined no centre)
+    _sync_timer: Any = None
+    _sync_after_sale: Any = None
+    _sync_again = False
+
+    def _sync_tick(self, *, run: bool = True) -> None:
+        """Every ``[sync] interval_seconds`` once this till is known to have joined a centre, and after a
+        sale: one sync pass (push, then pull) in a thread worker, then the status line's state. The
+        first tick, at start, only finds out whether the till joined: a till that did not gets no timer
+        and no worker after it. ``run`` False: only read the state again (two local reads)."""
+        self.run_worker(
+            lambda: self._sync_work(run=run),
+            thread=True,
+            group="sync",
+            description="sync with the centre",
+            exit_on_error=False,
+        )
+
+    def _sync_work(self, *, run: bool) -> None:
+        """(worker thread) One pass when joined; a pass already under way takes this request over
+        (it runs once more when it ends), so two passes never run at once. An unreachable centre is
+        no failure here: the pass records it and the status line says "offline"."""
+        from pos_tui.core import sync
+
+        if not self._sync_busy.acquire(blocking=False):
+            self._sync_again = self._sync_again or run
+            return
+        try:
+            while True:
+                self._sync_again = False
+                try:
+                    current = sync.status.status(self.session.now())
+                    if current.joined and run and self._sync_state is not None:  # the first tick only looks
+                        sync.run_once(self.session.now(), self.settings)
+                        current = sync.status.status(self.session.now())
+                except Exception as exc:  # a locked or closed database, a bug: the next tick tries again
+                    self.log.warning("sync pass", exc)
+                    return
+                self.call_from_thread(self._sync_read, current)
+                if not self._sync_again:
+                    return
+                run = True
+        finally:
+            self._sync_busy.release()
+
+    def _sync_read(self, current: Any) -> None:
+        from pos_tui.tui.widgets.status import StatusLine
+
+        first = self._sync_state is None
+        if not current.joined:
+            self._sync_state = None
+            return
+        self._sync_state = current
+        if self._sync_timer is None:
+            self._sync_timer = self.set_interval(self.settings.sync.interval_seconds, self._sync_tick, name="sync")
+        if first:
+            self._sync_tick()  # the first pass, now that the till is known to have joined
+        for screen in self.screen_stack:
+            for line in screen.query(StatusLine):
+                line.refresh_status()
+
+    def refresh_sync(self, *, sale: bool = False) -> None:
+        """Read the sync state again now; after a ``sale``, run a pass shortly (online) so the sale
+        reaches the centre within seconds. Offline the interval's pass retries: a sale does not wait
+        for another connection timeout."""
+        current = self._sync_state
+        if current is None:
+            return
+        if sale and current.online is not False:
+            if self._sync_after_sale is not None:
+                self._sync_after_sale.stop()
+            self._sync_after_sale = self.set_timer(SYNC_AFTER_SALE_SECONDS, self._sync_tick, name="sync-after-sale")
+        self._sync_tick(run=False)
+
+    def sync_state(self) -> Any:
+        """The last sync state read (:class:`pos_tui.core.sync.SyncStatus`), None when this till joined no
+        centre (the status line then shows nothing of it)."""
+        return self._sync_state
 
     # -- core calls ---------------------------------------------------------------------------
 

@@ -91,6 +91,15 @@ class Till(App[None]):
         the age)."""
         return ""
 
+    def refresh_sync(self, *, sale: bool = False) -> None:
+        """Read the sync state again (after a ``sale``: and push it shortly), in a worker
+        (:meth:`pos_tui.tui.app.PosApp.refresh_sync`)."""
+
+    def sync_state(self) -> Any:
+        """The last sync state read (:class:`pos_tui.core.sync.SyncStatus`); None when this till joined no
+        centre."""
+        return None
+
     def checking_pin(self, checking: bool) -> None:
         """A PIN is being checked (``checking``), or its answer is on screen."""
 

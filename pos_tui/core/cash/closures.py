@@ -19,6 +19,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from pos_tui.core import sync
 from pos_tui.core.cash.reports import DocumentTotals, account_money, document_totals
 from pos_tui.core.kernel import journal
 from pos_tui.core.kernel.actors import Actor, Override, require
@@ -169,8 +170,13 @@ def z_report(
     """Close ``terminal``: write the next Z (needs the ``reports`` permission) and journal it.
 
     With ``override`` (a supervisor allowed a cashier without ``reports``) the Z is taken in the
-    supervisor's name and the override is journalled in the same transaction as the Z."""
+    supervisor's name and the override is journalled in the same transaction as the Z.
+
+    On a terminal of a centre, documents not yet sent refuse the Z when ``[sync] waiting_on_close``
+    is ``block`` (:class:`~pos_tui.core.sync.DocumentsWaiting`); the till and ``pos-admin`` warn
+    first when it is ``warn`` (:func:`pos_tui.core.sync.waiting_on_close`)."""
     used = require(actor, "reports", override)
+    sync.check_close(now, settings.sync)
     taker = used.supervisor if used is not None else actor
     with write_tx():
         prev, totals = _since_last(terminal)

@@ -18,7 +18,7 @@ from decimal import Decimal
 from peewee import fn
 
 from pos_tui import store
-from pos_tui.core import accounts
+from pos_tui.core import accounts, sync
 from pos_tui.core.cash.closures import JournalHead, journal_head
 from pos_tui.core.cash.reports import DocumentTotals, account_money, document_totals
 from pos_tui.core.kernel import journal
@@ -30,6 +30,7 @@ from pos_tui.core.kernel.money import ZERO, from_kurus, money, to_kurus
 from pos_tui.core.kernel.pan import refuse_pan
 from pos_tui.core.staff.users import record_override
 from pos_tui.i18n import _
+from pos_tui.settings import Settings
 from pos_tui.store import fast, write_tx
 from pos_tui.store import models as m
 
@@ -353,10 +354,17 @@ def take_x_report(terminal: str, actor: Actor, *, now: datetime, override: Overr
     return x_report(terminal, now=now)
 
 
-def close_shift(terminal: str, actor: Actor, counted_cash: Decimal, *, now: datetime) -> ShiftInfo:
+def close_shift(
+    terminal: str, actor: Actor, counted_cash: Decimal, *, now: datetime, settings: Settings | None = None
+) -> ShiftInfo:
     """Close the open shift with the cash counted in the drawer; records expected cash and the
-    variance (counted − expected). A closed shift never changes again (a trigger guards it)."""
+    variance (counted − expected). A closed shift never changes again (a trigger guards it).
+
+    With ``settings``, on a terminal of a centre, documents not yet sent refuse the close when
+    ``[sync] waiting_on_close`` is ``block`` (:class:`~pos_tui.core.sync.DocumentsWaiting`)."""
     require(actor, "sell")
+    if settings is not None:
+        sync.check_close(now, settings.sync)
     counted = _non_negative(counted_cash, _("The counted cash"))
     with write_tx():
         shift = _require_open(terminal)

@@ -102,8 +102,8 @@ class CloseShiftDialog(_DrawerCashDialog):
         return _("Enter: close the shift · Esc: cancel")
 
     def shift_service(self, terminal: str, actor: Actor, amount: Decimal, now: datetime) -> ShiftInfo:
-
-        return cash.close_shift(terminal, actor, amount, now=now)
+        # the settings: on a till of a centre, [sync] waiting_on_close = "block" is enforced by the core too
+        return cash.close_shift(terminal, actor, amount, now=now, settings=pos_app(self).settings)
 
     @on(ShiftClosed)
     def _shift_closed(self, event: ShiftClosed) -> None:

@@ -178,13 +178,31 @@ def z_report(screen: SaleScreen) -> None:
         if yes:
             _call(screen, run, lambda body: ReportReady(_("Z report"), body), _("Z report"), "report")
 
-    screen.app.push_screen(
-        ConfirmDialog(
-            _("Z report"),
-            _("Close the day on terminal {terminal}? A Z report cannot be undone.").format(terminal=session.terminal),
-        ),
-        confirmed,
-    )
+    waiting = _documents_waiting(screen)
+    if waiting is False:
+        return
+    question = _("Close the day on terminal {terminal}? A Z report cannot be undone.").format(terminal=session.terminal)
+    if waiting:
+        question = f"{waiting}.\n{question}"
+    screen.app.push_screen(ConfirmDialog(_("Z report"), question), confirmed)
+
+
+def _documents_waiting(screen: SaleScreen) -> str | bool:
+    """Before a shift is closed or a Z taken on a till of a centre: what waits for the centre ("" when
+    nothing does or the till joined none), or False when ``[sync] waiting_on_close = "block"`` refuses
+    (the sale screen says why). Two local reads: on the UI thread, like a cart change."""
+    from pos_tui.core import sync
+    from pos_tui.core.kernel import PosError
+
+    session = screen.session
+    now = session.now()
+    try:
+        waiting = sync.check_close(now, session.settings.sync)
+    except PosError as exc:  # DocumentsWaiting with "block", or a database fault
+        screen.show_error(exc.message)
+        screen.app.notify(exc.message, severity="error", timeout=15)
+        return False
+    return "" if waiting is None else waiting.describe(now)
 
 
 def _cash_movement(screen: SaleScreen, kind: str) -> None:
@@ -376,7 +394,20 @@ def close_shift(screen: SaleScreen) -> None:
         body = render_shift_close(shift, session.settings)
         app.push_screen(ReportDialog(_("Shift closed"), body), lambda _none: app.action_logout())
 
-    app.push_screen(CloseShiftDialog(session.language), closed)
+    def count_the_drawer(yes: bool | None = True) -> None:
+        if yes:
+            app.push_screen(CloseShiftDialog(session.language), closed)
+
+    waiting = _documents_waiting(screen)
+    if waiting is False:
+        return
+    if not waiting:
+        count_the_drawer()
+        return
+    from pos_tui.tui.dialogs.views import ConfirmDialog
+
+    question = _("{waiting}. They go when the centre can be reached. Close the shift anyway?").format(waiting=waiting)
+    app.push_screen(ConfirmDialog(_("Close the shift"), question), count_the_drawer)
 
 
 ACTIONS: dict[str, Callable[[SaleScreen], None]] = {

@@ -682,6 +682,7 @@ class SaleScreen(PosScreen, ScanReceiver):
         from pos_tui.tui.printing import after_sale
 
         after_sale(self, result)  # the receipt to the print queue (never awaited) and on screen
+        pos_app(self).refresh_sync(sale=True)  # to the centre within seconds, when this till has one
         if request is not None:
             self.issue_invoice(result, request)
 

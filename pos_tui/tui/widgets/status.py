@@ -1,10 +1,14 @@
-"""The line at the top of the till: shop, terminal, cashier, shift, the e-invoices waiting and the time.
+"""The line at the top of the till: shop, terminal, cashier, shift, the centre (on a till that joined
+one), the e-invoices waiting and the time.
 
 At 80 columns not everything fits: the cashier and the shift always show; what gives way, in this order,
-is the date (the time stays), the cashier's role, the age of the waiting invoices, and last the shop's
-name."""
+is the date (the time stays), the cashier's role, the age of the waiting invoices, the words around the
+centre's state (``Offline: 12 docs, 8 min`` → ``Offline: 12`` → ``⇅ 12``), and last the shop's name."""
 
 from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -14,6 +18,38 @@ from textual.widgets import Static
 from pos_tui.core.kernel import local, role_label
 from pos_tui.i18n import _
 from pos_tui.tui.base import pos_app
+
+SYNC_FRESH = timedelta(minutes=2)  # online, documents younger than this are "on their way", not news
+
+
+def sync_text(state: Any, now: datetime, *, size: int = 0) -> tuple[str, str]:
+    """What the status line says of the centre, and its style: ``("Centre: online", "")``, ``("Offline: 12
+    docs, 8 min", "bold yellow")``; ("", "") on a till that joined no centre (``state`` None). ``size``
+    0 is the full text, 1 without the age, 2 the shortest."""
+    if state is None:
+        return "", ""
+    from pos_tui.core import sync
+
+    waiting = state.waiting
+    age = sync.age_text(now - state.oldest_at) if waiting and state.oldest_at is not None else ""
+    if state.online is False:
+        if not waiting:
+            return (_("Offline") if size < 2 else "⇅ ✗"), "bold yellow"
+        if size == 0:
+            return _("Offline: {n} docs, {age}").format(n=waiting, age=age), "bold yellow"
+        if size == 1:
+            return _("Offline: {n}").format(n=waiting), "bold yellow"
+        return f"⇅ {waiting}", "bold yellow"
+    if state.last_error:
+        return (_("Centre: error") if size < 2 else "⇅ !"), "bold red"
+    stale = waiting and state.oldest_at is not None and now - state.oldest_at >= SYNC_FRESH
+    if stale:  # online, yet documents wait: the pass has not caught up (or keeps failing quietly)
+        if size == 0:
+            return _("Centre: {n} waiting, {age}").format(n=waiting, age=age), "bold yellow"
+        return (_("Centre: {n}").format(n=waiting) if size == 1 else f"⇅ {waiting}"), "bold yellow"
+    if state.online is None:
+        return (_("Centre: connecting") if size < 2 else "⇅ …"), ""
+    return (_("Centre: online") if size < 2 else "⇅"), ""
 
 
 class StatusLine(Static):
@@ -45,22 +81,29 @@ class StatusLine(Static):
         role = "" if session.actor is None else f" ({role_label(session.actor.role)})"
         shift = "" if session.shift is None else f"{_('Shift')} #{session.shift.id}"
         width = self._width()
-        # the variants, richest first: (waiting, clock, role, shop)
+        sync_state = app.sync_state()
+        syncs = [sync_text(sync_state, session.now(), size=size) for size in (0, 1, 2)]
+        # the variants, richest first: (centre, waiting, clock, role, shop)
         waiting_long, waiting_short = app.einvoice_status(), app.einvoice_status(short=True)
         day_time, time_only = now.strftime("%d.%m.%Y %H:%M"), now.strftime("%H:%M")
         variants = [
-            (waiting_long, day_time, role, shop),
-            (waiting_long, time_only, role, shop),
-            (waiting_long, time_only, "", shop),
-            (waiting_short, time_only, "", shop),
+            (syncs[0], waiting_long, day_time, role, shop),
+            (syncs[0], waiting_long, time_only, role, shop),
+            (syncs[0], waiting_long, time_only, "", shop),
+            (syncs[0], waiting_short, time_only, "", shop),
+            (syncs[1], waiting_short, time_only, "", shop),
+            (syncs[2], waiting_short, time_only, "", shop),
         ]
         chosen = variants[-1]
         for variant in variants:
             if cell_len(self._plain(variant, terminal, who, shift)) <= width:
                 chosen = variant
                 break
-        waiting, clock, role_text, shop_text = chosen
+        (centre, centre_style), waiting, clock, role_text, shop_text = chosen
         right = Text()
+        if centre:
+            right.append(centre, style=centre_style)
+            right.append("  ")
         if waiting:
             right.append(waiting, style="bold yellow")
             right.append("  ")
@@ -95,8 +138,8 @@ class StatusLine(Static):
         return text[cut:]
 
     @staticmethod
-    def _plain(variant: tuple[str, str, str, str], terminal: str, who: str, shift: str) -> str:
-        waiting, clock, role, shop = variant
+    def _plain(variant: tuple[tuple[str, str], str, str, str, str], terminal: str, who: str, shift: str) -> str:
+        (centre, _style), waiting, clock, role, shop = variant
         left = f"{shop}  {terminal}" + (f"  {who}{role}" if who else "") + (f"  {shift}" if shift else "")
-        right = (f"{waiting}  " if waiting else "") + clock
+        right = (f"{centre}  " if centre else "") + (f"{waiting}  " if waiting else "") + clock
         return f"{left} {right}"

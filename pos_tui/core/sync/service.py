@@ -1,0 +1,117 @@
+"""One sync pass of a terminal, for the till's worker and ``pos-admin sync run``: push what waits, then
+pull what changed (docs/sync.md, "Operating it").
+
+A centre that cannot be reached is a normal state of a terminal, not an exception to its loop: the
+pass says so (:attr:`RunResult.online` False), records it for the status line and returns; the
+documents stay queued and the next pass tries again. Whatever a pass met is recorded in
+``meta_entry`` (``sync_online``, ``sync_last_error``, ``sync_last_contact``, ``sync_last_push``,
+``sync_last_pull``), so :func:`pos_tui.core.sync.status.status` shows it without the network.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVar, cast
+
+from pos_tui.core.kernel.errors import PosError
+from pos_tui.core.sync import identity
+from pos_tui.core.sync.model import CentralUnreachable, PullResult, PushResult
+from pos_tui.settings import Settings
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class RunResult:
+    """What one pass did: ``online`` whether the centre answered (False: unreachable, the documents
+    stay queued); ``push``/``pull`` what each step did (None: not reached); ``error`` why the pass
+    stopped (the centre unreachable, a sequence conflict…), None when it went through."""
+
+    at: datetime
+    online: bool
+    push: PushResult | None = None
+    pull: PullResult | None = None
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.online and self.error is None
+
+
+def _part(module: str, name: str) -> Callable[..., Any]:
+    """A step of the pass from its own module of this package (``push.push``, ``pull.pull``), loaded
+    when first used: the till imports this module at start, the network code only when it syncs."""
+    return cast("Callable[..., Any]", getattr(importlib.import_module(f"{__package__}.{module}"), name))
+
+
+def record(now: datetime, *, online: bool, error: str | None, pushed: bool = False, pulled: bool = False) -> None:
+    """Note how a contact with the centre went, for the status line (one local transaction)."""
+    stamp = identity.stamp(now)
+    values: dict[str, str | None] = {"online": "1" if online else "0", "last_error": error}
+    if online:
+        values["last_contact"] = stamp
+    if pushed:
+        values["last_push"] = stamp
+    if pulled:
+        values["last_pull"] = stamp
+    identity.put(values)
+
+
+def _recorded(now: datetime, step: Callable[[], T], *, pushed: bool = False, pulled: bool = False) -> T:
+    """Run ``step`` and record its outcome: reached (and what it did), unreachable, or refused."""
+    try:
+        result = step()
+    except CentralUnreachable as exc:
+        record(now, online=False, error=exc.message)
+        raise
+    except PosError as exc:  # the centre answered and refused (a sequence conflict, a bad document)
+        record(now, online=True, error=exc.message)
+        raise
+    record(now, online=True, error=None, pushed=pushed, pulled=pulled)
+    return result
+
+
+def push_now(now: datetime, settings: Settings) -> PushResult:
+    """Push what waits (``[sync] batch`` records per central transaction) and record the outcome.
+    Raises :class:`NotJoined`, :class:`CentralUnreachable` (the documents stay queued) or the
+    centre's refusal (:class:`SequenceConflict`)."""
+    url = identity.require().central
+    push = _part("push", "push")
+    return cast("PushResult", _recorded(now, lambda: push(now, batch=settings.sync.batch, url=url), pushed=True))
+
+
+def pull_now(now: datetime, settings: Settings) -> PullResult:
+    """Pull master data, the other terminals' ledger rows and the balances; record the outcome."""
+    url = identity.require().central
+    pull = _part("pull", "pull")
+    return cast("PullResult", _recorded(now, lambda: pull(now, url=url), pulled=True))
+
+
+def run_once(now: datetime, settings: Settings) -> RunResult:
+    """One pass: push, then pull. Raises only :class:`NotJoined` (nothing to sync with); an unreachable
+    centre gives ``online=False``, a refusal ``error`` (both recorded), and the caller goes on."""
+    identity.require()
+    try:
+        pushed = push_now(now, settings)
+    except CentralUnreachable as exc:
+        return RunResult(now, online=False, error=exc.message)
+    except PosError as exc:
+        return RunResult(now, online=True, error=exc.message)
+    try:
+        pulled = pull_now(now, settings)
+    except CentralUnreachable as exc:
+        return RunResult(now, online=False, push=pushed, error=exc.message)
+    except PosError as exc:
+        return RunResult(now, online=True, push=pushed, error=exc.message)
+    return RunResult(now, online=True, push=pushed, pull=pulled)
+
+
+def join_now(url: str, terminal: str, store: str, now: datetime, settings: Settings, *, rejoin: bool = False) -> Any:
+    """Join this database to the centre at ``url`` as ``terminal`` of ``store`` (the join part's
+    :func:`pos_tui.core.sync.join.join`: it registers the terminal, pulls the master data and
+    starts its series) and record the contact."""
+    step = _part("join", "join")
+    return _recorded(now, lambda: step(url, terminal, store, now, settings, rejoin=rejoin), pulled=True)
