@@ -18,14 +18,16 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as h_settings
 from hypothesis import strategies as st
 from push_support import Centre, local_sums, make_shop, more_sales, sell_to
-from sync_support import bound, set_identity
+from sync_support import set_identity
 
 from pos_tui.core import staff, sync
 from pos_tui.core.basket import PaymentInput
+from pos_tui.core.loyalty.giftcards import issue_card
+from pos_tui.core.loyalty.members.enrolment import enroll
 from pos_tui.core.sync import connection
 from pos_tui.core.sync.model import OutboxRecord
 from pos_tui.settings import Settings
-from pos_tui.store import close_database, open_database
+from pos_tui.store import close_database, open_database, write_tx
 from pos_tui.store import models as m
 
 pytestmark = pytest.mark.postgres
@@ -48,7 +50,9 @@ def shop(db: object, settings: Settings, now: datetime, centre: Centre):  # type
 
 
 def _outbox() -> list[tuple[int, str]]:
-    return [(s, u) for s, u in m.SyncOutbox.select(m.SyncOutbox.seq, m.SyncOutbox.uid).order_by(m.SyncOutbox.seq).tuples()]
+    return [
+        (s, u) for s, u in m.SyncOutbox.select(m.SyncOutbox.seq, m.SyncOutbox.uid).order_by(m.SyncOutbox.seq).tuples()
+    ]
 
 
 def _meta(name: str) -> str | None:
@@ -210,12 +214,11 @@ def test_a_hold_settles_when_its_sale_arrives(shop, centre: Centre, now: datetim
     )
     uid_of_next = m.Sale.get_by_id(sale_id).uid
     centre.db.execute_sql(
-        "INSERT INTO sync_hold (document, ledger, key, place, amount, terminal, at) VALUES (%s, 'points', %s, '', -10, 'T1', %s)",
+        "INSERT INTO sync_hold (document, ledger, key, place, amount, terminal, at) "
+        "VALUES (%s, 'points', %s, '', -10, 'T1', %s)",
         (uid_of_next, card, datetime(2026, 11, 1, 8, 0)),
     )
-    centre.db.execute_sql(
-        "UPDATE sync_balance SET amount = amount - 10 WHERE ledger = 'points' AND key = %s", (card,)
-    )
+    centre.db.execute_sql("UPDATE sync_balance SET amount = amount - 10 WHERE ledger = 'points' AND key = %s", (card,))
     sync.push(now)
     settled = centre.one("SELECT settled_at FROM sync_hold WHERE document = %s", (uid_of_next,))[0]
     assert settled is not None
@@ -237,7 +240,14 @@ def test_an_offline_redemption_below_zero_is_recorded(shop, centre: Centre, now:
     centre.db.execute_sql(
         "UPDATE sync_balance SET amount = 5 WHERE ledger = 'points' AND key = %s", (card,)
     )  # as if T2 had spent all but 5
-    sell_to(books, zeynep, [("1001", 2)], PaymentInput("points", D("10.00")), PaymentInput("cash", D("10.00")), at=now + timedelta(hours=1))
+    sell_to(
+        books,
+        zeynep,
+        [("1001", 2)],
+        PaymentInput("points", D("10.00")),
+        PaymentInput("cash", D("10.00")),
+        at=now + timedelta(hours=1),
+    )
     sync.push(now)
     # the sale redeemed 10 and earned 1: 5 - 10 + 1, recorded with the sale's document
     rows = centre.all("SELECT kind, ledger, key, place, balance, terminal FROM sync_overdraft")
@@ -299,3 +309,37 @@ def test_a_batch_of_five_hundred_sales_goes_in_one_quick_transaction(shop, centr
     assert centre.ledger_sums() == local_sums()
     print(f"push of 500 sales: {took:.3f} s")
     assert took < 3.0, took
+
+
+def test_a_gift_card_sold_to_a_member_enrolled_in_the_same_batch_points_at_the_centres_member(
+    shop,  # type: ignore[no-untyped-def]
+    centre: Centre,
+    now: datetime,
+) -> None:
+    books, _members = shop
+    new = enroll(name="Can Kaya", phone="05551112233", source="cli", actor=None, now=now)
+    card = issue_card(D("250.00"), actor=books.admin, now=now, terminal="T1", member_id=new.id, method="card")
+    sync.push(now)
+    member_id, code = centre.one(
+        "SELECT g.member_id, g.code FROM gift_card g JOIN member mb ON mb.id = g.member_id WHERE mb.card = %s",
+        (m.Member.get_by_id(new.id).card,),
+    )
+    assert code == card.code and member_id is not None
+    assert centre.all("SELECT * FROM sync_overdraft") == []
+    assert centre.balances()[("gift_card", card.code, "")] == 25000 == local_sums()[("gift_card", card.code, "")]
+
+
+def test_a_member_erased_at_the_centre_is_not_brought_back(shop, centre: Centre, now: datetime) -> None:  # type: ignore[no-untyped-def]
+    _books, (zeynep, _ali) = shop
+    sync.push(now)
+    card = m.Member.get_by_id(zeynep).card
+    centre.db.execute_sql(
+        "UPDATE member SET name = '-', phone = NULL, anonymized_at = %s WHERE card = %s",
+        (datetime(2026, 11, 1, 9), card),
+    )
+    with write_tx():  # the terminal's stale copy changes (a new e-mail typed at the till)
+        m.Member.update(email="zeynep@example.com").where(m.Member.id == zeynep).execute()
+    sync.push(now)
+    assert centre.one("SELECT name, phone, email FROM member WHERE card = %s", (card,)) == ("-", None, None)
+    notes = centre.all("SELECT kind, key, note FROM sync_overdraft")
+    assert [(k, key) for k, key, _n in notes] == [("conflict", card)] and "erased" in notes[0][2]

@@ -51,12 +51,13 @@ from pos_tui.core.sync.model import (
     Receipt,
     SequenceConflict,
 )
-from pos_tui.i18n import _
+from pos_tui.i18n import N_, _
 from pos_tui.store.outbox import MASTER_KEYS, REVISION_LOCK
 
 # Shared rows a terminal writes that the centre applies to its own tables (by natural key), so
 # they get a revision and reach the other terminals. agenda_entry and cheque stay documents.
 APPLIED = ("member", "gift_card", "coupon")
+LABELS = {"member": N_("Member"), "gift_card": N_("Gift card"), "coupon": N_("Coupon")}
 # Ledgers that must not go below zero; the account must not go above the party's credit limit;
 # a coupon must not be used more often than its max_uses.
 NOT_NEGATIVE = (POINTS, WALLET, GIFT_CARD, STAMPS)
@@ -354,8 +355,20 @@ def _overdrafts(
     totals: dict[tuple[str, str, str], int] = defaultdict(int)
     for effect in effects:
         totals[effect.group] += effect.delta
-    running = {group: after[group] - totals[group] for group in after}
-    bounds = _bounds(db, after)
+    now_at = dict(after)
+    unchanged = sorted({e.group for e in effects if e.group not in now_at and not e.held and e.delta})
+    if unchanged:  # moved down and back up within the batch: the balance is read as it stands
+        found = _values(
+            db,
+            'SELECT b.ledger, b."key", b.place, b.amount FROM sync_balance b JOIN (VALUES %s) AS v(ledger, key, place) '
+            'ON b.ledger = v.ledger AND b."key" = v.key AND b.place = v.place',
+            unchanged,
+            fetch=True,
+        )
+        now_at.update({(a, b, c): int(amount) for a, b, c, amount in found})
+        now_at.update({group: 0 for group in unchanged if group not in now_at})
+    running = {group: now_at[group] - totals[group] for group in now_at}
+    bounds = _bounds(db, now_at)
     rows = []
     for effect in effects:
         if effect.group not in running:
@@ -422,6 +435,13 @@ def _apply_shared(db: Database, terminal: str, docs: list[_Doc], now: datetime) 
                 if value is not None:
                     wanted[documents.reference_of(f) or ""].add(str(value))
     ids = {table: _central_ids(db, table, keys) for table, keys in wanted.items() if table in documents.REFERENCE_KEYS}
+
+    def central_id(target: str, value: str) -> int | None:
+        known = ids.setdefault(target, {})
+        if value not in known and target in documents.REFERENCE_KEYS:  # written by an earlier row of the batch?
+            known.update(_central_ids(db, target, {value}))
+        return known.get(value)
+
     conflicts = []
     for doc, row in shared:
         table, data = row["table"], row.get("data") or {}
@@ -436,16 +456,12 @@ def _apply_shared(db: Database, terminal: str, docs: list[_Doc], now: datetime) 
             value = data[f.name]
             target = documents.reference_of(f)
             if target is not None and value is not None:
-                central = ids.get(target, {}).get(str(value))
+                central = central_id(target, str(value))
                 if central is None:
                     missing.append(f"{f.name} '{value}'")
                 value = central
-                if target == table and central is None:
-                    value = None
             columns.append(f.column_name)
             values.append(value)
-        if "id" in columns:
-            continue
         updates = ", ".join(f'"{c}" = EXCLUDED."{c}"' for c in columns if c != key_column)
         keep = KEEP.get(table)
         sql = (
@@ -462,22 +478,24 @@ def _apply_shared(db: Database, terminal: str, docs: list[_Doc], now: datetime) 
             column = _constraint_column(exc, table)
             shown = data.get(column) if column else None
             note = (
-                _("{table} '{key}' was not applied at the centre: another row already has {column} '{value}'").format(
-                    table=table, key=key, column=column, value=shown
-                )
+                _(
+                    "{table} '{key}' was not applied at the centre: another row already has '{column}' = '{value}'"
+                ).format(table=_(LABELS[table]), key=key, column=column, value=shown)
                 if column
                 else _("{table} '{key}' was not applied at the centre: it clashes with another row").format(
-                    table=table, key=key
+                    table=_(LABELS[table]), key=key
                 )
             )
             conflicts.append(_conflict(terminal, table, key, doc.record.uid, now, note))
             continue
         if not applied:
-            note = _("{table} '{key}' was not applied at the centre: it was erased there").format(table=table, key=key)
+            note = _("{table} '{key}' was not applied at the centre: it was erased there").format(
+                table=_(LABELS[table]), key=key
+            )
             conflicts.append(_conflict(terminal, table, key, doc.record.uid, now, note))
         elif missing:
             note = _("{table} '{key}' was applied without references the centre does not know: {names}").format(
-                table=table, key=key, names=", ".join(missing)
+                table=_(LABELS[table]), key=key, names=", ".join(missing)
             )
             conflicts.append(_conflict(terminal, table, key, doc.record.uid, now, note))
     return conflicts

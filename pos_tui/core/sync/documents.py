@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 from typing import Any
 
-from peewee import Field, ForeignKeyField
+from peewee import BooleanField, DateField, DateTimeField, Field, ForeignKeyField
 
 from pos_tui.core.sync import identity
 from pos_tui.core.sync.model import (
@@ -40,6 +40,7 @@ from pos_tui.core.sync.model import (
 from pos_tui.store import models as m
 from pos_tui.store import rows
 from pos_tui.store.outbox import CAPTURED, CAPTURED_UPDATES, MASTER_KEYS
+from pos_tui.store.proxy import database
 
 VERSION = 1  # the body's format ("v")
 CHUNK = 500  # ids per IN (...) list: well below SQLite's variable limit
@@ -106,6 +107,12 @@ def data_fields(table: str) -> tuple[Field, ...]:
     return tuple(f for f in model._meta.sorted_fields if f is not pk and f.name not in LEFT_OUT)
 
 
+@cache
+def _pk_column(table: str) -> str:
+    pk: Any = models_by_table()[table]._meta.primary_key
+    return str(pk.column_name)
+
+
 def reference_of(field: Field) -> str | None:
     """The table a foreign key ``field`` points at (None: not a reference)."""
     if not isinstance(field, ForeignKeyField):
@@ -130,6 +137,44 @@ def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
         yield ids[start : start + CHUNK]
 
 
+def _iso_time(value: Any) -> str:
+    """A stored time as ISO text (SQLite hands back ``2026-11-01 07:23:00``: no parsing needed)."""
+    return value.replace(" ", "T", 1) if isinstance(value, str) else value.isoformat()
+
+
+def _iso_day(value: Any) -> str:
+    return value if isinstance(value, str) else value.isoformat()
+
+
+@cache
+def _layout(table: str) -> tuple[tuple[str, str | None, Callable[[Any], Any] | None], ...]:
+    """Per data field of ``table``: its name, the table it refers to (None: a value) and how a
+    stored value becomes JSON (None: as it is)."""
+    out = []
+    for f in data_fields(table):
+        convert: Callable[[Any], Any] | None = None
+        if isinstance(f, DateTimeField):
+            convert = _iso_time
+        elif isinstance(f, DateField):
+            convert = _iso_day
+        elif isinstance(f, BooleanField):
+            convert = bool
+        out.append((f.name, reference_of(f), convert))
+    return tuple(out)
+
+
+def _select_in(table: str, columns: Sequence[str], key: str, ids: Sequence[Any], where: str = "") -> list[Any]:
+    """``SELECT columns FROM table WHERE key IN ids`` (chunked), plain SQL on either backend."""
+    db = database
+    found: list[Any] = []
+    cols = ", ".join(f'"{c}"' for c in columns)
+    for chunk in _chunks(list(ids)):
+        marks = ", ".join([db.param] * len(chunk))
+        sql = f'SELECT {cols} FROM "{table}" WHERE {where}"{key}" IN ({marks})'
+        found.extend(db.execute_sql(sql, list(chunk)).fetchall())
+    return found
+
+
 class _Names:
     """Natural keys and origins of the rows a batch refers to, read once per table."""
 
@@ -143,21 +188,20 @@ class _Names:
         wanted = sorted(i for i in ids if i not in known)
         if not wanted:
             return
-        model = models_by_table()[table]
-        pk: Any = model._meta.primary_key
-        key = model._meta.fields[REFERENCE_KEYS[table]]
-        for chunk in _chunks(wanted):
-            known.update(rows(model.select(pk, key).where(pk.in_(list(chunk)))))
+        pk, key = _pk_column(table), models_by_table()[table]._meta.fields[REFERENCE_KEYS[table]].column_name
+        known.update(_select_in(table, (pk, key), pk, wanted))
 
     def load_origins(self, table: str, ids: set[int]) -> None:
         known = self.origins.setdefault(table, {})
         wanted = sorted(i for i in ids if i not in known)
         if not wanted:
             return
-        o = m.SyncOrigin
+        where = f"tbl = {database.param} AND "
         for chunk in _chunks(wanted):
-            query = o.select(o.local_id, o.origin).where((o.tbl == table) & o.local_id.in_(list(chunk)))
-            known.update(rows(query))
+            params = [table, *chunk]
+            marks = ", ".join([database.param] * len(chunk))
+            sql = f"SELECT local_id, origin FROM sync_origin WHERE {where}local_id IN ({marks})"
+            known.update(database.execute_sql(sql, params).fetchall())
         for i in wanted:
             known.setdefault(i, origin(self.terminal, table, i))
 
@@ -170,15 +214,10 @@ class _Names:
 
 
 def _read_rows(table: str, ids: set[int]) -> dict[int, tuple[Any, ...]]:
-    """``table``'s rows with ``ids`` (id -> the values of :func:`data_fields`, converted by the fields)."""
-    model = models_by_table()[table]
-    pk: Any = model._meta.primary_key
-    fields = data_fields(table)
-    found: dict[int, tuple[Any, ...]] = {}
-    for chunk in _chunks(sorted(ids)):
-        for row in rows(model.select(pk, *fields).where(pk.in_(list(chunk)))):
-            found[row[0]] = row[1:]
-    return found
+    """``table``'s rows with ``ids`` (id -> the stored values of :func:`data_fields`)."""
+    pk = _pk_column(table)
+    columns = [pk, *(f.column_name for f in data_fields(table))]
+    return {row[0]: row[1:] for row in _select_in(table, columns, pk, sorted(ids))}
 
 
 def _outbox_rows(limit: int, after_seq: int) -> list[tuple[int, str, datetime, str, str]]:
@@ -203,18 +242,15 @@ def _bodies(outbox: Sequence[tuple[int, str, datetime, str, str]], terminal: str
             wanted[table].add(row_id)
     journal: dict[int, tuple[Any, ...]] = {}
     if wanted.get("journal_entry"):
-        j = m.JournalEntry
-        cols = [j._meta.fields[name] for name in JOURNAL_FIELDS]
-        for chunk in _chunks(sorted(wanted.pop("journal_entry"))):
-            journal.update((row[0], row) for row in rows(j.select(*cols).where(j.id.in_(list(chunk)))))
+        found_entries = _select_in("journal_entry", JOURNAL_FIELDS, "id", sorted(wanted.pop("journal_entry")))
+        journal = {row[0]: row for row in found_entries}
     found = {table: _read_rows(table, ids) for table, ids in wanted.items()}
     names = _Names(terminal)
     refs: dict[str, set[int]] = defaultdict(set)
     for table, by_id in found.items():
         names_needed = refs[table]
         names_needed.update(by_id)  # the rows' own origins
-        for index, field in enumerate(data_fields(table)):
-            target = reference_of(field)
+        for index, (_name, target, _convert) in enumerate(_layout(table)):
             if target is not None:
                 refs[target].update(row[index] for row in by_id.values() if row[index] is not None)
     for table, ids in refs.items():
@@ -230,15 +266,21 @@ def _bodies(outbox: Sequence[tuple[int, str, datetime, str, str]], terminal: str
             if table == "journal_entry":
                 entry = journal.get(row_id)
                 if entry is not None:
-                    entries.append({name: plain(value) for name, value in zip(JOURNAL_FIELDS, entry, strict=True)})
+                    journalled = dict(zip(JOURNAL_FIELDS, entry, strict=True))
+                    journalled["at"] = _iso_time(journalled["at"])
+                    entries.append(journalled)
                 continue
             row = found.get(table, {}).get(row_id)
             if row is None:
                 continue  # a shared row deleted since (an agenda task): nothing to send
             data: dict[str, Any] = {}
-            for field, value in zip(data_fields(table), row, strict=True):
-                target = reference_of(field)
-                data[field.name] = plain(value) if target is None else names.name(target, value)
+            for (name, target, convert), value in zip(_layout(table), row, strict=True):
+                if value is None:
+                    data[name] = None
+                elif target is not None:
+                    data[name] = names.name(target, value)
+                else:
+                    data[name] = value if convert is None else convert(value)
             own = names.origins[table][row_id]
             rule = LEDGER_OF.get(table, LedgerRule(None, ORIGIN))
             ledger, key, place, amount = rule.describe(data, own)
