@@ -28,9 +28,10 @@ function returns at once.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from peewee import Case, Database, fn
 
@@ -40,10 +41,10 @@ from pos_tui.core.kernel.formatting import format_decimal, format_money
 from pos_tui.core.kernel.money import from_kurus
 from pos_tui.core.sync import connection
 from pos_tui.core.sync import identity as ident
-from pos_tui.core.sync.model import ACCOUNT, GIFT_CARD, POINTS, STAMPS, WALLET, CentralUnreachable
+from pos_tui.core.sync.model import ACCOUNT, COUPON, GIFT_CARD, POINTS, STAMPS, WALLET, CentralUnreachable
 from pos_tui.i18n import _
 from pos_tui.settings import Settings, SyncSettings
-from pos_tui.store import fast, rows, write_tx
+from pos_tui.store import database, fast, is_sqlite, rows, write_tx
 from pos_tui.store import models as m
 from pos_tui.store.outbox import REVISION_LOCK
 
@@ -451,7 +452,8 @@ def reconciliation(
 ) -> list[ReconciliationRow]:
     """What the centre could not keep within a bound, never hidden: every ``sync_overdraft`` row
     (overdrafts and conflicts, from ``since`` on), every balance beyond its bound now (points,
-    store credit, gift cards, stamps below 0; accounts above their credit limit), and every hold
+    store credit, gift cards, stamps below 0; accounts above their credit limit, coupons used more
+    often than they may be), and every hold
     open for more than an hour before ``now`` (the centre's clock without it). Sorted by time,
     the current balances last."""
 
@@ -499,9 +501,7 @@ def reconciliation(
                     h.terminal,
                     h.at,
                     OPEN_HOLD,
-                    _("held {amount} and its sale never arrived; release it if it never will").format(
-                        amount=amount_text(h.ledger, -h.amount if h.ledger != ACCOUNT else h.amount)
-                    ),
+                    _("its sale has not arrived"),
                 )
             )
         floors = ", ".join(["%s"] * len(FLOOR_LEDGERS))
@@ -520,7 +520,7 @@ def reconciliation(
                     None,
                     None,
                     BEYOND,
-                    _("below zero now: {amount}").format(amount=amount_text(str(ledger), int(amount))),
+                    _("below zero"),
                 )
             )
         for key, place, amount, limit in db.execute_sql(
@@ -538,15 +538,51 @@ def reconciliation(
                     None,
                     None,
                     BEYOND,
-                    _("over the credit limit {limit} by {over}").format(
-                        limit=format_money(from_kurus(int(limit))),
+                    _("{over} TL over the credit limit {limit} TL").format(
                         over=format_money(from_kurus(int(amount) - int(limit))),
+                        limit=format_money(from_kurus(int(limit))),
+                    ),
+                )
+            )
+        for key, amount, uses in db.execute_sql(
+            "SELECT b.key, b.amount, c.max_uses FROM sync_balance b JOIN coupon c ON c.code = b.key "
+            "WHERE b.ledger = %s AND c.max_uses IS NOT NULL AND b.amount > c.max_uses ORDER BY b.key",
+            (COUPON,),
+        ).fetchall():
+            out.append(
+                ReconciliationRow(
+                    COUPON,
+                    str(key),
+                    "",
+                    int(amount),
+                    None,
+                    None,
+                    None,
+                    BEYOND,
+                    _("used {n} times; it may be used {uses}").format(
+                        n=format_decimal(int(amount)), uses=format_decimal(int(uses))
                     ),
                 )
             )
         return out
 
     return connection.call(db, work)
+
+
+@contextmanager
+def central_database() -> Iterator[Database]:
+    """The centre, for the reports and a manager's actions: the store's own database when it is the
+    centre (``pos-admin --db postgresql://… sync reconcile``), else the centre this terminal
+    joined (a connection of its own, closed after). :class:`NotJoined` for a terminal that never joined."""
+    if not is_sqlite():
+        yield cast(Database, database)  # the proxy, bound to the centre
+        return
+    db = connection.open_central(ident.require().central, application="pos_tui-reports")
+    try:
+        yield db
+    finally:
+        with suppress(Exception):
+            db.close()
 
 
 # --------------------------------------------------------------------------- terminal
