@@ -41,6 +41,7 @@ CONNECTION_LIMIT = 4  # the till's worker, its online checks, a pos-admin comman
 
 # What the role may do, table by table (docs/sync.md). Every master table is read (the pull).
 SYNC_READ = ("sync_terminal", "sync_document", "sync_ledger", "sync_balance", "sync_hold", "sync_tombstone")
+CENTRE_READ = ("meta_entry",)  # the join: the centre's schema version and the id of its PIN key
 INSERTS = ("sync_document", "sync_ledger", "sync_terminal", "sync_overdraft", "sync_hold", "sync_balance")
 UPDATES = ("sync_terminal", "sync_balance", "sync_hold")
 SHARED_WRITES = ("member", "gift_card", "coupon")  # applied at the centre from what a terminal wrote
@@ -96,15 +97,21 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def role_sql(terminal: str, *, store: str | None = None, password: str | None = None) -> list[str]:
+def role_sql(
+    terminal: str, *, store: str | None = None, password: str | None = None, name: str | None = None
+) -> list[str]:
     """The statements that create (or bring up to date) terminal ``terminal``'s role at the centre; run
     them as the centre's owner. Idempotent: running them again changes nothing but the password
     (``password``: set from its SCRAM verifier; None: the role keeps its password, a new one has none
-    and cannot log in until ``ALTER ROLE … PASSWORD`` or ``\\password`` in psql gives it one)."""
-    role = _ident(role_name(check_terminal(terminal)))
+    and cannot log in until ``ALTER ROLE … PASSWORD`` or ``\\password`` in psql gives it one). ``name``:
+    the role's name (default :func:`role_name`)."""
+    check_terminal(terminal)
     if store is not None:
         check_store(store)
-    name = role_name(terminal)
+    name = name or role_name(terminal)
+    if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", name):
+        raise ValidationError(_("{name!r} is not a role name: lower-case letters, digits and '_'").format(name=name))
+    role = _ident(name)
     stmts = [
         f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = {_literal(name)}) THEN "
         f"CREATE ROLE {role}; END IF; END $$",
@@ -119,7 +126,7 @@ def role_sql(terminal: str, *, store: str | None = None, password: str | None = 
         f"ALTER ROLE {role} SET idle_in_transaction_session_timeout = '60s'",
         f"DO $$ BEGIN EXECUTE 'GRANT CONNECT ON DATABASE ' || quote_ident(current_database()) || ' TO {role}'; END $$",
         f"GRANT USAGE ON SCHEMA public TO {role}",
-        f"GRANT SELECT ON {', '.join(_ident(t) for t in (*MASTER_KEYS, *SYNC_READ))} TO {role}",
+        f"GRANT SELECT ON {', '.join(_ident(t) for t in (*MASTER_KEYS, *SYNC_READ, *CENTRE_READ))} TO {role}",
         f"GRANT INSERT ON {', '.join(_ident(t) for t in INSERTS)} TO {role}",
         f"GRANT UPDATE ON {', '.join(_ident(t) for t in UPDATES)} TO {role}",
         f"GRANT INSERT, UPDATE ON {', '.join(_ident(t) for t in SHARED_WRITES)} TO {role}",

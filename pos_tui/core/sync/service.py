@@ -10,16 +10,18 @@ documents stay queued and the next pass tries again. Whatever a pass met is reco
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, TypeVar
 
 from pos_tui.core.kernel.errors import PosError
 from pos_tui.core.sync import identity
 from pos_tui.core.sync.model import CentralUnreachable, PullResult, PushResult
 from pos_tui.settings import Settings
+
+if TYPE_CHECKING:
+    from pos_tui.core.sync.joining import JoinResult
 
 T = TypeVar("T")
 
@@ -39,12 +41,6 @@ class RunResult:
     @property
     def ok(self) -> bool:
         return self.online and self.error is None
-
-
-def _part(module: str, name: str) -> Callable[..., Any]:
-    """A step of the pass from its own module of this package (``push.push``, ``pull.pull``), loaded
-    when first used: the till imports this module at start, the network code only when it syncs."""
-    return cast("Callable[..., Any]", getattr(importlib.import_module(f"{__package__}.{module}"), name))
 
 
 def record(now: datetime, *, online: bool, error: str | None, pushed: bool = False, pulled: bool = False) -> None:
@@ -78,16 +74,18 @@ def push_now(now: datetime, settings: Settings) -> PushResult:
     """Push what waits (``[sync] batch`` records per central transaction) and record the outcome.
     Raises :class:`NotJoined`, :class:`CentralUnreachable` (the documents stay queued) or the
     centre's refusal (:class:`SequenceConflict`)."""
+    from pos_tui.core.sync.pushing import push  # the network code loads when the till first syncs
+
     url = identity.require().central
-    push = _part("push", "push")
-    return cast("PushResult", _recorded(now, lambda: push(now, batch=settings.sync.batch, url=url), pushed=True))
+    return _recorded(now, lambda: push(now, batch=settings.sync.batch, url=url), pushed=True)
 
 
 def pull_now(now: datetime, settings: Settings) -> PullResult:
     """Pull master data, the other terminals' ledger rows and the balances; record the outcome."""
+    from pos_tui.core.sync.pulling import pull
+
     url = identity.require().central
-    pull = _part("pull", "pull")
-    return cast("PullResult", _recorded(now, lambda: pull(now, url=url), pulled=True))
+    return _recorded(now, lambda: pull(now, url=url), pulled=True)
 
 
 def run_once(now: datetime, settings: Settings) -> RunResult:
@@ -109,9 +107,12 @@ def run_once(now: datetime, settings: Settings) -> RunResult:
     return RunResult(now, online=True, push=pushed, pull=pulled)
 
 
-def join_now(url: str, terminal: str, store: str, now: datetime, settings: Settings, *, rejoin: bool = False) -> Any:
-    """Join this database to the centre at ``url`` as ``terminal`` of ``store`` (the join part's
-    :func:`pos_tui.core.sync.join.join`: it registers the terminal, pulls the master data and
-    starts its series) and record the contact."""
-    step = _part("join", "join")
-    return _recorded(now, lambda: step(url, terminal, store, now, settings, rejoin=rejoin), pulled=True)
+def join_now(
+    url: str, terminal: str, store: str, now: datetime, settings: Settings, *, rejoin: bool = False
+) -> JoinResult:
+    """Join this database to the centre at ``url`` as ``terminal`` of ``store``
+    (:func:`pos_tui.core.sync.joining.join`: it registers the terminal, pulls the master data and
+    starts its series) and record the contact for the status line."""
+    from pos_tui.core.sync.joining import join
+
+    return _recorded(now, lambda: join(url, terminal, store, now, settings, rejoin=rejoin), pulled=True)
