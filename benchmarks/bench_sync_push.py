@@ -73,9 +73,7 @@ def make_terminal(work: Path, products: int, sales: int) -> tuple[Path, dict[str
     setup_seq, setup_hash = database.execute_sql(
         "SELECT seq, hash FROM sync_outbox ORDER BY seq DESC LIMIT 1"
     ).fetchone()
-    codes = [
-        c for (c,) in database.execute_sql("SELECT code FROM product WHERE unit = 'piece' ORDER BY id").fetchall()
-    ]
+    codes = [c for (c,) in database.execute_sql("SELECT code FROM product WHERE unit = 'piece' ORDER BY id").fetchall()]
     rnd = random.Random(15)
     # Generating the sales is not what is measured: no fsync per sale here.
     database.execute_sql("PRAGMA synchronous = OFF")
@@ -144,7 +142,8 @@ def terminal_copy(source: Path, work: Path, name: str, central: str, facts: dict
             ("high_water", str(facts["setup_seq"])),
         ):
             conn.execute(
-                "INSERT INTO meta_entry (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                "INSERT INTO meta_entry (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 (f"sync_{key}", value),
             )
     return path
@@ -321,9 +320,7 @@ def main() -> None:
             ]
             for name, seconds in cli.items():
                 summary.append(
-                    verdict(
-                        f"pos-admin sync push --json, {args.sales:,} sales, {name.replace('_', ' ')}", "s", seconds
-                    )
+                    verdict(f"pos-admin sync push --json, {args.sales:,} sales, {name.replace('_', ' ')}", "s", seconds)
                 )
             result = {
                 "sales": args.sales,

@@ -42,6 +42,7 @@ BENCHMARKS = (
     "einvoice",
     "einvoice_users",
     "sync_sale",
+    "sync_push",
 )
 FULL = {"products": 1_000_000, "sale_products": 100_000, "scans": 5000, "searches": 2000, "sales": 1000,
         "tui_scans": 500, "starts": 5, "baseline_runs": 2, "account_entries": 100_000,
@@ -141,6 +142,12 @@ def commands(sizes: dict[str, int], catalog_db: Path, profile: bool) -> dict[str
             str(sizes["sales"]),
             *(["--warmup", "5", "--block", "10"] if sizes is QUICK else []),
             "--quiet",
+        ],
+        "sync_push": [
+            *py,
+            "benchmarks.bench_sync_push",
+            "--quiet",
+            *(["--sales", "100", "--products", "2000", "--runs", "1", "--no-cli"] if sizes is QUICK else []),
         ],
         "einvoice_users": [
             *py,
