@@ -1,0 +1,172 @@
+"""Faults the sync must survive (issue 15, section 4; docs/sync-faults.md): a terminal process
+pushing through a proxy that drops, blackholes, delays and cuts the line, killed with ``kill -9``
+at random, while the centre is restarted, stopped at once and its postmaster killed; terminals
+selling and redeeming against the same members while going offline and online; replays and an
+old backup; a master-data pull cut half way.
+
+Each test runs its own PostgreSQL cluster (faults_pg.py: it restarts and kills it). The random
+schedule's seed is printed on failure (``FAULTS_SEED`` repeats one)."""
+
+from __future__ import annotations
+
+import os
+import random
+import time
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from faults_support import (
+    Chain,
+    Process,
+    centre_balances,
+    centre_documents,
+    centre_high_water,
+    centre_ledger,
+    chain,
+    local,
+    meta,
+    outbox,
+    own_sums,
+    sync_until_quiet,
+    wait_until,
+)
+
+from pos_tui.settings import Settings
+
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]
+
+CHAOS_SECONDS = float(os.environ.get("FAULTS_CHAOS_SECONDS", "25"))
+LEDGER_TABLES = (
+    "stock_movement",
+    "points_entry",
+    "wallet_entry",
+    "gift_card_entry",
+    "account_entry",
+    "stamp_entry",
+    "coupon_use",
+    "tier_change",
+    "cheque_event",
+)
+
+
+def _seed() -> int:
+    return int(os.environ.get("FAULTS_SEED") or time.time_ns() % 1_000_000)
+
+
+def _pusher(c: Chain, terminal: str, sales: int, seed: int) -> Process:
+    home = c.base / terminal
+    return Process(
+        [
+            "push",
+            str(c.terminal_path(terminal)),
+            str(home),
+            terminal,
+            "--sales",
+            str(sales),
+            "--per-round",
+            "8",
+            "--batch",
+            "25",
+            "--seed",
+            str(seed),
+            "--stop",
+            str(home / "stop"),
+        ],
+        home / "pusher.log",
+    )
+
+
+def _chaos_step(rnd: random.Random, c: Chain, terminal: str, pusher: Process, log: list[str]) -> None:
+    """One random fault (or a heal); the centre is always started again within the step."""
+    proxy = c.proxy(terminal)
+    roll = rnd.random()
+    if roll < 0.25:
+        proxy.heal()
+        log.append("heal")
+    elif roll < 0.37:
+        proxy.drop()
+        log.append("drop")
+    elif roll < 0.45:
+        proxy.blackhole()
+        log.append("blackhole")
+    elif roll < 0.52:
+        seconds = rnd.choice((0.01, 0.05, 0.2))
+        proxy.delay(seconds)
+        log.append(f"delay {seconds}")
+    elif roll < 0.67:
+        n = rnd.randint(100, 30_000)
+        direction = rnd.choice(("up", "up", "down"))
+        proxy.cut_after(n, direction)
+        log.append(f"cut {direction} after {n}")
+    elif roll < 0.82:
+        pusher.kill9()
+        log.append("kill -9 terminal")
+    elif roll < 0.88:
+        c.cluster.restart("fast")
+        log.append("centre restart")
+    elif roll < 0.93:
+        c.cluster.stop("immediate")
+        time.sleep(rnd.uniform(0.1, 0.8))
+        c.cluster.start()
+        log.append("centre immediate stop")
+    else:
+        c.cluster.kill9()
+        time.sleep(rnd.uniform(0.1, 0.8))
+        c.cluster.start()
+        log.append("centre kill -9")
+    if not pusher.running and pusher.returncode != 0:
+        pusher.start()  # killed (or crashed): the terminal comes back and goes on from its file
+
+
+def test_every_acknowledged_document_is_at_the_centre_once_whatever_breaks(
+    tmp_path: Path, settings: Settings, now: datetime
+) -> None:
+    seed = _seed()
+    rnd = random.Random(seed)
+    log: list[str] = []
+    with chain(tmp_path, settings, now) as c:
+        path = c.join("T1", now)
+        pusher = _pusher(c, "T1", 5000, seed)
+        pusher.start()
+        deadline = time.monotonic() + CHAOS_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(rnd.uniform(0.1, 0.6))
+            _chaos_step(rnd, c, "T1", pusher, log)
+        context = f"seed {seed}; faults: {', '.join(log)}"
+
+        # Heal; stop the terminal at a random point (kill -9) and look before anything else is sent:
+        # what the terminal holds as acknowledged is at the centre, whatever the centre went through.
+        c.heal()
+        pusher.kill9()
+        acknowledged = int(meta(path, "high_water") or 0)
+        local_docs = outbox(path)
+        at_centre = set(centre_documents(c, "T1"))
+        assert set(local_docs[:acknowledged]) <= at_centre, context
+        assert acknowledged <= centre_high_water(c, "T1"), context
+
+        # The terminal comes back, stops selling, sends what it has and ends; then a last push from here.
+        (c.base / "T1" / "stop").touch()
+        pusher.start()
+        assert wait_until(lambda: not pusher.running, 120), context + "\n" + pusher.tail()
+        assert pusher.returncode == 0, context + "\n" + pusher.tail()
+        sync_until_quiet(c, "T1", now, pull=False)
+
+        local_docs = outbox(path)
+        last = local_docs[-1][0]
+        assert [seq for seq, _ in local_docs] == list(range(1, last + 1)), context  # gapless, kills or not
+        sales = local(path, "SELECT COUNT(*) FROM sale")[0][0]
+        assert sales > 100, context
+        assert centre_documents(c, "T1") == local_docs, context  # each once: same seqs, same uids
+        assert centre_high_water(c, "T1") == last == int(meta(path, "high_water") or 0), context
+        captured = local(
+            path,
+            f"SELECT COUNT(*) FROM sync_capture WHERE outbox IS NOT NULL AND tbl IN {LEDGER_TABLES}",
+        )[0][0]
+        assert c.sql("SELECT COUNT(*) FROM sync_ledger WHERE terminal = 'T1'") == [(captured,)], context
+        sums = own_sums(path)
+        assert sums and centre_ledger(c, "T1") == sums, context
+        assert centre_balances(c) == sums, context
+        events = pusher.events()
+        assert any(e["event"] == "offline" for e in events), context  # the faults were felt
+        assert pusher.kills >= 1, context
