@@ -170,3 +170,137 @@ def test_every_acknowledged_document_is_at_the_centre_once_whatever_breaks(
         events = pusher.events()
         assert any(e["event"] == "offline" for e in events), context  # the faults were felt
         assert pusher.kills >= 1, context
+
+
+GIFT_CARDS = ("GC-FAULTS-0001", "GC-FAULTS-0002")
+
+
+def _open_the_day(c: Chain, now: datetime) -> None:
+    """On T1: opening points for every member and two gift cards sold; pushed, and pulled by all."""
+    from decimal import Decimal
+
+    from sync_support import bound
+
+    from pos_tui.core import staff
+    from pos_tui.core.loyalty import giftcards, ledger
+    from pos_tui.store import models as m
+
+    settings = c.settings("T1")
+    with bound(c.terminal_path("T1")):
+        admin = staff.actor_by_name("admin", settings=settings)
+        for (member_id,) in m.Member.select(m.Member.id).tuples():
+            ledger.adjust(member_id, 600, "opening", actor=admin, now=now, terminal="T1")
+        for code in GIFT_CARDS:
+            giftcards.issue_card(Decimal("300"), actor=admin, now=now, terminal="T1", code=code, method="card")
+    for terminal in c.proxies:
+        sync_until_quiet(c, terminal, now)
+    for terminal in c.proxies:
+        sync_until_quiet(c, terminal, now)
+
+
+def _trader(c: Chain, terminal: str, sales: int, seed: int) -> Process:
+    home = c.base / terminal
+    args = ["trade", str(c.terminal_path(terminal)), str(home), terminal, "--sales", str(sales)]
+    return Process([*args, "--sync-every", "3", "--seed", f"{seed}-{terminal}"], home / "trader.log")
+
+
+def test_terminals_redeeming_offline_stay_within_the_bound_and_every_overdraft_is_reported(
+    tmp_path: Path, settings: Settings, now: datetime
+) -> None:
+    from faults_support import OFFLINE_GIFT, OFFLINE_POINTS, add_sums, open_holds
+
+    from pos_tui.core import sync
+
+    seed = _seed()
+    rnd = random.Random(seed)
+    log: list[str] = []
+    terminals = ("T1", "T2", "T3")
+    limits = {"points": OFFLINE_POINTS, "gift_card": OFFLINE_GIFT}
+    with chain(tmp_path, settings, now) as c:
+        paths = {t: c.join(t, now) for t in terminals}
+        _open_the_day(c, now)
+        traders = {t: _trader(c, t, 60, seed) for t in terminals}
+        for trader in traders.values():
+            trader.start()
+        deadline = time.monotonic() + 180
+        while any(t.running for t in traders.values()) and time.monotonic() < deadline:
+            time.sleep(rnd.uniform(0.2, 0.8))
+            terminal = rnd.choice(terminals)
+            proxy = c.proxy(terminal)
+            roll = rnd.random()
+            if roll < 0.45:
+                proxy.heal()
+                log.append(f"{terminal} online")
+            elif roll < 0.85:
+                proxy.drop()
+                log.append(f"{terminal} offline")
+            elif roll < 0.9:
+                proxy.blackhole()
+                log.append(f"{terminal} blackhole")
+            else:
+                proxy.delay(0.05)
+                log.append(f"{terminal} slow")
+        context = f"seed {seed}; {', '.join(log)}"
+        for t, trader in traders.items():
+            assert not trader.running, f"{t} did not finish; {context}\n{trader.tail()}"
+            assert trader.returncode == 0, f"{t}: {context}\n{trader.tail()}"
+
+        # Every offline redemption stayed within what the bound allowed just before it, and within
+        # the daily limit per terminal, key and day.
+        offline: dict[tuple[str, str, str, str], int] = {}
+        online = offline_count = 0
+        for t, trader in traders.items():
+            for e in trader.events():
+                if e["event"] != "sold" or not e.get("ledger") or not e.get("taken"):
+                    continue
+                if e["online"]:
+                    online += 1
+                    continue
+                offline_count += 1
+                assert e["taken"] <= e["allowed"], f"{t} {e}; {context}"
+                group = (t, e["ledger"], e["key"], e["day"])
+                offline[group] = offline.get(group, 0) + e["taken"]
+        for (t, ledger, key, day), taken in offline.items():
+            assert taken <= limits[ledger], f"{t} took {taken} of {ledger} {key} offline on {day}; {context}"
+        assert online and offline_count, f"{online=} {offline_count=}; {context}"
+
+        c.heal()
+        for _ in range(2):
+            for t in terminals:
+                sync_until_quiet(c, t, now)
+
+        # Every document once; each terminal's own sums at the centre; stock per location = the sum
+        # of all terminals' movements; the balances = the ledger (no hold left open).
+        own = {t: own_sums(paths[t]) for t in terminals}
+        for t in terminals:
+            assert centre_documents(c, t) == outbox(paths[t]), f"{t}; {context}"
+            assert centre_ledger(c, t) == own[t], f"{t}; {context}"
+        total = add_sums(*own.values())
+        assert open_holds(c) == {}, context
+        assert centre_balances(c) == total, context
+        stock = {k: v for k, v in total.items() if k[0] == "stock"}
+        assert stock and {k: v for k, v in centre_balances(c).items() if k[0] == "stock"} == stock, context
+
+        # A balance goes below zero only by offline redemptions, and never by more than they took;
+        # every such balance is in the reconciliation report.
+        db = sync.open_central(c.url)
+        try:
+            report = sync.reconciliation(db)
+        finally:
+            db.close()
+        reported = {(r.ledger, r.key) for r in report if r.kind in ("overdraft", "balance")}
+        for (ledger, key, _place), amount in centre_balances(c).items():
+            if ledger not in limits or amount >= 0:
+                continue
+            taken_offline = sum(v for (_t, lg, k, _d), v in offline.items() if (lg, k) == (ledger, key))
+            assert -amount <= taken_offline, f"{ledger} {key} at {amount}; {context}"
+            assert (ledger, key) in reported, f"{ledger} {key} at {amount} not reported; {context}"
+
+        # After the last pull every terminal's copy of the chain's points agrees with the centre.
+        points = {k: v for k, v in total.items() if k[0] == "points"}
+        for t in terminals:
+            mine = local(
+                paths[t],
+                "SELECT mb.card, SUM(p.points) FROM points_entry p JOIN member mb ON mb.id = p.member_id GROUP BY 1",
+            )
+            assert {("points", card, ""): int(s) for card, s in mine if s} == points, f"{t}; {context}"
