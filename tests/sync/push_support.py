@@ -16,6 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "accounts"))
 from accounts_support import Books, make_books
 from money_support import cart_of, on_account
 
+from pos_tui.core import catalog
 from pos_tui.core.basket import PaymentInput
 from pos_tui.core.cash import z_report
 from pos_tui.core.kernel import to_db
@@ -63,6 +64,11 @@ def make_shop(settings: Settings, now: datetime) -> tuple[Books, list[int]]:
     """A terminal's day: the books, the loyalty rules, two members, goods in, member sales that
     earn points, one that redeems them, a sale on account, a Z. Returns the books and the members."""
     books = make_books(settings, now)
+    catalog.upsert_products(
+        [catalog.ProductInput(code="1005", name="Peynir", price=D("90.00"), kdv_rate=1)],
+        now=now,
+        kdv_rates=settings.kdv_rates,
+    )
     rules.apply_rules(RULES, now=now)
     zeynep = enroll(name="Zeynep Yılmaz", phone="05321234567", source="cli", actor=None, now=now).id
     ali = enroll(name="Ali Demir", phone="05329876543", source="cli", actor=None, now=now).id
@@ -84,11 +90,15 @@ def make_shop(settings: Settings, now: datetime) -> tuple[Books, list[int]]:
     return books, [zeynep, ali]
 
 
-def more_sales(books: Books, members: list[int], at: datetime, n: int) -> None:
-    """``n`` more sales (alternating members, cash) at ``at`` + i minutes."""
+FIVE_LINES = [("1001", 1), ("1002", 1), ("1003", 1), ("1004", 1), ("1005", 1)]
+
+
+def more_sales(books: Books, members: list[int], at: datetime, n: int, lines: int = 2) -> None:
+    """``n`` more sales of ``lines`` lines (alternating members, cash) at ``at`` + i minutes."""
     for i in range(n):
         member = members[i % len(members)] if members else None
-        sell_to(books, member, [("1001", 1 + i % 3), ("1002", 1)], at=at + timedelta(minutes=i))
+        items = [(code, pieces + i % 3) for code, pieces in FIVE_LINES[:lines]]
+        sell_to(books, member, items, at=at + timedelta(minutes=i))
 
 
 def local_sums() -> dict[tuple[str, str, str], int]:

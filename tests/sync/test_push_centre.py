@@ -8,9 +8,12 @@ from __future__ import annotations
 import itertools
 import json
 import shutil
+import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -31,7 +34,7 @@ from pos_tui.store import close_database, open_database, write_tx
 from pos_tui.store import models as m
 
 pytestmark = pytest.mark.postgres
-D = __import__("decimal").Decimal
+D = Decimal
 
 
 @pytest.fixture
@@ -301,7 +304,7 @@ def test_any_split_replay_and_order_of_batches_leaves_each_document_once(
 def test_a_batch_of_five_hundred_sales_goes_in_one_quick_transaction(shop, centre: Centre, now: datetime) -> None:  # type: ignore[no-untyped-def]
     books, members = shop
     sync.push(now)
-    more_sales(books, members, now + timedelta(hours=1), 500)
+    more_sales(books, members, now + timedelta(hours=1), 500, lines=5)
     began = time.perf_counter()
     result = sync.push(now, batch=500)
     took = time.perf_counter() - began
@@ -343,3 +346,46 @@ def test_a_member_erased_at_the_centre_is_not_brought_back(shop, centre: Centre,
     assert centre.one("SELECT name, phone, email FROM member WHERE card = %s", (card,)) == ("-", None, None)
     notes = centre.all("SELECT kind, key, note FROM sync_overdraft")
     assert [(k, key) for k, key, _n in notes] == [("conflict", card)] and "erased" in notes[0][2]
+
+
+def test_a_lost_answer_means_the_batch_goes_again_and_counts_once(shop, centre: Centre, now: datetime) -> None:  # type: ignore[no-untyped-def]
+    records = sync.pending(1000, 0)
+    sync.receive(centre.db, "T1", records[:6], now)  # committed at the centre, the answer never came
+    assert _meta("high_water") is None
+    result = sync.push(now, batch=4)
+    assert (result.sent, result.inserted, result.duplicates) == (len(records), len(records) - 6, 6)
+    assert centre.documents() == _outbox()
+    assert centre.ledger_sums() == centre.balances() == local_sums()
+
+
+def test_a_centre_behind_the_acknowledgement_gets_the_documents_again(shop, centre: Centre, now: datetime) -> None:  # type: ignore[no-untyped-def]
+    """The terminal believes everything acknowledged (the centre was restored from its backup):
+    the push starts from the centre's mark, nothing here was deleted."""
+    sync.identity.put({"high_water": str(len(_outbox()))})
+    assert sync.waiting() == 0
+    result = sync.push(now)
+    assert result.inserted == len(_outbox()) == result.high_water
+    assert centre.documents() == _outbox()
+
+
+def test_two_pushes_of_one_terminal_at_once_write_each_document_once(shop, centre: Centre, now: datetime) -> None:  # type: ignore[no-untyped-def]
+    """The till's worker and 'pos-admin sync push' send the same records at the same moment: the
+    terminal's row lock makes them take turns, the second finds them all there."""
+    records = sync.pending(1000, 0)
+    links = [sync.open_central(centre.url) for _ in range(2)]
+    start = threading.Barrier(2)
+
+    def send(db: object) -> sync.Receipt:
+        start.wait()
+        return sync.receive(db, "T1", records, now)  # type: ignore[arg-type]
+
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            receipts = list(pool.map(send, links))
+    finally:
+        for db in links:
+            db.close()
+    assert sorted(r.inserted for r in receipts) == [0, len(records)]
+    assert all(r.high_water == len(records) for r in receipts)
+    assert centre.documents() == _outbox()
+    assert centre.ledger_sums() == centre.balances() == local_sums()

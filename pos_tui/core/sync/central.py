@@ -20,7 +20,9 @@ its own: the store's proxy stays bound to the terminal's file).
    the mark jumps when the gap is filled).
 
 Lock order, for everyone who writes here: the terminal's row, then
-``pg_advisory_xact_lock(REVISION_LOCK)``, then ``sync_hold`` and ``sync_balance`` rows.
+``pg_advisory_xact_lock(REVISION_LOCK)`` (taken before any ``sync_ledger`` id or revision is
+drawn, held to the commit, so ids and revisions become visible in order for the pulls), then
+``sync_hold`` and ``sync_balance`` rows.
 """
 
 from __future__ import annotations
@@ -226,55 +228,43 @@ def _insert_documents(db: Database, terminal: str, store: str, docs: list[_Doc],
     return {row[0] for row in inserted}
 
 
-def _insert_ledger(db: Database, terminal: str, store: str, docs: list[_Doc]) -> set[str]:
-    """The ledger rows of ``docs`` (the ones new here); returns the origins written now."""
-    rows = []
-    for doc in docs:
-        for row in doc.body.get("rows") or []:
-            if row.get("ledger") is None:
-                continue
-            data = row.get("data") or {}
-            rows.append(
-                (
-                    row["origin"],
-                    doc.record.uid,
-                    terminal,
-                    store,
-                    row["table"],
-                    row["ledger"],
-                    row["key"],
-                    row.get("place") or "",
-                    int(row.get("amount") or 0),
-                    data.get("at") or _stored(doc.record.at),
-                    json.dumps(data, ensure_ascii=False, separators=(",", ":")),
-                )
-            )
-    written = _values(
+Moved = tuple[str, str, str, str, str, int, str | None]  # origin, document, ledger, key, place, amount, sale
+
+
+def _insert_ledger(db: Database, uids: Sequence[str]) -> list[Moved]:
+    """The ledger rows of the documents ``uids`` (just inserted), taken from their bodies by the
+    centre itself in one statement; returns the rows written now (an origin already held: none)."""
+    if not uids:
+        return []
+    found = _sql(
         db,
         'INSERT INTO sync_ledger (origin, document, terminal, store, tbl, ledger, "key", place, amount, at, data) '
-        "VALUES %s ON CONFLICT (origin) DO NOTHING RETURNING origin",
-        rows,
-        fetch=True,
+        "SELECT r ->> 'origin', d.uid, d.terminal, d.store, r ->> 'table', r ->> 'ledger', r ->> 'key', "
+        "COALESCE(r ->> 'place', ''), COALESCE((r ->> 'amount')::bigint, 0), "
+        "COALESCE((r -> 'data' ->> 'at')::timestamp, d.at), COALESCE((r -> 'data')::text, '{}') "
+        "FROM sync_document d "
+        "CROSS JOIN LATERAL json_array_elements(d.body::json -> 'rows') WITH ORDINALITY AS e(r, n) "
+        "WHERE d.uid = ANY(%s) AND r ->> 'ledger' IS NOT NULL ORDER BY d.seq, e.n "
+        'ON CONFLICT (origin) DO NOTHING RETURNING origin, document, ledger, "key", place, amount, '
+        "data::json ->> 'sale'",
+        (list(uids),),
     )
-    return {row[0] for row in written}
+    return [(o, doc, ledger, key, place, int(amount), sale) for o, doc, ledger, key, place, amount, sale in found]
 
 
-def _effects(db: Database, docs: list[_Doc], written: set[str], now: datetime) -> list[_Effect]:
+def _effects(db: Database, docs: list[_Doc], moved: list[Moved], now: datetime) -> list[_Effect]:
     """What each document does to each balance, open holds settled: a hold's amount was applied
     when it was taken, so its sale's rows add only what differs from it. A hold of a sale whose
     document moved nothing on that balance is settled too (giving its amount back)."""
     sums: dict[tuple[int, str, tuple[str, str, str], str | None], int] = defaultdict(int)
+    seq_of = {d.record.uid: d.record.seq for d in docs}
     docs_by_seq = {d.record.seq: d for d in docs}
     sales: dict[str, int] = {}  # a sale uid -> the first document (seq) carrying it
-    for doc in docs:
-        for row in doc.body.get("rows") or []:
-            if row.get("ledger") is None or row["origin"] not in written:
-                continue
-            sale = (row.get("data") or {}).get("sale")
-            group = (row["ledger"], row["key"], row.get("place") or "")
-            sums[(doc.record.seq, doc.record.uid, group, sale)] += int(row.get("amount") or 0)
-            if sale is not None:
-                sales.setdefault(sale, doc.record.seq)
+    for _origin, uid, ledger, key, place, amount, sale in moved:
+        seq = seq_of[uid]
+        sums[(seq, uid, (ledger, key, place), sale)] += amount
+        if sale is not None:
+            sales[sale] = min(seq, sales.get(sale, seq))
     holds: dict[tuple[str, tuple[str, str, str]], int] = {}
     if sales:
         for document, ledger, key, place, amount in _sql(
@@ -286,7 +276,7 @@ def _effects(db: Database, docs: list[_Doc], written: set[str], now: datetime) -
             holds[(document, (ledger, key, place))] = int(amount)
     effects: list[_Effect] = []
     settled: list[tuple[str, tuple[str, str, str]]] = []
-    for (seq, uid, group, sale), total in sums.items():
+    for (seq, uid, group, sale), total in sorted(sums.items(), key=lambda item: item[0][0]):
         hold = holds.pop((sale, group), None) if sale is not None else None
         if hold is None:
             effects.append(_Effect(seq, uid, group, total, held=False))
@@ -531,9 +521,12 @@ def receive(db: Database, terminal: str, records: Sequence[OutboxRecord], now: d
         if fresh:
             inserted = _insert_documents(db, terminal, store, fresh, now)
             new = [d for d in fresh if d.record.uid in inserted]
+            # Held to the commit, before the first ledger id and revision are taken: terminals pull
+            # ledger rows by id and balances by revision ("> last seen"), so both must become
+            # visible in the order they are numbered, and no push may commit a lower one late.
             db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (REVISION_LOCK,))
-            written = _insert_ledger(db, terminal, store, new)
-            effects = _effects(db, new, written, now)
+            moved = _insert_ledger(db, [d.record.uid for d in new])
+            effects = _effects(db, new, moved, now)
             after = _apply_balances(db, effects)
             _overdrafts(db, terminal, effects, after, now)
             conflicts = _apply_shared(db, terminal, new, now)

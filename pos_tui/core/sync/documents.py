@@ -230,10 +230,10 @@ def _bodies(outbox: Sequence[tuple[int, str, datetime, str, str]], terminal: str
     if not outbox:
         return []
     lo, hi = outbox[0][0], outbox[-1][0]
-    c = m.SyncCapture
     caught: dict[int, dict[tuple[str, int], str]] = defaultdict(dict)  # seq -> (table, id) -> op, in order
-    query = c.select(c.outbox, c.tbl, c.row_id, c.op).where(c.outbox.between(lo, hi)).order_by(c.outbox, c.id)
-    for seq, table, row_id, op in rows(query):
+    p = database.param
+    sql = f"SELECT outbox, tbl, row_id, op FROM sync_capture WHERE outbox BETWEEN {p} AND {p} ORDER BY outbox, id"
+    for seq, table, row_id, op in database.execute_sql(sql, (lo, hi)).fetchall():
         ops = caught[seq]
         ops[(table, row_id)] = "i" if ops.get((table, row_id)) == "i" else op  # inserted, then updated: inserted
     wanted: dict[str, set[int]] = defaultdict(set)
