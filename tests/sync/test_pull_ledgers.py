@@ -5,17 +5,21 @@ the loyalty services and ``audit verify`` work on them as on this terminal's own
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from pull_support import MEMBER_CARD, central, iso, ledger_row, local, seed_centre, table_counts
+from sync_support import bound
 
 from pos_tui.core import audit, loyalty
-from pos_tui.core.kernel.clock import shop_day
+from pos_tui.core.kernel.clock import shop_day, to_db
+from pos_tui.core.loyalty import rules
 from pos_tui.core.sync import join, open_central, pull, register_terminal
 from pos_tui.settings import Settings
 
 pytestmark = pytest.mark.postgres
+LOYALTY_TOML = Path(__file__).resolve().parents[2] / "config" / "loyalty.toml"
 
 
 def _points(url: str, now: datetime) -> None:
@@ -208,3 +212,52 @@ def test_a_ledger_row_whose_member_is_not_here_is_left_out_and_said(
     assert result.ledger_rows == 0
     assert any("2999999999999" in note for note in result.notes)
     assert local(db_path, "SELECT COUNT(*) FROM wallet_entry") == [(0,)]
+
+
+def test_every_kind_of_row_from_elsewhere_passes_this_terminals_audit(
+    central_url: str, db: object, db_path: Path, settings: Settings, now: datetime
+) -> None:
+    """Rows journalled on another terminal or at the centre (a wallet or points adjustment, a gift
+    card issued, a coupon, a rules version) have no journal entry here: the audit knows them by
+    their origin (ledger rows) or revision (master rows) and checks only what this terminal wrote."""
+    seed_centre(central_url, settings, now)
+    with bound(central_url):
+        rules.apply_rules(LOYALTY_TOML.read_text(encoding="utf-8"), now=now)
+        loyalty.create_coupon("HOSGELDIN", kind="amount", amount=Decimal("25.00"), now=now)
+    central(central_url, "INSERT INTO gift_card (code, issued_at, active) VALUES ('GC1', %s, true)", (to_db(now),))
+    join(central_url, "T2", "S1", now, settings)
+    at = iso(now)
+    member = {"member": MEMBER_CARD, "at": at, "sale": None, "actor": "admin"}
+    rows = [
+        ("wallet_entry", "wallet", MEMBER_CARD, "", 500, {**member, "amount": 500, "kind": "adjust", "reason": "jest"}),
+        ("gift_card_entry", "gift_card", "GC1", "", 10000,
+         {"card": "GC1", "at": at, "amount": 10000, "kind": "issue", "sale": None, "actor": "admin"}),
+        ("points_entry", "points", MEMBER_CARD, "", 50,
+         {**member, "kind": "adjust", "points": 50, "lot": None, "available_from": "2026-10-01", "expires_on": None,
+          "reason": "jest"}),
+        ("stamp_entry", "stamps", MEMBER_CARD, "KAHVE", 2,
+         {"member": MEMBER_CARD, "card": "KAHVE", "at": at, "stamps": 2, "kind": "earn", "sale": None}),
+        ("tier_change", "tier", MEMBER_CARD, "", 0,
+         {**member, "from_code": None, "to_code": "GOLD", "reason": "manual", "valid_until": None}),
+        # a coupon use needs its sale (coupon_use.sale is NOT NULL): it cannot be kept without it
+        ("coupon_use", "coupon", "HOSGELDIN", "", 1,
+         {"coupon": "HOSGELDIN", "sale": "sale-at-t1", "member": MEMBER_CARD, "at": at, "amount": 2500}),
+    ]  # fmt: skip
+    for n, (table, ledger, key, place, amount, data) in enumerate(rows, start=1):
+        ledger_row(
+            central_url, terminal="T1", table=table, local_id=n, ledger=ledger, key=key, place=place, amount=amount,
+            at=now, data=data,
+        )  # fmt: skip
+
+    result = pull(now + timedelta(minutes=1))
+
+    assert result.ledger_rows == 5
+    assert any("coupon_use" in note for note in result.notes)
+    counts = {t: local(db_path, f"SELECT COUNT(*) FROM {t}")[0][0] for t, *_ in rows}
+    assert counts == {
+        "wallet_entry": 1, "gift_card_entry": 1, "points_entry": 1, "stamp_entry": 1, "tier_change": 1, "coupon_use": 0
+    }  # fmt: skip
+    assert local(db_path, "SELECT COUNT(*) FROM loyalty_rules WHERE revision IS NOT NULL") == [(1,)]
+    assert local(db_path, "SELECT code FROM coupon") == [("HOSGELDIN",)]
+    report = audit.verify(settings=settings)
+    assert report.ok, report.problems

@@ -14,8 +14,10 @@ from pull_support import MEMBER_CARD, central, local, seed_centre, table_counts
 from sync_support import bound
 
 from pos_tui.core import catalog, staff
-from pos_tui.core.sync import join, pull
+from pos_tui.core.sync import identity, join, pull
 from pos_tui.settings import Settings
+from pos_tui.store import models as m
+from pos_tui.store import write_tx
 
 pytestmark = pytest.mark.postgres
 
@@ -135,3 +137,29 @@ def test_a_deleted_product_this_terminal_sold_stays_inactive(
 
     assert local(db_path, "SELECT active, stock FROM product WHERE code = '1004'") == [(0, 5000)]
     assert any("1004" in note for note in result.notes)
+
+
+def test_a_member_changed_here_and_not_sent_yet_is_not_overwritten(
+    central_url: str, db: object, db_path: Path, settings: Settings, now: datetime
+) -> None:
+    seed_centre(central_url, settings, now)
+    join(central_url, "T2", "S1", now, settings)
+    with write_tx():  # the till changes the member: an outbox record, not pushed yet
+        m.Member.update(email="zeynep@example.com").where(m.Member.card == MEMBER_CARD).execute()
+    central(central_url, "UPDATE member SET name = 'Zeynep Kaya' WHERE card = %s", (MEMBER_CARD,))
+
+    pull(now + timedelta(minutes=1))
+
+    member = "SELECT name, email FROM member WHERE card = ?"
+    assert local(db_path, member, (MEMBER_CARD,)) == [("Zeynep Yılmaz", "zeynep@example.com")]
+    assert local(db_path, "SELECT value FROM meta_entry WHERE key = 'sync_pull_deferred:member'") == [
+        (f'["{MEMBER_CARD}"]',)
+    ]
+    # the push took the change to the centre, which applied it: now the centre's row comes down
+    identity.put({"high_water": "1"})
+    central(central_url, "UPDATE member SET email = 'zeynep@example.com' WHERE card = %s", (MEMBER_CARD,))
+
+    pull(now + timedelta(minutes=2))
+
+    assert local(db_path, member, (MEMBER_CARD,)) == [("Zeynep Kaya", "zeynep@example.com")]
+    assert local(db_path, "SELECT COUNT(*) FROM meta_entry WHERE key LIKE 'sync_pull_deferred:%'") == [(0,)]

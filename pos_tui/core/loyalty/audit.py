@@ -79,6 +79,14 @@ LOYALTY_JOURNAL_KINDS = (
 )
 
 
+def _came(table: str) -> Any:
+    """The local ids of ``table``'s rows that another terminal wrote (offline sync: recorded in
+    ``sync_origin`` as they came down). Their journal entries are on that terminal; the
+    centre's audit checks them there (docs/sync.md)."""
+    origin = m.SyncOrigin
+    return origin.select(origin.local_id).where(origin.tbl == table)
+
+
 def _tl(kurus: int | None) -> str:
     return format_money(from_kurus(int(kurus or 0)))
 
@@ -1052,7 +1060,7 @@ def _other_journal(add: Add) -> None:
 
 def _rules_journal(add: Add, rules: dict[int, tuple[int, dict[str, Any]]]) -> None:
     R = m.LoyaltyRules
-    for rid, data, digest in store.rows(R.select(R.id, R.data, R.digest).order_by(R.id)):
+    for rid, data, digest, pulled in store.rows(R.select(R.id, R.data, R.digest, R.revision).order_by(R.id)):
         actual = hashlib.sha256(data.encode("utf-8")).hexdigest()
         entry = rules.pop(rid, None)
         if actual != digest:
@@ -1063,7 +1071,8 @@ def _rules_journal(add: Add, rules: dict[int, tuple[int, dict[str, Any]]]) -> No
                 ),
             )
         if entry is None:
-            add(None, _("loyalty rules version {id} has no journal entry").format(id=rid))
+            if pulled is None:  # a version with a revision was applied at the centre and came down
+                add(None, _("loyalty rules version {id} has no journal entry").format(id=rid))
         elif entry[1].get("digest") != digest:
             add(
                 entry[0],
@@ -1090,7 +1099,9 @@ def _adjust_journal(
     table: dict[int, int] = {
         member: int(points)
         for member, points in store.rows(
-            E.select(E.member, fn.SUM(E.points)).where(E.kind == "adjust").group_by(E.member)
+            E.select(E.member, fn.SUM(E.points))
+            .where((E.kind == "adjust") & E.id.not_in(_came("points_entry")))
+            .group_by(E.member)
         )
     }
     for member in sorted(set(table) | set(adjusted)):
@@ -1104,7 +1115,8 @@ def _adjust_journal(
                 ).format(member=member, ledger=a, journal=b),
             )
     W = m.WalletEntry
-    for wid, member, amount in store.rows(W.select(W.id, W.member, W.amount).where(W.kind == "adjust").order_by(W.id)):
+    adjustments = W.select(W.id, W.member, W.amount).where((W.kind == "adjust") & W.id.not_in(_came("wallet_entry")))
+    for wid, member, amount in store.rows(adjustments.order_by(W.id)):
         entry = wallet.pop(wid, None)
         if entry is None:
             add(
@@ -1148,12 +1160,18 @@ def _gift_card_journal(
     G, GE = m.GiftCard, m.GiftCardEntry
     table: dict[int, list[tuple[str, int]]] = defaultdict(list)
     for card_id, kind, amount in store.rows(
-        GE.select(GE.card, GE.kind, GE.amount).where(GE.kind.in_(("issue", "topup"))).order_by(GE.id)
+        GE.select(GE.card, GE.kind, GE.amount)
+        .where(GE.kind.in_(("issue", "topup")) & GE.id.not_in(_came("gift_card_entry")))
+        .order_by(GE.id)
     ):
         table[card_id].append((kind, int(amount)))
-    for card_id, code, active in store.rows(G.select(G.id, G.code, G.active).order_by(G.id)):
+    # a card with a revision came down from the centre: issued (or deactivated) elsewhere
+    for card_id, code, active, pulled in store.rows(G.select(G.id, G.code, G.active, G.revision).order_by(G.id)):
         journal = card_money.pop(card_id, [])
         first = journal[0][0] if journal else None
+        if not journal and pulled is not None:
+            deactivated.pop(card_id, None)
+            continue
         if not journal:
             add(None, _("gift card {code} has no gift_card_issue journal entry").format(code=code))
         else:
@@ -1176,7 +1194,7 @@ def _gift_card_journal(
                     ).format(code=code, tables=_tl(tables_total), journal=_tl(journal_total)),
                 )
         entry = deactivated.pop(card_id, None)
-        if not active and entry is None:
+        if not active and entry is None and pulled is None:
             add(None, _("gift card {code} is deactivated but no gift_card_deactivate entry says so").format(code=code))
         elif active and entry is not None:
             add(
@@ -1210,15 +1228,17 @@ def _coupon_journal(add: Add, coupons: dict[int, tuple[int, dict[str, Any]]]) ->
             C.member,
             P.code,
             C.source,
+            C.revision,
         )
         .join(P, JOIN.LEFT_OUTER, on=(C.product == P.id))
         .order_by(C.id)
     )
-    for row in store.rows(query):
+    for *row, pulled in store.rows(query):
         cid, code, kind, amount, percent_bp, min_spend, valid_from, valid_to, max_uses, member, product, source = row
         entry = coupons.pop(cid, None)
         if entry is None:
-            add(None, _("coupon {code} has no journal entry").format(code=code))
+            if pulled is None:  # a coupon with a revision came down from the centre
+                add(None, _("coupon {code} has no journal entry").format(code=code))
             continue
         eid, p = entry
         tables = {

@@ -282,6 +282,27 @@ def _origin_ids(table: str, origins: Iterable[str]) -> dict[str, int]:
     return found
 
 
+def _deferred_mark(table: str) -> str:
+    return f"pull_deferred:{table}"
+
+
+def _deferred(table: str) -> set[str]:
+    text = identity.get(_deferred_mark(table))
+    return set(json.loads(text)) if text else set()
+
+
+def _pending_changes() -> dict[str, set[int]]:
+    """Shared rows (members, gift cards, coupons) this terminal changed and the centre has not
+    acknowledged yet: table -> local ids."""
+    high_water = identity.int_value("high_water")
+    found: dict[str, set[int]] = defaultdict(set)
+    sql = f"SELECT tbl, row_id FROM sync_capture WHERE outbox > {database.param}"
+    for table, row_id in database.execute_sql(sql, (high_water,)).fetchall():
+        if table in MASTER_KEYS:
+            found[str(table)].add(int(row_id))
+    return found
+
+
 def _put_marks(values: dict[str, str | None]) -> None:
     """Progress marks, written only when they change (a pull with nothing new writes nothing)."""
     changed = {k: v for k, v in values.items() if identity.get(k) != v}
@@ -316,12 +337,15 @@ class _Puller:
         self.batch = max(1, batch)
         self.tally = _Tally()
         self.plans = plans()
+        self.pending = _pending_changes()
+        self.deferred: dict[str, set[str]] = defaultdict(set)  # table -> keys put off in this batch
 
     # -- master rows -------------------------------------------------------------------------
 
     def master(self, upto: int) -> None:
         for table, plan in self.plans.items():
             self._first_rows(plan)
+            self._put_off_rows(plan)
             mark = identity.int_value(pulled_mark(table))
             while mark < upto:
                 rows = self.centre.rows(
@@ -331,8 +355,30 @@ class _Puller:
                 top = int(rows[-1][0]) if len(rows) == self.batch else upto
                 with _local_tx():
                     self._write(plan, rows)
+                    self._keep_deferred()
                     _put_marks({pulled_mark(table): str(top)})
                 mark = top
+
+    def _put_off_rows(self, plan: _Plan) -> None:
+        """Rows an earlier pull put off (this terminal had changed them and not yet sent the
+        change): taken now from the snapshot, once the change is sent."""
+        keys = _deferred(plan.table)
+        if not keys:
+            return
+        with _local_tx():
+            self._fetch_keys(plan, sorted(keys), 0)  # still pending ones are put off again
+            self._keep_deferred(replace={plan.table})
+
+    def _keep_deferred(self, replace: set[str] | frozenset[str] = frozenset()) -> None:
+        """Record the keys put off in this batch (in its transaction): the next pull takes them."""
+        tables = set(self.deferred) | set(replace)
+        marks: dict[str, str | None] = {}
+        for table in tables:
+            keys = set(self.deferred.get(table, set())) | (set() if table in replace else _deferred(table))
+            marks[_deferred_mark(table)] = json.dumps(sorted(keys)) if keys else None
+        self.deferred.clear()
+        if marks:
+            _put_marks(marks)
 
     def _first_rows(self, plan: _Plan) -> None:
         """Rows without a revision (the centre had them before it numbered changes), on the
@@ -391,7 +437,10 @@ class _Puller:
         return maps
 
     def _write(self, plan: _Plan, rows: Sequence[Row], depth: int = 0) -> None:
-        """Insert or update ``rows`` (as :func:`_select` reads them) by natural key."""
+        """Insert or update ``rows`` (as :func:`_select` reads them) by natural key. A row this
+        terminal changed and has not sent yet (a member edited at the till) is put off: the
+        centre's older version must not overwrite the change before the push has built its body."""
+        rows = self._without_pending(plan, rows)
         if not rows:
             return
         maps = self._resolve(plan, rows, depth)
@@ -409,6 +458,18 @@ class _Puller:
             for one, row in local:
                 self._match(plan, columns, one, row)
         self.tally.rows[plan.table] += len(rows)
+
+    def _without_pending(self, plan: _Plan, rows: Sequence[Row]) -> Sequence[Row]:
+        pending = self.pending.get(plan.table)
+        if not pending or plan.by_origin:
+            return rows
+        at = 2 + plan.plain.index(plan.key_column)
+        ids = _local_ids(plan.table, plan.key_column, plan.pk_column, [row[at] for row in rows])
+        held = {key for key, local_id in ids.items() if local_id in pending}
+        if not held:
+            return rows
+        self.deferred[plan.table].update(str(key) for key in held)
+        return [row for row in rows if row[at] not in held]
 
     def _upsert(self, plan: _Plan, columns: list[str], local: list[tuple[Row, Row]]) -> None:
         all_columns = [*columns, *(c for c, _d in plan.caches)]
