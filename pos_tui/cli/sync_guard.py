@@ -22,7 +22,7 @@ import typer
 from pos_tui.cli.common import cli_actor, now, parse_date, state
 from pos_tui.cli.einvoice_common import handle_errors
 from pos_tui.cli.output import JsonOption, fail, info, print_json, table
-from pos_tui.i18n import _
+from pos_tui.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from pos_tui.core.sync import HoldInfo, ReconciliationRow
@@ -179,9 +179,11 @@ def release(
         )
         return
     info(
-        _("Document {document}: {n} hold(s) released; the amounts are back on the balances.").format(
-            document=document, n=released
-        )
+        ngettext(
+            "Document {document}: {n} hold released; the amount is back on the balance.",
+            "Document {document}: {n} holds released; the amounts are back on the balances.",
+            released,
+        ).format(document=document, n=released)
     )
     table(
         [_("Document"), _("Ledger"), _("Key"), _("Amount"), _("Terminal"), _("Taken")],
