@@ -52,6 +52,22 @@ def _moment(at: datetime | None, tz: str) -> str:
     return _("never") if at is None else format_moment(at, tz)
 
 
+def _count(n: int) -> str:
+    """A count as the shop reads it (``1.234`` in Turkish)."""
+    from pos_tui.core.kernel import format_decimal
+
+    return format_decimal(n)
+
+
+def _count_text(seconds: float) -> str:
+    """Seconds as the shop reads them (``1,5`` in Turkish)."""
+    from decimal import Decimal
+
+    from pos_tui.core.kernel import format_decimal
+
+    return format_decimal(Decimal(f"{seconds:g}"))
+
+
 def _iso(at: datetime | None) -> str | None:
     return None if at is None else at.isoformat()
 
@@ -67,7 +83,7 @@ def waiting_line(current: sync.SyncStatus, at: datetime) -> str:
         "{n} document waits for the centre (for {age})",
         "{n} documents wait for the centre (the oldest for {age})",
         current.waiting,
-    ).format(n=current.waiting, age=age)
+    ).format(n=_count(current.waiting), age=age)
 
 
 def _unreachable(exc: sync.CentralUnreachable, at: datetime) -> None:
@@ -79,7 +95,7 @@ def _unreachable(exc: sync.CentralUnreachable, at: datetime) -> None:
         "{n} document stays queued and goes with the next push.",
         "{n} documents stay queued and go with the next push.",
         current.waiting,
-    ).format(n=current.waiting)
+    ).format(n=_count(current.waiting))
     fail(f"{exc.message}. {queued}" if current.waiting else exc.message)
 
 
@@ -124,7 +140,7 @@ def status(json_: JsonOption = False) -> None:
                     "{n} document is recorded for the centre and goes with the first push.",
                     "{n} documents are recorded for the centre and go with the first push.",
                     current.waiting,
-                ).format(n=current.waiting)
+                ).format(n=_count(current.waiting))
             )
         return
     say = stdout.print
@@ -144,7 +160,7 @@ def status(json_: JsonOption = False) -> None:
     say(waiting_line(current, at), markup=False)
     say(
         _("Acknowledged by the centre: {high_water} of {last_seq}").format(
-            high_water=current.high_water, last_seq=current.last_seq
+            high_water=_count(current.high_water), last_seq=_count(current.last_seq)
         ),
         markup=False,
     )
@@ -186,8 +202,8 @@ def push_line(result: sync.PushResult) -> str:
         "{sent} document sent ({inserted} new, {duplicates} already at the centre)",
         "{sent} documents sent ({inserted} new, {duplicates} already at the centre)",
         result.sent,
-    ).format(sent=result.sent, inserted=result.inserted, duplicates=result.duplicates)
-    return text + "; " + _("{waiting} waiting").format(waiting=result.waiting)
+    ).format(sent=_count(result.sent), inserted=_count(result.inserted), duplicates=_count(result.duplicates))
+    return text + "; " + _("{waiting} waiting").format(waiting=_count(result.waiting))
 
 
 def pull_line(result: sync.PullResult) -> str:
@@ -196,10 +212,10 @@ def pull_line(result: sync.PullResult) -> str:
         "{ledger_rows} rows of other terminals, {balances} balances"
     ).format(
         revision=result.revision,
-        rows=sum(result.rows.values()),
-        tombstones=result.tombstones,
-        ledger_rows=result.ledger_rows,
-        balances=result.balances,
+        rows=_count(sum(result.rows.values())),
+        tombstones=_count(result.tombstones),
+        ledger_rows=_count(result.ledger_rows),
+        balances=_count(result.balances),
     )
 
 
@@ -237,7 +253,7 @@ def pull(json_: JsonOption = False) -> None:
     info(pull_line(result))
     for table, count in sorted(result.rows.items()):
         if count:
-            info(f"  {table}: {count}")
+            info(f"  {table}: {_count(count)}")
 
 
 # -- run ------------------------------------------------------------------------------------------
@@ -301,22 +317,25 @@ def run(
     sync.identity.require()  # not joined: say so at once, not once per pass
     pause = float(interval if interval is not None else settings.sync.interval_seconds)
     stop = _Stop()
-    with stop.installed():
-        if not once:
-            info(_("Sync runs every {seconds} s; SIGTERM or Ctrl-C stops it.").format(seconds=f"{pause:g}"))
-        while True:
-            result = _one_pass(settings)
-            if result is not None:
-                info(pass_line(result, settings))
-            if once:
-                if result is not None and not result.online:
-                    _unreachable(sync.CentralUnreachable(result.error or ""), now())
-                if result is None or result.error:
-                    fail(result.error if result is not None and result.error else _("The pass failed"))
-                return
-            if stop.event.wait(pause):
-                info(_("Sync stopped."))
-                return
+    try:
+        with stop.installed():
+            if not once:
+                info(_("Sync runs every {seconds} s; SIGTERM or Ctrl-C stops it.").format(seconds=_count_text(pause)))
+            while True:
+                result = _one_pass(settings)
+                if result is not None:
+                    info(pass_line(result, settings))
+                if once:
+                    if result is not None and not result.online:
+                        _unreachable(sync.CentralUnreachable(result.error or ""), now())
+                    if result is None or result.error:
+                        fail(result.error if result is not None and result.error else _("The pass failed"))
+                    return
+                if stop.event.wait(pause):
+                    info(_("Sync stopped."))
+                    return
+    except KeyboardInterrupt:  # Ctrl-C twice: the pass was cut short; a central transaction rolls back
+        info(_("Sync stopped."))
 
 
 def _one_pass(settings: Settings) -> sync.RunResult | None:
@@ -386,7 +405,7 @@ def init(
     pulled = getattr(result, "pull", None)
     if pulled is not None:
         info(pull_line(pulled))
-    info(_("Run 'pos-admin sync run' as a service (docs/sync-ops.md); the till syncs by itself."))
+    info(_("Run 'pos-admin sync run' as a service (docs/sync.md); the till syncs by itself."))
 
 
 def _revision(result: Any) -> int | None:

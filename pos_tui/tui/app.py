@@ -56,6 +56,7 @@ _FOR_THE_SALE = (
 _FOR_THE_DEVICES = (("pos_tui.tui.devices", None), ("pos_tui.tui.printing", None))
 EINVOICE_TICK_SECONDS = 60  # how often the e-invoice queue is worked and counted
 SYNC_AFTER_SALE_SECONDS = 2.0  # a completed sale goes to the centre this soon after (when online)
+SYNC_WAIT_SECONDS = 60.0  # the longest a pass asked for waits for the one under way
 
 _FOR_LATER = (("pos_tui.tui.dialogs.shift", None), ("pos_tui.core.till", "complete_sale"))
 
@@ -301,13 +302,14 @@ class PosApp(Till):
             exit_on_error=False,
         )
 
-    def _sync_work(self, *, run: bool) -> None:
+    def _sync_work(self, *, run: bool, wait: bool = False) -> None:
         """(worker thread) One pass when joined; a pass already under way takes this request over
-        (it runs once more when it ends), so two passes never run at once. An unreachable centre is
-        no failure here: the pass records it and the status line says "offline"."""
+        (it runs once more when it ends), so two passes never run at once; with ``wait`` this one
+        waits for it and runs after it. An unreachable centre is no failure here: the pass records it
+        and the status line says "offline"."""
         from pos_tui.core import sync
 
-        if not self._sync_busy.acquire(blocking=False):
+        if not self._sync_busy.acquire(blocking=wait, timeout=SYNC_WAIT_SECONDS if wait else -1):
             self._sync_again = self._sync_again or run
             return
         try:
@@ -315,7 +317,7 @@ class PosApp(Till):
                 self._sync_again = False
                 try:
                     current = sync.status.status(self.session.now())
-                    if current.joined and run and self._sync_state is not None:  # the first tick only looks
+                    if current.joined and run and (wait or self._sync_state is not None):  # the first tick looks
                         sync.run_once(self.session.now(), self.settings)
                         current = sync.status.status(self.session.now())
                 except Exception as exc:  # a locked or closed database, a bug: the next tick tries again
@@ -356,6 +358,18 @@ class PosApp(Till):
                 self._sync_after_sale.stop()
             self._sync_after_sale = self.set_timer(SYNC_AFTER_SALE_SECONDS, self._sync_tick, name="sync-after-sale")
         self._sync_tick(run=False)
+
+    def sync_then(self, then: Callable[[], object]) -> None:
+        """Run a sync pass now (after the one under way, if any) in a worker, then ``then`` on the UI
+        thread, whatever the pass met (closing a shift or taking a Z sends what waits first)."""
+
+        def work() -> None:
+            try:
+                self._sync_work(run=True, wait=True)
+            finally:
+                self.call_from_thread(then)
+
+        self.run_worker(work, thread=True, group="sync", description="sync before closing", exit_on_error=False)
 
     def sync_state(self) -> Any:
         """The last sync state read (:class:`pos_tui.core.sync.SyncStatus`), None when this till joined no

@@ -95,6 +95,11 @@ class Till(App[None]):
         """Read the sync state again (after a ``sale``: and push it shortly), in a worker
         (:meth:`pos_tui.tui.app.PosApp.refresh_sync`)."""
 
+    def sync_then(self, then: Callable[[], object]) -> None:
+        """Run a sync pass now (after the one under way, if any), then ``then`` on the UI thread
+        (:meth:`pos_tui.tui.app.PosApp.sync_then`)."""
+        then()
+
     def sync_state(self) -> Any:
         """The last sync state read (:class:`pos_tui.core.sync.SyncStatus`); None when this till joined no
         centre."""

@@ -31,10 +31,10 @@ from peewee import DatabaseError
 
 from pos_tui.core.kernel.errors import PosError, ValidationError
 from pos_tui.core.sync.connection import call, open_central
+from pos_tui.core.sync.terminals import check_terminal_code
 from pos_tui.i18n import _
 from pos_tui.store.outbox import MASTER_KEYS
 
-TERMINAL_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,31}")
 STORE_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,15}")
 SCRAM_ITERATIONS = 4096  # PostgreSQL's own default (scram_iterations)
 CONNECTION_LIMIT = 4  # the till's worker, its online checks, a pos-admin command, one spare
@@ -57,13 +57,8 @@ def role_name(terminal: str) -> str:
 
 
 def check_terminal(terminal: str) -> str:
-    if not TERMINAL_CODE.fullmatch(terminal):
-        raise ValidationError(
-            _("{code!r} is not a terminal code: letters, digits, '-', '_' or '.', at most 32").format(
-                code=terminal[:40]
-            )
-        )
-    return terminal
+    """``terminal`` as a terminal code (:func:`pos_tui.core.sync.terminals.check_terminal_code`)."""
+    return check_terminal_code(terminal)
 
 
 def check_store(store: str) -> str:
@@ -105,7 +100,7 @@ def role_sql(
     (``password``: set from its SCRAM verifier; None: the role keeps its password, a new one has none
     and cannot log in until ``ALTER ROLE … PASSWORD`` or ``\\password`` in psql gives it one). ``name``:
     the role's name (default :func:`role_name`)."""
-    check_terminal(terminal)
+    terminal = check_terminal(terminal)
     if store is not None:
         check_store(store)
     name = name or role_name(terminal)

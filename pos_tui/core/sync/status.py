@@ -22,6 +22,7 @@ from peewee import fn
 
 from pos_tui.core.kernel.clock import from_db
 from pos_tui.core.kernel.errors import StateError
+from pos_tui.core.kernel.formatting import format_decimal
 from pos_tui.core.sync import identity
 from pos_tui.core.sync.model import SyncStatus
 from pos_tui.i18n import _, ngettext
@@ -133,7 +134,7 @@ class Waiting:
             "{n} document has not reached the centre yet (waiting for {age})",
             "{n} documents have not reached the centre yet (the oldest for {age})",
             self.count,
-        ).format(n=self.count, age=age_text(self.age(now)))
+        ).format(n=format_decimal(self.count), age=age_text(self.age(now)))
 
     def refusal(self, now: datetime) -> str:
         """Why closing is refused, and what to do."""

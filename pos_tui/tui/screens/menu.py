@@ -178,19 +178,44 @@ def z_report(screen: SaleScreen) -> None:
         if yes:
             _call(screen, run, lambda body: ReportReady(_("Z report"), body), _("Z report"), "report")
 
-    waiting = _documents_waiting(screen)
-    if waiting is False:
+    def ask(waiting: str) -> None:
+        question = _("Close the day on terminal {terminal}? A Z report cannot be undone.").format(
+            terminal=session.terminal
+        )
+        if waiting:
+            question = f"{waiting}.\n{question}"
+        screen.app.push_screen(ConfirmDialog(_("Z report"), question), confirmed)
+
+    _before_closing(screen, ask)
+
+
+def _before_closing(screen: SaleScreen, go: Callable[[str], None]) -> None:
+    """Before a shift is closed or a Z taken on a till of a centre: when documents wait, try to send
+    them first (one sync pass in the app's worker, unless the till is known to be offline), then
+    ``go`` with what still waits ("" when nothing does, or the till joined no centre), or, with
+    ``[sync] waiting_on_close = "block"``, refuse on the sale screen's error line."""
+    from pos_tui.core import sync
+    from pos_tui.core.kernel import PosError
+
+    app = pos_app(screen)
+    session = screen.session
+    try:  # two local reads: on the UI thread, like a cart change
+        waiting = sync.waiting_on_close(session.now(), session.settings.sync)
+    except PosError as exc:
+        _closing_refused(screen, exc.message)
         return
-    question = _("Close the day on terminal {terminal}? A Z report cannot be undone.").format(terminal=session.terminal)
-    if waiting:
-        question = f"{waiting}.\n{question}"
-    screen.app.push_screen(ConfirmDialog(_("Z report"), question), confirmed)
+    if waiting is None:
+        go("")
+        return
+    state = app.sync_state()
+    if state is not None and state.online is False:  # offline: a pass would only wait for a timeout
+        _closing_decided(screen, go)
+        return
+    screen.show_note(_("Sending the waiting documents to the centre…"))
+    app.sync_then(lambda: _closing_decided(screen, go))
 
 
-def _documents_waiting(screen: SaleScreen) -> str | bool:
-    """Before a shift is closed or a Z taken on a till of a centre: what waits for the centre ("" when
-    nothing does or the till joined none), or False when ``[sync] waiting_on_close = "block"`` refuses
-    (the sale screen says why). Two local reads: on the UI thread, like a cart change."""
+def _closing_decided(screen: SaleScreen, go: Callable[[str], None]) -> None:
     from pos_tui.core import sync
     from pos_tui.core.kernel import PosError
 
@@ -199,10 +224,15 @@ def _documents_waiting(screen: SaleScreen) -> str | bool:
     try:
         waiting = sync.check_close(now, session.settings.sync)
     except PosError as exc:  # DocumentsWaiting with "block", or a database fault
-        screen.show_error(exc.message)
-        screen.app.notify(exc.message, severity="error", timeout=15)
-        return False
-    return "" if waiting is None else waiting.describe(now)
+        _closing_refused(screen, exc.message)
+        return
+    screen.show_note("")
+    go("" if waiting is None else waiting.describe(now))
+
+
+def _closing_refused(screen: SaleScreen, message: str) -> None:
+    screen.show_error(message)
+    screen.app.notify(message, severity="error", timeout=15)
 
 
 def _cash_movement(screen: SaleScreen, kind: str) -> None:
@@ -398,16 +428,18 @@ def close_shift(screen: SaleScreen) -> None:
         if yes:
             app.push_screen(CloseShiftDialog(session.language), closed)
 
-    waiting = _documents_waiting(screen)
-    if waiting is False:
-        return
-    if not waiting:
-        count_the_drawer()
-        return
-    from pos_tui.tui.dialogs.views import ConfirmDialog
+    def ask(waiting: str) -> None:
+        if not waiting:
+            count_the_drawer()
+            return
+        from pos_tui.tui.dialogs.views import ConfirmDialog
 
-    question = _("{waiting}. They go when the centre can be reached. Close the shift anyway?").format(waiting=waiting)
-    app.push_screen(ConfirmDialog(_("Close the shift"), question), count_the_drawer)
+        question = _("{waiting}. They go when the centre can be reached. Close the shift anyway?").format(
+            waiting=waiting
+        )
+        app.push_screen(ConfirmDialog(_("Close the shift"), question), count_the_drawer)
+
+    _before_closing(screen, ask)
 
 
 ACTIONS: dict[str, Callable[[SaleScreen], None]] = {

@@ -2,8 +2,9 @@
 one), the e-invoices waiting and the time.
 
 At 80 columns not everything fits: the cashier and the shift always show; what gives way, in this order,
-is the date (the time stays), the cashier's role, the age of the waiting invoices, the words around the
-centre's state (``Offline: 12 docs, 8 min`` → ``Offline: 12`` → ``⇅ 12``), and last the shop's name."""
+is the date (the time stays), the cashier's role, the age of the waiting invoices, the shop's name (cut
+short, then left out), the age of the documents waiting for the centre (``Offline: 12 docs, 8 min`` →
+``Offline: 12``) and last the words around them (``⇅ 12``)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from rich.text import Text
 from textual import events
 from textual.widgets import Static
 
-from pos_tui.core.kernel import local, role_label
+from pos_tui.core.kernel import format_decimal, local, role_label
 from pos_tui.i18n import _
 from pos_tui.tui.base import pos_app
 
@@ -31,22 +32,23 @@ def sync_text(state: Any, now: datetime, *, size: int = 0) -> tuple[str, str]:
     from pos_tui.core import sync
 
     waiting = state.waiting
+    n = format_decimal(waiting)
     age = sync.age_text(now - state.oldest_at) if waiting and state.oldest_at is not None else ""
     if state.online is False:
         if not waiting:
             return (_("Offline") if size < 2 else "⇅ ✗"), "bold yellow"
         if size == 0:
-            return _("Offline: {n} docs, {age}").format(n=waiting, age=age), "bold yellow"
+            return _("Offline: {n} docs, {age}").format(n=n, age=age), "bold yellow"
         if size == 1:
-            return _("Offline: {n}").format(n=waiting), "bold yellow"
-        return f"⇅ {waiting}", "bold yellow"
+            return _("Offline: {n}").format(n=n), "bold yellow"
+        return f"⇅ {n}", "bold yellow"
     if state.last_error:
         return (_("Centre: error") if size < 2 else "⇅ !"), "bold red"
     stale = waiting and state.oldest_at is not None and now - state.oldest_at >= SYNC_FRESH
     if stale:  # online, yet documents wait: the pass has not caught up (or keeps failing quietly)
         if size == 0:
-            return _("Centre: {n} waiting, {age}").format(n=waiting, age=age), "bold yellow"
-        return (_("Centre: {n}").format(n=waiting) if size == 1 else f"⇅ {waiting}"), "bold yellow"
+            return _("Centre: {n} waiting, {age}").format(n=n, age=age), "bold yellow"
+        return (_("Centre: {n}").format(n=n) if size == 1 else f"⇅ {n}"), "bold yellow"
     if state.online is None:
         return (_("Centre: connecting") if size < 2 else "⇅ …"), ""
     return (_("Centre: online") if size < 2 else "⇅"), ""
@@ -91,15 +93,17 @@ class StatusLine(Static):
             (syncs[0], waiting_long, time_only, role, shop),
             (syncs[0], waiting_long, time_only, "", shop),
             (syncs[0], waiting_short, time_only, "", shop),
-            (syncs[1], waiting_short, time_only, "", shop),
-            (syncs[2], waiting_short, time_only, "", shop),
+            (syncs[0], waiting_short, time_only, "", ""),  # the shop's name cut before what waits for the centre
+            (syncs[1], waiting_short, time_only, "", ""),
+            (syncs[2], waiting_short, time_only, "", ""),
         ]
         chosen = variants[-1]
         for variant in variants:
             if cell_len(self._plain(variant, terminal, who, shift)) <= width:
                 chosen = variant
                 break
-        (centre, centre_style), waiting, clock, role_text, shop_text = chosen
+        (centre, centre_style), waiting, clock, role_text, _shop = chosen
+        shop_text = shop  # whatever room is left (below): cut with an ellipsis, or left out
         right = Text()
         if centre:
             right.append(centre, style=centre_style)
