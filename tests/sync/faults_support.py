@@ -32,6 +32,8 @@ from pos_tui.core.loyalty import rules
 from pos_tui.core.loyalty.members.enrolment import enroll
 from pos_tui.core.sync import connection, join
 from pos_tui.settings import Settings, load_settings
+from pos_tui.store import close_database
+from pos_tui.store.proxy import database
 
 REPO = Path(__file__).resolve().parents[2]
 DRIVER = Path(__file__).resolve().parent / "faults_terminal.py"
@@ -129,9 +131,20 @@ def chain(base: Path, settings: Settings, now: datetime) -> Iterator[Chain]:
                 enroll(name=f"Üye {i}", phone=f"0532111220{i}", card=card, source="cli", actor=None, now=now)
         connection.forget()
         found = Chain(cluster, url, base)
+        stack.callback(_unbind, cluster.port)
         stack.callback(lambda: [p.close() for p in found.proxies.values()])
         stack.callback(connection.forget)
         yield found
+
+
+def _unbind(port: int) -> None:
+    """Leave the store bound to nothing rather than to this cluster's database (it is about to go):
+    ``bound`` (sync_support) reopens whatever the store was bound to before, and the next test in
+    this process would find a server that is gone."""
+    obj = database.obj
+    if obj is not None and getattr(obj, "connect_params", {}).get("port") == port:
+        close_database()
+        database.initialize(None)
 
 
 # -- terminal processes -------------------------------------------------------------------------
