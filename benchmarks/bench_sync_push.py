@@ -18,8 +18,9 @@ from a template, the terminal registered):
   … FROM STDIN``, both tables in one transaction.
 
 The runs alternate (push, COPY, push, COPY, …); the figures are medians. Also measured: the
-documents and ledger rows per second, the centre's size per 10,000 sales (tables and indexes),
-and ``pos-admin sync push --json`` as a fresh process with the bytecode cache present and
+documents and ledger rows per second, the same number of sales pushed by ``--terminals``
+terminals at once (each its own process, one centre), the centre's size per 10,000 sales (tables
+and indexes), and ``pos-admin sync push --json`` as a fresh process with the bytecode cache present and
 absent (the whole command: start-up, the push, the answer).
 
 The server is one of the benchmark's own (``fsync`` on) when the PostgreSQL binaries are
@@ -56,16 +57,16 @@ TERMINAL, STORE = "T1", "S1"
 START = datetime(2026, 12, 1, 7, 0, tzinfo=UTC)
 
 
-def make_terminal(work: Path, products: int, sales: int) -> tuple[Path, dict[str, Any]]:
-    """The terminal file with ``sales`` unsent sales; returns it and the setup's facts."""
+def make_terminal(work: Path, products: int, sales: int, terminal: str = TERMINAL) -> tuple[Path, dict[str, Any]]:
+    """The file of ``terminal`` with ``sales`` unsent sales; returns it and the setup's facts."""
     from pos_tui.core import catalog, interchange, staff
     from pos_tui.core.basket import Cart, PaymentInput
     from pos_tui.core.till import complete_sale
     from pos_tui.settings import load_settings
     from pos_tui.store import close_database, database, open_database
 
-    path = work / "terminal.sqlite3"
-    settings = load_settings({"POS_DB": str(path), "POS_HOME": str(work), "POS_TERMINAL": TERMINAL})
+    path = work / f"terminal-{terminal}.sqlite3"
+    settings = load_settings({"POS_DB": str(path), "POS_HOME": str(work), "POS_TERMINAL": terminal})
     open_database(path)
     interchange.import_products(products_csv(products), now=START, settings=settings)
     info = staff.add_user("kasiyer", "cashier", "4821", now=START, settings=settings)
@@ -83,10 +84,11 @@ def make_terminal(work: Path, products: int, sales: int) -> tuple[Path, dict[str
         for code in rnd.sample(codes, LINES):
             cart = cart.add_product(catalog.get_product(code), 1000)
         at = START + timedelta(seconds=20 * (i + 1))
-        complete_sale(TERMINAL, actor, [PaymentInput("cash", cart.totals().total)], now=at, cart=cart)
+        complete_sale(terminal, actor, [PaymentInput("cash", cart.totals().total)], now=at, cart=cart)
     generated = time.perf_counter() - t
     close_database()
     return path, {
+        "terminal": terminal,
         "setup_seq": int(setup_seq),
         "setup_hash": setup_hash,
         "generate_s": round(generated, 1),
@@ -112,8 +114,8 @@ def _one(url: str, sql: str, params: tuple[Any, ...] = ()) -> Any:
         conn.close()
 
 
-def new_centre(server: str, template: str, facts: dict[str, Any]) -> str:
-    """A fresh centre (the template's schema) that knows the terminal up to the setup's records."""
+def new_centre(server: str, template: str, *terminals: dict[str, Any]) -> str:
+    """A fresh centre (the template's schema) that knows each terminal up to its setup's records."""
     name = f"pos_bench_push_{os.urandom(5).hex()}"
     conn = _admin(server)
     try:
@@ -121,12 +123,13 @@ def new_centre(server: str, template: str, facts: dict[str, Any]) -> str:
     finally:
         conn.close()
     url = server.rsplit("/", 1)[0] + "/" + name
-    _one(
-        url,
-        "INSERT INTO sync_terminal (terminal, store, high_water, head_hash, joined_at) "
-        "VALUES (%s, %s, %s, %s, %s) RETURNING terminal",
-        (TERMINAL, STORE, facts["setup_seq"], facts["setup_hash"], START.replace(tzinfo=None)),
-    )
+    for facts in terminals:
+        _one(
+            url,
+            "INSERT INTO sync_terminal (terminal, store, high_water, head_hash, joined_at) "
+            "VALUES (%s, %s, %s, %s, %s) RETURNING terminal",
+            (facts["terminal"], STORE, facts["setup_seq"], facts["setup_hash"], START.replace(tzinfo=None)),
+        )
     return url
 
 
@@ -136,7 +139,7 @@ def terminal_copy(source: Path, work: Path, name: str, central: str, facts: dict
     shutil.copyfile(source, path)
     with sqlite3.connect(path) as conn:
         for key, value in (
-            ("terminal", TERMINAL),
+            ("terminal", facts["terminal"]),
             ("store", STORE),
             ("central", central),
             ("high_water", str(facts["setup_seq"])),
@@ -216,6 +219,49 @@ def sizes(central: str) -> dict[str, int]:
         conn.close()
 
 
+PUSH_ONE = """
+import json, sys, time
+from datetime import datetime
+from pos_tui.core import sync
+from pos_tui.core.sync import pushing
+from pos_tui.store import open_database
+open_database(sys.argv[1])
+print("ready", flush=True)
+sys.stdin.readline()
+start = time.time()
+result = sync.push(datetime.fromisoformat(sys.argv[3]), batch=int(sys.argv[4]), url=sys.argv[2])
+print(json.dumps({"start": start, "end": time.time(), "inserted": result.inserted}), flush=True)
+"""
+
+
+def push_together(paths: list[Path], central: str, batch: int, now: datetime) -> tuple[float, int]:
+    """Several terminals pushing to one centre at the same moment, each in its own process: the
+    seconds from the first push's start to the last one's end, and the documents inserted."""
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", PUSH_ONE, str(path), central, now.isoformat(), str(batch)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for path in paths
+    ]
+    for proc in procs:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+    for proc in procs:
+        assert proc.stdin is not None
+        proc.stdin.write("go\n")
+        proc.stdin.flush()
+    answers = []
+    for proc in procs:
+        out, _err = proc.communicate(timeout=900)
+        if proc.returncode != 0:
+            raise SystemExit(f"a concurrent push failed: {out[-2000:]}")
+        answers.append(json.loads(out.strip().splitlines()[-1]))
+    took = max(a["end"] for a in answers) - min(a["start"] for a in answers)
+    return took, sum(a["inserted"] for a in answers)
+
+
 def cli_push(root: Path, path: Path, *, cache: bool) -> float:
     env = env_for(root, path, cache=cache)
     command = [sys.executable, "-m", "pos_tui.cli.app", "--db", str(path), "sync", "push", "--json"]
@@ -236,6 +282,9 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=500)
     parser.add_argument("--server", help="a PostgreSQL URL to create databases on (default: a server of our own)")
     parser.add_argument("--no-cli", action="store_true", help="skip the pos-admin runs")
+    parser.add_argument(
+        "--terminals", type=int, default=4, help="also push the same number of sales from this many terminals at once"
+    )
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args()
 
@@ -293,6 +342,26 @@ def main() -> None:
                     pg_server.drop_database(server, central)
                     made.remove(central)
 
+            together: dict[str, Any] = {}
+            if args.terminals > 1:
+                each = args.sales // args.terminals
+                made_terminals = [
+                    make_terminal(work / f"c{i}", args.products, each, terminal=f"C{i}")
+                    for i in range(1, args.terminals + 1)
+                ]
+                central = new_centre(server, template, *(facts_ for _p, facts_ in made_terminals))
+                made.append(central)
+                paths = [
+                    terminal_copy(p, work, f"c{i}", central, facts_) for i, (p, facts_) in enumerate(made_terminals)
+                ]
+                latest = max(facts_["end"] for _p, facts_ in made_terminals) + timedelta(minutes=5)
+                took, inserted = push_together(paths, central, args.batch, latest)
+                if inserted != each * args.terminals:
+                    raise SystemExit(f"the concurrent pushes inserted {inserted}")
+                together = {"terminals": args.terminals, "sales_each": each, "seconds": round(took, 3)}
+                pg_server.drop_database(server, central)
+                made.remove(central)
+
             ours = statistics.median(push_s)
             baseline = statistics.median(copy_s)
             per_10k = 10_000 / args.sales
@@ -318,6 +387,17 @@ def main() -> None:
                     ),
                 ),
             ]
+            if together:
+                n = together["terminals"] * together["sales_each"]
+                summary.append(
+                    verdict(
+                        f"push: documents per second, {together['terminals']} terminals pushing at once",
+                        "docs/s",
+                        round(n / together["seconds"]),
+                        baseline=round(args.sales / ours),
+                        baseline_name="one terminal alone",
+                    )
+                )
             for name, seconds in cli.items():
                 summary.append(
                     verdict(f"pos-admin sync push --json, {args.sales:,} sales, {name.replace('_', ' ')}", "s", seconds)
@@ -336,6 +416,7 @@ def main() -> None:
                 "ratio": round(ours / baseline, 2),
                 "sizes": size,
                 "cli_s": cli,
+                "together": together,
                 "summary": summary,
             }
             for url in list(made):

@@ -147,7 +147,11 @@ def commands(sizes: dict[str, int], catalog_db: Path, profile: bool) -> dict[str
             *py,
             "benchmarks.bench_sync_push",
             "--quiet",
-            *(["--sales", "100", "--products", "2000", "--runs", "1", "--no-cli"] if sizes is QUICK else []),
+            *(
+                ["--sales", "100", "--products", "2000", "--runs", "1", "--no-cli", "--terminals", "1"]
+                if sizes is QUICK
+                else []
+            ),
         ],
         "einvoice_users": [
             *py,
