@@ -9,14 +9,18 @@ schedule's seed is printed on failure (``FAULTS_SEED`` repeats one)."""
 
 from __future__ import annotations
 
+import json
 import os
 import random
+import subprocess
+import sys
 import time
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 from faults_support import (
+    REPO,
     Chain,
     Process,
     centre_balances,
@@ -75,6 +79,21 @@ def _pusher(c: Chain, terminal: str, sales: int, seed: int) -> Process:
         ],
         home / "pusher.log",
     )
+
+
+def _cli(c: Chain, terminal: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """``pos-admin --db FILE ARGS`` as a process of its own, on the terminal's file and settings."""
+    home = c.base / terminal
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(REPO),
+        "POS_HOME": str(home),
+        "POS_CONFIG": str(home / "pos.toml"),
+        "POS_LANG": "en",
+        "POS_TERMINAL": terminal,
+    }
+    command = [sys.executable, "-m", "pos_tui.cli.app", "--db", str(c.terminal_path(terminal)), *args]
+    return subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
 
 
 def _chaos_step(rnd: random.Random, c: Chain, terminal: str, pusher: Process, log: list[str]) -> None:
@@ -145,12 +164,22 @@ def test_every_acknowledged_document_is_at_the_centre_once_whatever_breaks(
         assert set(local_docs[:acknowledged]) <= at_centre, context
         assert acknowledged <= centre_high_water(c, "T1"), context
 
-        # The terminal comes back, stops selling, sends what it has and ends; then a last push from here.
+        # pos-admin on the terminal while its line is down: exit 1, a clear message, nothing lost.
+        c.proxy("T1").drop()
+        down = _cli(c, "T1", "sync", "push")
+        assert down.returncode == 1, context + down.stderr
+        assert "cannot be reached" in down.stderr and "Traceback" not in down.stderr, down.stderr
+        assert outbox(path) == local_docs and int(meta(path, "high_water") or 0) == acknowledged
+        c.heal()
+
+        # The terminal comes back, stops selling, sends what it has and ends; then pos-admin pushes last.
         (c.base / "T1" / "stop").touch()
         pusher.start()
         assert wait_until(lambda: not pusher.running, 120), context + "\n" + pusher.tail()
         assert pusher.returncode == 0, context + "\n" + pusher.tail()
-        sync_until_quiet(c, "T1", now, pull=False)
+        up = _cli(c, "T1", "sync", "push", "--json")
+        assert up.returncode == 0, context + up.stderr
+        assert json.loads(up.stdout)["waiting"] == 0, up.stdout
 
         local_docs = outbox(path)
         last = local_docs[-1][0]
