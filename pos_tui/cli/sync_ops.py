@@ -391,29 +391,38 @@ def init(
         )
     at = now()
     result = sync.join_now(central, terminal, store, at, settings, rejoin=rejoin)
-    revision = _revision(result)
+    for note in result.notes:  # what still needs doing (the PIN key file, invoice series): stderr, even with --json
+        info(_("Note: {note}").format(note=note))
     if json_:
-        print_json({"terminal": terminal, "store": store, "central": sync.masked(central), "revision": revision})
+        print_json(
+            {"terminal": result.terminal, "store": result.store, "central": result.central, "revision": result.revision}
+        )
         return
+    joined = _("Terminal {terminal} joined the centre {central} for store {store}.")
+    if result.rejoined:
+        joined = _("Terminal {terminal} joined the centre {central} again for store {store}.")
+    info(joined.format(terminal=result.terminal, central=result.central, store=result.store))
     info(
-        _("Terminal {terminal} joined the centre {central} for store {store}.").format(
-            terminal=terminal, central=sync.masked(central), store=store
+        _(
+            "Master data taken up to revision {revision}: {rows} rows; {ledger_rows} rows of other terminals, "
+            "{balances} balances."
+        ).format(
+            revision=result.revision,
+            rows=_count(result.rows),
+            ledger_rows=_count(result.ledger_rows),
+            balances=_count(result.balances),
         )
     )
-    if revision is not None:
-        info(_("Master data taken up to revision {revision}.").format(revision=revision))
-    pulled = getattr(result, "pull", None)
-    if pulled is not None:
-        info(pull_line(pulled))
+    if result.high_water:
+        info(
+            _("The centre already had this terminal's documents up to {high_water}.").format(
+                high_water=_count(result.high_water)
+            )
+        )
+    if result.series:
+        series = ", ".join(f"{kind} {code}" for kind, code in sorted(result.series.items()))
+        info(_("Invoice series: {series}").format(series=series))
     info(_("Run 'pos-admin sync run' as a service (docs/sync.md); the till syncs by itself."))
-
-
-def _revision(result: Any) -> int | None:
-    """The master-data revision a join reached (its own field, else its pull's)."""
-    revision = getattr(result, "revision", None)
-    if revision is None and getattr(result, "pull", None) is not None:
-        revision = getattr(result.pull, "revision", None)
-    return None if revision is None else int(revision)
 
 
 # -- role -----------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from pull_support import seed_centre
 from pos_tui.core import staff, sync
 from pos_tui.core.kernel import ValidationError
 from pos_tui.core.loyalty.members.enrolment import enroll
-from pos_tui.core.sync import connection
+from pos_tui.core.sync import connection, guard
 from pos_tui.core.till import complete_sale
 from pos_tui.settings import Settings
 
@@ -34,6 +34,16 @@ def _sell(settings: Settings, at: datetime) -> None:
     ayse = staff.actor_by_name("ayse", settings=settings)
     cart = cart_of(("1001", 2), ("1003", 1))
     complete_sale("T1", ayse, [PaymentInput("cash", cart.total)], now=at, cart=cart, tz=settings.shop.timezone)
+
+
+def joined_card(db: peewee.Database) -> str:
+    """A member card with points at the centre (the sale's member earned some, or any member)."""
+    row = db.execute_sql(
+        "SELECT key FROM sync_balance WHERE ledger = 'points' AND amount > 0 ORDER BY key LIMIT 1"
+    ).fetchone()
+    if row is not None:
+        return str(row[0])
+    return str(db.execute_sql("SELECT card FROM member ORDER BY card LIMIT 1").fetchone()[0])
 
 
 def test_the_role_sql_names_only_what_sync_needs() -> None:
@@ -131,21 +141,15 @@ def test_a_terminal_role_pushes_and_pulls_and_nothing_more(
             with as_role.atomic():
                 moved = as_role.execute_sql("UPDATE sync_terminal SET high_water = 0 WHERE terminal = 'T9'").rowcount
             assert moved == 0
-            # what the online checks do: a hold of its own, a balance moved
-            with as_role.atomic():
-                as_role.execute_sql(
-                    "INSERT INTO sync_hold (document, ledger, key, place, amount, terminal, at) "
-                    "VALUES ('d1', 'points', 'C1', '', -10, 'T1', now())"
-                )
-                as_role.execute_sql(
-                    "INSERT INTO sync_balance (ledger, key, place, amount, revision) "
-                    "VALUES ('points', 'C1', '', 0, NULL) ON CONFLICT (ledger, key, place) DO NOTHING"
-                )
-                as_role.execute_sql(
-                    "UPDATE sync_balance SET amount = amount - 10, revision = nextval('sync_revision_seq') "
-                    "WHERE ledger = 'points' AND key = 'C1'"
-                )
-                as_role.execute_sql("UPDATE sync_hold SET released_at = now() WHERE document = 'd1'")
+            # the online checks (the guard): a hold of its own moves the balance, a release puts it back
+            card = joined_card(as_role)
+            before = guard.hold(as_role, "doc-1", "points", card, 0, terminal="T1", now=at)
+            assert guard.hold(as_role, "doc-2", "points", card, -before, terminal="T1", now=at) == 0
+            with pytest.raises(guard.CentreRefused):
+                guard.hold(as_role, "doc-3", "points", card, -1, terminal="T1", now=at)
+            assert guard.release(as_role, "doc-2", at) == 1
+            assert [h.document for h in guard.holds_of(as_role, "doc-2")] == ["doc-2"]
+            assert isinstance(guard.reconciliation(as_role, now=at), list)  # the report, asked from a terminal
             refused(
                 "INSERT INTO sync_hold (document, ledger, key, place, amount, terminal, at) "
                 "VALUES ('d2', 'points', 'C1', '', -10, 'T9', now())",

@@ -40,7 +40,15 @@ SCRAM_ITERATIONS = 4096  # PostgreSQL's own default (scram_iterations)
 CONNECTION_LIMIT = 4  # the till's worker, its online checks, a pos-admin command, one spare
 
 # What the role may do, table by table (docs/sync.md). Every master table is read (the pull).
-SYNC_READ = ("sync_terminal", "sync_document", "sync_ledger", "sync_balance", "sync_hold", "sync_tombstone")
+SYNC_READ = (
+    "sync_terminal",
+    "sync_document",
+    "sync_ledger",
+    "sync_balance",
+    "sync_hold",
+    "sync_overdraft",  # the reconciliation report, asked from a terminal
+    "sync_tombstone",
+)
 CENTRE_READ = ("meta_entry",)  # the join: the centre's schema version and the id of its PIN key
 INSERTS = ("sync_document", "sync_ledger", "sync_terminal", "sync_overdraft", "sync_hold", "sync_balance")
 UPDATES = ("sync_terminal", "sync_balance", "sync_hold")
