@@ -250,12 +250,12 @@ def test_terminals_redeeming_offline_stay_within_the_bound_and_every_overdraft_i
     with chain(tmp_path, settings, now) as c:
         paths = {t: c.join(t, now) for t in terminals}
         _open_the_day(c, now)
-        traders = {t: _trader(c, t, 60, seed) for t in terminals}
+        traders = {t: _trader(c, t, 80, seed) for t in terminals}
         for trader in traders.values():
             trader.start()
         deadline = time.monotonic() + 180
         while any(t.running for t in traders.values()) and time.monotonic() < deadline:
-            time.sleep(rnd.uniform(0.2, 0.8))
+            time.sleep(rnd.uniform(0.1, 0.4))
             terminal = rnd.choice(terminals)
             proxy = c.proxy(terminal)
             roll = rnd.random()
