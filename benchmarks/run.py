@@ -41,6 +41,8 @@ BENCHMARKS = (
     "agenda",
     "einvoice",
     "einvoice_users",
+    "sync_sale",
+    "sync_push",
 )
 FULL = {"products": 1_000_000, "sale_products": 100_000, "scans": 5000, "searches": 2000, "sales": 1000,
         "tui_scans": 500, "starts": 5, "baseline_runs": 2, "account_entries": 100_000,
@@ -131,6 +133,26 @@ def commands(sizes: dict[str, int], catalog_db: Path, profile: bool) -> dict[str
         "prices": [*py, "benchmarks.bench_prices", "--quiet", *(["--quick"] if sizes is QUICK else [])],
         "agenda": [*py, "benchmarks.bench_agenda", "--quiet", *(["--quick"] if sizes is QUICK else [])],
         "einvoice": [*py, "benchmarks.bench_einvoice", "--quiet", *(["--quick"] if sizes is QUICK else [])],
+        "sync_sale": [
+            *py,
+            "benchmarks.bench_sync_sale",
+            "--products",
+            str(sizes["sale_products"]),
+            "--sales",
+            str(sizes["sales"]),
+            *(["--warmup", "5", "--block", "10"] if sizes is QUICK else []),
+            "--quiet",
+        ],
+        "sync_push": [
+            *py,
+            "benchmarks.bench_sync_push",
+            "--quiet",
+            *(
+                ["--sales", "100", "--products", "2000", "--runs", "1", "--no-cli", "--terminals", "1"]
+                if sizes is QUICK
+                else []
+            ),
+        ],
         "einvoice_users": [
             *py,
             "benchmarks.bench_einvoice_users",
