@@ -69,6 +69,7 @@ _EXPORTS = {
     "central_stock": "reports",
     "central_terminals": "reports",
     "central_tx": "connection",
+    "finished": "connection",
     "central_x": "reports",
     "central_z": "reports",
     "chain_size": "chains",
@@ -178,6 +179,7 @@ __all__ = [
     "check_redemption",
     "check_store",
     "check_terminal",
+    "finished",
     "hold",
     "holds_of",
     "identity",
@@ -224,7 +226,7 @@ if TYPE_CHECKING:
     from pos_tui.core.sync import identity, status
     from pos_tui.core.sync.central import receive, terminal_high_water
     from pos_tui.core.sync.chains import ChainFinding, ChainSummary, chain_size, is_centre, verify_chains
-    from pos_tui.core.sync.connection import central_tx, link, open_central
+    from pos_tui.core.sync.connection import central_tx, finished, link, open_central
     from pos_tui.core.sync.documents import LEDGER_OF, REFERENCE_KEYS, LedgerRule, body_of, pending
     from pos_tui.core.sync.guard import (
         Allowance,

@@ -88,6 +88,19 @@ def link(url: str, *, fast: bool = False) -> PostgresqlDatabase:
     return db
 
 
+def finished() -> None:
+    """Close the calling thread's connections to the centre (every cached link keeps one per
+    thread): the end of a unit of work in a worker thread — a sync pass, a sale's holds. The
+    till runs those in short-lived or pooled threads; without this each would keep a connection
+    open and a terminal's role (CONNECTION LIMIT in roles.py) would run out of them."""
+    with _lock:
+        links = list(_links.values())
+    for db in links:
+        if not db.is_closed():
+            with contextlib.suppress(Exception):
+                db.close()
+
+
 def forget(url: str | None = None) -> None:
     """Close and drop the cached link(s) (after a failure, at shutdown, in tests)."""
     with _lock:

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar
 
 from pos_tui.core.kernel.errors import PosError
-from pos_tui.core.sync import identity
+from pos_tui.core.sync import connection, identity
 from pos_tui.core.sync.model import CentralUnreachable, PullResult, PushResult
 from pos_tui.settings import Settings
 
@@ -92,6 +92,13 @@ def run_once(now: datetime, settings: Settings) -> RunResult:
     """One pass: push, then pull. Raises only :class:`NotJoined` (nothing to sync with); an unreachable
     centre gives ``online=False``, a refusal ``error`` (both recorded), and the caller goes on."""
     identity.require()
+    try:
+        return _run_once(now, settings)
+    finally:
+        connection.finished()  # the till runs passes in worker threads: leave no connection behind
+
+
+def _run_once(now: datetime, settings: Settings) -> RunResult:
     try:
         pushed = push_now(now, settings)
     except CentralUnreachable as exc:
