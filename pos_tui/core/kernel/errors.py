@@ -11,6 +11,7 @@ from pathlib import Path
 from pos_tui.i18n import _
 from pos_tui.store import db as store_db
 from pos_tui.store.db import StorageFault
+from pos_tui.store.outbox import refused_at_centre
 
 
 class PosError(Exception):
@@ -183,11 +184,24 @@ def storage_error(fault: StorageFault, backups: Path | None = None) -> StorageFa
     )
 
 
+def centre_ledger_error() -> StateError:
+    """A ledger row written on a chain's centre (refused there: docs/sync-ops.md, "Setting up a centre")."""
+    return StateError(
+        _(
+            "This database is the centre of a chain: points, balance and stock movements are recorded at a "
+            "terminal (for example in a database that joined as the head office's terminal: pos-admin sync "
+            "init … --terminal OFIS)"
+        )
+    )
+
+
 def as_pos_error(exc: BaseException) -> PosError | None:
     """``exc`` itself when it is a PosError, the storage error behind it (a full disk, a
     damaged file, a failed rollback hiding either), or None for anything else (a bug)."""
     if isinstance(exc, PosError):
         return exc
+    if refused_at_centre(exc):
+        return centre_ledger_error()
     fault = store_db.storage_fault(exc)
     return storage_error(fault) if fault is not None else None
 

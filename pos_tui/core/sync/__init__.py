@@ -16,6 +16,7 @@ from pos_tui.core.kernel.lazy import front_door
 # public name -> the module of this package that defines it (a module's own name: the module itself)
 _EXPORTS = {
     "ACCOUNT": "model",
+    "AdoptionResult": "adoption",
     "Allowance": "guard",
     "CHEQUE": "model",
     "COUPON": "model",
@@ -58,6 +59,7 @@ _EXPORTS = {
     "Totals": "reports",
     "WALLET": "model",
     "Waiting": "status",
+    "adopt": "adoption",
     "age_text": "status",
     "apply_role": "roles",
     "beyond_bound": "guard",
@@ -112,6 +114,7 @@ _EXPORTS = {
     "status": "status",
     "terminal_high_water": "central",
     "terminal_state": "terminals",
+    "unadopted": "adoption",
     "verify_chains": "chains",
     "waiting": "pushing",
     "waiting_on_close": "status",
@@ -131,6 +134,7 @@ __all__ = [
     "STOCK",
     "TIER",
     "WALLET",
+    "AdoptionResult",
     "Allowance",
     "CentralLoyalty",
     "CentralSales",
@@ -161,6 +165,7 @@ __all__ = [
     "TerminalState",
     "Totals",
     "Waiting",
+    "adopt",
     "age_text",
     "apply_role",
     "beyond_bound",
@@ -215,6 +220,7 @@ __all__ = [
     "status",
     "terminal_high_water",
     "terminal_state",
+    "unadopted",
     "verify_chains",
     "waiting",
     "waiting_on_close",
@@ -224,6 +230,7 @@ if not TYPE_CHECKING:  # type checkers read the imports below instead, and flag 
 
 if TYPE_CHECKING:
     from pos_tui.core.sync import identity, status
+    from pos_tui.core.sync.adoption import AdoptionResult, adopt, unadopted
     from pos_tui.core.sync.central import receive, terminal_high_water
     from pos_tui.core.sync.chains import ChainFinding, ChainSummary, chain_size, is_centre, verify_chains
     from pos_tui.core.sync.connection import central_tx, finished, link, open_central
