@@ -76,6 +76,7 @@ _EXPORTS = {
     "check_redemption": "guard",
     "check_store": "roles",
     "check_terminal": "roles",
+    "describe_problem": "problems",
     "hold": "guard",
     "holds_of": "guard",
     "identity": "identity",
@@ -178,6 +179,7 @@ __all__ = [
     "check_redemption",
     "check_store",
     "check_terminal",
+    "describe_problem",
     "hold",
     "holds_of",
     "identity",
@@ -272,6 +274,7 @@ if TYPE_CHECKING:
         SequenceConflict,
         SyncStatus,
     )
+    from pos_tui.core.sync.problems import describe_problem
     from pos_tui.core.sync.pulling import pull
     from pos_tui.core.sync.pushing import last_seq, push, waiting
     from pos_tui.core.sync.reports import (
