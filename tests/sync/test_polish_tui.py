@@ -63,3 +63,16 @@ async def test_a_message_with_brackets_is_shown_as_written(till_shop: None, make
         app.screen.show_error('set waiting_on_close = "warn" in [sync] [b]now[/b]')
         await pilot.pause()
         assert 'set waiting_on_close = "warn" in [sync] [b]now[/b]' in joined_words(pilot)
+
+
+def test_the_member_panel_writes_points_with_thousands_separators() -> None:
+    from rich.console import Console
+
+    from pos_tui.tui.widgets.member_panel import render_profile
+
+    console = Console(width=60, record=True)
+    console.print(
+        render_profile({"name": "Ayşe", "card": "2990000000017", "points": {"available": 1500, "pending": 2500}})
+    )
+    text = console.export_text()
+    assert "1,500 points" in text and "+2,500 pending" in text, text
