@@ -18,10 +18,18 @@ class PosError(Exception):
     """Base of every expected failure: a readable message, never a traceback for the user."""
 
     exit_code = 1
+    till_message: str | None = None
+    """The words for the cashier when they differ from ``message`` (which may name a ``pos-admin``
+    command or a setting for whoever runs it); the till shows this one when set."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+    @property
+    def for_till(self) -> str:
+        """What the till shows: ``till_message`` when set, else ``message``."""
+        return self.till_message or self.message
 
 
 class ValidationError(PosError):

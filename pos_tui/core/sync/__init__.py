@@ -71,7 +71,6 @@ _EXPORTS = {
     "central_stock": "reports",
     "central_terminals": "reports",
     "central_tx": "connection",
-    "finished": "connection",
     "central_x": "reports",
     "central_z": "reports",
     "chain_size": "chains",
@@ -79,6 +78,8 @@ _EXPORTS = {
     "check_redemption": "guard",
     "check_store": "roles",
     "check_terminal": "roles",
+    "describe_problem": "problems",
+    "finished": "connection",
     "hold": "guard",
     "holds_of": "guard",
     "identity": "identity",
@@ -184,6 +185,7 @@ __all__ = [
     "check_redemption",
     "check_store",
     "check_terminal",
+    "describe_problem",
     "finished",
     "hold",
     "holds_of",
@@ -281,6 +283,7 @@ if TYPE_CHECKING:
         SequenceConflict,
         SyncStatus,
     )
+    from pos_tui.core.sync.problems import describe_problem
     from pos_tui.core.sync.pulling import pull
     from pos_tui.core.sync.pushing import last_seq, push, waiting
     from pos_tui.core.sync.reports import (
