@@ -53,8 +53,9 @@ def open_central(url: str, *, application: str = "pos_tui-sync") -> PostgresqlDa
 
 def unreachable(exc: BaseException) -> CentralUnreachable:
     """The error the caller shows for a driver failure ``exc`` (its first line as the detail)."""
-    detail = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-    return CentralUnreachable(_("The centre cannot be reached: {detail}").format(detail=detail))
+    from pos_tui.core.sync.problems import describe  # the driver's words as the shop's language says them
+
+    return CentralUnreachable(_("The centre cannot be reached: {detail}").format(detail=describe(exc)))
 
 
 def failed_recently() -> bool:
