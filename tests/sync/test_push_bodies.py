@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import time
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -119,16 +118,14 @@ def test_not_joined_is_refused(db: object) -> None:
         sync.pending(10, 0)
 
 
-def test_five_hundred_sales_serialize_well_under_a_second(db: object, settings: Settings, now: datetime) -> None:
+def test_a_batch_of_five_hundred_five_line_sales_carries_every_row(
+    db: object, settings: Settings, now: datetime
+) -> None:
+    """Its speed is measured in benchmarks/bench_sync_push.py (never asserted as a timing here)."""
     books, members = make_shop(settings, now)
     set_identity("T1", "S1", "postgresql://centre/shop")
     start = m.SyncOutbox.select().count()
     more_sales(books, members, now + timedelta(hours=1), 500, lines=5)
-    took = []
-    for _ in range(3):
-        began = time.perf_counter()
-        records = sync.pending(500, start)
-        took.append(time.perf_counter() - began)
+    records = sync.pending(500, start)
     assert len(records) == 500
     assert sum(len(json.loads(r.body)["rows"]) for r in records) >= 500 * 6  # five lines and the points
-    assert min(took) < 0.5, took

@@ -9,7 +9,6 @@ import itertools
 import json
 import shutil
 import threading
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
@@ -268,17 +267,14 @@ def test_any_split_replay_and_order_of_batches_leaves_each_document_once(
         txn.rollback()
 
 
-def test_a_batch_of_five_hundred_sales_goes_in_one_quick_transaction(shop, centre: Centre, now: datetime) -> None:  # type: ignore[no-untyped-def]
+def test_a_batch_of_five_hundred_sales_goes_in_one_transaction(shop, centre: Centre, now: datetime) -> None:  # type: ignore[no-untyped-def]
+    """Its speed is measured in benchmarks/bench_sync_push.py (never asserted as a timing here)."""
     books, members = shop
     sync.push(now)
     more_sales(books, members, now + timedelta(hours=1), 500, lines=5)
-    began = time.perf_counter()
     result = sync.push(now, batch=500)
-    took = time.perf_counter() - began
     assert (result.sent, result.inserted, result.waiting) == (500, 500, 0)
     assert centre.ledger_sums() == local_sums()
-    print(f"push of 500 sales: {took:.3f} s")
-    assert took < 3.0, took
 
 
 def test_a_gift_card_sold_to_a_member_enrolled_in_the_same_batch_points_at_the_centres_member(
