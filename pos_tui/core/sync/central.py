@@ -88,7 +88,7 @@ TIER_KEPT = {
 @dataclass(slots=True)
 class _Doc:
     record: OutboxRecord
-    body: dict[str, Any]
+    body: Mapping[str, Any]
     first_prev: str | None  # its first journal entry's prev_hash
 
 
@@ -156,11 +156,14 @@ def _broken(terminal: str, seq: int) -> SequenceConflict:
     )
 
 
-def _parse(terminal: str, records: Iterable[OutboxRecord]) -> list[_Doc]:
-    """The batch's records once each, in ``seq`` order, with their bodies read and checked."""
+def _parse(
+    terminal: str, records: Sequence[OutboxRecord], bodies: Sequence[Mapping[str, Any]] | None = None
+) -> list[_Doc]:
+    """The batch's records once each, in ``seq`` order, with their bodies read and checked
+    (``bodies``: already read, what ``json.loads`` of each record's body gives)."""
     by_uid: dict[str, _Doc] = {}
     by_seq: dict[int, str] = {}
-    for record in records:
+    for index, record in enumerate(records):
         if record.uid in by_uid:
             if by_uid[record.uid].record.seq != record.seq:
                 raise _backwards(terminal, record.seq)
@@ -168,9 +171,11 @@ def _parse(terminal: str, records: Iterable[OutboxRecord]) -> list[_Doc]:
         if by_seq.get(record.seq, record.uid) != record.uid:
             raise _backwards(terminal, record.seq)
         try:
-            body = json.loads(record.body)
+            body = json.loads(record.body) if bodies is None else bodies[index]
         except ValueError as exc:
             raise ValidationError(_("Document {seq} arrived unreadable").format(seq=record.seq)) from exc
+        if not isinstance(body, Mapping):
+            raise ValidationError(_("Document {seq} arrived unreadable").format(seq=record.seq))
         if body.get("terminal") != terminal or body.get("seq") != record.seq or body.get("uid") != record.uid:
             raise ValidationError(
                 _("Document {seq} does not belong to terminal '{terminal}'").format(seq=record.seq, terminal=terminal)
@@ -405,19 +410,20 @@ def _apply_balances(db: Database, effects: list[_Effect]) -> dict[tuple[str, str
 
 
 def _upsert_balances(db: Database, rows: list[tuple[str, str, str, int]]) -> dict[tuple[str, str, str], int]:
-    from psycopg2.extras import execute_values
-
-    with peewee.__exception_wrapper__:  # type: ignore[attr-defined]
-        found = execute_values(
-            db.cursor(),
-            'INSERT INTO sync_balance (ledger, "key", place, amount, revision) VALUES %s '
-            'ON CONFLICT (ledger, "key", place) DO UPDATE SET amount = sync_balance.amount + EXCLUDED.amount, '
-            'revision = EXCLUDED.revision RETURNING ledger, "key", place, amount',
-            rows,
-            template="(%s, %s, %s, %s, nextval('sync_revision_seq'))",
-            page_size=PAGE,
-            fetch=True,
-        )
+    """Add ``rows`` (in this order: the lock order) to ``sync_balance``, each a new revision."""
+    _copy_in(
+        db,
+        "sync_in_balance",
+        'n integer, ledger text, "key" text, place text, amount bigint',
+        ((n, *row) for n, row in enumerate(rows)),
+    )
+    found = _sql(
+        db,
+        'INSERT INTO sync_balance (ledger, "key", place, amount, revision) '
+        "SELECT ledger, \"key\", place, amount, nextval('sync_revision_seq') FROM sync_in_balance ORDER BY n "
+        'ON CONFLICT (ledger, "key", place) DO UPDATE SET amount = sync_balance.amount + EXCLUDED.amount, '
+        'revision = EXCLUDED.revision RETURNING ledger, "key", place, amount',
+    )
     return {(a, b, c): int(amount) for a, b, c, amount in found}
 
 
@@ -616,8 +622,19 @@ def _advance(db: Database, terminal: str, mark: int, head: str | None, now: date
     return mark
 
 
-def receive(db: Database, terminal: str, records: Sequence[OutboxRecord], now: datetime) -> Receipt:
-    """Take a batch of ``terminal``'s outbox records in one central transaction (module docstring)."""
+def receive(
+    db: Database,
+    terminal: str,
+    records: Sequence[OutboxRecord],
+    now: datetime,
+    *,
+    bodies: Sequence[Mapping[str, Any]] | None = None,
+) -> Receipt:
+    """Take a batch of ``terminal``'s outbox records in one central transaction (module docstring).
+    ``bodies``: the records' bodies already read (the pushing terminal's own, as it wrote them:
+    :func:`documents.pending_read`), one per record; otherwise each body's text is read here."""
+    if bodies is not None and len(bodies) != len(records):
+        raise ValueError("one body per record")
     with central_tx(db):
         found = _sql(
             db, "SELECT store, high_water, head_hash FROM sync_terminal WHERE terminal = %s FOR UPDATE", (terminal,)
@@ -625,7 +642,7 @@ def receive(db: Database, terminal: str, records: Sequence[OutboxRecord], now: d
         if not found:
             raise _not_joined(terminal)
         store, mark, head = found[0][0], int(found[0][1]), found[0][2]
-        docs = _parse(terminal, records)
+        docs = _parse(terminal, records, bodies)
         fresh = _check(db, terminal, docs)
         inserted: set[str] = set()
         if fresh:
