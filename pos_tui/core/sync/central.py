@@ -27,6 +27,7 @@ drawn, held to the commit, so ids and revisions become visible in order for the 
 
 from __future__ import annotations
 
+import io
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -87,7 +88,7 @@ TIER_KEPT = {
 @dataclass(slots=True)
 class _Doc:
     record: OutboxRecord
-    body: dict[str, Any]
+    body: Mapping[str, Any]
     first_prev: str | None  # its first journal entry's prev_hash
 
 
@@ -155,11 +156,14 @@ def _broken(terminal: str, seq: int) -> SequenceConflict:
     )
 
 
-def _parse(terminal: str, records: Iterable[OutboxRecord]) -> list[_Doc]:
-    """The batch's records once each, in ``seq`` order, with their bodies read and checked."""
+def _parse(
+    terminal: str, records: Sequence[OutboxRecord], bodies: Sequence[Mapping[str, Any]] | None = None
+) -> list[_Doc]:
+    """The batch's records once each, in ``seq`` order, with their bodies read and checked
+    (``bodies``: already read, what ``json.loads`` of each record's body gives)."""
     by_uid: dict[str, _Doc] = {}
     by_seq: dict[int, str] = {}
-    for record in records:
+    for index, record in enumerate(records):
         if record.uid in by_uid:
             if by_uid[record.uid].record.seq != record.seq:
                 raise _backwards(terminal, record.seq)
@@ -167,9 +171,11 @@ def _parse(terminal: str, records: Iterable[OutboxRecord]) -> list[_Doc]:
         if by_seq.get(record.seq, record.uid) != record.uid:
             raise _backwards(terminal, record.seq)
         try:
-            body = json.loads(record.body)
+            body = json.loads(record.body) if bodies is None else bodies[index]
         except ValueError as exc:
             raise ValidationError(_("Document {seq} arrived unreadable").format(seq=record.seq)) from exc
+        if not isinstance(body, Mapping):
+            raise ValidationError(_("Document {seq} arrived unreadable").format(seq=record.seq))
         if body.get("terminal") != terminal or body.get("seq") != record.seq or body.get("uid") != record.uid:
             raise ValidationError(
                 _("Document {seq} does not belong to terminal '{terminal}'").format(seq=record.seq, terminal=terminal)
@@ -228,18 +234,48 @@ def _check_chain(db: Database, terminal: str, docs: list[_Doc], fresh: list[_Doc
                     raise _broken(terminal, later)
 
 
+def _copy_field(value: Any) -> str:
+    """A value in ``COPY``'s text format."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, str):
+        return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    if isinstance(value, datetime):
+        return value.isoformat(" ")
+    return str(value)
+
+
+def _copy_in(db: Database, table: str, columns: str, rows: Iterable[Sequence[Any]]) -> None:
+    """``rows`` into a new temporary table ``table`` (dropped at the commit) with one ``COPY``: no
+    statement text built per row, nothing for the centre to parse but the values themselves."""
+    buffer = io.StringIO()
+    buffer.writelines("\t".join([_copy_field(v) for v in row]) + "\n" for row in rows)
+    buffer.seek(0)
+    with peewee.__exception_wrapper__:  # type: ignore[attr-defined]
+        cursor = db.cursor()
+        # (dropped first: a receive nested in a caller's transaction may run twice before a commit)
+        cursor.execute(
+            f"DROP TABLE IF EXISTS pg_temp.{table}; CREATE TEMPORARY TABLE {table} ({columns}) ON COMMIT DROP"
+        )
+        cursor.copy_expert(f"COPY {table} FROM STDIN", buffer)
+
+
 def _insert_documents(db: Database, terminal: str, store: str, docs: list[_Doc], now: datetime) -> set[str]:
+    """Insert the documents the centre does not hold (``ON CONFLICT (uid) DO NOTHING``); return
+    the uids inserted now."""
     received = to_db(now)
-    rows = []
-    for d in docs:
-        r = d.record
-        rows.append((r.uid, terminal, store, r.seq, r.kind, _stored(r.at), r.hash, r.body, received))
-    inserted = _values(
+    _copy_in(
         db,
-        "INSERT INTO sync_document (uid, terminal, store, seq, kind, at, hash, body, received_at) VALUES %s "
+        "sync_in_document",
+        "uid text, seq integer, kind text, at timestamp, hash text, body text",
+        ((d.record.uid, d.record.seq, d.record.kind, _stored(d.record.at), d.record.hash, d.record.body) for d in docs),
+    )
+    inserted = _sql(
+        db,
+        "INSERT INTO sync_document (uid, terminal, store, seq, kind, at, hash, body, received_at) "
+        "SELECT uid, %s, %s, seq, kind, at, hash, body, %s FROM sync_in_document ORDER BY seq "
         "ON CONFLICT (uid) DO NOTHING RETURNING uid",
-        rows,
-        fetch=True,
+        (terminal, store, received),
     )
     return {row[0] for row in inserted}
 
@@ -247,25 +283,74 @@ def _insert_documents(db: Database, terminal: str, store: str, docs: list[_Doc],
 Moved = tuple[str, str, str, str, str, int, str | None]  # origin, document, ledger, key, place, amount, sale
 
 
-def _insert_ledger(db: Database, uids: Sequence[str]) -> list[Moved]:
-    """The ledger rows of the documents ``uids`` (just inserted), taken from their bodies by the
-    centre itself in one statement; returns the rows written now (an origin already held: none)."""
-    if not uids:
+def _text(value: Any) -> str | None:
+    """A JSON value as ``->>`` gives it (None: null)."""
+    if value is None or isinstance(value, str):
+        return value
+    return _DUMP(value)
+
+
+_DUMP = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def _insert_ledger(db: Database, terminal: str, store: str, docs: Sequence[_Doc]) -> list[Moved]:
+    """The ledger rows of ``docs`` (just inserted), taken from their bodies (already read by
+    :func:`_parse`) and loaded with one ``COPY``: ``ON CONFLICT (origin) DO NOTHING``, in the
+    documents' order; returns the rows written now (an origin already held: none)."""
+    rows: list[tuple[Any, ...]] = []
+    moved: list[Moved] = []
+    for doc in docs:
+        for r in doc.body.get("rows") or ():
+            ledger = _text(r.get("ledger"))
+            if ledger is None:
+                continue
+            data = r.get("data")
+            fields = data if isinstance(data, dict) else {}
+            at, amount = fields.get("at"), r.get("amount")
+            origin, key, place = _text(r.get("origin")), _text(r.get("key")), _text(r.get("place")) or ""
+            moved_by = 0 if amount is None else int(amount)
+            data_text = "{}" if "data" not in r else _DUMP(data)
+            stamp = _stored(doc.record.at) if at is None else _text(at)
+            rows.append(
+                (
+                    len(rows),
+                    origin,
+                    doc.record.uid,
+                    _text(r.get("table")),
+                    ledger,
+                    key,
+                    place,
+                    moved_by,
+                    stamp,
+                    data_text,
+                )
+            )
+            moved.append((origin, doc.record.uid, ledger, key, place, moved_by, _text(fields.get("sale"))))  # type: ignore[arg-type]
+    if not rows:
         return []
-    found = _sql(
+    _copy_in(
         db,
-        'INSERT INTO sync_ledger (origin, document, terminal, store, tbl, ledger, "key", place, amount, at, data) '
-        "SELECT r ->> 'origin', d.uid, d.terminal, d.store, r ->> 'table', r ->> 'ledger', r ->> 'key', "
-        "COALESCE(r ->> 'place', ''), COALESCE((r ->> 'amount')::bigint, 0), "
-        "COALESCE((r -> 'data' ->> 'at')::timestamp, d.at), COALESCE((r -> 'data')::text, '{}') "
-        "FROM sync_document d "
-        "CROSS JOIN LATERAL json_array_elements(d.body::json -> 'rows') WITH ORDINALITY AS e(r, n) "
-        "WHERE d.uid = ANY(%s) AND r ->> 'ledger' IS NOT NULL ORDER BY d.seq, e.n "
-        'ON CONFLICT (origin) DO NOTHING RETURNING origin, document, ledger, "key", place, amount, '
-        "data::json ->> 'sale'",
-        (list(uids),),
+        "sync_in_ledger",
+        'n integer, origin text, document text, tbl text, ledger text, "key" text, place text, amount bigint, '
+        "at timestamp, data text",
+        rows,
     )
-    return [(o, doc, ledger, key, place, int(amount), sale) for o, doc, ledger, key, place, amount, sale in found]
+    written = {
+        origin
+        for (origin,) in _sql(
+            db,
+            'INSERT INTO sync_ledger (origin, document, terminal, store, tbl, ledger, "key", place, amount, at, data) '
+            'SELECT origin, document, %s, %s, tbl, ledger, "key", place, amount, at, data FROM sync_in_ledger '
+            "ORDER BY n ON CONFLICT (origin) DO NOTHING RETURNING origin",
+            (terminal, store),
+        )
+    }
+    out = []
+    for row in moved:  # an origin twice in the batch: its first row was written
+        if row[0] in written:
+            written.discard(row[0])
+            out.append(row)
+    return out
 
 
 def _effects(db: Database, docs: list[_Doc], moved: list[Moved], now: datetime) -> list[_Effect]:
@@ -325,19 +410,20 @@ def _apply_balances(db: Database, effects: list[_Effect]) -> dict[tuple[str, str
 
 
 def _upsert_balances(db: Database, rows: list[tuple[str, str, str, int]]) -> dict[tuple[str, str, str], int]:
-    from psycopg2.extras import execute_values
-
-    with peewee.__exception_wrapper__:  # type: ignore[attr-defined]
-        found = execute_values(
-            db.cursor(),
-            'INSERT INTO sync_balance (ledger, "key", place, amount, revision) VALUES %s '
-            'ON CONFLICT (ledger, "key", place) DO UPDATE SET amount = sync_balance.amount + EXCLUDED.amount, '
-            'revision = EXCLUDED.revision RETURNING ledger, "key", place, amount',
-            rows,
-            template="(%s, %s, %s, %s, nextval('sync_revision_seq'))",
-            page_size=PAGE,
-            fetch=True,
-        )
+    """Add ``rows`` (in this order: the lock order) to ``sync_balance``, each a new revision."""
+    _copy_in(
+        db,
+        "sync_in_balance",
+        'n integer, ledger text, "key" text, place text, amount bigint',
+        ((n, *row) for n, row in enumerate(rows)),
+    )
+    found = _sql(
+        db,
+        'INSERT INTO sync_balance (ledger, "key", place, amount, revision) '
+        "SELECT ledger, \"key\", place, amount, nextval('sync_revision_seq') FROM sync_in_balance ORDER BY n "
+        'ON CONFLICT (ledger, "key", place) DO UPDATE SET amount = sync_balance.amount + EXCLUDED.amount, '
+        'revision = EXCLUDED.revision RETURNING ledger, "key", place, amount',
+    )
     return {(a, b, c): int(amount) for a, b, c, amount in found}
 
 
@@ -536,8 +622,19 @@ def _advance(db: Database, terminal: str, mark: int, head: str | None, now: date
     return mark
 
 
-def receive(db: Database, terminal: str, records: Sequence[OutboxRecord], now: datetime) -> Receipt:
-    """Take a batch of ``terminal``'s outbox records in one central transaction (module docstring)."""
+def receive(
+    db: Database,
+    terminal: str,
+    records: Sequence[OutboxRecord],
+    now: datetime,
+    *,
+    bodies: Sequence[Mapping[str, Any]] | None = None,
+) -> Receipt:
+    """Take a batch of ``terminal``'s outbox records in one central transaction (module docstring).
+    ``bodies``: the records' bodies already read (the pushing terminal's own, as it wrote them:
+    :func:`documents.pending_read`), one per record; otherwise each body's text is read here."""
+    if bodies is not None and len(bodies) != len(records):
+        raise ValueError("one body per record")
     with central_tx(db):
         found = _sql(
             db, "SELECT store, high_water, head_hash FROM sync_terminal WHERE terminal = %s FOR UPDATE", (terminal,)
@@ -545,7 +642,7 @@ def receive(db: Database, terminal: str, records: Sequence[OutboxRecord], now: d
         if not found:
             raise _not_joined(terminal)
         store, mark, head = found[0][0], int(found[0][1]), found[0][2]
-        docs = _parse(terminal, records)
+        docs = _parse(terminal, records, bodies)
         fresh = _check(db, terminal, docs)
         inserted: set[str] = set()
         if fresh:
@@ -555,7 +652,7 @@ def receive(db: Database, terminal: str, records: Sequence[OutboxRecord], now: d
             # ledger rows by id and balances by revision ("> last seen"), so both must become
             # visible in the order they are numbered, and no push may commit a lower one late.
             db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (REVISION_LOCK,))
-            moved = _insert_ledger(db, [d.record.uid for d in new])
+            moved = _insert_ledger(db, terminal, store, new)
             effects = _effects(db, new, moved, now)
             after = _apply_balances(db, effects)
             _overdrafts(db, terminal, effects, after, now)

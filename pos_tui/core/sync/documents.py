@@ -54,6 +54,9 @@ REFERENCE_KEYS: dict[str, str] = {table: key for table, key in MASTER_KEYS.items
 # Fields a row's data leaves out besides its own id: the centre's revision means nothing on the way up.
 LEFT_OUT = frozenset({"revision"})
 
+# The body's text: compact, UTF-8 as it is (one encoder, made once).
+_DUMP = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
 ORIGIN = "@origin"  # LedgerRule.key: the row's own origin (rows without a natural key)
 
 
@@ -323,7 +326,10 @@ def _outbox_rows(limit: int, after_seq: int) -> list[tuple[int, str, datetime, s
     return list(rows(query))
 
 
-def _bodies(outbox: Sequence[tuple[int, str, datetime, str, str]], terminal: str, store: str) -> list[str]:
+def _bodies(
+    outbox: Sequence[tuple[int, str, datetime, str, str]], terminal: str, store: str
+) -> list[tuple[str, dict[str, Any]]]:
+    """Each record's body as text, with the dict it was written from."""
     if not outbox:
         return []
     lo, hi = outbox[0][0], outbox[-1][0]
@@ -377,18 +383,25 @@ def _bodies(outbox: Sequence[tuple[int, str, datetime, str, str]], terminal: str
             "journal": entries,
             "rows": moved + spent,
         }
-        bodies.append(json.dumps(body, ensure_ascii=False, separators=(",", ":")))
+        bodies.append((_DUMP(body), body))
     return bodies
 
 
 def pending(limit: int, after_seq: int) -> list[OutboxRecord]:
     """Up to ``limit`` outbox records with ``seq > after_seq``, in order, each with its body."""
+    return [record for record, _body in pending_read(limit, after_seq)]
+
+
+def pending_read(limit: int, after_seq: int) -> list[tuple[OutboxRecord, dict[str, Any]]]:
+    """:func:`pending`, each record with its body as the dict its text was written from (what
+    ``json.loads`` of the text gives back: the push hands both to the centre, which then need
+    not read the text again)."""
     ident = identity.require()
     outbox = _outbox_rows(limit, after_seq)
     bodies = _bodies(outbox, ident.terminal, ident.store)
     return [
-        OutboxRecord(seq, uid, at, kind, digest, body)
-        for (seq, uid, at, kind, digest), body in zip(outbox, bodies, strict=True)
+        (OutboxRecord(seq, uid, at, kind, digest, text), body)
+        for (seq, uid, at, kind, digest), (text, body) in zip(outbox, bodies, strict=True)
     ]
 
 
