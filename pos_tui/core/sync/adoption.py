@@ -161,7 +161,7 @@ def adopt(now: datetime, *, terminal: str = ADOPTER) -> AdoptionResult:
             doc = central._Doc(OutboxRecord(seq, uid, at, KIND, HASH, text), body, None)
             central._insert_documents(db, code, store, [doc], now)
             docs.append(doc)
-        moved = central._insert_ledger(db, [d.record.uid for d in docs])
+        moved = [row for d in docs for row in central._insert_ledger(db, code, d.body["store"], [d])]
         effects = central._effects(db, docs, moved, now)
         after = central._apply_balances(db, effects)
     return AdoptionResult(
