@@ -6,7 +6,8 @@
 invoice series nobody else has), then writes this database's identity, makes sure its store
 row is here, and pulls everything once. The terminal's receipt, Z and outbox numbers are
 counters per terminal code already, so they start by themselves; its invoice series are the
-ones ``[einvoice.series]`` of pos.toml gives it, checked unique at the centre.
+ones ``[einvoice.series]`` of pos.toml gives it, checked unique at the centre; its member card
+numbers come from a card block the centre gives it (:mod:`pos_tui.core.sync.cards`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from urllib.parse import urlsplit
 
 from pos_tui.core.kernel.clock import to_db
 from pos_tui.core.kernel.errors import StateError, ValidationError
-from pos_tui.core.sync import connection, identity
+from pos_tui.core.sync import cards, connection, identity
 from pos_tui.core.sync.model import CentralUnreachable
 from pos_tui.core.sync.pulling import BATCH, pull_from
 from pos_tui.core.sync.terminals import check_terminal_code, register_terminal
@@ -130,6 +131,7 @@ def join(
         )
     series = _series(settings, code)
     state = register_terminal(db, code, store, series, now, rejoin=rejoin or again)
+    block = cards.assign_block(db, code)
     centre_key = connection.call(
         db,
         lambda: db.execute_sql("SELECT value FROM meta_entry WHERE key = %s", (PIN_KEY_ID,)).fetchone(),
@@ -145,7 +147,12 @@ def join(
     current = identity.identity()
     moved = current is not None and _place(current.central) != _place(url)
     with write_tx():
-        values: dict[str, str | None] = {"terminal": code, "store": store, "central": url}
+        values: dict[str, str | None] = {
+            "terminal": code,
+            "store": store,
+            "central": url,
+            cards.LOCAL_KEY: str(block),
+        }
         if moved or (current is not None and current.terminal != code):
             # Another centre numbers its revisions and ledger rows afresh; another terminal code
             # has its own documents there: start from what the centre says.
