@@ -440,11 +440,10 @@ def _decides_tier(doc: _Doc, card: str) -> bool:
     )
 
 
-# What tells two shared rows with the same natural key apart: when the row was made. A terminal's
-# own insert whose key the centre already holds under another row is another person's card (or
-# another gift card sold under the same typed code), never the same one.
+# What tells two shared rows with the same natural key apart: when each was made. A terminal's row
+# made at another moment than the centre's row under the same key is another person's card (or
+# another gift card sold under the same typed code), never the same one: it must not overwrite it.
 BIRTH = {"member": "created_at", "gift_card": "issued_at", "coupon": "created_at"}
-REFUSED = 0  # sync_origin.local_id at the centre: that terminal row was refused (a clash)
 
 
 def _moment(value: Any) -> datetime | None:
@@ -454,81 +453,37 @@ def _moment(value: Any) -> datetime | None:
             value = datetime.fromisoformat(value)
         except ValueError:
             return None
-    if not isinstance(value, datetime):
+    return _stored(value) if isinstance(value, datetime) else None
+
+
+def _clash(db: Database, terminal: str, table: str, key: str, data: Mapping[str, Any]) -> str | None:
+    """The conflict note when the terminal's row ``data`` is another row than the centre's under
+    the same natural ``key`` (None: no row there, or the same one: apply it). The same row was
+    made at the same moment (a terminal's copy of a pulled row has the centre's); an insert of a
+    row the terminal made itself can only meet a row made elsewhere. Works for updates too: a
+    terminal that has not pulled the centre's row yet still edits its own."""
+    born = _moment(data.get(BIRTH[table]))
+    if born is None:
         return None
-    return _stored(value).replace(microsecond=0)
-
-
-class _Births:
-    """Which terminal row each central shared row came from (``sync_origin`` at the centre:
-    ``tbl``, the terminal row's origin ``T2:member:7``, the central id; :data:`REFUSED` for a row
-    the centre kept out), so a terminal's *insert* never overwrites another row that has the
-    same natural key (docs/sync.md, "Shared rows")."""
-
-    def __init__(self, db: Database) -> None:
-        self.db = db
-
-    def _central(self, table: str, key: str) -> tuple[int, Any, str] | None:
-        """The centre's row under ``key``: id, birth, a description a person recognises."""
-        column = MASTER_KEYS[table]
-        extra = ", name, phone" if table == "member" else ""
-        found = _sql(self.db, f'SELECT id, "{BIRTH[table]}"{extra} FROM "{table}" WHERE "{column}" = %s', (key,))
-        if not found:
-            return None
-        row = found[0]
-        if table == "member":
-            return int(row[0]), row[1], _described(table, {"name": row[2], "phone": row[3], BIRTH[table]: row[1]})
-        return int(row[0]), row[1], _described(table, {BIRTH[table]: row[1]})
-
-    def _mapped(self, table: str, origin: str) -> int | None:
-        found = _sql(self.db, "SELECT local_id FROM sync_origin WHERE tbl = %s AND origin = %s", (table, origin))
-        return int(found[0][0]) if found else None
-
-    def _remember(self, table: str, origin: str, central_id: int) -> None:
-        self.db.execute_sql(
-            "INSERT INTO sync_origin (tbl, origin, local_id) VALUES (%s, %s, %s) "
-            "ON CONFLICT (tbl, origin) DO UPDATE SET local_id = EXCLUDED.local_id",
-            (table, origin, central_id),
-        )
-
-    def refused(self, terminal: str, table: str, key: str, row: Mapping[str, Any]) -> str | None:
-        """The conflict note when ``row`` must not be applied over the centre's row under ``key``
-        (None: apply it). An insert clashes unless the centre's row came from this very terminal
-        row; an update of a terminal row the centre refused before still clashes while it is that
-        other row (its birth differs: the terminal has not taken the centre's row by a pull yet)."""
-        origin = row.get("origin")
-        if not origin:
-            return None
-        central = self._central(table, key)
-        if central is None:
-            return None
-        central_id, birth, described = central
-        mapped = self._mapped(table, str(origin))
-        if mapped == central_id:
-            return None
-        data = row.get("data") or {}
-        # an update is an edit of the centre's row (pulled), unless its terminal row was refused
-        # before and is still that other row
-        still_other = mapped == REFUSED and _moment(data.get(BIRTH[table])) != _moment(birth)
-        if row.get("op") != "i" and not still_other:
-            return None
-        self._remember(table, str(origin), REFUSED)
-        return _(
-            "{table} '{key}' of terminal {terminal} was not applied at the centre: the centre already has "
-            "another one under it ({central}); the terminal's ({theirs}) was kept out and the centre's stays"
-        ).format(
-            table=_(LABELS[table]),
-            key=key,
-            terminal=terminal,
-            central=described,
-            theirs=_described(table, data),
-        )
-
-    def applied(self, table: str, key: str, row: Mapping[str, Any], central_id: int) -> None:
-        """``row`` was applied to central row ``central_id``: remember which terminal row it stands for."""
-        origin = row.get("origin")
-        if origin:
-            self._remember(table, str(origin), central_id)
+    member = table == "member"
+    found = _sql(
+        db,
+        f'SELECT "{BIRTH[table]}"{", name, phone" if member else ""} FROM "{table}" WHERE "{MASTER_KEYS[table]}" = %s',
+        (key,),
+    )
+    if not found or _moment(found[0][0]) == born:
+        return None
+    theirs = {BIRTH[table]: found[0][0]} | ({"name": found[0][1], "phone": found[0][2]} if member else {})
+    return _(
+        "{table} '{key}' of terminal {terminal} was not applied at the centre: the centre already has "
+        "another one under it ({central}); the terminal's ({mine}) was kept out and the centre's stays"
+    ).format(
+        table=_(LABELS[table]),
+        key=key,
+        terminal=terminal,
+        central=_described(table, theirs),
+        mine=_described(table, data),
+    )
 
 
 def _described(table: str, data: Mapping[str, Any]) -> str:
@@ -562,14 +517,13 @@ def _apply_shared(db: Database, terminal: str, docs: list[_Doc], now: datetime) 
         return known.get(value)
 
     conflicts = []
-    births = _Births(db)
     for doc, row in shared:
         table, data = row["table"], row.get("data") or {}
         key_column = MASTER_KEYS[table]
         key = str(data.get(key_column) or row.get("key") or "")
-        refused = births.refused(terminal, table, key, row)
-        if refused is not None:
-            conflicts.append(_conflict(terminal, table, key, doc.record.uid, now, refused))
+        clash = _clash(db, terminal, table, key, data)
+        if clash is not None:  # never over another person's card: the centre's row stays
+            conflicts.append(_conflict(terminal, table, key, doc.record.uid, now, clash))
             continue
         columns: list[str] = []
         values: list[Any] = []
@@ -614,8 +568,6 @@ def _apply_shared(db: Database, terminal: str, docs: list[_Doc], now: datetime) 
             )
             conflicts.append(_conflict(terminal, table, key, doc.record.uid, now, note))
             continue
-        if applied:
-            births.applied(table, key, row, int(applied[0][0]))
         if not applied:
             note = _("{table} '{key}' was not applied at the centre: it was erased there").format(
                 table=_(LABELS[table]), key=key

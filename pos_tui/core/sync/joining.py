@@ -131,7 +131,6 @@ def join(
         )
     series = _series(settings, code)
     state = register_terminal(db, code, store, series, now, rejoin=rejoin or again)
-    block = cards.assign_block(db, code)
     centre_key = connection.call(
         db,
         lambda: db.execute_sql("SELECT value FROM meta_entry WHERE key = %s", (PIN_KEY_ID,)).fetchone(),
@@ -151,7 +150,7 @@ def join(
             "terminal": code,
             "store": store,
             "central": url,
-            cards.LOCAL_KEY: str(block),
+            cards.LOCAL_KEY: None if state.card_block is None else str(state.card_block),
         }
         if moved or (current is not None and current.terminal != code):
             # Another centre numbers its revisions and ledger rows afresh; another terminal code
