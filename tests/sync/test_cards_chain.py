@@ -6,6 +6,10 @@ there, the documents and their ledger rows are still received, and ``sync reconc
 from __future__ import annotations
 
 import json
+import os
+import re
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from datetime import date
 from decimal import Decimal
@@ -138,3 +142,28 @@ def test_the_same_gift_card_code_sold_on_two_tills_is_a_conflict(chain: Chain) -
     assert chain.central("SELECT amount FROM sync_balance WHERE ledger = 'gift_card' AND key = 'HEDIYE01'") == [
         (15000,)
     ]
+
+
+def test_customers_add_on_two_joined_tills_in_real_processes(chain: Chain, db_path: Path, tmp_path: Path) -> None:
+    """The newcomer's steps: ``pos-admin customers add`` on T1 and on T2 print two different cards."""
+    repo = Path(__file__).resolve().parent.parent.parent
+    env = {**os.environ, "PYTHONPATH": str(repo), "POS_LANG": "tr", "POS_CONFIG": str(repo / "config" / "pos.toml")}
+    cards = []
+    for terminal, name, phone in (
+        ("T1", "Kasa Bir Müşteri", "0532 111 22 44"),
+        ("T2", "Kasa İki Müşteri", "0532 444 55 66"),
+    ):
+        file = chain.files.get(terminal, db_path)
+        run = subprocess.run(
+            [sys.executable, "-m", "pos_tui.cli.app", "customers", "add", "--name", name, "--phone", phone],
+            capture_output=True,
+            text=True,
+            env={**env, "POS_DB": str(file), "POS_HOME": str(tmp_path / terminal), "POS_TERMINAL": terminal},
+            cwd=repo,
+            timeout=120,
+        )
+        assert run.returncode == 0, run.stderr
+        found = re.search(r"(\d{13}) kartıyla kaydedildi", run.stdout + run.stderr)
+        assert found is not None, run.stdout + run.stderr
+        cards.append(found.group(1))
+    assert cards == [terminal_card(1, 1), terminal_card(2, 1)]
