@@ -48,6 +48,7 @@ def test_a_shop_on_its_own_keeps_its_numbers(db: object, now: datetime) -> None:
 def test_a_joined_terminal_numbers_in_its_block(db: object, now: datetime) -> None:
     assert _enrol("Önceki Üye", now) == "2600000000017"  # before it joined: the shop's own counter
     set_identity("T2", "S1", "postgresql://centre/shop")
+    identity.put({cards.LOCAL_KEY: None})  # joined before the centre gave out card blocks
     with pytest.raises(ValidationError, match="card block"):
         _enrol("Ali Veli", now)
     identity.put({cards.LOCAL_KEY: "7"})
