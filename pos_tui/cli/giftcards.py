@@ -15,7 +15,7 @@ import typer
 from pos_tui.cli.common import cli_actor, handle_errors, make_typer, now, parse_date, state
 from pos_tui.cli.output import JsonOption, YesOption, confirm, info, print_json, stdout, table
 from pos_tui.cli.wallet import UserOption, member_id_of
-from pos_tui.core.kernel import ValidationError, format_money, iso, parse_money
+from pos_tui.core.kernel import ValidationError, format_moment, format_money, iso, parse_money
 from pos_tui.core.loyalty import giftcards
 from pos_tui.i18n import _
 from pos_tui.settings import Settings
@@ -52,6 +52,16 @@ def _card_json(card: giftcards.GiftCardInfo, tz: str) -> dict[str, Any]:
     }
 
 
+def _kind(kind: str) -> str:
+    """A gift card entry's kind in the shop's words (JSON keeps the code)."""
+    names = {"issue": _("issued"), "topup": _("topped up"), "spend": _("spent"), "refund": _("refunded")}
+    return names.get(kind, kind)
+
+
+def _day(day: Any) -> str:
+    return "-" if day is None else day.strftime("%d.%m.%Y")
+
+
 def _show_card(card: giftcards.GiftCardInfo, settings: Settings) -> None:
     lang, tz = settings.language, settings.shop.timezone
     table(
@@ -60,8 +70,8 @@ def _show_card(card: giftcards.GiftCardInfo, settings: Settings) -> None:
             (_("Code"), card.code),
             (_("Balance"), format_money(card.balance, lang)),
             (_("Active"), _("yes") if card.active else _("no")),
-            (_("Issued"), iso(card.issued_at, tz)),
-            (_("Expires"), "-" if card.expires_on is None else card.expires_on.isoformat()),
+            (_("Issued"), format_moment(card.issued_at, tz)),
+            (_("Expires"), _day(card.expires_on)),
             (_("Member"), "-" if card.member_id is None else card.member_id),
         ],
         title=_("Gift card {code}").format(code=card.code),
@@ -161,7 +171,10 @@ def show(
     _show_card(card, settings)
     table(
         [_("Id"), _("At"), _("Kind"), _("Amount"), _("Receipt")],
-        [(e.id, iso(e.at, tz), e.kind, format_money(e.amount, settings.language), e.sale_id) for e in entries],
+        [
+            (e.id, format_moment(e.at, tz), _kind(e.kind), format_money(e.amount, settings.language), e.sale_id)
+            for e in entries
+        ],
     )
 
 
@@ -188,8 +201,8 @@ def list_(
                 c.code,
                 format_money(c.balance, settings.language),
                 _("yes") if c.active else _("no"),
-                iso(c.issued_at, tz),
-                c.expires_on.isoformat() if c.expires_on else "-",
+                format_moment(c.issued_at, tz),
+                _day(c.expires_on),
                 c.member_id or "-",
             )
             for c in cards

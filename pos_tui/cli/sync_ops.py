@@ -7,7 +7,7 @@
 - ``sync run [--once] [--interval N]``: push then pull, again and again until stopped (SIGTERM or
   Ctrl-C end it cleanly after the pass under way), one line per pass: for a service.
 - ``sync init --central URL --terminal T2 --store S1 [--rejoin] [--json]``: join the centre.
-- ``sync role T2 [--store S1] [--password-env VAR] [--apply]``: the SQL of the terminal's role at the
+- ``sync role T2 [--store S1] [--name ROLE] [--password-env VAR] [--apply]``: the SQL of the terminal's role at the
   centre, printed, or run against ``--db postgresql://…`` (the centre, as its owner).
 """
 
@@ -47,9 +47,20 @@ def register(app: typer.Typer) -> None:
 
 
 def _moment(at: datetime | None, tz: str) -> str:
+    """When the last push or pull was, ``not yet`` when none ever was."""
     from pos_tui.core.kernel import format_moment
 
-    return _("never") if at is None else format_moment(at, tz)
+    return _("not yet") if at is None else format_moment(at, tz)
+
+
+def _sentence(text: str) -> str:
+    """``text`` with a capital first letter, the shop's way (Turkish ``i`` → ``İ``): a line that stands
+    alone; inside ``sync run``'s line the same words follow a time and stay as they are."""
+    from pos_tui.i18n import current_language
+    from pos_tui.text import turkish_upper
+
+    first = turkish_upper(text[:1]) if current_language() == "tr" else text[:1].upper()
+    return first + text[1:]
 
 
 def _count(n: int) -> str:
@@ -131,9 +142,7 @@ def status(json_: JsonOption = False) -> None:
         return
     tz = settings.shop.timezone
     if not current.joined:
-        info(
-            _("This terminal has not joined a centre: run 'pos-admin sync init --central URL --terminal T2 --store S1'")
-        )
+        info(sync.identity.not_joined_text(settings.terminal_id))
         if current.waiting:
             info(
                 ngettext(
@@ -233,7 +242,7 @@ def push(json_: JsonOption = False) -> None:
     if json_:
         print_json(push_json(result))
     else:
-        info(push_line(result))
+        info(_sentence(push_line(result)))
 
 
 @handle_errors
@@ -250,7 +259,7 @@ def pull(json_: JsonOption = False) -> None:
     if json_:
         print_json(pull_json(result))
         return
-    info(pull_line(result))
+    info(_sentence(pull_line(result)))
     for table, count in sorted(result.rows.items()):
         if count:
             info(f"  {table}: {_count(count)}")
@@ -314,7 +323,7 @@ def run(
     from pos_tui.core import sync
 
     settings = state().open_db()
-    sync.identity.require()  # not joined: say so at once, not once per pass
+    sync.identity.require(settings.terminal_id)  # not joined: say so at once, not once per pass
     pause = float(interval if interval is not None else settings.sync.interval_seconds)
     stop = _Stop()
     try:
@@ -440,6 +449,15 @@ def role(
             help="Set the role's password from this environment variable (only its SCRAM hash is in the SQL).",
         ),
     ] = None,
+    name: Annotated[
+        str | None,
+        typer.Option(
+            "--name",
+            metavar="ROLE",
+            help="The role's name (default pos_ and the terminal's code). Role names are shared by every "
+            "database of a server: two chains on one server need names of their own (shop1_t2, shop2_t2).",
+        ),
+    ] = None,
     apply: Annotated[
         bool, typer.Option("--apply", help="Run the SQL at the centre given by --db postgresql://… (as its owner).")
     ] = False,
@@ -452,8 +470,8 @@ def role(
         password = os.environ.get(password_env)
         if not password:
             fail(_("The environment variable {var} is not set or empty").format(var=password_env), ExitCode.USAGE)
-    statements = sync.role_sql(terminal, store=store, password=password)
-    name = sync.role_name(terminal)
+    statements = sync.role_sql(terminal, store=store, password=password, name=name)
+    name = name or sync.role_name(terminal)
     if not apply:
         sys.stdout.write(sync.role_script(statements))
         sys.stdout.flush()

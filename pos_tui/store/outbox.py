@@ -67,6 +67,20 @@ CACHE_COLUMNS: dict[str, tuple[str, ...]] = {
     "product": ("stock", "stock_value", "cost", "updated_at"),
 }
 
+# On a centre (a PostgreSQL database with a terminal in ``sync_terminal``) every ledger entry is a
+# document of some terminal (docs/sync-ops.md, "Setting up a centre"): writing one of these tables
+# there is refused by a trigger whose message starts with CENTRE_REFUSAL (the error the user sees:
+# ``pos_tui.core.kernel.errors.as_pos_error``). The centre keeps master data and what it received;
+# the centre's own rows from before its first terminal are adopted (``pos-admin sync adopt``).
+CENTRE_LEDGERS = (*(t for t in CAPTURED if t != "journal_entry"), "sale")
+CENTRE_REFUSAL = "pos_centre_ledger"
+# The centre's ledger rows from before its first terminal become documents of a pseudo-terminal
+# (``pos-admin sync adopt``, default code ADOPTER), remembered in meta_entry ADOPTED_AS; their
+# origins are ``CODE:table:id``. ADOPTED_TABLES: the ledger tables adopted (a sale is no ledger).
+ADOPTER = "MERKEZ"
+ADOPTED_AS = "sync_adopted_as"
+ADOPTED_TABLES = tuple(t for t in CENTRE_LEDGERS if t != "sale")
+
 OUTBOX_COUNTER = ("sync", "outbox")
 REVISION_LOCK = 0x706F735F73796E63  # "pos_sync": master writers take revisions in commit order
 
@@ -125,7 +139,61 @@ def postgres_revision_sql() -> list[str]:
             f'CREATE TRIGGER "{table}_sync_tombstone" AFTER DELETE ON "{table}" '
             f"FOR EACH ROW EXECUTE FUNCTION pos_sync_tombstone('{key}')",
         ]
+    return stmts + postgres_centre_sql()
+
+
+def postgres_centre_sql() -> list[str]:
+    """Triggers that refuse a new ledger row on a centre (a database with a joined terminal)."""
+    # "%%" because psycopg2 formats parameters into every statement; PL/pgSQL then sees "%".
+    stmts = [
+        f"""CREATE OR REPLACE FUNCTION pos_centre_ledger() RETURNS trigger AS $$
+        BEGIN
+          IF EXISTS (SELECT 1 FROM sync_terminal) THEN
+            RAISE EXCEPTION '{CENTRE_REFUSAL}: %% is written at a terminal, not at the centre of its chain',
+              TG_TABLE_NAME;
+          END IF;
+          RETURN NEW;
+        END; $$ LANGUAGE plpgsql""",
+        # How many of the centre's own ledger rows no adoption took yet: a terminal's role may not
+        # read the ledger tables, so joining asks this (it runs as the schema's owner).
+        f"""CREATE OR REPLACE FUNCTION pos_centre_unadopted() RETURNS bigint AS $$
+        DECLARE
+          adopter text;
+          total bigint := 0;
+          n bigint;
+          t text;
+        BEGIN
+          SELECT value INTO adopter FROM meta_entry WHERE key = '{ADOPTED_AS}';
+          adopter := COALESCE(adopter, '{ADOPTER}');
+          FOREACH t IN ARRAY ARRAY[{", ".join(f"'{t}'" for t in ADOPTED_TABLES)}] LOOP
+            EXECUTE 'SELECT count(*) FROM ' || quote_ident(t) || ' r WHERE NOT EXISTS '
+              || '(SELECT 1 FROM sync_ledger l WHERE l.origin = $1 || r.id)'
+              INTO n USING adopter || ':' || t || ':';
+            total := total + n;
+          END LOOP;
+          RETURN total;
+        END; $$ LANGUAGE plpgsql SECURITY DEFINER SET search_path = public""",
+    ]
+    for table in CENTRE_LEDGERS:
+        stmts += [
+            f'DROP TRIGGER IF EXISTS "{table}_centre_ledger" ON "{table}"',
+            f'CREATE TRIGGER "{table}_centre_ledger" BEFORE INSERT ON "{table}" '
+            "FOR EACH ROW EXECUTE FUNCTION pos_centre_ledger()",
+        ]
     return stmts
+
+
+def refused_at_centre(exc: BaseException) -> bool:
+    """Whether ``exc`` (or an error it was raised while handling) is a centre's refusal of a
+    ledger row (:func:`postgres_centre_sql`)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if CENTRE_REFUSAL in str(current):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
 
 
 def install(db: Database) -> None:

@@ -4,6 +4,7 @@ stdout with ``--json``, messages and errors on stderr, exit codes 0/1/2."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
@@ -45,6 +46,11 @@ def test_issue_topup_show_list_and_deactivate(cli: Cli, admin: int, now: datetim
     assert [(e["kind"], e["amount"]) for e in card_json["entries"]] == [("issue", "100.00"), ("topup", "50.00")]
     human = cli("giftcards", "show", code)
     assert human.exit_code == 0 and code in human.stdout
+    # the history in the shop's words and dates (dd.mm.yyyy HH:MM), the codes stay in JSON only
+    assert "issued" in human.stdout and "topped up" in human.stdout, human.stdout
+    assert " issue " not in human.stdout and "topup" not in human.stdout
+    assert re.search(r"\d\d\.\d\d\.\d{4} \d\d:\d\d", human.stdout), human.stdout
+    assert not re.search(r"\d{4}-\d\d-\d\d", human.stdout), human.stdout  # no ISO dates
     listed = cli("giftcards", "list", "--json")
     assert [(c["code"], c["balance"]) for c in json.loads(listed.stdout)] == [(code, "150.00")]
     off = cli("giftcards", "deactivate", code, "--reason", "lost", "--yes")

@@ -40,7 +40,7 @@ def test_points_pay_at_most_half_of_the_oven(db: object, cashier: Actor, member:
     earn(member, 1500, now=now, hold_days=0)
     oven = product(now, "Fırın", "2000.00")
     with pytest.raises(
-        ValidationError, match=r"at most 50% of the 2,000.00 to pay, that is 1000 points \(1,000.00 TL\)"
+        ValidationError, match=r"at most 50% of the 2,000.00 to pay, that is 1,000 points \(1,000.00 TL\)"
     ):
         sell(cashier, [(oven, 1)], [("points", "1001"), ("cash", "999")], now=now, member_id=member)
     assert m.Sale.select().count() == 0 and redeemed(member) == 0
@@ -86,7 +86,7 @@ def test_pending_points_of_the_tv_cannot_pay_for_the_oven_and_the_return_takes_t
     sold_tv = sell(cashier, [(tv, 1)], [("card", "10000")], now=now, member_id=member)
     assert points(member, now) == (0, 1000)
     day3 = now + timedelta(days=3)
-    with pytest.raises(InsufficientPoints, match=r"Only 0 points are available \(1000 pending"):
+    with pytest.raises(InsufficientPoints, match=r"Only 0 points are available \(1,000 pending"):
         sell(cashier, [(oven, 1)], [("points", "1000"), ("cash", "1000")], now=day3, member_id=member)
     assert m.Sale.select().count() == 1  # the oven was not sold half-paid
     day10 = now + timedelta(days=10)
@@ -116,7 +116,7 @@ def test_two_points_payments_count_together_against_the_cap(
 ) -> None:
     earn(member, 2000, now=now, hold_days=0)
     oven = product(now, "Fırın", "2000.00")
-    with pytest.raises(ValidationError, match=r"1000 points \(1,000.00 TL\); 1200 points were asked for"):
+    with pytest.raises(ValidationError, match=r"1,000 points \(1,000.00 TL\); 1,200 points were asked for"):
         sell(cashier, [(oven, 1)], [("points", "600"), ("points", "600"), ("cash", "800")], now=now, member_id=member)
     assert m.Sale.select().count() == 0 and redeemed(member) == 0
 

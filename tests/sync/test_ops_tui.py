@@ -214,7 +214,7 @@ async def test_block_refuses_to_close_the_shift_and_says_why(
         await settle(pilot)
         assert isinstance(app.screen, SaleScreen)
         text = dialog_text(pilot)
-        assert "3 documents have not reached" in text and "Closing waits until they are sent" in text, text
+        assert "3 documents are waiting to be sent to the centre" in text and "tell your manager" in text, text
     assert cash.current_shift(settings.terminal_id) is not None
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -130,3 +131,47 @@ def test_a_database_that_sent_documents_cannot_join_again_under_another_code(
         join(central_url, "T3", "S1", now + timedelta(minutes=1), settings, rejoin=True)
     assert sync.identity.identity().terminal == "T2"  # type: ignore[union-attr]
     assert central(central_url, "SELECT terminal FROM sync_terminal ORDER BY 1") == [("T2",)]
+
+
+def test_sync_passes_in_worker_threads_leave_no_connection_open(
+    db: object, settings: Settings, now: datetime, central_url: str
+) -> None:
+    """A newcomer's till held four idle connections (one per worker thread that ever synced) and
+    every other command of that terminal's role was refused: too many connections."""
+    connection.forget()
+    connection.mark(True)
+    make_shop(settings, now)
+    _register_t1(central_url, now)
+    set_identity("T1", "S1", central_url)
+
+    def one_pass(minutes: int) -> None:
+        sync.run_once(now + timedelta(minutes=minutes), settings)
+
+    name = central_url.rsplit("/", 1)[1]
+    with ThreadPoolExecutor(max_workers=4) as pool:  # threads that live on between passes
+        for future in [pool.submit(one_pass, minutes) for minutes in range(8)]:
+            future.result()
+        open_ones = central_sql(
+            central_url,
+            "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = %s AND application_name = 'pos_tui-sync'",
+            (name,),
+        )
+    assert open_ones == [(0,)]
+
+
+def test_a_terminal_of_another_store_is_not_joined_to_sell_from_the_first_stores_floor(
+    central_url: str, db: object, settings: Settings, now: datetime
+) -> None:
+    """A newcomer's till of store S2 sold from S1's MAGAZA: the join now says so first."""
+    from pos_tui.core.stock import locations
+
+    seed_centre(central_url, settings, now)  # stores S1 and S2
+    with bound(central_url):
+        locations.add_location("KDK", "Kadıköy mağaza", terminal="admin", now=now, store_code="S2")
+    with pytest.raises(StateError, match="MAGAZA"):
+        join(central_url, "T3", "S2", now, settings)
+    assert central(central_url, "SELECT COUNT(*) FROM sync_terminal WHERE terminal = 'T3'") == [(0,)]
+    with bound(central_url):
+        locations.assign_terminal("T3", "KDK", terminal="admin", now=now)
+    join(central_url, "T3", "S2", now, settings)
+    assert central(central_url, "SELECT store FROM sync_terminal WHERE terminal = 'T3'") == [("S2",)]

@@ -11,16 +11,25 @@ from pathlib import Path
 from pos_tui.i18n import _
 from pos_tui.store import db as store_db
 from pos_tui.store.db import StorageFault
+from pos_tui.store.outbox import refused_at_centre
 
 
 class PosError(Exception):
     """Base of every expected failure: a readable message, never a traceback for the user."""
 
     exit_code = 1
+    till_message: str | None = None
+    """The words for the cashier when they differ from ``message`` (which may name a ``pos-admin``
+    command or a setting for whoever runs it); the till shows this one when set."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+    @property
+    def for_till(self) -> str:
+        """What the till shows: ``till_message`` when set, else ``message``."""
+        return self.till_message or self.message
 
 
 class ValidationError(PosError):
@@ -183,11 +192,24 @@ def storage_error(fault: StorageFault, backups: Path | None = None) -> StorageFa
     )
 
 
+def centre_ledger_error() -> StateError:
+    """A ledger row written on a chain's centre (refused there: docs/sync-ops.md, "Setting up a centre")."""
+    return StateError(
+        _(
+            "This database is the centre of a chain: points, balance and stock movements are recorded at a "
+            "terminal (for example in a database that joined as the head office's terminal: pos-admin sync "
+            "init … --terminal OFIS)"
+        )
+    )
+
+
 def as_pos_error(exc: BaseException) -> PosError | None:
     """``exc`` itself when it is a PosError, the storage error behind it (a full disk, a
     damaged file, a failed rollback hiding either), or None for anything else (a bug)."""
     if isinstance(exc, PosError):
         return exc
+    if refused_at_centre(exc):
+        return centre_ledger_error()
     fault = store_db.storage_fault(exc)
     return storage_error(fault) if fault is not None else None
 

@@ -69,7 +69,7 @@ from fractions import Fraction
 
 from pos_tui.core.basket.cart import Benefit
 from pos_tui.core.kernel.errors import ValidationError
-from pos_tui.core.kernel.formatting import format_money, format_percent
+from pos_tui.core.kernel.formatting import format_decimal, format_money, format_percent
 from pos_tui.core.kernel.money import MILLI, ZERO, to_kurus
 from pos_tui.core.loyalty.program import (
     MonthlyBenefit,
@@ -609,13 +609,14 @@ class _Work:
             if member.available_points < points:
                 self.problem(
                     _("The rewards cost {points} points; the member has {available} available").format(
-                        points=points, available=member.available_points
+                        points=format_decimal(points), available=format_decimal(member.available_points)
                     )
                 )
             else:
                 self.problem(
                     _("Points can be used from a balance of {minimum}; the member has {available}").format(
-                        minimum=policy.min_balance, available=member.available_points
+                        minimum=format_decimal(policy.min_balance),
+                        available=format_decimal(member.available_points),
                     )
                 )
             return [], 0

@@ -41,7 +41,7 @@ from peewee import fn
 from pos_tui.core.basket.tenders import RETURN, AppliedPayment, PaymentInput, TenderContext, register_tender
 from pos_tui.core.kernel.clock import SHOP_TZ, shop_day
 from pos_tui.core.kernel.errors import InsufficientPoints, NotFound, ValidationError
-from pos_tui.core.kernel.formatting import format_money, format_percent
+from pos_tui.core.kernel.formatting import format_decimal, format_money, format_percent
 from pos_tui.core.kernel.money import ZERO, from_kurus, to_kurus
 from pos_tui.core.loyalty import giftcards, ledger, rules, wallet
 from pos_tui.core.loyalty.program import Program
@@ -149,9 +149,9 @@ def _check_cap(program: Program, total: Decimal, points: int, already: int) -> N
             ).format(
                 percent=format_percent(Decimal(format(program.points.max_redeem_percent.normalize(), "f"))),
                 total=format_money(total),
-                cap=cap,
+                cap=format_decimal(cap),
                 worth=format_money(worth),
-                points=already + points,
+                points=format_decimal(already + points),
             )
         )
 
@@ -168,7 +168,7 @@ def _check_points_balance(
             _(
                 "The member's points balance is negative ({points}) after a return; points cannot be used until it "
                 "is positive"
-            ).format(points=bal.available)
+            ).format(points=format_decimal(bal.available))
         )
     minimum = program.points.min_balance
     if bal.available < minimum:
@@ -176,21 +176,34 @@ def _check_points_balance(
             _(
                 "Paying with points needs at least {minimum} available points; the member has {available} "
                 "({pending} pending)"
-            ).format(minimum=minimum, available=bal.available, pending=bal.pending)
+            ).format(
+                minimum=format_decimal(minimum),
+                available=format_decimal(bal.available),
+                pending=format_decimal(bal.pending),
+            )
         )
     if reserved > 0 and points + reserved > bal.available:
         raise InsufficientPoints(
             _(
                 "Only {free} points are free to pay with: {available} available, {reserved} taken by the rewards "
                 "and points already on this receipt; {points} points were asked for"
-            ).format(free=max(bal.available - reserved, 0), available=bal.available, reserved=reserved, points=points)
+            ).format(
+                free=format_decimal(max(bal.available - reserved, 0)),
+                available=format_decimal(bal.available),
+                reserved=format_decimal(reserved),
+                points=format_decimal(points),
+            )
         )
     if points > bal.available:
         raise InsufficientPoints(
             _(
                 "Only {available} points are available ({pending} pending, usable later); {points} points were "
                 "asked for"
-            ).format(available=bal.available, pending=bal.pending, points=points)
+            ).format(
+                available=format_decimal(bal.available),
+                pending=format_decimal(bal.pending),
+                points=format_decimal(points),
+            )
         )
 
 

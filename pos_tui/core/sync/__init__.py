@@ -16,6 +16,7 @@ from pos_tui.core.kernel.lazy import front_door
 # public name -> the module of this package that defines it (a module's own name: the module itself)
 _EXPORTS = {
     "ACCOUNT": "model",
+    "AdoptionResult": "adoption",
     "Allowance": "guard",
     "CHEQUE": "model",
     "COUPON": "model",
@@ -58,6 +59,7 @@ _EXPORTS = {
     "Totals": "reports",
     "WALLET": "model",
     "Waiting": "status",
+    "adopt": "adoption",
     "age_text": "status",
     "apply_role": "roles",
     "beyond_bound": "guard",
@@ -77,6 +79,8 @@ _EXPORTS = {
     "check_redemption": "guard",
     "check_store": "roles",
     "check_terminal": "roles",
+    "describe_problem": "problems",
+    "finished": "connection",
     "hold": "guard",
     "holds_of": "guard",
     "identity": "identity",
@@ -112,6 +116,7 @@ _EXPORTS = {
     "status": "status",
     "terminal_high_water": "central",
     "terminal_state": "terminals",
+    "unadopted": "adoption",
     "verify_chains": "chains",
     "waiting": "pushing",
     "waiting_on_close": "status",
@@ -131,6 +136,7 @@ __all__ = [
     "STOCK",
     "TIER",
     "WALLET",
+    "AdoptionResult",
     "Allowance",
     "CentralLoyalty",
     "CentralSales",
@@ -161,6 +167,7 @@ __all__ = [
     "TerminalState",
     "Totals",
     "Waiting",
+    "adopt",
     "age_text",
     "apply_role",
     "beyond_bound",
@@ -180,6 +187,8 @@ __all__ = [
     "check_redemption",
     "check_store",
     "check_terminal",
+    "describe_problem",
+    "finished",
     "hold",
     "holds_of",
     "identity",
@@ -215,6 +224,7 @@ __all__ = [
     "status",
     "terminal_high_water",
     "terminal_state",
+    "unadopted",
     "verify_chains",
     "waiting",
     "waiting_on_close",
@@ -224,9 +234,10 @@ if not TYPE_CHECKING:  # type checkers read the imports below instead, and flag 
 
 if TYPE_CHECKING:
     from pos_tui.core.sync import cards, identity, status
+    from pos_tui.core.sync.adoption import AdoptionResult, adopt, unadopted
     from pos_tui.core.sync.central import receive, terminal_high_water
     from pos_tui.core.sync.chains import ChainFinding, ChainSummary, chain_size, is_centre, verify_chains
-    from pos_tui.core.sync.connection import central_tx, link, open_central
+    from pos_tui.core.sync.connection import central_tx, finished, link, open_central
     from pos_tui.core.sync.documents import LEDGER_OF, REFERENCE_KEYS, LedgerRule, body_of, pending
     from pos_tui.core.sync.guard import (
         Allowance,
@@ -274,6 +285,7 @@ if TYPE_CHECKING:
         SequenceConflict,
         SyncStatus,
     )
+    from pos_tui.core.sync.problems import describe_problem
     from pos_tui.core.sync.pulling import pull
     from pos_tui.core.sync.pushing import last_seq, push, waiting
     from pos_tui.core.sync.reports import (

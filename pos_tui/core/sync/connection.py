@@ -53,8 +53,9 @@ def open_central(url: str, *, application: str = "pos_tui-sync") -> PostgresqlDa
 
 def unreachable(exc: BaseException) -> CentralUnreachable:
     """The error the caller shows for a driver failure ``exc`` (its first line as the detail)."""
-    detail = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-    return CentralUnreachable(_("The centre cannot be reached: {detail}").format(detail=detail))
+    from pos_tui.core.sync.problems import describe  # the driver's words as the shop's language says them
+
+    return CentralUnreachable(_("The centre cannot be reached: {detail}").format(detail=describe(exc)))
 
 
 def failed_recently() -> bool:
@@ -86,6 +87,19 @@ def link(url: str, *, fast: bool = False) -> PostgresqlDatabase:
         raise unreachable(exc) from exc
     mark(True)
     return db
+
+
+def finished() -> None:
+    """Close the calling thread's connections to the centre (every cached link keeps one per
+    thread): the end of a unit of work in a worker thread — a sync pass, a sale's holds. The
+    till runs those in short-lived or pooled threads; without this each would keep a connection
+    open and a terminal's role (CONNECTION LIMIT in roles.py) would run out of them."""
+    with _lock:
+        links = list(_links.values())
+    for db in links:
+        if not db.is_closed():
+            with contextlib.suppress(Exception):
+                db.close()
 
 
 def forget(url: str | None = None) -> None:

@@ -270,6 +270,53 @@ def _spend_rows(uids: Sequence[str], terminal: str) -> dict[str, dict[str, Any]]
     return found
 
 
+def describe_rows(wanted: Mapping[str, Iterable[int]], terminal: str) -> dict[tuple[str, int], dict[str, Any]]:
+    """The rows ``wanted`` (table -> local ids) of the captured tables as a body carries them
+    (``table``, ``op`` "i", ``origin``, ``ledger``, ``key``, ``place``, ``amount``, ``data``), read
+    through the store's proxy in batches; a row that is not there is left out. ``terminal``
+    names the rows written here (``TERMINAL:table:id``). The centre's adoption
+    (:mod:`pos_tui.core.sync.adoption`) reads its own rows with it too."""
+    found = {table: _read_rows(table, set(ids)) for table, ids in wanted.items()}
+    names = _Names(terminal)
+    refs: dict[str, set[int]] = defaultdict(set)
+    for table, by_id in found.items():
+        names_needed = refs[table]
+        names_needed.update(by_id)  # the rows' own origins
+        for index, (_name, target, _convert) in enumerate(_layout(table)):
+            if target is not None:
+                refs[target].update(row[index] for row in by_id.values() if row[index] is not None)
+    for table, ids in refs.items():
+        if table in REFERENCE_KEYS:
+            names.load_keys(table, ids)
+        if table not in REFERENCE_KEYS or table in found:
+            names.load_origins(table, ids)
+    out: dict[tuple[str, int], dict[str, Any]] = {}
+    for table, by_id in found.items():
+        rule = LEDGER_OF.get(table, LedgerRule(None, ORIGIN))
+        for row_id, row in by_id.items():
+            data: dict[str, Any] = {}
+            for (name, target, convert), value in zip(_layout(table), row, strict=True):
+                if value is None:
+                    data[name] = None
+                elif target is not None:
+                    data[name] = names.name(target, value)
+                else:
+                    data[name] = value if convert is None else convert(value)
+            own = names.origins[table][row_id]
+            ledger, key, place, amount = rule.describe(data, own)
+            out[(table, row_id)] = {
+                "table": table,
+                "op": "i",
+                "origin": own,
+                "ledger": ledger,
+                "key": key,
+                "place": place,
+                "amount": amount,
+                "data": data,
+            }
+    return out
+
+
 def _outbox_rows(limit: int, after_seq: int) -> list[tuple[int, str, datetime, str, str]]:
     o = m.SyncOutbox
     query = o.select(o.seq, o.uid, o.at, o.kind, o.hash).where(o.seq > after_seq).order_by(o.seq).limit(limit)
@@ -298,20 +345,7 @@ def _bodies(outbox: Sequence[tuple[int, str, datetime, str, str]], terminal: str
     spends = _spend_rows(
         sorted({str(e[ref_at]) for e in journal.values() if e[kind_at] in SPEND_KINDS and e[ref_at]}), terminal
     )
-    found = {table: _read_rows(table, ids) for table, ids in wanted.items()}
-    names = _Names(terminal)
-    refs: dict[str, set[int]] = defaultdict(set)
-    for table, by_id in found.items():
-        names_needed = refs[table]
-        names_needed.update(by_id)  # the rows' own origins
-        for index, (_name, target, _convert) in enumerate(_layout(table)):
-            if target is not None:
-                refs[target].update(row[index] for row in by_id.values() if row[index] is not None)
-    for table, ids in refs.items():
-        if table in REFERENCE_KEYS:
-            names.load_keys(table, ids)
-        if table not in REFERENCE_KEYS or table in found:
-            names.load_origins(table, ids)
+    described = describe_rows(wanted, terminal)
     bodies = []
     for seq, uid, at, kind, digest in outbox:
         entries: list[dict[str, Any]] = []
@@ -327,32 +361,10 @@ def _bodies(outbox: Sequence[tuple[int, str, datetime, str, str]], terminal: str
                     if journalled["kind"] in SPEND_KINDS and journalled["ref"] in spends:
                         spent.append(spends[journalled["ref"]])
                 continue
-            row = found.get(table, {}).get(row_id)
+            row = described.get((table, row_id))
             if row is None:
                 continue  # a shared row deleted since (an agenda task): nothing to send
-            data: dict[str, Any] = {}
-            for (name, target, convert), value in zip(_layout(table), row, strict=True):
-                if value is None:
-                    data[name] = None
-                elif target is not None:
-                    data[name] = names.name(target, value)
-                else:
-                    data[name] = value if convert is None else convert(value)
-            own = names.origins[table][row_id]
-            rule = LEDGER_OF.get(table, LedgerRule(None, ORIGIN))
-            ledger, key, place, amount = rule.describe(data, own)
-            moved.append(
-                {
-                    "table": table,
-                    "op": op,
-                    "origin": own,
-                    "ledger": ledger,
-                    "key": key,
-                    "place": place,
-                    "amount": amount,
-                    "data": data,
-                }
-            )
+            moved.append({**row, "op": op})
         body = {
             "v": VERSION,
             "terminal": terminal,

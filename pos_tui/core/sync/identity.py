@@ -51,12 +51,21 @@ def identity() -> Identity | None:
     return Identity(values["terminal"], values.get("store") or "S1", values["central"])
 
 
-def require() -> Identity:
+def not_joined_text(terminal: str | None = None) -> str:
+    """Why a sync command cannot run, with the command that joins: ``terminal`` (this terminal's
+    code, when the caller knows it) filled in, else the placeholder every terminal reads as its own."""
+    return _(
+        "This terminal has not joined a centre: run "
+        "'pos-admin sync init --central URL --terminal {terminal} --store STORE_CODE'"
+    ).format(terminal=terminal or _("TERMINAL_CODE"))
+
+
+def require(terminal: str | None = None) -> Identity:
+    """This terminal's identity; :class:`NotJoined` (naming ``terminal`` in the command to run, when
+    given) when ``sync init`` never ran."""
     found = identity()
     if found is None:
-        raise NotJoined(
-            _("This terminal has not joined a centre: run 'pos-admin sync init --central URL --terminal T2 --store S1'")
-        )
+        raise NotJoined(not_joined_text(terminal))
     return found
 
 

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
+from peewee import Database
+
 from pos_tui.core.kernel.clock import to_db
 from pos_tui.core.kernel.errors import StateError, ValidationError
 from pos_tui.core.sync import cards, connection, identity
@@ -85,6 +87,36 @@ def _check_local(terminal: str, central: str, rejoin: bool) -> bool:
     )
 
 
+def _check_location(db: Database, terminal: str, store: str) -> None:
+    """A terminal sells from its assigned location, else the default one: refuse a join whose
+    location belongs to another store (its sales would take that store's stock)."""
+
+    def where() -> tuple[str, str] | None:
+        row = db.execute_sql(
+            "SELECT l.code, l.store FROM stock_location l "
+            "LEFT JOIN terminal_location t ON t.location_id = l.id AND t.terminal = %s "
+            "WHERE t.terminal IS NOT NULL OR (l.is_default AND NOT EXISTS "
+            "(SELECT 1 FROM terminal_location WHERE terminal = %s)) "
+            "ORDER BY t.terminal IS NULL LIMIT 1",
+            (terminal, terminal),
+        ).fetchone()
+        return None if row is None else (str(row[0]), str(row[1]))
+
+    def known() -> bool:
+        return db.execute_sql("SELECT 1 FROM store WHERE code = %s", (store,)).fetchone() is not None
+
+    found = connection.call(db, where)
+    if found is None or found[1] == store or not connection.call(db, known):
+        return  # an unknown store is register_terminal's refusal
+    raise StateError(
+        _(
+            "Terminal {terminal} of store {store} would sell from location {location}, which belongs to store "
+            "{other}: give it a location of its own store first (at the centre: 'pos-admin --db URL stock "
+            "locations assign {terminal} CODE')"
+        ).format(terminal=terminal, store=store, location=found[0], other=found[1])
+    )
+
+
 def _series(settings: Settings, terminal: str) -> dict[str, str]:
     pair = settings.einvoice.series.get(terminal)
     return {} if pair is None else dict(zip(SERIES_KINDS, pair, strict=True))
@@ -122,6 +154,13 @@ def join(
         raise
     except Exception:  # no meta_entry: not a pos_tui database at all
         found = 0
+    if found == 0:
+        raise StateError(
+            _(
+                "{central} is no pos_tui centre (it has no pos_tui tables): a centre is a database of its own, "
+                "made with 'pos-admin --db URL init' on an empty PostgreSQL database"
+            ).format(central=identity.masked(url))
+        )
     if found != CURRENT_VERSION:
         raise StateError(
             _(
@@ -129,6 +168,7 @@ def join(
                 "db upgrade' on the centre first"
             ).format(found=found, wanted=CURRENT_VERSION)
         )
+    _check_location(db, code, store)
     series = _series(settings, code)
     state = register_terminal(db, code, store, series, now, rejoin=rejoin or again)
     centre_key = connection.call(

@@ -37,7 +37,7 @@ from pos_tui.store.outbox import MASTER_KEYS
 
 STORE_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,15}")
 SCRAM_ITERATIONS = 4096  # PostgreSQL's own default (scram_iterations)
-CONNECTION_LIMIT = 4  # the till's worker, its online checks, a pos-admin command, one spare
+CONNECTION_LIMIT = 8  # the till (its passes and a sale's holds close theirs), `sync run`, commands, spares
 
 # What the role may do, table by table (docs/sync.md). Every master table is read (the pull).
 SYNC_READ = (

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar
 
 from pos_tui.core.kernel.errors import PosError
-from pos_tui.core.sync import identity
+from pos_tui.core.sync import connection, identity
 from pos_tui.core.sync.model import CentralUnreachable, PullResult, PushResult
 from pos_tui.settings import Settings
 
@@ -76,7 +76,7 @@ def push_now(now: datetime, settings: Settings) -> PushResult:
     centre's refusal (:class:`SequenceConflict`)."""
     from pos_tui.core.sync.pushing import push  # the network code loads when the till first syncs
 
-    url = identity.require().central
+    url = identity.require(settings.terminal_id).central
     return _recorded(now, lambda: push(now, batch=settings.sync.batch, url=url), pushed=True)
 
 
@@ -84,14 +84,21 @@ def pull_now(now: datetime, settings: Settings) -> PullResult:
     """Pull master data, the other terminals' ledger rows and the balances; record the outcome."""
     from pos_tui.core.sync.pulling import pull
 
-    url = identity.require().central
+    url = identity.require(settings.terminal_id).central
     return _recorded(now, lambda: pull(now, url=url), pulled=True)
 
 
 def run_once(now: datetime, settings: Settings) -> RunResult:
     """One pass: push, then pull. Raises only :class:`NotJoined` (nothing to sync with); an unreachable
     centre gives ``online=False``, a refusal ``error`` (both recorded), and the caller goes on."""
-    identity.require()
+    identity.require(settings.terminal_id)
+    try:
+        return _run_once(now, settings)
+    finally:
+        connection.finished()  # the till runs passes in worker threads: leave no connection behind
+
+
+def _run_once(now: datetime, settings: Settings) -> RunResult:
     try:
         pushed = push_now(now, settings)
     except CentralUnreachable as exc:

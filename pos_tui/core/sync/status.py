@@ -35,7 +35,12 @@ BLOCK, WARN = "block", "warn"
 
 class DocumentsWaiting(StateError):
     """Documents have not reached the centre and ``[sync] waiting_on_close = "block"`` forbids closing
-    the shift or taking a Z until they have."""
+    the shift or taking a Z until they have. ``message`` speaks to whoever runs ``pos-admin`` (the
+    command to send them, the setting); ``till_message`` to the cashier (try again, tell the manager)."""
+
+    def __init__(self, message: str, till_message: str) -> None:
+        super().__init__(message)
+        self.till_message = till_message
 
 
 def _when(value: object) -> datetime | None:
@@ -143,6 +148,17 @@ class Waiting:
             '(or set waiting_on_close = "warn" in [sync])'
         ).format(waiting=self.describe(now))
 
+    def till_refusal(self, now: datetime) -> str:
+        """Why closing is refused, in the cashier's words: no command, no setting, short enough
+        for two lines of the till's message line at 80 columns."""
+        return ngettext(
+            "{n} document is waiting to be sent to the centre ({age}). "
+            "Try again once the connection is back, or tell your manager.",
+            "{n} documents are waiting to be sent to the centre ({age}). "
+            "Try again once the connection is back, or tell your manager.",
+            self.count,
+        ).format(n=format_decimal(self.count), age=age_text(self.age(now)))
+
 
 def waiting_on_close(now: datetime, settings: SyncSettings) -> Waiting | None:
     """What waits for the centre as a shift is closed or a Z taken; None when this database joined no
@@ -158,5 +174,5 @@ def check_close(now: datetime, settings: SyncSettings) -> Waiting | None:
     wait and the settings block; otherwise returns what waits (None: nothing), for a warning."""
     waiting = waiting_on_close(now, settings)
     if waiting is not None and waiting.blocked:
-        raise DocumentsWaiting(waiting.refusal(now))
+        raise DocumentsWaiting(waiting.refusal(now), waiting.till_refusal(now))
     return waiting

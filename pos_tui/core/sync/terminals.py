@@ -23,10 +23,11 @@ from typing import Any
 from peewee import Database
 
 from pos_tui.core.kernel.clock import to_db
-from pos_tui.core.kernel.errors import ValidationError
+from pos_tui.core.kernel.errors import StateError, ValidationError
 from pos_tui.core.sync.connection import call, central_tx
 from pos_tui.core.sync.model import NotJoined
-from pos_tui.i18n import _
+from pos_tui.i18n import _, ngettext
+from pos_tui.store.outbox import ADOPTED_AS
 
 CARD_BLOCK = "card_block"  # in the series column: the terminal's member card block (1…CARD_BLOCKS)
 CARD_BLOCKS = 999  # three digits of a member card number (pos_tui.core.sync.cards)
@@ -117,6 +118,32 @@ def terminal_state(db: Database, terminal: str) -> TerminalState | None:
     return call(db, work)
 
 
+def _check_adopted(db: Database, code: str) -> None:
+    """Refuse joining while the centre holds ledger rows of its own that no adoption took (they
+    would never reach the terminals nor count in the centre's balances), and a code the centre's
+    rows were adopted under (:mod:`pos_tui.core.sync.adoption`)."""
+    found = db.execute_sql("SELECT value FROM meta_entry WHERE key = %s", (ADOPTED_AS,)).fetchone()
+    if found is not None and str(found[0]) == code:
+        raise ValidationError(
+            _("Terminal code {terminal} holds the centre's adopted rows; give this terminal another code").format(
+                terminal=code
+            )
+        )
+    left = int(db.execute_sql("SELECT pos_centre_unadopted()").fetchone()[0])
+    if left:
+        raise StateError(
+            ngettext(
+                "The centre holds {count} points, balance or stock movement of its own that no terminal has: "
+                "adopt it first on the centre (pos-admin --db postgresql://… sync adopt), so the terminals "
+                "get it and the centre's balances count it",
+                "The centre holds {count} points, balance or stock movements of its own that no terminal has: "
+                "adopt them first on the centre (pos-admin --db postgresql://… sync adopt), so the terminals "
+                "get them and the centre's balances count them",
+                left,
+            ).format(count=left)
+        )
+
+
 def register_terminal(
     db: Database,
     terminal: str,
@@ -144,6 +171,7 @@ def register_terminal(
                     store=store, known=", ".join(stores) or _("none")
                 )
             )
+        _check_adopted(db, code)
         rows = db.execute_sql(f"SELECT {_COLUMNS} FROM sync_terminal").fetchall()
         known = {state.terminal: state for state in map(_state, rows)}
         if code in known and not rejoin:

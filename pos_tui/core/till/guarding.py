@@ -152,6 +152,8 @@ def guard_sale(
     except BaseException:
         sync.cancel_holds(document, now=now)
         raise
+    finally:
+        sync.finished()  # the sale runs in a worker thread: leave no connection behind
     return True
 
 
@@ -163,4 +165,7 @@ def joined() -> bool:
 def unguard(document: str, *, now: datetime) -> None:
     """The sale ``document`` did not post: give back what :func:`guard_sale` held (later, by
     :func:`pos_tui.core.sync.release_orphans`, when the centre cannot be reached now)."""
-    sync.cancel_holds(document, now=now)
+    try:
+        sync.cancel_holds(document, now=now)
+    finally:
+        sync.finished()

@@ -29,7 +29,7 @@ from decimal import Decimal
 from typing import Any
 
 from pos_tui.core.kernel.clock import SHOP_TZ, local
-from pos_tui.core.kernel.formatting import format_money, format_quantity
+from pos_tui.core.kernel.formatting import format_decimal, format_money, format_quantity
 from pos_tui.core.kernel.money import MILLI, ZERO, from_kurus
 from pos_tui.core.kernel.printable import Align, Printable, PrintLine, columns
 from pos_tui.core.kernel.vocabulary import method_label
@@ -256,7 +256,9 @@ def _lines(sheet: _Sheet, document: Mapping[str, Any]) -> None:
         for b in loyalty:
             label = b["label"] or b["code"]
             if b.get("points"):
-                label = _("{label} ({points} points)").format(label=label, points=b["points"])
+                label = _("{label} ({points} points)").format(
+                    label=label, points=format_decimal(int(b["points"]), language=sheet.lang)
+                )
             sheet.row("  " + label, sheet.money(-Decimal(b["amount"])))
 
 

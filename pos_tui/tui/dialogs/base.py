@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import ClassVar, TypeVar
 
+from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
@@ -85,8 +86,9 @@ class Dialog(ModalScreen[T]):
         return _("Enter: OK · Esc: cancel")
 
     def show_error(self, message: str) -> None:
-        """Show ``message`` in red under the fields and ring the bell."""
-        self.query_one(".error-line", Static).update(message)
+        """Show ``message`` in red under the fields and ring the bell; plain text (a ``[sync]`` in
+        it is shown, not taken as markup)."""
+        self.query_one(".error-line", Static).update(escape(message))
         self.call_after_refresh(self.fit_body)  # a message of two lines takes a line from the body
         self.app.bell()
 
@@ -96,7 +98,7 @@ class Dialog(ModalScreen[T]):
 
     @on(CoreFailed)
     def _core_failed(self, event: CoreFailed) -> None:
-        self.core_error(event.error.message)
+        self.core_error(event.error.for_till)
 
     def core_error(self, message: str) -> None:
         """A core call made for this dialog failed; subclasses may reset fields first."""

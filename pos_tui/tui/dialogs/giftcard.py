@@ -220,7 +220,7 @@ class GiftCardDialog(Dialog[Any], ScanTarget):
         balance = format_money(card.balance, lang)
         if method is None:
             state = _("active") if card.active else _("deactivated")
-            expires = card.expires_on.isoformat() if card.expires_on is not None else _("never")
+            expires = card.expires_on.strftime("%d.%m.%Y") if card.expires_on is not None else _("never")
             return _("Gift card {code}: {balance} ({state}; usable through: {expires})").format(
                 code=card.code, balance=balance, state=state, expires=expires
             )

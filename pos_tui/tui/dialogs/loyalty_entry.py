@@ -35,7 +35,7 @@ from textual.widgets.option_list import Option
 
 from pos_tui.core import till
 from pos_tui.core.basket import Cart
-from pos_tui.core.kernel import ZERO, PosError, format_money
+from pos_tui.core.kernel import ZERO, PosError, format_decimal, format_money
 from pos_tui.core.loyalty import Reward
 from pos_tui.i18n import _
 from pos_tui.tui.base import pos_app
@@ -270,7 +270,9 @@ class RewardsDialog(_CartDialog):
         highlighted = options.highlighted
         options.clear_options()
         for row in self.rows:
-            left = Text.assemble((row.reward.name, "bold"), "  ", (_("{n} points").format(n=row.reward.points), "dim"))
+            left = Text.assemble(
+                (row.reward.name, "bold"), "  ", (_("{n} points").format(n=format_decimal(row.reward.points)), "dim")
+            )
             if row.given:
                 status = Text(_("on the receipt ×{n}").format(n=row.given), style="green")
             elif row.reward.code in self.cart.rewards:
@@ -282,7 +284,7 @@ class RewardsDialog(_CartDialog):
             elif self.available < self.min_balance:
                 status = Text(_("needs a balance of {n}").format(n=self.min_balance), style="red")
             else:
-                status = Text(_("{n} points short").format(n=row.short), style="red")
+                status = Text(_("{n} points short").format(n=format_decimal(row.short)), style="red")
             options.add_option(Option(_row(left, status)))
         if self.rows:
             options.highlighted = min(highlighted or 0, len(self.rows) - 1)
@@ -310,7 +312,10 @@ class RewardsDialog(_CartDialog):
         if not row.affordable:
             self.show_error(
                 _("Reward {name} costs {points} points; the member has {left} left ({available} available)").format(
-                    name=reward.name, points=reward.points, left=max(row.left, 0), available=self.available
+                    name=reward.name,
+                    points=format_decimal(reward.points),
+                    left=format_decimal(max(row.left, 0)),
+                    available=format_decimal(self.available),
                 )
             )
             return

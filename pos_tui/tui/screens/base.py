@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.markup import escape
 from textual import on
 from textual.screen import Screen
 from textual.widgets import Label, Static
@@ -31,15 +32,16 @@ class PosScreen(Screen[Any]):
         return self.session.language
 
     def show_error(self, message: str) -> None:
+        """``message`` in red with a bell; plain text (a ``[sync]`` in it is shown, not taken as markup)."""
         line = self.query_one("#message", Static)
         line.set_class(True, "error").set_class(False, "note")
-        line.update(message)
+        line.update(escape(message))
         self.app.bell()
 
     def show_note(self, message: str) -> None:
         line = self.query_one("#message", Static)
         line.set_class(False, "error").set_class(True, "note")
-        line.update(message)
+        line.update(escape(message))
 
     def clear_message(self) -> None:
         line = self.query_one("#message", Static)
@@ -66,8 +68,9 @@ class PosScreen(Screen[Any]):
         return True
 
     def failed(self, error: PosError) -> None:
-        """Where a core error lands: the message line (subclasses may also reset state)."""
-        self.show_error(error.message)
+        """Where a core error lands: the message line (subclasses may also reset state), in the
+        cashier's words (:attr:`~pos_tui.core.kernel.PosError.for_till`)."""
+        self.show_error(error.for_till)
 
     @on(CoreFailed)
     def _core_failed(self, event: CoreFailed) -> None:

@@ -202,7 +202,7 @@ def _before_closing(screen: SaleScreen, go: Callable[[str], None]) -> None:
     try:  # two local reads: on the UI thread, like a cart change
         waiting = sync.waiting_on_close(session.now(), session.settings.sync)
     except PosError as exc:
-        _closing_refused(screen, exc.message)
+        _closing_refused(screen, exc.for_till)
         return
     if waiting is None:
         go("")
@@ -223,16 +223,16 @@ def _closing_decided(screen: SaleScreen, go: Callable[[str], None]) -> None:
     now = session.now()
     try:
         waiting = sync.check_close(now, session.settings.sync)
-    except PosError as exc:  # DocumentsWaiting with "block", or a database fault
-        _closing_refused(screen, exc.message)
+    except PosError as exc:  # DocumentsWaiting with "block" (the cashier's words), or a database fault
+        _closing_refused(screen, exc.for_till)
         return
     screen.show_note("")
     go("" if waiting is None else waiting.describe(now))
 
 
 def _closing_refused(screen: SaleScreen, message: str) -> None:
+    """On the sale screen's message line, in red with a bell: no pop-up over the scan field."""
     screen.show_error(message)
-    screen.app.notify(message, severity="error", timeout=15)
 
 
 def _cash_movement(screen: SaleScreen, kind: str) -> None:

@@ -18,7 +18,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from pos_tui.core.kernel import format_money
+from pos_tui.core.kernel import format_decimal, format_money
 from pos_tui.i18n import _
 
 BAR_WIDTH = 12
@@ -57,10 +57,15 @@ def render_profile(profile: dict[str, Any], language: str = "en") -> RenderableT
 
     points = profile.get("points") or {}
     row = Text(no_wrap=True, overflow="ellipsis")
-    row.append(_("{n} points").format(n=points.get("available", 0)), style="bold green")
+    row.append(
+        _("{n} points").format(n=format_decimal(int(points.get("available") or 0), language=language)),
+        style="bold green",
+    )
     if points.get("pending"):
         row.append("  ")
-        row.append(_("+{n} pending").format(n=points["pending"]), style="yellow")
+        row.append(
+            _("+{n} pending").format(n=format_decimal(int(points["pending"]), language=language)), style="yellow"
+        )
     credit = _decimal(profile.get("store_credit"))
     if credit:
         row.append("  ")
@@ -84,7 +89,10 @@ def render_profile(profile: dict[str, Any], language: str = "en") -> RenderableT
 
     extra: list[str] = []
     stamps = profile.get("stamps") or {}
-    extra += [_("{card}: {n} stamps").format(card=card, n=count) for card, count in stamps.items()]
+    extra += [
+        _("{card}: {n} stamps").format(card=card, n=format_decimal(int(count), language=language))
+        for card, count in stamps.items()
+    ]
     extra += [str(badge["name"]) for badge in profile.get("badges") or ()]
     if extra:
         lines.append(Text(" · ".join(extra), style="dim", no_wrap=True, overflow="ellipsis"))
