@@ -102,6 +102,10 @@ def bound(url: str | Path) -> Iterator[None]:
             open_database(before)
 
 
-def set_identity(terminal: str, store: str, central: str) -> None:
-    """What ``sync init`` records, without asking the centre (tests of one side only)."""
-    identity.put({"terminal": terminal, "store": store, "central": central})
+def set_identity(terminal: str, store: str, central: str, *, card_block: int | None = None) -> None:
+    """What ``sync init`` records, without asking the centre (tests of one side only). The
+    member card block (which the centre gives at the join) is ``card_block``, else the
+    terminal code's number (T2: 2)."""
+    digits = "".join(c for c in terminal if c.isdigit())
+    block = card_block if card_block is not None else (int(digits) if digits and 0 < int(digits) < 1000 else 999)
+    identity.put({"terminal": terminal, "store": store, "central": central, "card_block": str(block)})

@@ -57,6 +57,7 @@ _EXPORTS = {
     "expire_due": "ledger",
     "find_member": "members.lookup",
     "generated_card": "members.values",
+    "terminal_card": "members.values",
     "get_coupon": "coupons",
     "giftcards": "giftcards",
     "in_birthday_week": "engine",
@@ -170,6 +171,7 @@ __all__ = [
     "restore",
     "rules",
     "supplier_settlement",
+    "terminal_card",
     "tiers",
     "transfer",
     "wallet",
@@ -233,6 +235,7 @@ if TYPE_CHECKING:
         normalize_mobile,
         parse_birth_date,
         referral_key,
+        terminal_card,
     )
     from pos_tui.core.loyalty.nps import nps_report
     from pos_tui.core.loyalty.pricing import price_cart

@@ -65,6 +65,7 @@ _EXPORTS = {
     "beyond_bound": "guard",
     "body_of": "documents",
     "cancel_holds": "guard",
+    "cards": "cards",
     "central_database": "guard",
     "central_loyalty": "reports",
     "central_sales": "reports",
@@ -172,6 +173,7 @@ __all__ = [
     "beyond_bound",
     "body_of",
     "cancel_holds",
+    "cards",
     "central_database",
     "central_loyalty",
     "central_sales",
@@ -231,7 +233,7 @@ if not TYPE_CHECKING:  # type checkers read the imports below instead, and flag 
     __getattr__, __dir__ = front_door(__name__, _EXPORTS)
 
 if TYPE_CHECKING:
-    from pos_tui.core.sync import identity, status
+    from pos_tui.core.sync import cards, identity, status
     from pos_tui.core.sync.adoption import AdoptionResult, adopt, unadopted
     from pos_tui.core.sync.central import receive, terminal_high_water
     from pos_tui.core.sync.chains import ChainFinding, ChainSummary, chain_size, is_centre, verify_chains

@@ -38,8 +38,9 @@ from typing import Any
 import peewee
 from peewee import Database, ForeignKeyField, IntegrityError
 
-from pos_tui.core.kernel.clock import to_db
+from pos_tui.core.kernel.clock import SHOP_TZ, from_db, to_db
 from pos_tui.core.kernel.errors import ValidationError
+from pos_tui.core.kernel.formatting import format_moment
 from pos_tui.core.sync import documents
 from pos_tui.core.sync.connection import central_tx
 from pos_tui.core.sync.model import (
@@ -525,6 +526,61 @@ def _decides_tier(doc: _Doc, card: str) -> bool:
     )
 
 
+# What tells two shared rows with the same natural key apart: when each was made. A terminal's row
+# made at another moment than the centre's row under the same key is another person's card (or
+# another gift card sold under the same typed code), never the same one: it must not overwrite it.
+BIRTH = {"member": "created_at", "gift_card": "issued_at", "coupon": "created_at"}
+
+
+def _moment(value: Any) -> datetime | None:
+    """A stored or carried time as naive UTC (None: none or unreadable)."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    return _stored(value) if isinstance(value, datetime) else None
+
+
+def _clash(db: Database, terminal: str, table: str, key: str, data: Mapping[str, Any]) -> str | None:
+    """The conflict note when the terminal's row ``data`` is another row than the centre's under
+    the same natural ``key`` (None: no row there, or the same one: apply it). The same row was
+    made at the same moment (a terminal's copy of a pulled row has the centre's); an insert of a
+    row the terminal made itself can only meet a row made elsewhere. Works for updates too: a
+    terminal that has not pulled the centre's row yet still edits its own."""
+    born = _moment(data.get(BIRTH[table]))
+    if born is None:
+        return None
+    member = table == "member"
+    found = _sql(
+        db,
+        f'SELECT "{BIRTH[table]}"{", name, phone" if member else ""} FROM "{table}" WHERE "{MASTER_KEYS[table]}" = %s',
+        (key,),
+    )
+    if not found or _moment(found[0][0]) == born:
+        return None
+    theirs = {BIRTH[table]: found[0][0]} | ({"name": found[0][1], "phone": found[0][2]} if member else {})
+    return _(
+        "{table} '{key}' of terminal {terminal} was not applied at the centre: the centre already has "
+        "another one under it ({central}); the terminal's ({mine}) was kept out and the centre's stays"
+    ).format(
+        table=_(LABELS[table]),
+        key=key,
+        terminal=terminal,
+        central=_described(table, theirs),
+        mine=_described(table, data),
+    )
+
+
+def _described(table: str, data: Mapping[str, Any]) -> str:
+    """A shared row as a person tells it apart: a member's name and phone, when it was made."""
+    born = _moment(data.get(BIRTH[table]))
+    when = "" if born is None else format_moment(from_db(born), SHOP_TZ)
+    if table == "member":
+        return ", ".join(str(part) for part in (data.get("name"), data.get("phone"), when) if part)
+    return _("made {when}").format(when=when) if when else "?"
+
+
 def _apply_shared(db: Database, terminal: str, docs: list[_Doc], now: datetime) -> list[tuple[Any, ...]]:
     """Apply the members, gift cards and coupons the new documents wrote to the centre's tables,
     in order, each in a savepoint; return the conflict rows for what could not be applied."""
@@ -551,6 +607,10 @@ def _apply_shared(db: Database, terminal: str, docs: list[_Doc], now: datetime) 
         table, data = row["table"], row.get("data") or {}
         key_column = MASTER_KEYS[table]
         key = str(data.get(key_column) or row.get("key") or "")
+        clash = _clash(db, terminal, table, key, data)
+        if clash is not None:  # never over another person's card: the centre's row stays
+            conflicts.append(_conflict(terminal, table, key, doc.record.uid, now, clash))
+            continue
         columns: list[str] = []
         values: list[Any] = []
         missing = []

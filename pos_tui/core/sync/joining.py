@@ -6,7 +6,8 @@
 invoice series nobody else has), then writes this database's identity, makes sure its store
 row is here, and pulls everything once. The terminal's receipt, Z and outbox numbers are
 counters per terminal code already, so they start by themselves; its invoice series are the
-ones ``[einvoice.series]`` of pos.toml gives it, checked unique at the centre.
+ones ``[einvoice.series]`` of pos.toml gives it, checked unique at the centre; its member card
+numbers come from a card block the centre gives it (:mod:`pos_tui.core.sync.cards`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from peewee import Database
 
 from pos_tui.core.kernel.clock import to_db
 from pos_tui.core.kernel.errors import StateError, ValidationError
-from pos_tui.core.sync import connection, identity
+from pos_tui.core.sync import cards, connection, identity
 from pos_tui.core.sync.model import CentralUnreachable
 from pos_tui.core.sync.pulling import BATCH, pull_from
 from pos_tui.core.sync.terminals import check_terminal_code, register_terminal
@@ -185,7 +186,12 @@ def join(
     current = identity.identity()
     moved = current is not None and _place(current.central) != _place(url)
     with write_tx():
-        values: dict[str, str | None] = {"terminal": code, "store": store, "central": url}
+        values: dict[str, str | None] = {
+            "terminal": code,
+            "store": store,
+            "central": url,
+            cards.LOCAL_KEY: None if state.card_block is None else str(state.card_block),
+        }
         if moved or (current is not None and current.terminal != code):
             # Another centre numbers its revisions and ledger rows afresh; another terminal code
             # has its own documents there: start from what the centre says.

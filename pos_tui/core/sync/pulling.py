@@ -46,7 +46,7 @@ from peewee import (
 )
 
 from pos_tui.core.kernel.errors import StateError
-from pos_tui.core.sync import connection, identity
+from pos_tui.core.sync import cards, connection, identity
 from pos_tui.core.sync.model import SPEND, CentralUnreachable, PullResult
 from pos_tui.i18n import _
 from pos_tui.store import database, fast, write_tx
@@ -837,6 +837,8 @@ def pull_from(db: Database, terminal: str, now: datetime, *, batch: int = BATCH)
     """:func:`pull` from an open central database ``db`` (``join`` uses it)."""
     try:
         result = _run(db, terminal, batch)
+        if identity.get(cards.LOCAL_KEY) is None:  # joined before card blocks were given out
+            cards.keep_block(db, terminal)
     except CentralUnreachable as exc:
         with _local_tx():
             _put_marks({"online": "0", "last_error": str(exc)})

@@ -6,14 +6,16 @@ terminal's SQLite file). :func:`register_terminal` is what ``pos-admin sync init
 centre: it refuses an unknown store, a terminal code that already joined (unless the terminal
 rejoins: then its ``high_water`` is kept, so its documents are never taken twice) and an invoice
 series another terminal already issues in, all in one central transaction that locks the
-register, so two terminals joining at once cannot both take a code or a series.
+register, so two terminals joining at once cannot both take a code or a series. It also gives the
+terminal its member card block (:mod:`pos_tui.core.sync.cards`), kept in the ``series`` column
+under ``card_block`` and the same again on a rejoin.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -23,9 +25,12 @@ from peewee import Database
 from pos_tui.core.kernel.clock import to_db
 from pos_tui.core.kernel.errors import StateError, ValidationError
 from pos_tui.core.sync.connection import call, central_tx
+from pos_tui.core.sync.model import NotJoined
 from pos_tui.i18n import _, ngettext
 from pos_tui.store.outbox import ADOPTED_AS
 
+CARD_BLOCK = "card_block"  # in the series column: the terminal's member card block (1…CARD_BLOCKS)
+CARD_BLOCKS = 999  # three digits of a member card number (pos_tui.core.sync.cards)
 TERMINAL_CODE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")  # no ':' — it separates an origin's parts
 _COLUMNS = "terminal, store, high_water, head_hash, joined_at, last_push_at, series"
 
@@ -41,6 +46,7 @@ class TerminalState:
     joined_at: datetime
     last_push_at: datetime | None
     series: dict[str, str] = field(default_factory=dict)  # kind -> invoice series
+    card_block: int | None = None  # its member card numbers (pos_tui.core.sync.cards); None: none yet
 
 
 def check_terminal_code(terminal: str) -> str:
@@ -59,6 +65,8 @@ def _state(row: tuple[Any, ...]) -> TerminalState:
         parsed = json.loads(series or "{}")
     except ValueError:
         parsed = {}
+    numbers = {str(k): str(v) for k, v in parsed.items()} if isinstance(parsed, dict) else {}
+    block = numbers.pop(CARD_BLOCK, None)
     return TerminalState(
         str(terminal),
         str(store),
@@ -66,8 +74,28 @@ def _state(row: tuple[Any, ...]) -> TerminalState:
         head_hash,
         joined_at,
         last_push_at,
-        {str(k): str(v) for k, v in parsed.items()} if isinstance(parsed, dict) else {},
+        numbers,
+        int(block) if block and block.isdigit() else None,
     )
+
+
+def series_text(state_series: Mapping[str, str], card_block: int | None) -> str:
+    """The ``series`` column: the invoice series and the card block (kept under :data:`CARD_BLOCK`)."""
+    numbers = dict(state_series) | ({} if card_block is None else {CARD_BLOCK: str(card_block)})
+    return json.dumps(numbers, sort_keys=True, ensure_ascii=False)
+
+
+def free_card_block(states: Iterable[TerminalState]) -> int:
+    """The lowest card block no terminal has (ValidationError: all are taken)."""
+    used = {state.card_block for state in states}
+    free = next((n for n in range(1, CARD_BLOCKS + 1) if n not in used), None)
+    if free is None:
+        raise ValidationError(
+            _("The centre has given out all {count} member card blocks; no new terminal can number its cards").format(
+                count=CARD_BLOCKS
+            )
+        )
+    return free
 
 
 def list_terminals(db: Database) -> list[TerminalState]:
@@ -164,7 +192,8 @@ def register_terminal(
                         "series in [einvoice.series] of pos.toml"
                     ).format(series=", ".join(taken), terminal=other.terminal)
                 )
-        text = json.dumps(wanted, sort_keys=True, ensure_ascii=False)
+        block = known[code].card_block if code in known else None
+        text = series_text(wanted, block or free_card_block(known.values()))
         if code in known:
             db.execute_sql("UPDATE sync_terminal SET store = %s, series = %s WHERE terminal = %s", (store, text, code))
         else:
@@ -175,3 +204,30 @@ def register_terminal(
             )
         row = db.execute_sql(f"SELECT {_COLUMNS} FROM sync_terminal WHERE terminal = %s", (code,)).fetchone()
     return _state(row)
+
+
+def assign_block(db: Database, terminal: str) -> int:
+    """The card block of ``terminal`` at the centre ``db``: the one it has, else the lowest free
+    one, written to its register row (one central transaction, the register locked as a join
+    locks it). ValidationError: all are taken; NotJoined: the centre does not know it."""
+
+    def work() -> int:
+        with central_tx(db):
+            db.execute_sql("LOCK TABLE sync_terminal IN SHARE ROW EXCLUSIVE MODE")
+            states = {s.terminal: s for s in map(_state, db.execute_sql(f"SELECT {_COLUMNS} FROM sync_terminal"))}
+            own = states.get(terminal)
+            if own is None:
+                raise NotJoined(
+                    _("Terminal '{terminal}' has not joined this centre: run 'pos-admin sync init' on it").format(
+                        terminal=terminal
+                    )
+                )
+            if own.card_block is not None:
+                return own.card_block
+            block = free_card_block(states.values())
+            db.execute_sql(
+                "UPDATE sync_terminal SET series = %s WHERE terminal = %s", (series_text(own.series, block), terminal)
+            )
+            return block
+
+    return call(db, work)

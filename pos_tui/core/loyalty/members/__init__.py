@@ -49,6 +49,7 @@ _EXPORTS = {
     "find_member": "lookup",
     "find_member_by_card": "lookup",
     "generated_card": "values",
+    "terminal_card": "values",
     "get_member": "rows",
     "has_consent": "consent",
     "link_staff": "staff_cards",
@@ -99,6 +100,7 @@ __all__ = [
     "search_members",
     "set_consent",
     "staff_member_ids",
+    "terminal_card",
     "tier_progress",
     "update_member",
 ]
@@ -132,4 +134,5 @@ if TYPE_CHECKING:
         normalize_mobile,
         parse_birth_date,
         referral_key,
+        terminal_card,
     )

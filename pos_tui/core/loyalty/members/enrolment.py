@@ -9,6 +9,7 @@ from typing import Any
 from peewee import IntegrityError as PeeweeIntegrityError
 
 from pos_tui import store
+from pos_tui.core import sync
 from pos_tui.core.kernel import journal
 from pos_tui.core.kernel.actors import Actor
 from pos_tui.core.kernel.clock import SHOP_TZ, shop_day, to_db
@@ -29,6 +30,7 @@ from pos_tui.core.loyalty.members.values import (
     generated_card,
     normalize_mobile,
     referral_key,
+    terminal_card,
 )
 from pos_tui.i18n import _
 from pos_tui.store import models as m
@@ -145,10 +147,27 @@ def check_new_members(plans: Sequence[NewMember], *, exclude: int | None = None)
     return problems
 
 
+def _next_card() -> str:
+    """The next card number of this database's counter: its own (a shop on its own), or its card
+    block's (a terminal joined to a centre: unique across the chain, docs/sync.md)."""
+    if sync.identity.identity() is None:
+        return generated_card(next_value("member", "card"))
+    block = sync.cards.card_block()
+    if block is None:
+        raise ValidationError(
+            _(
+                "This terminal has no member card block from the centre yet: run 'pos-admin sync pull' once, "
+                "or scan a pre-printed card"
+            )
+        )
+    return terminal_card(block, next_value("member", f"card:{block}"))
+
+
 def _free_card() -> str:
-    """The next generated card number nobody holds (a typed card may have taken one)."""
+    """The next generated card number nobody holds (a typed card, or a row pulled from the
+    centre after a rejoin, may have taken one)."""
     while True:
-        card = generated_card(next_value("member", "card"))
+        card = _next_card()
         if not m.Member.select().where(m.Member.card == card).exists():
             return card
 

@@ -18,6 +18,9 @@ CARD_KINDS = ("barcode", "magstripe", "rfid", "phone")
 CONSENT_CHANNELS = ("membership", "sms", "email")
 CONSENT_SOURCES = ("till", "cli", "import")
 CARD_PREFIX = "26"  # GS1 "restricted circulation" prefix: our printed member cards
+CHAIN_MARK = "9"  # after the prefix: a card a joined terminal numbered (docs/sync.md, card blocks)
+CARD_BLOCKS = 999  # a joined terminal's card block: three digits
+CARD_BLOCK_SIZE = 10**6  # the cards one block numbers: six digits
 REFERRAL_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
 REFERRAL_LENGTH = 8
 STAFF_KEY = "staff_member:{user_id}"  # MetaEntry key: the member ids that are this user's own cards
@@ -134,6 +137,23 @@ def generated_card(sequence: int) -> str:
     if not 0 < sequence < 10**10:
         raise ValidationError(_("The member card number range is used up"))
     body = f"{CARD_PREFIX}{sequence:010d}"
+    return body + ean.calc_check_digit(body)
+
+
+def terminal_card(block: int, sequence: int) -> str:
+    """The printed card number a joined terminal gives out: ``26``, ``9``, its card ``block``
+    (three digits, from the centre), its own ``sequence`` in the block (six digits), an EAN-13
+    check digit. A shop's own :func:`generated_card` numbers stay below ``269…`` (nine billion
+    members), so the two never meet, and no two blocks do."""
+    if not 0 < block <= CARD_BLOCKS:
+        raise ValidationError(_("Card block {block} is not one the centre gives out").format(block=block))
+    if not 0 < sequence < CARD_BLOCK_SIZE:
+        raise ValidationError(
+            _("This terminal's member card numbers (block {block}) are used up; scan pre-printed cards").format(
+                block=block
+            )
+        )
+    body = f"{CARD_PREFIX}{CHAIN_MARK}{block:03d}{sequence:06d}"
     return body + ean.calc_check_digit(body)
 
 
