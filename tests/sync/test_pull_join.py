@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from pull_support import central, local, seed_centre
-from sync_support import PG_URL, _admin, set_identity
+from sync_support import PG_URL, _admin, bound, set_identity
 
 from pos_tui.core.kernel.errors import StateError, ValidationError
 from pos_tui.core.sync import (
@@ -54,6 +54,11 @@ def test_a_terminal_code_that_joined_is_refused_and_a_rejoin_keeps_its_high_wate
         join(central_url, "T2", "S1", now, settings)
     assert _identity(db_path) == []
 
+    with bound(central_url):  # a till of S2 sells from a location of S2 (the join checks it)
+        from pos_tui.core.stock import locations
+
+        locations.add_location("KDK", "Kadıköy mağaza", terminal="admin", now=now, store_code="S2")
+        locations.assign_terminal("T2", "KDK", terminal="admin", now=now)
     result = join(central_url, "T2", "S2", now, settings, rejoin=True)
 
     assert (result.rejoined, result.high_water, result.store) == (True, 41, "S2")
@@ -95,7 +100,7 @@ def test_a_database_that_is_not_a_pos_tui_centre_is_refused(
     admin = _admin()
     admin.cursor().execute(f'CREATE DATABASE "{name}"')
     try:
-        with pytest.raises(StateError, match="schema 0"):
+        with pytest.raises(StateError, match="no pos_tui centre"):
             join(PG_URL.rsplit("/", 1)[0] + "/" + name, "T2", "S1", now, settings)
     finally:
         from pos_tui.core.sync import connection
