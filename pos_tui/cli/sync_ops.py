@@ -389,7 +389,7 @@ def init(
         fail(_("--central must be a postgresql:// URL, not {url!r}").format(url=central[:40]), ExitCode.USAGE)
     sync.check_terminal(terminal)
     sync.check_store(store)
-    settings = state().open_db()
+    settings = state().open_db(create=True)  # a new till's database is made here: joining is how it starts
     if terminal != settings.terminal_id:
         fail(
             _(
@@ -429,7 +429,10 @@ def init(
             )
         )
     if result.series:
-        series = ", ".join(f"{kind} {code}" for kind, code in sorted(result.series.items()))
+        names = {"efatura": "e-Fatura", "earsiv": "e-Arşiv"}  # GİB's own names, the same in every language
+        series = ", ".join(
+            f"{names.get(kind, kind)} {code}" for kind, code in sorted(result.series.items()) if kind in names
+        )
         info(_("Invoice series: {series}").format(series=series))
     info(_("Run 'pos-admin sync run' as a service (docs/sync.md); the till syncs by itself."))
 
