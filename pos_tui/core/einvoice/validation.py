@@ -157,8 +157,10 @@ def _arithmetic(tree: Any) -> list[Finding]:
     rounding = payable. Amounts are compared to the kuruş (a difference of 0,01 is rounding)."""
     out: list[Finding] = []
 
-    def check(rule: str, node: Any, expected: Decimal, found: Decimal | None, what: str) -> None:
-        if found is not None and abs(expected.quantize(CENT, ROUND_HALF_UP) - found) > CENT:
+    def check(
+        rule: str, node: Any, expected: Decimal, found: Decimal | None, what: str, tolerance: Decimal = CENT
+    ) -> None:
+        if found is not None and abs(expected.quantize(CENT, ROUND_HALF_UP) - found) > tolerance:
             out.append(
                 Finding(
                     "hesap",
@@ -187,6 +189,14 @@ def _arithmetic(tree: Any) -> list[Finding]:
             _amount(line, CBC + "LineExtensionAmount"),
             f"Satır {line.findtext(CBC + 'ID')}: miktar × birim fiyat − indirim + artırım satır tutarını vermiyor",
         )
+    # A subtotal's tax is the KDV as posted: one rounded amount per sale and rate (a periodic invoice
+    # adds several), each within half a kuruş × (1 + rate) of its base × rate; so a subtotal may be off
+    # by up to a kuruş per sale, and a sale has at least one line at that rate.
+    at_rate: dict[Decimal, int] = {}
+    for line in lines:
+        rate = _amount(line, CAC + "TaxTotal/" + CAC + "TaxSubtotal/" + CBC + "Percent")
+        if rate is not None:
+            at_rate[rate] = at_rate.get(rate, 0) + 1
     taxes = Decimal(0)
     for total in tree.findall(CAC + "TaxTotal"):
         subtotals = total.findall(CAC + "TaxSubtotal")
@@ -199,6 +209,7 @@ def _arithmetic(tree: Any) -> list[Finding]:
                     base * percent / 100,
                     _amount(sub, CBC + "TaxAmount"),
                     f"%{percent} vergi: matrah × oran vergi tutarını vermiyor",
+                    CENT * max(1, at_rate.get(percent, 1)),
                 )
         check(
             "TaxTotal",
