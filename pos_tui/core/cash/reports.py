@@ -18,9 +18,10 @@ from peewee import JOIN, Case, Expression, fn
 
 from pos_tui import store
 from pos_tui.core import accounts
-from pos_tui.core.kernel.clock import day_bounds, from_db, iso, local, to_db
+from pos_tui.core.kernel.clock import day_bounds, from_db, local, to_db
 from pos_tui.core.kernel.errors import ValidationError
 from pos_tui.core.kernel.money import ZERO, from_kurus, qty_to_decimal
+from pos_tui.core.kernel.totals import KdvTotal, SalesFigures
 from pos_tui.i18n import _
 from pos_tui.settings import Settings
 from pos_tui.store import models as m
@@ -30,18 +31,7 @@ REPORT_BY: tuple[str, ...] = ("product", "category", "cashier", "hour")
 
 
 @dataclass(frozen=True, slots=True)
-class KdvTotal:
-    """Base and KDV of one rate; ``base + kdv`` is the KDV-inclusive amount."""
-
-    base: Decimal
-    kdv: Decimal
-
-    def as_json(self) -> dict[str, str]:
-        return {"base": f"{self.base:.2f}", "kdv": f"{self.kdv:.2f}"}
-
-
-@dataclass(frozen=True, slots=True)
-class DocumentTotals:
+class DocumentTotals(SalesFigures):
     """Totals of a set of posted documents (sales and returns).
 
     ``gross`` is what the sales took, ``returns`` what the returns gave back (both positive),
@@ -61,32 +51,9 @@ class DocumentTotals:
     return_payments: dict[str, Decimal] = field(default_factory=dict)
     by_kdv: dict[int, KdvTotal] = field(default_factory=dict)
 
-    @property
-    def net(self) -> Decimal:
-        return self.gross - self.returns
-
-    @property
-    def count(self) -> int:
-        return self.sales_count + self.returns_count
-
-    @property
-    def by_payment(self) -> dict[str, Decimal]:
-        methods = sorted(set(self.sale_payments) | set(self.return_payments))
-        return {k: self.sale_payments.get(k, ZERO) - self.return_payments.get(k, ZERO) for k in methods}
-
     def json_fields(self, tz: str) -> dict[str, Any]:
         """The figures in the JSON contract's shape: amounts as strings, times ISO with offset."""
-        return {
-            "from": iso(self.from_at, tz) if self.from_at else None,
-            "to": iso(self.to_at, tz) if self.to_at else None,
-            "sales_count": self.sales_count,
-            "returns_count": self.returns_count,
-            "gross": f"{self.gross:.2f}",
-            "returns": f"{self.returns:.2f}",
-            "net": f"{self.net:.2f}",
-            "by_payment": {k: f"{v:.2f}" for k, v in self.by_payment.items()},
-            "by_kdv": {str(rate): t.as_json() for rate, t in self.by_kdv.items()},
-        }
+        return self.figures_json(tz)
 
 
 def _sign(kind_field: Any, value: Any) -> Case:

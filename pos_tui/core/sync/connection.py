@@ -113,15 +113,21 @@ def forget(url: str | None = None) -> None:
                     db.close()
 
 
+def _lost(db: Database, exc: BaseException) -> CentralUnreachable:
+    """The connection of ``db`` failed with ``exc``: close it (a broken one may not even close),
+    remember the failure, and return the error to raise."""
+    with contextlib.suppress(Exception):
+        db.close()
+    mark(False)
+    return unreachable(exc)
+
+
 def call(db: Database, work: Callable[[], T]) -> T:
     """Run ``work`` (which uses ``db``) turning a lost connection into :class:`CentralUnreachable`."""
     try:
         result = work()
     except (OperationalError, InterfaceError) as exc:
-        with contextlib.suppress(Exception):
-            db.close()
-        mark(False)
-        raise unreachable(exc) from exc
+        raise _lost(db, exc) from exc
     mark(True)
     return result
 
@@ -164,7 +170,4 @@ def central_tx(db: Database) -> Iterator[None]:
     except (OperationalError, InterfaceError) as exc:
         if _pgcode(exc) in RETRIABLE:
             raise CentreBusy(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__) from exc
-        with contextlib.suppress(Exception):
-            db.close()
-        mark(False)
-        raise unreachable(exc) from exc
+        raise _lost(db, exc) from exc

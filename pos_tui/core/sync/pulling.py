@@ -292,16 +292,12 @@ def _deferred(table: str) -> set[str]:
     return set(json.loads(text)) if text else set()
 
 
-def _pending_changes(table: str) -> dict[str, set[int]]:
-    """Rows of the shared ``table`` (members, gift cards, coupons) this terminal changed and the
-    centre has not acknowledged yet: table -> local ids."""
+def _pending_changes(table: str) -> set[int]:
+    """Local ids of rows of the shared ``table`` (members, gift cards, coupons) this terminal
+    changed and the centre has not acknowledged yet."""
     high_water = identity.int_value("high_water")
-    found: dict[str, set[int]] = defaultdict(set)
-    sql = f"SELECT tbl, row_id FROM sync_capture WHERE outbox > {database.param} AND tbl = {database.param}"
-    for tbl, row_id in database.execute_sql(sql, (high_water, table)).fetchall():
-        if tbl in MASTER_KEYS:
-            found[str(tbl)].add(int(row_id))
-    return found
+    sql = f"SELECT row_id FROM sync_capture WHERE outbox > {database.param} AND tbl = {database.param}"
+    return {int(row_id) for (row_id,) in database.execute_sql(sql, (high_water, table)).fetchall()}
 
 
 def _put_marks(values: dict[str, str | None]) -> None:
@@ -462,7 +458,7 @@ class _Puller:
     def _without_pending(self, plan: _Plan, rows: Sequence[Row]) -> Sequence[Row]:
         # read inside the batch's write transaction (BEGIN IMMEDIATE keeps the till out): a change the
         # till commits while the pull runs is seen here, never overwritten by the centre's older row
-        pending = _pending_changes(plan.table).get(plan.table)
+        pending = _pending_changes(plan.table)
         if not pending or plan.by_origin:
             return rows
         at = 2 + plan.plain.index(plan.key_column)

@@ -31,6 +31,7 @@ from peewee import Database, PostgresqlDatabase
 from pos_tui.core.kernel.clock import SHOP_TZ, from_db, iso, to_db
 from pos_tui.core.kernel.errors import StateError, ValidationError
 from pos_tui.core.kernel.money import ZERO, qty_to_decimal
+from pos_tui.core.kernel.totals import KdvTotal, SalesFigures
 from pos_tui.i18n import _
 
 DOCUMENT_KINDS = ("sale", "return")
@@ -76,20 +77,6 @@ def _at(value: datetime | None) -> datetime | None:
 # --------------------------------------------------------------------------- totals
 
 
-@dataclass(frozen=True, slots=True)
-class Kdv:
-    """Base and KDV of one rate, net of returns; ``base + kdv`` is the KDV-inclusive amount."""
-
-    base: Decimal = ZERO
-    kdv: Decimal = ZERO
-
-    def __add__(self, other: Kdv) -> Kdv:
-        return Kdv(self.base + other.base, self.kdv + other.kdv)
-
-    def as_json(self) -> dict[str, str]:
-        return {"base": f"{self.base:.2f}", "kdv": f"{self.kdv:.2f}"}
-
-
 def _add_maps(a: dict[Any, Any], b: dict[Any, Any]) -> dict[Any, Any]:
     out = dict(a)
     for key, value in b.items():
@@ -106,7 +93,7 @@ def _later(a: datetime | None, b: datetime | None) -> datetime | None:
 
 
 @dataclass(frozen=True, slots=True)
-class Totals:
+class Totals(SalesFigures):
     """Totals of a set of received sales and returns (the fields of the terminal's
     :class:`~pos_tui.core.cash.reports.DocumentTotals`, plus ``discount``). ``discount`` is None
     where the source does not say (a Z's journal payload carries no discount)."""
@@ -120,20 +107,7 @@ class Totals:
     to_at: datetime | None = None
     sale_payments: dict[str, Decimal] = field(default_factory=dict)
     return_payments: dict[str, Decimal] = field(default_factory=dict)
-    by_kdv: dict[int, Kdv] = field(default_factory=dict)
-
-    @property
-    def net(self) -> Decimal:
-        return self.gross - self.returns
-
-    @property
-    def count(self) -> int:
-        return self.sales_count + self.returns_count
-
-    @property
-    def by_payment(self) -> dict[str, Decimal]:
-        methods = sorted(set(self.sale_payments) | set(self.return_payments))
-        return {k: self.sale_payments.get(k, ZERO) - self.return_payments.get(k, ZERO) for k in methods}
+    by_kdv: dict[int, KdvTotal] = field(default_factory=dict)
 
     def __add__(self, other: Totals) -> Totals:
         discount = None if self.discount is None or other.discount is None else self.discount + other.discount
@@ -152,18 +126,7 @@ class Totals:
 
     def json_fields(self, tz: str) -> dict[str, Any]:
         """The figures in the shape of the terminal's X/Z JSON: amounts as strings, times ISO."""
-        return {
-            "from": iso(self.from_at, tz) if self.from_at else None,
-            "to": iso(self.to_at, tz) if self.to_at else None,
-            "sales_count": self.sales_count,
-            "returns_count": self.returns_count,
-            "gross": f"{self.gross:.2f}",
-            "returns": f"{self.returns:.2f}",
-            "discount": _money(self.discount),
-            "net": f"{self.net:.2f}",
-            "by_payment": {k: f"{v:.2f}" for k, v in self.by_payment.items()},
-            "by_kdv": {str(rate): t.as_json() for rate, t in self.by_kdv.items()},
-        }
+        return self.figures_json(tz, {"discount": _money(self.discount)})
 
 
 def _sum(items: Iterable[Totals]) -> Totals:
@@ -208,7 +171,7 @@ def _totals(
         list(params),
     ).fetchall():
         payments[(store, terminal)][kind][str(method)] = _dec(amount)
-    kdv: dict[tuple[str, str], dict[int, Kdv]] = defaultdict(dict)
+    kdv: dict[tuple[str, str], dict[int, KdvTotal]] = defaultdict(dict)
     for store, terminal, kind, rate, base, tax in db.execute_sql(
         cte + "SELECT store, terminal, kind, k.key, sum((k.value->>'base')::numeric), sum((k.value->>'kdv')::numeric) "
         "FROM e CROSS JOIN LATERAL jsonb_each(coalesce(e.p->'kdv', '{}'::jsonb)) AS k "
@@ -216,9 +179,9 @@ def _totals(
         list(params),
     ).fetchall():
         sign = -1 if kind == "return" else 1
-        amount = Kdv(sign * _dec(base), sign * _dec(tax))
+        amount = KdvTotal(sign * _dec(base), sign * _dec(tax))
         rates = kdv[(store, terminal)]
-        rates[int(rate)] = rates.get(int(rate), Kdv()) + amount
+        rates[int(rate)] = rates.get(int(rate), KdvTotal()) + amount
     out: dict[tuple[str, str], Totals] = {}
     for key in sorted(set(heads) | set(payments) | set(kdv)):
         sold = heads[key].get("sale", (0, ZERO, ZERO, None, None))
@@ -355,7 +318,7 @@ def _z_totals(p: dict[str, Any]) -> Totals:
         to_at=_parse_time(p.get("to")),
         sale_payments={str(k): _dec(v) for k, v in sorted((p.get("by_payment") or {}).items())},
         by_kdv={
-            int(rate): Kdv(_dec(v.get("base")), _dec(v.get("kdv")))
+            int(rate): KdvTotal(_dec(v.get("base")), _dec(v.get("kdv")))
             for rate, v in sorted((p.get("by_kdv") or {}).items(), key=lambda kv: int(kv[0]))
         },
     )
