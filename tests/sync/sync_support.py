@@ -55,6 +55,11 @@ def new_central() -> str:
 
 def drop_central(url: str) -> None:
     connection.forget()
+    current = _current_url()
+    if current is not None and current.rsplit("/", 1)[-1] == url.rsplit("/", 1)[-1]:
+        # never leave the store bound to a database about to go: the next test's bound() reopened it
+        close_database()
+        database.initialize(None)
     admin = _admin()
     try:
         admin.cursor().execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
