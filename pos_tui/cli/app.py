@@ -52,6 +52,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "loyalty": ("loyalty", "The loyalty program: rules, tiers, coupons, offers and the nightly run."),
     "giftcards": ("giftcards", "Gift cards: issue, top up, show, list, deactivate."),
     "wallet": ("wallet", "Members' store credit and cashback: show, adjust."),
+    "points": ("points", "Members' points: show, transfer, donate to a charity, adjust."),
     "customers": ("customers", "Loyalty members: enrol, show, search, consent, export and anonymize."),
     "messages": ("messages", "Loyalty messages: list, export (SMS), send by e-mail."),
     "nps": ("nps", "Net Promoter Score answers: add one, import a survey."),

@@ -45,6 +45,8 @@ History
    ``sync_hold``, ``sync_overdraft``, ``sync_tombstone``) and a ``revision`` column on every master
    table (numbered by triggers on PostgreSQL). Nothing already posted is queued: the outbox starts
    with the first transaction after the upgrade (``pos-admin sync init`` says so).
+12. Loyalty mechanics (docs/loyalty-rules.md): ``coupon.max_discount`` (a percent coupon's cap),
+   ``coupon.origin_sale`` (the uid of the sale that issued a next-order coupon) and ``coupon.rule``.
 """
 
 from __future__ import annotations
@@ -59,7 +61,7 @@ from pos_tui.store import models as m
 from pos_tui.store import outbox, search
 from pos_tui.store.guards import install_guards
 
-CURRENT_VERSION = 11
+CURRENT_VERSION = 12
 VERSION_KEY = "schema_version"
 
 
@@ -271,6 +273,20 @@ def _to_v11(db: Database) -> None:
     _default_store()
 
 
+def _to_v12(db: Database) -> None:
+    wanted = [
+        ("coupon", "max_discount", "INTEGER"),
+        ("coupon", "origin_sale", "VARCHAR(64)"),
+        ("coupon", "rule", "VARCHAR(32)"),
+    ]
+    have = {c.name for c in db.get_columns("coupon")}
+    for table, column, ddl in wanted:
+        if column not in have:
+            db.execute_sql(f'ALTER TABLE "{table}" ADD COLUMN "{column}" {ddl}')
+    if not any(i.name == "coupon_origin_sale" for i in db.get_indexes("coupon")):
+        db.execute_sql('CREATE INDEX "coupon_origin_sale" ON "coupon" ("origin_sale")')
+
+
 MIGRATIONS: dict[int, Callable[[Database], None]] = {
     2: _to_v2,
     3: _to_v3,
@@ -282,6 +298,7 @@ MIGRATIONS: dict[int, Callable[[Database], None]] = {
     9: _to_v9,
     10: _to_v10,
     11: _to_v11,
+    12: _to_v12,
 }
 
 

@@ -668,6 +668,10 @@ class Coupon(BaseModel):
     created_at = DateTimeField()
     active = BooleanField(default=True)
     revision = BigIntegerField(null=True, index=False)  # schema 11: the centre's revision (docs/sync.md)
+    # schema 12 (issue 16)
+    max_discount = IntegerField(null=True)  # kuruş: a percent coupon takes at most this much off
+    origin_sale = CharField(max_length=64, null=True, index=True)  # uid of the sale that issued it (next-order)
+    rule = CharField(max_length=32, null=True)  # the next-order rule's code that issued it
 
 
 class CouponUse(BaseModel):
@@ -1408,6 +1412,9 @@ V11_MODELS: tuple[type[BaseModel], ...] = (
     SyncTombstone,
 )
 
+# Loyalty mechanics (issue 16): no new table; ``coupon`` gains max_discount, origin_sale and rule.
+V12_MODELS: tuple[type[BaseModel], ...] = ()
+
 # Models a later version dropped (their tables are gone from a database at CURRENT_VERSION).
 DROPPED_MODELS: tuple[type[BaseModel], ...] = (ProductWord,)  # schema 7
 
@@ -1424,6 +1431,7 @@ MODELS_BY_VERSION: dict[int, tuple[type[BaseModel], ...]] = {
     9: V9_MODELS,
     10: V10_MODELS,
     11: V11_MODELS,
+    12: V12_MODELS,
 }
 
 # Tables whose rows are never updated or deleted once written.

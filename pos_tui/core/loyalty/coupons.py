@@ -66,6 +66,9 @@ class CouponInfo:
     note: str | None
     created_at: datetime
     active: bool
+    max_discount: Decimal | None = None  # schema 12: a percent coupon takes at most this much off
+    origin_sale: str | None = None  # uid of the sale that issued it (next-order coupons)
+    rule: str | None = None  # the next-order rule that issued it
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -85,6 +88,9 @@ class CouponInfo:
             "note": self.note,
             "created_at": self.created_at.isoformat(timespec="seconds"),
             "active": self.active,
+            "max_discount": None if self.max_discount is None else str(self.max_discount),
+            "origin_sale": self.origin_sale,
+            "rule": self.rule,
         }
 
 
@@ -114,11 +120,15 @@ _COLUMNS = (
     m.Coupon.note,
     m.Coupon.created_at,
     m.Coupon.active,
+    m.Coupon.max_discount,
+    m.Coupon.origin_sale,
+    m.Coupon.rule,
 )
 
 
 def _info(row: Sequence[Any], uses: int) -> CouponInfo:
-    cid, code, kind, amount, bp, min_spend, vf, vt, max_uses, member, product, source, note, created, active = row
+    cid, code, kind, amount, bp, min_spend, vf, vt, max_uses, member, product, source, note, created, active = row[:15]
+    cap, origin, rule = row[15:18]
     return CouponInfo(
         id=int(cid),
         code=str(code),
@@ -136,6 +146,9 @@ def _info(row: Sequence[Any], uses: int) -> CouponInfo:
         note=note,
         created_at=from_db(created),
         active=bool(active),
+        max_discount=None if cap is None else from_kurus(int(cap)),
+        origin_sale=origin,
+        rule=rule,
     )
 
 
@@ -192,13 +205,24 @@ def create_coupon(
     actor: Actor | None = None,
     now: datetime,
     terminal: str = ADMIN_TERMINAL,
+    max_discount: Decimal | None = None,
+    origin_sale: str | None = None,
+    rule: str | None = None,
 ) -> CouponInfo:
     """Create a coupon (permission ``admin`` when an ``actor`` is given). ``code`` None draws a
     new random code. ``kind`` amount takes ``amount`` TRY, ``percent`` takes ``percent``
-    (0–100, two decimals). Journalled as ``coupon``."""
+    (0–100, two decimals), at most ``max_discount`` TRY when given. ``origin_sale`` / ``rule``:
+    the sale uid and next-order rule that issued it. Journalled as ``coupon``."""
     if actor is not None:
         require(actor, "admin")
     values = _validate(kind, amount, percent, min_spend, valid_from, valid_to, max_uses)
+    if max_discount is not None:
+        if kind != "percent":
+            raise ValidationError(_("Only a percent coupon has a maximum discount"))
+        cap = to_kurus(money(max_discount))
+        if cap <= 0:
+            raise ValidationError(_("A coupon's maximum discount must be more than zero"))
+        values["max_discount"] = cap
     with write_tx():
         product_id = None
         if product_code is not None:
@@ -234,6 +258,8 @@ def create_coupon(
                 "note": (note or "").strip() or None,
                 "created_at": to_db(now),
                 "active": True,
+                "origin_sale": origin_sale,
+                "rule": rule,
             },
         )
         payload = {
@@ -250,6 +276,8 @@ def create_coupon(
             "product": product_code,
             "source": source,
             "user": None if actor is None else actor.name,
+            **({"max_discount": str(from_kurus(values["max_discount"]))} if "max_discount" in values else {}),
+            **({"origin_sale": origin_sale, "rule": rule} if origin_sale is not None else {}),
         }
         journal.append("coupon", payload, terminal=terminal, now=now, ref=code)
     return get_coupon(code)
@@ -310,6 +338,7 @@ def _offer(info: CouponInfo) -> CouponOffer:
         percent=info.percent or ZERO,
         min_spend=info.min_spend,
         product_code=info.product_code,
+        max_amount=info.max_discount,
     )
 
 

@@ -143,6 +143,7 @@ class CouponOffer:
     percent: Decimal = ZERO
     min_spend: Decimal = ZERO
     product_code: str | None = None
+    max_amount: Decimal | None = None  # schema 12: a percent coupon takes at most this much off
 
 
 @dataclass(frozen=True, slots=True)

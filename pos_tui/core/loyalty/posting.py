@@ -164,7 +164,8 @@ def _after_sale(doc: PostedDocument) -> None:
     evaluation = doc.evaluation or engine.Evaluation()
     facts = pricing.product_facts([ln.product_id for ln in doc.lines])
     lines = _engine_lines(doc.lines, facts, dict(evaluation.free_units))
-    non_earning = sum((p.amount for p in doc.payments if p.method in NON_EARNING_METHODS), ZERO)
+    not_earning = ("points",) if program.store_credit.earns_points else NON_EARNING_METHODS
+    non_earning = sum((p.amount for p in doc.payments if p.method in not_earning), ZERO)
     result = engine.earning(lines, context, program, day=day, non_earning_paid=non_earning)
     if result.points > 0:
         ledger.earn(

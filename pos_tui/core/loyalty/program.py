@@ -60,6 +60,7 @@ class PointsPolicy:
     expiry: ExpiryPolicy = field(default_factory=ExpiryPolicy)
     min_balance: int = 0
     max_redeem_percent: Decimal = Decimal(50)
+    redeem_multiple: int = 1  # points pay (as a tender) only in whole multiples of this (issue 16)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +73,24 @@ class Earning:
     product_multipliers: dict[str, Decimal] = field(default_factory=dict)
     category_multipliers: dict[str, Decimal] = field(default_factory=dict)
     excluded: Scope = Scope()
+    # Issue 16. ``min_order``: the receipt (its non-excluded lines, after discounts, before what
+    # points and store credit paid) must reach this for the percentage points to be earned at all.
+    min_order: Decimal = ZERO
+
+
+@dataclass(frozen=True, slots=True)
+class Multiplier:
+    """A receipt-level earning multiplier (issue 16): lines in ``scope`` earn ``factor`` times the
+    points when the receipt (non-excluded lines after discounts) reaches ``min_order`` — "double
+    points on receipts above 300 TL". Within ``window``; ``members_only`` is implied (only members
+    earn). The highest applicable factor of a line wins (product/category multipliers included);
+    factors never stack."""
+
+    code: str
+    factor: Decimal
+    min_order: Decimal = ZERO
+    scope: Scope = Scope(all_products=True)
+    window: Window = Window()
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +138,7 @@ class Tier:
     multiplier: Decimal = ONE
     basket_discount_percent: Decimal = ZERO
     monthly_benefits: tuple[MonthlyBenefit, ...] = ()
+    basket_discount_max: Decimal | None = None  # issue 16: the basket discount is at most this much TRY
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +150,9 @@ class TierQualification:
 
     window: Literal["previous_month", "rolling_days", "rolling_months"] = "previous_month"
     length: int = 1
+    # Issue 16: a posted member sale re-evaluates the member's tier at once, counting itself (an
+    # upgrade only; the receipt keeps the discounts it was priced with, the next receipt has the tier).
+    count_current_receipt: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,16 +180,55 @@ class Promotion:
     percent: Decimal = ZERO
     members_only: bool = False
     window: Window = Window()
+    max_amount: Decimal | None = None  # issue 16: the promotion takes at most this much TRY off a receipt
 
 
 @dataclass(frozen=True, slots=True)
 class Reward:
-    """The rewards catalog: one ``product`` free for ``points`` available points."""
+    """The rewards catalog. ``kind = "product"``: one ``product`` free for ``points`` available
+    points. ``kind = "discount"`` (issue 16): each pick takes ``points`` points and
+    ``points × discount_per_point`` TRY off the receipt's non-excluded lines, so a member takes it
+    only in whole multiples of ``points``; what points pay in all (tender and discount rewards)
+    stays within ``points.max_redeem_percent``."""
 
     code: str
     name: str
-    product: str
+    product: str | None
     points: int
+    kind: Literal["product", "discount"] = "product"
+    discount_per_point: Decimal = ZERO
+
+    @property
+    def discount(self) -> Decimal:
+        """TRY one pick takes off (discount rewards)."""
+        return (self.discount_per_point * self.points).quantize(Decimal("0.01"))
+
+
+@dataclass(frozen=True, slots=True)
+class NextOrderCoupon:
+    """Issue 16: a receipt that qualifies issues a personal coupon for a later visit.
+
+    Qualifies: the receipt's non-excluded lines (after discounts) pay at least ``min_spend`` and,
+    when ``scope`` names products or categories, at least ``scope_min_spend`` of it is on lines in
+    scope; ``members_only`` needs a member (otherwise a bearer coupon, printed on the receipt);
+    within ``window``. The coupon: ``kind`` amount (``amount`` TRY) or percent (``percent`` %, at
+    most ``max_amount`` TRY when given), valid from the day after issue (``starts_next_day``) or the
+    same day, for ``valid_days`` days, its own minimum ``coupon_min_spend``; one use."""
+
+    code: str
+    name: str
+    kind: Literal["amount", "percent"]
+    min_spend: Decimal = ZERO
+    scope: Scope = Scope()
+    scope_min_spend: Decimal = ZERO
+    members_only: bool = True
+    window: Window = Window()
+    amount: Decimal = ZERO
+    percent: Decimal = ZERO
+    max_amount: Decimal | None = None
+    valid_days: int = 30
+    coupon_min_spend: Decimal = ZERO
+    starts_next_day: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +254,38 @@ class PaidMembership:
     product: str
     tier: str
     term_days: int
+
+
+@dataclass(frozen=True, slots=True)
+class StoreCredit:
+    """Issue 16. ``refunds``: a return may refund into the member's store credit (the return's
+    "store credit" refund method). ``earns_points``: what store credit pays on a receipt earns
+    points (by default it does not: the base is what was paid minus points and store credit)."""
+
+    refunds: bool = True
+    earns_points: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Transfers:
+    """Issue 16: members giving points to another member. ``enabled``; a transfer moves at least
+    ``min_points``; at most ``max_points`` per transfer and ``daily_max_points`` per giver and
+    shop day (0: no limit); more than ``supervisor_above`` points (0: never) needs a manager
+    (permission ``points_adjust``, or a supervisor's override at the till). The giver's consent is
+    always recorded."""
+
+    enabled: bool = True
+    min_points: int = 1
+    max_points: int = 0
+    daily_max_points: int = 0
+    supervisor_above: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Donations:
+    """Issue 16: donating points to one of ``charities``: at least ``min_points`` at a time."""
+
+    min_points: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,6 +334,15 @@ class Program:
     cashback: Cashback = Cashback()
     badges: tuple[Badge, ...] = ()
     messages: Messages = Messages()
+    # issue 16
+    multipliers: tuple[Multiplier, ...] = ()
+    next_order_coupons: tuple[NextOrderCoupon, ...] = ()
+    store_credit: StoreCredit = StoreCredit()
+    transfers: Transfers = Transfers()
+    donations: Donations = Donations()
 
     def tier(self, code: str | None) -> Tier | None:
         return next((t for t in self.tiers if t.code == code), None)
+
+    def charity(self, code: str) -> Charity | None:
+        return next((c for c in self.charities if c.code == code), None)

@@ -13,8 +13,12 @@ from pos_tui.core.kernel.errors import ValidationError
 from pos_tui.core.kernel.money import CENT
 from pos_tui.core.loyalty.engine import plain
 from pos_tui.core.loyalty.program import (
+    Donations,
     Program,
+    Reward,
     Scope,
+    StoreCredit,
+    Transfers,
     Window,
 )
 from pos_tui.core.loyalty.rules.reading import _Problems
@@ -80,12 +84,14 @@ def program_to_dict(program: Program) -> dict[str, Any]:
             "expiry": expiry,
             "min_balance": p.points.min_balance,
             "max_redeem_percent": plain(p.points.max_redeem_percent),
+            **({"redeem_multiple": p.points.redeem_multiple} if p.points.redeem_multiple != 1 else {}),
         },
         "earning": {
             "percent": plain(p.earning.percent),
             "product_multipliers": {k: plain(v) for k, v in sorted(p.earning.product_multipliers.items())},
             "category_multipliers": {k: plain(v) for k, v in sorted(p.earning.category_multipliers.items())},
             "excluded": excluded,
+            **({"min_order": _money(p.earning.min_order)} if p.earning.min_order else {}),
         },
         "supplier_funding": [
             {"product": f.product, "points": f.points, "supplier_points": f.supplier_points} for f in p.supplier_funding
@@ -100,7 +106,11 @@ def program_to_dict(program: Program) -> dict[str, Any]:
             }
             for b in p.bonuses
         ],
-        "tier_qualification": {"window": p.tier_qualification.window, "length": p.tier_qualification.length},
+        "tier_qualification": {
+            "window": p.tier_qualification.window,
+            "length": p.tier_qualification.length,
+            **({"count_current_receipt": True} if p.tier_qualification.count_current_receipt else {}),
+        },
         "tiers": [
             {
                 "code": t.code,
@@ -112,6 +122,7 @@ def program_to_dict(program: Program) -> dict[str, Any]:
                     {"code": b.code, "label": b.label, "quantity": b.quantity, **_scope_dict(b.scope)}
                     for b in t.monthly_benefits
                 ],
+                **_cap("basket_discount_max", t.basket_discount_max),
             }
             for t in p.tiers
         ],
@@ -127,10 +138,11 @@ def program_to_dict(program: Program) -> dict[str, Any]:
                 "members_only": x.members_only,
                 **_scope_dict(x.scope),
                 **_window_dict(x.window),
+                **_cap("max_amount", x.max_amount),
             }
             for x in p.promotions
         ],
-        "rewards": [{"code": r.code, "name": r.name, "product": r.product, "points": r.points} for r in p.rewards],
+        "rewards": [_reward_dict(r) for r in p.rewards],
         "referral": {
             "enabled": p.referral.enabled,
             "referrer_points": p.referral.referrer_points,
@@ -156,7 +168,71 @@ def program_to_dict(program: Program) -> dict[str, Any]:
             "expiring_days": p.messages.expiring_days,
             "tier_change": p.messages.tier_change,
         },
+        **_issue16_dict(p),
     }
+
+
+def _cap(key: str, value: Decimal | None) -> dict[str, Any]:
+    return {} if value is None else {key: _money(value)}
+
+
+def _reward_dict(r: Reward) -> dict[str, Any]:
+    out: dict[str, Any] = {"code": r.code, "name": r.name, "points": r.points}
+    if r.kind == "product":
+        out["product"] = r.product
+    else:
+        out |= {"kind": r.kind, "discount_per_point": plain(r.discount_per_point)}
+    return out
+
+
+def _issue16_dict(p: Program) -> dict[str, Any]:
+    """The sections issue 16 added, only where they differ from their defaults: a program that
+    uses none of them keeps the canonical form (and digest) it had before."""
+    out: dict[str, Any] = {}
+    if p.multipliers:
+        out["multipliers"] = [
+            {
+                "code": x.code,
+                "factor": plain(x.factor),
+                "min_order": _money(x.min_order),
+                **_scope_dict(x.scope),
+                **_window_dict(x.window),
+            }
+            for x in p.multipliers
+        ]
+    if p.next_order_coupons:
+        out["next_order_coupons"] = [
+            {
+                "code": c.code,
+                "name": c.name,
+                "kind": c.kind,
+                **({"amount": _money(c.amount)} if c.kind == "amount" else {"percent": plain(c.percent)}),
+                **_cap("max_amount", c.max_amount),
+                "min_spend": _money(c.min_spend),
+                "scope_min_spend": _money(c.scope_min_spend),
+                "members_only": c.members_only,
+                "valid_days": c.valid_days,
+                "coupon_min_spend": _money(c.coupon_min_spend),
+                "starts_next_day": c.starts_next_day,
+                **_scope_dict(c.scope),
+                **_window_dict(c.window),
+            }
+            for c in p.next_order_coupons
+        ]
+    if p.store_credit != StoreCredit():
+        out["store_credit"] = {"refunds": p.store_credit.refunds, "earns_points": p.store_credit.earns_points}
+    if p.transfers != Transfers():
+        t = p.transfers
+        out["transfers"] = {
+            "enabled": t.enabled,
+            "min_points": t.min_points,
+            "max_points": t.max_points,
+            "daily_max_points": t.daily_max_points,
+            "supervisor_above": t.supervisor_above,
+        }
+    if p.donations != Donations():
+        out["donations"] = {"min_points": p.donations.min_points}
+    return out
 
 
 def canonical_json(program: Program) -> str:

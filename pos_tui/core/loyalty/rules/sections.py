@@ -12,9 +12,12 @@ from pos_tui.core.loyalty.program import (
     Badge,
     Cashback,
     Charity,
+    Donations,
     Earning,
     Messages,
     MonthlyBenefit,
+    Multiplier,
+    NextOrderCoupon,
     PaidMembership,
     PointsPolicy,
     Program,
@@ -23,16 +26,20 @@ from pos_tui.core.loyalty.program import (
     Reward,
     Scope,
     StampCard,
+    StoreCredit,
     SupplierFunding,
     ThresholdBonus,
     Tier,
     TierQualification,
+    Transfers,
 )
 from pos_tui.core.loyalty.rules.reading import (
     BADGE_KINDS,
+    COUPON_KINDS,
     EXPIRY_KINDS,
     PROMOTION_KINDS,
     QUALIFICATION_WINDOWS,
+    REWARD_KINDS,
     ZERO,
     _Problems,
     _show,
@@ -58,6 +65,7 @@ def _points(t: _Table) -> PointsPolicy:
         expiry=ExpiryPolicy(cast(Any, kind), days if kind == "days_after_available" else 0),
         min_balance=t.integer("min_balance", 0, minimum=0),
         max_redeem_percent=t.percent("max_redeem_percent", Decimal(50)),
+        redeem_multiple=t.integer("redeem_multiple", 1, minimum=1),
     )
     t.finish()
     return policy
@@ -72,9 +80,90 @@ def _earning(t: _Table) -> Earning:
         product_multipliers=t.weights("product_multipliers"),
         category_multipliers=t.weights("category_multipliers"),
         excluded=scope,
+        min_order=t.money("min_order", ZERO),
     )
     t.finish()
     return earning
+
+
+def _optional_money(t: _Table, key: str) -> Decimal | None:
+    """A cap in TRY: absent means no cap; when given it must be more than 0."""
+    return t.money(key, positive=True) if t.has(key) else None
+
+
+def _multiplier(t: _Table) -> Multiplier:
+    scope = t.scope(required=False)
+    multiplier = Multiplier(
+        code=t.text("code", code=True),
+        factor=t.decimal("factor", minimum=Decimal(1), places=4),
+        min_order=t.money("min_order", ZERO),
+        scope=scope if (scope.products or scope.categories or scope.all_products) else Scope(all_products=True),
+        window=t.window(),
+    )
+    t.finish()
+    return multiplier
+
+
+def _next_order_coupon(t: _Table) -> NextOrderCoupon:
+    kind = t.choice("kind", COUPON_KINDS)
+    amount, percent = ZERO, ZERO
+    if kind == "amount":
+        amount = t.money("amount", positive=True)
+        for key in ("percent", "max_amount"):
+            if t.has(key):
+                t.raw(key)
+                t.bad(key, _('only used with kind = "percent"'))
+    elif kind == "percent":
+        percent = t.percent("percent", positive=True)
+        if t.has("amount"):
+            t.raw("amount")
+            t.bad("amount", _('only used with kind = "amount"'))
+    else:
+        t.skip("amount", "percent", "max_amount")
+    coupon = NextOrderCoupon(
+        code=t.text("code", code=True),
+        name=t.text("name"),
+        kind=cast(Any, kind or "amount"),
+        min_spend=t.money("min_spend", ZERO),
+        scope=t.scope(required=False),
+        scope_min_spend=t.money("scope_min_spend", ZERO),
+        members_only=t.boolean("members_only", True),
+        window=t.window(),
+        amount=amount,
+        percent=percent,
+        max_amount=_optional_money(t, "max_amount") if kind == "percent" else None,
+        valid_days=t.integer("valid_days", 30, minimum=1),
+        coupon_min_spend=t.money("coupon_min_spend", ZERO),
+        starts_next_day=t.boolean("starts_next_day", True),
+    )
+    t.finish()
+    return coupon
+
+
+def _store_credit(t: _Table) -> StoreCredit:
+    credit = StoreCredit(refunds=t.boolean("refunds", True), earns_points=t.boolean("earns_points", False))
+    t.finish()
+    return credit
+
+
+def _transfers(t: _Table) -> Transfers:
+    transfers = Transfers(
+        enabled=t.boolean("enabled", True),
+        min_points=t.integer("min_points", 1, minimum=1),
+        max_points=t.integer("max_points", 0, minimum=0),
+        daily_max_points=t.integer("daily_max_points", 0, minimum=0),
+        supervisor_above=t.integer("supervisor_above", 0, minimum=0),
+    )
+    if transfers.max_points and transfers.max_points < transfers.min_points:
+        t.bad("max_points", _("is less than min_points {minimum}").format(minimum=transfers.min_points))
+    t.finish()
+    return transfers
+
+
+def _donations(t: _Table) -> Donations:
+    donations = Donations(min_points=t.integer("min_points", 1, minimum=1))
+    t.finish()
+    return donations
 
 
 def _supplier_funding(t: _Table) -> SupplierFunding:
@@ -108,8 +197,9 @@ def _qualification(t: _Table) -> TierQualification:
     if window == "previous_month" and length != 1:
         t.bad("length", _("previous_month is always one month; use rolling_months for more"))
         length = 1
+    count_current = t.boolean("count_current_receipt", False)
     t.finish()
-    return TierQualification(cast(Any, window), length)
+    return TierQualification(cast(Any, window), length, count_current)
 
 
 def _monthly_benefit(t: _Table) -> MonthlyBenefit:
@@ -132,6 +222,7 @@ def _tier(t: _Table) -> Tier:
         multiplier=t.decimal("multiplier", Decimal(1), minimum=Decimal(1), places=4),
         basket_discount_percent=t.percent("basket_discount_percent", ZERO),
         monthly_benefits=tuple(b for b, _t in monthly),
+        basket_discount_max=_optional_money(t, "basket_discount_max"),
     )
     t.finish()
     return tier
@@ -173,17 +264,33 @@ def _promotion(t: _Table) -> Promotion:
         percent=percent,
         members_only=t.boolean("members_only", False),
         window=t.window(),
+        max_amount=_optional_money(t, "max_amount"),
     )
     t.finish()
     return promotion
 
 
 def _reward(t: _Table) -> Reward:
+    kind = t.choice("kind", REWARD_KINDS, "product") or "product"
+    product: str | None = None
+    per_point = ZERO
+    if kind == "product":
+        product = t.text("product")
+        if t.has("discount_per_point"):
+            t.raw("discount_per_point")
+            t.bad("discount_per_point", _('only used with kind = "discount"'))
+    else:
+        per_point = t.decimal("discount_per_point", above=ZERO, places=4)
+        if t.has("product"):
+            t.raw("product")
+            t.bad("product", _("a discount reward takes money off the receipt; it names no product"))
     reward = Reward(
         code=t.text("code", code=True),
         name=t.text("name"),
-        product=t.text("product"),
+        product=product,
         points=t.integer("points", minimum=1),
+        kind=cast(Any, kind),
+        discount_per_point=per_point,
     )
     t.finish()
     return reward
@@ -273,6 +380,11 @@ def _build(data: Mapping[str, Any], problems: _Problems) -> Program:
     cashback = _cashback(root.table("cashback"))
     badges = [(_badge(t), t) for t in root.tables("badges")]
     messages = _messages(root.table("messages"))
+    multipliers = [(_multiplier(t), t) for t in root.tables("multipliers")]
+    next_coupons = [(_next_order_coupon(t), t) for t in root.tables("next_order_coupons")]
+    store_credit = _store_credit(root.table("store_credit"))
+    transfers = _transfers(root.table("transfers"))
+    donations = _donations(root.table("donations"))
     root.finish()
 
     # Codes are unique within each kind; a tier's code and its monthly benefits' codes share
@@ -283,6 +395,8 @@ def _build(data: Mapping[str, Any], problems: _Problems) -> Program:
     _unique([(t, x.code) for x, t in rewards], _("reward"))
     _unique([(t, x.code) for x, t in charities], _("charity"))
     _unique([(t, x.code) for x, t in badges], _("badge"))
+    _unique([(t, x.code) for x, t in multipliers], _("multiplier"))
+    _unique([(t, x.code) for x, t in next_coupons], _("next-order coupon"))
     tier_codes: list[tuple[_Table, str]] = []
     for tier, t in tiers:
         tier_codes.append((t, tier.code))
@@ -336,4 +450,9 @@ def _build(data: Mapping[str, Any], problems: _Problems) -> Program:
         cashback=cashback,
         badges=tuple(x for x, _t in badges),
         messages=messages,
+        multipliers=tuple(x for x, _t in multipliers),
+        next_order_coupons=tuple(x for x, _t in next_coupons),
+        store_credit=store_credit,
+        transfers=transfers,
+        donations=donations,
     )
