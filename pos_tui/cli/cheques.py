@@ -39,7 +39,7 @@ NumberArgument = Annotated[int, typer.Argument(metavar="NUMBER", help="The portf
 
 def _say(done: accounts.cheques.ChequeInfo, message: str, json_: bool) -> None:
     if json_:
-        print_json(done.as_json())
+        print_json(done.as_json(state().settings.shop.timezone))
         return
     info(message)
 
@@ -285,10 +285,10 @@ def list_(
 
     statuses = None if status is None else [_status_code(s) for s in status.split(",") if s.strip()]
     start, end = parse_date(due_from, "--due-from"), parse_date(due_to, "--due-to")
-    state().open_db()
+    settings = state().open_db()
     found = cheques.list_cheques(status=statuses, due_from=start, due_to=end, party=party, direction=direction)
     if json_:
-        print_json([c.as_json() for c in found])
+        print_json([c.as_json(settings.shop.timezone) for c in found])
         return
     rows = [
         (
@@ -320,7 +320,7 @@ def show(number: NumberArgument, json_: JsonOption = False) -> None:
     settings = state().open_db()
     c = cheques.get_cheque(number)
     if json_:
-        print_json(c.as_json())
+        print_json(c.as_json(settings.shop.timezone))
         return
     rows = [
         (_("Kind"), _what(c)),

@@ -227,7 +227,7 @@ def list_(
     settings = state().open_db()
     found = einvoice.list_invoices(status=code, limit=limit or None, tz=settings.shop.timezone)
     if json_:
-        print_json([_as_json(i) for i in found])
+        print_json([_as_json(i, settings.shop.timezone) for i in found])
         return
     if not found:
         info(_("No invoices."))
@@ -270,12 +270,14 @@ def _status_code(text: str) -> str:
     )
 
 
-def _as_json(inv: einvoice.IssuedInvoice) -> dict[str, Any]:
+def _as_json(inv: einvoice.IssuedInvoice, tz: str) -> dict[str, Any]:
+    from pos_tui.core.kernel import iso
+
     return {
         "id": inv.id,
         "uuid": inv.uuid,
         "number": inv.number,
-        "date": inv.issued_at.isoformat(),
+        "date": iso(inv.issued_at, tz),
         "buyer": inv.customer_name,
         "buyer_id": inv.customer_id,
         "total": inv.payable,

@@ -73,7 +73,7 @@ def import_(
             )
         fail(exc.message, ExitCode.FAILED)
     if json_:
-        print_json(report.as_json())
+        print_json(report.as_json(settings.shop.timezone))
         return
     done = _("{file}: {users} users with {aliases} e-Fatura aliases imported in {seconds} s; {skipped} rows skipped.")
     info(
@@ -110,6 +110,7 @@ def lookup(
 ) -> None:
     """A buyer's aliases in the list and where an invoice to it goes today."""
     from pos_tui.core import einvoice
+    from pos_tui.core.kernel import iso
 
     settings = state().open_db()
     digits = identifier.strip().replace(" ", "")
@@ -126,8 +127,8 @@ def lookup(
                 "identifier": digits,
                 "registered": route.is_efatura,
                 "route": {"profile": route.profile, "alias": route.alias, "via": route.via},
-                "aliases": [r.as_json() for r in records],
-                "list_imported_at": None if status.imported_at is None else status.imported_at.isoformat(),
+                "aliases": [r.as_json(tz) for r in records],
+                "list_imported_at": None if status.imported_at is None else iso(status.imported_at, tz),
             }
         )
         return
@@ -162,7 +163,7 @@ def list_(
     records = einvoice.list_users(search, limit=limit)
     status = einvoice.user_list_status()
     if json_:
-        print_json({**status.as_json(), "shown": len(records), "aliases_shown": [r.as_json() for r in records]})
+        print_json({**status.as_json(tz), "shown": len(records), "aliases_shown": [r.as_json(tz) for r in records]})
         return
     if status.imported_at is None:
         info(_("GİB's user list was never imported (pos-admin einvoice users import FILE)."))

@@ -44,7 +44,7 @@ def list_(
     settings = state().open_db()
     found = messages.list_messages(status=status, channel=channel, limit=limit)
     if json_:
-        print_json([msg.as_json() for msg in found])
+        print_json([msg.as_json(settings.shop.timezone) for msg in found])
         return
     if not found:
         info(_("No messages."))
@@ -69,7 +69,7 @@ def export(
     ] = False,
 ) -> None:
     """Write messages as CSV or JSON (queued ones by default)."""
-    state().open_db()
+    settings = state().open_db()
     count = messages.export_messages(
         output if output is not None else sys.stdout,
         fmt,
@@ -77,6 +77,7 @@ def export(
         channel=channel,
         mark_exported=mark_exported,
         now=now(),
+        tz=settings.shop.timezone,
     )
     info(_("Exported {n} message(s).").format(n=format_decimal(count)))
 
@@ -103,7 +104,7 @@ def send(
         retry_failed=retry_failed,
     )
     if json_:
-        print_json(report.as_json())
+        print_json(report.as_json(settings.shop.timezone))
     elif dry_run:
         if report.messages:
             table([_("Id"), _("To"), _("Subject")], [(msg.id, msg.to, msg.subject) for msg in report.messages])

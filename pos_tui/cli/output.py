@@ -14,6 +14,7 @@ import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from decimal import Decimal
 from enum import IntEnum
 from pathlib import Path
@@ -70,16 +71,35 @@ YesOption = Annotated[
 ]
 
 
+def _shop_zone() -> str:
+    from pos_tui.cli.common import state
+
+    return state().settings.shop.timezone
+
+
 def _default(value: Any) -> Any:
     if isinstance(value, Decimal):
         return f"{value:.2f}"
+    if isinstance(value, datetime):
+        if value.tzinfo is None:  # naive: UTC from the store or already local? Only its source knows
+            raise TypeError("a naive datetime in JSON output: format it with pos_tui.core.kernel.iso(at, tz)")
+        from pos_tui.core.kernel.clock import iso
+
+        return iso(value, _shop_zone())
     if hasattr(value, "isoformat"):
         return value.isoformat()
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
 def print_json(data: Any) -> None:
-    """Write ``data`` as JSON on stdout (Decimals as two-decimal strings)."""
+    """Write ``data`` as JSON on stdout (Decimals as two-decimal strings).
+
+    Every time in the JSON is the shop's local time with its offset, to the second
+    (``2026-11-01T10:15:00+03:00``): an aware ``datetime`` is written so here (it names its
+    instant, so this never shifts it twice); a naive one is refused, as only the code that
+    read it knows whether it is UTC from the store or a shop-local time. Strings are written
+    as they are: a caller formatting a time itself uses ``pos_tui.core.kernel.iso(at, tz)``.
+    """
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=_default) + "\n")
     sys.stdout.flush()
 

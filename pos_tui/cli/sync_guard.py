@@ -97,7 +97,7 @@ def reconcile(
     with sync.central_database() as db:
         found: list[ReconciliationRow] = sync.reconciliation(db, since=start, now=now())
     if json_:
-        print_json({"since": None if day is None else day.isoformat(), "rows": [r.as_json() for r in found]})
+        print_json({"since": None if day is None else day.isoformat(), "rows": [r.as_json(tz) for r in found]})
         return
     if not found:
         info(_("Nothing to reconcile: every balance is within its bound and no hold is left open."))
@@ -136,7 +136,7 @@ def holds(json_: JsonOption = False) -> None:
     with sync.central_database() as db:
         found = sync.open_holds(db)
     if json_:
-        print_json({"holds": [h.as_json() for h in found]})
+        print_json({"holds": [h.as_json(settings.shop.timezone) for h in found]})
         return
     if not found:
         info(_("No open holds."))
@@ -169,7 +169,7 @@ def release(
             fail(_("The centre holds nothing for document {document}").format(document=document))
         released = sync.release(db, document, now())
     if json_:
-        print_json({"document": document, "released": released, "holds": [h.as_json() for h in before]})
+        print_json({"document": document, "released": released, "holds": [h.as_json(settings.shop.timezone) for h in before]})
         return
     if not released:
         info(

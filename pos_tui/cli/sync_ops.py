@@ -79,8 +79,10 @@ def _count_text(seconds: float) -> str:
     return format_decimal(Decimal(f"{seconds:g}"))
 
 
-def _iso(at: datetime | None) -> str | None:
-    return None if at is None else at.isoformat()
+def _iso(at: datetime | None, tz: str) -> str | None:
+    from pos_tui.core.kernel import iso
+
+    return None if at is None else iso(at, tz)
 
 
 def waiting_line(current: sync.SyncStatus, at: datetime) -> str:
@@ -113,18 +115,19 @@ def _unreachable(exc: sync.CentralUnreachable, at: datetime) -> None:
 # -- status ---------------------------------------------------------------------------------------
 
 
-def status_json(current: sync.SyncStatus) -> dict[str, Any]:
+def status_json(current: sync.SyncStatus, tz: str) -> dict[str, Any]:
+    """``sync status --json``: its times in the shop's zone ``tz`` with its offset."""
     return {
         "terminal": current.terminal,
         "store": current.store,
         "central": current.central,
         "online": current.online,
         "waiting": current.waiting,
-        "oldest_at": _iso(current.oldest_at),
+        "oldest_at": _iso(current.oldest_at, tz),
         "high_water": current.high_water,
         "last_seq": current.last_seq,
-        "last_push_at": _iso(current.last_push_at),
-        "last_pull_at": _iso(current.last_pull_at),
+        "last_push_at": _iso(current.last_push_at, tz),
+        "last_pull_at": _iso(current.last_pull_at, tz),
         "last_error": current.last_error,
     }
 
@@ -138,7 +141,7 @@ def status(json_: JsonOption = False) -> None:
     at = now()
     current = sync.status.status(at)
     if json_:
-        print_json(status_json(current))
+        print_json(status_json(current, settings.shop.timezone))
         return
     tz = settings.shop.timezone
     if not current.joined:

@@ -209,4 +209,4 @@ def test_the_reconciliation_report(centre: tuple[str, object], now: datetime) ->
     assert report[0].at is not None and report[0].at.tzinfo is not None
     recent = sync.reconciliation(db, since=now - timedelta(days=1), now=now)
     assert [r.kind for r in recent] == ["conflict", "hold", "balance", "balance"]
-    assert {r.as_json()["kind"] for r in report} == {"overdraft", "conflict", "hold", "balance"}
+    assert {r.as_json("Europe/Istanbul")["kind"] for r in report} == {"overdraft", "conflict", "hold", "balance"}

@@ -71,7 +71,7 @@ def test_status_of_a_joined_terminal(cli: Any, db_path: Path, settings: Settings
         0,
     )
     assert data["central"].startswith("postgresql://t1:***@127.0.0.1:")  # the password never shows
-    assert data["oldest_at"] == now.isoformat()
+    assert data["oldest_at"] == "2026-11-01T10:15:00+03:00"  # the shop's time (now is 07:15 UTC)
     human = cli("sync", "status")
     assert human.exit_code == 0
     assert "Terminal T1 of store S1" in human.stdout and "3 documents wait for the centre" in human.stdout

@@ -42,7 +42,7 @@ from typing import IO, Any
 
 from pos_tui import store
 from pos_tui.core.kernel.actors import Actor, require
-from pos_tui.core.kernel.clock import SHOP_TZ, from_db, local, to_db, zone
+from pos_tui.core.kernel.clock import SHOP_TZ, from_db, iso, local, to_db, zone
 from pos_tui.core.kernel.errors import ImportRejected, RowError, ValidationError
 from pos_tui.i18n import _
 from pos_tui.store import models as m
@@ -73,14 +73,15 @@ class RegisteredUser:
         """When this alias could first receive invoices: its creation, else the registration."""
         return self.alias_created_at or self.registered_at
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self, tz: str) -> dict[str, Any]:
+        """The alias as JSON; its times in the shop's zone ``tz`` with its offset."""
         return {
             "identifier": self.identifier,
             "alias": self.mailbox,
             "title": self.title,
             "kind": self.kind,
-            "registered_at": None if self.registered_at is None else self.registered_at.isoformat(),
-            "alias_created_at": None if self.alias_created_at is None else self.alias_created_at.isoformat(),
+            "registered_at": None if self.registered_at is None else iso(self.registered_at, tz),
+            "alias_created_at": None if self.alias_created_at is None else iso(self.alias_created_at, tz),
         }
 
 
@@ -103,7 +104,7 @@ class ImportReport:
     def skipped_total(self) -> int:
         return sum(self.skipped.values())
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self, tz: str) -> dict[str, Any]:
         return {
             "source": self.source,
             "format": self.format,
@@ -113,7 +114,7 @@ class ImportReport:
             "skipped_by_reason": {k: self.skipped.get(k, 0) for k in SKIP_REASONS},
             "skipped_lines": list(self.skipped_lines),
             "seconds": round(self.seconds, 3),
-            "imported_at": self.imported_at.isoformat(),
+            "imported_at": iso(self.imported_at, tz),
         }
 
 
@@ -125,11 +126,11 @@ class UserListStatus:
     aliases: int
     imported_at: datetime | None
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self, tz: str) -> dict[str, Any]:
         return {
             "users": self.users,
             "aliases": self.aliases,
-            "imported_at": None if self.imported_at is None else self.imported_at.isoformat(),
+            "imported_at": None if self.imported_at is None else iso(self.imported_at, tz),
         }
 
 

@@ -31,7 +31,7 @@ from peewee import JOIN, Case, fn
 
 from pos_tui.core.kernel import journal
 from pos_tui.core.kernel.actors import Actor, require
-from pos_tui.core.kernel.clock import SHOP_TZ, day_bounds, from_db, shop_day, to_db
+from pos_tui.core.kernel.clock import SHOP_TZ, day_bounds, from_db, iso, shop_day, to_db
 from pos_tui.core.kernel.errors import NotFound, StateError, ValidationError
 from pos_tui.core.kernel.formatting import format_money
 from pos_tui.core.kernel.journal import ADMIN_TERMINAL
@@ -70,7 +70,8 @@ class CouponInfo:
     origin_sale: str | None = None  # uid of the sale that issued it (next-order coupons)
     rule: str | None = None  # the next-order rule that issued it
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, tz: str = SHOP_TZ) -> dict[str, Any]:
+        """The coupon as JSON; ``created_at`` in the shop's zone ``tz`` with its offset."""
         return {
             "id": self.id,
             "code": self.code,
@@ -86,7 +87,7 @@ class CouponInfo:
             "product": self.product_code,
             "source": self.source,
             "note": self.note,
-            "created_at": self.created_at.isoformat(timespec="seconds"),
+            "created_at": iso(self.created_at, tz),
             "active": self.active,
             "max_discount": None if self.max_discount is None else str(self.max_discount),
             "origin_sale": self.origin_sale,

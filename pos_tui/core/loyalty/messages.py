@@ -41,7 +41,7 @@ from typing import Any, TextIO
 from peewee import JOIN, fn
 
 from pos_tui import store
-from pos_tui.core.kernel.clock import SHOP_TZ, from_db, to_db, zone
+from pos_tui.core.kernel.clock import SHOP_TZ, from_db, iso, to_db, zone
 from pos_tui.core.kernel.errors import StateError, ValidationError
 from pos_tui.core.kernel.formats import write_records
 from pos_tui.core.kernel.vocabulary import channel_label
@@ -92,7 +92,8 @@ class MessageInfo:
     sent_at: datetime | None
     error: str | None
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self, tz: str) -> dict[str, Any]:
+        """The message as JSON; its times in the shop's zone ``tz`` with its offset."""
         return {
             "id": self.id,
             "member_id": self.member_id,
@@ -103,8 +104,8 @@ class MessageInfo:
             "subject": self.subject,
             "body": self.body,
             "status": self.status,
-            "created_at": self.created_at.isoformat(),
-            "sent_at": self.sent_at.isoformat() if self.sent_at else None,
+            "created_at": iso(self.created_at, tz),
+            "sent_at": iso(self.sent_at, tz) if self.sent_at else None,
             "error": self.error,
         }
 
@@ -120,14 +121,14 @@ class SendReport:
     errors: tuple[tuple[int, str], ...] = ()  # (message id, reason)
     messages: tuple[MessageInfo, ...] = ()
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self, tz: str) -> dict[str, Any]:
         return {
             "attempted": self.attempted,
             "sent": self.sent,
             "failed": self.failed,
             "dry_run": self.dry_run,
             "errors": [{"id": i, "error": e} for i, e in self.errors],
-            "messages": [msg.as_json() for msg in self.messages],
+            "messages": [msg.as_json(tz) for msg in self.messages],
         }
 
 
@@ -495,9 +496,10 @@ def export_messages(
     channel: str | None = None,
     mark_exported: bool = False,
     now: datetime | None = None,
+    tz: str = SHOP_TZ,
 ) -> int:
     """Write the messages of ``status`` (and ``channel``) as CSV (formula-safe, for the SMS
-    provider's upload) or JSON; returns how many. Messages that may no longer go out
+    provider's upload) or JSON, their times in the shop's zone ``tz``; returns how many. Messages that may no longer go out
     (consent withdrawn, member anonymised, no address) are left out and marked ``failed``
     when ``mark_exported``; the exported ones are then marked ``exported`` (give ``now``)."""
     if fmt not in EXPORT_FORMATS:
@@ -518,7 +520,7 @@ def export_messages(
             "name": msg.name,
             "subject": msg.subject,
             "body": msg.body,
-            "created_at": msg.created_at.isoformat(),
+            "created_at": iso(msg.created_at, tz),
             "status": msg.status,
         }
         for msg in ready

@@ -35,7 +35,7 @@ from typing import Any, cast
 
 from peewee import Case, Database, fn
 
-from pos_tui.core.kernel.clock import SHOP_TZ, day_bounds, from_db, shop_day, to_db
+from pos_tui.core.kernel.clock import SHOP_TZ, day_bounds, from_db, iso, shop_day, to_db
 from pos_tui.core.kernel.errors import StateError, ValidationError
 from pos_tui.core.kernel.formatting import format_decimal, format_money
 from pos_tui.core.kernel.money import from_kurus
@@ -145,7 +145,8 @@ class HoldInfo:
     settled_at: datetime | None
     released_at: datetime | None
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self, tz: str) -> dict[str, Any]:
+        """The hold as JSON; its times in the shop's zone ``tz`` with its offset."""
         return {
             "document": self.document,
             "ledger": self.ledger,
@@ -153,9 +154,9 @@ class HoldInfo:
             "place": self.place,
             "amount": self.amount,
             "terminal": self.terminal,
-            "at": self.at.isoformat(),
-            "settled_at": None if self.settled_at is None else self.settled_at.isoformat(),
-            "released_at": None if self.released_at is None else self.released_at.isoformat(),
+            "at": iso(self.at, tz),
+            "settled_at": None if self.settled_at is None else iso(self.settled_at, tz),
+            "released_at": None if self.released_at is None else iso(self.released_at, tz),
         }
 
 
@@ -176,7 +177,8 @@ class ReconciliationRow:
     kind: str
     note: str | None
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self, tz: str) -> dict[str, Any]:
+        """The row as JSON; its time in the shop's zone ``tz`` with its offset."""
         return {
             "kind": self.kind,
             "ledger": self.ledger,
@@ -185,7 +187,7 @@ class ReconciliationRow:
             "balance": self.balance,
             "document": self.document,
             "terminal": self.terminal,
-            "at": None if self.at is None else self.at.isoformat(),
+            "at": None if self.at is None else iso(self.at, tz),
             "note": self.note,
         }
 

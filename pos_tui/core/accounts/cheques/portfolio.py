@@ -59,7 +59,7 @@ from pos_tui.core.accounts.ledger import (
 from pos_tui.core.accounts.parties import BOTH, CUSTOMER, SUPPLIER, get_party
 from pos_tui.core.kernel import journal
 from pos_tui.core.kernel.actors import Actor, Override, require
-from pos_tui.core.kernel.clock import SHOP_TZ, from_db, to_db
+from pos_tui.core.kernel.clock import SHOP_TZ, from_db, iso, to_db
 from pos_tui.core.kernel.errors import NotFound, ValidationError
 from pos_tui.core.kernel.formats import text_problem
 from pos_tui.core.kernel.formatting import format_money
@@ -183,10 +183,10 @@ class ChequeEventInfo:
     terminal: str
     note: str | None
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self, tz: str) -> dict[str, Any]:
         return {
             "kind": self.kind,
-            "at": self.at.isoformat(),
+            "at": iso(self.at, tz),
             "party": self.party,
             "user": self.user,
             "terminal": self.terminal,
@@ -215,7 +215,8 @@ class ChequeInfo:
     status: str
     events: tuple[ChequeEventInfo, ...] = ()
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self, tz: str) -> dict[str, Any]:
+        """The cheque as JSON; its steps' times in the shop's zone ``tz`` with its offset."""
         return {
             "number": self.number,
             "instrument": self.instrument,
@@ -233,7 +234,7 @@ class ChequeInfo:
             "issue_date": None if self.issue_date is None else self.issue_date.isoformat(),
             "due": self.due.isoformat(),
             "status": self.status,
-            "events": [e.as_json() for e in self.events],
+            "events": [e.as_json(tz) for e in self.events],
         }
 
 
