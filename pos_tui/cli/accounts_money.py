@@ -267,7 +267,7 @@ def _pay_by_cheque(
         tz=settings.shop.timezone,
     )
     if json_:
-        print_json(done.as_json())
+        print_json(done.as_json(settings.shop.timezone))
         return
     info(
         _("Cheque number {n} of {amount} TL issued to {code}; it is on their account.").format(

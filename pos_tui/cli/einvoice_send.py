@@ -51,7 +51,7 @@ def register(app: typer.Typer) -> None:
 def _provider(settings: Settings) -> providers.EInvoiceProvider:
     from pos_tui.core.einvoice import providers
 
-    return providers.load_provider(settings.einvoice, settings.home)
+    return providers.load_provider(settings.einvoice, settings.home, settings.shop.timezone)
 
 
 def _step_line(step: einvoice.Step, language: str) -> str:

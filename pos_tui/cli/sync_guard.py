@@ -169,7 +169,9 @@ def release(
             fail(_("The centre holds nothing for document {document}").format(document=document))
         released = sync.release(db, document, now())
     if json_:
-        print_json({"document": document, "released": released, "holds": [h.as_json(settings.shop.timezone) for h in before]})
+        print_json(
+            {"document": document, "released": released, "holds": [h.as_json(settings.shop.timezone) for h in before]}
+        )
         return
     if not released:
         info(

@@ -292,14 +292,15 @@ def info_slip(invoice: einvoice.IssuedInvoice, width: int) -> Printable:
 
 def provider_for(settings: Settings) -> einvoice.providers.EInvoiceProvider:
     """The shop's integrator (``[einvoice] driver``), loaded once per process and settings."""
-    key = (settings.einvoice.driver, settings.einvoice.outbox, str(settings.home))
+    key = (settings.einvoice.driver, settings.einvoice.outbox, str(settings.home), settings.shop.timezone)
     cached = _PROVIDERS.get(key)
     if cached is None:
-        cached = _PROVIDERS[key] = einvoice.providers.load_provider(settings.einvoice, settings.home)
+        providers = einvoice.providers
+        cached = _PROVIDERS[key] = providers.load_provider(settings.einvoice, settings.home, settings.shop.timezone)
     return cached
 
 
-_PROVIDERS: dict[tuple[str, str, str], Any] = {}
+_PROVIDERS: dict[tuple[str, str, str, str], Any] = {}
 
 
 def send_due(settings: Settings, now: datetime) -> einvoice.SendReport:

@@ -51,7 +51,7 @@ def test_the_folder_driver_writes_the_xml_and_its_manifest(tmp_path: Path) -> No
         "number": "AT12026000000001",
         "profile": "EARSIVFATURA",
         "type": "SATIS",
-        "issued_at": "2026-11-02T09:30:00+00:00",
+        "issued_at": "2026-11-02T12:30:00+03:00",  # the shop's time (09:30 UTC)
         "customer": {"identifier": "1234567890", "name": "Bakkal Ltd"},
         "alias": None,
         "payable": "140.00",

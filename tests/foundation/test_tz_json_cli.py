@@ -11,53 +11,24 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from typer.testing import CliRunner, Result
+from tz_support import SHOP, offenders, times
 
 from pos_tui.cli import common, output
 
 REPO = Path(__file__).resolve().parents[2]
-# Anything that looks like a date and a time, in any of the forms a program might print.
-_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2}|UTC)?", re.I)
-# The one form every JSON time takes: seconds, the T, an offset (the shop's: see :func:`shop_time`).
-_SHOP_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}")
-SHOP = ZoneInfo("Europe/Istanbul")
-
-
-def shop_time(text: str) -> bool:
-    """``text`` is a time in the shop's zone with the offset it had then: ``+03:00`` today,
-    ``+02:00`` on a winter day before Turkey kept summer time all year (September 2016)."""
-    if not _SHOP_TIME.fullmatch(text):
-        return False
-    at = datetime.fromisoformat(text)
-    return at.utcoffset() == at.astimezone(SHOP).utcoffset()
-
-
-def offenders(value: Any, where: str = "$") -> Iterator[str]:
-    """Every date-and-time string in ``value`` (keys too) not in the shop's offset, with its path."""
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if isinstance(key, str) and _MOMENT.fullmatch(key) and not shop_time(key):
-                yield f"{where} key {key!r}"
-            yield from offenders(item, f"{where}.{key}")
-    elif isinstance(value, list):
-        for n, item in enumerate(value):
-            yield from offenders(item, f"{where}[{n}]")
-    elif isinstance(value, str):
-        if (_MOMENT.fullmatch(value.strip()) and not shop_time(value)) or "+00:00" in value:
-            yield f"{where} = {value!r}"
 
 
 def test_the_walker_finds_what_it_must() -> None:
-    good = {"at": "2026-11-01T10:15:00+03:00", "day": "2026-11-01", "n": 3, "note": "10:15", "w": "2016-01-04T09:00:00+02:00"}
+    good = {"at": "2026-11-01T10:15:00+03:00", "day": "2026-11-01", "n": 3, "note": "10:15"}
+    good["winter"] = "2016-01-04T09:00:00+02:00"  # Istanbul before it kept summer time all year
     assert list(offenders(good)) == []
     bad = {
         "a": "2026-11-01T07:15:00+00:00",
@@ -91,6 +62,7 @@ class Shop:
             "COLUMNS": "120",
         }
         self.outputs: dict[str, Any] = {}
+        self.started = self.sold = datetime.now(UTC)  # when the shop was made, when its sales were
 
     def run(self, *args: str, input: str | None = None) -> Result:
         from pos_tui.cli.app import app
@@ -99,6 +71,9 @@ class Shop:
         for console in (output.stdout, output.stderr):
             console._console = None  # type: ignore[attr-defined]
         return CliRunner(env=self.env).invoke(app, list(args), input=input)
+
+    def paths(self, args: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(a.format(home=self.home) for a in args)
 
     def ok(self, *args: str, input: str | None = None) -> Result:
         result = self.run(*args, input=input)
@@ -109,9 +84,8 @@ class Shop:
         return json.loads(self.ok(*args, "--json").stdout)
 
 
-def _sales(home: Path, now: datetime) -> Path:
-    at = (now - timedelta(hours=2)).astimezone(UTC).astimezone().isoformat(timespec="seconds")
-    at = (now - timedelta(hours=2)).astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+def _sales(home: Path, sold: datetime) -> Path:
+    at = sold.isoformat().replace("+00:00", "Z")
     docs = [
         {
             "id": "tz-1",
@@ -164,9 +138,33 @@ WRITES: list[tuple[str, ...]] = [
     ("stock", "transfer", "send", "--from", "MAGAZA", "--to", "DEPO", "--line", "1001=1"),
     ("einvoice", "issue", "2", "--account", "C0001"),
     ("customers", "add", "--name", "Deniz Ak", "--phone", "0532 999 88 77"),
+    ("customers", "update", "1", "--email", "ahmet@example.com"),
     ("customers", "consent", "1", "--channel", "sms", "--grant"),
+    ("stock", "receive", "{home}/goods.csv", "--supplier", "TED-MGT", "--document", "MGT-1"),
+    ("stock", "transfer", "receive", "2"),
+    ("count", "import", "1", "{home}/handheld.txt"),
+    ("count", "post", "1", "--yes"),
+    ("count", "reverse", "1", "--yes"),
+    ("cheques", "endorse", "1", "--to", "TED-RCD"),
+    ("accounts", "pay", "TED-RCD", "100"),
+    ("agenda", "reopen", "2"),
+    ("agenda", "export", "--ics", "{home}/agenda.ics"),
+    ("stores", "add", "S9", "Kadıköy"),
+    ("einvoice", "wholesale", "C0001", "--line", "1001:2"),
+    ("einvoice", "send", "1"),
+    ("einvoice", "run", "--once"),
     ("loyalty", "run"),
+    ("report", "x"),
     ("report", "z", "--yes"),
+]
+# Files written for people and scripts: the command (its output file is {home}/NAME) and NAME.
+FILES: list[tuple[tuple[str, ...], str]] = [
+    (("export", "sales", "-f", "json", "-o", "{home}/sales.json"), "sales.json"),
+    (("export", "sales", "-f", "jsonl", "-o", "{home}/sales-out.jsonl"), "sales-out.jsonl"),
+    (("export", "products", "-f", "json", "-o", "{home}/products.json"), "products.json"),
+    (("customers", "export", "1", "-o", "{home}/member.json"), "member.json"),
+    (("messages", "export", "--format", "json", "--status", "queued", "-o", "{home}/messages.json"), "messages.json"),
+    (("accounts", "statement", "C0001", "--format", "json", "-o", "{home}/statement.json"), "statement.json"),
 ]
 
 
@@ -182,9 +180,15 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shop]:
     os.environ["TZ"] = "America/Sao_Paulo"
     time.tzset()
     shop = Shop(tmp_path_factory.mktemp("tzshop"))
+    shop.started = datetime.now(UTC).replace(microsecond=0)
+    shop.sold = shop.started - timedelta(hours=2)
     shop.ok("demo")
-    shop.ok("import", "sales", str(_sales(shop.home, datetime.now(UTC))))
-    shop.outputs = {" ".join(args): shop.json(*args) for args in WRITES}
+    shop.ok("import", "sales", str(_sales(shop.home, shop.sold)))
+    (shop.home / "goods.csv").write_text("code,qty,unit_cost\n1001,5,36.00\n", encoding="utf-8")
+    (shop.home / "handheld.txt").write_text("8690084041017;90\n", encoding="utf-8")
+    shop.outputs = {" ".join(args): shop.json(*shop.paths(args)) for args in WRITES}
+    for args, _name in FILES:
+        shop.ok(*shop.paths(args))
     yield shop
     close_database()
     common.STATE = saved[0]
@@ -224,6 +228,8 @@ READS: list[tuple[str, ...]] = [
     ("customers", "search", "Ahmet"),
     ("messages", "list"),
     ("receipt", "show", "1"),
+    ("receipt", "show", "3"),
+    ("products", "search", "çay"),
     ("stock", "receipts"),
     ("stock", "receipt", "1"),
     ("stock", "payables"),
@@ -251,6 +257,7 @@ READS: list[tuple[str, ...]] = [
     ("agenda", "list"),
     ("einvoice", "list"),
     ("einvoice", "status", "1"),
+    ("einvoice", "status", "2"),
     ("einvoice", "users", "list"),
     ("einvoice", "users", "lookup", "3760124554"),
     ("sync", "status"),
@@ -262,3 +269,38 @@ READS: list[tuple[str, ...]] = [
 def test_every_time_in_json_has_the_shops_offset(shop: Shop, args: tuple[str, ...]) -> None:
     found = list(offenders(shop.json(*args)))
     assert not found, "\n".join(found)
+
+
+@pytest.mark.parametrize("name", [name for _args, name in FILES])
+def test_every_time_in_an_exported_file_has_the_shops_offset(shop: Shop, name: str) -> None:
+    text = (shop.home / name).read_text(encoding="utf-8")
+    data = [json.loads(line) for line in text.splitlines() if line] if name.endswith(".jsonl") else json.loads(text)
+    assert data, f"{name} is empty: the test would check nothing"
+    found = list(offenders(data))
+    assert not found, "\n".join(found)
+
+
+# Keys of the times that say when something happened (not when it is due).
+_HAPPENED = {"at", "created_at", "issued_at", "opened_at", "closed_at", "sent_at", "received_at", "done_at", "date"}
+
+
+def test_the_times_are_the_moments_they_name(shop: Shop) -> None:
+    """The right offset on the wrong moment (a UTC time labelled ``+03:00``, a local one shifted
+    twice) is three hours off: what the run made is stamped now, its sales two hours ago."""
+    seen = 0
+    for out in shop.outputs.values():
+        for where, text in times(out):
+            at = datetime.fromisoformat(text)
+            if where.rsplit(".", 1)[-1].split("[")[0] in _HAPPENED and abs(at - shop.started) < timedelta(days=1):
+                seen += 1
+                assert min(abs(at - shop.started), abs(at - shop.sold)) < timedelta(minutes=10), (where, text)
+    assert seen >= 20
+    assert shop.outputs["agenda add Call the tea supplier --due 2030-05-04T14:30"]["due"] == "2030-05-04T14:30:00+03:00"
+    assert shop.outputs["agenda snooze 1 --until 05.05.2030 09:00"]["snoozed_until"] == "2030-05-05T09:00:00+03:00"
+    sales = json.loads((shop.home / "sales.json").read_text(encoding="utf-8"))
+    assert {doc["at"] for doc in sales} == {shop.sold.astimezone(SHOP).isoformat()}
+    # GİB's list gives Istanbul times without an offset; they come back as written, in the offset of their day.
+    lokanta = shop.json("einvoice", "users", "lookup", "3760124554")["aliases"][0]
+    assert lokanta["registered_at"] == "2019-03-12T10:15:00+03:00"
+    rize = shop.json("einvoice", "users", "lookup", "7341005829")["aliases"][0]
+    assert rize["registered_at"] == "2016-01-04T09:00:00+02:00"  # winter time, before 2016's change

@@ -499,9 +499,10 @@ def export_messages(
     tz: str = SHOP_TZ,
 ) -> int:
     """Write the messages of ``status`` (and ``channel``) as CSV (formula-safe, for the SMS
-    provider's upload) or JSON, their times in the shop's zone ``tz``; returns how many. Messages that may no longer go out
-    (consent withdrawn, member anonymised, no address) are left out and marked ``failed``
-    when ``mark_exported``; the exported ones are then marked ``exported`` (give ``now``)."""
+    provider's upload) or JSON, their times in the shop's zone ``tz``; returns how many.
+    Messages that may no longer go out (consent withdrawn, member anonymised, no address) are
+    left out and marked ``failed`` when ``mark_exported``; the exported ones are then marked
+    ``exported`` (give ``now``)."""
     if fmt not in EXPORT_FORMATS:
         raise ValidationError(
             _("Unknown export format {fmt}; choose one of {formats}").format(fmt=fmt, formats=", ".join(EXPORT_FORMATS))

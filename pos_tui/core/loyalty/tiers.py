@@ -63,7 +63,7 @@ from peewee import JOIN, Case, fn
 from pos_tui import store
 from pos_tui.core.kernel import journal
 from pos_tui.core.kernel.actors import Actor, Override, require
-from pos_tui.core.kernel.clock import SHOP_TZ, from_db, shop_day, to_db, zone
+from pos_tui.core.kernel.clock import SHOP_TZ, from_db, iso, shop_day, to_db, zone
 from pos_tui.core.kernel.errors import NotFound, ValidationError
 from pos_tui.core.kernel.money import ZERO, from_kurus
 from pos_tui.core.loyalty.program import Program, Tier, TierQualification
@@ -113,14 +113,15 @@ class TierChangeInfo:
     direction: Direction
     spend: Decimal | None = None  # the qualifying spend that decided an evaluation
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self, tz: str = SHOP_TZ) -> dict[str, Any]:
+        """The change as JSON; ``at`` in the shop's zone ``tz`` with its offset."""
         return {
             "id": self.id,
             "member_id": self.member_id,
             "from": self.from_code,
             "to": self.to_code,
             "reason": self.reason,
-            "at": self.at.isoformat(),
+            "at": iso(self.at, tz),
             "valid_until": self.valid_until.isoformat() if self.valid_until else None,
             "direction": self.direction,
             "spend": None if self.spend is None else f"{self.spend:.2f}",

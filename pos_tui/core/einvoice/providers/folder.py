@@ -32,6 +32,7 @@ from pos_tui.core.einvoice.providers.base import (
     check_answer,
     text_or_none,
 )
+from pos_tui.core.kernel.clock import SHOP_TZ, iso
 from pos_tui.i18n import _
 
 OUT = "out"
@@ -56,14 +57,14 @@ def write_atomic(path: Path, data: bytes) -> None:
         ) from exc
 
 
-def manifest(invoice: Outgoing) -> dict[str, Any]:
-    """The ``<ETTN>.json`` written beside the XML."""
+def manifest(invoice: Outgoing, tz: str = SHOP_TZ) -> dict[str, Any]:
+    """The ``<ETTN>.json`` written beside the XML; ``issued_at`` in the shop's zone ``tz`` with its offset."""
     return {
         "uuid": invoice.uuid,
         "number": invoice.number,
         "profile": invoice.profile,
         "type": invoice.type,
-        "issued_at": invoice.issued_at.isoformat(),
+        "issued_at": iso(invoice.issued_at, tz),
         "customer": {"identifier": invoice.customer_id, "name": invoice.customer_name},
         "alias": invoice.customer_alias,
         "payable": f"{invoice.payable:.2f}",
@@ -77,8 +78,9 @@ class FolderProvider:
 
     name = "folder"
 
-    def __init__(self, outbox: Path) -> None:
+    def __init__(self, outbox: Path, tz: str = SHOP_TZ) -> None:
         self.outbox = Path(outbox)
+        self.tz = tz  # the shop's zone: the manifest's times are written in it
         self.out_dir = self.outbox / OUT
         self.in_dir = self.outbox / IN
 
@@ -97,7 +99,7 @@ class FolderProvider:
         if answered is not None:  # the client has it already: nothing is written again
             return Receipt(invoice.uuid, answered.reference, answered.status, answered.code, answered.message)
         write_atomic(self.out_dir / f"{invoice.uuid}.xml", invoice.xml)
-        body = json.dumps(manifest(invoice), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+        body = json.dumps(manifest(invoice, self.tz), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
         write_atomic(self.out_dir / f"{invoice.uuid}.json", body.encode("utf-8"))
         return Receipt(invoice.uuid, None, SENT)
 

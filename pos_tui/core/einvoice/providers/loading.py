@@ -8,6 +8,7 @@ from pathlib import Path
 from pos_tui.core.einvoice.providers.base import EInvoiceProvider
 from pos_tui.core.einvoice.providers.folder import FolderProvider
 from pos_tui.core.einvoice.providers.simulator import SimulatorProvider, parse_options
+from pos_tui.core.kernel.clock import SHOP_TZ
 from pos_tui.core.kernel.errors import ValidationError
 from pos_tui.i18n import _
 from pos_tui.settings import EInvoiceSettings
@@ -40,16 +41,17 @@ def is_demo_database() -> bool:
         return False
 
 
-def load_provider(settings: EInvoiceSettings, home: Path) -> EInvoiceProvider:
+def load_provider(settings: EInvoiceSettings, home: Path, tz: str = SHOP_TZ) -> EInvoiceProvider:
     """``folder``, ``simulator`` (``simulator:KEY=VALUE,…`` for its knobs) or ``package.module:factory``,
     where ``factory(settings)`` returns the provider (a shop's own integrator client). The demo shop's
-    database always gets the simulator (:data:`DEMO_MARK`)."""
+    database always gets the simulator (:data:`DEMO_MARK`). ``tz``: the shop's zone, for the times
+    in the files the folder driver writes."""
     if is_demo_database():
         return SimulatorProvider(Path(home) / DEMO_OUTBOX, **parse_options(DEMO_OPTIONS))
     driver = settings.driver.strip()
     outbox = outbox_path(settings, home)
     if driver == FOLDER:
-        return FolderProvider(outbox)
+        return FolderProvider(outbox, tz)
     name, sep, rest = driver.partition(":")
     if name == SIMULATOR:
         return SimulatorProvider(outbox, **parse_options(rest))
