@@ -73,7 +73,7 @@ class Shop:
         return CliRunner(env=self.env).invoke(app, list(args), input=input)
 
     def paths(self, args: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(a.format(home=self.home) for a in args)
+        return tuple(a.format(home=self.home, repo=REPO) for a in args)
 
     def ok(self, *args: str, input: str | None = None) -> Result:
         result = self.run(*args, input=input)
@@ -153,6 +153,8 @@ WRITES: list[tuple[str, ...]] = [
     ("einvoice", "wholesale", "C0001", "--line", "1001:2"),
     ("einvoice", "send", "1"),
     ("einvoice", "run", "--once"),
+    ("einvoice", "users", "import", "{repo}/fixtures/demo_einvoice_users.csv"),
+    ("messages", "send", "--dry-run"),
     ("loyalty", "run"),
     ("report", "x"),
     ("report", "z", "--yes"),

@@ -45,7 +45,12 @@ def day_bounds(day: date, tz: str) -> tuple[datetime, datetime]:
 
 
 def iso(dt: datetime, tz: str) -> str:
-    """ISO-8601 with the shop's offset, seconds precision: ``2026-11-01T10:15:00+03:00``."""
+    """ISO-8601 with the shop's offset, seconds precision: ``2026-11-01T10:15:00+03:00``; the
+    form of every time in JSON (docs/architecture.md, "Times in JSON"). ``dt`` is aware: a
+    stored naive UTC time goes through :func:`from_db` first. A naive one is refused, as
+    ``astimezone`` would read it in the machine's own zone (right only where that is UTC)."""
+    if dt.tzinfo is None:
+        raise ValueError("naive datetime passed to iso(); give an aware one (from_db for a stored time)")
     return local(dt, tz).isoformat(timespec="seconds")
 
 
