@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -306,3 +308,21 @@ def test_the_times_are_the_moments_they_name(shop: Shop) -> None:
     assert lokanta["registered_at"] == "2019-03-12T10:15:00+03:00"
     rize = shop.json("einvoice", "users", "lookup", "7341005829")["aliases"][0]
     assert rize["registered_at"] == "2016-01-04T09:00:00+02:00"  # winter time, before 2016's change
+
+
+def test_a_real_process_in_another_zone_prints_the_shops_time(shop: Shop) -> None:
+    """``pos-admin`` as a process on a machine whose own clock is set to São Paulo (-03:00)."""
+    env = {**os.environ, **shop.env, "PYTHONPATH": str(REPO), "TZ": "America/Sao_Paulo"}
+    run = subprocess.run(
+        [sys.executable, "-m", "pos_tui.cli.app", "loyalty", "coupons", "list", "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    coupons = json.loads(run.stdout)
+    assert coupons and list(offenders(coupons)) == []
+    made = {c["code"]: c["created_at"] for c in coupons}["TZ10"]
+    assert abs(datetime.fromisoformat(made) - shop.started) < timedelta(minutes=10)
