@@ -83,7 +83,7 @@ def _default(value: Any) -> Any:
     if isinstance(value, datetime):
         if value.tzinfo is None:  # naive: UTC from the store or already local? Only its source knows
             raise TypeError("a naive datetime in JSON output: format it with pos_tui.core.kernel.iso(at, tz)")
-        from pos_tui.core.kernel.clock import iso
+        from pos_tui.core.kernel import iso
 
         return iso(value, _shop_zone())
     if hasattr(value, "isoformat"):
