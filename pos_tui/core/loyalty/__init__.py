@@ -83,6 +83,7 @@ _EXPORTS = {
     "parse_program": "rules.parsing",
     "points_balance": "points_ops",
     "points_entries": "points_ops",
+    "points_entry_label": "points_ops",
     "points_for": "ledger",
     "points_ops": "points_ops",
     "prepare_enrollment": "members.enrolment",
@@ -176,6 +177,7 @@ __all__ = [
     "plain",
     "points_balance",
     "points_entries",
+    "points_entry_label",
     "points_for",
     "points_ops",
     "prepare_enrollment",
@@ -270,6 +272,7 @@ if TYPE_CHECKING:
         donate_points,
         points_balance,
         points_entries,
+        points_entry_label,
         transfer_points,
         transferred_today,
     )

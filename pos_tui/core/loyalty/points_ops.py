@@ -39,12 +39,31 @@ from pos_tui.core.kernel.pan import refuse_pan
 from pos_tui.core.loyalty import ledger
 from pos_tui.core.loyalty.ledger import Balance, ExpiryPolicy
 from pos_tui.core.loyalty.program import Program
-from pos_tui.i18n import _
+from pos_tui.i18n import N_, _
 from pos_tui.store import fast
 from pos_tui.store import models as m
 from pos_tui.store.db import write_tx
 
 CONSENT_MAX = 200  # characters of the consent's description kept in the journal
+
+ENTRY_LABELS = {
+    "earn": N_("earned"),
+    "redeem": N_("spent"),
+    "donate": N_("donated"),
+    "transfer_out": N_("given to a member"),
+    "transfer_in": N_("received from a member"),
+    "clawback": N_("taken back (return)"),
+    "restore": N_("given back (return)"),
+    "expire": N_("expired"),
+    "settle": N_("debt repaid"),
+    "adjust": N_("adjustment"),
+}
+
+
+def points_entry_label(kind: str) -> str:
+    """A ledger entry's kind in the shop's words (the code itself when unknown)."""
+    label = ENTRY_LABELS.get(kind)
+    return _(label) if label else kind
 
 
 @dataclass(frozen=True, slots=True)
