@@ -108,7 +108,7 @@ def show(
         (_("Pending (return window)"), _n(b.pending)),
         (_("Total"), _n(b.total)),
     ]
-    rows += [(_("Expires after {day}").format(day=on.strftime("%d.%m.%Y")), _n(p)) for p, on in b.expiring]
+    rows += [(_("Usable through {day}").format(day=on.strftime("%d.%m.%Y")), _n(p)) for p, on in b.expiring]
     table(
         [_("Figure"), _("Points")],
         rows,
@@ -236,6 +236,9 @@ def adjust(
         return
     info(
         _("Adjusted the points of member {id} by {points}; {available} available, {total} in all.").format(
-            id=member_id, points=f"{done.points:+d}", available=_n(done.available), total=_n(done.total)
+            id=member_id,
+            points=points_ops.signed_points(done.points),
+            available=_n(done.available),
+            total=_n(done.total),
         )
     )

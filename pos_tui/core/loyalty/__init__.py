@@ -98,6 +98,7 @@ _EXPORTS = {
     "referral_key": "members.values",
     "register_loyalty_tenders": "tenders",
     "restore": "ledger",
+    "signed_points": "points_ops",
     "rules": "rules",
     "supplier_settlement": "reports",
     "tiers": "tiers",
@@ -192,6 +193,7 @@ __all__ = [
     "register_loyalty_tenders",
     "restore",
     "rules",
+    "signed_points",
     "supplier_settlement",
     "terminal_card",
     "tiers",
@@ -273,6 +275,7 @@ if TYPE_CHECKING:
         points_balance,
         points_entries,
         points_entry_label,
+        signed_points,
         transfer_points,
         transferred_today,
     )

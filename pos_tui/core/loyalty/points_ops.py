@@ -60,6 +60,11 @@ ENTRY_LABELS = {
 }
 
 
+def signed_points(points: int) -> str:
+    """A change of points as the shop reads it, with its sign: ``+1.500``, ``-20``."""
+    return ("+" if points > 0 else "-" if points < 0 else "") + format_decimal(abs(points))
+
+
 def points_entry_label(kind: str) -> str:
     """A ledger entry's kind in the shop's words (the code itself when unknown)."""
     label = ENTRY_LABELS.get(kind)

@@ -81,7 +81,7 @@ class PointsOpsDialog(Dialog[bool], ScanTarget):
     PointsOpsDialog #ops-mode { text-style: bold; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        bind("points.transfer", "mode('transfer')", N_("Transfer"), N_("Give points to another member")),
+        bind("points.transfer", "mode('transfer')", N_("Transfer points"), N_("Give points to another member")),
         bind("points.donate", "mode('donate')", N_("Donate"), N_("Donate points to a charity")),
         bind("points.adjust", "mode('adjust')", N_("Adjust"), N_("Correct the member's points (manager)")),
         bind("dialog.yes", "confirm", N_("Do it"), N_("Carry out the operation"), show=False),
@@ -329,7 +329,7 @@ class PointsOpsDialog(Dialog[bool], ScanTarget):
                 points=format_decimal(result.points), charity=result.charity_name, left=format_decimal(result.available)
             )
         return _("Adjusted by {points} points; {left} available.").format(
-            points=f"{result.points:+d}", left=format_decimal(result.available)
+            points=points_ops.signed_points(result.points), left=format_decimal(result.available)
         )
 
     @on(PointsOperationDone)
