@@ -153,3 +153,30 @@ def test_a_failing_journal_leaves_no_entries(pair, cashier, now, monkeypatch) ->
         _transfer(pair, 100, cashier, now)
     assert balance(giver, as_of=now.date()).available == 1000
     assert m.PointsEntry.select().where(m.PointsEntry.member == receiver).count() == 0
+
+
+@pytest.mark.postgres
+def test_operations_on_postgres(pg_db: object, now: datetime) -> None:
+    """The same operations on PostgreSQL: the members locked FOR UPDATE inside the outer
+    transaction, the day's transfers summed, the journal written with the entries."""
+    from loyalty_support import new_user
+
+    from pos_tui.core.loyalty import Charity, adjust_points, donate_points
+    from pos_tui.settings import DEFAULT_ROLES
+
+    role = DEFAULT_ROLES["supervisor"]
+    manager = Actor(new_user(now, "mehmet", "supervisor"), "mehmet", "supervisor", role.permissions, 50)
+    giver, receiver = new_member(now), new_member(now, "Ali Alan")
+    earn(giver, 700, now=now, hold_days=0)
+    rules = replace(RULES, charities=(Charity("tema", "TEMA Vakfı"),))
+    transfer_points(giver, receiver, 400, consent="form", actor=manager, terminal="T1", now=now, program=rules)
+    with pytest.raises(ValidationError, match="gave 400 today, so at most 200"):
+        transfer_points(giver, receiver, 201, consent="form", actor=manager, terminal="T1", now=now, program=rules)
+    donate_points(receiver, 100, "tema", actor=manager, terminal="T1", now=now, program=rules)
+    adjust_points(receiver, -50, "düzeltme", actor=manager, terminal="T1", now=now, program=rules)
+    assert balance(receiver, as_of=now.date()).available == 250
+    assert [e.kind for e in m.JournalEntry.select().order_by(m.JournalEntry.id)][-3:] == [
+        "points_transfer",
+        "points_donate",
+        "points_adjust",
+    ]
