@@ -77,6 +77,8 @@ def test_transfer_donate_adjust_and_show(cli: Cli, shop: tuple[str, str]) -> Non
 
     kinds = [e.kind for e in m.JournalEntry.select().order_by(m.JournalEntry.id)]
     assert kinds[-3:] == ["points_transfer", "points_donate", "points_adjust"]
+    audit = cli("audit", "verify")  # the ledger, the chain and the adjustments still agree
+    assert audit.exit_code == 0, audit.stdout + audit.stderr
 
 
 @pytest.mark.parametrize(
