@@ -48,7 +48,19 @@ def _n(points: int) -> str:
     return format_decimal(points)
 
 
+def _reason(entry: points_ops.PointsEntryInfo, charities: dict[str, str]) -> str:
+    """The entry's reason in words: the other member of a transfer, a donation's charity."""
+    reason = entry.reason or ""
+    other = reason.removeprefix("member:")
+    if entry.kind in ("transfer_in", "transfer_out") and other.isdigit():
+        return _("member #{id}").format(id=other)
+    if entry.kind == "donate":
+        return charities.get(reason, reason)
+    return reason
+
+
 def _entries_rows(entries: list[points_ops.PointsEntryInfo], tz: str) -> list[tuple[Any, ...]]:
+    charities = {c.code: c.name for c in rules.active_program().charities}
     return [
         (
             e.id,
@@ -57,7 +69,7 @@ def _entries_rows(entries: list[points_ops.PointsEntryInfo], tz: str) -> list[tu
             _n(e.points),
             e.sale_id or "",
             e.expires_on.strftime("%d.%m.%Y") if e.expires_on else "",
-            e.reason or "",
+            _reason(e, charities),
         )
         for e in entries
     ]
