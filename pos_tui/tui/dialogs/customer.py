@@ -4,7 +4,8 @@ One field takes whatever the customer offers: a card scan (barcode, magnetic-str
 data, RFID id), a phone number in any spelling, a referral code or part of a name. Enter
 attaches an exact card/phone match at once; otherwise the Turkish-aware name matches are
 listed to pick with ↑↓ and Enter. F2 opens the one-step enrolment form, pre-filled with what
-was typed; F4 takes the member off the sale.
+was typed; F4 takes the member off the sale; F5 (``customer.points``) opens the points operations
+of the member on the sale (transfer, donate, adjust: :mod:`pos_tui.tui.dialogs.points_ops`).
 
 The dialog only chooses: it dismisses with a :class:`CustomerChoice` and the sale screen
 attaches through :func:`pos_tui.core.till.carts.set_member` with the app's override flow, so a
@@ -68,14 +69,18 @@ class CustomerDialog(Dialog[CustomerChoice], ScanTarget):
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("customer.enroll", "enroll", N_("Enrol"), N_("Enrol a new member and attach them")),
         bind("customer.detach", "detach", N_("Detach"), N_("Take the member off this sale")),
+        bind("customer.points", "points", N_("Points"), N_("Transfer, donate or adjust the member's points")),
         bind("list.up", "move(-1)", N_("Up"), N_("Previous result"), show=False),
         bind("list.down", "move(1)", N_("Down"), N_("Next result"), show=False),
     ]
 
-    def __init__(self, current: str | None = None) -> None:
-        """``current`` names the member already on the sale (shown, and what F4 takes off)."""
+    def __init__(self, current: str | None = None, member_id: int | None = None) -> None:
+        """``current`` names the member already on the sale (shown, and what F4 takes off);
+        ``member_id`` is that member (whose points F5 works on)."""
         super().__init__()
         self.current = current
+        self.member_id = member_id
+        self.points_changed = False  # a points operation was done: the sale screen re-reads the member
         self.found: list[MemberInfo] = []
         self.listed_for: str | None = None  # the text the list shows matches for
 
@@ -89,6 +94,12 @@ class CustomerDialog(Dialog[CustomerChoice], ScanTarget):
 
     def hint(self) -> str:
         app = pos_app(self)
+        if self.member_id is not None:
+            return _("Enter: find · {enroll}: new member · {detach}: detach · {points}: points · Esc: close").format(
+                enroll=app.key_label("customer.enroll"),
+                detach=app.key_label("customer.detach"),
+                points=app.key_label("customer.points"),
+            )
         return _("Enter: find · ↑↓ pick · {enroll}: new member · {detach}: detach · Esc: close").format(
             enroll=app.key_label("customer.enroll"), detach=app.key_label("customer.detach")
         )
@@ -143,6 +154,20 @@ class CustomerDialog(Dialog[CustomerChoice], ScanTarget):
             self.show_error(_("No member is on this sale"))
             return
         self.dismiss(CustomerChoice(None))
+
+    def action_points(self) -> None:
+        """Transfer, donate or adjust the points of the member on the sale."""
+        from pos_tui.tui.dialogs.points_ops import PointsOpsDialog
+
+        if self.member_id is None:
+            self.show_error(_("No member is on this sale"))
+            return
+
+        def closed(changed: bool | None) -> None:
+            if changed:
+                self.points_changed = True
+
+        self.app.push_screen(PointsOpsDialog(self.member_id, self.current or f"#{self.member_id}"), closed)
 
     def action_enroll(self) -> None:
         text = self.query_one("#member-query", Input).value.strip()

@@ -288,6 +288,8 @@ class SaleScreen(PosScreen, ScanReceiver):
 
         def chosen(choice: CustomerChoice | None) -> None:
             if choice is None:
+                if dialog.points_changed:  # a transfer, donation or adjustment: re-read the member's figures
+                    self.show_member(self.cart.member_id)
                 return
             member_id = choice.member_id
 
@@ -298,7 +300,9 @@ class SaleScreen(PosScreen, ScanReceiver):
 
             self.run_cart_change(attach, select=self.selected_line_no())
 
-        self.app.push_screen(CustomerDialog(current if self.cart.member_id is not None else None), chosen)
+        member = self.cart.member_id
+        dialog = CustomerDialog(current if member is not None else None, member_id=member)
+        self.app.push_screen(dialog, chosen)
 
     def action_account(self) -> None:
         """Ctrl+A: make the sale to a customer account (its price list prices the lines) or clear it."""
