@@ -10,8 +10,8 @@ import pytest
 from wallet_support import give_back, payments_of, product, sell
 
 from pos_tui.core import audit, cash
-from pos_tui.core.cash import shifts
 from pos_tui.core.basket import PaymentInput
+from pos_tui.core.cash import shifts
 from pos_tui.core.kernel import Actor, ValidationError, shop_day
 from pos_tui.core.loyalty import giftcards, register_loyalty_tenders, rules, wallet
 from pos_tui.core.till import create_return, refund_split
@@ -170,5 +170,5 @@ def test_a_new_gift_card_never_pays_a_sale(db: object, cashier: Actor, now: date
 
 def test_an_unknown_refund_method_names_the_four(db: object, cashier: Actor, member: int, now: datetime) -> None:
     sold = card_receipt(cashier, now, member)
-    with pytest.raises(ValidationError, match="'original', 'cash', 'store_credit'.*'gift_card_new'.*'voucher'"):
+    with pytest.raises(ValidationError, match=r"'original', 'cash', 'store_credit'.*'gift_card_new'.*'voucher'"):
         give_back(cashier, sold.uid, [(1, 1)], now=now, refund_method="voucher")
