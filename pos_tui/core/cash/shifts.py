@@ -3,10 +3,10 @@
 Cash expected in the drawer = opening float + cash taken by sales − cash given back by
 returns + paid in − paid out + cash received for gift cards (a ``gift_card`` cash movement:
 the money for a card is a liability, not a sale) + cash received for store credit (a
-``store_credit`` cash movement, a member's wallet top-up: a liability too) + cash collected on customers' accounts − cash
-paid to suppliers from the till (account entries of kind ``collection`` / ``payment`` with the
-shift: :func:`account_money`). ``Payment.amount`` is what a tender applied to the document
-(change already netted), so the cash sums are exact. Sales point at their shift through
+``store_credit`` cash movement, a member's wallet top-up: a liability too) + cash collected on
+customers' accounts − cash paid to suppliers from the till (account entries of kind
+``collection`` / ``payment`` with the shift: :func:`account_money`). ``Payment.amount`` is what a
+tender applied to the document (change already netted), so the cash sums are exact. Sales point at their shift through
 ``sale.shift_id``; documents without a shift (imported ones) belong to no drawer.
 """
 
