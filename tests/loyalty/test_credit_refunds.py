@@ -172,3 +172,32 @@ def test_an_unknown_refund_method_names_the_four(db: object, cashier: Actor, mem
     sold = card_receipt(cashier, now, member)
     with pytest.raises(ValidationError, match=r"'original', 'cash', 'store_credit'.*'gift_card_new'.*'voucher'"):
         give_back(cashier, sold.uid, [(1, 1)], now=now, refund_method="voucher")
+
+
+@pytest.mark.postgres
+def test_refunds_into_store_credit_and_a_new_card_on_postgres(pg_db: object, now: datetime) -> None:
+    """The same paths on PostgreSQL: the wallet's refund entry on the return, the new card, the
+    top-up's cash in the drawer, and the loyalty audit's per-sale matching (a join and COALESCE)."""
+    from loyalty_support import new_member, new_user
+
+    from pos_tui.core.loyalty.audit import check_loyalty
+    from pos_tui.settings import DEFAULT_ROLES
+
+    register_loyalty_tenders()
+    role = DEFAULT_ROLES["cashier"]
+    cashier = Actor(new_user(now, "ayse", "cashier"), "ayse", "cashier", role.permissions, role.max_discount_pct)
+    member = new_member(now)
+    shift = cash.open_shift("T1", cashier, D("0.00"), now=now)
+    wallet.credit(member, D("50.00"), kind="import", now=now)
+    vase = product(now, "Vazo", "100.00")
+    sold = sell(cashier, [(vase, 3)], [("store_credit", "50"), ("card", "250")], now=now, member_id=member)
+    back = give_back(cashier, sold.uid, [(1, 1)], now=now + LATER, refund_method="store_credit")
+    new = give_back(cashier, sold.uid, [(1, 1)], now=now + LATER, refund_method="gift_card_new")
+    assert wallet.wallet_balance(member) == D("100.00")
+    assert [e.sale_id for e in wallet.wallet_entries(member) if e.kind == "refund"] == [back.sale_id, sold.sale_id]
+    assert [c.balance for c in giftcards.cards_issued_on(new.sale_id)] == [D("100.00")]
+    wallet.top_up(member, D("250.00"), method="cash", actor=cashier, terminal="T1", now=now, shift_id=shift.id)
+    assert shifts.x_report("T1", now=now).expected_cash == D("250.00")
+    problems: list[str] = []
+    check_loyalty(lambda _entry, text: problems.append(text))
+    assert problems == []
