@@ -3,6 +3,7 @@ store credit pays earns points (``[store_credit] earns_points``)."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -14,14 +15,17 @@ from typing import Any
 
 import pytest
 from loyalty_support import new_member
+from rich.console import Console
 from wallet_support import product, sell
 
 from pos_tui.core import audit, cash
+from pos_tui.core import till as till_core
 from pos_tui.core.cash import shifts
 from pos_tui.core.kernel import Actor, PermissionDenied, StateError, ValidationError, shop_day, to_db
 from pos_tui.core.loyalty import ledger, register_loyalty_tenders, rules, wallet
 from pos_tui.settings import Settings
 from pos_tui.store import models as m
+from pos_tui.tui.render import render_x
 
 D = Decimal
 Cli = Callable[..., Any]
@@ -50,6 +54,11 @@ def test_a_cash_top_up_goes_into_the_drawer_and_the_wallet(
     topup = json.loads(m.JournalEntry.get(m.JournalEntry.kind == "wallet_topup").payload)
     assert topup["method"] == "cash" and topup["movement_id"] == done.movement_id and topup["amount"] == "250.00"
     assert audit.verify(settings=settings).problems == []
+    printed = till_core.as_text(till_core.x_report_for(x, settings, width=42))  # the printed X names the line
+    assert "Store credit" in printed and "250.00" in printed and "350.00" in printed
+    console = Console(width=60, record=True, file=io.StringIO())
+    console.print(render_x(x, settings))  # the X on the till's screen
+    assert "Store credit sold (cash)" in console.export_text()
     closed = cash.close_shift("T1", cashier, D("350.00"), now=now)
     assert (closed.expected_cash, closed.variance) == (D("350.00"), D("0.00"))
 
