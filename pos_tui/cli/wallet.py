@@ -1,8 +1,11 @@
-"""``pos-admin wallet``: a member's store credit / cashback wallet, and a manager's correction.
+"""``pos-admin wallet``: a member's store credit / cashback wallet, a manager's correction and
+store credit sold to the member.
 
 A member is named by card, phone number or member id (``MEMBER``). ``adjust`` acts as
 ``--user NAME`` or the first active admin, needs the ``points_adjust`` permission and a
-reason, and is journalled (``wallet_adjust``).
+reason, and is journalled (``wallet_adjust``). ``topup`` sells store credit paid in cash (into
+the drawer of the terminal's open shift, so the X/Z expected cash include it) or by card; it
+needs ``sell`` and is journalled (``wallet_topup``).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from pos_tui.core.kernel import NotFound, ValidationError, format_money, iso, pa
 from pos_tui.core.loyalty import loyalty_program, members, wallet
 from pos_tui.i18n import _
 
-app = make_typer("wallet", "Members' store credit and cashback: show, adjust.")
+app = make_typer("wallet", "Members' store credit and cashback: show, adjust, top up.")
 
 MemberArgument = Annotated[str, typer.Argument(metavar="MEMBER", help="The member's card, phone number or id.")]
 UserOption = Annotated[str | None, typer.Option("--user", help="Act as this user (default: the first active admin).")]
@@ -130,5 +133,53 @@ def adjust(
             id=member_id,
             amount=format_money(entry.amount, settings.language),
             total=format_money(total, settings.language),
+        )
+    )
+
+
+@app.command("topup")
+@handle_errors
+def topup(
+    member: MemberArgument,
+    amount: Annotated[str, typer.Option("--amount", help="Amount of store credit sold, in TRY (12,50 or 12.50).")],
+    method: Annotated[
+        str, typer.Option("--method", help="How the member paid: cash (into the open shift's drawer) or card.")
+    ],
+    user: UserOption = None,
+    terminal: Annotated[
+        str | None, typer.Option("--terminal", help="Terminal id (default: this terminal, from pos.toml).")
+    ] = None,
+    json_: JsonOption = False,
+) -> None:
+    """Sell store credit to a member, paid in cash or by card (needs sell; journalled)."""
+    settings = state().open_db()
+    member_id = member_id_of(member)
+    if method not in wallet.TOPUP_METHODS:
+        raise ValidationError(_("--method is cash or card, not {method!r}").format(method=method))
+    value = parse_money(amount, "--amount")
+    done = wallet.top_up(
+        member_id,
+        value,
+        method=method,
+        actor=cli_actor(user, settings),
+        terminal=terminal or settings.terminal_id,
+        now=now(),
+    )
+    if json_:
+        print_json(
+            {
+                "member_id": member_id,
+                "method": method,
+                "entry": _entry_json(done.entry, settings.shop.timezone),
+                "movement_id": done.movement_id,
+                "total": done.total,
+            }
+        )
+        return
+    lang = settings.language
+    how = _("paid in cash, into the drawer") if method == "cash" else _("paid by card")
+    info(
+        _("Topped up the store credit of member {id} by {amount} ({how}); it is now {total}.").format(
+            id=member_id, amount=format_money(done.entry.amount, lang), how=how, total=format_money(done.total, lang)
         )
     )

@@ -74,6 +74,8 @@ DEFAULT_KEYS: Mapping[str, str] = {
     "sale.print_retry": "ctrl+t",
     "giftcard.cash": "f8",
     "giftcard.card": "f9",
+    "wallet.cash": "f8",
+    "wallet.card": "f9",
     "return.no_receipt": "f6",
     "return.toggle": "f5",
     "return.quantity": "f7",

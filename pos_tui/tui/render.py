@@ -71,6 +71,8 @@ def render_x(report: Any, settings: Settings) -> RenderableType:
     drawer.add_row(_("Paid in"), format_money(report.paid_in, lang))
     drawer.add_row(_("Paid out"), format_money(-report.paid_out, lang))
     drawer.add_row(_("Gift cards sold (cash)"), format_money(report.gift_cards, lang))
+    if getattr(report, "store_credit", None):
+        drawer.add_row(_("Store credit sold (cash)"), format_money(report.store_credit, lang))
     if getattr(report, "collections", None) or getattr(report, "supplier_payments", None):
         drawer.add_row(_("Cash collections"), format_money(report.cash_collections, lang))
         drawer.add_row(_("Cash paid to suppliers"), format_money(-report.cash_supplier_payments, lang))

@@ -213,6 +213,8 @@ def test_cli_import_sales(shop: None, cli: Callable[..., Result], tmp_path: Path
         "dry_run": False,
         "sales_total": "639.76",
         "returns_total": "0.00",
+        "wallet_topups": 0,
+        "wallet_topups_total": "0.00",
     }
     again = cli("import", "sales", str(path))
     assert again.exit_code == 0 and "skipped 2" in again.stderr and again.stdout == ""

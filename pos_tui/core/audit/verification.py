@@ -62,7 +62,8 @@ from pos_tui.store import models as m
 from pos_tui.store import search
 
 DOCUMENT_KINDS = ("sale", "return")
-CASH_KINDS = ("paid_in", "paid_out", "no_sale", "gift_card")  # gift_card: cash received for a gift card
+# gift_card / store_credit: cash received for a gift card / for a member's store credit
+CASH_KINDS = ("paid_in", "paid_out", "no_sale", "gift_card", "store_credit")
 
 
 ANCHOR_MIN_HEX = 8  # fewer hex digits would prove little (the reports print 12)

@@ -2,10 +2,11 @@
 
 Cash expected in the drawer = opening float + cash taken by sales − cash given back by
 returns + paid in − paid out + cash received for gift cards (a ``gift_card`` cash movement:
-the money for a card is a liability, not a sale) + cash collected on customers' accounts − cash
-paid to suppliers from the till (account entries of kind ``collection`` / ``payment`` with the
-shift: :func:`account_money`). ``Payment.amount`` is what a tender applied to the document
-(change already netted), so the cash sums are exact. Sales point at their shift through
+the money for a card is a liability, not a sale) + cash received for store credit (a
+``store_credit`` cash movement, a member's wallet top-up: a liability too) + cash collected on
+customers' accounts − cash paid to suppliers from the till (account entries of kind
+``collection`` / ``payment`` with the shift: :func:`account_money`). ``Payment.amount`` is what a
+tender applied to the document (change already netted), so the cash sums are exact. Sales point at their shift through
 ``sale.shift_id``; documents without a shift (imported ones) belong to no drawer.
 """
 
@@ -62,7 +63,7 @@ class CashMovementInfo:
     terminal: str
     user: str
     at: datetime
-    kind: str  # paid_in | paid_out | no_sale | gift_card
+    kind: str  # paid_in | paid_out | no_sale | gift_card | store_credit
     amount: Decimal
     reason: str
 
@@ -81,6 +82,7 @@ class XReport:
     no_sales: int
     totals: DocumentTotals
     gift_cards: Decimal = ZERO  # cash received for gift cards sold or topped up
+    store_credit: Decimal = ZERO  # cash received for store credit (members' wallet top-ups)
     journal_head: JournalHead | None = None  # the journal's head when the X was read (printed as an anchor)
     collections: dict[str, Decimal] = field(default_factory=dict)  # collections on account, by method
     supplier_payments: dict[str, Decimal] = field(default_factory=dict)  # paid to suppliers, by method
@@ -102,6 +104,7 @@ class XReport:
             + self.paid_in
             - self.paid_out
             + self.gift_cards
+            + self.store_credit
             + self.cash_collections
             - self.cash_supplier_payments
         )
@@ -284,8 +287,9 @@ def no_sale(
     return _movement("no_sale", "no_sale", terminal, actor, ZERO, reason, now, override)
 
 
-def _cash_figures(shift: m.Shift) -> tuple[Decimal, Decimal, Decimal, Decimal, int, Decimal]:
-    """(cash sales, cash refunds, paid in, paid out, no-sale count, gift card cash) of ``shift``."""
+def _cash_figures(shift: m.Shift) -> tuple[Decimal, Decimal, Decimal, Decimal, int, Decimal, Decimal]:
+    """(cash sales, cash refunds, paid in, paid out, no-sale count, gift card cash, store credit
+    cash) of ``shift``."""
     S, P, C = m.Sale, m.Payment, m.CashMovement
     cash_query = P.select(S.kind, fn.SUM(P.amount)).join(S).where((S.shift == shift.id) & (P.method == CASH))
     cash: dict[str, int] = {kind: amount for kind, amount in store.rows(cash_query.group_by(S.kind))}
@@ -302,11 +306,12 @@ def _cash_figures(shift: m.Shift) -> tuple[Decimal, Decimal, Decimal, Decimal, i
         from_kurus(moves.get("paid_out", (0, 0))[1] or 0),
         moves.get("no_sale", (0, 0))[0],
         from_kurus(moves.get("gift_card", (0, 0))[1] or 0),
+        from_kurus(moves.get("store_credit", (0, 0))[1] or 0),
     )
 
 
 def _expected_cash(shift: m.Shift) -> Decimal:
-    sales, refunds, pin, pout, _n, gift_cards = _cash_figures(shift)
+    sales, refunds, pin, pout, _n, gift_cards, store_credit = _cash_figures(shift)
     collections, payments = account_money(m.AccountEntry.shift == shift.id)
     return (
         from_kurus(shift.opening_float)
@@ -315,6 +320,7 @@ def _expected_cash(shift: m.Shift) -> Decimal:
         + pin
         - pout
         + gift_cards
+        + store_credit
         + collections.get(CASH, ZERO)
         - payments.get(CASH, ZERO)
     )
@@ -323,7 +329,7 @@ def _expected_cash(shift: m.Shift) -> Decimal:
 def x_report(terminal: str, *, now: datetime) -> XReport:
     """The open shift's figures so far (any time, nothing written)."""
     shift = _require_open(terminal)
-    sales, refunds, pin, pout, no_sales, gift_cards = _cash_figures(shift)
+    sales, refunds, pin, pout, no_sales, gift_cards, store_credit = _cash_figures(shift)
     collections, payments = account_money(m.AccountEntry.shift == shift.id)
     return XReport(
         shift=_info(shift),
@@ -336,6 +342,7 @@ def x_report(terminal: str, *, now: datetime) -> XReport:
         no_sales=no_sales,
         totals=document_totals(m.Sale.shift == shift.id),
         gift_cards=gift_cards,
+        store_credit=store_credit,
         journal_head=journal_head(),
         collections=collections,
         supplier_payments=payments,

@@ -49,6 +49,7 @@ PAYMENT_NAMES = {
     "points": "Sadakat puanı",
     "store_credit": "Cüzdan (mağaza kredisi)",
     "gift_card": "Hediye kartı",
+    "gift_card_new": "Yeni hediye kartı",
     "on_account": "Açık hesap (cari)",
 }
 DISCOUNT_NAME = "İndirim"

@@ -12,7 +12,12 @@ Import (``pos-admin import sales FILE.jsonl``): one sale or return per line::
 - ``at`` is ISO-8601 with a UTC offset; ``terminal`` any terminal id; ``cashier`` a user name;
   ``customer`` (optional) a customer code or phone number, or a loyalty member's card or phone
   (any common form): a member's receipt earns and spends through the same rules as the till.
-- ``coupon`` (optional): a coupon code applied to the receipt (checked like at the till).
+- ``coupons`` (optional): a list of coupon codes applied to the receipt, each checked like at
+  the till (a code listed twice is refused); ``coupon`` (one code) still works, not with
+  ``coupons``.
+- ``rewards`` (optional): rewards-catalogue picks, a reward's code once per pick
+  (``["ekmek", "ekmek"]`` is two), paid with the member's points as at the till; they need a
+  member as ``customer``.
 - Each line item names its product by ``barcode`` (a scale label works too) or ``code``;
   ``qty`` is in the product's unit (pieces must be whole), ``weight`` is kilograms as a
   decimal string (``"1.250"``) for products sold by kg; without either the quantity is 1 (or
@@ -28,7 +33,17 @@ Import (``pos-admin import sales FILE.jsonl``): one sale or return per line::
 - ``return_of``: the id of an earlier sale (in the database or earlier in the file) makes
   the line a return. Its items name the sold line by ``line_no`` or by product; the refund
   is computed by the engine (the cumulative rule of :mod:`pos_tui.core.till`); ``payments``
-  is optional and, when given, says how it was paid back.
+  is optional and, when given, says how it was paid back. Instead of ``payments`` a return may
+  give ``refund_method`` as at the till: ``original`` (the default), ``cash``, ``store_credit``
+  (into the member's store credit, when ``[store_credit] refunds`` allows it and the sale had a
+  member) or ``gift_card_new`` (onto a new gift card). ``payments`` may name ``store_credit``
+  and ``gift_card_new`` too (a ``code`` on ``gift_card_new`` loads a pre-printed card).
+- A line ``{"kind": "wallet_topup", "id": "…", "at": "…", "terminal": "T1", "cashier": "ayse",
+  "member": "05321234567", "amount": "100.00", "method": "cash"}`` sells store credit to the
+  member (card or phone) paid ``cash`` or ``card``: a ``topup`` wallet entry journalled as
+  ``wallet_topup`` whose reference is ``id`` (so a second import skips it). Like imported
+  sales it belongs to no shift, so no cash movement is written. Without ``kind`` a line is a
+  sale or a return.
 
 Numbers may be JSON numbers or strings, with a decimal dot or a Turkish decimal comma; they
 are read as decimals, never floats. Every document goes through the same engine as the till
@@ -61,17 +76,19 @@ from pos_tui.core.basket.tenders import SALE, PaymentInput, TenderContext, settl
 from pos_tui.core.catalog.products import ProductInfo, get_product, scan
 from pos_tui.core.kernel import journal
 from pos_tui.core.kernel.clock import day_bounds, to_db
-from pos_tui.core.kernel.errors import ImportRejected, PosError, RowError, ValidationError
+from pos_tui.core.kernel.errors import ImportRejected, PermissionDenied, PosError, RowError, ValidationError
 from pos_tui.core.kernel.formats import JsonRefused, load_json, printable, text_problem, write_records
 from pos_tui.core.kernel.formatting import format_quantity
 from pos_tui.core.kernel.money import MILLI, ZERO, parse_money, parse_quantity, shown_text
 from pos_tui.core.kernel.pan import looks_like_pan
 from pos_tui.core.kernel.vocabulary import unit_label
+from pos_tui.core.loyalty import wallet
 from pos_tui.core.loyalty.members.lookup import find_member
 from pos_tui.core.loyalty.pricing import price_cart
+from pos_tui.core.staff.users import actor_by_name
 from pos_tui.core.till.documents import sale_documents
 from pos_tui.core.till.posting import post_cart
-from pos_tui.core.till.results import ReturnLineInput
+from pos_tui.core.till.results import REFUND_METHODS, ReturnLineInput
 from pos_tui.core.till.returns import post_return, return_total, returnable_lines
 from pos_tui.i18n import _
 from pos_tui.settings import Settings
@@ -80,8 +97,25 @@ from pos_tui.store import write_tx
 
 IMPORT_TERMINAL = "admin"
 SALE_FIELDS = frozenset(
-    {"id", "at", "terminal", "cashier", "customer", "account", "coupon", "lines", "payments", "return_of", "note"}
+    {
+        "id",
+        "at",
+        "terminal",
+        "cashier",
+        "customer",
+        "account",
+        "coupon",
+        "coupons",
+        "rewards",
+        "lines",
+        "payments",
+        "return_of",
+        "refund_method",
+        "note",
+    }
 )
+WALLET_TOPUP = "wallet_topup"  # the "kind" of a line that sells store credit to a member
+TOPUP_FIELDS = frozenset({"kind", "id", "at", "terminal", "cashier", "member", "amount", "method"})
 ITEM_FIELDS = frozenset({"barcode", "code", "qty", "weight", "price", "line_no"})
 PAYMENT_FIELDS = frozenset({"method", "amount", "reference", "code", "installments"})
 EXPORT_FORMATS = ("csv", "json", "jsonl")
@@ -101,6 +135,8 @@ class SalesImportResult:
     dry_run: bool
     sales_total: Decimal
     returns_total: Decimal
+    wallet_topups: int = 0  # of ``imported``: lines of kind wallet_topup
+    wallet_topups_total: Decimal = ZERO
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -112,6 +148,8 @@ class SalesImportResult:
             "dry_run": self.dry_run,
             "sales_total": f"{self.sales_total:.2f}",
             "returns_total": f"{self.returns_total:.2f}",
+            "wallet_topups": self.wallet_topups,
+            "wallet_topups_total": f"{self.wallet_topups_total:.2f}",
         }
 
 
@@ -141,7 +179,23 @@ class _Doc:
     note: str | None = None
     errors: list[RowError] = field(default_factory=list)
     member_id: int | None = None
-    coupon: str | None = None
+    coupons: tuple[str, ...] = ()
+    rewards: tuple[str, ...] = ()
+    refund_method: str | None = None
+
+
+@dataclass(slots=True)
+class _TopUp:
+    """A line of kind ``wallet_topup``: store credit sold to a member."""
+
+    line: int
+    uid: str
+    at: datetime
+    terminal: str
+    cashier: str
+    member_id: int
+    amount: Decimal
+    method: str
 
 
 class _Rollback(Exception):
@@ -415,6 +469,198 @@ def _with_account(
     ]
 
 
+def _parse_coupons(raw: dict[str, Any], doc_line: int, errors: list[RowError]) -> tuple[str, ...]:
+    """``coupon`` (one code, the old field) or ``coupons`` (a list of codes), not both; a code
+    listed twice is refused (a coupon counts once per receipt)."""
+    if raw.get("coupon") is not None and raw.get("coupons") is not None:
+        errors.append(RowError(doc_line, "coupons", _("give coupon or coupons, not both")))
+        return ()
+    if raw.get("coupon") is not None:
+        coupon = _text(raw["coupon"], 32)
+        if coupon is None:
+            errors.append(RowError(doc_line, "coupon", _("must be a coupon code")))
+            return ()
+        return (coupon,)
+    given = raw.get("coupons")
+    if given is None:
+        return ()
+    if not isinstance(given, list):
+        errors.append(RowError(doc_line, "coupons", _("must be a list of coupon codes")))
+        return ()
+    codes: list[str] = []
+    for i, item in enumerate(given):
+        code = _text(item, 32)
+        if code is None:
+            errors.append(RowError(doc_line, f"coupons[{i}]", _("must be a coupon code")))
+        elif code.upper() in (c.upper() for c in codes):
+            errors.append(
+                RowError(doc_line, f"coupons[{i}]", _("{code} is listed twice; a coupon counts once").format(code=code))
+            )
+        else:
+            codes.append(code)
+    return tuple(codes)
+
+
+def _parse_rewards(
+    raw: dict[str, Any], doc_line: int, errors: list[RowError], member_id: int | None
+) -> tuple[str, ...]:
+    """``rewards``: the codes of the rewards catalogue the member took on this receipt, once
+    per pick (``["ekmek", "ekmek"]`` is two); they need a member as ``customer``."""
+    given = raw.get("rewards")
+    if given is None:
+        return ()
+    if not isinstance(given, list):
+        errors.append(RowError(doc_line, "rewards", _("must be a list of reward codes")))
+        return ()
+    codes: list[str] = []
+    for i, item in enumerate(given):
+        code = _text(item, 64)
+        if code is None:
+            errors.append(RowError(doc_line, f"rewards[{i}]", _("must be a reward code")))
+        else:
+            codes.append(code)
+    if codes and member_id is None and raw.get("customer") is not None:
+        errors.append(
+            RowError(doc_line, "rewards", _("rewards are taken with points: the customer must be a loyalty member"))
+        )
+    elif codes and raw.get("customer") is None:
+        errors.append(RowError(doc_line, "rewards", _("rewards need a loyalty member as customer")))
+    return tuple(codes)
+
+
+def _parse_refund_method(raw: dict[str, Any], doc_line: int, errors: list[RowError], is_return: bool) -> str | None:
+    """A return's ``refund_method`` (``original``, ``cash``, ``store_credit``, ``gift_card_new``),
+    as at the till; ``payments`` say it line by line instead, so not both."""
+    given = raw.get("refund_method")
+    if given is None:
+        return None
+    if not is_return:
+        errors.append(RowError(doc_line, "refund_method", _("only a return (return_of) has a refund method")))
+        return None
+    if not isinstance(given, str) or given not in REFUND_METHODS:
+        errors.append(
+            RowError(
+                doc_line,
+                "refund_method",
+                _("{method!r} is not a refund method; known: {known}").format(
+                    method=shown_text(str(given)), known=", ".join(REFUND_METHODS)
+                ),
+            )
+        )
+        return None
+    if raw.get("payments") is not None:
+        errors.append(RowError(doc_line, "refund_method", _("give payments or refund_method, not both")))
+        return None
+    return given
+
+
+def _parse_topup(doc_line: int, raw: dict[str, Any], lookups: _Lookups) -> _TopUp | list[RowError]:
+    """A line ``{"kind": "wallet_topup", "id", "at", "terminal", "cashier", "member", "amount",
+    "method"}``: store credit the member bought in cash or by card."""
+    errors: list[RowError] = []
+    unknown = sorted(set(raw) - TOPUP_FIELDS)
+    if unknown:
+        errors.append(
+            RowError(
+                doc_line,
+                "line",
+                _("unknown field(s) {fields}; allowed: {allowed}").format(
+                    fields=", ".join(unknown), allowed=", ".join(sorted(TOPUP_FIELDS))
+                ),
+            )
+        )
+    uid = _text(raw.get("id"), 64)
+    if uid is None:
+        errors.append(RowError(doc_line, "id", _("is required: a text of 1 to 64 characters")))
+    at = _parse_at(raw, doc_line, errors)
+    terminal = _text(raw.get("terminal"), 32)
+    if terminal is None:
+        errors.append(RowError(doc_line, "terminal", _("is required: a terminal id of 1 to 32 characters")))
+    cashier = raw.get("cashier")
+    if not isinstance(cashier, str) or not cashier.strip():
+        errors.append(RowError(doc_line, "cashier", _("is required: the name of a user")))
+        cashier = None
+    elif cashier not in lookups.users:
+        errors.append(RowError(doc_line, "cashier", _("no user named {name!r}").format(name=cashier)))
+    member_id: int | None = None
+    key = _text(raw.get("member"), 64)
+    if key is None:
+        errors.append(RowError(doc_line, "member", _("is required: the member's card or phone")))
+    else:
+        member_id = lookups.member(key)
+        if member_id is None:
+            errors.append(
+                RowError(doc_line, "member", _("no loyalty member with card or phone {key!r}").format(key=key))
+            )
+    amount: Decimal | None = None
+    text = _number_text(raw.get("amount"))
+    try:
+        amount = parse_money(text, "amount") if text is not None else None
+    except ValidationError as exc:
+        errors.append(RowError(doc_line, "amount", exc.message))
+    else:
+        if amount is None or amount <= 0:
+            errors.append(RowError(doc_line, "amount", _("must be an amount above zero")))
+            amount = None
+    method = raw.get("method")
+    if method not in ("cash", "card"):
+        errors.append(
+            RowError(
+                doc_line,
+                "method",
+                _("store credit is bought in cash or by card: cash or card, not {method!r}").format(
+                    method=shown_text(str(method))
+                ),
+            )
+        )
+    if errors:
+        return errors
+    assert uid is not None and at is not None and terminal is not None and isinstance(cashier, str)
+    assert member_id is not None and amount is not None
+    return _TopUp(doc_line, uid, at, terminal, cashier, member_id, amount, str(method))
+
+
+def _parse_at(raw: dict[str, Any], doc_line: int, errors: list[RowError]) -> datetime | None:
+    at_raw = raw.get("at")
+    if not isinstance(at_raw, str):
+        errors.append(RowError(doc_line, "at", _("is required: an ISO-8601 time with its UTC offset")))
+        return None
+    try:
+        at = datetime.fromisoformat(at_raw)
+    except ValueError:
+        errors.append(RowError(doc_line, "at", _("{value!r} is not an ISO-8601 time").format(value=at_raw)))
+        return None
+    if at.tzinfo is None:
+        errors.append(RowError(doc_line, "at", _("{value!r} has no UTC offset").format(value=at_raw)))
+        return None
+    if not 1900 <= at.year <= 9998:  # the extremes overflow once moved to UTC or the shop's zone
+        errors.append(
+            RowError(doc_line, "at", _("{value!r} is too far in the past or the future").format(value=at_raw))
+        )
+        return None
+    return at
+
+
+def _parse_line(doc_line: int, raw: Any, lookups: _Lookups) -> _Doc | _TopUp | list[RowError]:
+    """A sale or return, or a store credit top-up (``"kind": "wallet_topup"``)."""
+    if isinstance(raw, dict) and "kind" in raw:
+        hostile = _hostile_text(raw, doc_line)
+        if hostile:
+            return hostile
+        if raw["kind"] != WALLET_TOPUP:
+            return [
+                RowError(
+                    doc_line,
+                    "kind",
+                    _(
+                        "{kind!r} is not a kind of line; the kind is wallet_topup, or left out for a sale or a return"
+                    ).format(kind=shown_text(str(raw["kind"]))),
+                )
+            ]
+        return _parse_topup(doc_line, raw, lookups)
+    return _parse_doc(doc_line, raw, lookups)
+
+
 def _parse_doc(doc_line: int, raw: Any, lookups: _Lookups) -> _Doc | list[RowError]:
     """A parsed document, or the errors of this line."""
     errors: list[RowError] = []
@@ -437,24 +683,7 @@ def _parse_doc(doc_line: int, raw: Any, lookups: _Lookups) -> _Doc | list[RowErr
     uid = _text(raw.get("id"), 64)
     if uid is None:
         errors.append(RowError(doc_line, "id", _("is required: a text of 1 to 64 characters")))
-    at: datetime | None = None
-    at_raw = raw.get("at")
-    if not isinstance(at_raw, str):
-        errors.append(RowError(doc_line, "at", _("is required: an ISO-8601 time with its UTC offset")))
-    else:
-        try:
-            at = datetime.fromisoformat(at_raw)
-        except ValueError:
-            errors.append(RowError(doc_line, "at", _("{value!r} is not an ISO-8601 time").format(value=at_raw)))
-        else:
-            if at.tzinfo is None:
-                errors.append(RowError(doc_line, "at", _("{value!r} has no UTC offset").format(value=at_raw)))
-                at = None
-            elif not 1900 <= at.year <= 9998:  # the extremes overflow once moved to UTC or the shop's zone
-                errors.append(
-                    RowError(doc_line, "at", _("{value!r} is too far in the past or the future").format(value=at_raw))
-                )
-                at = None
+    at = _parse_at(raw, doc_line, errors)
     terminal = _text(raw.get("terminal"), 32)
     if terminal is None:
         errors.append(RowError(doc_line, "terminal", _("is required: a terminal id of 1 to 32 characters")))
@@ -478,18 +707,19 @@ def _parse_doc(doc_line: int, raw: Any, lookups: _Lookups) -> _Doc | list[RowErr
                     _("no customer or loyalty member with code, card or phone {key!r}").format(key=raw["customer"]),
                 )
             )
-    coupon: str | None = None
-    if raw.get("coupon") is not None:
-        coupon = _text(raw["coupon"], 32)
-        if coupon is None:
-            errors.append(RowError(doc_line, "coupon", _("must be a coupon code")))
-        elif raw.get("return_of") is not None:
-            errors.append(RowError(doc_line, "coupon", _("a return gives back what was paid; leave out coupon")))
+    coupons = _parse_coupons(raw, doc_line, errors)
+    rewards = _parse_rewards(raw, doc_line, errors, member_id)
+    for name, given in (("coupon", raw.get("coupon")), ("coupons", raw.get("coupons")), ("rewards", rewards)):
+        if given and raw.get("return_of") is not None:
+            errors.append(
+                RowError(doc_line, name, _("a return gives back what was paid; leave out {field}").format(field=name))
+            )
     return_of: str | None = None
     if raw.get("return_of") is not None:
         return_of = _text(raw["return_of"], 64)
         if return_of is None:
             errors.append(RowError(doc_line, "return_of", _("must be the id of a sale")))
+    refund_method = _parse_refund_method(raw, doc_line, errors, return_of is not None)
     items_raw = raw.get("lines")
     items: list[_Item] = []
     if not isinstance(items_raw, list) or not items_raw:
@@ -529,7 +759,9 @@ def _parse_doc(doc_line: int, raw: Any, lookups: _Lookups) -> _Doc | list[RowErr
         return_of,
         note,
         member_id=member_id,
-        coupon=coupon,
+        coupons=coupons,
+        rewards=rewards,
+        refund_method=refund_method,
     )
 
 
@@ -545,12 +777,7 @@ def read_lines(path: Path) -> Iterator[tuple[int, str]]:
 
 
 def _post_sale(doc: _Doc, tz: str) -> Decimal:
-    cart = Cart(
-        customer_id=doc.customer_id,
-        note=doc.note,
-        member_id=doc.member_id,
-        coupons=(doc.coupon,) if doc.coupon else (),
-    )
+    cart = Cart(customer_id=doc.customer_id, note=doc.note, member_id=doc.member_id, coupons=doc.coupons)
     for item in doc.items:
         p = item.product
         try:
@@ -567,9 +794,15 @@ def _post_sale(doc: _Doc, tz: str) -> Decimal:
         except PosError as exc:
             raise _LineError(item.where, exc.message) from None
     try:
-        cart = price_cart(cart, now=doc.at, tz=tz)
+        priced = price_cart(cart, now=doc.at, tz=tz)
     except PosError as exc:
-        raise _LineError("coupon" if doc.coupon else "customer", exc.message) from None
+        raise _LineError("coupons" if doc.coupons else "customer", exc.message) from None
+    if doc.rewards:  # priced again with the picks, so a refusal names the field that caused it
+        try:
+            priced = price_cart(cart.with_rewards(doc.rewards), now=doc.at, tz=tz)
+        except PosError as exc:
+            raise _LineError("rewards", exc.message) from None
+    cart = priced
     # A customer that is an account's (and not a loyalty member) is the sale's account: a payment on
     # account goes on it only, so the sale's customer and the debtor are the same party.
     account_id = None
@@ -672,14 +905,47 @@ def _post_return(doc: _Doc, tz: str) -> Decimal:
             cashier_id=doc.cashier_id,
             now=doc.at,
             reason=doc.note or _("imported return"),
+            refund_method=doc.refund_method or "original",
             refunds=doc.payments,
             uid=doc.uid,
             source="import",
             tz=tz,
         )
     except PosError as exc:
-        raise _LineError("payments", exc.message) from None
+        raise _LineError("refund_method" if doc.refund_method else "payments", exc.message) from None
     return result.total
+
+
+def _post_topup(top: _TopUp, settings: Settings) -> Decimal:
+    """Store credit sold to the member, as at the till but into no drawer (imported documents
+    belong to no shift); the journal entry's reference is the line's id, which makes a second
+    import of the file skip it."""
+    try:
+        actor = actor_by_name(top.cashier, settings=settings)
+    except PosError as exc:
+        raise _LineError("cashier", exc.message) from None
+    try:
+        wallet.top_up(
+            top.member_id,
+            top.amount,
+            method=top.method,
+            actor=actor,
+            terminal=top.terminal,
+            now=top.at,
+            into_drawer=False,
+            ref=top.uid,
+        )
+    except PermissionDenied as exc:
+        raise _LineError("cashier", exc.message) from None
+    except PosError as exc:
+        raise _LineError("amount", exc.message) from None
+    return top.amount
+
+
+def _topped_up(ids: list[str]) -> set[str]:
+    """Those of ``ids`` that an earlier import already posted as store credit top-ups."""
+    J = m.JournalEntry
+    return {str(ref) for (ref,) in store.rows(J.select(J.ref).where((J.kind == wallet.TOPUP_JOURNAL) & J.ref.in_(ids)))}
 
 
 class _LineError(Exception):
@@ -713,7 +979,7 @@ def import_sales(
     except UnicodeDecodeError:
         raise ValidationError(_("{file}: not UTF-8 text").format(file=source)) from None
     errors: list[RowError] = []
-    docs: list[_Doc] = []
+    docs: list[_Doc | _TopUp] = []
     skipped = 0
     seen: dict[str, int] = {}
     lookups = _Lookups(settings)
@@ -730,6 +996,7 @@ def import_sales(
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         existing_ids.update(uid for (uid,) in store.rows(m.Sale.select(m.Sale.uid).where(m.Sale.uid.in_(chunk))))
+        existing_ids.update(_topped_up(chunk))
     for number, raw in candidates:
         uid = _uid(raw)
         if uid is not None and uid in seen:
@@ -742,21 +1009,24 @@ def import_sales(
         if uid is not None and uid in existing_ids:
             skipped += 1
             continue
-        parsed = _parse_doc(number, raw, lookups)
+        parsed = _parse_line(number, raw, lookups)
         if isinstance(parsed, list):
             errors.extend(parsed)
         else:
             docs.append(parsed)
     advance(len(raw_lines) - len(docs))
 
-    imported = returns = 0
-    sales_total = returns_total = ZERO
+    imported = returns = topups = 0
+    sales_total = returns_total = topups_total = ZERO
     try:
         with write_tx():
             for doc in docs:
                 try:
                     with write_tx():
-                        if doc.return_of is None:
+                        if isinstance(doc, _TopUp):
+                            topups_total += _post_topup(doc, settings)
+                            topups += 1
+                        elif doc.return_of is None:
                             sales_total += _post_sale(doc, tz)
                         else:
                             returns_total += _post_return(doc, tz)
@@ -772,7 +1042,16 @@ def import_sales(
             if errors:
                 raise _Rollback
             result = SalesImportResult(
-                source, len(raw_lines), imported, returns, skipped, dry_run, sales_total, returns_total
+                source,
+                len(raw_lines),
+                imported,
+                returns,
+                skipped,
+                dry_run,
+                sales_total,
+                returns_total,
+                wallet_topups=topups,
+                wallet_topups_total=topups_total,
             )
             if dry_run:
                 raise _Rollback

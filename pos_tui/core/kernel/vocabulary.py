@@ -18,6 +18,7 @@ METHOD_LABELS = {
     "points": N_("Points"),
     "store_credit": N_("Store credit"),
     "gift_card": N_("Gift card"),
+    "gift_card_new": N_("New gift card"),  # a return refunded onto a new card
     "on_account": N_("On account"),
     "transfer": N_("Bank transfer"),
     "cheque": N_("Cheque"),

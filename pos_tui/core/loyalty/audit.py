@@ -612,13 +612,18 @@ def _compare_tender(
 
 def _spent_and_given(model: Any) -> tuple[dict[int, int], dict[int, int]]:
     """Per sale, what a wallet or gift-card ledger (``kind``/``sale``/``amount``) says was
-    spent on it and given back by it (both positive kuruş)."""
+    spent on it and given back by it (both positive kuruş). A refund entry that points at a
+    return document (store credit a return gave beyond what store credit paid) counts for the
+    sale it returns, as its payment does."""
     spent: dict[int, int] = {}
     given: dict[int, int] = {}
+    S = m.Sale
+    original = fn.COALESCE(S.return_of, model.sale)
     query = (
-        model.select(model.kind, model.sale, fn.SUM(model.amount))
+        model.select(model.kind, original, fn.SUM(model.amount))
+        .join(S, JOIN.LEFT_OUTER, on=(model.sale == S.id))
         .where(model.kind.in_(("spend", "refund")) & model.sale.is_null(False))
-        .group_by(model.kind, model.sale)
+        .group_by(model.kind, original)
     )
     for kind, sale_id, amount in store.rows(query):
         if kind == "spend":

@@ -274,18 +274,18 @@ def _check_method(method: str) -> str:
     return method
 
 
-def _drawer_shift(terminal: str, shift_id: int | None) -> int:
-    """The open shift of ``terminal`` whose drawer takes the cash (``shift_id`` must be it)."""
+def drawer_shift(terminal: str, shift_id: int | None, *, refusal: str | None = None) -> int:
+    """The open shift of ``terminal`` whose drawer takes the cash (``shift_id`` must be it).
+    ``refusal``: the message (with ``{terminal}``) when the terminal has no open shift."""
     s = m.Shift
     row = (
         s.select(s.id).where((s.terminal == terminal) & (s.closed_at.is_null())).order_by(s.id.desc()).tuples().first()
     )
     if row is None:
-        raise StateError(
-            _(
-                "Cash for a gift card goes into a drawer: open a shift on terminal {terminal} or take the money by card"
-            ).format(terminal=terminal)
+        text = refusal or _(
+            "Cash for a gift card goes into a drawer: open a shift on terminal {terminal} or take the money by card"
         )
+        raise StateError(text.format(terminal=terminal))
     if shift_id is not None and shift_id != row[0]:
         raise StateError(
             _("Shift {shift_id} is not the open shift of terminal {terminal}").format(
@@ -310,7 +310,7 @@ def _receive(
     shift for cash (journalled like a paid-in, so the audit and the drawer count agree)."""
     if method != "cash":
         return None
-    shift = _drawer_shift(terminal, shift_id)
+    shift = drawer_shift(terminal, shift_id)
     reason = (_("Gift card {code} issued") if kind == "issue" else _("Gift card {code} topped up")).format(
         code=mask_code(code)
     )
@@ -343,6 +343,83 @@ def _entry(card_id: int, kind: str, kurus: int, now: datetime, *, sale_id: int |
     )
 
 
+def _unused_code(wanted: str | None) -> str:
+    """``wanted`` when no card has it yet, or a fresh generated code."""
+    if wanted is not None:
+        if fast.select_first(m.GiftCard, ("id",), {"code": wanted}) is not None:
+            raise ValidationError(_("Gift card {code} already exists").format(code=wanted))
+        return wanted
+    text = generate_code()
+    while fast.select_first(m.GiftCard, ("id",), {"code": text}) is not None:
+        text = generate_code()
+    return text
+
+
+def fresh_code() -> str:
+    """A generated code no card has yet (a refund onto a new card draws it before posting, so
+    the return's payment row can carry it masked)."""
+    return _unused_code(None)
+
+
+def issue_refund_card(
+    amount: Decimal,
+    *,
+    return_id: int,
+    now: datetime,
+    terminal: str,
+    user_id: int,
+    member_id: int | None = None,
+    code: str | None = None,
+) -> GiftCardInfo:
+    """A new card holding ``amount`` of the refund of return ``return_id`` (the
+    ``gift_card_new`` refund method; runs inside the return's transaction). Not a sale of a
+    card: no money comes into the drawer, the refund *is* the money. Its ``issue`` entry points
+    at the return; journalled as ``gift_card_issue`` with ``method: "refund"`` and the
+    return's id. The card belongs to the receipt's member (when it has one) and never expires."""
+    value = _positive(amount, _("A gift card's amount"))
+    with write_tx():
+        text = _unused_code(None if code is None else check_code(code))
+        at = to_db(now)
+        card_id = fast.insert_one(
+            m.GiftCard, {"code": text, "issued_at": at, "member": member_id, "expires_on": None, "active": True}
+        )
+        _entry(card_id, "issue", to_kurus(value), now, sale_id=return_id, actor_id=user_id)
+        user = fast.select_first(m.User, ("name",), {"id": user_id})
+        uid = fast.select_first(m.Sale, ("uid",), {"id": return_id})
+        journal.append(
+            "gift_card_issue",
+            {
+                "card_id": card_id,
+                "code": text,
+                "amount": f"{value:.2f}",
+                "method": "refund",
+                "movement_id": None,
+                "member_id": member_id,
+                "expires_on": None,
+                "return": None if uid is None else uid[0],
+                "user": None if user is None else user[0],
+            },
+            terminal=terminal,
+            now=now,
+            ref=text,
+        )
+        return GiftCardInfo(card_id, text, from_db(at), member_id, None, True, value)
+
+
+def cards_issued_on(return_id: int) -> list[GiftCardInfo]:
+    """The cards a return issued for its refund (``gift_card_new``), with their balances now.
+    The till shows their full codes once, right after posting."""
+    e, g = m.GiftCardEntry, m.GiftCard
+    codes = store.rows(
+        e.select(g.code).join(g, on=(e.card == g.id)).where((e.sale == return_id) & (e.kind == "issue")).order_by(e.id)
+    )
+    cards = []
+    for (code,) in codes:
+        row = _card_row(str(code))
+        cards.append(_info(row, _balance_kurus(row[0])))
+    return cards
+
+
 def issue_card(
     amount: Decimal,
     *,
@@ -371,14 +448,7 @@ def issue_card(
     with write_tx():
         if member_id is not None and fast.select_first(m.Member, ("id",), {"id": member_id}) is None:
             raise NotFound(_("No member with id {id}").format(id=member_id))
-        if wanted is not None:
-            if fast.select_first(m.GiftCard, ("id",), {"code": wanted}) is not None:
-                raise ValidationError(_("Gift card {code} already exists").format(code=wanted))
-            text = wanted
-        else:
-            text = generate_code()
-            while fast.select_first(m.GiftCard, ("id",), {"code": text}) is not None:
-                text = generate_code()
+        text = _unused_code(wanted)
         at = to_db(now)
         card_id = fast.insert_one(
             m.GiftCard,

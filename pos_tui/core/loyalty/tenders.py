@@ -28,7 +28,10 @@ a refusal there rolls the whole sale back.
 Returns (``ctx.kind == "return"``) refund to the same place, only against the original
 receipt: points go back to the member who redeemed them (:func:`ledger.restore`, never more
 than the receipt redeemed and did not get back), store credit to the wallet that paid, gift
-card money to the card(s) that paid — never to cash.
+card money to the card(s) that paid — never to cash. A ``store_credit`` refund may be more
+than store credit paid when the shop allows it (``[store_credit] refunds``) and the receipt
+has a member: the rest goes to that member's wallet as a ``refund`` entry on the return.
+``gift_card_new`` (refunds only) loads the refund onto a new gift card.
 """
 
 from __future__ import annotations
@@ -52,6 +55,7 @@ from pos_tui.store import models as m
 POINTS = "points"
 STORE_CREDIT = "store_credit"
 GIFT_CARD = "gift_card"
+GIFT_CARD_NEW = "gift_card_new"  # refunds only: a new card loaded with the refund
 LOYALTY_METHODS = (POINTS, STORE_CREDIT, GIFT_CARD)
 
 
@@ -71,7 +75,12 @@ def _not_more_than_open(method: str, amount: Decimal, remaining: Decimal, ctx: T
 
 
 def _method_name(method: str) -> str:
-    names = {POINTS: _("points"), STORE_CREDIT: _("store credit"), GIFT_CARD: _("gift card")}
+    names = {
+        POINTS: _("points"),
+        STORE_CREDIT: _("store credit"),
+        GIFT_CARD: _("gift card"),
+        GIFT_CARD_NEW: _("new gift card"),
+    }
     return names.get(method, method)
 
 
@@ -353,6 +362,26 @@ def _lock(member_id: int) -> None:
 # --------------------------------------------------------------------------- store credit
 
 
+def store_credit_refund_refusal(member_id: int | None, program: Program | None = None) -> str | None:
+    """Why a return may not refund into store credit more than store credit paid on the receipt
+    (None when it may): the shop must allow it (``[store_credit] refunds``) and the receipt must
+    have a member, whose wallet takes it."""
+    program = program if program is not None else loyalty_program()
+    if not program.store_credit.refunds:
+        return _("This shop does not refund returns into store credit ([store_credit] refunds = false)")
+    if member_id is None:
+        return _(
+            "The receipt has no member, so there is no wallet to refund into; refund in cash or by the original payment"
+        )
+    return None
+
+
+def _store_credit_open(original: int) -> tuple[int | None, Decimal]:
+    """(the member whose wallet paid ``original``, what it paid and has not got back)."""
+    payer = wallet.payer_of(original)
+    return payer, ZERO if payer is None else wallet.spent_on_sale(payer, original)
+
+
 class StoreCreditTender:
     """Store credit (the member's wallet) as a tender."""
 
@@ -360,16 +389,20 @@ class StoreCreditTender:
         _not_more_than_open(STORE_CREDIT, payment.amount, remaining, ctx)
         if ctx.kind == RETURN:
             original = _need_original(ctx, STORE_CREDIT)
-            payer = wallet.payer_of(original)
-            open_ = ZERO if payer is None else wallet.spent_on_sale(payer, original)
-            if payer is None or payment.amount > open_:
-                raise ValidationError(
-                    _(
-                        "Store credit paid {open} of that receipt that is not yet given back; {amount} cannot go "
-                        "back to the wallet"
-                    ).format(open=format_money(open_), amount=format_money(payment.amount))
-                )
-            return AppliedPayment(STORE_CREDIT, payment.amount, details={"member_id": payer})
+            payer, open_ = _store_credit_open(original)
+            if payment.amount > open_:
+                refusal = store_credit_refund_refusal(ctx.member_id)
+                if refusal is not None:
+                    raise ValidationError(
+                        _(
+                            "Store credit paid {open} of that receipt that is not yet given back; {amount} cannot go "
+                            "back to the wallet"
+                        ).format(open=format_money(open_), amount=format_money(payment.amount))
+                        + ": "
+                        + refusal
+                    )
+            member_id = payer if payer is not None else ctx.member_id
+            return AppliedPayment(STORE_CREDIT, payment.amount, details={"member_id": member_id})
         member_id = _need_member(ctx, STORE_CREDIT)
         state = wallet.wallet_status(
             member_id, as_of=shop_day(ctx.now, ctx.tz), hold_days=loyalty_program().points.hold_days, tz=ctx.tz
@@ -392,11 +425,21 @@ class StoreCreditTender:
 
     def post(self, applied: AppliedPayment, ctx: TenderContext) -> None:
         if ctx.kind == RETURN:
+            # What store credit paid on the receipt goes back to the wallet that paid (an entry on
+            # the receipt); the rest is a refund the member takes as store credit instead of money
+            # (an entry on this return), only when the shop allows it and the receipt has a member.
             original = _need_original(ctx, STORE_CREDIT)
-            payer = wallet.payer_of(original)
-            if payer is None:
-                raise ValidationError(_("No store credit paid that receipt; nothing can go back to a wallet"))
-            wallet.refund_sale(payer, original, applied.amount, now=ctx.now)
+            payer, open_ = _store_credit_open(original)
+            back = min(applied.amount, open_)
+            if payer is not None and back > 0:
+                wallet.refund_sale(payer, original, back, now=ctx.now)
+            extra = applied.amount - back
+            if extra > 0:
+                refusal = store_credit_refund_refusal(ctx.member_id)
+                if refusal is not None:
+                    raise ValidationError(refusal)
+                assert ctx.member_id is not None and ctx.sale_id is not None
+                wallet.refund_return(ctx.member_id, ctx.sale_id, extra, now=ctx.now)
             return
         member_id = _need_member(ctx, STORE_CREDIT)
         wallet.spend(
@@ -459,11 +502,47 @@ class GiftCardTender:
             raise ValidationError(exc.message) from None
 
 
+# --------------------------------------------------------------------------- a new gift card (refunds only)
+
+
+class NewGiftCardTender:
+    """``gift_card_new``: a return's refund loaded onto a new gift card (never on a sale). The
+    code is drawn in ``apply`` (a read) so the payment row carries it masked; ``post`` issues
+    the card (:func:`giftcards.issue_refund_card`) in the return's transaction. Any return may
+    use it: the money stays in the shop as a card, like a refund to a card that paid."""
+
+    def apply(self, payment: PaymentInput, remaining: Decimal, ctx: TenderContext) -> AppliedPayment:
+        if ctx.kind != RETURN:
+            raise ValidationError(
+                _("A new gift card is a way to refund a return; sell gift cards from the gift card menu")
+            )
+        _not_more_than_open(GIFT_CARD_NEW, payment.amount, remaining, ctx)
+        code = str(payment.details.get("code") or "") or giftcards.fresh_code()
+        return AppliedPayment(
+            GIFT_CARD_NEW, payment.amount, reference=giftcards.mask_code(code), details={"code": code}
+        )
+
+    def post(self, applied: AppliedPayment, ctx: TenderContext) -> None:
+        assert ctx.sale_id is not None
+        code = applied.details.get("code")
+        giftcards.issue_refund_card(
+            applied.amount,
+            return_id=ctx.sale_id,
+            now=ctx.now,
+            terminal=ctx.terminal,
+            user_id=ctx.cashier_id,
+            member_id=ctx.member_id,
+            code=None if not code else str(code),
+        )
+
+
 # --------------------------------------------------------------------------- registration
 
 
 def register_loyalty_tenders() -> None:
-    """Register ``points``, ``store_credit`` and ``gift_card``; calling it again changes nothing."""
+    """Register ``points``, ``store_credit``, ``gift_card`` and ``gift_card_new`` (refunds only);
+    calling it again changes nothing."""
     register_tender(POINTS, PointsTender())
     register_tender(STORE_CREDIT, StoreCreditTender())
     register_tender(GIFT_CARD, GiftCardTender())
+    register_tender(GIFT_CARD_NEW, NewGiftCardTender())

@@ -3,20 +3,24 @@
 Model (docs/wallets.md has the long version):
 
 - Every change is one ``wallet_entry`` row in kuruş: ``cashback`` (+, what a purchase gave
-  back), ``refund`` (+, store credit given back by a return of goods it paid for), ``import``
-  (+, an opening balance brought from another system), ``spend`` (−, store credit paying a
-  receipt), ``clawback`` (−, the cashback of returned goods taken back) and ``adjust`` (±, a
-  manager's correction with a reason, journalled). The balance is the sum; there is no
-  balance column that could drift from the entries.
+  back), ``refund`` (+, store credit given back by a return of goods it paid for, or a return
+  the member took as store credit instead of cash or card), ``topup`` (+, store credit the
+  member bought with cash or card, journalled), ``import`` (+, an opening balance brought from
+  another system), ``spend`` (−, store credit paying a receipt), ``clawback`` (−, the cashback
+  of returned goods taken back) and ``adjust`` (±, a manager's correction with a reason,
+  journalled). The balance is the sum; there is no balance column that could drift from the
+  entries.
 - Entries that concern a receipt carry the **original** sale: a ``spend`` and the ``refund``
   entries that give it back point at the sale store credit paid for; ``cashback`` and its
   ``clawback`` entries at the sale that earned it. So "spent and not yet refunded" and
-  "credited and not yet clawed back" are sums per sale (the points ledger does the same).
+  "credited and not yet clawed back" are sums per sale (the points ledger does the same). The
+  part of a store-credit refund beyond what store credit paid on the receipt (the shop's
+  ``[store_credit] refunds``) points at the **return** document that gave it.
 - **Cashback is held like points.** Cashback a purchase earned is *pending* for the
   program's hold (``hold_days``, 15 by default: the 14-day return window plus one) and only
   then *available*. Without it the brief's fraud (buy a TV, spend its reward on an oven,
-  return the TV) works with cashback as it would with points. Refunds, imports and
-  adjustments are available at once: they are money the member already had.
+  return the TV) works with cashback as it would with points. Refunds, top-ups, imports and
+  adjustments are available at once: they are money the member already had (or just paid).
 - **Never overdrawn by spending; may go negative by a return.** ``spend`` needs the amount
   available. A return is never blocked, so a ``clawback`` of cashback the member already
   spent makes the balance negative, and store credit cannot be spent until it is positive
@@ -45,6 +49,7 @@ from pos_tui.core.kernel.errors import NotFound, ValidationError
 from pos_tui.core.kernel.formatting import format_money
 from pos_tui.core.kernel.money import from_kurus, money, to_kurus
 from pos_tui.core.kernel.pan import refuse_pan
+from pos_tui.core.loyalty.giftcards import drawer_shift
 from pos_tui.core.loyalty.ledger import DEFAULT_HOLD_DAYS
 from pos_tui.i18n import _
 from pos_tui.store import fast, write_tx
@@ -52,7 +57,11 @@ from pos_tui.store import models as m
 
 CreditKind = Literal["cashback", "refund", "import"]
 DebitKind = Literal["spend", "clawback"]
+TopUpMethod = Literal["cash", "card"]
 CREDIT_KINDS: tuple[str, ...] = ("cashback", "refund", "import")
+TOPUP_METHODS: tuple[str, ...] = ("cash", "card")
+CASH_MOVEMENT_KIND = "store_credit"  # cash_movement.kind (and journal kind) of cash received for store credit
+TOPUP_JOURNAL = "wallet_topup"
 DEBIT_KINDS: tuple[str, ...] = ("spend", "clawback")
 
 
@@ -230,8 +239,9 @@ def wallet_entries(member_id: int, *, limit: int | None = None) -> list[WalletEn
 
 
 def spent_on_sale(member_id: int, sale_id: int) -> Decimal:
-    """Store credit that paid ``sale_id`` and has not been refunded yet."""
-    return from_kurus(-_per_sale(member_id, sale_id, "spend") - _per_sale(member_id, sale_id, "refund"))
+    """Store credit that paid ``sale_id`` and has not been refunded yet (never below zero: a
+    return may put more on the wallet than store credit paid, see :func:`refund_return`)."""
+    return from_kurus(max(-_per_sale(member_id, sale_id, "spend") - _per_sale(member_id, sale_id, "refund"), 0))
 
 
 def payer_of(sale_id: int) -> int | None:
@@ -366,6 +376,119 @@ def refund_sale(member_id: int, sale_id: int, amount: Decimal, *, now: datetime)
         return _insert(member_id, "refund", to_kurus(value), now, sale_id=sale_id)
 
 
+def refund_return(member_id: int, return_id: int, amount: Decimal, *, now: datetime) -> WalletEntryInfo:
+    """Put ``amount`` of a return's refund on the member's wallet *instead of* paying it out
+    (the ``store_credit`` refund method beyond what store credit paid on the receipt; the tender
+    checks that the shop allows it and that the receipt has the member). The ``refund`` entry
+    points at the return document ``return_id`` and is available at once."""
+    value = _amount(amount, _("The refunded amount"))
+    with write_tx():
+        _lock_member(member_id)
+        return _insert(member_id, "refund", to_kurus(value), now, sale_id=return_id)
+
+
+@dataclass(frozen=True, slots=True)
+class WalletTopUp:
+    """A top-up written by :func:`top_up`: the entry, the wallet's total after it and the
+    drawer's cash movement (None when paid by card or imported)."""
+
+    entry: WalletEntryInfo
+    total: Decimal
+    movement_id: int | None
+
+
+def _check_topup_method(method: str) -> str:
+    if method not in TOPUP_METHODS:
+        raise ValidationError(
+            _(
+                "Store credit is bought in cash or by card, not {method!r}; it is never paid with points, store "
+                "credit or a gift card"
+            ).format(method=method)
+        )
+    return method
+
+
+def top_up(
+    member_id: int,
+    amount: Decimal,
+    *,
+    method: TopUpMethod | str,
+    actor: Actor,
+    terminal: str,
+    now: datetime,
+    shift_id: int | None = None,
+    into_drawer: bool = True,
+    ref: str | None = None,
+) -> WalletTopUp:
+    """Sell ``amount`` of store credit to the member (permission ``sell``): a ``topup`` entry,
+    available at once, journalled as ``wallet_topup``. As for a gift card, the money is a
+    liability, not a sale of goods (no receipt, no KDV). Paid ``cash``, it goes into the drawer of
+    ``terminal``'s open shift (``shift_id`` must be it when given): a ``store_credit`` cash
+    movement journalled like a paid-in, so the X/Z expected cash include it; paid ``card``, only
+    the journal records the method. ``into_drawer=False`` (the sales import: imported documents
+    belong to no drawer) writes no cash movement. ``ref`` is the journal entry's reference (the
+    import's id; the member id otherwise)."""
+    require(actor, "sell")
+    value = _amount(amount, _("A top-up"))
+    _check_topup_method(method)
+    with write_tx():
+        _lock_member(member_id)
+        entry = _insert(member_id, "topup", to_kurus(value), now, actor_id=actor.user_id)
+        movement: int | None = None
+        if method == "cash" and into_drawer:
+            shift = drawer_shift(
+                terminal,
+                shift_id,
+                refusal=_(
+                    "Cash for store credit goes into a drawer: open a shift on terminal {terminal} or take the money "
+                    "by card"
+                ),
+            )
+            reason = _("Store credit topped up for member {id}").format(id=member_id)
+            movement = fast.insert_one(
+                m.CashMovement,
+                {
+                    "shift": shift,
+                    "terminal": terminal,
+                    "user": actor.user_id,
+                    "at": to_db(now),
+                    "kind": CASH_MOVEMENT_KIND,
+                    "amount": to_kurus(value),
+                    "reason": reason,
+                },
+            )
+            journal.append(
+                CASH_MOVEMENT_KIND,
+                {
+                    "movement_id": movement,
+                    "shift_id": shift,
+                    "user": actor.name,
+                    "amount": f"{value:.2f}",
+                    "reason": reason,
+                },
+                terminal=terminal,
+                now=now,
+                ref=str(movement),
+            )
+        total = from_kurus(sum(r.amount for r in _rows(member_id)))
+        journal.append(
+            TOPUP_JOURNAL,
+            {
+                "entry_id": entry.id,
+                "member_id": member_id,
+                "amount": f"{value:.2f}",
+                "method": method,
+                "movement_id": movement,
+                "total": f"{total:.2f}",
+                "user": actor.name,
+            },
+            terminal=terminal,
+            now=now,
+            ref=ref or str(member_id),
+        )
+        return WalletTopUp(entry, total, movement)
+
+
 def clawback_cashback(
     member_id: int,
     sale_id: int,
@@ -435,19 +558,25 @@ def adjust(
 
 
 __all__ = [
+    "CASH_MOVEMENT_KIND",
     "CREDIT_KINDS",
     "DEBIT_KINDS",
+    "TOPUP_METHODS",
     "InsufficientCredit",
+    "TopUpMethod",
     "WalletBalance",
     "WalletEntryInfo",
+    "WalletTopUp",
     "adjust",
     "clawback_cashback",
     "credit",
     "debit",
     "payer_of",
+    "refund_return",
     "refund_sale",
     "spend",
     "spent_on_sale",
+    "top_up",
     "wallet_balance",
     "wallet_entries",
     "wallet_status",

@@ -479,6 +479,8 @@ def x_report_for(report: Any, settings: Settings, *, width: int, fiscal: bool = 
     sheet.row(_("Paid out"), sheet.money(-report.paid_out))
     if report.gift_cards:
         sheet.row(_("Gift card"), sheet.money(report.gift_cards))
+    if getattr(report, "store_credit", None):
+        sheet.row(_("Store credit"), sheet.money(report.store_credit))
     if getattr(report, "collections", None) or getattr(report, "supplier_payments", None):
         sheet.row(_("Cash collections"), sheet.money(report.cash_collections))
         sheet.row(_("Cash paid to suppliers"), sheet.money(-report.cash_supplier_payments))

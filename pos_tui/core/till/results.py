@@ -11,7 +11,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-REFUND_METHODS = ("original", "cash")
+REFUND_METHODS = ("original", "cash", "store_credit", "gift_card_new")
 SaleRef = str | tuple[str, int]
 """A posted document: its uid, or ``(terminal, receipt_no)``."""
 

@@ -31,7 +31,7 @@ from pos_tui.core.kernel.errors import ValidationError
 from pos_tui.core.kernel.formatting import format_money, format_quantity
 from pos_tui.core.kernel.money import ZERO, from_kurus, money
 from pos_tui.core.kernel.pan import refuse_pan
-from pos_tui.core.loyalty.tenders import LOYALTY_METHODS
+from pos_tui.core.loyalty.tenders import GIFT_CARD_NEW, LOYALTY_METHODS, STORE_CREDIT, store_credit_refund_refusal
 from pos_tui.core.staff.users import record_override
 from pos_tui.core.till.carts import store_priced
 from pos_tui.core.till.documents import _Head, _resolve, _Sold
@@ -172,41 +172,74 @@ def _refunds_by_original(original: _Head, total: Decimal) -> list[PaymentInput]:
     return refunds
 
 
-def _cash_refunds(original: _Head, total: Decimal) -> list[PaymentInput]:
-    """A refund "in cash": what points, store credit or a gift card paid still goes back to
-    them (their value is never paid out as cash), what was put on the customer's account goes
-    back on it (it was never paid); everything else is cash."""
+def _converted_refunds(original: _Head, total: Decimal, method: str) -> list[PaymentInput]:
+    """A refund "in cash", "into store credit" or "onto a new gift card" (``method``): what
+    points, store credit or a gift card paid still goes back to them (their value is never paid
+    out, nor turned into another kind of money), what was put on the customer's account goes
+    back on it (it was never paid); everything else goes to ``method``. Into store credit the
+    part store credit paid and the rest are one payment."""
     kept = [p for p in _refunds_by_original(original, total) if p.method in (*LOYALTY_METHODS, ON_ACCOUNT)]
-    cash = total - sum((p.amount for p in kept), ZERO)
-    return [*kept, PaymentInput("cash", cash)] if cash > 0 else kept
+    rest = total - sum((p.amount for p in kept), ZERO)
+    if rest <= 0:
+        return kept
+    if method == STORE_CREDIT:
+        refusal = store_credit_refund_refusal(original.member_id)
+        if refusal is not None:
+            raise ValidationError(refusal)
+        paid = sum((p.amount for p in kept if p.method == STORE_CREDIT), ZERO)
+        others = [p for p in kept if p.method != STORE_CREDIT]
+        return [*others, PaymentInput(STORE_CREDIT, paid + rest)]
+    return [*kept, PaymentInput(method, rest)]
+
+
+def _check_method(refund_method: str) -> None:
+    if refund_method not in REFUND_METHODS:
+        raise ValidationError(
+            _(
+                "Refund method must be 'original', 'cash', 'store_credit' (into the member's store credit) or "
+                "'gift_card_new' (onto a new gift card), not {method!r}"
+            ).format(method=refund_method)
+        )
+
+
+def _wanted(original: _Head, total: Decimal, refund_method: str) -> list[PaymentInput]:
+    if refund_method == "original":
+        return _refunds_by_original(original, total)
+    return _converted_refunds(original, total, "cash" if refund_method == "cash" else refund_method)
 
 
 def refund_split(original: SaleRef, total: Decimal, refund_method: str = "original") -> list[PaymentInput]:
     """How a return of ``total`` against ``original`` would be refunded with ``refund_method``
     (what :func:`post_return` posts when no refunds are given): per method, in the sale's order;
-    the part paid on account goes back on the account either way. Reads only (the return screen
-    shows it before posting)."""
+    the part paid on account goes back on the account either way, and so do the parts points,
+    store credit and gift cards paid unless the method is ``original``. ``store_credit`` puts
+    the rest into the member's store credit (refused when the shop does not allow it or the
+    receipt has no member); ``gift_card_new`` loads it onto a new gift card. Reads only (the
+    return screen shows it before posting)."""
+    _check_method(refund_method)
     head = _resolve(original)
     if total <= 0:
         return []
-    return _cash_refunds(head, total) if refund_method == "cash" else _refunds_by_original(head, total)
+    return _wanted(head, total, refund_method)
 
 
 def _check_refunds(original: _Head, refunds: Sequence[PaymentInput]) -> None:
-    """Explicit refunds may pay back by a non-cash method only what that method paid."""
+    """Explicit refunds may pay back by a non-cash method only what that method paid; store
+    credit may take more when the shop allows it and the receipt has a member, and a new gift
+    card any amount (the tenders check the rest)."""
     available = _original_refundable(original)
     asked: dict[str, Decimal] = {}
     for r in refunds:
         asked[r.method] = asked.get(r.method, ZERO) + money(r.amount)
     for method, amount in asked.items():
-        if method != "cash" and amount > available.get(method, ZERO):
-            raise ValidationError(
-                _(
-                    "A {method} refund of {amount} is more than the {available} paid by {method} and not yet refunded"
-                ).format(
-                    method=method, amount=format_money(amount), available=format_money(available.get(method, ZERO))
-                )
-            )
+        if method in ("cash", GIFT_CARD_NEW) or amount <= available.get(method, ZERO):
+            continue
+        if method == STORE_CREDIT and store_credit_refund_refusal(original.member_id) is None:
+            continue
+        text = _("A {method} refund of {amount} is more than the {available} paid by {method} and not yet refunded")
+        raise ValidationError(
+            text.format(method=method, amount=format_money(amount), available=format_money(available.get(method, ZERO)))
+        )
 
 
 def _receipt_label(sale: _Head) -> str:
@@ -302,12 +335,11 @@ def post_return(
     """Post a return against ``original_receipt`` without a permission check (see :func:`create_return`).
 
     ``refunds`` overrides ``refund_method`` with explicit refund payments (the sales import);
-    they must sum to the refund, and a non-cash method may not refund more than it paid.
+    they must sum to the refund, and a non-cash method may not refund more than it paid (but
+    ``store_credit`` may, when the shop allows it and the receipt has a member, and
+    ``gift_card_new`` loads any amount onto a new card).
     """
-    if refund_method not in REFUND_METHODS:
-        raise ValidationError(
-            _("Refund method must be 'original' or 'cash', not {method!r}").format(method=refund_method)
-        )
+    _check_method(refund_method)
     text = (reason or "").strip()
     if not text:
         raise ValidationError(_("A reason is needed"))
@@ -332,10 +364,8 @@ def post_return(
         if refunds is not None:
             _check_refunds(original, refunds)
             wanted = list(refunds)
-        elif refund_method == "cash":
-            wanted = _cash_refunds(original, total)
         else:
-            wanted = _refunds_by_original(original, total)
+            wanted = _wanted(original, total, refund_method)
         applied = settle_payments(wanted, ctx)
         draft = DocumentDraft(
             kind=RETURN,
@@ -373,7 +403,8 @@ def create_return(
 ) -> SaleResult:
     """Take back part or all of a sale: needs ``return``. Each line returns at most what was
     sold minus earlier returns; the money is refunded by the original payment methods (in the
-    order they paid, each up to what it paid minus earlier refunds) or all in cash."""
+    order they paid, each up to what it paid minus earlier refunds), or in cash, into the
+    member's store credit or onto a new gift card (``refund_method``; see :func:`refund_split`)."""
     used = require(actor, "return", override)
     with write_tx():
         original = _resolve(original_receipt)

@@ -43,11 +43,13 @@ class GiftCardDone(Message, bubble=False):
 
 
 def mode_choices() -> list[tuple[str, str]]:
-    """The menu's second step: what to do with a gift card."""
+    """The menu's second step: what to do with a gift card (or a member's store credit:
+    :mod:`pos_tui.tui.dialogs.wallet_topup`)."""
     return [
         ("issue", _("Sell a new gift card")),
         ("topup", _("Top up a gift card")),
         ("balance", _("Check a gift card's balance")),
+        ("wallet", _("Top up a member's store credit")),
     ]
 
 

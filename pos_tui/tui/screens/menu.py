@@ -103,7 +103,7 @@ def menu_entries(screen: SaleScreen) -> list[tuple[str, str]]:
     if actor.can("admin"):
         entries.append(("users", _("Users")))
     if actor.can("sell"):  # last, so the entries above keep their numbers
-        entries.append(("gift_cards", _("Gift cards: sell, top up, balance")))
+        entries.append(("gift_cards", _("Gift cards and store credit: sell, top up, balance")))
     entries.extend(printing_entries(screen))
     entries.append(("stock", _("Stock: receive goods, adjust, transfer, count, look up")))
     entries.append(("collect", _("Collection: take a customer's payment on account")))
@@ -406,8 +406,30 @@ def gift_cards(screen: SaleScreen) -> None:
         mode = modes.get(choice)
         if mode is not None:
             screen.app.push_screen(GiftCardDialog(mode, screen.language), closed)
+        elif choice == "wallet":
+            wallet_topup(screen)
 
     screen.app.push_screen(ChoiceDialog(_("Gift cards"), mode_choices()), chosen)
+
+
+def wallet_topup(screen: SaleScreen) -> None:
+    """Sell store credit to the sale's member or another one (:mod:`pos_tui.tui.dialogs.wallet_topup`)."""
+    from pos_tui.tui.dialogs.wallet_topup import WalletTopUpDialog
+    from pos_tui.tui.widgets.member_panel import MemberPanel
+
+    member_id = screen.cart.member_id
+    profile = screen.query_one(MemberPanel).profile if member_id is not None else None
+    name = None if not profile else str(profile.get("name") or "") or None
+
+    def closed(done: Any) -> None:
+        if done is not None:
+            screen.show_note(
+                _("Store credit of {name}: {total}").format(
+                    name=done.name, total=format_money(done.total, screen.language)
+                )
+            )
+
+    screen.app.push_screen(WalletTopUpDialog(member_id, name, screen.language), closed)
 
 
 def close_shift(screen: SaleScreen) -> None:

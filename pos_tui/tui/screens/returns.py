@@ -39,6 +39,19 @@ from pos_tui.tui.widgets.keybar import KeyBar
 from pos_tui.tui.widgets.status import StatusLine
 
 RETURN_REASONS = (N_("Defective"), N_("Customer changed their mind"), N_("Wrong item sold"), N_("Expired"))
+REFUND_ORDER = ("original", "cash", "store_credit", "gift_card_new")
+"""The refund methods F8 steps through (the core's ``REFUND_METHODS``)."""
+
+
+def refund_method_label(method: str) -> str:
+    """How the summary line names a refund method ("To refund: 20,00 · by cash")."""
+    labels = {
+        "original": _("the original payment"),
+        "cash": _("cash"),
+        "store_credit": _("the member's store credit"),
+        "gift_card_new": _("a new gift card"),
+    }
+    return labels.get(method, method)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +98,12 @@ def refund_parts(refunds: Any, account: str | None, language: str, *, posted: bo
         elif method == "card":
             text = _("{amount} refunded to the card") if posted else _("{amount} back to the card")
             parts.append(text.format(amount=money))
+        elif method == "store_credit":
+            text = _("{amount} put on the member's store credit") if posted else _("{amount} into store credit")
+            parts.append(text.format(amount=money))
+        elif method == "gift_card_new":
+            text = _("{amount} loaded onto a new gift card") if posted else _("{amount} onto a new gift card")
+            parts.append(text.format(amount=money))
         else:
             text = _("{amount} refunded as {method}") if posted else _("{amount} back as {method}")
             parts.append(text.format(amount=money, method=method_label(method)))
@@ -106,16 +125,24 @@ def refund_preview(line: Any, qty_milli: int) -> Decimal:
 
 class ReturnScreen(PosScreen, ScanTarget):
     """Type the receipt number and Enter; ↑↓ pick a line, F5 (or Enter on an empty field)
-    returns all that is left of it (or nothing), F7 types a quantity, F8 switches the refund
-    between the original payment and cash, F10 posts. F6 switches to a return without a
-    receipt: scan the items (``2*`` works); posting it asks a supervisor. Esc goes back."""
+    returns all that is left of it (or nothing), F7 types a quantity, F8 steps the refund through
+    the original payment, cash, the member's store credit and a new gift card (the summary says
+    where each part goes, or why a way is refused), F10 posts. A refund onto a new gift card
+    shows the card's full code once, for the customer; the slip prints it masked. F6 switches
+    to a return without a receipt: scan the items (``2*`` works); posting it asks a supervisor.
+    Esc goes back."""
 
     AUTO_FOCUS = "#return-input"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("return.toggle", "toggle_line", N_("All/none"), N_("Return everything left of this line, or nothing")),
         bind("return.quantity", "quantity", N_("Qty"), N_("Type the quantity to return of this line")),
-        bind("return.method", "method", N_("Refund"), N_("Refund by the original payment or in cash")),
+        bind(
+            "return.method",
+            "method",
+            N_("Refund"),
+            N_("Refund by the original payment, in cash, into store credit or onto a new gift card"),
+        ),
         bind("return.no_receipt", "blind", N_("No receipt"), N_("Return without a receipt (supervisor)")),
         bind("return.complete", "complete", N_("Post"), N_("Post the return and refund")),
         bind("sale.line_up", "line(-1)", N_("Line up"), N_("Select the line above"), show=False),
@@ -131,6 +158,7 @@ class ReturnScreen(PosScreen, ScanTarget):
         self.blind = False
         self.blind_lines: list[BlindLine] = []
         self.posting = False
+        self.new_cards: dict[int, list[Any]] = {}  # return id → the gift cards it issued (read by the worker)
 
     def compose(self) -> ComposeResult:
         yield StatusLine(id="status")
@@ -297,12 +325,7 @@ class ReturnScreen(PosScreen, ScanTarget):
         return sum((refund_preview(ln, self.chosen.get(ln.line_no, 0)) for ln in self.found.lines), ZERO)
 
     def refresh_summary(self) -> None:
-        if self.blind:
-            method = _("cash (no receipt)")
-        elif self.refund_method == "cash":
-            method = _("cash")
-        else:
-            method = _("the original payment")
+        method = _("cash (no receipt)") if self.blind else refund_method_label(self.refund_method)
         total = self.refund_total()
         text = _("To refund: {amount} · by {method}").format(amount=format_money(total, self.language), method=method)
         account = None if self.blind or self.found is None else on_account_of(self.found.document)
@@ -373,8 +396,10 @@ class ReturnScreen(PosScreen, ScanTarget):
         self.app.push_screen(QuantityDialog(_("Return quantity"), line.name), entered)
 
     def action_method(self) -> None:
+        """The next way to refund: original → cash → store credit → new gift card → original."""
         if not self.blind:
-            self.refund_method = "cash" if self.refund_method == "original" else "original"
+            at = REFUND_ORDER.index(self.refund_method) if self.refund_method in REFUND_ORDER else -1
+            self.refund_method = REFUND_ORDER[(at + 1) % len(REFUND_ORDER)]
             self.refresh_summary()
 
     # -- without a receipt -----------------------------------------------------------------------
@@ -459,9 +484,12 @@ class ReturnScreen(PosScreen, ScanTarget):
             ref = (doc["terminal"], int(doc["receipt_no"]))
             lines = [till.ReturnLineInput(no, qty) for no, qty in sorted(self.chosen.items())]
             method = self.refund_method
+            new_cards = self.new_cards
 
             def run(override: Override | None) -> Any:
-                return till.create_return(
+                from pos_tui.core.loyalty import giftcards
+
+                result = till.create_return(
                     session.terminal,
                     actor,
                     ref,
@@ -473,6 +501,9 @@ class ReturnScreen(PosScreen, ScanTarget):
                     shift_id=shift_id,
                     tz=tz,
                 )
+                if any(p.get("method") == "gift_card_new" for p in result.document.get("payments", ())):
+                    new_cards[result.sale_id] = giftcards.cards_issued_on(result.sale_id)
+                return result
 
         self.posting = True
         self.show_note(_("Posting the return…"))
@@ -503,6 +534,15 @@ class ReturnScreen(PosScreen, ScanTarget):
             title = _("Return {no}").format(no=result.receipt_no)
         if parts:
             body = Group(Text("\n".join(parts), style="bold"), Rule(), body)
+        cards = self.new_cards.pop(result.sale_id, [])
+        if cards:  # shown once, here: the slip and the journal of the return carry the code masked
+            lines = [
+                _("New gift card {code} holds {balance}. Give the customer this code.").format(
+                    code=card.code, balance=format_money(card.balance, self.language)
+                )
+                for card in cards
+            ]
+            body = Group(Text("\n".join(lines), style="bold green"), Rule(), body)
         invoiced = None if self.blind or self.found is None else self.found.invoice
         if invoiced is not None:  # the return of an invoiced sale needs its own document
             from pos_tui.tui.invoicing import return_document_note
