@@ -51,7 +51,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "audit": ("audit", "Check that nothing was changed behind pos_tui's back."),
     "loyalty": ("loyalty", "The loyalty program: rules, tiers, coupons, offers and the nightly run."),
     "giftcards": ("giftcards", "Gift cards: issue, top up, show, list, deactivate."),
-    "wallet": ("wallet", "Members' store credit and cashback: show, adjust."),
+    "wallet": ("wallet", "Members' store credit and cashback: show, adjust, top up."),
     "points": ("points", "Members' points: show, transfer, donate to a charity, adjust."),
     "customers": ("customers", "Loyalty members: enrol, show, search, consent, export and anonymize."),
     "messages": ("messages", "Loyalty messages: list, export (SMS), send by e-mail."),
