@@ -48,6 +48,7 @@ _EXPORTS = {
     "coupons": "coupons",
     "create_coupon": "coupons",
     "digest_of": "rules.parsing",
+    "discount_rewards_in": "tenders",
     "donate": "ledger",
     "donation_report": "reports",
     "earn": "ledger",
@@ -76,6 +77,7 @@ _EXPORTS = {
     "parse_birth_date": "members.values",
     "parse_program": "rules.parsing",
     "points_for": "ledger",
+    "points_payable": "tenders",
     "prepare_enrollment": "members.enrolment",
     "price_cart": "pricing",
     "plain": "engine",
@@ -130,6 +132,7 @@ __all__ = [
     "coupons",
     "create_coupon",
     "digest_of",
+    "discount_rewards_in",
     "donate",
     "donation_report",
     "earn",
@@ -158,6 +161,7 @@ __all__ = [
     "parse_program",
     "plain",
     "points_for",
+    "points_payable",
     "prepare_enrollment",
     "price_cart",
     "pricing",
@@ -262,7 +266,9 @@ if TYPE_CHECKING:
     from pos_tui.core.loyalty.tenders import (
         PointsTender,
         check_points_payment,
+        discount_rewards_in,
         loyalty_program,
+        points_payable,
         register_loyalty_tenders,
     )
     from pos_tui.core.loyalty.wallet import InsufficientCredit
