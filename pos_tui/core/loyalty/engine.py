@@ -29,6 +29,15 @@ a whole number of kuruş); :class:`~pos_tui.core.basket.cart.Benefit` amounts co
 6. coupons — an amount or a percentage of what the eligible lines still cost (non-excluded
    lines, or only the coupon's product), if the receipt still costs at least the coupon's
    minimum spend; spread over those lines with ``allocate``.
+7. discount rewards — each pick of a ``kind = "discount"`` reward takes its ``points`` and
+   ``Reward.discount`` TRY off the non-excluded lines (``allocate``; the points spread the same
+   way over its benefit lines), while the picks fit in those lines and stay within
+   ``points.max_redeem_percent`` of what the receipt costs before them.
+
+Caps (issue 16): a promotion's ``max_amount``, a tier's ``basket_discount_max`` and a percent
+coupon's ``max_amount`` bound what the benefit takes off one receipt; a capped promotion's
+amount is spread over its lines in proportion to what each would have taken (:func:`_capped`),
+the others are spread over their lines like any amount.
 
 Free-item benefits are computed in the order 1, 3, 4, 2 (an explicit choice of the cashier
 first, then what lapses at the end of the month, then the stamp card that keeps), each taking
@@ -44,7 +53,11 @@ per line. A line never gets more off than it costs.
 - the base of each line is what it was paid, minus its share of what points and store credit
   paid (spread over all lines in proportion to their amounts with ``allocate``); excluded
   products (``earning.excluded``, e.g. tobacco) earn nothing and never count towards a bonus;
-- a line's base is weighted by its product's multiplier, else its category's, else 1;
+- a line's base is weighted by its factor: the highest of its product's multiplier (else its
+  category's, else 1) and the ``[[multipliers]]`` that hold (window, the receipt's ``min_order``,
+  scope) — never a product of them; which multipliers raised a line is in the result;
+- below ``earning.min_order`` (non-excluded lines after discounts, before points and store
+  credit) the percentage points and their tier bonus are 0;
 - ``points = ⌊Σ weighted base × percent / 100⌋`` — rounded **down, once per receipt**
   (never per line, so splitting a basket never earns more); the tier multiplier is applied to
   the receipt's unrounded figure and rounded down again: ``tier bonus = ⌊raw × multiplier⌋ −
