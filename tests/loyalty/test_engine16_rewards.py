@@ -270,3 +270,33 @@ def test_a_returned_receipt_keeps_the_discount_rewards_points_spent(
     assert pays == {"points": 5000, "cash": 20000}
     # the 50 tender points are back, the 2 earned clawed back, the reward's 100 stay spent
     assert available(member, later) == after_sale + 50 - 2 == 1000 - 100
+
+
+@pytest.mark.postgres
+def test_discount_rewards_and_the_shared_cap_on_postgres(pg_db: object, now: datetime) -> None:
+    """The same sale on PostgreSQL: the tender's post reads the discount rewards' lines."""
+    from checkout_support import basket, enroll, product_maker, sell
+    from loyalty_support import new_user
+
+    from pos_tui.core.loyalty.rules import versions as rules_versions
+    from pos_tui.settings import DEFAULT_ROLES
+
+    rules_versions._reset_cache()
+    try:
+        rules.apply_rules(RULES, now=now)
+        register_loyalty_tenders()
+        role = DEFAULT_ROLES["cashier"]
+        cashier = Actor(new_user(now, "kasa"), "kasa", "cashier", role.permissions, role.max_discount_pct)
+        make = product_maker(now)
+        pot, pan = make("A", "Tencere", "200.00"), make("B", "Tava", "100.00")
+        member_id = enroll(now)
+        give(member_id, 1000, now)
+        cart = basket(member_id, (pot, 1), (pan, 1)).with_rewards([PICK, PICK])
+        with pytest.raises(ValidationError, match="discount rewards included"):
+            sell(cashier, cart, now, PaymentInput("points", Decimal(60)), PaymentInput("cash", Decimal(140)))
+        sale = sell(cashier, cart, now, PaymentInput("points", Decimal(50)), PaymentInput("cash", Decimal(150)))
+        rows = list(m.SaleBenefit.select().where(m.SaleBenefit.sale == sale))
+        assert sum(r.points for r in rows) == 200 and sum(r.amount for r in rows) == 10000
+        assert available(member_id, now) == 1000 - 200 - 50 + 1
+    finally:
+        rules_versions._reset_cache()
