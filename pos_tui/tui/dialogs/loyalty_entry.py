@@ -327,7 +327,10 @@ class RewardsDialog(_CartDialog):
             )
             if discount:
                 left = Text(row.reward.name, style="bold")
-            if row.given and discount:
+            entered = self.cart.rewards.count(row.reward.code)
+            if discount and 0 < row.given < entered:  # a pick no longer fits (a void, the cap)
+                status = Text(_("{n} of {entered} picks apply").format(n=row.given, entered=entered), style="yellow")
+            elif row.given and discount:
                 off = sum(
                     (b.amount for b in self.cart.benefits if b.kind == "reward" and b.code == row.reward.code), ZERO
                 )
