@@ -222,3 +222,21 @@ categories = ["Kahvaltılık"]
     result = earning(after_benefits(lines, ev), member(), p, day=DAY)
     assert result.multipliers == ("kahvalti",)
     assert result.base_points == 4  # (171.43 × 2 + 128.57) × 1 % = 4.71
+
+
+def test_a_posted_sale_records_the_multipliers_that_applied(db: object, till, product, now) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from checkout_support import basket, enroll, sell
+
+    from pos_tui.core.loyalty import rules
+    from pos_tui.store import models as m
+
+    rules.apply_rules(DOUBLE, now=now)
+    pot = product("70", "Tencere", "150.00")
+    member_id = enroll(now)
+    small = sell(till, basket(member_id, (pot, 1)), now)
+    big = sell(till, basket(member_id, (pot, 2)), now)
+    data = {s: json.loads(m.SaleLoyalty.get_by_id(s).data) for s in (small, big)}
+    assert data[small]["multipliers"] == [] and m.SaleLoyalty.get_by_id(small).points == 1
+    assert data[big]["multipliers"] == ["cift-puan"] and m.SaleLoyalty.get_by_id(big).points == 6

@@ -176,6 +176,27 @@ def test_the_same_discount_reward_picked_twice_then_refused(shop, cashier: Actor
     assert -sum(e.points for e in redeem) == 200
 
 
+def test_the_audit_finds_a_shop_with_discount_rewards_clean(
+    shop, cashier: Actor, member: int, now: datetime, settings: object
+) -> None:
+    """The loyalty audit's per-sale check (reward points redeemed = the reward lines' points)
+    holds for discount rewards, whose points are spread over several lines, and their return."""
+    from audit_loyalty_support import problems
+
+    give(member, 1000, now)
+    shop("A", "B")
+    till.set_member(T, cashier, member, now=now)
+    till.add_reward(T, cashier, PICK, now=now)
+    till.add_reward(T, cashier, PICK, now=now)
+    sale = till.complete_sale(
+        T, cashier, [PaymentInput("points", Decimal(50)), PaymentInput("cash", Decimal(150))], now=now, tz=TZ
+    )
+    line = m.SaleLine.get((m.SaleLine.sale == sale.sale_id) & (m.SaleLine.line_no == 1))
+    uid = m.Sale.get_by_id(sale.sale_id).uid
+    create_return(T, cashier, uid, [ReturnLineInput(1, line.qty)], now=now + timedelta(hours=1), reason="iade")
+    assert problems(settings) == []  # type: ignore[arg-type]
+
+
 def test_the_points_tender_takes_only_whole_multiples(shop, cashier: Actor, member: int, now: datetime) -> None:
     give(member, 500, now)
     cart = shop("A")
