@@ -26,6 +26,7 @@ from pos_tui.core.loyalty import (
     rules,
 )
 from pos_tui.core.till import ReturnLineInput, create_return
+from pos_tui.settings import Settings
 from pos_tui.store import models as m
 
 T = "T1"
@@ -154,7 +155,9 @@ def available(member_id: int, now: datetime) -> int:
     return ledger.balance(member_id, as_of=shop_day(now, TZ), tz=TZ).available
 
 
-def test_the_same_discount_reward_picked_twice_then_refused(shop, cashier: Actor, member: int, now: datetime) -> None:
+def test_the_same_discount_reward_picked_twice_then_refused(
+    shop, cashier: Actor, member: int, now: datetime, settings: Settings
+) -> None:
     give(member, 250, now)
     shop("A", "B")
     till.set_member(T, cashier, member, now=now)
@@ -174,6 +177,16 @@ def test_the_same_discount_reward_picked_twice_then_refused(shop, cashier: Actor
     assert available(member, now) == 250 - 200 + 2  # 200 redeemed; 200 paid × 1 % earned (hold 0)
     redeem = m.PointsEntry.select().where((m.PointsEntry.sale == result.sale_id) & (m.PointsEntry.kind == "redeem"))
     assert -sum(e.points for e in redeem) == 200
+    # printed as a discount line under each line it took from, with its share of the points
+    from pos_tui.core.till import load_receipt, receipt_of
+
+    uid = m.Sale.get_by_id(result.sale_id).uid
+    slip = receipt_of(load_receipt(uid, terminal=T, tz=TZ), settings, width=42, fiscal=True, copy=False)
+    text = [line.text for line in slip.lines]
+    rewards = [t for t in text if t.startswith("  100 puana 50 TL indirim (")]
+    assert len(rewards) == 2 and rewards[0].endswith("-66.67") and rewards[1].endswith("-33.33")
+    assert "(133 poin" in rewards[0] and "(67 point" in rewards[1]  # a long name is cut at 42 columns
+    assert any(t.startswith("Points spent") and t.endswith("200") for t in text)
 
 
 def test_the_audit_finds_a_shop_with_discount_rewards_clean(
