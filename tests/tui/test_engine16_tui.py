@@ -161,3 +161,23 @@ async def test_the_coupon_dialog_shows_a_coupons_maximum(make_app, open_shift, s
         await pilot.press("escape")
         await till.settle(pilot)
         assert app.screen.cart.total == Decimal("160.00")
+
+
+def test_reward_rows_count_a_discount_rewards_picks() -> None:
+    from pos_tui.core.basket import Benefit, Cart
+    from pos_tui.core.loyalty import Reward
+    from pos_tui.tui.dialogs.loyalty_entry import coupon_value, reward_rows, reward_value
+
+    pick = Reward("indirim", "İndirim", None, 100, kind="discount", discount_per_point=Decimal("0.5"))
+    cart = Cart().add(
+        product_id=1, code="1003", name="Çay", unit="piece", kdv_rate=20, price=Decimal(120), qty_milli=2000
+    )
+    two = (Benefit(1, Decimal(100), "reward", "indirim", "İndirim", 200),)  # two picks on one line
+    (row,) = reward_rows((pick,), cart.with_benefits(two).with_rewards(["indirim"] * 2), available=250, min_balance=0)
+    assert (row.given, row.left, row.affordable, row.in_cart, row.short) == (2, 50, False, True, 50)
+    (row,) = reward_rows((pick,), cart, available=250, min_balance=300)
+    assert (row.given, row.affordable) == (0, False)  # under the minimum balance
+    assert reward_value(pick, "tr") == "100 points = 50,00 TL off"  # (the catalog translates it)
+    assert coupon_value("percent", None, Decimal(20), Decimal(200), "en") == "20% off, at most 200.00 TL"
+    assert coupon_value("amount", Decimal(50), None, None, "en") == "50.00 TL off"
+    assert coupon_value("percent", None, Decimal("12.5"), None, "tr") == "%12,5 off"
