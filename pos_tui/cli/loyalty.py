@@ -234,9 +234,13 @@ def coupons_add(
     ] = None,
     product: Annotated[str | None, typer.Option("--product", help="Only on this product (code).")] = None,
     note: Annotated[str | None, typer.Option("--note", help="A note for the staff.")] = None,
+    max_discount: Annotated[
+        str | None, typer.Option("--max-discount", help="With --percent: TRY off at most (20 % off, at most 200).")
+    ] = None,
     json_: JsonOption = False,
 ) -> None:
-    """Create a coupon: an amount (--amount) or a percentage (--percent) off."""
+    """Create a coupon: an amount (--amount) or a percentage (--percent) off, the percentage at
+    most --max-discount TRY when given."""
     settings = state().open_db()
     if (amount is None) == (percent is None):
         fail(_("give exactly one of --amount and --percent"), ExitCode.USAGE)
@@ -254,17 +258,28 @@ def coupons_add(
         note=note,
         now=now(),
         terminal=settings.terminal_id,
+        max_discount=None if max_discount is None else parse_money(max_discount, "--max-discount"),
     )
     if json_:
         print_json(info_.to_dict())
     info(_("Created coupon {code}.").format(code=info_.code))
 
 
+def _coupon_value(c: coupons.CouponInfo, lang: str) -> str:
+    """``50,00``, ``%20`` or ``%20, at most 200,00`` (a percent coupon with a maximum discount)."""
+    if c.amount is not None:
+        return format_money(c.amount, lang)
+    value = format_percent(c.percent or Decimal(0), lang)
+    if c.max_discount is None:
+        return value
+    return _("{percent}, at most {amount}").format(percent=value, amount=format_money(c.max_discount, lang))
+
+
 def _coupon_rows(found: list[coupons.CouponInfo], lang: str) -> list[tuple[Any, ...]]:
     return [
         (
             c.code,
-            format_money(c.amount, lang) if c.amount is not None else format_percent(c.percent or Decimal(0)),
+            _coupon_value(c, lang),
             format_money(c.min_spend, lang),
             c.valid_from or "",
             c.valid_to or "",

@@ -29,6 +29,15 @@ a whole number of kuruş); :class:`~pos_tui.core.basket.cart.Benefit` amounts co
 6. coupons — an amount or a percentage of what the eligible lines still cost (non-excluded
    lines, or only the coupon's product), if the receipt still costs at least the coupon's
    minimum spend; spread over those lines with ``allocate``.
+7. discount rewards — each pick of a ``kind = "discount"`` reward takes its ``points`` and
+   ``Reward.discount`` TRY off the non-excluded lines (``allocate``; the points spread the same
+   way over its benefit lines), while the picks fit in those lines and stay within
+   ``points.max_redeem_percent`` of what the receipt costs before them.
+
+Caps (issue 16): a promotion's ``max_amount``, a tier's ``basket_discount_max`` and a percent
+coupon's ``max_amount`` bound what the benefit takes off one receipt; a capped promotion's
+amount is spread over its lines in proportion to what each would have taken (:func:`_capped`),
+the others are spread over their lines like any amount.
 
 Free-item benefits are computed in the order 1, 3, 4, 2 (an explicit choice of the cashier
 first, then what lapses at the end of the month, then the stamp card that keeps), each taking
@@ -44,7 +53,11 @@ per line. A line never gets more off than it costs.
 - the base of each line is what it was paid, minus its share of what points and store credit
   paid (spread over all lines in proportion to their amounts with ``allocate``); excluded
   products (``earning.excluded``, e.g. tobacco) earn nothing and never count towards a bonus;
-- a line's base is weighted by its product's multiplier, else its category's, else 1;
+- a line's base is weighted by its factor: the highest of its product's multiplier (else its
+  category's, else 1) and the ``[[multipliers]]`` that hold (window, the receipt's ``min_order``,
+  scope) — never a product of them; which multipliers raised a line is in the result;
+- below ``earning.min_order`` (non-excluded lines after discounts, before points and store
+  credit) the percentage points and their tier bonus are 0;
 - ``points = ⌊Σ weighted base × percent / 100⌋`` — rounded **down, once per receipt**
   (never per line, so splitting a basket never earns more); the tier multiplier is applied to
   the receipt's unrounded figure and rounded down again: ``tier bonus = ⌊raw × multiplier⌋ −
@@ -73,6 +86,7 @@ from pos_tui.core.kernel.formatting import format_decimal, format_money, format_
 from pos_tui.core.kernel.money import MILLI, ZERO, to_kurus
 from pos_tui.core.loyalty.program import (
     MonthlyBenefit,
+    Multiplier,
     Program,
     Promotion,
     Reward,
@@ -218,6 +232,11 @@ class EarnResult:
     supplier: tuple[SupplierShare, ...]
     cashback: Decimal
     line_data: tuple[tuple[int, int, int, int], ...] = field(default=(), repr=False)  # built into lines
+    # The ``[[multipliers]]`` that raised at least one line's factor on this receipt (their codes,
+    # in program order): written on the sale's loyalty record.
+    multipliers: tuple[str, ...] = ()
+    # The receipt stayed under ``earning.min_order``: no percentage points (base_points = 0).
+    below_min_order: bool = False
 
     @property
     def lines(self) -> tuple[LinePoints, ...]:
@@ -329,6 +348,8 @@ class _Tables:
         "excluded",
         "funding",
         "monthly",
+        "mult_match",
+        "multipliers",
         "percent",
         "percent_fraction",
         "product_mult",
@@ -363,7 +384,11 @@ class _Tables:
         self.product_mult = program.earning.product_multipliers
         self.category_mult = program.earning.category_multipliers
         self._earn_cache: dict[tuple[str, str | None], Decimal | None] = {}
-        self.weight_scale = _scale([*self.product_mult.values(), *self.category_mult.values(), ONE])
+        self.multipliers: tuple[Multiplier, ...] = program.multipliers
+        self.mult_match = _Matcher([x.scope for x in program.multipliers])
+        self.weight_scale = _scale(
+            [*self.product_mult.values(), *self.category_mult.values(), *(x.factor for x in self.multipliers), ONE]
+        )
         self.percent_fraction = Fraction(self.percent)
         self._scaled_cache: dict[tuple[str, str | None], int | None] = {}
         self._discountable: dict[tuple[str, str | None], bool] = {}
@@ -553,6 +578,7 @@ class _Work:
             ordered = self.cheapest_first(lines)
             # The cheapest `get` units per group get the benefit...
             left = groups * get
+            taken: list[tuple[_Line, int]] = []
             for ln in ordered:
                 if left == 0:
                     break
@@ -565,6 +591,10 @@ class _Work:
                     self.free[ln.line_no] = self.free.get(ln.line_no, 0) + count
                 else:
                     amount = int((Decimal(value) * percent / HUNDRED).to_integral_value(rounding=ROUND_HALF_UP))
+                taken.append((ln, amount))
+            if promo.max_amount is not None:
+                taken = _capped(taken, to_kurus(promo.max_amount))
+            for ln, amount in taken:
                 amount = ln.off(amount)
                 if amount > 0:
                     out.append(benefit(ln.line_no, amount, "promotion", promo.code, promo.name))
@@ -579,17 +609,25 @@ class _Work:
                 ln.avail -= count
         return out
 
-    def rewards(self, codes: Sequence[str], member: MemberContext | None) -> tuple[list[Benefit], int]:
+    def rewards(self, codes: Sequence[str], member: MemberContext | None) -> tuple[list[Benefit], int, list[Reward]]:
+        """Product rewards' free units now; discount rewards' picks are checked for points here
+        with the product rewards (the member pays for all of them from one balance) and taken
+        off the receipt after the coupons (:meth:`discount_rewards`). Returns the product
+        rewards' benefits, their points, and the discount picks (one :class:`Reward` a pick)."""
         if not codes:
-            return [], 0
+            return [], 0, []
         if member is None:
             self.problem(_("Rewards need a member on the receipt"))
-            return [], 0
+            return [], 0, []
         chosen: list[tuple[Reward, _Line]] = []
+        picks: list[Reward] = []
         for code in codes:
             reward = self.tables.rewards.get(code)
             if reward is None:
                 self.problem(_("There is no reward {code!r} in the rewards catalog").format(code=code))
+                continue
+            if reward.kind == "discount":
+                picks.append(reward)
                 continue
             lines = [ln for ln in self.lines if ln.avail > 0 and ln.code == reward.product]
             if not lines:
@@ -604,13 +642,14 @@ class _Work:
             chosen.append((reward, line))
         points = sum(r.points for r, _ln in chosen)
         policy = self.tables.program.points
-        if chosen and member.available_points < max(points, policy.min_balance):
+        wanted = points + sum(r.points for r in picks)
+        if (chosen or picks) and member.available_points < max(wanted, policy.min_balance):
             for _r, line in chosen:
                 line.avail += 1
-            if member.available_points < points:
+            if member.available_points < wanted:
                 self.problem(
                     _("The rewards cost {points} points; the member has {available} available").format(
-                        points=format_decimal(points), available=format_decimal(member.available_points)
+                        points=format_decimal(wanted), available=format_decimal(member.available_points)
                     )
                 )
             else:
@@ -620,11 +659,72 @@ class _Work:
                         available=format_decimal(member.available_points),
                     )
                 )
-            return [], 0
+            return [], 0, []
         out: list[Benefit] = []
         for reward, line in chosen:
             line.avail += 1
             out += self.free_units(line, 1, "reward", reward.code, reward.name, reward.points)
+        return out, points, picks
+
+    def discount_rewards(self, picks: Sequence[Reward]) -> tuple[list[Benefit], int]:
+        """Discount rewards, last of the benefits (after the coupons, as points pay after the
+        discounts): each pick takes ``reward.discount`` off the non-excluded lines, in the
+        order picked, while what they take in all fits in those lines and stays within
+        ``points.max_redeem_percent`` of what the receipt costs before them (the points tender
+        later gets only what is left of that cap, see :mod:`pos_tui.core.loyalty.tenders`).
+        A pick that does not fit is a problem. Each reward's picks are one spread over the
+        lines (``allocate`` in proportion to what they still cost), and its points are spread
+        over its benefit lines the same way, so they sum to picks × ``points``."""
+        if not picks:
+            return [], 0
+        policy = self.tables.program.points
+        receipt = sum(ln.room for ln in self.lines)
+        cap = math.floor(Fraction(receipt) * Fraction(policy.max_redeem_percent) / 100)
+        room = sum(ln.room for ln in self.discountable())
+        taken = 0
+        applied: dict[str, int] = {}
+        for reward in picks:
+            amount = to_kurus(reward.discount)
+            if amount <= 0 or taken + amount > room:
+                self.problem(
+                    _(
+                        "Reward {name} takes {amount} off, but the receipt's lines that may be discounted cost only "
+                        "{left} more"
+                    ).format(
+                        name=reward.name,
+                        amount=format_money(reward.discount),
+                        left=format_money(from_kurus(max(room - taken, 0))),
+                    )
+                )
+                continue
+            if taken + amount > cap:
+                self.problem(
+                    _(
+                        "Points may pay at most {percent} of this receipt ({cap}); with reward {name} the "
+                        "rewards would take {total}"
+                    ).format(
+                        percent=format_percent(Decimal(plain(policy.max_redeem_percent))),
+                        cap=format_money(from_kurus(cap)),
+                        name=reward.name,
+                        total=format_money(from_kurus(taken + amount)),
+                    )
+                )
+                continue
+            taken += amount
+            applied[reward.code] = applied.get(reward.code, 0) + 1
+        out: list[Benefit] = []
+        points = 0
+        for code, count in applied.items():
+            reward = self.tables.rewards[code]
+            lines = self.discountable()
+            total = count * to_kurus(reward.discount)
+            shares = allocate_kurus(total, [ln.room for ln in lines])  # total ≤ Σ room: each share ≤ its room
+            amounts = [ln.off(share) for ln, share in zip(lines, shares, strict=True)]
+            spent = allocate_kurus(count * reward.points, amounts)
+            for ln, amount, pts in zip(lines, amounts, spent, strict=True):
+                if amount > 0:
+                    out.append(benefit(ln.line_no, amount, "reward", reward.code, reward.name, pts))
+            points += count * reward.points
         return out, points
 
     def monthly(self, member: MemberContext | None) -> tuple[list[Benefit], dict[str, int]]:
@@ -712,6 +812,8 @@ class _Work:
         lines = self.discountable()
         base = sum(ln.room for ln in lines)
         total = _percent_kurus(base, tier.basket_discount_percent)
+        if tier.basket_discount_max is not None:
+            total = min(total, to_kurus(tier.basket_discount_max))
         label = _("{tier} discount {percent}").format(
             tier=tier.name, percent=format_percent(Decimal(plain(tier.basket_discount_percent)))
         )
@@ -742,10 +844,23 @@ class _Work:
             base = sum(ln.room for ln in lines)
             if offer.kind == "percent":
                 total = _percent_kurus(base, offer.percent)
+                if offer.max_amount is not None:
+                    total = min(total, to_kurus(offer.max_amount))
             else:
                 total = min(to_kurus(offer.amount), base)
             out += self.spread(total, lines, "coupon", offer.code, _("Coupon {code}").format(code=offer.code))
         return out
+
+
+def _capped(parts: list[tuple[_Line, int]], cap: int) -> list[tuple[_Line, int]]:
+    """``parts`` (line, kuruş off) with their sum brought down to ``cap`` when it is more: the
+    cap is spread over them in proportion to what each would have taken (largest remainder),
+    so no line gets more than it would have without the cap and the parts sum to ``cap``."""
+    whole = sum(amount for _ln, amount in parts)
+    if whole <= cap:
+        return parts
+    shares = allocate_kurus(cap, [amount for _ln, amount in parts])
+    return [(ln, share) for (ln, _amount), share in zip(parts, shares, strict=True)]
 
 
 def plain(value: Decimal) -> str:
@@ -777,17 +892,18 @@ def evaluate(
     tables = _tables(program)
     work = _Work(lines, tables)
     promo = work.promotions(member is not None, day) if tables.promotions else []
-    reward, reward_points = work.rewards(rewards, member)
+    reward, reward_points, picks = work.rewards(rewards, member)
     monthly, used = work.monthly(member)
     stamp, stamps = work.stamp_cards(member)
     tier = work.tier_discount(member)
     coupon = work.coupons(coupons) if coupons else []
+    discount, discount_points = work.discount_rewards(picks)
     if work.problems and strict:
         raise ValidationError("\n".join(work.problems))
     return Evaluation(
-        benefits=(*promo, *stamp, *reward, *monthly, *tier, *coupon),
+        benefits=(*promo, *stamp, *reward, *monthly, *tier, *coupon, *discount),
         stamps=stamps,
-        reward_points=reward_points,
+        reward_points=reward_points + discount_points,
         monthly_used=used,
         free_units=work.free,
         problems=tuple(work.problems),
@@ -935,7 +1051,13 @@ def earning(
             supplier_by_line.append(funding.points * units)
         else:
             supplier_by_line.append(0)
+    applied: tuple[str, ...] = ()
+    if tables.multipliers:
+        applied = _apply_multipliers(tables, lines_after_benefits, bases, weights, spend, day)
     # raw points = Σ weighted kuruş / 100 / scale × percent / 100, exactly (Fraction), floored once.
+    below_min_order = spend < to_kurus(program.earning.min_order)
+    if below_min_order:
+        weights = [0] * len(weights)
     raw = Fraction(sum(weights), 100 * scale) * tables.percent_fraction / 100
     base_points = math.floor(raw)
     tier = tables.tiers.get(member.tier_code) if member is not None and member.tier_code is not None else None
@@ -968,4 +1090,41 @@ def earning(
         line_data=tuple(
             zip([ln.line_no for ln in lines_after_benefits], bases, shares_of_points, supplier_by_line, strict=True)
         ),
+        multipliers=applied,
+        below_min_order=below_min_order,
     )
+
+
+def _apply_multipliers(
+    tables: _Tables,
+    lines: Sequence[EngineLine],
+    bases: list[int],
+    weights: list[int],
+    spend: int,
+    day: date,
+) -> tuple[str, ...]:
+    """Raise each earning line's weight (in ``weights``, in place) to the highest factor of the
+    ``[[multipliers]]`` that hold today, whose ``min_order`` the receipt's ``spend`` reaches and
+    whose scope has the line — when it is higher than the line's own (product or category)
+    factor. Factors never multiply each other. Returns the codes of the multipliers that raised
+    at least one line, in program order."""
+    multipliers = tables.multipliers
+    live = {i for i, x in enumerate(multipliers) if x.window.contains(day) and spend >= to_kurus(x.min_order)}
+    if not live:
+        return ()
+    scale = tables.weight_scale
+    used: set[int] = set()
+    for index, ln in enumerate(lines):
+        own = tables.scaled_multiplier(ln.product_code, ln.category)
+        if own is None:
+            continue  # excluded: earns nothing, whatever the multiplier
+        best, winner = own, None
+        for i in tables.mult_match(ln.product_code, ln.category):
+            if i in live:
+                factor = int(multipliers[i].factor * scale)
+                if factor > best:
+                    best, winner = factor, i
+        if winner is not None:
+            weights[index] = bases[index] * best
+            used.add(winner)
+    return tuple(multipliers[i].code for i in sorted(used))

@@ -192,6 +192,7 @@ def _after_sale(doc: PostedDocument) -> None:
             for s in result.supplier
         ],
         "cashback": str(result.cashback),
+        "multipliers": list(result.multipliers),
         "stamps": {code: {"earned": c.earned, "spent": c.spent} for code, c in sorted(evaluation.stamps.items())},
     }
     membership = _paid_membership(doc, program, day)

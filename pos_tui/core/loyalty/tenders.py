@@ -16,7 +16,13 @@ a refusal there rolls the whole sale back.
     ``sale_benefit`` rows, in the read-only ``apply`` from ``details["reserved_points"]``,
     which the till sets from the cart); points pay at most ``max_redeem_percent`` % of the
     payable total (50 % by default; several points payments on one receipt count together).
-    :func:`check_points_payment` is the same check for a till previewing a points payment.
+    Discount rewards (``[[rewards]]`` of kind ``discount``) share that cap: of the receipt
+    *before* them (``total + R``, R what they took off) points may pay the percentage, and R of
+    it is used, so the tender may take ``(total + R) × percent / 100 − R`` (at ``post`` R is read
+    from the receipt's reward lines, in ``apply`` from ``details["reward_discount"]``, which the
+    till sets). A payment's points must be a whole multiple of ``points.redeem_multiple``.
+    :func:`check_points_payment` is the same check for a till previewing a points payment;
+    :func:`points_payable` the largest amount it would accept (what the till offers).
 ``store_credit``
     ``PaymentInput("store_credit", amount)``; needs the member; the wallet's *available*
     credit must cover it (cashback in its hold and a negative wallet do not).
@@ -36,16 +42,18 @@ has a member: the rest goes to that member's wallet as a ``refund`` entry on the
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from peewee import fn
 
+from pos_tui.core.basket.cart import Benefit
 from pos_tui.core.basket.tenders import RETURN, AppliedPayment, PaymentInput, TenderContext, register_tender
 from pos_tui.core.kernel.clock import SHOP_TZ, shop_day
 from pos_tui.core.kernel.errors import InsufficientPoints, NotFound, ValidationError
 from pos_tui.core.kernel.formatting import format_decimal, format_money, format_percent
-from pos_tui.core.kernel.money import ZERO, from_kurus, to_kurus
+from pos_tui.core.kernel.money import CENT, ZERO, from_kurus, to_kurus
 from pos_tui.core.loyalty import giftcards, ledger, rules, wallet
 from pos_tui.core.loyalty.program import Program
 from pos_tui.i18n import _
@@ -140,29 +148,98 @@ def _whole_points(amount: Decimal, value: Decimal) -> int:
     return int(points)
 
 
-def _cap_points(program: Program, total: Decimal) -> tuple[int, Decimal]:
-    """The most points one receipt of ``total`` may take, and what they are worth."""
+def _check_multiple(program: Program, points: int) -> None:
+    """``points.redeem_multiple``: the points tender takes whole multiples of it only."""
+    multiple = program.points.redeem_multiple
+    if multiple <= 1 or points % multiple == 0:
+        return
+    lower = points - points % multiple
+    if lower == 0:
+        raise ValidationError(
+            _("Points pay only in whole multiples of {multiple} points; {points} points is less than one").format(
+                multiple=format_decimal(multiple), points=format_decimal(points)
+            )
+        )
+    raise ValidationError(
+        _(
+            "Points pay only in whole multiples of {multiple} points; {points} points is not one (take {lower} "
+            "points, {amount})"
+        ).format(
+            multiple=format_decimal(multiple),
+            points=format_decimal(points),
+            lower=format_decimal(lower),
+            amount=format_money((lower * program.points.value).quantize(CENT)),
+        )
+    )
+
+
+def discount_rewards_in(benefits: Iterable[Benefit], program: Program | None = None) -> Decimal:
+    """What the discount rewards (``[[rewards]]`` of kind ``discount``) among ``benefits`` take
+    off the receipt: their share of the points cap (the till passes it to a points payment as
+    ``details["reward_discount"]``)."""
+    program = program if program is not None else loyalty_program()
+    codes = {r.code for r in program.rewards if r.kind == "discount"}
+    if not codes:
+        return ZERO
+    return sum((b.amount for b in benefits if b.kind == "reward" and b.code in codes), ZERO)
+
+
+def _reward_discount_on(sale_id: int, program: Program) -> Decimal:
+    """What the discount rewards on the posted ``sale_id`` took off (its ``sale_benefit`` rows)."""
+    codes = [r.code for r in program.rewards if r.kind == "discount"]
+    if not codes:
+        return ZERO
+    B = m.SaleBenefit
+    query = B.select(fn.COALESCE(fn.SUM(B.amount), 0)).where(
+        (B.sale == sale_id) & (B.kind == "reward") & B.code.in_(codes)
+    )
+    return from_kurus(int(query.scalar() or 0))
+
+
+def _cap_points(program: Program, total: Decimal, reward_discount: Decimal = ZERO) -> tuple[int, Decimal]:
+    """The most points the tender may take on a receipt of ``total`` (what is to pay) whose
+    discount rewards took ``reward_discount`` off, and what they are worth.
+
+    ``max_redeem_percent`` holds for the tender and the discount rewards together: of the
+    receipt before the rewards (``total + reward_discount``) points may pay that percentage,
+    and the rewards have already paid ``reward_discount`` of it."""
     policy = program.points
-    cap_amount = total * policy.max_redeem_percent / Decimal(100)
-    points = int((cap_amount / policy.value).to_integral_value(rounding=ROUND_DOWN))
-    return points, (points * policy.value).quantize(Decimal("0.01"))
+    cap_amount = (total + reward_discount) * policy.max_redeem_percent / Decimal(100) - reward_discount
+    points = max(int((cap_amount / policy.value).to_integral_value(rounding=ROUND_DOWN)), 0)
+    return points, (points * policy.value).quantize(CENT)
 
 
-def _check_cap(program: Program, total: Decimal, points: int, already: int) -> None:
-    cap, worth = _cap_points(program, total)
-    if already + points > cap:
+def _check_cap(program: Program, total: Decimal, points: int, already: int, reward_discount: Decimal = ZERO) -> None:
+    cap, worth = _cap_points(program, total, reward_discount)
+    if already + points <= cap:
+        return
+    percent = format_percent(Decimal(format(program.points.max_redeem_percent.normalize(), "f")))
+    if reward_discount > 0:
         raise ValidationError(
             _(
-                "Points may pay at most {percent} of the {total} to pay, that is {cap} points ({worth} TL); "
-                "{points} points were asked for"
+                "Points may pay at most {percent} of the receipt, the discount rewards included: the rewards "
+                "took {rewards}, so the points payment may take {cap} points ({worth} TL); {points} points were "
+                "asked for"
             ).format(
-                percent=format_percent(Decimal(format(program.points.max_redeem_percent.normalize(), "f"))),
-                total=format_money(total),
+                percent=percent,
+                rewards=format_money(reward_discount),
                 cap=format_decimal(cap),
                 worth=format_money(worth),
                 points=format_decimal(already + points),
             )
         )
+    raise ValidationError(
+        _(
+            "Points may pay at most {percent} of the {total} to pay, that is {cap} points ({worth} TL); "
+            "{points} points were asked for"
+        ).format(
+            percent=percent,
+            total=format_money(total),
+            cap=format_decimal(cap),
+            worth=format_money(worth),
+            points=format_decimal(already + points),
+        )
+    )
 
 
 def _check_points_balance(
@@ -226,17 +303,54 @@ def check_points_payment(
     already: int = 0,
     program: Program | None = None,
     tz: str = SHOP_TZ,
+    reward_discount: Decimal = ZERO,
 ) -> int:
     """The points that pay ``amount`` of a receipt of ``total``, or the tender's refusal
-    (whole points, the cap, the minimum balance, enough available points). ``reserved``: points
-    the receipt already takes from the balance but has not written (its rewards' points,
-    earlier points payments); ``already``: points earlier payments of the receipt count
-    towards the cap. Reads only: the till calls it to refuse a points payment before posting."""
+    (whole points, whole multiples of ``redeem_multiple``, the cap, the minimum balance, enough
+    available points). ``reserved``: points the receipt already takes from the balance but has
+    not written (its rewards' points, earlier points payments); ``already``: points earlier
+    payments of the receipt count towards the cap; ``reward_discount``: what the receipt's
+    discount rewards took off (they share the cap, :func:`discount_rewards_in`). Reads only:
+    the till calls it to refuse a points payment before posting."""
     program = program if program is not None else loyalty_program()
     points = _whole_points(amount, program.points.value)
-    _check_cap(program, total, points, already)
+    _check_multiple(program, points)
+    _check_cap(program, total, points, already, reward_discount)
     _check_points_balance(member_id, points, program, now, reserved, tz=tz)
     return points
+
+
+def points_payable(
+    member_id: int,
+    *,
+    total: Decimal,
+    most: Decimal,
+    now: datetime,
+    reserved: int = 0,
+    already: int = 0,
+    program: Program | None = None,
+    tz: str = SHOP_TZ,
+    reward_discount: Decimal = ZERO,
+) -> Decimal:
+    """The largest amount, at most ``most``, that :func:`check_points_payment` accepts with the
+    same arguments (ZERO when none): what the till offers when the amount typed does not fit —
+    a whole multiple of ``redeem_multiple`` points, within the cap and the member's free points."""
+    program = program if program is not None else loyalty_program()
+    policy = program.points
+    bal = ledger.balance(member_id, as_of=shop_day(now, tz), tz=tz)
+    if bal.available <= 0 or bal.available < policy.min_balance:
+        return ZERO
+    cap, _worth = _cap_points(program, total, reward_discount)
+    by_amount = int((most / policy.value).to_integral_value(rounding=ROUND_DOWN)) if most > 0 else 0
+    points = min(bal.available - reserved, cap - already, by_amount)
+    multiple = max(policy.redeem_multiple, 1)
+    points -= points % multiple if points > 0 else points
+    while points > 0:  # a point value with more places than the kuruş: only whole kuruş amounts
+        amount = points * policy.value
+        if amount == amount.quantize(CENT):
+            return amount.quantize(CENT)
+        points -= multiple
+    return ZERO
 
 
 def reward_points_on(sale_id: int) -> int:
@@ -254,6 +368,19 @@ def _reserved_in(payment: PaymentInput) -> int:
     except (TypeError, ValueError):
         raise ValidationError(_("reserved_points must be a whole number of points")) from None
     return max(reserved, 0)
+
+
+def _reward_discount_in(payment: PaymentInput) -> Decimal:
+    raw = payment.details.get("reward_discount")
+    if raw in (None, ""):
+        return ZERO
+    try:
+        value = Decimal(str(raw))
+    except ArithmeticError:
+        raise ValidationError(_("reward_discount must be an amount of money")) from None
+    if not value.is_finite() or value < 0:
+        raise ValidationError(_("reward_discount must be an amount of money"))
+    return value
 
 
 def _redeemed_on(sale_id: int, member_id: int | None = None) -> int:
@@ -323,7 +450,13 @@ class PointsTender:
             return AppliedPayment(POINTS, payment.amount, details={"points": points, "member_id": payer})
         member_id = _need_member(ctx, POINTS)
         points = check_points_payment(
-            member_id, payment.amount, total=ctx.total, now=ctx.now, reserved=_reserved_in(payment), tz=ctx.tz
+            member_id,
+            payment.amount,
+            total=ctx.total,
+            now=ctx.now,
+            reserved=_reserved_in(payment),
+            tz=ctx.tz,
+            reward_discount=_reward_discount_in(payment),
         )
         return AppliedPayment(POINTS, payment.amount, details={"points": points, "member_id": member_id})
 
@@ -347,9 +480,11 @@ class PointsTender:
         member_id = _need_member(ctx, POINTS)
         program = loyalty_program()
         points = _whole_points(applied.amount, program.points.value)
+        _check_multiple(program, points)
         _lock(member_id)
         assert ctx.sale_id is not None
-        _check_cap(program, ctx.total, points, _redeemed_on(ctx.sale_id, member_id))
+        rewards = _reward_discount_on(ctx.sale_id, program)
+        _check_cap(program, ctx.total, points, _redeemed_on(ctx.sale_id, member_id), rewards)
         _check_points_balance(member_id, points, program, ctx.now, reward_points_on(ctx.sale_id), tz=ctx.tz)
         ledger.redeem(member_id, points, now=ctx.now, sale_id=ctx.sale_id, tz=ctx.tz)
 

@@ -15,14 +15,17 @@ Esc closes and hands the latest cart back to the sale screen.
 - **Rewards** (``sale.rewards``, Ctrl+R, shown when the sale has a member): the program's
   rewards catalog with each reward's points, whether the member can afford it now (available
   points minus what the rewards already on the receipt take, and the program's minimum
-  balance) and whether its product is in the cart. Enter gives the highlighted reward; Del
-  (``loyalty.remove``) takes one back off. The points are redeemed when the sale posts.
+  balance) and whether its product is in the cart. A discount reward shows what one pick is
+  ("100 points = 50,00 TL off") and how often it is on the receipt; Enter on it again takes
+  another multiple. Enter gives the highlighted reward; Del (``loyalty.remove``) takes one
+  (pick) back off. The points are redeemed when the sale posts.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import ClassVar
 
 from rich.table import Table
@@ -35,7 +38,7 @@ from textual.widgets.option_list import Option
 
 from pos_tui.core import till
 from pos_tui.core.basket import Cart
-from pos_tui.core.kernel import ZERO, PosError, format_decimal, format_money
+from pos_tui.core.kernel import ZERO, PosError, format_decimal, format_money, format_percent
 from pos_tui.core.loyalty import Reward
 from pos_tui.i18n import _
 from pos_tui.tui.base import pos_app
@@ -55,6 +58,22 @@ def _row(left: Text | str, right: Text | str) -> Table:
 def reward_points_on(cart: Cart) -> int:
     """Points the rewards applied on ``cart`` will redeem when it posts."""
     return sum(b.points for b in cart.benefits if b.kind == "reward")
+
+
+def coupon_value(
+    kind: str,
+    amount: Decimal | None,
+    percent: Decimal | None,
+    max_discount: Decimal | None = None,
+    language: str | None = None,
+) -> str:
+    """A coupon's value: ``50,00 TL off``, ``%10 off``, ``%20 off, at most 200,00 TL``."""
+    if kind == "amount":
+        return _("{amount} TL off").format(amount=format_money(amount or ZERO, language))
+    value = format_percent(percent or ZERO, language)
+    if max_discount is None:
+        return _("{percent} off").format(percent=value)
+    return _("{percent} off, at most {amount} TL").format(percent=value, amount=format_money(max_discount, language))
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,15 +96,32 @@ class RewardRow:
         return max(self.reward.points - self.left, 0)
 
 
+def given_on(cart: Cart, reward: Reward) -> int:
+    """How many times ``reward`` applies on ``cart``: a product reward's free units, or a
+    discount reward's picks (its benefit lines carry the picks' points between them)."""
+    if reward.kind == "discount":
+        points = sum(b.points for b in cart.benefits if b.kind == "reward" and b.code == reward.code)
+        return points // reward.points if reward.points > 0 else 0
+    return sum(1 for b in cart.benefits if b.kind == "reward" and b.code == reward.code)
+
+
+def reward_value(reward: Reward, language: str | None = None) -> str:
+    """What one pick of a discount reward is: ``100 points = 50,00 TL off``."""
+    return _("{points} points = {amount} TL off").format(
+        points=format_decimal(reward.points, language=language), amount=format_money(reward.discount, language)
+    )
+
+
 def reward_rows(rewards: Sequence[Reward], cart: Cart, available: int, min_balance: int) -> list[RewardRow]:
-    """The catalog rows for ``cart`` and a member with ``available`` points."""
+    """The catalog rows for ``cart`` and a member with ``available`` points. A discount reward
+    needs no product, so it is always "in the cart"; it may be given again (another multiple)."""
     left = available - reward_points_on(cart)
     codes = {ln.code for ln in cart.active_lines}
     rows = []
     for reward in rewards:
-        given = sum(1 for b in cart.benefits if b.kind == "reward" and b.code == reward.code)
         affordable = available >= min_balance and reward.points <= left
-        rows.append(RewardRow(reward, given, left, affordable, reward.product in codes))
+        in_cart = reward.kind == "discount" or reward.product in codes
+        rows.append(RewardRow(reward, given_on(cart, reward), left, affordable, in_cart))
     return rows
 
 
@@ -151,6 +187,17 @@ class CouponDialog(_CartDialog, ScanTarget):
             return (exc.message,)
         return quote.problems
 
+    def value_of(self, code: str) -> str:
+        """What the coupon is worth, as the cashier reads it ("%20 off, at most 200,00 TL");
+        empty when it cannot be read."""
+        from pos_tui.core.loyalty import coupons
+
+        try:
+            info = coupons.get_coupon(code)
+        except PosError:
+            return ""
+        return coupon_value(info.kind, info.amount, info.percent, info.max_discount, self.language)
+
     def show_coupons(self) -> None:
         options = self.query_one("#coupons", OptionList)
         highlighted = options.highlighted
@@ -163,7 +210,11 @@ class CouponDialog(_CartDialog, ScanTarget):
             else:
                 reason = next((p for p in problems if code in p), _("not applied"))
                 right = Text(_("not applied: {reason}").format(reason=reason), style="yellow")
-            options.add_option(Option(_row(Text(code, style="bold"), right)))
+            grid = _row(Text(code, style="bold"), right)
+            value = self.value_of(code)
+            if value:
+                grid.add_row(Text("  " + value, style="dim"), "")
+            options.add_option(Option(grid))
         if self.cart.coupons:
             options.highlighted = min(highlighted or 0, len(self.cart.coupons) - 1)
 
@@ -270,10 +321,24 @@ class RewardsDialog(_CartDialog):
         highlighted = options.highlighted
         options.clear_options()
         for row in self.rows:
+            discount = row.reward.kind == "discount"
             left = Text.assemble(
                 (row.reward.name, "bold"), "  ", (_("{n} points").format(n=format_decimal(row.reward.points)), "dim")
             )
-            if row.given:
+            if discount:
+                left = Text(row.reward.name, style="bold")
+            entered = self.cart.rewards.count(row.reward.code)
+            if discount and 0 < row.given < entered:  # a pick no longer fits (a void, the cap)
+                status = Text(_("{n} of {entered} picks apply").format(n=row.given, entered=entered), style="yellow")
+            elif row.given and discount:
+                off = sum(
+                    (b.amount for b in self.cart.benefits if b.kind == "reward" and b.code == row.reward.code), ZERO
+                )
+                status = Text(
+                    _("on the receipt ×{n} ({amount})").format(n=row.given, amount=format_money(-off, self.language)),
+                    style="green",
+                )
+            elif row.given:
                 status = Text(_("on the receipt ×{n}").format(n=row.given), style="green")
             elif row.reward.code in self.cart.rewards:
                 status = Text(_("entered, not applied"), style="yellow")
@@ -285,7 +350,10 @@ class RewardsDialog(_CartDialog):
                 status = Text(_("needs a balance of {n}").format(n=self.min_balance), style="red")
             else:
                 status = Text(_("{n} points short").format(n=format_decimal(row.short)), style="red")
-            options.add_option(Option(_row(left, status)))
+            grid = _row(left, status)
+            if discount:  # a second line: what one pick is (Enter again takes another)
+                grid.add_row(Text("  " + reward_value(row.reward, self.language), style="dim"), "")
+            options.add_option(Option(grid))
         if self.rows:
             options.highlighted = min(highlighted or 0, len(self.rows) - 1)
 
@@ -329,7 +397,7 @@ class RewardsDialog(_CartDialog):
         except PosError as exc:
             self.show_error(exc.message)
             return
-        applied = sum(1 for b in quote.cart.benefits if b.kind == "reward" and b.code == reward.code)
+        applied = given_on(quote.cart, reward)
         if applied <= row.given:
             self.show_error("\n".join(quote.problems) or _("Reward {name} does not apply").format(name=reward.name))
             return

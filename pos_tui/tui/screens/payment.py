@@ -205,28 +205,61 @@ class PaymentScreen(PosScreen):
         """Points the rewards on the cart take when the sale posts (points cannot pay them twice)."""
         return sum(b.points for b in self.cart.benefits if b.kind == "reward")
 
+    @property
+    def reward_discount(self) -> Decimal:
+        """What the discount rewards on the cart took off: they share the points cap."""
+        from pos_tui.core.loyalty import discount_rewards_in
+
+        return discount_rewards_in(self.cart.benefits)
+
     def _points_for(self, amount: Decimal) -> int | None:
         """The points paying ``amount``, after the rewards' points and the points parts already
-        added; None (with the tender's reason shown) when the member may not pay it."""
-        from pos_tui.core.loyalty import check_points_payment
+        added; None (with the tender's reason shown) when the member may not pay it. When a
+        smaller amount fits (whole multiples of ``redeem_multiple``, the cap, the free points),
+        it is put in the amount field: pressing the points key again takes it."""
+        from pos_tui.core.loyalty import check_points_payment, points_payable
 
         member_id = self.cart.member_id
         if member_id is None:
             return None
         earlier = sum(p.points for p in self.parts)
+        now = self.session.now()
         try:
             return check_points_payment(
                 member_id,
                 amount,
                 total=self.total,
-                now=self.session.now(),
+                now=now,
                 reserved=self.reward_points + earlier,
                 already=earlier,
                 tz=self.session.tz,
+                reward_discount=self.reward_discount,
             )
         except PosError as exc:
-            self.show_error(exc.message)
-            return None
+            message = exc.message
+        try:
+            offer = points_payable(
+                member_id,
+                total=self.total,
+                most=min(amount, self.remaining),
+                now=now,
+                reserved=self.reward_points + earlier,
+                already=earlier,
+                tz=self.session.tz,
+                reward_discount=self.reward_discount,
+            )
+        except PosError:
+            offer = ZERO
+        if ZERO < offer < amount:
+            tender = self.query_one("#tender", Input)
+            tender.value = format_money(offer, self.language)
+            tender.select_all()
+            key = pos_app(self).key_label("payment.points")
+            message += "\n" + _("Points can pay {amount}: press {key} to take it.").format(
+                amount=format_money(offer, self.language), key=key
+            )
+        self.show_error(message)
+        return None
 
     def _add_loyalty(self, method: str, reference: str | None = None) -> None:
         """A points, store credit or gift card part: never more than what is still to pay.
@@ -534,7 +567,8 @@ class PaymentScreen(PosScreen):
         if part.method == "gift_card":
             return PaymentInput("gift_card", part.amount, details={"code": part.reference})
         if part.method == "points":
-            return PaymentInput("points", part.amount, details={"reserved_points": self.reward_points})
+            details = {"reserved_points": self.reward_points, "reward_discount": str(self.reward_discount)}
+            return PaymentInput("points", part.amount, details=details)
         if part.method == "on_account":
             details = {"account": part.reference, "installments": part.installments}
             return PaymentInput("on_account", part.amount, details=details)
