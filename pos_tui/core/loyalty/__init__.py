@@ -45,7 +45,9 @@ _EXPORTS = {
     "check_coupon": "coupons",
     "check_points_payment": "tenders",
     "clawback": "ledger",
+    "coupon_terms": "next_order",
     "coupons": "coupons",
+    "coupons_issued_by": "next_order",
     "create_coupon": "coupons",
     "digest_of": "rules.parsing",
     "donate": "ledger",
@@ -61,6 +63,7 @@ _EXPORTS = {
     "get_coupon": "coupons",
     "giftcards": "giftcards",
     "in_birthday_week": "engine",
+    "issue_next_order_coupons": "next_order",
     "jobs": "jobs",
     "ledger": "ledger",
     "loyalty_program": "tenders",
@@ -69,6 +72,7 @@ _EXPORTS = {
     "mask_code": "giftcards",
     "members": "members",
     "messages": "messages",
+    "next_order": "next_order",
     "normalize_mobile": "members.values",
     "nps": "nps",
     "nps_report": "nps",
@@ -127,7 +131,9 @@ __all__ = [
     "check_coupon",
     "check_points_payment",
     "clawback",
+    "coupon_terms",
     "coupons",
+    "coupons_issued_by",
     "create_coupon",
     "digest_of",
     "donate",
@@ -142,6 +148,7 @@ __all__ = [
     "get_coupon",
     "giftcards",
     "in_birthday_week",
+    "issue_next_order_coupons",
     "jobs",
     "ledger",
     "loyalty_program",
@@ -150,6 +157,7 @@ __all__ = [
     "mask_code",
     "members",
     "messages",
+    "next_order",
     "normalize_mobile",
     "nps",
     "nps_report",
@@ -188,6 +196,7 @@ if TYPE_CHECKING:
         ledger,
         members,
         messages,
+        next_order,
         nps,
         pricing,
         rules,
@@ -237,6 +246,7 @@ if TYPE_CHECKING:
         referral_key,
         terminal_card,
     )
+    from pos_tui.core.loyalty.next_order import coupon_terms, coupons_issued_by, issue_next_order_coupons
     from pos_tui.core.loyalty.nps import nps_report
     from pos_tui.core.loyalty.pricing import price_cart
     from pos_tui.core.loyalty.program import (
