@@ -167,14 +167,15 @@ def _net_lines(original_id: int) -> list[ReceiptLine]:
 
 
 def withdraw_after_return(
-    original_id: int, *, return_uid: str, program: Program, now: datetime, terminal: str
+    original_id: int, *, return_uid: str, now: datetime, terminal: str, program: Program | None = None
 ) -> dict[str, list[str]]:
     """Withdraw the unused next-order coupons of receipt ``original_id`` that its returns (the
     one being posted included) took below their rule's thresholds. Returns the codes
     ``{"withdrawn": [...], "kept_used": [...]}`` (empty lists: nothing to do). Inside the
     return's transaction; each coupon row is locked before its uses are counted, as
     :func:`~pos_tui.core.loyalty.coupons.record_use` locks it, so a coupon is either used by a
-    sale or withdrawn by the return, never both."""
+    sale or withdrawn by the return, never both. ``program``: the active one when None (read
+    only when the receipt issued coupons)."""
     out: dict[str, list[str]] = {"withdrawn": [], "kept_used": []}
     S, C = m.Sale, m.Coupon
     uid = S.select(S.uid).where(S.id == original_id).scalar()
@@ -183,6 +184,10 @@ def withdraw_after_return(
     found = list(store.rows(C.select(C.id, C.code, C.rule).where((C.origin_sale == uid) & C.active).order_by(C.id)))
     if not found:
         return out
+    if program is None:
+        from pos_tui.core.loyalty.rules.versions import active_program
+
+        program = active_program()
     lines = _net_lines(original_id)
     by_code = {rule.code: rule for rule in program.next_order_coupons}
     nothing_left = all(ln.total <= 0 for ln in lines)

@@ -129,7 +129,7 @@ def after_document(doc: PostedDocument) -> None:
         _issue_next_order(doc, program)
     elif doc.return_of_id is not None:
         withdrawn = next_order.withdraw_after_return(
-            doc.return_of_id, return_uid=_uid(doc), program=rules.active_program(), now=doc.now, terminal=doc.terminal
+            doc.return_of_id, return_uid=_uid(doc), now=doc.now, terminal=doc.terminal
         )
         if doc.member_id is not None:
             _after_return(doc, withdrawn)
