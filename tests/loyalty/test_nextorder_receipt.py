@@ -120,6 +120,8 @@ def test_a_reprint_after_the_return_says_the_coupon_was_withdrawn(
     text = flowing(slip(sale, settings, copy=True))
     assert f"Coupon {bearer.code} was withdrawn: its receipt was returned" in text
     assert "On your next visit" not in text
+    back = m.Sale.get(m.Sale.return_of == sale).id
+    assert f"Coupon {bearer.code} was withdrawn: its receipt was returned" in flowing(slip(back, settings))
 
 
 def test_a_receipt_that_reaches_a_tier_congratulates_the_member(

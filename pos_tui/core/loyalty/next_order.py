@@ -27,6 +27,7 @@ and "Next-order coupons"). Both halves run inside the document's transaction, ca
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
@@ -153,6 +154,24 @@ def coupons_issued_by(sale: str) -> list[CouponInfo]:
     return [coupons.get_coupon(code) for code in codes]
 
 
+def coupons_withdrawn_by(return_uid: str, original_uid: str) -> list[CouponInfo]:
+    """The coupons of sale ``original_uid`` that the return ``return_uid`` withdrew (its receipt
+    says so), from their ``coupon_withdraw`` journal entries."""
+    C, J = m.Coupon, m.JournalEntry
+    codes = [code for (code,) in store.rows(C.select(C.code).where(C.origin_sale == original_uid).order_by(C.id))]
+    if not codes:
+        return []
+    mine: set[str] = set()
+    for ref, payload in store.rows(J.select(J.ref, J.payload).where((J.kind == WITHDRAW_KIND) & J.ref.in_(codes))):
+        try:
+            data = json.loads(payload)
+        except ValueError:
+            continue
+        if isinstance(data, dict) and data.get("return") == return_uid:
+            mine.add(str(ref))
+    return [coupons.get_coupon(code) for code in codes if code in mine]
+
+
 def _net_lines(original_id: int) -> list[ReceiptLine]:
     """The receipt ``original_id`` net of every return of it posted so far, per product."""
     L, S = m.SaleLine, m.Sale
@@ -276,6 +295,7 @@ __all__ = [
     "ReceiptLine",
     "coupon_terms",
     "coupons_issued_by",
+    "coupons_withdrawn_by",
     "issue_next_order_coupons",
     "meets_thresholds",
     "member_coupons",

@@ -68,9 +68,10 @@ class PointsSummary:
 
 @dataclass(frozen=True, slots=True)
 class LoyaltyNews:
-    """What a sale's receipt tells the customer beyond points: the next-order coupons the sale
-    issued (:func:`pos_tui.core.loyalty.coupons_issued_by`) and the name of the tier it moved the
-    member up to (``tier_qualification.count_current_receipt``, or a paid membership)."""
+    """What a receipt tells the customer beyond points: the next-order coupons a sale issued
+    (:func:`pos_tui.core.loyalty.coupons_issued_by`) or a return withdrew, and the name of the
+    tier a sale moved the member up to (``tier_qualification.count_current_receipt``, or a paid
+    membership)."""
 
     coupons: tuple[CouponInfo, ...] = ()
     new_tier: str | None = None
@@ -427,13 +428,20 @@ def points_summary(document: Mapping[str, Any], *, as_of: date | None = None, tz
 
 
 def loyalty_news(document: Mapping[str, Any]) -> LoyaltyNews | None:
-    """What posting wrote about a sale beyond points (:class:`LoyaltyNews`): the next-order
-    coupons it issued and the tier it moved its member up to (a ``tier_change`` row naming the
-    sale, to a tier ranking above the one before). ``None`` for a return or when there is
-    nothing to say. Reprints read it the same way (a coupon withdrawn since says so)."""
+    """What posting wrote about a document beyond points (:class:`LoyaltyNews`): for a sale, the
+    next-order coupons it issued and the tier it moved its member up to (a ``tier_change`` row
+    naming the sale, to a tier ranking above the one before); for a return, the coupons of its
+    receipt it withdrew. ``None`` when there is nothing to say. Reprints read it the same way (a
+    sale's coupon withdrawn since says so)."""
+    from pos_tui.core.loyalty import coupons_issued_by, next_order, rules, tiers
+
+    if document.get("type") == "return":
+        if not document.get("return_of"):
+            return None
+        withdrawn = tuple(next_order.coupons_withdrawn_by(str(document["id"]), str(document["return_of"])))
+        return LoyaltyNews(withdrawn) if withdrawn else None
     if document.get("type") != "sale":
         return None
-    from pos_tui.core.loyalty import coupons_issued_by, rules, tiers
 
     issued = tuple(coupons_issued_by(str(document["id"])))
     new_tier = None
