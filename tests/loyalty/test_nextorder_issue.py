@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from checkout_support import Product, basket, enroll, sell
@@ -219,3 +220,24 @@ def test_a_sale_without_rules_issues_nothing_and_costs_no_coupon(till: Actor, pr
     tea = product("T500", "Çay 5 kg", "500", "Çay")
     sale = sell(till, basket(None, (tea, 3)), now)
     assert coupons_issued_by(uid_of(sale)) == []
+
+
+def test_an_imported_sale_issues_personal_coupons_but_no_bearer_coupon(
+    till: Actor, shop: dict[str, m.Product], now: datetime, settings: Settings, tmp_path: Path
+) -> None:
+    from pos_tui.core.interchange import import_sales
+
+    member = enroll(now)
+    phone = m.Member.get_by_id(member).phone
+    docs = [
+        {"id": "web-1", "at": "2026-11-01T10:15:00+03:00", "terminal": "T1", "cashier": "ayse", "customer": phone},
+        {"id": "web-2", "at": "2026-11-01T10:20:00+03:00", "terminal": "T1", "cashier": "ayse"},
+    ]
+    for doc in docs:
+        doc["lines"] = [{"code": "T500", "qty": "2"}]
+        doc["payments"] = [{"method": "cash", "amount": "1000"}]
+    path = tmp_path / "sales.jsonl"
+    path.write_text("\n".join(json.dumps(d) for d in docs), encoding="utf-8")
+    assert import_sales(path, settings=settings, now=now).imported == 2
+    assert [(c.rule, c.member_id) for c in coupons_issued_by("web-1")] == [("gelecek", member), ("herkes", member)]
+    assert coupons_issued_by("web-2") == []  # nobody would ever see a bearer code: no receipt is printed

@@ -103,6 +103,7 @@ class PostedDocument:
     tz: str
     evaluation: engine.Evaluation | None = None  # the sale's quote (stamps, free units by document line)
     uid: str = ""  # the document's uid ("": read from the sale row when needed)
+    source: str = "till"  # till | import (an imported sale prints no receipt: no bearer coupon)
 
     @property
     def member(self) -> int:
@@ -147,8 +148,8 @@ def _issue_next_order(doc: PostedDocument, program: Program) -> None:
     """The next-order coupons the receipt qualifies for (see :mod:`~pos_tui.core.loyalty.next_order`)."""
     if not program.next_order_coupons:
         return
-    if doc.member_id is None and all(rule.members_only for rule in program.next_order_coupons):
-        return
+    if doc.member_id is None and (doc.source == "import" or all(r.members_only for r in program.next_order_coupons)):
+        return  # a bearer coupon exists only on the receipt, and an imported sale prints none
     next_order.issue_next_order_coupons(
         sale_id=doc.sale_id,
         sale_uid=_uid(doc),

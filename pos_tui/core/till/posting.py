@@ -299,6 +299,7 @@ def write_document(draft: DocumentDraft, ctx: TenderContext, *, fiscal: FiscalHo
                 tz=tz,
                 evaluation=evaluation,
                 uid=uid,
+                source=source,
             )
         )
     cashier = _one(fast.select_first(m.User, ("name",), {"id": cashier_id}))
