@@ -146,3 +146,21 @@ def test_a_member_who_is_already_above_the_entry_tier_moves_from_it(
         (None, "kirmizi", "paid"),
         ("kirmizi", "altin", "receipt"),
     ]
+
+
+def test_returning_the_receipt_that_reached_the_tier_keeps_the_tier_until_loyalty_run(
+    till: Actor, product: Product, now: datetime
+) -> None:
+    from pos_tui.core.till import ReturnLineInput, create_return
+
+    rules.apply_rules(program_text(count=True), now=now)
+    fridge = product("BZ", "Buzdolabı", "5000")
+    member = enroll(now)
+    sale = sell(till, basket(member, (fridge, 1)), now)
+    assert tiers.member_tier(member).code == "altin"
+    uid = m.Sale.get_by_id(sale).uid
+    create_return("T1", till, uid, [ReturnLineInput(1, 1000)], now=now + timedelta(hours=1), reason="iade")
+    assert tiers.member_tier(member) == tiers.MemberTier("altin", date(2026, 11, 30))
+    # The term runs out with November; December's evaluation sees November's spend net of the return.
+    done = tiers.evaluate_all(rules.active_program(), now=datetime(2026, 12, 1, 7, 0, tzinfo=UTC), tz=TZ)
+    assert [(c.member_id, c.to_code) for c in done.changes] == [(member, "kirmizi")]
