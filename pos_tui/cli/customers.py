@@ -20,7 +20,7 @@ import typer
 from pos_tui.cli.common import handle_errors, make_typer, now, parse_date, state
 from pos_tui.cli.output import JsonOption, YesOption, confirm, info, print_json, table
 from pos_tui.core.kernel import NotFound, card_kind_label, channel_label, format_decimal, format_money, shop_day
-from pos_tui.core.loyalty import Program, members
+from pos_tui.core.loyalty import Program, coupon_terms, get_coupon, members
 from pos_tui.i18n import _
 
 app = make_typer("customers", "Loyalty members: enrol, show, search, consent, export and anonymize.")
@@ -148,7 +148,8 @@ def show(
     as_of: Annotated[str | None, typer.Option("--as-of", help="Show the member as of this day (YYYY-MM-DD).")] = None,
     json_: JsonOption = False,
 ) -> None:
-    """A member's tier, points (available, pending, expiring), stamps, store credit, consent, badges."""
+    """A member's tier, points (available, pending, expiring), stamps, store credit, consent, badges,
+    and the coupons they still can use (JSON ``coupons``: the soonest to expire first)."""
     settings = state().open_db()
     tz = settings.shop.timezone
     member = _find(card_or_phone)
@@ -180,6 +181,10 @@ def show(
     ]
     if profile["badges"]:
         rows.append((_("Badges"), ", ".join(b["name"] for b in profile["badges"])))
+    rows += [
+        (_("Coupon {code}").format(code=c["code"]), coupon_terms(get_coupon(c["code"]), code=False))
+        for c in profile["coupons"]
+    ]
     table([_("Field"), _("Value")], rows, title=_("As of {day}").format(day=day.isoformat()))
 
 

@@ -230,8 +230,9 @@ class PrintStation:
         return self.submit(Printable(_("Open drawer"), (), cut=False, kick=True))
 
     def receipt(self, result: SaleResult | dict[str, Any], *, copy: bool = False) -> Printable:
-        """The slip of a posted sale or return. Reads the points posting wrote (DB): call it from a
-        worker. The first print carries the member's balance of that day; a copy does not."""
+        """The slip of a posted sale or return. Reads the points, the next-order coupons and the tier
+        upgrade posting wrote (DB): call it from a worker. The first print carries the member's
+        balance of that day; a copy does not (it does carry the coupons)."""
         from pos_tui.core.kernel import shop_day
 
         assert self.app is not None, "the print station is not started"
@@ -251,6 +252,7 @@ class PrintStation:
             copy=copy,
             points=points,
             original=original,
+            news=till.loyalty_news(document),
         )
 
     def submit_receipt(self, result: SaleResult | dict[str, Any]) -> Printable:

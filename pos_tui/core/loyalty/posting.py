@@ -5,7 +5,9 @@ lines and payments are written and the tenders have posted (points and store cre
 already redeemed/debited by then). Nothing here can refuse a return: a return only takes back.
 
 On **every sale**, with or without a member, the coupons it used record their use (counted
-under the coupon's lock, so a single-use coupon is used once across every till).
+under the coupon's lock, so a single-use coupon is used once across every till), and each
+next-order rule the receipt qualifies for issues one coupon for a later visit
+(:mod:`pos_tui.core.loyalty.next_order`: personal with a member, a bearer coupon without).
 
 On a **sale** with a member:
 
@@ -18,9 +20,17 @@ On a **sale** with a member:
 - referral: the referrer earns when this is the member's first receipt and it paid enough
   (the lot is linked to that receipt, so a return can take it back);
 - paid membership: a membership product puts the member in its tier for its term; the tier
-  and term before and after are kept in ``sale_loyalty.data["membership"]``.
+  and term before and after are kept in ``sale_loyalty.data["membership"]``;
+- tier: with ``tier_qualification.count_current_receipt`` the member's tier is re-evaluated
+  counting this receipt (:func:`~pos_tui.core.loyalty.tiers.upgrade_on_receipt`, upgrades
+  only); the change is kept in ``sale_loyalty.data["tier_upgrade"]``. The receipt keeps the
+  prices and points of the tier it was priced with; the next receipt has the new tier.
 
-On a **return** of a member's receipt, *cumulatively* over all returns of that receipt (so
+On **every return** of a receipt, with or without a member, the next-order coupons the receipt
+issued are withdrawn while unused once the receipt, net of all its returns, no longer
+qualifies for them (a used one stays used, and its discount is not charged back).
+
+On a **return** of a member's receipt, besides, *cumulatively* over all returns of that receipt (so
 partial returns never take back more, or less, than the whole would):
 
 - points earned: ``round_half_up(earned × returned / total)`` minus what earlier returns took,
@@ -54,7 +64,7 @@ from pos_tui.core.basket.tenders import AppliedPayment
 from pos_tui.core.kernel import journal
 from pos_tui.core.kernel.clock import shop_day, to_db
 from pos_tui.core.kernel.money import CENT, MILLI, ZERO, from_kurus, to_kurus
-from pos_tui.core.loyalty import coupons, engine, ledger, pricing, rules, tiers, wallet
+from pos_tui.core.loyalty import coupons, engine, ledger, next_order, pricing, rules, tiers, wallet
 from pos_tui.core.loyalty.program import Program
 from pos_tui.store import fast
 from pos_tui.store import models as m
@@ -92,6 +102,8 @@ class PostedDocument:
     now: datetime
     tz: str
     evaluation: engine.Evaluation | None = None  # the sale's quote (stamps, free units by document line)
+    uid: str = ""  # the document's uid ("": read from the sale row when needed)
+    source: str = "till"  # till | import (an imported sale prints no receipt: no bearer coupon)
 
     @property
     def member(self) -> int:
@@ -105,15 +117,49 @@ class PostedDocument:
 def after_document(doc: PostedDocument) -> None:
     """Write the loyalty effects of ``doc`` (the caller holds the transaction).
 
-    Called for every document with a member or benefit lines: a sale records its coupon uses
-    whether or not a member is on it; everything else (points, stamps, rewards, clawbacks)
-    needs a member."""
+    Called for every sale and return: a sale records its coupon uses and issues its next-order
+    coupons whether or not a member is on it, a return of a receipt withdraws the receipt's
+    next-order coupons it disqualifies; everything else (points, stamps, rewards, clawbacks)
+    needs a member. A receipt without a member, coupons or next-order rules costs one query (the
+    active program)."""
     if doc.kind == "sale":
         _record_coupon_uses(doc)
+        program = rules.active_program()
         if doc.member_id is not None:
-            _after_sale(doc)
-    elif doc.return_of_id is not None and doc.member_id is not None:
-        _after_return(doc)
+            _after_sale(doc, program)
+        _issue_next_order(doc, program)
+    elif doc.return_of_id is not None:
+        withdrawn = next_order.withdraw_after_return(
+            doc.return_of_id, return_uid=_uid(doc), now=doc.now, terminal=doc.terminal
+        )
+        if doc.member_id is not None:
+            _after_return(doc, withdrawn)
+        elif withdrawn["withdrawn"] or withdrawn["kept_used"]:
+            _journal_return(doc, doc.return_of_id, {"coupons": withdrawn})
+
+
+def _uid(doc: PostedDocument) -> str:
+    if doc.uid:
+        return doc.uid
+    return str(m.Sale.select(m.Sale.uid).where(m.Sale.id == doc.sale_id).scalar())
+
+
+def _issue_next_order(doc: PostedDocument, program: Program) -> None:
+    """The next-order coupons the receipt qualifies for (see :mod:`~pos_tui.core.loyalty.next_order`)."""
+    if not program.next_order_coupons:
+        return
+    if doc.member_id is None and (doc.source == "import" or all(r.members_only for r in program.next_order_coupons)):
+        return  # a bearer coupon exists only on the receipt, and an imported sale prints none
+    next_order.issue_next_order_coupons(
+        sale_id=doc.sale_id,
+        sale_uid=_uid(doc),
+        member_id=doc.member_id,
+        lines=[next_order.ReceiptLine(ln.product_id, ln.code, ln.total) for ln in doc.lines],
+        program=program,
+        now=doc.now,
+        tz=doc.tz,
+        terminal=doc.terminal,
+    )
 
 
 # --------------------------------------------------------------------------- sales
@@ -149,8 +195,7 @@ def _record_coupon_uses(doc: PostedDocument) -> None:
         coupons.record_use(code, doc.sale_id, doc.member_id, amount, doc.now)
 
 
-def _after_sale(doc: PostedDocument) -> None:
-    program = rules.active_program()
+def _after_sale(doc: PostedDocument, program: Program) -> None:
     day = shop_day(doc.now, doc.tz)
     member = m.Member.get_by_id(doc.member)
     S = m.Sale
@@ -198,6 +243,12 @@ def _after_sale(doc: PostedDocument) -> None:
     membership = _paid_membership(doc, program, day)
     if membership is not None:
         data["membership"] = membership
+    if program.tier_qualification.count_current_receipt and program.tiers:
+        change = tiers.upgrade_on_receipt(
+            doc.member, program, now=doc.now, tz=doc.tz, sale_id=doc.sale_id, terminal=doc.terminal
+        )
+        if change is not None:
+            data["tier_upgrade"] = {"from": change.from_code, "to": change.to_code}
     # SaleLoyalty is keyed by its sale (no id column), so no RETURNING id: a plain insert.
     m.SaleLoyalty.insert(
         {
@@ -318,7 +369,17 @@ def _returned_so_far(original_id: int) -> int:
     )
 
 
-def _after_return(doc: PostedDocument) -> None:
+def _journal_return(doc: PostedDocument, original_id: int, what: dict[str, Any]) -> None:
+    journal.append(
+        "loyalty",
+        {"return": doc.sale_id, "sale": original_id, "member": doc.member_id, **what},
+        terminal=doc.terminal,
+        now=doc.now,
+        ref=str(doc.sale_id),
+    )
+
+
+def _after_return(doc: PostedDocument, coupons_done: dict[str, list[str]]) -> None:
     original_id = doc.return_of_id
     assert original_id is not None
     S = m.Sale
@@ -332,14 +393,13 @@ def _after_return(doc: PostedDocument) -> None:
     _claw_supplier_points(doc, original_id, at)
     _claw_stamps(doc, original_id, at)
     kept = _end_membership(doc, original_id)
+    what: dict[str, Any] = {}
     if kept is not None:
-        journal.append(
-            "loyalty",
-            {"return": doc.sale_id, "sale": original_id, "member": doc.member, "membership_kept": kept},
-            terminal=doc.terminal,
-            now=doc.now,
-            ref=str(doc.sale_id),
-        )
+        what["membership_kept"] = kept
+    if coupons_done["withdrawn"] or coupons_done["kept_used"]:
+        what["coupons"] = coupons_done
+    if what:
+        _journal_return(doc, original_id, what)
 
 
 def _claw_referral(doc: PostedDocument, original_id: int, left: int) -> None:

@@ -33,6 +33,11 @@ Paid and manual tiers
     holds a higher tier keeps the higher tier and lengthens its term to the paid term's end,
     so the member never holds less than what they paid for.
 
+The current receipt (``tier_qualification.count_current_receipt``)
+    :func:`upgrade_on_receipt` runs inside a member's sale as it posts: the spend of the window
+    that is filling, this receipt included, moves the member up at once (never down; reason
+    ``receipt``). The receipt keeps what it was priced with; the next one has the new tier.
+
 Every change writes a ``tier_change`` row, updates the member's cached ``tier_code`` /
 ``tier_until`` and appends a ``tier_change`` journal entry; all in one transaction.
 :func:`evaluate_all` reads the spend of every member with one grouped query.
@@ -75,7 +80,7 @@ from pos_tui.store import models as m
 JOB_TERMINAL = "loyalty"  # the journal's terminal for changes made by the job or the back office
 JOURNAL_BATCH = 1000  # tier changes per ``tier_evaluation`` journal entry
 CHUNK = 500  # ids per ``IN (...)``: under every backend's parameter limit
-REASONS = ("evaluation", "paid", "manual")
+REASONS = ("evaluation", "paid", "manual", "receipt")
 
 Direction = Literal["up", "down"]
 
@@ -502,6 +507,65 @@ def evaluate_member(
             terminal=terminal,
             spend=spend,
         )
+
+
+def receipt_spend(member_id: int, program: Program, *, as_of: date, tz: str = SHOP_TZ) -> Decimal:
+    """The spend a receipt posted on ``as_of`` counts towards when the program counts the current
+    receipt: the window that is filling on ``as_of`` up to that day (this calendar month for
+    ``previous_month``, whose spend decides the coming tiers; the rolling window ending that day
+    otherwise) — what the progress bar shows, so crossing the bar's mark is what moves a member
+    up. Receipts already posted that day (the current one included) count."""
+    start, end = filling_window(program.tier_qualification, as_of)
+    return _spend_in(member_id, start, min(end, as_of), as_of, tz)
+
+
+def upgrade_on_receipt(
+    member_id: int,
+    program: Program,
+    *,
+    now: datetime,
+    tz: str = SHOP_TZ,
+    sale_id: int | None = None,
+    terminal: str = JOB_TERMINAL,
+) -> TierChangeInfo | None:
+    """``tier_qualification.count_current_receipt``: right after a member's sale posts (inside
+    its transaction, so the sale is counted), move the member up to the tier
+    :func:`receipt_spend` reaches, if it ranks above the one they hold — a member the tier job
+    has not placed yet holds the entry tier (the lowest, when it needs no spend). Upgrades only:
+    a spend that reaches less never lowers the tier here (``loyalty run`` decides that, at the
+    end of the term). The new tier holds for one window length from today (the term an
+    evaluation gives), and the change is written like an evaluation's (a ``tier_change`` row
+    with reason ``receipt`` naming the sale, the member's tier and term, a ``tier_change``
+    journal entry). Anonymised members are left alone. Returns the change, or None.
+
+    On a terminal of a chain that is not the loyalty terminal the upgrade is written all the
+    same (docs/sync-tiers.md): the receipt is posted here and the member is at the till now; the
+    ``tier_change`` row travels with the sale's document, which makes it a tier decision the
+    centre takes."""
+    if not program.tiers:
+        return None
+    as_of = shop_day(now, tz)
+    code, _until, gone = _member_state(member_id)
+    if gone is not None:
+        return None
+    spend = receipt_spend(member_id, program, as_of=as_of, tz=tz)
+    reached = tier_for_spend(program, spend)
+    entry = program.tiers[0].code if program.tiers[0].min_spend <= 0 else None
+    held = rank(program, code if code is not None else entry)
+    if reached is None or rank(program, reached.code) <= held:
+        return None
+    return _write_change(
+        program,
+        member_id,
+        code,
+        reached.code,
+        term_end(program.tier_qualification, as_of),
+        reason="receipt",
+        at=now,
+        terminal=terminal,
+        spend=spend,
+        sale_id=sale_id,
+    )
 
 
 def evaluate_all(

@@ -277,7 +277,9 @@ def write_document(draft: DocumentDraft, ctx: TenderContext, *, fiscal: FiscalHo
     posted = dataclasses.replace(ctx, sale_id=sale_id, member_id=member_id)
     for a in applied:
         tender_for(a.method).post(a, posted)
-    if member_id is not None or benefits:  # coupons are used without a member too
+    # Every sale (coupon uses and next-order coupons need no member) and every return of a
+    # receipt (it may withdraw the receipt's next-order coupons).
+    if kind == SALE or return_of_id is not None or member_id is not None or benefits:
         loyalty_posting.after_document(
             loyalty_posting.PostedDocument(
                 sale_id=sale_id,
@@ -296,6 +298,8 @@ def write_document(draft: DocumentDraft, ctx: TenderContext, *, fiscal: FiscalHo
                 now=now,
                 tz=tz,
                 evaluation=evaluation,
+                uid=uid,
+                source=source,
             )
         )
     cashier = _one(fast.select_first(m.User, ("name",), {"id": cashier_id}))

@@ -3,9 +3,10 @@
 The words and figures a customer takes home are laid out here, once, for a paper width in
 characters (32, 42 or 48 on the usual 58/80 mm rolls); the ESC/POS driver in
 ``pos_tui.devices.printer`` only styles and encodes the lines, and the TUI shows the same lines
-as the on-screen preview. Everything here is pure except :func:`points_summary` and
-:func:`load_receipt`, which read the points the posting wrote (the sale document does not carry
-them).
+as the on-screen preview. Everything here is pure except :func:`points_summary`,
+:func:`loyalty_news` and :func:`load_receipt`, which read what the posting wrote (points, the
+next-order coupons a sale issued, the tier it moved its member up to: the sale document does
+not carry them).
 
 Paper rules kept here rather than in the driver:
 
@@ -14,6 +15,9 @@ Paper rules kept here rather than in the driver:
 - without a fiscal device the slip says, in Turkish whatever the UI language (it is the legal
   wording), :data:`NO_FISCAL_VALUE`;
 - a reprint is marked as a copy, and a return is titled as a return;
+- a next-order coupon the sale issued is printed with its **whole code** (the slip is the
+  customer's coupon; a bearer coupon has no other record the customer holds), on reprints too,
+  where a coupon withdrawn since (its receipt returned) is said to be withdrawn;
 - the receipt ends with a CODE128 barcode of ``TERMINAL/NUMBER``, exactly what the returns
   screen accepts, so a return starts with a scan.
 """
@@ -26,7 +30,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pos_tui.core.kernel.clock import SHOP_TZ, local
 from pos_tui.core.kernel.formatting import format_decimal, format_money, format_quantity
@@ -38,6 +42,9 @@ from pos_tui.i18n import _
 from pos_tui.settings import Settings
 from pos_tui.store import models as m
 from pos_tui.store import reading as store
+
+if TYPE_CHECKING:
+    from pos_tui.core.loyalty.coupons import CouponInfo
 
 NO_FISCAL_VALUE = "BİLGİ FİŞİDİR — MALİ DEĞERİ YOKTUR"
 """The legal notice on every slip printed without a fiscal device (never translated)."""
@@ -60,12 +67,24 @@ class PointsSummary:
 
 
 @dataclass(frozen=True, slots=True)
+class LoyaltyNews:
+    """What a receipt tells the customer beyond points: the next-order coupons a sale issued
+    (:func:`pos_tui.core.loyalty.coupons_issued_by`) or a return withdrew, and the name of the
+    tier a sale moved the member up to (``tier_qualification.count_current_receipt``, or a paid
+    membership)."""
+
+    coupons: tuple[CouponInfo, ...] = ()
+    new_tier: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class ReceiptData:
     """A posted document with what its receipt needs beyond the document itself."""
 
     document: dict[str, Any]
     points: PointsSummary | None = None
     original: str | None = None  # "T1/41": the sale a return gives back
+    news: LoyaltyNews | None = None
 
 
 # --------------------------------------------------------------------------- layout helpers
@@ -183,12 +202,14 @@ def receipt_for(
     copy: bool = False,
     points: PointsSummary | None = None,
     original: str | None = None,
+    news: LoyaltyNews | None = None,
 ) -> Printable:
     """The customer's slip of a posted sale or return (the :func:`pos_tui.core.till.documents.sale_document`
     dict). ``fiscal``: a fiscal device prints the legal receipt, so this slip carries no notice;
     without one it says :data:`NO_FISCAL_VALUE`. ``copy``: a reprint (marked, and the drawer
     stays shut). ``points``: from :func:`points_summary` (not in the document). ``original``:
     ``TERMINAL/NUMBER`` of the sale a return gives back (the document only has its id).
+    ``news``: from :func:`loyalty_news` (the tier reached, the next-order coupons issued).
 
     The job kicks the drawer when cash changed hands, never on a copy."""
     sheet = _Sheet(width, settings.language)
@@ -224,6 +245,8 @@ def receipt_for(
     if document.get("member"):
         sheet.rule()
         _member(sheet, document["member"], points)
+    if news is not None:
+        _news(sheet, news)
     sheet.blank()
     sheet.barcode(receipt_label(document))
     if settings.receipt_footer:
@@ -349,6 +372,25 @@ def _member(sheet: _Sheet, card: str, points: PointsSummary | None) -> None:
         sheet.row(_("Points pending"), str(points.pending))
 
 
+def _news(sheet: _Sheet, news: LoyaltyNews) -> None:
+    """``Tebrikler, Altın üye oldunuz!`` and each next-order coupon: its rule's name, then what
+    it is worth with its whole code, days and minimum (a withdrawn one says so instead)."""
+    from pos_tui.core.loyalty import coupon_terms
+
+    if not news.new_tier and not news.coupons:
+        return
+    sheet.rule()
+    if news.new_tier:
+        sheet.text(_("Congratulations, you are now a {tier} member!").format(tier=news.new_tier), bold=True)
+    for coupon in news.coupons:
+        if coupon.note:
+            sheet.text(coupon.note, bold=True)
+        if coupon.active:
+            sheet.text(_("On your next visit: {terms}").format(terms=coupon_terms(coupon, sheet.lang)))
+        else:
+            sheet.text(_("Coupon {code} was withdrawn: its receipt was returned").format(code=coupon.code))
+
+
 # --------------------------------------------------------------------------- reading what posting wrote
 
 
@@ -385,6 +427,44 @@ def points_summary(document: Mapping[str, Any], *, as_of: date | None = None, tz
     return PointsSummary(earned, spent, bal.available, bal.pending)
 
 
+def loyalty_news(document: Mapping[str, Any]) -> LoyaltyNews | None:
+    """What posting wrote about a document beyond points (:class:`LoyaltyNews`): for a sale, the
+    next-order coupons it issued and the tier it moved its member up to (a ``tier_change`` row
+    naming the sale, to a tier ranking above the one before); for a return, the coupons of its
+    receipt it withdrew. ``None`` when there is nothing to say. Reprints read it the same way (a
+    sale's coupon withdrawn since says so)."""
+    from pos_tui.core.loyalty import coupons_issued_by, next_order, rules, tiers
+
+    if document.get("type") == "return":
+        if not document.get("return_of"):
+            return None
+        withdrawn = tuple(next_order.coupons_withdrawn_by(str(document["id"]), str(document["return_of"])))
+        return LoyaltyNews(withdrawn) if withdrawn else None
+    if document.get("type") != "sale":
+        return None
+
+    issued = tuple(coupons_issued_by(str(document["id"])))
+    new_tier = None
+    if document.get("member"):
+        T, S = m.TierChange, m.Sale
+        query = (
+            T.select(T.from_code, T.to_code)
+            .join(S, on=(T.sale == S.id))
+            .where((S.uid == str(document["id"])) & T.to_code.is_null(False))
+            .order_by(T.id)
+        )
+        changes = list(store.rows(query))
+        if changes:
+            program = rules.active_program()
+            before, after = changes[0][0], changes[-1][1]
+            if tiers.rank(program, after) > tiers.rank(program, before):
+                tier = program.tier(after)
+                new_tier = tier.name if tier is not None else str(after)
+    if not issued and new_tier is None:
+        return None
+    return LoyaltyNews(issued, new_tier)
+
+
 def find_document(ref: str, *, terminal: str, tz: str) -> dict[str, Any]:
     """A posted document by ``NUMBER`` (on ``terminal``), ``TERMINAL/NUMBER`` (what the receipt's
     barcode holds) or its id (uid). Raises ``NotFound``."""
@@ -403,13 +483,20 @@ def load_receipt(ref: str, *, terminal: str, tz: str, as_of: date | None = None)
     original = None
     if document["type"] == "return" and document.get("return_of"):
         original = receipt_label(documents.get_sale(document["return_of"], tz))
-    return ReceiptData(document, points_summary(document, as_of=as_of, tz=tz), original)
+    return ReceiptData(document, points_summary(document, as_of=as_of, tz=tz), original, loyalty_news(document))
 
 
 def receipt_of(data: ReceiptData, settings: Settings, *, width: int, fiscal: bool, copy: bool) -> Printable:
     """:func:`receipt_for` of a :class:`ReceiptData`."""
     return receipt_for(
-        data.document, settings, width=width, fiscal=fiscal, copy=copy, points=data.points, original=data.original
+        data.document,
+        settings,
+        width=width,
+        fiscal=fiscal,
+        copy=copy,
+        points=data.points,
+        original=data.original,
+        news=data.news,
     )
 
 
@@ -554,11 +641,13 @@ def as_text(job: Printable) -> str:
 __all__ = [
     "CURRENCY",
     "NO_FISCAL_VALUE",
+    "LoyaltyNews",
     "PointsSummary",
     "ReceiptData",
     "as_text",
     "find_document",
     "load_receipt",
+    "loyalty_news",
     "mask_card",
     "no_sale_for",
     "pays_cash",

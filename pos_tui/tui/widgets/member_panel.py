@@ -1,14 +1,18 @@
-"""The loyalty member beside the cart: who, which tier, points, stamps, the way to the next tier.
+"""The loyalty member beside the cart: who, which tier, points, stamps, coupons, the way to the next tier.
 
 Shown only while the cart has a member (the sale screen hides it otherwise, so a screen
 without a member looks exactly as before). It is a single :class:`Static` drawing a Rich
-group, five lines at most, so the sale screen still fits 80×24. The figures are the member's
-profile (:func:`pos_tui.core.loyalty.members.member_profile`) read when the member is
-attached; they do not move while items are scanned (points are earned when the sale posts).
+group, five lines at most, so the sale screen still fits 80×24. The member's coupons lead the
+last line: how many, and the code and last day of the one to use first (``1 coupon ABCD1234
+to 05.01``, in Turkish ``1 kupon ABCD1234 son 05.01``: whole at 80 columns), so the cashier can
+key it in. The figures are the member's profile
+(:func:`pos_tui.core.loyalty.members.member_profile`) read when the member is attached; they do
+not move while items are scanned (points are earned when the sale posts).
 """
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -19,7 +23,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from pos_tui.core.kernel import format_decimal, format_money
-from pos_tui.i18n import _
+from pos_tui.i18n import _, ngettext
 
 BAR_WIDTH = 12
 
@@ -42,6 +46,35 @@ def progress_parts(profile: dict[str, Any]) -> tuple[Decimal, Decimal, str] | No
     spend = _decimal(progress.get("spend")) or Decimal(0)
     needed = _decimal(progress.get("needed")) or Decimal(0)
     return spend, spend + needed, str(progress["next"]["name"])
+
+
+def _short_day(text: str) -> str:
+    """``2027-01-05`` as ``05.01``: the panel has no room for the year (a coupon lasts weeks)."""
+    return date.fromisoformat(text).strftime("%d.%m")
+
+
+def coupons_line(profile: dict[str, Any], language: str = "en") -> str:
+    """``1 coupon ABCD1234 to 05.01`` for the member's coupons (:func:`member_profile`'s
+    ``coupons``, the soonest to expire first): the count, and the first one usable today with
+    its last day — or, when none is usable yet (a next-order coupon starts the day after its
+    receipt), the first to start with its first day. "" without coupons."""
+    found = profile.get("coupons") or []
+    if not found:
+        return ""
+    count = ngettext("{n} coupon", "{n} coupons", len(found)).format(n=format_decimal(len(found), language=language))
+    as_of = str(profile.get("as_of") or "")
+    today = [c for c in found if not c.get("valid_from") or not as_of or c["valid_from"] <= as_of]
+    if today:
+        first = today[0]
+        if not first.get("valid_to"):
+            return "{coupons} {code}".format(coupons=count, code=first["code"])
+        return _("{coupons} {code} to {day}").format(
+            coupons=count, code=first["code"], day=_short_day(first["valid_to"])
+        )
+    first = min(found, key=lambda c: str(c.get("valid_from") or ""))
+    return _("{coupons} {code} from {day}").format(
+        coupons=count, code=first["code"], day=_short_day(first["valid_from"])
+    )
 
 
 def render_profile(profile: dict[str, Any], language: str = "en") -> RenderableType:
@@ -94,8 +127,15 @@ def render_profile(profile: dict[str, Any], language: str = "en") -> RenderableT
         for card, count in stamps.items()
     ]
     extra += [str(badge["name"]) for badge in profile.get("badges") or ()]
-    if extra:
-        lines.append(Text(" · ".join(extra), style="dim", no_wrap=True, overflow="ellipsis"))
+    coupons = coupons_line(profile, language)
+    if coupons or extra:
+        last = Text(no_wrap=True, overflow="ellipsis")
+        if coupons:
+            last.append(coupons, style="bold yellow")
+            if extra:
+                last.append(" · ", style="dim")
+        last.append(" · ".join(extra), style="dim")
+        lines.append(last)
     return Group(*lines)
 
 

@@ -172,10 +172,36 @@ def consent_document(member_id: int, recorded: ConsentState, tz: str = SHOP_TZ) 
     }
 
 
+def coupons_json(member_id: int, *, as_of: date) -> list[dict[str, Any]]:
+    """The member's own coupons still to use on or after ``as_of`` (active, not used up, not
+    expired; a next-order coupon valid from tomorrow included), the soonest to expire first.
+    Amounts are two-decimal strings, days ISO dates."""
+    from pos_tui.core.loyalty.next_order import member_coupons
+
+    return [
+        {
+            "code": c.code,
+            "kind": c.kind,
+            "amount": None if c.amount is None else f"{c.amount:.2f}",
+            "percent": None if c.percent is None else format(c.percent.normalize(), "f"),
+            "max_discount": None if c.max_discount is None else f"{c.max_discount:.2f}",
+            "min_spend": f"{c.min_spend:.2f}",
+            "valid_from": c.valid_from.isoformat() if c.valid_from else None,
+            "valid_to": c.valid_to.isoformat() if c.valid_to else None,
+            "product": c.product_code,
+            "source": c.source,
+            "rule": c.rule,
+            "name": c.note,
+        }
+        for c in member_coupons(member_id, as_of=as_of)
+    ]
+
+
 def member_profile(member_id: int, *, as_of: date, program: Program, tz: str = SHOP_TZ) -> dict[str, Any]:
     """Everything the customer panel and ``pos-admin customers show --json`` show, as of the
     end of shop day ``as_of`` (points, stamps, store credit, consent and tier are what they
-    were then). Amounts are two-decimal strings."""
+    were then; ``coupons`` are the coupons of the member still to use, see
+    :func:`coupons_json`). Amounts are two-decimal strings."""
     member = _row(member_id)
     end = _end_of(as_of, tz)
     points = balance(member_id, as_of=as_of, tz=tz)
@@ -216,4 +242,5 @@ def member_profile(member_id: int, *, as_of: date, program: Program, tz: str = S
         "badges": [{"code": b.code, "name": b.name} for b in badges(member_id, program, as_of=as_of, tz=tz)],
         "referral_code": member.referral_code,
         "tier_progress": tier_progress(member_id, program, as_of=as_of, tz=tz),
+        "coupons": coupons_json(member_id, as_of=as_of),
     }
