@@ -261,7 +261,7 @@ def coupons_add(
         max_discount=None if max_discount is None else parse_money(max_discount, "--max-discount"),
     )
     if json_:
-        print_json(info_.to_dict())
+        print_json(info_.to_dict(settings.shop.timezone))
     info(_("Created coupon {code}.").format(code=info_.code))
 
 
@@ -305,7 +305,7 @@ def coupons_list(
     today = local(now(), settings.shop.timezone).date()
     found = coupons.list_coupons(member_id=_member_id(member), usable_on=today if usable else None, source=source)
     if json_:
-        print_json([c.to_dict() for c in found])
+        print_json([c.to_dict(settings.shop.timezone) for c in found])
         return
     if not found:
         info(_("No coupons."))
@@ -350,7 +350,7 @@ def offers_generate(
         terminal=settings.terminal_id,
     )
     if json_:
-        print_json([c.to_dict() for c in created])
+        print_json([c.to_dict(settings.shop.timezone) for c in created])
     elif created:
         table(
             [

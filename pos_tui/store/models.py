@@ -595,7 +595,7 @@ class TierChange(BaseModel):
     at = DateTimeField()
     from_code = CharField(max_length=32, null=True)
     to_code = CharField(max_length=32, null=True)
-    reason = CharField(max_length=16)  # evaluation | paid | manual | import | return
+    reason = CharField(max_length=16)  # evaluation | paid | manual | import | return | receipt
     valid_until = DateField(null=True)
     sale = ForeignKeyField(Sale, null=True, backref="+", on_delete="RESTRICT")
     actor = ForeignKeyField(User, null=True, backref="+", on_delete="RESTRICT")
