@@ -37,7 +37,7 @@ from pos_tui.i18n import _, ngettext
 from pos_tui.tui.base import pos_app
 from pos_tui.tui.dialogs.accounts_pick import AccountPickDialog, PickedAccount, account_status
 from pos_tui.tui.dialogs.base import Dialog
-from pos_tui.tui.dialogs.prompts import MAX_TYPED_AMOUNT
+from pos_tui.tui.dialogs.prompts import check_amount
 from pos_tui.tui.keymap import N_, bind
 
 MAX_NOTE = 200
@@ -50,24 +50,6 @@ def figures_line(account: PickedAccount, language: str) -> str:
         limit=format_money(account.limit, language),
         available=format_money(account.available if account.available is not None else ZERO, language),
     )
-
-
-def check_amount(text: str, language: str, *, most: Decimal | None = None, most_reason: str = "") -> Decimal:
-    """A typed amount above zero and below what a till handles (and ``most``), or ValidationError."""
-    if not text.strip():
-        raise ValidationError(_("Type an amount"))
-    amount = parse_typed_money(text, _("amount"))
-    if amount <= 0:
-        raise ValidationError(_("Type an amount above zero"))
-    if amount > MAX_TYPED_AMOUNT:
-        raise ValidationError(
-            _("{amount} is more than a till handles (at most {limit})").format(
-                amount=format_money(amount, language), limit=format_money(MAX_TYPED_AMOUNT, language)
-            )
-        )
-    if most is not None and amount > most:
-        raise ValidationError(most_reason)
-    return amount
 
 
 # -- the on-account tender ------------------------------------------------------------------------------------------

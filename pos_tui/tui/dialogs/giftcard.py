@@ -22,12 +22,12 @@ from textual.binding import BindingType
 from textual.message import Message
 from textual.widgets import Input, Label, Static
 
-from pos_tui.core.kernel import Override, PosError, ValidationError, format_money, parse_typed_money
+from pos_tui.core.kernel import Override, PosError, ValidationError, format_money
 from pos_tui.i18n import _
 from pos_tui.tui.base import pos_app
 from pos_tui.tui.capabilities import ScanTarget
 from pos_tui.tui.dialogs.base import Dialog
-from pos_tui.tui.dialogs.prompts import MAX_TYPED_AMOUNT
+from pos_tui.tui.dialogs.prompts import check_amount
 from pos_tui.tui.keymap import N_, bind
 
 Mode = Literal["issue", "topup", "balance"]
@@ -119,24 +119,11 @@ class GiftCardDialog(Dialog[Any], ScanTarget):
     def _amount(self) -> Decimal | None:
         field = self.query_one("#gc-amount", Input)
         try:
-            amount = parse_typed_money(field.value, _("amount"))
+            return check_amount(field.value, self.language)
         except ValidationError as exc:
             field.focus()
             self.show_error(exc.message)
             return None
-        if amount <= 0:
-            field.focus()
-            self.show_error(_("Type an amount above zero"))
-            return None
-        if amount > MAX_TYPED_AMOUNT:
-            field.focus()
-            self.show_error(
-                _("{amount} is more than a till handles (at most {limit})").format(
-                    amount=format_money(amount, self.language), limit=format_money(MAX_TYPED_AMOUNT, self.language)
-                )
-            )
-            return None
-        return amount
 
     def _code(self) -> str:
         return self.query_one("#gc-code", Input).value.strip()

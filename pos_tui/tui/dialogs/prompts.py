@@ -24,6 +24,24 @@ MAX_TYPED_AMOUNT = Decimal("1000000.00")
 BARCODE_LIKE_DIGITS = 8
 
 
+def check_amount(text: str, language: str, *, most: Decimal | None = None, most_reason: str = "") -> Decimal:
+    """A typed amount above zero and below what a till handles (and ``most``), or ValidationError."""
+    if not text.strip():
+        raise ValidationError(_("Type an amount"))
+    amount = parse_typed_money(text, _("amount"))
+    if amount <= 0:
+        raise ValidationError(_("Type an amount above zero"))
+    if amount > MAX_TYPED_AMOUNT:
+        raise ValidationError(
+            _("{amount} is more than a till handles (at most {limit})").format(
+                amount=format_money(amount, language), limit=format_money(MAX_TYPED_AMOUNT, language)
+            )
+        )
+    if most is not None and amount > most:
+        raise ValidationError(most_reason)
+    return amount
+
+
 class AmountPrompt(Dialog[T]):
     """Ask for an amount of money; ``initial`` is pre-filled and selected, Enter accepts.
 
