@@ -62,6 +62,9 @@ CREDIT_KINDS: tuple[str, ...] = ("cashback", "refund", "import")
 TOPUP_METHODS: tuple[str, ...] = ("cash", "card")
 CASH_MOVEMENT_KIND = "store_credit"  # cash_movement.kind (and journal kind) of cash received for store credit
 TOPUP_JOURNAL = "wallet_topup"
+IMPORT_REF_PREFIX = "import:"  # the journal reference of a top-up posted by ``import sales``: this + the line's id
+TOPUP_REF_PREFIX = "topup:"  # the journal reference of any other top-up: this + its wallet entry id
+IMPORT_ID_MAX = 64 - len(IMPORT_REF_PREFIX)  # journal_entry.ref holds 64 characters
 DEBIT_KINDS: tuple[str, ...] = ("spend", "clawback")
 
 
@@ -418,7 +421,7 @@ def top_up(
     now: datetime,
     shift_id: int | None = None,
     into_drawer: bool = True,
-    ref: str | None = None,
+    import_id: str | None = None,
 ) -> WalletTopUp:
     """Sell ``amount`` of store credit to the member (permission ``sell``): a ``topup`` entry,
     available at once, journalled as ``wallet_topup``. As for a gift card, the money is a
@@ -426,11 +429,19 @@ def top_up(
     ``terminal``'s open shift (``shift_id`` must be it when given): a ``store_credit`` cash
     movement journalled like a paid-in, so the X/Z expected cash include it; paid ``card``, only
     the journal records the method. ``into_drawer=False`` (the sales import: imported documents
-    belong to no drawer) writes no cash movement. ``ref`` is the journal entry's reference (the
-    import's id; the member id otherwise)."""
+    belong to no drawer) writes no cash movement.
+
+    The journal entry's reference is :func:`import_ref` of ``import_id`` (the line's id, given
+    by the sales import: a second import finds it there and skips the line) or
+    ``topup:<entry id>`` otherwise. The two prefixes keep top-up references apart from each
+    other and from sale uids, so no till top-up can make an import skip a line."""
     require(actor, "sell")
     value = _amount(amount, _("A top-up"))
     _check_topup_method(method)
+    if import_id is not None and not 0 < len(import_id) <= IMPORT_ID_MAX:
+        raise ValidationError(
+            _("The id of an imported top-up is a text of 1 to {max} characters").format(max=IMPORT_ID_MAX)
+        )
     with write_tx():
         _lock_member(member_id)
         entry = _insert(member_id, "topup", to_kurus(value), now, actor_id=actor.user_id)
@@ -484,9 +495,15 @@ def top_up(
             },
             terminal=terminal,
             now=now,
-            ref=ref or str(member_id),
+            ref=f"{TOPUP_REF_PREFIX}{entry.id}" if import_id is None else import_ref(import_id),
         )
         return WalletTopUp(entry, total, movement)
+
+
+def import_ref(import_id: str) -> str:
+    """The ``wallet_topup`` journal reference of the top-up that ``import sales`` posted for
+    the line with id ``import_id`` (see :func:`top_up`)."""
+    return f"{IMPORT_REF_PREFIX}{import_id}"
 
 
 def clawback_cashback(
@@ -561,7 +578,10 @@ __all__ = [
     "CASH_MOVEMENT_KIND",
     "CREDIT_KINDS",
     "DEBIT_KINDS",
+    "IMPORT_ID_MAX",
+    "IMPORT_REF_PREFIX",
     "TOPUP_METHODS",
+    "TOPUP_REF_PREFIX",
     "InsufficientCredit",
     "TopUpMethod",
     "WalletBalance",
@@ -571,6 +591,7 @@ __all__ = [
     "clawback_cashback",
     "credit",
     "debit",
+    "import_ref",
     "payer_of",
     "refund_return",
     "refund_sale",
