@@ -33,7 +33,12 @@ def member(db: object, now: datetime) -> int:
     """Kolonya (code 60, 100 TL), the cashier ayse and the member Zeynep."""
     register_loyalty_tenders()
     m.Product.create(
-        code="60", name="Kolonya", name_key=fold("Kolonya"), price=to_kurus(D("100")), kdv_rate=10, updated_at=to_db(now)
+        code="60",
+        name="Kolonya",
+        name_key=fold("Kolonya"),
+        price=to_kurus(D("100")),
+        kdv_rate=10,
+        updated_at=to_db(now),
     )
     m.User.create(name="ayse", role="cashier", pin_tag="t", pin_hash="x", created_at=to_db(now))
     return members.enroll(name="Zeynep", phone=PHONE, source="cli", actor=None, now=now - timedelta(days=3)).id
@@ -112,9 +117,7 @@ def test_top_ups_and_sales_with_the_same_id_do_not_hide_each_other(
     assert sorted(s.uid for s in m.Sale.select()) == ["web-7", "web-8"]
 
 
-def test_a_top_up_id_leaves_room_for_its_prefix(
-    member: int, settings: Settings, now: datetime, tmp_path: Path
-) -> None:
+def test_a_top_up_id_leaves_room_for_its_prefix(member: int, settings: Settings, now: datetime, tmp_path: Path) -> None:
     with pytest.raises(ImportRejected) as caught:
         import_sales(write(tmp_path, "long.jsonl", [topup("x" * 58)]), settings=settings, now=now)
     assert [(e.line, e.field) for e in caught.value.errors] == [(1, "id")]

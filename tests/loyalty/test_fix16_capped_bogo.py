@@ -2,6 +2,7 @@
 supplier-funded points, no stamp) only when what the promotion took off after the cap pays all
 of it. The engine used to mark every get unit free before the cap cut the discount, so a mostly
 paid unit earned no supplier-funded points and no stamp."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -50,13 +51,16 @@ def test_supplier_points_lost_on_the_capped_unit() -> None:
     assert res.points == 20, res
 
 
-RULES_WIDE = RULES.replace("max_amount = 1", "max_amount = 150") + """
+RULES_WIDE = (
+    RULES.replace("max_amount = 1", "max_amount = 150")
+    + """
 [[stamp_cards]]
 code = "kart"
 name = "Kart"
 products = ["A"]
 needed = 100
 """
+)
 
 
 def test_a_cap_that_pays_one_unit_whole_leaves_that_one_free() -> None:
@@ -84,9 +88,7 @@ def test_without_a_cap_the_get_units_stay_free() -> None:
 def test_a_cap_over_two_lines_counts_each_line_by_its_share() -> None:
     # 1 al 1 öde on 2 × 10 TL (line 1) and 2 × 30 TL (line 2): the two 10 TL units are the free
     # ones (20 TL), both on line 1. A cap of 15 TL pays one of them whole.
-    p = program(
-        RULES.replace('products = ["A"]\nmax_amount = 1', 'products = ["A", "B"]\nmax_amount = 15')
-    )
+    p = program(RULES.replace('products = ["A"]\nmax_amount = 1', 'products = ["A", "B"]\nmax_amount = 15'))
     lines = [line(1, "A", "10.00", 2), line(2, "B", "30.00", 2)]
     ev = evaluate(lines, member(), p, day=DAY)
     assert total(ev.benefits, "promotion") == Decimal("15.00")

@@ -51,6 +51,7 @@ from pos_tui.core.kernel.money import from_kurus, money, to_kurus
 from pos_tui.core.kernel.pan import refuse_pan
 from pos_tui.core.loyalty.giftcards import drawer_shift
 from pos_tui.core.loyalty.ledger import DEFAULT_HOLD_DAYS
+from pos_tui.core.loyalty.members.consent import member_standing
 from pos_tui.i18n import _
 from pos_tui.store import fast, write_tx
 from pos_tui.store import models as m
@@ -122,6 +123,45 @@ def _lock_member(member_id: int) -> None:
     """Lock the member row (PostgreSQL ``FOR UPDATE``) and check that the member exists."""
     if fast.select_first(m.Member, ("id",), {"id": member_id}, for_update=True) is None:
         raise NotFound(_("No member with id {id}").format(id=member_id))
+
+
+def wallet_refusal(
+    member_id: int, *, why: Literal["refund", "topup"] = "refund", for_update: bool = False
+) -> str | None:
+    """Why no money may be put on the member's wallet (None when it may): an anonymized member
+    can never be found at a till again to spend it, and one who withdrew their membership
+    consent has left the programme (:func:`~pos_tui.core.loyalty.members.consent.member_standing`,
+    the same question points transfers and donations ask). ``why`` words the message for a
+    return refunded into store credit (offering cash or card instead) or a top-up.
+    ``for_update`` locks the member's row. Raises ``NotFound`` for an unknown id."""
+    standing = member_standing(member_id, for_update=for_update)
+    if standing == "active":
+        return None
+    if why == "topup":
+        if standing == "anonymized":
+            text = _("Member #{id} was anonymized: store credit sold to them could never be spent")
+        else:
+            text = _(
+                "Member #{id} left the programme (membership consent withdrawn): no store credit can be sold to them"
+            )
+    elif standing == "anonymized":
+        text = _(
+            "Member #{id} was anonymized: store credit put on their wallet could never be spent; refund in cash or "
+            "by card instead"
+        )
+    else:
+        text = _(
+            "Member #{id} left the programme (membership consent withdrawn): no store credit can go onto their "
+            "wallet; refund in cash or by card instead"
+        )
+    return text.format(id=member_id)
+
+
+def _lock_open_wallet(member_id: int, why: Literal["refund", "topup"]) -> None:
+    """Lock the member row and refuse a wallet no money may go onto (:func:`wallet_refusal`)."""
+    refusal = wallet_refusal(member_id, why=why, for_update=True)
+    if refusal is not None:
+        raise ValidationError(refusal)
 
 
 def _end_of(day: date, tz: str) -> datetime:
@@ -386,7 +426,7 @@ def refund_return(member_id: int, return_id: int, amount: Decimal, *, now: datet
     points at the return document ``return_id`` and is available at once."""
     value = _amount(amount, _("The refunded amount"))
     with write_tx():
-        _lock_member(member_id)
+        _lock_open_wallet(member_id, "refund")
         return _insert(member_id, "refund", to_kurus(value), now, sale_id=return_id)
 
 
@@ -443,7 +483,7 @@ def top_up(
             _("The id of an imported top-up is a text of 1 to {max} characters").format(max=IMPORT_ID_MAX)
         )
     with write_tx():
-        _lock_member(member_id)
+        _lock_open_wallet(member_id, "topup")
         entry = _insert(member_id, "topup", to_kurus(value), now, actor_id=actor.user_id)
         movement: int | None = None
         if method == "cash" and into_drawer:
@@ -600,5 +640,6 @@ __all__ = [
     "top_up",
     "wallet_balance",
     "wallet_entries",
+    "wallet_refusal",
     "wallet_status",
 ]
