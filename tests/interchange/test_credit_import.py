@@ -168,7 +168,7 @@ def test_a_store_credit_top_up_line(shop: int, settings: Settings, now: datetime
     assert [(e.kind, e.amount) for e in wallet.wallet_entries(shop)] == [("topup", D("50.00")), ("topup", D("100.00"))]
     assert m.CashMovement.select().count() == 0  # an import belongs to no drawer
     journalled = [e.ref for e in m.JournalEntry.select().where(m.JournalEntry.kind == "wallet_topup")]
-    assert journalled == ["tp-1", "tp-2"]
+    assert journalled == ["import:tp-1", "import:tp-2"]
     again = import_sales(path, settings=settings, now=now)
     assert (again.imported, again.skipped) == (0, 2)  # idempotent
     assert wallet.wallet_balance(shop) == D("150.00")

@@ -92,7 +92,9 @@ def test_buy_x_get_y_is_capped_too_and_its_units_stay_the_promotions() -> None:
     lines = [line(1, "S", "40.00", 3, category="Atıştırmalık")]
     ev = evaluate(lines, None, p, day=DAY)
     assert per_line(ev.benefits) == {1: Decimal("25.00")}
-    assert ev.free_units == {1: 1}  # the "get" unit is still the promotion's (no stamp or reward takes it)
+    # the "get" unit is still the promotion's (no stamp or reward takes it), but 15 of its 40 are
+    # paid: it is not free (it earns supplier-funded points and a stamp)
+    assert ev.free_units == {}
     # three groups: the three cheapest units are free (15 on line 2, 20 + 20 on line 1 = 55) → 25,
     # spread 15:40 → 6,82 + 18,18 (kuruş by largest remainder)
     lines = [
@@ -102,7 +104,7 @@ def test_buy_x_get_y_is_capped_too_and_its_units_stay_the_promotions() -> None:
     ]
     ev = evaluate(lines, None, p, day=DAY)
     assert per_line(ev.benefits) == {2: Decimal("6.82"), 1: Decimal("18.18")}
-    assert ev.free_units == {1: 2, 2: 1}
+    assert ev.free_units == {}  # no unit wholly paid by its line's share (18,18 of 40; 6,82 of 15)
 
 
 def test_a_percent_coupon_with_a_maximum_discount() -> None:

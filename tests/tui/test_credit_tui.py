@@ -110,6 +110,33 @@ async def test_store_credit_refused_when_the_shop_does_not_allow_it(
     assert wallet.wallet_balance(member) == D("0.00")
 
 
+@pytest.mark.parametrize("leave", ["anonymize", "withdraw"])
+async def test_store_credit_refused_when_the_member_cannot_take_part(
+    make_app, card_receipt, member: int, till, now, leave: str
+) -> None:
+    if leave == "anonymize":
+        members.anonymize_member(member, actor=None, now=now)
+        why = "was anonymized"
+    else:
+        members.set_consent(member, "membership", False, source="till", actor=None, now=now)
+        why = "consent withdrawn"
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await till.login(pilot)
+        text = await return_one_vase(pilot, till, 2)  # F8 twice: into store credit
+        assert "by the member's store credit" in text and why in text  # the summary says why, before F10
+        await post_with_reason(pilot, till)
+        assert isinstance(app.screen, ReturnScreen)
+        assert why in till.message(pilot) and "refund in cash or by card instead" in till.message(pilot)
+        assert why in till.screen_text(pilot)  # the error line is on screen at 80×24
+        await pilot.press("f8", "f8", "f8")  # round to cash
+        await till.settle(pilot)
+        await post_with_reason(pilot, till)
+        assert isinstance(app.screen, ReportDialog)
+    assert [(p.method, p.amount) for p in m.Sale.get(m.Sale.kind == "return").payments] == [("cash", 10000)]
+    assert wallet.wallet_balance(member) == D("0.00")
+
+
 async def test_a_refund_onto_a_new_gift_card_shows_its_code_once(make_app, card_receipt, till) -> None:
     app = make_app()
     async with app.run_test(size=SMALL) as pilot:

@@ -41,9 +41,13 @@ Import (``pos-admin import sales FILE.jsonl``): one sale or return per line::
 - A line ``{"kind": "wallet_topup", "id": "…", "at": "…", "terminal": "T1", "cashier": "ayse",
   "member": "05321234567", "amount": "100.00", "method": "cash"}`` sells store credit to the
   member (card or phone) paid ``cash`` or ``card``: a ``topup`` wallet entry journalled as
-  ``wallet_topup`` whose reference is ``id`` (so a second import skips it). Like imported
-  sales it belongs to no shift, so no cash movement is written. Without ``kind`` a line is a
-  sale or a return.
+  ``wallet_topup`` whose reference is ``import:`` + ``id`` (so a second import skips it; the
+  ``id`` of a top-up is at most 57 characters). Like imported sales it belongs to no shift,
+  so no cash movement is written. Without ``kind`` a line is a sale or a return.
+- Already imported means: for a sale or return, a document with its ``id`` as uid; for a
+  top-up, a ``wallet_topup`` journal entry with its ``import:`` reference. The two are never
+  mixed (top-ups at the till are journalled ``topup:<entry id>``), so no top-up makes a sale
+  with the same id be skipped, nor a sale a top-up.
 
 Numbers may be JSON numbers or strings, with a decimal dot or a Turkish decimal comma; they
 are read as decimals, never floats. Every document goes through the same engine as the till
@@ -217,6 +221,11 @@ def _uid(raw: Any) -> str | None:
     """The document's id when it is one that may be looked up (hostile text is reported later)."""
     uid = _text(raw.get("id"), 64) if isinstance(raw, dict) else None
     return uid if uid is not None and text_problem(uid) is None else None
+
+
+def _is_topup(raw: Any) -> bool:
+    """Whether the line is a store credit top-up (``"kind": "wallet_topup"``)."""
+    return isinstance(raw, dict) and raw.get("kind") == WALLET_TOPUP
 
 
 def _hostile_text(raw: dict[str, Any], doc_line: int) -> list[RowError]:
@@ -569,9 +578,15 @@ def _parse_topup(doc_line: int, raw: dict[str, Any], lookups: _Lookups) -> _TopU
                 ),
             )
         )
-    uid = _text(raw.get("id"), 64)
+    uid = _text(raw.get("id"), wallet.IMPORT_ID_MAX)  # the journal reference is "import:" + id
     if uid is None:
-        errors.append(RowError(doc_line, "id", _("is required: a text of 1 to 64 characters")))
+        errors.append(
+            RowError(
+                doc_line,
+                "id",
+                _("is required: a text of 1 to {max} characters").format(max=wallet.IMPORT_ID_MAX),
+            )
+        )
     at = _parse_at(raw, doc_line, errors)
     terminal = _text(raw.get("terminal"), 32)
     if terminal is None:
@@ -918,8 +933,8 @@ def _post_return(doc: _Doc, tz: str) -> Decimal:
 
 def _post_topup(top: _TopUp, settings: Settings) -> Decimal:
     """Store credit sold to the member, as at the till but into no drawer (imported documents
-    belong to no shift); the journal entry's reference is the line's id, which makes a second
-    import of the file skip it."""
+    belong to no shift); the journal entry's reference is ``import:`` + the line's id, which
+    makes a second import of the file skip it."""
     try:
         actor = actor_by_name(top.cashier, settings=settings)
     except PosError as exc:
@@ -933,7 +948,7 @@ def _post_topup(top: _TopUp, settings: Settings) -> Decimal:
             terminal=top.terminal,
             now=top.at,
             into_drawer=False,
-            ref=top.uid,
+            import_id=top.uid,
         )
     except PermissionDenied as exc:
         raise _LineError("cashier", exc.message) from None
@@ -943,9 +958,13 @@ def _post_topup(top: _TopUp, settings: Settings) -> Decimal:
 
 
 def _topped_up(ids: list[str]) -> set[str]:
-    """Those of ``ids`` that an earlier import already posted as store credit top-ups."""
+    """Those of ``ids`` that an earlier import already posted as store credit top-ups: their
+    ``wallet_topup`` journal entries carry :func:`wallet.import_ref` of the id, a reference no
+    till top-up has (those are ``topup:<entry id>``)."""
     J = m.JournalEntry
-    return {str(ref) for (ref,) in store.rows(J.select(J.ref).where((J.kind == wallet.TOPUP_JOURNAL) & J.ref.in_(ids)))}
+    refs = {wallet.import_ref(uid): uid for uid in ids}
+    query = J.select(J.ref).where((J.kind == wallet.TOPUP_JOURNAL) & J.ref.in_(list(refs)))
+    return {refs[str(ref)] for (ref,) in store.rows(query)}
 
 
 class _LineError(Exception):
@@ -983,7 +1002,8 @@ def import_sales(
     skipped = 0
     seen: dict[str, int] = {}
     lookups = _Lookups(settings)
-    existing_ids: set[str] = set()
+    existing_sales: set[str] = set()  # ids of sales and returns already in the database
+    existing_topups: set[str] = set()  # ids of top-up lines an earlier import posted
     candidates = []
     for number, text in raw_lines:
         try:
@@ -992,11 +1012,16 @@ def import_sales(
             errors.append(RowError(number, "json", exc.reason))
             continue
         candidates.append((number, raw))
-    ids = [uid for _n, raw in candidates if (uid := _uid(raw)) is not None]
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        existing_ids.update(uid for (uid,) in store.rows(m.Sale.select(m.Sale.uid).where(m.Sale.uid.in_(chunk))))
-        existing_ids.update(_topped_up(chunk))
+    # A sale or return is already imported when a document has its uid; a top-up when the
+    # journal has its import reference. The two are looked up apart: a top-up never hides a
+    # sale with the same id, nor a sale a top-up.
+    sale_ids = [uid for _n, raw in candidates if (uid := _uid(raw)) is not None and not _is_topup(raw)]
+    topup_ids = [uid for _n, raw in candidates if (uid := _uid(raw)) is not None and _is_topup(raw)]
+    for start in range(0, len(sale_ids), 500):
+        chunk = sale_ids[start : start + 500]
+        existing_sales.update(uid for (uid,) in store.rows(m.Sale.select(m.Sale.uid).where(m.Sale.uid.in_(chunk))))
+    for start in range(0, len(topup_ids), 500):
+        existing_topups.update(_topped_up(topup_ids[start : start + 500]))
     for number, raw in candidates:
         uid = _uid(raw)
         if uid is not None and uid in seen:
@@ -1006,7 +1031,7 @@ def import_sales(
             continue
         if uid is not None:
             seen[uid] = number
-        if uid is not None and uid in existing_ids:
+        if uid is not None and uid in (existing_topups if _is_topup(raw) else existing_sales):
             skipped += 1
             continue
         parsed = _parse_line(number, raw, lookups)

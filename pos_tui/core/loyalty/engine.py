@@ -37,7 +37,9 @@ a whole number of kuruş); :class:`~pos_tui.core.basket.cart.Benefit` amounts co
 Caps (issue 16): a promotion's ``max_amount``, a tier's ``basket_discount_max`` and a percent
 coupon's ``max_amount`` bound what the benefit takes off one receipt; a capped promotion's
 amount is spread over its lines in proportion to what each would have taken (:func:`_capped`),
-the others are spread over their lines like any amount.
+the others are spread over their lines like any amount. A ``buy_x_get_y`` get unit counts as
+free (``Evaluation.free_units``: no supplier-funded points, no stamp) only when its line's
+share after the cap pays it whole (:func:`_wholly_paid`); the rest were paid for.
 
 Free-item benefits are computed in the order 1, 3, 4, 2 (an explicit choice of the cashier
 first, then what lapses at the end of the month, then the stamp card that keeps), each taking
@@ -579,6 +581,7 @@ class _Work:
             # The cheapest `get` units per group get the benefit...
             left = groups * get
             taken: list[tuple[_Line, int]] = []
+            units: list[tuple[int, int]] = []  # of each part: how many units, worth how much
             for ln in ordered:
                 if left == 0:
                     break
@@ -588,16 +591,22 @@ class _Work:
                 value = ln.take(count)
                 if percent == HUNDRED:
                     amount = value
-                    self.free[ln.line_no] = self.free.get(ln.line_no, 0) + count
                 else:
                     amount = int((Decimal(value) * percent / HUNDRED).to_integral_value(rounding=ROUND_HALF_UP))
                 taken.append((ln, amount))
+                units.append((count, value))
             if promo.max_amount is not None:
                 taken = _capped(taken, to_kurus(promo.max_amount))
-            for ln, amount in taken:
+            for (ln, amount), (count, value) in zip(taken, units, strict=True):
                 amount = ln.off(amount)
                 if amount > 0:
                     out.append(benefit(ln.line_no, amount, "promotion", promo.code, promo.name))
+                # A unit is free only when what came off pays all of it: under a cap, the
+                # units the line's share does not wholly pay were paid for (they earn
+                # supplier-funded points and stamps) though they stay the promotion's.
+                free = _wholly_paid(amount, count, value) if percent == HUNDRED else 0
+                if free:
+                    self.free[ln.line_no] = self.free.get(ln.line_no, 0) + free
             # ...and the dearest `buy` units per group are what was bought for it: they belong
             # to the promotion too, so no other free-item benefit takes them.
             left = groups * buy
@@ -861,6 +870,19 @@ def _capped(parts: list[tuple[_Line, int]], cap: int) -> list[tuple[_Line, int]]
         return parts
     shares = allocate_kurus(cap, [amount for _ln, amount in parts])
     return [(ln, share) for (ln, _amount), share in zip(parts, shares, strict=True)]
+
+
+def _wholly_paid(amount: int, count: int, value: int) -> int:
+    """How many of ``count`` units worth ``value`` kuruş together (each ``value // count`` or one
+    kuruş more, as :meth:`_Line.take` values them) ``amount`` kuruş off pays entirely, the
+    cheapest first: all of them when ``amount`` is their whole value, fewer under a cap."""
+    if amount >= value:
+        return count
+    base, dearer = divmod(value, count)
+    cheap = count - dearer  # units worth ``base``; the other ``dearer`` are worth ``base + 1``
+    if amount < cheap * base:
+        return amount // base
+    return cheap + (amount - cheap * base) // (base + 1)
 
 
 def plain(value: Decimal) -> str:

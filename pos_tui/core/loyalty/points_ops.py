@@ -38,6 +38,7 @@ from pos_tui.core.kernel.formatting import format_decimal
 from pos_tui.core.kernel.pan import refuse_pan
 from pos_tui.core.loyalty import ledger
 from pos_tui.core.loyalty.ledger import Balance, ExpiryPolicy
+from pos_tui.core.loyalty.members.consent import member_standing
 from pos_tui.core.loyalty.program import Program
 from pos_tui.i18n import N_, _
 from pos_tui.store import fast
@@ -201,24 +202,15 @@ def _whole(points: object, what: str) -> int:
 
 def _usable_member(member_id: int, role: str) -> None:
     """Lock the member's row (PostgreSQL ``FOR UPDATE``) and refuse a member who cannot take
-    part: unknown, anonymized, or whose latest membership consent is a withdrawal. ``role``
-    names them in the message (the giver, the receiver, the member)."""
-    row = fast.select_first(m.Member, ("id", "anonymized_at"), {"id": member_id}, for_update=True)
-    if row is None:
-        raise NotFound(_("No member with id {id}").format(id=member_id))
-    if row[1] is not None:
+    part (:func:`~pos_tui.core.loyalty.members.consent.member_standing`): unknown, anonymized,
+    or whose latest membership consent is a withdrawal. ``role`` names them in the message (the
+    giver, the receiver, the member)."""
+    standing = member_standing(member_id, for_update=True)
+    if standing == "anonymized":
         raise StateError(
             _("{role} (member #{id}) was anonymized: their points cannot move").format(role=role, id=member_id)
         )
-    c = m.Consent
-    latest = (
-        c.select(c.granted)
-        .where((c.member == member_id) & (c.channel == "membership"))
-        .order_by(c.at.desc(), c.id.desc())
-        .tuples()
-        .first()
-    )
-    if latest is not None and not latest[0]:
+    if standing == "withdrawn":
         raise StateError(
             _(
                 "{role} (member #{id}) left the programme (membership consent withdrawn): their points cannot move"

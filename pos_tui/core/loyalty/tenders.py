@@ -500,7 +500,8 @@ def _lock(member_id: int) -> None:
 def store_credit_refund_refusal(member_id: int | None, program: Program | None = None) -> str | None:
     """Why a return may not refund into store credit more than store credit paid on the receipt
     (None when it may): the shop must allow it (``[store_credit] refunds``) and the receipt must
-    have a member, whose wallet takes it."""
+    have a member, whose wallet takes it, who may still take part in the programme (not
+    anonymized, membership consent not withdrawn: :func:`wallet.wallet_refusal`)."""
     program = program if program is not None else loyalty_program()
     if not program.store_credit.refunds:
         return _("This shop does not refund returns into store credit ([store_credit] refunds = false)")
@@ -508,7 +509,7 @@ def store_credit_refund_refusal(member_id: int | None, program: Program | None =
         return _(
             "The receipt has no member, so there is no wallet to refund into; refund in cash or by the original payment"
         )
-    return None
+    return wallet.wallet_refusal(member_id)
 
 
 def _store_credit_open(original: int) -> tuple[int | None, Decimal]:

@@ -51,6 +51,7 @@ from pos_tui.core.kernel.money import from_kurus, money, to_kurus
 from pos_tui.core.kernel.pan import refuse_pan
 from pos_tui.core.loyalty.giftcards import drawer_shift
 from pos_tui.core.loyalty.ledger import DEFAULT_HOLD_DAYS
+from pos_tui.core.loyalty.members.consent import member_standing
 from pos_tui.i18n import _
 from pos_tui.store import fast, write_tx
 from pos_tui.store import models as m
@@ -62,6 +63,9 @@ CREDIT_KINDS: tuple[str, ...] = ("cashback", "refund", "import")
 TOPUP_METHODS: tuple[str, ...] = ("cash", "card")
 CASH_MOVEMENT_KIND = "store_credit"  # cash_movement.kind (and journal kind) of cash received for store credit
 TOPUP_JOURNAL = "wallet_topup"
+IMPORT_REF_PREFIX = "import:"  # the journal reference of a top-up posted by ``import sales``: this + the line's id
+TOPUP_REF_PREFIX = "topup:"  # the journal reference of any other top-up: this + its wallet entry id
+IMPORT_ID_MAX = 64 - len(IMPORT_REF_PREFIX)  # journal_entry.ref holds 64 characters
 DEBIT_KINDS: tuple[str, ...] = ("spend", "clawback")
 
 
@@ -119,6 +123,45 @@ def _lock_member(member_id: int) -> None:
     """Lock the member row (PostgreSQL ``FOR UPDATE``) and check that the member exists."""
     if fast.select_first(m.Member, ("id",), {"id": member_id}, for_update=True) is None:
         raise NotFound(_("No member with id {id}").format(id=member_id))
+
+
+def wallet_refusal(
+    member_id: int, *, why: Literal["refund", "topup"] = "refund", for_update: bool = False
+) -> str | None:
+    """Why no money may be put on the member's wallet (None when it may): an anonymized member
+    can never be found at a till again to spend it, and one who withdrew their membership
+    consent has left the programme (:func:`~pos_tui.core.loyalty.members.consent.member_standing`,
+    the same question points transfers and donations ask). ``why`` words the message for a
+    return refunded into store credit (offering cash or card instead) or a top-up.
+    ``for_update`` locks the member's row. Raises ``NotFound`` for an unknown id."""
+    standing = member_standing(member_id, for_update=for_update)
+    if standing == "active":
+        return None
+    if why == "topup":
+        if standing == "anonymized":
+            text = _("Member #{id} was anonymized: store credit sold to them could never be spent")
+        else:
+            text = _(
+                "Member #{id} left the programme (membership consent withdrawn): no store credit can be sold to them"
+            )
+    elif standing == "anonymized":
+        text = _(
+            "Member #{id} was anonymized: store credit put on their wallet could never be spent; refund in cash or "
+            "by card instead"
+        )
+    else:
+        text = _(
+            "Member #{id} left the programme (membership consent withdrawn): no store credit can go onto their "
+            "wallet; refund in cash or by card instead"
+        )
+    return text.format(id=member_id)
+
+
+def _lock_open_wallet(member_id: int, why: Literal["refund", "topup"]) -> None:
+    """Lock the member row and refuse a wallet no money may go onto (:func:`wallet_refusal`)."""
+    refusal = wallet_refusal(member_id, why=why, for_update=True)
+    if refusal is not None:
+        raise ValidationError(refusal)
 
 
 def _end_of(day: date, tz: str) -> datetime:
@@ -383,7 +426,7 @@ def refund_return(member_id: int, return_id: int, amount: Decimal, *, now: datet
     points at the return document ``return_id`` and is available at once."""
     value = _amount(amount, _("The refunded amount"))
     with write_tx():
-        _lock_member(member_id)
+        _lock_open_wallet(member_id, "refund")
         return _insert(member_id, "refund", to_kurus(value), now, sale_id=return_id)
 
 
@@ -418,7 +461,7 @@ def top_up(
     now: datetime,
     shift_id: int | None = None,
     into_drawer: bool = True,
-    ref: str | None = None,
+    import_id: str | None = None,
 ) -> WalletTopUp:
     """Sell ``amount`` of store credit to the member (permission ``sell``): a ``topup`` entry,
     available at once, journalled as ``wallet_topup``. As for a gift card, the money is a
@@ -426,13 +469,21 @@ def top_up(
     ``terminal``'s open shift (``shift_id`` must be it when given): a ``store_credit`` cash
     movement journalled like a paid-in, so the X/Z expected cash include it; paid ``card``, only
     the journal records the method. ``into_drawer=False`` (the sales import: imported documents
-    belong to no drawer) writes no cash movement. ``ref`` is the journal entry's reference (the
-    import's id; the member id otherwise)."""
+    belong to no drawer) writes no cash movement.
+
+    The journal entry's reference is :func:`import_ref` of ``import_id`` (the line's id, given
+    by the sales import: a second import finds it there and skips the line) or
+    ``topup:<entry id>`` otherwise. The two prefixes keep top-up references apart from each
+    other and from sale uids, so no till top-up can make an import skip a line."""
     require(actor, "sell")
     value = _amount(amount, _("A top-up"))
     _check_topup_method(method)
+    if import_id is not None and not 0 < len(import_id) <= IMPORT_ID_MAX:
+        raise ValidationError(
+            _("The id of an imported top-up is a text of 1 to {max} characters").format(max=IMPORT_ID_MAX)
+        )
     with write_tx():
-        _lock_member(member_id)
+        _lock_open_wallet(member_id, "topup")
         entry = _insert(member_id, "topup", to_kurus(value), now, actor_id=actor.user_id)
         movement: int | None = None
         if method == "cash" and into_drawer:
@@ -484,9 +535,15 @@ def top_up(
             },
             terminal=terminal,
             now=now,
-            ref=ref or str(member_id),
+            ref=f"{TOPUP_REF_PREFIX}{entry.id}" if import_id is None else import_ref(import_id),
         )
         return WalletTopUp(entry, total, movement)
+
+
+def import_ref(import_id: str) -> str:
+    """The ``wallet_topup`` journal reference of the top-up that ``import sales`` posted for
+    the line with id ``import_id`` (see :func:`top_up`)."""
+    return f"{IMPORT_REF_PREFIX}{import_id}"
 
 
 def clawback_cashback(
@@ -561,7 +618,10 @@ __all__ = [
     "CASH_MOVEMENT_KIND",
     "CREDIT_KINDS",
     "DEBIT_KINDS",
+    "IMPORT_ID_MAX",
+    "IMPORT_REF_PREFIX",
     "TOPUP_METHODS",
+    "TOPUP_REF_PREFIX",
     "InsufficientCredit",
     "TopUpMethod",
     "WalletBalance",
@@ -571,6 +631,7 @@ __all__ = [
     "clawback_cashback",
     "credit",
     "debit",
+    "import_ref",
     "payer_of",
     "refund_return",
     "refund_sale",
@@ -579,5 +640,6 @@ __all__ = [
     "top_up",
     "wallet_balance",
     "wallet_entries",
+    "wallet_refusal",
     "wallet_status",
 ]

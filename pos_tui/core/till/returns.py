@@ -234,12 +234,14 @@ def _check_refunds(original: _Head, refunds: Sequence[PaymentInput]) -> None:
     for method, amount in asked.items():
         if method in ("cash", GIFT_CARD_NEW) or amount <= available.get(method, ZERO):
             continue
-        if method == STORE_CREDIT and store_credit_refund_refusal(original.member_id) is None:
+        refusal = store_credit_refund_refusal(original.member_id) if method == STORE_CREDIT else None
+        if method == STORE_CREDIT and refusal is None:
             continue
         text = _("A {method} refund of {amount} is more than the {available} paid by {method} and not yet refunded")
-        raise ValidationError(
-            text.format(method=method, amount=format_money(amount), available=format_money(available.get(method, ZERO)))
+        text = text.format(
+            method=method, amount=format_money(amount), available=format_money(available.get(method, ZERO))
         )
+        raise ValidationError(text if refusal is None else f"{text}: {refusal}")
 
 
 def _receipt_label(sale: _Head) -> str:

@@ -34,6 +34,7 @@ _EXPORTS = {
     "EarnedBadge": "values",
     "MemberFieldError": "values",
     "MemberInfo": "values",
+    "MemberStanding": "consent",
     "NewMember": "values",
     "add_members": "enrolment",
     "anonymize_member": "privacy",
@@ -56,6 +57,7 @@ _EXPORTS = {
     "magstripe_id": "values",
     "member_document": "profile",
     "member_profile": "profile",
+    "member_standing": "consent",
     "normalize_mobile": "values",
     "parse_birth_date": "values",
     "prepare_enrollment": "enrolment",
@@ -72,6 +74,7 @@ __all__ = [
     "EarnedBadge",
     "MemberFieldError",
     "MemberInfo",
+    "MemberStanding",
     "NewMember",
     "add_members",
     "anonymize_member",
@@ -93,6 +96,7 @@ __all__ = [
     "magstripe_id",
     "member_document",
     "member_profile",
+    "member_standing",
     "normalize_mobile",
     "parse_birth_date",
     "prepare_enrollment",
@@ -109,7 +113,14 @@ if not TYPE_CHECKING:  # type checkers read the imports below instead, and flag 
 
 if TYPE_CHECKING:
     from pos_tui.core.loyalty.members.changes import update_member
-    from pos_tui.core.loyalty.members.consent import consenting_members, consents, has_consent, set_consent
+    from pos_tui.core.loyalty.members.consent import (
+        MemberStanding,
+        consenting_members,
+        consents,
+        has_consent,
+        member_standing,
+        set_consent,
+    )
     from pos_tui.core.loyalty.members.enrolment import add_members, check_new_members, enroll, prepare_enrollment
     from pos_tui.core.loyalty.members.lookup import find_member, find_member_by_card, search_members
     from pos_tui.core.loyalty.members.privacy import anonymize_member, export_member

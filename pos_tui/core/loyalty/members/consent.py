@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pos_tui import store
 from pos_tui.core.kernel import journal
 from pos_tui.core.kernel.actors import Actor
 from pos_tui.core.kernel.clock import from_db, to_db
-from pos_tui.core.kernel.errors import ValidationError
+from pos_tui.core.kernel.errors import NotFound, ValidationError
 from pos_tui.core.kernel.journal import ADMIN_TERMINAL
 from pos_tui.core.loyalty.members.rows import _live_row
 from pos_tui.core.loyalty.members.values import CONSENT_CHANNELS, CONSENT_SOURCES, ConsentState
 from pos_tui.i18n import _
+from pos_tui.store import fast, write_tx
 from pos_tui.store import models as m
-from pos_tui.store import write_tx
+
+MemberStanding = Literal["active", "anonymized", "withdrawn"]
 
 
 def set_consent(
@@ -101,3 +104,27 @@ def consenting_members(channel: str) -> set[int]:
     for member_id, granted in store.rows(query):
         latest[member_id] = bool(granted)
     return {member_id for member_id, granted in latest.items() if granted}
+
+
+def member_standing(member_id: int, *, for_update: bool = False) -> MemberStanding:
+    """Whether the member may still take part in the programme: ``anonymized`` (erased: nobody
+    can find them at a till any more), ``withdrawn`` (their latest membership consent is a
+    withdrawal: they left) or ``active``. Everything that puts points or store credit on a
+    member, or moves them, asks this one question (points transfers and donations, store
+    credit top-ups and refunds into store credit). ``for_update`` locks the member's row
+    (PostgreSQL ``FOR UPDATE``; call it inside ``write_tx``). Raises :class:`NotFound` for an
+    unknown id."""
+    row = fast.select_first(m.Member, ("id", "anonymized_at"), {"id": member_id}, for_update=for_update)
+    if row is None:
+        raise NotFound(_("No member with id {id}").format(id=member_id))
+    if row[1] is not None:
+        return "anonymized"
+    c = m.Consent
+    latest = (
+        c.select(c.granted)
+        .where((c.member == member_id) & (c.channel == "membership"))
+        .order_by(c.at.desc(), c.id.desc())
+        .tuples()
+        .first()
+    )
+    return "withdrawn" if latest is not None and not latest[0] else "active"
