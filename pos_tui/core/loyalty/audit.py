@@ -1597,6 +1597,15 @@ def _topup_movements(journal: dict[int, tuple[int, dict[str, Any]]]) -> list[int
     return sorted({mid for _e, p in journal.values() if (mid := _int(p.get("movement_id"))) is not None})
 
 
+def _shares_rows() -> bool:
+    """Whether coupons (members, gift cards) may have been changed in another database: this one
+    is a terminal that joined a centre (``sync_central`` in ``meta_entry``) or a centre with
+    terminals (``sync_terminal``). Only then does a ``revision`` say a row came through the centre:
+    on PostgreSQL a trigger numbers every row, shared or not (docs/sync.md)."""
+    joined = m.MetaEntry.select().where(m.MetaEntry.key == "sync_central").exists()
+    return bool(joined or m.SyncTerminal.select().exists())
+
+
 def _check_withdrawn_coupons(add: Add) -> None:
     """Every ``coupon_withdraw`` entry withdrew an inactive, unused next-order coupon of the sale
     it names, by a return of that sale; a coupon is made inactive only that way."""
@@ -1631,11 +1640,13 @@ def _check_withdrawn_coupons(add: Add) -> None:
             U.select(U.coupon, fn.COUNT(U.id)).join(C, on=(U.coupon == C.id)).where(~C.active).group_by(U.coupon)
         )
     }
+    shared = _shares_rows()
     coupons = C.select(C.id, C.code, C.active, C.origin_sale, C.revision).where(~C.active | C.id.in_(sorted(withdrawn)))
-    for cid, code, active, origin, pulled in store.rows(coupons.order_by(C.id)):
+    for cid, code, active, origin, revision in store.rows(coupons.order_by(C.id)):
         entry = withdrawn.pop(cid, None)
+        elsewhere = shared and revision is not None  # withdrawn by a return at another terminal, maybe
         if entry is None:
-            if not active and pulled is None:  # a coupon with a revision came down from the centre
+            if not active and not elsewhere:
                 if origin is None:
                     text = _("coupon {code} is inactive but no coupon_withdraw entry withdrew it").format(code=code)
                 else:
@@ -1645,7 +1656,7 @@ def _check_withdrawn_coupons(add: Add) -> None:
                 add(None, text)
             continue
         eid, p = entry
-        if active and pulled is None:
+        if active and not elsewhere:
             add(
                 eid,
                 _("entry {entry}: coupon {code} was withdrawn but is active in the tables").format(
