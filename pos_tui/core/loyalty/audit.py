@@ -31,12 +31,24 @@ records of the same fact. :func:`check_loyalty` looks for them, group by group:
    (points, bonus, base, cashback, stamps, supplier points against their tables); rule
    versions match ``loyalty_rules`` (and their digest); points adjustments per member add up
    to their ``points_adjust`` entries.
+8. **Operations** (issue 16): every transfer (the giver's ``transfer_out`` and the receiver's
+   ``transfer_in`` entries of one instant) equals its ``points_transfer`` entry and every
+   donation outside a sale its ``points_donate`` entry (members, charity, points), each way
+   round; every ``topup`` wallet entry equals its ``wallet_topup`` entry (member, amount) and,
+   paid in cash, its ``store_credit`` cash movement, and no such movement is left without a
+   top-up; every ``coupon_withdraw`` entry withdrew an inactive, unused coupon of the sale it
+   names by a return of that sale, and no coupon is inactive without one; a tier change with
+   reason ``receipt`` names its sale, whose loyalty record lists the same ``tier_upgrade``, and
+   equals its ``tier_change`` entry; a return's ``gift_card_new`` refunds equal the cards it
+   issued. (A store-credit refund is a ``refund`` wallet entry of the return: group 4.)
 
 Everything is an aggregate query (GROUP BY, and window sums for "never below zero"), so the
 cost grows with the number of rows, never with a query per member. The per-sale comparison
 with the journal reads ``sale_loyalty`` and the journal payloads in chunks of
-:data:`CHUNK` sales. Not checked: tier changes, NPS answers and member records (members may
-be edited and anonymised, NPS imports journal one summary per file).
+:data:`CHUNK` sales. Group 8 reads its rows and journal entries once per kind (one query each;
+transfers, donations, top-ups, withdrawals and upgrades are few beside the sales). Not checked:
+tier changes other than those a receipt made, NPS answers and member records (members may be
+edited and anonymised, NPS imports journal one summary per file).
 """
 
 from __future__ import annotations
@@ -1766,9 +1778,9 @@ def _check_receipt_tiers(add: Add, sales: _Sales) -> None:
         if entry is None:
             add(
                 None,
-                _("tier change {id}: member {member} moved from {from} to {to} on {sale} has no journal entry").format(
-                    sale=sales.name(sale_id), **move
-                ),
+                _(
+                    "tier change {id} (member {member} from {from} to {to} on {sale}) has no tier_change journal entry"
+                ).format(sale=sales.name(sale_id), **move),
             )
             continue
         eid, p = entry
