@@ -81,6 +81,22 @@ def test_a_journalled_transfer_missing_from_the_ledger(shop: OpsShop, settings: 
     ) in text
 
 
+def test_a_ledger_problem_on_a_transferred_lot_names_the_transfers_entry(
+    shop: OpsShop, settings: Settings, db_path: Path, now: datetime
+) -> None:
+    [lot] = points_ids("transfer_in")
+    text = found(
+        settings,
+        db_path,
+        "INSERT INTO points_entry (member_id, at, kind, points, lot_id) "
+        f"VALUES ({shop.receiver}, '{to_db(now)}', 'redeem', -5000, {lot})",
+    )
+    assert (
+        f"points lot {lot} of member {shop.receiver} holds 200 points but 5000 were taken from it; covered by "
+        f"journal entry {journal_id('points_transfer')}"
+    ) in text
+
+
 def test_a_donation_without_its_journal_entry(shop: OpsShop, settings: Settings, db_path: Path) -> None:
     entry = journal_id("points_donate")
     text = found(settings, db_path, *unguard("journal_entry"), f"DELETE FROM journal_entry WHERE id = {entry}")
