@@ -31,12 +31,24 @@ records of the same fact. :func:`check_loyalty` looks for them, group by group:
    (points, bonus, base, cashback, stamps, supplier points against their tables); rule
    versions match ``loyalty_rules`` (and their digest); points adjustments per member add up
    to their ``points_adjust`` entries.
+8. **Operations** (issue 16): every transfer (the giver's ``transfer_out`` and the receiver's
+   ``transfer_in`` entries of one instant) equals its ``points_transfer`` entry and every
+   donation outside a sale its ``points_donate`` entry (members, charity, points), each way
+   round; every ``topup`` wallet entry equals its ``wallet_topup`` entry (member, amount) and,
+   paid in cash, its ``store_credit`` cash movement, and no such movement is left without a
+   top-up; every ``coupon_withdraw`` entry withdrew an inactive, unused coupon of the sale it
+   names by a return of that sale, and no coupon is inactive without one; a tier change with
+   reason ``receipt`` names its sale, whose loyalty record lists the same ``tier_upgrade``, and
+   equals its ``tier_change`` entry; a return's ``gift_card_new`` refunds equal the cards it
+   issued. (A store-credit refund is a ``refund`` wallet entry of the return: group 4.)
 
 Everything is an aggregate query (GROUP BY, and window sums for "never below zero"), so the
 cost grows with the number of rows, never with a query per member. The per-sale comparison
 with the journal reads ``sale_loyalty`` and the journal payloads in chunks of
-:data:`CHUNK` sales. Not checked: tier changes, NPS answers and member records (members may
-be edited and anonymised, NPS imports journal one summary per file).
+:data:`CHUNK` sales. Group 8 reads its rows and journal entries once per kind (one query each;
+transfers, donations, top-ups, withdrawals and upgrades are few beside the sales). Not checked:
+tier changes other than those a receipt made, NPS answers and member records (members may be
+edited and anonymised, NPS imports journal one summary per file).
 """
 
 from __future__ import annotations
@@ -68,6 +80,14 @@ CONSUMPTION_KINDS = ("redeem", "donate", "transfer_out", "clawback", "expire", "
 SPEND_KINDS = ("redeem", "donate", "transfer_out")
 GIFT_CARD_SIGNS = {"issue": 1, "topup": 1, "refund": 1, "spend": -1}
 REFERRAL = "referral:"  # reason of a referrer's bonus earned on the referred member's first receipt
+# the journal kind of the points operations outside a sale (ref: the member who gives or adjusts)
+OPERATION_JOURNAL = {
+    "adjust": "points_adjust",
+    "transfer_out": "points_transfer",
+    "transfer_in": "points_transfer",
+    "donate": "points_donate",
+}
+MEMBER = "member:"  # reason of transfer entries: the other member (``member:<id>``)
 LOYALTY_JOURNAL_KINDS = (
     "loyalty_rules",
     "points_adjust",
@@ -112,6 +132,12 @@ def _overdrawn_across_terminals(overdrawn: dict[int, tuple[Any, int, int]]) -> s
     }
 
 
+def _member_in(reason: str | None) -> int | None:
+    """The member a transfer entry's reason names (``member:12`` → 12), None when it names none."""
+    text = (reason or "").removeprefix(MEMBER)
+    return int(text) if reason and reason.startswith(MEMBER) and text.isdigit() else None
+
+
 def _tl(kurus: int | None) -> str:
     return format_money(from_kurus(int(kurus or 0)))
 
@@ -137,20 +163,27 @@ def _entries_text(entries: list[int]) -> str:
 
 def _covering_entries(points_entry_id: int) -> list[int]:
     """The journal entries whose payloads cover a points entry. A sale's points are in its
-    document and ``loyalty`` entries; an adjustment has its ``points_adjust`` entry for the member
-    at the same instant. None found: the row was written behind pos_tui's back (or by a service that
-    journals nothing for it, such as expiry)."""
+    document and ``loyalty`` entries; an adjustment, a transfer or a donation outside a sale has
+    its ``points_adjust``/``points_transfer``/``points_donate`` entry at the same instant (ref: the
+    member who adjusts, gives or donates). None found: the row was written behind pos_tui's back
+    (or by a service that journals nothing for it, such as expiry)."""
     E, J = m.PointsEntry, m.JournalEntry
-    row = E.select(E.member, E.at, E.sale, E.kind).where(E.id == points_entry_id).tuples().first()
+    row = E.select(E.member, E.at, E.sale, E.kind, E.reason).where(E.id == points_entry_id).tuples().first()
     if row is None:
         return []
-    member, at, sale_id, kind = row
+    member, at, sale_id, kind, reason = row
     if sale_id is not None:
         uid = m.Sale.select(m.Sale.uid).where(m.Sale.id == sale_id).scalar()
         return _sale_entries(sale_id, uid)
-    if kind != "adjust":
-        return []  # transfers, donations, expiry and debt repayments have no journal entry of their own
-    query = J.select(J.id).where((J.kind == "points_adjust") & (J.ref == str(member)) & (J.at == at)).order_by(J.id)
+    journal_kind = OPERATION_JOURNAL.get(kind)
+    if journal_kind is None:
+        return []  # expiry and debt repayments have no journal entry of their own
+    ref: int | None = member
+    if kind == "transfer_in":  # the receiver's lot: the giver's transfer (ref = the giver)
+        ref = _member_in(reason)
+    if ref is None:
+        return []
+    query = J.select(J.id).where((J.kind == journal_kind) & (J.ref == str(ref)) & (J.at == at)).order_by(J.id)
     return [entry for (entry,) in store.rows(query)]
 
 
@@ -1264,13 +1297,19 @@ def _coupon_journal(add: Add, coupons: dict[int, tuple[int, dict[str, Any]]]) ->
             C.member,
             P.code,
             C.source,
+            C.max_discount,
+            C.origin_sale,
+            C.rule,
             C.revision,
         )
         .join(P, JOIN.LEFT_OUTER, on=(C.product == P.id))
         .order_by(C.id)
     )
     for *row, pulled in store.rows(query):
-        cid, code, kind, amount, percent_bp, min_spend, valid_from, valid_to, max_uses, member, product, source = row
+        cid, code, kind, amount, percent_bp, min_spend, valid_from, valid_to, max_uses, member, product, source = row[
+            :12
+        ]
+        max_discount, origin_sale, rule = row[12:]
         entry = coupons.pop(cid, None)
         if entry is None:
             if pulled is None:  # a coupon with a revision came down from the centre
@@ -1289,6 +1328,9 @@ def _coupon_journal(add: Add, coupons: dict[int, tuple[int, dict[str, Any]]]) ->
             "member_id": member,
             "product": product,
             "source": source,
+            "max_discount": None if max_discount is None else str(from_kurus(max_discount)),
+            "origin_sale": origin_sale,
+            "rule": rule,
         }
         journal = {key: p.get(key) for key in tables}
         if tables != journal:
@@ -1307,6 +1349,519 @@ def _coupon_journal(add: Add, coupons: dict[int, tuple[int, dict[str, Any]]]) ->
         )
 
 
+# --------------------------------------------------------------------------- 8. operations (issue 16)
+
+
+def _journal_at(kind: str) -> Iterator[tuple[int, Any, dict[str, Any]]]:
+    """``(entry id, at, payload)`` of the journal entries of ``kind``, in id order."""
+    J = m.JournalEntry
+    for eid, at, payload in store.rows(J.select(J.id, J.at, J.payload).where(J.kind == kind).order_by(J.id)):
+        try:
+            data = json.loads(payload)
+        except ValueError:
+            data = {}  # the chain check reports a payload that is not JSON
+        yield eid, at, data if isinstance(data, dict) else {}
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _ids(ids: list[int]) -> str:
+    return ", ".join(str(i) for i in sorted(ids))
+
+
+class _Moved:
+    """Points entries of one operation (the same members, the same instant): the points they
+    move (positive) and their ids."""
+
+    __slots__ = ("ids", "points")
+
+    def __init__(self) -> None:
+        self.points = 0
+        self.ids: list[int] = []
+
+    def add(self, eid: int, points: int) -> None:
+        self.points += points
+        self.ids.append(eid)
+
+
+def _check_transfers(add: Add) -> None:
+    """Every transfer between members (its ``transfer_out`` entries of the giver and
+    ``transfer_in`` entries of the receiver, written at one instant) against its
+    ``points_transfer`` entry: the same giver, receiver and points, and no entry without the
+    other."""
+    E = m.PointsEntry
+    out: dict[tuple[int | None, int | None, Any], _Moved] = defaultdict(_Moved)
+    into: dict[tuple[int | None, int | None, Any], _Moved] = defaultdict(_Moved)
+    query = (
+        E.select(E.id, E.member, E.kind, E.points, E.reason, E.at)
+        .where(E.kind.in_(("transfer_out", "transfer_in")) & E.id.not_in(_came("points_entry")))
+        .order_by(E.id)
+    )
+    for eid, member, kind, points, reason, at in store.rows(query):
+        other = _member_in(reason)
+        if kind == "transfer_out":
+            out[(member, other, at)].add(eid, -int(points))
+        else:
+            into[(other, member, at)].add(eid, int(points))
+    journal: dict[tuple[int | None, int | None, Any], list[tuple[int, int]]] = defaultdict(list)
+    for eid, at, p in _journal_at("points_transfer"):
+        journal[(_int(p.get("giver")), _int(p.get("receiver")), at)].append((eid, _int(p.get("points")) or 0))
+    empty = _Moved()
+    for key in sorted(set(out) | set(into) | set(journal), key=lambda k: (str(k[2]), str(k[0]), str(k[1]))):
+        giver, receiver = key[0], key[1]
+        gave, got = out.get(key, empty), into.get(key, empty)
+        entries = journal.get(key, [])
+        who = {"giver": giver if giver is not None else "-", "receiver": receiver if receiver is not None else "-"}
+        if not entries:
+            add(
+                None,
+                _(
+                    "points entries {ids}: a transfer of {points} points from member {giver} to member {receiver} "
+                    "has no points_transfer journal entry"
+                ).format(ids=_ids(gave.ids + got.ids), points=max(gave.points, got.points), **who),
+            )
+            continue
+        first = entries[0][0]
+        journalled = sum(points for _e, points in entries)
+        if not gave.ids and not got.ids:
+            add(
+                first,
+                _(
+                    "entry {entry}: a transfer of {points} points from member {giver} to member {receiver} is in "
+                    "the journal but missing from the points ledger"
+                ).format(entry=first, points=journalled, **who),
+            )
+        elif gave.points != journalled or got.points != journalled:
+            add(
+                first,
+                _(
+                    "entry {entry}: a transfer of {points} points from member {giver} to member {receiver} is in "
+                    "the journal, but the giver's transfer_out entries take {taken} points and the receiver's "
+                    "transfer_in entries give {given} (points entries {ids})"
+                ).format(
+                    entry=first,
+                    points=journalled,
+                    taken=gave.points,
+                    given=got.points,
+                    ids=_ids(gave.ids + got.ids) or "-",
+                    **who,
+                ),
+            )
+
+
+def _check_donations(add: Add) -> None:
+    """Every donation outside a sale (``donate`` entries of a member to one charity at one
+    instant) against its ``points_donate`` entry: the same member, charity and points."""
+    E = m.PointsEntry
+    ledger: dict[tuple[int | None, str | None, Any], _Moved] = defaultdict(_Moved)
+    query = (
+        E.select(E.id, E.member, E.points, E.reason, E.at)
+        .where((E.kind == "donate") & E.sale.is_null() & E.id.not_in(_came("points_entry")))
+        .order_by(E.id)
+    )
+    for eid, member, points, reason, at in store.rows(query):
+        ledger[(member, reason, at)].add(eid, -int(points))
+    journal: dict[tuple[int | None, str | None, Any], list[tuple[int, int]]] = defaultdict(list)
+    for eid, at, p in _journal_at("points_donate"):
+        charity = p.get("charity")
+        key = (_int(p.get("member")), charity if isinstance(charity, str) else None, at)
+        journal[key].append((eid, _int(p.get("points")) or 0))
+    empty = _Moved()
+    for key in sorted(set(ledger) | set(journal), key=lambda k: (str(k[2]), str(k[0]), str(k[1]))):
+        member, charity = key[0] if key[0] is not None else "-", key[1] or "-"
+        gave, entries = ledger.get(key, empty), journal.get(key, [])
+        if not entries:
+            add(
+                None,
+                _(
+                    "points entries {ids}: a donation of {points} points by member {member} to {charity} has no "
+                    "points_donate journal entry"
+                ).format(ids=_ids(gave.ids), points=gave.points, member=member, charity=charity),
+            )
+            continue
+        first = entries[0][0]
+        journalled = sum(points for _e, points in entries)
+        if not gave.ids:
+            add(
+                first,
+                _(
+                    "entry {entry}: a donation of {points} points by member {member} to {charity} is in the journal "
+                    "but missing from the points ledger"
+                ).format(entry=first, points=journalled, member=member, charity=charity),
+            )
+        elif gave.points != journalled:
+            add(
+                first,
+                _(
+                    "entry {entry}: a donation of {points} points by member {member} to {charity} is in the journal, "
+                    "but its donate entries take {taken} points (points entries {ids})"
+                ).format(
+                    entry=first,
+                    points=journalled,
+                    member=member,
+                    charity=charity,
+                    taken=gave.points,
+                    ids=_ids(gave.ids),
+                ),
+            )
+
+
+def _check_topups(add: Add) -> None:
+    """Every ``topup`` wallet entry against its ``wallet_topup`` entry (member, amount) and,
+    paid in cash into a drawer, against its ``store_credit`` cash movement (which the document
+    check compares with its own journal entry); a ``store_credit`` movement belongs to a top-up."""
+    W, C = m.WalletEntry, m.CashMovement
+    journal: dict[int, tuple[int, dict[str, Any]]] = {}
+    for eid, _at, p in _journal_at("wallet_topup"):
+        wid = _int(p.get("entry_id"))
+        if wid is not None:
+            journal.setdefault(wid, (eid, p))
+    movements: dict[int, tuple[str, int]] = {
+        mid: (kind, int(amount))
+        for mid, kind, amount in store.rows(
+            C.select(C.id, C.kind, C.amount).where((C.kind == "store_credit") | C.id.in_(_topup_movements(journal)))
+        )
+    }
+    claimed: set[int] = set()
+    query = W.select(W.id, W.member, W.amount).where((W.kind == "topup") & W.id.not_in(_came("wallet_entry")))
+    for wid, member, amount in store.rows(query.order_by(W.id)):
+        entry = journal.pop(wid, None)
+        if entry is None:
+            add(
+                None,
+                _(
+                    "wallet entry {id}: a store credit top-up of {amount} for member {member} has no journal entry"
+                ).format(id=wid, amount=_tl(amount), member=member),
+            )
+            continue
+        eid, p = entry
+        if _kurus(p.get("amount")) != amount or p.get("member_id") != member:
+            add(
+                eid,
+                _(
+                    "entry {entry}: store credit top-up {id} is {amount} for member {member} in the tables but "
+                    "{journal_amount} for member {journal_member} in the journal"
+                ).format(
+                    entry=eid,
+                    id=wid,
+                    amount=_tl(amount),
+                    member=member,
+                    journal_amount=p.get("amount"),
+                    journal_member=p.get("member_id"),
+                ),
+            )
+        movement, method = _int(p.get("movement_id")), p.get("method")
+        if movement is None:
+            continue
+        claimed.add(movement)
+        found = movements.get(movement)
+        if method != "cash":
+            add(
+                eid,
+                _(
+                    "entry {entry}: store credit top-up {id} was paid by {method} but names cash movement {movement}"
+                ).format(entry=eid, id=wid, method=method, movement=movement),
+            )
+        elif found is None:
+            add(
+                eid,
+                _(
+                    "entry {entry}: store credit top-up {id} was paid in cash, but its cash movement {movement} is "
+                    "missing from the tables"
+                ).format(entry=eid, id=wid, movement=movement),
+            )
+        elif found != ("store_credit", amount):
+            add(
+                eid,
+                _(
+                    "entry {entry}: store credit top-up {id} of {amount} was paid in cash, but its cash movement "
+                    "{movement} is a {kind} of {movement_amount}"
+                ).format(
+                    entry=eid,
+                    id=wid,
+                    amount=_tl(amount),
+                    movement=movement,
+                    kind=found[0],
+                    movement_amount=_tl(found[1]),
+                ),
+            )
+    for wid, (eid, _p) in sorted(journal.items()):
+        add(
+            eid,
+            _("entry {entry}: store credit top-up {id} is in the journal but missing from the tables").format(
+                entry=eid, id=wid
+            ),
+        )
+    came = {local for (local,) in store.rows(_came("cash_movement"))}
+    for mid, (kind, amount) in sorted(movements.items()):
+        if kind == "store_credit" and mid not in claimed and mid not in came:
+            add(
+                None,
+                _("cash movement {id}: {amount} of cash for store credit belongs to no store credit top-up").format(
+                    id=mid, amount=_tl(amount)
+                ),
+            )
+
+
+def _topup_movements(journal: dict[int, tuple[int, dict[str, Any]]]) -> list[int]:
+    return sorted({mid for _e, p in journal.values() if (mid := _int(p.get("movement_id"))) is not None})
+
+
+def _shares_rows() -> bool:
+    """Whether coupons (members, gift cards) may have been changed in another database: this one
+    is a terminal that joined a centre (``sync_central`` in ``meta_entry``) or a centre with
+    terminals (``sync_terminal``). Only then does a ``revision`` say a row came through the centre:
+    on PostgreSQL a trigger numbers every row, shared or not (docs/sync.md)."""
+    joined = m.MetaEntry.select().where(m.MetaEntry.key == "sync_central").exists()
+    return bool(joined or m.SyncTerminal.select().exists())
+
+
+def _check_withdrawn_coupons(add: Add) -> None:
+    """Every ``coupon_withdraw`` entry withdrew an inactive, unused next-order coupon of the sale
+    it names, by a return of that sale; a coupon is made inactive only that way."""
+    C, U, S = m.Coupon, m.CouponUse, m.Sale
+    withdrawn: dict[int, tuple[int, dict[str, Any]]] = {}
+    for eid, _at, p in _journal_at("coupon_withdraw"):
+        cid = _int(p.get("id"))
+        if cid is None:
+            continue
+        if cid in withdrawn:
+            add(
+                eid,
+                _("entry {entry}: coupon {code} is withdrawn a second time (first in entry {other})").format(
+                    entry=eid, code=p.get("code", cid), other=withdrawn[cid][0]
+                ),
+            )
+            continue
+        withdrawn[cid] = (eid, p)
+    uids = sorted({str(p.get("return")) for _e, p in withdrawn.values()})
+    Orig = S.alias("original")
+    returned: dict[str, str] = {}
+    for start in range(0, len(uids), CHUNK):
+        query = (
+            S.select(S.uid, Orig.uid)
+            .join(Orig, on=(S.return_of == Orig.id))
+            .where((S.kind == "return") & S.uid.in_(uids[start : start + CHUNK]))
+        )
+        returned.update({str(uid): str(origin) for uid, origin in store.rows(query)})
+    uses: dict[int, int] = {
+        cid: int(n)
+        for cid, n in store.rows(
+            U.select(U.coupon, fn.COUNT(U.id)).join(C, on=(U.coupon == C.id)).where(~C.active).group_by(U.coupon)
+        )
+    }
+    shared = _shares_rows()
+    coupons = C.select(C.id, C.code, C.active, C.origin_sale, C.revision).where(~C.active | C.id.in_(sorted(withdrawn)))
+    for cid, code, active, origin, revision in store.rows(coupons.order_by(C.id)):
+        entry = withdrawn.pop(cid, None)
+        elsewhere = shared and revision is not None  # withdrawn by a return at another terminal, maybe
+        if entry is None:
+            if not active and not elsewhere:
+                if origin is None:
+                    text = _("coupon {code} is inactive but no coupon_withdraw entry withdrew it").format(code=code)
+                else:
+                    text = _(
+                        "next-order coupon {code} of sale {sale} is inactive but no coupon_withdraw entry withdrew it"
+                    ).format(code=code, sale=origin)
+                add(None, text)
+            continue
+        eid, p = entry
+        if active and not elsewhere:
+            add(
+                eid,
+                _("entry {entry}: coupon {code} was withdrawn but is active in the tables").format(
+                    entry=eid, code=code
+                ),
+            )
+        if origin is None:
+            add(
+                eid,
+                _(
+                    "entry {entry}: coupon {code} was withdrawn by a return, but no sale issued it (it has no "
+                    "origin_sale)"
+                ).format(entry=eid, code=code),
+            )
+        elif p.get("code") != code or p.get("origin_sale") != origin:
+            add(
+                eid,
+                _(
+                    "entry {entry}: coupon {code} of sale {sale} was withdrawn, but the journal says coupon "
+                    "{journal_code} of sale {journal_sale}"
+                ).format(
+                    entry=eid, code=code, sale=origin, journal_code=p.get("code"), journal_sale=p.get("origin_sale")
+                ),
+            )
+        elif returned.get(str(p.get("return"))) != origin:
+            add(
+                eid,
+                _(
+                    "entry {entry}: coupon {code} was withdrawn by {document}, which is not a return of sale {sale}"
+                ).format(entry=eid, code=code, document=p.get("return"), sale=origin),
+            )
+        if not active and uses.get(cid):
+            add(
+                eid,
+                _("entry {entry}: coupon {code} was withdrawn but was used {n} times; a used coupon is kept").format(
+                    entry=eid, code=code, n=uses[cid]
+                ),
+            )
+    for _cid, (eid, p) in sorted(withdrawn.items()):
+        add(
+            eid,
+            _("entry {entry}: withdrawn coupon {code} is missing from the tables").format(
+                entry=eid, code=p.get("code", _cid)
+            ),
+        )
+
+
+def _check_receipt_tiers(add: Add, sales: _Sales) -> None:
+    """Every tier change with reason ``receipt`` names its sale, which lists the same upgrade in
+    its loyalty record (``tier_upgrade``, itself compared with the ``loyalty`` entry), and
+    matches its ``tier_change`` entry; and every upgrade a loyalty record lists has its row."""
+    T, SL = m.TierChange, m.SaleLoyalty
+    journal: dict[int, tuple[int, dict[str, Any]]] = {}
+    for eid, _at, p in _journal_at("tier_change"):
+        sale_id = _int(p.get("sale_id"))
+        if p.get("reason") == "receipt" and sale_id is not None:
+            journal.setdefault(sale_id, (eid, p))
+    upgrades: dict[int, tuple[int, Any]] = {}
+    query = SL.select(SL.sale, SL.member, SL.data).where(SL.data.contains('"tier_upgrade"'))
+    for sale_id, member, data in store.rows(query):
+        try:
+            upgrade = json.loads(data).get("tier_upgrade")
+        except (ValueError, AttributeError):
+            continue  # the per-sale check reports a breakdown that is not JSON
+        upgrades[sale_id] = (member, upgrade)
+    changes = (
+        T.select(T.id, T.member, T.from_code, T.to_code, T.sale)
+        .where((T.reason == "receipt") & T.id.not_in(_came("tier_change")))
+        .order_by(T.id)
+    )
+    for tid, member, before, after, sale_id in store.rows(changes):
+        move = {"id": tid, "member": member, "from": before or "-", "to": after or "-"}
+        if sale_id is None:
+            add(
+                None,
+                _(
+                    "tier change {id}: member {member} moved from {from} to {to} on a receipt, but it names no sale"
+                ).format(**move),
+            )
+            continue
+        listed = upgrades.pop(sale_id, None)
+        if listed is None:
+            add(
+                None,
+                _(
+                    "tier change {id}: member {member} moved from {from} to {to} on {sale}, but its loyalty record "
+                    "lists no tier upgrade"
+                ).format(sale=sales.name(sale_id), **move),
+            )
+        elif listed != (member, {"from": before, "to": after}):
+            other, upgrade = listed
+            upgrade = upgrade if isinstance(upgrade, dict) else {}
+            add(
+                None,
+                _(
+                    "tier change {id}: member {member} moved from {from} to {to} on {sale}, but its loyalty record "
+                    "says member {other} moved from {listed_from} to {listed_to}"
+                ).format(
+                    sale=sales.name(sale_id),
+                    other=other,
+                    listed_from=upgrade.get("from") or "-",
+                    listed_to=upgrade.get("to") or "-",
+                    **move,
+                ),
+            )
+        entry = journal.pop(sale_id, None)
+        if entry is None:
+            add(
+                None,
+                _(
+                    "tier change {id} (member {member} from {from} to {to} on {sale}) has no tier_change journal entry"
+                ).format(sale=sales.name(sale_id), **move),
+            )
+            continue
+        eid, p = entry
+        if (p.get("member_id"), p.get("from"), p.get("to")) != (member, before, after):
+            add(
+                eid,
+                _(
+                    "entry {entry}: tier change {id} moved member {member} from {from} to {to} but the journal says "
+                    "member {journal_member} from {journal_from} to {journal_to}"
+                ).format(
+                    entry=eid,
+                    journal_member=p.get("member_id"),
+                    journal_from=p.get("from") or "-",
+                    journal_to=p.get("to") or "-",
+                    **move,
+                ),
+            )
+    for sale_id, (member, upgrade) in sorted(upgrades.items()):
+        upgrade = upgrade if isinstance(upgrade, dict) else {}
+        add(
+            None,
+            _(
+                "{sale}: its loyalty record lists a tier upgrade of member {member} from {from} to {to} but no tier "
+                "change names the sale"
+            ).format(
+                sale=sales.name(sale_id),
+                member=member,
+                **{"from": upgrade.get("from") or "-", "to": upgrade.get("to") or "-"},
+            ),
+        )
+    for sale_id, (eid, p) in sorted(journal.items()):
+        add(
+            eid,
+            _(
+                "entry {entry}: a tier change of member {member} to {to} on sale {sale} is in the journal but missing "
+                "from the tables"
+            ).format(entry=eid, member=p.get("member_id"), to=p.get("to") or "-", sale=sale_id),
+        )
+
+
+def _check_refund_cards(add: Add, sales: _Sales) -> None:
+    """What a return refunded onto new gift cards (``gift_card_new`` payments) equals the
+    ``issue`` entries of the cards it issued (they point at the return)."""
+    P, S, GE = m.Payment, m.Sale, m.GiftCardEntry
+    paid = {
+        sale_id: int(amount)
+        for sale_id, amount in store.rows(
+            P.select(P.sale, fn.SUM(P.amount))
+            .join(S, on=(P.sale == S.id))
+            .where((P.method == "gift_card_new") & (S.kind == "return"))
+            .group_by(P.sale)
+        )
+    }
+    issued = {
+        sale_id: int(amount)
+        for sale_id, amount in store.rows(
+            GE.select(GE.sale, fn.SUM(GE.amount))
+            .join(S, on=(GE.sale == S.id))
+            .where((GE.kind == "issue") & (S.kind == "return") & GE.id.not_in(_came("gift_card_entry")))
+            .group_by(GE.sale)
+        )
+    }
+    _compare_tender(
+        add,
+        sales,
+        paid,
+        issued,
+        _("{sale}: it refunded {paid} onto new gift cards but the cards it issued were loaded with {entries}"),
+    )
+
+
+def _check_operations(add: Add, sales: _Sales) -> None:
+    """Issue 16's operations against their journal entries."""
+    _check_transfers(add)
+    _check_donations(add)
+    _check_topups(add)
+    _check_withdrawn_coupons(add)
+    _check_receipt_tiers(add, sales)
+    _check_refund_cards(add, sales)
+
+
 # --------------------------------------------------------------------------- entry point
 
 
@@ -1322,6 +1877,7 @@ def check_loyalty(add: Add, *, tz: str = SHOP_TZ) -> None:
     _check_coupons(add, sales)
     _sale_loyalty_journal(add, sales)
     _other_journal(add)
+    _check_operations(add, sales)
 
 
 __all__ = ["check_loyalty"]
