@@ -8,6 +8,7 @@ load when a command first needs them (``pos-admin --help`` needs none of them).
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -20,7 +21,7 @@ from pos_tui.cli.output import ExitCode, fail
 from pos_tui.i18n import _, set_language
 
 if TYPE_CHECKING:
-    from pos_tui.core.kernel import Actor
+    from pos_tui.core.kernel import Actor, PermissionDenied
     from pos_tui.settings import Settings
 
 P = ParamSpec("P")
@@ -47,6 +48,7 @@ class State:
     config: Path | None = None
     _settings: Settings | None = None
     _opened: bool = False
+    actor: Actor | None = None  # who the command acts as (cli_actor), named when a permission is missing
 
     @property
     def settings(self) -> Settings:
@@ -148,11 +150,13 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        from pos_tui.core.kernel import PosError, as_pos_error
+        from pos_tui.core.kernel import PermissionDenied, PosError, as_pos_error
 
         _early_language()
         try:
             return func(*args, **kwargs)
+        except PermissionDenied as exc:
+            fail(permission_message(exc), ExitCode(exc.exit_code))
         except PosError as exc:
             fail(exc.message, ExitCode(exc.exit_code))
         except (typer.Exit, typer.Abort):
@@ -190,10 +194,75 @@ def parse_date(value: str | None, option: str) -> date | None:
 
 
 def cli_actor(user: str | None, settings: Settings) -> Actor:
-    """Who a command acts as: ``--user NAME``, or the first active admin."""
+    """Who a command acts as: ``--user NAME``, or the first active admin (remembered, so that a
+    missing permission names them: :func:`permission_message`)."""
     from pos_tui.core import staff
 
-    return staff.actor_by_name(user, settings=settings) if user else staff.first_admin(settings=settings)
+    actor = staff.actor_by_name(user, settings=settings) if user else staff.first_admin(settings=settings)
+    state().actor = actor
+    return actor
+
+
+def _without_pin(message: str) -> str:
+    """``message`` without its last clause when that clause asks for a supervisor's PIN (``…; a
+    supervisor's PIN is needed``, ``… TL over. A supervisor's PIN is needed.``): the till's words,
+    which the core writes and the command line cannot follow."""
+    text = message.rstrip(" .")
+    cut = max(text.rfind("; "), text.rfind(". "))
+    if cut > 0 and "PIN" in text[cut:]:
+        return text[:cut].rstrip(" .;")
+    return text
+
+
+def _users_allowed(exc: PermissionDenied, actor: Actor | None) -> list[str]:
+    """The active users (not ``actor``) who may do what ``exc`` refused, the least privileged
+    first (the fewest permissions; for a discount, the lowest limit above the actor's): whom
+    to name after ``--user``. Empty when none can, or the users cannot be read."""
+    from pos_tui.core import staff
+
+    try:
+        settings = state().settings
+        roles = settings.roles
+        users = [u for u in staff.list_users(include_disabled=False) if u.role in roles]
+    except Exception:  # the message must still be printed
+        return []
+    own = actor.name if actor is not None else None
+    if exc.permission == "discount":
+        floor = actor.max_discount_pct if actor is not None else 0
+        found = [(roles[u.role].max_discount_pct, u.name) for u in users if roles[u.role].max_discount_pct > floor]
+    else:
+        found = [(len(roles[u.role].permissions), u.name) for u in users if exc.permission in roles[u.role].permissions]
+    return [name for _rank, name in sorted(found) if name != own]
+
+
+def permission_message(exc: PermissionDenied) -> str:
+    """A missing permission as the command line says it: the core's reason without the till's
+    "a supervisor's PIN is needed" (no PIN can be typed here), and what to do instead: run the
+    command again as ``--user NAME`` of a user who has the permission, named when there is one.
+    ``ayse may not adjust loyalty points; try again as a user who has the permission
+    'points_adjust': --user mehmet``."""
+    from pos_tui.core.kernel import permission_label
+
+    actor = state().actor
+    reason = _without_pin(exc.message)
+    action = permission_label(exc.permission)
+    # the core's plain refusal (kernel.actors.require), whoever the command acts as
+    till = re.escape(_("{name} may not {action}; a supervisor's PIN is needed"))
+    pattern = till.replace(re.escape("{name}"), "(?P<name>.+)").replace(re.escape("{action}"), re.escape(action))
+    plain = re.fullmatch(pattern, exc.message)
+    if plain is not None:
+        reason = _("{name} may not {action}").format(name=plain["name"], action=action)
+    users = _users_allowed(exc, actor)
+    if not users:
+        return _(
+            "{reason}; no active user has the permission {permission!r}: give it to a role ([roles] in pos.toml)"
+        ).format(reason=reason, permission=exc.permission)
+    hint = _("{reason}; try again as a user who has the permission {permission!r}: --user {name}").format(
+        reason=reason, permission=exc.permission, name=users[0]
+    )
+    if len(users) > 1:
+        hint += " " + _("(or {names})").format(names=", ".join(users[1:]))
+    return hint
 
 
 def now() -> datetime:

@@ -47,24 +47,15 @@ def os_reason(exc: OSError) -> str:
 
 
 def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
-    """:func:`pos_tui.cli.common.handle_errors`, and: a missing permission says which one and that the command
-    is run as ``--user NAME`` of a user who has it (the CLI takes no supervisor PIN); an operating system error
-    names the file and says why in the shop's language."""
+    """:func:`pos_tui.cli.common.handle_errors` (which also words a missing permission for the command line),
+    and: an operating system error names the file and says why in the shop's language."""
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        from pos_tui.core.kernel import PermissionDenied, ValidationError
+        from pos_tui.core.kernel import ValidationError
 
         try:
             return func(*args, **kwargs)
-        except PermissionDenied as exc:
-            raise PermissionDenied(
-                _(
-                    "{message}. No PIN can be typed here: run the command with --user NAME of a user who has the"
-                    " permission {permission!r}"
-                ).format(message=exc.message.split(";")[0], permission=exc.permission),
-                exc.permission,
-            ) from None
         except OSError as exc:
             if exc.errno is None:
                 raise

@@ -8,6 +8,7 @@ pos-admin acts with the authority of whoever can open the database file, like ``
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
@@ -18,8 +19,10 @@ from pos_tui.cli import loyalty_run
 from pos_tui.cli.common import handle_errors, make_typer, now, parse_date, state
 from pos_tui.cli.output import ExitCode, JsonOption, fail, info, print_json, table
 from pos_tui.core.kernel import (
+    COUPON_SOURCE_LABELS,
     NotFound,
     ValidationError,
+    coupon_source_label,
     format_money,
     format_percent,
     iso,
@@ -275,21 +278,48 @@ def _coupon_value(c: coupons.CouponInfo, lang: str) -> str:
     return _("{percent}, at most {amount}").format(percent=value, amount=format_money(c.max_discount, lang))
 
 
+def _day(day: date | None) -> str:
+    """A day as the shop writes it: ``06.12.2026`` (JSON keeps ISO ``2026-12-06``)."""
+    return "" if day is None else day.strftime("%d.%m.%Y")
+
+
+def _coupon_used(c: coupons.CouponInfo) -> str:
+    """``1/3``, ``2/∞``; a withdrawn coupon (inactive: its receipt was returned) says so, or
+    ``0/1`` would read as still usable."""
+    used = f"{c.uses}/{c.max_uses}" if c.max_uses is not None else f"{c.uses}/∞"
+    if not c.active:
+        # Translators: a coupon taken back (inactive), after its uses such as "0/1"
+        return _("{used} withdrawn").format(used=used)
+    return used
+
+
 def _coupon_rows(found: list[coupons.CouponInfo], lang: str) -> list[tuple[Any, ...]]:
     return [
         (
             c.code,
             _coupon_value(c, lang),
             format_money(c.min_spend, lang),
-            c.valid_from or "",
-            c.valid_to or "",
-            f"{c.uses}/{c.max_uses}" if c.max_uses is not None else f"{c.uses}/∞",
+            _day(c.valid_from),
+            _day(c.valid_to),
+            _coupon_used(c),
             c.member_id or "",
             c.product_code or "",
-            c.source,
+            coupon_source_label(c.source),
         )
         for c in found
     ]
+
+
+def _coupon_source(source: str | None) -> str | None:
+    """``--source``: one of the coupon sources' codes, or a usage error naming them."""
+    if source is None or source in COUPON_SOURCE_LABELS:
+        return source
+    fail(
+        _("--source must be one of {codes}; {value!r} is not").format(
+            codes=", ".join(COUPON_SOURCE_LABELS), value=source[:20]
+        ),
+        ExitCode.USAGE,
+    )
 
 
 @coupons_app.command("list")
@@ -297,10 +327,14 @@ def _coupon_rows(found: list[coupons.CouponInfo], lang: str) -> list[tuple[Any, 
 def coupons_list(
     member: Annotated[str | None, typer.Option("--member", help="Only this member's (card or phone).")] = None,
     usable: Annotated[bool, typer.Option("--usable", help="Only those usable today.")] = False,
-    source: Annotated[str | None, typer.Option("--source", help="admin, offer or import.")] = None,
+    source: Annotated[
+        str | None,
+        typer.Option("--source", help="Only those made so: admin, offer, import or next_order (issued by a receipt)."),
+    ] = None,
     json_: JsonOption = False,
 ) -> None:
-    """Coupons, newest first, with how often each was used."""
+    """Coupons, newest first, with how often each was used; a withdrawn one says so."""
+    source = _coupon_source(source)
     settings = state().open_db()
     today = local(now(), settings.shop.timezone).date()
     found = coupons.list_coupons(member_id=_member_id(member), usable_on=today if usable else None, source=source)

@@ -48,6 +48,8 @@ _EXPORTS = {
     "movement_label": "vocabulary",
     "reason_label": "vocabulary",
     "columns": "printable",
+    "COUPON_SOURCE_LABELS": "vocabulary",
+    "coupon_source_label": "vocabulary",
     "field_label": "vocabulary",
     "format_decimal": "formatting",
     "format_money": "formatting",
@@ -66,6 +68,7 @@ _EXPORTS = {
     "parse_typed_money": "money",
     "parse_quantity": "money",
     "percent_of": "money",
+    "permission_label": "actors",
     "protect_cell": "formats",
     "require": "actors",
     "role_label": "vocabulary",
@@ -82,6 +85,7 @@ _EXPORTS = {
 
 __all__ = [
     "ADMIN_TERMINAL",
+    "COUPON_SOURCE_LABELS",
     "GENESIS",
     "HEAD_KEY",
     "MILLI",
@@ -112,6 +116,7 @@ __all__ = [
     "chain_hash",
     "channel_label",
     "columns",
+    "coupon_source_label",
     "detect_format",
     "field_label",
     "format_decimal",
@@ -132,6 +137,7 @@ __all__ = [
     "parse_quantity",
     "parse_typed_money",
     "percent_of",
+    "permission_label",
     "protect_cell",
     "reason_label",
     "require",
@@ -151,7 +157,7 @@ if not TYPE_CHECKING:  # type checkers read the imports below instead, and flag 
     __getattr__, __dir__ = front_door(__name__, _EXPORTS)
 
 if TYPE_CHECKING:
-    from pos_tui.core.kernel.actors import Actor, Override, require
+    from pos_tui.core.kernel.actors import Actor, Override, permission_label, require
     from pos_tui.core.kernel.clock import from_db, iso, local, shop_day, to_db, utcnow, zone
     from pos_tui.core.kernel.errors import (
         AuthenticationFailed,
@@ -202,8 +208,10 @@ if TYPE_CHECKING:
     )
     from pos_tui.core.kernel.printable import Printable, PrintLine, columns
     from pos_tui.core.kernel.vocabulary import (
+        COUPON_SOURCE_LABELS,
         card_kind_label,
         channel_label,
+        coupon_source_label,
         field_label,
         method_label,
         movement_label,

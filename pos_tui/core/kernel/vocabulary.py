@@ -1,5 +1,5 @@
 """The shop's words for the codes the store keeps in English (roles, units, tenders, documents,
-customer and card kinds, consent channels, import fields).
+customer and card kinds, consent channels, coupon sources, import fields).
 
 The codes stay English in the database and in JSON; anything shown to a person goes through
 these functions, so a Turkish till says "adet", "nakit", "iade". Codes without a label (a
@@ -67,6 +67,16 @@ CARD_KIND_LABELS = {
     "phone": N_("phone number"),
 }
 CONSENT_CHANNEL_LABELS = {"membership": N_("membership"), "sms": N_("sms"), "email": N_("email")}
+# Where a coupon came from (coupon.source): the codes ``pos-admin loyalty coupons list --source`` takes.
+COUPON_SOURCE_LABELS = {
+    # Translators: where a coupon came from: made by hand (pos-admin loyalty coupons add)
+    "admin": N_("manager"),
+    # Translators: where a coupon came from: a personal offer (pos-admin loyalty offers generate)
+    "offer": N_("offer"),
+    "import": N_("import"),
+    # Translators: where a coupon came from: a receipt issued it for the member's next visit
+    "next_order": N_("next order"),
+}
 # Import fields, by their canonical names (pos_tui.core.interchange.imports.*_HEADERS).
 FIELD_LABELS = {
     "code": N_("code"),
@@ -147,6 +157,11 @@ def card_kind_label(kind: str) -> str:
 def channel_label(channel: str) -> str:
     """A consent or message channel (membership, sms, email)."""
     return _label(CONSENT_CHANNEL_LABELS, channel)
+
+
+def coupon_source_label(source: str) -> str:
+    """Where a coupon came from (``next_order`` → "sonraki alışveriş" in Turkish)."""
+    return _label(COUPON_SOURCE_LABELS, source)
 
 
 def field_label(field: str) -> str:

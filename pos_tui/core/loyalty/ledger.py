@@ -673,6 +673,34 @@ def adjust(
     """A manager's correction (permission ``points_adjust``, or a supervisor's override),
     journalled with the reason. Positive: a lot available at once, expiring by ``expiry``.
     Negative: taken from available points by expiry, then pending ones, then as a debt."""
+    result, _journal_id = adjust_journalled(
+        member_id,
+        points,
+        reason,
+        actor=actor,
+        now=now,
+        terminal=terminal,
+        override=override,
+        expiry=expiry,
+        tz=tz,
+    )
+    return result
+
+
+def adjust_journalled(
+    member_id: int,
+    points: int,
+    reason: str,
+    *,
+    actor: Actor,
+    now: datetime,
+    terminal: str,
+    override: Override | None = None,
+    expiry: ExpiryPolicy = ExpiryPolicy(),
+    tz: str = SHOP_TZ,
+) -> tuple[list[Consumption] | Lot, int]:
+    """:func:`adjust`, also returning the id of its ``points_adjust`` journal entry (what
+    ``pos-admin points adjust --json`` prints as ``journal_id``)."""
     used = require(actor, "points_adjust", override)
     reason = reason.strip()
     if not reason:
@@ -709,8 +737,8 @@ def adjust(
         if used is not None:
             payload["supervisor"] = used.supervisor.name
             payload["override_reason"] = used.reason
-        journal.append("points_adjust", payload, terminal=terminal, now=now, ref=str(member_id))
-        return result
+        entry = journal.append("points_adjust", payload, terminal=terminal, now=now, ref=str(member_id))
+        return result, int(entry.id)
 
 
 def _expiry_query(as_of: date) -> Any:

@@ -32,7 +32,7 @@ from peewee import fn
 from pos_tui import store
 from pos_tui.core.kernel import journal
 from pos_tui.core.kernel.actors import Actor, Override, require
-from pos_tui.core.kernel.clock import SHOP_TZ, from_db, iso, shop_day, to_db, zone
+from pos_tui.core.kernel.clock import SHOP_TZ, from_db, iso, local, shop_day, to_db, zone
 from pos_tui.core.kernel.errors import InsufficientPoints, NotFound, PermissionDenied, StateError, ValidationError
 from pos_tui.core.kernel.formatting import format_decimal
 from pos_tui.core.kernel.pan import refuse_pan
@@ -75,7 +75,8 @@ def points_entry_label(kind: str) -> str:
 @dataclass(frozen=True, slots=True)
 class PointsTransfer:
     """A transfer done: ``lots`` are the receiver's new lots as (points, last usable day or
-    None), one per lot of the giver they came from; the balances are after the transfer."""
+    None), one per lot of the giver they came from; the balances are after the transfer; ``at``
+    is when, in the shop's zone (``to_dict`` writes it with the shop's offset)."""
 
     giver_id: int
     receiver_id: int
@@ -87,9 +88,11 @@ class PointsTransfer:
     user: str
     supervisor: str | None
     journal_id: int
+    at: datetime
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "at": self.at.isoformat(timespec="seconds"),
             "giver": self.giver_id,
             "receiver": self.receiver_id,
             "points": self.points,
@@ -105,7 +108,8 @@ class PointsTransfer:
 
 @dataclass(frozen=True, slots=True)
 class PointsDonation:
-    """A donation done; ``available`` is the member's available points after it."""
+    """A donation done; ``available`` is the member's available points after it; ``at`` is
+    when, in the shop's zone."""
 
     member_id: int
     points: int
@@ -114,9 +118,11 @@ class PointsDonation:
     available: int
     user: str
     journal_id: int
+    at: datetime
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "at": self.at.isoformat(timespec="seconds"),
             "member": self.member_id,
             "points": self.points,
             "charity": self.charity,
@@ -129,7 +135,8 @@ class PointsDonation:
 
 @dataclass(frozen=True, slots=True)
 class PointsAdjustment:
-    """An adjustment done: ``points`` signed; the member's balance after it."""
+    """An adjustment done: ``points`` signed; the member's balance after it; ``at`` is when, in
+    the shop's zone; ``journal_id`` its ``points_adjust`` journal entry."""
 
     member_id: int
     points: int
@@ -138,9 +145,12 @@ class PointsAdjustment:
     total: int
     user: str
     supervisor: str | None
+    journal_id: int
+    at: datetime
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "at": self.at.isoformat(timespec="seconds"),
             "member": self.member_id,
             "points": self.points,
             "reason": self.reason,
@@ -148,6 +158,7 @@ class PointsAdjustment:
             "total": self.total,
             "user": self.user,
             "supervisor": self.supervisor,
+            "journal_id": self.journal_id,
         }
 
 
@@ -344,6 +355,7 @@ def transfer_points(
             user=actor.name,
             supervisor=None if used is None else used.supervisor.name,
             journal_id=int(entry.id),
+            at=local(now, tz),
         )
 
 
@@ -395,6 +407,7 @@ def donate_points(
             available=ledger.available_points(member_id, as_of=day, tz=tz),
             user=actor.name,
             journal_id=int(entry.id),
+            at=local(now, tz),
         )
 
 
@@ -425,7 +438,7 @@ def adjust_points(
     with write_tx():
         _usable_member(member_id, _("The member"))
         used = require(actor, "points_adjust", override)
-        ledger.adjust(
+        _result, journal_id = ledger.adjust_journalled(
             member_id, points, reason, actor=actor, now=now, terminal=terminal, override=override, expiry=policy, tz=tz
         )
         after = ledger.balance(member_id, as_of=day, tz=tz)
@@ -437,6 +450,8 @@ def adjust_points(
             total=after.total,
             user=actor.name,
             supervisor=None if used is None else used.supervisor.name,
+            journal_id=journal_id,
+            at=local(now, tz),
         )
 
 
