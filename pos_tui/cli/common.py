@@ -8,7 +8,6 @@ load when a command first needs them (``pos-admin --help`` needs none of them).
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -241,17 +240,8 @@ def permission_message(exc: PermissionDenied) -> str:
     command again as ``--user NAME`` of a user who has the permission, named when there is one.
     ``ayse may not adjust loyalty points; try again as a user who has the permission
     'points_adjust': --user mehmet``."""
-    from pos_tui.core.kernel import permission_label
-
     actor = state().actor
-    reason = _without_pin(exc.message)
-    action = permission_label(exc.permission)
-    # the core's plain refusal (kernel.actors.require), whoever the command acts as
-    till = re.escape(_("{name} may not {action}; a supervisor's PIN is needed"))
-    pattern = till.replace(re.escape("{name}"), "(?P<name>.+)").replace(re.escape("{action}"), re.escape(action))
-    plain = re.fullmatch(pattern, exc.message)
-    if plain is not None:
-        reason = _("{name} may not {action}").format(name=plain["name"], action=action)
+    reason = exc.reason or _without_pin(exc.message)
     users = _users_allowed(exc, actor)
     if not users:
         return _(

@@ -82,6 +82,7 @@ def require(actor: Actor, permission: str, override: Override | None = None) -> 
             name=actor.name, action=permission_label(permission)
         ),
         permission,
+        reason=_("{name} may not {action}").format(name=actor.name, action=permission_label(permission)),
     )
 
 

@@ -45,11 +45,16 @@ class NotFound(PosError):
 
 
 class PermissionDenied(PosError):
-    """The user may not do this; a manager override (supervisor PIN) may allow it once."""
+    """The user may not do this; a manager override (supervisor PIN) may allow it once.
 
-    def __init__(self, message: str, permission: str) -> None:
+    ``message`` is what the till says (it may end with the way out, "a supervisor's PIN is
+    needed"); ``reason``, when given, is the refusal alone, for a caller that offers another way
+    out (the command line: ``--user NAME``)."""
+
+    def __init__(self, message: str, permission: str, *, reason: str | None = None) -> None:
         super().__init__(message)
         self.permission = permission
+        self.reason = reason
 
 
 class AuthenticationFailed(PosError):
