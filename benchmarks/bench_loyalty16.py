@@ -231,6 +231,14 @@ def pricing_part(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     def price_base() -> Any:
         return pricing.price_cart(cart_base, now=now, tz=TZ, program=base)
 
+    from pos_tui.core.loyalty import tiers
+
+    def spend_history() -> Any:  # what count_current_receipt reads on every member receipt
+        return tiers.receipt_spend(setup["member"], p16, as_of=now.date(), tz=TZ)
+
+    def spend_newcomer() -> Any:
+        return tiers.receipt_spend(setup["newcomer"], p16, as_of=now.date(), tz=TZ)
+
     gc.collect()
     gc.freeze()  # as the till does once its sale screen is up
     try:
@@ -240,6 +248,7 @@ def pricing_part(args: argparse.Namespace, work: Path) -> dict[str, Any]:
             ("engine_issue16", "engine_baseline", ours_engine, base_engine, args.samples),
             ("earn_preview_issue16", "earn_preview_baseline", preview16, preview_base, args.db_samples),
             ("price_cart_issue16", "price_cart_baseline", price16, price_base, args.db_samples),
+            ("receipt_spend_history", "receipt_spend_newcomer", spend_history, spend_newcomer, args.db_samples),
         )
         for _round in range(args.rounds):
             for name_a, name_b, fn_a, fn_b, n in pairs:
@@ -348,6 +357,31 @@ class LoyaltyCall:
             self.module.after_document = self.real  # type: ignore[assignment]
 
 
+class Stopwatch:
+    """Times every call of ``module.name`` (patched in while installed); ``seconds`` is reset by
+    the caller per sale."""
+
+    def __init__(self, module: Any, name: str) -> None:
+        self.module, self.name = module, name
+        self.real = getattr(module, name)
+        self.seconds = 0.0
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        t = time.perf_counter()
+        try:
+            return self.real(*args, **kwargs)
+        finally:
+            self.seconds += time.perf_counter() - t
+
+    @contextmanager
+    def installed(self) -> Iterator[None]:
+        setattr(self.module, self.name, self)
+        try:
+            yield
+        finally:
+            setattr(self.module, self.name, self.real)
+
+
 def collapse(trace: list[str]) -> tuple[list[str], int]:
     """The statements of a trace and how many trigger programs ran. SQLite reports a trigger's
     program as its parent statement again (Python's trace callback prints the expanded SQL of the
@@ -431,6 +465,15 @@ def posting_part(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     samples: dict[str, list[float]] = {k.name: [] for k in SALE_KINDS}
     in_loyalty: dict[str, list[float]] = {k.name: [] for k in SALE_KINDS}
     call = LoyaltyCall()
+    from pos_tui.core.loyalty import next_order as next_order_module
+    from pos_tui.core.loyalty import tiers as tiers_module
+
+    # Inside after_document, the two parts issue 16 added to a member's sale.
+    watches = {
+        "issue_next_order_coupons": Stopwatch(next_order_module, "issue_next_order_coupons"),
+        "upgrade_on_receipt": Stopwatch(tiers_module, "upgrade_on_receipt"),
+    }
+    parts: dict[str, dict[str, list[float]]] = {w: {k.name: [] for k in SALE_KINDS} for w in watches}
     total = args.sale_warmup + args.sales
 
     def one_sale(kind: SaleKind, actor: Any, shift_id: int, trace: list[str] | None = None) -> float:
@@ -445,6 +488,8 @@ def posting_part(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         tendered = (cart.total / 100).to_integral_value(rounding=ROUND_CEILING) * 100
         call.old_gate = kind.old_gate
         call.seconds = 0.0
+        for watch in watches.values():
+            watch.seconds = 0.0
         if trace is not None:
             del trace[:]
             call.trace = trace
@@ -469,13 +514,19 @@ def posting_part(args: argparse.Namespace, work: Path) -> dict[str, Any]:
                     if done[kind.name] >= args.sale_warmup:
                         samples[kind.name].append(elapsed)
                         in_loyalty[kind.name].append(call.seconds)
+                        for w, watch in watches.items():
+                            parts[w][kind.name].append(watch.seconds)
                     done[kind.name] += 1
         finally:
             gc.unfreeze()
             close_database()
 
     load_before = load_average()
-    with call.installed():
+    with (
+        call.installed(),
+        watches["issue_next_order_coupons"].installed(),
+        watches["upgrade_on_receipt"].installed(),
+    ):
         while any(n < total for n in done.values()):
             for db in paths:
                 run_block(db, args.block)
@@ -541,6 +592,9 @@ def posting_part(args: argparse.Namespace, work: Path) -> dict[str, Any]:
 
     timings = {k: percentiles(v) for k, v in samples.items()}
     loyalty_time = {k: percentiles(v) for k, v in in_loyalty.items()}
+    inside_parts = {
+        w: {k: percentiles(v) for k, v in by_kind.items() if k.startswith("member")} for w, by_kind in parts.items()
+    }
     return {
         "products": args.products,
         "lines_per_sale": LINES,
@@ -551,6 +605,7 @@ def posting_part(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         "load_average_after": load_after,
         "complete_sale": timings,
         "after_document": loyalty_time,
+        "inside_after_document": inside_parts,
         "statements": statements,
         "issued": issued,
         "sales_per_kind": total,
@@ -678,6 +733,17 @@ def summary_rows(part1: dict[str, Any], part2: dict[str, Any], part3: dict[str, 
                 baseline_name="same cart, the program without issue 16's mechanics",
             )
         )
+    history = part1["facts"]["history"]
+    rows.append(
+        verdict(
+            f"issue 16: tier counting the receipt, the spend read (tiers.receipt_spend) p50, member with "
+            f"{history['receipts']} receipts",
+            "ms",
+            p1["receipt_spend_history"]["p50_ms"],
+            baseline=p1["receipt_spend_newcomer"]["p50_ms"],
+            baseline_name="same read, member without receipts",
+        )
+    )
     sale = part2["complete_sale"]
     products = f"{part2['products']:,} products"
     pairs = (
