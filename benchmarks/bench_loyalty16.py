@@ -463,6 +463,7 @@ def posting_part(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     clock = {db: sale_start for db in paths}
     done = {k.name: 0 for k in SALE_KINDS}
     samples: dict[str, list[float]] = {k.name: [] for k in SALE_KINDS}
+    cpu: dict[str, list[float]] = {k.name: [] for k in SALE_KINDS}
     in_loyalty: dict[str, list[float]] = {k.name: [] for k in SALE_KINDS}
     call = LoyaltyCall()
     from pos_tui.core.loyalty import next_order as next_order_module
@@ -476,7 +477,7 @@ def posting_part(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     parts: dict[str, dict[str, list[float]]] = {w: {k.name: [] for k in SALE_KINDS} for w in watches}
     total = args.sale_warmup + args.sales
 
-    def one_sale(kind: SaleKind, actor: Any, shift_id: int, trace: list[str] | None = None) -> float:
+    def one_sale(kind: SaleKind, actor: Any, shift_id: int, trace: list[str] | None = None) -> tuple[float, float]:
         clock[kind.db] += timedelta(seconds=30)
         now = clock[kind.db]
         cart = None
@@ -493,11 +494,13 @@ def posting_part(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         if trace is not None:
             del trace[:]
             call.trace = trace
+        c = time.thread_time()
         t = time.perf_counter()
         till.complete_sale(TERMINAL, actor, [PaymentInput("cash", tendered)], now=now, shift_id=shift_id)
         elapsed = time.perf_counter() - t
+        used = time.thread_time() - c
         call.trace = None
-        return elapsed
+        return elapsed, used
 
     def run_block(db: str, count: int) -> None:
         kinds = [k for k in SALE_KINDS if k.db == db and done[k.name] < total]
@@ -510,9 +513,10 @@ def posting_part(args: argparse.Namespace, work: Path) -> dict[str, Any]:
                 for kind in kinds:
                     if done[kind.name] >= total:
                         continue
-                    elapsed = one_sale(kind, actor, setup["shift_id"])
+                    elapsed, used = one_sale(kind, actor, setup["shift_id"])
                     if done[kind.name] >= args.sale_warmup:
                         samples[kind.name].append(elapsed)
+                        cpu[kind.name].append(used)
                         in_loyalty[kind.name].append(call.seconds)
                         for w, watch in watches.items():
                             parts[w][kind.name].append(watch.seconds)
@@ -604,6 +608,9 @@ def posting_part(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         "load_average_before": load_before,
         "load_average_after": load_after,
         "complete_sale": timings,
+        # CPU time of the calling thread: what the sale computes, without waiting for the disk's
+        # flush or for a processor (this machine is shared)
+        "complete_sale_cpu": {k: percentiles(v) for k, v in cpu.items()},
         "after_document": loyalty_time,
         "inside_after_document": inside_parts,
         "statements": statements,
@@ -682,16 +689,38 @@ def operations_part(args: argparse.Namespace, path: Path, shift_id: int, work: P
         gc.freeze()
         try:
             out: dict[str, Any] = {"load_average_before": load_average()}
-            a, b = alternate(transfer, ledger_transfer, args.ops, args.warmup)
-            out["transfer_points"], out["ledger_transfer"] = percentiles(a), percentiles(b)
-            a, b = alternate(top_up, credit, args.ops, args.warmup)
-            out["top_up"], out["wallet_credit"] = percentiles(a), percentiles(b)
+            for name_a, name_b, fn_a, fn_b in (
+                ("transfer_points", "ledger_transfer", transfer, ledger_transfer),
+                ("top_up", "wallet_credit", top_up, credit),
+            ):
+                wall, cpu = alternate_with_cpu(fn_a, fn_b, args.ops, args.warmup)
+                out[name_a], out[name_b] = percentiles(wall[0]), percentiles(wall[1])
+                out[f"{name_a}_cpu"], out[f"{name_b}_cpu"] = percentiles(cpu[0]), percentiles(cpu[1])
             out["load_average_after"] = load_average()
         finally:
             gc.unfreeze()
     finally:
         close_database()
     return out
+
+
+def alternate_with_cpu(
+    ours: Any, baseline: Any, n: int, warmup: int
+) -> tuple[tuple[list[float], list[float]], tuple[list[float], list[float]]]:
+    """As ``bench_loyalty.alternate``, also keeping each call's CPU time (``time.thread_time``)."""
+    for _ in range(warmup):
+        ours()
+        baseline()
+    wall: tuple[list[float], list[float]] = ([], [])
+    cpu: tuple[list[float], list[float]] = ([], [])
+    for _ in range(n):
+        for side, fn in enumerate((ours, baseline)):
+            c = time.thread_time()
+            t = time.perf_counter()
+            fn()
+            wall[side].append(time.perf_counter() - t)
+            cpu[side].append(time.thread_time() - c)
+    return wall, cpu
 
 
 # --------------------------------------------------------------------------- the table
@@ -768,6 +797,17 @@ def summary_rows(part1: dict[str, Any], part2: dict[str, Any], part3: dict[str, 
                     max_value=SALE_TARGET_MS if p == "p99" else None,
                 )
             )
+    cpu = part2["complete_sale_cpu"]
+    for ours, base, label, base_label in pairs[:2]:
+        rows.append(
+            verdict(
+                f"issue 16: complete_sale CPU time p50, 5 lines, {label}",
+                "ms",
+                cpu[ours]["p50_ms"],
+                baseline=cpu[base]["p50_ms"],
+                baseline_name=base_label,
+            )
+        )
     inside = part2["after_document"]
     for kind in ("member_next_order", "nonmember_shipped"):
         rows.append(
@@ -795,15 +835,16 @@ def summary_rows(part1: dict[str, Any], part2: dict[str, Any], part3: dict[str, 
         ("top_up", "wallet_credit", "wallet.top_up (50 TRY cash into the drawer)", "wallet.credit alone"),
     )
     for ours, base, label, base_label in ops:
-        rows.append(
-            verdict(
-                f"issue 16: {label} p50",
-                "ms",
-                part3[ours]["p50_ms"],
-                baseline=part3[base]["p50_ms"],
-                baseline_name=base_label,
+        for suffix, what in (("", ""), ("_cpu", "CPU time ")):
+            rows.append(
+                verdict(
+                    f"issue 16: {label} {what}p50",
+                    "ms",
+                    part3[ours + suffix]["p50_ms"],
+                    baseline=part3[base + suffix]["p50_ms"],
+                    baseline_name=base_label,
+                )
             )
-        )
     return rows
 
 
