@@ -79,7 +79,6 @@ from benchmarks.bench_loyalty import (
     REWARDS,
     START,
     TZ,
-    alternate,
     basket,
     engine_call,
     engine_inputs,
@@ -250,13 +249,16 @@ def pricing_part(args: argparse.Namespace, work: Path) -> dict[str, Any]:
             ("price_cart_issue16", "price_cart_baseline", price16, price_base, args.db_samples),
             ("receipt_spend_history", "receipt_spend_newcomer", spend_history, spend_newcomer, args.db_samples),
         )
+        pooled_cpu: dict[str, list[float]] = {}
         for _round in range(args.rounds):
             for name_a, name_b, fn_a, fn_b, n in pairs:
-                a, b = alternate(fn_a, fn_b, max(1, n // args.rounds), args.warmup)
-                pooled.setdefault(name_a, []).extend(a)
-                pooled.setdefault(name_b, []).extend(b)
+                wall, cpu = alternate_with_cpu(fn_a, fn_b, max(1, n // args.rounds), args.warmup)
+                for name, a, c in ((name_a, wall[0], cpu[0]), (name_b, wall[1], cpu[1])):
+                    pooled.setdefault(name, []).extend(a)
+                    pooled_cpu.setdefault(name, []).extend(c)
         for name, samples in pooled.items():
             out[name] = percentiles(samples)
+            out[f"{name}_cpu"] = percentiles(pooled_cpu[name])
         out["load_average_after"] = load_average()
     finally:
         gc.unfreeze()
@@ -331,6 +333,7 @@ class LoyaltyCall:
         self.real = posting.after_document
         self.old_gate = False
         self.seconds = 0.0
+        self.cpu = 0.0
         self.calls = 0
         self.trace: list[str] | None = None
         self.inside: list[str] = []
@@ -340,11 +343,13 @@ class LoyaltyCall:
             return
         self.calls += 1
         before = len(self.trace) if self.trace is not None else 0
+        c = time.thread_time()
         t = time.perf_counter()
         try:
             self.real(doc)
         finally:
             self.seconds += time.perf_counter() - t
+            self.cpu += time.thread_time() - c
             if self.trace is not None:
                 self.inside.extend(self.trace[before:])
 
@@ -365,13 +370,16 @@ class Stopwatch:
         self.module, self.name = module, name
         self.real = getattr(module, name)
         self.seconds = 0.0
+        self.cpu = 0.0
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        c = time.thread_time()
         t = time.perf_counter()
         try:
             return self.real(*args, **kwargs)
         finally:
             self.seconds += time.perf_counter() - t
+            self.cpu += time.thread_time() - c
 
     @contextmanager
     def installed(self) -> Iterator[None]:
@@ -465,6 +473,7 @@ def posting_part(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     samples: dict[str, list[float]] = {k.name: [] for k in SALE_KINDS}
     cpu: dict[str, list[float]] = {k.name: [] for k in SALE_KINDS}
     in_loyalty: dict[str, list[float]] = {k.name: [] for k in SALE_KINDS}
+    in_loyalty_cpu: dict[str, list[float]] = {k.name: [] for k in SALE_KINDS}
     call = LoyaltyCall()
     from pos_tui.core.loyalty import next_order as next_order_module
     from pos_tui.core.loyalty import tiers as tiers_module
@@ -475,6 +484,7 @@ def posting_part(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         "upgrade_on_receipt": Stopwatch(tiers_module, "upgrade_on_receipt"),
     }
     parts: dict[str, dict[str, list[float]]] = {w: {k.name: [] for k in SALE_KINDS} for w in watches}
+    parts_cpu: dict[str, dict[str, list[float]]] = {w: {k.name: [] for k in SALE_KINDS} for w in watches}
     total = args.sale_warmup + args.sales
 
     def one_sale(kind: SaleKind, actor: Any, shift_id: int, trace: list[str] | None = None) -> tuple[float, float]:
@@ -488,9 +498,9 @@ def posting_part(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         assert cart is not None
         tendered = (cart.total / 100).to_integral_value(rounding=ROUND_CEILING) * 100
         call.old_gate = kind.old_gate
-        call.seconds = 0.0
+        call.seconds = call.cpu = 0.0
         for watch in watches.values():
-            watch.seconds = 0.0
+            watch.seconds = watch.cpu = 0.0
         if trace is not None:
             del trace[:]
             call.trace = trace
@@ -518,8 +528,10 @@ def posting_part(args: argparse.Namespace, work: Path) -> dict[str, Any]:
                         samples[kind.name].append(elapsed)
                         cpu[kind.name].append(used)
                         in_loyalty[kind.name].append(call.seconds)
+                        in_loyalty_cpu[kind.name].append(call.cpu)
                         for w, watch in watches.items():
                             parts[w][kind.name].append(watch.seconds)
+                            parts_cpu[w][kind.name].append(watch.cpu)
                     done[kind.name] += 1
         finally:
             gc.unfreeze()
@@ -599,6 +611,9 @@ def posting_part(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     inside_parts = {
         w: {k: percentiles(v) for k, v in by_kind.items() if k.startswith("member")} for w, by_kind in parts.items()
     }
+    inside_parts_cpu = {
+        w: {k: percentiles(v) for k, v in by_kind.items() if k.startswith("member")} for w, by_kind in parts_cpu.items()
+    }
     return {
         "products": args.products,
         "lines_per_sale": LINES,
@@ -612,7 +627,9 @@ def posting_part(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         # flush or for a processor (this machine is shared)
         "complete_sale_cpu": {k: percentiles(v) for k, v in cpu.items()},
         "after_document": loyalty_time,
+        "after_document_cpu": {k: percentiles(v) for k, v in in_loyalty_cpu.items()},
         "inside_after_document": inside_parts,
+        "inside_after_document_cpu": inside_parts_cpu,
         "statements": statements,
         "issued": issued,
         "sales_per_kind": total,
@@ -741,6 +758,15 @@ def summary_rows(part1: dict[str, Any], part2: dict[str, Any], part3: dict[str, 
                 max_value=ENGINE_TARGET_MS if p == "p99" else None,
             )
         )
+    rows.append(
+        verdict(
+            f"issue 16: loyalty engine only (no I/O) evaluate + earning CPU time p99, {size}, mechanics on",
+            "ms",
+            p1["engine_issue16_cpu"]["p99_ms"],
+            baseline=p1["engine_baseline_cpu"]["p99_ms"],
+            baseline_name="same basket, the program without issue 16's mechanics",
+        )
+    )
     for p in ("p50", "p99"):
         rows.append(
             verdict(
@@ -808,11 +834,11 @@ def summary_rows(part1: dict[str, Any], part2: dict[str, Any], part3: dict[str, 
                 baseline_name=base_label,
             )
         )
-    inside = part2["after_document"]
+    inside = part2["after_document_cpu"]
     for kind in ("member_next_order", "nonmember_shipped"):
         rows.append(
             verdict(
-                f"issue 16: time inside loyalty posting (after_document) p50, {kind.replace('_', ' ')}",
+                f"issue 16: CPU time inside loyalty posting (after_document) p50, {kind.replace('_', ' ')}",
                 "ms",
                 inside[kind]["p50_ms"],
                 baseline=inside["member_shipped" if kind.startswith("member") else "nonmember_empty"]["p50_ms"],

@@ -57,7 +57,7 @@ def test_quick_run_writes_the_json_and_the_table(tmp_path: Path) -> None:
     result = json.loads((tmp_path / "loyalty16.json").read_text(encoding="utf-8"))
     assert result["benchmark"] == "loyalty16"
     assert result["machine"]["load_average"]
-    assert len(result["summary"]) == 25
+    assert len(result["summary"]) == 26
     for row in result["summary"]:
         assert row["ours"] is not None and row["baseline"] is not None, row
 
