@@ -21,7 +21,9 @@ mechanics switched on, each set so that it binds:
 The *baseline* is the same basket, coupons and product rewards with the program without them.
 Rows: ``engine.evaluate`` + ``engine.earning`` on ready lines (no I/O; the issue's target is
 p99 < 2 ms); ``pricing.earn_preview`` and ``pricing.price_cart`` for the member with a 5-year
-history, both sides passing their program explicitly (so neither reads the active version).
+history, both sides passing their program explicitly (so neither reads the active version);
+``tiers.receipt_spend`` (what counting the receipt reads on every member receipt) for that member
+against a member without receipts.
 
 **2. Posting** (``till.complete_sale``, 5 lines paid in cash, a catalogue imported as
 ``bench_sale`` does: 100,000 products). Three copies of one database, differing only in the rules
@@ -51,7 +53,9 @@ timing a few sales of each kind run with SQLite's statement trace on to count th
 ``wallet.top_up`` (50 TRY in cash into the drawer) against ``wallet.credit`` of the same amount
 (one wallet entry, no cash movement, no journal), each in its own transaction, samples alternating.
 
-All timings are in-process after a warm-up, so the bytecode cache does not enter them.
+Wall-clock and CPU time (``time.thread_time``: without the waits for a processor or the disk's
+flush, which a shared machine makes long) are both kept. All timings are in-process after a
+warm-up, so the bytecode cache does not enter them.
 
     python3 -m benchmarks.bench_loyalty16 [--samples 2000] [--db-samples 2000] [--products 100000]
         [--sales 1000] [--block 25] [--ops 500] [--quick]

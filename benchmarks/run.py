@@ -98,7 +98,11 @@ def commands(sizes: dict[str, int], catalog_db: Path, profile: bool) -> dict[str
             *py,
             "benchmarks.bench_loyalty16",
             "--quiet",
-            *(["--quick"] if sizes is QUICK else ["--products", str(sizes["sale_products"]), "--sales", str(sizes["sales"])]),
+            *(
+                ["--quick"]
+                if sizes is QUICK
+                else ["--products", str(sizes["sale_products"]), "--sales", str(sizes["sales"])]
+            ),
         ],
         "labels": [*py, "benchmarks.bench_labels", "--quiet", *(["--labels", "50", "--runs", "1"] * (sizes is QUICK))],
         "counting": [
