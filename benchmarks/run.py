@@ -30,6 +30,7 @@ BENCHMARKS = (
     "cli",
     "loyalty_run",
     "loyalty",
+    "loyalty16",
     "labels",
     "weight",
     "counting",
@@ -93,6 +94,16 @@ def commands(sizes: dict[str, int], catalog_db: Path, profile: bool) -> dict[str
         "cli": cli,
         "loyalty_run": [*py, "benchmarks.bench_loyalty_run", "--members", str(sizes.get("members", 10**5)), "--quiet"],
         "loyalty": [*py, "benchmarks.bench_loyalty", "--quiet", *(["--quick"] if sizes is QUICK else [])],
+        "loyalty16": [
+            *py,
+            "benchmarks.bench_loyalty16",
+            "--quiet",
+            *(
+                ["--quick"]
+                if sizes is QUICK
+                else ["--products", str(sizes["sale_products"]), "--sales", str(sizes["sales"])]
+            ),
+        ],
         "labels": [*py, "benchmarks.bench_labels", "--quiet", *(["--labels", "50", "--runs", "1"] * (sizes is QUICK))],
         "counting": [
             *py,
