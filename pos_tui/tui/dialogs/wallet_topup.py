@@ -132,7 +132,7 @@ class WalletTopUpDialog(Dialog[Any], ScanTarget):
 
     @on(Input.Changed, "#wt-member")
     def _member_changed(self) -> None:
-        """Another card or phone: the name shown and the last result belong to the old one."""
+        """Another card or phone being typed: the name shown was the old one's."""
         self.query_one("#wt-member-name", Label).update("")
 
     @on(Input.Submitted, "#wt-amount")
