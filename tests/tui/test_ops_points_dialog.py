@@ -73,19 +73,18 @@ async def test_transfer_and_donation_through_the_dialog(make_app, open_shift, sh
         # Transfer: the receiver by phone, the consent box, the points.
         await till.type(pilot, "0532 444 55 66", "enter")
         assert "Ali Alan" in till.screen_text(pilot)
-        assert isinstance(app.focused, Checkbox)
-        await till.type(pilot, "", "enter")  # Enter (or Space) ticks the box; the points come next
-        assert isinstance(app.focused, Input) and app.focused.id == "ops-points"
+        assert isinstance(app.focused, Input) and app.focused.id == "ops-points"  # Enter goes to the points
+        await till.type(pilot, "", "space")  # Space ticks the consent box from the points field
+        assert app.screen.query_one("#ops-consent", Checkbox).value
         await till.type(pilot, "200", "enter")
         assert "Gave 200 points to Ali Alan; 1,800 remain available." in _result(app), _error(app)
         assert balance(receiver.id, as_of=day).available == 200
 
         # Without the consent box ticked nothing moves.
         await till.type(pilot, "5324445566", "enter")
-        assert isinstance(app.focused, Checkbox)
-        await pilot.press("tab")
         await till.type(pilot, "50", "enter")
-        _error_visible(pilot, till, "Tick the box once the giving member has consented")
+        _error_visible(pilot, till, "tick the box once the giving member has consented")
+        assert _result(app) == ""  # the last transfer's line went with the new error
         assert balance(receiver.id, as_of=day).available == 200
 
         # Donate: F6, the first charity of the program (TEMA), Enter, the points.

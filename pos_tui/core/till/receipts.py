@@ -277,12 +277,43 @@ def _lines(sheet: _Sheet, document: Mapping[str, Any]) -> None:
         if other:
             sheet.row("  " + _("Discount"), sheet.money(-other))
         for b in loyalty:
-            label = b["label"] or b["code"]
-            if b.get("points"):
-                label = _("{label} ({points} points)").format(
-                    label=label, points=format_decimal(int(b["points"]), language=sheet.lang)
-                )
-            sheet.row("  " + label, sheet.money(-Decimal(b["amount"])))
+            points = format_decimal(int(b["points"]), language=sheet.lang) if b.get("points") else None
+            _benefit(sheet, b["label"] or b["code"], points, sheet.money(-Decimal(b["amount"])))
+
+
+SHORTENED = "."
+"""What ends a benefit's name cut to fit its line (receipt code pages have no ellipsis; a dot is
+how Turkish abbreviates, "indirim" → "indir.")."""
+
+MIN_NAME = 8
+"""A benefit's name is shortened to fit its points note on its line only down to this many
+characters; on narrower paper the note goes on a line of its own."""
+
+
+def _benefit(sheet: _Sheet, name: str, points: str | None, amount: str) -> None:
+    """A loyalty benefit of a line, indented, its amount on the right: ``  Name (200 points)
+    -100,00``. The points note is never cut: when the line is too short the *name* is
+    shortened (ending in :data:`SHORTENED`), and when even that leaves too little of the name,
+    the whole name goes on its own line(s) and the note and amount on the line under it."""
+    name = _printable(name).strip()
+    if points is None:
+        sheet.row("  " + name, amount)
+        return
+    template = _("{label} ({points} points)")
+    room = sheet.width - len(amount) - 1 - 2  # the indent, one space before the amount
+    whole = template.format(label=name, points=points)
+    if len(whole) <= room:
+        sheet.row("  " + whole, amount)
+        return
+    note = template.format(label="", points=points)  # " (200 points)": the template without the name
+    fits = room - len(note) - len(SHORTENED)
+    if "{label}" in template and fits >= MIN_NAME:
+        short = name[:fits].rstrip() + SHORTENED
+        sheet.row("  " + template.format(label=short, points=points), amount)
+        return
+    for part in _wrap(name, sheet.width - 2):
+        sheet.lines.append(PrintLine("  " + part))
+    sheet.row("    " + note.strip(), amount)
 
 
 def _totals(sheet: _Sheet, document: Mapping[str, Any]) -> None:

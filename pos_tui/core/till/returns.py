@@ -3,7 +3,10 @@
 
 A line never gives back more than was sold minus what earlier returns took, and the money follows the quantity
 *cumulatively*: after returning ``c`` of ``n`` units in total, ``round(net × c / n)`` has been refunded, so
-the last units return exactly what is left and all returns of a line sum to its net to the kuruş.
+the last units return exactly what is left and all returns of a line sum to its net to the kuruş. The
+discount given back is what ``round(gross × c / n)`` (the price before the discount, cumulatively) leaves
+over the net, so a returned line's price before its discount is its quantity × unit price (for pieces):
+the return slip's subtotal agrees with its lines.
 """
 
 from __future__ import annotations
@@ -293,7 +296,12 @@ def _plan_return(original: _Head, lines: Sequence[ReturnLineInput]) -> list[DocL
             net, disc = line.total - refunded, line.discount - disc_back
         else:
             net = min(max(_share(line.total, after, line.qty) - refunded, 0), line.total - refunded)
-            disc = min(max(_share(line.discount, after, line.qty) - disc_back, 0), line.discount - disc_back)
+            # The discount is what the gross share leaves over the net one, so the line's price
+            # before its discount is round(gross × c / n) cumulatively (quantity × unit price for
+            # pieces): rounded apart, net and discount could each round up and the slip's subtotal
+            # come to 429,91 under "1 × 429,90".
+            gross = _share(line.total + line.discount, after, line.qty)
+            disc = min(max(gross - (refunded + net) - disc_back, 0), line.discount - disc_back)
         doc_lines.append(
             DocLine(
                 product_id=line.product_id,

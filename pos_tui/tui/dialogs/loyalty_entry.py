@@ -10,8 +10,9 @@ Esc closes and hands the latest cart back to the sale screen.
   mistaken for a product code or the other way round). A code no change of the cart can make
   usable — unknown, withdrawn, not yet valid, expired, used up, another member's — is refused
   with the reason and not added. A coupon whose minimum spend or product the receipt does not
-  reach yet is added and listed as *not applied* with the reason: it starts to apply when the
-  receipt reaches it, and a later void that takes the receipt below it is never refused.
+  reach yet is added and listed as *not applied*, with the reason wrapped on a line of its own
+  (whole at 80×24): it starts to apply when the receipt reaches it, and a later void that takes
+  the receipt below it is never refused.
 - **Rewards** (``sale.rewards``, Ctrl+R, shown when the sale has a member): the program's
   rewards catalog with each reward's points, whether the member can afford it now (available
   points minus what the rewards already on the receipt take, and the program's minimum
@@ -160,6 +161,10 @@ class CouponDialog(_CartDialog, ScanTarget):
         bind("list.down", "move(1)", N_("Down"), N_("Next coupon"), show=False),
     ]
 
+    def __init__(self, cart: Cart, language: str = "en") -> None:
+        super().__init__(cart, language)
+        self.add_class("wide")  # a reason why a coupon does not apply is a sentence
+
     def compose_body(self) -> ComposeResult:
         yield Label(_("Type or scan the coupon code"), classes="dialog-prompt")
         yield Input(id="coupon-code", placeholder=_("Coupon code"))
@@ -205,12 +210,15 @@ class CouponDialog(_CartDialog, ScanTarget):
         problems = self.problems()
         for code in self.cart.coupons:
             amount = sum((b.amount for b in self.cart.benefits if b.kind == "coupon" and b.code == code), ZERO)
+            reason = None
             if amount:
                 right = Text(format_money(-amount, self.language), style="green")
             else:
-                reason = next((p for p in problems if code in p), _("not applied"))
-                right = Text(_("not applied: {reason}").format(reason=reason), style="yellow")
+                reason = next((p for p in problems if code in p), None)
+                right = Text(_("not applied"), style="yellow")
             grid = _row(Text(code, style="bold"), right)
+            if reason:  # on a row of its own, wrapped: the cashier reads it whole at 80×24
+                grid.add_row(Text("  " + reason, style="yellow", no_wrap=False, overflow="fold"), "")
             value = self.value_of(code)
             if value:
                 grid.add_row(Text("  " + value, style="dim"), "")
@@ -365,6 +373,30 @@ class RewardsDialog(_CartDialog):
     def _selected(self, event: OptionList.OptionSelected) -> None:
         self.give(self.rows[event.option_index])
 
+    def refusal(self, row: RewardRow) -> str:
+        """Why ``row``'s reward cannot be taken (one more pick), said as a refusal: the member's
+        balance is under the program's minimum, or the points left are fewer than it needs."""
+        lang = self.language
+        if self.available < self.min_balance:
+            return _(
+                "Reward {name} cannot be taken: the member needs a balance of at least {min} points for rewards "
+                "and has {available}"
+            ).format(
+                name=row.reward.name,
+                min=format_decimal(self.min_balance, language=lang),
+                available=format_decimal(self.available, language=lang),
+            )
+        return _(
+            "Reward {name} cannot be taken: not enough points, it needs {points} and {left} are left "
+            "({available} available, {taken} taken by the rewards on this receipt)"
+        ).format(
+            name=row.reward.name,
+            points=format_decimal(row.reward.points, language=lang),
+            left=format_decimal(max(row.left, 0), language=lang),
+            available=format_decimal(self.available, language=lang),
+            taken=format_decimal(reward_points_on(self.cart), language=lang),
+        )
+
     def give(self, row: RewardRow) -> None:
         """Put ``row``'s reward on the receipt, or say why it cannot go on."""
         from pos_tui.core.loyalty import pricing
@@ -378,14 +410,7 @@ class RewardsDialog(_CartDialog):
             )
             return
         if not row.affordable:
-            self.show_error(
-                _("Reward {name} costs {points} points; the member has {left} left ({available} available)").format(
-                    name=reward.name,
-                    points=format_decimal(reward.points),
-                    left=format_decimal(max(row.left, 0)),
-                    available=format_decimal(self.available),
-                )
-            )
+            self.show_error(self.refusal(row))
             return
         session = pos_app(self).session
         actor = session.require_actor()

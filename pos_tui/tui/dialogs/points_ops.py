@@ -5,8 +5,9 @@ on the sale. Three modes, one key each (``points.transfer``, ``points.donate``,
 ``points.adjust``); the member's available points stay on top.
 
 - **Transfer**: the receiver's card scanned or their phone, card or member id typed (Enter finds
-  them and shows their name), the box "the giving member consents" ticked, the points, Enter.
-  The consent is recorded as "till: consent box".
+  them, shows their name and goes to the points), the box "the giving member consents" ticked
+  with Space (from the points field too), the points, Enter. The consent is recorded as "till:
+  consent box".
 - **Donate**: a charity of the program picked with ↑↓, the points, Enter.
 - **Adjust**: ±points and a reason, Enter (needs ``points_adjust``).
 
@@ -14,7 +15,8 @@ The writes run in a thread worker (:class:`~pos_tui.tui.calls.CoreCall`); a tran
 program's ``supervisor_above`` or an adjustment by a cashier fails with PermissionDenied, and the
 app's override flow asks for a supervisor's PIN and runs it again. Every refusal lands on the
 dialog's own error line; the dialog stays open after an operation (the result line says what
-was done) and dismisses with True when anything was done, so the sale screen re-reads the member.
+was done, until the mode changes or an error shows) and dismisses with True when anything was
+done, so the sale screen re-reads the member.
 """
 
 from __future__ import annotations
@@ -22,9 +24,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
-from textual import on
+from textual import events, on
+from textual.actions import SkipAction
 from textual.app import ComposeResult
-from textual.binding import BindingType
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Checkbox, Input, Label, OptionList, Static
@@ -71,6 +74,14 @@ def _points(text: str, *, signed: bool = False) -> int:
     return int(value)
 
 
+class _PointsField(Input):
+    """The points field: it leaves Space to the dialog's binding (a space in a number means
+    nothing; in transfer mode Space ticks the consent box, elsewhere it is typed as before)."""
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        return character != " " and super().check_consume_key(key, character)
+
+
 class PointsOpsDialog(Dialog[bool], ScanTarget):
     """Transfer, donate or adjust the points of ``member_id`` (module doc)."""
 
@@ -87,6 +98,9 @@ class PointsOpsDialog(Dialog[bool], ScanTarget):
         bind("dialog.yes", "confirm", N_("Do it"), N_("Carry out the operation"), show=False),
         bind("list.up", "move(-1)", N_("Up"), N_("Previous charity"), show=False),
         bind("list.down", "move(1)", N_("Down"), N_("Next charity"), show=False),
+        # Space ticks the consent box from the points field too (skipped in the fields that take a
+        # space: the receiver's phone, the reason), so Enter on the receiver may go to the points.
+        Binding("space", "consent", N_("Consent"), show=False, priority=True),
     ]
 
     def __init__(self, member_id: int, name: str, mode: Mode = "transfer") -> None:
@@ -116,19 +130,32 @@ class PointsOpsDialog(Dialog[bool], ScanTarget):
             yield charities
         with Horizontal(classes="form-row"):
             yield Label(_("Points"), id="ops-points-label", classes="dialog-label")
-            yield Input(id="ops-points", restrict=r"[-+0-9. ]*", max_length=12)
+            yield _PointsField(id="ops-points", restrict=r"[-+0-9. ]*", max_length=12)
         with Horizontal(classes="form-row", id="ops-reason-row"):
             yield Label(_("Reason"), classes="dialog-label")
             yield Input(id="ops-reason", max_length=200)
         yield Static("", id="ops-result")
 
     def hint(self) -> str:
+        """The mode keys and, in transfer mode, how the consent box is ticked."""
         app = pos_app(self)
-        return _("{transfer} transfer · {donate} donate · {adjust} adjust · Enter: do it · Esc: close").format(
+        if self.mode == "transfer":
+            text = _(
+                "{transfer} transfer · {donate} donate · {adjust} adjust · Space: consent box · Enter: do it · "
+                "Esc: close"
+            )
+        else:
+            text = _("{transfer} transfer · {donate} donate · {adjust} adjust · Enter: do it · Esc: close")
+        return text.format(
             transfer=app.key_label("points.transfer"),
             donate=app.key_label("points.donate"),
             adjust=app.key_label("points.adjust"),
         )
+
+    def show_error(self, message: str) -> None:
+        """A new error replaces the last operation's result line (it no longer describes the form)."""
+        self.query_one("#ops-result", Static).update("")
+        super().show_error(message)
 
     def on_mount(self) -> None:
         self.show_balance()
@@ -152,6 +179,8 @@ class PointsOpsDialog(Dialog[bool], ScanTarget):
     def action_mode(self, mode: str) -> None:
         if self.busy or mode not in MODES:
             return
+        if mode != self.mode:  # the last result was of the other mode's form
+            self.query_one("#ops-result", Static).update("")
         self.mode = mode  # type: ignore[assignment]  # one of MODES, checked above
         titles = {
             "transfer": _("Transfer to another member"),
@@ -159,6 +188,7 @@ class PointsOpsDialog(Dialog[bool], ScanTarget):
             "adjust": _("Adjust (manager)"),
         }
         self.query_one("#ops-mode", Label).update(titles[self.mode])
+        self.query_one(".dialog-hint", Static).update(self.hint())
         self.query_one("#ops-transfer").display = self.mode == "transfer"
         self.query_one("#ops-donate").display = self.mode == "donate"
         self.query_one("#ops-reason-row").display = self.mode == "adjust"
@@ -207,14 +237,33 @@ class PointsOpsDialog(Dialog[bool], ScanTarget):
         self.receiver = receiver
         name.update(_("To: {name} (member #{id})").format(name=receiver.name, id=receiver.id))
         self.clear_error()
-        consent = self.query_one("#ops-consent", Checkbox)
-        (self.query_one("#ops-points", Input) if consent.value else consent).focus()
+        self.query_one("#ops-points", Input).focus()
         return True
+
+    def action_consent(self) -> None:
+        """Space: tick (or untick) the consent box, in transfer mode, unless the focused field
+        takes a space itself (the receiver's phone number, the reason)."""
+        focused = self.app.focused
+        if self.mode != "transfer" or self.busy or (isinstance(focused, Input) and focused.id != "ops-points"):
+            raise SkipAction()
+        consent = self.query_one("#ops-consent", Checkbox)
+        consent.value = not consent.value
 
     @on(Checkbox.Changed, "#ops-consent")
     def _consented(self, event: Checkbox.Changed) -> None:
         if event.value:
             self.query_one("#ops-points", Input).focus()
+
+    def on_key(self, event: events.Key) -> None:
+        """Digits (and a sign) typed while the consent box has the focus go to the points field,
+        not nowhere."""
+        consent = self.query_one("#ops-consent", Checkbox)
+        if consent.has_focus and event.character is not None and event.character in "0123456789+-.":
+            event.stop()
+            event.prevent_default()
+            field = self.query_one("#ops-points", Input)
+            field.focus()  # deferred (call_later): the key follows it, so it lands after the field's Focus
+            self.app.call_later(field.post_message, events.Key(event.key, event.character))
 
     @on(OptionList.OptionSelected, "#ops-charities")
     def _charity_picked(self) -> None:
@@ -266,8 +315,8 @@ class PointsOpsDialog(Dialog[bool], ScanTarget):
                 return
             consent = self.query_one("#ops-consent", Checkbox)
             if not consent.value:
-                consent.focus()
-                self.show_error(_("Tick the box once the giving member has consented"))
+                self.query_one("#ops-points", Input).focus()
+                self.show_error(_("Press Space to tick the box once the giving member has consented"))
                 return
         charity: str | None = None
         if self.mode == "donate":

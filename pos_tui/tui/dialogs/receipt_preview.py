@@ -3,7 +3,8 @@
 The preview is made from the job's :class:`~pos_tui.core.kernel.printable.Printable` (not a second layout),
 so what the cashier sees is what went to the paper, including "COPY", the fiscal number and the
 no-fiscal-value notice. It is shown after every payment, with or without a receipt printer (without
-one it is the customer's only receipt). Enter or Esc closes it; the next item scanned or typed
+one it is the customer's only receipt). ↑↓, PgUp/PgDn, Home and End scroll a long receipt (End
+shows its footer). Enter or Esc closes it; the next item scanned or typed
 (Enter-terminated, as a scanner sends it) closes it too and lands on the sale screen as the first
 line of the next sale, so the next customer needs no extra key. The reprint key queues a copy, for
 a customer who wants a second slip or a jammed printer, and says so when there is no printer.
@@ -16,7 +17,7 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import App, ComposeResult
-from textual.binding import BindingType
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Input, Static
 
@@ -62,6 +63,10 @@ class ReceiptPreview(ScanTarget, Dialog[None]):
         bind("list.down", "scroll_receipt(1)", N_("Down"), N_("Scroll the receipt down"), show=False),
         bind("list.page_up", "scroll_receipt(-10)", N_("Page up"), N_("Scroll the receipt up"), show=False),
         bind("list.page_down", "scroll_receipt(10)", N_("Page down"), N_("Scroll the receipt down"), show=False),
+        # Home/End: the receipt's top and its end (the footer), not the scan field's cursor (priority:
+        # the focused field would take them first; a code typed there never needs them).
+        Binding("home", "receipt_edge(False)", N_("Top"), show=False, priority=True),
+        Binding("end", "receipt_edge(True)", N_("End"), show=False, priority=True),
     ]
 
     def __init__(self, job: Printable, document: dict[str, Any] | None = None, printer_note: str = "") -> None:
@@ -87,6 +92,14 @@ class ReceiptPreview(ScanTarget, Dialog[None]):
 
     def action_scroll_receipt(self, lines: int) -> None:
         self.query_one(".dialog-body", VerticalScroll).scroll_relative(y=lines, animate=False)
+
+    def action_receipt_edge(self, end: bool) -> None:
+        """Home: the receipt's first line; End: its last."""
+        body = self.query_one(".dialog-body", VerticalScroll)
+        if end:
+            body.scroll_end(animate=False, immediate=True)
+        else:
+            body.scroll_home(animate=False, immediate=True)
 
     @on(Input.Submitted, "#next-scan")
     async def _next(self, event: Input.Submitted) -> None:

@@ -3,12 +3,13 @@ cash or by card.
 
 Reached from the F12 menu's gift card entry (users with ``sell``, which
 :func:`pos_tui.core.loyalty.wallet.top_up` checks again). The member is the one on the sale, or
-the one whose card or phone number is typed or scanned. As selling a gift card, it is not a sale
+the one whose card or phone number is typed or scanned (Enter shows their name and store credit,
+or says at once that nobody has that card or phone). As selling a gift card, it is not a sale
 of goods: no receipt, no KDV. Cash (``wallet.cash``, F8) goes into this terminal's drawer, a
 ``store_credit`` cash movement of the open shift, so the X report and the shift's expected cash
 include it; a card (``wallet.card``, F9) is charged on the card terminal and only the journal
 records it. The write runs in a thread worker; the dialog stays open to show the new balance
-and closes with Esc.
+(until a new error or member replaces it) and closes with Esc.
 """
 
 from __future__ import annotations
@@ -71,6 +72,7 @@ class WalletTopUpDialog(Dialog[Any], ScanTarget):
         else:
             yield Label(_("Scan the member's card or type a phone number"), classes="dialog-label")
         yield Input(id="wt-member")
+        yield Label("", id="wt-member-name")
         yield Label(_("Amount"), classes="dialog-label")
         yield Input(id="wt-amount")
         yield Static("", id="wt-result")
@@ -86,7 +88,52 @@ class WalletTopUpDialog(Dialog[Any], ScanTarget):
 
     @on(Input.Submitted, "#wt-member")
     def _member_entered(self) -> None:
-        self.query_one("#wt-amount", Input).focus()
+        """Enter on the card or phone: say whose wallet it is, and what it holds, before the
+        money is taken (an unknown card or phone is said at once; the field keeps the focus)."""
+        if self.look_up_member():
+            self.query_one("#wt-amount", Input).focus()
+
+    def look_up_member(self) -> bool:
+        """Show the member the typed card or phone names, ``Member: Zeynep Kaya (credit
+        250,00)``; False (with the error) when it names nobody. Empty: the member on the sale."""
+        from pos_tui.core.kernel import PosError
+        from pos_tui.core.loyalty import members, wallet
+
+        field = self.query_one("#wt-member", Input)
+        shown = self.query_one("#wt-member-name", Label)
+        self.query_one("#wt-result", Static).update("")
+        shown.update("")
+        typed = field.value.strip()
+        if not typed and self.member_id is not None:
+            self.clear_error()
+            return True
+        if not typed:
+            self.show_error(_("Scan the member's card or type a phone number"))
+            return False
+        try:
+            found = members.find_member(typed)
+            if found is None:
+                raise NotFound(_("No member with card or phone {text}").format(text=typed))
+            credit = wallet.wallet_balance(found.id)
+        except PosError as exc:
+            field.focus()
+            self.show_error(exc.message)
+            return False
+        shown.update(
+            _("Member: {name} (credit {amount})").format(name=found.name, amount=format_money(credit, self.language))
+        )
+        self.clear_error()
+        return True
+
+    def show_error(self, message: str) -> None:
+        """A new error replaces the last top-up's result line (it no longer describes the form)."""
+        self.query_one("#wt-result", Static).update("")
+        super().show_error(message)
+
+    @on(Input.Changed, "#wt-member")
+    def _member_changed(self) -> None:
+        """Another card or phone being typed: the name shown was the old one's."""
+        self.query_one("#wt-member-name", Label).update("")
 
     @on(Input.Submitted, "#wt-amount")
     def _amount_entered(self) -> None:
@@ -176,6 +223,7 @@ class WalletTopUpDialog(Dialog[Any], ScanTarget):
         self.query_one("#wt-result", Static).update(self.describe(event))
         for field in self.query(Input):
             field.value = ""
+        self.query_one("#wt-member-name", Label).update("")
         self.query_one("#wt-amount" if self.member_id is not None else "#wt-member", Input).focus()
 
     def core_error(self, message: str) -> None:

@@ -29,6 +29,7 @@ from pos_tui.core.kernel import (
     to_kurus,
 )
 from pos_tui.i18n import _
+from pos_tui.text import turkish_lower
 from pos_tui.tui.base import pos_app
 from pos_tui.tui.calls import CoreCall
 from pos_tui.tui.capabilities import ScanTarget
@@ -106,8 +107,14 @@ def refund_parts(refunds: Any, account: str | None, language: str, *, posted: bo
             parts.append(text.format(amount=money))
         else:
             text = _("{amount} refunded as {method}") if posted else _("{amount} back as {method}")
-            parts.append(text.format(amount=money, method=method_label(method)))
+            parts.append(text.format(amount=money, method=mid_sentence(method_label(method), language)))
     return " · ".join(parts)
+
+
+def mid_sentence(label: str, language: str) -> str:
+    """A method's label (``Puan``, ``Hediye kartı``: capitalised to stand alone) as it reads inside
+    a sentence, ``puan``; lower-cased the Turkish way (I → ı, İ → i) in Turkish."""
+    return turkish_lower(label) if language.startswith("tr") else label.lower()
 
 
 def refund_preview(line: Any, qty_milli: int) -> Decimal:

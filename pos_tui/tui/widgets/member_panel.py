@@ -2,7 +2,9 @@
 
 Shown only while the cart has a member (the sale screen hides it otherwise, so a screen
 without a member looks exactly as before). It is a single :class:`Static` drawing a Rich
-group, five lines at most, so the sale screen still fits 80×24. The member's coupons lead the
+group, five lines at most, so the sale screen still fits 80×24: name and tier; the card with
+the store credit beside it (the credit kept whole); available and pending points; the bar to
+the next tier; coupons, stamps and badges. The member's coupons lead the
 last line: how many, and the code and last day of the one to use first (``1 coupon ABCD1234
 to 05.01``, in Turkish ``1 kupon ABCD1234 son 05.01``: whole at 80 columns), so the cashier can
 key it in. The figures are the member's profile
@@ -77,6 +79,15 @@ def coupons_line(profile: dict[str, Any], language: str = "en") -> str:
     )
 
 
+def _pair(left: Text, right: Text) -> Table:
+    """``left`` and ``right`` on one line; ``right`` is never cut, ``left`` ends in an ellipsis."""
+    grid = Table.grid(expand=True)
+    grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+    grid.add_column(justify="right", no_wrap=True)
+    grid.add_row(left, Text.assemble(" ", right))
+    return grid
+
+
 def render_profile(profile: dict[str, Any], language: str = "en") -> RenderableType:
     """The panel's lines for a :func:`member_profile` dict."""
     lines: list[RenderableType] = []
@@ -86,24 +97,27 @@ def render_profile(profile: dict[str, Any], language: str = "en") -> RenderableT
         head.append("  ")
         head.append(str(tier["name"]), style="bold magenta")
     lines.append(head)
-    lines.append(Text(str(profile.get("card") or ""), style="dim", no_wrap=True, overflow="ellipsis"))
+    card = Text(str(profile.get("card") or ""), style="dim", no_wrap=True, overflow="ellipsis")
+    credit = _decimal(profile.get("store_credit"))
+    if credit:  # beside the card, whole: the card gives way (ellipsis) when the line is short
+        lines.append(
+            _pair(card, Text(_("credit {amount}").format(amount=format_money(credit, language)), style="cyan"))
+        )
+    else:
+        lines.append(card)
 
     points = profile.get("points") or {}
-    row = Text(no_wrap=True, overflow="ellipsis")
-    row.append(
+    available = Text(
         _("{n} points").format(n=format_decimal(int(points.get("available") or 0), language=language)),
         style="bold green",
+        no_wrap=True,
+        overflow="ellipsis",
     )
     if points.get("pending"):
-        row.append("  ")
-        row.append(
-            _("+{n} pending").format(n=format_decimal(int(points["pending"]), language=language)), style="yellow"
-        )
-    credit = _decimal(profile.get("store_credit"))
-    if credit:
-        row.append("  ")
-        row.append(_("credit {amount}").format(amount=format_money(credit, language)), style="cyan")
-    lines.append(row)
+        pending = _("+{n} pending").format(n=format_decimal(int(points["pending"]), language=language))
+        lines.append(_pair(available, Text(pending, style="yellow")))
+    else:
+        lines.append(available)
 
     parts = progress_parts(profile)
     if parts is not None:
