@@ -170,9 +170,10 @@ def test_the_rendered_spend_equals_the_peewee_queries(
 
 def test_a_known_history_and_the_sql_is_rendered_once(backend: object, now: datetime) -> None:
     """Small numbers by hand: 100 on 1 October at 00:30 local (in), 50 on 30 September at 23:59
-    (out), 1 at October's first instant (in, 0.50 of it returned) and 7 at November's (out), a return of 30 of the October receipt on 3 November (counts against October when
-    posted by the evaluated day), another terminal's 20 and its return of 5 of an October
-    receipt, another member's 999. Rendered once: the cache holds the statement's text."""
+    (out), 1 at October's first instant (in, 0.50 of it returned) and 7 at November's (out), a
+    return of 30 of the October receipt on 3 November (counts against October when posted by
+    the evaluated day), another terminal's 20 and its return of 5 of an October receipt,
+    another member's 999. Rendered once: the cache holds the statement's text."""
     till = cashier(now)
     ours, other = member(at(date(2026, 9, 1))), member(at(date(2026, 9, 1)))
     card = str(m.Member.get_by_id(ours).card)
