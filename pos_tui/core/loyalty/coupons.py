@@ -214,6 +214,40 @@ def create_coupon(
     new random code. ``kind`` amount takes ``amount`` TRY, ``percent`` takes ``percent``
     (0–100, two decimals), at most ``max_discount`` TRY when given. ``origin_sale`` / ``rule``:
     the sale uid and next-order rule that issued it. Journalled as ``coupon``."""
+    return _create_coupon(
+        code, kind=kind, amount=amount, percent=percent, min_spend=min_spend, valid_from=valid_from,
+        valid_to=valid_to, max_uses=max_uses, member_id=member_id, product_code=product_code, note=note,
+        source=source, actor=actor, now=now, terminal=terminal, max_discount=max_discount,
+        origin_sale=origin_sale, rule=rule, read_back=True,
+    )  # fmt: skip
+
+
+def _create_coupon(
+    code: str | None,
+    *,
+    kind: str,
+    amount: Decimal | None = None,
+    percent: Decimal | None = None,
+    min_spend: Decimal = ZERO,
+    valid_from: date | None = None,
+    valid_to: date | None = None,
+    max_uses: int | None = 1,
+    member_id: int | None = None,
+    product_code: str | None = None,
+    note: str | None = None,
+    source: str = "admin",
+    actor: Actor | None = None,
+    now: datetime,
+    terminal: str = ADMIN_TERMINAL,
+    max_discount: Decimal | None = None,
+    origin_sale: str | None = None,
+    rule: str | None = None,
+    read_back: bool,
+) -> CouponInfo:
+    """:func:`create_coupon`; ``read_back`` False (a next-order coupon issued inside a sale's
+    posting, for a member the sale already names) skips checking the member and reading the new
+    coupon back: the answer is built from what was written, field for field what
+    :func:`get_coupon` would read (``uses`` 0, ``active``)."""
     if actor is not None:
         require(actor, "admin")
     values = _validate(kind, amount, percent, min_spend, valid_from, valid_to, max_uses)
@@ -231,7 +265,7 @@ def create_coupon(
             if found is None:
                 raise NotFound(_("No product with code {code}").format(code=product_code))
             product_id = int(found[0])
-        if member_id is not None and fast.select_first(m.Member, ("id",), {"id": member_id}) is None:
+        if read_back and member_id is not None and fast.select_first(m.Member, ("id",), {"id": member_id}) is None:
             raise NotFound(_("No member with id {id}").format(id=member_id))
         if code is None:
             code = new_code()
@@ -281,7 +315,29 @@ def create_coupon(
             **({"origin_sale": origin_sale, "rule": rule} if origin_sale is not None else {}),
         }
         journal.append("coupon", payload, terminal=terminal, now=now, ref=code)
-    return get_coupon(code)
+    if read_back or product_code is not None:
+        return get_coupon(code)
+    return CouponInfo(
+        id=coupon_id,
+        code=code,
+        kind=kind,
+        amount=None if values["amount"] is None else from_kurus(values["amount"]),
+        percent=None if values["percent_bp"] is None else Decimal(values["percent_bp"]) / 100,
+        min_spend=from_kurus(values["min_spend"]),
+        valid_from=valid_from,
+        valid_to=valid_to,
+        max_uses=max_uses,
+        uses=0,
+        member_id=member_id,
+        product_code=None,
+        source=source,
+        note=(note or "").strip() or None,
+        created_at=from_db(to_db(now)),
+        active=True,
+        max_discount=None if "max_discount" not in values else from_kurus(values["max_discount"]),
+        origin_sale=origin_sale,
+        rule=rule,
+    )
 
 
 def _validate(

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, NamedTuple
@@ -66,10 +66,17 @@ def _scoped(rule: NextOrderCoupon) -> bool:
     return rule.scope != Scope()
 
 
-def receipt_spend(rule: NextOrderCoupon, lines: Sequence[ReceiptLine], program: Program) -> tuple[Decimal, Decimal]:
+def receipt_spend(
+    rule: NextOrderCoupon,
+    lines: Sequence[ReceiptLine],
+    program: Program,
+    facts: Mapping[int, pricing.ProductFacts] | None = None,
+) -> tuple[Decimal, Decimal]:
     """``(eligible, in_scope)``: what the receipt's non-excluded lines paid, and the part of it
-    on lines in the rule's scope. Excluded products (``earning.excluded``) count in neither."""
-    facts = pricing.product_facts([ln.product_id for ln in lines])
+    on lines in the rule's scope. Excluded products (``earning.excluded``) count in neither.
+    ``facts``: the lines' product facts when the caller has read them (one read for every rule)."""
+    if facts is None:
+        facts = pricing.product_facts([ln.product_id for ln in lines])
     excluded = program.earning.excluded
     eligible = in_scope = ZERO
     for ln in lines:
@@ -83,10 +90,16 @@ def receipt_spend(rule: NextOrderCoupon, lines: Sequence[ReceiptLine], program: 
     return eligible, in_scope
 
 
-def meets_thresholds(rule: NextOrderCoupon, lines: Sequence[ReceiptLine], program: Program) -> bool:
+def meets_thresholds(
+    rule: NextOrderCoupon,
+    lines: Sequence[ReceiptLine],
+    program: Program,
+    facts: Mapping[int, pricing.ProductFacts] | None = None,
+) -> bool:
     """The receipt reaches the rule's ``min_spend`` (and ``scope_min_spend`` on its scope, when it
-    has one). A receipt that paid nothing eligible never qualifies."""
-    eligible, in_scope = receipt_spend(rule, lines, program)
+    has one). A receipt that paid nothing eligible never qualifies. ``facts``: as
+    :func:`receipt_spend` takes them."""
+    eligible, in_scope = receipt_spend(rule, lines, program, facts)
     if eligible <= 0 or eligible < rule.min_spend:
         return False
     return not _scoped(rule) or (in_scope > 0 and in_scope >= rule.scope_min_spend)
@@ -116,14 +129,21 @@ def issue_next_order_coupons(
         return []
     day = shop_day(now, tz)
     issued: list[CouponInfo] = []
+    facts: Mapping[int, pricing.ProductFacts] | None = None
     for rule in rules:
         if rule.members_only and member_id is None:
             continue
-        if not rule.window.contains(day) or not meets_thresholds(rule, lines, program):
+        if not rule.window.contains(day):
+            continue
+        if facts is None:  # read once for every rule, only when a rule's window is open
+            facts = pricing.product_facts([ln.product_id for ln in lines])
+        if not meets_thresholds(rule, lines, program, facts):
             continue
         start, end = validity(rule, day)
+        # The member is the sale's (just posted): not checked again, and the coupon is not read
+        # back (the answer is built from what was written).
         issued.append(
-            coupons.create_coupon(
+            coupons._create_coupon(
                 None,
                 kind=rule.kind,
                 amount=rule.amount if rule.kind == "amount" else None,
@@ -141,6 +161,7 @@ def issue_next_order_coupons(
                 actor=None,
                 now=now,
                 terminal=terminal,
+                read_back=False,
             )
         )
     return issued

@@ -63,7 +63,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any, Literal
 
-from peewee import JOIN, Case, fn
+from peewee import JOIN, SQL, Case, NodeList, Select, fn
 
 from pos_tui import store
 from pos_tui.core.kernel import journal
@@ -234,35 +234,81 @@ def _direction(program: Program, from_code: str | None, to_code: str | None) -> 
 
 
 def _spend_in(member_id: int, start: date, end: date, as_of: date, tz: str) -> Decimal:
-    """Net spend of one member: index-driven queries (by member; the other terminals' spend by
-    card), not a table scan."""
+    """Net spend of one member: one statement, index-driven (the member's receipts and the
+    returns of them by member; the other terminals' spend by card), rendered once
+    (:func:`_spend_query`)."""
     lo, hi, cutoff = (
         _day_start(start, tz),
         _day_start(end + timedelta(days=1), tz),
         _day_start(as_of + timedelta(1), tz),
     )
+    rows = fast.select_rendered("tiers.spend", _spend_query, *_spend_params(member_id, lo, hi, cutoff))
+    total = 0
+    for key, amount, data in rows:
+        if key is None:  # this terminal's receipts net of their returns
+            total += int(amount or 0)
+        elif _foreign_counts(int(amount), data, lo, hi):
+            total += int(amount)
+    return from_kurus(total)
+
+
+def _spend_params(member_id: int, lo: datetime, hi: datetime, cutoff: datetime) -> tuple[Any, ...]:
+    """The parameters of :func:`_spend_query` in the order its SQL renders them (naive UTC
+    datetimes, what Peewee passes for these fields), so that :func:`fast.select_rendered`
+    renders it once."""
+    return (member_id, lo, hi, cutoff, member_id, lo, hi, cutoff, SPEND, lo, cutoff, hi, member_id)
+
+
+def _spend_query(
+    member_id: int, lo: datetime, hi: datetime, cutoff: datetime, *_repeated: Any, ledger: str = SPEND
+) -> Any:
+    """One member's spend in [``lo``, ``hi``) with documents posted before ``cutoff``: a first
+    row ``(NULL, own − returned, NULL)`` for this terminal's ``sale`` table (receipts and
+    returns without a receipt on their day, minus the returns of the window's receipts), then
+    the other terminals' ``spend`` rows of the member's card ``(key, amount, data)`` as
+    :func:`_foreign_spend` reads them (a return's JSON says the day it counts on). Constants
+    are SQL literals so the parameters are only :func:`_spend_params`. Called with
+    :func:`_spend_params`."""
     S = m.Sale
-    own = (
-        S.select(fn.COALESCE(fn.SUM(Case(None, [(S.kind == "return", S.total * -1)], S.total)), 0))
+    orig = m.Sale.alias("orig")
+    zero = SQL("0")
+    own = S.select(
+        fn.COALESCE(fn.SUM(Case(None, [(S.kind == SQL("'return'"), S.total * SQL("-1"))], S.total)), zero)
+    ).where(
+        (S.member == member_id)
+        & ((S.kind == SQL("'sale'")) | S.return_of.is_null())
+        & (S.at >= lo)
+        & (S.at < hi)
+        & (S.at < cutoff)
+    )
+    returned = (
+        S.select(fn.COALESCE(fn.SUM(S.total), zero))
+        .join(orig, on=(S.return_of == orig.id))
         .where(
-            (S.member == member_id)
-            & ((S.kind == "sale") | S.return_of.is_null())
-            & (S.at >= lo)
-            & (S.at < hi)
+            (orig.member == member_id)
+            & (S.kind == SQL("'return'"))
+            & (orig.at >= lo)
+            & (orig.at < hi)
             & (S.at < cutoff)
         )
-        .scalar()
     )
-    orig = m.Sale.alias("orig")
-    returned = (
-        S.select(fn.COALESCE(fn.SUM(S.total), 0))
-        .join(orig, on=(S.return_of == orig.id))
-        .where((orig.member == member_id) & (S.kind == "return") & (orig.at >= lo) & (orig.at < hi) & (S.at < cutoff))
-        .scalar()
+    M, L = m.Member, m.SyncLedger
+    card = M.select(M.card).where(M.id == member_id)
+    local = Select(columns=[SQL("NULL"), NodeList((own, SQL("-"), returned)), SQL("NULL")])
+    foreign = L.select(L.key, L.amount, L.data).where(
+        (L.ledger == ledger) & (L.at >= lo) & (L.at < cutoff) & ((L.amount < zero) | (L.at < hi)) & (L.key == card)
     )
-    card = fast.select_first(m.Member, ("card",), {"id": member_id})
-    foreign = 0 if card is None else _foreign_spend(start, end, as_of, tz, str(card[0])).get(str(card[0]), 0)
-    return from_kurus(int(own or 0) - int(returned or 0) + foreign)
+    return local.union_all(foreign)
+
+
+def _foreign_counts(amount: int, data: Any, lo: datetime, hi: datetime) -> bool:
+    """Whether another terminal's ``spend`` row (already inside the query's bounds) counts in
+    [``lo``, ``hi``): a sale does; a return counts on its receipt's day (``return_of_at``), or
+    its own without one."""
+    if amount >= 0:
+        return True
+    row = json.loads(data) if isinstance(data, str) else data
+    return lo <= _stored_time(row.get("return_of_at") or row["at"]) < hi
 
 
 def _stored_time(value: Any) -> datetime:
@@ -294,12 +340,8 @@ def _foreign_spend(start: date, end: date, as_of: date, tz: str, card: str | Non
     found: dict[str, int] = defaultdict(int)
     for key, amount, data in raw(L.select(L.key, L.amount, L.data).where(where)):
         amount = int(amount)
-        if amount < 0:
-            row = json.loads(data) if isinstance(data, str) else data
-            counted = _stored_time(row.get("return_of_at") or row["at"])
-            if not lo <= counted < hi:
-                continue
-        found[str(key)] += amount
+        if _foreign_counts(amount, data, lo, hi):
+            found[str(key)] += amount
     return found
 
 
