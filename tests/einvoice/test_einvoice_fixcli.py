@@ -86,9 +86,14 @@ def test_the_list_keeps_numbers_whole_at_80_columns_and_says_the_tills_status(cl
 
 
 def test_output_table_keeps_whole_columns(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from rich.console import Console
+
     from pos_tui.cli import output
 
-    monkeypatch.setattr(output.stdout, "width", 40, raising=False)
+    # the console behind the lazy proxy: patching ``width`` on the proxy itself would leave an
+    # attribute there when undone (the value read through the proxy), and every later table of this
+    # process would be that wide whatever COLUMNS says
+    monkeypatch.setattr(output.stdout, "_console", Console(width=40, soft_wrap=True, highlight=False))
     code = "5468dd36-1234-4abc-9def-0123456789ab"
     output.table(["ETTN", "Name"], [[code, "A rather long name that wraps"]], whole=(0,))
     assert code in capsys.readouterr().out
