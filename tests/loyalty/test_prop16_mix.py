@@ -517,6 +517,12 @@ class Mix(RuleBasedStateMachine):
         self.now += timedelta(hours=hours)
 
     @precondition(lambda self: self.shop is not None)
+    @rule(days=st.integers(1, 3))
+    def next_days(self, days: int) -> None:
+        """Whole days pass (holds end, lots reach their last day and pass it)."""
+        self.now += timedelta(days=days)
+
+    @precondition(lambda self: self.shop is not None)
     @rule()
     def expire(self) -> None:
         """The nightly expiry: changes no balance, and again writes nothing."""
@@ -548,6 +554,10 @@ class Mix(RuleBasedStateMachine):
             clawed = -kinds.get("clawback", (0, 0))[1]
             restored = kinds.get("restore", (0, 0))[0]
             expired = expired_by(mid, today)
+            if expired:
+                event("points expired")
+            if any(end == today and p + t > 0 for p, end, t in lots(mid).values()):
+                event("a lot on its last usable day")
             assert -kinds.get("expire", (0, 0))[1] <= expired
             b = ledger.balance(mid, as_of=today)
             expected = (
