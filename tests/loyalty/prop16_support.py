@@ -418,3 +418,8 @@ def own_lots(sale_id: int, member_id: int) -> set[int]:
     E = m.PointsEntry
     query = E.select(E.id).where((E.sale == sale_id) & (E.kind == "earn") & (E.member == member_id))
     return {int(i) for (i,) in query.tuples()}
+
+
+def benefits_of(sale_id: int) -> list[m.SaleBenefit]:
+    """The posted benefit lines of a sale (amounts in kuruş)."""
+    return list(m.SaleBenefit.select().where(m.SaleBenefit.sale == sale_id))
