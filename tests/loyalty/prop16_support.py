@@ -423,3 +423,22 @@ def own_lots(sale_id: int, member_id: int) -> set[int]:
 def benefits_of(sale_id: int) -> list[m.SaleBenefit]:
     """The posted benefit lines of a sale (amounts in kuruş)."""
     return list(m.SaleBenefit.select().where(m.SaleBenefit.sale == sale_id))
+
+
+def max_entry() -> int:
+    """The newest points entry's id (0 when none)."""
+    E = m.PointsEntry
+    return int(E.select(fn.COALESCE(fn.MAX(E.id), 0)).scalar())
+
+
+def taken_since(after: int, member_id: int, kind: str) -> list[tuple[int, date | None]]:
+    """(points, the lot's last usable day) of each ``kind`` entry of the member written after
+    entry ``after`` (the parts one spending took from each lot)."""
+    E, L = m.PointsEntry, m.PointsEntry.alias("lot")
+    query = (
+        E.select(E.points, L.expires_on)
+        .join(L, on=(E.lot == L.id))
+        .where((E.id > after) & (E.member == member_id) & (E.kind == kind))
+        .order_by(E.id)
+    )
+    return [(-int(points), end) for points, end in query.tuples()]

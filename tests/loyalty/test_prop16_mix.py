@@ -68,6 +68,7 @@ from prop16_support import (
     half_up,
     lots,
     loyalty_data,
+    max_entry,
     open_shop,
     own_lots,
     paid_by,
@@ -76,6 +77,7 @@ from prop16_support import (
     refunded_by,
     reward_points_of,
     sale_loyalty,
+    taken_since,
     wallet_sum,
 )
 
@@ -329,11 +331,16 @@ class Mix(RuleBasedStateMachine):
             if most > 0:
                 step = self.p.redeem_multiple * self.p.value
                 multiples = int(most / step)
-                amount = step * data.draw(st.integers(1, multiples), label="multiples")
-                assert (amount / self.p.value) % self.p.redeem_multiple == 0
+                chosen = data.draw(st.integers(1, multiples), label="multiples")
+                # the till lets the cashier add points in several parts: each a whole multiple
+                first = data.draw(st.integers(1, chosen), label="first part") if chosen > 1 else chosen
                 details = {"reserved_points": reserved, "reward_discount": str(discount)}
-                payments.append(PaymentInput("points", amount, details=details))
-                left -= amount
+                for part in (first, chosen - first):
+                    if part:
+                        payments.append(PaymentInput("points", step * part, details=details))
+                if first < chosen:
+                    event("sale: points paid in two parts")
+                left -= step * chosen
         if left > 0:
             payments.append(PaymentInput("cash", left))
         return payments
@@ -512,7 +519,8 @@ class Mix(RuleBasedStateMachine):
         giver, receiver = data.draw(st.permutations(self.s.members), label="giver, receiver")[:2]
         p = self.p
         available = ledger.available_points(giver, as_of=self.today)
-        given = transferred_today(giver, day=self.today)
+        given = self.model[giver].given_on.get(self.today, 0)
+        assert transferred_today(giver, day=self.today) == given
         allowed = (
             points >= p.transfer_min
             and (not p.transfer_max or points <= p.transfer_max)
@@ -534,8 +542,12 @@ class Mix(RuleBasedStateMachine):
             assert counts() == before
             override = Override(self.s.supervisor, "müşteri onayı görüldü")
             event("transfer needed a supervisor")
+        last = max_entry()
         done = self._transfer(giver, receiver, points, override)
         assert sum(pts for pts, _end in done.lots) == points
+        # each lot the points came from becomes a lot of the receiver expiring on the same day
+        assert sorted(done.lots, key=str) == sorted(taken_since(last, giver, "transfer_out"), key=str)
+        self.model[giver].given_on[self.today] = given + points
         self.model[giver].given += points
         self.model[receiver].received += points
         event("transfer")
