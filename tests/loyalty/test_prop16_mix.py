@@ -9,9 +9,10 @@ discount, discount rewards paid per point, ``redeem_multiple``, next-order coupo
 that earns points or not and refunds into the wallet or not, transfer and donation limits),
 applies it with ``rules.apply_rules`` (what ``pos-admin loyalty apply`` calls), then runs sales
 through the till's ``complete_sale`` (cash, points, store credit; rewards picked; coupons used,
-next-order ones included), partial and full returns refunded by the original methods or into
-store credit, store-credit top-ups, transfers, donations, adjustments, the clock moving by hours
-and days, and ``ledger.expire_due``.
+next-order ones included; points in one or two parts), partial and full returns refunded by
+the original methods, in cash or into store credit, store-credit top-ups, transfers, donations,
+adjustments, the clock moving by hours and days, and ``ledger.expire_due`` (or all of
+``loyalty run``). ``PROP16_EXAMPLES=400`` runs more examples (locally, to hunt).
 
 After every step (the ``@invariant`` methods):
 
@@ -97,6 +98,7 @@ from pos_tui.core.loyalty import (
     coupons,
     discount_rewards_in,
     donate_points,
+    jobs,
     ledger,
     loyalty_report,
     next_order,
@@ -446,7 +448,7 @@ class Mix(RuleBasedStateMachine):
         for ln in chosen:
             left = (ln.sold_milli - ln.returned_milli) // 1000
             asked.append(ReturnLineInput(ln.line_no, 1000 * data.draw(st.integers(1, left), label="units back")))
-        method = data.draw(st.sampled_from(["original", "store_credit"]), label="refund method")
+        method = data.draw(st.sampled_from(["original", "store_credit", "cash"]), label="refund method")
         if (
             method == "store_credit"
             and (sale.member is None or not self.p.credit_refunds)
@@ -608,11 +610,17 @@ class Mix(RuleBasedStateMachine):
         self.now += timedelta(hours=hours)
 
     @precondition(lambda self: self.shop is not None)
-    @rule()
-    def expire(self) -> None:
-        """The nightly expiry: changes no balance, and again writes nothing."""
+    @rule(whole_job=st.booleans())
+    def expire(self, whole_job: bool) -> None:
+        """The nightly expiry (``ledger.expire_due``, or all of ``loyalty run``): changes no
+        balance, and again writes nothing."""
         before = {mid: ledger.balance(mid, as_of=self.today) for mid in self.s.members}
-        if ledger.expire_due(as_of=self.today):
+        if whole_job:
+            done = jobs.run(as_of=self.today, now=self.now, program=rules.active_program())
+            written = done.expired_entries
+        else:
+            written = ledger.expire_due(as_of=self.today)
+        if written:
             event("expiry written")
         assert ledger.expire_due(as_of=self.today) == 0
         assert {mid: ledger.balance(mid, as_of=self.today) for mid in self.s.members} == before
