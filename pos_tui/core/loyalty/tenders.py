@@ -243,11 +243,20 @@ def _check_cap(program: Program, total: Decimal, points: int, already: int, rewa
 
 
 def _check_points_balance(
-    member_id: int, points: int, program: Program, now: datetime, reserved: int = 0, *, tz: str = SHOP_TZ
+    member_id: int,
+    points: int,
+    program: Program,
+    now: datetime,
+    reserved: int = 0,
+    *,
+    tz: str = SHOP_TZ,
+    spent_here: int = 0,
 ) -> None:
     """The member's available points (at least the minimum balance, no debt) cover ``points``
     on top of the ``reserved`` points this receipt already takes (its rewards, earlier points
-    payments not yet written)."""
+    payments not yet written). ``spent_here``: points earlier payments of this receipt already
+    redeemed (at ``post``); the minimum balance is what the member needs *before* the receipt,
+    so they count towards it (points paid in two parts pass it as one part does)."""
     bal = ledger.balance(member_id, as_of=shop_day(now, tz), tz=tz)
     if bal.available < 0:
         raise InsufficientPoints(
@@ -257,14 +266,14 @@ def _check_points_balance(
             ).format(points=format_decimal(bal.available))
         )
     minimum = program.points.min_balance
-    if bal.available < minimum:
+    if bal.available + spent_here < minimum:
         raise InsufficientPoints(
             _(
                 "Paying with points needs at least {minimum} available points; the member has {available} "
                 "({pending} pending)"
             ).format(
                 minimum=format_decimal(minimum),
-                available=format_decimal(bal.available),
+                available=format_decimal(bal.available + spent_here),
                 pending=format_decimal(bal.pending),
             )
         )
@@ -484,8 +493,11 @@ class PointsTender:
         _lock(member_id)
         assert ctx.sale_id is not None
         rewards = _reward_discount_on(ctx.sale_id, program)
-        _check_cap(program, ctx.total, points, _redeemed_on(ctx.sale_id, member_id), rewards)
-        _check_points_balance(member_id, points, program, ctx.now, reward_points_on(ctx.sale_id), tz=ctx.tz)
+        earlier = _redeemed_on(ctx.sale_id, member_id)
+        _check_cap(program, ctx.total, points, earlier, rewards)
+        _check_points_balance(
+            member_id, points, program, ctx.now, reward_points_on(ctx.sale_id), tz=ctx.tz, spent_here=earlier
+        )
         ledger.redeem(member_id, points, now=ctx.now, sale_id=ctx.sale_id, tz=ctx.tz)
 
 
