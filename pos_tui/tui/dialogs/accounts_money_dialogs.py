@@ -37,7 +37,7 @@ from pos_tui.i18n import _, ngettext
 from pos_tui.tui.base import pos_app
 from pos_tui.tui.dialogs.accounts_pick import AccountPickDialog, PickedAccount, account_status
 from pos_tui.tui.dialogs.base import Dialog
-from pos_tui.tui.dialogs.prompts import check_amount
+from pos_tui.tui.dialogs.prompts import check_amount, typed_amount
 from pos_tui.tui.keymap import N_, bind
 
 MAX_NOTE = 200
@@ -148,20 +148,15 @@ class OnAccountDialog(Dialog[OnAccountRequest]):
             warning.update("")
 
     def _amount(self) -> Decimal | None:
-        field = self.query_one("#oa-amount", Input)
-        try:
-            return check_amount(
-                field.value,
-                self.language,
-                most=self.remaining,
-                most_reason=_("Only {amount} is still to pay; only cash may be more").format(
-                    amount=format_money(self.remaining, self.language)
-                ),
-            )
-        except ValidationError as exc:
-            field.focus()
-            self.show_error(exc.message)
-            return None
+        return typed_amount(
+            self,
+            self.query_one("#oa-amount", Input),
+            self.language,
+            most=self.remaining,
+            most_reason=_("Only {amount} is still to pay; only cash may be more").format(
+                amount=format_money(self.remaining, self.language)
+            ),
+        )
 
     @on(Input.Submitted, "#oa-amount")
     def _amount_entered(self) -> None:
@@ -294,13 +289,7 @@ class MoneyDialog(Dialog[Any]):
         self.query_one("#money-ask", Static).update(_("How is it paid? {keys}").format(keys=self.method_keys()))
 
     def _amount(self) -> Decimal | None:
-        field = self.query_one("#money-amount", Input)
-        try:
-            return check_amount(field.value, self.language)
-        except ValidationError as exc:
-            field.focus()
-            self.show_error(exc.message)
-            return None
+        return typed_amount(self, self.query_one("#money-amount", Input), self.language)
 
     def note(self) -> str | None:
         return self.query_one("#money-note", Input).value.strip() or None

@@ -22,12 +22,12 @@ from textual.binding import BindingType
 from textual.message import Message
 from textual.widgets import Input, Label, Static
 
-from pos_tui.core.kernel import Override, PosError, ValidationError, format_money
+from pos_tui.core.kernel import Override, PosError, format_money
 from pos_tui.i18n import _
 from pos_tui.tui.base import pos_app
 from pos_tui.tui.capabilities import ScanTarget
 from pos_tui.tui.dialogs.base import Dialog
-from pos_tui.tui.dialogs.prompts import check_amount
+from pos_tui.tui.dialogs.prompts import typed_amount
 from pos_tui.tui.keymap import N_, bind
 
 Mode = Literal["issue", "topup", "balance"]
@@ -117,13 +117,7 @@ class GiftCardDialog(Dialog[Any], ScanTarget):
         )
 
     def _amount(self) -> Decimal | None:
-        field = self.query_one("#gc-amount", Input)
-        try:
-            return check_amount(field.value, self.language)
-        except ValidationError as exc:
-            field.focus()
-            self.show_error(exc.message)
-            return None
+        return typed_amount(self, self.query_one("#gc-amount", Input), self.language)
 
     def _code(self) -> str:
         return self.query_one("#gc-code", Input).value.strip()

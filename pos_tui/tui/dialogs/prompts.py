@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -40,6 +40,19 @@ def check_amount(text: str, language: str, *, most: Decimal | None = None, most_
     if most is not None and amount > most:
         raise ValidationError(most_reason)
     return amount
+
+
+def typed_amount(
+    dialog: Dialog[Any], field: Input, language: str, *, most: Decimal | None = None, most_reason: str = ""
+) -> Decimal | None:
+    """:func:`check_amount` of what ``field`` holds; a refusal goes back to the field and shows on
+    ``dialog``'s error line (None)."""
+    try:
+        return check_amount(field.value, language, most=most, most_reason=most_reason)
+    except ValidationError as exc:
+        field.focus()
+        dialog.show_error(exc.message)
+        return None
 
 
 class AmountPrompt(Dialog[T]):
