@@ -1,5 +1,5 @@
 """A next-order coupon issued inside a sale's posting is not read back after its insert
-(``coupons._create_coupon(read_back=False)``): the answer built from what was written equals what
+(``coupons.create_coupon(read_back=False)``): the answer built from what was written equals what
 :func:`coupons.get_coupon` reads, field for field, on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ def test_the_built_answer_equals_the_coupon_read_back(
 ) -> None:
     who = member(at(date(2026, 9, 1))) if personal else None
     moment = now + timedelta(microseconds=123_457)  # the stored time keeps its microseconds
-    info = coupons._create_coupon(
+    info = coupons.create_coupon(
         None, **{"max_uses": 1, **case}, valid_from=date(2026, 12, 8), valid_to=date(2027, 1, 6), member_id=who,
         source="next_order", origin_sale="sale-uid-1", rule="n1", now=moment, terminal="T1", read_back=False,
     )  # fmt: skip

@@ -209,45 +209,17 @@ def create_coupon(
     max_discount: Decimal | None = None,
     origin_sale: str | None = None,
     rule: str | None = None,
+    read_back: bool = True,
 ) -> CouponInfo:
     """Create a coupon (permission ``admin`` when an ``actor`` is given). ``code`` None draws a
     new random code. ``kind`` amount takes ``amount`` TRY, ``percent`` takes ``percent``
     (0–100, two decimals), at most ``max_discount`` TRY when given. ``origin_sale`` / ``rule``:
-    the sale uid and next-order rule that issued it. Journalled as ``coupon``."""
-    return _create_coupon(
-        code, kind=kind, amount=amount, percent=percent, min_spend=min_spend, valid_from=valid_from,
-        valid_to=valid_to, max_uses=max_uses, member_id=member_id, product_code=product_code, note=note,
-        source=source, actor=actor, now=now, terminal=terminal, max_discount=max_discount,
-        origin_sale=origin_sale, rule=rule, read_back=True,
-    )  # fmt: skip
+    the sale uid and next-order rule that issued it. Journalled as ``coupon``.
 
-
-def _create_coupon(
-    code: str | None,
-    *,
-    kind: str,
-    amount: Decimal | None = None,
-    percent: Decimal | None = None,
-    min_spend: Decimal = ZERO,
-    valid_from: date | None = None,
-    valid_to: date | None = None,
-    max_uses: int | None = 1,
-    member_id: int | None = None,
-    product_code: str | None = None,
-    note: str | None = None,
-    source: str = "admin",
-    actor: Actor | None = None,
-    now: datetime,
-    terminal: str = ADMIN_TERMINAL,
-    max_discount: Decimal | None = None,
-    origin_sale: str | None = None,
-    rule: str | None = None,
-    read_back: bool,
-) -> CouponInfo:
-    """:func:`create_coupon`; ``read_back`` False (a next-order coupon issued inside a sale's
-    posting, for a member the sale already names) skips checking the member and reading the new
-    coupon back: the answer is built from what was written, field for field what
-    :func:`get_coupon` would read (``uses`` 0, ``active``)."""
+    ``read_back`` False (a next-order coupon issued inside a sale's posting, for a member the sale
+    already names) skips checking the member and reading the new coupon back: the answer is built
+    from what was written, field for field what :func:`get_coupon` would read (``uses`` 0,
+    ``active``)."""
     if actor is not None:
         require(actor, "admin")
     values = _validate(kind, amount, percent, min_spend, valid_from, valid_to, max_uses)

@@ -143,7 +143,7 @@ def issue_next_order_coupons(
         # The member is the sale's (just posted): not checked again, and the coupon is not read
         # back (the answer is built from what was written).
         issued.append(
-            coupons._create_coupon(
+            coupons.create_coupon(
                 None,
                 kind=rule.kind,
                 amount=rule.amount if rule.kind == "amount" else None,
