@@ -1,0 +1,89 @@
+"""Reports a shop owner reads (docs/reports.md): one module per report, each a pure function of the
+store and a :class:`ReportQuery` (period, terminal, store) giving a :class:`Report`, the one shape
+the till's report screen, ``pos-admin report NAME`` and every export (JSON, CSV, XLSX, PDF, e-mail)
+are made from.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pos_tui.core.kernel.lazy import front_door
+
+# public name -> the module of this package that defines it (a module's own name: the module itself)
+_EXPORTS = {
+    "CATALOGUE": "registry",
+    "GROUPS": "registry",
+    "KINDS": "model",
+    "PERIODS": "period",
+    "Cell": "model",
+    "Chart": "model",
+    "Column": "model",
+    "Figure": "model",
+    "Period": "period",
+    "Report": "model",
+    "ReportOption": "registry",
+    "ReportQuery": "common",
+    "ReportSpec": "registry",
+    "format_cell": "model",
+    "json_cell": "model",
+    "named_period": "period",
+    "plain_number": "model",
+    "report_names": "registry",
+    "report_spec": "registry",
+    "resolve_period": "period",
+    "run_report": "registry",
+    "sum_totals": "model",
+}
+
+__all__ = [
+    "CATALOGUE",
+    "GROUPS",
+    "KINDS",
+    "PERIODS",
+    "Cell",
+    "Chart",
+    "Column",
+    "Figure",
+    "Period",
+    "Report",
+    "ReportOption",
+    "ReportQuery",
+    "ReportSpec",
+    "format_cell",
+    "json_cell",
+    "named_period",
+    "plain_number",
+    "report_names",
+    "report_spec",
+    "resolve_period",
+    "run_report",
+    "sum_totals",
+]
+if not TYPE_CHECKING:  # type checkers read the imports below instead, and flag a misspelt name
+    __getattr__, __dir__ = front_door(__name__, _EXPORTS)
+
+if TYPE_CHECKING:
+    from pos_tui.core.reports.common import ReportQuery
+    from pos_tui.core.reports.model import (
+        KINDS,
+        Cell,
+        Chart,
+        Column,
+        Figure,
+        Report,
+        format_cell,
+        json_cell,
+        plain_number,
+        sum_totals,
+    )
+    from pos_tui.core.reports.period import PERIODS, Period, named_period, resolve_period
+    from pos_tui.core.reports.registry import (
+        CATALOGUE,
+        GROUPS,
+        ReportOption,
+        ReportSpec,
+        report_names,
+        report_spec,
+        run_report,
+    )
