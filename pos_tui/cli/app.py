@@ -47,7 +47,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "import": ("imports", "Import products, customers, suppliers and sales from CSV, JSON or JSONL."),
     "export": ("exports", "Export products and sales as CSV, JSON or JSONL."),
     "products": ("products", "Look up products by code, barcode or name."),
-    "report": ("reports", "X, Z and every other report: sales, margin, stock, accounts, KDV, loyalty; exports and e-mail."),
+    "report": ("reports", "X, Z, sales, margin, stock, accounts, KDV and loyalty reports; exports and e-mail."),
     "audit": ("audit", "Check that nothing was changed behind pos_tui's back."),
     "loyalty": ("loyalty", "The loyalty program: rules, tiers, coupons, offers and the nightly run."),
     "giftcards": ("giftcards", "Gift cards: issue, top up, show, list, deactivate."),

@@ -30,7 +30,7 @@ from pos_tui.core.kernel import (
 from pos_tui.i18n import _
 from pos_tui.settings import Settings
 
-app = make_typer("report", "X, Z and every other report: sales, margin, stock, accounts, KDV, loyalty; exports and e-mail.")
+app = make_typer("report", "X, Z, sales, margin, stock, accounts, KDV and loyalty reports; exports and e-mail.")
 
 TerminalOption = Annotated[
     str | None, typer.Option("--terminal", help="Terminal id (default: this terminal, from pos.toml).")
