@@ -17,13 +17,9 @@ from pos_tui.core.kernel.clock import from_db, local
 from pos_tui.core.kernel.money import from_kurus
 from pos_tui.core.reports.common import ReportQuery, sale_where
 from pos_tui.core.reports.model import Chart, Column, Figure, Report, sum_totals
-from pos_tui.core.reports.registry import ReportOption
-from pos_tui.i18n import N_, _
+from pos_tui.core.reports.registry import new_report
+from pos_tui.i18n import _
 from pos_tui.store import models as m
-
-TITLE = N_("Sales by day")
-DESCRIPTION = N_("Each day's receipts, returns, discounts and net sales, with KDV.")
-OPTIONS: tuple[ReportOption, ...] = ()
 
 
 def build(query: ReportQuery) -> Report:
@@ -71,10 +67,9 @@ def build(query: ReportQuery) -> Report:
     totals = sum_totals(columns, table, summed=("receipts", "returns", "gross", "discount", "net", "kdv"))
     receipts = sum(a[0] for a in per_day.values())
     net = from_kurus(sum(a[4] for a in per_day.values()))
-    return Report(
-        name="sales-by-day",
-        title=_(TITLE),
-        period=query.period,
+    return new_report(
+        "sales-by-day",
+        query,
         columns=columns,
         rows=table,
         totals=totals,
@@ -83,6 +78,4 @@ def build(query: ReportQuery) -> Report:
             Figure("net", _("Net sales"), net, "money"),
         ),
         chart=Chart("line" if query.period.days > 1 else "bar", "day", ("net",), _("Net sales")),
-        generated_at=query.now,
-        filters=query.filters(),
     )
