@@ -44,3 +44,32 @@ def column(pilot: Pilot[None], key: str) -> list[str]:
 def totals(pilot: Pilot[None]) -> list[str]:
     table = table_of(pilot)
     return [str(cell) for cell in table.get_row("__totals__")]
+
+
+def seed_week(shop: Any, settings: Any, now: Any) -> None:
+    """A shift opened on Thursday 29.10.2026 and two earlier sales of the week (Monday is 26.10):
+    Friday 30.10 a milk (32,50), Saturday 31.10 a cologne (85,00). The test sells today's."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from pos_tui.core import cash
+    from pos_tui.core.basket import Cart, PaymentInput
+    from pos_tui.core.loyalty import price_cart
+    from pos_tui.core.till import complete_sale
+    from pos_tui.store import models as m
+
+    cash.open_shift(settings.terminal_id, shop.ayse, Decimal("100.00"), now=now - timedelta(days=3))
+    for days_before, code in ((2, "1002"), (1, "1004")):
+        product = m.Product.get(m.Product.code == code)
+        cart = Cart().add(
+            product_id=product.id,
+            code=product.code,
+            name=product.name,
+            unit=product.unit,
+            kdv_rate=product.kdv_rate,
+            price=Decimal(product.price) / 100,
+            qty_milli=1000,
+        )
+        at = now - timedelta(days=days_before)
+        priced = price_cart(cart, now=at)
+        complete_sale(settings.terminal_id, shop.ayse, [PaymentInput("cash", priced.total)], now=at, cart=priced)

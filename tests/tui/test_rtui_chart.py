@@ -71,11 +71,12 @@ def test_columns_over_time_have_a_min_max_axis_and_the_first_and_last_day() -> N
     out = lines(
         line_chart(days, [("Net", [D(0), D(100), D(60), D(200)])], kind="money", width=30, height=5, language="tr")
     )
-    # 4 rows of columns (5 less the day line) for 0 to 200, 50 a row; three cells a day
-    assert out[0] == "200,00┤" + " " * 9 + "███"
-    assert out[1] == "      │" + " " * 9 + "███"
-    assert out[2] == "      │   ███▂▂▂███"  # 60 is a row and a fifth: 2 eighths over the first row
-    assert out[3] == "  0,00┤   █████████"
+    # 4 rows of columns (5 less the day line) for 0 to 200, 50 a row; 23 cells for 4 days: four
+    # cells a day and a gap
+    assert out[0] == "200,00┤" + " " * 15 + "████"
+    assert out[1] == "      │" + " " * 15 + "████"
+    assert out[2] == "      │     ████ ▂▂▂▂ ████"  # 60 is a row and a fifth: 2 eighths over the first row
+    assert out[3] == "  0,00┤     ████ ████ ████"
     assert out[4] == "       01.12.2026 04.12.2026"
 
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import BindingType
+from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import Input, Label, OptionList, Static
 
@@ -119,10 +119,13 @@ class ReportExportDialog(Dialog[Path]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("reports.decimal_comma", "decimal_comma", N_("Decimal comma"), N_("CSV: 1234,50 or 1234.50")),
+        Binding("up", "format(-1)", show=False),  # from the file field too: the format list need not have the focus
+        Binding("down", "format(1)", show=False),
     ]
 
     def __init__(self, report: Report, settings: Settings) -> None:
         super().__init__(_("Export {title}").format(title=report.title))
+        self.add_class("wide")  # room for a whole path at 80 columns
         self.report, self.settings = report, settings
         self.fmt = "xlsx"
         self.decimal_comma = settings.language == "tr"  # Turkish Excel reads 1234,50 as a number
@@ -138,17 +141,21 @@ class ReportExportDialog(Dialog[Path]):
 
     def on_mount(self) -> None:
         formats = self.query_one("#export-format", OptionList)
-        formats.styles.height = len(FORMAT_ORDER)
+        formats.styles.height = len(FORMAT_ORDER) + 2  # and its frame
         formats.highlighted = 0
         self.query_one("#export-path", Input).focus()
 
     def hint(self) -> str:
-        return _("↑↓ format (Tab) · Enter: write · F6: decimal comma (CSV) · Esc: cancel")
+        return _("↑↓ format · Enter: write · F6 decimal comma (CSV) · Esc: cancel")
 
     def comma_text(self) -> str:
         if self.fmt != "csv":
             return ""
         return _("Decimal comma: yes (1234,50)") if self.decimal_comma else _("Decimal comma: no (1234.50)")
+
+    def action_format(self, step: int) -> None:
+        formats = self.query_one("#export-format", OptionList)
+        formats.highlighted = ((formats.highlighted or 0) + step) % len(FORMAT_ORDER)
 
     def action_decimal_comma(self) -> None:
         self.decimal_comma = not self.decimal_comma

@@ -78,6 +78,7 @@ class ReportPeriodDialog(Dialog[Period]):
             return parse_day(field.value, label)
         except DayError as exc:
             field.focus()
+            field.select_all()  # typing again replaces the wrong day
             self.show_error(str(exc))
             return None
 
@@ -95,6 +96,8 @@ class ReportPeriodDialog(Dialog[Period]):
         try:
             period = Period(first, last)  # refuses a last day before the first, and over three years
         except PosError as exc:
+            field = self.query_one("#period-last", Input)
+            field.select_all()
             self.show_error(exc.for_till)
             return
         self.dismiss(period)

@@ -4,11 +4,12 @@ report screen in the till").
 
 The list of reports by group on the left; the table of the chosen one with its totals row; its
 headline figures; its chart beside the table on a terminal of :data:`WIDE` columns or more, under
-it at 80×24 (where the list gives its room to the table once a report is chosen: F2 brings it
-back). F4 steps through the named periods, F5 types a first and last day, F6 changes the report's
-own option (period over period: against the period before or last year), F7 sorts by the column
-the cursor is in, F3 (or ``/``, Ctrl+F) filters the rows by a typed text, F9 writes the report to a
-file. Esc clears the filter first, then goes back to the sale.
+it at 80×24. The list gives its room to the table once a report is chosen (F2 brings it back),
+unless the terminal has :data:`ROOMY` columns. F4 steps through the named periods, F5 types a
+first and last day, F6 changes the report's own option (period over period: against the period
+before or last year), F7 sorts by the column the cursor is in, F3 (or ``/``, Ctrl+F) filters the
+rows by a typed text, F9 writes the report to a file. Esc clears the filter first, then goes back
+to the sale.
 
 Reports are made in a worker (:class:`~pos_tui.tui.calls.CoreCall`), so the screen paints at once
 and a failure lands on its message line. Seeing reports needs the ``reports`` permission; without
@@ -47,7 +48,8 @@ if TYPE_CHECKING:
 PERMISSION = "reports"
 DEFAULT_REPORT = "sales-by-day"
 DEFAULT_PERIOD = "today"
-WIDE = 120  # columns from which the chart stands beside the table and the list stays
+WIDE = 120  # columns from which the chart stands beside the table
+ROOMY = 160  # columns from which the list stays beside the table once a report is chosen
 CHART_WIDTH = 40  # beside the table: bars and columns
 HEAT_WIDTH = 56  # beside the table: the heat map's 24 hours two characters wide, the weekday and a frame
 
@@ -128,7 +130,10 @@ class ReportsScreen(PosScreen):
     ReportsScreen #report-title { width: 1fr; text-style: bold; color: $accent; }
     ReportsScreen #report-summary { height: 1; padding: 0 1; }
     ReportsScreen #report-main { height: 1fr; }
-    ReportsScreen #report-list { width: 28; height: 1fr; border: none; border-right: vkey $panel; padding: 0; }
+    ReportsScreen #report-list {
+        width: 36; height: 1fr; border: none; border-right: vkey $panel; padding: 0; scrollbar-size-vertical: 1;
+    }
+    ReportsScreen.wide #report-list { width: 30; }
     ReportsScreen #report-list:focus { border-right: vkey $accent; }
     ReportsScreen #report-body { width: 1fr; height: 1fr; }
     ReportsScreen #report-filter { height: 1; border: none; padding: 0 1; display: none; }
@@ -139,7 +144,8 @@ class ReportsScreen(PosScreen):
     ReportsScreen.wide #report-view { layout: horizontal; }
     ReportsScreen.wide #report-table { width: 1fr; height: 1fr; }
     ReportsScreen.wide #report-chart { height: 1fr; border-left: vkey $panel; }
-    ReportsScreen.narrow.chosen #report-list { display: none; }
+    ReportsScreen.chosen #report-list { display: none; }
+    ReportsScreen.roomy #report-list { display: block; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("app.back", "back", N_("Back"), N_("Clear the filter, or back to the sale")),
@@ -200,10 +206,12 @@ class ReportsScreen(PosScreen):
         self.lay_out(self.size.width)
 
     def lay_out(self, width: int) -> None:
-        """Chart beside the table from :data:`WIDE` columns, under it below that."""
+        """Chart beside the table from :data:`WIDE` columns, under it below that; the list beside the
+        table from :data:`ROOMY` columns, else only until a report is chosen (F2 brings it back)."""
         wide = width >= WIDE
         self.set_class(wide, "wide")
         self.set_class(not wide, "narrow")
+        self.set_class(width >= ROOMY, "roomy")
         chart = self.query_one(ReportChart)
         if wide:
             heat = self.report is not None and self.report.chart is not None and self.report.chart.kind == "heatmap"

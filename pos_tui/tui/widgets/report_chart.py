@@ -36,7 +36,8 @@ ZERO = "·"  # a heat-map cell of nothing (shown, so the grid's rows and hours c
 SERIES_STYLES = ("cyan", "magenta", "yellow", "green")  # the 16 standard colours: any terminal, any browser
 SHADE_STYLES = ("blue", "cyan", "yellow", "red")
 NEGATIVE_STYLE = "red"
-MAX_COLUMN_WIDTH = 3  # a column chart of a few days: each day at most this wide
+MAX_COLUMN_WIDTH = 5  # a column chart of a few days: each day's column at most this wide
+MAX_ROWS = 15  # a column chart beside a short table: at most this many rows high
 
 Series = tuple[str, Sequence[Decimal]]
 """A chart's series: its name (the column's label) and one value per row."""
@@ -200,11 +201,12 @@ def line_chart(
     top, bottom = value_text(high, kind, language), value_text(low, kind, language)
     axis = min(max(cell_len(top), cell_len(bottom)), axis_room)
     plot_width = max(width - axis - 1, k)
-    column_width = max(1, min(MAX_COLUMN_WIDTH, plot_width // max(columns * k, 1)))
-    gap = 1 if columns * (k * column_width + 1) <= plot_width and k > 1 else 0
+    slot = plot_width // columns  # cells for each point's columns and the gap after them
+    gap = 1 if slot >= 2 * k + 1 else 0
+    column_width = max(1, min(MAX_COLUMN_WIDTH, (slot - gap) // k))
     legend = k > 1
     note = per_column > 1
-    rows = max(height - 1 - int(legend) - int(note), 1)
+    rows = min(max(height - 1 - int(legend) - int(note), 1), MAX_ROWS)
     if legend:
         out.append_text(_legend(series, width))
     span = (high - low) or Decimal(1)
