@@ -132,6 +132,7 @@ class ReportsScreen(PosScreen):
     ReportsScreen #report-main { height: 1fr; }
     ReportsScreen #report-list {
         width: 36; height: 1fr; border: none; border-right: vkey $panel; padding: 0; scrollbar-size-vertical: 1;
+        text-wrap: nowrap; text-overflow: ellipsis;
     }
     ReportsScreen.wide #report-list { width: 30; }
     ReportsScreen #report-list:focus { border-right: vkey $accent; }
