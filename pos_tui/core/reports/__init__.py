@@ -13,6 +13,7 @@ from pos_tui.core.kernel.lazy import front_door
 # public name -> the module of this package that defines it (a module's own name: the module itself)
 _EXPORTS = {
     "CATALOGUE": "registry",
+    "EXPORT_FORMATS": "exporting.writing",
     "GROUPS": "registry",
     "KINDS": "model",
     "PERIODS": "period",
@@ -31,16 +32,19 @@ _EXPORTS = {
     "named_period": "period",
     "new_report": "registry",
     "plain_number": "model",
+    "report_bytes": "exporting.writing",
     "report_entry": "registry",
     "report_names": "registry",
     "report_spec": "registry",
     "resolve_period": "period",
     "run_report": "registry",
     "sum_totals": "model",
+    "write_report": "exporting.writing",
 }
 
 __all__ = [
     "CATALOGUE",
+    "EXPORT_FORMATS",
     "GROUPS",
     "KINDS",
     "PERIODS",
@@ -59,18 +63,21 @@ __all__ = [
     "named_period",
     "new_report",
     "plain_number",
+    "report_bytes",
     "report_entry",
     "report_names",
     "report_spec",
     "resolve_period",
     "run_report",
     "sum_totals",
+    "write_report",
 ]
 if not TYPE_CHECKING:  # type checkers read the imports below instead, and flag a misspelt name
     __getattr__, __dir__ = front_door(__name__, _EXPORTS)
 
 if TYPE_CHECKING:
     from pos_tui.core.reports.common import ReportQuery
+    from pos_tui.core.reports.exporting.writing import EXPORT_FORMATS, report_bytes, write_report
     from pos_tui.core.reports.model import (
         KINDS,
         Cell,
