@@ -16,6 +16,7 @@ _EXPORTS = {
     "EXPORT_FORMATS": "exporting.writing",
     "GROUPS": "registry",
     "KINDS": "model",
+    "MAIL_FORMATS": "exporting.mailing",
     "PERIODS": "period",
     "Cell": "model",
     "Chart": "model",
@@ -27,6 +28,8 @@ _EXPORTS = {
     "ReportOption": "registry",
     "ReportQuery": "common",
     "ReportSpec": "registry",
+    "attachment_name": "exporting.mailing",
+    "check_addresses": "exporting.mailing",
     "format_cell": "model",
     "json_cell": "model",
     "named_period": "period",
@@ -34,11 +37,14 @@ _EXPORTS = {
     "plain_number": "model",
     "report_bytes": "exporting.writing",
     "report_entry": "registry",
+    "report_mail": "exporting.mailing",
     "report_names": "registry",
     "report_spec": "registry",
     "resolve_period": "period",
     "run_report": "registry",
+    "send_report": "exporting.mailing",
     "sum_totals": "model",
+    "title_lines": "exporting.headings",
     "write_report": "exporting.writing",
 }
 
@@ -47,6 +53,7 @@ __all__ = [
     "EXPORT_FORMATS",
     "GROUPS",
     "KINDS",
+    "MAIL_FORMATS",
     "PERIODS",
     "Cell",
     "Chart",
@@ -58,6 +65,8 @@ __all__ = [
     "ReportOption",
     "ReportQuery",
     "ReportSpec",
+    "attachment_name",
+    "check_addresses",
     "format_cell",
     "json_cell",
     "named_period",
@@ -65,11 +74,14 @@ __all__ = [
     "plain_number",
     "report_bytes",
     "report_entry",
+    "report_mail",
     "report_names",
     "report_spec",
     "resolve_period",
     "run_report",
+    "send_report",
     "sum_totals",
+    "title_lines",
     "write_report",
 ]
 if not TYPE_CHECKING:  # type checkers read the imports below instead, and flag a misspelt name
@@ -77,6 +89,14 @@ if not TYPE_CHECKING:  # type checkers read the imports below instead, and flag 
 
 if TYPE_CHECKING:
     from pos_tui.core.reports.common import ReportQuery
+    from pos_tui.core.reports.exporting.headings import title_lines
+    from pos_tui.core.reports.exporting.mailing import (
+        MAIL_FORMATS,
+        attachment_name,
+        check_addresses,
+        report_mail,
+        send_report,
+    )
     from pos_tui.core.reports.exporting.writing import EXPORT_FORMATS, report_bytes, write_report
     from pos_tui.core.reports.model import (
         KINDS,
