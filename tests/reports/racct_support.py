@@ -18,6 +18,7 @@ from jobs_support import TZ, at, cashier, member, refund, sale
 from loyalty_support import new_user
 from money_support import cart_of, on_account, sell
 
+from pos_tui.core import einvoice
 from pos_tui.core.kernel import Actor, to_db
 from pos_tui.core.loyalty import (
     Charity,
@@ -64,6 +65,11 @@ def report(name: str, settings: Settings, now: datetime, first: date, last: date
 def rows_of(done: Report) -> list[dict[str, Cell]]:
     keys = [c.key for c in done.columns]
     return [dict(zip(keys, row, strict=True)) for row in done.rows]
+
+
+def consumer() -> einvoice.InvoiceParty:
+    """A final consumer with a TCKN: an invoice to her is an e-Arşiv one."""
+    return einvoice.InvoiceParty(TCKN, "Ayşe Yılmaz", district="Kadıköy", city="İstanbul")
 
 
 def totals_of(done: Report) -> dict[str, Cell]:

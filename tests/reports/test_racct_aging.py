@@ -30,11 +30,27 @@ def test_receivables_by_days_overdue(books: Books) -> None:
     post(books, cafe, "sale", "20.00", days=-12, due_days=0)  # due 20.10: 12 days overdue
     done = report("receivables-aging", books.settings, books.now, TODAY)
     assert rows_of(done) == [
-        {"code": "BAKKAL", "name": "Köşe Bakkalı Ltd.", "balance": D("1500.00"), "not_due": D("500.00"),
-         "d1_30": D(0), "d31_60": D("1000.00"), "d61_90": D(0), "d90_plus": D(0)},
-        {"code": "CAFE", "name": "Müşteri CAFE", "balance": D("320.00"), "not_due": D(0),
-         "d1_30": D("20.00"), "d31_60": D(0), "d61_90": D(0), "d90_plus": D("300.00")},
-    ]  # fmt: skip
+        {
+            "code": "BAKKAL",
+            "name": "Köşe Bakkalı Ltd.",
+            "balance": D("1500.00"),
+            "not_due": D("500.00"),
+            "d1_30": D(0),
+            "d31_60": D("1000.00"),
+            "d61_90": D(0),
+            "d90_plus": D(0),
+        },
+        {
+            "code": "CAFE",
+            "name": "Müşteri CAFE",
+            "balance": D("320.00"),
+            "not_due": D(0),
+            "d1_30": D("20.00"),
+            "d31_60": D(0),
+            "d61_90": D(0),
+            "d90_plus": D("300.00"),
+        },
+    ]
     assert accounts.balance(books.bakkal.id) == D("1500.00") and accounts.balance(cafe.id) == D("320.00")
     assert totals_of(done)["balance"] == D("1820.00") and totals_of(done)["d90_plus"] == D("300.00")
     assert summary_of(done) == {
@@ -72,9 +88,17 @@ def test_payables_are_what_the_shop_owes(books: Books) -> None:
     post(books, books.bakkal, "sale", "90.00", due_days=1)  # a customer: not on the payables
     done = report("payables-aging", books.settings, books.now, TODAY, terminal="T1")
     assert rows_of(done) == [
-        {"code": "ACME", "name": "Acme Gıda A.Ş.", "balance": D("1050.00"), "not_due": D("750.00"),
-         "d1_30": D(0), "d31_60": D("300.00"), "d61_90": D(0), "d90_plus": D(0)},
-    ]  # fmt: skip
+        {
+            "code": "ACME",
+            "name": "Acme Gıda A.Ş.",
+            "balance": D("1050.00"),
+            "not_due": D("750.00"),
+            "d1_30": D(0),
+            "d31_60": D("300.00"),
+            "d61_90": D(0),
+            "d90_plus": D(0),
+        },
+    ]
     assert accounts.balance(books.acme.id) == D("-1050.00")
     assert [c.label for c in done.columns][2] == "We owe"
     assert len(done.notes) == 1 and "whole chain" in done.notes[0]  # the terminal filter does not apply

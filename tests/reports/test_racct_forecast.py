@@ -44,11 +44,23 @@ def test_weeks_of_receivables_cheques_and_payables(books: Books) -> None:
     seed(books)
     done = report("collections-forecast", books.settings, books.now, MONDAY, date(2026, 11, 30))
     rows = rows_of(done)
-    assert [r["week"] for r in rows] == ["Overdue", "02.11–08.11", "09.11–15.11", "16.11–22.11", "23.11–29.11",
-                                         "30.11–06.12", "07.12–13.12", "14.12–20.12", "21.12–27.12"]  # fmt: skip
+    assert [r["week"] for r in rows] == [
+        "Overdue",
+        "02.11–08.11",
+        "09.11–15.11",
+        "16.11–22.11",
+        "23.11–29.11",
+        "30.11–06.12",
+        "07.12–13.12",
+        "14.12–20.12",
+        "21.12–27.12",
+    ]
     assert (rows[0]["from"], rows[0]["to"], rows[1]["from"], rows[8]["to"]) == (
-        None, date(2026, 11, 1), MONDAY, date(2026, 12, 27)
-    )  # fmt: skip
+        None,
+        date(2026, 11, 1),
+        MONDAY,
+        date(2026, 12, 27),
+    )
     keys = ("receivables", "cheques_in", "incoming", "payables", "cheques_out", "outgoing", "net")
     got = {r["week"]: tuple(r[k] for k in keys) for r in rows if any(r[k] for k in keys)}
     assert got == {

@@ -7,8 +7,18 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from racct_support import TCKN, VKN, Books, books_fixture, cart_of, quick_pins, report, rows_of  # noqa: F401
-from racct_support import summary_of, totals_of
+from racct_support import (  # noqa: F401
+    VKN,
+    Books,
+    books_fixture,
+    cart_of,
+    consumer,
+    quick_pins,
+    report,
+    rows_of,
+    summary_of,
+    totals_of,
+)
 
 from pos_tui.core import cash, einvoice
 from pos_tui.core.basket import PaymentInput
@@ -23,8 +33,14 @@ RECEIPT_KEYS = ("receipts_base", "receipts_kdv")
 
 def cash_sale(books: Books, *items: tuple[str, int], terminal: str = "T1", now: datetime | None = None) -> int:
     cart = cart_of(*items)
-    return complete_sale(terminal, books.ayse, [PaymentInput("cash", cart.total)], now=now or books.now, cart=cart,
-                         tz=books.settings.shop.timezone).sale_id  # fmt: skip
+    return complete_sale(
+        terminal,
+        books.ayse,
+        [PaymentInput("cash", cart.total)],
+        now=now or books.now,
+        cart=cart,
+        tz=books.settings.shop.timezone,
+    ).sale_id
 
 
 def wholesale(books: Books, *lines: einvoice.WholesaleLine) -> einvoice.IssuedInvoice:
@@ -41,9 +57,14 @@ def by_rate(rows: list[dict[str, object]], day: date = TODAY) -> dict[object, di
 def test_receipts_equal_the_z_and_invoices_are_not_counted_twice(books: Books) -> None:
     a = cash_sale(books, ("1001", 2), ("1003", 1))  # 20,00 at 1 % and 120,00 at 20 %
     # an e-Arşiv invoice for receipt a: shown in its columns, never added to the total
-    einvoice.invoice_sales([a], actor=books.ayse, terminal="T1", now=books.now + timedelta(minutes=1),
-                           settings=books.settings,
-                           customer=einvoice.InvoiceParty(TCKN, "Ayşe Yılmaz", district="Kadıköy", city="İstanbul"))  # fmt: skip
+    einvoice.invoice_sales(
+        [a],
+        actor=books.ayse,
+        terminal="T1",
+        now=books.now + timedelta(minutes=1),
+        settings=books.settings,
+        customer=consumer(),
+    )
     cash_sale(books, ("1004", 1))  # 85,00 at 20 %
     create_return("T1", books.ayse, m.Sale.get_by_id(a).uid, [ReturnLineInput(1, 1000)],
                   now=books.now + timedelta(minutes=5), reason="bozuk")  # fmt: skip  # one Ekmek back
@@ -67,12 +88,18 @@ def test_receipts_equal_the_z_and_invoices_are_not_counted_twice(books: Books) -
 def test_trade_invoices_add_their_own_kdv_and_cancelled_ones_do_not(books: Books) -> None:
     cash_sale(books, ("1003", 1))  # 100,00 + 20,00
     wholesale(books, W("1003", 2_000))  # e-Arşiv: 240,00 = 200,00 + 40,00
-    m.EInvoiceUser.create(identifier=VKN, mailbox="urn:mail:defaultpk@bakkal.com.tr", title="Köşe Bakkalı",
-                          kind="PK", imported_at=books.now)  # fmt: skip
+    m.EInvoiceUser.create(
+        identifier=VKN,
+        mailbox="urn:mail:defaultpk@bakkal.com.tr",
+        title="Köşe Bakkalı",
+        kind="PK",
+        imported_at=books.now,
+    )
     wholesale(books, W("1001", 10_000))  # e-Fatura: 100,00 at 1 % = 99,01 + 0,99
     wrong = wholesale(books, W("1004", 1_000))  # cancelled below
-    einvoice.cancel_invoice(wrong.number, "yanlış fatura", actor=books.mehmet, provider=None, now=books.now,
-                            terminal="T1")  # fmt: skip
+    einvoice.cancel_invoice(
+        wrong.number, "yanlış fatura", actor=books.mehmet, provider=None, now=books.now, terminal="T1"
+    )
     done = report("kdv", books.settings, books.now, TODAY)
     got = by_rate(rows_of(done))
     twenty, one = got[D(20)], got[D(1)]

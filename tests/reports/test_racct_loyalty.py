@@ -25,8 +25,9 @@ def month(db: object, settings: Settings, now: datetime) -> dict[str, int]:
     return loyalty_shop(settings, now)
 
 
-def test_the_figures_are_report_loyaltys(month: dict[str, int], settings: Settings, now: datetime,
-                                         cli: Callable[..., Any]) -> None:  # fmt: skip
+def test_the_figures_are_report_loyaltys(
+    month: dict[str, int], settings: Settings, now: datetime, cli: Callable[..., Any]
+) -> None:
     done = report("loyalty-kpis", settings, now, NOV1, NOV30)
     result = cli("report", "loyalty", "--from", "2026-11-01", "--to", "2026-11-30", "--json")
     assert result.exit_code == 0, result.stderr
@@ -58,8 +59,15 @@ def test_members_and_others_day_by_day(month: dict[str, int], settings: Settings
     done = report("loyalty-members", settings, now, NOV1, NOV30)
     rows = {r["day"]: r for r in rows_of(done)}
     assert len(rows) == 30 and done.chart is not None and done.chart.kind == "line"
-    keys = ("member_receipts", "member_net", "member_average", "other_receipts", "other_net", "other_average",
-            "member_share")  # fmt: skip
+    keys = (
+        "member_receipts",
+        "member_net",
+        "member_average",
+        "other_receipts",
+        "other_net",
+        "other_average",
+        "member_share",
+    )
 
     def day(d: int) -> tuple[object, ...]:
         return tuple(rows[date(2026, 11, d)][k] for k in keys)
@@ -77,8 +85,9 @@ def test_members_and_others_day_by_day(month: dict[str, int], settings: Settings
     assert totals_of(other)["member_receipts"] == 0 and totals_of(other)["other_net"] == D(0)
 
 
-def test_points_liability_runs_from_the_opening_balance(month: dict[str, int], settings: Settings,
-                                                        now: datetime) -> None:  # fmt: skip
+def test_points_liability_runs_from_the_opening_balance(
+    month: dict[str, int], settings: Settings, now: datetime
+) -> None:
     done = report("points-liability", settings, now, NOV1, NOV30)
     rows = {r["day"]: r for r in rows_of(done)}
     keys = ("issued", "redeemed", "expired", "other", "outstanding", "liability")
@@ -98,14 +107,17 @@ def test_points_liability_runs_from_the_opening_balance(month: dict[str, int], s
     total = totals_of(done)
     doc = loyalty.loyalty_report(date_from=NOV1, date_to=NOV30, tz=TZ, program=loyalty.active_program())
     assert (total["issued"], total["redeemed"], total["expired"]) == (
-        doc["points"]["issued"], doc["points"]["redeemed"], doc["points"]["expired"]
-    )  # fmt: skip
+        doc["points"]["issued"],
+        doc["points"]["redeemed"],
+        doc["points"]["expired"],
+    )
     assert (total["outstanding"], str(total["liability"])) == (doc["points"]["outstanding"], doc["liability"])
     assert done.chart is not None and done.chart.values == ("liability",)
 
 
-def test_every_day_equals_the_ledgers_outstanding_points(month: dict[str, int], settings: Settings,
-                                                         now: datetime) -> None:  # fmt: skip
+def test_every_day_equals_the_ledgers_outstanding_points(
+    month: dict[str, int], settings: Settings, now: datetime
+) -> None:
     d = loyalty.members.enroll(name="Derya Ay", phone="05329876543", source="cli", actor=None, now=now).id
     earn(d, 80, now=nov(3), hold_days=0, tz=TZ)
     redeem(d, 80, now=nov(4), tz=TZ)

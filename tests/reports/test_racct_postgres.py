@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import peewee
 import pytest
-from racct_support import TCKN, make_books, post, quick_pins, report, rows_of  # noqa: F401
+from racct_support import consumer, make_books, post, quick_pins, report, rows_of  # noqa: F401
 
 from pos_tui.core import cash, einvoice
 from pos_tui.core.basket import PaymentInput
@@ -34,10 +34,12 @@ def test_kdv_and_aging_on_postgres(pg_db: peewee.Database, settings: Settings, n
     ):
         cart = cart_of(*items)
         sales.append(complete_sale("T1", books.ayse, [PaymentInput("cash", cart.total)], now=when, cart=cart, tz=tz))
-    einvoice.invoice_sales([sales[0].sale_id], actor=books.ayse, terminal="T1", now=now, settings=settings,
-                           customer=einvoice.InvoiceParty(TCKN, "Ayşe Yılmaz", district="Kadıköy", city="İstanbul"))  # fmt: skip
-    einvoice.issue_wholesale("BAKKAL", [einvoice.WholesaleLine("1003", 2_000)], actor=books.mehmet, terminal="T1",
-                             now=now, settings=settings)  # fmt: skip
+    einvoice.invoice_sales(
+        [sales[0].sale_id], actor=books.ayse, terminal="T1", now=now, settings=settings, customer=consumer()
+    )
+    einvoice.issue_wholesale(
+        "BAKKAL", [einvoice.WholesaleLine("1003", 2_000)], actor=books.mehmet, terminal="T1", now=now, settings=settings
+    )
     done = report("kdv", settings, now, TODAY, date(2026, 11, 2), terminal="T1")
     got = {(r["day"], r["rate"]): r for r in rows_of(done)}
     assert sorted(got) == [(TODAY, D(1)), (TODAY, D(20)), (date(2026, 11, 2), D(20))]
