@@ -120,19 +120,28 @@ def test_the_screen_imports_nothing_heavy() -> None:
 
 
 async def test_first_paint_comes_before_the_report(make_app, open_shift, shop, till, monkeypatch) -> None:
-    """The list and the frame are on screen while the report is still being made (here: held back)."""
+    """The list and the frame are painted while the report is still being made (held back here),
+    within 200 ms of the key (0,1 s on this machine; slack for a loaded one)."""
     import threading
 
     from pos_tui.core import reports
 
     release = threading.Event()
-    real = reports.run_report
+    real_run = reports.run_report
 
     def slow(name, query):
         release.wait(5)
-        return real(name, query)
+        return real_run(name, query)
+
+    painted: list[float] = []
+    real_mount = ReportsScreen.on_mount
+
+    def on_mount(self) -> None:
+        real_mount(self)
+        self.call_after_refresh(lambda: painted.append(time.perf_counter()))
 
     monkeypatch.setattr(reports, "run_report", slow)
+    monkeypatch.setattr(ReportsScreen, "on_mount", on_mount)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await till.login(pilot, "9999")
@@ -141,12 +150,11 @@ async def test_first_paint_comes_before_the_report(make_app, open_shift, shop, t
         started = time.perf_counter()
         await pilot.press("r")
         await pilot.pause()
-        painted = time.perf_counter() - started
         screen = app.screen
-        assert isinstance(screen, ReportsScreen) and screen.report is None
+        assert isinstance(screen, ReportsScreen) and screen.report is None and painted
         text = till.screen_text(pilot)
         assert "Sales by day · Today (01.11.2026)" in text and "Making the report…" in text
-        assert painted < 0.5, painted  # target 0.2 s on a till; a loaded test machine gets slack
+        assert painted[0] - started < 0.2 * 2, painted[0] - started  # target 0.2 s; twice under load
         release.set()
         await till.settle(pilot)
         assert screen.report is not None

@@ -5,8 +5,8 @@ worker by :func:`pos_tui.core.reports.write_report` (the same file ``pos-admin r
 The file is ``<POS_HOME>/reports/NAME_FROM_TO.xlsx`` unless another is typed (a name alone goes in
 that folder, which is made when missing; another folder must exist). Choosing a format changes the
 file's ending. An existing file is written over only after a second Enter. A folder that is not
-there, a file that may not be written, a full disk: said on the dialog's error line, and the dialog
-stays open to try another path.
+there, a file that may not be written, a full disk: said on the dialog's error line (in
+``write_report``'s words), nothing is half-written, and the dialog stays open to try another path.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from pos_tui.settings import Settings
 
 FORMAT_ORDER = ("xlsx", "pdf", "csv", "json")
-"""The dialog's order (a shop owner wants Excel first); every one of :data:`reports.EXPORT_FORMATS`."""
+"""The dialog's order (a shop owner wants Excel first) of :data:`pos_tui.core.reports.EXPORT_FORMATS`."""
 
 FORMAT_LABELS: dict[str, str] = {
     "xlsx": N_("XLSX: Excel, with numbers and a chart"),
@@ -77,10 +77,9 @@ def target_path(text: str, fmt: str, settings: Settings) -> Path:
     return path
 
 
-def check_folder(path: Path, settings: Settings) -> None:
-    """The folder of ``path`` must be there (the reports folder is made), and ``path`` not a folder."""
-    if path.is_dir():
-        raise ValidationError(_("{path} is a folder; type a file name").format(path=path))
+def make_reports_folder(path: Path, settings: Settings) -> None:
+    """The reports folder is made when a file goes there and it is missing (another folder must
+    exist: :func:`~pos_tui.core.reports.write_report` refuses it by name)."""
     folder = path.parent
     if folder == reports_folder(settings) and not folder.exists():
         try:
@@ -89,22 +88,6 @@ def check_folder(path: Path, settings: Settings) -> None:
             raise ValidationError(
                 _("The folder {folder} cannot be made: {error}").format(folder=folder, error=exc.strerror or exc)
             ) from None
-    if not folder.is_dir():
-        raise ValidationError(_("The folder {folder} does not exist").format(folder=folder))
-
-
-def write_file(report: Report, path: Path, fmt: str, settings: Settings, *, decimal_comma: bool) -> Path:
-    """Write ``report`` (in a worker); the operating system's refusals in the shop's words."""
-    try:
-        return reports.write_report(report, path, fmt, settings=settings, decimal_comma=decimal_comma)  # type: ignore[attr-defined,no-any-return]  # arrives with the exports
-    except PermissionError:
-        raise ValidationError(_("No permission to write {path}").format(path=path)) from None
-    except FileNotFoundError:
-        raise ValidationError(_("The folder {folder} does not exist").format(folder=path.parent)) from None
-    except OSError as exc:
-        raise ValidationError(
-            _("{path} could not be written: {error}").format(path=path, error=exc.strerror or exc)
-        ) from None
 
 
 @dataclass
@@ -191,11 +174,11 @@ class ReportExportDialog(Dialog[Path]):
             return
         try:
             path = target_path(event.value, self.fmt, self.settings)
-            check_folder(path, self.settings)
+            make_reports_folder(path, self.settings)
         except ValidationError as exc:
             self.show_error(exc.for_till)
             return
-        if path.exists() and self.confirmed != path:
+        if path.is_file() and self.confirmed != path:
             self.confirmed = path
             self.show_error(_("{path} is already there; Enter again writes over it").format(path=path))
             return
@@ -204,7 +187,8 @@ class ReportExportDialog(Dialog[Path]):
         self.clear_error()
 
         def run(_override: Override | None) -> ReportWritten:
-            return ReportWritten(write_file(report, path, fmt, settings, decimal_comma=comma))
+            # whole or not at all; a missing folder, no permission, a full disk: a ValidationError
+            return ReportWritten(reports.write_report(report, path, fmt, settings=settings, decimal_comma=comma))
 
         pos_app(self).call_core(
             CoreCall(
