@@ -123,6 +123,10 @@ async def test_sort_by_the_cursors_column_and_filter_by_a_typed_text(size, make_
         assert column(pilot, "net") == ["120.00", "85.00", "32.50", "0.00", "0.00", "0.00", "0.00"]
         assert column(pilot, "day")[:3] == ["01.11.2026", "31.10.2026", "30.10.2026"]
         assert "Net ▼" in till.screen_text(pilot) and "Sorted by Net, largest first" in till.message(pilot)
+        await pilot.press(*["f4"] * 8)  # every period in turn, back to this week: the sort stays
+        await till.settle(pilot)
+        assert "This week" in till.screen_text(pilot) and "Net ▼" in till.screen_text(pilot)
+        assert column(pilot, "day")[:3] == ["01.11.2026", "31.10.2026", "30.10.2026"]
         await pilot.press("f7")
         await till.settle(pilot)
         assert column(pilot, "day") == [
@@ -246,13 +250,16 @@ async def test_another_report_its_option_and_its_heat_map(size, make_app, open_s
         assert "against: the same days last year" in till.screen_text(pilot)
         drawn = str(screen.query_one(ReportChart).render())
         assert "█ Net  █ Before" in drawn and "130.00" in drawn and "90.00" in drawn
+        assert "F6 Option" in till.screen_text(pilot)
         await pilot.press("f2")
         listing.highlighted = listing.get_option_index("sales-by-day")
         await pilot.press("enter")
         await till.settle(pilot)
-        await pilot.press("f6")  # sales by day has no option of its own
+        assert "F6 Option" not in till.screen_text(pilot)  # sales by day has no option of its own
+        asked = len(ASKED)
+        await pilot.press("f6")
         await till.settle(pilot)
-        assert "Sales by day has no options" in till.message(pilot)
+        assert len(ASKED) == asked and screen.report.name == "sales-by-day"
 
 
 async def test_a_failing_report_says_so_on_the_screen(make_app, open_shift, shop, till, monkeypatch) -> None:
@@ -270,4 +277,35 @@ async def test_a_failing_report_says_so_on_the_screen(make_app, open_shift, shop
         await till.settle(pilot)
         assert "The stock figures are being recounted" in till.message(pilot)
         assert screen.query_one("#message", Static).has_class("error")
+        # nothing of today's sales by day stays under the heat map's title
+        assert screen.report is None and table_of(pilot).row_count == 0
+        assert "Net sales" not in till.screen_text(pilot) and "F9 Export" not in till.screen_text(pilot)
         fits(pilot, "#message")
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_every_report_of_the_list_opens(size, make_app, week, shop, till) -> None:
+    """Each report of the catalogue, chosen from the list in turn for this week, is shown without
+    an error, its table, its chart (when it has one) and the message line on screen."""
+    from pos_tui.core.reports import CATALOGUE
+
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await till.login(pilot, "9999")
+        await sell_for_cash(pilot, till, shop.CAY, "200")
+        screen = await open_reports(pilot, till)
+        await pilot.press("f4", "f4")  # this week
+        await till.settle(pilot)
+        listing = screen.query_one("#report-list", OptionList)
+        for entry in CATALOGUE:
+            await pilot.press("f2")
+            listing.highlighted = listing.get_option_index(entry.name)
+            await pilot.press("enter")
+            await till.settle(pilot)
+            assert screen.report is not None and screen.report.name == entry.name
+            assert not screen.query_one("#message", Static).has_class("error"), (entry.name, till.message(pilot))
+            chart = screen.query_one(ReportChart)
+            if screen.report.chart is not None and screen.report.rows:
+                assert chart.display and str(chart.render()).strip(), entry.name
+                fits(pilot, "#report-chart")
+            fits(pilot, "#report-table", "#message")

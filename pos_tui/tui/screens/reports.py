@@ -31,7 +31,7 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from pos_tui.core import reports
-from pos_tui.core.kernel import Override, require, shop_day
+from pos_tui.core.kernel import Override, PosError, require, shop_day
 from pos_tui.i18n import N_, _
 from pos_tui.tui.base import pos_app
 from pos_tui.tui.calls import CoreCall
@@ -126,9 +126,9 @@ class ReportsScreen(PosScreen):
     """F12 → Reports (module docstring)."""
 
     DEFAULT_CSS = """
-    ReportsScreen #report-head { height: 1; padding: 0 1; }
+    ReportsScreen #report-head { height: auto; max-height: 2; padding: 0 1; }
     ReportsScreen #report-title { width: 1fr; text-style: bold; color: $accent; }
-    ReportsScreen #report-summary { height: 1; padding: 0 1; }
+    ReportsScreen #report-summary { height: auto; max-height: 2; padding: 0 1; }
     ReportsScreen #report-main { height: 1fr; }
     ReportsScreen #report-list {
         width: 36; height: 1fr; border: none; border-right: vkey $panel; padding: 0; scrollbar-size-vertical: 1;
@@ -268,9 +268,29 @@ class ReportsScreen(PosScreen):
     def _made(self, event: ReportMade) -> None:
         if event.ticket != self.ticket:
             return  # an older ask answered late: the newer one is on its way
+        if self.report is None or self.report.name != event.report.name:
+            self.sort = None  # another report: its own order (another period keeps the sort)
         self.report = event.report
-        self.sort = None
         self.show_report()
+        self.refresh_bindings()
+
+    def failed(self, error: PosError) -> None:
+        """The report could not be made: nothing of the one before stays under the new title."""
+        self.report = None
+        self.query_one(ReportTable).clear(columns=True)
+        self.query_one("#report-summary", Static).update("")
+        self.query_one(ReportChart).show(None)
+        self.lay_out(self.size.width)
+        self.refresh_bindings()
+        super().failed(error)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """F6 only for a report with an option of its own, F7 and F9 once there is a report."""
+        if action == "option":
+            return any(o.choices for o in reports.report_entry(self.state.name).options)
+        if action in ("sort", "export"):
+            return self.report is not None
+        return True
 
     def show_head(self) -> None:
         state = self.state
@@ -292,7 +312,7 @@ class ReportsScreen(PosScreen):
         self.show_notes()
 
     def summary_text(self, report: Report) -> Text:
-        text = Text(no_wrap=True, overflow="ellipsis")
+        text = Text()  # a second line when the figures need it (the CSS keeps it to two)
         for n, figure in enumerate(report.summary):
             if n:
                 text.append("  ·  ", style="dim")
@@ -332,6 +352,7 @@ class ReportsScreen(PosScreen):
         self.state.name = name
         self.needle = ""
         self._hide_filter()
+        self.refresh_bindings()
         self.add_class("chosen")
         self.query_one(ReportTable).focus()
         self.make()
@@ -373,8 +394,7 @@ class ReportsScreen(PosScreen):
         entry = reports.report_entry(self.state.name)
         options = [o for o in entry.options if o.choices]
         if not options:
-            self.show_error(_("{title} has no options").format(title=_(entry.title)))
-            return
+            return  # the key is hidden then (check_action)
         chosen = self.state.options.setdefault(entry.name, {})
         if len(options) == 1:
             self._next_choice(options[0], chosen)
@@ -459,8 +479,7 @@ class ReportsScreen(PosScreen):
 
     def action_export(self) -> None:
         if self.report is None:
-            self.show_error(_("Wait for the report, then export it"))
-            return
+            return  # the key is hidden until there is a report (check_action)
         from pos_tui.tui.dialogs.report_export import ReportExportDialog
 
         def written(path: Any) -> None:
