@@ -46,11 +46,10 @@ def build(query: ReportQuery) -> Report:
         for h in range(24):
             if cells[d][h] > 0 and (busiest is None or cells[d][h] > busiest[0]):
                 busiest = (cells[d][h], d, h)
-    when = (
-        _("{weekday} {hour:02d}:00–{hour:02d}:59").format(weekday=_(WEEKDAYS[busiest[1]]), hour=busiest[2])
-        if busiest
-        else None
-    )
+    when = None
+    if busiest is not None:
+        hours = f"{busiest[2]:02d}:00–{busiest[2]:02d}:59"
+        when = _("{weekday} {hours}").format(weekday=_(WEEKDAYS[busiest[1]]), hours=hours)
     busiest_net = from_kurus(busiest[0]) if busiest else None
     return new_report(
         "sales-heatmap",
