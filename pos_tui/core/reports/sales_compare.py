@@ -81,7 +81,7 @@ def build(query: ReportQuery) -> Report:
     other_f = figures(replace(query, period=other))
     last_year = query.options.get("against", "previous") == "last-year"
     columns = (
-        Column("period", _("Key"), "text"),
+        Column("period", _("Row"), "text"),
         Column("label", _("Period"), "text"),
         Column("first", _("From"), "date"),
         Column("last", _("To"), "date"),
@@ -103,7 +103,7 @@ def build(query: ReportQuery) -> Report:
         ),
         (
             "change",
-            _("Change"),
+            _("Difference"),
             None,
             None,
             *(_minus(a, b) for a, b in zip(this_f.cells(), other_f.cells(), strict=True)),
