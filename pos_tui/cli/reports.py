@@ -16,6 +16,7 @@ import typer
 
 from pos_tui.cli.common import handle_errors, make_typer, now, parse_date, state
 from pos_tui.cli.output import JsonOption, YesOption, confirm, info, print_json, stdout, table
+from pos_tui.cli.report_commands import ReportGroup, register
 from pos_tui.core import cash, staff
 from pos_tui.core.cash import REPORT_BY, sales_report
 from pos_tui.core.kernel import (
@@ -30,7 +31,9 @@ from pos_tui.core.kernel import (
 from pos_tui.i18n import _
 from pos_tui.settings import Settings
 
-app = make_typer("report", "X, Z, sales, margin, stock, accounts, KDV and loyalty reports; exports and e-mail.")
+app = make_typer(
+    "report", "X, Z, sales, margin, stock, accounts, KDV and loyalty reports; exports and e-mail.", ReportGroup
+)
 
 TerminalOption = Annotated[
     str | None, typer.Option("--terminal", help="Terminal id (default: this terminal, from pos.toml).")
@@ -328,3 +331,6 @@ def suppliers(from_: FromOption = None, to: ToOption = None, json_: JsonOption =
         [_("Supplier"), _("Name"), _("Points"), _("Supplier's points"), _("Owed")],
         [(r.code, r.name, r.points, r.supplier_points, format_money(r.amount, settings.language)) for r in rows],
     )
+
+
+register(app)  # report list, report send and pos-admin report NAME for every report of the catalogue

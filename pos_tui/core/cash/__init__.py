@@ -19,6 +19,7 @@ _EXPORTS = {
     "ZReport": "closures",
     "close_shift": "shifts",
     "current_shift": "shifts",
+    "document_totals": "reports",
     "no_sale": "shifts",
     "open_shift": "shifts",
     "paid_in": "shifts",
@@ -41,6 +42,7 @@ __all__ = [
     "ZReport",
     "close_shift",
     "current_shift",
+    "document_totals",
     "no_sale",
     "open_shift",
     "paid_in",
@@ -57,7 +59,7 @@ if not TYPE_CHECKING:  # type checkers read the imports below instead, and flag 
 
 if TYPE_CHECKING:
     from pos_tui.core.cash.closures import ZReport, take_x_preview, x_preview, z_report
-    from pos_tui.core.cash.reports import REPORT_BY, DocumentTotals, KdvTotal, ReportRow, sales_report
+    from pos_tui.core.cash.reports import REPORT_BY, DocumentTotals, KdvTotal, ReportRow, document_totals, sales_report
     from pos_tui.core.cash.shifts import (
         CashMovementInfo,
         ShiftInfo,

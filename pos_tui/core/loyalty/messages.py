@@ -556,7 +556,10 @@ def email_of(msg: MessageInfo, smtp: SmtpSettings, now: datetime) -> EmailMessag
     return mail
 
 
-def _connect(smtp: SmtpSettings, password: str | None) -> smtplib.SMTP:
+def connect_smtp(smtp: SmtpSettings, password: str | None) -> smtplib.SMTP:
+    """A logged-in connection to the mail server of ``[smtp]`` (TLS as configured); also used by
+    ``pos-admin report send``. Raises ``OSError``/``smtplib.SMTPException`` when the server cannot be
+    reached or refuses, :class:`StateError` when a login is configured but the password is not set."""
     context = ssl.create_default_context()
     client: smtplib.SMTP
     if smtp.ssl:
@@ -624,7 +627,7 @@ def send_messages(
     if not smtp.host or not smtp.sender:
         raise StateError(_("No mail server is configured: set host and sender under [smtp] in pos.toml"))
     try:
-        client = _connect(smtp, password)
+        client = connect_smtp(smtp, password)
     except (OSError, smtplib.SMTPException) as exc:
         raise StateError(
             _("Cannot send through the mail server {host}:{port}: {error}").format(
@@ -637,12 +640,12 @@ def send_messages(
             try:
                 refused = client.send_message(email_of(msg, smtp, now))
             except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError, smtplib.SMTPSenderRefused) as exc:
-                reason = _smtp_error(exc)
+                reason = smtp_error_text(exc)
                 errors.append((msg.id, reason))
                 _mark(msg.id, "failed", now, reason)
                 continue
             if refused:
-                reason = "; ".join(f"{who}: {_smtp_error(why)}" for who, why in refused.items())
+                reason = "; ".join(f"{who}: {smtp_error_text(why)}" for who, why in refused.items())
                 errors.append((msg.id, reason))
                 _mark(msg.id, "failed", now, reason)
                 continue
@@ -662,9 +665,10 @@ def send_messages(
     return SendReport(len(msgs), sent, len(errors), False, tuple(errors))
 
 
-def _smtp_error(exc: Any) -> str:
+def smtp_error_text(exc: Any) -> str:
+    """The server's answer in an SMTP error (``550 5.1.1 no such mailbox``), for people."""
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        return "; ".join(f"{who}: {_smtp_error(why)}" for who, why in exc.recipients.items())
+        return "; ".join(f"{who}: {smtp_error_text(why)}" for who, why in exc.recipients.items())
     if isinstance(exc, smtplib.SMTPResponseException):
         text = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
         return f"{exc.smtp_code} {text}"

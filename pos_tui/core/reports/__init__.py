@@ -13,8 +13,10 @@ from pos_tui.core.kernel.lazy import front_door
 # public name -> the module of this package that defines it (a module's own name: the module itself)
 _EXPORTS = {
     "CATALOGUE": "registry",
+    "EXPORT_FORMATS": "exporting.writing",
     "GROUPS": "registry",
     "KINDS": "model",
+    "MAIL_FORMATS": "exporting.mailing",
     "PERIODS": "period",
     "Cell": "model",
     "Chart": "model",
@@ -26,23 +28,32 @@ _EXPORTS = {
     "ReportOption": "registry",
     "ReportQuery": "common",
     "ReportSpec": "registry",
+    "attachment_name": "exporting.mailing",
+    "check_addresses": "exporting.mailing",
     "format_cell": "model",
     "json_cell": "model",
     "named_period": "period",
     "new_report": "registry",
     "plain_number": "model",
+    "report_bytes": "exporting.writing",
     "report_entry": "registry",
+    "report_mail": "exporting.mailing",
     "report_names": "registry",
     "report_spec": "registry",
     "resolve_period": "period",
     "run_report": "registry",
+    "send_report": "exporting.mailing",
     "sum_totals": "model",
+    "title_lines": "exporting.headings",
+    "write_report": "exporting.writing",
 }
 
 __all__ = [
     "CATALOGUE",
+    "EXPORT_FORMATS",
     "GROUPS",
     "KINDS",
+    "MAIL_FORMATS",
     "PERIODS",
     "Cell",
     "Chart",
@@ -54,23 +65,39 @@ __all__ = [
     "ReportOption",
     "ReportQuery",
     "ReportSpec",
+    "attachment_name",
+    "check_addresses",
     "format_cell",
     "json_cell",
     "named_period",
     "new_report",
     "plain_number",
+    "report_bytes",
     "report_entry",
+    "report_mail",
     "report_names",
     "report_spec",
     "resolve_period",
     "run_report",
+    "send_report",
     "sum_totals",
+    "title_lines",
+    "write_report",
 ]
 if not TYPE_CHECKING:  # type checkers read the imports below instead, and flag a misspelt name
     __getattr__, __dir__ = front_door(__name__, _EXPORTS)
 
 if TYPE_CHECKING:
     from pos_tui.core.reports.common import ReportQuery
+    from pos_tui.core.reports.exporting.headings import title_lines
+    from pos_tui.core.reports.exporting.mailing import (
+        MAIL_FORMATS,
+        attachment_name,
+        check_addresses,
+        report_mail,
+        send_report,
+    )
+    from pos_tui.core.reports.exporting.writing import EXPORT_FORMATS, report_bytes, write_report
     from pos_tui.core.reports.model import (
         KINDS,
         Cell,

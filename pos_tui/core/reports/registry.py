@@ -28,7 +28,7 @@ GROUPS: dict[str, str] = {
     "margin": N_("Margin"),
     "stock": N_("Stock"),
     "accounts": N_("Accounts"),
-    "tax": N_("Tax"),
+    "tax": N_("Taxes"),
     "loyalty": N_("Loyalty"),
 }
 """The groups of the till's report list, in its order (``N_`` texts: translate when shown)."""

@@ -1,0 +1,276 @@
+"""What the sales reports share: the one meaning of their figures and the queries that give them.
+
+Every sales report counts the same documents (:func:`~pos_tui.core.reports.common.sale_where`:
+the sales and returns posted in the period, on the query's terminal and store) with the same
+definitions (docs/reports.md, "Sales reports"):
+
+- ``receipts``: sale documents; ``returns``: return documents (a return is not a receipt);
+- ``net``: what the sales charged minus what the returns refunded (``sale.total``), so every
+  report's net of the same documents is the same figure, the Z's ``net``;
+- ``discount``: the discounts of the sales minus those the returns gave back (``sale.discount``:
+  line, receipt and loyalty discounts), ``gross = net + discount`` (before discounts);
+- ``average basket``: what the *sale* receipts charged (their totals, before any return) divided
+  by their number, rounded half up to the kuruş once; no receipts: none. A return is not a
+  basket, so returns change net sales but not the average basket;
+- ``lines per basket``: the sale receipts' lines divided by their number, ``items per basket``:
+  their items (a piece line counts its quantity, a kg, litre or metre line counts 1) divided by
+  their number; both to two places, rounded half up.
+
+The grouping by anything that does not depend on the local time (cashier, terminal, method,
+product) happens in SQL; by local hour or day in Python, from one row per document
+(:func:`documents`), because the local time depends on the zone's history, not on the UTC time
+the store keeps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from peewee import JOIN, Case, fn
+
+from pos_tui import store
+from pos_tui.core.kernel.clock import from_db, local
+from pos_tui.core.kernel.money import CENT, from_kurus, qty_to_decimal
+from pos_tui.core.reports.common import ReportQuery, sale_where
+from pos_tui.core.reports.model import Cell, Chart, Column, Figure, Report, sum_totals
+from pos_tui.core.reports.registry import new_report
+from pos_tui.i18n import _
+from pos_tui.store import models as m
+
+WEIGHED_UNITS: tuple[str, ...] = ("kg", "lt", "m")
+"""Units whose line counts as one item (a piece line counts its quantity)."""
+
+RATIO = Decimal("0.01")
+
+
+def signed(value: Any) -> Case:
+    """``value`` on a sale, ``-value`` on a return (portable CASE over :class:`m.Sale`'s kind)."""
+    return Case(None, [(m.Sale.kind == "return", value * -1)], value)
+
+
+def sales_only(value: Any) -> Case:
+    """``value`` on a sale, NULL on a return (``COUNT``/``SUM`` of it count the sales only)."""
+    return Case(None, [(m.Sale.kind == "sale", value)], None)
+
+
+def items_of_line() -> Case:
+    """A line's items in milli-units: its quantity for pieces, 1000 (one item) for a weighed unit."""
+    L = m.SaleLine
+    return Case(None, [(L.unit.in_(WEIGHED_UNITS), 1000)], L.qty)
+
+
+def average_basket(sold: int, receipts: int) -> Decimal | None:
+    """The average basket of ``receipts`` sale receipts that charged ``sold`` kuruş: rounded half up
+    to the kuruş; ``None`` without receipts."""
+    if not receipts:
+        return None
+    return (from_kurus(sold) / receipts).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def per_receipt(amount: int | Decimal, receipts: int) -> Decimal | None:
+    """``amount`` (lines, items) per receipt, to two places half up; ``None`` without receipts."""
+    if not receipts:
+        return None
+    return (Decimal(amount) / receipts).quantize(RATIO, rounding=ROUND_HALF_UP)
+
+
+def change_pct(this: Decimal | int | None, other: Decimal | int | None) -> Decimal | None:
+    """``this`` against ``other`` in percent (12.5 is 12,5 %) to one place half up; ``None`` when
+    ``other`` is zero or either is missing (no meaningful percentage)."""
+    if this is None or other is None or other == 0:
+        return None
+    return ((Decimal(this) - Decimal(other)) * 100 / abs(Decimal(other))).quantize(
+        Decimal("0.1"), rounding=ROUND_HALF_UP
+    )
+
+
+@dataclass(slots=True)
+class Tally:
+    """The documents of one group, in kuruş: sale receipts and returns apart."""
+
+    sales: int = 0
+    returns: int = 0
+    sold: int = 0  # the sales' totals (what they charged)
+    sold_discount: int = 0
+    returned: int = 0  # the returns' totals (what they refunded)
+    returned_discount: int = 0
+
+    def add(self, kind: str, count: int, total: int, discount: int) -> None:
+        if kind == "return":
+            self.returns += count
+            self.returned += total
+            self.returned_discount += discount
+        else:
+            self.sales += count
+            self.sold += total
+            self.sold_discount += discount
+
+    def merge(self, other: Tally) -> None:
+        self.sales += other.sales
+        self.returns += other.returns
+        self.sold += other.sold
+        self.sold_discount += other.sold_discount
+        self.returned += other.returned
+        self.returned_discount += other.returned_discount
+
+    @property
+    def net(self) -> int:
+        return self.sold - self.returned
+
+    @property
+    def discount(self) -> int:
+        return self.sold_discount - self.returned_discount
+
+    @property
+    def gross(self) -> int:
+        return self.net + self.discount
+
+    @property
+    def average_basket(self) -> Decimal | None:
+        return average_basket(self.sold, self.sales)
+
+
+def tallies(query: ReportQuery, *keys: Any) -> dict[tuple[Any, ...], Tally]:
+    """The query's documents grouped (in SQL) by ``keys``, columns of :class:`m.Sale` (or of a
+    table joined with ``join``): one :class:`Tally` per distinct key tuple."""
+    S = m.Sale
+    select = S.select(*keys, S.kind, fn.COUNT(S.id), fn.SUM(S.total), fn.SUM(S.discount)).where(sale_where(query))
+    out: dict[tuple[Any, ...], Tally] = {}
+    for *key, kind, count, total, discount in store.rows(select.group_by(*keys, S.kind)):
+        out.setdefault(tuple(key), Tally()).add(kind, count, total or 0, discount or 0)
+    return out
+
+
+def total_tally(groups: dict[Any, Tally]) -> Tally:
+    total = Tally()
+    for t in groups.values():
+        total.merge(t)
+    return total
+
+
+def tally_columns() -> tuple[Column, ...]:
+    """The columns of :func:`tally_cells`, after a report's own key columns."""
+    return (
+        Column("receipts", _("Receipts"), "int"),
+        Column("returns", _("Returns"), "int"),
+        Column("gross", _("Gross"), "money"),
+        Column("discount", _("Discount"), "money"),
+        Column("net", _("Net"), "money"),
+        Column("average_basket", _("Average basket"), "money"),
+    )
+
+
+TALLY_SUMMED = ("receipts", "returns", "gross", "discount", "net")
+
+
+def tally_cells(t: Tally) -> tuple[Cell, ...]:
+    return (
+        t.sales,
+        t.returns,
+        from_kurus(t.gross),
+        from_kurus(t.discount),
+        from_kurus(t.net),
+        t.average_basket,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One sale or return of the query, at the shop's local time: its totals in kuruş, and (with
+    ``lines=True``) its lines and items (milli-units, :func:`items_of_line`)."""
+
+    at: datetime
+    kind: str
+    total: int
+    discount: int
+    lines: int = 0
+    items: int = 0
+
+
+def documents(query: ReportQuery, *, lines: bool = False) -> Iterator[Document]:
+    """Every document of the query, one row each (no order): what the local-time reports group in
+    Python. ``lines``: with their line and item counts (one grouped join, not a query per document)."""
+    S, L = m.Sale, m.SaleLine
+    tz = query.tz
+    if not lines:
+        for at, kind, total, discount in store.rows(
+            S.select(S.at, S.kind, S.total, S.discount).where(sale_where(query))
+        ):
+            yield Document(local(from_db(at), tz), kind, total, discount)
+        return
+    select = (
+        S.select(S.at, S.kind, S.total, S.discount, fn.COUNT(L.id), fn.SUM(items_of_line()))
+        .join(L, JOIN.LEFT_OUTER)
+        .where(sale_where(query))
+        .group_by(S.id, S.at, S.kind, S.total, S.discount)
+    )
+    for at, kind, total, discount, n, items in store.rows(select):
+        yield Document(local(from_db(at), tz), kind, total, discount, n, items or 0)
+
+
+def users(ids: Sequence[int]) -> dict[int, str]:
+    """User id → name, for the ids a report met (one query)."""
+    if not ids:
+        return {}
+    U = m.User
+    return dict(store.rows(U.select(U.id, U.name).where(U.id.in_(sorted(set(ids))))))
+
+
+def tally_report(
+    name: str, query: ReportQuery, key: Column, groups: dict[str, Tally], *, what: str, chart_title: str
+) -> Report:
+    """A report of one row per group (a cashier's name, a terminal) with the :func:`tally_columns`,
+    sorted by net, largest first (then by name); the totals row adds the groups up, with the whole
+    period's average basket. ``what`` is the summary's count of groups (``Cashiers``)."""
+    ordered = sorted(groups.items(), key=lambda kv: (-kv[1].net, kv[0]))
+    columns = (key, *tally_columns())
+    rows: tuple[tuple[Cell, ...], ...] = tuple((label, *tally_cells(t)) for label, t in ordered)
+    whole = total_tally(groups)
+    totals = (*sum_totals(columns, rows, summed=TALLY_SUMMED)[:-1], whole.average_basket)
+    return new_report(
+        name,
+        query,
+        columns=columns,
+        rows=rows,
+        totals=totals,
+        summary=(
+            Figure("groups", what, len(rows), "int"),
+            Figure("receipts", _("Receipts"), whole.sales, "int"),
+            Figure("net", _("Net sales"), from_kurus(whole.net), "money"),
+            Figure("average_basket", _("Average basket"), whole.average_basket, "money"),
+        ),
+        chart=Chart("bar", key.key, ("net",), chart_title),
+    )
+
+
+def share_pct(part: Decimal | int, whole: Decimal | int) -> Decimal | None:
+    """``part`` of ``whole`` in percent (12.5 is 12,5 %) to one place half up; ``None`` when
+    ``whole`` is zero."""
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def line_figures() -> tuple[Any, ...]:
+    """The grouped figures of sale lines (a select over :class:`m.SaleLine` joined with its sale):
+    quantity (milli-units), gross, discount, net and KDV (kuruş), all net of returns, and the sale
+    receipts the group was on."""
+    S, L = m.Sale, m.SaleLine
+    return (
+        fn.SUM(signed(L.qty)),
+        fn.SUM(signed(L.total + L.discount)),
+        fn.SUM(signed(L.discount)),
+        fn.SUM(signed(L.total)),
+        fn.SUM(signed(L.kdv)),
+        fn.COUNT(fn.DISTINCT(sales_only(S.id))),
+    )
+
+
+def line_cells(*sums: int | None) -> tuple[Cell, ...]:
+    """:func:`line_figures`' quantity, gross, discount, net and KDV as a report's cells."""
+    qty, gross, discount, net, kdv = (v or 0 for v in sums)
+    return (qty_to_decimal(qty), from_kurus(gross), from_kurus(discount), from_kurus(net), from_kurus(kdv))
