@@ -369,7 +369,14 @@ def _send_command() -> Callable[..., None]:
         from pos_tui.core.kernel import ValidationError
         from pos_tui.core.reports import MAIL_FORMATS, attachment_name, check_addresses, send_report
 
+        from pos_tui.core.kernel import NotFound
+        from pos_tui.core.reports import report_entry
+
         name: str = values["name"]
+        try:
+            report_entry(name)
+        except NotFound as exc:
+            fail(exc.message, ExitCode.USAGE)
         fmt: str = values["format_"]
         if fmt not in MAIL_FORMATS:
             fail(
