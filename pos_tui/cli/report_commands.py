@@ -366,11 +366,8 @@ def _send_command() -> Callable[..., None]:
 
     def run(**values: Any) -> None:
         from pos_tui.cli.output import print_json
-        from pos_tui.core.kernel import ValidationError
-        from pos_tui.core.reports import MAIL_FORMATS, attachment_name, check_addresses, send_report
-
-        from pos_tui.core.kernel import NotFound
-        from pos_tui.core.reports import report_entry
+        from pos_tui.core.kernel import NotFound, ValidationError
+        from pos_tui.core.reports import MAIL_FORMATS, attachment_name, check_addresses, report_entry, send_report
 
         name: str = values["name"]
         try:

@@ -59,33 +59,22 @@ def test_help_lists_every_report_with_its_description(cli: Callable[..., Any]) -
     assert "--against" in text and "One of: previous, last-year (default: previous)." in text
 
 
+HEAVY = ["pos_tui.core.reports.sales_by_day", "pos_tui.core.reports.exporting.writing"]
+HEAVY += ["xlsxwriter", "reportlab", "smtplib"]
+
+
 def test_help_imports_no_report_module_and_no_file_library() -> None:
     code = (
         "import json, sys\n"
         "from pos_tui.cli.app import main\n"
         "sys.argv = ['pos-admin', 'report', '--help']\n"
         "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code\n"
-        "watch = ['pos_tui.core.reports.sales_by_day', 'xlsxwriter', 'reportlab', 'smtplib', 'pos_tui.core.reports.exporting.writing']\n"
-        "print(json.dumps({m: m in sys.modules for m in watch}))\n"
+        f"print(json.dumps({{m: m in sys.modules for m in {HEAVY!r}}}))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-    )
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, env=env)
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout.splitlines()[-1]) == dict.fromkeys(
-        [
-            "pos_tui.core.reports.sales_by_day",
-            "xlsxwriter",
-            "reportlab",
-            "smtplib",
-            "pos_tui.core.reports.exporting.writing",
-        ],
-        False,
-    )
+    assert json.loads(done.stdout.splitlines()[-1]) == dict.fromkeys(HEAVY, False)
 
 
 def test_a_table_in_turkish_with_the_totals_and_the_summary(cli: Callable[..., Any], shop: Settings) -> None:
