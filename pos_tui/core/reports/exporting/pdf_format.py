@@ -114,7 +114,11 @@ def pdf_bytes(report: Report, *, settings: Settings) -> bytes:
     numeric = [k in _NUMERIC for k in kinds]
     texts = [[format_cell(v, k, language) for v, k in zip(row, kinds, strict=True)] for row in report.rows]
     totals = totals_cells(report)
-    total_texts = None if totals is None else [format_cell(v, k, language) for v, k in zip(totals, kinds, strict=True)]
+    total_texts = (
+        None
+        if totals is None
+        else ["" if v is None else format_cell(v, k, language) for v, k in zip(totals, kinds, strict=True)]
+    )
     widths = _widths([c.label for c in report.columns], texts + ([total_texts] if total_texts else []), room)
     data: list[list[Any]] = [[Paragraph(escape(c.label), head_style) for c in report.columns]]
     for row in texts:
