@@ -46,6 +46,7 @@ SHORTCUTS: dict[str, str] = {
     "collect": "t",
     "accounts": "h",
     "agenda": "j",
+    "reports": "r",
 }
 """Each menu entry's key: its own, the same whoever is logged in and whatever devices the till has
 (counting the shown entries gave the eleventh the first one's number)."""
@@ -54,10 +55,11 @@ SHORTCUTS: dict[str, str] = {
 class MenuDialog(ChoiceDialog):
     """The menu: each entry shows its own key from :data:`SHORTCUTS` and is chosen by it.
 
-    All of them on one screen at 80×24 (an admin with a printer queue and a fiscal device sees 18):
+    All of them on one screen at 80×24 (an admin with a printer queue and a fiscal device sees 19):
     the dialog is wide (no label wraps), the list has no frame and no height cap, and the title has
-    no blank line under it; so the frame, the title, 18 entries, the error line and a hint of two
-    lines take 24 rows."""
+    no blank line under it; so the frame (2 rows), the title, 19 entries, the error line and a hint
+    of one line (:meth:`hint`, in every language under the 72 columns inside the frame) take all 24
+    rows: a twentieth entry needs a row taken from elsewhere."""
 
     def __init__(self, title: str, choices: Any, prompt: str = "") -> None:
         super().__init__(title, choices, prompt)
@@ -91,6 +93,8 @@ def menu_entries(screen: SaleScreen) -> list[tuple[str, str]]:
     entries = [
         ("x", _("X report (this shift so far)")),
         ("z", _("Z report (close the day)")),
+        # everyone sees it, as the X and Z: without "reports" a supervisor's PIN opens it
+        ("reports", _("Reports: sales, margin, stock, accounts, KDV, loyalty")),
         ("paid_in", _("Paid in")),
         ("paid_out", _("Paid out")),
         ("no_sale", _("Open the drawer (no sale)")),
@@ -483,6 +487,7 @@ ACTIONS: dict[str, Callable[[SaleScreen], None]] = {
     "collect": lambda screen: _elsewhere("accounts_money", "open_collection")(screen),
     "accounts": lambda screen: _elsewhere("accounts", "open_accounts_menu")(screen),
     "agenda": lambda screen: _elsewhere("agenda", "open_agenda")(screen),
+    "reports": lambda screen: _elsewhere("reports", "open_reports")(screen),
 }
 
 
