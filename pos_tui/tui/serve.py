@@ -54,6 +54,7 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 DEFAULT_MAX_SESSIONS = 4
 HEARTBEAT_SECONDS = 15  # a browser that went away without closing is noticed within this (textual-serve's)
+PROCESS_END_SECONDS = 10.0  # after the quit request, a tab's app has this long to end before it is killed
 FORWARDED_USER_HEADERS = ("X-Forwarded-User", "X-Remote-User")  # who the reverse proxy authenticated
 
 
@@ -411,6 +412,7 @@ class PosServer(Server):
                 await self._process_messages(websocket, service)
             finally:
                 await service.stop()
+                await ended(service)
         except asyncio.CancelledError:
             await websocket.close()
         except Exception as error:  # a bad message from the page, a process that would not start: this tab only
@@ -418,6 +420,21 @@ class PosServer(Server):
         finally:
             self.close_session(session)
         return websocket
+
+
+async def ended(service: AppService) -> None:
+    """Wait for a session's process to be gone (and reaped) before the session is counted out: the next
+    session may then have the devices it had. textual-serve's ``stop`` asks the app to quit and waits for
+    its output to end; a process that keeps running after that is killed."""
+    process = getattr(service, "_process", None)
+    if process is None:
+        return
+    try:
+        await asyncio.wait_for(process.wait(), PROCESS_END_SECONDS)
+    except TimeoutError:
+        log.warning(_("A session's app did not end by itself; it was stopped"))
+        process.kill()
+        await process.wait()
 
 
 def serve(args: argparse.Namespace, settings: Settings) -> int:
