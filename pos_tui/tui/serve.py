@@ -165,6 +165,16 @@ def url_host(host: str) -> str:
     return f"[{host}]" if ":" in host and not host.startswith("[") else host
 
 
+def shown_host(host: str) -> str:
+    """The host to print in the URL: this machine's name for "every address" (``0.0.0.0``, ``::``), which no
+    browser can connect to."""
+    try:
+        unspecified = ipaddress.ip_address(host.strip("[]")).is_unspecified
+    except ValueError:
+        unspecified = False
+    return socket.gethostname() if unspecified else host
+
+
 def sessions_full_text(limit: int) -> str:
     """What a tab over the limit shows (the page and the terminal say the same)."""
     return ngettext(
@@ -294,8 +304,14 @@ class PosServer(Server):
         return urlsplit(origin).netloc.lower() in allowed
 
     def base_url(self, request: web.Request) -> str:
-        """Where the browser reaches this server: ``--public-url``, else the address it asked for."""
-        return self.options.public_url or f"{request.scheme}://{request.host}"
+        """Where the browser reaches this server: ``--public-url``, else the address it asked for (the ``Host``
+        header; ``https`` when a TLS proxy says so in ``X-Forwarded-Proto``). Only the page sent back to that
+        same browser is built from these headers."""
+        if self.options.public_url:
+            return self.options.public_url
+        forwarded = request.headers.get("X-Forwarded-Proto", "").split(",")[0].strip().lower()
+        scheme = forwarded if forwarded in ("http", "https") else request.scheme
+        return f"{scheme}://{request.host}"
 
     # -- aiohttp handlers --------------------------------------------------------------------------------------
 
@@ -317,7 +333,7 @@ class PosServer(Server):
         logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
 
     async def on_startup(self, app: web.Application) -> None:
-        url = self.options.public_url or f"http://{url_host(self.options.host)}:{self.options.port}"
+        url = self.options.public_url or f"http://{url_host(shown_host(self.options.host))}:{self.options.port}"
         devices = (
             _("the first session has this machine's devices")
             if self.options.devices == "one-session"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import logging
 import re
+import socket
 from pathlib import Path
 
 import aiohttp
@@ -141,6 +142,13 @@ def test_a_warning_pointing_to_the_docs_beyond_loopback(host: str) -> None:
     assert "docs/browser.md" in warning
 
 
+def test_the_printed_address_is_one_a_browser_can_open() -> None:
+    assert serve_module.shown_host("127.0.0.1") == "127.0.0.1"
+    assert serve_module.shown_host("0.0.0.0") == socket.gethostname()
+    assert serve_module.shown_host("::") == socket.gethostname()
+    assert serve_module.url_host("::1") == "[::1]"
+
+
 def test_pos_serve_prints_the_warning_before_it_serves(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -258,6 +266,14 @@ async def test_the_page_is_the_shops_and_points_at_the_public_url(settings: Sett
         assert 'href="https://pos.example.com/static/css/xterm.css"' in page
         static = await client.get("/static/js/textual.js")
         assert static.status == 200  # textual-serve's own script, served as it is
+    async with stand_in_client(settings, tmp_path) as (_server, client):  # a TLS proxy passing Host and the scheme
+        proxied = {"Host": "kasa.example.com", "X-Forwarded-Proto": "https"}
+        page = await (await client.get("/", headers=proxied)).text()
+        assert 'data-session-websocket-url="wss://kasa.example.com/ws"' in page
+        ws = await client.ws_connect("/ws", headers={**proxied, "Origin": "https://kasa.example.com"})
+        assert await first_bytes(ws) == "stand-in app, devices: none"
+        await ws.close()
+        await wait_until(lambda: not _server.sessions, "the session to end")
 
 
 def test_the_log_names_the_client_behind_a_proxy_and_its_user() -> None:
