@@ -122,7 +122,8 @@ def prepare_database(settings: Settings, *, demo: bool) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the till; returns the process exit code (2 for a bad config, 1 for a bad database)."""
+    """Run the till, or ``pos serve``; returns the process exit code (2 for a bad config or option, 1 for a
+    bad database or an address that cannot be listened on)."""
     args = parser().parse_args(argv)
     from pos_tui.i18n import _, set_language
     from pos_tui.settings import ConfigError
@@ -133,6 +134,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"pos: {exc}", file=sys.stderr)
         return 2
     set_language(settings.language)
+    serving = None
+    if getattr(args, "command", None) == "serve":  # its options are checked before the database is touched
+        from pos_tui.core.kernel import ValidationError
+        from pos_tui.tui.serve import serve_options
+
+        try:
+            serving = serve_options(args, settings)
+        except ValidationError as exc:
+            print(f"pos serve: {exc.message}", file=sys.stderr)
+            return 2
     try:
         prepare_database(settings, demo=args.demo)
     except Exception as exc:  # a locked, corrupt or unreachable database: one line, no traceback
@@ -149,11 +160,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from pos_tui.store import close_database
 
-    if getattr(args, "command", None) == "serve":
+    if serving is not None:
         close_database()  # the server reads nothing: each browser tab's app opens the database itself
         from pos_tui.tui.serve import serve
 
-        return serve(args, settings)
+        return serve(serving, settings)
     if getattr(args, "served", None):
         from pos_tui.tui.served import SessionApp
 

@@ -453,14 +453,9 @@ async def ended(service: AppService) -> None:
         await process.wait()
 
 
-def serve(args: argparse.Namespace, settings: Settings) -> int:
-    """``pos serve``: check the options, warn when listening beyond this machine, serve until Ctrl+C.
-    Returns the exit code: 2 for bad options, 1 when the address cannot be listened on."""
-    try:
-        options = serve_options(args, settings)
-    except ValidationError as exc:
-        print(f"pos serve: {exc.message}", file=sys.stderr)
-        return 2
+def serve(options: ServeOptions, settings: Settings) -> int:
+    """``pos serve`` with checked options (:func:`serve_options`): warn when listening beyond this machine,
+    then serve until Ctrl+C or SIGTERM. Returns the exit code: 1 when the address cannot be listened on."""
     warning = exposure_warning(options.host)
     if warning:
         print(warning, file=sys.stderr, flush=True)

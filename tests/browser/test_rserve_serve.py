@@ -119,8 +119,9 @@ def test_pos_serve_with_a_bad_port_exits_2_and_says_why(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     serve_env(monkeypatch, tmp_path)
-    assert main(["serve", "--port", "99999"]) == 2
+    assert main(["serve", "--demo", "--port", "99999"]) == 2
     assert "pos serve: --port must be a whole number from 1 to 65535, not 99999" in capsys.readouterr().err
+    assert not (tmp_path / "demo.sqlite3").exists()  # checked before the database is touched
 
 
 # -- listening beyond this machine ------------------------------------------------------------------------------
