@@ -690,7 +690,8 @@ class _Builder:
         for it in self.items:
             self.by_supplier[it.supplier].append(it)
         # account customers and the suppliers' accounts
-        customers, parties = [], []
+        customers: list[tuple[Any, ...]] = []
+        parties: list[tuple[Any, ...]] = []
         self.customer_party: dict[int, int] = {}
         for c in range(size.customers):
             name = f"{rnd.choice(LAST_NAMES)} {('Lokanta', 'Kafe', 'Otel', 'Kırtasiye', 'İnşaat')[c % 5]} {c + 1}"
