@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import json
 import os
 import sys
@@ -65,11 +66,10 @@ class ScreenClock(PaintClock):
         if "paints" not in self.__dict__:
             self.paints: list[tuple[float, Any]] = []
         self.paints.append((now, screen))
-        if self.rows_except is not None and screen is not self.rows_except and self.rows_at is None:
-            from textual.widgets import DataTable
-
-            if any(t.row_count > 0 for t in screen.query(DataTable)):
-                self.rows_at = now
+        watching = self.rows_except is not None and screen is not self.rows_except and self.rows_at is None
+        # a DataTable, or any table-like widget of the screen's own with rows
+        if watching and any(getattr(w, "row_count", 0) > 0 for w in screen.query("*")):
+            self.rows_at = now
 
     def first_paint_after(self, t0: float, *, other_than: tuple[Any, ...]) -> tuple[float, Any] | None:
         for at, screen in self.__dict__.get("paints", ()):
@@ -82,10 +82,11 @@ def menu_key(name: str) -> str | None:
     """The F12 menu's key of entry ``name`` (``reports``), or None while the menu has no such entry."""
     from pos_tui.tui.screens import menu
 
+    actions = getattr(menu, "ACTIONS", {})
+    if name not in actions:  # the entry may be named otherwise: the one on key "r"
+        name = next((n for n, k in menu.SHORTCUTS.items() if k == "r" and n in actions), name)
     key = menu.SHORTCUTS.get(name)
-    if key is None or name not in getattr(menu, "ACTIONS", {}):
-        return None
-    return key
+    return key if key is not None and name in actions else None
 
 
 async def settle(app: Any, sale: Any) -> float:
@@ -197,7 +198,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--terminal", default="TP")
     parser.add_argument("--pin", required=True)
     parser.add_argument("--now", required=True, help="the till's clock, ISO with offset")
+    parser.add_argument("--preload", help="a module to import first (tests: one that adds a menu entry)")
     args = parser.parse_args(argv)
+    if args.preload:
+        importlib.import_module(args.preload)
     run(args.target, args.out, args.db, args.terminal, args.pin, datetime.fromisoformat(args.now))
 
 

@@ -184,3 +184,36 @@ def test_the_quick_benchmark_times_every_report_and_records_what_is_missing(tmp_
     # the cached shop is reused by a second run (its facts say so)
     facts = next((tmp_path / "cache").glob("year_shop_*/facts.json"))
     assert json.loads(facts.read_text(encoding="utf-8"))["checks"]["violations"]["payments_not_the_total"] == 0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("target", ["reports", "lookup"])
+def test_the_paint_driver_finds_the_screen_behind_f12_and_its_rows(shop: Path, tmp_path: Path, target: str) -> None:
+    from benchmarks.bench_reports import PAINT_TERMINAL, paint_copy
+    from benchmarks.year_shop import ADMIN, PINS
+
+    now = shop_now(SIZE)
+    copy = paint_copy(shop, tmp_path, now)
+    out = tmp_path / "paint.json"
+    support = Path(__file__).resolve().parent
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), str(support)]), "POS_HOME": str(copy.parent)}
+    for name in ("POS_DB", "POS_CONFIG", "POS_TERMINAL"):
+        env.pop(name, None)
+    command = [sys.executable, "-m", "benchmarks.report_paint", target, "--out", str(out), "--db", str(copy),
+               "--terminal", PAINT_TERMINAL, "--pin", PINS[ADMIN], "--now", now.isoformat(),
+               "--preload", "rbench_support"]  # fmt: skip
+    done = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr[-4000:]
+    got = json.loads(out.read_text())
+    assert got["menu"]["screen"] == "MenuDialog" and got["menu"]["first_paint_ms"] > 0
+    screen = got["screen"]
+    if target == "lookup":
+        assert screen["class"] == "StockLookupScreen"
+        return
+    if screen["module"] == "rbench_support":  # the stand-in: its table fills FILL_AFTER_S after its first paint
+        from rbench_support import FILL_AFTER_S
+
+        assert screen["class"] == "FakeReportScreen"
+        assert screen["table_rows_painted_ms"] >= screen["first_paint_ms"] + FILL_AFTER_S * 1000 * 0.9
+    else:  # the real report screen has arrived
+        assert screen["first_paint_ms"] > 0 and "rows_timeout" not in got
