@@ -15,7 +15,8 @@ agenda reminder if one came up), then, timed from each key as the terminal drive
 
 Paints are clocked as in :mod:`benchmarks.tui_start` (the compositor's update turned into the
 escape codes a terminal would get). Writes JSON to ``FILE``: milliseconds from each key to each
-paint, the screen's class and module, and the process's memory.
+paint, the screen's class and module, and the process's memory. ``--preload MODULE`` imports a
+module first (the tests' stand-in report screen, ``tests/benchmarks/rbench_support.py``).
 """
 
 from __future__ import annotations
