@@ -211,17 +211,24 @@ class BrowserSession:
     service: AppService | None = field(default=None)
 
 
+def printable(text: str, most: int = 120) -> str:
+    """A header's value fit for the log: control characters (an escape sequence would reach the admin's
+    terminal) shown as ``?``, at most ``most`` characters."""
+    shown = "".join(c if c.isprintable() else "?" for c in text[:most])
+    return shown + ("…" if len(text) > most else "")
+
+
 def client_address(request: web.Request) -> str:
     """The browser's address for the log: the peer, or the client a reverse proxy names (and the proxy),
     with the user the proxy authenticated. Headers only describe; nothing is decided on them."""
     peer = request.remote or "?"
-    forwarded = request.headers.get("X-Forwarded-For", "").split(",")[0].strip()
+    forwarded = printable(request.headers.get("X-Forwarded-For", "").split(",")[0].strip())
     address = (
         _("{client} through the proxy at {peer}").format(client=forwarded, peer=peer)
         if forwarded and forwarded != peer
         else peer
     )
-    user = next((request.headers[h] for h in FORWARDED_USER_HEADERS if request.headers.get(h)), "")
+    user = printable(next((request.headers[h] for h in FORWARDED_USER_HEADERS if request.headers.get(h)), ""))
     if user:
         address = _("{address}, user {user}").format(address=address, user=user)
     return address
@@ -243,6 +250,7 @@ class PosServer(Server):
         self.options = options
         self.settings = settings
         self.sessions: dict[int, BrowserSession] = {}
+        self.waiting: set[web.WebSocketResponse] = set()  # tabs over the limit, showing why
         self.devices_holder: int | None = None
         self._numbers = count(1)
         self._clock = clock
@@ -352,7 +360,10 @@ class PosServer(Server):
         for session in list(self.sessions.values()):
             if session.service is not None:
                 await session.service.stop()
+                await ended(session.service)
             await session.websocket.close()
+        for websocket in list(self.waiting):
+            await websocket.close()
 
     async def handle_index(self, request: web.Request) -> web.Response:  # type: ignore[override]
         """The page with the terminal; while every session is in use, a page that says so instead."""
@@ -394,7 +405,7 @@ class PosServer(Server):
         if not self.origin_allowed(request):
             log.warning(
                 _("Refused a connection from {address}: its page came from {origin}, not from this server").format(
-                    address=client_address(request), origin=request.headers.get("Origin", "")
+                    address=client_address(request), origin=printable(request.headers.get("Origin", ""))
                 )
             )
             raise web.HTTPForbidden(text=_("This page did not come from this server."))
@@ -408,9 +419,13 @@ class PosServer(Server):
                     address=client_address(request), limit=self.options.max_sessions
                 )
             )
-            await websocket.send_bytes(sessions_full_screen(self.options.max_sessions))
-            async for _message in websocket:  # the message stays up until the tab goes
-                pass
+            self.waiting.add(websocket)
+            try:
+                await websocket.send_bytes(sessions_full_screen(self.options.max_sessions))
+                async for _message in websocket:  # the message stays up until the tab goes
+                    pass
+            finally:
+                self.waiting.discard(websocket)
             return websocket
         session = self.open_session(request, websocket)
         try:

@@ -133,7 +133,7 @@ def test_no_warning_on_a_loopback_address(host: str) -> None:
     assert exposure_warning(host) is None
 
 
-@pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.168.1.20", "10.0.0.5", "no-such-host.invalid"])
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.168.1.20", "10.0.0.5", "fe80::1"])
 def test_a_warning_pointing_to_the_docs_beyond_loopback(host: str) -> None:
     assert not is_loopback(host)
     warning = exposure_warning(host)
@@ -150,17 +150,32 @@ def test_the_printed_address_is_one_a_browser_can_open() -> None:
     assert serve_module.url_host("::1") == "[::1]"
 
 
+def test_a_name_is_loopback_only_when_all_its_addresses_are(monkeypatch: pytest.MonkeyPatch) -> None:
+    addresses = {"kasa.local": ["127.0.0.1", "::1"], "ofis.local": ["127.0.0.1", "192.168.1.20"]}
+
+    def resolve(name: str, port: object) -> list[tuple[object, ...]]:
+        if name not in addresses:
+            raise socket.gaierror(-2, "Name or service not known")
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (a, 0)) for a in addresses[name]]
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    assert is_loopback("kasa.local")
+    assert not is_loopback("ofis.local")
+    assert not is_loopback("unknown.local")  # cannot tell: warn
+    assert exposure_warning("unknown.local") is not None
+
+
 def test_pos_serve_prints_the_warning_before_it_serves(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     served: list[PosServer] = []
     monkeypatch.setattr(PosServer, "serve", lambda self, debug=False: served.append(self))
     serve_env(monkeypatch, tmp_path)
-    assert main(["serve", "--host", "0.0.0.0", "--port", "8123", "--demo"]) == 0
+    assert main(["serve", "--host", "0.0.0.0", "--port", "8123", "--terminal", "B1"]) == 0
     err = capsys.readouterr().err
     assert "WARNING: pos serve listens on 0.0.0.0" in err and "docs/browser.md" in err
-    assert [(s.host, s.port, s.options.till_args) for s in served] == [("0.0.0.0", 8123, ("--demo",))]
-    assert (tmp_path / "demo.sqlite3").is_file()  # the demo shop is made once, before any tab starts
+    assert [(s.host, s.port, s.options.till_args) for s in served] == [("0.0.0.0", 8123, ("--terminal", "B1"))]
+    assert (tmp_path / "pos.sqlite3").is_file()  # made (or upgraded) once, before any tab starts
     assert main(["serve", "--port", "8124"]) == 0
     assert "WARNING" not in capsys.readouterr().err
 
@@ -205,7 +220,9 @@ async def test_the_tab_over_the_limit_gets_the_message_and_no_process(
         assert page.status == 503
         assert "at most 2 sessions may be open at once" in await page.text()
 
+        assert len(server.waiting) == 1
         await third.close()
+        await wait_until(lambda: not server.waiting, "the refused tab to go")
         await first.close()
         await wait_until(lambda: len(server.sessions) == 1, "the first session to end")
         fourth = await client.ws_connect("/ws?width=80&height=24")
@@ -289,6 +306,7 @@ def test_the_log_names_the_client_behind_a_proxy_and_its_user() -> None:
     user = request(**{"X-Forwarded-For": "192.168.1.7", "X-Forwarded-User": "patron"})
     assert client_address(user) == "192.168.1.7 through the proxy at 127.0.0.1, user patron"
     assert client_address(request(**{"X-Remote-User": "patron"})) == "127.0.0.1, user patron"
+    assert client_address(request(**{"X-Remote-User": "pat\x1b[2Jron"})) == "127.0.0.1, user pat?[2Jron"
 
 
 # -- devices ----------------------------------------------------------------------------------------------------
@@ -344,3 +362,19 @@ def test_the_shipped_config_serves_no_devices() -> None:
     settings = load_settings({"POS_CONFIG": str(REPO / "config" / "pos.toml"), "POS_HOME": "/nonexistent"})
     assert settings.serve.devices == "none"
     assert serve_module.DEFAULT_MAX_SESSIONS == 4
+
+
+async def test_shutting_down_stops_every_session_and_closes_the_waiting_tabs(
+    settings: Settings, tmp_path: Path
+) -> None:
+    async with stand_in_client(settings, tmp_path, max_sessions=1) as (server, client):
+        running = await client.ws_connect("/ws")
+        assert await first_bytes(running) == "stand-in app, devices: none"
+        waiting = await client.ws_connect("/ws")
+        assert sessions_full_text(1) in await first_bytes(waiting)
+        process = server.sessions[1].service._process  # type: ignore[union-attr]
+        await server.on_shutdown(client.app)  # what Ctrl+C and SIGTERM run
+        assert process.returncode == 0  # the app was asked to quit, and did
+        for ws in (running, waiting):
+            assert (await ws.receive(timeout=5)).type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
+        await wait_until(lambda: not server.sessions and not server.waiting, "every tab to be let go")
