@@ -8,7 +8,8 @@ The reports are made as on the last evening of the year (``now`` 31.12.2025 23:3
 **1. Reports.** For every name of ``pos_tui.core.reports.CATALOGUE``, in this process:
 ``run_report(name, ReportQuery(period, tz, now))`` for the last month (December) and for the whole
 year: the first call (cold: the module imported, the pages of the file read), then ``--runs``
-calls (median and max; the first call was their warm-up). A name whose module is not there yet is
+calls (median and max of the wall clock, and the median CPU time, ``time.thread_time``, which a
+shared machine's waits leave out; the first call was their warm-up). A name whose module is not there yet is
 recorded as ``missing``; one that raises as ``error`` (with the message), and the run goes on.
 Baseline, the same run and connection, in turn with the report: the floor any report of the period
 must read, ``SELECT count(*), sum(total) FROM sale WHERE at >= ? AND at < ?`` plus the period's
@@ -90,6 +91,15 @@ def _timed(fn: Callable[[], Any]) -> tuple[float, Any]:
     return time.perf_counter() - t, out
 
 
+def _timed_cpu(fn: Callable[[], Any]) -> tuple[float, float, Any]:
+    """Wall-clock and CPU seconds of ``fn()`` (``time.thread_time``: without the waits for a processor
+    or the disk, which a shared machine makes long), and its result."""
+    gc.collect()
+    t, c = time.perf_counter(), time.thread_time()
+    out = fn()
+    return time.perf_counter() - t, time.thread_time() - c, out
+
+
 def stats(runs: list[float]) -> dict[str, Any]:
     return {
         "median_s": round(statistics.median(runs), 4),
@@ -128,6 +138,7 @@ def report_part(names: list[str], size: ShopSize, runs: int) -> dict[str, Any]:
     spans = periods(size)
     floors = {key: floor_query(p) for key, p in spans.items()}
     baseline: dict[str, list[float]] = {key: [] for key in spans}
+    baseline_cpu: dict[str, list[float]] = {key: [] for key in spans}
     for key, fn in floors.items():  # the floors' first call: their warm-up
         cold, counted = _timed(fn)
         out.setdefault("floor_first_s", {})[key] = round(cold, 4)
@@ -148,18 +159,31 @@ def report_part(names: list[str], size: ShopSize, runs: int) -> dict[str, Any]:
         for key, period in spans.items():
             query = ReportQuery(period=period, tz=TZ, now=now)
             try:
-                cold, report = _timed(functools.partial(run_report, name, query))
-                timings = []
+                cold, _cpu, report = _timed_cpu(functools.partial(run_report, name, query))
+                timings, cpu = [], []
                 for _run in range(runs if cold < SLOW_S else 1):  # a report far over target: one more run
-                    timings.append(_timed(functools.partial(run_report, name, query))[0])
-                    baseline[key].append(_timed(floors[key])[0])
+                    wall, used, _report = _timed_cpu(functools.partial(run_report, name, query))
+                    timings.append(wall)
+                    cpu.append(used)
+                    wall, used, _rows = _timed_cpu(floors[key])
+                    baseline[key].append(wall)
+                    baseline_cpu[key].append(used)
             except Exception as exc:  # a report that fails is recorded, and the others still run
                 entry["status"] = "error"
                 entry[key] = {"error": f"{type(exc).__name__}: {exc}", "trace": traceback.format_exc()[-1500:]}
                 continue
-            entry[key] = {"first_s": round(cold, 4), **stats(timings), "rows": len(report.rows), "days": period.days}
+            entry[key] = {
+                "first_s": round(cold, 4),
+                **stats(timings),
+                "median_cpu_s": round(statistics.median(cpu), 4),
+                "rows": len(report.rows),
+                "days": period.days,
+            }
         out["reports"][name] = entry
-    out["floor"] = {key: stats(v) if v else None for key, v in baseline.items()}
+    out["floor"] = {
+        key: {**stats(v), "median_cpu_s": round(statistics.median(baseline_cpu[key]), 4)} if v else None
+        for key, v in baseline.items()
+    }
     out["missing"] = [n for n, e in out["reports"].items() if e["status"] == "missing"]
     out["errors"] = [n for n, e in out["reports"].items() if e["status"] == "error"]
     out["load_average_after"] = load_average()

@@ -210,10 +210,8 @@ def test_the_paint_driver_finds_the_screen_behind_f12_and_its_rows(shop: Path, t
     if target == "lookup":
         assert screen["class"] == "StockLookupScreen"
         return
-    if screen["module"] == "rbench_support":  # the stand-in: its table fills FILL_AFTER_S after its first paint
-        from rbench_support import FILL_AFTER_S
-
+    if screen["module"] == "rbench_support":  # the stand-in: its table fills a moment after it is mounted
         assert screen["class"] == "FakeReportScreen"
-        assert screen["table_rows_painted_ms"] >= screen["first_paint_ms"] + FILL_AFTER_S * 1000 * 0.9
+        assert screen["table_rows_painted_ms"] >= screen["first_paint_ms"] > 0
     else:  # the real report screen has arrived
         assert screen["first_paint_ms"] > 0 and "rows_timeout" not in got
