@@ -297,11 +297,17 @@ def users(ids: Sequence[int]) -> dict[int, str]:
 
 
 def tally_report(
-    name: str, query: ReportQuery, key: Column, groups: dict[str, Tally], *, what: str, chart_title: str
+    name: str,
+    query: ReportQuery,
+    key: Column,
+    groups: dict[str, Tally],
+    *,
+    count: tuple[str, str],
+    chart_title: str,
 ) -> Report:
     """A report of one row per group (a cashier's name, a terminal) with the :func:`tally_columns`,
     sorted by net, largest first (then by name); the totals row adds the groups up, with the whole
-    period's average basket. ``what`` is the summary's count of groups (``Cashiers``)."""
+    period's average basket. ``count`` is the summary's count of groups: its key and label."""
     ordered = sorted(groups.items(), key=lambda kv: (-kv[1].net, kv[0]))
     columns = (key, *tally_columns())
     rows: tuple[tuple[Cell, ...], ...] = tuple((label, *tally_cells(t)) for label, t in ordered)
@@ -314,7 +320,7 @@ def tally_report(
         rows=rows,
         totals=totals,
         summary=(
-            Figure("groups", what, len(rows), "int"),
+            Figure(count[0], count[1], len(rows), "int"),
             Figure("receipts", _("Receipts"), whole.sales, "int"),
             Figure("net", _("Net sales"), from_kurus(whole.net), "money"),
             Figure("average_basket", _("Average basket"), whole.average_basket, "money"),
