@@ -17,9 +17,9 @@ definitions (docs/reports.md, "Sales reports"):
   their number; both to two places, rounded half up.
 
 The grouping by anything that does not depend on the local time (cashier, terminal, method,
-product) happens in SQL; by local hour or day in Python, from one row per document
-(:func:`documents`), because the local time depends on the zone's history, not on the UTC time
-the store keeps.
+product) happens in SQL. By local hour or day it happens in two steps (:func:`by_local_hour`):
+SQL groups by UTC hour, Python turns each UTC hour into the shop's local hour (the local time
+depends on the zone's history, not on the UTC time the store keeps), and adds up.
 """
 
 from __future__ import annotations
