@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import peewee
 import pytest
 from rsales_support import (
     TZ,
@@ -39,7 +40,10 @@ def shop(db: object, settings: Settings, now: datetime) -> Shop:
 
 
 def test_returns_voids_and_cancels_per_cashier(shop: Shop) -> None:
-    s = shop
+    _returns_and_voids(shop)
+
+
+def _returns_and_voids(s: Shop) -> None:
     open_cart(s.ayse, ring((s.bread, 3000), (s.milk, 1000)), at(5, 10))
     till.void_line("T1", s.ayse, 2, "customer changed mind", now=at(5, 10, 1), tz=TZ)  # 32,50
     till.set_quantity("T1", s.ayse, 1, 1000, now=at(5, 10, 2), tz=TZ, reason="two too many")  # 2 × 10,00
@@ -86,7 +90,18 @@ def test_returns_voids_and_cancels_per_cashier(shop: Shop) -> None:
 
 
 def test_discounts_by_kind_and_cashier_net_of_returns(shop: Shop) -> None:
-    s = shop
+    _discounts(shop)
+
+
+@pytest.mark.postgres
+def test_returns_voids_and_discounts_on_postgres(pg_db: peewee.Database, settings: Settings, now: datetime) -> None:
+    shop = make_shop(settings, now)
+    week_of_sales(shop)
+    _returns_and_voids(shop)
+    _discounts(shop)
+
+
+def _discounts(s: Shop) -> None:
     # ayse: 2 Ekmek with 10 % off the line (2,00), and 1 Deterjan at an account price of 80,00 (5,00)
     cart = ring((s.bread, 2000)).discount_line(1, Discount("percent", D(10)))
     cart = cart.add(
