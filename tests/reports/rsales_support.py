@@ -217,7 +217,7 @@ def agreement(q: ReportQuery) -> dict[str, dict[str, object]]:
     basket = run("basket", q)
     out["basket"] = {"net": total(basket, "net"), "receipts": total(basket, "receipts")}
     this = run("sales-compare", q).rows[0]
-    out["sales-compare"] = {"net": this[4], "receipts": this[5]}
+    out["sales-compare"] = {"net": this[3], "receipts": this[4]}
     disc = summary(run("discounts", q))
     out["discounts"] = {"discount": disc["discount"]}
     return out

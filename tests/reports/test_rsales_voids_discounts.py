@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import peewee
 import pytest
 from rsales_support import (
     TZ,
@@ -27,6 +28,7 @@ from rsales_support import (
 
 from pos_tui.core import till
 from pos_tui.core.basket import Cart, Discount
+from pos_tui.core.till import BlindReturnLineInput
 from pos_tui.settings import Settings
 
 
@@ -38,12 +40,18 @@ def shop(db: object, settings: Settings, now: datetime) -> Shop:
 
 
 def test_returns_voids_and_cancels_per_cashier(shop: Shop) -> None:
-    s = shop
+    _returns_and_voids(shop)
+
+
+def _returns_and_voids(s: Shop) -> None:
     open_cart(s.ayse, ring((s.bread, 3000), (s.milk, 1000)), at(5, 10))
     till.void_line("T1", s.ayse, 2, "customer changed mind", now=at(5, 10, 1), tz=TZ)  # 32,50
     till.set_quantity("T1", s.ayse, 1, 1000, now=at(5, 10, 2), tz=TZ, reason="two too many")  # 2 × 10,00
     open_cart(s.mehmet, ring((s.cheese, 500), (s.soap, 1000)), at(6, 11), terminal="T2")
     till.cancel_cart("T2", s.mehmet, "customer left", now=at(6, 11, 5))  # 205,00
+    till.create_blind_return(
+        "T2", s.mehmet, [BlindReturnLineInput("1001", 1000)], now=at(6, 15), reason="no receipt", tz=TZ
+    )  # 10,00 back without the receipt
     open_cart(s.mehmet, ring((s.soap, 1000)), at(9, 9), terminal="T2")
     till.void_line("T2", s.mehmet, 1, "wrong item", now=at(9, 9, 1), tz=TZ)  # the week after: not counted
 
@@ -59,29 +67,41 @@ def test_returns_voids_and_cancels_per_cashier(shop: Shop) -> None:
         "voided_lines": 2,
         "voided_amount": D("52.50"),
     }
-    assert (rows["mehmet"]["returns"], rows["mehmet"]["cancelled"], rows["mehmet"]["cancelled_amount"]) == (
-        0,
+    assert rows["mehmet"]["returns"] == rows["mehmet"]["blind_returns"] == 1
+    assert (rows["mehmet"]["returned"], rows["mehmet"]["cancelled"], rows["mehmet"]["cancelled_amount"]) == (
+        D("10.00"),
         1,
         D("205.00"),
     )
     assert rows["mehmet"]["voided_lines"] == 0
     assert summary(report) == {
-        "returns": 1,
-        "returned": D("32.50"),
+        "returns": 2,
+        "returned": D("42.50"),
         "cancelled": 1,
         "cancelled_amount": D("205.00"),
         "voided_lines": 2,
         "voided_amount": D("52.50"),
     }
-    # voids and cancels were never sold: net sales do not move
-    assert total(run("sales-by-day"), "net") == D("279.50")
+    # voids and cancels were never sold: only the returns move net sales (279,50 − 10,00)
+    assert total(run("sales-by-day"), "net") == D("269.50")
 
     t1 = by(run("returns", query(terminal="T1")), "cashier")
     assert list(t1) == ["ayse"] and t1["ayse"]["voided_lines"] == 2
 
 
 def test_discounts_by_kind_and_cashier_net_of_returns(shop: Shop) -> None:
-    s = shop
+    _discounts(shop)
+
+
+@pytest.mark.postgres
+def test_returns_voids_and_discounts_on_postgres(pg_db: peewee.Database, settings: Settings, now: datetime) -> None:
+    shop = make_shop(settings, now)
+    week_of_sales(shop)
+    _returns_and_voids(shop)
+    _discounts(shop)
+
+
+def _discounts(s: Shop) -> None:
     # ayse: 2 Ekmek with 10 % off the line (2,00), and 1 Deterjan at an account price of 80,00 (5,00)
     cart = ring((s.bread, 2000)).discount_line(1, Discount("percent", D(10)))
     cart = cart.add(

@@ -17,9 +17,9 @@ definitions (docs/reports.md, "Sales reports"):
   their number; both to two places, rounded half up.
 
 The grouping by anything that does not depend on the local time (cashier, terminal, method,
-product) happens in SQL; by local hour or day in Python, from one row per document
-(:func:`documents`), because the local time depends on the zone's history, not on the UTC time
-the store keeps.
+product) happens in SQL. By local hour or day it happens in two steps (:func:`by_local_hour`):
+SQL groups by UTC hour, Python turns each UTC hour into the shop's local hour (the local time
+depends on the zone's history, not on the UTC time the store keeps), and adds up.
 """
 
 from __future__ import annotations
@@ -297,11 +297,17 @@ def users(ids: Sequence[int]) -> dict[int, str]:
 
 
 def tally_report(
-    name: str, query: ReportQuery, key: Column, groups: dict[str, Tally], *, what: str, chart_title: str
+    name: str,
+    query: ReportQuery,
+    key: Column,
+    groups: dict[str, Tally],
+    *,
+    count: tuple[str, str],
+    chart_title: str,
 ) -> Report:
     """A report of one row per group (a cashier's name, a terminal) with the :func:`tally_columns`,
     sorted by net, largest first (then by name); the totals row adds the groups up, with the whole
-    period's average basket. ``what`` is the summary's count of groups (``Cashiers``)."""
+    period's average basket. ``count`` is the summary's count of groups: its key and label."""
     ordered = sorted(groups.items(), key=lambda kv: (-kv[1].net, kv[0]))
     columns = (key, *tally_columns())
     rows: tuple[tuple[Cell, ...], ...] = tuple((label, *tally_cells(t)) for label, t in ordered)
@@ -314,7 +320,7 @@ def tally_report(
         rows=rows,
         totals=totals,
         summary=(
-            Figure("groups", what, len(rows), "int"),
+            Figure(count[0], count[1], len(rows), "int"),
             Figure("receipts", _("Receipts"), whole.sales, "int"),
             Figure("net", _("Net sales"), from_kurus(whole.net), "money"),
             Figure("average_basket", _("Average basket"), whole.average_basket, "money"),
