@@ -120,7 +120,10 @@ def pdf_bytes(report: Report, *, settings: Settings) -> bytes:
         else ["" if v is None else format_cell(v, k, language) for v, k in zip(totals, kinds, strict=True)]
     )
     widths = _widths([c.label for c in report.columns], texts + ([total_texts] if total_texts else []), room)
-    data: list[list[Any]] = [[Paragraph(escape(c.label), head_style) for c in report.columns]]
+    head_right = ParagraphStyle("head_right", parent=head_style, alignment=2)  # over right-aligned numbers
+    data: list[list[Any]] = [
+        [Paragraph(escape(c.label), head_right if numeric[n] else head_style) for n, c in enumerate(report.columns)]
+    ]
     for row in texts:
         data.append([cell if numeric[n] else Paragraph(escape(cell), cell_style) for n, cell in enumerate(row)])
     if total_texts is not None:
