@@ -352,6 +352,7 @@ def list_reports(json_: JsonOption = False) -> None:
             for e in CATALOGUE
         ],
         title=_("Reports (pos-admin report NAME --help)"),
+        whole=(0,),
     )
 
 
