@@ -44,6 +44,7 @@ BENCHMARKS = (
     "einvoice_users",
     "sync_sale",
     "sync_push",
+    "reports",
 )
 FULL = {"products": 1_000_000, "sale_products": 100_000, "scans": 5000, "searches": 2000, "sales": 1000,
         "tui_scans": 500, "starts": 5, "baseline_runs": 2, "account_entries": 100_000,
@@ -164,6 +165,7 @@ def commands(sizes: dict[str, int], catalog_db: Path, profile: bool) -> dict[str
                 else []
             ),
         ],
+        "reports": [*py, "benchmarks.bench_reports", "--quiet", *(["--quick"] if sizes is QUICK else [])],
         "einvoice_users": [
             *py,
             "benchmarks.bench_einvoice_users",

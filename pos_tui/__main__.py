@@ -1,5 +1,8 @@
 """``pos`` and ``python -m pos_tui``: start the till.
 
+``pos serve`` serves the same till to web browsers, one app per tab (:mod:`pos_tui.tui.serve`,
+docs/browser.md); textual-serve is imported for it only.
+
 ``pos --demo`` runs on a separate database, ``$POS_HOME/demo.sqlite3``, created and filled
 with the demo shop (products, the users ayse 1111, mehmet 2222, admin 9999, the shipped
 loyalty program and six members with points, see :mod:`pos_tui.core.interchange.demo`) the first time, so
@@ -21,21 +24,55 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from pos_tui.settings import Settings
+    from pos_tui.tui.app import PosApp
 
 DEMO_DB = "demo.sqlite3"
 
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="pos", description="pos_tui: a keyboard-driven point of sale in the terminal.")
-    p.add_argument(
-        "--demo", action="store_true", help=f"use the demo shop in $POS_HOME/{DEMO_DB} (filled on first run)"
+    _till_options(p)
+    p.add_argument("--served", metavar="MODE", help=argparse.SUPPRESS)  # a browser tab's app (pos_tui.tui.served)
+    commands = p.add_subparsers(dest="command", metavar="COMMAND")
+    serve = commands.add_parser(
+        "serve",
+        help="serve the till to web browsers (docs/browser.md)",
+        description="Serve the till to web browsers: every tab runs its own till behind the PIN login. "
+        "No authentication or TLS of its own: see docs/browser.md before you serve beyond this machine.",
     )
-    p.add_argument("--db", metavar="URL", help="SQLite file or postgresql:// URL (default: $POS_DB or the config)")
-    p.add_argument(
-        "--config", metavar="FILE", type=Path, help="pos.toml to read (default: $POS_CONFIG or $POS_HOME/pos.toml)"
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)"
     )
-    p.add_argument("--terminal", metavar="ID", help="this terminal's id (default: from the config)")
+    serve.add_argument("--port", default="8000", metavar="PORT", help="port to listen on (default: 8000)")
+    serve.add_argument(
+        "--max-sessions", default="4", metavar="N", help="browser sessions open at once, at most (default: 4)"
+    )
+    serve.add_argument(
+        "--public-url", metavar="URL", help="the address browsers use, behind a reverse proxy (https://pos.example)"
+    )
+    _till_options(serve, default=argparse.SUPPRESS)  # before or after `serve`: the value given wins
     return p
+
+
+def _till_options(p: argparse.ArgumentParser, default: object = None) -> None:
+    """--demo, --db, --config, --terminal: the till's, and each browser tab's under ``pos serve``."""
+    p.add_argument(
+        "--demo",
+        action="store_true",
+        default=False if default is None else default,
+        help=f"use the demo shop in $POS_HOME/{DEMO_DB} (filled on first run)",
+    )
+    p.add_argument(
+        "--db", metavar="URL", default=default, help="SQLite file or postgresql:// URL (default: $POS_DB or the config)"
+    )
+    p.add_argument(
+        "--config",
+        metavar="FILE",
+        type=Path,
+        default=default,
+        help="pos.toml to read (default: $POS_CONFIG or $POS_HOME/pos.toml)",
+    )
+    p.add_argument("--terminal", metavar="ID", default=default, help="this terminal's id (default: from the config)")
 
 
 def settings_for(args: argparse.Namespace, environ: dict[str, str] | None = None) -> Settings:
@@ -85,7 +122,8 @@ def prepare_database(settings: Settings, *, demo: bool) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the till; returns the process exit code (2 for a bad config, 1 for a bad database)."""
+    """Run the till, or ``pos serve``; returns the process exit code (2 for a bad config or option, 1 for a
+    bad database or an address that cannot be listened on)."""
     args = parser().parse_args(argv)
     from pos_tui.i18n import _, set_language
     from pos_tui.settings import ConfigError
@@ -96,6 +134,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"pos: {exc}", file=sys.stderr)
         return 2
     set_language(settings.language)
+    serving = None
+    if getattr(args, "command", None) == "serve":  # its options are checked before the database is touched
+        from pos_tui.core.kernel import ValidationError
+        from pos_tui.tui.serve import serve_options
+
+        try:
+            serving = serve_options(args, settings)
+        except ValidationError as exc:
+            print(f"pos serve: {exc.message}", file=sys.stderr)
+            return 2
     try:
         prepare_database(settings, demo=args.demo)
     except Exception as exc:  # a locked, corrupt or unreachable database: one line, no traceback
@@ -111,9 +159,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
     from pos_tui.store import close_database
-    from pos_tui.tui.app import PosApp
 
-    app = PosApp(settings, demo=args.demo)
+    if serving is not None:
+        close_database()  # the server reads nothing: each browser tab's app opens the database itself
+        from pos_tui.tui.serve import serve
+
+        return serve(serving, settings)
+    if getattr(args, "served", None):
+        from pos_tui.tui.served import SessionApp
+
+        app: PosApp = SessionApp(settings, demo=args.demo, mode=args.served)
+    else:
+        from pos_tui.tui.app import PosApp
+
+        app = PosApp(settings, demo=args.demo)
     try:
         app.run()
     finally:

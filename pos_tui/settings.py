@@ -197,6 +197,19 @@ class SyncSettings:
     loyalty_jobs: bool = False
 
 
+SERVE_DEVICES = ("none", "one-session")
+
+
+@dataclass(frozen=True, slots=True)
+class ServeSettings:
+    """``pos serve``, the till in a browser (docs/browser.md). ``devices``: what the browser sessions get
+    of this machine's devices (devices.toml): ``none`` (the default: no session opens a port, a
+    printer or the fiscal device) or ``one-session`` (the first session gets them all, the others
+    none, until it ends: two sessions never open the same port)."""
+
+    devices: str = "none"
+
+
 DEFAULT_ROLES: Mapping[str, RoleSettings] = {
     "cashier": RoleSettings(
         10, frozenset({"sell", "return", "void", "cash_movement", "count", "on_account", "collect"})
@@ -232,6 +245,7 @@ class Settings:
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
     einvoice: EInvoiceSettings = field(default_factory=EInvoiceSettings)
     sync: SyncSettings = field(default_factory=SyncSettings)
+    serve: ServeSettings = field(default_factory=ServeSettings)
     source: Path | None = None
 
     @property
@@ -363,6 +377,7 @@ def _parse(raw: dict[str, Any], home: Path, env: Mapping[str, str], path: Path |
         smtp=_parse_smtp(raw.get("smtp", {})),
         einvoice=_parse_einvoice(raw.get("einvoice", {})),
         sync=_parse_sync(raw.get("sync", {})),
+        serve=_parse_serve(raw.get("serve", {})),
         source=path,
     )
 
@@ -422,6 +437,16 @@ def _parse_sync(raw: Mapping[str, Any]) -> SyncSettings:
     if settings.interval_seconds < 1 or settings.batch < 1:
         raise ValueError("sync.interval_seconds and sync.batch must be at least 1")
     return settings
+
+
+def _parse_serve(raw: Mapping[str, Any]) -> ServeSettings:
+    unknown = set(raw) - set(ServeSettings.__dataclass_fields__)
+    if unknown:
+        raise ValueError(f"serve: unknown key(s) {sorted(unknown)}; known: ['devices']")
+    devices = raw.get("devices", "none")
+    if devices not in SERVE_DEVICES:
+        raise ValueError(f"serve.devices must be none or one-session, not {devices!r}")
+    return ServeSettings(devices=devices)
 
 
 def _parse_einvoice(raw: Mapping[str, Any]) -> EInvoiceSettings:

@@ -239,6 +239,11 @@ def show_table(report: Report, settings: Settings) -> None:
         stdout.print(note, markup=False)
 
 
+def on_terminal() -> bool:
+    """Whether stdout is a terminal (where an XLSX's or a PDF's bytes would be garbage)."""
+    return sys.stdout.isatty()
+
+
 def emit(report: Report, settings: Settings, fmt: str, output: Path | None, decimal_comma: bool) -> None:
     """Show ``report`` or write it as ``fmt`` (to ``output``, else stdout)."""
     from pos_tui.core.reports import report_bytes, write_report
@@ -252,7 +257,7 @@ def emit(report: Report, settings: Settings, fmt: str, output: Path | None, deci
         path = write_report(report, output, fmt, settings=settings, decimal_comma=decimal_comma)
         info(_("Wrote {path}").format(path=path))
         return
-    if fmt in BINARY and sys.stdout.isatty():
+    if fmt in BINARY and on_terminal():
         fail(
             _("{format} is a file, not for the screen: give --output FILE, or redirect the output to a file").format(
                 format=fmt.upper()
@@ -347,6 +352,7 @@ def list_reports(json_: JsonOption = False) -> None:
             for e in CATALOGUE
         ],
         title=_("Reports (pos-admin report NAME --help)"),
+        whole=(0,),
     )
 
 
@@ -361,10 +367,14 @@ def _send_command() -> Callable[..., None]:
 
     def run(**values: Any) -> None:
         from pos_tui.cli.output import print_json
-        from pos_tui.core.kernel import ValidationError
-        from pos_tui.core.reports import MAIL_FORMATS, attachment_name, check_addresses, send_report
+        from pos_tui.core.kernel import NotFound, ValidationError
+        from pos_tui.core.reports import MAIL_FORMATS, attachment_name, check_addresses, report_entry, send_report
 
         name: str = values["name"]
+        try:
+            report_entry(name)
+        except NotFound as exc:
+            fail(exc.message, ExitCode.USAGE)
         fmt: str = values["format_"]
         if fmt not in MAIL_FORMATS:
             fail(

@@ -13,8 +13,10 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from pos_tui.core import till
-from pos_tui.core.basket import Benefit, Cart, Discount, PaymentInput
+from pos_tui.core.basket import Cart, Discount, PaymentInput
+from pos_tui.core.cash import ZReport, z_report
 from pos_tui.core.kernel import Actor, to_db, to_kurus
+from pos_tui.core.loyalty import create_coupon, price_cart
 from pos_tui.core.reports import Period, Report, ReportQuery, run_report
 from pos_tui.core.till import ReturnLineInput, SaleResult, complete_sale, create_return
 from pos_tui.settings import Settings
@@ -99,14 +101,14 @@ def sell(
     terminal: str = "T1",
     pay: Sequence[tuple[str, str]] = (),
     cart_discount: str | None = None,
-    benefits: Sequence[Benefit] = (),
+    coupons: Sequence[str] = (),
 ) -> SaleResult:
-    """Post ``cart`` (a ``cart_discount`` percentage, loyalty ``benefits``) paid by ``pay``
+    """Post ``cart`` (a ``cart_discount`` percentage, ``coupons``) paid by ``pay``
     ``(method, amount)`` (default: cash, the whole total) through :func:`complete_sale`."""
     if cart_discount is not None:
         cart = cart.discount_cart(Discount("percent", D(cart_discount)))
-    if benefits:
-        cart = cart.with_benefits(benefits)
+    if coupons:
+        cart = price_cart(cart.with_coupons(coupons), now=when, tz=TZ)
     payments = [PaymentInput(method, D(amount)) for method, amount in pay] or [PaymentInput("cash", cart.total)]
     return complete_sale(terminal, actor, payments, now=when, cart=cart, tz=TZ)
 
@@ -182,3 +184,51 @@ def summary(report: Report) -> dict[str, object]:
 def open_cart(actor: Actor, cart: Cart, when: datetime, terminal: str = "T1") -> None:
     """Put ``cart`` on ``terminal`` as ``actor``'s open cart (as the till does after each scan)."""
     till.save_cart(terminal, actor.user_id, cart, now=when, tz=TZ)
+
+
+def product_coupon(code: str, product: m.Product, amount: str, now: datetime) -> str:
+    """An amount coupon for anyone, on ``product``'s line (a loyalty benefit of kind ``coupon``)."""
+    create_coupon(code, kind="amount", amount=D(amount), product_code=product.code, now=now)
+    return code
+
+
+def take_z(shop: Shop, terminal: str, when: datetime) -> ZReport:
+    """A real Z of ``terminal`` (taken by mehmet, who has ``reports``)."""
+    return z_report(terminal, shop.mehmet, now=when, settings=shop.settings)
+
+
+def agreement(q: ReportQuery) -> dict[str, dict[str, object]]:
+    """Every sales report's headline totals of ``q``, side by side: what the cross-report
+    agreement compares (``net``, ``gross``, ``discount``, ``receipts`` and ``kdv`` where a report
+    has them)."""
+    day = run("sales-by-day", q)
+    out: dict[str, dict[str, object]] = {
+        "sales-by-day": {k: total(day, k) for k in ("net", "gross", "discount", "receipts", "returns", "kdv")}
+    }
+    for name in ("sales-by-cashier", "sales-by-terminal"):
+        r = run(name, q)
+        out[name] = {k: total(r, k) for k in ("net", "gross", "discount", "receipts", "returns")}
+    for name in ("sales-by-product", "sales-by-category"):
+        r = run(name, q)
+        out[name] = {k: total(r, k) for k in ("net", "gross", "discount")}
+    out["sales-by-payment"] = {"net": total(run("sales-by-payment", q), "net")}
+    heat = run("sales-heatmap", q)
+    out["sales-heatmap"] = {"net": total(heat, "total"), "receipts": summary(heat)["receipts"]}
+    basket = run("basket", q)
+    out["basket"] = {"net": total(basket, "net"), "receipts": total(basket, "receipts")}
+    this = run("sales-compare", q).rows[0]
+    out["sales-compare"] = {"net": this[3], "receipts": this[4]}
+    disc = summary(run("discounts", q))
+    out["discounts"] = {"discount": disc["discount"]}
+    return out
+
+
+def assert_agree(figures: dict[str, dict[str, object]], **expected: object) -> None:
+    """Each figure is the same in every report that has it, and equals ``expected`` where given."""
+    keys = {k for f in figures.values() for k in f}
+    for key in keys:
+        seen = {name: f[key] for name, f in figures.items() if key in f}
+        values = set(seen.values())
+        assert len(values) == 1, (key, seen)
+        if key in expected:
+            assert values == {expected[key]}, (key, seen, expected[key])

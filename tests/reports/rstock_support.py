@@ -6,27 +6,17 @@ Stores and locations: S1 (the default location MAGAZA, terminal T1) and S2 (DEPO
 
 Hand-computed figures (moving average, kernel.costing), all times UTC (noon in Istanbul):
 
-=====  ==================  =====  ======  =========  ==========  ========  ====================
-code   name                KDV    price   category   supplier    min       what happens
-=====  ==================  =====  ======  =========  ==========  ========  ====================
-1001   Çay                 20     10,00   İçecek     ACME (cat.) 20        1 Oct +10 at 5,00; 2 Oct +10
-                                                                           at 7,00 (avg 6,00, 120,00); 5 Oct
-                                                                           sale −4 (24,00); 10 Oct return +1
-                                                                           at 6,00; 15 Oct waste −1 (6,00)
-                                                                           → 16 on hand worth 96,00
-1002   Süt                 1      20,20   Süt        BETA (last  10        2 Oct +10 at 15,00; 5 Oct sale −2
-                                                     purchase)             (30,00); 20 Oct count 7 for 8
-                                                                           expected (−1, 15,00) → 7 worth
-                                                                           105,00; 1 Nov (today) +5 at 18,00
-                                                                           → 12 worth 195,00
-1003   Deterjan            20     60,00   —          —           0         6 Oct sale −1 out of no stock
-                                                                           (cost 0,00) → −1
-1004   Kolonya             20     30,00   Kozmetik   ACME (cat.) 0         1 Oct +3 at 20,00, never sold
-1005   Sabun               20     8,00    Kozmetik   ACME (cat.) 0         1 Sep +5 at 4,00; 15 Sep sale −1
-                                                                           → 4 worth 16,00
-1006   Şampuan (DEPO2)     20     40,00   Kozmetik   ACME (last  0         1 Oct +2 at 25,00 at DEPO2;
-                                                     purchase)             12 Oct sale −1 on T2 (25,00)
-=====  ==================  =====  ======  =========  ==========  ========  ====================
+- 1001 Çay, KDV 20, 10,00, category İçecek, supplier ACME (catalogue), minimum 20:
+  1 Oct +10 at 5,00; 2 Oct +10 at 7,00 (20 worth 120,00: average 6,00); 5 Oct sale −4 (24,00);
+  10 Oct return +1 at 6,00; 15 Oct waste −1 (6,00) → 16 worth 96,00.
+- 1002 Süt, KDV 1, 20,20, category Süt, no supplier in the catalogue (bought from BETA), minimum 10:
+  2 Oct +10 at 15,00; 5 Oct sale −2 (30,00); 20 Oct count: 7 for 8 expected (−1, 15,00) → 7 worth
+  105,00; 1 Nov (today, ``NOW``) +5 at 18,00 → 12 worth 195,00 (16,25).
+- 1003 Deterjan, KDV 20, 60,00, no category, no supplier: 6 Oct sale −1 out of no stock (cost 0,00).
+- 1004 Kolonya, KDV 20, 30,00, Kozmetik, ACME: 1 Oct +3 at 20,00; never sold.
+- 1005 Sabun, KDV 20, 8,00, Kozmetik, ACME: 1 Sep +5 at 4,00; 15 Sep sale −1 → 4 worth 16,00.
+- 1006 Şampuan, KDV 20, 40,00, Kozmetik, bought from ACME: 1 Oct +2 at 25,00 at DEPO2; 12 Oct
+  sale −1 on T2 (25,00).
 
 October's sales excluding KDV: 1001 4 × 10,00 = 40,00 (KDV 6,67) → 33,33, less the return
 10,00 (KDV 1,67) → 8,33: 25,00; 1002 40,40 (KDV 0,40) → 40,00; 1003 60,00 → 50,00; 1006 40,00 →

@@ -20,8 +20,9 @@ from racct_support import (  # noqa: F401
     totals_of,
 )
 
-from pos_tui.core import cash, einvoice
+from pos_tui.core import accounts, cash, einvoice
 from pos_tui.core.basket import PaymentInput
+from pos_tui.core.stock import receiving
 from pos_tui.core.till import ReturnLineInput, complete_sale, create_return
 from pos_tui.store import models as m
 
@@ -126,3 +127,73 @@ def test_days_split_at_the_shops_midnight(books: Books) -> None:
         (date(2026, 11, 2), D(20), D("14.17")),
     ]
     assert report("kdv", books.settings, books.now, date(2026, 11, 3)).rows == ()
+
+
+def test_withholding_exemption_and_returns_to_suppliers(books: Books) -> None:
+    # TEVKİFAT: 10 × 85,00 at 20 % = 708,33 + 141,67 KDV, of which the buyer withholds 9/10 (127,50)
+    einvoice.issue_wholesale(
+        "BAKKAL",
+        [W("1004", 10_000)],
+        type="TEVKIFAT",
+        withholding=("602", 90),
+        actor=books.mehmet,
+        terminal="T1",
+        now=books.now,
+        settings=books.settings,
+    )
+    # İSTİSNA: the list prices without KDV, at 0 %: 2 × 120,00 / 1,20 + 5 × 10,00 / 1,01 = 249,50
+    einvoice.issue_wholesale(
+        "BAKKAL",
+        [W("1003", 2_000), W("1001", 5_000)],
+        type="ISTISNA",
+        exemption_code="301",
+        actor=books.mehmet,
+        terminal="T1",
+        now=books.now,
+        settings=books.settings,
+    )
+    # goods sent back to ACME and their IADE invoice: a purchase return, not a sale
+    accounts.update_party(accounts.PartyInput(code="ACME", vkn="9876543209", tax_office="Kozyatağı"), now=books.now)
+    tz = books.settings.shop.timezone
+    receipt = receiving.post_receipt(
+        receiving.ReceiptInput(
+            supplier="ACME",
+            lines=(receiving.ReceiptLineInput("1003", 10_000, D("100.00")),),
+            document="ACM2026000000077",
+        ),
+        actor=books.admin,
+        now=books.now,
+        terminal="T1",
+        kdv_rates=books.settings.kdv_rates,
+        tz=tz,
+    )
+    back = receiving.post_supplier_return(
+        receipt.number,
+        [receiving.SupplierReturnLineInput(4_000, line_no=1)],
+        actor=books.admin,
+        now=books.now,
+        terminal="T1",
+        tz=tz,
+    )
+    einvoice.issue_supplier_return(
+        back.number,
+        "ACM2026000000077",
+        books.now.date(),
+        actor=books.mehmet,
+        terminal="T1",
+        now=books.now,
+        settings=books.settings,
+    )
+    done = report("kdv", books.settings, books.now, TODAY)
+    got = by_rate(rows_of(done))
+    assert sorted(got) == [D(0), D(20)]
+    assert (got[D(20)]["trade_base"], got[D(20)]["trade_kdv"]) == (D("708.33"), D("141.67"))
+    assert (got[D(0)]["trade_base"], got[D(0)]["trade_kdv"], got[D(0)]["total_base"]) == (
+        D("249.50"),
+        D(0),
+        D("249.50"),
+    )
+    assert totals_of(done)["total_kdv"] == D("141.67")  # the IADE's KDV is not in
+    assert summary_of(done)["withheld"] == D("127.50")
+    assert any("127,50" in n or "127.50" in n for n in done.notes)
+    assert any("1 return invoice (İADE)" in n for n in done.notes)

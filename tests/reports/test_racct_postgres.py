@@ -1,4 +1,4 @@
-"""The KDV report and the aging on PostgreSQL: the same SQL (shop days grouped by a CASE over the
+"""The KDV report, the aging and the loyalty days on PostgreSQL: the same SQL (shop days grouped by a CASE over the
 period's day starts) gives the same figures as on SQLite."""
 
 from __future__ import annotations
@@ -8,9 +8,9 @@ from decimal import Decimal
 
 import peewee
 import pytest
-from racct_support import consumer, make_books, post, quick_pins, report, rows_of  # noqa: F401
+from racct_support import NOV1, NOV30, TZ, consumer, loyalty_shop, make_books, post, quick_pins, report, rows_of  # noqa: F401
 
-from pos_tui.core import cash, einvoice
+from pos_tui.core import cash, einvoice, loyalty
 from pos_tui.core.basket import PaymentInput
 from pos_tui.core.till import complete_sale
 from pos_tui.settings import Settings
@@ -59,3 +59,15 @@ def test_kdv_and_aging_on_postgres(pg_db: peewee.Database, settings: Settings, n
     assert (acme["balance"], acme["not_due"], acme["d31_60"]) == (D("1150.00"), D("750.00"), D("400.00"))
     receivables = {r["code"]: r for r in rows_of(report("receivables-aging", settings, now, TODAY))}
     assert receivables["BAKKAL"]["balance"] == D("240.00") == receivables["BAKKAL"]["not_due"]  # the trade invoice
+
+
+@pytest.mark.postgres
+def test_loyalty_days_on_postgres(pg_db: peewee.Database, settings: Settings, now: datetime) -> None:
+    loyalty_shop(settings, now)
+    first, last = date(2026, 10, 25), date(2026, 12, 10)
+    liability = report("points-liability", settings, now, first, last)
+    for row in rows_of(liability):
+        available, pending, _debt = loyalty.outstanding_points(row["day"], tz=TZ)  # type: ignore[arg-type]
+        assert row["outstanding"] == available + pending, row["day"]
+    members = report("loyalty-members", settings, now, NOV1, NOV30)
+    assert members.totals is not None and members.totals[1:3] == (3, D("1600.00"))

@@ -3,7 +3,9 @@ report's figures, exactly."""
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
+from decimal import Decimal
 
 import pytest
 from rsales_support import D, Shop, by, make_shop, query, run, summary, total, week_of_sales
@@ -137,7 +139,12 @@ def test_sales_compare_with_the_week_before(shop: Shop) -> None:
 
     sell(shop.ayse, at(1, 10, 15), ring((shop.soap, 1000)))  # Sunday of the week before: 85,00
     report = run("sales-compare", query(against="previous"))
-    rows = {row[0]: dict(zip([c.key for c in report.columns], row, strict=True)) for row in report.rows}
+    keys = [c.key for c in report.columns]
+    rows = {
+        name: dict(zip(keys, row, strict=True))
+        for name, row in zip(("this", "other", "change"), report.rows, strict=True)
+    }
+    assert [r["label"] for r in rows.values()] == ["This period", "Period before", "Difference"]
     assert (rows["other"]["first"], rows["other"]["last"]) == (date(2026, 10, 26), date(2026, 11, 1))
     assert rows["this"]["net"] == D("279.50") and rows["other"]["net"] == D("85.00")
     assert rows["change"]["net"] == D("194.50")
@@ -155,15 +162,15 @@ def test_sales_compare_with_the_week_before(shop: Shop) -> None:
 def test_sales_compare_with_last_year_has_no_percentages_against_nothing(shop: Shop) -> None:
     report = run("sales-compare", query(against="last-year"))
     other = report.rows[1]
-    assert other[:4] == ("other", "Same days last year", date(2025, 11, 2), date(2025, 11, 8))
-    assert other[4:] == (D("0.00"), 0, None, None, D("0.00"), D("0.00"))
+    assert other[:3] == ("Same days last year", date(2025, 11, 2), date(2025, 11, 8))
+    assert other[3:] == (D("0.00"), 0, None, None, D("0.00"), D("0.00"))
     assert all(v is None for v in summary(report).values())
     assert report.filters == {"terminal": None, "store": None, "against": "last-year"}
 
 
 def test_a_month_is_compared_with_the_whole_month_before(shop: Shop) -> None:
     report = run("sales-compare", query(Period(date(2026, 11, 1), date(2026, 11, 30))))
-    assert report.rows[1][2:4] == (date(2026, 10, 1), date(2026, 10, 31))
+    assert report.rows[1][1:3] == (date(2026, 10, 1), date(2026, 10, 31))
 
 
 def test_terminal_filter(shop: Shop) -> None:
@@ -172,3 +179,71 @@ def test_terminal_filter(shop: Shop) -> None:
     assert summary(run("sales-heatmap", query(terminal="T1")))["net"] == D("95.00")
     assert run("sales-by-cashier", query(terminal="T1")).values("cashier") == ["ayse"]
     assert total(run("basket", query(terminal="T1")), "receipts") == 2
+
+
+SALES_REPORTS = (
+    "sales-by-day",
+    "sales-heatmap",
+    "sales-by-cashier",
+    "sales-by-terminal",
+    "sales-by-payment",
+    "sales-by-category",
+    "sales-by-product",
+    "sales-compare",
+    "returns",
+    "discounts",
+    "basket",
+)
+KIND_TYPES: dict[str, tuple[type, ...]] = {
+    "text": (str,),
+    "int": (int,),
+    "points": (int,),
+    "money": (Decimal,),
+    "qty": (Decimal,),
+    "percent": (Decimal,),
+    "date": (date,),
+}
+
+
+@pytest.mark.parametrize("name", SALES_REPORTS)
+def test_every_cell_is_of_its_column_kind_and_money_has_two_places(shop: Shop, name: str) -> None:
+    report = run(name)
+    assert report.rows, name
+    for row in (*report.rows, *((report.totals,) if report.totals else ())):
+        for column, value in zip(report.columns, row, strict=True):
+            if value is None:
+                continue
+            assert isinstance(value, KIND_TYPES[column.kind]) and not isinstance(value, bool), (column, value)
+            if column.kind == "money":
+                assert isinstance(value, Decimal) and value.as_tuple().exponent == -2, (column, value)
+    for figure in report.summary:
+        if figure.value is not None:
+            assert isinstance(figure.value, KIND_TYPES[figure.kind]), figure
+    document = report.as_json("Europe/Istanbul")
+    assert document["report"] == name and len(document["rows"]) == len(report.rows)
+    assert json.loads(json.dumps(document)) == document
+
+
+def test_json_of_the_week_by_cashier(shop: Shop) -> None:
+    document = run("sales-by-cashier").as_json("Europe/Istanbul")
+    assert document["rows"][1] == {
+        "cashier": "ayse",
+        "receipts": 2,
+        "returns": 1,
+        "gross": "95.00",
+        "discount": "0.00",
+        "net": "95.00",
+        "average_basket": "63.75",
+    }
+    assert document["totals"]["net"] == "279.50" and document["totals"]["cashier"] is None
+    assert document["summary"] == {"cashiers": 2, "receipts": 3, "net": "279.50", "average_basket": "104.00"}
+
+
+def test_turkish_labels_and_numbers(shop: Shop) -> None:
+    from pos_tui.core.reports import format_cell
+    from pos_tui.i18n import set_language
+
+    set_language("tr")
+    report = run("sales-heatmap")
+    assert report.values("weekday")[0] == "Pazartesi"
+    assert format_cell(total(report, "total"), "money", "tr") == "279,50"  # type: ignore[arg-type]

@@ -3,17 +3,19 @@ shop of rstock_support."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
-from rstock_support import NOW, OCTOBER, SEPTEMBER, TODAY, TZ, Shop, build_shop, rows_by, run, summary, totals
+from rstock_support import NOW, OCTOBER, SEPTEMBER, TODAY, TZ, Shop, at, build_shop, rows_by, run, summary, totals
 
 from pos_tui.core.kernel import NotFound
+from pos_tui.core.kernel.clock import to_db
 from pos_tui.core.reports import Period, ReportQuery
-from pos_tui.core.reports.stock_common import reaches_now, stock_at
+from pos_tui.core.reports.stock_common import Holding, reaches_now, stock_at
 from pos_tui.core.stock import reports as stock_reports
 from pos_tui.settings import Settings
+from pos_tui.store import models as m
 
 D = Decimal
 
@@ -192,3 +194,16 @@ def test_shrinkage_by_reason_and_product(shop: Shop) -> None:
     }
     assert by_reason == {"count": 1500, "waste": 600}
     assert run("shrinkage", OCTOBER, store="S2").rows == ()
+
+
+@pytest.mark.parametrize("moment", [at(9, 20), at(10, 5, 12), at(10, 20, 10), NOW, NOW.replace(day=2)])
+def test_the_stock_at_a_moment_is_the_sum_of_the_movements_before_it(shop: Shop, moment: datetime) -> None:
+    """The definition, summed here from every movement (each product of this shop sits at one location)."""
+    SM = m.StockMovement
+    sums: dict[int, list[int]] = {}
+    for pid, qty, value in SM.select(SM.product, SM.qty, SM.value).where(SM.at < to_db(moment)).tuples():
+        acc = sums.setdefault(pid, [0, 0])
+        acc[0] += qty
+        acc[1] += value
+    expected = {pid: Holding(qty, value) for pid, (qty, value) in sums.items() if qty > 0}
+    assert expected and stock_at(None, moment).held == expected

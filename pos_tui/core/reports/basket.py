@@ -20,23 +20,25 @@ from pos_tui.core.kernel.money import MILLI, from_kurus
 from pos_tui.core.reports.common import ReportQuery
 from pos_tui.core.reports.model import Cell, Chart, Column, Figure, Report
 from pos_tui.core.reports.registry import new_report
-from pos_tui.core.reports.sales_parts import average_basket, documents, per_receipt
+from pos_tui.core.reports.sales_parts import average_basket, hourly_documents, hourly_lines, per_receipt
 from pos_tui.i18n import _
 
 
 def build(query: ReportQuery) -> Report:
     # per day: receipts, net, sold (the sales' totals), lines, items (milli-units)
     days: dict[date, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
-    for doc in documents(query, lines=True):
-        acc = days[doc.at.date()]
-        if doc.kind == "return":
-            acc[1] -= doc.total
-            continue
-        acc[0] += 1
-        acc[1] += doc.total
-        acc[2] += doc.total
-        acc[3] += doc.lines
-        acc[4] += doc.items
+    for at, kind, n, total, _discount in hourly_documents(query):
+        acc = days[at.date()]
+        if kind == "return":
+            acc[1] -= total
+        else:
+            acc[0] += n
+            acc[1] += total
+            acc[2] += total
+    for at, lines, items in hourly_lines(query):
+        acc = days[at.date()]
+        acc[3] += lines
+        acc[4] += items
 
     def cells(receipts: int, net: int, sold: int, lines: int, items: int) -> tuple[Cell, ...]:
         return (

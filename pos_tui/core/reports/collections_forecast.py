@@ -1,5 +1,5 @@
 """Collections forecast: what is due to come in and go out, week by week, from the period's first
-day (only the first day counts: the forecast always runs eight weeks).
+day (only the first day counts: the forecast runs ``--weeks`` weeks, eight unless told).
 
 What is known at the end of the period's first day (the accounts area's own forecast,
 ``pos-admin accounts forecast --from DAY``, counts the same items):
@@ -16,7 +16,7 @@ What is known at the end of the period's first day (the accounts area's own fore
 ``incoming`` = receivables + cheques in, ``outgoing`` = payables + cheques out, ``net`` = incoming −
 outgoing. Rows: ``overdue`` (everything due before the first day), then eight weeks, Monday to
 Sunday, the first one starting on the first day (a short week when that is not a Monday), labelled
-``dd.mm–dd.mm``. What falls due after the eighth week is in the summary (``later_incoming``,
+``dd.mm–dd.mm``. What falls due after the last week is in the summary (``later_incoming``,
 ``later_outgoing``), not in the rows or totals.
 
 Accounts and cheques belong to the whole chain: the terminal and store filters do not apply (the
@@ -33,17 +33,18 @@ from peewee import fn
 from pos_tui import store
 from pos_tui.core import accounts
 from pos_tui.core.kernel.clock import to_db
+from pos_tui.core.kernel.errors import ValidationError
 from pos_tui.core.kernel.money import from_kurus
 from pos_tui.core.reports.common import ReportQuery
 from pos_tui.core.reports.model import Cell, Chart, Column, Figure, Report, sum_totals
 from pos_tui.core.reports.party_aging import chain_wide_notes
 from pos_tui.core.reports.registry import new_report
-from pos_tui.i18n import _
+from pos_tui.i18n import _, ngettext
 from pos_tui.store import models as m
 
-WEEKS = 8
+WEEKS = 8  # the default of --weeks
+MAX_WEEKS = 52
 OVERDUE = -1
-LATER = WEEKS
 AMOUNTS = ("receivables", "cheques_in", "incoming", "payables", "cheques_out", "outgoing", "net")
 
 # cheque events: the first makes it live, these end what the shop still has to collect or pay
@@ -51,10 +52,21 @@ _STARTS = ("received", "issued")
 _ENDS = ("endorsed", "collected", "bounced", "paid")
 
 
-def week_of(due: date, monday: date) -> int:
-    """The row of a due day: ``OVERDUE`` before the first day is handled by the caller; 0 … 7 the
-    weeks from ``monday`` (the Monday of the first day's week); ``LATER`` after them."""
-    return min((due - monday).days // 7, LATER)
+def week_of(due: date, monday: date, weeks: int = WEEKS) -> int:
+    """The row of a due day: ``OVERDUE`` before the first day is handled by the caller; 0 … weeks − 1
+    the weeks from ``monday`` (the Monday of the first day's week); ``weeks`` (later) after them."""
+    return min((due - monday).days // 7, weeks)
+
+
+def weeks_option(text: str) -> int:
+    """``--weeks``: a whole number of weeks from 1 to 52, or a clear refusal."""
+    if not text.strip().isdigit() or not 1 <= int(text) <= MAX_WEEKS:
+        raise ValidationError(
+            _("--weeks is a whole number of weeks from 1 to {most}, not {value}").format(
+                most=MAX_WEEKS, value=repr(text)
+            )
+        )
+    return int(text)
 
 
 def live_cheques(as_of: date, tz: str) -> dict[tuple[str, date], int]:
@@ -74,13 +86,15 @@ def live_cheques(as_of: date, tz: str) -> dict[tuple[str, date], int]:
 
 
 def build(query: ReportQuery) -> Report:
+    weeks = weeks_option(query.options.get("weeks", str(WEEKS)))
+    later_row = weeks
     first = query.period.first
     monday = first - timedelta(days=first.weekday())
-    # [receivables, cheques in, payables, cheques out] per row (OVERDUE, 0…7, LATER)
+    # [receivables, cheques in, payables, cheques out] per row (OVERDUE, 0 … weeks − 1, later)
     slots: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
 
     def slot(due: date) -> list[int]:
-        return slots[OVERDUE if due < first else week_of(due, monday)]
+        return slots[OVERDUE if due < first else week_of(due, monday, weeks)]
 
     far = date(9999, 12, 25)
     for column, kind in ((0, accounts.CUSTOMER), (2, accounts.SUPPLIER)):
@@ -109,15 +123,15 @@ def build(query: ReportQuery) -> Report:
         return tuple(from_kurus(k) for k in (rec, cin, rec + cin, pay, cout, pay + cout, rec + cin - pay - cout))
 
     table: list[tuple[Cell, ...]] = [(_("Overdue"), None, first - timedelta(days=1), *amounts(OVERDUE))]
-    for week in range(WEEKS):
+    for week in range(weeks):
         start = max(first, monday + timedelta(days=7 * week))
         end = monday + timedelta(days=7 * week + 6)
         label = f"{start.strftime('%d.%m')}–{end.strftime('%d.%m')}"
         table.append((label, start, end, *amounts(week)))
     rows = tuple(table)
     totals = sum_totals(columns, rows, summed=AMOUNTS)
-    later = amounts(LATER)
-    last_day = monday + timedelta(days=7 * WEEKS - 1)
+    later = amounts(later_row)
+    last_day = monday + timedelta(days=7 * weeks - 1)
     summary = (
         Figure("incoming", _("Incoming"), totals[5], "money"),
         Figure("outgoing", _("Outgoing"), totals[8], "money"),
@@ -132,9 +146,11 @@ def build(query: ReportQuery) -> Report:
         ),
     )
     notes = (
-        _("Known at the end of {day}; eight weeks from that day, to {last}.").format(
-            day=first.strftime("%d.%m.%Y"), last=last_day.strftime("%d.%m.%Y")
-        ),
+        ngettext(
+            "Known at the end of {day}; {n} week from that day, to {last}.",
+            "Known at the end of {day}; {n} weeks from that day, to {last}.",
+            weeks,
+        ).format(day=first.strftime("%d.%m.%Y"), n=weeks, last=last_day.strftime("%d.%m.%Y")),
         *chain_wide_notes(query),
     )
     return new_report(

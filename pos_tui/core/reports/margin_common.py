@@ -106,7 +106,7 @@ def figure_columns() -> tuple[Column, ...]:
     return (
         Column("net", _("Net excl. KDV"), "money"),
         Column("cost", _("Cost"), "money"),
-        Column("margin", _("Margin"), "money"),
+        Column("margin", _("Gross margin"), "money"),
         Column("margin_pct", _("Margin %"), "percent"),
     )
 
@@ -164,10 +164,10 @@ def grouped_report(
         summary=(
             Figure("net", _("Net sales excl. KDV"), from_kurus(net), "money"),
             Figure("cost", _("Cost of goods sold"), from_kurus(cost), "money"),
-            Figure("margin", _("Margin"), from_kurus(net - cost), "money"),
+            Figure("margin", _("Gross margin"), from_kurus(net - cost), "money"),
             Figure("margin_pct", _("Margin %"), margin_percent(net, net - cost), "percent"),
         ),
-        chart=Chart("bar", chart_label, ("margin",), _("Margin")),
+        chart=Chart("bar", chart_label, ("margin",), _("Gross margin")),
         notes=uncosted_notes(margins),
     )
 

@@ -73,9 +73,15 @@ def build(query: ReportQuery) -> Report:
     journal = J.select(J.kind, J.payload).where(
         J.kind.in_(VOID_KINDS) & (J.at >= to_db(start)) & (J.at < to_db(end)) & terminal_where(J.terminal, query)
     )
+    by_name: dict[str, int] | None = None
     for kind, text in store.rows(journal):
         payload = json.loads(text)
-        a = acc[int(payload["cashier_id"])]
+        uid = payload.get("cashier_id")
+        if uid is None:  # an entry that names its cashier only by name
+            if by_name is None:
+                by_name = {name: i for i, name in store.rows(m.User.select(m.User.id, m.User.name))}
+            uid = by_name.get(str(payload.get("cashier")), 0)
+        a = acc[int(uid)]
         if kind == "cart_cancel":
             a[3] = int(a[3]) + 1
             a[4] += Decimal(str(payload.get("total", "0")))

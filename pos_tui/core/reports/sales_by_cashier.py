@@ -28,6 +28,6 @@ def build(query: ReportQuery) -> Report:
         query,
         Column("cashier", _("Cashier"), "text"),
         groups,
-        what=_("Cashiers"),
+        count=("cashiers", _("Cashiers")),
         chart_title=_("Net sales by cashier"),
     )

@@ -24,13 +24,11 @@ from pos_tui.store import models as m
 
 def build(query: ReportQuery) -> Report:
     S, L, P = m.Sale, m.SaleLine, m.Product
-    select = (
-        L.select(P.code, P.name, P.unit, *line_figures())
-        .join(S)
-        .switch(L)
-        .join(P)
-        .where(sale_where(query))
-        .group_by(P.id, P.code, P.name, P.unit)
+    figures = [f.alias(f"f{n}") for n, f in enumerate(line_figures())]
+    # grouped by the product's id alone (a small sort key), its code and name joined after
+    grouped = L.select(L.product.alias("product_id"), *figures).join(S).where(sale_where(query)).group_by(L.product)
+    select = P.select(P.code, P.name, P.unit, *(getattr(grouped.c, f"f{n}") for n in range(len(figures)))).join(
+        grouped, on=(P.id == grouped.c.product_id)
     )
     found = [
         (code, name, unit_label(unit), *line_cells(qty, gross, disc, net, kdv), receipts)

@@ -24,6 +24,6 @@ def build(query: ReportQuery) -> Report:
         query,
         Column("terminal", _("Terminal"), "text"),
         groups,
-        what=_("Terminals"),
+        count=("terminals", _("Terminals")),
         chart_title=_("Net sales by terminal"),
     )

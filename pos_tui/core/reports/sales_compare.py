@@ -5,9 +5,10 @@ whole calendar month or year with the whole one before: :meth:`Period.previous`)
 with the same days a year earlier (:meth:`Period.year_before`). The terminal and store filters
 apply to both periods.
 
-Rows: ``this`` (the report's period), ``other`` (the one it is compared with) and ``change``
-(this minus other). Columns, each with its own kind (a column is money, a count or a ratio, so
-every format writes it right): ``net`` (the sales' totals minus the returns'), ``receipts`` (sale
+Rows, in this order: this period, the other period (the one it is compared with) and the
+difference (this minus other), each named by ``label`` and, for the periods, ``first`` and
+``last``. Columns, each with its own kind (a column is money, a count or a ratio, so every format
+writes it right): ``net`` (the sales' totals minus the returns'), ``receipts`` (sale
 receipts), ``average_basket`` (the sale receipts' totals ÷ their number, half up to the kuruş),
 ``lines_per_basket`` (the sale receipts' lines ÷ their number, two places half up), ``returns``
 (what the returns refunded) and ``discount`` (the sales' discounts minus those the returns gave
@@ -81,7 +82,6 @@ def build(query: ReportQuery) -> Report:
     other_f = figures(replace(query, period=other))
     last_year = query.options.get("against", "previous") == "last-year"
     columns = (
-        Column("period", _("Key"), "text"),
         Column("label", _("Period"), "text"),
         Column("first", _("From"), "date"),
         Column("last", _("To"), "date"),
@@ -93,21 +93,14 @@ def build(query: ReportQuery) -> Report:
         Column("discount", _("Discount"), "money"),
     )
     rows: tuple[tuple[Cell, ...], ...] = (
-        ("this", _("This period"), query.period.first, query.period.last, *this_f.cells()),
+        (_("This period"), query.period.first, query.period.last, *this_f.cells()),
         (
-            "other",
             _("Same days last year") if last_year else _("Period before"),
             other.first,
             other.last,
             *other_f.cells(),
         ),
-        (
-            "change",
-            _("Change"),
-            None,
-            None,
-            *(_minus(a, b) for a, b in zip(this_f.cells(), other_f.cells(), strict=True)),
-        ),
+        (_("Difference"), None, None, *map(_minus, this_f.cells(), other_f.cells())),
     )
     labels = {
         "net": _("Net sales, change"),

@@ -15,7 +15,7 @@ from pos_tui.core.kernel.money import from_kurus
 from pos_tui.core.reports.common import ReportQuery
 from pos_tui.core.reports.model import Cell, Chart, Column, Figure, Report, sum_totals
 from pos_tui.core.reports.registry import new_report
-from pos_tui.core.reports.sales_parts import documents
+from pos_tui.core.reports.sales_parts import hourly_documents
 from pos_tui.i18n import N_, _
 
 WEEKDAYS = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"), N_("Saturday"), N_("Sunday"))
@@ -25,9 +25,12 @@ HOURS = tuple(f"h{h:02d}" for h in range(24))
 def build(query: ReportQuery) -> Report:
     cells = [[0] * 24 for _day in range(7)]
     receipts = 0
-    for doc in documents(query):
-        cells[doc.at.weekday()][doc.at.hour] += -doc.total if doc.kind == "return" else doc.total
-        receipts += doc.kind == "sale"
+    for at, kind, n, total, _discount in hourly_documents(query):
+        if kind == "return":
+            cells[at.weekday()][at.hour] -= total
+        else:
+            cells[at.weekday()][at.hour] += total
+            receipts += n
 
     columns = (
         Column("weekday", _("Weekday"), "text"),
@@ -43,11 +46,10 @@ def build(query: ReportQuery) -> Report:
         for h in range(24):
             if cells[d][h] > 0 and (busiest is None or cells[d][h] > busiest[0]):
                 busiest = (cells[d][h], d, h)
-    when = (
-        _("{weekday} {hour:02d}:00–{hour:02d}:59").format(weekday=_(WEEKDAYS[busiest[1]]), hour=busiest[2])
-        if busiest
-        else None
-    )
+    when = None
+    if busiest is not None:
+        hours = f"{busiest[2]:02d}:00–{busiest[2]:02d}:59"
+        when = _("{weekday} {hours}").format(weekday=_(WEEKDAYS[busiest[1]]), hours=hours)
     busiest_net = from_kurus(busiest[0]) if busiest else None
     return new_report(
         "sales-heatmap",

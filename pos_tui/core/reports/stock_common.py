@@ -11,9 +11,11 @@ Stock at a moment (``at``: the period's end, the first instant after its last da
     Quantity per product and location: the sum of the movements dated before ``at``. A product's
     value (all locations): the sum of the value its movements dated before ``at`` changed the
     stock by (the moving average ledger, :mod:`pos_tui.core.kernel.costing`), nothing when its
-    total quantity then is not above zero. When the period runs to ``now`` or beyond, both are
-    read from the ledger's caches (``stock_level.qty``, ``product.stock_value``), which are those
-    same sums (``pos-admin audit verify`` checks it): the figures agree either way.
+    total quantity then is not above zero. The ledger's caches (``stock_level.qty``,
+    ``product.stock_value``) are the sums of all the movements (``pos-admin audit verify`` checks
+    it), so these are read as the caches less the movements dated at or after ``at`` (for a
+    recent period, the last days' movements instead of every one ever); when the period runs to
+    ``now`` or beyond, as the caches alone.
 
     A product's value is shared over the locations where it has stock (a positive quantity), in
     proportion to their quantities, by the largest remainder (as ``pos-admin stock levels``
@@ -27,7 +29,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
 
 from peewee import fn
 
@@ -86,26 +87,26 @@ def stock_at(places: frozenset[int] | None, at: datetime | None) -> StockAt:
     caches), by the module docstring's rule."""
     quantities: dict[int, dict[int, int]] = {}
     values: dict[int, int] = {}
-    query: Any
-    if at is None:
-        SL = m.StockLevel
-        query = SL.select(SL.product, SL.location, SL.qty).where(SL.qty != 0)
-        for pid, loc, qty in store.rows(query):
-            quantities.setdefault(int(pid), {})[int(loc)] = int(qty)
-        P = m.Product
-        for pid, value in store.rows(P.select(P.id, P.stock_value).where((P.stock > 0) & (P.stock_value != 0))):
-            values[int(pid)] = int(value)
-    else:
+    SL, P = m.StockLevel, m.Product
+    for pid, loc, qty in store.rows(SL.select(SL.product, SL.location, SL.qty).where(SL.qty != 0)):
+        quantities.setdefault(int(pid), {})[int(loc)] = int(qty)
+    for pid, value in store.rows(P.select(P.id, P.stock_value).where(P.stock_value != 0)):
+        values[int(pid)] = int(value)
+    if at is not None:
+        # the caches less what moved since (for a recent period's end, the last days' movements).
+        # ``product + 0``: grouped by the index on (product, at), SQLite would read the whole
+        # table in product order, one random page at a time; by the expression it scans it once.
         SM = m.StockMovement
-        query = (
-            SM.select(SM.product, SM.location, fn.SUM(SM.qty), fn.SUM(SM.value))
-            .where(SM.at < to_db(at))
-            .group_by(SM.product, SM.location)
+        product = SM.product + 0
+        later = (
+            SM.select(product, SM.location, fn.SUM(SM.qty), fn.SUM(SM.value))
+            .where(SM.at >= to_db(at))
+            .group_by(product, SM.location)
         )
-        for pid, loc, qty, value in store.rows(query):
-            if qty:
-                quantities.setdefault(int(pid), {})[int(loc)] = int(qty)
-            values[int(pid)] = values.get(int(pid), 0) + int(value or 0)
+        for pid, loc, qty, value in store.rows(later):
+            locs = quantities.setdefault(int(pid), {})
+            locs[int(loc)] = locs.get(int(loc), 0) - int(qty or 0)
+            values[int(pid)] = values.get(int(pid), 0) - int(value or 0)
     codes = {int(i): str(c) for i, c in store.rows(m.StockLocation.select(m.StockLocation.id, m.StockLocation.code))}
     held: dict[int, Holding] = {}
     negative = 0

@@ -11,17 +11,16 @@ code); totals of the value. The chart is a bar per product of its value, in that
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
-
-from peewee import fn
 
 from pos_tui import store
 from pos_tui.core.kernel.clock import from_db, local, to_db
 from pos_tui.core.kernel.money import from_kurus, qty_to_decimal
 from pos_tui.core.reports.common import ReportQuery
 from pos_tui.core.reports.model import Cell, Chart, Column, Figure, Report, sum_totals
-from pos_tui.core.reports.product_lookup import products_by_id
+from pos_tui.core.reports.product_lookup import chunks, products_by_id
 from pos_tui.core.reports.registry import new_report
 from pos_tui.core.reports.stock_common import period_end, query_locations, reaches_now, stock_at
 from pos_tui.core.stock import SALE
@@ -33,15 +32,22 @@ def _moment(value: Any) -> datetime:
     return from_db(value if isinstance(value, datetime) else datetime.fromisoformat(str(value)))
 
 
-def last_sales(places: frozenset[int] | None, before: datetime) -> dict[int, datetime]:
+def last_sales(products: Iterable[int], places: frozenset[int] | None, before: datetime) -> dict[int, datetime]:
     """Each product's last sale (aware UTC) at ``places`` (None: anywhere) before ``before``: one
-    grouped query."""
-    SM = m.StockMovement
-    where = (SM.kind == SALE) & (SM.at < to_db(before))
+    probe per product down the ``(product, at)`` index, from ``before`` back to its last sale
+    (chunked: a query per 500 products)."""
+    P, SM = m.Product, m.StockMovement
+    last = SM.alias()
+    where = (last.product == P.id) & (last.kind == SALE) & (last.at < to_db(before))
     if places is not None:
-        where &= SM.location.in_(sorted(places))
-    query = SM.select(SM.product, fn.MAX(SM.at)).where(where).group_by(SM.product)
-    return {int(pid): _moment(at) for pid, at in store.rows(query) if at is not None}
+        where &= last.location.in_(sorted(places))
+    probe = last.select(last.at).where(where).order_by(last.at.desc()).limit(1)
+    found: dict[int, datetime] = {}
+    for part in chunks(products):
+        for pid, at in store.rows(P.select(P.id, probe).where(P.id.in_(part))):
+            if at is not None:
+                found[int(pid)] = _moment(at)
+    return found
 
 
 def build(query: ReportQuery) -> Report:
@@ -49,7 +55,7 @@ def build(query: ReportQuery) -> Report:
     end = period_end(query)
     start = query.period.bounds(query.tz)[0]
     stock = stock_at(places, None if reaches_now(query) else end)
-    last = last_sales(places, end)
+    last = last_sales(stock.held, places, end)
     idle = [pid for pid in stock.held if pid not in last or last[pid] < start]
     facts = products_by_id(idle)
     idle.sort(key=lambda pid: (-stock.held[pid].value, facts[pid].code))

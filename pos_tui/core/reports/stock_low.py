@@ -56,14 +56,13 @@ def on_hand_now(places: frozenset[int] | None) -> dict[int, int]:
         total = fn.SUM(SL.qty)
         query = SL.select(SL.product, total).where(SL.location.in_(sorted(places))).group_by(SL.product)
         here = {int(pid): int(qty) for pid, qty in store.rows(query)}
-    wanted = {int(pid) for (pid,) in store.rows(P.select(P.id).where(active & (P.min_stock > 0)))}
-    wanted |= {pid for pid, qty in here.items() if qty < 0}
-    found: dict[int, int] = {}
-    for part in chunks(wanted):
-        for pid, min_stock in store.rows(P.select(P.id, P.min_stock).where(active & P.id.in_(part))):
-            qty = here.get(int(pid), 0)
-            if qty < 0 or (min_stock > 0 and qty < min_stock):
-                found[int(pid)] = qty
+    minimums = {
+        int(pid): int(n) for pid, n in store.rows(P.select(P.id, P.min_stock).where(active & (P.min_stock > 0)))
+    }
+    found = {pid: here.get(pid, 0) for pid, least in minimums.items() if here.get(pid, 0) < least}
+    below_zero = [pid for pid, qty in here.items() if qty < 0 and pid not in found]
+    for part in chunks(below_zero):
+        found.update({int(pid): here[int(pid)] for (pid,) in store.rows(P.select(P.id).where(active & P.id.in_(part)))})
     return found
 
 

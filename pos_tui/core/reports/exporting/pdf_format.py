@@ -61,8 +61,6 @@ def pdf_bytes(report: Report, *, settings: Settings) -> bytes:
     room = size[0] - 2 * margin
     body = ParagraphStyle("body", fontName=regular, fontSize=9, leading=11)
     small = ParagraphStyle("small", parent=body, fontSize=8, leading=10)
-    cell_style = ParagraphStyle("cell", parent=body, fontSize=8, leading=9.5)
-    head_style = ParagraphStyle("head", parent=cell_style, fontName=bold)
     shop_style = ParagraphStyle("shop", parent=body, fontName=bold, fontSize=13, leading=16)
     title_style = ParagraphStyle("title", parent=body, fontName=bold, fontSize=15, leading=19, spaceBefore=6)
 
@@ -114,16 +112,28 @@ def pdf_bytes(report: Report, *, settings: Settings) -> bytes:
     numeric = [k in _NUMERIC for k in kinds]
     texts = [[format_cell(v, k, language) for v, k in zip(row, kinds, strict=True)] for row in report.rows]
     totals = totals_cells(report)
-    total_texts = None if totals is None else [format_cell(v, k, language) for v, k in zip(totals, kinds, strict=True)]
-    widths = _widths([c.label for c in report.columns], texts + ([total_texts] if total_texts else []), room)
-    data: list[list[Any]] = [[Paragraph(escape(c.label), head_style) for c in report.columns]]
+    total_texts = (
+        None
+        if totals is None
+        else ["" if v is None else format_cell(v, k, language) for v, k in zip(totals, kinds, strict=True)]
+    )
+    labels = [c.label for c in report.columns]
+    every = texts + ([total_texts] if total_texts else [])
+    font_size = _table_size(labels, every, room)
+    widths = _widths(labels, every, room, size=font_size)
+    cell_style = ParagraphStyle("cell", parent=body, fontSize=font_size, leading=font_size * 1.2)
+    head_style = ParagraphStyle("head", parent=cell_style, fontName=bold)
+    head_right = ParagraphStyle("head_right", parent=head_style, alignment=2)  # over right-aligned numbers
+    data: list[list[Any]] = [
+        [Paragraph(escape(c.label), head_right if numeric[n] else head_style) for n, c in enumerate(report.columns)]
+    ]
     for row in texts:
         data.append([cell if numeric[n] else Paragraph(escape(cell), cell_style) for n, cell in enumerate(row)])
     if total_texts is not None:
         data.append(list(total_texts))
     grid = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
     style: list[Any] = [
-        ("FONT", (0, 0), (-1, -1), regular, 8),
+        ("FONT", (0, 0), (-1, -1), regular, font_size),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#DDEBF7")),
         ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.black),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -134,7 +144,7 @@ def pdf_bytes(report: Report, *, settings: Settings) -> bytes:
     if report.rows:
         style.append(("ROWBACKGROUNDS", (0, 1), (-1, len(report.rows)), [colors.white, colors.HexColor("#F5F5F5")]))
     if total_texts is not None:
-        style += [("FONT", (0, -1), (-1, -1), bold, 8), ("LINEABOVE", (0, -1), (-1, -1), 0.6, colors.black)]
+        style += [("FONT", (0, -1), (-1, -1), bold, font_size), ("LINEABOVE", (0, -1), (-1, -1), 0.6, colors.black)]
         if report.totals is not None and report.totals[0] is None:  # "Total" where the first column has none
             style.append(("ALIGN", (0, -1), (0, -1), "LEFT"))
     if report.chart is not None and report.chart.kind == "heatmap":
@@ -188,6 +198,29 @@ def pdf_bytes(report: Report, *, settings: Settings) -> bytes:
     return buffer.getvalue()
 
 
+TABLE_SIZES = (8.0, 5.5)
+"""The table's font size, and the smallest it shrinks to so that a wide table fits the page."""
+_PADDING = 14  # a cell's padding and a little air, in points
+
+
+def _table_size(labels: list[str], rows: list[list[str]], room: float) -> float:
+    """The largest font size (at most 8 points, at least 5.5) at which the table fits ``room``
+    without breaking a word."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    largest, smallest = TABLE_SIZES
+    text = 0.0
+    for n, label in enumerate(labels):
+        longest = max([stringWidth(word, FONTS[1], largest) for word in label.split()] or [0.0])
+        for row in rows[:500]:
+            longest = max(longest, stringWidth(row[n], FONTS[1], largest))
+        text += min(longest, 220.0)
+    free = room - _PADDING * len(labels)
+    if text <= free:
+        return largest
+    return max(smallest, round(largest * free / text - 0.05, 1))
+
+
 def _widths(labels: list[str], rows: list[list[str]], room: float, *, size: float = 8) -> list[float]:
     """Each column's width in points: its longest text (a label counts by its longest word), scaled
     to the page's width when they do not fit."""
@@ -198,7 +231,7 @@ def _widths(labels: list[str], rows: list[list[str]], room: float, *, size: floa
         longest = max([stringWidth(word, FONTS[1], size) for word in label.split()] or [0.0])
         for row in rows[:500]:
             longest = max(longest, stringWidth(row[n], FONTS[1], size))
-        natural.append(min(longest, 220.0) + 14)  # the cell's padding: 6 points each side
+        natural.append(min(longest, 220.0 * size / 8) + _PADDING)
     total = sum(natural)
     if total <= room:
         return natural
