@@ -140,6 +140,11 @@ def history_days(now: datetime, tz: str) -> list[date]:
     return [today - timedelta(days=n) for n in range(HISTORY_DAYS, 0, -1)]
 
 
+def _cashier(at: datetime) -> str:
+    """ayse has the morning and Sunday, mehmet the afternoon and evening (from 15:00)."""
+    return CASHIERS[1] if at.hour >= 15 and at.weekday() != 6 else CASHIERS[0]
+
+
 def _qty(rng: random.Random, product: ProductInfo) -> int:
     if product.unit == "kg":
         low, high = WEIGHTS.get(product.code, (300, 2000))
@@ -166,13 +171,13 @@ def _plan_day(day: date, tz: str, products: list[ProductInfo], weights: list[int
         for product in rng.choices(products, weights, k=rng.choice((1, 1, 2, 2, 3, 3, 4, 5))):
             if product.code not in chosen:  # a product once per receipt
                 chosen[product.code] = _qty(rng, product)
-        afternoon = at.hour >= 15 if rng.random() < 0.85 else at.hour < 15
+        usual = rng.random() < 0.85  # now and then the other one is at the till
         paid = rng.choices(("cash", "card", "split"), (50, 40, 10))[0]
         plan.receipts.append(
             _Receipt(
                 uid=f"{UID_PREFIX}{day:%Y%m%d}-{n:02d}",
                 at=at,
-                cashier=CASHIERS[1] if afternoon and day.weekday() != 6 else CASHIERS[0],
+                cashier=_cashier(at) if usual else CASHIERS[_cashier(at) == CASHIERS[0]],
                 lines=list(chosen.items()),
                 paid=paid,
                 cash_step=rng.choice((1, 5, 10, 50, 100)),
@@ -220,114 +225,126 @@ def _members(targets: dict[str, int]) -> dict[str, _Member]:
 
 
 def post_sales_history(settings: Settings, now: datetime, *, targets: dict[str, int]) -> int:
-    """Post the history (module docstring) once; returns the documents posted (sales and returns),
-    0 when the database already has sales. ``targets``: each demo member's documented points (the
-    history earns them at most half)."""
+    """Post the history (module docstring) once, in one transaction; returns the documents posted
+    (sales and returns), 0 when the database already has sales. ``targets``: each demo member's
+    documented points by customer code (the history earns them at most half)."""
     if m.Sale.select().exists():
         return 0
     tz = settings.shop.timezone
-    terminal = history_terminal(settings)
     products = [get_product(p.code) for p in m.Product.select(m.Product.code).where(m.Product.active)]
     products.sort(key=lambda p: (len(p.code), p.code))
     if not products:
         return 0
     weights = [POPULAR.get(p.code, 1) for p in products]
-    by_code = {p.code: p for p in products}
     plans = [_plan_day(day, tz, products, weights) for day in history_days(now, tz)]
-    users = {name: staff.actor_by_name(name, settings=settings) for name in (*CASHIERS, "admin")}
-    members = _members(targets)
-    earned: dict[str, int] = defaultdict(int)
+    poster = _Poster(
+        terminal=history_terminal(settings),
+        tz=tz,
+        products={p.code: p for p in products},
+        members=_members(targets),
+        users={name: staff.actor_by_name(name, settings=settings) for name in (*CASHIERS, "admin")},
+    )
     posted = 0
     with write_tx():  # all of it or nothing, and one commit (each document's own would take seconds)
-        _opening_stock(plans, by_code, users["admin"], terminal)
+        poster.opening_stock(plans)
         for plan in plans:
             events: list[tuple[datetime, _Receipt | None]] = [(r.at, r) for r in plan.receipts]
             if plan.returned is not None:
                 events.append((plan.returned[2], None))
             for _at, receipt in sorted(events, key=lambda e: (e[0], e[1] is None)):
-                if receipt is None:
-                    posted += _post_return(plan, users, terminal, tz)
-                else:
-                    posted += _post_receipt(receipt, by_code, members, earned, users, terminal, tz)
-            closures.z_report(terminal, users["mehmet"], now=plan.close, settings=settings)
+                posted += poster.sell(receipt) if receipt is not None else poster.take_back(plan)
+            closures.z_report(poster.terminal, poster.users["mehmet"], now=plan.close, settings=settings)
     return posted
 
 
-def _opening_stock(plans: list[_Day], by_code: dict[str, ProductInfo], admin: Any, terminal: str) -> None:
-    """What the history sells comes onto the books before its first day opens."""
-    sold: dict[str, int] = defaultdict(int)
-    for plan in plans:
-        for receipt in plan.receipts:
-            for code, qty in receipt.lines:
-                sold[code] += qty
-    first = plans[0]
-    at = datetime.combine(first.day, time(7, 30), first.close.tzinfo)
-    for code in sorted(sold, key=lambda c: (len(c), c)):
-        moves.adjust(
-            code,
-            sold[code],
-            "opening",
-            actor=admin,
-            terminal=terminal,
-            now=at,
-            unit_cost=by_code[code].cost,
-            note=_("Demo shop: opening stock"),
+class _TooManyPoints(Exception):
+    """A member's receipt would earn them more than the history may: undone, posted without them."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Poster:
+    terminal: str
+    tz: str
+    products: dict[str, ProductInfo]
+    members: dict[str, _Member]
+    users: dict[str, Any]
+
+    def opening_stock(self, plans: list[_Day]) -> None:
+        """What the history sells comes onto the books (``opening``) before its first day opens."""
+        sold: dict[str, int] = defaultdict(int)
+        for plan in plans:
+            for receipt in plan.receipts:
+                for code, qty in receipt.lines:
+                    sold[code] += qty
+        first = plans[0]
+        at = datetime.combine(first.day, time(7, 30), first.close.tzinfo)
+        for code in sorted(sold, key=lambda c: (len(c), c)):
+            moves.adjust(
+                code,
+                sold[code],
+                "opening",
+                actor=self.users["admin"],
+                terminal=self.terminal,
+                now=at,
+                unit_cost=self.products[code].cost,
+                note=_("Demo shop: opening stock"),
+            )
+
+    def sell(self, receipt: _Receipt) -> int:
+        """Post ``receipt``; a member's receipt that would take their points (available and
+        pending) past their cap is undone (a savepoint) and posted again without the member."""
+        member = self.members.get(receipt.member) if receipt.member else None
+        if member is not None:
+            try:
+                with write_tx():
+                    self._post(receipt, member)
+                    points = ledger.balance(member.member_id, as_of=receipt.at.date(), tz=self.tz)
+                    if points.available + points.pending > member.cap:
+                        raise _TooManyPoints
+                return 1
+            except _TooManyPoints:
+                pass
+        self._post(receipt, None)
+        return 1
+
+    def _post(self, receipt: _Receipt, member: _Member | None) -> None:
+        cart = Cart(customer_id=member.customer_id if member else None, member_id=member.member_id if member else None)
+        for code, qty in receipt.lines:
+            product = self.products[code]
+            cart = cart.add_product(product, qty, weighed=product.unit == "kg", merge=False)
+        cart = price_cart(cart, now=receipt.at, tz=self.tz)
+        post_cart(
+            cart,
+            _payments(receipt, cart.total),
+            terminal=self.terminal,
+            cashier_id=self.users[receipt.cashier].user_id,
+            now=receipt.at,
+            uid=receipt.uid,
+            source="import",
+            tz=self.tz,
         )
 
-
-def _post_receipt(
-    receipt: _Receipt,
-    by_code: dict[str, ProductInfo],
-    members: dict[str, _Member],
-    earned: dict[str, int],
-    users: dict[str, Any],
-    terminal: str,
-    tz: str,
-) -> int:
-    member = members.get(receipt.member) if receipt.member else None
-    if member is not None and earned[receipt.member or ""] >= member.cap:
-        member = None
-    cart = Cart(customer_id=member.customer_id if member else None, member_id=member.member_id if member else None)
-    for code, qty in receipt.lines:
-        product = by_code[code]
-        cart = cart.add_product(product, qty, weighed=product.unit == "kg", merge=False)
-    cart = price_cart(cart, now=receipt.at, tz=tz)
-    post_cart(
-        cart,
-        _payments(receipt, cart.total),
-        terminal=terminal,
-        cashier_id=users[receipt.cashier].user_id,
-        now=receipt.at,
-        uid=receipt.uid,
-        source="import",
-        tz=tz,
-    )
-    if member is not None and receipt.member is not None:
-        balance = ledger.balance(member.member_id, as_of=receipt.at.date() + timedelta(days=30), tz=tz)
-        earned[receipt.member] = balance.available + balance.pending
-    return 1
-
-
-def _post_return(plan: _Day, users: dict[str, Any], terminal: str, tz: str) -> int:
-    assert plan.returned is not None
-    uid, pick, at = plan.returned
-    if not m.Sale.select().where(m.Sale.uid == uid).exists():
-        return 0
-    lines = [line for line in returnable_lines(uid) if line.sold_milli > line.returned_milli]
-    if not lines:
-        return 0
-    line = lines[int(pick * len(lines))]
-    qty = line.sold_milli - line.returned_milli if line.unit == "kg" else MILLI
-    cashier = CASHIERS[1] if at.hour >= 15 and plan.day.weekday() != 6 else CASHIERS[0]
-    post_return(
-        uid,
-        [ReturnLineInput(line.line_no, qty)],
-        terminal=terminal,
-        cashier_id=users[cashier].user_id,
-        now=at,
-        reason=_("Demo shop: the customer brought it back"),
-        uid=f"{uid}-r",
-        source="import",
-        tz=tz,
-    )
-    return 1
+    def take_back(self, plan: _Day) -> int:
+        """The day's return: one line of a receipt of the day before (a piece, or the whole weighed
+        line), refunded the way it was paid."""
+        assert plan.returned is not None
+        uid, pick, at = plan.returned
+        if not m.Sale.select().where(m.Sale.uid == uid).exists():
+            return 0
+        lines = [line for line in returnable_lines(uid) if line.sold_milli > line.returned_milli]
+        if not lines:
+            return 0
+        line = lines[int(pick * len(lines))]
+        qty = line.sold_milli - line.returned_milli if line.unit == "kg" else MILLI
+        post_return(
+            uid,
+            [ReturnLineInput(line.line_no, qty)],
+            terminal=self.terminal,
+            cashier_id=self.users[_cashier(at)].user_id,
+            now=at,
+            reason=_("Demo shop: the customer brought it back"),
+            uid=f"{uid}-r",
+            source="import",
+            tz=self.tz,
+        )
+        return 1
