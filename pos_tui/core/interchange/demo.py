@@ -99,7 +99,7 @@ class DemoReport:
         if self.invoices:
             parts.append(_("e-Invoices: {n}").format(n=self.invoices))
         if self.sales_history:
-            parts.append(_("Past receipts: {n}").format(n=self.sales_history))
+            parts.append(_("Past receipts and returns: {n}").format(n=self.sales_history))
         return "; ".join(parts)
 
 
