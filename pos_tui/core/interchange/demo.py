@@ -27,6 +27,13 @@ And e-invoices: GİB's registered-user list (``fixtures/demo_einvoice_users.csv`
 tea supplier and Marmara Gıda are e-Fatura users) and a wholesale e-Fatura to Güneş Lokantası (tea and
 tomatoes at the ``TOPTAN`` prices), on its account; made once.
 
+And a past: eight weeks of sales on the shop's second till ``T2`` (this terminal's X report and
+next Z stay empty), with an opening stock for what they sell, members' receipts, a few returns and
+a Z every evening, so every sales, margin, KDV and loyalty report shows figures
+(:mod:`pos_tui.core.interchange.demo_history`); made once, only into a database without sales.
+Members' receipts in it earn points through the engine; the "points from past visits" above are
+what brings each member's available points to :data:`DEMO_POINTS` (so the README's balances hold).
+
 Loading is idempotent: imports upsert by code, users are added only when missing, the program
 is applied once, and members who already have points get no more. Running it again resets the
 demo products' stock to the file's levels (with stock movements).
@@ -106,8 +113,9 @@ class DemoReport:
 def load_demo(
     settings: Settings, now: datetime, *, fixtures: Path = FIXTURES, loyalty_rules: Path = LOYALTY_RULES
 ) -> DemoReport:
-    """Load the demo suppliers, products, customers (six of them loyalty members), users and
-    loyalty program into the open database; new members get points from past visits."""
+    """Load the demo suppliers, products, customers (six of them loyalty members), users,
+    loyalty program, stock, accounts, e-invoices and sales history into the open database; new
+    members get points from past visits (what their history receipts did not earn them)."""
     suppliers = import_suppliers(fixtures / "demo_suppliers.csv", now=now, settings=settings)
     products = import_products(fixtures / "demo_products.csv", now=now, settings=settings)
     customers = import_customers(fixtures / "demo_customers.csv", now=now, settings=settings)
