@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
@@ -205,3 +206,16 @@ def test_a_days_plan_is_a_shop_day(day: date) -> None:
     assert [(r.uid, r.at, r.lines, r.member) for r in again.receipts] == [
         (r.uid, r.at, r.lines, r.member) for r in plan.receipts
     ]
+
+
+@pytest.mark.postgres
+def test_the_history_on_postgresql(pg_db: object, settings: Settings, now: datetime) -> None:
+    tz = settings.shop.timezone
+    report = load_demo(settings, now)
+    zs = list(m.ZClosure.select())
+    assert report.sales_history == m.Sale.select().count() > 300 and len(zs) == HISTORY_DAYS
+    by_day = run_report("sales-by-day", ReportQuery(Period(*_window(now, tz)), tz, now))
+    net = dict(zip((c.key for c in by_day.columns), by_day.totals or (), strict=True))["net"]
+    assert net == Decimal(sum(z.net for z in zs)) / 100 > 0
+    before = _counts()
+    assert load_demo(settings, now).sales_history == 0 and _counts() == before
