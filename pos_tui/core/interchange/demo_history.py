@@ -7,28 +7,31 @@ and its next Z stay empty until someone sells:
 
 - **Opening stock.** On the first day, before the shop opens, the goods the history will sell come onto
   the books as an ``opening`` stock adjustment per product (at the product's average cost), so the
-  stock card never goes below zero and the demo ends with the file's stock levels (plus what was
-  returned).
+  stock card never goes below zero and the history leaves the stock levels as it found them (plus
+  what was returned).
 - **Receipts.** A few to 15 a day (:data:`WEEKDAY_RECEIPTS`: Saturdays busiest, Sundays quiet),
   inside shop hours (:data:`OPENING_HOURS`), their hours drawn from :data:`HOUR_WEIGHTS` (busier
   after work); 1 to 5 lines of the demo's products (bread, water and milk most often; fruit,
   vegetables, meat and cheese weighed); paid in cash (often with change), by card, or split (cash
   then card). ayse works the morning, mehmet the afternoon and evening.
 - **Members.** Now and then one of the six loyalty members is on a receipt (card read), so the
-  loyalty reports have members next to non-members; their points come from the engine. A member
-  stops being put on receipts once the history has earned them half of their
-  :data:`~pos_tui.core.interchange.demo.DEMO_POINTS` balance, so the demo's "points from past
-  visits" can still bring each of them to exactly the documented balance.
-- **Returns.** Every eighth day (seven in the history), a customer brings back one line of a receipt of the day
-  before (refunded the way it was paid).
-- **Z.** mehmet takes T2's Z after closing every day, so the Z list reads like a real till's.
+  loyalty reports have members next to non-members; their points come from the engine. A member's
+  receipt that would take their points (available and pending) past half of their
+  :data:`~pos_tui.core.interchange.demo.DEMO_POINTS` balance is undone (a savepoint) and posted
+  without them, so the demo's "points from past visits" can still bring each member to exactly the
+  documented balance.
+- **Returns.** Every eighth calendar day (seven in the history), a customer brings back one line of
+  a receipt of the day before (a piece, or the whole weighed line; refunded the way it was paid).
+- **Z.** mehmet takes T2's Z ten minutes after closing every day, so the Z list reads like a real
+  till's and nothing on T2 waits for a Z.
 
 Every document goes through the engine (:func:`~pos_tui.core.till.posting.post_cart`,
 :func:`~pos_tui.core.till.returns.post_return`, ``source = 'import'``: they belong to no shift, like
 imported sales), so KDV rows, stock movements at average cost (margins), points and the journal are
 as the till would write them. Nothing reads the clock: every choice comes from a random generator
-seeded with the calendar day, so the same ``now`` gives the same history, and a day's receipts are
-the same whichever ``now`` the history is loaded at.
+seeded with the calendar day, so the same ``now`` gives the same history, and a day's plan (times,
+baskets, payments) is the same whichever ``now`` the history is loaded at. It is all one
+transaction: nothing half-written, and one commit (a commit per document would cost seconds).
 """
 
 from __future__ import annotations
