@@ -20,8 +20,9 @@ and its next Z stay empty until someone sells:
   :data:`~pos_tui.core.interchange.demo.DEMO_POINTS` balance is undone (a savepoint) and posted
   without them, so the demo's "points from past visits" can still bring each member to exactly the
   documented balance.
-- **Returns.** Every eighth calendar day (seven in the history), a customer brings back one line of
-  a receipt of the day before (a piece, or the whole weighed line; refunded the way it was paid).
+- **Returns.** Every eighth calendar day (six or seven in the history: not on its first day), a
+  customer brings back one line of a receipt of the day before (a piece, or the whole weighed
+  line; refunded the way it was paid).
 - **Z.** mehmet takes T2's Z ten minutes after closing every day, so the Z list reads like a real
   till's and nothing on T2 waits for a Z.
 
@@ -109,7 +110,7 @@ WEIGHTS = {
 PIECES = {"50": (1, 2, 3, 4), "1301": (1, 2, 6), "1103": (1, 2, 3), "51": (1, 2, 3)}
 # How likely each demo member (by customer code) shops on a given day.
 MEMBER_VISITS = {"M0001": 0.10, "M0002": 0.07, "M0003": 0.15, "M0004": 0.09, "M0005": 0.05, "M0006": 0.13}
-RETURN_EVERY = 8  # every eighth calendar day has a return: 7 in the history, whatever ``now``
+RETURN_EVERY = 8  # every eighth calendar day has a return (of the day before's receipt), whatever ``now``
 CASHIERS = ("ayse", "mehmet")
 
 
