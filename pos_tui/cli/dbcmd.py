@@ -106,7 +106,8 @@ def register(app: typer.Typer) -> None:
     def demo() -> None:
         """Create the database and load the demo shop: products, customers, suppliers, the users
         ayse (cashier, PIN 1111), mehmet (supervisor, 2222), admin (admin, 9999), the loyalty program
-        of config/loyalty.toml and six members with points. Safe to run again."""
+        of config/loyalty.toml, six members with points, and eight weeks of past sales on terminal T2
+        (only into a database without sales). Safe to run again."""
         settings = state().open_db(create=True)
         report = load_demo(settings, now())
         info(str(report))

@@ -60,7 +60,8 @@ async def test_demo_database_is_filled_once_and_ready_to_sell(tmp_path: Path, no
             await till.scan(pilot, TEA)
             await pilot.press("f8", "enter")
             await till.settle(pilot)
-        doc = documents.sale_document(m.Sale.get().id)
+        # the demo's sales history is on T2; this terminal's (T1) first receipt is the sale above
+        doc = documents.sale_document(m.Sale.get(m.Sale.terminal == "T1").id)
         assert (doc["total"], [ln["name"] for ln in doc["lines"]]) == ("179.80", ["Toz Şeker 1 kg", "Filiz Çay 500 g"])
     finally:
         close_database()
@@ -122,8 +123,9 @@ def test_sell_in_a_real_terminal_then_export(tmp_path: Path) -> None:
         assert not alive(), "pos did not quit on Ctrl+Q at the login screen"
     finally:
         subprocess.run([*server, "kill-server"], env=env, capture_output=True)
+    export = ("export", "sales", "--json", "--terminal", "T1")  # this terminal's: the demo's sales history is on T2
     exported = subprocess.run(
-        [sys.executable, "-m", "pos_tui.cli.app", "--db", str(tmp_path / DEMO_DB), "export", "sales", "--json"],
+        [sys.executable, "-m", "pos_tui.cli.app", "--db", str(tmp_path / DEMO_DB), *export],
         env=env,
         check=True,
         capture_output=True,

@@ -27,6 +27,13 @@ And e-invoices: GİB's registered-user list (``fixtures/demo_einvoice_users.csv`
 tea supplier and Marmara Gıda are e-Fatura users) and a wholesale e-Fatura to Güneş Lokantası (tea and
 tomatoes at the ``TOPTAN`` prices), on its account; made once.
 
+And a past: eight weeks of sales on the shop's second till ``T2`` (this terminal's X report and
+next Z stay empty), with an opening stock for what they sell, members' receipts, a few returns and
+a Z every evening, so every sales, margin, KDV and loyalty report shows figures
+(:mod:`pos_tui.core.interchange.demo_history`); made once, only into a database without sales.
+Members' receipts in it earn points through the engine; the "points from past visits" above are
+what brings each member's available points to :data:`DEMO_POINTS` (so the README's balances hold).
+
 Loading is idempotent: imports upsert by code, users are added only when missing, the program
 is applied once, and members who already have points get no more. Running it again resets the
 demo products' stock to the file's levels (with stock movements).
@@ -40,6 +47,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from pos_tui.core.interchange.demo_history import post_sales_history
 from pos_tui.core.interchange.imports import ImportReport, import_customers, import_products, import_suppliers
 from pos_tui.core.kernel.clock import zone
 from pos_tui.core.kernel.money import to_kurus
@@ -74,6 +82,7 @@ class DemoReport:
     stock_documents: int = 0
     account_entries: int = 0
     invoices: int = 0
+    sales_history: int = 0  # receipts and returns of the past weeks on the second till
 
     def __str__(self) -> str:
         parts = [
@@ -96,14 +105,17 @@ class DemoReport:
             parts.append(_("Account entries: {n}").format(n=self.account_entries))
         if self.invoices:
             parts.append(_("e-Invoices: {n}").format(n=self.invoices))
+        if self.sales_history:
+            parts.append(_("Past receipts and returns: {n}").format(n=self.sales_history))
         return "; ".join(parts)
 
 
 def load_demo(
     settings: Settings, now: datetime, *, fixtures: Path = FIXTURES, loyalty_rules: Path = LOYALTY_RULES
 ) -> DemoReport:
-    """Load the demo suppliers, products, customers (six of them loyalty members), users and
-    loyalty program into the open database; new members get points from past visits."""
+    """Load the demo suppliers, products, customers (six of them loyalty members), users,
+    loyalty program, stock, accounts, e-invoices and sales history into the open database; new
+    members get points from past visits (what their history receipts did not earn them)."""
     suppliers = import_suppliers(fixtures / "demo_suppliers.csv", now=now, settings=settings)
     products = import_products(fixtures / "demo_products.csv", now=now, settings=settings)
     customers = import_customers(fixtures / "demo_customers.csv", now=now, settings=settings)
@@ -114,12 +126,14 @@ def load_demo(
             staff.add_user(name, role, pin, now=now, settings=settings)
             added.append(name)
     rules.apply_rules(loyalty_rules.read_text(encoding="utf-8"), source=loyalty_rules.name, now=now)
-    given = _past_points(settings, now)
+    new_members = _members_without_points()
     _account_setup(settings, now, fixtures)  # before the receipt: the tea supplier's terms set its due date
     documents = _stock_history(settings, now)
     entries = _accounts(settings, now)
     invoices = _einvoices(settings, now, fixtures)
-    return DemoReport(suppliers, products, customers, tuple(added), given, documents, entries, invoices)
+    sales = post_sales_history(settings, now, targets={code: points for code, (points, _days) in DEMO_POINTS.items()})
+    given = _past_points(settings, now, new_members)
+    return DemoReport(suppliers, products, customers, tuple(added), given, documents, entries, invoices, sales)
 
 
 def _stock_history(settings: Settings, now: datetime) -> int:
@@ -162,11 +176,9 @@ def _stock_history(settings: Settings, now: datetime) -> int:
     return 4
 
 
-def _past_points(settings: Settings, now: datetime) -> int:
-    """Give each demo member without points their :data:`DEMO_POINTS`, as admin's journalled
-    adjustment dated that many days ago; returns how many members got points."""
-    admin = staff.actor_by_name("admin", settings=settings)
-    expiry = rules.active_program().points.expiry
+def _members_without_points() -> dict[int, str]:
+    """The demo members (member id -> customer code) who have no points yet: the ones
+    :func:`_past_points` brings to their :data:`DEMO_POINTS` (a member with points keeps them)."""
     Me, C = m.Member, m.Customer
     query: Any = (
         Me.select(Me.id, C.code)
@@ -175,20 +187,35 @@ def _past_points(settings: Settings, now: datetime) -> int:
         .order_by(Me.id)
         .tuples()
     )
+    held: Any = m.PointsEntry.select(m.PointsEntry.member).distinct().tuples()
+    with_points = {int(member_id) for (member_id,) in held}
+    return {int(member_id): str(code) for member_id, code in query if int(member_id) not in with_points}
+
+
+def _past_points(settings: Settings, now: datetime, members: dict[int, str]) -> int:
+    """Give each of ``members`` (who had no points before this load) the points that bring what
+    they have available at ``now`` to their :data:`DEMO_POINTS`, as admin's journalled adjustment
+    dated that many days ago: what the receipts of the sales history earned them, plus these
+    "points from past visits", is the balance the README lists. Returns how many members got points."""
+    admin = staff.actor_by_name("admin", settings=settings)
+    expiry = rules.active_program().points.expiry
+    tz = settings.shop.timezone
+    today = now.astimezone(zone(tz)).date()
     given = 0
-    for member_id, code in list(query):
-        if m.PointsEntry.select().where(m.PointsEntry.member == member_id).exists():
-            continue
+    for member_id, code in members.items():
         points, days = DEMO_POINTS[code]
+        missing = points - ledger.balance(member_id, as_of=today, tz=tz).available
+        if missing <= 0:
+            continue
         ledger.adjust(
             member_id,
-            points,
+            missing,
             _("Demo shop: points from past visits"),
             actor=admin,
             now=now - timedelta(days=days),
             terminal=settings.terminal_id,
             expiry=expiry,
-            tz=settings.shop.timezone,
+            tz=tz,
         )
         given += 1
     return given
