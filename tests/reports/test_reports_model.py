@@ -81,3 +81,12 @@ def test_plain_numbers_have_a_point_and_no_grouping() -> None:
 def test_a_malformed_report_is_refused(change: dict[str, object], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         _report(**change)
+
+
+def test_an_amount_finer_than_a_kurus_keeps_its_digits() -> None:
+    # a point worth 0,005 TL: the table, JSON and CSV all say 0,005 (never rounded to 0,01 or 0,00)
+    assert format_cell(Decimal("0.005"), "money", "tr") == "0,005"
+    assert json_cell(Decimal("0.005"), "money") == "0.005"
+    assert plain_number(Decimal("0.005"), "money") == "0.005"
+    assert json_cell(Decimal("0.50"), "money") == "0.50"
+    assert json_cell(Decimal("7"), "money") == "7.00"

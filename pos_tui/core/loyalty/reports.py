@@ -389,7 +389,8 @@ def loyalty_report(
             "debt": debt,
             "redemption_rate_percent": _pct(percent(redeemed, moves["issued"])),
         },
-        "point_value": _money(value),
+        # a point worth 0,005 TL is "0.005", not "0.01": the program may give it up to four decimals
+        "point_value": _money(value) if value == value.quantize(CENT) else format(value.normalize(), "f"),
         "liability": _money(Decimal(outstanding) * value),
         "customer_lifetime_value": {
             "members": enrolled,

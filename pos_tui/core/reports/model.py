@@ -158,9 +158,7 @@ def json_cell(value: Cell, kind: str) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Decimal):
-        if kind == "money":
-            return f"{value:.2f}"
-        return _plain(value)
+        return _money_text(value) if kind == "money" else _plain(value)
     return value
 
 
@@ -190,8 +188,16 @@ def plain_number(value: Cell, kind: str) -> str:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Decimal):
-        return f"{value:.2f}" if kind == "money" else _plain(value)
+        return _money_text(value) if kind == "money" else _plain(value)
     return str(value)
+
+
+def _money_text(value: Decimal) -> str:
+    """Two decimals, or every decimal an amount finer than a kuruş has (a point's value of 0,005 TL):
+    never rounded, as :func:`format_money` writes it for people."""
+    if value == value.quantize(Decimal("0.01")):
+        return f"{value:.2f}"
+    return _plain(value)
 
 
 def _plain(value: Decimal) -> str:

@@ -57,18 +57,23 @@ class Period:
         return day_bounds(self.first, tz)[0], day_bounds(self.last, tz)[1]
 
     def previous(self) -> Period:
-        """As many days, ending the day before this one starts (this week → last week so far).
+        """The period to compare this one with, ending the day before it starts:
 
-        A whole calendar month or year gives the whole one before (December → November), not the same
-        number of days."""
-        if self.first.day == 1 and self.last == self.first + relativedelta(months=1, days=-1):
-            before = self.first - relativedelta(months=1)
-            return Period(before, self.first - timedelta(days=1))
-        if (self.first.month, self.first.day, self.last.month, self.last.day) == (1, 1, 12, 31) and (
-            self.first.year == self.last.year
-        ):
-            return Period(self.first.replace(year=self.first.year - 1), self.last.replace(year=self.last.year - 1))
-        return Period(self.first - timedelta(days=self.days), self.first - timedelta(days=1))
+        * a week so far (from a Monday, up to seven days): the same weekdays of the week before;
+        * a month so far (from the 1st, within the month): the same days of the month before, and a
+          whole month the whole month before (15 November: 1–15 October; November: October);
+        * a year so far (from 1 January, within the year): the same days of the year before;
+        * any other period: as many days, just before it."""
+        first, last = self.first, self.last
+        if first.weekday() == 0 and self.days <= 7:
+            return Period(first - timedelta(days=7), last - timedelta(days=7))
+        if first.day == 1 and (first.year, first.month) == (last.year, last.month):
+            month_end = last == first + relativedelta(months=1, days=-1)
+            before = first - relativedelta(months=1)
+            return Period(before, first - timedelta(days=1) if month_end else last - relativedelta(months=1))
+        if (first.month, first.day) == (1, 1) and first.year == last.year:
+            return self.year_before()
+        return Period(first - timedelta(days=self.days), first - timedelta(days=1))
 
     def year_before(self) -> Period:
         """The same days a year earlier (29 February → 28 February)."""
