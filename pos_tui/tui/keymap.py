@@ -109,6 +109,7 @@ DEFAULT_KEYS: Mapping[str, str] = {
     "reports.dates": "f5",
     "reports.option": "f6",
     "reports.sort": "f7",
+    "reports.scope": "f8",
     "reports.export": "f9,ctrl+e",
     "reports.decimal_comma": "f6",
     "list.up": "up",

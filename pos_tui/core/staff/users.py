@@ -69,6 +69,7 @@ from pos_tui.i18n import _, ngettext
 from pos_tui.settings import DEFAULT_ROLES, PinSettings, RoleSettings, SecuritySettings, Settings
 from pos_tui.store import database, fast, is_sqlite, write_tx
 from pos_tui.store import models as m
+from pos_tui.store import rows as table_rows
 from pos_tui.store.db import sqlite_file
 from pos_tui.store.files import write_private
 from pos_tui.text import fold
@@ -606,6 +607,15 @@ def terminal_known(terminal: str) -> bool:
         model.select(model.id).where(model.terminal == terminal).exists()
         for model in (m.LoginAttempt, m.Sale, m.Shift, m.ZClosure)
     )
+
+
+def known_terminals() -> list[str]:
+    """Every terminal :func:`terminal_known` accepts (a PIN typed, a shift, a sale or a Z there),
+    sorted: the choices of a report's terminal filter."""
+    found: set[str] = set()
+    for model in (m.LoginAttempt, m.Sale, m.Shift, m.ZClosure):
+        found.update(str(t) for (t,) in table_rows(model.select(model.terminal).distinct()))
+    return sorted(found)
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,8 +8,10 @@ it at 80×24. The list gives its room to the table once a report is chosen (F2 b
 unless the terminal has :data:`ROOMY` columns. F4 steps through the named periods, F5 types a
 first and last day, F6 changes the report's own option (period over period: against the period
 before or last year), F7 sorts by the column the cursor is in, F3 (or ``/``, Ctrl+F) filters the
-rows by a typed text, F9 writes the report to a file. Esc clears the filter first, then goes back
-to the sale.
+rows by a typed text, F8 counts only one terminal's or one store's documents (the CLI's
+``--terminal``/``--store``; it stays through other reports and periods, the title line says it, the
+export carries it, and a report it does not apply to says so on the message line), F9 writes the
+report to a file. Esc clears the text filter first, then goes back to the sale.
 
 Reports are made in a worker (:class:`~pos_tui.tui.calls.CoreCall`), so the screen paints at once
 and a failure lands on its message line. Seeing reports needs the ``reports`` permission; without
@@ -35,6 +37,7 @@ from pos_tui.core.kernel import Override, PosError, require, shop_day
 from pos_tui.i18n import N_, _
 from pos_tui.tui.base import pos_app
 from pos_tui.tui.calls import CoreCall
+from pos_tui.tui.dialogs.report_scope import Scope
 from pos_tui.tui.keymap import bind
 from pos_tui.tui.screens.base import PosScreen
 from pos_tui.tui.widgets.keybar import KeyBar
@@ -94,12 +97,13 @@ class ReportMade(Message, bubble=False):
 
 @dataclass
 class ReportState:
-    """What the screen shows: which report, for which period, with which options."""
+    """What the screen shows: which report, for which period, terminal or store, with which options."""
 
     name: str = DEFAULT_REPORT
     period_name: str | None = DEFAULT_PERIOD
     period: Period | None = None
     options: dict[str, dict[str, str]] = field(default_factory=dict)
+    scope: Scope = field(default_factory=Scope)
 
 
 def open_reports(screen: PosScreen) -> None:
@@ -156,6 +160,12 @@ class ReportsScreen(PosScreen):
         bind("reports.dates", "dates", N_("Dates"), N_("Type the first and last day")),
         bind("reports.option", "option", N_("Option"), N_("The report's own option, such as what it compares with")),
         bind("reports.sort", "sort", N_("Sort"), N_("Sort by the column the cursor is in")),
+        bind(
+            "reports.scope",
+            "scope",
+            N_("Terminal/Store"),
+            N_("Count only one terminal's or one store's documents, or all again"),
+        ),
         bind("reports.export", "export", N_("Export"), N_("Write the report to an XLSX, PDF, CSV or JSON file")),
     ]
 
@@ -244,6 +254,8 @@ class ReportsScreen(PosScreen):
             period=state.period,
             tz=session.tz,
             now=session.now(),
+            terminal=state.scope.terminal,
+            store=state.scope.store,
             options=dict(state.options.get(state.name, {})),
         )
         name = state.name
@@ -297,6 +309,8 @@ class ReportsScreen(PosScreen):
         assert state.period is not None
         entry = reports.report_entry(state.name)
         parts = [_(entry.title), period_label(state.period_name, state.period)]
+        if state.scope.label():
+            parts.append(state.scope.label())
         options = {o.key: o.default for o in entry.options} | state.options.get(state.name, {})
         parts.extend(option_text(k, v) for k, v in options.items())
         self.query_one("#report-title", Label).update(" · ".join(parts))
@@ -325,7 +339,9 @@ class ReportsScreen(PosScreen):
             self.query_one(ReportTable).show(self.report, self.language, sort=self.sort, needle=self.needle)
 
     def show_notes(self) -> None:
-        """The filter's count, else the report's notes, else nothing (errors go there too)."""
+        """The text filter's count, else the report's notes (after "nothing in this period" when it
+        has no rows: a note that the terminal or store filter does not apply stays visible), else
+        nothing (errors go there too)."""
         report = self.report
         if report is None:
             return
@@ -336,10 +352,14 @@ class ReportsScreen(PosScreen):
                     shown=len(table.shown), total=len(report.rows), text=repr(self.needle.strip())
                 )
             )
-        elif not report.rows:
-            self.show_note(_("Nothing in this period"))
-        else:
-            self.show_note(" · ".join(report.notes))
+            return
+        notes = list(report.notes)
+        if not report.rows:
+            nothing = _("Nothing in this period")
+            if self.state.scope.label():
+                nothing = _("Nothing in this period ({filter})").format(filter=self.state.scope.label())
+            notes.insert(0, nothing)
+        self.show_note(" · ".join(notes))
 
     # -- the list ------------------------------------------------------------------------------
 
@@ -419,6 +439,16 @@ class ReportsScreen(PosScreen):
         choices = list(option.choices)
         chosen[option.key] = choices[(choices.index(current) + 1) % len(choices)] if current in choices else choices[0]
         self.make()
+
+    def action_scope(self) -> None:
+        from pos_tui.tui.dialogs.report_scope import ReportScopeDialog
+
+        def chosen(scope: Scope | None) -> None:
+            if scope is not None and scope != self.state.scope:
+                self.state.scope = scope
+                self.make()
+
+        self.app.push_screen(ReportScopeDialog(self.state.scope), chosen)
 
     # -- sort and filter -----------------------------------------------------------------------
 
