@@ -202,7 +202,7 @@ async def test_the_export_carries_the_filter(make_app, two_tills, settings, till
         await till.settle(pilot)
         assert isinstance(app.screen, ReportExportDialog)
         path = app.screen.query_one("#export-path", Input).value
-        assert path.endswith("sales-by-day_2026-11-01_2026-11-01.xlsx")
+        assert path.endswith("sales-by-day_2026-11-01_2026-11-01_T2.xlsx")  # T1's would be _T1
         await pilot.press("enter")
         await till.settle(pilot)
         assert app.screen is screen

@@ -11,6 +11,7 @@ there, a file that may not be written, a full disk: said on the dialog's error l
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -50,9 +51,16 @@ def reports_folder(settings: Settings) -> Path:
 
 
 def default_path(report: Report, settings: Settings, fmt: str = "xlsx") -> Path:
-    """``<POS_HOME>/reports/sales-by-day_2026-12-01_2026-12-06.xlsx``."""
+    """``<POS_HOME>/reports/sales-by-day_2026-12-01_2026-12-06.xlsx``; with a terminal or store
+    filter its code too (``…_2026-12-06_T2.xlsx``), so T1's and T2's files do not take each other's name."""
     period = report.period
-    return reports_folder(settings) / f"{report.name}_{period.first.isoformat()}_{period.last.isoformat()}.{fmt}"
+    scope = "".join(
+        "_" + re.sub(r"[^A-Za-z0-9-]", "-", str(report.filters[key]))
+        for key in ("terminal", "store")
+        if report.filters.get(key)
+    )
+    name = f"{report.name}_{period.first.isoformat()}_{period.last.isoformat()}{scope}.{fmt}"
+    return reports_folder(settings) / name
 
 
 def target_path(text: str, fmt: str, settings: Settings) -> Path:
