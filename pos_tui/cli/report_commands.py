@@ -230,13 +230,36 @@ def show_table(report: Report, settings: Settings) -> None:
         rows.append(totals)
     lines = title_lines(report, settings)
     title = " · ".join(lines[:-1])  # title, period, filters (not when it was made)
-    table([c.label for c in report.columns], rows, title=title)
+    labels = [c.label for c in report.columns]
+    table(labels, rows, title=title, repeat=label_columns(report, labels, rows))
     if not report.rows:
         info(_("No rows for this period."))
     if report.summary:
         table([_("Figure"), _("Value")], [(f.label, format_cell(f.value, f.kind, language)) for f in report.summary])
     for note in report.notes:
-        stdout.print(note, markup=False)
+        stdout.print(note, markup=False, soft_wrap=False)  # wrapped at its words
+
+
+MEASURES = frozenset({"money", "qty", "points", "int"})
+"""The kinds of a report's figures; the columns before the first of them name the row."""
+
+
+def label_columns(report: Report, labels: Sequence[str], rows: Sequence[Sequence[str]]) -> int:
+    """How many leading columns name a row (the weekday; the day and the KDV rate; a product's code
+    and name): a table too wide for the terminal repeats them in each of its column groups. The first
+    column always; the next ones while they are not figures and take at most half the terminal."""
+    from rich.cells import cell_len
+
+    def width(n: int) -> int:
+        words = [cell_len(w) for w in labels[n].split()]
+        return max([*words, *(cell_len(r[n]) for r in rows), 1]) + 1
+
+    count, used = 1, width(0)
+    for n in range(1, len(report.columns)):
+        if report.columns[n].kind in MEASURES or used + width(n) > stdout.width // 2:
+            break
+        count, used = count + 1, used + width(n)
+    return count
 
 
 def on_terminal() -> bool:
@@ -340,19 +363,20 @@ def list_reports(json_: JsonOption = False) -> None:
             ]
         )
         return
+    head = [_("Report"), _("Group"), _("Title"), _("Options")]
+    rows = [
+        [e.name, _(GROUPS[e.group]), _(e.title), [f"--{o.key} {'|'.join(o.choices)}".strip() for o in e.options]]
+        for e in CATALOGUE
+    ]
+    # each option on a line, kept whole; its choices on a line of their own when the terminal is too narrow
+    natural = sum(max(len(str(r[n])) for r in [head, *rows]) for n in range(3))
+    options = max(len(line) for r in rows for line in r[3] or ["-"])
+    split = natural + options + 3 * len(head) - 1 > stdout.width
     table(
-        [_("Report"), _("Group"), _("Title"), _("Options")],
-        [
-            (
-                e.name,
-                _(GROUPS[e.group]),
-                _(e.title),
-                ", ".join(f"--{o.key} {'|'.join(o.choices)}".strip() for o in e.options) or "-",
-            )
-            for e in CATALOGUE
-        ],
+        head,
+        [(*r[:3], "\n".join(o.replace(" ", "\n", 1) if split else o for o in r[3]) or "-") for r in rows],
         title=_("Reports (pos-admin report NAME --help)"),
-        whole=(0,),
+        whole=(0, 3),
     )
 
 
