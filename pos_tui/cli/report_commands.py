@@ -142,7 +142,14 @@ def build(
     """Report ``name`` for the command line's period, filters and options; usage errors exit 2."""
     from pos_tui.core import staff
     from pos_tui.core.kernel import NotFound, ValidationError, local
-    from pos_tui.core.reports import PERIODS, ReportQuery, report_entry, resolve_period, run_report
+    from pos_tui.core.reports import (
+        PERIODS,
+        OptionRejected,
+        ReportQuery,
+        report_entry,
+        resolve_period,
+        run_report,
+    )
 
     entry = report_entry(name)
     for option in entry.options:
@@ -178,7 +185,10 @@ def build(
     if terminal is not None and not staff.terminal_known(terminal):
         raise NotFound(_("No terminal {terminal}: nothing was ever recorded there").format(terminal=terminal))
     query = ReportQuery(span, tz, at, terminal=terminal, store=store, options=options)
-    return run_report(name, query), settings
+    try:
+        return run_report(name, query), settings
+    except OptionRejected as exc:  # a bad option value is a usage error, as a bad date is
+        fail(exc.message, ExitCode.USAGE)
 
 
 def _format(fmt: str | None, json_: bool, output: Path | None) -> str:

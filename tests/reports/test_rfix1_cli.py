@@ -79,3 +79,15 @@ def test_report_list_at_80_columns_does_not_cut_an_option_value(cli: Callable[..
     assert result.exit_code == 0
     assert "previous|last-year" in result.stdout, result.stdout
     assert widest(result.stdout) <= 80
+
+
+@pytest.mark.parametrize("weeks", ["0", "abc", "100"])
+def test_a_bad_option_value_is_a_usage_error(cli: Callable[..., Any], shop: Settings, weeks: str) -> None:
+    result = cli("report", "collections-forecast", *PERIOD, "--weeks", weeks)
+    assert result.exit_code == 2, (result.exit_code, result.output)
+    assert "--weeks" in result.stderr or "weeks" in result.stderr
+
+
+def test_a_failing_report_still_exits_1(cli: Callable[..., Any], shop: Settings) -> None:
+    result = cli("report", "sales-by-day", *PERIOD, "--store", "NOPE")
+    assert result.exit_code == 1, result.output

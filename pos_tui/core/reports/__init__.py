@@ -22,6 +22,7 @@ _EXPORTS = {
     "Chart": "model",
     "Column": "model",
     "Figure": "model",
+    "OptionRejected": "registry",
     "Period": "period",
     "Report": "model",
     "ReportEntry": "registry",
@@ -59,6 +60,7 @@ __all__ = [
     "Chart",
     "Column",
     "Figure",
+    "OptionRejected",
     "Period",
     "Report",
     "ReportEntry",
@@ -114,6 +116,7 @@ if TYPE_CHECKING:
     from pos_tui.core.reports.registry import (
         CATALOGUE,
         GROUPS,
+        OptionRejected,
         ReportEntry,
         ReportOption,
         ReportSpec,
