@@ -140,7 +140,6 @@ def build(
     last_option: str = "--to",
 ) -> tuple[Report, Settings]:
     """Report ``name`` for the command line's period, filters and options; usage errors exit 2."""
-    from pos_tui.core import staff
     from pos_tui.core.kernel import NotFound, ValidationError, local
     from pos_tui.core.reports import (
         PERIODS,
@@ -149,6 +148,7 @@ def build(
         report_entry,
         resolve_period,
         run_report,
+        terminal_on_record,
     )
 
     entry = report_entry(name)
@@ -182,7 +182,7 @@ def build(
     except ValidationError as exc:
         fail(exc.message, ExitCode.USAGE)
     settings = state().open_db()
-    if terminal is not None and not staff.terminal_known(terminal):
+    if terminal is not None and terminal != settings.terminal_id and not terminal_on_record(terminal):
         raise NotFound(_("No terminal {terminal}: nothing was ever recorded there").format(terminal=terminal))
     query = ReportQuery(span, tz, at, terminal=terminal, store=store, options=options)
     try:

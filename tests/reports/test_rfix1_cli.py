@@ -3,17 +3,22 @@ review17a and review17b proved these on main; kept here as regression tests)."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 import pytest
+import rstock_support as rs
 from rexport_support import FIRST, LAST, seed_shop
 from rstock_support import quick_pins  # noqa: F401
 
 from pos_tui.cli import report_commands
+from pos_tui.core import catalog, stock
 from pos_tui.settings import Settings
+from pos_tui.store import models as m
 
 PERIOD = ("--from", FIRST, "--to", LAST)
 
@@ -91,3 +96,34 @@ def test_a_bad_option_value_is_a_usage_error(cli: Callable[..., Any], shop: Sett
 def test_a_failing_report_still_exits_1(cli: Callable[..., Any], shop: Settings) -> None:
     result = cli("report", "sales-by-day", *PERIOD, "--store", "NOPE")
     assert result.exit_code == 1, result.output
+
+
+def test_a_terminal_with_a_stock_location_but_no_history(
+    db: object, settings: Settings, cli: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """T2 is assigned to DEPO2 but never logged in or sold: its stock reports are readable by terminal."""
+    start = rs.at(8, 1)
+    admin = rs.people(settings, start)
+    m.Supplier.create(code="ACME", name="Acme", created_at=start.replace(tzinfo=None))
+    catalog.upsert_products(
+        [catalog.ProductInput(code="1001", name="Çay", price=Decimal("12.00"), kdv_rate=20)],
+        now=start,
+        kdv_rates=settings.kdv_rates,
+    )
+    catalog.add_store("S2", "Kadıköy", now=start, terminal="T1")
+    stock.add_location("DEPO2", "Kadıköy depo", terminal="T1", now=start, store_code="S2")
+    stock.assign_terminal("T2", "DEPO2", terminal="T1", now=start)
+    rs.receive(admin, settings, rs.at(10, 1), "ACME", ("1001", "4", "10.00"), location="DEPO2")
+    monkeypatch.setattr(report_commands, "now", lambda: rs.NOW)
+    result = cli("report", "stock-value", "--from", "2026-10-01", "--to", "2026-10-31", "--terminal", "T2", "--json")
+    assert result.exit_code == 0, result.output
+    assert [r["code"] for r in json.loads(result.stdout)["rows"]] == ["1001"]
+    unknown = cli("report", "stock-value", "--period", "month", "--terminal", "T9")
+    assert unknown.exit_code == 1 and "T9" in unknown.stderr
+
+
+def test_this_machines_own_terminal_is_accepted(cli: Callable[..., Any], db: object, monkeypatch) -> None:
+    """A fresh shop: nothing recorded yet, but --terminal with this machine's id (POS_TERMINAL) is its own."""
+    result = cli("report", "sales-by-day", "--period", "today", "--terminal", "T1", "--json")
+    assert result.exit_code == 0, result.output
+    assert cli("report", "sales-by-day", "--period", "today", "--terminal", "T7").exit_code == 1

@@ -45,6 +45,7 @@ _EXPORTS = {
     "run_report": "registry",
     "send_report": "exporting.mailing",
     "sum_totals": "model",
+    "terminal_on_record": "common",
     "title_lines": "exporting.headings",
     "write_report": "exporting.writing",
 }
@@ -83,6 +84,7 @@ __all__ = [
     "run_report",
     "send_report",
     "sum_totals",
+    "terminal_on_record",
     "title_lines",
     "write_report",
 ]
@@ -90,7 +92,7 @@ if not TYPE_CHECKING:  # type checkers read the imports below instead, and flag 
     __getattr__, __dir__ = front_door(__name__, _EXPORTS)
 
 if TYPE_CHECKING:
-    from pos_tui.core.reports.common import ReportQuery
+    from pos_tui.core.reports.common import ReportQuery, terminal_on_record
     from pos_tui.core.reports.exporting.headings import title_lines
     from pos_tui.core.reports.exporting.mailing import (
         MAIL_FORMATS,
