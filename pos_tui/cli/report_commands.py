@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -203,12 +204,20 @@ def _format(fmt: str | None, json_: bool, output: Path | None) -> str:
     if json_:
         if fmt not in (None, "json"):
             fail(_("--json and --format {format} exclude each other").format(format=fmt), ExitCode.USAGE)
-        return "json"
+        fmt = "json"
     if fmt is not None:
         if fmt == "table" and output is not None:
             fail(
                 _("A table is for the screen; to write {path} give --format csv, json, xlsx or pdf").format(
                     path=output
+                ),
+                ExitCode.USAGE,
+            )
+        named = output.suffix.lower().lstrip(".") if output is not None else ""
+        if named in FORMATS[1:] and named != fmt:  # rapor.xlsx holding CSV would not open
+            fail(
+                _("The file name {path} says {named}, but the format is {format}: make them agree").format(
+                    path=output, named=named.upper(), format=fmt.upper()
                 ),
                 ExitCode.USAGE,
             )
@@ -222,6 +231,17 @@ def _format(fmt: str | None, json_: bool, output: Path | None) -> str:
             )
         return suffix
     return "table"
+
+
+def output_path(text: str | None) -> Path | None:
+    """``--output``: a file to write; a folder (one that exists, or a name ending in ``/``) is refused
+    in the shop's language (exit 2), as a file name is needed."""
+    if text is None:
+        return None
+    path = Path(text).expanduser()
+    if text.endswith(("/", os.sep)) or path.is_dir():
+        fail(_("{path} is a folder; give a file name to write the report to").format(path=text), ExitCode.USAGE)
+    return path
 
 
 def show_table(report: Report, settings: Settings) -> None:
@@ -305,7 +325,7 @@ def emit(report: Report, settings: Settings, fmt: str, output: Path | None, deci
 
 def _report_command(entry: ReportEntry) -> Callable[..., None]:
     def run(**values: Any) -> None:
-        output: Path | None = values["output"]
+        output = output_path(values["output"])
         fmt = _format(values["format_"], values["json_"], output)
         report, settings = build(
             entry.name,
@@ -327,12 +347,11 @@ def _report_command(entry: ReportEntry) -> Callable[..., None]:
         _option(
             "output",
             Annotated[
-                Path | None,
+                str | None,
                 typer.Option(
                     "--output",
                     "-o",
                     help="File to write (its extension gives the format when --format is not given).",
-                    dir_okay=False,
                 ),
             ],
         ),
@@ -374,17 +393,18 @@ def list_reports(json_: JsonOption = False) -> None:
         )
         return
     head = [_("Report"), _("Group"), _("Title"), _("Options")]
-    rows = [
-        [e.name, _(GROUPS[e.group]), _(e.title), [f"--{o.key} {'|'.join(o.choices)}".strip() for o in e.options]]
-        for e in CATALOGUE
-    ]
+    rows = [(e.name, _(GROUPS[e.group]), _(e.title)) for e in CATALOGUE]
+    options = [[f"--{o.key} {'|'.join(o.choices)}".strip() for o in e.options] for e in CATALOGUE]
     # each option on a line, kept whole; its choices on a line of their own when the terminal is too narrow
-    natural = sum(max(len(str(r[n])) for r in [head, *rows]) for n in range(3))
-    options = max(len(line) for r in rows for line in r[3] or ["-"])
-    split = natural + options + 3 * len(head) - 1 > stdout.width
+    natural = sum(max(len(r[n]) for r in [head, *rows]) for n in range(3))
+    widest = max(len(line) for lines in options for line in lines or ["-"])
+    split = natural + widest + 3 * len(head) - 1 > stdout.width
     table(
         head,
-        [(*r[:3], "\n".join(o.replace(" ", "\n", 1) if split else o for o in r[3]) or "-") for r in rows],
+        [
+            (*r, "\n".join(o.replace(" ", "\n", 1) if split else o for o in lines) or "-")
+            for r, lines in zip(rows, options, strict=True)
+        ],
         title=_("Reports (pos-admin report NAME --help)"),
         whole=(0, 3),
     )
@@ -433,7 +453,6 @@ def _send_command() -> Callable[..., None]:
             options=_own_values(own, values),
             last_option="--until",
         )
-        import os
 
         smtp = settings.smtp
         mail = send_report(

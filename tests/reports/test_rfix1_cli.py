@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -127,3 +129,47 @@ def test_this_machines_own_terminal_is_accepted(cli: Callable[..., Any], db: obj
     result = cli("report", "sales-by-day", "--period", "today", "--terminal", "T1", "--json")
     assert result.exit_code == 0, result.output
     assert cli("report", "sales-by-day", "--period", "today", "--terminal", "T7").exit_code == 1
+
+
+def test_a_folder_as_output_is_a_usage_error(cli: Callable[..., Any], shop: Settings, tmp_path: Path) -> None:
+    """``-o FOLDER/`` (existing or not) and ``-o FOLDER``: refused in the shop's words, exit 2 (Click
+    said "is a directory" in English; a missing folder with a slash became a file without one)."""
+    folder = tmp_path / "raporlar"
+    folder.mkdir()
+    for given in (f"{folder}/", str(folder), f"{tmp_path}/yok/"):
+        result = cli("report", "sales-by-day", *PERIOD, "-o", given, "--format", "csv")
+        assert result.exit_code == 2, (given, result.output)
+        assert "is a folder; give a file name to write the report to" in result.stderr
+        assert "directory" not in result.output
+    assert not (tmp_path / "yok").exists() and list(folder.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "named", "fmt"),
+    [(("--format", "csv"), "xlsx", "CSV"), (("--json",), "csv", "JSON"), (("--format", "pdf"), "json", "PDF")],
+)
+def test_a_file_name_naming_another_format_is_refused(
+    cli: Callable[..., Any], shop: Settings, tmp_path: Path, args: tuple[str, ...], named: str, fmt: str
+) -> None:
+    target = tmp_path / f"rapor.{named}"
+    result = cli("report", "sales-by-day", *PERIOD, *args, "-o", str(target))
+    assert result.exit_code == 2, result.output
+    assert f"says {named.upper()}, but the format is {fmt}" in result.stderr
+    assert not target.exists()
+    other = cli("report", "sales-by-day", *PERIOD, "--format", "csv", "-o", str(tmp_path / "rapor.txt"))
+    assert other.exit_code == 0 and (tmp_path / "rapor.txt").read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_a_refused_mail_server_is_said_without_python_words(
+    cli: Callable[..., Any], shop: Settings, tmp_path: Path
+) -> None:
+    from rexport_support import smtp_config
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # closed again: nothing listens there
+    env = {"POS_CONFIG": str(smtp_config(tmp_path, port))}
+    result = cli("report", "send", "sales-by-day", "--to", "o@example.com", "--period", "yesterday", env=env)
+    assert result.exit_code == 1
+    assert f"Cannot send through the mail server 127.0.0.1:{port}: the connection was refused" in result.stderr
+    assert "Errno" not in result.stderr and "Connection refused" not in result.stderr
