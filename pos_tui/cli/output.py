@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from decimal import Decimal
@@ -174,11 +174,16 @@ _MIN_WRAP = 8
 _MAX_WORD = 14
 
 
+def _text_width(text: str) -> int:
+    """The terminal cells ``text`` takes: its longest line's."""
+    from rich.cells import cell_len
+
+    return max(cell_len(line) for line in text.split("\n"))
+
+
 def _fixed_columns(header: Sequence[str], rows: Sequence[Sequence[str]]) -> dict[int, int]:
     """The columns whose every cell is an amount, a number or a date (and one at least has a
     digit), and the width each needs so that no cell is cut (its header wraps at its words)."""
-    from rich.cells import cell_len
-
     fixed: dict[int, int] = {}
     for i, title in enumerate(header):
         cells = [row[i] for row in rows]
@@ -186,18 +191,16 @@ def _fixed_columns(header: Sequence[str], rows: Sequence[Sequence[str]]) -> dict
             continue
         if not all(_FIXED_CELL.fullmatch(c.strip()) for c in cells):
             continue
-        words = [cell_len(w) for w in title.split()] or [0]
-        fixed[i] = max(max(cell_len(c) for c in cells), max(words), 1)
+        words = [_text_width(w) for w in title.split()] or [0]
+        fixed[i] = max(max(_text_width(c) for c in cells), max(words), 1)
     return fixed
 
 
 def _wrap_sizes(header: Sequence[str], rows: Sequence[Sequence[str]], i: int) -> tuple[int, int]:
     """The natural width of column ``i`` (of names) and the narrowest it is squeezed to."""
-    from rich.cells import cell_len
-
     texts = [header[i], *(row[i] for row in rows)]
-    natural = max(cell_len(t) for t in texts)
-    word = max((cell_len(w) for t in texts for w in t.split()), default=0)
+    natural = max(_text_width(t) for t in texts)
+    word = max((_text_width(w) for t in texts for w in t.split()), default=0)
     return natural, min(natural, max(_MIN_WRAP, min(word, _MAX_WORD)))
 
 
@@ -233,52 +236,108 @@ def table(
     *,
     optional: Sequence[int] = (),
     whole: Sequence[int] = (),
+    repeat: int = 0,
 ) -> None:
     """A table on stdout that fits the terminal (80 columns at least) without cutting an amount,
     a number or a date: those columns keep their width (right-aligned) and names wrap at their
-    words. When even that is too wide the table loses its column lines, then the ``optional``
-    columns (indexes, the least important first) until it fits; as a last resort a long
-    amount folds onto a second line, it is never shortened with an ellipsis. ``whole`` (indexes): columns
-    of codes with letters kept whole like amounts (an invoice number, an ETTN), left-aligned."""
-    from rich import box
-    from rich.table import Table
+    words. When even that is too wide the table loses its column lines, then:
 
+    - with ``repeat`` (a number of leading columns: a report's labels), it is printed in column
+      groups one under the other, each group starting with those ``repeat`` columns again, so
+      every row keeps its label and no amount is ever folded;
+    - otherwise it loses the ``optional`` columns (indexes, the least important first) until it
+      fits; as a last resort a long amount folds onto a second line, it is never shortened with
+      an ellipsis.
+
+    ``whole`` (indexes): columns of codes with letters kept whole like amounts (an invoice number,
+    an ETTN), left-aligned; a cell may hold several lines, each kept whole."""
     header = list(columns)
     cells = [[("" if v is None else str(v)) for v in row] + [""] * (len(header) - len(row)) for row in rows]
     width = stdout.width
-    keep = list(range(len(header)))
-    drop = list(optional)
 
-    def kept_whole() -> dict[int, int]:
-        from rich.cells import cell_len
-
+    def kept_whole(keep: Sequence[int]) -> dict[int, int]:
         return {
-            n: max([cell_len(w) for w in header[i].split()] + [cell_len(r[i]) for r in cells] + [1])
+            n: max([_text_width(w) for w in header[i].split()] + [_text_width(r[i]) for r in cells] + [1])
             for n, i in enumerate(keep)
             if i in whole
         }
 
-    def attempt(gap: int) -> dict[int, int] | None:
+    def attempt(keep: Sequence[int], gap: int) -> dict[int, int] | None:
         head = [header[i] for i in keep]
         body = [[r[i] for i in keep] for r in cells]
-        return _widths(head, body, _fixed_columns(head, body) | kept_whole(), gap, width)
+        return _widths(head, body, _fixed_columns(head, body) | kept_whole(keep), gap, width)
 
-    compact = False
-    sizes = attempt(3)
-    if sizes is None:
-        compact = True
-        sizes = attempt(1)
-        while sizes is None and drop:
-            gone = drop.pop(0)
-            if gone in keep:
-                keep.remove(gone)
-            sizes = attempt(1)
+    keep = list(range(len(header)))
+    sizes = attempt(keep, 3)
+    if sizes is not None:
+        _print_table(header, cells, keep, sizes, kept_whole(keep), title=title, compact=False)
+        return
+    sizes = attempt(keep, 1)
+    if sizes is None and 0 < repeat < len(header):
+        groups = _column_groups(len(header), repeat, lambda group: attempt(group, 1) is not None)
+        for n, group in enumerate(groups):
+            if n:
+                stdout.print()
+            _print_table(
+                header,
+                cells,
+                group,
+                attempt(group, 1),
+                kept_whole(group),
+                title=title if n == 0 else None,
+                compact=True,
+            )
+        return
+    drop = list(optional)
+    while sizes is None and drop:
+        gone = drop.pop(0)
+        if gone in keep:
+            keep.remove(gone)
+        sizes = attempt(keep, 1)
+    _print_table(header, cells, keep, sizes, kept_whole(keep), title=title, compact=True)
+
+
+def _column_groups(count: int, repeat: int, fits: Callable[[list[int]], bool]) -> list[list[int]]:
+    """The columns ``0..count-1`` in groups that each ``fits``, in order, each group starting with the
+    first ``repeat`` columns; a column that fits with them alone still makes a group of its own (the
+    table then folds it as a last resort)."""
+    labels = list(range(repeat))
+    groups: list[list[int]] = []
+    current = list(labels)
+    for i in range(repeat, count):
+        if len(current) > repeat and not fits([*current, i]):
+            groups.append(current)
+            current = list(labels)
+        current.append(i)
+    groups.append(current)
+    # as many groups, of about the same number of columns each (not a full one and a last of two)
+    rest = list(range(repeat, count))
+    size = -(-len(rest) // len(groups))
+    even = [labels + rest[n : n + size] for n in range(0, len(rest), size)]
+    if len(even) == len(groups) and all(fits(group) for group in even):
+        return even
+    return groups
+
+
+def _print_table(
+    header: Sequence[str],
+    cells: Sequence[Sequence[str]],
+    keep: Sequence[int],
+    sizes: dict[int, int] | None,
+    codes: dict[int, int],
+    *,
+    title: str | None,
+    compact: bool,
+) -> None:
+    """Print the columns ``keep`` of the table at the widths ``sizes`` (None: Rich shares the width)."""
+    from rich import box
+    from rich.table import Table
+
     if compact:
         t = Table(title=title, box=box.SIMPLE_HEAD, show_edge=False, header_style="bold", padding=(0, 0))
     else:
         t = Table(title=title, show_edge=False, header_style="bold")
     fixed = _fixed_columns([header[i] for i in keep], [[r[i] for i in keep] for r in cells])
-    codes = kept_whole()
     for n, i in enumerate(keep):
         size = None if sizes is None else sizes[n]
         if n in codes:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -140,9 +141,16 @@ def build(
     last_option: str = "--to",
 ) -> tuple[Report, Settings]:
     """Report ``name`` for the command line's period, filters and options; usage errors exit 2."""
-    from pos_tui.core import staff
     from pos_tui.core.kernel import NotFound, ValidationError, local
-    from pos_tui.core.reports import PERIODS, ReportQuery, report_entry, resolve_period, run_report
+    from pos_tui.core.reports import (
+        PERIODS,
+        OptionRejected,
+        ReportQuery,
+        report_entry,
+        resolve_period,
+        run_report,
+        terminal_on_record,
+    )
 
     entry = report_entry(name)
     for option in entry.options:
@@ -175,10 +183,13 @@ def build(
     except ValidationError as exc:
         fail(exc.message, ExitCode.USAGE)
     settings = state().open_db()
-    if terminal is not None and not staff.terminal_known(terminal):
+    if terminal is not None and terminal != settings.terminal_id and not terminal_on_record(terminal):
         raise NotFound(_("No terminal {terminal}: nothing was ever recorded there").format(terminal=terminal))
     query = ReportQuery(span, tz, at, terminal=terminal, store=store, options=options)
-    return run_report(name, query), settings
+    try:
+        return run_report(name, query), settings
+    except OptionRejected as exc:  # a bad option value is a usage error, as a bad date is
+        fail(exc.message, ExitCode.USAGE)
 
 
 def _format(fmt: str | None, json_: bool, output: Path | None) -> str:
@@ -193,12 +204,20 @@ def _format(fmt: str | None, json_: bool, output: Path | None) -> str:
     if json_:
         if fmt not in (None, "json"):
             fail(_("--json and --format {format} exclude each other").format(format=fmt), ExitCode.USAGE)
-        return "json"
+        fmt = "json"
     if fmt is not None:
         if fmt == "table" and output is not None:
             fail(
                 _("A table is for the screen; to write {path} give --format csv, json, xlsx or pdf").format(
                     path=output
+                ),
+                ExitCode.USAGE,
+            )
+        named = output.suffix.lower().lstrip(".") if output is not None else ""
+        if named in FORMATS[1:] and named != fmt:  # rapor.xlsx holding CSV would not open
+            fail(
+                _("The file name {path} says {named}, but the format is {format}: make them agree").format(
+                    path=output, named=named.upper(), format=fmt.upper()
                 ),
                 ExitCode.USAGE,
             )
@@ -212,6 +231,17 @@ def _format(fmt: str | None, json_: bool, output: Path | None) -> str:
             )
         return suffix
     return "table"
+
+
+def output_path(text: str | None) -> Path | None:
+    """``--output``: a file to write; a folder (one that exists, or a name ending in ``/``) is refused
+    in the shop's language (exit 2), as a file name is needed."""
+    if text is None:
+        return None
+    path = Path(text).expanduser()
+    if text.endswith(("/", os.sep)) or path.is_dir():
+        fail(_("{path} is a folder; give a file name to write the report to").format(path=text), ExitCode.USAGE)
+    return path
 
 
 def show_table(report: Report, settings: Settings) -> None:
@@ -230,13 +260,36 @@ def show_table(report: Report, settings: Settings) -> None:
         rows.append(totals)
     lines = title_lines(report, settings)
     title = " · ".join(lines[:-1])  # title, period, filters (not when it was made)
-    table([c.label for c in report.columns], rows, title=title)
+    labels = [c.label for c in report.columns]
+    table(labels, rows, title=title, repeat=label_columns(report, labels, rows))
     if not report.rows:
         info(_("No rows for this period."))
     if report.summary:
         table([_("Figure"), _("Value")], [(f.label, format_cell(f.value, f.kind, language)) for f in report.summary])
     for note in report.notes:
-        stdout.print(note, markup=False)
+        stdout.print(note, markup=False, soft_wrap=False)  # wrapped at its words
+
+
+MEASURES = frozenset({"money", "qty", "points", "int"})
+"""The kinds of a report's figures; the columns before the first of them name the row."""
+
+
+def label_columns(report: Report, labels: Sequence[str], rows: Sequence[Sequence[str]]) -> int:
+    """How many leading columns name a row (the weekday; the day and the KDV rate; a product's code
+    and name): a table too wide for the terminal repeats them in each of its column groups. The first
+    column always; the next ones while they are not figures and take at most half the terminal."""
+    from rich.cells import cell_len
+
+    def width(n: int) -> int:
+        words = [cell_len(w) for w in labels[n].split()]
+        return max([*words, *(cell_len(r[n]) for r in rows), 1]) + 1
+
+    count, used = 1, width(0)
+    for n in range(1, len(report.columns)):
+        if report.columns[n].kind in MEASURES or used + width(n) > stdout.width // 2:
+            break
+        count, used = count + 1, used + width(n)
+    return count
 
 
 def on_terminal() -> bool:
@@ -272,7 +325,7 @@ def emit(report: Report, settings: Settings, fmt: str, output: Path | None, deci
 
 def _report_command(entry: ReportEntry) -> Callable[..., None]:
     def run(**values: Any) -> None:
-        output: Path | None = values["output"]
+        output = output_path(values["output"])
         fmt = _format(values["format_"], values["json_"], output)
         report, settings = build(
             entry.name,
@@ -294,12 +347,11 @@ def _report_command(entry: ReportEntry) -> Callable[..., None]:
         _option(
             "output",
             Annotated[
-                Path | None,
+                str | None,
                 typer.Option(
                     "--output",
                     "-o",
                     help="File to write (its extension gives the format when --format is not given).",
-                    dir_okay=False,
                 ),
             ],
         ),
@@ -340,19 +392,21 @@ def list_reports(json_: JsonOption = False) -> None:
             ]
         )
         return
+    head = [_("Report"), _("Group"), _("Title"), _("Options")]
+    rows = [(e.name, _(GROUPS[e.group]), _(e.title)) for e in CATALOGUE]
+    options = [[f"--{o.key} {'|'.join(o.choices)}".strip() for o in e.options] for e in CATALOGUE]
+    # each option on a line, kept whole; its choices on a line of their own when the terminal is too narrow
+    natural = sum(max(len(r[n]) for r in [head, *rows]) for n in range(3))
+    widest = max(len(line) for lines in options for line in lines or ["-"])
+    split = natural + widest + 3 * len(head) - 1 > stdout.width
     table(
-        [_("Report"), _("Group"), _("Title"), _("Options")],
+        head,
         [
-            (
-                e.name,
-                _(GROUPS[e.group]),
-                _(e.title),
-                ", ".join(f"--{o.key} {'|'.join(o.choices)}".strip() for o in e.options) or "-",
-            )
-            for e in CATALOGUE
+            (*r, "\n".join(o.replace(" ", "\n", 1) if split else o for o in lines) or "-")
+            for r, lines in zip(rows, options, strict=True)
         ],
         title=_("Reports (pos-admin report NAME --help)"),
-        whole=(0,),
+        whole=(0, 3),
     )
 
 
@@ -399,7 +453,6 @@ def _send_command() -> Callable[..., None]:
             options=_own_values(own, values),
             last_option="--until",
         )
-        import os
 
         smtp = settings.smtp
         mail = send_report(

@@ -24,9 +24,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import ipaddress
 import logging
+import os
 import shlex
+import signal
 import socket
 import sys
 import time
@@ -35,14 +38,16 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from itertools import count
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
+import aiohttp
 import aiohttp_jinja2
 from aiohttp import web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
-from pos_tui.core.kernel import ValidationError
+from pos_tui.core.kernel import ValidationError, os_error_text
 from pos_tui.i18n import _, current_language, ngettext
 from pos_tui.settings import Settings
 
@@ -199,6 +204,27 @@ def session_command(mode: str, till_args: tuple[str, ...]) -> str:
     return shlex.join([sys.executable, "-m", "pos_tui", "--served", mode, *till_args])
 
 
+def host_and_port(netloc: str, default_port: int | None) -> tuple[str, int | None] | None:
+    """``kasa.example.com:8443`` / ``[::1]:8000`` / ``localhost`` as (lower-case name without brackets,
+    port or ``default_port``); None when it is not a host at all."""
+    try:
+        parts = urlsplit("//" + netloc.strip())
+        name, port = parts.hostname, parts.port
+    except ValueError:
+        return None
+    if not name or parts.path or parts.query or parts.username is not None:
+        return None
+    return name.lower(), port if port is not None else default_port
+
+
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
+"""The names of this machine a browser on it uses, allowed in ``Host`` with the port served on."""
+
+
+def scheme_port(scheme: str) -> int:
+    return 443 if scheme == "https" else 80
+
+
 @dataclass(slots=True)
 class BrowserSession:
     """One live websocket: its number in the server's log, where it came from, what devices it has."""
@@ -252,6 +278,7 @@ class PosServer(Server):
         self.sessions: dict[int, BrowserSession] = {}
         self.waiting: set[web.WebSocketResponse] = set()  # tabs over the limit, showing why
         self.devices_holder: int | None = None
+        self.ending: set[asyncio.Future[None]] = set()  # sessions whose app is being ended
         self._numbers = count(1)
         self._clock = clock
 
@@ -300,16 +327,72 @@ class PosServer(Server):
             )
         )
 
-    def origin_allowed(self, request: web.Request) -> bool:
-        """A websocket from a page of this server (its address, or ``--public-url``), or from no page at all
-        (no ``Origin``: not a browser, so not a web page the user happened to visit)."""
-        origin = request.headers.get("Origin")
-        if not origin:
-            return True
-        allowed = {request.host.lower()}
+    def allowed_hosts(self, request: web.Request) -> set[tuple[str, int | None]]:
+        """The (name, port) pairs this server answers to (see :meth:`host_allowed`): the address it listens
+        on and the one the connection reached, ``localhost``/``127.0.0.1``/``[::1]``, this machine's name
+        when it listens on every address, each with the port served on; and ``--public-url``'s host."""
+        sockname = request.transport.get_extra_info("sockname") if request.transport is not None else None
+        port = int(sockname[1]) if isinstance(sockname, tuple) and len(sockname) >= 2 else self.options.port
+        names = {self.options.host.strip().strip("[]").lower(), *LOOPBACK_NAMES}
+        if isinstance(sockname, tuple) and sockname:
+            reached = str(sockname[0]).split("%", 1)[0].lower()
+            names.add(reached.removeprefix("::ffff:") if reached.startswith("::ffff:") else reached)
+        try:
+            unspecified = ipaddress.ip_address(self.options.host.strip("[]")).is_unspecified
+        except ValueError:
+            unspecified = False
+        if unspecified:
+            names.add(socket.gethostname().lower())
+        allowed: set[tuple[str, int | None]] = {(name, port) for name in names}
         if self.options.public_url:
-            allowed.add(urlsplit(self.options.public_url).netloc.lower())
-        return urlsplit(origin).netloc.lower() in allowed
+            public = urlsplit(self.options.public_url)
+            assert public.hostname is not None  # check_public_url made sure
+            allowed.add((public.hostname.lower(), public.port or scheme_port(public.scheme)))
+        return allowed
+
+    def host_allowed(self, netloc: str, request: web.Request, *, default_port: int | None) -> bool:
+        """Whether ``netloc`` (a ``Host``, ``X-Forwarded-Host`` or an ``Origin``'s host) names this server.
+
+        The DNS rebinding defence: a page of ``rebind.attacker.example``, whose name the attacker points at
+        127.0.0.1 once the page is loaded, reaches this server as the same site (its ``Origin`` and ``Host``
+        agree) but names the attacker's site in both. Only this server's own names pass. ``--public-url``'s
+        host passes without a port too (a proxy passes ``Host: kasa.example.com``)."""
+        found = host_and_port(netloc, default_port)
+        if found is None:
+            return False
+        allowed = self.allowed_hosts(request)
+        if found in allowed:
+            return True
+        name, port = found
+        if port is not None:
+            return False
+        public = urlsplit(self.options.public_url).hostname if self.options.public_url else None
+        return (name, 80) in allowed or name == (public or "").lower()
+
+    def request_refusal(self, request: web.Request) -> str | None:
+        """Why ``request`` is refused (None: it is not): a ``Host`` that is not this server's (DNS
+        rebinding), a proxy's ``X-Forwarded-Host`` that is not ``--public-url``'s, or a page of another
+        site (``Origin``). A request without ``Origin`` comes from no web page (a program, the address bar)."""
+        host = request.headers.get("Host", "")
+        if not self.host_allowed(host, request, default_port=None):
+            return "host"
+        forwarded = request.headers.get("X-Forwarded-Host")
+        if forwarded is not None:
+            first = forwarded.split(",")[0].strip()
+            public = urlsplit(self.options.public_url) if self.options.public_url else None
+            if public is None or host_and_port(first, None) not in (
+                (str(public.hostname).lower(), None),
+                (str(public.hostname).lower(), public.port or scheme_port(public.scheme)),
+            ):
+                return "forwarded"
+        origin = request.headers.get("Origin")
+        if origin:
+            parts = urlsplit(origin)
+            if parts.scheme not in ("http", "https") or not self.host_allowed(
+                parts.netloc, request, default_port=scheme_port(parts.scheme)
+            ):
+                return "origin"
+        return None
 
     def base_url(self, request: web.Request) -> str:
         """Where the browser reaches this server: ``--public-url``, else the address it asked for (the ``Host``
@@ -326,7 +409,36 @@ class PosServer(Server):
     async def _make_app(self) -> web.Application:
         app = await super()._make_app()
         aiohttp_jinja2.get_env(app).autoescape = True  # the shop's name and messages go into HTML
+        app.middlewares.append(self.refuse_foreign)
         return app
+
+    @web.middleware
+    async def refuse_foreign(self, request: web.Request, handler: Callable[..., Any]) -> web.StreamResponse:
+        """Every request (the page, its files, the websocket, a download) is refused with 403 when it names
+        another site (:meth:`request_refusal`), before anything is started for it."""
+        why = self.request_refusal(request)
+        if why is None:
+            response: web.StreamResponse = await handler(request)
+            return response
+        if why == "origin":
+            log.warning(
+                _("Refused a connection from {address}: its page came from {origin}, not from this server").format(
+                    address=client_address(request), origin=printable(request.headers.get("Origin", ""))
+                )
+            )
+            raise web.HTTPForbidden(text=_("This page did not come from this server."))
+        named = request.headers.get("X-Forwarded-Host" if why == "forwarded" else "Host", "")
+        log.warning(
+            _("Refused a request from {address} for {host}: not an address of this server").format(
+                address=client_address(request), host=printable(named)
+            )
+        )
+        raise web.HTTPForbidden(
+            text=_(
+                "This server does not answer to the address {host}. Open it at its own address ({url}); "
+                "behind a proxy, start it with --public-url (docs/browser.md)."
+            ).format(host=printable(named), url=self.announced_url())
+        )
 
     def initialize_logging(self) -> None:
         """Plain lines with the time on the server's output (a terminal, or the journal under systemd); the
@@ -340,14 +452,18 @@ class PosServer(Server):
         )
         logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
 
-    async def on_startup(self, app: web.Application) -> None:
-        url = self.options.public_url or f"http://{url_host(shown_host(self.options.host))}:{self.options.port}"
+    def announced_url(self) -> str:
+        """The address printed on start (and named in a refusal): ``--public-url``, else the one listened on."""
+        return self.options.public_url or f"http://{url_host(shown_host(self.options.host))}:{self.options.port}"
+
+    def announce(self, *_args: object) -> None:
+        """Print where it serves; called once the address is listened on (never before a failure to)."""
         devices = (
             _("the first session has this machine's devices")
             if self.options.devices == "one-session"
             else _("no session opens this machine's devices")
         )
-        print(_("pos_tui in a browser: {url}").format(url=url), flush=True)
+        print(_("pos_tui in a browser: {url}").format(url=self.announced_url()), flush=True)
         print(
             _("Terminal {terminal}, at most {limit} sessions, {devices}. Ctrl+C stops it.").format(
                 terminal=self.options.terminal, limit=self.options.max_sessions, devices=devices
@@ -355,13 +471,30 @@ class PosServer(Server):
             flush=True,
         )
 
+    def serve(self, debug: bool = False) -> None:
+        """textual-serve's ``serve`` (until Ctrl+C or SIGTERM), announcing the address only once it is
+        listened on: a busy port fails without a line saying where the till is."""
+        self.debug = debug
+        self.initialize_logging()
+        try:
+            loop = asyncio.get_event_loop()
+        except Exception:
+            loop = asyncio.new_event_loop()
+        try:
+            loop.add_signal_handler(signal.SIGINT, self.request_exit)
+            loop.add_signal_handler(signal.SIGTERM, self.request_exit)
+        except NotImplementedError:
+            pass
+        web.run_app(
+            self._make_app(), host=self.host, port=self.port, handle_signals=False, loop=loop, print=self.announce
+        )
+
     async def on_shutdown(self, app: web.Application) -> None:
         """Stop every session's app (its open cart stays saved, as at a logout) and close its websocket."""
-        for session in list(self.sessions.values()):
-            if session.service is not None:
-                await session.service.stop()
-                await ended(session.service)
-            await session.websocket.close()
+
+        await asyncio.gather(
+            *(self.finish_session(session) for session in list(self.sessions.values())), *list(self.ending)
+        )
         for websocket in list(self.waiting):
             await websocket.close()
 
@@ -400,15 +533,8 @@ class PosServer(Server):
         return aiohttp_jinja2.render_template("app_index.html", request, context)
 
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
-        """One browser tab: its own app process, unless the sessions are full (then the tab says so and no
-        process starts) or the page came from another site (refused)."""
-        if not self.origin_allowed(request):
-            log.warning(
-                _("Refused a connection from {address}: its page came from {origin}, not from this server").format(
-                    address=client_address(request), origin=printable(request.headers.get("Origin", ""))
-                )
-            )
-            raise web.HTTPForbidden(text=_("This page did not come from this server."))
+        """One browser tab: its own app process, unless the sessions are full (then the tab is told so and
+        closed, and no process starts). A page of another site never gets here (:meth:`refuse_foreign`)."""
         websocket = web.WebSocketResponse(heartbeat=HEARTBEAT_SECONDS)
         width = to_int(request.query.get("width", "80"), 80)
         height = to_int(request.query.get("height", "24"), 24)
@@ -420,16 +546,15 @@ class PosServer(Server):
                 )
             )
             self.waiting.add(websocket)
-            try:
+            try:  # the message, then closed: a refused tab holds nothing on the server
                 await websocket.send_bytes(sessions_full_screen(self.options.max_sessions))
-                async for _message in websocket:  # the message stays up until the tab goes
-                    pass
+                await websocket.close(code=aiohttp.WSCloseCode.TRY_AGAIN_LATER)
             finally:
                 self.waiting.discard(websocket)
             return websocket
         session = self.open_session(request, websocket)
         try:
-            service = AppService(
+            service = SessionService(
                 self.session_command(session),
                 write_bytes=websocket.send_bytes,
                 write_str=websocket.send_str,
@@ -439,33 +564,80 @@ class PosServer(Server):
             )
             session.service = service
             await service.start(width, height)
-            try:
-                await self._process_messages(websocket, service)
-            finally:
-                await service.stop()
-                await ended(service)
-        except asyncio.CancelledError:
-            await websocket.close()
+            await self._process_messages(websocket, service)
+        except asyncio.CancelledError:  # aiohttp cancels the handler when the tab's connection goes
+            pass
         except Exception as error:  # a bad message from the page, a process that would not start: this tab only
             log.exception(error)
         finally:
-            self.close_session(session)
+            # Ending the app is a task of its own: the handler may be cancelled (again), the app must still
+            # be asked to quit, killed if it does not, and the session counted out only then.
+            ending = asyncio.ensure_future(self.finish_session(session))
+            self.ending.add(ending)
+            ending.add_done_callback(self.ending.discard)
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.shield(ending)
         return websocket
 
+    async def finish_session(self, session: BrowserSession) -> None:
+        """End a session's app (:func:`end_session`), close its websocket, and count it out."""
+        try:
+            if session.service is not None:
+                await end_session(session.service)
+            with contextlib.suppress(Exception):
+                await session.websocket.close()
+        finally:
+            self.close_session(session)
 
-async def ended(service: AppService) -> None:
-    """Wait for a session's process to be gone (and reaped) before the session is counted out: the next
-    session may then have the devices it had. textual-serve's ``stop`` asks the app to quit and waits for
-    its output to end; a process that keeps running after that is killed."""
+
+class SessionService(AppService):
+    """textual-serve's process of one tab, started so that it can really be stopped: the shell textual-serve
+    starts it through is replaced by the app (``exec``), in a process group of its own (a new session), so
+    :func:`end_session` kills the app and anything it started, not only a shell that would leave them."""
+
+    async def _open_app_process(self, width: int = 80, height: int = 24) -> asyncio.subprocess.Process:
+        environment = self._build_environment(width=width, height=height)
+        self._process = process = await asyncio.create_subprocess_shell(
+            "exec " + self.command,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            env=environment,
+            start_new_session=True,
+        )
+        assert process.stdin is not None
+        self._stdin = process.stdin
+        return process
+
+
+async def end_session(service: AppService) -> None:
+    """Ask a tab's app to quit (as a logout: its open cart stays saved) and wait for it to be gone (and
+    reaped) before the session is counted out, the next session may then have the devices it had. An app
+    still running :data:`PROCESS_END_SECONDS` after the request (busy, stuck, or with its output closed) is
+    killed with its whole process group, so the place is always freed and a shutdown always returns."""
     process = getattr(service, "_process", None)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + PROCESS_END_SECONDS
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(service.stop(), PROCESS_END_SECONDS)  # the quit request; its output ends
     if process is None:
         return
     try:
-        await asyncio.wait_for(process.wait(), PROCESS_END_SECONDS)
+        await asyncio.wait_for(process.wait(), max(0.0, deadline - loop.time()))
+        return
     except TimeoutError:
-        log.warning(_("A session's app did not end by itself; it was stopped"))
+        pass
+    log.warning(_("A session's app did not end by itself; it was stopped"))
+    try:  # not reaped yet, so its process group cannot be another's
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    except PermissionError:
         process.kill()
-        await process.wait()
+    await process.wait()
+    task = getattr(service, "_task", None)
+    if task is not None and not task.done():
+        task.cancel()
 
 
 def serve(options: ServeOptions, settings: Settings) -> int:
@@ -480,7 +652,7 @@ def serve(options: ServeOptions, settings: Settings) -> int:
     except OSError as exc:
         print(
             _("pos serve: cannot listen on {host} port {port}: {error}").format(
-                host=options.host, port=options.port, error=exc.strerror or exc
+                host=options.host, port=options.port, error=os_error_text(exc)
             ),
             file=sys.stderr,
         )

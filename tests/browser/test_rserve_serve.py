@@ -189,7 +189,7 @@ def test_a_port_in_use_exits_1_and_names_it(
     monkeypatch.setattr(PosServer, "serve", busy)
     serve_env(monkeypatch, tmp_path)
     assert main(["serve", "--port", "8125"]) == 1
-    assert "cannot listen on 127.0.0.1 port 8125: Address already in use" in capsys.readouterr().err
+    assert "cannot listen on 127.0.0.1 port 8125: the address is already in use" in capsys.readouterr().err
 
 
 # -- sessions ---------------------------------------------------------------------------------------------------
@@ -284,7 +284,8 @@ async def test_the_page_is_the_shops_and_points_at_the_public_url(settings: Sett
         assert 'href="https://pos.example.com/static/css/xterm.css"' in page
         static = await client.get("/static/js/textual.js")
         assert static.status == 200  # textual-serve's own script, served as it is
-    async with stand_in_client(settings, tmp_path) as (_server, client):  # a TLS proxy passing Host and the scheme
+    public = "https://kasa.example.com"
+    async with stand_in_client(settings, tmp_path, public_url=public) as (_server, client):  # behind a TLS proxy
         proxied = {"Host": "kasa.example.com", "X-Forwarded-Proto": "https"}
         page = await (await client.get("/", headers=proxied)).text()
         assert 'data-session-websocket-url="wss://kasa.example.com/ws"' in page

@@ -322,12 +322,12 @@ def test_a_failed_write_leaves_the_old_file_whole(
 def test_no_permission_for_the_folder(
     settings: Settings, now: datetime, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import tempfile
+    from pos_tui.core.reports.exporting import writing
 
     def refuse(*args: Any, **kwargs: Any) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(writing, "_new_file", refuse)
     with pytest.raises(ValidationError, match=re.escape(f"No permission to write in the folder {tmp_path}")):
         write_report(sample_report(now), tmp_path / "r.pdf", "pdf", settings=settings)
 

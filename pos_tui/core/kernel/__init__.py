@@ -74,6 +74,7 @@ _EXPORTS = {
     "role_label": "vocabulary",
     "split_kdv": "money",
     "storage_error": "errors",
+    "os_error_text": "errors",
     "to_db": "clock",
     "to_kurus": "money",
     "unit_label": "vocabulary",
@@ -132,6 +133,7 @@ __all__ = [
     "local",
     "method_label",
     "movement_label",
+    "os_error_text",
     "parse_decimal",
     "parse_money",
     "parse_quantity",
@@ -174,6 +176,7 @@ if TYPE_CHECKING:
         StorageFailed,
         ValidationError,
         as_pos_error,
+        os_error_text,
         storage_error,
     )
     from pos_tui.core.kernel.formats import (

@@ -5,10 +5,12 @@ The TUI shows ``str(error)``; the CLI prints it to stderr and exits with ``exit_
 
 from __future__ import annotations
 
+import errno
+import socket
 from dataclasses import dataclass
 from pathlib import Path
 
-from pos_tui.i18n import _
+from pos_tui.i18n import N_, _
 from pos_tui.store import db as store_db
 from pos_tui.store.db import StorageFault
 from pos_tui.store.outbox import refused_at_centre
@@ -220,3 +222,40 @@ def as_pos_error(exc: BaseException) -> PosError | None:
 
 
 store_db.fault_error = storage_error
+
+
+# An operating system's error by its errno, in the shop's language (the system's own text is English:
+# "Connection refused" inside a Turkish sentence reads as a fault of its own)
+_OS_REASONS = {
+    errno.ENOENT: N_("no such file or folder"),
+    errno.EACCES: N_("permission denied"),
+    errno.EPERM: N_("permission denied"),
+    errno.EISDIR: N_("it is a folder"),
+    errno.ENOTDIR: N_("a part of the path is not a folder"),
+    errno.ENOSPC: N_("the disk is full"),
+    errno.EROFS: N_("the disk is read-only"),
+    errno.EEXIST: N_("it already exists"),
+    errno.ECONNREFUSED: N_("the connection was refused (nothing listens there)"),
+    errno.ECONNRESET: N_("the connection was cut by the other side"),
+    errno.ETIMEDOUT: N_("no answer in time"),
+    errno.EHOSTUNREACH: N_("the host cannot be reached"),
+    errno.ENETUNREACH: N_("the network cannot be reached"),
+    errno.EADDRINUSE: N_("the address is already in use by another program"),
+    errno.EADDRNOTAVAIL: N_("this machine has no such address"),
+}
+
+
+def os_error_text(exc: BaseException) -> str:
+    """Why ``exc`` (an :class:`OSError`: a file, a socket) happened, in the shop's language: the
+    meaning of its errno, a name that does not resolve, a time-out; its code when none of those."""
+    if isinstance(exc, socket.gaierror):
+        return _("the name cannot be found (check the host name)")
+    if isinstance(exc, TimeoutError) and getattr(exc, "errno", None) is None:
+        return _("no answer in time")
+    code = getattr(exc, "errno", None)
+    label = _OS_REASONS.get(code or 0)
+    if label is not None:
+        return _(label)
+    if code is None:
+        return _("system error")
+    return _("system error {code}").format(code=code)

@@ -22,6 +22,7 @@ _EXPORTS = {
     "Chart": "model",
     "Column": "model",
     "Figure": "model",
+    "OptionRejected": "registry",
     "Period": "period",
     "Report": "model",
     "ReportEntry": "registry",
@@ -44,6 +45,7 @@ _EXPORTS = {
     "run_report": "registry",
     "send_report": "exporting.mailing",
     "sum_totals": "model",
+    "terminal_on_record": "common",
     "title_lines": "exporting.headings",
     "write_report": "exporting.writing",
 }
@@ -59,6 +61,7 @@ __all__ = [
     "Chart",
     "Column",
     "Figure",
+    "OptionRejected",
     "Period",
     "Report",
     "ReportEntry",
@@ -81,6 +84,7 @@ __all__ = [
     "run_report",
     "send_report",
     "sum_totals",
+    "terminal_on_record",
     "title_lines",
     "write_report",
 ]
@@ -88,7 +92,7 @@ if not TYPE_CHECKING:  # type checkers read the imports below instead, and flag 
     __getattr__, __dir__ = front_door(__name__, _EXPORTS)
 
 if TYPE_CHECKING:
-    from pos_tui.core.reports.common import ReportQuery
+    from pos_tui.core.reports.common import ReportQuery, terminal_on_record
     from pos_tui.core.reports.exporting.headings import title_lines
     from pos_tui.core.reports.exporting.mailing import (
         MAIL_FORMATS,
@@ -114,6 +118,7 @@ if TYPE_CHECKING:
     from pos_tui.core.reports.registry import (
         CATALOGUE,
         GROUPS,
+        OptionRejected,
         ReportEntry,
         ReportOption,
         ReportSpec,

@@ -33,12 +33,11 @@ from peewee import fn
 from pos_tui import store
 from pos_tui.core import accounts
 from pos_tui.core.kernel.clock import to_db
-from pos_tui.core.kernel.errors import ValidationError
 from pos_tui.core.kernel.money import from_kurus
 from pos_tui.core.reports.common import ReportQuery
 from pos_tui.core.reports.model import Cell, Chart, Column, Figure, Report, sum_totals
 from pos_tui.core.reports.party_aging import chain_wide_notes
-from pos_tui.core.reports.registry import new_report
+from pos_tui.core.reports.registry import OptionRejected, new_report
 from pos_tui.i18n import _, ngettext
 from pos_tui.store import models as m
 
@@ -61,7 +60,7 @@ def week_of(due: date, monday: date, weeks: int = WEEKS) -> int:
 def weeks_option(text: str) -> int:
     """``--weeks``: a whole number of weeks from 1 to 52, or a clear refusal."""
     if not text.strip().isdigit() or not 1 <= int(text) <= MAX_WEEKS:
-        raise ValidationError(
+        raise OptionRejected(
             _("--weeks is a whole number of weeks from 1 to {most}, not {value}").format(
                 most=MAX_WEEKS, value=repr(text)
             )

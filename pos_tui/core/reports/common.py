@@ -36,6 +36,18 @@ class ReportQuery:
         return {"terminal": self.terminal, "store": self.store, **dict(self.options)}
 
 
+def terminal_on_record(terminal: str) -> bool:
+    """Whether ``terminal`` is one the reports can be asked about: something happened there (a PIN
+    typed, a shift, a sale, a Z) or it has a stock location of its own (``stock assign-terminal``: a
+    back-office terminal or a new till, whose stock reports have figures before it ever sold). An
+    id that is neither is a typo, refused rather than answered with zeros."""
+    from pos_tui.core import staff
+
+    return staff.terminal_known(terminal) or (
+        m.TerminalLocation.select().where(m.TerminalLocation.terminal == terminal).exists()
+    )
+
+
 def store_terminals(code: str) -> tuple[set[str], bool]:
     """The terminals that sell from store ``code``'s locations, and whether terminals without a
     location of their own (which sell from the default location) belong to it too.

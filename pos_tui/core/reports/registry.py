@@ -34,6 +34,11 @@ GROUPS: dict[str, str] = {
 """The groups of the till's report list, in its order (``N_`` texts: translate when shown)."""
 
 
+class OptionRejected(ValidationError):
+    """A report's option value it does not take (``--against yesterday``, ``--weeks 0``): the
+    caller's mistake, which the CLI reports as a usage error (exit 2), not a failed report."""
+
+
 @dataclass(frozen=True, slots=True)
 class ReportOption:
     """A report's own option: ``--against previous|last-year``. ``key`` is the CLI option without its
@@ -161,19 +166,20 @@ def report_spec(name: str) -> ReportSpec:
 
 
 def run_report(name: str, query: ReportQuery) -> Report:
-    """Report ``name`` for ``query``, its options checked and completed with their defaults."""
+    """Report ``name`` for ``query``, its options checked (:class:`OptionRejected`) and completed with their
+    defaults."""
     spec = report_spec(name)
     known = {o.key: o for o in spec.entry.options}
     unknown = sorted(set(query.options) - set(known))
     if unknown:
-        raise ValidationError(
+        raise OptionRejected(
             _("Report {name} has no option {option}").format(name=name, option=", ".join(f"--{k}" for k in unknown))
         )
     options = {o.key: o.default for o in spec.entry.options}
     for key, value in query.options.items():
         choices = known[key].choices
         if choices and value not in choices:
-            raise ValidationError(
+            raise OptionRejected(
                 _("--{option} of report {name} is one of {choices}, not {value}").format(
                     option=key, name=name, choices=", ".join(choices), value=repr(value)
                 )

@@ -23,7 +23,7 @@ from textual.message import Message
 from textual.widgets import Input, Label, OptionList, Static
 
 from pos_tui.core import reports
-from pos_tui.core.kernel import Override, ValidationError
+from pos_tui.core.kernel import Override, ValidationError, os_error_text
 from pos_tui.i18n import N_, _
 from pos_tui.tui.base import pos_app
 from pos_tui.tui.calls import CoreCall
@@ -94,7 +94,7 @@ def make_reports_folder(path: Path, settings: Settings) -> None:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise ValidationError(
-                _("The folder {folder} cannot be made: {error}").format(folder=folder, error=exc.strerror or exc)
+                _("The folder {folder} cannot be made: {error}").format(folder=folder, error=os_error_text(exc))
             ) from None
 
 

@@ -12,7 +12,7 @@ from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 
-from pos_tui.core.kernel.errors import StateError, ValidationError
+from pos_tui.core.kernel.errors import StateError, ValidationError, os_error_text
 from pos_tui.core.reports.exporting.headings import title_lines
 from pos_tui.core.reports.exporting.writing import report_bytes
 from pos_tui.core.reports.model import Report, format_cell
@@ -131,7 +131,7 @@ def send_report(
     except (OSError, smtplib.SMTPException) as exc:
         raise StateError(
             _("Cannot send through the mail server {host}:{port}: {error}").format(
-                host=smtp.host, port=smtp.port, error=exc
+                host=smtp.host, port=smtp.port, error=mail_error_text(exc)
             )
         ) from exc
     try:
@@ -143,7 +143,7 @@ def send_report(
     except (OSError, smtplib.SMTPException) as exc:
         raise StateError(
             _("The mail server {host} did not take the report: {error}").format(
-                host=smtp.host, error=messages.smtp_error_text(exc)
+                host=smtp.host, error=mail_error_text(exc)
             )
         ) from exc
     finally:
@@ -155,3 +155,24 @@ def send_report(
         reason = "; ".join(f"{who}: {messages.smtp_error_text(why)}" for who, why in refused.items())
         raise StateError(_("The report was sent, but the mail server refused {reason}").format(reason=reason))
     return mail
+
+
+def mail_error_text(exc: BaseException) -> str:
+    """Why talking to the mail server failed, for people: the server's own answer (``535 5.7.8
+    authentication failed``), a TLS failure or the system's reason in the shop's language (never
+    Python's ``[Errno 111] Connection refused``)."""
+    import ssl
+
+    from pos_tui.core.loyalty import messages
+
+    if isinstance(exc, smtplib.SMTPResponseException | smtplib.SMTPRecipientsRefused):
+        return messages.smtp_error_text(exc)
+    if isinstance(exc, smtplib.SMTPServerDisconnected):
+        return _("the server closed the connection")
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return _("the server's certificate cannot be verified")
+    if isinstance(exc, ssl.SSLError):
+        return _("the encrypted connection (TLS) failed")
+    if isinstance(exc, smtplib.SMTPException):
+        return _("the server's answer is not one a mail server gives")
+    return os_error_text(exc)

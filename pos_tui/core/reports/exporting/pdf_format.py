@@ -12,6 +12,8 @@ Turkish letter (the standard Helvetica has no ş, ğ or ı).
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -92,8 +94,7 @@ def pdf_bytes(report: Report, *, settings: Settings) -> bytes:
         values = [format_cell(f.value, f.kind, language) for f in report.summary]
         figures = Table(
             [[para(label, body), value] for label, value in zip(labels, values, strict=True)],
-            colWidths=_widths([""], [[label] for label in labels], room / 2, size=9)
-            + _widths([""], [[value] for value in values], room / 2, size=9),
+            colWidths=[_fit(labels, room / 2, size=9), _fit(values, room / 2, size=9)],
             hAlign="LEFT",
         )
         figures.setStyle(
@@ -119,38 +120,47 @@ def pdf_bytes(report: Report, *, settings: Settings) -> bytes:
     )
     labels = [c.label for c in report.columns]
     every = texts + ([total_texts] if total_texts else [])
-    font_size = _table_size(labels, every, room)
-    widths = _widths(labels, every, room, size=font_size)
-    cell_style = ParagraphStyle("cell", parent=body, fontSize=font_size, leading=font_size * 1.2)
+    layout = table_layout(labels, every, numeric, room, repeat=label_columns(report))
+    cell_style = ParagraphStyle("cell", parent=body, fontSize=layout.size, leading=layout.size * 1.2)
     head_style = ParagraphStyle("head", parent=cell_style, fontName=bold)
     head_right = ParagraphStyle("head_right", parent=head_style, alignment=2)  # over right-aligned numbers
-    data: list[list[Any]] = [
-        [Paragraph(escape(c.label), head_right if numeric[n] else head_style) for n, c in enumerate(report.columns)]
-    ]
-    for row in texts:
-        data.append([cell if numeric[n] else Paragraph(escape(cell), cell_style) for n, cell in enumerate(row)])
-    if total_texts is not None:
-        data.append(list(total_texts))
-    grid = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
-    style: list[Any] = [
-        ("FONT", (0, 0), (-1, -1), regular, font_size),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#DDEBF7")),
-        ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.black),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-    ]
-    style += [("ALIGN", (n, 1), (n, -1), "RIGHT") for n, is_number in enumerate(numeric) if is_number]
-    if report.rows:
-        style.append(("ROWBACKGROUNDS", (0, 1), (-1, len(report.rows)), [colors.white, colors.HexColor("#F5F5F5")]))
-    if total_texts is not None:
-        style += [("FONT", (0, -1), (-1, -1), bold, font_size), ("LINEABOVE", (0, -1), (-1, -1), 0.6, colors.black)]
-        if report.totals is not None and report.totals[0] is None:  # "Total" where the first column has none
-            style.append(("ALIGN", (0, -1), (0, -1), "LEFT"))
-    if report.chart is not None and report.chart.kind == "heatmap":
-        style += _heat(report)
-    grid.setStyle(TableStyle(style))
-    story.append(grid)
+    heat = _heat(report) if report.chart is not None and report.chart.kind == "heatmap" else {}
+    for number, (group, widths) in enumerate(zip(layout.groups, layout.widths, strict=True)):
+        if number:
+            story.append(Spacer(1, 5 * mm))
+        data: list[list[Any]] = [
+            [Paragraph(escape(labels[c]), head_right if numeric[c] else head_style) for c in group]
+        ]
+        for row in texts:  # numbers as plain strings (never wrapped: their column fits them), text wraps at words
+            data.append([row[c] if numeric[c] else Paragraph(escape(row[c]), cell_style) for c in group])
+        if total_texts is not None:
+            data.append([total_texts[c] for c in group])
+        grid = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
+        style: list[Any] = [
+            ("FONT", (0, 0), (-1, -1), regular, layout.size),
+            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#DDEBF7")),
+            ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.black),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("TOPPADDING", (0, 0), (-1, -1), 2),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING / 2),
+            ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING / 2),
+        ]
+        style += [("ALIGN", (n, 1), (n, -1), "RIGHT") for n, c in enumerate(group) if numeric[c]]
+        if report.rows:
+            rows_end = len(report.rows)
+            style.append(("ROWBACKGROUNDS", (0, 1), (-1, rows_end), [colors.white, colors.HexColor("#F5F5F5")]))
+        if total_texts is not None:
+            style += [
+                ("FONT", (0, -1), (-1, -1), bold, layout.size),
+                ("LINEABOVE", (0, -1), (-1, -1), 0.6, colors.black),
+            ]
+            if report.totals is not None and report.totals[0] is None:  # "Total" where the first column has none
+                style.append(("ALIGN", (0, -1), (0, -1), "LEFT"))
+        for n, c in enumerate(group):
+            style += [("BACKGROUND", (n, r), (n, r), shade) for r, shade in heat.get(c, ())]
+        grid.setStyle(TableStyle(style))
+        story.append(grid)
     for note in report.notes:
         story.append(para(note, small))
     if report.chart is not None and report.chart.kind in ("bar", "line") and report.rows:
@@ -200,46 +210,143 @@ def pdf_bytes(report: Report, *, settings: Settings) -> bytes:
 
 TABLE_SIZES = (8.0, 5.5)
 """The table's font size, and the smallest it shrinks to so that a wide table fits the page."""
-_PADDING = 14  # a cell's padding and a little air, in points
+SIZE_STEP = 0.5
+CELL_PADDING = 8.0  # a cell's left and right padding together, in points
+_AIR = 2.0  # and a little air, so that a number never touches its neighbour
+TEXT_WIDEST = 220.0  # a column of text is at most this wide (at 8 points), its text wraps at its words
+WORD_WIDEST = 110.0  # a word longer than this (at 8 points: a URL, a code) may be broken to fit
+_MEASURES = frozenset({"money", "qty", "points", "int"})
 
 
-def _table_size(labels: list[str], rows: list[list[str]], room: float) -> float:
-    """The largest font size (at most 8 points, at least 5.5) at which the table fits ``room``
-    without breaking a word."""
+@dataclass(frozen=True, slots=True)
+class TableLayout:
+    """How a report's table is printed: its font size, and its columns in groups printed one under the
+    other (one group when it fits the page), each group's column widths in points."""
+
+    size: float
+    groups: list[list[int]]
+    widths: list[list[float]]
+
+
+def label_columns(report: Report) -> int:
+    """How many leading columns name a row (the weekday; the day and the KDV rate): a table split into
+    column groups repeats them in each. The first column always, then those before the first figure."""
+    count = 1
+    for column in report.columns[1:3]:
+        if column.kind in _MEASURES:
+            break
+        count += 1
+    return count
+
+
+def _column_sizes(label: str, cells: list[str], number: bool, size: float) -> tuple[float, float]:
+    """The narrowest column ``label``'s ``cells`` fit and the widest it wants, at ``size`` points. A number
+    (or a date) is never wrapped: both are its widest text. Text and the header wrap at their words."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    def width(text: str) -> float:
+        return stringWidth(text, FONTS[1], size)  # the bold font: the totals row is bold
+
+    scale = size / TABLE_SIZES[0]
+    word = max([width(w) for w in label.split()] or [0.0])
+    if number:
+        widest = max([width(c) for c in set(cells)] or [0.0])
+        least = most = max(widest, word)
+    else:
+        words = {w for c in set(cells) for w in c.split()}
+        least = max([word, *(min(width(w), WORD_WIDEST * scale) for w in words)])
+        most = max(least, min(max([width(label), *(width(c) for c in set(cells))]), TEXT_WIDEST * scale))
+    return least + CELL_PADDING + _AIR, most + CELL_PADDING + _AIR
+
+
+def _group_widths(sizes: list[tuple[float, float]], room: float) -> list[float] | None:
+    """Each column's width when the columns of ``sizes`` fit ``room`` (None: they do not): every one at least
+    its narrowest, the room left shared among those that want more (text), none over what it wants."""
+    least = [low for low, _high in sizes]
+    if sum(least) > room + 0.01:
+        return None
+    widths = list(least)
+    spare = room - sum(widths)
+    wanting = [n for n, (low, high) in enumerate(sizes) if high > low]
+    while spare > 0.01 and wanting:
+        share = spare / len(wanting)
+        for n in list(wanting):
+            grant = min(share, sizes[n][1] - widths[n])
+            widths[n] += grant
+            spare -= grant
+            if widths[n] >= sizes[n][1] - 0.01:
+                wanting.remove(n)
+    return widths
+
+
+def _groups(count: int, repeat: int, fits: Callable[[list[int]], bool]) -> list[list[int]]:
+    """Columns ``0..count-1`` in groups that each ``fits``, in order, each starting with the first ``repeat``
+    columns, about as many columns in each (a column that fits with them alone still makes a group)."""
+    labels = list(range(repeat))
+    groups: list[list[int]] = []
+    current = list(labels)
+    for c in range(repeat, count):
+        if len(current) > repeat and not fits([*current, c]):
+            groups.append(current)
+            current = list(labels)
+        current.append(c)
+    groups.append(current)
+    rest = list(range(repeat, count))
+    step = -(-len(rest) // len(groups))
+    even = [labels + rest[n : n + step] for n in range(0, len(rest), step)]
+    return even if len(even) == len(groups) and all(fits(g) for g in even) else groups
+
+
+def table_layout(
+    labels: list[str], rows: list[list[str]], numeric: list[bool], room: float, *, repeat: int = 1
+) -> TableLayout:
+    """The table's layout: the largest font size (8 to 5,5 points) at which every column fits ``room``, every
+    row measured; a number's column never narrower than its widest number, a word never broken. When even
+    5,5 points is too wide the columns are split into groups (the first ``repeat`` label columns repeated in
+    each): as few groups as at 5,5 points, at the largest size that needs no more."""
+    columns = [[row[n] for row in rows] for n in range(len(labels))]
+
+    def sizes_at(size: float) -> list[tuple[float, float]]:
+        return [_column_sizes(labels[n], columns[n], numeric[n], size) for n in range(len(labels))]
 
     largest, smallest = TABLE_SIZES
-    text = 0.0
-    for n, label in enumerate(labels):
-        longest = max([stringWidth(word, FONTS[1], largest) for word in label.split()] or [0.0])
-        for row in rows[:500]:
-            longest = max(longest, stringWidth(row[n], FONTS[1], largest))
-        text += min(longest, 220.0)
-    free = room - _PADDING * len(labels)
-    if text <= free:
-        return largest
-    return max(smallest, round(largest * free / text - 0.05, 1))
+    steps = [largest - SIZE_STEP * k for k in range(int((largest - smallest) / SIZE_STEP) + 1)]
+    measured = {size: sizes_at(size) for size in steps}
+    everything = list(range(len(labels)))
+    for size in steps:
+        whole = _group_widths(measured[size], room)
+        if whole is not None:
+            return TableLayout(size, [everything], [whole])
+    repeat = max(1, min(repeat, len(labels) - 1))
+
+    def split(size: float) -> list[list[int]]:
+        sizes = measured[size]
+        return _groups(len(labels), repeat, lambda group: _group_widths([sizes[c] for c in group], room) is not None)
+
+    fewest = len(split(smallest))
+    size = next(s for s in steps if len(split(s)) <= fewest)
+    groups = split(size)
+    sizes = measured[size]
+    widths: list[list[float]] = []
+    for group in groups:
+        fitted = _group_widths([sizes[c] for c in group], room)
+        widths.append(fitted if fitted is not None else [sizes[c][0] for c in group])  # one column wider than a page
+    return TableLayout(size, groups, widths)
 
 
-def _widths(labels: list[str], rows: list[list[str]], room: float, *, size: float = 8) -> list[float]:
-    """Each column's width in points: its longest text (a label counts by its longest word), scaled
-    to the page's width when they do not fit."""
+def _fit(texts: list[str], room: float, *, size: float) -> float:
+    """The width of a column of ``texts`` (the summary's labels or values) at ``size`` points, at most ``room``."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    natural = []
-    for n, label in enumerate(labels):
-        longest = max([stringWidth(word, FONTS[1], size) for word in label.split()] or [0.0])
-        for row in rows[:500]:
-            longest = max(longest, stringWidth(row[n], FONTS[1], size))
-        natural.append(min(longest, 220.0 * size / 8) + _PADDING)
-    total = sum(natural)
-    if total <= room:
-        return natural
-    return [w * room / total for w in natural]
+    return min(max([stringWidth(t, FONTS[1], size) for t in texts] or [0.0]) + _PADDING, room)
 
 
-def _heat(report: Report) -> list[Any]:
-    """Shade a heat map's value cells from white (the least) to a deep orange (the most)."""
+_PADDING = 14  # a cell's padding and a little air, in points (the summary's table)
+
+
+def _heat(report: Report) -> dict[int, list[tuple[int, Any]]]:
+    """A heat map's value cells shaded from white (the least) to a deep orange (the most): column index ->
+    [(table row, colour)] (row 1 is the first report row, under the header)."""
     from reportlab.lib import colors
 
     chart = report.chart
@@ -247,10 +354,10 @@ def _heat(report: Report) -> list[Any]:
     cols = [report.column(key) for key in chart.values]
     values = [Decimal(v) for row in report.rows for c in cols if isinstance((v := row[c]), int | Decimal)]
     if not values:
-        return []
+        return {}
     low, high = min(values), max(values)
     span = high - low
-    out: list[Any] = []
+    out: dict[int, list[tuple[int, Any]]] = {}
     for r, row in enumerate(report.rows, start=1):
         for c in cols:
             value = row[c]
@@ -258,7 +365,7 @@ def _heat(report: Report) -> list[Any]:
                 continue
             share = float((Decimal(value) - low) / span)
             shade = colors.Color(1.0, 1.0 - 0.45 * share, 1.0 - 0.85 * share)
-            out.append(("BACKGROUND", (c, r), (c, r), shade))
+            out.setdefault(c, []).append((r, shade))
     return out
 
 

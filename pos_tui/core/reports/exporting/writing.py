@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
+import secrets
 from pathlib import Path
 
-from pos_tui.core.kernel.errors import ValidationError
+from pos_tui.core.kernel.errors import ValidationError, os_error_text
 from pos_tui.core.reports.model import Report
 from pos_tui.i18n import _
 from pos_tui.settings import Settings
@@ -63,25 +63,39 @@ def write_report(
     if not folder.is_dir():
         raise ValidationError(_("No folder {folder} to write the report to").format(folder=folder))
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
+        handle, temporary = _new_file(folder, target.name)
     except PermissionError as exc:
         raise ValidationError(_("No permission to write in the folder {folder}").format(folder=folder)) from exc
     except OSError as exc:
-        raise ValidationError(_("Cannot write {path}: {error}").format(path=target, error=exc.strerror or exc)) from exc
+        raise ValidationError(_("Cannot write {path}: {error}").format(path=target, error=os_error_text(exc))) from exc
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
-        os.chmod(temporary, target.stat().st_mode & 0o777 if target.exists() else 0o644)
+        if target.exists():  # a file written again keeps its permissions; a new one has the umask's
+            os.chmod(temporary, target.stat().st_mode & 0o777)
         os.replace(temporary, target)
     except PermissionError as exc:
         Path(temporary).unlink(missing_ok=True)
         raise ValidationError(_("No permission to write {path}").format(path=target)) from exc
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)
-        raise ValidationError(_("Cannot write {path}: {error}").format(path=target, error=exc.strerror or exc)) from exc
+        raise ValidationError(_("Cannot write {path}: {error}").format(path=target, error=os_error_text(exc))) from exc
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
     return target
+
+
+def _new_file(folder: Path, name: str) -> tuple[int, str]:
+    """A new, empty temporary file beside ``name`` in ``folder``, open for writing: created with mode
+    0o666 less the umask, as any file this user makes (``tempfile.mkstemp`` makes it 0o600, and a
+    fixed mode would ignore a shop's ``umask 077`` for files of customers' debts)."""
+    for _attempt in range(100):
+        path = folder / f".{name}.{secrets.token_hex(4)}.part"
+        try:
+            return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666), str(path)
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name beside {name} in {folder}")

@@ -3,10 +3,11 @@
 One sheet: a title block (the shop's name, the report's title, period, filters, when it was
 made), the table with its header row frozen and an autofilter, the totals row in bold, then the
 summary figures and the notes below. Every figure is a real number with a number format, so
-Excel sums and sorts it: money ``#,##0.00``, counts and points ``#,##0``, quantities ``#,##0``
-or up to three decimals (``#,##0.0##``), days real dates shown ``dd.mm.yyyy``, and percentages
-as the fraction Excel means by a percent (12,5 % is stored ``0.125``, shown ``0.0%``), so that a
-formula over them works as it does on any other percent cell. Columns are as wide as their
+Excel sums and sorts it: money ``#,##0.00`` (``#,##0.000`` for an amount finer than a kuruş, a
+point's value of 0,005 TL: every decimal the report has is shown), counts and points ``#,##0``,
+quantities ``#,##0`` or up to three decimals (``#,##0.0##``), days real dates shown ``dd.mm.yyyy``,
+and percentages as the fraction Excel means by a percent (12,5 % is stored ``0.125``, shown
+``0.0%``; 12,34 % ``0.00%``), so that a formula over them works as it does on any other percent cell. Columns are as wide as their
 longest value (at most 60 characters).
 
 The report's chart becomes a native Excel chart beside the table: ``bar`` a column chart, ``line``
@@ -42,12 +43,32 @@ NUMBER_FORMATS = {
 """The Excel number format of each column kind (``qty_fraction``: a quantity with decimals)."""
 
 _MAX_WIDTH = 60
+_SHEET_LENGTH = 31
+_MOST_PLACES = 10  # decimals shown at most (a point's value of 0,005 TL has three)
 _SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
 
 
 def sheet_name(title: str) -> str:
-    """A valid Excel sheet name for ``title`` (31 characters, none of ``[]:*?/\\``)."""
-    return (_SHEET_NAME.sub(" ", title).strip("' ") or "Rapor")[:31]
+    """A valid Excel sheet name for ``title``: none of ``[]:*?/\\``, at most 31 characters, cut after a
+    whole word when longer, and neither beginning nor ending with an apostrophe (Excel refuses those; the
+    ends are trimmed after the cut, which may leave one there)."""
+    text = " ".join(_SHEET_NAME.sub(" ", title).split())
+    if len(text) > _SHEET_LENGTH:
+        space = text[: _SHEET_LENGTH + 1].rfind(" ")
+        text = text[:space] if space > 0 else text[:_SHEET_LENGTH]
+    return text.strip("' ") or "Rapor"
+
+
+def fine_format(base: str, value: Decimal, *, least: int) -> str:
+    """``base`` (``#,##0.00``, ``0.0%``) with as many decimals as ``value`` has when it has more than
+    ``least``: Excel shows what the report says, never a rounded 0,01 for a point's 0,005."""
+    exponent = value.normalize().as_tuple().exponent if value else 0
+    places = -exponent if isinstance(exponent, int) else 0
+    if places <= least:
+        return base
+    head, point, tail = base.partition(".")
+    zeros = len(tail) - len(tail.lstrip("0"))
+    return head + point + "0" * min(places, _MOST_PLACES) + tail[zeros:]
 
 
 def _width(text: str) -> int:
@@ -79,7 +100,7 @@ def xlsx_bytes(report: Report, *, settings: Settings) -> bytes:
     def number_format(kind: str, total: bool) -> Any:
         key = (kind, total)
         if key not in formats:
-            spec: dict[str, Any] = {"num_format": NUMBER_FORMATS[kind]}
+            spec: dict[str, Any] = {"num_format": NUMBER_FORMATS.get(kind, kind)}
             if total:
                 spec |= {"bold": True, "top": 1}
             formats[key] = book.add_format(spec)
@@ -96,7 +117,11 @@ def xlsx_bytes(report: Report, *, settings: Settings) -> bytes:
             sheet.write_datetime(row, col, datetime(value.year, value.month, value.day), number_format("date", total))
         elif isinstance(value, int | Decimal) and not isinstance(value, bool):
             if kind == "percent":
-                sheet.write_number(row, col, float(Decimal(value) / 100), number_format("percent", total))
+                spec = fine_format("0.0%", Decimal(value), least=1)  # 12,5 % as 0.0%, 12,34 % as 0.00%
+                sheet.write_number(row, col, float(Decimal(value) / 100), number_format(spec, total))
+            elif kind == "money":
+                spec = fine_format("#,##0.00", Decimal(value), least=2)  # 0,005 TL (a point) as #,##0.000
+                sheet.write_number(row, col, float(value), number_format(spec, total))
             elif kind == "qty":
                 fraction = Decimal(value) != Decimal(value).to_integral_value()
                 sheet.write_number(row, col, float(value), number_format("qty_fraction" if fraction else "qty", total))
