@@ -7,8 +7,8 @@ Excel sums and sorts it: money ``#,##0.00`` (``#,##0.000`` for an amount finer t
 point's value of 0,005 TL: every decimal the report has is shown), counts and points ``#,##0``,
 quantities ``#,##0`` or up to three decimals (``#,##0.0##``), days real dates shown ``dd.mm.yyyy``,
 and percentages as the fraction Excel means by a percent (12,5 % is stored ``0.125``, shown
-``0.0%``; 12,34 % ``0.00%``), so that a formula over them works as it does on any other percent cell. Columns are as wide as their
-longest value (at most 60 characters).
+``0.0%``; 12,34 % ``0.00%``), so that a formula over them works as it does on any other percent cell.
+Columns are as wide as their longest value (at most 60 characters).
 
 The report's chart becomes a native Excel chart beside the table: ``bar`` a column chart, ``line``
 a line chart, the label column as categories and each value column a series (a bar chart shows
