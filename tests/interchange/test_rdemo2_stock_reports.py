@@ -11,6 +11,8 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+import pytest
+
 from pos_tui.core.interchange import load_demo
 from pos_tui.core.interchange.demo_history import COUNT_DAYS_BEFORE, UNSOLD, history_start
 from pos_tui.core.kernel import from_db, local
@@ -140,3 +142,17 @@ def test_pos_admin_demo_then_the_stock_reports(cli: Any) -> None:
     assert codes("stock-low", "--from", since) == LOW
     assert codes("stock-idle", "--from", since) == IDLE
     assert codes("count-variances", "--from", since) == ["1901", "13", "1903"]
+
+
+@pytest.mark.postgres
+def test_the_stock_reports_of_the_demo_on_postgresql(pg_db: object, settings: Settings, now: datetime) -> None:
+    load_demo(settings, now)
+    window = _eight_weeks(now, settings.shop.timezone)
+    assert [r["code"] for r in _run("stock-low", window, settings, now)] == LOW
+    assert [r["code"] for r in _run("stock-idle", window, settings, now)] == IDLE
+    variances = _run("count-variances", window, settings, now)
+    assert [(r["code"], r["value"]) for r in variances] == [
+        ("1901", Decimal("-75.50")),
+        ("13", Decimal("-57.60")),
+        ("1903", Decimal("12.00")),
+    ]
