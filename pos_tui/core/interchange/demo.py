@@ -15,7 +15,10 @@ phone (e.g. 0532 412 33 21) finds a member with a balance.
 It has stock to look at too: a depot (``DEPO``) beside the shop floor, a goods receipt of tea
 from the tea supplier into the depot, half of it sent on to the shop floor and
 received, and a kilo and a half of tomatoes written off as waste; so F12 → Stock and
-``pos-admin stock card 1003`` show a history. These are made once.
+``pos-admin stock card 1003`` show a history. These are made once. The file leaves a few products
+under their minimum stock (milk, eggs, sunflower oil, washing-up liquid: the reorder list), two
+seasonal ones on the shelf that never sell (charcoal, sun cream: idle stock), and prices every
+product above its cost without KDV (cigarettes at a thin margin, as in Turkey).
 
 And it keeps accounts (cari): a wholesale price list ``TOPTAN`` (10 % off the catalogue, a few
 fixed prices), the two wholesale customers, a neighbour who buys on credit (veresiye) and three
@@ -28,9 +31,13 @@ tea supplier and Marmara Gıda are e-Fatura users) and a wholesale e-Fatura to G
 tomatoes at the ``TOPTAN`` prices), on its account; made once.
 
 And a past: eight weeks of sales on the shop's second till ``T2`` (this terminal's X report and
-next Z stay empty), with an opening stock for what they sell, members' receipts, a few returns and
-a Z every evening, so every sales, margin, KDV and loyalty report shows figures
+next Z stay empty), with an opening stock for what they sell, members' receipts, a few returns,
+a Z every evening and a stock count three days ago (tobacco and deli, posted by mehmet with a few
+differences), so every sales, margin, stock, KDV and loyalty report shows figures
 (:mod:`pos_tui.core.interchange.demo_history`); made once, only into a database without sales.
+Into a new database (no products, no sales) the suppliers and products are imported when that past
+begins (:func:`~pos_tui.core.interchange.demo_history.history_start`), so the shop is stocked all
+through it and a stock report of a past period has figures.
 Members' receipts in it earn points through the engine; the "points from past visits" above are
 what brings each member's available points to :data:`DEMO_POINTS` (so the README's balances hold).
 
@@ -47,7 +54,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from pos_tui.core.interchange.demo_history import post_sales_history
+from pos_tui.core.interchange.demo_history import history_start, post_sales_history
 from pos_tui.core.interchange.imports import ImportReport, import_customers, import_products, import_suppliers
 from pos_tui.core.kernel.clock import zone
 from pos_tui.core.kernel.money import to_kurus
@@ -116,8 +123,11 @@ def load_demo(
     """Load the demo suppliers, products, customers (six of them loyalty members), users,
     loyalty program, stock, accounts, e-invoices and sales history into the open database; new
     members get points from past visits (what their history receipts did not earn them)."""
-    suppliers = import_suppliers(fixtures / "demo_suppliers.csv", now=now, settings=settings)
-    products = import_products(fixtures / "demo_products.csv", now=now, settings=settings)
+    # a new database gets its catalogue (and the file's stock) when its past begins: stocked all through
+    fresh = not m.Product.select().exists() and not m.Sale.select().exists()
+    stocked = history_start(now, settings.shop.timezone) if fresh else now
+    suppliers = import_suppliers(fixtures / "demo_suppliers.csv", now=stocked, settings=settings)
+    products = import_products(fixtures / "demo_products.csv", now=stocked, settings=settings)
     customers = import_customers(fixtures / "demo_customers.csv", now=now, settings=settings)
     existing = {user.name for user in m.User.select(m.User.name)}
     added = []

@@ -8,7 +8,11 @@ and its next Z stay empty until someone sells:
 - **Opening stock.** On the first day, before the shop opens, the goods the history will sell come onto
   the books as an ``opening`` stock adjustment per product (at the product's average cost), so the
   stock card never goes below zero and the history leaves the stock levels as it found them (plus
-  what was returned).
+  what was returned, and the count's differences below). The demo imports its catalogue, with the
+  file's stock levels, at :func:`history_start` (half an hour earlier) into a new database, so the
+  shelves are stocked all through the history: a stock report of a past period has figures too.
+- **Never sold.** The products of :data:`UNSOLD` (seasonal goods: barbecue charcoal, sun cream) are
+  never drawn: they sit on the shelf the whole time (the idle stock report's rows).
 - **Receipts.** A few to 15 a day (:data:`WEEKDAY_RECEIPTS`: Saturdays busiest, Sundays quiet),
   inside shop hours (:data:`OPENING_HOURS`), their hours drawn from :data:`HOUR_WEIGHTS` (busier
   after work); 1 to 5 lines of the demo's products (bread, water and milk most often; fruit,
@@ -25,14 +29,20 @@ and its next Z stay empty until someone sells:
   line; refunded the way it was paid).
 - **Z.** mehmet takes T2's Z ten minutes after closing every day, so the Z list reads like a real
   till's and nothing on T2 waits for a Z.
+- **A stock count.** :data:`COUNT_DAYS_BEFORE` days before ``now``'s, after the Z, mehmet (a
+  supervisor: ``count_manage``) counts the tobacco and the deli counter (:data:`COUNT_CATEGORIES`) at
+  T2's stock location and posts the count (uncounted products left as they are): what he counts is
+  what the books say, except for :data:`COUNT_FINDINGS` (a pack of cigarettes missing, a lighter
+  found, cheese dried out), so the count variances and shrinkage reports have rows.
 
 Every document goes through the engine (:func:`~pos_tui.core.till.posting.post_cart`,
 :func:`~pos_tui.core.till.returns.post_return`, ``source = 'import'``: they belong to no shift, like
-imported sales), so KDV rows, stock movements at average cost (margins), points and the journal are
-as the till would write them. Nothing reads the clock: every choice comes from a random generator
-seeded with the calendar day, so the same ``now`` gives the same history, and a day's plan (times,
-baskets, payments) is the same whichever ``now`` the history is loaded at. It is all one
-transaction: nothing half-written, and one commit (a commit per document would cost seconds).
+imported sales; the count through :mod:`pos_tui.core.stock.counting`), so KDV rows, stock movements
+at average cost (margins), points and the journal are as the till would write them. Nothing reads
+the clock: every choice comes from a random generator seeded with the calendar day, so the same
+``now`` gives the same history, and a day's plan (times, baskets, payments) is the same whichever
+``now`` the history is loaded at. It is all one transaction: nothing half-written, and one commit
+(a commit per document would cost seconds).
 """
 
 from __future__ import annotations
@@ -53,7 +63,7 @@ from pos_tui.core.kernel.money import MILLI
 from pos_tui.core.loyalty import ledger
 from pos_tui.core.loyalty.pricing import price_cart
 from pos_tui.core.staff import users as staff
-from pos_tui.core.stock import moves
+from pos_tui.core.stock import counting, moves, on_hand, terminal_location
 from pos_tui.core.till.posting import post_cart
 from pos_tui.core.till.results import ReturnLineInput
 from pos_tui.core.till.returns import post_return, returnable_lines
@@ -112,6 +122,15 @@ PIECES = {"50": (1, 2, 3, 4), "1301": (1, 2, 6), "1103": (1, 2, 3), "51": (1, 2,
 MEMBER_VISITS = {"M0001": 0.10, "M0002": 0.07, "M0003": 0.15, "M0004": 0.09, "M0005": 0.05, "M0006": 0.13}
 RETURN_EVERY = 8  # every eighth calendar day has a return (of the day before's receipt), whatever ``now``
 CASHIERS = ("ayse", "mehmet")
+# Products the history never sells (weight 0: every other draw is as without them): seasonal goods.
+UNSOLD = frozenset({"2001", "2002"})  # Mangal Kömürü, Güneş Kremi
+OPENING_STOCK_AT = time(7, 30)  # the history's opening stock, on its first day (the catalogue half an hour before)
+# The stock count: how many days before now's, which categories, and where the count differs from the
+# books (product code -> counted − expected, milli-units); every other product is counted right.
+COUNT_DAYS_BEFORE = 3
+COUNT_CATEGORIES = ("Tütün", "Şarküteri")
+COUNT_FINDINGS = {"1901": -1_000, "1903": 1_000, "13": -180}
+COUNT_USER = "mehmet"
 
 
 @dataclass(slots=True)
@@ -142,6 +161,13 @@ def history_days(now: datetime, tz: str) -> list[date]:
     """The shop days of the history, oldest first: the :data:`HISTORY_DAYS` before ``now``'s."""
     today = now.astimezone(zone(tz)).date()
     return [today - timedelta(days=n) for n in range(HISTORY_DAYS, 0, -1)]
+
+
+def history_start(now: datetime, tz: str) -> datetime:
+    """Half an hour before the history's opening stock on its first day: when the demo imports its
+    catalogue into a new database, so the shop is stocked all through its past."""
+    first = history_days(now, tz)[0]
+    return datetime.combine(first, OPENING_STOCK_AT, zone(tz)) - timedelta(minutes=30)
 
 
 def _cashier(at: datetime) -> str:
@@ -239,14 +265,15 @@ def post_sales_history(settings: Settings, now: datetime, *, targets: dict[str, 
     products.sort(key=lambda p: (len(p.code), p.code))
     if not products:
         return 0
-    weights = [POPULAR.get(p.code, 1) for p in products]
+    weights = [0 if p.code in UNSOLD else POPULAR.get(p.code, 1) for p in products]
     plans = [_plan_day(day, tz, products, weights) for day in history_days(now, tz)]
+    count_day = now.astimezone(zone(tz)).date() - timedelta(days=COUNT_DAYS_BEFORE)
     poster = _Poster(
         terminal=history_terminal(settings),
         tz=tz,
         products={p.code: p for p in products},
         members=_members(targets),
-        users={name: staff.actor_by_name(name, settings=settings) for name in (*CASHIERS, "admin")},
+        users={name: staff.actor_by_name(name, settings=settings) for name in (*CASHIERS, COUNT_USER, "admin")},
     )
     posted = 0
     with write_tx():  # all of it or nothing, and one commit (each document's own would take seconds)
@@ -258,6 +285,8 @@ def post_sales_history(settings: Settings, now: datetime, *, targets: dict[str, 
             for _at, receipt in sorted(events, key=lambda e: (e[0], e[1] is None)):
                 posted += poster.sell(receipt) if receipt is not None else poster.take_back(plan)
             closures.z_report(poster.terminal, poster.users["mehmet"], now=plan.close, settings=settings)
+            if plan.day == count_day:
+                poster.count(plan)
     return posted
 
 
@@ -281,7 +310,7 @@ class _Poster:
                 for code, qty in receipt.lines:
                     sold[code] += qty
         first = plans[0]
-        at = datetime.combine(first.day, time(7, 30), first.close.tzinfo)
+        at = datetime.combine(first.day, OPENING_STOCK_AT, first.close.tzinfo)
         for code in sorted(sold, key=lambda c: (len(c), c)):
             moves.adjust(
                 code,
@@ -352,3 +381,34 @@ class _Poster:
             tz=self.tz,
         )
         return 1
+
+    def count(self, plan: _Day) -> None:
+        """After ``plan``'s Z: a count of :data:`COUNT_CATEGORIES` at the terminal's location, opened,
+        counted product by product (the books' quantity, plus its :data:`COUNT_FINDINGS`) and posted."""
+        who = self.users[COUNT_USER]
+        at = plan.close + timedelta(minutes=5)
+        place = terminal_location(self.terminal)
+        counted = sorted(
+            (p for p in self.products.values() if p.category in COUNT_CATEGORIES), key=lambda p: (len(p.code), p.code)
+        )
+        session = counting.open_count(
+            _("Tobacco and deli count"),
+            actor=who,
+            now=at,
+            terminal=self.terminal,
+            categories=list(COUNT_CATEGORIES),
+            note=_("Demo shop: the weekly count after closing"),
+        )
+        for n, product in enumerate(counted, start=1):
+            qty = max(0, on_hand(product.id, place) + COUNT_FINDINGS.get(product.code, 0))
+            counting.record_event(
+                session.id,
+                product.id,
+                qty,
+                uid=f"{UID_PREFIX}count-{plan.day:%Y%m%d}-{product.code}",
+                actor=who,
+                now=at + timedelta(minutes=n),
+                terminal=self.terminal,
+            )
+        done = at + timedelta(minutes=len(counted) + 5)
+        counting.post_count(session.id, uncounted="leave", actor=who, now=done, terminal=self.terminal)
