@@ -248,6 +248,8 @@ def show_table(report: Report, settings: Settings) -> None:
     """The report for people: its table with the totals row, then the summary and the notes."""
     from pos_tui.core.reports import format_cell, title_lines
 
+    report = report.for_people()
+
     language = settings.language
     kinds = [c.kind for c in report.columns]
     rows: list[list[str]] = [[format_cell(v, k, language) for v, k in zip(r, kinds, strict=True)] for r in report.rows]

@@ -90,3 +90,15 @@ def test_an_amount_finer_than_a_kurus_keeps_its_digits() -> None:
     assert plain_number(Decimal("0.005"), "money") == "0.005"
     assert json_cell(Decimal("0.50"), "money") == "0.50"
     assert json_cell(Decimal("7"), "money") == "7.00"
+
+
+def test_a_column_for_scripts_is_in_json_only() -> None:
+    columns = (Column("key", "Kod", people=False), *COLUMNS)
+    rows = tuple(("k" + str(n), *row) for n, row in enumerate(ROWS))
+    report = _report(columns=columns, rows=rows, totals=(None, *sum_totals(COLUMNS, ROWS, summed=("net",))))
+    assert report.as_json("Europe/Istanbul")["rows"][1]["key"] == "k1"
+    people = report.for_people()
+    assert [c.key for c in people.columns] == [c.key for c in COLUMNS]
+    assert people.rows == ROWS
+    assert people.totals is not None and people.totals[3] == Decimal("3906.00")
+    assert _report().for_people() == _report()

@@ -11,7 +11,7 @@ format, people's text the Turkish way) from :func:`format_cell` and :func:`json_
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
@@ -35,11 +35,16 @@ ChartKind = Literal["bar", "line", "heatmap"]
 
 @dataclass(frozen=True, slots=True)
 class Column:
-    """A column: ``key`` (JSON's field, fixed), ``label`` (the shop's language), ``kind``."""
+    """A column: ``key`` (JSON's field, fixed), ``label`` (the shop's language), ``kind``.
+
+    ``people=False`` marks a column for scripts only (a figure's code such as
+    ``members.net_sales``): JSON has it, the formats people read (the table, the till, CSV,
+    XLSX, PDF, the e-mail) leave it out (:meth:`Report.for_people`)."""
 
     key: str
     label: str
     kind: Kind = "text"
+    people: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +101,23 @@ class Report:
             missing = [k for k in (self.chart.label, *self.chart.values) if k not in keys]
             if missing:
                 raise ValueError(f"report {self.name}: the chart names unknown columns {missing}")
+
+    def for_people(self) -> Report:
+        """This report without its columns for scripts only (``Column.people``): what every format
+        that people read is made from."""
+        keep = [n for n, c in enumerate(self.columns) if c.people]
+        if len(keep) == len(self.columns):
+            return self
+
+        def cut(row: tuple[Cell, ...]) -> tuple[Cell, ...]:
+            return tuple(row[n] for n in keep)
+
+        return replace(
+            self,
+            columns=tuple(self.columns[n] for n in keep),
+            rows=tuple(cut(r) for r in self.rows),
+            totals=cut(self.totals) if self.totals is not None else None,
+        )
 
     def column(self, key: str) -> int:
         """The index of column ``key``."""

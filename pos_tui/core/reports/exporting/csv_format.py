@@ -36,6 +36,7 @@ def _cell(value: Cell, kind: str, decimal_comma: bool) -> str:
 
 def csv_bytes(report: Report, *, decimal_comma: bool = False) -> bytes:
     """``report`` as CSV bytes (see the module docstring)."""
+    report = report.for_people()
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     kinds = [c.kind for c in report.columns]

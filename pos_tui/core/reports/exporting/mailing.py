@@ -52,6 +52,7 @@ def check_addresses(addresses: Sequence[str]) -> list[str]:
 
 def mail_body(report: Report, settings: Settings) -> str:
     """The e-mail's text: the title block, the summary figures, the totals and the notes."""
+    report = report.for_people()
     language = settings.language
     lines = [settings.shop.name, *title_lines(report, settings), ""]
     if report.summary:

@@ -48,6 +48,7 @@ def _fonts() -> tuple[str, str]:
 
 def pdf_bytes(report: Report, *, settings: Settings) -> bytes:
     """``report`` as PDF bytes (see the module docstring)."""
+    report = report.for_people()
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle

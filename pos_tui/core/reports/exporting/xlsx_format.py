@@ -77,6 +77,7 @@ def _width(text: str) -> int:
 
 def xlsx_bytes(report: Report, *, settings: Settings) -> bytes:
     """``report`` as an XLSX workbook's bytes (see the module docstring)."""
+    report = report.for_people()
     import xlsxwriter
 
     language = settings.language
