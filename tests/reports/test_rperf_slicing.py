@@ -10,17 +10,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
+from hypothesis import settings as hsettings
 from hypothesis import strategies as st
+from rsales_support import at, make_shop, ring, sell, week_of_sales
+from rsales_support import query as rsales_query
 
 from benchmarks.year_shop import TZ, ShopSize, build_shop, shop_now
 from pos_tui.core.kernel.clock import day_bounds, to_db
 from pos_tui.core.reports import CATALOGUE, Period, ReportQuery, run_report, slicing
+from pos_tui.settings import Settings
 from pos_tui.store import close_database, open_database
 from pos_tui.store import models as m
 
@@ -34,7 +38,7 @@ ZONES = ("Europe/Istanbul", "America/New_York", "Asia/Kolkata", "Australia/Lord_
     days=st.integers(min_value=1, max_value=45),
     tz=st.sampled_from(ZONES),
 )
-@settings(max_examples=200, deadline=None)
+@hsettings(max_examples=200, deadline=None)
 def test_slices_run_end_to_start_over_the_whole_period(first: date, length: int, days: int, tz: str) -> None:
     period = Period(first, first + timedelta(days=length - 1))
     pieces = slicing.period_slices(period, tz, days)
@@ -110,3 +114,31 @@ def test_every_report_gives_the_same_figures_whatever_the_slices(
         sliced = _every_report(query_args)
         for name, doc in whole.items():
             assert sliced[name] == doc, (name, days, ids)
+
+
+def _the_week_whatever_the_slices(monkeypatch: pytest.MonkeyPatch, settings: Settings, now: datetime) -> None:
+    shop = make_shop(settings, now)
+    week_of_sales(shop)
+    sell(shop.ayse, at(6, 12), ring((shop.milk, 1000), (shop.bread, 1000)))  # Süt and Fırın again, on Friday
+    monkeypatch.setattr(slicing, "SLICE_DAYS", 100_000)
+    whole = {entry.name: run_report(entry.name, rsales_query()).as_json(TZ) for entry in CATALOGUE}
+    monkeypatch.setattr(slicing, "SLICE_DAYS", 1)
+    monkeypatch.setattr(slicing, "SLICE_IDS", 2)
+    for entry in CATALOGUE:
+        assert run_report(entry.name, rsales_query()).as_json(TZ) == whole[entry.name], entry.name
+    # a product sold on several days counts once in its category (Süt: milk Mon, Tue, Wed's return, Fri)
+    categories = run_report("sales-by-category", rsales_query())
+    assert {row[0]: row[1] for row in categories.rows} == {"Süt": 2, "Fırın": 1, "(no category)": 1}
+
+
+def test_the_week_s_reports_are_the_same_in_slices_of_a_day(
+    db: object, monkeypatch: pytest.MonkeyPatch, settings: Settings, now: datetime
+) -> None:
+    _the_week_whatever_the_slices(monkeypatch, settings, now)
+
+
+@pytest.mark.postgres
+def test_the_week_s_reports_are_the_same_in_slices_of_a_day_on_postgres(
+    pg_db: object, monkeypatch: pytest.MonkeyPatch, settings: Settings, now: datetime
+) -> None:
+    _the_week_whatever_the_slices(monkeypatch, settings, now)

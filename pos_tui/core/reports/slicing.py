@@ -11,7 +11,8 @@ the twelve results up costs 0.7 s. A month is one slice, so a month's report run
 Exact, not an estimate: every row falls in exactly one slice (sale documents by their time, cut at
 shop-day starts; stock movements by their id), so sums and counts add up across slices, and so
 does a count of distinct documents (a document is in one slice). A count of distinct *products*
-does not (a product sells in many slices): group by the product and count in Python instead.
+does not (a product sells in many slices): read the products themselves (grouped by, or listed
+per group as sales-by-category does) and count them in Python.
 """
 
 from __future__ import annotations
