@@ -23,7 +23,7 @@ from rsales_support import query as rsales_query
 
 from benchmarks.year_shop import TZ, ShopSize, build_shop, shop_now
 from pos_tui.core.kernel.clock import day_bounds, to_db
-from pos_tui.core.reports import CATALOGUE, Period, ReportQuery, run_report, slicing
+from pos_tui.core.reports import CATALOGUE, Period, ReportQuery, run_report, slicing, stock_common
 from pos_tui.settings import Settings
 from pos_tui.store import close_database, open_database
 from pos_tui.store import models as m
@@ -142,3 +142,25 @@ def test_the_week_s_reports_are_the_same_in_slices_of_a_day_on_postgres(
     pg_db: object, monkeypatch: pytest.MonkeyPatch, settings: Settings, now: datetime
 ) -> None:
     _the_week_whatever_the_slices(monkeypatch, settings, now)
+
+
+@pytest.mark.parametrize("end", [date(2025, 9, 25), date(2025, 10, 31), date(2025, 11, 20), date(2025, 12, 2)])
+def test_stock_at_a_past_end_is_the_same_from_the_start_or_back_from_the_caches(
+    opened: Path, monkeypatch: pytest.MonkeyPatch, end: date
+) -> None:
+    at = day_bounds(end, TZ)[1]
+    found = {}
+    for nearer in (True, False):
+        monkeypatch.setattr(stock_common, "_nearer_the_start", lambda _at, nearer=nearer: nearer)
+        for places in (None, frozenset({1}), frozenset({2})):
+            found[(nearer, places)] = stock_common.stock_at(places, at)
+    for places in (None, frozenset({1}), frozenset({2})):
+        assert found[(True, places)] == found[(False, places)]
+        assert found[(True, places)].held  # something in stock
+    # each way sees the movements since: they changed the stock (the caches are not the answer)
+    assert stock_common.stock_at(None, at) != stock_common.stock_at(None, None)
+
+
+def test_the_movements_before_an_end_are_read_when_fewer_than_those_after(opened: Path) -> None:
+    assert stock_common._nearer_the_start(day_bounds(date(2025, 10, 1), TZ)[0])
+    assert not stock_common._nearer_the_start(day_bounds(date(2025, 11, 20), TZ)[0])

@@ -102,13 +102,21 @@ def add_up(rows: Iterator[Any] | list[Any], keys: int = 1) -> dict[Any, list[int
     return out
 
 
+def id_range(model: Any) -> tuple[int | None, int | None]:
+    """The lowest and highest id of ``model``'s table (None, None when it is empty): two queries,
+    each one step down the primary key (``MIN`` and ``MAX`` in one query read the whole table)."""
+    low = model.select(fn.MIN(model.id)).scalar()
+    high = model.select(fn.MAX(model.id)).scalar()
+    return (None if low is None else int(low)), (None if high is None else int(high))
+
+
 def id_slices(model: Any, size: int | None = None) -> Iterator[Expression]:
     """Conditions on ``model``'s id that cut the table into ranges of ``size`` ids
     (``SLICE_IDS``), together every row once: for a grouped query that reads the whole table
     anyway (no index serves its ``WHERE``), so each range is read in id order and sorted apart."""
     step = max(1, size if size is not None else SLICE_IDS)
-    low, high = model.select(fn.MIN(model.id), fn.MAX(model.id)).tuples().get()
-    if low is None:
+    low, high = id_range(model)
+    if low is None or high is None:
         return
     for start in range(int(low), int(high) + 1, step):
         yield (model.id >= start) & (model.id < start + step)
