@@ -24,16 +24,17 @@ remainder, adding up to 100); the chart is a bar per product of its net, in rank
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from peewee import Case, fn
 
-from pos_tui import store
 from pos_tui.core.kernel.money import from_kurus
-from pos_tui.core.reports.common import ReportQuery, sale_where
+from pos_tui.core.reports.common import ReportQuery
 from pos_tui.core.reports.model import Cell, Chart, Column, Figure, Report
 from pos_tui.core.reports.product_lookup import products_by_id
 from pos_tui.core.reports.registry import new_report
 from pos_tui.core.reports.shares import largest_remainder, percent
+from pos_tui.core.reports.slicing import add_up, sliced_rows
 from pos_tui.i18n import _, ngettext
 from pos_tui.store import models as m
 
@@ -42,11 +43,15 @@ CLASSES = (("A", 80), ("B", 95), ("C", 100))
 
 
 def product_nets(query: ReportQuery) -> dict[int, int]:
-    """Net sales including KDV per product sold or returned in the query (kuruş)."""
+    """Net sales including KDV per product sold or returned in the query (kuruş), grouped over
+    the period's slices (:mod:`~pos_tui.core.reports.slicing`)."""
     S, L = m.Sale, m.SaleLine
     net = fn.SUM(Case(None, [(S.kind == "return", L.total * -1)], L.total))
-    rows = L.select(L.product, net).join(S, on=(L.sale == S.id)).where(sale_where(query)).group_by(L.product)
-    return {int(pid): int(total or 0) for pid, total in store.rows(rows)}
+
+    def grouped(where: Any) -> Any:
+        return L.select(L.product, net).join(S, on=(L.sale == S.id)).where(where).group_by(L.product)
+
+    return {int(pid): total for pid, (total,) in add_up(sliced_rows(query, grouped)).items()}
 
 
 def classify(nets: list[int]) -> list[str]:

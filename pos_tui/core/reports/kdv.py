@@ -28,6 +28,7 @@ count them). The terminal and store filters apply to the receipts' terminal and 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -39,10 +40,11 @@ from pos_tui.core import einvoice
 from pos_tui.core.kernel.clock import to_db
 from pos_tui.core.kernel.formatting import format_money
 from pos_tui.core.kernel.money import from_kurus, to_kurus
-from pos_tui.core.reports.common import ReportQuery, sale_where, terminal_where
+from pos_tui.core.reports.common import ReportQuery, terminal_where
 from pos_tui.core.reports.model import Cell, Column, Figure, Report, sum_totals
 from pos_tui.core.reports.registry import new_report
 from pos_tui.core.reports.shop_days import as_day, day_case
+from pos_tui.core.reports.slicing import slice_cursors
 from pos_tui.i18n import _, ngettext
 from pos_tui.store import models as m
 
@@ -75,23 +77,30 @@ def _invoices_where(query: ReportQuery) -> Any:
     )
 
 
+def receipt_kdv(query: ReportQuery) -> Iterator[tuple[date, str, int, int, int]]:
+    """(shop day, kind, rate, base, KDV) of the query's documents' KDV rows, summed per day, kind
+    and rate: a query per day (:func:`~pos_tui.core.reports.slicing.slice_cursors` of one day), each
+    grouping its day's rows, so that no row needs its day worked out and no sort holds more than
+    a day (a year's 600,000 rows grouped by a day expression in one query: twice the time)."""
+    S, K = m.Sale, m.SaleKdv
+
+    def grouped(where: Any) -> Any:
+        return K.select(S.kind, K.rate, fn.SUM(K.base), fn.SUM(K.kdv)).join(S).where(where).group_by(S.kind, K.rate)
+
+    for piece, rows in slice_cursors(query, grouped, 1):
+        for kind, rate, base, kdv in rows:
+            yield piece.first, str(kind), int(rate), int(base or 0), int(kdv or 0)
+
+
 def build(query: ReportQuery) -> Report:
     cells: dict[tuple[date, int], list[int]] = defaultdict(lambda: [0] * 8)
-    S, K = m.Sale, m.SaleKdv
-    day = day_case(S.at, query.period, query.tz).alias("shop_day")
-    receipts = (
-        K.select(day, S.kind, K.rate, fn.SUM(K.base), fn.SUM(K.kdv))
-        .join(S)
-        .where(sale_where(query))
-        .group_by(SQL("shop_day"), S.kind, K.rate)
-    )
-    for shop_day, kind, rate, base, kdv in store.rows(receipts):
+    for shop_day, kind, rate, base, kdv in receipt_kdv(query):
         sign = -1 if kind == "return" else 1
-        acc = cells[(as_day(shop_day), int(rate))]
+        acc = cells[(shop_day, int(rate))]
         acc[RECEIPTS] += sign * int(base or 0)
         acc[RECEIPTS + 1] += sign * int(kdv or 0)
 
-    E, Q, ES = m.EInvoice, m.EInvoiceQueue, m.EInvoiceSale
+    E, Q, ES, K = m.EInvoice, m.EInvoiceQueue, m.EInvoiceSale, m.SaleKdv
     where = _invoices_where(query)
     issued = day_case(E.issued_at, query.period, query.tz).alias("shop_day")
     # invoices of receipts: their sales' KDV rows, as the invoice carries them

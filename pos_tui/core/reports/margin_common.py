@@ -34,13 +34,13 @@ from typing import Any
 
 from peewee import Case, fn
 
-from pos_tui import store
 from pos_tui.core.kernel.money import from_kurus
-from pos_tui.core.reports.common import ReportQuery, sale_where
+from pos_tui.core.reports.common import ReportQuery
 from pos_tui.core.reports.model import Cell, Chart, Column, Figure, Report
 from pos_tui.core.reports.product_lookup import ProductFacts, products_by_id
 from pos_tui.core.reports.registry import new_report
 from pos_tui.core.reports.shares import percent
+from pos_tui.core.reports.slicing import add_up, sliced_rows
 from pos_tui.core.stock import RETURN, SALE
 from pos_tui.i18n import _, ngettext
 from pos_tui.store import models as m
@@ -67,29 +67,34 @@ def _signed(kind: Any, value: Any) -> Case:
 
 
 def product_margins(query: ReportQuery) -> dict[int, ProductMargin]:
-    """Every product sold or returned in the query, with its figures: two grouped queries."""
+    """Every product sold or returned in the query, with its figures: two grouped queries, each
+    over the period's slices (:mod:`~pos_tui.core.reports.slicing`: a year's million lines grouped
+    a month at a time)."""
     S, L, SM = m.Sale, m.SaleLine, m.StockMovement
-    where = sale_where(query)
-    sold: dict[int, list[int]] = {}
-    lines = (
-        L.select(L.product, fn.SUM(_signed(S.kind, L.qty)), fn.SUM(_signed(S.kind, L.total - L.kdv)))
-        .join(S, on=(L.sale == S.id))
-        .where(where)
-        .group_by(L.product)
-    )
-    for pid, qty, net in store.rows(lines):
-        sold[int(pid)] = [int(qty or 0), int(net or 0), 0, 0]
+
+    def lines(where: Any) -> Any:
+        return (
+            L.select(L.product, fn.SUM(_signed(S.kind, L.qty)), fn.SUM(_signed(S.kind, L.total - L.kdv)))
+            .join(S, on=(L.sale == S.id))
+            .where(where)
+            .group_by(L.product)
+        )
+
     uncosted = Case(None, [((SM.value == 0) & (SM.kind == SALE), SM.qty * -1)], 0)
-    moved = (
-        SM.select(SM.product, fn.SUM(SM.value), fn.SUM(uncosted))
-        .join(S, on=(SM.sale == S.id))
-        .where(where & SM.kind.in_([SALE, RETURN]))
-        .group_by(SM.product)
-    )
-    for pid, value, lost in store.rows(moved):
+
+    def moved(where: Any) -> Any:
+        return (
+            SM.select(SM.product, fn.SUM(SM.value), fn.SUM(uncosted))
+            .join(S, on=(SM.sale == S.id))
+            .where(where & SM.kind.in_([SALE, RETURN]))
+            .group_by(SM.product)
+        )
+
+    sold = {int(pid): [qty, net, 0, 0] for pid, (qty, net) in add_up(sliced_rows(query, lines)).items()}
+    for pid, (value, lost) in add_up(sliced_rows(query, moved)).items():
         acc = sold.setdefault(int(pid), [0, 0, 0, 0])
-        acc[2] = -int(value or 0)
-        acc[3] = int(lost or 0)
+        acc[2] = -value
+        acc[3] = lost
     return {pid: ProductMargin(pid, *acc) for pid, acc in sold.items()}
 
 

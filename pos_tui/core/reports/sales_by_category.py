@@ -12,39 +12,57 @@ period's net sales. Sorted by net, largest first.
 
 from __future__ import annotations
 
-from peewee import fn
+from typing import Any
+
+from peewee import Cast, fn
 
 from pos_tui import store
-from pos_tui.core.reports.common import ReportQuery, sale_where
+from pos_tui.core.kernel.money import from_kurus
+from pos_tui.core.reports.common import ReportQuery
 from pos_tui.core.reports.model import Cell, Chart, Column, Figure, Report, sum_totals
 from pos_tui.core.reports.registry import new_report
 from pos_tui.core.reports.sales_parts import line_cells, line_figures, share_pct
+from pos_tui.core.reports.slicing import sliced_rows
 from pos_tui.i18n import _
 from pos_tui.store import models as m
 
 
+def _product_ids() -> Any:
+    """The distinct products of a group as text (``3,17,42``): a count of distinct products does
+    not add up over slices, their lists do."""
+    L = m.SaleLine
+    if store.is_sqlite():
+        return fn.GROUP_CONCAT(fn.DISTINCT(L.product))
+    return fn.STRING_AGG(fn.DISTINCT(Cast(L.product, "text")), ",")
+
+
 def build(query: ReportQuery) -> Report:
     S, L, P, C = m.Sale, m.SaleLine, m.Product, m.Category
-    select = (
-        L.select(P.category, fn.COUNT(fn.DISTINCT(L.product)), *line_figures())
-        .join(S)
-        .switch(L)
-        .join(P)
-        .where(sale_where(query))
-        .group_by(P.category)  # the id: a small sort key; the names are read after
-    )
-    grouped = list(store.rows(select))
-    ids = [cid for cid, *_rest in grouped if cid is not None]
-    names = dict(store.rows(C.select(C.id, C.name).where(C.id.in_(ids)))) if ids else {}
-    found = [
-        (names.get(cid) if cid is not None else None, products, *line_cells(qty, gross, disc, net, kdv), receipts)
-        for cid, products, qty, gross, disc, net, kdv, receipts in grouped
-    ]
-    whole = sum(r[5] for r in found)
+
+    def grouped(where: Any) -> Any:  # by the category's id: a small sort key, the names read after
+        select = L.select(P.category, _product_ids(), *line_figures()).join(S).switch(L).join(P)
+        return select.where(where).group_by(P.category)
+
+    sums: dict[int | None, list[int]] = {}
+    products: dict[int | None, set[str]] = {}
+    for cid, ids, *figures in sliced_rows(query, grouped):
+        products.setdefault(cid, set()).update(str(ids or "").split(","))
+        acc = sums.setdefault(cid, [0] * len(figures))
+        for i, value in enumerate(figures):
+            acc[i] += int(value or 0)
+    known = [cid for cid in sums if cid is not None]
+    names = dict(store.rows(C.select(C.id, C.name).where(C.id.in_(known)))) if known else {}
+    found = []
+    for cid, (qty, gross, disc, net, kdv, receipts) in sums.items():
+        name = names.get(cid) if cid is not None else None
+        count = len(products[cid] - {""})
+        found.append((name, count, line_cells(qty, gross, disc, net, kdv), receipts, from_kurus(net)))
+    whole = sum(f[4] for f in found)
     none = _("(no category)")
-    found.sort(key=lambda r: (-r[5], r[0] is None, r[0] or ""))
+    found.sort(key=lambda f: (-f[4], f[0] is None, f[0] or ""))
     rows: tuple[tuple[Cell, ...], ...] = tuple(
-        (name if name is not None else none, *rest, share_pct(rest[4], whole)) for name, *rest in found
+        (name if name is not None else none, count, *cells, receipts, share_pct(net_tl, whole))
+        for name, count, cells, receipts, net_tl in found
     )
     columns = (
         Column("category", _("Category"), "text"),

@@ -12,29 +12,33 @@ net sales (sales-by-day).
 
 from __future__ import annotations
 
-from pos_tui import store
+from typing import Any
+
 from pos_tui.core.kernel.vocabulary import unit_label
-from pos_tui.core.reports.common import ReportQuery, sale_where
+from pos_tui.core.reports.common import ReportQuery
 from pos_tui.core.reports.model import Cell, Chart, Column, Figure, Report, sum_totals
+from pos_tui.core.reports.product_lookup import products_by_id
 from pos_tui.core.reports.registry import new_report
 from pos_tui.core.reports.sales_parts import line_cells, line_figures
+from pos_tui.core.reports.slicing import add_up, sliced_rows
 from pos_tui.i18n import _
 from pos_tui.store import models as m
 
 
 def build(query: ReportQuery) -> Report:
-    S, L, P = m.Sale, m.SaleLine, m.Product
-    figures = [f.alias(f"f{n}") for n, f in enumerate(line_figures())]
-    # grouped by the product's id alone (a small sort key), its code and name joined after
-    grouped = L.select(L.product.alias("product_id"), *figures).join(S).where(sale_where(query)).group_by(L.product)
-    select = P.select(P.code, P.name, P.unit, *(getattr(grouped.c, f"f{n}") for n in range(len(figures)))).join(
-        grouped, on=(P.id == grouped.c.product_id)
-    )
-    found = [
-        (code, name, unit_label(unit), *line_cells(qty, gross, disc, net, kdv), receipts)
-        for code, name, unit, qty, gross, disc, net, kdv, receipts in store.rows(select)
-    ]
-    found.sort(key=lambda r: (-r[6], r[0]))  # net, then code
+    S, L = m.Sale, m.SaleLine
+
+    def grouped(where: Any) -> Any:  # by the product's id alone (a small sort key), code and name read after
+        return L.select(L.product, *line_figures()).join(S).where(where).group_by(L.product)
+
+    sums = add_up(sliced_rows(query, grouped))
+    facts = products_by_id(sums)
+    ranked = sorted(sums, key=lambda pid: (-sums[pid][3], facts[pid].code))  # net, the largest first, then code
+    found: list[tuple[Cell, ...]] = []
+    for pid in ranked:
+        qty, gross, disc, net, kdv, receipts = sums[pid]
+        p = facts[pid]
+        found.append((p.code, p.name, unit_label(p.unit), *line_cells(qty, gross, disc, net, kdv), receipts))
     columns = (
         Column("code", _("Code"), "text"),
         Column("name", _("Product"), "text"),

@@ -24,6 +24,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from peewee import fn
+
 from pos_tui import store
 from pos_tui.core.kernel.clock import to_db
 from pos_tui.core.kernel.costing import line_value
@@ -55,7 +57,12 @@ def shrinkage_by_product(query: ReportQuery) -> dict[tuple[str, int], list[int]]
     start, end = query.period.bounds(query.tz)
     no_reason = SM.reason.is_null(True)
     where = ((SM.kind.in_([ADJUST, COUNT])) & (no_reason | (SM.reason != OPENING))) | (SM.reason == TRANSFER_DIFFERENCE)
-    where = where & (SM.at >= to_db(start)) & (SM.at < to_db(end))
+    # the period as a condition no index serves (the column inside an expression): the few
+    # movements of these kinds are found by reading the table once (0.16 s a year's 1,100,000
+    # movements), not down the (product, at) index one product at a time with a random page per
+    # movement (1.7 s a year, which SQLite chooses once ANALYZE has run)
+    at = fn.COALESCE(SM.at, SM.at)
+    where = where & (at >= to_db(start)) & (at < to_db(end))
     if places is not None:
         where &= SM.location.in_(sorted(places))
     for kind, reason, pid, qty, unit_cost in store.rows(

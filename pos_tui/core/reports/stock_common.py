@@ -15,7 +15,8 @@ Stock at a moment (``at``: the period's end, the first instant after its last da
     ``product.stock_value``) are the sums of all the movements (``pos-admin audit verify`` checks
     it), so these are read as the caches less the movements dated at or after ``at`` (for a
     recent period, the last days' movements instead of every one ever); when the period runs to
-    ``now`` or beyond, as the caches alone.
+    ``now`` or beyond, as the caches alone; when ``at`` is nearer the first movement than the last,
+    as the movements before it (fewer than those since: the same figures).
 
     A product's value is shared over the locations where it has stock (a positive quantity), in
     proportion to their quantities, by the largest remainder (as ``pos-admin stock levels``
@@ -26,9 +27,11 @@ Stock at a moment (``at``: the period's end, the first instant after its last da
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from peewee import fn
 
@@ -37,6 +40,7 @@ from pos_tui.core.kernel.clock import to_db
 from pos_tui.core.kernel.errors import NotFound
 from pos_tui.core.reports.common import ReportQuery
 from pos_tui.core.reports.shares import largest_remainder
+from pos_tui.core.reports.slicing import id_range, id_slices
 from pos_tui.core.stock import terminal_location
 from pos_tui.i18n import _, ngettext
 from pos_tui.store import models as m
@@ -82,31 +86,55 @@ class StockAt:
     negative: int  # product × location lines below zero at the locations
 
 
+def _moved(where: Any) -> Iterator[tuple[int, int, int, int]]:
+    """(product, location, quantity, value) of the movements ``where`` selects, summed per product
+    and location. No index leads with the time, so the table is read whole, a range of ids at a
+    time (:func:`~pos_tui.core.reports.slicing.id_slices`: one sort of a year's million movements
+    costs three times as much as sorting them a range at a time); a product and location may come
+    once per range. ``product + 0``: by the index on (product, at) SQLite would read the table in
+    product order, one random page at a time."""
+    SM = m.StockMovement
+    product = SM.product + 0
+    for ids in id_slices(SM):
+        select = SM.select(product, SM.location, fn.SUM(SM.qty), fn.SUM(SM.value)).where(ids & where)
+        for pid, loc, qty, value in store.database.execute(select.group_by(product, SM.location)):
+            yield int(pid), int(loc), int(qty or 0), int(value or 0)
+
+
+def _nearer_the_start(at: datetime) -> bool:
+    """Whether ``at`` is nearer the first movement than the last (by their times, which follow
+    their ids closely enough for this choice): then fewer movements lie before it than after."""
+    SM = m.StockMovement
+    ends = id_range(SM)
+    if ends[0] is None:
+        return False
+    first, last = (next(store.rows(SM.select(SM.at).where(SM.id == i)))[0] for i in ends)
+    moment = to_db(at)
+    return bool(moment - first < last - moment)
+
+
 def stock_at(places: frozenset[int] | None, at: datetime | None) -> StockAt:
     """The stock at the locations ``places`` (None: all) at ``at`` (aware; None: now, from the
     caches), by the module docstring's rule."""
     quantities: dict[int, dict[int, int]] = {}
     values: dict[int, int] = {}
-    SL, P = m.StockLevel, m.Product
-    for pid, loc, qty in store.rows(SL.select(SL.product, SL.location, SL.qty).where(SL.qty != 0)):
-        quantities.setdefault(int(pid), {})[int(loc)] = int(qty)
-    for pid, value in store.rows(P.select(P.id, P.stock_value).where(P.stock_value != 0)):
-        values[int(pid)] = int(value)
-    if at is not None:
-        # the caches less what moved since (for a recent period's end, the last days' movements).
-        # ``product + 0``: grouped by the index on (product, at), SQLite would read the whole
-        # table in product order, one random page at a time; by the expression it scans it once.
-        SM = m.StockMovement
-        product = SM.product + 0
-        later = (
-            SM.select(product, SM.location, fn.SUM(SM.qty), fn.SUM(SM.value))
-            .where(SM.at >= to_db(at))
-            .group_by(product, SM.location)
-        )
-        for pid, loc, qty, value in store.rows(later):
-            locs = quantities.setdefault(int(pid), {})
-            locs[int(loc)] = locs.get(int(loc), 0) - int(qty or 0)
-            values[int(pid)] = values.get(int(pid), 0) - int(value or 0)
+    if at is not None and _nearer_the_start(at):
+        # an end far back: the movements before it, fewer than those since
+        for pid, loc, qty, value in _moved(m.StockMovement.at < to_db(at)):
+            locs = quantities.setdefault(pid, {})
+            locs[loc] = locs.get(loc, 0) + qty
+            values[pid] = values.get(pid, 0) + value
+    else:
+        SL, P = m.StockLevel, m.Product
+        for pid, loc, qty in store.rows(SL.select(SL.product, SL.location, SL.qty).where(SL.qty != 0)):
+            quantities.setdefault(int(pid), {})[int(loc)] = int(qty)
+        for pid, value in store.rows(P.select(P.id, P.stock_value).where(P.stock_value != 0)):
+            values[int(pid)] = int(value)
+        if at is not None:  # the caches less what moved since
+            for pid, loc, qty, value in _moved(m.StockMovement.at >= to_db(at)):
+                locs = quantities.setdefault(pid, {})
+                locs[loc] = locs.get(loc, 0) - qty
+                values[pid] = values.get(pid, 0) - value
     codes = {int(i): str(c) for i, c in store.rows(m.StockLocation.select(m.StockLocation.id, m.StockLocation.code))}
     held: dict[int, Holding] = {}
     negative = 0
