@@ -80,7 +80,19 @@ def product_margins(query: ReportQuery) -> dict[int, ProductMargin]:
             .group_by(L.product)
         )
 
-    uncosted = Case(None, [((SM.value == 0) & (SM.kind == SALE), SM.qty * -1)], 0)
+    # Units that left at no value (sold out of no stock): a whole movement at 0, or the part of one
+    # whose value falls short of its units at its unit cost by more than the average cost's rounding
+    # (at most a kuruş a unit, plus one): 3 units sold with 1 in stock at 10,00 → 2 uncosted.
+    expected = SM.qty * -1 * SM.unit_cost  # kuruş × 1000 (qty is milli-units)
+    short = expected - SM.value * -1000
+    uncosted = Case(
+        None,
+        [
+            ((SM.kind == SALE) & (SM.value == 0), SM.qty * -1),
+            ((SM.kind == SALE) & (SM.unit_cost > 0) & (short > SM.qty * -1 + 1000), short / SM.unit_cost),
+        ],
+        0,
+    )
 
     def moved(where: Any) -> Any:
         return (

@@ -5,9 +5,9 @@ as "(no category)") with ``products`` (how many of its products sold or came bac
 (their quantities added as numbers, sold minus returned: pieces and kilograms alike, so read it
 for a category of one unit), ``gross`` (before discounts), ``discount``, ``net`` (what the lines
 charged), ``kdv`` (inside net), ``receipts`` (the sale receipts with one of its products) and
-``share`` (its part of the whole net in percent, one place half up). The same definitions as
-sales-by-product, so each category's net is its products' and the net column adds up to the
-period's net sales. Sorted by net, largest first.
+``share`` (its part of the whole net in percent, one place, adding up to 100 by the largest
+remainder). The same definitions as sales-by-product, so each category's net is its products' and
+the net column adds up to the period's net sales. Sorted by net, largest first.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pos_tui.core.kernel.money import from_kurus
 from pos_tui.core.reports.common import ReportQuery
 from pos_tui.core.reports.model import Cell, Chart, Column, Figure, Report, sum_totals
 from pos_tui.core.reports.registry import new_report
-from pos_tui.core.reports.sales_parts import line_cells, line_figures, share_pct
+from pos_tui.core.reports.sales_parts import line_cells, line_figures, shares_pct
 from pos_tui.core.reports.slicing import sliced_rows
 from pos_tui.i18n import _
 from pos_tui.store import models as m
@@ -57,12 +57,12 @@ def build(query: ReportQuery) -> Report:
         name = names.get(cid) if cid is not None else None
         count = len(products[cid] - {""})
         found.append((name, count, line_cells(qty, gross, disc, net, kdv), receipts, from_kurus(net)))
-    whole = sum(f[4] for f in found)
     none = _("(no category)")
     found.sort(key=lambda f: (-f[4], f[0] is None, f[0] or ""))
+    shares = shares_pct([f[4] for f in found])
     rows: tuple[tuple[Cell, ...], ...] = tuple(
-        (name if name is not None else none, count, *cells, receipts, share_pct(net_tl, whole))
-        for name, count, cells, receipts, net_tl in found
+        (name if name is not None else none, count, *cells, receipts, share)
+        for (name, count, cells, receipts, _net), share in zip(found, shares, strict=True)
     )
     columns = (
         Column("category", _("Category"), "text"),

@@ -4,9 +4,9 @@ One row per payment method (``method``: its code, as the JSON and scripts know i
 name in the shop's language) with ``sales`` (what the period's sale receipts were paid with that
 method: the amount applied to the receipt, change given back already taken off), ``refunds``
 (what the returns paid back with it) and ``net`` (``sales - refunds``), and ``share``: the
-method's part of the whole net in percent (one place, half up). The same figures as the Z's
-``by_payment`` (the same function computes them); the net column adds up to the period's net sales.
-Sorted by net, largest first.
+method's part of the whole net in percent (one place, adding up to 100 by the largest remainder).
+The same figures as the Z's ``by_payment`` (the same function computes them); the net column adds
+up to the period's net sales. Sorted by net, largest first.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pos_tui.core.kernel.vocabulary import method_label
 from pos_tui.core.reports.common import ReportQuery, sale_where
 from pos_tui.core.reports.model import Cell, Chart, Column, Figure, Report, sum_totals
 from pos_tui.core.reports.registry import new_report
-from pos_tui.core.reports.sales_parts import share_pct
+from pos_tui.core.reports.sales_parts import shares_pct
 from pos_tui.i18n import _
 
 
@@ -39,8 +39,9 @@ def build(query: ReportQuery) -> Report:
         Column("net", _("Net"), "money"),
         Column("share", _("Share"), "percent"),
     )
+    shares = shares_pct([s - r for _code, (s, r) in ordered])
     rows: tuple[tuple[Cell, ...], ...] = tuple(
-        (code, method_label(code), s, r, s - r, share_pct(s - r, whole)) for code, (s, r) in ordered
+        (code, method_label(code), s, r, s - r, share) for (code, (s, r)), share in zip(ordered, shares, strict=True)
     )
     totals = sum_totals(columns, rows, summed=("sales", "refunds", "net"))
     return new_report(

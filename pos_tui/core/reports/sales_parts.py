@@ -38,6 +38,7 @@ from pos_tui.core.kernel.money import CENT, from_kurus, qty_to_decimal
 from pos_tui.core.reports.common import ReportQuery, sale_where
 from pos_tui.core.reports.model import Cell, Chart, Column, Figure, Report, sum_totals
 from pos_tui.core.reports.registry import new_report
+from pos_tui.core.reports.shares import largest_remainder
 from pos_tui.i18n import _
 from pos_tui.store import models as m
 
@@ -335,6 +336,18 @@ def share_pct(part: Decimal | int, whole: Decimal | int) -> Decimal | None:
     if not whole:
         return None
     return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def shares_pct(parts: Sequence[Decimal]) -> list[Decimal | None]:
+    """Each part's share of their sum in percent to one place, adding up to exactly 100 (the largest
+    remainder, as abc's): 20,00 / 32,50 / 85,00 give 14,6 / 23,6 / 61,8, not 14,5 + 23,6 + 61,8 = 99,9.
+    With a negative part (a category with only returns) no split adds up meaningfully: each is
+    rounded on its own (:func:`share_pct`); all ``None`` when the sum is zero."""
+    whole = sum(parts, Decimal(0))
+    if whole <= 0 or any(p < 0 for p in parts):
+        return [share_pct(p, whole) for p in parts]
+    kurus = [int(p * 100) for p in parts]
+    return [Decimal(n).scaleb(-1) for n in largest_remainder(1000, kurus)]
 
 
 def line_figures() -> tuple[Any, ...]:
