@@ -85,51 +85,53 @@ def test_json_is_the_report_as_json(name: str, shop: Settings, now: datetime) ->
 @pytest.mark.parametrize("name", NAMES)
 def test_csv_has_the_same_figures(name: str, shop: Settings, now: datetime) -> None:
     report = _report(name, now)
+    people = report.for_people()  # a column for scripts only is in JSON alone
     rows = csv_rows(report_bytes(report, "csv", settings=shop))
-    assert rows[0] == [c.label for c in report.columns]
-    body = rows[1 : 1 + len(report.rows)]
-    assert len(body) == len(report.rows)
-    for got, row in zip(body, report.rows, strict=True):
-        for text, value, column in zip(got, row, report.columns, strict=True):
+    assert rows[0] == [c.label for c in people.columns]
+    body = rows[1 : 1 + len(people.rows)]
+    assert len(body) == len(people.rows)
+    for got, row in zip(body, people.rows, strict=True):
+        for text, value, column in zip(got, row, people.columns, strict=True):
             if isinstance(value, str):
                 assert text.lstrip("'") == value
             else:
                 assert text == plain_number(value, column.kind)
-    if report.totals is not None:
-        totals = rows[1 + len(report.rows)]
-        assert [plain_number(v, c.kind) for v, c in zip(report.totals[1:], report.columns[1:], strict=True)] == totals[
+    if people.totals is not None:
+        totals = rows[1 + len(people.rows)]
+        assert [plain_number(v, c.kind) for v, c in zip(people.totals[1:], people.columns[1:], strict=True)] == totals[
             1:
         ]
-        if report.totals[0] is None:
+        if people.totals[0] is None:
             assert totals[0] == "Total"
-    assert len(rows) == 1 + len(report.rows) + (report.totals is not None)
+    assert len(rows) == 1 + len(people.rows) + (people.totals is not None)
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_xlsx_has_the_same_figures_as_numbers(name: str, shop: Settings, now: datetime) -> None:
     report = _report(name, now)
+    people = report.for_people()  # a column for scripts only is in JSON alone
     sheet = xlsx_sheet(report_bytes(report, "xlsx", settings=shop))
-    head = header_row(sheet, [c.label for c in report.columns])
+    head = header_row(sheet, [c.label for c in people.columns])
     assert sheet.freeze_panes == f"A{head + 1}"
     assert sheet.auto_filter.ref is not None and sheet.auto_filter.ref.startswith(f"A{head}:")
-    assert sheet["A1"].value == shop.shop.name and sheet["A2"].value == report.title
-    for r, row in enumerate(report.rows, start=head + 1):
-        for n, (value, column) in enumerate(zip(row, report.columns, strict=True), start=1):
+    assert sheet["A1"].value == shop.shop.name and sheet["A2"].value == people.title
+    for r, row in enumerate(people.rows, start=head + 1):
+        for n, (value, column) in enumerate(zip(row, people.columns, strict=True), start=1):
             cell = sheet.cell(r, n)
             assert same(xlsx_value(cell, column.kind), value, column.kind), (cell.coordinate, cell.value, value)
-    if report.totals is not None:
-        r = head + 1 + len(report.rows)
-        for n, (value, column) in enumerate(zip(report.totals, report.columns, strict=True), start=1):
+    if people.totals is not None:
+        r = head + 1 + len(people.rows)
+        for n, (value, column) in enumerate(zip(people.totals, people.columns, strict=True), start=1):
             cell = sheet.cell(r, n)
             if n == 1 and value is None:
                 assert cell.value == "Total"
             else:
                 assert same(xlsx_value(cell, column.kind), value, column.kind), (cell.coordinate, cell.value, value)
             assert cell.font.b, cell.coordinate
-    chart = report.chart
-    if chart is not None and chart.kind in ("bar", "line") and report.rows:
+    chart = people.chart
+    if chart is not None and chart.kind in ("bar", "line") and people.rows:
         assert len(sheet._charts) == 1
-    if chart is not None and chart.kind == "heatmap" and report.rows:
+    if chart is not None and chart.kind == "heatmap" and people.rows:
         rules = [rule for ranges in sheet.conditional_formatting for rule in ranges.rules]
         assert [rule.type for rule in rules] == ["colorScale"]
 

@@ -146,8 +146,8 @@ def build(query: ReportQuery) -> Report:
     )
     notes = (
         ngettext(
-            "Known at the end of {day}; {n} week from that day, to {last}.",
-            "Known at the end of {day}; {n} weeks from that day, to {last}.",
+            "Known at the end of {day}; what falls due from that day to {last}, in {n} week (Monday to Sunday).",
+            "Known at the end of {day}; what falls due from that day to {last}, in {n} weeks (Monday to Sunday).",
             weeks,
         ).format(day=first.strftime("%d.%m.%Y"), n=weeks, last=last_day.strftime("%d.%m.%Y")),
         *chain_wide_notes(query),

@@ -87,9 +87,9 @@ def build(query: ReportQuery) -> Report:
         program=loyalty.active_program(),
     )
     columns = (
-        Column("key", _("Code")),
+        Column("key", _("Code"), people=False),  # the figure's path in `report loyalty --json`: for scripts
         Column("figure", _("Figure")),
-        Column("count", _("Count"), "int"),
+        Column("count", _("How many"), "int"),
         Column("points", _("Points"), "points"),
         Column("amount", _("Amount"), "money"),
         Column("percent", _("Percent"), "percent"),
