@@ -111,6 +111,7 @@ DEFAULT_KEYS: Mapping[str, str] = {
     "reports.sort": "f7",
     "reports.scope": "f8",
     "reports.export": "f9,ctrl+e",
+    "reports.details": "f10",
     "reports.decimal_comma": "f6",
     "list.up": "up",
     "list.down": "down",

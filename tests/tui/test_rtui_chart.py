@@ -61,9 +61,9 @@ def test_a_negative_bar_is_red_and_too_many_rows_are_counted() -> None:
 
 def test_two_series_get_a_legend_and_a_bar_each() -> None:
     out = lines(bar_chart(["Pzt"], [("Bu hafta", [D(10)]), ("Geçen hafta", [D(5)])], kind="int", width=26, height=4))
-    assert out[0] == "█ Bu hafta  █ Geçen hafta"
-    assert out[1].startswith("Pzt ") and out[1].endswith(" 10")
-    assert out[2].startswith("    ") and out[2].endswith("  5")
+    assert out[0] == "█ Bu hafta  ▓ Geçen hafta"  # each series its own block (test_rtui3_chart)
+    assert out[1].startswith("Pzt █ ") and out[1].endswith(" 10")
+    assert out[2].startswith("    ▓ ▓") and out[2].endswith("  5")
 
 
 def test_columns_over_time_have_a_min_max_axis_and_the_first_and_last_day() -> None:
@@ -101,7 +101,7 @@ def test_heat_map_shades_each_hour_against_the_highest() -> None:
     assert out[1] == "Pzt " + "··" * 9 + "██" + "▒▒" + "··" * 13
     assert out[5] == "Cum " + "··" * 18 + "▓▓" + "··" * 5
     assert out[7] == "Paz " + "··" * 12 + "--" + "··" * 11
-    assert out[8] == "· 0  ░ ≤25,00  ▒ ≤50,00  ▓ ≤75,00  █ ≤100,00"
+    assert out[8] == "· 0  ░ ≤25,00  ▒ ≤50,00  ▓ ≤75,00  █ ≤100,00  - <0"  # Sunday's return: its entry
 
 
 def test_heat_map_at_a_narrow_width_has_one_character_an_hour_and_a_short_legend() -> None:
@@ -131,10 +131,13 @@ def test_chart_text_puts_the_title_first_and_reads_the_report() -> None:
     out = lines(chart_text(r, 40, 6, "tr"))
     assert out[0] == "Net satış"
     assert out[1].startswith("30,00┤") and out[-1].strip() == "01.12.2026 03.12.2026"
-    bars = lines(chart_text(report("bar", [(date(2026, 12, 1), D("12.5"))]), 40, 3, "tr"))
+    two = [(date(2026, 12, 1), D("12.5")), (date(2026, 12, 2), D(5))]
+    bars = lines(chart_text(report("bar", two), 40, 3, "tr"))
     assert bars[1].startswith("01.12.2026 ") and bars[1].endswith(" 12,50")
     assert chart_text(report("bar", []), 40, 6).plain == ""
-    assert chart_height(report("bar", [(date(2026, 12, 1), D(1))]), narrow=True) == 2
+    assert chart_height(report("bar", two), narrow=True) == 3
+    # one bar alone says nothing: one line instead (test_rtui3_chart)
+    assert chart_height(report("bar", [(date(2026, 12, 1), D(1))]), narrow=True) == 1
 
 
 def test_chart_text_draws_the_heat_map_of_a_report() -> None:
@@ -142,7 +145,8 @@ def test_chart_text_draws_the_heat_map_of_a_report() -> None:
     rows = [(day, *([D(0)] * 24)) for day in WEEKDAYS]
     rows[2] = ("Çar", *([D(0)] * 20), D(50), D(0), D(0), D(0))
     r = report("heatmap", rows, columns, tuple(c.key for c in columns[1:]))
-    out = lines(chart_text(r, 56, chart_height(r, narrow=True), "tr"))
+    assert chart_height(r, narrow=True) == 9  # the weekdays, hours and legend; the title when there is room
+    out = lines(chart_text(r, 56, 10, "tr"))
     assert out[0] == "Net satış"
     assert out[4] == "Çar " + "··" * 20 + "██" + "··" * 3
     assert out[-1].startswith("· 0  ░ ≤12,50")

@@ -3,11 +3,14 @@ period, as a table and a chart, sorted, filtered and exported by keyboard (docs/
 report screen in the till").
 
 The list of reports by group on the left; the table of the chosen one with its totals row; its
-headline figures; its chart beside the table on a terminal of :data:`WIDE` columns or more, under
-it at 80×24. The list gives its room to the table once a report is chosen (F2 brings it back),
-unless the terminal has :data:`ROOMY` columns. F4 steps through the named periods, F5 types a
+headline figures (as many whole ones as two lines hold; F10 shows them all with the notes); its
+chart beside the table on a terminal of :data:`WIDE` columns or more, under it at 80×24, as many
+lines as the table leaves. Under :data:`ROOMY` columns the list is folded away while a report is
+shown, also the first one (so its figures, not the list, have the width); F2 brings it back.
+F4 steps through the named periods, F5 types a
 first and last day, F6 changes the report's own option (period over period: against the period
-before or last year), F7 sorts by the column the cursor is in, F3 (or ``/``, Ctrl+F) filters the
+before or last year; a report without one says so), F7 sorts by the column the cursor is in,
+F3 (or ``/``, Ctrl+F) filters the
 rows by a typed text, F8 counts only one terminal's or one store's documents (the CLI's
 ``--terminal``/``--store``; it stays through other reports and periods, the title line says it, the
 export carries it, and a report it does not apply to says so on the message line), F9 writes the
@@ -26,7 +29,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import BindingType
+from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Input, Label, OptionList, Static
@@ -34,15 +37,15 @@ from textual.widgets.option_list import Option
 
 from pos_tui.core import reports
 from pos_tui.core.kernel import Override, PosError, require, shop_day
-from pos_tui.i18n import N_, _
+from pos_tui.i18n import N_, _, ngettext
 from pos_tui.tui.base import pos_app
 from pos_tui.tui.calls import CoreCall
 from pos_tui.tui.dialogs.report_scope import Scope
-from pos_tui.tui.keymap import bind
+from pos_tui.tui.keymap import DEFAULT_KEYS, bind
 from pos_tui.tui.screens.base import PosScreen
 from pos_tui.tui.widgets.keybar import KeyBar
-from pos_tui.tui.widgets.report_chart import ReportChart, chart_height
-from pos_tui.tui.widgets.report_table import ReportTable, Sort, next_sort
+from pos_tui.tui.widgets.report_chart import ReportChart, chart_height, chart_plan
+from pos_tui.tui.widgets.report_table import ReportTable, Sort, empty_hours, next_sort
 from pos_tui.tui.widgets.status import StatusLine
 
 if TYPE_CHECKING:
@@ -68,9 +71,11 @@ PERIOD_LABELS: dict[str, str] = {
 }
 """The picker's words for :data:`pos_tui.core.reports.PERIODS` (same names, same order)."""
 
-OPTION_LABELS: dict[str, str] = {"against": N_("against")}
-CHOICE_LABELS: dict[str, str] = {"previous": N_("the period before"), "last-year": N_("the same days last year")}
-"""The screen's words for the reports' own options and their choices (the CLI's stay as they are)."""
+CHOICE_LABELS: dict[tuple[str, str], str] = {
+    ("against", "previous"): N_("against the period before"),
+    ("against", "last-year"): N_("against the same days last year"),
+}
+"""The screen's words for the reports' own options' choices (the CLI's stay as they are)."""
 
 
 def period_label(name: str | None, period: Period) -> str:
@@ -81,10 +86,70 @@ def period_label(name: str | None, period: Period) -> str:
 
 
 def option_text(key: str, value: str) -> str:
-    """``against: the same days last year`` (an option without words of its own: quoted as typed)."""
-    label = _(OPTION_LABELS[key]) if key in OPTION_LABELS else f'"{key}"'
-    choice = _(CHOICE_LABELS[value]) if value in CHOICE_LABELS else f'"{value}"'
-    return f"{label}: {choice}"
+    """A report's own option the way the shop says it: ``against the same days last year``,
+    ``8 weeks``; an option the screen has no words for: ``key: value``, as typed."""
+    if (key, value) in CHOICE_LABELS:
+        return _(CHOICE_LABELS[(key, value)])
+    if key == "weeks" and value.strip().isdigit():
+        n = int(value)
+        return ngettext("{n} week", "{n} weeks", n).format(n=n)
+    return f"{key}: {value}"
+
+
+SEPARATOR = "  ·  "
+
+
+def summary_lines(pairs: list[tuple[str, str]], width: int, *, lines: int = 2, more: Any = None) -> tuple[Text, int]:
+    """The headline figures ``(label, value)`` in ``lines`` lines of ``width`` cells: whole
+    ``label: value`` pairs in the report's order (a figure is never cut from its value), as many as
+    fit with, when some do not, ``more(n)`` after them; and how many were left out."""
+    from rich.cells import cell_len
+
+    sizes = [cell_len(f"{label}: {value}") for label, value in pairs]
+    gap = cell_len(SEPARATOR)
+
+    def wrap(count: int) -> list[list[int]] | None:
+        rows: list[list[int]] = [[]]
+        used = 0
+        for n in range(count):
+            if rows[-1] and used + gap + sizes[n] <= width:
+                rows[-1].append(n)
+                used += gap + sizes[n]
+            elif not rows[-1] and sizes[n] <= width:
+                rows[-1].append(n)
+                used = sizes[n]
+            elif sizes[n] <= width:
+                rows.append([n])
+                used = sizes[n]
+            else:
+                return None
+        if count < len(pairs) and more is not None:
+            tail = cell_len(more(len(pairs) - count))
+            if rows[-1] and used + gap + tail > width:
+                rows.append([])
+        return rows if len(rows) <= lines else None
+
+    count = len(pairs)
+    rows = wrap(count)
+    while rows is None and count > 0:
+        count -= 1
+        rows = wrap(count)
+    rows = rows or [[]]
+    left = len(pairs) - count
+    text = Text(no_wrap=True, overflow="ellipsis")
+    for r, row in enumerate(rows):
+        if r:
+            text.append("\n")
+        for m, n in enumerate(row):
+            if m:
+                text.append(SEPARATOR, style="dim")
+            text.append(f"{pairs[n][0]}: ")
+            text.append(pairs[n][1], style="bold")
+    if left and more is not None:
+        if rows[-1]:
+            text.append(SEPARATOR, style="dim")
+        text.append(more(left), style="dim")
+    return text, left
 
 
 @dataclass
@@ -132,7 +197,7 @@ class ReportsScreen(PosScreen):
     DEFAULT_CSS = """
     ReportsScreen #report-head { height: auto; max-height: 2; padding: 0 1; }
     ReportsScreen #report-title { width: 1fr; text-style: bold; color: $accent; }
-    ReportsScreen #report-summary { height: auto; max-height: 2; padding: 0 1; }
+    ReportsScreen #report-summary { height: auto; max-height: 2; padding: 0 1; text-wrap: nowrap; }
     ReportsScreen #report-main { height: 1fr; }
     ReportsScreen #report-list {
         width: 36; height: 1fr; border: none; border-right: vkey $panel; padding: 0; scrollbar-size-vertical: 1;
@@ -149,6 +214,9 @@ class ReportsScreen(PosScreen):
     ReportsScreen.wide #report-view { layout: horizontal; }
     ReportsScreen.wide #report-table { width: 1fr; height: 1fr; }
     ReportsScreen.wide #report-chart { height: 1fr; border-left: vkey $panel; }
+    ReportsScreen.wide.chart-line #report-view { layout: vertical; }
+    ReportsScreen.wide.chart-line #report-table { height: 1fr; width: 1fr; }
+    ReportsScreen.wide.chart-line #report-chart { border-left: none; }
     ReportsScreen.chosen #report-list { display: none; }
     ReportsScreen.roomy #report-list { display: block; }
     """
@@ -159,6 +227,8 @@ class ReportsScreen(PosScreen):
         bind("reports.period", "next_period", N_("Period"), N_("Today, yesterday, this week… in turn")),
         bind("reports.dates", "dates", N_("Dates"), N_("Type the first and last day")),
         bind("reports.option", "option", N_("Option"), N_("The report's own option, such as what it compares with")),
+        # the same key on a report without an option (F6 is not in the key bar then): says so
+        Binding(DEFAULT_KEYS["reports.option"], "no_option", show=False, id="reports.option"),
         bind("reports.sort", "sort", N_("Sort"), N_("Sort by the column the cursor is in")),
         bind(
             "reports.scope",
@@ -167,6 +237,9 @@ class ReportsScreen(PosScreen):
             N_("Count only one terminal's or one store's documents, or all again"),
         ),
         bind("reports.export", "export", N_("Export"), N_("Write the report to an XLSX, PDF, CSV or JSON file")),
+        bind(
+            "reports.details", "details", N_("Summary"), N_("Every headline figure and note of the report, in a window")
+        ),
     ]
 
     def __init__(self, name: str = DEFAULT_REPORT) -> None:
@@ -176,6 +249,7 @@ class ReportsScreen(PosScreen):
         self.sort: Sort | None = None
         self.needle = ""
         self.ticket = 0
+        self.title_text = ""
 
     # -- layout --------------------------------------------------------------------------------
 
@@ -210,28 +284,52 @@ class ReportsScreen(PosScreen):
         self.lay_out(self.app.size.width)
         listing = self.query_one("#report-list", OptionList)
         listing.highlighted = listing.get_option_index(self.state.name)
-        listing.focus()
+        # the first report has the width (its net at 80 columns); the list is a key away (F2)
+        self.add_class("chosen")
+        if self.app.size.width >= ROOMY:
+            listing.focus()
+        else:
+            self.query_one(ReportTable).focus()
         self.set_period(DEFAULT_PERIOD)
 
     def on_resize(self) -> None:
         self.lay_out(self.size.width)
+        self.show_summary()
 
     def lay_out(self, width: int) -> None:
-        """Chart beside the table from :data:`WIDE` columns, under it below that; the list beside the
-        table from :data:`ROOMY` columns, else only until a report is chosen (F2 brings it back)."""
+        """Chart beside the table from :data:`WIDE` columns, under it below that (as many lines as
+        the table leaves it, :func:`chart_height`); a chart of one line under the table at any
+        width. The list beside the table from :data:`ROOMY` columns, else only while it is chosen
+        from (F2)."""
         wide = width >= WIDE
+        plan = chart_plan(self.report)
         self.set_class(wide, "wide")
         self.set_class(not wide, "narrow")
         self.set_class(width >= ROOMY, "roomy")
+        self.set_class(plan == "line", "chart-line")
         chart = self.query_one(ReportChart)
-        if wide:
+        if wide and plan == "chart":
             heat = self.report is not None and self.report.chart is not None and self.report.chart.kind == "heatmap"
             chart.styles.width = HEAT_WIDTH if heat else CHART_WIDTH
             chart.styles.height = "1fr"
         else:
             chart.styles.width = "1fr"
-            chart.styles.height = chart_height(self.report, narrow=True)
-        chart.display = self.report is not None and self.report.chart is not None and bool(self.report.rows)
+            chart.styles.height = self.chart_lines()
+        chart.display = plan != "none"
+
+    def chart_lines(self) -> int:
+        """The chart's lines under the table: what the table does not need of the view (its
+        header, rows, totals and scroll bar), between the chart's least and most."""
+        report = self.report
+        view = self.query_one("#report-view").size.height
+        if report is None or view <= 0:
+            return chart_height(report, narrow=True)
+        table = 1 + len(report.rows) + int(report.totals is not None) + 1
+        width = max(self.query_one("#report-view").size.width - 2, 20)
+        lines = chart_height(report, narrow=True, room=view - table, width=width)
+        if chart_plan(report) == "chart":
+            lines = min(lines, max(view - 5, 1))
+        return lines
 
     # -- making the report ---------------------------------------------------------------------
 
@@ -296,11 +394,17 @@ class ReportsScreen(PosScreen):
         self.refresh_bindings()
         super().failed(error)
 
+    def has_option(self) -> bool:
+        return any(o.choices for o in reports.report_entry(self.state.name).options)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """F6 only for a report with an option of its own, F7 and F9 once there is a report."""
+        """F6 only for a report with an option of its own (else its hidden twin says there is
+        none), F7, F9 and F10 once there is a report."""
         if action == "option":
-            return any(o.choices for o in reports.report_entry(self.state.name).options)
-        if action in ("sort", "export"):
+            return self.has_option()
+        if action == "no_option":
+            return not self.has_option()
+        if action in ("sort", "export", "details"):
             return self.report is not None
         return True
 
@@ -313,26 +417,62 @@ class ReportsScreen(PosScreen):
             parts.append(state.scope.label())
         options = {o.key: o.default for o in entry.options} | state.options.get(state.name, {})
         parts.extend(option_text(k, v) for k, v in options.items())
-        self.query_one("#report-title", Label).update(" · ".join(parts))
+        self.title_text = " · ".join(parts)
+        self.query_one("#report-title", Label).update(self.title_text)
 
     def show_report(self) -> None:
         report = self.report
         if report is None:
             return
         self.fill_table()
-        self.query_one("#report-summary", Static).update(self.summary_text(report))
+        self.show_summary()
         self.query_one(ReportChart).show(report)
         self.lay_out(self.size.width)
+        self.call_after_refresh(self.lay_out, self.size.width)  # the view's height is known then
         self.show_notes()
 
+    def figures(self, report: Report) -> list[tuple[str, str]]:
+        return [(f.label, reports.format_cell(f.value, f.kind, self.language)) for f in report.summary]
+
+    def show_summary(self) -> None:
+        """As many whole headline figures as two lines hold, and how many more F10 shows."""
+        summary = self.query_one("#report-summary", Static)
+        if self.report is None:
+            summary.update("")
+            return
+        key = pos_app(self).key_label("reports.details")
+        width = (self.size.width or self.app.size.width) - 2
+
+        def more(n: int) -> str:
+            return ngettext("… and {n} more: {key}", "… and {n} more: {key}", n).format(n=n, key=key)
+
+        text, _left = summary_lines(self.figures(self.report), width, more=more)
+        summary.update(text)
+
     def summary_text(self, report: Report) -> Text:
-        text = Text()  # a second line when the figures need it (the CSS keeps it to two)
-        for n, figure in enumerate(report.summary):
-            if n:
-                text.append("  ·  ", style="dim")
-            text.append(f"{figure.label}: ")
-            text.append(reports.format_cell(figure.value, figure.kind, self.language), style="bold")
-        return text
+        """Every headline figure, for tests and the summary window."""
+        return summary_lines(self.figures(report), 10**6, lines=1)[0]
+
+    def action_details(self) -> None:
+        """F10: every headline figure and note of the report, in a window that scrolls."""
+        report = self.report
+        if report is None:
+            return
+        from rich.console import Group
+        from rich.table import Table
+
+        from pos_tui.tui.dialogs.views import ReportDialog
+
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column()
+        grid.add_column(justify="right", style="bold")
+        for label, value in self.figures(report):
+            grid.add_row(label, value)
+        parts: list[Any] = [grid]
+        if report.notes:
+            parts.append(Text(""))
+            parts.extend(Text(note) for note in report.notes)
+        self.app.push_screen(ReportDialog(self.title_text, Group(*parts), wide=True))
 
     def fill_table(self) -> None:
         if self.report is not None:
@@ -359,6 +499,18 @@ class ReportsScreen(PosScreen):
             if self.state.scope.label():
                 nothing = _("Nothing in this period ({filter})").format(filter=self.state.scope.label())
             notes.insert(0, nothing)
+        hidden = empty_hours(report)
+        if hidden:
+            notes.insert(
+                0,
+                ngettext(
+                    "The table leaves out {n} hour without sales; the export has every hour",
+                    "The table leaves out {n} hours without sales; the export has every hour",
+                    len(hidden),
+                ).format(n=len(hidden)),
+            )
+        if not notes and not self.query_one("#report-list").display:
+            notes.append(_("{key}: the list of reports").format(key=pos_app(self).key_label("reports.list")))
         self.show_note(" · ".join(notes))
 
     # -- the list ------------------------------------------------------------------------------
@@ -410,6 +562,12 @@ class ReportsScreen(PosScreen):
 
         self.app.push_screen(ReportPeriodDialog(self.state.period), typed)
 
+    def action_no_option(self) -> None:
+        """F6 on a report without an option of its own: the key bar has no F6 then; say why."""
+        self.show_note(
+            _("{title} has no option of its own").format(title=_(reports.report_entry(self.state.name).title))
+        )
+
     def action_option(self) -> None:
         entry = reports.report_entry(self.state.name)
         options = [o for o in entry.options if o.choices]
@@ -456,7 +614,7 @@ class ReportsScreen(PosScreen):
         if self.report is None or not self.report.columns:
             return
         table = self.query_one(ReportTable)
-        column = min(table.cursor_column, len(self.report.columns) - 1)
+        column = min(table.report_column(table.cursor_column), len(self.report.columns) - 1)
         self.sort = next_sort(self.sort, column, self.report.columns[column].kind)
         self.fill_table()
         table.focus()
@@ -495,6 +653,8 @@ class ReportsScreen(PosScreen):
                 field.value = ""
 
     def action_back(self) -> None:
+        """Esc: clears the text filter; else folds the list F2 opened (under :data:`ROOMY`
+        columns); else back to the sale."""
         field = self.query_one("#report-filter", Input)
         if field.has_class("shown") or self.needle:
             self.needle = ""
@@ -502,6 +662,11 @@ class ReportsScreen(PosScreen):
             self.fill_table()
             self.show_notes()
             self.query_one(ReportTable).focus()
+            return
+        if not self.has_class("chosen") and not self.has_class("roomy"):
+            self.add_class("chosen")
+            self.query_one(ReportTable).focus()
+            self.show_notes()
             return
         self.dismiss(None)
 
