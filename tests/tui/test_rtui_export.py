@@ -128,12 +128,12 @@ def test_a_typed_file_name_that_cannot_be(settings) -> None:
 async def test_no_permission_is_said_in_the_dialog(make_app, open_shift, shop, till, monkeypatch) -> None:
     """The tests run as root, whom a read-only folder does not stop: the operating system's refusal
     is made here where the file is created."""
-    import tempfile
+    from pos_tui.core.reports.exporting import writing
 
     def refused(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(tempfile, "mkstemp", refused)
+    monkeypatch.setattr(writing, "_new_file", refused)  # where the export creates its file
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await sold_and_shown(pilot, till, shop)

@@ -246,6 +246,7 @@ class ReportsScreen(PosScreen):
         super().__init__()
         self.state = ReportState(name=name)
         self.report: Report | None = None
+        self.made: Report | None = None
         self.sort: Sort | None = None
         self.needle = ""
         self.ticket = 0
@@ -380,13 +381,14 @@ class ReportsScreen(PosScreen):
             return  # an older ask answered late: the newer one is on its way
         if self.report is None or self.report.name != event.report.name:
             self.sort = None  # another report: its own order (another period keeps the sort)
-        self.report = event.report
+        self.made = event.report  # whole, for the export (JSON keeps the columns for scripts)
+        self.report = event.report.for_people()  # what the screen shows
         self.show_report()
         self.refresh_bindings()
 
     def failed(self, error: PosError) -> None:
         """The report could not be made: nothing of the one before stays under the new title."""
-        self.report = None
+        self.report = self.made = None
         self.query_one(ReportTable).clear(columns=True)
         self.query_one("#report-summary", Static).update("")
         self.query_one(ReportChart).show(None)
@@ -681,4 +683,4 @@ class ReportsScreen(PosScreen):
             if path is not None:
                 self.show_note(_("Written to {path}").format(path=path))
 
-        self.app.push_screen(ReportExportDialog(self.report, self.session.settings), written)
+        self.app.push_screen(ReportExportDialog(self.made or self.report, self.session.settings), written)
