@@ -35,11 +35,12 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from itertools import count
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import aiohttp
 import aiohttp_jinja2
@@ -260,6 +261,18 @@ def client_address(request: web.Request) -> str:
     return address
 
 
+class ShopTimeFormatter(logging.Formatter):
+    """Log lines stamped with the shop's local time and its offset (``2026-12-07 00:06:12 +0300``), not
+    the machine's zone: a server kept in UTC still logs the times the shop lives by."""
+
+    def __init__(self, tz: str) -> None:
+        super().__init__("%(asctime)s %(message)s")
+        self.zone = ZoneInfo(tz)
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        return datetime.fromtimestamp(record.created, self.zone).strftime("%Y-%m-%d %H:%M:%S %z")
+
+
 class PosServer(Server):
     """textual-serve's server with the session limit, the session log, the Origin check and the devices
     decision of ``pos serve`` (see the module docstring). ``clock``: for the logged session durations."""
@@ -443,13 +456,9 @@ class PosServer(Server):
     def initialize_logging(self) -> None:
         """Plain lines with the time on the server's output (a terminal, or the journal under systemd); the
         sessions are logged, not every file the page fetches."""
-        logging.basicConfig(
-            level=logging.DEBUG if self.debug else logging.INFO,
-            format="%(asctime)s %(message)s",
-            datefmt="%Y-%m-%d %H:%M:%S",
-            stream=sys.stdout,
-            force=True,
-        )
+        handler = logging.StreamHandler(sys.stdout)
+        handler.setFormatter(ShopTimeFormatter(self.settings.shop.timezone))
+        logging.basicConfig(level=logging.DEBUG if self.debug else logging.INFO, handlers=[handler], force=True)
         logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
 
     def announced_url(self) -> str:

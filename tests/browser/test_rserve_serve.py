@@ -379,3 +379,15 @@ async def test_shutting_down_stops_every_session_and_closes_the_waiting_tabs(
         for ws in (running, waiting):
             assert (await ws.receive(timeout=5)).type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
         await wait_until(lambda: not server.sessions and not server.waiting, "every tab to be let go")
+
+
+def test_the_log_is_in_the_shops_time_with_its_offset() -> None:
+    """A server kept in UTC logs 21:06 UTC as the shop's 00:06 the next day, with the offset."""
+    import logging
+
+    from pos_tui.tui.serve import ShopTimeFormatter
+
+    record = logging.LogRecord("pos_tui.serve", logging.INFO, __file__, 1, "Oturum 1 başladı", None, None)
+    record.created = 1796591160.0  # 2026-12-06 21:06:00 UTC
+    line = ShopTimeFormatter("Europe/Istanbul").format(record)
+    assert line == "2026-12-07 00:06:00 +0300 Oturum 1 başladı"
