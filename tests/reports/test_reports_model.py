@@ -50,7 +50,7 @@ def test_json_is_typed_by_kind_and_keyed_by_column() -> None:
     assert doc["summary"] == {"net": "3906.00"}
     assert (doc["from"], doc["to"], doc["generated_at"]) == ("2026-12-01", "2026-12-02", "2026-12-06T10:15:00+03:00")
     assert doc["filters"] == {"terminal": "T1", "store": None}
-    assert doc["columns"][3] == {"key": "net", "label": "Net", "kind": "money"}
+    assert doc["columns"][3] == {"key": "net", "label": "Net", "kind": "money", "people": True}
 
 
 def test_people_read_numbers_the_turkish_way() -> None:

@@ -190,12 +190,28 @@ def split_kdv(gross: Decimal, rate: int) -> tuple[Decimal, Decimal]:
     return base, gross - base
 
 
+def split_whole(total: int, weights: Sequence[int]) -> list[int]:
+    """``total`` (whole units, ≥ 0) split in proportion to ``weights`` (each ≥ 0), the parts adding up
+    to exactly ``total``: each part its floor share, the units left to the largest remainders (ties
+    to the earlier weight). All parts are 0 when the weights add up to 0. The one largest-remainder
+    rule: :func:`allocate` spreads kuruş with it, the reports split percentages and stock values."""
+    whole = sum(weights)
+    if not weights or whole <= 0:
+        return [0 for _w in weights]
+    parts = [total * w // whole for w in weights]
+    order = sorted(range(len(weights)), key=lambda i: (-(total * weights[i] % whole), i))
+    for i in order[: total - sum(parts)]:
+        parts[i] += 1
+    return parts
+
+
 def allocate(total: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
     """Split ``total`` over ``weights`` proportionally, in kuruş, summing exactly to ``total``.
 
-    Largest-remainder method: each part gets its floor share, the leftover kuruş go to the
-    parts with the largest remainders (ties to the earlier part). Used for cart discounts
-    spread over lines and for refunds spread over payments.
+    Largest-remainder method (:func:`split_whole`): each part gets its floor share, the leftover
+    kuruş go to the parts with the largest remainders (ties to the earlier part); weights that add up
+    to zero share equally. Used for cart discounts spread over lines and for refunds spread over
+    payments.
     """
     if not weights:
         if total != 0:
@@ -205,19 +221,10 @@ def allocate(total: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
     w = [to_kurus(x) for x in weights]
     if any(x < 0 for x in w):
         raise ValueError("weights must not be negative")
-    wsum = sum(w)
-    if wsum == 0:
+    if sum(w) == 0:
         w = [1] * len(w)
-        wsum = len(w)
     sign = -1 if total_k < 0 else 1
-    magnitude = abs(total_k)
-    floors = [magnitude * x // wsum for x in w]
-    remainders = [magnitude * x % wsum for x in w]
-    leftover = magnitude - sum(floors)
-    order = sorted(range(len(w)), key=lambda i: (-remainders[i], i))
-    for i in order[:leftover]:
-        floors[i] += 1
-    return [from_kurus(sign * f) for f in floors]
+    return [from_kurus(sign * part) for part in split_whole(abs(total_k), w)]
 
 
 def floor_money(amount: Decimal) -> Decimal:

@@ -146,7 +146,7 @@ class Report:
             "to": self.period.last.isoformat(),
             "filters": dict(self.filters),
             "generated_at": iso(self.generated_at, tz),
-            "columns": [{"key": c.key, "label": c.label, "kind": c.kind} for c in self.columns],
+            "columns": [{"key": c.key, "label": c.label, "kind": c.kind, "people": c.people} for c in self.columns],
             "rows": [obj(r) for r in self.rows],
             "totals": obj(self.totals) if self.totals is not None else None,
             "summary": {f.key: json_cell(f.value, f.kind) for f in self.summary},

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -10,7 +9,7 @@ from pos_tui import store
 from pos_tui.core.kernel import costing
 from pos_tui.core.kernel.clock import day_bounds, to_db
 from pos_tui.core.kernel.errors import NotFound, ValidationError
-from pos_tui.core.kernel.money import MILLI, from_kurus, qty_to_decimal
+from pos_tui.core.kernel.money import MILLI, from_kurus, qty_to_decimal, split_whole
 from pos_tui.i18n import _
 from pos_tui.store import fast
 from pos_tui.store import models as m
@@ -36,18 +35,9 @@ def value_of(qty_milli: int, unit_cost: int) -> int:
     return costing.line_value(qty_milli, unit_cost)
 
 
-def share(total: int, weights: Sequence[int]) -> list[int]:
-    """``total`` split in proportion to ``weights`` (all > 0), parts summing exactly to ``total``
-    (largest remainder; ties go to the earlier weight)."""
-    whole = sum(weights)
-    if not weights or whole <= 0:
-        return [0 for _w in weights]
-    parts = [total * w // whole for w in weights]
-    rest = total - sum(parts)
-    order = sorted(range(len(weights)), key=lambda i: (-(total * weights[i] % whole), i))
-    for i in order[:rest]:
-        parts[i] += 1
-    return parts
+share = split_whole
+"""``total`` split in proportion to ``weights``, the parts adding up to it (the largest remainder:
+:func:`pos_tui.core.kernel.money.split_whole`)."""
 
 
 def period_bounds(first: date | None, last: date | None, tz: str) -> tuple[datetime | None, datetime | None]:
