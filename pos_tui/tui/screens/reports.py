@@ -678,7 +678,11 @@ class ReportsScreen(PosScreen):
         from pos_tui.tui.dialogs.report_export import ReportExportDialog
 
         def written(path: Any) -> None:
-            if path is not None:
+            if path is None:
+                return
+            if self.app.is_web:
+                self.show_note(_("Written to {path} and sent to the browser as a download").format(path=path))
+            else:
                 self.show_note(_("Written to {path}").format(path=path))
 
         self.app.push_screen(ReportExportDialog(self.report, self.session.settings), written)
