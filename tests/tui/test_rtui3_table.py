@@ -8,6 +8,8 @@ import pytest
 from rtui3_support import busy_heatmap, choose, install, table_lines, whole_cells_only, wide_products
 from rtui_support import open_reports, seed_week, sell_for_cash, table_of
 
+from pos_tui.tui.widgets.report_chart import ReportChart
+
 SIZES = [(80, 24), (120, 40)]
 
 
@@ -75,6 +77,8 @@ async def test_the_heat_maps_table_shows_the_hours_with_sales(size, make_app, op
         lines = table_lines(pilot, till)
         assert lines[0].split()[:2] == ["Weekday", "09"]
         assert [line.split()[0] for line in lines[1:7]] == ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+        chart = screen.query_one(ReportChart)  # under the table at any width: its hours want the width
+        assert chart.region.y >= table.region.bottom and chart.region.width >= 78
         whole_cells_only(pilot, till)  # 1,176.50 whole or not at all, at either edge
         await pilot.press(*["down"] * 6)  # Sunday: reachable
         await till.settle(pilot)
