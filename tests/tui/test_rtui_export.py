@@ -15,7 +15,7 @@ from textual.widgets import Input
 
 from pos_tui.core.kernel import ValidationError
 from pos_tui.core.reports import EXPORT_FORMATS
-from pos_tui.tui.dialogs.report_export import FORMAT_ORDER, ReportExportDialog, target_path
+from pos_tui.tui.dialogs.report_export import FORMAT_ORDER, ReportExportDialog, typed_target
 from pos_tui.tui.screens.reports import ReportsScreen
 
 SIZE = (80, 24)
@@ -88,12 +88,9 @@ async def test_export_errors_stay_in_the_dialog_at_80x24(make_app, open_shift, s
         field.value = str(there)
         await pilot.press("enter")
         await till.settle(pilot)
-        assert_error_on_screen(pilot, till, "The file ends in .csv but the format is XLSX")
-        await pilot.press("down", "down")  # CSV
-        await till.settle(pilot)
-        await pilot.press("enter")
-        await till.settle(pilot)
+        # the ending chose CSV (test_rtui3_export), and the file is there: a second Enter writes over it
         assert_error_on_screen(pilot, till, "is already there; Enter again writes over it")
+        assert dialog.fmt == "csv" and dialog.query_one("#export-format").highlighted == FORMAT_ORDER.index("csv")
         assert there.read_text(encoding="utf-8") == "old\n"
         await pilot.press("enter")
         await till.settle(pilot)
@@ -115,14 +112,14 @@ def test_the_dialogs_formats_are_the_exports() -> None:
     ],
 )
 def test_a_typed_file_name(settings, typed: str, fmt: str, expected: str) -> None:
-    assert target_path(typed, fmt, settings) == settings.home / expected
+    assert typed_target(typed, fmt, settings, "r.xlsx") == (settings.home / expected, fmt)
 
 
 def test_a_typed_file_name_that_cannot_be(settings) -> None:
     with pytest.raises(ValidationError, match="Type the file to write"):
-        target_path("  ", "xlsx", settings)
-    with pytest.raises(ValidationError, match=r"ends in \.pdf but the format is CSV"):
-        target_path("/tmp/x.pdf", "csv", settings)
+        typed_target("  ", "xlsx", settings, "r.xlsx")
+    # a known ending chooses its format, as the CLI's --output does (test_rtui3_export)
+    assert typed_target("/tmp/x.pdf", "csv", settings, "r.xlsx") == (Path("/tmp/x.pdf"), "pdf")
 
 
 async def test_no_permission_is_said_in_the_dialog(make_app, open_shift, shop, till, monkeypatch) -> None:

@@ -4,13 +4,22 @@ worker by :func:`pos_tui.core.reports.write_report` (the same file ``pos-admin r
 
 The file is ``<POS_HOME>/reports/NAME_FROM_TO.xlsx`` unless another is typed (a name alone goes in
 that folder, which is made when missing; another folder must exist). Choosing a format changes the
-file's ending. An existing file is written over only after a second Enter. A folder that is not
-there, a file that may not be written, a full disk: said on the dialog's error line (in
-``write_report``'s words), nothing is half-written, and the dialog stays open to try another path.
+file's ending; typing a file that ends in ``.xlsx``, ``.pdf``, ``.csv`` or ``.json`` chooses that
+format (as the CLI takes it from ``--output``); another ending (``kasim.ods``) is refused, naming
+the four; a name without an ending gets the format's. A folder (one that exists, or anything
+ending in ``/``) means the default file name in it. An existing file is written over only after a
+second Enter. A folder that is not there, a file that may not be written, a full disk: said on the
+dialog's error line (in ``write_report``'s words), nothing is half-written, and the dialog stays
+open to try another path.
+
+In a browser (``pos serve``: :attr:`textual.app.App.is_web`), the file written on the server is also
+offered to the browser as a download (:meth:`textual.app.App.deliver_binary`, which textual-serve
+passes on), so the owner at the browser gets it on the machine in front of them.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,26 +72,39 @@ def default_path(report: Report, settings: Settings, fmt: str = "xlsx") -> Path:
     return reports_folder(settings) / name
 
 
-def target_path(text: str, fmt: str, settings: Settings) -> Path:
-    """The file a typed ``text`` names: a name alone (or a relative path) in the reports folder,
-    ``~`` expanded, the format's ending added when it has none; refused when it ends in another
-    format's."""
+def typed_target(text: str, fmt: str, settings: Settings, default_name: str) -> tuple[Path, str]:
+    """The file a typed ``text`` names and the format to write it in: a name alone (or a relative
+    path) in the reports folder, ``~`` expanded; a folder (existing, or ending in ``/``) with
+    ``default_name`` in it; a known ending chooses its format; no ending: ``fmt``'s added; another
+    ending is refused, naming the formats."""
     value = text.strip()
     if not value:
         raise ValidationError(_("Type the file to write"))
+    folder_meant = value.endswith(("/", os.sep))
     path = Path(value).expanduser()
     if not path.is_absolute():
         path = reports_folder(settings) / path
+    if folder_meant or path.is_dir():
+        return path / Path(default_name).with_suffix("." + fmt).name, fmt
     ending = path.suffix.lower().lstrip(".")
-    if ending in FORMAT_ORDER and ending != fmt:
+    if ending in FORMAT_ORDER:
+        return path, ending
+    if re.fullmatch(r"[a-z]{2,4}", ending):  # an ending of another program's files (.ods, .txt, .xls)
         raise ValidationError(
-            _("The file ends in .{ending} but the format is {format}; change one of them").format(
-                ending=ending, format=fmt.upper()
-            )
+            _(
+                "The till does not write .{ending} files: end the name in .xlsx, .pdf, .csv or .json, "
+                "or leave the ending off for {format}"
+            ).format(ending=ending, format=fmt.upper())
         )
-    if ending != fmt:
-        path = path.with_name(path.name + "." + fmt)
-    return path
+    return path.with_name(path.name + "." + fmt), fmt
+
+
+MIME_TYPES: dict[str, str] = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+    "csv": "text/csv",
+    "json": "application/json",
+}
 
 
 def make_reports_folder(path: Path, settings: Settings) -> None:
@@ -122,6 +144,7 @@ class ReportExportDialog(Dialog[Path]):
         self.decimal_comma = settings.language == "tr"  # Turkish Excel reads 1234,50 as a number
         self.confirmed: Path | None = None  # an existing file Enter was pressed on once
         self.writing = False
+        self.delivered = False  # offered to the browser as a download (pos serve)
 
     def compose_body(self) -> ComposeResult:
         yield Label(_("Format"), classes="dialog-label")
@@ -181,16 +204,19 @@ class ReportExportDialog(Dialog[Path]):
         if self.writing:
             return
         try:
-            path = target_path(event.value, self.fmt, self.settings)
+            default_name = default_path(self.report, self.settings, self.fmt).name
+            path, fmt = typed_target(event.value, self.fmt, self.settings, default_name)
             make_reports_folder(path, self.settings)
         except ValidationError as exc:
             self.show_error(exc.for_till)
             return
+        if fmt != self.fmt:  # the file's ending chose the format: the list says so
+            self.choose_format(fmt)
         if path.is_file() and self.confirmed != path:
             self.confirmed = path
             self.show_error(_("{path} is already there; Enter again writes over it").format(path=path))
             return
-        report, fmt, settings, comma = self.report, self.fmt, self.settings, self.decimal_comma
+        report, settings, comma = self.report, self.settings, self.decimal_comma
         self.writing = True
         self.clear_error()
 
@@ -209,9 +235,20 @@ class ReportExportDialog(Dialog[Path]):
             )
         )
 
+    def choose_format(self, fmt: str) -> None:
+        """Highlight ``fmt`` in the list without touching the typed file."""
+        formats = self.query_one("#export-format", OptionList)
+        with formats.prevent(OptionList.OptionHighlighted):
+            formats.highlighted = FORMAT_ORDER.index(fmt)
+        self.fmt = fmt
+        self.query_one("#export-comma", Static).update(self.comma_text())
+
     @on(ReportWritten)
     def _written(self, event: ReportWritten) -> None:
         self.writing = False
+        if self.app.is_web:  # pos serve: the browser's machine gets the file too
+            self.app.deliver_binary(event.path, save_filename=event.path.name, mime_type=MIME_TYPES.get(self.fmt))
+            self.delivered = True
         self.dismiss(event.path)
 
     def core_error(self, message: str) -> None:

@@ -18,6 +18,7 @@ from textual.widgets import OptionList
 from pos_tui.core import cash, till
 from pos_tui.core.kernel import Override, format_money
 from pos_tui.i18n import _
+from pos_tui.text import turkish_lower
 from pos_tui.tui.base import pos_app
 from pos_tui.tui.calls import CoreCall
 from pos_tui.tui.dialogs.prompts import ChoiceDialog
@@ -80,7 +81,9 @@ class MenuDialog(ChoiceDialog):
         yield OptionList(*[f"{SHORTCUTS[key]}  {label}" for key, label in self.choices], id="choices")
 
     def on_key(self, event: events.Key) -> None:
-        chosen = {SHORTCUTS[key]: key for key, _label in self.choices}.get(event.character or "")
+        # a letter's key in either case (Shift or Caps Lock), the Turkish way: "R" is r, "I" is ı
+        typed = turkish_lower(event.character or "")
+        chosen = {SHORTCUTS[key]: key for key, _label in self.choices}.get(typed)
         if event.character and (chosen is not None or event.character.isdigit()):
             event.prevent_default()  # not ChoiceDialog's: it counts the shown entries
             event.stop()

@@ -57,7 +57,6 @@ DEFAULT_PERIOD = "today"
 WIDE = 120  # columns from which the chart stands beside the table
 ROOMY = 160  # columns from which the list stays beside the table once a report is chosen
 CHART_WIDTH = 40  # beside the table: bars and columns
-HEAT_WIDTH = 56  # beside the table: the heat map's 24 hours two characters wide, the weekday and a frame
 
 PERIOD_LABELS: dict[str, str] = {
     "today": N_("Today"),
@@ -214,9 +213,9 @@ class ReportsScreen(PosScreen):
     ReportsScreen.wide #report-view { layout: horizontal; }
     ReportsScreen.wide #report-table { width: 1fr; height: 1fr; }
     ReportsScreen.wide #report-chart { height: 1fr; border-left: vkey $panel; }
-    ReportsScreen.wide.chart-line #report-view { layout: vertical; }
-    ReportsScreen.wide.chart-line #report-table { height: 1fr; width: 1fr; }
-    ReportsScreen.wide.chart-line #report-chart { border-left: none; }
+    ReportsScreen.wide.chart-under #report-view { layout: vertical; }
+    ReportsScreen.wide.chart-under #report-table { height: 1fr; width: 1fr; }
+    ReportsScreen.wide.chart-under #report-chart { border-left: none; }
     ReportsScreen.chosen #report-list { display: none; }
     ReportsScreen.roomy #report-list { display: block; }
     """
@@ -299,19 +298,20 @@ class ReportsScreen(PosScreen):
 
     def lay_out(self, width: int) -> None:
         """Chart beside the table from :data:`WIDE` columns, under it below that (as many lines as
-        the table leaves it, :func:`chart_height`); a chart of one line under the table at any
-        width. The list beside the table from :data:`ROOMY` columns, else only while it is chosen
-        from (F2)."""
+        the table leaves it, :func:`chart_height`). Under the table at any width: the heat map (its
+        24 hours want the width, and the table its hours with sales) and a chart of one line. The
+        list beside the table from :data:`ROOMY` columns, else only while it is chosen from (F2)."""
         wide = width >= WIDE
         plan = chart_plan(self.report)
+        heat = self.report is not None and self.report.chart is not None and self.report.chart.kind == "heatmap"
+        under = plan == "line" or heat
         self.set_class(wide, "wide")
         self.set_class(not wide, "narrow")
         self.set_class(width >= ROOMY, "roomy")
-        self.set_class(plan == "line", "chart-line")
+        self.set_class(under, "chart-under")
         chart = self.query_one(ReportChart)
-        if wide and plan == "chart":
-            heat = self.report is not None and self.report.chart is not None and self.report.chart.kind == "heatmap"
-            chart.styles.width = HEAT_WIDTH if heat else CHART_WIDTH
+        if wide and not under:
+            chart.styles.width = CHART_WIDTH
             chart.styles.height = "1fr"
         else:
             chart.styles.width = "1fr"
@@ -680,7 +680,11 @@ class ReportsScreen(PosScreen):
         from pos_tui.tui.dialogs.report_export import ReportExportDialog
 
         def written(path: Any) -> None:
-            if path is not None:
+            if path is None:
+                return
+            if self.app.is_web:
+                self.show_note(_("Written to {path} and sent to the browser as a download").format(path=path))
+            else:
                 self.show_note(_("Written to {path}").format(path=path))
 
         self.app.push_screen(ReportExportDialog(self.made or self.report, self.session.settings), written)
