@@ -20,23 +20,23 @@ from pos_tui.core.kernel.money import MILLI, from_kurus
 from pos_tui.core.reports.common import ReportQuery
 from pos_tui.core.reports.model import Cell, Chart, Column, Figure, Report
 from pos_tui.core.reports.registry import new_report
-from pos_tui.core.reports.sales_parts import average_basket, hourly_documents, hourly_lines, per_receipt
+from pos_tui.core.reports.sales_parts import average_basket, daily_documents, daily_lines, per_receipt
 from pos_tui.i18n import _
 
 
 def build(query: ReportQuery) -> Report:
     # per day: receipts, net, sold (the sales' totals), lines, items (milli-units)
     days: dict[date, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
-    for at, kind, n, total, _discount in hourly_documents(query):
-        acc = days[at.date()]
+    for day, kind, n, total, _discount in daily_documents(query):
+        acc = days[day]
         if kind == "return":
             acc[1] -= total
         else:
             acc[0] += n
             acc[1] += total
             acc[2] += total
-    for at, lines, items in hourly_lines(query):
-        acc = days[at.date()]
+    for day, lines, items in daily_lines(query):
+        acc = days[day]
         acc[3] += lines
         acc[4] += items
 

@@ -13,15 +13,15 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from peewee import JOIN, SQL, Case, fn
 
-from pos_tui import store
 from pos_tui.core.kernel.money import from_kurus
-from pos_tui.core.reports.common import ReportQuery, sale_where
+from pos_tui.core.reports.common import ReportQuery
 from pos_tui.core.reports.model import Cell, Chart, Column, Figure, Report
 from pos_tui.core.reports.registry import new_report
-from pos_tui.core.reports.shop_days import as_day, day_case
+from pos_tui.core.reports.sales_parts import by_shop_day
 from pos_tui.i18n import _
 from pos_tui.store import models as m
 
@@ -44,17 +44,19 @@ def build(query: ReportQuery) -> Report:
     S = m.Sale
     orig = m.Sale.alias("orig")
     is_member = Case(None, [(fn.COALESCE(S.member, orig.member).is_null(), 0)], 1).alias("is_member")
-    day = day_case(S.at, query.period, query.tz).alias("shop_day")
-    grouped = (
-        S.select(day, is_member, S.kind, fn.COUNT(S.id), fn.SUM(S.total))
-        .join(orig, JOIN.LEFT_OUTER, on=(S.return_of == orig.id))
-        .where(sale_where(query))
-        .group_by(SQL("shop_day"), SQL("is_member"), S.kind)
-    )
+
+    def grouped(where: Any) -> Any:
+        select = S.select(is_member, S.kind, fn.COUNT(S.id), fn.SUM(S.total))
+        return (
+            select.join(orig, JOIN.LEFT_OUTER, on=(S.return_of == orig.id))
+            .where(where)
+            .group_by(SQL("is_member"), S.kind)
+        )
+
     # per day, per side (1 members, 0 others): [receipts, net kuruş]
     per_day: dict[date, dict[int, list[int]]] = defaultdict(lambda: {0: [0, 0], 1: [0, 0]})
-    for shop_day, side, kind, count, total in store.rows(grouped):
-        acc = per_day[as_day(shop_day)][int(side)]
+    for shop_day, side, kind, count, total in by_shop_day(query, grouped):
+        acc = per_day[shop_day][int(side)]
         if kind == "return":
             acc[1] -= int(total or 0)
         else:

@@ -18,17 +18,17 @@ from pos_tui.core.kernel.money import from_kurus
 from pos_tui.core.reports.common import ReportQuery
 from pos_tui.core.reports.model import Chart, Column, Figure, Report, sum_totals
 from pos_tui.core.reports.registry import new_report
-from pos_tui.core.reports.sales_parts import Tally, hourly_documents, hourly_kdv
+from pos_tui.core.reports.sales_parts import Tally, daily_documents, daily_kdv
 from pos_tui.i18n import _
 
 
 def build(query: ReportQuery) -> Report:
     per_day: dict[date, Tally] = defaultdict(Tally)
     kdv_by_day: dict[date, int] = defaultdict(int)
-    for at, kind, n, total, discount in hourly_documents(query):
-        per_day[at.date()].add(kind, n, total, discount)
-    for at, kdv in hourly_kdv(query):
-        kdv_by_day[at.date()] += kdv
+    for day, kind, n, total, discount in daily_documents(query):
+        per_day[day].add(kind, n, total, discount)
+    for day, kdv in daily_kdv(query):
+        kdv_by_day[day] += kdv
 
     columns = (
         Column("day", _("Day"), "date"),

@@ -17,16 +17,17 @@ definitions (docs/reports.md, "Sales reports"):
   their number; both to two places, rounded half up.
 
 The grouping by anything that does not depend on the local time (cashier, terminal, method,
-product) happens in SQL. By local hour or day it happens in two steps (:func:`by_local_hour`):
-SQL groups by UTC hour, Python turns each UTC hour into the shop's local hour (the local time
-depends on the zone's history, not on the UTC time the store keeps), and adds up.
+product) happens in SQL. By local hour it happens in two steps (:func:`by_local_hour`): SQL groups
+by UTC hour, Python turns each UTC hour into the shop's local hour (the local time depends on the
+zone's history, not on the UTC time the store keeps), and adds up. By shop day, a query per day
+between the day's UTC bounds (:func:`by_shop_day`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -39,6 +40,7 @@ from pos_tui.core.reports.common import ReportQuery, sale_where
 from pos_tui.core.reports.model import Cell, Chart, Column, Figure, Report, sum_totals
 from pos_tui.core.reports.registry import new_report
 from pos_tui.core.reports.shares import largest_remainder
+from pos_tui.core.reports.slicing import slice_cursors
 from pos_tui.i18n import _
 from pos_tui.store import models as m
 
@@ -268,25 +270,44 @@ def hourly_documents(query: ReportQuery) -> list[tuple[datetime, str, int, int, 
     return [(h, kind, n, total or 0, discount or 0) for h, kind, n, total, discount in by_local_hour(query, build)]
 
 
-def hourly_lines(query: ReportQuery) -> list[tuple[datetime, int, int]]:
-    """(local hour, lines, items in milli-units) of the query's *sale* receipts."""
+def by_shop_day(query: ReportQuery, build: Callable[[Any], Any]) -> list[tuple[Any, ...]]:
+    """The rows of ``build(where)`` (a select of the documents ``where`` selects) for each shop day
+    of the period, each led by its day: a query per day
+    (:func:`~pos_tui.core.reports.slicing.slice_cursors` in slices of a day), so that no row needs
+    its day or hour worked out and a grouping sorts no more than a day's rows (a year's million
+    lines grouped by UTC hour in one query, then each hour's day found: half as long again)."""
+    return [(piece.first, *row) for piece, rows in slice_cursors(query, build, 1) for row in rows]
+
+
+def daily_documents(query: ReportQuery) -> list[tuple[date, str, int, int, int]]:
+    """(shop day, kind, documents, their totals, their discounts) of the query's documents."""
+    S = m.Sale
+
+    def build(where: Any) -> Any:
+        select = S.select(S.kind, fn.COUNT(S.id), fn.SUM(S.total), fn.SUM(S.discount))
+        return select.where(where).group_by(S.kind)
+
+    return [(day, kind, n, total or 0, discount or 0) for day, kind, n, total, discount in by_shop_day(query, build)]
+
+
+def daily_lines(query: ReportQuery) -> list[tuple[date, int, int]]:
+    """(shop day, lines, items in milli-units) of the query's *sale* receipts (days with lines)."""
     S, L = m.Sale, m.SaleLine
 
-    def build(key: Any) -> Any:
-        select = L.select(key, fn.COUNT(L.id), fn.SUM(items_of_line())).join(S)
-        return select.where(sale_where(query) & (S.kind == "sale")).group_by(key)
+    def build(where: Any) -> Any:
+        return L.select(fn.COUNT(L.id), fn.SUM(items_of_line())).join(S).where(where & (S.kind == "sale"))
 
-    return [(h, n, items or 0) for h, n, items in by_local_hour(query, build)]
+    return [(day, n, items or 0) for day, n, items in by_shop_day(query, build) if n]
 
 
-def hourly_kdv(query: ReportQuery) -> list[tuple[datetime, int]]:
-    """(local hour, KDV in kuruş net of returns) of the query's documents (their per-rate KDV)."""
+def daily_kdv(query: ReportQuery) -> list[tuple[date, int]]:
+    """(shop day, KDV in kuruş net of returns) of the query's documents (their per-rate KDV)."""
     S, K = m.Sale, m.SaleKdv
 
-    def build(key: Any) -> Any:
-        return K.select(key, fn.SUM(signed(K.kdv))).join(S).where(sale_where(query)).group_by(key)
+    def build(where: Any) -> Any:
+        return K.select(fn.SUM(signed(K.kdv))).join(S).where(where)
 
-    return [(h, kdv or 0) for h, kdv in by_local_hour(query, build)]
+    return [(day, kdv or 0) for day, kdv in by_shop_day(query, build)]
 
 
 def users(ids: Sequence[int]) -> dict[int, str]:
