@@ -40,7 +40,6 @@ import argparse
 import csv
 import functools
 import gc
-import inspect
 import json
 import os
 import shutil
@@ -193,41 +192,10 @@ def report_part(names: list[str], size: ShopSize, runs: int) -> dict[str, Any]:
 # --------------------------------------------------------------------------- 2. exports
 
 
-def _writer() -> Callable[..., Any] | None:
-    import pos_tui.core.reports as reports
+def _write(report: Any, fmt: str, path: Path, settings: Any) -> None:
+    from pos_tui.core.reports import write_report
 
-    try:
-        return getattr(reports, "write_report")  # noqa: B009 (arrives with the exports' branch)
-    except AttributeError:
-        return None
-
-
-def call_writer(write: Callable[..., Any], report: Any, fmt: str, path: Path) -> None:
-    """``write_report`` called by its parameters' names: the report, the format (``fmt``,
-    ``format`` or ``kind``), the file (``path``, ``output``, ``out``, ``target``, ``file`` or
-    ``stream``; opened for writing when the parameter says stream/file), and ``tz`` or ``language``
-    when it takes them."""
-    params = inspect.signature(write).parameters
-    names = list(params)
-    kwargs: dict[str, Any] = {}
-    args: list[Any] = [report]
-    fmt_name = next((n for n in ("fmt", "format", "kind") if n in params), None)
-    path_name = next((n for n in ("path", "output", "out", "target", "file", "dest", "stream") if n in params), None)
-    for n, value in (("tz", TZ), ("language", "tr")):
-        if n in params and params[n].default is inspect.Parameter.empty:
-            kwargs[n] = value
-    if fmt_name is None or path_name is None:  # positional: (report, fmt, path)
-        write(report, fmt, path, **kwargs)
-        return
-    if path_name in ("stream", "file") and "Path" not in str(params[path_name].annotation):
-        with path.open("wb") as fh:
-            kwargs[path_name] = fh
-            kwargs[fmt_name] = fmt
-            write(*args, **kwargs) if names[0] != fmt_name else write(fmt, report, **kwargs)
-        return
-    kwargs[fmt_name] = fmt
-    kwargs[path_name] = path
-    write(*args, **kwargs)
+    write_report(report, path, fmt, settings=settings)
 
 
 def bare_csv(report: Any, path: Path) -> None:
@@ -272,12 +240,10 @@ BARE = {"csv": bare_csv, "xlsx": bare_xlsx, "pdf": bare_pdf}
 
 def export_part(size: ShopSize, runs: int, work: Path) -> dict[str, Any]:
     from pos_tui.core.reports import ReportQuery, report_spec, run_report
+    from pos_tui.settings import load_settings
 
     out: dict[str, Any] = {"load_average_before": load_average()}
-    write = _writer()
-    if write is None:
-        out["status"] = "missing"
-        out["detail"] = "pos_tui.core.reports has no write_report yet"
+    settings = load_settings({"POS_HOME": str(work)})  # the shop's header: the default settings'
     name = EXPORT_REPORT
     try:
         report_spec(name)
@@ -288,25 +254,22 @@ def export_part(size: ShopSize, runs: int, work: Path) -> dict[str, Any]:
         out["note"] = f"{EXPORT_REPORT} is missing: the export is of sales-by-day"
     report = run_report(name, ReportQuery(period=periods(size)["month"], tz=TZ, now=shop_now(size)))
     out.update(report=name, rows=len(report.rows), columns=len(report.columns))
-    if write is not None:
-        out["signature"] = str(inspect.signature(write))
     for fmt in FORMATS:
         entry: dict[str, Any] = {}
         bare_path = work / f"bare.{fmt}"
         cold, _ = _timed(lambda f=fmt, p=bare_path: BARE[f](report, p))  # type: ignore[misc]
         bare = [_timed(lambda f=fmt, p=bare_path: BARE[f](report, p))[0] for _ in range(runs)]  # type: ignore[misc]
         entry["bare"] = {"first_s": round(cold, 4), **stats(bare), "bytes": bare_path.stat().st_size}
-        if write is not None:
-            path = work / f"report.{fmt}"
-            try:
-                cold, _ = _timed(lambda f=fmt, p=path: call_writer(write, report, f, p))  # type: ignore[misc]
-                ours = [_timed(lambda f=fmt, p=path: call_writer(write, report, f, p))[0] for _ in range(runs)]  # type: ignore[misc]
-                entry["write_report"] = {"first_s": round(cold, 4), **stats(ours), "bytes": path.stat().st_size}
-            except Exception as exc:
-                entry["write_report"] = {
-                    "error": f"{type(exc).__name__}: {exc}",
-                    "trace": traceback.format_exc()[-1500:],
-                }
+        path = work / f"report.{fmt}"
+        try:
+            cold, _ = _timed(lambda f=fmt, p=path: _write(report, f, p, settings))  # type: ignore[misc]
+            ours = [_timed(lambda f=fmt, p=path: _write(report, f, p, settings))[0] for _ in range(runs)]  # type: ignore[misc]
+            entry["write_report"] = {"first_s": round(cold, 4), **stats(ours), "bytes": path.stat().st_size}
+        except Exception as exc:
+            entry["write_report"] = {
+                "error": f"{type(exc).__name__}: {exc}",
+                "trace": traceback.format_exc()[-1500:],
+            }
         out[fmt] = entry
     out["load_average_after"] = load_average()
     return out
