@@ -5,7 +5,6 @@ system's error in the shop's language, and the buyer's e-mail checked.
 
 from __future__ import annotations
 
-import errno
 import functools
 import os
 import re
@@ -14,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 from pos_tui.cli import common
-from pos_tui.i18n import N_, _
+from pos_tui.i18n import _
 
 if TYPE_CHECKING:
     pass
@@ -22,28 +21,15 @@ if TYPE_CHECKING:
 P = ParamSpec("P")
 R = TypeVar("R")
 
-# An operating system's error by its errno, in the shop's language (the OS's own text is English)
-_OS_REASONS = {
-    errno.ENOENT: N_("no such file or folder"),
-    errno.EACCES: N_("permission denied"),
-    errno.EPERM: N_("permission denied"),
-    errno.EISDIR: N_("it is a folder"),
-    errno.ENOTDIR: N_("a part of the path is not a folder"),
-    errno.ENOSPC: N_("the disk is full"),
-    errno.EROFS: N_("the disk is read-only"),
-    errno.EEXIST: N_("it already exists"),
-}
-
 # name@domain.tld: something before the @, a domain with a dot and no spaces
 _EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
 
 
 def os_reason(exc: OSError) -> str:
-    """Why ``exc`` happened, in the shop's language (the errno's meaning; its code when unknown)."""
-    label = _OS_REASONS.get(exc.errno or 0)
-    if label is not None:
-        return _(label)
-    return _("system error {code}").format(code=exc.errno if exc.errno is not None else "?")
+    """Why ``exc`` happened, in the shop's language (:func:`pos_tui.core.kernel.os_error_text`)."""
+    from pos_tui.core.kernel import os_error_text
+
+    return os_error_text(exc)
 
 
 def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
