@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from decimal import Decimal
@@ -274,7 +274,9 @@ def table(
         return
     sizes = attempt(keep, 1)
     if sizes is None and 0 < repeat < len(header):
-        groups = _column_groups(len(header), repeat, lambda group: attempt(group, 1) is not None)
+        from pos_tui.core.kernel.formatting import column_groups  # here: a wide table only
+
+        groups = column_groups(len(header), repeat, lambda group: attempt(group, 1) is not None)
         for n, group in enumerate(groups):
             if n:
                 stdout.print()
@@ -295,28 +297,6 @@ def table(
             keep.remove(gone)
         sizes = attempt(keep, 1)
     _print_table(header, cells, keep, sizes, kept_whole(keep), title=title, compact=True)
-
-
-def _column_groups(count: int, repeat: int, fits: Callable[[list[int]], bool]) -> list[list[int]]:
-    """The columns ``0..count-1`` in groups that each ``fits``, in order, each group starting with the
-    first ``repeat`` columns; a column that fits with them alone still makes a group of its own (the
-    table then folds it as a last resort)."""
-    labels = list(range(repeat))
-    groups: list[list[int]] = []
-    current = list(labels)
-    for i in range(repeat, count):
-        if len(current) > repeat and not fits([*current, i]):
-            groups.append(current)
-            current = list(labels)
-        current.append(i)
-    groups.append(current)
-    # as many groups, of about the same number of columns each (not a full one and a last of two)
-    rest = list(range(repeat, count))
-    size = -(-len(rest) // len(groups))
-    even = [labels + rest[n : n + size] for n in range(0, len(rest), size)]
-    if len(even) == len(groups) and all(fits(group) for group in even):
-        return even
-    return groups
 
 
 def _print_table(

@@ -17,6 +17,7 @@ from the shop's settings at start-up).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 
@@ -105,3 +106,23 @@ def format_percent(value: Decimal | int, language: str | None = None) -> str:
 def format_moment(at: datetime, tz: str) -> str:
     """A moment as a person in the shop reads it, in the shop's zone: ``06.12.2026 10:43``."""
     return at.astimezone(zone(tz)).strftime("%d.%m.%Y %H:%M")
+
+
+def column_groups(count: int, repeat: int, fits: Callable[[list[int]], bool]) -> list[list[int]]:
+    """Columns ``0..count-1`` of a table too wide for its page or terminal, in groups printed one under
+    the other: each group ``fits``, in order, starts with the first ``repeat`` columns (the labels:
+    a weekday, a day), and the groups hold about as many columns each (a column that fits with the
+    labels alone still makes a group of its own). The CLI's tables and the reports' PDF use it."""
+    labels = list(range(repeat))
+    groups: list[list[int]] = []
+    current = list(labels)
+    for c in range(repeat, count):
+        if len(current) > repeat and not fits([*current, c]):
+            groups.append(current)
+            current = list(labels)
+        current.append(c)
+    groups.append(current)
+    rest = list(range(repeat, count))
+    step = -(-len(rest) // len(groups))
+    even = [labels + rest[n : n + step] for n in range(0, len(rest), step)]
+    return even if len(even) == len(groups) and all(fits(g) for g in even) else groups

@@ -12,13 +12,13 @@ Turkish letter (the standard Helvetica has no ş, ğ or ı).
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from pos_tui.core.kernel.formatting import column_groups
 from pos_tui.core.reports.exporting.headings import title_lines, totals_cells
 from pos_tui.core.reports.model import Report, format_cell
 from pos_tui.i18n import _
@@ -280,24 +280,6 @@ def _group_widths(sizes: list[tuple[float, float]], room: float) -> list[float] 
     return widths
 
 
-def _groups(count: int, repeat: int, fits: Callable[[list[int]], bool]) -> list[list[int]]:
-    """Columns ``0..count-1`` in groups that each ``fits``, in order, each starting with the first ``repeat``
-    columns, about as many columns in each (a column that fits with them alone still makes a group)."""
-    labels = list(range(repeat))
-    groups: list[list[int]] = []
-    current = list(labels)
-    for c in range(repeat, count):
-        if len(current) > repeat and not fits([*current, c]):
-            groups.append(current)
-            current = list(labels)
-        current.append(c)
-    groups.append(current)
-    rest = list(range(repeat, count))
-    step = -(-len(rest) // len(groups))
-    even = [labels + rest[n : n + step] for n in range(0, len(rest), step)]
-    return even if len(even) == len(groups) and all(fits(g) for g in even) else groups
-
-
 def table_layout(
     labels: list[str], rows: list[list[str]], numeric: list[bool], room: float, *, repeat: int = 1
 ) -> TableLayout:
@@ -322,7 +304,11 @@ def table_layout(
 
     def split(size: float) -> list[list[int]]:
         sizes = measured[size]
-        return _groups(len(labels), repeat, lambda group: _group_widths([sizes[c] for c in group], room) is not None)
+
+        def fits(group: list[int]) -> bool:
+            return _group_widths([sizes[c] for c in group], room) is not None
+
+        return column_groups(len(labels), repeat, fits)
 
     fewest = len(split(smallest))
     size = next(s for s in steps if len(split(s)) <= fewest)
