@@ -274,7 +274,7 @@ def table(
         return
     sizes = attempt(keep, 1)
     if sizes is None and 0 < repeat < len(header):
-        from pos_tui.core.kernel.formatting import column_groups  # here: a wide table only
+        from pos_tui.core.kernel import column_groups  # here: a wide table only
 
         groups = column_groups(len(header), repeat, lambda group: attempt(group, 1) is not None)
         for n, group in enumerate(groups):

@@ -51,6 +51,7 @@ _EXPORTS = {
     "COUPON_SOURCE_LABELS": "vocabulary",
     "coupon_source_label": "vocabulary",
     "field_label": "vocabulary",
+    "column_groups": "formatting",
     "format_decimal": "formatting",
     "format_money": "formatting",
     "format_moment": "formatting",
@@ -116,6 +117,7 @@ __all__ = [
     "card_kind_label",
     "chain_hash",
     "channel_label",
+    "column_groups",
     "columns",
     "coupon_source_label",
     "detect_format",
@@ -188,6 +190,7 @@ if TYPE_CHECKING:
         write_records,
     )
     from pos_tui.core.kernel.formatting import (
+        column_groups,
         format_decimal,
         format_moment,
         format_money,
