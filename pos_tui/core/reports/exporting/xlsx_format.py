@@ -117,19 +117,20 @@ def xlsx_bytes(report: Report, *, settings: Settings) -> bytes:
         if isinstance(value, date):
             sheet.write_datetime(row, col, datetime(value.year, value.month, value.day), number_format("date", total))
         elif isinstance(value, int | Decimal) and not isinstance(value, bool):
+            # Decimal and int passed as they are, as the account statements' XLSX does
             if kind == "percent":
                 spec = fine_format("0.0%", Decimal(value), least=1)  # 12,5 % as 0.0%, 12,34 % as 0.00%
-                sheet.write_number(row, col, float(Decimal(value) / 100), number_format(spec, total))
+                sheet.write_number(row, col, Decimal(value) / 100, number_format(spec, total))
             elif kind == "money":
                 spec = fine_format("#,##0.00", Decimal(value), least=2)  # 0,005 TL (a point) as #,##0.000
-                sheet.write_number(row, col, float(value), number_format(spec, total))
+                sheet.write_number(row, col, value, number_format(spec, total))
             elif kind == "qty":
                 fraction = Decimal(value) != Decimal(value).to_integral_value()
-                sheet.write_number(row, col, float(value), number_format("qty_fraction" if fraction else "qty", total))
+                sheet.write_number(row, col, value, number_format("qty_fraction" if fraction else "qty", total))
             elif kind in NUMBER_FORMATS:
-                sheet.write_number(row, col, float(value), number_format(kind, total))
+                sheet.write_number(row, col, value, number_format(kind, total))
             else:
-                sheet.write_number(row, col, float(value), number_format("int", total) if total else None)
+                sheet.write_number(row, col, value, number_format("int", total) if total else None)
         else:
             sheet.write_string(row, col, str(value), total_text if total else None)
 
